@@ -1,0 +1,28 @@
+#pragma once
+
+#include "app/CommandLineOutcome.h"
+
+#include <QCommandLineParser>
+#include <QStringList>
+
+#include <optional>
+
+namespace sb::app {
+
+// Helpers shared by the console, node and devcluster parsers, so each mode reports
+// unknown options, bad numbers and --help/--version identically.
+class CommandLineSupport
+{
+public:
+    // Parses, and turns QCommandLineParser's error into our one-line, exit-2 form.
+    // Returns an outcome when parsing must stop (error, --help, --version).
+    static std::optional<CommandLineOutcome> parse(QCommandLineParser &parser,
+                                                   const QStringList &arguments,
+                                                   const QString &helpHeader);
+    static std::optional<int> integerOption(const QCommandLineParser &parser,
+                                            const QString &name, int minimum, int maximum,
+                                            QString *error);
+    static QString versionText();
+};
+
+} // namespace sb::app

@@ -1,0 +1,62 @@
+#include "app/ConsoleCommandLine.h"
+
+#include "app/CommandLineSupport.h"
+
+#include <QCommandLineParser>
+
+namespace sb::app {
+
+namespace {
+const QString kHelpHeader = QStringLiteral(
+    "Switchboard: a console for realtime messaging clusters, with an embeddable node.\n\n"
+    "Modes:\n"
+    "  switchboard                       console on the embedded demo cluster\n"
+    "  switchboard --profile NAME        console attached to a saved cluster profile\n"
+    "  switchboard node [options]        one headless replica (see 'switchboard node --help')\n"
+    "  switchboard devcluster [options]  embedded Kafka + Redis + N replicas, headless\n\n");
+}
+
+CommandLineOutcome ConsoleCommandLine::parse(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("profile"),
+                      QStringLiteral("Attach to the saved cluster profile NAME."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("snapshot"),
+                      QStringLiteral("Write DIR/window.png and DIR/state.json, then exit 0."),
+                      QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("snapshot-after"),
+                      QStringLiteral("Seconds to wait before the snapshot (default 5)."),
+                      QStringLiteral("SECONDS"), QStringLiteral("5")});
+
+    if (auto stop = CommandLineSupport::parse(parser, arguments, kHelpHeader))
+        return *stop;
+
+    const QStringList positional = parser.positionalArguments();
+    if (!positional.isEmpty()) {
+        return CommandLineOutcome::usageError(
+            QStringLiteral("unknown command '%1' (modes: node, devcluster; see --help)")
+                .arg(positional.first()));
+    }
+
+    m_options.profile = parser.value(QStringLiteral("profile")).trimmed();
+    if (parser.isSet(QStringLiteral("profile")) && m_options.profile.isEmpty())
+        return CommandLineOutcome::usageError(QStringLiteral("--profile: the name is empty"));
+
+    m_options.snapshotDirectory = parser.value(QStringLiteral("snapshot"));
+    if (parser.isSet(QStringLiteral("snapshot")) && m_options.snapshotDirectory.isEmpty())
+        return CommandLineOutcome::usageError(QStringLiteral("--snapshot: the directory is empty"));
+
+    QString error;
+    const auto after = CommandLineSupport::integerOption(parser, QStringLiteral("snapshot-after"),
+                                                         0, 3600, &error);
+    if (!after)
+        return CommandLineOutcome::usageError(error);
+    if (parser.isSet(QStringLiteral("snapshot-after")) && m_options.snapshotDirectory.isEmpty())
+        return CommandLineOutcome::usageError(
+            QStringLiteral("--snapshot-after: only meaningful with --snapshot DIR"));
+    m_options.snapshotAfterSeconds = *after;
+    return CommandLineOutcome::proceed();
+}
+
+} // namespace sb::app

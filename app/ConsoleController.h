@@ -1,0 +1,50 @@
+#pragma once
+
+#include "app/ConsoleOptions.h"
+#include "models/AttachmentState.h"
+#include "models/ProfileStore.h"
+#include "models/RecordingStore.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace sb::ui {
+class MainWindow;
+}
+
+namespace sb::app {
+
+// Assembles the console: the attachment (demo cluster or a profile), the main window, the
+// session recording and the optional timed snapshot.
+class ConsoleController : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ConsoleController(const ConsoleOptions &options, QObject *parent = nullptr);
+    ~ConsoleController() override;
+
+    // Returns false with a message when the options name something that does not exist.
+    bool start(QString *error);
+    ui::MainWindow *window() const { return m_window.get(); }
+
+signals:
+    void finished(int exitCode);
+
+private:
+    bool attachProfile(const QString &name, QString *error);
+    void attachDemoCluster();
+    void showProfiles();
+    void recordSample();
+    void takeScheduledSnapshot();
+
+    ConsoleOptions m_options;
+    models::AttachmentState m_attachment;
+    models::RecordingStore m_recording;
+    models::ProfileStore m_profiles;
+    std::unique_ptr<ui::MainWindow> m_window;
+    QTimer m_recordTimer;
+};
+
+} // namespace sb::app

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <QString>
+
+namespace sb::app {
+
+// How the console was asked to start.
+struct ConsoleOptions
+{
+    QString profile;          // empty: the embedded demo cluster
+    QString snapshotDirectory; // empty: interactive; otherwise write a snapshot and exit
+    int snapshotAfterSeconds = 5;
+};
+
+} // namespace sb::app

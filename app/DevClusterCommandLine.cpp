@@ -1,0 +1,56 @@
+#include "app/DevClusterCommandLine.h"
+
+#include "app/CommandLineSupport.h"
+
+#include <QCommandLineParser>
+
+namespace sb::app {
+
+CommandLineOutcome DevClusterCommandLine::parse(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("replicas"),
+                      QStringLiteral("Number of node processes to start (1-32, default 3)."),
+                      QStringLiteral("N"), QStringLiteral("3")});
+    parser.addOption({QStringLiteral("bus"),
+                      QStringLiteral("Stage-2 broadcast bus: kafka or redis (default kafka)."),
+                      QStringLiteral("BUS"), QStringLiteral("kafka")});
+    parser.addOption({QStringLiteral("kafka"),
+                      QStringLiteral("Use this Kafka bootstrap instead of the embedded mock cluster."),
+                      QStringLiteral("HOST:PORT,...")});
+    parser.addOption({QStringLiteral("redis"),
+                      QStringLiteral("Use this Redis instead of a redis-server child."),
+                      QStringLiteral("URL")});
+    parser.addOption({QStringLiteral("topic-prefix"),
+                      QStringLiteral("Kafka topic prefix (default switchboard)."),
+                      QStringLiteral("PREFIX"), QStringLiteral("switchboard")});
+
+    const QString header = QStringLiteral(
+        "switchboard devcluster: librdkafka's mock Kafka cluster (3 brokers), a redis-server\n"
+        "child and N 'switchboard node' children, all on loopback. Prints one line\n"
+        "'ready {json}' with every endpoint once all are ready; SIGTERM stops them all.\n\n");
+    if (auto stop = CommandLineSupport::parse(parser, arguments, header))
+        return *stop;
+    if (!parser.positionalArguments().isEmpty())
+        return CommandLineOutcome::usageError(
+            QStringLiteral("devcluster: unexpected argument '%1'")
+                .arg(parser.positionalArguments().first()));
+
+    QString error;
+    const auto replicas = CommandLineSupport::integerOption(parser, QStringLiteral("replicas"),
+                                                            1, 32, &error);
+    if (!replicas)
+        return CommandLineOutcome::usageError(error);
+    m_options.replicas = *replicas;
+
+    m_options.bus = parser.value(QStringLiteral("bus"));
+    if (m_options.bus != u"kafka" && m_options.bus != u"redis")
+        return CommandLineOutcome::usageError(
+            QStringLiteral("--bus: expected 'kafka' or 'redis', got '%1'").arg(m_options.bus));
+    m_options.kafkaBootstrap = parser.value(QStringLiteral("kafka"));
+    m_options.redisUrl = parser.value(QStringLiteral("redis"));
+    m_options.topicPrefix = parser.value(QStringLiteral("topic-prefix"));
+    return CommandLineOutcome::proceed();
+}
+
+} // namespace sb::app

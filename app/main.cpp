@@ -1,0 +1,50 @@
+#include "app/ConsoleCommandLine.h"
+#include "app/ConsoleController.h"
+#include "app/ModeDispatcher.h"
+
+#include <QApplication>
+#include <QIcon>
+
+#include <cstdio>
+
+using namespace sb::app;
+
+namespace {
+int finish(const CommandLineOutcome &outcome)
+{
+    if (!outcome.standardOutput.isEmpty())
+        std::fputs(outcome.standardOutput.toLocal8Bit().constData(), stdout);
+    if (!outcome.standardError.isEmpty())
+        std::fputs(outcome.standardError.toLocal8Bit().constData(), stderr);
+    return outcome.exitCode;
+}
+
+int runConsole(int argc, char **argv, const QStringList &arguments)
+{
+    ConsoleCommandLine commandLine;
+    const CommandLineOutcome outcome = commandLine.parse(arguments);
+    if (!outcome.run)
+        return finish(outcome);
+
+    QApplication app(argc, argv);
+    ModeDispatcher::identifyApplication();
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/switchboard.svg")));
+    ConsoleController controller(commandLine.options());
+    QObject::connect(&controller, &ConsoleController::finished, &app, &QCoreApplication::exit);
+    QString error;
+    if (!controller.start(&error))
+        return finish(CommandLineOutcome::usageError(error));
+    return app.exec();
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+
+    if (auto headless = ModeDispatcher::runHeadlessMode(argc, argv, arguments))
+        return finish(*headless);
+    return runConsole(argc, argv, arguments);
+}

@@ -1,0 +1,60 @@
+# Build options shared by every target.
+option(SB_WERROR "Treat compiler warnings as errors (on in CI)" OFF)
+option(SB_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+option(SB_FUZZ_ONLY "Build only the protocol layer and its libFuzzer targets (needs clang)" OFF)
+
+add_compile_definitions(
+    QT_NO_CAST_FROM_ASCII
+    QT_NO_CAST_TO_ASCII
+    QT_NO_CAST_FROM_BYTEARRAY
+    QT_USE_QSTRINGBUILDER
+    QT_NO_FOREACH
+    QT_NO_URL_CAST_FROM_STRING
+    QT_NO_NARROWING_CONVERSIONS_IN_CONNECT
+    QT_DISABLE_DEPRECATED_BEFORE=0x060400
+    SB_VERSION="${PROJECT_VERSION}")
+
+add_compile_options(-Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+                    -Wcast-align -Woverloaded-virtual -Wformat=2)
+if(SB_WERROR)
+    add_compile_options(-Werror)
+endif()
+
+if(SB_SANITIZE)
+    add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
+                        -fno-sanitize-recover=undefined)
+    add_link_options(-fsanitize=address,undefined)
+endif()
+
+if(SB_FUZZ_ONLY)
+    if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+        message(FATAL_ERROR "SB_FUZZ_ONLY needs clang (libFuzzer): CXX=clang++")
+    endif()
+    add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+    add_link_options(-fsanitize=address,undefined)
+endif()
+
+# sb_add_layer(<target> PUBLIC_LIBS <libs...>)
+# One static library per layer, built from the *.cpp/*.h/*.ui/*.qrc in the calling folder.
+# The libraries named here are the only ones the layer may use: the build enforces the
+# dependency direction (see docs/architecture.md).
+function(sb_add_layer target)
+    cmake_parse_arguments(ARG "" "" "PUBLIC_LIBS" ${ARGN})
+    file(GLOB_RECURSE sources CONFIGURE_DEPENDS
+         ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp ${CMAKE_CURRENT_SOURCE_DIR}/*.h
+         ${CMAKE_CURRENT_SOURCE_DIR}/*.ui ${CMAKE_CURRENT_SOURCE_DIR}/*.qrc)
+    list(FILTER sources INCLUDE REGEX "\\.cpp$")
+    if(NOT sources)
+        # A layer with no code yet is an interface target, so its dependents still link.
+        add_library(${target} INTERFACE)
+        target_include_directories(${target} INTERFACE ${PROJECT_SOURCE_DIR}/backend ${PROJECT_SOURCE_DIR})
+        target_link_libraries(${target} INTERFACE ${ARG_PUBLIC_LIBS})
+        return()
+    endif()
+    file(GLOB_RECURSE sources CONFIGURE_DEPENDS
+         ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp ${CMAKE_CURRENT_SOURCE_DIR}/*.h
+         ${CMAKE_CURRENT_SOURCE_DIR}/*.ui ${CMAKE_CURRENT_SOURCE_DIR}/*.qrc)
+    add_library(${target} STATIC ${sources})
+    target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/backend ${PROJECT_SOURCE_DIR})
+    target_link_libraries(${target} PUBLIC ${ARG_PUBLIC_LIBS})
+endfunction()

@@ -1,0 +1,91 @@
+#include "models/RecordingStore.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+namespace sb::models {
+
+namespace {
+// A recording of a day at one sample per 5 s is a few MB; anything far larger is not ours.
+constexpr qint64 kMaxRecordingBytes = 256LL * 1024 * 1024;
+}
+
+RecordingStore::RecordingStore(int capacity)
+    : m_capacity(qMax(1, capacity))
+{
+}
+
+void RecordingStore::append(const QDateTime &at, const QJsonObject &state)
+{
+    if (m_samples.size() >= m_capacity)
+        m_samples.removeFirst();
+    m_samples.append({at, state});
+}
+
+QJsonObject RecordingStore::toJson() const
+{
+    QJsonArray samples;
+    for (const Sample &sample : m_samples)
+        samples.append(QJsonObject{{QStringLiteral("at"), sample.at.toString(Qt::ISODateWithMs)},
+                                   {QStringLiteral("state"), sample.state}});
+    return QJsonObject{{QStringLiteral("format"), QLatin1String(kFormat)},
+                       {QStringLiteral("capacity"), m_capacity},
+                       {QStringLiteral("samples"), samples}};
+}
+
+bool RecordingStore::save(const QString &path, QString *error) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)
+        || file.write(QJsonDocument(toJson()).toJson(QJsonDocument::Compact)) < 0 || !file.commit()) {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+std::optional<RecordingStore> RecordingStore::fromJson(const QJsonObject &json, QString *error)
+{
+    if (json.value(QStringLiteral("format")).toString() != QLatin1String(kFormat)) {
+        *error = QStringLiteral("not a Switchboard recording (expected format '%1')")
+                     .arg(QLatin1String(kFormat));
+        return std::nullopt;
+    }
+    const QJsonArray samples = json.value(QStringLiteral("samples")).toArray();
+    RecordingStore store(qMax(int(samples.size()), json.value(QStringLiteral("capacity")).toInt(720)));
+    for (const QJsonValue &value : samples) {
+        const QJsonObject sample = value.toObject();
+        const QDateTime at = QDateTime::fromString(sample.value(QStringLiteral("at")).toString(),
+                                                   Qt::ISODateWithMs);
+        if (!at.isValid() || !sample.value(QStringLiteral("state")).isObject()) {
+            *error = QStringLiteral("sample %1 has no valid time or state").arg(store.m_samples.size() + 1);
+            return std::nullopt;
+        }
+        store.append(at, sample.value(QStringLiteral("state")).toObject());
+    }
+    return store;
+}
+
+std::optional<RecordingStore> RecordingStore::load(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot open %1: %2").arg(path, file.errorString());
+        return std::nullopt;
+    }
+    if (file.size() > kMaxRecordingBytes) {
+        *error = QStringLiteral("%1 is larger than %2 MB; not a recording").arg(path).arg(kMaxRecordingBytes >> 20);
+        return std::nullopt;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (!document.isObject()) {
+        *error = QStringLiteral("%1 is not valid JSON: %2").arg(path, parseError.errorString());
+        return std::nullopt;
+    }
+    return fromJson(document.object(), error);
+}
+
+} // namespace sb::models

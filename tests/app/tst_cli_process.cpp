@@ -1,0 +1,95 @@
+// Runs the real switchboard binary the way a user would, and checks what it says and returns.
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestCliProcess : public QObject
+{
+    Q_OBJECT
+    struct Result
+    {
+        int exitCode;
+        QString out;
+        QString err;
+    };
+
+    Result run(const QStringList &arguments)
+    {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_config.path());
+        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_runtime.path());
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        process.setProcessEnvironment(env);
+        process.start(qEnvironmentVariable("SB_BINARY"), arguments);
+        if (!process.waitForFinished(30000)) {
+            process.kill();
+            process.waitForFinished();
+            return {-1, {}, QStringLiteral("timed out")};
+        }
+        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2,
+                QString::fromLocal8Bit(process.readAllStandardOutput()),
+                QString::fromLocal8Bit(process.readAllStandardError())};
+    }
+
+    QTemporaryDir m_config;
+    QTemporaryDir m_runtime; // owner-only, so Qt does not warn on stderr
+
+private slots:
+    void initTestCase() { QVERIFY2(!qEnvironmentVariableIsEmpty("SB_BINARY"), "SB_BINARY not set"); }
+
+    void badInputExitsTwoWithOneLine_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("frobnicate");
+        QTest::newRow("unknown mode") << QStringList{QStringLiteral("cluster")} << QStringLiteral("cluster");
+        QTest::newRow("bad snapshot-after")
+            << QStringList{QStringLiteral("--snapshot"), m_config.filePath(QStringLiteral("s")), QStringLiteral("--snapshot-after"), QStringLiteral("x")}
+            << QStringLiteral("--snapshot-after");
+        QTest::newRow("unknown profile")
+            << QStringList{QStringLiteral("--profile"), QStringLiteral("nosuch"), QStringLiteral("--snapshot"), m_config.filePath(QStringLiteral("s"))}
+            << QStringLiteral("nosuch");
+        QTest::newRow("node unknown option") << QStringList{QStringLiteral("node"), QStringLiteral("--frobnicate")} << QStringLiteral("frobnicate");
+        QTest::newRow("devcluster bad replicas") << QStringList{QStringLiteral("devcluster"), QStringLiteral("--replicas"), QStringLiteral("many")} << QStringLiteral("--replicas");
+        QTest::newRow("devcluster bad bus") << QStringList{QStringLiteral("devcluster"), QStringLiteral("--bus"), QStringLiteral("carrier-pigeon")} << QStringLiteral("--bus");
+    }
+    void badInputExitsTwoWithOneLine()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, mentions);
+        const Result result = run(arguments);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.err.startsWith(QStringLiteral("switchboard: ")), qPrintable(result.err));
+        QVERIFY2(result.err.contains(mentions), qPrintable(result.err));
+        QCOMPARE(result.err.count(u'\n'), 1);
+        QVERIFY(result.out.isEmpty());
+    }
+
+    void versionPrintsOneLine()
+    {
+        const Result result = run({QStringLiteral("--version")});
+        QCOMPARE(result.exitCode, 0);
+        QCOMPARE(result.out, QStringLiteral("switchboard " SB_VERSION "\n"));
+    }
+
+    void helpForEveryMode_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("console") << QStringList{QStringLiteral("--help")} << QStringLiteral("--profile");
+        QTest::newRow("node") << QStringList{QStringLiteral("node"), QStringLiteral("--help")} << QStringLiteral("--listen");
+        QTest::newRow("devcluster") << QStringList{QStringLiteral("devcluster"), QStringLiteral("--help")} << QStringLiteral("--replicas");
+    }
+    void helpForEveryMode()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, mentions);
+        const Result result = run(arguments);
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.out.contains(mentions), qPrintable(result.out));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliProcess)
+#include "tst_cli_process.moc"

@@ -1,0 +1,103 @@
+#include "app/ConsoleCommandLine.h"
+#include "app/DevClusterCommandLine.h"
+
+#include <QTest>
+
+using namespace sb::app;
+
+class TestCommandLine : public QObject
+{
+    Q_OBJECT
+private slots:
+    void consoleRejects_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("--bogus")} << QStringLiteral("bogus");
+        QTest::newRow("unknown mode") << QStringList{QStringLiteral("nodes")} << QStringLiteral("nodes");
+        QTest::newRow("snapshot-after not a number")
+            << QStringList{QStringLiteral("--snapshot"), QStringLiteral("/tmp/x"), QStringLiteral("--snapshot-after"), QStringLiteral("soon")}
+            << QStringLiteral("--snapshot-after");
+        QTest::newRow("snapshot-after negative")
+            << QStringList{QStringLiteral("--snapshot"), QStringLiteral("/tmp/x"), QStringLiteral("--snapshot-after"), QStringLiteral("-1")}
+            << QStringLiteral("--snapshot-after");
+        QTest::newRow("snapshot-after without snapshot")
+            << QStringList{QStringLiteral("--snapshot-after"), QStringLiteral("3")} << QStringLiteral("--snapshot");
+        QTest::newRow("profile missing value") << QStringList{QStringLiteral("--profile")} << QStringLiteral("profile");
+        QTest::newRow("empty profile") << QStringList{QStringLiteral("--profile"), QString()} << QStringLiteral("--profile");
+    }
+    void consoleRejects()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, mentions);
+        arguments.prepend(QStringLiteral("switchboard"));
+        ConsoleCommandLine commandLine;
+        const CommandLineOutcome outcome = commandLine.parse(arguments);
+        QVERIFY(!outcome.run);
+        QCOMPARE(outcome.exitCode, 2);
+        QVERIFY2(outcome.standardError.contains(mentions), qPrintable(outcome.standardError));
+        QCOMPARE(outcome.standardError.count(u'\n'), 1); // exactly one line
+    }
+
+    void consoleAccepts()
+    {
+        ConsoleCommandLine commandLine;
+        const auto outcome = commandLine.parse({QStringLiteral("switchboard"), QStringLiteral("--profile"),
+                                                QStringLiteral("prod"), QStringLiteral("--snapshot"),
+                                                QStringLiteral("/tmp/snap"), QStringLiteral("--snapshot-after"),
+                                                QStringLiteral("0")});
+        QVERIFY(outcome.run);
+        QCOMPARE(commandLine.options().profile, QStringLiteral("prod"));
+        QCOMPARE(commandLine.options().snapshotDirectory, QStringLiteral("/tmp/snap"));
+        QCOMPARE(commandLine.options().snapshotAfterSeconds, 0);
+    }
+
+    void snapshotAfterDefaultsToFive()
+    {
+        ConsoleCommandLine commandLine;
+        QVERIFY(commandLine.parse({QStringLiteral("switchboard"), QStringLiteral("--snapshot"), QStringLiteral("d")}).run);
+        QCOMPARE(commandLine.options().snapshotAfterSeconds, 5);
+    }
+
+    void versionAndHelpExitZero()
+    {
+        ConsoleCommandLine commandLine;
+        auto version = commandLine.parse({QStringLiteral("switchboard"), QStringLiteral("--version")});
+        QVERIFY(!version.run);
+        QCOMPARE(version.exitCode, 0);
+        QCOMPARE(version.standardOutput, QStringLiteral("switchboard " SB_VERSION "\n"));
+        auto help = ConsoleCommandLine().parse({QStringLiteral("switchboard"), QStringLiteral("--help")});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY(help.standardOutput.contains(QStringLiteral("--snapshot")));
+        QVERIFY(help.standardOutput.contains(QStringLiteral("devcluster")));
+    }
+
+    void devClusterValidates_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<int>("exitCode");
+        QTest::newRow("defaults") << QStringList{} << -1;
+        QTest::newRow("zero replicas") << QStringList{QStringLiteral("--replicas"), QStringLiteral("0")} << 2;
+        QTest::newRow("replicas not a number") << QStringList{QStringLiteral("--replicas"), QStringLiteral("three")} << 2;
+        QTest::newRow("bad bus") << QStringList{QStringLiteral("--bus"), QStringLiteral("rabbit")} << 2;
+        QTest::newRow("redis bus") << QStringList{QStringLiteral("--bus"), QStringLiteral("redis")} << -1;
+        QTest::newRow("stray argument") << QStringList{QStringLiteral("now")} << 2;
+    }
+    void devClusterValidates()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(int, exitCode);
+        arguments.prepend(QStringLiteral("switchboard devcluster"));
+        DevClusterCommandLine commandLine;
+        const auto outcome = commandLine.parse(arguments);
+        if (exitCode < 0) {
+            QVERIFY2(outcome.run, qPrintable(outcome.standardError));
+        } else {
+            QVERIFY(!outcome.run);
+            QCOMPARE(outcome.exitCode, exitCode);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCommandLine)
+#include "tst_commandline.moc"

@@ -1,0 +1,78 @@
+// `switchboard --snapshot DIR` run as a process, offscreen: both files, valid JSON, one
+// section per area, exit 0.
+#include <QElapsedTimer>
+#include <QFile>
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestSnapshotProcess : public QObject
+{
+    Q_OBJECT
+private slots:
+    void writesWindowAndState()
+    {
+        QTemporaryDir config;
+        QTemporaryDir out;
+        const QString dir = out.filePath(QStringLiteral("snap/nested"));
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        process.setProcessEnvironment(env);
+        QElapsedTimer clock;
+        clock.start();
+        process.start(qEnvironmentVariable("SB_BINARY"),
+                      {QStringLiteral("--snapshot"), dir, QStringLiteral("--snapshot-after"), QStringLiteral("1")});
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+        QVERIFY2(clock.elapsed() >= 1000, "the snapshot must wait --snapshot-after seconds");
+
+        const QImage image(dir + QStringLiteral("/window.png"));
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() >= 640 && image.height() >= 400);
+
+        QFile file(dir + QStringLiteral("/state.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QJsonParseError error;
+        const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
+        QVERIFY2(document.isObject(), qPrintable(error.errorString()));
+        const QJsonObject state = document.object();
+        for (const char *area : {"replicas", "kafka", "redis", "traffic"}) {
+            const QJsonObject section = state.value(QLatin1String(area)).toObject();
+            QVERIFY2(!section.isEmpty(), area);
+            QVERIFY(section.contains(QStringLiteral("rows")));
+            QVERIFY(section.contains(QStringLiteral("figures")));
+            QVERIFY(!section.value(QStringLiteral("message")).toString().isEmpty());
+        }
+        QCOMPARE(state.value(QStringLiteral("attachment")).toObject().value(QStringLiteral("target")).toString(),
+                 QStringLiteral("embedded demo cluster"));
+    }
+
+    void unwritableDirectoryFails()
+    {
+        QTemporaryDir config;
+        QTemporaryDir out;
+        QFile blocker(out.filePath(QStringLiteral("file")));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        process.setProcessEnvironment(env);
+        process.start(qEnvironmentVariable("SB_BINARY"),
+                      {QStringLiteral("--snapshot"), blocker.fileName() + QStringLiteral("/sub"),
+                       QStringLiteral("--snapshot-after"), QStringLiteral("0")});
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitCode(), 1);
+        QVERIFY(process.readAllStandardError().contains("snapshot failed"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSnapshotProcess)
+#include "tst_snapshot_process.moc"

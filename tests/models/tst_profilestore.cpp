@@ -1,0 +1,107 @@
+#include "models/ProfileStore.h"
+
+#include <QFile>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sb::models;
+
+class TestProfileStore : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    Profile sample(const QString &name)
+    {
+        Profile p;
+        p.name = name;
+        p.redisUrl = QStringLiteral("redis://ops@127.0.0.1:6379/2");
+        p.redisPassword = QStringLiteral("s3cret");
+        p.kafkaBootstrap = QStringLiteral("127.0.0.1:9092,127.0.0.1:9093");
+        p.kafkaProperties = {QStringLiteral("security.protocol=SASL_SSL")};
+        p.prometheusEndpoints = {QStringLiteral("http://127.0.0.1:8080/actuator/prometheus")};
+        p.readOnly = true;
+        return p;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("switchboard-test"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_profilestore"));
+    }
+    void init() { QSettings().clear(); }
+
+    void savesAndLoads()
+    {
+        ProfileStore store(m_dir.filePath(QStringLiteral("secrets.json")));
+        QString error;
+        QVERIFY2(store.save(sample(QStringLiteral("prod/eu")), &error), qPrintable(error));
+        QCOMPARE(store.names(), QStringList{QStringLiteral("prod/eu")});
+        const auto loaded = store.load(QStringLiteral("prod/eu"));
+        QVERIFY(loaded);
+        QCOMPARE(loaded->redisUrl, QStringLiteral("redis://ops@127.0.0.1:6379/2"));
+        QCOMPARE(loaded->kafkaProperties, QStringList{QStringLiteral("security.protocol=SASL_SSL")});
+        QVERIFY(loaded->readOnly);
+        QVERIFY(loaded->redisPassword.isEmpty()); // not remembered unless asked
+        QVERIFY(!QFile::exists(store.secretsPath()));
+    }
+
+    void remembersPasswordOwnerOnly()
+    {
+        ProfileStore store(m_dir.filePath(QStringLiteral("secrets2.json")));
+        Profile p = sample(QStringLiteral("staging"));
+        p.rememberPassword = true;
+        QString error;
+        QVERIFY2(store.save(p, &error), qPrintable(error));
+        QCOMPARE(store.load(QStringLiteral("staging"))->redisPassword, QStringLiteral("s3cret"));
+        const auto permissions = QFile::permissions(store.secretsPath());
+        QCOMPARE(permissions & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
+                                | QFileDevice::WriteOther),
+                 QFileDevice::Permissions());
+        QSettings settings;
+        for (const QString &key : settings.allKeys())
+            QVERIFY2(!settings.value(key).toString().contains(QStringLiteral("s3cret")), qPrintable(key));
+        p.rememberPassword = false;
+        QVERIFY(store.save(p, &error));
+        QVERIFY(store.load(QStringLiteral("staging"))->redisPassword.isEmpty());
+        store.remove(QStringLiteral("staging"));
+        QVERIFY(!store.load(QStringLiteral("staging")));
+    }
+
+    void rejectsBadInput_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("empty name") << QStringLiteral("name") << QString() << QStringLiteral("name");
+        QTest::newRow("bad redis scheme") << QStringLiteral("redis") << QStringLiteral("http://x:1") << QStringLiteral("Redis URL");
+        QTest::newRow("bad bootstrap") << QStringLiteral("kafka") << QStringLiteral("broker") << QStringLiteral("bootstrap");
+        QTest::newRow("bad port") << QStringLiteral("kafka") << QStringLiteral("broker:99999") << QStringLiteral("bootstrap");
+        QTest::newRow("bad property") << QStringLiteral("property") << QStringLiteral("acks") << QStringLiteral("key=value");
+        QTest::newRow("bad endpoint") << QStringLiteral("prometheus") << QStringLiteral("ftp://x/") << QStringLiteral("http");
+    }
+    void rejectsBadInput()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, value);
+        QFETCH(QString, mentions);
+        Profile p = sample(QStringLiteral("x"));
+        if (field == u"name") p.name = value;
+        if (field == u"redis") p.redisUrl = value;
+        if (field == u"kafka") p.kafkaBootstrap = value;
+        if (field == u"property") p.kafkaProperties = {value};
+        if (field == u"prometheus") p.prometheusEndpoints = {value};
+        ProfileStore store(m_dir.filePath(QStringLiteral("secrets3.json")));
+        QString error;
+        QVERIFY(!store.save(p, &error));
+        QVERIFY2(error.contains(mentions), qPrintable(error));
+        QVERIFY(store.names().isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProfileStore)
+#include "tst_profilestore.moc"

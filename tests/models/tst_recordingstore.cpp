@@ -1,0 +1,75 @@
+#include "models/RecordingStore.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using sb::models::RecordingStore;
+
+class TestRecordingStore : public QObject
+{
+    Q_OBJECT
+private slots:
+    void dropsOldestBeyondCapacity()
+    {
+        RecordingStore store(3);
+        const QDateTime t0 = QDateTime::fromSecsSinceEpoch(1000, Qt::UTC);
+        for (int i = 0; i < 5; ++i)
+            store.append(t0.addSecs(i), QJsonObject{{QStringLiteral("i"), i}});
+        QCOMPARE(store.samples().size(), 3);
+        QCOMPARE(store.samples().first().state.value(QStringLiteral("i")).toInt(), 2);
+        QCOMPARE(store.samples().last().state.value(QStringLiteral("i")).toInt(), 4);
+    }
+
+    void roundTripsThroughFile()
+    {
+        QTemporaryDir dir;
+        RecordingStore store(10);
+        const QDateTime at = QDateTime::fromMSecsSinceEpoch(1700000000123, Qt::UTC);
+        store.append(at, QJsonObject{{QStringLiteral("replicas"), 3}});
+        QString error;
+        const QString path = dir.filePath(QStringLiteral("r.sbrec.json"));
+        QVERIFY2(store.save(path, &error), qPrintable(error));
+        const auto loaded = RecordingStore::load(path, &error);
+        QVERIFY2(loaded, qPrintable(error));
+        QCOMPARE(loaded->samples().size(), 1);
+        QCOMPARE(loaded->samples().first().at, at);
+        QCOMPARE(loaded->samples().first().state.value(QStringLiteral("replicas")).toInt(), 3);
+    }
+
+    void rejectsWhatIsNotARecording_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("not json") << QByteArray("{{{") << QStringLiteral("not valid JSON");
+        QTest::newRow("array") << QByteArray("[]") << QStringLiteral("not valid JSON");
+        QTest::newRow("other format") << QByteArray(R"({"format":"x"})") << QStringLiteral("not a Switchboard recording");
+        QTest::newRow("bad sample")
+            << QByteArray(R"({"format":"switchboard-recording/1","samples":[{"at":"yesterday","state":{}}]})")
+            << QStringLiteral("sample 1");
+        QTest::newRow("truncated") << QByteArray(R"({"format":"switchboard-recording/1","samples":[)") << QStringLiteral("not valid JSON");
+    }
+    void rejectsWhatIsNotARecording()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, mentions);
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("bad.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(content);
+        file.close();
+        QString error;
+        QVERIFY(!RecordingStore::load(file.fileName(), &error));
+        QVERIFY2(error.contains(mentions), qPrintable(error));
+    }
+
+    void missingFileSaysSo()
+    {
+        QString error;
+        QVERIFY(!RecordingStore::load(QStringLiteral("/nonexistent/x.json"), &error));
+        QVERIFY(error.contains(QStringLiteral("cannot open")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRecordingStore)
+#include "tst_recordingstore.moc"

@@ -1,0 +1,246 @@
+#include "ui/MainWindow.h"
+
+#include "models/AttachmentState.h"
+#include "models/RecordingStore.h"
+#include "ui/AreaView.h"
+#include "ui/ConnectionStatusWidget.h"
+#include "ui/RecordingDialog.h"
+#include "ui/ShortcutsDialog.h"
+#include "ui/SnapshotWriter.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+
+namespace sb::ui {
+
+namespace {
+constexpr int kLayoutVersion = 1;
+
+struct AreaSpec
+{
+    QString key;
+    QString title;
+    EmptyState empty;
+    Qt::Key shortcut;
+};
+
+QList<AreaSpec> areaSpecs()
+{
+    return {
+        {QStringLiteral("replicas"), QStringLiteral("Replicas"),
+         {QStringLiteral("Replicas"),
+          QStringLiteral("Every replica of the cluster: state, WebSocket and SSE connections, "
+                         "subscriptions, message rates and a live chart of connections per replica."),
+          QStringLiteral("Replicas are discovered from the sb:node:* registry in Redis, from "
+                         "Prometheus endpoints or from /admin/stats URLs of the attached profile.")},
+         Qt::Key_1},
+        {QStringLiteral("kafka"), QStringLiteral("Kafka"),
+         {QStringLiteral("Kafka"),
+          QStringLiteral("Consumer groups with per-partition lag, its trend and a Burrow-style "
+                         "verdict; topics with end offsets, produce rates and DLT counts."),
+          QStringLiteral("Attach a profile with a Kafka bootstrap, or use the embedded demo "
+                         "cluster.")},
+         Qt::Key_2},
+        {QStringLiteral("redis"), QStringLiteral("Redis"),
+         {QStringLiteral("Redis"),
+          QStringLiteral("A SCAN-driven key browser (never KEYS) and a Sessions lens over "
+                         "sb:session:* and sb:token:*, with live TTLs."),
+          QStringLiteral("Attach a profile with a Redis URL, or use the embedded demo cluster.")},
+         Qt::Key_3},
+        {QStringLiteral("traffic"), QStringLiteral("Traffic"),
+         {QStringLiteral("Traffic"),
+          QStringLiteral("Every STOMP and SSE frame in and out of the replicas, from their "
+                         "/admin/tap, so one message can be traced end to end by its message-id."),
+          QStringLiteral("Needs a replica with an admin account; the demo cluster provides one.")},
+         Qt::Key_4},
+    };
+}
+} // namespace
+
+MainWindow::MainWindow(models::AttachmentState *attachment, models::RecordingStore *recording,
+                       QWidget *parent)
+    : QMainWindow(parent)
+    , m_attachment(attachment)
+    , m_recording(recording)
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(QStringLiteral("Switchboard"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/switchboard.svg")));
+    setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks);
+    createAreas();
+    createMenus();
+    statusBar()->addWidget(new ConnectionStatusWidget(attachment, this), 1);
+    resize(1280, 800);
+    m_defaultLayout = saveState(kLayoutVersion);
+    restoreLayout();
+}
+
+void MainWindow::createAreas()
+{
+    for (const AreaSpec &spec : areaSpecs()) {
+        auto *view = new AreaView(spec.key, spec.empty, this);
+        auto *dock = new QDockWidget(spec.title, this);
+        dock->setObjectName(spec.key + QStringLiteral("Dock"));
+        dock->setWidget(view);
+        dock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | spec.shortcut));
+        dock->toggleViewAction()->setToolTip(QStringLiteral("Show or hide the %1 area").arg(spec.title));
+        m_areas.insert(spec.key, view);
+        m_docks.insert(spec.key, dock);
+    }
+    // No central widget: the four areas share the window and the user rearranges them.
+    setCentralWidget(nullptr);
+    addDockWidget(Qt::LeftDockWidgetArea, m_docks[QStringLiteral("replicas")]);
+    splitDockWidget(m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("kafka")], Qt::Horizontal);
+    splitDockWidget(m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("redis")], Qt::Vertical);
+    splitDockWidget(m_docks[QStringLiteral("kafka")], m_docks[QStringLiteral("traffic")], Qt::Vertical);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
+    QAction *profiles = file->addAction(QStringLiteral("&Profiles…"), this, &MainWindow::profilesRequested);
+    profiles->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    profiles->setToolTip(QStringLiteral("Edit saved clusters and attach to one"));
+    file->addSeparator();
+    QAction *open = file->addAction(QStringLiteral("&Open Recording…"), this, &MainWindow::openRecording);
+    open->setShortcut(QKeySequence::Open);
+    QAction *save = file->addAction(QStringLiteral("&Save Recording…"), this, &MainWindow::saveRecording);
+    save->setShortcut(QKeySequence::Save);
+    save->setToolTip(QStringLiteral("Save what the console has recorded this session"));
+    QAction *snapshot = file->addAction(QStringLiteral("S&napshot…"), this, &MainWindow::chooseSnapshotDirectory);
+    snapshot->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    snapshot->setToolTip(QStringLiteral("Write window.png and state.json for an incident report"));
+    file->addSeparator();
+    QAction *quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+
+    QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
+    for (const AreaSpec &spec : areaSpecs())
+        view->addAction(m_docks[spec.key]->toggleViewAction());
+    view->addSeparator();
+    QAction *reset = view->addAction(QStringLiteral("&Reset Layout"), this, &MainWindow::resetLayout);
+    reset->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+
+    QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
+    QAction *keys = help->addAction(QStringLiteral("&Keyboard Shortcuts"), this, [this] {
+        ShortcutsDialog(this, this).exec();
+    });
+    keys->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Slash));
+    help->addAction(QStringLiteral("&About Switchboard"), this, &MainWindow::showAbout);
+}
+
+QStringList MainWindow::areaKeys() const
+{
+    QStringList keys;
+    for (const AreaSpec &spec : areaSpecs())
+        keys << spec.key;
+    return keys;
+}
+
+QJsonObject MainWindow::snapshotState() const
+{
+    QJsonObject state{
+        {QStringLiteral("switchboard"), QStringLiteral(SB_VERSION)},
+        {QStringLiteral("takenAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+        {QStringLiteral("attachment"), m_attachment->toJson()},
+    };
+    for (const QString &key : areaKeys()) {
+        QJsonObject area = m_areas[key]->snapshotState();
+        area.insert(QStringLiteral("visible"), m_docks[key]->isVisible());
+        state.insert(key, area);
+    }
+    return state;
+}
+
+bool MainWindow::writeSnapshot(const QString &directory, QString *error)
+{
+    return SnapshotWriter::write(this, snapshotState(), directory, error);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    event->accept();
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray(), kLayoutVersion);
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("mainWindow/state"), saveState(kLayoutVersion));
+}
+
+void MainWindow::resetLayout()
+{
+    restoreState(m_defaultLayout, kLayoutVersion);
+    for (QDockWidget *dock : std::as_const(m_docks))
+        dock->show();
+}
+
+void MainWindow::chooseSnapshotDirectory()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, QStringLiteral("Snapshot into folder"));
+    if (dir.isEmpty())
+        return;
+    QString error;
+    if (writeSnapshot(dir, &error))
+        statusBar()->showMessage(QStringLiteral("Snapshot written to %1").arg(dir), 5000);
+    else
+        QMessageBox::warning(this, QStringLiteral("Snapshot failed"), error);
+}
+
+void MainWindow::saveRecording()
+{
+    const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save recording"),
+                                                      QString(), QStringLiteral("Switchboard recording (*.sbrec.json)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (m_recording->save(path, &error))
+        statusBar()->showMessage(QStringLiteral("Recording saved to %1").arg(path), 5000);
+    else
+        QMessageBox::warning(this, QStringLiteral("Save failed"), error);
+}
+
+void MainWindow::openRecording()
+{
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open recording"),
+                                                      QString(), QStringLiteral("Switchboard recording (*.sbrec.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    auto loaded = models::RecordingStore::load(path, &error);
+    if (!loaded) {
+        QMessageBox::warning(this, QStringLiteral("Cannot open recording"), error);
+        return;
+    }
+    auto *dialog = new RecordingDialog(*loaded, path, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, QStringLiteral("About Switchboard"),
+                       QStringLiteral("<h3>Switchboard %1</h3><p>A console for realtime messaging "
+                                      "clusters — replicas, Kafka lag, Redis sessions and STOMP/SSE "
+                                      "traffic — with an embeddable STOMP/SSE node.</p>"
+                                      "<p>Qt %2</p>")
+                           .arg(QStringLiteral(SB_VERSION), QString::fromLatin1(qVersion())));
+}
+
+} // namespace sb::ui

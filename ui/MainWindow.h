@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QMainWindow>
+#include <QMap>
+
+class QDockWidget;
+
+namespace sb::models {
+class AttachmentState;
+class RecordingStore;
+}
+
+namespace sb::ui {
+
+class AreaView;
+
+// The console's shell: four dockable areas, menus, a status bar that says what the
+// console is attached to, and the window layout persisted across runs.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(models::AttachmentState *attachment, models::RecordingStore *recording,
+                        QWidget *parent = nullptr);
+
+    AreaView *area(const QString &key) const { return m_areas.value(key); }
+    QStringList areaKeys() const;
+    QJsonObject snapshotState() const;
+    bool writeSnapshot(const QString &directory, QString *error);
+
+signals:
+    void profilesRequested();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createAreas();
+    void createMenus();
+    void restoreLayout();
+    void saveLayout() const;
+    void resetLayout();
+    void chooseSnapshotDirectory();
+    void saveRecording();
+    void openRecording();
+    void showAbout();
+
+    models::AttachmentState *m_attachment = nullptr;
+    models::RecordingStore *m_recording = nullptr;
+    QMap<QString, AreaView *> m_areas;
+    QMap<QString, QDockWidget *> m_docks;
+    QByteArray m_defaultLayout;
+};
+
+} // namespace sb::ui

@@ -1,0 +1,188 @@
+#include "ui/ProfilesDialog.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+
+namespace sb::ui {
+
+namespace {
+QStringList lines(const QPlainTextEdit *edit)
+{
+    QStringList result;
+    for (const QString &line : edit->toPlainText().split(u'\n'))
+        if (!line.trimmed().isEmpty())
+            result << line.trimmed();
+    return result;
+}
+
+QPlainTextEdit *smallEditor(QWidget *parent, const QString &placeholder)
+{
+    auto *edit = new QPlainTextEdit(parent);
+    edit->setPlaceholderText(placeholder);
+    edit->setMaximumHeight(70);
+    edit->setTabChangesFocus(true);
+    return edit;
+}
+} // namespace
+
+ProfilesDialog::ProfilesDialog(models::ProfileStore *store, QWidget *parent)
+    : QDialog(parent)
+    , m_store(store)
+{
+    setWindowTitle(QStringLiteral("Cluster Profiles"));
+    m_list = new QListWidget(this);
+    m_list->setObjectName(QStringLiteral("profileList"));
+    m_name = new QLineEdit(this);
+    m_redisUrl = new QLineEdit(this);
+    m_redisUrl->setPlaceholderText(QStringLiteral("redis://user@host:6379/0"));
+    m_redisPassword = new QLineEdit(this);
+    m_redisPassword->setEchoMode(QLineEdit::Password);
+    m_remember = new QCheckBox(QStringLiteral("Remember (stored in a file only you can read)"), this);
+    m_kafka = new QLineEdit(this);
+    m_kafka->setPlaceholderText(QStringLiteral("broker1:9092,broker2:9092"));
+    m_kafkaProperties = smallEditor(this, QStringLiteral("security.protocol=SASL_SSL\nsasl.mechanism=PLAIN"));
+    m_kafkaGroups = new QLineEdit(this);
+    m_kafkaGroups->setPlaceholderText(QStringLiteral("groups to watch if the broker cannot list them"));
+    m_useRegistry = new QCheckBox(QStringLiteral("Discover replicas from sb:node:* in Redis"), this);
+    m_prometheus = smallEditor(this, QStringLiteral("http://app-1:8080/actuator/prometheus"));
+    m_metric = new QLineEdit(this);
+    m_adminStats = smallEditor(this, QStringLiteral("http://replica-1:8080/admin/stats"));
+    m_readOnly = new QCheckBox(QStringLiteral("Read-only (no delete, expire or persist)"), this);
+    m_error = new QLabel(this);
+    m_error->setStyleSheet(QStringLiteral("color: #c62828"));
+    m_error->setWordWrap(true);
+
+    auto *form = new QFormLayout;
+    form->addRow(QStringLiteral("Name"), m_name);
+    form->addRow(QStringLiteral("Redis URL"), m_redisUrl);
+    form->addRow(QStringLiteral("Redis password"), m_redisPassword);
+    form->addRow(QString(), m_remember);
+    form->addRow(QStringLiteral("Kafka bootstrap"), m_kafka);
+    form->addRow(QStringLiteral("Kafka properties"), m_kafkaProperties);
+    form->addRow(QStringLiteral("Kafka groups"), m_kafkaGroups);
+    form->addRow(QString(), m_useRegistry);
+    form->addRow(QStringLiteral("Prometheus endpoints"), m_prometheus);
+    form->addRow(QStringLiteral("Connection metric"), m_metric);
+    form->addRow(QStringLiteral("/admin/stats URLs"), m_adminStats);
+    form->addRow(QString(), m_readOnly);
+    form->addRow(m_error);
+
+    auto *buttons = new QDialogButtonBox(this);
+    QPushButton *add = buttons->addButton(QStringLiteral("&New"), QDialogButtonBox::ActionRole);
+    QPushButton *remove = buttons->addButton(QStringLiteral("&Delete"), QDialogButtonBox::ActionRole);
+    QPushButton *save = buttons->addButton(QStringLiteral("&Save"), QDialogButtonBox::ApplyRole);
+    QPushButton *attach = buttons->addButton(QStringLiteral("&Attach"), QDialogButtonBox::AcceptRole);
+    attach->setToolTip(QStringLiteral("Save this profile and attach the console to it"));
+    buttons->addButton(QDialogButtonBox::Close);
+    connect(add, &QPushButton::clicked, this, [this] {
+        m_list->clearSelection();
+        showProfile(QString());
+        m_name->setFocus();
+    });
+    connect(remove, &QPushButton::clicked, this, &ProfilesDialog::removeSelected);
+    connect(save, &QPushButton::clicked, this, &ProfilesDialog::saveForm);
+    connect(attach, &QPushButton::clicked, this, [this] {
+        if (saveForm()) {
+            emit attachRequested(m_name->text().trimmed());
+            accept();
+        }
+    });
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_list, &QListWidget::currentTextChanged, this, &ProfilesDialog::showProfile);
+
+    auto *columns = new QHBoxLayout;
+    columns->addWidget(m_list, 1);
+    columns->addLayout(form, 3);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(columns);
+    layout->addWidget(buttons);
+    reloadList();
+    if (m_list->count() == 0)
+        showProfile(QString());
+    resize(860, 560);
+}
+
+void ProfilesDialog::reloadList(const QString &select)
+{
+    m_list->clear();
+    m_list->addItems(m_store->names());
+    const auto matches = m_list->findItems(select, Qt::MatchExactly);
+    if (!matches.isEmpty())
+        m_list->setCurrentItem(matches.first());
+    else if (m_list->count() > 0)
+        m_list->setCurrentRow(0);
+}
+
+void ProfilesDialog::showProfile(const QString &name)
+{
+    const models::Profile p = m_store->load(name).value_or(models::Profile{});
+    m_name->setText(p.name);
+    m_redisUrl->setText(p.redisUrl);
+    m_redisPassword->setText(p.redisPassword);
+    m_remember->setChecked(p.rememberPassword);
+    m_kafka->setText(p.kafkaBootstrap);
+    m_kafkaProperties->setPlainText(p.kafkaProperties.join(u'\n'));
+    m_kafkaGroups->setText(p.kafkaGroups.join(QStringLiteral(", ")));
+    m_useRegistry->setChecked(p.useRegistry);
+    m_prometheus->setPlainText(p.prometheusEndpoints.join(u'\n'));
+    m_metric->setText(p.connectionMetric);
+    m_adminStats->setPlainText(p.adminStatsUrls.join(u'\n'));
+    m_readOnly->setChecked(p.readOnly);
+    m_error->clear();
+}
+
+models::Profile ProfilesDialog::profileFromForm() const
+{
+    models::Profile p;
+    p.name = m_name->text().trimmed();
+    p.redisUrl = m_redisUrl->text().trimmed();
+    p.redisPassword = m_redisPassword->text();
+    p.rememberPassword = m_remember->isChecked();
+    p.kafkaBootstrap = m_kafka->text().trimmed();
+    p.kafkaProperties = lines(m_kafkaProperties);
+    for (const QString &group : m_kafkaGroups->text().split(u',', Qt::SkipEmptyParts))
+        p.kafkaGroups << group.trimmed();
+    p.useRegistry = m_useRegistry->isChecked();
+    p.prometheusEndpoints = lines(m_prometheus);
+    p.connectionMetric = m_metric->text().trimmed();
+    p.adminStatsUrls = lines(m_adminStats);
+    p.readOnly = m_readOnly->isChecked();
+    return p;
+}
+
+bool ProfilesDialog::saveForm()
+{
+    const models::Profile p = profileFromForm();
+    QString error;
+    if (!m_store->save(p, &error)) {
+        m_error->setText(error);
+        return false;
+    }
+    m_error->clear();
+    reloadList(p.name);
+    return true;
+}
+
+void ProfilesDialog::removeSelected()
+{
+    const QListWidgetItem *item = m_list->currentItem();
+    if (!item)
+        return;
+    const QString name = item->text();
+    if (QMessageBox::question(this, QStringLiteral("Delete profile"),
+                              QStringLiteral("Delete the profile '%1'?").arg(name))
+        != QMessageBox::Yes)
+        return;
+    m_store->remove(name);
+    reloadList();
+}
+
+} // namespace sb::ui

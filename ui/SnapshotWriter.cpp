@@ -1,0 +1,36 @@
+#include "ui/SnapshotWriter.h"
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QPixmap>
+#include <QSaveFile>
+#include <QWidget>
+
+namespace sb::ui {
+
+bool SnapshotWriter::write(QWidget *window, const QJsonObject &state, const QString &directory,
+                           QString *error)
+{
+    QDir dir(directory);
+    if (!dir.mkpath(QStringLiteral("."))) {
+        *error = QStringLiteral("cannot create the snapshot directory '%1'").arg(directory);
+        return false;
+    }
+
+    const QPixmap image = window->grab();
+    QSaveFile png(dir.filePath(QStringLiteral("window.png")));
+    if (!png.open(QIODevice::WriteOnly) || !image.save(&png, "PNG") || !png.commit()) {
+        *error = QStringLiteral("cannot write %1: %2").arg(png.fileName(), png.errorString());
+        return false;
+    }
+
+    QSaveFile json(dir.filePath(QStringLiteral("state.json")));
+    if (!json.open(QIODevice::WriteOnly)
+        || json.write(QJsonDocument(state).toJson(QJsonDocument::Indented)) < 0 || !json.commit()) {
+        *error = QStringLiteral("cannot write %1: %2").arg(json.fileName(), json.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace sb::ui
