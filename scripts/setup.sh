@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian 12 packages Switchboard needs to build, test and demo.
+# Idempotent and quiet when everything is present; uses apt-get as root (or sudo).
+set -euo pipefail
+
+packages=(
+    # build
+    cmake g++ make pkg-config
+    qt6-base-dev qt6-websockets-dev qt6-charts-dev libqt6svg6 qt6-qpa-plugins
+    libhiredis-dev librdkafka-dev
+    # packaging (.deb through CPack; dpkg-shlibdeps computes the runtime dependencies)
+    dpkg-dev file
+    # tests: a real redis-server, kcat against the embedded Kafka, clang + libFuzzer,
+    # Xvfb for the README screenshot
+    redis-server kcat clang libclang-rt-14-dev xvfb xauth
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    if [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$package" 2>/dev/null)" != "ii " ]; then
+        missing+=("$package")
+    fi
+done
+# Node.js may come from Debian or elsewhere (it bundles npm then); only its presence matters.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    missing+=(nodejs npm)
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup: installing ${missing[*]}"
+run_as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+        echo "setup: these packages are missing and I am not root (no sudo): ${missing[*]}" >&2
+        exit 1
+    fi
+    run_as_root=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+log="$(mktemp)"
+if ! { "${run_as_root[@]}" apt-get update -qq && \
+       "${run_as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "setup: apt-get failed; see above" >&2
+    exit 1
+fi
+rm -f "$log"
+echo "setup: done"
