@@ -82,7 +82,9 @@ bool StompFrame::isServerCommand(QByteArrayView command)
 
 bool StompFrame::isUnescapedCommand(QByteArrayView command)
 {
-    return command == QByteArrayView("CONNECT") || command == QByteArrayView("CONNECTED");
+    // STOMP is 1.2's alias of CONNECT, so it carries the same unescaped credentials.
+    return command == QByteArrayView("CONNECT") || command == QByteArrayView("STOMP")
+        || command == QByteArrayView("CONNECTED");
 }
 
 } // namespace sb::protocol

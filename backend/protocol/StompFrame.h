@@ -43,7 +43,7 @@ public:
     static bool isClientCommand(QByteArrayView command);
     // CONNECTED, MESSAGE, RECEIPT, ERROR.
     static bool isServerCommand(QByteArrayView command);
-    // Frames whose headers are never escaped, whatever the version (STOMP 1.2 §Value Encoding).
+    // CONNECT, STOMP and CONNECTED: their headers are never escaped (STOMP 1.2 §Value Encoding).
     static bool isUnescapedCommand(QByteArrayView command);
 
     friend bool operator==(const StompFrame &a, const StompFrame &b)
