@@ -172,10 +172,14 @@ bool HttpRequestParser::takeLine(QByteArrayView *line, qsizetype *rawLength)
 // the limit of the current phase, so slow senders cannot grow the buffer past it.
 bool HttpRequestParser::checkPendingLine()
 {
-    const qsizetype pending = m_buffer.size() - m_pos;
+    // A trailing CR may still turn out to be part of the line end, so it is not counted;
+    // this keeps the verdict identical however the bytes were split.
+    qsizetype pending = m_buffer.size() - m_pos;
+    if (pending > 0 && m_buffer.back() == '\r')
+        --pending;
     switch (m_phase) {
     case Phase::RequestLine:
-        if (pending > m_limits.maxRequestLine + 1) { // +1: a CR may still come
+        if (pending > m_limits.maxRequestLine) {
             fail(414, QStringLiteral("request line longer than %1 bytes").arg(m_limits.maxRequestLine));
             return false;
         }
@@ -194,7 +198,7 @@ bool HttpRequestParser::checkPendingLine()
         }
         return true;
     case Phase::ChunkDataEnd:
-        if (pending > 1) {
+        if (pending > 0) {
             fail(400, QStringLiteral("chunk data not followed by CRLF"));
             return false;
         }
@@ -208,14 +212,16 @@ bool HttpRequestParser::checkPendingLine()
 // the line holds no control bytes or non-ASCII, so an early byte decides.
 bool HttpRequestParser::checkRequestLinePrefix()
 {
-    const qsizetype end = m_buffer.size();
+    // Bytes past the length limit are not judged here: that line fails with 414
+    // whichever way it arrives.
+    const qsizetype end = qMin(m_buffer.size(), m_pos + m_limits.maxRequestLine + 1);
     for (qsizetype i = qMax(m_checkedPos, m_pos); i < end; ++i) {
         const char c = m_buffer.at(i);
         if (c == '\n')
             break; // the line is complete: parseRequestLine() takes over
-        if (c == '\r' && i + 1 == end)
+        if (c == '\r' && i + 1 == m_buffer.size())
             break; // decided by the next byte
-        if (c == '\r' && m_buffer.at(i + 1) == '\n') {
+        if (c == '\r' && i + 1 < m_buffer.size() && m_buffer.at(i + 1) == '\n') {
             m_checkedPos = i + 1;
             continue;
         }
@@ -294,6 +300,10 @@ void HttpRequestParser::parse()
             break;
         }
         case Phase::ChunkSize:
+            if (line.size() > m_limits.maxChunkSizeLine) {
+                fail(400, QStringLiteral("chunk size line too long"));
+                return;
+            }
             if (!parseChunkSize(line))
                 return;
             break;
