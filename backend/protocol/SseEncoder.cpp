@@ -41,7 +41,7 @@ QString SseEncoder::sanitizeField(QStringView value)
     QString out;
     out.reserve(value.size());
     for (const QChar c : value) {
-        if (c != u'\r' && c != u'\n' && c != QChar(0))
+        if (c != u'\r' && c != u'\n')
             out.append(c);
     }
     return out;
@@ -51,7 +51,8 @@ QByteArray SseEncoder::encode(const SseEvent &event)
 {
     QByteArray out;
     out.reserve(event.data.size() + event.id.size() + event.type.size() + 32);
-    const QString id = sanitizeField(event.id);
+    // Clients ignore an id holding NUL, and would then replay from a stale one.
+    const QString id = sanitizeField(event.id).remove(QChar(0));
     if (!id.isEmpty())
         appendField(out, "id", id);
     const QString type = sanitizeField(event.type);

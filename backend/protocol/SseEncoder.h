@@ -14,9 +14,9 @@ public:
     // id, event, retry, then one "data:" line per line of data (CR, LF and CRLF all
     // split), then the blank line that makes the client dispatch. Always writes at least
     // one data line, so every encoded event is dispatched, even with empty data.
-    // CR, LF and NUL are removed from id and type: a line break there would end the
-    // field early and let the rest be read as other fields, and an id holding NUL is
-    // ignored by clients.
+    // CR and LF are removed from id and type (a line break there would end the field
+    // early and let the rest be read as other fields), and NUL from id (clients ignore
+    // an id holding NUL).
     static QByteArray encode(const SseEvent &event);
 
     // ":text" lines, one per line of text. Clients ignore them; proxies see traffic, so
@@ -27,7 +27,7 @@ public:
     // reconnects (e.g. sent last before a stream closes or a node drains).
     static QByteArray encodeRetry(qint64 retryMs);
 
-    // The field value as it goes on the wire for id/event: line breaks and NUL removed.
+    // The field value as it goes on the wire for id/event: line breaks removed.
     static QString sanitizeField(QStringView value);
 };
 
