@@ -185,7 +185,8 @@ bool JwtCodec::constantTimeEquals(QByteArrayView a, QByteArrayView b)
     unsigned char difference = 0;
     for (qsizetype i = 0; i < a.size(); ++i)
         difference |= static_cast<unsigned char>(a[i] ^ b[i]);
-    // volatile keeps the compiler from turning the loop into an early-exit memcmp.
+    // OR-accumulating has no data-dependent branch; reading back through volatile keeps
+    // the compiler from proving the result early and short-cutting the loop.
     volatile unsigned char result = difference;
     return result == 0;
 }
