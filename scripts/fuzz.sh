@@ -11,7 +11,7 @@ cmake --build "$build" --parallel "$(nproc)" >/dev/null
 
 status=0
 for fuzzer in "$build"/fuzz/fuzz_*; do
-    [ -x "$fuzzer" ] || continue
+    [ -f "$fuzzer" ] && [ -x "$fuzzer" ] || continue
     name="$(basename "$fuzzer")"; name="${name#fuzz_}"
     seeds="$here/fuzz/corpus/$name"
     work="$(mktemp -d)"

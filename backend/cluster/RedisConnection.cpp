@@ -24,11 +24,11 @@ namespace sb::cluster {
 struct RedisConnection::Pending
 {
     RedisConnection *connection = nullptr;
-    QPointer<QObject> context;               // same-thread delivery
-    std::unique_ptr<RedisReplyRelay> relay;  // cross-thread delivery
+    QPointer<QObject> context; // same-thread delivery
+    std::unique_ptr<RedisReplyRelay> relay; // cross-thread delivery
     ReplyHandler handler;
     bool wantsReply = false; // false: fire-and-forget
-    bool internal = false;   // handshake step: not counted, not a user callback
+    bool internal = false; // handshake step: not counted, not a user callback
 };
 
 namespace {
@@ -53,7 +53,8 @@ RedisConnection::RedisConnection(RedisUrl url, RedisConnectionOptions options, Q
     : QObject(parent)
     , m_url(std::move(url))
     , m_options(std::move(options))
-    , m_logName(m_options.name.isEmpty() ? m_url.redacted() : (m_options.name + u" (" + m_url.redacted() + u')'))
+    , m_logName(
+          m_options.name.isEmpty() ? m_url.redacted() : (m_options.name + u" (" + m_url.redacted() + u')'))
     , m_retryTimer(new QTimer(this))
     , m_connectTimer(new QTimer(this))
 {
@@ -147,9 +148,8 @@ void RedisConnection::startAttempt()
         }
         // Prefer IPv4: "localhost" often lists ::1 first while redis-server binds 127.0.0.1.
         const QList<QHostAddress> addresses = info.addresses();
-        const auto v4 = std::find_if(addresses.cbegin(), addresses.cend(), [](const QHostAddress &a) {
-            return a.protocol() == QAbstractSocket::IPv4Protocol;
-        });
+        const auto v4 = std::find_if(addresses.cbegin(), addresses.cend(),
+            [](const QHostAddress &a) { return a.protocol() == QAbstractSocket::IPv4Protocol; });
         connectTo((v4 != addresses.cend() ? *v4 : addresses.constFirst()).toString());
     });
 }
@@ -215,7 +215,8 @@ void RedisConnection::startHandshake()
                 return;
             if (reply.isError()) {
                 if (reply.bytes().startsWith("NOAUTH"))
-                    fail(u"the server requires a password and the Redis URL has none: " + reply.errorMessage());
+                    fail(u"the server requires a password and the Redis URL has none: "
+                        + reply.errorMessage());
                 else
                     fail(what + u" failed: " + reply.errorMessage());
                 return;
@@ -225,29 +226,30 @@ void RedisConnection::startHandshake()
         };
     };
     if (!m_url.password().isEmpty()) {
-        QList<QByteArray> auth{QByteArrayLiteral("AUTH")};
+        QList<QByteArray> auth { QByteArrayLiteral("AUTH") };
         if (!m_url.userName().isEmpty())
             auth.append(m_url.userName().toUtf8());
         auth.append(m_url.password().toUtf8());
         sendInternal(std::move(auth), step(QStringLiteral("authentication")));
     }
     if (m_url.database() != 0) {
-        sendInternal({QByteArrayLiteral("SELECT"), QByteArray::number(m_url.database())},
-                     step(u"SELECT " + QString::number(m_url.database())));
+        sendInternal({ QByteArrayLiteral("SELECT"), QByteArray::number(m_url.database()) },
+            step(u"SELECT " + QString::number(m_url.database())));
     }
     if (!m_options.name.isEmpty()) {
-        sendInternal({QByteArrayLiteral("CLIENT"), QByteArrayLiteral("SETNAME"), m_options.name.toUtf8()},
-                     step(QStringLiteral("CLIENT SETNAME")));
+        sendInternal({ QByteArrayLiteral("CLIENT"), QByteArrayLiteral("SETNAME"), m_options.name.toUtf8() },
+            step(QStringLiteral("CLIENT SETNAME")));
     }
     // TCP accept is not readiness: a server still loading its dataset answers -LOADING.
-    sendInternal({QByteArrayLiteral("PING")}, step(QStringLiteral("PING")));
+    sendInternal({ QByteArrayLiteral("PING") }, step(QStringLiteral("PING")));
 }
 
 void RedisConnection::becomeConnected()
 {
     m_connectTimer->stop();
     if (m_failures > 0 || !m_lastError.isEmpty())
-        qCInfo(lcRedis).noquote() << "connected to" << m_logName << "after" << m_failures << "failed attempts";
+        qCInfo(lcRedis).noquote() << "connected to" << m_logName << "after" << m_failures
+                                  << "failed attempts";
     else
         qCInfo(lcRedis).noquote() << "connected to" << m_logName;
     m_failures = 0;
@@ -263,10 +265,11 @@ void RedisConnection::fail(const QString &reason)
     m_lastError = reason; // before dropContext(): commands it fails quote it
     dropContext();
     if (wasConnected || m_failures == 0)
-        qCWarning(lcRedis).noquote() << (wasConnected ? "lost connection to" : "cannot connect to") << m_logName
-                                     << "-" << reason << "- retrying with back-off";
+        qCWarning(lcRedis).noquote() << (wasConnected ? "lost connection to" : "cannot connect to")
+                                     << m_logName << "-" << reason << "- retrying with back-off";
     else // repeats of an ongoing outage: visible with sb.redis.debug=true
-        qCDebug(lcRedis).noquote() << "attempt" << m_failures + 1 << "to connect to" << m_logName << "failed:" << reason;
+        qCDebug(lcRedis).noquote() << "attempt" << m_failures + 1 << "to connect to" << m_logName
+                                   << "failed:" << reason;
 
     if (!m_wanted) {
         setState(State::Unconnected);
@@ -296,7 +299,8 @@ void RedisConnection::scheduleReconnect()
     using namespace std::chrono;
     const auto minDelay = std::max(m_options.reconnectMin, milliseconds(1));
     const int doublings = std::min(m_failures, 20);
-    const milliseconds ceiling = std::min<milliseconds>(minDelay * (qint64(1) << doublings), m_options.reconnectMax);
+    const milliseconds ceiling
+        = std::min<milliseconds>(minDelay * (qint64(1) << doublings), m_options.reconnectMax);
     const double factor = 0.75 + 0.25 * QRandomGenerator::global()->generateDouble();
     const int delayMs = std::max(1, int(double(ceiling.count()) * factor));
     ++m_failures;
@@ -322,8 +326,9 @@ void RedisConnection::command(QList<QByteArray> argv, QObject *context, ReplyHan
         } else {
             // Connected here, on the caller's thread, while `context` is surely alive.
             auto relay = std::make_unique<RedisReplyRelay>();
-            connect(relay.get(), &RedisReplyRelay::ready, context,
-                    [h = std::move(handler)](const RedisReply &reply) { h(reply); }, Qt::QueuedConnection);
+            connect(
+                relay.get(), &RedisReplyRelay::ready, context,
+                [h = std::move(handler)](const RedisReply &reply) { h(reply); }, Qt::QueuedConnection);
             relay->moveToThread(thread());
             pending->relay = std::move(relay);
         }
@@ -333,8 +338,8 @@ void RedisConnection::command(QList<QByteArray> argv, QObject *context, ReplyHan
         return;
     }
     // std::function must be copyable, so the move-only parts ride in a shared_ptr.
-    auto parcel = std::make_shared<std::pair<QList<QByteArray>, std::unique_ptr<Pending>>>(std::move(argv),
-                                                                                          std::move(pending));
+    auto parcel = std::make_shared<std::pair<QList<QByteArray>, std::unique_ptr<Pending>>>(
+        std::move(argv), std::move(pending));
     QMetaObject::invokeMethod(
         this, [this, parcel] { send(std::move(parcel->first), std::move(parcel->second)); },
         Qt::QueuedConnection);
@@ -349,40 +354,40 @@ void RedisConnection::send(QList<QByteArray> argv, std::unique_ptr<Pending> pend
     }
     if (isSubscriptionCommand(argv.constFirst())) {
         deliver(*pending,
-                RedisReply::error("ERR " + argv.constFirst() + " is not allowed on a command connection; "
-                                  "use RedisSubscriber"),
-                true);
+            RedisReply::error("ERR " + argv.constFirst()
+                + " is not allowed on a command connection; "
+                  "use RedisSubscriber"),
+            true);
         return;
     }
     if (state() != State::Connected || !m_context) {
         const QString why = m_lastError.isEmpty() ? QString() : (u" (" + m_lastError + u')');
         deliver(*pending,
-                RedisReply::clientFailure(RedisReply::ClientError::NotConnected,
-                                          u"not connected to Redis at " + m_url.redacted() + why),
-                true);
+            RedisReply::clientFailure(RedisReply::ClientError::NotConnected,
+                u"not connected to Redis at " + m_url.redacted() + why),
+            true);
         return;
     }
     if (m_inFlight >= m_options.maxInFlight) {
         deliver(*pending,
-                RedisReply::clientFailure(RedisReply::ClientError::Overloaded,
-                                          u"too many Redis commands in flight (limit "
-                                              + QString::number(m_options.maxInFlight) + u')'),
-                true);
+            RedisReply::clientFailure(RedisReply::ClientError::Overloaded,
+                u"too many Redis commands in flight (limit " + QString::number(m_options.maxInFlight) + u')'),
+            true);
         return;
     }
     if (!sendRaw(argv, &RedisConnection::onReply, pending.get())) {
         deliver(*pending,
-                RedisReply::clientFailure(RedisReply::ClientError::NotConnected,
-                                          QStringLiteral("Redis connection is closing")),
-                true);
+            RedisReply::clientFailure(
+                RedisReply::ClientError::NotConnected, QStringLiteral("Redis connection is closing")),
+            true);
         return;
     }
     pending.release(); // now owned by hiredis until onReply
     ++m_inFlight;
 }
 
-bool RedisConnection::sendRaw(const QList<QByteArray> &argv, void (*callback)(redisAsyncContext *, void *, void *),
-                              void *privdata)
+bool RedisConnection::sendRaw(
+    const QList<QByteArray> &argv, void (*callback)(redisAsyncContext *, void *, void *), void *privdata)
 {
     if (!m_context)
         return false;
@@ -444,10 +449,11 @@ void RedisConnection::onReply(redisAsyncContext *context, void *reply, void *pri
     // NULL reply: hiredis is tearing the context down. Answer through the event loop,
     // so no user code runs inside hiredis' teardown.
     const RedisReply failure = !self->m_wanted
-        ? RedisReply::clientFailure(RedisReply::ClientError::Closed, QStringLiteral("Redis connection closed"))
+        ? RedisReply::clientFailure(
+            RedisReply::ClientError::Closed, QStringLiteral("Redis connection closed"))
         : RedisReply::clientFailure(RedisReply::ClientError::ConnectionLost,
-                                    u"Redis connection lost before the reply: "
-                                        + (context->err ? hiredisError(context) : self->m_lastError));
+            u"Redis connection lost before the reply: "
+                + (context->err ? hiredisError(context) : self->m_lastError));
     self->deliver(*pending, failure, true);
 }
 
@@ -463,8 +469,9 @@ void RedisConnection::deliver(Pending &pending, const RedisReply &reply, bool qu
 {
     if (!pending.wantsReply) {
         if (reply.isError() && reply.clientError() == RedisReply::ClientError::None)
-            qCWarning(lcRedis).noquote() << "Redis" << m_logName << "error on a command without a reply handler:"
-                                         << reply.errorMessage();
+            qCWarning(lcRedis).noquote()
+                << "Redis" << m_logName
+                << "error on a command without a reply handler:" << reply.errorMessage();
         return;
     }
     if (pending.relay) {

@@ -112,8 +112,8 @@ private:
     void scheduleReconnect();
     void setState(State state);
     void send(QList<QByteArray> argv, std::unique_ptr<Pending> pending);
-    bool sendRaw(const QList<QByteArray> &argv, void (*callback)(redisAsyncContext *, void *, void *),
-                 void *privdata);
+    bool sendRaw(
+        const QList<QByteArray> &argv, void (*callback)(redisAsyncContext *, void *, void *), void *privdata);
     void sendInternal(QList<QByteArray> argv, ReplyHandler handler);
     void deliver(Pending &pending, const RedisReply &reply, bool queued);
 
@@ -121,9 +121,9 @@ private:
     const RedisConnectionOptions m_options;
     const QString m_logName;
     redisAsyncContext *m_context = nullptr;
-    std::atomic<State> m_state{State::Unconnected};
+    std::atomic<State> m_state { State::Unconnected };
     quint64 m_generation = 0; // bumped per attempt, so late callbacks of old ones are ignored
-    bool m_wanted = false;    // open() called and no close() since
+    bool m_wanted = false; // open() called and no close() since
     int m_inFlight = 0;
     int m_handshakePending = 0;
     int m_failures = 0; // consecutive failed attempts, drives the back-off

@@ -19,11 +19,11 @@ struct RedisConnectionOptions
     // Reconnect back-off: min, doubling per consecutive failure, capped at max, each
     // delay drawn from [75 %, 100 %] of that (jitter keeps replicas from reconnecting in
     // lock-step after a Redis restart, while still growing every step until the cap).
-    std::chrono::milliseconds reconnectMin{100};
-    std::chrono::milliseconds reconnectMax{5000};
+    std::chrono::milliseconds reconnectMin { 100 };
+    std::chrono::milliseconds reconnectMax { 5000 };
     // TCP connect + AUTH/SELECT/PING must finish within this, else the attempt counts
     // as failed (hiredis 0.14's async connect has no timeout of its own).
-    std::chrono::milliseconds connectTimeout{5000};
+    std::chrono::milliseconds connectTimeout { 5000 };
 };
 
 } // namespace sb::cluster

@@ -8,8 +8,7 @@ namespace sb::cluster {
 
 RedisEventAdapter::RedisEventAdapter(QObject *parent)
     : QObject(parent)
-{
-}
+{ }
 
 RedisEventAdapter::~RedisEventAdapter()
 {

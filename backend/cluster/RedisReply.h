@@ -21,11 +21,11 @@ public:
     enum class Type { Nil, Status, Error, Integer, String, Array };
 
     enum class ClientError {
-        None,           // not a client-side error (may still be a server error)
-        NotConnected,   // never sent: the connection was not up. Safe to retry.
-        Overloaded,     // never sent: the in-flight limit was reached. Safe to retry later.
+        None, // not a client-side error (may still be a server error)
+        NotConnected, // never sent: the connection was not up. Safe to retry.
+        Overloaded, // never sent: the in-flight limit was reached. Safe to retry later.
         ConnectionLost, // sent, but the connection died before the reply: it may or may not have run.
-        Closed,         // never answered: the connection was closed or destroyed by its owner.
+        Closed, // never answered: the connection was closed or destroyed by its owner.
     };
 
     RedisReply() = default; // Nil

@@ -66,12 +66,13 @@ void RedisSubscriber::change(QSet<QByteArray> &set, const QByteArray &verb, cons
         set.remove(name);
     // When down, the wanted set alone is enough: resubscribeAll() sends it on connect.
     if (m_connection->isConnected())
-        m_connection->sendSubscription({verb, name});
+        m_connection->sendSubscription({ verb, name });
 }
 
 void RedisSubscriber::resubscribeAll()
 {
-    qCInfo(lcRedis) << "subscribing" << m_channels.size() << "channels and" << m_patterns.size() << "patterns";
+    qCInfo(lcRedis) << "subscribing" << m_channels.size() << "channels and" << m_patterns.size()
+                    << "patterns";
     sendAll(QByteArrayLiteral("SUBSCRIBE"), m_channels);
     sendAll(QByteArrayLiteral("PSUBSCRIBE"), m_patterns);
 }
@@ -80,12 +81,12 @@ void RedisSubscriber::sendAll(const QByteArray &verb, const QSet<QByteArray> &na
 {
     // Batches keep each command small while costing one round trip per 500 names.
     constexpr qsizetype kBatch = 500;
-    QList<QByteArray> argv{verb};
+    QList<QByteArray> argv { verb };
     for (const QByteArray &name : names) {
         argv.append(name);
         if (argv.size() > kBatch) {
             m_connection->sendSubscription(argv);
-            argv = {verb};
+            argv = { verb };
         }
     }
     if (argv.size() > 1)

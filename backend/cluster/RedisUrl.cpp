@@ -12,8 +12,7 @@ RedisUrl::RedisUrl(QString host, quint16 port, int db)
     : m_host(std::move(host))
     , m_port(port)
     , m_db(db)
-{
-}
+{ }
 
 RedisUrl RedisUrl::invalid(const QString &reason)
 {
@@ -31,8 +30,9 @@ RedisUrl RedisUrl::parse(const QString &text)
     const QUrl url(trimmed, QUrl::StrictMode);
     const QString scheme = url.scheme().toLower();
     if (scheme == u"rediss") {
-        return invalid(QStringLiteral("TLS (rediss://) is not supported: this build's hiredis 0.14 has no TLS; "
-                                      "use redis:// through a TLS tunnel such as stunnel"));
+        return invalid(
+            QStringLiteral("TLS (rediss://) is not supported: this build's hiredis 0.14 has no TLS; "
+                           "use redis:// through a TLS tunnel such as stunnel"));
     }
     if (scheme != u"redis") {
         // Say what we got without echoing the whole text: it may contain a password.
@@ -44,7 +44,7 @@ RedisUrl RedisUrl::parse(const QString &text)
         const bool portProblem = url.errorString().contains(u"port", Qt::CaseInsensitive);
         return invalid((portProblem ? QStringLiteral("Redis URL has an invalid port")
                                     : QStringLiteral("malformed Redis URL"))
-                       + kFormHint);
+            + kFormHint);
     }
     if (url.host().isEmpty())
         return invalid(u"Redis URL has no host" + kFormHint);
@@ -66,7 +66,8 @@ RedisUrl RedisUrl::parse(const QString &text)
         bool ok = false;
         const int db = path.toInt(&ok);
         if (!ok || db < 0)
-            return invalid(u"Redis URL database must be a non-negative number, got \"" + path + u'"' + kFormHint);
+            return invalid(
+                u"Redis URL database must be a non-negative number, got \"" + path + u'"' + kFormHint);
         result.m_db = db;
     }
 
@@ -85,9 +86,8 @@ QString RedisUrl::build(bool withPassword) const
 {
     QString text = QStringLiteral("redis://");
     if (!m_password.isEmpty()) {
-        const QString pass = withPassword
-            ? QString::fromUtf8(QUrl::toPercentEncoding(m_password))
-            : QStringLiteral("***");
+        const QString pass
+            = withPassword ? QString::fromUtf8(QUrl::toPercentEncoding(m_password)) : QStringLiteral("***");
         text += QString::fromUtf8(QUrl::toPercentEncoding(m_user)) + u':' + pass + u'@';
     }
     text += m_host.contains(u':') ? (u'[' + m_host + u']') : m_host;

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "app/CommandLineOutcome.h"
+#include "node/NodeConfig.h"
+
+#include <QHash>
+#include <QStringList>
+
+namespace sb::app {
+
+// `switchboard node [options]` and `switchboard node hash-password`. Every option can also
+// come from the environment (SB_<OPTION>, e.g. SB_GRACE_SECONDS) or a config file
+// (--config FILE, lines `option = value`); the command line wins, then the environment,
+// then the file, then the default.
+class NodeCommandLine
+{
+public:
+    CommandLineOutcome parse(const QStringList &arguments, const QHash<QString, QString> &environment);
+    const node::NodeConfig &config() const { return m_config; }
+    bool hashPasswordRequested() const { return m_hashPassword; }
+    QString redisUrl() const { return m_redisUrl; }
+    QString kafkaBootstrap() const { return m_kafkaBootstrap; }
+    QString bus() const { return m_bus; }
+
+    static QHash<QString, QString> systemEnvironment();
+
+private:
+    node::NodeConfig m_config;
+    bool m_hashPassword = false;
+    QString m_redisUrl;
+    QString m_kafkaBootstrap;
+    QString m_bus;
+};
+
+} // namespace sb::app

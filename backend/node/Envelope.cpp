@@ -1,0 +1,73 @@
+#include "node/Envelope.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace sb::node {
+
+QByteArray Envelope::toJson() const
+{
+    QJsonObject json{{QStringLiteral("publishedAtUs"), publishedAtUs}};
+    if (type == Type::Message) {
+        json.insert(QStringLiteral("type"), QStringLiteral("message"));
+        json.insert(QStringLiteral("message"), message.toJson());
+        json.insert(QStringLiteral("recipients"), QJsonArray::fromStringList(recipients));
+    } else {
+        json.insert(QStringLiteral("type"), QStringLiteral("presence"));
+        json.insert(QStringLiteral("user"), presenceUser);
+        json.insert(QStringLiteral("online"), online);
+    }
+    return QJsonDocument(json).toJson(QJsonDocument::Compact);
+}
+
+std::optional<Envelope> Envelope::fromJson(const QByteArray &bytes, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
+    if (!document.isObject()) {
+        *error = QStringLiteral("envelope is not a JSON object: ") + parseError.errorString();
+        return std::nullopt;
+    }
+    const QJsonObject json = document.object();
+    Envelope envelope;
+    envelope.publishedAtUs = qint64(json.value(QStringLiteral("publishedAtUs")).toDouble());
+    const QString type = json.value(QStringLiteral("type")).toString();
+    if (type == u"message") {
+        const QJsonObject m = json.value(QStringLiteral("message")).toObject();
+        envelope.message.id = m.value(QStringLiteral("id")).toString();
+        envelope.message.channel = m.value(QStringLiteral("channel")).toString();
+        envelope.message.sender = m.value(QStringLiteral("sender")).toString();
+        envelope.message.text = m.value(QStringLiteral("text")).toString();
+        envelope.message.timestampMs = qint64(m.value(QStringLiteral("ts")).toDouble());
+        for (const QJsonValue &r : json.value(QStringLiteral("recipients")).toArray())
+            envelope.recipients << r.toString();
+        if (envelope.message.id.isEmpty() || envelope.message.channel.isEmpty()) {
+            *error = QStringLiteral("message envelope without id or channel");
+            return std::nullopt;
+        }
+        return envelope;
+    }
+    if (type == u"presence") {
+        envelope.type = Type::Presence;
+        envelope.presenceUser = json.value(QStringLiteral("user")).toString();
+        envelope.online = json.value(QStringLiteral("online")).toBool();
+        if (envelope.presenceUser.isEmpty()) {
+            *error = QStringLiteral("presence envelope without user");
+            return std::nullopt;
+        }
+        return envelope;
+    }
+    *error = QStringLiteral("unknown envelope type '%1'").arg(type);
+    return std::nullopt;
+}
+
+QByteArray Envelope::presenceBody() const
+{
+    return QJsonDocument(QJsonObject{{QStringLiteral("user"), presenceUser},
+                                     {QStringLiteral("status"), online ? QStringLiteral("online")
+                                                                       : QStringLiteral("offline")}})
+        .toJson(QJsonDocument::Compact);
+}
+
+} // namespace sb::node

@@ -1,0 +1,352 @@
+#include "node/HttpApi.h"
+
+#include "node/HttpConnection.h"
+#include "node/MessageService.h"
+#include "node/NodeServices.h"
+#include "node/Router.h"
+#include "node/TokenService.h"
+#include "node/Destination.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+namespace sb::node {
+
+using protocol::HttpRequest;
+using protocol::HttpResponse;
+
+namespace {
+std::optional<QJsonObject> jsonBody(const HttpRequest &request)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body(), &parseError);
+    if (!document.isObject())
+        return std::nullopt;
+    return document.object();
+}
+} // namespace
+
+HttpApi::HttpApi(NodeServices *services, HttpConnection *connection)
+    : m_services(services)
+    , m_connection(connection)
+{
+}
+
+void HttpApi::error(int status, const QString &message)
+{
+    if (m_connection)
+        m_connection->respond(HttpResponse::jsonError(status, message));
+}
+
+void HttpApi::json(int status, const QJsonObject &object)
+{
+    if (m_connection)
+        m_connection->respond(HttpResponse::json(status, object));
+}
+
+void HttpApi::handle(const HttpRequest &request)
+{
+    const QString path = request.path();
+    const QByteArray method = request.method();
+    auto route = [&](const QByteArray &allowed, auto handler) {
+        if (method != allowed) {
+            HttpResponse response = HttpResponse::jsonError(405, QStringLiteral("use %1 for %2").arg(QString::fromLatin1(allowed), path));
+            response.setHeader("Allow", allowed);
+            m_connection->respond(response);
+            return;
+        }
+        handler();
+    };
+
+    if (path == u"/healthz/live")
+        return route("GET", [&] { json(200, {{QStringLiteral("status"), QStringLiteral("live")}}); });
+    if (path == u"/healthz/ready")
+        return route("GET", [&] { ready(); });
+    if (path == u"/metrics")
+        return route("GET", [&] { metrics(); });
+    if (path == u"/admin/stats")
+        return route("GET", [&] { adminStats(request); });
+    if (path == u"/api/auth/login")
+        return route("POST", [&] { login(request); });
+    if (path == u"/api/auth/refresh")
+        return route("POST", [&] { refresh(request); });
+    if (path == u"/api/auth/logout")
+        return route("POST", [&] { logout(request); });
+    if (path == u"/api/sse/ticket")
+        return route("POST", [&] { sseTicket(request); });
+    if (path == u"/api/sse")
+        return route("GET", [&] { sse(request); });
+    static const QRegularExpression channelMessages(QStringLiteral("^/api/channels/([^/]+)/messages$"));
+    if (const auto match = channelMessages.match(path); match.hasMatch())
+        return route("POST", [&] { publish(request, match.captured(1)); });
+    if (path == u"/ws" || path == u"/admin/tap")
+        return error(426, QStringLiteral("%1 is a WebSocket endpoint: send an Upgrade: websocket request").arg(path));
+    error(404, QStringLiteral("no such endpoint: %1 %2").arg(QString::fromLatin1(method), path));
+}
+
+void HttpApi::handleUpgrade(const HttpRequest &request)
+{
+    const QString path = request.path();
+    if (request.webSocketKey().isEmpty()) {
+        HttpResponse response = HttpResponse::jsonError(400, QStringLiteral("invalid WebSocket handshake (Sec-WebSocket-Key/Version 13)"));
+        response.setHeader("Sec-WebSocket-Version", "13");
+        response.setCloseConnection(true);
+        m_connection->respond(response);
+        return;
+    }
+    if (m_services->draining.load()) {
+        HttpResponse response = HttpResponse::jsonError(503, QStringLiteral("server shutting down"));
+        response.setCloseConnection(true);
+        m_connection->respond(response);
+        return;
+    }
+    if (path == u"/ws") {
+        m_connection->upgradeToWebSocket(Worker::UpgradeKind::Stomp);
+        return;
+    }
+    if (path == u"/admin/tap") {
+        QPointer<HttpConnection> connection = m_connection;
+        withUser(request, true, [connection](const AuthenticatedUser &) {
+            if (connection)
+                connection->upgradeToWebSocket(Worker::UpgradeKind::Tap);
+        });
+        return;
+    }
+    HttpResponse response = HttpResponse::jsonError(404, QStringLiteral("no WebSocket endpoint at %1 (use /ws)").arg(path));
+    response.setCloseConnection(true);
+    m_connection->respond(response);
+}
+
+void HttpApi::withUser(const HttpRequest &request, bool adminOnly, UserCallback then)
+{
+    QByteArray token = TokenService::bearerToken(request.header("Authorization"));
+    if (token.isEmpty()) {
+        const QString ticket = request.queryItemValue(QStringLiteral("ticket"));
+        if (!ticket.isEmpty()) {
+            const auto user = m_services->tickets->redeem(ticket.toUtf8());
+            if (!user) {
+                m_services->metrics.authFailure(QByteArrayLiteral("bad_ticket"));
+                return error(401, QStringLiteral("the ticket is unknown, used or expired (tickets are single-use, valid %1 s)")
+                                      .arg(m_services->config.sseTicketSeconds));
+            }
+            if (adminOnly && !user->isAdmin()) {
+                m_services->metrics.authFailure(QByteArrayLiteral("forbidden"));
+                return error(403, QStringLiteral("this endpoint needs ROLE_ADMIN"));
+            }
+            return then(*user);
+        }
+        m_services->metrics.authFailure(QByteArrayLiteral("missing_token"));
+        HttpResponse response = HttpResponse::jsonError(401, QStringLiteral("authentication required: Authorization: Bearer <token>"));
+        response.setHeader("WWW-Authenticate", "Bearer");
+        m_connection->respond(response);
+        return;
+    }
+    NodeServices *services = m_services;
+    QPointer<HttpConnection> connection = m_connection;
+    m_services->tokens->authenticate(token, TokenService::Kind::Access, m_connection,
+                                     [services, connection, adminOnly, then](const TokenService::Outcome &outcome) {
+        if (!connection)
+            return;
+        if (!outcome.ok) {
+            HttpResponse response = HttpResponse::jsonError(401, QStringLiteral("invalid token: ") + outcome.message);
+            response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            connection->respond(response);
+            return;
+        }
+        if (adminOnly && !outcome.user.isAdmin()) {
+            services->metrics.authFailure(QByteArrayLiteral("forbidden"));
+            connection->respond(HttpResponse::jsonError(403, QStringLiteral("this endpoint needs ROLE_ADMIN")));
+            return;
+        }
+        then(outcome.user);
+    });
+}
+
+void HttpApi::login(const HttpRequest &request)
+{
+    const auto body = jsonBody(request);
+    const QString username = body ? body->value(QStringLiteral("username")).toString() : QString();
+    const QString password = body ? body->value(QStringLiteral("password")).toString() : QString();
+    if (!body || username.isEmpty() || password.isEmpty())
+        return error(400, QStringLiteral("expected JSON {\"username\": \"…\", \"password\": \"…\"}"));
+
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QString address = m_connection->peerAddress().toString();
+    if (!m_services->loginsPerAddress->allow(address, now) || !m_services->loginsPerUser->allow(username, now)) {
+        m_services->metrics.dropped(QByteArrayLiteral("login_rate_limited"));
+        m_services->metrics.authFailure(QByteArrayLiteral("rate_limited"));
+        const int retry = qMax(m_services->loginsPerAddress->retryAfterSeconds(address, now),
+                               m_services->loginsPerUser->retryAfterSeconds(username, now));
+        HttpResponse response = HttpResponse::jsonError(429, QStringLiteral("too many login attempts; retry in %1 s").arg(retry));
+        response.setHeader("Retry-After", QByteArray::number(qMax(retry, 1)));
+        m_connection->respond(response);
+        return;
+    }
+    if (!m_services->dependenciesReady.load())
+        return error(503, QStringLiteral("the session store (Redis) is unreachable; try again shortly"));
+    const auto user = m_services->users.authenticate(username, password);
+    if (!user) {
+        m_services->metrics.authFailure(QByteArrayLiteral("bad_credentials"));
+        return error(401, QStringLiteral("wrong username or password"));
+    }
+    const TokenService::Issued issued = m_services->tokens->issue(*user);
+    json(200, {{QStringLiteral("accessToken"), QString::fromLatin1(issued.accessToken)},
+               {QStringLiteral("refreshToken"), QString::fromLatin1(issued.refreshToken)},
+               {QStringLiteral("expiresIn"), issued.expiresIn},
+               {QStringLiteral("tokenType"), QStringLiteral("Bearer")}});
+}
+
+void HttpApi::refresh(const HttpRequest &request)
+{
+    const auto body = jsonBody(request);
+    const QString token = body ? body->value(QStringLiteral("refreshToken")).toString() : QString();
+    if (token.isEmpty())
+        return error(400, QStringLiteral("expected JSON {\"refreshToken\": \"…\"}"));
+    QPointer<HttpConnection> connection = m_connection;
+    m_services->tokens->refresh(token.toUtf8(), m_services->users, m_connection,
+                                [connection](const TokenService::Outcome &outcome, const TokenService::Issued &issued) {
+        if (!connection)
+            return;
+        if (!outcome.ok) {
+            connection->respond(HttpResponse::jsonError(401, QStringLiteral("invalid refresh token: ") + outcome.message));
+            return;
+        }
+        connection->respond(HttpResponse::json(200, {{QStringLiteral("accessToken"), QString::fromLatin1(issued.accessToken)},
+                                                     {QStringLiteral("refreshToken"), QString::fromLatin1(issued.refreshToken)},
+                                                     {QStringLiteral("expiresIn"), issued.expiresIn},
+                                                     {QStringLiteral("tokenType"), QStringLiteral("Bearer")}}));
+    });
+}
+
+void HttpApi::logout(const HttpRequest &request)
+{
+    const auto body = jsonBody(request);
+    const QString refreshToken = body ? body->value(QStringLiteral("refreshToken")).toString() : QString();
+    NodeServices *services = m_services;
+    QPointer<HttpConnection> connection = m_connection;
+    withUser(request, false, [services, connection, refreshToken](const AuthenticatedUser &user) {
+        services->tokens->revoke(user.jti);
+        auto done = [connection] {
+            if (connection)
+                connection->respond(HttpResponse(204));
+        };
+        if (refreshToken.isEmpty() || !connection)
+            return done();
+        // Revoke the refresh token too when it is given and belongs to the same user.
+        services->tokens->authenticate(refreshToken.toUtf8(), TokenService::Kind::Refresh, connection,
+                                       [services, user, done](const TokenService::Outcome &outcome) {
+            if (outcome.ok && outcome.user.name == user.name)
+                services->tokens->revoke(outcome.user.jti);
+            done();
+        });
+    });
+}
+
+void HttpApi::sseTicket(const HttpRequest &request)
+{
+    NodeServices *services = m_services;
+    QPointer<HttpConnection> connection = m_connection;
+    withUser(request, false, [services, connection](const AuthenticatedUser &user) {
+        const QByteArray ticket = services->tickets->issue(user);
+        if (!connection)
+            return;
+        if (ticket.isEmpty()) {
+            connection->respond(HttpResponse::jsonError(503, QStringLiteral("too many outstanding tickets")));
+            return;
+        }
+        connection->respond(HttpResponse::json(200, {{QStringLiteral("ticket"), QString::fromLatin1(ticket)},
+                                                     {QStringLiteral("expiresIn"), services->config.sseTicketSeconds}}));
+    });
+}
+
+void HttpApi::sse(const HttpRequest &request)
+{
+    QString lastEventId = QString::fromUtf8(request.header("Last-Event-ID")).trimmed();
+    if (lastEventId.isEmpty())
+        lastEventId = request.queryItemValue(QStringLiteral("lastEventId"));
+    NodeServices *services = m_services;
+    QPointer<HttpConnection> connection = m_connection;
+    withUser(request, false, [services, connection, lastEventId](const AuthenticatedUser &user) {
+        if (!connection)
+            return;
+        if (services->draining.load()) {
+            connection->respond(HttpResponse::jsonError(503, QStringLiteral("server shutting down")));
+            return;
+        }
+        if (!services->sseStreamsPerUser->tryAcquire(user.name)) {
+            services->metrics.dropped(QByteArrayLiteral("too_many_sse_streams"));
+            connection->respond(HttpResponse::jsonError(429, QStringLiteral("too many SSE streams for %1 (limit %2)")
+                                                                  .arg(user.name)
+                                                                  .arg(services->config.limits.maxSseStreamsPerUser)));
+            return;
+        }
+        connection->upgradeToSse(user, lastEventId);
+    });
+}
+
+void HttpApi::publish(const HttpRequest &request, const QString &channel)
+{
+    if (!Destination::isValidChannelId(channel))
+        return error(400, QStringLiteral("'%1' is not a channel id (letters, digits, - and _, at most 64)").arg(channel));
+    const auto body = jsonBody(request);
+    const QJsonValue text = body ? body->value(QStringLiteral("text")) : QJsonValue();
+    if (!text.isString() || text.toString().trimmed().isEmpty())
+        return error(400, QStringLiteral("expected JSON {\"text\": \"…\"} with non-empty text"));
+    NodeServices *services = m_services;
+    QPointer<HttpConnection> connection = m_connection;
+    const QString messageText = text.toString();
+    withUser(request, false, [services, connection, channel, messageText](const AuthenticatedUser &user) {
+        if (!connection)
+            return;
+        if (!services->users.find(user.name).value_or(User{}).isMember(channel)) {
+            services->metrics.authFailure(QByteArrayLiteral("forbidden"));
+            connection->respond(HttpResponse::jsonError(403, QStringLiteral("not a member of channel '%1'").arg(channel)));
+            return;
+        }
+        const ChatMessage message = services->messages->create(user.name, channel, messageText);
+        connection->respond(HttpResponse::json(201, message.toJson()));
+    });
+}
+
+void HttpApi::ready()
+{
+    const bool isReady = m_services->isReady();
+    json(isReady ? 200 : 503, {{QStringLiteral("status"), isReady ? QStringLiteral("ready") : QStringLiteral("not ready")},
+                              {QStringLiteral("draining"), m_services->draining.load()},
+                              {QStringLiteral("dependencies"), m_services->dependenciesReady.load() ? QStringLiteral("up")
+                                                                                                     : QStringLiteral("down")}});
+}
+
+void HttpApi::metrics()
+{
+    HttpResponse response(200);
+    response.setBody(m_services->metrics.prometheusText(m_services->config.id.toUtf8(), m_services->isReady(),
+                                                        m_services->draining.load()),
+                     "text/plain; version=0.0.4; charset=utf-8");
+    m_connection->respond(response);
+}
+
+void HttpApi::adminStats(const HttpRequest &request)
+{
+    NodeServices *services = m_services;
+    QPointer<HttpConnection> connection = m_connection;
+    withUser(request, true, [services, connection](const AuthenticatedUser &) {
+        if (!connection)
+            return;
+        QJsonObject stats = services->metrics.toJson();
+        stats.insert(QStringLiteral("node"), services->config.id);
+        stats.insert(QStringLiteral("bootId"), services->bootId);
+        stats.insert(QStringLiteral("version"), QStringLiteral(SB_VERSION));
+        stats.insert(QStringLiteral("startedAt"), services->startedAtMs);
+        stats.insert(QStringLiteral("uptimeSeconds"), (QDateTime::currentMSecsSinceEpoch() - services->startedAtMs) / 1000);
+        stats.insert(QStringLiteral("ready"), services->isReady());
+        stats.insert(QStringLiteral("draining"), services->draining.load());
+        stats.insert(QStringLiteral("workers"), int(services->router->workers().size()));
+        stats.insert(QStringLiteral("tapReaders"), services->tap->readerCount());
+        connection->respond(HttpResponse::json(200, stats));
+    });
+}
+
+} // namespace sb::node

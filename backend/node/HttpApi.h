@@ -1,0 +1,49 @@
+#pragma once
+
+#include "node/AuthenticatedUser.h"
+#include "node/TokenService.h"
+#include "protocol/HttpRequest.h"
+
+#include <QPointer>
+
+#include <functional>
+
+namespace sb::node {
+
+struct NodeServices;
+class HttpConnection;
+
+// The node's HTTP surface (docs/protocol.md): auth, SSE, publishing, probes, metrics and
+// admin. Stateless: made per request; answers through the connection, possibly later
+// (token checks ask the registry), and a late answer to a closed connection is dropped.
+class HttpApi
+{
+public:
+    HttpApi(NodeServices *services, HttpConnection *connection);
+
+    void handle(const protocol::HttpRequest &request);
+    void handleUpgrade(const protocol::HttpRequest &request);
+
+private:
+    using UserCallback = std::function<void(const AuthenticatedUser &)>;
+
+    void login(const protocol::HttpRequest &request);
+    void refresh(const protocol::HttpRequest &request);
+    void logout(const protocol::HttpRequest &request);
+    void sseTicket(const protocol::HttpRequest &request);
+    void sse(const protocol::HttpRequest &request);
+    void publish(const protocol::HttpRequest &request, const QString &channel);
+    void ready();
+    void metrics();
+    void adminStats(const protocol::HttpRequest &request);
+
+    // Verifies the bearer token, answers 401/403 itself, and calls back only on success.
+    void withUser(const protocol::HttpRequest &request, bool adminOnly, UserCallback then);
+    void error(int status, const QString &message);
+    void json(int status, const QJsonObject &object);
+
+    NodeServices *m_services;
+    QPointer<HttpConnection> m_connection;
+};
+
+} // namespace sb::node

@@ -1,0 +1,185 @@
+#include "node/HttpConnection.h"
+
+#include "node/HttpApi.h"
+#include "node/NodeServices.h"
+#include "node/SseStream.h"
+
+#include <QTcpSocket>
+
+namespace sb::node {
+
+HttpConnection::HttpConnection(QTcpSocket *socket, Worker *worker, NodeServices *services)
+    : QObject(worker)
+    , m_socket(socket)
+    , m_worker(worker)
+    , m_services(services)
+{
+    protocol::HttpLimits limits;
+    limits.maxHeaderSection = services->config.limits.maxHttpHeaderBytes;
+    limits.maxBodySize = services->config.limits.maxHttpBodyBytes;
+    m_parser = protocol::HttpRequestParser(limits);
+    socket->setParent(this);
+    services->metrics.connectionOpened(NodeMetrics::Transport::Http);
+
+    m_headTimer.setSingleShot(true);
+    m_headTimer.setInterval(services->config.limits.httpHeaderTimeoutMs);
+    connect(&m_headTimer, &QTimer::timeout, this, [this] {
+        fail(408, QStringLiteral("the request head did not arrive within %1 ms")
+                      .arg(m_services->config.limits.httpHeaderTimeoutMs), QByteArrayLiteral("header_timeout"));
+    });
+    m_idleTimer.setSingleShot(true);
+    m_idleTimer.setInterval(services->config.limits.httpIdleTimeoutMs);
+    connect(&m_idleTimer, &QTimer::timeout, this, [this] {
+        if (m_socket && !m_busy)
+            m_socket->disconnectFromHost();
+    });
+    connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
+    m_headTimer.start();
+    if (socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
+}
+
+HttpConnection::~HttpConnection()
+{
+    if (m_socket && m_socket->parent() == this)
+        m_services->metrics.connectionClosed(NodeMetrics::Transport::Http);
+}
+
+void HttpConnection::refuse(QTcpSocket *socket, int status, const QString &reason)
+{
+    protocol::HttpResponse response = protocol::HttpResponse::jsonError(status, reason);
+    response.setCloseConnection(true);
+    if (status == 503)
+        response.setHeader("Retry-After", "1");
+    socket->write(response.serialize());
+    QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    socket->disconnectFromHost();
+}
+
+QHostAddress HttpConnection::peerAddress() const
+{
+    return m_socket ? m_socket->peerAddress() : QHostAddress();
+}
+
+void HttpConnection::onReadyRead()
+{
+    if (!m_socket || m_busy)
+        return;
+    // Peek: the bytes stay in the socket in case this turns out to be a WebSocket upgrade.
+    const QByteArray available = m_socket->peek(m_socket->bytesAvailable());
+    if (available.size() > m_peeked) {
+        m_parser.feed(QByteArrayView(available).sliced(m_peeked));
+        m_peeked = available.size();
+    }
+    processBuffered();
+}
+
+void HttpConnection::processBuffered()
+{
+    while (m_socket && !m_busy) {
+        if (m_parser.state() == protocol::HttpRequestParser::State::Error) {
+            fail(m_parser.errorStatus(), m_parser.errorReason(), QByteArrayLiteral("bad_request"));
+            return;
+        }
+        if (m_parser.state() != protocol::HttpRequestParser::State::Complete) {
+            // Plain bodies can be long: once the head is known not to be an upgrade, read
+            // (consume) instead of peeking again and again.
+            if (m_parser.headersComplete() && !m_parser.request().isWebSocketUpgrade() && m_peeked > 0) {
+                m_socket->read(m_peeked);
+                m_peeked = 0;
+            }
+            return;
+        }
+        m_headTimer.stop();
+        m_idleTimer.stop();
+        const protocol::HttpRequest &head = m_parser.request();
+        if (head.isWebSocketUpgrade()) {
+            m_busy = true;
+            HttpApi(m_services, this).handleUpgrade(head);
+            return;
+        }
+        const qint64 consumed = m_peeked - m_parser.bufferedBytes();
+        if (consumed > 0)
+            m_socket->read(consumed);
+        m_peeked -= qMax<qint64>(consumed, 0);
+        const protocol::HttpRequest request = m_parser.takeRequest();
+        m_keepAlive = request.keepAlive();
+        m_busy = true;
+        m_services->metrics.message(NodeMetrics::Transport::Http, NodeMetrics::Direction::In);
+        HttpApi(m_services, this).handle(request);
+    }
+}
+
+void HttpConnection::respond(const protocol::HttpResponse &original)
+{
+    if (!m_socket)
+        return;
+    protocol::HttpResponse response = original;
+    const bool close = !m_keepAlive || m_closeWhenIdle || m_services->draining.load() || response.closesConnection();
+    response.setCloseConnection(close);
+    m_socket->write(response.serialize());
+    m_busy = false;
+    if (close) {
+        m_socket->disconnectFromHost();
+        return;
+    }
+    m_headTimer.start();
+    m_idleTimer.start();
+    processBuffered();
+}
+
+void HttpConnection::fail(int status, const QString &reason, const QByteArrayView &dropReason)
+{
+    if (!m_socket)
+        return;
+    m_services->metrics.dropped(dropReason.toByteArray());
+    m_keepAlive = false;
+    m_busy = false;
+    protocol::HttpResponse response = protocol::HttpResponse::jsonError(status, reason);
+    response.setCloseConnection(true);
+    m_socket->write(response.serialize());
+    m_socket->disconnectFromHost();
+}
+
+void HttpConnection::detachSocket()
+{
+    m_headTimer.stop();
+    m_idleTimer.stop();
+    disconnect(m_socket, nullptr, this, nullptr);
+    m_services->metrics.connectionClosed(NodeMetrics::Transport::Http);
+}
+
+void HttpConnection::upgradeToSse(const AuthenticatedUser &user, const QString &lastEventId)
+{
+    if (!m_socket)
+        return;
+    const bool http10 = false;
+    QTcpSocket *socket = m_socket;
+    detachSocket();
+    auto *stream = new SseStream(socket, user, lastEventId, http10, m_worker, m_services);
+    m_socket = nullptr;
+    stream->start();
+    deleteLater();
+}
+
+void HttpConnection::upgradeToWebSocket(Worker::UpgradeKind kind)
+{
+    if (!m_socket)
+        return;
+    QTcpSocket *socket = m_socket;
+    detachSocket();
+    socket->setParent(m_worker);
+    m_socket = nullptr;
+    m_worker->handOffWebSocket(socket, kind);
+    deleteLater();
+}
+
+void HttpConnection::closeWhenIdle()
+{
+    m_closeWhenIdle = true;
+    if (m_socket && !m_busy)
+        m_socket->disconnectFromHost();
+}
+
+} // namespace sb::node

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "node/ChatMessage.h"
+
+#include <QString>
+
+namespace sb::node {
+
+struct NodeServices;
+
+// Creates messages and carries them to every replica. create() stores each recipient's
+// notification for SSE replay and publishes the envelope on the EventBus; the bus hands it
+// back (on every replica) to deliverFromBus(), which routes it to the local workers.
+class MessageService
+{
+public:
+    explicit MessageService(NodeServices *services);
+
+    ChatMessage create(const QString &sender, const QString &channel, const QString &text);
+    void announcePresence(const QString &user, bool online);
+    void deliverFromBus(const QByteArray &payload);
+
+    static QString newMessageId();
+
+private:
+    NodeServices *m_services;
+};
+
+} // namespace sb::node

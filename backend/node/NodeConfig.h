@@ -1,0 +1,34 @@
+#pragma once
+
+#include "node/NodeLimits.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QString>
+
+namespace sb::node {
+
+// Everything a replica needs to start, already validated (see app/NodeCommandLine).
+struct NodeConfig
+{
+    QString id;                       // unique per replica, e.g. "node-1"
+    QHostAddress listenAddress = QHostAddress::LocalHost;
+    quint16 listenPort = 8080;        // 0: pick a free port
+    QByteArray jwtSecret;             // HS256 key; random per process when not configured
+    bool jwtSecretIsRandom = false;
+    QString usersFile;
+    bool demoUsers = false;
+    int workerThreads = 0;            // 0: one per core
+    int graceSeconds = 30;
+    int heartBeatMs = 10000;          // offered in both directions in CONNECTED
+    int sseLifetimeSeconds = 300;     // streams close after this so clients reconnect
+    int sseCommentSeconds = 15;       // idle comment lines that keep proxies from timing out
+    int sseRetryMs = 3000;
+    int accessTokenSeconds = 900;
+    int refreshTokenSeconds = 7 * 24 * 3600;
+    int sseTicketSeconds = 30;
+    QString topicPrefix = QStringLiteral("switchboard");
+    NodeLimits limits;
+};
+
+} // namespace sb::node

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QtGlobal>
+
+namespace sb::node {
+
+// Every bound a replica enforces. Each is configurable (--limit-* options, SB_LIMIT_*
+// environment variables, the config file), counted in sb_dropped_total{reason} when hit,
+// and documented in docs/protocol.md.
+struct NodeLimits
+{
+    qsizetype maxFrameBytes = 64 * 1024;        // one STOMP frame, and one WebSocket message
+    qsizetype maxHeadersPerFrame = 64;
+    int maxSubscriptionsPerSession = 100;
+    int maxConnections = 10000;                 // WebSocket + SSE + plain HTTP, per node
+    int maxSseStreamsPerUser = 5;
+    qint64 maxOutboundQueueBytes = 1024 * 1024; // per connection; beyond it: slow consumer
+    qsizetype maxHttpHeaderBytes = 16 * 1024;
+    qint64 maxHttpBodyBytes = 64 * 1024;
+    int httpHeaderTimeoutMs = 10000;            // slowloris: the request head must arrive in time
+    int httpIdleTimeoutMs = 60000;              // keep-alive connections with nothing to say
+    int loginAttemptsPerMinutePerUser = 10;
+    int loginAttemptsPerMinutePerAddress = 30;
+    int replayEventsPerUser = 1000;
+    int tapBodyBytes = 512;                     // bodies in tap frames are cut here
+    int tapQueueFrames = 10000;                 // per tap reader; beyond it frames are dropped
+};
+
+} // namespace sb::node

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QMap>
+#include <QMutex>
+
+#include <array>
+#include <atomic>
+
+namespace sb::node {
+
+// The replica's counters, shared by all worker threads. Hot-path counters are lock-free
+// atomics; the labelled counters for rare events (drops, auth failures) take a mutex.
+// Rendered as Prometheus text for /metrics and as JSON for /admin/stats.
+class NodeMetrics
+{
+public:
+    enum class Transport { Stomp, Sse, Http, Count };
+    enum class Direction { In, Out, Count };
+
+    void connectionOpened(Transport t) { m_connections[idx(t)].fetch_add(1, std::memory_order_relaxed); }
+    void connectionClosed(Transport t) { m_connections[idx(t)].fetch_sub(1, std::memory_order_relaxed); }
+    qint64 connections(Transport t) const { return m_connections[idx(t)].load(std::memory_order_relaxed); }
+    qint64 totalConnections() const;
+
+    void subscriptionsChanged(int delta) { m_subscriptions.fetch_add(delta, std::memory_order_relaxed); }
+    qint64 subscriptions() const { return m_subscriptions.load(std::memory_order_relaxed); }
+
+    void message(Transport t, Direction d, qint64 count = 1);
+    qint64 messages(Transport t, Direction d) const;
+    qint64 messagesAll(Direction d) const;
+
+    void heartBeatTimeout() { m_heartBeatTimeouts.fetch_add(1, std::memory_order_relaxed); }
+    qint64 heartBeatTimeouts() const { return m_heartBeatTimeouts.load(std::memory_order_relaxed); }
+
+    void dropped(const QByteArray &reason, qint64 count = 1);
+    void authFailure(const QByteArray &reason);
+    qint64 droppedCount(const QByteArray &reason) const;
+    qint64 authFailureCount(const QByteArray &reason) const;
+
+    void observeDeliveryLatency(double seconds);
+
+    QByteArray prometheusText(const QByteArray &nodeId, bool ready, bool draining) const;
+    QJsonObject toJson() const;
+
+    static const char *transportName(Transport t);
+
+private:
+    static constexpr std::size_t idx(Transport t) { return std::size_t(t); }
+    static constexpr std::array<double, 12> kLatencyBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                            0.05,   0.1,   0.25,   0.5,   1.0,   2.5};
+
+    std::array<std::atomic<qint64>, std::size_t(Transport::Count)> m_connections{};
+    std::atomic<qint64> m_subscriptions{0};
+    std::array<std::atomic<qint64>, std::size_t(Transport::Count) * std::size_t(Direction::Count)> m_messages{};
+    std::atomic<qint64> m_heartBeatTimeouts{0};
+    std::array<std::atomic<qint64>, kLatencyBuckets.size() + 1> m_latencyBuckets{};
+    std::atomic<qint64> m_latencyCount{0};
+    std::atomic<qint64> m_latencySumMicros{0};
+
+    mutable QMutex m_labelledMutex;
+    QMap<QByteArray, qint64> m_dropped;
+    QMap<QByteArray, qint64> m_authFailures;
+};
+
+} // namespace sb::node

@@ -1,0 +1,151 @@
+#include "node/NodeServer.h"
+
+#include "cluster/EventBus.h"
+#include "node/MessageService.h"
+#include "node/NodeListener.h"
+#include "node/NodeServices.h"
+#include "node/Router.h"
+#include "node/TokenService.h"
+#include "node/Worker.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <QThread>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcNode, "sb.node")
+
+namespace sb::node {
+
+NodeServer::NodeServer(const NodeConfig &config, const NodeAdapters &adapters, QObject *parent)
+    : QObject(parent)
+    , m_services(std::make_unique<NodeServices>())
+{
+    NodeServices &s = *m_services;
+    s.config = config;
+    s.bootId = QUuid::createUuid().toString(QUuid::Id128).left(8);
+    s.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    s.tokenRegistry = adapters.tokens;
+    s.replay = adapters.replay;
+    s.presence = adapters.presence;
+    s.bus = adapters.bus;
+    s.tap = std::make_unique<TapHub>(config.id, config.limits.tapBodyBytes);
+    s.tickets = std::make_unique<SseTicketBook>(config.sseTicketSeconds);
+    s.sseStreamsPerUser = std::make_unique<PerUserQuota>(config.limits.maxSseStreamsPerUser);
+    s.loginsPerUser = std::make_unique<RateLimiter>(config.limits.loginAttemptsPerMinutePerUser);
+    s.loginsPerAddress = std::make_unique<RateLimiter>(config.limits.loginAttemptsPerMinutePerAddress);
+    s.tokens = std::make_unique<TokenService>(config.jwtSecret, config.accessTokenSeconds, config.refreshTokenSeconds,
+                                              adapters.tokens, &s.metrics);
+    s.router = std::make_unique<Router>();
+    s.messages = std::make_unique<MessageService>(&s);
+    NodeServices *services = m_services.get();
+    s.bus->setHandler([services](const QByteArray &payload) { services->messages->deliverFromBus(payload); });
+
+    m_drainPoll.setInterval(100);
+    connect(&m_drainPoll, &QTimer::timeout, this, &NodeServer::checkDrained);
+    m_graceTimer.setSingleShot(true);
+    connect(&m_graceTimer, &QTimer::timeout, this, [this] {
+        qCWarning(lcNode) << "grace period over with" << m_services->metrics.totalConnections()
+                          << "connections left; closing them";
+        m_drainPoll.stop();
+        emit drained();
+    });
+}
+
+NodeServer::~NodeServer()
+{
+    delete m_listener;
+    // Each worker is deleted by its thread's finished() signal (see listen()).
+    for (QThread *thread : std::as_const(m_threads)) {
+        thread->quit();
+        thread->wait();
+        delete thread;
+    }
+}
+
+bool NodeServer::prepare(QString *error)
+{
+    NodeServices &s = *m_services;
+    if (!s.config.usersFile.isEmpty() && !s.users.loadFile(s.config.usersFile, error))
+        return false;
+    if (s.config.demoUsers) {
+        const QHostAddress address = s.config.listenAddress;
+        if (!address.isLoopback()) {
+            *error = QStringLiteral("--demo-users is refused unless listening on loopback (got %1): "
+                                    "their passwords equal their names")
+                         .arg(address.toString());
+            return false;
+        }
+        s.users.addDemoUsers();
+    }
+    if (s.users.size() == 0) {
+        *error = QStringLiteral("no users: give --users FILE or --demo-users");
+        return false;
+    }
+    return true;
+}
+
+bool NodeServer::listen(QString *error)
+{
+    const int count = m_services->config.workerThreads > 0 ? m_services->config.workerThreads
+                                                           : qMax(1, QThread::idealThreadCount());
+    for (int i = 0; i < count; ++i) {
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("sb-worker-%1").arg(i));
+        auto *worker = new Worker(m_services.get());
+        worker->moveToThread(thread);
+        connect(thread, &QThread::finished, worker, &QObject::deleteLater);
+        thread->start();
+        m_threads.append(thread);
+        m_workers.append(worker);
+    }
+    m_services->router->setWorkers(m_workers);
+    m_listener = new NodeListener(m_workers);
+    m_listener->setMaxPendingConnections(1024);
+    if (!m_listener->listen(m_services->config.listenAddress, m_services->config.listenPort)) {
+        *error = QStringLiteral("cannot listen on %1:%2: %3")
+                     .arg(m_services->config.listenAddress.toString())
+                     .arg(m_services->config.listenPort)
+                     .arg(m_listener->errorString());
+        return false;
+    }
+    qCInfo(lcNode) << "node" << m_services->config.id << "listening on" << address() << "with" << count << "workers";
+    return true;
+}
+
+quint16 NodeServer::port() const
+{
+    return m_listener ? m_listener->serverPort() : 0;
+}
+
+QString NodeServer::address() const
+{
+    const QHostAddress host = m_listener ? m_listener->serverAddress() : m_services->config.listenAddress;
+    const QString text = host.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + host.toString() + u']' : host.toString();
+    return text + u':' + QString::number(port());
+}
+
+void NodeServer::drain()
+{
+    if (m_services->draining.exchange(true))
+        return;
+    qCInfo(lcNode) << "draining: readiness false, no new connections, telling clients to move";
+    if (m_listener)
+        m_listener->close();
+    for (Worker *worker : std::as_const(m_workers))
+        QMetaObject::invokeMethod(worker, &Worker::drain, Qt::QueuedConnection);
+    m_graceTimer.start(m_services->config.graceSeconds * 1000);
+    m_drainPoll.start();
+}
+
+void NodeServer::checkDrained()
+{
+    if (m_services->metrics.totalConnections() > 0)
+        return;
+    m_drainPoll.stop();
+    m_graceTimer.stop();
+    qCInfo(lcNode) << "drained: every connection closed";
+    emit drained();
+}
+
+} // namespace sb::node

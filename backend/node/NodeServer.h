@@ -1,0 +1,67 @@
+#pragma once
+
+#include "node/NodeConfig.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+class QThread;
+
+namespace sb::cluster {
+class EventBus;
+class PresenceCounter;
+class ReplayStore;
+class TokenRegistry;
+}
+
+namespace sb::node {
+
+struct NodeServices;
+class NodeListener;
+class Worker;
+
+// The cluster ports a replica runs on; app/ picks the adapters (in-memory, Redis, Kafka).
+struct NodeAdapters
+{
+    cluster::TokenRegistry *tokens = nullptr;
+    cluster::ReplayStore *replay = nullptr;
+    cluster::PresenceCounter *presence = nullptr;
+    cluster::EventBus *bus = nullptr;
+};
+
+// One replica: N worker threads, the listener, and graceful shutdown. drain() makes the
+// node unready at once, stops accepting, tells STOMP clients "going away" (1001) and SSE
+// clients to retry elsewhere, then finishes when every connection is gone or the grace
+// period ends.
+class NodeServer : public QObject
+{
+    Q_OBJECT
+public:
+    NodeServer(const NodeConfig &config, const NodeAdapters &adapters, QObject *parent = nullptr);
+    ~NodeServer() override;
+
+    // Loads users; false with a message when the configuration cannot work.
+    bool prepare(QString *error);
+    bool listen(QString *error);
+    quint16 port() const;
+    QString address() const;
+    NodeServices *services() const { return m_services.get(); }
+    void drain();
+
+signals:
+    void drained();
+
+private:
+    void checkDrained();
+
+    std::unique_ptr<NodeServices> m_services;
+    QList<QThread *> m_threads;
+    QList<Worker *> m_workers;
+    NodeListener *m_listener = nullptr;
+    QTimer m_drainPoll;
+    QTimer m_graceTimer;
+};
+
+} // namespace sb::node

@@ -1,0 +1,206 @@
+#include "node/SseStream.h"
+
+#include "cluster/PresenceCounter.h"
+#include "cluster/ReplayStore.h"
+#include "node/MessageService.h"
+#include "node/NodeServices.h"
+#include "node/Worker.h"
+#include "protocol/HttpResponse.h"
+#include "protocol/SseEncoder.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpSocket>
+#include <QUuid>
+
+#include <chrono>
+
+namespace sb::node {
+
+namespace {
+// Live events buffered while a replay is read; beyond this the client is too far behind.
+constexpr int kMaxPendingLive = 1000;
+
+qint64 nowMicros()
+{
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+} // namespace
+
+SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId, bool http10,
+                     Worker *worker, NodeServices *services)
+    : QObject(worker)
+    , m_socket(socket)
+    , m_user(user)
+    , m_lastEventId(lastEventId)
+    , m_http10(http10)
+    , m_worker(worker)
+    , m_services(services)
+    , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
+{
+    socket->setParent(this);
+    services->metrics.connectionOpened(NodeMetrics::Transport::Sse);
+    connect(socket, &QTcpSocket::disconnected, this, &SseStream::onDisconnected);
+    // A client sends nothing on an SSE stream; whatever arrives is discarded, never buffered.
+    connect(socket, &QTcpSocket::readyRead, this, [this] { m_socket->readAll(); });
+    connect(&m_commentTimer, &QTimer::timeout, this, [this] { write(protocol::SseEncoder::encodeComment(u"keep-alive")); });
+    m_lifetimeTimer.setSingleShot(true);
+    connect(&m_lifetimeTimer, &QTimer::timeout, this, [this] {
+        finish(protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs));
+    });
+}
+
+SseStream::~SseStream()
+{
+    if (!m_closed)
+        onDisconnected();
+}
+
+void SseStream::start()
+{
+    protocol::HttpResponse head(200);
+    head.setHeader("Content-Type", "text/event-stream; charset=utf-8");
+    head.setHeader("Cache-Control", "no-cache");
+    head.setHeader("X-Accel-Buffering", "no");
+    head.setHeader("Connection", m_http10 ? "close" : "keep-alive");
+    if (!write(head.serializeHead() + protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs)))
+        return;
+    m_worker->startSse(this);
+    m_commentTimer.start(m_services->config.sseCommentSeconds * 1000);
+    m_lifetimeTimer.start(m_services->config.sseLifetimeSeconds * 1000);
+    m_countedPresence = true;
+    m_services->presence->change(m_user.name, +1, this, [this](qint64 count) {
+        if (count == 1)
+            m_services->messages->announcePresence(m_user.name, true);
+    });
+    if (!m_lastEventId.isEmpty()) {
+        m_replaying = true;
+        m_services->replay->readAfter(m_user.name, m_lastEventId, this,
+                                      [this](const cluster::ReplayResult &result) { onReplay(result); });
+    }
+}
+
+void SseStream::onReplay(const cluster::ReplayResult &result)
+{
+    if (m_closed)
+        return;
+    if (result.reset || !result.error.isEmpty()) {
+        const QString reason = result.error.isEmpty()
+                                   ? QStringLiteral("Last-Event-ID %1 is older than the replay store holds").arg(m_lastEventId)
+                                   : QStringLiteral("replay store unavailable: ") + result.error;
+        const QByteArray data = QJsonDocument(QJsonObject{{QStringLiteral("reason"), reason},
+                                                          {QStringLiteral("lastEventId"), m_lastEventId}})
+                                    .toJson(QJsonDocument::Compact);
+        // No id: the client must keep its Last-Event-ID until a real event moves it.
+        write(protocol::SseEncoder::encode({QString(), QStringLiteral("reset"), QString::fromUtf8(data), -1}));
+    }
+    for (const cluster::ReplayEvent &event : result.events) {
+        m_replayedIds.insert(event.id);
+        writeEvent(event, 0);
+    }
+    m_replaying = false;
+    const auto pending = std::exchange(m_pendingLive, {});
+    for (const auto &[event, publishedAtUs] : pending)
+        if (!m_replayedIds.contains(event.id))
+            writeEvent(event, publishedAtUs);
+    m_replayedIds.clear();
+}
+
+void SseStream::deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs)
+{
+    if (m_closed)
+        return;
+    if (m_replaying) {
+        if (m_pendingLive.size() >= kMaxPendingLive) {
+            m_services->metrics.dropped(QByteArrayLiteral("slow_consumer"));
+            finish(protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs));
+            return;
+        }
+        m_pendingLive.append({event, publishedAtUs});
+        return;
+    }
+    writeEvent(event, publishedAtUs);
+}
+
+void SseStream::writeEvent(const cluster::ReplayEvent &event, qint64 publishedAtUs)
+{
+    const QByteArray bytes = protocol::SseEncoder::encode(
+        {event.id, QString::fromUtf8(event.type), QString::fromUtf8(event.data), -1});
+    if (!write(bytes))
+        return;
+    m_services->metrics.message(NodeMetrics::Transport::Sse, NodeMetrics::Direction::Out);
+    if (publishedAtUs > 0)
+        m_services->metrics.observeDeliveryLatency(double(nowMicros() - publishedAtUs) / 1e6);
+    tap(event, bytes.size());
+}
+
+bool SseStream::write(const QByteArray &bytes)
+{
+    if (m_closed || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+        return false;
+    if (m_socket->bytesToWrite() + bytes.size() > m_services->config.limits.maxOutboundQueueBytes) {
+        // A slow consumer: close rather than queue without bound; it resumes with Last-Event-ID.
+        m_services->metrics.dropped(QByteArrayLiteral("slow_consumer"));
+        m_socket->abort();
+        return false;
+    }
+    m_socket->write(bytes);
+    return true;
+}
+
+void SseStream::tap(const cluster::ReplayEvent &event, qint64 bytes)
+{
+    if (!m_services->tap->isActive())
+        return;
+    TapEvent tapEvent;
+    tapEvent.tsMs = QDateTime::currentMSecsSinceEpoch();
+    tapEvent.session = m_sessionId;
+    tapEvent.user = m_user.name;
+    tapEvent.transport = QByteArrayLiteral("sse");
+    tapEvent.direction = QByteArrayLiteral("out");
+    tapEvent.command = event.type;
+    tapEvent.messageId = event.id;
+    tapEvent.bytes = bytes;
+    tapEvent.body = event.data;
+    m_services->tap->publish(tapEvent);
+}
+
+void SseStream::goAway()
+{
+    finish(protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs));
+}
+
+void SseStream::finish(const QByteArray &finalBytes)
+{
+    if (m_closed || !m_socket)
+        return;
+    write(finalBytes);
+    m_socket->disconnectFromHost(); // after the queued bytes are written
+}
+
+void SseStream::onDisconnected()
+{
+    if (m_closed)
+        return;
+    m_closed = true;
+    m_commentTimer.stop();
+    m_lifetimeTimer.stop();
+    m_worker->sseClosed(this);
+    m_services->sseStreamsPerUser->release(m_user.name);
+    m_services->metrics.connectionClosed(NodeMetrics::Transport::Sse);
+    if (!m_countedPresence) {
+        deleteLater();
+        return;
+    }
+    const QString user = m_user.name;
+    NodeServices *services = m_services;
+    services->presence->change(user, -1, m_worker, [services, user](qint64 count) {
+        if (count == 0)
+            services->messages->announcePresence(user, false);
+    });
+    deleteLater();
+}
+
+} // namespace sb::node

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "cluster/ReplayEvent.h"
+#include "node/AuthenticatedUser.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QTimer>
+
+class QTcpSocket;
+
+namespace sb::node {
+
+struct NodeServices;
+class Worker;
+
+// One Server-Sent Events stream. On a Last-Event-ID it first replays what the user missed
+// from the ReplayStore, buffering live events meanwhile, then sends the buffer minus what
+// the replay already carried: no gap and no duplicate at the seam. Comment lines keep
+// proxies from timing out; after its lifetime the stream sends `retry:` and closes so the
+// client reconnects (anywhere) and dead clients never pin memory.
+class SseStream : public QObject
+{
+    Q_OBJECT
+public:
+    SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId, bool http10,
+              Worker *worker, NodeServices *services);
+    ~SseStream() override;
+
+    const AuthenticatedUser &user() const { return m_user; }
+    void start();
+    void deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs);
+    void goAway();
+
+private:
+    void onReplay(const cluster::ReplayResult &result);
+    bool write(const QByteArray &bytes);
+    void writeEvent(const cluster::ReplayEvent &event, qint64 publishedAtUs);
+    void tap(const cluster::ReplayEvent &event, qint64 bytes);
+    void finish(const QByteArray &finalBytes);
+    void onDisconnected();
+
+    QPointer<QTcpSocket> m_socket;
+    AuthenticatedUser m_user;
+    QString m_lastEventId;
+    bool m_http10;
+    Worker *m_worker;
+    NodeServices *m_services;
+    QString m_sessionId;
+    bool m_replaying = false;
+    QList<QPair<cluster::ReplayEvent, qint64>> m_pendingLive;
+    QSet<QString> m_replayedIds;
+    QTimer m_commentTimer;
+    QTimer m_lifetimeTimer;
+    bool m_closed = false;
+    bool m_countedPresence = false;
+};
+
+} // namespace sb::node

@@ -1,0 +1,552 @@
+#include "node/StompSession.h"
+
+#include "cluster/PresenceCounter.h"
+#include "node/Destination.h"
+#include "node/MessageService.h"
+#include "node/NodeServices.h"
+#include "node/TokenService.h"
+#include "node/Worker.h"
+#include "protocol/StompEncoder.h"
+#include "protocol/StompHeartBeat.h"
+#include "protocol/StompVersion.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QTcpSocket>
+#include <QUuid>
+#include <QWebSocket>
+
+#include <chrono>
+
+Q_LOGGING_CATEGORY(lcStomp, "sb.node.stomp")
+
+namespace sb::node {
+
+using protocol::StompFrame;
+
+namespace {
+constexpr int kMaxTransactions = 10;
+constexpr int kMaxFramesPerTransaction = 100;
+constexpr int kMaxTextChars = 4000;
+// The whole session must authenticate within this, or it only holds a socket for nothing.
+constexpr int kConnectTimeoutMs = 10000;
+
+qint64 nowMicros()
+{
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+} // namespace
+
+StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, Worker *worker, NodeServices *services)
+    : QObject(worker)
+    , m_worker(worker)
+    , m_services(services)
+    , m_socket(socket)
+    , m_transport(transport)
+    , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
+{
+    socket->setParent(this);
+    protocol::StompLimits limits;
+    limits.maxFrameBytes = services->config.limits.maxFrameBytes;
+    limits.maxHeaders = services->config.limits.maxHeadersPerFrame;
+    m_decoder.setLimits(limits);
+    m_lastReceived.start();
+    m_lastSent.start();
+    services->metrics.connectionOpened(NodeMetrics::Transport::Stomp);
+
+    connect(socket, &QWebSocket::textMessageReceived, this,
+            [this](const QString &text) { onBytes(text.toUtf8()); });
+    connect(socket, &QWebSocket::binaryMessageReceived, this, &StompSession::onBytes);
+    connect(socket, &QWebSocket::disconnected, this, &StompSession::onDisconnected);
+    connect(&m_sendTimer, &QTimer::timeout, this, &StompSession::sendHeartBeat);
+    connect(&m_checkTimer, &QTimer::timeout, this, &StompSession::checkPeerAlive);
+    QTimer::singleShot(kConnectTimeoutMs, this, [this] {
+        if (m_state == State::AwaitingConnect || m_state == State::Authenticating)
+            protocolError(QStringLiteral("no CONNECT frame within %1 s").arg(kConnectTimeoutMs / 1000),
+                          QByteArrayLiteral("connect_timeout"));
+    });
+}
+
+StompSession::~StompSession()
+{
+    if (!m_finished)
+        onDisconnected();
+}
+
+void StompSession::onBytes(const QByteArray &bytes)
+{
+    if (m_state == State::Closing)
+        return;
+    m_lastReceived.restart();
+    m_decoder.feed(bytes);
+    while (m_state != State::Closing) {
+        switch (m_decoder.next()) {
+        case protocol::StompDecoder::Status::NeedMoreData:
+            return;
+        case protocol::StompDecoder::Status::HeartBeat:
+            continue;
+        case protocol::StompDecoder::Status::Error:
+            protocolError(m_decoder.errorString(), QByteArrayLiteral("bad_frame"));
+            return;
+        case protocol::StompDecoder::Status::Frame:
+            handleFrame(m_decoder.takeFrame());
+            break;
+        }
+    }
+}
+
+void StompSession::handleFrame(StompFrame frame)
+{
+    m_services->metrics.message(NodeMetrics::Transport::Stomp, NodeMetrics::Direction::In);
+    tap(QByteArrayLiteral("in"), frame, frame.body().size());
+    const QByteArray &command = frame.command();
+
+    if (m_state == State::AwaitingConnect) {
+        if (command == "CONNECT" || command == "STOMP")
+            handleConnect(frame);
+        else
+            protocolError(QStringLiteral("expected CONNECT or STOMP, got %1").arg(QString::fromUtf8(command)),
+                          QByteArrayLiteral("bad_frame"), &frame);
+        return;
+    }
+    if (m_state == State::Authenticating) {
+        protocolError(QStringLiteral("frame sent before CONNECTED"), QByteArrayLiteral("bad_frame"), &frame);
+        return;
+    }
+    if (command == "SUBSCRIBE")
+        handleSubscribe(frame);
+    else if (command == "UNSUBSCRIBE")
+        handleUnsubscribe(frame);
+    else if (command == "SEND")
+        handleSend(frame);
+    else if (command == "ACK" || command == "NACK")
+        handleAck(frame);
+    else if (command == "BEGIN" || command == "COMMIT" || command == "ABORT")
+        handleTransaction(frame);
+    else if (command == "DISCONNECT")
+        handleDisconnect(frame);
+    else
+        protocolError(QStringLiteral("%1 is not allowed after CONNECT").arg(QString::fromUtf8(command)),
+                      QByteArrayLiteral("bad_frame"), &frame);
+}
+
+void StompSession::handleConnect(const StompFrame &frame)
+{
+    const auto negotiation = protocol::negotiateStompVersion(frame.header("accept-version"));
+    if (!negotiation.ok) {
+        StompFrame error("ERROR");
+        error.addHeader("version", negotiation.supportedVersions);
+        error.addHeader("content-type", "text/plain");
+        error.addHeader("message", "unsupported STOMP version");
+        error.setBody(negotiation.errorString.toUtf8());
+        sendFrame(error);
+        m_services->metrics.dropped(QByteArrayLiteral("bad_version"));
+        close(1002, QStringLiteral("unsupported STOMP version"));
+        return;
+    }
+    m_version = negotiation.version;
+    m_decoder.setVersion(m_version);
+
+    std::optional<protocol::StompHeartBeat> clientBeat{protocol::StompHeartBeat{}};
+    if (frame.hasHeader("heart-beat")) {
+        clientBeat = protocol::StompHeartBeat::parse(frame.header("heart-beat"));
+        if (!clientBeat) {
+            protocolError(QStringLiteral("malformed heart-beat header (expected cx,cy)"),
+                          QByteArrayLiteral("bad_frame"), &frame);
+            return;
+        }
+    }
+
+    QByteArray token = TokenService::bearerToken(frame.header("Authorization"));
+    if (token.isEmpty())
+        token = TokenService::bearerToken(frame.header("authorization"));
+    if (token.isEmpty())
+        token = frame.header("passcode");
+    if (token.isEmpty()) {
+        m_services->metrics.authFailure(QByteArrayLiteral("missing_token"));
+        denied(QStringLiteral("authentication required: send 'Authorization: Bearer <token>' in CONNECT"), frame);
+        return;
+    }
+
+    m_state = State::Authenticating;
+    const protocol::StompHeartBeat beat = *clientBeat;
+    m_services->tokens->authenticate(token, TokenService::Kind::Access, this,
+                                     [this, frame, beat](const TokenService::Outcome &outcome) {
+        if (m_state != State::Authenticating)
+            return;
+        if (!outcome.ok) {
+            denied(QStringLiteral("invalid token: ") + outcome.message, frame);
+            return;
+        }
+        if (m_services->draining.load()) {
+            protocolError(QStringLiteral("server shutting down"), QByteArrayLiteral("draining"), &frame);
+            return;
+        }
+        m_user = outcome.user;
+        m_state = State::Connected;
+        const qint64 offer = m_services->config.heartBeatMs;
+        const auto intervals = protocol::negotiateStompHeartBeat({offer, offer}, beat);
+        m_incomingMs = intervals.incomingMs;
+        if (intervals.outgoingMs > 0)
+            m_sendTimer.start(int(intervals.outgoingMs));
+        if (intervals.incomingMs > 0)
+            m_checkTimer.start(int(qMax<qint64>(intervals.incomingMs / 2, 50)));
+
+        StompFrame connected("CONNECTED");
+        connected.addHeader("version", protocol::stompVersionName(m_version));
+        connected.addHeader("heart-beat", protocol::StompHeartBeat{offer, offer}.toHeaderValue());
+        connected.addHeader("session", m_sessionId.toUtf8());
+        connected.addHeader("server", "switchboard/" SB_VERSION);
+        connected.addHeader("user-name", m_user.name.toUtf8());
+        sendFrame(connected);
+        m_worker->sessionOpened(this);
+        m_countedPresence = true;
+        m_services->presence->change(m_user.name, +1, this, [this](qint64 count) {
+            if (count == 1)
+                m_services->messages->announcePresence(m_user.name, true);
+        });
+    });
+}
+
+void StompSession::handleSubscribe(const StompFrame &frame)
+{
+    const QByteArray id = frame.header("id");
+    const QString destinationText = QString::fromUtf8(frame.header("destination"));
+    if (id.isEmpty() || destinationText.isEmpty()) {
+        protocolError(QStringLiteral("SUBSCRIBE needs 'id' and 'destination' headers"), QByteArrayLiteral("bad_frame"), &frame);
+        return;
+    }
+    const QByteArray ack = frame.header("ack", "auto");
+    if (ack != "auto" && ack != "client" && ack != "client-individual") {
+        protocolError(QStringLiteral("ack must be auto, client or client-individual"), QByteArrayLiteral("bad_frame"), &frame);
+        return;
+    }
+    if (m_subscriptions.contains(id)) {
+        protocolError(QStringLiteral("subscription id '%1' is already in use").arg(QString::fromUtf8(id)),
+                      QByteArrayLiteral("bad_frame"), &frame);
+        return;
+    }
+    if (m_subscriptions.size() >= m_services->config.limits.maxSubscriptionsPerSession) {
+        protocolError(QStringLiteral("too many subscriptions (limit %1 per session)")
+                          .arg(m_services->config.limits.maxSubscriptionsPerSession),
+                      QByteArrayLiteral("too_many_subscriptions"), &frame);
+        return;
+    }
+    const Destination destination = Destination::parse(destinationText);
+    switch (destination.kind) {
+    case Destination::Kind::ChannelTopic:
+        if (!m_services->users.find(m_user.name).value_or(User{}).isMember(destination.channel)) {
+            denied(QStringLiteral("not a member of channel '%1'").arg(destination.channel), frame);
+            return;
+        }
+        break;
+    case Destination::Kind::UserNotifications:
+    case Destination::Kind::Presence:
+        break;
+    case Destination::Kind::OtherUsersQueue:
+        denied(QStringLiteral("/user/ destinations resolve to your own queue: subscribe to /user/queue/notifications"), frame);
+        return;
+    case Destination::Kind::Admin:
+        if (!m_user.isAdmin()) {
+            denied(QStringLiteral("%1 needs ROLE_ADMIN").arg(destinationText), frame);
+            return;
+        }
+        [[fallthrough]];
+    default:
+        protocolError(QStringLiteral("unknown destination '%1'").arg(destinationText), QByteArrayLiteral("bad_destination"), &frame);
+        return;
+    }
+    const Subscription subscription{id, destinationText, ack};
+    m_subscriptions.insert(id, subscription);
+    m_worker->addSubscription(this, subscription);
+    m_services->metrics.subscriptionsChanged(+1);
+    receipt(frame);
+}
+
+void StompSession::handleUnsubscribe(const StompFrame &frame)
+{
+    const QByteArray id = frame.header("id");
+    const auto it = m_subscriptions.find(id);
+    if (id.isEmpty() || it == m_subscriptions.end()) {
+        protocolError(QStringLiteral("UNSUBSCRIBE needs the 'id' of an active subscription"), QByteArrayLiteral("bad_frame"), &frame);
+        return;
+    }
+    m_worker->removeSubscription(this, *it);
+    m_subscriptions.erase(it);
+    m_services->metrics.subscriptionsChanged(-1);
+    receipt(frame);
+}
+
+void StompSession::handleSend(const StompFrame &frame)
+{
+    const QByteArray transaction = frame.header("transaction");
+    if (!transaction.isEmpty()) {
+        auto it = m_transactions.find(transaction);
+        if (it == m_transactions.end()) {
+            protocolError(QStringLiteral("unknown transaction '%1'").arg(QString::fromUtf8(transaction)), QByteArrayLiteral("bad_frame"), &frame);
+            return;
+        }
+        if (it->size() >= kMaxFramesPerTransaction) {
+            protocolError(QStringLiteral("too many frames in transaction (limit %1)").arg(kMaxFramesPerTransaction),
+                          QByteArrayLiteral("transaction_too_large"), &frame);
+            return;
+        }
+        it->append(frame);
+        receipt(frame);
+        return;
+    }
+    if (applySend(frame))
+        receipt(frame);
+}
+
+bool StompSession::applySend(const StompFrame &frame)
+{
+    const QString destinationText = QString::fromUtf8(frame.header("destination"));
+    if (destinationText.isEmpty()) {
+        protocolError(QStringLiteral("SEND needs a 'destination' header"), QByteArrayLiteral("bad_frame"), &frame);
+        return false;
+    }
+    const Destination destination = Destination::parse(destinationText);
+    if (destination.kind != Destination::Kind::ChannelApp) {
+        if (destination.kind == Destination::Kind::ChannelTopic || destination.kind == Destination::Kind::Presence
+            || destination.kind == Destination::Kind::UserNotifications || destination.kind == Destination::Kind::OtherUsersQueue)
+            denied(QStringLiteral("clients SEND to /app/channels.{id}, not to %1").arg(destinationText), frame);
+        else
+            protocolError(QStringLiteral("unknown destination '%1'").arg(destinationText), QByteArrayLiteral("bad_destination"), &frame);
+        return false;
+    }
+    if (!m_services->users.find(m_user.name).value_or(User{}).isMember(destination.channel)) {
+        denied(QStringLiteral("not a member of channel '%1'").arg(destination.channel), frame);
+        return false;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument body = QJsonDocument::fromJson(frame.body(), &parseError);
+    const QJsonValue text = body.object().value(QStringLiteral("text"));
+    if (!body.isObject() || !text.isString() || text.toString().trimmed().isEmpty()) {
+        protocolError(QStringLiteral("SEND body must be JSON {\"text\": \"…\"} with non-empty text"),
+                      QByteArrayLiteral("bad_body"), &frame,
+                      parseError.error == QJsonParseError::NoError ? QString() : parseError.errorString());
+        return false;
+    }
+    if (text.toString().size() > kMaxTextChars) {
+        protocolError(QStringLiteral("text longer than %1 characters").arg(kMaxTextChars), QByteArrayLiteral("bad_body"), &frame);
+        return false;
+    }
+    m_services->messages->create(m_user.name, destination.channel, text.toString());
+    return true;
+}
+
+void StompSession::handleAck(const StompFrame &frame)
+{
+    // Topics here are pub/sub: nothing is redelivered, so ACK/NACK only need to be well formed.
+    const bool ok = m_version == protocol::StompVersion::V1_2 ? frame.hasHeader("id")
+                                                              : frame.hasHeader("message-id");
+    if (!ok) {
+        protocolError(QStringLiteral("%1 needs the '%2' header").arg(QString::fromUtf8(frame.command()),
+                                                                    m_version == protocol::StompVersion::V1_2 ? QStringLiteral("id") : QStringLiteral("message-id")),
+                      QByteArrayLiteral("bad_frame"), &frame);
+        return;
+    }
+    receipt(frame);
+}
+
+void StompSession::handleTransaction(const StompFrame &frame)
+{
+    const QByteArray name = frame.header("transaction");
+    if (name.isEmpty()) {
+        protocolError(QStringLiteral("%1 needs a 'transaction' header").arg(QString::fromUtf8(frame.command())), QByteArrayLiteral("bad_frame"), &frame);
+        return;
+    }
+    if (frame.command() == "BEGIN") {
+        if (m_transactions.contains(name) || m_transactions.size() >= kMaxTransactions) {
+            protocolError(m_transactions.contains(name) ? QStringLiteral("transaction '%1' already begun").arg(QString::fromUtf8(name))
+                                                        : QStringLiteral("too many open transactions (limit %1)").arg(kMaxTransactions),
+                          QByteArrayLiteral("bad_frame"), &frame);
+            return;
+        }
+        m_transactions.insert(name, {});
+        receipt(frame);
+        return;
+    }
+    const auto it = m_transactions.find(name);
+    if (it == m_transactions.end()) {
+        protocolError(QStringLiteral("unknown transaction '%1'").arg(QString::fromUtf8(name)), QByteArrayLiteral("bad_frame"), &frame);
+        return;
+    }
+    const QList<StompFrame> frames = *it;
+    m_transactions.erase(it);
+    if (frame.command() == "COMMIT") {
+        for (const StompFrame &send : frames)
+            if (!applySend(send))
+                return;
+    }
+    receipt(frame);
+}
+
+void StompSession::handleDisconnect(const StompFrame &frame)
+{
+    receipt(frame);
+    close(1000, QStringLiteral("client disconnected"));
+}
+
+void StompSession::receipt(const StompFrame &frame)
+{
+    const QByteArray id = frame.header("receipt");
+    if (id.isEmpty())
+        return;
+    StompFrame receiptFrame("RECEIPT");
+    receiptFrame.addHeader("receipt-id", id);
+    sendFrame(receiptFrame);
+}
+
+void StompSession::denied(const QString &message, const StompFrame &frame)
+{
+    m_services->metrics.authFailure(QByteArrayLiteral("forbidden"));
+    protocolError(message, QByteArrayLiteral("forbidden"), &frame);
+}
+
+void StompSession::protocolError(const QString &message, const QByteArray &dropReason, const StompFrame *frame,
+                                 const QString &details)
+{
+    if (m_state == State::Closing)
+        return;
+    m_services->metrics.dropped(dropReason);
+    StompFrame error("ERROR");
+    QString headerMessage = message;
+    headerMessage.replace(u'\n', u' ');
+    error.addHeader("message", headerMessage.toUtf8());
+    if (frame && frame->hasHeader("receipt"))
+        error.addHeader("receipt-id", frame->header("receipt"));
+    error.addHeader("content-type", "text/plain");
+    error.setBody((message + (details.isEmpty() ? QString() : QStringLiteral(": ") + details)).toUtf8());
+    sendFrame(error);
+    qCInfo(lcStomp) << "session" << m_sessionId << "error:" << message;
+    close(1002, QStringLiteral("STOMP error"));
+}
+
+bool StompSession::sendFrame(const StompFrame &frame, const QString &messageId)
+{
+    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+        return false;
+    const QByteArray bytes = protocol::StompEncoder::encode(frame, m_version);
+    const qint64 queued = m_transport ? m_transport->bytesToWrite() : 0;
+    if (queued + bytes.size() > m_services->config.limits.maxOutboundQueueBytes && frame.command() != "ERROR") {
+        m_services->metrics.dropped(QByteArrayLiteral("slow_consumer"));
+        protocolError(QStringLiteral("slow consumer: more than %1 bytes queued")
+                          .arg(m_services->config.limits.maxOutboundQueueBytes),
+                      QByteArrayLiteral("slow_consumer_closed"));
+        return false;
+    }
+    // Text frames when the bytes are UTF-8 (every frame we make is), which all clients read.
+    if (frame.body().contains('\0'))
+        m_socket->sendBinaryMessage(bytes);
+    else
+        m_socket->sendTextMessage(QString::fromUtf8(bytes));
+    m_lastSent.restart();
+    m_services->metrics.message(NodeMetrics::Transport::Stomp, NodeMetrics::Direction::Out);
+    tap(QByteArrayLiteral("out"), frame, bytes.size(), messageId);
+    return true;
+}
+
+void StompSession::deliver(const Subscription &subscription, const QString &messageId, const QByteArray &body,
+                           qint64 publishedAtUs)
+{
+    if (m_state != State::Connected)
+        return;
+    StompFrame message("MESSAGE");
+    message.addHeader("subscription", subscription.id);
+    message.addHeader("message-id", messageId.toUtf8());
+    message.addHeader("destination", subscription.destination.toUtf8());
+    message.addHeader("content-type", "application/json");
+    if (subscription.ack != "auto")
+        message.addHeader("ack", messageId.toUtf8());
+    message.setBody(body);
+    if (sendFrame(message, messageId) && publishedAtUs > 0)
+        m_services->metrics.observeDeliveryLatency(double(nowMicros() - publishedAtUs) / 1e6);
+}
+
+void StompSession::goAway()
+{
+    if (m_state == State::Closing)
+        return;
+    StompFrame error("ERROR");
+    error.addHeader("message", "server shutting down");
+    error.addHeader("content-type", "text/plain");
+    error.setBody("This replica is draining; reconnect to another one.");
+    sendFrame(error);
+    close(1001, QStringLiteral("going away"));
+}
+
+void StompSession::sendHeartBeat()
+{
+    if (!m_socket || m_lastSent.elapsed() < m_sendTimer.interval() * 9 / 10)
+        return;
+    m_socket->sendTextMessage(QStringLiteral("\n"));
+    m_lastSent.restart();
+}
+
+void StompSession::checkPeerAlive()
+{
+    if (m_incomingMs > 0 && m_lastReceived.elapsed() > 3 * m_incomingMs) {
+        m_services->metrics.heartBeatTimeout();
+        qCInfo(lcStomp) << "session" << m_sessionId << "silent for 3 heart-beat intervals; closing";
+        m_state = State::Closing;
+        close(1000, QStringLiteral("heart-beat timeout"));
+    }
+}
+
+void StompSession::tap(const QByteArray &direction, const StompFrame &frame, qint64 bytes, const QString &messageId)
+{
+    if (!m_services->tap->isActive())
+        return;
+    TapEvent event;
+    event.tsMs = QDateTime::currentMSecsSinceEpoch();
+    event.session = m_sessionId;
+    event.user = m_user.name;
+    event.transport = QByteArrayLiteral("stomp");
+    event.direction = direction;
+    event.command = frame.command();
+    event.destination = QString::fromUtf8(frame.header("destination"));
+    event.messageId = messageId.isEmpty() ? QString::fromUtf8(frame.header("message-id")) : messageId;
+    event.bytes = bytes;
+    event.headers = frame.headers();
+    event.body = frame.body();
+    m_services->tap->publish(event);
+}
+
+void StompSession::close(int code, const QString &reason)
+{
+    m_state = State::Closing;
+    m_sendTimer.stop();
+    m_checkTimer.stop();
+    if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
+        m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+}
+
+void StompSession::onDisconnected()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_state = State::Closing;
+    m_sendTimer.stop();
+    m_checkTimer.stop();
+    m_services->metrics.subscriptionsChanged(-int(m_subscriptions.size()));
+    m_services->metrics.connectionClosed(NodeMetrics::Transport::Stomp);
+    m_worker->sessionClosed(this);
+    if (m_countedPresence) {
+        const QString user = m_user.name;
+        NodeServices *services = m_services;
+        // The worker outlives the session, so it is the context for the answer.
+        services->presence->change(user, -1, m_worker, [services, user](qint64 count) {
+            if (count == 0)
+                services->messages->announcePresence(user, false);
+        });
+    }
+    emit finished(this);
+}
+
+} // namespace sb::node

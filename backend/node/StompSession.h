@@ -1,0 +1,96 @@
+#pragma once
+
+#include "node/AuthenticatedUser.h"
+#include "node/Envelope.h"
+#include "protocol/StompDecoder.h"
+#include "protocol/StompFrame.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+class QTcpSocket;
+class QWebSocket;
+
+namespace sb::node {
+
+struct NodeServices;
+class Worker;
+
+// One STOMP 1.0–1.2 session over a WebSocket: CONNECT with a bearer token, heart-beats,
+// authorised SUBSCRIBE and SEND, receipts, transactions, and delivery of MESSAGE frames
+// from the worker it lives on. Errors end in an ERROR frame, then the close.
+class StompSession : public QObject
+{
+    Q_OBJECT
+public:
+    struct Subscription
+    {
+        QByteArray id;
+        QString destination;
+        QByteArray ack; // auto | client | client-individual
+    };
+
+    StompSession(QWebSocket *socket, QTcpSocket *transport, Worker *worker, NodeServices *services);
+    ~StompSession() override;
+
+    QString sessionId() const { return m_sessionId; }
+    const AuthenticatedUser &user() const { return m_user; }
+    bool isConnected() const { return m_state == State::Connected; }
+
+    void deliver(const Subscription &subscription, const QString &messageId, const QByteArray &body,
+                 qint64 publishedAtUs);
+    // Drain: ERROR "server shutting down", then close 1001 so the client reconnects elsewhere.
+    void goAway();
+
+signals:
+    void finished(sb::node::StompSession *session);
+
+private:
+    enum class State { AwaitingConnect, Authenticating, Connected, Closing };
+
+    void onBytes(const QByteArray &bytes);
+    void handleFrame(protocol::StompFrame frame);
+    void handleConnect(const protocol::StompFrame &frame);
+    void handleSubscribe(const protocol::StompFrame &frame);
+    void handleUnsubscribe(const protocol::StompFrame &frame);
+    void handleSend(const protocol::StompFrame &frame);
+    void handleAck(const protocol::StompFrame &frame);
+    void handleTransaction(const protocol::StompFrame &frame);
+    void handleDisconnect(const protocol::StompFrame &frame);
+    bool applySend(const protocol::StompFrame &frame);
+    void receipt(const protocol::StompFrame &frame);
+    void protocolError(const QString &message, const QByteArray &dropReason,
+                       const protocol::StompFrame *frame = nullptr, const QString &details = {});
+    void denied(const QString &message, const protocol::StompFrame &frame);
+    bool sendFrame(const protocol::StompFrame &frame, const QString &messageId = {});
+    void sendHeartBeat();
+    void checkPeerAlive();
+    void tap(const QByteArray &direction, const protocol::StompFrame &frame, qint64 bytes,
+             const QString &messageId = {});
+    void close(int code, const QString &reason);
+    void onDisconnected();
+
+    Worker *m_worker;
+    NodeServices *m_services;
+    QPointer<QWebSocket> m_socket;
+    QPointer<QTcpSocket> m_transport; // for the bytes still queued to this client
+    protocol::StompDecoder m_decoder;
+    protocol::StompVersion m_version = protocol::StompVersion::V1_2;
+    State m_state = State::AwaitingConnect;
+    QString m_sessionId;
+    AuthenticatedUser m_user;
+    QHash<QByteArray, Subscription> m_subscriptions;
+    QHash<QByteArray, QList<protocol::StompFrame>> m_transactions;
+    QTimer m_sendTimer;
+    QTimer m_checkTimer;
+    QElapsedTimer m_lastReceived;
+    QElapsedTimer m_lastSent;
+    qint64 m_incomingMs = 0;
+    bool m_countedPresence = false;
+    bool m_finished = false;
+};
+
+} // namespace sb::node

@@ -1,0 +1,42 @@
+#include "node/TapEvent.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace sb::node {
+
+bool TapEvent::isSecretHeader(QByteArrayView name)
+{
+    for (const char *secret : {"authorization", "passcode", "ticket", "cookie", "set-cookie", "x-api-key"})
+        if (name.compare(QByteArrayView(secret), Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
+QByteArray TapEvent::toJson(const QString &node, int bodyLimit) const
+{
+    QJsonObject headerJson;
+    for (const auto &[name, value] : headers) {
+        const QString key = QString::fromUtf8(name);
+        if (headerJson.contains(key))
+            continue; // first wins, as in STOMP
+        headerJson.insert(key, isSecretHeader(name) ? QStringLiteral("***") : QString::fromUtf8(value));
+    }
+    const bool cut = body.size() > bodyLimit;
+    QJsonObject json{{QStringLiteral("ts"), tsMs},
+                     {QStringLiteral("node"), node},
+                     {QStringLiteral("session"), session},
+                     {QStringLiteral("user"), user},
+                     {QStringLiteral("transport"), QString::fromLatin1(transport)},
+                     {QStringLiteral("dir"), QString::fromLatin1(direction)},
+                     {QStringLiteral("command"), QString::fromUtf8(command)},
+                     {QStringLiteral("destination"), destination},
+                     {QStringLiteral("messageId"), messageId},
+                     {QStringLiteral("bytes"), bytes},
+                     {QStringLiteral("headers"), headerJson},
+                     {QStringLiteral("body"), QString::fromUtf8(body.left(bodyLimit))},
+                     {QStringLiteral("truncated"), cut}};
+    return QJsonDocument(json).toJson(QJsonDocument::Compact);
+}
+
+} // namespace sb::node

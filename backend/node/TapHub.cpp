@@ -1,0 +1,40 @@
+#include "node/TapHub.h"
+
+#include "node/TapReader.h"
+
+#include <QMutexLocker>
+
+namespace sb::node {
+
+TapHub::TapHub(QString nodeId, int bodyLimit)
+    : m_nodeId(std::move(nodeId))
+    , m_bodyLimit(bodyLimit)
+{
+}
+
+void TapHub::publish(const TapEvent &event)
+{
+    if (!isActive())
+        return;
+    const QByteArray json = event.toJson(m_nodeId, m_bodyLimit);
+    QMutexLocker lock(&m_mutex);
+    for (const QPointer<TapReader> &reader : std::as_const(m_list))
+        if (reader)
+            reader->enqueue(json);
+}
+
+void TapHub::addReader(TapReader *reader)
+{
+    QMutexLocker lock(&m_mutex);
+    m_list.append(reader);
+    m_readers.store(int(m_list.size()));
+}
+
+void TapHub::removeReader(TapReader *reader)
+{
+    QMutexLocker lock(&m_mutex);
+    m_list.removeIf([reader](const QPointer<TapReader> &r) { return !r || r == reader; });
+    m_readers.store(int(m_list.size()));
+}
+
+} // namespace sb::node

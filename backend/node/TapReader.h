@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QByteArray>
+#include <QMutex>
+#include <QObject>
+#include <QPointer>
+#include <QWebSocket>
+
+#include <atomic>
+#include <deque>
+
+namespace sb::node {
+
+class NodeMetrics;
+
+// One /admin/tap WebSocket reader. Any worker thread may enqueue(); the frames are sent
+// from the reader's own thread in batches. A slow reader never slows delivery: beyond its
+// bounded queue, frames are dropped and counted (sb_dropped_total{reason="tap_overflow"}).
+class TapReader : public QObject
+{
+    Q_OBJECT
+public:
+    TapReader(QWebSocket *socket, int maxQueuedFrames, NodeMetrics *metrics, QObject *parent = nullptr);
+    ~TapReader() override;
+
+    void enqueue(const QByteArray &json); // thread-safe
+    qint64 droppedFrames() const { return m_dropped.load(); }
+    QWebSocket *socket() const { return m_socket; }
+
+signals:
+    void closed(sb::node::TapReader *reader);
+
+private:
+    void flush();
+
+    QPointer<QWebSocket> m_socket;
+    int m_maxQueued;
+    NodeMetrics *m_metrics;
+    QMutex m_mutex;
+    std::deque<QByteArray> m_queue;
+    bool m_flushScheduled = false;
+    std::atomic<qint64> m_dropped{0};
+};
+
+} // namespace sb::node

@@ -1,0 +1,203 @@
+#include "node/Worker.h"
+
+#include "node/Destination.h"
+#include "node/HttpConnection.h"
+#include "node/NodeServices.h"
+#include "node/SseStream.h"
+#include "node/TapReader.h"
+
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QTcpSocket>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+Q_LOGGING_CATEGORY(lcWorker, "sb.node.worker")
+
+namespace sb::node {
+
+Worker::Worker(NodeServices *services, QObject *parent)
+    : QObject(parent)
+    , m_services(services)
+    , m_webSockets(new QWebSocketServer(QStringLiteral("switchboard"), QWebSocketServer::NonSecureMode, this))
+{
+    m_webSockets->setSupportedSubprotocols({QStringLiteral("v12.stomp"), QStringLiteral("v11.stomp"),
+                                            QStringLiteral("v10.stomp")});
+    connect(m_webSockets, &QWebSocketServer::newConnection, this, &Worker::onWebSocket);
+}
+
+Worker::~Worker() = default;
+
+int Worker::connectionCount() const
+{
+    return int(m_http.size() + m_sessions.size() + m_sseStreams.size() + m_tapReaders.size());
+}
+
+void Worker::adoptSocket(qintptr descriptor)
+{
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcWorker) << "cannot adopt a socket:" << socket->errorString();
+        delete socket;
+        return;
+    }
+    const auto &limits = m_services->config.limits;
+    if (m_services->metrics.totalConnections() >= limits.maxConnections || m_services->draining.load()) {
+        const bool draining = m_services->draining.load();
+        m_services->metrics.dropped(draining ? QByteArrayLiteral("draining") : QByteArrayLiteral("too_many_connections"));
+        HttpConnection::refuse(socket, 503, draining ? QStringLiteral("server shutting down")
+                                                     : QStringLiteral("too many connections (limit %1)").arg(limits.maxConnections));
+        return;
+    }
+    auto *connection = new HttpConnection(socket, this, m_services);
+    m_http.insert(connection);
+    connect(connection, &QObject::destroyed, this, [this, connection] { m_http.remove(connection); });
+}
+
+void Worker::handOffWebSocket(QTcpSocket *socket, UpgradeKind kind)
+{
+    m_pendingUpgrades.insert(socket, kind);
+    connect(socket, &QObject::destroyed, this, [this, socket] { m_pendingUpgrades.remove(socket); });
+    m_webSockets->handleConnection(socket);
+}
+
+void Worker::onWebSocket()
+{
+    while (QWebSocket *webSocket = m_webSockets->nextPendingConnection()) {
+        // QWebSocketServer keeps our QTcpSocket as the transport; find which upgrade it was.
+        QTcpSocket *transport = nullptr;
+        UpgradeKind kind = UpgradeKind::Stomp;
+        for (auto it = m_pendingUpgrades.begin(); it != m_pendingUpgrades.end(); ++it) {
+            if (it.key()->peerPort() == webSocket->peerPort() && it.key()->peerAddress() == webSocket->peerAddress()) {
+                transport = it.key();
+                kind = it.value();
+                m_pendingUpgrades.erase(it);
+                break;
+            }
+        }
+        webSocket->setMaxAllowedIncomingMessageSize(quint64(m_services->config.limits.maxFrameBytes) + 1024);
+        webSocket->setMaxAllowedIncomingFrameSize(quint64(m_services->config.limits.maxFrameBytes) + 1024);
+        if (kind == UpgradeKind::Tap) {
+            auto *reader = new TapReader(webSocket, m_services->config.limits.tapQueueFrames, &m_services->metrics, this);
+            m_tapReaders.insert(reader);
+            m_services->tap->addReader(reader);
+            connect(reader, &TapReader::closed, this, [this](TapReader *r) {
+                m_services->tap->removeReader(r);
+                m_tapReaders.remove(r);
+                r->deleteLater();
+            });
+            continue;
+        }
+        auto *session = new StompSession(webSocket, transport, this, m_services);
+        m_sessions.insert(session);
+        connect(session, &StompSession::finished, this, [this](StompSession *s) {
+            m_sessions.remove(s);
+            s->deleteLater();
+        });
+    }
+}
+
+void Worker::startSse(SseStream *stream)
+{
+    m_sseStreams.insert(stream->user().name, stream);
+}
+
+void Worker::sseClosed(SseStream *stream)
+{
+    m_sseStreams.remove(stream->user().name, stream);
+}
+
+void Worker::sessionOpened(StompSession *) {}
+
+void Worker::sessionClosed(StompSession *session)
+{
+    for (auto it = m_subscribers.begin(); it != m_subscribers.end();) {
+        it->removeIf([session](const Subscriber &s) { return s.session == session; });
+        it = it->isEmpty() ? m_subscribers.erase(it) : std::next(it);
+    }
+    for (auto it = m_userQueues.begin(); it != m_userQueues.end();)
+        it = it->session == session ? m_userQueues.erase(it) : std::next(it);
+}
+
+void Worker::addSubscription(StompSession *session, const StompSession::Subscription &subscription)
+{
+    if (subscription.destination == Destination::userNotifications())
+        m_userQueues.insert(session->user().name, {session, subscription});
+    else
+        m_subscribers[subscription.destination].append({session, subscription});
+}
+
+void Worker::removeSubscription(StompSession *session, const StompSession::Subscription &subscription)
+{
+    if (subscription.destination == Destination::userNotifications()) {
+        for (auto it = m_userQueues.begin(); it != m_userQueues.end();)
+            it = (it->session == session && it->subscription.id == subscription.id) ? m_userQueues.erase(it) : std::next(it);
+        return;
+    }
+    auto it = m_subscribers.find(subscription.destination);
+    if (it == m_subscribers.end())
+        return;
+    it->removeIf([&](const Subscriber &s) { return s.session == session && s.subscription.id == subscription.id; });
+    if (it->isEmpty())
+        m_subscribers.erase(it);
+}
+
+void Worker::deliver(const EnvelopePtr &envelope)
+{
+    if (envelope->type == Envelope::Type::Message)
+        deliverMessage(*envelope);
+    else
+        deliverPresence(*envelope);
+}
+
+void Worker::deliverMessage(const Envelope &envelope)
+{
+    const ChatMessage &message = envelope.message;
+    const auto topic = m_subscribers.constFind(Destination::channelTopic(message.channel));
+    if (topic != m_subscribers.cend() || !m_userQueues.isEmpty() || !m_sseStreams.isEmpty()) {
+        const QByteArray body = message.toJsonBytes();
+        if (topic != m_subscribers.cend()) {
+            const QList<Subscriber> subscribers = *topic; // a delivery may close a session
+            for (const Subscriber &s : subscribers)
+                s.session->deliver(s.subscription, message.id, body, envelope.publishedAtUs);
+        }
+        if (m_userQueues.isEmpty() && m_sseStreams.isEmpty())
+            return;
+        const QByteArray notification = QJsonDocument(message.notificationJson()).toJson(QJsonDocument::Compact);
+        for (const QString &recipient : envelope.recipients) {
+            const QList<Subscriber> queues = m_userQueues.values(recipient);
+            for (const Subscriber &s : queues)
+                s.session->deliver(s.subscription, message.id, notification, envelope.publishedAtUs);
+            const QList<SseStream *> streams = m_sseStreams.values(recipient);
+            for (SseStream *stream : streams)
+                stream->deliver({message.id, QByteArrayLiteral("notification"), notification}, envelope.publishedAtUs);
+        }
+    }
+}
+
+void Worker::deliverPresence(const Envelope &envelope)
+{
+    const auto it = m_subscribers.constFind(Destination::presence());
+    if (it == m_subscribers.cend())
+        return;
+    const QByteArray body = envelope.presenceBody();
+    const QString id = QStringLiteral("presence-") + QString::number(envelope.publishedAtUs);
+    const QList<Subscriber> subscribers = *it;
+    for (const Subscriber &s : subscribers)
+        s.session->deliver(s.subscription, id, body, 0);
+}
+
+void Worker::drain()
+{
+    const auto sessions = m_sessions;
+    for (StompSession *session : sessions)
+        session->goAway();
+    const auto streams = m_sseStreams.values();
+    for (SseStream *stream : streams)
+        stream->goAway();
+    const auto connections = m_http;
+    for (HttpConnection *connection : connections)
+        connection->closeWhenIdle();
+}
+
+} // namespace sb::node
