@@ -1,20 +1,30 @@
 #pragma once
 
 #include <QByteArray>
+#include <QString>
 
 #include <functional>
 
 namespace sb::cluster {
 
-// Port: carries a created message to every replica of the cluster, this one included
-// (in-process for one node; Kafka's two-stage fan-out or Redis pub/sub for a cluster).
-// The handler may run on any thread; it must only hand the payload on.
+// Port: carries a created message to every replica of the cluster, this one included, in
+// two stages (DESIGN §1):
+//  - stage 1 runs the persist handler exactly once cluster-wide per message (Kafka: the
+//    shared consumer group; it must be idempotent on the message id, since a record can be
+//    redelivered), and
+//  - stage 2 runs the delivery handler on every replica (Kafka: one group per replica boot;
+//    or Redis pub/sub).
+// In one process both run in turn. Handlers may run on any thread; they must be quick and
+// hand work on.
 class EventBus
 {
 public:
+    // Returns false with *error set when persisting failed (the bus retries, then DLTs).
+    using PersistHandler = std::function<bool(const QByteArray &payload, QString *error)>;
     using Handler = std::function<void(const QByteArray &payload)>;
 
     virtual ~EventBus() = default;
+    virtual void setPersistHandler(PersistHandler handler) = 0;
     virtual void setHandler(Handler handler) = 0;
     virtual void publish(const QByteArray &key, const QByteArray &payload) = 0;
 };
