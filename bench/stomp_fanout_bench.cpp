@@ -1,0 +1,141 @@
+// Fan-out benchmark for one replica: S STOMP subscribers on /topic/channels.general, one
+// publisher sending M messages at a target rate; prints deliveries per second and the
+// delivery latency distribution (send -> MESSAGE received, same host clock).
+//
+//   stomp_fanout_bench --url http://127.0.0.1:PORT [--subscribers 200] [--messages 2000] [--rate 1000]
+#include "StompBenchClient.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTimer>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+namespace {
+qint64 nowMicros()
+{
+    using namespace std::chrono;
+    return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+QByteArray login(QNetworkAccessManager &network, const QUrl &base, const QString &user)
+{
+    QNetworkRequest request(base.resolved(QUrl(QStringLiteral("/api/auth/login"))));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    QNetworkReply *reply = network.post(request, QJsonDocument(QJsonObject{{QStringLiteral("username"), user},
+                                                                           {QStringLiteral("password"), user}})
+                                                     .toJson(QJsonDocument::Compact));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->deleteLater();
+    return QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("accessToken")).toString().toLatin1();
+}
+
+double percentile(std::vector<qint64> &v, double p)
+{
+    if (v.empty())
+        return 0;
+    const auto index = std::size_t(p * double(v.size() - 1));
+    std::nth_element(v.begin(), v.begin() + qptrdiff(index), v.end());
+    return double(v[index]) / 1000.0;
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("url"), QStringLiteral("Node base URL."), QStringLiteral("URL")});
+    parser.addOption({QStringLiteral("subscribers"), QStringLiteral("Subscribers."), QStringLiteral("N"), QStringLiteral("200")});
+    parser.addOption({QStringLiteral("messages"), QStringLiteral("Messages to publish."), QStringLiteral("N"), QStringLiteral("2000")});
+    parser.addOption({QStringLiteral("rate"), QStringLiteral("Messages per second."), QStringLiteral("N"), QStringLiteral("1000")});
+    parser.process(app);
+    const QUrl base(parser.value(QStringLiteral("url")));
+    const int subscribers = parser.value(QStringLiteral("subscribers")).toInt();
+    const int messages = parser.value(QStringLiteral("messages")).toInt();
+    const int rate = qMax(1, parser.value(QStringLiteral("rate")).toInt());
+    if (!base.isValid() || subscribers <= 0 || messages <= 0) {
+        std::fprintf(stderr, "usage: stomp_fanout_bench --url http://127.0.0.1:PORT [--subscribers N] [--messages N] [--rate N]\n");
+        return 2;
+    }
+
+    QNetworkAccessManager network;
+    QList<QByteArray> tokens;
+    for (const QString &user : {QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol"), QStringLiteral("admin")})
+        tokens << login(network, base, user);
+    if (tokens.contains(QByteArray())) {
+        std::fprintf(stderr, "login failed: is the node running with --demo-users?\n");
+        return 1;
+    }
+    QUrl wsUrl = base;
+    wsUrl.setScheme(base.scheme() == u"https" ? QStringLiteral("wss") : QStringLiteral("ws"));
+    wsUrl.setPath(QStringLiteral("/ws"));
+
+    std::vector<qint64> latencies;
+    latencies.reserve(std::size_t(subscribers) * std::size_t(messages));
+    int ready = 0;
+    qint64 received = 0;
+    QElapsedTimer clock;
+    QList<StompBenchClient *> clients;
+    const qint64 expected = qint64(subscribers) * messages;
+    auto *publisher = new StompBenchClient(wsUrl, tokens[0], &app);
+    QObject::connect(publisher, &StompBenchClient::failed, [](const QString &why) {
+        std::fprintf(stderr, "publisher failed: %s\n", qPrintable(why));
+        QCoreApplication::exit(1);
+    });
+
+    auto startPublishing = [&] {
+        std::printf("%d subscribers ready; publishing %d messages at %d/s\n", subscribers, messages, rate);
+        clock.start();
+        auto *timer = new QTimer(&app);
+        auto sent = std::make_shared<int>(0);
+        timer->setInterval(10);
+        QObject::connect(timer, &QTimer::timeout, [&, timer, sent] {
+            const int due = int(qMin<qint64>(messages, clock.elapsed() * rate / 1000 + 1));
+            for (; *sent < due; ++*sent)
+                publisher->send("/app/channels.general",
+                                "{\"text\":\"" + QByteArray::number(nowMicros()) + "\"}");
+            if (*sent >= messages)
+                timer->stop();
+        });
+        timer->start();
+        QTimer::singleShot(qMax(30000, messages * 1000 / rate + 20000), &app, [] { QCoreApplication::exit(3); });
+    };
+
+    for (int i = 0; i < subscribers; ++i) {
+        auto *client = new StompBenchClient(wsUrl, tokens[i % tokens.size()], &app);
+        clients << client;
+        QObject::connect(client, &StompBenchClient::connected, client, [client] { client->subscribe("/topic/channels.general"); });
+        QObject::connect(client, &StompBenchClient::subscribed, client, [&] {
+            if (++ready == subscribers)
+                startPublishing();
+        });
+        QObject::connect(client, &StompBenchClient::failed, [](const QString &why) {
+            std::fprintf(stderr, "subscriber failed: %s\n", qPrintable(why));
+        });
+        client->onMessage = [&](const QByteArray &body) {
+            const qint64 sentAt = QJsonDocument::fromJson(body).object().value(QStringLiteral("text")).toString().toLongLong();
+            latencies.push_back(nowMicros() - sentAt);
+            if (++received == expected)
+                QCoreApplication::exit(0);
+        };
+    }
+
+    const int code = app.exec();
+    const double seconds = double(clock.elapsed()) / 1000.0;
+    std::printf("delivered %lld of %lld in %.2f s: %.0f deliveries/s\n", received, expected, seconds,
+                seconds > 0 ? double(received) / seconds : 0.0);
+    std::printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", percentile(latencies, 0.50),
+                percentile(latencies, 0.90), percentile(latencies, 0.99), percentile(latencies, 1.0));
+    return code == 0 ? 0 : 1;
+}
