@@ -14,8 +14,8 @@ namespace sb::testing {
 
 // Sends argv and spins the event loop until its reply (or timeout: nullopt). The
 // result lives in a shared_ptr so a reply arriving after a timeout writes nowhere bad.
-inline std::optional<sb::cluster::RedisReply> call(sb::cluster::RedisConnection &connection,
-                                                   QList<QByteArray> argv, QObject *context, int timeoutMs = 5000)
+inline std::optional<sb::cluster::RedisReply> call(
+    sb::cluster::RedisConnection &connection, QList<QByteArray> argv, QObject *context, int timeoutMs = 5000)
 {
     auto result = std::make_shared<std::optional<sb::cluster::RedisReply>>();
     connection.command(std::move(argv), context, [result](const sb::cluster::RedisReply &r) { *result = r; });

@@ -38,7 +38,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY2(m_server.start(), sb::testing::startFailure(m_server).constData());
-        m_connection = std::make_unique<RedisConnection>(m_server.url(), RedisConnectionOptions{QStringLiteral("tests")});
+        m_connection = std::make_unique<RedisConnection>(
+            m_server.url(), RedisConnectionOptions { QStringLiteral("tests") });
         QSignalSpy connected(m_connection.get(), &RedisConnection::connected);
         m_connection->open();
         QVERIFY(connected.wait(5000));
@@ -55,14 +56,14 @@ private Q_SLOTS:
     {
         const QByteArray key("bin\0key\r\n", 9);
         const QByteArray value("a\0b\0\r\n\xff tail", 12);
-        auto set = call(*m_connection, {"SET", key, value}, this);
+        auto set = call(*m_connection, { "SET", key, value }, this);
         QVERIFY(set);
         QVERIFY2(set->isOk(), qPrintable(set->toDebugString()));
-        auto get = call(*m_connection, {"GET", key}, this);
+        auto get = call(*m_connection, { "GET", key }, this);
         QVERIFY(get && get->isString());
         QCOMPARE(get->bytes(), value);
         QCOMPARE(get->bytes().size(), 12);
-        auto missing = call(*m_connection, {"GET", "no-such-key"}, this);
+        auto missing = call(*m_connection, { "GET", "no-such-key" }, this);
         QVERIFY(missing && missing->isNil());
     }
 
@@ -71,11 +72,10 @@ private Q_SLOTS:
         constexpr int kCount = 10000;
         QList<qint64> answers;
         answers.reserve(kCount);
-        call(*m_connection, {"DEL", "counter"}, this);
+        call(*m_connection, { "DEL", "counter" }, this);
         for (int i = 0; i < kCount; ++i)
-            m_connection->command({"INCR", "counter"}, this, [&answers](const RedisReply &r) {
-                answers.append(r.isInteger() ? r.toInteger() : -1);
-            });
+            m_connection->command({ "INCR", "counter" }, this,
+                [&answers](const RedisReply &r) { answers.append(r.isInteger() ? r.toInteger() : -1); });
         QVERIFY(m_connection->inFlight() > 0); // really pipelined: all sent before any reply
         QTRY_COMPARE_WITH_TIMEOUT(answers.size(), kCount, 20000);
         for (int i = 0; i < kCount; ++i)
@@ -85,29 +85,29 @@ private Q_SLOTS:
 
     void serverErrorSurfacesAsError()
     {
-        call(*m_connection, {"SET", "plain", "x"}, this);
-        auto reply = call(*m_connection, {"LPUSH", "plain", "y"}, this);
+        call(*m_connection, { "SET", "plain", "x" }, this);
+        auto reply = call(*m_connection, { "LPUSH", "plain", "y" }, this);
         QVERIFY(reply);
         QVERIFY(reply->isError());
         QVERIFY2(reply->errorMessage().startsWith(u"WRONGTYPE"), qPrintable(reply->errorMessage()));
         QCOMPARE(reply->clientError(), RedisReply::ClientError::None);
-        auto unknown = call(*m_connection, {"NOSUCHCOMMAND"}, this);
+        auto unknown = call(*m_connection, { "NOSUCHCOMMAND" }, this);
         QVERIFY(unknown && unknown->isError());
     }
 
     void nestedArrays()
     {
-        call(*m_connection, {"DEL", "h", "s"}, this);
-        call(*m_connection, {"HSET", "h", "user", "ada", "node", "n1"}, this);
-        auto hash = call(*m_connection, {"HGETALL", "h"}, this);
+        call(*m_connection, { "DEL", "h", "s" }, this);
+        call(*m_connection, { "HSET", "h", "user", "ada", "node", "n1" }, this);
+        auto hash = call(*m_connection, { "HGETALL", "h" }, this);
         QVERIFY(hash && hash->isArray());
         const auto map = hash->toMap();
         QCOMPARE(map.value("user"), QByteArray("ada"));
         QCOMPARE(map.value("node"), QByteArray("n1"));
 
-        call(*m_connection, {"XADD", "s", "1-1", "type", "msg", "body", "hi"}, this);
-        call(*m_connection, {"XADD", "s", "2-1", "type", "msg", "body", "there"}, this);
-        auto range = call(*m_connection, {"XRANGE", "s", "-", "+"}, this);
+        call(*m_connection, { "XADD", "s", "1-1", "type", "msg", "body", "hi" }, this);
+        call(*m_connection, { "XADD", "s", "2-1", "type", "msg", "body", "there" }, this);
+        auto range = call(*m_connection, { "XRANGE", "s", "-", "+" }, this);
         QVERIFY(range && range->isArray());
         // [[id, [field, value, ...]], ...]
         QCOMPARE(range->size(), 2);
@@ -121,9 +121,10 @@ private Q_SLOTS:
         bool called = false;
         auto *context = new QObject;
         // A 50 ms BLPOP keeps the reply away until well after the delete.
-        m_connection->command({"BLPOP", "nothing-here", "0.05"}, context, [&called](const RedisReply &) { called = true; });
+        m_connection->command(
+            { "BLPOP", "nothing-here", "0.05" }, context, [&called](const RedisReply &) { called = true; });
         delete context;
-        auto after = call(*m_connection, {"PING"}, this); // replies are ordered: the first has arrived
+        auto after = call(*m_connection, { "PING" }, this); // replies are ordered: the first has arrived
         QVERIFY(after && after->isStatus());
         QTest::qWait(20);
         QVERIFY(!called);
@@ -131,10 +132,10 @@ private Q_SLOTS:
 
     void subscribeRefusedOnCommandConnection()
     {
-        auto reply = call(*m_connection, {"SUBSCRIBE", "x"}, this);
+        auto reply = call(*m_connection, { "SUBSCRIBE", "x" }, this);
         QVERIFY(reply && reply->isError());
         QVERIFY(reply->errorMessage().contains(u"RedisSubscriber"));
-        auto ping = call(*m_connection, {"PING"}, this); // connection still usable
+        auto ping = call(*m_connection, { "PING" }, this); // connection still usable
         QVERIFY(ping && ping->isStatus());
     }
 
@@ -149,7 +150,7 @@ private Q_SLOTS:
         int ok = 0;
         int overloaded = 0;
         for (int i = 0; i < 25; ++i)
-            limited.command({"PING"}, this, [&](const RedisReply &r) {
+            limited.command({ "PING" }, this, [&](const RedisReply &r) {
                 if (r.clientError() == RedisReply::ClientError::Overloaded)
                     ++overloaded;
                 else if (r.isStatus())
@@ -165,7 +166,10 @@ private Q_SLOTS:
         RedisConnection idle(m_server.url());
         bool called = false;
         RedisReply reply;
-        idle.command({"PING"}, this, [&](const RedisReply &r) { called = true; reply = r; });
+        idle.command({ "PING" }, this, [&](const RedisReply &r) {
+            called = true;
+            reply = r;
+        });
         QVERIFY(!called); // never from inside command()
         QTRY_VERIFY(called);
         QCOMPARE(reply.clientError(), RedisReply::ClientError::NotConnected);
@@ -180,12 +184,12 @@ private Q_SLOTS:
         QSignalSpy connected(&db3, &RedisConnection::connected);
         db3.open();
         QVERIFY(connected.wait(5000));
-        call(db3, {"SET", "where", "db3"}, this);
-        auto here = call(*m_connection, {"GET", "where"}, this);
+        call(db3, { "SET", "where", "db3" }, this);
+        auto here = call(*m_connection, { "GET", "where" }, this);
         QVERIFY(here && here->isNil());
-        auto there = call(db3, {"GET", "where"}, this);
+        auto there = call(db3, { "GET", "where" }, this);
         QVERIFY(there && there->bytes() == "db3");
-        auto name = call(*m_connection, {"CLIENT", "GETNAME"}, this);
+        auto name = call(*m_connection, { "CLIENT", "GETNAME" }, this);
         QCOMPARE(name->bytes(), QByteArray("tests"));
     }
 
@@ -199,14 +203,15 @@ private Q_SLOTS:
         std::atomic<QThread *> callbackThread = nullptr;
         std::atomic<bool> gotPong = false;
         QMetaObject::invokeMethod(&context, [&] {
-            m_connection->command({"PING"}, &context, [&](const RedisReply &r) {
+            m_connection->command({ "PING" }, &context, [&](const RedisReply &r) {
                 callbackThread = QThread::currentThread();
                 gotPong = r.isStatus() && r.bytes() == "PONG";
             });
         });
         QTRY_VERIFY(gotPong.load());
         QCOMPARE(callbackThread.load(), &worker);
-        QMetaObject::invokeMethod(&context, [&] { context.moveToThread(thread()); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            &context, [&] { context.moveToThread(thread()); }, Qt::BlockingQueuedConnection);
         worker.quit();
         worker.wait();
     }
@@ -224,7 +229,7 @@ private Q_SLOTS:
         QVERIFY(connected.wait(5000));
         QThread *callbackThread = nullptr;
         QByteArray value;
-        remote->command({"ECHO", "across"}, this, [&](const RedisReply &r) {
+        remote->command({ "ECHO", "across" }, this, [&](const RedisReply &r) {
             callbackThread = QThread::currentThread();
             value = r.bytes();
         });
@@ -234,9 +239,10 @@ private Q_SLOTS:
         // A context deleted before a cross-thread reply arrives is not called.
         bool called = false;
         auto *doomed = new QObject;
-        remote->command({"BLPOP", "nothing-here", "0.05"}, doomed, [&called](const RedisReply &) { called = true; });
+        remote->command(
+            { "BLPOP", "nothing-here", "0.05" }, doomed, [&called](const RedisReply &) { called = true; });
         delete doomed;
-        auto after = call(*remote, {"PING"}, this);
+        auto after = call(*remote, { "PING" }, this);
         QVERIFY(after && after->isStatus());
         QTest::qWait(20);
         QVERIFY(!called);
@@ -246,7 +252,7 @@ private Q_SLOTS:
 
     void authWithPassword()
     {
-        RedisServerProcess secured({QStringLiteral("--requirepass"), QStringLiteral("s3cret-pw")});
+        RedisServerProcess secured({ QStringLiteral("--requirepass"), QStringLiteral("s3cret-pw") });
         QVERIFY2(secured.start(), sb::testing::startFailure(secured).constData());
         RedisUrl url = secured.url();
         url.setPassword(QStringLiteral("s3cret-pw"));
@@ -254,7 +260,7 @@ private Q_SLOTS:
         QSignalSpy connected(&connection, &RedisConnection::connected);
         connection.open();
         QVERIFY(connected.wait(5000));
-        auto set = call(connection, {"SET", "k", "v"}, this);
+        auto set = call(connection, { "SET", "k", "v" }, this);
         QVERIFY(set && set->isOk());
 
         // Without a password the handshake says so.
@@ -272,7 +278,7 @@ private Q_SLOTS:
         g_logLines.clear();
         g_previousHandler = qInstallMessageHandler(captureLog);
 
-        RedisServerProcess secured({QStringLiteral("--requirepass"), QStringLiteral("right-pw")});
+        RedisServerProcess secured({ QStringLiteral("--requirepass"), QStringLiteral("right-pw") });
         QVERIFY2(secured.start(), sb::testing::startFailure(secured).constData());
         RedisUrl url = secured.url();
         url.setPassword(QStringLiteral("wrong-pw-42"));
@@ -282,7 +288,8 @@ private Q_SLOTS:
         connection.open();
         QTRY_VERIFY_WITH_TIMEOUT(down.size() >= 2, 5000); // it keeps retrying, with back-off
         const QString reason = down.first().first().toString();
-        QVERIFY2(reason.contains(u"authentication failed") && reason.contains(u"WRONGPASS"), qPrintable(reason));
+        QVERIFY2(
+            reason.contains(u"authentication failed") && reason.contains(u"WRONGPASS"), qPrintable(reason));
         QVERIFY(!reason.contains(u"wrong-pw-42"));
         QCOMPARE(connected.size(), 0);
         QCOMPARE(connection.lastError(), reason);
@@ -296,9 +303,9 @@ private Q_SLOTS:
 
     void aclUser()
     {
-        RedisServerProcess acl({QStringLiteral("--user"), QStringLiteral("alice"), QStringLiteral("on"),
-                                QStringLiteral(">wonderland"), QStringLiteral("~*"), QStringLiteral("&*"),
-                                QStringLiteral("+@all")});
+        RedisServerProcess acl({ QStringLiteral("--user"), QStringLiteral("alice"), QStringLiteral("on"),
+            QStringLiteral(">wonderland"), QStringLiteral("~*"), QStringLiteral("&*"),
+            QStringLiteral("+@all") });
         QVERIFY2(acl.start(), sb::testing::startFailure(acl).constData());
         RedisUrl url = RedisUrl::parse(u"redis://alice:wonderland@127.0.0.1:" + QString::number(acl.port()));
         QVERIFY(url.isValid());
@@ -306,7 +313,7 @@ private Q_SLOTS:
         QSignalSpy connected(&connection, &RedisConnection::connected);
         connection.open();
         QVERIFY(connected.wait(5000));
-        auto who = call(connection, {"ACL", "WHOAMI"}, this);
+        auto who = call(connection, { "ACL", "WHOAMI" }, this);
         QVERIFY(who);
         QCOMPARE(who->bytes(), QByteArray("alice"));
     }

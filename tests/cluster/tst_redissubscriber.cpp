@@ -49,13 +49,13 @@ private Q_SLOTS:
         QTRY_COMPARE(subscribed.size(), 2);
 
         const QByteArray payload("hello\0world", 11);
-        auto receivers = call(*m_publisher, {"PUBLISH", "news", payload}, this);
+        auto receivers = call(*m_publisher, { "PUBLISH", "news", payload }, this);
         QCOMPARE(receivers->toInteger(), 1);
         QTRY_COMPARE(messages.size(), 1);
         QCOMPARE(messages.at(0).at(0).toByteArray(), QByteArray("news"));
         QCOMPARE(messages.at(0).at(1).toByteArray(), payload);
 
-        call(*m_publisher, {"PUBLISH", "chat.42", "hi"}, this);
+        call(*m_publisher, { "PUBLISH", "chat.42", "hi" }, this);
         QTRY_COMPARE(patternMessages.size(), 1);
         QCOMPARE(patternMessages.at(0).at(0).toByteArray(), QByteArray("chat.*"));
         QCOMPARE(patternMessages.at(0).at(1).toByteArray(), QByteArray("chat.42"));
@@ -72,19 +72,19 @@ private Q_SLOTS:
         subscriber.subscribe("b");
         QTRY_COMPARE(subscribed.size(), 2);
         subscriber.unsubscribe("a");
-        call(*m_publisher, {"PUBLISH", "a", "1"}, this);
-        call(*m_publisher, {"PUBLISH", "b", "2"}, this);
+        call(*m_publisher, { "PUBLISH", "a", "1" }, this);
+        call(*m_publisher, { "PUBLISH", "b", "2" }, this);
         QTRY_COMPARE(messages.size(), 1);
         QTest::qWait(50);
         QCOMPARE(messages.size(), 1);
         QCOMPARE(messages.at(0).at(0).toByteArray(), QByteArray("b"));
         // Server side it is gone too.
-        QTRY_COMPARE(call(*m_publisher, {"PUBLISH", "a", "3"}, this)->toInteger(), 0);
+        QTRY_COMPARE(call(*m_publisher, { "PUBLISH", "a", "3" }, this)->toInteger(), 0);
         // Re-subscribing right after unsubscribing works (hiredis' pending_subs case).
         subscriber.unsubscribe("b");
         subscriber.subscribe("b");
         QTRY_COMPARE(subscribed.size(), 3);
-        call(*m_publisher, {"PUBLISH", "b", "4"}, this);
+        call(*m_publisher, { "PUBLISH", "b", "4" }, this);
         QTRY_COMPARE(messages.size(), 2);
     }
 
@@ -108,12 +108,12 @@ private Q_SLOTS:
             QTRY_COMPARE_WITH_TIMEOUT(publisherConnected.size(), round, 10000);
 
             const QByteArray body = "after restart " + QByteArray::number(round);
-            auto receivers = call(*m_publisher, {"PUBLISH", "news", body}, this);
+            auto receivers = call(*m_publisher, { "PUBLISH", "news", body }, this);
             QVERIFY(receivers);
             QCOMPARE(receivers->toInteger(), 1);
             QTRY_COMPARE(messages.size(), round);
             QCOMPARE(messages.last().at(1).toByteArray(), body);
-            call(*m_publisher, {"PUBLISH", "user.7", body}, this);
+            call(*m_publisher, { "PUBLISH", "user.7", body }, this);
             QTRY_COMPARE(patternMessages.size(), round);
         }
     }
@@ -135,8 +135,8 @@ private Q_SLOTS:
         QVERIFY2(m_server->start(port), sb::testing::startFailure(*m_server).constData());
         QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 3, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(m_publisher->isConnected(), 10000);
-        call(*m_publisher, {"PUBLISH", "late", "x"}, this);
-        call(*m_publisher, {"PUBLISH", "early", "y"}, this);
+        call(*m_publisher, { "PUBLISH", "late", "x" }, this);
+        call(*m_publisher, { "PUBLISH", "early", "y" }, this);
         QTRY_COMPARE(messages.size(), 2);
     }
 

@@ -18,16 +18,36 @@ private Q_SLOTS:
         QTest::addColumn<QString>("user");
         QTest::addColumn<QString>("password");
 
-        QTest::newRow("host only") << "redis://cache" << "cache" << 6379 << 0 << "" << "";
-        QTest::newRow("host port") << "redis://10.0.0.5:6380" << "10.0.0.5" << 6380 << 0 << "" << "";
-        QTest::newRow("db") << "redis://h:1/15" << "h" << 1 << 15 << "" << "";
-        QTest::newRow("trailing slash") << "redis://h/" << "h" << 6379 << 0 << "" << "";
-        QTest::newRow("password only") << "redis://:s3cret@h" << "h" << 6379 << 0 << "" << "s3cret";
-        QTest::newRow("acl user") << "redis://alice:wonder@h:7000/2" << "h" << 7000 << 2 << "alice" << "wonder";
-        QTest::newRow("percent-encoded") << "redis://:p%40ss%3Aw@h" << "h" << 6379 << 0 << "" << "p@ss:w";
-        QTest::newRow("ipv6") << "redis://[::1]:6379/1" << "::1" << 6379 << 1 << "" << "";
-        QTest::newRow("upper-case scheme") << "REDIS://h" << "h" << 6379 << 0 << "" << "";
-        QTest::newRow("surrounding blanks") << "  redis://h:2  " << "h" << 2 << 0 << "" << "";
+        QTest::newRow("host only") << "redis://cache"
+                                   << "cache" << 6379 << 0 << ""
+                                   << "";
+        QTest::newRow("host port") << "redis://10.0.0.5:6380"
+                                   << "10.0.0.5" << 6380 << 0 << ""
+                                   << "";
+        QTest::newRow("db") << "redis://h:1/15"
+                            << "h" << 1 << 15 << ""
+                            << "";
+        QTest::newRow("trailing slash") << "redis://h/"
+                                        << "h" << 6379 << 0 << ""
+                                        << "";
+        QTest::newRow("password only") << "redis://:s3cret@h"
+                                       << "h" << 6379 << 0 << ""
+                                       << "s3cret";
+        QTest::newRow("acl user") << "redis://alice:wonder@h:7000/2"
+                                  << "h" << 7000 << 2 << "alice"
+                                  << "wonder";
+        QTest::newRow("percent-encoded") << "redis://:p%40ss%3Aw@h"
+                                         << "h" << 6379 << 0 << ""
+                                         << "p@ss:w";
+        QTest::newRow("ipv6") << "redis://[::1]:6379/1"
+                              << "::1" << 6379 << 1 << ""
+                              << "";
+        QTest::newRow("upper-case scheme") << "REDIS://h"
+                                           << "h" << 6379 << 0 << ""
+                                           << "";
+        QTest::newRow("surrounding blanks") << "  redis://h:2  "
+                                            << "h" << 2 << 0 << ""
+                                            << "";
     }
 
     void parse()
@@ -49,20 +69,34 @@ private Q_SLOTS:
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("expected"); // a phrase the message must contain
 
-        QTest::newRow("empty") << "" << "empty";
-        QTest::newRow("tls") << "rediss://h:6380" << "TLS";
-        QTest::newRow("no scheme") << "localhost:6379" << "unsupported";
-        QTest::newRow("bare host") << "cache" << "no scheme";
-        QTest::newRow("http") << "http://h" << "scheme \"http\"";
-        QTest::newRow("no host") << "redis://:6379" << "host";
-        QTest::newRow("port text") << "redis://h:abc" << "port";
-        QTest::newRow("port too big") << "redis://h:70000" << "port";
-        QTest::newRow("port zero") << "redis://h:0" << "port";
-        QTest::newRow("db text") << "redis://h/zero" << "database";
-        QTest::newRow("db negative") << "redis://h/-1" << "database";
-        QTest::newRow("db path") << "redis://h/0/extra" << "database";
-        QTest::newRow("query") << "redis://h?db=1" << "query";
-        QTest::newRow("user without password") << "redis://secret@h" << "no password";
+        QTest::newRow("empty") << ""
+                               << "empty";
+        QTest::newRow("tls") << "rediss://h:6380"
+                             << "TLS";
+        QTest::newRow("no scheme") << "localhost:6379"
+                                   << "unsupported";
+        QTest::newRow("bare host") << "cache"
+                                   << "no scheme";
+        QTest::newRow("http") << "http://h"
+                              << "scheme \"http\"";
+        QTest::newRow("no host") << "redis://:6379"
+                                 << "host";
+        QTest::newRow("port text") << "redis://h:abc"
+                                   << "port";
+        QTest::newRow("port too big") << "redis://h:70000"
+                                      << "port";
+        QTest::newRow("port zero") << "redis://h:0"
+                                   << "port";
+        QTest::newRow("db text") << "redis://h/zero"
+                                 << "database";
+        QTest::newRow("db negative") << "redis://h/-1"
+                                     << "database";
+        QTest::newRow("db path") << "redis://h/0/extra"
+                                 << "database";
+        QTest::newRow("query") << "redis://h?db=1"
+                               << "query";
+        QTest::newRow("user without password") << "redis://secret@h"
+                                               << "no password";
     }
 
     void malformed()
@@ -77,8 +111,9 @@ private Q_SLOTS:
 
     void errorsNeverEchoThePassword()
     {
-        for (const QString &text : {QStringLiteral("redis://u:hunter2@h:99999"), QStringLiteral("redis://u:hunter2@h/x"),
-                                    QStringLiteral("rediss://u:hunter2@h"), QStringLiteral("redis://u:hunter2@h?x")}) {
+        for (const QString &text :
+            { QStringLiteral("redis://u:hunter2@h:99999"), QStringLiteral("redis://u:hunter2@h/x"),
+                QStringLiteral("rediss://u:hunter2@h"), QStringLiteral("redis://u:hunter2@h?x") }) {
             const RedisUrl url = RedisUrl::parse(text);
             QVERIFY(!url.isValid());
             QVERIFY2(!url.errorString().contains(u"hunter2"), qPrintable(url.errorString()));
@@ -88,11 +123,12 @@ private Q_SLOTS:
     void redacted()
     {
         QCOMPARE(RedisUrl::parse(QStringLiteral("redis://alice:hunter2@h:1/3")).redacted(),
-                 QStringLiteral("redis://alice:***@h:1/3"));
+            QStringLiteral("redis://alice:***@h:1/3"));
         QCOMPARE(RedisUrl::parse(QStringLiteral("redis://:hunter2@h")).redacted(),
-                 QStringLiteral("redis://:***@h:6379/0"));
+            QStringLiteral("redis://:***@h:6379/0"));
         QCOMPARE(RedisUrl::parse(QStringLiteral("redis://h")).redacted(), QStringLiteral("redis://h:6379/0"));
-        QCOMPARE(RedisUrl::parse(QStringLiteral("redis://[::1]:5")).redacted(), QStringLiteral("redis://[::1]:5/0"));
+        QCOMPARE(RedisUrl::parse(QStringLiteral("redis://[::1]:5")).redacted(),
+            QStringLiteral("redis://[::1]:5/0"));
     }
 
     void programmatic()

@@ -16,8 +16,7 @@ namespace sb::testing {
 
 RedisServerProcess::RedisServerProcess(QStringList extraArgs)
     : m_extraArgs(std::move(extraArgs))
-{
-}
+{ }
 
 RedisServerProcess::~RedisServerProcess()
 {
@@ -31,9 +30,8 @@ QString RedisServerProcess::executable()
         return fromEnv;
     QString found = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
     if (found.isEmpty()) {
-        found = QStandardPaths::findExecutable(
-            QStringLiteral("redis-server"),
-            {QStringLiteral("/usr/bin"), QStringLiteral("/usr/sbin"), QStringLiteral("/usr/local/bin")});
+        found = QStandardPaths::findExecutable(QStringLiteral("redis-server"),
+            { QStringLiteral("/usr/bin"), QStringLiteral("/usr/sbin"), QStringLiteral("/usr/local/bin") });
     }
     return found;
 }
@@ -104,13 +102,10 @@ bool RedisServerProcess::launch(quint16 port)
         m_error = u"cannot create a temporary directory: " + m_dir.errorString();
         return false;
     }
-    QStringList args{QStringLiteral("--port"), QString::number(port),
-                     QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                     QStringLiteral("--save"), QString(),
-                     QStringLiteral("--appendonly"), QStringLiteral("no"),
-                     QStringLiteral("--daemonize"), QStringLiteral("no"),
-                     QStringLiteral("--dir"), m_dir.path(),
-                     QStringLiteral("--loglevel"), QStringLiteral("warning")};
+    QStringList args { QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
+        QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(), QStringLiteral("--appendonly"),
+        QStringLiteral("no"), QStringLiteral("--daemonize"), QStringLiteral("no"), QStringLiteral("--dir"),
+        m_dir.path(), QStringLiteral("--loglevel"), QStringLiteral("warning") };
     args += m_extraArgs;
 
     m_process = std::make_unique<QProcess>();
