@@ -318,6 +318,24 @@ private Q_SLOTS:
         QCOMPARE(who->bytes(), QByteArray("alice"));
     }
 
+    void resolvesHostNamesWithoutBlocking()
+    {
+        // Names go through QHostInfo (hiredis would call getaddrinfo() on our thread).
+        RedisConnection byName(RedisUrl(QStringLiteral("localhost"), m_server.port()));
+        QSignalSpy connected(&byName, &RedisConnection::connected);
+        byName.open();
+        QVERIFY(connected.wait(5000));
+        auto ping = call(byName, { "PING" }, this);
+        QVERIFY(ping && ping->isStatus());
+
+        RedisConnection unknown(RedisUrl(QStringLiteral("no-such-host.invalid"), 6379));
+        QSignalSpy down(&unknown, &RedisConnection::disconnected);
+        unknown.open();
+        QVERIFY(down.wait(10000));
+        QVERIFY2(down.first().first().toString().contains(u"cannot resolve"),
+            qPrintable(down.first().first().toString()));
+    }
+
     void invalidUrlReportsAtOpen()
     {
         RedisConnection bad(RedisUrl::parse(QStringLiteral("rediss://h")));
