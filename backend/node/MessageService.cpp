@@ -11,6 +11,7 @@
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 
+#include <atomic>
 #include <chrono>
 
 Q_LOGGING_CATEGORY(lcMessages, "sb.node.messages")
@@ -32,11 +33,23 @@ MessageService::MessageService(NodeServices *services)
 
 QString MessageService::newMessageId()
 {
-    // Time-ordered (sorts by creation) and unique across replicas without coordination.
-    const quint64 random = QRandomGenerator::system()->generate64();
-    return QStringLiteral("%1-%2")
-        .arg(QDateTime::currentMSecsSinceEpoch(), 13, 10, QLatin1Char('0'))
-        .arg(random & 0xffffffffffffULL, 12, 16, QLatin1Char('0'));
+    // "<13-digit ms>-<4 hex process tag><8 hex sequence>". Time-ordered as documented
+    // (docs/protocol.md): a random suffix alone made ids created in the same millisecond
+    // sort at random, so clients (and replay) could not rely on their order. The sequence
+    // restarts each millisecond and never goes back even if the wall clock does; the
+    // process tag keeps replicas from colliding without any coordination.
+    static const quint32 processTag = QRandomGenerator::system()->generate() & 0xffffu;
+    static std::atomic<quint64> last{0}; // (ms << 32) | sequence
+    const quint64 now = quint64(QDateTime::currentMSecsSinceEpoch()) << 32;
+    quint64 previous = last.load(std::memory_order_relaxed);
+    quint64 next = 0;
+    do {
+        next = qMax(now, previous + 1);
+    } while (!last.compare_exchange_weak(previous, next, std::memory_order_relaxed));
+    return QStringLiteral("%1-%2%3")
+        .arg(qint64(next >> 32), 13, 10, QLatin1Char('0'))
+        .arg(processTag, 4, 16, QLatin1Char('0'))
+        .arg(quint32(next & 0xffffffffu), 8, 16, QLatin1Char('0'));
 }
 
 ChatMessage MessageService::create(const QString &sender, const QString &channel, const QString &text)
