@@ -1,0 +1,323 @@
+#include "cluster/KafkaConsumer.h"
+
+#include "cluster/KafkaLog.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QThread>
+
+#include <cstring>
+
+namespace sb::cluster {
+
+namespace {
+
+constexpr int PollWaitMs = 100; // also how quickly close() is noticed while idle
+constexpr int BlockingCallTimeoutMs = 5000;
+constexpr int RedeliveryPauseMs = 200; // after a "not handled" batch, before seeking back
+
+using PartitionKey = std::pair<QByteArray, int>;
+
+bool isCooperative(rd_kafka_t *rk)
+{
+    return std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+}
+
+} // namespace
+
+KafkaConsumer::KafkaConsumer(KafkaSettings settings, KafkaConsumerOptions options, QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+    , m_options(std::move(options))
+{
+}
+
+KafkaConsumer::~KafkaConsumer()
+{
+    close();
+}
+
+bool KafkaConsumer::start(QString *error)
+{
+    if (m_rk)
+        return true;
+    if (m_options.groupId.isEmpty() || m_options.topics.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("Kafka consumer needs a group id and at least one topic");
+        return false;
+    }
+    const KafkaProperties defaults {
+        { "client.id", m_options.clientId },
+        { "session.timeout.ms", QByteArray::number(m_options.sessionTimeoutMs) },
+        { "heartbeat.interval.ms", QByteArray::number(m_options.heartbeatIntervalMs) },
+        { "enable.partition.eof", "false" },
+    };
+    const KafkaProperties required {
+        { "group.id", m_options.groupId },
+        { "auto.offset.reset", m_options.autoOffsetReset },
+        // At-least-once: offsets are stored and committed by us, after handling.
+        { "enable.auto.commit", "false" },
+        { "enable.auto.offset.store", "false" },
+    };
+    KafkaConf conf = m_settings.createConf(defaults, required, error);
+    if (!conf)
+        return false;
+    installKafkaLogger(conf.get());
+    rd_kafka_conf_set_opaque(conf.get(), this);
+    rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaConsumer::onRebalance);
+    rd_kafka_conf_set_error_cb(conf.get(), &KafkaConsumer::onError);
+    rd_kafka_conf_set_offset_commit_cb(conf.get(), &KafkaConsumer::onCommit);
+    char reason[512];
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), reason, sizeof reason);
+    if (!rk) {
+        if (error)
+            *error = u"cannot create Kafka consumer: " + QString::fromUtf8(reason);
+        return false;
+    }
+    conf.release();
+    m_rk.reset(rk);
+    // Errors, rebalances and commit results are all served by rd_kafka_consumer_poll().
+    rd_kafka_poll_set_consumer(rk);
+
+    KafkaPartitionList topics(rd_kafka_topic_partition_list_new(static_cast<int>(m_options.topics.size())));
+    for (const QByteArray &topic : m_options.topics)
+        rd_kafka_topic_partition_list_add(topics.get(), topic.constData(), RD_KAFKA_PARTITION_UA);
+    const rd_kafka_resp_err_t err = rd_kafka_subscribe(rk, topics.get());
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (error)
+            *error = u"cannot subscribe: " + QString::fromUtf8(rd_kafka_err2str(err));
+        m_rk.reset();
+        return false;
+    }
+    m_stopping = false;
+    m_thread = QThread::create([this] { run(); });
+    m_thread->setObjectName(u"kafka-" + QString::fromUtf8(m_options.groupId).left(24));
+    m_thread->start();
+    qCInfo(lcKafka, "consumer %s: group %s, %lld topic(s), offset reset %s", rd_kafka_name(rk),
+        m_options.groupId.constData(), static_cast<long long>(m_options.topics.size()),
+        m_options.autoOffsetReset.constData());
+    return true;
+}
+
+void KafkaConsumer::close()
+{
+    if (!m_rk)
+        return;
+    m_stopping = true;
+    if (m_thread) {
+        m_thread->wait();
+        delete m_thread;
+        m_thread = nullptr;
+    }
+    m_rk.reset();
+}
+
+void KafkaConsumer::run()
+{
+    rd_kafka_t *rk = m_rk.get();
+    while (!m_stopping.load()) {
+        if (m_health.probeIfDue(rk))
+            Q_EMIT healthChanged(true, QString());
+        const QList<KafkaRecord> batch = pollBatch();
+        if (batch.isEmpty())
+            continue;
+        const bool handled = m_handler ? m_handler(batch) : true;
+        if (handled) {
+            ++m_batches;
+            storeAndCommit(batch);
+        } else if (!m_stopping.load()) {
+            seekBack(batch);
+        }
+    }
+    // Commit what is stored, then leave the group: our partitions go to the remaining
+    // members now rather than after session.timeout.ms.
+    const rd_kafka_resp_err_t committed = rd_kafka_commit(rk, nullptr, 0);
+    if (committed != RD_KAFKA_RESP_ERR_NO_ERROR && committed != RD_KAFKA_RESP_ERR__NO_OFFSET)
+        qCWarning(lcKafka, "consumer %s: final commit failed: %s", rd_kafka_name(rk), rd_kafka_err2str(committed));
+    const rd_kafka_resp_err_t closed = rd_kafka_consumer_close(rk);
+    if (closed != RD_KAFKA_RESP_ERR_NO_ERROR)
+        qCWarning(lcKafka, "consumer %s: close: %s", rd_kafka_name(rk), rd_kafka_err2str(closed));
+    qCInfo(lcKafka, "consumer %s left group %s after %llu record(s)", rd_kafka_name(rk),
+        m_options.groupId.constData(), static_cast<unsigned long long>(m_consumed.load()));
+}
+
+QList<KafkaRecord> KafkaConsumer::pollBatch()
+{
+    QList<KafkaRecord> batch;
+    rd_kafka_t *rk = m_rk.get();
+    if (!take(rd_kafka_consumer_poll(rk, PollWaitMs), batch))
+        return batch;
+    // Drain what is already here, without waiting: under load batches fill up to the
+    // count bound, when idle a record is handed over at once instead of after maxBatchMs.
+    QElapsedTimer sinceFirst;
+    sinceFirst.start();
+    while (batch.size() < m_options.maxBatchRecords && sinceFirst.elapsed() < m_options.maxBatchMs
+        && !m_stopping.load()) {
+        if (!take(rd_kafka_consumer_poll(rk, 0), batch))
+            break;
+    }
+    return batch;
+}
+
+// Appends the record (and owns/destroys the message). False when there was nothing.
+bool KafkaConsumer::take(rd_kafka_message_t *raw, QList<KafkaRecord> &batch)
+{
+    if (!raw)
+        return false;
+    const KafkaMessage message(raw);
+    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        // Consumer errors (unknown topic, fetch failures) are informational: librdkafka
+        // keeps retrying. Broker-wide outages come through error_cb.
+        qCWarning(lcKafka, "consumer %s: %s", rd_kafka_name(m_rk.get()), rd_kafka_message_errstr(message.get()));
+        return true; // not a record, but keep draining
+    }
+    contact();
+    KafkaRecord record;
+    record.topic = QByteArray(rd_kafka_topic_name(message->rkt));
+    record.partition = message->partition;
+    record.offset = message->offset;
+    record.timestampMs = rd_kafka_message_timestamp(message.get(), nullptr);
+    if (message->key)
+        record.key = QByteArray(static_cast<const char *>(message->key), static_cast<qsizetype>(message->key_len));
+    if (message->payload)
+        record.value = QByteArray(static_cast<const char *>(message->payload), static_cast<qsizetype>(message->len));
+    rd_kafka_headers_t *headers = nullptr;
+    if (rd_kafka_message_headers(message.get(), &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers) {
+        const char *name = nullptr;
+        const void *value = nullptr;
+        size_t size = 0;
+        for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+            record.headers.append({ QByteArray(name),
+                value ? QByteArray(static_cast<const char *>(value), static_cast<qsizetype>(size)) : QByteArray() });
+        }
+    }
+    batch.append(std::move(record));
+    ++m_consumed;
+    return true;
+}
+
+void KafkaConsumer::storeAndCommit(const QList<KafkaRecord> &batch)
+{
+    QHash<PartitionKey, qint64> next;
+    for (const KafkaRecord &record : batch) {
+        qint64 &offset = next[{ record.topic, record.partition }];
+        offset = std::max(offset, record.offset + 1);
+    }
+    KafkaPartitionList offsets(rd_kafka_topic_partition_list_new(static_cast<int>(next.size())));
+    for (auto it = next.cbegin(); it != next.cend(); ++it)
+        rd_kafka_topic_partition_list_add(offsets.get(), it.key().first.constData(), it.key().second)->offset = it.value();
+    rd_kafka_t *rk = m_rk.get();
+    // Fails only for partitions revoked meanwhile; their next owner redelivers them.
+    rd_kafka_offsets_store(rk, offsets.get());
+    const rd_kafka_resp_err_t err = rd_kafka_commit(rk, nullptr, 1);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+        qCWarning(lcKafka, "consumer %s: commit failed: %s", rd_kafka_name(rk), rd_kafka_err2str(err));
+}
+
+void KafkaConsumer::seekBack(const QList<KafkaRecord> &batch)
+{
+    QHash<PartitionKey, qint64> first;
+    for (const KafkaRecord &record : batch) {
+        auto it = first.find({ record.topic, record.partition });
+        if (it == first.end())
+            first.insert({ record.topic, record.partition }, record.offset);
+        else
+            *it = std::min(*it, record.offset);
+    }
+    KafkaPartitionList positions(rd_kafka_topic_partition_list_new(static_cast<int>(first.size())));
+    for (auto it = first.cbegin(); it != first.cend(); ++it)
+        rd_kafka_topic_partition_list_add(positions.get(), it.key().first.constData(), it.key().second)->offset = it.value();
+    QThread::msleep(RedeliveryPauseMs); // a handler that refuses everything must not spin
+    if (rd_kafka_error_t *error = rd_kafka_seek_partitions(m_rk.get(), positions.get(), BlockingCallTimeoutMs)) {
+        qCWarning(lcKafka, "consumer %s: seek back failed: %s", rd_kafka_name(m_rk.get()), rd_kafka_error_string(error));
+        rd_kafka_error_destroy(error);
+    }
+}
+
+void KafkaConsumer::resolveLatest(rd_kafka_topic_partition_list_t *partitions)
+{
+    rd_kafka_t *rk = m_rk.get();
+    // Committed offsets win (a rejoin within the same boot resumes where it was).
+    const rd_kafka_resp_err_t err = rd_kafka_committed(rk, partitions, BlockingCallTimeoutMs);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        qCWarning(lcKafka, "consumer %s: cannot read committed offsets (%s); falling back to auto.offset.reset",
+            rd_kafka_name(rk), rd_kafka_err2str(err));
+        return;
+    }
+    for (int i = 0; i < partitions->cnt; ++i) {
+        rd_kafka_topic_partition_t &partition = partitions->elems[i];
+        if (partition.offset >= 0)
+            continue;
+        int64_t low = 0;
+        int64_t high = 0;
+        const rd_kafka_resp_err_t queried = rd_kafka_query_watermark_offsets(
+            rk, partition.topic, partition.partition, &low, &high, BlockingCallTimeoutMs);
+        partition.offset = queried == RD_KAFKA_RESP_ERR_NO_ERROR ? high : RD_KAFKA_OFFSET_END;
+    }
+}
+
+void KafkaConsumer::onRebalance(
+    rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *partitions, void *opaque)
+{
+    auto *self = static_cast<KafkaConsumer *>(opaque);
+    const bool cooperative = isCooperative(rk);
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        self->contact();
+        if (self->m_options.autoOffsetReset == "latest")
+            self->resolveLatest(partitions);
+        rd_kafka_error_t *error = nullptr;
+        if (cooperative)
+            error = rd_kafka_incremental_assign(rk, partitions);
+        else if (const rd_kafka_resp_err_t assigned = rd_kafka_assign(rk, partitions); assigned != RD_KAFKA_RESP_ERR_NO_ERROR)
+            qCWarning(lcKafka, "consumer %s: assign failed: %s", rd_kafka_name(rk), rd_kafka_err2str(assigned));
+        if (error) {
+            qCWarning(lcKafka, "consumer %s: assign failed: %s", rd_kafka_name(rk), rd_kafka_error_string(error));
+            rd_kafka_error_destroy(error);
+        }
+        self->m_assigned = cooperative ? self->m_assigned.load() + partitions->cnt : partitions->cnt;
+    } else {
+        // Revoked: hand the next owner exactly what we handled.
+        const rd_kafka_resp_err_t committed = rd_kafka_commit(rk, nullptr, 0);
+        if (committed != RD_KAFKA_RESP_ERR_NO_ERROR && committed != RD_KAFKA_RESP_ERR__NO_OFFSET)
+            qCInfo(lcKafka, "consumer %s: commit on revoke: %s", rd_kafka_name(rk), rd_kafka_err2str(committed));
+        if (cooperative) {
+            if (rd_kafka_error_t *error = rd_kafka_incremental_unassign(rk, partitions))
+                rd_kafka_error_destroy(error);
+            self->m_assigned = std::max(0, self->m_assigned.load() - partitions->cnt);
+        } else {
+            rd_kafka_assign(rk, nullptr);
+            self->m_assigned = 0;
+        }
+    }
+    qCDebug(lcKafka, "consumer %s (group %s): %d partition(s) assigned", rd_kafka_name(rk),
+        self->m_options.groupId.constData(), self->m_assigned.load());
+    Q_EMIT self->assignmentChanged(self->m_assigned.load());
+}
+
+void KafkaConsumer::onError(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+    auto *self = static_cast<KafkaConsumer *>(opaque);
+    const QString text = QString::fromUtf8(reason);
+    if (self->m_health.onError(err, text)) {
+        qCWarning(lcKafka).noquote() << "consumer" << rd_kafka_name(rk) << "unhealthy:" << text;
+        Q_EMIT self->healthChanged(false, text);
+    } else {
+        qCDebug(lcKafka).noquote() << "consumer" << rd_kafka_name(rk) << "error:"
+                                   << rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)) << text;
+    }
+}
+
+void KafkaConsumer::onCommit(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *, void *)
+{
+    // __NO_OFFSET: nothing new since the last commit.
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+        qCWarning(lcKafka, "consumer %s: offset commit failed: %s", rd_kafka_name(rk), rd_kafka_err2str(err));
+}
+
+void KafkaConsumer::contact()
+{
+    if (m_health.onContact())
+        Q_EMIT healthChanged(true, QString());
+}
+
+} // namespace sb::cluster

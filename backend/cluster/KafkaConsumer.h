@@ -1,0 +1,105 @@
+#pragma once
+
+#include "cluster/KafkaBrokerHealth.h"
+#include "cluster/KafkaConsumerOptions.h"
+#include "cluster/KafkaHandles.h"
+#include "cluster/KafkaRecord.h"
+#include "cluster/KafkaSettings.h"
+
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <functional>
+
+class QThread;
+
+namespace sb::cluster {
+
+// A Kafka group consumer with its own thread, handing records over in batches (at most
+// maxBatchRecords, closed at most maxBatchMs after its first record) and committing
+// after each batch is handled: at-least-once. A record is committed only once the
+// handler returned for its batch, so a crash mid-batch redelivers the batch to the next
+// owner of the partition; handlers must be idempotent.
+//
+// Offsets are stored explicitly (enable.auto.commit=false, enable.auto.offset.store=false)
+// and committed asynchronously after each batch, synchronously when partitions are revoked
+// and at close(), so a rebalance hands the next owner exactly what was handled.
+//
+// With autoOffsetReset "latest", partitions with no committed offset are positioned at
+// their high watermark *during* the assignment (not lazily at first fetch as librdkafka
+// would), so once assignmentChanged() reported them, every record produced afterwards is
+// received — a precise readiness point for a per-boot broadcast group.
+//
+// close() leaves the group (rd_kafka_consumer_close), so a stopped member's partitions
+// move on at once instead of after session.timeout.ms, and an emptied group expires.
+//
+// The handler and the signals run on the consumer thread. start()/close() from the
+// owner's thread.
+class KafkaConsumer : public QObject
+{
+    Q_OBJECT
+
+public:
+    // Returns true when the batch is handled (its offsets get committed). false means
+    // "not handled": the consumer seeks back to the batch's first record of each
+    // partition and delivers it again after a short pause (or, when closing, leaves it
+    // uncommitted for the partition's next owner).
+    using BatchHandler = std::function<bool(const QList<KafkaRecord> &batch)>;
+
+    KafkaConsumer(KafkaSettings settings, KafkaConsumerOptions options, QObject *parent = nullptr);
+    ~KafkaConsumer() override;
+
+    // Before start().
+    void setBatchHandler(BatchHandler handler) { m_handler = std::move(handler); }
+
+    // Creates the client, subscribes and starts the thread. False with *error on a bad
+    // configuration.
+    bool start(QString *error = nullptr);
+    // Stops after the batch in hand, commits, leaves the group and joins the thread.
+    // Idempotent.
+    void close();
+
+    // Thread-safe. Handlers that wait (retries) poll this to give up early at shutdown.
+    bool isStopping() const { return m_stopping.load(); }
+    bool isHealthy() const { return m_health.isHealthy(); }
+    QString healthReason() const { return m_health.reason(); }
+    int assignedPartitions() const { return m_assigned.load(); }
+    quint64 recordsConsumed() const { return m_consumed.load(); }
+    quint64 batchesHandled() const { return m_batches.load(); }
+    const KafkaConsumerOptions &options() const { return m_options; }
+
+Q_SIGNALS:
+    // After every rebalance, with the partitions now owned (0 when revoked).
+    void assignmentChanged(int partitions);
+    void healthChanged(bool healthy, const QString &reason);
+
+private:
+    static void onRebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *partitions,
+        void *opaque);
+    static void onError(rd_kafka_t *rk, int err, const char *reason, void *opaque);
+    static void onCommit(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *offsets,
+        void *opaque);
+
+    void run();
+    QList<KafkaRecord> pollBatch();
+    bool take(rd_kafka_message_t *message, QList<KafkaRecord> &batch);
+    void storeAndCommit(const QList<KafkaRecord> &batch);
+    void seekBack(const QList<KafkaRecord> &batch);
+    void resolveLatest(rd_kafka_topic_partition_list_t *partitions);
+    void contact();
+
+    const KafkaSettings m_settings;
+    const KafkaConsumerOptions m_options;
+    BatchHandler m_handler;
+    KafkaHandle m_rk;
+    QThread *m_thread = nullptr;
+    std::atomic<bool> m_stopping { false };
+    std::atomic<int> m_assigned { 0 };
+    std::atomic<quint64> m_consumed { 0 };
+    std::atomic<quint64> m_batches { 0 };
+    KafkaBrokerHealth m_health;
+};
+
+} // namespace sb::cluster

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+
+namespace sb::cluster {
+
+// What one KafkaConsumer subscribes to and how it batches. The defaults are production
+// ones; tests lower the group timings so rebalances take well under a second.
+struct KafkaConsumerOptions
+{
+    QByteArray groupId;
+    QList<QByteArray> topics;
+    QByteArray clientId = QByteArrayLiteral("switchboard");
+    // Where a group with no committed offset starts: "earliest" (stage 1: nothing
+    // produced before the first replica came up is lost) or "latest" (stage 2: a new boot
+    // never replays old broadcasts). "latest" is resolved eagerly at assignment, see
+    // KafkaConsumer.
+    QByteArray autoOffsetReset = QByteArrayLiteral("earliest");
+    // A batch closes at whichever comes first.
+    int maxBatchRecords = 500;
+    int maxBatchMs = 50;
+    // A member silent this long is dropped from the group (and its partitions move on).
+    int sessionTimeoutMs = 10000;
+    int heartbeatIntervalMs = 1000;
+};
+
+} // namespace sb::cluster
