@@ -60,6 +60,17 @@ void HttpApi::handle(const HttpRequest &request)
         handler();
     };
 
+    const bool operational = path == u"/healthz/live" || path == u"/healthz/ready" || path == u"/metrics"
+                             || path == u"/admin/stats";
+    if (m_services->draining.load() && !operational) {
+        // Drain: only what tells the outside how the drain goes is still served.
+        m_services->metrics.dropped(QByteArrayLiteral("draining"));
+        HttpResponse response = HttpResponse::jsonError(503, QStringLiteral("server shutting down; retry on another replica"));
+        response.setHeader("Retry-After", "1");
+        response.setCloseConnection(true);
+        m_connection->respond(response);
+        return;
+    }
     if (path == u"/healthz/live")
         return route("GET", [&] { json(200, {{QStringLiteral("status"), QStringLiteral("live")}}); });
     if (path == u"/healthz/ready")
@@ -97,7 +108,9 @@ void HttpApi::handleUpgrade(const HttpRequest &request)
         return;
     }
     if (m_services->draining.load()) {
-        HttpResponse response = HttpResponse::jsonError(503, QStringLiteral("server shutting down"));
+        m_services->metrics.dropped(QByteArrayLiteral("draining"));
+        HttpResponse response = HttpResponse::jsonError(503, QStringLiteral("server shutting down; retry on another replica"));
+        response.setHeader("Retry-After", "1");
         response.setCloseConnection(true);
         m_connection->respond(response);
         return;

@@ -96,6 +96,7 @@ void HttpConnection::processBuffered()
         const protocol::HttpRequest &head = m_parser.request();
         if (head.isWebSocketUpgrade()) {
             m_busy = true;
+            m_upgradeRequest = true;
             HttpApi(m_services, this).handleUpgrade(head);
             return;
         }
@@ -116,14 +117,20 @@ void HttpConnection::respond(const protocol::HttpResponse &original)
     if (!m_socket)
         return;
     protocol::HttpResponse response = original;
-    const bool close = !m_keepAlive || m_closeWhenIdle || m_services->draining.load() || response.closesConnection();
+    // An upgrade answered with a plain response (401, 403, …) is never resumed: its bytes
+    // are still unread in the socket, so going on would parse the same request again and
+    // again (unbounded recursion through processBuffered). The client expected a protocol
+    // switch anyway; it gets the reason and the close.
+    const bool close = !m_keepAlive || m_closeWhenIdle || m_upgradeRequest || m_services->draining.load()
+                       || response.closesConnection();
     response.setCloseConnection(close);
     m_socket->write(response.serialize());
-    m_busy = false;
     if (close) {
+        // Stay busy: nothing more is read or answered on this connection.
         m_socket->disconnectFromHost();
         return;
     }
+    m_busy = false;
     m_headTimer.start();
     m_idleTimer.start();
     processBuffered();
@@ -131,11 +138,14 @@ void HttpConnection::respond(const protocol::HttpResponse &original)
 
 void HttpConnection::fail(int status, const QString &reason, const QByteArrayView &dropReason)
 {
-    if (!m_socket)
+    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     m_services->metrics.dropped(dropReason.toByteArray());
     m_keepAlive = false;
-    m_busy = false;
+    // Final: no timer may answer a second time and nothing more is parsed.
+    m_busy = true;
+    m_headTimer.stop();
+    m_idleTimer.stop();
     protocol::HttpResponse response = protocol::HttpResponse::jsonError(status, reason);
     response.setCloseConnection(true);
     m_socket->write(response.serialize());

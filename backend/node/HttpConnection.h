@@ -50,6 +50,7 @@ private:
     bool m_busy = false;      // a response is pending: later pipelined requests wait
     bool m_keepAlive = true;
     bool m_closeWhenIdle = false;
+    bool m_upgradeRequest = false; // the pending request asked for a WebSocket upgrade
     QTimer m_headTimer;
     QTimer m_idleTimer;
 };

@@ -48,6 +48,8 @@ NodeServer::NodeServer(const NodeConfig &config, const NodeAdapters &adapters, Q
         qCWarning(lcNode) << "grace period over with" << m_services->metrics.totalConnections()
                           << "connections left; closing them";
         m_drainPoll.stop();
+        if (m_listener)
+            m_listener->close();
         emit drained();
     });
 }
@@ -129,9 +131,10 @@ void NodeServer::drain()
 {
     if (m_services->draining.exchange(true))
         return;
-    qCInfo(lcNode) << "draining: readiness false, no new connections, telling clients to move";
-    if (m_listener)
-        m_listener->close();
+    qCInfo(lcNode) << "draining: readiness false, no new sessions, telling clients to move";
+    // The listener stays open: a load balancer must be able to see /healthz/ready answer
+    // 503 (a refused connection says nothing about readiness). New connections only get
+    // the probes, /metrics and /admin/stats; everything else is refused with 503 (HttpApi).
     for (Worker *worker : std::as_const(m_workers))
         QMetaObject::invokeMethod(worker, &Worker::drain, Qt::QueuedConnection);
     m_graceTimer.start(m_services->config.graceSeconds * 1000);
@@ -145,6 +148,8 @@ void NodeServer::checkDrained()
     m_drainPoll.stop();
     m_graceTimer.stop();
     qCInfo(lcNode) << "drained: every connection closed";
+    if (m_listener)
+        m_listener->close();
     emit drained();
 }
 

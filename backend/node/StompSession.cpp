@@ -531,6 +531,14 @@ void StompSession::onDisconnected()
     if (m_finished)
         return;
     m_finished = true;
+    // A WebSocket message over the frame limit never reaches the STOMP decoder: Qt closes
+    // with 1009 before buffering it, so no ERROR frame can precede the close. Count it
+    // here, or the limit would be hit without a trace.
+    if (m_socket && m_socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData && m_state != State::Closing) {
+        m_services->metrics.dropped(QByteArrayLiteral("frame_too_large"));
+        qCInfo(lcStomp) << "session" << m_sessionId << "sent a WebSocket message over"
+                        << m_services->config.limits.maxFrameBytes << "bytes; closed with 1009";
+    }
     m_state = State::Closing;
     m_sendTimer.stop();
     m_checkTimer.stop();

@@ -42,13 +42,13 @@ void Worker::adoptSocket(qintptr descriptor)
         return;
     }
     const auto &limits = m_services->config.limits;
-    if (m_services->metrics.totalConnections() >= limits.maxConnections || m_services->draining.load()) {
-        const bool draining = m_services->draining.load();
-        m_services->metrics.dropped(draining ? QByteArrayLiteral("draining") : QByteArrayLiteral("too_many_connections"));
-        HttpConnection::refuse(socket, 503, draining ? QStringLiteral("server shutting down")
-                                                     : QStringLiteral("too many connections (limit %1)").arg(limits.maxConnections));
+    if (m_services->metrics.totalConnections() >= limits.maxConnections) {
+        m_services->metrics.dropped(QByteArrayLiteral("too_many_connections"));
+        HttpConnection::refuse(socket, 503, QStringLiteral("too many connections (limit %1)").arg(limits.maxConnections));
         return;
     }
+    // While draining, a new connection is still read: probes must see "not ready", and
+    // HttpApi refuses any new work on it with 503.
     auto *connection = new HttpConnection(socket, this, m_services);
     m_http.insert(connection);
     connect(connection, &QObject::destroyed, this, [this, connection] { m_http.remove(connection); });

@@ -1,0 +1,336 @@
+// Limits of a real node (issue 3, "Limits"): each is configurable, enforced with a clear
+// error, counted in sb_dropped_total{reason}, and leaves every other session unaffected.
+
+#include "NodeTestSupport.h"
+
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+#include <QThread>
+
+#include <memory>
+
+using namespace sb::testing;
+
+namespace {
+
+QByteArray dropped(const char *reason)
+{
+    return QByteArrayLiteral("sb_dropped_total{reason=\"") + reason + QByteArrayLiteral("\"}");
+}
+
+// Opens an SSE stream with the bearer token; returns the socket once the response head is
+// read (status in *status).
+std::unique_ptr<QTcpSocket> openSse(quint16 port, const QByteArray &token, int *status)
+{
+    auto socket = std::make_unique<QTcpSocket>();
+    socket->connectToHost(QStringLiteral("127.0.0.1"), port);
+    *status = 0;
+    if (!socket->waitForConnected(5000))
+        return socket;
+    socket->write("GET /api/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+    QByteArray head;
+    const QDeadlineTimer deadline(5000);
+    while (!head.contains("\r\n\r\n") && !deadline.hasExpired()) {
+        socket->waitForReadyRead(50);
+        head += socket->readAll();
+    }
+    *status = head.split(' ').value(1).toInt();
+    return socket;
+}
+
+// A keep-alive HTTP/1.1 client for publishing many messages quickly.
+class Publisher
+{
+public:
+    Publisher(quint16 port, QByteArray token)
+        : m_token(std::move(token))
+    {
+        m_socket.connectToHost(QStringLiteral("127.0.0.1"), port);
+        m_socket.waitForConnected(5000);
+    }
+    int publish(const QByteArray &channel, const QString &text)
+    {
+        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("text"), text}}).toJson(QJsonDocument::Compact);
+        m_socket.write("POST /api/channels/" + channel + "/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       "Authorization: Bearer " + m_token + "\r\nContent-Type: application/json\r\nContent-Length: "
+                       + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        const QDeadlineTimer deadline(5000);
+        while (!deadline.hasExpired()) {
+            qsizetype consumed = 0;
+            const HttpResult result = parseHttpResponse(m_buffer, &consumed);
+            if (result.status != 0) {
+                m_buffer.remove(0, consumed);
+                return result.status;
+            }
+            if (!m_socket.waitForReadyRead(100) && m_socket.state() != QAbstractSocket::ConnectedState)
+                return 0;
+            m_buffer += m_socket.readAll();
+        }
+        return 0;
+    }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_token;
+    QByteArray m_buffer;
+};
+
+} // namespace
+
+class TestNodeLimits : public QObject
+{
+    Q_OBJECT
+private slots:
+    void oversizedFrameGetsErrorAndClose();
+    void hugeWebSocketMessageIsRefused();
+    void tooManySubscriptions();
+    void tooManyConnectionsGets503();
+    void tooManySseStreamsGets429();
+    void oversizedHttpHeadGets431();
+    void slowHeadGets408();
+    void slowConsumerIsCutOffOthersStillServed();
+};
+
+void TestNodeLimits::oversizedFrameGetsErrorAndClose()
+{
+    NodeProcess node;
+    QVERIFY2(node.start({QStringLiteral("--limit-frame-bytes"), QStringLiteral("2048")}), qPrintable(node.errorString()));
+    const QByteArray token = login(node.port(), QStringLiteral("alice"));
+    QVERIFY(!token.isEmpty());
+
+    RawWebSocket ws;
+    QCOMPARE(ws.open(node.port()), 101);
+    QVERIFY(stompConnect(ws, token).startsWith("CONNECTED"));
+    // 2.5 KiB: over the STOMP limit, within what the WebSocket layer lets through.
+    const QByteArray body = "{\"text\":\"" + QByteArray(2500, 'x') + "\"}";
+    ws.sendText(stompFrame("SEND", {{"destination", "/app/channels.general"}}, body));
+    const RawWebSocket::Message error = ws.read();
+    QVERIFY2(error.payload.startsWith("ERROR"), error.payload.constData());
+    QVERIFY2(stompHeader(error.payload, "message").contains("2048"), error.payload.constData());
+    QCOMPARE(ws.waitForClose(), 1002);
+    QVERIFY(metricValue(metricsText(node.port()), dropped("bad_frame")) >= 1);
+
+    // The node still serves a new session.
+    RawWebSocket other;
+    QCOMPARE(other.open(node.port()), 101);
+    QVERIFY(stompConnect(other, token).startsWith("CONNECTED"));
+}
+
+void TestNodeLimits::hugeWebSocketMessageIsRefused()
+{
+    NodeProcess node;
+    QVERIFY2(node.start({QStringLiteral("--limit-frame-bytes"), QStringLiteral("2048")}), qPrintable(node.errorString()));
+    const QByteArray token = login(node.port(), QStringLiteral("alice"));
+    RawWebSocket ws;
+    QCOMPARE(ws.open(node.port()), 101);
+    QVERIFY(stompConnect(ws, token).startsWith("CONNECTED"));
+    // Far over the limit: the node must not buffer it; it says why and closes.
+    const QByteArray body = "{\"text\":\"" + QByteArray(200 * 1024, 'x') + "\"}";
+    ws.sendText(stompFrame("SEND", {{"destination", "/app/channels.general"}}, body));
+    RawWebSocket::Message message = ws.read();
+    if (message.opcode == 1) {
+        QVERIFY2(message.payload.startsWith("ERROR"), message.payload.constData());
+        message = ws.read();
+    }
+    QCOMPARE(message.opcode, 8);
+    QVERIFY2(message.closeCode() == 1009 || message.closeCode() == 1002, QByteArray::number(message.closeCode()).constData());
+    QTRY_COMPARE_WITH_TIMEOUT(metricValue(metricsText(node.port()), dropped("frame_too_large")), 1.0, 5000);
+}
+
+void TestNodeLimits::tooManySubscriptions()
+{
+    NodeProcess node;
+    QVERIFY2(node.start({QStringLiteral("--limit-subscriptions"), QStringLiteral("3")}), qPrintable(node.errorString()));
+    RawWebSocket ws;
+    QCOMPARE(ws.open(node.port()), 101);
+    QVERIFY(stompConnect(ws, login(node.port(), QStringLiteral("alice"))).startsWith("CONNECTED"));
+    const QByteArray destinations[] = {"/topic/channels.general", "/topic/channels.ops", "/user/queue/notifications"};
+    int n = 0;
+    for (const QByteArray &destination : destinations) {
+        const QByteArray id = QByteArray::number(++n);
+        ws.sendText(stompFrame("SUBSCRIBE", {{"id", id}, {"destination", destination}, {"receipt", "r" + id}}));
+        const RawWebSocket::Message receipt = ws.read();
+        QVERIFY2(receipt.payload.startsWith("RECEIPT"), receipt.payload.constData());
+    }
+    ws.sendText(stompFrame("SUBSCRIBE", {{"id", "4"}, {"destination", "/topic/presence"}, {"receipt", "r4"}}));
+    const RawWebSocket::Message error = ws.read();
+    QVERIFY2(error.payload.startsWith("ERROR"), error.payload.constData());
+    QVERIFY2(stompHeader(error.payload, "message").contains("too many subscriptions (limit 3"), error.payload.constData());
+    QCOMPARE(stompHeader(error.payload, "receipt-id"), QByteArray("r4"));
+    QCOMPARE(ws.waitForClose(), 1002);
+    const QByteArray metrics = metricsText(node.port());
+    QCOMPARE(metricValue(metrics, dropped("too_many_subscriptions")), 1.0);
+    // The closed session's subscriptions are gone from the gauge.
+    QTRY_COMPARE_WITH_TIMEOUT(metricValue(metricsText(node.port()), "sb_subscriptions"), 0.0, 5000);
+}
+
+void TestNodeLimits::tooManyConnectionsGets503()
+{
+    NodeProcess node;
+    QVERIFY2(node.start({QStringLiteral("--limit-connections"), QStringLiteral("3")}), qPrintable(node.errorString()));
+    const QByteArray token = login(node.port(), QStringLiteral("alice"));
+    RawWebSocket a;
+    RawWebSocket b;
+    RawWebSocket c;
+    QCOMPARE(a.open(node.port()), 101);
+    QCOMPARE(b.open(node.port()), 101);
+    QCOMPARE(c.open(node.port()), 101);
+    QVERIFY(stompConnect(a, token).startsWith("CONNECTED"));
+    const HttpResult refused = httpGet(node.port(), "/healthz/live");
+    QCOMPARE(refused.status, 503);
+    QVERIFY2(refused.body.contains("too many connections (limit 3)"), refused.body.constData());
+    QCOMPARE(refused.headers.value("retry-after"), QByteArray("1"));
+    // The sessions already open are unaffected.
+    a.sendText(stompFrame("SUBSCRIBE", {{"id", "1"}, {"destination", "/topic/channels.general"}, {"receipt", "ok"}}));
+    QVERIFY(a.read().payload.startsWith("RECEIPT"));
+    // Freeing one makes room again.
+    c.socket().abort();
+    QTRY_COMPARE_WITH_TIMEOUT(httpGet(node.port(), "/healthz/live").status, 200, 5000);
+    // (The probe inside QTRY may itself have been refused while c was closing: counted.)
+    QVERIFY(metricValue(metricsText(node.port()), dropped("too_many_connections")) >= 1);
+}
+
+void TestNodeLimits::tooManySseStreamsGets429()
+{
+    NodeProcess node;
+    QVERIFY2(node.start({QStringLiteral("--limit-sse-per-user"), QStringLiteral("2")}), qPrintable(node.errorString()));
+    const QByteArray bob = login(node.port(), QStringLiteral("bob"));
+    const QByteArray alice = login(node.port(), QStringLiteral("alice"));
+    int status = 0;
+    auto first = openSse(node.port(), bob, &status);
+    QCOMPARE(status, 200);
+    auto second = openSse(node.port(), bob, &status);
+    QCOMPARE(status, 200);
+    const HttpResult third = httpGet(node.port(), "/api/sse", bob);
+    QCOMPARE(third.status, 429);
+    QVERIFY2(third.body.contains("too many SSE streams for bob (limit 2)"), third.body.constData());
+    // Another user has a quota of their own.
+    auto other = openSse(node.port(), alice, &status);
+    QCOMPARE(status, 200);
+    QCOMPARE(metricValue(metricsText(node.port()), dropped("too_many_sse_streams")), 1.0);
+    // Closing one stream returns its slot.
+    first->abort();
+    QTRY_COMPARE_WITH_TIMEOUT(metricValue(metricsText(node.port()), "sb_connections{transport=\"sse\"}"), 2.0, 5000);
+    auto again = openSse(node.port(), bob, &status);
+    QCOMPARE(status, 200);
+}
+
+void TestNodeLimits::oversizedHttpHeadGets431()
+{
+    NodeProcess node;
+    QVERIFY2(node.start(), qPrintable(node.errorString()));
+    const QByteArray request = "GET /healthz/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + QByteArray(17 * 1024, 'a')
+                               + "\r\n\r\n";
+    const HttpResult result = rawHttp(node.port(), request);
+    QCOMPARE(result.status, 431);
+    QVERIFY(!result.body.isEmpty());
+    QCOMPARE(httpGet(node.port(), "/healthz/live").status, 200);
+}
+
+void TestNodeLimits::slowHeadGets408()
+{
+    NodeProcess node;
+    QVERIFY2(node.start({QStringLiteral("--limit-http-header-timeout-ms"), QStringLiteral("600")}), qPrintable(node.errorString()));
+    QTcpSocket socket;
+    socket.connectToHost(QStringLiteral("127.0.0.1"), node.port());
+    QVERIFY(socket.waitForConnected(5000));
+    QElapsedTimer clock;
+    clock.start();
+    // A slowloris: one header byte every 100 ms, never finishing the head.
+    socket.write("GET /healthz/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+    QByteArray response;
+    while (clock.elapsed() < 5000 && socket.state() == QAbstractSocket::ConnectedState && !response.contains("\r\n\r\n")) {
+        socket.write("a");
+        socket.waitForReadyRead(100);
+        response += socket.readAll();
+    }
+    socket.waitForDisconnected(2000);
+    response += socket.readAll();
+    const qint64 elapsed = clock.elapsed();
+    QVERIFY2(response.startsWith("HTTP/1.1 408"), response.constData());
+    QVERIFY2(elapsed >= 500 && elapsed < 3000, QByteArray::number(elapsed).constData());
+    QCOMPARE(socket.state(), QAbstractSocket::UnconnectedState);
+    QCOMPARE(metricValue(metricsText(node.port()), dropped("header_timeout")), 1.0);
+}
+
+void TestNodeLimits::slowConsumerIsCutOffOthersStillServed()
+{
+    NodeProcess node;
+    QVERIFY2(node.start({QStringLiteral("--limit-outbound-bytes"), QStringLiteral("65536")}), qPrintable(node.errorString()));
+    const quint16 port = node.port();
+
+    // bob subscribes, then never reads again; his receive window is tiny.
+    RawWebSocket slow(4096);
+    QCOMPARE(slow.open(port), 101);
+    QVERIFY(stompConnect(slow, login(port, QStringLiteral("bob"))).startsWith("CONNECTED"));
+    slow.sendText(stompFrame("SUBSCRIBE", {{"id", "s"}, {"destination", "/topic/channels.general"}, {"receipt", "r"}}));
+    QVERIFY(slow.read().payload.startsWith("RECEIPT"));
+
+    // carol reads everything.
+    RawWebSocket reader;
+    QCOMPARE(reader.open(port), 101);
+    QVERIFY(stompConnect(reader, login(port, QStringLiteral("carol"))).startsWith("CONNECTED"));
+    reader.sendText(stompFrame("SUBSCRIBE", {{"id", "c"}, {"destination", "/topic/channels.general"}, {"receipt", "r"}}));
+    QVERIFY(reader.read().payload.startsWith("RECEIPT"));
+
+    Publisher publisher(port, login(port, QStringLiteral("alice")));
+    const QString text(3000, u'z');
+    int published = 0;
+    int carolGot = 0;
+    for (; published < 3000; ++published) {
+        QCOMPARE(publisher.publish("general", text), 201);
+        // Keep carol drained as we go (she is a fast consumer).
+        for (;;) {
+            const RawWebSocket::Message m = reader.read(published % 50 == 49 ? 200 : 0);
+            if (m.opcode == -1)
+                break;
+            if (m.payload.startsWith("MESSAGE"))
+                ++carolGot;
+        }
+        if (published % 50 == 49 && metricValue(metricsText(port), dropped("slow_consumer")) >= 1)
+            break;
+    }
+    ++published;
+    QVERIFY2(metricValue(metricsText(port), dropped("slow_consumer")) >= 1,
+             qPrintable(QStringLiteral("no slow-consumer drop after %1 messages").arg(published)));
+
+    // carol got every message.
+    const QDeadlineTimer deadline(10000);
+    while (carolGot < published && !deadline.hasExpired()) {
+        const RawWebSocket::Message m = reader.read(200);
+        if (m.payload.startsWith("MESSAGE"))
+            ++carolGot;
+    }
+    QCOMPARE(carolGot, published);
+
+    // The slow session is gone from the node (not parked with its queue) ...
+    QTRY_COMPARE_WITH_TIMEOUT(metricValue(metricsText(port), "sb_connections{transport=\"stomp\"}"), 1.0, 10000);
+    // ... and what it was sent ends with ERROR "slow consumer" (read it all now).
+    QByteArray lastData;
+    int messages = 0;
+    for (;;) {
+        const RawWebSocket::Message m = slow.read(3000);
+        if (m.opcode == 1 || m.opcode == 2) {
+            if (!m.payload.trimmed().isEmpty())
+                lastData = m.payload;
+            if (m.payload.startsWith("MESSAGE"))
+                ++messages;
+            continue;
+        }
+        break;
+    }
+    QVERIFY2(lastData.startsWith("ERROR"), lastData.left(200).constData());
+    QVERIFY2(stompHeader(lastData, "message").startsWith("slow consumer"), lastData.constData());
+    QVERIFY2(messages < published, qPrintable(QStringLiteral("slow client got %1 of %2 messages").arg(messages).arg(published)));
+
+    // The node keeps serving new sessions.
+    RawWebSocket fresh;
+    QCOMPARE(fresh.open(port), 101);
+    QVERIFY(stompConnect(fresh, login(port, QStringLiteral("bob"))).startsWith("CONNECTED"));
+}
+
+QTEST_GUILESS_MAIN(TestNodeLimits)
+#include "tst_nodelimits.moc"
