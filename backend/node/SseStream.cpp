@@ -65,8 +65,12 @@ void SseStream::start()
     head.setHeader("Cache-Control", "no-cache");
     head.setHeader("X-Accel-Buffering", "no");
     head.setHeader("Connection", m_http10 ? "close" : "keep-alive");
-    if (!write(head.serializeHead() + protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs)))
+    if (!write(head.serializeHead() + protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs))) {
+        // The client left during the hand-over: no disconnected() will come any more, so
+        // give back the stream quota and the connection count here, or both leak.
+        onDisconnected();
         return;
+    }
     m_worker->startSse(this);
     m_commentTimer.start(m_services->config.sseCommentSeconds * 1000);
     m_lifetimeTimer.start(m_services->config.sseLifetimeSeconds * 1000);

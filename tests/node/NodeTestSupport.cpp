@@ -344,15 +344,23 @@ RawWebSocket::Message RawWebSocket::read(int timeoutMs)
                 continue;
             return message;
         }
-        if (deadline.hasExpired() || m_sawEof)
+        if (m_sawEof)
             return {};
         if (m_socket.state() != QAbstractSocket::ConnectedState) {
             m_buffer += m_socket.readAll();
             m_sawEof = true;
             continue;
         }
-        m_socket.waitForReadyRead(int(qMax<qint64>(1, qMin<qint64>(50, deadline.remainingTime()))));
-        m_buffer += m_socket.readAll();
+        // Always poll the OS once, even with no time left: read(0) means "what has arrived".
+        const bool expired = deadline.hasExpired();
+        m_socket.waitForReadyRead(expired ? 0 : int(qMax<qint64>(1, qMin<qint64>(50, deadline.remainingTime()))));
+        const QByteArray fresh = m_socket.readAll();
+        m_buffer += fresh;
+        if (expired && fresh.isEmpty()) {
+            if (parseBuffered(&message) && message.opcode != 9 && message.opcode != 10)
+                return message;
+            return {};
+        }
     }
 }
 

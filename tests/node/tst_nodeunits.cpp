@@ -1,0 +1,256 @@
+// Unit tests of the node's pure classes: password hashes, the login rate limiter,
+// destination parsing, the bus envelope and the Prometheus rendering of the metrics.
+
+#include "node/Destination.h"
+#include "node/Envelope.h"
+#include "node/MessageService.h"
+#include "node/NodeMetrics.h"
+#include "node/PasswordHasher.h"
+#include "node/RateLimiter.h"
+#include "node/TapEvent.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace sb::node;
+
+class TestNodeUnits : public QObject
+{
+    Q_OBJECT
+private slots:
+    void passwordHashRoundTrip();
+    void passwordHashRejectsMalformed_data();
+    void passwordHashRejectsMalformed();
+    void rateLimiterSlidingWindow();
+    void rateLimiterBoundsKeys();
+    void destinationParse_data();
+    void destinationParse();
+    void envelopeRoundTrip();
+    void envelopeRejectsGarbage();
+    void messageIdsSortInCreationOrder();
+    void metricsPrometheusText();
+    void tapEventMasksSecrets();
+};
+
+void TestNodeUnits::passwordHashRoundTrip()
+{
+    const QString encoded = PasswordHasher::hash(QStringLiteral("s3cret ü"), 1000);
+    QVERIFY(encoded.startsWith(QStringLiteral("pbkdf2-sha256$1000$")));
+    QVERIFY(PasswordHasher::isWellFormed(encoded));
+    QVERIFY(PasswordHasher::verify(QStringLiteral("s3cret ü"), encoded));
+    QVERIFY(!PasswordHasher::verify(QStringLiteral("s3cret u"), encoded));
+    QVERIFY(!PasswordHasher::verify(QString(), encoded));
+    // A fresh salt each time.
+    QVERIFY(PasswordHasher::hash(QStringLiteral("x"), 1000) != PasswordHasher::hash(QStringLiteral("x"), 1000));
+}
+
+void TestNodeUnits::passwordHashRejectsMalformed_data()
+{
+    QTest::addColumn<QString>("encoded");
+    QTest::newRow("empty") << QString();
+    QTest::newRow("wrong scheme") << QStringLiteral("bcrypt$10$abc$def");
+    QTest::newRow("missing key") << QStringLiteral("pbkdf2-sha256$1000$c2FsdA==");
+    QTest::newRow("bad iterations") << QStringLiteral("pbkdf2-sha256$-5$c2FsdA==$a2V5");
+    QTest::newRow("not base64") << QStringLiteral("pbkdf2-sha256$1000$***$###");
+    QTest::newRow("absurd iterations") << QStringLiteral("pbkdf2-sha256$999999999999$c2FsdA==$a2V5");
+}
+
+void TestNodeUnits::passwordHashRejectsMalformed()
+{
+    QFETCH(QString, encoded);
+    QVERIFY(!PasswordHasher::isWellFormed(encoded));
+    QVERIFY(!PasswordHasher::verify(QStringLiteral("anything"), encoded));
+}
+
+void TestNodeUnits::rateLimiterSlidingWindow()
+{
+    RateLimiter limiter(3);
+    const qint64 t0 = 1'000'000;
+    QVERIFY(limiter.allow(QStringLiteral("alice"), t0));
+    QVERIFY(limiter.allow(QStringLiteral("alice"), t0 + 10));
+    QVERIFY(limiter.allow(QStringLiteral("alice"), t0 + 20));
+    QVERIFY(!limiter.allow(QStringLiteral("alice"), t0 + 30));
+    QVERIFY(limiter.allow(QStringLiteral("bob"), t0 + 30)); // keys are independent
+    QCOMPARE(limiter.retryAfterSeconds(QStringLiteral("alice"), t0 + 30), 60);
+    QCOMPARE(limiter.retryAfterSeconds(QStringLiteral("nobody"), t0), 0);
+    // The first attempt leaves the one-minute window: one more is allowed, not more.
+    QVERIFY(limiter.allow(QStringLiteral("alice"), t0 + 60'000));
+    QVERIFY(!limiter.allow(QStringLiteral("alice"), t0 + 60'001));
+}
+
+void TestNodeUnits::rateLimiterBoundsKeys()
+{
+    RateLimiter limiter(5, 10);
+    for (int i = 0; i < 10; ++i)
+        QVERIFY(limiter.allow(QString::number(i), 0));
+    // Full of keys still in their window: a new key is refused rather than stored.
+    QVERIFY(!limiter.allow(QStringLiteral("new"), 1000));
+    QVERIFY(limiter.allow(QStringLiteral("3"), 1000)); // known keys still work
+    // Once the window has passed, old keys are purged and new ones fit again.
+    QVERIFY(limiter.allow(QStringLiteral("new"), 120'000));
+}
+
+void TestNodeUnits::destinationParse_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("channel");
+    using K = Destination::Kind;
+    QTest::newRow("topic") << QStringLiteral("/topic/channels.general") << int(K::ChannelTopic) << QStringLiteral("general");
+    QTest::newRow("app") << QStringLiteral("/app/channels.ops-2_b") << int(K::ChannelApp) << QStringLiteral("ops-2_b");
+    QTest::newRow("own queue") << QStringLiteral("/user/queue/notifications") << int(K::UserNotifications) << QString();
+    QTest::newRow("other's queue") << QStringLiteral("/user/bob/queue/notifications") << int(K::OtherUsersQueue) << QString();
+    QTest::newRow("presence") << QStringLiteral("/topic/presence") << int(K::Presence) << QString();
+    QTest::newRow("admin") << QStringLiteral("/admin/tap") << int(K::Admin) << QString();
+    QTest::newRow("empty channel") << QStringLiteral("/topic/channels.") << int(K::Invalid) << QString();
+    QTest::newRow("dot in channel") << QStringLiteral("/topic/channels.a.b") << int(K::Invalid) << QString();
+    QTest::newRow("slash in channel") << QStringLiteral("/app/channels.a/../b") << int(K::Invalid) << QString();
+    QTest::newRow("non-ASCII letter") << QStringLiteral("/topic/channels.caf\u00e9") << int(K::Invalid) << QString();
+    QTest::newRow("too long") << (QStringLiteral("/topic/channels.") + QString(65, u'a')) << int(K::Invalid) << QString();
+    QTest::newRow("unknown") << QStringLiteral("/queue/x") << int(K::Invalid) << QString();
+    QTest::newRow("prefix only") << QStringLiteral("/adminx") << int(K::Invalid) << QString();
+}
+
+void TestNodeUnits::destinationParse()
+{
+    QFETCH(QString, text);
+    QFETCH(int, kind);
+    QFETCH(QString, channel);
+    const Destination d = Destination::parse(text);
+    QCOMPARE(int(d.kind), kind);
+    QCOMPARE(d.channel, channel);
+}
+
+void TestNodeUnits::envelopeRoundTrip()
+{
+    Envelope message;
+    message.type = Envelope::Type::Message;
+    message.message.id = QStringLiteral("1795312504145-85f838c91156");
+    message.message.channel = QStringLiteral("general");
+    message.message.sender = QStringLiteral("alice");
+    message.message.text = QStringLiteral("héllo \"quoted\"\n");
+    message.message.timestampMs = 1795312504145;
+    message.recipients = {QStringLiteral("bob"), QStringLiteral("carol")};
+    message.publishedAtUs = 1795312504145123;
+    QString error;
+    const auto decoded = Envelope::fromJson(message.toJson(), &error);
+    QVERIFY2(decoded, qPrintable(error));
+    QCOMPARE(int(decoded->type), int(Envelope::Type::Message));
+    QCOMPARE(decoded->message.id, message.message.id);
+    QCOMPARE(decoded->message.channel, message.message.channel);
+    QCOMPARE(decoded->message.sender, message.message.sender);
+    QCOMPARE(decoded->message.text, message.message.text);
+    QCOMPARE(decoded->message.timestampMs, message.message.timestampMs);
+    QCOMPARE(decoded->recipients, message.recipients);
+    QCOMPARE(decoded->publishedAtUs, message.publishedAtUs);
+
+    Envelope presence;
+    presence.type = Envelope::Type::Presence;
+    presence.presenceUser = QStringLiteral("bob");
+    presence.online = true;
+    const auto back = Envelope::fromJson(presence.toJson(), &error);
+    QVERIFY2(back, qPrintable(error));
+    QCOMPARE(int(back->type), int(Envelope::Type::Presence));
+    QCOMPARE(back->presenceUser, QStringLiteral("bob"));
+    QCOMPARE(back->online, true);
+    const QJsonObject body = QJsonDocument::fromJson(back->presenceBody()).object();
+    QCOMPARE(body.value(QStringLiteral("user")).toString(), QStringLiteral("bob"));
+}
+
+void TestNodeUnits::envelopeRejectsGarbage()
+{
+    QString error;
+    QVERIFY(!Envelope::fromJson(QByteArrayLiteral("not json"), &error));
+    QVERIFY(!error.isEmpty());
+    QVERIFY(!Envelope::fromJson(QByteArrayLiteral("[]"), &error));
+    QVERIFY(!Envelope::fromJson(QByteArrayLiteral("{\"type\":\"martian\"}"), &error));
+}
+
+void TestNodeUnits::messageIdsSortInCreationOrder()
+{
+    QStringList ids;
+    for (int i = 0; i < 2000; ++i)
+        ids << MessageService::newMessageId();
+    QStringList sorted = ids;
+    sorted.sort();
+    QCOMPARE(sorted, ids);
+    QCOMPARE(QSet<QString>(ids.cbegin(), ids.cend()).size(), ids.size());
+    QVERIFY(ids.first().contains(u'-'));
+}
+
+void TestNodeUnits::metricsPrometheusText()
+{
+    NodeMetrics metrics;
+    metrics.connectionOpened(NodeMetrics::Transport::Stomp);
+    metrics.connectionOpened(NodeMetrics::Transport::Stomp);
+    metrics.connectionClosed(NodeMetrics::Transport::Stomp);
+    metrics.connectionOpened(NodeMetrics::Transport::Sse);
+    metrics.subscriptionsChanged(+3);
+    metrics.message(NodeMetrics::Transport::Stomp, NodeMetrics::Direction::Out, 5);
+    metrics.heartBeatTimeout();
+    metrics.dropped(QByteArrayLiteral("slow_consumer"));
+    metrics.dropped(QByteArrayLiteral("slow_consumer"));
+    metrics.authFailure(QByteArrayLiteral("expired"));
+    metrics.observeDeliveryLatency(0.0003);
+    metrics.observeDeliveryLatency(0.02);
+    metrics.observeDeliveryLatency(10);
+    const QByteArray text = metrics.prometheusText(QByteArrayLiteral("node-1"), true, false);
+    const QList<QByteArray> expected{
+        "sb_connections{transport=\"stomp\"} 1",
+        "sb_connections{transport=\"sse\"} 1",
+        "sb_connections{transport=\"http\"} 0",
+        "sb_subscriptions 3",
+        "sb_messages_total{transport=\"stomp\",direction=\"out\"} 5",
+        "sb_heartbeat_timeouts_total 1",
+        "sb_dropped_total{reason=\"slow_consumer\"} 2",
+        "sb_auth_failures_total{reason=\"expired\"} 1",
+        "sb_delivery_latency_seconds_bucket{le=\"0.0005\"} 1",
+        "sb_delivery_latency_seconds_bucket{le=\"0.025\"} 2",
+        "sb_delivery_latency_seconds_bucket{le=\"2.5\"} 2",
+        "sb_delivery_latency_seconds_bucket{le=\"+Inf\"} 3",
+        "sb_delivery_latency_seconds_count 3",
+        "sb_node_ready{node=\"node-1\"} 1",
+        "sb_node_draining{node=\"node-1\"} 0",
+    };
+    const QList<QByteArray> lines = text.split('\n');
+    for (const QByteArray &line : expected)
+        QVERIFY2(lines.contains(line), line.constData());
+    // Every sample belongs to a family declared with # TYPE before it.
+    QSet<QByteArray> declared;
+    for (const QByteArray &line : lines) {
+        if (line.startsWith("# TYPE "))
+            declared.insert(line.split(' ').value(2));
+        else if (!line.isEmpty() && !line.startsWith('#')) {
+            QByteArray name = line.left(line.indexOf(line.contains('{') ? '{' : ' '));
+            for (const char *suffix : {"_bucket", "_sum", "_count"})
+                if (name.endsWith(suffix) && !declared.contains(name))
+                    name.chop(qstrlen(suffix));
+            QVERIFY2(declared.contains(name), line.constData());
+        }
+    }
+    QVERIFY(text.endsWith('\n'));
+    QCOMPARE(metrics.toJson().value(QStringLiteral("dropped")).toObject().value(QStringLiteral("slow_consumer")).toInt(), 2);
+}
+
+void TestNodeUnits::tapEventMasksSecrets()
+{
+    TapEvent event;
+    event.transport = QByteArrayLiteral("stomp");
+    event.direction = QByteArrayLiteral("in");
+    event.command = QByteArrayLiteral("CONNECT");
+    event.headers = {{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer secret-token")},
+                     {QByteArrayLiteral("passcode"), QByteArrayLiteral("secret-token")},
+                     {QByteArrayLiteral("host"), QByteArrayLiteral("x")}};
+    event.body = QByteArrayLiteral("0123456789");
+    const QByteArray json = event.toJson(QStringLiteral("node-1"), 4);
+    QVERIFY(!json.contains("secret-token"));
+    const QJsonObject object = QJsonDocument::fromJson(json).object();
+    QCOMPARE(object.value(QStringLiteral("headers")).toObject().value(QStringLiteral("Authorization")).toString(), QStringLiteral("***"));
+    QCOMPARE(object.value(QStringLiteral("headers")).toObject().value(QStringLiteral("host")).toString(), QStringLiteral("x"));
+    QCOMPARE(object.value(QStringLiteral("body")).toString(), QStringLiteral("0123"));
+    QCOMPARE(object.value(QStringLiteral("truncated")).toBool(), true);
+}
+
+QTEST_GUILESS_MAIN(TestNodeUnits)
+#include "tst_nodeunits.moc"
