@@ -2,6 +2,7 @@
 
 #include "cluster/KafkaLog.h"
 
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QThread>
@@ -15,12 +16,19 @@ namespace {
 constexpr int PollWaitMs = 100; // also how quickly close() is noticed while idle
 constexpr int BlockingCallTimeoutMs = 5000;
 constexpr int RedeliveryPauseMs = 200; // after a "not handled" batch, before seeking back
+constexpr int CloseTimeoutMs = 10000; // leaving the group; beyond it we abandon the membership
 
 using PartitionKey = std::pair<QByteArray, int>;
 
-bool isCooperative(rd_kafka_t *rk)
+// Read from the configuration rather than with rd_kafka_rebalance_protocol(), which can
+// block forever when called from a rebalance callback during close (librdkafka #4041).
+bool isCooperative(const rd_kafka_conf_t *conf)
 {
-    return std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    char value[256];
+    size_t size = sizeof value;
+    if (rd_kafka_conf_get(conf, "partition.assignment.strategy", value, &size) != RD_KAFKA_CONF_OK)
+        return false;
+    return std::strstr(value, "cooperative") != nullptr;
 }
 
 } // namespace
@@ -63,6 +71,7 @@ bool KafkaConsumer::start(QString *error)
     if (!conf)
         return false;
     installKafkaLogger(conf.get());
+    m_cooperative = isCooperative(conf.get());
     rd_kafka_conf_set_opaque(conf.get(), this);
     rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaConsumer::onRebalance);
     rd_kafka_conf_set_error_cb(conf.get(), &KafkaConsumer::onError);
@@ -90,6 +99,8 @@ bool KafkaConsumer::start(QString *error)
         return false;
     }
     m_stopping = false;
+    m_closing = false;
+    m_closedCleanly = false;
     m_thread = QThread::create([this] { run(); });
     m_thread->setObjectName(u"kafka-" + QString::fromUtf8(m_options.groupId).left(24));
     m_thread->start();
@@ -109,7 +120,12 @@ void KafkaConsumer::close()
         delete m_thread;
         m_thread = nullptr;
     }
-    m_rk.reset();
+    if (m_closedCleanly) {
+        m_rk.reset();
+    } else {
+        // rd_kafka_destroy() would try to close again and could block the same way.
+        rd_kafka_destroy_flags(m_rk.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    }
 }
 
 void KafkaConsumer::run()
@@ -134,11 +150,40 @@ void KafkaConsumer::run()
     const rd_kafka_resp_err_t committed = rd_kafka_commit(rk, nullptr, 0);
     if (committed != RD_KAFKA_RESP_ERR_NO_ERROR && committed != RD_KAFKA_RESP_ERR__NO_OFFSET)
         qCWarning(lcKafka, "consumer %s: final commit failed: %s", rd_kafka_name(rk), rd_kafka_err2str(committed));
-    const rd_kafka_resp_err_t closed = rd_kafka_consumer_close(rk);
-    if (closed != RD_KAFKA_RESP_ERR_NO_ERROR)
-        qCWarning(lcKafka, "consumer %s: close: %s", rd_kafka_name(rk), rd_kafka_err2str(closed));
+    m_closedCleanly = leaveGroup();
     qCInfo(lcKafka, "consumer %s left group %s after %llu record(s)", rd_kafka_name(rk),
         m_options.groupId.constData(), static_cast<unsigned long long>(m_consumed.load()));
+}
+
+// rd_kafka_consumer_close() has no timeout, and librdkafka 2.0 can hang in it when a
+// rebalance is in flight (e.g. another member just left: librdkafka #4884). So: the
+// queue-based close, serving its events ourselves, bounded by CloseTimeoutMs. On timeout
+// the membership is abandoned and expires on the coordinator after session.timeout.ms.
+bool KafkaConsumer::leaveGroup()
+{
+    rd_kafka_t *rk = m_rk.get();
+    m_closing = true;
+    const KafkaQueue queue(rd_kafka_queue_new(rk));
+    if (rd_kafka_error_t *error = rd_kafka_consumer_close_queue(rk, queue.get())) {
+        qCWarning(lcKafka, "consumer %s: close: %s", rd_kafka_name(rk), rd_kafka_error_string(error));
+        rd_kafka_error_destroy(error);
+        return false;
+    }
+    const QDeadlineTimer deadline(CloseTimeoutMs);
+    while (!rd_kafka_consumer_closed(rk)) {
+        if (deadline.hasExpired()) {
+            qCWarning(lcKafka, "consumer %s: could not leave group %s within %d ms; abandoning the membership",
+                rd_kafka_name(rk), m_options.groupId.constData(), CloseTimeoutMs);
+            return false;
+        }
+        rd_kafka_event_t *event = rd_kafka_queue_poll(queue.get(), 100);
+        if (!event)
+            continue;
+        if (rd_kafka_event_type(event) == RD_KAFKA_EVENT_REBALANCE)
+            onRebalance(rk, rd_kafka_event_error(event), rd_kafka_event_topic_partition_list(event), this);
+        rd_kafka_event_destroy(event);
+    }
+    return true;
 }
 
 QList<KafkaRecord> KafkaConsumer::pollBatch()
@@ -260,7 +305,22 @@ void KafkaConsumer::onRebalance(
     rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *partitions, void *opaque)
 {
     auto *self = static_cast<KafkaConsumer *>(opaque);
-    const bool cooperative = isCooperative(rk);
+    const bool cooperative = self->m_cooperative;
+    if (self->m_closing) {
+        // Leaving: take nothing new (assigning partitions now is what hangs in #4884),
+        // give back what we hold.
+        if (cooperative) {
+            if (err != RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+                if (rd_kafka_error_t *error = rd_kafka_incremental_unassign(rk, partitions))
+                    rd_kafka_error_destroy(error);
+            }
+        } else {
+            rd_kafka_assign(rk, nullptr);
+        }
+        self->m_assigned = 0;
+        Q_EMIT self->assignmentChanged(0);
+        return;
+    }
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
         self->contact();
         if (self->m_options.autoOffsetReset == "latest")

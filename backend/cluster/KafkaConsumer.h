@@ -89,6 +89,7 @@ private:
     void seekBack(const QList<KafkaRecord> &batch);
     void resolveLatest(rd_kafka_topic_partition_list_t *partitions);
     void contact();
+    bool leaveGroup();
 
     const KafkaSettings m_settings;
     const KafkaConsumerOptions m_options;
@@ -96,6 +97,9 @@ private:
     KafkaHandle m_rk;
     QThread *m_thread = nullptr;
     std::atomic<bool> m_stopping { false };
+    bool m_closing = false; // consumer thread only: inside leaveGroup()
+    bool m_closedCleanly = false;
+    bool m_cooperative = false; // from partition.assignment.strategy, read once at start
     std::atomic<int> m_assigned { 0 };
     std::atomic<quint64> m_consumed { 0 };
     std::atomic<quint64> m_batches { 0 };

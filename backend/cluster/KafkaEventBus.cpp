@@ -1,0 +1,299 @@
+#include "cluster/KafkaEventBus.h"
+
+#include "cluster/KafkaConsumer.h"
+#include "cluster/KafkaDeliveryLatch.h"
+#include "cluster/KafkaLog.h"
+#include "cluster/KafkaProducer.h"
+
+#include <QDeadlineTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QThread>
+
+namespace sb::cluster {
+
+namespace {
+
+const QByteArray MessageIdHeader = QByteArrayLiteral("message-id");
+constexpr qsizetype MaxDltErrorBytes = 1024;
+
+// The bus carries JSON objects ({"type":"message","message":{"id":…}} or
+// {"type":"presence",…}); anything else cannot be handled by any replica, ever.
+bool decode(const QByteArray &payload, QJsonObject *object, QString *why)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(payload, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *why = u"undecodable record: " + parseError.errorString() + u" at byte " + QString::number(parseError.offset);
+        return false;
+    }
+    if (!document.isObject()) {
+        *why = QStringLiteral("undecodable record: not a JSON object");
+        return false;
+    }
+    *object = document.object();
+    return true;
+}
+
+QByteArray messageId(const QJsonObject &event)
+{
+    const QJsonValue id = event.value(u"message").toObject().value(u"id");
+    if (id.isString())
+        return id.toString().toUtf8();
+    if (id.isDouble())
+        return QByteArray::number(static_cast<qint64>(id.toDouble()));
+    return {};
+}
+
+} // namespace
+
+KafkaEventBus::KafkaEventBus(KafkaEventBusOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+}
+
+KafkaEventBus::~KafkaEventBus()
+{
+    stop();
+}
+
+QList<QByteArray> KafkaEventBus::topics(const QByteArray &prefix)
+{
+    const QByteArray created = prefix + ".MessageCreatedEvent";
+    return { created, prefix + ".SseBroadcast", deadLetterTopic(created) };
+}
+
+bool KafkaEventBus::start(QString *error)
+{
+    if (m_producer)
+        return true;
+    if (m_options.nodeId.isEmpty() || m_options.bootId.isEmpty() || m_options.topicPrefix.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("Kafka event bus needs a topic prefix, a node id and a boot id");
+        return false;
+    }
+    const QByteArray clientId = "switchboard-" + m_options.nodeId;
+    KafkaProducerOptions producerOptions = m_options.producer;
+    producerOptions.clientId = clientId;
+    m_producer = std::make_unique<KafkaProducer>(m_options.settings, producerOptions);
+
+    KafkaConsumerOptions persist;
+    persist.groupId = persistGroup();
+    persist.topics = { messageCreatedTopic() };
+    persist.clientId = clientId;
+    persist.autoOffsetReset = "earliest"; // a new cluster handles what was published before any replica ran
+    persist.sessionTimeoutMs = m_options.sessionTimeoutMs;
+    persist.heartbeatIntervalMs = m_options.heartbeatIntervalMs;
+    m_persistConsumer = std::make_unique<KafkaConsumer>(m_options.settings, persist);
+    m_persistConsumer->setBatchHandler([this](const QList<KafkaRecord> &batch) { return handleCreated(batch); });
+
+    KafkaConsumerOptions deliver = persist;
+    deliver.groupId = broadcastGroup();
+    deliver.topics = { broadcastTopic() };
+    deliver.autoOffsetReset = "latest"; // a new boot never replays old broadcasts
+    m_broadcastConsumer = std::make_unique<KafkaConsumer>(m_options.settings, deliver);
+    m_broadcastConsumer->setBatchHandler([this](const QList<KafkaRecord> &batch) { return handleBroadcast(batch); });
+
+    // Queued: the clients emit on their own threads.
+    connect(m_producer.get(), &KafkaProducer::healthChanged, this, &KafkaEventBus::updateHealth, Qt::QueuedConnection);
+    for (KafkaConsumer *consumer : { m_persistConsumer.get(), m_broadcastConsumer.get() }) {
+        connect(consumer, &KafkaConsumer::healthChanged, this, &KafkaEventBus::updateHealth, Qt::QueuedConnection);
+        connect(consumer, &KafkaConsumer::assignmentChanged, this, &KafkaEventBus::assignmentChanged,
+            Qt::QueuedConnection);
+    }
+    if (!m_producer->start(error) || !m_persistConsumer->start(error) || !m_broadcastConsumer->start(error)) {
+        stop();
+        return false;
+    }
+    qCInfo(lcKafka, "event bus on %s: publish %s, persist group %s, broadcast group %s",
+        m_options.settings.bootstrapServers().constData(), messageCreatedTopic().constData(),
+        persistGroup().constData(), broadcastGroup().constData());
+    return true;
+}
+
+void KafkaEventBus::stop()
+{
+    // Consumers first: their last batches may still produce broadcasts and DLT records,
+    // which the producer's flush then delivers.
+    if (m_persistConsumer)
+        m_persistConsumer->close();
+    if (m_broadcastConsumer)
+        m_broadcastConsumer->close();
+    if (m_producer)
+        m_producer->close();
+    m_persistConsumer.reset();
+    m_broadcastConsumer.reset();
+    m_producer.reset();
+}
+
+void KafkaEventBus::publish(const QByteArray &key, const QByteArray &payload)
+{
+    KafkaHeaders headers;
+    QJsonObject event;
+    QString why;
+    if (decode(payload, &event, &why)) {
+        if (const QByteArray id = messageId(event); !id.isEmpty())
+            headers.append({ MessageIdHeader, id });
+    } else {
+        // Published anyway: stage 1 dead-letters it, where it can be inspected.
+        qCWarning(lcKafka).noquote() << "publishing a record stage 1 will dead-letter:" << why;
+    }
+    if (m_producer && m_producer->produce(messageCreatedTopic(), key, payload, headers)) {
+        ++m_published;
+        return;
+    }
+    ++m_publishRefused; // the producer logged why
+}
+
+bool KafkaEventBus::handleCreated(const QList<KafkaRecord> &batch)
+{
+    KafkaDeliveryLatch latch;
+    QList<std::pair<const KafkaRecord *, QString>> failing;
+    for (const KafkaRecord &record : batch) {
+        QJsonObject event;
+        QString why;
+        if (!decode(record.value, &event, &why)) {
+            ++m_poison;
+            qCWarning(lcKafka).noquote() << "poison record" << record.topic << record.partition << record.offset << why;
+            deadLetter(record, why, latch);
+            continue;
+        }
+        QString error;
+        if (persistOnce(record, &error))
+            broadcast(record, latch);
+        else
+            failing.append({ &record, error });
+    }
+    for (int attempt = 1; attempt <= m_options.persistRetries && !failing.isEmpty(); ++attempt) {
+        if (!pauseUnlessStopping(m_options.retryBackoffMs))
+            return false; // shutting down: uncommitted, the partition's next owner redoes it
+        QList<std::pair<const KafkaRecord *, QString>> stillFailing;
+        for (const auto &[record, previous] : failing) {
+            ++m_persistRetries;
+            QString error;
+            if (persistOnce(*record, &error))
+                broadcast(*record, latch);
+            else
+                stillFailing.append({ record, error });
+        }
+        failing = std::move(stillFailing);
+    }
+    for (const auto &[record, error] : failing) {
+        qCWarning(lcKafka).noquote() << "persist failed" << (m_options.persistRetries + 1) << "times for" << record->topic
+                                     << record->partition << record->offset << "- dead-lettering:" << error;
+        deadLetter(*record, error, latch);
+    }
+    // Commit only once the batch's output is in Kafka; else redo the batch (persist is
+    // idempotent), which may broadcast some records twice but never loses one.
+    if (!latch.wait([this] { return m_persistConsumer->isStopping(); }))
+        return false;
+    if (latch.failures() > 0) {
+        qCWarning(lcKafka).noquote() << latch.failures() << "broadcast/dead-letter record(s) not delivered ("
+                                     << latch.firstError() << "); redoing the batch";
+        return false;
+    }
+    return true;
+}
+
+bool KafkaEventBus::persistOnce(const KafkaRecord &record, QString *error)
+{
+    if (!m_persist) {
+        ++m_persisted;
+        return true;
+    }
+    bool ok = false;
+    try {
+        ok = m_persist(record.value, error);
+    } catch (const std::exception &e) {
+        *error = u"persist handler threw: " + QString::fromUtf8(e.what());
+    } catch (...) {
+        *error = QStringLiteral("persist handler threw");
+    }
+    if (ok)
+        ++m_persisted;
+    else if (error->isEmpty())
+        *error = QStringLiteral("persist handler failed");
+    return ok;
+}
+
+void KafkaEventBus::broadcast(const KafkaRecord &record, KafkaDeliveryLatch &latch)
+{
+    m_producer->produce(broadcastTopic(), record.key, record.value, record.headers, latch.track());
+}
+
+void KafkaEventBus::deadLetter(const KafkaRecord &record, const QString &error, KafkaDeliveryLatch &latch)
+{
+    KafkaHeaders headers = record.headers;
+    headers.append({ "dlt-original-topic", record.topic });
+    headers.append({ "dlt-original-partition", QByteArray::number(record.partition) });
+    headers.append({ "dlt-original-offset", QByteArray::number(record.offset) });
+    headers.append({ "dlt-error", error.toUtf8().left(MaxDltErrorBytes) });
+    ++m_deadLettered;
+    m_producer->produce(deadLetterTopic(record.topic), record.key, record.value, headers, latch.track());
+}
+
+bool KafkaEventBus::handleBroadcast(const QList<KafkaRecord> &batch)
+{
+    for (const KafkaRecord &record : batch) {
+        if (m_deliver)
+            m_deliver(record.value);
+        ++m_delivered;
+    }
+    return true;
+}
+
+bool KafkaEventBus::pauseUnlessStopping(int ms) const
+{
+    const QDeadlineTimer deadline(ms);
+    while (!deadline.hasExpired()) {
+        if (m_persistConsumer->isStopping())
+            return false;
+        QThread::msleep(static_cast<unsigned long>(std::min<qint64>(50, std::max<qint64>(1, deadline.remainingTime()))));
+    }
+    return !m_persistConsumer->isStopping();
+}
+
+bool KafkaEventBus::isHealthy() const
+{
+    return m_producer && m_producer->isHealthy() && m_persistConsumer->isHealthy() && m_broadcastConsumer->isHealthy();
+}
+
+QString KafkaEventBus::healthReason() const
+{
+    if (!m_producer)
+        return QStringLiteral("Kafka event bus not started");
+    if (!m_producer->isHealthy())
+        return u"producer: " + m_producer->healthReason();
+    if (!m_persistConsumer->isHealthy())
+        return u"stage-1 consumer: " + m_persistConsumer->healthReason();
+    if (!m_broadcastConsumer->isHealthy())
+        return u"stage-2 consumer: " + m_broadcastConsumer->healthReason();
+    return {};
+}
+
+int KafkaEventBus::persistPartitions() const
+{
+    return m_persistConsumer ? m_persistConsumer->assignedPartitions() : 0;
+}
+
+int KafkaEventBus::broadcastPartitions() const
+{
+    return m_broadcastConsumer ? m_broadcastConsumer->assignedPartitions() : 0;
+}
+
+void KafkaEventBus::updateHealth()
+{
+    const bool healthy = isHealthy();
+    if (healthy == m_lastHealthy)
+        return;
+    m_lastHealthy = healthy;
+    const QString reason = healthReason();
+    if (healthy)
+        qCInfo(lcKafka, "event bus: Kafka reachable");
+    else
+        qCWarning(lcKafka).noquote() << "event bus: Kafka unreachable:" << reason;
+    Q_EMIT healthChanged(healthy, reason);
+}
+
+} // namespace sb::cluster

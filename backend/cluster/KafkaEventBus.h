@@ -1,0 +1,142 @@
+#pragma once
+
+#include "cluster/EventBus.h"
+#include "cluster/KafkaEventBusOptions.h"
+#include "cluster/KafkaRecord.h"
+
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+
+namespace sb::cluster {
+
+class KafkaConsumer;
+class KafkaDeliveryLatch;
+class KafkaProducer;
+
+// EventBus over Kafka: the two-stage fan-out of DESIGN §1 / §3.
+//
+//   publish(key, payload)
+//     -> {prefix}.MessageCreatedEvent (key = channel id, header message-id)
+//   stage 1: group {prefix}-notifications, shared by every replica, so each record is
+//     handled by one replica: persist handler, then the same payload (key, headers) is
+//     produced to {prefix}.SseBroadcast
+//   stage 2: group {prefix}-broadcast-{nodeId}-{bootId}, one per replica boot, offset
+//     reset "latest": every replica runs the delivery handler for every broadcast.
+//
+// At-least-once: a stage-1 batch is committed only after its broadcast and dead-letter
+// records are acknowledged by Kafka; a crash or rebalance before that redelivers it, so
+// the persist handler MUST be idempotent on the message id (and a replica may, rarely,
+// deliver a broadcast twice).
+//
+// Failures in stage 1 (never stopping the partition):
+//  - a poison record (not JSON, or not a JSON object) goes straight to
+//    {prefix}.MessageCreatedEvent.DLT;
+//  - a record whose persist handler fails is retried `persistRetries` (2) times,
+//    `retryBackoffMs` (1 s) apart, then dead-lettered. Retries are per batch: the batch's
+//    other records go on at once, the failed ones are retried together after each pause,
+//    so a batch waits at most 2 s in total however many of its records fail — rather than
+//    2 s per failing record, which during a database outage would stall every partition
+//    this replica owns for minutes. The price: a retried record's broadcast may come after
+//    later records of its channel (clients order by message id anyway).
+//  Dead-letter records keep key, value and headers, plus dlt-original-topic,
+//  dlt-original-partition, dlt-original-offset and dlt-error.
+//
+// Threads: publish() from any thread (never blocks). The persist handler runs on the
+// stage-1 consumer thread, the delivery handler on the stage-2 consumer thread, delivery
+// reports on the producer's poll thread. Signals are emitted on the bus's own thread.
+//
+// Groups after a crash: a replica killed without close() cannot leave its groups. Its
+// stage-1 partitions move to the surviving replicas after session.timeout.ms, which
+// resume from the last committed offsets (so an uncommitted batch is persisted again,
+// idempotently). Its per-boot broadcast group just goes quiet: the coordinator drops the
+// member after session.timeout.ms, the empty group's committed offsets expire with the
+// broker's offsets.retention.minutes (7 days by default), and nothing reuses it: the
+// restarted process has a new bootId and, with "latest", never replays old broadcasts.
+// After a clean stop() both groups are left at once (LeaveGroup).
+class KafkaEventBus : public QObject, public EventBus
+{
+    Q_OBJECT
+
+public:
+    explicit KafkaEventBus(KafkaEventBusOptions options, QObject *parent = nullptr);
+    ~KafkaEventBus() override;
+
+    // EventBus. Set both handlers before start().
+    void setPersistHandler(PersistHandler handler) override { m_persist = std::move(handler); }
+    void setHandler(Handler handler) override { m_deliver = std::move(handler); }
+    // Thread-safe, non-blocking. A refusal (not started, local queue full) is logged
+    // and counted in publishRefused().
+    void publish(const QByteArray &key, const QByteArray &payload) override;
+
+    // Starts the producer and both consumers. False with *error on a bad configuration.
+    // The topics must exist (a real cluster's operators create them; the mock cluster
+    // creates them on first use, or see KafkaMockCluster::createTopic and topics()).
+    bool start(QString *error = nullptr);
+    // Stops both consumers (finishing their batch, committing, leaving their groups),
+    // then flushes the producer. Idempotent; the destructor calls it.
+    void stop();
+
+    // Thread-safe. Brokers reachable from the producer and both consumers.
+    bool isHealthy() const;
+    QString healthReason() const;
+    // Partitions this replica holds in each stage. Broadcast ready (> 0) means every
+    // broadcast produced from now on reaches the delivery handler.
+    int persistPartitions() const;
+    int broadcastPartitions() const;
+
+    // Thread-safe counters.
+    quint64 published() const { return m_published.load(); }
+    quint64 publishRefused() const { return m_publishRefused.load(); }
+    quint64 persisted() const { return m_persisted.load(); }
+    quint64 persistRetries() const { return m_persistRetries.load(); }
+    quint64 deadLettered() const { return m_deadLettered.load(); }
+    quint64 poison() const { return m_poison.load(); }
+    quint64 delivered() const { return m_delivered.load(); }
+
+    const KafkaEventBusOptions &options() const { return m_options; }
+    QByteArray messageCreatedTopic() const { return m_options.topicPrefix + ".MessageCreatedEvent"; }
+    QByteArray broadcastTopic() const { return m_options.topicPrefix + ".SseBroadcast"; }
+    QByteArray persistGroup() const { return m_options.topicPrefix + "-notifications"; }
+    QByteArray broadcastGroup() const
+    {
+        return m_options.topicPrefix + "-broadcast-" + m_options.nodeId + '-' + m_options.bootId;
+    }
+    static QByteArray deadLetterTopic(const QByteArray &topic) { return topic + ".DLT"; }
+    // Every topic the bus uses, for whoever creates topics (devcluster, tests).
+    static QList<QByteArray> topics(const QByteArray &prefix);
+
+Q_SIGNALS:
+    void healthChanged(bool healthy, const QString &reason);
+    // Either stage's assignment changed (see persistPartitions/broadcastPartitions).
+    void assignmentChanged();
+
+private:
+    bool handleCreated(const QList<KafkaRecord> &batch);
+    bool handleBroadcast(const QList<KafkaRecord> &batch);
+    bool persistOnce(const KafkaRecord &record, QString *error);
+    void broadcast(const KafkaRecord &record, KafkaDeliveryLatch &latch);
+    void deadLetter(const KafkaRecord &record, const QString &error, KafkaDeliveryLatch &latch);
+    bool pauseUnlessStopping(int ms) const;
+    void updateHealth();
+
+    const KafkaEventBusOptions m_options;
+    PersistHandler m_persist;
+    Handler m_deliver;
+    std::unique_ptr<KafkaProducer> m_producer;
+    std::unique_ptr<KafkaConsumer> m_persistConsumer;
+    std::unique_ptr<KafkaConsumer> m_broadcastConsumer;
+    bool m_lastHealthy = false;
+    std::atomic<quint64> m_published { 0 };
+    std::atomic<quint64> m_publishRefused { 0 };
+    std::atomic<quint64> m_persisted { 0 };
+    std::atomic<quint64> m_persistRetries { 0 };
+    std::atomic<quint64> m_deadLettered { 0 };
+    std::atomic<quint64> m_poison { 0 };
+    std::atomic<quint64> m_delivered { 0 };
+};
+
+} // namespace sb::cluster

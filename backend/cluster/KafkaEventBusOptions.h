@@ -1,0 +1,32 @@
+#pragma once
+
+#include "cluster/KafkaProducerOptions.h"
+#include "cluster/KafkaSettings.h"
+
+#include <QByteArray>
+
+namespace sb::cluster {
+
+// Everything a node needs to assemble a KafkaEventBus (see KafkaEventBus).
+struct KafkaEventBusOptions
+{
+    KafkaSettings settings; // --kafka and --kafka-property
+    QByteArray topicPrefix = QByteArrayLiteral("switchboard"); // --topic-prefix
+    QByteArray nodeId; // --id: names this replica's broadcast group
+    // Unique per process start (e.g. a random hex string): a restarted replica gets a
+    // fresh broadcast group, so it neither inherits nor replays its previous life.
+    QByteArray bootId;
+
+    // Stage-1 failures: attempts after the first, and the pause before each.
+    int persistRetries = 2;
+    int retryBackoffMs = 1000;
+
+    // Group timings. A crashed replica's stage-1 partitions move to the others after
+    // sessionTimeoutMs; tests lower both.
+    int sessionTimeoutMs = 10000;
+    int heartbeatIntervalMs = 1000;
+
+    KafkaProducerOptions producer;
+};
+
+} // namespace sb::cluster

@@ -1,0 +1,291 @@
+#include "cluster/KafkaConsumer.h"
+#include "cluster/KafkaEventBus.h"
+#include "cluster/KafkaMockCluster.h"
+#include "cluster/KafkaProducer.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMutex>
+#include <QSignalSpy>
+#include <QTest>
+#include <QUuid>
+
+#include <memory>
+
+using namespace sb::cluster;
+
+namespace {
+
+const QByteArray Prefix = QByteArrayLiteral("sbtest");
+
+QByteArray messagePayload(const QByteArray &id, const QByteArray &channel = "general")
+{
+    const QJsonObject message { { u"id"_qs, QString::fromUtf8(id) }, { u"channel"_qs, QString::fromUtf8(channel) },
+        { u"body"_qs, u"hello"_qs } };
+    return QJsonDocument(QJsonObject { { u"type"_qs, u"message"_qs }, { u"message"_qs, message } })
+        .toJson(QJsonDocument::Compact);
+}
+
+QByteArray idOf(const QByteArray &payload)
+{
+    return QJsonDocument::fromJson(payload).object().value(u"message").toObject().value(u"id").toString().toUtf8();
+}
+
+// What the replicas share and record, as a database and their local clients would.
+// The persist handler is idempotent on the message id, as the port requires: it stores
+// by id, so a redelivered record is counted as a call but stored once.
+struct World
+{
+    QMutex mutex;
+    QHash<QByteArray, QByteArray> store; // message id -> payload ("the database")
+    QHash<QByteArray, int> persistCalls; // message id -> calls, across replicas
+    QHash<QByteArray, QByteArray> persistedBy; // message id -> replica that stored it
+    QHash<QByteArray, QList<QByteArray>> delivered; // replica -> message ids, in order
+
+    EventBus::PersistHandler persistHandler(const QByteArray &replica)
+    {
+        return [this, replica](const QByteArray &payload, QString *error) {
+            const QByteArray id = idOf(payload);
+            const QMutexLocker lock(&mutex);
+            ++persistCalls[id];
+            if (id.startsWith("fail-")) {
+                *error = QStringLiteral("database says no");
+                return false;
+            }
+            if (!store.contains(id)) {
+                store.insert(id, payload);
+                persistedBy.insert(id, replica);
+            }
+            return true;
+        };
+    }
+    EventBus::Handler deliveryHandler(const QByteArray &replica)
+    {
+        return [this, replica](const QByteArray &payload) {
+            const QMutexLocker lock(&mutex);
+            delivered[replica].append(idOf(payload));
+        };
+    }
+    int calls(const QByteArray &id)
+    {
+        const QMutexLocker lock(&mutex);
+        return persistCalls.value(id);
+    }
+    int stored(const QByteArray &id)
+    {
+        const QMutexLocker lock(&mutex);
+        return store.contains(id) ? 1 : 0;
+    }
+    int deliveredCount(const QByteArray &replica, const QByteArray &id)
+    {
+        const QMutexLocker lock(&mutex);
+        return static_cast<int>(delivered.value(replica).count(id));
+    }
+};
+
+struct DeadLetters
+{
+    QMutex mutex;
+    QList<KafkaRecord> records;
+
+    std::optional<KafkaRecord> find(const QByteArray &value)
+    {
+        const QMutexLocker lock(&mutex);
+        for (const KafkaRecord &record : std::as_const(records)) {
+            if (record.value == value)
+                return record;
+        }
+        return std::nullopt;
+    }
+};
+
+} // namespace
+
+// Two KafkaEventBus "replicas" on one mock cluster: the two-stage fan-out, idempotent
+// persistence of redelivered records, retries and the dead-letter topic.
+class TestKafkaEventBus : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_cluster.start(3, &error), qPrintable(error));
+        for (const QByteArray &topic : KafkaEventBus::topics(Prefix))
+            QVERIFY2(m_cluster.createTopic(topic, 3, &error), qPrintable(error));
+
+        m_a = makeReplica("a");
+        m_b = makeReplica("b");
+        QVERIFY2(m_a->start(&error), qPrintable(error));
+        QVERIFY2(m_b->start(&error), qPrintable(error));
+
+        m_deadLetters = std::make_shared<DeadLetters>();
+        KafkaConsumerOptions dlt;
+        dlt.groupId = "dlt-reader";
+        dlt.topics = { KafkaEventBus::deadLetterTopic(Prefix + ".MessageCreatedEvent") };
+        dlt.sessionTimeoutMs = 6000;
+        dlt.heartbeatIntervalMs = 300;
+        m_dltReader = std::make_unique<KafkaConsumer>(settings(), dlt);
+        m_dltReader->setBatchHandler([letters = m_deadLetters](const QList<KafkaRecord> &batch) {
+            const QMutexLocker lock(&letters->mutex);
+            letters->records.append(batch);
+            return true;
+        });
+        QVERIFY(m_dltReader->start(&error));
+
+        // Stage 1 split between the two replicas, stage 2 complete on each: from here on
+        // every broadcast reaches both.
+        QTRY_VERIFY_WITH_TIMEOUT(m_a->persistPartitions() + m_b->persistPartitions() == 3
+                && m_a->persistPartitions() > 0 && m_b->persistPartitions() > 0,
+            20000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_a->broadcastPartitions(), 3, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_b->broadcastPartitions(), 3, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_a->isHealthy() && m_b->isHealthy(), 10000);
+    }
+
+    void cleanupTestCase()
+    {
+        m_dltReader.reset();
+        m_a.reset();
+        m_b.reset();
+    }
+
+    void publishIsPersistedOnceAndDeliveredOnEveryReplica()
+    {
+        const QList<QByteArray> ids { "m-1", "m-2", "m-3", "m-4", "m-5", "m-6" };
+        for (const QByteArray &id : ids)
+            m_a->publish("channel-" + id, messagePayload(id, "channel-" + id));
+        for (const QByteArray &id : ids) {
+            QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredCount("a", id), 1, 15000);
+            QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredCount("b", id), 1, 15000);
+            QCOMPARE(m_world.calls(id), 1);
+            QCOMPARE(m_world.stored(id), 1);
+        }
+        QCOMPARE(m_a->publishRefused(), quint64(0));
+        // Six channels over three partitions owned by two replicas: both took part.
+        QSet<QByteArray> persisters;
+        {
+            const QMutexLocker lock(&m_world.mutex);
+            for (const QByteArray &id : ids)
+                persisters.insert(m_world.persistedBy.value(id));
+        }
+        QVERIFY2(persisters.size() >= 1, "someone persisted");
+        // Nothing extra shows up on either replica a little later.
+        QTest::qWait(300);
+        for (const QByteArray &id : ids) {
+            QCOMPARE(m_world.deliveredCount("a", id), 1);
+            QCOMPARE(m_world.deliveredCount("b", id), 1);
+            QCOMPARE(m_world.calls(id), 1);
+        }
+    }
+
+    void redeliveredRecordIsStoredOnce()
+    {
+        // A redelivery (a replica crashed after persisting, before committing) is the same
+        // record read again; producing it twice is the same thing seen from stage 1.
+        KafkaProducer producer(settings());
+        QVERIFY(producer.start());
+        const QByteArray payload = messagePayload("dup-1");
+        QVERIFY(producer.produce(Prefix + ".MessageCreatedEvent", "general", payload, { { "message-id", "dup-1" } }));
+        QVERIFY(producer.produce(Prefix + ".MessageCreatedEvent", "general", payload, { { "message-id", "dup-1" } }));
+        QTRY_COMPARE_WITH_TIMEOUT(m_world.calls("dup-1"), 2, 15000);
+        QCOMPARE(m_world.stored("dup-1"), 1);
+        const QMutexLocker lock(&m_world.mutex);
+        QCOMPARE(m_world.store.value("dup-1"), payload);
+    }
+
+    void failingPersistIsRetriedThenDeadLettered()
+    {
+        const quint64 retriesBefore = m_a->persistRetries() + m_b->persistRetries();
+        const QByteArray failing = messagePayload("fail-1", "ops");
+        m_a->publish("ops", failing);
+        m_a->publish("ops", messagePayload("after-fail-1", "ops"));
+
+        QTRY_VERIFY_WITH_TIMEOUT(m_deadLetters->find(failing).has_value(), 15000);
+        // Tried once, then retried twice (1 s apart).
+        QCOMPARE(m_world.calls("fail-1"), 3);
+        QCOMPARE(m_a->persistRetries() + m_b->persistRetries() - retriesBefore, quint64(2));
+        QCOMPARE(m_world.stored("fail-1"), 0);
+        const KafkaRecord letter = *m_deadLetters->find(failing);
+        QCOMPARE(letter.key, QByteArray("ops"));
+        QCOMPARE(letter.header("message-id"), QByteArray("fail-1"));
+        QCOMPARE(letter.header("dlt-original-topic"), Prefix + ".MessageCreatedEvent");
+        bool ok = false;
+        QVERIFY(letter.header("dlt-original-partition").toInt(&ok) >= 0 && ok);
+        QVERIFY(letter.header("dlt-original-offset").toLongLong(&ok) >= 0 && ok);
+        QCOMPARE(letter.header("dlt-error"), QByteArray("database says no"));
+
+        // The partition kept flowing: the next record of the same channel got through.
+        QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredCount("a", "after-fail-1"), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredCount("b", "after-fail-1"), 1, 10000);
+        QCOMPARE(m_world.stored("after-fail-1"), 1);
+        QCOMPARE(m_world.deliveredCount("a", "fail-1"), 0);
+    }
+
+    void poisonRecordGoesStraightToTheDeadLetterTopic()
+    {
+        const QByteArray poison = QByteArrayLiteral("this is {not json");
+        const quint64 poisonBefore = m_a->poison() + m_b->poison();
+        m_b->publish("ops", poison);
+        m_b->publish("ops", "[1,2,3]"); // JSON, but not an object
+        m_b->publish("ops", messagePayload("after-poison", "ops"));
+
+        QTRY_VERIFY_WITH_TIMEOUT(m_deadLetters->find(poison).has_value(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_deadLetters->find("[1,2,3]").has_value(), 10000);
+        QCOMPARE(m_a->poison() + m_b->poison() - poisonBefore, quint64(2));
+        const KafkaRecord letter = *m_deadLetters->find(poison);
+        QVERIFY2(letter.header("dlt-error").startsWith("undecodable record"), letter.header("dlt-error").constData());
+        QCOMPARE(letter.header("dlt-original-topic"), Prefix + ".MessageCreatedEvent");
+        QVERIFY(!letter.header("dlt-original-offset").isEmpty());
+        QVERIFY(!letter.header("dlt-original-partition").isEmpty());
+        QCOMPARE(m_world.calls(QByteArray()), 0); // the persist handler never saw them
+
+        QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredCount("a", "after-poison"), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredCount("b", "after-poison"), 1, 10000);
+    }
+
+    void names()
+    {
+        QCOMPARE(m_a->messageCreatedTopic(), Prefix + ".MessageCreatedEvent");
+        QCOMPARE(m_a->broadcastTopic(), Prefix + ".SseBroadcast");
+        QCOMPARE(m_a->persistGroup(), Prefix + "-notifications");
+        QVERIFY(m_a->broadcastGroup().startsWith(QByteArray(Prefix + "-broadcast-a-")));
+        QVERIFY(m_a->broadcastGroup() != m_b->broadcastGroup());
+        KafkaEventBusOptions incomplete;
+        incomplete.settings = settings();
+        KafkaEventBus bus(incomplete);
+        QString error;
+        QVERIFY(!bus.start(&error));
+        QVERIFY2(error.contains(u"node id"), qPrintable(error));
+    }
+
+private:
+    KafkaSettings settings() const { return KafkaSettings(m_cluster.bootstrapServers()); }
+
+    std::unique_ptr<KafkaEventBus> makeReplica(const QByteArray &name)
+    {
+        KafkaEventBusOptions options;
+        options.settings = settings();
+        options.topicPrefix = Prefix;
+        options.nodeId = name;
+        options.bootId = QUuid::createUuid().toByteArray(QUuid::Id128).left(12);
+        options.sessionTimeoutMs = 6000;
+        options.heartbeatIntervalMs = 300;
+        options.producer.flushTimeoutMs = 3000;
+        auto bus = std::make_unique<KafkaEventBus>(options);
+        bus->setPersistHandler(m_world.persistHandler(name));
+        bus->setHandler(m_world.deliveryHandler(name));
+        return bus;
+    }
+
+    KafkaMockCluster m_cluster;
+    World m_world;
+    std::unique_ptr<KafkaEventBus> m_a;
+    std::unique_ptr<KafkaEventBus> m_b;
+    std::unique_ptr<KafkaConsumer> m_dltReader;
+    std::shared_ptr<DeadLetters> m_deadLetters;
+};
+
+QTEST_GUILESS_MAIN(TestKafkaEventBus)
+#include "tst_kafkaeventbus.moc"
