@@ -68,6 +68,7 @@ private Q_SLOTS:
         QVERIFY2(m_cluster.createTopic("from-kcat", 1, &error), qPrintable(error));
         QVERIFY2(m_cluster.createTopic("to-kcat", 1, &error), qPrintable(error));
         QVERIFY2(m_cluster.createTopic("outage", 1, &error), qPrintable(error));
+        QVERIFY2(m_cluster.createTopic("redeliver", 1, &error), qPrintable(error));
     }
 
     void settingsPassThroughIsValidated()
@@ -146,6 +147,36 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(again->count(), 1, 10000);
         QCOMPARE(again->snapshot().constFirst().value, QByteArray("after"));
         producer.close();
+    }
+
+    void batchNotHandledIsRedelivered()
+    {
+        KafkaProducer producer(settings());
+        QVERIFY(producer.start());
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(producer.produce("redeliver", "k", "r" + QByteArray::number(i)));
+        QTRY_COMPARE_WITH_TIMEOUT(producer.delivered(), quint64(3), 10000);
+
+        auto handled = std::make_shared<Received>();
+        auto rejected = std::make_shared<Received>();
+        KafkaConsumer consumer(settings(), fastGroup("redeliver-group", "redeliver"));
+        consumer.setBatchHandler([handled, rejected](const QList<KafkaRecord> &batch) {
+            if (rejected->count() == 0) {
+                const QMutexLocker lock(&rejected->mutex);
+                rejected->records.append(batch);
+                return false; // e.g. its output could not be written: do it again
+            }
+            const QMutexLocker lock(&handled->mutex);
+            handled->records.append(batch);
+            return true;
+        });
+        QVERIFY(consumer.start());
+        QTRY_COMPARE_WITH_TIMEOUT(handled->count(), 3, 15000);
+        QList<QByteArray> values;
+        for (const KafkaRecord &record : handled->snapshot())
+            values.append(record.value);
+        QCOMPARE(values, (QList<QByteArray> { "r0", "r1", "r2" }));
+        QCOMPARE(rejected->snapshot().constFirst().value, QByteArray("r0"));
     }
 
     void kcatConsumesWhatWeProduce()
