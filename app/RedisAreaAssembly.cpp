@@ -1,0 +1,193 @@
+#include "app/RedisAreaAssembly.h"
+
+#include "cluster/RedisConnection.h"
+#include "inspect/RedisKeyActions.h"
+#include "inspect/RedisKeyScanner.h"
+#include "inspect/RedisKeyspaceWatcher.h"
+#include "inspect/RedisSessionReader.h"
+#include "inspect/RedisValueReader.h"
+#include "models/RedisKeyModel.h"
+#include "models/SessionModel.h"
+#include "ui/AreaView.h"
+#include "ui/RedisKeyBrowser.h"
+#include "ui/RedisView.h"
+
+#include <QDeadlineTimer>
+#include <QLocale>
+
+namespace sb::app {
+
+using models::AttachmentState;
+using State = models::ConnectionHealth::State;
+
+RedisAreaAssembly::RedisAreaAssembly(
+    ui::AreaView *area, cluster::RedisUrl url, bool readOnly, AttachmentState *attachment, QObject *parent)
+    : RedisAreaAssembly(area, std::move(url), readOnly, attachment, Options(), parent)
+{ }
+
+RedisAreaAssembly::RedisAreaAssembly(ui::AreaView *area, cluster::RedisUrl url, bool readOnly,
+    AttachmentState *attachment, Options options, QObject *parent)
+    : QObject(parent)
+    , m_area(area)
+    , m_url(std::move(url))
+    , m_readOnly(readOnly)
+    , m_options(std::move(options))
+    , m_attachment(attachment)
+    , m_keys(std::make_unique<models::RedisKeyModel>())
+    , m_sessions(std::make_unique<models::SessionModel>())
+{
+    m_thread.setObjectName(QStringLiteral("redis-inspector"));
+}
+
+RedisAreaAssembly::~RedisAreaAssembly()
+{
+    stop();
+}
+
+void RedisAreaAssembly::start()
+{
+    if (m_thread.isRunning())
+        return;
+    if (!m_url.isValid()) {
+        const QString why = u"Redis URL is not valid: " + m_url.errorString();
+        if (m_area)
+            m_area->setEmptyDetail(why);
+        reportHealth(State::NotConfigured, why);
+        return;
+    }
+    // Every worker object is created here, moved as one tree, and deleted on its own
+    // thread when the thread finishes (RedisConnection must die on its thread).
+    m_workerRoot = new QObject;
+    cluster::RedisConnectionOptions connectionOptions;
+    connectionOptions.name = QStringLiteral("switchboard-console-inspector");
+    m_connection = new cluster::RedisConnection(m_url, connectionOptions, m_workerRoot);
+    m_scanner = new inspect::RedisKeyScanner(m_connection, m_workerRoot);
+    m_reader = new inspect::RedisValueReader(m_connection, m_workerRoot);
+    m_actions = new inspect::RedisKeyActions(m_connection, m_workerRoot);
+    m_watcher = new inspect::RedisKeyspaceWatcher(m_connection, m_url, m_workerRoot);
+    m_sessionReader = new inspect::RedisSessionReader(m_connection, m_options.keyPrefix, m_workerRoot);
+    m_workerRoot->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_workerRoot, &QObject::deleteLater);
+
+    m_view = new ui::RedisView(m_keys.get(), m_sessions.get(), m_readOnly);
+    if (m_area)
+        m_area->setContent(m_view);
+    wire();
+    reportHealth(State::Connecting, u"connecting to " + m_url.redacted());
+    m_thread.start();
+    m_connection->open();
+    m_sessionReader->start(m_options.sessionsIntervalMs);
+}
+
+void RedisAreaAssembly::wire()
+{
+    ui::RedisKeyBrowser *browser = m_view->keyBrowser();
+    models::RedisKeyModel *keys = m_keys.get();
+
+    // Worker -> GUI: queued, received by the model or the view (dropped if they are gone).
+    connect(m_scanner, &inspect::RedisKeyScanner::batchReady, keys, &models::RedisKeyModel::appendBatch);
+    connect(m_scanner, &inspect::RedisKeyScanner::keysRefreshed, keys, &models::RedisKeyModel::applyRefresh);
+    connect(
+        m_scanner, &inspect::RedisKeyScanner::progressChanged, browser, &ui::RedisKeyBrowser::setProgress);
+    connect(m_scanner, &inspect::RedisKeyScanner::progressChanged, this,
+        [this](const inspect::RedisScanProgress &progress) {
+            if (progress.dbSize == m_dbSize || !m_connection->isConnected())
+                return;
+            m_dbSize = progress.dbSize;
+            reportHealth(State::Up, m_url.redacted() + u" connected; DBSIZE " + QLocale().toString(m_dbSize));
+        });
+    connect(m_reader, &inspect::RedisValueReader::pageReady, browser, &ui::RedisKeyBrowser::showValuePage);
+    connect(m_actions, &inspect::RedisKeyActions::finished, keys, &models::RedisKeyModel::applyAction);
+    connect(m_actions, &inspect::RedisKeyActions::finished, browser, &ui::RedisKeyBrowser::showActionResult);
+    connect(m_watcher, &inspect::RedisKeyspaceWatcher::stateChanged, browser,
+        &ui::RedisKeyBrowser::setNotificationState);
+    connect(m_sessionReader, &inspect::RedisSessionReader::snapshotReady, m_sessions.get(),
+        &models::SessionModel::applySnapshot);
+    // Worker -> worker (same thread): notified keys are re-read, then update the model.
+    connect(m_watcher, &inspect::RedisKeyspaceWatcher::keysChanged, m_scanner,
+        &inspect::RedisKeyScanner::refreshKeys);
+
+    // Connection state -> status bar and the view's header line.
+    connect(m_connection, &cluster::RedisConnection::connected, this, [this] {
+        reportHealth(State::Up, m_url.redacted() + u" connected");
+        m_watcher->check(); // again after every reconnect: the server may have been reconfigured
+        if (m_options.scanOnConnect && !m_scannedOnce) {
+            m_scannedOnce = true;
+            startScan("*", ui::RedisKeyBrowser::PageKeys);
+        }
+        Q_EMIT connected();
+    });
+    connect(m_connection, &cluster::RedisConnection::disconnected, this, [this](const QString &reason) {
+        m_dbSize = -1;
+        reportHealth(State::Down, m_url.redacted() + u": " + reason);
+    });
+    connect(m_connection, &cluster::RedisConnection::reconnectScheduled, this, [this](int delayMs) {
+        if (m_attachment && m_attachment->health(AttachmentState::Service::Redis).state == State::Down)
+            reportHealth(State::Down,
+                m_attachment->health(AttachmentState::Service::Redis).detail + u"; retrying in "
+                    + QString::number((delayMs + 999) / 1000) + u" s");
+    });
+
+    // GUI -> worker: through the workers' thread-safe methods.
+    connect(browser, &ui::RedisKeyBrowser::scanRequested, this, &RedisAreaAssembly::startScan);
+    connect(browser, &ui::RedisKeyBrowser::pauseRequested, this, [this](bool paused) {
+        if (paused)
+            m_scanner->pause();
+        else
+            m_scanner->resume();
+    });
+    connect(
+        browser, &ui::RedisKeyBrowser::scanMoreRequested, this, [this](qint64 n) { m_scanner->scanMore(n); });
+    connect(browser, &ui::RedisKeyBrowser::scanAllRequested, this, [this] { m_scanner->scanAll(); });
+    connect(browser, &ui::RedisKeyBrowser::memoryUsageToggled, this,
+        [this](bool on) { m_scanner->setMemoryUsageEnabled(on); });
+    connect(browser, &ui::RedisKeyBrowser::refreshRequested, this,
+        [this](const QList<QByteArray> &visible) { m_scanner->refreshKeys(visible); });
+    connect(browser, &ui::RedisKeyBrowser::valueRequested, this,
+        [this](const inspect::RedisValueRequest &request) { m_reader->fetch(request); });
+    connect(browser, &ui::RedisKeyBrowser::notificationsCheckRequested, this, [this] { m_watcher->check(); });
+    if (!m_readOnly) {
+        // In a read-only profile the destructive requests are not even connected.
+        connect(browser, &ui::RedisKeyBrowser::deleteRequested, this,
+            [this](const QByteArray &key) { m_actions->deleteKey(key); });
+        connect(browser, &ui::RedisKeyBrowser::expireRequested, this,
+            [this](const QByteArray &key, qint64 seconds) { m_actions->expireKey(key, seconds); });
+        connect(browser, &ui::RedisKeyBrowser::persistRequested, this,
+            [this](const QByteArray &key) { m_actions->persistKey(key); });
+    }
+}
+
+void RedisAreaAssembly::startScan(const QByteArray &pattern, qint64 budget)
+{
+    const quint64 generation = m_scanner->start(pattern, budget);
+    m_keys->reset(generation, pattern);
+}
+
+void RedisAreaAssembly::reportHealth(State state, const QString &detail)
+{
+    if (m_view)
+        m_view->setConnectionText(detail);
+    if (m_attachment)
+        m_attachment->setHealth(AttachmentState::Service::Redis, { state, detail });
+}
+
+void RedisAreaAssembly::stop()
+{
+    // The view goes first: it holds pointers to the models, which go with this object.
+    delete m_view;
+    if (m_thread.isRunning()) {
+        m_connection->close();
+        m_thread.quit();
+        if (!m_thread.wait(QDeadlineTimer(5000)))
+            qWarning("redis-inspector thread did not stop within 5 s");
+    }
+    m_workerRoot = nullptr; // deleted on its thread by QThread::finished -> deleteLater
+    m_connection = nullptr;
+    m_scanner = nullptr;
+    m_reader = nullptr;
+    m_actions = nullptr;
+    m_watcher = nullptr;
+    m_sessionReader = nullptr;
+}
+
+} // namespace sb::app

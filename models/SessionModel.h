@@ -1,0 +1,80 @@
+#pragma once
+
+#include "inspect/RedisSessionSnapshot.h"
+#include "models/CountHistory.h"
+#include "models/SessionCountModel.h"
+
+#include <QAbstractTableModel>
+
+namespace sb::models {
+
+// The Sessions lens: every sb:session:* (a client connection on a replica) and
+// sb:token:* (an issued token) from the latest pass, one row each; the sessions per
+// replica and per user; and the session and token counts over time for the chart.
+// TTLs are deadlines on the steady clock, ticked by the view like RedisKeyModel's.
+class SessionModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column {
+        KindColumn,
+        IdColumn,
+        UserColumn,
+        ReplicaColumn,
+        TransportColumn,
+        SinceColumn,
+        TtlColumn,
+        ColumnCount
+    };
+
+    explicit SessionModel(QObject *parent = nullptr, int historyCapacity = 720);
+
+    void applySnapshot(const inspect::RedisSessionSnapshot &snapshot);
+
+    int sessionCount() const { return m_sessionCount; }
+    int tokenCount() const { return int(m_rows.size()) - m_sessionCount; }
+    bool hasSnapshot() const { return m_hasSnapshot; }
+    QString lastError() const { return m_lastError; }
+    QMap<QString, int> sessionsPerReplica() const { return m_perReplica.counts(); }
+    QMap<QString, int> sessionsPerUser() const { return m_perUser.counts(); }
+    SessionCountModel *perReplicaModel() { return &m_perReplica; }
+    SessionCountModel *perUserModel() { return &m_perUser; }
+    const CountHistory &sessionHistory() const { return m_sessionHistory; }
+    const CountHistory &tokenHistory() const { return m_tokenHistory; }
+
+    void tickTtl(int first, int last);
+    // "since" as the node wrote it (epoch ms, epoch s, ISO 8601) in local time.
+    static QString formatSince(const QString &since);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+Q_SIGNALS:
+    void snapshotApplied();
+
+private:
+    struct Row
+    {
+        bool session = true;
+        QString id; // the key without its prefix
+        QString user;
+        QString node;
+        QString transport;
+        QString since;
+        qint64 deadlineMs = -1; // steady clock; -1: no expiry
+    };
+
+    QList<Row> m_rows; // sessions first, then tokens
+    int m_sessionCount = 0;
+    bool m_hasSnapshot = false;
+    QString m_lastError;
+    SessionCountModel m_perReplica;
+    SessionCountModel m_perUser;
+    CountHistory m_sessionHistory;
+    CountHistory m_tokenHistory;
+};
+
+} // namespace sb::models

@@ -1,0 +1,98 @@
+#include "ui/RedisView.h"
+
+#include "models/RedisKeyModel.h"
+#include "models/SessionModel.h"
+#include "ui/RedisKeyBrowser.h"
+#include "ui/RedisSessionsPane.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLabel>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace sb::ui {
+
+namespace {
+QString phaseName(inspect::RedisScanProgress::Phase phase)
+{
+    switch (phase) {
+    case inspect::RedisScanProgress::Phase::Idle:
+        return QStringLiteral("idle");
+    case inspect::RedisScanProgress::Phase::Running:
+        return QStringLiteral("running");
+    case inspect::RedisScanProgress::Phase::Paused:
+        return QStringLiteral("paused");
+    case inspect::RedisScanProgress::Phase::Finished:
+        return QStringLiteral("finished");
+    case inspect::RedisScanProgress::Phase::Failed:
+        return QStringLiteral("failed");
+    }
+    return {};
+}
+} // namespace
+
+RedisView::RedisView(
+    models::RedisKeyModel *keys, models::SessionModel *sessions, bool readOnly, QWidget *parent)
+    : QWidget(parent)
+    , m_keys(keys)
+    , m_sessions(sessions)
+    , m_connection(new QLabel(this))
+    , m_tabs(new QTabWidget(this))
+    , m_browser(new RedisKeyBrowser(keys, readOnly, this))
+    , m_sessionsPane(new RedisSessionsPane(sessions, this))
+{
+    setObjectName(QStringLiteral("redisView"));
+    m_connection->setObjectName(QStringLiteral("redisConnection"));
+    m_connection->setWordWrap(true);
+    m_tabs->setObjectName(QStringLiteral("redisTabs"));
+    m_tabs->addTab(m_browser, tr("&Keys"));
+    m_tabs->addTab(m_sessionsPane, tr("&Sessions"));
+    m_tabs->setTabToolTip(0, tr("Browse keys with SCAN (Alt+K)"));
+    m_tabs->setTabToolTip(1, tr("Sessions and tokens in Redis, per replica and per user (Alt+S)"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_connection);
+    layout->addWidget(m_tabs, 1);
+}
+
+void RedisView::setConnectionText(const QString &text)
+{
+    m_connection->setText(text);
+}
+
+QJsonObject RedisView::snapshotState() const
+{
+    const inspect::RedisScanProgress &progress = m_browser->progress();
+    QJsonObject perReplica;
+    const QMap<QString, int> replicas = m_sessions->sessionsPerReplica();
+    for (auto it = replicas.cbegin(); it != replicas.cend(); ++it)
+        perReplica.insert(it.key(), it.value());
+
+    QJsonObject figures;
+    figures.insert(QStringLiteral("dbsize"), progress.dbSize);
+    figures.insert(QStringLiteral("scanned"), progress.scannedEstimate());
+    figures.insert(QStringLiteral("keysListed"), m_keys->rowCount());
+    figures.insert(QStringLiteral("sessions"), m_sessions->sessionCount());
+    figures.insert(QStringLiteral("tokens"), m_sessions->tokenCount());
+    figures.insert(QStringLiteral("sessionsPerReplica"), perReplica);
+
+    QJsonObject scan;
+    scan.insert(QStringLiteral("pattern"), QString::fromUtf8(progress.pattern));
+    scan.insert(QStringLiteral("phase"), phaseName(progress.phase));
+    scan.insert(QStringLiteral("scanCalls"), progress.calls);
+    scan.insert(QStringLiteral("slowestRoundTripMs"), progress.maxCallMs);
+
+    QJsonObject state;
+    state.insert(QStringLiteral("message"), m_connection->text());
+    state.insert(QStringLiteral("rows"), m_browser->visibleRowsJson());
+    state.insert(QStringLiteral("figures"), figures);
+    state.insert(QStringLiteral("scan"), scan);
+    state.insert(QStringLiteral("notifications"), m_browser->notificationState().text);
+    state.insert(QStringLiteral("readOnly"), m_browser->isReadOnly());
+    state.insert(QStringLiteral("tab"),
+        m_tabs->currentIndex() == 0 ? QStringLiteral("keys") : QStringLiteral("sessions"));
+    return state;
+}
+
+} // namespace sb::ui

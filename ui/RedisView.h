@@ -1,0 +1,50 @@
+#pragma once
+
+#include "ui/SnapshotSource.h"
+
+#include <QWidget>
+
+class QLabel;
+class QTabWidget;
+
+namespace sb::models {
+class RedisKeyModel;
+class SessionModel;
+} // namespace sb::models
+
+namespace sb::ui {
+
+class RedisKeyBrowser;
+class RedisSessionsPane;
+
+// The Redis area's content: the key browser and the Sessions lens in two tabs, under a
+// line that says which server it reads and how the connection is. It reports what is on
+// screen for --snapshot: the visible key rows as displayed and the headline figures
+// (DBSIZE, keys scanned and listed, sessions, tokens, sessions per replica).
+class RedisView : public QWidget, public SnapshotSource
+{
+    Q_OBJECT
+
+public:
+    RedisView(models::RedisKeyModel *keys, models::SessionModel *sessions, bool readOnly,
+        QWidget *parent = nullptr);
+
+    RedisKeyBrowser *keyBrowser() const { return m_browser; }
+    RedisSessionsPane *sessionsPane() const { return m_sessionsPane; }
+    QTabWidget *tabs() const { return m_tabs; }
+
+    // "redis://127.0.0.1:6379/0 — connected", "… — connection refused; retrying".
+    void setConnectionText(const QString &text);
+
+    QJsonObject snapshotState() const override;
+
+private:
+    models::RedisKeyModel *m_keys;
+    models::SessionModel *m_sessions;
+    QLabel *m_connection;
+    QTabWidget *m_tabs;
+    RedisKeyBrowser *m_browser;
+    RedisSessionsPane *m_sessionsPane;
+};
+
+} // namespace sb::ui
