@@ -66,8 +66,11 @@ QList<QByteArray> KafkaEventBus::topics(const QByteArray &prefix)
 
 bool KafkaEventBus::start(QString *error)
 {
-    if (m_producer)
-        return true;
+    if (m_producer) {
+        if (error)
+            *error = QStringLiteral("a Kafka event bus starts once; create a new one (with a new boot id)");
+        return false;
+    }
     if (m_options.nodeId.isEmpty() || m_options.bootId.isEmpty() || m_options.topicPrefix.isEmpty()) {
         if (error)
             *error = QStringLiteral("Kafka event bus needs a topic prefix, a node id and a boot id");
@@ -104,6 +107,9 @@ bool KafkaEventBus::start(QString *error)
     }
     if (!m_producer->start(error) || !m_persistConsumer->start(error) || !m_broadcastConsumer->start(error)) {
         stop();
+        m_persistConsumer.reset();
+        m_broadcastConsumer.reset();
+        m_producer.reset();
         return false;
     }
     qCInfo(lcKafka, "event bus on %s: publish %s, persist group %s, broadcast group %s",
@@ -120,11 +126,10 @@ void KafkaEventBus::stop()
         m_persistConsumer->close();
     if (m_broadcastConsumer)
         m_broadcastConsumer->close();
+    // The objects stay until the destructor: publish() may still race with stop() on
+    // another thread, and a closed producer refuses (and counts) safely.
     if (m_producer)
         m_producer->close();
-    m_persistConsumer.reset();
-    m_broadcastConsumer.reset();
-    m_producer.reset();
 }
 
 void KafkaEventBus::publish(const QByteArray &key, const QByteArray &payload)
@@ -139,7 +144,12 @@ void KafkaEventBus::publish(const QByteArray &key, const QByteArray &payload)
         // Published anyway: stage 1 dead-letters it, where it can be inspected.
         qCWarning(lcKafka).noquote() << "publishing a record stage 1 will dead-letter:" << why;
     }
-    if (m_producer && m_producer->produce(messageCreatedTopic(), key, payload, headers)) {
+    if (!m_producer) {
+        ++m_publishRefused;
+        qCWarning(lcKafka, "publish before the Kafka event bus started: record for %s dropped", key.constData());
+        return;
+    }
+    if (m_producer->produce(messageCreatedTopic(), key, payload, headers)) {
         ++m_published;
         return;
     }

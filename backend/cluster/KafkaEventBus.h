@@ -72,12 +72,14 @@ public:
     // and counted in publishRefused().
     void publish(const QByteArray &key, const QByteArray &payload) override;
 
-    // Starts the producer and both consumers. False with *error on a bad configuration.
+    // Starts the producer and both consumers, once per bus. False with *error on a bad
+    // configuration.
     // The topics must exist (a real cluster's operators create them; the mock cluster
     // creates them on first use, or see KafkaMockCluster::createTopic and topics()).
     bool start(QString *error = nullptr);
     // Stops both consumers (finishing their batch, committing, leaving their groups),
-    // then flushes the producer. Idempotent; the destructor calls it.
+    // then flushes the producer; publish() refuses from then on. Idempotent; the destructor
+    // calls it.
     void stop();
 
     // Thread-safe. Brokers reachable from the producer and both consumers.
