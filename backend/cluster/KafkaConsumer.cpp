@@ -37,8 +37,7 @@ KafkaConsumer::KafkaConsumer(KafkaSettings settings, KafkaConsumerOptions option
     : QObject(parent)
     , m_settings(std::move(settings))
     , m_options(std::move(options))
-{
-}
+{ }
 
 KafkaConsumer::~KafkaConsumer()
 {
@@ -149,7 +148,8 @@ void KafkaConsumer::run()
     // members now rather than after session.timeout.ms.
     const rd_kafka_resp_err_t committed = rd_kafka_commit(rk, nullptr, 0);
     if (committed != RD_KAFKA_RESP_ERR_NO_ERROR && committed != RD_KAFKA_RESP_ERR__NO_OFFSET)
-        qCWarning(lcKafka, "consumer %s: final commit failed: %s", rd_kafka_name(rk), rd_kafka_err2str(committed));
+        qCWarning(
+            lcKafka, "consumer %s: final commit failed: %s", rd_kafka_name(rk), rd_kafka_err2str(committed));
     m_closedCleanly = leaveGroup();
     qCInfo(lcKafka, "consumer %s left group %s after %llu record(s)", rd_kafka_name(rk),
         m_options.groupId.constData(), static_cast<unsigned long long>(m_consumed.load()));
@@ -172,7 +172,8 @@ bool KafkaConsumer::leaveGroup()
     const QDeadlineTimer deadline(CloseTimeoutMs);
     while (!rd_kafka_consumer_closed(rk)) {
         if (deadline.hasExpired()) {
-            qCWarning(lcKafka, "consumer %s: could not leave group %s within %d ms; abandoning the membership",
+            qCWarning(lcKafka,
+                "consumer %s: could not leave group %s within %d ms; abandoning the membership",
                 rd_kafka_name(rk), m_options.groupId.constData(), CloseTimeoutMs);
             return false;
         }
@@ -213,7 +214,8 @@ bool KafkaConsumer::take(rd_kafka_message_t *raw, QList<KafkaRecord> &batch)
     if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         // Consumer errors (unknown topic, fetch failures) are informational: librdkafka
         // keeps retrying. Broker-wide outages come through error_cb.
-        qCWarning(lcKafka, "consumer %s: %s", rd_kafka_name(m_rk.get()), rd_kafka_message_errstr(message.get()));
+        qCWarning(
+            lcKafka, "consumer %s: %s", rd_kafka_name(m_rk.get()), rd_kafka_message_errstr(message.get()));
         return true; // not a record, but keep draining
     }
     contact();
@@ -223,17 +225,21 @@ bool KafkaConsumer::take(rd_kafka_message_t *raw, QList<KafkaRecord> &batch)
     record.offset = message->offset;
     record.timestampMs = rd_kafka_message_timestamp(message.get(), nullptr);
     if (message->key)
-        record.key = QByteArray(static_cast<const char *>(message->key), static_cast<qsizetype>(message->key_len));
+        record.key
+            = QByteArray(static_cast<const char *>(message->key), static_cast<qsizetype>(message->key_len));
     if (message->payload)
-        record.value = QByteArray(static_cast<const char *>(message->payload), static_cast<qsizetype>(message->len));
+        record.value
+            = QByteArray(static_cast<const char *>(message->payload), static_cast<qsizetype>(message->len));
     rd_kafka_headers_t *headers = nullptr;
     if (rd_kafka_message_headers(message.get(), &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers) {
         const char *name = nullptr;
         const void *value = nullptr;
         size_t size = 0;
-        for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+        for (size_t i = 0;
+             rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
             record.headers.append({ QByteArray(name),
-                value ? QByteArray(static_cast<const char *>(value), static_cast<qsizetype>(size)) : QByteArray() });
+                value ? QByteArray(static_cast<const char *>(value), static_cast<qsizetype>(size))
+                      : QByteArray() });
         }
     }
     batch.append(std::move(record));
@@ -250,7 +256,8 @@ void KafkaConsumer::storeAndCommit(const QList<KafkaRecord> &batch)
     }
     KafkaPartitionList offsets(rd_kafka_topic_partition_list_new(static_cast<int>(next.size())));
     for (auto it = next.cbegin(); it != next.cend(); ++it)
-        rd_kafka_topic_partition_list_add(offsets.get(), it.key().first.constData(), it.key().second)->offset = it.value();
+        rd_kafka_topic_partition_list_add(offsets.get(), it.key().first.constData(), it.key().second)->offset
+            = it.value();
     rd_kafka_t *rk = m_rk.get();
     // Fails only for partitions revoked meanwhile; their next owner redelivers them.
     rd_kafka_offsets_store(rk, offsets.get());
@@ -271,10 +278,14 @@ void KafkaConsumer::seekBack(const QList<KafkaRecord> &batch)
     }
     KafkaPartitionList positions(rd_kafka_topic_partition_list_new(static_cast<int>(first.size())));
     for (auto it = first.cbegin(); it != first.cend(); ++it)
-        rd_kafka_topic_partition_list_add(positions.get(), it.key().first.constData(), it.key().second)->offset = it.value();
+        rd_kafka_topic_partition_list_add(positions.get(), it.key().first.constData(), it.key().second)
+            ->offset
+            = it.value();
     QThread::msleep(RedeliveryPauseMs); // a handler that refuses everything must not spin
-    if (rd_kafka_error_t *error = rd_kafka_seek_partitions(m_rk.get(), positions.get(), BlockingCallTimeoutMs)) {
-        qCWarning(lcKafka, "consumer %s: seek back failed: %s", rd_kafka_name(m_rk.get()), rd_kafka_error_string(error));
+    if (rd_kafka_error_t *error
+        = rd_kafka_seek_partitions(m_rk.get(), positions.get(), BlockingCallTimeoutMs)) {
+        qCWarning(lcKafka, "consumer %s: seek back failed: %s", rd_kafka_name(m_rk.get()),
+            rd_kafka_error_string(error));
         rd_kafka_error_destroy(error);
     }
 }
@@ -285,7 +296,8 @@ void KafkaConsumer::resolveLatest(rd_kafka_topic_partition_list_t *partitions)
     // Committed offsets win (a rejoin within the same boot resumes where it was).
     const rd_kafka_resp_err_t err = rd_kafka_committed(rk, partitions, BlockingCallTimeoutMs);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        qCWarning(lcKafka, "consumer %s: cannot read committed offsets (%s); falling back to auto.offset.reset",
+        qCWarning(lcKafka,
+            "consumer %s: cannot read committed offsets (%s); falling back to auto.offset.reset",
             rd_kafka_name(rk), rd_kafka_err2str(err));
         return;
     }
@@ -328,10 +340,13 @@ void KafkaConsumer::onRebalance(
         rd_kafka_error_t *error = nullptr;
         if (cooperative)
             error = rd_kafka_incremental_assign(rk, partitions);
-        else if (const rd_kafka_resp_err_t assigned = rd_kafka_assign(rk, partitions); assigned != RD_KAFKA_RESP_ERR_NO_ERROR)
-            qCWarning(lcKafka, "consumer %s: assign failed: %s", rd_kafka_name(rk), rd_kafka_err2str(assigned));
+        else if (const rd_kafka_resp_err_t assigned = rd_kafka_assign(rk, partitions);
+                 assigned != RD_KAFKA_RESP_ERR_NO_ERROR)
+            qCWarning(
+                lcKafka, "consumer %s: assign failed: %s", rd_kafka_name(rk), rd_kafka_err2str(assigned));
         if (error) {
-            qCWarning(lcKafka, "consumer %s: assign failed: %s", rd_kafka_name(rk), rd_kafka_error_string(error));
+            qCWarning(
+                lcKafka, "consumer %s: assign failed: %s", rd_kafka_name(rk), rd_kafka_error_string(error));
             rd_kafka_error_destroy(error);
         }
         self->m_assigned = cooperative ? self->m_assigned.load() + partitions->cnt : partitions->cnt;
@@ -339,7 +354,8 @@ void KafkaConsumer::onRebalance(
         // Revoked: hand the next owner exactly what we handled.
         const rd_kafka_resp_err_t committed = rd_kafka_commit(rk, nullptr, 0);
         if (committed != RD_KAFKA_RESP_ERR_NO_ERROR && committed != RD_KAFKA_RESP_ERR__NO_OFFSET)
-            qCInfo(lcKafka, "consumer %s: commit on revoke: %s", rd_kafka_name(rk), rd_kafka_err2str(committed));
+            qCInfo(
+                lcKafka, "consumer %s: commit on revoke: %s", rd_kafka_name(rk), rd_kafka_err2str(committed));
         if (cooperative) {
             if (rd_kafka_error_t *error = rd_kafka_incremental_unassign(rk, partitions))
                 rd_kafka_error_destroy(error);
@@ -362,12 +378,14 @@ void KafkaConsumer::onError(rd_kafka_t *rk, int err, const char *reason, void *o
         qCWarning(lcKafka).noquote() << "consumer" << rd_kafka_name(rk) << "unhealthy:" << text;
         Q_EMIT self->healthChanged(false, text);
     } else {
-        qCDebug(lcKafka).noquote() << "consumer" << rd_kafka_name(rk) << "error:"
-                                   << rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)) << text;
+        qCDebug(lcKafka).noquote() << "consumer" << rd_kafka_name(rk)
+                                   << "error:" << rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err))
+                                   << text;
     }
 }
 
-void KafkaConsumer::onCommit(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *, void *)
+void KafkaConsumer::onCommit(
+    rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *, void *)
 {
     // __NO_OFFSET: nothing new since the last commit.
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET)

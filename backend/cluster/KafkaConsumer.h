@@ -76,11 +76,11 @@ Q_SIGNALS:
     void healthChanged(bool healthy, const QString &reason);
 
 private:
-    static void onRebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *partitions,
-        void *opaque);
+    static void onRebalance(
+        rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *partitions, void *opaque);
     static void onError(rd_kafka_t *rk, int err, const char *reason, void *opaque);
-    static void onCommit(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *offsets,
-        void *opaque);
+    static void onCommit(
+        rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *offsets, void *opaque);
 
     void run();
     QList<KafkaRecord> pollBatch();

@@ -24,7 +24,8 @@ bool decode(const QByteArray &payload, QJsonObject *object, QString *why)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(payload, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *why = u"undecodable record: " + parseError.errorString() + u" at byte " + QString::number(parseError.offset);
+        *why = u"undecodable record: " + parseError.errorString() + u" at byte "
+            + QString::number(parseError.offset);
         return false;
     }
     if (!document.isObject()) {
@@ -50,8 +51,7 @@ QByteArray messageId(const QJsonObject &event)
 KafkaEventBus::KafkaEventBus(KafkaEventBusOptions options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
-{
-}
+{ }
 
 KafkaEventBus::~KafkaEventBus()
 {
@@ -89,19 +89,23 @@ bool KafkaEventBus::start(QString *error)
     persist.sessionTimeoutMs = m_options.sessionTimeoutMs;
     persist.heartbeatIntervalMs = m_options.heartbeatIntervalMs;
     m_persistConsumer = std::make_unique<KafkaConsumer>(m_options.settings, persist);
-    m_persistConsumer->setBatchHandler([this](const QList<KafkaRecord> &batch) { return handleCreated(batch); });
+    m_persistConsumer->setBatchHandler(
+        [this](const QList<KafkaRecord> &batch) { return handleCreated(batch); });
 
     KafkaConsumerOptions deliver = persist;
     deliver.groupId = broadcastGroup();
     deliver.topics = { broadcastTopic() };
     deliver.autoOffsetReset = "latest"; // a new boot never replays old broadcasts
     m_broadcastConsumer = std::make_unique<KafkaConsumer>(m_options.settings, deliver);
-    m_broadcastConsumer->setBatchHandler([this](const QList<KafkaRecord> &batch) { return handleBroadcast(batch); });
+    m_broadcastConsumer->setBatchHandler(
+        [this](const QList<KafkaRecord> &batch) { return handleBroadcast(batch); });
 
     // Queued: the clients emit on their own threads.
-    connect(m_producer.get(), &KafkaProducer::healthChanged, this, &KafkaEventBus::updateHealth, Qt::QueuedConnection);
+    connect(m_producer.get(), &KafkaProducer::healthChanged, this, &KafkaEventBus::updateHealth,
+        Qt::QueuedConnection);
     for (KafkaConsumer *consumer : { m_persistConsumer.get(), m_broadcastConsumer.get() }) {
-        connect(consumer, &KafkaConsumer::healthChanged, this, &KafkaEventBus::updateHealth, Qt::QueuedConnection);
+        connect(consumer, &KafkaConsumer::healthChanged, this, &KafkaEventBus::updateHealth,
+            Qt::QueuedConnection);
         connect(consumer, &KafkaConsumer::assignmentChanged, this, &KafkaEventBus::assignmentChanged,
             Qt::QueuedConnection);
     }
@@ -146,7 +150,8 @@ void KafkaEventBus::publish(const QByteArray &key, const QByteArray &payload)
     }
     if (!m_producer) {
         ++m_publishRefused;
-        qCWarning(lcKafka, "publish before the Kafka event bus started: record for %s dropped", key.constData());
+        qCWarning(
+            lcKafka, "publish before the Kafka event bus started: record for %s dropped", key.constData());
         return;
     }
     if (m_producer->produce(messageCreatedTopic(), key, payload, headers)) {
@@ -165,7 +170,8 @@ bool KafkaEventBus::handleCreated(const QList<KafkaRecord> &batch)
         QString why;
         if (!decode(record.value, &event, &why)) {
             ++m_poison;
-            qCWarning(lcKafka).noquote() << "poison record" << record.topic << record.partition << record.offset << why;
+            qCWarning(lcKafka).noquote()
+                << "poison record" << record.topic << record.partition << record.offset << why;
             deadLetter(record, why, latch);
             continue;
         }
@@ -190,8 +196,9 @@ bool KafkaEventBus::handleCreated(const QList<KafkaRecord> &batch)
         failing = std::move(stillFailing);
     }
     for (const auto &[record, error] : failing) {
-        qCWarning(lcKafka).noquote() << "persist failed" << (m_options.persistRetries + 1) << "times for" << record->topic
-                                     << record->partition << record->offset << "- dead-lettering:" << error;
+        qCWarning(lcKafka).noquote() << "persist failed" << (m_options.persistRetries + 1) << "times for"
+                                     << record->topic << record->partition << record->offset
+                                     << "- dead-lettering:" << error;
         deadLetter(*record, error, latch);
     }
     // Commit only once the batch's output is in Kafka; else redo the batch (persist is
@@ -259,14 +266,16 @@ bool KafkaEventBus::pauseUnlessStopping(int ms) const
     while (!deadline.hasExpired()) {
         if (m_persistConsumer->isStopping())
             return false;
-        QThread::msleep(static_cast<unsigned long>(std::min<qint64>(50, std::max<qint64>(1, deadline.remainingTime()))));
+        QThread::msleep(
+            static_cast<unsigned long>(std::min<qint64>(50, std::max<qint64>(1, deadline.remainingTime()))));
     }
     return !m_persistConsumer->isStopping();
 }
 
 bool KafkaEventBus::isHealthy() const
 {
-    return m_producer && m_producer->isHealthy() && m_persistConsumer->isHealthy() && m_broadcastConsumer->isHealthy();
+    return m_producer && m_producer->isHealthy() && m_persistConsumer->isHealthy()
+        && m_broadcastConsumer->isHealthy();
 }
 
 QString KafkaEventBus::healthReason() const

@@ -14,7 +14,10 @@ struct KafkaDeleter
     void operator()(rd_kafka_conf_t *conf) const { rd_kafka_conf_destroy(conf); }
     void operator()(rd_kafka_message_t *message) const { rd_kafka_message_destroy(message); }
     void operator()(rd_kafka_headers_t *headers) const { rd_kafka_headers_destroy(headers); }
-    void operator()(rd_kafka_topic_partition_list_t *list) const { rd_kafka_topic_partition_list_destroy(list); }
+    void operator()(rd_kafka_topic_partition_list_t *list) const
+    {
+        rd_kafka_topic_partition_list_destroy(list);
+    }
     void operator()(rd_kafka_queue_t *queue) const { rd_kafka_queue_destroy(queue); }
     void operator()(const rd_kafka_metadata_t *metadata) const { rd_kafka_metadata_destroy(metadata); }
 };

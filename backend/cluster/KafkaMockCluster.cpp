@@ -67,7 +67,8 @@ bool KafkaMockCluster::createTopic(const QByteArray &topic, int partitions, QStr
         = rd_kafka_mock_topic_create(m_cluster, topic.constData(), partitions, replication);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         if (error)
-            *error = u"cannot create topic " + QString::fromUtf8(topic) + u": " + QString::fromUtf8(rd_kafka_err2str(err));
+            *error = u"cannot create topic " + QString::fromUtf8(topic) + u": "
+                + QString::fromUtf8(rd_kafka_err2str(err));
         return false;
     }
     return true;

@@ -32,8 +32,7 @@ KafkaProducer::KafkaProducer(KafkaSettings settings, KafkaProducerOptions option
     : QObject(parent)
     , m_settings(std::move(settings))
     , m_options(std::move(options))
-{
-}
+{ }
 
 KafkaProducer::~KafkaProducer()
 {
@@ -76,7 +75,8 @@ bool KafkaProducer::start(QString *error)
     m_thread = QThread::create([this] { pollLoop(); });
     m_thread->setObjectName(QStringLiteral("kafka-producer"));
     m_thread->start();
-    qCInfo(lcKafka, "producer %s started (bootstrap %s)", rd_kafka_name(rk), m_settings.bootstrapServers().constData());
+    qCInfo(lcKafka, "producer %s started (bootstrap %s)", rd_kafka_name(rk),
+        m_settings.bootstrapServers().constData());
     return true;
 }
 
@@ -133,19 +133,16 @@ bool KafkaProducer::produce(const QByteArray &topic, const QByteArray &key, cons
     }
     KafkaHeadersHandle kafkaHeaders(rd_kafka_headers_new(static_cast<size_t>(headers.size())));
     for (const auto &[name, headerValue] : headers) {
-        rd_kafka_header_add(kafkaHeaders.get(), name.constData(), name.size(), headerValue.constData(),
-            headerValue.size());
+        rd_kafka_header_add(
+            kafkaHeaders.get(), name.constData(), name.size(), headerValue.constData(), headerValue.size());
     }
     auto *callback = onDelivery ? new DeliveryCallback(std::move(onDelivery)) : nullptr;
     // An empty key is sent as a null key (partitioned round-robin), not a zero-length one.
-    const rd_kafka_resp_err_t err = rd_kafka_producev(rk,
-        RD_KAFKA_V_TOPIC(topic.constData()),
+    const rd_kafka_resp_err_t err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.constData()),
         RD_KAFKA_V_KEY(key.isEmpty() ? nullptr : key.constData(), static_cast<size_t>(key.size())),
         RD_KAFKA_V_VALUE(const_cast<char *>(value.constData()), static_cast<size_t>(value.size())),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_HEADERS(kafkaHeaders.get()),
-        RD_KAFKA_V_OPAQUE(callback),
-        RD_KAFKA_V_END);
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(kafkaHeaders.get()),
+        RD_KAFKA_V_OPAQUE(callback), RD_KAFKA_V_END);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         const DeliveryCallback owned = callback ? std::move(*callback) : DeliveryCallback();
         delete callback;
@@ -157,7 +154,8 @@ bool KafkaProducer::produce(const QByteArray &topic, const QByteArray &key, cons
     return true;
 }
 
-void KafkaProducer::refuse(const QByteArray &topic, rd_kafka_resp_err_t err, const DeliveryCallback &onDelivery)
+void KafkaProducer::refuse(
+    const QByteArray &topic, rd_kafka_resp_err_t err, const DeliveryCallback &onDelivery)
 {
     ++m_refused;
     QString reason;
@@ -166,12 +164,14 @@ void KafkaProducer::refuse(const QByteArray &topic, rd_kafka_resp_err_t err, con
         reason = u"local Kafka queue full (" + QString::number(m_options.queueMaxMessages)
             + u" records waiting for the brokers)";
         if (logDue(m_lastQueueFullLogMs))
-            qCWarning(lcKafka).noquote() << "producer: record for" << QString::fromUtf8(topic) << "refused:" << reason
-                                         << "- total refused for a full queue:" << total;
+            qCWarning(lcKafka).noquote()
+                << "producer: record for" << QString::fromUtf8(topic) << "refused:" << reason
+                << "- total refused for a full queue:" << total;
     } else {
         reason = err == RD_KAFKA_RESP_ERR__STATE ? QStringLiteral("producer not running")
                                                  : QString::fromUtf8(rd_kafka_err2str(err));
-        qCWarning(lcKafka).noquote() << "producer: record for" << QString::fromUtf8(topic) << "refused:" << reason;
+        qCWarning(lcKafka).noquote() << "producer: record for" << QString::fromUtf8(topic)
+                                     << "refused:" << reason;
     }
     if (onDelivery)
         onDelivery(reason);
@@ -191,8 +191,8 @@ void KafkaProducer::onDeliveryReport(rd_kafka_t *, const rd_kafka_message_t *mes
         error = QString::fromUtf8(rd_kafka_err2str(message->err));
         const QByteArray topic = message->rkt ? QByteArray(rd_kafka_topic_name(message->rkt)) : QByteArray();
         if (logDue(self->m_lastFailureLogMs))
-            qCWarning(lcKafka).noquote() << "producer: delivery to" << QString::fromUtf8(topic) << "failed:" << error
-                                         << "- total failed deliveries:" << total;
+            qCWarning(lcKafka).noquote() << "producer: delivery to" << QString::fromUtf8(topic)
+                                         << "failed:" << error << "- total failed deliveries:" << total;
         Q_EMIT self->deliveryFailed(topic, error);
     }
     if (callback && *callback)
@@ -207,7 +207,8 @@ void KafkaProducer::onError(rd_kafka_t *rk, int err, const char *reason, void *o
         char fatal[512];
         const rd_kafka_resp_err_t original = rd_kafka_fatal_error(rk, fatal, sizeof fatal);
         text = QString::fromUtf8(rd_kafka_err2name(original)) + u": " + QString::fromUtf8(fatal);
-        qCCritical(lcKafka).noquote() << "producer" << rd_kafka_name(rk) << "fatal error, it must be restarted:" << text;
+        qCCritical(lcKafka).noquote()
+            << "producer" << rd_kafka_name(rk) << "fatal error, it must be restarted:" << text;
     }
     if (self->m_health.onError(err, text)) {
         qCWarning(lcKafka).noquote() << "producer" << rd_kafka_name(rk) << "unhealthy:" << text;
@@ -215,8 +216,9 @@ void KafkaProducer::onError(rd_kafka_t *rk, int err, const char *reason, void *o
     } else {
         // Per-broker transport errors: librdkafka reconnects by itself, and its log
         // line (sb.kafka.rdkafka) already says it.
-        qCDebug(lcKafka).noquote() << "producer" << rd_kafka_name(rk) << "error:"
-                                   << rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)) << text;
+        qCDebug(lcKafka).noquote() << "producer" << rd_kafka_name(rk)
+                                   << "error:" << rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err))
+                                   << text;
     }
 }
 

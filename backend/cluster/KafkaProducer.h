@@ -40,7 +40,8 @@ public:
     // on success.
     using DeliveryCallback = std::function<void(const QString &error)>;
 
-    explicit KafkaProducer(KafkaSettings settings, KafkaProducerOptions options = {}, QObject *parent = nullptr);
+    explicit KafkaProducer(
+        KafkaSettings settings, KafkaProducerOptions options = {}, QObject *parent = nullptr);
     ~KafkaProducer() override;
 
     // Creates the librdkafka handle and the poll thread. False with *error on a bad

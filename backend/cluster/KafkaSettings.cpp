@@ -8,7 +8,8 @@ bool apply(rd_kafka_conf_t *conf, const QByteArray &name, const QByteArray &valu
 {
     char reason[512];
     reason[0] = '\0';
-    if (rd_kafka_conf_set(conf, name.constData(), value.constData(), reason, sizeof reason) == RD_KAFKA_CONF_OK)
+    if (rd_kafka_conf_set(conf, name.constData(), value.constData(), reason, sizeof reason)
+        == RD_KAFKA_CONF_OK)
         return true;
     if (error) {
         const QByteArray shown = KafkaSettings::isSecret(name) ? QByteArray("***") : value;

@@ -26,8 +26,7 @@ public:
     KafkaSettings() = default;
     explicit KafkaSettings(QByteArray bootstrapServers)
         : m_bootstrapServers(std::move(bootstrapServers))
-    {
-    }
+    { }
 
     const QByteArray &bootstrapServers() const { return m_bootstrapServers; }
     void setBootstrapServers(QByteArray servers) { m_bootstrapServers = std::move(servers); }
@@ -43,7 +42,8 @@ public:
     bool validate(QString *error) const;
 
     // A new configuration (see the class comment for precedence), or null with *error.
-    KafkaConf createConf(const KafkaProperties &defaults, const KafkaProperties &required, QString *error) const;
+    KafkaConf createConf(
+        const KafkaProperties &defaults, const KafkaProperties &required, QString *error) const;
 
     // True for property names whose values must never be logged or echoed in errors.
     static bool isSecret(const QByteArray &name);

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+namespace sb::cluster {
+
+// Every Redis key the cluster uses, in one place, so the node, the adapters and the
+// console's inspector agree on them (docs/protocol.md, "Cluster state in Redis").
+class RedisKeys
+{
+public:
+    explicit RedisKeys(QByteArray prefix = QByteArrayLiteral("sb:"))
+        : m_prefix(std::move(prefix))
+    {
+    }
+
+    QByteArray prefix() const { return m_prefix; }
+    QByteArray node(const QString &id) const { return m_prefix + "node:" + id.toUtf8(); }
+    QByteArray nodePattern() const { return m_prefix + "node:*"; }
+    QByteArray token(const QString &jti) const { return m_prefix + "token:" + jti.toUtf8(); }
+    QByteArray session(const QString &id) const { return m_prefix + "session:" + id.toUtf8(); }
+    QByteArray sse(const QString &user) const { return m_prefix + "sse:" + user.toUtf8(); }
+    QByteArray history(const QString &channel) const { return m_prefix + "history:" + channel.toUtf8(); }
+    QByteArray presence() const { return m_prefix + "presence"; }
+    QByteArray persisted(const QString &messageId) const { return m_prefix + "persisted:" + messageId.toUtf8(); }
+    QByteArray broadcastChannel() const { return m_prefix + "bus:broadcast"; }
+
+private:
+    QByteArray m_prefix;
+};
+
+} // namespace sb::cluster
