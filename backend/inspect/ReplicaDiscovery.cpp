@@ -1,0 +1,248 @@
+#include "inspect/ReplicaDiscovery.h"
+
+#include "inspect/HttpReplicaProbe.h"
+#include "inspect/ReplicaDecoder.h"
+
+#include <QNetworkAccessManager>
+#include <QTimer>
+
+#include <algorithm>
+
+namespace sb::inspect {
+
+namespace {
+
+// Overlays the figures `from` knows onto `into` (a later source wins where both know).
+void overlay(ReplicaInfo &into, const ReplicaInfo &from)
+{
+    auto take = [](auto &a, const auto &b) {
+        if (b)
+            a = b;
+    };
+    if (!from.address.isEmpty() && into.address.isEmpty())
+        into.address = from.address;
+    if (from.started.isValid())
+        into.started = from.started;
+    if (!from.version.isEmpty())
+        into.version = from.version;
+    // Readiness: a source that knows (Ready/Draining) beats one that only saw it answer.
+    if (from.state != ReplicaInfo::State::Up || into.state == ReplicaInfo::State::Down)
+        into.state = from.state;
+    take(into.wsConnections, from.wsConnections);
+    take(into.sseConnections, from.sseConnections);
+    take(into.otherConnections, from.otherConnections);
+    take(into.subscriptions, from.subscriptions);
+    take(into.messagesInPerSecond, from.messagesInPerSecond);
+    take(into.messagesOutPerSecond, from.messagesOutPerSecond);
+    take(into.heartbeatTimeouts, from.heartbeatTimeouts);
+    if (!from.detail.isEmpty())
+        into.detail = into.detail.isEmpty() ? from.detail : into.detail + QStringLiteral("; ") + from.detail;
+    if (!into.source.split(QLatin1Char('+')).contains(from.source))
+        into.source = into.source.isEmpty() ? from.source : into.source + QLatin1Char('+') + from.source;
+}
+
+} // namespace
+
+ReplicaDiscovery::ReplicaDiscovery(ReplicaDiscoveryConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+{
+    qRegisterMetaType<sb::inspect::ReplicaSnapshot>();
+}
+
+ReplicaDiscovery::~ReplicaDiscovery() = default;
+
+void ReplicaDiscovery::start()
+{
+    if (m_timer)
+        return;
+    m_timer = new QTimer(this);
+    m_timer->setInterval(qMax(50, m_config.pollIntervalMs));
+    connect(m_timer, &QTimer::timeout, this, &ReplicaDiscovery::tick);
+    m_network = new QNetworkAccessManager(this);
+    if (m_config.redis) {
+        m_registry = new RegistryScanner(*m_config.redis, m_config.keyPrefix, this);
+        connect(m_registry, &RegistryScanner::connected, this, &ReplicaDiscovery::pollNow);
+        m_registry->open();
+    }
+    for (const QUrl &url : std::as_const(m_config.prometheusEndpoints))
+        m_probes.append(new HttpReplicaProbe(HttpReplicaProbe::Kind::Metrics, url, m_config, m_network, this));
+    for (const QUrl &url : std::as_const(m_config.adminStatsUrls))
+        m_probes.append(new HttpReplicaProbe(HttpReplicaProbe::Kind::AdminStats, url, m_config, m_network, this));
+    m_timer->start();
+    tick();
+}
+
+void ReplicaDiscovery::stop()
+{
+    if (m_timer)
+        m_timer->stop();
+    ++m_cycle; // answers still in flight no longer close a poll
+    m_cycleOpen = false;
+}
+
+void ReplicaDiscovery::pollNow()
+{
+    if (m_timer && m_timer->isActive()) {
+        m_timer->start(); // restart the interval from now
+        tick();
+    }
+}
+
+void ReplicaDiscovery::tick()
+{
+    if (m_cycleOpen)
+        publish(); // the previous poll's stragglers are late: publish what arrived
+    const quint64 cycle = ++m_cycle;
+    m_cycleOpen = true;
+    m_pending = 0;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (m_registry && !m_registry->busy()) {
+        ++m_pending;
+        m_registry->scan([this, cycle](const RegistryScanner::Result &result) {
+            m_registryResult = result;
+            m_registryAnswered = true;
+            sourceDone(cycle);
+        });
+    }
+    for (HttpReplicaProbe *probe : std::as_const(m_probes)) {
+        if (probe->busy() || !probe->isDue(now))
+            continue;
+        ++m_pending;
+        probe->poll([this, cycle](const HttpReplicaProbe::Outcome &) { sourceDone(cycle); });
+    }
+    if (m_pending == 0)
+        publish();
+}
+
+void ReplicaDiscovery::sourceDone(quint64 cycle)
+{
+    // A late answer is kept (the probe and scanner hold their last result) but it belongs
+    // to the next publication, not this one's count.
+    if (cycle != m_cycle || !m_cycleOpen)
+        return;
+    if (--m_pending == 0)
+        publish();
+}
+
+QHash<QString, ReplicaInfo> ReplicaDiscovery::collect(QHash<QString, QString> *missingReasons) const
+{
+    QHash<QString, ReplicaInfo> seen;
+    if (m_registry) {
+        if (m_registryResult.ok) {
+            for (auto it = m_registryResult.nodes.cbegin(); it != m_registryResult.nodes.cend(); ++it)
+                seen.insert(it.key(), ReplicaDecoder::fromRegistryHash(it.key(), it.value()));
+        }
+    }
+    // Metrics before admin stats, so /admin/stats' figures win where both report.
+    for (const auto kind : {HttpReplicaProbe::Kind::Metrics, HttpReplicaProbe::Kind::AdminStats}) {
+        for (const HttpReplicaProbe *probe : m_probes) {
+            if (probe->kind() != kind || !probe->hasOutcome())
+                continue;
+            const auto &outcome = probe->lastOutcome();
+            if (!outcome.ok) {
+                QString &reason = (*missingReasons)[probe->lastKnownId()];
+                const QString line = probe->url().toDisplayString(QUrl::RemoveUserInfo) + QStringLiteral(": ")
+                    + outcome.error;
+                reason = reason.isEmpty() ? line : reason + QStringLiteral("; ") + line;
+                continue;
+            }
+            auto it = seen.find(outcome.info.id);
+            if (it == seen.end())
+                seen.insert(outcome.info.id, outcome.info);
+            else
+                overlay(*it, outcome.info);
+        }
+    }
+    for (const auto &id : seen.keys())
+        missingReasons->remove(id); // another source still sees it
+    if (m_registry) {
+        const QString why = m_registryResult.ok ? QStringLiteral("registry key %1node:%2 is gone")
+                                                : QStringLiteral("registry unreadable (%3)");
+        for (auto it = m_known.cbegin(); it != m_known.cend(); ++it) {
+            if (!seen.contains(it.key()) && !missingReasons->contains(it.key())
+                && it->source.contains(QStringLiteral("registry")))
+                missingReasons->insert(it.key(), QString(why)
+                                                     .replace(QStringLiteral("%1"), QString::fromUtf8(m_config.keyPrefix))
+                                                     .replace(QStringLiteral("%2"), it.key())
+                                                     .replace(QStringLiteral("%3"), m_registryResult.error));
+        }
+    }
+    return seen;
+}
+
+void ReplicaDiscovery::publish()
+{
+    m_cycleOpen = false;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QHash<QString, QString> missing;
+    QHash<QString, ReplicaInfo> seen = collect(&missing);
+
+    QHash<QString, ReplicaInfo> next;
+    for (auto it = seen.begin(); it != seen.end(); ++it) {
+        ReplicaInfo info = std::move(it.value());
+        info.lastSeen = now;
+        const auto known = m_known.constFind(info.id);
+        const bool sameState = known != m_known.cend() && known->state == info.state;
+        info.stateSince = sameState ? known->stateSince : now;
+        next.insert(info.id, std::move(info));
+    }
+    // Gone since the last poll: kept as Down, with when and why.
+    for (auto it = m_known.cbegin(); it != m_known.cend(); ++it) {
+        if (next.contains(it.key()))
+            continue;
+        ReplicaInfo info = it.value();
+        if (info.state != ReplicaInfo::State::Down) {
+            info.state = ReplicaInfo::State::Down;
+            info.stateSince = now;
+        }
+        info.detail = missing.value(it.key(), QStringLiteral("no longer reported by any source"));
+        if (info.stateSince.secsTo(now) < m_config.forgetDownAfterSeconds)
+            next.insert(info.id, std::move(info));
+    }
+    // Endpoints that never answered still get a row: a configured replica that is down
+    // from the start is news, not an empty table.
+    for (auto it = missing.cbegin(); it != missing.cend(); ++it) {
+        if (next.contains(it.key()))
+            continue;
+        ReplicaInfo info;
+        info.id = it.key();
+        info.address = it.key();
+        info.state = ReplicaInfo::State::Down;
+        info.stateSince = now;
+        info.detail = it.value();
+        info.source = QStringLiteral("probe");
+        next.insert(info.id, std::move(info));
+    }
+
+    ReplicaSnapshot snapshot;
+    snapshot.at = now;
+    snapshot.poll = ++m_published;
+    snapshot.replicas = next.values();
+    std::sort(snapshot.replicas.begin(), snapshot.replicas.end(),
+              [](const ReplicaInfo &a, const ReplicaInfo &b) { return a.id < b.id; });
+    if (snapshot.replicas.size() > kMaxReplicas)
+        snapshot.replicas.resize(kMaxReplicas);
+    snapshot.sources = sourceStatuses();
+    m_known.clear();
+    for (const ReplicaInfo &info : std::as_const(snapshot.replicas))
+        m_known.insert(info.id, info);
+    emit snapshotReady(snapshot);
+}
+
+QList<ReplicaSourceStatus> ReplicaDiscovery::sourceStatuses() const
+{
+    QList<ReplicaSourceStatus> statuses;
+    if (m_registry) {
+        ReplicaSourceStatus s;
+        s.name = m_registry->name();
+        s.ok = m_registryAnswered && m_registryResult.ok;
+        s.error = !m_registryAnswered ? QStringLiteral("not polled yet") : m_registryResult.error;
+        statuses.append(s);
+    }
+    for (const HttpReplicaProbe *probe : m_probes)
+        statuses.append(probe->status());
+    return statuses;
+}
+
+} // namespace sb::inspect

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "inspect/RegistryScanner.h"
+#include "inspect/ReplicaDiscoveryConfig.h"
+#include "inspect/ReplicaSnapshot.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+
+class QNetworkAccessManager;
+class QTimer;
+
+namespace sb::inspect {
+
+class HttpReplicaProbe;
+
+// Finds the replicas of a cluster and polls them every pollIntervalMs, on the thread it
+// lives on (a worker: create it, moveToThread(), then call start() through a queued
+// invocation). Sources: the Redis registry (SCAN + pipelined HGETALL), Prometheus
+// endpoints and /admin/stats URLs, merged by replica id (admin over metrics over registry
+// where they overlap).
+//
+// One snapshotReady per poll carries every replica: a replica that stops being reported
+// (registry key gone, probe failing) stays in it as Down with the time it went down, and
+// is forgotten only after forgetDownAfterSeconds. A poll is published when all its
+// requests answered, or at the next tick with whatever arrived (a slow source never
+// delays the others by more than one interval).
+class ReplicaDiscovery : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int kMaxReplicas = 2000;
+
+    explicit ReplicaDiscovery(ReplicaDiscoveryConfig config, QObject *parent = nullptr);
+    ~ReplicaDiscovery() override;
+
+    // On the worker thread (queued): builds the connections and starts polling at once.
+    void start();
+    // On the worker thread: stops polling; in-flight answers are dropped.
+    void stop();
+    // On the worker thread: polls now instead of waiting for the next tick.
+    void pollNow();
+
+    const ReplicaDiscoveryConfig &config() const { return m_config; }
+
+signals:
+    void snapshotReady(const sb::inspect::ReplicaSnapshot &snapshot);
+
+private:
+    void tick();
+    void sourceDone(quint64 cycle);
+    void publish();
+    QHash<QString, ReplicaInfo> collect(QHash<QString, QString> *missingReasons) const;
+    QList<ReplicaSourceStatus> sourceStatuses() const;
+
+    ReplicaDiscoveryConfig m_config;
+    QTimer *m_timer = nullptr;
+    QNetworkAccessManager *m_network = nullptr;
+    RegistryScanner *m_registry = nullptr;
+    QList<HttpReplicaProbe *> m_probes;
+
+    RegistryScanner::Result m_registryResult;
+    bool m_registryAnswered = false;
+    quint64 m_cycle = 0;
+    bool m_cycleOpen = false;
+    int m_pending = 0;
+    quint64 m_published = 0;
+    QHash<QString, ReplicaInfo> m_known; // everything published last time, by id
+};
+
+} // namespace sb::inspect

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "cluster/RedisUrl.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QUrl>
+
+#include <optional>
+
+namespace sb::inspect {
+
+// Where ReplicaDiscovery finds replicas. Any combination of the three sources works; with
+// none configured it reports "not configured" rather than an empty cluster.
+struct ReplicaDiscoveryConfig
+{
+    // (a) The Switchboard registry: sb:node:{id} hashes in Redis.
+    std::optional<sb::cluster::RedisUrl> redis;
+    QByteArray keyPrefix = QByteArrayLiteral("sb:");
+
+    // (b) Prometheus endpoints, e.g. http://host:8080/metrics or a Spring app's
+    // /actuator/prometheus, and the series that counts connections: a metric name, with
+    // optional label matchers (`spring_websocket_sessions{state="open"}`). Samples with a
+    // `transport` label of stomp/ws/websocket count as WebSocket, sse as SSE.
+    QList<QUrl> prometheusEndpoints;
+    QString connectionMetric = QStringLiteral("sb_connections");
+
+    // (c) /admin/stats URLs, with a bearer token, or admin credentials used to log in at
+    // the same origin (POST /api/auth/login).
+    QList<QUrl> adminStatsUrls;
+    QByteArray adminToken;
+    QString adminUser;
+    QString adminPassword;
+
+    int pollIntervalMs = 1000;
+    int httpTimeoutMs = 2000; // per request (transfer timeout)
+    int maxBackoffMs = 30000; // a failing endpoint is retried after 1, 2, 4 ... s up to this
+    int forgetDownAfterSeconds = 3600; // a down replica leaves the table after this
+
+    bool isEmpty() const { return !redis && prometheusEndpoints.isEmpty() && adminStatsUrls.isEmpty(); }
+};
+
+} // namespace sb::inspect

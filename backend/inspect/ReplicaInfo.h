@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QDateTime>
+#include <QMetaType>
+#include <QString>
+
+#include <optional>
+
+namespace sb::inspect {
+
+// What the console knows about one replica after a poll: a plain record, merged from the
+// registry hash, /metrics and /admin/stats. A figure the sources did not give stays
+// nullopt (shown as "—"), never a made-up zero.
+struct ReplicaInfo
+{
+    // Up: answering, readiness unknown or false. Ready: accepts traffic. Draining: shutting
+    // down. Down: its registry key vanished or its probe fails (kept, with the time).
+    enum class State { Up, Ready, Draining, Down };
+
+    QString id;
+    QString address;
+    State state = State::Up;
+    QDateTime stateSince; // when it entered `state` (first seen, for a new replica)
+    QDateTime started; // process start, if a source says
+    QDateTime lastSeen; // last time a source answered for it
+    QString source; // "registry", "metrics", "admin", or a '+' joined combination
+    QString detail; // why it is down, or the last source error; empty when healthy
+    QString version;
+    std::optional<qint64> wsConnections;
+    std::optional<qint64> sseConnections;
+    std::optional<qint64> otherConnections; // e.g. a Spring gauge without a transport label
+    std::optional<qint64> subscriptions;
+    std::optional<double> messagesInPerSecond;
+    std::optional<double> messagesOutPerSecond;
+    std::optional<qint64> heartbeatTimeouts;
+
+    bool isDown() const { return state == State::Down; }
+    // WebSocket + SSE (+ other); nullopt when no source counts connections.
+    std::optional<qint64> totalConnections() const
+    {
+        if (!wsConnections && !sseConnections && !otherConnections)
+            return std::nullopt;
+        return wsConnections.value_or(0) + sseConnections.value_or(0) + otherConnections.value_or(0);
+    }
+
+    static QString stateName(State state)
+    {
+        switch (state) {
+        case State::Up: return QStringLiteral("up");
+        case State::Ready: return QStringLiteral("ready");
+        case State::Draining: return QStringLiteral("draining");
+        case State::Down: return QStringLiteral("down");
+        }
+        return {};
+    }
+};
+
+} // namespace sb::inspect
+
+Q_DECLARE_METATYPE(sb::inspect::ReplicaInfo)

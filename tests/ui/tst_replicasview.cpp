@@ -1,0 +1,166 @@
+#include "models/ConnectionHistory.h"
+#include "models/ReplicaModel.h"
+#include "ui/ReplicasChart.h"
+#include "ui/ReplicasView.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QJsonArray>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTest>
+
+using namespace sb;
+using namespace Qt::StringLiterals;
+using inspect::ReplicaInfo;
+
+namespace {
+
+ReplicaInfo replica(const QString &id, qint64 ws, qint64 sse, ReplicaInfo::State state, const QDateTime &at)
+{
+    ReplicaInfo r;
+    r.id = id;
+    r.address = u"127.0.0.1:80"_s + id.right(1);
+    r.state = state;
+    r.stateSince = at;
+    r.lastSeen = at;
+    r.started = at.addSecs(-100);
+    r.wsConnections = ws;
+    r.sseConnections = sse;
+    r.subscriptions = ws;
+    return r;
+}
+
+} // namespace
+
+class TestReplicasView : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init()
+    {
+        m_model = std::make_unique<models::ReplicaModel>();
+        m_history = std::make_unique<models::ConnectionHistory>();
+        m_view = std::make_unique<ui::ReplicasView>(m_model.get(), m_history.get());
+        m_view->resize(900, 700);
+    }
+
+    void cleanup()
+    {
+        m_view.reset();
+        m_history.reset();
+        m_model.reset();
+    }
+
+    void snapshotStateShowsVisibleRowsAsDisplayed()
+    {
+        QAbstractItemModelTester tester(m_view->proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        feed(now, {replica(u"node-1"_s, 30, 0, ReplicaInfo::State::Ready, now),
+                   replica(u"node-2"_s, 5, 0, ReplicaInfo::State::Ready, now),
+                   replica(u"node-3"_s, 4, 1, ReplicaInfo::State::Draining, now),
+                   replica(u"node-4"_s, 9, 9, ReplicaInfo::State::Down, now)});
+        m_view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+
+        // Sorted by WebSocket descending, as a user would click it.
+        m_view->table()->sortByColumn(models::ReplicaModel::WsConnections, Qt::DescendingOrder);
+        const QJsonObject state = m_view->snapshotState();
+        const QJsonArray rows = state.value(u"rows"_s).toArray();
+        QCOMPARE(rows.size(), 4);
+        QStringList order;
+        for (const auto &row : rows)
+            order << row.toObject().value(u"Replica"_s).toString();
+        QCOMPARE(order, (QStringList{u"node-1"_s, u"node-4"_s, u"node-2"_s, u"node-3"_s}));
+        const QJsonObject first = rows.at(0).toObject();
+        QCOMPARE(first.value(u"WebSocket"_s).toString(), u"30"_s);
+        QCOMPARE(first.value(u"Uptime"_s).toString(), u"1m 40s"_s);
+        QCOMPARE(first.value(u"In/s"_s).toString(), u"—"_s);
+        QCOMPARE(first.size(), int(models::ReplicaModel::ColumnCount));
+        QVERIFY(rows.at(1).toObject().value(u"State"_s).toString().startsWith(u"down since"_s));
+        // Each cell as the table shows it.
+        QCOMPARE(m_view->proxy()->index(0, models::ReplicaModel::Id).data().toString(), u"node-1"_s);
+
+        const QJsonObject figures = state.value(u"figures"_s).toObject();
+        QCOMPARE(figures.value(u"replicasUp"_s).toInt(), 3);
+        QCOMPARE(figures.value(u"replicasDown"_s).toInt(), 1);
+        QCOMPARE(figures.value(u"totalConnections"_s).toInt(), 40);
+        // max 30 / mean (40/3) = 2.25
+        QCOMPARE(figures.value(u"imbalance"_s).toDouble(), 2.25);
+        QVERIFY(figures.value(u"imbalanceWarning"_s).toBool());
+        QVERIFY(m_view->imbalanceWarningShown());
+        QVERIFY(m_view->figuresText().contains(u"3 up · 1 down · 40 connections"_s));
+        QCOMPARE(state.value(u"chartWindowMinutes"_s).toInt(), 5);
+    }
+
+    void balancedClusterHasNoWarning()
+    {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        feed(now, {replica(u"a"_s, 10, 0, ReplicaInfo::State::Ready, now),
+                   replica(u"b"_s, 11, 0, ReplicaInfo::State::Ready, now)});
+        QVERIFY(!m_view->imbalanceWarningShown());
+        QCOMPARE(m_view->snapshotState().value(u"figures"_s).toObject().value(u"imbalance"_s).toDouble(), 1.05);
+    }
+
+    void chartWindowSwitchingAndTimerFollowsVisibility()
+    {
+        ui::ReplicasChart *chart = m_view->chart();
+        QVERIFY(!chart->isRefreshing()); // hidden: no timer
+        // 20 minutes of history, one sample a second.
+        const QDateTime end = QDateTime::currentDateTimeUtc();
+        for (int s = 20 * 60; s >= 0; --s) {
+            const QDateTime at = end.addSecs(-s);
+            feed(at, {replica(u"a"_s, 5, 0, ReplicaInfo::State::Ready, at),
+                      replica(u"b"_s, s < 60 ? 50 : 7, 0, ReplicaInfo::State::Ready, at)});
+        }
+        m_view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+        QVERIFY(chart->isRefreshing());
+
+        auto *box = chart->findChild<QComboBox *>(u"chartWindow"_s);
+        QVERIFY(box);
+        QCOMPARE(box->count(), 4);
+
+        // 1 and 5 min: every sample; 15 min (901 samples) and 60 min (all 1201): bucketed to
+        // whole samples per point so that at most kMaxPoints are drawn.
+        const qsizetype expected[] = {61, 301, 451, 401};
+        const int minutes[] = {1, 5, 15, 60};
+        for (int i = 0; i < 4; ++i) {
+            box->setCurrentIndex(i);
+            QCOMPARE(chart->windowMinutes(), minutes[i]);
+            // The timer pushes the new window within a few ticks.
+            QTRY_VERIFY_WITH_TIMEOUT(qAbs(chart->pointCount(u"a"_s) - expected[i]) <= 2, 2000);
+            QVERIFY(chart->pointCount(u""_s) > 0); // the total
+            QVERIFY(chart->pointCount(u"a"_s) <= ui::ReplicasChart::kMaxPoints);
+            QCOMPARE(m_view->snapshotState().value(u"chartWindowMinutes"_s).toInt(), minutes[i]);
+        }
+        // The total's peak is the last minute's 55, still visible in the 60-minute buckets.
+        double peak = 0;
+        for (const QPointF &p : chart->points(u""_s))
+            peak = qMax(peak, p.y());
+        QCOMPARE(peak, 55.0);
+
+        m_view->hide();
+        QVERIFY(!chart->isRefreshing());
+        m_view->show();
+        QVERIFY(chart->isRefreshing());
+    }
+
+private:
+    void feed(const QDateTime &at, const QList<ReplicaInfo> &replicas)
+    {
+        inspect::ReplicaSnapshot snapshot;
+        snapshot.at = at;
+        snapshot.replicas = replicas;
+        m_history->append(snapshot);
+        m_model->apply(snapshot);
+    }
+
+    std::unique_ptr<models::ReplicaModel> m_model;
+    std::unique_ptr<models::ConnectionHistory> m_history;
+    std::unique_ptr<ui::ReplicasView> m_view;
+};
+
+QTEST_MAIN(TestReplicasView)
+#include "tst_replicasview.moc"

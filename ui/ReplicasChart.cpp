@@ -1,0 +1,144 @@
+#include "ui/ReplicasChart.h"
+
+#include "models/ConnectionHistory.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineSeries>
+#include <QPen>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace sb::ui {
+
+ReplicasChart::ReplicasChart(const sb::models::ConnectionHistory *history, QWidget *parent)
+    : QWidget(parent)
+    , m_history(history)
+{
+    m_chart = new QChart();
+    m_chart->legend()->setAlignment(Qt::AlignRight);
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_timeAxis = new QDateTimeAxis(m_chart);
+    m_timeAxis->setFormat(QStringLiteral("HH:mm:ss"));
+    m_timeAxis->setTickCount(6);
+    m_valueAxis = new QValueAxis(m_chart);
+    m_valueAxis->setLabelFormat(QStringLiteral("%d"));
+    m_valueAxis->setTitleText(QStringLiteral("connections"));
+    m_chart->addAxis(m_timeAxis, Qt::AlignBottom);
+    m_chart->addAxis(m_valueAxis, Qt::AlignLeft);
+
+    m_total = new QLineSeries(m_chart);
+    m_total->setName(QStringLiteral("total"));
+    QPen pen(Qt::black);
+    pen.setWidth(2);
+    m_total->setPen(pen);
+    m_chart->addSeries(m_total);
+    m_total->attachAxis(m_timeAxis);
+    m_total->attachAxis(m_valueAxis);
+
+    m_view = new QChartView(m_chart, this);
+    m_view->setRenderHint(QPainter::Antialiasing, false); // cheaper; lines are 1-2 px
+    m_view->setObjectName(QStringLiteral("replicasChartView"));
+
+    m_windowBox = new QComboBox(this);
+    m_windowBox->setObjectName(QStringLiteral("chartWindow"));
+    for (int minutes : windowChoicesMinutes())
+        m_windowBox->addItem(QStringLiteral("%1 min").arg(minutes), minutes);
+    m_windowBox->setCurrentIndex(int(windowChoicesMinutes().indexOf(m_windowMinutes)));
+    connect(m_windowBox, &QComboBox::currentIndexChanged, this,
+            [this](int index) { setWindowMinutes(m_windowBox->itemData(index).toInt()); });
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(QStringLiteral("Connections over the last"), this));
+    bar->addWidget(m_windowBox);
+    bar->addStretch();
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(bar);
+    layout->addWidget(m_view, 1);
+
+    m_timer.setInterval(kRefreshMs);
+    connect(&m_timer, &QTimer::timeout, this, [this] {
+        if (m_dirty)
+            refresh();
+    });
+}
+
+void ReplicasChart::setWindowMinutes(int minutes)
+{
+    if (!windowChoicesMinutes().contains(minutes) || minutes == m_windowMinutes)
+        return;
+    m_windowMinutes = minutes;
+    const QSignalBlocker blocker(m_windowBox);
+    m_windowBox->setCurrentIndex(int(windowChoicesMinutes().indexOf(minutes)));
+    m_dirty = true;
+}
+
+QLineSeries *ReplicasChart::seriesFor(const QString &id)
+{
+    auto it = m_series.constFind(id);
+    if (it != m_series.cend())
+        return *it;
+    auto *series = new QLineSeries(m_chart);
+    series->setName(id);
+    m_chart->addSeries(series);
+    series->attachAxis(m_timeAxis);
+    series->attachAxis(m_valueAxis);
+    m_series.insert(id, series);
+    return series;
+}
+
+void ReplicasChart::refresh()
+{
+    m_dirty = false;
+    const qint64 end = qMax(m_history->latestMs(), QDateTime::currentMSecsSinceEpoch());
+    m_windowStartMs = end - qint64(m_windowMinutes) * 60 * 1000;
+    double peak = 0;
+    auto push = [&](QLineSeries *series) {
+        for (const QPointF &p : std::as_const(m_buffer))
+            peak = qMax(peak, p.y());
+        series->replace(m_buffer);
+    };
+    for (const QString &id : m_history->replicaIds()) {
+        m_history->points(id, m_windowStartMs, end, kMaxPoints, &m_buffer);
+        push(seriesFor(id));
+    }
+    m_history->totalPoints(m_windowStartMs, end, kMaxPoints, &m_buffer);
+    push(m_total);
+    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(m_windowStartMs), QDateTime::fromMSecsSinceEpoch(end));
+    m_valueAxis->setRange(0, qMax(1.0, std::ceil(peak * 1.1)));
+}
+
+qsizetype ReplicasChart::pointCount(const QString &id) const
+{
+    const QLineSeries *series = id.isEmpty() ? m_total : m_series.value(id);
+    return series ? series->count() : 0;
+}
+
+QList<QPointF> ReplicasChart::points(const QString &id) const
+{
+    const QLineSeries *series = id.isEmpty() ? m_total : m_series.value(id);
+    return series ? series->points() : QList<QPointF>();
+}
+
+void ReplicasChart::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    m_dirty = true;
+    m_timer.start();
+}
+
+void ReplicasChart::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    m_timer.stop(); // nobody sees it: no redraw work
+}
+
+} // namespace sb::ui

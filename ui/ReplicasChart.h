@@ -1,0 +1,72 @@
+#pragma once
+
+#include <QHash>
+#include <QList>
+#include <QPointF>
+#include <QTimer>
+#include <QWidget>
+
+class QChart;
+class QChartView;
+class QComboBox;
+class QDateTimeAxis;
+class QLineSeries;
+class QValueAxis;
+
+namespace sb::models {
+class ConnectionHistory;
+}
+
+namespace sb::ui {
+
+// Connections per replica and in total over a selectable window (1/5/15/60 min), drawn
+// from ConnectionHistory. New data only marks the chart dirty; a 15 Hz timer pushes fixed
+// point buffers (at most kMaxPoints per series) with QXYSeries::replace(), and that timer
+// runs only while the chart is visible.
+class ReplicasChart : public QWidget
+{
+    Q_OBJECT
+public:
+    static constexpr int kMaxPoints = 600;
+    static constexpr int kRefreshMs = 66;
+
+    explicit ReplicasChart(const sb::models::ConnectionHistory *history, QWidget *parent = nullptr);
+
+    static QList<int> windowChoicesMinutes() { return {1, 5, 15, 60}; }
+    int windowMinutes() const { return m_windowMinutes; }
+    void setWindowMinutes(int minutes);
+
+    // New samples arrived: redraw at the next timer tick.
+    void markDirty() { m_dirty = true; }
+    // Pushes the current window to the series now (the timer calls this when dirty).
+    void refresh();
+
+    bool isRefreshing() const { return m_timer.isActive(); }
+    // Points currently drawn for a replica (empty id: the total), for tests and snapshots.
+    qsizetype pointCount(const QString &id) const;
+    QList<QPointF> points(const QString &id) const;
+    qint64 windowStartMs() const { return m_windowStartMs; }
+
+protected:
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+
+private:
+    QLineSeries *seriesFor(const QString &id);
+
+    const sb::models::ConnectionHistory *m_history;
+    QChart *m_chart = nullptr;
+    QChartView *m_view = nullptr;
+    QComboBox *m_windowBox = nullptr;
+    QDateTimeAxis *m_timeAxis = nullptr;
+    QValueAxis *m_valueAxis = nullptr;
+    QLineSeries *m_total = nullptr;
+    QHash<QString, QLineSeries *> m_series;
+    QList<QPointF> m_buffer; // reused for every series: no allocation per refresh
+    QTimer m_timer;
+    int m_windowMinutes = 5;
+    qint64 m_windowStartMs = 0;
+    bool m_dirty = true;
+};
+
+} // namespace sb::ui

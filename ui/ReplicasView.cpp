@@ -1,0 +1,141 @@
+#include "ui/ReplicasView.h"
+
+#include "models/ConnectionHistory.h"
+#include "models/ReplicaModel.h"
+#include "ui/ReplicasChart.h"
+
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QLabel>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace sb::ui {
+
+using sb::models::ReplicaFigures;
+using sb::models::ReplicaModel;
+
+ReplicasView::ReplicasView(ReplicaModel *model, const sb::models::ConnectionHistory *history, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+{
+    setObjectName(QStringLiteral("replicasView"));
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(ReplicaModel::SortRole);
+    // Keep the user's sort as values change each poll.
+    m_proxy->setDynamicSortFilter(true);
+
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("replicasTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(ReplicaModel::Id, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+
+    m_figures = new QLabel(this);
+    m_figures->setObjectName(QStringLiteral("replicaFigures"));
+    m_warning = new QLabel(this);
+    m_warning->setObjectName(QStringLiteral("imbalanceWarning"));
+    m_warning->setWordWrap(true);
+    m_warning->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 3px; }"));
+    m_warning->hide();
+    m_sources = new QLabel(this);
+    m_sources->setObjectName(QStringLiteral("replicaSources"));
+    m_sources->setWordWrap(true);
+    m_sources->hide();
+
+    m_chart = new ReplicasChart(history, this);
+
+    auto *top = new QWidget(this);
+    auto *topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->addWidget(m_figures);
+    topLayout->addWidget(m_warning);
+    topLayout->addWidget(m_sources);
+    topLayout->addWidget(m_table, 1);
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(top);
+    splitter->addWidget(m_chart);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(splitter);
+
+    connect(m_model, &ReplicaModel::snapshotApplied, this, [this] {
+        updateFigures();
+        m_chart->markDirty();
+    });
+    updateFigures();
+}
+
+QString ReplicasView::figuresText() const
+{
+    return m_figures->text();
+}
+
+bool ReplicasView::imbalanceWarningShown() const
+{
+    return !m_warning->isHidden();
+}
+
+void ReplicasView::updateFigures()
+{
+    const ReplicaFigures &f = m_model->figures();
+    if (m_model->polls() == 0) {
+        m_figures->setText(QStringLiteral("Waiting for the first poll…"));
+        return;
+    }
+    const QString imbalance = f.imbalance ? QString::number(*f.imbalance, 'f', 2) : QStringLiteral("—");
+    m_figures->setText(QStringLiteral("%1 up · %2 down · %3 connections · imbalance (max/mean) %4")
+                           .arg(f.replicasUp)
+                           .arg(f.replicasDown)
+                           .arg(f.totalConnections)
+                           .arg(imbalance));
+    m_warning->setVisible(f.imbalanced());
+    if (f.imbalanced()) {
+        m_warning->setText(QStringLiteral("Imbalance %1 is above %2: one replica holds %3 connections against a "
+                                          "mean of %4 — possible ip-hash stickiness (or clients that have not "
+                                          "rebalanced since a restart).")
+                               .arg(imbalance)
+                               .arg(ReplicaFigures::kImbalanceWarning)
+                               .arg(f.maxConnections)
+                               .arg(f.meanConnections, 0, 'f', 1));
+    }
+}
+
+void ReplicasView::setSourceSummary(const QString &summary)
+{
+    m_sources->setText(summary);
+    m_sources->setVisible(!summary.isEmpty());
+}
+
+QJsonObject ReplicasView::snapshotState() const
+{
+    QJsonArray rows;
+    for (int row = 0; row < m_proxy->rowCount(); ++row) {
+        QJsonObject cells;
+        for (int column = 0; column < m_proxy->columnCount(); ++column) {
+            if (m_table->isColumnHidden(column))
+                continue;
+            const QString header = m_proxy->headerData(column, Qt::Horizontal).toString();
+            cells.insert(header, m_proxy->index(row, column).data().toString());
+        }
+        rows.append(cells);
+    }
+    QJsonObject figures = m_model->figures().toJson();
+    figures.insert(QStringLiteral("replicasListed"), m_model->rowCount());
+    return QJsonObject{{QStringLiteral("rows"), rows},
+                       {QStringLiteral("figures"), figures},
+                       {QStringLiteral("chartWindowMinutes"), m_chart->windowMinutes()},
+                       {QStringLiteral("sources"), m_sources->text()}};
+}
+
+} // namespace sb::ui

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "ui/SnapshotSource.h"
+
+#include <QWidget>
+
+class QLabel;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace sb::models {
+class ConnectionHistory;
+class ReplicaModel;
+} // namespace sb::models
+
+namespace sb::ui {
+
+class ReplicasChart;
+
+// The Replicas area's content: the replica table (sortable, state-coloured, tooltips with
+// since-when and why-down), the headline figures with an imbalance warning, and the
+// connections chart. Reads only the models; the assembly feeds them.
+class ReplicasView : public QWidget, public SnapshotSource
+{
+    Q_OBJECT
+public:
+    ReplicasView(sb::models::ReplicaModel *model, const sb::models::ConnectionHistory *history,
+                 QWidget *parent = nullptr);
+
+    // {"rows":[{header: text...}...] (sorted as shown), "figures":{replicasUp, replicasDown,
+    // totalConnections, imbalance, imbalanceWarning}, "chartWindowMinutes", "sources"}
+    QJsonObject snapshotState() const override;
+
+    // A line under the figures about the sources (e.g. "registry: Redis unreachable").
+    void setSourceSummary(const QString &summary);
+
+    QTableView *table() const { return m_table; }
+    QSortFilterProxyModel *proxy() const { return m_proxy; }
+    ReplicasChart *chart() const { return m_chart; }
+    QString figuresText() const;
+    bool imbalanceWarningShown() const;
+
+private:
+    void updateFigures();
+
+    sb::models::ReplicaModel *m_model;
+    QSortFilterProxyModel *m_proxy = nullptr;
+    QTableView *m_table = nullptr;
+    QLabel *m_figures = nullptr;
+    QLabel *m_warning = nullptr;
+    QLabel *m_sources = nullptr;
+    ReplicasChart *m_chart = nullptr;
+};
+
+} // namespace sb::ui
