@@ -34,7 +34,8 @@ struct Received
     }
 };
 
-KafkaConsumerOptions fastGroup(const QByteArray &group, const QByteArray &topic, const QByteArray &reset = "earliest")
+KafkaConsumerOptions fastGroup(
+    const QByteArray &group, const QByteArray &topic, const QByteArray &reset = "earliest")
 {
     KafkaConsumerOptions options;
     options.groupId = group;
@@ -108,8 +109,9 @@ private Q_SLOTS:
         constexpr int Count = 50;
         std::atomic<int> acks { 0 };
         for (int i = 0; i < Count; ++i) {
-            QVERIFY(producer.produce("roundtrip", "channel-" + QByteArray::number(i % 5), "value-" + QByteArray::number(i),
-                { { "message-id", "m" + QByteArray::number(i) } }, [&acks](const QString &e) {
+            QVERIFY(producer.produce("roundtrip", "channel-" + QByteArray::number(i % 5),
+                "value-" + QByteArray::number(i), { { "message-id", "m" + QByteArray::number(i) } },
+                [&acks](const QString &e) {
                     if (e.isEmpty())
                         ++acks;
                 }));
@@ -186,14 +188,16 @@ private Q_SLOTS:
         KafkaProducer producer(settings());
         QVERIFY(producer.start());
         for (int i = 0; i < 3; ++i)
-            QVERIFY(producer.produce("to-kcat", "k" + QByteArray::number(i), "hello-" + QByteArray::number(i)));
+            QVERIFY(
+                producer.produce("to-kcat", "k" + QByteArray::number(i), "hello-" + QByteArray::number(i)));
         QTRY_COMPARE_WITH_TIMEOUT(producer.delivered(), quint64(3), 10000);
 
         QProcess process;
         process.start(kcat,
             { QStringLiteral("-b"), QString::fromUtf8(m_cluster.bootstrapServers()), QStringLiteral("-C"),
-                QStringLiteral("-t"), QStringLiteral("to-kcat"), QStringLiteral("-o"), QStringLiteral("beginning"),
-                QStringLiteral("-e"), QStringLiteral("-q"), QStringLiteral("-f"), QStringLiteral("%k=%s\\n") });
+                QStringLiteral("-t"), QStringLiteral("to-kcat"), QStringLiteral("-o"),
+                QStringLiteral("beginning"), QStringLiteral("-e"), QStringLiteral("-q"), QStringLiteral("-f"),
+                QStringLiteral("%k=%s\\n") });
         QVERIFY2(process.waitForFinished(20000), "kcat did not finish within 20 s");
         QCOMPARE(process.exitCode(), 0);
         const QByteArray out = process.readAllStandardOutput();
@@ -250,7 +254,8 @@ private Q_SLOTS:
             QVERIFY(producer.produce("outage", "k", "queued-" + QByteArray::number(i)));
         // The sixth does not fit the 5-record queue: refused, counted, logged.
         QString refusal;
-        QVERIFY(!producer.produce("outage", "k", "overflow", {}, [&refusal](const QString &e) { refusal = e; }));
+        QVERIFY(
+            !producer.produce("outage", "k", "overflow", {}, [&refusal](const QString &e) { refusal = e; }));
         QCOMPARE(producer.queueFull(), quint64(1));
         QVERIFY2(refusal.contains(u"queue full"), qPrintable(refusal));
         QCOMPARE(producer.delivered(), quint64(1));

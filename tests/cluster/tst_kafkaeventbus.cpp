@@ -20,15 +20,21 @@ const QByteArray Prefix = QByteArrayLiteral("sbtest");
 
 QByteArray messagePayload(const QByteArray &id, const QByteArray &channel = "general")
 {
-    const QJsonObject message { { u"id"_qs, QString::fromUtf8(id) }, { u"channel"_qs, QString::fromUtf8(channel) },
-        { u"body"_qs, u"hello"_qs } };
+    const QJsonObject message { { u"id"_qs, QString::fromUtf8(id) },
+        { u"channel"_qs, QString::fromUtf8(channel) }, { u"body"_qs, u"hello"_qs } };
     return QJsonDocument(QJsonObject { { u"type"_qs, u"message"_qs }, { u"message"_qs, message } })
         .toJson(QJsonDocument::Compact);
 }
 
 QByteArray idOf(const QByteArray &payload)
 {
-    return QJsonDocument::fromJson(payload).object().value(u"message").toObject().value(u"id").toString().toUtf8();
+    return QJsonDocument::fromJson(payload)
+        .object()
+        .value(u"message")
+        .toObject()
+        .value(u"id")
+        .toString()
+        .toUtf8();
 }
 
 // What the replicas share and record, as a database and their local clients would.
@@ -177,8 +183,10 @@ private Q_SLOTS:
         KafkaProducer producer(settings());
         QVERIFY(producer.start());
         const QByteArray payload = messagePayload("dup-1");
-        QVERIFY(producer.produce(Prefix + ".MessageCreatedEvent", "general", payload, { { "message-id", "dup-1" } }));
-        QVERIFY(producer.produce(Prefix + ".MessageCreatedEvent", "general", payload, { { "message-id", "dup-1" } }));
+        QVERIFY(producer.produce(
+            Prefix + ".MessageCreatedEvent", "general", payload, { { "message-id", "dup-1" } }));
+        QVERIFY(producer.produce(
+            Prefix + ".MessageCreatedEvent", "general", payload, { { "message-id", "dup-1" } }));
         QTRY_COMPARE_WITH_TIMEOUT(m_world.calls("dup-1"), 2, 15000);
         QCOMPARE(m_world.stored("dup-1"), 1);
         const QMutexLocker lock(&m_world.mutex);
@@ -225,7 +233,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_deadLetters->find("[1,2,3]").has_value(), 10000);
         QCOMPARE(m_a->poison() + m_b->poison() - poisonBefore, quint64(2));
         const KafkaRecord letter = *m_deadLetters->find(poison);
-        QVERIFY2(letter.header("dlt-error").startsWith("undecodable record"), letter.header("dlt-error").constData());
+        QVERIFY2(letter.header("dlt-error").startsWith("undecodable record"),
+            letter.header("dlt-error").constData());
         QCOMPARE(letter.header("dlt-original-topic"), Prefix + ".MessageCreatedEvent");
         QVERIFY(!letter.header("dlt-original-offset").isEmpty());
         QVERIFY(!letter.header("dlt-original-partition").isEmpty());
