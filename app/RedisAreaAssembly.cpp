@@ -44,6 +44,11 @@ RedisAreaAssembly::~RedisAreaAssembly()
     stop();
 }
 
+ui::RedisView *RedisAreaAssembly::view() const
+{
+    return m_view;
+}
+
 void RedisAreaAssembly::start()
 {
     if (m_thread.isRunning())

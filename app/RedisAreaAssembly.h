@@ -71,7 +71,7 @@ public:
 
     models::RedisKeyModel *keyModel() const { return m_keys.get(); }
     models::SessionModel *sessionModel() const { return m_sessions.get(); }
-    ui::RedisView *view() const { return m_view; }
+    ui::RedisView *view() const;
     // Worker-thread object; its public methods are thread-safe (for tests and benchmarks).
     inspect::RedisKeyScanner *scanner() const { return m_scanner; }
 

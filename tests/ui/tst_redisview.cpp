@@ -1,0 +1,209 @@
+#include "app/RedisAreaAssembly.h"
+#include "models/AttachmentState.h"
+#include "models/RedisKeyModel.h"
+#include "models/SessionModel.h"
+#include "support/RedisSeeder.h"
+#include "support/RedisServerProcess.h"
+#include "ui/AreaView.h"
+#include "ui/RedisKeyBrowser.h"
+#include "ui/RedisSessionsPane.h"
+#include "ui/RedisValueView.h"
+#include "ui/RedisView.h"
+
+#include <QAbstractButton>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTest>
+
+using namespace sb;
+using Phase = inspect::RedisScanProgress::Phase;
+
+namespace {
+constexpr int kSessions = 300;
+constexpr int kStrings = 2700;
+
+QByteArray nodeOf(int i)
+{
+    return "node-" + QByteArray::number(i % 4 == 0 ? 1 : i % 4 == 1 ? 2 : 3);
+}
+} // namespace
+
+// The Redis area as the console assembles it, offscreen, against a real redis-server.
+class TestRedisView : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+        testing::RedisSeeder seed;
+        for (int i = 0; i < kSessions; ++i)
+            seed.add(
+                { "HSET", "sb:session:" + QByteArray::number(i), "user", "u" + QByteArray::number(i % 10),
+                    "node", nodeOf(i), "transport", "stomp", "since", "1700000000000" });
+        for (int i = 0; i < kStrings; ++i)
+            seed.add({ "SET", "k:" + QByteArray::number(i), "{\"n\":" + QByteArray::number(i) + "}", "EX",
+                "900" });
+        QString error;
+        QVERIFY2(seed.run(m_server.port(), &error), qPrintable(error));
+    }
+
+    // state.json's Redis section: the rows on screen as displayed, and figures that equal
+    // redis-cli's answers at the same moment.
+    void snapshotMatchesRedisCli()
+    {
+        Fixture f(m_server, false);
+        QVERIFY(f.area.showsContent());
+        QTRY_COMPARE_WITH_TIMEOUT(f.attachment.health(models::AttachmentState::Service::Redis).state,
+            models::ConnectionHealth::State::Up, 5000);
+        ui::RedisKeyBrowser *browser = f.view()->keyBrowser();
+        QTRY_COMPARE_WITH_TIMEOUT(browser->progress().phase, Phase::Finished, 15000); // 3,000 keys < one page
+        QTRY_VERIFY_WITH_TIMEOUT(f.assembly.sessionModel()->hasSnapshot(), 10000);
+
+        const QJsonObject state = f.area.snapshotState();
+        const qint64 dbsize
+            = testing::RedisSeeder::cli(m_server.port(), { QStringLiteral("DBSIZE") }).toLongLong();
+        QCOMPARE(dbsize, qint64(kSessions + kStrings));
+        const QJsonObject figures = state.value(QStringLiteral("figures")).toObject();
+        QCOMPARE(figures.value(QStringLiteral("dbsize")).toInteger(), dbsize);
+        QCOMPARE(figures.value(QStringLiteral("scanned")).toInteger(), dbsize);
+        QCOMPARE(figures.value(QStringLiteral("keysListed")).toInteger(), dbsize);
+        QCOMPARE(figures.value(QStringLiteral("sessions")).toInteger(), qint64(kSessions));
+        QJsonObject perReplica;
+        for (int i = 0; i < kSessions; ++i)
+            perReplica.insert(
+                QString::fromLatin1(nodeOf(i)), perReplica.value(QString::fromLatin1(nodeOf(i))).toInt() + 1);
+        QCOMPARE(figures.value(QStringLiteral("sessionsPerReplica")).toObject(), perReplica);
+
+        const QJsonArray rows = state.value(QStringLiteral("rows")).toArray();
+        const auto [first, last] = browser->visibleRows();
+        QVERIFY(first == 0 && last > 5);
+        QCOMPARE(rows.size(), last - first + 1);
+        QTableView *table = browser->table();
+        for (int row = first; row <= last; ++row) {
+            const QJsonObject shown = rows.at(row - first).toObject();
+            QCOMPARE(shown.value(QStringLiteral("key")).toString(),
+                table->model()->index(row, 0).data().toString());
+            QCOMPARE(shown.value(QStringLiteral("type")).toString(),
+                table->model()->index(row, 1).data().toString());
+            QCOMPARE(shown.value(QStringLiteral("ttl")).toString(),
+                table->model()->index(row, 2).data().toString());
+        }
+        const QByteArray type = testing::RedisSeeder::cli(m_server.port(),
+            { QStringLiteral("TYPE"), rows.at(0).toObject().value(QStringLiteral("key")).toString() });
+        QCOMPARE(rows.at(0).toObject().value(QStringLiteral("type")).toString(), QString::fromLatin1(type));
+        QVERIFY(
+            state.value(QStringLiteral("notifications")).toString().contains(QStringLiteral("CONFIG SET")));
+    }
+
+    void valueViewerPrettyPrintsJson()
+    {
+        Fixture f(m_server, false);
+        ui::RedisKeyBrowser *browser = f.view()->keyBrowser();
+        QTRY_COMPARE_WITH_TIMEOUT(browser->progress().phase, Phase::Finished, 15000);
+        const int row = f.assembly.keyModel()->rowOfKey("k:7");
+        QVERIFY(row >= 0);
+        browser->table()->setCurrentIndex(f.assembly.keyModel()->index(row, 0));
+        QTRY_COMPARE_WITH_TIMEOUT(browser->valueView()->text(), QStringLiteral("{\n    \"n\": 7\n}\n"), 5000);
+    }
+
+    // Delete asks first; accepting it removes the key from the server and the table.
+    void deleteAfterConfirmation()
+    {
+        Fixture f(m_server, false);
+        ui::RedisKeyBrowser *browser = f.view()->keyBrowser();
+        QTRY_COMPARE_WITH_TIMEOUT(browser->progress().phase, Phase::Finished, 15000);
+        models::RedisKeyModel *model = f.assembly.keyModel();
+        const int row = model->rowOfKey("k:42");
+        QVERIFY(row >= 0);
+        browser->table()->setCurrentIndex(model->index(row, 0));
+        auto *button = browser->findChild<QPushButton *>(QStringLiteral("deleteButton"));
+        QVERIFY(button && button->isEnabled());
+        button->click();
+        QMessageBox *box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (box = browser->findChild<QMessageBox *>(QStringLiteral("confirmKeyAction"))), 2000);
+        QCOMPARE(
+            testing::RedisSeeder::cli(m_server.port(), { QStringLiteral("EXISTS"), QStringLiteral("k:42") }),
+            QByteArray("1")); // nothing happens before the answer
+        QAbstractButton *yes = nullptr;
+        for (QAbstractButton *candidate : box->buttons())
+            if (box->buttonRole(candidate) == QMessageBox::DestructiveRole)
+                yes = candidate;
+        QVERIFY(yes);
+        yes->click();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowOfKey("k:42"), -1, 5000);
+        QCOMPARE(
+            testing::RedisSeeder::cli(m_server.port(), { QStringLiteral("EXISTS"), QStringLiteral("k:42") }),
+            QByteArray("0"));
+    }
+
+    void readOnlyDisablesDestructiveActions()
+    {
+        Fixture f(m_server, true);
+        ui::RedisKeyBrowser *browser = f.view()->keyBrowser();
+        QTRY_COMPARE_WITH_TIMEOUT(browser->progress().phase, Phase::Finished, 15000);
+        browser->table()->setCurrentIndex(f.assembly.keyModel()->index(0, 0));
+        for (const char *name : { "deleteButton", "expireButton", "persistButton" }) {
+            auto *button = browser->findChild<QPushButton *>(QString::fromLatin1(name));
+            QVERIFY(button);
+            QVERIFY2(!button->isEnabled(), name);
+            QVERIFY(button->toolTip().contains(QStringLiteral("Read-only")));
+        }
+        browser->requestDelete(); // the Del shortcut's path
+        browser->requestPersist();
+        QTest::qWait(100);
+        QVERIFY(!browser->findChild<QMessageBox *>());
+        QCOMPARE(f.assembly.keyModel()->rowCount(), kSessions + kStrings - 1); // only k:42 went, earlier
+        QVERIFY(f.area.snapshotState().value(QStringLiteral("readOnly")).toBool());
+    }
+
+    void sessionsChartRunsOnlyWhileShown()
+    {
+        Fixture f(m_server, false);
+        ui::RedisSessionsPane *pane = f.view()->sessionsPane();
+        QVERIFY(!pane->chartTimerActive()); // Keys tab in front
+        f.view()->tabs()->setCurrentWidget(pane);
+        QTRY_VERIFY_WITH_TIMEOUT(pane->chartTimerActive(), 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(pane->chartPointCount() >= 1, 10000);
+        f.view()->tabs()->setCurrentIndex(0);
+        QTRY_VERIFY_WITH_TIMEOUT(!pane->chartTimerActive(), 2000);
+    }
+
+    void cleanupTestCase() { m_server.stop(); }
+
+private:
+    struct Fixture
+    {
+        Fixture(testing::RedisServerProcess &server, bool readOnly)
+            : area(QStringLiteral("redis"),
+                ui::EmptyState { QStringLiteral("Redis"), QStringLiteral("keys"), QString() })
+            , assembly(&area, server.url(), readOnly, &attachment, options())
+        {
+            area.resize(1100, 700);
+            area.show();
+            assembly.start();
+        }
+        static app::RedisAreaAssembly::Options options()
+        {
+            app::RedisAreaAssembly::Options o;
+            o.sessionsIntervalMs = 500;
+            return o;
+        }
+        ui::RedisView *view() const { return assembly.view(); }
+
+        models::AttachmentState attachment;
+        ui::AreaView area;
+        app::RedisAreaAssembly assembly;
+    };
+
+    testing::RedisServerProcess m_server;
+};
+
+QTEST_MAIN(TestRedisView)
+#include "tst_redisview.moc"
