@@ -66,8 +66,10 @@ ReplicasChart::ReplicasChart(const sb::models::ConnectionHistory *history, QWidg
 
     m_timer.setInterval(kRefreshMs);
     connect(&m_timer, &QTimer::timeout, this, [this] {
-        if (m_dirty)
-            refresh();
+        if (!m_inPass && m_dirty)
+            beginPass();
+        if (m_inPass)
+            pushNext(kSeriesPerTick);
     });
 }
 
@@ -97,23 +99,44 @@ QLineSeries *ReplicasChart::seriesFor(const QString &id)
 
 void ReplicasChart::refresh()
 {
+    beginPass();
+    pushNext(int(m_pending.size()));
+}
+
+void ReplicasChart::beginPass()
+{
     m_dirty = false;
-    const qint64 end = qMax(m_history->latestMs(), QDateTime::currentMSecsSinceEpoch());
-    m_windowStartMs = end - qint64(m_windowMinutes) * 60 * 1000;
-    double peak = 0;
-    auto push = [&](QLineSeries *series) {
+    m_inPass = true;
+    m_passEndMs = qMax(m_history->latestMs(), QDateTime::currentMSecsSinceEpoch());
+    m_windowStartMs = m_passEndMs - qint64(m_windowMinutes) * 60 * 1000;
+    m_peak = 0;
+    m_pending = m_history->replicaIds();
+    m_pending.append(QString()); // the total
+    // A legend of dozens of replicas costs more layout than it informs: the table names them.
+    m_chart->legend()->setVisible(m_pending.size() <= 13);
+}
+
+void ReplicasChart::pushNext(int count)
+{
+    for (; count > 0 && !m_pending.isEmpty(); --count) {
+        const QString id = m_pending.takeFirst();
+        if (id.isEmpty())
+            m_history->totalPoints(m_windowStartMs, m_passEndMs, kMaxPoints, &m_buffer);
+        else
+            m_history->points(id, m_windowStartMs, m_passEndMs, kMaxPoints, &m_buffer);
         for (const QPointF &p : std::as_const(m_buffer))
-            peak = qMax(peak, p.y());
-        series->replace(m_buffer);
-    };
-    for (const QString &id : m_history->replicaIds()) {
-        m_history->points(id, m_windowStartMs, end, kMaxPoints, &m_buffer);
-        push(seriesFor(id));
+            m_peak = qMax(m_peak, p.y());
+        (id.isEmpty() ? m_total : seriesFor(id))->replace(m_buffer);
     }
-    m_history->totalPoints(m_windowStartMs, end, kMaxPoints, &m_buffer);
-    push(m_total);
-    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(m_windowStartMs), QDateTime::fromMSecsSinceEpoch(end));
-    m_valueAxis->setRange(0, qMax(1.0, std::ceil(peak * 1.1)));
+    if (m_pending.isEmpty())
+        finishPass();
+}
+
+void ReplicasChart::finishPass()
+{
+    m_inPass = false;
+    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(m_windowStartMs), QDateTime::fromMSecsSinceEpoch(m_passEndMs));
+    m_valueAxis->setRange(0, qMax(1.0, std::ceil(m_peak * 1.1)));
 }
 
 qsizetype ReplicasChart::pointCount(const QString &id) const

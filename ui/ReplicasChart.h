@@ -3,6 +3,7 @@
 #include <QHash>
 #include <QList>
 #include <QPointF>
+#include <QStringList>
 #include <QTimer>
 #include <QWidget>
 
@@ -29,6 +30,9 @@ class ReplicasChart : public QWidget
 public:
     static constexpr int kMaxPoints = 600;
     static constexpr int kRefreshMs = 66;
+    // Series pushed per timer tick: a 50-replica redraw is spread over a few ticks instead
+    // of stalling the GUI thread for one long frame.
+    static constexpr int kSeriesPerTick = 8;
 
     explicit ReplicasChart(const sb::models::ConnectionHistory *history, QWidget *parent = nullptr);
 
@@ -53,6 +57,9 @@ protected:
 
 private:
     QLineSeries *seriesFor(const QString &id);
+    void beginPass();
+    void pushNext(int count);
+    void finishPass();
 
     const sb::models::ConnectionHistory *m_history;
     QChart *m_chart = nullptr;
@@ -64,6 +71,10 @@ private:
     QHash<QString, QLineSeries *> m_series;
     QList<QPointF> m_buffer; // reused for every series: no allocation per refresh
     QTimer m_timer;
+    QStringList m_pending; // series still to push in this pass; the total is last (empty id)
+    bool m_inPass = false;
+    qint64 m_passEndMs = 0;
+    double m_peak = 0;
     int m_windowMinutes = 5;
     qint64 m_windowStartMs = 0;
     bool m_dirty = true;

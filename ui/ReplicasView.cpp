@@ -36,8 +36,11 @@ ReplicasView::ReplicasView(ReplicaModel *model, const sb::models::ConnectionHist
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Sized to contents when rows arrive, not on every poll: ResizeToContents would measure
+    // every cell on each dataChanged, a visible stall with 50 replicas.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, m_table, [this] { m_table->resizeColumnsToContents(); });
 
     m_figures = new QLabel(this);
     m_figures->setObjectName(QStringLiteral("replicaFigures"));

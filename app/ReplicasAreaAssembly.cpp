@@ -1,0 +1,149 @@
+#include "app/ReplicasAreaAssembly.h"
+
+#include "inspect/ReplicaDiscovery.h"
+#include "models/ConnectionHistory.h"
+#include "models/Profile.h"
+#include "models/ReplicaModel.h"
+#include "ui/AreaView.h"
+#include "ui/ReplicasView.h"
+
+namespace sb::app {
+
+using models::AttachmentState;
+using models::ConnectionHealth;
+
+ReplicasAreaAssembly::ReplicasAreaAssembly(ui::AreaView *area, inspect::ReplicaDiscoveryConfig config,
+                                           models::AttachmentState *attachment, QObject *parent)
+    : QObject(parent)
+    , m_area(area)
+    , m_config(std::move(config))
+    , m_attachment(attachment)
+    , m_model(std::make_unique<models::ReplicaModel>())
+    , m_history(std::make_unique<models::ConnectionHistory>())
+{
+    m_thread.setObjectName(QStringLiteral("replica-discovery"));
+}
+
+ReplicasAreaAssembly::~ReplicasAreaAssembly()
+{
+    stop();
+    // The view reads the models: it goes first (if the area has not taken it down already).
+    delete m_view.data();
+}
+
+ui::ReplicasView *ReplicasAreaAssembly::view() const
+{
+    return m_view.data();
+}
+
+void ReplicasAreaAssembly::start()
+{
+    if (m_thread.isRunning() || m_view)
+        return;
+    if (m_config.isEmpty()) {
+        if (m_area)
+            m_area->setEmptyDetail(QStringLiteral("No replica source is configured: add a Redis registry, "
+                                                  "Prometheus endpoints or /admin/stats URLs to the profile."));
+        if (m_attachment)
+            m_attachment->setHealth(AttachmentState::Service::Replicas,
+                                    {ConnectionHealth::State::NotConfigured, QStringLiteral("no replica source configured")});
+        return;
+    }
+    m_view = new ui::ReplicasView(m_model.get(), m_history.get());
+    if (m_area)
+        m_area->setContent(m_view);
+    if (m_attachment)
+        m_attachment->setHealth(AttachmentState::Service::Replicas,
+                                {ConnectionHealth::State::Connecting, QStringLiteral("discovering replicas…")});
+
+    m_discovery = new inspect::ReplicaDiscovery(m_config);
+    m_discovery->moveToThread(&m_thread);
+    // Deleted on its own thread once the loop ends (the Redis connection requires it).
+    connect(&m_thread, &QThread::finished, m_discovery, &QObject::deleteLater);
+    // Queued (different threads), with the model as context: dropped once the model is gone.
+    connect(m_discovery, &inspect::ReplicaDiscovery::snapshotReady, m_model.get(),
+            [this](const inspect::ReplicaSnapshot &snapshot) { onSnapshot(snapshot); });
+    m_thread.start();
+    QMetaObject::invokeMethod(m_discovery, &inspect::ReplicaDiscovery::start, Qt::QueuedConnection);
+}
+
+void ReplicasAreaAssembly::stop()
+{
+    if (!m_thread.isRunning())
+        return;
+    QMetaObject::invokeMethod(m_discovery, &inspect::ReplicaDiscovery::stop, Qt::QueuedConnection);
+    m_thread.quit();
+    // Bounded: the worker never blocks (all its I/O is asynchronous), so it ends at once.
+    if (!m_thread.wait(5000))
+        qWarning("replica discovery thread did not stop within 5 s");
+    m_discovery = nullptr;
+}
+
+void ReplicasAreaAssembly::onSnapshot(const inspect::ReplicaSnapshot &snapshot)
+{
+    m_history->append(snapshot);
+    m_model->apply(snapshot);
+    const ConnectionHealth health = healthOf(snapshot);
+    if (m_attachment)
+        m_attachment->setHealth(AttachmentState::Service::Replicas, health);
+    if (m_view)
+        m_view->setSourceSummary(health.state == ConnectionHealth::State::Up ? QString() : health.detail);
+    emit snapshotApplied();
+}
+
+ConnectionHealth ReplicasAreaAssembly::healthOf(const inspect::ReplicaSnapshot &snapshot)
+{
+    if (snapshot.sources.isEmpty())
+        return {ConnectionHealth::State::NotConfigured, QStringLiteral("no replica source configured")};
+    QStringList problems;
+    for (const auto &source : snapshot.sources) {
+        if (!source.ok)
+            problems.append(source.name + QStringLiteral(": ") + source.error);
+    }
+    int down = 0;
+    for (const auto &replica : snapshot.replicas)
+        down += replica.isDown() ? 1 : 0;
+    const int up = int(snapshot.replicas.size()) - down;
+    const QString counts = QStringLiteral("%1 of %2 replicas up").arg(up).arg(snapshot.replicas.size());
+    if (problems.size() == snapshot.sources.size())
+        return {ConnectionHealth::State::Down, problems.join(QStringLiteral("; "))};
+    if (!problems.isEmpty() || down > 0) {
+        QString detail = counts;
+        if (!problems.isEmpty())
+            detail += QStringLiteral("; ") + problems.join(QStringLiteral("; "));
+        return {ConnectionHealth::State::Degraded, detail};
+    }
+    return {ConnectionHealth::State::Up, counts};
+}
+
+inspect::ReplicaDiscoveryConfig ReplicasAreaAssembly::configFromProfile(const models::Profile &profile,
+                                                                        QStringList *problems)
+{
+    inspect::ReplicaDiscoveryConfig config;
+    if (profile.useRegistry && !profile.redisUrl.isEmpty()) {
+        cluster::RedisUrl url = cluster::RedisUrl::parse(profile.redisUrl);
+        if (url.isValid()) {
+            if (!profile.redisPassword.isEmpty())
+                url.setPassword(profile.redisPassword);
+            config.redis = url;
+        } else if (problems) {
+            problems->append(QStringLiteral("Redis URL: ") + url.errorString());
+        }
+    }
+    auto urls = [problems](const QStringList &texts, QList<QUrl> *out) {
+        for (const QString &text : texts) {
+            const QUrl url(text.trimmed(), QUrl::StrictMode);
+            if (url.isValid() && (url.scheme() == u"http" || url.scheme() == u"https") && !url.host().isEmpty())
+                out->append(url);
+            else if (problems)
+                problems->append(QStringLiteral("not an http(s) URL: ") + text);
+        }
+    };
+    urls(profile.prometheusEndpoints, &config.prometheusEndpoints);
+    urls(profile.adminStatsUrls, &config.adminStatsUrls);
+    if (!profile.connectionMetric.trimmed().isEmpty())
+        config.connectionMetric = profile.connectionMetric.trimmed();
+    return config;
+}
+
+} // namespace sb::app

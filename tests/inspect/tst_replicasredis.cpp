@@ -1,0 +1,191 @@
+// The Replicas area end to end against a real redis-server: sb:node:* hashes written the
+// way a node writes them (RedisHashWriter: HSET + EXPIRE) appear in the model and the view;
+// a deleted key turns its row down within one poll, with the time; a Redis outage is
+// reported, not frozen on; teardown is clean.
+#include "app/ReplicasAreaAssembly.h"
+#include "cluster/RedisConnection.h"
+#include "cluster/RedisHashWriter.h"
+#include "models/ConnectionHistory.h"
+#include "models/ReplicaModel.h"
+#include "support/RedisServerProcess.h"
+#include "ui/AreaView.h"
+#include "ui/ReplicasView.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace sb;
+using namespace Qt::StringLiterals;
+using inspect::ReplicaInfo;
+
+namespace {
+
+QMap<QByteArray, QByteArray> nodeFields(int port, int ws, int sse, bool ready = true)
+{
+    return {{"address", "127.0.0.1:" + QByteArray::number(port)},
+            {"started", QByteArray::number(QDateTime::currentMSecsSinceEpoch() - 60000)},
+            {"ready", ready ? "1" : "0"},
+            {"draining", "0"},
+            {"ws", QByteArray::number(ws)},
+            {"sse", QByteArray::number(sse)},
+            {"subscriptions", QByteArray::number(ws * 2)},
+            {"msgsInPerSec", "1.5"},
+            {"msgsOutPerSec", "3"},
+            {"heartbeatTimeouts", "0"},
+            {"version", "0.1.0"}};
+}
+
+} // namespace
+
+class TestReplicasRedis : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+        m_writerConnection = std::make_unique<cluster::RedisConnection>(m_server.url());
+        QSignalSpy connected(m_writerConnection.get(), &cluster::RedisConnection::connected);
+        m_writerConnection->open();
+        QVERIFY(connected.wait(5000));
+        m_writer = std::make_unique<cluster::RedisHashWriter>(m_writerConnection.get());
+    }
+
+    void registryToModelToView()
+    {
+        m_writer->publish(u"node-a"_s, nodeFields(8081, 10, 2), 60);
+        m_writer->publish(u"node-b"_s, nodeFields(8082, 4, 0), 60);
+        m_writer->publish(u"node-c"_s, nodeFields(8083, 0, 0, false), 60);
+
+        ui::AreaView area(u"replicas"_s, ui::EmptyState{u"Replicas"_s, u"replicas"_s, u"attach"_s});
+        models::AttachmentState attachment;
+        inspect::ReplicaDiscoveryConfig config;
+        config.redis = m_server.url();
+        config.pollIntervalMs = 200;
+        app::ReplicasAreaAssembly assembly(&area, config, &attachment);
+        QAbstractItemModelTester tester(assembly.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        assembly.start();
+        QVERIFY(area.showsContent());
+        QVERIFY(assembly.isRunning());
+
+        models::ReplicaModel *model = assembly.model();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, 5000);
+        const auto &a = model->replica(model->rowOf(u"node-a"_s));
+        QCOMPARE(a.state, ReplicaInfo::State::Ready);
+        QCOMPARE(a.address, u"127.0.0.1:8081"_s);
+        QCOMPARE(a.wsConnections, std::optional<qint64>(10));
+        QCOMPARE(a.sseConnections, std::optional<qint64>(2));
+        QCOMPARE(a.subscriptions, std::optional<qint64>(20));
+        QCOMPARE(model->replica(model->rowOf(u"node-c"_s)).state, ReplicaInfo::State::Up);
+        QCOMPARE(model->figures().replicasUp, 3);
+        QCOMPARE(model->figures().totalConnections, 16);
+        QTRY_COMPARE(attachment.health(models::AttachmentState::Service::Replicas).state,
+                     models::ConnectionHealth::State::Up);
+
+        // The snapshot reports what the table shows.
+        const QJsonObject state = area.snapshotState();
+        QCOMPARE(state.value(u"showing"_s).toString(), u"content"_s);
+        const QJsonArray rows = state.value(u"rows"_s).toArray();
+        QCOMPARE(rows.size(), 3);
+        QCOMPARE(rows.at(0).toObject().value(u"Replica"_s).toString(), u"node-a"_s);
+        QCOMPARE(rows.at(0).toObject().value(u"WebSocket"_s).toString(), u"10"_s);
+        QVERIFY(rows.at(0).toObject().value(u"State"_s).toString().startsWith(u"ready since "_s));
+        QCOMPARE(state.value(u"figures"_s).toObject().value(u"totalConnections"_s).toInt(), 16);
+
+        // A changed field shows up within a poll.
+        m_writer->publish(u"node-b"_s, {{"ws", "30"}}, 60);
+        QTRY_COMPARE_WITH_TIMEOUT(model->replica(model->rowOf(u"node-b"_s)).wsConnections,
+                                  std::optional<qint64>(30), 3000);
+
+        // The key vanishes: down within one poll, with the time, and still listed.
+        QSignalSpy applied(&assembly, &app::ReplicasAreaAssembly::snapshotApplied);
+        const QDateTime deletedAt = QDateTime::currentDateTimeUtc();
+        m_writer->remove(u"node-b"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(model->replica(model->rowOf(u"node-b"_s)).state, ReplicaInfo::State::Down, 3000);
+        // The poll in flight when DEL was sent may have scanned before it; the next one must see it.
+        QVERIFY2(applied.size() <= 2, qPrintable(QString::number(applied.size())));
+        const ReplicaInfo b = model->replica(model->rowOf(u"node-b"_s));
+        QVERIFY(b.stateSince >= deletedAt.addMSecs(-5));
+        QVERIFY(b.stateSince <= QDateTime::currentDateTimeUtc());
+        QVERIFY2(b.detail.contains(u"sb:node:node-b is gone"_s), qPrintable(b.detail));
+        QCOMPARE(model->rowCount(), 3);
+        const QString shown = model->index(model->rowOf(u"node-b"_s), models::ReplicaModel::State).data().toString();
+        QCOMPARE(shown, u"down since "_s + b.stateSince.toLocalTime().toString(u"HH:mm:ss"_s));
+        QCOMPARE(model->figures().replicasDown, 1);
+        QCOMPARE(model->figures().totalConnections, 12); // the down replica no longer counts
+        QTRY_COMPARE(attachment.health(models::AttachmentState::Service::Replicas).state,
+                     models::ConnectionHealth::State::Degraded);
+
+        // History: one sample per poll per replica, total included.
+        QVERIFY(assembly.history()->sampleCount(u"node-a"_s) >= 3);
+        QVERIFY(assembly.history()->totalSampleCount() >= 3);
+    }
+
+    void redisOutageIsReportedAndRecovered()
+    {
+        m_writer->publish(u"node-z"_s, nodeFields(8090, 1, 1), 30);
+        ui::AreaView area(u"replicas"_s, ui::EmptyState{u"Replicas"_s, u"replicas"_s, u"attach"_s});
+        models::AttachmentState attachment;
+        inspect::ReplicaDiscoveryConfig config;
+        config.redis = m_server.url();
+        config.pollIntervalMs = 200;
+        auto assembly = std::make_unique<app::ReplicasAreaAssembly>(&area, config, &attachment);
+        assembly->start();
+        models::ReplicaModel *model = assembly->model();
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(u"node-z"_s) >= 0, 5000);
+
+        m_server.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(attachment.health(models::AttachmentState::Service::Replicas).state,
+                                  models::ConnectionHealth::State::Down, 5000);
+        const ReplicaInfo z = model->replica(model->rowOf(u"node-z"_s));
+        QCOMPARE(z.state, ReplicaInfo::State::Down);
+        QVERIFY2(z.detail.contains(u"registry unreadable"_s), qPrintable(z.detail));
+        QVERIFY(!attachment.health(models::AttachmentState::Service::Replicas).detail.isEmpty());
+
+        // The GUI stayed responsive throughout (we got here through its event loop); a new
+        // server on the same port brings the replica back once it is announced again.
+        QVERIFY(m_server.restart());
+        m_writerConnection->open();
+        QTRY_VERIFY_WITH_TIMEOUT(m_writerConnection->isConnected(), 10000);
+        m_writer->publish(u"node-z"_s, nodeFields(8090, 1, 1), 30);
+        QTRY_COMPARE_WITH_TIMEOUT(model->replica(model->rowOf(u"node-z"_s)).state, ReplicaInfo::State::Ready, 10000);
+
+        // Teardown: the view leaves the area, the thread ends.
+        QPointer<ui::ReplicasView> view = assembly->view();
+        QVERIFY(view);
+        assembly.reset();
+        QVERIFY(!view);
+    }
+
+    void emptyConfigSaysSo()
+    {
+        ui::AreaView area(u"replicas"_s, ui::EmptyState{u"Replicas"_s, u"replicas"_s, u"attach"_s});
+        models::AttachmentState attachment;
+        app::ReplicasAreaAssembly assembly(&area, {}, &attachment);
+        assembly.start();
+        QVERIFY(!assembly.isRunning());
+        QVERIFY(!area.showsContent());
+        QCOMPARE(attachment.health(models::AttachmentState::Service::Replicas).state,
+                 models::ConnectionHealth::State::NotConfigured);
+        QVERIFY(area.snapshotState().value(u"detail"_s).toString().contains(u"No replica source"_s));
+    }
+
+    void cleanupTestCase()
+    {
+        m_writer.reset();
+        m_writerConnection.reset();
+        m_server.stop();
+    }
+
+private:
+    testing::RedisServerProcess m_server;
+    std::unique_ptr<cluster::RedisConnection> m_writerConnection;
+    std::unique_ptr<cluster::RedisHashWriter> m_writer;
+};
+
+QTEST_MAIN(TestReplicasRedis)
+#include "tst_replicasredis.moc"
