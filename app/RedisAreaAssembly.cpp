@@ -96,6 +96,10 @@ void RedisAreaAssembly::wire()
         m_scanner, &inspect::RedisKeyScanner::progressChanged, browser, &ui::RedisKeyBrowser::setProgress);
     connect(m_scanner, &inspect::RedisKeyScanner::progressChanged, this,
         [this](const inspect::RedisScanProgress &progress) {
+            // A full listing will hold DBSIZE rows: size the model once (capped), so no
+            // rehash of a million-key index ever stalls the GUI thread.
+            if (progress.generation == m_keys->generation() && progress.pattern == "*" && progress.dbSize > 0)
+                m_keys->reserve(qMin<qint64>(progress.dbSize, 5000000));
             if (progress.dbSize == m_dbSize || !m_connection->isConnected())
                 return;
             m_dbSize = progress.dbSize;

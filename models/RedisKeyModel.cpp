@@ -28,6 +28,14 @@ void RedisKeyModel::reset(quint64 generation, const QByteArray &pattern)
     endResetModel();
 }
 
+void RedisKeyModel::reserve(qsizetype rows)
+{
+    if (rows <= m_rows.capacity())
+        return;
+    m_rows.reserve(rows);
+    m_index.reserve(rows);
+}
+
 RedisKeyModel::Row RedisKeyModel::toRow(const RedisKeyRecord &record)
 {
     Row row;

@@ -32,6 +32,9 @@ public:
     quint64 generation() const { return m_generation; }
     QByteArray pattern() const { return m_pattern; }
 
+    // Sizes the rows and the key index for `rows` up front (e.g. DBSIZE for MATCH *), so a
+    // million-key listing never stalls the GUI thread on one big rehash or reallocation.
+    void reserve(qsizetype rows);
     void appendBatch(quint64 generation, const inspect::RedisKeyBatch &records);
     // Fresh TYPE/PTTL of some keys (visible rows, notified keys): known keys are updated,
     // gone ones removed, new ones that match the pattern appended.

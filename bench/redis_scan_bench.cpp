@@ -1,0 +1,271 @@
+// Redis key browser benchmark: seeds 1,000,000 keys into a fresh redis-server on a free
+// loopback port, runs RedisKeyScanner (worker thread, own connection) feeding
+// RedisKeyModel shown in a QTableView on this GUI thread, and prints:
+//  - the GUI loop's stall p50/p99/max, sampled by a 1 ms precise timer;
+//  - time to the first 1,000 keys in the model, and to the full listing;
+//  - the server's view of SCAN: calls and mean from INFO commandstats, the latency
+//    histogram (LATENCY HISTOGRAM scan) and SLOWLOG entries of SCAN over 1 ms.
+// Usage: redis_scan_bench [keys=1000000]  (QT_QPA_PLATFORM=offscreen for no display)
+#include "cluster/RedisConnection.h"
+#include "inspect/RedisKeyScanner.h"
+#include "models/RedisKeyModel.h"
+
+#include <QApplication>
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHeaderView>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTcpServer>
+#include <QThread>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+
+using namespace sb;
+
+namespace {
+
+std::optional<cluster::RedisReply> call(
+    cluster::RedisConnection &c, QList<QByteArray> argv, int timeoutMs = 30000)
+{
+    auto result = std::make_shared<std::optional<cluster::RedisReply>>();
+    QObject context;
+    c.command(std::move(argv), &context, [result](const cluster::RedisReply &r) { *result = r; });
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!result->has_value() && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    return *result;
+}
+
+void resp(QByteArray &out, const QList<QByteArray> &argv)
+{
+    out += '*' + QByteArray::number(argv.size()) + "\r\n";
+    for (const QByteArray &a : argv)
+        out += '$' + QByteArray::number(a.size()) + "\r\n" + a + "\r\n";
+}
+
+// A mix like a chat cluster's: mostly strings (a third with a TTL), hashes (sessions),
+// and some lists, sets, sorted sets and streams.
+QByteArray seedCommands(int keys)
+{
+    QByteArray out;
+    out.reserve(qsizetype(keys) * 60);
+    for (int i = 0; i < keys; ++i) {
+        const QByteArray n = QByteArray::number(i);
+        switch (i % 20) {
+        case 0:
+        case 1:
+            resp(out,
+                { "HSET", "sb:session:" + n, "user", "u" + QByteArray::number(i % 1000), "node",
+                    "node-" + QByteArray::number(i % 3) });
+            break;
+        case 2:
+            resp(out, { "RPUSH", "list:" + n, "a", "b" });
+            break;
+        case 3:
+            resp(out, { "SADD", "set:" + n, "a", "b" });
+            break;
+        case 4:
+            resp(out, { "ZADD", "zset:" + n, "1", "a" });
+            break;
+        case 5:
+            resp(out, { "XADD", "stream:" + n, "*", "f", "v" });
+            break;
+        default:
+            if (i % 3 == 0)
+                resp(out, { "SET", "sb:token:" + n, "u" + n, "EX", "3600" });
+            else
+                resp(out, { "SET", "key:" + n, "value-" + n });
+        }
+    }
+    return out;
+}
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+double percentile(QList<double> values, double p)
+{
+    if (values.isEmpty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    return values.at(qMin(values.size() - 1, qsizetype(p * double(values.size()))));
+}
+
+qint64 rssKiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    return -1;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    const int keys = argc > 1 ? QByteArray(argv[1]).toInt() : 1000000;
+
+    // A fresh server, killed by pid when done.
+    const quint16 port = freePort();
+    QProcess server;
+    server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    server.start(QStandardPaths::findExecutable(QStringLiteral("redis-server")),
+        { QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
+            QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(), QStringLiteral("--appendonly"),
+            QStringLiteral("no"), QStringLiteral("--slowlog-log-slower-than"), QStringLiteral("1000"),
+            QStringLiteral("--slowlog-max-len"), QStringLiteral("10000"), QStringLiteral("--loglevel"),
+            QStringLiteral("warning") });
+    if (!server.waitForStarted(5000)) {
+        std::fprintf(stderr, "cannot start redis-server\n");
+        return 1;
+    }
+    auto stopServer = qScopeGuard([&server] {
+        server.kill();
+        server.waitForFinished(5000);
+    });
+    QThread::msleep(300);
+
+    QElapsedTimer clock;
+    clock.start();
+    QProcess cli;
+    cli.start(QStandardPaths::findExecutable(QStringLiteral("redis-cli")),
+        { QStringLiteral("-p"), QString::number(port), QStringLiteral("--pipe") });
+    cli.waitForStarted(5000);
+    cli.write(seedCommands(keys));
+    cli.closeWriteChannel();
+    if (!cli.waitForFinished(300000) || cli.exitCode() != 0) {
+        std::fprintf(stderr, "seeding failed: %s\n", cli.readAll().constData());
+        return 1;
+    }
+    std::printf("seeded %d keys in %lld ms (redis-cli --pipe)\n", keys, clock.elapsed());
+
+    cluster::RedisConnection direct(cluster::RedisUrl(QStringLiteral("127.0.0.1"), port));
+    direct.open();
+    const QDeadlineTimer connectDeadline(5000);
+    while (!direct.isConnected() && !connectDeadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    const qint64 dbsize = call(direct, { "DBSIZE" })->toInteger();
+    call(direct, { "CONFIG", "RESETSTAT" });
+    call(direct, { "SLOWLOG", "RESET" });
+
+    // The console's arrangement: scanner + connection on a worker, model + view here.
+    QThread worker;
+    worker.start();
+    auto *connection = new cluster::RedisConnection(cluster::RedisUrl(QStringLiteral("127.0.0.1"), port));
+    auto *scanner = new inspect::RedisKeyScanner(connection, connection);
+    connection->moveToThread(&worker);
+    connection->open();
+    models::RedisKeyModel model;
+    QTableView view;
+    view.setModel(&model);
+    view.verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view.horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    view.verticalHeader()->hide(); // as RedisKeyBrowser
+    view.resize(1000, 700);
+    if (qEnvironmentVariableIsEmpty("SB_BENCH_NO_VIEW"))
+        view.show();
+    QObject::connect(
+        scanner, &inspect::RedisKeyScanner::batchReady, &model, &models::RedisKeyModel::appendBatch);
+    inspect::RedisScanProgress progress;
+    QObject::connect(scanner, &inspect::RedisKeyScanner::progressChanged, &model,
+        [&progress, &model](const inspect::RedisScanProgress &p) {
+            progress = p;
+            if (p.generation == model.generation() && p.dbSize > 0)
+                model.reserve(p.dbSize); // as RedisAreaAssembly does for MATCH *
+        });
+    const QDeadlineTimer up(5000);
+    while (!connection->isConnected() && !up.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+
+    // The stall sampler: a 1 ms timer; any lateness is time the GUI loop could not run.
+    QList<double> stalls;
+    stalls.reserve(100000);
+    QElapsedTimer tickClock;
+    QTimer sampler;
+    sampler.setTimerType(Qt::PreciseTimer);
+    sampler.setInterval(1);
+    QObject::connect(&sampler, &QTimer::timeout, &model, [&] {
+        stalls.append(qMax(0.0, double(tickClock.nsecsElapsed()) / 1e6 - 1.0));
+        tickClock.restart();
+    });
+    tickClock.start();
+    sampler.start();
+
+    clock.restart();
+    model.reset(scanner->start("*", -1), "*");
+    qint64 firstThousandMs = -1;
+    const QDeadlineTimer scanDeadline(600000);
+    while (progress.phase != inspect::RedisScanProgress::Phase::Finished && !scanDeadline.hasExpired()) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 5);
+        if (firstThousandMs < 0 && model.rowCount() >= 1000)
+            firstThousandMs = clock.elapsed();
+    }
+    const qint64 fullMs = clock.elapsed();
+    QCoreApplication::processEvents(); // the last batch
+    sampler.stop();
+
+    std::printf("keys: DBSIZE %lld, listed %d, SCAN returned %lld\n", dbsize, model.rowCount(),
+        progress.keysReturned);
+    std::printf("time to first 1,000 keys: %lld ms\n", firstThousandMs);
+    std::printf("full scan: %lld ms (%.0f keys/s), %lld SCAN calls, final COUNT %d, slowest client round "
+                "trip %.2f ms\n",
+        fullMs, double(model.rowCount()) * 1000.0 / double(qMax<qint64>(1, fullMs)), progress.calls,
+        progress.count, progress.maxCallMs);
+    std::printf("GUI loop stall (1 ms sampler, %lld samples): p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+        qint64(stalls.size()), percentile(stalls, 0.50), percentile(stalls, 0.99), percentile(stalls, 1.0));
+    std::printf("console process RSS with %d rows: %lld MiB\n", model.rowCount(), rssKiB() / 1024);
+
+    // The server's own account of SCAN.
+    const cluster::RedisReply info = *call(direct, { "INFO", "commandstats" });
+    for (const QByteArray &line : info.bytes().split('\n'))
+        if (line.startsWith("cmdstat_scan:"))
+            std::printf("server %s\n", line.trimmed().constData());
+    const auto histogram = call(direct, { "LATENCY", "HISTOGRAM", "scan" });
+    if (histogram && histogram->isArray() && histogram->size() >= 2) {
+        // ["scan", ["calls", N, "histogram_usec", [bucket, cumulative, ...]]]
+        const cluster::RedisReply details = histogram->at(1);
+        for (qsizetype i = 0; i + 1 < details.size(); i += 2) {
+            if (details.at(i).bytes() != "histogram_usec")
+                continue;
+            const cluster::RedisReply buckets = details.at(i + 1);
+            QByteArray text;
+            for (qsizetype b = 0; b + 1 < buckets.size(); b += 2)
+                text += " <=" + QByteArray::number(buckets.at(b).toInteger())
+                    + "us:" + QByteArray::number(buckets.at(b + 1).toInteger());
+            std::printf("server SCAN latency histogram (cumulative calls):%s\n", text.constData());
+        }
+    }
+    const cluster::RedisReply slowlog = *call(direct, { "SLOWLOG", "GET", "10000" });
+    qint64 slowScans = 0;
+    qint64 slowestScanUs = 0;
+    qint64 slowOther = 0;
+    for (const cluster::RedisReply &entry : slowlog.elements()) {
+        if (entry.at(3).at(0).bytes().toUpper() == "SCAN") {
+            ++slowScans;
+            slowestScanUs = qMax(slowestScanUs, entry.at(2).toInteger());
+        } else {
+            ++slowOther;
+        }
+    }
+    std::printf("SLOWLOG (>= 1 ms): %lld SCAN entries (slowest %lld us), %lld other entries\n", slowScans,
+        slowestScanUs, slowOther);
+
+    QMetaObject::invokeMethod(connection, &QObject::deleteLater, Qt::QueuedConnection);
+    worker.quit();
+    worker.wait(5000);
+    return 0;
+}
