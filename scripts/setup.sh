@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     # build
     cmake g++ make pkg-config
-    qt6-base-dev qt6-websockets-dev qt6-charts-dev libqt6svg6 qt6-qpa-plugins
+    qt6-base-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins
     libhiredis-dev librdkafka-dev
     # packaging (.deb through CPack; dpkg-shlibdeps computes the runtime dependencies)
     dpkg-dev file
