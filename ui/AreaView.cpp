@@ -1,5 +1,7 @@
 #include "ui/AreaView.h"
 
+#include "ui/SnapshotSource.h"
+
 #include <QJsonArray>
 #include <QLabel>
 #include <QStackedWidget>
@@ -59,6 +61,16 @@ bool AreaView::showsContent() const
 
 QJsonObject AreaView::snapshotState() const
 {
+    if (showsContent()) {
+        if (const auto *source = dynamic_cast<const SnapshotSource *>(m_stack->currentWidget())) {
+            QJsonObject state = source->snapshotState();
+            state.insert(QStringLiteral("showing"), QStringLiteral("content"));
+            state.insert(QStringLiteral("title"), m_emptyState.title);
+            if (!state.contains(QStringLiteral("message")))
+                state.insert(QStringLiteral("message"), m_emptyState.whatItShows);
+            return state;
+        }
+    }
     // An area without content reports exactly the words on screen, and no rows.
     return QJsonObject{{QStringLiteral("showing"), showsContent() ? QStringLiteral("content")
                                                                   : QStringLiteral("empty")},
