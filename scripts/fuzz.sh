@@ -6,13 +6,19 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-${SB_FUZZ_SECONDS:-15}}"
 build="${SB_FUZZ_BUILD_DIR:-$here/build-fuzz}"
 
-CXX=clang++ cmake -S "$here" -B "$build" -DSB_FUZZ_ONLY=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" --parallel "$(nproc)" >/dev/null
+log="$(mktemp)"
+if ! { CXX=clang++ cmake -S "$here" -B "$build" -DSB_FUZZ_ONLY=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+       cmake --build "$build" --parallel "$(nproc)"; } >"$log" 2>&1; then
+    tail -40 "$log"; echo "fuzz: FAILED, the fuzz build failed"; rm -f "$log"; exit 1
+fi
+rm -f "$log"
 
 status=0
+ran=0
 for fuzzer in "$build"/fuzz/fuzz_*; do
     [ -f "$fuzzer" ] && [ -x "$fuzzer" ] || continue
     name="$(basename "$fuzzer")"; name="${name#fuzz_}"
+    ran=$((ran + 1))
     seeds="$here/fuzz/corpus/$name"
     work="$(mktemp -d)"
     [ -d "$seeds" ] && cp -r "$seeds"/. "$work"/
@@ -23,4 +29,7 @@ for fuzzer in "$build"/fuzz/fuzz_*; do
     fi
     rm -rf "$work"
 done
+if [ "$ran" -eq 0 ]; then
+    echo "fuzz: FAILED, no fuzz target was built in $build"; status=1
+fi
 exit $status
