@@ -39,17 +39,22 @@ QString MessageService::newMessageId()
     // restarts each millisecond and never goes back even if the wall clock does; the
     // process tag keeps replicas from colliding without any coordination.
     static const quint32 processTag = QRandomGenerator::system()->generate() & 0xffffu;
-    static std::atomic<quint64> last{0}; // (ms << 32) | sequence
-    const quint64 now = quint64(QDateTime::currentMSecsSinceEpoch()) << 32;
+    // (ms << 22) | sequence: 42 bits of milliseconds last until about 2109, and 4 million
+    // ids per millisecond per process; a sequence that runs over carries into the next
+    // millisecond, so the order still holds. (ms << 32 overflowed 64 bits: the id carried
+    // ms mod 2^32, which wraps every 49.7 days.)
+    constexpr int kSequenceBits = 22;
+    static std::atomic<quint64> last{0};
+    const quint64 now = quint64(QDateTime::currentMSecsSinceEpoch()) << kSequenceBits;
     quint64 previous = last.load(std::memory_order_relaxed);
     quint64 next = 0;
     do {
         next = qMax(now, previous + 1);
     } while (!last.compare_exchange_weak(previous, next, std::memory_order_relaxed));
     return QStringLiteral("%1-%2%3")
-        .arg(qint64(next >> 32), 13, 10, QLatin1Char('0'))
+        .arg(qint64(next >> kSequenceBits), 13, 10, QLatin1Char('0'))
         .arg(processTag, 4, 16, QLatin1Char('0'))
-        .arg(quint32(next & 0xffffffffu), 8, 16, QLatin1Char('0'));
+        .arg(quint32(next & ((quint64(1) << kSequenceBits) - 1)), 8, 16, QLatin1Char('0'));
 }
 
 ChatMessage MessageService::create(const QString &sender, const QString &channel, const QString &text)
@@ -65,10 +70,6 @@ ChatMessage MessageService::create(const QString &sender, const QString &channel
         if (member != sender)
             envelope.recipients << member;
 
-    const QByteArray notification = QJsonDocument(envelope.message.notificationJson()).toJson(QJsonDocument::Compact);
-    for (const QString &recipient : std::as_const(envelope.recipients))
-        m_services->replay->append(recipient, {envelope.message.id, QByteArrayLiteral("notification"), notification});
-
     envelope.publishedAtUs = nowMicros();
     m_services->bus->publish(channel.toUtf8(), envelope.toJson());
     return envelope.message;
@@ -82,6 +83,25 @@ void MessageService::announcePresence(const QString &user, bool online)
     envelope.online = online;
     envelope.publishedAtUs = nowMicros();
     m_services->bus->publish(user.toUtf8(), envelope.toJson());
+}
+
+bool MessageService::persistFromBus(const QByteArray &payload, QString *error)
+{
+    auto envelope = Envelope::fromJson(payload, error);
+    if (!envelope)
+        return false;
+    if (envelope->type != Envelope::Type::Message)
+        return true; // presence changes are live only
+    const ChatMessage &message = envelope->message;
+    cluster::PersistRequest request;
+    request.messageId = message.id;
+    request.channel = message.channel;
+    request.channelEvent = {message.id, QByteArrayLiteral("message"),
+                            QJsonDocument(message.toJson()).toJson(QJsonDocument::Compact)};
+    const QByteArray notification = QJsonDocument(message.notificationJson()).toJson(QJsonDocument::Compact);
+    for (const QString &recipient : std::as_const(envelope->recipients))
+        request.userEvents.append({recipient, {message.id, QByteArrayLiteral("notification"), notification}});
+    return m_services->replay->persistOnce(request, error);
 }
 
 void MessageService::deliverFromBus(const QByteArray &payload)

@@ -9,6 +9,7 @@
 #include "node/RateLimiter.h"
 #include "node/TapEvent.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -177,6 +178,11 @@ void TestNodeUnits::messageIdsSortInCreationOrder()
     QCOMPARE(sorted, ids);
     QCOMPARE(QSet<QString>(ids.cbegin(), ids.cend()).size(), ids.size());
     QVERIFY(ids.first().contains(u'-'));
+    // The prefix is the creation time in milliseconds, so ids from any replica and any
+    // process life sort by time (it once carried ms mod 2^32 and wrapped).
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 stamped = ids.last().section(u'-', 0, 0).toLongLong();
+    QVERIFY2(qAbs(now - stamped) < 5000, qPrintable(ids.last()));
 }
 
 void TestNodeUnits::metricsPrometheusText()
