@@ -6,13 +6,16 @@
 
 namespace sb::node {
 
-TapReader::TapReader(QWebSocket *socket, int maxQueuedFrames, NodeMetrics *metrics, QObject *parent)
+TapReader::TapReader(QWebSocket *socket, int maxQueuedFrames, qint64 maxUnsentBytes, NodeMetrics *metrics,
+                     QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_maxQueued(maxQueuedFrames)
+    , m_maxUnsent(maxUnsentBytes)
     , m_metrics(metrics)
 {
     socket->setParent(this);
+    connect(socket, &QWebSocket::bytesWritten, this, [this](qint64 written) { m_unsent = qMax<qint64>(0, m_unsent - written); });
     connect(socket, &QWebSocket::disconnected, this, [this] { emit closed(this); });
 }
 
@@ -43,8 +46,18 @@ void TapReader::flush()
     }
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
-    for (const QByteArray &json : batch)
-        m_socket->sendTextMessage(QString::fromUtf8(json));
+    qint64 dropped = 0;
+    for (const QByteArray &json : batch) {
+        if (m_unsent + json.size() > m_maxUnsent) {
+            ++dropped;
+            continue;
+        }
+        m_unsent += m_socket->sendTextMessage(QString::fromUtf8(json));
+    }
+    if (dropped > 0) {
+        m_dropped.fetch_add(dropped);
+        m_metrics->dropped(QByteArrayLiteral("tap_overflow"), dropped);
+    }
 }
 
 } // namespace sb::node

@@ -20,7 +20,10 @@ class TapReader : public QObject
 {
     Q_OBJECT
 public:
-    TapReader(QWebSocket *socket, int maxQueuedFrames, NodeMetrics *metrics, QObject *parent = nullptr);
+    // maxUnsentBytes bounds what the socket may hold unsent: a reader that stops reading
+    // loses frames (counted as tap_overflow) instead of growing the node's memory.
+    TapReader(QWebSocket *socket, int maxQueuedFrames, qint64 maxUnsentBytes, NodeMetrics *metrics,
+              QObject *parent = nullptr);
     ~TapReader() override;
 
     void enqueue(const QByteArray &json); // thread-safe
@@ -35,6 +38,8 @@ private:
 
     QPointer<QWebSocket> m_socket;
     int m_maxQueued;
+    qint64 m_maxUnsent;
+    qint64 m_unsent = 0; // handed to the socket, not yet written to the kernel
     NodeMetrics *m_metrics;
     QMutex m_mutex;
     std::deque<QByteArray> m_queue;

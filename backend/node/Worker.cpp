@@ -78,7 +78,8 @@ void Worker::onWebSocket()
         webSocket->setMaxAllowedIncomingMessageSize(quint64(m_services->config.limits.maxFrameBytes) + 1024);
         webSocket->setMaxAllowedIncomingFrameSize(quint64(m_services->config.limits.maxFrameBytes) + 1024);
         if (kind == UpgradeKind::Tap) {
-            auto *reader = new TapReader(webSocket, m_services->config.limits.tapQueueFrames, &m_services->metrics, this);
+            auto *reader = new TapReader(webSocket, m_services->config.limits.tapQueueFrames,
+                                         m_services->config.limits.maxOutboundQueueBytes, &m_services->metrics, this);
             m_tapReaders.insert(reader);
             m_services->tap->addReader(reader);
             connect(reader, &TapReader::closed, this, [this](TapReader *r) {
