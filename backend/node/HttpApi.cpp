@@ -121,10 +121,13 @@ void HttpApi::handleUpgrade(const HttpRequest &request)
     }
     if (path == u"/admin/tap") {
         QPointer<HttpConnection> connection = m_connection;
-        withUser(request, true, [connection](const AuthenticatedUser &) {
-            if (connection)
-                connection->upgradeToWebSocket(Worker::UpgradeKind::Tap);
-        });
+        withUser(
+            request, true,
+            [connection](const AuthenticatedUser &) {
+                if (connection)
+                    connection->upgradeToWebSocket(Worker::UpgradeKind::Tap);
+            },
+            Credentials::BearerOrTicket);
         return;
     }
     HttpResponse response = HttpResponse::jsonError(404, QStringLiteral("no WebSocket endpoint at %1 (use /ws)").arg(path));
@@ -132,12 +135,14 @@ void HttpApi::handleUpgrade(const HttpRequest &request)
     m_connection->respond(response);
 }
 
-void HttpApi::withUser(const HttpRequest &request, bool adminOnly, UserCallback then)
+void HttpApi::withUser(const HttpRequest &request, bool adminOnly, UserCallback then, Credentials accepted)
 {
     QByteArray token = TokenService::bearerToken(request.header("Authorization"));
     if (token.isEmpty()) {
         const QString ticket = request.queryItemValue(QStringLiteral("ticket"));
-        if (!ticket.isEmpty()) {
+        // A ticket exists only because a browser EventSource (or WebSocket) cannot send
+        // headers: it opens a stream, nothing else, so a leaked URL cannot publish or log out.
+        if (!ticket.isEmpty() && accepted == Credentials::BearerOrTicket) {
             const auto user = m_services->tickets->redeem(ticket.toUtf8());
             if (!user) {
                 m_services->metrics.authFailure(QByteArrayLiteral("bad_ticket"));
@@ -296,7 +301,7 @@ void HttpApi::sse(const HttpRequest &request)
             return;
         }
         connection->upgradeToSse(user, lastEventId);
-    });
+    }, Credentials::BearerOrTicket);
 }
 
 void HttpApi::publish(const HttpRequest &request, const QString &channel)

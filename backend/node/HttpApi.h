@@ -38,7 +38,9 @@ private:
     void adminStats(const protocol::HttpRequest &request);
 
     // Verifies the bearer token, answers 401/403 itself, and calls back only on success.
-    void withUser(const protocol::HttpRequest &request, bool adminOnly, UserCallback then);
+    enum class Credentials { Bearer, BearerOrTicket };
+    void withUser(const protocol::HttpRequest &request, bool adminOnly, UserCallback then,
+                  Credentials accepted = Credentials::Bearer);
     void error(int status, const QString &message);
     void json(int status, const QJsonObject &object);
 

@@ -7,42 +7,9 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
-const { EventSource } = require('eventsource');
 const { startNode, request, login, publish, within, sleep, eventually } = require('./lib/harness');
-
-async function ticket(node, token) {
-  const res = await request(node.base, 'POST', '/api/sse/ticket', { headers: { Authorization: `Bearer ${token}` } });
-  assert.equal(res.status, 200, res.body);
-  const body = JSON.parse(res.body);
-  assert.match(body.ticket, /\S{16,}/);
-  return body.ticket;
-}
-
-// An EventSource whose every (re)connection first fetches a fresh single-use ticket, since
-// a browser EventSource cannot send headers and a ticket works once. The library itself
-// adds Last-Event-ID on reconnects; beforeConnect(n) runs before connection n (1-based).
-function openStream(t, node, token, { beforeConnect = async () => {}, initialLastEventId } = {}) {
-  const state = { events: [], connects: 0, errors: 0, opens: 0, lastEventIdsSent: [] };
-  const es = new EventSource(`${node.base}/api/sse`, {
-    fetch: async (_input, init) => {
-      state.connects += 1;
-      await beforeConnect(state.connects);
-      const headers = { ...init.headers };
-      if (state.connects === 1 && initialLastEventId) headers['Last-Event-ID'] = initialLastEventId;
-      state.lastEventIdsSent.push(headers['Last-Event-ID'] ?? null);
-      const url = `${node.base}/api/sse?ticket=${encodeURIComponent(await ticket(node, token))}`;
-      return fetch(url, { ...init, headers });
-    },
-  });
-  t.after(() => es.close());
-  es.addEventListener('open', () => { state.opens += 1; });
-  es.addEventListener('error', () => { state.errors += 1; });
-  for (const type of ['notification', 'reset']) {
-    es.addEventListener(type, (e) => state.events.push({ type, id: e.lastEventId, data: e.data }));
-  }
-  state.es = es;
-  return state;
-}
+const { EventSource } = require('eventsource');
+const { ticket, openStream } = require('./lib/sse');
 
 test('ticket + EventSource: bob receives a notification event whose id is the message-id', async (t) => {
   const node = await startNode(t);
@@ -90,6 +57,17 @@ test('a ticket is single-use', async (t) => {
   const secondUse = await request(node.base, 'GET', `/api/sse?ticket=${once}`);
   assert.equal(secondUse.status, 401);
   assert.match(secondUse.body, /ticket/);
+});
+
+test('a ticket opens a stream and nothing else: publish, logout and /admin/stats refuse it', async (t) => {
+  const node = await startNode(t);
+  const admin = await login(node, 'admin');
+  for (const [method, path] of [['POST', '/api/channels/general/messages'], ['POST', '/api/auth/logout'], ['GET', '/admin/stats']]) {
+    const res = await request(node.base, method, `${path}?ticket=${await ticket(node, admin)}`, method === 'POST' ? { body: { text: 'x' } } : {});
+    assert.equal(res.status, 401, `${method} ${path} with a ticket: ${res.status} ${res.body}`);
+  }
+  // The admin's access token still works: the logout above did not revoke it.
+  assert.equal((await request(node.base, 'GET', '/admin/stats', { headers: { Authorization: `Bearer ${admin}` } })).status, 200);
 });
 
 test('reconnect with Last-Event-ID: exactly the missed events, in order, none twice at the seam', async (t) => {
