@@ -19,6 +19,9 @@ public:
     ChatMessage create(const QString &sender, const QString &channel, const QString &text);
     void announcePresence(const QString &user, bool online);
     void deliverFromBus(const QByteArray &payload);
+    // Stage 1 (once per message cluster-wide): stores the channel history entry and the
+    // recipients' notifications, idempotent on the message id. Blocking on a shared store.
+    bool persistFromBus(const QByteArray &payload, QString *error);
 
     static QString newMessageId();
 

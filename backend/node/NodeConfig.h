@@ -12,6 +12,7 @@ namespace sb::node {
 struct NodeConfig
 {
     QString id;                       // unique per replica, e.g. "node-1"
+    QString bootId;                   // unique per process start; empty: NodeServer makes one
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 listenPort = 8080;        // 0: pick a free port
     QByteArray jwtSecret;             // HS256 key; random per process when not configured

@@ -4,6 +4,7 @@
 #include "node/MessageService.h"
 #include "node/NodeListener.h"
 #include "node/NodeServices.h"
+#include "node/RegistryAnnouncer.h"
 #include "node/Router.h"
 #include "node/TokenService.h"
 #include "node/Worker.h"
@@ -23,12 +24,14 @@ NodeServer::NodeServer(const NodeConfig &config, const NodeAdapters &adapters, Q
 {
     NodeServices &s = *m_services;
     s.config = config;
-    s.bootId = QUuid::createUuid().toString(QUuid::Id128).left(8);
+    s.bootId = config.bootId.isEmpty() ? QUuid::createUuid().toString(QUuid::Id128).left(8) : config.bootId;
     s.startedAtMs = QDateTime::currentMSecsSinceEpoch();
     s.tokenRegistry = adapters.tokens;
     s.replay = adapters.replay;
     s.presence = adapters.presence;
     s.bus = adapters.bus;
+    s.sessions = adapters.sessions;
+    s.registry = adapters.registry;
     s.tap = std::make_unique<TapHub>(config.id, config.limits.tapBodyBytes);
     s.tickets = std::make_unique<SseTicketBook>(config.sseTicketSeconds);
     s.sseStreamsPerUser = std::make_unique<PerUserQuota>(config.limits.maxSseStreamsPerUser);
@@ -39,6 +42,9 @@ NodeServer::NodeServer(const NodeConfig &config, const NodeAdapters &adapters, Q
     s.router = std::make_unique<Router>();
     s.messages = std::make_unique<MessageService>(&s);
     NodeServices *services = m_services.get();
+    s.bus->setPersistHandler([services](const QByteArray &payload, QString *error) {
+        return services->messages->persistFromBus(payload, error);
+    });
     s.bus->setHandler([services](const QByteArray &payload) { services->messages->deliverFromBus(payload); });
 
     m_drainPoll.setInterval(100);
@@ -47,10 +53,7 @@ NodeServer::NodeServer(const NodeConfig &config, const NodeAdapters &adapters, Q
     connect(&m_graceTimer, &QTimer::timeout, this, [this] {
         qCWarning(lcNode) << "grace period over with" << m_services->metrics.totalConnections()
                           << "connections left; closing them";
-        m_drainPoll.stop();
-        if (m_listener)
-            m_listener->close();
-        emit drained();
+        finishDrain();
     });
 }
 
@@ -112,6 +115,8 @@ bool NodeServer::listen(QString *error)
         return false;
     }
     qCInfo(lcNode) << "node" << m_services->config.id << "listening on" << address() << "with" << count << "workers";
+    m_announcer = new RegistryAnnouncer(m_services.get(), address(), this);
+    m_announcer->start();
     return true;
 }
 
@@ -137,6 +142,8 @@ void NodeServer::drain()
     // the probes, /metrics and /admin/stats; everything else is refused with 503 (HttpApi).
     for (Worker *worker : std::as_const(m_workers))
         QMetaObject::invokeMethod(worker, &Worker::drain, Qt::QueuedConnection);
+    if (m_announcer)
+        m_announcer->announce(); // the console sees "draining" now, not within a second
     m_graceTimer.start(m_services->config.graceSeconds * 1000);
     m_drainPoll.start();
 }
@@ -145,11 +152,20 @@ void NodeServer::checkDrained()
 {
     if (m_services->metrics.totalConnections() > 0)
         return;
+    qCInfo(lcNode) << "drained: every connection closed";
+    finishDrain();
+}
+
+void NodeServer::finishDrain()
+{
     m_drainPoll.stop();
     m_graceTimer.stop();
-    qCInfo(lcNode) << "drained: every connection closed";
     if (m_listener)
         m_listener->close();
+    // Leave the registry now rather than when the key's TTL runs out, so the console
+    // shows the replica gone at once and nobody routes to it.
+    if (m_announcer)
+        m_announcer->withdraw();
     emit drained();
 }
 

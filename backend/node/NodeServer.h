@@ -11,8 +11,10 @@ class QThread;
 
 namespace sb::cluster {
 class EventBus;
+class NodeRegistry;
 class PresenceCounter;
 class ReplayStore;
+class SessionStore;
 class TokenRegistry;
 }
 
@@ -20,6 +22,7 @@ namespace sb::node {
 
 struct NodeServices;
 class NodeListener;
+class RegistryAnnouncer;
 class Worker;
 
 // The cluster ports a replica runs on; app/ picks the adapters (in-memory, Redis, Kafka).
@@ -29,6 +32,8 @@ struct NodeAdapters
     cluster::ReplayStore *replay = nullptr;
     cluster::PresenceCounter *presence = nullptr;
     cluster::EventBus *bus = nullptr;
+    cluster::SessionStore *sessions = nullptr;
+    cluster::NodeRegistry *registry = nullptr;
 };
 
 // One replica: N worker threads, the listener, and graceful shutdown. drain() makes the
@@ -55,11 +60,13 @@ signals:
 
 private:
     void checkDrained();
+    void finishDrain();
 
     std::unique_ptr<NodeServices> m_services;
     QList<QThread *> m_threads;
     QList<Worker *> m_workers;
     NodeListener *m_listener = nullptr;
+    RegistryAnnouncer *m_announcer = nullptr;
     QTimer m_drainPoll;
     QTimer m_graceTimer;
 };

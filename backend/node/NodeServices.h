@@ -13,8 +13,10 @@
 
 namespace sb::cluster {
 class EventBus;
+class NodeRegistry;
 class PresenceCounter;
 class ReplayStore;
+class SessionStore;
 class TokenRegistry;
 }
 
@@ -47,6 +49,8 @@ struct NodeServices
     cluster::ReplayStore *replay = nullptr;
     cluster::PresenceCounter *presence = nullptr;
     cluster::EventBus *bus = nullptr;
+    cluster::SessionStore *sessions = nullptr;
+    cluster::NodeRegistry *registry = nullptr;
 
     std::atomic<bool> draining{false};
     std::atomic<bool> dependenciesReady{true}; // Redis/Kafka reachable (cluster adapters set it)

@@ -4,6 +4,7 @@
 #include "cluster/ReplayStore.h"
 #include "node/MessageService.h"
 #include "node/NodeServices.h"
+#include "node/SessionLease.h"
 #include "node/Worker.h"
 #include "protocol/HttpResponse.h"
 #include "protocol/SseEncoder.h"
@@ -72,6 +73,8 @@ void SseStream::start()
         return;
     }
     m_worker->startSse(this);
+    m_lease = std::make_unique<SessionLease>(m_services, m_sessionId, m_user.name, QByteArrayLiteral("sse"),
+                                             m_socket->peerAddress().toString(), nullptr);
     m_commentTimer.start(m_services->config.sseCommentSeconds * 1000);
     m_lifetimeTimer.start(m_services->config.sseLifetimeSeconds * 1000);
     m_countedPresence = true;
@@ -194,6 +197,7 @@ void SseStream::onDisconnected()
     m_worker->sseClosed(this);
     m_services->sseStreamsPerUser->release(m_user.name);
     m_services->metrics.connectionClosed(NodeMetrics::Transport::Sse);
+    m_lease.reset();
     if (!m_countedPresence) {
         deleteLater();
         return;

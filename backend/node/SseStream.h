@@ -8,9 +8,13 @@
 #include <QSet>
 #include <QTimer>
 
+#include <memory>
+
 class QTcpSocket;
 
 namespace sb::node {
+
+class SessionLease;
 
 struct NodeServices;
 class Worker;
@@ -43,6 +47,7 @@ private:
 
     QPointer<QTcpSocket> m_socket;
     AuthenticatedUser m_user;
+    std::unique_ptr<SessionLease> m_lease;
     QString m_lastEventId;
     bool m_http10;
     Worker *m_worker;

@@ -4,6 +4,7 @@
 #include "node/Destination.h"
 #include "node/MessageService.h"
 #include "node/NodeServices.h"
+#include "node/SessionLease.h"
 #include "node/TokenService.h"
 #include "node/Worker.h"
 #include "protocol/StompEncoder.h"
@@ -167,7 +168,9 @@ void StompSession::handleConnect(const StompFrame &frame)
         token = frame.header("passcode");
     if (token.isEmpty()) {
         m_services->metrics.authFailure(QByteArrayLiteral("missing_token"));
-        denied(QStringLiteral("authentication required: send 'Authorization: Bearer <token>' in CONNECT"), frame);
+        // Counted once, by its reason: denied() is for authorisation and would add "forbidden".
+        protocolError(QStringLiteral("authentication required: send 'Authorization: Bearer <token>' in CONNECT"),
+                      QByteArrayLiteral("unauthenticated"), &frame);
         return;
     }
 
@@ -177,8 +180,8 @@ void StompSession::handleConnect(const StompFrame &frame)
                                      [this, frame, beat](const TokenService::Outcome &outcome) {
         if (m_state != State::Authenticating)
             return;
-        if (!outcome.ok) {
-            denied(QStringLiteral("invalid token: ") + outcome.message, frame);
+        if (!outcome.ok) { // TokenService counted the reason
+            protocolError(QStringLiteral("invalid token: ") + outcome.message, QByteArrayLiteral("unauthenticated"), &frame);
             return;
         }
         if (m_services->draining.load()) {
@@ -203,6 +206,8 @@ void StompSession::handleConnect(const StompFrame &frame)
         connected.addHeader("user-name", m_user.name.toUtf8());
         sendFrame(connected);
         m_worker->sessionOpened(this);
+        m_lease = std::make_unique<SessionLease>(m_services, m_sessionId, m_user.name, QByteArrayLiteral("stomp"),
+                                                 m_transport ? m_transport->peerAddress().toString() : QString(), nullptr);
         m_countedPresence = true;
         m_services->presence->change(m_user.name, +1, this, [this](qint64 count) {
             if (count == 1)
@@ -434,10 +439,9 @@ bool StompSession::sendFrame(const StompFrame &frame, const QString &messageId)
     const QByteArray bytes = protocol::StompEncoder::encode(frame, m_version);
     const qint64 queued = m_transport ? m_transport->bytesToWrite() : 0;
     if (queued + bytes.size() > m_services->config.limits.maxOutboundQueueBytes && frame.command() != "ERROR") {
-        m_services->metrics.dropped(QByteArrayLiteral("slow_consumer"));
         protocolError(QStringLiteral("slow consumer: more than %1 bytes queued")
                           .arg(m_services->config.limits.maxOutboundQueueBytes),
-                      QByteArrayLiteral("slow_consumer_closed"));
+                      QByteArrayLiteral("slow_consumer"));
         return false;
     }
     // Text frames when the bytes are UTF-8 (every frame we make is), which all clients read.
@@ -544,6 +548,7 @@ void StompSession::onDisconnected()
     m_checkTimer.stop();
     m_services->metrics.subscriptionsChanged(-int(m_subscriptions.size()));
     m_services->metrics.connectionClosed(NodeMetrics::Transport::Stomp);
+    m_lease.reset();
     m_worker->sessionClosed(this);
     if (m_countedPresence) {
         const QString user = m_user.name;

@@ -11,10 +11,14 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <memory>
+
 class QTcpSocket;
 class QWebSocket;
 
 namespace sb::node {
+
+class SessionLease;
 
 struct NodeServices;
 class Worker;
@@ -82,6 +86,7 @@ private:
     State m_state = State::AwaitingConnect;
     QString m_sessionId;
     AuthenticatedUser m_user;
+    std::unique_ptr<SessionLease> m_lease; // while authenticated
     QHash<QByteArray, Subscription> m_subscriptions;
     QHash<QByteArray, QList<protocol::StompFrame>> m_transactions;
     QTimer m_sendTimer;
