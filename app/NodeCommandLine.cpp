@@ -40,6 +40,7 @@ QList<OptionSpec> optionSpecs()
         {QStringLiteral("jwt-secret-file"), QStringLiteral("FILE"), QStringLiteral("HS256 secret shared by all replicas (random per process if absent)."), {}},
         {QStringLiteral("redis"), QStringLiteral("URL"), QStringLiteral("redis://[user:pass@]host:port/db for sessions, registry and replay."), {}},
         {QStringLiteral("kafka"), QStringLiteral("BOOTSTRAP"), QStringLiteral("Kafka bootstrap servers for the two-stage fan-out."), {}},
+        {QStringLiteral("kafka-property"), QStringLiteral("KEY=VALUE"), QStringLiteral("librdkafka property for every Kafka client (repeatable; e.g. SASL/SSL)."), {}},
         {QStringLiteral("bus"), QStringLiteral("BUS"), QStringLiteral("Stage-2 broadcast: kafka or redis (default kafka)."), QStringLiteral("kafka")},
         {QStringLiteral("topic-prefix"), QStringLiteral("PREFIX"), QStringLiteral("Kafka topic prefix."), d.topicPrefix},
         {QStringLiteral("grace-seconds"), QStringLiteral("S"), QStringLiteral("Drain period on SIGTERM."), n(d.graceSeconds)},
@@ -208,11 +209,17 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
         QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(c.jwtSecret.data()), 8);
         c.jwtSecretIsRandom = true;
     }
-    m_redisUrl = value(QStringLiteral("redis"));
-    m_kafkaBootstrap = value(QStringLiteral("kafka"));
-    m_bus = value(QStringLiteral("bus"));
-    if (m_bus != u"kafka" && m_bus != u"redis")
-        return CommandLineOutcome::usageError(QStringLiteral("--bus: expected 'kafka' or 'redis', got '%1'").arg(m_bus));
+    m_cluster.redisUrl = value(QStringLiteral("redis"));
+    m_cluster.kafkaBootstrap = value(QStringLiteral("kafka"));
+    // Repeatable on the command line; one property from the environment or the file.
+    if (parser.isSet(QStringLiteral("kafka-property")))
+        m_cluster.kafkaProperties = parser.values(QStringLiteral("kafka-property"));
+    else if (const QString property = value(QStringLiteral("kafka-property")); !property.isEmpty())
+        m_cluster.kafkaProperties = {property};
+    m_cluster.bus = value(QStringLiteral("bus"));
+    if (m_cluster.bus != u"kafka" && m_cluster.bus != u"redis")
+        return CommandLineOutcome::usageError(
+            QStringLiteral("--bus: expected 'kafka' or 'redis', got '%1'").arg(m_cluster.bus));
     c.topicPrefix = value(QStringLiteral("topic-prefix"));
     if (c.topicPrefix.isEmpty() || !validId(c.topicPrefix))
         return CommandLineOutcome::usageError(QStringLiteral("--topic-prefix: use letters, digits, '.', '-' or '_', got '%1'").arg(c.topicPrefix));

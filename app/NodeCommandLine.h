@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/CommandLineOutcome.h"
+#include "app/NodeClusterOptions.h"
 #include "node/NodeConfig.h"
 
 #include <QHash>
@@ -18,18 +19,14 @@ public:
     CommandLineOutcome parse(const QStringList &arguments, const QHash<QString, QString> &environment);
     const node::NodeConfig &config() const { return m_config; }
     bool hashPasswordRequested() const { return m_hashPassword; }
-    QString redisUrl() const { return m_redisUrl; }
-    QString kafkaBootstrap() const { return m_kafkaBootstrap; }
-    QString bus() const { return m_bus; }
+    const NodeClusterOptions &clusterOptions() const { return m_cluster; }
 
     static QHash<QString, QString> systemEnvironment();
 
 private:
     node::NodeConfig m_config;
     bool m_hashPassword = false;
-    QString m_redisUrl;
-    QString m_kafkaBootstrap;
-    QString m_bus;
+    NodeClusterOptions m_cluster;
 };
 
 } // namespace sb::app

@@ -1,17 +1,15 @@
 #include "app/NodeMain.h"
 
 #include "app/ModeDispatcher.h"
+#include "app/NodeAssembly.h"
 #include "app/NodeCommandLine.h"
 #include "app/SignalNotifier.h"
-#include "cluster/InMemoryPresenceCounter.h"
-#include "cluster/InMemoryReplayStore.h"
-#include "cluster/InMemoryTokenRegistry.h"
-#include "cluster/LocalEventBus.h"
 #include "node/NodeServer.h"
 #include "node/PasswordHasher.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
+#include <QUuid>
 
 #include <cstdio>
 #include <termios.h>
@@ -51,34 +49,34 @@ CommandLineOutcome NodeMain::run(int argc, char **argv, const QStringList &argum
         return parsed;
     if (commandLine.hashPasswordRequested())
         return hashPassword();
-    if (!commandLine.redisUrl().isEmpty() || !commandLine.kafkaBootstrap().isEmpty())
-        return CommandLineOutcome::usageError(
-            QStringLiteral("node: --redis and --kafka (the cluster adapters) are not in this build yet; "
-                           "a single replica runs with in-memory stores"));
 
     QCoreApplication app(argc, argv);
     ModeDispatcher::identifyApplication();
     qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info%{endif}"
                                       "%{if-warning}warn%{endif}%{if-critical}error%{endif}%{if-fatal}fatal%{endif} "
                                       "%{category}: %{message}"));
-    const node::NodeConfig &config = commandLine.config();
+    node::NodeConfig config = commandLine.config();
+    // One boot id names this process everywhere: /admin/stats, the registry, and its
+    // per-boot Kafka broadcast group.
+    config.bootId = QUuid::createUuid().toString(QUuid::Id128).left(8);
     if (config.jwtSecretIsRandom)
         qWarning("no --jwt-secret-file: using a random secret, so other replicas cannot verify this one's tokens");
 
-    // Single-process adapters; the cluster issue swaps in Redis and Kafka here, and only here.
-    cluster::InMemoryTokenRegistry tokens;
-    cluster::InMemoryReplayStore replay(config.limits.replayEventsPerUser);
-    cluster::InMemoryPresenceCounter presence;
-    cluster::LocalEventBus bus;
-    node::NodeServer server(config, {&tokens, &replay, &presence, &bus});
-
+    // The adapters are chosen here and only here: in-memory, or Redis and Kafka.
+    NodeAssembly assembly(config, commandLine.clusterOptions());
     QString error;
-    if (!server.prepare(&error) || !server.listen(&error))
+    if (!assembly.assemble(&error))
+        return CommandLineOutcome::usageError(QStringLiteral("node: ") + error);
+    node::NodeServer server(config, assembly.adapters());
+    if (!server.prepare(&error) || !assembly.start(server.services(), &error) || !server.listen(&error))
         return CommandLineOutcome::exitWith(1, {}, QStringLiteral("switchboard: node: ") + error + u'\n');
 
     SignalNotifier terminationSignals;
     QObject::connect(&terminationSignals, &SignalNotifier::terminationRequested, &server, &node::NodeServer::drain);
-    QObject::connect(&server, &node::NodeServer::drained, &app, [] { QCoreApplication::exit(0); });
+    QObject::connect(&server, &node::NodeServer::drained, &app, [&assembly] {
+        assembly.stop(); // commits and leaves the Kafka groups before the process goes
+        QCoreApplication::exit(0);
+    });
 
     std::printf("listening http://%s\n", qPrintable(server.address()));
     std::fflush(stdout);

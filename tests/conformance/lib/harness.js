@@ -138,4 +138,4 @@ async function eventually(ms, what, check) {
   }
 }
 
-module.exports = { startNode, request, login, publish, metric, metrics, within, sleep, eventually };
+module.exports = { binary, startNode, request, login, publish, metric, metrics, within, sleep, eventually };

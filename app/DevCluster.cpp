@@ -1,0 +1,219 @@
+#include "app/DevCluster.h"
+
+#include "app/ManagedChild.h"
+#include "cluster/KafkaEventBus.h"
+#include "cluster/KafkaMockCluster.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QRandomGenerator>
+#include <QStandardPaths>
+#include <QTcpServer>
+
+namespace sb::app {
+
+namespace {
+constexpr int kRedisReadyMs = 10000;
+constexpr int kNodeReadyMs = 30000;
+constexpr int kReadyPollMs = 200;
+
+quint16 freeLoopbackPort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+} // namespace
+
+DevCluster::DevCluster(DevClusterOptions options, QString switchboardBinary, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_binary(std::move(switchboardBinary))
+{
+}
+
+DevCluster::~DevCluster()
+{
+    for (ManagedChild *node : std::as_const(m_nodes))
+        node->kill();
+    if (m_redis)
+        m_redis->kill();
+}
+
+QList<qint64> DevCluster::childPids() const
+{
+    QList<qint64> pids;
+    if (m_redis && m_redis->isRunning())
+        pids << m_redis->pid();
+    for (const ManagedChild *node : m_nodes)
+        if (node->isRunning())
+            pids << node->pid();
+    return pids;
+}
+
+void DevCluster::start()
+{
+    if (!m_dir.isValid())
+        return fail(QStringLiteral("devcluster"), QStringLiteral("cannot create a temporary directory"));
+    // One JWT secret for all replicas, so a token from one is valid on every other.
+    QFile secret(m_dir.filePath(QStringLiteral("jwt-secret")));
+    QByteArray bytes(48, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), bytes.size() / 4);
+    if (!secret.open(QIODevice::WriteOnly) || secret.write(bytes.toBase64()) < 0)
+        return fail(QStringLiteral("devcluster"), QStringLiteral("cannot write the shared JWT secret"));
+    secret.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    secret.close();
+    startKafka();
+}
+
+void DevCluster::startKafka()
+{
+    if (!m_options.kafkaBootstrap.isEmpty()) {
+        m_kafkaBootstrap = m_options.kafkaBootstrap;
+        return startRedis();
+    }
+    emit progress(QStringLiteral("starting the embedded Kafka (librdkafka mock cluster, 3 brokers)"));
+    m_kafka = std::make_unique<cluster::KafkaMockCluster>();
+    QString error;
+    if (!m_kafka->start(3, &error))
+        return fail(QStringLiteral("kafka"), error);
+    m_kafkaBootstrap = QString::fromLatin1(m_kafka->bootstrapServers());
+    // The mock cluster has no auto-creation the consumers could rely on: make every topic
+    // the bus uses now, with partitions enough for three replicas to share stage 1.
+    for (const QByteArray &topic : cluster::KafkaEventBus::topics(m_options.topicPrefix.toUtf8()))
+        if (!m_kafka->createTopic(topic, 3, &error))
+            return fail(QStringLiteral("kafka"), error);
+    startRedis();
+}
+
+void DevCluster::startRedis()
+{
+    if (!m_options.redisUrl.isEmpty()) {
+        m_redisUrl = m_options.redisUrl;
+        return startNodes();
+    }
+    const QString redis = QStandardPaths::findExecutable(QStringLiteral("redis-server"),
+                                                         {QStringLiteral("/usr/bin"), QStringLiteral("/usr/sbin"),
+                                                          QStringLiteral("/usr/local/bin")});
+    if (redis.isEmpty())
+        return fail(QStringLiteral("redis"), QStringLiteral("redis-server is not installed (scripts/setup.sh installs it)"));
+    const quint16 port = freeLoopbackPort();
+    emit progress(QStringLiteral("starting redis-server on 127.0.0.1:%1").arg(port));
+    m_redis = new ManagedChild(QStringLiteral("redis-server"), redis,
+                               {QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
+                                QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
+                                QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--dir"),
+                                m_dir.path(), QStringLiteral("--notify-keyspace-events"), QStringLiteral("Kg$hx")},
+                               QRegularExpression(QStringLiteral("Ready to accept connections")), this);
+    m_redisUrl = QStringLiteral("redis://127.0.0.1:%1/0").arg(port);
+    connect(m_redis, &ManagedChild::failed, this, [this](const QString &why) { fail(QStringLiteral("redis"), why); });
+    connect(m_redis, &ManagedChild::ready, this, &DevCluster::startNodes);
+    m_redis->start(kRedisReadyMs);
+}
+
+void DevCluster::startNodes()
+{
+    emit progress(QStringLiteral("starting %1 replicas").arg(m_options.replicas));
+    for (int i = 1; i <= m_options.replicas; ++i) {
+        const QString id = QStringLiteral("node-%1").arg(i);
+        QStringList arguments{QStringLiteral("node"),
+                              QStringLiteral("--id"), id,
+                              QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                              QStringLiteral("--demo-users"),
+                              QStringLiteral("--jwt-secret-file"), m_dir.filePath(QStringLiteral("jwt-secret")),
+                              QStringLiteral("--redis"), m_redisUrl,
+                              QStringLiteral("--kafka"), m_kafkaBootstrap,
+                              QStringLiteral("--bus"), m_options.bus,
+                              QStringLiteral("--topic-prefix"), m_options.topicPrefix,
+                              QStringLiteral("--grace-seconds"), QStringLiteral("5")};
+        auto *node = new ManagedChild(id, m_binary, arguments,
+                                      QRegularExpression(QStringLiteral("^listening (http://\\S+)$")), this);
+        connect(node, &ManagedChild::failed, this, [this, id](const QString &why) { fail(id, why); });
+        connect(node, &ManagedChild::ready, this, [this, node] { onNodeListening(node); });
+        m_nodes.append(node);
+        node->start(kNodeReadyMs);
+    }
+}
+
+void DevCluster::onNodeListening(ManagedChild *node)
+{
+    emit progress(QStringLiteral("%1 listening on %2; waiting for it to be ready (Redis, Kafka groups)")
+                      .arg(node->name(), node->readyMatch().captured(1)));
+    pollReadiness(node, kNodeReadyMs / kReadyPollMs);
+}
+
+// A node is ready when /healthz/ready says so: Redis connected and its Kafka broadcast
+// group assigned, so no message published after `ready` can miss it.
+void DevCluster::pollReadiness(ManagedChild *node, int attemptsLeft)
+{
+    if (m_failed)
+        return;
+    if (attemptsLeft <= 0)
+        return fail(node->name(), QStringLiteral("not ready within %1 s (see its /healthz/ready)").arg(kNodeReadyMs / 1000));
+    if (!m_http)
+        m_http = new QNetworkAccessManager(this);
+    QNetworkRequest request(QUrl(node->readyMatch().captured(1) + QStringLiteral("/healthz/ready")));
+    request.setTransferTimeout(kReadyPollMs * 5);
+    QNetworkReply *reply = m_http->get(request);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, node, attemptsLeft] {
+        reply->deleteLater();
+        if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200)
+            return onNodeReady();
+        QTimer::singleShot(kReadyPollMs, this, [this, node, attemptsLeft] { pollReadiness(node, attemptsLeft - 1); });
+    });
+}
+
+void DevCluster::onNodeReady()
+{
+    if (++m_nodesReady < m_nodes.size() || m_failed)
+        return;
+    QJsonArray nodes;
+    for (const ManagedChild *node : std::as_const(m_nodes))
+        nodes.append(QJsonObject{{QStringLiteral("id"), node->name()},
+                                 {QStringLiteral("url"), node->readyMatch().captured(1)},
+                                 {QStringLiteral("pid"), node->pid()}});
+    m_endpoints = QJsonObject{{QStringLiteral("redis"), m_redisUrl},
+                              {QStringLiteral("kafka"), m_kafkaBootstrap},
+                              {QStringLiteral("kafkaEmbedded"), m_kafka != nullptr},
+                              {QStringLiteral("bus"), m_options.bus},
+                              {QStringLiteral("topicPrefix"), m_options.topicPrefix},
+                              {QStringLiteral("nodes"), nodes}};
+    emit ready(m_endpoints);
+}
+
+void DevCluster::fail(const QString &part, const QString &reason)
+{
+    if (m_failed)
+        return;
+    m_failed = true;
+    emit failed(part, reason);
+}
+
+void DevCluster::stop(int graceMs)
+{
+    for (ManagedChild *node : std::as_const(m_nodes))
+        node->stop(graceMs);
+    // Redis goes after the nodes have drained (they deregister from it on the way out).
+    auto remaining = std::make_shared<int>(0);
+    for (ManagedChild *node : std::as_const(m_nodes))
+        if (node->isRunning())
+            ++*remaining;
+    auto finish = [this] {
+        if (m_redis)
+            m_redis->stop(2000);
+        m_kafka.reset();
+        QTimer::singleShot(0, this, &DevCluster::stopped);
+    };
+    if (*remaining == 0)
+        return finish();
+    for (ManagedChild *node : std::as_const(m_nodes))
+        connect(node, &ManagedChild::exited, this, [remaining, finish] {
+            if (--*remaining == 0)
+                finish();
+        });
+}
+
+} // namespace sb::app

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "app/DevClusterOptions.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QTemporaryDir>
+
+class QNetworkAccessManager;
+
+#include <memory>
+
+namespace sb::cluster {
+class KafkaMockCluster;
+}
+
+namespace sb::app {
+
+class ManagedChild;
+
+// The whole demo cluster on loopback: librdkafka's mock Kafka (3 brokers) unless a
+// bootstrap is given, a redis-server child (no persistence) unless a URL is given, and N
+// `switchboard node` children sharing one JWT secret. Asynchronous: ready(endpoints) or
+// failed(reason, which part). Used by `switchboard devcluster` and by the console's demo.
+class DevCluster : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DevCluster(DevClusterOptions options, QString switchboardBinary, QObject *parent = nullptr);
+    ~DevCluster() override;
+
+    void start();
+    void stop(int graceMs = 5000);
+    QJsonObject endpoints() const { return m_endpoints; }
+    QString redisUrl() const { return m_redisUrl; }
+    QString kafkaBootstrap() const { return m_kafkaBootstrap; }
+    QList<qint64> childPids() const;
+
+signals:
+    void progress(const QString &step);
+    void ready(const QJsonObject &endpoints);
+    void failed(const QString &part, const QString &reason);
+    void stopped();
+
+private:
+    void startKafka();
+    void startRedis();
+    void startNodes();
+    void onNodeListening(ManagedChild *node);
+    void pollReadiness(ManagedChild *node, int attemptsLeft);
+    void onNodeReady();
+    void fail(const QString &part, const QString &reason);
+
+    DevClusterOptions m_options;
+    QString m_binary;
+    QTemporaryDir m_dir;
+    QNetworkAccessManager *m_http = nullptr;
+    std::unique_ptr<cluster::KafkaMockCluster> m_kafka;
+    ManagedChild *m_redis = nullptr;
+    QList<ManagedChild *> m_nodes;
+    QString m_redisUrl;
+    QString m_kafkaBootstrap;
+    QJsonObject m_endpoints;
+    int m_nodesReady = 0;
+    bool m_failed = false;
+};
+
+} // namespace sb::app

@@ -1,0 +1,105 @@
+#include "app/ManagedChild.h"
+
+#include <csignal>
+#include <sys/prctl.h>
+
+namespace sb::app {
+
+namespace {
+constexpr int kRecentLines = 20;
+}
+
+ManagedChild::ManagedChild(QString name, QString program, QStringList arguments, QRegularExpression readyPattern,
+                           QObject *parent)
+    : QObject(parent)
+    , m_name(std::move(name))
+    , m_program(std::move(program))
+    , m_arguments(std::move(arguments))
+    , m_readyPattern(std::move(readyPattern))
+{
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    // If we die without stopping it (crash, SIGKILL), the kernel stops the child too.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+    m_readyDeadline.setSingleShot(true);
+    connect(&m_readyDeadline, &QTimer::timeout, this, [this] {
+        fail(QStringLiteral("%1 did not become ready in time").arg(m_name));
+    });
+    connect(&m_process, &QProcess::readyReadStandardOutput, this, &ManagedChild::onOutput);
+    connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart)
+            fail(QStringLiteral("cannot start %1 (%2): %3").arg(m_name, m_program, m_process.errorString()));
+    });
+    connect(&m_process, &QProcess::finished, this, [this](int code, QProcess::ExitStatus) {
+        m_readyDeadline.stop();
+        if (!m_ready && !m_stopping)
+            fail(QStringLiteral("%1 exited with code %2 before it was ready").arg(m_name).arg(code));
+        emit exited(code);
+    });
+}
+
+ManagedChild::~ManagedChild()
+{
+    kill();
+}
+
+void ManagedChild::start(int readyTimeoutMs)
+{
+    m_readyDeadline.start(readyTimeoutMs);
+    m_process.start(m_program, m_arguments);
+}
+
+void ManagedChild::onOutput()
+{
+    m_partialLine += m_process.readAllStandardOutput();
+    qsizetype newline;
+    while ((newline = m_partialLine.indexOf('\n')) >= 0) {
+        const QString line = QString::fromUtf8(m_partialLine.left(newline)).trimmed();
+        m_partialLine.remove(0, newline + 1);
+        m_recent.append(line);
+        if (m_recent.size() > kRecentLines)
+            m_recent.removeFirst();
+        if (!m_ready) {
+            const QRegularExpressionMatch match = m_readyPattern.match(line);
+            if (match.hasMatch()) {
+                m_ready = true;
+                m_readyMatch = match;
+                m_readyDeadline.stop();
+                emit ready();
+            }
+        }
+    }
+    if (m_partialLine.size() > 64 * 1024)
+        m_partialLine.clear(); // a child that never ends a line must not grow us
+}
+
+void ManagedChild::fail(const QString &reason)
+{
+    if (m_stopping)
+        return;
+    const QString tail = m_recent.isEmpty() ? QString() : QStringLiteral(" (last output: %1)").arg(m_recent.last());
+    emit failed(reason + tail);
+}
+
+void ManagedChild::stop(int graceMs)
+{
+    m_stopping = true;
+    m_readyDeadline.stop();
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.terminate(); // SIGTERM: a node drains, redis-server exits
+    QTimer::singleShot(graceMs, this, [this] {
+        if (m_process.state() != QProcess::NotRunning)
+            m_process.kill();
+    });
+}
+
+void ManagedChild::kill()
+{
+    m_stopping = true;
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.kill();
+    m_process.waitForFinished(2000); // bounded: SIGKILL cannot be ignored
+}
+
+} // namespace sb::app

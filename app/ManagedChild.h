@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTimer>
+
+namespace sb::app {
+
+// A child process of devcluster or the demo console: it dies with us (PR_SET_PDEATHSIG),
+// is ready when a line of its stdout matches `readyPattern` (within a deadline), and is
+// stopped by pid — SIGTERM, then SIGKILL after a grace period. Never blocks the caller.
+class ManagedChild : public QObject
+{
+    Q_OBJECT
+public:
+    ManagedChild(QString name, QString program, QStringList arguments, QRegularExpression readyPattern,
+                 QObject *parent = nullptr);
+    ~ManagedChild() override;
+
+    void start(int readyTimeoutMs);
+    void stop(int graceMs);
+    void kill();
+    QString name() const { return m_name; }
+    qint64 pid() const { return m_process.processId(); }
+    bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
+    // The first match of readyPattern (e.g. the "listening http://…" line's URL).
+    QRegularExpressionMatch readyMatch() const { return m_readyMatch; }
+    QString recentOutput() const { return m_recent.join(u'\n'); }
+
+signals:
+    void ready();
+    void failed(const QString &reason);
+    void exited(int exitCode);
+
+private:
+    void onOutput();
+    void fail(const QString &reason);
+
+    QString m_name;
+    QString m_program;
+    QStringList m_arguments;
+    QRegularExpression m_readyPattern;
+    QRegularExpressionMatch m_readyMatch;
+    QProcess m_process;
+    QTimer m_readyDeadline;
+    QByteArray m_partialLine;
+    QStringList m_recent; // last lines, for the error message if it fails
+    bool m_ready = false;
+    bool m_stopping = false;
+};
+
+} // namespace sb::app

@@ -1,0 +1,168 @@
+#include "app/NodeAssembly.h"
+
+#include "cluster/InMemoryNodeRegistry.h"
+#include "cluster/InMemoryPresenceCounter.h"
+#include "cluster/InMemoryReplayStore.h"
+#include "cluster/InMemorySessionStore.h"
+#include "cluster/InMemoryTokenRegistry.h"
+#include "cluster/KafkaEventBus.h"
+#include "cluster/LocalEventBus.h"
+#include "cluster/RedisConnection.h"
+#include "cluster/RedisHashWriter.h"
+#include "cluster/RedisPresenceCounter.h"
+#include "cluster/RedisReplayStore.h"
+#include "cluster/RedisTokenRegistry.h"
+#include "cluster/RedisUrl.h"
+#include "node/NodeServices.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcAssembly, "sb.node.assembly")
+
+namespace sb::app {
+
+NodeAssembly::NodeAssembly(const node::NodeConfig &config, NodeClusterOptions options, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_options(std::move(options))
+{
+    m_redisThread.setObjectName(QStringLiteral("sb-redis"));
+}
+
+NodeAssembly::~NodeAssembly()
+{
+    stop();
+    // The adapters hand work to the Redis thread; they go before it does.
+    m_bus.reset();
+    m_tokens.reset();
+    m_replay.reset();
+    m_presence.reset();
+    m_sessionStore.reset();
+    m_nodeRegistry.reset();
+    m_redisThread.quit();
+    m_redisThread.wait();
+}
+
+bool NodeAssembly::assemble(QString *error)
+{
+    if (m_options.bus == u"redis") {
+        *error = QStringLiteral("--bus redis is not in this build yet; use --bus kafka");
+        return false;
+    }
+    if (!m_options.redisUrl.isEmpty() && m_options.kafkaBootstrap.isEmpty()) {
+        // Stage 1 stores into Redis and may wait for it; only a Kafka consumer thread may.
+        *error = QStringLiteral("--redis needs --kafka: the shared stores are written once per message by the "
+                                "Kafka stage-1 group");
+        return false;
+    }
+
+    if (m_options.redisUrl.isEmpty()) {
+        m_tokens = std::make_unique<cluster::InMemoryTokenRegistry>();
+        m_replay = std::make_unique<cluster::InMemoryReplayStore>(m_config.limits.replayEventsPerUser);
+        m_presence = std::make_unique<cluster::InMemoryPresenceCounter>();
+        m_sessionStore = std::make_unique<cluster::InMemorySessionStore>();
+        m_nodeRegistry = std::make_unique<cluster::InMemoryNodeRegistry>();
+        m_sessions = m_sessionStore.get();
+        m_registry = m_nodeRegistry.get();
+    } else {
+        const cluster::RedisUrl url = cluster::RedisUrl::parse(m_options.redisUrl);
+        if (!url.isValid()) {
+            *error = QStringLiteral("--redis: ") + url.errorString();
+            return false;
+        }
+        cluster::RedisConnectionOptions redisOptions;
+        redisOptions.name = QStringLiteral("switchboard-") + m_config.id;
+        m_redis = new cluster::RedisConnection(url, redisOptions);
+        m_redis->moveToThread(&m_redisThread);
+        connect(&m_redisThread, &QThread::finished, m_redis, &QObject::deleteLater);
+        m_redisThread.start();
+        m_tokens = std::make_unique<cluster::RedisTokenRegistry>(m_redis);
+        m_replay = std::make_unique<cluster::RedisReplayStore>(m_redis, m_config.limits.replayEventsPerUser);
+        m_presence = std::make_unique<cluster::RedisPresenceCounter>(m_redis);
+        auto hashes = std::make_unique<cluster::RedisHashWriter>(m_redis);
+        m_sessions = hashes.get();
+        m_registry = hashes.get();
+        m_sessionStore = std::move(hashes); // owns the writer; m_registry points at it too
+        m_redisUp = false;
+    }
+
+    if (m_options.kafkaBootstrap.isEmpty()) {
+        m_bus = std::make_unique<cluster::LocalEventBus>();
+        return true;
+    }
+    cluster::KafkaEventBusOptions kafka;
+    kafka.settings.setBootstrapServers(m_options.kafkaBootstrap.toUtf8());
+    for (const QString &property : m_options.kafkaProperties) {
+        if (!kafka.settings.addProperty(property, error)) {
+            *error = QStringLiteral("--kafka-property: ") + *error;
+            return false;
+        }
+    }
+    if (!kafka.settings.validate(error)) {
+        *error = QStringLiteral("--kafka: ") + *error;
+        return false;
+    }
+    kafka.topicPrefix = m_config.topicPrefix.toUtf8();
+    kafka.nodeId = m_config.id.toUtf8();
+    kafka.bootId = m_config.bootId.toUtf8();
+    auto bus = std::make_unique<cluster::KafkaEventBus>(kafka);
+    m_kafkaBus = bus.get();
+    m_bus = std::move(bus);
+    return true;
+}
+
+node::NodeAdapters NodeAssembly::adapters() const
+{
+    return {m_tokens.get(), m_replay.get(), m_presence.get(), m_bus.get(), m_sessions, m_registry};
+}
+
+bool NodeAssembly::start(node::NodeServices *services, QString *error)
+{
+    m_services = services;
+    if (m_redis) {
+        connect(m_redis, &cluster::RedisConnection::connected, this, [this] {
+            qCInfo(lcAssembly) << "Redis connected";
+            m_redisUp = true;
+            updateReadiness();
+        });
+        connect(m_redis, &cluster::RedisConnection::disconnected, this, [this](const QString &reason) {
+            if (m_redisUp)
+                qCWarning(lcAssembly) << "Redis unreachable, not ready until it is back:" << reason;
+            m_redisUp = false;
+            updateReadiness();
+        });
+        m_redis->open();
+    }
+    if (m_kafkaBus) {
+        connect(m_kafkaBus, &cluster::KafkaEventBus::healthChanged, this, [this](bool healthy, const QString &reason) {
+            if (!healthy)
+                qCWarning(lcAssembly) << "Kafka unhealthy, not ready until it recovers:" << reason;
+            updateReadiness();
+        });
+        connect(m_kafkaBus, &cluster::KafkaEventBus::assignmentChanged, this, &NodeAssembly::updateReadiness);
+        if (!m_kafkaBus->start(error))
+            return false;
+    }
+    updateReadiness();
+    return true;
+}
+
+void NodeAssembly::updateReadiness()
+{
+    if (!m_services)
+        return;
+    // Ready only once the broadcast group has partitions: before that, a message produced
+    // to the broadcast topic would not reach this replica ("latest" offsets).
+    const bool kafkaUp = !m_kafkaBus || (m_kafkaBus->isHealthy() && m_kafkaBus->broadcastPartitions() > 0);
+    m_services->dependenciesReady.store(m_redisUp && kafkaUp);
+}
+
+void NodeAssembly::stop()
+{
+    if (m_kafkaBus)
+        m_kafkaBus->stop();
+    if (m_redis)
+        m_redis->close();
+}
+
+} // namespace sb::app

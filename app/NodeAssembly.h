@@ -1,0 +1,69 @@
+#pragma once
+
+#include "app/NodeClusterOptions.h"
+#include "node/NodeServer.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <memory>
+
+namespace sb::cluster {
+class EventBus;
+class KafkaEventBus;
+class NodeRegistry;
+class PresenceCounter;
+class RedisConnection;
+class ReplayStore;
+class SessionStore;
+class TokenRegistry;
+}
+
+namespace sb::node {
+struct NodeServices;
+}
+
+namespace sb::app {
+
+// Chooses a replica's adapters once, here and nowhere else (docs/architecture.md):
+// Redis (token registry, replay streams, presence, sessions, node registry) when --redis
+// is given, otherwise in-memory; the Kafka two-stage bus when --kafka is given, otherwise
+// a local bus. The Redis connection runs on its own thread; Kafka's clients poll on
+// theirs. Readiness follows Redis' connection and the brokers' health.
+class NodeAssembly : public QObject
+{
+    Q_OBJECT
+public:
+    NodeAssembly(const node::NodeConfig &config, NodeClusterOptions options, QObject *parent = nullptr);
+    ~NodeAssembly() override;
+
+    // Builds the adapters; false with a one-line *error for a configuration that cannot work.
+    bool assemble(QString *error);
+    node::NodeAdapters adapters() const;
+    // After the NodeServer has set the bus handlers: starts the bus, wires readiness.
+    bool start(node::NodeServices *services, QString *error);
+    // Leaves the Kafka groups (committing) and closes Redis; idempotent.
+    void stop();
+
+private:
+    void updateReadiness();
+
+    const node::NodeConfig m_config;
+    const NodeClusterOptions m_options;
+    node::NodeServices *m_services = nullptr;
+
+    QThread m_redisThread;
+    cluster::RedisConnection *m_redis = nullptr; // lives on m_redisThread
+    std::unique_ptr<cluster::TokenRegistry> m_tokens;
+    std::unique_ptr<cluster::ReplayStore> m_replay;
+    std::unique_ptr<cluster::PresenceCounter> m_presence;
+    std::unique_ptr<cluster::SessionStore> m_sessionStore;
+    std::unique_ptr<cluster::NodeRegistry> m_nodeRegistry;
+    cluster::SessionStore *m_sessions = nullptr;   // m_sessionStore, or the Redis hash writer
+    cluster::NodeRegistry *m_registry = nullptr;   // m_nodeRegistry, or the Redis hash writer
+    std::unique_ptr<cluster::EventBus> m_bus;
+    cluster::KafkaEventBus *m_kafkaBus = nullptr; // m_bus when it is Kafka's
+    bool m_redisUp = true;
+};
+
+} // namespace sb::app

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace sb::app {
+
+// Where a replica's cluster state lives (`switchboard node --redis/--kafka/--bus`).
+// Nothing given: in-memory stores and a local bus, for one process.
+struct NodeClusterOptions
+{
+    QString redisUrl;                // empty: in-memory token registry, replay, presence, sessions
+    QString kafkaBootstrap;          // empty: no two-stage fan-out (one process)
+    QStringList kafkaProperties;     // --kafka-property key=value, passed to librdkafka
+    QString bus = QStringLiteral("kafka"); // stage 2: kafka | redis
+};
+
+} // namespace sb::app
