@@ -20,8 +20,6 @@
 namespace sb::node {
 
 namespace {
-// Live events buffered while a replay is read; beyond this the client is too far behind.
-constexpr int kMaxPendingLive = 1000;
 
 qint64 nowMicros()
 {
@@ -83,7 +81,7 @@ void SseStream::start()
             m_services->messages->announcePresence(m_user.name, true);
     });
     if (!m_lastEventId.isEmpty()) {
-        m_replaying = true;
+        m_seam.emplace();
         m_services->replay->readAfter(m_user.name, m_lastEventId, this,
                                       [this](const cluster::ReplayResult &result) { onReplay(result); });
     }
@@ -103,30 +101,27 @@ void SseStream::onReplay(const cluster::ReplayResult &result)
         // No id: the client must keep its Last-Event-ID until a real event moves it.
         write(protocol::SseEncoder::encode({QString(), QStringLiteral("reset"), QString::fromUtf8(data), -1}));
     }
-    for (const cluster::ReplayEvent &event : result.events) {
-        m_replayedIds.insert(event.id);
-        writeEvent(event, 0);
-    }
-    m_replaying = false;
-    const auto pending = std::exchange(m_pendingLive, {});
-    for (const auto &[event, publishedAtUs] : pending)
-        if (!m_replayedIds.contains(event.id))
-            writeEvent(event, publishedAtUs);
-    m_replayedIds.clear();
+    for (const ReplaySeam::Item &item : m_seam->finish(result))
+        writeEvent(item.event, item.publishedAtUs);
+    if (m_seam->isDone())
+        m_seam.reset();
 }
 
 void SseStream::deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs)
 {
     if (m_closed)
         return;
-    if (m_replaying) {
-        if (m_pendingLive.size() >= kMaxPendingLive) {
+    if (m_seam) {
+        const ReplaySeam::Live verdict = m_seam->offer(event, publishedAtUs);
+        if (m_seam->isDone())
+            m_seam.reset();
+        if (verdict == ReplaySeam::Live::Overflow) {
             m_services->metrics.dropped(QByteArrayLiteral("slow_consumer"));
             finish(protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs));
             return;
         }
-        m_pendingLive.append({event, publishedAtUs});
-        return;
+        if (verdict != ReplaySeam::Live::Deliver)
+            return;
     }
     writeEvent(event, publishedAtUs);
 }

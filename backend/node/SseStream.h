@@ -2,6 +2,7 @@
 
 #include "cluster/ReplayEvent.h"
 #include "node/AuthenticatedUser.h"
+#include "node/ReplaySeam.h"
 
 #include <QObject>
 #include <QPointer>
@@ -9,6 +10,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 
 class QTcpSocket;
 
@@ -53,9 +55,7 @@ private:
     Worker *m_worker;
     NodeServices *m_services;
     QString m_sessionId;
-    bool m_replaying = false;
-    QList<QPair<cluster::ReplayEvent, qint64>> m_pendingLive;
-    QSet<QString> m_replayedIds;
+    std::optional<ReplaySeam> m_seam; // while a Last-Event-ID replay meets the live stream
     QTimer m_commentTimer;
     QTimer m_lifetimeTimer;
     bool m_closed = false;

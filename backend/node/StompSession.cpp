@@ -1,6 +1,7 @@
 #include "node/StompSession.h"
 
 #include "cluster/PresenceCounter.h"
+#include "cluster/ReplayStore.h"
 #include "node/Destination.h"
 #include "node/MessageService.h"
 #include "node/NodeServices.h"
@@ -11,7 +12,6 @@
 #include "protocol/StompHeartBeat.h"
 #include "protocol/StompVersion.h"
 
-#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -265,10 +265,36 @@ void StompSession::handleSubscribe(const StompFrame &frame)
         return;
     }
     const Subscription subscription{id, destinationText, ack};
+    const QByteArray since = frame.header("since");
+    const bool recovers = !since.isEmpty() && destination.kind == Destination::Kind::ChannelTopic;
+    if (recovers) // before the subscription goes live, so no live message slips past it
+        m_recovering.insert(id, ReplaySeam());
     m_subscriptions.insert(id, subscription);
     m_worker->addSubscription(this, subscription);
     m_services->metrics.subscriptionsChanged(+1);
     receipt(frame);
+    if (recovers)
+        m_services->replay->readChannelAfter(destination.channel, QString::fromUtf8(since), this,
+                                             [this, id](const cluster::ReplayResult &history) {
+                                                 finishRecovery(id, history);
+                                             });
+}
+
+void StompSession::finishRecovery(const QByteArray &subscriptionId, const cluster::ReplayResult &history)
+{
+    const auto seam = m_recovering.find(subscriptionId);
+    if (seam == m_recovering.end())
+        return; // unsubscribed meanwhile
+    const QList<ReplaySeam::Item> items = seam->finish(history);
+    if (seam->isDone())
+        m_recovering.erase(seam);
+    const auto subscription = m_subscriptions.constFind(subscriptionId);
+    if (subscription == m_subscriptions.cend() || m_state != State::Connected)
+        return;
+    if (history.reset || !history.error.isEmpty())
+        sendFrame(ReplaySeam::stompResetNotice(subscription->id, subscription->destination, history));
+    for (const ReplaySeam::Item &item : items)
+        sendMessage(*subscription, item.event.id, item.event.data, item.publishedAtUs, item.replayed);
 }
 
 void StompSession::handleUnsubscribe(const StompFrame &frame)
@@ -280,6 +306,7 @@ void StompSession::handleUnsubscribe(const StompFrame &frame)
         return;
     }
     m_worker->removeSubscription(this, *it);
+    m_recovering.remove(id);
     m_subscriptions.erase(it);
     m_services->metrics.subscriptionsChanged(-1);
     receipt(frame);
@@ -460,6 +487,31 @@ void StompSession::deliver(const Subscription &subscription, const QString &mess
 {
     if (m_state != State::Connected)
         return;
+    if (const auto seam = m_recovering.find(subscription.id); seam != m_recovering.end()) {
+        switch (seam->offer({messageId, {}, body}, publishedAtUs)) {
+        case ReplaySeam::Live::Held:
+            return;
+        case ReplaySeam::Live::Overflow:
+            protocolError(QStringLiteral("subscription %1 fell too far behind while its history was read")
+                              .arg(QString::fromUtf8(subscription.id)),
+                          QByteArrayLiteral("slow_consumer"));
+            return;
+        case ReplaySeam::Live::Duplicate:
+            if (seam->isDone())
+                m_recovering.erase(seam);
+            return;
+        case ReplaySeam::Live::Deliver:
+            if (seam->isDone())
+                m_recovering.erase(seam);
+            break;
+        }
+    }
+    sendMessage(subscription, messageId, body, publishedAtUs, false);
+}
+
+void StompSession::sendMessage(const Subscription &subscription, const QString &messageId, const QByteArray &body,
+                               qint64 publishedAtUs, bool replayed)
+{
     StompFrame message("MESSAGE");
     message.addHeader("subscription", subscription.id);
     message.addHeader("message-id", messageId.toUtf8());
@@ -467,6 +519,8 @@ void StompSession::deliver(const Subscription &subscription, const QString &mess
     message.addHeader("content-type", "application/json");
     if (subscription.ack != "auto")
         message.addHeader("ack", messageId.toUtf8());
+    if (replayed)
+        message.addHeader("recovered", "true");
     message.setBody(body);
     if (sendFrame(message, messageId) && publishedAtUs > 0)
         m_services->metrics.observeDeliveryLatency(double(nowMicros() - publishedAtUs) / 1e6);
@@ -506,19 +560,7 @@ void StompSession::tap(const QByteArray &direction, const StompFrame &frame, qin
 {
     if (!m_services->tap->isActive())
         return;
-    TapEvent event;
-    event.tsMs = QDateTime::currentMSecsSinceEpoch();
-    event.session = m_sessionId;
-    event.user = m_user.name;
-    event.transport = QByteArrayLiteral("stomp");
-    event.direction = direction;
-    event.command = frame.command();
-    event.destination = QString::fromUtf8(frame.header("destination"));
-    event.messageId = messageId.isEmpty() ? QString::fromUtf8(frame.header("message-id")) : messageId;
-    event.bytes = bytes;
-    event.headers = frame.headers();
-    event.body = frame.body();
-    m_services->tap->publish(event);
+    m_services->tap->publish(TapEvent::fromStompFrame(m_sessionId, m_user.name, direction, frame, bytes, messageId));
 }
 
 void StompSession::close(int code, const QString &reason)

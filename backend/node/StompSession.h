@@ -2,6 +2,7 @@
 
 #include "node/AuthenticatedUser.h"
 #include "node/Envelope.h"
+#include "node/ReplaySeam.h"
 #include "protocol/StompDecoder.h"
 #include "protocol/StompFrame.h"
 
@@ -66,6 +67,9 @@ private:
     void handleDisconnect(const protocol::StompFrame &frame);
     bool applySend(const protocol::StompFrame &frame);
     void receipt(const protocol::StompFrame &frame);
+    void finishRecovery(const QByteArray &subscriptionId, const cluster::ReplayResult &history);
+    void sendMessage(const Subscription &subscription, const QString &messageId, const QByteArray &body,
+                     qint64 publishedAtUs, bool replayed);
     void protocolError(const QString &message, const QByteArray &dropReason,
                        const protocol::StompFrame *frame = nullptr, const QString &details = {});
     void denied(const QString &message, const protocol::StompFrame &frame);
@@ -88,6 +92,7 @@ private:
     AuthenticatedUser m_user;
     std::unique_ptr<SessionLease> m_lease; // while authenticated
     QHash<QByteArray, Subscription> m_subscriptions;
+    QHash<QByteArray, ReplaySeam> m_recovering; // subscriptions with `since`, at their seam
     QHash<QByteArray, QList<protocol::StompFrame>> m_transactions;
     QTimer m_sendTimer;
     QTimer m_checkTimer;

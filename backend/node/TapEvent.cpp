@@ -1,5 +1,6 @@
 #include "node/TapEvent.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -37,6 +38,24 @@ QByteArray TapEvent::toJson(const QString &node, int bodyLimit) const
                      {QStringLiteral("body"), QString::fromUtf8(body.left(bodyLimit))},
                      {QStringLiteral("truncated"), cut}};
     return QJsonDocument(json).toJson(QJsonDocument::Compact);
+}
+
+TapEvent TapEvent::fromStompFrame(const QString &session, const QString &user, const QByteArray &direction,
+                                  const protocol::StompFrame &frame, qint64 bytes, const QString &messageId)
+{
+    TapEvent event;
+    event.tsMs = QDateTime::currentMSecsSinceEpoch();
+    event.session = session;
+    event.user = user;
+    event.transport = QByteArrayLiteral("stomp");
+    event.direction = direction;
+    event.command = frame.command();
+    event.destination = QString::fromUtf8(frame.header("destination"));
+    event.messageId = messageId.isEmpty() ? QString::fromUtf8(frame.header("message-id")) : messageId;
+    event.bytes = bytes;
+    event.headers = frame.headers();
+    event.body = frame.body();
+    return event;
 }
 
 } // namespace sb::node

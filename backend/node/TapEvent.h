@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/StompFrame.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QPair>
@@ -27,6 +29,9 @@ struct TapEvent
     // Secrets masked, body cut at bodyLimit bytes.
     QByteArray toJson(const QString &node, int bodyLimit) const;
     static bool isSecretHeader(QByteArrayView name);
+    // A STOMP frame as the tap shows it; messageId defaults to the frame's message-id header.
+    static TapEvent fromStompFrame(const QString &session, const QString &user, const QByteArray &direction,
+                                   const protocol::StompFrame &frame, qint64 bytes, const QString &messageId = {});
 };
 
 } // namespace sb::node

@@ -7,6 +7,7 @@
 #include "node/NodeMetrics.h"
 #include "node/PasswordHasher.h"
 #include "node/RateLimiter.h"
+#include "node/ReplaySeam.h"
 #include "node/TapEvent.h"
 
 #include <QDateTime>
@@ -30,6 +31,8 @@ private slots:
     void envelopeRoundTrip();
     void envelopeRejectsGarbage();
     void messageIdsSortInCreationOrder();
+    void recoveryReplaysHistoryThenUnseenLive();
+    void recoveryIsBounded();
     void metricsPrometheusText();
     void tapEventMasksSecrets();
 };
@@ -183,6 +186,56 @@ void TestNodeUnits::messageIdsSortInCreationOrder()
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const qint64 stamped = ids.last().section(u'-', 0, 0).toLongLong();
     QVERIFY2(qAbs(now - stamped) < 5000, qPrintable(ids.last()));
+}
+
+void TestNodeUnits::recoveryReplaysHistoryThenUnseenLive()
+{
+    // Live m3 and m4 arrive while the history (m2, m3) is read: the client gets m2, m3
+    // once (from history, marked replayed), then m4 — no gap, no duplicate at the seam.
+    ReplaySeam seam;
+    QVERIFY(seam.isReading());
+    QCOMPARE(seam.offer({QStringLiteral("m3"), "message", "live-3"}, 30), ReplaySeam::Live::Held);
+    QCOMPARE(seam.offer({QStringLiteral("m4"), "message", "live-4"}, 40), ReplaySeam::Live::Held);
+    sb::cluster::ReplayResult history;
+    history.events = {{QStringLiteral("m1"), "message", "hist-1"},
+                      {QStringLiteral("m2"), "message", "hist-2"},
+                      {QStringLiteral("m3"), "message", "hist-3"}};
+    const QList<ReplaySeam::Item> out = seam.finish(history);
+    QCOMPARE(out.size(), 4);
+    QCOMPARE(out[0].event.id, QStringLiteral("m1"));
+    QVERIFY(out[0].replayed);
+    QCOMPARE(out[2].event.id, QStringLiteral("m3"));
+    QCOMPARE(out[2].event.data, QByteArray("hist-3"));
+    QCOMPARE(out[3].event.id, QStringLiteral("m4"));
+    QVERIFY(!out[3].replayed);
+    QCOMPARE(out[3].publishedAtUs, 40);
+
+    // A live copy of a replayed event that comes late (Kafka's broadcast lagging Redis'
+    // history) is dropped once; new events go through.
+    QVERIFY(!seam.isReading());
+    QCOMPARE(seam.offer({QStringLiteral("m2"), "message", "live-2"}, 20), ReplaySeam::Live::Duplicate);
+    QCOMPARE(seam.offer({QStringLiteral("m2"), "message", "live-2"}, 20), ReplaySeam::Live::Deliver);
+    QCOMPARE(seam.offer({QStringLiteral("m5"), "message", "live-5"}, 50), ReplaySeam::Live::Deliver);
+    QVERIFY(!seam.isDone()); // m1 may still come late
+    QCOMPARE(seam.offer({QStringLiteral("m1"), "message", "live-1"}, 10), ReplaySeam::Live::Duplicate);
+    QVERIFY(seam.isDone());
+
+    history.reset = true;
+    const sb::protocol::StompFrame notice =
+        ReplaySeam::stompResetNotice("sub-1", QStringLiteral("/topic/channels.general"), history);
+    QCOMPARE(notice.command(), QByteArray("MESSAGE"));
+    QCOMPARE(notice.header("recovery"), QByteArray("reset"));
+    QCOMPARE(notice.header("subscription"), QByteArray("sub-1"));
+}
+
+void TestNodeUnits::recoveryIsBounded()
+{
+    ReplaySeam seam(2);
+    QCOMPARE(seam.offer({QStringLiteral("a"), {}, {}}, 0), ReplaySeam::Live::Held);
+    QCOMPARE(seam.offer({QStringLiteral("b"), {}, {}}, 0), ReplaySeam::Live::Held);
+    QCOMPARE(seam.offer({QStringLiteral("c"), {}, {}}, 0), ReplaySeam::Live::Overflow);
+    QCOMPARE(seam.finish({}).size(), 2);
+    QVERIFY(seam.isDone());
 }
 
 void TestNodeUnits::metricsPrometheusText()

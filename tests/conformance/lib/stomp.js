@@ -45,10 +45,10 @@ function connect(t, url, headers, { heartbeatIncoming = 10000, heartbeatOutgoing
 }
 
 // Subscribes with a receipt so the caller knows the server has registered it.
-async function subscribe(client, destination, onMessage) {
+async function subscribe(client, destination, onMessage, headers = {}) {
   const receipt = `sub-${Math.random().toString(36).slice(2)}`;
   const confirmed = new Promise((resolve) => client.watchForReceipt(receipt, resolve));
-  const subscription = client.subscribe(destination, onMessage, { receipt });
+  const subscription = client.subscribe(destination, onMessage, { ...headers, receipt });
   await within(5000, `RECEIPT for SUBSCRIBE ${destination}`, confirmed);
   return subscription;
 }
