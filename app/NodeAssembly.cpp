@@ -7,6 +7,7 @@
 #include "cluster/InMemoryTokenRegistry.h"
 #include "cluster/KafkaEventBus.h"
 #include "cluster/LocalEventBus.h"
+#include "cluster/RedisBroadcastChannel.h"
 #include "cluster/RedisConnection.h"
 #include "cluster/RedisHashWriter.h"
 #include "cluster/RedisPresenceCounter.h"
@@ -32,8 +33,11 @@ NodeAssembly::NodeAssembly(const node::NodeConfig &config, NodeClusterOptions op
 NodeAssembly::~NodeAssembly()
 {
     stop();
-    // The adapters hand work to the Redis thread; they go before it does.
+    // The adapters hand work to the Redis thread; they go before it does. The channel
+    // lives there: it is deleted there, after the bus that uses it.
     m_bus.reset();
+    if (m_broadcastChannel)
+        m_broadcastChannel.release()->deleteLater();
     m_tokens.reset();
     m_replay.reset();
     m_presence.reset();
@@ -45,8 +49,9 @@ NodeAssembly::~NodeAssembly()
 
 bool NodeAssembly::assemble(QString *error)
 {
-    if (m_options.bus == u"redis") {
-        *error = QStringLiteral("--bus redis is not in this build yet; use --bus kafka");
+    if (m_options.bus == u"redis" && (m_options.redisUrl.isEmpty() || m_options.kafkaBootstrap.isEmpty())) {
+        *error = QStringLiteral("--bus redis needs --redis (stage 2 is Redis pub/sub) and --kafka (stage 1 stays on "
+                                "Kafka's shared group)");
         return false;
     }
     if (!m_options.redisUrl.isEmpty() && m_options.kafkaBootstrap.isEmpty()) {
@@ -105,6 +110,13 @@ bool NodeAssembly::assemble(QString *error)
     kafka.topicPrefix = m_config.topicPrefix.toUtf8();
     kafka.nodeId = m_config.id.toUtf8();
     kafka.bootId = m_config.bootId.toUtf8();
+    if (m_options.bus == u"redis") {
+        auto channel = std::make_unique<cluster::RedisBroadcastChannel>(m_redis, cluster::RedisUrl::parse(m_options.redisUrl));
+        channel->moveToThread(&m_redisThread);
+        connect(channel.get(), &cluster::RedisBroadcastChannel::readyChanged, this, &NodeAssembly::updateReadiness);
+        kafka.broadcastChannel = channel.get();
+        m_broadcastChannel = std::move(channel);
+    }
     auto bus = std::make_unique<cluster::KafkaEventBus>(kafka);
     m_kafkaBus = bus.get();
     m_bus = std::move(bus);
@@ -151,9 +163,9 @@ void NodeAssembly::updateReadiness()
 {
     if (!m_services)
         return;
-    // Ready only once the broadcast group has partitions: before that, a message produced
-    // to the broadcast topic would not reach this replica ("latest" offsets).
-    const bool kafkaUp = !m_kafkaBus || (m_kafkaBus->isHealthy() && m_kafkaBus->broadcastPartitions() > 0);
+    // Ready only once stage 2 reaches this replica (broadcast partitions assigned, or the
+    // Redis channel subscribed): before that, a broadcast would pass it by.
+    const bool kafkaUp = !m_kafkaBus || (m_kafkaBus->isHealthy() && m_kafkaBus->isBroadcastReady());
     m_services->dependenciesReady.store(m_redisUp && kafkaUp);
 }
 

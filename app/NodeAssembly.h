@@ -10,6 +10,7 @@
 
 namespace sb::cluster {
 class EventBus;
+class RedisBroadcastChannel;
 class KafkaEventBus;
 class NodeRegistry;
 class PresenceCounter;
@@ -63,6 +64,7 @@ private:
     cluster::NodeRegistry *m_registry = nullptr;   // m_nodeRegistry, or the Redis hash writer
     std::unique_ptr<cluster::EventBus> m_bus;
     cluster::KafkaEventBus *m_kafkaBus = nullptr; // m_bus when it is Kafka's
+    std::unique_ptr<cluster::RedisBroadcastChannel> m_broadcastChannel; // --bus redis; lives on m_redisThread
     bool m_redisUp = true;
 };
 

@@ -1,5 +1,6 @@
 #include "cluster/KafkaEventBus.h"
 
+#include "cluster/BroadcastChannel.h"
 #include "cluster/KafkaConsumer.h"
 #include "cluster/KafkaDeliveryLatch.h"
 #include "cluster/KafkaLog.h"
@@ -92,24 +93,36 @@ bool KafkaEventBus::start(QString *error)
     m_persistConsumer->setBatchHandler(
         [this](const QList<KafkaRecord> &batch) { return handleCreated(batch); });
 
-    KafkaConsumerOptions deliver = persist;
-    deliver.groupId = broadcastGroup();
-    deliver.topics = { broadcastTopic() };
-    deliver.autoOffsetReset = "latest"; // a new boot never replays old broadcasts
-    m_broadcastConsumer = std::make_unique<KafkaConsumer>(m_options.settings, deliver);
-    m_broadcastConsumer->setBatchHandler(
-        [this](const QList<KafkaRecord> &batch) { return handleBroadcast(batch); });
+    if (BroadcastChannel *channel = m_options.broadcastChannel) {
+        channel->setHandler([this](const QByteArray &payload) {
+            if (m_deliver)
+                m_deliver(payload);
+            ++m_delivered;
+        });
+    } else {
+        KafkaConsumerOptions deliver = persist;
+        deliver.groupId = broadcastGroup();
+        deliver.topics = { broadcastTopic() };
+        deliver.autoOffsetReset = "latest"; // a new boot never replays old broadcasts
+        m_broadcastConsumer = std::make_unique<KafkaConsumer>(m_options.settings, deliver);
+        m_broadcastConsumer->setBatchHandler(
+            [this](const QList<KafkaRecord> &batch) { return handleBroadcast(batch); });
+    }
 
     // Queued: the clients emit on their own threads.
     connect(m_producer.get(), &KafkaProducer::healthChanged, this, &KafkaEventBus::updateHealth,
         Qt::QueuedConnection);
     for (KafkaConsumer *consumer : { m_persistConsumer.get(), m_broadcastConsumer.get() }) {
+        if (!consumer)
+            continue;
         connect(consumer, &KafkaConsumer::healthChanged, this, &KafkaEventBus::updateHealth,
             Qt::QueuedConnection);
         connect(consumer, &KafkaConsumer::assignmentChanged, this, &KafkaEventBus::assignmentChanged,
             Qt::QueuedConnection);
     }
-    if (!m_producer->start(error) || !m_persistConsumer->start(error) || !m_broadcastConsumer->start(error)) {
+    const bool stage2Started = m_broadcastConsumer ? m_broadcastConsumer->start(error)
+                                                   : m_options.broadcastChannel->start(error);
+    if (!m_producer->start(error) || !m_persistConsumer->start(error) || !stage2Started) {
         stop();
         m_persistConsumer.reset();
         m_broadcastConsumer.reset();
@@ -130,6 +143,8 @@ void KafkaEventBus::stop()
         m_persistConsumer->close();
     if (m_broadcastConsumer)
         m_broadcastConsumer->close();
+    if (m_options.broadcastChannel)
+        m_options.broadcastChannel->stop();
     // The objects stay until the destructor: publish() may still race with stop() on
     // another thread, and a closed producer refuses (and counts) safely.
     if (m_producer)
@@ -164,6 +179,7 @@ void KafkaEventBus::publish(const QByteArray &key, const QByteArray &payload)
 bool KafkaEventBus::handleCreated(const QList<KafkaRecord> &batch)
 {
     KafkaDeliveryLatch latch;
+    bool unsent = false; // a broadcast the channel could not take: redo the batch
     QList<std::pair<const KafkaRecord *, QString>> failing;
     for (const KafkaRecord &record : batch) {
         QJsonObject event;
@@ -176,10 +192,10 @@ bool KafkaEventBus::handleCreated(const QList<KafkaRecord> &batch)
             continue;
         }
         QString error;
-        if (persistOnce(record, &error))
-            broadcast(record, latch);
-        else
+        if (!persistOnce(record, &error))
             failing.append({ &record, error });
+        else if (!broadcast(record, latch))
+            unsent = true;
     }
     for (int attempt = 1; attempt <= m_options.persistRetries && !failing.isEmpty(); ++attempt) {
         if (!pauseUnlessStopping(m_options.retryBackoffMs))
@@ -188,10 +204,10 @@ bool KafkaEventBus::handleCreated(const QList<KafkaRecord> &batch)
         for (const auto &[record, previous] : failing) {
             ++m_persistRetries;
             QString error;
-            if (persistOnce(*record, &error))
-                broadcast(*record, latch);
-            else
+            if (!persistOnce(*record, &error))
                 stillFailing.append({ record, error });
+            else if (!broadcast(*record, latch))
+                unsent = true;
         }
         failing = std::move(stillFailing);
     }
@@ -205,6 +221,11 @@ bool KafkaEventBus::handleCreated(const QList<KafkaRecord> &batch)
     // idempotent), which may broadcast some records twice but never loses one.
     if (!latch.wait([this] { return m_persistConsumer->isStopping(); }))
         return false;
+    if (unsent) {
+        qCWarning(lcKafka) << "the broadcast channel refused a message (Redis down?); redoing the batch";
+        pauseUnlessStopping(m_options.retryBackoffMs);
+        return false;
+    }
     if (latch.failures() > 0) {
         qCWarning(lcKafka).noquote() << latch.failures() << "broadcast/dead-letter record(s) not delivered ("
                                      << latch.firstError() << "); redoing the batch";
@@ -234,9 +255,12 @@ bool KafkaEventBus::persistOnce(const KafkaRecord &record, QString *error)
     return ok;
 }
 
-void KafkaEventBus::broadcast(const KafkaRecord &record, KafkaDeliveryLatch &latch)
+bool KafkaEventBus::broadcast(const KafkaRecord &record, KafkaDeliveryLatch &latch)
 {
+    if (m_options.broadcastChannel)
+        return m_options.broadcastChannel->send(record.value);
     m_producer->produce(broadcastTopic(), record.key, record.value, record.headers, latch.track());
+    return true;
 }
 
 void KafkaEventBus::deadLetter(const KafkaRecord &record, const QString &error, KafkaDeliveryLatch &latch)
@@ -275,7 +299,7 @@ bool KafkaEventBus::pauseUnlessStopping(int ms) const
 bool KafkaEventBus::isHealthy() const
 {
     return m_producer && m_producer->isHealthy() && m_persistConsumer->isHealthy()
-        && m_broadcastConsumer->isHealthy();
+        && (!m_broadcastConsumer || m_broadcastConsumer->isHealthy());
 }
 
 QString KafkaEventBus::healthReason() const
@@ -286,7 +310,7 @@ QString KafkaEventBus::healthReason() const
         return u"producer: " + m_producer->healthReason();
     if (!m_persistConsumer->isHealthy())
         return u"stage-1 consumer: " + m_persistConsumer->healthReason();
-    if (!m_broadcastConsumer->isHealthy())
+    if (m_broadcastConsumer && !m_broadcastConsumer->isHealthy())
         return u"stage-2 consumer: " + m_broadcastConsumer->healthReason();
     return {};
 }
@@ -299,6 +323,11 @@ int KafkaEventBus::persistPartitions() const
 int KafkaEventBus::broadcastPartitions() const
 {
     return m_broadcastConsumer ? m_broadcastConsumer->assignedPartitions() : 0;
+}
+
+bool KafkaEventBus::isBroadcastReady() const
+{
+    return m_options.broadcastChannel ? m_options.broadcastChannel->isReady() : broadcastPartitions() > 0;
 }
 
 void KafkaEventBus::updateHealth()

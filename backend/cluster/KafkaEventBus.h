@@ -26,6 +26,8 @@ class KafkaProducer;
 //     produced to {prefix}.SseBroadcast
 //   stage 2: group {prefix}-broadcast-{nodeId}-{bootId}, one per replica boot, offset
 //     reset "latest": every replica runs the delivery handler for every broadcast.
+//     Or, with options.broadcastChannel (`--bus redis`), that channel instead of the
+//     topic: faster, but a replica not subscribed at that moment misses the message.
 //
 // At-least-once: a stage-1 batch is committed only after its broadcast and dead-letter
 // records are acknowledged by Kafka; a crash or rebalance before that redelivers it, so
@@ -89,6 +91,8 @@ public:
     // broadcast produced from now on reaches the delivery handler.
     int persistPartitions() const;
     int broadcastPartitions() const;
+    // Stage 2 reaches this replica: broadcast partitions assigned, or the channel subscribed.
+    bool isBroadcastReady() const;
 
     // Thread-safe counters.
     quint64 published() const { return m_published.load(); }
@@ -120,7 +124,7 @@ private:
     bool handleCreated(const QList<KafkaRecord> &batch);
     bool handleBroadcast(const QList<KafkaRecord> &batch);
     bool persistOnce(const KafkaRecord &record, QString *error);
-    void broadcast(const KafkaRecord &record, KafkaDeliveryLatch &latch);
+    bool broadcast(const KafkaRecord &record, KafkaDeliveryLatch &latch);
     void deadLetter(const KafkaRecord &record, const QString &error, KafkaDeliveryLatch &latch);
     bool pauseUnlessStopping(int ms) const;
     void updateHealth();

@@ -7,6 +7,8 @@
 
 namespace sb::cluster {
 
+class BroadcastChannel;
+
 // Everything a node needs to assemble a KafkaEventBus (see KafkaEventBus).
 struct KafkaEventBusOptions
 {
@@ -27,6 +29,10 @@ struct KafkaEventBusOptions
     int heartbeatIntervalMs = 1000;
 
     KafkaProducerOptions producer;
+
+    // Stage 2 over this channel (e.g. Redis pub/sub, `--bus redis`) instead of the
+    // {prefix}.SseBroadcast topic and its per-boot group; not owned, must outlive the bus.
+    BroadcastChannel *broadcastChannel = nullptr;
 };
 
 } // namespace sb::cluster
