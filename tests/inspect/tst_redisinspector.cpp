@@ -162,31 +162,31 @@ private Q_SLOTS:
         QVERIFY(bigHash >= 0);
         QVERIFY(m_model.index(bigHash, 0).data(models::RedisKeyModel::MemoryBytesRole).toLongLong() > 10000);
 
-        // The server's own record: no SCAN call reached 5 ms. The slow log measures wall
-        // time, so on a host running far more work than it has cores the server can be
-        // descheduled in the middle of a 0.1 ms SCAN; only then are stragglers tolerated,
-        // at most 1 % of the calls, and each is printed.
+        // The server's own record: SCAN calls stay under 5 ms. The slow log measures wall
+        // time, so whenever other work competes for the cores (CTest runs tests in
+        // parallel) the server can be descheduled in the middle of a 0.1 ms SCAN: such
+        // stragglers are tolerated, at most 1 % of the calls and none near 50 ms (a COUNT
+        // too large for the server would make many calls slow, and each slow by itself);
+        // each is printed.
         const cluster::RedisReply slowlog = direct({ "SLOWLOG", "GET", "1000" });
         QVERIFY(slowlog.isArray());
         qint64 slowScans = 0;
+        qint64 slowestMicros = 0;
         for (const cluster::RedisReply &entry : slowlog.elements()) {
             const cluster::RedisReply args = entry.at(3);
             if (args.at(0).bytes().toUpper() == "SCAN") {
                 ++slowScans;
+                slowestMicros = qMax(slowestMicros, entry.at(2).toInteger());
                 qWarning("slow SCAN on the server: %s", qPrintable(entry.toDebugString()));
             }
         }
-        const double load = loadAverage();
-        const int cores = QThread::idealThreadCount();
-        if (load <= 2.0 * cores)
-            QCOMPARE(slowScans, qint64(0));
-        else
-            QVERIFY2(slowScans * 100 <= m_progress.calls,
-                qPrintable(QStringLiteral("%1 slow SCANs of %2 (load %3 on %4 cores)")
-                               .arg(slowScans)
-                               .arg(m_progress.calls)
-                               .arg(load)
-                               .arg(cores)));
+        QVERIFY2(slowScans * 100 <= m_progress.calls,
+            qPrintable(QStringLiteral("%1 slow SCANs of %2 (load %3 on %4 cores)")
+                           .arg(slowScans)
+                           .arg(m_progress.calls)
+                           .arg(loadAverage())
+                           .arg(QThread::idealThreadCount())));
+        QVERIFY2(slowestMicros < 50000, qPrintable(QStringLiteral("a SCAN took %1 µs").arg(slowestMicros)));
     }
 
     void ttlCountsDownWithoutAskingTheServer()
