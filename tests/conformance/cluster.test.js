@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const { login, publish, request, within, sleep, eventually } = require('./lib/harness');
 const { connect, subscribe } = require('./lib/stomp');
 const { openStream } = require('./lib/sse');
-const { startDevCluster, redisCli } = require('./lib/cluster');
+const { startDevCluster, redisCli, kcat, startRedis } = require('./lib/cluster');
 
 function hashOf(lines) {
   const hash = {};
@@ -109,6 +109,23 @@ test('devcluster: three replicas act as one', { timeout: 180000 }, async (t) => 
       const after = await request(node.base, 'POST', '/api/sse/ticket', { headers: auth });
       assert.equal(after.status, 401, `${node.id} after logout: ${after.body}`);
     }
+  });
+
+  await t.test('a poison record goes to the DLT with its origin headers, and the records after it keep flowing', async () => {
+    const kafka = cluster.endpoints.kafka;
+    const topic = `${cluster.endpoints.topicPrefix}.MessageCreatedEvent`;
+    await kcat(kafka, ['-P', '-t', topic, '-k', 'general'], 'this is not JSON\n');
+    const later = await publish(n1, await login(n1, 'alice'), 'general', 'after the poison');
+    await eventually(15000, 'the record after the poison in sb:history:general',
+      async () => (await redisCli(redis, 'XRANGE', 'sb:history:general', '-', '+')).includes(later.id));
+    const dlt = await kcat(kafka, ['-C', '-t', `${topic}.DLT`, '-o', 'beginning', '-c', '1', '-e', '-f', '%k|%h|%s\n']);
+    const [key, headers, value] = dlt.trim().split('|');
+    assert.equal(key, 'general');
+    assert.equal(value, 'this is not JSON');
+    assert.match(headers, new RegExp(`dlt-original-topic=${topic.replace('.', '\\.')}`));
+    assert.match(headers, /dlt-original-partition=\d+/);
+    assert.match(headers, /dlt-original-offset=\d+/);
+    assert.match(headers, /dlt-error=/);
   });
 
   await t.test('a STOMP client re-subscribing with since:<id> on another replica gets what it missed, then live, once each', async (st) => {
@@ -218,4 +235,36 @@ test('devcluster --bus redis: stage 2 over Redis pub/sub delivers the same, exac
   // No broadcast group exists with the Redis bus: its replicas subscribe to sb:bus:broadcast.
   const subscribers = await redisCli(cluster.endpoints.redis, 'PUBSUB', 'NUMSUB', 'sb:bus:broadcast');
   assert.equal(subscribers[1], '3');
+});
+
+test('Redis stopped and restarted under traffic: replicas report it, then deliver again without a restart', { timeout: 120000 }, async (t) => {
+  const redis = await startRedis(t);
+  const cluster = await startDevCluster(t, ['--redis', redis.url]);
+  const [n1, n2] = cluster.nodes;
+  const alice = await login(n1, 'alice');
+  const bob = await connect(t, n2.ws, { Authorization: `Bearer ${await login(n2, 'bob')}` });
+  const got = [];
+  await subscribe(bob.client, '/topic/channels.general', (m) => got.push(m));
+  const before = await publish(n1, alice, 'general', 'before the outage');
+  await eventually(10000, 'delivery before the outage', () => got.some((m) => m.headers['message-id'] === before.id));
+
+  await redis.down();
+  await eventually(10000, 'replica 1 to report not ready', async () =>
+    (await request(n1.base, 'GET', '/healthz/ready')).status === 503);
+  const ready = JSON.parse((await request(n1.base, 'GET', '/healthz/ready')).body);
+  assert.equal(ready.dependencies, 'down');
+  const refused = await request(n1.base, 'POST', '/api/auth/login', { body: { username: 'carol', password: 'carol' } });
+  assert.equal(refused.status, 503, refused.body);
+
+  await redis.up();
+  await eventually(20000, 'every replica ready again and re-registered', async () => {
+    for (const node of cluster.nodes) {
+      if ((await request(node.base, 'GET', '/healthz/ready')).status !== 200) return false;
+      if ((await redisCli(redis.url, 'EXISTS', `sb:node:${node.id}`))[0] !== '1') return false;
+    }
+    return true;
+  });
+  const after = await publish(n1, await login(n1, 'alice'), 'general', 'after the outage');
+  await eventually(15000, 'delivery after the outage, to the session that lived through it',
+    () => got.some((m) => m.headers['message-id'] === after.id));
 });

@@ -6,6 +6,7 @@
 // the cluster's Redis state.
 
 const { spawn, execFile } = require('node:child_process');
+const net = require('node:net');
 const { binary } = require('./harness');
 
 const started = new Set();
@@ -58,4 +59,49 @@ function redisCli(url, ...args) {
   });
 }
 
-module.exports = { startDevCluster, redisCli };
+// Runs kcat (a Kafka client nobody here wrote) against the cluster's brokers.
+function kcat(bootstrap, args, input) {
+  return new Promise((resolve, reject) => {
+    const child = execFile('kcat', ['-b', bootstrap, ...args], { timeout: 15000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`kcat ${args.join(' ')}: ${error.message} ${stderr}`));
+      else resolve(stdout);
+    });
+    if (input !== undefined) child.stdin.end(input);
+  });
+}
+
+// A redis-server of the test's own, on a free loopback port, that it can stop and start
+// again on the same port (a devcluster given --redis leaves it alone).
+async function startRedis(t) {
+  const port = await new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => { const { port: p } = probe.address(); probe.close(() => resolve(p)); });
+  });
+  let child = null;
+  const up = async () => {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    started.add(child);
+    await new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`redis-server not ready: ${out}`)), 10000);
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (/Ready to accept connections/.test(out)) { clearTimeout(timer); resolve(); }
+      });
+    });
+  };
+  const down = async () => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(child.pid, 'SIGKILL');
+    await exited;
+    started.delete(child);
+  };
+  await up();
+  t.after(down);
+  return { url: `redis://127.0.0.1:${port}/0`, up, down };
+}
+
+module.exports = { startDevCluster, redisCli, kcat, startRedis };
