@@ -1,6 +1,7 @@
 #include "app/DevCluster.h"
 
 #include "app/ManagedChild.h"
+#include "app/NodeAssembly.h"
 #include "cluster/KafkaEventBus.h"
 #include "cluster/KafkaMockCluster.h"
 
@@ -83,7 +84,9 @@ void DevCluster::startKafka()
     m_kafkaBootstrap = QString::fromLatin1(m_kafka->bootstrapServers());
     // The mock cluster has no auto-creation the consumers could rely on: make every topic
     // the bus uses now, with partitions enough for three replicas to share stage 1.
-    for (const QByteArray &topic : cluster::KafkaEventBus::topics(m_options.topicPrefix.toUtf8()))
+    QList<QByteArray> topics = cluster::KafkaEventBus::topics(m_options.topicPrefix.toUtf8());
+    topics << NodeAssembly::roleUpdatedTopic(m_options.topicPrefix);
+    for (const QByteArray &topic : std::as_const(topics))
         if (!m_kafka->createTopic(topic, 3, &error))
             return fail(QStringLiteral("kafka"), error);
     startRedis();

@@ -6,6 +6,7 @@
 #include "cluster/InMemorySessionStore.h"
 #include "cluster/InMemoryTokenRegistry.h"
 #include "cluster/KafkaEventBus.h"
+#include "cluster/KafkaTopicFeed.h"
 #include "cluster/LocalEventBus.h"
 #include "cluster/RedisBroadcastChannel.h"
 #include "cluster/RedisConnection.h"
@@ -15,6 +16,7 @@
 #include "cluster/RedisTokenRegistry.h"
 #include "cluster/RedisUrl.h"
 #include "node/NodeServices.h"
+#include "node/RoleUpdateHandler.h"
 
 #include <QLoggingCategory>
 
@@ -33,6 +35,7 @@ NodeAssembly::NodeAssembly(const node::NodeConfig &config, NodeClusterOptions op
 NodeAssembly::~NodeAssembly()
 {
     stop();
+    m_roleUpdates.reset(); // its handler uses the node's services
     // The adapters hand work to the Redis thread; they go before it does. The channel
     // lives there: it is deleted there, after the bus that uses it.
     m_bus.reset();
@@ -117,6 +120,9 @@ bool NodeAssembly::assemble(QString *error)
         kafka.broadcastChannel = channel.get();
         m_broadcastChannel = std::move(channel);
     }
+    m_roleUpdates = std::make_unique<cluster::KafkaTopicFeed>(
+        kafka.settings, roleUpdatedTopic(m_config.topicPrefix),
+        kafka.topicPrefix + "-roles-" + kafka.nodeId + '-' + kafka.bootId, "switchboard-" + kafka.nodeId);
     auto bus = std::make_unique<cluster::KafkaEventBus>(kafka);
     m_kafkaBus = bus.get();
     m_bus = std::move(bus);
@@ -155,6 +161,17 @@ bool NodeAssembly::start(node::NodeServices *services, QString *error)
         if (!m_kafkaBus->start(error))
             return false;
     }
+    if (m_roleUpdates) {
+        m_roleHandler = std::make_unique<node::RoleUpdateHandler>(services);
+        node::RoleUpdateHandler *handler = m_roleHandler.get();
+        m_roleUpdates->setHandler([handler](const QByteArray &, const QByteArray &value) {
+            QString why;
+            if (!handler->handle(value, &why))
+                qCWarning(lcAssembly).noquote() << "ignoring a RoleUpdatedEvent:" << why;
+        });
+        if (!m_roleUpdates->start(error))
+            return false;
+    }
     updateReadiness();
     return true;
 }
@@ -169,8 +186,15 @@ void NodeAssembly::updateReadiness()
     m_services->dependenciesReady.store(m_redisUp && kafkaUp);
 }
 
+QByteArray NodeAssembly::roleUpdatedTopic(const QString &topicPrefix)
+{
+    return topicPrefix.toUtf8() + ".RoleUpdatedEvent";
+}
+
 void NodeAssembly::stop()
 {
+    if (m_roleUpdates)
+        m_roleUpdates->stop();
     if (m_kafkaBus)
         m_kafkaBus->stop();
     if (m_redis)

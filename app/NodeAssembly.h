@@ -12,6 +12,7 @@ namespace sb::cluster {
 class EventBus;
 class RedisBroadcastChannel;
 class KafkaEventBus;
+class KafkaTopicFeed;
 class NodeRegistry;
 class PresenceCounter;
 class RedisConnection;
@@ -22,6 +23,7 @@ class TokenRegistry;
 
 namespace sb::node {
 struct NodeServices;
+class RoleUpdateHandler;
 }
 
 namespace sb::app {
@@ -46,6 +48,9 @@ public:
     // Leaves the Kafka groups (committing) and closes Redis; idempotent.
     void stop();
 
+    // Role changes (`{"user", "roles"}`) published by the application that owns users.
+    static QByteArray roleUpdatedTopic(const QString &topicPrefix);
+
 private:
     void updateReadiness();
 
@@ -65,6 +70,8 @@ private:
     std::unique_ptr<cluster::EventBus> m_bus;
     cluster::KafkaEventBus *m_kafkaBus = nullptr; // m_bus when it is Kafka's
     std::unique_ptr<cluster::RedisBroadcastChannel> m_broadcastChannel; // --bus redis; lives on m_redisThread
+    std::unique_ptr<cluster::KafkaTopicFeed> m_roleUpdates; // {prefix}.RoleUpdatedEvent, with --kafka
+    std::unique_ptr<node::RoleUpdateHandler> m_roleHandler;
     bool m_redisUp = true;
 };
 

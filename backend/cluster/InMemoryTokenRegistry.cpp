@@ -6,10 +6,11 @@
 
 namespace sb::cluster {
 
-void InMemoryTokenRegistry::remember(const QString &jti, const QString &, qint64 expiresAtSecs)
+void InMemoryTokenRegistry::remember(const QString &jti, const QString &user, qint64 expiresAtSecs)
 {
     QMutexLocker lock(&m_mutex);
     m_expiry.insert(jti, expiresAtSecs);
+    m_byUser.insert(user, jti);
     purgeExpiredLocked(QDateTime::currentSecsSinceEpoch());
 }
 
@@ -17,6 +18,14 @@ void InMemoryTokenRegistry::revoke(const QString &jti)
 {
     QMutexLocker lock(&m_mutex);
     m_expiry.remove(jti);
+}
+
+void InMemoryTokenRegistry::revokeUser(const QString &user)
+{
+    QMutexLocker lock(&m_mutex);
+    for (const QString &jti : m_byUser.values(user))
+        m_expiry.remove(jti);
+    m_byUser.remove(user);
 }
 
 bool InMemoryTokenRegistry::isActiveNow(const QString &jti) const
@@ -39,6 +48,8 @@ void InMemoryTokenRegistry::purgeExpiredLocked(qint64 nowSecs)
     m_lastPurge = nowSecs;
     for (auto it = m_expiry.begin(); it != m_expiry.end();)
         it = (*it < nowSecs) ? m_expiry.erase(it) : std::next(it);
+    for (auto it = m_byUser.begin(); it != m_byUser.end();)
+        it = m_expiry.contains(it.value()) ? std::next(it) : m_byUser.erase(it);
 }
 
 } // namespace sb::cluster

@@ -3,6 +3,7 @@
 #include "cluster/TokenRegistry.h"
 
 #include <QHash>
+#include <QMultiHash>
 #include <QMutex>
 
 namespace sb::cluster {
@@ -14,6 +15,7 @@ class InMemoryTokenRegistry : public TokenRegistry
 public:
     void remember(const QString &jti, const QString &user, qint64 expiresAtSecs) override;
     void revoke(const QString &jti) override;
+    void revokeUser(const QString &user) override;
     void check(const QString &jti, QObject *context, std::function<void(bool)> done) override;
     bool isActiveNow(const QString &jti) const;
 
@@ -22,6 +24,7 @@ private:
 
     mutable QMutex m_mutex;
     QHash<QString, qint64> m_expiry; // jti -> exp
+    QMultiHash<QString, QString> m_byUser; // user -> jti
     qint64 m_lastPurge = 0;
 };
 

@@ -19,6 +19,7 @@ public:
     QByteArray node(const QString &id) const { return m_prefix + "node:" + id.toUtf8(); }
     QByteArray nodePattern() const { return m_prefix + "node:*"; }
     QByteArray token(const QString &jti) const { return m_prefix + "token:" + jti.toUtf8(); }
+    QByteArray userTokens(const QString &user) const { return m_prefix + "user-tokens:" + user.toUtf8(); }
     QByteArray session(const QString &id) const { return m_prefix + "session:" + id.toUtf8(); }
     QByteArray sse(const QString &user) const { return m_prefix + "sse:" + user.toUtf8(); }
     QByteArray history(const QString &channel) const { return m_prefix + "history:" + channel.toUtf8(); }

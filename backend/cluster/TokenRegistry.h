@@ -16,6 +16,9 @@ public:
     virtual ~TokenRegistry() = default;
     virtual void remember(const QString &jti, const QString &user, qint64 expiresAtSecs) = 0;
     virtual void revoke(const QString &jti) = 0;
+    // Every token issued to `user` so far (a role change: the next login carries the new
+    // roles). Idempotent.
+    virtual void revokeUser(const QString &user) = 0;
     virtual void check(const QString &jti, QObject *context, std::function<void(bool active)> done) = 0;
 };
 

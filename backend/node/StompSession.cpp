@@ -114,9 +114,22 @@ void StompSession::handleFrame(StompFrame frame)
         return;
     }
     if (m_state == State::Authenticating) {
-        protocolError(QStringLiteral("frame sent before CONNECTED"), QByteArrayLiteral("bad_frame"), &frame);
+        // Clients may pipeline SUBSCRIBE after CONNECT without waiting for CONNECTED; they
+        // run, in order, once the token is verified (a few, then it is abuse).
+        if (m_earlyFrames.size() >= kMaxEarlyFrames) {
+            protocolError(QStringLiteral("more than %1 frames sent before CONNECTED").arg(kMaxEarlyFrames),
+                          QByteArrayLiteral("bad_frame"), &frame);
+            return;
+        }
+        m_earlyFrames.append(std::move(frame));
         return;
     }
+    dispatch(frame);
+}
+
+void StompSession::dispatch(const StompFrame &frame)
+{
+    const QByteArray &command = frame.command();
     if (command == "SUBSCRIBE")
         handleSubscribe(frame);
     else if (command == "UNSUBSCRIBE")
@@ -213,6 +226,9 @@ void StompSession::handleConnect(const StompFrame &frame)
             if (count == 1)
                 m_services->messages->announcePresence(m_user.name, true);
         });
+        for (const StompFrame &early : std::exchange(m_earlyFrames, {}))
+            if (m_state == State::Connected)
+                dispatch(early);
     });
 }
 
@@ -536,6 +552,11 @@ void StompSession::goAway()
     error.setBody("This replica is draining; reconnect to another one.");
     sendFrame(error);
     close(1001, QStringLiteral("going away"));
+}
+
+void StompSession::revoke(const QString &reason)
+{
+    protocolError(reason, QByteArrayLiteral("revoked"));
 }
 
 void StompSession::sendHeartBeat()

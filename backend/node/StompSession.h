@@ -49,6 +49,8 @@ public:
                  qint64 publishedAtUs);
     // Drain: ERROR "server shutting down", then close 1001 so the client reconnects elsewhere.
     void goAway();
+    // The user's credentials were revoked (a role change): ERROR with the reason, close.
+    void revoke(const QString &reason);
 
 signals:
     void finished(sb::node::StompSession *session);
@@ -58,6 +60,7 @@ private:
 
     void onBytes(const QByteArray &bytes);
     void handleFrame(protocol::StompFrame frame);
+    void dispatch(const protocol::StompFrame &frame); // a frame of a connected session
     void handleConnect(const protocol::StompFrame &frame);
     void handleSubscribe(const protocol::StompFrame &frame);
     void handleUnsubscribe(const protocol::StompFrame &frame);
@@ -92,6 +95,8 @@ private:
     AuthenticatedUser m_user;
     std::unique_ptr<SessionLease> m_lease; // while authenticated
     QHash<QByteArray, Subscription> m_subscriptions;
+    static constexpr int kMaxEarlyFrames = 32;
+    QList<protocol::StompFrame> m_earlyFrames; // sent between CONNECT and CONNECTED
     QHash<QByteArray, ReplaySeam> m_recovering; // subscriptions with `since`, at their seam
     QHash<QByteArray, QList<protocol::StompFrame>> m_transactions;
     QTimer m_sendTimer;

@@ -201,4 +201,15 @@ void Worker::drain()
         connection->closeWhenIdle();
 }
 
+void Worker::closeSessionsOf(const QString &user, const QString &reason)
+{
+    const auto sessions = m_sessions;
+    for (StompSession *session : sessions)
+        if (session->user().name == user)
+            session->revoke(reason);
+    const auto streams = m_sseStreams.values(user);
+    for (SseStream *stream : streams)
+        stream->goAway();
+}
+
 } // namespace sb::node

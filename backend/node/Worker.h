@@ -32,6 +32,9 @@ public:
     void adoptSocket(qintptr descriptor);
     void deliver(const EnvelopePtr &envelope);
     void drain();
+    // A role change: the user's sessions here end (STOMP ERROR, SSE final retry) and must
+    // authenticate again, which their revoked tokens no longer can.
+    void closeSessionsOf(const QString &user, const QString &reason);
     int connectionCount() const;
 
     // WebSocket hand-off from an HttpConnection whose upgrade request is still unread.

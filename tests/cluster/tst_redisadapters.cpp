@@ -64,6 +64,26 @@ private slots:
         QVERIFY(!*active);
     }
 
+    void revokeUserRevokesEveryTokenOfThatUserOnly()
+    {
+        RedisTokenRegistry replica1(m_redis);
+        RedisTokenRegistry replica2(m_redis);
+        const qint64 exp = QDateTime::currentSecsSinceEpoch() + 60;
+        replica1.remember(QStringLiteral("b-1"), QStringLiteral("bob"), exp);
+        replica2.remember(QStringLiteral("b-2"), QStringLiteral("bob"), exp + 30);
+        replica1.remember(QStringLiteral("c-1"), QStringLiteral("carol"), exp);
+        QTRY_COMPARE(run({"SCARD", "sb:user-tokens:bob"})->toInteger(), 2);
+        // The index lives as long as the user's longest token.
+        const qint64 indexTtl = run({"TTL", "sb:user-tokens:bob"})->toInteger();
+        QVERIFY2(indexTtl > 80 && indexTtl <= 90, QByteArray::number(indexTtl).constData());
+
+        replica2.revokeUser(QStringLiteral("bob"));
+        QTRY_COMPARE(run({"EXISTS", "sb:token:b-1", "sb:token:b-2", "sb:user-tokens:bob"})->toInteger(), 0);
+        QCOMPARE(run({"GET", "sb:token:c-1"})->bytes(), QByteArray("carol"));
+        replica1.revokeUser(QStringLiteral("bob")); // idempotent
+        QTRY_COMPARE(run({"EXISTS", "sb:token:c-1"})->toInteger(), 1);
+    }
+
     void persistOnceStoresExactlyOnce()
     {
         RedisReplayStore store(m_redis);

@@ -128,6 +128,28 @@ test('devcluster: three replicas act as one', { timeout: 180000 }, async (t) => 
     assert.match(headers, /dlt-error=/);
   });
 
+  await t.test('a RoleUpdatedEvent on Kafka revokes the user\'s tokens on every replica and ends their sessions', async (st) => {
+    const token = await login(n1, 'carol');
+    const auth = { Authorization: `Bearer ${token}` };
+    const session = await connect(st, n2.ws, auth);
+    for (const node of [n1, n2, n3])
+      assert.equal((await request(node.base, 'POST', '/api/sse/ticket', { headers: auth })).status, 200);
+    const topic = `${cluster.endpoints.topicPrefix}.RoleUpdatedEvent`;
+    const sentAt = Date.now();
+    await kcat(cluster.endpoints.kafka, ['-P', '-t', topic, '-k', 'carol'], '{"user":"carol","roles":["ROLE_USER"]}\n');
+    await eventually(5000, 'the token to be refused everywhere', async () => {
+      for (const node of [n1, n2, n3])
+        if ((await request(node.base, 'POST', '/api/sse/ticket', { headers: auth })).status !== 401) return false;
+      return true;
+    });
+    const revokedWithinMs = Date.now() - sentAt;
+    await eventually(5000, 'the live session to end', () => session.closes.length > 0);
+    assert.ok(session.errors.some((f) => /roles changed/.test(f.headers.message)), 'an ERROR said why');
+    assert.ok(revokedWithinMs < 2000, `revoked after ${revokedWithinMs} ms`);
+    // A new login works (and carries the roles of the source of truth).
+    assert.equal((await request(n3.base, 'POST', '/api/sse/ticket', { headers: { Authorization: `Bearer ${await login(n3, 'carol')}` } })).status, 200);
+  });
+
   await t.test('a STOMP client re-subscribing with since:<id> on another replica gets what it missed, then live, once each', async (st) => {
     const alice = await login(n1, 'alice');
     const first = await connect(st, n2.ws, { Authorization: `Bearer ${await login(n2, 'carol')}` });

@@ -1,6 +1,7 @@
 // Unit tests of the node's pure classes: password hashes, the login rate limiter,
 // destination parsing, the bus envelope and the Prometheus rendering of the metrics.
 
+#include "cluster/InMemoryTokenRegistry.h"
 #include "node/Destination.h"
 #include "node/Envelope.h"
 #include "node/MessageService.h"
@@ -33,6 +34,7 @@ private slots:
     void messageIdsSortInCreationOrder();
     void recoveryReplaysHistoryThenUnseenLive();
     void recoveryIsBounded();
+    void inMemoryTokensRevokeByUser();
     void metricsPrometheusText();
     void tapEventMasksSecrets();
 };
@@ -236,6 +238,21 @@ void TestNodeUnits::recoveryIsBounded()
     QCOMPARE(seam.offer({QStringLiteral("c"), {}, {}}, 0), ReplaySeam::Live::Overflow);
     QCOMPARE(seam.finish({}).size(), 2);
     QVERIFY(seam.isDone());
+}
+
+void TestNodeUnits::inMemoryTokensRevokeByUser()
+{
+    sb::cluster::InMemoryTokenRegistry tokens;
+    const qint64 exp = QDateTime::currentSecsSinceEpoch() + 60;
+    tokens.remember(QStringLiteral("b-1"), QStringLiteral("bob"), exp);
+    tokens.remember(QStringLiteral("b-2"), QStringLiteral("bob"), exp);
+    tokens.remember(QStringLiteral("c-1"), QStringLiteral("carol"), exp);
+    tokens.revokeUser(QStringLiteral("bob"));
+    QVERIFY(!tokens.isActiveNow(QStringLiteral("b-1")));
+    QVERIFY(!tokens.isActiveNow(QStringLiteral("b-2")));
+    QVERIFY(tokens.isActiveNow(QStringLiteral("c-1")));
+    tokens.remember(QStringLiteral("b-3"), QStringLiteral("bob"), exp); // a new login works again
+    QVERIFY(tokens.isActiveNow(QStringLiteral("b-3")));
 }
 
 void TestNodeUnits::metricsPrometheusText()

@@ -1,0 +1,40 @@
+#include "cluster/KafkaTopicFeed.h"
+
+#include "cluster/KafkaConsumer.h"
+
+namespace sb::cluster {
+
+KafkaTopicFeed::KafkaTopicFeed(KafkaSettings settings, QByteArray topic, QByteArray groupId, QByteArray clientId,
+                               QObject *parent)
+    : QObject(parent)
+{
+    KafkaConsumerOptions options;
+    options.groupId = std::move(groupId);
+    options.topics = {std::move(topic)};
+    options.clientId = std::move(clientId);
+    options.autoOffsetReset = "latest"; // a new boot acts on what happens from now on
+    m_consumer = std::make_unique<KafkaConsumer>(std::move(settings), options);
+    m_consumer->setBatchHandler([this](const QList<KafkaRecord> &batch) {
+        for (const KafkaRecord &record : batch)
+            if (m_handler)
+                m_handler(record.key, record.value);
+        return true;
+    });
+}
+
+KafkaTopicFeed::~KafkaTopicFeed()
+{
+    stop();
+}
+
+bool KafkaTopicFeed::start(QString *error)
+{
+    return m_consumer->start(error);
+}
+
+void KafkaTopicFeed::stop()
+{
+    m_consumer->close();
+}
+
+} // namespace sb::cluster

@@ -1,0 +1,34 @@
+#include "node/RoleUpdateHandler.h"
+
+#include "cluster/TokenRegistry.h"
+#include "node/NodeServices.h"
+#include "node/Router.h"
+#include "node/Worker.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcRoles, "sb.node.roles")
+
+namespace sb::node {
+
+bool RoleUpdateHandler::handle(const QByteArray &payload, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(payload, &parseError);
+    const QString user = document.object().value(QStringLiteral("user")).toString();
+    if (!document.isObject() || user.isEmpty() || user.size() > 256) {
+        *error = QStringLiteral("expected {\"user\": \"…\", \"roles\": […]}");
+        return false;
+    }
+    qCInfo(lcRoles) << "roles of" << user << "changed: revoking their tokens and closing their sessions";
+    m_services->tokenRegistry->revokeUser(user);
+    const QString reason = QStringLiteral("your roles changed: log in again");
+    for (Worker *worker : m_services->router->workers())
+        QMetaObject::invokeMethod(worker, [worker, user, reason] { worker->closeSessionsOf(user, reason); },
+                                  Qt::QueuedConnection);
+    return true;
+}
+
+} // namespace sb::node
