@@ -26,7 +26,9 @@ public:
     virtual ~EventBus() = default;
     virtual void setPersistHandler(PersistHandler handler) = 0;
     virtual void setHandler(Handler handler) = 0;
-    virtual void publish(const QByteArray &key, const QByteArray &payload) = 0;
+    // False when the bus refused the message (not started, its bounded queue full during an
+    // outage): the caller counts it, so an overflow is never silent.
+    virtual bool publish(const QByteArray &key, const QByteArray &payload) = 0;
 };
 
 } // namespace sb::cluster

@@ -151,7 +151,7 @@ void KafkaEventBus::stop()
         m_producer->close();
 }
 
-void KafkaEventBus::publish(const QByteArray &key, const QByteArray &payload)
+bool KafkaEventBus::publish(const QByteArray &key, const QByteArray &payload)
 {
     KafkaHeaders headers;
     QJsonObject event;
@@ -167,13 +167,14 @@ void KafkaEventBus::publish(const QByteArray &key, const QByteArray &payload)
         ++m_publishRefused;
         qCWarning(
             lcKafka, "publish before the Kafka event bus started: record for %s dropped", key.constData());
-        return;
+        return false;
     }
     if (m_producer->produce(messageCreatedTopic(), key, payload, headers)) {
         ++m_published;
-        return;
+        return true;
     }
     ++m_publishRefused; // the producer logged why
+    return false;
 }
 
 bool KafkaEventBus::handleCreated(const QList<KafkaRecord> &batch)

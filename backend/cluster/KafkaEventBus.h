@@ -72,7 +72,7 @@ public:
     void setHandler(Handler handler) override { m_deliver = std::move(handler); }
     // Thread-safe, non-blocking. A refusal (not started, local queue full) is logged
     // and counted in publishRefused().
-    void publish(const QByteArray &key, const QByteArray &payload) override;
+    bool publish(const QByteArray &key, const QByteArray &payload) override;
 
     // Starts the producer and both consumers, once per bus. False with *error on a bad
     // configuration.

@@ -10,13 +10,14 @@ class LocalEventBus : public EventBus
 public:
     void setPersistHandler(PersistHandler handler) override { m_persist = std::move(handler); }
     void setHandler(Handler handler) override { m_handler = std::move(handler); }
-    void publish(const QByteArray &, const QByteArray &payload) override
+    bool publish(const QByteArray &, const QByteArray &payload) override
     {
         QString error;
         if (m_persist && !m_persist(payload, &error))
-            return; // nothing to retry against in one process; the caller's metric counts it
+            return false; // nothing to retry against in one process
         if (m_handler)
             m_handler(payload);
+        return true;
     }
 
 private:

@@ -71,7 +71,10 @@ ChatMessage MessageService::create(const QString &sender, const QString &channel
             envelope.recipients << member;
 
     envelope.publishedAtUs = nowMicros();
-    m_services->bus->publish(channel.toUtf8(), envelope.toJson());
+    if (!m_services->bus->publish(channel.toUtf8(), envelope.toJson())) {
+        qCWarning(lcMessages) << "the bus refused message" << envelope.message.id << "(Kafka unreachable and its queue full?)";
+        m_services->metrics.dropped(QByteArrayLiteral("bus_refused"));
+    }
     return envelope.message;
 }
 
@@ -82,7 +85,8 @@ void MessageService::announcePresence(const QString &user, bool online)
     envelope.presenceUser = user;
     envelope.online = online;
     envelope.publishedAtUs = nowMicros();
-    m_services->bus->publish(user.toUtf8(), envelope.toJson());
+    if (!m_services->bus->publish(user.toUtf8(), envelope.toJson()))
+        m_services->metrics.dropped(QByteArrayLiteral("bus_refused"));
 }
 
 bool MessageService::persistFromBus(const QByteArray &payload, QString *error)
