@@ -206,8 +206,12 @@ void StompSession::handleConnect(const StompFrame &frame)
         const qint64 offer = m_services->config.heartBeatMs;
         const auto intervals = protocol::negotiateStompHeartBeat({offer, offer}, beat);
         m_incomingMs = intervals.incomingMs;
-        if (intervals.outgoingMs > 0)
-            m_sendTimer.start(int(intervals.outgoingMs));
+        m_outgoingMs = intervals.outgoingMs;
+        // Checked four times an interval and sent once 3/4 of it passed in silence, so
+        // the gap never exceeds the negotiated interval (a check once an interval with a
+        // "nearly due" margin let it reach almost twice that).
+        if (m_outgoingMs > 0)
+            m_sendTimer.start(int(qMax<qint64>(m_outgoingMs / 4, 10)));
         if (intervals.incomingMs > 0)
             m_checkTimer.start(int(qMax<qint64>(intervals.incomingMs / 2, 50)));
 
@@ -561,7 +565,7 @@ void StompSession::revoke(const QString &reason)
 
 void StompSession::sendHeartBeat()
 {
-    if (!m_socket || m_lastSent.elapsed() < m_sendTimer.interval() * 9 / 10)
+    if (!m_socket || m_lastSent.elapsed() < m_outgoingMs * 3 / 4)
         return;
     m_socket->sendTextMessage(QStringLiteral("\n"));
     m_lastSent.restart();
@@ -606,6 +610,8 @@ void StompSession::onDisconnected()
         qCInfo(lcStomp) << "session" << m_sessionId << "sent a WebSocket message over"
                         << m_services->config.limits.maxFrameBytes << "bytes; closed with 1009";
     }
+    if (m_socket && m_socket->closeCode() == QWebSocketProtocol::CloseCodeWrongDatatype && m_state != State::Closing)
+        m_services->metrics.dropped(QByteArrayLiteral("bad_utf8")); // a text message that was not UTF-8: Qt closed 1007
     m_state = State::Closing;
     m_sendTimer.stop();
     m_checkTimer.stop();

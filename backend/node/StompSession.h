@@ -104,6 +104,7 @@ private:
     QElapsedTimer m_lastReceived;
     QElapsedTimer m_lastSent;
     qint64 m_incomingMs = 0;
+    qint64 m_outgoingMs = 0;
     bool m_countedPresence = false;
     bool m_finished = false;
 };

@@ -83,6 +83,10 @@ test('a client that offers 0,500 is not timed out and receives EOL heart-beats w
   // Outgoing interval = max(server 1000, client 500) = 1000 ms: about 3 EOLs in 3.6 s.
   const beats = raw.messages.filter((m) => m.text === '\n' || m.text === '\r\n');
   assert.ok(beats.length >= 2 && beats.length <= 5, `got ${beats.length} heart-beats in 3.6 s`);
+  // Never silent for longer than the negotiated interval (plus scheduling slack).
+  const times = [raw.connectedAt, ...beats.map((b) => b.at)];
+  const gaps = times.slice(1).map((at, i) => at - times[i]);
+  assert.ok(Math.max(...gaps) <= 1250, `silent gaps ${gaps.join(', ')} ms against a 1000 ms interval`);
   assert.equal(metric(await metrics(node), 'sb_heartbeat_timeouts_total'), 0);
 });
 

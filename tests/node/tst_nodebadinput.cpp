@@ -190,11 +190,13 @@ void TestNodeBadInput::invalidUtf8InHeader()
 void TestNodeBadInput::invalidUtf8TextMessage()
 {
     // A text WebSocket message must be UTF-8 (RFC 6455 §8.1): closed with 1007.
+    const double before = metricValue(metricsText(m_node->port()), dropped("bad_utf8"));
     RawWebSocket ws;
     QCOMPARE(ws.open(m_node->port()), 101);
     QVERIFY(stompConnect(ws, m_alice).startsWith("CONNECTED"));
     ws.sendText("SEND\ndestination:/app/channels.general\n\n{\"text\":\"\xc3\x28\"}" + QByteArray(1, '\0'));
     QCOMPARE(ws.waitForClose(), 1007);
+    QCOMPARE(waitForMetric(m_node->port(), dropped("bad_utf8"), before + 1), before + 1); // counted, not silent
 }
 
 void TestNodeBadInput::badJsonBody()
