@@ -55,17 +55,24 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("url"), QStringLiteral("Node base URL."), QStringLiteral("URL")});
+    parser.addOption({QStringLiteral("url"), QStringLiteral("Node base URL (the subscribers')."), QStringLiteral("URL")});
+    parser.addOption({QStringLiteral("publish-url"),
+                      QStringLiteral("Base URL of the node the publisher uses (default: --url); another replica "
+                                     "measures the cross-replica path through the bus."),
+                      QStringLiteral("URL")});
     parser.addOption({QStringLiteral("subscribers"), QStringLiteral("Subscribers."), QStringLiteral("N"), QStringLiteral("200")});
     parser.addOption({QStringLiteral("messages"), QStringLiteral("Messages to publish."), QStringLiteral("N"), QStringLiteral("2000")});
     parser.addOption({QStringLiteral("rate"), QStringLiteral("Messages per second."), QStringLiteral("N"), QStringLiteral("1000")});
     parser.process(app);
     const QUrl base(parser.value(QStringLiteral("url")));
+    const QUrl publishBase(parser.isSet(QStringLiteral("publish-url")) ? parser.value(QStringLiteral("publish-url"))
+                                                                        : parser.value(QStringLiteral("url")));
     const int subscribers = parser.value(QStringLiteral("subscribers")).toInt();
     const int messages = parser.value(QStringLiteral("messages")).toInt();
     const int rate = qMax(1, parser.value(QStringLiteral("rate")).toInt());
-    if (!base.isValid() || subscribers <= 0 || messages <= 0) {
-        std::fprintf(stderr, "usage: stomp_fanout_bench --url http://127.0.0.1:PORT [--subscribers N] [--messages N] [--rate N]\n");
+    if (!base.isValid() || !publishBase.isValid() || subscribers <= 0 || messages <= 0) {
+        std::fprintf(stderr, "usage: stomp_fanout_bench --url http://127.0.0.1:PORT [--publish-url URL] [--subscribers N] "
+                             "[--messages N] [--rate N]\n");
         return 2;
     }
 
@@ -77,9 +84,12 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "login failed: is the node running with --demo-users?\n");
         return 1;
     }
-    QUrl wsUrl = base;
-    wsUrl.setScheme(base.scheme() == u"https" ? QStringLiteral("wss") : QStringLiteral("ws"));
-    wsUrl.setPath(QStringLiteral("/ws"));
+    const auto webSocketUrl = [](QUrl url) {
+        url.setScheme(url.scheme() == u"https" ? QStringLiteral("wss") : QStringLiteral("ws"));
+        url.setPath(QStringLiteral("/ws"));
+        return url;
+    };
+    const QUrl wsUrl = webSocketUrl(base);
 
     std::vector<qint64> latencies;
     latencies.reserve(std::size_t(subscribers) * std::size_t(messages));
@@ -88,7 +98,7 @@ int main(int argc, char **argv)
     QElapsedTimer clock;
     QList<StompBenchClient *> clients;
     const qint64 expected = qint64(subscribers) * messages;
-    auto *publisher = new StompBenchClient(wsUrl, tokens[0], &app);
+    auto *publisher = new StompBenchClient(webSocketUrl(publishBase), tokens[0], &app);
     QObject::connect(publisher, &StompBenchClient::failed, [](const QString &why) {
         std::fprintf(stderr, "publisher failed: %s\n", qPrintable(why));
         QCoreApplication::exit(1);

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Cross-replica delivery latency through each stage-2 bus: a devcluster of 2 replicas
+# (embedded Kafka, a redis-server child) per bus; the publisher sends on replica 1, the
+# subscribers listen on replica 2, so every message goes stage 1 (Kafka) -> stage 2
+# (Kafka broadcast topic, or Redis pub/sub) -> replica 2.
+# Usage: bench/run_bus_latency.sh [BUILD_DIR] [bench options...]
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-$here/build/release}"; shift || true
+for bus in kafka redis; do
+    out="$(mktemp)"
+    "$build/app/switchboard" devcluster --replicas 2 --bus "$bus" >"$out" 2>/dev/null &
+    pid=$!
+    trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$out"' EXIT
+    for _ in $(seq 600); do grep -q '^ready ' "$out" && break; sleep 0.1; done
+    grep -q '^ready ' "$out" || { echo "devcluster --bus $bus did not get ready"; exit 1; }
+    urls=($(sed -n 's/^ready //p' "$out" | grep -o '"url":"[^"]*"' | cut -d'"' -f4))
+    echo "== bus $bus: publish on ${urls[0]}, subscribe on ${urls[1]} ($(nproc) cores)"
+    "$build/bench/stomp_fanout_bench" --publish-url "${urls[0]}" --url "${urls[1]}" "$@"
+    kill "$pid"; wait "$pid" 2>/dev/null || true; rm -f "$out"
+    trap - EXIT
+done
