@@ -14,6 +14,9 @@ for bus in kafka redis; do
     trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$out"' EXIT
     for _ in $(seq 600); do grep -q '^ready ' "$out" && break; sleep 0.1; done
     grep -q '^ready ' "$out" || { echo "devcluster --bus $bus did not get ready"; exit 1; }
+    # Let the shared stage-1 group settle: each replica joining it triggers a rebalance,
+    # which pauses consumption for a few seconds and would be measured as bus latency.
+    sleep 8
     urls=($(sed -n 's/^ready //p' "$out" | grep -o '"url":"[^"]*"' | cut -d'"' -f4))
     echo "== bus $bus: publish on ${urls[0]}, subscribe on ${urls[1]} ($(nproc) cores)"
     "$build/bench/stomp_fanout_bench" --publish-url "${urls[0]}" --url "${urls[1]}" "$@"

@@ -58,6 +58,7 @@ bool KafkaConsumer::start(QString *error)
         { "session.timeout.ms", QByteArray::number(m_options.sessionTimeoutMs) },
         { "heartbeat.interval.ms", QByteArray::number(m_options.heartbeatIntervalMs) },
         { "enable.partition.eof", "false" },
+        { "fetch.wait.max.ms", QByteArray::number(m_options.fetchWaitMaxMs) },
     };
     const KafkaProperties required {
         { "group.id", m_options.groupId },

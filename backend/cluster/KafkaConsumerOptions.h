@@ -18,6 +18,10 @@ struct KafkaConsumerOptions
     // KafkaConsumer.
     QByteArray autoOffsetReset = QByteArrayLiteral("earliest");
     // A batch closes at whichever comes first.
+    // How long a fetch may wait for data. A real broker answers as soon as data arrives,
+    // so this bounds only idle polling; librdkafka's mock cluster waits it out, so the
+    // librdkafka default (500 ms) would add up to half a second per stage on the demo.
+    int fetchWaitMaxMs = 50;
     int maxBatchRecords = 500;
     int maxBatchMs = 50;
     // A member silent this long is dropped from the group (and its partitions move on).
