@@ -1,10 +1,17 @@
 #include "app/ConsoleController.h"
 
+#include "app/DevCluster.h"
+#include "app/RedisAreaAssembly.h"
+#include "app/ReplicasAreaAssembly.h"
+#include "cluster/RedisUrl.h"
+#include "inspect/ReplicaDiscoveryConfig.h"
 #include "ui/AreaView.h"
 #include "ui/MainWindow.h"
 #include "ui/ProfilesDialog.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
+#include <QJsonObject>
 #include <QTextStream>
 
 #include <cstdio>
@@ -25,7 +32,13 @@ ConsoleController::ConsoleController(const ConsoleOptions &options, QObject *par
     connect(&m_recordTimer, &QTimer::timeout, this, &ConsoleController::recordSample);
 }
 
-ConsoleController::~ConsoleController() = default;
+ConsoleController::~ConsoleController()
+{
+    // Views first (their workers read the cluster), then the cluster's children.
+    m_replicasArea.reset();
+    m_redisArea.reset();
+    m_demo.reset();
+}
 
 bool ConsoleController::start(QString *error)
 {
@@ -47,13 +60,53 @@ bool ConsoleController::start(QString *error)
 void ConsoleController::attachDemoCluster()
 {
     m_attachment.setTarget(QStringLiteral("embedded demo cluster"), false);
-    const QString why = QStringLiteral(
-        "This build does not yet start the embedded demo cluster; attach a profile "
-        "(File → Profiles…) to a cluster you run.");
+    const QString starting = QStringLiteral("Starting the embedded demo cluster…");
     for (Service service : models::AttachmentState::services())
-        m_attachment.setHealth(service, {State::NotConfigured, why});
+        m_attachment.setHealth(service, {State::Connecting, starting});
     for (const QString &key : m_window->areaKeys())
-        m_window->area(key)->setEmptyDetail(why);
+        m_window->area(key)->setEmptyDetail(starting);
+
+    // The devcluster assembly, in this process: the mock Kafka here, redis-server and the
+    // three nodes as children that die with us. Everything is asynchronous.
+    m_demo = std::make_unique<DevCluster>(DevClusterOptions{}, QCoreApplication::applicationFilePath());
+    connect(m_demo.get(), &DevCluster::progress, this, [this](const QString &step) {
+        for (Service service : {Service::Replicas, Service::Redis, Service::Kafka})
+            m_attachment.setHealth(service, {State::Connecting, step});
+        for (const QString &key : m_window->areaKeys())
+            m_window->area(key)->setEmptyDetail(QStringLiteral("Starting the embedded demo cluster: ") + step);
+    });
+    connect(m_demo.get(), &DevCluster::failed, this, [this](const QString &part, const QString &reason) {
+        const QString why = QStringLiteral("The embedded demo cluster could not start (%1): %2").arg(part, reason);
+        for (Service service : models::AttachmentState::services())
+            m_attachment.setHealth(service, {State::Down, why});
+        for (const QString &key : m_window->areaKeys())
+            m_window->area(key)->setEmptyDetail(why);
+        m_demo->stop(2000);
+    });
+    connect(m_demo.get(), &DevCluster::ready, this, &ConsoleController::attachDemoViews);
+    m_demo->start();
+}
+
+void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
+{
+    const cluster::RedisUrl redis = cluster::RedisUrl::parse(endpoints.value(QStringLiteral("redis")).toString());
+    m_redisArea = std::make_unique<RedisAreaAssembly>(m_window->area(QStringLiteral("redis")), redis, false, &m_attachment);
+    m_redisArea->start();
+    inspect::ReplicaDiscoveryConfig replicas;
+    replicas.redis = redis;
+    m_replicasArea = std::make_unique<ReplicasAreaAssembly>(m_window->area(QStringLiteral("replicas")), replicas,
+                                                            &m_attachment);
+    m_replicasArea->start();
+    const QString kafka = endpoints.value(QStringLiteral("kafka")).toString();
+    const QString notYet = QStringLiteral("Embedded Kafka (librdkafka's mock cluster, 3 brokers) at %1; the Kafka view "
+                                          "is not in this build yet — kcat -b %1 -L lists its topics.")
+                               .arg(kafka);
+    m_attachment.setHealth(Service::Kafka, {State::Up, notYet});
+    m_window->area(QStringLiteral("kafka"))->setEmptyDetail(notYet);
+    const QString tapNotYet = QStringLiteral("The Traffic view is not in this build yet; each replica's /admin/tap "
+                                             "streams its frames (admin login).");
+    m_attachment.setHealth(Service::Traffic, {State::NotConfigured, tapNotYet});
+    m_window->area(QStringLiteral("traffic"))->setEmptyDetail(tapNotYet);
 }
 
 bool ConsoleController::attachProfile(const QString &name, QString *error)
@@ -65,6 +118,10 @@ bool ConsoleController::attachProfile(const QString &name, QString *error)
                      .arg(name, known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", ")));
         return false;
     }
+    // Leaving the demo (or the previous profile): its views and cluster go first.
+    m_replicasArea.reset();
+    m_redisArea.reset();
+    m_demo.reset();
     m_attachment.setTarget(QStringLiteral("profile %1").arg(profile->name), profile->readOnly);
     auto describe = [](const QString &what, const QString &where) -> models::ConnectionHealth {
         if (where.isEmpty())
@@ -72,12 +129,28 @@ bool ConsoleController::attachProfile(const QString &name, QString *error)
         return {State::NotConfigured,
                 QStringLiteral("%1 at %2 is configured; this build does not inspect it yet.").arg(what, where)};
     };
-    m_attachment.setHealth(Service::Redis, describe(QStringLiteral("Redis"), profile->redisUrl));
     m_attachment.setHealth(Service::Kafka, describe(QStringLiteral("Kafka"), profile->kafkaBootstrap));
-    const QStringList replicaSources = profile->prometheusEndpoints + profile->adminStatsUrls;
-    m_attachment.setHealth(Service::Replicas,
-                           describe(QStringLiteral("replica endpoint"), replicaSources.join(QStringLiteral(", "))));
     m_attachment.setHealth(Service::Traffic, describe(QStringLiteral("tap endpoint"), profile->adminStatsUrls.join(QStringLiteral(", "))));
+
+    cluster::RedisUrl redis = cluster::RedisUrl::parse(profile->redisUrl);
+    if (profile->redisUrl.isEmpty()) {
+        m_attachment.setHealth(Service::Redis, describe(QStringLiteral("Redis"), profile->redisUrl));
+    } else {
+        if (!profile->redisPassword.isEmpty())
+            redis.setPassword(profile->redisPassword);
+        m_redisArea = std::make_unique<RedisAreaAssembly>(m_window->area(QStringLiteral("redis")), redis,
+                                                          profile->readOnly, &m_attachment);
+        m_redisArea->start(); // an invalid URL is reported in the area and the status bar
+    }
+    QStringList problems;
+    inspect::ReplicaDiscoveryConfig replicas = ReplicasAreaAssembly::configFromProfile(*profile, &problems);
+    if (!profile->redisPassword.isEmpty() && replicas.redis)
+        replicas.redis->setPassword(profile->redisPassword);
+    m_replicasArea = std::make_unique<ReplicasAreaAssembly>(m_window->area(QStringLiteral("replicas")), replicas,
+                                                            &m_attachment);
+    m_replicasArea->start(); // with no source the area and the status bar say so
+    if (!problems.isEmpty())
+        m_attachment.setHealth(Service::Replicas, {State::Degraded, problems.join(QStringLiteral("; "))});
     return true;
 }
 

@@ -5,6 +5,7 @@
 #include "models/ProfileStore.h"
 #include "models/RecordingStore.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QTimer>
 
@@ -15,6 +16,10 @@ class MainWindow;
 }
 
 namespace sb::app {
+
+class DevCluster;
+class RedisAreaAssembly;
+class ReplicasAreaAssembly;
 
 // Assembles the console: the attachment (demo cluster or a profile), the main window, the
 // session recording and the optional timed snapshot.
@@ -35,6 +40,7 @@ signals:
 private:
     bool attachProfile(const QString &name, QString *error);
     void attachDemoCluster();
+    void attachDemoViews(const QJsonObject &endpoints);
     void showProfiles();
     void recordSample();
     void takeScheduledSnapshot();
@@ -45,6 +51,9 @@ private:
     models::ProfileStore m_profiles;
     std::unique_ptr<ui::MainWindow> m_window;
     QTimer m_recordTimer;
+    std::unique_ptr<DevCluster> m_demo;
+    std::unique_ptr<RedisAreaAssembly> m_redisArea;
+    std::unique_ptr<ReplicasAreaAssembly> m_replicasArea;
 };
 
 } // namespace sb::app

@@ -3,6 +3,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -51,6 +52,43 @@ private slots:
         }
         QCOMPARE(state.value(QStringLiteral("attachment")).toObject().value(QStringLiteral("target")).toString(),
                  QStringLiteral("embedded demo cluster"));
+    }
+
+    void demoClusterShowsLiveReplicasAndKeys()
+    {
+        // The default mode starts the embedded demo cluster (mock Kafka, a redis-server
+        // child, three node children) and attaches the Replicas and Redis views to it.
+        QTemporaryDir config;
+        QTemporaryDir out;
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        process.setProcessEnvironment(env);
+        process.start(qEnvironmentVariable("SB_BINARY"),
+                      {QStringLiteral("--snapshot"), out.path(), QStringLiteral("--snapshot-after"), QStringLiteral("20")});
+        QVERIFY(process.waitForFinished(90000));
+        QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+        QFile file(out.filePath(QStringLiteral("state.json")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject state = QJsonDocument::fromJson(file.readAll()).object();
+
+        const QJsonObject replicas = state.value(QStringLiteral("replicas")).toObject();
+        QCOMPARE(replicas.value(QStringLiteral("showing")).toString(), QStringLiteral("content"));
+        const QJsonArray rows = replicas.value(QStringLiteral("rows")).toArray();
+        QStringList ids;
+        for (const QJsonValue &row : rows)
+            for (const QJsonValue &cell : row.toObject())
+                if (cell.toString().startsWith(QStringLiteral("node-")))
+                    ids << cell.toString();
+        ids.sort();
+        QCOMPARE(ids, (QStringList{QStringLiteral("node-1"), QStringLiteral("node-2"), QStringLiteral("node-3")}));
+
+        const QJsonObject redis = state.value(QStringLiteral("redis")).toObject();
+        QCOMPARE(redis.value(QStringLiteral("showing")).toString(), QStringLiteral("content"));
+        // At least the three sb:node:* keys the replicas announce themselves with.
+        QVERIFY2(redis.value(QStringLiteral("figures")).toObject().value(QStringLiteral("keysListed")).toInt() >= 3,
+                 QJsonDocument(redis).toJson().constData());
     }
 
     void unwritableDirectoryFails()
