@@ -10,6 +10,15 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+// The console with its own settings (no saved profiles or layout) and no display.
+void useOwnConfigOffscreen(QProcess &process, const QString &configHome)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    process.setProcessEnvironment(env);
+}
+
 class TestSnapshotProcess : public QObject
 {
     Q_OBJECT
@@ -20,10 +29,7 @@ private slots:
         QTemporaryDir out;
         const QString dir = out.filePath(QStringLiteral("snap/nested"));
         QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
-        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        process.setProcessEnvironment(env);
+        useOwnConfigOffscreen(process, config.path());
         QElapsedTimer clock;
         clock.start();
         process.start(qEnvironmentVariable("SB_BINARY"),
@@ -61,10 +67,7 @@ private slots:
         QTemporaryDir config;
         QTemporaryDir out;
         QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
-        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        process.setProcessEnvironment(env);
+        useOwnConfigOffscreen(process, config.path());
         process.start(qEnvironmentVariable("SB_BINARY"),
                       {QStringLiteral("--snapshot"), out.path(), QStringLiteral("--snapshot-after"), QStringLiteral("20")});
         QVERIFY(process.waitForFinished(90000));
@@ -99,10 +102,7 @@ private slots:
         QVERIFY(blocker.open(QIODevice::WriteOnly));
         blocker.close();
         QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
-        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        process.setProcessEnvironment(env);
+        useOwnConfigOffscreen(process, config.path());
         process.start(qEnvironmentVariable("SB_BINARY"),
                       {QStringLiteral("--snapshot"), blocker.fileName() + QStringLiteral("/sub"),
                        QStringLiteral("--snapshot-after"), QStringLiteral("0")});
