@@ -30,8 +30,9 @@ run_suite() { # name build-dir cmake-options...
 # Debug keeps Q_ASSERT on; -O1 without full debug info compiles about twice as fast as
 # RelWithDebInfo and still lets GCC's flow-based warnings (-Wmaybe-uninitialized) run.
 run_suite "checked build" "$here/build/ci" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O1
+# The sanitizers compile a third faster at -O0 than at -O1; line tables keep their reports readable.
 run_suite "ASan+UBSan build" "$here/build/asan" -DSB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
-    "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
+    "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1"
 
 echo "== fuzzers"
 "$here/scripts/fuzz.sh" 2>&1 | tee "$here/build/fuzz.log"
