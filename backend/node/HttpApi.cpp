@@ -4,6 +4,7 @@
 #include "node/MessageService.h"
 #include "node/NodeServices.h"
 #include "node/Router.h"
+#include "node/TapEvent.h"
 #include "node/TokenService.h"
 #include "node/Destination.h"
 
@@ -315,7 +316,8 @@ void HttpApi::publish(const HttpRequest &request, const QString &channel)
     NodeServices *services = m_services;
     QPointer<HttpConnection> connection = m_connection;
     const QString messageText = text.toString();
-    withUser(request, false, [services, connection, channel, messageText](const AuthenticatedUser &user) {
+    const QByteArray requestBody = request.body();
+    withUser(request, false, [services, connection, channel, messageText, requestBody](const AuthenticatedUser &user) {
         if (!connection)
             return;
         if (!services->users.find(user.name).value_or(User{}).isMember(channel)) {
@@ -324,6 +326,20 @@ void HttpApi::publish(const HttpRequest &request, const QString &channel)
             return;
         }
         const ChatMessage message = services->messages->create(user.name, channel, messageText);
+        if (services->tap->isActive()) {
+            TapEvent event;
+            event.tsMs = QDateTime::currentMSecsSinceEpoch();
+            event.session = QStringLiteral("http");
+            event.user = user.name;
+            event.transport = QByteArrayLiteral("http");
+            event.direction = QByteArrayLiteral("in");
+            event.command = QByteArrayLiteral("POST");
+            event.destination = QStringLiteral("/api/channels/%1/messages").arg(channel);
+            event.messageId = message.id;
+            event.bytes = requestBody.size();
+            event.body = requestBody;
+            services->tap->publish(event);
+        }
         connection->respond(HttpResponse::json(201, message.toJson()));
     });
 }

@@ -21,6 +21,7 @@ private slots:
     void statsNeedsAdmin();
     void tapNeedsAdmin();
     void tapStreamsFramesWithSecretsMasked();
+    void slowTapReaderLosesFramesNotMemory();
 
 private:
     std::unique_ptr<NodeProcess> m_node;
@@ -146,6 +147,35 @@ void TestNodeAdmin::tapStreamsFramesWithSecretsMasked()
     const QJsonObject out = find(QStringLiteral("bob"), QStringLiteral("MESSAGE"), QStringLiteral("out"));
     QCOMPARE(out.value(QStringLiteral("messageId")).toString().toUtf8(), messageId);
     QVERIFY(out.value(QStringLiteral("bytes")).toInt() > 0);
+}
+
+void TestNodeAdmin::slowTapReaderLosesFramesNotMemory()
+{
+    // A tap reader that stops reading: once its socket holds --limit-outbound-bytes
+    // unsent, its frames are dropped and counted, instead of piling up in the node.
+    NodeProcess node;
+    QVERIFY2(node.start({QStringLiteral("--limit-outbound-bytes"), QStringLiteral("65536"), QStringLiteral("--tap-body-bytes"),
+                         QStringLiteral("8192")}),
+             qPrintable(node.errorString()));
+    const quint16 port = node.port();
+    const QByteArray admin = login(port, QStringLiteral("admin"));
+    RawWebSocket tap(4096); // a tiny receive window, and never read
+    QCOMPARE(tap.open(port, "/admin/tap", {}, "Authorization: Bearer " + admin + "\r\n"), 101);
+    QTRY_COMPARE_WITH_TIMEOUT(QJsonDocument::fromJson(httpGet(port, "/admin/stats", admin).body)
+                                  .object().value(QStringLiteral("tapReaders")).toInt(), 1, 5000);
+
+    const QByteArray alice = login(port, QStringLiteral("alice"));
+    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("text"), QString(6000, u'x')}}).toJson(QJsonDocument::Compact);
+    int published = 0;
+    double overflow = 0;
+    // ~7 KB of tap per publish: the kernel's socket buffers fill after a few MB at most.
+    for (; published < 3000 && overflow < 1; ++published) {
+        QCOMPARE(httpPost(port, "/api/channels/general/messages", body, alice).status, 201);
+        if (published % 100 == 99)
+            overflow = metricValue(metricsText(port), "sb_dropped_total{reason=\"tap_overflow\"}");
+    }
+    QVERIFY2(overflow >= 1, qPrintable(QStringLiteral("no tap_overflow after %1 publishes").arg(published)));
+    QCOMPARE(httpGet(port, "/healthz/live").status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestNodeAdmin)
