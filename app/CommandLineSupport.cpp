@@ -4,7 +4,8 @@ namespace sb::app {
 
 std::optional<CommandLineOutcome> CommandLineSupport::parse(QCommandLineParser &parser,
                                                             const QStringList &arguments,
-                                                            const QString &helpHeader)
+                                                            const QString &helpHeader,
+                                                            const QString &program)
 {
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
@@ -20,8 +21,13 @@ std::optional<CommandLineOutcome> CommandLineSupport::parse(QCommandLineParser &
         return CommandLineOutcome::usageError(message.trimmed()
                                               + QStringLiteral(" (see --help)"));
     }
-    if (parser.isSet(help))
-        return CommandLineOutcome::exitWith(0, helpHeader + parser.helpText(), {});
+    if (parser.isSet(help)) {
+        // helpText() names the program from QCoreApplication, which does not exist yet
+        // (modes are parsed before any application object): name it ourselves.
+        QString text = parser.helpText();
+        text.replace(QStringLiteral("<executable_name>"), program);
+        return CommandLineOutcome::exitWith(0, helpHeader + text, {});
+    }
     if (parser.isSet(version))
         return CommandLineOutcome::exitWith(0, versionText(), {});
     return std::nullopt;

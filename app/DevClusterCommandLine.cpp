@@ -29,7 +29,7 @@ CommandLineOutcome DevClusterCommandLine::parse(const QStringList &arguments)
         "switchboard devcluster: librdkafka's mock Kafka cluster (3 brokers), a redis-server\n"
         "child and N 'switchboard node' children, all on loopback. Prints one line\n"
         "'ready {json}' with every endpoint once all are ready; SIGTERM stops them all.\n\n");
-    if (auto stop = CommandLineSupport::parse(parser, arguments, header))
+    if (auto stop = CommandLineSupport::parse(parser, arguments, header, QStringLiteral("switchboard devcluster")))
         return *stop;
     if (!parser.positionalArguments().isEmpty())
         return CommandLineOutcome::usageError(

@@ -111,12 +111,13 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
             parser.addOption(QCommandLineOption(spec.name, description, spec.valueName));
     }
     parser.addPositionalArgument(QStringLiteral("hash-password"),
-                                 QStringLiteral("Read a password on stdin and print its hash for a users file."));
+                                 QStringLiteral("Read a password on stdin and print its hash for a users file."),
+                                 QStringLiteral("[hash-password]"));
     const QString header = QStringLiteral(
         "switchboard node: one realtime replica (STOMP 1.2 over WebSocket at /ws, SSE at /api/sse,\n"
         "JWT auth, probes, metrics, tap). Prints 'listening http://HOST:PORT' once it accepts\n"
         "connections; SIGTERM/SIGINT drain it and exit 0.\n\n");
-    if (auto stop = CommandLineSupport::parse(parser, arguments, header))
+    if (auto stop = CommandLineSupport::parse(parser, arguments, header, QStringLiteral("switchboard node")))
         return *stop;
 
     const QStringList positional = parser.positionalArguments();

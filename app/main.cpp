@@ -1,6 +1,7 @@
 #include "app/ConsoleCommandLine.h"
 #include "app/ConsoleController.h"
 #include "app/ModeDispatcher.h"
+#include "models/ProfileStore.h"
 
 #include <QApplication>
 #include <QIcon>
@@ -26,8 +27,16 @@ int runConsole(int argc, char **argv, const QStringList &arguments)
     if (!outcome.run)
         return finish(outcome);
 
-    QApplication app(argc, argv);
+    // A profile that does not exist is a usage error: say so before any window (or display
+    // connection) exists, so it works — and exits 2 — on a machine without a display too.
     ModeDispatcher::identifyApplication();
+    if (const QString profile = commandLine.options().profile; !profile.isEmpty() && !sb::models::ProfileStore().load(profile)) {
+        const QStringList known = sb::models::ProfileStore().names();
+        return finish(CommandLineOutcome::usageError(
+            QStringLiteral("unknown profile '%1' (saved profiles: %2)")
+                .arg(profile, known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", ")))));
+    }
+    QApplication app(argc, argv);
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/switchboard.svg")));
     ConsoleController controller(commandLine.options());
     QObject::connect(&controller, &ConsoleController::finished, &app, &QCoreApplication::exit);

@@ -13,13 +13,19 @@ class TestCliProcess : public QObject
         QString err;
     };
 
-    Result run(const QStringList &arguments)
+    enum class Display { Offscreen, None };
+    Result run(const QStringList &arguments, Display display = Display::Offscreen)
     {
         QProcess process;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_config.path());
         env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_runtime.path());
-        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        if (display == Display::Offscreen) {
+            env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        } else {
+            for (const char *name : {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"})
+                env.remove(QLatin1String(name));
+        }
         process.setProcessEnvironment(env);
         process.start(qEnvironmentVariable("SB_BINARY"), arguments);
         if (!process.waitForFinished(30000)) {
@@ -66,6 +72,15 @@ private slots:
         QVERIFY(result.out.isEmpty());
     }
 
+    void unknownProfileNeedsNoDisplay()
+    {
+        // Checked before any window exists: a one-line error and 2, not a platform abort.
+        const Result result = run({QStringLiteral("--profile"), QStringLiteral("nosuch")}, Display::None);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.err.contains(QStringLiteral("unknown profile 'nosuch'")), qPrintable(result.err));
+        QCOMPARE(result.err.count(u'\n'), 1);
+    }
+
     void versionPrintsOneLine()
     {
         const Result result = run({QStringLiteral("--version")});
@@ -77,17 +92,23 @@ private slots:
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("console") << QStringList{QStringLiteral("--help")} << QStringLiteral("--profile");
-        QTest::newRow("node") << QStringList{QStringLiteral("node"), QStringLiteral("--help")} << QStringLiteral("--listen");
-        QTest::newRow("devcluster") << QStringList{QStringLiteral("devcluster"), QStringLiteral("--help")} << QStringLiteral("--replicas");
+        QTest::addColumn<QString>("usage");
+        QTest::newRow("console") << QStringList{QStringLiteral("--help")} << QStringLiteral("--profile")
+                                 << QStringLiteral("Usage: switchboard [options]");
+        QTest::newRow("node") << QStringList{QStringLiteral("node"), QStringLiteral("--help")} << QStringLiteral("--listen")
+                              << QStringLiteral("Usage: switchboard node [options] [hash-password]");
+        QTest::newRow("devcluster") << QStringList{QStringLiteral("devcluster"), QStringLiteral("--help")}
+                                    << QStringLiteral("--replicas") << QStringLiteral("Usage: switchboard devcluster [options]");
     }
     void helpForEveryMode()
     {
         QFETCH(QStringList, arguments);
         QFETCH(QString, mentions);
+        QFETCH(QString, usage);
         const Result result = run(arguments);
         QCOMPARE(result.exitCode, 0);
         QVERIFY2(result.out.contains(mentions), qPrintable(result.out));
+        QVERIFY2(result.out.contains(usage), qPrintable(result.out)); // the real program name, not Qt's placeholder
     }
 };
 
