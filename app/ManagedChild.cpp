@@ -18,8 +18,10 @@ ManagedChild::ManagedChild(QString name, QString program, QStringList arguments,
     , m_readyPattern(std::move(readyPattern))
 {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
-    // If we die without stopping it (crash, SIGKILL), the kernel stops the child too.
-    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+    // If we die without stopping it (crash, SIGKILL), the kernel kills the child too. SIGKILL,
+    // not SIGTERM: an orphaned node has lost the embedded Kafka with us, and its graceful
+    // drain would spend ~10 s per Kafka client failing to leave a group on a dead broker.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_readyDeadline.setSingleShot(true);
     connect(&m_readyDeadline, &QTimer::timeout, this, [this] {
         fail(QStringLiteral("%1 did not become ready in time").arg(m_name));

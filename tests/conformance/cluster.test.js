@@ -143,9 +143,12 @@ test('devcluster: three replicas act as one', { timeout: 180000 }, async (t) => 
       return true;
     });
     const revokedWithinMs = Date.now() - sentAt;
+    st.diagnostic(`revoked on all three replicas ${revokedWithinMs} ms after the event was produced`);
     await eventually(5000, 'the live session to end', () => session.closes.length > 0);
     assert.ok(session.errors.some((f) => /roles changed/.test(f.headers.message)), 'an ERROR said why');
-    assert.ok(revokedWithinMs < 2000, `revoked after ${revokedWithinMs} ms`);
+    // Within a second, measured from kcat's start (its own start-up included) to the
+    // first poll that saw 401 on all three.
+    assert.ok(revokedWithinMs < 1000, `revoked after ${revokedWithinMs} ms`);
     // A new login works (and carries the roles of the source of truth).
     assert.equal((await request(n3.base, 'POST', '/api/sse/ticket', { headers: { Authorization: `Bearer ${await login(n3, 'carol')}` } })).status, 200);
   });
@@ -257,6 +260,14 @@ test('devcluster --bus redis: stage 2 over Redis pub/sub delivers the same, exac
   // No broadcast group exists with the Redis bus: its replicas subscribe to sb:bus:broadcast.
   const subscribers = await redisCli(cluster.endpoints.redis, 'PUBSUB', 'NUMSUB', 'sb:bus:broadcast');
   assert.equal(subscribers[1], '3');
+
+  // If the devcluster itself dies (kill -9: no chance to stop anything), the kernel kills
+  // its children (PR_SET_PDEATHSIG): no orphaned replica keeps serving.
+  process.kill(cluster.pid, 'SIGKILL');
+  await cluster.exited;
+  await eventually(5000, 'every node child to be gone', () => cluster.nodes.every((node) => {
+    try { process.kill(node.pid, 0); return false; } catch { return true; }
+  }));
 });
 
 test('Redis stopped and restarted under traffic: replicas report it, then deliver again without a restart', { timeout: 120000 }, async (t) => {
