@@ -4,11 +4,14 @@
 set -eu
 cd "$(dirname "$0")"
 if [ "${1:-}" = install ]; then
-    if [ -d node_modules/@stomp/stompjs ] && [ -d node_modules/ws ] && [ -d node_modules/eventsource ]; then
-        echo "conformance: node_modules present"
+    # Installed from exactly this lockfile? (a stamp, so a changed pin is never run stale)
+    if cmp -s package-lock.json node_modules/.switchboard-lock 2>/dev/null; then
+        echo "conformance: node_modules match package-lock.json"
         exit 0
     fi
-    exec npm ci --no-audit --no-fund
+    npm ci --no-audit --no-fund
+    cp package-lock.json node_modules/.switchboard-lock
+    exit 0
 fi
 : "${SB_BINARY:?set SB_BINARY to the switchboard binary}"
 exec node --test "$@"
