@@ -1,6 +1,7 @@
 # Build options shared by every target.
 option(SB_WERROR "Treat compiler warnings as errors (on in CI)" OFF)
 option(SB_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+option(SB_BENCH "Build the benchmarks in bench/ (CI's test suites leave them out)" ON)
 option(SB_FUZZ_ONLY "Build only the protocol layer and its libFuzzer targets (needs clang)" OFF)
 
 add_compile_definitions(

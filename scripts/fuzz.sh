@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds every libFuzzer target with clang and runs each on its committed seed corpus.
-# Usage: scripts/fuzz.sh [seconds-per-target]   (default 15; CI uses the default)
+# Usage: scripts/fuzz.sh [seconds-per-target]   (default 10; CI uses the default; longer
+# runs belong in bench-style sessions, e.g. scripts/fuzz.sh 600)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-seconds="${1:-${SB_FUZZ_SECONDS:-15}}"
+seconds="${1:-${SB_FUZZ_SECONDS:-10}}"
 build="${SB_FUZZ_BUILD_DIR:-$here/build-fuzz}"
 
 log="$(mktemp)"

@@ -14,7 +14,7 @@ passed=0; failed=0
 run_suite() { # name build-dir cmake-options...
     local name="$1" dir="$2"; shift 2
     echo "== $name: build"
-    if ! "$here/scripts/build.sh" "$dir" -DSB_WERROR=ON "$@"; then
+    if ! "$here/scripts/build.sh" "$dir" -DSB_WERROR=ON -DSB_BENCH=OFF "$@"; then
         echo "== $name: BUILD FAILED"; failed=$((failed + 1)); return
     fi
     echo "== $name: ctest"
