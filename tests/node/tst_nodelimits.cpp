@@ -92,6 +92,7 @@ private slots:
     void oversizedHttpHeadGets431();
     void slowHeadGets408();
     void slowConsumerIsCutOffOthersStillServed();
+    void slowSseClientIsClosed();
 };
 
 void TestNodeLimits::oversizedFrameGetsErrorAndClose()
@@ -335,6 +336,41 @@ void TestNodeLimits::slowConsumerIsCutOffOthersStillServed()
     RawWebSocket fresh;
     QCOMPARE(fresh.open(port), 101);
     QVERIFY(stompConnect(fresh, login(port, QStringLiteral("bob"))).startsWith("CONNECTED"));
+}
+
+void TestNodeLimits::slowSseClientIsClosed()
+{
+    // An SSE client that stops reading: once --limit-outbound-bytes wait in its socket the
+    // stream is closed and counted (it resumes later with Last-Event-ID), never buffered on.
+    NodeProcess node;
+    QVERIFY2(node.start({QStringLiteral("--limit-outbound-bytes"), QStringLiteral("65536")}), qPrintable(node.errorString()));
+    const quint16 port = node.port();
+    QTcpSocket sse;
+    sse.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+    sse.connectToHost(QStringLiteral("127.0.0.1"), port);
+    QVERIFY(sse.waitForConnected(5000));
+    sse.write("GET /api/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + login(port, QStringLiteral("bob"))
+              + "\r\n\r\n");
+    QVERIFY(sse.waitForReadyRead(5000));
+    QVERIFY(sse.read(64).startsWith("HTTP/1.1 200"));
+    QCOMPARE(waitForMetric(port, "sb_connections{transport=\"sse\"}", 1), 1.0);
+
+    Publisher publisher(port, login(port, QStringLiteral("alice")));
+    const QString text(3000, u'z');
+    double drops = 0;
+    int published = 0;
+    for (; published < 3000 && drops < 1; ++published) { // bob's notifications pile up unread
+        QCOMPARE(publisher.publish("general", text), 201);
+        if (published % 50 == 49)
+            drops = metricValue(metricsText(port), dropped("slow_consumer"));
+    }
+    QVERIFY2(drops >= 1, qPrintable(QStringLiteral("no slow-consumer drop after %1 messages").arg(published)));
+    // The stream is gone on the node's side.
+    const QDeadlineTimer deadline(5000);
+    double open = 1;
+    while ((open = metricValue(metricsText(port), "sb_connections{transport=\"sse\"}")) > 0 && !deadline.hasExpired())
+        QTest::qWait(100);
+    QCOMPARE(open, 0.0);
 }
 
 QTEST_GUILESS_MAIN(TestNodeLimits)
