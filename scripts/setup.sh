@@ -9,7 +9,7 @@ packages=(
     qt6-base-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins
     libhiredis-dev librdkafka-dev
     # packaging (.deb through CPack; dpkg-shlibdeps computes the runtime dependencies)
-    dpkg-dev file
+    dpkg-dev file desktop-file-utils
     # tests: a real redis-server, kcat against the embedded Kafka, clang + libFuzzer,
     # Xvfb for the README screenshot
     redis-server kcat clang libclang-rt-14-dev xvfb xauth

@@ -21,10 +21,16 @@ for path in ./usr/bin/switchboard ./usr/share/applications/switchboard.desktop \
     grep -q " $path\$" <<<"$contents" || fail "missing $path"
 done
 
+# What `apt-get install ./switchboard_*.deb` would do, without changing this machine: every
+# dependency resolves (installed, or installable from the configured sources).
+plan="$(apt-get install -s "$deb" 2>&1)" || fail "apt-get cannot install the package: $plan"
+grep -qE "^Inst switchboard " <<<"$plan" || fail "apt-get would not install switchboard: $plan"
+
 dpkg-deb -x "$deb" "$work/root"
 out="$("$work/root/usr/bin/switchboard" --version)"
 [ "$out" = "switchboard $version" ] || fail "--version printed '$out'"
-if command -v desktop-file-validate >/dev/null; then
-    desktop-file-validate "$work/root/usr/share/applications/switchboard.desktop"
-fi
+command -v desktop-file-validate >/dev/null || fail "desktop-file-validate is missing (scripts/setup.sh installs desktop-file-utils)"
+problems="$(desktop-file-validate "$work/root/usr/share/applications/switchboard.desktop" 2>&1)" \
+    || fail "the .desktop entry is invalid: $problems"
+[ -z "$problems" ] || fail "desktop-file-validate: $problems"
 echo "package ok: $out"
