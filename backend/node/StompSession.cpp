@@ -28,8 +28,6 @@ namespace sb::node {
 using protocol::StompFrame;
 
 namespace {
-constexpr int kMaxTransactions = 10;
-constexpr int kMaxFramesPerTransaction = 100;
 constexpr int kMaxTextChars = 4000;
 // The whole session must authenticate within this, or it only holds a socket for nothing.
 constexpr int kConnectTimeoutMs = 10000;
@@ -334,21 +332,10 @@ void StompSession::handleUnsubscribe(const StompFrame &frame)
 
 void StompSession::handleSend(const StompFrame &frame)
 {
-    const QByteArray transaction = frame.header("transaction");
-    if (!transaction.isEmpty()) {
-        auto it = m_transactions.find(transaction);
-        if (it == m_transactions.end()) {
-            protocolError(QStringLiteral("unknown transaction '%1'").arg(QString::fromUtf8(transaction)), QByteArrayLiteral("bad_frame"), &frame);
-            return;
-        }
-        if (it->size() >= kMaxFramesPerTransaction) {
-            protocolError(QStringLiteral("too many frames in transaction (limit %1)").arg(kMaxFramesPerTransaction),
-                          QByteArrayLiteral("transaction_too_large"), &frame);
-            return;
-        }
-        it->append(frame);
-        receipt(frame);
-        return;
+    if (const QByteArray transaction = frame.header("transaction"); !transaction.isEmpty()) {
+        if (const auto refusal = m_transactions.hold(transaction, frame))
+            return protocolError(refusal->message, refusal->dropReason, &frame);
+        return receipt(frame);
     }
     if (applySend(frame))
         receipt(frame);
@@ -413,25 +400,16 @@ void StompSession::handleTransaction(const StompFrame &frame)
         return;
     }
     if (frame.command() == "BEGIN") {
-        if (m_transactions.contains(name) || m_transactions.size() >= kMaxTransactions) {
-            protocolError(m_transactions.contains(name) ? QStringLiteral("transaction '%1' already begun").arg(QString::fromUtf8(name))
-                                                        : QStringLiteral("too many open transactions (limit %1)").arg(kMaxTransactions),
-                          QByteArrayLiteral("bad_frame"), &frame);
-            return;
-        }
-        m_transactions.insert(name, {});
-        receipt(frame);
-        return;
+        if (const auto refusal = m_transactions.begin(name))
+            return protocolError(refusal->message, refusal->dropReason, &frame);
+        return receipt(frame);
     }
-    const auto it = m_transactions.find(name);
-    if (it == m_transactions.end()) {
-        protocolError(QStringLiteral("unknown transaction '%1'").arg(QString::fromUtf8(name)), QByteArrayLiteral("bad_frame"), &frame);
-        return;
-    }
-    const QList<StompFrame> frames = *it;
-    m_transactions.erase(it);
+    StompTransactions::Refusal refusal;
+    const auto frames = m_transactions.end(name, &refusal);
+    if (!frames)
+        return protocolError(refusal.message, refusal.dropReason, &frame);
     if (frame.command() == "COMMIT") {
-        for (const StompFrame &send : frames)
+        for (const StompFrame &send : *frames)
             if (!applySend(send))
                 return;
     }
@@ -508,23 +486,15 @@ void StompSession::deliver(const Subscription &subscription, const QString &mess
     if (m_state != State::Connected)
         return;
     if (const auto seam = m_recovering.find(subscription.id); seam != m_recovering.end()) {
-        switch (seam->offer({messageId, {}, body}, publishedAtUs)) {
-        case ReplaySeam::Live::Held:
-            return;
-        case ReplaySeam::Live::Overflow:
-            protocolError(QStringLiteral("subscription %1 fell too far behind while its history was read")
-                              .arg(QString::fromUtf8(subscription.id)),
-                          QByteArrayLiteral("slow_consumer"));
-            return;
-        case ReplaySeam::Live::Duplicate:
-            if (seam->isDone())
-                m_recovering.erase(seam);
-            return;
-        case ReplaySeam::Live::Deliver:
-            if (seam->isDone())
-                m_recovering.erase(seam);
-            break;
-        }
+        const ReplaySeam::Live verdict = seam->offer({messageId, {}, body}, publishedAtUs);
+        if (seam->isDone())
+            m_recovering.erase(seam);
+        if (verdict == ReplaySeam::Live::Overflow)
+            return protocolError(QStringLiteral("subscription %1 fell too far behind while its history was read")
+                                     .arg(QString::fromUtf8(subscription.id)),
+                                 QByteArrayLiteral("slow_consumer"));
+        if (verdict != ReplaySeam::Live::Deliver)
+            return; // held until the history is in, or a late copy of a replayed message
     }
     sendMessage(subscription, messageId, body, publishedAtUs, false);
 }
@@ -556,11 +526,6 @@ void StompSession::goAway()
     error.setBody("This replica is draining; reconnect to another one.");
     sendFrame(error);
     close(1001, QStringLiteral("going away"));
-}
-
-void StompSession::revoke(const QString &reason)
-{
-    protocolError(reason, QByteArrayLiteral("revoked"));
 }
 
 void StompSession::sendHeartBeat()

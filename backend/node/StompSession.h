@@ -3,6 +3,7 @@
 #include "node/AuthenticatedUser.h"
 #include "node/Envelope.h"
 #include "node/ReplaySeam.h"
+#include "node/StompTransactions.h"
 #include "protocol/StompDecoder.h"
 #include "protocol/StompFrame.h"
 
@@ -50,7 +51,7 @@ public:
     // Drain: ERROR "server shutting down", then close 1001 so the client reconnects elsewhere.
     void goAway();
     // The user's credentials were revoked (a role change): ERROR with the reason, close.
-    void revoke(const QString &reason);
+    void revoke(const QString &reason) { protocolError(reason, QByteArrayLiteral("revoked")); }
 
 signals:
     void finished(sb::node::StompSession *session);
@@ -98,7 +99,7 @@ private:
     static constexpr int kMaxEarlyFrames = 32;
     QList<protocol::StompFrame> m_earlyFrames; // sent between CONNECT and CONNECTED
     QHash<QByteArray, ReplaySeam> m_recovering; // subscriptions with `since`, at their seam
-    QHash<QByteArray, QList<protocol::StompFrame>> m_transactions;
+    StompTransactions m_transactions;
     QTimer m_sendTimer;
     QTimer m_checkTimer;
     QElapsedTimer m_lastReceived;

@@ -9,6 +9,7 @@
 #include "node/PasswordHasher.h"
 #include "node/RateLimiter.h"
 #include "node/ReplaySeam.h"
+#include "node/StompTransactions.h"
 #include "node/TapEvent.h"
 
 #include <QDateTime>
@@ -35,6 +36,7 @@ private slots:
     void recoveryReplaysHistoryThenUnseenLive();
     void recoveryIsBounded();
     void inMemoryTokensRevokeByUser();
+    void transactionsAreBounded();
     void metricsPrometheusText();
     void tapEventMasksSecrets();
 };
@@ -253,6 +255,27 @@ void TestNodeUnits::inMemoryTokensRevokeByUser()
     QVERIFY(tokens.isActiveNow(QStringLiteral("c-1")));
     tokens.remember(QStringLiteral("b-3"), QStringLiteral("bob"), exp); // a new login works again
     QVERIFY(tokens.isActiveNow(QStringLiteral("b-3")));
+}
+
+void TestNodeUnits::transactionsAreBounded()
+{
+    StompTransactions transactions;
+    const sb::protocol::StompFrame send("SEND");
+    QVERIFY(!transactions.begin("t1"));
+    QCOMPARE(transactions.begin("t1")->message, QStringLiteral("transaction 't1' already begun"));
+    for (int i = 0; i < StompTransactions::kMaxFrames; ++i)
+        QVERIFY(!transactions.hold("t1", send));
+    QCOMPARE(transactions.hold("t1", send)->dropReason, QByteArray("transaction_too_large"));
+    QCOMPARE(transactions.hold("nope", send)->message, QStringLiteral("unknown transaction 'nope'"));
+    StompTransactions::Refusal refusal;
+    const auto frames = transactions.end("t1", &refusal);
+    QVERIFY(frames);
+    QCOMPARE(frames->size(), StompTransactions::kMaxFrames);
+    QVERIFY(!transactions.end("t1", &refusal)); // ended: COMMIT or ABORT once
+    QCOMPARE(refusal.message, QStringLiteral("unknown transaction 't1'"));
+    for (int i = 0; i < StompTransactions::kMaxOpen; ++i)
+        QVERIFY(!transactions.begin("x" + QByteArray::number(i)));
+    QCOMPARE(transactions.begin("one-too-many")->message, QStringLiteral("too many open transactions (limit 10)"));
 }
 
 void TestNodeUnits::metricsPrometheusText()
