@@ -8,12 +8,15 @@
 #include "node/PasswordHasher.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QTextStream>
 #include <QUuid>
 
 #include <cstdio>
 #include <termios.h>
 #include <unistd.h>
+
+Q_LOGGING_CATEGORY(lcNodeMain, "sb.node.main")
 
 namespace sb::app {
 
@@ -60,7 +63,7 @@ CommandLineOutcome NodeMain::run(int argc, char **argv, const QStringList &argum
     // per-boot Kafka broadcast group.
     config.bootId = QUuid::createUuid().toString(QUuid::Id128).left(8);
     if (config.jwtSecretIsRandom)
-        qWarning("no --jwt-secret-file: using a random secret, so other replicas cannot verify this one's tokens");
+        qCWarning(lcNodeMain, "no --jwt-secret-file: using a random secret, so other replicas cannot verify this one's tokens");
 
     // The adapters are chosen here and only here: in-memory, or Redis and Kafka.
     NodeAssembly assembly(config, commandLine.clusterOptions());
