@@ -215,8 +215,12 @@ bool KafkaEventBus::handleCreated(const QList<KafkaRecord> &batch)
     for (const auto &[record, error] : failing) {
         qCWarning(lcKafka).noquote() << "persist failed" << (m_options.persistRetries + 1) << "times for"
                                      << record->topic << record->partition << record->offset
-                                     << "- dead-lettering:" << error;
+                                     << "- dead-lettering it, and delivering it live anyway:" << error;
         deadLetter(*record, error, latch);
+        // The store is down (e.g. Redis), not the message: the clients online now still get
+        // it; only its replay entry is missing, and the DLT record lets operators store it.
+        if (!broadcast(*record, latch))
+            unsent = true;
     }
     // Commit only once the batch's output is in Kafka; else redo the batch (persist is
     // idempotent), which may broadcast some records twice but never loses one.

@@ -38,7 +38,8 @@ class KafkaProducer;
 //  - a poison record (not JSON, or not a JSON object) goes straight to
 //    {prefix}.MessageCreatedEvent.DLT;
 //  - a record whose persist handler fails is retried `persistRetries` (2) times,
-//    `retryBackoffMs` (1 s) apart, then dead-lettered. Retries are per batch: the batch's
+//    `retryBackoffMs` (1 s) apart, then dead-lettered — and still broadcast, so a store
+//    outage (Redis down) does not stop live delivery; only its replay entry is missing. Retries are per batch: the batch's
 //    other records go on at once, the failed ones are retried together after each pause,
 //    so a batch waits at most 2 s in total however many of its records fail — rather than
 //    2 s per failing record, which during a database outage would stall every partition

@@ -1,5 +1,6 @@
 #include "node/HttpApi.h"
 
+#include "cluster/TokenRegistry.h"
 #include "node/HttpConnection.h"
 #include "node/MessageService.h"
 #include "node/NodeServices.h"
@@ -247,9 +248,16 @@ void HttpApi::logout(const HttpRequest &request)
     QPointer<HttpConnection> connection = m_connection;
     withUser(request, false, [services, connection, refreshToken](const AuthenticatedUser &user) {
         services->tokens->revoke(user.jti);
-        auto done = [connection] {
-            if (connection)
-                connection->respond(HttpResponse(204));
+        // 204 only once the shared registry has applied the revocation: the check goes down
+        // the same ordered connection after it, so when the client reads 204, no replica
+        // accepts the token any more (a reply before that raced the other replicas).
+        auto done = [services, connection, jti = user.jti] {
+            if (!connection)
+                return;
+            services->tokenRegistry->check(jti, connection, [connection](bool) {
+                if (connection)
+                    connection->respond(HttpResponse(204));
+            });
         };
         if (refreshToken.isEmpty() || !connection)
             return done();

@@ -274,11 +274,12 @@ test('Redis stopped and restarted under traffic: replicas report it, then delive
   const redis = await startRedis(t);
   const cluster = await startDevCluster(t, ['--redis', redis.url]);
   const [n1, n2] = cluster.nodes;
-  const alice = await login(n1, 'alice');
+  const aliceToken = await login(n1, 'alice');
+  const alice = await connect(t, n1.ws, { Authorization: `Bearer ${aliceToken}` });
   const bob = await connect(t, n2.ws, { Authorization: `Bearer ${await login(n2, 'bob')}` });
   const got = [];
   await subscribe(bob.client, '/topic/channels.general', (m) => got.push(m));
-  const before = await publish(n1, alice, 'general', 'before the outage');
+  const before = await publish(n1, aliceToken, 'general', 'before the outage');
   await eventually(10000, 'delivery before the outage', () => got.some((m) => m.headers['message-id'] === before.id));
 
   await redis.down();
@@ -288,6 +289,10 @@ test('Redis stopped and restarted under traffic: replicas report it, then delive
   assert.equal(ready.dependencies, 'down');
   const refused = await request(n1.base, 'POST', '/api/auth/login', { body: { username: 'carol', password: 'carol' } });
   assert.equal(refused.status, 503, refused.body);
+  // Sessions opened before the outage keep working: a SEND on replica 1 still reaches bob
+  // on replica 2 (stage 1 cannot store it, retries, dead-letters it and delivers it anyway).
+  alice.client.publish({ destination: '/app/channels.general', body: JSON.stringify({ text: 'during the outage' }) });
+  await eventually(15000, 'delivery during the outage', () => got.some((m) => JSON.parse(m.body).text === 'during the outage'));
 
   await redis.up();
   await eventually(20000, 'every replica ready again and re-registered', async () => {
