@@ -117,6 +117,10 @@ void MessageService::deliverFromBus(const QByteArray &payload)
         m_services->metrics.dropped(QByteArrayLiteral("bad_envelope"));
         return;
     }
+    if (envelope->type == Envelope::Type::Message && !m_delivered.insert(envelope->message.id)) {
+        m_services->metrics.dropped(QByteArrayLiteral("duplicate_broadcast"));
+        return; // a redelivered broadcast: already sent to this replica's clients
+    }
     m_services->router->broadcast(std::make_shared<const Envelope>(std::move(*envelope)));
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "node/ChatMessage.h"
+#include "node/RecentIds.h"
 
 #include <QString>
 
@@ -27,6 +28,7 @@ public:
 
 private:
     NodeServices *m_services;
+    RecentIds m_delivered; // stage 2 is at-least-once; clients see each message once
 };
 
 } // namespace sb::node

@@ -8,6 +8,7 @@
 #include "node/NodeMetrics.h"
 #include "node/PasswordHasher.h"
 #include "node/RateLimiter.h"
+#include "node/RecentIds.h"
 #include "node/ReplaySeam.h"
 #include "node/StompTransactions.h"
 #include "node/TapEvent.h"
@@ -37,6 +38,7 @@ private slots:
     void recoveryIsBounded();
     void inMemoryTokensRevokeByUser();
     void transactionsAreBounded();
+    void recentIdsDropRepeatsWithinTheWindow();
     void metricsPrometheusText();
     void tapEventMasksSecrets();
 };
@@ -276,6 +278,18 @@ void TestNodeUnits::transactionsAreBounded()
     for (int i = 0; i < StompTransactions::kMaxOpen; ++i)
         QVERIFY(!transactions.begin("x" + QByteArray::number(i)));
     QCOMPARE(transactions.begin("one-too-many")->message, QStringLiteral("too many open transactions (limit 10)"));
+}
+
+void TestNodeUnits::recentIdsDropRepeatsWithinTheWindow()
+{
+    RecentIds ids(3);
+    QVERIFY(ids.insert(QStringLiteral("a")));
+    QVERIFY(!ids.insert(QStringLiteral("a"))); // a redelivered broadcast
+    QVERIFY(ids.insert(QStringLiteral("b")));
+    QVERIFY(ids.insert(QStringLiteral("c")));
+    QVERIFY(ids.insert(QStringLiteral("d"))); // "a" leaves the window
+    QVERIFY(ids.insert(QStringLiteral("a")));
+    QVERIFY(!ids.insert(QStringLiteral("d")));
 }
 
 void TestNodeUnits::metricsPrometheusText()
