@@ -142,6 +142,8 @@ bool SseStream::write(const QByteArray &bytes)
 {
     if (m_closed || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return false;
+    if (m_socket->bytesToWrite() + bytes.size() > m_services->config.limits.maxOutboundQueueBytes)
+        m_socket->flush(); // what the kernel takes now is not backlog (non-blocking)
     if (m_socket->bytesToWrite() + bytes.size() > m_services->config.limits.maxOutboundQueueBytes) {
         // A slow consumer: close rather than queue without bound; it resumes with Last-Event-ID.
         m_services->metrics.dropped(QByteArrayLiteral("slow_consumer"));

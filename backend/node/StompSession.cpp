@@ -13,7 +13,6 @@
 #include "protocol/StompVersion.h"
 
 #include <QJsonDocument>
-#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QTcpSocket>
 #include <QUuid>
@@ -462,7 +461,9 @@ bool StompSession::sendFrame(const StompFrame &frame, const QString &messageId)
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return false;
     const QByteArray bytes = protocol::StompEncoder::encode(frame, m_version);
-    const qint64 queued = m_transport ? m_transport->bytesToWrite() : 0;
+    qint64 queued = m_transport ? m_transport->bytesToWrite() : 0;
+    if (m_transport && queued + bytes.size() > m_services->config.limits.maxOutboundQueueBytes)
+        queued = m_transport->flush() ? m_transport->bytesToWrite() : queued; // what the kernel takes is no backlog
     if (queued + bytes.size() > m_services->config.limits.maxOutboundQueueBytes && frame.command() != "ERROR") {
         protocolError(QStringLiteral("slow consumer: more than %1 bytes queued")
                           .arg(m_services->config.limits.maxOutboundQueueBytes),
