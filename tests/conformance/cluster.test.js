@@ -205,7 +205,7 @@ test('devcluster: three replicas act as one', { timeout: 180000 }, async (t) => 
 
     // Replica 3 may have held the stage-1 partition: the survivors take it over after the
     // group's session timeout, so allow for that before everything has arrived.
-    await eventually(40000, 'the reconnect to replica 2 and the missed events', () => stream.opens >= 2
+    await eventually(60000, 'the reconnect to replica 2 and the missed events', () => stream.opens >= 2
       && during.every((m) => stream.events.some((e) => e.id === m.id)));
     const after = await publish(n1, alice, 'general', 'after the resume');
     await eventually(10000, 'the live event after the resume', () => stream.events.some((e) => e.id === after.id));
