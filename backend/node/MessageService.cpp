@@ -100,8 +100,7 @@ bool MessageService::persistFromBus(const QByteArray &payload, QString *error)
     cluster::PersistRequest request;
     request.messageId = message.id;
     request.channel = message.channel;
-    request.channelEvent = {message.id, QByteArrayLiteral("message"),
-                            QJsonDocument(message.toJson()).toJson(QJsonDocument::Compact)};
+    request.channelEvent = {message.id, QByteArrayLiteral("message"), message.toJsonBytes()};
     const QByteArray notification = QJsonDocument(message.notificationJson()).toJson(QJsonDocument::Compact);
     for (const QString &recipient : std::as_const(envelope->recipients))
         request.userEvents.append({recipient, {message.id, QByteArrayLiteral("notification"), notification}});

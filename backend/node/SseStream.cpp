@@ -20,7 +20,6 @@
 namespace sb::node {
 
 namespace {
-
 qint64 nowMicros()
 {
     using namespace std::chrono;
