@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 
 #include <functional>
@@ -29,6 +30,9 @@ public:
     // False when the bus refused the message (not started, its bounded queue full during an
     // outage): the caller counts it, so an overflow is never silent.
     virtual bool publish(const QByteArray &key, const QByteArray &payload) = 0;
+    // The Kafka consumer groups this replica consumes with, announced in the registry so a
+    // console can watch their lag where the broker cannot list groups. None by default.
+    virtual QList<QByteArray> consumerGroups() const { return {}; }
 };
 
 } // namespace sb::cluster

@@ -113,6 +113,12 @@ public:
         return m_options.topicPrefix + "-broadcast-" + m_options.nodeId + '-' + m_options.bootId;
     }
     static QByteArray deadLetterTopic(const QByteArray &topic) { return topic + ".DLT"; }
+    QList<QByteArray> consumerGroups() const override
+    {
+        if (m_options.broadcastChannel)
+            return {persistGroup()};
+        return {persistGroup(), broadcastGroup()};
+    }
     // Every topic the bus uses, for whoever creates topics (devcluster, tests).
     static QList<QByteArray> topics(const QByteArray &prefix);
 

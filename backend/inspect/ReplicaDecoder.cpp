@@ -90,6 +90,9 @@ ReplicaInfo ReplicaDecoder::fromRegistryHash(const QString &id, const QMap<QByte
     info.messagesInPerSecond = parseRate(fields.value("msgsInPerSec"));
     info.messagesOutPerSecond = parseRate(fields.value("msgsOutPerSec"));
     info.heartbeatTimeouts = parseCount(fields.value("heartbeatTimeouts"));
+    const QByteArray groups = fields.value("kafkaGroups");
+    if (!groups.isEmpty())
+        info.kafkaGroups = QString::fromUtf8(groups).split(QLatin1Char(','), Qt::SkipEmptyParts);
     return info;
 }
 

@@ -35,6 +35,8 @@ void overlay(ReplicaInfo &into, const ReplicaInfo &from)
     take(into.messagesInPerSecond, from.messagesInPerSecond);
     take(into.messagesOutPerSecond, from.messagesOutPerSecond);
     take(into.heartbeatTimeouts, from.heartbeatTimeouts);
+    if (!from.kafkaGroups.isEmpty())
+        into.kafkaGroups = from.kafkaGroups;
     if (!from.detail.isEmpty())
         into.detail = into.detail.isEmpty() ? from.detail : into.detail + QStringLiteral("; ") + from.detail;
     if (!into.source.split(QLatin1Char('+')).contains(from.source))

@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -33,6 +34,7 @@ struct ReplicaInfo
     std::optional<double> messagesInPerSecond;
     std::optional<double> messagesOutPerSecond;
     std::optional<qint64> heartbeatTimeouts;
+    QStringList kafkaGroups; // the consumer groups it announces (registry only)
 
     bool isDown() const { return state == State::Down; }
     // WebSocket + SSE (+ other); nullopt when no source counts connections.

@@ -1,5 +1,6 @@
 #include "node/RegistryAnnouncer.h"
 
+#include "cluster/EventBus.h"
 #include "cluster/NodeRegistry.h"
 #include "node/NodeServices.h"
 
@@ -49,7 +50,8 @@ void RegistryAnnouncer::announce()
          {"subscriptions", QByteArray::number(metrics.subscriptions())},
          {"msgsInPerSec", rate(in - m_lastIn, elapsedMs)},
          {"msgsOutPerSec", rate(out - m_lastOut, elapsedMs)},
-         {"heartbeatTimeouts", QByteArray::number(metrics.heartBeatTimeouts())}},
+         {"heartbeatTimeouts", QByteArray::number(metrics.heartBeatTimeouts())},
+         {"kafkaGroups", m_services->bus ? m_services->bus->consumerGroups().join(',') : QByteArray()}},
         kTtlSeconds);
     m_lastIn = in;
     m_lastOut = out;

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "cluster/KafkaHandles.h"
+#include "cluster/KafkaSettings.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace sb::inspect {
+
+// The read-only Kafka calls the console makes, over one librdkafka handle: metadata,
+// log-end offsets, ListGroups/DescribeGroups and committed offsets (OffsetFetch). It never
+// joins a group, subscribes or commits, so watching a group cannot disturb it.
+//
+// Every call blocks its caller for at most the request timeout: run it on a worker thread.
+class KafkaAdminClient
+{
+public:
+    struct TopicPartitions
+    {
+        QString topic;
+        int partitions = 0;
+    };
+    struct Metadata
+    {
+        int brokers = 0;
+        QList<TopicPartitions> topics; // internal (__*) topics left out
+    };
+    struct GroupListing
+    {
+        bool supported = false; // false: the broker answered ListGroups with an error
+        QString error;
+        QStringList groups;
+    };
+    struct GroupDescription
+    {
+        QString state;
+        int members = -1;
+        QString error;
+    };
+    // (topic, partition) -> offset; -1 where none.
+    using PartitionOffsets = QHash<QPair<QString, int>, qint64>;
+    struct GroupOffsets
+    {
+        QString error;
+        PartitionOffsets committed; // only partitions the group has committed
+    };
+
+    explicit KafkaAdminClient(int requestTimeoutMs = 3000);
+
+    bool open(const cluster::KafkaSettings &settings, QString *error);
+    bool isOpen() const { return bool(m_handle); }
+
+    bool metadata(Metadata *out, QString *error);
+    bool endOffsets(const QList<TopicPartitions> &topics, PartitionOffsets *out, QString *error);
+    GroupListing listGroups();
+    QHash<QString, GroupDescription> describeGroups(const QStringList &groups, QString *error);
+    // One OffsetFetch per group, all in flight at once.
+    QHash<QString, GroupOffsets> committedOffsets(const QStringList &groups, const QList<TopicPartitions> &topics);
+
+private:
+    cluster::KafkaHandle m_handle;
+    cluster::KafkaQueue m_queue;
+    int m_timeoutMs;
+};
+
+} // namespace sb::inspect

@@ -1,0 +1,209 @@
+#include "inspect/KafkaInspector.h"
+
+#include "inspect/BurrowEvaluator.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QSet>
+#include <QTimer>
+
+namespace sb::inspect {
+
+namespace {
+// After the broker refused ListGroups, ask again this rarely (it will not change often).
+constexpr qint64 kListingRetryMs = 60000;
+} // namespace
+
+KafkaInspector::KafkaInspector(KafkaInspectorConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_client(m_config.requestTimeoutMs)
+{
+    qRegisterMetaType<sb::inspect::KafkaClusterSnapshot>();
+}
+
+KafkaInspector::~KafkaInspector() = default;
+
+void KafkaInspector::start()
+{
+    if (m_timer)
+        return;
+    m_timer = new QTimer(this);
+    m_timer->setInterval(qMax(100, m_config.pollIntervalMs));
+    connect(m_timer, &QTimer::timeout, this, &KafkaInspector::poll);
+    m_timer->start();
+    // The first poll after the event loop had a chance to run (start() may come queued
+    // right behind a stop()).
+    QTimer::singleShot(0, this, &KafkaInspector::poll);
+}
+
+void KafkaInspector::stop()
+{
+    if (m_timer)
+        m_timer->stop();
+}
+
+void KafkaInspector::pollNow()
+{
+    poll();
+}
+
+void KafkaInspector::setAnnouncedGroups(const QStringList &groups)
+{
+    m_announced = groups;
+}
+
+void KafkaInspector::poll()
+{
+    if (!m_timer || !m_timer->isActive())
+        return;
+    emit snapshotReady(read());
+}
+
+KafkaClusterSnapshot KafkaInspector::read()
+{
+    QElapsedTimer clock;
+    clock.start();
+    KafkaClusterSnapshot snapshot;
+    snapshot.poll = ++m_poll;
+    auto finish = [&]() -> KafkaClusterSnapshot {
+        snapshot.at = QDateTime::currentDateTimeUtc();
+        snapshot.pollMs = clock.elapsed();
+        return snapshot;
+    };
+    if (!m_client.isOpen() && !m_client.open(m_config.settings, &snapshot.error))
+        return finish();
+    KafkaAdminClient::Metadata metadata;
+    if (!m_client.metadata(&metadata, &snapshot.error))
+        return finish();
+    KafkaAdminClient::PartitionOffsets ends;
+    if (!m_client.endOffsets(metadata.topics, &ends, &snapshot.error))
+        return finish();
+    snapshot.reachable = true;
+    snapshot.brokers = metadata.brokers;
+    readTopics(metadata, ends, &snapshot);
+    readGroups(metadata, ends, &snapshot);
+    return finish();
+}
+
+void KafkaInspector::readTopics(const KafkaAdminClient::Metadata &metadata, const KafkaAdminClient::PartitionOffsets &ends,
+                                KafkaClusterSnapshot *snapshot)
+{
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const qint64 elapsedMs = m_lastEndsAtMs > 0 ? nowMs - m_lastEndsAtMs : 0;
+    QHash<QString, qint64> sums;
+    for (const auto &t : metadata.topics) {
+        KafkaTopicInfo topic;
+        topic.name = t.topic;
+        topic.partitions = t.partitions;
+        topic.deadLetter = t.topic.endsWith(u".DLT");
+        for (int p = 0; p < t.partitions; ++p)
+            topic.endOffsets += qMax<qint64>(0, ends.value({t.topic, p}, 0));
+        const auto last = m_lastEnds.constFind(t.topic);
+        if (last != m_lastEnds.constEnd() && elapsedMs > 0 && topic.endOffsets >= *last)
+            topic.producedPerSecond = double(topic.endOffsets - *last) * 1000.0 / double(elapsedMs);
+        sums.insert(t.topic, topic.endOffsets);
+        snapshot->topics.append(topic);
+    }
+    m_lastEnds = sums;
+    m_lastEndsAtMs = nowMs;
+}
+
+QList<QPair<QString, QString>> KafkaInspector::watchedGroups(KafkaClusterSnapshot *snapshot)
+{
+    QList<QPair<QString, QString>> watched;
+    QSet<QString> seen;
+    auto add = [&](const QString &group, const QString &by) {
+        if (!group.isEmpty() && !seen.contains(group)) {
+            seen.insert(group);
+            watched.append({group, by});
+        }
+    };
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    if (m_listingSupported || nowMs >= m_nextListingAttemptMs) {
+        const KafkaAdminClient::GroupListing listing = m_client.listGroups();
+        m_listingSupported = listing.supported;
+        if (!listing.supported) {
+            m_nextListingAttemptMs = nowMs + kListingRetryMs;
+            snapshot->groupsNote = QStringLiteral("This cluster does not answer ListGroups (%1), as librdkafka's mock "
+                                                  "cluster does not: showing the groups the profile lists and the "
+                                                  "replicas announce in the registry.")
+                                       .arg(listing.error);
+        } else {
+            const QStringList groups = listing.groups.mid(0, m_config.maxListedGroups);
+            for (const QString &g : groups)
+                add(g, QStringLiteral("broker"));
+            if (listing.groups.size() > m_config.maxListedGroups)
+                snapshot->groupsNote = QStringLiteral("The broker lists %1 groups; the first %2 are watched (and every "
+                                                      "group the profile or the registry names).")
+                                           .arg(listing.groups.size())
+                                           .arg(m_config.maxListedGroups);
+            else if (!listing.error.isEmpty())
+                snapshot->groupsNote = listing.error;
+        }
+    } else {
+        snapshot->groupsNote = QStringLiteral("This cluster does not answer ListGroups: showing the groups the profile "
+                                              "lists and the replicas announce in the registry.");
+    }
+    for (const QString &g : std::as_const(m_config.groups))
+        add(g.trimmed(), QStringLiteral("profile"));
+    for (const QString &g : std::as_const(m_announced))
+        add(g.trimmed(), QStringLiteral("registry"));
+    std::sort(watched.begin(), watched.end());
+    return watched;
+}
+
+void KafkaInspector::readGroups(const KafkaAdminClient::Metadata &metadata, const KafkaAdminClient::PartitionOffsets &ends,
+                                KafkaClusterSnapshot *snapshot)
+{
+    const QList<QPair<QString, QString>> watched = watchedGroups(snapshot);
+    QStringList ids;
+    for (const auto &w : watched)
+        ids.append(w.first);
+    QHash<QString, KafkaAdminClient::GroupDescription> descriptions;
+    if (m_listingSupported) {
+        QString error;
+        descriptions = m_client.describeGroups(ids, &error);
+    }
+    const QHash<QString, KafkaAdminClient::GroupOffsets> offsets = m_client.committedOffsets(ids, metadata.topics);
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    for (const auto &[id, by] : watched) {
+        KafkaGroupInfo group;
+        group.id = id;
+        group.discoveredBy = by;
+        const auto description = descriptions.constFind(id);
+        if (description != descriptions.constEnd() && description->error.isEmpty()) {
+            group.state = description->state;
+            group.members = description->members;
+        } else {
+            group.state = QStringLiteral("unknown");
+        }
+        const KafkaAdminClient::GroupOffsets committed = offsets.value(id);
+        group.error = committed.error;
+        QList<BurrowEvaluator::PartitionResult> results;
+        for (const auto &t : metadata.topics) {
+            for (int p = 0; p < t.partitions; ++p) {
+                const auto found = committed.committed.constFind({t.topic, p});
+                if (found == committed.committed.constEnd())
+                    continue;
+                KafkaPartitionLag lag;
+                lag.topic = t.topic;
+                lag.partition = p;
+                lag.committed = *found;
+                lag.logEnd = ends.value({t.topic, p}, -1);
+                lag.lag = lag.logEnd < 0 ? -1 : qMax<qint64>(0, lag.logEnd - lag.committed);
+                lag.verdict = m_lag.observe(id, t.topic, p, lag.committed, lag.logEnd, group.members > 0, nowMs);
+                group.totalLag += qMax<qint64>(0, lag.lag);
+                results.append({t.topic, p, lag.verdict});
+                group.partitions.append(lag);
+            }
+        }
+        group.verdict = BurrowEvaluator::evaluateGroup(results);
+        if (!group.error.isEmpty() && group.partitions.isEmpty())
+            group.verdict.reason = QStringLiteral("offsets could not be read: ") + group.error;
+        snapshot->groups.append(group);
+    }
+    m_lag.endPoll();
+}
+
+} // namespace sb::inspect

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "inspect/KafkaAdminClient.h"
+#include "inspect/KafkaClusterSnapshot.h"
+#include "inspect/KafkaInspectorConfig.h"
+#include "inspect/LagTracker.h"
+
+#include <QHash>
+#include <QObject>
+#include <QStringList>
+
+#include <optional>
+
+class QTimer;
+
+namespace sb::inspect {
+
+// Polls a Kafka cluster every pollIntervalMs on the thread it lives on (a worker: create
+// it, moveToThread(), then start() through a queued invocation): topics with log-end
+// offsets and produce rates, consumer groups (ListGroups, else the profile's and the
+// registry's) with DescribeGroups state, committed offsets, lag and the Burrow verdicts.
+// One snapshotReady per poll. Each poll blocks the worker for at most a few request
+// timeouts; never the GUI.
+class KafkaInspector : public QObject
+{
+    Q_OBJECT
+public:
+    explicit KafkaInspector(KafkaInspectorConfig config, QObject *parent = nullptr);
+    ~KafkaInspector() override;
+
+    void start();
+    void stop();
+    void pollNow();
+    // Groups the replicas announce in the registry (sb:node:*, field kafkaGroups).
+    void setAnnouncedGroups(const QStringList &groups);
+
+signals:
+    void snapshotReady(const sb::inspect::KafkaClusterSnapshot &snapshot);
+
+private:
+    void poll();
+    KafkaClusterSnapshot read();
+    // The groups to watch and who named each; fills snapshot->groupsNote.
+    QList<QPair<QString, QString>> watchedGroups(KafkaClusterSnapshot *snapshot);
+    void readTopics(const KafkaAdminClient::Metadata &metadata, const KafkaAdminClient::PartitionOffsets &ends,
+                    KafkaClusterSnapshot *snapshot);
+    void readGroups(const KafkaAdminClient::Metadata &metadata, const KafkaAdminClient::PartitionOffsets &ends,
+                    KafkaClusterSnapshot *snapshot);
+
+    KafkaInspectorConfig m_config;
+    KafkaAdminClient m_client;
+    LagTracker m_lag;
+    QHash<QString, qint64> m_lastEnds; // topic -> sum of log-end offsets at m_lastEndsAtMs
+    qint64 m_lastEndsAtMs = 0;
+    QStringList m_announced;
+    QTimer *m_timer = nullptr;
+    quint64 m_poll = 0;
+    bool m_listingSupported = true;
+    qint64 m_nextListingAttemptMs = 0;
+};
+
+} // namespace sb::inspect
