@@ -17,7 +17,8 @@ namespace sb::models {
 // the history no live tool keeps. Each series is a fixed-capacity ring (default one
 // sample a second for 24 h) of 8-byte samples, allocated as it fills, so memory is
 // bounded by capacity × series (at most kMaxSeries replicas; later ones are not charted).
-// Down replicas record 0: they serve nobody. Not thread-safe: GUI thread.
+// Down replicas record 0: they serve nobody. The Kafka view keeps its lag per consumer
+// group in one too (series = groups). Not thread-safe: GUI thread.
 class ConnectionHistory
 {
 public:

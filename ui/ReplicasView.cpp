@@ -2,7 +2,7 @@
 
 #include "models/ConnectionHistory.h"
 #include "models/ReplicaModel.h"
-#include "ui/ReplicasChart.h"
+#include "ui/HistoryChart.h"
 
 #include <QHeaderView>
 #include <QJsonArray>
@@ -54,7 +54,7 @@ ReplicasView::ReplicasView(ReplicaModel *model, const sb::models::ConnectionHist
     m_sources->setWordWrap(true);
     m_sources->hide();
 
-    m_chart = new ReplicasChart(history, this);
+    m_chart = new HistoryChart(history, QStringLiteral("connections"), this);
 
     auto *top = new QWidget(this);
     auto *topLayout = new QVBoxLayout(top);

@@ -15,7 +15,7 @@ class ReplicaModel;
 
 namespace sb::ui {
 
-class ReplicasChart;
+class HistoryChart;
 
 // The Replicas area's content: the replica table (sortable, state-coloured, tooltips with
 // since-when and why-down), the headline figures with an imbalance warning, and the
@@ -36,7 +36,7 @@ public:
 
     QTableView *table() const { return m_table; }
     QSortFilterProxyModel *proxy() const { return m_proxy; }
-    ReplicasChart *chart() const { return m_chart; }
+    HistoryChart *chart() const { return m_chart; }
     QString figuresText() const;
     bool imbalanceWarningShown() const;
 
@@ -49,7 +49,7 @@ private:
     QLabel *m_figures = nullptr;
     QLabel *m_warning = nullptr;
     QLabel *m_sources = nullptr;
-    ReplicasChart *m_chart = nullptr;
+    HistoryChart *m_chart = nullptr;
 };
 
 } // namespace sb::ui

@@ -1,6 +1,6 @@
 #include "models/ConnectionHistory.h"
 #include "models/ReplicaModel.h"
-#include "ui/ReplicasChart.h"
+#include "ui/HistoryChart.h"
 #include "ui/ReplicasView.h"
 
 #include <QAbstractItemModelTester>
@@ -105,7 +105,7 @@ private slots:
 
     void chartWindowSwitchingAndTimerFollowsVisibility()
     {
-        ui::ReplicasChart *chart = m_view->chart();
+        ui::HistoryChart *chart = m_view->chart();
         QVERIFY(!chart->isRefreshing()); // hidden: no timer
         // 20 minutes of history, one sample a second.
         const QDateTime end = QDateTime::currentDateTimeUtc();
@@ -132,7 +132,7 @@ private slots:
             // The timer pushes the new window within a few ticks.
             QTRY_VERIFY_WITH_TIMEOUT(qAbs(chart->pointCount(u"a"_s) - expected[i]) <= 2, 2000);
             QVERIFY(chart->pointCount(u""_s) > 0); // the total
-            QVERIFY(chart->pointCount(u"a"_s) <= ui::ReplicasChart::kMaxPoints);
+            QVERIFY(chart->pointCount(u"a"_s) <= ui::HistoryChart::kMaxPoints);
             QCOMPARE(m_view->snapshotState().value(u"chartWindowMinutes"_s).toInt(), minutes[i]);
         }
         // The total's peak is the last minute's 55, still visible in the 60-minute buckets.

@@ -1,4 +1,4 @@
-#include "ui/ReplicasChart.h"
+#include "ui/HistoryChart.h"
 
 #include "models/ConnectionHistory.h"
 
@@ -18,7 +18,7 @@
 
 namespace sb::ui {
 
-ReplicasChart::ReplicasChart(const sb::models::ConnectionHistory *history, QWidget *parent)
+HistoryChart::HistoryChart(const sb::models::ConnectionHistory *history, const QString &quantity, QWidget *parent)
     : QWidget(parent)
     , m_history(history)
 {
@@ -30,7 +30,7 @@ ReplicasChart::ReplicasChart(const sb::models::ConnectionHistory *history, QWidg
     m_timeAxis->setTickCount(6);
     m_valueAxis = new QValueAxis(m_chart);
     m_valueAxis->setLabelFormat(QStringLiteral("%d"));
-    m_valueAxis->setTitleText(QStringLiteral("connections"));
+    m_valueAxis->setTitleText(quantity);
     m_chart->addAxis(m_timeAxis, Qt::AlignBottom);
     m_chart->addAxis(m_valueAxis, Qt::AlignLeft);
 
@@ -45,7 +45,7 @@ ReplicasChart::ReplicasChart(const sb::models::ConnectionHistory *history, QWidg
 
     m_view = new QChartView(m_chart, this);
     m_view->setRenderHint(QPainter::Antialiasing, false); // cheaper; lines are 1-2 px
-    m_view->setObjectName(QStringLiteral("replicasChartView"));
+    m_view->setObjectName(QStringLiteral("historyChartView"));
 
     m_windowBox = new QComboBox(this);
     m_windowBox->setObjectName(QStringLiteral("chartWindow"));
@@ -56,7 +56,10 @@ ReplicasChart::ReplicasChart(const sb::models::ConnectionHistory *history, QWidg
             [this](int index) { setWindowMinutes(m_windowBox->itemData(index).toInt()); });
 
     auto *bar = new QHBoxLayout;
-    bar->addWidget(new QLabel(QStringLiteral("Connections over the last"), this));
+    QString caption = quantity;
+    if (!caption.isEmpty())
+        caption[0] = caption[0].toUpper();
+    bar->addWidget(new QLabel(caption + QStringLiteral(" over the last"), this));
     bar->addWidget(m_windowBox);
     bar->addStretch();
     auto *layout = new QVBoxLayout(this);
@@ -73,7 +76,7 @@ ReplicasChart::ReplicasChart(const sb::models::ConnectionHistory *history, QWidg
     });
 }
 
-void ReplicasChart::setWindowMinutes(int minutes)
+void HistoryChart::setWindowMinutes(int minutes)
 {
     if (!windowChoicesMinutes().contains(minutes) || minutes == m_windowMinutes)
         return;
@@ -83,7 +86,7 @@ void ReplicasChart::setWindowMinutes(int minutes)
     m_dirty = true;
 }
 
-QLineSeries *ReplicasChart::seriesFor(const QString &id)
+QLineSeries *HistoryChart::seriesFor(const QString &id)
 {
     auto it = m_series.constFind(id);
     if (it != m_series.cend())
@@ -97,13 +100,13 @@ QLineSeries *ReplicasChart::seriesFor(const QString &id)
     return series;
 }
 
-void ReplicasChart::refresh()
+void HistoryChart::refresh()
 {
     beginPass();
     pushNext(int(m_pending.size()));
 }
 
-void ReplicasChart::beginPass()
+void HistoryChart::beginPass()
 {
     m_dirty = false;
     m_inPass = true;
@@ -116,7 +119,7 @@ void ReplicasChart::beginPass()
     m_chart->legend()->setVisible(m_pending.size() <= 13);
 }
 
-void ReplicasChart::pushNext(int count)
+void HistoryChart::pushNext(int count)
 {
     for (; count > 0 && !m_pending.isEmpty(); --count) {
         const QString id = m_pending.takeFirst();
@@ -132,33 +135,33 @@ void ReplicasChart::pushNext(int count)
         finishPass();
 }
 
-void ReplicasChart::finishPass()
+void HistoryChart::finishPass()
 {
     m_inPass = false;
     m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(m_windowStartMs), QDateTime::fromMSecsSinceEpoch(m_passEndMs));
     m_valueAxis->setRange(0, qMax(1.0, std::ceil(m_peak * 1.1)));
 }
 
-qsizetype ReplicasChart::pointCount(const QString &id) const
+qsizetype HistoryChart::pointCount(const QString &id) const
 {
     const QLineSeries *series = id.isEmpty() ? m_total : m_series.value(id);
     return series ? series->count() : 0;
 }
 
-QList<QPointF> ReplicasChart::points(const QString &id) const
+QList<QPointF> HistoryChart::points(const QString &id) const
 {
     const QLineSeries *series = id.isEmpty() ? m_total : m_series.value(id);
     return series ? series->points() : QList<QPointF>();
 }
 
-void ReplicasChart::showEvent(QShowEvent *event)
+void HistoryChart::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
     m_dirty = true;
     m_timer.start();
 }
 
-void ReplicasChart::hideEvent(QHideEvent *event)
+void HistoryChart::hideEvent(QHideEvent *event)
 {
     QWidget::hideEvent(event);
     m_timer.stop(); // nobody sees it: no redraw work

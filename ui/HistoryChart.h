@@ -20,11 +20,11 @@ class ConnectionHistory;
 
 namespace sb::ui {
 
-// Connections per replica and in total over a selectable window (1/5/15/60 min), drawn
-// from ConnectionHistory. New data only marks the chart dirty; a 15 Hz timer pushes fixed
+// A quantity per series and in total over a selectable window (1/5/15/60 min), drawn from
+// a ConnectionHistory: connections per replica (Replicas) or lag per consumer group (Kafka). New data only marks the chart dirty; a 15 Hz timer pushes fixed
 // point buffers (at most kMaxPoints per series) with QXYSeries::replace(), and that timer
 // runs only while the chart is visible.
-class ReplicasChart : public QWidget
+class HistoryChart : public QWidget
 {
     Q_OBJECT
 public:
@@ -34,7 +34,8 @@ public:
     // of stalling the GUI thread for one long frame.
     static constexpr int kSeriesPerTick = 8;
 
-    explicit ReplicasChart(const sb::models::ConnectionHistory *history, QWidget *parent = nullptr);
+    // `quantity` names the value axis and the caption, e.g. "connections".
+    HistoryChart(const sb::models::ConnectionHistory *history, const QString &quantity, QWidget *parent = nullptr);
 
     static QList<int> windowChoicesMinutes() { return {1, 5, 15, 60}; }
     int windowMinutes() const { return m_windowMinutes; }
@@ -46,7 +47,7 @@ public:
     void refresh();
 
     bool isRefreshing() const { return m_timer.isActive(); }
-    // Points currently drawn for a replica (empty id: the total), for tests and snapshots.
+    // Points currently drawn for a series (empty id: the total), for tests and snapshots.
     qsizetype pointCount(const QString &id) const;
     QList<QPointF> points(const QString &id) const;
     qint64 windowStartMs() const { return m_windowStartMs; }
