@@ -1,10 +1,13 @@
 #include "app/ConsoleController.h"
 
 #include "app/DevCluster.h"
+#include "app/KafkaAreaAssembly.h"
 #include "app/RedisAreaAssembly.h"
 #include "app/ReplicasAreaAssembly.h"
 #include "cluster/RedisUrl.h"
+#include "inspect/KafkaInspectorConfig.h"
 #include "inspect/ReplicaDiscoveryConfig.h"
+#include "models/ReplicaModel.h"
 #include "ui/AreaView.h"
 #include "ui/MainWindow.h"
 #include "ui/ProfilesDialog.h"
@@ -35,6 +38,7 @@ ConsoleController::ConsoleController(const ConsoleOptions &options, QObject *par
 ConsoleController::~ConsoleController()
 {
     // Views first (their workers read the cluster), then the cluster's children.
+    m_kafkaArea.reset();
     m_replicasArea.reset();
     m_redisArea.reset();
     m_demo.reset();
@@ -97,12 +101,10 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
     m_replicasArea = std::make_unique<ReplicasAreaAssembly>(m_window->area(QStringLiteral("replicas")), replicas,
                                                             &m_attachment);
     m_replicasArea->start();
-    const QString kafka = endpoints.value(QStringLiteral("kafka")).toString();
-    const QString notYet = QStringLiteral("Embedded Kafka (librdkafka's mock cluster, 3 brokers) at %1; the Kafka view "
-                                          "is not in this build yet — kcat -b %1 -L lists its topics.")
-                               .arg(kafka);
-    m_attachment.setHealth(Service::Kafka, {State::Up, notYet});
-    m_window->area(QStringLiteral("kafka"))->setEmptyDetail(notYet);
+    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardAnnouncedGroups);
+    inspect::KafkaInspectorConfig kafka;
+    kafka.settings.setBootstrapServers(endpoints.value(QStringLiteral("kafka")).toString().toUtf8());
+    attachKafka(kafka);
     const QString tapNotYet = QStringLiteral("The Traffic view is not in this build yet; each replica's /admin/tap "
                                              "streams its frames (admin login).");
     m_attachment.setHealth(Service::Traffic, {State::NotConfigured, tapNotYet});
@@ -119,6 +121,7 @@ bool ConsoleController::attachProfile(const QString &name, QString *error)
         return false;
     }
     // Leaving the demo (or the previous profile): its views and cluster go first.
+    m_kafkaArea.reset();
     m_replicasArea.reset();
     m_redisArea.reset();
     m_demo.reset();
@@ -129,7 +132,6 @@ bool ConsoleController::attachProfile(const QString &name, QString *error)
         return {State::NotConfigured,
                 QStringLiteral("%1 at %2 is configured; this build does not inspect it yet.").arg(what, where)};
     };
-    m_attachment.setHealth(Service::Kafka, describe(QStringLiteral("Kafka"), profile->kafkaBootstrap));
     m_attachment.setHealth(Service::Traffic, describe(QStringLiteral("tap endpoint"), profile->adminStatsUrls.join(QStringLiteral(", "))));
 
     cluster::RedisUrl redis = cluster::RedisUrl::parse(profile->redisUrl);
@@ -149,9 +151,38 @@ bool ConsoleController::attachProfile(const QString &name, QString *error)
     m_replicasArea = std::make_unique<ReplicasAreaAssembly>(m_window->area(QStringLiteral("replicas")), replicas,
                                                             &m_attachment);
     m_replicasArea->start(); // with no source the area and the status bar say so
+    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardAnnouncedGroups);
     if (!problems.isEmpty())
         m_attachment.setHealth(Service::Replicas, {State::Degraded, problems.join(QStringLiteral("; "))});
+
+    QStringList kafkaProblems;
+    attachKafka(KafkaAreaAssembly::configFromProfile(*profile, &kafkaProblems));
+    if (!kafkaProblems.isEmpty())
+        m_attachment.setHealth(Service::Kafka, {State::Degraded, kafkaProblems.join(QStringLiteral("; "))});
     return true;
+}
+
+void ConsoleController::attachKafka(const inspect::KafkaInspectorConfig &config)
+{
+    m_kafkaArea = std::make_unique<KafkaAreaAssembly>(m_window->area(QStringLiteral("kafka")), config, &m_attachment);
+    m_kafkaArea->start(); // with no bootstrap servers the area and the status bar say so
+}
+
+void ConsoleController::forwardAnnouncedGroups()
+{
+    // Where the broker cannot list groups, the replicas' own announcements name them.
+    if (!m_kafkaArea || !m_replicasArea)
+        return;
+    const models::ReplicaModel *replicas = m_replicasArea->model();
+    QStringList groups;
+    for (int row = 0; row < replicas->rowCount(); ++row) {
+        for (const QString &group : replicas->replica(row).kafkaGroups) {
+            if (!groups.contains(group))
+                groups.append(group);
+        }
+    }
+    groups.sort();
+    m_kafkaArea->setAnnouncedGroups(groups);
 }
 
 void ConsoleController::showProfiles()

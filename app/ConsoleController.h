@@ -11,6 +11,10 @@
 
 #include <memory>
 
+namespace sb::inspect {
+struct KafkaInspectorConfig;
+}
+
 namespace sb::ui {
 class MainWindow;
 }
@@ -18,6 +22,7 @@ class MainWindow;
 namespace sb::app {
 
 class DevCluster;
+class KafkaAreaAssembly;
 class RedisAreaAssembly;
 class ReplicasAreaAssembly;
 
@@ -41,6 +46,8 @@ private:
     bool attachProfile(const QString &name, QString *error);
     void attachDemoCluster();
     void attachDemoViews(const QJsonObject &endpoints);
+    void attachKafka(const inspect::KafkaInspectorConfig &config);
+    void forwardAnnouncedGroups();
     void showProfiles();
     void recordSample();
     void takeScheduledSnapshot();
@@ -54,6 +61,7 @@ private:
     std::unique_ptr<DevCluster> m_demo;
     std::unique_ptr<RedisAreaAssembly> m_redisArea;
     std::unique_ptr<ReplicasAreaAssembly> m_replicasArea;
+    std::unique_ptr<KafkaAreaAssembly> m_kafkaArea;
 };
 
 } // namespace sb::app

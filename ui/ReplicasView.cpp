@@ -3,6 +3,7 @@
 #include "models/ConnectionHistory.h"
 #include "models/ReplicaModel.h"
 #include "ui/HistoryChart.h"
+#include "ui/TableRows.h"
 
 #include <QHeaderView>
 #include <QJsonArray>
@@ -122,17 +123,7 @@ void ReplicasView::setSourceSummary(const QString &summary)
 
 QJsonObject ReplicasView::snapshotState() const
 {
-    QJsonArray rows;
-    for (int row = 0; row < m_proxy->rowCount(); ++row) {
-        QJsonObject cells;
-        for (int column = 0; column < m_proxy->columnCount(); ++column) {
-            if (m_table->isColumnHidden(column))
-                continue;
-            const QString header = m_proxy->headerData(column, Qt::Horizontal).toString();
-            cells.insert(header, m_proxy->index(row, column).data().toString());
-        }
-        rows.append(cells);
-    }
+    const QJsonArray rows = tableRows(m_table);
     QJsonObject figures = m_model->figures().toJson();
     figures.insert(QStringLiteral("replicasListed"), m_model->rowCount());
     return QJsonObject{{QStringLiteral("rows"), rows},

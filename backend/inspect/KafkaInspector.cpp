@@ -125,10 +125,7 @@ QList<QPair<QString, QString>> KafkaInspector::watchedGroups(KafkaClusterSnapsho
         m_listingSupported = listing.supported;
         if (!listing.supported) {
             m_nextListingAttemptMs = nowMs + kListingRetryMs;
-            snapshot->groupsNote = QStringLiteral("This cluster does not answer ListGroups (%1), as librdkafka's mock "
-                                                  "cluster does not: showing the groups the profile lists and the "
-                                                  "replicas announce in the registry.")
-                                       .arg(listing.error);
+            m_listingError = listing.error;
         } else {
             const QStringList groups = listing.groups.mid(0, m_config.maxListedGroups);
             for (const QString &g : groups)
@@ -141,9 +138,13 @@ QList<QPair<QString, QString>> KafkaInspector::watchedGroups(KafkaClusterSnapsho
             else if (!listing.error.isEmpty())
                 snapshot->groupsNote = listing.error;
         }
-    } else {
-        snapshot->groupsNote = QStringLiteral("This cluster does not answer ListGroups: showing the groups the profile "
-                                              "lists and the replicas announce in the registry.");
+    }
+    if (!m_listingSupported) {
+        snapshot->groupsNote = QStringLiteral("This cluster does not answer ListGroups/DescribeGroups (%1) — librdkafka's "
+                                              "mock cluster does not — so the groups shown are the ones the profile "
+                                              "lists and the replicas announce in the registry; state and members are "
+                                              "unknown.")
+                                   .arg(m_listingError);
     }
     for (const QString &g : std::as_const(m_config.groups))
         add(g.trimmed(), QStringLiteral("profile"));

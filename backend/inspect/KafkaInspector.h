@@ -56,6 +56,7 @@ private:
     QTimer *m_timer = nullptr;
     quint64 m_poll = 0;
     bool m_listingSupported = true;
+    QString m_listingError; // the broker's answer to the last ListGroups, while unsupported
     qint64 m_nextListingAttemptMs = 0;
 };
 

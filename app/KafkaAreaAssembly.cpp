@@ -1,0 +1,147 @@
+#include "app/KafkaAreaAssembly.h"
+
+#include "inspect/KafkaInspector.h"
+#include "models/ConnectionHistory.h"
+#include "models/KafkaFigures.h"
+#include "models/KafkaGroupModel.h"
+#include "models/KafkaPartitionModel.h"
+#include "models/KafkaTopicModel.h"
+#include "models/Profile.h"
+#include "ui/AreaView.h"
+#include "ui/KafkaView.h"
+
+namespace sb::app {
+
+using models::AttachmentState;
+using models::ConnectionHealth;
+
+KafkaAreaAssembly::KafkaAreaAssembly(ui::AreaView *area, inspect::KafkaInspectorConfig config,
+                                     models::AttachmentState *attachment, QObject *parent)
+    : QObject(parent)
+    , m_area(area)
+    , m_config(std::move(config))
+    , m_attachment(attachment)
+    , m_groups(std::make_unique<models::KafkaGroupModel>())
+    , m_partitions(std::make_unique<models::KafkaPartitionModel>())
+    , m_topics(std::make_unique<models::KafkaTopicModel>())
+    , m_lagHistory(std::make_unique<models::ConnectionHistory>())
+{
+    m_thread.setObjectName(QStringLiteral("kafka-inspector"));
+}
+
+KafkaAreaAssembly::~KafkaAreaAssembly()
+{
+    stop();
+    delete m_view.data(); // it reads the models: goes first
+}
+
+ui::KafkaView *KafkaAreaAssembly::view() const
+{
+    return m_view.data();
+}
+
+void KafkaAreaAssembly::start()
+{
+    if (m_thread.isRunning() || m_view)
+        return;
+    if (m_config.isEmpty()) {
+        const QString why = QStringLiteral("No Kafka is configured: set the profile's bootstrap servers "
+                                           "(File → Profiles…) to see topics, consumer groups and lag.");
+        if (m_area)
+            m_area->setEmptyDetail(why);
+        if (m_attachment)
+            m_attachment->setHealth(AttachmentState::Service::Kafka, {ConnectionHealth::State::NotConfigured, why});
+        return;
+    }
+    m_view = new ui::KafkaView(m_groups.get(), m_partitions.get(), m_topics.get(), m_lagHistory.get());
+    if (m_area)
+        m_area->setContent(m_view);
+    if (m_attachment)
+        m_attachment->setHealth(AttachmentState::Service::Kafka,
+                                {ConnectionHealth::State::Connecting,
+                                 QStringLiteral("reading %1…").arg(QString::fromUtf8(m_config.settings.bootstrapServers()))});
+    m_inspector = new inspect::KafkaInspector(m_config);
+    m_inspector->setAnnouncedGroups(m_announced);
+    m_inspector->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_inspector, &QObject::deleteLater);
+    connect(m_inspector, &inspect::KafkaInspector::snapshotReady, m_groups.get(),
+            [this](const inspect::KafkaClusterSnapshot &snapshot) { onSnapshot(snapshot); });
+    m_thread.start();
+    QMetaObject::invokeMethod(m_inspector, &inspect::KafkaInspector::start, Qt::QueuedConnection);
+}
+
+void KafkaAreaAssembly::setAnnouncedGroups(const QStringList &groups)
+{
+    if (groups == m_announced)
+        return;
+    m_announced = groups;
+    if (m_inspector) {
+        QMetaObject::invokeMethod(
+            m_inspector, [inspector = m_inspector, groups] { inspector->setAnnouncedGroups(groups); }, Qt::QueuedConnection);
+    }
+}
+
+void KafkaAreaAssembly::stop()
+{
+    if (!m_thread.isRunning())
+        return;
+    QMetaObject::invokeMethod(m_inspector, &inspect::KafkaInspector::stop, Qt::QueuedConnection);
+    m_thread.quit();
+    // A poll in progress finishes first: bounded by a few request timeouts.
+    if (!m_thread.wait(4 * m_config.requestTimeoutMs + 2000))
+        qWarning("Kafka inspector thread did not stop in time");
+    m_inspector = nullptr;
+}
+
+void KafkaAreaAssembly::onSnapshot(const inspect::KafkaClusterSnapshot &snapshot)
+{
+    const models::KafkaFigures figures = models::KafkaFigures::from(snapshot);
+    if (snapshot.reachable) {
+        m_groups->apply(snapshot.groups);
+        m_partitions->apply(snapshot.groups);
+        m_topics->apply(snapshot.topics);
+        const qint64 atMs = snapshot.at.toMSecsSinceEpoch();
+        for (const auto &g : snapshot.groups)
+            m_lagHistory->append(g.id, atMs, double(g.totalLag));
+        m_lagHistory->appendTotal(atMs, double(figures.totalLag));
+    }
+    if (m_view)
+        m_view->showFigures(figures);
+    if (m_attachment) {
+        ConnectionHealth health;
+        if (!snapshot.reachable) {
+            health = {ConnectionHealth::State::Down, snapshot.error};
+        } else {
+            const QString summary = QStringLiteral("%1 brokers, %2 groups, total lag %3")
+                                        .arg(figures.brokers)
+                                        .arg(figures.groups)
+                                        .arg(figures.totalLag);
+            health = figures.groupsInError > 0
+                ? ConnectionHealth{ConnectionHealth::State::Degraded,
+                                   QStringLiteral("%1; %2 group(s) in error").arg(summary).arg(figures.groupsInError)}
+                : ConnectionHealth{ConnectionHealth::State::Up, summary};
+        }
+        m_attachment->setHealth(AttachmentState::Service::Kafka, health);
+    }
+    emit snapshotApplied();
+}
+
+inspect::KafkaInspectorConfig KafkaAreaAssembly::configFromProfile(const models::Profile &profile, QStringList *problems)
+{
+    inspect::KafkaInspectorConfig config;
+    config.settings.setBootstrapServers(profile.kafkaBootstrap.trimmed().toUtf8());
+    for (const QString &line : profile.kafkaProperties) {
+        if (line.trimmed().isEmpty() || line.trimmed().startsWith(QLatin1Char('#')))
+            continue;
+        QString error;
+        if (!config.settings.addProperty(line.trimmed(), &error) && problems)
+            problems->append(QStringLiteral("Kafka property: ") + error);
+    }
+    for (const QString &group : profile.kafkaGroups) {
+        if (!group.trimmed().isEmpty())
+            config.groups.append(group.trimmed());
+    }
+    return config;
+}
+
+} // namespace sb::app

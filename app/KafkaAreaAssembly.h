@@ -1,0 +1,77 @@
+#pragma once
+
+#include "inspect/KafkaInspectorConfig.h"
+#include "models/AttachmentState.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+#include <QThread>
+
+#include <memory>
+
+namespace sb::inspect {
+class KafkaInspector;
+struct KafkaClusterSnapshot;
+} // namespace sb::inspect
+
+namespace sb::models {
+class ConnectionHistory;
+class KafkaGroupModel;
+class KafkaPartitionModel;
+class KafkaTopicModel;
+struct Profile;
+} // namespace sb::models
+
+namespace sb::ui {
+class AreaView;
+class KafkaView;
+} // namespace sb::ui
+
+namespace sb::app {
+
+// Builds the Kafka area: a worker thread running KafkaInspector, the GUI-side models and
+// lag history, and the KafkaView as the area's content. Snapshots cross to the GUI thread
+// queued, with the group model as context (a late one after teardown is dropped).
+class KafkaAreaAssembly : public QObject
+{
+    Q_OBJECT
+public:
+    KafkaAreaAssembly(ui::AreaView *area, inspect::KafkaInspectorConfig config, models::AttachmentState *attachment,
+                      QObject *parent = nullptr);
+    ~KafkaAreaAssembly() override;
+
+    void start();
+    // Groups the replicas announce (registry field kafkaGroups); watched from the next poll.
+    void setAnnouncedGroups(const QStringList &groups);
+
+    models::KafkaGroupModel *groups() const { return m_groups.get(); }
+    models::KafkaTopicModel *topics() const { return m_topics.get(); }
+    models::ConnectionHistory *lagHistory() const { return m_lagHistory.get(); }
+    ui::KafkaView *view() const;
+
+    // A profile's Kafka: bootstrap, librdkafka properties (checked: a bad one is listed in
+    // *problems and left out), and the groups to watch.
+    static inspect::KafkaInspectorConfig configFromProfile(const models::Profile &profile, QStringList *problems = nullptr);
+
+signals:
+    void snapshotApplied();
+
+private:
+    void onSnapshot(const inspect::KafkaClusterSnapshot &snapshot);
+    void stop();
+
+    QPointer<ui::AreaView> m_area;
+    inspect::KafkaInspectorConfig m_config;
+    QPointer<models::AttachmentState> m_attachment;
+    std::unique_ptr<models::KafkaGroupModel> m_groups;
+    std::unique_ptr<models::KafkaPartitionModel> m_partitions;
+    std::unique_ptr<models::KafkaTopicModel> m_topics;
+    std::unique_ptr<models::ConnectionHistory> m_lagHistory;
+    QPointer<ui::KafkaView> m_view;
+    QThread m_thread;
+    inspect::KafkaInspector *m_inspector = nullptr; // lives on m_thread; deleted when it finishes
+    QStringList m_announced;
+};
+
+} // namespace sb::app

@@ -1,0 +1,42 @@
+#include "models/KafkaFigures.h"
+
+namespace sb::models {
+
+KafkaFigures KafkaFigures::from(const inspect::KafkaClusterSnapshot &snapshot)
+{
+    KafkaFigures f;
+    f.polls = snapshot.poll;
+    f.reachable = snapshot.reachable;
+    f.error = snapshot.error;
+    f.groupsNote = snapshot.groupsNote;
+    f.brokers = snapshot.brokers;
+    f.topics = int(snapshot.topics.size());
+    f.partitions = snapshot.partitionCount();
+    f.groups = int(snapshot.groups.size());
+    f.pollMs = snapshot.pollMs;
+    for (const auto &g : snapshot.groups) {
+        f.totalLag += g.totalLag;
+        f.groupsInError += g.verdict.status == inspect::BurrowStatus::Err ? 1 : 0;
+        f.groupsLagging += g.verdict.status == inspect::BurrowStatus::Warn ? 1 : 0;
+    }
+    for (const auto &t : snapshot.topics)
+        f.deadLetters += t.deadLetter ? t.endOffsets : 0;
+    return f;
+}
+
+QJsonObject KafkaFigures::toJson() const
+{
+    return {{QStringLiteral("reachable"), reachable},
+            {QStringLiteral("error"), error},
+            {QStringLiteral("brokers"), brokers},
+            {QStringLiteral("topics"), topics},
+            {QStringLiteral("partitions"), partitions},
+            {QStringLiteral("groups"), groups},
+            {QStringLiteral("groupsInError"), groupsInError},
+            {QStringLiteral("groupsLagging"), groupsLagging},
+            {QStringLiteral("totalLag"), double(totalLag)},
+            {QStringLiteral("deadLetters"), double(deadLetters)},
+            {QStringLiteral("pollMs"), double(pollMs)}};
+}
+
+} // namespace sb::models

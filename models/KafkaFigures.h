@@ -1,0 +1,30 @@
+#pragma once
+
+#include "inspect/KafkaClusterSnapshot.h"
+
+#include <QJsonObject>
+
+namespace sb::models {
+
+// The Kafka view's headline: what one poll saw of the cluster as a whole.
+struct KafkaFigures
+{
+    quint64 polls = 0;
+    bool reachable = false;
+    QString error;
+    QString groupsNote;
+    int brokers = 0;
+    int topics = 0;
+    int partitions = 0;
+    int groups = 0;
+    int groupsInError = 0;
+    int groupsLagging = 0;
+    qint64 totalLag = 0;
+    qint64 deadLetters = 0;
+    qint64 pollMs = 0;
+
+    static KafkaFigures from(const sb::inspect::KafkaClusterSnapshot &snapshot);
+    QJsonObject toJson() const;
+};
+
+} // namespace sb::models

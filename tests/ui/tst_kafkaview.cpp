@@ -1,0 +1,125 @@
+#include "models/ConnectionHistory.h"
+#include "models/KafkaFigures.h"
+#include "models/KafkaGroupModel.h"
+#include "models/KafkaPartitionModel.h"
+#include "models/KafkaTopicModel.h"
+#include "ui/HistoryChart.h"
+#include "ui/KafkaView.h"
+
+#include <QJsonArray>
+#include <QSortFilterProxyModel>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTest>
+
+using namespace sb::inspect;
+using namespace sb::models;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+KafkaClusterSnapshot snapshot()
+{
+    KafkaClusterSnapshot s;
+    s.at = QDateTime::currentDateTimeUtc();
+    s.poll = 1;
+    s.reachable = true;
+    s.brokers = 3;
+    s.pollMs = 4;
+    s.groupsNote = u"This cluster does not answer ListGroups"_s;
+    s.topics = {{u"orders"_s, 2, 90, 3.0, false}, {u"orders.DLT"_s, 1, 2, 0.0, true}};
+    KafkaGroupInfo billing{u"billing"_s, u"unknown"_s, -1, u"profile"_s, 30, {BurrowStatus::Err, u"1 partition(s) in error"_s}, {}, {}};
+    billing.partitions = {{u"orders"_s, 0, 20, 50, 30, {BurrowStatus::Rewind, u"committed offset went back from 60 to 20"_s}},
+                          {u"orders"_s, 1, 40, 40, 0, {BurrowStatus::Ok, u"caught up: no lag"_s}}};
+    KafkaGroupInfo audit{u"audit"_s, u"unknown"_s, -1, u"registry"_s, 5, {BurrowStatus::Ok, u"all 1 partition(s) OK"_s}, {}, {}};
+    audit.partitions = {{u"orders"_s, 0, 45, 50, 5, {BurrowStatus::Ok, u"lag 5"_s}}};
+    s.groups = {audit, billing};
+    return s;
+}
+
+} // namespace
+
+// The Kafka view fed by models: figures and the ListGroups note, group selection
+// narrowing the partitions (Esc shows all again), DLT rows highlighted, the unreachable
+// banner, and state.json as shown.
+class TestKafkaView : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void showsGroupsPartitionsAndTopics()
+    {
+        KafkaGroupModel groups;
+        KafkaPartitionModel partitions;
+        KafkaTopicModel topics;
+        ConnectionHistory history;
+        sb::ui::KafkaView view(&groups, &partitions, &topics, &history);
+        view.resize(1000, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+
+        const KafkaClusterSnapshot s = snapshot();
+        groups.apply(s.groups);
+        partitions.apply(s.groups);
+        topics.apply(s.topics);
+        view.showFigures(KafkaFigures::from(s));
+        QVERIFY2(view.figuresText().contains(u"2 groups (1 in error, 0 lagging)"), qPrintable(view.figuresText()));
+        QVERIFY2(view.figuresText().contains(u"total lag 35"), qPrintable(view.figuresText()));
+        QVERIFY2(view.figuresText().contains(u"2 dead-lettered"), qPrintable(view.figuresText()));
+        QVERIFY(view.noteText().contains(u"ListGroups"));
+
+        // No selection: every group's partitions. Selecting billing narrows to its two.
+        QCOMPARE(view.partitionTable()->model()->rowCount(), 3);
+        view.groupTable()->setFocus();
+        const int billingRow = 1; // sorted by group id: audit, billing
+        QCOMPARE(view.groupTable()->model()->index(billingRow, 0).data().toString(), u"billing"_s);
+        view.groupTable()->selectRow(billingRow);
+        QCOMPARE(view.selectedGroup(), u"billing"_s);
+        QCOMPARE(view.partitionTable()->model()->rowCount(), 2);
+        QTest::keyClick(view.groupTable(), Qt::Key_Escape);
+        QCOMPARE(view.selectedGroup(), QString());
+        QCOMPARE(view.partitionTable()->model()->rowCount(), 3);
+
+        // A poll with the same rows keeps the selection.
+        view.groupTable()->selectRow(billingRow);
+        groups.apply(s.groups);
+        partitions.apply(s.groups);
+        QCOMPARE(view.selectedGroup(), u"billing"_s);
+        QCOMPARE(view.partitionTable()->model()->rowCount(), 2);
+
+        const QJsonObject state = view.snapshotState();
+        QCOMPARE(state.value(u"groups"_s).toArray().size(), 2);
+        QCOMPARE(state.value(u"rows"_s).toArray(), state.value(u"groups"_s).toArray());
+        QCOMPARE(state.value(u"partitions"_s).toArray().size(), 2);
+        const QJsonObject rewound = state.value(u"partitions"_s).toArray().at(0).toObject();
+        QCOMPARE(rewound.value(u"Status"_s).toString(), u"REWIND"_s);
+        QCOMPARE(rewound.value(u"Lag"_s).toString(), u"30"_s);
+        QCOMPARE(state.value(u"topics"_s).toArray().size(), 2);
+        QCOMPARE(state.value(u"figures"_s).toObject().value(u"totalLag"_s).toInt(), 35);
+        QCOMPARE(state.value(u"selectedGroup"_s).toString(), u"billing"_s);
+
+        // The DLT row is highlighted; the Topics tab is one Alt+T away.
+        QVERIFY(view.topicTable()->model()->index(1, 0).data(KafkaTopicModel::DeadLetterRole).toBool());
+        QTest::keyClick(&view, Qt::Key_T, Qt::AltModifier);
+        QCOMPARE(view.tabs()->currentIndex(), 1);
+    }
+
+    void unreachableSaysSo()
+    {
+        KafkaGroupModel groups;
+        KafkaPartitionModel partitions;
+        KafkaTopicModel topics;
+        ConnectionHistory history;
+        sb::ui::KafkaView view(&groups, &partitions, &topics, &history);
+        KafkaClusterSnapshot s;
+        s.poll = 1;
+        s.error = u"metadata: Local: Broker transport failure"_s;
+        view.showFigures(KafkaFigures::from(s));
+        const QJsonObject state = view.snapshotState();
+        QVERIFY2(state.value(u"error"_s).toString().contains(u"unreachable: metadata"), qPrintable(state.value(u"error"_s).toString()));
+        QVERIFY(view.figuresText().contains(u"No answer"));
+    }
+};
+
+QTEST_MAIN(TestKafkaView)
+#include "tst_kafkaview.moc"

@@ -1,0 +1,195 @@
+#include "ui/KafkaView.h"
+
+#include "models/ConnectionHistory.h"
+#include "models/KafkaGroupModel.h"
+#include "models/KafkaPartitionModel.h"
+#include "models/KafkaTopicModel.h"
+#include "ui/HistoryChart.h"
+#include "ui/TableRows.h"
+
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QJsonArray>
+#include <QLabel>
+#include <QShortcut>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace sb::ui {
+
+using sb::models::KafkaGroupModel;
+using sb::models::KafkaPartitionModel;
+using sb::models::KafkaTopicModel;
+
+namespace {
+
+QLabel *banner(const QString &objectName, const QString &style, QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setStyleSheet(style);
+    label->hide();
+    return label;
+}
+
+} // namespace
+
+KafkaView::KafkaView(KafkaGroupModel *groups, KafkaPartitionModel *partitions, KafkaTopicModel *topics,
+                     const sb::models::ConnectionHistory *lagHistory, QWidget *parent)
+    : QWidget(parent)
+    , m_groups(groups)
+{
+    setObjectName(QStringLiteral("kafkaView"));
+    m_groupProxy = new QSortFilterProxyModel(this);
+    m_groupProxy->setSourceModel(groups);
+    m_groupTable = makeTable(m_groupProxy, QStringLiteral("kafkaGroupTable"), KafkaGroupModel::SortRole);
+    m_groupTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_groupTable->setToolTip(QStringLiteral("Select a group to see its partitions; Esc shows every group's."));
+
+    m_partitionProxy = new QSortFilterProxyModel(this);
+    m_partitionProxy->setSourceModel(partitions);
+    m_partitionProxy->setFilterRole(KafkaPartitionModel::GroupIdRole);
+    m_partitionProxy->setFilterKeyColumn(KafkaPartitionModel::Group);
+    m_partitionTable = makeTable(m_partitionProxy, QStringLiteral("kafkaPartitionTable"), KafkaPartitionModel::SortRole);
+
+    m_topicProxy = new QSortFilterProxyModel(this);
+    m_topicProxy->setSourceModel(topics);
+    m_topicTable = makeTable(m_topicProxy, QStringLiteral("kafkaTopicTable"), KafkaTopicModel::SortRole);
+
+    m_figures = new QLabel(QStringLiteral("Waiting for the first poll…"), this);
+    m_figures->setObjectName(QStringLiteral("kafkaFigures"));
+    m_note = banner(QStringLiteral("kafkaGroupsNote"), QStringLiteral("QLabel { background: #e7f1ff; color: #084298; padding: 3px; }"), this);
+    m_error = banner(QStringLiteral("kafkaError"), QStringLiteral("QLabel { background: #f8d7da; color: #842029; padding: 3px; }"), this);
+    m_partitionCaption = new QLabel(this);
+    m_chart = new HistoryChart(lagHistory, QStringLiteral("lag (messages)"), this);
+
+    auto *partitionPane = new QWidget(this);
+    auto *partitionLayout = new QVBoxLayout(partitionPane);
+    partitionLayout->setContentsMargins(0, 0, 0, 0);
+    partitionLayout->addWidget(m_partitionCaption);
+    partitionLayout->addWidget(m_partitionTable, 1);
+    auto *lower = new QSplitter(Qt::Horizontal, this);
+    lower->addWidget(partitionPane);
+    lower->addWidget(m_chart);
+    lower->setStretchFactor(0, 3);
+    lower->setStretchFactor(1, 2);
+    auto *groupsPage = new QSplitter(Qt::Vertical, this);
+    groupsPage->addWidget(m_groupTable);
+    groupsPage->addWidget(lower);
+    groupsPage->setStretchFactor(0, 2);
+    groupsPage->setStretchFactor(1, 3);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("kafkaTabs"));
+    m_tabs->addTab(groupsPage, QStringLiteral("Consumer &groups"));
+    m_tabs->addTab(m_topicTable, QStringLiteral("&Topics"));
+    m_tabs->setTabToolTip(0, QStringLiteral("Lag per group and partition, judged with Burrow's rules (Alt+G)"));
+    m_tabs->setTabToolTip(1, QStringLiteral("Topics, their messages and produce rate; dead-letter topics in red (Alt+T)"));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_figures);
+    layout->addWidget(m_error);
+    layout->addWidget(m_note);
+    layout->addWidget(m_tabs, 1);
+
+    connect(m_groupTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                selectGroup(current.isValid() ? current.data(KafkaGroupModel::GroupIdRole).toString() : QString());
+            });
+    auto *showAll = new QShortcut(QKeySequence(Qt::Key_Escape), m_groupTable);
+    showAll->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(showAll, &QShortcut::activated, this, [this] {
+        m_groupTable->selectionModel()->clear();
+        selectGroup(QString());
+    });
+    // A reset (groups came or went) drops the selection: show every group's partitions.
+    connect(groups, &QAbstractItemModel::modelReset, this, [this] { selectGroup(QString()); });
+    selectGroup(QString());
+}
+
+QTableView *KafkaView::makeTable(QSortFilterProxyModel *proxy, const QString &objectName, int sortRole)
+{
+    proxy->setSortRole(sortRole);
+    proxy->setDynamicSortFilter(true); // keeps the user's sort as figures change each poll
+    auto *table = new QTableView(this);
+    table->setObjectName(objectName);
+    table->setModel(proxy);
+    table->setSortingEnabled(true);
+    table->sortByColumn(0, Qt::AscendingOrder);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setAlternatingRowColors(true);
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 6);
+    // Measured when rows arrive, never on each poll (ResizeToContents would measure every
+    // cell of 2,000 partitions on each dataChanged).
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    table->horizontalHeader()->setStretchLastSection(true);
+    connect(proxy, &QAbstractItemModel::modelReset, table, [table] { table->resizeColumnsToContents(); });
+    return table;
+}
+
+void KafkaView::selectGroup(const QString &id)
+{
+    m_selectedGroup = id;
+    m_partitionProxy->setFilterFixedString(id);
+    m_partitionCaption->setText(id.isEmpty() ? QStringLiteral("Partitions of every group (select a group to narrow)")
+                                             : QStringLiteral("Partitions of %1").arg(id));
+}
+
+void KafkaView::showFigures(const sb::models::KafkaFigures &f)
+{
+    m_last = f;
+    m_error->setVisible(!f.reachable);
+    m_error->setText(f.reachable ? QString() : QStringLiteral("Kafka is unreachable: %1 (retrying)").arg(f.error));
+    m_note->setVisible(f.reachable && !f.groupsNote.isEmpty());
+    m_note->setText(f.groupsNote);
+    if (!f.reachable && f.polls > 0 && m_groups->rowCount() == 0) {
+        m_figures->setText(QStringLiteral("No answer from Kafka yet."));
+    } else {
+        m_figures->setText(QStringLiteral("%1 brokers · %2 topics · %3 partitions · %4 groups (%5 in error, %6 lagging) · "
+                                          "total lag %7 · %8 dead-lettered · polled in %9 ms")
+                               .arg(f.brokers)
+                               .arg(f.topics)
+                               .arg(f.partitions)
+                               .arg(f.groups)
+                               .arg(f.groupsInError)
+                               .arg(f.groupsLagging)
+                               .arg(f.totalLag)
+                               .arg(f.deadLetters)
+                               .arg(f.pollMs));
+    }
+    m_chart->markDirty();
+}
+
+QString KafkaView::figuresText() const
+{
+    return m_figures->text();
+}
+
+QString KafkaView::noteText() const
+{
+    return m_note->isHidden() ? QString() : m_note->text();
+}
+
+QJsonObject KafkaView::snapshotState() const
+{
+    const QJsonArray groups = tableRows(m_groupTable);
+    return {{QStringLiteral("figures"), m_last.toJson()},
+            {QStringLiteral("rows"), groups}, // every area's primary table, under the same key
+            {QStringLiteral("figuresText"), m_figures->text()},
+            {QStringLiteral("groups"), groups},
+            {QStringLiteral("partitions"), tableRows(m_partitionTable)},
+            {QStringLiteral("topics"), tableRows(m_topicTable)},
+            {QStringLiteral("note"), noteText()},
+            {QStringLiteral("error"), m_error->isHidden() ? QString() : m_error->text()},
+            {QStringLiteral("selectedGroup"), m_selectedGroup},
+            {QStringLiteral("chartWindowMinutes"), m_chart->windowMinutes()}};
+}
+
+} // namespace sb::ui

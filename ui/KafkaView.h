@@ -1,0 +1,74 @@
+#pragma once
+
+#include "models/KafkaFigures.h"
+#include "ui/SnapshotSource.h"
+
+#include <QWidget>
+
+class QLabel;
+class QSortFilterProxyModel;
+class QTabWidget;
+class QTableView;
+
+namespace sb::models {
+class ConnectionHistory;
+class KafkaGroupModel;
+class KafkaPartitionModel;
+class KafkaTopicModel;
+} // namespace sb::models
+
+namespace sb::ui {
+
+class HistoryChart;
+
+// The Kafka area's content. "Consumer groups": the groups with their Burrow status, the
+// selected group's partitions (all groups' when none is selected) and lag over time per
+// group; "Topics": partitions, messages, produce rate, dead-letter topics highlighted.
+// Above both: the headline figures and, when the broker cannot list groups, why the
+// groups shown are the ones the profile and the registry name. Reads only the models.
+class KafkaView : public QWidget, public SnapshotSource
+{
+    Q_OBJECT
+public:
+    KafkaView(sb::models::KafkaGroupModel *groups, sb::models::KafkaPartitionModel *partitions,
+              sb::models::KafkaTopicModel *topics, const sb::models::ConnectionHistory *lagHistory,
+              QWidget *parent = nullptr);
+
+    // After each poll reached the models.
+    void showFigures(const sb::models::KafkaFigures &figures);
+
+    // {"figures":{...}, "rows" and "groups":[group rows], "partitions":[rows], "topics":[rows], "note", "error",
+    //  "selectedGroup", "chartWindowMinutes"}
+    QJsonObject snapshotState() const override;
+
+    QTableView *groupTable() const { return m_groupTable; }
+    QTableView *partitionTable() const { return m_partitionTable; }
+    QTableView *topicTable() const { return m_topicTable; }
+    HistoryChart *chart() const { return m_chart; }
+    QTabWidget *tabs() const { return m_tabs; }
+    QString figuresText() const;
+    QString noteText() const;
+    QString selectedGroup() const { return m_selectedGroup; }
+
+private:
+    void selectGroup(const QString &id);
+    QTableView *makeTable(QSortFilterProxyModel *proxy, const QString &objectName, int sortRole);
+
+    sb::models::KafkaGroupModel *m_groups;
+    QSortFilterProxyModel *m_groupProxy = nullptr;
+    QSortFilterProxyModel *m_partitionProxy = nullptr;
+    QSortFilterProxyModel *m_topicProxy = nullptr;
+    QTableView *m_groupTable = nullptr;
+    QTableView *m_partitionTable = nullptr;
+    QTableView *m_topicTable = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QLabel *m_figures = nullptr;
+    QLabel *m_note = nullptr;
+    QLabel *m_error = nullptr;
+    QLabel *m_partitionCaption = nullptr;
+    HistoryChart *m_chart = nullptr;
+    sb::models::KafkaFigures m_last;
+    QString m_selectedGroup;
+};
+
+} // namespace sb::ui

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <QJsonArray>
+
+class QTableView;
+
+namespace sb::ui {
+
+// The rows of a table as the user sees them — in the view's sort order, only the columns
+// not hidden, each cell's displayed text keyed by its header — for state.json. At most
+// maxRows rows (a snapshot of a 10,000-partition table stays a readable size).
+QJsonArray tableRows(const QTableView *table, int maxRows = 5000);
+
+} // namespace sb::ui
