@@ -5,19 +5,16 @@
 #include "models/ConnectionHistory.h"
 #include "models/ReplicaFigures.h"
 #include "models/ReplicaModel.h"
+#include "support/NodeClients.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
-#include <QWebSocket>
-#include <QWebSocketHandshakeOptions>
 
 #include <csignal>
 #include <memory>
@@ -45,14 +42,6 @@ struct Node
     }
     QUrl url(const QString &path) const { return QUrl(u"http://127.0.0.1:%1%2"_s.arg(port).arg(path)); }
 };
-
-QNetworkReply *wait(QNetworkReply *reply)
-{
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!reply->isFinished())
-        finished.wait(5000);
-    return reply;
-}
 
 } // namespace
 
@@ -191,79 +180,25 @@ private slots:
 
     void cleanupTestCase()
     {
-        for (auto *socket : std::as_const(m_sockets))
-            socket->abort();
-        qDeleteAll(m_sockets);
-        m_sockets.clear();
-        for (auto *reply : std::as_const(m_streams))
-            reply->abort();
-        m_streams.clear();
+        m_clients.closeAll();
         m_nodes.clear(); // kills by pid
     }
 
 private:
-    QByteArray login(const Node &node, const QString &user)
-    {
-        QNetworkRequest request(node.url(u"/api/auth/login"_s));
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        const QByteArray body = QJsonDocument(QJsonObject{{u"username"_s, user}, {u"password"_s, user}}).toJson();
-        std::unique_ptr<QNetworkReply> reply(wait(m_network.post(request, body)));
-        return QJsonDocument::fromJson(reply->readAll()).object().value(u"accessToken"_s).toString().toUtf8();
-    }
-
-    QJsonObject adminStats(const Node &node)
-    {
-        if (!m_adminTokens.contains(node.port))
-            m_adminTokens.insert(node.port, login(node, u"admin"_s));
-        QNetworkRequest request(node.url(u"/admin/stats"_s));
-        request.setRawHeader("Authorization", "Bearer " + m_adminTokens.value(node.port));
-        std::unique_ptr<QNetworkReply> reply(wait(m_network.get(request)));
-        return QJsonDocument::fromJson(reply->readAll()).object();
-    }
-
+    QJsonObject adminStats(const Node &node) { return m_clients.adminStats(node.url(QString())); }
     void openStomp(const Node &node, int count)
     {
-        const QByteArray token = login(node, u"alice"_s);
-        QVERIFY(!token.isEmpty());
-        for (int i = 0; i < count; ++i) {
-            auto *socket = new QWebSocket;
-            m_sockets.append(socket);
-            QWebSocketHandshakeOptions options;
-            options.setSubprotocols({u"v12.stomp"_s});
-            QSignalSpy connected(socket, &QWebSocket::connected);
-            QSignalSpy frames(socket, &QWebSocket::textMessageReceived);
-            QUrl url = node.url(u"/ws"_s);
-            url.setScheme(u"ws"_s);
-            socket->open(QNetworkRequest(url), options);
-            QVERIFY(connected.wait(5000));
-            socket->sendTextMessage(QString::fromUtf8("CONNECT\naccept-version:1.2\nhost:localhost\n"
-                                                      "heart-beat:0,0\nAuthorization:Bearer "
-                                                      + token + "\n\n" + QByteArray(1, '\0')));
-            QVERIFY(frames.wait(5000));
-            QVERIFY2(frames.first().first().toString().startsWith(u"CONNECTED"_s),
-                     qPrintable(frames.first().first().toString()));
-            socket->sendTextMessage(u"SUBSCRIBE\nid:sub-0\ndestination:/topic/presence\n\n"_s + QChar(u'\0'));
-        }
+        QString error;
+        QVERIFY2(m_clients.openStomp(node.url(QString()), count, &error), qPrintable(error));
     }
-
     void openSse(const Node &node)
     {
-        QNetworkRequest request(node.url(u"/api/sse"_s));
-        request.setRawHeader("Authorization", "Bearer " + login(node, u"bob"_s));
-        request.setRawHeader("Accept", "text/event-stream");
-        QNetworkReply *reply = m_network.get(request);
-        reply->setParent(this);
-        m_streams.append(reply);
-        QSignalSpy headers(reply, &QNetworkReply::metaDataChanged);
-        QVERIFY(headers.wait(5000));
-        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QString error;
+        QVERIFY2(m_clients.openSse(node.url(QString()), &error), qPrintable(error));
     }
 
     std::vector<std::unique_ptr<Node>> m_nodes;
-    QNetworkAccessManager m_network;
-    QHash<quint16, QByteArray> m_adminTokens;
-    QList<QWebSocket *> m_sockets;
-    QList<QNetworkReply *> m_streams;
+    testing::NodeClients m_clients;
 };
 
 QTEST_MAIN(TestReplicasNodes)

@@ -1,0 +1,123 @@
+#include "support/NodeClients.h"
+
+#include <QJsonDocument>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QWebSocket>
+#include <QWebSocketHandshakeOptions>
+
+#include <memory>
+
+namespace sb::testing {
+
+namespace {
+
+QNetworkReply *waitFor(QNetworkReply *reply)
+{
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!reply->isFinished())
+        finished.wait(5000);
+    return reply;
+}
+
+} // namespace
+
+NodeClients::~NodeClients()
+{
+    closeAll();
+}
+
+QUrl NodeClients::at(const QUrl &node, const QString &path)
+{
+    QUrl url = node;
+    url.setPath(path);
+    return url;
+}
+
+QByteArray NodeClients::login(const QUrl &node, const QString &user)
+{
+    QNetworkRequest request(at(node, QStringLiteral("/api/auth/login")));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    const QByteArray body =
+        QJsonDocument(QJsonObject{{QStringLiteral("username"), user}, {QStringLiteral("password"), user}}).toJson();
+    std::unique_ptr<QNetworkReply> reply(waitFor(m_network.post(request, body)));
+    return QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("accessToken")).toString().toUtf8();
+}
+
+QJsonObject NodeClients::adminStats(const QUrl &node)
+{
+    if (!m_adminTokens.contains(node))
+        m_adminTokens.insert(node, login(node, QStringLiteral("admin")));
+    QNetworkRequest request(at(node, QStringLiteral("/admin/stats")));
+    request.setRawHeader("Authorization", "Bearer " + m_adminTokens.value(node));
+    std::unique_ptr<QNetworkReply> reply(waitFor(m_network.get(request)));
+    return QJsonDocument::fromJson(reply->readAll()).object();
+}
+
+bool NodeClients::openStomp(const QUrl &node, int count, QString *error)
+{
+    const QByteArray token = login(node, QStringLiteral("alice"));
+    if (token.isEmpty()) {
+        *error = QStringLiteral("login as alice failed");
+        return false;
+    }
+    for (int i = 0; i < count; ++i) {
+        auto *socket = new QWebSocket;
+        m_sockets.append(socket);
+        QWebSocketHandshakeOptions options;
+        options.setSubprotocols({QStringLiteral("v12.stomp")});
+        QSignalSpy connected(socket, &QWebSocket::connected);
+        QSignalSpy frames(socket, &QWebSocket::textMessageReceived);
+        QUrl url = at(node, QStringLiteral("/ws"));
+        url.setScheme(QStringLiteral("ws"));
+        socket->open(QNetworkRequest(url), options);
+        if (!connected.wait(5000)) {
+            *error = QStringLiteral("WebSocket did not connect: ") + socket->errorString();
+            return false;
+        }
+        socket->sendTextMessage(QString::fromUtf8("CONNECT\naccept-version:1.2\nhost:localhost\n"
+                                                  "heart-beat:0,0\nAuthorization:Bearer "
+                                                  + token + "\n\n" + QByteArray(1, '\0')));
+        if (!frames.wait(5000) || !frames.first().first().toString().startsWith(QStringLiteral("CONNECTED"))) {
+            *error = QStringLiteral("no CONNECTED frame");
+            return false;
+        }
+        socket->sendTextMessage(QStringLiteral("SUBSCRIBE\nid:sub-0\ndestination:/topic/presence\n\n") + QChar(u'\0'));
+    }
+    return true;
+}
+
+bool NodeClients::openSse(const QUrl &node, QString *error)
+{
+    QNetworkRequest request(at(node, QStringLiteral("/api/sse")));
+    request.setRawHeader("Authorization", "Bearer " + login(node, QStringLiteral("bob")));
+    request.setRawHeader("Accept", "text/event-stream");
+    QNetworkReply *reply = m_network.get(request);
+    m_streams.append(reply);
+    QSignalSpy headers(reply, &QNetworkReply::metaDataChanged);
+    if (!headers.wait(5000)) {
+        *error = QStringLiteral("SSE stream did not answer");
+        return false;
+    }
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status != 200) {
+        *error = QStringLiteral("SSE stream answered %1").arg(status);
+        return false;
+    }
+    return true;
+}
+
+void NodeClients::closeAll()
+{
+    for (QWebSocket *socket : std::as_const(m_sockets))
+        socket->abort();
+    qDeleteAll(m_sockets);
+    m_sockets.clear();
+    for (QNetworkReply *reply : std::as_const(m_streams)) {
+        reply->abort();
+        reply->deleteLater();
+    }
+    m_streams.clear();
+}
+
+} // namespace sb::testing

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QUrl>
+
+class QNetworkReply;
+class QWebSocket;
+
+namespace sb::testing {
+
+// Real clients of a `switchboard node --demo-users` for integration tests: log in (the
+// demo users' password is their name), read /admin/stats, hold STOMP sessions over
+// WebSocket and SSE streams open until closeAll() or destruction. Blocking, with 5 s
+// bounds: tests only. `node` is the replica's base URL, e.g. http://127.0.0.1:1234.
+class NodeClients : public QObject
+{
+public:
+    NodeClients() = default;
+    ~NodeClients() override;
+
+    QByteArray login(const QUrl &node, const QString &user);
+    QJsonObject adminStats(const QUrl &node);
+    // `count` STOMP 1.2 sessions as alice, each subscribed to /topic/presence.
+    bool openStomp(const QUrl &node, int count, QString *error);
+    // One SSE stream as bob.
+    bool openSse(const QUrl &node, QString *error);
+    void closeAll();
+
+private:
+    static QUrl at(const QUrl &node, const QString &path);
+
+    QNetworkAccessManager m_network;
+    QHash<QUrl, QByteArray> m_adminTokens;
+    QList<QWebSocket *> m_sockets;
+    QList<QNetworkReply *> m_streams;
+};
+
+} // namespace sb::testing
