@@ -2,7 +2,6 @@
 
 #include "inspect/KafkaInspector.h"
 #include "models/ConnectionHistory.h"
-#include "models/KafkaFigures.h"
 #include "models/KafkaGroupModel.h"
 #include "models/KafkaPartitionModel.h"
 #include "models/KafkaTopicModel.h"
@@ -95,7 +94,8 @@ void KafkaAreaAssembly::stop()
 
 void KafkaAreaAssembly::onSnapshot(const inspect::KafkaClusterSnapshot &snapshot)
 {
-    const models::KafkaFigures figures = models::KafkaFigures::from(snapshot);
+    m_figures = models::KafkaFigures::from(snapshot);
+    const models::KafkaFigures &figures = m_figures;
     if (snapshot.reachable) {
         m_groups->apply(snapshot.groups);
         m_partitions->apply(snapshot.groups);

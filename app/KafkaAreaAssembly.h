@@ -1,6 +1,7 @@
 #pragma once
 
 #include "inspect/KafkaInspectorConfig.h"
+#include "models/KafkaFigures.h"
 #include "models/AttachmentState.h"
 
 #include <QObject>
@@ -48,6 +49,8 @@ public:
     models::KafkaGroupModel *groups() const { return m_groups.get(); }
     models::KafkaTopicModel *topics() const { return m_topics.get(); }
     models::ConnectionHistory *lagHistory() const { return m_lagHistory.get(); }
+    // The last poll's headline (incl. how long the refresh took).
+    const models::KafkaFigures &figures() const { return m_figures; }
     ui::KafkaView *view() const;
 
     // A profile's Kafka: bootstrap, librdkafka properties (checked: a bad one is listed in
@@ -72,6 +75,7 @@ private:
     QThread m_thread;
     inspect::KafkaInspector *m_inspector = nullptr; // lives on m_thread; deleted when it finishes
     QStringList m_announced;
+    models::KafkaFigures m_figures;
 };
 
 } // namespace sb::app

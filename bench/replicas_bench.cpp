@@ -12,6 +12,7 @@
 #include "models/ReplicaModel.h"
 #include "ui/AreaView.h"
 #include "ui/ReplicasView.h"
+#include "LoopStallMeter.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -23,7 +24,6 @@
 #include <QThread>
 #include <QTimer>
 
-#include <algorithm>
 #include <csignal>
 #include <cstdio>
 
@@ -89,14 +89,6 @@ private:
     std::unique_ptr<cluster::RedisHashWriter> m_writer;
 };
 
-double percentile(std::vector<double> values, double p)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const size_t index = std::min(values.size() - 1, size_t(p * double(values.size() - 1) + 0.5));
-    return values[index];
-}
 
 } // namespace
 
@@ -153,37 +145,17 @@ int main(int argc, char **argv)
     auto assembly = std::make_unique<app::ReplicasAreaAssembly>(&area, config, &attachment);
     assembly->start();
 
-    // The jitter sampler: a 1 ms precise timer; any gap beyond 1 ms is time the GUI thread
-    // spent elsewhere (painting the table and chart, applying a poll).
-    std::vector<double> stalls;
-    stalls.reserve(size_t(seconds) * 1200);
-    QElapsedTimer clock;
-    qint64 last = -1;
-    bool measuring = false;
+    LoopStallMeter stalls("replicas_bench");
     int polls = 0;
-    QTimer sampler;
-    sampler.setTimerType(Qt::PreciseTimer);
-    sampler.setInterval(1);
-    QObject::connect(&sampler, &QTimer::timeout, [&] {
-        const qint64 now = clock.nsecsElapsed();
-        if (measuring && last >= 0) {
-            stalls.push_back(qMax(0.0, double(now - last) / 1e6 - 1.0));
-            if (stalls.back() >= 16.0)
-                std::fprintf(stderr, "stall %.1f ms at %.3f s (poll %d)\n", stalls.back(), double(now) / 1e9, polls);
-        }
-        last = now;
-    });
     QObject::connect(assembly.get(), &app::ReplicasAreaAssembly::snapshotApplied, [&] {
         // Measure from the first poll that shows every replica.
-        if (!measuring && assembly->model()->rowCount() >= replicas)
-            measuring = true;
-        else if (measuring)
+        if (!stalls.measuring() && assembly->model()->rowCount() >= replicas)
+            stalls.setMeasuring(true);
+        else if (stalls.measuring())
             ++polls;
         if (polls >= seconds)
             app.quit();
     });
-    clock.start();
-    sampler.start();
     QTimer::singleShot((seconds + 30) * 1000, &app, [&] {
         std::fprintf(stderr, "replicas_bench: timed out (%d polls measured)\n", polls);
         app.exit(2);
@@ -199,12 +171,12 @@ int main(int argc, char **argv)
     if (loop != 0)
         return loop;
 
-    const double p50 = percentile(stalls, 0.50);
-    const double p99 = percentile(stalls, 0.99);
-    const double worst = stalls.empty() ? 0 : *std::max_element(stalls.begin(), stalls.end());
+    const double p50 = stalls.percentile(0.50);
+    const double p99 = stalls.percentile(0.99);
+    const double worst = stalls.worst();
     std::printf("replicas=%d polls=%d rows=%d up=%d connections=%lld samples=%zu "
                 "stall_p50_ms=%.2f stall_p99_ms=%.2f stall_max_ms=%.2f\n",
                 replicas, polls, rows, figures.replicasUp, static_cast<long long>(figures.totalConnections),
-                stalls.size(), p50, p99, worst);
+                stalls.sampleCount(), p50, p99, worst);
     return p99 < 16.0 ? 0 : 1;
 }

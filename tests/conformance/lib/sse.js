@@ -14,6 +14,16 @@ async function ticket(node, token) {
   return body.ticket;
 }
 
+// es.close() aborts init.signal, and fetch() should then drop the connection. Debian 12's
+// Node 18 fetch (Debian's node-undici 5.15.0) reaches its internal AbortController only
+// through a WeakRef, so after a garbage collection the abort is lost and the stream stays
+// open (nodejs/undici#1926). Cancelling the body through a pipe that holds the signal itself
+// closes the connection on every Node; where fetch aborts by itself it is a harmless repeat.
+function abortableBody(res, signal) {
+  if (!signal || !res.body) return res;
+  return new Response(res.body.pipeThrough(new TransformStream(), { signal }), res);
+}
+
 // An EventSource whose every (re)connection first fetches a fresh single-use ticket, since
 // a browser EventSource cannot send headers and a ticket works once. The library itself
 // adds Last-Event-ID on reconnects; beforeConnect(n) runs before connection n (1-based).
@@ -31,7 +41,7 @@ function openStream(t, node, token, { beforeConnect = async () => {}, initialLas
       if (state.connects === 1 && initialLastEventId) headers['Last-Event-ID'] = initialLastEventId;
       state.lastEventIdsSent.push(headers['Last-Event-ID'] ?? null);
       const url = `${target.base}/api/sse?ticket=${encodeURIComponent(await ticket(target, token))}`;
-      return fetch(url, { ...init, headers });
+      return abortableBody(await fetch(url, { ...init, headers }), init.signal);
     },
   });
   t.after(() => es.close());

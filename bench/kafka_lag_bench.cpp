@@ -1,0 +1,192 @@
+// Kafka area at scale: librdkafka's mock cluster (3 brokers) with one topic of N
+// partitions (default 2,000) receiving records, G consumer groups whose committed offsets
+// move every second (a committer thread, as live consumers would), and the console's Kafka
+// area (KafkaAreaAssembly: worker-thread inspector, models, view with the lag chart)
+// watching them. Reports how long each lag refresh takes (every partition's log-end and
+// committed offsets, the Burrow verdicts) and how long the GUI event loop stalls.
+//
+//   kafka_lag_bench [--partitions 2000] [--groups 3] [--seconds 20]
+//
+// Exits 1 if a refresh's p99 is >= 500 ms or the stall p99 is >= 16 ms.
+#include "app/KafkaAreaAssembly.h"
+#include "cluster/KafkaHandles.h"
+#include "cluster/KafkaMockCluster.h"
+#include "models/KafkaFigures.h"
+#include "models/KafkaGroupModel.h"
+#include "ui/AreaView.h"
+#include "LoopStallMeter.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QRandomGenerator>
+#include <QThread>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace sb;
+
+namespace {
+
+cluster::KafkaHandle makeClient(rd_kafka_type_t type, const QByteArray &bootstrap, const QByteArray &group = {})
+{
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    char error[256];
+    rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.constData(), error, sizeof error);
+    if (type == RD_KAFKA_PRODUCER)
+        rd_kafka_conf_set(conf, "linger.ms", "20", error, sizeof error);
+    if (!group.isEmpty())
+        rd_kafka_conf_set(conf, "group.id", group.constData(), error, sizeof error);
+    return cluster::KafkaHandle(rd_kafka_new(type, conf, error, sizeof error));
+}
+
+// Produces records to random partitions and moves every group's committed offsets
+// forward each second (some groups keep up, some fall behind), off the GUI thread.
+class Traffic : public QObject
+{
+public:
+    Traffic(QByteArray bootstrap, QByteArray topic, int partitions, int groups)
+        : m_bootstrap(std::move(bootstrap))
+        , m_topic(std::move(topic))
+        , m_partitions(partitions)
+        , m_groups(groups)
+        , m_ends(size_t(partitions), 0)
+    {
+    }
+
+    void start()
+    {
+        m_producer = makeClient(RD_KAFKA_PRODUCER, m_bootstrap);
+        for (int g = 0; g < m_groups; ++g)
+            m_committers.push_back(makeClient(RD_KAFKA_CONSUMER, m_bootstrap, "bench-group-" + QByteArray::number(g)));
+        m_committed.assign(size_t(m_groups), std::vector<qint64>(size_t(m_partitions), 0));
+        auto *timer = new QTimer(this);
+        connect(timer, &QTimer::timeout, this, [this] { step(); });
+        timer->start(1000);
+        step();
+    }
+
+private:
+    void step()
+    {
+        auto *rng = QRandomGenerator::global();
+        static const char value[] = "{\"bench\":true}";
+        for (int i = 0; i < 2 * m_partitions; ++i) {
+            const int p = int(rng->bounded(m_partitions));
+            if (rd_kafka_producev(m_producer.get(), RD_KAFKA_V_TOPIC(m_topic.constData()), RD_KAFKA_V_PARTITION(p),
+                                  RD_KAFKA_V_VALUE(const_cast<char *>(value), sizeof value - 1),
+                                  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END)
+                == RD_KAFKA_RESP_ERR_NO_ERROR)
+                ++m_ends[size_t(p)];
+        }
+        rd_kafka_flush(m_producer.get(), 5000);
+        for (int g = 0; g < m_groups; ++g) {
+            cluster::KafkaPartitionList list(rd_kafka_topic_partition_list_new(m_partitions));
+            for (int p = 0; p < m_partitions; ++p) {
+                qint64 &committed = m_committed[size_t(g)][size_t(p)];
+                // Group 0 keeps up; the others consume a fraction of what arrives.
+                const qint64 behind = m_ends[size_t(p)] - committed;
+                committed += g == 0 ? behind : qint64(rng->bounded(int(behind / (g + 1)) + 1));
+                rd_kafka_topic_partition_list_add(list.get(), m_topic.constData(), p)->offset = committed;
+            }
+            rd_kafka_commit(m_committers[size_t(g)].get(), list.get(), 0);
+        }
+    }
+
+    QByteArray m_bootstrap;
+    QByteArray m_topic;
+    int m_partitions;
+    int m_groups;
+    std::vector<qint64> m_ends;
+    std::vector<std::vector<qint64>> m_committed;
+    cluster::KafkaHandle m_producer;
+    std::vector<cluster::KafkaHandle> m_committers;
+};
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("partitions"), QStringLiteral("Partitions of the topic."), QStringLiteral("N"),
+                      QStringLiteral("2000")});
+    parser.addOption({QStringLiteral("groups"), QStringLiteral("Consumer groups watched."), QStringLiteral("G"),
+                      QStringLiteral("3")});
+    parser.addOption({QStringLiteral("seconds"), QStringLiteral("Measured seconds."), QStringLiteral("S"),
+                      QStringLiteral("20")});
+    parser.process(app);
+    const int partitions = qBound(1, parser.value(QStringLiteral("partitions")).toInt(), 100000);
+    const int groups = qBound(1, parser.value(QStringLiteral("groups")).toInt(), 100);
+    const int seconds = qMax(1, parser.value(QStringLiteral("seconds")).toInt());
+
+    cluster::KafkaMockCluster cluster;
+    QString error;
+    if (!cluster.start(3, &error) || !cluster.createTopic("bench.orders", partitions, &error)) {
+        std::fprintf(stderr, "kafka_lag_bench: mock cluster: %s\n", qPrintable(error));
+        return 2;
+    }
+
+    QThread trafficThread;
+    auto *traffic = new Traffic(cluster.bootstrapServers(), "bench.orders", partitions, groups);
+    traffic->moveToThread(&trafficThread);
+    QObject::connect(&trafficThread, &QThread::finished, traffic, &QObject::deleteLater);
+    trafficThread.start();
+    QMetaObject::invokeMethod(traffic, [traffic] { traffic->start(); }, Qt::QueuedConnection);
+
+    ui::AreaView area(QStringLiteral("kafka"), ui::EmptyState{QStringLiteral("Kafka"), QStringLiteral("kafka"), QString()});
+    area.resize(1400, 900);
+    area.show();
+    models::AttachmentState attachment;
+    inspect::KafkaInspectorConfig config;
+    config.settings.setBootstrapServers(cluster.bootstrapServers());
+    for (int g = 0; g < groups; ++g)
+        config.groups.append(QStringLiteral("bench-group-%1").arg(g));
+    config.pollIntervalMs = 1000;
+    auto assembly = std::make_unique<app::KafkaAreaAssembly>(&area, config, &attachment);
+
+    LoopStallMeter stalls("kafka_lag_bench");
+    std::vector<double> refreshMs;
+    int polls = 0;
+    int rowsShown = 0;
+    QObject::connect(assembly.get(), &app::KafkaAreaAssembly::snapshotApplied, [&] {
+        const auto *model = assembly->groups();
+        int partitionsSeen = 0;
+        for (int row = 0; row < model->rowCount(); ++row)
+            partitionsSeen += int(model->group(row).partitions.size());
+        // Measure from the first poll that shows every group's every partition.
+        if (!stalls.measuring() && partitionsSeen >= partitions * groups) {
+            stalls.setMeasuring(true);
+            return;
+        }
+        if (!stalls.measuring())
+            return;
+        rowsShown = partitionsSeen;
+        refreshMs.push_back(double(assembly->figures().pollMs));
+        ++polls;
+        if (polls >= seconds)
+            app.quit();
+    });
+    assembly->start();
+    QTimer::singleShot((seconds + 60) * 1000, &app, [&] {
+        std::fprintf(stderr, "kafka_lag_bench: timed out (%d polls measured)\n", polls);
+        app.exit(2);
+    });
+    const int loop = app.exec();
+    assembly.reset();
+    trafficThread.quit();
+    trafficThread.wait(10000);
+    if (loop != 0)
+        return loop;
+
+    const double refreshP50 = percentileOf(refreshMs, 0.50);
+    const double refreshP99 = percentileOf(refreshMs, 0.99);
+    std::printf("partitions=%d groups=%d polls=%d partition_rows=%d refresh_p50_ms=%.0f refresh_p99_ms=%.0f "
+                "stall_p50_ms=%.2f stall_p99_ms=%.2f stall_max_ms=%.2f samples=%zu\n",
+                partitions, groups, polls, rowsShown, refreshP50, refreshP99, stalls.percentile(0.50),
+                stalls.percentile(0.99), stalls.worst(), stalls.sampleCount());
+    return refreshP99 < 500.0 && stalls.percentile(0.99) < 16.0 ? 0 : 1;
+}
