@@ -211,11 +211,28 @@ void HttpApi::login(const HttpRequest &request)
         m_services->metrics.authFailure(QByteArrayLiteral("bad_credentials"));
         return error(401, QStringLiteral("wrong username or password"));
     }
-    const TokenService::Issued issued = m_services->tokens->issue(*user);
-    json(200, {{QStringLiteral("accessToken"), QString::fromLatin1(issued.accessToken)},
-               {QStringLiteral("refreshToken"), QString::fromLatin1(issued.refreshToken)},
-               {QStringLiteral("expiresIn"), issued.expiresIn},
-               {QStringLiteral("tokenType"), QStringLiteral("Bearer")}});
+    respondWithTokens(m_services, m_connection, m_services->tokens->issue(*user));
+}
+
+void HttpApi::respondWithTokens(NodeServices *services, QPointer<HttpConnection> connection,
+                                const TokenService::Issued &issued)
+{
+    // 200 only once the shared registry holds the new tokens: the check goes down the same
+    // ordered connection after them, so another replica never sees the client's first
+    // request before the token exists there (it would answer 401 "revoked").
+    services->tokenRegistry->check(issued.lastJti, connection, [connection, issued](bool stored) {
+        if (!connection)
+            return;
+        if (!stored) {
+            connection->respond(HttpResponse::jsonError(503, QStringLiteral("the session store did not keep the new "
+                                                                            "token; try again shortly")));
+            return;
+        }
+        connection->respond(HttpResponse::json(200, {{QStringLiteral("accessToken"), QString::fromLatin1(issued.accessToken)},
+                                                     {QStringLiteral("refreshToken"), QString::fromLatin1(issued.refreshToken)},
+                                                     {QStringLiteral("expiresIn"), issued.expiresIn},
+                                                     {QStringLiteral("tokenType"), QStringLiteral("Bearer")}}));
+    });
 }
 
 void HttpApi::refresh(const HttpRequest &request)
@@ -225,18 +242,16 @@ void HttpApi::refresh(const HttpRequest &request)
     if (token.isEmpty())
         return error(400, QStringLiteral("expected JSON {\"refreshToken\": \"…\"}"));
     QPointer<HttpConnection> connection = m_connection;
+    NodeServices *services = m_services;
     m_services->tokens->refresh(token.toUtf8(), m_services->users, m_connection,
-                                [connection](const TokenService::Outcome &outcome, const TokenService::Issued &issued) {
+                                [services, connection](const TokenService::Outcome &outcome, const TokenService::Issued &issued) {
         if (!connection)
             return;
         if (!outcome.ok) {
             connection->respond(HttpResponse::jsonError(401, QStringLiteral("invalid refresh token: ") + outcome.message));
             return;
         }
-        connection->respond(HttpResponse::json(200, {{QStringLiteral("accessToken"), QString::fromLatin1(issued.accessToken)},
-                                                     {QStringLiteral("refreshToken"), QString::fromLatin1(issued.refreshToken)},
-                                                     {QStringLiteral("expiresIn"), issued.expiresIn},
-                                                     {QStringLiteral("tokenType"), QStringLiteral("Bearer")}}));
+        respondWithTokens(services, connection, issued);
     });
 }
 

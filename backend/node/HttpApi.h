@@ -29,6 +29,8 @@ private:
 
     void login(const protocol::HttpRequest &request);
     void refresh(const protocol::HttpRequest &request);
+    static void respondWithTokens(NodeServices *services, QPointer<HttpConnection> connection,
+                                  const TokenService::Issued &issued);
     void logout(const protocol::HttpRequest &request);
     void sseTicket(const protocol::HttpRequest &request);
     void sse(const protocol::HttpRequest &request);

@@ -54,6 +54,7 @@ TokenService::Issued TokenService::issue(const User &user)
     issued.accessToken = sign(user.name, user.roles, Kind::Access, m_accessSeconds, &jti, &exp);
     issued.refreshToken = sign(user.name, user.roles, Kind::Refresh, m_refreshSeconds, &jti, &exp);
     issued.expiresIn = m_accessSeconds;
+    issued.lastJti = jti;
     return issued;
 }
 

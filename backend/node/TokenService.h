@@ -28,6 +28,7 @@ public:
         QByteArray accessToken;
         QByteArray refreshToken;
         int expiresIn = 0;
+        QString lastJti; // the last one remembered in the registry (checking it confirms both)
     };
     struct Outcome
     {

@@ -111,6 +111,20 @@ test('devcluster: three replicas act as one', { timeout: 180000 }, async (t) => 
     }
   });
 
+  await t.test('a token works on every replica the moment the answer arrives (10 refreshes, each used at once elsewhere)', async () => {
+    const first = await request(n1.base, 'POST', '/api/auth/login', { body: { username: 'carol', password: 'carol' } });
+    let { refreshToken } = JSON.parse(first.body);
+    for (let i = 0; i < 10; i++) {
+      const res = await request(n1.base, 'POST', '/api/auth/refresh', { body: { refreshToken } });
+      assert.equal(res.status, 200, res.body);
+      const issued = JSON.parse(res.body);
+      refreshToken = issued.refreshToken;
+      const other = i % 2 ? n2 : n3;
+      const use = await request(other.base, 'POST', '/api/sse/ticket', { headers: { Authorization: `Bearer ${issued.accessToken}` } });
+      assert.equal(use.status, 200, `refresh ${i + 1}, used on ${other.id}: ${use.body}`);
+    }
+  });
+
   await t.test('a poison record goes to the DLT with its origin headers, and the records after it keep flowing', async () => {
     const kafka = cluster.endpoints.kafka;
     const topic = `${cluster.endpoints.topicPrefix}.MessageCreatedEvent`;
