@@ -7,6 +7,9 @@
 //
 //   kafka_lag_bench [--partitions 2000] [--groups 3] [--seconds 20]
 //
+// Then, in the same run against the same cluster, the peer in bench/peers (kafkajs's
+// admin client doing the same refresh) when Node.js and `npm ci` in bench/peers are there.
+//
 // Exits 1 if a refresh's p99 is >= 500 ms or the stall p99 is >= 16 ms.
 #include "app/KafkaAreaAssembly.h"
 #include "cluster/KafkaHandles.h"
@@ -18,6 +21,8 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QThread>
 #include <QTimer>
@@ -177,6 +182,18 @@ int main(int argc, char **argv)
     });
     const int loop = app.exec();
     assembly.reset();
+    // The peer, while the traffic still runs (it blocks this thread; nothing is measured here any more).
+    const QString peerDir = QStringLiteral(SB_SOURCE_DIR "/bench/peers");
+    QString peerLine = QStringLiteral("peer=kafkajs skipped (run `npm ci` in bench/peers)");
+    if (loop == 0 && QFileInfo::exists(peerDir + QStringLiteral("/node_modules/kafkajs"))) {
+        QProcess peer;
+        peer.setWorkingDirectory(peerDir);
+        peer.start(QStringLiteral("node"), {QStringLiteral("kafkajs_lag.js"), QString::fromUtf8(cluster.bootstrapServers()),
+                                            QStringLiteral("bench.orders"), config.groups.join(QLatin1Char(',')),
+                                            QString::number(qMin(seconds, 20))});
+        peer.waitForFinished((seconds + 60) * 1000);
+        peerLine = QString::fromUtf8(peer.readAllStandardOutput() + peer.readAllStandardError()).trimmed();
+    }
     trafficThread.quit();
     trafficThread.wait(10000);
     if (loop != 0)
@@ -188,5 +205,6 @@ int main(int argc, char **argv)
                 "stall_p50_ms=%.2f stall_p99_ms=%.2f stall_max_ms=%.2f samples=%zu\n",
                 partitions, groups, polls, rowsShown, refreshP50, refreshP99, stalls.percentile(0.50),
                 stalls.percentile(0.99), stalls.worst(), stalls.sampleCount());
+    std::printf("%s\n", qPrintable(peerLine));
     return refreshP99 < 500.0 && stalls.percentile(0.99) < 16.0 ? 0 : 1;
 }

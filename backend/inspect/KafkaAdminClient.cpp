@@ -2,7 +2,9 @@
 
 #include "cluster/KafkaLog.h"
 
-#include <QElapsedTimer>
+#include <QDateTime>
+
+#include <utility>
 
 #include <memory>
 
@@ -66,6 +68,7 @@ bool KafkaAdminClient::open(const cluster::KafkaSettings &settings, QString *err
     }
     conf.release(); // rd_kafka_new took it
     m_queue.reset(rd_kafka_queue_new(m_handle.get()));
+    m_offsetQueue.reset(rd_kafka_queue_new(m_handle.get()));
     return true;
 }
 
@@ -189,39 +192,49 @@ QHash<QString, KafkaAdminClient::GroupDescription> KafkaAdminClient::describeGro
     return out;
 }
 
-QHash<QString, KafkaAdminClient::GroupOffsets> KafkaAdminClient::committedOffsets(const QStringList &groups,
-                                                                                  const QList<TopicPartitions> &topics)
+void KafkaAdminClient::requestCommittedOffsets(const QStringList &groups, const QList<TopicPartitions> &topics)
 {
-    QHash<QString, GroupOffsets> out;
+    m_offsetGroups = groups.mid(0, kMaxGroupsPerRequest);
+    m_offsetsSentMs = QDateTime::currentMSecsSinceEpoch();
+    ++m_offsetGeneration;
     if (groups.isEmpty())
-        return out;
+        return;
     // Every partition of every topic: a group without DescribeGroups does not tell which
     // topics it consumes, and OffsetFetch answers "no offset" for the others.
     const cluster::KafkaPartitionList partitions = partitionList(topics, RD_KAFKA_OFFSET_INVALID);
-    for (qsizetype i = 0; i < groups.size(); ++i) {
-        const QByteArray name = groups.at(i).toUtf8();
+    for (qsizetype i = 0; i < m_offsetGroups.size(); ++i) {
+        const QByteArray name = m_offsetGroups.at(i).toUtf8();
         rd_kafka_ListConsumerGroupOffsets_t *request = rd_kafka_ListConsumerGroupOffsets_new(name.constData(), partitions.get());
         AdminOptions options(rd_kafka_AdminOptions_new(m_handle.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS));
         rd_kafka_AdminOptions_set_request_timeout(options.get(), m_timeoutMs, nullptr, 0);
-        rd_kafka_AdminOptions_set_opaque(options.get(), reinterpret_cast<void *>(i + 1));
-        rd_kafka_ListConsumerGroupOffsets(m_handle.get(), &request, 1, options.get(), m_queue.get());
+        // The poll's generation and the group's index: a late answer to an earlier poll
+        // (one that timed out) is recognised and dropped, never taken for another group.
+        const quintptr tag = (quintptr(m_offsetGeneration) << 16) | quintptr(i + 1);
+        rd_kafka_AdminOptions_set_opaque(options.get(), reinterpret_cast<void *>(tag));
+        rd_kafka_ListConsumerGroupOffsets(m_handle.get(), &request, 1, options.get(), m_offsetQueue.get());
         rd_kafka_ListConsumerGroupOffsets_destroy(request);
-        out.insert(groups.at(i), GroupOffsets{QStringLiteral("no answer within %1 ms").arg(m_timeoutMs + 1000), {}});
     }
-    QElapsedTimer clock;
-    clock.start();
+}
+
+QHash<QString, KafkaAdminClient::GroupOffsets> KafkaAdminClient::collectCommittedOffsets()
+{
+    QHash<QString, GroupOffsets> out;
+    const QStringList groups = std::exchange(m_offsetGroups, {});
+    for (const QString &group : groups)
+        out.insert(group, GroupOffsets{QStringLiteral("no answer within %1 ms").arg(m_timeoutMs + 1000), {}});
     int pending = int(groups.size());
     while (pending > 0) {
-        const int left = int(m_timeoutMs + 1000 - clock.elapsed());
+        const int left = int(m_offsetsSentMs + m_timeoutMs + 1000 - QDateTime::currentMSecsSinceEpoch());
         if (left <= 0)
             break;
-        const Event event(rd_kafka_queue_poll(m_queue.get(), left));
+        const Event event(rd_kafka_queue_poll(m_offsetQueue.get(), left));
         if (!event)
             break;
         if (rd_kafka_event_type(event.get()) != RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT)
             continue; // a late answer of an earlier call that timed out
-        const auto index = qsizetype(reinterpret_cast<quintptr>(rd_kafka_event_opaque(event.get()))) - 1;
-        if (index < 0 || index >= groups.size())
+        const auto tag = reinterpret_cast<quintptr>(rd_kafka_event_opaque(event.get()));
+        const auto index = qsizetype(tag & 0xffff) - 1;
+        if ((tag >> 16) != quintptr(m_offsetGeneration) || index < 0 || index >= groups.size())
             continue;
         --pending;
         GroupOffsets &group = out[groups.at(index)];

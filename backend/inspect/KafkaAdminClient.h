@@ -48,6 +48,8 @@ public:
         PartitionOffsets committed; // only partitions the group has committed
     };
 
+    static constexpr int kMaxGroupsPerRequest = 0xfffe; // the index must fit the opaque tag
+
     explicit KafkaAdminClient(int requestTimeoutMs = 3000);
 
     bool open(const cluster::KafkaSettings &settings, QString *error);
@@ -57,12 +59,18 @@ public:
     bool endOffsets(const QList<TopicPartitions> &topics, PartitionOffsets *out, QString *error);
     GroupListing listGroups();
     QHash<QString, GroupDescription> describeGroups(const QStringList &groups, QString *error);
-    // One OffsetFetch per group, all in flight at once.
-    QHash<QString, GroupOffsets> committedOffsets(const QStringList &groups, const QList<TopicPartitions> &topics);
+    // One OffsetFetch per group, all in flight at once: send them, do other calls while
+    // the brokers answer, then collect (at most one request timeout after sending).
+    void requestCommittedOffsets(const QStringList &groups, const QList<TopicPartitions> &topics);
+    QHash<QString, GroupOffsets> collectCommittedOffsets();
 
 private:
     cluster::KafkaHandle m_handle;
-    cluster::KafkaQueue m_queue;
+    cluster::KafkaQueue m_queue;         // ListGroups, DescribeGroups
+    cluster::KafkaQueue m_offsetQueue;   // OffsetFetch answers, collected later
+    QStringList m_offsetGroups;          // in flight, by opaque index - 1
+    quint32 m_offsetGeneration = 0;      // one per requestCommittedOffsets()
+    qint64 m_offsetsSentMs = 0;
     int m_timeoutMs;
 };
 

@@ -76,13 +76,27 @@ KafkaClusterSnapshot KafkaInspector::read()
     KafkaAdminClient::Metadata metadata;
     if (!m_client.metadata(&metadata, &snapshot.error))
         return finish();
+    // The groups' OffsetFetch requests go out first and are answered while this thread
+    // asks for the log-end offsets: the two slowest reads overlap.
+    const QList<QPair<QString, QString>> watched = watchedGroups(&snapshot);
+    QStringList ids;
+    for (const auto &w : watched)
+        ids.append(w.first);
+    QHash<QString, KafkaAdminClient::GroupDescription> descriptions;
+    if (m_listingSupported) {
+        QString ignored; // a group that cannot be described shows state "unknown"
+        descriptions = m_client.describeGroups(ids, &ignored);
+    }
+    m_client.requestCommittedOffsets(ids, metadata.topics);
     KafkaAdminClient::PartitionOffsets ends;
-    if (!m_client.endOffsets(metadata.topics, &ends, &snapshot.error))
+    const bool endsRead = m_client.endOffsets(metadata.topics, &ends, &snapshot.error);
+    const QHash<QString, KafkaAdminClient::GroupOffsets> committed = m_client.collectCommittedOffsets();
+    if (!endsRead)
         return finish();
     snapshot.reachable = true;
     snapshot.brokers = metadata.brokers;
     readTopics(metadata, ends, &snapshot);
-    readGroups(metadata, ends, &snapshot);
+    readGroups(metadata, ends, watched, descriptions, committed, &snapshot);
     return finish();
 }
 
@@ -155,18 +169,11 @@ QList<QPair<QString, QString>> KafkaInspector::watchedGroups(KafkaClusterSnapsho
 }
 
 void KafkaInspector::readGroups(const KafkaAdminClient::Metadata &metadata, const KafkaAdminClient::PartitionOffsets &ends,
+                                const QList<QPair<QString, QString>> &watched,
+                                const QHash<QString, KafkaAdminClient::GroupDescription> &descriptions,
+                                const QHash<QString, KafkaAdminClient::GroupOffsets> &offsets,
                                 KafkaClusterSnapshot *snapshot)
 {
-    const QList<QPair<QString, QString>> watched = watchedGroups(snapshot);
-    QStringList ids;
-    for (const auto &w : watched)
-        ids.append(w.first);
-    QHash<QString, KafkaAdminClient::GroupDescription> descriptions;
-    if (m_listingSupported) {
-        QString error;
-        descriptions = m_client.describeGroups(ids, &error);
-    }
-    const QHash<QString, KafkaAdminClient::GroupOffsets> offsets = m_client.committedOffsets(ids, metadata.topics);
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     for (const auto &[id, by] : watched) {
         KafkaGroupInfo group;

@@ -45,7 +45,9 @@ private:
     void readTopics(const KafkaAdminClient::Metadata &metadata, const KafkaAdminClient::PartitionOffsets &ends,
                     KafkaClusterSnapshot *snapshot);
     void readGroups(const KafkaAdminClient::Metadata &metadata, const KafkaAdminClient::PartitionOffsets &ends,
-                    KafkaClusterSnapshot *snapshot);
+                    const QList<QPair<QString, QString>> &watched,
+                    const QHash<QString, KafkaAdminClient::GroupDescription> &descriptions,
+                    const QHash<QString, KafkaAdminClient::GroupOffsets> &offsets, KafkaClusterSnapshot *snapshot);
 
     KafkaInspectorConfig m_config;
     KafkaAdminClient m_client;
