@@ -110,7 +110,8 @@ void KafkaAreaAssembly::onSnapshot(const inspect::KafkaClusterSnapshot &snapshot
     if (m_attachment) {
         ConnectionHealth health;
         if (!snapshot.reachable) {
-            health = {ConnectionHealth::State::Down, snapshot.error};
+            health = {ConnectionHealth::State::Down,
+                      QStringLiteral("%1; retrying in %2 s").arg(snapshot.error).arg((snapshot.retryInMs + 999) / 1000)};
         } else {
             const QString summary = QStringLiteral("%1 brokers, %2 groups, total lag %3")
                                         .arg(figures.brokers)

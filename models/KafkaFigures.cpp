@@ -8,6 +8,7 @@ KafkaFigures KafkaFigures::from(const inspect::KafkaClusterSnapshot &snapshot)
     f.polls = snapshot.poll;
     f.reachable = snapshot.reachable;
     f.error = snapshot.error;
+    f.retryInMs = snapshot.retryInMs;
     f.groupsNote = snapshot.groupsNote;
     f.brokers = snapshot.brokers;
     f.topics = int(snapshot.topics.size());

@@ -12,6 +12,7 @@ struct KafkaFigures
     quint64 polls = 0;
     bool reachable = false;
     QString error;
+    qint64 retryInMs = 0;
     QString groupsNote;
     int brokers = 0;
     int topics = 0;

@@ -1,5 +1,7 @@
 #include "models/ProfileStore.h"
 
+#include "cluster/KafkaSettings.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -57,8 +59,12 @@ std::optional<Profile> ProfileStore::load(const QString &name) const
     p.connectionMetric = settings.value(QStringLiteral("connectionMetric"), p.connectionMetric).toString();
     p.adminStatsUrls = settings.value(QStringLiteral("adminStatsUrls")).toStringList();
     p.readOnly = settings.value(QStringLiteral("readOnly"), false).toBool();
-    if (p.rememberPassword)
+    if (p.rememberPassword) {
         p.redisPassword = readSecret(name);
+        const QString kafkaSecrets = readSecret(kafkaSecretsKey(name));
+        if (!kafkaSecrets.isEmpty())
+            p.kafkaProperties += kafkaSecrets.split(QLatin1Char('\n'));
+    }
     return p;
 }
 
@@ -68,7 +74,16 @@ bool ProfileStore::save(const Profile &p, QString *error)
         *error = invalid;
         return false;
     }
-    if (!writeSecret(p.name, p.rememberPassword ? p.redisPassword : QString(), error))
+    // Kafka properties that carry secrets (sasl.password, ssl.key.password, ...) are kept
+    // like the Redis password: in the owner-only secrets file, and only when remembered.
+    QStringList plainKafka;
+    QStringList secretKafka;
+    for (const QString &line : p.kafkaProperties) {
+        const QString key = line.section(QLatin1Char('='), 0, 0).trimmed();
+        (cluster::KafkaSettings::isSecret(key.toUtf8()) ? secretKafka : plainKafka).append(line);
+    }
+    if (!writeSecret(p.name, p.rememberPassword ? p.redisPassword : QString(), error)
+        || !writeSecret(kafkaSecretsKey(p.name), p.rememberPassword ? secretKafka.join(QLatin1Char('\n')) : QString(), error))
         return false;
     QSettings settings;
     settings.remove(groupFor(p.name));
@@ -76,7 +91,7 @@ bool ProfileStore::save(const Profile &p, QString *error)
     settings.setValue(QStringLiteral("redisUrl"), p.redisUrl);
     settings.setValue(QStringLiteral("rememberPassword"), p.rememberPassword);
     settings.setValue(QStringLiteral("kafkaBootstrap"), p.kafkaBootstrap);
-    settings.setValue(QStringLiteral("kafkaProperties"), p.kafkaProperties);
+    settings.setValue(QStringLiteral("kafkaProperties"), plainKafka);
     settings.setValue(QStringLiteral("kafkaGroups"), p.kafkaGroups);
     settings.setValue(QStringLiteral("useRegistry"), p.useRegistry);
     settings.setValue(QStringLiteral("prometheusEndpoints"), p.prometheusEndpoints);
@@ -96,8 +111,14 @@ void ProfileStore::remove(const QString &name)
 {
     QString ignored;
     writeSecret(name, QString(), &ignored);
+    writeSecret(kafkaSecretsKey(name), QString(), &ignored);
     QSettings settings;
     settings.remove(groupFor(name));
+}
+
+QString ProfileStore::kafkaSecretsKey(const QString &name)
+{
+    return name + QChar(0x1f) + QStringLiteral("kafka");
 }
 
 QString ProfileStore::readSecret(const QString &name) const

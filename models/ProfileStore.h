@@ -6,8 +6,10 @@
 
 namespace sb::models {
 
-// Profiles live in QSettings; remembered passwords live apart, in a file only the user can
-// read, so the settings file can be shared or backed up without leaking them.
+// Profiles live in QSettings; remembered passwords — the Redis password and Kafka
+// properties that carry secrets (sasl.password, ssl.key.password, ...) — live apart, in a
+// file only the user can read, so the settings file can be shared or backed up without
+// leaking them. Not remembered, they are not stored at all.
 class ProfileStore
 {
 public:
@@ -21,6 +23,7 @@ public:
     QString secretsPath() const { return m_secretsPath; }
 
 private:
+    static QString kafkaSecretsKey(const QString &name);
     QString readSecret(const QString &name) const;
     bool writeSecret(const QString &name, const QString &password, QString *error);
 

@@ -146,7 +146,10 @@ void KafkaView::showFigures(const sb::models::KafkaFigures &f)
 {
     m_last = f;
     m_error->setVisible(!f.reachable);
-    m_error->setText(f.reachable ? QString() : QStringLiteral("Kafka is unreachable: %1 (retrying)").arg(f.error));
+    m_error->setText(f.reachable ? QString()
+                                 : QStringLiteral("Kafka is unreachable: %1 — retrying in %2 s")
+                                       .arg(f.error)
+                                       .arg((f.retryInMs + 999) / 1000));
     m_note->setVisible(f.reachable && !f.groupsNote.isEmpty());
     m_note->setText(f.groupsNote);
     if (!f.reachable && f.polls > 0 && m_groups->rowCount() == 0) {

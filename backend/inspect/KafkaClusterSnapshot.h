@@ -53,6 +53,7 @@ struct KafkaClusterSnapshot
     quint64 poll = 0;
     bool reachable = false;
     QString error;       // why the cluster could not be read (when !reachable)
+    qint64 retryInMs = 0; // when unreachable: the next attempt, backing off up to 30 s
     int brokers = 0;
     QString groupsNote;  // why groups are not listed by the broker, when they are not
     qint64 pollMs = 0;   // how long the poll took

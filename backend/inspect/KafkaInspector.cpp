@@ -12,6 +12,8 @@ namespace sb::inspect {
 namespace {
 // After the broker refused ListGroups, ask again this rarely (it will not change often).
 constexpr qint64 kListingRetryMs = 60000;
+// An unreachable cluster is retried at the poll interval, doubled per failure up to this.
+constexpr int kMaxRetryMs = 30000;
 } // namespace
 
 KafkaInspector::KafkaInspector(KafkaInspectorConfig config, QObject *parent)
@@ -57,7 +59,18 @@ void KafkaInspector::poll()
 {
     if (!m_timer || !m_timer->isActive())
         return;
-    emit snapshotReady(read());
+    KafkaClusterSnapshot snapshot = read();
+    const int interval = qMax(100, m_config.pollIntervalMs);
+    if (snapshot.reachable) {
+        m_failures = 0;
+        m_timer->setInterval(interval);
+    } else {
+        ++m_failures;
+        const qint64 backoff = qMin<qint64>(kMaxRetryMs, qint64(interval) << qMin(m_failures, 8));
+        m_timer->setInterval(int(backoff));
+        snapshot.retryInMs = backoff;
+    }
+    emit snapshotReady(snapshot);
 }
 
 KafkaClusterSnapshot KafkaInspector::read()

@@ -57,6 +57,7 @@ private:
     QStringList m_announced;
     QTimer *m_timer = nullptr;
     quint64 m_poll = 0;
+    int m_failures = 0; // consecutive unreachable polls, for the back-off
     bool m_listingSupported = true;
     QString m_listingError; // the broker's answer to the last ListGroups, while unsupported
     qint64 m_nextListingAttemptMs = 0;

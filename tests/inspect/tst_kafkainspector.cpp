@@ -229,6 +229,10 @@ private Q_SLOTS:
         QVERIFY(!snapshot.reachable);
         QVERIFY(!snapshot.error.isEmpty());
         QVERIFY2(snapshot.pollMs < 5000, qPrintable(QString::number(snapshot.pollMs)));
+        // Retried with a growing back-off, not hammered at the poll interval.
+        QCOMPARE(snapshot.retryInMs, 600);
+        QVERIFY(spy.wait(10000));
+        QCOMPARE(spy.takeFirst().at(0).value<KafkaClusterSnapshot>().retryInMs, 1200);
         inspector.stop();
     }
 };

@@ -72,6 +72,33 @@ private slots:
         QVERIFY(!store.load(QStringLiteral("staging")));
     }
 
+    void kafkaSecretsFollowTheRememberBox()
+    {
+        ProfileStore store(m_dir.filePath(QStringLiteral("secrets4.json")));
+        Profile p = sample(QStringLiteral("sasl"));
+        p.kafkaProperties = QStringList{QStringLiteral("security.protocol=SASL_SSL"),
+                                        QStringLiteral("sasl.username=ops"), QStringLiteral("sasl.password=k4fka")};
+        QString error;
+        QVERIFY2(store.save(p, &error), qPrintable(error));
+        // Not remembered: not stored anywhere.
+        QCOMPARE(store.load(QStringLiteral("sasl"))->kafkaProperties,
+                 (QStringList{QStringLiteral("security.protocol=SASL_SSL"), QStringLiteral("sasl.username=ops")}));
+        QVERIFY(!QFile::exists(store.secretsPath()));
+        p.rememberPassword = true;
+        QVERIFY2(store.save(p, &error), qPrintable(error));
+        QCOMPARE(store.load(QStringLiteral("sasl"))->kafkaProperties, p.kafkaProperties);
+        QSettings settings;
+        for (const QString &key : settings.allKeys())
+            QVERIFY2(!settings.value(key).toStringList().join(u' ').contains(QStringLiteral("k4fka")), qPrintable(key));
+        QFile secrets(store.secretsPath());
+        QVERIFY(secrets.open(QIODevice::ReadOnly));
+        QVERIFY(secrets.readAll().contains("k4fka"));
+        store.remove(QStringLiteral("sasl"));
+        secrets.close();
+        QVERIFY(secrets.open(QIODevice::ReadOnly));
+        QVERIFY(!secrets.readAll().contains("k4fka"));
+    }
+
     void rejectsBadInput_data()
     {
         QTest::addColumn<QString>("field");

@@ -114,9 +114,11 @@ private slots:
         KafkaClusterSnapshot s;
         s.poll = 1;
         s.error = u"metadata: Local: Broker transport failure"_s;
+        s.retryInMs = 4000;
         view.showFigures(KafkaFigures::from(s));
         const QJsonObject state = view.snapshotState();
         QVERIFY2(state.value(u"error"_s).toString().contains(u"unreachable: metadata"), qPrintable(state.value(u"error"_s).toString()));
+        QVERIFY2(state.value(u"error"_s).toString().contains(u"retrying in 4 s"), qPrintable(state.value(u"error"_s).toString()));
         QVERIFY(view.figuresText().contains(u"No answer"));
     }
 };
