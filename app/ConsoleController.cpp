@@ -1,5 +1,6 @@
 #include "app/ConsoleController.h"
 
+#include "app/DemoTraffic.h"
 #include "app/DevCluster.h"
 #include "app/KafkaAreaAssembly.h"
 #include "app/RedisAreaAssembly.h"
@@ -25,6 +26,7 @@ namespace {
 using Service = models::AttachmentState::Service;
 using State = models::ConnectionHealth::State;
 constexpr int kRecordIntervalMs = 5000;
+constexpr double kDemoMessagesPerSecond = 2.0;
 } // namespace
 
 ConsoleController::ConsoleController(const ConsoleOptions &options, QObject *parent)
@@ -37,7 +39,8 @@ ConsoleController::ConsoleController(const ConsoleOptions &options, QObject *par
 
 ConsoleController::~ConsoleController()
 {
-    // Views first (their workers read the cluster), then the cluster's children.
+    // Demo clients and views first (their workers read the cluster), then the cluster's children.
+    m_demoTraffic.reset();
     m_kafkaArea.reset();
     m_replicasArea.reset();
     m_redisArea.reset();
@@ -105,6 +108,9 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
     inspect::KafkaInspectorConfig kafka;
     kafka.settings.setBootstrapServers(endpoints.value(QStringLiteral("kafka")).toString().toUtf8());
     attachKafka(kafka);
+    // Clients and messages, so the demo shows a cluster at work, not an idle one.
+    m_demoTraffic = std::make_unique<DemoTraffic>(kDemoMessagesPerSecond);
+    m_demoTraffic->start(DemoTraffic::replicaUrls(endpoints));
     const QString tapNotYet = QStringLiteral("The Traffic view is not in this build yet; each replica's /admin/tap "
                                              "streams its frames (admin login).");
     m_attachment.setHealth(Service::Traffic, {State::NotConfigured, tapNotYet});
@@ -120,7 +126,8 @@ bool ConsoleController::attachProfile(const QString &name, QString *error)
                      .arg(name, known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", ")));
         return false;
     }
-    // Leaving the demo (or the previous profile): its views and cluster go first.
+    // Leaving the demo (or the previous profile): its clients, views and cluster go first.
+    m_demoTraffic.reset();
     m_kafkaArea.reset();
     m_replicasArea.reset();
     m_redisArea.reset();

@@ -21,6 +21,7 @@ class MainWindow;
 
 namespace sb::app {
 
+class DemoTraffic;
 class DevCluster;
 class KafkaAreaAssembly;
 class RedisAreaAssembly;
@@ -59,6 +60,7 @@ private:
     std::unique_ptr<ui::MainWindow> m_window;
     QTimer m_recordTimer;
     std::unique_ptr<DevCluster> m_demo;
+    std::unique_ptr<DemoTraffic> m_demoTraffic;
     std::unique_ptr<RedisAreaAssembly> m_redisArea;
     std::unique_ptr<ReplicasAreaAssembly> m_replicasArea;
     std::unique_ptr<KafkaAreaAssembly> m_kafkaArea;

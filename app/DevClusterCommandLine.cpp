@@ -24,6 +24,10 @@ CommandLineOutcome DevClusterCommandLine::parse(const QStringList &arguments)
     parser.addOption({QStringLiteral("topic-prefix"),
                       QStringLiteral("Kafka topic prefix (default switchboard)."),
                       QStringLiteral("PREFIX"), QStringLiteral("switchboard")});
+    parser.addOption({QStringLiteral("demo-traffic"),
+                      QStringLiteral("Once ready, demo clients (a STOMP session and an SSE stream per replica) and "
+                                     "RATE messages a second to channel 'general' (0-100, default 0: none)."),
+                      QStringLiteral("RATE"), QStringLiteral("0")});
 
     const QString header = QStringLiteral(
         "switchboard devcluster: librdkafka's mock Kafka cluster (3 brokers), a redis-server\n"
@@ -50,6 +54,13 @@ CommandLineOutcome DevClusterCommandLine::parse(const QStringList &arguments)
     m_options.kafkaBootstrap = parser.value(QStringLiteral("kafka"));
     m_options.redisUrl = parser.value(QStringLiteral("redis"));
     m_options.topicPrefix = parser.value(QStringLiteral("topic-prefix"));
+    bool ok = false;
+    const double rate = parser.value(QStringLiteral("demo-traffic")).toDouble(&ok);
+    if (!ok || rate < 0 || rate > 100)
+        return CommandLineOutcome::usageError(
+            QStringLiteral("--demo-traffic: expected messages per second from 0 to 100, got '%1'")
+                .arg(parser.value(QStringLiteral("demo-traffic"))));
+    m_options.demoTrafficPerSecond = rate;
     return CommandLineOutcome::proceed();
 }
 

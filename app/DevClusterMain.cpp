@@ -1,5 +1,6 @@
 #include "app/DevClusterMain.h"
 
+#include "app/DemoTraffic.h"
 #include "app/DevCluster.h"
 #include "app/DevClusterCommandLine.h"
 #include "app/ModeDispatcher.h"
@@ -9,6 +10,7 @@
 #include <QJsonDocument>
 
 #include <cstdio>
+#include <memory>
 
 namespace sb::app {
 
@@ -27,16 +29,25 @@ CommandLineOutcome DevClusterMain::run(int argc, char **argv, const QStringList 
     QObject::connect(&cluster, &DevCluster::progress, [](const QString &step) {
         std::fprintf(stderr, "devcluster: %s\n", qPrintable(step));
     });
-    QObject::connect(&cluster, &DevCluster::ready, [](const QJsonObject &endpoints) {
+    std::unique_ptr<DemoTraffic> traffic;
+    const double rate = commandLine.options().demoTrafficPerSecond;
+    QObject::connect(&cluster, &DevCluster::ready, [&traffic, rate](const QJsonObject &endpoints) {
         std::printf("ready %s\n", QJsonDocument(endpoints).toJson(QJsonDocument::Compact).constData());
         std::fflush(stdout);
+        if (rate > 0) {
+            traffic = std::make_unique<DemoTraffic>(rate);
+            traffic->start(DemoTraffic::replicaUrls(endpoints));
+        }
     });
     QObject::connect(&cluster, &DevCluster::failed, [&](const QString &part, const QString &reason) {
         std::fprintf(stderr, "devcluster: %s failed: %s\n", qPrintable(part), qPrintable(reason));
         exitCode = 1;
         cluster.stop(2000);
     });
-    QObject::connect(&terminationSignals, &SignalNotifier::terminationRequested, &cluster, [&] { cluster.stop(); });
+    QObject::connect(&terminationSignals, &SignalNotifier::terminationRequested, &cluster, [&] {
+        traffic.reset(); // the clients go first, so the replicas drain at once
+        cluster.stop();
+    });
     QObject::connect(&cluster, &DevCluster::stopped, &app, [&] { QCoreApplication::exit(exitCode); });
     cluster.start();
     return CommandLineOutcome::exitWith(app.exec(), {}, {});

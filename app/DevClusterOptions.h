@@ -12,6 +12,7 @@ struct DevClusterOptions
     QString kafkaBootstrap;                // empty: librdkafka's mock cluster
     QString redisUrl;                      // empty: a redis-server child on a free port
     QString topicPrefix = QStringLiteral("switchboard");
+    double demoTrafficPerSecond = 0; // > 0: demo clients and messages (DemoTraffic) once ready
 };
 
 } // namespace sb::app

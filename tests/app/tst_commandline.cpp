@@ -82,6 +82,10 @@ private slots:
         QTest::newRow("bad bus") << QStringList{QStringLiteral("--bus"), QStringLiteral("rabbit")} << 2;
         QTest::newRow("redis bus") << QStringList{QStringLiteral("--bus"), QStringLiteral("redis")} << -1;
         QTest::newRow("stray argument") << QStringList{QStringLiteral("now")} << 2;
+        QTest::newRow("demo traffic") << QStringList{QStringLiteral("--demo-traffic"), QStringLiteral("2.5")} << -1;
+        QTest::newRow("demo traffic negative") << QStringList{QStringLiteral("--demo-traffic"), QStringLiteral("-1")} << 2;
+        QTest::newRow("demo traffic too high") << QStringList{QStringLiteral("--demo-traffic"), QStringLiteral("1000")} << 2;
+        QTest::newRow("demo traffic not a number") << QStringList{QStringLiteral("--demo-traffic"), QStringLiteral("lots")} << 2;
     }
     void devClusterValidates()
     {

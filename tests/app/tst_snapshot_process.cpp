@@ -63,7 +63,9 @@ private slots:
     void demoClusterShowsLiveReplicasAndKeys()
     {
         // The default mode starts the embedded demo cluster (mock Kafka, a redis-server
-        // child, three node children) and attaches the Replicas and Redis views to it.
+        // child, three node children), attaches the Replicas, Redis and Kafka views to it,
+        // and runs demo clients (a STOMP session and an SSE stream per replica, 2 messages
+        // a second), so every view shows a cluster at work.
         QTemporaryDir config;
         QTemporaryDir out;
         QProcess process;
@@ -92,6 +94,37 @@ private slots:
         // At least the three sb:node:* keys the replicas announce themselves with.
         QVERIFY2(redis.value(QStringLiteral("figures")).toObject().value(QStringLiteral("keysListed")).toInt() >= 3,
                  QJsonDocument(redis).toJson().constData());
+        // The demo clients: one STOMP session and one SSE stream on each replica.
+        QCOMPARE(replicas.value(QStringLiteral("figures")).toObject().value(QStringLiteral("totalConnections")).toInt(), 6);
+
+        const QJsonObject kafka = state.value(QStringLiteral("kafka")).toObject();
+        QCOMPARE(kafka.value(QStringLiteral("showing")).toString(), QStringLiteral("content"));
+        const QJsonObject figures = kafka.value(QStringLiteral("figures")).toObject();
+        QVERIFY2(figures.value(QStringLiteral("reachable")).toBool(), QJsonDocument(kafka).toJson().constData());
+        QCOMPARE(figures.value(QStringLiteral("brokers")).toInt(), 3);
+        QCOMPARE(figures.value(QStringLiteral("deadLetters")).toInt(), 0);
+        // The mock cannot list groups: the note says so, and the groups come from the registry.
+        QVERIFY(kafka.value(QStringLiteral("note")).toString().contains(QStringLiteral("ListGroups")));
+        bool stage1Seen = false;
+        for (const QJsonValue &row : kafka.value(QStringLiteral("groups")).toArray()) {
+            const QJsonObject group = row.toObject();
+            if (group.value(QStringLiteral("Group")).toString() != QStringLiteral("switchboard-notifications"))
+                continue;
+            stage1Seen = true;
+            QCOMPARE(group.value(QStringLiteral("Found by")).toString(), QStringLiteral("registry"));
+            // Messages flowed and were committed: partitions with offsets, judged.
+            QVERIFY2(group.value(QStringLiteral("Partitions")).toString().toInt() > 0, QJsonDocument(group).toJson().constData());
+            QVERIFY2(group.value(QStringLiteral("Status")).toString() == QStringLiteral("OK")
+                         || group.value(QStringLiteral("Status")).toString() == QStringLiteral("WARN"),
+                     QJsonDocument(group).toJson().constData());
+        }
+        QVERIFY(stage1Seen);
+        qint64 created = -1;
+        for (const QJsonValue &row : kafka.value(QStringLiteral("topics")).toArray()) {
+            if (row.toObject().value(QStringLiteral("Topic")).toString() == QStringLiteral("switchboard.MessageCreatedEvent"))
+                created = row.toObject().value(QStringLiteral("Messages")).toString().toLongLong();
+        }
+        QVERIFY2(created > 0, QJsonDocument(kafka).toJson().constData());
     }
 
     void unwritableDirectoryFails()
