@@ -1,6 +1,6 @@
 #include "protocol/HttpRequestParser.h"
 
-#include "protocol/Utf8Validator.h"
+#include "protocol/PercentDecoding.h"
 
 #include <cstring>
 
@@ -13,50 +13,10 @@ namespace {
 constexpr qsizetype CompactThreshold = 4096;
 constexpr int MaxContentLengthDigits = 18; // fits in qint64 without overflow checks
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool isTargetChar(char c)
 {
     const auto u = static_cast<unsigned char>(c);
     return u > 0x20 && u < 0x7f && c != '#';
-}
-
-// Percent-decodes; false on a broken escape, decoded NUL or invalid UTF-8, because
-// handlers compare these strings and must never see ambiguous bytes.
-bool percentDecode(QByteArrayView in, bool plusAsSpace, QString *out)
-{
-    QByteArray bytes;
-    bytes.reserve(in.size());
-    for (qsizetype i = 0; i < in.size(); ++i) {
-        const char c = in[i];
-        if (c == '%') {
-            if (i + 2 >= in.size())
-                return false;
-            const int hi = hexValue(in[i + 1]);
-            const int lo = hexValue(in[i + 2]);
-            if (hi < 0 || lo < 0)
-                return false;
-            bytes.append(static_cast<char>(hi * 16 + lo));
-            i += 2;
-        } else if (c == '+' && plusAsSpace) {
-            bytes.append(' ');
-        } else {
-            bytes.append(c);
-        }
-    }
-    if (bytes.contains('\0') || !isValidUtf8(bytes))
-        return false;
-    *out = QString::fromUtf8(bytes);
-    return true;
 }
 
 bool startsWithIgnoreCase(QByteArrayView text, QByteArrayView prefix)
@@ -557,12 +517,12 @@ bool HttpRequestParser::parseChunkSize(QByteArrayView line)
 {
     qsizetype digits = 0;
     qint64 size = 0;
-    while (digits < line.size() && hexValue(line[digits]) >= 0) {
+    while (digits < line.size() && hexDigitValue(line[digits]) >= 0) {
         if (digits == 15) { // 16 hex digits could overflow qint64
             fail(400, QStringLiteral("chunk size too large"));
             return false;
         }
-        size = size * 16 + hexValue(line[digits]);
+        size = size * 16 + hexDigitValue(line[digits]);
         ++digits;
     }
     if (digits == 0) {
