@@ -89,7 +89,6 @@ private:
     std::unique_ptr<cluster::RedisHashWriter> m_writer;
 };
 
-
 } // namespace
 
 int main(int argc, char **argv)

@@ -19,8 +19,6 @@ int KafkaGroupModel::columnCount(const QModelIndex &parent) const
 
 QVariant KafkaGroupModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal)
-        return {};
     static const char *const titles[ColumnCount] = {"Group", "State", "Members", "Status", "Lag", "Partitions",
                                                     "Found by", "Why"};
     static const char *const tips[ColumnCount] = {
@@ -32,13 +30,7 @@ QVariant KafkaGroupModel::headerData(int section, Qt::Orientation orientation, i
         "Partitions with a committed offset",
         "broker: ListGroups; profile: named in the profile; registry: announced by a replica",
         "The reason for the status, in words"};
-    if (section < 0 || section >= ColumnCount)
-        return {};
-    if (role == Qt::DisplayRole)
-        return QString::fromLatin1(titles[section]);
-    if (role == Qt::ToolTipRole)
-        return QString::fromLatin1(tips[section]);
-    return {};
+    return columnHeader(titles, tips, ColumnCount, section, orientation, role);
 }
 
 QVariant KafkaGroupModel::data(const QModelIndex &index, int role) const

@@ -16,8 +16,6 @@ int KafkaPartitionModel::columnCount(const QModelIndex &parent) const
 
 QVariant KafkaPartitionModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
     static const char *const titles[ColumnCount] = {"Group", "Topic", "Partition", "Committed", "Log end", "Lag",
                                                     "Status", "Why"};
     static const char *const tips[ColumnCount] = {
@@ -29,11 +27,7 @@ QVariant KafkaPartitionModel::headerData(int section, Qt::Orientation orientatio
         "Log end minus committed",
         "Burrow status over the last commits: OK, WARN, STOP, STALL or REWIND",
         "The reason for the status, in words"};
-    if (role == Qt::DisplayRole)
-        return QString::fromLatin1(titles[section]);
-    if (role == Qt::ToolTipRole)
-        return QString::fromLatin1(tips[section]);
-    return {};
+    return columnHeader(titles, tips, ColumnCount, section, orientation, role);
 }
 
 QVariant KafkaPartitionModel::data(const QModelIndex &index, int role) const

@@ -17,19 +17,13 @@ int KafkaTopicModel::columnCount(const QModelIndex &parent) const
 
 QVariant KafkaTopicModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
     static const char *const titles[ColumnCount] = {"Topic", "Partitions", "Messages", "Produced/s"};
     static const char *const tips[ColumnCount] = {
         "Topic name; dead-letter topics (*.DLT) holding messages are highlighted",
         "Partition count",
         "Sum of the partitions' log-end offsets: every message the topic ever received",
         "Messages produced per second since the previous poll"};
-    if (role == Qt::DisplayRole)
-        return QString::fromLatin1(titles[section]);
-    if (role == Qt::ToolTipRole)
-        return QString::fromLatin1(tips[section]);
-    return {};
+    return columnHeader(titles, tips, ColumnCount, section, orientation, role);
 }
 
 QVariant KafkaTopicModel::data(const QModelIndex &index, int role) const

@@ -18,6 +18,19 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override { return parent.isValid() ? 0 : int(m_rows.size()); }
 
 protected:
+    // A header from per-column titles and tooltips (arrays of `columns` entries).
+    static QVariant columnHeader(const char *const titles[], const char *const tips[], int columns, int section,
+                                 Qt::Orientation orientation, int role)
+    {
+        if (orientation != Qt::Horizontal || section < 0 || section >= columns)
+            return {};
+        if (role == Qt::DisplayRole)
+            return QString::fromLatin1(titles[section]);
+        if (role == Qt::ToolTipRole)
+            return QString::fromLatin1(tips[section]);
+        return {};
+    }
+
     template <typename SameRow>
     void replaceRows(QList<Row> rows, SameRow sameRow)
     {
