@@ -54,6 +54,19 @@ function(sb_precompile_qt target)
     target_precompile_headers(${target} PRIVATE ${headers})
 endfunction()
 
+# sb_layer_includes(<target> PUBLIC|INTERFACE)
+# Headers are fenced like the libraries: each layer's include root holds one entry, a link
+# named after its folder (e.g. build/include/sb_inspect/inspect -> backend/inspect), so
+# `#include "node/..."` resolves only in targets that link sb_node (directly or through a
+# layer that does). A header reaching across the graph fails to compile, not just to link.
+function(sb_layer_includes target scope)
+    get_filename_component(folder ${CMAKE_CURRENT_SOURCE_DIR} NAME)
+    set(root ${CMAKE_BINARY_DIR}/include/${target})
+    file(MAKE_DIRECTORY ${root})
+    file(CREATE_LINK ${CMAKE_CURRENT_SOURCE_DIR} ${root}/${folder} SYMBOLIC)
+    target_include_directories(${target} ${scope} ${root})
+endfunction()
+
 # sb_add_layer(<target> PUBLIC_LIBS <libs...>)
 # One static library per layer, built from the *.cpp/*.h/*.ui/*.qrc in the calling folder.
 # The libraries named here are the only ones the layer may use: the build enforces the
@@ -67,7 +80,7 @@ function(sb_add_layer target)
     if(NOT sources)
         # A layer with no code yet is an interface target, so its dependents still link.
         add_library(${target} INTERFACE)
-        target_include_directories(${target} INTERFACE ${PROJECT_SOURCE_DIR}/backend ${PROJECT_SOURCE_DIR})
+        sb_layer_includes(${target} INTERFACE)
         target_link_libraries(${target} INTERFACE ${ARG_PUBLIC_LIBS})
         return()
     endif()
@@ -75,7 +88,7 @@ function(sb_add_layer target)
          ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp ${CMAKE_CURRENT_SOURCE_DIR}/*.h
          ${CMAKE_CURRENT_SOURCE_DIR}/*.ui ${CMAKE_CURRENT_SOURCE_DIR}/*.qrc)
     add_library(${target} STATIC ${sources})
-    target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/backend ${PROJECT_SOURCE_DIR})
+    sb_layer_includes(${target} PUBLIC)
     target_link_libraries(${target} PUBLIC ${ARG_PUBLIC_LIBS})
     set(modules Core)
     foreach(module Network WebSockets Widgets)
