@@ -23,6 +23,14 @@ if(SB_WERROR)
     add_compile_options(-Werror)
 endif()
 
+# lld links the test executables several times faster than GNU ld (scripts/setup.sh installs
+# it); where the compiler cannot use it the default linker stays.
+include(CheckLinkerFlag)
+check_linker_flag(CXX -fuse-ld=lld SB_HAVE_LLD)
+if(SB_HAVE_LLD)
+    add_link_options(-fuse-ld=lld)
+endif()
+
 if(SB_SANITIZE)
     add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
                         -fno-sanitize-recover=undefined)
