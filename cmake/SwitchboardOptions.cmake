@@ -3,6 +3,8 @@ option(SB_WERROR "Treat compiler warnings as errors (on in CI)" OFF)
 option(SB_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
 option(SB_BENCH "Build the benchmarks in bench/ (CI's test suites leave them out)" ON)
 option(SB_FUZZ_ONLY "Build only the protocol layer and its libFuzzer targets (needs clang)" OFF)
+option(SB_UNITY_BUILD "Compile each layer's .cpp files in batches (see sb_unity_build)" ON)
+set(SB_UNITY_BATCH_SIZE 8 CACHE STRING "How many .cpp files one unity batch holds")
 
 add_compile_definitions(
     QT_NO_CAST_FROM_ASCII
@@ -19,6 +21,14 @@ add_compile_options(-Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
                     -Wcast-align -Woverloaded-virtual -Wformat=2)
 if(SB_WERROR)
     add_compile_options(-Werror)
+endif()
+
+# lld links the test executables several times faster than GNU ld (scripts/setup.sh installs
+# it); where the compiler cannot use it the default linker stays.
+include(CheckLinkerFlag)
+check_linker_flag(CXX -fuse-ld=lld SB_HAVE_LLD)
+if(SB_HAVE_LLD)
+    add_link_options(-fuse-ld=lld)
 endif()
 
 if(SB_SANITIZE)
@@ -67,6 +77,18 @@ function(sb_layer_includes target scope)
     target_include_directories(${target} ${scope} ${root})
 endfunction()
 
+# sb_unity_build(<target>)
+# Compiles a layer's .cpp files SB_UNITY_BATCH_SIZE at a time as one translation unit, so the
+# Qt templates they share are instantiated, optimised and given debug info once per batch
+# rather than once per file. Hence names in a .cpp's anonymous namespace must be unique within
+# its layer: a helper several files need goes into a header (e.g. node/WallClock.h).
+# -DSB_UNITY_BUILD=OFF compiles file by file (faster to rebuild after editing one file).
+function(sb_unity_build target)
+    if(SB_UNITY_BUILD)
+        set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${SB_UNITY_BATCH_SIZE})
+    endif()
+endfunction()
+
 # sb_add_layer(<target> PUBLIC_LIBS <libs...>)
 # One static library per layer, built from the *.cpp/*.h/*.ui/*.qrc in the calling folder.
 # The libraries named here are the only ones the layer may use: the build enforces the
@@ -97,4 +119,5 @@ function(sb_add_layer target)
         endif()
     endforeach()
     sb_precompile_qt(${target} ${modules})
+    sb_unity_build(${target})
 endfunction()

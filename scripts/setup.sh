@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     # build
-    cmake g++ make pkg-config
+    cmake g++ make pkg-config lld
     qt6-base-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins
     libhiredis-dev librdkafka-dev
     # packaging (.deb through CPack; dpkg-shlibdeps computes the runtime dependencies)

@@ -5,6 +5,7 @@
 #include "node/Envelope.h"
 #include "node/NodeServices.h"
 #include "node/Router.h"
+#include "node/WallClock.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -12,19 +13,10 @@
 #include <QRandomGenerator>
 
 #include <atomic>
-#include <chrono>
 
 Q_LOGGING_CATEGORY(lcMessages, "sb.node.messages")
 
 namespace sb::node {
-
-namespace {
-qint64 nowMicros()
-{
-    using namespace std::chrono;
-    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
-} // namespace
 
 MessageService::MessageService(NodeServices *services)
     : m_services(services)
@@ -70,7 +62,7 @@ ChatMessage MessageService::create(const QString &sender, const QString &channel
         if (member != sender)
             envelope.recipients << member;
 
-    envelope.publishedAtUs = nowMicros();
+    envelope.publishedAtUs = wallClockMicros();
     if (!m_services->bus->publish(channel.toUtf8(), envelope.toJson())) {
         qCWarning(lcMessages) << "the bus refused message" << envelope.message.id << "(Kafka unreachable and its queue full?)";
         m_services->metrics.dropped(QByteArrayLiteral("bus_refused"));
@@ -84,7 +76,7 @@ void MessageService::announcePresence(const QString &user, bool online)
     envelope.type = Envelope::Type::Presence;
     envelope.presenceUser = user;
     envelope.online = online;
-    envelope.publishedAtUs = nowMicros();
+    envelope.publishedAtUs = wallClockMicros();
     if (!m_services->bus->publish(user.toUtf8(), envelope.toJson()))
         m_services->metrics.dropped(QByteArrayLiteral("bus_refused"));
 }

@@ -5,6 +5,7 @@
 #include "node/MessageService.h"
 #include "node/NodeServices.h"
 #include "node/SessionLease.h"
+#include "node/WallClock.h"
 #include "node/Worker.h"
 #include "protocol/HttpResponse.h"
 #include "protocol/SseEncoder.h"
@@ -15,17 +16,7 @@
 #include <QTcpSocket>
 #include <QUuid>
 
-#include <chrono>
-
 namespace sb::node {
-
-namespace {
-qint64 nowMicros()
-{
-    using namespace std::chrono;
-    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
-} // namespace
 
 SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId, bool http10,
                      Worker *worker, NodeServices *services)
@@ -133,7 +124,7 @@ void SseStream::writeEvent(const cluster::ReplayEvent &event, qint64 publishedAt
         return;
     m_services->metrics.message(NodeMetrics::Transport::Sse, NodeMetrics::Direction::Out);
     if (publishedAtUs > 0)
-        m_services->metrics.observeDeliveryLatency(double(nowMicros() - publishedAtUs) / 1e6);
+        m_services->metrics.observeDeliveryLatency(double(wallClockMicros() - publishedAtUs) / 1e6);
     tap(event, bytes.size());
 }
 

@@ -7,6 +7,7 @@
 #include "node/NodeServices.h"
 #include "node/SessionLease.h"
 #include "node/TokenService.h"
+#include "node/WallClock.h"
 #include "node/Worker.h"
 #include "protocol/StompEncoder.h"
 #include "protocol/StompHeartBeat.h"
@@ -18,8 +19,6 @@
 #include <QUuid>
 #include <QWebSocket>
 
-#include <chrono>
-
 Q_LOGGING_CATEGORY(lcStomp, "sb.node.stomp")
 
 namespace sb::node {
@@ -30,12 +29,6 @@ namespace {
 constexpr int kMaxTextChars = 4000;
 // The whole session must authenticate within this, or it only holds a socket for nothing.
 constexpr int kConnectTimeoutMs = 10000;
-
-qint64 nowMicros()
-{
-    using namespace std::chrono;
-    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 } // namespace
 
 StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, Worker *worker, NodeServices *services)
@@ -514,7 +507,7 @@ void StompSession::sendMessage(const Subscription &subscription, const QString &
         message.addHeader("recovered", "true");
     message.setBody(body);
     if (sendFrame(message, messageId) && publishedAtUs > 0)
-        m_services->metrics.observeDeliveryLatency(double(nowMicros() - publishedAtUs) / 1e6);
+        m_services->metrics.observeDeliveryLatency(double(wallClockMicros() - publishedAtUs) / 1e6);
 }
 
 void StompSession::goAway()

@@ -15,7 +15,7 @@ constexpr qsizetype MaxQuotedBytes = 40;
 
 // Renders untrusted bytes for an error message: printable ASCII only, shortened, so the
 // message itself can never smuggle control characters into an ERROR frame or a log.
-QString quoted(QByteArrayView bytes)
+QString printableQuote(QByteArrayView bytes)
 {
     QString text;
     const qsizetype shown = qMin(bytes.size(), MaxQuotedBytes);
@@ -216,7 +216,7 @@ StompDecoder::LineResult StompDecoder::readLine(QByteArrayView *line, qsizetype 
     if (pending > maxLineBytes + 1 || (i == size && pending > maxLineBytes)) {
         const bool isCommand = m_state == State::Command;
         if (isCommand)
-            fail(QStringLiteral("Unknown command ") % quoted(QByteArrayView(data + m_pos, pending)));
+            fail(QStringLiteral("Unknown command ") % printableQuote(QByteArrayView(data + m_pos, pending)));
         else
             fail(QStringLiteral("Header line longer than %1 bytes").arg(maxLineBytes));
         return LineResult::Failed;
@@ -265,7 +265,7 @@ StompDecoder::Status StompDecoder::parseCommand()
     if (!line.isValidUtf8())
         return fail(QStringLiteral("Command is not valid UTF-8"));
     if (!isAccepted(line, m_accept))
-        return fail(QStringLiteral("Unknown command ") % quoted(line));
+        return fail(QStringLiteral("Unknown command ") % printableQuote(line));
     m_frame.setCommand(line.toByteArray());
     m_state = State::Headers;
     return Status::NeedMoreData;
@@ -300,11 +300,11 @@ bool StompDecoder::parseHeaderLine(QByteArrayView line)
     }
     const qsizetype colon = line.indexOf(':');
     if (colon < 0) {
-        fail(QStringLiteral("Header without ':' ") % quoted(line));
+        fail(QStringLiteral("Header without ':' ") % printableQuote(line));
         return false;
     }
     if (colon == 0) {
-        fail(QStringLiteral("Header with an empty name ") % quoted(line));
+        fail(QStringLiteral("Header with an empty name ") % printableQuote(line));
         return false;
     }
     const QByteArrayView rawName = line.first(colon);
@@ -318,7 +318,7 @@ bool StompDecoder::parseHeaderLine(QByteArrayView line)
     QByteArray name;
     QByteArray value;
     if (!unescape(rawName, m_version, &name) || !unescape(rawValue, m_version, &value)) {
-        fail(QStringLiteral("Undefined escape sequence in header ") % quoted(line));
+        fail(QStringLiteral("Undefined escape sequence in header ") % printableQuote(line));
         return false;
     }
     m_frame.addHeader(name, value);
@@ -337,7 +337,7 @@ StompDecoder::Status StompDecoder::finishHeaders()
     for (const char c : text)
         digits = digits && c >= '0' && c <= '9';
     if (!digits)
-        return fail(QStringLiteral("Invalid content-length ") % quoted(text));
+        return fail(QStringLiteral("Invalid content-length ") % printableQuote(text));
     m_contentLength = text.toLongLong();
     // Fail now rather than after buffering a body we would reject anyway.
     if (m_contentLength > m_limits.maxFrameBytes - m_frameBytes - 1) {
