@@ -9,10 +9,11 @@
 #include "cluster/RedisConnection.h"
 #include "inspect/RedisKeyScanner.h"
 #include "models/RedisKeyModel.h"
+#include "LoopStallMeter.h"
 
 #include <QApplication>
-#include <QDeadlineTimer>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QHeaderView>
 #include <QProcess>
@@ -33,13 +34,16 @@ namespace {
 std::optional<cluster::RedisReply> call(
     cluster::RedisConnection &c, QList<QByteArray> argv, int timeoutMs = 30000)
 {
-    auto result = std::make_shared<std::optional<cluster::RedisReply>>();
-    QObject context;
-    c.command(std::move(argv), &context, [result](const cluster::RedisReply &r) { *result = r; });
-    const QDeadlineTimer deadline(timeoutMs);
-    while (!result->has_value() && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    return *result;
+    // A harness, not the console: it may wait for the answer in a nested event loop.
+    std::optional<cluster::RedisReply> result;
+    QEventLoop loop;
+    c.command(std::move(argv), &loop, [&result, &loop](const cluster::RedisReply &r) {
+        result = r;
+        loop.quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    return result;
 }
 
 void resp(QByteArray &out, const QList<QByteArray> &argv)
@@ -93,12 +97,14 @@ quint16 freePort()
     return probe.serverPort();
 }
 
-double percentile(QList<double> values, double p)
+// Runs the event loop until `done` signals or `timeoutMs` passes.
+template <typename Sender, typename Signal>
+void waitFor(Sender *sender, Signal done, int timeoutMs)
 {
-    if (values.isEmpty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    return values.at(qMin(values.size() - 1, qsizetype(p * double(values.size()))));
+    QEventLoop loop;
+    QObject::connect(sender, done, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
 }
 
 qint64 rssKiB()
@@ -155,9 +161,8 @@ int main(int argc, char **argv)
 
     cluster::RedisConnection direct(cluster::RedisUrl(QStringLiteral("127.0.0.1"), port));
     direct.open();
-    const QDeadlineTimer connectDeadline(5000);
-    while (!direct.isConnected() && !connectDeadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    if (!direct.isConnected())
+        waitFor(&direct, &cluster::RedisConnection::connected, 5000);
     const qint64 dbsize = call(direct, { "DBSIZE" })->toInteger();
     call(direct, { "CONFIG", "RESETSTAT" });
     call(direct, { "SLOWLOG", "RESET" });
@@ -168,7 +173,10 @@ int main(int argc, char **argv)
     auto *connection = new cluster::RedisConnection(cluster::RedisUrl(QStringLiteral("127.0.0.1"), port));
     auto *scanner = new inspect::RedisKeyScanner(connection, connection);
     connection->moveToThread(&worker);
-    connection->open();
+    QEventLoop connected;
+    QObject::connect(connection, &cluster::RedisConnection::connected, &connected, &QEventLoop::quit);
+    QTimer::singleShot(5000, &connected, &QEventLoop::quit);
+    QMetaObject::invokeMethod(connection, &cluster::RedisConnection::open, Qt::QueuedConnection);
     models::RedisKeyModel model;
     QTableView view;
     view.setModel(&model);
@@ -180,43 +188,34 @@ int main(int argc, char **argv)
         view.show();
     QObject::connect(
         scanner, &inspect::RedisKeyScanner::batchReady, &model, &models::RedisKeyModel::appendBatch);
+    QEventLoop scanning;
     inspect::RedisScanProgress progress;
     QObject::connect(scanner, &inspect::RedisKeyScanner::progressChanged, &model,
-        [&progress, &model](const inspect::RedisScanProgress &p) {
+        [&progress, &model, &scanning](const inspect::RedisScanProgress &p) {
             progress = p;
             if (p.generation == model.generation() && p.dbSize > 0)
                 model.reserve(p.dbSize); // as RedisAreaAssembly does for MATCH *
+            if (p.phase == inspect::RedisScanProgress::Phase::Finished)
+                scanning.quit(); // queued after the last batch: the model has every row
         });
-    const QDeadlineTimer up(5000);
-    while (!connection->isConnected() && !up.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    connected.exec();
 
     // The stall sampler: a 1 ms timer; any lateness is time the GUI loop could not run.
-    QList<double> stalls;
-    stalls.reserve(100000);
-    QElapsedTimer tickClock;
-    QTimer sampler;
-    sampler.setTimerType(Qt::PreciseTimer);
-    sampler.setInterval(1);
-    QObject::connect(&sampler, &QTimer::timeout, &model, [&] {
-        stalls.append(qMax(0.0, double(tickClock.nsecsElapsed()) / 1e6 - 1.0));
-        tickClock.restart();
-    });
-    tickClock.start();
-    sampler.start();
+    LoopStallMeter stalls("redis_scan_bench");
+    stalls.setMeasuring(true);
 
     clock.restart();
-    model.reset(scanner->start("*", -1), "*");
     qint64 firstThousandMs = -1;
-    const QDeadlineTimer scanDeadline(600000);
-    while (progress.phase != inspect::RedisScanProgress::Phase::Finished && !scanDeadline.hasExpired()) {
-        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 5);
+    QObject::connect(&model, &QAbstractItemModel::rowsInserted, &scanning, [&] {
         if (firstThousandMs < 0 && model.rowCount() >= 1000)
             firstThousandMs = clock.elapsed();
-    }
+    });
+    QTimer::singleShot(600000, &scanning, &QEventLoop::quit);
+    // start() from the GUI thread, as RedisAreaAssembly calls it; the scan runs on the worker.
+    model.reset(scanner->start("*", -1), "*");
+    scanning.exec();
     const qint64 fullMs = clock.elapsed();
-    QCoreApplication::processEvents(); // the last batch
-    sampler.stop();
+    stalls.setMeasuring(false);
 
     std::printf("keys: DBSIZE %lld, listed %d, SCAN returned %lld\n", dbsize, model.rowCount(),
         progress.keysReturned);
@@ -226,7 +225,7 @@ int main(int argc, char **argv)
         fullMs, double(model.rowCount()) * 1000.0 / double(qMax<qint64>(1, fullMs)), progress.calls,
         progress.count, progress.maxCallMs);
     std::printf("GUI loop stall (1 ms sampler, %lld samples): p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
-        qint64(stalls.size()), percentile(stalls, 0.50), percentile(stalls, 0.99), percentile(stalls, 1.0));
+        qint64(stalls.sampleCount()), stalls.percentile(0.50), stalls.percentile(0.99), stalls.worst());
     std::printf("console process RSS with %d rows: %lld MiB\n", model.rowCount(), rssKiB() / 1024);
 
     // The server's own account of SCAN.
