@@ -181,6 +181,7 @@ private slots:
         qint64 connections = 0;
         for (const QJsonValue &n : nodes) {
             const QJsonObject stats = m_clients.adminStats(QUrl(n.toObject().value(u"url"_s).toString()));
+            QVERIFY2(!stats.isEmpty(), "no answer from /admin/stats");
             const QString id = stats.value(u"node"_s).toString();
             const QJsonObject row = rowWith(replicaRows, u"Replica"_s, id);
             QVERIFY2(!row.isEmpty(), qPrintable(id));

@@ -12,11 +12,15 @@ namespace sb::testing {
 
 namespace {
 
+// Generous: under the sanitizer build with the suite running in parallel, a login (PBKDF2
+// plus a registry round trip) has taken over 5 s.
+constexpr int kReplyTimeoutMs = 20000;
+
 QNetworkReply *waitFor(QNetworkReply *reply)
 {
     QSignalSpy finished(reply, &QNetworkReply::finished);
     if (!reply->isFinished())
-        finished.wait(5000);
+        finished.wait(kReplyTimeoutMs);
     return reply;
 }
 

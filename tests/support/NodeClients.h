@@ -13,7 +13,7 @@ namespace sb::testing {
 
 // Real clients of a `switchboard node --demo-users` for integration tests: log in (the
 // demo users' password is their name), read /admin/stats, hold STOMP sessions over
-// WebSocket and SSE streams open until closeAll() or destruction. Blocking, with 5 s
+// WebSocket and SSE streams open until closeAll() or destruction. Blocking, with 20 s
 // bounds: tests only. `node` is the replica's base URL, e.g. http://127.0.0.1:1234.
 class NodeClients : public QObject
 {
