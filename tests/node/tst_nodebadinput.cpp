@@ -268,6 +268,9 @@ void TestNodeBadInput::badJsonLogin()
 void TestNodeBadInput::halfOpenHttp()
 {
     const QByteArray gauge = "sb_connections{transport=\"http\"}";
+    // Counts the /metrics request itself and any earlier test's connection still closing
+    // (under the sanitizer build that has lingered): the half-open one must come on top and go.
+    const double before = metricValue(metricsText(m_node->port()), gauge);
     // A head cut short, then the client shuts its sending side: the node must not wait on
     // it (nor crash); the connection is released.
     QTcpSocket socket;
@@ -277,8 +280,7 @@ void TestNodeBadInput::halfOpenHttp()
     QVERIFY(socket.waitForBytesWritten(5000));
     QCOMPARE(::shutdown(int(socket.socketDescriptor()), SHUT_WR), 0);
     QVERIFY(socket.waitForDisconnected(5000) || socket.state() == QAbstractSocket::UnconnectedState);
-    // Only the /metrics request itself remains.
-    QTRY_COMPARE_WITH_TIMEOUT(metricValue(metricsText(m_node->port()), gauge), 1.0, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(metricValue(metricsText(m_node->port()), gauge) <= before, 10000);
 }
 
 void TestNodeBadInput::halfOpenStomp()
