@@ -95,7 +95,6 @@ void KafkaAreaAssembly::stop()
 void KafkaAreaAssembly::onSnapshot(const inspect::KafkaClusterSnapshot &snapshot)
 {
     m_figures = models::KafkaFigures::from(snapshot);
-    const models::KafkaFigures &figures = m_figures;
     if (snapshot.reachable) {
         m_groups->apply(snapshot.groups);
         m_partitions->apply(snapshot.groups);
@@ -103,10 +102,10 @@ void KafkaAreaAssembly::onSnapshot(const inspect::KafkaClusterSnapshot &snapshot
         const qint64 atMs = snapshot.at.toMSecsSinceEpoch();
         for (const auto &g : snapshot.groups)
             m_lagHistory->append(g.id, atMs, double(g.totalLag));
-        m_lagHistory->appendTotal(atMs, double(figures.totalLag));
+        m_lagHistory->appendTotal(atMs, double(m_figures.totalLag));
     }
     if (m_view)
-        m_view->showFigures(figures);
+        m_view->showFigures(m_figures);
     if (m_attachment) {
         ConnectionHealth health;
         if (!snapshot.reachable) {
@@ -114,12 +113,12 @@ void KafkaAreaAssembly::onSnapshot(const inspect::KafkaClusterSnapshot &snapshot
                       QStringLiteral("%1; retrying in %2 s").arg(snapshot.error).arg((snapshot.retryInMs + 999) / 1000)};
         } else {
             const QString summary = QStringLiteral("%1 brokers, %2 groups, total lag %3")
-                                        .arg(figures.brokers)
-                                        .arg(figures.groups)
-                                        .arg(figures.totalLag);
-            health = figures.groupsInError > 0
+                                        .arg(m_figures.brokers)
+                                        .arg(m_figures.groups)
+                                        .arg(m_figures.totalLag);
+            health = m_figures.groupsInError > 0
                 ? ConnectionHealth{ConnectionHealth::State::Degraded,
-                                   QStringLiteral("%1; %2 group(s) in error").arg(summary).arg(figures.groupsInError)}
+                                   QStringLiteral("%1; %2 group(s) in error").arg(summary).arg(m_figures.groupsInError)}
                 : ConnectionHealth{ConnectionHealth::State::Up, summary};
         }
         m_attachment->setHealth(AttachmentState::Service::Kafka, health);

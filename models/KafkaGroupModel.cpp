@@ -4,7 +4,6 @@
 
 namespace sb::models {
 
-using inspect::BurrowStatus;
 using inspect::KafkaGroupInfo;
 
 KafkaGroupModel::KafkaGroupModel(QObject *parent)
@@ -80,14 +79,6 @@ int KafkaGroupModel::rowOf(const QString &id) const
             return int(i);
     }
     return -1;
-}
-
-int KafkaGroupModel::countWithStatus(BurrowStatus status) const
-{
-    int n = 0;
-    for (const auto &g : m_rows)
-        n += g.verdict.status == status ? 1 : 0;
-    return n;
 }
 
 } // namespace sb::models

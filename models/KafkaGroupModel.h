@@ -26,8 +26,6 @@ public:
     void apply(const QList<sb::inspect::KafkaGroupInfo> &groups);
     const sb::inspect::KafkaGroupInfo &group(int row) const { return m_rows.at(row); }
     int rowOf(const QString &id) const;
-    // Groups whose Burrow status is ERR / WARN (headline figures).
-    int countWithStatus(sb::inspect::BurrowStatus status) const;
 };
 
 } // namespace sb::models

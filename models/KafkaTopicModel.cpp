@@ -64,12 +64,4 @@ void KafkaTopicModel::apply(const QList<inspect::KafkaTopicInfo> &topics)
     replaceRows(topics, [](const inspect::KafkaTopicInfo &a, const inspect::KafkaTopicInfo &b) { return a.name == b.name; });
 }
 
-qint64 KafkaTopicModel::deadLetters() const
-{
-    qint64 n = 0;
-    for (const auto &t : m_rows)
-        n += t.deadLetter ? t.endOffsets : 0;
-    return n;
-}
-
 } // namespace sb::models

@@ -24,8 +24,6 @@ public:
 
     void apply(const QList<sb::inspect::KafkaTopicInfo> &topics);
     const sb::inspect::KafkaTopicInfo &topic(int row) const { return m_rows.at(row); }
-    // Records in all *.DLT topics.
-    qint64 deadLetters() const;
 };
 
 } // namespace sb::models

@@ -23,6 +23,20 @@ struct EventDeleter
 using AdminOptions = std::unique_ptr<rd_kafka_AdminOptions_t, AdminOptionsDeleter>;
 using Event = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
 
+// The next answer of `type` on `queue` before `deadlineMs` (epoch ms), or null. Answers of
+// other types are late ones of earlier calls that timed out: dropped, never read as this one.
+Event nextResult(rd_kafka_queue_t *queue, rd_kafka_event_type_t type, qint64 deadlineMs)
+{
+    for (;;) {
+        const int left = int(deadlineMs - QDateTime::currentMSecsSinceEpoch());
+        if (left <= 0)
+            return nullptr;
+        Event event(rd_kafka_queue_poll(queue, left));
+        if (!event || rd_kafka_event_type(event.get()) == type)
+            return event;
+    }
+}
+
 QString errorText(const rd_kafka_error_t *error)
 {
     return QString::fromUtf8(rd_kafka_error_string(error));
@@ -122,7 +136,8 @@ KafkaAdminClient::GroupListing KafkaAdminClient::listGroups()
     AdminOptions options(rd_kafka_AdminOptions_new(m_handle.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS));
     rd_kafka_AdminOptions_set_request_timeout(options.get(), m_timeoutMs, nullptr, 0);
     rd_kafka_ListConsumerGroups(m_handle.get(), options.get(), m_queue.get());
-    const Event event(rd_kafka_queue_poll(m_queue.get(), m_timeoutMs + 1000));
+    const Event event = nextResult(m_queue.get(), RD_KAFKA_EVENT_LISTCONSUMERGROUPS_RESULT,
+                                   QDateTime::currentMSecsSinceEpoch() + m_timeoutMs + 1000);
     if (!event) {
         listing.error = QStringLiteral("ListGroups got no answer within %1 ms").arg(m_timeoutMs + 1000);
         return listing;
@@ -166,7 +181,8 @@ QHash<QString, KafkaAdminClient::GroupDescription> KafkaAdminClient::describeGro
     AdminOptions options(rd_kafka_AdminOptions_new(m_handle.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS));
     rd_kafka_AdminOptions_set_request_timeout(options.get(), m_timeoutMs, nullptr, 0);
     rd_kafka_DescribeConsumerGroups(m_handle.get(), pointers.data(), size_t(pointers.size()), options.get(), m_queue.get());
-    const Event event(rd_kafka_queue_poll(m_queue.get(), m_timeoutMs + 1000));
+    const Event event = nextResult(m_queue.get(), RD_KAFKA_EVENT_DESCRIBECONSUMERGROUPS_RESULT,
+                                   QDateTime::currentMSecsSinceEpoch() + m_timeoutMs + 1000);
     if (!event) {
         *error = QStringLiteral("DescribeGroups got no answer");
         return out;
@@ -224,14 +240,10 @@ QHash<QString, KafkaAdminClient::GroupOffsets> KafkaAdminClient::collectCommitte
         out.insert(group, GroupOffsets{QStringLiteral("no answer within %1 ms").arg(m_timeoutMs + 1000), {}});
     int pending = int(groups.size());
     while (pending > 0) {
-        const int left = int(m_offsetsSentMs + m_timeoutMs + 1000 - QDateTime::currentMSecsSinceEpoch());
-        if (left <= 0)
-            break;
-        const Event event(rd_kafka_queue_poll(m_offsetQueue.get(), left));
+        const Event event = nextResult(m_offsetQueue.get(), RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT,
+                                       m_offsetsSentMs + m_timeoutMs + 1000);
         if (!event)
             break;
-        if (rd_kafka_event_type(event.get()) != RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT)
-            continue; // a late answer of an earlier call that timed out
         const auto tag = reinterpret_cast<quintptr>(rd_kafka_event_opaque(event.get()));
         const auto index = qsizetype(tag & 0xffff) - 1;
         if ((tag >> 16) != quintptr(m_offsetGeneration) || index < 0 || index >= groups.size())

@@ -212,7 +212,7 @@ void KafkaInspector::readGroups(const KafkaAdminClient::Metadata &metadata, cons
                 lag.partition = p;
                 lag.committed = *found;
                 lag.logEnd = ends.value({t.topic, p}, -1);
-                lag.lag = lag.logEnd < 0 ? -1 : qMax<qint64>(0, lag.logEnd - lag.committed);
+                lag.lag = lagOf(lag.committed, lag.logEnd);
                 lag.verdict = m_lag.observe(id, t.topic, p, lag.committed, lag.logEnd, group.members > 0, nowMs);
                 group.totalLag += qMax<qint64>(0, lag.lag);
                 results.append({t.topic, p, lag.verdict});

@@ -14,4 +14,10 @@ struct LagObservation
     qint64 atMs = 0;
 };
 
+// Log-end offset minus committed offset, never negative; -1 while the log end is unknown.
+inline qint64 lagOf(qint64 committed, qint64 logEndOffset)
+{
+    return logEndOffset < 0 ? -1 : qMax<qint64>(0, logEndOffset - committed);
+}
+
 } // namespace sb::inspect

@@ -15,7 +15,7 @@ BurrowVerdict LagTracker::observe(const QString &group, const QString &topic, in
     const QString key = keyOf(group, topic, partition);
     m_seen.insert(key);
     QList<LagObservation> &window = m_windows[key];
-    const qint64 lag = logEndOffset < 0 ? -1 : qMax<qint64>(0, logEndOffset - committed);
+    const qint64 lag = lagOf(committed, logEndOffset);
     if (window.isEmpty() || window.last().offset != committed || liveMembers) {
         window.append({committed, lag, nowMs});
         if (window.size() > kWindowSize)
