@@ -148,8 +148,9 @@ void DevCluster::onNodeListening(ManagedChild *node)
     pollReadiness(node, kNodeReadyMs / kReadyPollMs);
 }
 
-// A node is ready when /healthz/ready says so: Redis connected and its Kafka broadcast
-// group assigned, so no message published after `ready` can miss it.
+// A node is ready when /healthz/ready says so: Redis connected, its stage-2 subscription in
+// place and the stage-1 group joined, so a message published after `ready` is neither
+// missed nor held up by a rebalance of a group still forming.
 void DevCluster::pollReadiness(ManagedChild *node, int attemptsLeft)
 {
     if (m_failed)

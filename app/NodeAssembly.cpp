@@ -181,8 +181,12 @@ void NodeAssembly::updateReadiness()
     if (!m_services)
         return;
     // Ready only once stage 2 reaches this replica (broadcast partitions assigned, or the
-    // Redis channel subscribed): before that, a broadcast would pass it by.
-    const bool kafkaUp = !m_kafkaBus || (m_kafkaBus->isHealthy() && m_kafkaBus->isBroadcastReady());
+    // Redis channel subscribed): before that, a broadcast would pass it by. And only once
+    // it joined the stage-1 group: until then a starting cluster's group is still
+    // rebalancing (the Redis channel subscribes in milliseconds, a group takes seconds), so
+    // a message accepted now could wait a whole rebalance to be persisted and fanned out.
+    const bool kafkaUp = !m_kafkaBus
+        || (m_kafkaBus->isHealthy() && m_kafkaBus->isBroadcastReady() && m_kafkaBus->hasJoinedPersistGroup());
     m_services->dependenciesReady.store(m_redisUp && kafkaUp);
 }
 

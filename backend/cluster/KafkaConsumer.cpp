@@ -351,6 +351,7 @@ void KafkaConsumer::onRebalance(
             rd_kafka_error_destroy(error);
         }
         self->m_assigned = cooperative ? self->m_assigned.load() + partitions->cnt : partitions->cnt;
+        self->m_joined = true;
     } else {
         // Revoked: hand the next owner exactly what we handled.
         const rd_kafka_resp_err_t committed = rd_kafka_commit(rk, nullptr, 0);

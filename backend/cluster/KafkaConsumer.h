@@ -66,6 +66,9 @@ public:
     bool isHealthy() const { return m_health.isHealthy(); }
     QString healthReason() const { return m_health.reason(); }
     int assignedPartitions() const { return m_assigned.load(); }
+    // True once the group gave this member an assignment (possibly empty): from then on
+    // every partition has an owner among the members that joined so far.
+    bool hasJoinedGroup() const { return m_joined.load(); }
     quint64 recordsConsumed() const { return m_consumed.load(); }
     quint64 batchesHandled() const { return m_batches.load(); }
     const KafkaConsumerOptions &options() const { return m_options; }
@@ -101,6 +104,7 @@ private:
     bool m_closedCleanly = false;
     bool m_cooperative = false; // from partition.assignment.strategy, read once at start
     std::atomic<int> m_assigned { 0 };
+    std::atomic<bool> m_joined { false };
     std::atomic<quint64> m_consumed { 0 };
     std::atomic<quint64> m_batches { 0 };
     KafkaBrokerHealth m_health;

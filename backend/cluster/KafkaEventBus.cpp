@@ -330,6 +330,11 @@ int KafkaEventBus::broadcastPartitions() const
     return m_broadcastConsumer ? m_broadcastConsumer->assignedPartitions() : 0;
 }
 
+bool KafkaEventBus::hasJoinedPersistGroup() const
+{
+    return m_persistConsumer && m_persistConsumer->hasJoinedGroup();
+}
+
 bool KafkaEventBus::isBroadcastReady() const
 {
     return m_options.broadcastChannel ? m_options.broadcastChannel->isReady() : broadcastPartitions() > 0;

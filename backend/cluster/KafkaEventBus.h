@@ -94,6 +94,9 @@ public:
     int broadcastPartitions() const;
     // Stage 2 reaches this replica: broadcast partitions assigned, or the channel subscribed.
     bool isBroadcastReady() const;
+    // This replica took its share of stage 1: the persist group assigned it (possibly
+    // nothing, when replicas outnumber partitions).
+    bool hasJoinedPersistGroup() const;
 
     // Thread-safe counters.
     quint64 published() const { return m_published.load(); }

@@ -70,6 +70,7 @@ private Q_SLOTS:
         QVERIFY2(m_cluster.createTopic("to-kcat", 1, &error), qPrintable(error));
         QVERIFY2(m_cluster.createTopic("outage", 1, &error), qPrintable(error));
         QVERIFY2(m_cluster.createTopic("redeliver", 1, &error), qPrintable(error));
+        QVERIFY2(m_cluster.createTopic("one-partition", 1, &error), qPrintable(error));
     }
 
     void settingsPassThroughIsValidated()
@@ -179,6 +180,23 @@ private Q_SLOTS:
             values.append(record.value);
         QCOMPARE(values, (QList<QByteArray> { "r0", "r1", "r2" }));
         QCOMPARE(rejected->snapshot().constFirst().value, QByteArray("r0"));
+    }
+
+    // A member the group gives nothing (more members than partitions) has still joined:
+    // a replica's readiness waits for this, not for partitions it may never get.
+    void memberWithEmptyAssignmentHasJoined()
+    {
+        KafkaConsumer first(settings(), fastGroup("join-group", "one-partition"));
+        KafkaConsumer second(settings(), fastGroup("join-group", "one-partition"));
+        QVERIFY(!first.hasJoinedGroup());
+        QVERIFY(first.start());
+        QTRY_VERIFY_WITH_TIMEOUT(first.hasJoinedGroup(), 15000);
+        QCOMPARE(first.assignedPartitions(), 1);
+        QVERIFY(!second.hasJoinedGroup());
+        QVERIFY(second.start());
+        QTRY_VERIFY_WITH_TIMEOUT(second.hasJoinedGroup(), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(first.assignedPartitions() + second.assignedPartitions(), 1, 15000);
+        QVERIFY(first.hasJoinedGroup()); // a rebalance does not undo it
     }
 
     void kcatConsumesWhatWeProduce()
