@@ -2,6 +2,10 @@
 # The README's second command: install what is missing, then build and run every test:
 # once with warnings as errors, once under AddressSanitizer + UBSan, then every fuzzer on
 # its seed corpus. No display needed (QT_QPA_PLATFORM=offscreen).
+#
+# The next build compiles at the lowest CPU priority while the previous suite's tests run:
+# the tests mostly wait on child processes and sockets, so the compiler takes the idle
+# cores without slowing a test (nice 19 gets ~1.5% of a core a test wants).
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 "$here/scripts/setup.sh" || exit 1
@@ -9,18 +13,28 @@ export QT_QPA_PLATFORM=offscreen
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 chmod 700 "$XDG_RUNTIME_DIR" 2>/dev/null || true
 mkdir -p "$here/build"
+ci="$here/build/ci"
+asan="$here/build/asan"
 
 passed=0; failed=0
-run_suite() { # name build-dir cmake-options...
+build_args=(-DSB_WERROR=ON -DSB_BENCH=OFF)
+in_background() { # log-file command...: runs it niced; `wait $!` gives its status
+    local log="$1"; shift
+    nice -n 19 "$@" >"$log" 2>&1 &
+}
+finish_background() { # name pid log-file: waits, then shows what it printed
+    local name="$1" pid="$2" log="$3" status=0
+    wait "$pid" || status=$?
+    cat "$log"
+    [ "$status" -eq 0 ] || echo "== $name: BUILD FAILED"
+    return "$status"
+}
+test_suite() { # name build-dir ctest-options...
     local name="$1" dir="$2"; shift 2
-    echo "== $name: build"
-    if ! "$here/scripts/build.sh" "$dir" -DSB_WERROR=ON -DSB_BENCH=OFF "$@"; then
-        echo "== $name: BUILD FAILED"; failed=$((failed + 1)); return
-    fi
     echo "== $name: ctest"
     # One test per core: two per core cut the checked suite from 152 to 95 s, but under the
     # sanitizer build a test's 5 s wait then timed out (docs/architecture.md, "Build, test and CI").
-    (cd "$dir" && ctest --output-on-failure --timeout 300 -j"$(nproc)") | tee "$dir.ctest.log"
+    (cd "$dir" && ctest --output-on-failure --timeout 300 -j"$(nproc)" "$@") | tee "$dir.ctest.log"
     local summary; summary="$(grep -E 'tests passed, [0-9]+ tests failed out of' "$dir.ctest.log" | tail -1)"
     local total fails
     total="$(sed -nE 's/.*out of ([0-9]+).*/\1/p' <<<"$summary")"
@@ -31,14 +45,41 @@ run_suite() { # name build-dir cmake-options...
 
 # Debug keeps Q_ASSERT on; -O1 without full debug info compiles about twice as fast as
 # RelWithDebInfo and still lets GCC's flow-based warnings (-Wmaybe-uninitialized) run.
-run_suite "checked build" "$here/build/ci" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O1
-# The sanitizers compile a third faster at -O0 than at -O1; line tables keep their reports readable.
-run_suite "ASan+UBSan build" "$here/build/asan" -DSB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
-    "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1"
+echo "== checked build: build"
+"$here/scripts/build.sh" "$ci" "${build_args[@]}" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O1
+checked_built=$?
+[ "$checked_built" -eq 0 ] || echo "== checked build: BUILD FAILED"
 
+# The sanitizers compile a third faster at -O0 than at -O1; line tables keep their reports readable.
+echo "== ASan+UBSan build: build (at low priority, alongside the checked suite's tests)"
+in_background "$here/build/asan.build.log" "$here/scripts/build.sh" "$asan" "${build_args[@]}" \
+    -DSB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1"
+asan_build=$!
+if [ "$checked_built" -eq 0 ]; then test_suite "checked build" "$ci"; else failed=$((failed + 1)); fi
+
+finish_background "ASan+UBSan build" "$asan_build" "$here/build/asan.build.log"
+asan_built=$?
+echo "== fuzzers: build (at low priority, alongside the sanitizer suite's tests)"
+in_background "$here/build/fuzz.build.log" "$here/scripts/fuzz.sh" --build-only
+fuzz_build=$!
+# The package and the header-fence probes check the build, not the code's behaviour: the
+# checked suite runs them; the sanitizers have nothing to find in them.
+if [ "$asan_built" -eq 0 ]; then
+    test_suite "ASan+UBSan build" "$asan" -LE 'installer|architecture'
+else
+    failed=$((failed + 1))
+fi
+
+finish_background "fuzzers" "$fuzz_build" "$here/build/fuzz.build.log"
+fuzz_built=$?
 echo "== fuzzers"
-"$here/scripts/fuzz.sh" 2>&1 | tee "$here/build/fuzz.log"
-fuzz_status="${PIPESTATUS[0]}"
+fuzz_status=1
+if [ "$fuzz_built" -eq 0 ]; then
+    "$here/scripts/fuzz.sh" 2>&1 | tee "$here/build/fuzz.log"
+    fuzz_status="${PIPESTATUS[0]}"
+else
+    : >"$here/build/fuzz.log"
+fi
 fuzz_ok="$(grep -c ': ok' "$here/build/fuzz.log" || true)"
 fuzz_failed="$(grep -c ': FAILED' "$here/build/fuzz.log" || true)"
 passed=$((passed + fuzz_ok)); failed=$((failed + fuzz_failed))
