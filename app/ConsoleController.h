@@ -39,6 +39,11 @@ public:
     // Returns false with a message when the options name something that does not exist.
     bool start(QString *error);
     ui::MainWindow *window() const { return m_window.get(); }
+    // The attached areas (null until attached; replaced when another profile is chosen),
+    // for benchmarks and tests that watch the console the way its user would.
+    RedisAreaAssembly *redisArea() const { return m_redisArea.get(); }
+    ReplicasAreaAssembly *replicasArea() const { return m_replicasArea.get(); }
+    KafkaAreaAssembly *kafkaArea() const { return m_kafkaArea.get(); }
 
 signals:
     void finished(int exitCode);

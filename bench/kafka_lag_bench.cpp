@@ -12,103 +12,23 @@
 //
 // Exits 1 if a refresh's p99 is >= 500 ms or the stall p99 is >= 16 ms.
 #include "app/KafkaAreaAssembly.h"
-#include "cluster/KafkaHandles.h"
 #include "cluster/KafkaMockCluster.h"
 #include "models/KafkaFigures.h"
 #include "models/KafkaGroupModel.h"
 #include "ui/AreaView.h"
+#include "KafkaLagTraffic.h"
 #include "LoopStallMeter.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QProcess>
-#include <QRandomGenerator>
 #include <QThread>
 #include <QTimer>
 
 #include <cstdio>
 
 using namespace sb;
-
-namespace {
-
-cluster::KafkaHandle makeClient(rd_kafka_type_t type, const QByteArray &bootstrap, const QByteArray &group = {})
-{
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    char error[256];
-    rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.constData(), error, sizeof error);
-    if (type == RD_KAFKA_PRODUCER)
-        rd_kafka_conf_set(conf, "linger.ms", "20", error, sizeof error);
-    if (!group.isEmpty())
-        rd_kafka_conf_set(conf, "group.id", group.constData(), error, sizeof error);
-    return cluster::KafkaHandle(rd_kafka_new(type, conf, error, sizeof error));
-}
-
-// Produces records to random partitions and moves every group's committed offsets
-// forward each second (some groups keep up, some fall behind), off the GUI thread.
-class Traffic : public QObject
-{
-public:
-    Traffic(QByteArray bootstrap, QByteArray topic, int partitions, int groups)
-        : m_bootstrap(std::move(bootstrap))
-        , m_topic(std::move(topic))
-        , m_partitions(partitions)
-        , m_groups(groups)
-        , m_ends(size_t(partitions), 0)
-    {
-    }
-
-    void start()
-    {
-        m_producer = makeClient(RD_KAFKA_PRODUCER, m_bootstrap);
-        for (int g = 0; g < m_groups; ++g)
-            m_committers.push_back(makeClient(RD_KAFKA_CONSUMER, m_bootstrap, "bench-group-" + QByteArray::number(g)));
-        m_committed.assign(size_t(m_groups), std::vector<qint64>(size_t(m_partitions), 0));
-        auto *timer = new QTimer(this);
-        connect(timer, &QTimer::timeout, this, [this] { step(); });
-        timer->start(1000);
-        step();
-    }
-
-private:
-    void step()
-    {
-        auto *rng = QRandomGenerator::global();
-        static const char value[] = "{\"bench\":true}";
-        for (int i = 0; i < 2 * m_partitions; ++i) {
-            const int p = int(rng->bounded(m_partitions));
-            if (rd_kafka_producev(m_producer.get(), RD_KAFKA_V_TOPIC(m_topic.constData()), RD_KAFKA_V_PARTITION(p),
-                                  RD_KAFKA_V_VALUE(const_cast<char *>(value), sizeof value - 1),
-                                  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END)
-                == RD_KAFKA_RESP_ERR_NO_ERROR)
-                ++m_ends[size_t(p)];
-        }
-        rd_kafka_flush(m_producer.get(), 5000);
-        for (int g = 0; g < m_groups; ++g) {
-            cluster::KafkaPartitionList list(rd_kafka_topic_partition_list_new(m_partitions));
-            for (int p = 0; p < m_partitions; ++p) {
-                qint64 &committed = m_committed[size_t(g)][size_t(p)];
-                // Group 0 keeps up; the others consume a fraction of what arrives.
-                const qint64 behind = m_ends[size_t(p)] - committed;
-                committed += g == 0 ? behind : qint64(rng->bounded(int(behind / (g + 1)) + 1));
-                rd_kafka_topic_partition_list_add(list.get(), m_topic.constData(), p)->offset = committed;
-            }
-            rd_kafka_commit(m_committers[size_t(g)].get(), list.get(), 0);
-        }
-    }
-
-    QByteArray m_bootstrap;
-    QByteArray m_topic;
-    int m_partitions;
-    int m_groups;
-    std::vector<qint64> m_ends;
-    std::vector<std::vector<qint64>> m_committed;
-    cluster::KafkaHandle m_producer;
-    std::vector<cluster::KafkaHandle> m_committers;
-};
-
-} // namespace
 
 int main(int argc, char **argv)
 {
@@ -136,7 +56,7 @@ int main(int argc, char **argv)
     }
 
     QThread trafficThread;
-    auto *traffic = new Traffic(cluster.bootstrapServers(), "bench.orders", partitions, groups);
+    auto *traffic = new KafkaLagTraffic(cluster.bootstrapServers(), "bench.orders", partitions, groups);
     traffic->moveToThread(&trafficThread);
     QObject::connect(&trafficThread, &QThread::finished, traffic, &QObject::deleteLater);
     trafficThread.start();
@@ -149,7 +69,7 @@ int main(int argc, char **argv)
     inspect::KafkaInspectorConfig config;
     config.settings.setBootstrapServers(cluster.bootstrapServers());
     for (int g = 0; g < groups; ++g)
-        config.groups.append(QStringLiteral("bench-group-%1").arg(g));
+        config.groups.append(KafkaLagTraffic::groupName(g));
     config.pollIntervalMs = 1000;
     auto assembly = std::make_unique<app::KafkaAreaAssembly>(&area, config, &attachment);
 

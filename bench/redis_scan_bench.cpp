@@ -9,17 +9,16 @@
 #include "cluster/RedisConnection.h"
 #include "inspect/RedisKeyScanner.h"
 #include "models/RedisKeyModel.h"
+#include "BenchRedisServer.h"
 #include "LoopStallMeter.h"
+#include "RedisSeed.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QHeaderView>
-#include <QProcess>
-#include <QStandardPaths>
 #include <QTableView>
-#include <QTcpServer>
 #include <QThread>
 #include <QTimer>
 
@@ -44,57 +43,6 @@ std::optional<cluster::RedisReply> call(
     QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
     loop.exec();
     return result;
-}
-
-void resp(QByteArray &out, const QList<QByteArray> &argv)
-{
-    out += '*' + QByteArray::number(argv.size()) + "\r\n";
-    for (const QByteArray &a : argv)
-        out += '$' + QByteArray::number(a.size()) + "\r\n" + a + "\r\n";
-}
-
-// A mix like a chat cluster's: mostly strings (a third with a TTL), hashes (sessions),
-// and some lists, sets, sorted sets and streams.
-QByteArray seedCommands(int keys)
-{
-    QByteArray out;
-    out.reserve(qsizetype(keys) * 60);
-    for (int i = 0; i < keys; ++i) {
-        const QByteArray n = QByteArray::number(i);
-        switch (i % 20) {
-        case 0:
-        case 1:
-            resp(out,
-                { "HSET", "sb:session:" + n, "user", "u" + QByteArray::number(i % 1000), "node",
-                    "node-" + QByteArray::number(i % 3) });
-            break;
-        case 2:
-            resp(out, { "RPUSH", "list:" + n, "a", "b" });
-            break;
-        case 3:
-            resp(out, { "SADD", "set:" + n, "a", "b" });
-            break;
-        case 4:
-            resp(out, { "ZADD", "zset:" + n, "1", "a" });
-            break;
-        case 5:
-            resp(out, { "XADD", "stream:" + n, "*", "f", "v" });
-            break;
-        default:
-            if (i % 3 == 0)
-                resp(out, { "SET", "sb:token:" + n, "u" + n, "EX", "3600" });
-            else
-                resp(out, { "SET", "key:" + n, "value-" + n });
-        }
-    }
-    return out;
-}
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
 }
 
 // Runs the event loop until `done` signals or `timeoutMs` passes.
@@ -125,41 +73,25 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     const int keys = argc > 1 ? QByteArray(argv[1]).toInt() : 1000000;
 
-    // A fresh server, killed by pid when done.
-    const quint16 port = freePort();
-    QProcess server;
-    server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    server.start(QStandardPaths::findExecutable(QStringLiteral("redis-server")),
-        { QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
-            QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(), QStringLiteral("--appendonly"),
-            QStringLiteral("no"), QStringLiteral("--slowlog-log-slower-than"), QStringLiteral("1000"),
-            QStringLiteral("--slowlog-max-len"), QStringLiteral("10000"), QStringLiteral("--loglevel"),
-            QStringLiteral("warning") });
-    if (!server.waitForStarted(5000)) {
-        std::fprintf(stderr, "cannot start redis-server\n");
+    BenchRedisServer server; // killed by pid when done
+    QString error;
+    if (!server.start({QStringLiteral("--slowlog-log-slower-than"), QStringLiteral("1000"),
+                       QStringLiteral("--slowlog-max-len"), QStringLiteral("10000")},
+                      &error)) {
+        std::fprintf(stderr, "redis_scan_bench: %s\n", qPrintable(error));
         return 1;
     }
-    auto stopServer = qScopeGuard([&server] {
-        server.kill();
-        server.waitForFinished(5000);
-    });
-    QThread::msleep(300);
+    const quint16 port = server.port();
 
     QElapsedTimer clock;
     clock.start();
-    QProcess cli;
-    cli.start(QStandardPaths::findExecutable(QStringLiteral("redis-cli")),
-        { QStringLiteral("-p"), QString::number(port), QStringLiteral("--pipe") });
-    cli.waitForStarted(5000);
-    cli.write(seedCommands(keys));
-    cli.closeWriteChannel();
-    if (!cli.waitForFinished(300000) || cli.exitCode() != 0) {
-        std::fprintf(stderr, "seeding failed: %s\n", cli.readAll().constData());
+    if (!seedRedis(port, keys, &error)) {
+        std::fprintf(stderr, "redis_scan_bench: seeding failed: %s\n", qPrintable(error));
         return 1;
     }
     std::printf("seeded %d keys in %lld ms (redis-cli --pipe)\n", keys, clock.elapsed());
 
-    cluster::RedisConnection direct(cluster::RedisUrl(QStringLiteral("127.0.0.1"), port));
+    cluster::RedisConnection direct(server.url());
     direct.open();
     if (!direct.isConnected())
         waitFor(&direct, &cluster::RedisConnection::connected, 5000);
@@ -170,7 +102,7 @@ int main(int argc, char **argv)
     // The console's arrangement: scanner + connection on a worker, model + view here.
     QThread worker;
     worker.start();
-    auto *connection = new cluster::RedisConnection(cluster::RedisUrl(QStringLiteral("127.0.0.1"), port));
+    auto *connection = new cluster::RedisConnection(server.url());
     auto *scanner = new inspect::RedisKeyScanner(connection, connection);
     connection->moveToThread(&worker);
     QEventLoop connected;

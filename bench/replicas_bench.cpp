@@ -7,89 +7,21 @@
 //
 // Prints the stall percentiles over the measured polls and exits 1 if p99 >= 16 ms.
 #include "app/ReplicasAreaAssembly.h"
-#include "cluster/RedisConnection.h"
-#include "cluster/RedisHashWriter.h"
 #include "models/ReplicaModel.h"
 #include "ui/AreaView.h"
 #include "ui/ReplicasView.h"
+#include "BenchRedisServer.h"
 #include "LoopStallMeter.h"
+#include "RegistryWriter.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QElapsedTimer>
-#include <QProcess>
-#include <QRandomGenerator>
-#include <QTcpServer>
-#include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
 
-#include <csignal>
 #include <cstdio>
 
 using namespace sb;
-
-namespace {
-
-quint16 freePort()
-{
-    QTcpServer server;
-    server.listen(QHostAddress::LocalHost, 0);
-    return server.serverPort();
-}
-
-// Publishes the fake replicas' hashes every second from its own thread, so the writing
-// costs the GUI thread nothing.
-class RegistryWriter : public QObject
-{
-public:
-    RegistryWriter(cluster::RedisUrl url, int replicas)
-        : m_url(std::move(url))
-        , m_replicas(replicas)
-    {
-    }
-    void start()
-    {
-        m_connection = new cluster::RedisConnection(m_url, {}, this);
-        m_writer = std::make_unique<cluster::RedisHashWriter>(m_connection);
-        connect(m_connection, &cluster::RedisConnection::connected, this, [this] { publish(); });
-        m_connection->open();
-        auto *timer = new QTimer(this);
-        connect(timer, &QTimer::timeout, this, [this] { publish(); });
-        timer->start(1000);
-    }
-
-private:
-    void publish()
-    {
-        if (!m_connection->isConnected())
-            return;
-        const QByteArray now = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
-        for (int i = 0; i < m_replicas; ++i) {
-            auto *rng = QRandomGenerator::global();
-            m_writer->publish(QStringLiteral("bench-%1").arg(i, 3, 10, QLatin1Char('0')),
-                              {{"address", "10.0.0." + QByteArray::number(i) + ":8080"},
-                               {"started", now},
-                               {"ready", "1"},
-                               {"draining", "0"},
-                               {"ws", QByteArray::number(900 + rng->bounded(200))},
-                               {"sse", QByteArray::number(100 + rng->bounded(50))},
-                               {"subscriptions", QByteArray::number(2000 + rng->bounded(500))},
-                               {"msgsInPerSec", QByteArray::number(rng->bounded(500.0), 'f', 1)},
-                               {"msgsOutPerSec", QByteArray::number(rng->bounded(5000.0), 'f', 1)},
-                               {"heartbeatTimeouts", "0"},
-                               {"version", "bench"}},
-                              5);
-        }
-    }
-
-    cluster::RedisUrl m_url;
-    int m_replicas;
-    cluster::RedisConnection *m_connection = nullptr;
-    std::unique_ptr<cluster::RedisHashWriter> m_writer;
-};
-
-} // namespace
 
 int main(int argc, char **argv)
 {
@@ -106,26 +38,13 @@ int main(int argc, char **argv)
     const int replicas = qMax(1, parser.value(QStringLiteral("replicas")).toInt());
     const int seconds = qMax(1, parser.value(QStringLiteral("seconds")).toInt());
 
-    // A private redis-server on a free loopback port, killed by pid at the end.
-    QTemporaryDir dir;
-    const quint16 port = freePort();
-    QProcess redis;
-    redis.setProgram(QStringLiteral("redis-server"));
-    redis.setArguments({QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
-                        QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
-                        QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--dir"), dir.path()});
-    redis.start();
-    if (!redis.waitForStarted(5000)) {
-        std::fprintf(stderr, "replicas_bench: cannot start redis-server: %s\n", qPrintable(redis.errorString()));
+    BenchRedisServer redis; // killed by pid at the end
+    QString error;
+    if (!redis.start({}, &error)) {
+        std::fprintf(stderr, "replicas_bench: %s\n", qPrintable(error));
         return 2;
     }
-    auto killRedis = [&redis] {
-        if (redis.state() != QProcess::NotRunning) {
-            ::kill(pid_t(redis.processId()), SIGKILL);
-            redis.waitForFinished(5000);
-        }
-    };
-    const cluster::RedisUrl url(QStringLiteral("127.0.0.1"), port);
+    const cluster::RedisUrl url = redis.url();
 
     QThread writerThread;
     auto *writer = new RegistryWriter(url, replicas);
@@ -166,7 +85,6 @@ int main(int argc, char **argv)
     assembly.reset();
     writerThread.quit();
     writerThread.wait(5000);
-    killRedis();
     if (loop != 0)
         return loop;
 

@@ -1,0 +1,247 @@
+// The whole console at scale, all loads at once: one console (ConsoleController with a
+// saved profile and the main window, as `switchboard --profile NAME` runs it) attached to
+//  - a redis-server holding --keys keys (RedisSeed's mix: a tenth are sb:session:* hashes
+//    the Sessions lens reads) where --replicas replicas announce themselves every second
+//    (RegistryWriter, as nodes do);
+//  - librdkafka's mock cluster with one topic of --partitions partitions and --groups
+//    consumer groups whose offsets move every second (KafkaLagTraffic).
+// Once the Replicas area lists every replica, the Kafka area every group's every partition
+// and the Redis area its first page, it presses "Scan all" in the Redis area, as a user
+// would, and measures until every key is listed and at least --seconds have passed: the
+// GUI event loop's stalls (LoopStallMeter), each Kafka lag refresh, the replica polls
+// applied, the full scan's time. The per-area benches (replicas_bench, kafka_lag_bench,
+// redis_scan_bench) measure each load alone.
+//
+//   console_scale_bench [--replicas 50] [--partitions 2000] [--groups 3] [--keys 1000000] [--seconds 30]
+//
+// Exits 1 if the stall p99 is >= 16 ms or the lag refresh p99 is >= 500 ms.
+#include "app/ConsoleController.h"
+#include "app/ConsoleOptions.h"
+#include "app/KafkaAreaAssembly.h"
+#include "app/RedisAreaAssembly.h"
+#include "app/ReplicasAreaAssembly.h"
+#include "cluster/KafkaMockCluster.h"
+#include "inspect/RedisKeyScanner.h"
+#include "inspect/RedisScanProgress.h"
+#include "models/KafkaFigures.h"
+#include "models/KafkaGroupModel.h"
+#include "models/ProfileStore.h"
+#include "models/RedisKeyModel.h"
+#include "models/ReplicaModel.h"
+#include "ui/MainWindow.h"
+#include "BenchRedisServer.h"
+#include "KafkaLagTraffic.h"
+#include "LoopStallMeter.h"
+#include "RedisSeed.h"
+#include "RegistryWriter.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace sb;
+
+namespace {
+
+qint64 rssMiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() / 1024;
+    return -1;
+}
+
+// A load generator on a thread of its own; stopped (and its object deleted there) on exit.
+template <typename Load>
+class LoadThread
+{
+public:
+    explicit LoadThread(Load *load)
+    {
+        load->moveToThread(&m_thread);
+        QObject::connect(&m_thread, &QThread::finished, load, &QObject::deleteLater);
+        m_thread.start();
+        QMetaObject::invokeMethod(load, [load] { load->start(); }, Qt::QueuedConnection);
+    }
+    ~LoadThread()
+    {
+        m_thread.quit();
+        m_thread.wait(10000);
+    }
+
+private:
+    QThread m_thread;
+};
+
+int partitionRowsShown(const models::KafkaGroupModel *groups)
+{
+    int rows = 0;
+    for (int row = 0; row < groups->rowCount(); ++row)
+        rows += int(groups->group(row).partitions.size());
+    return rows;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    // The console keeps its settings, profiles and window state here, never in the user's.
+    QTemporaryDir home;
+    qputenv("XDG_CONFIG_HOME", (home.path() + QStringLiteral("/config")).toUtf8());
+    qputenv("XDG_DATA_HOME", (home.path() + QStringLiteral("/data")).toUtf8());
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("switchboard"));
+    QCoreApplication::setApplicationName(QStringLiteral("switchboard"));
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("replicas"), QStringLiteral("Replicas in the registry."), QStringLiteral("N"),
+                      QStringLiteral("50")});
+    parser.addOption({QStringLiteral("partitions"), QStringLiteral("Partitions of the watched topic."),
+                      QStringLiteral("N"), QStringLiteral("2000")});
+    parser.addOption({QStringLiteral("groups"), QStringLiteral("Consumer groups watched."), QStringLiteral("G"),
+                      QStringLiteral("3")});
+    parser.addOption({QStringLiteral("keys"), QStringLiteral("Keys in Redis."), QStringLiteral("N"),
+                      QStringLiteral("1000000")});
+    parser.addOption({QStringLiteral("seconds"), QStringLiteral("Least measured seconds."), QStringLiteral("S"),
+                      QStringLiteral("30")});
+    parser.process(app);
+    const int replicas = qBound(1, parser.value(QStringLiteral("replicas")).toInt(), 1000);
+    const int partitions = qBound(1, parser.value(QStringLiteral("partitions")).toInt(), 100000);
+    const int groups = qBound(1, parser.value(QStringLiteral("groups")).toInt(), 100);
+    const int keys = qBound(0, parser.value(QStringLiteral("keys")).toInt(), 50000000);
+    const int seconds = qMax(1, parser.value(QStringLiteral("seconds")).toInt());
+
+    // The loads, started before the console and never on this thread.
+    QString error;
+    BenchRedisServer redis; // killed by pid at the end
+    QElapsedTimer clock;
+    clock.start();
+    if (!redis.start({}, &error) || !seedRedis(redis.port(), keys, &error)) {
+        std::fprintf(stderr, "console_scale_bench: redis: %s\n", qPrintable(error));
+        return 2;
+    }
+    std::printf("seeded %d keys in %lld ms\n", keys, clock.elapsed());
+    cluster::KafkaMockCluster kafka;
+    if (!kafka.start(3, &error) || !kafka.createTopic("bench.orders", partitions, &error)) {
+        std::fprintf(stderr, "console_scale_bench: mock Kafka: %s\n", qPrintable(error));
+        return 2;
+    }
+    LoadThread<RegistryWriter> registry(new RegistryWriter(redis.url(), replicas));
+    LoadThread<KafkaLagTraffic> traffic(new KafkaLagTraffic(kafka.bootstrapServers(), "bench.orders", partitions, groups));
+
+    // The console, attached through a saved profile as a user would attach it.
+    models::Profile profile;
+    profile.name = QStringLiteral("scale");
+    profile.redisUrl = QStringLiteral("redis://127.0.0.1:%1/0").arg(redis.port());
+    profile.kafkaBootstrap = QString::fromUtf8(kafka.bootstrapServers());
+    for (int g = 0; g < groups; ++g)
+        profile.kafkaGroups.append(KafkaLagTraffic::groupName(g));
+    profile.useRegistry = true;
+    models::ProfileStore profiles;
+    if (!profiles.save(profile, &error)) {
+        std::fprintf(stderr, "console_scale_bench: profile: %s\n", qPrintable(error));
+        return 2;
+    }
+    app::ConsoleOptions options;
+    options.profile = profile.name;
+    auto console = std::make_unique<app::ConsoleController>(options);
+    clock.restart();
+    if (!console->start(&error)) {
+        std::fprintf(stderr, "console_scale_bench: console: %s\n", qPrintable(error));
+        return 2;
+    }
+    app::RedisAreaAssembly *redisArea = console->redisArea();
+    app::ReplicasAreaAssembly *replicasArea = console->replicasArea();
+    app::KafkaAreaAssembly *kafkaArea = console->kafkaArea();
+    auto *scanAll = console->window()->findChild<QPushButton *>(QStringLiteral("scanAllButton"));
+    if (!redisArea || !replicasArea || !kafkaArea || !scanAll) {
+        std::fprintf(stderr, "console_scale_bench: the console did not attach all three areas\n");
+        return 2;
+    }
+
+    LoopStallMeter stalls("console_scale_bench");
+    qint64 firstThousandKeysMs = -1;
+    QObject::connect(redisArea->keyModel(), &QAbstractItemModel::rowsInserted, &app, [&] {
+        if (firstThousandKeysMs < 0 && redisArea->keyModel()->rowCount() >= 1000)
+            firstThousandKeysMs = clock.elapsed();
+    });
+
+    // Measured phase: from "Scan all" until every key is listed and `seconds` have passed.
+    QElapsedTimer measured;
+    qint64 fullScanMs = -1;
+    int replicaPolls = 0;
+    std::vector<double> refreshMs;
+    auto finishIfDone = [&] {
+        if (fullScanMs >= 0 && measured.elapsed() >= seconds * 1000LL)
+            app.quit();
+    };
+    QObject::connect(replicasArea, &app::ReplicasAreaAssembly::snapshotApplied, &app, [&] {
+        if (stalls.measuring())
+            ++replicaPolls;
+    });
+    QObject::connect(kafkaArea, &app::KafkaAreaAssembly::snapshotApplied, &app, [&] {
+        if (stalls.measuring())
+            refreshMs.push_back(double(kafkaArea->figures().pollMs));
+        finishIfDone();
+    });
+    QObject::connect(redisArea->scanner(), &inspect::RedisKeyScanner::progressChanged, &app,
+                     [&](const inspect::RedisScanProgress &progress) {
+                         if (stalls.measuring() && fullScanMs < 0
+                             && progress.phase == inspect::RedisScanProgress::Phase::Finished)
+                             fullScanMs = measured.elapsed();
+                         finishIfDone();
+                     });
+    QTimer ready; // until every area shows its whole load
+    QObject::connect(&ready, &QTimer::timeout, &app, [&] {
+        if (replicasArea->model()->rowCount() < replicas
+            || partitionRowsShown(kafkaArea->groups()) < partitions * groups || !scanAll->isEnabled())
+            return;
+        ready.stop();
+        std::printf("every area shows its load %lld ms after the console started; pressing Scan all\n",
+                    clock.elapsed());
+        stalls.setMeasuring(true);
+        measured.start();
+        scanAll->click();
+    });
+    ready.start(200);
+    QTimer::singleShot((seconds + 600) * 1000, &app, [&] {
+        std::fprintf(stderr, "console_scale_bench: timed out (replicas %d, partition rows %d, keys listed %d)\n",
+                     replicasArea->model()->rowCount(), partitionRowsShown(kafkaArea->groups()),
+                     redisArea->keyModel()->rowCount());
+        app.exit(2);
+    });
+    const int loop = app.exec();
+    stalls.setMeasuring(false);
+
+    const int listed = redisArea->keyModel()->rowCount();
+    const int replicaRows = replicasArea->model()->rowCount();
+    const int partitionRows = partitionRowsShown(kafkaArea->groups());
+    const qint64 rss = rssMiB();
+    const double measuredSeconds = double(measured.elapsed()) / 1000.0;
+    console.reset(); // the areas stop their workers before the loads and servers go
+    if (loop != 0)
+        return loop;
+
+    const double refreshP50 = percentileOf(refreshMs, 0.50);
+    const double refreshP99 = percentileOf(refreshMs, 0.99);
+    std::printf("replicas=%d replica_rows=%d partitions=%d groups=%d partition_rows=%d keys=%d listed=%d "
+                "first_1000_keys_ms=%lld full_scan_ms=%lld measured_s=%.1f replica_polls=%d lag_refreshes=%zu "
+                "refresh_p50_ms=%.0f refresh_p99_ms=%.0f stall_p50_ms=%.2f stall_p99_ms=%.2f stall_max_ms=%.2f "
+                "samples=%zu rss_mib=%lld\n",
+                replicas, replicaRows, partitions, groups, partitionRows, keys, listed, firstThousandKeysMs,
+                fullScanMs, measuredSeconds, replicaPolls, refreshMs.size(), refreshP50, refreshP99,
+                stalls.percentile(0.50), stalls.percentile(0.99), stalls.worst(), stalls.sampleCount(), rss);
+    return stalls.percentile(0.99) < 16.0 && refreshP99 < 500.0 ? 0 : 1;
+}
