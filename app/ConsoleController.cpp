@@ -206,7 +206,7 @@ void ConsoleController::showProfiles()
 
 void ConsoleController::recordSample()
 {
-    m_recording.append(QDateTime::currentDateTimeUtc(), m_window->snapshotState());
+    m_recording.append(QDateTime::currentDateTimeUtc(), m_window->snapshotState(ui::kRecordingTableRows));
 }
 
 void ConsoleController::takeScheduledSnapshot()

@@ -8,6 +8,7 @@
 #include "inspect/RedisValueReader.h"
 #include "models/RedisKeyModel.h"
 #include "models/SessionModel.h"
+#include "models/SessionRowsBuilder.h"
 #include "ui/AreaView.h"
 #include "ui/RedisKeyBrowser.h"
 #include "ui/RedisView.h"
@@ -71,6 +72,7 @@ void RedisAreaAssembly::start()
     m_actions = new inspect::RedisKeyActions(m_connection, m_workerRoot);
     m_watcher = new inspect::RedisKeyspaceWatcher(m_connection, m_url, m_workerRoot);
     m_sessionReader = new inspect::RedisSessionReader(m_connection, m_options.keyPrefix, m_workerRoot);
+    m_sessionRows = new models::SessionRowsBuilder(m_workerRoot);
     m_workerRoot->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_workerRoot, &QObject::deleteLater);
 
@@ -110,8 +112,11 @@ void RedisAreaAssembly::wire()
     connect(m_actions, &inspect::RedisKeyActions::finished, browser, &ui::RedisKeyBrowser::showActionResult);
     connect(m_watcher, &inspect::RedisKeyspaceWatcher::stateChanged, browser,
         &ui::RedisKeyBrowser::setNotificationState);
-    connect(m_sessionReader, &inspect::RedisSessionReader::snapshotReady, m_sessions.get(),
-        &models::SessionModel::applySnapshot);
+    // Sessions: rows built (and the replaced ones freed) on the worker; the GUI swaps them in.
+    connect(m_sessionReader, &inspect::RedisSessionReader::snapshotReady, m_sessionRows,
+        &models::SessionRowsBuilder::build);
+    connect(m_sessionRows, &models::SessionRowsBuilder::built, m_sessions.get(), &models::SessionModel::applyRows);
+    connect(m_sessions.get(), &models::SessionModel::retired, m_sessionRows, &models::SessionRowsBuilder::retire);
     // Worker -> worker (same thread): notified keys are re-read, then update the model.
     connect(m_watcher, &inspect::RedisKeyspaceWatcher::keysChanged, m_scanner,
         &inspect::RedisKeyScanner::refreshKeys);
@@ -197,6 +202,7 @@ void RedisAreaAssembly::stop()
     m_actions = nullptr;
     m_watcher = nullptr;
     m_sessionReader = nullptr;
+    m_sessionRows = nullptr;
 }
 
 } // namespace sb::app

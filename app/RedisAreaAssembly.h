@@ -24,6 +24,7 @@ class RedisValueReader;
 namespace sb::models {
 class RedisKeyModel;
 class SessionModel;
+class SessionRowsBuilder;
 } // namespace sb::models
 
 namespace sb::ui {
@@ -103,6 +104,7 @@ private:
     inspect::RedisKeyActions *m_actions = nullptr;
     inspect::RedisKeyspaceWatcher *m_watcher = nullptr;
     inspect::RedisSessionReader *m_sessionReader = nullptr;
+    models::SessionRowsBuilder *m_sessionRows = nullptr;
 };
 
 } // namespace sb::app

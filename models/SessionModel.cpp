@@ -7,20 +7,6 @@
 
 namespace sb::models {
 
-namespace {
-QString withoutPrefix(const QByteArray &key)
-{
-    // sb:session:{id} / sb:token:{jti}: the id is what follows the last ':'-separated kind.
-    const qsizetype kindEnd = key.indexOf(':', key.indexOf(':') + 1);
-    return QString::fromUtf8(kindEnd >= 0 ? key.mid(kindEnd + 1) : key);
-}
-
-qint64 deadline(qint64 observedAtMs, qint64 pttlMs)
-{
-    return pttlMs >= 0 ? observedAtMs + pttlMs : -1;
-}
-} // namespace
-
 SessionModel::SessionModel(QObject *parent, int historyCapacity)
     : QAbstractTableModel(parent)
     , m_perReplica(QStringLiteral("Replica"))
@@ -31,38 +17,29 @@ SessionModel::SessionModel(QObject *parent, int historyCapacity)
 
 void SessionModel::applySnapshot(const inspect::RedisSessionSnapshot &snapshot)
 {
-    m_lastError = snapshot.error;
-    if (!snapshot.error.isEmpty() && snapshot.sessions.isEmpty() && snapshot.tokens.isEmpty()
-        && m_hasSnapshot) {
+    applyRows(SessionRows::fromSnapshot(snapshot));
+}
+
+void SessionModel::applyRows(const SessionRows &incoming)
+{
+    m_lastError = incoming.error;
+    if (!incoming.error.isEmpty() && incoming.empty() && m_hasSnapshot) {
         Q_EMIT snapshotApplied(); // a failed pass keeps the last good picture on screen
         return;
     }
-    QMap<QString, int> perReplica;
-    QMap<QString, int> perUser;
-    QList<Row> rows;
-    rows.reserve(snapshot.sessions.size() + snapshot.tokens.size());
-    for (const inspect::RedisSessionRecord &s : snapshot.sessions) {
-        rows.append({ true, withoutPrefix(s.key), s.user, s.node, s.transport, s.since,
-            deadline(snapshot.observedAtMs, s.pttlMs) });
-        ++perReplica[s.node];
-        ++perUser[s.user];
-    }
-    for (const inspect::RedisTokenRecord &t : snapshot.tokens)
-        rows.append(
-            { false, withoutPrefix(t.key), t.user, {}, {}, {}, deadline(snapshot.observedAtMs, t.pttlMs) });
-
-    // A pass replaces the whole picture; a reset is cheaper than diffing thousands of rows.
+    SessionRows old;
     beginResetModel();
-    m_rows = std::move(rows);
-    m_sessionCount = int(snapshot.sessions.size());
+    old.rows = std::exchange(m_rows, incoming.rows); // shared, not copied
+    m_sessionCount = incoming.sessionCount;
     endResetModel();
     m_hasSnapshot = true;
-    m_perReplica.setCounts(perReplica);
-    m_perUser.setCounts(perUser);
-    const qint64 when = snapshot.wallClockMs ? snapshot.wallClockMs : QDateTime::currentMSecsSinceEpoch();
+    m_perReplica.setCounts(incoming.perReplica);
+    m_perUser.setCounts(incoming.perUser);
+    const qint64 when = incoming.wallClockMs ? incoming.wallClockMs : QDateTime::currentMSecsSinceEpoch();
     m_sessionHistory.append(when, m_sessionCount);
     m_tokenHistory.append(when, tokenCount());
     Q_EMIT snapshotApplied();
+    Q_EMIT retired(old);
 }
 
 void SessionModel::tickTtl(int first, int last)
@@ -99,7 +76,7 @@ QVariant SessionModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const Row &row = m_rows.at(index.row());
+    const SessionRow &row = m_rows.at(index.row());
     if (role == Qt::TextAlignmentRole && index.column() == TtlColumn)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)

@@ -3,6 +3,7 @@
 #include "inspect/RedisSessionSnapshot.h"
 #include "models/CountHistory.h"
 #include "models/SessionCountModel.h"
+#include "models/SessionRows.h"
 
 #include <QAbstractTableModel>
 
@@ -30,6 +31,10 @@ public:
 
     explicit SessionModel(QObject *parent = nullptr, int historyCapacity = 720);
 
+    // A pass's rows replace the whole picture (a reset is cheaper than diffing thousands of
+    // rows). applyRows takes rows built off the GUI thread (SessionRowsBuilder) and emits
+    // the rows it let go as retired(); applySnapshot builds them here (tests, small sets).
+    void applyRows(const sb::models::SessionRows &rows);
     void applySnapshot(const inspect::RedisSessionSnapshot &snapshot);
 
     int sessionCount() const { return m_sessionCount; }
@@ -54,20 +59,11 @@ public:
 
 Q_SIGNALS:
     void snapshotApplied();
+    // The rows a pass replaced, for the builder's thread to free.
+    void retired(const sb::models::SessionRows &rows);
 
 private:
-    struct Row
-    {
-        bool session = true;
-        QString id; // the key without its prefix
-        QString user;
-        QString node;
-        QString transport;
-        QString since;
-        qint64 deadlineMs = -1; // steady clock; -1: no expiry
-    };
-
-    QList<Row> m_rows; // sessions first, then tokens
+    QList<SessionRow> m_rows; // sessions first, then tokens
     int m_sessionCount = 0;
     bool m_hasSnapshot = false;
     QString m_lastError;

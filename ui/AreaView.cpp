@@ -59,11 +59,11 @@ bool AreaView::showsContent() const
     return m_stack->currentIndex() > 0;
 }
 
-QJsonObject AreaView::snapshotState() const
+QJsonObject AreaView::snapshotState(int maxTableRows) const
 {
     if (showsContent()) {
         if (const auto *source = dynamic_cast<const SnapshotSource *>(m_stack->currentWidget())) {
-            QJsonObject state = source->snapshotState();
+            QJsonObject state = source->snapshotState(maxTableRows);
             state.insert(QStringLiteral("showing"), QStringLiteral("content"));
             state.insert(QStringLiteral("title"), m_emptyState.title);
             if (!state.contains(QStringLiteral("message")))

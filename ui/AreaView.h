@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ui/EmptyState.h"
+#include "ui/SnapshotSource.h"
 
 #include <QJsonObject>
 #include <QWidget>
@@ -23,7 +24,7 @@ public:
     void setContent(QWidget *content);
     void setEmptyDetail(const QString &detail);
     bool showsContent() const;
-    virtual QJsonObject snapshotState() const;
+    virtual QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const;
 
 private:
     QString m_key;

@@ -180,15 +180,15 @@ QString KafkaView::noteText() const
     return m_note->isHidden() ? QString() : m_note->text();
 }
 
-QJsonObject KafkaView::snapshotState() const
+QJsonObject KafkaView::snapshotState(int maxTableRows) const
 {
-    const QJsonArray groups = tableRows(m_groupTable);
+    const QJsonArray groups = tableRows(m_groupTable, maxTableRows);
     return {{QStringLiteral("figures"), m_last.toJson()},
             {QStringLiteral("rows"), groups}, // every area's primary table, under the same key
             {QStringLiteral("figuresText"), m_figures->text()},
             {QStringLiteral("groups"), groups},
-            {QStringLiteral("partitions"), tableRows(m_partitionTable)},
-            {QStringLiteral("topics"), tableRows(m_topicTable)},
+            {QStringLiteral("partitions"), tableRows(m_partitionTable, maxTableRows)},
+            {QStringLiteral("topics"), tableRows(m_topicTable, maxTableRows)},
             {QStringLiteral("note"), noteText()},
             {QStringLiteral("error"), m_error->isHidden() ? QString() : m_error->text()},
             {QStringLiteral("selectedGroup"), m_selectedGroup},

@@ -39,7 +39,7 @@ public:
 
     // {"figures":{...}, "rows" and "groups":[group rows], "partitions":[rows], "topics":[rows], "note", "error",
     //  "selectedGroup", "chartWindowMinutes"}
-    QJsonObject snapshotState() const override;
+    QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const override;
 
     QTableView *groupTable() const { return m_groupTable; }
     QTableView *partitionTable() const { return m_partitionTable; }

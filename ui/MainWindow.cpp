@@ -144,7 +144,7 @@ QStringList MainWindow::areaKeys() const
     return keys;
 }
 
-QJsonObject MainWindow::snapshotState() const
+QJsonObject MainWindow::snapshotState(int maxTableRows) const
 {
     QJsonObject state{
         {QStringLiteral("switchboard"), QStringLiteral(SB_VERSION)},
@@ -152,7 +152,7 @@ QJsonObject MainWindow::snapshotState() const
         {QStringLiteral("attachment"), m_attachment->toJson()},
     };
     for (const QString &key : areaKeys()) {
-        QJsonObject area = m_areas[key]->snapshotState();
+        QJsonObject area = m_areas[key]->snapshotState(maxTableRows);
         area.insert(QStringLiteral("visible"), m_docks[key]->isVisible());
         state.insert(key, area);
     }

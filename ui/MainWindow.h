@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/SnapshotSource.h"
+
 #include <QJsonObject>
 #include <QMainWindow>
 #include <QMap>
@@ -26,7 +28,7 @@ public:
 
     AreaView *area(const QString &key) const { return m_areas.value(key); }
     QStringList areaKeys() const;
-    QJsonObject snapshotState() const;
+    QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const;
     bool writeSnapshot(const QString &directory, QString *error);
 
 signals:

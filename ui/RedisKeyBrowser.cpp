@@ -289,11 +289,11 @@ QPair<int, int> RedisKeyBrowser::visibleRows() const
     return { first, last };
 }
 
-QJsonArray RedisKeyBrowser::visibleRowsJson() const
+QJsonArray RedisKeyBrowser::visibleRowsJson(int maxRows) const
 {
     QJsonArray rows;
     const auto [first, last] = visibleRows();
-    for (int row = first; row >= 0 && row <= last; ++row) {
+    for (int row = first; row >= 0 && row <= last && row - first < maxRows; ++row) {
         QJsonObject object;
         for (int column = 0; column < models::RedisKeyModel::ColumnCount; ++column) {
             const QString name = m_model->headerData(column, Qt::Horizontal).toString().toLower();

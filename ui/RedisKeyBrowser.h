@@ -4,6 +4,7 @@
 #include "inspect/RedisNotificationState.h"
 #include "inspect/RedisScanProgress.h"
 #include "inspect/RedisValuePage.h"
+#include "ui/SnapshotSource.h"
 
 #include <QJsonArray>
 #include <QWidget>
@@ -51,7 +52,7 @@ public:
     RedisValueView *valueView() const { return m_valueView; }
     // Rows in the viewport as displayed: [first, last], or (-1, -1) when none.
     QPair<int, int> visibleRows() const;
-    QJsonArray visibleRowsJson() const;
+    QJsonArray visibleRowsJson(int maxRows = kSnapshotTableRows) const;
 
     void startScan();
     void requestDelete();

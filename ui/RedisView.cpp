@@ -61,7 +61,7 @@ void RedisView::setConnectionText(const QString &text)
     m_connection->setText(text);
 }
 
-QJsonObject RedisView::snapshotState() const
+QJsonObject RedisView::snapshotState(int maxTableRows) const
 {
     const inspect::RedisScanProgress &progress = m_browser->progress();
     QJsonObject perReplica;
@@ -85,7 +85,7 @@ QJsonObject RedisView::snapshotState() const
 
     QJsonObject state;
     state.insert(QStringLiteral("message"), m_connection->text());
-    state.insert(QStringLiteral("rows"), m_browser->visibleRowsJson());
+    state.insert(QStringLiteral("rows"), m_browser->visibleRowsJson(maxTableRows));
     state.insert(QStringLiteral("figures"), figures);
     state.insert(QStringLiteral("scan"), scan);
     state.insert(QStringLiteral("notifications"), m_browser->notificationState().text);

@@ -36,7 +36,7 @@ public:
     // "redis://127.0.0.1:6379/0 — connected", "… — connection refused; retrying".
     void setConnectionText(const QString &text);
 
-    QJsonObject snapshotState() const override;
+    QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const override;
 
 private:
     models::RedisKeyModel *m_keys;

@@ -121,9 +121,9 @@ void ReplicasView::setSourceSummary(const QString &summary)
     m_sources->setVisible(!summary.isEmpty());
 }
 
-QJsonObject ReplicasView::snapshotState() const
+QJsonObject ReplicasView::snapshotState(int maxTableRows) const
 {
-    const QJsonArray rows = tableRows(m_table);
+    const QJsonArray rows = tableRows(m_table, maxTableRows);
     QJsonObject figures = m_model->figures().toJson();
     figures.insert(QStringLiteral("replicasListed"), m_model->rowCount());
     return QJsonObject{{QStringLiteral("rows"), rows},

@@ -29,7 +29,7 @@ public:
 
     // {"rows":[{header: text...}...] (sorted as shown), "figures":{replicasUp, replicasDown,
     // totalConnections, imbalance, imbalanceWarning}, "chartWindowMinutes", "sources"}
-    QJsonObject snapshotState() const override;
+    QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const override;
 
     // A line under the figures about the sources (e.g. "registry: Redis unreachable").
     void setSourceSummary(const QString &summary);

@@ -4,6 +4,14 @@
 
 namespace sb::ui {
 
+// How many rows of each table a state carries. A snapshot (state.json, an incident report)
+// takes up to kSnapshotTableRows; the session recording, sampled every 5 s for an hour,
+// takes the first kRecordingTableRows as sorted on screen: its trends are in the figures,
+// and thousands of partition rows per sample would cost the GUI thread a long pause every
+// sample and the recording gigabytes.
+inline constexpr int kSnapshotTableRows = 5000;
+inline constexpr int kRecordingTableRows = 100;
+
 // Implemented by an area's content widget: what the user sees right now, for state.json —
 // "rows" (the visible rows, as displayed) and "figures" (the headline numbers), plus
 // anything else the view wants an incident report to carry.
@@ -11,7 +19,8 @@ class SnapshotSource
 {
 public:
     virtual ~SnapshotSource() = default;
-    virtual QJsonObject snapshotState() const = 0;
+    // Every implementation uses the same default, so the call means the same either way.
+    virtual QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const = 0;
 };
 
 } // namespace sb::ui

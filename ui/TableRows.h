@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/SnapshotSource.h"
+
 #include <QJsonArray>
 
 class QTableView;
@@ -9,6 +11,6 @@ namespace sb::ui {
 // The rows of a table as the user sees them — in the view's sort order, only the columns
 // not hidden, each cell's displayed text keyed by its header — for state.json. At most
 // maxRows rows (a snapshot of a 10,000-partition table stays a readable size).
-QJsonArray tableRows(const QTableView *table, int maxRows = 5000);
+QJsonArray tableRows(const QTableView *table, int maxRows = kSnapshotTableRows);
 
 } // namespace sb::ui

@@ -1,9 +1,12 @@
 #include "inspect/RedisKeyRecord.h"
 #include "models/CountHistory.h"
 #include "models/SessionModel.h"
+#include "models/SessionRowsBuilder.h"
 
 #include <QAbstractItemModelTester>
+#include <QSignalSpy>
 #include <QTest>
+#include <QThread>
 
 using namespace sb;
 
@@ -58,6 +61,57 @@ private Q_SLOTS:
         QCOMPARE(model.sessionsPerReplica().size(), 1);
         QCOMPARE(model.sessionHistory().points(), (QList<QPointF> { { 1000, 5 }, { 2000, 1 } }));
         QCOMPARE(model.tokenHistory().points(), (QList<QPointF> { { 1000, 2 }, { 2000, 0 } }));
+    }
+
+    // The console's path: rows built on the reader's thread, swapped in on this one, and
+    // the replaced rows handed back to that thread to be freed there.
+    void rowsBuiltOnAWorkerAreShownAndTheOldOnesGoBack()
+    {
+        QThread worker;
+        worker.start();
+        auto *builder = new models::SessionRowsBuilder;
+        builder->moveToThread(&worker);
+        connect(&worker, &QThread::finished, builder, &QObject::deleteLater);
+        models::SessionModel model(nullptr, 4);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        connect(builder, &models::SessionRowsBuilder::built, &model, &models::SessionModel::applyRows);
+        connect(&model, &models::SessionModel::retired, builder, &models::SessionRowsBuilder::retire);
+        QSignalSpy applied(&model, &models::SessionModel::snapshotApplied);
+        QSignalSpy retired(&model, &models::SessionModel::retired);
+
+        QThread *builtOn = nullptr;
+        connect(builder, &models::SessionRowsBuilder::built, builder, [&builtOn] { builtOn = QThread::currentThread(); },
+                Qt::DirectConnection);
+        const auto first = snapshot(4, 1, 1000);
+        QMetaObject::invokeMethod(builder, [builder, first] { builder->build(first); });
+        QTRY_COMPARE(applied.size(), 1);
+        QCOMPARE(builtOn, &worker);
+        QCOMPARE(model.rowCount(), 5);
+        QCOMPARE(model.sessionCount(), 4);
+        QCOMPARE(model.sessionsPerUser().value(QStringLiteral("user-1")), 1);
+        QCOMPARE(model.index(4, models::SessionModel::IdColumn).data().toString(), QStringLiteral("0"));
+        QCOMPARE(retired.size(), 1);
+        QVERIFY(retired.at(0).at(0).value<models::SessionRows>().rows.isEmpty()); // nothing shown before
+
+        const auto second = snapshot(2, 0, 2000);
+        QMetaObject::invokeMethod(builder, [builder, second] { builder->build(second); });
+        QTRY_COMPARE(applied.size(), 2);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(retired.size(), 2);
+        QCOMPARE(retired.at(1).at(0).value<models::SessionRows>().rows.size(), 5); // the first pass's rows
+        worker.quit();
+        worker.wait();
+    }
+
+    void aFailedPassKeepsTheLastPicture()
+    {
+        models::SessionModel model(nullptr, 4);
+        model.applySnapshot(snapshot(3, 0, 1000));
+        inspect::RedisSessionSnapshot failed;
+        failed.error = QStringLiteral("connection lost");
+        model.applySnapshot(failed);
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.lastError(), QStringLiteral("connection lost"));
     }
 
     void historyIsAFixedRing()

@@ -97,6 +97,12 @@ private slots:
         QCOMPARE(state.value(u"topics"_s).toArray().size(), 2);
         QCOMPARE(state.value(u"figures"_s).toObject().value(u"totalLag"_s).toInt(), 35);
         QCOMPARE(state.value(u"selectedGroup"_s).toString(), u"billing"_s);
+        // The recording's samples keep each table's first rows only, and all the figures.
+        const QJsonObject sample = view.snapshotState(1);
+        QCOMPARE(sample.value(u"partitions"_s).toArray().size(), 1);
+        QCOMPARE(sample.value(u"partitions"_s).toArray().at(0), state.value(u"partitions"_s).toArray().at(0));
+        QCOMPARE(sample.value(u"groups"_s).toArray().size(), 1);
+        QCOMPARE(sample.value(u"figures"_s), state.value(u"figures"_s));
 
         // The DLT row is highlighted; the Topics tab is one Alt+T away.
         QVERIFY(view.topicTable()->model()->index(1, 0).data(KafkaTopicModel::DeadLetterRole).toBool());
