@@ -29,11 +29,12 @@
 #include "models/RedisKeyModel.h"
 #include "models/ReplicaModel.h"
 #include "ui/MainWindow.h"
-#include "BenchRedisServer.h"
 #include "KafkaLagTraffic.h"
 #include "LoopStallMeter.h"
 #include "RedisSeed.h"
 #include "RegistryWriter.h"
+#include "support/RedisSeeder.h"
+#include "support/RedisServerProcess.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -125,11 +126,17 @@ int main(int argc, char **argv)
 
     // The loads, started before the console and never on this thread.
     QString error;
-    BenchRedisServer redis; // killed by pid at the end
+    testing::RedisServerProcess redis; // killed by pid at the end
     QElapsedTimer clock;
     clock.start();
-    if (!redis.start({}, &error) || !seedRedis(redis.port(), keys, &error)) {
-        std::fprintf(stderr, "console_scale_bench: redis: %s\n", qPrintable(error));
+    testing::RedisSeeder seeder;
+    addChatClusterKeys(seeder, keys);
+    if (!redis.start()) {
+        std::fprintf(stderr, "console_scale_bench: %s\n", qPrintable(redis.errorString()));
+        return 2;
+    }
+    if (!seeder.run(redis.port(), &error, 300000)) {
+        std::fprintf(stderr, "console_scale_bench: seeding Redis: %s\n", qPrintable(error));
         return 2;
     }
     std::printf("seeded %d keys in %lld ms\n", keys, clock.elapsed());

@@ -9,9 +9,10 @@
 #include "cluster/RedisConnection.h"
 #include "inspect/RedisKeyScanner.h"
 #include "models/RedisKeyModel.h"
-#include "BenchRedisServer.h"
 #include "LoopStallMeter.h"
 #include "RedisSeed.h"
+#include "support/RedisSeeder.h"
+#include "support/RedisServerProcess.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -73,19 +74,20 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     const int keys = argc > 1 ? QByteArray(argv[1]).toInt() : 1000000;
 
-    BenchRedisServer server; // killed by pid when done
-    QString error;
-    if (!server.start({QStringLiteral("--slowlog-log-slower-than"), QStringLiteral("1000"),
-                       QStringLiteral("--slowlog-max-len"), QStringLiteral("10000")},
-                      &error)) {
-        std::fprintf(stderr, "redis_scan_bench: %s\n", qPrintable(error));
+    testing::RedisServerProcess server({QStringLiteral("--slowlog-log-slower-than"), QStringLiteral("1000"),
+                                        QStringLiteral("--slowlog-max-len"), QStringLiteral("10000")});
+    if (!server.start()) { // killed by pid when done
+        std::fprintf(stderr, "redis_scan_bench: %s\n", qPrintable(server.errorString()));
         return 1;
     }
     const quint16 port = server.port();
 
     QElapsedTimer clock;
     clock.start();
-    if (!seedRedis(port, keys, &error)) {
+    QString error;
+    testing::RedisSeeder seeder;
+    addChatClusterKeys(seeder, keys);
+    if (!seeder.run(port, &error, 300000)) {
         std::fprintf(stderr, "redis_scan_bench: seeding failed: %s\n", qPrintable(error));
         return 1;
     }

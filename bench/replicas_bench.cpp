@@ -10,9 +10,9 @@
 #include "models/ReplicaModel.h"
 #include "ui/AreaView.h"
 #include "ui/ReplicasView.h"
-#include "BenchRedisServer.h"
 #include "LoopStallMeter.h"
 #include "RegistryWriter.h"
+#include "support/RedisServerProcess.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -38,10 +38,9 @@ int main(int argc, char **argv)
     const int replicas = qMax(1, parser.value(QStringLiteral("replicas")).toInt());
     const int seconds = qMax(1, parser.value(QStringLiteral("seconds")).toInt());
 
-    BenchRedisServer redis; // killed by pid at the end
-    QString error;
-    if (!redis.start({}, &error)) {
-        std::fprintf(stderr, "replicas_bench: %s\n", qPrintable(error));
+    testing::RedisServerProcess redis; // killed by pid at the end
+    if (!redis.start()) {
+        std::fprintf(stderr, "replicas_bench: %s\n", qPrintable(redis.errorString()));
         return 2;
     }
     const cluster::RedisUrl url = redis.url();

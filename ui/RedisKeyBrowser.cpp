@@ -228,7 +228,14 @@ void RedisKeyBrowser::setProgress(const RedisScanProgress &progress)
             + (progress.budgetLeft == 0 ? tr(" — Scan more or Scan all continues") : QString());
         break;
     case Phase::Finished:
-        text = tr("Done: ") + text;
+        if ((progress.pattern == "*" || progress.pattern.isEmpty()) && progress.dbSize > m_model->rowCount()) {
+            // Keys written since the scan passed: notifications add them live when the
+            // server sends them; otherwise only another scan lists them.
+            text = tr("Done: listed %1 keys; DBSIZE has grown to %2 since — Scan (F5) lists the new ones")
+                       .arg(locale.toString(m_model->rowCount()), of);
+        } else {
+            text = tr("Done: ") + text;
+        }
         break;
     case Phase::Failed:
         text = tr("Scan failed: ") + progress.error;
