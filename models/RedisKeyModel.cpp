@@ -92,7 +92,7 @@ void RedisKeyModel::applyRefresh(const inspect::RedisKeyBatch &records)
             updateRow(*known, record);
         }
     }
-    removeRows(std::move(gone));
+    removeRowsAt(std::move(gone));
     if (!fresh.isEmpty()) {
         const int first = int(m_rows.size());
         for (qsizetype i = 0; i < fresh.size(); ++i)
@@ -109,7 +109,7 @@ void RedisKeyModel::applyAction(const inspect::RedisActionResult &result)
     if (row < 0)
         return;
     if (result.pttlMs == RedisKeyRecord::Missing) {
-        removeRows({ row });
+        removeRowsAt({ row });
         return;
     }
     Row &r = m_rows[row];
@@ -131,7 +131,7 @@ void RedisKeyModel::updateRow(qsizetype row, const RedisKeyRecord &record)
 
 // Removes rows (any order), one beginRemoveRows per contiguous run, then renumbers the
 // index once from the first removed row: O(rows after it), not O(n) per removed row.
-void RedisKeyModel::removeRows(QList<qsizetype> rows)
+void RedisKeyModel::removeRowsAt(QList<qsizetype> rows)
 {
     if (rows.isEmpty())
         return;

@@ -70,7 +70,7 @@ private:
 
     static Row toRow(const inspect::RedisKeyRecord &record);
     void updateRow(qsizetype row, const inspect::RedisKeyRecord &record);
-    void removeRows(QList<qsizetype> rows);
+    void removeRowsAt(QList<qsizetype> rows); // not removeRows: that would hide QAbstractItemModel's
 
     QList<Row> m_rows;
     QHash<QByteArray, qsizetype> m_index; // key -> row: dedupes SCAN's repeats, finds notified keys

@@ -51,11 +51,13 @@ echo "== checked build: build"
 checked_built=$?
 [ "$checked_built" -eq 0 ] || echo "== checked build: BUILD FAILED"
 
-# The sanitizers compile a third faster at -O0 than at -O1; line tables keep their reports
-# readable. (Started alongside the checked build instead, it made both slower: 15.2 min.)
-echo "== ASan+UBSan build: build (at low priority, alongside the checked suite's tests)"
-in_background "$here/build/asan.build.log" "$here/scripts/build.sh" "$asan" "${build_args[@]}" \
-    -DSB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1"
+# The sanitizer build uses clang: 3.8 min where GCC took 6 at the same flags, and its
+# warnings (errors here too) catch what GCC's do not. -O0 compiles a third faster than -O1;
+# line tables keep the reports readable. (Started alongside the checked build instead, it
+# made both slower: 15.2 min.)
+echo "== ASan+UBSan build: build with clang (at low priority, alongside the checked suite's tests)"
+in_background "$here/build/asan.build.log" env CC=clang CXX=clang++ "$here/scripts/build.sh" "$asan" \
+    "${build_args[@]}" -DSB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1"
 asan_build=$!
 if [ "$checked_built" -eq 0 ]; then test_suite "checked build" "$ci"; else failed=$((failed + 1)); fi
 
