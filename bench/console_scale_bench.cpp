@@ -33,13 +33,13 @@
 #include "LoopStallMeter.h"
 #include "RedisSeed.h"
 #include "RegistryWriter.h"
+#include "ResidentMemory.h"
 #include "support/RedisSeeder.h"
 #include "support/RedisServerProcess.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QThread>
@@ -50,17 +50,6 @@
 using namespace sb;
 
 namespace {
-
-qint64 rssMiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong() / 1024;
-    return -1;
-}
 
 // A load generator on a thread of its own; stopped (and its object deleted there) on exit.
 template <typename Load>
@@ -235,7 +224,7 @@ int main(int argc, char **argv)
     const int listed = redisArea->keyModel()->rowCount();
     const int replicaRows = replicasArea->model()->rowCount();
     const int partitionRows = partitionRowsShown(kafkaArea->groups());
-    const qint64 rss = rssMiB();
+    const qint64 rss = residentMiB();
     const double measuredSeconds = double(measured.elapsed()) / 1000.0;
     console.reset(); // the areas stop their workers before the loads and servers go
     if (loop != 0)

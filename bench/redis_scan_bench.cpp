@@ -11,13 +11,13 @@
 #include "models/RedisKeyModel.h"
 #include "LoopStallMeter.h"
 #include "RedisSeed.h"
+#include "ResidentMemory.h"
 #include "support/RedisSeeder.h"
 #include "support/RedisServerProcess.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QFile>
 #include <QHeaderView>
 #include <QTableView>
 #include <QThread>
@@ -54,17 +54,6 @@ void waitFor(Sender *sender, Signal done, int timeoutMs)
     QObject::connect(sender, done, &loop, &QEventLoop::quit);
     QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
     loop.exec();
-}
-
-qint64 rssKiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    return -1;
 }
 
 } // namespace
@@ -160,7 +149,7 @@ int main(int argc, char **argv)
         progress.count, progress.maxCallMs);
     std::printf("GUI loop stall (1 ms sampler, %lld samples): p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
         qint64(stalls.sampleCount()), stalls.percentile(0.50), stalls.percentile(0.99), stalls.worst());
-    std::printf("console process RSS with %d rows: %lld MiB\n", model.rowCount(), rssKiB() / 1024);
+    std::printf("console process RSS with %d rows: %lld MiB\n", model.rowCount(), residentMiB());
 
     // The server's own account of SCAN.
     const cluster::RedisReply info = *call(direct, { "INFO", "commandstats" });
