@@ -68,12 +68,29 @@ asan_built=$?
 echo "== fuzzers: build and run (at low priority, alongside the sanitizer suite's tests)"
 in_background "$here/build/fuzz.log" "$here/scripts/fuzz.sh"
 fuzz_run=$!
+# CI never runs the benchmarks (bench/), but they must keep building: in the checked tree,
+# with its warnings-as-errors, the same way.
+echo "== benchmarks: build (at low priority, alongside the sanitizer suite's tests)"
+in_background "$here/build/bench.build.log" bash -c 'cmake -S "$1" -B "$2" -DSB_BENCH=ON >/dev/null &&
+    cmake --build "$2" --target benches --parallel "$(nproc)" 2>&1 | grep -Ev "^\[ *[0-9]+%\]|^(gmake|make)\[" ;
+    exit "${PIPESTATUS[0]}"' build-benches "$here" "$ci"
+bench_build=$!
 # The package and the header-fence probes check the build, not the code's behaviour: the
 # checked suite runs them; the sanitizers have nothing to find in them.
 if [ "$asan_built" -eq 0 ]; then
     test_suite "ASan+UBSan build" "$asan" -LE 'installer|architecture'
 else
     failed=$((failed + 1))
+fi
+
+if [ "$checked_built" -eq 0 ]; then
+    if finish_background "benchmarks" "$bench_build" "$here/build/bench.build.log"; then
+        echo "benchmarks: ok (built, not run)"; passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+    fi
+else
+    wait "$bench_build" || true
 fi
 
 echo "== fuzzers"
