@@ -1,7 +1,7 @@
 # Build options shared by every target.
 option(SB_WERROR "Treat compiler warnings as errors (on in CI)" OFF)
 option(SB_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
-option(SB_BENCH "Build the benchmarks in bench/ (CI's test suites leave them out)" ON)
+option(SB_BENCH "Build the benchmarks in bench/ (CI builds them in a second step; CTest never runs them)" ON)
 option(SB_FUZZ_ONLY "Build only the protocol layer and its libFuzzer targets (needs clang)" OFF)
 option(SB_UNITY_BUILD "Compile each layer's .cpp files in batches (see sb_unity_build)" ON)
 set(SB_UNITY_BATCH_SIZE 8 CACHE STRING "How many .cpp files one unity batch holds")
