@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
 # Builds every libFuzzer target with clang and runs each on its committed seed corpus, one
 # per core at a time (each fuzzer is single-threaded).
-# Usage: scripts/fuzz.sh [--build-only] [seconds-per-target]   (default 10; CI uses the
-# default; longer runs belong in bench-style sessions, e.g. scripts/fuzz.sh 600)
+# Usage: scripts/fuzz.sh [seconds-per-target]   (default 10; CI uses the default; longer
+# runs belong in bench-style sessions, e.g. scripts/fuzz.sh 600)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-build_only=0
-if [ "${1:-}" = --build-only ]; then build_only=1; shift; fi
 seconds="${1:-${SB_FUZZ_SECONDS:-10}}"
 build="${SB_FUZZ_BUILD_DIR:-$here/build-fuzz}"
 
@@ -16,7 +14,6 @@ if ! { CXX=clang++ cmake -S "$here" -B "$build" -DSB_FUZZ_ONLY=ON -DCMAKE_BUILD_
     tail -40 "$log"; echo "fuzz: FAILED, the fuzz build failed"; rm -f "$log"; exit 1
 fi
 rm -f "$log"
-[ "$build_only" -eq 0 ] || { echo "fuzz: built $(find "$build/fuzz" -maxdepth 1 -name 'fuzz_*' -type f -executable | wc -l) target(s)"; exit 0; }
 
 # fuzz_one name binary: runs one target in a scratch copy of its corpus; prints one line.
 fuzz_one() {
