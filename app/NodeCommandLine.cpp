@@ -57,6 +57,7 @@ QList<OptionSpec> optionSpecs()
         {QStringLiteral("limit-outbound-bytes"), QStringLiteral("BYTES"), QStringLiteral("Outbound queue per connection before 'slow consumer'."), n(l.maxOutboundQueueBytes)},
         {QStringLiteral("limit-http-header-bytes"), QStringLiteral("BYTES"), QStringLiteral("Max HTTP header section."), n(l.maxHttpHeaderBytes)},
         {QStringLiteral("limit-http-header-timeout-ms"), QStringLiteral("MS"), QStringLiteral("Deadline for a request head (slowloris)."), n(l.httpHeaderTimeoutMs)},
+        {QStringLiteral("limit-http-idle-timeout-ms"), QStringLiteral("MS"), QStringLiteral("Idle keep-alive connections are closed after this."), n(l.httpIdleTimeoutMs)},
         {QStringLiteral("limit-logins-per-user"), QStringLiteral("N"), QStringLiteral("Login attempts per user per minute."), n(l.loginAttemptsPerMinutePerUser)},
         {QStringLiteral("limit-logins-per-address"), QStringLiteral("N"), QStringLiteral("Login attempts per address per minute."), n(l.loginAttemptsPerMinutePerAddress)},
         {QStringLiteral("tap-body-bytes"), QStringLiteral("BYTES"), QStringLiteral("Bodies in tap frames are cut here."), n(l.tapBodyBytes)},
@@ -241,6 +242,7 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
                     && integer(QStringLiteral("limit-outbound-bytes"), 1024, maxInt, &l.maxOutboundQueueBytes)
                     && integer(QStringLiteral("limit-http-header-bytes"), 1024, 1024 * 1024, &l.maxHttpHeaderBytes)
                     && integer(QStringLiteral("limit-http-header-timeout-ms"), 100, 600000, &l.httpHeaderTimeoutMs)
+                    && integer(QStringLiteral("limit-http-idle-timeout-ms"), 100, 3600000, &l.httpIdleTimeoutMs)
                     && integer(QStringLiteral("limit-logins-per-user"), 1, 100000, &l.loginAttemptsPerMinutePerUser)
                     && integer(QStringLiteral("limit-logins-per-address"), 1, 100000, &l.loginAttemptsPerMinutePerAddress)
                     && integer(QStringLiteral("tap-body-bytes"), 0, 1024 * 1024, &l.tapBodyBytes);

@@ -23,10 +23,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, Worker *worker, NodeServices 
 
     m_headTimer.setSingleShot(true);
     m_headTimer.setInterval(services->config.limits.httpHeaderTimeoutMs);
-    connect(&m_headTimer, &QTimer::timeout, this, [this] {
-        fail(408, QStringLiteral("the request head did not arrive within %1 ms")
-                      .arg(m_services->config.limits.httpHeaderTimeoutMs), QByteArrayLiteral("header_timeout"));
-    });
+    connect(&m_headTimer, &QTimer::timeout, this, &HttpConnection::onHeadDeadline);
     m_idleTimer.setSingleShot(true);
     m_idleTimer.setInterval(services->config.limits.httpIdleTimeoutMs);
     connect(&m_idleTimer, &QTimer::timeout, this, [this] {
@@ -75,6 +72,27 @@ void HttpConnection::onReadyRead()
     processBuffered();
 }
 
+bool HttpConnection::requestBegun() const
+{
+    // Head bytes stay peeked (unread) until the head is complete; then the body is read.
+    return m_peeked > 0 || m_parser.bufferedBytes() > 0 || m_parser.headersComplete();
+}
+
+void HttpConnection::onHeadDeadline()
+{
+    if (requestBegun()) {
+        fail(408, QStringLiteral("the request head did not arrive within %1 ms")
+                      .arg(m_services->config.limits.httpHeaderTimeoutMs), QByteArrayLiteral("header_timeout"));
+        return;
+    }
+    // A connection that never sent a byte: nobody waits for an answer.
+    m_services->metrics.dropped(QByteArrayLiteral("header_timeout"));
+    m_busy = true;
+    m_idleTimer.stop();
+    if (m_socket)
+        m_socket->disconnectFromHost();
+}
+
 void HttpConnection::processBuffered()
 {
     while (m_socket && !m_busy) {
@@ -85,6 +103,11 @@ void HttpConnection::processBuffered()
         if (m_parser.state() != protocol::HttpRequestParser::State::Complete) {
             // Plain bodies can be long: once the head is known not to be an upgrade, read
             // (consume) instead of peeking again and again.
+            if (requestBegun() && !m_headTimer.isActive()) {
+                // The next request on a kept-alive connection: from now on it has a deadline.
+                m_idleTimer.stop();
+                m_headTimer.start();
+            }
             if (m_parser.headersComplete() && !m_parser.request().isWebSocketUpgrade() && m_peeked > 0) {
                 m_socket->read(m_peeked);
                 m_peeked = 0;
@@ -131,8 +154,7 @@ void HttpConnection::respond(const protocol::HttpResponse &original)
         return;
     }
     m_busy = false;
-    m_headTimer.start();
-    m_idleTimer.start();
+    m_idleTimer.start(); // the head deadline starts with the next request's first byte
     processBuffered();
 }
 

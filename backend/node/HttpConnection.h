@@ -17,7 +17,11 @@ namespace sb::node {
 struct NodeServices;
 
 // One HTTP/1.1 connection: requests in order, keep-alive, a deadline for each request head
-// (slowloris) and for idle keep-alive. Until a request head is complete its bytes are only
+// (slowloris) and for idle keep-alive. The head deadline runs from the accept and, on a
+// kept-alive connection, from the first byte of the next request; a 408 goes only to a
+// request that has begun: sent to an idle connection, it would race the client's next
+// request on it and be read as that request's answer, where a silent close lets the client
+// retry (RFC 9112 §9.3.1). Until a request head is complete its bytes are only
 // peeked, so a WebSocket upgrade can be handed to QWebSocketServer with the handshake
 // still unread; plain requests then consume their bytes.
 class HttpConnection : public QObject
@@ -40,6 +44,8 @@ private:
     void onReadyRead();
     void processBuffered();
     void fail(int status, const QString &reason, const QByteArrayView &dropReason);
+    void onHeadDeadline();
+    bool requestBegun() const;
     void detachSocket();
 
     QPointer<QTcpSocket> m_socket;

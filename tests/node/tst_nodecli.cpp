@@ -396,6 +396,7 @@ void TestNodeCli::helpListsOptionsEnvNamesAndDefaults()
         {QStringLiteral("limit-outbound-bytes"), QStringLiteral("1048576")},
         {QStringLiteral("limit-http-header-bytes"), QStringLiteral("16384")},
         {QStringLiteral("limit-http-header-timeout-ms"), QStringLiteral("10000")},
+        {QStringLiteral("limit-http-idle-timeout-ms"), QStringLiteral("60000")},
         {QStringLiteral("limit-logins-per-user"), QStringLiteral("10")},
         {QStringLiteral("limit-logins-per-address"), QStringLiteral("30")},
         {QStringLiteral("tap-body-bytes"), QStringLiteral("512")},

@@ -91,6 +91,7 @@ private slots:
     void tooManySseStreamsGets429();
     void oversizedHttpHeadGets431();
     void slowHeadGets408();
+    void idleConnectionsCloseWithoutAResponse();
     void slowConsumerIsCutOffOthersStillServed();
     void slowSseClientIsClosed();
 };
@@ -260,6 +261,74 @@ void TestNodeLimits::slowHeadGets408()
     QVERIFY2(elapsed >= 500 && elapsed < 3000, QByteArray::number(elapsed).constData());
     QCOMPARE(socket.state(), QAbstractSocket::UnconnectedState);
     QCOMPARE(metricValue(metricsText(node.port()), dropped("header_timeout")), 1.0);
+}
+
+// A 408 sent to an idle connection races the client's next request on it: the client reads
+// it as that request's answer (a test client did, between two /admin/stats calls 10 s
+// apart). Idle connections are closed silently instead; only a begun request gets a 408.
+void TestNodeLimits::idleConnectionsCloseWithoutAResponse()
+{
+    NodeProcess node;
+    QVERIFY2(node.start({QStringLiteral("--limit-http-header-timeout-ms"), QStringLiteral("500"),
+                         QStringLiteral("--limit-http-idle-timeout-ms"), QStringLiteral("2500")}),
+             qPrintable(node.errorString()));
+    const QByteArray get = "GET /healthz/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    auto exchange = [&get](QTcpSocket &socket) {
+        socket.write(get);
+        QByteArray raw;
+        HttpResult result;
+        const QDeadlineTimer deadline(5000);
+        while (result.status == 0 && !deadline.hasExpired() && socket.state() == QAbstractSocket::ConnectedState) {
+            socket.waitForReadyRead(100);
+            raw += socket.readAll();
+            result = parseHttpResponse(raw);
+        }
+        return result.status;
+    };
+
+    // A fresh connection that never sends a byte: closed at the head deadline, no response.
+    QTcpSocket silent;
+    silent.connectToHost(QStringLiteral("127.0.0.1"), node.port());
+    QVERIFY(silent.waitForConnected(5000));
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(silent.state() == QAbstractSocket::UnconnectedState || silent.waitForDisconnected(5000));
+    QVERIFY2(clock.elapsed() >= 400, QByteArray::number(clock.elapsed()).constData());
+    QCOMPARE(silent.readAll(), QByteArray());
+
+    // A kept-alive connection idle for three head deadlines is still open and silent, and
+    // serves the next request.
+    QTcpSocket kept;
+    kept.connectToHost(QStringLiteral("127.0.0.1"), node.port());
+    QVERIFY(kept.waitForConnected(5000));
+    QCOMPARE(exchange(kept), 200);
+    QVERIFY(!kept.waitForReadyRead(1500));
+    QCOMPARE(kept.state(), QAbstractSocket::ConnectedState);
+    QCOMPARE(kept.bytesAvailable(), 0);
+    QCOMPARE(exchange(kept), 200);
+
+    // Past the idle deadline it is closed, still without a response.
+    clock.restart();
+    QVERIFY(kept.waitForDisconnected(6000));
+    QVERIFY2(clock.elapsed() >= 2000, QByteArray::number(clock.elapsed()).constData());
+    QCOMPARE(kept.readAll(), QByteArray());
+
+    // A request begun on a kept-alive connection has the head deadline again: 408.
+    QTcpSocket slow;
+    slow.connectToHost(QStringLiteral("127.0.0.1"), node.port());
+    QVERIFY(slow.waitForConnected(5000));
+    QCOMPARE(exchange(slow), 200);
+    QTest::qWait(1000); // idle: no deadline
+    slow.write("GET /healthz/live HTTP/1.1\r\nHost: 127");
+    QByteArray response;
+    clock.restart();
+    while (clock.elapsed() < 5000 && !response.contains("\r\n\r\n")
+           && (slow.waitForReadyRead(100) || slow.state() == QAbstractSocket::ConnectedState))
+        response += slow.readAll();
+    response += slow.readAll();
+    QVERIFY2(response.startsWith("HTTP/1.1 408"), response.constData());
+    QVERIFY2(clock.elapsed() >= 400 && clock.elapsed() < 3000, QByteArray::number(clock.elapsed()).constData());
+    QCOMPARE(metricValue(metricsText(node.port()), dropped("header_timeout")), 2.0);
 }
 
 void TestNodeLimits::slowConsumerIsCutOffOthersStillServed()
