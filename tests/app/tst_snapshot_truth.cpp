@@ -96,6 +96,8 @@ private slots:
 
         m_cluster.setProgram(qEnvironmentVariable("SB_BINARY"));
         m_cluster.setArguments({u"devcluster"_s});
+        // Its log (each replica's warnings) goes where CTest shows it when the test fails.
+        m_cluster.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         m_cluster.start();
         QVERIFY2(m_cluster.waitForStarted(5000), qPrintable(m_cluster.errorString()));
         QByteArray out;
@@ -151,7 +153,8 @@ private slots:
 
         // Admin logins write tokens to Redis: take them now, not after the snapshot.
         for (const QJsonValue &n : nodes)
-            QVERIFY(!m_clients.adminStats(QUrl(n.toObject().value(u"url"_s).toString())).isEmpty());
+            QVERIFY2(!m_clients.adminStats(QUrl(n.toObject().value(u"url"_s).toString())).isEmpty(),
+                     qPrintable(m_clients.lastError()));
 
         sb::models::Profile profile;
         profile.name = u"truth"_s;
@@ -181,7 +184,7 @@ private slots:
         qint64 connections = 0;
         for (const QJsonValue &n : nodes) {
             const QJsonObject stats = m_clients.adminStats(QUrl(n.toObject().value(u"url"_s).toString()));
-            QVERIFY2(!stats.isEmpty(), "no answer from /admin/stats");
+            QVERIFY2(!stats.isEmpty(), qPrintable(m_clients.lastError()));
             const QString id = stats.value(u"node"_s).toString();
             const QJsonObject row = rowWith(replicaRows, u"Replica"_s, id);
             QVERIFY2(!row.isEmpty(), qPrintable(id));

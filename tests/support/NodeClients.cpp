@@ -38,6 +38,23 @@ QUrl NodeClients::at(const QUrl &node, const QString &path)
     return url;
 }
 
+QJsonObject NodeClients::okBody(QNetworkReply *reply, const QString &what)
+{
+    const QByteArray body = reply->readAll();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (!reply->isFinished()) {
+        m_lastError = what + QStringLiteral(": no answer in %1 ms").arg(kReplyTimeoutMs);
+        return {};
+    }
+    if (status != 200) {
+        m_lastError = what + QStringLiteral(": HTTP %1 (%2) %3")
+                                 .arg(status)
+                                 .arg(reply->errorString(), QString::fromUtf8(body.left(500)));
+        return {};
+    }
+    return QJsonDocument::fromJson(body).object();
+}
+
 QByteArray NodeClients::login(const QUrl &node, const QString &user)
 {
     QNetworkRequest request(at(node, QStringLiteral("/api/auth/login")));
@@ -45,24 +62,28 @@ QByteArray NodeClients::login(const QUrl &node, const QString &user)
     const QByteArray body =
         QJsonDocument(QJsonObject{{QStringLiteral("username"), user}, {QStringLiteral("password"), user}}).toJson();
     std::unique_ptr<QNetworkReply> reply(waitFor(m_network.post(request, body)));
-    return QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("accessToken")).toString().toUtf8();
+    return okBody(reply.get(), QStringLiteral("login as ") + user).value(QStringLiteral("accessToken")).toString().toUtf8();
 }
 
 QJsonObject NodeClients::adminStats(const QUrl &node)
 {
-    if (!m_adminTokens.contains(node))
-        m_adminTokens.insert(node, login(node, QStringLiteral("admin")));
+    if (!m_adminTokens.contains(node)) {
+        const QByteArray token = login(node, QStringLiteral("admin"));
+        if (token.isEmpty())
+            return {}; // not remembered: the next call logs in again
+        m_adminTokens.insert(node, token);
+    }
     QNetworkRequest request(at(node, QStringLiteral("/admin/stats")));
     request.setRawHeader("Authorization", "Bearer " + m_adminTokens.value(node));
     std::unique_ptr<QNetworkReply> reply(waitFor(m_network.get(request)));
-    return QJsonDocument::fromJson(reply->readAll()).object();
+    return okBody(reply.get(), QStringLiteral("GET %1/admin/stats").arg(node.toString()));
 }
 
 bool NodeClients::openStomp(const QUrl &node, int count, QString *error)
 {
     const QByteArray token = login(node, QStringLiteral("alice"));
     if (token.isEmpty()) {
-        *error = QStringLiteral("login as alice failed");
+        *error = m_lastError;
         return false;
     }
     for (int i = 0; i < count; ++i) {
@@ -93,8 +114,13 @@ bool NodeClients::openStomp(const QUrl &node, int count, QString *error)
 
 bool NodeClients::openSse(const QUrl &node, QString *error)
 {
+    const QByteArray token = login(node, QStringLiteral("bob"));
+    if (token.isEmpty()) {
+        *error = m_lastError;
+        return false;
+    }
     QNetworkRequest request(at(node, QStringLiteral("/api/sse")));
-    request.setRawHeader("Authorization", "Bearer " + login(node, QStringLiteral("bob")));
+    request.setRawHeader("Authorization", "Bearer " + token);
     request.setRawHeader("Accept", "text/event-stream");
     QNetworkReply *reply = m_network.get(request);
     m_streams.append(reply);

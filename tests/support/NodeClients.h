@@ -21,8 +21,10 @@ public:
     NodeClients() = default;
     ~NodeClients() override;
 
+    // Empty on failure; lastError() then says what the node answered.
     QByteArray login(const QUrl &node, const QString &user);
     QJsonObject adminStats(const QUrl &node);
+    QString lastError() const { return m_lastError; }
     // `count` STOMP 1.2 sessions as alice, each subscribed to /topic/presence.
     bool openStomp(const QUrl &node, int count, QString *error);
     // One SSE stream as bob.
@@ -31,11 +33,14 @@ public:
 
 private:
     static QUrl at(const QUrl &node, const QString &path);
+    // The reply's JSON object when it is a 200; otherwise empty, with m_lastError set.
+    QJsonObject okBody(QNetworkReply *reply, const QString &what);
 
     QNetworkAccessManager m_network;
     QHash<QUrl, QByteArray> m_adminTokens;
     QList<QWebSocket *> m_sockets;
     QList<QNetworkReply *> m_streams;
+    QString m_lastError;
 };
 
 } // namespace sb::testing
