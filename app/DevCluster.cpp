@@ -109,7 +109,7 @@ void DevCluster::startRedis()
                                {QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
                                 QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
                                 QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--dir"),
-                                m_dir.path(), QStringLiteral("--notify-keyspace-events"), QStringLiteral("Kg$hx")},
+                                m_dir.path(), QStringLiteral("--notify-keyspace-events"), QStringLiteral("KA")},
                                QRegularExpression(QStringLiteral("Ready to accept connections")), this);
     m_redisUrl = QStringLiteral("redis://127.0.0.1:%1/0").arg(port);
     connect(m_redis, &ManagedChild::failed, this, [this](const QString &why) { fail(QStringLiteral("redis"), why); });

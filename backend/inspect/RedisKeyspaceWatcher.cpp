@@ -65,9 +65,12 @@ bool RedisKeyspaceWatcher::keyspaceEventsOn(const QString &flags)
 
 QString RedisKeyspaceWatcher::suggestedFlags(const QString &current)
 {
+    // K (keyspace channels) and A (every key type: sets, lists and streams appear as
+    // keys too, and the cluster's own token indexes and replay streams are such); the
+    // application's own flags stay.
     QString flags = current;
-    for (const QChar c : QStringLiteral("Kg$hxz"))
-        if (!flags.contains(c) && !(flags.contains(u'A') && c != u'K'))
+    for (const QChar c : QStringLiteral("KA"))
+        if (!flags.contains(c))
             flags += c;
     return flags;
 }
