@@ -57,6 +57,12 @@ RedisKeyBrowser::RedisKeyBrowser(models::RedisKeyModel *model, bool readOnly, QW
         if (m_model->rowOfKey(m_valueView->key()) < 0)
             m_valueView->clear();
         updateButtons();
+        if (m_progress.phase == Phase::Finished)
+            setProgress(m_progress); // the count of listed keys is part of the status
+    });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (m_progress.phase == Phase::Finished)
+            setProgress(m_progress);
     });
     updateButtons();
 }
@@ -101,6 +107,7 @@ void RedisKeyBrowser::buildControls()
     m_bar->setTextVisible(false);
     m_status = new QLabel(tr("Not scanned yet: press Scan (F5)."), this);
     m_status->setObjectName(QStringLiteral("scanStatus"));
+    m_status->setWordWrap(true); // a narrow area wraps the status instead of cutting it off
     auto *progress = new QHBoxLayout;
     progress->addWidget(m_bar, 1);
     progress->addWidget(m_status, 2);
@@ -110,6 +117,7 @@ void RedisKeyBrowser::buildControls()
     m_notificationLabel->setWordWrap(true);
     m_notificationLabel->setTextInteractionFlags(Qt::TextSelectableByMouse); // the CONFIG SET can be copied
     m_recheck = new QPushButton(tr("Check again"), this);
+    m_recheck->setObjectName(QStringLiteral("recheckNotifications"));
     m_recheck->setToolTip(tr("Read notify-keyspace-events again (after an operator changed it)"));
     auto *notifications = new QHBoxLayout;
     notifications->addWidget(m_notificationLabel, 1);
@@ -128,9 +136,20 @@ void RedisKeyBrowser::buildControls()
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_table->horizontalHeader()->setSectionResizeMode(models::RedisKeyModel::KeyColumn, QHeaderView::Stretch);
+    // The figures get the width of their longest usual text, so the key keeps the rest;
+    // long keys lose their middle, not their distinguishing end.
+    const QFontMetrics metrics = m_table->fontMetrics();
+    const int padding = 3 * metrics.averageCharWidth();
+    m_table->horizontalHeader()->resizeSection(models::RedisKeyModel::TypeColumn,
+                                               metrics.horizontalAdvance(QStringLiteral("stream")) + padding);
+    m_table->horizontalHeader()->resizeSection(models::RedisKeyModel::TtlColumn,
+                                               metrics.horizontalAdvance(QStringLiteral("23 h 59 m")) + padding);
+    m_table->horizontalHeader()->resizeSection(models::RedisKeyModel::MemoryColumn,
+                                               metrics.horizontalAdvance(QStringLiteral("1023.9 KiB")) + padding);
+    m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->setToolTip(
-        tr("Keys as SCAN finds them. TTL counts down live. Del deletes, Ctrl+E sets an expiry, "
-           "Ctrl+Shift+E removes it."));
+        tr("Keys as SCAN finds them. TTL counts down live. Select a key to see its value; Del deletes, "
+           "Ctrl+E sets an expiry, Ctrl+Shift+E removes it."));
 
     m_valueView = new RedisValueView(this);
     m_delete = new QPushButton(tr("Delete…"), this);
@@ -154,17 +173,20 @@ void RedisKeyBrowser::buildControls()
     rightLayout->addWidget(m_valueView, 1);
     rightLayout->addLayout(actions);
     rightLayout->addWidget(m_actionLabel);
-    auto *splitter = new QSplitter(this);
-    splitter->addWidget(m_table);
-    splitter->addWidget(right);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    m_splitter = new QSplitter(this);
+    m_splitter->setObjectName(QStringLiteral("keyValueSplitter"));
+    m_splitter->addWidget(m_table);
+    m_splitter->addWidget(right);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setSizes({600, 400});
+    m_splitter->setCollapsible(0, false);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     layout->addLayout(progress);
     layout->addLayout(notifications);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_splitter, 1);
 
     connect(m_scan, &QPushButton::clicked, this, &RedisKeyBrowser::startScan);
     connect(m_pattern, &QLineEdit::returnPressed, this, &RedisKeyBrowser::startScan);
@@ -204,6 +226,25 @@ void RedisKeyBrowser::startScan()
     Q_EMIT scanRequested(pattern().toUtf8(), PageKeys);
 }
 
+void RedisKeyBrowser::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    const bool narrow = width() < kSideBySideMinWidth;
+    if (narrow == m_narrow)
+        return;
+    m_narrow = narrow;
+    if (!narrow)
+        unfoldValueView();
+    else if (currentKey().isEmpty())
+        m_splitter->setSizes({1, 0});
+}
+
+void RedisKeyBrowser::unfoldValueView()
+{
+    if (m_splitter->sizes().value(1) == 0)
+        m_splitter->setSizes({600, 400}); // weights
+}
+
 void RedisKeyBrowser::setProgress(const RedisScanProgress &progress)
 {
     m_progress = progress;
@@ -233,6 +274,15 @@ void RedisKeyBrowser::setProgress(const RedisScanProgress &progress)
             // server sends them; otherwise only another scan lists them.
             text = tr("Done: listed %1 keys; DBSIZE has grown to %2 since — Scan (F5) lists the new ones")
                        .arg(locale.toString(m_model->rowCount()), of);
+        } else if ((progress.pattern == "*" || progress.pattern.isEmpty()) && m_model->rowCount() > progress.keysReturned) {
+            // "scanned 3 of 42" under 42 listed rows reads like a scan that stopped short.
+            // DBSIZE is read once a second: while keys are being written it trails the rows.
+            const QString listed = progress.dbSize == m_model->rowCount()
+                ? tr("%1 of %2 keys (DBSIZE)").arg(locale.toString(m_model->rowCount()), of)
+                : tr("%1 keys").arg(locale.toString(m_model->rowCount()));
+            text = tr("Done: listed %1: %2 by SCAN, %3 live since")
+                       .arg(listed, locale.toString(progress.keysReturned),
+                            locale.toString(m_model->rowCount() - progress.keysReturned));
         } else {
             text = tr("Done: ") + text;
         }
@@ -344,8 +394,10 @@ void RedisKeyBrowser::onCurrentRowChanged()
     const int row = m_table->currentIndex().row();
     if (row < 0)
         m_valueView->clear();
-    else
+    else {
         m_valueView->showKey(m_model->keyAt(row), m_model->typeAt(row));
+        unfoldValueView();
+    }
     updateButtons();
 }
 

@@ -13,6 +13,7 @@ class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
+class QSplitter;
 class QPushButton;
 class QTableView;
 class QTimer;
@@ -27,7 +28,8 @@ class RedisValueView;
 
 // The Keys tab: a MATCH pattern and scan controls, progress "scanned N of DBSIZE", the
 // key table (TTL counting down once a second for the rows on screen) and the value
-// viewer, and Delete / Expire / Persist behind a confirmation (absent in read-only).
+// viewer (in a narrow area, folded away until a key is selected), and Delete / Expire /
+// Persist behind a confirmation (absent in read-only).
 // It never talks to Redis: it asks through signals and is told through slots, so the
 // assembly decides which worker does the work.
 class RedisKeyBrowser : public QWidget
@@ -75,8 +77,14 @@ Q_SIGNALS:
 protected:
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
+    // Narrower than this, the value viewer stays folded away until a key is selected: beside
+    // the keys it would leave the key column a few characters wide.
+    static constexpr int kSideBySideMinWidth = 760;
+    void unfoldValueView();
+
     void buildControls();
     void onCurrentRowChanged();
     void tick();
@@ -100,6 +108,8 @@ private:
     QLabel *m_notificationLabel = nullptr;
     QPushButton *m_recheck = nullptr;
     QTableView *m_table = nullptr;
+    QSplitter *m_splitter = nullptr; // keys | value
+    bool m_narrow = false;
     RedisValueView *m_valueView = nullptr;
     QPushButton *m_delete = nullptr;
     QPushButton *m_expire = nullptr;

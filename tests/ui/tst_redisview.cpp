@@ -17,6 +17,7 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
@@ -213,6 +214,73 @@ private Q_SLOTS:
         for (int i = 0; i < 50; ++i)
             seed.add({ "DEL", "late:" + QByteArray::number(i) });
         QVERIFY2(seed.run(m_server.port(), &error), qPrintable(error));
+    }
+
+    // In a narrow area the value viewer waits, folded, for a key to be selected: beside the
+    // keys it left the key column a few characters wide ("s…1").
+    void narrowAreaFoldsTheValueViewUntilAKeyIsSelected()
+    {
+        Fixture f(m_server, false);
+        f.area.resize(560, 500);
+        ui::RedisKeyBrowser *browser = f.view()->keyBrowser();
+        QTRY_COMPARE_WITH_TIMEOUT(browser->progress().phase, Phase::Finished, 15000);
+        auto *splitter = browser->findChild<QSplitter *>(QStringLiteral("keyValueSplitter"));
+        auto *table = browser->findChild<QTableView *>(QStringLiteral("keyTable"));
+        QVERIFY(splitter && table);
+        QTRY_COMPARE(splitter->sizes().value(1), 0);
+        QVERIFY2(table->columnWidth(models::RedisKeyModel::KeyColumn) > 200,
+            qPrintable(QString::number(table->columnWidth(models::RedisKeyModel::KeyColumn))));
+
+        table->setCurrentIndex(table->model()->index(0, 0));
+        QVERIFY(splitter->sizes().value(1) > 0);
+        QVERIFY(browser->findChild<ui::RedisValueView *>()->isVisible());
+
+        // Wide: side by side from the start.
+        Fixture wide(m_server, false);
+        auto *wideSplitter = wide.view()->keyBrowser()->findChild<QSplitter *>(QStringLiteral("keyValueSplitter"));
+        QTRY_VERIFY(wideSplitter->sizes().value(1) > 0);
+    }
+
+    // With keyspace notifications on, keys written after the scan are listed as they come,
+    // and the status counts them so instead of reading "scanned 3 of 42".
+    void keysWrittenLiveAreListedAndCounted()
+    {
+        QCOMPARE(testing::RedisSeeder::cli(m_server.port(),
+                     { QStringLiteral("CONFIG"), QStringLiteral("SET"), QStringLiteral("notify-keyspace-events"),
+                         QStringLiteral("KA") }),
+            QByteArray("OK"));
+        Fixture f(m_server, false);
+        ui::RedisKeyBrowser *browser = f.view()->keyBrowser();
+        auto *notifications = browser->findChild<QLabel *>(QStringLiteral("notificationState"));
+        QVERIFY(notifications);
+        QTRY_VERIFY2_WITH_TIMEOUT(notifications->text().startsWith(u"Live:"), qPrintable(notifications->text()), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(browser->progress().phase, Phase::Finished, 15000);
+        const qint64 before = testing::RedisSeeder::cli(m_server.port(), { QStringLiteral("DBSIZE") }).toLongLong();
+        QCOMPARE(f.assembly.keyModel()->rowCount(), before);
+
+        // A string and a set per round: the cluster's token indexes are sets.
+        testing::RedisSeeder seed;
+        for (int i = 0; i < 20; ++i) {
+            seed.add({ "SET", "live:" + QByteArray::number(i), "x" });
+            seed.add({ "SADD", "live:set:" + QByteArray::number(i), "x" });
+        }
+        QString error;
+        QVERIFY2(seed.run(m_server.port(), &error), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(f.assembly.keyModel()->rowCount(), before + 40, 10000);
+        auto *status = browser->findChild<QLabel *>(QStringLiteral("scanStatus"));
+        const QLocale locale;
+        const QString expected = QStringLiteral("Done: listed %1 of %1 keys (DBSIZE): %2 by SCAN, 40 live since").arg(
+            locale.toString(before + 40), locale.toString(before));
+        QTRY_VERIFY2_WITH_TIMEOUT(status->text().startsWith(expected), qPrintable(status->text()), 10000);
+
+        for (int i = 0; i < 20; ++i) {
+            seed.add({ "DEL", "live:" + QByteArray::number(i) });
+            seed.add({ "DEL", "live:set:" + QByteArray::number(i) });
+        }
+        seed.add({ "CONFIG", "SET", "notify-keyspace-events", "" });
+        QVERIFY2(seed.run(m_server.port(), &error), qPrintable(error));
+        // Deleted keys leave the list too (del events).
+        QTRY_COMPARE_WITH_TIMEOUT(f.assembly.keyModel()->rowCount(), before, 10000);
     }
 
     void cleanupTestCase() { m_server.stop(); }
