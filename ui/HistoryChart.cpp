@@ -7,20 +7,24 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDateTimeAxis>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
 #include <QPen>
+#include <QToolTip>
 #include <QValueAxis>
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <limits>
 
 namespace sb::ui {
 
 HistoryChart::HistoryChart(const sb::models::ConnectionHistory *history, const QString &quantity, QWidget *parent)
     : QWidget(parent)
     , m_history(history)
+    , m_quantity(quantity)
 {
     m_chart = new QChart();
     m_chart->legend()->setAlignment(Qt::AlignRight);
@@ -42,10 +46,13 @@ HistoryChart::HistoryChart(const sb::models::ConnectionHistory *history, const Q
     m_chart->addSeries(m_total);
     m_total->attachAxis(m_timeAxis);
     m_total->attachAxis(m_valueAxis);
+    connect(m_total, &QLineSeries::hovered, this,
+            [this](const QPointF &point, bool state) { if (state) showValueAt(m_total, point); });
 
     m_view = new QChartView(m_chart, this);
     m_view->setRenderHint(QPainter::Antialiasing, false); // cheaper; lines are 1-2 px
     m_view->setObjectName(QStringLiteral("historyChartView"));
+    m_view->installEventFilter(this); // the axes follow the plot's room
 
     m_windowBox = new QComboBox(this);
     m_windowBox->setObjectName(QStringLiteral("chartWindow"));
@@ -96,6 +103,8 @@ QLineSeries *HistoryChart::seriesFor(const QString &id)
     m_chart->addSeries(series);
     series->attachAxis(m_timeAxis);
     series->attachAxis(m_valueAxis);
+    connect(series, &QLineSeries::hovered, this,
+            [this, series](const QPointF &point, bool state) { if (state) showValueAt(series, point); });
     m_series.insert(id, series);
     return series;
 }
@@ -115,8 +124,24 @@ void HistoryChart::beginPass()
     m_peak = 0;
     m_pending = m_history->replicaIds();
     m_pending.append(QString()); // the total
-    // A legend of dozens of replicas costs more layout than it informs: the table names them.
-    m_chart->legend()->setVisible(m_pending.size() <= 13);
+    m_seriesCount = m_pending.size();
+    fitLegend();
+}
+
+void HistoryChart::fitLegend()
+{
+    // A legend of dozens of series costs more layout than it informs (the table names
+    // them), and beside a narrow plot it leaves no room for the lines: hovering a line
+    // names it instead.
+    m_chart->legend()->setVisible(m_seriesCount <= 13 && m_view->width() >= 420);
+}
+
+void HistoryChart::showValueAt(const QLineSeries *series, const QPointF &point)
+{
+    const QString when = QDateTime::fromMSecsSinceEpoch(qint64(point.x())).toString(QStringLiteral("HH:mm:ss"));
+    QToolTip::showText(QCursor::pos(), QStringLiteral("%1: %2 %3 at %4")
+                                           .arg(series->name(), QString::number(qRound64(point.y())), m_quantity, when),
+                       m_view);
 }
 
 void HistoryChart::pushNext(int count)
@@ -139,7 +164,59 @@ void HistoryChart::finishPass()
 {
     m_inPass = false;
     m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(m_windowStartMs), QDateTime::fromMSecsSinceEpoch(m_passEndMs));
-    m_valueAxis->setRange(0, qMax(1.0, std::ceil(m_peak * 1.1)));
+    const IntegerScale scale = integerScale(m_peak, m_maxValueSteps);
+    m_valueAxis->setRange(0, double(scale.top));
+    m_valueAxis->setTickCount(scale.ticks);
+}
+
+HistoryChart::IntegerScale HistoryChart::integerScale(double peak, int maxSteps)
+{
+    const double wanted = qMax(1.0, std::ceil(peak * 1.1));
+    const int steps = qMax(1, maxSteps);
+    for (qint64 decade = 1; decade <= std::numeric_limits<qint64>::max() / 100; decade *= 10) {
+        for (qint64 factor : {1, 2, 5}) {
+            const qint64 step = factor * decade;
+            const qint64 count = qint64(std::ceil(wanted / double(step)));
+            if (count <= steps)
+                return {count * step, int(count) + 1};
+        }
+    }
+    return {qint64(wanted), 2};
+}
+
+int HistoryChart::valueStepLimit(int height, int lineHeight)
+{
+    // The time axis and the margins take about three lines; a label wants two lines of room.
+    return qBound(1, (height - 3 * lineHeight) / qMax(1, 2 * lineHeight), 5);
+}
+
+int HistoryChart::timeTickCount(int width, int labelWidth)
+{
+    // Each label wants its own width and as much again between neighbours.
+    return qBound(2, width / qMax(1, 2 * labelWidth), 6);
+}
+
+bool HistoryChart::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view && event->type() == QEvent::Resize)
+        fitAxes();
+    return QWidget::eventFilter(watched, event);
+}
+
+void HistoryChart::fitAxes()
+{
+    const int labelWidth = m_view->fontMetrics().horizontalAdvance(QStringLiteral("00:00:00"));
+    // The value axis and its title take about a fifth of the chart.
+    m_timeAxis->setTickCount(timeTickCount(m_view->width() * 4 / 5, labelWidth));
+    const int lineHeight = m_view->fontMetrics().height();
+    m_maxValueSteps = valueStepLimit(m_view->height(), lineHeight);
+    // The caption above names the quantity; the rotated title only where it fits whole.
+    // (setTitleVisible(false) still leaves an elided title drawn in Qt 6.4.)
+    // Beside the title: the margins, the plot's padding and the time labels below it.
+    const bool titleFits = m_view->height() > m_view->fontMetrics().horizontalAdvance(m_quantity) + 6 * lineHeight;
+    m_valueAxis->setTitleText(titleFits ? m_quantity : QString());
+    m_dirty = true; // the scale follows the new room
+    fitLegend();
 }
 
 qsizetype HistoryChart::pointCount(const QString &id) const

@@ -38,6 +38,20 @@ public:
     HistoryChart(const sb::models::ConnectionHistory *history, const QString &quantity, QWidget *parent = nullptr);
 
     static QList<int> windowChoicesMinutes() { return {1, 5, 15, 60}; }
+
+    // A value axis of whole numbers: 0 to `top` in `ticks` ticks a step of 1, 2 or 5 x 10^n
+    // apart, at most `maxSteps` steps, with room above `peak` (ticks of 1.75 printed as
+    // "%d" repeat).
+    struct IntegerScale
+    {
+        qint64 top;
+        int ticks;
+    };
+    static IntegerScale integerScale(double peak, int maxSteps = 5);
+    // Steps whose labels fit a chart `height` pixels tall (Qt Charts elides crowded labels to "…").
+    static int valueStepLimit(int height, int lineHeight);
+    // Time labels ("HH:mm:ss") that fit a plot `width` pixels wide without eliding.
+    static int timeTickCount(int width, int labelWidth);
     int windowMinutes() const { return m_windowMinutes; }
     void setWindowMinutes(int minutes);
 
@@ -55,14 +69,21 @@ public:
 protected:
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     QLineSeries *seriesFor(const QString &id);
     void beginPass();
     void pushNext(int count);
     void finishPass();
+    void fitLegend();
+    void fitAxes();
+    void showValueAt(const QLineSeries *series, const QPointF &point);
 
     const sb::models::ConnectionHistory *m_history;
+    QString m_quantity;
+    qsizetype m_seriesCount = 1; // the total and one per replica or group
+    int m_maxValueSteps = 5;
     QChart *m_chart = nullptr;
     QChartView *m_view = nullptr;
     QComboBox *m_windowBox = nullptr;

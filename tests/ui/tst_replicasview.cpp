@@ -4,6 +4,9 @@
 #include "ui/ReplicasView.h"
 
 #include <QAbstractItemModelTester>
+#include <QChart>
+#include <QChartView>
+#include <QValueAxis>
 #include <QComboBox>
 #include <QJsonArray>
 #include <QSortFilterProxyModel>
@@ -141,10 +144,62 @@ private slots:
             peak = qMax(peak, p.y());
         QCOMPARE(peak, 55.0);
 
+        // The value axis ends on a whole tick above the peak: 0 to 60 in steps of 20.
+        auto *axis = qobject_cast<QValueAxis *>(
+            chart->findChild<QChartView *>(u"historyChartView"_s)->chart()->axes(Qt::Vertical).value(0));
+        QVERIFY(axis);
+        QCOMPARE(axis->max(), 80.0);
+        QCOMPARE(axis->tickCount(), 5);
+
         m_view->hide();
         QVERIFY(!chart->isRefreshing());
         m_view->show();
         QVERIFY(chart->isRefreshing());
+    }
+
+    // Ticks printed as whole numbers must be whole numbers: 0..7 in 5 ticks printed "%d"
+    // read "0 1 3 5 7"; 0..1 read "0 0 0 0 1".
+    void valueAxisTicksAreWholeNumbers_data()
+    {
+        QTest::addColumn<double>("peak");
+        QTest::addColumn<qint64>("top");
+        QTest::addColumn<int>("ticks");
+        QTest::newRow("nothing yet") << 0.0 << qint64(1) << 2;
+        QTest::newRow("one") << 1.0 << qint64(2) << 3;
+        QTest::newRow("seven") << 7.0 << qint64(8) << 5;
+        QTest::newRow("fifty-five") << 55.0 << qint64(80) << 5;
+        QTest::newRow("lag of 1234") << 1234.0 << qint64(1500) << 4;
+        QTest::newRow("a million") << 1e6 << qint64(1500000) << 4;
+    }
+    void valueAxisTicksAreWholeNumbers()
+    {
+        QFETCH(double, peak);
+        QFETCH(qint64, top);
+        QFETCH(int, ticks);
+        const ui::HistoryChart::IntegerScale scale = ui::HistoryChart::integerScale(peak);
+        QCOMPARE(scale.top, top);
+        QCOMPARE(scale.ticks, ticks);
+        QVERIFY(scale.top >= peak);
+        QCOMPARE(scale.top % (scale.ticks - 1), 0); // every tick a whole number
+    }
+
+    void crowdedValueLabelsTakeFewerSteps()
+    {
+        QCOMPARE(ui::HistoryChart::valueStepLimit(400, 15), 5);
+        QCOMPARE(ui::HistoryChart::valueStepLimit(105, 15), 2);
+        QCOMPARE(ui::HistoryChart::valueStepLimit(40, 15), 1);
+        // 55 in two steps: 0, 50, 100; in one: 0, 100.
+        QCOMPARE(ui::HistoryChart::integerScale(55, 2).top, qint64(100));
+        QCOMPARE(ui::HistoryChart::integerScale(55, 2).ticks, 3);
+        QCOMPARE(ui::HistoryChart::integerScale(55, 1).ticks, 2);
+    }
+
+    void timeLabelsFitTheirWidth()
+    {
+        QCOMPARE(ui::HistoryChart::timeTickCount(200, 50), 2);
+        QCOMPARE(ui::HistoryChart::timeTickCount(400, 50), 4);
+        QCOMPARE(ui::HistoryChart::timeTickCount(2000, 50), 6);
+        QCOMPARE(ui::HistoryChart::timeTickCount(0, 50), 2);
     }
 
 private:
