@@ -21,7 +21,7 @@
 namespace sb::ui {
 
 namespace {
-constexpr int kLayoutVersion = 1;
+constexpr int kLayoutVersion = 2; // 2: the default gives Kafka and Redis the room
 
 struct AreaSpec
 {
@@ -78,6 +78,11 @@ MainWindow::MainWindow(models::AttachmentState *attachment, models::RecordingSto
     createMenus();
     statusBar()->addWidget(new ConnectionStatusWidget(attachment, this), 1);
     resize(1280, 800);
+    // Kafka's tables and Redis' keys want the room; the Traffic area and the few rows of a
+    // typical replica table need less.
+    resizeDocks({m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("kafka")]}, {560, 720}, Qt::Horizontal);
+    resizeDocks({m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("redis")]}, {330, 430}, Qt::Vertical);
+    resizeDocks({m_docks[QStringLiteral("kafka")], m_docks[QStringLiteral("traffic")]}, {540, 220}, Qt::Vertical);
     m_defaultLayout = saveState(kLayoutVersion);
     restoreLayout();
 }
@@ -101,6 +106,7 @@ void MainWindow::createAreas()
     splitDockWidget(m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("redis")], Qt::Vertical);
     splitDockWidget(m_docks[QStringLiteral("kafka")], m_docks[QStringLiteral("traffic")], Qt::Vertical);
 }
+
 
 void MainWindow::createMenus()
 {
