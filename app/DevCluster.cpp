@@ -20,6 +20,7 @@ namespace {
 constexpr int kRedisReadyMs = 10000;
 constexpr int kNodeReadyMs = 30000;
 constexpr int kReadyPollMs = 200;
+constexpr int kDemoSessionTimeoutMs = 4000;
 
 quint16 freeLoopbackPort()
 {
@@ -131,7 +132,12 @@ void DevCluster::startNodes()
                               QStringLiteral("--kafka"), m_kafkaBootstrap,
                               QStringLiteral("--bus"), m_options.bus,
                               QStringLiteral("--topic-prefix"), m_options.topicPrefix,
-                              QStringLiteral("--grace-seconds"), QStringLiteral("5")};
+                              QStringLiteral("--grace-seconds"), QStringLiteral("5"),
+                              // The mock coordinator holds a rebalance for session timeout − 1 s
+                              // when a replica joins after the group formed (2 starts in 10 did):
+                              // 3 s instead of 9 before the demo is ready; a killed replica's
+                              // partitions move sooner too.
+                              QStringLiteral("--kafka-session-timeout-ms"), QString::number(kDemoSessionTimeoutMs)};
         auto *node = new ManagedChild(id, m_binary, arguments,
                                       QRegularExpression(QStringLiteral("^listening (http://\\S+)$")), this);
         connect(node, &ManagedChild::failed, this, [this, id](const QString &why) { fail(id, why); });

@@ -110,6 +110,8 @@ bool NodeAssembly::assemble(QString *error)
         *error = QStringLiteral("--kafka: ") + *error;
         return false;
     }
+    kafka.sessionTimeoutMs = m_options.kafkaSessionTimeoutMs;
+    kafka.heartbeatIntervalMs = qMin(kafka.heartbeatIntervalMs, kafka.sessionTimeoutMs / 3);
     kafka.topicPrefix = m_config.topicPrefix.toUtf8();
     kafka.nodeId = m_config.id.toUtf8();
     kafka.bootId = m_config.bootId.toUtf8();

@@ -42,6 +42,7 @@ QList<OptionSpec> optionSpecs()
         {QStringLiteral("kafka"), QStringLiteral("BOOTSTRAP"), QStringLiteral("Kafka bootstrap servers for the two-stage fan-out."), {}},
         {QStringLiteral("kafka-property"), QStringLiteral("KEY=VALUE"), QStringLiteral("librdkafka property for every Kafka client (repeatable; e.g. SASL/SSL)."), {}},
         {QStringLiteral("bus"), QStringLiteral("BUS"), QStringLiteral("Stage-2 broadcast: kafka or redis (default kafka)."), QStringLiteral("kafka")},
+        {QStringLiteral("kafka-session-timeout-ms"), QStringLiteral("MS"), QStringLiteral("Stage-1 consumer group session timeout: failover and late-join rebalance delay."), n(NodeClusterOptions().kafkaSessionTimeoutMs)},
         {QStringLiteral("topic-prefix"), QStringLiteral("PREFIX"), QStringLiteral("Kafka topic prefix."), d.topicPrefix},
         {QStringLiteral("grace-seconds"), QStringLiteral("S"), QStringLiteral("Drain period on SIGTERM."), n(d.graceSeconds)},
         {QStringLiteral("workers"), QStringLiteral("N"), QStringLiteral("Worker threads (0: one per core)."), n(d.workerThreads)},
@@ -218,6 +219,8 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
         m_cluster.kafkaProperties = parser.values(QStringLiteral("kafka-property"));
     else if (const QString property = value(QStringLiteral("kafka-property")); !property.isEmpty())
         m_cluster.kafkaProperties = {property};
+    if (!integer(QStringLiteral("kafka-session-timeout-ms"), 3000, 300000, &m_cluster.kafkaSessionTimeoutMs))
+        return CommandLineOutcome::usageError(error);
     m_cluster.bus = value(QStringLiteral("bus"));
     if (m_cluster.bus != u"kafka" && m_cluster.bus != u"redis")
         return CommandLineOutcome::usageError(

@@ -57,6 +57,12 @@ private slots:
             << QStringList{QStringLiteral("--profile"), QStringLiteral("nosuch"), QStringLiteral("--snapshot"), m_config.filePath(QStringLiteral("s"))}
             << QStringLiteral("nosuch");
         QTest::newRow("node unknown option") << QStringList{QStringLiteral("node"), QStringLiteral("--frobnicate")} << QStringLiteral("frobnicate");
+        QTest::newRow("node session timeout below 3 s")
+            << QStringList{QStringLiteral("node"), QStringLiteral("--kafka-session-timeout-ms"), QStringLiteral("500")}
+            << QStringLiteral("--kafka-session-timeout-ms: expected a whole number from 3000 to 300000, got '500'");
+        QTest::newRow("node idle timeout not a number")
+            << QStringList{QStringLiteral("node"), QStringLiteral("--limit-http-idle-timeout-ms"), QStringLiteral("forever")}
+            << QStringLiteral("--limit-http-idle-timeout-ms");
         QTest::newRow("devcluster bad replicas") << QStringList{QStringLiteral("devcluster"), QStringLiteral("--replicas"), QStringLiteral("many")} << QStringLiteral("--replicas");
         QTest::newRow("devcluster bad bus") << QStringList{QStringLiteral("devcluster"), QStringLiteral("--bus"), QStringLiteral("carrier-pigeon")} << QStringLiteral("--bus");
     }

@@ -388,6 +388,7 @@ void TestNodeCli::helpListsOptionsEnvNamesAndDefaults()
         {QStringLiteral("heartbeat-ms"), QStringLiteral("10000")},
         {QStringLiteral("sse-lifetime-seconds"), QStringLiteral("300")},
         {QStringLiteral("sse-comment-seconds"), QStringLiteral("15")},
+        {QStringLiteral("kafka-session-timeout-ms"), QStringLiteral("10000")},
         {QStringLiteral("limit-frame-bytes"), QStringLiteral("65536")},
         {QStringLiteral("limit-headers"), QStringLiteral("64")},
         {QStringLiteral("limit-subscriptions"), QStringLiteral("100")},
