@@ -133,10 +133,11 @@ void DevCluster::startNodes()
                               QStringLiteral("--bus"), m_options.bus,
                               QStringLiteral("--topic-prefix"), m_options.topicPrefix,
                               QStringLiteral("--grace-seconds"), QStringLiteral("5"),
-                              // The mock coordinator holds a rebalance for session timeout − 1 s
-                              // when a replica joins after the group formed (2 starts in 10 did):
-                              // 3 s instead of 9 before the demo is ready; a killed replica's
-                              // partitions move sooner too.
+                              // In some starts the mock coordinator answers one replica's first
+                              // SyncGroup with INVALID_REQUEST (seen with debug=cgrp); that
+                              // replica rejoins, and a rejoin holds the group for session
+                              // timeout − 1 s: 3 s instead of 9 before the demo is ready. A
+                              // killed replica's partitions move sooner too.
                               QStringLiteral("--kafka-session-timeout-ms"), QString::number(kDemoSessionTimeoutMs)};
         auto *node = new ManagedChild(id, m_binary, arguments,
                                       QRegularExpression(QStringLiteral("^listening (http://\\S+)$")), this);
