@@ -41,7 +41,16 @@ ReplicasView::ReplicasView(ReplicaModel *model, const sb::models::ConnectionHist
     // every cell on each dataChanged, a visible stall with 50 replicas.
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    connect(m_proxy, &QAbstractItemModel::rowsInserted, m_table, [this] { m_table->resizeColumnsToContents(); });
+    // One line per replica: the State column is wide enough for its longest text, since the
+    // states that come after the first sizing ("draining since …") are longer.
+    m_table->setWordWrap(false);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, m_table, [this] {
+        m_table->resizeColumnsToContents();
+        const int stateWidth = m_table->fontMetrics().horizontalAdvance(QStringLiteral("draining since 00:00:00"))
+                               + 3 * m_table->fontMetrics().averageCharWidth();
+        if (m_table->columnWidth(ReplicaModel::State) < stateWidth)
+            m_table->setColumnWidth(ReplicaModel::State, stateWidth);
+    });
 
     m_figures = new QLabel(this);
     m_figures->setObjectName(QStringLiteral("replicaFigures"));

@@ -157,6 +157,19 @@ private slots:
         QVERIFY(chart->isRefreshing());
     }
 
+    // Rows stay one line high: sized when "up since …" arrived, the column used to wrap
+    // "ready since …" and "draining since …" onto two lines.
+    void stateColumnFitsEveryStateOnOneLine()
+    {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        feed(now, {replica(u"a"_s, 1, 0, ReplicaInfo::State::Up, now)});
+        auto *table = m_view->findChild<QTableView *>(u"replicasTable"_s);
+        QVERIFY(table);
+        QVERIFY(!table->wordWrap());
+        QVERIFY(table->columnWidth(models::ReplicaModel::State)
+                >= table->fontMetrics().horizontalAdvance(u"draining since 00:00:00"_s));
+    }
+
     // Ticks printed as whole numbers must be whole numbers: 0..7 in 5 ticks printed "%d"
     // read "0 1 3 5 7"; 0..1 read "0 0 0 0 1".
     void valueAxisTicksAreWholeNumbers_data()
