@@ -52,7 +52,13 @@ void KafkaInspector::pollNow()
 
 void KafkaInspector::setAnnouncedGroups(const QStringList &groups)
 {
+    if (groups == m_announced)
+        return;
     m_announced = groups;
+    // Groups a replica just announced are read now, not a poll interval later (the demo's
+    // first screen showed "0 groups" for up to 2 s after its replicas were up).
+    if (m_timer && m_timer->isActive())
+        QTimer::singleShot(0, this, &KafkaInspector::poll);
 }
 
 void KafkaInspector::poll()

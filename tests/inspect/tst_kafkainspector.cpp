@@ -2,6 +2,7 @@
 #include "cluster/KafkaMockCluster.h"
 #include "inspect/KafkaInspector.h"
 
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -152,6 +153,26 @@ private Q_SLOTS:
         QVERIFY(grown);
         QVERIFY(grown->producedPerSecond.has_value());
         QVERIFY2(*grown->producedPerSecond > 0, qPrintable(QString::number(*grown->producedPerSecond)));
+        inspector.stop();
+    }
+
+    // A group a replica announces is read at once, not a poll interval (here a minute) later.
+    void announcedGroupsAreReadAtOnce()
+    {
+        KafkaInspectorConfig config;
+        config.settings.setBootstrapServers(m_cluster.bootstrapServers());
+        config.pollIntervalMs = 60000;
+        KafkaInspector inspector(config);
+        inspector.start();
+        QVERIFY(pollUntil(inspector, [](const KafkaClusterSnapshot &s) { return s.reachable; }).reachable);
+        QElapsedTimer clock;
+        clock.start();
+        inspector.setAnnouncedGroups({QStringLiteral("announced-late")});
+        const auto snapshot = pollUntil(inspector, [](const KafkaClusterSnapshot &s) {
+            return groupIn(s, QStringLiteral("announced-late")) != nullptr;
+        });
+        QVERIFY(groupIn(snapshot, QStringLiteral("announced-late")));
+        QVERIFY2(clock.elapsed() < 10000, QByteArray::number(clock.elapsed()).constData());
         inspector.stop();
     }
 
