@@ -85,6 +85,13 @@ void TestSseParser::parse_data()
                                  << QString();
     QTest::newRow("only first BOM skipped")
         << "\xEF\xBB\xBF\xEF\xBB\xBF" "data: a\n\n"_ba << QList<SseEvent>{} << QString();
+    // Found by fuzz_sse_parser: QString::fromUtf8 dropped a BOM that starts a field's value,
+    // so the event did not survive SseEncoder + SseParser.
+    QTest::newRow("BOM inside a field is data")
+        << "data:\xEF\xBB\xBF c\nid:\xEF\xBB\xBF" "7\nevent:\xEF\xBB\xBF" "t\n\n"_ba
+        << QList{ev(u"\uFEFF" "7"_s, u"\uFEFF" "t"_s, u"\uFEFF c"_s)} << u"\uFEFF" "7"_s;
+    QTest::newRow("two BOMs in a value both kept")
+        << "data: \xEF\xBB\xBF\xEF\xBB\xBF" "c\n\n"_ba << QList{ev({}, u"message"_s, u"\uFEFF\uFEFF" "c"_s)} << QString();
     QTest::newRow("only one leading space stripped") << "data:   x \n\n"_ba
                                                      << QList{ev({}, u"message"_s, u"  x "_s)} << QString();
     QTest::newRow("unknown field ignored") << "foo: bar\ndata: a\n\n"_ba << QList{ev({}, u"message"_s, u"a"_s)}
