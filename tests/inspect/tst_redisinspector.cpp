@@ -164,9 +164,10 @@ private Q_SLOTS:
 
         // The server's own record: SCAN calls stay under 5 ms. The slow log measures wall
         // time, so whenever other work competes for the cores (CTest runs tests in
-        // parallel) the server can be descheduled in the middle of a 0.1 ms SCAN: such
-        // stragglers are tolerated, at most 1 % of the calls and none near 50 ms (a COUNT
-        // too large for the server would make many calls slow, and each slow by itself);
+        // parallel, CI compiles alongside) the server can be descheduled in the middle of a
+        // SCAN: such stragglers are tolerated, at most 5 % of the calls and none near 50 ms
+        // (a COUNT too large for the server makes most calls slow, and each slow by itself;
+        // CI once saw 2 stragglers of 140 calls, 5.5 and 6.7 ms, at load 3.25 on 2 cores);
         // each is printed.
         const cluster::RedisReply slowlog = direct({ "SLOWLOG", "GET", "1000" });
         QVERIFY(slowlog.isArray());
@@ -180,7 +181,7 @@ private Q_SLOTS:
                 qWarning("slow SCAN on the server: %s", qPrintable(entry.toDebugString()));
             }
         }
-        QVERIFY2(slowScans * 100 <= m_progress.calls,
+        QVERIFY2(slowScans * 20 <= m_progress.calls,
             qPrintable(QStringLiteral("%1 slow SCANs of %2 (load %3 on %4 cores)")
                            .arg(slowScans)
                            .arg(m_progress.calls)
