@@ -82,6 +82,15 @@ private:
         QCOMPARE(rd_kafka_flush(m_producer.get(), 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
     }
 
+    // An inspector's settings for the mock cluster, polling every `pollIntervalMs`.
+    KafkaInspectorConfig mockClusterConfig(int pollIntervalMs) const
+    {
+        KafkaInspectorConfig config;
+        config.settings.setBootstrapServers(m_cluster.bootstrapServers());
+        config.pollIntervalMs = pollIntervalMs;
+        return config;
+    }
+
     // Runs an inspector until `until` holds for a snapshot (or 15 s pass).
     KafkaClusterSnapshot pollUntil(KafkaInspector &inspector, const std::function<bool(const KafkaClusterSnapshot &)> &until)
     {
@@ -113,9 +122,7 @@ private Q_SLOTS:
 
     void readsTopicsLikeKcat()
     {
-        KafkaInspectorConfig config;
-        config.settings.setBootstrapServers(m_cluster.bootstrapServers());
-        config.pollIntervalMs = 300;
+        const KafkaInspectorConfig config = mockClusterConfig(300);
         KafkaInspector inspector(config);
         inspector.start();
         const auto snapshot = pollUntil(inspector, [](const KafkaClusterSnapshot &s) { return s.reachable; });
@@ -159,9 +166,7 @@ private Q_SLOTS:
     // A group a replica announces is read at once, not a poll interval (here a minute) later.
     void announcedGroupsAreReadAtOnce()
     {
-        KafkaInspectorConfig config;
-        config.settings.setBootstrapServers(m_cluster.bootstrapServers());
-        config.pollIntervalMs = 60000;
+        const KafkaInspectorConfig config = mockClusterConfig(60000);
         KafkaInspector inspector(config);
         inspector.start();
         QVERIFY(pollUntil(inspector, [](const KafkaClusterSnapshot &s) { return s.reachable; }).reachable);
@@ -180,10 +185,8 @@ private Q_SLOTS:
     {
         // orders: p0 has 90 records, p1 30 (after the test above).
         QVERIFY(commit(m_cluster.bootstrapServers(), "billing", "orders", {60, 30}));
-        KafkaInspectorConfig config;
-        config.settings.setBootstrapServers(m_cluster.bootstrapServers());
+        KafkaInspectorConfig config = mockClusterConfig(300);
         config.groups = QStringList{QStringLiteral("billing")};
-        config.pollIntervalMs = 300;
         KafkaInspector inspector(config);
         inspector.setAnnouncedGroups({QStringLiteral("switchboard-notifications")});
         inspector.start();
