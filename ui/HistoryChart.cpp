@@ -210,9 +210,9 @@ void HistoryChart::fitAxes()
     m_timeAxis->setTickCount(timeTickCount(m_view->width() * 4 / 5, labelWidth));
     const int lineHeight = m_view->fontMetrics().height();
     m_maxValueSteps = valueStepLimit(m_view->height(), lineHeight);
-    // The caption above names the quantity; the rotated title only where it fits whole.
-    // (setTitleVisible(false) still leaves an elided title drawn in Qt 6.4.)
-    // Beside the title: the margins, the plot's padding and the time labels below it.
+    // The caption above names the quantity; the rotated title shows only where it fits
+    // whole beside the margins, the plot's padding and the time labels. An empty title,
+    // because setTitleVisible(false) still leaves an elided one drawn in Qt 6.4.
     const bool titleFits = m_view->height() > m_view->fontMetrics().horizontalAdvance(m_quantity) + 6 * lineHeight;
     m_valueAxis->setTitleText(titleFits ? m_quantity : QString());
     m_dirty = true; // the scale follows the new room

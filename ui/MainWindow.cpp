@@ -107,7 +107,6 @@ void MainWindow::createAreas()
     splitDockWidget(m_docks[QStringLiteral("kafka")], m_docks[QStringLiteral("traffic")], Qt::Vertical);
 }
 
-
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));

@@ -26,6 +26,11 @@ using inspect::RedisScanProgress;
 using Phase = inspect::RedisScanProgress::Phase;
 
 namespace {
+// Keys | value as splitter weights: the keys get the larger part.
+QList<int> keyValueWeights()
+{
+    return {600, 400};
+}
 constexpr int kRefreshEveryTicks = 5; // visible rows re-read every 5 s when not notified
 constexpr int kMaxRefreshKeys = 200;
 
@@ -179,7 +184,7 @@ void RedisKeyBrowser::buildControls()
     m_splitter->addWidget(right);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
-    m_splitter->setSizes({600, 400});
+    m_splitter->setSizes(keyValueWeights());
     m_splitter->setCollapsible(0, false);
 
     auto *layout = new QVBoxLayout(this);
@@ -242,7 +247,7 @@ void RedisKeyBrowser::resizeEvent(QResizeEvent *event)
 void RedisKeyBrowser::unfoldValueView()
 {
     if (m_splitter->sizes().value(1) == 0)
-        m_splitter->setSizes({600, 400}); // weights
+        m_splitter->setSizes(keyValueWeights());
 }
 
 void RedisKeyBrowser::setProgress(const RedisScanProgress &progress)
@@ -251,8 +256,10 @@ void RedisKeyBrowser::setProgress(const RedisScanProgress &progress)
     const QLocale locale;
     const qint64 scanned = progress.scannedEstimate();
     const QString of = progress.dbSize >= 0 ? locale.toString(progress.dbSize) : tr("?");
+    const bool everyKey = progress.pattern == "*" || progress.pattern.isEmpty();
+    const qint64 rows = m_model->rowCount();
     QString text;
-    if (progress.pattern == "*" || progress.pattern.isEmpty())
+    if (everyKey)
         text = tr("scanned %1 of %2 (DBSIZE)").arg(locale.toString(scanned), of);
     else
         text = tr("scanned ~%1 of %2 (DBSIZE), %3 match")
@@ -269,20 +276,19 @@ void RedisKeyBrowser::setProgress(const RedisScanProgress &progress)
             + (progress.budgetLeft == 0 ? tr(" — Scan more or Scan all continues") : QString());
         break;
     case Phase::Finished:
-        if ((progress.pattern == "*" || progress.pattern.isEmpty()) && progress.dbSize > m_model->rowCount()) {
+        if (everyKey && progress.dbSize > rows) {
             // Keys written since the scan passed: notifications add them live when the
             // server sends them; otherwise only another scan lists them.
             text = tr("Done: listed %1 keys; DBSIZE has grown to %2 since — Scan (F5) lists the new ones")
-                       .arg(locale.toString(m_model->rowCount()), of);
-        } else if ((progress.pattern == "*" || progress.pattern.isEmpty()) && m_model->rowCount() > progress.keysReturned) {
+                       .arg(locale.toString(rows), of);
+        } else if (everyKey && rows > progress.keysReturned) {
             // "scanned 3 of 42" under 42 listed rows reads like a scan that stopped short.
             // DBSIZE is read once a second: while keys are being written it trails the rows.
-            const QString listed = progress.dbSize == m_model->rowCount()
-                ? tr("%1 of %2 keys (DBSIZE)").arg(locale.toString(m_model->rowCount()), of)
-                : tr("%1 keys").arg(locale.toString(m_model->rowCount()));
+            const QString listed = progress.dbSize == rows
+                ? tr("%1 of %2 keys (DBSIZE)").arg(locale.toString(rows), of)
+                : tr("%1 keys").arg(locale.toString(rows));
             text = tr("Done: listed %1: %2 by SCAN, %3 live since")
-                       .arg(listed, locale.toString(progress.keysReturned),
-                            locale.toString(m_model->rowCount() - progress.keysReturned));
+                       .arg(listed, locale.toString(progress.keysReturned), locale.toString(rows - progress.keysReturned));
         } else {
             text = tr("Done: ") + text;
         }
