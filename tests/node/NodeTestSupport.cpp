@@ -201,17 +201,30 @@ double metricValue(const QByteArray &text, const QByteArray &sample)
     return 0;
 }
 
-double waitForMetric(quint16 port, const QByteArray &sample, double atLeast, int timeoutMs)
+namespace {
+template <typename Done>
+double pollMetric(quint16 port, const QByteArray &sample, int timeoutMs, Done done)
 {
     const QDeadlineTimer deadline(timeoutMs);
     double value = 0;
     do {
         value = metricValue(metricsText(port), sample);
-        if (value >= atLeast)
+        if (done(value))
             return value;
         QThread::msleep(50);
     } while (!deadline.hasExpired());
     return value;
+}
+} // namespace
+
+double waitForMetric(quint16 port, const QByteArray &sample, double atLeast, int timeoutMs)
+{
+    return pollMetric(port, sample, timeoutMs, [atLeast](double value) { return value >= atLeast; });
+}
+
+double waitForMetricAtMost(quint16 port, const QByteArray &sample, double atMost, int timeoutMs)
+{
+    return pollMetric(port, sample, timeoutMs, [atMost](double value) { return value <= atMost; });
 }
 
 // ---------------------------------------------------------------- RawWebSocket

@@ -66,6 +66,10 @@ QByteArray metricsText(quint16 port);
 double metricValue(const QByteArray &text, const QByteArray &sample);
 // Polls /metrics until sample >= atLeast or timeout; returns the last value.
 double waitForMetric(quint16 port, const QByteArray &sample, double atLeast, int timeoutMs = 5000);
+// Polls /metrics until sample <= atMost or timeout; returns the first value that met it, or
+// the last one read. One reading settles it: the caller's own earlier requests may still be
+// closing on the node, so re-reading a connection gauge can show one more for a moment.
+double waitForMetricAtMost(quint16 port, const QByteArray &sample, double atMost, int timeoutMs = 5000);
 
 // A deliberately raw RFC 6455 client over QTcpSocket, so tests control every byte (invalid
 // UTF-8, oversized frames) and can stop reading altogether (slow consumer).
