@@ -2,7 +2,9 @@
 //  1. no crash, no sanitizer report, no unbounded buffering;
 //  2. the outcome does not depend on how the bytes were split (one feed vs. random pieces);
 //  3. every Complete request is well-formed (limits, framing, Host) and survives a
-//     serialize -> re-parse round trip unchanged.
+//     serialize -> re-parse round trip unchanged;
+//  4. requestStarted() (what starts the node's head deadline) does not depend on the split
+//     either, and is true whenever the parser has an answer (Complete or Error).
 #include "protocol/HttpRequestParser.h"
 
 #include <cstdint>
@@ -40,7 +42,16 @@ struct Outcome
     QList<HttpRequest> requests;
     State state = State::NeedMore;
     int errorStatus = 0;
+    bool requestStarted = false;
 };
+
+void finish(const HttpRequestParser &parser, Outcome &outcome)
+{
+    outcome.state = parser.state();
+    outcome.errorStatus = parser.errorStatus();
+    outcome.requestStarted = parser.requestStarted();
+    check(outcome.state == State::NeedMore || outcome.requestStarted, "an answered request has started");
+}
 
 void drain(HttpRequestParser &parser, Outcome &outcome)
 {
@@ -65,8 +76,7 @@ Outcome parseSplit(QByteArrayView input, std::uint32_t seed)
                   || parser.state() == State::Complete,
               "unbounded buffering");
     }
-    outcome.state = parser.state();
-    outcome.errorStatus = parser.errorStatus();
+    finish(parser, outcome);
     return outcome;
 }
 
@@ -76,8 +86,7 @@ Outcome parseWhole(QByteArrayView input)
     Outcome outcome;
     parser.feed(input);
     drain(parser, outcome);
-    outcome.state = parser.state();
-    outcome.errorStatus = parser.errorStatus();
+    finish(parser, outcome);
     return outcome;
 }
 
@@ -149,6 +158,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const Outcome whole = parseWhole(input);
     check(split.state == whole.state, "state independent of splitting");
     check(split.errorStatus == whole.errorStatus, "error status independent of splitting");
+    check(split.requestStarted == whole.requestStarted, "requestStarted independent of splitting");
     check(split.requests.size() == whole.requests.size(), "request count independent of splitting");
     for (qsizetype i = 0; i < split.requests.size(); ++i) {
         check(sameRequest(split.requests.at(i), whole.requests.at(i), true), "requests independent of splitting");

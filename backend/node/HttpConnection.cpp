@@ -74,8 +74,9 @@ void HttpConnection::onReadyRead()
 
 bool HttpConnection::requestBegun() const
 {
-    // Head bytes stay peeked (unread) until the head is complete; then the body is read.
-    return m_peeked > 0 || m_parser.bufferedBytes() > 0 || m_parser.headersComplete();
+    // Every peeked byte has been fed to the parser, which knows a request line from the
+    // empty lines a client may send between requests.
+    return m_parser.requestStarted();
 }
 
 void HttpConnection::onHeadDeadline()

@@ -2,6 +2,7 @@
 
 #include "protocol/PercentDecoding.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace sb::protocol {
@@ -63,6 +64,14 @@ HttpRequestParser::State HttpRequestParser::feed(QByteArrayView data)
     if (m_state == State::NeedMore)
         parse();
     return m_state;
+}
+
+bool HttpRequestParser::requestStarted() const
+{
+    if (m_phase != Phase::RequestLine)
+        return true;
+    const QByteArrayView pending = QByteArrayView(m_buffer).sliced(m_pos);
+    return std::any_of(pending.begin(), pending.end(), [](char c) { return c != '\r' && c != '\n'; });
 }
 
 HttpRequest HttpRequestParser::takeRequest()

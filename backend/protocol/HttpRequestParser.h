@@ -35,6 +35,9 @@ public:
     // True once the head (request line + fields) of the current request is parsed, e.g.
     // to answer "Expect: 100-continue" before the body arrives.
     bool headersComplete() const { return m_headersComplete; }
+    // True once a byte of the next request has arrived. The empty lines a client may send
+    // before a request line (RFC 9112 §2.2, e.g. a stray CRLF after a body) begin nothing.
+    bool requestStarted() const;
     // The request being parsed; complete only when state() == Complete.
     const HttpRequest &request() const { return m_request; }
     // Returns the complete request and starts on the buffered bytes of the next one.

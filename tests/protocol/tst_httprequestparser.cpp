@@ -38,6 +38,7 @@ private slots:
     void keepAlive();
     void pipelining();
     void pipelinedArrivingInPieces();
+    void emptyLinesDoNotStartARequest();
     void headerFloodSentSlowlyFailsEarly();
     void requestLineSentSlowlyFailsEarly();
     void garbageFailsOnFirstByte();
@@ -219,6 +220,8 @@ void TestHttpRequestParser::queryDecoding_data()
     QTest::newRow("no value, empties") << QByteArray("/s?&flag&&k=&=v")
                                        << QStringList{QStringLiteral("flag"), QString(), QStringLiteral("k"), QString(),
                                                       QString(), QStringLiteral("v")};
+    QTest::newRow("leading U+FEFF is data") << QByteArray("/s?k=%EF%BB%BFv")
+                                            << QStringList{QStringLiteral("k"), QStringLiteral("\ufeffv")};
     QTest::newRow("repeated, '=' in value") << QByteArray("/s?a=1&a=2=3")
                                             << QStringList{QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("a"), QStringLiteral("2=3")};
 }
@@ -310,6 +313,29 @@ void TestHttpRequestParser::keepAlive()
     HttpRequestParser parser;
     QCOMPARE(parser.feed(head), State::Complete);
     QCOMPARE(parser.takeRequest().keepAlive(), keepAlive);
+}
+
+void TestHttpRequestParser::emptyLinesDoNotStartARequest()
+{
+    HttpRequestParser parser;
+    QVERIFY(!parser.requestStarted());
+    // The stray CRLF some clients send after a body, in pieces: nothing has begun.
+    QCOMPARE(parser.feed("\r"), State::NeedMore);
+    QVERIFY(!parser.requestStarted());
+    QCOMPARE(parser.feed("\n\r\n"), State::NeedMore);
+    QVERIFY(!parser.requestStarted());
+    QCOMPARE(parser.feed("G"), State::NeedMore);
+    QVERIFY(parser.requestStarted());
+    QCOMPARE(parser.feed("ET / HTTP/1.1\r\nHost: a\r\n\r\n\r\n"), State::Complete);
+    QVERIFY(parser.requestStarted());
+    QCOMPARE(parser.takeRequest().path(), QStringLiteral("/"));
+    QVERIFY(!parser.requestStarted()); // only the trailing CRLF is left
+    QCOMPARE(parser.feed("POST"), State::NeedMore);
+    QVERIFY(parser.requestStarted());
+    // A failed request has begun (its error is the answer).
+    HttpRequestParser bad;
+    QCOMPARE(bad.feed("\x16\x03\x01"), State::Error);
+    QVERIFY(bad.requestStarted());
 }
 
 void TestHttpRequestParser::pipelining()
