@@ -1,5 +1,6 @@
 #include "protocol/PercentDecoding.h"
 
+#include "protocol/Utf8Text.h"
 #include "protocol/Utf8Validator.h"
 
 namespace sb::protocol {
@@ -38,7 +39,7 @@ bool percentDecode(QByteArrayView in, bool plusAsSpace, QString *out)
     }
     if (bytes.contains('\0') || !isValidUtf8(bytes))
         return false;
-    *out = QString::fromUtf8(bytes);
+    *out = decodeUtf8KeepingBom(bytes);
     return true;
 }
 

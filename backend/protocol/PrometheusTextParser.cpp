@@ -1,5 +1,6 @@
 #include "protocol/PrometheusTextParser.h"
 
+#include "protocol/Utf8Text.h"
 #include "protocol/Utf8Validator.h"
 
 #include <QSet>
@@ -117,7 +118,7 @@ bool readLabelValue(Cursor &cursor, QString *value, QString *error)
         *error = QStringLiteral("label value is not valid UTF-8");
         return false;
     }
-    *value = QString::fromUtf8(bytes);
+    *value = decodeUtf8KeepingBom(bytes);
     return true;
 }
 
@@ -227,7 +228,7 @@ QString unescapeHelp(QByteArrayView text)
             out += text.at(i);
         }
     }
-    return QString::fromUtf8(out);
+    return decodeUtf8KeepingBom(out);
 }
 
 // The parse of one input, line by line.

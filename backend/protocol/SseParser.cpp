@@ -1,24 +1,10 @@
 #include "protocol/SseParser.h"
 
-#include <QStringDecoder>
+#include "protocol/Utf8Text.h"
 
 #include <utility>
 
 namespace sb::protocol {
-
-namespace {
-
-// QString::fromUtf8 drops a leading BOM, but inside a field U+FEFF is data (only the
-// stream's first BOM is skipped, in next()). Invalid UTF-8 becomes U+FFFD, as the spec's
-// UTF-8 decode does; stateless, so a cut sequence at the end does too.
-QString decodeField(QByteArrayView bytes)
-{
-    QStringDecoder decoder(QStringConverter::Utf8,
-                           QStringConverter::Flag::ConvertInitialBom | QStringConverter::Flag::Stateless);
-    return decoder.decode(bytes);
-}
-
-} // namespace
 
 SseParser::SseParser(qsizetype maxLineBytes, qsizetype maxEventBytes)
     : m_maxLineBytes(maxLineBytes)
@@ -129,14 +115,14 @@ void SseParser::processLine(QByteArrayView line)
             fail(QStringLiteral("Event data larger than %1 bytes").arg(m_maxEventBytes));
             return;
         }
-        m_data += decodeField(value);
+        m_data += decodeUtf8KeepingBom(value);
         m_data += u'\n';
         m_haveData = true;
     } else if (field == QByteArrayView("event")) {
-        m_type = decodeField(value);
+        m_type = decodeUtf8KeepingBom(value);
     } else if (field == QByteArrayView("id")) {
         if (!value.contains('\0'))
-            m_idBuffer = decodeField(value);
+            m_idBuffer = decodeUtf8KeepingBom(value);
     } else if (field == QByteArrayView("retry")) {
         bool digits = !value.isEmpty() && value.size() <= 15;
         for (const char c : value)

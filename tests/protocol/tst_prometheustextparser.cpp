@@ -121,6 +121,14 @@ private slots:
         QVERIFY(result.families.isEmpty());
     }
 
+    void leadingBomInALabelValueIsData()
+    {
+        const Parser::Result result = Parser::parse("a{x=\"\xEF\xBB\xBFv\"} 1\n# HELP a \xEF\xBB\xBFh\n");
+        QVERIFY2(result.ok(), qPrintable(result.errors.value(0).message));
+        QCOMPARE(result.samples.value(0).label("x"), std::optional<QString>(u"\ufeffv"_s));
+        QCOMPARE(result.families.value("a").help, u"\ufeffh"_s);
+    }
+
     void helpEscapes()
     {
         const Parser::Result result = Parser::parse("# HELP m first\\nsecond \\\\ back \\q\n");
