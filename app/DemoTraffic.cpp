@@ -1,5 +1,7 @@
 #include "app/DemoTraffic.h"
 
+#include "protocol/NodeApi.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -9,6 +11,8 @@
 #include <QWebSocketHandshakeOptions>
 
 namespace sb::app {
+
+namespace nodeapi = protocol::nodeapi;
 
 namespace {
 Q_LOGGING_CATEGORY(lcDemo, "sb.demo")
@@ -58,17 +62,14 @@ void DemoTraffic::start(const QList<QUrl> &replicas)
 void DemoTraffic::login(const QUrl &replica, const QString &user, std::function<void(const QByteArray &)> done)
 {
     QUrl url = replica;
-    url.setPath(QStringLiteral("/api/auth/login"));
+    url.setPath(nodeapi::LoginPath);
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     // Demo users' passwords are their names (`switchboard node --demo-users`).
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("username"), user}, {QStringLiteral("password"), user}})
-                                .toJson(QJsonDocument::Compact);
-    QNetworkReply *reply = m_http.post(request, body);
+    QNetworkReply *reply = m_http.post(request, nodeapi::loginBody(user, user));
     connect(reply, &QNetworkReply::finished, this, [reply, user, done = std::move(done)] {
         reply->deleteLater();
-        const QByteArray token =
-            QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("accessToken")).toString().toUtf8();
+        const QByteArray token = nodeapi::accessToken(reply->readAll());
         if (token.isEmpty()) {
             qCWarning(lcDemo).noquote() << "demo login as" << user << "failed:" << reply->errorString();
             return;
@@ -80,7 +81,7 @@ void DemoTraffic::login(const QUrl &replica, const QString &user, std::function<
 void DemoTraffic::openSse(const QUrl &replica, const QByteArray &token)
 {
     QUrl url = replica;
-    url.setPath(QStringLiteral("/api/sse"));
+    url.setPath(nodeapi::SsePath);
     QNetworkRequest request(url);
     request.setRawHeader("Authorization", "Bearer " + token);
     request.setRawHeader("Accept", "text/event-stream");
@@ -96,18 +97,16 @@ void DemoTraffic::openStomp(const QUrl &replica, const QByteArray &token)
     m_sockets.append(socket);
     QUrl url = replica;
     url.setScheme(QStringLiteral("ws"));
-    url.setPath(QStringLiteral("/ws"));
+    url.setPath(nodeapi::StompPath);
     connect(socket, &QWebSocket::connected, socket, [socket, token] {
-        socket->sendTextMessage(QString::fromUtf8("CONNECT\naccept-version:1.2\nhost:localhost\nheart-beat:0,0\n"
-                                                  "Authorization:Bearer " + token + "\n\n" + QByteArray(1, '\0')));
+        socket->sendTextMessage(QString::fromUtf8(nodeapi::stompConnect(token)));
     });
     connect(socket, &QWebSocket::textMessageReceived, socket, [socket](const QString &frame) {
         if (frame.startsWith(u"CONNECTED"))
-            socket->sendTextMessage(QStringLiteral("SUBSCRIBE\nid:demo\ndestination:/topic/channels.%1\n\n").arg(QLatin1String(kChannel))
-                                    + QChar(u'\0'));
+            socket->sendTextMessage(QString::fromUtf8(nodeapi::stompSubscribe("demo", QByteArray("/topic/channels.").append(kChannel))));
     });
     QWebSocketHandshakeOptions options;
-    options.setSubprotocols({QStringLiteral("v12.stomp")});
+    options.setSubprotocols({nodeapi::StompSubprotocol});
     socket->open(QNetworkRequest(url), options);
 }
 

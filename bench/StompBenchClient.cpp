@@ -1,5 +1,6 @@
 #include "StompBenchClient.h"
 
+#include "protocol/NodeApi.h"
 #include "protocol/StompEncoder.h"
 #include "protocol/StompFrame.h"
 
@@ -11,18 +12,13 @@ StompBenchClient::StompBenchClient(const QUrl &url, const QByteArray &token, QOb
     , m_token(token)
 {
     connect(&m_socket, &QWebSocket::connected, this, [this] {
-        StompFrame connect("CONNECT");
-        connect.addHeader("accept-version", "1.2");
-        connect.addHeader("host", "bench");
-        connect.addHeader("heart-beat", "0,0");
-        connect.addHeader("Authorization", "Bearer " + m_token);
-        m_socket.sendTextMessage(QString::fromUtf8(StompEncoder::encode(connect)));
+        m_socket.sendTextMessage(QString::fromUtf8(sb::protocol::nodeapi::stompConnect(m_token, "bench")));
     });
     connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &t) { onBytes(t.toUtf8()); });
     connect(&m_socket, &QWebSocket::binaryMessageReceived, this, &StompBenchClient::onBytes);
     connect(&m_socket, &QWebSocket::disconnected, this, [this] { emit failed(m_socket.closeReason()); });
     QNetworkRequest request(url);
-    request.setRawHeader("Sec-WebSocket-Protocol", "v12.stomp");
+    request.setRawHeader("Sec-WebSocket-Protocol", QByteArray(sb::protocol::nodeapi::StompSubprotocol.data(), sb::protocol::nodeapi::StompSubprotocol.size()));
     m_socket.open(request);
 }
 

@@ -5,6 +5,8 @@
 //   stomp_fanout_bench --url http://127.0.0.1:PORT [--subscribers 200] [--messages 2000] [--rate 1000]
 #include "StompBenchClient.h"
 
+#include "protocol/NodeApi.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -28,16 +30,14 @@ qint64 nowMicros()
 
 QByteArray login(QNetworkAccessManager &network, const QUrl &base, const QString &user)
 {
-    QNetworkRequest request(base.resolved(QUrl(QStringLiteral("/api/auth/login"))));
+    QNetworkRequest request(base.resolved(QUrl(sb::protocol::nodeapi::LoginPath)));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    QNetworkReply *reply = network.post(request, QJsonDocument(QJsonObject{{QStringLiteral("username"), user},
-                                                                           {QStringLiteral("password"), user}})
-                                                     .toJson(QJsonDocument::Compact));
+    QNetworkReply *reply = network.post(request, sb::protocol::nodeapi::loginBody(user, user));
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     loop.exec();
     reply->deleteLater();
-    return QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("accessToken")).toString().toLatin1();
+    return sb::protocol::nodeapi::accessToken(reply->readAll());
 }
 
 double percentile(std::vector<qint64> &v, double p)

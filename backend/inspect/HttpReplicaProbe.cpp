@@ -1,6 +1,7 @@
 #include "inspect/HttpReplicaProbe.h"
 
 #include "inspect/ReplicaDecoder.h"
+#include "protocol/NodeApi.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -106,22 +107,18 @@ void HttpReplicaProbe::poll(Done done)
 void HttpReplicaProbe::login()
 {
     QUrl loginUrl = m_url;
-    loginUrl.setPath(QStringLiteral("/api/auth/login"));
+    loginUrl.setPath(protocol::nodeapi::LoginPath);
     loginUrl.setQuery(QString());
     QNetworkRequest req = request(loginUrl);
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("username"), m_user},
-                                                      {QStringLiteral("password"), m_password}})
-                                .toJson(QJsonDocument::Compact);
-    QNetworkReply *reply = track(m_network->post(req, body));
+    QNetworkReply *reply = track(m_network->post(req, protocol::nodeapi::loginBody(m_user, m_password)));
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
         if (reply->error() != QNetworkReply::NoError) {
             fail(QStringLiteral("login failed: ") + describe(reply));
             return;
         }
-        const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
-        m_token = json.value(QStringLiteral("accessToken")).toString().toUtf8();
+        m_token = protocol::nodeapi::accessToken(reply->readAll());
         if (m_token.isEmpty()) {
             fail(QStringLiteral("login answered without an accessToken"));
             return;

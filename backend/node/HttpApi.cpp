@@ -8,6 +8,7 @@
 #include "node/TapEvent.h"
 #include "node/TokenService.h"
 #include "node/Destination.h"
+#include "protocol/NodeApi.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -18,6 +19,7 @@ namespace sb::node {
 
 using protocol::HttpRequest;
 using protocol::HttpResponse;
+namespace nodeapi = protocol::nodeapi;
 
 namespace {
 std::optional<QJsonObject> jsonBody(const HttpRequest &request)
@@ -79,9 +81,9 @@ void HttpApi::handle(const HttpRequest &request)
         return route("GET", [&] { ready(); });
     if (path == u"/metrics")
         return route("GET", [&] { metrics(); });
-    if (path == u"/admin/stats")
+    if (path == nodeapi::AdminStatsPath)
         return route("GET", [&] { adminStats(request); });
-    if (path == u"/api/auth/login")
+    if (path == nodeapi::LoginPath)
         return route("POST", [&] { login(request); });
     if (path == u"/api/auth/refresh")
         return route("POST", [&] { refresh(request); });
@@ -89,12 +91,12 @@ void HttpApi::handle(const HttpRequest &request)
         return route("POST", [&] { logout(request); });
     if (path == u"/api/sse/ticket")
         return route("POST", [&] { sseTicket(request); });
-    if (path == u"/api/sse")
+    if (path == nodeapi::SsePath)
         return route("GET", [&] { sse(request); });
     static const QRegularExpression channelMessages(QStringLiteral("^/api/channels/([^/]+)/messages$"));
     if (const auto match = channelMessages.match(path); match.hasMatch())
         return route("POST", [&] { publish(request, match.captured(1)); });
-    if (path == u"/ws" || path == u"/admin/tap")
+    if (path == nodeapi::StompPath || path == u"/admin/tap")
         return error(426, QStringLiteral("%1 is a WebSocket endpoint: send an Upgrade: websocket request").arg(path));
     error(404, QStringLiteral("no such endpoint: %1 %2").arg(QString::fromLatin1(method), path));
 }
@@ -117,7 +119,7 @@ void HttpApi::handleUpgrade(const HttpRequest &request)
         m_connection->respond(response);
         return;
     }
-    if (path == u"/ws") {
+    if (path == nodeapi::StompPath) {
         m_connection->upgradeToWebSocket(Worker::UpgradeKind::Stomp);
         return;
     }

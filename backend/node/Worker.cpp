@@ -5,6 +5,7 @@
 #include "node/NodeServices.h"
 #include "node/SseStream.h"
 #include "node/TapReader.h"
+#include "protocol/NodeApi.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -21,7 +22,7 @@ Worker::Worker(NodeServices *services, QObject *parent)
     , m_services(services)
     , m_webSockets(new QWebSocketServer(QStringLiteral("switchboard"), QWebSocketServer::NonSecureMode, this))
 {
-    m_webSockets->setSupportedSubprotocols({QStringLiteral("v12.stomp"), QStringLiteral("v11.stomp"),
+    m_webSockets->setSupportedSubprotocols({QString(protocol::nodeapi::StompSubprotocol), QStringLiteral("v11.stomp"),
                                             QStringLiteral("v10.stomp")});
     connect(m_webSockets, &QWebSocketServer::newConnection, this, &Worker::onWebSocket);
 }

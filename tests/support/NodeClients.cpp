@@ -1,5 +1,7 @@
 #include "support/NodeClients.h"
 
+#include "protocol/NodeApi.h"
+
 #include <QJsonDocument>
 #include <QNetworkReply>
 #include <QSignalSpy>
@@ -9,6 +11,8 @@
 #include <memory>
 
 namespace sb::testing {
+
+namespace nodeapi = protocol::nodeapi;
 
 namespace {
 
@@ -38,7 +42,7 @@ QUrl NodeClients::at(const QUrl &node, const QString &path)
     return url;
 }
 
-QJsonObject NodeClients::okBody(QNetworkReply *reply, const QString &what)
+QByteArray NodeClients::okBody(QNetworkReply *reply, const QString &what)
 {
     const QByteArray body = reply->readAll();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -52,17 +56,15 @@ QJsonObject NodeClients::okBody(QNetworkReply *reply, const QString &what)
                                  .arg(reply->errorString(), QString::fromUtf8(body.left(500)));
         return {};
     }
-    return QJsonDocument::fromJson(body).object();
+    return body;
 }
 
 QByteArray NodeClients::login(const QUrl &node, const QString &user)
 {
-    QNetworkRequest request(at(node, QStringLiteral("/api/auth/login")));
+    QNetworkRequest request(at(node, nodeapi::LoginPath));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    const QByteArray body =
-        QJsonDocument(QJsonObject{{QStringLiteral("username"), user}, {QStringLiteral("password"), user}}).toJson();
-    std::unique_ptr<QNetworkReply> reply(waitFor(m_network.post(request, body)));
-    return okBody(reply.get(), QStringLiteral("login as ") + user).value(QStringLiteral("accessToken")).toString().toUtf8();
+    std::unique_ptr<QNetworkReply> reply(waitFor(m_network.post(request, nodeapi::loginBody(user, user))));
+    return nodeapi::accessToken(okBody(reply.get(), QStringLiteral("login as ") + user));
 }
 
 QJsonObject NodeClients::adminStats(const QUrl &node)
@@ -73,10 +75,10 @@ QJsonObject NodeClients::adminStats(const QUrl &node)
             return {}; // not remembered: the next call logs in again
         m_adminTokens.insert(node, token);
     }
-    QNetworkRequest request(at(node, QStringLiteral("/admin/stats")));
+    QNetworkRequest request(at(node, nodeapi::AdminStatsPath));
     request.setRawHeader("Authorization", "Bearer " + m_adminTokens.value(node));
     std::unique_ptr<QNetworkReply> reply(waitFor(m_network.get(request)));
-    return okBody(reply.get(), QStringLiteral("GET %1/admin/stats").arg(node.toString()));
+    return QJsonDocument::fromJson(okBody(reply.get(), QStringLiteral("GET %1/admin/stats").arg(node.toString()))).object();
 }
 
 bool NodeClients::openStomp(const QUrl &node, int count, QString *error)
@@ -90,24 +92,22 @@ bool NodeClients::openStomp(const QUrl &node, int count, QString *error)
         auto *socket = new QWebSocket;
         m_sockets.append(socket);
         QWebSocketHandshakeOptions options;
-        options.setSubprotocols({QStringLiteral("v12.stomp")});
+        options.setSubprotocols({nodeapi::StompSubprotocol});
         QSignalSpy connected(socket, &QWebSocket::connected);
         QSignalSpy frames(socket, &QWebSocket::textMessageReceived);
-        QUrl url = at(node, QStringLiteral("/ws"));
+        QUrl url = at(node, nodeapi::StompPath);
         url.setScheme(QStringLiteral("ws"));
         socket->open(QNetworkRequest(url), options);
         if (!connected.wait(5000)) {
             *error = QStringLiteral("WebSocket did not connect: ") + socket->errorString();
             return false;
         }
-        socket->sendTextMessage(QString::fromUtf8("CONNECT\naccept-version:1.2\nhost:localhost\n"
-                                                  "heart-beat:0,0\nAuthorization:Bearer "
-                                                  + token + "\n\n" + QByteArray(1, '\0')));
+        socket->sendTextMessage(QString::fromUtf8(nodeapi::stompConnect(token)));
         if (!frames.wait(5000) || !frames.first().first().toString().startsWith(QStringLiteral("CONNECTED"))) {
             *error = QStringLiteral("no CONNECTED frame");
             return false;
         }
-        socket->sendTextMessage(QStringLiteral("SUBSCRIBE\nid:sub-0\ndestination:/topic/presence\n\n") + QChar(u'\0'));
+        socket->sendTextMessage(QString::fromUtf8(nodeapi::stompSubscribe("sub-0", "/topic/presence")));
     }
     return true;
 }
@@ -119,7 +119,7 @@ bool NodeClients::openSse(const QUrl &node, QString *error)
         *error = m_lastError;
         return false;
     }
-    QNetworkRequest request(at(node, QStringLiteral("/api/sse")));
+    QNetworkRequest request(at(node, nodeapi::SsePath));
     request.setRawHeader("Authorization", "Bearer " + token);
     request.setRawHeader("Accept", "text/event-stream");
     QNetworkReply *reply = m_network.get(request);

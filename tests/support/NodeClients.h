@@ -33,8 +33,8 @@ public:
 
 private:
     static QUrl at(const QUrl &node, const QString &path);
-    // The reply's JSON object when it is a 200; otherwise empty, with m_lastError set.
-    QJsonObject okBody(QNetworkReply *reply, const QString &what);
+    // The reply's body when it is a 200; otherwise empty, with m_lastError set.
+    QByteArray okBody(QNetworkReply *reply, const QString &what);
 
     QNetworkAccessManager m_network;
     QHash<QUrl, QByteArray> m_adminTokens;

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QLatin1String>
+#include <QString>
+
+// A node's public contract as its clients speak it (docs/protocol.md): endpoint paths, the
+// login exchange and the STOMP frames a session opens with. The node routes by these paths,
+// and Switchboard's own clients (the demo traffic, the replica probe, tests, benchmarks)
+// build their requests from them, so neither side can drift from the other.
+namespace sb::protocol::nodeapi {
+
+inline constexpr QLatin1String LoginPath("/api/auth/login");
+inline constexpr QLatin1String SsePath("/api/sse");
+inline constexpr QLatin1String StompPath("/ws");
+inline constexpr QLatin1String AdminStatsPath("/admin/stats");
+inline constexpr QLatin1String StompSubprotocol("v12.stomp");
+
+// The JSON body of POST /api/auth/login.
+QByteArray loginBody(const QString &user, const QString &password);
+// The access token in a login answer's JSON body; empty when there is none.
+QByteArray accessToken(QByteArrayView loginAnswer);
+
+// STOMP 1.2 CONNECT with the access token as a Bearer Authorization header; heart-beats off.
+QByteArray stompConnect(QByteArrayView token, QByteArrayView host = "localhost");
+QByteArray stompSubscribe(QByteArrayView id, QByteArrayView destination);
+
+} // namespace sb::protocol::nodeapi
