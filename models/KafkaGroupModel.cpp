@@ -45,9 +45,10 @@ QVariant KafkaGroupModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ForegroundRole && column == Status)
         return burrowForeground(g.verdict.status);
     if (role == Qt::ToolTipRole) {
+        // The id whole, as the view elides it.
         if (!g.error.isEmpty())
-            return QStringLiteral("%1\nOffsets could not be read: %2").arg(g.verdict.reason, g.error);
-        return g.verdict.reason;
+            return QStringLiteral("%1\n%2\nOffsets could not be read: %3").arg(g.id, g.verdict.reason, g.error);
+        return QStringLiteral("%1\n%2").arg(g.id, g.verdict.reason);
     }
     if (role == Qt::TextAlignmentRole && (column == Members || column == Lag || column == Partitions))
         return int(Qt::AlignRight | Qt::AlignVCenter);

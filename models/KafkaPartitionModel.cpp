@@ -40,8 +40,8 @@ QVariant KafkaPartitionModel::data(const QModelIndex &index, int role) const
         return r.group;
     if (role == Qt::ForegroundRole && column == Status)
         return burrowForeground(r.lag.verdict.status);
-    if (role == Qt::ToolTipRole)
-        return r.lag.verdict.reason;
+    if (role == Qt::ToolTipRole) // names whole, as the view elides them
+        return QStringLiteral("%1 · %2-%3\n%4").arg(r.group, r.lag.topic).arg(r.lag.partition).arg(r.lag.verdict.reason);
     if (role == Qt::TextAlignmentRole && column >= Partition && column <= Lag)
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole && role != SortRole)

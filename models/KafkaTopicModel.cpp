@@ -39,7 +39,9 @@ QVariant KafkaTopicModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (alarm)
             return QStringLiteral("%1 message(s) were dead-lettered into %2").arg(t.endOffsets).arg(t.name);
-        return t.deadLetter ? QStringLiteral("Dead-letter topic: empty") : QVariant();
+        if (t.deadLetter)
+            return QStringLiteral("Dead-letter topic %1: empty").arg(t.name);
+        return index.column() == Topic ? QVariant(t.name) : QVariant(); // whole, as the view elides it
     case Qt::TextAlignmentRole:
         return index.column() == Topic ? QVariant() : QVariant(int(Qt::AlignRight | Qt::AlignVCenter));
     default: break;

@@ -128,12 +128,17 @@ void HistoryChart::beginPass()
     fitLegend();
 }
 
-void HistoryChart::fitLegend()
+bool HistoryChart::legendFits(int series, int width, int height, int lineHeight)
 {
     // A legend of dozens of series costs more layout than it informs (the table names
-    // them), and beside a narrow plot it leaves no room for the lines: hovering a line
-    // names it instead.
-    m_chart->legend()->setVisible(m_seriesCount <= 13 && m_view->width() >= 420);
+    // them); beside a narrow plot it leaves no room for the lines, and in a short one its
+    // entries are cut off: hovering a line names it instead.
+    return series <= 13 && width >= 420 && series * (lineHeight + 6) + 24 <= height;
+}
+
+void HistoryChart::fitLegend()
+{
+    m_chart->legend()->setVisible(legendFits(m_seriesCount, m_view->width(), m_view->height(), m_view->fontMetrics().height()));
 }
 
 void HistoryChart::showValueAt(const QLineSeries *series, const QPointF &point)

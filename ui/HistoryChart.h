@@ -52,6 +52,8 @@ public:
     static int valueStepLimit(int height, int lineHeight);
     // Time labels ("HH:mm:ss") that fit a plot `width` pixels wide without eliding.
     static int timeTickCount(int width, int labelWidth);
+    // Whether a legend of `series` entries fits a chart view of width x height.
+    static bool legendFits(int series, int width, int height, int lineHeight);
     int windowMinutes() const { return m_windowMinutes; }
     void setWindowMinutes(int minutes);
 

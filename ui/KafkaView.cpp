@@ -5,6 +5,7 @@
 #include "models/KafkaPartitionModel.h"
 #include "models/KafkaTopicModel.h"
 #include "ui/HistoryChart.h"
+#include "ui/ColumnFitter.h"
 #include "ui/TableRows.h"
 
 #include <QHeaderView>
@@ -47,7 +48,7 @@ KafkaView::KafkaView(KafkaGroupModel *groups, KafkaPartitionModel *partitions, K
     setObjectName(QStringLiteral("kafkaView"));
     m_groupProxy = new QSortFilterProxyModel(this);
     m_groupProxy->setSourceModel(groups);
-    m_groupTable = makeTable(m_groupProxy, QStringLiteral("kafkaGroupTable"), KafkaGroupModel::SortRole);
+    m_groupTable = makeTable(m_groupProxy, QStringLiteral("kafkaGroupTable"), KafkaGroupModel::SortRole, {KafkaGroupModel::Group});
     m_groupTable->setSelectionMode(QAbstractItemView::SingleSelection);
     m_groupTable->setToolTip(QStringLiteral("Select a group to see its partitions; Esc shows every group's."));
 
@@ -55,11 +56,13 @@ KafkaView::KafkaView(KafkaGroupModel *groups, KafkaPartitionModel *partitions, K
     m_partitionProxy->setSourceModel(partitions);
     m_partitionProxy->setFilterRole(KafkaPartitionModel::GroupIdRole);
     m_partitionProxy->setFilterKeyColumn(KafkaPartitionModel::Group);
-    m_partitionTable = makeTable(m_partitionProxy, QStringLiteral("kafkaPartitionTable"), KafkaPartitionModel::SortRole);
+    m_partitionTable = makeTable(m_partitionProxy, QStringLiteral("kafkaPartitionTable"), KafkaPartitionModel::SortRole,
+                                 {KafkaPartitionModel::Group, KafkaPartitionModel::Topic});
+    m_partitionFitter = m_partitionTable->findChild<ColumnFitter *>();
 
     m_topicProxy = new QSortFilterProxyModel(this);
     m_topicProxy->setSourceModel(topics);
-    m_topicTable = makeTable(m_topicProxy, QStringLiteral("kafkaTopicTable"), KafkaTopicModel::SortRole);
+    m_topicTable = makeTable(m_topicProxy, QStringLiteral("kafkaTopicTable"), KafkaTopicModel::SortRole, {KafkaTopicModel::Topic});
 
     m_figures = new QLabel(QStringLiteral("Waiting for the first poll…"), this);
     m_figures->setObjectName(QStringLiteral("kafkaFigures"));
@@ -73,16 +76,14 @@ KafkaView::KafkaView(KafkaGroupModel *groups, KafkaPartitionModel *partitions, K
     partitionLayout->setContentsMargins(0, 0, 0, 0);
     partitionLayout->addWidget(m_partitionCaption);
     partitionLayout->addWidget(m_partitionTable, 1);
-    auto *lower = new QSplitter(Qt::Horizontal, this);
-    lower->addWidget(partitionPane);
-    lower->addWidget(m_chart);
-    lower->setStretchFactor(0, 3);
-    lower->setStretchFactor(1, 2);
+    // Stacked, each at the area's full width: a partition row has eight columns, and the
+    // figures must not scroll out of sight beside the chart.
     auto *groupsPage = new QSplitter(Qt::Vertical, this);
     groupsPage->addWidget(m_groupTable);
-    groupsPage->addWidget(lower);
-    groupsPage->setStretchFactor(0, 2);
-    groupsPage->setStretchFactor(1, 3);
+    groupsPage->addWidget(partitionPane);
+    groupsPage->addWidget(m_chart);
+    groupsPage->setSizes({130, 200, 190}); // weights: the room is shared in these proportions
+    groupsPage->setChildrenCollapsible(false);
 
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("kafkaTabs"));
@@ -113,7 +114,8 @@ KafkaView::KafkaView(KafkaGroupModel *groups, KafkaPartitionModel *partitions, K
     selectGroup(QString());
 }
 
-QTableView *KafkaView::makeTable(QSortFilterProxyModel *proxy, const QString &objectName, int sortRole)
+QTableView *KafkaView::makeTable(QSortFilterProxyModel *proxy, const QString &objectName, int sortRole,
+                                 const QList<int> &nameColumns)
 {
     proxy->setSortRole(sortRole);
     proxy->setDynamicSortFilter(true); // keeps the user's sort as figures change each poll
@@ -130,7 +132,7 @@ QTableView *KafkaView::makeTable(QSortFilterProxyModel *proxy, const QString &ob
     // cell of 2,000 partitions on each dataChanged).
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     table->horizontalHeader()->setStretchLastSection(true);
-    connect(proxy, &QAbstractItemModel::modelReset, table, [table] { table->resizeColumnsToContents(); });
+    new ColumnFitter(table, nameColumns);
     return table;
 }
 
@@ -138,6 +140,11 @@ void KafkaView::selectGroup(const QString &id)
 {
     m_selectedGroup = id;
     m_partitionProxy->setFilterFixedString(id);
+    // The caption names the selected group: its column would only repeat it.
+    if (m_partitionTable->isColumnHidden(KafkaPartitionModel::Group) != !id.isEmpty()) {
+        m_partitionTable->setColumnHidden(KafkaPartitionModel::Group, !id.isEmpty());
+        m_partitionFitter->fit(); // the topic may now have the room the group had
+    }
     m_partitionCaption->setText(id.isEmpty() ? QStringLiteral("Partitions of every group (select a group to narrow)")
                                              : QStringLiteral("Partitions of %1").arg(id));
 }

@@ -19,6 +19,7 @@ class KafkaTopicModel;
 
 namespace sb::ui {
 
+class ColumnFitter;
 class HistoryChart;
 
 // The Kafka area's content. "Consumer groups": the groups with their Burrow status, the
@@ -52,7 +53,8 @@ public:
 
 private:
     void selectGroup(const QString &id);
-    QTableView *makeTable(QSortFilterProxyModel *proxy, const QString &objectName, int sortRole);
+    QTableView *makeTable(QSortFilterProxyModel *proxy, const QString &objectName, int sortRole,
+                          const QList<int> &nameColumns);
 
     sb::models::KafkaGroupModel *m_groups;
     QSortFilterProxyModel *m_groupProxy = nullptr;
@@ -61,6 +63,7 @@ private:
     QTableView *m_groupTable = nullptr;
     QTableView *m_partitionTable = nullptr;
     QTableView *m_topicTable = nullptr;
+    ColumnFitter *m_partitionFitter = nullptr;
     QTabWidget *m_tabs = nullptr;
     QLabel *m_figures = nullptr;
     QLabel *m_note = nullptr;

@@ -21,7 +21,7 @@
 namespace sb::ui {
 
 namespace {
-constexpr int kLayoutVersion = 2; // 2: the default gives Kafka and Redis the room
+constexpr int kLayoutVersion = 3; // 2: Kafka and Redis get the room; 3: Traffic only what its note needs
 
 struct AreaSpec
 {
@@ -82,7 +82,7 @@ MainWindow::MainWindow(models::AttachmentState *attachment, models::RecordingSto
     // typical replica table need less.
     resizeDocks({m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("kafka")]}, {560, 720}, Qt::Horizontal);
     resizeDocks({m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("redis")]}, {330, 430}, Qt::Vertical);
-    resizeDocks({m_docks[QStringLiteral("kafka")], m_docks[QStringLiteral("traffic")]}, {540, 220}, Qt::Vertical);
+    resizeDocks({m_docks[QStringLiteral("kafka")], m_docks[QStringLiteral("traffic")]}, {620, 140}, Qt::Vertical);
     m_defaultLayout = saveState(kLayoutVersion);
     restoreLayout();
 }

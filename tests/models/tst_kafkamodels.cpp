@@ -52,6 +52,8 @@ private Q_SLOTS:
         QCOMPARE(model.index(1, KafkaGroupModel::Status).data().toString(), QStringLiteral("ERR"));
         QCOMPARE(model.index(1, KafkaGroupModel::Lag).data().toString(), QStringLiteral("8"));
         QCOMPARE(model.index(1, KafkaGroupModel::Members).data().toString(), QStringLiteral("—"));
+        // The id whole in the tooltip (the view elides long ids), then the verdict's reason.
+        QVERIFY(model.index(1, KafkaGroupModel::Group).data(Qt::ToolTipRole).toString().startsWith(u"b\n"));
         QVERIFY(model.index(1, KafkaGroupModel::Status).data(Qt::ForegroundRole).value<QBrush>().color()
                 != model.index(0, KafkaGroupModel::Status).data(Qt::ForegroundRole).value<QBrush>().color());
         KafkaClusterSnapshot snapshot;
@@ -90,7 +92,8 @@ private Q_SLOTS:
         QCOMPARE(model.index(1, KafkaPartitionModel::Lag).data().toString(), QStringLiteral("—"));
         QCOMPARE(model.index(2, KafkaPartitionModel::Group).data().toString(), QStringLiteral("b"));
         QCOMPARE(model.index(0, KafkaPartitionModel::Status).data().toString(), QStringLiteral("WARN"));
-        QCOMPARE(model.index(0, KafkaPartitionModel::Reason).data(Qt::ToolTipRole).toString(), QStringLiteral("reason 0"));
+        QCOMPARE(model.index(0, KafkaPartitionModel::Reason).data(Qt::ToolTipRole).toString(), QStringLiteral("a · t-0\nreason 0"));
+        QCOMPARE(model.index(2, KafkaPartitionModel::Group).data(Qt::ToolTipRole).toString(), QStringLiteral("b · u-0\nreason 0"));
         QCOMPARE(model.index(0, KafkaPartitionModel::Lag).data(KafkaPartitionModel::SortRole).toLongLong(), 4);
         model.apply({});
         QCOMPARE(model.rowCount(), 0);
@@ -111,6 +114,8 @@ private Q_SLOTS:
         QVERIFY(model.index(2, 0).data(Qt::BackgroundRole).isValid());
         QVERIFY(!model.index(0, 0).data(Qt::BackgroundRole).isValid());
         QVERIFY(model.index(2, 0).data(Qt::ToolTipRole).toString().contains(u"7 message(s)"));
+        QCOMPARE(model.index(0, KafkaTopicModel::Topic).data(Qt::ToolTipRole).toString(), QStringLiteral("orders"));
+        QCOMPARE(model.index(1, 0).data(Qt::ToolTipRole).toString(), QStringLiteral("Dead-letter topic orders.DLT: empty"));
         KafkaClusterSnapshot snapshot;
         snapshot.topics = {orders, emptyDlt, fullDlt};
         QCOMPARE(KafkaFigures::from(snapshot).deadLetters, 7);

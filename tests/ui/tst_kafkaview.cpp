@@ -76,9 +76,11 @@ private slots:
         view.groupTable()->selectRow(billingRow);
         QCOMPARE(view.selectedGroup(), u"billing"_s);
         QCOMPARE(view.partitionTable()->model()->rowCount(), 2);
+        QVERIFY(view.partitionTable()->isColumnHidden(KafkaPartitionModel::Group)); // the caption names it
         QTest::keyClick(view.groupTable(), Qt::Key_Escape);
         QCOMPARE(view.selectedGroup(), QString());
         QCOMPARE(view.partitionTable()->model()->rowCount(), 3);
+        QVERIFY(!view.partitionTable()->isColumnHidden(KafkaPartitionModel::Group));
 
         // A poll with the same rows keeps the selection.
         view.groupTable()->selectRow(billingRow);
@@ -108,6 +110,67 @@ private slots:
         QVERIFY(view.topicTable()->model()->index(1, 0).data(KafkaTopicModel::DeadLetterRole).toBool());
         QTest::keyClick(&view, Qt::Key_T, Qt::AltModifier);
         QCOMPARE(view.tabs()->currentIndex(), 1);
+    }
+
+    void longNamesGiveWayWhenTheFiguresWouldNotFit()
+    {
+        KafkaGroupModel groups;
+        KafkaPartitionModel partitions;
+        KafkaTopicModel topics;
+        ConnectionHistory history;
+        sb::ui::KafkaView view(&groups, &partitions, &topics, &history);
+        view.resize(3000, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+
+        KafkaClusterSnapshot s = snapshot();
+        const QString longGroup = u"switchboard-broadcast-a-rather-long-service-name-node-1-cc60b7c7"_s;
+        const QString longTopic = u"com.example.notifications.MessageCreatedEventWithAVeryLongName"_s;
+        s.groups[0].id = longGroup;
+        s.groups[0].partitions[0].topic = longTopic;
+        s.topics[0].name = longTopic;
+        groups.apply(s.groups);
+        partitions.apply(s.groups);
+        topics.apply(s.topics);
+        QTableView *table = view.partitionTable();
+        const QFontMetrics metrics = table->fontMetrics();
+        QVERIFY(!table->wordWrap()); // a name wrapped at '-' would be elided piece by piece
+        QCOMPARE(table->textElideMode(), Qt::ElideMiddle);
+
+        // Room enough: names whole.
+        QVERIFY(table->columnWidth(KafkaPartitionModel::Group) >= metrics.horizontalAdvance(longGroup));
+        QVERIFY(table->columnWidth(KafkaPartitionModel::Topic) >= metrics.horizontalAdvance(longTopic));
+
+        // Narrow: the names give way, down to their floor, and every figure column keeps its
+        // contents' width.
+        const int lagWidth = table->columnWidth(KafkaPartitionModel::Lag);
+        const int statusWidth = table->columnWidth(KafkaPartitionModel::Status);
+        view.resize(900, 600);
+        QTRY_VERIFY(table->columnWidth(KafkaPartitionModel::Group) < metrics.horizontalAdvance(longGroup));
+        QVERIFY(table->columnWidth(KafkaPartitionModel::Topic) < metrics.horizontalAdvance(longTopic));
+        QVERIFY(table->columnWidth(KafkaPartitionModel::Group) >= metrics.averageCharWidth() * 14);
+        QCOMPARE(table->columnWidth(KafkaPartitionModel::Lag), lagWidth);
+        QCOMPARE(table->columnWidth(KafkaPartitionModel::Status), statusWidth);
+
+        // A group selected: its column goes (the caption names it) and the topic takes the room.
+        const int narrowTopic = table->columnWidth(KafkaPartitionModel::Topic);
+        view.groupTable()->setFocus();
+        view.groupTable()->selectRow(1); // sorted: audit, switchboard-…
+        QCOMPARE(view.selectedGroup(), longGroup);
+        QVERIFY(table->isColumnHidden(KafkaPartitionModel::Group));
+        QVERIFY(table->columnWidth(KafkaPartitionModel::Topic) > narrowTopic);
+
+        // A column the user sized stays as sized when the view is resized.
+        table->setColumnWidth(KafkaPartitionModel::Topic, 123);
+        view.resize(1000, 600);
+        QTest::qWait(50);
+        QCOMPARE(table->columnWidth(KafkaPartitionModel::Topic), 123);
+
+        // Every name is whole in its tooltip.
+        const QModelIndex topicCell = table->model()->index(0, KafkaPartitionModel::Topic);
+        QVERIFY(topicCell.data(Qt::ToolTipRole).toString().contains(longTopic));
+        const QModelIndex groupCell = view.groupTable()->model()->index(1, KafkaGroupModel::Group);
+        QVERIFY(groupCell.data(Qt::ToolTipRole).toString().startsWith(longGroup));
     }
 
     void unreachableSaysSo()

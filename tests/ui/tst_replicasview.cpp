@@ -201,6 +201,11 @@ private slots:
         QCOMPARE(ui::HistoryChart::valueStepLimit(400, 15), 5);
         QCOMPARE(ui::HistoryChart::valueStepLimit(105, 15), 2);
         QCOMPARE(ui::HistoryChart::valueStepLimit(40, 15), 1);
+        // The legend only where its entries fit: wide enough, tall enough, not dozens.
+        QVERIFY(ui::HistoryChart::legendFits(4, 600, 200, 15));
+        QVERIFY(!ui::HistoryChart::legendFits(4, 400, 200, 15));
+        QVERIFY(!ui::HistoryChart::legendFits(5, 700, 90, 15)); // five entries of 21 px in 90 px
+        QVERIFY(!ui::HistoryChart::legendFits(51, 1600, 1200, 15));
         // 55 in two steps: 0, 50, 100; in one: 0, 100.
         QCOMPARE(ui::HistoryChart::integerScale(55, 2).top, qint64(100));
         QCOMPARE(ui::HistoryChart::integerScale(55, 2).ticks, 3);
