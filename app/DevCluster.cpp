@@ -114,6 +114,8 @@ void DevCluster::startRedis()
                                QRegularExpression(QStringLiteral("Ready to accept connections")), this);
     m_redisUrl = QStringLiteral("redis://127.0.0.1:%1/0").arg(port);
     connect(m_redis, &ManagedChild::failed, this, [this](const QString &why) { fail(QStringLiteral("redis"), why); });
+    connect(m_redis, &ManagedChild::outputLine, this,
+            [this](const QString &line) { emit childOutput(QStringLiteral("redis-server"), line); });
     connect(m_redis, &ManagedChild::ready, this, &DevCluster::startNodes);
     m_redis->start(kRedisReadyMs);
 }
@@ -142,6 +144,7 @@ void DevCluster::startNodes()
         auto *node = new ManagedChild(id, m_binary, arguments,
                                       QRegularExpression(QStringLiteral("^listening (http://\\S+)$")), this);
         connect(node, &ManagedChild::failed, this, [this, id](const QString &why) { fail(id, why); });
+        connect(node, &ManagedChild::outputLine, this, [this, id](const QString &line) { emit childOutput(id, line); });
         connect(node, &ManagedChild::ready, this, [this, node] { onNodeListening(node); });
         m_nodes.append(node);
         node->start(kNodeReadyMs);

@@ -39,6 +39,8 @@ public:
 
 signals:
     void progress(const QString &step);
+    // A line a child (redis-server, node-N) wrote; its own log, for `--child-logs`.
+    void childOutput(const QString &child, const QString &line);
     void ready(const QJsonObject &endpoints);
     void failed(const QString &part, const QString &reason);
     void stopped();

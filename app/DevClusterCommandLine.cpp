@@ -28,6 +28,9 @@ CommandLineOutcome DevClusterCommandLine::parse(const QStringList &arguments)
                       QStringLiteral("Once ready, demo clients (a STOMP session and an SSE stream per replica) and "
                                      "RATE messages a second to channel 'general' (0-100, default 0: none)."),
                       QStringLiteral("RATE"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("child-logs"),
+                      QStringLiteral("Copy each child's log lines (the replicas' warnings, redis-server's) to "
+                                     "stderr, prefixed with its name.")});
 
     const QString header = QStringLiteral(
         "switchboard devcluster: librdkafka's mock Kafka cluster (3 brokers), a redis-server\n"
@@ -61,6 +64,7 @@ CommandLineOutcome DevClusterCommandLine::parse(const QStringList &arguments)
             QStringLiteral("--demo-traffic: expected messages per second from 0 to 100, got '%1'")
                 .arg(parser.value(QStringLiteral("demo-traffic"))));
     m_options.demoTrafficPerSecond = rate;
+    m_options.childLogs = parser.isSet(QStringLiteral("child-logs"));
     return CommandLineOutcome::proceed();
 }
 

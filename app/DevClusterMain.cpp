@@ -29,6 +29,11 @@ CommandLineOutcome DevClusterMain::run(int argc, char **argv, const QStringList 
     QObject::connect(&cluster, &DevCluster::progress, [](const QString &step) {
         std::fprintf(stderr, "devcluster: %s\n", qPrintable(step));
     });
+    if (commandLine.options().childLogs) {
+        QObject::connect(&cluster, &DevCluster::childOutput, [](const QString &child, const QString &line) {
+            std::fprintf(stderr, "%s | %s\n", qPrintable(child), qPrintable(line));
+        });
+    }
     std::unique_ptr<DemoTraffic> traffic;
     const double rate = commandLine.options().demoTrafficPerSecond;
     QObject::connect(&cluster, &DevCluster::ready, [&traffic, rate](const QJsonObject &endpoints) {

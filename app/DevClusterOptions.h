@@ -13,6 +13,7 @@ struct DevClusterOptions
     QString redisUrl;                      // empty: a redis-server child on a free port
     QString topicPrefix = QStringLiteral("switchboard");
     double demoTrafficPerSecond = 0; // > 0: demo clients and messages (DemoTraffic) once ready
+    bool childLogs = false;          // the children's own log lines on stderr, "node-1 | …"
 };
 
 } // namespace sb::app

@@ -58,6 +58,7 @@ void ManagedChild::onOutput()
         const QString line = QString::fromUtf8(m_partialLine.left(newline)).trimmed();
         m_partialLine.remove(0, newline + 1);
         m_recent.append(line);
+        emit outputLine(line);
         if (m_recent.size() > kRecentLines)
             m_recent.removeFirst();
         if (!m_ready) {

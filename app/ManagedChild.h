@@ -32,6 +32,8 @@ signals:
     void ready();
     void failed(const QString &reason);
     void exited(int exitCode);
+    // Each line the child writes (stdout and stderr are merged).
+    void outputLine(const QString &line);
 
 private:
     void onOutput();

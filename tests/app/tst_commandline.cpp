@@ -85,6 +85,8 @@ private slots:
         QTest::newRow("demo traffic") << QStringList{QStringLiteral("--demo-traffic"), QStringLiteral("2.5")} << -1;
         QTest::newRow("demo traffic negative") << QStringList{QStringLiteral("--demo-traffic"), QStringLiteral("-1")} << 2;
         QTest::newRow("demo traffic too high") << QStringList{QStringLiteral("--demo-traffic"), QStringLiteral("1000")} << 2;
+        QTest::newRow("child logs") << QStringList{QStringLiteral("--child-logs")} << -1;
+        QTest::newRow("child logs take no value") << QStringList{QStringLiteral("--child-logs=yes")} << 2;
         QTest::newRow("demo traffic not a number") << QStringList{QStringLiteral("--demo-traffic"), QStringLiteral("lots")} << 2;
     }
     void devClusterValidates()

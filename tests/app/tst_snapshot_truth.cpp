@@ -9,6 +9,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -20,6 +21,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -95,8 +97,8 @@ private slots:
         QCoreApplication::setApplicationName(u"switchboard"_s);
 
         m_cluster.setProgram(qEnvironmentVariable("SB_BINARY"));
-        m_cluster.setArguments({u"devcluster"_s});
-        // Its log (each replica's warnings) goes where CTest shows it when the test fails.
+        m_cluster.setArguments({u"devcluster"_s, u"--child-logs"_s});
+        // Its log and each replica's go where CTest shows them when the test fails.
         m_cluster.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         m_cluster.start();
         QVERIFY2(m_cluster.waitForStarted(5000), qPrintable(m_cluster.errorString()));
@@ -132,7 +134,21 @@ private slots:
         const QString kafka = m_endpoints.value(u"kafka"_s).toString();
         const QString created = u"switchboard.MessageCreatedEvent"_s;
         run(u"kcat"_s, {u"-b"_s, kafka, u"-P"_s, u"-t"_s, created}, "poison 1\npoison 2\npoison 3\npoison 4\n");
-        QTRY_COMPARE_WITH_TIMEOUT(kcatEndOffsets(created + u".DLT"_s, 3), 4, 20000);
+        // Each reaches the DLT at least once (a batch redone after a rebalance dead-letters
+        // its records again, docs/protocol.md); then the count must hold still, or the
+        // figures below compare a moving target.
+        const QString dlt = created + u".DLT"_s;
+        QTRY_VERIFY_WITH_TIMEOUT(kcatEndOffsets(dlt, 3) >= 4, 20000);
+        {
+            const QDeadlineTimer settle(20000);
+            qint64 before = -1;
+            qint64 now = kcatEndOffsets(dlt, 3);
+            while (now != before && !settle.hasExpired()) {
+                QTest::qWait(1500);
+                before = std::exchange(now, kcatEndOffsets(dlt, 3));
+            }
+            QVERIFY2(now == before, qPrintable(u"the DLT keeps growing: %1 records"_s.arg(now)));
+        }
         // ... and a group "audit" that has read nothing: committed 0 everywhere, lag = every record.
         {
             char reason[256];
@@ -220,9 +236,11 @@ private slots:
             QCOMPARE(topic.value(u"Messages"_s).toString(),
                      QString::number(kcatEndOffsets(name, topic.value(u"Partitions"_s).toString().toInt())));
         }
-        QCOMPARE(rowWith(topics, u"Topic"_s, created + u".DLT"_s).value(u"Messages"_s).toString(), u"4"_s);
+        const qint64 deadLettered = kcatEndOffsets(dlt, 3);
+        QVERIFY(deadLettered >= 4);
+        QCOMPARE(rowWith(topics, u"Topic"_s, dlt).value(u"Messages"_s).toString(), QString::number(deadLettered));
         const QJsonObject figures = kafkaState.value(u"figures"_s).toObject();
-        QCOMPARE(figures.value(u"deadLetters"_s).toInt(), 4);
+        QCOMPARE(figures.value(u"deadLetters"_s).toInteger(), deadLettered);
         QCOMPARE(figures.value(u"brokers"_s).toInt(), 3);
         const QJsonObject audit = rowWith(kafkaState.value(u"groups"_s).toArray(), u"Group"_s, u"audit"_s);
         QCOMPARE(audit.value(u"Found by"_s).toString(), u"profile"_s);
