@@ -37,6 +37,24 @@ KafkaClusterSnapshot snapshot()
     return s;
 }
 
+// The view over its own models, as the console assembles them.
+struct ViewFixture
+{
+    KafkaGroupModel groups;
+    KafkaPartitionModel partitions;
+    KafkaTopicModel topics;
+    ConnectionHistory history;
+    sb::ui::KafkaView view{&groups, &partitions, &topics, &history};
+
+    // As a poll's snapshot reaches the models.
+    void apply(const KafkaClusterSnapshot &s)
+    {
+        groups.apply(s.groups);
+        partitions.apply(s.groups);
+        topics.apply(s.topics);
+    }
+};
+
 } // namespace
 
 // The Kafka view fed by models: figures and the ListGroups note, group selection
@@ -49,19 +67,14 @@ class TestKafkaView : public QObject
 private slots:
     void showsGroupsPartitionsAndTopics()
     {
-        KafkaGroupModel groups;
-        KafkaPartitionModel partitions;
-        KafkaTopicModel topics;
-        ConnectionHistory history;
-        sb::ui::KafkaView view(&groups, &partitions, &topics, &history);
+        ViewFixture f;
+        sb::ui::KafkaView &view = f.view;
         view.resize(1000, 700);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
 
         const KafkaClusterSnapshot s = snapshot();
-        groups.apply(s.groups);
-        partitions.apply(s.groups);
-        topics.apply(s.topics);
+        f.apply(s);
         view.showFigures(KafkaFigures::from(s));
         QVERIFY2(view.figuresText().contains(u"2 groups (1 in error, 0 lagging)"), qPrintable(view.figuresText()));
         QVERIFY2(view.figuresText().contains(u"total lag 35"), qPrintable(view.figuresText()));
@@ -84,8 +97,7 @@ private slots:
 
         // A poll with the same rows keeps the selection.
         view.groupTable()->selectRow(billingRow);
-        groups.apply(s.groups);
-        partitions.apply(s.groups);
+        f.apply(s);
         QCOMPARE(view.selectedGroup(), u"billing"_s);
         QCOMPARE(view.partitionTable()->model()->rowCount(), 2);
 
@@ -114,11 +126,8 @@ private slots:
 
     void longNamesGiveWayWhenTheFiguresWouldNotFit()
     {
-        KafkaGroupModel groups;
-        KafkaPartitionModel partitions;
-        KafkaTopicModel topics;
-        ConnectionHistory history;
-        sb::ui::KafkaView view(&groups, &partitions, &topics, &history);
+        ViewFixture f;
+        sb::ui::KafkaView &view = f.view;
         view.resize(3000, 600);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
@@ -129,9 +138,7 @@ private slots:
         s.groups[0].id = longGroup;
         s.groups[0].partitions[0].topic = longTopic;
         s.topics[0].name = longTopic;
-        groups.apply(s.groups);
-        partitions.apply(s.groups);
-        topics.apply(s.topics);
+        f.apply(s);
         QTableView *table = view.partitionTable();
         const QFontMetrics metrics = table->fontMetrics();
         QVERIFY(!table->wordWrap()); // a name wrapped at '-' would be elided piece by piece
@@ -175,11 +182,8 @@ private slots:
 
     void unreachableSaysSo()
     {
-        KafkaGroupModel groups;
-        KafkaPartitionModel partitions;
-        KafkaTopicModel topics;
-        ConnectionHistory history;
-        sb::ui::KafkaView view(&groups, &partitions, &topics, &history);
+        ViewFixture f;
+        sb::ui::KafkaView &view = f.view;
         KafkaClusterSnapshot s;
         s.poll = 1;
         s.error = u"metadata: Local: Broker transport failure"_s;
