@@ -4,8 +4,8 @@
 #include "models/KafkaGroupModel.h"
 #include "models/KafkaPartitionModel.h"
 #include "models/KafkaTopicModel.h"
-#include "ui/HistoryChart.h"
 #include "ui/ColumnFitter.h"
+#include "ui/HistoryChart.h"
 #include "ui/TableRows.h"
 
 #include <QHeaderView>
