@@ -41,7 +41,9 @@ QVariant KafkaPartitionModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ForegroundRole && column == Status)
         return burrowForeground(r.lag.verdict.status);
     if (role == Qt::ToolTipRole) // names whole, as the view elides them
-        return QStringLiteral("%1 · %2-%3\n%4").arg(r.group, r.lag.topic).arg(r.lag.partition).arg(r.lag.verdict.reason);
+        // One arg() call: chained ones would substitute a "%1" inside a group id.
+        return QStringLiteral("%1 · %2-%3\n%4")
+            .arg(r.group, r.lag.topic, QString::number(r.lag.partition), r.lag.verdict.reason);
     if (role == Qt::TextAlignmentRole && column >= Partition && column <= Lag)
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole && role != SortRole)

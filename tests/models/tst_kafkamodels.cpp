@@ -95,6 +95,9 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, KafkaPartitionModel::Reason).data(Qt::ToolTipRole).toString(), QStringLiteral("a · t-0\nreason 0"));
         QCOMPARE(model.index(2, KafkaPartitionModel::Group).data(Qt::ToolTipRole).toString(), QStringLiteral("b · u-0\nreason 0"));
         QCOMPARE(model.index(0, KafkaPartitionModel::Lag).data(KafkaPartitionModel::SortRole).toLongLong(), 4);
+        // A group id may hold anything, "%1" included: the tooltip shows it as it is.
+        model.apply({group(QStringLiteral("g%1"), BurrowStatus::Ok, {partition(QStringLiteral("t"), 3, 1, 1, BurrowStatus::Ok)})});
+        QCOMPARE(model.index(0, KafkaPartitionModel::Group).data(Qt::ToolTipRole).toString(), QStringLiteral("g%1 · t-3\nreason 3"));
         model.apply({});
         QCOMPARE(model.rowCount(), 0);
     }
