@@ -11,8 +11,9 @@ packages=(
     # packaging (.deb through CPack; dpkg-shlibdeps computes the runtime dependencies)
     dpkg-dev file desktop-file-utils
     # tests: a real redis-server, kcat against the embedded Kafka, clang + libFuzzer,
-    # Xvfb for the README screenshot
-    redis-server kcat clang libclang-rt-14-dev xvfb xauth
+    # Xvfb for the README screenshot, RabbitMQ Web-STOMP as a STOMP broker nobody here wrote
+    # (the probe tests start their own broker on ephemeral ports, never the system service)
+    redis-server kcat clang libclang-rt-14-dev xvfb xauth rabbitmq-server
 )
 
 missing=()
@@ -39,6 +40,15 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 log="$(mktemp)"
+# Debian's postinst scripts start the services they install (redis-server, rabbitmq-server
+# with its epmd). Tests run their own on ephemeral ports, and a machine without systemd
+# may not start them cleanly: while installing, policy-rc.d (honoured by invoke-rc.d and
+# deb-systemd-invoke) refuses every start, unless the machine already has its own policy.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+    "${run_as_root[@]}" sh -c "printf '#!/bin/sh\\nexit 101\\n' >$policy && chmod 755 $policy"
+    trap '"${run_as_root[@]}" rm -f "$policy"' EXIT
+fi
 if ! { "${run_as_root[@]}" apt-get update -qq && \
        "${run_as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
     cat "$log" >&2
