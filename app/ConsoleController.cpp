@@ -5,6 +5,7 @@
 #include "app/KafkaAreaAssembly.h"
 #include "app/RedisAreaAssembly.h"
 #include "app/ReplicasAreaAssembly.h"
+#include "app/TrafficAreaAssembly.h"
 #include "cluster/RedisUrl.h"
 #include "inspect/KafkaInspectorConfig.h"
 #include "inspect/ReplicaDiscoveryConfig.h"
@@ -41,6 +42,7 @@ ConsoleController::~ConsoleController()
 {
     // Demo clients and views first (their workers read the cluster), then the cluster's children.
     m_demoTraffic.reset();
+    m_trafficArea.reset();
     m_kafkaArea.reset();
     m_replicasArea.reset();
     m_redisArea.reset();
@@ -105,16 +107,18 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
                                                             &m_attachment);
     m_replicasArea->start();
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardAnnouncedGroups);
+    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardTapEndpoints);
+    // The demo's nodes run with --demo-users: admin/admin may read every replica's tap.
+    m_trafficArea = std::make_unique<TrafficAreaAssembly>(m_window->area(QStringLiteral("traffic")),
+                                                          inspect::TapCredentials{{}, QStringLiteral("admin"), QStringLiteral("admin")},
+                                                          QStringLiteral("embedded demo cluster"), &m_attachment);
+    m_trafficArea->start();
     inspect::KafkaInspectorConfig kafka;
     kafka.settings.setBootstrapServers(endpoints.value(QStringLiteral("kafka")).toString().toUtf8());
     attachKafka(kafka);
     // Clients and messages, so the demo shows a cluster at work, not an idle one.
     m_demoTraffic = std::make_unique<DemoTraffic>(kDemoMessagesPerSecond);
     m_demoTraffic->start(DemoTraffic::replicaUrls(endpoints));
-    const QString tapNotYet = QStringLiteral("The Traffic view is not in this build yet; each replica's /admin/tap "
-                                             "streams its frames (admin login).");
-    m_attachment.setHealth(Service::Traffic, {State::NotConfigured, tapNotYet});
-    m_window->area(QStringLiteral("traffic"))->setEmptyDetail(tapNotYet);
 }
 
 bool ConsoleController::attachProfile(const QString &name, QString *error)
@@ -128,6 +132,7 @@ bool ConsoleController::attachProfile(const QString &name, QString *error)
     }
     // Leaving the demo (or the previous profile): its clients, views and cluster go first.
     m_demoTraffic.reset();
+    m_trafficArea.reset();
     m_kafkaArea.reset();
     m_replicasArea.reset();
     m_redisArea.reset();
@@ -139,7 +144,17 @@ bool ConsoleController::attachProfile(const QString &name, QString *error)
         return {State::NotConfigured,
                 QStringLiteral("%1 at %2 is configured; this build does not inspect it yet.").arg(what, where)};
     };
-    m_attachment.setHealth(Service::Traffic, describe(QStringLiteral("tap endpoint"), profile->adminStatsUrls.join(QStringLiteral(", "))));
+    if (profile->adminUser.isEmpty()) {
+        const QString why = QStringLiteral("The profile names no admin user: each replica's /admin/tap needs one "
+                                           "(File → Profiles…, Admin user).");
+        m_attachment.setHealth(Service::Traffic, {State::NotConfigured, why});
+        m_window->area(QStringLiteral("traffic"))->setEmptyDetail(why);
+    } else {
+        m_trafficArea = std::make_unique<TrafficAreaAssembly>(
+            m_window->area(QStringLiteral("traffic")), inspect::TapCredentials{{}, profile->adminUser, profile->adminPassword},
+            QStringLiteral("profile %1").arg(profile->name), &m_attachment);
+        m_trafficArea->start();
+    }
 
     cluster::RedisUrl redis = cluster::RedisUrl::parse(profile->redisUrl);
     if (profile->redisUrl.isEmpty()) {
@@ -159,6 +174,7 @@ bool ConsoleController::attachProfile(const QString &name, QString *error)
                                                             &m_attachment);
     m_replicasArea->start(); // with no source the area and the status bar say so
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardAnnouncedGroups);
+    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardTapEndpoints);
     if (!problems.isEmpty())
         m_attachment.setHealth(Service::Replicas, {State::Degraded, problems.join(QStringLiteral("; "))});
 
@@ -190,6 +206,25 @@ void ConsoleController::forwardAnnouncedGroups()
     }
     groups.sort();
     m_kafkaArea->setAnnouncedGroups(groups);
+}
+
+void ConsoleController::forwardTapEndpoints()
+{
+    // Every replica the Replicas area knows, down ones included: their tap clients say
+    // "down" and retry, so the Traffic area shows the same cluster as the Replicas area.
+    if (!m_trafficArea || !m_replicasArea)
+        return;
+    const models::ReplicaModel *replicas = m_replicasArea->model();
+    QList<inspect::TapEndpoint> endpoints;
+    for (int row = 0; row < replicas->rowCount(); ++row) {
+        const inspect::ReplicaInfo &replica = replicas->replica(row);
+        if (replica.id.isEmpty() || replica.address.isEmpty())
+            continue;
+        const QUrl base(replica.address.contains(u"://") ? replica.address : QStringLiteral("http://") + replica.address);
+        if (base.isValid() && !base.host().isEmpty())
+            endpoints.append({replica.id, base});
+    }
+    m_trafficArea->setEndpoints(endpoints);
 }
 
 void ConsoleController::showProfiles()

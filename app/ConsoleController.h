@@ -26,6 +26,7 @@ class DevCluster;
 class KafkaAreaAssembly;
 class RedisAreaAssembly;
 class ReplicasAreaAssembly;
+class TrafficAreaAssembly;
 
 // Assembles the console: the attachment (demo cluster or a profile), the main window, the
 // session recording and the optional timed snapshot.
@@ -44,6 +45,7 @@ public:
     RedisAreaAssembly *redisArea() const { return m_redisArea.get(); }
     ReplicasAreaAssembly *replicasArea() const { return m_replicasArea.get(); }
     KafkaAreaAssembly *kafkaArea() const { return m_kafkaArea.get(); }
+    TrafficAreaAssembly *trafficArea() const { return m_trafficArea.get(); }
 
 signals:
     void finished(int exitCode);
@@ -54,6 +56,7 @@ private:
     void attachDemoViews(const QJsonObject &endpoints);
     void attachKafka(const inspect::KafkaInspectorConfig &config);
     void forwardAnnouncedGroups();
+    void forwardTapEndpoints();
     void showProfiles();
     void recordSample();
     void takeScheduledSnapshot();
@@ -69,6 +72,7 @@ private:
     std::unique_ptr<RedisAreaAssembly> m_redisArea;
     std::unique_ptr<ReplicasAreaAssembly> m_replicasArea;
     std::unique_ptr<KafkaAreaAssembly> m_kafkaArea;
+    std::unique_ptr<TrafficAreaAssembly> m_trafficArea;
 };
 
 } // namespace sb::app

@@ -141,6 +141,8 @@ inspect::ReplicaDiscoveryConfig ReplicasAreaAssembly::configFromProfile(const mo
     };
     urls(profile.prometheusEndpoints, &config.prometheusEndpoints);
     urls(profile.adminStatsUrls, &config.adminStatsUrls);
+    config.adminUser = profile.adminUser;
+    config.adminPassword = profile.adminPassword;
     if (!profile.connectionMetric.trimmed().isEmpty())
         config.connectionMetric = profile.connectionMetric.trimmed();
     return config;

@@ -56,9 +56,8 @@ public:
     const inspect::ReplicaDiscoveryConfig &config() const { return m_config; }
 
     // A profile's replica sources (registry via its Redis URL when useRegistry, Prometheus
-    // endpoints + metric, /admin/stats URLs). Admin credentials are not part of a profile:
-    // set adminToken or adminUser/adminPassword on the result. Unparsable URLs are skipped
-    // and listed in *problems.
+    // endpoints + metric, /admin/stats URLs) and its admin user and password. Unparsable
+    // URLs are skipped and listed in *problems.
     static inspect::ReplicaDiscoveryConfig configFromProfile(const models::Profile &profile,
                                                              QStringList *problems = nullptr);
     // The status-bar health for one poll.

@@ -19,6 +19,9 @@ struct Profile
     QStringList prometheusEndpoints;
     QString connectionMetric = QStringLiteral("sb_connections");
     QStringList adminStatsUrls;
+    // An admin of the replicas: it reads /admin/stats and every replica's /admin/tap (Traffic).
+    QString adminUser;
+    QString adminPassword; // kept on disk only when rememberPassword is set, like the Redis one
     bool readOnly = false;
 
     // Empty when the profile can be used; otherwise what is wrong, for the dialog.

@@ -58,9 +58,11 @@ std::optional<Profile> ProfileStore::load(const QString &name) const
     p.prometheusEndpoints = settings.value(QStringLiteral("prometheusEndpoints")).toStringList();
     p.connectionMetric = settings.value(QStringLiteral("connectionMetric"), p.connectionMetric).toString();
     p.adminStatsUrls = settings.value(QStringLiteral("adminStatsUrls")).toStringList();
+    p.adminUser = settings.value(QStringLiteral("adminUser")).toString();
     p.readOnly = settings.value(QStringLiteral("readOnly"), false).toBool();
     if (p.rememberPassword) {
         p.redisPassword = readSecret(name);
+        p.adminPassword = readSecret(adminSecretsKey(name));
         const QString kafkaSecrets = readSecret(kafkaSecretsKey(name));
         if (!kafkaSecrets.isEmpty())
             p.kafkaProperties += kafkaSecrets.split(QLatin1Char('\n'));
@@ -83,7 +85,8 @@ bool ProfileStore::save(const Profile &p, QString *error)
         (cluster::KafkaSettings::isSecret(key.toUtf8()) ? secretKafka : plainKafka).append(line);
     }
     if (!writeSecret(p.name, p.rememberPassword ? p.redisPassword : QString(), error)
-        || !writeSecret(kafkaSecretsKey(p.name), p.rememberPassword ? secretKafka.join(QLatin1Char('\n')) : QString(), error))
+        || !writeSecret(kafkaSecretsKey(p.name), p.rememberPassword ? secretKafka.join(QLatin1Char('\n')) : QString(), error)
+        || !writeSecret(adminSecretsKey(p.name), p.rememberPassword ? p.adminPassword : QString(), error))
         return false;
     QSettings settings;
     settings.remove(groupFor(p.name));
@@ -97,6 +100,7 @@ bool ProfileStore::save(const Profile &p, QString *error)
     settings.setValue(QStringLiteral("prometheusEndpoints"), p.prometheusEndpoints);
     settings.setValue(QStringLiteral("connectionMetric"), p.connectionMetric);
     settings.setValue(QStringLiteral("adminStatsUrls"), p.adminStatsUrls);
+    settings.setValue(QStringLiteral("adminUser"), p.adminUser);
     settings.setValue(QStringLiteral("readOnly"), p.readOnly);
     settings.endGroup();
     settings.sync();
@@ -112,6 +116,7 @@ void ProfileStore::remove(const QString &name)
     QString ignored;
     writeSecret(name, QString(), &ignored);
     writeSecret(kafkaSecretsKey(name), QString(), &ignored);
+    writeSecret(adminSecretsKey(name), QString(), &ignored);
     QSettings settings;
     settings.remove(groupFor(name));
 }
@@ -119,6 +124,11 @@ void ProfileStore::remove(const QString &name)
 QString ProfileStore::kafkaSecretsKey(const QString &name)
 {
     return name + QChar(0x1f) + QStringLiteral("kafka");
+}
+
+QString ProfileStore::adminSecretsKey(const QString &name)
+{
+    return name + QChar(0x1f) + QStringLiteral("admin");
 }
 
 QString ProfileStore::readSecret(const QString &name) const

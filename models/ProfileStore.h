@@ -24,6 +24,7 @@ public:
 
 private:
     static QString kafkaSecretsKey(const QString &name);
+    static QString adminSecretsKey(const QString &name);
     QString readSecret(const QString &name) const;
     bool writeSecret(const QString &name, const QString &password, QString *error);
 

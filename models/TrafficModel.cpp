@@ -201,20 +201,47 @@ void TrafficModel::appendMatching(qint64 fromSeq)
     endInsertRows();
 }
 
-void TrafficModel::setFilter(const protocol::TrafficFilter &filter)
+void TrafficModel::rebuildRows(qint64 upTo)
 {
-    beginResetModel();
-    m_filter = filter;
     m_rows.clear();
-    // While paused the rows stay frozen at what had arrived when the pause began.
-    const qint64 upTo = m_paused ? m_consideredUpTo : m_buffer->nextSeq();
     for (qint64 seq = m_buffer->firstSeq(); seq < upTo; ++seq) {
         const protocol::TrafficFrame *frame = m_buffer->bySeq(seq);
         if (frame && (m_filter.isEmpty() || m_filter.matches(*frame)))
             m_rows.push_back(seq);
     }
+}
+
+void TrafficModel::setFilter(const protocol::TrafficFilter &filter)
+{
+    beginResetModel();
+    m_filter = filter;
+    // While paused the rows stay frozen at what had arrived when the pause began.
+    const qint64 upTo = m_paused ? m_consideredUpTo : m_buffer->nextSeq();
+    rebuildRows(upTo);
     if (!m_paused)
         m_consideredUpTo = upTo;
+    endResetModel();
+    emit countsChanged();
+}
+
+void TrafficModel::setBufferCapacity(qsizetype frames)
+{
+    beginResetModel();
+    m_buffer->setCapacity(frames);
+    m_consideredUpTo = qMax(m_consideredUpTo, m_buffer->firstSeq());
+    rebuildRows(m_paused ? m_consideredUpTo : m_buffer->nextSeq());
+    endResetModel();
+    emit countsChanged();
+}
+
+void TrafficModel::replaceAll(QList<protocol::TrafficFrame> frames)
+{
+    beginResetModel();
+    m_paused = false;
+    m_buffer->clear();
+    m_buffer->append(std::move(frames));
+    rebuildRows(m_buffer->nextSeq());
+    m_consideredUpTo = m_buffer->nextSeq();
     endResetModel();
     emit countsChanged();
 }

@@ -38,6 +38,10 @@ public:
     void setPaused(bool paused);
     bool isPaused() const { return m_paused; }
     void clear();
+    // Resizes the buffer (the oldest frames go first) and the rows with it.
+    void setBufferCapacity(qsizetype frames);
+    // Replaces everything with these frames (a capture opened from a file), unpaused.
+    void replaceAll(QList<protocol::TrafficFrame> frames);
 
     const protocol::TrafficFrame *frameAt(int row) const;
     qint64 seqAt(int row) const;
@@ -59,6 +63,7 @@ signals:
 
 private:
     void dropEvictedRows();
+    void rebuildRows(qint64 upTo);
     void appendMatching(qint64 fromSeq);
 
     TrafficBuffer *m_buffer;

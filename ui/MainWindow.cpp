@@ -21,7 +21,7 @@
 namespace sb::ui {
 
 namespace {
-constexpr int kLayoutVersion = 3; // 2: Kafka and Redis get the room; 3: Traffic only what its note needs
+constexpr int kLayoutVersion = 4; // 2: Kafka and Redis get the room; 3: Traffic only what its note needs; 4: Traffic built
 
 struct AreaSpec
 {
@@ -78,11 +78,11 @@ MainWindow::MainWindow(models::AttachmentState *attachment, models::RecordingSto
     createMenus();
     statusBar()->addWidget(new ConnectionStatusWidget(attachment, this), 1);
     resize(1280, 800);
-    // Kafka's tables and Redis' keys want the room; the Traffic area and the few rows of a
+    // Kafka's tables, Redis' keys and the traffic table want the room; the few rows of a
     // typical replica table need less.
     resizeDocks({m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("kafka")]}, {560, 720}, Qt::Horizontal);
     resizeDocks({m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("redis")]}, {330, 430}, Qt::Vertical);
-    resizeDocks({m_docks[QStringLiteral("kafka")], m_docks[QStringLiteral("traffic")]}, {620, 140}, Qt::Vertical);
+    resizeDocks({m_docks[QStringLiteral("kafka")], m_docks[QStringLiteral("traffic")]}, {480, 280}, Qt::Vertical);
     m_defaultLayout = saveState(kLayoutVersion);
     restoreLayout();
 }

@@ -55,6 +55,14 @@ ProfilesDialog::ProfilesDialog(models::ProfileStore *store, QWidget *parent)
     m_prometheus = smallEditor(this, QStringLiteral("http://app-1:8080/actuator/prometheus"));
     m_metric = new QLineEdit(this);
     m_adminStats = smallEditor(this, QStringLiteral("http://replica-1:8080/admin/stats"));
+    m_adminUser = new QLineEdit(this);
+    m_adminUser->setObjectName(QStringLiteral("profileAdminUser"));
+    m_adminUser->setPlaceholderText(QStringLiteral("an admin of the replicas (ROLE_ADMIN)"));
+    m_adminUser->setToolTip(QStringLiteral("Logs in at each replica to read /admin/stats and its traffic tap (/admin/tap)"));
+    m_adminPassword = new QLineEdit(this);
+    m_adminPassword->setObjectName(QStringLiteral("profileAdminPassword"));
+    m_adminPassword->setEchoMode(QLineEdit::Password);
+    m_adminPassword->setToolTip(QStringLiteral("Kept on disk only with \"Remember\" ticked, in the owner-only secrets file"));
     m_readOnly = new QCheckBox(QStringLiteral("Read-only (no delete, expire or persist)"), this);
     m_error = new QLabel(this);
     m_error->setStyleSheet(QStringLiteral("color: #c62828"));
@@ -72,6 +80,8 @@ ProfilesDialog::ProfilesDialog(models::ProfileStore *store, QWidget *parent)
     form->addRow(QStringLiteral("Prometheus endpoints"), m_prometheus);
     form->addRow(QStringLiteral("Connection metric"), m_metric);
     form->addRow(QStringLiteral("/admin/stats URLs"), m_adminStats);
+    form->addRow(QStringLiteral("Admin user"), m_adminUser);
+    form->addRow(QStringLiteral("Admin password"), m_adminPassword);
     form->addRow(QString(), m_readOnly);
     form->addRow(m_error);
 
@@ -135,6 +145,8 @@ void ProfilesDialog::showProfile(const QString &name)
     m_prometheus->setPlainText(p.prometheusEndpoints.join(u'\n'));
     m_metric->setText(p.connectionMetric);
     m_adminStats->setPlainText(p.adminStatsUrls.join(u'\n'));
+    m_adminUser->setText(p.adminUser);
+    m_adminPassword->setText(p.adminPassword);
     m_readOnly->setChecked(p.readOnly);
     m_error->clear();
 }
@@ -154,6 +166,8 @@ models::Profile ProfilesDialog::profileFromForm() const
     p.prometheusEndpoints = lines(m_prometheus);
     p.connectionMetric = m_metric->text().trimmed();
     p.adminStatsUrls = lines(m_adminStats);
+    p.adminUser = m_adminUser->text().trimmed();
+    p.adminPassword = m_adminPassword->text();
     p.readOnly = m_readOnly->isChecked();
     return p;
 }

@@ -41,6 +41,8 @@ private:
     QCheckBox *m_useRegistry = nullptr;
     QPlainTextEdit *m_prometheus = nullptr;
     QLineEdit *m_metric = nullptr;
+    QLineEdit *m_adminUser = nullptr;
+    QLineEdit *m_adminPassword = nullptr;
     QPlainTextEdit *m_adminStats = nullptr;
     QCheckBox *m_readOnly = nullptr;
     QLabel *m_error = nullptr;

@@ -158,6 +158,31 @@ private slots:
         QVERIFY(model.index(1, TrafficModel::Source).data(Qt::ForegroundRole) != first);
     }
 
+    void capacityChangeKeepsTheNewestRows()
+    {
+        TrafficBuffer buffer(100);
+        TrafficModel model(&buffer);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.apply(batch(20));
+        model.setFilter(filterOf(u"cmd=SEND"_s));
+        model.setBufferCapacity(6);
+        QCOMPARE(shownIds(model), (QStringList{u"14"_s, u"16"_s, u"18"_s}));
+        model.apply(batch(2, 20));
+        QCOMPARE(shownIds(model), (QStringList{u"16"_s, u"18"_s, u"20"_s}));
+    }
+
+    void replaceAllShowsAnOpenedCapture()
+    {
+        TrafficBuffer buffer(100);
+        TrafficModel model(&buffer);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.apply(batch(5));
+        model.setPaused(true);
+        model.replaceAll(batch(3, 100));
+        QVERIFY(!model.isPaused());
+        QCOMPARE(shownIds(model), (QStringList{u"100"_s, u"101"_s, u"102"_s}));
+    }
+
     void clearEmptiesAndKeepsCapturing()
     {
         TrafficBuffer buffer(10);

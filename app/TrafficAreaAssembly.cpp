@@ -1,0 +1,239 @@
+#include "app/TrafficAreaAssembly.h"
+
+#include "inspect/TrafficBatcher.h"
+#include "inspect/TrafficCapture.h"
+#include "inspect/TrafficRecording.h"
+#include "models/ConnectionHistory.h"
+#include "models/TrafficBuffer.h"
+#include "models/TrafficModel.h"
+#include "models/TrafficRates.h"
+#include "ui/AreaView.h"
+#include "ui/TrafficView.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QLocale>
+
+namespace sb::app {
+
+using inspect::TapSourceStatus;
+using models::AttachmentState;
+using models::ConnectionHealth;
+
+namespace {
+constexpr int kRateTickMs = 1000;
+constexpr int kRateHistorySeconds = 3600;
+} // namespace
+
+TrafficAreaAssembly::TrafficAreaAssembly(ui::AreaView *area, inspect::TapCredentials credentials, QString origin,
+                                         models::AttachmentState *attachment, QObject *parent)
+    : QObject(parent)
+    , m_area(area)
+    , m_credentials(std::move(credentials))
+    , m_origin(std::move(origin))
+    , m_attachment(attachment)
+    , m_buffer(std::make_unique<models::TrafficBuffer>())
+    , m_model(std::make_unique<models::TrafficModel>(m_buffer.get()))
+    , m_rateHistory(std::make_unique<models::ConnectionHistory>(kRateHistorySeconds))
+    , m_rates(std::make_unique<models::TrafficRates>(m_rateHistory.get()))
+{
+    m_thread.setObjectName(QStringLiteral("traffic-capture"));
+    m_rateTimer.setInterval(kRateTickMs);
+    connect(&m_rateTimer, &QTimer::timeout, this, [this] {
+        m_rates->tick(QDateTime::currentMSecsSinceEpoch());
+    });
+}
+
+TrafficAreaAssembly::~TrafficAreaAssembly()
+{
+    stop();
+    delete m_view.data();
+}
+
+ui::TrafficView *TrafficAreaAssembly::view() const
+{
+    return m_view.data();
+}
+
+void TrafficAreaAssembly::start()
+{
+    if (m_thread.isRunning() || m_view)
+        return;
+    m_view = new ui::TrafficView(m_model.get(), m_rateHistory.get());
+    if (m_area)
+        m_area->setContent(m_view);
+    connect(m_view, &ui::TrafficView::openCaptureRequested, this, &TrafficAreaAssembly::openCapture);
+    connect(m_view, &ui::TrafficView::saveCaptureRequested, this, &TrafficAreaAssembly::saveCapture);
+    connect(m_view, &ui::TrafficView::backToLiveRequested, this, &TrafficAreaAssembly::backToLive);
+    connect(this, &TrafficAreaAssembly::captureSaved, m_view, [this](bool, const QString &message) {
+        if (m_offline || !m_view)
+            return;
+        m_view->setBanner(message, false);
+        // A note, not a state: it goes after a while unless something replaced it.
+        QTimer::singleShot(8000, m_view, [this, message] {
+            if (!m_offline && m_view && m_view->bannerText() == message)
+                m_view->setBanner({}, false);
+        });
+    });
+    connect(m_view, &ui::TrafficView::bufferCapacityRequested, this,
+            [this](qsizetype frames) { m_model->setBufferCapacity(frames); });
+    m_health = {ConnectionHealth::State::Connecting, QStringLiteral("waiting for replicas to tap")};
+    if (m_attachment)
+        m_attachment->setHealth(AttachmentState::Service::Traffic, m_health);
+
+    m_capture = new inspect::TrafficCapture(m_credentials);
+    m_batcher = m_capture->batcher();
+    m_capture->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_capture, &QObject::deleteLater);
+    // Queued, with the model as context: a batch arriving after teardown is dropped.
+    connect(m_capture, &inspect::TrafficCapture::batchReady, m_model.get(),
+            [this](const inspect::TrafficBatch &batch) { onBatch(batch); });
+    m_thread.start();
+    m_rateTimer.start();
+}
+
+void TrafficAreaAssembly::stop()
+{
+    m_rateTimer.stop();
+    if (!m_thread.isRunning())
+        return;
+    QMetaObject::invokeMethod(m_capture, &inspect::TrafficCapture::stop, Qt::QueuedConnection);
+    m_thread.quit();
+    // Bounded: the capture never blocks (sockets are aborted, not waited on), so it ends at once.
+    if (!m_thread.wait(5000))
+        qWarning("traffic capture thread did not stop within 5 s");
+    m_capture = nullptr;
+    m_batcher = nullptr;
+}
+
+void TrafficAreaAssembly::setEndpoints(const QList<inspect::TapEndpoint> &endpoints)
+{
+    if (!m_capture)
+        return;
+    QMetaObject::invokeMethod(m_capture, [capture = m_capture, endpoints] { capture->setEndpoints(endpoints); },
+                              Qt::QueuedConnection);
+}
+
+void TrafficAreaAssembly::onBatch(const inspect::TrafficBatch &batch)
+{
+    if (m_batcher)
+        m_batcher->batchApplied();
+    if (!m_offline) {
+        m_rates->count(batch.frames);
+        m_model->apply(batch.frames);
+    }
+    if (m_view)
+        m_view->setSources(batch.sources, batch.droppedByConsole);
+
+    int live = 0, taps = 0;
+    QStringList problems;
+    for (const TapSourceStatus &source : batch.sources) {
+        if (source.kind != u"tap")
+            continue;
+        ++taps;
+        if (source.state == TapSourceStatus::State::Live)
+            ++live;
+        else
+            problems.append(QStringLiteral("%1 %2%3").arg(source.id, TapSourceStatus::stateName(source.state),
+                                                          source.detail.isEmpty() ? QString() : QStringLiteral(": ") + source.detail));
+    }
+    ConnectionHealth health;
+    if (taps == 0)
+        health = {ConnectionHealth::State::Connecting, QStringLiteral("waiting for replicas to tap")};
+    else if (live == taps)
+        health = {ConnectionHealth::State::Up, QStringLiteral("tapping %1 of %2 replicas").arg(live).arg(taps)};
+    else if (live == 0)
+        health = {ConnectionHealth::State::Down, problems.join(QStringLiteral("; "))};
+    else
+        health = {ConnectionHealth::State::Degraded,
+                  QStringLiteral("tapping %1 of %2 replicas; %3").arg(live).arg(taps).arg(problems.join(QStringLiteral("; ")))};
+    if (m_attachment && !(health == m_health))
+        m_attachment->setHealth(AttachmentState::Service::Traffic, health);
+    m_health = health;
+    emit batchApplied(int(batch.frames.size()));
+}
+
+void TrafficAreaAssembly::openCapture(const QString &path)
+{
+    // Read off the GUI thread: a capture can hold millions of frames.
+    QPointer<TrafficAreaAssembly> self(this);
+    QThread *reader = QThread::create([self, path] {
+        QString error;
+        auto contents = inspect::TrafficRecording::load(path, &error);
+        QMetaObject::invokeMethod(QCoreApplication::instance(), [self, path, contents = std::move(contents), error]() mutable {
+            if (!self)
+                return;
+            if (!contents) {
+                emit self->captureOpened(false, error);
+                if (self->m_view)
+                    self->m_view->setBanner(QObject::tr("Could not open the capture: %1").arg(error), self->m_offline);
+                return;
+            }
+            self->m_offline = true;
+            const qsizetype count = contents->frames.size();
+            const qint64 from = count ? contents->frames.first().tsMs : 0;
+            const qint64 to = count ? contents->frames.last().tsMs : 0;
+            if (count > self->m_buffer->capacity())
+                self->m_model->setBufferCapacity(count);
+            self->m_model->replaceAll(std::move(contents->frames));
+            const auto time = [](qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")); };
+            QString banner = QObject::tr("RECORDING %1%2: %3 frames from %4 to %5. Live capture is hidden.")
+                                 .arg(path,
+                                      contents->header.origin.isEmpty() ? QString() : QObject::tr(" of %1").arg(contents->header.origin),
+                                      QLocale().toString(count), time(from), time(to));
+            if (!contents->warning.isEmpty())
+                banner += u' ' + contents->warning;
+            if (self->m_view)
+                self->m_view->setBanner(banner, true);
+            emit self->captureOpened(true, banner);
+        }, Qt::QueuedConnection);
+    });
+    connect(reader, &QThread::finished, reader, &QObject::deleteLater);
+    reader->start();
+}
+
+void TrafficAreaAssembly::saveCapture(const QString &path, bool shownOnly)
+{
+    // The frames are copied (cheap: their strings are shared) and written off the GUI thread.
+    QList<protocol::TrafficFrame> frames;
+    if (shownOnly) {
+        frames.reserve(m_model->rowCount());
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            if (const auto *frame = m_model->frameAt(row))
+                frames.append(*frame);
+    } else {
+        frames.reserve(m_buffer->size());
+        for (qsizetype i = 0; i < m_buffer->size(); ++i)
+            frames.append(m_buffer->at(i));
+    }
+    const inspect::TrafficRecording::Header header{m_origin, QDateTime::currentDateTimeUtc(), frames.size()};
+    QPointer<TrafficAreaAssembly> self(this);
+    QThread *writer = QThread::create([self, path, header, frames = std::move(frames)] {
+        QString error;
+        const bool ok = inspect::TrafficRecording::save(
+            path, header,
+            [&frames](const std::function<bool(const protocol::TrafficFrame &)> &visit) {
+                for (const auto &frame : frames)
+                    if (!visit(frame))
+                        return;
+            },
+            &error);
+        const QString message = ok ? QObject::tr("saved %1 frames to %2").arg(frames.size()).arg(path) : error;
+        QMetaObject::invokeMethod(QCoreApplication::instance(), [self, ok, message] {
+            if (self)
+                emit self->captureSaved(ok, message);
+        }, Qt::QueuedConnection);
+    });
+    connect(writer, &QThread::finished, writer, &QObject::deleteLater);
+    writer->start();
+}
+
+void TrafficAreaAssembly::backToLive()
+{
+    m_offline = false;
+    m_model->clear();
+    if (m_view)
+        m_view->setBanner({}, false);
+}
+
+} // namespace sb::app

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "inspect/TapEndpoint.h"
+#include "inspect/TrafficBatch.h"
+#include "models/AttachmentState.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QThread>
+#include <QTimer>
+
+#include <memory>
+
+namespace sb::inspect {
+class TrafficCapture;
+class TrafficBatcher;
+} // namespace sb::inspect
+
+namespace sb::models {
+class ConnectionHistory;
+class TrafficBuffer;
+class TrafficModel;
+class TrafficRates;
+} // namespace sb::models
+
+namespace sb::ui {
+class AreaView;
+class TrafficView;
+} // namespace sb::ui
+
+namespace sb::app {
+
+// Builds the Traffic area: a `traffic-capture` worker thread running TrafficCapture (one
+// tap client per replica), the GUI-side buffer, model and rates, and the TrafficView.
+// Batches cross to the GUI thread by queued connection with the model as context and are
+// acknowledged once applied (the batcher's back-pressure). Captures open and save on
+// short-lived threads of their own, never on the GUI thread. Health goes to
+// AttachmentState (Traffic).
+class TrafficAreaAssembly : public QObject
+{
+    Q_OBJECT
+public:
+    TrafficAreaAssembly(ui::AreaView *area, inspect::TapCredentials credentials, QString origin,
+                        models::AttachmentState *attachment, QObject *parent = nullptr);
+    ~TrafficAreaAssembly() override;
+
+    void start();
+    // The replicas to tap (from the Replicas area); departed ones are let go.
+    void setEndpoints(const QList<inspect::TapEndpoint> &endpoints);
+    void openCapture(const QString &path);
+    void saveCapture(const QString &path, bool shownOnly);
+    void backToLive();
+
+    models::TrafficModel *model() const { return m_model.get(); }
+    ui::TrafficView *view() const;
+    bool isOffline() const { return m_offline; }
+
+signals:
+    void batchApplied(int frames); // tests and benchmarks watch the console as its user would
+    void captureOpened(bool ok, const QString &message);
+    void captureSaved(bool ok, const QString &message);
+
+private:
+    void onBatch(const inspect::TrafficBatch &batch);
+    void stop();
+
+    QPointer<ui::AreaView> m_area;
+    inspect::TapCredentials m_credentials;
+    QString m_origin;
+    QPointer<models::AttachmentState> m_attachment;
+    std::unique_ptr<models::TrafficBuffer> m_buffer;
+    std::unique_ptr<models::TrafficModel> m_model;
+    std::unique_ptr<models::ConnectionHistory> m_rateHistory;
+    std::unique_ptr<models::TrafficRates> m_rates;
+    QPointer<ui::TrafficView> m_view;
+    QThread m_thread;
+    inspect::TrafficCapture *m_capture = nullptr; // lives on m_thread
+    inspect::TrafficBatcher *m_batcher = nullptr; // the capture's, for acknowledgements (thread-safe)
+    QTimer m_rateTimer;
+    bool m_offline = false;
+    models::ConnectionHealth m_health;
+};
+
+} // namespace sb::app
