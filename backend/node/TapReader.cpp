@@ -2,6 +2,7 @@
 
 #include "node/NodeMetrics.h"
 
+#include <QDateTime>
 #include <QMutexLocker>
 
 namespace sb::node {
@@ -15,7 +16,13 @@ TapReader::TapReader(QWebSocket *socket, int maxQueuedFrames, qint64 maxUnsentBy
     , m_metrics(metrics)
 {
     socket->setParent(this);
-    connect(socket, &QWebSocket::bytesWritten, this, [this](qint64 written) { m_unsent = qMax<qint64>(0, m_unsent - written); });
+    connect(socket, &QWebSocket::bytesWritten, this, [this](qint64 written) {
+        m_unsent = qMax<qint64>(0, m_unsent - written);
+        // The reader caught up: tell it what it lost now, not with the next frame, which may
+        // never come on a quiet node.
+        if (m_dropped.load(std::memory_order_relaxed) > m_reported)
+            reportDropped();
+    });
     connect(socket, &QWebSocket::disconnected, this, [this] { emit closed(this); });
 }
 
@@ -46,9 +53,11 @@ void TapReader::flush()
     }
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
+    // A notice still owed goes before any later frame, so the reader sees the gap where it is.
+    bool owed = !reportDropped();
     qint64 dropped = 0;
     for (const QByteArray &json : batch) {
-        if (m_unsent + json.size() > m_maxUnsent) {
+        if (owed || m_unsent + json.size() > m_maxUnsent) {
             ++dropped;
             continue;
         }
@@ -58,6 +67,22 @@ void TapReader::flush()
         m_dropped.fetch_add(dropped);
         m_metrics->dropped(QByteArrayLiteral("tap_overflow"), dropped);
     }
+}
+
+bool TapReader::reportDropped()
+{
+    const qint64 dropped = m_dropped.load();
+    if (dropped <= m_reported)
+        return true;
+    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+        return false;
+    const QByteArray notice = QByteArrayLiteral("{\"type\":\"dropped\",\"dropped\":") + QByteArray::number(dropped)
+                              + QByteArrayLiteral(",\"ts\":") + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '}';
+    if (m_unsent + notice.size() > m_maxUnsent)
+        return false;
+    m_unsent += m_socket->sendTextMessage(QString::fromLatin1(notice));
+    m_reported = dropped;
+    return true;
 }
 
 } // namespace sb::node

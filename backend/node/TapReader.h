@@ -16,6 +16,8 @@ class NodeMetrics;
 // One /admin/tap WebSocket reader. Any worker thread may enqueue(); the frames are sent
 // from the reader's own thread in batches. A slow reader never slows delivery: beyond its
 // bounded queue, frames are dropped and counted (sb_dropped_total{reason="tap_overflow"}).
+// A loss is never silent to the reader either: the next time the socket has room, before
+// any further frame, it gets {"type":"dropped","dropped":N,"ts":MS}, N its total so far.
 class TapReader : public QObject
 {
     Q_OBJECT
@@ -35,6 +37,9 @@ signals:
 
 private:
     void flush();
+    // Sends the dropped notice if frames were lost since the last one and the socket has
+    // room for it; false while a notice is still owed.
+    bool reportDropped();
 
     QPointer<QWebSocket> m_socket;
     int m_maxQueued;
@@ -45,6 +50,7 @@ private:
     std::deque<QByteArray> m_queue;
     bool m_flushScheduled = false;
     std::atomic<qint64> m_dropped{0};
+    qint64 m_reported = 0; // the dropped total the reader was last told (reader's thread only)
 };
 
 } // namespace sb::node
