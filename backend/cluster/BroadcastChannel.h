@@ -1,5 +1,7 @@
 #pragma once
 
+#include "cluster/BusHop.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -14,7 +16,8 @@ namespace sb::cluster {
 class BroadcastChannel
 {
 public:
-    using Handler = std::function<void(const QByteArray &payload)>;
+    // hop: where the message came from (Medium::Redis, topic = the pub/sub channel).
+    using Handler = std::function<void(const QByteArray &payload, const BusHop &hop)>;
 
     virtual ~BroadcastChannel() = default;
     // Set before start(); runs on the channel's thread.

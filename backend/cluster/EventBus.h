@@ -1,5 +1,7 @@
 #pragma once
 
+#include "cluster/BusHop.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QString>
@@ -16,13 +18,14 @@ namespace sb::cluster {
 //  - stage 2 runs the delivery handler on every replica (Kafka: one group per replica boot;
 //    or Redis pub/sub).
 // In one process both run in turn. Handlers may run on any thread; they must be quick and
-// hand work on.
+// hand work on. Each gets the record's hop (topic, partition, offset, key; see BusHop),
+// valid for the call only.
 class EventBus
 {
 public:
     // Returns false with *error set when persisting failed (the bus retries, then DLTs).
-    using PersistHandler = std::function<bool(const QByteArray &payload, QString *error)>;
-    using Handler = std::function<void(const QByteArray &payload)>;
+    using PersistHandler = std::function<bool(const QByteArray &payload, const BusHop &hop, QString *error)>;
+    using Handler = std::function<void(const QByteArray &payload, const BusHop &hop)>;
 
     virtual ~EventBus() = default;
     virtual void setPersistHandler(PersistHandler handler) = 0;

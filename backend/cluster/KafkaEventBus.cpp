@@ -37,6 +37,15 @@ bool decode(const QByteArray &payload, QJsonObject *object, QString *why)
     return true;
 }
 
+BusHop hopOf(const KafkaRecord &record)
+{
+    return BusHop{.medium = BusHop::Medium::Kafka,
+                  .topic = record.topic,
+                  .partition = record.partition,
+                  .offset = record.offset,
+                  .key = record.key};
+}
+
 QByteArray messageId(const QJsonObject &event)
 {
     const QJsonValue id = event.value(u"message").toObject().value(u"id");
@@ -94,9 +103,9 @@ bool KafkaEventBus::start(QString *error)
         [this](const QList<KafkaRecord> &batch) { return handleCreated(batch); });
 
     if (BroadcastChannel *channel = m_options.broadcastChannel) {
-        channel->setHandler([this](const QByteArray &payload) {
+        channel->setHandler([this](const QByteArray &payload, const BusHop &hop) {
             if (m_deliver)
-                m_deliver(payload);
+                m_deliver(payload, hop);
             ++m_delivered;
         });
     } else {
@@ -247,7 +256,7 @@ bool KafkaEventBus::persistOnce(const KafkaRecord &record, QString *error)
     }
     bool ok = false;
     try {
-        ok = m_persist(record.value, error);
+        ok = m_persist(record.value, hopOf(record), error);
     } catch (const std::exception &e) {
         *error = u"persist handler threw: " + QString::fromUtf8(e.what());
     } catch (...) {
@@ -283,7 +292,7 @@ bool KafkaEventBus::handleBroadcast(const QList<KafkaRecord> &batch)
 {
     for (const KafkaRecord &record : batch) {
         if (m_deliver)
-            m_deliver(record.value);
+            m_deliver(record.value, hopOf(record));
         ++m_delivered;
     }
     return true;

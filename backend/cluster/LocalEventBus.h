@@ -13,10 +13,11 @@ public:
     bool publish(const QByteArray &, const QByteArray &payload) override
     {
         QString error;
-        if (m_persist && !m_persist(payload, &error))
+        const BusHop hop; // Medium::Local: nothing travelled
+        if (m_persist && !m_persist(payload, hop, &error))
             return false; // nothing to retry against in one process
         if (m_handler)
-            m_handler(payload);
+            m_handler(payload, hop);
         return true;
     }
 

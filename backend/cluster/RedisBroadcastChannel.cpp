@@ -18,7 +18,7 @@ RedisBroadcastChannel::RedisBroadcastChannel(RedisConnection *redis, RedisUrl ur
     const QByteArray channel = m_keys.broadcastChannel();
     connect(m_subscriber, &RedisSubscriber::message, this, [this, channel](const QByteArray &from, const QByteArray &payload) {
         if (from == channel && m_handler)
-            m_handler(payload);
+            m_handler(payload, BusHop{.medium = BusHop::Medium::Redis, .topic = from, .partition = -1, .offset = -1, .key = {}});
     });
     connect(m_subscriber, &RedisSubscriber::subscribed, this, [this, channel](const QByteArray &name) {
         if (name == channel && !m_subscribed.exchange(true))

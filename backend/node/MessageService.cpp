@@ -1,5 +1,6 @@
 #include "node/MessageService.h"
 
+#include "cluster/BusHop.h"
 #include "cluster/EventBus.h"
 #include "cluster/ReplayStore.h"
 #include "node/Envelope.h"
@@ -81,11 +82,13 @@ void MessageService::announcePresence(const QString &user, bool online)
         m_services->metrics.dropped(QByteArrayLiteral("bus_refused"));
 }
 
-bool MessageService::persistFromBus(const QByteArray &payload, QString *error)
+bool MessageService::persistFromBus(const QByteArray &payload, const cluster::BusHop &hop, QString *error)
 {
     auto envelope = Envelope::fromJson(payload, error);
     if (!envelope)
         return false;
+    if (m_services->tap->isActive())
+        tapHop(QByteArrayLiteral("STAGE1"), hop, *envelope, payload);
     if (envelope->type != Envelope::Type::Message)
         return true; // presence changes are live only
     const ChatMessage &message = envelope->message;
@@ -99,7 +102,7 @@ bool MessageService::persistFromBus(const QByteArray &payload, QString *error)
     return m_services->replay->persistOnce(request, error);
 }
 
-void MessageService::deliverFromBus(const QByteArray &payload)
+void MessageService::deliverFromBus(const QByteArray &payload, const cluster::BusHop &hop)
 {
     QString error;
     auto envelope = Envelope::fromJson(payload, &error);
@@ -108,11 +111,46 @@ void MessageService::deliverFromBus(const QByteArray &payload)
         m_services->metrics.dropped(QByteArrayLiteral("bad_envelope"));
         return;
     }
-    if (envelope->type == Envelope::Type::Message && !m_delivered.insert(envelope->message.id)) {
+    const bool duplicate = envelope->type == Envelope::Type::Message && !m_delivered.insert(envelope->message.id);
+    // Tapped before the workers get it, so a reader sees BROADCAST ahead of its deliveries;
+    // a duplicate too (marked), since it is the bus that repeated itself.
+    if (m_services->tap->isActive())
+        tapHop(QByteArrayLiteral("BROADCAST"), hop, *envelope, payload, duplicate);
+    if (duplicate) {
         m_services->metrics.dropped(QByteArrayLiteral("duplicate_broadcast"));
         return; // a redelivered broadcast: already sent to this replica's clients
     }
     m_services->router->broadcast(std::make_shared<const Envelope>(std::move(*envelope)));
+}
+
+void MessageService::tapHop(const QByteArray &command, const cluster::BusHop &hop, const Envelope &envelope,
+                            const QByteArray &payload, bool duplicate) const
+{
+    if (hop.medium == cluster::BusHop::Medium::Local)
+        return;
+    const bool kafka = hop.medium == cluster::BusHop::Medium::Kafka;
+    const bool message = envelope.type == Envelope::Type::Message;
+    TapEvent event;
+    event.tsMs = QDateTime::currentMSecsSinceEpoch();
+    event.transport = kafka ? QByteArrayLiteral("kafka") : QByteArrayLiteral("redis");
+    event.direction = QByteArrayLiteral("in");
+    event.command = command;
+    event.destination = QString::fromUtf8(hop.topic);
+    if (message)
+        event.messageId = envelope.message.id;
+    event.bytes = payload.size();
+    if (kafka) {
+        event.headers.append({QByteArrayLiteral("partition"), QByteArray::number(hop.partition)});
+        event.headers.append({QByteArrayLiteral("offset"), QByteArray::number(hop.offset)});
+        event.headers.append({QByteArrayLiteral("key"), hop.key.toByteArray()});
+    }
+    event.headers.append({QByteArrayLiteral("type"), message ? QByteArrayLiteral("message") : QByteArrayLiteral("presence")});
+    if (message)
+        event.headers.append({QByteArrayLiteral("channel"), envelope.message.channel.toUtf8()});
+    if (duplicate)
+        event.headers.append({QByteArrayLiteral("duplicate"), QByteArrayLiteral("true")});
+    event.body = payload;
+    m_services->tap->publish(event);
 }
 
 } // namespace sb::node

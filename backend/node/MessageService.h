@@ -5,8 +5,13 @@
 
 #include <QString>
 
+namespace sb::cluster {
+struct BusHop;
+}
+
 namespace sb::node {
 
+struct Envelope;
 struct NodeServices;
 
 // Creates messages and carries them to every replica. create() stores each recipient's
@@ -19,14 +24,21 @@ public:
 
     ChatMessage create(const QString &sender, const QString &channel, const QString &text);
     void announcePresence(const QString &user, bool online);
-    void deliverFromBus(const QByteArray &payload);
+    // Stage 2, on every replica. With a tap reader, the record shows as BROADCAST.
+    void deliverFromBus(const QByteArray &payload, const cluster::BusHop &hop);
     // Stage 1 (once per message cluster-wide): stores the channel history entry and the
     // recipients' notifications, idempotent on the message id. Blocking on a shared store.
-    bool persistFromBus(const QByteArray &payload, QString *error);
+    // With a tap reader, the record shows as STAGE1.
+    bool persistFromBus(const QByteArray &payload, const cluster::BusHop &hop, QString *error);
 
     static QString newMessageId();
 
 private:
+    // One tap frame for a bus record this replica handled (never for LocalEventBus: in one
+    // process nothing travels).
+    void tapHop(const QByteArray &command, const cluster::BusHop &hop, const Envelope &envelope,
+                const QByteArray &payload, bool duplicate = false) const;
+
     NodeServices *m_services;
     RecentIds m_delivered; // stage 2 is at-least-once; clients see each message once
 };

@@ -42,10 +42,12 @@ NodeServer::NodeServer(const NodeConfig &config, const NodeAdapters &adapters, Q
     s.router = std::make_unique<Router>();
     s.messages = std::make_unique<MessageService>(&s);
     NodeServices *services = m_services.get();
-    s.bus->setPersistHandler([services](const QByteArray &payload, QString *error) {
-        return services->messages->persistFromBus(payload, error);
+    s.bus->setPersistHandler([services](const QByteArray &payload, const cluster::BusHop &hop, QString *error) {
+        return services->messages->persistFromBus(payload, hop, error);
     });
-    s.bus->setHandler([services](const QByteArray &payload) { services->messages->deliverFromBus(payload); });
+    s.bus->setHandler([services](const QByteArray &payload, const cluster::BusHop &hop) {
+        services->messages->deliverFromBus(payload, hop);
+    });
 
     m_drainPoll.setInterval(100);
     connect(&m_drainPoll, &QTimer::timeout, this, &NodeServer::checkDrained);

@@ -37,6 +37,21 @@ QByteArray idOf(const QByteArray &payload)
         .toUtf8();
 }
 
+// Where one record was seen: a BusHop's views copied out (they live only for the call).
+struct SeenHop
+{
+    QByteArray topic;
+    int partition = -1;
+    qint64 offset = -1;
+    QByteArray key;
+    BusHop::Medium medium = BusHop::Medium::Local;
+};
+
+SeenHop copyOf(const BusHop &hop)
+{
+    return { hop.topic.toByteArray(), hop.partition, hop.offset, hop.key.toByteArray(), hop.medium };
+}
+
 // What the replicas share and record, as a database and their local clients would.
 // The persist handler is idempotent on the message id, as the port requires: it stores
 // by id, so a redelivered record is counted as a call but stored once.
@@ -46,13 +61,16 @@ struct World
     QHash<QByteArray, QByteArray> store; // message id -> payload ("the database")
     QHash<QByteArray, int> persistCalls; // message id -> calls, across replicas
     QHash<QByteArray, QList<QByteArray>> delivered; // replica -> message ids, in order
+    QHash<QByteArray, SeenHop> persistHops; // message id -> the stage-1 record, last seen
+    QHash<QByteArray, SeenHop> deliveryHops; // replica + '/' + message id -> the stage-2 record
 
     EventBus::PersistHandler persistHandler()
     {
-        return [this](const QByteArray &payload, QString *error) {
+        return [this](const QByteArray &payload, const BusHop &hop, QString *error) {
             const QByteArray id = idOf(payload);
             const QMutexLocker lock(&mutex);
             ++persistCalls[id];
+            persistHops.insert(id, copyOf(hop));
             if (id.startsWith("fail-")) {
                 *error = QStringLiteral("database says no");
                 return false;
@@ -64,9 +82,10 @@ struct World
     }
     EventBus::Handler deliveryHandler(const QByteArray &replica)
     {
-        return [this, replica](const QByteArray &payload) {
+        return [this, replica](const QByteArray &payload, const BusHop &hop) {
             const QMutexLocker lock(&mutex);
             delivered[replica].append(idOf(payload));
+            deliveryHops.insert(replica + '/' + idOf(payload), copyOf(hop));
         };
     }
     int calls(const QByteArray &id)
@@ -173,6 +192,30 @@ private Q_SLOTS:
             QCOMPARE(m_world.deliveredCount("a", id), 1);
             QCOMPARE(m_world.deliveredCount("b", id), 1);
             QCOMPARE(m_world.calls(id), 1);
+        }
+    }
+
+    void handlersSeeWhereEachRecordCameFrom()
+    {
+        // The node's tap shows each hop (STAGE1, BROADCAST) from these: topic, partition,
+        // offset and key of the record the handler runs for.
+        m_a->publish("hops", messagePayload("hop-1", "hops"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredCount("a", "hop-1"), 1, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredCount("b", "hop-1"), 1, 15000);
+        const QMutexLocker lock(&m_world.mutex);
+        const SeenHop persisted = m_world.persistHops.value("hop-1");
+        QCOMPARE(int(persisted.medium), int(BusHop::Medium::Kafka));
+        QCOMPARE(persisted.topic, Prefix + ".MessageCreatedEvent");
+        QCOMPARE(persisted.key, QByteArray("hops"));
+        QVERIFY2(persisted.partition >= 0 && persisted.partition < 3, QByteArray::number(persisted.partition).constData());
+        QVERIFY(persisted.offset >= 0);
+        for (const QByteArray replica : { "a", "b" }) {
+            const SeenHop delivered = m_world.deliveryHops.value(replica + "/hop-1");
+            QCOMPARE(int(delivered.medium), int(BusHop::Medium::Kafka));
+            QCOMPARE(delivered.topic, Prefix + ".SseBroadcast");
+            QCOMPARE(delivered.key, QByteArray("hops"));
+            QVERIFY(delivered.partition >= 0 && delivered.partition < 3);
+            QVERIFY(delivered.offset >= 0);
         }
     }
 

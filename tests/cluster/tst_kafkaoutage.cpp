@@ -52,12 +52,12 @@ private Q_SLOTS:
         QMutex mutex;
         QList<QByteArray> persisted;
         QList<QByteArray> delivered;
-        bus.setPersistHandler([&](const QByteArray &payload, QString *) {
+        bus.setPersistHandler([&](const QByteArray &payload, const BusHop &, QString *) {
             const QMutexLocker lock(&mutex);
             persisted.append(payload);
             return true;
         });
-        bus.setHandler([&](const QByteArray &payload) {
+        bus.setHandler([&](const QByteArray &payload, const BusHop &) {
             const QMutexLocker lock(&mutex);
             delivered.append(payload);
         });
