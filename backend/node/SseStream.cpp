@@ -11,6 +11,7 @@
 #include "protocol/SseEncoder.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpSocket>
@@ -28,6 +29,7 @@ SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QS
     , m_worker(worker)
     , m_services(services)
     , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
+    , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
 {
     socket->setParent(this);
     services->metrics.connectionOpened(NodeMetrics::Transport::Sse);
@@ -37,14 +39,17 @@ SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QS
     connect(&m_commentTimer, &QTimer::timeout, this, [this] { write(protocol::SseEncoder::encodeComment(u"keep-alive")); });
     m_lifetimeTimer.setSingleShot(true);
     connect(&m_lifetimeTimer, &QTimer::timeout, this, [this] {
-        finish(protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs));
+        finish(protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs), QByteArrayLiteral("lifetime"));
     });
 }
 
 SseStream::~SseStream()
 {
-    if (!m_closed)
+    if (!m_closed) {
+        if (m_closeWhy.isEmpty())
+            m_closeWhy = QByteArrayLiteral("shutdown"); // the node went away under it
         onDisconnected();
+    }
 }
 
 void SseStream::start()
@@ -61,6 +66,17 @@ void SseStream::start()
         return;
     }
     m_worker->startSse(this);
+    m_opened = true;
+    if (m_services->tap->isActive()) {
+        TapEvent open = lifecycleEvent(QByteArrayLiteral("OPEN"));
+        open.headers.append({QByteArrayLiteral("remote"), m_socket->peerAddress().toString().toUtf8() + ':'
+                                                              + QByteArray::number(m_socket->peerPort())});
+        if (!m_lastEventId.isEmpty())
+            open.headers.append({QByteArrayLiteral("last-event-id"), m_lastEventId.toUtf8()});
+        open.body = channelsJson();
+        open.wholeBody = true;
+        m_services->tap->publish(open);
+    }
     m_lease = std::make_unique<SessionLease>(m_services, m_sessionId, m_user.name, QByteArrayLiteral("sse"),
                                              m_socket->peerAddress().toString(), nullptr);
     m_commentTimer.start(m_services->config.sseCommentSeconds * 1000);
@@ -107,7 +123,7 @@ void SseStream::deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs)
             m_seam.reset();
         if (verdict == ReplaySeam::Live::Overflow) {
             m_services->metrics.dropped(QByteArrayLiteral("slow_consumer"));
-            finish(protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs));
+            finish(protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs), QByteArrayLiteral("slow_consumer"));
             return;
         }
         if (verdict != ReplaySeam::Live::Deliver)
@@ -137,6 +153,8 @@ bool SseStream::write(const QByteArray &bytes)
     if (m_socket->bytesToWrite() + bytes.size() > m_services->config.limits.maxOutboundQueueBytes) {
         // A slow consumer: close rather than queue without bound; it resumes with Last-Event-ID.
         m_services->metrics.dropped(QByteArrayLiteral("slow_consumer"));
+        if (m_closeWhy.isEmpty())
+            m_closeWhy = QByteArrayLiteral("slow_consumer");
         m_socket->abort();
         return false;
     }
@@ -163,13 +181,47 @@ void SseStream::tap(const cluster::ReplayEvent &event, qint64 bytes)
 
 void SseStream::goAway()
 {
-    finish(protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs));
+    finish(protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs), QByteArrayLiteral("draining"));
 }
 
-void SseStream::finish(const QByteArray &finalBytes)
+void SseStream::revoke()
+{
+    finish(protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs), QByteArrayLiteral("revoked"));
+}
+
+TapEvent SseStream::lifecycleEvent(const QByteArray &command) const
+{
+    TapEvent event;
+    event.tsMs = QDateTime::currentMSecsSinceEpoch();
+    event.session = m_sessionId;
+    event.user = m_user.name;
+    event.transport = QByteArrayLiteral("sse");
+    event.command = command;
+    return event;
+}
+
+QByteArray SseStream::channelsJson() const
+{
+    const QStringList channels = m_services->users.find(m_user.name).value_or(User{}).channels;
+    return QJsonDocument(QJsonObject{{QStringLiteral("channels"), QJsonArray::fromStringList(channels)}})
+        .toJson(QJsonDocument::Compact);
+}
+
+TapEvent SseStream::tapState() const
+{
+    TapEvent event = lifecycleEvent(QByteArrayLiteral("STATE"));
+    event.headers.append({QByteArrayLiteral("since"), TapEvent::isoTime(m_startedAtMs)});
+    event.body = channelsJson();
+    event.wholeBody = true;
+    return event;
+}
+
+void SseStream::finish(const QByteArray &finalBytes, const QByteArray &why)
 {
     if (m_closed || !m_socket)
         return;
+    if (m_closeWhy.isEmpty())
+        m_closeWhy = why;
     write(finalBytes);
     m_socket->disconnectFromHost(); // after the queued bytes are written
 }
@@ -182,6 +234,11 @@ void SseStream::onDisconnected()
     m_commentTimer.stop();
     m_lifetimeTimer.stop();
     m_worker->sseClosed(this);
+    if (m_opened && m_services->tap->isActive()) {
+        TapEvent close = lifecycleEvent(QByteArrayLiteral("CLOSE"));
+        close.headers.append({QByteArrayLiteral("reason"), m_closeWhy.isEmpty() ? QByteArrayLiteral("client") : m_closeWhy});
+        m_services->tap->publish(close);
+    }
     m_services->sseStreamsPerUser->release(m_user.name);
     m_services->metrics.connectionClosed(NodeMetrics::Transport::Sse);
     m_lease.reset();

@@ -3,6 +3,7 @@
 #include "cluster/ReplayEvent.h"
 #include "node/AuthenticatedUser.h"
 #include "node/ReplaySeam.h"
+#include "node/TapEvent.h"
 
 #include <QObject>
 #include <QPointer>
@@ -37,14 +38,24 @@ public:
     const AuthenticatedUser &user() const { return m_user; }
     void start();
     void deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs);
+    // Drain: a final retry, so the client reconnects elsewhere.
     void goAway();
+    // The user's roles changed: a final retry; the next connection must authenticate again.
+    void revoke();
+    // The tap's STATE frame for this stream: the channels it carries, since when.
+    TapEvent tapState() const;
 
 private:
     void onReplay(const cluster::ReplayResult &result);
     bool write(const QByteArray &bytes);
     void writeEvent(const cluster::ReplayEvent &event, qint64 publishedAtUs);
     void tap(const cluster::ReplayEvent &event, qint64 bytes);
-    void finish(const QByteArray &finalBytes);
+    // OPEN, CLOSE, STATE: frames the node makes about the stream (no direction).
+    TapEvent lifecycleEvent(const QByteArray &command) const;
+    // {"channels":[…]}: every channel the user is a member of reaches this stream.
+    QByteArray channelsJson() const;
+    // why: the machine word of the tap's CLOSE frame (lifetime, draining, revoked, ...).
+    void finish(const QByteArray &finalBytes, const QByteArray &why);
     void onDisconnected();
 
     QPointer<QTcpSocket> m_socket;
@@ -55,6 +66,9 @@ private:
     Worker *m_worker;
     NodeServices *m_services;
     QString m_sessionId;
+    qint64 m_startedAtMs;
+    QByteArray m_closeWhy; // set when the node ends the stream; empty: the client left
+    bool m_opened = false; // the head went out and the tap was told OPEN
     std::optional<ReplaySeam> m_seam; // while a Last-Event-ID replay meets the live stream
     QTimer m_commentTimer;
     QTimer m_lifetimeTimer;

@@ -13,11 +13,16 @@
 #include "protocol/StompHeartBeat.h"
 #include "protocol/StompVersion.h"
 
+#include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QTcpSocket>
 #include <QUuid>
 #include <QWebSocket>
+
+#include <algorithm>
 
 Q_LOGGING_CATEGORY(lcStomp, "sb.node.stomp")
 
@@ -38,6 +43,7 @@ StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, Worker *wo
     , m_socket(socket)
     , m_transport(transport)
     , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
+    , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
 {
     socket->setParent(this);
     protocol::StompLimits limits;
@@ -59,12 +65,23 @@ StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, Worker *wo
             protocolError(QStringLiteral("no CONNECT frame within %1 s").arg(kConnectTimeoutMs / 1000),
                           QByteArrayLiteral("connect_timeout"));
     });
+    if (m_services->tap->isActive()) {
+        TapEvent open = lifecycleEvent(QByteArrayLiteral("OPEN"));
+        if (m_transport)
+            open.headers.append({QByteArrayLiteral("remote"), m_transport->peerAddress().toString().toUtf8() + ':'
+                                                                  + QByteArray::number(m_transport->peerPort())});
+        open.headers.append({QByteArrayLiteral("subprotocol"), socket->subprotocol().toUtf8()});
+        m_services->tap->publish(open);
+    }
 }
 
 StompSession::~StompSession()
 {
-    if (!m_finished)
+    if (!m_finished) {
+        if (m_closeWhy.isEmpty())
+            m_closeWhy = QByteArrayLiteral("shutdown"); // the node went away under it
         onDisconnected();
+    }
 }
 
 void StompSession::onBytes(const QByteArray &bytes)
@@ -148,7 +165,8 @@ void StompSession::handleConnect(const StompFrame &frame)
         error.setBody(negotiation.errorString.toUtf8());
         sendFrame(error);
         m_services->metrics.dropped(QByteArrayLiteral("bad_version"));
-        close(1002, QStringLiteral("unsupported STOMP version"));
+        m_closeMessage = QStringLiteral("unsupported STOMP version");
+        close(1002, QStringLiteral("unsupported STOMP version"), QByteArrayLiteral("bad_version"));
         return;
     }
     m_version = negotiation.version;
@@ -411,7 +429,7 @@ void StompSession::handleTransaction(const StompFrame &frame)
 void StompSession::handleDisconnect(const StompFrame &frame)
 {
     receipt(frame);
-    close(1000, QStringLiteral("client disconnected"));
+    close(1000, QStringLiteral("client disconnected"), QByteArrayLiteral("client"));
 }
 
 void StompSession::receipt(const StompFrame &frame)
@@ -446,7 +464,10 @@ void StompSession::protocolError(const QString &message, const QByteArray &dropR
     error.setBody((message + (details.isEmpty() ? QString() : QStringLiteral(": ") + details)).toUtf8());
     sendFrame(error);
     qCInfo(lcStomp) << "session" << m_sessionId << "error:" << message;
-    close(1002, QStringLiteral("STOMP error"));
+    m_closeMessage = headerMessage;
+    // The tap says "auth" for every failed authentication, whatever the metric's detail.
+    close(1002, QStringLiteral("STOMP error"),
+          dropReason == "unauthenticated" ? QByteArrayLiteral("auth") : dropReason);
 }
 
 bool StompSession::sendFrame(const StompFrame &frame, const QString &messageId)
@@ -519,7 +540,7 @@ void StompSession::goAway()
     error.addHeader("content-type", "text/plain");
     error.setBody("This replica is draining; reconnect to another one.");
     sendFrame(error);
-    close(1001, QStringLiteral("going away"));
+    close(1001, QStringLiteral("going away"), QByteArrayLiteral("draining"));
 }
 
 void StompSession::sendHeartBeat()
@@ -536,7 +557,7 @@ void StompSession::checkPeerAlive()
         m_services->metrics.heartBeatTimeout();
         qCInfo(lcStomp) << "session" << m_sessionId << "silent for 3 heart-beat intervals; closing";
         m_state = State::Closing;
-        close(1000, QStringLiteral("heart-beat timeout"));
+        close(1000, QStringLiteral("heart-beat timeout"), QByteArrayLiteral("heartbeat_timeout"));
     }
 }
 
@@ -547,8 +568,62 @@ void StompSession::tap(const QByteArray &direction, const StompFrame &frame, qin
     m_services->tap->publish(TapEvent::fromStompFrame(m_sessionId, m_user.name, direction, frame, bytes, messageId));
 }
 
-void StompSession::close(int code, const QString &reason)
+TapEvent StompSession::lifecycleEvent(const QByteArray &command) const
 {
+    TapEvent event;
+    event.tsMs = QDateTime::currentMSecsSinceEpoch();
+    event.session = m_sessionId;
+    event.user = m_user.name;
+    event.transport = QByteArrayLiteral("stomp");
+    event.command = command;
+    return event;
+}
+
+TapEvent StompSession::tapState() const
+{
+    TapEvent event = lifecycleEvent(QByteArrayLiteral("STATE"));
+    event.headers.append({QByteArrayLiteral("since"), TapEvent::isoTime(m_startedAtMs)});
+    const char *state = m_state == State::Connected ? "connected" : m_state == State::Closing ? "closing" : "connecting";
+    event.headers.append({QByteArrayLiteral("state"), QByteArray(state)});
+    QList<QByteArray> ids = m_subscriptions.keys();
+    std::sort(ids.begin(), ids.end()); // QHash order is arbitrary; a reader diffing states wants a stable one
+    QJsonArray subscriptions;
+    for (const QByteArray &id : std::as_const(ids))
+        subscriptions.append(QJsonObject{{QStringLiteral("id"), QString::fromUtf8(id)},
+                                         {QStringLiteral("destination"), m_subscriptions.value(id).destination}});
+    event.body = QJsonDocument(QJsonObject{{QStringLiteral("subscriptions"), subscriptions}}).toJson(QJsonDocument::Compact);
+    event.wholeBody = true;
+    return event;
+}
+
+void StompSession::tapClose()
+{
+    if (!m_services->tap->isActive())
+        return;
+    TapEvent event = lifecycleEvent(QByteArrayLiteral("CLOSE"));
+    QByteArray why = m_closeWhy;
+    int code = m_closeCode;
+    if (why.isEmpty()) { // the client closed, or Qt did on its behalf (see onDisconnected)
+        const auto peerCode = m_socket ? m_socket->closeCode() : QWebSocketProtocol::CloseCodeNormal;
+        why = peerCode == QWebSocketProtocol::CloseCodeTooMuchData    ? QByteArrayLiteral("frame_too_large")
+              : peerCode == QWebSocketProtocol::CloseCodeWrongDatatype ? QByteArrayLiteral("bad_utf8")
+                                                                       : QByteArrayLiteral("client");
+        code = int(peerCode);
+    }
+    event.headers.append({QByteArrayLiteral("reason"), why});
+    if (code != 0)
+        event.headers.append({QByteArrayLiteral("code"), QByteArray::number(code)});
+    if (!m_closeMessage.isEmpty())
+        event.headers.append({QByteArrayLiteral("message"), m_closeMessage.toUtf8()});
+    m_services->tap->publish(event);
+}
+
+void StompSession::close(int code, const QString &reason, const QByteArray &why)
+{
+    if (m_closeWhy.isEmpty()) { // the first cause wins: an ERROR's close, not what follows it
+        m_closeWhy = why;
+        m_closeCode = code;
+    }
     m_state = State::Closing;
     m_sendTimer.stop();
     m_checkTimer.stop();
@@ -578,6 +653,7 @@ void StompSession::onDisconnected()
     m_services->metrics.connectionClosed(NodeMetrics::Transport::Stomp);
     m_lease.reset();
     m_worker->sessionClosed(this);
+    tapClose();
     if (m_countedPresence) {
         const QString user = m_user.name;
         NodeServices *services = m_services;

@@ -4,6 +4,7 @@
 #include "node/Envelope.h"
 #include "node/ReplaySeam.h"
 #include "node/StompTransactions.h"
+#include "node/TapEvent.h"
 #include "protocol/StompDecoder.h"
 #include "protocol/StompFrame.h"
 
@@ -52,6 +53,8 @@ public:
     void goAway();
     // The user's credentials were revoked (a role change): ERROR with the reason, close.
     void revoke(const QString &reason) { protocolError(reason, QByteArrayLiteral("revoked")); }
+    // The tap's STATE frame for this session: its subscriptions, since when it exists.
+    TapEvent tapState() const;
 
 signals:
     void finished(sb::node::StompSession *session);
@@ -82,7 +85,11 @@ private:
     void checkPeerAlive();
     void tap(const QByteArray &direction, const protocol::StompFrame &frame, qint64 bytes,
              const QString &messageId = {});
-    void close(int code, const QString &reason);
+    // A frame the node makes about this session (OPEN, CLOSE, STATE): no direction.
+    TapEvent lifecycleEvent(const QByteArray &command) const;
+    void tapClose();
+    // why: the machine word the tap's CLOSE frame carries (client, heartbeat_timeout, ...).
+    void close(int code, const QString &reason, const QByteArray &why);
     void onDisconnected();
 
     Worker *m_worker;
@@ -93,6 +100,10 @@ private:
     protocol::StompVersion m_version = protocol::StompVersion::V1_2;
     State m_state = State::AwaitingConnect;
     QString m_sessionId;
+    qint64 m_startedAtMs; // the WebSocket was accepted
+    QByteArray m_closeWhy;   // set when the node ends the session; empty: the client did
+    int m_closeCode = 0;     // the WebSocket close code the node sent
+    QString m_closeMessage;  // the ERROR message that preceded the close, if any
     AuthenticatedUser m_user;
     std::unique_ptr<SessionLease> m_lease; // while authenticated
     QHash<QByteArray, Subscription> m_subscriptions;

@@ -23,7 +23,7 @@ QByteArray TapEvent::toJson(const QString &node, int bodyLimit) const
             continue; // first wins, as in STOMP
         headerJson.insert(key, isSecretHeader(name) ? QStringLiteral("***") : QString::fromUtf8(value));
     }
-    const bool cut = body.size() > bodyLimit;
+    const bool cut = !wholeBody && body.size() > bodyLimit;
     QJsonObject json{{QStringLiteral("ts"), tsMs},
                      {QStringLiteral("node"), node},
                      {QStringLiteral("session"), session},
@@ -35,9 +35,14 @@ QByteArray TapEvent::toJson(const QString &node, int bodyLimit) const
                      {QStringLiteral("messageId"), messageId},
                      {QStringLiteral("bytes"), bytes},
                      {QStringLiteral("headers"), headerJson},
-                     {QStringLiteral("body"), QString::fromUtf8(body.left(bodyLimit))},
+                     {QStringLiteral("body"), QString::fromUtf8(cut ? body.left(bodyLimit) : body)},
                      {QStringLiteral("truncated"), cut}};
     return QJsonDocument(json).toJson(QJsonDocument::Compact);
+}
+
+QByteArray TapEvent::isoTime(qint64 msSinceEpoch)
+{
+    return QDateTime::fromMSecsSinceEpoch(msSinceEpoch, Qt::UTC).toString(Qt::ISODateWithMs).toLatin1();
 }
 
 TapEvent TapEvent::fromStompFrame(const QString &session, const QString &user, const QByteArray &direction,

@@ -23,6 +23,20 @@ void TapHub::publish(const TapEvent &event)
             reader->enqueue(json);
 }
 
+void TapHub::publishTo(TapReader *reader, const TapEvent &event)
+{
+    const QByteArray json = event.toJson(m_nodeId, m_bodyLimit);
+    // Under the mutex, and only if still listed: a reader leaves the list before it is
+    // deleted, so a pointer found here is alive. (A new reader at a freed reader's address
+    // would get the old one's baseline: harmless, it is the same node's state.)
+    QMutexLocker lock(&m_mutex);
+    for (const QPointer<TapReader> &listed : std::as_const(m_list))
+        if (listed == reader) {
+            reader->enqueue(json);
+            return;
+        }
+}
+
 void TapHub::addReader(TapReader *reader)
 {
     QMutexLocker lock(&m_mutex);

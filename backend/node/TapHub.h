@@ -21,6 +21,8 @@ public:
 
     bool isActive() const { return m_readers.load(std::memory_order_relaxed) > 0; }
     void publish(const TapEvent &event);
+    // To one reader only, if it is still attached: the STATE baseline a new reader gets.
+    void publishTo(TapReader *reader, const TapEvent &event);
     void addReader(TapReader *reader);
     void removeReader(TapReader *reader);
     int readerCount() const { return m_readers.load(); }

@@ -3,6 +3,7 @@
 #include "node/Destination.h"
 #include "node/HttpConnection.h"
 #include "node/NodeServices.h"
+#include "node/Router.h"
 #include "node/SseStream.h"
 #include "node/TapReader.h"
 #include "protocol/NodeApi.h"
@@ -83,6 +84,11 @@ void Worker::onWebSocket()
                                          m_services->config.limits.maxOutboundQueueBytes, &m_services->metrics, this);
             m_tapReaders.insert(reader);
             m_services->tap->addReader(reader);
+            // Every worker sends its sessions' STATE to this reader, through its own event
+            // loop (never a lock on another thread's sessions, never a wait). Live frames
+            // may come in between: the reader is already attached, so nothing falls between.
+            for (Worker *worker : m_services->router->workers())
+                QMetaObject::invokeMethod(worker, [worker, reader] { worker->tapBaseline(reader); }, Qt::QueuedConnection);
             connect(reader, &TapReader::closed, this, [this](TapReader *r) {
                 m_services->tap->removeReader(r);
                 m_tapReaders.remove(r);
@@ -210,7 +216,17 @@ void Worker::closeSessionsOf(const QString &user, const QString &reason)
             session->revoke(reason);
     const auto streams = m_sseStreams.values(user);
     for (SseStream *stream : streams)
-        stream->goAway();
+        stream->revoke();
+}
+
+void Worker::tapBaseline(TapReader *reader)
+{
+    // STATE for what already exists here, so a reader that attaches late still knows who
+    // is subscribed to what. Each worker answers for its own sessions, on its own thread.
+    for (StompSession *session : std::as_const(m_sessions))
+        m_services->tap->publishTo(reader, session->tapState());
+    for (SseStream *stream : std::as_const(m_sseStreams))
+        m_services->tap->publishTo(reader, stream->tapState());
 }
 
 } // namespace sb::node

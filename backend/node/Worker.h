@@ -47,6 +47,8 @@ public:
     void addSubscription(StompSession *session, const StompSession::Subscription &subscription);
     void removeSubscription(StompSession *session, const StompSession::Subscription &subscription);
     void sseClosed(SseStream *stream);
+    // A tap reader attached: STATE of each session here, to that reader only.
+    void tapBaseline(TapReader *reader);
 
 private:
     struct Subscriber
