@@ -2,6 +2,8 @@
 
 #include "app/DevClusterMain.h"
 #include "app/NodeMain.h"
+#include "app/TapMain.h"
+#include "app/TraceMain.h"
 
 #include <QCoreApplication>
 
@@ -27,6 +29,10 @@ std::optional<CommandLineOutcome> ModeDispatcher::runHeadlessMode(int argc, char
         return NodeMain::run(argc, argv, rest);
     if (mode == u"devcluster")
         return DevClusterMain::run(argc, argv, rest);
+    if (mode == u"tap")
+        return TapMain::run(argc, argv, rest);
+    if (mode == u"trace")
+        return TraceMain::run(argc, argv, rest);
     return std::nullopt;
 }
 

@@ -62,4 +62,42 @@ QJsonObject MessageTrace::toJson() const
                        {QStringLiteral("notes"), QJsonArray::fromStringList(notes)}};
 }
 
+QString MessageTrace::toText() const
+{
+    if (hops.isEmpty())
+        return QStringLiteral("message %1: no frame carries this id\n").arg(messageId);
+    const auto time = [](qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss.zzz")); };
+    QString text = QStringLiteral("message %1").arg(messageId);
+    if (!channel.isEmpty())
+        text += QStringLiteral(" · channel %1").arg(channel);
+    if (publishedMs >= 0)
+        text += QStringLiteral(" · published %1").arg(time(publishedMs));
+    text += QStringLiteral(" · delivered on %1\n").arg(deliveredSources().join(QStringLiteral(", ")));
+    for (const TraceHop &hop : hops) {
+        const QString latency = hop.latencyMs >= 0 ? QStringLiteral("+%1 ms").arg(hop.latencyMs) : QStringLiteral("?");
+        // Concatenated, not chained arg(): a "%1" inside a replica id or command stays as it is.
+        QString line = QStringLiteral("  ") + latency.leftJustified(9) + QStringLiteral("  ") + hop.source.leftJustified(8)
+                     + QStringLiteral("  ") + TraceHop::kindName(hop.kind).leftJustified(17) + QStringLiteral("  ") + hop.command;
+        if (!hop.destination.isEmpty())
+            line += u' ' + hop.destination;
+        if (!hop.user.isEmpty())
+            line += QStringLiteral(" user=") + hop.user;
+        if (!hop.session.isEmpty())
+            line += QStringLiteral(" session=") + hop.session;
+        if (!hop.detail.isEmpty())
+            line += QStringLiteral(" (") + hop.detail + u')';
+        text += line + u'\n';
+    }
+    if (missed.isEmpty()) {
+        text += QStringLiteral("missed: none of the subscribers the capture knows of\n");
+    } else {
+        text += QStringLiteral("missed (%1):\n").arg(missed.size());
+        for (const MissedSubscriber &m : missed)
+            text += QStringLiteral("  %1 %2 session=%3 user=%4 %5 — %6\n").arg(m.source, m.transport, m.session, m.user, m.destination, m.reason);
+    }
+    for (const QString &note : notes)
+        text += QStringLiteral("note: %1\n").arg(note);
+    return text;
+}
+
 } // namespace sb::inspect

@@ -56,6 +56,9 @@ struct MessageTrace
     //  latencyMs,time,detail}],"missed":[{replica,session,user,transport,destination,reason}],"notes":[…]}
     // (snapshots, `switchboard trace`).
     QJsonObject toJson() const;
+    // Lines for a terminal: a summary, one line per hop ("+12 ms node-2 stage 1 …"), the
+    // missed subscribers with their reasons, the notes.
+    QString toText() const;
 };
 
 } // namespace sb::inspect

@@ -154,9 +154,8 @@ void TapClient::onText(const QString &message)
             qCWarning(lcTap).noquote() << m_endpoint.id << "sent a tap frame that is not one:" << error;
         return;
     }
-    // The replica's id as the console knows it, whatever the node calls itself.
-    if (frame->source != m_endpoint.id)
-        frame->source = m_endpoint.id;
+    // decode() named the source after the endpoint when the node did not name itself; a node
+    // that does is the id the Replicas area shows too (its registry key).
     m_sink->add(std::move(*frame));
 }
 

@@ -83,33 +83,53 @@ QJsonObject NodeClients::adminStats(const QUrl &node)
 
 bool NodeClients::openStomp(const QUrl &node, int count, QString *error)
 {
+    // One login for all: the node limits logins per user and per address.
     const QByteArray token = login(node, QStringLiteral("alice"));
     if (token.isEmpty()) {
         *error = m_lastError;
         return false;
     }
     for (int i = 0; i < count; ++i) {
-        auto *socket = new QWebSocket;
-        m_sockets.append(socket);
-        QWebSocketHandshakeOptions options;
-        options.setSubprotocols({nodeapi::StompSubprotocol});
-        QSignalSpy connected(socket, &QWebSocket::connected);
-        QSignalSpy frames(socket, &QWebSocket::textMessageReceived);
-        QUrl url = at(node, nodeapi::StompPath);
-        url.setScheme(QStringLiteral("ws"));
-        socket->open(QNetworkRequest(url), options);
-        if (!connected.wait(5000)) {
-            *error = QStringLiteral("WebSocket did not connect: ") + socket->errorString();
+        if (!openStompWithToken(node, token, "/topic/presence", error))
             return false;
-        }
-        socket->sendTextMessage(QString::fromUtf8(nodeapi::stompConnect(token)));
-        if (!frames.wait(5000) || !frames.first().first().toString().startsWith(QStringLiteral("CONNECTED"))) {
-            *error = QStringLiteral("no CONNECTED frame");
-            return false;
-        }
-        socket->sendTextMessage(QString::fromUtf8(nodeapi::stompSubscribe("sub-0", "/topic/presence")));
     }
     return true;
+}
+
+QWebSocket *NodeClients::openStompSession(const QUrl &node, const QString &user, const QByteArray &destination,
+                                          QString *error)
+{
+    const QByteArray token = login(node, user);
+    if (token.isEmpty()) {
+        *error = m_lastError;
+        return nullptr;
+    }
+    return openStompWithToken(node, token, destination, error);
+}
+
+QWebSocket *NodeClients::openStompWithToken(const QUrl &node, const QByteArray &token, const QByteArray &destination,
+                                            QString *error)
+{
+    auto *socket = new QWebSocket;
+    m_sockets.append(socket);
+    QWebSocketHandshakeOptions options;
+    options.setSubprotocols({nodeapi::StompSubprotocol});
+    QSignalSpy connected(socket, &QWebSocket::connected);
+    QSignalSpy frames(socket, &QWebSocket::textMessageReceived);
+    QUrl url = at(node, nodeapi::StompPath);
+    url.setScheme(QStringLiteral("ws"));
+    socket->open(QNetworkRequest(url), options);
+    if (!connected.wait(5000)) {
+        *error = QStringLiteral("WebSocket did not connect: ") + socket->errorString();
+        return nullptr;
+    }
+    socket->sendTextMessage(QString::fromUtf8(nodeapi::stompConnect(token)));
+    if (!frames.wait(5000) || !frames.first().first().toString().startsWith(QStringLiteral("CONNECTED"))) {
+        *error = QStringLiteral("no CONNECTED frame");
+        return nullptr;
+    }
+    socket->sendTextMessage(QString::fromUtf8(nodeapi::stompSubscribe("sub-0", destination)));
+    return socket;
 }
 
 bool NodeClients::openSse(const QUrl &node, QString *error)

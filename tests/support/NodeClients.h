@@ -27,12 +27,16 @@ public:
     QString lastError() const { return m_lastError; }
     // `count` STOMP 1.2 sessions as alice, each subscribed to /topic/presence.
     bool openStomp(const QUrl &node, int count, QString *error);
+    // One STOMP 1.2 session as `user` subscribed to `destination`; the socket stays owned
+    // here (closeAll() or close it yourself to disconnect). Null with *error on failure.
+    QWebSocket *openStompSession(const QUrl &node, const QString &user, const QByteArray &destination, QString *error);
     // One SSE stream as bob.
     bool openSse(const QUrl &node, QString *error);
     void closeAll();
 
 private:
     static QUrl at(const QUrl &node, const QString &path);
+    QWebSocket *openStompWithToken(const QUrl &node, const QByteArray &token, const QByteArray &destination, QString *error);
     // The reply's body when it is a 200; otherwise empty, with m_lastError set.
     QByteArray okBody(QNetworkReply *reply, const QString &what);
 
