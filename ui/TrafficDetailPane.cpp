@@ -154,7 +154,7 @@ QString TrafficDetailPane::renderBody(const QByteArray &body, BodyView view, QSt
         *kind = QStringLiteral("hex");
         return hexDump(body);
     }
-    QStringDecoder decoder(QStringDecoder::Utf8);
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless); // a cut sequence at the end is an error too
     const QString text = decoder.decode(body);
     const bool utf8 = !decoder.hasError() && !text.contains(QChar(0));
     if (view == BodyView::Auto) {
