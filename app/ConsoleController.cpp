@@ -52,6 +52,9 @@ ConsoleController::~ConsoleController()
 bool ConsoleController::start(QString *error)
 {
     m_window = std::make_unique<ui::MainWindow>(&m_attachment, &m_recording);
+    m_window->setRecordingExtras([this](const QDateTime &from, const QDateTime &to) {
+        return m_trafficArea ? m_trafficArea->recordingSection(from, to) : QJsonObject();
+    });
     connect(m_window.get(), &ui::MainWindow::profilesRequested, this, &ConsoleController::showProfiles);
     if (m_options.profile.isEmpty())
         attachDemoCluster();

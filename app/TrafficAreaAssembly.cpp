@@ -7,11 +7,14 @@
 #include "models/TrafficBuffer.h"
 #include "models/TrafficModel.h"
 #include "models/TrafficRates.h"
+#include "protocol/TapFrameCodec.h"
 #include "ui/AreaView.h"
 #include "ui/TrafficView.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLocale>
 
 namespace sb::app {
@@ -226,6 +229,40 @@ void TrafficAreaAssembly::saveCapture(const QString &path, bool shownOnly)
     });
     connect(writer, &QThread::finished, writer, &QObject::deleteLater);
     writer->start();
+}
+
+QJsonObject TrafficAreaAssembly::recordingSection(const QDateTime &from, const QDateTime &to) const
+{
+    const qint64 fromMs = from.isValid() ? from.toMSecsSinceEpoch() : 0;
+    // The last sample is up to one interval old: frames since then belong to the recording too.
+    const qint64 toMs = qMax(to.isValid() ? to.toMSecsSinceEpoch() : 0, QDateTime::currentMSecsSinceEpoch());
+    qsizetype first = m_buffer->size();
+    qsizetype inWindow = 0;
+    for (qsizetype i = m_buffer->size() - 1; i >= 0; --i) {
+        const qint64 ts = m_buffer->at(i).tsMs;
+        if (ts < fromMs)
+            break;
+        if (ts <= toMs) {
+            ++inWindow;
+            first = i;
+        }
+    }
+    QJsonArray frames;
+    qsizetype kept = 0;
+    for (qsizetype i = qMax(first, m_buffer->size() - kMaxRecordedFrames); i < m_buffer->size() && kept < kMaxRecordedFrames; ++i) {
+        const protocol::TrafficFrame &frame = m_buffer->at(i);
+        if (frame.tsMs < fromMs || frame.tsMs > toMs)
+            continue;
+        frames.append(QJsonDocument::fromJson(protocol::TapFrameCodec::encode(frame)).object());
+        ++kept;
+    }
+    return QJsonObject{{QStringLiteral("traffic"),
+                        QJsonObject{{QStringLiteral("format"), QString(inspect::TrafficRecording::kFormat)},
+                                    {QStringLiteral("origin"), m_origin},
+                                    {QStringLiteral("from"), fromMs},
+                                    {QStringLiteral("to"), toMs},
+                                    {QStringLiteral("frames"), frames},
+                                    {QStringLiteral("omitted"), qint64(inWindow - kept)}}}};
 }
 
 void TrafficAreaAssembly::backToLive()

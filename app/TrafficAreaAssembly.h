@@ -4,6 +4,7 @@
 #include "inspect/TrafficBatch.h"
 #include "models/AttachmentState.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QThread>
@@ -50,6 +51,12 @@ public:
     void openCapture(const QString &path);
     void saveCapture(const QString &path, bool shownOnly);
     void backToLive();
+
+    // {"traffic": {"format", "origin", "from", "to", "frames": [tap frame objects], "omitted"}}:
+    // the frames captured between `from` and `to` (the newest kMaxRecordedFrames), for the
+    // session recording (File → Save Recording).
+    static constexpr qsizetype kMaxRecordedFrames = 50000;
+    QJsonObject recordingSection(const QDateTime &from, const QDateTime &to) const;
 
     models::TrafficModel *model() const { return m_model.get(); }
     ui::TrafficView *view() const;

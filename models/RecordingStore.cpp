@@ -35,11 +35,14 @@ QJsonObject RecordingStore::toJson() const
                        {QStringLiteral("samples"), samples}};
 }
 
-bool RecordingStore::save(const QString &path, QString *error) const
+bool RecordingStore::save(const QString &path, QString *error, const QJsonObject &extra) const
 {
+    QJsonObject json = toJson();
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        json.insert(it.key(), it.value());
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)
-        || file.write(QJsonDocument(toJson()).toJson(QJsonDocument::Compact)) < 0 || !file.commit()) {
+        || file.write(QJsonDocument(json).toJson(QJsonDocument::Compact)) < 0 || !file.commit()) {
         *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
         return false;
     }

@@ -28,7 +28,11 @@ public:
     int capacity() const { return m_capacity; }
 
     QJsonObject toJson() const;
-    bool save(const QString &path, QString *error) const;
+    // `extra` adds sections beside the samples (e.g. "traffic": the frames captured meanwhile).
+    bool save(const QString &path, QString *error, const QJsonObject &extra = {}) const;
+    // When the samples begin and end (invalid when there are none).
+    QDateTime firstAt() const { return m_samples.isEmpty() ? QDateTime() : m_samples.first().at; }
+    QDateTime lastAt() const { return m_samples.isEmpty() ? QDateTime() : m_samples.last().at; }
     static std::optional<RecordingStore> fromJson(const QJsonObject &json, QString *error);
     static std::optional<RecordingStore> load(const QString &path, QString *error);
 

@@ -215,7 +215,8 @@ void MainWindow::saveRecording()
     if (path.isEmpty())
         return;
     QString error;
-    if (m_recording->save(path, &error))
+    const QJsonObject extras = m_recordingExtras ? m_recordingExtras(m_recording->firstAt(), m_recording->lastAt()) : QJsonObject();
+    if (m_recording->save(path, &error, extras))
         statusBar()->showMessage(QStringLiteral("Recording saved to %1").arg(path), 5000);
     else
         QMessageBox::warning(this, QStringLiteral("Save failed"), error);

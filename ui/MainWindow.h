@@ -2,9 +2,12 @@
 
 #include "ui/SnapshotSource.h"
 
+#include <QDateTime>
 #include <QJsonObject>
 #include <QMainWindow>
 #include <QMap>
+
+#include <functional>
 
 class QDockWidget;
 
@@ -29,6 +32,10 @@ public:
     AreaView *area(const QString &key) const { return m_areas.value(key); }
     QStringList areaKeys() const;
     QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const;
+    // Sections a saved recording carries beside its samples, for the window of time they
+    // cover (the Traffic area's frames); set by whoever owns that data.
+    using RecordingExtras = std::function<QJsonObject(const QDateTime &from, const QDateTime &to)>;
+    void setRecordingExtras(RecordingExtras extras) { m_recordingExtras = std::move(extras); }
     bool writeSnapshot(const QString &directory, QString *error);
 
 signals:
@@ -53,6 +60,7 @@ private:
     QMap<QString, AreaView *> m_areas;
     QMap<QString, QDockWidget *> m_docks;
     QByteArray m_defaultLayout;
+    RecordingExtras m_recordingExtras;
 };
 
 } // namespace sb::ui

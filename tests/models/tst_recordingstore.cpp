@@ -1,6 +1,8 @@
 #include "models/RecordingStore.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -35,6 +37,26 @@ private slots:
         QCOMPARE(loaded->samples().size(), 1);
         QCOMPARE(loaded->samples().first().at, at);
         QCOMPARE(loaded->samples().first().state.value(QStringLiteral("replicas")).toInt(), 3);
+    }
+
+    void savesExtraSectionsBesideTheSamples()
+    {
+        QTemporaryDir dir;
+        RecordingStore store(10);
+        store.append(QDateTime::fromMSecsSinceEpoch(1000, Qt::UTC), QJsonObject{});
+        store.append(QDateTime::fromMSecsSinceEpoch(6000, Qt::UTC), QJsonObject{});
+        QCOMPARE(store.firstAt().toMSecsSinceEpoch(), 1000);
+        QCOMPARE(store.lastAt().toMSecsSinceEpoch(), 6000);
+        QString error;
+        const QString path = dir.filePath(QStringLiteral("r.sbrec.json"));
+        const QJsonObject traffic{{QStringLiteral("frames"), 2}};
+        QVERIFY2(store.save(path, &error, QJsonObject{{QStringLiteral("traffic"), traffic}}), qPrintable(error));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+        QCOMPARE(json.value(QStringLiteral("traffic")).toObject(), traffic);
+        QCOMPARE(json.value(QStringLiteral("samples")).toArray().size(), 2);
+        QVERIFY(RecordingStore::load(path, &error)); // still a recording
     }
 
     void rejectsWhatIsNotARecording_data()

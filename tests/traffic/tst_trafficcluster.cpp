@@ -12,6 +12,7 @@
 #include "ui/AreaView.h"
 #include "ui/TrafficView.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -200,6 +201,20 @@ private slots:
         QCOMPARE(trace.missed.first().user, u"bob"_s);
         QCOMPARE(trace.missed.first().source, u"node-2"_s);
         QVERIFY2(trace.missed.first().reason.startsWith(u"disconnected"_s), qPrintable(trace.missed.first().reason));
+
+        // A session recording saved now carries the frames captured since its first sample.
+        const QJsonObject section = traffic.recordingSection(QDateTime::fromMSecsSinceEpoch(trace.publishedMs - 1),
+                                                             QDateTime::currentDateTimeUtc())
+                                        .value(u"traffic"_s)
+                                        .toObject();
+        QCOMPARE(section.value(u"format"_s).toString(), u"switchboard-traffic/1"_s);
+        int recordedHops = 0;
+        for (const QJsonValue &frame : section.value(u"frames"_s).toArray()) {
+            QVERIFY(frame.toObject().value(u"ts"_s).toDouble() >= double(trace.publishedMs - 1));
+            recordedHops += frame.toObject().value(u"messageId"_s).toString() == id ? 1 : 0;
+        }
+        QCOMPARE(recordedHops, trace.hops.size());
+        QCOMPARE(section.value(u"omitted"_s).toInt(), 0);
 
         // The area's snapshot carries the rows (with replica ids and commands) and the trace.
         const QJsonObject state = view->snapshotState();
