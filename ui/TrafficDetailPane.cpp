@@ -31,7 +31,6 @@ TrafficDetailPane::TrafficDetailPane(QWidget *parent)
 
     auto *copy = new QPushButton(tr("Copy"), this);
     copy->setToolTip(tr("Copy the whole frame (summary, headers and body) as text (Ctrl+Shift+C)"));
-    copy->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+C")));
     connect(copy, &QPushButton::clicked, this, &TrafficDetailPane::copyFrame);
     auto *trace = new QPushButton(tr("Trace"), this);
     trace->setObjectName(QStringLiteral("trafficDetailTrace"));
@@ -211,7 +210,7 @@ QString TrafficDetailPane::frameAsText(const TrafficFrame &frame)
     return text;
 }
 
-void TrafficDetailPane::copyFrame()
+void TrafficDetailPane::copyFrame() const
 {
     if (m_hasFrame)
         QApplication::clipboard()->setText(frameAsText(m_frame));

@@ -33,13 +33,13 @@ public:
     static QString renderBody(const QByteArray &body, BodyView view, QString *kind = nullptr);
     static QString hexDump(const QByteArray &bytes, qsizetype maxBytes = 64 * 1024);
     QString bodyText() const;
+    void copyFrame() const; // the frame as text on the clipboard
     QString summaryText() const;
 
 signals:
     void traceRequested(const QString &messageId);
 
 private:
-    void copyFrame();
     void renderCurrentBody();
 
     protocol::TrafficFrame m_frame;

@@ -298,6 +298,8 @@ void TrafficView::createActions()
     add(tr("Find previous frame"), QKeySequence(Qt::SHIFT | Qt::Key_F3), tr("Previous match"), false, [this] { findNext(false); });
     add(tr("Trace the selected message"), QKeySequence(Qt::CTRL | Qt::Key_T),
         tr("Every hop of the selected frame's message id"), true, [this] { traceSelected(); });
+    add(tr("Copy the selected frame"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
+        tr("The frame's summary, headers and body as text"), true, [this] { m_detail->copyFrame(); });
     add(tr("Open capture…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
         tr("Open a traffic capture (JSON Lines) offline, with filters and trace"), true, [this] { chooseOpenFile(); });
     add(tr("Save capture…"), QKeySequence(), tr("Save every captured frame as JSON Lines"), true, [this] { chooseSaveFile(false); });
