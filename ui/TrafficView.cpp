@@ -1,6 +1,7 @@
 #include "ui/TrafficView.h"
 
 #include "inspect/TraceAssembler.h"
+#include "models/ConnectionHistory.h"
 #include "models/TrafficModel.h"
 #include "ui/HistoryChart.h"
 #include "ui/SequenceDiagram.h"
@@ -64,6 +65,7 @@ QToolButton *trafficButton(QAction *action, QWidget *parent)
 TrafficView::TrafficView(TrafficModel *model, const models::ConnectionHistory *rates, QWidget *parent)
     : QWidget(parent)
     , m_model(model)
+    , m_rateHistory(rates)
 {
     setObjectName(QStringLiteral("trafficView"));
     createActions();
@@ -597,8 +599,21 @@ QJsonObject TrafficView::snapshotState(int maxTableRows) const
                              {QStringLiteral("bufferCapacity"), buffer->capacity()},
                              {QStringLiteral("bufferBytes"), buffer->approximateBytes()},
                              {QStringLiteral("bytesPerFrame"), buffer->isEmpty() ? 0 : buffer->approximateBytes() / buffer->size()}};
+    // The latest frames-per-second sample of each replica and transport, and the total.
+    QJsonObject rates;
+    QList<QPointF> points;
+    const qint64 latest = m_rateHistory->latestMs();
+    for (const QString &series : m_rateHistory->replicaIds()) {
+        m_rateHistory->points(series, latest, latest, 1, &points);
+        if (!points.isEmpty())
+            rates.insert(series, points.last().y());
+    }
+    m_rateHistory->totalPoints(latest, latest, 1, &points);
+    if (!points.isEmpty())
+        rates.insert(QStringLiteral("total"), points.last().y());
     return QJsonObject{{QStringLiteral("rows"), rows},
                        {QStringLiteral("sources"), sources},
+                       {QStringLiteral("framesPerSecond"), rates},
                        {QStringLiteral("counts"), counts},
                        {QStringLiteral("filter"), m_model->filter().expression()},
                        {QStringLiteral("paused"), m_model->isPaused()},

@@ -91,6 +91,7 @@ private:
     void chooseCapacity();
 
     models::TrafficModel *m_model;
+    const models::ConnectionHistory *m_rateHistory;
     QTableView *m_table = nullptr;
     QLineEdit *m_filter = nullptr;
     QLabel *m_filterError = nullptr;

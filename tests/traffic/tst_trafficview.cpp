@@ -199,6 +199,12 @@ private slots:
         QCOMPARE(rows.last().toObject().value(u"replica"_s).toString(), u"node-3"_s);
         QCOMPARE(rows.last().toObject().value(u"command"_s).toString(), u"MESSAGE"_s);
         QCOMPARE(state.value(u"counts"_s).toObject().value(u"captured"_s).toInt(), 30);
+        QVERIFY(state.value(u"framesPerSecond"_s).toObject().isEmpty()); // no rate sample yet
+        f.rates.append(u"node-1 stomp"_s, 1700000001000, 12.5);
+        f.rates.appendTotal(1700000001000, 20);
+        const QJsonObject rates = f.view.snapshotState(10).value(u"framesPerSecond"_s).toObject();
+        QCOMPARE(rates.value(u"node-1 stomp"_s).toDouble(), 12.5);
+        QCOMPARE(rates.value(u"total"_s).toDouble(), 20.0);
         QVERIFY(state.value(u"trace"_s).toObject().contains(u"hops"_s));
         QVERIFY(state.value(u"trace"_s).toObject().contains(u"missed"_s));
     }
