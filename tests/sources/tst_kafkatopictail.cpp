@@ -457,13 +457,13 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(silent.hasPendingConnections(), 5000);
         QTRY_VERIFY2_WITH_TIMEOUT(tail.saw(State::Error, u"cannot reach Kafka at 127.0.0.1:" + QString::number(silent.serverPort())),
             qPrintable(tail.history()), 15000);
-        // The first lookup gave up after its request timeout, not librdkafka's own.
-        QVERIFY2(clock.elapsed() < 3000, QByteArray::number(clock.elapsed()).constData());
+        // The first lookup gave up after its request timeout (1 s), not librdkafka's own (10 s or more).
+        QVERIFY2(clock.elapsed() < 4000, QByteArray::number(clock.elapsed()).constData());
         // Now waiting out the back-off (100 ms) or blocked in the next lookup (up to a second).
         clock.restart();
         tail.stop();
         QTRY_COMPARE_WITH_TIMEOUT(tail.state(), State::Stopped, 10000);
-        QVERIFY2(clock.elapsed() < 2000, QByteArray::number(clock.elapsed()).constData());
+        QVERIFY2(clock.elapsed() < 3000, QByteArray::number(clock.elapsed()).constData());
     }
 
     void stopIsPromptWhileLive()
@@ -476,7 +476,8 @@ private Q_SLOTS:
         clock.start();
         tail.stop();
         QTRY_COMPARE_WITH_TIMEOUT(tail.state(), State::Stopped, 5000);
-        QVERIFY2(clock.elapsed() < 2000, QByteArray::number(clock.elapsed()).constData());
+        // Well under the 5 s a blocking poll would take to notice.
+        QVERIFY2(clock.elapsed() < 3000, QByteArray::number(clock.elapsed()).constData());
         // And it can start again.
         tail.start();
         QVERIFY2(waitLive(tail), qPrintable(tail.history()));

@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTest>
@@ -265,12 +266,17 @@ private Q_SLOTS:
         QVERIFY2(waitLive(monitor), qPrintable(monitor.history()));
         RespPublisher publisher;
         QVERIFY(publisher.open(m_server->port()));
+        QElapsedTimer burst;
+        burst.start();
         QVERIFY(publisher.publishMany("sb:bus:broadcast", 500));
-        // Every message is either handed over or counted; a burst straddling two one-second
-        // windows may pass twice the rate, never more.
+        // Every message is either handed over or counted.
         QTRY_COMPARE_WITH_TIMEOUT(monitor.frames.size() + dropped, 500, 10000);
-        QVERIFY2(monitor.frames.size() >= 100 && monitor.frames.size() <= 200,
-            QByteArray::number(monitor.frames.size()).constData());
+        // At most the rate per one-second window the burst touched (two when it took under a
+        // second, more only on a machine stalled that long).
+        const qint64 windows = burst.elapsed() / 1000 + 2;
+        QVERIFY2(monitor.frames.size() >= 100 && monitor.frames.size() <= 100 * windows,
+            qPrintable(QString::number(monitor.frames.size()) + u" frames in " + QString::number(burst.elapsed()) + u" ms"));
+        QVERIFY(dropped > 0);
     }
 
     // Last: it kills the shared server.
