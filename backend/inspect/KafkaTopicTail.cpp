@@ -245,7 +245,8 @@ void KafkaTopicTail::prepare()
     cluster::KafkaPartitionList list(rd_kafka_topic_partition_list_new(int(partitions.size())));
     for (const PartitionKey &key : std::as_const(partitions)) {
         const QByteArray topic = key.first.toUtf8();
-        rd_kafka_topic_partition_list_add(list.get(), topic.constData(), key.second)->offset = start.value(key);
+        rd_kafka_topic_partition_list_add(list.get(), topic.constData(), key.second)->offset
+            = start.value(key);
     }
     // assign(), not subscribe(): no group join, no rebalance, no offsets fetched or committed.
     const rd_kafka_resp_err_t assigned = rd_kafka_assign(m_rk.get(), list.get());
@@ -301,7 +302,8 @@ bool KafkaTopicTail::findPartitions(QList<PartitionKey> *partitions, QString *er
     return true;
 }
 
-bool KafkaTopicTail::resolveOffsets(const QList<PartitionKey> &partitions, PartitionOffsets *start, QString *error)
+bool KafkaTopicTail::resolveOffsets(
+    const QList<PartitionKey> &partitions, PartitionOffsets *start, QString *error)
 {
     using StartFrom = KafkaTopicTailSettings::StartFrom;
     m_scanning.clear();
@@ -356,15 +358,17 @@ bool KafkaTopicTail::resolveOffsets(const QList<PartitionKey> &partitions, Parti
 bool KafkaTopicTail::listOffsets(
     const QList<PartitionKey> &partitions, qint64 timestamp, PartitionOffsets *out, QString *error)
 {
-    cluster::KafkaPartitionList list(rd_kafka_topic_partition_list_new(int(std::max<qsizetype>(1, partitions.size()))));
+    cluster::KafkaPartitionList list(
+        rd_kafka_topic_partition_list_new(int(std::max<qsizetype>(1, partitions.size()))));
     for (const PartitionKey &key : partitions) {
         const QByteArray topic = key.first.toUtf8();
         rd_kafka_topic_partition_list_add(list.get(), topic.constData(), key.second)->offset = timestamp;
     }
-    const rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(m_rk.get(), list.get(), m_settings.requestTimeoutMs);
+    const rd_kafka_resp_err_t err
+        = rd_kafka_offsets_for_times(m_rk.get(), list.get(), m_settings.requestTimeoutMs);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        *error = u"cannot look up offsets on " + QString::fromUtf8(m_settings.kafka.bootstrapServers()) + u": "
-            + QString::fromUtf8(rd_kafka_err2str(err));
+        *error = u"cannot look up offsets on " + QString::fromUtf8(m_settings.kafka.bootstrapServers())
+            + u": " + QString::fromUtf8(rd_kafka_err2str(err));
         return false;
     }
     for (int i = 0; i < list->cnt; ++i) {
@@ -394,8 +398,7 @@ void KafkaTopicTail::retryLater(const QString &reason)
 void KafkaTopicTail::onWake()
 {
     char bytes[64];
-    while (::read(m_wakeFds[0], bytes, sizeof bytes) > 0) {
-    }
+    while (::read(m_wakeFds[0], bytes, sizeof bytes) > 0) { }
     drain();
 }
 
@@ -443,7 +446,8 @@ void KafkaTopicTail::take(rd_kafka_message_t *raw)
     if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
             return;
-        const QString where = topic.isEmpty() ? QString() : tailPartitionName(topic, message->partition) + u": ";
+        const QString where
+            = topic.isEmpty() ? QString() : tailPartitionName(topic, message->partition) + u": ";
         const QString text = where + QString::fromUtf8(rd_kafka_message_errstr(message.get()));
         qCWarning(lcKafkaTopicTail).noquote() << text;
         setState(State::Error, text);
@@ -478,12 +482,14 @@ void KafkaTopicTail::take(rd_kafka_message_t *raw)
         headers.append({ QStringLiteral("key"),
             QString::fromUtf8(static_cast<const char *>(message->key), qsizetype(message->key_len)) });
     rd_kafka_headers_t *recordHeaders = nullptr;
-    if (rd_kafka_message_headers(message.get(), &recordHeaders) == RD_KAFKA_RESP_ERR_NO_ERROR && recordHeaders) {
+    if (rd_kafka_message_headers(message.get(), &recordHeaders) == RD_KAFKA_RESP_ERR_NO_ERROR
+        && recordHeaders) {
         const char *name = nullptr;
         const void *value = nullptr;
         size_t size = 0;
         for (size_t i = 0;
-             rd_kafka_header_get_all(recordHeaders, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+             rd_kafka_header_get_all(recordHeaders, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+             ++i) {
             const QString text
                 = value ? QString::fromUtf8(static_cast<const char *>(value), qsizetype(size)) : QString();
             const QString headerName = QString::fromUtf8(name);
@@ -497,7 +503,8 @@ void KafkaTopicTail::take(rd_kafka_message_t *raw)
     frame.bytes = size;
     frame.truncated = size > m_settings.bodyLimit;
     if (size > 0)
-        frame.body = QByteArray(static_cast<const char *>(message->payload), std::min(size, m_settings.bodyLimit));
+        frame.body
+            = QByteArray(static_cast<const char *>(message->payload), std::min(size, m_settings.bodyLimit));
     m_batch.append(std::move(frame));
     if (m_batch.size() == 1)
         m_flushTimer->start(m_settings.maxBatchMs);

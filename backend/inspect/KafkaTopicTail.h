@@ -87,8 +87,8 @@ private:
     void prepare();
     bool findPartitions(QList<PartitionKey> *partitions, QString *error);
     bool resolveOffsets(const QList<PartitionKey> &partitions, PartitionOffsets *start, QString *error);
-    bool listOffsets(const QList<PartitionKey> &partitions, qint64 timestamp, PartitionOffsets *out,
-        QString *error);
+    bool listOffsets(
+        const QList<PartitionKey> &partitions, qint64 timestamp, PartitionOffsets *out, QString *error);
     void retryLater(const QString &reason);
     void onWake();
     void drain();

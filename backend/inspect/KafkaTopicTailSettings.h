@@ -13,10 +13,10 @@ namespace sb::inspect {
 struct KafkaTopicTailSettings
 {
     enum class StartFrom {
-        Latest,   // only what is produced after the tail is Live
+        Latest, // only what is produced after the tail is Live
         Earliest, // everything each partition still holds
-        Offset,   // startOffset in every partition, clamped to what the partition holds
-        Time,     // each partition's first record with a timestamp at or after startTimeMs
+        Offset, // startOffset in every partition, clamped to what the partition holds
+        Time, // each partition's first record with a timestamp at or after startTimeMs
     };
 
     // Bootstrap servers and the operator's librdkafka properties (SASL/SSL, ...), as for

@@ -138,7 +138,8 @@ void RedisPubSubMonitor::stopHere()
     setState(State::Stopped, QStringLiteral("stopped"));
 }
 
-void RedisPubSubMonitor::onMessage(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload)
+void RedisPubSubMonitor::onMessage(
+    const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload)
 {
     Q_UNUSED(pattern); // one pattern per monitor: its header block is built once
     if (m_rateWindow.elapsed() >= 1000) {

@@ -15,8 +15,7 @@ namespace sb::testing {
 
 // A Traffic source run the way the console runs it: on its own worker thread, its signals
 // received queued on the test's thread, where QTRY_* can watch what arrived.
-template<class Source>
-class SourceOnThread : public QObject
+template<class Source> class SourceOnThread : public QObject
 {
 public:
     using State = typename Source::State;
@@ -31,8 +30,9 @@ public:
             batchSizes.append(batch.size());
             frames += batch;
         });
-        connect(m_source, &Source::stateChanged, this,
-            [this](State state, const QString &reason) { states.append({ state, reason }); });
+        connect(m_source, &Source::stateChanged, this, [this](State state, const QString &reason) {
+            states.append({ state, reason });
+        });
         m_thread.start();
     }
 
@@ -40,7 +40,8 @@ public:
     {
         // Destroyed on its own thread, as the console does (QThread::finished -> deleteLater).
         Source *source = std::exchange(m_source, nullptr);
-        QMetaObject::invokeMethod(source, [source] { delete source; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            source, [source] { delete source; }, Qt::BlockingQueuedConnection);
         m_thread.quit();
         m_thread.wait();
     }

@@ -81,8 +81,8 @@ private:
             if (!r.messageId.isEmpty())
                 rd_kafka_header_add(headers, "message-id", -1, r.messageId.constData(), r.messageId.size());
             rd_kafka_header_add(headers, "x-trace", -1, "t-1", 3);
-            const rd_kafka_resp_err_t err = rd_kafka_producev(m_producer.get(), RD_KAFKA_V_TOPIC(topic.constData()),
-                RD_KAFKA_V_PARTITION(r.partition),
+            const rd_kafka_resp_err_t err = rd_kafka_producev(m_producer.get(),
+                RD_KAFKA_V_TOPIC(topic.constData()), RD_KAFKA_V_PARTITION(r.partition),
                 RD_KAFKA_V_VALUE(const_cast<char *>(r.value.constData()), size_t(r.value.size())),
                 RD_KAFKA_V_KEY(r.key.isNull() ? nullptr : r.key.constData(), size_t(r.key.size())),
                 RD_KAFKA_V_TIMESTAMP(r.timestampMs), RD_KAFKA_V_HEADERS(headers),
@@ -130,7 +130,8 @@ private:
 
     // Committed offsets the cluster holds for `group` on `topic` (OffsetFetch), via a client
     // that is no group member; false if the cluster could not answer.
-    bool committedOffsets(const QByteArray &group, const QString &topic, KafkaAdminClient::PartitionOffsets *out)
+    bool committedOffsets(
+        const QByteArray &group, const QString &topic, KafkaAdminClient::PartitionOffsets *out)
     {
         KafkaAdminClient admin(3000);
         QString error;
@@ -152,7 +153,8 @@ private Q_SLOTS:
         QVERIFY2(m_cluster.start(3, &error), qPrintable(error));
         rd_kafka_conf_t *conf = rd_kafka_conf_new();
         char reason[256];
-        rd_kafka_conf_set(conf, "bootstrap.servers", m_cluster.bootstrapServers().constData(), reason, sizeof reason);
+        rd_kafka_conf_set(
+            conf, "bootstrap.servers", m_cluster.bootstrapServers().constData(), reason, sizeof reason);
         m_producer.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf, reason, sizeof reason));
         QVERIFY2(m_producer, reason);
     }
@@ -305,7 +307,8 @@ private Q_SLOTS:
         QStringList minuteAgo;
         for (const TrafficFrame &frame : std::as_const(tail.frames)) {
             if (frame.body.startsWith("minute-ago"))
-                minuteAgo << frame.header(QStringLiteral("partition")) + u':' + frame.header(QStringLiteral("offset"));
+                minuteAgo << frame.header(QStringLiteral("partition")) + u':'
+                        + frame.header(QStringLiteral("offset"));
         }
         minuteAgo.sort();
         QCOMPARE(minuteAgo,
@@ -370,7 +373,8 @@ private Q_SLOTS:
         // The check itself sees a commit: a named group that committed shows its offsets.
         rd_kafka_conf_t *conf = rd_kafka_conf_new();
         char reason[256];
-        rd_kafka_conf_set(conf, "bootstrap.servers", m_cluster.bootstrapServers().constData(), reason, sizeof reason);
+        rd_kafka_conf_set(
+            conf, "bootstrap.servers", m_cluster.bootstrapServers().constData(), reason, sizeof reason);
         rd_kafka_conf_set(conf, "group.id", "committer", reason, sizeof reason);
         const KafkaHandle committer(rd_kafka_new(RD_KAFKA_CONSUMER, conf, reason, sizeof reason));
         QVERIFY(committer);
@@ -417,7 +421,8 @@ private Q_SLOTS:
 
         rd_kafka_conf_t *conf = rd_kafka_conf_new();
         char reason[256];
-        rd_kafka_conf_set(conf, "bootstrap.servers", cluster.bootstrapServers().constData(), reason, sizeof reason);
+        rd_kafka_conf_set(
+            conf, "bootstrap.servers", cluster.bootstrapServers().constData(), reason, sizeof reason);
         const KafkaHandle producer(rd_kafka_new(RD_KAFKA_PRODUCER, conf, reason, sizeof reason));
         QCOMPARE(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC("outage"), RD_KAFKA_V_PARTITION(2),
                      RD_KAFKA_V_VALUE(const_cast<char *>("back"), size_t(4)), RD_KAFKA_V_END),
@@ -455,7 +460,9 @@ private Q_SLOTS:
         clock.start();
         tail.start();
         QTRY_VERIFY_WITH_TIMEOUT(silent.hasPendingConnections(), 5000);
-        QTRY_VERIFY2_WITH_TIMEOUT(tail.saw(State::Error, u"cannot reach Kafka at 127.0.0.1:" + QString::number(silent.serverPort())),
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            tail.saw(
+                State::Error, u"cannot reach Kafka at 127.0.0.1:" + QString::number(silent.serverPort())),
             qPrintable(tail.history()), 15000);
         // The first lookup gave up after its request timeout (1 s), not librdkafka's own (10 s or more).
         QVERIFY2(clock.elapsed() < 4000, QByteArray::number(clock.elapsed()).constData());

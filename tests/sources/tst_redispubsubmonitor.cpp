@@ -127,9 +127,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         // The default user is off: only an AUTH as the ACL user gets in.
-        m_server = std::make_unique<RedisServerProcess>(QStringList { QStringLiteral("--user"),
-            QStringLiteral("default"), QStringLiteral("off"), QStringLiteral("--user"), kUser, QStringLiteral("on"),
-            u'>' + kPassword, QStringLiteral("~*"), QStringLiteral("&*"), QStringLiteral("+@all") });
+        m_server = std::make_unique<RedisServerProcess>(
+            QStringList { QStringLiteral("--user"), QStringLiteral("default"), QStringLiteral("off"),
+                QStringLiteral("--user"), kUser, QStringLiteral("on"), u'>' + kPassword, QStringLiteral("~*"),
+                QStringLiteral("&*"), QStringLiteral("+@all") });
         QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
     }
 
@@ -139,9 +140,10 @@ private Q_SLOTS:
         QTest::addColumn<QString>("id");
         QTest::newRow("message envelope") << envelope(QStringLiteral("m-1")) << QStringLiteral("m-1");
         QTest::newRow("leading space") << (" \n" + envelope(QStringLiteral("m-2"))) << QStringLiteral("m-2");
-        QTest::newRow("numeric id") << QByteArray(R"({"type":"message","message":{"id":42}})") << QStringLiteral("42");
-        QTest::newRow("presence envelope") << QByteArray(R"({"type":"presence","user":"bob","online":true})")
-                                           << QString();
+        QTest::newRow("numeric id") << QByteArray(R"({"type":"message","message":{"id":42}})")
+                                    << QStringLiteral("42");
+        QTest::newRow("presence envelope")
+            << QByteArray(R"({"type":"presence","user":"bob","online":true})") << QString();
         QTest::newRow("top-level id only") << QByteArray(R"({"id":"x"})") << QString();
         QTest::newRow("not JSON") << QByteArray("hello") << QString();
         QTest::newRow("broken JSON") << QByteArray(R"({"message":{"id":"m-3")") << QString();
@@ -191,7 +193,8 @@ private Q_SLOTS:
         QCOMPARE(broadcast->bytes, bus.size());
         QCOMPARE(broadcast->body, bus.left(32));
         QVERIFY(broadcast->truncated);
-        QVERIFY2(broadcast->tsMs >= before && broadcast->tsMs <= after, QByteArray::number(broadcast->tsMs).constData());
+        QVERIFY2(broadcast->tsMs >= before && broadcast->tsMs <= after,
+            QByteArray::number(broadcast->tsMs).constData());
 
         const TrafficFrame *audit = onChannel(monitor.frames, QStringLiteral("sb:bus:audit"));
         QVERIFY(audit);
@@ -259,9 +262,8 @@ private Q_SLOTS:
         s.maxFramesPerSecond = 100;
         Monitor monitor(s);
         qint64 dropped = 0;
-        connect(monitor.source(), &RedisPubSubMonitor::framesDropped, this, [&dropped](qint64 total) {
-            dropped = total;
-        });
+        connect(monitor.source(), &RedisPubSubMonitor::framesDropped, this,
+            [&dropped](qint64 total) { dropped = total; });
         monitor.start();
         QVERIFY2(waitLive(monitor), qPrintable(monitor.history()));
         RespPublisher publisher;
@@ -275,7 +277,8 @@ private Q_SLOTS:
         // second, more only on a machine stalled that long).
         const qint64 windows = burst.elapsed() / 1000 + 2;
         QVERIFY2(monitor.frames.size() >= 100 && monitor.frames.size() <= 100 * windows,
-            qPrintable(QString::number(monitor.frames.size()) + u" frames in " + QString::number(burst.elapsed()) + u" ms"));
+            qPrintable(QString::number(monitor.frames.size()) + u" frames in "
+                + QString::number(burst.elapsed()) + u" ms"));
         QVERIFY(dropped > 0);
     }
 
@@ -308,7 +311,8 @@ private Q_SLOTS:
         }
         QVERIFY2(delays.size() >= 3, qPrintable(monitor.history()));
         QVERIFY2(delays.at(0) < delays.at(1) && delays.at(1) < delays.at(2), qPrintable(monitor.history()));
-        QVERIFY2(monitor.saw(State::Error, QStringLiteral("cannot connect to")), qPrintable(monitor.history()));
+        QVERIFY2(
+            monitor.saw(State::Error, QStringLiteral("cannot connect to")), qPrintable(monitor.history()));
         QVERIFY(!monitor.history().contains(kPassword));
 
         QVERIFY2(m_server->restart(), qPrintable(m_server->errorString()));
