@@ -41,6 +41,8 @@ private slots:
     void recentIdsDropRepeatsWithinTheWindow();
     void metricsPrometheusText();
     void tapEventMasksSecrets();
+    void tapEventJsonCarriesAnyText_data();
+    void tapEventJsonCarriesAnyText();
 };
 
 void TestNodeUnits::passwordHashRoundTrip()
@@ -363,6 +365,57 @@ void TestNodeUnits::tapEventMasksSecrets()
     QCOMPARE(object.value(QStringLiteral("headers")).toObject().value(QStringLiteral("host")).toString(), QStringLiteral("x"));
     QCOMPARE(object.value(QStringLiteral("body")).toString(), QStringLiteral("0123"));
     QCOMPARE(object.value(QStringLiteral("truncated")).toBool(), true);
+}
+
+void TestNodeUnits::tapEventJsonCarriesAnyText_data()
+{
+    // What a client can put in a frame reaches the tap as the same text, whatever it holds:
+    // the tap's JSON is written by hand for speed, so it must escape exactly as JSON needs.
+    QTest::addColumn<QByteArray>("text");   // as it came in (UTF-8, or not)
+    QTest::addColumn<QString>("expected"); // as a reader decodes it
+    QTest::newRow("plain") << QByteArray("hello") << QStringLiteral("hello");
+    QTest::newRow("empty") << QByteArray() << QString();
+    QTest::newRow("quotes and backslashes") << QByteArray(R"(say "hi" \ C:\x)") << QStringLiteral(R"(say "hi" \ C:\x)");
+    QTest::newRow("control characters") << QByteArray("a\nb\rc\td\x01" "e\x1f" "\x7f\bf\fg") << QStringLiteral("a\nb\rc\td\u0001e\u001f\u007f\bf\fg");
+    QTest::newRow("nul") << QByteArray("a\0b", 3) << QString(QStringLiteral("a") + QChar(0) + QStringLiteral("b"));
+    QTest::newRow("non-ASCII") << QStringLiteral("h\u00e9llo \u2028 \U0001F600").toUtf8() << QStringLiteral("h\u00e9llo \u2028 \U0001F600");
+    QTest::newRow("invalid UTF-8") << QByteArray("a\xff\xfe" "b") << QString::fromUtf8("a\xff\xfe" "b");
+    QTest::newRow("slash and html") << QByteArray("</script><b>") << QStringLiteral("</script><b>");
+}
+
+void TestNodeUnits::tapEventJsonCarriesAnyText()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, expected);
+    TapEvent event;
+    event.tsMs = 1700000000123;
+    event.session = QString::fromUtf8(text);
+    event.user = QString::fromUtf8(text);
+    event.transport = QByteArrayLiteral("stomp");
+    event.direction = QByteArrayLiteral("in");
+    event.command = text;
+    event.destination = QString::fromUtf8(text);
+    event.messageId = QString::fromUtf8(text);
+    event.bytes = 42;
+    event.headers = {{QByteArrayLiteral("x"), text}, {text + "-name", QByteArrayLiteral("v")}, {QByteArrayLiteral("x"), QByteArrayLiteral("second")}};
+    event.body = text;
+    const QByteArray json = event.toJson(QString::fromUtf8(text), 512);
+    QJsonParseError error;
+    const QJsonObject object = QJsonDocument::fromJson(json, &error).object();
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + u": " + QString::fromUtf8(json)));
+    QVERIFY2(QByteArrayView(json).isValidUtf8(), json.toHex().constData());
+    for (const char *key : {"node", "session", "user", "command", "destination", "messageId", "body"})
+        QCOMPARE(object.value(QLatin1String(key)).toString(), expected);
+    const QJsonObject headers = object.value(QStringLiteral("headers")).toObject();
+    QCOMPARE(headers.value(QStringLiteral("x")).toString(), expected); // the first of a repeated header wins
+    QCOMPARE(headers.value(expected + QStringLiteral("-name")).toString(), QStringLiteral("v"));
+    QCOMPARE(headers.size(), 2);
+    QCOMPARE(object.value(QStringLiteral("ts")).toInteger(), 1700000000123);
+    QCOMPARE(object.value(QStringLiteral("bytes")).toInteger(), 42);
+    QCOMPARE(object.value(QStringLiteral("transport")).toString(), QStringLiteral("stomp"));
+    QCOMPARE(object.value(QStringLiteral("dir")).toString(), QStringLiteral("in"));
+    QCOMPARE(object.value(QStringLiteral("truncated")).toBool(), false);
+    QCOMPARE(object.size(), 13);
 }
 
 QTEST_GUILESS_MAIN(TestNodeUnits)
