@@ -11,6 +11,9 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThread>
+
+#include <algorithm>
 
 using namespace sb::inspect;
 using namespace sb::protocol;
@@ -46,6 +49,7 @@ private slots:
     void malformedSockJsFrame_data();
     void malformedSockJsFrame();
     void plainWebSocketCloseCode();
+    void runsOnAWorkerThread();
 };
 
 void TestStompProbeSockJs::framesThroughSockJs()
@@ -168,6 +172,39 @@ void TestStompProbeSockJs::plainWebSocketCloseCode()
     server.client()->close(QWebSocketProtocol::CloseCode(4001), u"custom reason"_s);
     QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kWaitMs);
     QCOMPARE(probe.errorString(), u"the server closed the connection (WebSocket close 4001: custom reason)"_s);
+}
+
+void TestStompProbeSockJs::runsOnAWorkerThread()
+{
+    // As the console runs it: on its capture thread, driven by queued calls, its signals
+    // queued back. Its socket and timers must live on that thread too (Qt warns and the
+    // timers never fire otherwise: the heart-beats below would not go out).
+    StompTestServer server(true);
+    server.connectedHeartBeat = "0,100";
+    QVERIFY(server.listen());
+    QThread worker;
+    worker.start();
+    auto *probe = new StompProbeClient;
+    probe->moveToThread(&worker);
+    QList<TrafficFrame> frames;
+    QList<ProbeState> states;
+    QObject::connect(probe, &StompProbeClient::frame, this, [&frames](const TrafficFrame &frame) { frames << frame; });
+    QObject::connect(probe, &StompProbeClient::stateChanged, this,
+                     [&states](ProbeState state, const QString &) { states << state; });
+    StompProbeSettings settings = sockJsSettings(server, u"100,0"_s);
+    settings.subscriptions = {u"/topic/x"_s};
+    QMetaObject::invokeMethod(probe, [probe, settings] { probe->start(settings); }, Qt::QueuedConnection);
+    QTRY_VERIFY_WITH_TIMEOUT(states.contains(ProbeState::Live), kWaitMs);
+    QMetaObject::invokeMethod(probe, [probe] { probe->send(u"/topic/x"_s, "from a thread"_ba); }, Qt::QueuedConnection);
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(frames.cbegin(), frames.cend(),
+                                         [](const TrafficFrame &f) { return f.command == u"MESSAGE" && f.body == "from a thread"; }),
+                             kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(server.heartBeatsReceived >= 2, kWaitMs);
+    QMetaObject::invokeMethod(probe, &StompProbeClient::stop, Qt::QueuedConnection);
+    QTRY_VERIFY_WITH_TIMEOUT(states.contains(ProbeState::Closed), kWaitMs);
+    QObject::connect(&worker, &QThread::finished, probe, &QObject::deleteLater);
+    worker.quit();
+    QVERIFY(worker.wait(5000));
 }
 
 QTEST_GUILESS_MAIN(TestStompProbeSockJs)
