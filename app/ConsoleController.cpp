@@ -118,6 +118,7 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
     m_trafficArea->start();
     inspect::KafkaInspectorConfig kafka;
     kafka.settings.setBootstrapServers(endpoints.value(QStringLiteral("kafka")).toString().toUtf8());
+    m_trafficArea->setClusterSources(redis, kafka.settings, endpoints.value(QStringLiteral("topicPrefix")).toString());
     attachKafka(kafka);
     // Clients and messages, so the demo shows a cluster at work, not an idle one.
     m_demoTraffic = std::make_unique<DemoTraffic>(kDemoMessagesPerSecond);
@@ -182,7 +183,15 @@ bool ConsoleController::attachProfile(const QString &name, QString *error)
         m_attachment.setHealth(Service::Replicas, {State::Degraded, problems.join(QStringLiteral("; "))});
 
     QStringList kafkaProblems;
-    attachKafka(KafkaAreaAssembly::configFromProfile(*profile, &kafkaProblems));
+    const inspect::KafkaInspectorConfig kafkaConfig = KafkaAreaAssembly::configFromProfile(*profile, &kafkaProblems);
+    attachKafka(kafkaConfig);
+    if (m_trafficArea) {
+        cluster::RedisUrl trafficRedis = cluster::RedisUrl::parse(profile->redisUrl);
+        if (!profile->redisPassword.isEmpty())
+            trafficRedis.setPassword(profile->redisPassword);
+        m_trafficArea->setClusterSources(trafficRedis.isValid() ? std::optional(trafficRedis) : std::nullopt,
+                                         kafkaConfig.settings, {});
+    }
     if (!kafkaProblems.isEmpty())
         m_attachment.setHealth(Service::Kafka, {State::Degraded, kafkaProblems.join(QStringLiteral("; "))});
     return true;

@@ -1,5 +1,7 @@
 #include "app/TrafficAreaAssembly.h"
 
+#include "inspect/KafkaTopicTailSettings.h"
+#include "inspect/RedisPubSubMonitorSettings.h"
 #include "inspect/TrafficBatcher.h"
 #include "inspect/TrafficCapture.h"
 #include "inspect/TrafficRecording.h"
@@ -78,6 +80,8 @@ void TrafficAreaAssembly::start()
                 m_view->setBanner({}, false);
         });
     });
+    connect(m_view, &ui::TrafficView::redisMonitorRequested, this, &TrafficAreaAssembly::startRedisMonitor);
+    connect(m_view, &ui::TrafficView::kafkaTailRequested, this, &TrafficAreaAssembly::startKafkaTail);
     connect(m_view, &ui::TrafficView::bufferCapacityRequested, this,
             [this](qsizetype frames) { m_model->setBufferCapacity(frames); });
     m_health = {ConnectionHealth::State::Connecting, QStringLiteral("waiting for replicas to tap")};
@@ -114,6 +118,53 @@ void TrafficAreaAssembly::setEndpoints(const QList<inspect::TapEndpoint> &endpoi
     if (!m_capture)
         return;
     QMetaObject::invokeMethod(m_capture, [capture = m_capture, endpoints] { capture->setEndpoints(endpoints); },
+                              Qt::QueuedConnection);
+}
+
+void TrafficAreaAssembly::setClusterSources(const std::optional<cluster::RedisUrl> &redis,
+                                            const cluster::KafkaSettings &kafka, const QString &topicPrefix)
+{
+    m_redis = redis;
+    m_kafka = kafka;
+    const QString prefix = topicPrefix.isEmpty() ? QStringLiteral("switchboard") : topicPrefix;
+    const QString pattern = QString::fromUtf8(inspect::RedisPubSubMonitorSettings().pattern);
+    if (m_view)
+        m_view->setSourceSuggestions({prefix + QStringLiteral(".MessageCreatedEvent"), prefix + QStringLiteral(".SseBroadcast")},
+                                     pattern);
+    if (m_redis)
+        startRedisMonitor(pattern);
+}
+
+void TrafficAreaAssembly::startRedisMonitor(const QString &pattern)
+{
+    if (!m_capture)
+        return;
+    if (pattern.isEmpty() || !m_redis) {
+        QMetaObject::invokeMethod(m_capture, &inspect::TrafficCapture::stopRedisMonitor, Qt::QueuedConnection);
+        return;
+    }
+    inspect::RedisPubSubMonitorSettings settings;
+    settings.url = *m_redis;
+    settings.pattern = pattern.toUtf8();
+    QMetaObject::invokeMethod(m_capture, [capture = m_capture, settings] { capture->startRedisMonitor(settings); },
+                              Qt::QueuedConnection);
+}
+
+void TrafficAreaAssembly::startKafkaTail(const QStringList &topics, int startFrom, qint64 offset, const QDateTime &time)
+{
+    if (!m_capture)
+        return;
+    if (topics.isEmpty() || m_kafka.bootstrapServers().isEmpty()) {
+        QMetaObject::invokeMethod(m_capture, &inspect::TrafficCapture::stopKafkaTail, Qt::QueuedConnection);
+        return;
+    }
+    inspect::KafkaTopicTailSettings settings;
+    settings.kafka = m_kafka;
+    settings.topics = topics;
+    settings.startFrom = inspect::KafkaTopicTailSettings::StartFrom(startFrom); // the dialog's order is the tail's
+    settings.startOffset = offset;
+    settings.startTimeMs = time.isValid() ? time.toMSecsSinceEpoch() : 0;
+    QMetaObject::invokeMethod(m_capture, [capture = m_capture, settings] { capture->startKafkaTail(settings); },
                               Qt::QueuedConnection);
 }
 
@@ -236,33 +287,31 @@ QJsonObject TrafficAreaAssembly::recordingSection(const QDateTime &from, const Q
     const qint64 fromMs = from.isValid() ? from.toMSecsSinceEpoch() : 0;
     // The last sample is up to one interval old: frames since then belong to the recording too.
     const qint64 toMs = qMax(to.isValid() ? to.toMSecsSinceEpoch() : 0, QDateTime::currentMSecsSinceEpoch());
-    qsizetype first = m_buffer->size();
-    qsizetype inWindow = 0;
+    // The ring is in arrival order and a source's clock may run behind another's (a Kafka
+    // record carries its produce time): scan back a minute past `from` before stopping.
+    constexpr qint64 kArrivalSkewMs = 60000;
+    std::vector<qsizetype> newestFirst;
+    qint64 inWindow = 0;
     for (qsizetype i = m_buffer->size() - 1; i >= 0; --i) {
         const qint64 ts = m_buffer->at(i).tsMs;
-        if (ts < fromMs)
+        if (ts < fromMs - kArrivalSkewMs)
             break;
-        if (ts <= toMs) {
-            ++inWindow;
-            first = i;
-        }
+        if (ts < fromMs || ts > toMs)
+            continue;
+        ++inWindow;
+        if (qsizetype(newestFirst.size()) < kMaxRecordedFrames)
+            newestFirst.push_back(i);
     }
     QJsonArray frames;
-    qsizetype kept = 0;
-    for (qsizetype i = qMax(first, m_buffer->size() - kMaxRecordedFrames); i < m_buffer->size() && kept < kMaxRecordedFrames; ++i) {
-        const protocol::TrafficFrame &frame = m_buffer->at(i);
-        if (frame.tsMs < fromMs || frame.tsMs > toMs)
-            continue;
-        frames.append(QJsonDocument::fromJson(protocol::TapFrameCodec::encode(frame)).object());
-        ++kept;
-    }
+    for (auto it = newestFirst.rbegin(); it != newestFirst.rend(); ++it)
+        frames.append(QJsonDocument::fromJson(protocol::TapFrameCodec::encode(m_buffer->at(*it))).object());
     return QJsonObject{{QStringLiteral("traffic"),
                         QJsonObject{{QStringLiteral("format"), QString(inspect::TrafficRecording::kFormat)},
                                     {QStringLiteral("origin"), m_origin},
                                     {QStringLiteral("from"), fromMs},
                                     {QStringLiteral("to"), toMs},
                                     {QStringLiteral("frames"), frames},
-                                    {QStringLiteral("omitted"), qint64(inWindow - kept)}}}};
+                                    {QStringLiteral("omitted"), inWindow - qint64(newestFirst.size())}}}};
 }
 
 void TrafficAreaAssembly::backToLive()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "cluster/KafkaSettings.h"
+#include "cluster/RedisUrl.h"
 #include "inspect/TapEndpoint.h"
 #include "inspect/TrafficBatch.h"
 #include "models/AttachmentState.h"
@@ -11,6 +13,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 
 namespace sb::inspect {
 class TrafficCapture;
@@ -48,6 +51,12 @@ public:
     void start();
     // The replicas to tap (from the Replicas area); departed ones are let go.
     void setEndpoints(const QList<inspect::TapEndpoint> &endpoints);
+    // Where the Redis pub/sub monitor and the Kafka tail read: the cluster's Redis (the
+    // monitor starts at once, on the stage-2 bus pattern) and Kafka (tailed on request).
+    void setClusterSources(const std::optional<cluster::RedisUrl> &redis, const cluster::KafkaSettings &kafka,
+                           const QString &topicPrefix);
+    void startRedisMonitor(const QString &pattern); // empty: stop
+    void startKafkaTail(const QStringList &topics, int startFrom, qint64 offset, const QDateTime &time); // none: stop
     void openCapture(const QString &path);
     void saveCapture(const QString &path, bool shownOnly);
     void backToLive();
@@ -85,6 +94,8 @@ private:
     inspect::TrafficBatcher *m_batcher = nullptr; // the capture's, for acknowledgements (thread-safe)
     QTimer m_rateTimer;
     bool m_offline = false;
+    std::optional<cluster::RedisUrl> m_redis;
+    cluster::KafkaSettings m_kafka;
     models::ConnectionHealth m_health;
 };
 

@@ -63,10 +63,11 @@ TracePane::TracePane(QWidget *parent)
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    m_hops = traceTable({tr("+ms"), tr("Time"), tr("Replica"), tr("Hop"), tr("Command"), tr("Destination"),
+    m_hops = traceTable({tr("Latency"), tr("Time"), tr("Replica"), tr("Hop"), tr("Command"), tr("Destination"),
                          tr("Session"), tr("User"), tr("Detail")},
                         QStringLiteral("traceHops"), this);
-    m_hops->horizontalHeaderItem(0)->setToolTip(tr("Milliseconds since the publish (the SEND or HTTP POST)"));
+    m_hops->horizontalHeaderItem(0)->setToolTip(tr("Since the publish (the SEND or HTTP POST), by the sources' clocks: "
+                                                   "a Kafka record's produce time can precede the node's publish frame"));
     connect(m_hops, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
         if (row >= 0 && row < m_trace.hops.size())
             emit hopActivated(m_trace.hops[row].seq);
@@ -120,7 +121,7 @@ void TracePane::showTrace(const MessageTrace &trace)
     m_hops->setRowCount(int(trace.hops.size()));
     for (int row = 0; row < trace.hops.size(); ++row) {
         const TraceHop &hop = trace.hops[row];
-        setTraceCell(m_hops, row, 0, hop.latencyMs >= 0 ? QStringLiteral("+%1").arg(hop.latencyMs) : QStringLiteral("?"));
+        setTraceCell(m_hops, row, 0, hop.latencyText());
         setTraceCell(m_hops, row, 1, QDateTime::fromMSecsSinceEpoch(hop.tsMs).toString(QStringLiteral("HH:mm:ss.zzz")));
         setTraceCell(m_hops, row, 2, hop.source);
         setTraceCell(m_hops, row, 3, TraceHop::kindName(hop.kind));

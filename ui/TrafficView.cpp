@@ -4,6 +4,7 @@
 #include "models/ConnectionHistory.h"
 #include "models/TrafficModel.h"
 #include "ui/HistoryChart.h"
+#include "ui/KafkaTailDialog.h"
 #include "ui/SequenceDiagram.h"
 #include "ui/TracePane.h"
 #include "ui/TrafficDetailPane.h"
@@ -310,6 +311,14 @@ void TrafficView::createActions()
     add(tr("Clear capture"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K), tr("Forget every captured frame"), true,
         [this] { m_model->clear(); m_detail->clear(); m_sequence->clear(); });
     add(tr("Buffer size…"), QKeySequence(), tr("How many frames the capture keeps"), true, [this] { chooseCapacity(); });
+    add(tr("Monitor Redis pub/sub…"), QKeySequence(), tr("PSUBSCRIBE a pattern (the stage-2 bus by default); messages join the timeline"),
+        true, [this] { chooseRedisPattern(); });
+    add(tr("Stop the Redis monitor"), QKeySequence(), tr("Stop reading Redis pub/sub"), true,
+        [this] { emit redisMonitorRequested({}); });
+    add(tr("Tail Kafka topics…"), QKeySequence(), tr("Read topics from latest, earliest, an offset or a time, never joining a group"),
+        true, [this] { chooseKafkaTail(); });
+    add(tr("Stop the Kafka tail"), QKeySequence(), tr("Stop reading Kafka topics"), true,
+        [this] { emit kafkaTailRequested({}, 0, 0, {}); });
     add(tr("Probe an endpoint…"), QKeySequence(), tr("Connect a STOMP or SSE client of your own to any URL"), true,
         [this] { emit probeRequested(); });
 }
@@ -540,6 +549,31 @@ void TrafficView::chooseSaveFile(bool shownOnly)
     if (!path.endsWith(u".jsonl"))
         path += QStringLiteral(".sbtraffic.jsonl");
     emit saveCaptureRequested(path, shownOnly);
+}
+
+void TrafficView::setSourceSuggestions(const QStringList &kafkaTopics, const QString &redisPattern)
+{
+    m_suggestedTopics = kafkaTopics;
+    m_suggestedPattern = redisPattern;
+}
+
+void TrafficView::chooseRedisPattern()
+{
+    bool ok = false;
+    const QString pattern = QInputDialog::getText(this, tr("Monitor Redis pub/sub"),
+                                                  tr("PSUBSCRIBE pattern (glob; the stage-2 bus is sb:bus:*):"),
+                                                  QLineEdit::Normal, m_suggestedPattern, &ok)
+                                .trimmed();
+    if (ok && !pattern.isEmpty())
+        emit redisMonitorRequested(pattern);
+}
+
+void TrafficView::chooseKafkaTail()
+{
+    KafkaTailDialog dialog(m_suggestedTopics, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    emit kafkaTailRequested(dialog.topics(), int(dialog.startFrom()), dialog.offset(), dialog.time());
 }
 
 void TrafficView::chooseCapacity()

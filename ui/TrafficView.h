@@ -4,6 +4,7 @@
 #include "inspect/TapSourceStatus.h"
 #include "ui/SnapshotSource.h"
 
+#include <QDateTime>
 #include <QTimer>
 #include <QWidget>
 
@@ -43,6 +44,8 @@ public:
     // A banner over the table, e.g. "RECORDING traffic.jsonl: 12,000 frames from … to …"; empty hides it.
     void setBanner(const QString &text, bool offline);
     QString bannerText() const;
+    // What the Capture menu offers to tail and monitor (set by the assembly from the cluster).
+    void setSourceSuggestions(const QStringList &kafkaTopics, const QString &redisPattern);
 
     // "rows" (shown frames, decoded, newest last, at most maxTableRows), "sources", "counts",
     // "filter", "paused", "trace" (the newest message that reached every live replica).
@@ -74,6 +77,9 @@ signals:
     void saveCaptureRequested(const QString &path, bool shownOnly);
     void backToLiveRequested();
     void probeRequested();
+    void redisMonitorRequested(const QString &pattern); // empty: stop it
+    void kafkaTailRequested(const QStringList &topics, int startFrom, qint64 offset, const QDateTime &time); // no topics: stop
+
     void bufferCapacityRequested(qsizetype frames);
 
 protected:
@@ -89,6 +95,8 @@ private:
     void chooseOpenFile();
     void chooseSaveFile(bool shownOnly);
     void chooseCapacity();
+    void chooseKafkaTail();
+    void chooseRedisPattern();
 
     models::TrafficModel *m_model;
     const models::ConnectionHistory *m_rateHistory;
@@ -115,6 +123,8 @@ private:
     QList<inspect::TapSourceStatus> m_sources;
     qint64 m_droppedByConsole = 0;
     bool m_offline = false;
+    QStringList m_suggestedTopics;
+    QString m_suggestedPattern;
 };
 
 } // namespace sb::ui

@@ -20,6 +20,13 @@ QString TraceHop::kindName(Kind kind)
     return QStringLiteral("other");
 }
 
+QString TraceHop::latencyText() const
+{
+    if (!latencyKnown())
+        return QStringLiteral("?");
+    return (latencyMs >= 0 ? QStringLiteral("+") : QString()) + QString::number(latencyMs) + QStringLiteral(" ms");
+}
+
 QStringList MessageTrace::deliveredSources() const
 {
     QStringList sources;
@@ -41,7 +48,7 @@ QJsonObject MessageTrace::toJson() const
                                 {QStringLiteral("destination"), hop.destination},
                                 {QStringLiteral("session"), hop.session},
                                 {QStringLiteral("user"), hop.user},
-                                {QStringLiteral("latencyMs"), hop.latencyMs},
+                                {QStringLiteral("latencyMs"), hop.latencyKnown() ? QJsonValue(hop.latencyMs) : QJsonValue()},
                                 {QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(hop.tsMs, Qt::UTC).toString(Qt::ISODateWithMs)},
                                 {QStringLiteral("detail"), hop.detail}});
     QJsonArray missedList;
@@ -74,7 +81,7 @@ QString MessageTrace::toText() const
         text += QStringLiteral(" · published %1").arg(time(publishedMs));
     text += QStringLiteral(" · delivered on %1\n").arg(deliveredSources().join(QStringLiteral(", ")));
     for (const TraceHop &hop : hops) {
-        const QString latency = hop.latencyMs >= 0 ? QStringLiteral("+%1 ms").arg(hop.latencyMs) : QStringLiteral("?");
+        const QString latency = hop.latencyText();
         // Concatenated, not chained arg(): a "%1" inside a replica id or command stays as it is.
         QString line = QStringLiteral("  ") + latency.leftJustified(9) + QStringLiteral("  ") + hop.source.leftJustified(8)
                      + QStringLiteral("  ") + TraceHop::kindName(hop.kind).leftJustified(17) + QStringLiteral("  ") + hop.command;

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <limits>
+
 namespace sb::inspect {
 
 // One step of a message's way through the cluster, as the capture saw it.
@@ -14,7 +16,14 @@ struct TraceHop
     enum class Kind { Publish, Stage1, Broadcast, KafkaRecord, RedisMessage, DeliveredStomp, DeliveredSse, Other };
 
     qint64 tsMs = 0;
-    qint64 latencyMs = -1; // since the publish; -1 when the publish was not seen
+    // Since the publish, by the sources' clocks: a Kafka record's produce time can come a few
+    // ms before the node's publish frame, so a latency may be negative. kUnknownLatency when
+    // the publish was not seen.
+    static constexpr qint64 kUnknownLatency = std::numeric_limits<qint64>::min();
+    qint64 latencyMs = kUnknownLatency;
+    bool latencyKnown() const { return latencyMs != kUnknownLatency; }
+    // "+12 ms", "-3 ms" or "?".
+    QString latencyText() const;
     qint64 seq = 0;        // the frame in the capture
     Kind kind = Kind::Other;
     QString source;        // replica id, or "kafka"/"redis" for the console's own readers

@@ -225,7 +225,7 @@ MessageTrace TraceAssembler::assemble(const QString &messageId, const FrameVisit
             trace.channel = frame.header(QStringLiteral("channel"));
         TraceHop hop;
         hop.tsMs = frame.tsMs;
-        hop.latencyMs = trace.publishedMs >= 0 ? frame.tsMs - trace.publishedMs : -1;
+        hop.latencyMs = trace.publishedMs >= 0 ? frame.tsMs - trace.publishedMs : TraceHop::kUnknownLatency;
         hop.seq = frame.seq;
         hop.kind = hopKind(frame);
         hop.source = frame.source;

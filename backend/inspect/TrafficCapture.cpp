@@ -1,7 +1,13 @@
 #include "inspect/TrafficCapture.h"
 
+#include "inspect/KafkaTopicTail.h"
+#include "inspect/RedisPubSubMonitor.h"
 #include "inspect/TapClient.h"
 #include "inspect/TrafficBatcher.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QThread>
 
 namespace sb::inspect {
 
@@ -44,8 +50,110 @@ void TrafficCapture::setEndpoints(const QList<TapEndpoint> &endpoints)
     }
 }
 
+namespace {
+
+TapSourceStatus::State sourceState(int state)
+{
+    // RedisPubSubMonitor::State and KafkaTopicTail::State share their values' meaning.
+    switch (state) {
+    case 1: return TapSourceStatus::State::Connecting;
+    case 2: return TapSourceStatus::State::Live;
+    case 3: return TapSourceStatus::State::Down;
+    default: return TapSourceStatus::State::Stopped;
+    }
+}
+
+} // namespace
+
+void TrafficCapture::startRedisMonitor(const RedisPubSubMonitorSettings &settings)
+{
+    stopRedisMonitor();
+    m_redis = new RedisPubSubMonitor(settings, this);
+    auto status = std::make_shared<TapSourceStatus>();
+    status->id = QStringLiteral("redis");
+    status->kind = QStringLiteral("redis");
+    connect(m_redis, &RedisPubSubMonitor::framesReady, this, [this](const QList<protocol::TrafficFrame> &frames) {
+        for (const protocol::TrafficFrame &frame : frames)
+            m_batcher->add(frame);
+    });
+    connect(m_redis, &RedisPubSubMonitor::stateChanged, this,
+            [this, status](RedisPubSubMonitor::State state, const QString &reason) {
+                const TapSourceStatus::State mapped = sourceState(int(state));
+                if (mapped != status->state)
+                    status->since = QDateTime::currentDateTimeUtc();
+                status->state = mapped;
+                status->detail = reason;
+                m_batcher->setStatus(*status);
+            });
+    connect(m_redis, &RedisPubSubMonitor::framesDropped, this, [this, status](qint64 total) {
+        status->droppedBySource = total; // sampled away above the monitor's rate bound
+        m_batcher->setStatus(*status);
+    });
+    m_redis->start();
+}
+
+void TrafficCapture::stopRedisMonitor()
+{
+    if (!m_redis)
+        return;
+    m_redis->stop();
+    delete m_redis;
+    m_redis = nullptr;
+    m_batcher->removeSource(QStringLiteral("redis"));
+}
+
+void TrafficCapture::startKafkaTail(const KafkaTopicTailSettings &settings)
+{
+    stopKafkaTail();
+    m_kafkaThread = new QThread(this); // let go of, not waited on, in stopKafkaTail()
+    m_kafkaThread->setObjectName(QStringLiteral("traffic-kafka-tail"));
+    m_kafka = new KafkaTopicTail(settings);
+    m_kafka->moveToThread(m_kafkaThread);
+    connect(m_kafkaThread, &QThread::finished, m_kafka, &QObject::deleteLater);
+    auto status = std::make_shared<TapSourceStatus>();
+    status->id = QStringLiteral("kafka");
+    status->kind = QStringLiteral("kafka");
+    // Queued (the tail's thread to this one), with this as context.
+    connect(m_kafka, &KafkaTopicTail::framesReady, this, [this](const QList<protocol::TrafficFrame> &frames) {
+        for (const protocol::TrafficFrame &frame : frames)
+            m_batcher->add(frame);
+    });
+    connect(m_kafka, &KafkaTopicTail::stateChanged, this,
+            [this, status](KafkaTopicTail::State state, const QString &reason) {
+                const TapSourceStatus::State mapped = sourceState(int(state));
+                if (mapped != status->state)
+                    status->since = QDateTime::currentDateTimeUtc();
+                status->state = mapped;
+                status->detail = reason;
+                m_batcher->setStatus(*status);
+            });
+    m_kafkaThread->start();
+    m_kafka->start(); // thread-safe: it queues its own start-up onto its thread
+}
+
+void TrafficCapture::stopKafkaTail()
+{
+    if (!m_kafkaThread)
+        return;
+    // Never waited on: a tail may be inside a blocking lookup (bounded by its request
+    // timeout). The thread ends when the lookup returns, deletes the tail on its way out and
+    // is deleted by the application's thread, so whoever stops the capture (the GUI,
+    // switching profile) never waits on the network.
+    m_kafka->disconnect(this);
+    m_kafka->stop();
+    m_kafkaThread->setParent(nullptr);
+    m_kafkaThread->moveToThread(QCoreApplication::instance()->thread());
+    connect(m_kafkaThread, &QThread::finished, m_kafkaThread, &QObject::deleteLater);
+    m_kafkaThread->quit();
+    m_kafkaThread = nullptr;
+    m_kafka = nullptr;
+    m_batcher->removeSource(QStringLiteral("kafka"));
+}
+
 void TrafficCapture::stop()
 {
+    stopRedisMonitor();
+    stopKafkaTail();
     for (TapClient *client : std::as_const(m_clients)) {
         client->stop();
         delete client;

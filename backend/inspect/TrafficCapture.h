@@ -8,13 +8,18 @@
 
 namespace sb::inspect {
 
+class KafkaTopicTail;
+class RedisPubSubMonitor;
 class TapClient;
 class TrafficBatcher;
+struct KafkaTopicTailSettings;
+struct RedisPubSubMonitorSettings;
 
 // The capture worker: one TapClient per replica it is told about, all feeding one
 // TrafficBatcher whose batches go to the GUI (batchReady). Lives on its own thread; the
 // replica list follows the Replicas area (setEndpoints: new replicas are tapped, departed
-// ones stopped). Other sources (probes, the Redis monitor, the Kafka tail) feed batcher().
+// ones stopped). The Redis pub/sub monitor (source "redis") runs on this thread too; the
+// Kafka tail (source "kafka") on a thread of its own, because its start-up lookups block.
 class TrafficCapture : public QObject
 {
     Q_OBJECT
@@ -26,6 +31,11 @@ public:
 
     // Capture thread (queue calls from elsewhere).
     void setEndpoints(const QList<sb::inspect::TapEndpoint> &endpoints);
+    // One monitor and one tail at a time: starting another replaces the running one.
+    void startRedisMonitor(const sb::inspect::RedisPubSubMonitorSettings &settings);
+    void stopRedisMonitor();
+    void startKafkaTail(const sb::inspect::KafkaTopicTailSettings &settings);
+    void stopKafkaTail();
     void stop();
 
 signals:
@@ -35,6 +45,9 @@ private:
     TapCredentials m_credentials;
     TrafficBatcher *m_batcher;
     QHash<QString, TapClient *> m_clients;
+    RedisPubSubMonitor *m_redis = nullptr;
+    KafkaTopicTail *m_kafka = nullptr; // lives on m_kafkaThread
+    class QThread *m_kafkaThread = nullptr;
 };
 
 } // namespace sb::inspect

@@ -94,6 +94,7 @@ private slots:
         QCOMPARE(trace.hops[1].latencyMs, 10);
         QCOMPARE(trace.hops.last().kind, TraceHop::Kind::DeliveredSse);
         QCOMPARE(trace.hops.last().latencyMs, 42);
+        QCOMPARE(trace.hops.last().latencyText(), u"+42 ms"_s);
         QCOMPARE(trace.deliveredSources(), (QStringList{u"node-3"_s, u"node-1"_s, u"node-2"_s}));
         QVERIFY2(trace.missed.isEmpty(), qPrintable(trace.missed.value(0).reason));
     }
@@ -193,7 +194,8 @@ private slots:
         m.add(1041, u"node-1"_s, T::Stomp, D::Out, u"MESSAGE"_s, u"s-a"_s, u"alice"_s, kTopic, kId);
         const MessageTrace trace = TraceAssembler::assemble(kId, m.frames);
         QCOMPARE(trace.publishedMs, -1);
-        QCOMPARE(trace.hops.first().latencyMs, -1);
+        QVERIFY(!trace.hops.first().latencyKnown());
+        QCOMPARE(trace.hops.first().latencyText(), u"?"_s);
         QCOMPARE(trace.channel, u"general"_s);
         QVERIFY(!trace.notes.isEmpty());
     }

@@ -3,6 +3,8 @@
 // lists every hop and names a subscriber who disconnected, and `switchboard tap` /
 // `switchboard trace` print what they should with the exit codes they document.
 #include "app/TrafficAreaAssembly.h"
+#include "cluster/KafkaSettings.h"
+#include "cluster/RedisUrl.h"
 #include "inspect/TraceAssembler.h"
 #include "models/AttachmentState.h"
 #include "models/TrafficBuffer.h"
@@ -19,6 +21,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
@@ -133,15 +136,28 @@ private slots:
         for (int i = 0; i < m_nodes.size(); ++i)
             endpoints.append({u"node-%1"_s.arg(i + 1), m_nodes[i]});
         traffic.setEndpoints(endpoints);
+        // The console's own readers: the Redis monitor (silent here: the bus is Kafka) and a
+        // tail of the stage-1 topic, which never joins a group.
+        traffic.setClusterSources(cluster::RedisUrl::parse(m_endpoints.value(u"redis"_s).toString()),
+                                  cluster::KafkaSettings(m_endpoints.value(u"kafka"_s).toString().toUtf8()), u"switchboard"_s);
+        traffic.startKafkaTail({u"switchboard.MessageCreatedEvent"_s}, 0, 0, {});
         ui::TrafficView *view = traffic.view();
         QVERIFY(view);
         auto liveTaps = [view] {
             int live = 0;
             for (const auto &source : view->sources())
-                live += source.state == inspect::TapSourceStatus::State::Live ? 1 : 0;
+                live += source.kind == u"tap" && source.state == inspect::TapSourceStatus::State::Live ? 1 : 0;
             return live;
         };
         QTRY_COMPARE_WITH_TIMEOUT(liveTaps(), 3, 20000);
+        auto sourceState = [view](const QString &id) {
+            for (const auto &source : view->sources())
+                if (source.id == id)
+                    return source.state;
+            return inspect::TapSourceStatus::State::Stopped;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(sourceState(u"kafka"_s), inspect::TapSourceStatus::State::Live, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(sourceState(u"redis"_s), inspect::TapSourceStatus::State::Live, 20000);
         // Bob's subscription is known (baseline or live SUBSCRIBE), then he leaves.
         auto bobSessionKnown = [&traffic] {
             const auto *buffer = traffic.model()->buffer();
@@ -178,21 +194,41 @@ private slots:
         };
         QTRY_COMPARE_WITH_TIMEOUT(deliveredOn(), (QSet<QString>{u"node-1"_s, u"node-2"_s, u"node-3"_s}), 20000);
 
+        // The console's own tail of the stage-1 topic fetches on its own schedule.
+        auto tailedRecords = [view, &id] {
+            int count = 0;
+            for (const auto &hop : view->traceOf(id).hops)
+                count += hop.kind == inspect::TraceHop::Kind::KafkaRecord ? 1 : 0;
+            return count;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(tailedRecords(), 1, 20000);
         const inspect::MessageTrace trace = view->traceOf(id);
         QCOMPARE(trace.channel, u"general"_s);
         QVERIFY(trace.publishedMs > 0);
-        QCOMPARE(trace.hops.first().kind, inspect::TraceHop::Kind::Publish);
-        QCOMPARE(trace.hops.first().source, u"node-1"_s);
-        int stage1 = 0, broadcasts = 0, deliveries = 0;
+        // In time order the publish comes first among the replicas' hops (the console's own
+        // Kafka tail stamps the record with its produce time, which may precede it).
+        const auto firstNodeHop = std::find_if(trace.hops.cbegin(), trace.hops.cend(),
+                                               [](const inspect::TraceHop &hop) { return hop.source.startsWith(u"node-"_s); });
+        QCOMPARE(firstNodeHop->kind, inspect::TraceHop::Kind::Publish);
+        QCOMPARE(firstNodeHop->source, u"node-1"_s);
+        int stage1 = 0, broadcasts = 0, deliveries = 0, tailed = 0;
         for (qsizetype i = 0; i < trace.hops.size(); ++i) {
             const auto &hop = trace.hops[i];
             if (i > 0)
                 QVERIFY(trace.hops[i - 1].tsMs <= hop.tsMs);
-            QVERIFY(hop.latencyMs >= 0);
+            QVERIFY(hop.latencyKnown());
+            if (hop.kind != inspect::TraceHop::Kind::KafkaRecord) // the tail's time is the record's produce time
+                QVERIFY2(hop.latencyMs >= 0, qPrintable(trace.toText()));
             stage1 += hop.kind == inspect::TraceHop::Kind::Stage1 ? 1 : 0;
             broadcasts += hop.kind == inspect::TraceHop::Kind::Broadcast ? 1 : 0;
             deliveries += hop.kind == inspect::TraceHop::Kind::DeliveredStomp ? 1 : 0;
+            if (hop.kind == inspect::TraceHop::Kind::KafkaRecord) {
+                ++tailed;
+                QCOMPARE(hop.source, u"kafka"_s);
+                QVERIFY2(hop.detail.startsWith(u"partition "_s), qPrintable(hop.detail));
+            }
         }
+        QCOMPARE(tailed, 1); // the console's own reader saw the stage-1 record
         QVERIFY2(stage1 >= 1, qPrintable(trace.toText())); // at least once (a redone batch repeats it)
         QVERIFY2(broadcasts >= 3, qPrintable(trace.toText()));
         QCOMPARE(deliveries, 3);
@@ -203,14 +239,14 @@ private slots:
         QVERIFY2(trace.missed.first().reason.startsWith(u"disconnected"_s), qPrintable(trace.missed.first().reason));
 
         // A session recording saved now carries the frames captured since its first sample.
-        const QJsonObject section = traffic.recordingSection(QDateTime::fromMSecsSinceEpoch(trace.publishedMs - 1),
+        const QJsonObject section = traffic.recordingSection(QDateTime::fromMSecsSinceEpoch(trace.publishedMs - 5000),
                                                              QDateTime::currentDateTimeUtc())
                                         .value(u"traffic"_s)
                                         .toObject();
         QCOMPARE(section.value(u"format"_s).toString(), u"switchboard-traffic/1"_s);
         int recordedHops = 0;
         for (const QJsonValue &frame : section.value(u"frames"_s).toArray()) {
-            QVERIFY(frame.toObject().value(u"ts"_s).toDouble() >= double(trace.publishedMs - 1));
+            QVERIFY(frame.toObject().value(u"ts"_s).toDouble() >= double(trace.publishedMs - 5000));
             recordedHops += frame.toObject().value(u"messageId"_s).toString() == id ? 1 : 0;
         }
         QCOMPARE(recordedHops, trace.hops.size());
@@ -222,10 +258,74 @@ private slots:
         for (const QJsonValue &row : state.value(u"rows"_s).toArray())
             if (!row.toObject().value(u"command"_s).toString().isEmpty())
                 replicas.insert(row.toObject().value(u"replica"_s).toString());
-        QCOMPARE(replicas, (QSet<QString>{u"node-1"_s, u"node-2"_s, u"node-3"_s}));
+        QVERIFY(replicas.contains(QSet<QString>{u"node-1"_s, u"node-2"_s, u"node-3"_s}));
+        QVERIFY(replicas.contains(u"kafka"_s)); // the console's own tail
         QVERIFY(!state.value(u"trace"_s).toObject().value(u"hops"_s).toArray().isEmpty());
         QVERIFY(state.value(u"trace"_s).toObject().value(u"missed"_s).isArray());
         QCOMPARE(state.value(u"counts"_s).toObject().value(u"droppedByConsole"_s).toInt(), 0);
+    }
+
+    void redisBusHopsJoinTheTimeline()
+    {
+        QProcess redisBus;
+        redisBus.setProgram(qEnvironmentVariable("SB_BINARY"));
+        redisBus.setArguments({u"devcluster"_s, u"--bus"_s, u"redis"_s, u"--child-logs"_s});
+        redisBus.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        redisBus.start();
+        QVERIFY(redisBus.waitForStarted(5000));
+        auto cleanup = qScopeGuard([&redisBus] {
+            ::kill(pid_t(redisBus.processId()), SIGTERM);
+            if (!redisBus.waitForFinished(15000)) {
+                ::kill(pid_t(redisBus.processId()), SIGKILL);
+                redisBus.waitForFinished(5000);
+            }
+        });
+        QByteArray out;
+        QJsonObject endpoints;
+        QDeadlineTimer deadline(60000);
+        while (!deadline.hasExpired() && redisBus.state() == QProcess::Running && endpoints.isEmpty()) {
+            redisBus.waitForReadyRead(200);
+            out += redisBus.readAllStandardOutput();
+            const qsizetype at = out.indexOf("ready {");
+            const qsizetype end = at < 0 ? -1 : out.indexOf('\n', at);
+            if (end > 0)
+                endpoints = QJsonDocument::fromJson(out.mid(at + 6, end - at - 6)).object();
+        }
+        QVERIFY2(!endpoints.isEmpty(), out.constData());
+        QList<inspect::TapEndpoint> taps;
+        QList<QUrl> nodes;
+        for (const QJsonValue &node : endpoints.value(u"nodes"_s).toArray()) {
+            nodes.append(QUrl(node.toObject().value(u"url"_s).toString()));
+            taps.append({node.toObject().value(u"id"_s).toString(), nodes.last()});
+        }
+        models::AttachmentState attachment;
+        ui::AreaView area(u"traffic"_s, ui::EmptyState{u"Traffic"_s, {}, {}});
+        app::TrafficAreaAssembly traffic(&area, {{}, u"admin"_s, u"admin"_s}, u"test"_s, &attachment);
+        traffic.start();
+        traffic.setEndpoints(taps);
+        traffic.setClusterSources(cluster::RedisUrl::parse(endpoints.value(u"redis"_s).toString()),
+                                  cluster::KafkaSettings(endpoints.value(u"kafka"_s).toString().toUtf8()), u"switchboard"_s);
+        ui::TrafficView *view = traffic.view();
+        auto live = [view] {
+            int count = 0;
+            for (const auto &source : view->sources())
+                count += source.state == inspect::TapSourceStatus::State::Live ? 1 : 0;
+            return count;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(live(), 4, 20000); // 3 taps and the Redis monitor
+        const QString id = publish(nodes[0], u"general"_s);
+        QVERIFY(!id.isEmpty());
+        auto hopsOf = [view, &id](inspect::TraceHop::Kind kind) {
+            QSet<QString> sources;
+            for (const auto &hop : view->traceOf(id).hops)
+                if (hop.kind == kind)
+                    sources.insert(hop.source + u' ' + hop.transport);
+            return sources;
+        };
+        // The monitor's PUBLISH frame and each replica's BROADCAST from Redis.
+        QTRY_COMPARE_WITH_TIMEOUT(hopsOf(inspect::TraceHop::Kind::RedisMessage), QSet<QString>{u"redis redis"_s}, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(hopsOf(inspect::TraceHop::Kind::Broadcast),
+                                  (QSet<QString>{u"node-1 redis"_s, u"node-2 redis"_s, u"node-3 redis"_s}), 20000);
     }
 
     void tapCommandPrintsFilteredFrames()
