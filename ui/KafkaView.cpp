@@ -12,7 +12,7 @@
 #include <QItemSelectionModel>
 #include <QJsonArray>
 #include <QLabel>
-#include <QShortcut>
+#include <QAction>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTabWidget>
@@ -103,9 +103,12 @@ KafkaView::KafkaView(KafkaGroupModel *groups, KafkaPartitionModel *partitions, K
             [this](const QModelIndex &current) {
                 selectGroup(current.isValid() ? current.data(KafkaGroupModel::GroupIdRole).toString() : QString());
             });
-    auto *showAll = new QShortcut(QKeySequence(Qt::Key_Escape), m_groupTable);
-    showAll->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(showAll, &QShortcut::activated, this, [this] {
+    // A named action, not a bare QShortcut, so Help → Keyboard Shortcuts lists it.
+    auto *showAll = new QAction(QStringLiteral("Kafka: show every group's partitions"), m_groupTable);
+    showAll->setShortcut(QKeySequence(Qt::Key_Escape));
+    showAll->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_groupTable->addAction(showAll);
+    connect(showAll, &QAction::triggered, this, [this] {
         m_groupTable->selectionModel()->clear();
         selectGroup(QString());
     });

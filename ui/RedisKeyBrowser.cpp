@@ -34,9 +34,11 @@ QList<int> keyValueWeights()
 constexpr int kRefreshEveryTicks = 5; // visible rows re-read every 5 s when not notified
 constexpr int kMaxRefreshKeys = 200;
 
-void addShortcut(QWidget *owner, const QKeySequence &keys, const std::function<void()> &slot)
+// A named action: Help → Keyboard Shortcuts lists the actions' own texts (the area first,
+// as the list spans every area).
+void addShortcut(QWidget *owner, const QString &name, const QKeySequence &keys, const std::function<void()> &slot)
 {
-    auto *action = new QAction(owner);
+    auto *action = new QAction(QStringLiteral("Redis: ") + name, owner);
     action->setShortcut(keys);
     action->setShortcutContext(Qt::WidgetWithChildrenShortcut); // never steals another area's keys
     QObject::connect(action, &QAction::triggered, owner, slot);
@@ -207,17 +209,18 @@ void RedisKeyBrowser::buildControls()
         &RedisKeyBrowser::onCurrentRowChanged);
     connect(m_valueView, &RedisValueView::pageRequested, this, &RedisKeyBrowser::valueRequested);
 
-    addShortcut(this, QKeySequence(Qt::Key_F5), [this] { startScan(); });
-    addShortcut(this, QKeySequence(Qt::Key_F6), [this] { m_pause->toggle(); });
-    addShortcut(this, QKeySequence(Qt::Key_F7), [this] { m_more->click(); });
-    addShortcut(this, QKeySequence(Qt::SHIFT | Qt::Key_F7), [this] { m_all->click(); });
-    addShortcut(this, QKeySequence(Qt::CTRL | Qt::Key_F), [this] {
+    addShortcut(this, tr("scan from the start"), QKeySequence(Qt::Key_F5), [this] { startScan(); });
+    addShortcut(this, tr("pause or resume the scan"), QKeySequence(Qt::Key_F6), [this] { m_pause->toggle(); });
+    addShortcut(this, tr("scan more keys"), QKeySequence(Qt::Key_F7), [this] { m_more->click(); });
+    addShortcut(this, tr("scan to the end"), QKeySequence(Qt::SHIFT | Qt::Key_F7), [this] { m_all->click(); });
+    addShortcut(this, tr("edit the MATCH pattern"), QKeySequence(Qt::CTRL | Qt::Key_F), [this] {
         m_pattern->setFocus();
         m_pattern->selectAll();
     });
-    addShortcut(m_table, QKeySequence::Delete, [this] { requestDelete(); });
-    addShortcut(this, QKeySequence(Qt::CTRL | Qt::Key_E), [this] { requestExpire(); });
-    addShortcut(this, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), [this] { requestPersist(); });
+    addShortcut(m_table, tr("delete the selected key…"), QKeySequence::Delete, [this] { requestDelete(); });
+    addShortcut(this, tr("set the selected key's expiry…"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] { requestExpire(); });
+    addShortcut(this, tr("remove the selected key's expiry…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
+                [this] { requestPersist(); });
 }
 
 QString RedisKeyBrowser::pattern() const

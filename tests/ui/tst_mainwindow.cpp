@@ -1,7 +1,15 @@
 #include "models/AttachmentState.h"
 #include "models/RecordingStore.h"
+#include "models/ConnectionHistory.h"
+#include "models/KafkaGroupModel.h"
+#include "models/KafkaPartitionModel.h"
+#include "models/KafkaTopicModel.h"
+#include "models/RedisKeyModel.h"
+#include "models/SessionModel.h"
 #include "ui/AreaView.h"
+#include "ui/KafkaView.h"
 #include "ui/MainWindow.h"
+#include "ui/RedisView.h"
 #include "ui/ShortcutsDialog.h"
 
 #include <QDockWidget>
@@ -122,6 +130,40 @@ private slots:
         for (const char *expected : {"Profiles…", "Snapshot…", "Save Recording…", "Open Recording…",
                                      "Quit", "Replicas", "Kafka", "Redis", "Traffic", "Keyboard Shortcuts"})
             QVERIFY2(actions.contains(QString::fromUtf8(expected)), expected);
+    }
+
+    // With the areas' content in place, every shortcut in the list says what it does: the
+    // Redis keys' eight were listed with blank names.
+    void everyShortcutHasAName()
+    {
+        models::AttachmentState attachment;
+        models::RecordingStore recording;
+        ui::MainWindow window(&attachment, &recording);
+        models::RedisKeyModel keys;
+        models::SessionModel sessions;
+        window.area(QStringLiteral("redis"))->setContent(new ui::RedisView(&keys, &sessions, false));
+        models::KafkaGroupModel groups;
+        models::KafkaPartitionModel partitions;
+        models::KafkaTopicModel topics;
+        models::ConnectionHistory lag;
+        window.area(QStringLiteral("kafka"))->setContent(new ui::KafkaView(&groups, &partitions, &topics, &lag));
+
+        ui::ShortcutsDialog dialog(&window);
+        auto *table = dialog.findChild<QTableWidget *>(QStringLiteral("shortcutsTable"));
+        QVERIFY(table);
+        QStringList keysListed;
+        for (int row = 0; row < table->rowCount(); ++row) {
+            const QString keysText = table->item(row, 1)->text();
+            QVERIFY2(!table->item(row, 0)->text().trimmed().isEmpty(), qPrintable(keysText + u" has no name"));
+            keysListed << keysText;
+        }
+        for (const QKeySequence &expected :
+             {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), QKeySequence(Qt::CTRL | Qt::Key_E), QKeySequence(QKeySequence::Delete),
+              QKeySequence(Qt::Key_F5), QKeySequence(Qt::Key_F6), QKeySequence(Qt::Key_F7), QKeySequence(Qt::SHIFT | Qt::Key_F7),
+              QKeySequence(Qt::CTRL | Qt::Key_F), QKeySequence(Qt::Key_Escape)}) {
+            const QString text = expected.toString(QKeySequence::NativeText);
+            QVERIFY2(keysListed.contains(text), qPrintable(text + u" is not listed"));
+        }
     }
 };
 
