@@ -42,6 +42,7 @@ HistoryChart::HistoryChart(const sb::models::ConnectionHistory *history, const Q
     m_total->setName(QStringLiteral("total"));
     QPen pen(Qt::black);
     pen.setWidth(2);
+    pen.setStyle(Qt::DashLine); // drawn over the lines: where it equals one, that one shows through
     m_total->setPen(pen);
     m_chart->addSeries(m_total);
     m_total->attachAxis(m_timeAxis);
@@ -106,7 +107,38 @@ QLineSeries *HistoryChart::seriesFor(const QString &id)
     connect(series, &QLineSeries::hovered, this,
             [this, series](const QPointF &point, bool state) { if (state) showValueAt(series, point); });
     m_series.insert(id, series);
+    // The total stays the last line drawn (Qt Charts draws series in the order added).
+    m_chart->removeSeries(m_total);
+    m_chart->addSeries(m_total);
+    m_total->attachAxis(m_timeAxis);
+    m_total->attachAxis(m_valueAxis);
+    styleLines();
     return series;
+}
+
+QPen HistoryChart::linePen(int index, int count, const QColor &colour)
+{
+    const int depth = count - 1 - index; // lines drawn after this one
+    QPen pen(colour);
+    pen.setWidth(1 + 2 * qMin(depth, 3));
+    if (depth >= 3 && index % 2 == 1)
+        pen.setStyle(Qt::DashLine);
+    return pen;
+}
+
+void HistoryChart::styleLines()
+{
+    // In the order the lines were added (first-seen replica or group first), which is the
+    // order they are drawn.
+    const QStringList ids = m_history->replicaIds();
+    const int count = int(m_series.size());
+    int index = 0;
+    for (const QString &id : ids) {
+        QLineSeries *series = m_series.value(id);
+        if (!series)
+            continue;
+        series->setPen(linePen(index++, count, series->color()));
+    }
 }
 
 void HistoryChart::refresh()

@@ -13,6 +13,8 @@ class QComboBox;
 class QDateTimeAxis;
 class QLineSeries;
 class QValueAxis;
+class QColor;
+class QPen;
 
 namespace sb::models {
 class ConnectionHistory;
@@ -23,7 +25,9 @@ namespace sb::ui {
 // A quantity per series and in total over a selectable window (1/5/15/60 min), drawn from
 // a ConnectionHistory: connections per replica (Replicas) or lag per consumer group (Kafka). New data only marks the chart dirty; a 15 Hz timer pushes fixed
 // point buffers (at most kMaxPoints per series) with QXYSeries::replace(), and that timer
-// runs only while the chart is visible.
+// runs only while the chart is visible. Lines of equal values never hide each other: each
+// line is narrower than the ones drawn before it (linePen), and the total, dashed, is drawn
+// last, so equal lines show nested and the total shows over a lone replica's line.
 class HistoryChart : public QWidget
 {
     Q_OBJECT
@@ -54,6 +58,10 @@ public:
     static int timeTickCount(int width, int labelWidth);
     // Whether a legend of `series` entries fits a chart view of width x height.
     static bool legendFits(int series, int width, int height, int lineHeight);
+    // The pen of the index-th of `count` lines (in the order they are drawn): widths 7, 5,
+    // 3, 1 px for the last four, so equal lines nest; deeper ones are 7 px, every other one
+    // dashed so the line beneath shows through its gaps.
+    static QPen linePen(int index, int count, const QColor &colour);
     int windowMinutes() const { return m_windowMinutes; }
     void setWindowMinutes(int minutes);
 
@@ -75,6 +83,7 @@ protected:
 
 private:
     QLineSeries *seriesFor(const QString &id);
+    void styleLines();
     void beginPass();
     void pushNext(int count);
     void finishPass();

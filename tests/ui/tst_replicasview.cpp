@@ -6,6 +6,7 @@
 #include <QAbstractItemModelTester>
 #include <QChart>
 #include <QChartView>
+#include <QLineSeries>
 #include <QValueAxis>
 #include <QComboBox>
 #include <QJsonArray>
@@ -218,6 +219,52 @@ private slots:
         QCOMPARE(ui::HistoryChart::timeTickCount(400, 50), 4);
         QCOMPARE(ui::HistoryChart::timeTickCount(2000, 50), 6);
         QCOMPARE(ui::HistoryChart::timeTickCount(0, 50), 2);
+    }
+
+    // Replicas with equal connection counts: every line stays visible, not just the one
+    // drawn last on top of the others.
+    void equalLinesStayVisible()
+    {
+        const QDateTime end = QDateTime::currentDateTimeUtc();
+        for (int s = 120; s >= 0; --s) {
+            const QDateTime at = end.addSecs(-s);
+            feed(at, {replica(u"a"_s, 5, 0, ReplicaInfo::State::Ready, at), replica(u"b"_s, 5, 0, ReplicaInfo::State::Ready, at),
+                      replica(u"c"_s, 5, 0, ReplicaInfo::State::Ready, at)});
+        }
+        m_view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+        ui::HistoryChart *chart = m_view->chart();
+        QTRY_VERIFY(chart->pointCount(u"c"_s) > 100);
+        auto *view = chart->findChild<QChartView *>(u"historyChartView"_s);
+        QVERIFY(view);
+        QHash<QString, QColor> colours;
+        for (QAbstractSeries *series : view->chart()->series())
+            if (auto *line = qobject_cast<QLineSeries *>(series); line && line->name().size() == 1)
+                colours.insert(line->name(), line->color());
+        QCOMPARE(colours.size(), 3);
+        QCOMPARE(QSet<QRgb>({colours[u"a"_s].rgb(), colours[u"b"_s].rgb(), colours[u"c"_s].rgb()}).size(), 3);
+
+        auto pixelsOf = [&](const QImage &image, const QColor &colour) {
+            int n = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x)
+                    n += image.pixelColor(x, y).rgb() == colour.rgb() ? 1 : 0;
+            return n;
+        };
+        // Each line shows along most of the plot (the plot is hundreds of pixels wide).
+        QString counts;
+        auto everyLineShows = [&] {
+            const QImage image = view->grab().toImage();
+            bool all = true;
+            counts.clear();
+            for (auto it = colours.cbegin(); it != colours.cend(); ++it) {
+                const int n = pixelsOf(image, it.value());
+                counts += it.key() + u": "_s + QString::number(n) + u" px  "_s;
+                all = all && n >= 150;
+            }
+            return all;
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(everyLineShows(), qPrintable(counts), 3000);
     }
 
 private:
