@@ -351,7 +351,7 @@ void HttpApi::publish(const HttpRequest &request, const QString &channel)
             return;
         }
         const ChatMessage message = services->messages->create(user.name, channel, messageText);
-        if (services->tap->isActive()) {
+        if (services->tap->wants()) {
             TapEvent event;
             event.tsMs = QDateTime::currentMSecsSinceEpoch();
             event.session = QStringLiteral("http");

@@ -87,7 +87,7 @@ bool MessageService::persistFromBus(const QByteArray &payload, const cluster::Bu
     auto envelope = Envelope::fromJson(payload, error);
     if (!envelope)
         return false;
-    if (m_services->tap->isActive())
+    if (hop.medium != cluster::BusHop::Medium::Local && m_services->tap->wants())
         tapHop(QByteArrayLiteral("STAGE1"), hop, *envelope, payload);
     if (envelope->type != Envelope::Type::Message)
         return true; // presence changes are live only
@@ -114,7 +114,7 @@ void MessageService::deliverFromBus(const QByteArray &payload, const cluster::Bu
     const bool duplicate = envelope->type == Envelope::Type::Message && !m_delivered.insert(envelope->message.id);
     // Tapped before the workers get it, so a reader sees BROADCAST ahead of its deliveries;
     // a duplicate too (marked), since it is the bus that repeated itself.
-    if (m_services->tap->isActive())
+    if (hop.medium != cluster::BusHop::Medium::Local && m_services->tap->wants())
         tapHop(QByteArrayLiteral("BROADCAST"), hop, *envelope, payload, duplicate);
     if (duplicate) {
         m_services->metrics.dropped(QByteArrayLiteral("duplicate_broadcast"));
@@ -126,8 +126,6 @@ void MessageService::deliverFromBus(const QByteArray &payload, const cluster::Bu
 void MessageService::tapHop(const QByteArray &command, const cluster::BusHop &hop, const Envelope &envelope,
                             const QByteArray &payload, bool duplicate) const
 {
-    if (hop.medium == cluster::BusHop::Medium::Local)
-        return;
     const bool kafka = hop.medium == cluster::BusHop::Medium::Kafka;
     const bool message = envelope.type == Envelope::Type::Message;
     TapEvent event;

@@ -34,8 +34,8 @@ public:
     static QString newMessageId();
 
 private:
-    // One tap frame for a bus record this replica handled (never for LocalEventBus: in one
-    // process nothing travels).
+    // One tap frame for a bus record this replica handled (the callers skip LocalEventBus:
+    // in one process nothing travels).
     void tapHop(const QByteArray &command, const cluster::BusHop &hop, const Envelope &envelope,
                 const QByteArray &payload, bool duplicate = false) const;
 

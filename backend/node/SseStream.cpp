@@ -67,7 +67,7 @@ void SseStream::start()
     }
     m_worker->startSse(this);
     m_opened = true;
-    if (m_services->tap->isActive()) {
+    if (m_services->tap->wants()) {
         TapEvent open = lifecycleEvent(QByteArrayLiteral("OPEN"));
         open.headers.append({QByteArrayLiteral("remote"), m_socket->peerAddress().toString().toUtf8() + ':'
                                                               + QByteArray::number(m_socket->peerPort())});
@@ -164,7 +164,7 @@ bool SseStream::write(const QByteArray &bytes)
 
 void SseStream::tap(const cluster::ReplayEvent &event, qint64 bytes)
 {
-    if (!m_services->tap->isActive())
+    if (!m_services->tap->wants())
         return;
     TapEvent tapEvent;
     tapEvent.tsMs = QDateTime::currentMSecsSinceEpoch();
@@ -234,7 +234,7 @@ void SseStream::onDisconnected()
     m_commentTimer.stop();
     m_lifetimeTimer.stop();
     m_worker->sseClosed(this);
-    if (m_opened && m_services->tap->isActive()) {
+    if (m_opened && m_services->tap->wants()) {
         TapEvent close = lifecycleEvent(QByteArrayLiteral("CLOSE"));
         close.headers.append({QByteArrayLiteral("reason"), m_closeWhy.isEmpty() ? QByteArrayLiteral("client") : m_closeWhy});
         m_services->tap->publish(close);

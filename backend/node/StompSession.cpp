@@ -65,7 +65,7 @@ StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, Worker *wo
             protocolError(QStringLiteral("no CONNECT frame within %1 s").arg(kConnectTimeoutMs / 1000),
                           QByteArrayLiteral("connect_timeout"));
     });
-    if (m_services->tap->isActive()) {
+    if (m_services->tap->wants()) {
         TapEvent open = lifecycleEvent(QByteArrayLiteral("OPEN"));
         if (m_transport)
             open.headers.append({QByteArrayLiteral("remote"), m_transport->peerAddress().toString().toUtf8() + ':'
@@ -563,7 +563,7 @@ void StompSession::checkPeerAlive()
 
 void StompSession::tap(const QByteArray &direction, const StompFrame &frame, qint64 bytes, const QString &messageId)
 {
-    if (!m_services->tap->isActive())
+    if (!m_services->tap->wants())
         return;
     m_services->tap->publish(TapEvent::fromStompFrame(m_sessionId, m_user.name, direction, frame, bytes, messageId));
 }
@@ -598,7 +598,7 @@ TapEvent StompSession::tapState() const
 
 void StompSession::tapClose()
 {
-    if (!m_services->tap->isActive())
+    if (!m_services->tap->wants())
         return;
     TapEvent event = lifecycleEvent(QByteArrayLiteral("CLOSE"));
     QByteArray why = m_closeWhy;

@@ -1,6 +1,10 @@
 #include "node/TapEvent.h"
 
 #include <QDateTime>
+#include <QVarLengthArray>
+
+#include <charconv>
+#include <cstring>
 
 namespace sb::node {
 
@@ -12,88 +16,137 @@ bool TapEvent::isSecretHeader(QByteArrayView name)
     return false;
 }
 
+namespace {
+
+// The tap's JSON writer sizes the output exactly, then writes it in one pass: appending
+// piece by piece (a bounds check and maybe a reallocation each) was most of its cost.
+
+// Bytes `text` takes as a JSON string, quotes included.
+qsizetype tapJsonStringSize(QByteArrayView text)
+{
+    qsizetype size = text.size() + 2;
+    for (const char ch : text) {
+        const auto c = uchar(ch);
+        if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f')
+            size += 1;
+        else if (c < 0x20)
+            size += 5;
+    }
+    return size;
+}
+
+char *writeTapJsonString(char *out, QByteArrayView text)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    *out++ = '"';
+    for (const char ch : text) {
+        const auto c = uchar(ch);
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *out++ = ch;
+            continue;
+        }
+        *out++ = '\\';
+        switch (c) {
+        case '"': *out++ = '"'; break;
+        case '\\': *out++ = '\\'; break;
+        case '\n': *out++ = 'n'; break;
+        case '\r': *out++ = 'r'; break;
+        case '\t': *out++ = 't'; break;
+        case '\b': *out++ = 'b'; break;
+        case '\f': *out++ = 'f'; break;
+        default:
+            *out++ = 'u';
+            *out++ = '0';
+            *out++ = '0';
+            *out++ = hex[c >> 4];
+            *out++ = hex[c & 15];
+        }
+    }
+    *out++ = '"';
+    return out;
+}
+
+char *writeTapJsonRaw(char *out, QByteArrayView raw)
+{
+    std::memcpy(out, raw.data(), size_t(raw.size()));
+    return out + raw.size();
+}
+
+} // namespace
+
 QByteArray TapEvent::toJson(const QString &node, int bodyLimit) const
 {
-    // Written by hand: this runs once per frame a reader sees (every MESSAGE of a fan-out),
-    // and building a QJsonObject per frame cost the fan-out more than all the rest of the
-    // tap (docs/benchmarks.md, "Tap overhead"). Same fields as TapFrameCodec reads.
+    // Written by hand: this runs for every frame a reader takes (every MESSAGE of a
+    // fan-out), where a QJsonObject per frame cost more than the rest of the tap (see
+    // docs/benchmarks.md, "Tap overhead"). The fields TapFrameCodec reads.
     const bool cut = !wholeBody && body.size() > bodyLimit;
-    const QByteArrayView shownBody = cut ? QByteArrayView(body).first(bodyLimit) : QByteArrayView(body);
-    QByteArray json;
-    json.reserve(192 + shownBody.size() + destination.size() + 64 * headers.size());
-    json.append("{\"ts\":").append(QByteArray::number(tsMs));
-    json.append(",\"node\":");
-    appendJsonString(json, node.toUtf8());
-    json.append(",\"session\":");
-    appendJsonString(json, session.toUtf8());
-    json.append(",\"user\":");
-    appendJsonString(json, user.toUtf8());
-    json.append(",\"transport\":");
-    appendJsonString(json, transport);
-    json.append(",\"dir\":");
-    appendJsonString(json, direction);
-    json.append(",\"command\":");
-    appendJsonString(json, command);
-    json.append(",\"destination\":");
-    appendJsonString(json, destination.toUtf8());
-    json.append(",\"messageId\":");
-    appendJsonString(json, messageId.toUtf8());
-    json.append(",\"bytes\":").append(QByteArray::number(bytes));
-    json.append(",\"headers\":{");
-    bool first = true;
+    // Every string as valid UTF-8: the QStrings are; bytes from a client may not be, and
+    // become U+FFFD as QString makes them. `kept` owns the converted ones the views see
+    // (reserved up front: a reallocation would move the QByteArrays, not their data, but
+    // there is no need to find out).
+    QVarLengthArray<QByteArray, 16> kept;
+    kept.reserve(8 + 2 * headers.size() + 1);
+    const auto utf8 = [&kept](QByteArrayView raw) -> QByteArrayView {
+        if (raw.isValidUtf8())
+            return raw;
+        kept.append(QString::fromUtf8(raw).toUtf8());
+        return kept.last();
+    };
+    const auto utf8Of = [&kept](const QString &text) -> QByteArrayView {
+        kept.append(text.toUtf8());
+        return kept.last();
+    };
+    static constexpr QByteArrayView keys[] = {"{\"node\":",      ",\"session\":", ",\"user\":",
+                                              ",\"transport\":", ",\"dir\":",     ",\"command\":",
+                                              ",\"destination\":", ",\"messageId\":"};
+    const QByteArrayView strings[] = {utf8Of(node),    utf8Of(session), utf8Of(user),        utf8(transport),
+                                      utf8(direction), utf8(command),   utf8Of(destination), utf8Of(messageId)};
+    QVarLengthArray<std::pair<QByteArrayView, QByteArrayView>, 16> shownHeaders;
     for (qsizetype i = 0; i < headers.size(); ++i) {
         const QByteArray &name = headers.at(i).first;
         bool repeated = false; // the first wins, as in STOMP
         for (qsizetype j = 0; j < i && !repeated; ++j)
             repeated = headers.at(j).first == name;
-        if (repeated)
-            continue;
-        if (!first)
-            json.append(',');
-        first = false;
-        appendJsonString(json, name);
-        json.append(':');
-        appendJsonString(json, isSecretHeader(name) ? QByteArrayView("***") : QByteArrayView(headers.at(i).second));
+        if (!repeated)
+            shownHeaders.append({utf8(name), isSecretHeader(name) ? QByteArrayView("***") : utf8(headers.at(i).second)});
     }
-    json.append("},\"body\":");
-    appendJsonString(json, shownBody);
-    json.append(cut ? ",\"truncated\":true}" : ",\"truncated\":false}");
-    return json;
-}
+    const QByteArrayView shownBody = utf8(cut ? QByteArrayView(body).first(bodyLimit) : QByteArrayView(body));
+    char tsDigits[24];
+    const QByteArrayView tsText(tsDigits, std::to_chars(tsDigits, tsDigits + sizeof tsDigits, tsMs).ptr);
+    char bytesDigits[24];
+    const QByteArrayView bytesText(bytesDigits, std::to_chars(bytesDigits, bytesDigits + sizeof bytesDigits, bytes).ptr);
+    static constexpr QByteArrayView tsKey = ",\"ts\":";
+    static constexpr QByteArrayView bytesKey = ",\"bytes\":";
+    static constexpr QByteArrayView headersKey = ",\"headers\":{";
+    static constexpr QByteArrayView bodyKey = "},\"body\":";
+    const QByteArrayView truncated = cut ? QByteArrayView(",\"truncated\":true}") : QByteArrayView(",\"truncated\":false}");
 
-void TapEvent::appendJsonString(QByteArray &out, QByteArrayView text)
-{
-    if (!text.isValidUtf8()) {
-        // What a client sent in a binary frame, or a body cut inside a character: each bad
-        // sequence becomes U+FFFD, as QString makes it, so the tap stays valid UTF-8.
-        appendJsonString(out, QString::fromUtf8(text).toUtf8());
-        return;
+    qsizetype size = tsKey.size() + tsText.size() + bytesKey.size() + bytesText.size() + headersKey.size()
+                     + bodyKey.size() + tapJsonStringSize(shownBody) + truncated.size();
+    for (std::size_t i = 0; i < std::size(keys); ++i)
+        size += keys[i].size() + tapJsonStringSize(strings[i]);
+    for (const auto &[name, value] : shownHeaders)
+        size += tapJsonStringSize(name) + 1 + tapJsonStringSize(value) + 1; // ':' and ','
+
+    QByteArray json(size, Qt::Uninitialized);
+    char *out = json.data();
+    for (std::size_t i = 0; i < std::size(keys); ++i)
+        out = writeTapJsonString(writeTapJsonRaw(out, keys[i]), strings[i]);
+    out = writeTapJsonRaw(writeTapJsonRaw(out, tsKey), tsText);
+    out = writeTapJsonRaw(writeTapJsonRaw(out, bytesKey), bytesText);
+    out = writeTapJsonRaw(out, headersKey);
+    for (qsizetype i = 0; i < shownHeaders.size(); ++i) {
+        if (i > 0)
+            *out++ = ',';
+        out = writeTapJsonString(out, shownHeaders[i].first);
+        *out++ = ':';
+        out = writeTapJsonString(out, shownHeaders[i].second);
     }
-    static constexpr char hex[] = "0123456789abcdef";
-    out.append('"');
-    qsizetype plain = 0; // where the run not yet appended starts
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const auto c = uchar(text[i]);
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        out.append(text.sliced(plain, i - plain));
-        plain = i + 1;
-        switch (c) {
-        case '"': out.append("\\\"", 2); break;
-        case '\\': out.append("\\\\", 2); break;
-        case '\n': out.append("\\n", 2); break;
-        case '\r': out.append("\\r", 2); break;
-        case '\t': out.append("\\t", 2); break;
-        case '\b': out.append("\\b", 2); break;
-        case '\f': out.append("\\f", 2); break;
-        default: {
-            const char escaped[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            out.append(escaped, 6);
-        }
-        }
-    }
-    out.append(text.sliced(plain));
-    out.append('"');
+    out = writeTapJsonString(writeTapJsonRaw(out, bodyKey), shownBody);
+    out = writeTapJsonRaw(out, truncated);
+    Q_ASSERT(out <= json.constData() + size);
+    json.truncate(out - json.constData()); // one ',' fewer than counted, with headers
+    return json;
 }
 
 QByteArray TapEvent::isoTime(qint64 msSinceEpoch)

@@ -36,8 +36,6 @@ struct TapEvent
     static bool isSecretHeader(QByteArrayView name);
     // "2024-05-01T12:00:00.000Z": the form of the lifecycle frames' `since` header.
     static QByteArray isoTime(qint64 msSinceEpoch);
-    // text as a JSON string (quoted, escaped); bytes that are not UTF-8 become U+FFFD.
-    static void appendJsonString(QByteArray &out, QByteArrayView text);
     // A STOMP frame as the tap shows it; messageId defaults to the frame's message-id header.
     static TapEvent fromStompFrame(const QString &session, const QString &user, const QByteArray &direction,
                                    const protocol::StompFrame &frame, qint64 bytes, const QString &messageId = {});

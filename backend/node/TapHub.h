@@ -20,6 +20,20 @@ public:
     TapHub(QString nodeId, int bodyLimit);
 
     bool isActive() const { return m_readers.load(std::memory_order_relaxed) > 0; }
+    // Whether to build a frame at all. With no reader, one atomic load, as isActive(). When
+    // every reader is saturated (TapReader), the frame counts as dropped for each of them
+    // and false comes back: a reader that cannot keep up must not make the node serialise
+    // frames only to drop them.
+    bool wants()
+    {
+        const int readers = m_readers.load(std::memory_order_relaxed);
+        if (readers == 0)
+            return false;
+        if (m_saturated.load(std::memory_order_relaxed) < readers)
+            return true;
+        dropForEveryReader();
+        return false;
+    }
     void publish(const TapEvent &event);
     // To one reader only, if it is still attached: the STATE baseline a new reader gets.
     void publishTo(TapReader *reader, const TapEvent &event);
@@ -28,9 +42,12 @@ public:
     int readerCount() const { return m_readers.load(); }
 
 private:
+    void dropForEveryReader();
+
     QString m_nodeId;
     int m_bodyLimit;
     std::atomic<int> m_readers{0};
+    std::atomic<int> m_saturated{0}; // readers that take no frame now (kept by the readers)
     QMutex m_mutex;
     QList<QPointer<TapReader>> m_list;
 };

@@ -16,13 +16,7 @@ TapReader::TapReader(QWebSocket *socket, int maxQueuedFrames, qint64 maxUnsentBy
     , m_metrics(metrics)
 {
     socket->setParent(this);
-    connect(socket, &QWebSocket::bytesWritten, this, [this](qint64 written) {
-        m_unsent = qMax<qint64>(0, m_unsent - written);
-        // The reader caught up: tell it what it lost now, not with the next frame, which may
-        // never come on a quiet node.
-        if (m_dropped.load(std::memory_order_relaxed) > m_reported)
-            reportDropped();
-    });
+    connect(socket, &QWebSocket::bytesWritten, this, &TapReader::onBytesWritten);
     connect(socket, &QWebSocket::disconnected, this, [this] { emit closed(this); });
 }
 
@@ -30,17 +24,63 @@ TapReader::~TapReader() = default;
 
 void TapReader::enqueue(const QByteArray &json)
 {
+    if (isSaturated())
+        return countDropped();
     QMutexLocker lock(&m_mutex);
-    if (int(m_queue.size()) >= m_maxQueued) {
-        m_dropped.fetch_add(1);
-        m_metrics->dropped(QByteArrayLiteral("tap_overflow"));
-        return;
+    // Bounded in bytes here, not only when flushed: frames the socket will have no room for
+    // must not be built (TapHub asks isSaturated() first) only to be dropped.
+    if (int(m_queue.size()) >= m_maxQueued
+        || m_queuedBytes + json.size() + m_unsent.load(std::memory_order_relaxed) > m_maxUnsent) {
+        lock.unlock();
+        setSaturated(true);
+        return countDropped();
     }
     m_queue.push_back(json);
+    m_queuedBytes += json.size();
     if (!m_flushScheduled) {
         m_flushScheduled = true;
         QMetaObject::invokeMethod(this, &TapReader::flush, Qt::QueuedConnection);
     }
+}
+
+void TapReader::countDropped()
+{
+    m_dropped.fetch_add(1, std::memory_order_relaxed);
+    m_droppedUncounted.fetch_add(1, std::memory_order_relaxed);
+    // The metrics' lock once per burst of drops, on the reader's thread, not once per frame.
+    if (!m_syncScheduled.load(std::memory_order_relaxed) && !m_syncScheduled.exchange(true))
+        QMetaObject::invokeMethod(this, &TapReader::syncDropped, Qt::QueuedConnection);
+}
+
+void TapReader::syncDropped()
+{
+    m_syncScheduled.store(false);
+    if (const qint64 dropped = m_droppedUncounted.exchange(0); dropped > 0)
+        m_metrics->dropped(QByteArrayLiteral("tap_overflow"), dropped);
+    reportDropped();
+}
+
+void TapReader::setSaturated(bool saturated)
+{
+    if (m_saturated.exchange(saturated) != saturated && m_saturatedCount)
+        m_saturatedCount->fetch_add(saturated ? 1 : -1, std::memory_order_relaxed);
+}
+
+void TapReader::detachSaturationCount()
+{
+    setSaturated(false);
+    m_saturatedCount = nullptr;
+}
+
+void TapReader::onBytesWritten(qint64 written)
+{
+    m_unsent.store(qMax<qint64>(0, m_unsent.load() - written));
+    // The reader caught up: tell it what it lost now, not with the next frame, which may
+    // never come on a quiet node; and take frames again once half the room is back.
+    if (m_dropped.load(std::memory_order_relaxed) > m_reported && !reportDropped())
+        return;
+    if (isSaturated() && m_unsent <= m_maxUnsent / 2)
+        setSaturated(false);
 }
 
 void TapReader::flush()
@@ -49,6 +89,7 @@ void TapReader::flush()
     {
         QMutexLocker lock(&m_mutex);
         batch.swap(m_queue);
+        m_queuedBytes = 0;
         m_flushScheduled = false;
     }
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
@@ -57,15 +98,18 @@ void TapReader::flush()
     bool owed = !reportDropped();
     qint64 dropped = 0;
     for (const QByteArray &json : batch) {
-        if (owed || m_unsent + json.size() > m_maxUnsent) {
+        if (owed || m_unsent.load() + json.size() > m_maxUnsent) {
             ++dropped;
             continue;
         }
-        m_unsent += m_socket->sendTextMessage(QString::fromUtf8(json));
+        m_unsent.fetch_add(m_socket->sendTextMessage(QString::fromUtf8(json)));
     }
     if (dropped > 0) {
         m_dropped.fetch_add(dropped);
         m_metrics->dropped(QByteArrayLiteral("tap_overflow"), dropped);
+        setSaturated(true); // until the socket drains (onBytesWritten)
+    } else if (m_unsent <= m_maxUnsent / 2) {
+        setSaturated(false); // the queue was full, and everything in it went out
     }
 }
 
@@ -78,9 +122,9 @@ bool TapReader::reportDropped()
         return false;
     const QByteArray notice = QByteArrayLiteral("{\"type\":\"dropped\",\"dropped\":") + QByteArray::number(dropped)
                               + QByteArrayLiteral(",\"ts\":") + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '}';
-    if (m_unsent + notice.size() > m_maxUnsent)
+    if (m_unsent.load() + notice.size() > m_maxUnsent)
         return false;
-    m_unsent += m_socket->sendTextMessage(QString::fromLatin1(notice));
+    m_unsent.fetch_add(m_socket->sendTextMessage(QString::fromLatin1(notice)));
     m_reported = dropped;
     return true;
 }

@@ -18,6 +18,11 @@ class NodeMetrics;
 // bounded queue, frames are dropped and counted (sb_dropped_total{reason="tap_overflow"}).
 // A loss is never silent to the reader either: the next time the socket has room, before
 // any further frame, it gets {"type":"dropped","dropped":N,"ts":MS}, N its total so far.
+//
+// Saturated (its queue full, or what it queued plus what its socket holds unsent over
+// maxUnsentBytes, until the socket drains to half of that) it takes no frame: TapHub then counts the frames it would have had as dropped
+// without building them, so a reader that cannot keep up costs the node an atomic
+// increment per frame, not a serialisation.
 class TapReader : public QObject
 {
     Q_OBJECT
@@ -28,9 +33,16 @@ public:
               QObject *parent = nullptr);
     ~TapReader() override;
 
-    void enqueue(const QByteArray &json); // thread-safe
+    void enqueue(const QByteArray &json); // thread-safe; counts the frame dropped when saturated
+    void countDropped();                  // thread-safe: one frame this reader did not get
+    bool isSaturated() const { return m_saturated.load(std::memory_order_relaxed); }
     qint64 droppedFrames() const { return m_dropped.load(); }
     QWebSocket *socket() const { return m_socket; }
+
+    // TapHub's count of saturated readers, which this one keeps up to date while attached
+    // (set and cleared under TapHub's lock, from the reader's thread).
+    void attachSaturationCount(std::atomic<int> *count) { m_saturatedCount = count; }
+    void detachSaturationCount();
 
 signals:
     void closed(sb::node::TapReader *reader);
@@ -40,16 +52,27 @@ private:
     // Sends the dropped notice if frames were lost since the last one and the socket has
     // room for it; false while a notice is still owed.
     bool reportDropped();
+    // Moves the drops counted on other threads into the metrics, then tells the reader.
+    void syncDropped();
+    void setSaturated(bool saturated);
+    void onBytesWritten(qint64 written);
 
     QPointer<QWebSocket> m_socket;
     int m_maxQueued;
     qint64 m_maxUnsent;
-    qint64 m_unsent = 0; // handed to the socket, not yet written to the kernel
+    // Handed to the socket, not yet written to the kernel. Written on the reader's thread;
+    // enqueue() reads it to stop taking frames the socket has no room for.
+    std::atomic<qint64> m_unsent{0};
     NodeMetrics *m_metrics;
     QMutex m_mutex;
     std::deque<QByteArray> m_queue;
+    qint64 m_queuedBytes = 0; // in m_queue
     bool m_flushScheduled = false;
     std::atomic<qint64> m_dropped{0};
+    std::atomic<qint64> m_droppedUncounted{0}; // in m_dropped, not yet in the metrics
+    std::atomic<bool> m_syncScheduled{false};
+    std::atomic<bool> m_saturated{false};
+    std::atomic<int> *m_saturatedCount = nullptr;
     qint64 m_reported = 0; // the dropped total the reader was last told (reader's thread only)
 };
 

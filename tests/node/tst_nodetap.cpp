@@ -230,6 +230,13 @@ void TestNodeTap::droppedNoticeTellsASlowReaderWhatItLost()
     const QJsonObject notice = QJsonDocument::fromJson(first).object();
     QCOMPARE(notice.size(), 3);
     QVERIFY(notice.value(QStringLiteral("ts")).toInteger() > 0);
+
+    // Caught up, the reader gets frames again (the node stopped building them for it
+    // while it was behind).
+    QVERIFY(alice.sendText(stompFrame("SEND", {{"destination", "/app/channels.general"}}, "{\"text\":\"caught up\"}")));
+    const QJsonObject after = tap.waitFor([](const QJsonObject &f) { return text(f, "body").contains(u"caught up"); });
+    QVERIFY2(!after.isEmpty(), "no frame after the reader caught up");
+    QCOMPARE(text(after, "command"), QStringLiteral("SEND"));
     QCOMPARE(httpGet(port, "/healthz/live").status, 200);
 }
 
