@@ -2,6 +2,7 @@
 
 #include "app/DevClusterMain.h"
 #include "app/NodeMain.h"
+#include "app/ProbeMain.h"
 #include "app/TapMain.h"
 #include "app/TraceMain.h"
 
@@ -29,6 +30,8 @@ std::optional<CommandLineOutcome> ModeDispatcher::runHeadlessMode(int argc, char
         return NodeMain::run(argc, argv, rest);
     if (mode == u"devcluster")
         return DevClusterMain::run(argc, argv, rest);
+    if (mode == u"probe")
+        return ProbeMain::run(argc, argv, rest);
     if (mode == u"tap")
         return TapMain::run(argc, argv, rest);
     if (mode == u"trace")

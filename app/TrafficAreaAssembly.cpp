@@ -80,6 +80,29 @@ void TrafficAreaAssembly::start()
                 m_view->setBanner({}, false);
         });
     });
+    connect(m_view, &ui::TrafficView::stompProbeRequested, this, [this](const inspect::StompProbeSettings &settings) {
+        if (!m_capture)
+            return;
+        QMetaObject::invokeMethod(m_capture, [capture = m_capture, settings] { capture->startStompProbe(settings); },
+                                  Qt::QueuedConnection);
+    });
+    connect(m_view, &ui::TrafficView::sseProbeRequested, this, [this](const inspect::SseProbeSettings &settings) {
+        if (!m_capture)
+            return;
+        QMetaObject::invokeMethod(m_capture, [capture = m_capture, settings] { capture->startSseProbe(settings); },
+                                  Qt::QueuedConnection);
+    });
+    connect(m_view, &ui::TrafficView::probeSendRequested, this, [this](const QString &destination, const QByteArray &body) {
+        if (!m_capture)
+            return;
+        QMetaObject::invokeMethod(m_capture, [capture = m_capture, destination, body] { capture->sendWithProbe(destination, body); },
+                                  Qt::QueuedConnection);
+    });
+    connect(m_view, &ui::TrafficView::probeStopRequested, this, [this] {
+        if (!m_capture)
+            return;
+        QMetaObject::invokeMethod(m_capture, &inspect::TrafficCapture::stopProbe, Qt::QueuedConnection);
+    });
     connect(m_view, &ui::TrafficView::redisMonitorRequested, this, &TrafficAreaAssembly::startRedisMonitor);
     connect(m_view, &ui::TrafficView::kafkaTailRequested, this, &TrafficAreaAssembly::startKafkaTail);
     connect(m_view, &ui::TrafficView::bufferCapacityRequested, this,

@@ -5,6 +5,7 @@
 #include "models/TrafficModel.h"
 #include "ui/HistoryChart.h"
 #include "ui/KafkaTailDialog.h"
+#include "ui/ProbeDialog.h"
 #include "ui/SequenceDiagram.h"
 #include "ui/TracePane.h"
 #include "ui/TrafficDetailPane.h"
@@ -319,8 +320,12 @@ void TrafficView::createActions()
         true, [this] { chooseKafkaTail(); });
     add(tr("Stop the Kafka tail"), QKeySequence(), tr("Stop reading Kafka topics"), true,
         [this] { emit kafkaTailRequested({}, 0, 0, {}); });
-    add(tr("Probe an endpoint…"), QKeySequence(), tr("Connect a STOMP or SSE client of your own to any URL"), true,
-        [this] { emit probeRequested(); });
+    add(tr("Probe an endpoint…"), QKeySequence(),
+        tr("Connect a STOMP (or SockJS) or SSE client of your own to any URL; its frames join the timeline"), true,
+        [this] { chooseProbe(); });
+    add(tr("Send with the probe…"), QKeySequence(), tr("SEND a frame through the running STOMP probe"), true,
+        [this] { chooseProbeSend(); });
+    add(tr("Stop the probe"), QKeySequence(), tr("Close the probe's connection"), true, [this] { emit probeStopRequested(); });
 }
 
 bool TrafficView::applyFilterNow()
@@ -574,6 +579,29 @@ void TrafficView::chooseKafkaTail()
     if (dialog.exec() != QDialog::Accepted)
         return;
     emit kafkaTailRequested(dialog.topics(), int(dialog.startFrom()), dialog.offset(), dialog.time());
+}
+
+void TrafficView::chooseProbe()
+{
+    auto *dialog = new ProbeDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ProbeDialog::stompProbeRequested, this, &TrafficView::stompProbeRequested);
+    connect(dialog, &ProbeDialog::sseProbeRequested, this, &TrafficView::sseProbeRequested);
+    dialog->open();
+}
+
+void TrafficView::chooseProbeSend()
+{
+    bool ok = false;
+    const QString destination = QInputDialog::getText(this, tr("Send with the probe"), tr("Destination:"),
+                                                      QLineEdit::Normal, QStringLiteral("/app/channels.general"), &ok)
+                                    .trimmed();
+    if (!ok || destination.isEmpty())
+        return;
+    const QString body = QInputDialog::getMultiLineText(this, tr("Send with the probe"), tr("Body:"),
+                                                        QStringLiteral("{\"text\": \"hello from the probe\"}"), &ok);
+    if (ok)
+        emit probeSendRequested(destination, body.toUtf8());
 }
 
 void TrafficView::chooseCapacity()

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "inspect/MessageTrace.h"
+#include "inspect/SseProbeSettings.h"
+#include "inspect/StompProbeSettings.h"
 #include "inspect/TapSourceStatus.h"
 #include "ui/SnapshotSource.h"
 
@@ -76,7 +78,10 @@ signals:
     void openCaptureRequested(const QString &path);
     void saveCaptureRequested(const QString &path, bool shownOnly);
     void backToLiveRequested();
-    void probeRequested();
+    void stompProbeRequested(const sb::inspect::StompProbeSettings &settings);
+    void sseProbeRequested(const sb::inspect::SseProbeSettings &settings);
+    void probeSendRequested(const QString &destination, const QByteArray &body);
+    void probeStopRequested();
     void redisMonitorRequested(const QString &pattern); // empty: stop it
     void kafkaTailRequested(const QStringList &topics, int startFrom, qint64 offset, const QDateTime &time); // no topics: stop
 
@@ -97,6 +102,8 @@ private:
     void chooseCapacity();
     void chooseKafkaTail();
     void chooseRedisPattern();
+    void chooseProbe();
+    void chooseProbeSend();
 
     models::TrafficModel *m_model;
     const models::ConnectionHistory *m_rateHistory;

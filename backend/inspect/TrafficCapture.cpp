@@ -2,6 +2,10 @@
 
 #include "inspect/KafkaTopicTail.h"
 #include "inspect/RedisPubSubMonitor.h"
+#include "inspect/SseProbeClient.h"
+#include "inspect/SseProbeSettings.h"
+#include "inspect/StompProbeClient.h"
+#include "inspect/StompProbeSettings.h"
 #include "inspect/TapClient.h"
 #include "inspect/TrafficBatcher.h"
 
@@ -63,7 +67,82 @@ TapSourceStatus::State sourceState(int state)
     }
 }
 
+TapSourceStatus::State probeSourceState(ProbeState state)
+{
+    switch (state) {
+    case ProbeState::Connecting: return TapSourceStatus::State::Connecting;
+    case ProbeState::Live: return TapSourceStatus::State::Live;
+    case ProbeState::Reconnecting:
+    case ProbeState::Failed: return TapSourceStatus::State::Down;
+    case ProbeState::Idle:
+    case ProbeState::Closed: break;
+    }
+    return TapSourceStatus::State::Stopped;
+}
+
 } // namespace
+
+void TrafficCapture::startStompProbe(const StompProbeSettings &settings)
+{
+    stopProbe();
+    m_stompProbe = new StompProbeClient(this);
+    m_probeSource = settings.source;
+    auto status = std::make_shared<TapSourceStatus>();
+    status->id = settings.source;
+    status->kind = QStringLiteral("probe");
+    connect(m_stompProbe, &StompProbeClient::frame, this, [this](const protocol::TrafficFrame &frame) { m_batcher->add(frame); });
+    connect(m_stompProbe, &StompProbeClient::stateChanged, this, [this, status](ProbeState state, const QString &detail) {
+        const TapSourceStatus::State mapped = probeSourceState(state);
+        if (mapped != status->state)
+            status->since = QDateTime::currentDateTimeUtc();
+        status->state = mapped;
+        status->detail = QStringLiteral("STOMP probe %1%2").arg(probeStateName(state), detail.isEmpty() ? QString() : QStringLiteral(": ") + detail);
+        m_batcher->setStatus(*status);
+    });
+    m_stompProbe->start(settings);
+}
+
+void TrafficCapture::startSseProbe(const SseProbeSettings &settings)
+{
+    stopProbe();
+    m_sseProbe = new SseProbeClient(this);
+    m_probeSource = settings.source;
+    auto status = std::make_shared<TapSourceStatus>();
+    status->id = settings.source;
+    status->kind = QStringLiteral("probe");
+    connect(m_sseProbe, &SseProbeClient::frame, this, [this](const protocol::TrafficFrame &frame) { m_batcher->add(frame); });
+    connect(m_sseProbe, &SseProbeClient::stateChanged, this, [this, status](ProbeState state, const QString &detail) {
+        const TapSourceStatus::State mapped = probeSourceState(state);
+        if (mapped != status->state)
+            status->since = QDateTime::currentDateTimeUtc();
+        status->state = mapped;
+        status->detail = QStringLiteral("SSE probe %1%2").arg(probeStateName(state), detail.isEmpty() ? QString() : QStringLiteral(": ") + detail);
+        if (state == ProbeState::Reconnecting)
+            ++status->reconnects;
+        m_batcher->setStatus(*status);
+    });
+    m_sseProbe->start(settings);
+}
+
+void TrafficCapture::sendWithProbe(const QString &destination, const QByteArray &body)
+{
+    if (m_stompProbe)
+        m_stompProbe->send(destination, body);
+}
+
+void TrafficCapture::stopProbe()
+{
+    for (QObject *probe : {static_cast<QObject *>(m_stompProbe), static_cast<QObject *>(m_sseProbe)}) {
+        if (!probe)
+            continue;
+        probe->disconnect(this);
+        delete probe; // each closes its own connection (abort: nothing waits)
+    }
+    if (m_stompProbe || m_sseProbe)
+        m_batcher->removeSource(m_probeSource);
+    m_stompProbe = nullptr;
+    m_sseProbe = nullptr;
+}
 
 void TrafficCapture::startRedisMonitor(const RedisPubSubMonitorSettings &settings)
 {
@@ -152,6 +231,7 @@ void TrafficCapture::stopKafkaTail()
 
 void TrafficCapture::stop()
 {
+    stopProbe();
     stopRedisMonitor();
     stopKafkaTail();
     for (TapClient *client : std::as_const(m_clients)) {

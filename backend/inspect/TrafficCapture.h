@@ -9,6 +9,10 @@
 namespace sb::inspect {
 
 class KafkaTopicTail;
+class SseProbeClient;
+class StompProbeClient;
+struct SseProbeSettings;
+struct StompProbeSettings;
 class RedisPubSubMonitor;
 class TapClient;
 class TrafficBatcher;
@@ -36,6 +40,11 @@ public:
     void stopRedisMonitor();
     void startKafkaTail(const sb::inspect::KafkaTopicTailSettings &settings);
     void stopKafkaTail();
+    // One probe client at a time (source "probe"); starting another replaces it.
+    void startStompProbe(const sb::inspect::StompProbeSettings &settings);
+    void startSseProbe(const sb::inspect::SseProbeSettings &settings);
+    void sendWithProbe(const QString &destination, const QByteArray &body); // STOMP probes only
+    void stopProbe();
     void stop();
 
 signals:
@@ -48,6 +57,9 @@ private:
     RedisPubSubMonitor *m_redis = nullptr;
     KafkaTopicTail *m_kafka = nullptr; // lives on m_kafkaThread
     class QThread *m_kafkaThread = nullptr;
+    StompProbeClient *m_stompProbe = nullptr;
+    SseProbeClient *m_sseProbe = nullptr;
+    QString m_probeSource;
 };
 
 } // namespace sb::inspect

@@ -5,6 +5,7 @@
 #include "app/TrafficAreaAssembly.h"
 #include "cluster/KafkaSettings.h"
 #include "cluster/RedisUrl.h"
+#include "inspect/StompProbeSettings.h"
 #include "inspect/TraceAssembler.h"
 #include "models/AttachmentState.h"
 #include "models/TrafficBuffer.h"
@@ -177,8 +178,25 @@ private slots:
         };
         QTRY_VERIFY_WITH_TIMEOUT(bobClosed(), 10000);
 
+        // A probe of the user's own (Capture → Probe an endpoint…) on node-3.
+        inspect::StompProbeSettings probe;
+        probe.url = QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(m_nodes[2].port()));
+        probe.connectHeaders = {{u"Authorization"_s, u"Bearer "_s + QString::fromUtf8(m_clients.login(m_nodes[2], u"carol"_s))}};
+        probe.subscriptions = {u"/topic/channels.general"_s};
+        emit view->stompProbeRequested(probe);
+        QTRY_COMPARE_WITH_TIMEOUT(sourceState(u"probe"_s), inspect::TapSourceStatus::State::Live, 20000);
+
         const QString id = publish(m_nodes[0], u"general"_s);
         QVERIFY(!id.isEmpty());
+        // The probe's MESSAGE joins the timeline and the trace as a delivery.
+        auto probeDelivered = [view, &id] {
+            for (const auto &hop : view->traceOf(id).hops)
+                if (hop.source == u"probe" && hop.kind == inspect::TraceHop::Kind::DeliveredStomp)
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(probeDelivered(), 20000);
+        emit view->probeStopRequested();
         // Decoded STOMP MESSAGE rows from all three replicas, carrying the id.
         auto deliveredOn = [&traffic, &id] {
             QSet<QString> sources;
@@ -192,7 +210,7 @@ private slots:
             }
             return sources;
         };
-        QTRY_COMPARE_WITH_TIMEOUT(deliveredOn(), (QSet<QString>{u"node-1"_s, u"node-2"_s, u"node-3"_s}), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(deliveredOn(), (QSet<QString>{u"node-1"_s, u"node-2"_s, u"node-3"_s, u"probe"_s}), 20000);
 
         // The console's own tail of the stage-1 topic fetches on its own schedule.
         auto tailedRecords = [view, &id] {
@@ -231,8 +249,8 @@ private slots:
         QCOMPARE(tailed, 1); // the console's own reader saw the stage-1 record
         QVERIFY2(stage1 >= 1, qPrintable(trace.toText())); // at least once (a redone batch repeats it)
         QVERIFY2(broadcasts >= 3, qPrintable(trace.toText()));
-        QCOMPARE(deliveries, 3);
-        QCOMPARE(trace.deliveredSources().size(), 3);
+        QCOMPARE(deliveries, 5); // alice on each replica, the probe's session on node-3, and the probe itself
+        QCOMPARE(trace.deliveredSources().size(), 4); // three replicas and the probe
         QCOMPARE(trace.missed.size(), 1);
         QCOMPARE(trace.missed.first().user, u"bob"_s);
         QCOMPARE(trace.missed.first().source, u"node-2"_s);
