@@ -19,6 +19,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
 #include <QResizeEvent>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -167,6 +168,21 @@ TrafficView::TrafficView(TrafficModel *model, const models::ConnectionHistory *r
     m_table->setColumnWidth(TrafficModel::Session, width(TrafficModel::Session, "s-00000000"));
     m_table->setColumnWidth(TrafficModel::MessageId, width(TrafficModel::MessageId, "0000000000000000-000000"));
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TrafficView::onSelectionChanged);
+    // Right-click a cell: narrow the filter to its value, or exclude it (the filter on every
+    // column, without typing its field name).
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QTableView::customContextMenuRequested, this, [this](const QPoint &at) {
+        const QModelIndex index = m_table->indexAt(at);
+        const QString term = filterTermFor(index);
+        if (term.isEmpty())
+            return;
+        QMenu menu(this);
+        menu.addAction(tr("Only %1").arg(term), this, [this, term] { addFilterTerm(term); });
+        menu.addAction(tr("Exclude %1").arg(term), this, [this, term] { addFilterTerm(u'-' + term); });
+        if (const TrafficFrame *frame = m_model->frameAt(index.row()); frame && !frame->messageId.isEmpty())
+            menu.addAction(tr("Trace this message"), this, &TrafficView::traceSelected);
+        menu.exec(m_table->viewport()->mapToGlobal(at));
+    });
     connect(m_table->verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
         // Scrolling up to read stops following; End (or the button) follows again.
         if (m_follow->isChecked() && value < m_table->verticalScrollBar()->maximum() - 2 && m_table->isVisible()
@@ -326,6 +342,41 @@ void TrafficView::createActions()
     add(tr("Send with the probe…"), QKeySequence(), tr("SEND a frame through the running STOMP probe"), true,
         [this] { chooseProbeSend(); });
     add(tr("Stop the probe"), QKeySequence(), tr("Close the probe's connection"), true, [this] { emit probeStopRequested(); });
+}
+
+QString TrafficView::filterTermFor(const QModelIndex &index) const
+{
+    const TrafficFrame *frame = index.isValid() ? m_model->frameAt(index.row()) : nullptr;
+    if (!frame)
+        return {};
+    QString field;
+    switch (index.column()) {
+    case TrafficModel::Source: field = QStringLiteral("source"); break;
+    case TrafficModel::Transport: field = QStringLiteral("transport"); break;
+    case TrafficModel::Direction: field = QStringLiteral("dir"); break;
+    case TrafficModel::Command: field = QStringLiteral("cmd"); break;
+    case TrafficModel::Destination: field = QStringLiteral("dest"); break;
+    case TrafficModel::User: field = QStringLiteral("user"); break;
+    case TrafficModel::Session: field = QStringLiteral("session"); break;
+    case TrafficModel::MessageId: field = QStringLiteral("id"); break;
+    default: return {};
+    }
+    QString value = index.column() == TrafficModel::Direction ? TrafficFrame::directionName(frame->direction)
+                  : index.column() == TrafficModel::Transport ? TrafficFrame::transportName(frame->transport)
+                                                              : TrafficModel::columnText(*frame, index.column());
+    if (value.isEmpty())
+        return {};
+    // Quoted when it holds a space or a quote, so the term reads back as one value.
+    if (value.contains(u' ') || value.contains(u'"') || value.startsWith(u'/'))
+        value = u'"' + QString(value).replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\"")) + u'"';
+    return field + u'=' + value;
+}
+
+void TrafficView::addFilterTerm(const QString &term)
+{
+    const QString current = m_filter->text().trimmed();
+    m_filter->setText(current.isEmpty() ? term : current + u' ' + term);
+    applyFilterNow();
 }
 
 bool TrafficView::applyFilterNow()

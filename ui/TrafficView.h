@@ -69,6 +69,9 @@ public:
     QAction *pauseAction() const { return m_pause; }
     QAction *followAction() const { return m_follow; }
     bool applyFilterNow(); // the debounced filter, at once (tests, Enter)
+    // The filter term that selects a cell's value ("user=alice"), as its context menu offers it.
+    QString filterTermFor(const QModelIndex &index) const;
+    void addFilterTerm(const QString &term);
     bool findNext(bool forward);
     void traceSelected();
     void selectSeq(qint64 seq);

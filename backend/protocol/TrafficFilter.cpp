@@ -10,7 +10,8 @@ struct FilterToken
 {
     QString text;
     qsizetype position = 0;
-    bool quoted = false;
+    bool quoted = false;       // it began with '"': a phrase, never a field or a /regex/
+    qsizetype quotedFrom = -1; // where in text its first "…" part began (field="a value")
 };
 
 // Splits on whitespace; "…" groups (with \" and \\ escapes inside), and /…/ keeps its spaces.
@@ -32,8 +33,13 @@ bool tokenizeFilter(const QString &expression, QList<FilterToken> *tokens, Traff
                 // A quoted or /regex/ part runs to its closing delimiter, spaces included.
                 const QChar close = c;
                 const qsizetype open = i;
-                token.text.append(c == u'"' ? QString() : QString(c));
-                token.quoted = token.quoted || c == u'"';
+                if (c == u'"') {
+                    token.quoted = token.quoted || i == token.position;
+                    if (token.quotedFrom < 0)
+                        token.quotedFrom = token.text.size();
+                } else {
+                    token.text.append(c);
+                }
                 ++i;
                 bool closed = false;
                 while (i < n) {
@@ -94,14 +100,15 @@ std::optional<TrafficFilter> TrafficFilter::parse(const QString &expression, Err
         Term term;
         QString text = token.text;
         qsizetype position = token.position;
-        if (!token.quoted && text.startsWith(u'-') && text.size() > 1) {
+        if (!token.quoted && text.startsWith(u'-') && text.size() > 1) { // -term (a leading '"' is a phrase)
             term.negated = true;
             text.remove(0, 1);
             ++position;
         }
         // field:value, field=value, bytes>N …: a field name is letters, digits, '.', '-' and '_'.
         qsizetype split = -1;
-        if (!token.quoted && !text.startsWith(u'/')) {
+        const bool phrase = token.quotedFrom >= 0 && token.quotedFrom <= (term.negated ? 1 : 0); // "…" or -"…"
+        if (!phrase && !text.startsWith(u'/')) {
             for (qsizetype i = 0; i < text.size(); ++i) {
                 const QChar c = text.at(i);
                 if (c == u':' || c == u'=' || c == u'>' || c == u'<') {
@@ -170,7 +177,9 @@ std::optional<TrafficFilter> TrafficFilter::parse(const QString &expression, Err
             }
             term.op = op == u"=" ? Op::Equals : Op::Contains;
         }
-        if (value.size() >= 2 && value.startsWith(u'/') && value.endsWith(u'/') && !token.quoted) {
+        // A value written in quotes is text, never a /regex/.
+        const bool valueQuoted = token.quotedFrom >= 0 && token.quotedFrom >= token.text.size() - value.size();
+        if (value.size() >= 2 && value.startsWith(u'/') && value.endsWith(u'/') && !valueQuoted) {
             term.op = Op::Regex;
             term.regex = QRegularExpression(value.mid(1, value.size() - 2), QRegularExpression::CaseInsensitiveOption);
             if (!term.regex.isValid()) {

@@ -82,6 +82,12 @@ private slots:
         QTest::newRow("negated present") << u"-alice"_s << false;
         QTest::newRow("negated field") << u"-transport=sse"_s << true;
         QTest::newRow("negated regex") << u"-/^MESSAGE$/"_s << false;
+        QTest::newRow("quoted field value") << u"dest=\"/topic/channels.general\""_s << true;
+        QTest::newRow("quoted value is not a regex") << u"dest:\"/topic/\""_s << true;
+        QTest::newRow("quoted value with space") << u"body:\"Hello Wörld\""_s << true;
+        QTest::newRow("negated phrase") << u"-\"Hello Wörld\""_s << false;
+        QTest::newRow("phrase with a colon is not a field") << u"\"nosuchfield:alice\""_s << false;
+        QTest::newRow("phrase with slashes is not a regex") << u"\"/topic/channels.general\""_s << true;
         QTest::newRow("mixed") << u"source:node-2 -dir=in bytes>10 /general/"_s << true;
     }
     void matches()
