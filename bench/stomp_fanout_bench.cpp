@@ -1,8 +1,12 @@
 // Fan-out benchmark for one replica: S STOMP subscribers on /topic/channels.general, one
 // publisher sending M messages at a target rate; prints deliveries per second and the
-// delivery latency distribution (send -> MESSAGE received, same host clock).
+// delivery latency distribution (send -> MESSAGE received, same host clock). With
+// --tap-readers N, N admin readers of /admin/tap (on a thread of their own, like separate
+// clients) read and discard the node's tap during the run, so the cost of tapping shows
+// as the difference from a run without them.
 //
 //   stomp_fanout_bench --url http://127.0.0.1:PORT [--subscribers 200] [--messages 2000] [--rate 1000]
+//                      [--tap-readers 0]
 #include "StompBenchClient.h"
 
 #include "protocol/NodeApi.h"
@@ -14,9 +18,12 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QThread>
 #include <QTimer>
+#include <QWebSocket>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <vector>
@@ -38,6 +45,43 @@ QByteArray login(QNetworkAccessManager &network, const QUrl &base, const QString
     loop.exec();
     reply->deleteLater();
     return sb::protocol::nodeapi::accessToken(reply->readAll());
+}
+
+// What the tap readers saw, written on their thread, read on the main one.
+struct TapCounts
+{
+    std::atomic<int> attached{0};
+    std::atomic<qint64> frames{0};
+    std::atomic<qint64> bytes{0};
+    std::atomic<qint64> dropped{0}; // the node's last {"type":"dropped"} total, summed over readers
+};
+
+// Opens `count` /admin/tap readers on `thread`; each counts what it receives and discards it.
+// Returns their parent, to be deleted on that thread.
+QObject *openTapReaders(QThread *thread, const QUrl &url, const QByteArray &adminToken, int count, TapCounts *counts)
+{
+    auto *context = new QObject;
+    context->moveToThread(thread);
+    QMetaObject::invokeMethod(context, [context, url, adminToken, count, counts] {
+        for (int i = 0; i < count; ++i) {
+            auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, context);
+            auto lastNotice = std::make_shared<qint64>(0);
+            QObject::connect(socket, &QWebSocket::connected, socket, [counts] { ++counts->attached; });
+            QObject::connect(socket, &QWebSocket::textMessageReceived, socket, [counts, lastNotice](const QString &message) {
+                ++counts->frames;
+                counts->bytes += message.size();
+                if (message.startsWith(u"{\"type\":\"dropped\"")) {
+                    const qint64 total = QJsonDocument::fromJson(message.toUtf8()).object().value(u"dropped").toInteger();
+                    counts->dropped += total - *lastNotice;
+                    *lastNotice = total;
+                }
+            });
+            QNetworkRequest request(url);
+            request.setRawHeader("Authorization", "Bearer " + adminToken);
+            socket->open(request);
+        }
+    });
+    return context;
 }
 
 double percentile(std::vector<qint64> &v, double p)
@@ -63,6 +107,9 @@ int main(int argc, char **argv)
     parser.addOption({QStringLiteral("subscribers"), QStringLiteral("Subscribers."), QStringLiteral("N"), QStringLiteral("200")});
     parser.addOption({QStringLiteral("messages"), QStringLiteral("Messages to publish."), QStringLiteral("N"), QStringLiteral("2000")});
     parser.addOption({QStringLiteral("rate"), QStringLiteral("Messages per second."), QStringLiteral("N"), QStringLiteral("1000")});
+    parser.addOption({QStringLiteral("tap-readers"),
+                      QStringLiteral("Admin /admin/tap readers attached to the subscribers' node during the run."),
+                      QStringLiteral("N"), QStringLiteral("0")});
     parser.process(app);
     const QUrl base(parser.value(QStringLiteral("url")));
     const QUrl publishBase(parser.isSet(QStringLiteral("publish-url")) ? parser.value(QStringLiteral("publish-url"))
@@ -70,9 +117,10 @@ int main(int argc, char **argv)
     const int subscribers = parser.value(QStringLiteral("subscribers")).toInt();
     const int messages = parser.value(QStringLiteral("messages")).toInt();
     const int rate = qMax(1, parser.value(QStringLiteral("rate")).toInt());
-    if (!base.isValid() || !publishBase.isValid() || subscribers <= 0 || messages <= 0) {
+    const int tapReaders = parser.value(QStringLiteral("tap-readers")).toInt();
+    if (!base.isValid() || !publishBase.isValid() || subscribers <= 0 || messages <= 0 || tapReaders < 0) {
         std::fprintf(stderr, "usage: stomp_fanout_bench --url http://127.0.0.1:PORT [--publish-url URL] [--subscribers N] "
-                             "[--messages N] [--rate N]\n");
+                             "[--messages N] [--rate N] [--tap-readers N]\n");
         return 2;
     }
 
@@ -91,6 +139,27 @@ int main(int argc, char **argv)
     };
     const QUrl wsUrl = webSocketUrl(base);
 
+    // The readers attach before anything else, so the whole run is tapped.
+    TapCounts tapCounts;
+    QThread tapThread;
+    QObject *tapContext = nullptr;
+    if (tapReaders > 0) {
+        tapThread.start();
+        QUrl tapUrl = wsUrl;
+        tapUrl.setPath(QStringLiteral("/admin/tap"));
+        tapContext = openTapReaders(&tapThread, tapUrl, tokens[3], tapReaders, &tapCounts);
+        QElapsedTimer waited;
+        waited.start();
+        while (tapCounts.attached.load() < tapReaders && waited.elapsed() < 10000)
+            QThread::msleep(10);
+        if (tapCounts.attached.load() < tapReaders) {
+            std::fprintf(stderr, "only %d of %d tap readers attached\n", tapCounts.attached.load(), tapReaders);
+            tapThread.quit();
+            tapThread.wait();
+            return 1;
+        }
+    }
+
     std::vector<qint64> latencies;
     latencies.reserve(std::size_t(subscribers) * std::size_t(messages));
     int ready = 0;
@@ -105,7 +174,8 @@ int main(int argc, char **argv)
     });
 
     auto startPublishing = [&] {
-        std::printf("%d subscribers ready; publishing %d messages at %d/s\n", subscribers, messages, rate);
+        std::printf("%d subscribers ready, %d tap readers; publishing %d messages at %d/s\n", subscribers, tapReaders,
+                    messages, rate);
         clock.start();
         auto *timer = new QTimer(&app);
         auto sent = std::make_shared<int>(0);
@@ -147,5 +217,14 @@ int main(int argc, char **argv)
                 seconds > 0 ? double(received) / seconds : 0.0);
     std::printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", percentile(latencies, 0.50),
                 percentile(latencies, 0.90), percentile(latencies, 0.99), percentile(latencies, 1.0));
+    if (tapReaders > 0) {
+        std::printf("tap: %d readers received %lld messages (%.1f MB) by the end of the run; the node reported %lld "
+                    "frames dropped for them\n",
+                    tapReaders, qint64(tapCounts.frames.load()), double(tapCounts.bytes.load()) / 1e6,
+                    qint64(tapCounts.dropped.load()));
+        QMetaObject::invokeMethod(tapContext, [tapContext] { delete tapContext; }, Qt::BlockingQueuedConnection);
+        tapThread.quit();
+        tapThread.wait();
+    }
     return code == 0 ? 0 : 1;
 }
