@@ -80,6 +80,33 @@ TapSourceStatus::State probeSourceState(ProbeState state)
     return TapSourceStatus::State::Stopped;
 }
 
+// One source's status as its client reports it: the state mapped, since-when kept, and
+// handed to the batcher on every change.
+class SourceStatusUpdate
+{
+public:
+    SourceStatusUpdate(TrafficBatcher *batcher, const QString &id, const QString &kind)
+        : m_batcher(batcher)
+        , m_status(std::make_shared<TapSourceStatus>())
+    {
+        m_status->id = id;
+        m_status->kind = kind;
+    }
+    void operator()(TapSourceStatus::State state, const QString &detail) const
+    {
+        if (state != m_status->state)
+            m_status->since = QDateTime::currentDateTimeUtc();
+        m_status->state = state;
+        m_status->detail = detail;
+        m_batcher->setStatus(*m_status);
+    }
+    TapSourceStatus &status() const { return *m_status; }
+
+private:
+    TrafficBatcher *m_batcher;
+    std::shared_ptr<TapSourceStatus> m_status; // shared by the copies the connections hold
+};
+
 } // namespace
 
 void TrafficCapture::startStompProbe(const StompProbeSettings &settings)
@@ -87,17 +114,10 @@ void TrafficCapture::startStompProbe(const StompProbeSettings &settings)
     stopProbe();
     m_stompProbe = new StompProbeClient(this);
     m_probeSource = settings.source;
-    auto status = std::make_shared<TapSourceStatus>();
-    status->id = settings.source;
-    status->kind = QStringLiteral("probe");
+    const SourceStatusUpdate update(m_batcher, settings.source, QStringLiteral("probe"));
     connect(m_stompProbe, &StompProbeClient::frame, this, [this](const protocol::TrafficFrame &frame) { m_batcher->add(frame); });
-    connect(m_stompProbe, &StompProbeClient::stateChanged, this, [this, status](ProbeState state, const QString &detail) {
-        const TapSourceStatus::State mapped = probeSourceState(state);
-        if (mapped != status->state)
-            status->since = QDateTime::currentDateTimeUtc();
-        status->state = mapped;
-        status->detail = QStringLiteral("STOMP probe %1%2").arg(probeStateName(state), detail.isEmpty() ? QString() : QStringLiteral(": ") + detail);
-        m_batcher->setStatus(*status);
+    connect(m_stompProbe, &StompProbeClient::stateChanged, this, [update](ProbeState state, const QString &detail) {
+        update(probeSourceState(state), QStringLiteral("STOMP probe %1%2").arg(probeStateName(state), detail.isEmpty() ? QString() : QStringLiteral(": ") + detail));
     });
     m_stompProbe->start(settings);
 }
@@ -107,19 +127,12 @@ void TrafficCapture::startSseProbe(const SseProbeSettings &settings)
     stopProbe();
     m_sseProbe = new SseProbeClient(this);
     m_probeSource = settings.source;
-    auto status = std::make_shared<TapSourceStatus>();
-    status->id = settings.source;
-    status->kind = QStringLiteral("probe");
+    const SourceStatusUpdate update(m_batcher, settings.source, QStringLiteral("probe"));
     connect(m_sseProbe, &SseProbeClient::frame, this, [this](const protocol::TrafficFrame &frame) { m_batcher->add(frame); });
-    connect(m_sseProbe, &SseProbeClient::stateChanged, this, [this, status](ProbeState state, const QString &detail) {
-        const TapSourceStatus::State mapped = probeSourceState(state);
-        if (mapped != status->state)
-            status->since = QDateTime::currentDateTimeUtc();
-        status->state = mapped;
-        status->detail = QStringLiteral("SSE probe %1%2").arg(probeStateName(state), detail.isEmpty() ? QString() : QStringLiteral(": ") + detail);
+    connect(m_sseProbe, &SseProbeClient::stateChanged, this, [update](ProbeState state, const QString &detail) {
         if (state == ProbeState::Reconnecting)
-            ++status->reconnects;
-        m_batcher->setStatus(*status);
+            ++update.status().reconnects;
+        update(probeSourceState(state), QStringLiteral("SSE probe %1%2").arg(probeStateName(state), detail.isEmpty() ? QString() : QStringLiteral(": ") + detail));
     });
     m_sseProbe->start(settings);
 }
@@ -148,25 +161,14 @@ void TrafficCapture::startRedisMonitor(const RedisPubSubMonitorSettings &setting
 {
     stopRedisMonitor();
     m_redis = new RedisPubSubMonitor(settings, this);
-    auto status = std::make_shared<TapSourceStatus>();
-    status->id = QStringLiteral("redis");
-    status->kind = QStringLiteral("redis");
-    connect(m_redis, &RedisPubSubMonitor::framesReady, this, [this](const QList<protocol::TrafficFrame> &frames) {
-        for (const protocol::TrafficFrame &frame : frames)
-            m_batcher->add(frame);
+    const SourceStatusUpdate update(m_batcher, QStringLiteral("redis"), QStringLiteral("redis"));
+    connect(m_redis, &RedisPubSubMonitor::framesReady, this, &TrafficCapture::addFrames);
+    connect(m_redis, &RedisPubSubMonitor::stateChanged, this, [update](RedisPubSubMonitor::State state, const QString &reason) {
+        update(sourceState(int(state)), reason);
     });
-    connect(m_redis, &RedisPubSubMonitor::stateChanged, this,
-            [this, status](RedisPubSubMonitor::State state, const QString &reason) {
-                const TapSourceStatus::State mapped = sourceState(int(state));
-                if (mapped != status->state)
-                    status->since = QDateTime::currentDateTimeUtc();
-                status->state = mapped;
-                status->detail = reason;
-                m_batcher->setStatus(*status);
-            });
-    connect(m_redis, &RedisPubSubMonitor::framesDropped, this, [this, status](qint64 total) {
-        status->droppedBySource = total; // sampled away above the monitor's rate bound
-        m_batcher->setStatus(*status);
+    connect(m_redis, &RedisPubSubMonitor::framesDropped, this, [update](qint64 total) {
+        update.status().droppedBySource = total; // sampled away above the monitor's rate bound
+        update(update.status().state, update.status().detail);
     });
     m_redis->start();
 }
@@ -189,23 +191,12 @@ void TrafficCapture::startKafkaTail(const KafkaTopicTailSettings &settings)
     m_kafka = new KafkaTopicTail(settings);
     m_kafka->moveToThread(m_kafkaThread);
     connect(m_kafkaThread, &QThread::finished, m_kafka, &QObject::deleteLater);
-    auto status = std::make_shared<TapSourceStatus>();
-    status->id = QStringLiteral("kafka");
-    status->kind = QStringLiteral("kafka");
+    const SourceStatusUpdate update(m_batcher, QStringLiteral("kafka"), QStringLiteral("kafka"));
     // Queued (the tail's thread to this one), with this as context.
-    connect(m_kafka, &KafkaTopicTail::framesReady, this, [this](const QList<protocol::TrafficFrame> &frames) {
-        for (const protocol::TrafficFrame &frame : frames)
-            m_batcher->add(frame);
+    connect(m_kafka, &KafkaTopicTail::framesReady, this, &TrafficCapture::addFrames);
+    connect(m_kafka, &KafkaTopicTail::stateChanged, this, [update](KafkaTopicTail::State state, const QString &reason) {
+        update(sourceState(int(state)), reason);
     });
-    connect(m_kafka, &KafkaTopicTail::stateChanged, this,
-            [this, status](KafkaTopicTail::State state, const QString &reason) {
-                const TapSourceStatus::State mapped = sourceState(int(state));
-                if (mapped != status->state)
-                    status->since = QDateTime::currentDateTimeUtc();
-                status->state = mapped;
-                status->detail = reason;
-                m_batcher->setStatus(*status);
-            });
     m_kafkaThread->start();
     m_kafka->start(); // thread-safe: it queues its own start-up onto its thread
 }
@@ -227,6 +218,12 @@ void TrafficCapture::stopKafkaTail()
     m_kafkaThread = nullptr;
     m_kafka = nullptr;
     m_batcher->removeSource(QStringLiteral("kafka"));
+}
+
+void TrafficCapture::addFrames(const QList<protocol::TrafficFrame> &frames)
+{
+    for (const protocol::TrafficFrame &frame : frames)
+        m_batcher->add(frame);
 }
 
 void TrafficCapture::stop()

@@ -51,6 +51,8 @@ signals:
     void batchReady(const sb::inspect::TrafficBatch &batch);
 
 private:
+    void addFrames(const QList<protocol::TrafficFrame> &frames);
+
     TapCredentials m_credentials;
     TrafficBatcher *m_batcher;
     QHash<QString, TapClient *> m_clients;

@@ -5,6 +5,7 @@
 // kcat (-Q, each partition's log-end offset).
 #include "models/Profile.h"
 #include "models/ProfileStore.h"
+#include "support/DevClusterProcess.h"
 #include "support/NodeClients.h"
 
 #include <librdkafka/rdkafka.h>
@@ -55,7 +56,7 @@ class TestSnapshotTruth : public QObject
     Q_OBJECT
 
 private:
-    QProcess m_cluster;
+    sb::testing::DevClusterProcess m_cluster;
     QJsonObject m_endpoints;
     QTemporaryDir m_config;
     sb::testing::NodeClients m_clients;
@@ -96,25 +97,8 @@ private slots:
         QCoreApplication::setOrganizationName(u"switchboard"_s);
         QCoreApplication::setApplicationName(u"switchboard"_s);
 
-        m_cluster.setProgram(qEnvironmentVariable("SB_BINARY"));
-        m_cluster.setArguments({u"devcluster"_s, u"--child-logs"_s});
-        // Its log and each replica's go where CTest shows them when the test fails.
-        m_cluster.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_cluster.start();
-        QVERIFY2(m_cluster.waitForStarted(5000), qPrintable(m_cluster.errorString()));
-        QByteArray out;
-        QDeadlineTimer deadline(60000);
-        while (!deadline.hasExpired() && m_cluster.state() == QProcess::Running) {
-            m_cluster.waitForReadyRead(200);
-            out += m_cluster.readAllStandardOutput();
-            const qsizetype at = out.indexOf("ready {");
-            const qsizetype end = at < 0 ? -1 : out.indexOf('\n', at);
-            if (end > 0) {
-                m_endpoints = QJsonDocument::fromJson(out.mid(at + 6, end - at - 6)).object();
-                break;
-            }
-        }
-        QVERIFY2(!m_endpoints.isEmpty(), out.constData());
+        QVERIFY2(m_cluster.start(), qPrintable(m_cluster.errorString()));
+        m_endpoints = m_cluster.endpoints();
         m_redisPort = QString::number(QUrl(m_endpoints.value(u"redis"_s).toString()).port());
     }
 
@@ -256,14 +240,7 @@ private slots:
     void cleanupTestCase()
     {
         m_clients.closeAll();
-        if (m_cluster.state() != QProcess::NotRunning) {
-            // SIGTERM: the devcluster stops its children (they also die with it: PDEATHSIG).
-            ::kill(pid_t(m_cluster.processId()), SIGTERM);
-            if (!m_cluster.waitForFinished(15000)) {
-                ::kill(pid_t(m_cluster.processId()), SIGKILL);
-                m_cluster.waitForFinished(5000);
-            }
-        }
+        m_cluster.stop();
     }
 };
 

@@ -11,6 +11,7 @@
 #include "models/TrafficBuffer.h"
 #include "models/TrafficModel.h"
 #include "protocol/TapFrameCodec.h"
+#include "support/DevClusterProcess.h"
 #include "support/NodeClients.h"
 #include "ui/AreaView.h"
 #include "ui/TrafficView.h"
@@ -22,7 +23,6 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
-#include <QScopeGuard>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
@@ -64,7 +64,7 @@ class TestTrafficCluster : public QObject
 {
     Q_OBJECT
 
-    QProcess m_cluster;
+    testing::DevClusterProcess m_cluster;
     QJsonObject m_endpoints;
     QList<QUrl> m_nodes;
     QStringList m_nodeArguments;
@@ -93,28 +93,11 @@ class TestTrafficCluster : public QObject
 private slots:
     void initTestCase()
     {
-        m_cluster.setProgram(qEnvironmentVariable("SB_BINARY"));
-        m_cluster.setArguments({u"devcluster"_s, u"--child-logs"_s});
-        m_cluster.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_cluster.start();
-        QVERIFY2(m_cluster.waitForStarted(5000), qPrintable(m_cluster.errorString()));
-        QByteArray out;
-        QDeadlineTimer deadline(60000);
-        while (!deadline.hasExpired() && m_cluster.state() == QProcess::Running) {
-            m_cluster.waitForReadyRead(200);
-            out += m_cluster.readAllStandardOutput();
-            const qsizetype at = out.indexOf("ready {");
-            const qsizetype end = at < 0 ? -1 : out.indexOf('\n', at);
-            if (end > 0) {
-                m_endpoints = QJsonDocument::fromJson(out.mid(at + 6, end - at - 6)).object();
-                break;
-            }
-        }
-        QVERIFY2(!m_endpoints.isEmpty(), out.constData());
-        for (const QJsonValue &node : m_endpoints.value(u"nodes"_s).toArray()) {
-            m_nodes.append(QUrl(node.toObject().value(u"url"_s).toString()));
-            m_nodeArguments << u"--node"_s << m_nodes.last().toString();
-        }
+        QVERIFY2(m_cluster.start(), qPrintable(m_cluster.errorString()));
+        m_endpoints = m_cluster.endpoints();
+        m_nodes = m_cluster.nodeUrls();
+        for (const QUrl &node : std::as_const(m_nodes))
+            m_nodeArguments << u"--node"_s << node.toString();
         QCOMPARE(m_nodes.size(), 3);
     }
 
@@ -285,37 +268,13 @@ private slots:
 
     void redisBusHopsJoinTheTimeline()
     {
-        QProcess redisBus;
-        redisBus.setProgram(qEnvironmentVariable("SB_BINARY"));
-        redisBus.setArguments({u"devcluster"_s, u"--bus"_s, u"redis"_s, u"--child-logs"_s});
-        redisBus.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        redisBus.start();
-        QVERIFY(redisBus.waitForStarted(5000));
-        auto cleanup = qScopeGuard([&redisBus] {
-            ::kill(pid_t(redisBus.processId()), SIGTERM);
-            if (!redisBus.waitForFinished(15000)) {
-                ::kill(pid_t(redisBus.processId()), SIGKILL);
-                redisBus.waitForFinished(5000);
-            }
-        });
-        QByteArray out;
-        QJsonObject endpoints;
-        QDeadlineTimer deadline(60000);
-        while (!deadline.hasExpired() && redisBus.state() == QProcess::Running && endpoints.isEmpty()) {
-            redisBus.waitForReadyRead(200);
-            out += redisBus.readAllStandardOutput();
-            const qsizetype at = out.indexOf("ready {");
-            const qsizetype end = at < 0 ? -1 : out.indexOf('\n', at);
-            if (end > 0)
-                endpoints = QJsonDocument::fromJson(out.mid(at + 6, end - at - 6)).object();
-        }
-        QVERIFY2(!endpoints.isEmpty(), out.constData());
+        testing::DevClusterProcess redisBus;
+        QVERIFY2(redisBus.start({u"--bus"_s, u"redis"_s}), qPrintable(redisBus.errorString()));
+        const QJsonObject endpoints = redisBus.endpoints();
+        const QList<QUrl> nodes = redisBus.nodeUrls();
         QList<inspect::TapEndpoint> taps;
-        QList<QUrl> nodes;
-        for (const QJsonValue &node : endpoints.value(u"nodes"_s).toArray()) {
-            nodes.append(QUrl(node.toObject().value(u"url"_s).toString()));
-            taps.append({node.toObject().value(u"id"_s).toString(), nodes.last()});
-        }
+        for (qsizetype i = 0; i < nodes.size(); ++i)
+            taps.append({redisBus.nodeIds().at(i), nodes.at(i)});
         models::AttachmentState attachment;
         ui::AreaView area(u"traffic"_s, ui::EmptyState{u"Traffic"_s, {}, {}});
         app::TrafficAreaAssembly traffic(&area, {{}, u"admin"_s, u"admin"_s}, u"test"_s, &attachment);
@@ -416,13 +375,7 @@ private slots:
     void cleanupTestCase()
     {
         m_clients.closeAll();
-        if (m_cluster.state() != QProcess::NotRunning) {
-            ::kill(pid_t(m_cluster.processId()), SIGTERM);
-            if (!m_cluster.waitForFinished(15000)) {
-                ::kill(pid_t(m_cluster.processId()), SIGKILL);
-                m_cluster.waitForFinished(5000);
-            }
-        }
+        m_cluster.stop();
     }
 };
 
