@@ -2,9 +2,7 @@
 // when done; exit 1 with one line on stderr on a connection or protocol error; exit 2 with
 // one line naming the option when the command line is wrong. Against a real node, and a
 // SockJS server written in the test for --sockjs.
-//
-// The program is $SB_PROBE_BINARY (ProbeMain::run behind a main(), see probe_main.cpp)
-// until ModeDispatcher dispatches `probe`; then $SB_BINARY with "probe" first is the same.
+// The real binary, $SB_BINARY, so the mode's dispatch is tested too.
 #include "NodeTestSupport.h"
 #include "StompTestServer.h"
 #include "protocol/TapFrameCodec.h"
@@ -33,14 +31,8 @@ ProbeRun runProbe(const QStringList &arguments, int timeoutMs = 30000)
 {
     ProbeRun run;
     QProcess process;
-    QString program = qEnvironmentVariable("SB_PROBE_BINARY");
-    QStringList args = arguments;
-    if (program.isEmpty()) {
-        program = qEnvironmentVariable("SB_BINARY");
-        args.prepend(u"probe"_s);
-    }
     QSignalSpy finished(&process, &QProcess::finished);
-    process.start(program, args);
+    process.start(qEnvironmentVariable("SB_BINARY"), QStringList{u"probe"_s} + arguments);
     if (!process.waitForStarted(5000)) {
         run.standardError = process.errorString().toUtf8();
         return run;
@@ -114,8 +106,7 @@ private:
 
 void TestProbeMode::initTestCase()
 {
-    QVERIFY2(!qEnvironmentVariable("SB_PROBE_BINARY").isEmpty() || !qEnvironmentVariable("SB_BINARY").isEmpty(),
-             "neither SB_PROBE_BINARY nor SB_BINARY is set (CTest sets them)");
+    QVERIFY2(!qEnvironmentVariable("SB_BINARY").isEmpty(), "SB_BINARY is not set (CTest sets it to the switchboard binary)");
     QVERIFY2(m_node.start({u"--sse-comment-seconds"_s, u"1"_s}), qPrintable(m_node.errorString()));
 }
 
@@ -253,10 +244,7 @@ void TestProbeMode::badOptions()
 void TestProbeMode::help()
 {
     QProcess process;
-    const QString program = qEnvironmentVariable("SB_PROBE_BINARY");
-    if (program.isEmpty())
-        QSKIP("help is checked through $SB_PROBE_BINARY");
-    process.start(program, {u"--help"_s});
+    process.start(qEnvironmentVariable("SB_BINARY"), {u"probe"_s, u"--help"_s});
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 0);
     const QByteArray out = process.readAllStandardOutput();
