@@ -107,6 +107,14 @@ ConnectionHealth ReplicasAreaAssembly::healthOf(const inspect::ReplicaSnapshot &
     const QString counts = QStringLiteral("%1 of %2 replicas up").arg(up).arg(snapshot.replicas.size());
     if (problems.size() == snapshot.sources.size())
         return {ConnectionHealth::State::Down, problems.join(QStringLiteral("; "))};
+    if (snapshot.replicas.isEmpty()) {
+        // Sources that answer with nobody in them are no healthy cluster: the dot was green
+        // under "0 of 0 replicas up".
+        QString detail = QStringLiteral("no replica found: the sources answer but list none (%1)").arg(counts);
+        if (!problems.isEmpty())
+            detail += QStringLiteral("; ") + problems.join(QStringLiteral("; "));
+        return {ConnectionHealth::State::Degraded, detail};
+    }
     if (!problems.isEmpty() || down > 0) {
         QString detail = counts;
         if (!problems.isEmpty())

@@ -32,6 +32,7 @@ RedisKeyspaceWatcher::RedisKeyspaceWatcher(
         }
     });
     m_channelPrefix = "__keyspace@" + QByteArray::number(m_url.database()) + "__:";
+    connect(m_connection, &RedisConnection::disconnected, this, &RedisKeyspaceWatcher::onDisconnected);
 }
 
 RedisKeyspaceWatcher::~RedisKeyspaceWatcher() = default;
@@ -108,6 +109,20 @@ void RedisKeyspaceWatcher::checkHere()
             m_subscriber = nullptr;
             setState(state);
         });
+}
+
+void RedisKeyspaceWatcher::onDisconnected(const QString &reason)
+{
+    // Whatever was true of the server's notifications, nothing follows it now; the
+    // subscriber reconnects on its own, and the owner calls check() once Redis answers.
+    RedisNotificationState state;
+    state.mode = RedisNotificationState::Mode::Unavailable;
+    state.flags = m_state.flags;
+    state.text = u"Not live: Redis is unreachable (" + reason
+        + u"). Keyspace notifications are checked again when it answers.";
+    if (m_state.mode == state.mode && m_state.text == state.text)
+        return; // the same outage, one more failed attempt
+    setState(state);
 }
 
 void RedisKeyspaceWatcher::subscribe()

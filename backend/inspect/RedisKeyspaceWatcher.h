@@ -22,7 +22,9 @@ namespace sb::inspect {
 // classes) are on, it PSUBSCRIBEs `__keyspace@<db>__:*` on its own RedisSubscriber and
 // reports changed keys in batches (deduplicated, every 250 ms or 500 keys) through
 // keysChanged(). If they are off it says so and offers the CONFIG SET to run; it never
-// changes the server's configuration itself.
+// changes the server's configuration itself. While the server cannot be reached it says
+// so (never "Checking…" forever, never "Live" over a dead connection); check() again once
+// the connection is back.
 //
 // Lives on the connection's thread; check() and stop() are thread-safe.
 class RedisKeyspaceWatcher : public QObject
@@ -53,6 +55,7 @@ Q_SIGNALS:
 
 private:
     void checkHere();
+    void onDisconnected(const QString &reason);
     void subscribe();
     void onMessage(const QByteArray &channel);
     void flush();

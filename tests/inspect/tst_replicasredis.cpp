@@ -161,6 +161,25 @@ private slots:
         QVERIFY(!view);
     }
 
+    // A registry that answers but lists no replica is not a healthy cluster: the dot was
+    // green under the tooltip "0 of 0 replicas up".
+    void noReplicaIsNotHealthy()
+    {
+        inspect::ReplicaSnapshot snapshot;
+        snapshot.at = QDateTime::currentDateTimeUtc();
+        snapshot.poll = 1;
+        snapshot.sources = {inspect::ReplicaSourceStatus{u"registry redis://127.0.0.1:6379/0"_s, true, {}, 0, {}}};
+        const models::ConnectionHealth empty = app::ReplicasAreaAssembly::healthOf(snapshot);
+        QCOMPARE(empty.state, models::ConnectionHealth::State::Degraded);
+        QVERIFY2(empty.detail.contains(u"no replica"_s), qPrintable(empty.detail));
+
+        inspect::ReplicaInfo one;
+        one.id = u"node-1"_s;
+        one.state = inspect::ReplicaInfo::State::Ready;
+        snapshot.replicas = {one};
+        QCOMPARE(app::ReplicasAreaAssembly::healthOf(snapshot).state, models::ConnectionHealth::State::Up);
+    }
+
     void emptyConfigSaysSo()
     {
         ui::AreaView area(u"replicas"_s, ui::EmptyState{u"Replicas"_s, u"replicas"_s, u"attach"_s});

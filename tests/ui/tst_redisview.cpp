@@ -283,6 +283,21 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f.assembly.keyModel()->rowCount(), before, 10000);
     }
 
+    // Nobody listens on the port: the notification line ends its "Checking…" and says why.
+    void notificationCheckEndsWhenRedisIsUnreachable()
+    {
+        models::AttachmentState attachment;
+        ui::AreaView area(QStringLiteral("redis"), ui::EmptyState { QStringLiteral("Redis"), QStringLiteral("keys"), QString() });
+        app::RedisAreaAssembly assembly(&area, cluster::RedisUrl(QStringLiteral("127.0.0.1"), testing::RedisServerProcess::freePort()),
+            false, &attachment, Fixture::options());
+        area.show();
+        assembly.start();
+        auto *label = assembly.view()->keyBrowser()->findChild<QLabel *>(QStringLiteral("notificationState"));
+        QVERIFY(label);
+        QTRY_VERIFY2_WITH_TIMEOUT(!label->text().startsWith(u"Checking"), qPrintable(label->text()), 10000);
+        QVERIFY2(label->text().contains(u"unreachable"), qPrintable(label->text()));
+    }
+
     void cleanupTestCase() { m_server.stop(); }
 
 private:
