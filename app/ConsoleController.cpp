@@ -7,17 +7,24 @@
 #include "app/ReplicasAreaAssembly.h"
 #include "app/TrafficAreaAssembly.h"
 #include "cluster/RedisUrl.h"
+#include "inspect/KafkaConnectionCheck.h"
 #include "inspect/KafkaInspectorConfig.h"
+#include "inspect/RedisConnectionCheck.h"
 #include "inspect/ReplicaDiscoveryConfig.h"
+#include "inspect/ReplicaEndpointCheck.h"
 #include "models/ReplicaModel.h"
 #include "ui/AreaView.h"
 #include "ui/MainWindow.h"
+#include "ui/ProfilePasswordDialog.h"
 #include "ui/ProfilesDialog.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonObject>
+#include <QProcessEnvironment>
 #include <QTextStream>
+
+#include <type_traits>
 
 #include <cstdio>
 
@@ -28,6 +35,9 @@ using Service = models::AttachmentState::Service;
 using State = models::ConnectionHealth::State;
 constexpr int kRecordIntervalMs = 5000;
 constexpr double kDemoMessagesPerSecond = 2.0;
+constexpr int kRedisCheckTimeoutMs = 5000;
+const QString kRedisPasswordVariable = QStringLiteral("SB_REDIS_PASSWORD");
+const QString kAdminPasswordVariable = QStringLiteral("SB_ADMIN_PASSWORD");
 } // namespace
 
 ConsoleController::ConsoleController(const ConsoleOptions &options, QObject *parent)
@@ -127,13 +137,70 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
 
 bool ConsoleController::attachProfile(const QString &name, QString *error)
 {
-    const auto profile = m_profiles.load(name);
+    auto profile = m_profiles.load(name);
     if (!profile) {
         const QStringList known = m_profiles.names();
         *error = QStringLiteral("unknown profile '%1' (saved profiles: %2)")
                      .arg(name, known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", ")));
         return false;
     }
+    takePasswordsFromEnvironment(&*profile);
+    // A snapshot run cannot ask (main() refused it already when a password is missing).
+    if (profile->missingPasswords().isEmpty() || !m_options.snapshotDirectory.isEmpty())
+        attach(*profile);
+    else
+        askPasswords(*profile);
+    return true;
+}
+
+void ConsoleController::takePasswordsFromEnvironment(models::Profile *profile)
+{
+    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    const QStringList missing = profile->missingPasswords();
+    if (missing.contains(QStringLiteral("redis")))
+        profile->redisPassword = environment.value(kRedisPasswordVariable);
+    if (missing.contains(QStringLiteral("admin")))
+        profile->adminPassword = environment.value(kAdminPasswordVariable);
+}
+
+QString ConsoleController::missingPasswordHelp(const models::Profile &profile)
+{
+    QStringList lines;
+    const QStringList missing = profile.missingPasswords();
+    if (missing.contains(QStringLiteral("redis")))
+        lines << QStringLiteral("its Redis user '%1' has no password: set %2").arg(profile.redisUser(), kRedisPasswordVariable);
+    if (missing.contains(QStringLiteral("admin")))
+        lines << QStringLiteral("its admin user '%1' has no password: set %2").arg(profile.adminUser, kAdminPasswordVariable);
+    if (lines.isEmpty())
+        return {};
+    return QStringLiteral("profile '%1': %2 (or save it with \"Remember\" in File → Profiles…); --snapshot cannot ask for it")
+        .arg(profile.name, lines.join(QStringLiteral("; ")));
+}
+
+void ConsoleController::askPasswords(const models::Profile &profile)
+{
+    const QStringList missing = profile.missingPasswords();
+    auto *prompt = new ui::ProfilePasswordDialog(profile.name,
+                                                 missing.contains(QStringLiteral("redis")) ? profile.redisUser() : QString(),
+                                                 missing.contains(QStringLiteral("admin")) ? profile.adminUser : QString(),
+                                                 m_window.get());
+    prompt->setAttribute(Qt::WA_DeleteOnClose);
+    // Cancelled, the profile is attached as it is: each area then says which password it lacks.
+    connect(prompt, &QDialog::finished, this, [this, prompt, profile](int result) {
+        models::Profile given = profile;
+        if (result == QDialog::Accepted) {
+            given.redisPassword = given.redisPassword.isEmpty() ? prompt->redisPassword() : given.redisPassword;
+            given.adminPassword = given.adminPassword.isEmpty() ? prompt->adminPassword() : given.adminPassword;
+        }
+        attach(given);
+    });
+    // Window-modal and asynchronous, once the window is up: nothing waits in a nested loop.
+    QTimer::singleShot(0, prompt, &QDialog::open);
+}
+
+void ConsoleController::attach(const models::Profile &loaded)
+{
+    const models::Profile *profile = &loaded;
     // Leaving the demo (or the previous profile): its clients, views and cluster go first.
     m_demoTraffic.reset();
     m_trafficArea.reset();
@@ -160,20 +227,21 @@ bool ConsoleController::attachProfile(const QString &name, QString *error)
         m_trafficArea->start();
     }
 
-    cluster::RedisUrl redis = cluster::RedisUrl::parse(profile->redisUrl);
     if (profile->redisUrl.isEmpty()) {
         m_attachment.setHealth(Service::Redis, describe(QStringLiteral("Redis"), profile->redisUrl));
+    } else if (profile->missingPasswords().contains(QStringLiteral("redis"))) {
+        const QString why = QStringLiteral("The Redis user %1 has no password: give it in File → Profiles… "
+                                           "(or in %2 when starting the console).")
+                                .arg(profile->redisUser(), kRedisPasswordVariable);
+        m_attachment.setHealth(Service::Redis, {State::NotConfigured, why});
+        m_window->area(QStringLiteral("redis"))->setEmptyDetail(why);
     } else {
-        if (!profile->redisPassword.isEmpty())
-            redis.setPassword(profile->redisPassword);
-        m_redisArea = std::make_unique<RedisAreaAssembly>(m_window->area(QStringLiteral("redis")), redis,
-                                                          profile->readOnly, &m_attachment);
+        m_redisArea = std::make_unique<RedisAreaAssembly>(m_window->area(QStringLiteral("redis")),
+                                                          profile->redisConnectionUrl(), profile->readOnly, &m_attachment);
         m_redisArea->start(); // an invalid URL is reported in the area and the status bar
     }
     QStringList problems;
     inspect::ReplicaDiscoveryConfig replicas = ReplicasAreaAssembly::configFromProfile(*profile, &problems);
-    if (!profile->redisPassword.isEmpty() && replicas.redis)
-        replicas.redis->setPassword(profile->redisPassword);
     m_replicasArea = std::make_unique<ReplicasAreaAssembly>(m_window->area(QStringLiteral("replicas")), replicas,
                                                             &m_attachment);
     m_replicasArea->start(); // with no source the area and the status bar say so
@@ -186,15 +254,12 @@ bool ConsoleController::attachProfile(const QString &name, QString *error)
     const inspect::KafkaInspectorConfig kafkaConfig = KafkaAreaAssembly::configFromProfile(*profile, &kafkaProblems);
     attachKafka(kafkaConfig);
     if (m_trafficArea) {
-        cluster::RedisUrl trafficRedis = cluster::RedisUrl::parse(profile->redisUrl);
-        if (!profile->redisPassword.isEmpty())
-            trafficRedis.setPassword(profile->redisPassword);
+        const cluster::RedisUrl trafficRedis = profile->redisConnectionUrl(); // an ACL user logs in here too
         m_trafficArea->setClusterSources(trafficRedis.isValid() ? std::optional(trafficRedis) : std::nullopt,
                                          kafkaConfig.settings, {});
     }
     if (!kafkaProblems.isEmpty())
         m_attachment.setHealth(Service::Kafka, {State::Degraded, kafkaProblems.join(QStringLiteral("; "))});
-    return true;
 }
 
 void ConsoleController::attachKafka(const inspect::KafkaInspectorConfig &config)
@@ -248,7 +313,65 @@ void ConsoleController::showProfiles()
         if (!attachProfile(name, &error))
             m_attachment.setTarget(error, false);
     });
+    connect(dialog, &ui::ProfilesDialog::connectionTestRequested, dialog,
+            [dialog](const models::Profile &profile) { testConnections(dialog, profile); });
     dialog->open();
+}
+
+void ConsoleController::testConnections(ui::ProfilesDialog *dialog, const models::Profile &profile)
+{
+    // One run at a time: the previous run's checks go with their QObject, so their late
+    // answers are dropped instead of overwriting this run's rows.
+    delete dialog->findChild<QObject *>(QStringLiteral("connectionTestRun"), Qt::FindDirectChildrenOnly);
+    auto *run = new QObject(dialog);
+    run->setObjectName(QStringLiteral("connectionTestRun"));
+    dialog->clearTestResults();
+    const QString checking = QStringLiteral("checking…");
+    // Each check answers once; its row says OK or what failed. Received by `run`, so a
+    // check's answer after a newer run or the dialog's end goes nowhere.
+    auto startCheck = [dialog, run](auto *check, const QString &part) {
+        using Check = std::remove_pointer_t<decltype(check)>;
+        connect(check, &Check::finished, run, [dialog, part](bool ok, const QString &detail) {
+            dialog->setTestResult(part, ok ? QStringLiteral("OK") : QStringLiteral("failed"), detail);
+        });
+        check->start();
+    };
+
+    if (!profile.redisUrl.trimmed().isEmpty()) {
+        const cluster::RedisUrl url = profile.redisConnectionUrl();
+        dialog->setTestResult(QStringLiteral("Redis"), checking, url.isValid() ? url.redacted() : QString());
+        startCheck(new inspect::RedisConnectionCheck(url, kRedisCheckTimeoutMs, run), QStringLiteral("Redis"));
+    }
+    if (!profile.kafkaBootstrap.trimmed().isEmpty()) {
+        QStringList problems;
+        const inspect::KafkaInspectorConfig kafka = KafkaAreaAssembly::configFromProfile(profile, &problems);
+        if (!problems.isEmpty()) {
+            dialog->setTestResult(QStringLiteral("Kafka"), QStringLiteral("failed"), problems.join(QStringLiteral("; ")));
+        } else {
+            dialog->setTestResult(QStringLiteral("Kafka"), checking, profile.kafkaBootstrap.trimmed());
+            startCheck(new inspect::KafkaConnectionCheck(kafka.settings, kafka.requestTimeoutMs, run), QStringLiteral("Kafka"));
+        }
+    }
+    QStringList problems;
+    const inspect::ReplicaDiscoveryConfig replicas = ReplicasAreaAssembly::configFromProfile(profile, &problems);
+    const QList<QPair<inspect::HttpReplicaProbe::Kind, QList<QUrl>>> endpoints{
+        {inspect::HttpReplicaProbe::Kind::Metrics, replicas.prometheusEndpoints},
+        {inspect::HttpReplicaProbe::Kind::AdminStats, replicas.adminStatsUrls}};
+    for (const auto &[kind, urls] : endpoints) {
+        for (const QUrl &url : urls) {
+            const QString part = (kind == inspect::HttpReplicaProbe::Kind::Metrics ? QStringLiteral("Prometheus ")
+                                                                                   : QStringLiteral("/admin/stats "))
+                                 + url.toDisplayString(QUrl::RemoveUserInfo);
+            dialog->setTestResult(part, checking, kind == inspect::HttpReplicaProbe::Kind::AdminStats && !replicas.adminUser.isEmpty()
+                                                      ? QStringLiteral("logging in as %1").arg(replicas.adminUser)
+                                                      : QString());
+            startCheck(new inspect::ReplicaEndpointCheck(kind, url, replicas, run), part);
+        }
+    }
+    for (const QString &problem : std::as_const(problems)) {
+        if (!problem.startsWith(QStringLiteral("Redis URL")))
+            dialog->setTestResult(problem, QStringLiteral("failed"), QString());
+    }
 }
 
 void ConsoleController::recordSample()

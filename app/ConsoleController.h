@@ -17,7 +17,8 @@ struct KafkaInspectorConfig;
 
 namespace sb::ui {
 class MainWindow;
-}
+class ProfilesDialog;
+} // namespace sb::ui
 
 namespace sb::app {
 
@@ -47,11 +48,23 @@ public:
     KafkaAreaAssembly *kafkaArea() const { return m_kafkaArea.get(); }
     TrafficAreaAssembly *trafficArea() const { return m_trafficArea.get(); }
 
+    // Fills the passwords a profile lacks from SB_REDIS_PASSWORD and SB_ADMIN_PASSWORD.
+    static void takePasswordsFromEnvironment(models::Profile *profile);
+    // For a run that cannot ask (--snapshot): which password is missing and how to give it;
+    // empty when none is.
+    static QString missingPasswordHelp(const models::Profile &profile);
+    // File → Profiles… → Test connection: checks Redis, Kafka and each replica endpoint of
+    // `profile` (the form as edited) and reports each part into `dialog` as it answers.
+    // Nothing here waits: the checks are asynchronous, or on a thread of their own.
+    static void testConnections(ui::ProfilesDialog *dialog, const models::Profile &profile);
+
 signals:
     void finished(int exitCode);
 
 private:
     bool attachProfile(const QString &name, QString *error);
+    void askPasswords(const models::Profile &profile);
+    void attach(const models::Profile &profile);
     void attachDemoCluster();
     void attachDemoViews(const QJsonObject &endpoints);
     void attachKafka(const inspect::KafkaInspectorConfig &config);

@@ -129,10 +129,8 @@ inspect::ReplicaDiscoveryConfig ReplicasAreaAssembly::configFromProfile(const mo
 {
     inspect::ReplicaDiscoveryConfig config;
     if (profile.useRegistry && !profile.redisUrl.isEmpty()) {
-        cluster::RedisUrl url = cluster::RedisUrl::parse(profile.redisUrl);
+        const cluster::RedisUrl url = profile.redisConnectionUrl();
         if (url.isValid()) {
-            if (!profile.redisPassword.isEmpty())
-                url.setPassword(profile.redisPassword);
             config.redis = url;
         } else if (problems) {
             problems->append(QStringLiteral("Redis URL: ") + url.errorString());

@@ -55,7 +55,7 @@ public:
     ui::ReplicasView *view() const;
     const inspect::ReplicaDiscoveryConfig &config() const { return m_config; }
 
-    // A profile's replica sources (registry via its Redis URL when useRegistry, Prometheus
+    // A profile's replica sources (registry via its Redis URL and password when useRegistry, Prometheus
     // endpoints + metric, /admin/stats URLs) and its admin user and password. Unparsable
     // URLs are skipped and listed in *problems.
     static inspect::ReplicaDiscoveryConfig configFromProfile(const models::Profile &profile,

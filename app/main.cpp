@@ -30,11 +30,19 @@ int runConsole(int argc, char **argv, const QStringList &arguments)
     // A profile that does not exist is a usage error: say so before any window (or display
     // connection) exists, so it works — and exits 2 — on a machine without a display too.
     ModeDispatcher::identifyApplication();
-    if (const QString profile = commandLine.options().profile; !profile.isEmpty() && !sb::models::ProfileStore().load(profile)) {
-        const QStringList known = sb::models::ProfileStore().names();
-        return finish(CommandLineOutcome::usageError(
-            QStringLiteral("unknown profile '%1' (saved profiles: %2)")
-                .arg(profile, known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", ")))));
+    if (const QString name = commandLine.options().profile; !name.isEmpty()) {
+        auto profile = sb::models::ProfileStore().load(name);
+        if (!profile) {
+            const QStringList known = sb::models::ProfileStore().names();
+            return finish(CommandLineOutcome::usageError(
+                QStringLiteral("unknown profile '%1' (saved profiles: %2)")
+                    .arg(name, known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", ")))));
+        }
+        // A snapshot run has nobody to ask for a password the profile does not remember.
+        ConsoleController::takePasswordsFromEnvironment(&*profile);
+        if (const QString help = ConsoleController::missingPasswordHelp(*profile);
+            !help.isEmpty() && !commandLine.options().snapshotDirectory.isEmpty())
+            return finish(CommandLineOutcome::usageError(help));
     }
     QApplication app(argc, argv);
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/switchboard.svg")));

@@ -47,4 +47,33 @@ QString Profile::validationError() const
     return {};
 }
 
+cluster::RedisUrl Profile::redisConnectionUrl() const
+{
+    QUrl url(redisUrl.trimmed(), QUrl::StrictMode);
+    // RedisUrl refuses "redis://ops@host" on its own (a password alone in the user slot
+    // would be sent as a user name); with the password field it is an ACL login.
+    if (url.isValid() && url.password().isEmpty() && !redisPassword.isEmpty()) {
+        url.setPassword(redisPassword, QUrl::DecodedMode);
+        return cluster::RedisUrl::parse(url.toString(QUrl::FullyEncoded));
+    }
+    return cluster::RedisUrl::parse(redisUrl);
+}
+
+QString Profile::redisUser() const
+{
+    return QUrl(redisUrl.trimmed(), QUrl::StrictMode).userName(QUrl::FullyDecoded);
+}
+
+QStringList Profile::missingPasswords() const
+{
+    QStringList missing;
+    const QUrl url(redisUrl.trimmed(), QUrl::StrictMode);
+    if (!redisUrl.trimmed().isEmpty() && url.isValid() && !url.userName().isEmpty() && url.password().isEmpty()
+        && redisPassword.isEmpty())
+        missing << QStringLiteral("redis");
+    if (!adminUser.isEmpty() && adminPassword.isEmpty())
+        missing << QStringLiteral("admin");
+    return missing;
+}
+
 } // namespace sb::models

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "cluster/RedisUrl.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -9,7 +11,7 @@ namespace sb::models {
 struct Profile
 {
     QString name;
-    QString redisUrl;           // redis://[user@]host:port/db
+    QString redisUrl;           // redis://[user@]host:port/db, never with a password once saved
     QString redisPassword;      // kept on disk only when rememberPassword is set
     bool rememberPassword = false;
     QString kafkaBootstrap;     // host:port,...
@@ -26,6 +28,17 @@ struct Profile
 
     // Empty when the profile can be used; otherwise what is wrong, for the dialog.
     QString validationError() const;
+
+    // The Redis URL to connect with: redisUrl, its missing password taken from
+    // redisPassword, so an ACL user's redis://ops@host logs in as ops with the password
+    // field. Invalid, with the reason, when the URL is, or when it names a user and no
+    // password is given anywhere.
+    cluster::RedisUrl redisConnectionUrl() const;
+    // The user redisUrl names ("ops" in redis://ops@host), empty for none.
+    QString redisUser() const;
+    // The passwords the profile needs and lacks: "redis" (its URL names a user, with no
+    // password in it or in the field), "admin" (an admin user without a password).
+    QStringList missingPasswords() const;
 };
 
 } // namespace sb::models

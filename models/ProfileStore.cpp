@@ -70,11 +70,22 @@ std::optional<Profile> ProfileStore::load(const QString &name) const
     return p;
 }
 
-bool ProfileStore::save(const Profile &p, QString *error)
+bool ProfileStore::save(const Profile &profile, QString *error)
 {
-    if (const QString invalid = p.validationError(); !invalid.isEmpty()) {
+    if (const QString invalid = profile.validationError(); !invalid.isEmpty()) {
         *error = invalid;
         return false;
+    }
+    // A password typed into the Redis URL is the Redis password: it goes where that one
+    // goes (the secrets file, when remembered), never into the plain settings file.
+    Profile p = profile;
+    if (QUrl url(p.redisUrl, QUrl::StrictMode); url.isValid() && !url.password().isEmpty()) {
+        if (p.redisPassword.isEmpty())
+            p.redisPassword = url.password(QUrl::FullyDecoded);
+        url.setPassword(QString());
+        if (url.userName().isEmpty())
+            url.setUserInfo(QString());
+        p.redisUrl = url.toString();
     }
     // Kafka properties that carry secrets (sasl.password, ssl.key.password, ...) are kept
     // like the Redis password: in the owner-only secrets file, and only when remembered.

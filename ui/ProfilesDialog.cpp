@@ -10,6 +10,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTreeWidget>
 
 namespace sb::ui {
 
@@ -41,12 +42,18 @@ ProfilesDialog::ProfilesDialog(models::ProfileStore *store, QWidget *parent)
     m_list = new QListWidget(this);
     m_list->setObjectName(QStringLiteral("profileList"));
     m_name = new QLineEdit(this);
+    m_name->setObjectName(QStringLiteral("profileName"));
     m_redisUrl = new QLineEdit(this);
+    m_redisUrl->setObjectName(QStringLiteral("profileRedisUrl"));
     m_redisUrl->setPlaceholderText(QStringLiteral("redis://user@host:6379/0"));
+    m_redisUrl->setToolTip(QStringLiteral("redis://[user@]host[:port][/db]; an ACL user's password goes in the field below "
+                                          "(one typed into the URL is moved there when saved)"));
     m_redisPassword = new QLineEdit(this);
+    m_redisPassword->setObjectName(QStringLiteral("profileRedisPassword"));
     m_redisPassword->setEchoMode(QLineEdit::Password);
     m_remember = new QCheckBox(QStringLiteral("Remember (stored in a file only you can read)"), this);
     m_kafka = new QLineEdit(this);
+    m_kafka->setObjectName(QStringLiteral("profileKafkaBootstrap"));
     m_kafka->setPlaceholderText(QStringLiteral("broker1:9092,broker2:9092"));
     m_kafkaProperties = smallEditor(this, QStringLiteral("security.protocol=SASL_SSL\nsasl.mechanism=PLAIN"));
     m_kafkaGroups = new QLineEdit(this);
@@ -67,6 +74,12 @@ ProfilesDialog::ProfilesDialog(models::ProfileStore *store, QWidget *parent)
     m_error = new QLabel(this);
     m_error->setStyleSheet(QStringLiteral("color: #c62828"));
     m_error->setWordWrap(true);
+    m_testResults = new QTreeWidget(this);
+    m_testResults->setObjectName(QStringLiteral("connectionTestResults"));
+    m_testResults->setHeaderLabels({QStringLiteral("Part"), QStringLiteral("Result"), QStringLiteral("Detail")});
+    m_testResults->setRootIsDecorated(false);
+    m_testResults->setMaximumHeight(130);
+    m_testResults->hide(); // until the first test
 
     auto *form = new QFormLayout;
     form->addRow(QStringLiteral("Name"), m_name);
@@ -88,6 +101,9 @@ ProfilesDialog::ProfilesDialog(models::ProfileStore *store, QWidget *parent)
     auto *buttons = new QDialogButtonBox(this);
     QPushButton *add = buttons->addButton(QStringLiteral("&New"), QDialogButtonBox::ActionRole);
     QPushButton *remove = buttons->addButton(QStringLiteral("&Delete"), QDialogButtonBox::ActionRole);
+    QPushButton *test = buttons->addButton(QStringLiteral("&Test connection"), QDialogButtonBox::ActionRole);
+    test->setObjectName(QStringLiteral("testConnectionButton"));
+    test->setToolTip(QStringLiteral("Check Redis, Kafka and each replica URL of the profile as edited (nothing is saved)"));
     QPushButton *save = buttons->addButton(QStringLiteral("&Save"), QDialogButtonBox::ApplyRole);
     QPushButton *attach = buttons->addButton(QStringLiteral("&Attach"), QDialogButtonBox::AcceptRole);
     attach->setToolTip(QStringLiteral("Save this profile and attach the console to it"));
@@ -98,6 +114,7 @@ ProfilesDialog::ProfilesDialog(models::ProfileStore *store, QWidget *parent)
         m_name->setFocus();
     });
     connect(remove, &QPushButton::clicked, this, &ProfilesDialog::removeSelected);
+    connect(test, &QPushButton::clicked, this, &ProfilesDialog::requestTest);
     connect(save, &QPushButton::clicked, this, &ProfilesDialog::saveForm);
     connect(attach, &QPushButton::clicked, this, [this] {
         if (saveForm()) {
@@ -113,6 +130,7 @@ ProfilesDialog::ProfilesDialog(models::ProfileStore *store, QWidget *parent)
     columns->addLayout(form, 3);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(columns);
+    layout->addWidget(m_testResults);
     layout->addWidget(buttons);
     reloadList();
     if (m_list->count() == 0)
@@ -149,6 +167,8 @@ void ProfilesDialog::showProfile(const QString &name)
     m_adminPassword->setText(p.adminPassword);
     m_readOnly->setChecked(p.readOnly);
     m_error->clear();
+    clearTestResults(); // they were about another profile
+    m_testResults->hide();
 }
 
 models::Profile ProfilesDialog::profileFromForm() const
@@ -183,6 +203,45 @@ bool ProfilesDialog::saveForm()
     m_error->clear();
     reloadList(p.name);
     return true;
+}
+
+void ProfilesDialog::requestTest()
+{
+    const models::Profile p = profileFromForm();
+    models::Profile named = p; // a profile may be tested before it has a name
+    if (named.name.trimmed().isEmpty())
+        named.name = QStringLiteral("unsaved");
+    if (const QString invalid = named.validationError(); !invalid.isEmpty()) {
+        m_error->setText(invalid);
+        return;
+    }
+    m_error->clear();
+    m_testResults->show();
+    emit connectionTestRequested(p);
+    if (m_testResults->topLevelItemCount() == 0)
+        setTestResult(QStringLiteral("Profile"), QStringLiteral("failed"), QStringLiteral("nothing to test: no Redis, Kafka or replica URL"));
+}
+
+void ProfilesDialog::clearTestResults()
+{
+    m_testResults->clear();
+}
+
+void ProfilesDialog::setTestResult(const QString &part, const QString &result, const QString &detail)
+{
+    QTreeWidgetItem *row = nullptr;
+    for (int i = 0; i < m_testResults->topLevelItemCount() && !row; ++i)
+        if (m_testResults->topLevelItem(i)->text(0) == part)
+            row = m_testResults->topLevelItem(i);
+    if (!row)
+        row = new QTreeWidgetItem(m_testResults, {part});
+    row->setText(1, result);
+    row->setText(2, detail);
+    row->setToolTip(2, detail);
+    const QColor colour = result == u"OK" ? QColor(0x2e, 0x7d, 0x32) : result == u"failed" ? QColor(0xc6, 0x28, 0x28) : QColor();
+    row->setForeground(1, colour.isValid() ? QBrush(colour) : QBrush());
+    m_testResults->resizeColumnToContents(0);
+    m_testResults->resizeColumnToContents(1);
 }
 
 void ProfilesDialog::removeSelected()

@@ -9,18 +9,27 @@ class QLabel;
 class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
+class QTreeWidget;
 
 namespace sb::ui {
 
-// Edits saved cluster profiles and attaches the console to one.
+// Edits saved cluster profiles and attaches the console to one. "Test connection" asks
+// (connectionTestRequested) for each part of the profile as edited — Redis, Kafka, each
+// Prometheus and /admin/stats URL — to be checked, and lists each part's answer as it
+// comes (setTestResult); the checking itself is done elsewhere, never in the dialog.
 class ProfilesDialog : public QDialog
 {
     Q_OBJECT
 public:
     explicit ProfilesDialog(models::ProfileStore *store, QWidget *parent = nullptr);
 
+    // One row per part: "checking…", "OK" or "failed", and what was read or what failed.
+    void clearTestResults();
+    void setTestResult(const QString &part, const QString &result, const QString &detail);
+
 signals:
     void attachRequested(const QString &profileName);
+    void connectionTestRequested(const sb::models::Profile &profile);
 
 private:
     void reloadList(const QString &select = {});
@@ -28,6 +37,7 @@ private:
     models::Profile profileFromForm() const;
     bool saveForm();
     void removeSelected();
+    void requestTest();
 
     models::ProfileStore *m_store;
     QListWidget *m_list = nullptr;
@@ -46,6 +56,7 @@ private:
     QPlainTextEdit *m_adminStats = nullptr;
     QCheckBox *m_readOnly = nullptr;
     QLabel *m_error = nullptr;
+    QTreeWidget *m_testResults = nullptr;
 };
 
 } // namespace sb::ui

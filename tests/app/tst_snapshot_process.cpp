@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -127,6 +128,54 @@ private slots:
                 created = row.toObject().value(QStringLiteral("Messages")).toString().toLongLong();
         }
         QVERIFY2(created > 0, QJsonDocument(kafka).toJson().constData());
+    }
+
+    // A profile whose Redis user has no password (not remembered): headless, the console
+    // cannot ask, so it says how to give one and exits 2; with SB_REDIS_PASSWORD it runs.
+    void missingRedisPasswordSaysHowToGiveIt()
+    {
+        QTemporaryDir config;
+        QTemporaryDir out;
+        {
+            QSettings settings(config.filePath(QStringLiteral("switchboard/switchboard.conf")), QSettings::IniFormat);
+            settings.setValue(QStringLiteral("profiles/acl/redisUrl"), QStringLiteral("redis://ops@127.0.0.1:1/0"));
+            settings.setValue(QStringLiteral("profiles/acl/rememberPassword"), false);
+            settings.setValue(QStringLiteral("profiles/acl/useRegistry"), false);
+        }
+        QProcess process;
+        useOwnConfigOffscreen(process, config.path());
+        process.start(qEnvironmentVariable("SB_BINARY"),
+                      {QStringLiteral("--profile"), QStringLiteral("acl"), QStringLiteral("--snapshot"), out.path(),
+                       QStringLiteral("--snapshot-after"), QStringLiteral("0")});
+        QVERIFY(process.waitForFinished(60000));
+        const QByteArray error = process.readAllStandardError();
+        QVERIFY2(process.exitCode() == 2, error.constData());
+        QVERIFY2(error.contains("SB_REDIS_PASSWORD") && error.contains("ops"), error.constData());
+        QVERIFY(!QFile::exists(out.filePath(QStringLiteral("state.json"))));
+
+        QProcess given;
+        useOwnConfigOffscreen(given, config.path());
+        QProcessEnvironment env = given.processEnvironment();
+        env.insert(QStringLiteral("SB_REDIS_PASSWORD"), QStringLiteral("from-the-environment"));
+        given.setProcessEnvironment(env);
+        given.start(qEnvironmentVariable("SB_BINARY"),
+                    {QStringLiteral("--profile"), QStringLiteral("acl"), QStringLiteral("--snapshot"), out.path(),
+                     QStringLiteral("--snapshot-after"), QStringLiteral("1")});
+        QVERIFY(given.waitForFinished(60000));
+        QVERIFY2(given.exitCode() == 0, given.readAllStandardError().constData());
+        QFile file(out.filePath(QStringLiteral("state.json")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject redis = QJsonDocument::fromJson(file.readAll())
+                                      .object()
+                                      .value(QStringLiteral("attachment"))
+                                      .toObject()
+                                      .value(QStringLiteral("connections"))
+                                      .toObject()
+                                      .value(QStringLiteral("redis"))
+                                      .toObject();
+        // Port 1 refuses: the password was taken, the server is just not there.
+        QVERIFY2(!redis.value(QStringLiteral("detail")).toString().contains(QStringLiteral("password")),
+                 qPrintable(redis.value(QStringLiteral("detail")).toString()));
     }
 
     void unwritableDirectoryFails()

@@ -72,6 +72,47 @@ private slots:
         QVERIFY(!store.load(QStringLiteral("staging")));
     }
 
+    // A password typed into the Redis URL is a secret like the one in the password field:
+    // it moves to the owner-only secrets file (remembered) and never reaches the settings.
+    void passwordInTheUrlIsKeptAsASecret()
+    {
+        ProfileStore store(m_dir.filePath(QStringLiteral("secrets5.json")));
+        Profile p = sample(QStringLiteral("inline"));
+        p.redisUrl = QStringLiteral("redis://ops:in-url-pw@127.0.0.1:6391/0");
+        p.redisPassword.clear();
+        p.rememberPassword = true;
+        QString error;
+        QVERIFY2(store.save(p, &error), qPrintable(error));
+        QSettings settings;
+        for (const QString &key : settings.allKeys())
+            QVERIFY2(!settings.value(key).toString().contains(QStringLiteral("in-url-pw")), qPrintable(key));
+        const auto loaded = store.load(QStringLiteral("inline"));
+        QVERIFY(loaded);
+        QCOMPARE(loaded->redisUrl, QStringLiteral("redis://ops@127.0.0.1:6391/0"));
+        QCOMPARE(loaded->redisPassword, QStringLiteral("in-url-pw"));
+    }
+
+    // redis://ops@host with the password in its field makes a URL an ACL user logs in with.
+    void redisUrlTakesThePasswordField()
+    {
+        Profile p = sample(QStringLiteral("acl"));
+        p.redisUrl = QStringLiteral("redis://ops@127.0.0.1:6391/0");
+        p.redisPassword = QStringLiteral("s3cret");
+        const auto url = p.redisConnectionUrl();
+        QVERIFY2(url.isValid(), qPrintable(url.errorString()));
+        QCOMPARE(url.userName(), QStringLiteral("ops"));
+        QCOMPARE(url.password(), QStringLiteral("s3cret"));
+        QCOMPARE(url.port(), quint16(6391));
+        p.redisPassword.clear();
+        QVERIFY(!p.redisConnectionUrl().isValid());
+        QCOMPARE(p.missingPasswords(), QStringList{QStringLiteral("redis")});
+        p.redisUrl = QStringLiteral("redis://127.0.0.1:6391/0"); // no user: a password may not be needed
+        QVERIFY(p.redisConnectionUrl().isValid());
+        QVERIFY(p.missingPasswords().isEmpty());
+        p.adminUser = QStringLiteral("admin");
+        QCOMPARE(p.missingPasswords(), QStringList{QStringLiteral("admin")});
+    }
+
     void kafkaSecretsFollowTheRememberBox()
     {
         ProfileStore store(m_dir.filePath(QStringLiteral("secrets4.json")));
