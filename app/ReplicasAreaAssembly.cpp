@@ -81,9 +81,21 @@ void ReplicasAreaAssembly::stop()
 
 void ReplicasAreaAssembly::onSnapshot(const inspect::ReplicaSnapshot &snapshot)
 {
-    m_history->append(snapshot);
-    m_model->apply(snapshot);
     const ConnectionHealth health = healthOf(snapshot);
+    const bool nobodyAnswered = !snapshot.sources.isEmpty() && snapshot.failingSources() == snapshot.sources.size();
+    if (nobodyAnswered && m_freshness.asOf.isValid()) {
+        // "Down" rows and zero connections would be guesses: keep what was last known.
+        m_freshness = m_freshness.stopped(snapshot.at, health.detail);
+    } else {
+        // Until a source first answers, the rows are the endpoints that never did (with why):
+        // current facts, but no picture to date.
+        m_history->append(snapshot);
+        m_model->apply(snapshot);
+        if (!nobodyAnswered)
+            m_freshness = models::Freshness::live(snapshot.at);
+    }
+    if (m_view)
+        m_view->setFreshness(m_freshness);
     if (m_attachment)
         m_attachment->setHealth(AttachmentState::Service::Replicas, health);
     if (m_view)

@@ -2,6 +2,7 @@
 
 #include "inspect/ReplicaDiscoveryConfig.h"
 #include "models/AttachmentState.h"
+#include "models/Freshness.h"
 
 #include <QObject>
 #include <QPointer>
@@ -31,6 +32,8 @@ namespace sb::app {
 // ReplicaModel and ConnectionHistory, and the ReplicasView set as the area's content.
 // Snapshots cross to the GUI thread by queued connection with the model as context, so a
 // late snapshot after teardown is dropped. Health goes to AttachmentState (Replicas).
+// A poll in which no source answered changes nothing on screen (nobody said the replicas
+// changed): the last picture stays, dated, under the view's banner.
 //
 // Usage (GUI thread):
 //   auto *replicas = new ReplicasAreaAssembly(area, config, &attachment, this);
@@ -77,6 +80,7 @@ private:
     std::unique_ptr<models::ReplicaModel> m_model;
     std::unique_ptr<models::ConnectionHistory> m_history;
     QPointer<ui::ReplicasView> m_view;
+    models::Freshness m_freshness;
     QThread m_thread;
     inspect::ReplicaDiscovery *m_discovery = nullptr; // lives on m_thread; deleted when it finishes
 };

@@ -6,6 +6,7 @@ KafkaFigures KafkaFigures::from(const inspect::KafkaClusterSnapshot &snapshot)
 {
     KafkaFigures f;
     f.polls = snapshot.poll;
+    f.at = snapshot.at;
     f.reachable = snapshot.reachable;
     f.error = snapshot.error;
     f.retryInMs = snapshot.retryInMs;

@@ -10,6 +10,7 @@ namespace sb::models {
 struct KafkaFigures
 {
     quint64 polls = 0;
+    QDateTime at; // when the poll was taken (UTC)
     bool reachable = false;
     QString error;
     qint64 retryInMs = 0;

@@ -1,5 +1,6 @@
 #include "ui/AreaView.h"
 
+#include "models/Freshness.h"
 #include "ui/SnapshotSource.h"
 
 #include <QJsonArray>
@@ -61,9 +62,15 @@ bool AreaView::showsContent() const
 
 QJsonObject AreaView::snapshotState(int maxTableRows) const
 {
+    // Every area says how old its picture is ("asOf") and whether its source stopped
+    // answering ("stale"); a view that does not know (or an empty area) has read nothing.
+    const QJsonObject unknownAge = models::Freshness{}.toJson();
     if (showsContent()) {
         if (const auto *source = dynamic_cast<const SnapshotSource *>(m_stack->currentWidget())) {
             QJsonObject state = source->snapshotState(maxTableRows);
+            for (auto it = unknownAge.begin(); it != unknownAge.end(); ++it)
+                if (!state.contains(it.key()))
+                    state.insert(it.key(), it.value());
             state.insert(QStringLiteral("showing"), QStringLiteral("content"));
             state.insert(QStringLiteral("title"), m_emptyState.title);
             if (!state.contains(QStringLiteral("message")))
@@ -72,14 +79,16 @@ QJsonObject AreaView::snapshotState(int maxTableRows) const
         }
     }
     // An area without content reports exactly the words on screen, and no rows.
-    return QJsonObject{{QStringLiteral("showing"), showsContent() ? QStringLiteral("content")
-                                                                  : QStringLiteral("empty")},
-                       {QStringLiteral("title"), m_emptyState.title},
-                       {QStringLiteral("message"), m_emptyState.whatItShows},
-                       {QStringLiteral("howToAttach"), m_emptyState.howToAttach},
-                       {QStringLiteral("detail"), m_detailLabel->text()},
-                       {QStringLiteral("rows"), QJsonArray{}},
-                       {QStringLiteral("figures"), QJsonObject{}}};
+    QJsonObject state{{QStringLiteral("showing"), showsContent() ? QStringLiteral("content") : QStringLiteral("empty")},
+                      {QStringLiteral("title"), m_emptyState.title},
+                      {QStringLiteral("message"), m_emptyState.whatItShows},
+                      {QStringLiteral("howToAttach"), m_emptyState.howToAttach},
+                      {QStringLiteral("detail"), m_detailLabel->text()},
+                      {QStringLiteral("rows"), QJsonArray{}},
+                      {QStringLiteral("figures"), QJsonObject{}}};
+    for (auto it = unknownAge.begin(); it != unknownAge.end(); ++it)
+        state.insert(it.key(), it.value());
+    return state;
 }
 
 } // namespace sb::ui

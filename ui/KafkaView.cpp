@@ -6,6 +6,7 @@
 #include "models/KafkaTopicModel.h"
 #include "ui/ColumnFitter.h"
 #include "ui/HistoryChart.h"
+#include "ui/StaleBanner.h"
 #include "ui/TableRows.h"
 
 #include <QHeaderView>
@@ -92,8 +93,12 @@ KafkaView::KafkaView(KafkaGroupModel *groups, KafkaPartitionModel *partitions, K
     m_tabs->setTabToolTip(0, QStringLiteral("Lag per group and partition, judged with Burrow's rules (Alt+G)"));
     m_tabs->setTabToolTip(1, QStringLiteral("Topics, their messages and produce rate; dead-letter topics in red (Alt+T)"));
 
+    m_stale = new StaleBanner(QStringLiteral("Kafka"), this);
+    m_stale->cover(m_figures);
+    m_stale->cover(m_tabs);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_stale);
     layout->addWidget(m_figures);
     layout->addWidget(m_error);
     layout->addWidget(m_note);
@@ -152,14 +157,25 @@ void KafkaView::selectGroup(const QString &id)
                                              : QStringLiteral("Partitions of %1").arg(id));
 }
 
-void KafkaView::showFigures(const sb::models::KafkaFigures &f)
+void KafkaView::showFigures(const sb::models::KafkaFigures &latest)
 {
-    m_last = f;
-    m_error->setVisible(!f.reachable);
-    m_error->setText(f.reachable ? QString()
-                                 : QStringLiteral("Kafka is unreachable: %1 — retrying in %2 s")
-                                       .arg(f.error)
-                                       .arg((f.retryInMs + 999) / 1000));
+    const QString retry = QStringLiteral("retrying in %1 s").arg((latest.retryInMs + 999) / 1000);
+    m_errorText = latest.reachable ? QString() : QStringLiteral("Kafka is unreachable: %1 — %2").arg(latest.error, retry);
+    if (latest.reachable) {
+        m_last = latest;
+        m_freshness = sb::models::Freshness::live(latest.at);
+    } else if (m_last.reachable) {
+        // The zeros of a failed poll would be a made-up cluster: the last answer stays, dated.
+        m_freshness = m_freshness.stopped(latest.at.isValid() ? latest.at : QDateTime::currentDateTimeUtc(),
+                                          latest.error + QStringLiteral("; ") + retry);
+    } else {
+        m_last = latest; // nothing answered yet: nothing to date
+    }
+    m_stale->setFreshness(m_freshness);
+    // With a picture to date, the banner says it all; without one, the red line does.
+    m_error->setVisible(!latest.reachable && !m_freshness.stale);
+    m_error->setText(m_errorText);
+    const sb::models::KafkaFigures &f = m_last;
     m_note->setVisible(f.reachable && !f.groupsNote.isEmpty());
     m_note->setText(f.groupsNote);
     if (!f.reachable && f.polls > 0 && m_groups->rowCount() == 0) {
@@ -193,16 +209,25 @@ QString KafkaView::noteText() const
 QJsonObject KafkaView::snapshotState(int maxTableRows) const
 {
     const QJsonArray groups = tableRows(m_groupTable, maxTableRows);
-    return {{QStringLiteral("figures"), m_last.toJson()},
-            {QStringLiteral("rows"), groups}, // every area's primary table, under the same key
-            {QStringLiteral("figuresText"), m_figures->text()},
-            {QStringLiteral("groups"), groups},
-            {QStringLiteral("partitions"), tableRows(m_partitionTable, maxTableRows)},
-            {QStringLiteral("topics"), tableRows(m_topicTable, maxTableRows)},
-            {QStringLiteral("note"), noteText()},
-            {QStringLiteral("error"), m_error->isHidden() ? QString() : m_error->text()},
-            {QStringLiteral("selectedGroup"), m_selectedGroup},
-            {QStringLiteral("chartWindowMinutes"), m_chart->windowMinutes()}};
+    QJsonObject figures = m_last.toJson();
+    if (m_freshness.stale) { // the last answer's figures, from a cluster that does not answer now
+        figures.insert(QStringLiteral("reachable"), false);
+        figures.insert(QStringLiteral("error"), m_freshness.reason);
+    }
+    QJsonObject state{{QStringLiteral("figures"), figures},
+                      {QStringLiteral("rows"), groups}, // every area's primary table, under the same key
+                      {QStringLiteral("figuresText"), m_figures->text()},
+                      {QStringLiteral("groups"), groups},
+                      {QStringLiteral("partitions"), tableRows(m_partitionTable, maxTableRows)},
+                      {QStringLiteral("topics"), tableRows(m_topicTable, maxTableRows)},
+                      {QStringLiteral("note"), noteText()},
+                      {QStringLiteral("error"), m_errorText},
+                      {QStringLiteral("selectedGroup"), m_selectedGroup},
+                      {QStringLiteral("chartWindowMinutes"), m_chart->windowMinutes()}};
+    const QJsonObject age = m_freshness.toJson();
+    for (auto it = age.begin(); it != age.end(); ++it)
+        state.insert(it.key(), it.value());
+    return state;
 }
 
 } // namespace sb::ui

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/Freshness.h"
 #include "models/KafkaFigures.h"
 #include "ui/SnapshotSource.h"
 
@@ -21,6 +22,7 @@ namespace sb::ui {
 
 class ColumnFitter;
 class HistoryChart;
+class StaleBanner;
 
 // The Kafka area's content. "Consumer groups": the groups with their Burrow status, the
 // selected group's partitions (all groups' when none is selected) and lag over time per
@@ -35,7 +37,8 @@ public:
               sb::models::KafkaTopicModel *topics, const sb::models::ConnectionHistory *lagHistory,
               QWidget *parent = nullptr);
 
-    // After each poll reached the models.
+    // After each poll reached the models. A poll that found Kafka unreachable after earlier
+    // ones answered leaves their picture on screen, greyed under a banner that dates it.
     void showFigures(const sb::models::KafkaFigures &figures);
 
     // {"figures":{...}, "rows" and "groups":[group rows], "partitions":[rows], "topics":[rows], "note", "error",
@@ -69,8 +72,11 @@ private:
     QLabel *m_note = nullptr;
     QLabel *m_error = nullptr;
     QLabel *m_partitionCaption = nullptr;
+    StaleBanner *m_stale = nullptr;
+    QString m_errorText; // the last poll's failure, if it failed
     HistoryChart *m_chart = nullptr;
-    sb::models::KafkaFigures m_last;
+    sb::models::KafkaFigures m_last; // the last poll that answered (or the first that did not)
+    sb::models::Freshness m_freshness;
     QString m_selectedGroup;
 };
 

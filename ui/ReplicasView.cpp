@@ -3,6 +3,7 @@
 #include "models/ConnectionHistory.h"
 #include "models/ReplicaModel.h"
 #include "ui/HistoryChart.h"
+#include "ui/StaleBanner.h"
 #include "ui/TableRows.h"
 
 #include <QHeaderView>
@@ -79,8 +80,11 @@ ReplicasView::ReplicasView(ReplicaModel *model, const sb::models::ConnectionHist
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({1, 1}); // weights: a chart squeezed under 150 px shows no axis labels
+    m_stale = new StaleBanner(QStringLiteral("Replica discovery"), this);
+    m_stale->cover(splitter);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_stale);
     layout->addWidget(splitter);
 
     connect(m_model, &ReplicaModel::snapshotApplied, this, [this] {
@@ -131,15 +135,24 @@ void ReplicasView::setSourceSummary(const QString &summary)
     m_sources->setVisible(!summary.isEmpty());
 }
 
+void ReplicasView::setFreshness(const sb::models::Freshness &freshness)
+{
+    m_stale->setFreshness(freshness);
+}
+
 QJsonObject ReplicasView::snapshotState(int maxTableRows) const
 {
     const QJsonArray rows = tableRows(m_table, maxTableRows);
     QJsonObject figures = m_model->figures().toJson();
     figures.insert(QStringLiteral("replicasListed"), m_model->rowCount());
-    return QJsonObject{{QStringLiteral("rows"), rows},
-                       {QStringLiteral("figures"), figures},
-                       {QStringLiteral("chartWindowMinutes"), m_chart->windowMinutes()},
-                       {QStringLiteral("sources"), m_sources->text()}};
+    QJsonObject state{{QStringLiteral("rows"), rows},
+                      {QStringLiteral("figures"), figures},
+                      {QStringLiteral("chartWindowMinutes"), m_chart->windowMinutes()},
+                      {QStringLiteral("sources"), m_sources->text()}};
+    const QJsonObject age = m_stale->freshness().toJson();
+    for (auto it = age.begin(); it != age.end(); ++it)
+        state.insert(it.key(), it.value());
+    return state;
 }
 
 } // namespace sb::ui

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/Freshness.h"
 #include "ui/SnapshotSource.h"
 
 #include <QWidget>
@@ -16,6 +17,7 @@ class ReplicaModel;
 namespace sb::ui {
 
 class HistoryChart;
+class StaleBanner;
 
 // The Replicas area's content: the replica table (sortable, state-coloured, tooltips with
 // since-when and why-down), the headline figures with an imbalance warning, and the
@@ -33,6 +35,9 @@ public:
 
     // A line under the figures about the sources (e.g. "registry: Redis unreachable").
     void setSourceSummary(const QString &summary);
+    // How old the picture is: while no source answers, a banner says since when and why,
+    // and the figures, table and chart are greyed; snapshotState() carries asOf and stale.
+    void setFreshness(const sb::models::Freshness &freshness);
 
     QTableView *table() const { return m_table; }
     QSortFilterProxyModel *proxy() const { return m_proxy; }
@@ -49,6 +54,7 @@ private:
     QLabel *m_figures = nullptr;
     QLabel *m_warning = nullptr;
     QLabel *m_sources = nullptr;
+    StaleBanner *m_stale = nullptr;
     HistoryChart *m_chart = nullptr;
 };
 

@@ -56,6 +56,9 @@ private slots:
             QVERIFY(section.contains(QStringLiteral("rows")));
             QVERIFY(section.contains(QStringLiteral("figures")));
             QVERIFY(!section.value(QStringLiteral("message")).toString().isEmpty());
+            // How old the area's picture is, and whether its source stopped answering.
+            QVERIFY2(section.contains(QStringLiteral("asOf")), area);
+            QVERIFY2(section.value(QStringLiteral("stale")).isBool(), area);
         }
         QCOMPARE(state.value(QStringLiteral("attachment")).toObject().value(QStringLiteral("target")).toString(),
                  QStringLiteral("embedded demo cluster"));

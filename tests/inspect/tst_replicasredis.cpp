@@ -14,6 +14,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QJsonArray>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -134,17 +135,30 @@ private slots:
         config.redis = m_server.url();
         config.pollIntervalMs = 200;
         auto assembly = std::make_unique<app::ReplicasAreaAssembly>(&area, config, &attachment);
+        area.show();
         assembly->start();
         models::ReplicaModel *model = assembly->model();
         QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(u"node-z"_s) >= 0, 5000);
 
+        QTRY_VERIFY_WITH_TIMEOUT(model->replica(model->rowOf(u"node-z"_s)).state == ReplicaInfo::State::Ready, 5000);
+        QVERIFY(area.snapshotState().contains(u"stale"_s));
+        QVERIFY(!area.snapshotState().value(u"stale"_s).toBool());
+        const QDateTime stoppedAt = QDateTime::currentDateTimeUtc();
         m_server.stop();
         QTRY_COMPARE_WITH_TIMEOUT(attachment.health(models::AttachmentState::Service::Replicas).state,
                                   models::ConnectionHealth::State::Down, 5000);
+        QVERIFY2(attachment.health(models::AttachmentState::Service::Replicas).detail.contains(u"registry"_s),
+                 qPrintable(attachment.health(models::AttachmentState::Service::Replicas).detail));
+        // Nobody can say what the replicas do now: the area keeps the last picture, dated.
+        QTRY_VERIFY_WITH_TIMEOUT(area.snapshotState().value(u"stale"_s).toBool(), 5000);
+        const QDateTime asOf = QDateTime::fromString(area.snapshotState().value(u"asOf"_s).toString(), Qt::ISODateWithMs);
+        QVERIFY(asOf.isValid());
+        QVERIFY(asOf >= stoppedAt.addSecs(-2) && asOf <= QDateTime::currentDateTimeUtc());
         const ReplicaInfo z = model->replica(model->rowOf(u"node-z"_s));
-        QCOMPARE(z.state, ReplicaInfo::State::Down);
-        QVERIFY2(z.detail.contains(u"registry unreadable"_s), qPrintable(z.detail));
-        QVERIFY(!attachment.health(models::AttachmentState::Service::Replicas).detail.isEmpty());
+        QCOMPARE(z.state, ReplicaInfo::State::Ready);
+        auto *banner = area.findChild<QLabel *>(u"staleBanner"_s);
+        QVERIFY(banner && banner->isVisible());
+        QVERIFY2(banner->text().contains(u"as of "_s + asOf.toLocalTime().toString(u"HH:mm:ss"_s)), qPrintable(banner->text()));
 
         // The GUI stayed responsive throughout (we got here through its event loop); a new
         // server on the same port brings the replica back once it is announced again.
@@ -153,6 +167,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(m_writerConnection->isConnected(), 10000);
         m_writer->publish(u"node-z"_s, nodeFields(8090, 1, 1), 30);
         QTRY_COMPARE_WITH_TIMEOUT(model->replica(model->rowOf(u"node-z"_s)).state, ReplicaInfo::State::Ready, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!area.snapshotState().value(u"stale"_s).toBool(), 10000);
+        QVERIFY(!banner->isVisible());
 
         // Teardown: the view leaves the area, the thread ends.
         QPointer<ui::ReplicasView> view = assembly->view();

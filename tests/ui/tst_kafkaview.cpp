@@ -7,6 +7,7 @@
 #include "ui/KafkaView.h"
 
 #include <QJsonArray>
+#include <QLabel>
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
 #include <QTableView>
@@ -193,6 +194,51 @@ private slots:
         QVERIFY2(state.value(u"error"_s).toString().contains(u"unreachable: metadata"), qPrintable(state.value(u"error"_s).toString()));
         QVERIFY2(state.value(u"error"_s).toString().contains(u"retrying in 4 s"), qPrintable(state.value(u"error"_s).toString()));
         QVERIFY(view.figuresText().contains(u"No answer"));
+    }
+
+    // Kafka stops answering after it answered: the view keeps the last poll's picture and
+    // says how old it is (banner "as of", state.json's stale and asOf), never zeros.
+    void unreachableAfterAnswersShowsTheLastPictureAsOf()
+    {
+        ViewFixture f;
+        sb::ui::KafkaView &view = f.view;
+        view.resize(1000, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        KafkaClusterSnapshot good = snapshot();
+        good.at = QDateTime::currentDateTimeUtc().addSecs(-30);
+        f.apply(good);
+        view.showFigures(KafkaFigures::from(good));
+        QJsonObject state = view.snapshotState();
+        QVERIFY2(state.contains(u"stale"_s), "state.json carries no stale flag");
+        QVERIFY(!state.value(u"stale"_s).toBool());
+        QCOMPARE(state.value(u"asOf"_s).toString(), good.at.toString(Qt::ISODateWithMs));
+
+        KafkaClusterSnapshot lost;
+        lost.at = QDateTime::currentDateTimeUtc();
+        lost.poll = 2;
+        lost.error = u"metadata: Local: Broker transport failure"_s;
+        lost.retryInMs = 4000;
+        view.showFigures(KafkaFigures::from(lost));
+        state = view.snapshotState();
+        QVERIFY(state.value(u"stale"_s).toBool());
+        QCOMPARE(state.value(u"asOf"_s).toString(), good.at.toString(Qt::ISODateWithMs));
+        QCOMPARE(state.value(u"figures"_s).toObject().value(u"totalLag"_s).toInt(), 35);
+        QCOMPARE(state.value(u"figures"_s).toObject().value(u"brokers"_s).toInt(), 3);
+        QVERIFY2(view.figuresText().contains(u"total lag 35"), qPrintable(view.figuresText()));
+        QCOMPARE(state.value(u"groups"_s).toArray().size(), 2);
+        auto *banner = view.findChild<QLabel *>(u"staleBanner"_s);
+        QVERIFY(banner && banner->isVisible());
+        const QString shownAt = good.at.toLocalTime().toString(u"HH:mm:ss"_s);
+        QVERIFY2(banner->text().contains(u"as of "_s + shownAt), qPrintable(banner->text()));
+        QVERIFY2(banner->text().contains(u"Broker transport failure"_s), qPrintable(banner->text()));
+
+        KafkaClusterSnapshot back = snapshot();
+        back.poll = 3;
+        f.apply(back);
+        view.showFigures(KafkaFigures::from(back));
+        QVERIFY(!view.snapshotState().value(u"stale"_s).toBool());
+        QVERIFY(!banner->isVisible());
     }
 };
 
