@@ -1,6 +1,7 @@
 #include "app/RedisAreaAssembly.h"
 
 #include "cluster/RedisConnection.h"
+#include "inspect/RedisKeyRecord.h"
 #include "inspect/RedisKeyActions.h"
 #include "inspect/RedisKeyScanner.h"
 #include "inspect/RedisKeyspaceWatcher.h"
@@ -94,6 +95,13 @@ void RedisAreaAssembly::wire()
     // Worker -> GUI: queued, received by the model or the view (dropped if they are gone).
     connect(m_scanner, &inspect::RedisKeyScanner::batchReady, keys, &models::RedisKeyModel::appendBatch);
     connect(m_scanner, &inspect::RedisKeyScanner::keysRefreshed, keys, &models::RedisKeyModel::applyRefresh);
+    // Anything the server answered dates the picture (the connection's state decides, not
+    // the order in which queued answers and the disconnect arrive).
+    connect(m_scanner, &inspect::RedisKeyScanner::keysRefreshed, this, [this] { markAnswered(); });
+    connect(m_sessions.get(), &models::SessionModel::snapshotApplied, this, [this] {
+        if (m_sessions->lastError().isEmpty())
+            markAnswered();
+    });
     connect(
         m_scanner, &inspect::RedisKeyScanner::progressChanged, browser, &ui::RedisKeyBrowser::setProgress);
     connect(m_scanner, &inspect::RedisKeyScanner::progressChanged, this,
@@ -102,6 +110,7 @@ void RedisAreaAssembly::wire()
             // rehash of a million-key index ever stalls the GUI thread.
             if (progress.generation == m_keys->generation() && progress.pattern == "*" && progress.dbSize > 0)
                 m_keys->reserve(qMin<qint64>(progress.dbSize, 5000000));
+            markAnswered();
             if (progress.dbSize == m_dbSize || !m_connection->isConnected())
                 return;
             m_dbSize = progress.dbSize;
@@ -124,6 +133,17 @@ void RedisAreaAssembly::wire()
     // Connection state -> status bar and the view's header line.
     connect(m_connection, &cluster::RedisConnection::connected, this, [this] {
         reportHealth(State::Up, m_url.redacted() + u" connected");
+        const bool wasStale = m_freshness.stale;
+        markAnswered();
+        if (wasStale && m_view) {
+            // What changed during the outage was not notified: re-read the rows on screen.
+            const auto [first, last] = m_view->keyBrowser()->visibleRows();
+            QList<QByteArray> visible;
+            for (int row = first; row >= 0 && row <= last; ++row)
+                visible.append(m_keys->keyAt(row));
+            if (!visible.isEmpty())
+                m_scanner->refreshKeys(visible);
+        }
         m_watcher->check(); // again after every reconnect: the server may have been reconfigured
         if (m_options.scanOnConnect && !m_scannedOnce) {
             m_scannedOnce = true;
@@ -134,6 +154,7 @@ void RedisAreaAssembly::wire()
     connect(m_connection, &cluster::RedisConnection::disconnected, this, [this](const QString &reason) {
         m_dbSize = -1;
         reportHealth(State::Down, m_url.redacted() + u": " + reason);
+        markUnreachable(reason);
     });
     connect(m_connection, &cluster::RedisConnection::reconnectScheduled, this, [this](int delayMs) {
         if (m_attachment && m_attachment->health(AttachmentState::Service::Redis).state == State::Down)
@@ -183,6 +204,35 @@ void RedisAreaAssembly::reportHealth(State state, const QString &detail)
         m_view->setConnectionText(detail);
     if (m_attachment)
         m_attachment->setHealth(AttachmentState::Service::Redis, { state, detail });
+}
+
+void RedisAreaAssembly::markAnswered()
+{
+    if (!m_connection || !m_connection->isConnected())
+        return; // an answer queued before the connection went down
+    if (m_freshness.stale) {
+        m_keys->thawClock();
+        m_sessions->thawClock();
+    }
+    m_freshness = models::Freshness::live(QDateTime::currentDateTimeUtc());
+    if (m_view)
+        m_view->setFreshness(m_freshness);
+}
+
+void RedisAreaAssembly::markUnreachable(const QString &reason)
+{
+    if (!m_freshness.asOf.isValid())
+        return; // nothing was read yet: nothing to date (the connection line says why)
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (!m_freshness.stale) {
+        // TTLs stop where they were when the server was last heard from.
+        const qint64 heardAt = inspect::steadyNowMs() - m_freshness.asOf.msecsTo(now);
+        m_keys->freezeClock(heardAt);
+        m_sessions->freezeClock(heardAt);
+    }
+    m_freshness = m_freshness.stopped(now, reason);
+    if (m_view)
+        m_view->setFreshness(m_freshness);
 }
 
 void RedisAreaAssembly::stop()

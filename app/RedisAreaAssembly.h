@@ -2,6 +2,7 @@
 
 #include "cluster/RedisUrl.h"
 #include "models/AttachmentState.h"
+#include "models/Freshness.h"
 
 #include <QObject>
 #include <QPointer>
@@ -41,7 +42,9 @@ namespace sb::app {
 // the models and the view, so late results after teardown are dropped; the view's
 // requests reach the workers through their thread-safe methods. Health goes to
 // AttachmentState (Redis) in words: connecting, up with DBSIZE, or down with the reason
-// and the retry delay.
+// and the retry delay. While Redis does not answer, the view keeps the keys and sessions it
+// showed, dated ("as of"), with their TTLs stopped where they were; once it answers again
+// the rows on screen are re-read.
 //
 // Usage (GUI thread):
 //   auto *redis = new RedisAreaAssembly(area, url, readOnly, &attachment, this);
@@ -83,6 +86,8 @@ private:
     void wire();
     void startScan(const QByteArray &pattern, qint64 budget);
     void reportHealth(models::ConnectionHealth::State state, const QString &detail);
+    void markAnswered();
+    void markUnreachable(const QString &reason);
     void stop();
 
     QPointer<ui::AreaView> m_area;
@@ -95,6 +100,7 @@ private:
     QPointer<ui::RedisView> m_view;
     bool m_scannedOnce = false;
     qint64 m_dbSize = -1;
+    models::Freshness m_freshness;
 
     QThread m_thread;
     QObject *m_workerRoot = nullptr; // lives on m_thread, parent of everything below

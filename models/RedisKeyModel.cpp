@@ -162,6 +162,31 @@ void RedisKeyModel::tickTtl(int first, int last)
     Q_EMIT dataChanged(index(first, TtlColumn), index(last, TtlColumn), { Qt::DisplayRole, RemainingMsRole });
 }
 
+void RedisKeyModel::freezeClock(qint64 steadyMs)
+{
+    m_frozenAtMs = qMax<qint64>(0, steadyMs);
+    repaintTtls();
+}
+
+void RedisKeyModel::thawClock()
+{
+    if (m_frozenAtMs < 0)
+        return;
+    m_frozenAtMs = -1;
+    repaintTtls();
+}
+
+qint64 RedisKeyModel::clockMs() const
+{
+    return m_frozenAtMs >= 0 ? m_frozenAtMs : inspect::steadyNowMs();
+}
+
+void RedisKeyModel::repaintTtls()
+{
+    if (!m_rows.isEmpty()) // one signal: views repaint only the rows they show
+        Q_EMIT dataChanged(index(0, TtlColumn), index(int(m_rows.size()) - 1, TtlColumn), { Qt::DisplayRole, RemainingMsRole });
+}
+
 QByteArray RedisKeyModel::keyAt(int row) const
 {
     return row >= 0 && row < m_rows.size() ? m_rows.at(row).key : QByteArray();
@@ -176,7 +201,7 @@ qint64 RedisKeyModel::remainingMs(int row) const
 {
     if (row < 0 || row >= m_rows.size() || m_rows.at(row).deadlineMs == NoDeadline)
         return -1;
-    return qMax<qint64>(0, m_rows.at(row).deadlineMs - inspect::steadyNowMs());
+    return qMax<qint64>(0, m_rows.at(row).deadlineMs - clockMs());
 }
 
 QString RedisKeyModel::formatTtl(qint64 remainingMs)

@@ -42,6 +42,12 @@ public:
     void applyAction(const inspect::RedisActionResult &result);
     // Repaints the TTL cells of rows [first, last] (clamped): the once-a-second countdown.
     void tickTtl(int first, int last);
+    // While the server does not answer, TTLs show what was left at `steadyMs` (when it was
+    // last heard) instead of counting down to "expired" keys nobody can see expire;
+    // thawed, they count down live again (and the assembly re-reads the rows on screen).
+    void freezeClock(qint64 steadyMs);
+    void thawClock();
+    bool isClockFrozen() const { return m_frozenAtMs >= 0; }
 
     int rowOfKey(const QByteArray &key) const { return int(m_index.value(key, -1)); }
     QByteArray keyAt(int row) const;
@@ -69,6 +75,8 @@ private:
     };
 
     static Row toRow(const inspect::RedisKeyRecord &record);
+    qint64 clockMs() const;
+    void repaintTtls();
     void updateRow(qsizetype row, const inspect::RedisKeyRecord &record);
     void removeRowsAt(QList<qsizetype> rows); // not removeRows: that would hide QAbstractItemModel's
 
@@ -76,6 +84,7 @@ private:
     QHash<QByteArray, qsizetype> m_index; // key -> row: dedupes SCAN's repeats, finds notified keys
     quint64 m_generation = 0;
     QByteArray m_pattern = "*";
+    qint64 m_frozenAtMs = -1; // steady clock; -1: live
 };
 
 } // namespace sb::models

@@ -50,6 +50,20 @@ void SessionModel::tickTtl(int first, int last)
         Q_EMIT dataChanged(index(first, TtlColumn), index(last, TtlColumn), { Qt::DisplayRole });
 }
 
+void SessionModel::freezeClock(qint64 steadyMs)
+{
+    m_frozenAtMs = qMax<qint64>(0, steadyMs);
+    tickTtl(0, int(m_rows.size()) - 1);
+}
+
+void SessionModel::thawClock()
+{
+    if (m_frozenAtMs < 0)
+        return;
+    m_frozenAtMs = -1;
+    tickTtl(0, int(m_rows.size()) - 1);
+}
+
 QString SessionModel::formatSince(const QString &since)
 {
     bool ok = false;
@@ -96,7 +110,8 @@ QVariant SessionModel::data(const QModelIndex &index, int role) const
         return role == Qt::ToolTipRole ? row.since : formatSince(row.since);
     case TtlColumn:
         return RedisKeyModel::formatTtl(
-            row.deadlineMs < 0 ? -1 : qMax<qint64>(0, row.deadlineMs - inspect::steadyNowMs()));
+            row.deadlineMs < 0 ? -1
+                               : qMax<qint64>(0, row.deadlineMs - (m_frozenAtMs >= 0 ? m_frozenAtMs : inspect::steadyNowMs())));
     }
     return {};
 }

@@ -49,6 +49,10 @@ public:
     const CountHistory &tokenHistory() const { return m_tokenHistory; }
 
     void tickTtl(int first, int last);
+    // As RedisKeyModel's: TTLs stop at `steadyMs` while Redis does not answer.
+    void freezeClock(qint64 steadyMs);
+    void thawClock();
+    bool isClockFrozen() const { return m_frozenAtMs >= 0; }
     // "since" as the node wrote it (epoch ms, epoch s, ISO 8601) in local time.
     static QString formatSince(const QString &since);
 
@@ -71,6 +75,7 @@ private:
     SessionCountModel m_perUser;
     CountHistory m_sessionHistory;
     CountHistory m_tokenHistory;
+    qint64 m_frozenAtMs = -1; // steady clock; -1: live
 };
 
 } // namespace sb::models

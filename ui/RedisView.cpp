@@ -4,6 +4,7 @@
 #include "models/SessionModel.h"
 #include "ui/RedisKeyBrowser.h"
 #include "ui/RedisSessionsPane.h"
+#include "ui/StaleBanner.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -39,6 +40,7 @@ RedisView::RedisView(
     , m_sessions(sessions)
     , m_connection(new QLabel(this))
     , m_tabs(new QTabWidget(this))
+    , m_stale(new StaleBanner(QStringLiteral("Redis"), this))
     , m_browser(new RedisKeyBrowser(keys, readOnly, this))
     , m_sessionsPane(new RedisSessionsPane(sessions, this))
 {
@@ -53,7 +55,14 @@ RedisView::RedisView(
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_connection);
+    layout->addWidget(m_stale);
     layout->addWidget(m_tabs, 1);
+    m_stale->cover(m_tabs);
+}
+
+void RedisView::setFreshness(const models::Freshness &freshness)
+{
+    m_stale->setFreshness(freshness);
 }
 
 void RedisView::setConnectionText(const QString &text)
@@ -92,6 +101,9 @@ QJsonObject RedisView::snapshotState(int maxTableRows) const
     state.insert(QStringLiteral("readOnly"), m_browser->isReadOnly());
     state.insert(QStringLiteral("tab"),
         m_tabs->currentIndex() == 0 ? QStringLiteral("keys") : QStringLiteral("sessions"));
+    const QJsonObject age = m_stale->freshness().toJson();
+    for (auto it = age.begin(); it != age.end(); ++it)
+        state.insert(it.key(), it.value());
     return state;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/Freshness.h"
 #include "ui/SnapshotSource.h"
 
 #include <QWidget>
@@ -16,6 +17,7 @@ namespace sb::ui {
 
 class RedisKeyBrowser;
 class RedisSessionsPane;
+class StaleBanner;
 
 // The Redis area's content: the key browser and the Sessions lens in two tabs, under a
 // line that says which server it reads and how the connection is. It reports what is on
@@ -35,6 +37,9 @@ public:
 
     // "redis://127.0.0.1:6379/0 — connected", "… — connection refused; retrying".
     void setConnectionText(const QString &text);
+    // How old the keys and sessions shown are: while Redis does not answer, a banner says
+    // since when, as of when, and the tabs are greyed. snapshotState() carries asOf and stale.
+    void setFreshness(const models::Freshness &freshness);
 
     QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const override;
 
@@ -43,6 +48,7 @@ private:
     models::SessionModel *m_sessions;
     QLabel *m_connection;
     QTabWidget *m_tabs;
+    StaleBanner *m_stale;
     RedisKeyBrowser *m_browser;
     RedisSessionsPane *m_sessionsPane;
 };

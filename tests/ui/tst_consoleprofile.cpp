@@ -2,7 +2,7 @@
 // real parts: a redis-server that lets in only an ACL user, librdkafka's mock cluster and a
 // `switchboard node` process. The password field logs an ACL user in (after a relaunch
 // too), a missing password is asked for, File → Profiles… → Test connection says per part
-// what failed without holding the GUI thread.
+// what failed without holding the GUI thread, and an outage dates every area's picture.
 #include "app/ConsoleController.h"
 #include "app/KafkaAreaAssembly.h"
 #include "app/RedisAreaAssembly.h"
@@ -259,6 +259,83 @@ private slots:
         QCOMPARE(row(u"Kafka"_s)->text(1), u"failed"_s);
         QVERIFY(!row(u"Kafka"_s)->text(2).isEmpty());
         dialog->reject();
+    }
+
+    // Redis killed and Kafka's brokers down: every area keeps its last picture, dated, with
+    // a banner, and the snapshot says each area is stale and as of when.
+    void outageDatesEveryArea()
+    {
+        testing::RedisServerProcess redis(aclServerArgs());
+        QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+        cluster::RedisUrl url = cluster::RedisUrl::parse(u"redis://%1:%2@127.0.0.1:%3/0"_s.arg(kUser, kPassword).arg(redis.port()));
+        cluster::RedisConnection writerConnection(url);
+        QSignalSpy connected(&writerConnection, &cluster::RedisConnection::connected);
+        writerConnection.open();
+        QVERIFY(connected.wait(5000));
+        cluster::RedisHashWriter writer(&writerConnection);
+        writer.publish(u"node-9"_s,
+                       {{"address", "127.0.0.1:8099"},
+                        {"started", QByteArray::number(QDateTime::currentMSecsSinceEpoch() - 60000)},
+                        {"ready", "1"},
+                        {"draining", "0"},
+                        {"ws", "4"},
+                        {"sse", "1"}},
+                       600);
+        cluster::KafkaMockCluster kafka;
+        QString error;
+        QVERIFY2(kafka.start(1, &error), qPrintable(error));
+
+        models::Profile profile;
+        profile.name = u"outage"_s;
+        profile.redisUrl = aclUrl(redis);
+        profile.redisPassword = kPassword;
+        profile.rememberPassword = true;
+        profile.kafkaBootstrap = QString::fromUtf8(kafka.bootstrapServers());
+        QVERIFY2(models::ProfileStore().save(profile, &error), qPrintable(error));
+        app::ConsoleController controller(app::ConsoleOptions{u"outage"_s, {}, 5});
+        QVERIFY2(controller.start(&error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(controller.replicasArea() && controller.replicasArea()->model()->rowCount() == 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(controller.kafkaArea() && controller.kafkaArea()->figures().reachable, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(health(controller.window(), u"redis"_s)->text().contains(u"up"_s), 10000);
+
+        const QStringList areas{u"replicas"_s, u"kafka"_s, u"redis"_s};
+        QJsonObject state = controller.window()->snapshotState();
+        for (const QString &area : areas) {
+            const QJsonObject section = state.value(area).toObject();
+            QVERIFY2(section.contains(u"stale"_s), qPrintable(area));
+            QVERIFY2(!section.value(u"stale"_s).toBool(), qPrintable(area));
+            QVERIFY2(!section.value(u"asOf"_s).toString().isEmpty(), qPrintable(area));
+        }
+
+        const QDateTime outage = QDateTime::currentDateTimeUtc();
+        redis.stop(); // SIGKILL by pid
+        QVERIFY(kafka.setBrokersDown());
+        auto allStale = [&] {
+            const QJsonObject now = controller.window()->snapshotState();
+            for (const QString &area : areas)
+                if (!now.value(area).toObject().value(u"stale"_s).toBool())
+                    return false;
+            return true;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(allStale(), 30000);
+        state = controller.window()->snapshotState();
+        for (const QString &area : areas) {
+            const QJsonObject section = state.value(area).toObject();
+            const QDateTime asOf = QDateTime::fromString(section.value(u"asOf"_s).toString(), Qt::ISODateWithMs);
+            QVERIFY2(asOf.isValid(), qPrintable(area));
+            QVERIFY2(asOf <= QDateTime::currentDateTimeUtc(), qPrintable(area));
+            QVERIFY2(asOf >= outage.addSecs(-30), qPrintable(area));
+            auto *banner = controller.window()->area(area)->findChild<QLabel *>(u"staleBanner"_s);
+            QVERIFY2(banner && banner->isVisible(), qPrintable(area));
+            const QString shownAt = asOf.toLocalTime().toString(u"HH:mm:ss"_s);
+            QVERIFY2(banner->text().contains(u"as of "_s + shownAt), qPrintable(area + u": "_s + banner->text()));
+        }
+        // The replica keeps its last known state: nobody answered to say it changed.
+        const models::ReplicaModel *replicas = controller.replicasArea()->model();
+        QCOMPARE(replicas->replica(replicas->rowOf(u"node-9"_s)).state, inspect::ReplicaInfo::State::Ready);
+        // Kafka's headline keeps the last poll's figures, not the zeros of a failed one.
+        QVERIFY2(state.value(u"kafka"_s).toObject().value(u"figures"_s).toObject().value(u"brokers"_s).toInt() == 1,
+                 qPrintable(QString::number(state.value(u"kafka"_s).toObject().value(u"figures"_s).toObject().value(u"brokers"_s).toInt())));
     }
 
     void cleanupTestCase()

@@ -1,4 +1,5 @@
 #include "app/RedisAreaAssembly.h"
+#include "inspect/RedisKeyRecord.h"
 #include "models/AttachmentState.h"
 #include "models/RedisKeyModel.h"
 #include "models/SessionModel.h"
@@ -296,6 +297,58 @@ private Q_SLOTS:
         QVERIFY(label);
         QTRY_VERIFY2_WITH_TIMEOUT(!label->text().startsWith(u"Checking"), qPrintable(label->text()), 10000);
         QVERIFY2(label->text().contains(u"unreachable"), qPrintable(label->text()));
+    }
+
+    // Redis killed: the area keeps what it showed, greyed under a banner "as of …", the TTLs
+    // stop where they were instead of counting down to "expired", "Live" goes, and
+    // state.json says stale and as of when. Back on the same port, it is live again.
+    void outageShowsTheAgeOfWhatIsShown()
+    {
+        testing::RedisServerProcess server;
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        testing::RedisSeeder seed;
+        seed.add({ "CONFIG", "SET", "notify-keyspace-events", "KA" });
+        seed.add({ "SET", "short:1", "x", "EX", "4" });
+        seed.add({ "SET", "plain:1", "y" });
+        QString error;
+        QVERIFY2(seed.run(server.port(), &error), qPrintable(error));
+
+        Fixture f(server, false);
+        ui::RedisKeyBrowser *browser = f.view()->keyBrowser();
+        auto *notifications = browser->findChild<QLabel *>(QStringLiteral("notificationState"));
+        QTRY_VERIFY2_WITH_TIMEOUT(notifications->text().startsWith(u"Live:"), qPrintable(notifications->text()), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(browser->progress().phase, Phase::Finished, 15000);
+        models::RedisKeyModel *model = f.assembly.keyModel();
+        QVERIFY(model->rowOfKey("short:1") >= 0);
+        const qint64 expiresBy = inspect::steadyNowMs() + 4000;
+        QJsonObject state = f.area.snapshotState();
+        QVERIFY2(state.contains(QStringLiteral("stale")), "state.json carries no stale flag");
+        QVERIFY(!state.value(QStringLiteral("stale")).toBool());
+
+        const QDateTime killedAt = QDateTime::currentDateTimeUtc();
+        server.stop(); // SIGKILL by pid
+        QTRY_VERIFY_WITH_TIMEOUT(f.area.snapshotState().value(QStringLiteral("stale")).toBool(), 5000);
+        state = f.area.snapshotState();
+        const QDateTime asOf = QDateTime::fromString(state.value(QStringLiteral("asOf")).toString(), Qt::ISODateWithMs);
+        QVERIFY2(asOf.isValid(), qPrintable(state.value(QStringLiteral("asOf")).toString()));
+        QVERIFY(asOf <= QDateTime::currentDateTimeUtc());
+        QVERIFY(asOf >= killedAt.addSecs(-6));
+        auto *banner = f.area.findChild<QLabel *>(QStringLiteral("staleBanner"));
+        QVERIFY(banner && banner->isVisible());
+        QVERIFY2(banner->text().contains(u"as of " + asOf.toLocalTime().toString(QStringLiteral("HH:mm:ss"))),
+            qPrintable(banner->text()));
+        QVERIFY2(!notifications->text().startsWith(u"Live:"), qPrintable(notifications->text()));
+
+        // Past the key's expiry, its TTL still shows what was last known, not "expired".
+        QTRY_VERIFY_WITH_TIMEOUT(inspect::steadyNowMs() > expiresBy + 500, 10000);
+        const int row = model->rowOfKey("short:1");
+        QVERIFY(row >= 0);
+        const QString ttl = model->index(row, models::RedisKeyModel::TtlColumn).data().toString();
+        QVERIFY2(ttl != u"expired", qPrintable(ttl));
+
+        QVERIFY(server.restart());
+        QTRY_VERIFY_WITH_TIMEOUT(!f.area.snapshotState().value(QStringLiteral("stale")).toBool(), 20000);
+        QVERIFY(!banner->isVisible());
     }
 
     void cleanupTestCase() { m_server.stop(); }
