@@ -7,6 +7,7 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 
 namespace sb::ui {
 
@@ -35,7 +36,7 @@ private:
     QComboBox *m_from = nullptr;
     QLineEdit *m_value = nullptr;
     QLabel *m_error = nullptr;
-    class QPushButton *m_start = nullptr;
+    QPushButton *m_start = nullptr;
 };
 
 } // namespace sb::ui

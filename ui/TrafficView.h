@@ -13,6 +13,7 @@
 class QAction;
 class QLabel;
 class QLineEdit;
+class QSplitter;
 class QTabWidget;
 class QTableView;
 class QToolButton;
@@ -120,7 +121,7 @@ private:
     QLabel *m_sourcesLabel = nullptr;
     QLabel *m_counts = nullptr;
     QTabWidget *m_tabs = nullptr;
-    class QSplitter *m_split = nullptr;
+    QSplitter *m_split = nullptr;
     TrafficDetailPane *m_detail = nullptr;
     TracePane *m_trace = nullptr;
     SequenceDiagram *m_sequence = nullptr;

@@ -6,6 +6,8 @@
 #include <QHash>
 #include <QObject>
 
+class QThread;
+
 namespace sb::inspect {
 
 class KafkaTopicTail;
@@ -58,7 +60,7 @@ private:
     QHash<QString, TapClient *> m_clients;
     RedisPubSubMonitor *m_redis = nullptr;
     KafkaTopicTail *m_kafka = nullptr; // lives on m_kafkaThread
-    class QThread *m_kafkaThread = nullptr;
+    QThread *m_kafkaThread = nullptr;
     StompProbeClient *m_stompProbe = nullptr;
     SseProbeClient *m_sseProbe = nullptr;
     QString m_probeSource;
