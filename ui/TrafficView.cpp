@@ -518,6 +518,22 @@ void TrafficView::setSources(const QList<TapSourceStatus> &sources, qint64 dropp
 {
     m_sources = sources;
     m_droppedByConsole = droppedByConsole;
+    // The capture is as fresh as its last live tap; with every tap down it is stale.
+    QStringList down;
+    bool anyTap = false, anyLive = false;
+    for (const TapSourceStatus &source : sources) {
+        if (source.kind != u"tap")
+            continue;
+        anyTap = true;
+        if (source.state == TapSourceStatus::State::Live || source.state == TapSourceStatus::State::Lagging)
+            anyLive = true;
+        else
+            down.append(source.id + QStringLiteral(": ") + source.detail);
+    }
+    if (anyLive)
+        m_freshness = models::Freshness::live(QDateTime::currentDateTimeUtc());
+    else if (anyTap && m_freshness.asOf.isValid())
+        m_freshness = m_freshness.stopped(QDateTime::currentDateTimeUtc(), down.join(QStringLiteral("; ")));
     if (sources.isEmpty()) {
         m_sourcesLabel->setText(tr("No traffic source yet."));
     } else {
@@ -724,7 +740,8 @@ QJsonObject TrafficView::snapshotState(int maxTableRows) const
     m_rateHistory->totalPoints(latest, latest, 1, &points);
     if (!points.isEmpty())
         rates.insert(QStringLiteral("total"), points.last().y());
-    return QJsonObject{{QStringLiteral("rows"), rows},
+    QJsonObject state = m_freshness.toJson();
+    const QJsonObject rest{{QStringLiteral("rows"), rows},
                        {QStringLiteral("sources"), sources},
                        {QStringLiteral("framesPerSecond"), rates},
                        {QStringLiteral("counts"), counts},
@@ -733,6 +750,9 @@ QJsonObject TrafficView::snapshotState(int maxTableRows) const
                        {QStringLiteral("offline"), m_offline},
                        {QStringLiteral("banner"), m_banner->isVisible() ? m_banner->text() : QString()},
                        {QStringLiteral("trace"), traceOf(newestFullyDeliveredMessageId()).toJson()}};
+    for (auto it = rest.begin(); it != rest.end(); ++it)
+        state.insert(it.key(), it.value());
+    return state;
 }
 
 } // namespace sb::ui

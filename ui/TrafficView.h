@@ -4,6 +4,7 @@
 #include "inspect/SseProbeSettings.h"
 #include "inspect/StompProbeSettings.h"
 #include "inspect/TapSourceStatus.h"
+#include "models/Freshness.h"
 #include "ui/SnapshotSource.h"
 
 #include <QDateTime>
@@ -134,6 +135,7 @@ private:
     QList<inspect::TapSourceStatus> m_sources;
     qint64 m_droppedByConsole = 0;
     bool m_offline = false;
+    models::Freshness m_freshness; // live while any tap reads; stale once every tap is down
     QStringList m_suggestedTopics;
     QString m_suggestedPattern;
 };

@@ -226,6 +226,18 @@ private slots:
         QCOMPARE(rates.value(u"total"_s).toDouble(), 20.0);
         QVERIFY(state.value(u"trace"_s).toObject().contains(u"hops"_s));
         QVERIFY(state.value(u"trace"_s).toObject().contains(u"missed"_s));
+        QVERIFY(state.value(u"asOf"_s).isNull()); // no tap has been live
+        inspect::TapSourceStatus tap;
+        tap.id = u"node-1"_s;
+        tap.state = inspect::TapSourceStatus::State::Live;
+        f.view.setSources({tap}, 0);
+        QVERIFY(!f.view.snapshotState(1).value(u"asOf"_s).toString().isEmpty());
+        QCOMPARE(f.view.snapshotState(1).value(u"stale"_s).toBool(), false);
+        tap.state = inspect::TapSourceStatus::State::Down;
+        tap.detail = u"connection refused"_s;
+        f.view.setSources({tap}, 0);
+        QCOMPARE(f.view.snapshotState(1).value(u"stale"_s).toBool(), true);
+        QVERIFY(f.view.snapshotState(1).value(u"staleReason"_s).toString().contains(u"connection refused"_s));
     }
 
     void narrowViewStacksTheFramePane()
