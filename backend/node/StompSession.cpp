@@ -604,11 +604,13 @@ void StompSession::tapClose()
     QByteArray why = m_closeWhy;
     int code = m_closeCode;
     if (why.isEmpty()) { // the client closed, or Qt did on its behalf (see onDisconnected)
-        const auto peerCode = m_socket ? m_socket->closeCode() : QWebSocketProtocol::CloseCodeNormal;
-        why = peerCode == QWebSocketProtocol::CloseCodeTooMuchData    ? QByteArrayLiteral("frame_too_large")
-              : peerCode == QWebSocketProtocol::CloseCodeWrongDatatype ? QByteArrayLiteral("bad_utf8")
-                                                                       : QByteArrayLiteral("client");
-        code = int(peerCode);
+        // An int at once: a peer's code such as 4000 is no CloseCode enumerator, and holding it
+        // in an enum variable is undefined behaviour (UBSan stops the node on it).
+        const int peerCode = m_socket ? int(m_socket->closeCode()) : int(QWebSocketProtocol::CloseCodeNormal);
+        why = peerCode == int(QWebSocketProtocol::CloseCodeTooMuchData)    ? QByteArrayLiteral("frame_too_large")
+              : peerCode == int(QWebSocketProtocol::CloseCodeWrongDatatype) ? QByteArrayLiteral("bad_utf8")
+                                                                             : QByteArrayLiteral("client");
+        code = peerCode;
     }
     event.headers.append({QByteArrayLiteral("reason"), why});
     if (code != 0)
