@@ -18,37 +18,56 @@ qint64 TrafficBuffer::approximateBytes(const protocol::TrafficFrame &frame)
          + heap(frame.body.size());
 }
 
+template <typename Frame>
+protocol::TrafficFrame &TrafficBuffer::appendOne(Frame &&frame)
+{
+    m_bytes += approximateBytes(frame);
+    if (m_count == m_ringSize && m_ringSize < m_capacity && m_head == 0) {
+        // Growing: the next slot, in a chunk allocated when the ring first reaches it.
+        if (m_ringSize % kChunkFrames == 0 && size_t(m_ringSize / kChunkFrames) == m_chunks.size())
+            m_chunks.push_back(std::make_unique<protocol::TrafficFrame[]>(
+                size_t(qMin(kChunkFrames, m_capacity - m_ringSize))));
+        protocol::TrafficFrame &stored = slotFrame(m_ringSize++);
+        stored = std::forward<Frame>(frame);
+        ++m_count;
+        return stored;
+    }
+    if (m_count == m_capacity) {
+        protocol::TrafficFrame &oldest = slotFrame(m_head);
+        m_bytes -= approximateBytes(oldest);
+        oldest = std::forward<Frame>(frame);
+        m_head = (m_head + 1) % m_ringSize;
+        ++m_evicted;
+        ++m_evictedByAppend;
+        return oldest;
+    }
+    protocol::TrafficFrame &stored = slotFrame(slot(m_count++));
+    stored = std::forward<Frame>(frame);
+    return stored;
+}
+
 qsizetype TrafficBuffer::append(QList<protocol::TrafficFrame> frames)
 {
-    qsizetype evictedNow = 0;
-    for (protocol::TrafficFrame &frame : frames) {
-        frame.seq = m_nextSeq++;
-        m_bytes += approximateBytes(frame);
-        if (qsizetype(m_ring.size()) < m_capacity && m_head == 0) {
-            m_ring.push_back(std::move(frame));
-            ++m_count;
-            continue;
-        }
-        if (m_count == m_capacity) {
-            m_bytes -= approximateBytes(m_ring[m_head]);
-            m_ring[m_head] = std::move(frame);
-            m_head = (m_head + 1) % qsizetype(m_ring.size());
-            ++m_evicted;
-            ++evictedNow;
-        } else {
-            m_ring[slot(m_count)] = std::move(frame);
-            ++m_count;
-        }
+    m_evictedByAppend = 0;
+    if (frames.isDetached()) {
+        for (protocol::TrafficFrame &frame : frames)
+            appendOne(std::move(frame)).seq = m_nextSeq++;
+    } else {
+        // A list shared with its sender (a queued batch): copied from, where detaching it
+        // would first allocate and copy the whole list.
+        for (const protocol::TrafficFrame &frame : std::as_const(frames))
+            appendOne(frame).seq = m_nextSeq++;
     }
-    return evictedNow;
+    return m_evictedByAppend;
 }
 
 void TrafficBuffer::evictOldest(qsizetype count)
 {
     for (qsizetype i = 0; i < count; ++i) {
-        m_bytes -= approximateBytes(m_ring[m_head]);
-        m_ring[m_head] = {};
-        m_head = (m_head + 1) % qsizetype(m_ring.size());
+        protocol::TrafficFrame &oldest = slotFrame(m_head);
+        m_bytes -= approximateBytes(oldest);
+        oldest = {};
+        m_head = (m_head + 1) % m_ringSize;
     }
     m_count -= count;
     m_evicted += count;
@@ -61,21 +80,27 @@ qsizetype TrafficBuffer::setCapacity(qsizetype capacity)
     if (excess > 0)
         evictOldest(excess);
     // Re-lay the ring oldest-first at its new size.
-    std::vector<protocol::TrafficFrame> ring;
-    ring.reserve(size_t(qMin(capacity, m_count)));
+    std::vector<protocol::TrafficFrame> held;
+    held.reserve(size_t(m_count));
     for (qsizetype i = 0; i < m_count; ++i)
-        ring.push_back(std::move(m_ring[slot(i)]));
-    m_ring.swap(ring);
+        held.push_back(std::move(slotFrame(slot(i))));
+    m_chunks.clear();
+    m_ringSize = 0;
     m_head = 0;
+    m_count = 0;
     m_capacity = capacity;
+    const qint64 bytes = m_bytes;
+    for (protocol::TrafficFrame &frame : held)
+        appendOne(std::move(frame)); // keeps its seq
+    m_bytes = bytes; // appendOne counted them again
     return excess;
 }
 
 void TrafficBuffer::clear()
 {
     m_evicted += m_count;
-    m_ring.clear();
-    m_ring.shrink_to_fit();
+    m_chunks.clear();
+    m_ringSize = 0;
     m_head = 0;
     m_count = 0;
     m_bytes = 0;
@@ -84,7 +109,7 @@ void TrafficBuffer::clear()
 const protocol::TrafficFrame &TrafficBuffer::at(qsizetype index) const
 {
     Q_ASSERT(index >= 0 && index < m_count);
-    return m_ring[size_t(slot(index))];
+    return slotFrame(slot(index));
 }
 
 const protocol::TrafficFrame *TrafficBuffer::bySeq(qint64 seq) const
@@ -92,7 +117,7 @@ const protocol::TrafficFrame *TrafficBuffer::bySeq(qint64 seq) const
     const qint64 index = seq - firstSeq();
     if (index < 0 || index >= m_count)
         return nullptr;
-    return &m_ring[size_t(slot(qsizetype(index)))];
+    return &slotFrame(slot(qsizetype(index)));
 }
 
 } // namespace sb::models

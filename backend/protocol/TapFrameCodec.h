@@ -36,9 +36,28 @@ public:
     static std::optional<qint64> droppedNotice(QByteArrayView json);
 
 private:
+    // The node's frames (compact JSON, plain ASCII keys, each field once) are read by a
+    // single-pass scanner straight from the bytes, ~6x faster than QJsonDocument; anything
+    // else it is not sure to read exactly as QJsonDocument does (an error, a duplicate or
+    // escaped key, a fraction, a lone surrogate, invalid UTF-8, deep nesting…) goes to
+    // decodeDocument(), the QJsonDocument reading, which stays the reference.
+    std::optional<TrafficFrame> decodeDocument(QByteArrayView json, QString *error, const QString &defaultSource);
+    std::optional<TrafficFrame> decodeScanned(QByteArrayView json, const QString &defaultSource);
+    enum PooledField { NodeField, CommandField, DestinationField, UserField, SessionField, PooledFieldCount };
+
     QString shared(const QString &text);
+    QString sharedUtf8(QByteArrayView utf8, PooledField field);
 
     QHash<QString, QString> m_pool;
+    QHash<QByteArray, QString> m_utf8Pool; // the same strings, looked up by their bytes
+    // The last string each field had (a frame mostly repeats its predecessor's node and
+    // command): compared before anything is hashed.
+    QString m_recent[PooledFieldCount];
+    // A message's deliveries follow one another and carry its id: they share one string.
+    QByteArray m_lastMessageIdUtf8;
+    QString m_lastMessageId;
+    QByteArray m_scratch; // unescaped string bytes, reused
+    QByteArray m_block;   // the header block being written, reused
 };
 
 } // namespace sb::protocol
