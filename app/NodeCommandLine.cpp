@@ -45,6 +45,8 @@ QList<OptionSpec> optionSpecs()
         {QStringLiteral("kafka-session-timeout-ms"), QStringLiteral("MS"), QStringLiteral("Stage-1 consumer group session timeout: failover and late-join rebalance delay."), n(NodeClusterOptions().kafkaSessionTimeoutMs)},
         {QStringLiteral("topic-prefix"), QStringLiteral("PREFIX"), QStringLiteral("Kafka topic prefix."), d.topicPrefix},
         {QStringLiteral("grace-seconds"), QStringLiteral("S"), QStringLiteral("Drain period on SIGTERM."), n(d.graceSeconds)},
+        {QStringLiteral("drain-min-seconds"), QStringLiteral("S"), QStringLiteral("A drain lasts at least this long, so health checks and the console see it (a second SIGTERM ends it)."), n(d.drainMinSeconds)},
+        {QStringLiteral("presence-lease-seconds"), QStringLiteral("S"), QStringLiteral("Presence counts of a replica that stopped renewing expire after this."), n(d.presenceLeaseSeconds)},
         {QStringLiteral("workers"), QStringLiteral("N"), QStringLiteral("Worker threads (0: one per core)."), n(d.workerThreads)},
         {QStringLiteral("heartbeat-ms"), QStringLiteral("MS"), QStringLiteral("STOMP heart-beat offered in both directions."), n(d.heartBeatMs)},
         {QStringLiteral("sse-lifetime-seconds"), QStringLiteral("S"), QStringLiteral("SSE streams close after this; clients reconnect."), n(d.sseLifetimeSeconds)},
@@ -232,6 +234,8 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
     constexpr qint64 maxInt = std::numeric_limits<int>::max();
     node::NodeLimits &l = c.limits;
     const bool ok = integer(QStringLiteral("grace-seconds"), 0, 3600, &c.graceSeconds)
+                    && integer(QStringLiteral("drain-min-seconds"), 0, 3600, &c.drainMinSeconds)
+                    && integer(QStringLiteral("presence-lease-seconds"), 2, 3600, &c.presenceLeaseSeconds)
                     && integer(QStringLiteral("workers"), 0, 256, &c.workerThreads)
                     && integer(QStringLiteral("heartbeat-ms"), 0, 3600000, &c.heartBeatMs)
                     && integer(QStringLiteral("sse-lifetime-seconds"), 1, 86400, &c.sseLifetimeSeconds)

@@ -21,6 +21,12 @@ struct NodeConfig
     bool demoUsers = false;
     int workerThreads = 0;            // 0: one per core
     int graceSeconds = 30;
+    // A drain lasts at least this long, even when the last connection closed sooner, so that
+    // load balancers' health checks, the registry's readers and the console see it.
+    int drainMinSeconds = 3;
+    // A replica's presence counts in Redis are leased: renewed every second, reaped by
+    // any other replica this long after the last renewal (a replica killed -9).
+    int presenceLeaseSeconds = 5;
     int heartBeatMs = 10000;          // offered in both directions in CONNECTED
     int sseLifetimeSeconds = 300;     // streams close after this so clients reconnect
     int sseCommentSeconds = 15;       // idle comment lines that keep proxies from timing out

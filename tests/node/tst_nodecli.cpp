@@ -385,6 +385,8 @@ void TestNodeCli::helpListsOptionsEnvNamesAndDefaults()
         {QStringLiteral("demo-users"), {}},
         {QStringLiteral("jwt-secret-file"), {}},
         {QStringLiteral("grace-seconds"), QStringLiteral("30")},
+        {QStringLiteral("drain-min-seconds"), QStringLiteral("3")},
+        {QStringLiteral("presence-lease-seconds"), QStringLiteral("5")},
         {QStringLiteral("heartbeat-ms"), QStringLiteral("10000")},
         {QStringLiteral("sse-lifetime-seconds"), QStringLiteral("300")},
         {QStringLiteral("sse-comment-seconds"), QStringLiteral("15")},
