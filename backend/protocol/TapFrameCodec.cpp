@@ -632,8 +632,12 @@ std::optional<TrafficFrame> TapFrameCodec::decode(QByteArrayView json, QString *
         *error = QStringLiteral("frame of %1 bytes is over the %2-byte limit").arg(json.size()).arg(kMaxFrameBytes);
         return std::nullopt;
     }
-    if (auto frame = decodeScanned(json, defaultSource))
-        return frame;
+    if (m_reading == Reading::Scanner) {
+        if (auto frame = decodeScanned(json, defaultSource)) {
+            ++m_scannedFrames;
+            return frame;
+        }
+    }
     return decodeDocument(json, error, defaultSource);
 }
 

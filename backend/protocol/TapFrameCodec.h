@@ -23,10 +23,18 @@ public:
     static constexpr int kMaxPooledStrings = 4096;
     static constexpr qsizetype kMaxFrameBytes = 4 * 1024 * 1024;
 
+    // How frames are read. Scanner is the default; Reference reads every frame with
+    // QJsonDocument only, so tests and the fuzzer can check the scanner against it.
+    enum class Reading { Scanner, Reference };
+    explicit TapFrameCodec(Reading reading = Reading::Scanner) : m_reading(reading) {}
+
     // A frame; or nullopt with *error saying why (not JSON, not an object, a field of the
     // wrong type, too large). Unknown fields are ignored; missing ones stay empty. A
     // "node" field is the frame's source; `defaultSource` fills it when absent.
     std::optional<TrafficFrame> decode(QByteArrayView json, QString *error, const QString &defaultSource = {});
+
+    // How many frames the scanner read; the others went to the QJsonDocument reading.
+    qint64 scannedFrames() const { return m_scannedFrames; }
 
     // One compact JSON object, no newline: the node's tap fields, "node" = the source.
     static QByteArray encode(const TrafficFrame &frame);
@@ -48,6 +56,8 @@ private:
     QString shared(const QString &text);
     QString sharedUtf8(QByteArrayView utf8, PooledField field);
 
+    Reading m_reading;
+    qint64 m_scannedFrames = 0;
     QHash<QString, QString> m_pool;
     QHash<QByteArray, QString> m_utf8Pool; // the same strings, looked up by their bytes
     // The last string each field had (a frame mostly repeats its predecessor's node and
