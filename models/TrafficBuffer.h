@@ -16,7 +16,7 @@ namespace sb::models {
 // already cuts (--tap-body-bytes). The ring's slots come in chunks of kChunkFrames,
 // allocated as it fills: a vector doubling towards 200,000 frames moved every frame it
 // held at each step, on the GUI thread (stalls of 100–240 ms while it filled at 50,000
-// frames/s, docs/benchmarks-traffic.md). Not thread-safe: GUI thread.
+// frames/s, docs/benchmarks.md, "Traffic area"). Not thread-safe: GUI thread.
 class TrafficBuffer
 {
 public:

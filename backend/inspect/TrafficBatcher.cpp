@@ -65,7 +65,7 @@ void TrafficBatcher::flush()
     // The next batch closes 50 ms from this one, not at the next tick of a fixed clock: a
     // batch cut at 2,000 frames was followed by a small one at the tick, so at 50,000
     // frames/s the GUI applied ~39 batches a second of ~1,280 frames instead of 25 of
-    // 2,000 (each batch costs it a table repaint; docs/benchmarks-traffic.md).
+    // 2,000 (each batch costs it a table repaint; docs/benchmarks.md, "Traffic area").
     m_timer.start();
     emit batchReady(batch);
 }
