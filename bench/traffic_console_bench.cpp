@@ -33,6 +33,7 @@
 #include "models/TrafficBuffer.h"
 #include "models/TrafficModel.h"
 #include "ui/AreaView.h"
+#include "ui/TrafficTable.h"
 #include "ui/TrafficView.h"
 #include "LoopStallMeter.h"
 #include "ResidentMemory.h"

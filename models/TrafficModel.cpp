@@ -271,4 +271,32 @@ void TrafficModel::clear()
     emit countsChanged();
 }
 
+QString TrafficModel::filterTermFor(const QModelIndex &index) const
+{
+    const protocol::TrafficFrame *frame = index.isValid() ? frameAt(index.row()) : nullptr;
+    if (!frame)
+        return {};
+    QString field;
+    switch (index.column()) {
+    case Source: field = QStringLiteral("source"); break;
+    case Transport: field = QStringLiteral("transport"); break;
+    case Direction: field = QStringLiteral("dir"); break;
+    case Command: field = QStringLiteral("cmd"); break;
+    case Destination: field = QStringLiteral("dest"); break;
+    case User: field = QStringLiteral("user"); break;
+    case Session: field = QStringLiteral("session"); break;
+    case MessageId: field = QStringLiteral("id"); break;
+    default: return {};
+    }
+    QString value = index.column() == Direction   ? protocol::TrafficFrame::directionName(frame->direction)
+                  : index.column() == Transport ? protocol::TrafficFrame::transportName(frame->transport)
+                                                : columnText(*frame, index.column());
+    if (value.isEmpty())
+        return {};
+    // Quoted when it holds a space or a quote (or reads as a /regex/), so the term reads back as one value.
+    if (value.contains(u' ') || value.contains(u'"') || value.startsWith(u'/'))
+        value = u'"' + QString(value).replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\"")) + u'"';
+    return field + u'=' + value;
+}
+
 } // namespace sb::models

@@ -57,6 +57,9 @@ public:
     static QString formatTime(qint64 tsMs);
     static QString columnName(int column);
     static QString columnText(const protocol::TrafficFrame &frame, int column);
+    // The filter term that selects a cell's value ("user=alice"), quoted when it must be;
+    // empty for columns the filter language has no field for.
+    QString filterTermFor(const QModelIndex &index) const;
 
 signals:
     void countsChanged();

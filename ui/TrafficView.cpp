@@ -3,19 +3,18 @@
 #include "inspect/TraceAssembler.h"
 #include "models/ConnectionHistory.h"
 #include "models/TrafficModel.h"
+#include "ui/AreaAction.h"
 #include "ui/HistoryChart.h"
-#include "ui/KafkaTailDialog.h"
-#include "ui/ProbeDialog.h"
 #include "ui/SequenceDiagram.h"
 #include "ui/TracePane.h"
+#include "ui/TrafficCaptureMenu.h"
 #include "ui/TrafficDetailPane.h"
+#include "ui/TrafficSnapshotJson.h"
+#include "ui/TrafficSourcesLabel.h"
+#include "ui/TrafficTable.h"
 
 #include <QAction>
-#include <QFileDialog>
 #include <QHBoxLayout>
-#include <QHeaderView>
-#include <QInputDialog>
-#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -41,19 +40,6 @@ namespace {
 
 constexpr int kFilterDebounceMs = 200;
 constexpr int kFollowMs = 100; // scroll to the newest row at most 10 times a second
-
-QString stateColour(TapSourceStatus::State state)
-{
-    switch (state) {
-    case TapSourceStatus::State::Live: return QStringLiteral("#2e7d32");
-    case TapSourceStatus::State::Lagging: return QStringLiteral("#ef6c00");
-    case TapSourceStatus::State::Connecting: return QStringLiteral("#757575");
-    case TapSourceStatus::State::Refused:
-    case TapSourceStatus::State::Down: return QStringLiteral("#c62828");
-    case TapSourceStatus::State::Stopped: return QStringLiteral("#9e9e9e");
-    }
-    return {};
-}
 
 QToolButton *trafficButton(QAction *action, QWidget *parent)
 {
@@ -112,9 +98,7 @@ TrafficView::TrafficView(TrafficModel *model, const models::ConnectionHistory *r
     more->setText(tr("Capture"));
     more->setToolTip(tr("Open or save a capture, clear, size the buffer, start a probe"));
     more->setPopupMode(QToolButton::InstantPopup);
-    for (QAction *action : actions())
-        if (action != m_pause && action != m_follow && !action->text().isEmpty() && action->property("menu").toBool())
-            more->addAction(action);
+    more->setMenu(m_captureMenu->menu());
     bar->addWidget(more);
 
     m_banner = new QLabel(this);
@@ -131,58 +115,15 @@ TrafficView::TrafficView(TrafficModel *model, const models::ConnectionHistory *r
     bannerRow->addWidget(m_backToLive);
     setBanner({}, false);
 
-    m_sourcesLabel = new QLabel(tr("No traffic source yet."), this);
-    m_sourcesLabel->setObjectName(QStringLiteral("trafficSources"));
-    m_sourcesLabel->setWordWrap(true);
-    m_sourcesLabel->setTextFormat(Qt::RichText);
+    m_sourcesLabel = new TrafficSourcesLabel(this);
     m_counts = new QLabel(this);
     m_counts->setObjectName(QStringLiteral("trafficCounts"));
     m_counts->setWordWrap(true);
 
-    m_table = new QTableView(this);
-    m_table->setObjectName(QStringLiteral("trafficTable"));
-    m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->verticalHeader()->hide();
-    // Fixed row heights and no word wrap: a 200,000-row table scrolls without measuring rows.
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 4);
-    m_table->setWordWrap(false);
-    m_table->setTextElideMode(Qt::ElideMiddle);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    const QFontMetrics metrics = m_table->fontMetrics();
-    // Each column fits its header and a typical value, whichever is wider.
-    const auto width = [&metrics](int column, const char *sample) {
-        return qMax(metrics.horizontalAdvance(QString::fromLatin1(sample)),
-                    metrics.horizontalAdvance(TrafficModel::columnName(column)) + 12) + 16;
-    };
-    m_table->setColumnWidth(TrafficModel::Time, width(TrafficModel::Time, "00:00:00.000"));
-    m_table->setColumnWidth(TrafficModel::Source, width(TrafficModel::Source, "node-00"));
-    m_table->setColumnWidth(TrafficModel::Transport, width(TrafficModel::Transport, "stomp"));
-    m_table->setColumnWidth(TrafficModel::Direction, width(TrafficModel::Direction, "← out"));
-    m_table->setColumnWidth(TrafficModel::Command, width(TrafficModel::Command, "UNSUBSCRIBE"));
-    m_table->setColumnWidth(TrafficModel::Destination, width(TrafficModel::Destination, "/topic/channels.general"));
-    m_table->setColumnWidth(TrafficModel::User, width(TrafficModel::User, "alice"));
-    m_table->setColumnWidth(TrafficModel::Session, width(TrafficModel::Session, "s-00000000"));
-    m_table->setColumnWidth(TrafficModel::MessageId, width(TrafficModel::MessageId, "0000000000000000-000000"));
+    m_table = new TrafficTable(m_model, this);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TrafficView::onSelectionChanged);
-    // Right-click a cell: narrow the filter to its value, or exclude it (the filter on every
-    // column, without typing its field name).
-    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(m_table, &QTableView::customContextMenuRequested, this, [this](const QPoint &at) {
-        const QModelIndex index = m_table->indexAt(at);
-        const QString term = filterTermFor(index);
-        if (term.isEmpty())
-            return;
-        QMenu menu(this);
-        menu.addAction(tr("Only %1").arg(term), this, [this, term] { addFilterTerm(term); });
-        menu.addAction(tr("Exclude %1").arg(term), this, [this, term] { addFilterTerm(u'-' + term); });
-        if (const TrafficFrame *frame = m_model->frameAt(index.row()); frame && !frame->messageId.isEmpty())
-            menu.addAction(tr("Trace this message"), this, &TrafficView::traceSelected);
-        menu.exec(m_table->viewport()->mapToGlobal(at));
-    });
+    connect(m_table, &TrafficTable::filterTermChosen, this, &TrafficView::addFilterTerm);
+    connect(m_table, &TrafficTable::traceRequested, this, &TrafficView::traceSelected);
     connect(m_table->verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
         // Scrolling up to read stops following; End (or the button) follows again.
         if (m_follow->isChecked() && value < m_table->verticalScrollBar()->maximum() - 2 && m_table->isVisible()
@@ -279,97 +220,61 @@ void TrafficView::unfoldDetails()
 
 void TrafficView::createActions()
 {
-    auto add = [this](const QString &text, const QKeySequence &keys, const QString &tip, bool inMenu,
-                      const std::function<void()> &slot) {
-        auto *action = new QAction(text, this);
-        action->setShortcut(keys);
-        action->setShortcutContext(Qt::WidgetWithChildrenShortcut); // never another area's keys
-        action->setToolTip(keys.isEmpty() ? tip : QStringLiteral("%1 (%2)").arg(tip, keys.toString(QKeySequence::NativeText)));
-        action->setProperty("menu", inMenu);
+    m_captureMenu = new TrafficCaptureMenu(this, [this] { return m_model->buffer()->capacity(); });
+    connect(m_captureMenu, &TrafficCaptureMenu::openCaptureRequested, this, &TrafficView::openCaptureRequested);
+    connect(m_captureMenu, &TrafficCaptureMenu::saveCaptureRequested, this, &TrafficView::saveCaptureRequested);
+    connect(m_captureMenu, &TrafficCaptureMenu::bufferCapacityRequested, this, &TrafficView::bufferCapacityRequested);
+    connect(m_captureMenu, &TrafficCaptureMenu::redisMonitorRequested, this, &TrafficView::redisMonitorRequested);
+    connect(m_captureMenu, &TrafficCaptureMenu::kafkaTailRequested, this, &TrafficView::kafkaTailRequested);
+    connect(m_captureMenu, &TrafficCaptureMenu::stompProbeRequested, this, &TrafficView::stompProbeRequested);
+    connect(m_captureMenu, &TrafficCaptureMenu::sseProbeRequested, this, &TrafficView::sseProbeRequested);
+    connect(m_captureMenu, &TrafficCaptureMenu::probeSendRequested, this, &TrafficView::probeSendRequested);
+    connect(m_captureMenu, &TrafficCaptureMenu::probeStopRequested, this, &TrafficView::probeStopRequested);
+    connect(m_captureMenu, &TrafficCaptureMenu::clearRequested, this, [this] {
+        m_model->clear();
+        m_detail->clear();
+        m_sequence->clear();
+    });
+
+    auto add = [this](const QString &text, const QKeySequence &keys, const QString &tip, const std::function<void()> &slot) {
+        QAction *action = addAreaAction(this, text, keys, tip);
         if (slot)
             connect(action, &QAction::triggered, this, slot);
-        addAction(action);
         return action;
     };
     m_pause = add(tr("Pause view"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
-                  tr("Freeze the table while capture keeps filling the buffer"), false, nullptr);
+                  tr("Freeze the table while capture keeps filling the buffer"), nullptr);
     m_pause->setCheckable(true);
     connect(m_pause, &QAction::toggled, this, [this](bool paused) {
         m_model->setPaused(paused);
         m_pause->setText(paused ? tr("Resume view") : tr("Pause view"));
         updateCounts();
     });
-    m_follow = add(tr("Follow newest"), QKeySequence(Qt::Key_End), tr("Keep the newest frame in sight"), false, nullptr);
+    m_follow = add(tr("Follow newest"), QKeySequence(Qt::Key_End), tr("Keep the newest frame in sight"), nullptr);
     m_follow->setCheckable(true);
     m_follow->setChecked(true);
     connect(m_follow, &QAction::toggled, this, [this](bool on) {
         if (on)
             m_table->scrollToBottom();
     });
-    add(tr("Focus the traffic filter"), QKeySequence(Qt::CTRL | Qt::Key_L), tr("Type a filter"), false, [this] {
+    add(tr("Focus the traffic filter"), QKeySequence(Qt::CTRL | Qt::Key_L), tr("Type a filter"), [this] {
         m_filter->setFocus();
         m_filter->selectAll();
     });
-    add(tr("Find a frame"), QKeySequence(Qt::CTRL | Qt::Key_F), tr("Find a shown frame"), false, [this] {
+    add(tr("Find a frame"), QKeySequence(Qt::CTRL | Qt::Key_F), tr("Find a shown frame"), [this] {
         m_find->setFocus();
         m_find->selectAll();
     });
-    add(tr("Find next frame"), QKeySequence(Qt::Key_F3), tr("Next match"), false, [this] { findNext(true); });
-    add(tr("Find previous frame"), QKeySequence(Qt::SHIFT | Qt::Key_F3), tr("Previous match"), false, [this] { findNext(false); });
-    add(tr("Trace the selected message"), QKeySequence(Qt::CTRL | Qt::Key_T),
-        tr("Every hop of the selected frame's message id"), true, [this] { traceSelected(); });
-    add(tr("Copy the selected frame"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
-        tr("The frame's summary, headers and body as text"), true, [this] { m_detail->copyFrame(); });
-    add(tr("Open capture…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
-        tr("Open a traffic capture (JSON Lines) offline, with filters and trace"), true, [this] { chooseOpenFile(); });
-    add(tr("Save capture…"), QKeySequence(), tr("Save every captured frame as JSON Lines"), true, [this] { chooseSaveFile(false); });
-    add(tr("Export shown frames…"), QKeySequence(), tr("Save only the frames the filter shows"), true,
-        [this] { chooseSaveFile(true); });
-    add(tr("Clear capture"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K), tr("Forget every captured frame"), true,
-        [this] { m_model->clear(); m_detail->clear(); m_sequence->clear(); });
-    add(tr("Buffer size…"), QKeySequence(), tr("How many frames the capture keeps"), true, [this] { chooseCapacity(); });
-    add(tr("Monitor Redis pub/sub…"), QKeySequence(), tr("PSUBSCRIBE a pattern (the stage-2 bus by default); messages join the timeline"),
-        true, [this] { chooseRedisPattern(); });
-    add(tr("Stop the Redis monitor"), QKeySequence(), tr("Stop reading Redis pub/sub"), true,
-        [this] { emit redisMonitorRequested({}); });
-    add(tr("Tail Kafka topics…"), QKeySequence(), tr("Read topics from latest, earliest, an offset or a time, never joining a group"),
-        true, [this] { chooseKafkaTail(); });
-    add(tr("Stop the Kafka tail"), QKeySequence(), tr("Stop reading Kafka topics"), true,
-        [this] { emit kafkaTailRequested({}, 0, 0, {}); });
-    add(tr("Probe an endpoint…"), QKeySequence(),
-        tr("Connect a STOMP (or SockJS) or SSE client of your own to any URL; its frames join the timeline"), true,
-        [this] { chooseProbe(); });
-    add(tr("Send with the probe…"), QKeySequence(), tr("SEND a frame through the running STOMP probe"), true,
-        [this] { chooseProbeSend(); });
-    add(tr("Stop the probe"), QKeySequence(), tr("Close the probe's connection"), true, [this] { emit probeStopRequested(); });
-}
-
-QString TrafficView::filterTermFor(const QModelIndex &index) const
-{
-    const TrafficFrame *frame = index.isValid() ? m_model->frameAt(index.row()) : nullptr;
-    if (!frame)
-        return {};
-    QString field;
-    switch (index.column()) {
-    case TrafficModel::Source: field = QStringLiteral("source"); break;
-    case TrafficModel::Transport: field = QStringLiteral("transport"); break;
-    case TrafficModel::Direction: field = QStringLiteral("dir"); break;
-    case TrafficModel::Command: field = QStringLiteral("cmd"); break;
-    case TrafficModel::Destination: field = QStringLiteral("dest"); break;
-    case TrafficModel::User: field = QStringLiteral("user"); break;
-    case TrafficModel::Session: field = QStringLiteral("session"); break;
-    case TrafficModel::MessageId: field = QStringLiteral("id"); break;
-    default: return {};
-    }
-    QString value = index.column() == TrafficModel::Direction ? TrafficFrame::directionName(frame->direction)
-                  : index.column() == TrafficModel::Transport ? TrafficFrame::transportName(frame->transport)
-                                                              : TrafficModel::columnText(*frame, index.column());
-    if (value.isEmpty())
-        return {};
-    // Quoted when it holds a space or a quote, so the term reads back as one value.
-    if (value.contains(u' ') || value.contains(u'"') || value.startsWith(u'/'))
-        value = u'"' + QString(value).replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\"")) + u'"';
-    return field + u'=' + value;
+    add(tr("Find next frame"), QKeySequence(Qt::Key_F3), tr("Next match"), [this] { findNext(true); });
+    add(tr("Find previous frame"), QKeySequence(Qt::SHIFT | Qt::Key_F3), tr("Previous match"), [this] { findNext(false); });
+    // These two also head the Capture menu.
+    QMenu *menu = m_captureMenu->menu();
+    QAction *firstOfMenu = menu->actions().value(0);
+    menu->insertAction(firstOfMenu, add(tr("Trace the selected message"), QKeySequence(Qt::CTRL | Qt::Key_T),
+                                        tr("Every hop of the selected frame's message id"), [this] { traceSelected(); }));
+    menu->insertAction(firstOfMenu, add(tr("Copy the selected frame"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
+                                        tr("The frame's summary, headers and body as text"), [this] { m_detail->copyFrame(); }));
+    menu->insertSeparator(firstOfMenu);
 }
 
 void TrafficView::addFilterTerm(const QString &term)
@@ -534,27 +439,7 @@ void TrafficView::setSources(const QList<TapSourceStatus> &sources, qint64 dropp
         m_freshness = models::Freshness::live(QDateTime::currentDateTimeUtc());
     else if (anyTap && m_freshness.asOf.isValid())
         m_freshness = m_freshness.stopped(QDateTime::currentDateTimeUtc(), down.join(QStringLiteral("; ")));
-    if (sources.isEmpty()) {
-        m_sourcesLabel->setText(tr("No traffic source yet."));
-    } else {
-        QStringList parts;
-        QStringList tips;
-        for (const TapSourceStatus &source : sources) {
-            QString part = QStringLiteral("<span style='color:%1'>●</span> %2 %3")
-                               .arg(stateColour(source.state), source.id.toHtmlEscaped(),
-                                    TapSourceStatus::stateName(source.state));
-            if (source.droppedBySource > 0)
-                part += tr(" (%1 dropped by the node)").arg(QLocale().toString(source.droppedBySource));
-            parts.append(part);
-            tips.append(QStringLiteral("%1 (%2): %3, since %4; %5 frames%6")
-                            .arg(source.id, source.kind, TapSourceStatus::stateName(source.state),
-                                 source.since.toLocalTime().toString(QStringLiteral("HH:mm:ss")),
-                                 QLocale().toString(source.frames),
-                                 source.detail.isEmpty() ? QString() : QStringLiteral(" — ") + source.detail));
-        }
-        m_sourcesLabel->setText(parts.join(QStringLiteral(" &nbsp; ")));
-        m_sourcesLabel->setToolTip(tips.join(u'\n'));
-    }
+    m_sourcesLabel->setSources(sources);
     if (!m_countsTimer.isActive())
         m_countsTimer.start();
 }
@@ -603,153 +488,23 @@ void TrafficView::scrollToNewestSoon()
         m_followTimer.start();
 }
 
-void TrafficView::chooseOpenFile()
-{
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open traffic capture"), QString(),
-                                                      tr("Traffic captures (*.jsonl *.sbtraffic.jsonl);;All files (*)"));
-    if (!path.isEmpty())
-        emit openCaptureRequested(path);
-}
-
-void TrafficView::chooseSaveFile(bool shownOnly)
-{
-    QString path = QFileDialog::getSaveFileName(this, shownOnly ? tr("Export shown frames") : tr("Save traffic capture"),
-                                                QStringLiteral("traffic.sbtraffic.jsonl"),
-                                                tr("Traffic captures (*.jsonl)"));
-    if (path.isEmpty())
-        return;
-    if (!path.endsWith(u".jsonl"))
-        path += QStringLiteral(".sbtraffic.jsonl");
-    emit saveCaptureRequested(path, shownOnly);
-}
-
 void TrafficView::setSourceSuggestions(const QStringList &kafkaTopics, const QString &redisPattern)
 {
-    m_suggestedTopics = kafkaTopics;
-    m_suggestedPattern = redisPattern;
-}
-
-void TrafficView::chooseRedisPattern()
-{
-    bool ok = false;
-    const QString pattern = QInputDialog::getText(this, tr("Monitor Redis pub/sub"),
-                                                  tr("PSUBSCRIBE pattern (glob; the stage-2 bus is sb:bus:*):"),
-                                                  QLineEdit::Normal, m_suggestedPattern, &ok)
-                                .trimmed();
-    if (ok && !pattern.isEmpty())
-        emit redisMonitorRequested(pattern);
-}
-
-void TrafficView::chooseKafkaTail()
-{
-    KafkaTailDialog dialog(m_suggestedTopics, this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    emit kafkaTailRequested(dialog.topics(), int(dialog.startFrom()), dialog.offset(), dialog.time());
-}
-
-void TrafficView::chooseProbe()
-{
-    auto *dialog = new ProbeDialog(this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &ProbeDialog::stompProbeRequested, this, &TrafficView::stompProbeRequested);
-    connect(dialog, &ProbeDialog::sseProbeRequested, this, &TrafficView::sseProbeRequested);
-    dialog->open();
-}
-
-void TrafficView::chooseProbeSend()
-{
-    bool ok = false;
-    const QString destination = QInputDialog::getText(this, tr("Send with the probe"), tr("Destination:"),
-                                                      QLineEdit::Normal, QStringLiteral("/app/channels.general"), &ok)
-                                    .trimmed();
-    if (!ok || destination.isEmpty())
-        return;
-    const QString body = QInputDialog::getMultiLineText(this, tr("Send with the probe"), tr("Body:"),
-                                                        QStringLiteral("{\"text\": \"hello from the probe\"}"), &ok);
-    if (ok)
-        emit probeSendRequested(destination, body.toUtf8());
-}
-
-void TrafficView::chooseCapacity()
-{
-    bool ok = false;
-    const int frames = QInputDialog::getInt(this, tr("Capture buffer"),
-                                            tr("Frames to keep (the oldest go first; about 1 KiB each):"),
-                                            int(m_model->buffer()->capacity()), 1000, 5000000, 10000, &ok);
-    if (ok)
-        emit bufferCapacityRequested(frames);
+    m_captureMenu->setSuggestions(kafkaTopics, redisPattern);
 }
 
 QJsonObject TrafficView::snapshotState(int maxTableRows) const
 {
-    QJsonArray rows;
-    const int count = m_model->rowCount();
-    for (int row = qMax(0, count - maxTableRows); row < count; ++row) {
-        const TrafficFrame *frame = m_model->frameAt(row);
-        if (!frame)
-            continue;
-        QJsonObject headers;
-        for (const auto &[name, value] : frame->headers())
-            if (!headers.contains(name))
-                headers.insert(name, value);
-        rows.append(QJsonObject{{QStringLiteral("time"), TrafficModel::columnText(*frame, TrafficModel::Time)},
-                                {QStringLiteral("replica"), frame->source},
-                                {QStringLiteral("transport"), TrafficFrame::transportName(frame->transport)},
-                                {QStringLiteral("dir"), TrafficFrame::directionName(frame->direction)},
-                                {QStringLiteral("command"), frame->command},
-                                {QStringLiteral("destination"), frame->destination},
-                                {QStringLiteral("user"), frame->user},
-                                {QStringLiteral("session"), frame->session},
-                                {QStringLiteral("messageId"), frame->messageId},
-                                {QStringLiteral("bytes"), frame->bytes},
-                                {QStringLiteral("headers"), headers},
-                                {QStringLiteral("body"), TrafficDetailPane::renderBody(frame->body, TrafficDetailPane::BodyView::Auto)}});
-    }
-    QJsonArray sources;
-    qint64 droppedByNodes = 0;
-    for (const TapSourceStatus &source : m_sources) {
-        droppedByNodes += source.droppedBySource;
-        sources.append(QJsonObject{{QStringLiteral("id"), source.id},
-                                   {QStringLiteral("kind"), source.kind},
-                                   {QStringLiteral("state"), TapSourceStatus::stateName(source.state)},
-                                   {QStringLiteral("detail"), source.detail},
-                                   {QStringLiteral("frames"), source.frames},
-                                   {QStringLiteral("droppedByNode"), source.droppedBySource},
-                                   {QStringLiteral("reconnects"), source.reconnects}});
-    }
-    const auto *buffer = m_model->buffer();
-    const QJsonObject counts{{QStringLiteral("captured"), buffer->nextSeq() - 1},
-                             {QStringLiteral("held"), buffer->size()},
-                             {QStringLiteral("shown"), m_model->rowCount()},
-                             {QStringLiteral("droppedByConsole"), m_droppedByConsole},
-                             {QStringLiteral("droppedByNodes"), droppedByNodes},
-                             {QStringLiteral("agedOut"), buffer->evicted()},
-                             {QStringLiteral("bufferCapacity"), buffer->capacity()},
-                             {QStringLiteral("bufferBytes"), buffer->approximateBytes()},
-                             {QStringLiteral("bytesPerFrame"), buffer->isEmpty() ? 0 : buffer->approximateBytes() / buffer->size()}};
-    // The latest frames-per-second sample of each replica and transport, and the total.
-    QJsonObject rates;
-    QList<QPointF> points;
-    const qint64 latest = m_rateHistory->latestMs();
-    for (const QString &series : m_rateHistory->replicaIds()) {
-        m_rateHistory->points(series, latest, latest, 1, &points);
-        if (!points.isEmpty())
-            rates.insert(series, points.last().y());
-    }
-    m_rateHistory->totalPoints(latest, latest, 1, &points);
-    if (!points.isEmpty())
-        rates.insert(QStringLiteral("total"), points.last().y());
     QJsonObject state = m_freshness.toJson();
-    const QJsonObject rest{{QStringLiteral("rows"), rows},
-                       {QStringLiteral("sources"), sources},
-                       {QStringLiteral("framesPerSecond"), rates},
-                       {QStringLiteral("counts"), counts},
-                       {QStringLiteral("filter"), m_model->filter().expression()},
-                       {QStringLiteral("paused"), m_model->isPaused()},
-                       {QStringLiteral("offline"), m_offline},
-                       {QStringLiteral("banner"), m_banner->isVisible() ? m_banner->text() : QString()},
-                       {QStringLiteral("trace"), traceOf(newestFullyDeliveredMessageId()).toJson()}};
+    const QJsonObject rest{{QStringLiteral("rows"), trafficRowsJson(*m_model, maxTableRows)},
+                           {QStringLiteral("sources"), tapSourcesJson(m_sources)},
+                           {QStringLiteral("framesPerSecond"), frameRatesJson(*m_rateHistory)},
+                           {QStringLiteral("counts"), trafficCountsJson(*m_model, m_droppedByConsole, m_sources)},
+                           {QStringLiteral("filter"), m_model->filter().expression()},
+                           {QStringLiteral("paused"), m_model->isPaused()},
+                           {QStringLiteral("offline"), m_offline},
+                           {QStringLiteral("banner"), bannerText()},
+                           {QStringLiteral("trace"), traceOf(newestFullyDeliveredMessageId()).toJson()}};
     for (auto it = rest.begin(); it != rest.end(); ++it)
         state.insert(it.key(), it.value());
     return state;

@@ -16,7 +16,6 @@ class QLabel;
 class QLineEdit;
 class QSplitter;
 class QTabWidget;
-class QTableView;
 class QToolButton;
 
 namespace sb::models {
@@ -29,7 +28,10 @@ namespace sb::ui {
 class HistoryChart;
 class SequenceDiagram;
 class TracePane;
+class TrafficCaptureMenu;
 class TrafficDetailPane;
+class TrafficSourcesLabel;
+class TrafficTable;
 
 // The Traffic area: one live table of every frame the console captures (each replica's
 // tap, probes, Redis pub/sub, Kafka records), filterable while capture continues, with
@@ -59,20 +61,18 @@ public:
     // The newest message id delivered on every live tap source (else the newest delivered).
     QString newestFullyDeliveredMessageId() const;
 
-    QTableView *table() const { return m_table; }
+    TrafficTable *table() const { return m_table; }
     QLineEdit *filterEdit() const { return m_filter; }
     QLabel *filterError() const { return m_filterError; }
     QLineEdit *findEdit() const { return m_find; }
     QLabel *countsLabel() const { return m_counts; }
-    QLabel *sourcesLabel() const { return m_sourcesLabel; }
+    TrafficSourcesLabel *sourcesLabel() const { return m_sourcesLabel; }
     TrafficDetailPane *detail() const { return m_detail; }
     TracePane *tracePane() const { return m_trace; }
     SequenceDiagram *sequence() const { return m_sequence; }
     QAction *pauseAction() const { return m_pause; }
     QAction *followAction() const { return m_follow; }
     bool applyFilterNow(); // the debounced filter, at once (tests, Enter)
-    // The filter term that selects a cell's value ("user=alice"), as its context menu offers it.
-    QString filterTermFor(const QModelIndex &index) const;
     void addFilterTerm(const QString &term);
     bool findNext(bool forward);
     void traceSelected();
@@ -102,24 +102,18 @@ private:
     void showSession(qint64 seq);
     void updateCounts();
     void scrollToNewestSoon();
-    void chooseOpenFile();
-    void chooseSaveFile(bool shownOnly);
-    void chooseCapacity();
-    void chooseKafkaTail();
-    void chooseRedisPattern();
-    void chooseProbe();
-    void chooseProbeSend();
 
     models::TrafficModel *m_model;
     const models::ConnectionHistory *m_rateHistory;
-    QTableView *m_table = nullptr;
+    TrafficTable *m_table = nullptr;
+    TrafficCaptureMenu *m_captureMenu = nullptr;
     QLineEdit *m_filter = nullptr;
     QLabel *m_filterError = nullptr;
     QLineEdit *m_find = nullptr;
     QLabel *m_findStatus = nullptr;
     QLabel *m_banner = nullptr;
     QToolButton *m_backToLive = nullptr;
-    QLabel *m_sourcesLabel = nullptr;
+    TrafficSourcesLabel *m_sourcesLabel = nullptr;
     QLabel *m_counts = nullptr;
     QTabWidget *m_tabs = nullptr;
     QSplitter *m_split = nullptr;
@@ -136,8 +130,6 @@ private:
     qint64 m_droppedByConsole = 0;
     bool m_offline = false;
     models::Freshness m_freshness; // live while any tap reads; stale once every tap is down
-    QStringList m_suggestedTopics;
-    QString m_suggestedPattern;
 };
 
 } // namespace sb::ui
