@@ -1,6 +1,8 @@
 // libFuzzer target for TapFrameCodec (the tap stream, traffic recordings and
 // `switchboard tap` output). Checks that every frame it accepts survives encode + decode
-// unchanged, and that the dropped-notice reader never crashes.
+// unchanged, that the single-pass scanner reads every input exactly as the QJsonDocument
+// reading does (same frame, or the same error), and that the dropped-notice reader never
+// crashes.
 #include "protocol/TapFrameCodec.h"
 
 #include <cstdint>
@@ -15,6 +17,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     TapFrameCodec codec;
     QString error;
     const auto frame = codec.decode(input, &error);
+    TapFrameCodec reference(TapFrameCodec::Reading::Reference);
+    QString referenceError;
+    const auto referenceFrame = reference.decode(input, &referenceError);
+    if (frame.has_value() != referenceFrame.has_value() || (!frame && error != referenceError))
+        std::abort();
+    if (frame && (TapFrameCodec::encode(*frame) != TapFrameCodec::encode(*referenceFrame)
+                  || frame->headerBlock != referenceFrame->headerBlock))
+        std::abort();
     if (!frame) {
         if (error.isEmpty())
             std::abort(); // a refusal always says why

@@ -1,5 +1,6 @@
 #include "models/TrafficBuffer.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace sb::models;
@@ -113,6 +114,62 @@ private slots:
         QCOMPARE(buffer.approximateBytes(), full);
         buffer.setCapacity(50);
         QCOMPARE(buffer.approximateBytes(), full / 2);
+    }
+
+    // The ring against its plain definition (the newest min(appended, capacity) frames, seqs
+    // never reused), over random batches, capacities that cut chunks anywhere, clears, and
+    // batches still shared with a copy that must not change (the queued signal's copy).
+    void matchesItsDefinitionAcrossChunkBoundaries()
+    {
+        constexpr qsizetype chunk = TrafficBuffer::kChunkFrames;
+        QRandomGenerator random(20261205);
+        qsizetype capacity = 2 * chunk + 5;
+        TrafficBuffer buffer(capacity);
+        qint64 nextSeq = 1;
+        qsizetype held = 0;
+        for (int step = 0; step < 300; ++step) {
+            const int action = int(random.bounded(12));
+            if (action == 0) {
+                capacity = 1 + qsizetype(random.bounded(qint64(4 * chunk + 3)));
+                const qsizetype kept = qMin(held, capacity);
+                QCOMPARE(buffer.setCapacity(capacity), held - kept);
+                held = kept;
+            } else if (action == 1) {
+                buffer.clear();
+                held = 0;
+            } else {
+                const int count = int(random.bounded(action == 2 ? int(3 * chunk) : 700));
+                // Frames carry their future seq, so a frame in the wrong slot shows.
+                QList<TrafficFrame> batch = frames(count, int(nextSeq));
+                const bool shareIt = random.bounded(2) == 0;
+                const QList<TrafficFrame> sharedCopy = shareIt ? batch : QList<TrafficFrame>();
+                const qsizetype evicted = qMax<qsizetype>(0, held + count - capacity);
+                QCOMPARE(buffer.append(shareIt ? batch : std::move(batch)), evicted);
+                held = held + count - evicted;
+                nextSeq += count;
+                if (shareIt) {
+                    QCOMPARE(sharedCopy.size(), count);
+                    for (int i = 0; i < count; ++i) {
+                        QCOMPARE(sharedCopy.at(i).tsMs, nextSeq - count + i);
+                        QCOMPARE(sharedCopy.at(i).body.size(), 100); // not moved from
+                    }
+                }
+            }
+            QCOMPARE(buffer.size(), held);
+            QCOMPARE(buffer.nextSeq(), nextSeq);
+            QCOMPARE(buffer.firstSeq(), nextSeq - held);
+            for (qsizetype i = 0; i < held; ++i) {
+                const TrafficFrame &frame = buffer.at(i);
+                if (frame.tsMs != buffer.firstSeq() + i || frame.seq != frame.tsMs)
+                    QFAIL(qPrintable(QStringLiteral("step %1: slot %2 holds frame %3 (seq %4), expected %5")
+                                         .arg(QString::number(step), QString::number(i), QString::number(frame.tsMs),
+                                              QString::number(frame.seq), QString::number(buffer.firstSeq() + i))));
+            }
+            QVERIFY(!buffer.bySeq(buffer.firstSeq() - 1));
+            QVERIFY(!buffer.bySeq(nextSeq));
+            if (held > 0)
+                QCOMPARE(buffer.bySeq(nextSeq - 1)->tsMs, nextSeq - 1);
+        }
     }
 };
 
