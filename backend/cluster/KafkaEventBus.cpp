@@ -1,61 +1,18 @@
 #include "cluster/KafkaEventBus.h"
 
 #include "cluster/BroadcastChannel.h"
+#include "cluster/BroadcastSequencer.h"
+#include "cluster/KafkaBroadcastCatchUp.h"
+#include "cluster/KafkaBusPayload.h"
 #include "cluster/KafkaConsumer.h"
-#include "cluster/KafkaDeliveryLatch.h"
 #include "cluster/KafkaLog.h"
 #include "cluster/KafkaProducer.h"
-
-#include <QDeadlineTimer>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QThread>
+#include "cluster/KafkaStage1Relay.h"
 
 namespace sb::cluster {
 
 namespace {
-
 const QByteArray MessageIdHeader = QByteArrayLiteral("message-id");
-constexpr qsizetype MaxDltErrorBytes = 1024;
-
-// The bus carries JSON objects ({"type":"message","message":{"id":…}} or
-// {"type":"presence",…}); anything else cannot be handled by any replica, ever.
-bool decode(const QByteArray &payload, QJsonObject *object, QString *why)
-{
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(payload, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *why = u"undecodable record: " + parseError.errorString() + u" at byte "
-            + QString::number(parseError.offset);
-        return false;
-    }
-    if (!document.isObject()) {
-        *why = QStringLiteral("undecodable record: not a JSON object");
-        return false;
-    }
-    *object = document.object();
-    return true;
-}
-
-BusHop hopOf(const KafkaRecord &record)
-{
-    return BusHop{.medium = BusHop::Medium::Kafka,
-                  .topic = record.topic,
-                  .partition = record.partition,
-                  .offset = record.offset,
-                  .key = record.key};
-}
-
-QByteArray messageId(const QJsonObject &event)
-{
-    const QJsonValue id = event.value(u"message").toObject().value(u"id");
-    if (id.isString())
-        return id.toString().toUtf8();
-    if (id.isDouble())
-        return QByteArray::number(static_cast<qint64>(id.toDouble()));
-    return {};
-}
-
 } // namespace
 
 KafkaEventBus::KafkaEventBus(KafkaEventBusOptions options, QObject *parent)
@@ -99,15 +56,25 @@ bool KafkaEventBus::start(QString *error)
     persist.sessionTimeoutMs = m_options.sessionTimeoutMs;
     persist.heartbeatIntervalMs = m_options.heartbeatIntervalMs;
     m_persistConsumer = std::make_unique<KafkaConsumer>(m_options.settings, persist);
+    m_relay = std::make_unique<KafkaStage1Relay>(m_options, broadcastTopic(), m_producer.get(), m_persist,
+                                                 [this] { return m_persistConsumer->isStopping(); });
     m_persistConsumer->setBatchHandler(
-        [this](const QList<KafkaRecord> &batch) { return handleCreated(batch); });
+        [this](const QList<KafkaRecord> &batch) { return m_relay->handle(batch); });
 
     if (BroadcastChannel *channel = m_options.broadcastChannel) {
-        channel->setHandler([this](const QByteArray &payload, const BusHop &hop) {
-            if (m_deliver)
-                m_deliver(payload, hop);
-            ++m_delivered;
+        m_sequencer = std::make_unique<BroadcastSequencer>(
+            [this](const QByteArray &payload, const BusHop &hop) {
+                if (m_deliver)
+                    m_deliver(payload, hop);
+                ++m_delivered;
+            },
+            m_options.catchUpMaxHeld);
+        m_catchUp = std::make_unique<KafkaBroadcastCatchUp>(m_options.settings, messageCreatedTopic(), persistGroup(),
+                                                            clientId + "-catch-up", m_sequencer.get());
+        channel->setHandler([this](const QByteArray &payload, const BusHop &hop, BroadcastOrigin origin) {
+            m_sequencer->live(payload, hop, origin);
         });
+        channel->setSubscribedHandler([this] { m_catchUp->request(); });
     } else {
         KafkaConsumerOptions deliver = persist;
         deliver.groupId = broadcastGroup();
@@ -129,14 +96,22 @@ bool KafkaEventBus::start(QString *error)
         connect(consumer, &KafkaConsumer::assignmentChanged, this, &KafkaEventBus::assignmentChanged,
             Qt::QueuedConnection);
     }
-    const bool stage2Started = m_broadcastConsumer ? m_broadcastConsumer->start(error)
-                                                   : m_options.broadcastChannel->start(error);
+    const bool stage2Started = !m_broadcastConsumer || m_broadcastConsumer->start(error);
     if (!m_producer->start(error) || !m_persistConsumer->start(error) || !stage2Started) {
         stop();
         m_persistConsumer.reset();
         m_broadcastConsumer.reset();
+        m_catchUp.reset();
         m_producer.reset();
         return false;
+    }
+    if (m_catchUp) {
+        // The channel subscribes once the catch-up knows where stage 1 stood (see
+        // KafkaBroadcastCatchUp): only then does this replica report stage 2 ready.
+        m_catchUp->start([channel = m_options.broadcastChannel] {
+            QString ignored; // RedisBroadcastChannel::start() cannot fail: it retries by itself
+            channel->start(&ignored);
+        });
     }
     qCInfo(lcKafka, "event bus on %s: publish %s, persist group %s, broadcast group %s",
         m_options.settings.bootstrapServers().constData(), messageCreatedTopic().constData(),
@@ -152,6 +127,8 @@ void KafkaEventBus::stop()
         m_persistConsumer->close();
     if (m_broadcastConsumer)
         m_broadcastConsumer->close();
+    if (m_catchUp)
+        m_catchUp->stop();
     if (m_options.broadcastChannel)
         m_options.broadcastChannel->stop();
     // The objects stay until the destructor: publish() may still race with stop() on
@@ -165,8 +142,8 @@ bool KafkaEventBus::publish(const QByteArray &key, const QByteArray &payload)
     KafkaHeaders headers;
     QJsonObject event;
     QString why;
-    if (decode(payload, &event, &why)) {
-        if (const QByteArray id = messageId(event); !id.isEmpty())
+    if (kafkabus::decode(payload, &event, &why)) {
+        if (const QByteArray id = kafkabus::messageId(event); !id.isEmpty())
             headers.append({ MessageIdHeader, id });
     } else {
         // Published anyway: stage 1 dead-letters it, where it can be inspected.
@@ -186,129 +163,25 @@ bool KafkaEventBus::publish(const QByteArray &key, const QByteArray &payload)
     return false;
 }
 
-bool KafkaEventBus::handleCreated(const QList<KafkaRecord> &batch)
-{
-    KafkaDeliveryLatch latch;
-    bool unsent = false; // a broadcast the channel could not take: redo the batch
-    QList<std::pair<const KafkaRecord *, QString>> failing;
-    for (const KafkaRecord &record : batch) {
-        QJsonObject event;
-        QString why;
-        if (!decode(record.value, &event, &why)) {
-            ++m_poison;
-            qCWarning(lcKafka).noquote()
-                << "poison record" << record.topic << record.partition << record.offset << why;
-            deadLetter(record, why, latch);
-            continue;
-        }
-        QString error;
-        if (!persistOnce(record, &error))
-            failing.append({ &record, error });
-        else if (!broadcast(record, latch))
-            unsent = true;
-    }
-    for (int attempt = 1; attempt <= m_options.persistRetries && !failing.isEmpty(); ++attempt) {
-        if (!pauseUnlessStopping(m_options.retryBackoffMs))
-            return false; // shutting down: uncommitted, the partition's next owner redoes it
-        QList<std::pair<const KafkaRecord *, QString>> stillFailing;
-        for (const auto &[record, previous] : failing) {
-            ++m_persistRetries;
-            QString error;
-            if (!persistOnce(*record, &error))
-                stillFailing.append({ record, error });
-            else if (!broadcast(*record, latch))
-                unsent = true;
-        }
-        failing = std::move(stillFailing);
-    }
-    for (const auto &[record, error] : failing) {
-        qCWarning(lcKafka).noquote() << "persist failed" << (m_options.persistRetries + 1) << "times for"
-                                     << record->topic << record->partition << record->offset
-                                     << "- dead-lettering it, and delivering it live anyway:" << error;
-        deadLetter(*record, error, latch);
-        // The store is down (e.g. Redis), not the message: the clients online now still get
-        // it; only its replay entry is missing, and the DLT record lets operators store it.
-        if (!broadcast(*record, latch))
-            unsent = true;
-    }
-    // Commit only once the batch's output is in Kafka; else redo the batch (persist is
-    // idempotent), which may broadcast some records twice but never loses one.
-    if (!latch.wait([this] { return m_persistConsumer->isStopping(); }))
-        return false;
-    if (unsent) {
-        qCWarning(lcKafka) << "the broadcast channel refused a message (Redis down?); redoing the batch";
-        pauseUnlessStopping(m_options.retryBackoffMs);
-        return false;
-    }
-    if (latch.failures() > 0) {
-        qCWarning(lcKafka).noquote() << latch.failures() << "broadcast/dead-letter record(s) not delivered ("
-                                     << latch.firstError() << "); redoing the batch";
-        return false;
-    }
-    return true;
-}
-
-bool KafkaEventBus::persistOnce(const KafkaRecord &record, QString *error)
-{
-    if (!m_persist) {
-        ++m_persisted;
-        return true;
-    }
-    bool ok = false;
-    try {
-        ok = m_persist(record.value, hopOf(record), error);
-    } catch (const std::exception &e) {
-        *error = u"persist handler threw: " + QString::fromUtf8(e.what());
-    } catch (...) {
-        *error = QStringLiteral("persist handler threw");
-    }
-    if (ok)
-        ++m_persisted;
-    else if (error->isEmpty())
-        *error = QStringLiteral("persist handler failed");
-    return ok;
-}
-
-bool KafkaEventBus::broadcast(const KafkaRecord &record, KafkaDeliveryLatch &latch)
-{
-    if (m_options.broadcastChannel)
-        return m_options.broadcastChannel->send(record.value);
-    m_producer->produce(broadcastTopic(), record.key, record.value, record.headers, latch.track());
-    return true;
-}
-
-void KafkaEventBus::deadLetter(const KafkaRecord &record, const QString &error, KafkaDeliveryLatch &latch)
-{
-    KafkaHeaders headers = record.headers;
-    headers.append({ "dlt-original-topic", record.topic });
-    headers.append({ "dlt-original-partition", QByteArray::number(record.partition) });
-    headers.append({ "dlt-original-offset", QByteArray::number(record.offset) });
-    headers.append({ "dlt-error", error.toUtf8().left(MaxDltErrorBytes) });
-    ++m_deadLettered;
-    m_producer->produce(deadLetterTopic(record.topic), record.key, record.value, headers, latch.track());
-}
-
 bool KafkaEventBus::handleBroadcast(const QList<KafkaRecord> &batch)
 {
     for (const KafkaRecord &record : batch) {
         if (m_deliver)
-            m_deliver(record.value, hopOf(record));
+            m_deliver(record.value, kafkabus::hopOf(record));
         ++m_delivered;
     }
     return true;
 }
 
-bool KafkaEventBus::pauseUnlessStopping(int ms) const
-{
-    const QDeadlineTimer deadline(ms);
-    while (!deadline.hasExpired()) {
-        if (m_persistConsumer->isStopping())
-            return false;
-        QThread::msleep(
-            static_cast<unsigned long>(std::min<qint64>(50, std::max<qint64>(1, deadline.remainingTime()))));
-    }
-    return !m_persistConsumer->isStopping();
-}
+quint64 KafkaEventBus::persisted() const { return m_relay ? m_relay->persisted() : 0; }
+quint64 KafkaEventBus::persistRetries() const { return m_relay ? m_relay->persistRetries() : 0; }
+quint64 KafkaEventBus::deadLettered() const { return m_relay ? m_relay->deadLettered() : 0; }
+quint64 KafkaEventBus::poison() const { return m_relay ? m_relay->poison() : 0; }
+quint64 KafkaEventBus::broadcastRetries() const { return m_relay ? m_relay->sendRetries() : 0; }
+quint64 KafkaEventBus::catchUpRounds() const { return m_catchUp ? m_catchUp->rounds() : 0; }
+quint64 KafkaEventBus::caughtUp() const { return m_sequencer ? m_sequencer->caughtUpCount() : 0; }
+quint64 KafkaEventBus::broadcastRepeatsDropped() const { return m_sequencer ? m_sequencer->repeats() : 0; }
+quint64 KafkaEventBus::catchUpHeldDropped() const { return m_sequencer ? m_sequencer->heldDropped() : 0; }
 
 bool KafkaEventBus::isHealthy() const
 {

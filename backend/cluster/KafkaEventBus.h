@@ -13,9 +13,11 @@
 
 namespace sb::cluster {
 
+class BroadcastSequencer;
+class KafkaBroadcastCatchUp;
 class KafkaConsumer;
-class KafkaDeliveryLatch;
 class KafkaProducer;
+class KafkaStage1Relay;
 
 // EventBus over Kafka: the two-stage fan-out of DESIGN §1 / §3.
 //
@@ -27,26 +29,27 @@ class KafkaProducer;
 //   stage 2: group {prefix}-broadcast-{nodeId}-{bootId}, one per replica boot, offset
 //     reset "latest": every replica runs the delivery handler for every broadcast.
 //     Or, with options.broadcastChannel (`--bus redis`), that channel instead of the
-//     topic: faster, but a replica not subscribed at that moment misses the message.
+//     topic: faster; a replica not subscribed at that moment catches up from stage 1.
 //
-// At-least-once: a stage-1 batch is committed only after its broadcast and dead-letter
-// records are acknowledged by Kafka; a crash or rebalance before that redelivers it, so
-// the persist handler MUST be idempotent on the message id (and a replica may, rarely,
-// deliver a broadcast twice).
+// What a publish() that Kafka acknowledged guarantees: the record reaches the delivery
+// handler of every replica that stays up, or whose clients resume elsewhere (the replay
+// stores are written in stage 1 before stage 2 is sent). Stage 1 commits a record only once
+// stage 2 took it; a crash or rebalance before that redelivers it, so the persist handler
+// MUST be idempotent on the message id (and a replica may, rarely, get a broadcast twice
+// on the Kafka bus; the channel bus drops repeats by stage-1 offset).
 //
-// Failures in stage 1 (never stopping the partition):
-//  - a poison record (not JSON, or not a JSON object) goes straight to
-//    {prefix}.MessageCreatedEvent.DLT;
-//  - a record whose persist handler fails is retried `persistRetries` (2) times,
-//    `retryBackoffMs` (1 s) apart, then dead-lettered — and still broadcast, so a store
-//    outage (Redis down) does not stop live delivery; only its replay entry is missing. Retries are per batch: the batch's
-//    other records go on at once, the failed ones are retried together after each pause,
-//    so a batch waits at most 2 s in total however many of its records fail — rather than
-//    2 s per failing record, which during a database outage would stall every partition
-//    this replica owns for minutes. The price: a retried record's broadcast may come after
-//    later records of its channel (clients order by message id anyway).
-//  Dead-letter records keep key, value and headers, plus dlt-original-topic,
-//  dlt-original-partition, dlt-original-offset and dlt-error.
+// Stage 1's failures are handled by KafkaStage1Relay (poison dead-lettered once; a failed
+// persist retried `persistRetries` (2) times `retryBackoffMs` (1 s) apart, then dead-lettered
+// once and broadcast anyway; a stage-2 outage holds the batch, uncommitted, with no
+// dead-lettering, until it ends). Dead-letter records keep key, value and headers, plus
+// dlt-original-topic, dlt-original-partition, dlt-original-offset and dlt-error.
+//
+// With a broadcastChannel (Redis pub/sub), a replica whose subscription dropped misses
+// what was sent meanwhile; when it subscribes again, KafkaBroadcastCatchUp reads the gap
+// from stage 1 and BroadcastSequencer delivers it in order, once.
+//
+// Order: per stage-1 partition (so per key: a chat channel's id, or a user for presence),
+// every replica delivers in stage-1 offset order, the same order everywhere.
 //
 // Threads: publish() from any thread (never blocks). The persist handler runs on the
 // stage-1 consumer thread, the delivery handler on the stage-2 consumer thread, delivery
@@ -101,11 +104,17 @@ public:
     // Thread-safe counters.
     quint64 published() const { return m_published.load(); }
     quint64 publishRefused() const { return m_publishRefused.load(); }
-    quint64 persisted() const { return m_persisted.load(); }
-    quint64 persistRetries() const { return m_persistRetries.load(); }
-    quint64 deadLettered() const { return m_deadLettered.load(); }
-    quint64 poison() const { return m_poison.load(); }
+    quint64 persisted() const;
+    quint64 persistRetries() const;
+    quint64 deadLettered() const;
+    quint64 poison() const;
+    quint64 broadcastRetries() const; // stage-2 sends repeated after a refusal or an outage
     quint64 delivered() const { return m_delivered.load(); }
+    // With a broadcastChannel: what the catch-up did (see BroadcastSequencer).
+    quint64 catchUpRounds() const;
+    quint64 caughtUp() const;
+    quint64 broadcastRepeatsDropped() const;
+    quint64 catchUpHeldDropped() const;
 
     const KafkaEventBusOptions &options() const { return m_options; }
     QByteArray messageCreatedTopic() const { return m_options.topicPrefix + ".MessageCreatedEvent"; }
@@ -131,27 +140,21 @@ Q_SIGNALS:
     void assignmentChanged();
 
 private:
-    bool handleCreated(const QList<KafkaRecord> &batch);
     bool handleBroadcast(const QList<KafkaRecord> &batch);
-    bool persistOnce(const KafkaRecord &record, QString *error);
-    bool broadcast(const KafkaRecord &record, KafkaDeliveryLatch &latch);
-    void deadLetter(const KafkaRecord &record, const QString &error, KafkaDeliveryLatch &latch);
-    bool pauseUnlessStopping(int ms) const;
     void updateHealth();
 
     const KafkaEventBusOptions m_options;
     PersistHandler m_persist;
     Handler m_deliver;
     std::unique_ptr<KafkaProducer> m_producer;
+    std::unique_ptr<KafkaStage1Relay> m_relay;
     std::unique_ptr<KafkaConsumer> m_persistConsumer;
     std::unique_ptr<KafkaConsumer> m_broadcastConsumer;
+    std::unique_ptr<BroadcastSequencer> m_sequencer; // with a broadcastChannel
+    std::unique_ptr<KafkaBroadcastCatchUp> m_catchUp; // with a broadcastChannel
     bool m_lastHealthy = false;
     std::atomic<quint64> m_published { 0 };
     std::atomic<quint64> m_publishRefused { 0 };
-    std::atomic<quint64> m_persisted { 0 };
-    std::atomic<quint64> m_persistRetries { 0 };
-    std::atomic<quint64> m_deadLettered { 0 };
-    std::atomic<quint64> m_poison { 0 };
     std::atomic<quint64> m_delivered { 0 };
 };
 

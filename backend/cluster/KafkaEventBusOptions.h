@@ -22,6 +22,14 @@ struct KafkaEventBusOptions
     // Stage-1 failures: attempts after the first, and the pause before each.
     int persistRetries = 2;
     int retryBackoffMs = 1000;
+    // Stage 2 refusing while reachable: the relay sends again after retryBackoffMs, doubling
+    // up to this; while it is unreachable, it sends as soon as it is back (checked every 50 ms).
+    int broadcastRetryMaxMs = 30000;
+    // With a broadcastChannel: live messages held back while this replica catches up from
+    // stage 1 after its subscription returned (KafkaBroadcastCatchUp). Beyond it the held
+    // ones are dropped (counted in catchUpHeldDropped) and read from stage 1 instead, so
+    // nothing is lost; memory stays bounded.
+    int catchUpMaxHeld = 100000;
 
     // Group timings. A crashed replica's stage-1 partitions move to the others after
     // sessionTimeoutMs; tests lower both.

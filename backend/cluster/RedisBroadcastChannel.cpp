@@ -16,13 +16,21 @@ RedisBroadcastChannel::RedisBroadcastChannel(RedisConnection *redis, RedisUrl ur
         options.name += QStringLiteral("-bus");
     m_subscriber = new RedisSubscriber(std::move(url), options, this);
     const QByteArray channel = m_keys.broadcastChannel();
-    connect(m_subscriber, &RedisSubscriber::message, this, [this, channel](const QByteArray &from, const QByteArray &payload) {
-        if (from == channel && m_handler)
-            m_handler(payload, BusHop{.medium = BusHop::Medium::Redis, .topic = from, .partition = -1, .offset = -1, .key = {}});
+    connect(m_subscriber, &RedisSubscriber::message, this, [this, channel](const QByteArray &from, const QByteArray &message) {
+        if (from != channel || !m_handler)
+            return;
+        QByteArray payload;
+        const BroadcastOrigin origin = BroadcastOrigin::unframe(message, &payload);
+        m_handler(payload, BusHop{.medium = BusHop::Medium::Redis, .topic = from, .partition = -1, .offset = -1, .key = {}},
+                  origin);
     });
     connect(m_subscriber, &RedisSubscriber::subscribed, this, [this, channel](const QByteArray &name) {
-        if (name == channel && !m_subscribed.exchange(true))
+        if (name != channel)
+            return;
+        if (!m_subscribed.exchange(true))
             emit readyChanged(true);
+        if (m_onSubscribed)
+            m_onSubscribed();
     });
     connect(m_subscriber->connection(), &RedisConnection::disconnected, this, [this] {
         if (m_subscribed.exchange(false))
@@ -46,12 +54,35 @@ void RedisBroadcastChannel::stop()
     m_subscribed.store(false);
 }
 
-bool RedisBroadcastChannel::send(const QByteArray &payload)
+bool RedisBroadcastChannel::isWritable() const
 {
-    if (!m_redis->isConnected())
-        return false;
-    m_redis->command({QByteArrayLiteral("PUBLISH"), m_keys.broadcastChannel(), payload});
-    return true;
+    return m_redis->isConnected();
+}
+
+void RedisBroadcastChannel::send(const QList<BroadcastMessage> &messages, SendCallback done)
+{
+    if (messages.isEmpty())
+        return done(QString());
+    // Through command(), not the fire-and-forget form: the relay commits stage 1 only once
+    // Redis answered, and a connection lost before the answer counts as not sent.
+    QList<QByteArray> argv;
+    if (messages.size() == 1) {
+        argv = {QByteArrayLiteral("PUBLISH"), m_keys.broadcastChannel()};
+    } else {
+        // A script runs whole or stops at its first error: never message k+1 without k.
+        argv = {QByteArrayLiteral("EVAL"),
+                QByteArrayLiteral("for i = 1, #ARGV do redis.call('PUBLISH', KEYS[1], ARGV[i]) end return #ARGV"),
+                QByteArrayLiteral("1"), m_keys.broadcastChannel()};
+    }
+    argv.reserve(argv.size() + messages.size());
+    for (const BroadcastMessage &message : messages)
+        argv.append(BroadcastOrigin::frame(message.payload, message.origin));
+    m_redis->command(std::move(argv), this, [done = std::move(done)](const RedisReply &reply) {
+        if (reply.isInteger())
+            done(QString());
+        else
+            done(reply.errorMessage().isEmpty() ? QStringLiteral("PUBLISH failed") : reply.errorMessage());
+    });
 }
 
 } // namespace sb::cluster

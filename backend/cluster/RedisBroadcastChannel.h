@@ -13,9 +13,10 @@ namespace sb::cluster {
 class RedisConnection;
 class RedisSubscriber;
 
-// Stage 2 over Redis pub/sub: PUBLISH sb:bus:broadcast on the shared command connection,
-// and a dedicated subscriber connection that re-subscribes after every reconnect. Lives
-// on the thread of `redis` (create it there or move it); send() works from any thread.
+// Stage 2 over Redis pub/sub: PUBLISH sb:bus:broadcast on the shared command connection
+// (each message framed with its stage-1 origin, see BroadcastOrigin), and a dedicated
+// subscriber connection that re-subscribes after every reconnect. Lives on the thread of
+// `redis` (create it there or move it); send() works from any thread.
 class RedisBroadcastChannel : public QObject, public BroadcastChannel
 {
     Q_OBJECT
@@ -24,10 +25,19 @@ public:
     ~RedisBroadcastChannel() override;
 
     void setHandler(Handler handler) override { m_handler = std::move(handler); }
+    void setSubscribedHandler(SubscribedHandler handler) override { m_onSubscribed = std::move(handler); }
     bool start(QString *error) override;
     void stop() override;
-    bool send(const QByteArray &payload) override;
+    // One command for all of them (PUBLISH, or a script that PUBLISHes each in turn), so a
+    // connection lost and found again in between can never let a later message through
+    // without an earlier one. Answers once Redis replied: taken (the number of receivers
+    // does not matter: a replica not subscribed now catches up from stage 1), or refused or
+    // lost (then all of them are sent again, and receivers drop the repeats).
+    void send(const QList<BroadcastMessage> &messages, SendCallback done) override;
     bool isReady() const override { return m_subscribed.load(); }
+    bool isWritable() const override;
+    // For tests: the subscriber connection (e.g. to watch it reconnect).
+    RedisSubscriber *subscriber() const { return m_subscriber; }
 
 Q_SIGNALS:
     void readyChanged(bool ready);
@@ -37,6 +47,7 @@ private:
     RedisKeys m_keys;
     RedisSubscriber *m_subscriber; // child: follows the channel to its thread
     Handler m_handler;
+    SubscribedHandler m_onSubscribed;
     std::atomic<bool> m_subscribed{false};
 };
 

@@ -1,3 +1,5 @@
+#include "BusTestWorld.h"
+
 #include "cluster/KafkaConsumer.h"
 #include "cluster/KafkaEventBus.h"
 #include "cluster/KafkaMockCluster.h"
@@ -14,113 +16,10 @@
 
 using namespace sb::cluster;
 
+using namespace sb::testing;
+
 namespace {
-
 const QByteArray Prefix = QByteArrayLiteral("sbtest");
-
-QByteArray messagePayload(const QByteArray &id, const QByteArray &channel = "general")
-{
-    const QJsonObject message { { u"id"_qs, QString::fromUtf8(id) },
-        { u"channel"_qs, QString::fromUtf8(channel) }, { u"body"_qs, u"hello"_qs } };
-    return QJsonDocument(QJsonObject { { u"type"_qs, u"message"_qs }, { u"message"_qs, message } })
-        .toJson(QJsonDocument::Compact);
-}
-
-QByteArray idOf(const QByteArray &payload)
-{
-    return QJsonDocument::fromJson(payload)
-        .object()
-        .value(u"message")
-        .toObject()
-        .value(u"id")
-        .toString()
-        .toUtf8();
-}
-
-// Where one record was seen: a BusHop's views copied out (they live only for the call).
-struct SeenHop
-{
-    QByteArray topic;
-    int partition = -1;
-    qint64 offset = -1;
-    QByteArray key;
-    BusHop::Medium medium = BusHop::Medium::Local;
-};
-
-SeenHop copyOf(const BusHop &hop)
-{
-    return { hop.topic.toByteArray(), hop.partition, hop.offset, hop.key.toByteArray(), hop.medium };
-}
-
-// What the replicas share and record, as a database and their local clients would.
-// The persist handler is idempotent on the message id, as the port requires: it stores
-// by id, so a redelivered record is counted as a call but stored once.
-struct World
-{
-    QMutex mutex;
-    QHash<QByteArray, QByteArray> store; // message id -> payload ("the database")
-    QHash<QByteArray, int> persistCalls; // message id -> calls, across replicas
-    QHash<QByteArray, QList<QByteArray>> delivered; // replica -> message ids, in order
-    QHash<QByteArray, SeenHop> persistHops; // message id -> the stage-1 record, last seen
-    QHash<QByteArray, SeenHop> deliveryHops; // replica + '/' + message id -> the stage-2 record
-
-    EventBus::PersistHandler persistHandler()
-    {
-        return [this](const QByteArray &payload, const BusHop &hop, QString *error) {
-            const QByteArray id = idOf(payload);
-            const QMutexLocker lock(&mutex);
-            ++persistCalls[id];
-            persistHops.insert(id, copyOf(hop));
-            if (id.startsWith("fail-")) {
-                *error = QStringLiteral("database says no");
-                return false;
-            }
-            if (!store.contains(id))
-                store.insert(id, payload);
-            return true;
-        };
-    }
-    EventBus::Handler deliveryHandler(const QByteArray &replica)
-    {
-        return [this, replica](const QByteArray &payload, const BusHop &hop) {
-            const QMutexLocker lock(&mutex);
-            delivered[replica].append(idOf(payload));
-            deliveryHops.insert(replica + '/' + idOf(payload), copyOf(hop));
-        };
-    }
-    int calls(const QByteArray &id)
-    {
-        const QMutexLocker lock(&mutex);
-        return persistCalls.value(id);
-    }
-    int stored(const QByteArray &id)
-    {
-        const QMutexLocker lock(&mutex);
-        return store.contains(id) ? 1 : 0;
-    }
-    int deliveredCount(const QByteArray &replica, const QByteArray &id)
-    {
-        const QMutexLocker lock(&mutex);
-        return static_cast<int>(delivered.value(replica).count(id));
-    }
-};
-
-struct DeadLetters
-{
-    QMutex mutex;
-    QList<KafkaRecord> records;
-
-    std::optional<KafkaRecord> find(const QByteArray &value)
-    {
-        const QMutexLocker lock(&mutex);
-        for (const KafkaRecord &record : std::as_const(records)) {
-            if (record.value == value)
-                return record;
-        }
-        return std::nullopt;
-    }
-};
-
 } // namespace
 
 // Two KafkaEventBus "replicas" on one mock cluster: the two-stage fan-out, idempotent
@@ -290,6 +189,31 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredCount("b", "after-poison"), 1, 10000);
     }
 
+    void channelOrderIsStage1OrderOnEveryReplica()
+    {
+        // One chat channel is one stage-1 key, so one partition: messages published through
+        // either replica reach every replica in their stage-1 offset order, the same order
+        // everywhere (docs/protocol.md, "Order"). One of them fails its first persist, which
+        // used to send it after the records behind it in its batch.
+        QList<QByteArray> ids;
+        for (int i = 0; i < 30; ++i) {
+            const QByteArray id = "ord-" + QByteArray::number(i) + (i == 5 ? "-flaky" : "");
+            ids.append(id);
+            (i % 2 ? m_a : m_b)->publish("ordered", messagePayload(id, "ordered"));
+        }
+        for (const QByteArray replica : {"a", "b"})
+            QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredWithPrefix(replica, "ord-").size(), ids.size(), 20000);
+        const QList<QByteArray> seenByA = m_world.deliveredWithPrefix("a", "ord-");
+        QCOMPARE(m_world.deliveredWithPrefix("b", "ord-"), seenByA);
+        qint64 previous = -1;
+        for (const QByteArray &id : seenByA) {
+            const qint64 offset = m_world.stage1Offset(id);
+            QVERIFY2(offset > previous, qPrintable(QStringLiteral("%1 (stage-1 offset %2) delivered after offset %3")
+                                                        .arg(QString::fromUtf8(id), QString::number(offset), QString::number(previous))));
+            previous = offset;
+        }
+    }
+
     void names()
     {
         QCOMPARE(m_a->messageCreatedTopic(), Prefix + ".MessageCreatedEvent");
@@ -325,7 +249,7 @@ private:
     }
 
     KafkaMockCluster m_cluster;
-    World m_world;
+    BusTestWorld m_world;
     std::unique_ptr<KafkaEventBus> m_a;
     std::unique_ptr<KafkaEventBus> m_b;
     std::unique_ptr<KafkaConsumer> m_dltReader;
