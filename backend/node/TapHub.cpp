@@ -37,18 +37,10 @@ void TapHub::publishTo(TapReader *reader, const TapEvent &event)
         }
 }
 
-void TapHub::dropForEveryReader()
-{
-    QMutexLocker lock(&m_mutex);
-    for (const QPointer<TapReader> &reader : std::as_const(m_list))
-        if (reader)
-            reader->countDropped();
-}
-
 void TapHub::addReader(TapReader *reader)
 {
     QMutexLocker lock(&m_mutex);
-    reader->attachSaturationCount(&m_saturated);
+    reader->attachToHub(&m_saturated, &m_droppedForAll);
     m_list.append(reader);
     m_readers.store(int(m_list.size()));
 }
@@ -57,7 +49,7 @@ void TapHub::removeReader(TapReader *reader)
 {
     QMutexLocker lock(&m_mutex);
     // Under the lock, so no publisher can mark it saturated once it is gone from the count.
-    reader->detachSaturationCount();
+    reader->detachFromHub();
     m_list.removeIf([reader](const QPointer<TapReader> &r) { return !r || r == reader; });
     m_readers.store(int(m_list.size()));
 }

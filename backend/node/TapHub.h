@@ -21,9 +21,9 @@ public:
 
     bool isActive() const { return m_readers.load(std::memory_order_relaxed) > 0; }
     // Whether to build a frame at all. With no reader, one atomic load, as isActive(). When
-    // every reader is saturated (TapReader), the frame counts as dropped for each of them
-    // and false comes back: a reader that cannot keep up must not make the node serialise
-    // frames only to drop them.
+    // every reader is saturated (TapReader), the frame counts as dropped for all of them
+    // (one relaxed increment; each reader takes the count in) and false comes back: a reader
+    // that cannot keep up must not make the node serialise frames only to drop them.
     bool wants()
     {
         const int readers = m_readers.load(std::memory_order_relaxed);
@@ -31,7 +31,7 @@ public:
             return false;
         if (m_saturated.load(std::memory_order_relaxed) < readers)
             return true;
-        dropForEveryReader();
+        m_droppedForAll.fetch_add(1, std::memory_order_relaxed);
         return false;
     }
     void publish(const TapEvent &event);
@@ -42,12 +42,11 @@ public:
     int readerCount() const { return m_readers.load(); }
 
 private:
-    void dropForEveryReader();
-
     QString m_nodeId;
     int m_bodyLimit;
     std::atomic<int> m_readers{0};
     std::atomic<int> m_saturated{0}; // readers that take no frame now (kept by the readers)
+    std::atomic<qint64> m_droppedForAll{0}; // frames not built: every reader was saturated
     QMutex m_mutex;
     QList<QPointer<TapReader>> m_list;
 };

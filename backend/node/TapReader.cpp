@@ -14,8 +14,12 @@ TapReader::TapReader(QWebSocket *socket, int maxQueuedFrames, qint64 maxUnsentBy
     , m_maxQueued(maxQueuedFrames)
     , m_maxUnsent(maxUnsentBytes)
     , m_metrics(metrics)
+    , m_syncTimer(this)
 {
     socket->setParent(this);
+    m_syncTimer.setInterval(kDropSyncMs);
+    connect(&m_syncTimer, &QTimer::timeout, this, &TapReader::syncDropped);
+    m_syncTimer.start();
     connect(socket, &QWebSocket::bytesWritten, this, &TapReader::onBytesWritten);
     connect(socket, &QWebSocket::disconnected, this, [this] { emit closed(this); });
 }
@@ -47,14 +51,23 @@ void TapReader::countDropped()
 {
     m_dropped.fetch_add(1, std::memory_order_relaxed);
     m_droppedUncounted.fetch_add(1, std::memory_order_relaxed);
-    // The metrics' lock once per burst of drops, on the reader's thread, not once per frame.
-    if (!m_syncScheduled.load(std::memory_order_relaxed) && !m_syncScheduled.exchange(true))
-        QMetaObject::invokeMethod(this, &TapReader::syncDropped, Qt::QueuedConnection);
+}
+
+void TapReader::foldHubDrops()
+{
+    if (!m_hubDropped)
+        return;
+    const qint64 now = m_hubDropped->load(std::memory_order_relaxed);
+    if (const qint64 fresh = now - m_hubDroppedSeen; fresh > 0) {
+        m_dropped.fetch_add(fresh, std::memory_order_relaxed);
+        m_droppedUncounted.fetch_add(fresh, std::memory_order_relaxed);
+    }
+    m_hubDroppedSeen = now;
 }
 
 void TapReader::syncDropped()
 {
-    m_syncScheduled.store(false);
+    foldHubDrops();
     if (const qint64 dropped = m_droppedUncounted.exchange(0); dropped > 0)
         m_metrics->dropped(QByteArrayLiteral("tap_overflow"), dropped);
     reportDropped();
@@ -66,15 +79,25 @@ void TapReader::setSaturated(bool saturated)
         m_saturatedCount->fetch_add(saturated ? 1 : -1, std::memory_order_relaxed);
 }
 
-void TapReader::detachSaturationCount()
+void TapReader::attachToHub(std::atomic<int> *saturatedCount, const std::atomic<qint64> *droppedForAll)
 {
+    m_saturatedCount = saturatedCount;
+    m_hubDropped = droppedForAll;
+    m_hubDroppedSeen = droppedForAll->load();
+}
+
+void TapReader::detachFromHub()
+{
+    syncDropped(); // the hub's drops up to now were this reader's too
     setSaturated(false);
     m_saturatedCount = nullptr;
+    m_hubDropped = nullptr;
 }
 
 void TapReader::onBytesWritten(qint64 written)
 {
     m_unsent.store(qMax<qint64>(0, m_unsent.load() - written));
+    foldHubDrops();
     // The reader caught up: tell it what it lost now, not with the next frame, which may
     // never come on a quiet node; and take frames again once half the room is back.
     if (m_dropped.load(std::memory_order_relaxed) > m_reported && !reportDropped())

@@ -4,6 +4,7 @@
 #include <QMutex>
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 #include <QWebSocket>
 
 #include <atomic>
@@ -34,15 +35,19 @@ public:
     ~TapReader() override;
 
     void enqueue(const QByteArray &json); // thread-safe; counts the frame dropped when saturated
-    void countDropped();                  // thread-safe: one frame this reader did not get
+    void countDropped();                  // thread-safe: one frame this reader did not get; lock-free
     bool isSaturated() const { return m_saturated.load(std::memory_order_relaxed); }
     qint64 droppedFrames() const { return m_dropped.load(); }
     QWebSocket *socket() const { return m_socket; }
 
-    // TapHub's count of saturated readers, which this one keeps up to date while attached
-    // (set and cleared under TapHub's lock, from the reader's thread).
-    void attachSaturationCount(std::atomic<int> *count) { m_saturatedCount = count; }
-    void detachSaturationCount();
+    // TapHub's count of saturated readers, which this one keeps up to date while attached,
+    // and its count of frames not built because every reader was saturated, which are this
+    // reader's drops too (set and cleared under TapHub's lock, from the reader's thread).
+    void attachToHub(std::atomic<int> *saturatedCount, const std::atomic<qint64> *droppedForAll);
+    void detachFromHub();
+
+    // How often drops counted on the workers reach the metrics and the reader's notice.
+    static constexpr int kDropSyncMs = 200;
 
 signals:
     void closed(sb::node::TapReader *reader);
@@ -52,7 +57,11 @@ private:
     // Sends the dropped notice if frames were lost since the last one and the socket has
     // room for it; false while a notice is still owed.
     bool reportDropped();
+    // Takes in the hub's drops since the last look (reader's thread).
+    void foldHubDrops();
     // Moves the drops counted on other threads into the metrics, then tells the reader.
+    // On a timer, not posted per drop: a post per burst of drops woke the reader's thread
+    // (and allocated an event) thousands of times a second when it was saturated.
     void syncDropped();
     void setSaturated(bool saturated);
     void onBytesWritten(qint64 written);
@@ -70,9 +79,11 @@ private:
     bool m_flushScheduled = false;
     std::atomic<qint64> m_dropped{0};
     std::atomic<qint64> m_droppedUncounted{0}; // in m_dropped, not yet in the metrics
-    std::atomic<bool> m_syncScheduled{false};
+    QTimer m_syncTimer;
     std::atomic<bool> m_saturated{false};
     std::atomic<int> *m_saturatedCount = nullptr;
+    const std::atomic<qint64> *m_hubDropped = nullptr;
+    qint64 m_hubDroppedSeen = 0; // reader's thread only
     qint64 m_reported = 0; // the dropped total the reader was last told (reader's thread only)
 };
 
