@@ -33,7 +33,9 @@ namespace sb::app {
 // Snapshots cross to the GUI thread by queued connection with the model as context, so a
 // late snapshot after teardown is dropped. Health goes to AttachmentState (Replicas).
 // A poll in which no source answered changes nothing on screen (nobody said the replicas
-// changed): the last picture stays, dated, under the view's banner.
+// changed): the last picture stays, dated, under the view's banner. A poll in which the
+// registry failed but the replicas' own probes answered is live: the discovery kept the
+// replicas it knew and probed them (ReplicaDiscovery), and the view says discovery is degraded.
 //
 // Usage (GUI thread):
 //   auto *replicas = new ReplicasAreaAssembly(area, config, &attachment, this);

@@ -60,6 +60,12 @@ ReplicasView::ReplicasView(ReplicaModel *model, const sb::models::ConnectionHist
     m_warning->setWordWrap(true);
     m_warning->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 3px; }"));
     m_warning->hide();
+    m_degraded = new QLabel(this);
+    m_degraded->setObjectName(QStringLiteral("discoveryDegradedBanner"));
+    m_degraded->setWordWrap(true);
+    m_degraded->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_degraded->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 3px; }"));
+    m_degraded->hide();
     m_sources = new QLabel(this);
     m_sources->setObjectName(QStringLiteral("replicaSources"));
     m_sources->setWordWrap(true);
@@ -85,10 +91,12 @@ ReplicasView::ReplicasView(ReplicaModel *model, const sb::models::ConnectionHist
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_stale);
+    layout->addWidget(m_degraded);
     layout->addWidget(splitter);
 
     connect(m_model, &ReplicaModel::snapshotApplied, this, [this] {
         updateFigures();
+        fitStateColumn();
         m_chart->markDirty();
     });
     updateFigures();
@@ -129,10 +137,45 @@ void ReplicasView::updateFigures()
     }
 }
 
+void ReplicasView::fitStateColumn()
+{
+    // A state that arrives after the columns were sized ("alive, not ready: Redis unreachable
+    // since …") widens its column instead of being cut to "alive, not r…". Measured only when
+    // a longer text than any before appears, not on every poll.
+    qsizetype longest = 0;
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        longest = qMax(longest, m_model->replica(row).stateText().size());
+    if (longest <= m_longestState)
+        return;
+    m_longestState = longest;
+    const QFontMetrics metrics = m_table->fontMetrics();
+    int widest = 0;
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        widest = qMax(widest, metrics.horizontalAdvance(m_model->replica(row).stateText()
+                                                        + QStringLiteral(" since 00:00:00")));
+    widest += 3 * metrics.averageCharWidth();
+    if (m_table->columnWidth(ReplicaModel::State) < widest)
+        m_table->setColumnWidth(ReplicaModel::State, widest);
+}
+
 void ReplicasView::setSourceSummary(const QString &summary)
 {
     m_sources->setText(summary);
     m_sources->setVisible(!summary.isEmpty());
+}
+
+void ReplicasView::setDiscoveryDegraded(const QString &reason)
+{
+    if (m_degraded->text() == reason)
+        return;
+    m_degraded->setText(reason);
+    m_degraded->setToolTip(reason);
+    m_degraded->setVisible(!reason.isEmpty());
+}
+
+bool ReplicasView::discoveryDegradedShown() const
+{
+    return !m_degraded->isHidden();
 }
 
 void ReplicasView::setFreshness(const sb::models::Freshness &freshness)
@@ -143,6 +186,20 @@ void ReplicasView::setFreshness(const sb::models::Freshness &freshness)
 QJsonObject ReplicasView::snapshotState(int maxTableRows) const
 {
     const QJsonArray rows = tableRows(m_table, maxTableRows);
+    // Each row's state in words a script can compare, in the rows' order.
+    QJsonArray states;
+    for (int row = 0; row < m_proxy->rowCount() && row < maxTableRows; ++row) {
+        const int source = m_proxy->mapToSource(m_proxy->index(row, 0)).row();
+        const sb::inspect::ReplicaInfo &r = m_model->replica(source);
+        const auto connections = r.totalConnections();
+        states.append(QJsonObject{{QStringLiteral("id"), r.id},
+                                  {QStringLiteral("state"), sb::inspect::ReplicaInfo::stateKey(r.state)},
+                                  {QStringLiteral("stateText"), r.stateText()},
+                                  {QStringLiteral("reason"), r.isDown() ? r.detail : r.stateReason},
+                                  {QStringLiteral("connections"),
+                                   connections ? QJsonValue(*connections) : QJsonValue(QJsonValue::Null)},
+                                  {QStringLiteral("source"), r.source}});
+    }
     QJsonObject figures = m_model->figures().toJson();
     figures.insert(QStringLiteral("replicasListed"), m_model->rowCount());
     QJsonObject state{{QStringLiteral("rows"), rows},

@@ -224,15 +224,19 @@ void HttpReplicaProbe::succeed(ReplicaInfo info)
 void HttpReplicaProbe::fail(const QString &error)
 {
     ++m_failures;
-    // 1, 2, 4 ... poll intervals, capped: a dead endpoint costs little, a flapping one is
-    // seen again quickly.
-    const qint64 delay = qMin<qint64>(qint64(m_intervalMs) << qMin(m_failures - 1, 16), m_maxBackoffMs);
+    const qint64 delay = retryDelayMs(m_failures, m_intervalMs, m_maxBackoffMs);
     m_nextAttempt = QDateTime::currentDateTimeUtc().addMSecs(delay - m_intervalMs / 2);
     m_last = Outcome{false, error, {}};
     m_hasOutcome = true;
     qCDebug(lcReplicaProbe) << m_url.toDisplayString(QUrl::RemoveUserInfo) << "failed:" << error << "retry in"
                             << delay << "ms";
     finish();
+}
+
+qint64 HttpReplicaProbe::retryDelayMs(int failures, int intervalMs, int maxBackoffMs)
+{
+    // A dead endpoint costs little, a flapping one is seen again quickly.
+    return qMin<qint64>(qint64(intervalMs) << qBound(0, failures - 1, 16), maxBackoffMs);
 }
 
 void HttpReplicaProbe::finish()

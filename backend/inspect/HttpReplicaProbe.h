@@ -55,6 +55,9 @@ public:
     // failure is attributed to the right row.
     QString lastKnownId() const { return m_lastId; }
     ReplicaSourceStatus status() const;
+    // The wait before the next attempt after `failures` failures in a row: 1, 2, 4 ... poll
+    // intervals, capped (ReplicaDirectProbe retries on the same schedule).
+    static qint64 retryDelayMs(int failures, int intervalMs, int maxBackoffMs);
     const Outcome &lastOutcome() const { return m_last; }
     bool hasOutcome() const { return m_hasOutcome; }
 

@@ -104,8 +104,24 @@ void ReplicaDiscovery::tick()
         m_registry->scan([this, cycle](const RegistryScanner::Result &result) {
             m_registryResult = result;
             m_registryAnswered = true;
+            m_fallback->listed(result);
+            // Whom the registry does not list (everyone, if it failed) is asked directly, in
+            // this poll: the first poll of an outage already shows who is alive.
+            if (cycle == m_cycle && m_cycleOpen)
+                probeUnlisted(cycle);
             sourceDone(cycle);
         });
+    } else if (m_registry && m_registry->busy()) {
+        // hiredis has no command timeout: a Redis that accepts but never answers (stopped,
+        // swapping) would keep the last good read forever. Past the HTTP timeout it counts
+        // as unreadable, until the read in flight answers.
+        if (m_scanStartedAt.isValid() && m_scanStartedAt.msecsTo(now) > m_config.httpTimeoutMs) {
+            m_registryResult = RegistryScanner::Result{
+                false, QStringLiteral("Redis has not answered a registry read for %1 s")
+                           .arg(m_scanStartedAt.secsTo(now)), {}};
+            m_registryAnswered = true;
+        }
+        probeUnlisted(cycle);
     }
     for (HttpReplicaProbe *probe : std::as_const(m_probes)) {
         if (probe->busy() || !probe->isDue(now))
@@ -115,6 +131,15 @@ void ReplicaDiscovery::tick()
     }
     if (m_pending == 0)
         publish();
+}
+
+void ReplicaDiscovery::probeUnlisted(quint64 cycle)
+{
+    if (m_fallbackCycle == cycle)
+        return;
+    m_fallbackCycle = cycle;
+    m_pending += m_fallback->pollUnlisted(m_registryResult,
+                                          [this, cycle](const HttpReplicaProbe::Outcome &) { sourceDone(cycle); });
 }
 
 void ReplicaDiscovery::sourceDone(quint64 cycle)
@@ -127,7 +152,64 @@ void ReplicaDiscovery::sourceDone(quint64 cycle)
         publish();
 }
 
-QHash<QString, ReplicaInfo> ReplicaDiscovery::collect(QHash<QString, QString> *missingReasons) const
+QString ReplicaDiscovery::registryWhy(const QString &id) const
+{
+    if (m_registryResult.ok)
+        return QStringLiteral("registry key ") + QString::fromUtf8(m_config.keyPrefix) + QStringLiteral("node:") + id
+            + QStringLiteral(" is gone");
+    return QStringLiteral("registry unreadable (") + m_registryResult.error + QLatin1Char(')');
+}
+
+QString ReplicaDiscovery::degradedReason() const
+{
+    const int listed = m_fallback ? m_fallback->rememberedCount() : 0;
+    QString reason = QStringLiteral("Discovery is degraded: the replica registry cannot be read (")
+        + m_registryResult.error + QStringLiteral("). ");
+    if (listed == 0)
+        return reason + QStringLiteral("It has listed no replica yet, so there is none to probe directly.");
+    return reason
+        + QStringLiteral("The %1 replica(s) it listed last are probed at their own addresses (/healthz/live, "
+                         "/healthz/ready, /metrics); a replica started since is not seen until the registry "
+                         "answers again.")
+              .arg(listed);
+}
+
+void ReplicaDiscovery::collectUnlisted(QHash<QString, ReplicaInfo> *seen, QHash<QString, QString> *missingReasons,
+                                       QHash<QString, ReplicaInfo> *carried) const
+{
+    const bool redisDown = registryUnreadable();
+    for (const ReplicaDirectProbe *probe : m_fallback->unlisted(m_registryResult)) {
+        const QString &id = probe->id();
+        if (seen->contains(id))
+            continue;
+        const ReplicaInfo known = m_known.value(id);
+        if (!probe->hasOutcome()) {
+            // Asked, no answer yet: nobody has said anything new about it.
+            if (!known.id.isEmpty())
+                carried->insert(id, known);
+            continue;
+        }
+        const auto &outcome = probe->lastOutcome();
+        if (!outcome.ok) {
+            missingReasons->insert(id, registryWhy(id) + QStringLiteral("; its own probes fail: ") + outcome.error);
+            continue;
+        }
+        ReplicaInfo info = probedReplica(known, outcome.info);
+        if (info.address.isEmpty())
+            info.address = m_fallback->address(id);
+        // The replica cannot reach its Redis or Kafka, and the console cannot reach the
+        // Redis the registry lives in: the likeliest cause, in the words an operator uses.
+        if (redisDown && info.stateReason == ReplicaDirectReading::dependenciesDown())
+            info.stateReason = QStringLiteral("Redis unreachable");
+        info.detail = QStringLiteral("not in the registry: ") + registryWhy(id)
+            + QStringLiteral("; its own probes answer")
+            + (outcome.info.detail.isEmpty() ? QString() : QStringLiteral(" (") + outcome.info.detail + QLatin1Char(')'));
+        seen->insert(id, std::move(info));
+    }
+}
+
+QHash<QString, ReplicaInfo> ReplicaDiscovery::collect(QHash<QString, QString> *missingReasons,
+                                                      QHash<QString, ReplicaInfo> *carried) const
 {
     QHash<QString, ReplicaInfo> seen;
     if (m_registry) {
@@ -244,6 +326,10 @@ QList<ReplicaSourceStatus> ReplicaDiscovery::sourceStatuses() const
     }
     for (const HttpReplicaProbe *probe : m_probes)
         statuses.append(probe->status());
+    if (m_fallback) {
+        for (const ReplicaDirectProbe *probe : m_fallback->unlisted(m_registryResult))
+            statuses.append(probe->status());
+    }
     return statuses;
 }
 

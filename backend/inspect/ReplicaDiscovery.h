@@ -51,7 +51,14 @@ private:
     void tick();
     void sourceDone(quint64 cycle);
     void publish();
-    QHash<QString, ReplicaInfo> collect(QHash<QString, QString> *missingReasons) const;
+    void probeUnlisted(quint64 cycle);
+    bool registryUnreadable() const { return m_registry && m_registryAnswered && !m_registryResult.ok; }
+    QString registryWhy(const QString &id) const;
+    QString degradedReason() const;
+    QHash<QString, ReplicaInfo> collect(QHash<QString, QString> *missingReasons,
+                                        QHash<QString, ReplicaInfo> *carried) const;
+    void collectUnlisted(QHash<QString, ReplicaInfo> *seen, QHash<QString, QString> *missingReasons,
+                         QHash<QString, ReplicaInfo> *carried) const;
     QList<ReplicaSourceStatus> sourceStatuses() const;
 
     ReplicaDiscoveryConfig m_config;
@@ -60,8 +67,12 @@ private:
     RegistryScanner *m_registry = nullptr;
     QList<HttpReplicaProbe *> m_probes;
 
+    std::unique_ptr<ReplicaFallbackProbes> m_fallback;
+
     RegistryScanner::Result m_registryResult;
     bool m_registryAnswered = false;
+    QDateTime m_scanStartedAt; // of the registry read in flight
+    quint64 m_fallbackCycle = 0; // the last cycle the fallback probes were polled in
     quint64 m_cycle = 0;
     bool m_cycleOpen = false;
     int m_pending = 0;

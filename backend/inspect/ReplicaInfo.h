@@ -37,6 +37,16 @@ struct ReplicaInfo
     QStringList kafkaGroups; // the consumer groups it announces (registry only)
 
     bool isDown() const { return state == State::Down; }
+    // "alive, not ready: Redis unreachable", "ready", "down"...
+    QString stateText() const
+    {
+        return stateReason.isEmpty() ? stateName(state) : stateName(state) + QStringLiteral(": ") + stateReason;
+    }
+    // A stable key for state.json and scripts: up, unready, ready, draining, down.
+    static QString stateKey(State state)
+    {
+        return state == State::Unready ? QStringLiteral("unready") : stateName(state);
+    }
     // WebSocket + SSE (+ other); nullopt when no source counts connections.
     std::optional<qint64> totalConnections() const
     {

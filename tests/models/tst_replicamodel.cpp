@@ -139,6 +139,55 @@ private slots:
         QCOMPARE(model.rowOf(u"c"_s), 1);
     }
 
+    // Registry down, replica alive but refusing traffic: a state of its own, with its reason,
+    // never "down"; it still counts as up (with its connections), and as not ready.
+    void aliveNotReadyIsItsOwnStateWithItsReason()
+    {
+        ReplicaModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.apply(snapshot(0, {replica(u"a"_s, 4, 1), replica(u"b"_s, 2, 0)}));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+
+        ReplicaInfo a = replica(u"a"_s, 4, 1, ReplicaInfo::State::Unready);
+        a.stateReason = u"dependencies down"_s;
+        a.stateSince = kT0.addSecs(1);
+        a.detail = u"not in the registry: registry unreadable (Redis unreachable: connection refused)"_s;
+        ReplicaInfo b = replica(u"b"_s, 2, 0, ReplicaInfo::State::Unready);
+        b.stateReason = u"Redis unreachable"_s;
+        b.stateSince = kT0.addSecs(1);
+        model.apply(snapshot(0, {a, b}));
+        const QModelIndex state = model.index(model.rowOf(u"b"_s), ReplicaModel::State);
+        QCOMPARE(state.data().toString(),
+                 u"alive, not ready: Redis unreachable since "_s + kT0.addSecs(1).toLocalTime().toString(u"HH:mm:ss"_s));
+        QCOMPARE(state.data(ReplicaModel::StateRole).toInt(), int(ReplicaInfo::State::Unready));
+        QVERIFY(!model.index(model.rowOf(u"b"_s), ReplicaModel::Id).data(Qt::ForegroundRole).isValid()); // not greyed as down
+        const QVariant unreadyColour = state.data(Qt::BackgroundRole);
+        QVERIFY(unreadyColour.isValid());
+        QVERIFY(model.index(model.rowOf(u"a"_s), ReplicaModel::State).data(Qt::ToolTipRole).toString()
+                    .contains(u"registry unreadable"_s));
+        QCOMPARE(model.figures().replicasUp, 2);
+        QCOMPARE(model.figures().replicasNotReady, 2);
+        QCOMPARE(model.figures().replicasDown, 0);
+        QCOMPARE(model.figures().totalConnections, 7);
+        QCOMPARE(model.figures().toJson().value(u"replicasNotReady"_s).toInt(), 2);
+        QVERIFY(changed.size() >= 1);
+
+        // Only the reason changes (the registry answers again, the replica's Kafka is what
+        // is down): the State cell is repainted.
+        changed.clear();
+        b.stateReason = u"dependencies down"_s;
+        model.apply(snapshot(0, {a, b}));
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.at(0).at(0).value<QModelIndex>().column(), int(ReplicaModel::State));
+        QVERIFY(model.index(model.rowOf(u"b"_s), ReplicaModel::State).data().toString()
+                    .startsWith(u"alive, not ready: dependencies down since "_s));
+
+        // Ready again: the colour is not the not-ready one, the figures say so.
+        model.apply(snapshot(1, {replica(u"a"_s, 4, 1), replica(u"b"_s, 2, 0)}));
+        QVERIFY(model.index(model.rowOf(u"b"_s), ReplicaModel::State).data(Qt::BackgroundRole) != unreadyColour);
+        QCOMPARE(model.figures().replicasNotReady, 0);
+    }
+
     void displayAndSortValues()
     {
         ReplicaModel model;

@@ -171,6 +171,59 @@ private slots:
                 >= table->fontMetrics().horizontalAdvance(u"draining since 00:00:00"_s));
     }
 
+    // Registry unreachable, replicas probed directly: the area says discovery is degraded and
+    // why, each row says "alive, not ready: Redis unreachable" on one line, and state.json
+    // carries both; when the registry answers again the banner goes.
+    void degradedDiscoveryIsSaidOnScreenAndInTheSnapshot()
+    {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        feed(now, {replica(u"a"_s, 3, 0, ReplicaInfo::State::Ready, now)}); // columns sized for "ready since"
+        ReplicaInfo a = replica(u"a"_s, 3, 0, ReplicaInfo::State::Unready, now);
+        a.stateReason = u"Redis unreachable"_s;
+        a.source = u"probe"_s;
+        ReplicaInfo b = replica(u"b"_s, 2, 1, ReplicaInfo::State::Down, now);
+        b.detail = u"registry unreadable (Redis unreachable: connection refused); its own probes fail: "
+                   u"/healthz/live: connection refused"_s;
+        feed(now, {a, b});
+        const QString reason = u"Discovery is degraded: the replica registry cannot be read (Redis unreachable: "
+                               u"connection refused). The 2 replica(s) it listed last are probed at their own addresses."_s;
+        m_view->setDiscoveryDegraded(reason);
+        m_view->resize(1280, 400);
+        m_view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+
+        auto *banner = m_view->findChild<QLabel *>(u"discoveryDegradedBanner"_s);
+        QVERIFY(banner && banner->isVisible());
+        QCOMPARE(banner->text(), reason);
+        QCOMPARE(banner->toolTip(), reason);
+        QVERIFY(m_view->figuresText().startsWith(u"1 up (1 not ready) · 1 down · 3 connections"_s));
+        // The longer state arrived after the columns were sized: its column grew to fit it.
+        auto *table = m_view->table();
+        const QString shown = m_model->index(m_model->rowOf(u"a"_s), models::ReplicaModel::State).data().toString();
+        QVERIFY(shown.startsWith(u"alive, not ready: Redis unreachable since "_s));
+        QVERIFY2(table->columnWidth(models::ReplicaModel::State) >= table->fontMetrics().horizontalAdvance(shown),
+                 qPrintable(QString::number(table->columnWidth(models::ReplicaModel::State))));
+
+        const QJsonObject state = m_view->snapshotState();
+        QVERIFY(state.value(u"discoveryDegraded"_s).toBool());
+        QCOMPARE(state.value(u"discoveryDegradedReason"_s).toString(), reason);
+        const QJsonArray states = state.value(u"replicaStates"_s).toArray();
+        QCOMPARE(states.size(), 2);
+        QCOMPARE(states.at(0).toObject().value(u"id"_s).toString(), u"a"_s);
+        QCOMPARE(states.at(0).toObject().value(u"state"_s).toString(), u"unready"_s);
+        QCOMPARE(states.at(0).toObject().value(u"stateText"_s).toString(), u"alive, not ready: Redis unreachable"_s);
+        QCOMPARE(states.at(0).toObject().value(u"reason"_s).toString(), u"Redis unreachable"_s);
+        QCOMPARE(states.at(0).toObject().value(u"connections"_s).toInt(), 3);
+        QCOMPARE(states.at(0).toObject().value(u"source"_s).toString(), u"probe"_s);
+        QCOMPARE(states.at(1).toObject().value(u"state"_s).toString(), u"down"_s);
+        QVERIFY(states.at(1).toObject().value(u"reason"_s).toString().contains(u"its own probes fail"_s));
+        QCOMPARE(state.value(u"figures"_s).toObject().value(u"replicasNotReady"_s).toInt(), 1);
+
+        m_view->setDiscoveryDegraded(QString());
+        QVERIFY(!banner->isVisible());
+        QVERIFY(!m_view->snapshotState().value(u"discoveryDegraded"_s).toBool());
+    }
+
     // Ticks printed as whole numbers must be whole numbers: 0..7 in 5 ticks printed "%d"
     // read "0 1 3 5 7"; 0..1 read "0 0 0 0 1".
     void valueAxisTicksAreWholeNumbers_data()
