@@ -98,8 +98,10 @@ void ReplicasAreaAssembly::onSnapshot(const inspect::ReplicaSnapshot &snapshot)
         m_view->setFreshness(m_freshness);
     if (m_attachment)
         m_attachment->setHealth(AttachmentState::Service::Replicas, health);
-    if (m_view)
+    if (m_view) {
         m_view->setSourceSummary(health.state == ConnectionHealth::State::Up ? QString() : health.detail);
+        m_view->setDiscoveryDegraded(snapshot.degradedReason);
+    }
     emit snapshotApplied();
 }
 

@@ -14,6 +14,7 @@ ReplicaFigures ReplicaFigures::from(const QList<sb::inspect::ReplicaInfo> &repli
             continue;
         }
         ++f.replicasUp;
+        f.replicasNotReady += replica.state == sb::inspect::ReplicaInfo::State::Unready ? 1 : 0;
         const auto connections = replica.totalConnections();
         if (!connections)
             continue; // a replica no source counts does not pull the mean down
@@ -32,6 +33,7 @@ ReplicaFigures ReplicaFigures::from(const QList<sb::inspect::ReplicaInfo> &repli
 QJsonObject ReplicaFigures::toJson() const
 {
     QJsonObject json{{QStringLiteral("replicasUp"), replicasUp},
+                     {QStringLiteral("replicasNotReady"), replicasNotReady},
                      {QStringLiteral("replicasDown"), replicasDown},
                      {QStringLiteral("totalConnections"), totalConnections},
                      {QStringLiteral("imbalance"),

@@ -17,7 +17,8 @@ struct ReplicaFigures
 {
     static constexpr double kImbalanceWarning = 1.5;
 
-    int replicasUp = 0; // up, ready or draining
+    int replicasUp = 0; // up, alive but not ready, ready or draining
+    int replicasNotReady = 0; // of those, alive but not ready (e.g. Redis unreachable)
     int replicasDown = 0;
     qint64 totalConnections = 0; // over replicas not down
     qint64 maxConnections = 0;

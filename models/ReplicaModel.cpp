@@ -31,7 +31,8 @@ QColor stateColour(ReplicaInfo::State state)
 {
     switch (state) {
     case ReplicaInfo::State::Ready: return QColor(0xc8, 0xe6, 0xc9); // green
-    case ReplicaInfo::State::Up: return QColor(0xbb, 0xde, 0xfb); // blue: alive, not ready
+    case ReplicaInfo::State::Up: return QColor(0xbb, 0xde, 0xfb); // blue: answering, readiness unknown
+    case ReplicaInfo::State::Unready: return QColor(0xff, 0xf5, 0x9d); // yellow: alive, refuses traffic
     case ReplicaInfo::State::Draining: return QColor(0xff, 0xe0, 0xb2); // amber
     case ReplicaInfo::State::Down: return QColor(0xff, 0xcd, 0xd2); // red
     }
@@ -70,8 +71,9 @@ QVariant ReplicaModel::headerData(int section, Qt::Orientation orientation, int 
     }
     if (role == Qt::ToolTipRole) {
         switch (section) {
-        case State: return QStringLiteral("up: answering; ready: accepts traffic; draining: shutting down; "
-                                          "down: its registry key vanished or its probe fails");
+        case State: return QStringLiteral("up: answering; alive, not ready: its /healthz/live answers, its "
+                                          "/healthz/ready refuses traffic (and why); ready: accepts traffic; "
+                                          "draining: shutting down; down: no source sees it and its own probes fail");
         case WsConnections: return QStringLiteral("Open STOMP-over-WebSocket connections");
         case SseConnections: return QStringLiteral("Open Server-Sent Events streams");
         case MessagesInPerSecond: return QStringLiteral("Frames received per second");
@@ -112,7 +114,7 @@ QVariant ReplicaModel::display(const ReplicaInfo &r, int column) const
     switch (column) {
     case Id: return r.id;
     case Address: return r.address.isEmpty() ? QStringLiteral("—") : r.address;
-    case State: return QString(ReplicaInfo::stateName(r.state) + QStringLiteral(" since ") + clock(r.stateSince));
+    case State: return QString(r.stateText() + QStringLiteral(" since ") + clock(r.stateSince));
     case Uptime:
         if (r.isDown() || !r.started.isValid())
             return QStringLiteral("—");
@@ -153,7 +155,7 @@ QString ReplicaModel::toolTip(const ReplicaInfo &r, int column) const
     QString tip;
     switch (column) {
     case State:
-        tip = ReplicaInfo::stateName(r.state) + QStringLiteral(" since ")
+        tip = r.stateText() + QStringLiteral(" since ")
             + locale.toString(r.stateSince.toLocalTime(), QLocale::LongFormat);
         break;
     case LastSeen:
@@ -183,7 +185,9 @@ bool ReplicaModel::sameColumn(const ReplicaInfo &a, const ReplicaInfo &b, int co
     switch (column) {
     case Id: return a.id == b.id;
     case Address: return a.address == b.address;
-    case State: return a.state == b.state && a.stateSince == b.stateSince && a.detail == b.detail;
+    case State:
+        return a.state == b.state && a.stateReason == b.stateReason && a.stateSince == b.stateSince
+            && a.detail == b.detail;
     case Uptime: return false; // moves with every poll while up
     case WsConnections: return a.wsConnections == b.wsConnections;
     case SseConnections: return a.sseConnections == b.sseConnections;

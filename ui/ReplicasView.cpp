@@ -6,6 +6,7 @@
 #include "ui/StaleBanner.h"
 #include "ui/TableRows.h"
 
+#include <QFontMetrics>
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
@@ -120,11 +121,12 @@ void ReplicasView::updateFigures()
         return;
     }
     const QString imbalance = f.imbalance ? QString::number(*f.imbalance, 'f', 2) : QStringLiteral("—");
-    m_figures->setText(QStringLiteral("%1 up · %2 down · %3 connections · imbalance (max/mean) %4")
-                           .arg(f.replicasUp)
-                           .arg(f.replicasDown)
-                           .arg(f.totalConnections)
-                           .arg(imbalance));
+    // "2 up (2 not ready)": alive replicas that refuse traffic are neither healthy nor down.
+    const QString up = f.replicasNotReady > 0
+        ? QStringLiteral("%1 up (%2 not ready)").arg(f.replicasUp).arg(f.replicasNotReady)
+        : QStringLiteral("%1 up").arg(f.replicasUp);
+    m_figures->setText(QStringLiteral("%1 · %2 down · %3 connections · imbalance (max/mean) %4")
+                           .arg(up, QString::number(f.replicasDown), QString::number(f.totalConnections), imbalance));
     m_warning->setVisible(f.imbalanced());
     if (f.imbalanced()) {
         m_warning->setText(QStringLiteral("Imbalance %1 is above %2: one replica holds %3 connections against a "
@@ -203,9 +205,12 @@ QJsonObject ReplicasView::snapshotState(int maxTableRows) const
     QJsonObject figures = m_model->figures().toJson();
     figures.insert(QStringLiteral("replicasListed"), m_model->rowCount());
     QJsonObject state{{QStringLiteral("rows"), rows},
+                      {QStringLiteral("replicaStates"), states},
                       {QStringLiteral("figures"), figures},
                       {QStringLiteral("chartWindowMinutes"), m_chart->windowMinutes()},
-                      {QStringLiteral("sources"), m_sources->text()}};
+                      {QStringLiteral("sources"), m_sources->text()},
+                      {QStringLiteral("discoveryDegraded"), !m_degraded->text().isEmpty()},
+                      {QStringLiteral("discoveryDegradedReason"), m_degraded->text()}};
     const QJsonObject age = m_stale->freshness().toJson();
     for (auto it = age.begin(); it != age.end(); ++it)
         state.insert(it.key(), it.value());

@@ -29,12 +29,19 @@ public:
     ReplicasView(sb::models::ReplicaModel *model, const sb::models::ConnectionHistory *history,
                  QWidget *parent = nullptr);
 
-    // {"rows":[{header: text...}...] (sorted as shown), "figures":{replicasUp, replicasDown,
-    // totalConnections, imbalance, imbalanceWarning}, "chartWindowMinutes", "sources"}
+    // {"rows":[{header: text...}...] (sorted as shown), "replicaStates":[{id, state (up,
+    // unready, ready, draining, down), stateText, reason, connections, source}...] (same
+    // order), "figures":{replicasUp, replicasNotReady, replicasDown, totalConnections,
+    // imbalance, imbalanceWarning, replicasListed}, "chartWindowMinutes", "sources",
+    // "discoveryDegraded", "discoveryDegradedReason", "asOf", "stale"...}
     QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const override;
 
     // A line under the figures about the sources (e.g. "registry: Redis unreachable").
     void setSourceSummary(const QString &summary);
+    // While the registry cannot be read and the replicas are probed directly instead: a
+    // banner saying so, and why (empty reason: discovery is normal, no banner).
+    void setDiscoveryDegraded(const QString &reason);
+    bool discoveryDegradedShown() const;
     // How old the picture is: while no source answers, a banner says since when and why,
     // and the figures, table and chart are greyed; snapshotState() carries asOf and stale.
     void setFreshness(const sb::models::Freshness &freshness);
@@ -47,6 +54,7 @@ public:
 
 private:
     void updateFigures();
+    void fitStateColumn();
 
     sb::models::ReplicaModel *m_model;
     QSortFilterProxyModel *m_proxy = nullptr;
@@ -54,6 +62,8 @@ private:
     QLabel *m_figures = nullptr;
     QLabel *m_warning = nullptr;
     QLabel *m_sources = nullptr;
+    QLabel *m_degraded = nullptr;
+    qsizetype m_longestState = 0; // characters of the longest state text the column was fitted to
     StaleBanner *m_stale = nullptr;
     HistoryChart *m_chart = nullptr;
 };

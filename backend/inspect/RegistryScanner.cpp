@@ -35,6 +35,11 @@ void RegistryScanner::open()
     m_redis->open();
 }
 
+bool RegistryScanner::firstConnectPending() const
+{
+    return !m_redis->isConnected() && m_redis->lastError().isEmpty();
+}
+
 QString RegistryScanner::name() const
 {
     return QStringLiteral("registry ") + m_url.redacted();

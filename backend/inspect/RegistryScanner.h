@@ -39,6 +39,9 @@ public:
 
     void open();
     bool busy() const { return m_busy; }
+    // The first connection attempt is still under way: a read now would only say "not
+    // connected yet", which is no news about the registry.
+    bool firstConnectPending() const;
     // One walk of the registry; `done` runs once, later, on this object's thread.
     void scan(Done done);
     QString name() const;

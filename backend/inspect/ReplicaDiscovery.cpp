@@ -2,6 +2,8 @@
 
 #include "inspect/HttpReplicaProbe.h"
 #include "inspect/ReplicaDecoder.h"
+#include "inspect/ReplicaDirectReading.h"
+#include "inspect/ReplicaFallbackProbes.h"
 
 #include <QNetworkAccessManager>
 #include <QTimer>
@@ -26,8 +28,10 @@ void overlay(ReplicaInfo &into, const ReplicaInfo &from)
     if (!from.version.isEmpty())
         into.version = from.version;
     // Readiness: a source that knows (Ready/Draining) beats one that only saw it answer.
-    if (from.state != ReplicaInfo::State::Up || into.state == ReplicaInfo::State::Down)
+    if (from.state != ReplicaInfo::State::Up || into.state == ReplicaInfo::State::Down) {
         into.state = from.state;
+        into.stateReason = from.stateReason;
+    }
     take(into.wsConnections, from.wsConnections);
     take(into.sseConnections, from.sseConnections);
     take(into.otherConnections, from.otherConnections);
@@ -41,6 +45,28 @@ void overlay(ReplicaInfo &into, const ReplicaInfo &from)
         into.detail = into.detail.isEmpty() ? from.detail : into.detail + QStringLiteral("; ") + from.detail;
     if (!into.source.split(QLatin1Char('+')).contains(from.source))
         into.source = into.source.isEmpty() ? from.source : into.source + QLatin1Char('+') + from.source;
+}
+
+// What a replica's own probes said, on top of what the registry said last: its address,
+// start, version and Kafka groups do not change while it runs; its state and figures are
+// the probes'.
+ReplicaInfo probedReplica(const ReplicaInfo &lastKnown, const ReplicaInfo &probed)
+{
+    ReplicaInfo info = lastKnown;
+    info.id = probed.id;
+    info.state = probed.state;
+    info.stateReason = probed.stateReason;
+    info.source = probed.source;
+    info.wsConnections = probed.wsConnections;
+    info.sseConnections = probed.sseConnections;
+    info.otherConnections = probed.otherConnections;
+    info.subscriptions = probed.subscriptions;
+    info.messagesInPerSecond = probed.messagesInPerSecond;
+    info.messagesOutPerSecond = probed.messagesOutPerSecond;
+    info.heartbeatTimeouts = probed.heartbeatTimeouts;
+    if (probed.started.isValid())
+        info.started = probed.started;
+    return info;
 }
 
 } // namespace
@@ -62,6 +88,7 @@ void ReplicaDiscovery::start()
     m_timer->setInterval(qMax(50, m_config.pollIntervalMs));
     connect(m_timer, &QTimer::timeout, this, &ReplicaDiscovery::tick);
     m_network = new QNetworkAccessManager(this);
+    m_fallback = std::make_unique<ReplicaFallbackProbes>(m_config, m_network, this);
     if (m_config.redis) {
         m_registry = new RegistryScanner(*m_config.redis, m_config.keyPrefix, this);
         connect(m_registry, &RegistryScanner::connected, this, &ReplicaDiscovery::pollNow);
@@ -99,8 +126,9 @@ void ReplicaDiscovery::tick()
     m_cycleOpen = true;
     m_pending = 0;
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (m_registry && !m_registry->busy()) {
+    if (m_registry && !m_registry->busy() && !m_registry->firstConnectPending()) {
         ++m_pending;
+        m_scanStartedAt = now;
         m_registry->scan([this, cycle](const RegistryScanner::Result &result) {
             m_registryResult = result;
             m_registryAnswered = true;
@@ -217,6 +245,7 @@ QHash<QString, ReplicaInfo> ReplicaDiscovery::collect(QHash<QString, QString> *m
             for (auto it = m_registryResult.nodes.cbegin(); it != m_registryResult.nodes.cend(); ++it)
                 seen.insert(it.key(), ReplicaDecoder::fromRegistryHash(it.key(), it.value()));
         }
+        collectUnlisted(&seen, missingReasons, carried);
     }
     // Metrics before admin stats, so /admin/stats' figures win where both report.
     for (const auto kind : {HttpReplicaProbe::Kind::Metrics, HttpReplicaProbe::Kind::AdminStats}) {
@@ -236,20 +265,17 @@ QHash<QString, ReplicaInfo> ReplicaDiscovery::collect(QHash<QString, QString> *m
                 seen.insert(outcome.info.id, outcome.info);
             else
                 overlay(*it, outcome.info);
+            carried->remove(outcome.info.id);
         }
     }
     for (const auto &id : seen.keys())
         missingReasons->remove(id); // another source still sees it
     if (m_registry) {
-        const QString why = m_registryResult.ok ? QStringLiteral("registry key %1node:%2 is gone")
-                                                : QStringLiteral("registry unreadable (%3)");
+        // Listed before, not now, and no probe to ask (no address): the registry's word stands.
         for (auto it = m_known.cbegin(); it != m_known.cend(); ++it) {
-            if (!seen.contains(it.key()) && !missingReasons->contains(it.key())
-                && it->source.contains(QStringLiteral("registry")))
-                missingReasons->insert(it.key(), QString(why)
-                                                     .replace(QStringLiteral("%1"), QString::fromUtf8(m_config.keyPrefix))
-                                                     .replace(QStringLiteral("%2"), it.key())
-                                                     .replace(QStringLiteral("%3"), m_registryResult.error));
+            if (!seen.contains(it.key()) && !missingReasons->contains(it.key()) && !carried->contains(it.key())
+                && (it->source.contains(QStringLiteral("registry")) || m_fallback->remembers(it.key())))
+                missingReasons->insert(it.key(), registryWhy(it.key()));
         }
     }
     return seen;
@@ -260,7 +286,8 @@ void ReplicaDiscovery::publish()
     m_cycleOpen = false;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QHash<QString, QString> missing;
-    QHash<QString, ReplicaInfo> seen = collect(&missing);
+    QHash<QString, ReplicaInfo> carried;
+    QHash<QString, ReplicaInfo> seen = collect(&missing, &carried);
 
     QHash<QString, ReplicaInfo> next;
     for (auto it = seen.begin(); it != seen.end(); ++it) {
@@ -271,6 +298,11 @@ void ReplicaDiscovery::publish()
         info.stateSince = sameState ? known->stateSince : now;
         next.insert(info.id, std::move(info));
     }
+    // Being asked, with no answer yet: as they were.
+    for (auto it = carried.cbegin(); it != carried.cend(); ++it) {
+        if (!next.contains(it.key()))
+            next.insert(it.key(), it.value());
+    }
     // Gone since the last poll: kept as Down, with when and why.
     for (auto it = m_known.cbegin(); it != m_known.cend(); ++it) {
         if (next.contains(it.key()))
@@ -278,6 +310,7 @@ void ReplicaDiscovery::publish()
         ReplicaInfo info = it.value();
         if (info.state != ReplicaInfo::State::Down) {
             info.state = ReplicaInfo::State::Down;
+            info.stateReason.clear();
             info.stateSince = now;
         }
         info.detail = missing.value(it.key(), QStringLiteral("no longer reported by any source"));
@@ -308,9 +341,13 @@ void ReplicaDiscovery::publish()
     if (snapshot.replicas.size() > kMaxReplicas)
         snapshot.replicas.resize(kMaxReplicas);
     snapshot.sources = sourceStatuses();
+    snapshot.discoveryDegraded = registryUnreadable();
+    if (snapshot.discoveryDegraded)
+        snapshot.degradedReason = degradedReason();
     m_known.clear();
     for (const ReplicaInfo &info : std::as_const(snapshot.replicas))
         m_known.insert(info.id, info);
+    m_fallback->keepOnly(m_known);
     emit snapshotReady(snapshot);
 }
 

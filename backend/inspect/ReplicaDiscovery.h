@@ -4,9 +4,12 @@
 #include "inspect/ReplicaDiscoveryConfig.h"
 #include "inspect/ReplicaSnapshot.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QObject>
+
+#include <memory>
 
 class QNetworkAccessManager;
 class QTimer;
@@ -14,6 +17,7 @@ class QTimer;
 namespace sb::inspect {
 
 class HttpReplicaProbe;
+class ReplicaFallbackProbes;
 
 // Finds the replicas of a cluster and polls them every pollIntervalMs, on the thread it
 // lives on (a worker: create it, moveToThread(), then call start() through a queued
@@ -21,11 +25,17 @@ class HttpReplicaProbe;
 // endpoints and /admin/stats URLs, merged by replica id (admin over metrics over registry
 // where they overlap).
 //
+// The registry is not the only source of truth: a replica it listed and no longer lists
+// (its key gone, or the registry unreadable, e.g. Redis down) is asked directly at its own
+// address (ReplicaFallbackProbes): alive there, it stays, with the state its probes give
+// ("alive, not ready: Redis unreachable"); it is Down only when those probes fail too.
+// While the registry cannot be read the snapshot says discovery is degraded, and why.
+//
 // One snapshotReady per poll carries every replica: a replica that stops being reported
-// (registry key gone, probe failing) stays in it as Down with the time it went down, and
-// is forgotten only after forgetDownAfterSeconds. A poll is published when all its
-// requests answered, or at the next tick with whatever arrived (a slow source never
-// delays the others by more than one interval).
+// (registry key gone and its own probes failing, an endpoint failing) stays in it as Down
+// with the time it went down, and is forgotten only after forgetDownAfterSeconds. A poll
+// is published when all its requests answered, or at the next tick with whatever arrived
+// (a slow source never delays the others by more than one interval).
 class ReplicaDiscovery : public QObject
 {
     Q_OBJECT

@@ -14,9 +14,12 @@ namespace sb::inspect {
 // nullopt (shown as "—"), never a made-up zero.
 struct ReplicaInfo
 {
-    // Up: answering, readiness unknown or false. Ready: accepts traffic. Draining: shutting
-    // down. Down: its registry key vanished or its probe fails (kept, with the time).
-    enum class State { Up, Ready, Draining, Down };
+    // Up: answering, readiness unknown or false. Unready: alive (its /healthz/live answers)
+    // but its /healthz/ready says it takes no traffic, and why (stateReason), e.g. while Redis
+    // is unreachable: not down, it still holds its connections. Ready: accepts traffic.
+    // Draining: shutting down. Down: no source sees it and its own probes fail (kept, with
+    // the time).
+    enum class State { Up, Unready, Ready, Draining, Down };
 
     QString id;
     QString address;
@@ -26,6 +29,7 @@ struct ReplicaInfo
     QDateTime lastSeen; // last time a source answered for it
     QString source; // "registry", "metrics", "admin", or a '+' joined combination
     QString detail; // why it is down, or the last source error; empty when healthy
+    QString stateReason; // a few words after the state's name ("Redis unreachable"); Unready only
     QString version;
     std::optional<qint64> wsConnections;
     std::optional<qint64> sseConnections;
@@ -59,6 +63,7 @@ struct ReplicaInfo
     {
         switch (state) {
         case State::Up: return QStringLiteral("up");
+        case State::Unready: return QStringLiteral("alive, not ready");
         case State::Ready: return QStringLiteral("ready");
         case State::Draining: return QStringLiteral("draining");
         case State::Down: return QStringLiteral("down");

@@ -17,6 +17,10 @@ struct ReplicaSnapshot
     quint64 poll = 0; // 1, 2, 3... per discovery instance
     QList<ReplicaInfo> replicas; // ordered by id
     QList<ReplicaSourceStatus> sources;
+    // The registry cannot be read: the replicas it listed last are probed at their own
+    // addresses instead (ReplicaDirectProbe), and degradedReason says so in words.
+    bool discoveryDegraded = false;
+    QString degradedReason;
 
     int failingSources() const
     {

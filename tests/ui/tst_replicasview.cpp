@@ -10,6 +10,7 @@
 #include <QValueAxis>
 #include <QComboBox>
 #include <QJsonArray>
+#include <QLabel>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTest>
