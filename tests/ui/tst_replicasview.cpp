@@ -178,7 +178,8 @@ private slots:
     void degradedDiscoveryIsSaidOnScreenAndInTheSnapshot()
     {
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        feed(now, {replica(u"a"_s, 3, 0, ReplicaInfo::State::Ready, now)}); // columns sized for "ready since"
+        // Columns sized when the rows arrived, for "ready since …"; the longer state comes later.
+        feed(now, {replica(u"a"_s, 3, 0, ReplicaInfo::State::Ready, now), replica(u"b"_s, 2, 1, ReplicaInfo::State::Ready, now)});
         ReplicaInfo a = replica(u"a"_s, 3, 0, ReplicaInfo::State::Unready, now);
         a.stateReason = u"Redis unreachable"_s;
         a.source = u"probe"_s;
