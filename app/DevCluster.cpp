@@ -14,6 +14,8 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 
+#include <algorithm>
+
 namespace sb::app {
 
 namespace {
@@ -21,6 +23,9 @@ constexpr int kRedisReadyMs = 10000;
 constexpr int kNodeReadyMs = 30000;
 constexpr int kReadyPollMs = 200;
 constexpr int kDemoSessionTimeoutMs = 4000;
+// A redis-server that stayed up this long and then died starts again after the base delay;
+// one that dies sooner keeps doubling it (a server that cannot start must not spin).
+constexpr qint64 kRedisStableMs = 30000;
 
 quint16 freeLoopbackPort()
 {
@@ -35,10 +40,13 @@ DevCluster::DevCluster(DevClusterOptions options, QString switchboardBinary, QOb
     , m_options(std::move(options))
     , m_binary(std::move(switchboardBinary))
 {
+    m_redisRestartTimer.setSingleShot(true);
+    connect(&m_redisRestartTimer, &QTimer::timeout, this, &DevCluster::restartRedis);
 }
 
 DevCluster::~DevCluster()
 {
+    m_stopping = true;
     for (ManagedChild *node : std::as_const(m_nodes))
         node->kill();
     if (m_redis)
@@ -104,20 +112,74 @@ void DevCluster::startRedis()
                                                           QStringLiteral("/usr/local/bin")});
     if (redis.isEmpty())
         return fail(QStringLiteral("redis"), QStringLiteral("redis-server is not installed (scripts/setup.sh installs it)"));
-    const quint16 port = freeLoopbackPort();
-    emit progress(QStringLiteral("starting redis-server on 127.0.0.1:%1").arg(port));
+    m_redisPort = freeLoopbackPort();
+    emit progress(QStringLiteral("starting redis-server on 127.0.0.1:%1").arg(m_redisPort));
     m_redis = new ManagedChild(QStringLiteral("redis-server"), redis,
-                               {QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
+                               {QStringLiteral("--port"), QString::number(m_redisPort), QStringLiteral("--bind"),
                                 QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
                                 QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--dir"),
                                 m_dir.path(), QStringLiteral("--notify-keyspace-events"), QStringLiteral("KA")},
                                QRegularExpression(QStringLiteral("Ready to accept connections")), this);
-    m_redisUrl = QStringLiteral("redis://127.0.0.1:%1/0").arg(port);
-    connect(m_redis, &ManagedChild::failed, this, [this](const QString &why) { fail(QStringLiteral("redis"), why); });
+    m_redisUrl = QStringLiteral("redis://127.0.0.1:%1/0").arg(m_redisPort);
+    m_redisRestartDelayMs = m_options.redisRestartAfterMs;
+    connect(m_redis, &ManagedChild::failed, this, [this](const QString &why) {
+        if (!m_redisStarted)
+            return fail(QStringLiteral("redis"), why);
+        onRedisDown(why);
+    });
+    connect(m_redis, &ManagedChild::exited, this, [this] {
+        if (m_redisStarted)
+            onRedisDown(m_redis->lastExit());
+    });
     connect(m_redis, &ManagedChild::outputLine, this,
             [this](const QString &line) { emit childOutput(QStringLiteral("redis-server"), line); });
-    connect(m_redis, &ManagedChild::ready, this, &DevCluster::startNodes);
+    connect(m_redis, &ManagedChild::ready, this, &DevCluster::onRedisReady);
     m_redis->start(kRedisReadyMs);
+}
+
+void DevCluster::onRedisReady()
+{
+    m_redisUpSince.start();
+    if (!m_redisStarted) {
+        m_redisStarted = true;
+        return startNodes();
+    }
+    // Same port, same URL: each replica's connections find it again with their own back-off,
+    // and its readiness returns without a restart of the node.
+    emit notice(QStringLiteral("redis-server is back on 127.0.0.1:%1 (pid %2, restart %3); the replicas reconnect by themselves")
+                      .arg(QString::number(m_redisPort), QString::number(m_redis->pid()), QString::number(m_redisRestarts)));
+}
+
+// A redis-server child died (or a restart of it failed): start it again on the same port
+// after a back-off, unless restarts are off (--redis-restart-after-ms 0) or we are stopping.
+void DevCluster::onRedisDown(const QString &why)
+{
+    if (m_stopping || m_redisRestartPending)
+        return;
+    if (m_redisUpSince.isValid() && m_redisUpSince.elapsed() >= kRedisStableMs)
+        m_redisRestartDelayMs = m_options.redisRestartAfterMs;
+    m_redisUpSince.invalidate();
+    if (m_options.redisRestartAfterMs <= 0) {
+        emit notice(QStringLiteral("redis-server on 127.0.0.1:%1 %2; not restarting it (--redis-restart-after-ms 0)")
+                          .arg(QString::number(m_redisPort), why));
+        return;
+    }
+    m_redisRestartPending = true;
+    if (m_redis->isRunning())
+        m_redis->kill(); // alive but never ready: start afresh
+    emit notice(QStringLiteral("redis-server on 127.0.0.1:%1 %2; restarting it in %3 ms")
+                      .arg(QString::number(m_redisPort), why, QString::number(m_redisRestartDelayMs)));
+    m_redisRestartTimer.start(m_redisRestartDelayMs);
+    m_redisRestartDelayMs = std::min(m_redisRestartDelayMs * 2, DevClusterOptions::kRedisRestartMaxMs);
+}
+
+void DevCluster::restartRedis()
+{
+    m_redisRestartPending = false;
+    if (m_stopping)
+        return;
+    ++m_redisRestarts;
+    m_redis->restart(kRedisReadyMs);
 }
 
 void DevCluster::startNodes()
@@ -190,6 +252,7 @@ void DevCluster::onNodeReady()
                                  {QStringLiteral("url"), node->readyMatch().captured(1)},
                                  {QStringLiteral("pid"), node->pid()}});
     m_endpoints = QJsonObject{{QStringLiteral("redis"), m_redisUrl},
+                              {QStringLiteral("redisPid"), m_redis ? m_redis->pid() : 0},
                               {QStringLiteral("kafka"), m_kafkaBootstrap},
                               {QStringLiteral("kafkaEmbedded"), m_kafka != nullptr},
                               {QStringLiteral("bus"), m_options.bus},
@@ -208,6 +271,8 @@ void DevCluster::fail(const QString &part, const QString &reason)
 
 void DevCluster::stop(int graceMs)
 {
+    m_stopping = true;
+    m_redisRestartTimer.stop();
     for (ManagedChild *node : std::as_const(m_nodes))
         node->stop(graceMs);
     // Redis goes after the nodes have drained (they deregister from it on the way out).

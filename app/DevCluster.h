@@ -5,7 +5,9 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QElapsedTimer>
 #include <QTemporaryDir>
+#include <QTimer>
 
 class QNetworkAccessManager;
 
@@ -39,6 +41,9 @@ public:
 
 signals:
     void progress(const QString &step);
+    // After start-up: something a child did that an operator should know (a redis-server
+    // that died and is being restarted, and when it is back).
+    void notice(const QString &line);
     // A line a child (redis-server, node-N) wrote; its own log, for `--child-logs`.
     void childOutput(const QString &child, const QString &line);
     void ready(const QJsonObject &endpoints);
@@ -49,6 +54,9 @@ private:
     void startKafka();
     void startRedis();
     void startNodes();
+    void onRedisReady();
+    void onRedisDown(const QString &why);
+    void restartRedis();
     void onNodeListening(ManagedChild *node);
     void pollReadiness(ManagedChild *node, int attemptsLeft);
     void onNodeReady();
@@ -60,6 +68,14 @@ private:
     QNetworkAccessManager *m_http = nullptr;
     std::unique_ptr<cluster::KafkaMockCluster> m_kafka;
     ManagedChild *m_redis = nullptr;
+    quint16 m_redisPort = 0;
+    bool m_redisStarted = false;   // ready once: from then on a death is restarted, not fatal
+    bool m_redisRestartPending = false;
+    int m_redisRestartDelayMs = 0; // the next restart's back-off
+    int m_redisRestarts = 0;
+    QElapsedTimer m_redisUpSince;
+    QTimer m_redisRestartTimer{this};
+    bool m_stopping = false;
     QList<ManagedChild *> m_nodes;
     QString m_redisUrl;
     QString m_kafkaBootstrap;

@@ -28,6 +28,11 @@ CommandLineOutcome DevClusterCommandLine::parse(const QStringList &arguments)
                       QStringLiteral("Once ready, demo clients (a STOMP session and an SSE stream per replica) and "
                                      "RATE messages a second to channel 'general' (0-100, default 0: none)."),
                       QStringLiteral("RATE"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("redis-restart-after-ms"),
+                      QStringLiteral("Restart a redis-server child that died, on the same port, after MS "
+                                     "milliseconds, doubling after each failed start up to 30 s "
+                                     "(0-600000, default 1000; 0: never)."),
+                      QStringLiteral("MS"), QStringLiteral("1000")});
     parser.addOption({QStringLiteral("child-logs"),
                       QStringLiteral("Copy each child's log lines (the replicas' warnings, redis-server's) to "
                                      "stderr, prefixed with its name.")});
@@ -49,6 +54,11 @@ CommandLineOutcome DevClusterCommandLine::parse(const QStringList &arguments)
     if (!replicas)
         return CommandLineOutcome::usageError(error);
     m_options.replicas = *replicas;
+    const auto restartAfter = CommandLineSupport::integerOption(parser, QStringLiteral("redis-restart-after-ms"),
+                                                                0, 600000, &error);
+    if (!restartAfter)
+        return CommandLineOutcome::usageError(error);
+    m_options.redisRestartAfterMs = *restartAfter;
 
     m_options.bus = parser.value(QStringLiteral("bus"));
     if (m_options.bus != u"kafka" && m_options.bus != u"redis")

@@ -29,6 +29,9 @@ CommandLineOutcome DevClusterMain::run(int argc, char **argv, const QStringList 
     QObject::connect(&cluster, &DevCluster::progress, [](const QString &step) {
         std::fprintf(stderr, "devcluster: %s\n", qPrintable(step));
     });
+    QObject::connect(&cluster, &DevCluster::notice, [](const QString &line) {
+        std::fprintf(stderr, "devcluster: %s\n", qPrintable(line));
+    });
     if (commandLine.options().childLogs) {
         QObject::connect(&cluster, &DevCluster::childOutput, [](const QString &child, const QString &line) {
             std::fprintf(stderr, "%s | %s\n", qPrintable(child), qPrintable(line));

@@ -14,6 +14,11 @@ struct DevClusterOptions
     QString topicPrefix = QStringLiteral("switchboard");
     double demoTrafficPerSecond = 0; // > 0: demo clients and messages (DemoTraffic) once ready
     bool childLogs = false;          // the children's own log lines on stderr, "node-1 | …"
+    // A redis-server child that dies is started again on the same port after this long,
+    // doubling after each failed start up to kRedisRestartMaxMs; 0: never (a test that
+    // needs Redis to stay down, e.g. to look at the console during the outage).
+    int redisRestartAfterMs = 1000;
+    static constexpr int kRedisRestartMaxMs = 30000;
 };
 
 } // namespace sb::app

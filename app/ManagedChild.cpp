@@ -31,8 +31,11 @@ ManagedChild::ManagedChild(QString name, QString program, QStringList arguments,
         if (error == QProcess::FailedToStart)
             fail(QStringLiteral("cannot start %1 (%2): %3").arg(m_name, m_program, m_process.errorString()));
     });
-    connect(&m_process, &QProcess::finished, this, [this](int code, QProcess::ExitStatus) {
+    connect(&m_process, &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
         m_readyDeadline.stop();
+        // A crash exit's code is the signal's number.
+        m_lastExit = status == QProcess::CrashExit ? QStringLiteral("was killed by signal %1").arg(code)
+                                                   : QStringLiteral("exited with code %1").arg(code);
         if (!m_ready && !m_stopping)
             fail(QStringLiteral("%1 exited with code %2 before it was ready").arg(m_name).arg(code));
         emit exited(code);
@@ -48,6 +51,15 @@ void ManagedChild::start(int readyTimeoutMs)
 {
     m_readyDeadline.start(readyTimeoutMs);
     m_process.start(m_program, m_arguments);
+}
+
+void ManagedChild::restart(int readyTimeoutMs)
+{
+    m_ready = false;
+    m_stopping = false;
+    m_readyMatch = {};
+    m_partialLine.clear();
+    start(readyTimeoutMs);
 }
 
 void ManagedChild::onOutput()

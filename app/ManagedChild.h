@@ -19,6 +19,9 @@ public:
     ~ManagedChild() override;
 
     void start(int readyTimeoutMs);
+    // Starts it again (same program and arguments) after it exited, e.g. a redis-server that
+    // died: ready() and the deadline apply anew.
+    void restart(int readyTimeoutMs);
     void stop(int graceMs);
     void kill();
     QString name() const { return m_name; }
@@ -27,6 +30,8 @@ public:
     // The first match of readyPattern (e.g. the "listening http://…" line's URL).
     QRegularExpressionMatch readyMatch() const { return m_readyMatch; }
     QString recentOutput() const { return m_recent.join(u'\n'); }
+    // How it last ended, in words: "exited with code 1", "was killed by signal 9".
+    QString lastExit() const { return m_lastExit; }
 
 signals:
     void ready();
@@ -48,6 +53,7 @@ private:
     QTimer m_readyDeadline;
     QByteArray m_partialLine;
     QStringList m_recent; // last lines, for the error message if it fails
+    QString m_lastExit;
     bool m_ready = false;
     bool m_stopping = false;
 };

@@ -87,6 +87,10 @@ private slots:
         QTest::newRow("demo traffic too high") << QStringList{QStringLiteral("--demo-traffic"), QStringLiteral("1000")} << 2;
         QTest::newRow("child logs") << QStringList{QStringLiteral("--child-logs")} << -1;
         QTest::newRow("child logs take no value") << QStringList{QStringLiteral("--child-logs=yes")} << 2;
+        QTest::newRow("redis restart after") << QStringList{QStringLiteral("--redis-restart-after-ms"), QStringLiteral("250")} << -1;
+        QTest::newRow("redis restart never") << QStringList{QStringLiteral("--redis-restart-after-ms"), QStringLiteral("0")} << -1;
+        QTest::newRow("redis restart negative") << QStringList{QStringLiteral("--redis-restart-after-ms"), QStringLiteral("-5")} << 2;
+        QTest::newRow("redis restart not a number") << QStringList{QStringLiteral("--redis-restart-after-ms"), QStringLiteral("soon")} << 2;
         QTest::newRow("demo traffic not a number") << QStringList{QStringLiteral("--demo-traffic"), QStringLiteral("lots")} << 2;
     }
     void devClusterValidates()
@@ -102,6 +106,15 @@ private slots:
             QVERIFY(!outcome.run);
             QCOMPARE(outcome.exitCode, exitCode);
         }
+    }
+    void devClusterRedisRestartDelay()
+    {
+        DevClusterCommandLine defaults;
+        QVERIFY(defaults.parse({QStringLiteral("switchboard devcluster")}).run);
+        QCOMPARE(defaults.options().redisRestartAfterMs, 1000);
+        DevClusterCommandLine never;
+        QVERIFY(never.parse({QStringLiteral("switchboard devcluster"), QStringLiteral("--redis-restart-after-ms"), QStringLiteral("0")}).run);
+        QCOMPARE(never.options().redisRestartAfterMs, 0);
     }
 };
 
