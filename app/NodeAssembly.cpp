@@ -86,7 +86,10 @@ bool NodeAssembly::assemble(QString *error)
         m_redisThread.start();
         m_tokens = std::make_unique<cluster::RedisTokenRegistry>(m_redis);
         m_replay = std::make_unique<cluster::RedisReplayStore>(m_redis, m_config.limits.replayEventsPerUser);
-        m_presence = std::make_unique<cluster::RedisPresenceCounter>(m_redis);
+        // The lease holder is this boot: a restarted replica's old counts are reaped, not inherited.
+        const QByteArray holder = m_config.bootId.isEmpty() ? QByteArray() : (m_config.id + u'-' + m_config.bootId).toUtf8();
+        m_presence = std::make_unique<cluster::RedisPresenceCounter>(m_redis, cluster::RedisKeys(), holder,
+                                                                      m_config.presenceLeaseSeconds);
         auto hashes = std::make_unique<cluster::RedisHashWriter>(m_redis);
         m_sessions = hashes.get();
         m_registry = hashes.get();

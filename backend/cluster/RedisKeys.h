@@ -24,6 +24,11 @@ public:
     QByteArray sse(const QString &user) const { return m_prefix + "sse:" + user.toUtf8(); }
     QByteArray history(const QString &channel) const { return m_prefix + "history:" + channel.toUtf8(); }
     QByteArray presence() const { return m_prefix + "presence"; }
+    // Presence is leased per replica boot (RedisPresenceCounter): who holds leases, until when
+    // (a sorted set scored by expiry in ms), and what each holder counts.
+    QByteArray presenceLeases() const { return m_prefix + "presence:leases"; }
+    QByteArray presenceHeldPrefix() const { return m_prefix + "presence:held:"; }
+    QByteArray presenceHeld(const QByteArray &holder) const { return presenceHeldPrefix() + holder; }
     QByteArray persisted(const QString &messageId) const { return m_prefix + "persisted:" + messageId.toUtf8(); }
     QByteArray broadcastChannel() const { return m_prefix + "bus:broadcast"; }
 

@@ -4,6 +4,7 @@
 #include "node/MessageService.h"
 #include "node/NodeListener.h"
 #include "node/NodeServices.h"
+#include "node/PresenceLease.h"
 #include "node/RegistryAnnouncer.h"
 #include "node/Router.h"
 #include "node/TokenService.h"
@@ -119,6 +120,8 @@ bool NodeServer::listen(QString *error)
     qCInfo(lcNode) << "node" << m_services->config.id << "listening on" << address() << "with" << count << "workers";
     m_announcer = new RegistryAnnouncer(m_services.get(), address(), this);
     m_announcer->start();
+    m_presenceLease = new PresenceLease(m_services.get(), this);
+    m_presenceLease->start();
     return true;
 }
 

@@ -22,6 +22,7 @@ namespace sb::node {
 
 struct NodeServices;
 class NodeListener;
+class PresenceLease;
 class RegistryAnnouncer;
 class Worker;
 
@@ -67,6 +68,7 @@ private:
     QList<Worker *> m_workers;
     NodeListener *m_listener = nullptr;
     RegistryAnnouncer *m_announcer = nullptr;
+    PresenceLease *m_presenceLease = nullptr;
     QTimer m_drainPoll;
     QTimer m_graceTimer;
 };

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QObject>
+#include <QTimer>
+
+namespace sb::cluster {
+struct PresenceChanges;
+}
+
+namespace sb::node {
+
+struct NodeServices;
+
+// Keeps this replica's presence counts leased (PresenceCounter::renewLease every second,
+// like the registry entry) and publishes the presence events the renewals bring: "offline"
+// for the users of a replica that died holding their last connections (whichever replica
+// reaps it first publishes them, once), "online" for users whose counts came back.
+class PresenceLease : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int kRenewIntervalMs = 1000;
+
+    explicit PresenceLease(NodeServices *services, QObject *parent = nullptr);
+
+    void start();
+
+private:
+    void renew();
+    void publish(const sb::cluster::PresenceChanges &changes);
+
+    NodeServices *m_services;
+    QTimer m_timer;
+};
+
+} // namespace sb::node

@@ -1,0 +1,119 @@
+// Presence after a replica dies (issue 12, item 3): the replica holding all of a user's
+// connections is killed -9. Its presence counts are leased (--presence-lease-seconds), so
+// they expire: the user's count in sb:presence drops within the lease and a renewal, and
+// the surviving replica publishes "offline", which a contact subscribed to /topic/presence
+// there receives. Before, the count stayed for ever and no "offline" came.
+
+#include "NodeClusterFixture.h"
+#include "NodeTestSupport.h"
+#include "support/RedisSeeder.h"
+
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+#include <csignal>
+
+using namespace sb::testing;
+
+namespace {
+
+constexpr int kLeaseSeconds = 3;
+
+bool waitReady(quint16 port, int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        if (httpGet(port, "/healthz/ready").status == 200)
+            return true;
+        QTest::qWait(100);
+    }
+    return false;
+}
+
+// Reads MESSAGE frames until one on /topic/presence says `user` is `status`; false at the deadline.
+bool waitForPresence(RawWebSocket &ws, const QString &user, const QString &status, int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        const RawWebSocket::Message message = ws.read(int(qMax<qint64>(1, deadline.remainingTime())));
+        if (message.opcode != 1 || !message.payload.startsWith("MESSAGE"))
+            continue;
+        const qsizetype bodyStart = message.payload.indexOf("\n\n");
+        QByteArray body = message.payload.mid(bodyStart + 2);
+        body.chop(body.endsWith('\0') ? 1 : 0);
+        const QJsonObject presence = QJsonDocument::fromJson(body).object();
+        if (presence.value(QStringLiteral("user")).toString() == user
+            && presence.value(QStringLiteral("status")).toString() == status)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+class TestNodePresence : public QObject
+{
+    Q_OBJECT
+private slots:
+    void killedReplicasUsersGoOffline();
+};
+
+void TestNodePresence::killedReplicasUsersGoOffline()
+{
+    NodeClusterFixture cluster;
+    QString error;
+    QVERIFY2(cluster.start(&error), qPrintable(error));
+    const QStringList lease{QStringLiteral("--presence-lease-seconds"), QString::number(kLeaseSeconds)};
+    NodeProcess doomed;
+    NodeProcess survivor;
+    QVERIFY2(doomed.start(cluster.args(QStringLiteral("node-a")) + lease), qPrintable(doomed.errorString()));
+    QVERIFY2(survivor.start(cluster.args(QStringLiteral("node-b")) + lease), qPrintable(survivor.errorString()));
+    QVERIFY2(waitReady(doomed.port(), 60000), "node-a never became ready");
+    QVERIFY2(waitReady(survivor.port(), 60000), "node-b never became ready");
+    const quint16 redis = cluster.redisPort();
+    auto presenceOf = [redis](const QString &user) {
+        return RedisSeeder::cli(redis, {QStringLiteral("HGET"), QStringLiteral("sb:presence"), user});
+    };
+
+    // bob, a contact, watches presence on the replica that survives.
+    RawWebSocket bob;
+    QCOMPARE(bob.open(survivor.port()), 101);
+    QVERIFY(stompConnect(bob, login(survivor.port(), QStringLiteral("bob"))).startsWith("CONNECTED"));
+    QVERIFY(bob.sendText(stompFrame("SUBSCRIBE", {{"id", "presence"}, {"destination", "/topic/presence"}, {"receipt", "r1"}})));
+    QVERIFY(bob.read(5000).payload.startsWith("RECEIPT"));
+
+    // alice's only connections are on the replica that will die.
+    RawWebSocket alice;
+    QCOMPARE(alice.open(doomed.port()), 101);
+    QVERIFY(stompConnect(alice, login(doomed.port(), QStringLiteral("alice"))).startsWith("CONNECTED"));
+    QVERIFY2(waitForPresence(bob, QStringLiteral("alice"), QStringLiteral("online"), 20000), "alice's online never came");
+    QCOMPARE(presenceOf(QStringLiteral("alice")), QByteArray("1"));
+    QCOMPARE(presenceOf(QStringLiteral("bob")), QByteArray("1"));
+
+    QElapsedTimer clock;
+    clock.start();
+    ::kill(pid_t(doomed.pid()), SIGKILL);
+    QVERIFY(doomed.waitForExit(5000));
+
+    // Her count goes within the lease, a renewal and a margin for a loaded machine...
+    const int boundMs = (kLeaseSeconds + 1) * 1000 + 3000;
+    QTRY_VERIFY_WITH_TIMEOUT(presenceOf(QStringLiteral("alice")).isEmpty(), boundMs);
+    qInfo("alice's count left sb:presence %lld ms after the kill (lease %d s)", clock.elapsed(), kLeaseSeconds);
+    // ... and bob is told, through the bus (which may wait for stage 1 to move off the dead
+    // replica: its session timeout is 3 s here).
+    QVERIFY2(waitForPresence(bob, QStringLiteral("alice"), QStringLiteral("offline"), 20000),
+             "no 'offline' for alice reached her contact on the surviving replica");
+    qInfo("bob got alice's offline %lld ms after the kill", clock.elapsed());
+
+    // Only the dead replica's counts went: bob's own connection still counts, and only the
+    // survivor still holds a lease.
+    QCOMPARE(presenceOf(QStringLiteral("bob")), QByteArray("1"));
+    QCOMPARE(RedisSeeder::cli(redis, {QStringLiteral("ZCARD"), QStringLiteral("sb:presence:leases")}), QByteArray("1"));
+    QVERIFY(survivor.isRunning());
+}
+
+QTEST_GUILESS_MAIN(TestNodePresence)
+#include "tst_nodepresence.moc"
