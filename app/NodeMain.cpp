@@ -77,7 +77,7 @@ CommandLineOutcome NodeMain::run(int argc, char **argv, const QStringList &argum
     }
 
     SignalNotifier terminationSignals;
-    QObject::connect(&terminationSignals, &SignalNotifier::terminationRequested, &server, &node::NodeServer::drain);
+    QObject::connect(&terminationSignals, &SignalNotifier::terminationRequested, &server, &node::NodeServer::requestStop);
     QObject::connect(&server, &node::NodeServer::drained, &app, [&assembly] {
         assembly.stop(); // commits and leaves the Kafka groups before the process goes
         QCoreApplication::exit(0);

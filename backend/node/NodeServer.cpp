@@ -15,6 +15,8 @@
 #include <QThread>
 #include <QUuid>
 
+#include <utility>
+
 Q_LOGGING_CATEGORY(lcNode, "sb.node")
 
 namespace sb::node {
@@ -149,14 +151,38 @@ void NodeServer::drain()
         QMetaObject::invokeMethod(worker, &Worker::drain, Qt::QueuedConnection);
     if (m_announcer)
         m_announcer->announce(); // the console sees "draining" now, not within a second
+    m_drainClock.start();
     m_graceTimer.start(m_services->config.graceSeconds * 1000);
     m_drainPoll.start();
+}
+
+void NodeServer::requestStop()
+{
+    if (!m_services->draining.load())
+        return drain();
+    if (!m_drainPoll.isActive())
+        return; // already finished
+    qCInfo(lcNode) << "second stop request: ending the drain now with" << m_services->metrics.totalConnections()
+                   << "connections left";
+    finishDrain();
 }
 
 void NodeServer::checkDrained()
 {
     if (m_services->metrics.totalConnections() > 0)
         return;
+    // Idle clients are gone within milliseconds; the drain is held for its minimum so
+    // that whoever polls readiness or the registry sees it (the grace timer still bounds it).
+    const qint64 minimumMs = qint64(qMin(m_services->config.drainMinSeconds, m_services->config.graceSeconds)) * 1000;
+    if (m_drainClock.elapsed() < minimumMs) {
+        if (!std::exchange(m_holdLogged, true)) {
+            qCInfo(lcNode) << "every connection closed; still draining for the minimum drain period of"
+                           << m_services->config.drainMinSeconds << "s (--drain-min-seconds)";
+            if (m_announcer)
+                m_announcer->announce(); // "draining, no connection left", now
+        }
+        return;
+    }
     qCInfo(lcNode) << "drained: every connection closed";
     finishDrain();
 }

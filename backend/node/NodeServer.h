@@ -2,6 +2,7 @@
 
 #include "node/NodeConfig.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 
@@ -39,8 +40,10 @@ struct NodeAdapters
 
 // One replica: N worker threads, the listener, and graceful shutdown. drain() makes the
 // node unready at once, stops accepting, tells STOMP clients "going away" (1001) and SSE
-// clients to retry elsewhere, then finishes when every connection is gone or the grace
-// period ends.
+// clients to retry elsewhere, then finishes when every connection is gone and the minimum
+// drain period (drainMinSeconds) is over, or when the grace period ends. The minimum is
+// what lets a load balancer's health check, the registry's readers and the console see
+// the drain at all: idle clients leave within milliseconds.
 class NodeServer : public QObject
 {
     Q_OBJECT
@@ -55,6 +58,9 @@ public:
     QString address() const;
     NodeServices *services() const { return m_services.get(); }
     void drain();
+    // A termination signal: the first drains, the next ends the drain at once (an operator's
+    // second Ctrl+C, or an orchestrator that cannot wait).
+    void requestStop();
 
 signals:
     void drained();
@@ -71,6 +77,8 @@ private:
     PresenceLease *m_presenceLease = nullptr;
     QTimer m_drainPoll;
     QTimer m_graceTimer;
+    QElapsedTimer m_drainClock;
+    bool m_holdLogged = false;
 };
 
 } // namespace sb::node
