@@ -2,7 +2,11 @@
 // Kafka, redis-server) is given clients and Kafka traffic, then `switchboard --profile
 // truth --snapshot` attaches to it; while the cluster is quiet, every figure in state.json
 // must equal what the independent tools say: each replica's /admin/stats, redis-cli and
-// kcat (-Q, each partition's log-end offset).
+// kcat (-Q, each partition's log-end offset). Then the Redis fault: with redis-server killed
+// by pid while the console runs, every replica's state and connection count in state.json
+// must agree with that replica's own /healthz/live, /healthz/ready and /metrics read in the
+// same second (a replica shown down while its /healthz/live answers 200 is the lie this
+// catches), and the Replicas area must say its discovery is degraded.
 #include "models/Profile.h"
 #include "models/ProfileStore.h"
 #include "support/DevClusterProcess.h"
@@ -11,10 +15,13 @@
 #include <librdkafka/rdkafka.h>
 
 #include <QDeadlineTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -38,6 +45,60 @@ QString run(const QString &program, const QStringList &arguments, const QByteArr
     }
     process.waitForFinished(20000);
     return QString::fromUtf8(process.readAllStandardOutput()).trimmed();
+}
+
+// One replica's own answers at one moment.
+struct ReplicaProbes
+{
+    int live = 0; // HTTP status, 0 when unreachable
+    int ready = 0;
+    QString dependencies; // /healthz/ready's "dependencies"
+    qint64 stomp = -1; // /metrics sb_connections, -1 when unknown
+    qint64 sse = -1;
+};
+
+struct Measurement
+{
+    QDateTime at;
+    QList<ReplicaProbes> replicas; // in the devcluster's node order
+};
+
+// A blocking GET for a fixture: status (0 when unreachable) and body.
+std::pair<int, QByteArray> httpGet(QNetworkAccessManager *network, const QUrl &url)
+{
+    QNetworkRequest request(url);
+    request.setTransferTimeout(3000);
+    QNetworkReply *reply = network->get(request);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->deleteLater();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    return {status, reply->readAll()};
+}
+
+qint64 metricValue(const QByteArray &metrics, const QByteArray &series)
+{
+    for (const QByteArray &line : metrics.split('\n'))
+        if (line.startsWith(QByteArray(series + ' ')))
+            return line.mid(series.size() + 1).trimmed().toLongLong();
+    return -1;
+}
+
+ReplicaProbes probeReplica(QNetworkAccessManager *network, const QUrl &node)
+{
+    ReplicaProbes probes;
+    probes.live = httpGet(network, node.resolved(QUrl(u"/healthz/live"_s))).first;
+    const auto ready = httpGet(network, node.resolved(QUrl(u"/healthz/ready"_s)));
+    probes.ready = ready.first;
+    probes.dependencies = QJsonDocument::fromJson(ready.second).object().value(u"dependencies"_s).toString();
+    const auto metrics = httpGet(network, node.resolved(QUrl(u"/metrics"_s)));
+    if (metrics.first == 200) {
+        // Built with ' for ": no escaped quote in this file (moc).
+        probes.stomp = metricValue(metrics.second, QByteArray("sb_connections{transport='stomp'}").replace('\'', '"'));
+        probes.sse = metricValue(metrics.second, QByteArray("sb_connections{transport='sse'}").replace('\'', '"'));
+    }
+    return probes;
 }
 
 QJsonObject rowWith(const QJsonArray &rows, const QString &column, const QString &value)
@@ -88,6 +149,49 @@ private:
         return out.isEmpty() ? 0 : int(out.split(u'\n').size());
     }
 
+    // The profile the console attaches with: the cluster's Redis (its registry) and Kafka.
+    bool saveProfile(QString *error)
+    {
+        sb::models::Profile profile;
+        profile.name = u"truth"_s;
+        profile.redisUrl = m_endpoints.value(u"redis"_s).toString();
+        profile.kafkaBootstrap = m_endpoints.value(u"kafka"_s).toString();
+        profile.kafkaGroups = QStringList{u"audit"_s};
+        sb::models::ProfileStore store(m_config.filePath(u"secrets.json"_s));
+        return store.save(profile, error);
+    }
+
+    // The console's registry connection has read every node's hash at least once (its last
+    // command was an HGETALL): it knows the replicas and their addresses.
+    bool consoleHasReadTheRegistry()
+    {
+        const QString clients = redisCli({u"CLIENT"_s, u"LIST"_s});
+        for (const QString &line : clients.split(u'\n'))
+            if (line.contains(u"name=switchboard-console-replicas "_s) && line.contains(u" cmd=hgetall"_s))
+                return true;
+        return false;
+    }
+
+    // The devcluster's redis-server, by the pid it reports itself, checked to be one.
+    qint64 redisServerPid()
+    {
+        static const QRegularExpression pidLine(u"process_id:(\\d+)"_s);
+        const qint64 pid = pidLine.match(redisCli({u"INFO"_s, u"server"_s})).captured(1).toLongLong();
+        QFile comm(u"/proc/%1/comm"_s.arg(pid));
+        if (pid <= 0 || !comm.open(QIODevice::ReadOnly) || comm.readAll().trimmed() != "redis-server")
+            return -1;
+        return pid;
+    }
+
+    Measurement measure(QNetworkAccessManager *network)
+    {
+        Measurement m;
+        m.at = QDateTime::currentDateTimeUtc();
+        for (const QUrl &node : m_cluster.nodeUrls())
+            m.replicas.append(probeReplica(network, node));
+        return m;
+    }
+
 private slots:
     void initTestCase()
     {
@@ -97,7 +201,14 @@ private slots:
         QCoreApplication::setOrganizationName(u"switchboard"_s);
         QCoreApplication::setApplicationName(u"switchboard"_s);
 
-        QVERIFY2(m_cluster.start(), qPrintable(m_cluster.errorString()));
+        // The Redis fault needs Redis to stay down while the console looks: a devcluster
+        // that restarts a dead redis-server is told not to (when it has that option).
+        QProcess help;
+        help.start(qEnvironmentVariable("SB_BINARY"), {u"devcluster"_s, u"--help"_s});
+        QVERIFY(help.waitForFinished(20000));
+        const bool restartsRedis = help.readAllStandardOutput().contains("--redis-restart-after-ms");
+        QVERIFY2(m_cluster.start(restartsRedis ? QStringList{u"--redis-restart-after-ms"_s, u"0"_s} : QStringList{}),
+                 qPrintable(m_cluster.errorString()));
         m_endpoints = m_cluster.endpoints();
         m_redisPort = QString::number(QUrl(m_endpoints.value(u"redis"_s).toString()).port());
     }
@@ -156,13 +267,7 @@ private slots:
             QVERIFY2(!m_clients.adminStats(QUrl(n.toObject().value(u"url"_s).toString())).isEmpty(),
                      qPrintable(m_clients.lastError()));
 
-        sb::models::Profile profile;
-        profile.name = u"truth"_s;
-        profile.redisUrl = m_endpoints.value(u"redis"_s).toString();
-        profile.kafkaBootstrap = kafka;
-        profile.kafkaGroups = QStringList{u"audit"_s};
-        sb::models::ProfileStore store(m_config.filePath(u"secrets.json"_s));
-        QVERIFY2(store.save(profile, &error), qPrintable(error));
+        QVERIFY2(saveProfile(&error), qPrintable(error));
 
         QTemporaryDir out;
         QProcess console;
@@ -235,6 +340,107 @@ private slots:
         QCOMPARE(stage1.value(u"Found by"_s).toString(), u"registry"_s);
         QCOMPARE(stage1.value(u"Lag"_s).toString(), u"0"_s);
         QVERIFY(kafkaState.value(u"note"_s).toString().contains(u"ListGroups"));
+    }
+
+    // Redis killed while the console runs: the replicas it listed are alive (not ready,
+    // holding their clients) and the console must say so, not "down", not 0 connections.
+    void redisKilledReplicasAreShownAsTheirOwnProbesSay()
+    {
+        const QList<QUrl> nodes = m_cluster.nodeUrls();
+        const QStringList ids = m_cluster.nodeIds();
+        QCOMPARE(nodes.size(), 3);
+        QString error;
+        QVERIFY2(m_clients.openStomp(nodes.at(2), 1, &error), qPrintable(error)); // a client to count on node-3
+        QVERIFY2(saveProfile(&error), qPrintable(error));
+
+        QTemporaryDir out;
+        QProcess console;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"XDG_CONFIG_HOME"_s, m_config.path());
+        console.setProcessEnvironment(env);
+        console.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        // Time enough to attach, lose Redis and poll the replicas directly a few times.
+        console.start(qEnvironmentVariable("SB_BINARY"), {u"--profile"_s, u"truth"_s, u"--snapshot"_s, out.path(),
+                                                          u"--snapshot-after"_s, u"20"_s});
+        QVERIFY(console.waitForStarted(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(consoleHasReadTheRegistry() || console.state() == QProcess::NotRunning, 20000);
+        QVERIFY2(console.state() == QProcess::Running, "the console ended before it read the registry");
+        QVERIFY2(consoleHasReadTheRegistry(), "the console has not read the registry before its snapshot");
+
+        const qint64 redisPid = redisServerPid();
+        QVERIFY2(redisPid > 0, "the devcluster's redis-server pid (INFO server) was not found");
+        QCOMPARE(::kill(pid_t(redisPid), SIGKILL), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(redisCli({u"PING"_s}) != u"PONG"_s, 10000);
+
+        // Each replica's own answers, timestamped, until the console has written its snapshot.
+        QNetworkAccessManager network;
+        QList<Measurement> measurements;
+        const QDeadlineTimer deadline(60000);
+        while (console.state() != QProcess::NotRunning && !deadline.hasExpired()) {
+            measurements.append(measure(&network));
+            console.waitForFinished(200);
+        }
+        measurements.append(measure(&network));
+        QVERIFY(console.state() == QProcess::NotRunning);
+        QCOMPARE(console.exitCode(), 0);
+        QVERIFY2(redisCli({u"PING"_s}) != u"PONG"_s, "Redis came back before the snapshot: the fault was not held");
+
+        QFile file(out.filePath(u"state.json"_s));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject replicas = QJsonDocument::fromJson(file.readAll()).object().value(u"replicas"_s).toObject();
+        QVERIFY2(replicas.value(u"discoveryDegraded"_s).toBool(),
+                 "the Replicas area does not say that its discovery is degraded");
+        QVERIFY(replicas.value(u"discoveryDegradedReason"_s).toString().contains(u"registry cannot be read"_s));
+        QVERIFY2(!replicas.value(u"stale"_s).toBool(), "the replicas answered: the picture is live, not stale");
+
+        // The measurement nearest to the moment the picture is of, within one refresh interval.
+        const QDateTime asOf = QDateTime::fromString(replicas.value(u"asOf"_s).toString(), Qt::ISODateWithMs);
+        QVERIFY(asOf.isValid());
+        const Measurement *nearest = nullptr;
+        for (const Measurement &m : std::as_const(measurements))
+            if (!nearest || qAbs(m.at.msecsTo(asOf)) < qAbs(nearest->at.msecsTo(asOf)))
+                nearest = &m;
+        QVERIFY2(qAbs(nearest->at.msecsTo(asOf)) <= 1000,
+                 qPrintable(u"no measurement within 1 s of the snapshot's asOf (%1 ms away)"_s.arg(nearest->at.msecsTo(asOf))));
+
+        const QJsonArray states = replicas.value(u"replicaStates"_s).toArray();
+        const QJsonArray rows = replicas.value(u"rows"_s).toArray();
+        QCOMPARE(states.size(), 3);
+        qint64 connections = 0;
+        int down = 0;
+        int notReady = 0;
+        for (int i = 0; i < nodes.size(); ++i) {
+            const ReplicaProbes &probes = nearest->replicas.at(i);
+            QJsonObject shown;
+            for (const QJsonValue &state : states)
+                if (state.toObject().value(u"id"_s).toString() == ids.at(i))
+                    shown = state.toObject();
+            QVERIFY2(!shown.isEmpty(), qPrintable(ids.at(i)));
+            const QString what = u"%1 shown '%2' (%3) while its /healthz/live answers %4 and /healthz/ready %5 (%6)"_s.arg(
+                ids.at(i), shown.value(u"stateText"_s).toString(), shown.value(u"reason"_s).toString(),
+                QString::number(probes.live), QString::number(probes.ready), probes.dependencies);
+            // The fault as the replicas themselves report it: alive, not ready, Redis gone.
+            QVERIFY2(probes.live == 200 && probes.ready == 503 && probes.dependencies == u"down", qPrintable(what));
+            QVERIFY2(shown.value(u"state"_s).toString() != u"down", qPrintable(what));
+            QCOMPARE(shown.value(u"state"_s).toString(), u"unready"_s);
+            QCOMPARE(shown.value(u"stateText"_s).toString(), u"alive, not ready: Redis unreachable"_s);
+            QVERIFY(rowWith(rows, u"Replica"_s, ids.at(i)).value(u"State"_s).toString()
+                        .startsWith(u"alive, not ready: Redis unreachable since "_s));
+            // Its connections as it counts them.
+            QVERIFY(probes.stomp >= 0 && probes.sse >= 0);
+            QCOMPARE(rowWith(rows, u"Replica"_s, ids.at(i)).value(u"WebSocket"_s).toString(), QString::number(probes.stomp));
+            QCOMPARE(rowWith(rows, u"Replica"_s, ids.at(i)).value(u"SSE"_s).toString(), QString::number(probes.sse));
+            QCOMPARE(shown.value(u"connections"_s).toInteger(), probes.stomp + probes.sse);
+            connections += probes.stomp + probes.sse;
+            down += probes.live == 200 ? 0 : 1;
+            notReady += probes.live == 200 && probes.ready != 200 ? 1 : 0;
+        }
+        QVERIFY(connections >= 1); // the clients held through the outage are counted, not 0
+        const QJsonObject figures = replicas.value(u"figures"_s).toObject();
+        QCOMPARE(figures.value(u"totalConnections"_s).toInteger(), connections);
+        QCOMPARE(figures.value(u"replicasDown"_s).toInt(), down);
+        QCOMPARE(figures.value(u"replicasNotReady"_s).toInt(), notReady);
+        QCOMPARE(figures.value(u"replicasUp"_s).toInt(), 3 - down);
     }
 
     void cleanupTestCase()
