@@ -17,6 +17,7 @@
 #include "cluster/RedisUrl.h"
 #include "node/NodeServices.h"
 #include "node/RoleUpdateHandler.h"
+#include "node/TokenService.h"
 
 #include <QLoggingCategory>
 
@@ -142,6 +143,8 @@ node::NodeAdapters NodeAssembly::adapters() const
 bool NodeAssembly::start(node::NodeServices *services, QString *error)
 {
     m_services = services;
+    // Only the Redis registry can be unreachable; the policy for that case comes with it.
+    services->tokens->setFailOpenSeconds(m_config.authFailOpenSeconds);
     if (m_redis) {
         connect(m_redis, &cluster::RedisConnection::connected, this, [this] {
             qCInfo(lcAssembly) << "Redis connected";

@@ -52,6 +52,7 @@ QList<OptionSpec> optionSpecs()
         {QStringLiteral("sse-lifetime-seconds"), QStringLiteral("S"), QStringLiteral("SSE streams close after this; clients reconnect."), n(d.sseLifetimeSeconds)},
         {QStringLiteral("sse-comment-seconds"), QStringLiteral("S"), QStringLiteral("Interval of SSE keep-alive comments."), n(d.sseCommentSeconds)},
         {QStringLiteral("access-token-seconds"), QStringLiteral("S"), QStringLiteral("Access token lifetime."), n(d.accessTokenSeconds)},
+        {QStringLiteral("auth-fail-open-seconds"), QStringLiteral("S"), QStringLiteral("While Redis is down, accept access tokens issued at most S seconds ago without the registry (0: refuse with 503)."), n(d.authFailOpenSeconds)},
         {QStringLiteral("limit-frame-bytes"), QStringLiteral("BYTES"), QStringLiteral("Max STOMP frame / WebSocket message."), n(l.maxFrameBytes)},
         {QStringLiteral("limit-headers"), QStringLiteral("N"), QStringLiteral("Max headers per STOMP frame."), n(l.maxHeadersPerFrame)},
         {QStringLiteral("limit-subscriptions"), QStringLiteral("N"), QStringLiteral("Max subscriptions per STOMP session."), n(l.maxSubscriptionsPerSession)},
@@ -241,6 +242,7 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
                     && integer(QStringLiteral("sse-lifetime-seconds"), 1, 86400, &c.sseLifetimeSeconds)
                     && integer(QStringLiteral("sse-comment-seconds"), 1, 3600, &c.sseCommentSeconds)
                     && integer(QStringLiteral("access-token-seconds"), 10, 86400 * 30, &c.accessTokenSeconds)
+                    && integer(QStringLiteral("auth-fail-open-seconds"), 0, 86400 * 30, &c.authFailOpenSeconds)
                     && integer(QStringLiteral("limit-frame-bytes"), 1024, 64 * 1024 * 1024, &l.maxFrameBytes)
                     && integer(QStringLiteral("limit-headers"), 4, 10000, &l.maxHeadersPerFrame)
                     && integer(QStringLiteral("limit-subscriptions"), 1, 100000, &l.maxSubscriptionsPerSession)

@@ -35,10 +35,10 @@ bool InMemoryTokenRegistry::isActiveNow(const QString &jti) const
     return it != m_expiry.cend() && *it >= QDateTime::currentSecsSinceEpoch();
 }
 
-void InMemoryTokenRegistry::check(const QString &jti, QObject *context, std::function<void(bool)> done)
+void InMemoryTokenRegistry::lookup(const QString &jti, QObject *context, std::function<void(Status)> done)
 {
-    const bool active = isActiveNow(jti);
-    QMetaObject::invokeMethod(context, [active, done = std::move(done)] { done(active); }, Qt::QueuedConnection);
+    const Status status = isActiveNow(jti) ? Status::Active : Status::Inactive;
+    QMetaObject::invokeMethod(context, [status, done = std::move(done)] { done(status); }, Qt::QueuedConnection);
 }
 
 void InMemoryTokenRegistry::purgeExpiredLocked(qint64 nowSecs)

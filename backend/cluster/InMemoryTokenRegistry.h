@@ -16,7 +16,7 @@ public:
     void remember(const QString &jti, const QString &user, qint64 expiresAtSecs) override;
     void revoke(const QString &jti) override;
     void revokeUser(const QString &user) override;
-    void check(const QString &jti, QObject *context, std::function<void(bool)> done) override;
+    void lookup(const QString &jti, QObject *context, std::function<void(Status)> done) override;
     bool isActiveNow(const QString &jti) const;
 
 private:

@@ -39,15 +39,15 @@ void RedisTokenRegistry::revoke(const QString &jti)
     m_redis->command({"DEL", m_keys.token(jti)});
 }
 
-void RedisTokenRegistry::check(const QString &jti, QObject *context, std::function<void(bool)> done)
+void RedisTokenRegistry::lookup(const QString &jti, QObject *context, std::function<void(Status)> done)
 {
     m_redis->command({"EXISTS", m_keys.token(jti)}, context, [done = std::move(done)](const RedisReply &reply) {
         if (!reply.isInteger()) {
-            qCWarning(lcRedis) << "token check failed, rejecting:" << reply.errorMessage();
-            done(false);
+            qCWarning(lcRedis) << "token registry unavailable:" << reply.errorMessage();
+            done(Status::Unavailable);
             return;
         }
-        done(reply.toInteger() == 1);
+        done(reply.toInteger() == 1 ? Status::Active : Status::Inactive);
     });
 }
 

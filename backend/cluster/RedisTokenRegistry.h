@@ -9,7 +9,9 @@ class RedisConnection;
 
 // sb:token:{jti} = user, with TTL = the token's remaining life. A token is active while
 // its key exists, so a DEL on logout revokes it on every replica at once. When Redis
-// cannot answer, check() fails closed: a revoked token must never slip through.
+// cannot answer (not connected, connection lost, a server error such as LOADING), lookup()
+// says Unavailable, never Inactive: a revoked token must not slip through, and a valid one
+// must not be reported as revoked either.
 class RedisTokenRegistry : public TokenRegistry
 {
 public:
@@ -18,7 +20,7 @@ public:
     void remember(const QString &jti, const QString &user, qint64 expiresAtSecs) override;
     void revoke(const QString &jti) override;
     void revokeUser(const QString &user) override;
-    void check(const QString &jti, QObject *context, std::function<void(bool)> done) override;
+    void lookup(const QString &jti, QObject *context, std::function<void(Status)> done) override;
 
 private:
     RedisConnection *m_redis;

@@ -22,6 +22,15 @@ using protocol::HttpResponse;
 namespace nodeapi = protocol::nodeapi;
 
 namespace {
+// The token registry could not answer: not the client's fault and not a verdict on its
+// token, so 503 with a retry hint, never 401 (a client told "revoked" drops a valid token).
+HttpResponse registryUnavailableResponse()
+{
+    HttpResponse response = HttpResponse::jsonError(503, TokenService::registryUnavailableMessage());
+    response.setHeader("Retry-After", QByteArray::number(TokenService::kRegistryRetryAfterSeconds));
+    return response;
+}
+
 std::optional<QJsonObject> jsonBody(const HttpRequest &request)
 {
     QJsonParseError parseError;
@@ -171,6 +180,10 @@ void HttpApi::withUser(const HttpRequest &request, bool adminOnly, UserCallback 
                                      [services, connection, adminOnly, then](const TokenService::Outcome &outcome) {
         if (!connection)
             return;
+        if (!outcome.ok && outcome.registryUnavailable) {
+            connection->respond(registryUnavailableResponse());
+            return;
+        }
         if (!outcome.ok) {
             HttpResponse response = HttpResponse::jsonError(401, QStringLiteral("invalid token: ") + outcome.message);
             response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
@@ -206,8 +219,12 @@ void HttpApi::login(const HttpRequest &request)
         m_connection->respond(response);
         return;
     }
-    if (!m_services->dependenciesReady.load())
-        return error(503, QStringLiteral("the session store (Redis) is unreachable; try again shortly"));
+    if (!m_services->dependenciesReady.load()) {
+        HttpResponse response = HttpResponse::jsonError(503, QStringLiteral("the session store (Redis) is unreachable; try again shortly"));
+        response.setHeader("Retry-After", QByteArray::number(TokenService::kRegistryRetryAfterSeconds));
+        m_connection->respond(response);
+        return;
+    }
     const auto user = m_services->users.authenticate(username, password);
     if (!user) {
         m_services->metrics.authFailure(QByteArrayLiteral("bad_credentials"));
@@ -222,10 +239,15 @@ void HttpApi::respondWithTokens(NodeServices *services, QPointer<HttpConnection>
     // 200 only once the shared registry holds the new tokens: the check goes down the same
     // ordered connection after them, so another replica never sees the client's first
     // request before the token exists there (it would answer 401 "revoked").
-    services->tokenRegistry->check(issued.lastJti, connection, [connection, issued](bool stored) {
+    using Status = cluster::TokenRegistry::Status;
+    services->tokenRegistry->lookup(issued.lastJti, connection, [connection, issued](Status stored) {
         if (!connection)
             return;
-        if (!stored) {
+        if (stored == Status::Unavailable) {
+            connection->respond(registryUnavailableResponse());
+            return;
+        }
+        if (stored != Status::Active) {
             connection->respond(HttpResponse::jsonError(503, QStringLiteral("the session store did not keep the new "
                                                                             "token; try again shortly")));
             return;
@@ -249,6 +271,10 @@ void HttpApi::refresh(const HttpRequest &request)
                                 [services, connection](const TokenService::Outcome &outcome, const TokenService::Issued &issued) {
         if (!connection)
             return;
+        if (!outcome.ok && outcome.registryUnavailable) {
+            connection->respond(registryUnavailableResponse());
+            return;
+        }
         if (!outcome.ok) {
             connection->respond(HttpResponse::jsonError(401, QStringLiteral("invalid refresh token: ") + outcome.message));
             return;

@@ -34,6 +34,9 @@ struct NodeConfig
     int accessTokenSeconds = 900;
     int refreshTokenSeconds = 7 * 24 * 3600;
     int sseTicketSeconds = 30;
+    // While the token registry (Redis) is unreachable, an access token issued at most this
+    // many seconds ago is accepted on its signature alone; 0: never (fail closed, 503).
+    int authFailOpenSeconds = 0;
     QString topicPrefix = QStringLiteral("switchboard");
     NodeLimits limits;
 };

@@ -108,6 +108,9 @@ QByteArray NodeMetrics::prometheusText(const QByteArray &nodeId, bool ready, boo
                    + QByteArray::number(messages(Transport(t), Direction(d))) + '\n';
     help("sb_heartbeat_timeouts_total", "counter", "STOMP connections closed after 3 silent heart-beat intervals.");
     out += "sb_heartbeat_timeouts_total " + QByteArray::number(heartBeatTimeouts()) + '\n';
+    help("sb_auth_fail_open_total", "counter",
+         "Access tokens accepted without the token registry during its outage (--auth-fail-open-seconds).");
+    out += "sb_auth_fail_open_total " + QByteArray::number(authFailOpenCount()) + '\n';
     {
         QMutexLocker lock(&m_labelledMutex);
         help("sb_dropped_total", "counter", "Frames, connections or requests refused or dropped, by reason.");
@@ -156,6 +159,7 @@ QJsonObject NodeMetrics::toJson() const
                        {QStringLiteral("heartBeatTimeouts"), heartBeatTimeouts()},
                        {QStringLiteral("dropped"), dropped},
                        {QStringLiteral("authFailures"), auth},
+                       {QStringLiteral("authFailOpen"), authFailOpenCount()},
                        {QStringLiteral("deliveries"), m_latencyCount.load()}};
 }
 

@@ -34,6 +34,11 @@ public:
     void heartBeatTimeout() { m_heartBeatTimeouts.fetch_add(1, std::memory_order_relaxed); }
     qint64 heartBeatTimeouts() const { return m_heartBeatTimeouts.load(std::memory_order_relaxed); }
 
+    // An access token accepted on its signature alone while the token registry was
+    // unreachable (--auth-fail-open-seconds).
+    void authFailOpen() { m_authFailOpen.fetch_add(1, std::memory_order_relaxed); }
+    qint64 authFailOpenCount() const { return m_authFailOpen.load(std::memory_order_relaxed); }
+
     void dropped(const QByteArray &reason, qint64 count = 1);
     void authFailure(const QByteArray &reason);
     qint64 droppedCount(const QByteArray &reason) const;
@@ -55,6 +60,7 @@ private:
     std::atomic<qint64> m_subscriptions{0};
     std::array<std::atomic<qint64>, std::size_t(Transport::Count) * std::size_t(Direction::Count)> m_messages{};
     std::atomic<qint64> m_heartBeatTimeouts{0};
+    std::atomic<qint64> m_authFailOpen{0};
     std::array<std::atomic<qint64>, kLatencyBuckets.size() + 1> m_latencyBuckets{};
     std::atomic<qint64> m_latencyCount{0};
     std::atomic<qint64> m_latencySumMicros{0};

@@ -34,6 +34,8 @@ namespace {
 constexpr int kMaxTextChars = 4000;
 // The whole session must authenticate within this, or it only holds a socket for nothing.
 constexpr int kConnectTimeoutMs = 10000;
+// Not among QWebSocketProtocol::CloseCode's enumerators, but within the enum's range of values.
+constexpr int kCloseTryAgainLater = 1013;
 } // namespace
 
 StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, Worker *worker, NodeServices *services)
@@ -201,6 +203,11 @@ void StompSession::handleConnect(const StompFrame &frame)
                                      [this, frame, beat](const TokenService::Outcome &outcome) {
         if (m_state != State::Authenticating)
             return;
+        if (!outcome.ok && outcome.registryUnavailable) { // counted by TokenService, not as "revoked"
+            retryLater(outcome.message, TokenService::kRegistryRetryAfterSeconds, QByteArrayLiteral("registry_unavailable"),
+                       frame);
+            return;
+        }
         if (!outcome.ok) { // TokenService counted the reason
             protocolError(QStringLiteral("invalid token: ") + outcome.message, QByteArrayLiteral("unauthenticated"), &frame);
             return;
@@ -448,12 +455,8 @@ void StompSession::denied(const QString &message, const StompFrame &frame)
     protocolError(message, QByteArrayLiteral("forbidden"), &frame);
 }
 
-void StompSession::protocolError(const QString &message, const QByteArray &dropReason, const StompFrame *frame,
-                                 const QString &details)
+StompFrame StompSession::errorFrame(const QString &message, const StompFrame *frame, const QString &details)
 {
-    if (m_state == State::Closing)
-        return;
-    m_services->metrics.dropped(dropReason);
     StompFrame error("ERROR");
     QString headerMessage = message;
     headerMessage.replace(u'\n', u' ');
@@ -462,12 +465,35 @@ void StompSession::protocolError(const QString &message, const QByteArray &dropR
         error.addHeader("receipt-id", frame->header("receipt"));
     error.addHeader("content-type", "text/plain");
     error.setBody((message + (details.isEmpty() ? QString() : QStringLiteral(": ") + details)).toUtf8());
-    sendFrame(error);
-    qCInfo(lcStomp) << "session" << m_sessionId << "error:" << message;
     m_closeMessage = headerMessage;
+    return error;
+}
+
+void StompSession::protocolError(const QString &message, const QByteArray &dropReason, const StompFrame *frame,
+                                 const QString &details)
+{
+    if (m_state == State::Closing)
+        return;
+    m_services->metrics.dropped(dropReason);
+    sendFrame(errorFrame(message, frame, details));
+    qCInfo(lcStomp) << "session" << m_sessionId << "error:" << message;
     // The tap says "auth" for every failed authentication, whatever the metric's detail.
     close(1002, QStringLiteral("STOMP error"),
           dropReason == "unauthenticated" ? QByteArrayLiteral("auth") : dropReason);
+}
+
+void StompSession::retryLater(const QString &message, int retryAfterSeconds, const QByteArray &dropReason,
+                              const StompFrame &frame)
+{
+    if (m_state == State::Closing)
+        return;
+    m_services->metrics.dropped(dropReason);
+    StompFrame error = errorFrame(message, &frame);
+    error.addHeader("retry-after", QByteArray::number(retryAfterSeconds)); // seconds, as HTTP's Retry-After
+    sendFrame(error);
+    qCInfo(lcStomp) << "session" << m_sessionId << "refused for now:" << message;
+    // 1013 Try Again Later (IANA WebSocket close code registry): the server, not the client, is at fault.
+    close(kCloseTryAgainLater, QStringLiteral("try again later"), dropReason);
 }
 
 bool StompSession::sendFrame(const StompFrame &frame, const QString &messageId)

@@ -77,8 +77,15 @@ private:
     void finishRecovery(const QByteArray &subscriptionId, const cluster::ReplayResult &history);
     void sendMessage(const Subscription &subscription, const QString &messageId, const QByteArray &body,
                      qint64 publishedAtUs, bool replayed);
+    // The ERROR frame for `message` (receipt-id of `frame` when it asked for one); remembers the
+    // message for the tap's CLOSE frame.
+    protocol::StompFrame errorFrame(const QString &message, const protocol::StompFrame *frame,
+                                    const QString &details = {});
     void protocolError(const QString &message, const QByteArray &dropReason,
                        const protocol::StompFrame *frame = nullptr, const QString &details = {});
+    // Not the client's fault (a dependency is down): ERROR with a retry-after header, close 1013.
+    void retryLater(const QString &message, int retryAfterSeconds, const QByteArray &dropReason,
+                    const protocol::StompFrame &frame);
     void denied(const QString &message, const protocol::StompFrame &frame);
     bool sendFrame(const protocol::StompFrame &frame, const QString &messageId = {});
     void sendHeartBeat();

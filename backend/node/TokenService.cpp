@@ -61,7 +61,10 @@ TokenService::Issued TokenService::issue(const User &user)
 TokenService::Outcome TokenService::fail(const QByteArray &reason, const QString &message) const
 {
     m_metrics->authFailure(reason);
-    return Outcome{false, {}, reason, message};
+    Outcome outcome;
+    outcome.reason = reason;
+    outcome.message = message;
+    return outcome;
 }
 
 void TokenService::authenticate(QByteArrayView token, Kind kind, QObject *context, Done done)
@@ -79,13 +82,46 @@ void TokenService::authenticate(QByteArrayView token, Kind kind, QObject *contex
         return;
     }
     AuthenticatedUser user{result.subject(), result.roles(), result.jti(), result.expiresAt()};
-    m_registry->check(user.jti, context, [this, user, done](bool active) {
-        if (!active) {
+    const qint64 issuedAt = result.issuedAt();
+    using Status = cluster::TokenRegistry::Status;
+    m_registry->lookup(user.jti, context, [this, user, kind, issuedAt, done](Status status) {
+        switch (status) {
+        case Status::Active:
+            done(accepted(user));
+            return;
+        case Status::Inactive:
             done(fail(QByteArrayLiteral("revoked"), QStringLiteral("the token has been revoked (logged out)")));
             return;
+        case Status::Unavailable:
+            if (admitsWithoutRegistry(kind, issuedAt)) {
+                m_metrics->authFailOpen();
+                done(accepted(user));
+                return;
+            }
+            Outcome outcome = fail(QByteArrayLiteral("registry_unavailable"), registryUnavailableMessage());
+            outcome.registryUnavailable = true;
+            done(outcome);
+            return;
         }
-        done(Outcome{true, user, {}, {}});
     });
+}
+
+TokenService::Outcome TokenService::accepted(const AuthenticatedUser &user)
+{
+    Outcome outcome;
+    outcome.ok = true;
+    outcome.user = user;
+    return outcome;
+}
+
+bool TokenService::admitsWithoutRegistry(Kind kind, qint64 issuedAt) const
+{
+    // Only young access tokens: a refresh would write the registry anyway, and bounding the
+    // token's age (not the outage's) bounds what a logged-out token can still do.
+    const int window = m_failOpenSeconds.load();
+    if (window <= 0 || kind != Kind::Access || issuedAt <= 0)
+        return false;
+    return QDateTime::currentSecsSinceEpoch() - issuedAt <= window;
 }
 
 void TokenService::refresh(QByteArrayView refreshToken, const UserDirectory &users, QObject *context,
