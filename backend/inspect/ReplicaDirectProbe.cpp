@@ -67,6 +67,7 @@ void ReplicaDirectProbe::forget()
 void ReplicaDirectProbe::poll(Done done)
 {
     m_done = std::move(done);
+    m_lastPolled = QDateTime::currentDateTimeUtc();
     m_reading = ReplicaDirectReading();
     m_replies.clear();
     m_waiting = 3;

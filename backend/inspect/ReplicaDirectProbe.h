@@ -36,6 +36,8 @@ public:
     QUrl base() const { return m_base; }
     bool busy() const { return m_waiting > 0; }
     bool isDue(const QDateTime &now) const { return !m_nextAttempt.isValid() || now >= m_nextAttempt; }
+    // When poll() was last called; invalid before the first.
+    QDateTime lastPolled() const { return m_lastPolled; }
     // Starts one probe; `done` runs once, later, on this object's thread.
     void poll(Done done);
     bool hasOutcome() const { return m_hasOutcome; }
@@ -63,6 +65,7 @@ private:
     bool m_hasOutcome = false;
     int m_failures = 0;
     QDateTime m_nextAttempt;
+    QDateTime m_lastPolled;
     CounterRate m_inRate;
     CounterRate m_outRate;
 };

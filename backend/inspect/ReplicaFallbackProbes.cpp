@@ -2,6 +2,8 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 namespace sb::inspect {
 
 ReplicaFallbackProbes::ReplicaFallbackProbes(const ReplicaDiscoveryConfig &config, QNetworkAccessManager *network,
@@ -36,18 +38,25 @@ void ReplicaFallbackProbes::listed(const RegistryScanner::Result &registry)
 int ReplicaFallbackProbes::pollUnlisted(const RegistryScanner::Result &registry, const HttpReplicaProbe::Done &done)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    int started = 0;
+    QList<ReplicaDirectProbe *> due;
     for (auto it = m_addresses.cbegin(); it != m_addresses.cend(); ++it) {
         if (isListed(registry, it.key()))
             continue;
         ReplicaDirectProbe *&probe = m_probes[it.key()];
         if (!probe)
             probe = new ReplicaDirectProbe(it.key(), it.value(), m_config, m_network, m_owner);
-        if (probe->busy() || !probe->isDue(now))
-            continue;
-        probe->poll(done);
-        ++started;
+        if (!probe->busy() && probe->isDue(now))
+            due.append(probe);
     }
+    // Never asked (an invalid time) sorts first, then the longest-unasked.
+    std::sort(due.begin(), due.end(), [](const ReplicaDirectProbe *a, const ReplicaDirectProbe *b) {
+        if (!a->lastPolled().isValid() || !b->lastPolled().isValid())
+            return !a->lastPolled().isValid() && b->lastPolled().isValid();
+        return a->lastPolled() < b->lastPolled();
+    });
+    const int started = int(qMin<qsizetype>(due.size(), qMax(1, m_config.maxDirectProbesPerPoll)));
+    for (int i = 0; i < started; ++i)
+        due.at(i)->poll(done);
     return started;
 }
 

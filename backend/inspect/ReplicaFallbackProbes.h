@@ -29,7 +29,8 @@ public:
     // listed again needs no probe.
     void listed(const RegistryScanner::Result &registry);
     // Starts a probe of each remembered replica `registry` does not list that is idle and
-    // due; each runs `done` once. Returns how many started.
+    // due, at most maxDirectProbesPerPoll, the longest-unasked first; each runs `done` once.
+    // Returns how many started.
     int pollUnlisted(const RegistryScanner::Result &registry, const HttpReplicaProbe::Done &done);
     // The probes of the remembered replicas `registry` does not list, by id.
     QList<const ReplicaDirectProbe *> unlisted(const RegistryScanner::Result &registry) const;
