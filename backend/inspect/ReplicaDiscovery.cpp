@@ -363,9 +363,13 @@ QList<ReplicaSourceStatus> ReplicaDiscovery::sourceStatuses() const
     }
     for (const HttpReplicaProbe *probe : m_probes)
         statuses.append(probe->status());
+    // A replica asked directly that answers is a source that answered (the registry's outage
+    // leaves the picture live); one that fails is a replica down, said in its row, not one
+    // more failing source in the status bar for the hour its row is kept.
     if (m_fallback) {
         for (const ReplicaDirectProbe *probe : m_fallback->unlisted(m_registryResult))
-            statuses.append(probe->status());
+            if (probe->status().ok)
+                statuses.append(probe->status());
     }
     return statuses;
 }

@@ -226,6 +226,11 @@ private slots:
         QCOMPARE(model->figures().replicasDown, 1);
         QCOMPARE(model->figures().totalConnections, 4);
         QCOMPARE(stateOf(area.snapshotState(), u"fb-2"_s).value(u"state"_s).toString(), u"down"_s);
+        // Its row says why; the status bar counts it down, without one more "failing source".
+        const models::ConnectionHealth health = attachment.health(models::AttachmentState::Service::Replicas);
+        QCOMPARE(health.state, models::ConnectionHealth::State::Degraded);
+        QVERIFY2(health.detail.startsWith(u"1 of 2 replicas up; registry "_s) && !health.detail.contains(u"probed at"_s),
+                 qPrintable(health.detail));
 
         // Redis returns and fb-1 announces itself again: the registry speaks for it, and
         // discovery is no longer degraded. fb-2, still dead and not announced, stays down.
