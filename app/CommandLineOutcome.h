@@ -2,6 +2,8 @@
 
 #include <QString>
 
+#include <cstdio>
+
 namespace sb::app {
 
 // What parsing a command line decided: run the mode, or exit now with the given text.
@@ -21,6 +23,16 @@ struct CommandLineOutcome
     static CommandLineOutcome usageError(const QString &message)
     {
         return {false, 2, {}, QStringLiteral("switchboard: ") + message + u'\n'};
+    }
+
+    // Writes the texts to stdout and stderr; returns the exit code (for main()).
+    int finish() const
+    {
+        if (!standardOutput.isEmpty())
+            std::fputs(standardOutput.toLocal8Bit().constData(), stdout);
+        if (!standardError.isEmpty())
+            std::fputs(standardError.toLocal8Bit().constData(), stderr);
+        return exitCode;
     }
 };
 

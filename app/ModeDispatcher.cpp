@@ -10,13 +10,6 @@
 
 namespace sb::app {
 
-void ModeDispatcher::identifyApplication()
-{
-    QCoreApplication::setOrganizationName(QStringLiteral("switchboard"));
-    QCoreApplication::setApplicationName(QStringLiteral("switchboard"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(SB_VERSION));
-}
-
 std::optional<CommandLineOutcome> ModeDispatcher::runHeadlessMode(int argc, char **argv,
                                                                   const QStringList &arguments)
 {

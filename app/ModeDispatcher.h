@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/ApplicationIdentity.h"
 #include "app/CommandLineOutcome.h"
 
 #include <QStringList>
@@ -13,7 +14,7 @@ namespace sb::app {
 class ModeDispatcher
 {
 public:
-    static void identifyApplication();
+    static void identifyApplication() { app::identifyApplication(); }
     // Runs a headless mode to completion; nullopt when the arguments are for the console.
     static std::optional<CommandLineOutcome> runHeadlessMode(int argc, char **argv,
                                                              const QStringList &arguments);

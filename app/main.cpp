@@ -6,18 +6,12 @@
 #include <QApplication>
 #include <QIcon>
 
-#include <cstdio>
-
 using namespace sb::app;
 
 namespace {
 int finish(const CommandLineOutcome &outcome)
 {
-    if (!outcome.standardOutput.isEmpty())
-        std::fputs(outcome.standardOutput.toLocal8Bit().constData(), stdout);
-    if (!outcome.standardError.isEmpty())
-        std::fputs(outcome.standardError.toLocal8Bit().constData(), stderr);
-    return outcome.exitCode;
+    return outcome.finish();
 }
 
 int runConsole(int argc, char **argv, const QStringList &arguments)
