@@ -3,6 +3,7 @@
 #include "app/CommandLineSupport.h"
 
 #include <QCommandLineParser>
+#include <QRegularExpression>
 
 namespace sb::app {
 
@@ -28,6 +29,10 @@ CommandLineOutcome ConsoleCommandLine::parse(const QStringList &arguments)
     parser.addOption({QStringLiteral("snapshot-after"),
                       QStringLiteral("Seconds to wait before the snapshot (default 5)."),
                       QStringLiteral("SECONDS"), QStringLiteral("5")});
+    parser.addOption({QStringLiteral("window-size"),
+                      QStringLiteral("Open the window at WIDTHxHEIGHT pixels with the default layout, e.g. "
+                                     "1920x1080 (screenshots at a known size)."),
+                      QStringLiteral("WxH")});
 
     if (auto stop = CommandLineSupport::parse(parser, arguments, kHelpHeader))
         return *stop;
@@ -56,6 +61,18 @@ CommandLineOutcome ConsoleCommandLine::parse(const QStringList &arguments)
         return CommandLineOutcome::usageError(
             QStringLiteral("--snapshot-after: only meaningful with --snapshot DIR"));
     m_options.snapshotAfterSeconds = *after;
+
+    if (parser.isSet(QStringLiteral("window-size"))) {
+        static const QRegularExpression size(QStringLiteral("^(\\d{3,5})x(\\d{3,5})$"));
+        const QRegularExpressionMatch match = size.match(parser.value(QStringLiteral("window-size")).trimmed());
+        const int width = match.hasMatch() ? match.captured(1).toInt() : 0;
+        const int height = match.hasMatch() ? match.captured(2).toInt() : 0;
+        if (width < 640 || height < 480 || width > 7680 || height > 4320)
+            return CommandLineOutcome::usageError(
+                QStringLiteral("--window-size: expected WIDTHxHEIGHT between 640x480 and 7680x4320, got '%1'")
+                    .arg(parser.value(QStringLiteral("window-size"))));
+        m_options.windowSize = QSize(width, height);
+    }
     return CommandLineOutcome::proceed();
 }
 

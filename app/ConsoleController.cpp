@@ -71,6 +71,8 @@ bool ConsoleController::start(QString *error)
     else if (!attachProfile(m_options.profile, error))
         return false;
 
+    if (m_options.windowSize.isValid())
+        m_window->useDefaultLayoutAt(m_options.windowSize);
     m_window->show();
     m_recordTimer.start();
     if (!m_options.snapshotDirectory.isEmpty())

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QSize>
 #include <QString>
 
 namespace sb::app {
@@ -10,6 +11,7 @@ struct ConsoleOptions
     QString profile;          // empty: the embedded demo cluster
     QString snapshotDirectory; // empty: interactive; otherwise write a snapshot and exit
     int snapshotAfterSeconds = 5;
+    QSize windowSize; // invalid: the saved (or default 1280x800) geometry
 };
 
 } // namespace sb::app

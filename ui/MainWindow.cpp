@@ -78,13 +78,29 @@ MainWindow::MainWindow(models::AttachmentState *attachment, models::RecordingSto
     createMenus();
     statusBar()->addWidget(new ConnectionStatusWidget(attachment, this), 1);
     resize(1280, 800);
-    // Kafka's tables, Redis' keys and the traffic table want the room; the few rows of a
-    // typical replica table need less.
-    resizeDocks({m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("kafka")]}, {560, 720}, Qt::Horizontal);
-    resizeDocks({m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("redis")]}, {330, 430}, Qt::Vertical);
-    resizeDocks({m_docks[QStringLiteral("kafka")], m_docks[QStringLiteral("traffic")]}, {480, 280}, Qt::Vertical);
+    sizeDocksFor(size());
     m_defaultLayout = saveState(kLayoutVersion);
     restoreLayout();
+}
+
+void MainWindow::sizeDocksFor(const QSize &window)
+{
+    // Kafka's tables, Redis' keys and the traffic table want the room; the few rows of a
+    // typical replica table need less. Proportions set at 1280x800, scaled to the window.
+    const auto x = [&window](int at1280) { return at1280 * window.width() / 1280; };
+    const auto y = [&window](int at800) { return at800 * window.height() / 800; };
+    resizeDocks({m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("kafka")]}, {x(560), x(720)}, Qt::Horizontal);
+    resizeDocks({m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("redis")]}, {y(330), y(430)}, Qt::Vertical);
+    resizeDocks({m_docks[QStringLiteral("kafka")], m_docks[QStringLiteral("traffic")]}, {y(480), y(280)}, Qt::Vertical);
+}
+
+void MainWindow::useDefaultLayoutAt(const QSize &size)
+{
+    restoreState(m_defaultLayout, kLayoutVersion);
+    for (QDockWidget *dock : std::as_const(m_docks))
+        dock->show();
+    resize(size);
+    sizeDocksFor(size);
 }
 
 void MainWindow::createAreas()
@@ -166,7 +182,11 @@ QJsonObject MainWindow::snapshotState(int maxTableRows) const
 
 bool MainWindow::writeSnapshot(const QString &directory, QString *error)
 {
-    return SnapshotWriter::write(this, snapshotState(), directory, error);
+    QMap<QString, QWidget *> shown;
+    for (auto it = m_areas.cbegin(); it != m_areas.cend(); ++it)
+        if (it.value()->isVisible())
+            shown.insert(it.key(), it.value());
+    return SnapshotWriter::write(this, shown, snapshotState(), directory, error);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

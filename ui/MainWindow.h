@@ -36,7 +36,11 @@ public:
     // cover (the Traffic area's frames); set by whoever owns that data.
     using RecordingExtras = std::function<QJsonObject(const QDateTime &from, const QDateTime &to)>;
     void setRecordingExtras(RecordingExtras extras) { m_recordingExtras = std::move(extras); }
+    // DIR/window.png, DIR/area-<key>.png for each area shown, DIR/state.json.
     bool writeSnapshot(const QString &directory, QString *error);
+    // The default layout at this window size, the areas' proportions kept (screenshots at
+    // a known size, `--window-size`); the saved geometry is not used.
+    void useDefaultLayoutAt(const QSize &size);
 
 signals:
     void profilesRequested();
@@ -47,6 +51,7 @@ protected:
 private:
     void createAreas();
     void createMenus();
+    void sizeDocksFor(const QSize &window);
     void restoreLayout();
     void saveLayout() const;
     void resetLayout();

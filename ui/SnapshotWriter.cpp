@@ -8,8 +8,21 @@
 
 namespace sb::ui {
 
-bool SnapshotWriter::write(QWidget *window, const QJsonObject &state, const QString &directory,
-                           QString *error)
+namespace {
+bool writePng(QWidget *widget, const QString &path, QString *error)
+{
+    const QPixmap image = widget->grab();
+    QSaveFile png(path);
+    if (!png.open(QIODevice::WriteOnly) || !image.save(&png, "PNG") || !png.commit()) {
+        *error = QStringLiteral("cannot write %1: %2").arg(png.fileName(), png.errorString());
+        return false;
+    }
+    return true;
+}
+} // namespace
+
+bool SnapshotWriter::write(QWidget *window, const QMap<QString, QWidget *> &areas, const QJsonObject &state,
+                           const QString &directory, QString *error)
 {
     QDir dir(directory);
     if (!dir.mkpath(QStringLiteral("."))) {
@@ -17,12 +30,11 @@ bool SnapshotWriter::write(QWidget *window, const QJsonObject &state, const QStr
         return false;
     }
 
-    const QPixmap image = window->grab();
-    QSaveFile png(dir.filePath(QStringLiteral("window.png")));
-    if (!png.open(QIODevice::WriteOnly) || !image.save(&png, "PNG") || !png.commit()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(png.fileName(), png.errorString());
+    if (!writePng(window, dir.filePath(QStringLiteral("window.png")), error))
         return false;
-    }
+    for (auto it = areas.cbegin(); it != areas.cend(); ++it)
+        if (!writePng(it.value(), dir.filePath(QStringLiteral("area-") + it.key() + QStringLiteral(".png")), error))
+            return false;
 
     QSaveFile json(dir.filePath(QStringLiteral("state.json")));
     if (!json.open(QIODevice::WriteOnly)

@@ -25,6 +25,12 @@ private slots:
             << QStringList{QStringLiteral("--snapshot-after"), QStringLiteral("3")} << QStringLiteral("--snapshot");
         QTest::newRow("profile missing value") << QStringList{QStringLiteral("--profile")} << QStringLiteral("profile");
         QTest::newRow("empty profile") << QStringList{QStringLiteral("--profile"), QString()} << QStringLiteral("--profile");
+        QTest::newRow("window-size without height")
+            << QStringList{QStringLiteral("--window-size"), QStringLiteral("1920")} << QStringLiteral("--window-size");
+        QTest::newRow("window-size too small")
+            << QStringList{QStringLiteral("--window-size"), QStringLiteral("320x200")} << QStringLiteral("640x480");
+        QTest::newRow("window-size not numbers")
+            << QStringList{QStringLiteral("--window-size"), QStringLiteral("widexhigh")} << QStringLiteral("--window-size");
     }
     void consoleRejects()
     {
@@ -50,6 +56,14 @@ private slots:
         QCOMPARE(commandLine.options().profile, QStringLiteral("prod"));
         QCOMPARE(commandLine.options().snapshotDirectory, QStringLiteral("/tmp/snap"));
         QCOMPARE(commandLine.options().snapshotAfterSeconds, 0);
+        QVERIFY(!commandLine.options().windowSize.isValid());
+    }
+
+    void windowSize()
+    {
+        ConsoleCommandLine commandLine;
+        QVERIFY(commandLine.parse({QStringLiteral("switchboard"), QStringLiteral("--window-size"), QStringLiteral("1920x1080")}).run);
+        QCOMPARE(commandLine.options().windowSize, QSize(1920, 1080));
     }
 
     void snapshotAfterDefaultsToFive()

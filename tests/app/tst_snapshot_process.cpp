@@ -34,7 +34,8 @@ private slots:
         QElapsedTimer clock;
         clock.start();
         process.start(qEnvironmentVariable("SB_BINARY"),
-                      {QStringLiteral("--snapshot"), dir, QStringLiteral("--snapshot-after"), QStringLiteral("1")});
+                      {QStringLiteral("--snapshot"), dir, QStringLiteral("--snapshot-after"), QStringLiteral("1"),
+                       QStringLiteral("--window-size"), QStringLiteral("1920x1080")});
         QVERIFY(process.waitForFinished(60000));
         QCOMPARE(process.exitStatus(), QProcess::NormalExit);
         QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
@@ -42,7 +43,16 @@ private slots:
 
         const QImage image(dir + QStringLiteral("/window.png"));
         QVERIFY(!image.isNull());
-        QVERIFY(image.width() >= 640 && image.height() >= 400);
+        QCOMPARE(image.size(), QSize(1920, 1080)); // --window-size
+        // Each area as drawn, for checking what a reader sees; together they fill the window.
+        qint64 areaPixels = 0;
+        for (const char *area : {"replicas", "kafka", "redis", "traffic"}) {
+            const QImage part(dir + QStringLiteral("/area-") + QLatin1String(area) + QStringLiteral(".png"));
+            QVERIFY2(!part.isNull(), area);
+            QVERIFY2(part.width() >= 400 && part.height() >= 200, area);
+            areaPixels += qint64(part.width()) * part.height();
+        }
+        QVERIFY2(areaPixels > qint64(1920) * 1080 * 7 / 10, qPrintable(QString::number(areaPixels)));
 
         QFile file(dir + QStringLiteral("/state.json"));
         QVERIFY(file.open(QIODevice::ReadOnly));
