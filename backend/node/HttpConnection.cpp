@@ -51,7 +51,9 @@ void HttpConnection::refuse(QTcpSocket *socket, int status, const QString &reaso
         response.setHeader("Retry-After", "1");
     socket->write(response.serialize());
     QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    socket->disconnectFromHost();
+    // close(), not disconnectFromHost(): the node's sockets linger (LingeringSocket), so a
+    // request the client already sent cannot turn this answer into a reset.
+    socket->close();
 }
 
 QHostAddress HttpConnection::peerAddress() const
@@ -150,8 +152,9 @@ void HttpConnection::respond(const protocol::HttpResponse &original)
     response.setCloseConnection(close);
     m_socket->write(response.serialize());
     if (close) {
-        // Stay busy: nothing more is read or answered on this connection.
-        m_socket->disconnectFromHost();
+        // Stay busy: nothing more is read or answered on this connection. A lingering close
+        // (LingeringSocket): what the client pipelined behind this request cannot reset it.
+        m_socket->close();
         return;
     }
     m_busy = false;
@@ -172,7 +175,7 @@ void HttpConnection::fail(int status, const QString &reason, const QByteArrayVie
     protocol::HttpResponse response = protocol::HttpResponse::jsonError(status, reason);
     response.setCloseConnection(true);
     m_socket->write(response.serialize());
-    m_socket->disconnectFromHost();
+    m_socket->close(); // lingering: a body still on its way (413) cannot reset the answer
 }
 
 void HttpConnection::detachSocket()

@@ -19,6 +19,7 @@ struct NodeLimits
     qint64 maxHttpBodyBytes = 64 * 1024;
     int httpHeaderTimeoutMs = 10000;            // slowloris: the request head must arrive in time
     int httpIdleTimeoutMs = 60000;              // keep-alive connections with nothing to say
+    int closeLingerMs = 2000;                   // a closed connection drains the peer's bytes this long
     int loginAttemptsPerMinutePerUser = 10;
     int loginAttemptsPerMinutePerAddress = 30;
     int replayEventsPerUser = 1000;

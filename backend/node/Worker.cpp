@@ -2,6 +2,7 @@
 
 #include "node/Destination.h"
 #include "node/HttpConnection.h"
+#include "node/LingeringSocket.h"
 #include "node/NodeServices.h"
 #include "node/Router.h"
 #include "node/SseStream.h"
@@ -37,13 +38,15 @@ int Worker::connectionCount() const
 
 void Worker::adoptSocket(qintptr descriptor)
 {
-    auto *socket = new QTcpSocket(this);
+    const auto &limits = m_services->config.limits;
+    auto *socket = new LingeringSocket(limits.closeLingerMs, this);
     if (!socket->setSocketDescriptor(descriptor)) {
         qCWarning(lcWorker) << "cannot adopt a socket:" << socket->errorString();
         delete socket;
         return;
     }
-    const auto &limits = m_services->config.limits;
+    connect(socket, &LingeringSocket::lingerExpired, this,
+            [this] { m_services->metrics.dropped(QByteArrayLiteral("linger_timeout")); });
     if (m_services->metrics.totalConnections() >= limits.maxConnections) {
         m_services->metrics.dropped(QByteArrayLiteral("too_many_connections"));
         HttpConnection::refuse(socket, 503, QStringLiteral("too many connections (limit %1)").arg(limits.maxConnections));

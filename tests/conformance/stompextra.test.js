@@ -194,6 +194,45 @@ test('ACK without its id header (1.2) is an ERROR naming the header, then the cl
   await within(5000, 'the close after ERROR', raw.closed);
 });
 
+// ------------------------------------------------------------------ pipelining past a limit
+
+// Issue 12 #5: 150 SUBSCRIBEs with receipts sent without waiting, past the limit of 100
+// subscriptions, by a client busy sending (it reads nothing until it is done, and keeps
+// sending heart-beats after the node has refused the 101st). It is owed 100 RECEIPTs, then
+// the ERROR, then the close (1002) — not a reset (1006) that throws away what the node had
+// already written. Long receipt ids make the node's answer larger than what the sockets
+// hold in flight, so part of it is still in the node's kernel when the node closes (in one
+// message they stay shorter: the message must stay under --limit-frame-bytes).
+for (const [how, padding, sendAll] of [
+  ['in one WebSocket message', 250, (raw, frames) => raw.ws.send(frames.join(''))],
+  ['as 150 WebSocket messages back to back', 4000, (raw, frames) => frames.forEach((f) => raw.ws.send(f))],
+]) {
+  test(`150 pipelined SUBSCRIBEs ${how}: 100 RECEIPTs, then ERROR "too many subscriptions", then close 1002`, async (t) => {
+    const node = await startNode(t);
+    const raw = await rawStomp(t, node, ['v12.stomp']);
+    raw.send('CONNECT', { 'accept-version': '1.2', host: '127.0.0.1', Authorization: `Bearer ${await login(node, 'alice')}`, 'heart-beat': '0,0' });
+    await raw.next('CONNECTED');
+    const receipt = (i) => `r${i}-${'x'.repeat(padding)}`;
+    const frames = [];
+    for (let i = 0; i < 150; i++) frames.push(frame('SUBSCRIBE', { id: `s${i}`, destination: '/topic/channels.general', receipt: receipt(i) }));
+    raw.ws._socket.pause(); // busy: nothing is read from here on
+    sendAll(raw, frames);
+    await eventually(10000, 'the node refusing the 101st SUBSCRIBE',
+      async () => metric(await metrics(node), 'sb_dropped_total{reason="too_many_subscriptions"}') >= 1);
+    for (let i = 0; i < 100; i++) raw.ws.send('\n');
+    raw.ws._socket.resume();
+    assert.equal(await within(10000, 'the close', raw.closed), 1002);
+    const receipts = raw.frames.filter((f) => f.command === 'RECEIPT').map((f) => f.headers['receipt-id']);
+    assert.equal(receipts.length, 100);
+    assert.deepEqual(receipts, Array.from({ length: 100 }, (_, i) => receipt(i)));
+    const errors = raw.frames.filter((f) => f.command === 'ERROR');
+    assert.equal(errors.length, 1);
+    assert.match(errors[0].headers.message, /too many subscriptions \(limit 100/);
+    assert.equal(errors[0].headers['receipt-id'], receipt(100));
+    assert.equal(raw.frames.at(-1).command, 'ERROR', 'nothing after the ERROR');
+  });
+}
+
 // ------------------------------------------------------------------ versions and subprotocols
 
 test('ws offering only v11.stomp gets v11.stomp; accept-version:1.1 gets CONNECTED 1.1 and 1.1 ACK (message-id) works', async (t) => {

@@ -395,6 +395,8 @@ void TestNodeCli::helpListsOptionsEnvNamesAndDefaults()
         {QStringLiteral("limit-headers"), QStringLiteral("64")},
         {QStringLiteral("limit-subscriptions"), QStringLiteral("100")},
         {QStringLiteral("limit-connections"), QStringLiteral("10000")},
+        {QStringLiteral("limit-close-linger-ms"), QStringLiteral("2000")},
+        {QStringLiteral("auth-fail-open-seconds"), QStringLiteral("0")},
         {QStringLiteral("limit-sse-per-user"), QStringLiteral("5")},
         {QStringLiteral("limit-outbound-bytes"), QStringLiteral("1048576")},
         {QStringLiteral("limit-http-header-bytes"), QStringLiteral("16384")},

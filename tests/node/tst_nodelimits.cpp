@@ -87,6 +87,8 @@ private slots:
     void oversizedFrameGetsErrorAndClose();
     void hugeWebSocketMessageIsRefused();
     void tooManySubscriptions();
+    void pipelinedSubscriptionsPastTheLimit_data();
+    void pipelinedSubscriptionsPastTheLimit();
     void tooManyConnectionsGets503();
     void tooManySseStreamsGets429();
     void oversizedHttpHeadGets431();
@@ -167,6 +169,62 @@ void TestNodeLimits::tooManySubscriptions()
     QCOMPARE(metricValue(metrics, dropped("too_many_subscriptions")), 1.0);
     // The closed session's subscriptions are gone from the gauge.
     QTRY_COMPARE_WITH_TIMEOUT(metricValue(metricsText(node.port()), "sb_subscriptions"), 0.0, 5000);
+}
+
+void TestNodeLimits::pipelinedSubscriptionsPastTheLimit_data()
+{
+    QTest::addColumn<bool>("oneMessage");
+    QTest::newRow("150 frames in one WebSocket message") << true;
+    QTest::newRow("150 WebSocket messages back to back") << false;
+}
+
+void TestNodeLimits::pipelinedSubscriptionsPastTheLimit()
+{
+    // Issue 12 #5: a client that pipelines past the limit is owed the 100 RECEIPTs, then the
+    // ERROR, then the close, even though frames it sent after the one refused are still
+    // arriving when the node closes (which must then not reset the connection).
+    QFETCH(bool, oneMessage);
+    NodeProcess node;
+    QVERIFY2(node.start(), qPrintable(node.errorString()));
+    // A client that reads slowly: what the node writes cannot all be in flight at once, so
+    // some of it still waits in the node's kernel when the node closes. A close that resets
+    // the connection (RST: the client's frames sit unread on the node) throws that away.
+    RawWebSocket ws(4096);
+    QCOMPARE(ws.open(node.port()), 101);
+    QVERIFY(stompConnect(ws, login(node.port(), QStringLiteral("alice"))).startsWith("CONNECTED"));
+    constexpr int kSent = 150;
+    constexpr int kLimit = 100; // the default --limit-subscriptions
+    const QByteArray padding(200, 'x'); // long receipt ids: 100 RECEIPTs are ~23 KB
+    auto receiptId = [&padding](int i) -> QByteArray { return "r" + QByteArray::number(i) + '-' + padding; };
+    QByteArray burst;
+    for (int i = 0; i < kSent; ++i) {
+        const QByteArray frame = stompFrame("SUBSCRIBE", {{"id", "s" + QByteArray::number(i)},
+                                                          {"destination", "/topic/channels.general"},
+                                                          {"receipt", receiptId(i)}});
+        if (oneMessage)
+            burst += frame;
+        else
+            ws.sendText(frame); // may fail once the node has closed: what it answered still counts
+    }
+    if (oneMessage)
+        QVERIFY(ws.sendText(burst));
+    // ... and goes on sending (heart-beats here) before it reads: these arrive once the node
+    // has refused the 101st and closed its side.
+    QVERIFY(waitForMetric(node.port(), dropped("too_many_subscriptions"), 1) >= 1);
+    for (int i = 0; i < 100; ++i)
+        ws.sendText("\n");
+
+    for (int i = 0; i < kLimit; ++i) {
+        const RawWebSocket::Message receipt = ws.read();
+        QVERIFY2(receipt.payload.startsWith("RECEIPT"),
+                 qPrintable(QStringLiteral("frame %1: opcode %2 '%3'").arg(i).arg(receipt.opcode).arg(QString::fromUtf8(receipt.payload))));
+        QCOMPARE(stompHeader(receipt.payload, "receipt-id"), receiptId(i));
+    }
+    const RawWebSocket::Message error = ws.read();
+    QVERIFY2(error.payload.startsWith("ERROR"), error.payload.constData());
+    QVERIFY2(stompHeader(error.payload, "message").contains("too many subscriptions (limit 100"), error.payload.constData());
+    QCOMPARE(stompHeader(error.payload, "receipt-id"), receiptId(kLimit));
+    QCOMPARE(ws.waitForClose(), 1002);
 }
 
 void TestNodeLimits::tooManyConnectionsGets503()
