@@ -15,6 +15,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
@@ -161,13 +162,16 @@ private:
         return store.save(profile, error);
     }
 
-    // The console's registry connection has read every node's hash at least once (its last
-    // command was an HGETALL): it knows the replicas and their addresses.
-    bool consoleHasReadTheRegistry()
+    // A console's registry connection, opened at most maxAgeSeconds ago (not an earlier
+    // console's), has read every node's hash at least once (its last command was an
+    // HGETALL): it knows the replicas and their addresses.
+    bool consoleHasReadTheRegistry(qint64 maxAgeSeconds)
     {
+        static const QRegularExpression age(u"(?:^| )age=(\\d+) "_s);
         const QString clients = redisCli({u"CLIENT"_s, u"LIST"_s});
         for (const QString &line : clients.split(u'\n'))
-            if (line.contains(u"name=switchboard-console-replicas "_s) && line.contains(u" cmd=hgetall"_s))
+            if (line.contains(u"name=switchboard-console-replicas "_s) && line.contains(u" cmd=hgetall"_s)
+                && age.match(line).captured(1).toLongLong() <= maxAgeSeconds)
                 return true;
         return false;
     }
@@ -363,9 +367,12 @@ private slots:
         console.start(qEnvironmentVariable("SB_BINARY"), {u"--profile"_s, u"truth"_s, u"--snapshot"_s, out.path(),
                                                           u"--snapshot-after"_s, u"20"_s});
         QVERIFY(console.waitForStarted(10000));
-        QTRY_VERIFY_WITH_TIMEOUT(consoleHasReadTheRegistry() || console.state() == QProcess::NotRunning, 20000);
+        QElapsedTimer running;
+        running.start();
+        auto hasRead = [&] { return consoleHasReadTheRegistry(running.elapsed() / 1000 + 1); };
+        QTRY_VERIFY_WITH_TIMEOUT(hasRead() || console.state() == QProcess::NotRunning, 20000);
         QVERIFY2(console.state() == QProcess::Running, "the console ended before it read the registry");
-        QVERIFY2(consoleHasReadTheRegistry(), "the console has not read the registry before its snapshot");
+        QVERIFY2(hasRead(), "the console has not read the registry before its snapshot");
 
         const qint64 redisPid = redisServerPid();
         QVERIFY2(redisPid > 0, "the devcluster's redis-server pid (INFO server) was not found");
