@@ -1,12 +1,15 @@
 #include "cluster/KafkaConsumer.h"
 
 #include "cluster/KafkaLog.h"
+#include "cluster/RetiredGroupMark.h"
 
+#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QThread>
 
+#include <cstdlib>
 #include <cstring>
 
 namespace sb::cluster {
@@ -19,6 +22,32 @@ constexpr int RedeliveryPauseMs = 200; // after a "not handled" batch, before se
 constexpr int CloseTimeoutMs = 10000; // leaving the group; beyond it we abandon the membership
 
 using PartitionKey = std::pair<QByteArray, int>;
+
+// Empty when the cluster answers ListGroups (it administers consumer groups); else why not.
+QString groupAdministrationProblem(rd_kafka_t *rk, rd_kafka_queue_t *queue, int timeoutMs)
+{
+    rd_kafka_AdminOptions_t *options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS);
+    rd_kafka_AdminOptions_set_request_timeout(options, timeoutMs, nullptr, 0);
+    rd_kafka_ListConsumerGroups(rk, options, queue);
+    rd_kafka_AdminOptions_destroy(options);
+    rd_kafka_event_t *event = rd_kafka_queue_poll(queue, timeoutMs + 500);
+    if (!event)
+        return QStringLiteral("no answer within %1 ms").arg(timeoutMs + 500);
+    QString problem;
+    if (rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        problem = QString::fromUtf8(rd_kafka_event_error_string(event));
+    } else if (const rd_kafka_ListConsumerGroups_result_t *result = rd_kafka_event_ListConsumerGroups_result(event)) {
+        size_t errors = 0;
+        const rd_kafka_error_t **first = rd_kafka_ListConsumerGroups_result_errors(result, &errors);
+        size_t valid = 0;
+        rd_kafka_ListConsumerGroups_result_valid(result, &valid);
+        // Every broker refusing and no group listed: nobody administers groups here.
+        if (errors > 0 && valid == 0)
+            problem = QString::fromUtf8(rd_kafka_error_string(first[0]));
+    }
+    rd_kafka_event_destroy(event);
+    return problem;
+}
 
 // Read from the configuration rather than with rd_kafka_rebalance_protocol(), which can
 // block forever when called from a rebalance callback during close (librdkafka #4041).
@@ -151,9 +180,117 @@ void KafkaConsumer::run()
     if (committed != RD_KAFKA_RESP_ERR_NO_ERROR && committed != RD_KAFKA_RESP_ERR__NO_OFFSET)
         qCWarning(
             lcKafka, "consumer %s: final commit failed: %s", rd_kafka_name(rk), rd_kafka_err2str(committed));
+    if (m_options.retireGroupOnClose)
+        markRetired();
     m_closedCleanly = leaveGroup();
     qCInfo(lcKafka, "consumer %s left group %s after %llu record(s)", rd_kafka_name(rk),
         m_options.groupId.constData(), static_cast<unsigned long long>(m_consumed.load()));
+    // Only an empty group can go; one we could not leave expires instead.
+    if (m_options.retireGroupOnClose && m_closedCleanly)
+        deleteGroup();
+    else if (m_options.retireGroupOnClose)
+        m_retireOutcome = QStringLiteral("not deleted: the consumer could not leave the group");
+}
+
+// Commits every partition once more, with the retirement mark as its metadata: where it
+// had committed, the same offset; where it never did (an idle per-boot group), its
+// position, else the log end — nothing is left unread by a group that reads from "latest".
+void KafkaConsumer::markRetired()
+{
+    rd_kafka_t *rk = m_rk.get();
+    rd_kafka_topic_partition_list_t *raw = nullptr;
+    if (rd_kafka_assignment(rk, &raw) != RD_KAFKA_RESP_ERR_NO_ERROR || !raw)
+        return;
+    const KafkaPartitionList partitions(raw);
+    if (partitions->cnt == 0)
+        return;
+    if (rd_kafka_committed(rk, partitions.get(), BlockingCallTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return;
+    const KafkaPartitionList positions(rd_kafka_topic_partition_list_copy(partitions.get()));
+    rd_kafka_position(rk, positions.get());
+    const RetiredGroupMark mark { QString::fromUtf8(m_options.clientId), QDateTime::currentMSecsSinceEpoch() };
+    const QByteArray metadata = mark.encode();
+    for (int i = 0; i < partitions->cnt; ++i) {
+        rd_kafka_topic_partition_t &partition = partitions->elems[i];
+        if (partition.offset < 0)
+            partition.offset = positions->elems[i].offset;
+        if (partition.offset < 0) {
+            int64_t low = 0;
+            int64_t high = 0;
+            if (rd_kafka_query_watermark_offsets(rk, partition.topic, partition.partition, &low, &high,
+                    BlockingCallTimeoutMs)
+                == RD_KAFKA_RESP_ERR_NO_ERROR)
+                partition.offset = high;
+        }
+        // Freed with the list: librdkafka allocates and frees metadata with malloc()/free().
+        std::free(partition.metadata);
+        partition.metadata = std::malloc(size_t(metadata.size()));
+        std::memcpy(partition.metadata, metadata.constData(), size_t(metadata.size()));
+        partition.metadata_size = size_t(metadata.size());
+    }
+    const rd_kafka_resp_err_t err = rd_kafka_commit(rk, partitions.get(), 0);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+        qCWarning(lcKafka, "consumer %s: could not mark group %s retired: %s", rd_kafka_name(rk),
+            m_options.groupId.constData(), rd_kafka_err2str(err));
+}
+
+void KafkaConsumer::deleteGroup()
+{
+    // A short-lived admin client of its own: an admin request on the closed consumer's
+    // handle made its rd_kafka_destroy() hang (librdkafka 2.0.2).
+    QString confError;
+    KafkaConf conf = m_settings.createConf({ { "client.id", m_options.clientId } }, {}, &confError);
+    if (conf)
+        installKafkaLogger(conf.get());
+    char reason[512];
+    rd_kafka_t *admin = conf ? rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), reason, sizeof reason) : nullptr;
+    if (!admin) {
+        m_retireOutcome = u"no admin client: " + (conf ? QString::fromUtf8(reason) : confError);
+        return;
+    }
+    conf.release();
+    const KafkaHandle handle(admin);
+    rd_kafka_t *rk = handle.get();
+    const KafkaQueue queue(rd_kafka_queue_new(rk));
+    // Asked only of a broker that administers groups at all: against one that does not
+    // (librdkafka's mock cluster), librdkafka 2.0.2 answers DeleteGroups "unsupported" and
+    // then hangs destroying the client. ListGroups tells, and is harmless there.
+    const QString unsupported = groupAdministrationProblem(rk, queue.get(), m_options.retireTimeoutMs);
+    if (!unsupported.isEmpty()) {
+        m_retireOutcome = QStringLiteral("the broker does not administer groups (ListGroups: %1)").arg(unsupported);
+        qCInfo(lcKafka, "consumer %s: group %s stays, marked retired: %s", rd_kafka_name(m_rk.get()),
+            m_options.groupId.constData(), qPrintable(m_retireOutcome));
+        return;
+    }
+    rd_kafka_DeleteGroup_t *group = rd_kafka_DeleteGroup_new(m_options.groupId.constData());
+    rd_kafka_AdminOptions_t *options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_DELETEGROUPS);
+    rd_kafka_AdminOptions_set_request_timeout(options, m_options.retireTimeoutMs, nullptr, 0);
+    rd_kafka_DeleteGroups(rk, &group, 1, options, queue.get());
+    rd_kafka_AdminOptions_destroy(options);
+    rd_kafka_DeleteGroup_destroy(group);
+
+    QString outcome = QStringLiteral("no answer within %1 ms").arg(m_options.retireTimeoutMs);
+    if (rd_kafka_event_t *event = rd_kafka_queue_poll(queue.get(), m_options.retireTimeoutMs + 500)) {
+        if (rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            outcome = QString::fromUtf8(rd_kafka_event_error_string(event));
+        } else if (const rd_kafka_DeleteGroups_result_t *result = rd_kafka_event_DeleteGroups_result(event)) {
+            size_t count = 0;
+            const rd_kafka_group_result_t **groups = rd_kafka_DeleteGroups_result_groups(result, &count);
+            const rd_kafka_error_t *error = count > 0 ? rd_kafka_group_result_error(groups[0]) : nullptr;
+            if (count > 0 && !error)
+                outcome.clear();
+            else if (error)
+                outcome = QString::fromUtf8(rd_kafka_error_string(error));
+        }
+        rd_kafka_event_destroy(event);
+    }
+    m_retireOutcome = outcome;
+    m_groupDeleted = outcome.isEmpty();
+    if (outcome.isEmpty())
+        qCInfo(lcKafka, "consumer %s: deleted its group %s", rd_kafka_name(m_rk.get()), m_options.groupId.constData());
+    else
+        qCInfo(lcKafka, "consumer %s: group %s stays, marked retired (the broker did not delete it: %s)",
+            rd_kafka_name(m_rk.get()), m_options.groupId.constData(), qPrintable(outcome));
 }
 
 // rd_kafka_consumer_close() has no timeout, and librdkafka 2.0 can hang in it when a

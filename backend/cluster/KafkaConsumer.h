@@ -33,7 +33,8 @@ namespace sb::cluster {
 // received — a precise readiness point for a per-boot broadcast group.
 //
 // close() leaves the group (rd_kafka_consumer_close), so a stopped member's partitions
-// move on at once instead of after session.timeout.ms, and an emptied group expires.
+// move on at once instead of after session.timeout.ms, and an emptied group expires. With
+// retireGroupOnClose it also marks the group retired and deletes it (KafkaConsumerOptions).
 //
 // The handler and the signals run on the consumer thread. start()/close() from the
 // owner's thread.
@@ -71,6 +72,10 @@ public:
     bool hasJoinedGroup() const { return m_joined.load(); }
     quint64 recordsConsumed() const { return m_consumed.load(); }
     quint64 batchesHandled() const { return m_batches.load(); }
+    // After close() with retireGroupOnClose: whether the broker deleted the group, and if
+    // not, why (e.g. the mock cluster does not do DeleteGroups).
+    bool groupDeleted() const { return m_groupDeleted.load(); }
+    QString retireOutcome() const { return m_retireOutcome; }
     const KafkaConsumerOptions &options() const { return m_options; }
 
 Q_SIGNALS:
@@ -93,6 +98,8 @@ private:
     void resolveLatest(rd_kafka_topic_partition_list_t *partitions);
     void contact();
     bool leaveGroup();
+    void markRetired();
+    void deleteGroup();
 
     const KafkaSettings m_settings;
     const KafkaConsumerOptions m_options;
@@ -107,6 +114,8 @@ private:
     std::atomic<bool> m_joined { false };
     std::atomic<quint64> m_consumed { 0 };
     std::atomic<quint64> m_batches { 0 };
+    std::atomic<bool> m_groupDeleted { false };
+    QString m_retireOutcome; // written by the consumer thread before close() joins it
     KafkaBrokerHealth m_health;
 };
 

@@ -27,6 +27,14 @@ struct KafkaConsumerOptions
     // A member silent this long is dropped from the group (and its partitions move on).
     int sessionTimeoutMs = 10000;
     int heartbeatIntervalMs = 1000;
+
+    // A group nothing will use again (a replica's per-boot groups): close() retires it.
+    // Before leaving, it commits its offsets once more with a RetiredGroupMark in their
+    // metadata, so the group itself says it was left on purpose; once left, it deletes the
+    // group (DeleteGroups), waiting at most retireTimeoutMs. A broker that cannot delete
+    // groups (librdkafka's mock cluster) keeps it, marked.
+    bool retireGroupOnClose = false;
+    int retireTimeoutMs = 3000;
 };
 
 } // namespace sb::cluster
