@@ -80,6 +80,7 @@ bool KafkaEventBus::start(QString *error)
         deliver.groupId = broadcastGroup();
         deliver.topics = { broadcastTopic() };
         deliver.autoOffsetReset = "latest"; // a new boot never replays old broadcasts
+        deliver.retireGroupOnClose = true; // per boot: nothing consumes it again once stopped
         m_broadcastConsumer = std::make_unique<KafkaConsumer>(m_options.settings, deliver);
         m_broadcastConsumer->setBatchHandler(
             [this](const QList<KafkaRecord> &batch) { return handleBroadcast(batch); });

@@ -13,6 +13,7 @@ KafkaTopicFeed::KafkaTopicFeed(KafkaSettings settings, QByteArray topic, QByteAr
     options.topics = {std::move(topic)};
     options.clientId = std::move(clientId);
     options.autoOffsetReset = "latest"; // a new boot acts on what happens from now on
+    options.retireGroupOnClose = true; // per boot: nothing consumes it again once stopped
     m_consumer = std::make_unique<KafkaConsumer>(std::move(settings), options);
     m_consumer->setBatchHandler([this](const QList<KafkaRecord> &batch) {
         for (const KafkaRecord &record : batch)
