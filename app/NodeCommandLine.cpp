@@ -57,6 +57,8 @@ QList<OptionSpec> optionSpecs()
         {QStringLiteral("limit-headers"), QStringLiteral("N"), QStringLiteral("Max headers per STOMP frame."), n(l.maxHeadersPerFrame)},
         {QStringLiteral("limit-subscriptions"), QStringLiteral("N"), QStringLiteral("Max subscriptions per STOMP session."), n(l.maxSubscriptionsPerSession)},
         {QStringLiteral("limit-connections"), QStringLiteral("N"), QStringLiteral("Max connections per node."), n(l.maxConnections)},
+        {QStringLiteral("limit-connections-per-address"), QStringLiteral("N"), QStringLiteral("Max connections from one client address."), n(l.maxConnectionsPerAddress)},
+        {QStringLiteral("limit-connections-exempt-loopback"), {}, QStringLiteral("Do not hold loopback clients to the per-address connection limit."), {}},
         {QStringLiteral("limit-close-linger-ms"), QStringLiteral("MS"), QStringLiteral("A closed connection reads and drops the client's bytes this long before resetting it."), n(l.closeLingerMs)},
         {QStringLiteral("limit-sse-per-user"), QStringLiteral("N"), QStringLiteral("Max SSE streams per user."), n(l.maxSseStreamsPerUser)},
         {QStringLiteral("limit-outbound-bytes"), QStringLiteral("BYTES"), QStringLiteral("Outbound queue per connection before 'slow consumer'."), n(l.maxOutboundQueueBytes)},
@@ -248,6 +250,7 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
                     && integer(QStringLiteral("limit-headers"), 4, 10000, &l.maxHeadersPerFrame)
                     && integer(QStringLiteral("limit-subscriptions"), 1, 100000, &l.maxSubscriptionsPerSession)
                     && integer(QStringLiteral("limit-connections"), 1, 10000000, &l.maxConnections)
+                    && integer(QStringLiteral("limit-connections-per-address"), 1, 10000000, &l.maxConnectionsPerAddress)
                     && integer(QStringLiteral("limit-close-linger-ms"), 0, 600000, &l.closeLingerMs)
                     && integer(QStringLiteral("limit-sse-per-user"), 1, 1000, &l.maxSseStreamsPerUser)
                     && integer(QStringLiteral("limit-outbound-bytes"), 1024, maxInt, &l.maxOutboundQueueBytes)
@@ -259,6 +262,7 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
                     && integer(QStringLiteral("tap-body-bytes"), 0, 1024 * 1024, &l.tapBodyBytes);
     if (!ok)
         return CommandLineOutcome::usageError(error);
+    l.exemptLoopbackFromAddressLimit = flag(QStringLiteral("limit-connections-exempt-loopback"));
     return CommandLineOutcome::proceed();
 }
 

@@ -47,7 +47,7 @@ void HttpConnection::refuse(QTcpSocket *socket, int status, const QString &reaso
 {
     protocol::HttpResponse response = protocol::HttpResponse::jsonError(status, reason);
     response.setCloseConnection(true);
-    if (status == 503)
+    if (status == 503 || status == 429)
         response.setHeader("Retry-After", "1");
     socket->write(response.serialize());
     QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);

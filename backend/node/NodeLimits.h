@@ -13,6 +13,8 @@ struct NodeLimits
     qsizetype maxHeadersPerFrame = 64;
     int maxSubscriptionsPerSession = 100;
     int maxConnections = 10000;                 // WebSocket + SSE + plain HTTP, per node
+    int maxConnectionsPerAddress = 256;         // of those, from one client address
+    bool exemptLoopbackFromAddressLimit = false; // devcluster, demo and benchmarks set it
     int maxSseStreamsPerUser = 5;
     qint64 maxOutboundQueueBytes = 1024 * 1024; // per connection; beyond it: slow consumer
     qsizetype maxHttpHeaderBytes = 16 * 1024;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "node/AddressConnectionLimit.h"
 #include "node/NodeConfig.h"
 #include "node/NodeMetrics.h"
 #include "node/PerUserQuota.h"
@@ -39,6 +40,7 @@ struct NodeServices
     std::unique_ptr<TapHub> tap;
     std::unique_ptr<SseTicketBook> tickets;
     std::unique_ptr<PerUserQuota> sseStreamsPerUser;
+    AddressConnectionLimit connectionsPerAddress;
     std::unique_ptr<RateLimiter> loginsPerUser;
     std::unique_ptr<RateLimiter> loginsPerAddress;
     std::unique_ptr<TokenService> tokens;

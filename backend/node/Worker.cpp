@@ -52,6 +52,17 @@ void Worker::adoptSocket(qintptr descriptor)
         HttpConnection::refuse(socket, 503, QStringLiteral("too many connections (limit %1)").arg(limits.maxConnections));
         return;
     }
+    const QHostAddress peer = socket->peerAddress();
+    AddressConnectionLimit *perAddress = &m_services->connectionsPerAddress;
+    if (!perAddress->tryAcquire(peer, limits.maxConnectionsPerAddress, limits.exemptLoopbackFromAddressLimit)) {
+        m_services->metrics.dropped(QByteArrayLiteral("too_many_connections_per_address"));
+        HttpConnection::refuse(socket, 429, QStringLiteral("too many connections from %1 (limit %2 per address)")
+                                                .arg(peer.toString(), QString::number(limits.maxConnectionsPerAddress)));
+        return;
+    }
+    // The socket outlives the HTTP connection when it becomes a WebSocket or an SSE stream:
+    // its end is the connection's end.
+    new AddressConnectionLimit::Place(perAddress, peer, socket);
     // While draining, a new connection is still read: probes must see "not ready", and
     // HttpApi refuses any new work on it with 503.
     auto *connection = new HttpConnection(socket, this, m_services);

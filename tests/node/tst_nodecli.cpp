@@ -395,6 +395,8 @@ void TestNodeCli::helpListsOptionsEnvNamesAndDefaults()
         {QStringLiteral("limit-headers"), QStringLiteral("64")},
         {QStringLiteral("limit-subscriptions"), QStringLiteral("100")},
         {QStringLiteral("limit-connections"), QStringLiteral("10000")},
+        {QStringLiteral("limit-connections-per-address"), QStringLiteral("256")},
+        {QStringLiteral("limit-connections-exempt-loopback"), {}},
         {QStringLiteral("limit-close-linger-ms"), QStringLiteral("2000")},
         {QStringLiteral("auth-fail-open-seconds"), QStringLiteral("0")},
         {QStringLiteral("limit-sse-per-user"), QStringLiteral("5")},

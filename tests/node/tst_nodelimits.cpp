@@ -90,6 +90,8 @@ private slots:
     void pipelinedSubscriptionsPastTheLimit_data();
     void pipelinedSubscriptionsPastTheLimit();
     void tooManyConnectionsGets503();
+    void tooManyConnectionsFromOneAddressGets429();
+    void loopbackIsExemptOnlyWhenConfigured();
     void tooManySseStreamsGets429();
     void oversizedHttpHeadGets431();
     void slowHeadGets408();
@@ -256,6 +258,63 @@ void TestNodeLimits::tooManyConnectionsGets503()
     // Polled: the previous probe's connection may not be closed on the node's side yet, and
     // then this very /metrics request is the one refused (with no metrics in its body).
     QVERIFY(waitForMetric(node.port(), dropped("too_many_connections"), 1) >= 1);
+}
+
+void TestNodeLimits::tooManyConnectionsFromOneAddressGets429()
+{
+    // Issue 12 #4: one address cannot take every connection. Loopback is counted like any
+    // other address by default.
+    NodeProcess node;
+    QVERIFY2(node.start({QStringLiteral("--limit-connections-per-address"), QStringLiteral("3")}),
+             qPrintable(node.errorString()));
+    const QByteArray token = login(node.port(), QStringLiteral("alice"));
+    // Each retried while the node may still be closing the login's connection.
+    auto openHeld = [&node] {
+        const QDeadlineTimer deadline(5000);
+        auto ws = std::make_unique<RawWebSocket>();
+        while (ws->open(node.port()) != 101 && !deadline.hasExpired()) {
+            QTest::qWait(50);
+            ws = std::make_unique<RawWebSocket>();
+        }
+        return ws;
+    };
+    const auto a = openHeld();
+    const auto b = openHeld();
+    const auto c = openHeld();
+    QVERIFY(a->isConnected() && b->isConnected() && c->isConnected());
+    QVERIFY(stompConnect(*a, token).startsWith("CONNECTED"));
+    // The fourth, whatever it asks for, is answered before any upgrade, then closed.
+    RawWebSocket fourth;
+    QCOMPARE(fourth.open(node.port()), 429);
+    const HttpResult refused = parseHttpResponse(fourth.handshakeResponse());
+    QVERIFY2(refused.body.contains("too many connections from 127.0.0.1 (limit 3 per address)"), refused.raw.constData());
+    QCOMPARE(refused.headers.value("retry-after"), QByteArray("1"));
+    QCOMPARE(refused.headers.value("connection"), QByteArray("close"));
+    QCOMPARE(httpGet(node.port(), "/healthz/live").status, 429);
+    // The session already open is unaffected.
+    a->sendText(stompFrame("SUBSCRIBE", {{"id", "1"}, {"destination", "/topic/channels.general"}, {"receipt", "ok"}}));
+    QVERIFY(a->read().payload.startsWith("RECEIPT"));
+    // A connection that ends gives its place back.
+    c->socket().abort();
+    int status = 0;
+    const QDeadlineTimer deadline(5000);
+    while ((status = httpGet(node.port(), "/healthz/live").status) != 200 && !deadline.hasExpired())
+        QTest::qWait(100);
+    QCOMPARE(status, 200);
+    QVERIFY(waitForMetric(node.port(), dropped("too_many_connections_per_address"), 2) >= 2);
+}
+
+void TestNodeLimits::loopbackIsExemptOnlyWhenConfigured()
+{
+    NodeProcess node;
+    QVERIFY2(node.start({QStringLiteral("--limit-connections-per-address"), QStringLiteral("2"),
+                         QStringLiteral("--limit-connections-exempt-loopback")}),
+             qPrintable(node.errorString()));
+    RawWebSocket sockets[4];
+    for (RawWebSocket &ws : sockets)
+        QCOMPARE(ws.open(node.port()), 101);
+    QCOMPARE(httpGet(node.port(), "/healthz/live").status, 200);
+    QCOMPARE(metricValue(metricsText(node.port()), dropped("too_many_connections_per_address")), 0.0);
 }
 
 void TestNodeLimits::tooManySseStreamsGets429()

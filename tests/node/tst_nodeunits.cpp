@@ -2,6 +2,7 @@
 // destination parsing, the bus envelope and the Prometheus rendering of the metrics.
 
 #include "cluster/InMemoryTokenRegistry.h"
+#include "node/AddressConnectionLimit.h"
 #include "node/Destination.h"
 #include "node/Envelope.h"
 #include "node/MessageService.h"
@@ -37,6 +38,7 @@ private slots:
     void recoveryReplaysHistoryThenUnseenLive();
     void recoveryIsBounded();
     void inMemoryTokensRevokeByUser();
+    void addressLimitCountsPerAddress();
     void transactionsAreBounded();
     void recentIdsDropRepeatsWithinTheWindow();
     void metricsPrometheusText();
@@ -259,6 +261,37 @@ void TestNodeUnits::inMemoryTokensRevokeByUser()
     QVERIFY(tokens.isActiveNow(QStringLiteral("c-1")));
     tokens.remember(QStringLiteral("b-3"), QStringLiteral("bob"), exp); // a new login works again
     QVERIFY(tokens.isActiveNow(QStringLiteral("b-3")));
+}
+
+void TestNodeUnits::addressLimitCountsPerAddress()
+{
+    AddressConnectionLimit limit;
+    const QHostAddress a(QStringLiteral("192.0.2.1"));
+    const QHostAddress mapped(QStringLiteral("::ffff:192.0.2.1")); // the same client through an IPv6 socket
+    const QHostAddress other(QStringLiteral("2001:db8::1"));
+    QVERIFY(limit.tryAcquire(a, 2, false));
+    QVERIFY(limit.tryAcquire(mapped, 2, false));
+    QVERIFY(!limit.tryAcquire(a, 2, false));
+    QVERIFY(!limit.tryAcquire(mapped, 2, true)); // the exemption is for loopback only
+    QCOMPARE(limit.openFrom(a), 2);
+    QVERIFY(limit.tryAcquire(other, 2, false)); // another address is not affected
+    limit.release(mapped);
+    QCOMPARE(limit.openFrom(a), 1);
+    QVERIFY(limit.tryAcquire(a, 2, false));
+    limit.release(a);
+    limit.release(a);
+    limit.release(a); // one too many: never below zero, never a stale entry
+    QCOMPARE(limit.openFrom(a), 0);
+    QVERIFY(limit.tryAcquire(a, 1, false));
+
+    // Loopback counts like any address unless exempted, and an exempt one is never counted.
+    const QHostAddress loopback(QHostAddress::LocalHost);
+    QVERIFY(limit.tryAcquire(loopback, 1, false));
+    QVERIFY(!limit.tryAcquire(QHostAddress(QStringLiteral("::ffff:127.0.0.1")), 1, false));
+    limit.release(loopback);
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(limit.tryAcquire(i % 2 ? loopback : QHostAddress(QHostAddress::LocalHostIPv6), 1, true));
+    QCOMPARE(limit.openFrom(loopback), 0);
 }
 
 void TestNodeUnits::transactionsAreBounded()
