@@ -191,6 +191,9 @@ void DevCluster::startNodes()
                               QStringLiteral("--id"), id,
                               QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                               QStringLiteral("--demo-users"),
+                              // Every client of a laptop cluster (demo traffic, benchmarks,
+                              // tests) comes from 127.0.0.1: not one address to hold back.
+                              QStringLiteral("--limit-connections-exempt-loopback"),
                               QStringLiteral("--jwt-secret-file"), m_dir.filePath(QStringLiteral("jwt-secret")),
                               QStringLiteral("--redis"), m_redisUrl,
                               QStringLiteral("--kafka"), m_kafkaBootstrap,
