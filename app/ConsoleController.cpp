@@ -24,6 +24,8 @@
 #include <QProcessEnvironment>
 #include <QTextStream>
 
+#include <algorithm>
+#include <tuple>
 #include <type_traits>
 
 #include <cstdio>
@@ -275,16 +277,18 @@ void ConsoleController::forwardAnnouncedGroups()
     // Where the broker cannot list groups, the replicas' own announcements name them.
     if (!m_kafkaArea || !m_replicasArea)
         return;
+    // With each replica's state, so the group of a replica that is gone shows as such.
     const models::ReplicaModel *replicas = m_replicasArea->model();
-    QStringList groups;
+    QList<inspect::KafkaGroupOwner> owners;
     for (int row = 0; row < replicas->rowCount(); ++row) {
-        for (const QString &group : replicas->replica(row).kafkaGroups) {
-            if (!groups.contains(group))
-                groups.append(group);
-        }
+        const inspect::ReplicaInfo &replica = replicas->replica(row);
+        for (const QString &group : replica.kafkaGroups)
+            owners.append({group, replica.id, replica.isDown(), replica.lastSeen});
     }
-    groups.sort();
-    m_kafkaArea->setAnnouncedGroups(groups);
+    std::sort(owners.begin(), owners.end(), [](const inspect::KafkaGroupOwner &a, const inspect::KafkaGroupOwner &b) {
+        return std::tie(a.group, a.replica) < std::tie(b.group, b.replica);
+    });
+    m_kafkaArea->setGroupOwners(owners);
 }
 
 void ConsoleController::forwardTapEndpoints()

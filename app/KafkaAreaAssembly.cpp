@@ -60,7 +60,7 @@ void KafkaAreaAssembly::start()
                                 {ConnectionHealth::State::Connecting,
                                  QStringLiteral("reading %1…").arg(QString::fromUtf8(m_config.settings.bootstrapServers()))});
     m_inspector = new inspect::KafkaInspector(m_config);
-    m_inspector->setAnnouncedGroups(m_announced);
+    m_inspector->setGroupOwners(m_owners);
     m_inspector->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_inspector, &QObject::deleteLater);
     connect(m_inspector, &inspect::KafkaInspector::snapshotReady, m_groups.get(),
@@ -69,14 +69,14 @@ void KafkaAreaAssembly::start()
     QMetaObject::invokeMethod(m_inspector, &inspect::KafkaInspector::start, Qt::QueuedConnection);
 }
 
-void KafkaAreaAssembly::setAnnouncedGroups(const QStringList &groups)
+void KafkaAreaAssembly::setGroupOwners(const QList<inspect::KafkaGroupOwner> &owners)
 {
-    if (groups == m_announced)
+    if (owners == m_owners)
         return;
-    m_announced = groups;
+    m_owners = owners;
     if (m_inspector) {
         QMetaObject::invokeMethod(
-            m_inspector, [inspector = m_inspector, groups] { inspector->setAnnouncedGroups(groups); }, Qt::QueuedConnection);
+            m_inspector, [inspector = m_inspector, owners] { inspector->setGroupOwners(owners); }, Qt::QueuedConnection);
     }
 }
 
@@ -100,8 +100,10 @@ void KafkaAreaAssembly::onSnapshot(const inspect::KafkaClusterSnapshot &snapshot
         m_partitions->apply(snapshot.groups);
         m_topics->apply(snapshot.topics);
         const qint64 atMs = snapshot.at.toMSecsSinceEpoch();
-        for (const auto &g : snapshot.groups)
-            m_lagHistory->append(g.id, atMs, double(g.totalLag));
+        for (const auto &g : snapshot.groups) {
+            if (g.verdict.status != inspect::BurrowStatus::Retired) // its lag only grows, and means nothing
+                m_lagHistory->append(g.id, atMs, double(g.totalLag));
+        }
         m_lagHistory->appendTotal(atMs, double(m_figures.totalLag));
     }
     if (m_view)
@@ -112,13 +114,20 @@ void KafkaAreaAssembly::onSnapshot(const inspect::KafkaClusterSnapshot &snapshot
             health = {ConnectionHealth::State::Down,
                       QStringLiteral("%1; retrying in %2 s").arg(snapshot.error).arg((snapshot.retryInMs + 999) / 1000)};
         } else {
-            const QString summary = QStringLiteral("%1 brokers, %2 groups, total lag %3")
-                                        .arg(m_figures.brokers)
-                                        .arg(m_figures.groups)
-                                        .arg(m_figures.totalLag);
-            health = m_figures.groupsInError > 0
+            QString summary = QStringLiteral("%1 brokers, %2 groups, total lag %3")
+                                  .arg(QString::number(m_figures.brokers), QString::number(m_figures.groups),
+                                       QString::number(m_figures.totalLag));
+            if (m_figures.groupsRetired > 0)
+                summary += QStringLiteral(", %1 retired (of replicas that are gone)").arg(m_figures.groupsRetired);
+            QStringList problems;
+            if (m_figures.groupsInError > 0)
+                problems << QStringLiteral("%1 group(s) in error").arg(m_figures.groupsInError);
+            if (m_figures.groupsDown > 0)
+                problems << QStringLiteral("%1 group(s) of a replica that died, until their session times out")
+                                .arg(m_figures.groupsDown);
+            health = m_figures.isDegraded()
                 ? ConnectionHealth{ConnectionHealth::State::Degraded,
-                                   QStringLiteral("%1; %2 group(s) in error").arg(summary).arg(m_figures.groupsInError)}
+                                   summary + QStringLiteral("; ") + problems.join(QStringLiteral("; "))}
                 : ConnectionHealth{ConnectionHealth::State::Up, summary};
         }
         m_attachment->setHealth(AttachmentState::Service::Kafka, health);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "inspect/KafkaGroupOwner.h"
 #include "inspect/KafkaInspectorConfig.h"
 #include "models/KafkaFigures.h"
 #include "models/AttachmentState.h"
@@ -43,8 +44,9 @@ public:
     ~KafkaAreaAssembly() override;
 
     void start();
-    // Groups the replicas announce (registry field kafkaGroups); watched from the next poll.
-    void setAnnouncedGroups(const QStringList &groups);
+    // Groups the replicas announce (registry field kafkaGroups), with their replicas'
+    // state; watched from the next poll. A gone replica's group shows DOWN, then RETIRED.
+    void setGroupOwners(const QList<inspect::KafkaGroupOwner> &owners);
 
     models::KafkaGroupModel *groups() const { return m_groups.get(); }
     models::KafkaTopicModel *topics() const { return m_topics.get(); }
@@ -74,7 +76,7 @@ private:
     QPointer<ui::KafkaView> m_view;
     QThread m_thread;
     inspect::KafkaInspector *m_inspector = nullptr; // lives on m_thread; deleted when it finishes
-    QStringList m_announced;
+    QList<inspect::KafkaGroupOwner> m_owners;
     models::KafkaFigures m_figures;
 };
 

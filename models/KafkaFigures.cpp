@@ -17,9 +17,12 @@ KafkaFigures KafkaFigures::from(const inspect::KafkaClusterSnapshot &snapshot)
     f.groups = int(snapshot.groups.size());
     f.pollMs = snapshot.pollMs;
     for (const auto &g : snapshot.groups) {
-        f.totalLag += g.totalLag;
-        f.groupsInError += g.verdict.status == inspect::BurrowStatus::Err ? 1 : 0;
-        f.groupsLagging += g.verdict.status == inspect::BurrowStatus::Warn ? 1 : 0;
+        const inspect::BurrowStatus status = g.verdict.status;
+        f.totalLag += status == inspect::BurrowStatus::Retired ? 0 : g.totalLag;
+        f.groupsInError += status == inspect::BurrowStatus::Err ? 1 : 0;
+        f.groupsLagging += status == inspect::BurrowStatus::Warn ? 1 : 0;
+        f.groupsDown += status == inspect::BurrowStatus::Down ? 1 : 0;
+        f.groupsRetired += status == inspect::BurrowStatus::Retired ? 1 : 0;
     }
     for (const auto &t : snapshot.topics)
         f.deadLetters += t.deadLetter ? t.endOffsets : 0;
@@ -36,6 +39,8 @@ QJsonObject KafkaFigures::toJson() const
             {QStringLiteral("groups"), groups},
             {QStringLiteral("groupsInError"), groupsInError},
             {QStringLiteral("groupsLagging"), groupsLagging},
+            {QStringLiteral("groupsDown"), groupsDown},
+            {QStringLiteral("groupsRetired"), groupsRetired},
             {QStringLiteral("totalLag"), double(totalLag)},
             {QStringLiteral("deadLetters"), double(deadLetters)},
             {QStringLiteral("pollMs"), double(pollMs)}};

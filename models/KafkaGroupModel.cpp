@@ -24,7 +24,9 @@ QVariant KafkaGroupModel::headerData(int section, Qt::Orientation orientation, i
         "Consumer group id",
         "Coordinator state (DescribeGroups); unknown where the broker cannot describe groups",
         "Members in the group (unknown where the broker cannot describe groups)",
-        "Burrow status: OK, WARN (lag not decreasing) or ERR (a partition is STOP, STALL or REWIND)",
+        "Burrow status: OK, WARN (lag not decreasing) or ERR (a partition is STOP, STALL or REWIND); for the group "
+        "of a replica that is gone, DOWN (it died without leaving; until its session times out) or RETIRED (nothing "
+        "consumes for it any more: no alarm)",
         "Sum of the partitions' lag: log-end offset minus committed offset",
         "Partitions with a committed offset",
         "broker: ListGroups; profile: named in the profile; registry: announced by a replica",

@@ -18,8 +18,10 @@ inline QVariant burrowForeground(sb::inspect::BurrowStatus status)
     case sb::inspect::BurrowStatus::Err:
     case sb::inspect::BurrowStatus::Stop:
     case sb::inspect::BurrowStatus::Stall:
-    case sb::inspect::BurrowStatus::Rewind: return QBrush(QColor(0xc6, 0x28, 0x28));
-    case sb::inspect::BurrowStatus::NotFound: return QBrush(QColor(0x75, 0x75, 0x75));
+    case sb::inspect::BurrowStatus::Rewind:
+    case sb::inspect::BurrowStatus::Down: return QBrush(QColor(0xc6, 0x28, 0x28));
+    case sb::inspect::BurrowStatus::NotFound:
+    case sb::inspect::BurrowStatus::Retired: return QBrush(QColor(0x75, 0x75, 0x75));
     }
     return {};
 }

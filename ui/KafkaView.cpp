@@ -181,17 +181,19 @@ void KafkaView::showFigures(const sb::models::KafkaFigures &latest)
     if (!f.reachable && f.polls > 0 && m_groups->rowCount() == 0) {
         m_figures->setText(QStringLiteral("No answer from Kafka yet."));
     } else {
-        m_figures->setText(QStringLiteral("%1 brokers · %2 topics · %3 partitions · %4 groups (%5 in error, %6 lagging) · "
-                                          "total lag %7 · %8 dead-lettered · polled in %9 ms")
-                               .arg(f.brokers)
-                               .arg(f.topics)
-                               .arg(f.partitions)
-                               .arg(f.groups)
-                               .arg(f.groupsInError)
-                               .arg(f.groupsLagging)
-                               .arg(f.totalLag)
-                               .arg(f.deadLetters)
-                               .arg(f.pollMs));
+        // Down and retired groups are named only when there are some: the departed
+        // replicas' groups, which a rolling restart leaves behind.
+        QString departed;
+        if (f.groupsDown > 0)
+            departed += QStringLiteral(", %1 down").arg(f.groupsDown);
+        if (f.groupsRetired > 0)
+            departed += QStringLiteral(", %1 retired").arg(f.groupsRetired);
+        m_figures->setText(QStringLiteral("%1 brokers · %2 topics · %3 partitions · %4 groups (%5 in error, %6 lagging%7) · "
+                                          "total lag %8 · %9 dead-lettered · polled in %10 ms")
+                               .arg(QString::number(f.brokers), QString::number(f.topics), QString::number(f.partitions),
+                                    QString::number(f.groups), QString::number(f.groupsInError),
+                                    QString::number(f.groupsLagging), departed, QString::number(f.totalLag),
+                                    QString::number(f.deadLetters), QString::number(f.pollMs)));
     }
     m_chart->markDirty();
 }

@@ -114,6 +114,7 @@ BurrowVerdict BurrowEvaluator::evaluateGroup(const QList<PartitionResult> &parti
         case BurrowStatus::Stall:
         case BurrowStatus::Rewind:
         case BurrowStatus::Err:
+        case BurrowStatus::Down:
             errors.append(where);
             break;
         case BurrowStatus::Warn:
@@ -123,6 +124,7 @@ BurrowVerdict BurrowEvaluator::evaluateGroup(const QList<PartitionResult> &parti
             ++ok;
             break;
         case BurrowStatus::NotFound:
+        case BurrowStatus::Retired:
             break;
         }
     }

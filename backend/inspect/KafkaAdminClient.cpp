@@ -237,7 +237,7 @@ QHash<QString, KafkaAdminClient::GroupOffsets> KafkaAdminClient::collectCommitte
     QHash<QString, GroupOffsets> out;
     const QStringList groups = std::exchange(m_offsetGroups, {});
     for (const QString &group : groups)
-        out.insert(group, GroupOffsets{QStringLiteral("no answer within %1 ms").arg(m_timeoutMs + 1000), {}});
+        out.insert(group, GroupOffsets{QStringLiteral("no answer within %1 ms").arg(m_timeoutMs + 1000), {}, std::nullopt});
     int pending = int(groups.size());
     while (pending > 0) {
         const Event event = nextResult(m_offsetQueue.get(), RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT,
@@ -268,6 +268,9 @@ QHash<QString, KafkaAdminClient::GroupOffsets> KafkaAdminClient::collectCommitte
                 const rd_kafka_topic_partition_t &tp = list->elems[p];
                 if (tp.err == RD_KAFKA_RESP_ERR_NO_ERROR && tp.offset >= 0)
                     group.committed.insert({QString::fromUtf8(tp.topic), int(tp.partition)}, tp.offset);
+                if (tp.err == RD_KAFKA_RESP_ERR_NO_ERROR && tp.metadata && tp.metadata_size > 0 && !group.retired)
+                    group.retired = cluster::RetiredGroupMark::parse(
+                        QByteArray(static_cast<const char *>(tp.metadata), qsizetype(tp.metadata_size)));
             }
         }
     }

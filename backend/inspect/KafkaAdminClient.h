@@ -2,11 +2,14 @@
 
 #include "cluster/KafkaHandles.h"
 #include "cluster/KafkaSettings.h"
+#include "cluster/RetiredGroupMark.h"
 
 #include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
+
+#include <optional>
 
 namespace sb::inspect {
 
@@ -46,6 +49,9 @@ public:
     {
         QString error;
         PartitionOffsets committed; // only partitions the group has committed
+        // Set when the committed offsets carry a replica's retirement mark (it left the
+        // group on purpose and nothing will consume for it again).
+        std::optional<cluster::RetiredGroupMark> retired;
     };
 
     static constexpr int kMaxGroupsPerRequest = 0xfffe; // the index must fit the opaque tag

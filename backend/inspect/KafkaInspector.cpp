@@ -20,6 +20,7 @@ KafkaInspector::KafkaInspector(KafkaInspectorConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_client(m_config.requestTimeoutMs)
+    , m_retirement(m_config.consumerSessionTimeoutMs)
 {
     qRegisterMetaType<sb::inspect::KafkaClusterSnapshot>();
 }
@@ -52,6 +53,23 @@ void KafkaInspector::pollNow()
 
 void KafkaInspector::setAnnouncedGroups(const QStringList &groups)
 {
+    QList<KafkaGroupOwner> owners;
+    for (const QString &group : groups)
+        owners.append({group, QString(), false, {}});
+    setGroupOwners(owners);
+}
+
+void KafkaInspector::setGroupOwners(const QList<KafkaGroupOwner> &owners)
+{
+    if (owners == m_owners)
+        return;
+    m_owners = owners;
+    m_retirement.setOwners(owners);
+    QStringList groups;
+    for (const KafkaGroupOwner &owner : owners) {
+        if (!groups.contains(owner.group))
+            groups.append(owner.group);
+    }
     if (groups == m_announced)
         return;
     m_announced = groups;
@@ -228,9 +246,20 @@ void KafkaInspector::readGroups(const KafkaAdminClient::Metadata &metadata, cons
         group.verdict = BurrowEvaluator::evaluateGroup(results);
         if (!group.error.isEmpty() && group.partitions.isEmpty())
             group.verdict.reason = QStringLiteral("offsets could not be read: ") + group.error;
+        if (const auto departed = m_retirement.judge(id, group.members, committed.retired, nowMs)) {
+            group.verdict = *departed;
+            if (departed->status == BurrowStatus::Retired) {
+                for (KafkaPartitionLag &lag : group.partitions)
+                    lag.verdict = {BurrowStatus::Retired, QStringLiteral("the group is retired: nothing consumes for it")};
+            }
+        }
         snapshot->groups.append(group);
     }
     m_lag.endPoll();
+    QSet<QString> watchedIds;
+    for (const auto &w : watched)
+        watchedIds.insert(w.first);
+    m_retirement.endPoll(watchedIds);
 }
 
 } // namespace sb::inspect

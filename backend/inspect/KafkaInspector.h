@@ -2,6 +2,8 @@
 
 #include "inspect/KafkaAdminClient.h"
 #include "inspect/KafkaClusterSnapshot.h"
+#include "inspect/KafkaGroupOwner.h"
+#include "inspect/KafkaGroupRetirement.h"
 #include "inspect/KafkaInspectorConfig.h"
 #include "inspect/LagTracker.h"
 
@@ -31,7 +33,11 @@ public:
     void start();
     void stop();
     void pollNow();
-    // Groups the replicas announce in the registry (sb:node:*, field kafkaGroups).
+    // Groups the replicas announce in the registry (sb:node:*, field kafkaGroups), with
+    // their replicas' state: a group of a replica that is gone is shown DOWN, then RETIRED
+    // (KafkaGroupRetirement), not judged as lag.
+    void setGroupOwners(const QList<KafkaGroupOwner> &owners);
+    // The same, for groups whose announcing replicas are all live.
     void setAnnouncedGroups(const QStringList &groups);
 
 signals:
@@ -52,6 +58,8 @@ private:
     KafkaInspectorConfig m_config;
     KafkaAdminClient m_client;
     LagTracker m_lag;
+    KafkaGroupRetirement m_retirement;
+    QList<KafkaGroupOwner> m_owners;
     QHash<QString, qint64> m_lastEnds; // topic -> sum of log-end offsets at m_lastEndsAtMs
     qint64 m_lastEndsAtMs = 0;
     QStringList m_announced;

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+namespace sb::inspect {
+
+// A consumer group a replica announces (registry field kafkaGroups), and how that replica
+// is as the Replicas area last saw it: the Kafka view uses it to tell a group whose
+// replica is gone (down, then retired) from one whose consumers are in trouble.
+struct KafkaGroupOwner
+{
+    QString group;
+    QString replica;
+    bool gone = false;  // the replica is down (its registry entry is gone, its probes fail)
+    QDateTime lastSeen; // the last time any source saw it alive
+
+    bool operator==(const KafkaGroupOwner &other) const = default;
+};
+
+} // namespace sb::inspect
