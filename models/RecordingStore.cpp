@@ -1,5 +1,7 @@
 #include "models/RecordingStore.h"
 
+#include <QFileInfo>
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -89,6 +91,13 @@ std::optional<RecordingStore> RecordingStore::load(const QString &path, QString 
         return std::nullopt;
     }
     return fromJson(document.object(), error);
+}
+
+QString RecordingStore::pathWithExtension(const QString &path)
+{
+    if (path.isEmpty() || QFileInfo(path).fileName().contains(u'.'))
+        return path;
+    return path + QLatin1String(kExtension);
 }
 
 } // namespace sb::models

@@ -20,6 +20,11 @@ public:
     };
 
     static constexpr const char *kFormat = "switchboard-recording/1";
+    static constexpr const char *kExtension = ".sbrec.json";
+
+    // The path a recording is saved to: as given when its file name has an extension,
+    // else with ".sbrec.json" appended (a name typed without one).
+    static QString pathWithExtension(const QString &path);
 
     explicit RecordingStore(int capacity = 720);
 

@@ -230,8 +230,8 @@ void MainWindow::chooseSnapshotDirectory()
 
 void MainWindow::saveRecording()
 {
-    const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save recording"),
-                                                      QString(), QStringLiteral("Switchboard recording (*.sbrec.json)"));
+    const QString path = models::RecordingStore::pathWithExtension(QFileDialog::getSaveFileName(
+        this, QStringLiteral("Save recording"), QString(), QStringLiteral("Switchboard recording (*.sbrec.json)")));
     if (path.isEmpty())
         return;
     QString error;

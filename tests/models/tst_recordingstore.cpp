@@ -85,6 +85,23 @@ private slots:
         QVERIFY2(error.contains(mentions), qPrintable(error));
     }
 
+    void savedNamesGetTheExtension_data()
+    {
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<QString>("saved");
+        QTest::newRow("no extension") << QStringLiteral("/tmp/incident") << QStringLiteral("/tmp/incident.sbrec.json");
+        QTest::newRow("ours") << QStringLiteral("/tmp/a.sbrec.json") << QStringLiteral("/tmp/a.sbrec.json");
+        QTest::newRow("another") << QStringLiteral("/tmp/a.json") << QStringLiteral("/tmp/a.json");
+        QTest::newRow("dotted folder") << QStringLiteral("/tmp/v1.2/incident") << QStringLiteral("/tmp/v1.2/incident.sbrec.json");
+        QTest::newRow("cancelled") << QString() << QString();
+    }
+    void savedNamesGetTheExtension()
+    {
+        QFETCH(QString, typed);
+        QFETCH(QString, saved);
+        QCOMPARE(RecordingStore::pathWithExtension(typed), saved);
+    }
+
     void missingFileSaysSo()
     {
         QString error;
