@@ -6,6 +6,7 @@
 #include "ui/StaleBanner.h"
 #include "ui/TableRows.h"
 
+#include <QEvent>
 #include <QFontMetrics>
 #include <QHeaderView>
 #include <QJsonArray>
@@ -63,8 +64,11 @@ ReplicasView::ReplicasView(ReplicaModel *model, const sb::models::ConnectionHist
     m_warning->hide();
     m_degraded = new QLabel(this);
     m_degraded->setObjectName(QStringLiteral("discoveryDegradedBanner"));
-    m_degraded->setWordWrap(true);
-    m_degraded->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // One line, elided, the whole reason in the tooltip: wrapped, it took four lines of a
+    // 1280x800 window's Replicas area and left the table one row.
+    m_degraded->setWordWrap(false);
+    m_degraded->setMinimumWidth(1); // not the whole text's width: the area may be narrow
+    m_degraded->installEventFilter(this);
     m_degraded->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 3px; }"));
     m_degraded->hide();
     m_sources = new QLabel(this);
@@ -168,11 +172,27 @@ void ReplicasView::setSourceSummary(const QString &summary)
 
 void ReplicasView::setDiscoveryDegraded(const QString &reason)
 {
-    if (m_degraded->text() == reason)
+    if (m_degradedReason == reason)
         return;
-    m_degraded->setText(reason);
+    m_degradedReason = reason;
     m_degraded->setToolTip(reason);
     m_degraded->setVisible(!reason.isEmpty());
+    elideDegradedBanner();
+}
+
+void ReplicasView::elideDegradedBanner()
+{
+    const int room = m_degraded->contentsRect().width();
+    m_degraded->setText(m_degraded->fontMetrics().elidedText(m_degradedReason, Qt::ElideRight, qMax(room, 1)));
+}
+
+bool ReplicasView::eventFilter(QObject *watched, QEvent *event)
+{
+    // The banner's own resize: the layout gives it its width when it is shown and whenever
+    // the area changes size.
+    if (watched == m_degraded && event->type() == QEvent::Resize)
+        elideDegradedBanner();
+    return QWidget::eventFilter(watched, event);
 }
 
 bool ReplicasView::discoveryDegradedShown() const
@@ -209,8 +229,8 @@ QJsonObject ReplicasView::snapshotState(int maxTableRows) const
                       {QStringLiteral("figures"), figures},
                       {QStringLiteral("chartWindowMinutes"), m_chart->windowMinutes()},
                       {QStringLiteral("sources"), m_sources->text()},
-                      {QStringLiteral("discoveryDegraded"), !m_degraded->text().isEmpty()},
-                      {QStringLiteral("discoveryDegradedReason"), m_degraded->text()}};
+                      {QStringLiteral("discoveryDegraded"), !m_degradedReason.isEmpty()},
+                      {QStringLiteral("discoveryDegradedReason"), m_degradedReason}};
     const QJsonObject age = m_stale->freshness().toJson();
     for (auto it = age.begin(); it != age.end(); ++it)
         state.insert(it.key(), it.value());

@@ -52,9 +52,13 @@ public:
     QString figuresText() const;
     bool imbalanceWarningShown() const;
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void updateFigures();
     void fitStateColumn();
+    void elideDegradedBanner();
 
     sb::models::ReplicaModel *m_model;
     QSortFilterProxyModel *m_proxy = nullptr;
@@ -63,6 +67,7 @@ private:
     QLabel *m_warning = nullptr;
     QLabel *m_sources = nullptr;
     QLabel *m_degraded = nullptr;
+    QString m_degradedReason; // whole; the banner shows what fits of it on one line
     qsizetype m_longestState = 0; // characters of the longest state text the column was fitted to
     StaleBanner *m_stale = nullptr;
     HistoryChart *m_chart = nullptr;

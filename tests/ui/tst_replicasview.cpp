@@ -190,14 +190,27 @@ private slots:
         const QString reason = u"Discovery is degraded: the replica registry cannot be read (Redis unreachable: "
                                u"connection refused). The 2 replica(s) it listed last are probed at their own addresses."_s;
         m_view->setDiscoveryDegraded(reason);
-        m_view->resize(1280, 400);
+        m_view->resize(1920, 400);
         m_view->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
 
         auto *banner = m_view->findChild<QLabel *>(u"discoveryDegradedBanner"_s);
         QVERIFY(banner && banner->isVisible());
-        QCOMPARE(banner->text(), reason);
         QCOMPARE(banner->toolTip(), reason);
+        QCOMPARE(banner->text(), reason); // 1920 px: it fits whole
+        // In the Replicas area of a 1280x800 window (557x293) it stays one line, what fits of
+        // it, the whole reason in its tooltip: wrapped it took four lines and left one row.
+        m_view->resize(557, 293);
+        QTRY_VERIFY(banner->text() != reason);
+        QVERIFY2(banner->text().startsWith(u"Discovery is degraded: the replica registry cannot be read"_s),
+                 qPrintable(banner->text()));
+        QVERIFY(banner->text().endsWith(QChar(0x2026)));
+        QVERIFY(banner->fontMetrics().horizontalAdvance(banner->text()) <= banner->contentsRect().width());
+        QVERIFY(banner->height() < 2 * banner->fontMetrics().height());
+        QVERIFY(m_view->width() <= 557); // a long reason does not widen the area
+        QCOMPARE(banner->toolTip(), reason);
+        m_view->resize(1920, 400);
+        QTRY_COMPARE(banner->text(), reason);
         QVERIFY(m_view->figuresText().startsWith(u"1 up (1 not ready) · 1 down · 3 connections"_s));
         // The longer state arrived after the columns were sized: its column grew to fit it.
         auto *table = m_view->table();
