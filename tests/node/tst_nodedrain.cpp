@@ -6,6 +6,7 @@
 
 #include "NodeClusterFixture.h"
 #include "NodeTestSupport.h"
+#include "inspect/KafkaAdminClient.h"
 #include "inspect/ReplicaDiscovery.h"
 #include "models/ReplicaModel.h"
 #include "support/RedisSeeder.h"
@@ -64,6 +65,11 @@ void TestNodeDrain::idleReplicaStaysDrainingForTheMinimumPeriod()
     QVERIFY2(waitReady(port, 60000), "the node never became ready");
     const QByteArray admin = login(port, QStringLiteral("admin"));
     QVERIFY(!admin.isEmpty());
+    const QString bootId = QJsonDocument::fromJson(httpGet(port, "/admin/stats", admin).body)
+                               .object()
+                               .value(QStringLiteral("bootId"))
+                               .toString();
+    QVERIFY(!bootId.isEmpty());
 
     // The console's own view of the replicas: discovery through the registry, into the model.
     sb::inspect::ReplicaDiscoveryConfig config;
@@ -138,6 +144,21 @@ void TestNodeDrain::idleReplicaStaysDrainingForTheMinimumPeriod()
     QTRY_VERIFY_WITH_TIMEOUT(shownState().startsWith(u"down"), 5000);
     const QByteArray log = node.standardError();
     QVERIFY2(log.contains("minimum drain period"), log.constData());
+
+    // Its per-boot broadcast group was retired on the way out: deleted, or — the mock
+    // cluster cannot delete groups — marked in its committed offsets, which is what the
+    // console reads to show it RETIRED rather than as a lag alarm.
+    const QString group = QStringLiteral("switchboard-broadcast-%1-%2").arg(id, bootId);
+    QVERIFY2(log.contains(group.toUtf8()), log.constData());
+    sb::inspect::KafkaAdminClient kafka(3000);
+    sb::cluster::KafkaSettings settings;
+    settings.setBootstrapServers(cluster.kafkaBootstrap());
+    QVERIFY2(kafka.open(settings, &error), qPrintable(error));
+    kafka.requestCommittedOffsets({group}, {{QStringLiteral("switchboard.SseBroadcast"), 2}});
+    const auto offsets = kafka.collectCommittedOffsets().value(group);
+    QVERIFY2(offsets.retired.has_value() || log.contains("deleted its group"), log.constData());
+    if (offsets.retired)
+        QCOMPARE(offsets.retired->by, QStringLiteral("switchboard-") + id);
 }
 
 void TestNodeDrain::secondSignalEndsTheDrainAtOnce()
