@@ -43,7 +43,11 @@ BroadcastOrigin BroadcastOrigin::unframe(const QByteArray &message, QByteArray *
     if (!readNumber(message, at, &partition) || at >= message.size() || message.at(at++) != ','
         || !readNumber(message, at, &offset) || message.mid(at, 2) != "]," || partition > 0x7fffffff)
         return {};
-    *payload = '{' + message.mid(at + 2);
+    QByteArray original;
+    original.reserve(message.size() - at - 1);
+    original.append('{');
+    original.append(QByteArrayView(message).sliced(at + 2));
+    *payload = std::move(original);
     return BroadcastOrigin{.partition = int(partition), .offset = offset};
 }
 
