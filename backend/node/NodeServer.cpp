@@ -4,6 +4,7 @@
 #include "node/MessageService.h"
 #include "node/NodeListener.h"
 #include "node/NodeServices.h"
+#include "node/MemoryTrimmer.h"
 #include "node/PresenceLease.h"
 #include "node/RegistryAnnouncer.h"
 #include "node/Router.h"
@@ -124,6 +125,8 @@ bool NodeServer::listen(QString *error)
     m_announcer->start();
     m_presenceLease = new PresenceLease(m_services.get(), this);
     m_presenceLease->start();
+    m_memoryTrimmer = new MemoryTrimmer(&m_services->metrics, this); // gives memory back after mass disconnects
+    m_memoryTrimmer->start();
     return true;
 }
 

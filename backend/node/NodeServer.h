@@ -23,6 +23,7 @@ namespace sb::node {
 
 struct NodeServices;
 class NodeListener;
+class MemoryTrimmer;
 class PresenceLease;
 class RegistryAnnouncer;
 class Worker;
@@ -75,6 +76,7 @@ private:
     NodeListener *m_listener = nullptr;
     RegistryAnnouncer *m_announcer = nullptr;
     PresenceLease *m_presenceLease = nullptr;
+    MemoryTrimmer *m_memoryTrimmer = nullptr;
     QTimer m_drainPoll;
     QTimer m_graceTimer;
     QElapsedTimer m_drainClock;
