@@ -23,6 +23,7 @@ constexpr int kRedisReadyMs = 10000;
 constexpr int kNodeReadyMs = 30000;
 constexpr int kReadyPollMs = 200;
 constexpr int kDemoSessionTimeoutMs = 4000;
+constexpr int kHurryStopMs = 300; // whole-cluster stop: the second SIGTERM that ends a node's drain
 // A redis-server that stayed up this long and then died starts again after the base delay;
 // one that dies sooner keeps doubling it (a server that cannot start must not spin).
 constexpr qint64 kRedisStableMs = 30000;
@@ -276,8 +277,11 @@ void DevCluster::stop(int graceMs)
 {
     m_stopping = true;
     m_redisRestartTimer.stop();
+    // The whole cluster goes: each node drains (its clients are told), then a second SIGTERM
+    // ends the drain's minimum stay (--drain-min-seconds), which is there for observers of one
+    // replica's drain; the grace is the last resort.
     for (ManagedChild *node : std::as_const(m_nodes))
-        node->stop(graceMs);
+        node->stopHurried(kHurryStopMs, graceMs);
     // Redis goes after the nodes have drained (they deregister from it on the way out).
     auto remaining = std::make_shared<int>(0);
     for (ManagedChild *node : std::as_const(m_nodes))

@@ -108,6 +108,15 @@ void ManagedChild::stop(int graceMs)
     });
 }
 
+void ManagedChild::stopHurried(int hurryMs, int graceMs)
+{
+    stop(graceMs);
+    QTimer::singleShot(hurryMs, this, [this] {
+        if (m_process.state() != QProcess::NotRunning)
+            m_process.terminate();
+    });
+}
+
 void ManagedChild::kill()
 {
     m_stopping = true;

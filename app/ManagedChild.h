@@ -23,6 +23,9 @@ public:
     // died: ready() and the deadline apply anew.
     void restart(int readyTimeoutMs);
     void stop(int graceMs);
+    // SIGTERM, a second one after hurryMs (a node then ends its drain at once: nobody is left
+    // to see it when the whole cluster stops), SIGKILL after graceMs.
+    void stopHurried(int hurryMs, int graceMs);
     void kill();
     QString name() const { return m_name; }
     qint64 pid() const { return m_process.processId(); }
