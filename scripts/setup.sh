@@ -8,8 +8,9 @@ packages=(
     cmake g++ make pkg-config lld
     qt6-base-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins
     libhiredis-dev librdkafka-dev
-    # packaging (.deb through CPack; dpkg-shlibdeps computes the runtime dependencies)
-    dpkg-dev file desktop-file-utils
+    # packaging (.deb through CPack; dpkg-shlibdeps computes the runtime dependencies;
+    # systemd-analyze verifies switchboard-node's unit)
+    dpkg-dev file desktop-file-utils systemd
     # tests: a real redis-server, kcat against the embedded Kafka, clang + libFuzzer,
     # Xvfb for the README screenshot, RabbitMQ Web-STOMP as a STOMP broker nobody here wrote
     # (the probe tests start their own broker on ephemeral ports, never the system service)
