@@ -118,7 +118,11 @@ void DevCluster::startRedis()
     m_redis = new ManagedChild(QStringLiteral("redis-server"), redis,
                                {QStringLiteral("--port"), QString::number(m_redisPort), QStringLiteral("--bind"),
                                 QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
-                                QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--dir"),
+                                // An append-only file in the cluster's own directory: a redis-server
+                                // killed and restarted keeps the tokens and sessions, so clients'
+                                // tokens stay valid across the outage (issue 12, item 1).
+                                QStringLiteral("--appendonly"), QStringLiteral("yes"), QStringLiteral("--appendfsync"),
+                                QStringLiteral("everysec"), QStringLiteral("--dir"),
                                 m_dir.path(), QStringLiteral("--notify-keyspace-events"), QStringLiteral("KA")},
                                QRegularExpression(QStringLiteral("Ready to accept connections")), this);
     m_redisUrl = QStringLiteral("redis://127.0.0.1:%1/0").arg(m_redisPort);

@@ -1,3 +1,4 @@
+#include "protocol/NodeApi.h"
 #include "support/DevClusterProcess.h"
 
 #include <QEventLoop>
@@ -48,6 +49,35 @@ int statusOf(QNetworkAccessManager &network, const QUrl &url)
     return status;
 }
 
+// An admin's access token from this replica (empty when the login failed).
+QByteArray adminToken(QNetworkAccessManager &network, const QUrl &node)
+{
+    QNetworkRequest request(node.resolved(QUrl(QString(sb::protocol::nodeapi::LoginPath))));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setTransferTimeout(5000);
+    QNetworkReply *reply = network.post(request, sb::protocol::nodeapi::loginBody(QStringLiteral("admin"), QStringLiteral("admin")));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->deleteLater();
+    return sb::protocol::nodeapi::accessToken(reply->readAll());
+}
+
+// The HTTP status of GET /admin/stats with this token (0 when it did not answer within 2 s).
+int statsStatusWith(QNetworkAccessManager &network, const QUrl &node, const QByteArray &token)
+{
+    QNetworkRequest request(node.resolved(QUrl(QString(sb::protocol::nodeapi::AdminStatsPath))));
+    request.setRawHeader(QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + token);
+    request.setTransferTimeout(2000);
+    QNetworkReply *reply = network.get(request);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    reply->deleteLater();
+    return status;
+}
+
 } // namespace
 
 // issue 12, item 1 (devcluster half): a redis-server child that dies is started again on
@@ -82,6 +112,12 @@ private Q_SLOTS:
             return count;
         };
         QCOMPARE(readyCount(), 2);
+        const QUrl firstNode = cluster.nodeUrls().value(0);
+        const QByteArray token = adminToken(network, firstNode);
+        QVERIFY(!token.isEmpty());
+        QCOMPARE(statsStatusWith(network, firstNode, token), 200);
+        // Redis writes a command to its append-only file before it answers it, so the token is
+        // in the file already (the kernel's page cache keeps it past the redis-server's kill).
 
         QCOMPARE(::kill(pid_t(firstPid), SIGKILL), 0);
         // The replicas noticed (they need Redis to be ready)...
@@ -95,6 +131,8 @@ private Q_SLOTS:
             20000);
         // ...and every replica is ready again without being restarted.
         QTRY_COMPARE_WITH_TIMEOUT(readyCount(), 2, 60000);
+        // A client's token from before the outage is still valid: the restarted Redis has it.
+        QTRY_COMPARE_WITH_TIMEOUT(statsStatusWith(network, firstNode, token), 200, 10000);
         for (const QJsonValue &node : endpoints.value(u"nodes").toArray()) {
             const qint64 pid = node.toObject().value(u"pid").toInteger();
             QVERIFY2(::kill(pid_t(pid), 0) == 0, qPrintable(QStringLiteral("replica pid %1 is gone").arg(pid)));
