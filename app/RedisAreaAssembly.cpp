@@ -20,7 +20,7 @@
 namespace sb::app {
 
 using models::AttachmentState;
-using State = models::ConnectionHealth::State;
+using RedisHealth = models::ConnectionHealth::State;
 
 RedisAreaAssembly::RedisAreaAssembly(
     ui::AreaView *area, cluster::RedisUrl url, bool readOnly, AttachmentState *attachment, QObject *parent)
@@ -59,7 +59,7 @@ void RedisAreaAssembly::start()
         const QString why = u"Redis URL is not valid: " + m_url.errorString();
         if (m_area)
             m_area->setEmptyDetail(why);
-        reportHealth(State::NotConfigured, why);
+        reportHealth(RedisHealth::NotConfigured, why);
         return;
     }
     // Every worker object is created here, moved as one tree, and deleted on its own
@@ -81,7 +81,7 @@ void RedisAreaAssembly::start()
     if (m_area)
         m_area->setContent(m_view);
     wire();
-    reportHealth(State::Connecting, u"connecting to " + m_url.redacted());
+    reportHealth(RedisHealth::Connecting, u"connecting to " + m_url.redacted());
     m_thread.start();
     m_connection->open();
     m_sessionReader->start(m_options.sessionsIntervalMs);
@@ -114,7 +114,7 @@ void RedisAreaAssembly::wire()
             if (progress.dbSize == m_dbSize || !m_connection->isConnected())
                 return;
             m_dbSize = progress.dbSize;
-            reportHealth(State::Up, m_url.redacted() + u" connected; DBSIZE " + QLocale().toString(m_dbSize));
+            reportHealth(RedisHealth::Up, m_url.redacted() + u" connected; DBSIZE " + QLocale().toString(m_dbSize));
         });
     connect(m_reader, &inspect::RedisValueReader::pageReady, browser, &ui::RedisKeyBrowser::showValuePage);
     connect(m_actions, &inspect::RedisKeyActions::finished, keys, &models::RedisKeyModel::applyAction);
@@ -132,7 +132,7 @@ void RedisAreaAssembly::wire()
 
     // Connection state -> status bar and the view's header line.
     connect(m_connection, &cluster::RedisConnection::connected, this, [this] {
-        reportHealth(State::Up, m_url.redacted() + u" connected");
+        reportHealth(RedisHealth::Up, m_url.redacted() + u" connected");
         const bool wasStale = m_freshness.stale;
         markAnswered();
         if (wasStale && m_view) {
@@ -153,12 +153,12 @@ void RedisAreaAssembly::wire()
     });
     connect(m_connection, &cluster::RedisConnection::disconnected, this, [this](const QString &reason) {
         m_dbSize = -1;
-        reportHealth(State::Down, m_url.redacted() + u": " + reason);
+        reportHealth(RedisHealth::Down, m_url.redacted() + u": " + reason);
         markUnreachable(reason);
     });
     connect(m_connection, &cluster::RedisConnection::reconnectScheduled, this, [this](int delayMs) {
-        if (m_attachment && m_attachment->health(AttachmentState::Service::Redis).state == State::Down)
-            reportHealth(State::Down,
+        if (m_attachment && m_attachment->health(AttachmentState::Service::Redis).state == RedisHealth::Down)
+            reportHealth(RedisHealth::Down,
                 m_attachment->health(AttachmentState::Service::Redis).detail + u"; retrying in "
                     + QString::number((delayMs + 999) / 1000) + u" s");
     });
@@ -198,7 +198,7 @@ void RedisAreaAssembly::startScan(const QByteArray &pattern, qint64 budget)
     m_keys->reset(generation, pattern);
 }
 
-void RedisAreaAssembly::reportHealth(State state, const QString &detail)
+void RedisAreaAssembly::reportHealth(RedisHealth state, const QString &detail)
 {
     if (m_view)
         m_view->setConnectionText(detail);
