@@ -6,6 +6,7 @@
 #include "models/KafkaTopicModel.h"
 #include "ui/ColumnFitter.h"
 #include "ui/HistoryChart.h"
+#include "ui/ElidedLabel.h"
 #include "ui/StaleBanner.h"
 #include "ui/TableRows.h"
 
@@ -67,7 +68,12 @@ KafkaView::KafkaView(KafkaGroupModel *groups, KafkaPartitionModel *partitions, K
 
     m_figures = new QLabel(QStringLiteral("Waiting for the first poll…"), this);
     m_figures->setObjectName(QStringLiteral("kafkaFigures"));
-    m_note = banner(QStringLiteral("kafkaGroupsNote"), QStringLiteral("QLabel { background: #e7f1ff; color: #084298; padding: 3px; }"), this);
+    // One line (the whole note in its tooltip): wrapped, the mock cluster's note took three
+    // lines of a 1280x800 window's Kafka area, and its tables two rows each.
+    m_note = new ElidedLabel(this);
+    m_note->setObjectName(QStringLiteral("kafkaGroupsNote"));
+    m_note->setStyleSheet(QStringLiteral("QLabel { background: #e7f1ff; color: #084298; padding: 3px; }"));
+    m_note->hide();
     m_error = banner(QStringLiteral("kafkaError"), QStringLiteral("QLabel { background: #f8d7da; color: #842029; padding: 3px; }"), this);
     m_partitionCaption = new QLabel(this);
     m_chart = new HistoryChart(lagHistory, QStringLiteral("lag (messages)"), this);
@@ -177,7 +183,7 @@ void KafkaView::showFigures(const sb::models::KafkaFigures &latest)
     m_error->setText(m_errorText);
     const sb::models::KafkaFigures &f = m_last;
     m_note->setVisible(f.reachable && !f.groupsNote.isEmpty());
-    m_note->setText(f.groupsNote);
+    m_note->setFullText(f.groupsNote);
     if (!f.reachable && f.polls > 0 && m_groups->rowCount() == 0) {
         m_figures->setText(QStringLiteral("No answer from Kafka yet."));
     } else {
@@ -205,7 +211,7 @@ QString KafkaView::figuresText() const
 
 QString KafkaView::noteText() const
 {
-    return m_note->isHidden() ? QString() : m_note->text();
+    return m_note->isHidden() ? QString() : m_note->fullText();
 }
 
 QJsonObject KafkaView::snapshotState(int maxTableRows) const

@@ -22,6 +22,7 @@ namespace sb::ui {
 
 class ColumnFitter;
 class HistoryChart;
+class ElidedLabel;
 class StaleBanner;
 
 // The Kafka area's content. "Consumer groups": the groups with their Burrow status, the
@@ -69,7 +70,7 @@ private:
     ColumnFitter *m_partitionFitter = nullptr;
     QTabWidget *m_tabs = nullptr;
     QLabel *m_figures = nullptr;
-    QLabel *m_note = nullptr;
+    ElidedLabel *m_note = nullptr;
     QLabel *m_error = nullptr;
     QLabel *m_partitionCaption = nullptr;
     StaleBanner *m_stale = nullptr;

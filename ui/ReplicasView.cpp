@@ -1,5 +1,7 @@
 #include "ui/ReplicasView.h"
 
+#include "ui/ElidedLabel.h"
+
 #include "models/ConnectionHistory.h"
 #include "models/ReplicaModel.h"
 #include "ui/HistoryChart.h"
@@ -62,13 +64,10 @@ ReplicasView::ReplicasView(ReplicaModel *model, const sb::models::ConnectionHist
     m_warning->setWordWrap(true);
     m_warning->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 3px; }"));
     m_warning->hide();
-    m_degraded = new QLabel(this);
-    m_degraded->setObjectName(QStringLiteral("discoveryDegradedBanner"));
     // One line, elided, the whole reason in the tooltip: wrapped, it took four lines of a
     // 1280x800 window's Replicas area and left the table one row.
-    m_degraded->setWordWrap(false);
-    m_degraded->setMinimumWidth(1); // not the whole text's width: the area may be narrow
-    m_degraded->installEventFilter(this);
+    m_degraded = new ElidedLabel(this);
+    m_degraded->setObjectName(QStringLiteral("discoveryDegradedBanner"));
     m_degraded->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 3px; }"));
     m_degraded->hide();
     m_sources = new QLabel(this);
@@ -175,24 +174,8 @@ void ReplicasView::setDiscoveryDegraded(const QString &reason)
     if (m_degradedReason == reason)
         return;
     m_degradedReason = reason;
-    m_degraded->setToolTip(reason);
+    m_degraded->setFullText(reason);
     m_degraded->setVisible(!reason.isEmpty());
-    elideDegradedBanner();
-}
-
-void ReplicasView::elideDegradedBanner()
-{
-    const int room = m_degraded->contentsRect().width();
-    m_degraded->setText(m_degraded->fontMetrics().elidedText(m_degradedReason, Qt::ElideRight, qMax(room, 1)));
-}
-
-bool ReplicasView::eventFilter(QObject *watched, QEvent *event)
-{
-    // The banner's own resize: the layout gives it its width when it is shown and whenever
-    // the area changes size.
-    if (watched == m_degraded && event->type() == QEvent::Resize)
-        elideDegradedBanner();
-    return QWidget::eventFilter(watched, event);
 }
 
 bool ReplicasView::discoveryDegradedShown() const

@@ -16,6 +16,7 @@ class ReplicaModel;
 
 namespace sb::ui {
 
+class ElidedLabel;
 class HistoryChart;
 class StaleBanner;
 
@@ -52,13 +53,9 @@ public:
     QString figuresText() const;
     bool imbalanceWarningShown() const;
 
-protected:
-    bool eventFilter(QObject *watched, QEvent *event) override;
-
 private:
     void updateFigures();
     void fitStateColumn();
-    void elideDegradedBanner();
 
     sb::models::ReplicaModel *m_model;
     QSortFilterProxyModel *m_proxy = nullptr;
@@ -66,7 +63,7 @@ private:
     QLabel *m_figures = nullptr;
     QLabel *m_warning = nullptr;
     QLabel *m_sources = nullptr;
-    QLabel *m_degraded = nullptr;
+    ElidedLabel *m_degraded = nullptr;
     QString m_degradedReason; // whole; the banner shows what fits of it on one line
     qsizetype m_longestState = 0; // characters of the longest state text the column was fitted to
     StaleBanner *m_stale = nullptr;

@@ -27,7 +27,9 @@ KafkaClusterSnapshot snapshot()
     s.reachable = true;
     s.brokers = 3;
     s.pollMs = 4;
-    s.groupsNote = u"This cluster does not answer ListGroups"_s;
+    s.groupsNote = u"This cluster does not answer ListGroups/DescribeGroups (Local: Required feature not supported by "
+                   "broker) — librdkafka's mock cluster does not — so the groups shown are the ones the profile "
+                   "lists and the replicas announce in the registry; state and members are unknown."_s;
     s.topics = {{u"orders"_s, 2, 90, 3.0, false}, {u"orders.DLT"_s, 1, 2, 0.0, true}};
     KafkaGroupInfo billing{u"billing"_s, u"unknown"_s, -1, u"profile"_s, 30, {BurrowStatus::Err, u"1 partition(s) in error"_s}, {}, {}};
     billing.partitions = {{u"orders"_s, 0, 20, 50, 30, {BurrowStatus::Rewind, u"committed offset went back from 60 to 20"_s}},
@@ -81,6 +83,16 @@ private slots:
         QVERIFY2(view.figuresText().contains(u"total lag 35"), qPrintable(view.figuresText()));
         QVERIFY2(view.figuresText().contains(u"2 dead-lettered"), qPrintable(view.figuresText()));
         QVERIFY(view.noteText().contains(u"ListGroups"));
+        // The note is one line at a 1280x800 window's Kafka area width (717 px): what fits of
+        // it, the whole note in its tooltip (wrapped, it took three lines there).
+        auto *note = view.findChild<QLabel *>(u"kafkaGroupsNote"_s);
+        QVERIFY(note && note->isVisible());
+        view.resize(717, 700);
+        QTRY_VERIFY(note->text() != view.noteText());
+        QVERIFY(note->text().endsWith(QChar(0x2026)));
+        QVERIFY(note->height() < 2 * note->fontMetrics().height());
+        QCOMPARE(note->toolTip(), view.noteText());
+        view.resize(1000, 700);
 
         // No selection: every group's partitions. Selecting billing narrows to its two.
         QCOMPARE(view.partitionTable()->model()->rowCount(), 3);
