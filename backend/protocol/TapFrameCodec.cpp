@@ -1,5 +1,6 @@
 #include "protocol/TapFrameCodec.h"
 
+#include "protocol/PercentDecoding.h"
 #include "protocol/Utf8Validator.h"
 
 #include <QAnyStringView>
@@ -113,23 +114,12 @@ TapJsonMember tapJsonMember(QByteArrayView key)
     }
 }
 
-int tapJsonHexDigit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 // Four hex digits at `at` (bounds checked by the caller).
 bool tapJsonHex4(const char *at, char16_t *unit)
 {
     int value = 0;
     for (int i = 0; i < 4; ++i) {
-        const int digit = tapJsonHexDigit(at[i]);
+        const int digit = hexDigitValue(at[i]);
         if (digit < 0)
             return false;
         value = value * 16 + digit;
