@@ -35,18 +35,25 @@ qint64 redisPidOn(quint16 port)
     return reply.mid(at, reply.indexOf('\n', at) - at).trimmed().toLongLong();
 }
 
-// The HTTP status of GET url (0 when it did not answer within 2 s).
-int statusOf(QNetworkAccessManager &network, const QUrl &url)
+// Waits for a reply; returns it (deleted later).
+QNetworkReply *finished(QNetworkReply *reply)
 {
-    QNetworkRequest request(url);
-    request.setTransferTimeout(2000);
-    QNetworkReply *reply = network.get(request);
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     loop.exec();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     reply->deleteLater();
-    return status;
+    return reply;
+}
+
+// The HTTP status of GET url, with a bearer token when one is given (0 when it did not
+// answer within 2 s).
+int statusOf(QNetworkAccessManager &network, const QUrl &url, const QByteArray &token = {})
+{
+    QNetworkRequest request(url);
+    if (!token.isEmpty())
+        request.setRawHeader(QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + token);
+    request.setTransferTimeout(2000);
+    return finished(network.get(request))->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
 }
 
 // An admin's access token from this replica (empty when the login failed).
@@ -55,27 +62,8 @@ QByteArray adminToken(QNetworkAccessManager &network, const QUrl &node)
     QNetworkRequest request(node.resolved(QUrl(QString(sb::protocol::nodeapi::LoginPath))));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setTransferTimeout(5000);
-    QNetworkReply *reply = network.post(request, sb::protocol::nodeapi::loginBody(QStringLiteral("admin"), QStringLiteral("admin")));
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    reply->deleteLater();
-    return sb::protocol::nodeapi::accessToken(reply->readAll());
-}
-
-// The HTTP status of GET /admin/stats with this token (0 when it did not answer within 2 s).
-int statsStatusWith(QNetworkAccessManager &network, const QUrl &node, const QByteArray &token)
-{
-    QNetworkRequest request(node.resolved(QUrl(QString(sb::protocol::nodeapi::AdminStatsPath))));
-    request.setRawHeader(QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + token);
-    request.setTransferTimeout(2000);
-    QNetworkReply *reply = network.get(request);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    reply->deleteLater();
-    return status;
+    const QByteArray body = sb::protocol::nodeapi::loginBody(QStringLiteral("admin"), QStringLiteral("admin"));
+    return sb::protocol::nodeapi::accessToken(finished(network.post(request, body))->readAll());
 }
 
 } // namespace
@@ -113,9 +101,10 @@ private Q_SLOTS:
         };
         QCOMPARE(readyCount(), 2);
         const QUrl firstNode = cluster.nodeUrls().value(0);
+        const QUrl stats = firstNode.resolved(QUrl(QString(sb::protocol::nodeapi::AdminStatsPath)));
         const QByteArray token = adminToken(network, firstNode);
         QVERIFY(!token.isEmpty());
-        QCOMPARE(statsStatusWith(network, firstNode, token), 200);
+        QCOMPARE(statusOf(network, stats, token), 200);
         // Redis writes a command to its append-only file before it answers it, so the token is
         // in the file already (the kernel's page cache keeps it past the redis-server's kill).
 
@@ -132,7 +121,7 @@ private Q_SLOTS:
         // ...and every replica is ready again without being restarted.
         QTRY_COMPARE_WITH_TIMEOUT(readyCount(), 2, 60000);
         // A client's token from before the outage is still valid: the restarted Redis has it.
-        QTRY_COMPARE_WITH_TIMEOUT(statsStatusWith(network, firstNode, token), 200, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(network, stats, token), 200, 10000);
         for (const QJsonValue &node : endpoints.value(u"nodes").toArray()) {
             const qint64 pid = node.toObject().value(u"pid").toInteger();
             QVERIFY2(::kill(pid_t(pid), 0) == 0, qPrintable(QStringLiteral("replica pid %1 is gone").arg(pid)));
