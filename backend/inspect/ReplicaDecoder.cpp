@@ -70,9 +70,11 @@ ReplicaInfo::State ReplicaDecoder::stateFrom(std::optional<bool> ready, std::opt
 {
     if (draining.value_or(false))
         return ReplicaInfo::State::Draining;
-    if (ready.value_or(false))
-        return ReplicaInfo::State::Ready;
-    return ReplicaInfo::State::Up;
+    if (!ready)
+        return ReplicaInfo::State::Up; // it answered; its readiness is not known
+    // A replica that says it is not ready (ready=0 in its registry entry, in /admin/stats or
+    // in sb_node_ready) is alive and refuses traffic: shown as such, never as plainly "up".
+    return *ready ? ReplicaInfo::State::Ready : ReplicaInfo::State::Unready;
 }
 
 ReplicaInfo ReplicaDecoder::fromRegistryHash(const QString &id, const QMap<QByteArray, QByteArray> &fields)
@@ -84,6 +86,8 @@ ReplicaInfo ReplicaDecoder::fromRegistryHash(const QString &id, const QMap<QByte
     info.version = QString::fromUtf8(fields.value("version"));
     info.started = parseTime(fields.value("started"));
     info.state = stateFrom(parseBool(fields.value("ready")), parseBool(fields.value("draining")));
+    if (info.state == ReplicaInfo::State::Unready)
+        info.stateReason = QStringLiteral("its registry entry says not ready");
     info.wsConnections = parseCount(fields.value("ws"));
     info.sseConnections = parseCount(fields.value("sse"));
     info.subscriptions = parseCount(fields.value("subscriptions"));
@@ -108,6 +112,8 @@ ReplicaInfo ReplicaDecoder::fromAdminStats(const QJsonObject &stats, const QStri
         info.started = QDateTime::fromMSecsSinceEpoch(qint64(startedAt.toDouble()), Qt::UTC);
     info.state = stateFrom(jsonBool(stats.value(QStringLiteral("ready"))),
                            jsonBool(stats.value(QStringLiteral("draining"))));
+    if (info.state == ReplicaInfo::State::Unready)
+        info.stateReason = QStringLiteral("its /admin/stats says not ready");
     const QJsonObject connections = stats.value(QStringLiteral("connections")).toObject();
     info.wsConnections = jsonCount(connections.value(QStringLiteral("stomp")));
     info.sseConnections = jsonCount(connections.value(QStringLiteral("sse")));
@@ -143,6 +149,8 @@ ReplicaInfo ReplicaDecoder::fromPrometheus(const PrometheusTextParser::Result &s
         }
     }
     info.state = stateFrom(ready, draining);
+    if (info.state == ReplicaInfo::State::Unready)
+        info.stateReason = QStringLiteral("sb_node_ready is 0");
 
     bool found = false;
     for (const auto &s : scrape.samples) {

@@ -55,6 +55,23 @@ private slots:
         QCOMPARE(ReplicaDecoder::fromRegistryHash(u"n3"_s, {}).state, ReplicaInfo::State::Up);
     }
 
+    void replicaSayingNotReadyIsNotShownUp()
+    {
+        // ready=0 in the registry (a replica whose Redis or Kafka is down announces it so):
+        // alive but refusing traffic, with where that was read, never "up".
+        const ReplicaInfo registry = ReplicaDecoder::fromRegistryHash(u"n4"_s, {{"ready", "0"}, {"draining", "0"}});
+        QCOMPARE(registry.state, ReplicaInfo::State::Unready);
+        QVERIFY(registry.stateReason.contains(u"registry"));
+        const ReplicaInfo stats = ReplicaDecoder::fromAdminStats(
+            QJsonObject{{u"node"_s, u"n5"_s}, {u"ready"_s, false}, {u"draining"_s, false}}, u"x"_s, nullptr);
+        QCOMPARE(stats.state, ReplicaInfo::State::Unready);
+        // Draining wins over not ready: a draining replica is not ready by definition.
+        QCOMPARE(ReplicaDecoder::fromRegistryHash(u"n6"_s, {{"ready", "0"}, {"draining", "1"}}).state,
+                 ReplicaInfo::State::Draining);
+        QCOMPARE(ReplicaDecoder::stateFrom(false, std::nullopt), ReplicaInfo::State::Unready);
+        QCOMPARE(ReplicaDecoder::stateFrom(std::nullopt, std::nullopt), ReplicaInfo::State::Up);
+    }
+
     void parseTime_data()
     {
         QTest::addColumn<QByteArray>("text");
