@@ -2,6 +2,8 @@
 
 #include "models/Alert.h"
 
+#include <QMetaType>
+
 namespace sb::models {
 
 // What one evaluation changed: an alert raised, cleared, or made critical while active
@@ -15,3 +17,5 @@ struct AlertTransition
 };
 
 } // namespace sb::models
+
+Q_DECLARE_METATYPE(sb::models::AlertTransition)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cluster/RedisUrl.h"
+#include "models/AlertThresholds.h"
 
 #include <QString>
 #include <QStringList>
@@ -25,6 +26,7 @@ struct Profile
     QString adminUser;
     QString adminPassword; // kept on disk only when rememberPassword is set, like the Redis one
     bool readOnly = false;
+    AlertThresholds alerts; // the alert rules' thresholds for this cluster (defaults when never edited)
 
     // Empty when the profile can be used; otherwise what is wrong, for the dialog.
     QString validationError() const;

@@ -194,7 +194,10 @@ models::Profile ProfilesDialog::profileFromForm() const
 
 bool ProfilesDialog::saveForm()
 {
-    const models::Profile p = profileFromForm();
+    models::Profile p = profileFromForm();
+    // Its alert thresholds are edited in the Alerts panel, not in this form: keep the saved ones.
+    if (const auto saved = m_store->load(p.name))
+        p.alerts = saved->alerts;
     QString error;
     if (!m_store->save(p, &error)) {
         m_error->setText(error);

@@ -50,6 +50,25 @@ private slots:
         QVERIFY(!QFile::exists(store.secretsPath()));
     }
 
+    void keepsAlertThresholdsWithDefaultsForWhatIsAbsent()
+    {
+        ProfileStore store(m_dir.filePath(QStringLiteral("secrets-alerts.json")));
+        Profile p = sample(QStringLiteral("alerts"));
+        p.alerts.imbalanceRaise = 2.5;
+        p.alerts.drainGraceSeconds = 90;
+        QString error;
+        QVERIFY2(store.save(p, &error), qPrintable(error));
+        QCOMPARE(store.load(QStringLiteral("alerts"))->alerts, p.alerts);
+        // A profile saved before thresholds existed (or with only some) takes the defaults.
+        QSettings settings;
+        settings.setValue(QStringLiteral("profiles/alerts/alerts"), QStringLiteral("{\"drainGraceSeconds\": 45}"));
+        AlertThresholds expected;
+        expected.drainGraceSeconds = 45;
+        QCOMPARE(store.load(QStringLiteral("alerts"))->alerts, expected);
+        settings.remove(QStringLiteral("profiles/alerts/alerts"));
+        QCOMPARE(store.load(QStringLiteral("alerts"))->alerts, AlertThresholds());
+    }
+
     void remembersPasswordOwnerOnly()
     {
         ProfileStore store(m_dir.filePath(QStringLiteral("secrets2.json")));
