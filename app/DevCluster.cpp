@@ -23,6 +23,9 @@ constexpr int kRedisReadyMs = 10000;
 constexpr int kNodeReadyMs = 30000;
 constexpr int kReadyPollMs = 200;
 constexpr int kDemoSessionTimeoutMs = 4000;
+constexpr int kNodeGraceSeconds = 5;
+// A drained replica that has not ended after its grace (plus its drain's minimum stay) is killed.
+constexpr int kNodeDrainKillMs = (kNodeGraceSeconds + 10) * 1000;
 constexpr int kHurryStopMs = 300; // whole-cluster stop: the second SIGTERM that ends a node's drain
 // A redis-server that stayed up this long and then died starts again after the base delay;
 // one that dies sooner keeps doubling it (a server that cannot start must not spin).
@@ -133,6 +136,8 @@ void DevCluster::startRedis()
         onRedisDown(why);
     });
     connect(m_redis, &ManagedChild::exited, this, [this] {
+        if (m_redisStarted && !m_stopping)
+            emit redisExited(m_redis->lastExit());
         if (m_redisStarted)
             onRedisDown(m_redis->lastExit());
     });
@@ -149,6 +154,8 @@ void DevCluster::onRedisReady()
         m_redisStarted = true;
         return startNodes();
     }
+    describeEndpoints();
+    emit redisReady();
     // Same port, same URL: each replica's connections find it again with their own back-off,
     // and its readiness returns without a restart of the node.
     emit notice(QStringLiteral("redis-server is back on 127.0.0.1:%1 (pid %2, restart %3); the replicas reconnect by themselves")
@@ -187,35 +194,50 @@ void DevCluster::restartRedis()
     m_redis->restart(kRedisReadyMs);
 }
 
+QStringList DevCluster::nodeArguments(const QString &id, const QString &listen) const
+{
+    return {QStringLiteral("node"),
+            QStringLiteral("--id"), id,
+            QStringLiteral("--listen"), listen,
+            QStringLiteral("--demo-users"),
+            QStringLiteral("--users"), m_options.usersFile, // more accounts (the demo population's); "" for none
+            // Every client of a laptop cluster (demo traffic, benchmarks,
+            // tests) comes from 127.0.0.1: not one address to hold back.
+            QStringLiteral("--limit-connections-exempt-loopback"),
+            QStringLiteral("--jwt-secret-file"), m_dir.filePath(QStringLiteral("jwt-secret")),
+            QStringLiteral("--redis"), m_redisUrl,
+            QStringLiteral("--kafka"), m_kafkaBootstrap,
+            QStringLiteral("--bus"), m_options.bus,
+            QStringLiteral("--topic-prefix"), m_options.topicPrefix,
+            QStringLiteral("--grace-seconds"), QString::number(kNodeGraceSeconds),
+            // In some starts the mock coordinator answers one replica's first
+            // SyncGroup with INVALID_REQUEST (seen with debug=cgrp); that
+            // replica rejoins, and a rejoin holds the group for session
+            // timeout − 1 s: 3 s instead of 9 before the demo is ready. A
+            // killed replica's partitions move sooner too.
+            QStringLiteral("--kafka-session-timeout-ms"), QString::number(kDemoSessionTimeoutMs)};
+}
+
 void DevCluster::startNodes()
 {
     emit progress(QStringLiteral("starting %1 replicas").arg(m_options.replicas));
     for (int i = 1; i <= m_options.replicas; ++i) {
         const QString id = QStringLiteral("node-%1").arg(i);
-        QStringList arguments{QStringLiteral("node"),
-                              QStringLiteral("--id"), id,
-                              QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                              QStringLiteral("--demo-users"),
-                              // Every client of a laptop cluster (demo traffic, benchmarks,
-                              // tests) comes from 127.0.0.1: not one address to hold back.
-                              QStringLiteral("--limit-connections-exempt-loopback"),
-                              QStringLiteral("--jwt-secret-file"), m_dir.filePath(QStringLiteral("jwt-secret")),
-                              QStringLiteral("--redis"), m_redisUrl,
-                              QStringLiteral("--kafka"), m_kafkaBootstrap,
-                              QStringLiteral("--bus"), m_options.bus,
-                              QStringLiteral("--topic-prefix"), m_options.topicPrefix,
-                              QStringLiteral("--grace-seconds"), QStringLiteral("5"),
-                              // In some starts the mock coordinator answers one replica's first
-                              // SyncGroup with INVALID_REQUEST (seen with debug=cgrp); that
-                              // replica rejoins, and a rejoin holds the group for session
-                              // timeout − 1 s: 3 s instead of 9 before the demo is ready. A
-                              // killed replica's partitions move sooner too.
-                              QStringLiteral("--kafka-session-timeout-ms"), QString::number(kDemoSessionTimeoutMs)};
-        auto *node = new ManagedChild(id, m_binary, arguments,
+        auto *node = new ManagedChild(id, m_binary, nodeArguments(id, QStringLiteral("127.0.0.1:0")),
                                       QRegularExpression(QStringLiteral("^listening (http://\\S+)$")), this);
-        connect(node, &ManagedChild::failed, this, [this, id](const QString &why) { fail(id, why); });
+        connect(node, &ManagedChild::failed, this, [this, id](const QString &why) {
+            // Once the cluster is up, a replica that fails (e.g. restarted by a fault and not
+            // ready in time) is that replica's trouble, reported, not the end of the cluster.
+            if (!m_ready)
+                return fail(id, why);
+            emit notice(QStringLiteral("%1: %2").arg(id, why));
+        });
         connect(node, &ManagedChild::outputLine, this, [this, id](const QString &line) { emit childOutput(id, line); });
         connect(node, &ManagedChild::ready, this, [this, node] { onNodeListening(node); });
+        connect(node, &ManagedChild::exited, this, [this, node] {
+            if (!m_stopping)
+                emit nodeExited(node->name(), node->lastExit());
+        });
         m_nodes.append(node);
         node->start(kNodeReadyMs);
     }
@@ -223,6 +245,7 @@ void DevCluster::startNodes()
 
 void DevCluster::onNodeListening(ManagedChild *node)
 {
+    m_nodeUrls.insert(node->name(), node->readyMatch().captured(1));
     emit progress(QStringLiteral("%1 listening on %2; waiting for it to be ready (Redis, Kafka groups)")
                       .arg(node->name(), node->readyMatch().captured(1)));
     pollReadiness(node, kNodeReadyMs / kReadyPollMs);
@@ -233,10 +256,14 @@ void DevCluster::onNodeListening(ManagedChild *node)
 // missed nor held up by a rebalance of a group still forming.
 void DevCluster::pollReadiness(ManagedChild *node, int attemptsLeft)
 {
-    if (m_failed)
-        return;
-    if (attemptsLeft <= 0)
-        return fail(node->name(), QStringLiteral("not ready within %1 s (see its /healthz/ready)").arg(kNodeReadyMs / 1000));
+    if (m_failed || m_stopping || !node->isRunning())
+        return; // gone meanwhile (a fault): its next start polls anew
+    if (attemptsLeft <= 0) {
+        const QString why = QStringLiteral("not ready within %1 s (see its /healthz/ready)").arg(kNodeReadyMs / 1000);
+        if (m_ready)
+            return emit notice(QStringLiteral("%1: %2").arg(node->name(), why));
+        return fail(node->name(), why);
+    }
     if (!m_http)
         m_http = new QNetworkAccessManager(this);
     QNetworkRequest request(QUrl(node->readyMatch().captured(1) + QStringLiteral("/healthz/ready")));
@@ -245,20 +272,32 @@ void DevCluster::pollReadiness(ManagedChild *node, int attemptsLeft)
     connect(reply, &QNetworkReply::finished, this, [this, reply, node, attemptsLeft] {
         reply->deleteLater();
         if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200)
-            return onNodeReady();
+            return onNodeReady(node);
         QTimer::singleShot(kReadyPollMs, this, [this, node, attemptsLeft] { pollReadiness(node, attemptsLeft - 1); });
     });
 }
 
-void DevCluster::onNodeReady()
+void DevCluster::onNodeReady(ManagedChild *node)
 {
+    if (m_ready) {
+        describeEndpoints();
+        emit nodeReady(node->name(), m_nodeUrls.value(node->name()));
+        return;
+    }
     if (++m_nodesReady < m_nodes.size() || m_failed)
         return;
+    m_ready = true;
+    describeEndpoints();
+    emit ready(m_endpoints);
+}
+
+void DevCluster::describeEndpoints()
+{
     QJsonArray nodes;
     for (const ManagedChild *node : std::as_const(m_nodes))
         nodes.append(QJsonObject{{QStringLiteral("id"), node->name()},
-                                 {QStringLiteral("url"), node->readyMatch().captured(1)},
-                                 {QStringLiteral("pid"), node->pid()}});
+                                 {QStringLiteral("url"), m_nodeUrls.value(node->name())},
+                                 {QStringLiteral("pid"), node->isRunning() ? node->pid() : 0}});
     m_endpoints = QJsonObject{{QStringLiteral("redis"), m_redisUrl},
                               {QStringLiteral("redisPid"), m_redis ? m_redis->pid() : 0},
                               {QStringLiteral("kafka"), m_kafkaBootstrap},
@@ -266,7 +305,110 @@ void DevCluster::onNodeReady()
                               {QStringLiteral("bus"), m_options.bus},
                               {QStringLiteral("topicPrefix"), m_options.topicPrefix},
                               {QStringLiteral("nodes"), nodes}};
-    emit ready(m_endpoints);
+}
+
+ManagedChild *DevCluster::findNode(const QString &id) const
+{
+    for (ManagedChild *node : m_nodes)
+        if (node->name() == id)
+            return node;
+    return nullptr;
+}
+
+QStringList DevCluster::nodeIds() const
+{
+    QStringList ids;
+    for (const ManagedChild *node : m_nodes)
+        ids << node->name();
+    return ids;
+}
+
+bool DevCluster::isNodeRunning(const QString &id) const
+{
+    const ManagedChild *node = findNode(id);
+    return node && node->isRunning();
+}
+
+int DevCluster::nodeGraceSeconds() const
+{
+    return kNodeGraceSeconds;
+}
+
+namespace {
+QString noSuchReplica(const QString &id, const QStringList &known)
+{
+    return QStringLiteral("no such replica '%1' (replicas: %2)")
+        .arg(id, known.isEmpty() ? QStringLiteral("none yet") : known.join(QStringLiteral(", ")));
+}
+} // namespace
+
+bool DevCluster::killNode(const QString &id, QString *why)
+{
+    ManagedChild *node = findNode(id);
+    if (!node || !m_ready || m_stopping) {
+        *why = node ? QStringLiteral("the cluster is not running") : noSuchReplica(id, nodeIds());
+        return false;
+    }
+    if (!node->isRunning()) {
+        *why = QStringLiteral("%1 is down already").arg(id);
+        return false;
+    }
+    node->killNow();
+    return true;
+}
+
+bool DevCluster::drainNode(const QString &id, QString *why)
+{
+    ManagedChild *node = findNode(id);
+    if (!node || !m_ready || m_stopping) {
+        *why = node ? QStringLiteral("the cluster is not running") : noSuchReplica(id, nodeIds());
+        return false;
+    }
+    if (!node->isRunning()) {
+        *why = QStringLiteral("%1 is down already").arg(id);
+        return false;
+    }
+    node->stop(kNodeDrainKillMs);
+    return true;
+}
+
+bool DevCluster::startNode(const QString &id, QString *why)
+{
+    ManagedChild *node = findNode(id);
+    if (!node || !m_ready || m_stopping) {
+        *why = node ? QStringLiteral("the cluster is not running") : noSuchReplica(id, nodeIds());
+        return false;
+    }
+    if (node->isRunning()) {
+        *why = QStringLiteral("%1 is running (pid %2)").arg(id).arg(node->pid());
+        return false;
+    }
+    // Its old port, so clients, probes and the console find it where it was.
+    const QUrl url(m_nodeUrls.value(id));
+    const QString listen = url.port() > 0 ? QStringLiteral("127.0.0.1:%1").arg(url.port()) : QStringLiteral("127.0.0.1:0");
+    node->setArguments(nodeArguments(id, listen));
+    node->restart(kNodeReadyMs);
+    return true;
+}
+
+bool DevCluster::killRedis(QString *why)
+{
+    if (!m_redis) {
+        *why = QStringLiteral("Redis is not a child of this cluster (it was given as --redis URL)");
+        return false;
+    }
+    if (!m_ready || m_stopping || !m_redis->isRunning()) {
+        *why = QStringLiteral("redis-server is not running");
+        return false;
+    }
+    m_redis->killNow();
+    return true;
+}
+
+void DevCluster::setBus(const QString &bus)
+{
+    m_options.bus = bus;
+    describeEndpoints();
 }
 
 void DevCluster::fail(const QString &part, const QString &reason)

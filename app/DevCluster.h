@@ -6,6 +6,7 @@
 #include <QList>
 #include <QObject>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -39,6 +40,23 @@ public:
     QString kafkaBootstrap() const { return m_kafkaBootstrap; }
     QList<qint64> childPids() const;
 
+    // Replica control for fault injection (FaultActions). Each returns at once: false with
+    // *why when it cannot (no such replica, already down, still running); the effect follows
+    // as nodeExited()/nodeReady(), redisExited()/redisReady().
+    QStringList nodeIds() const;
+    bool hasNode(const QString &id) const { return findNode(id) != nullptr; }
+    bool isNodeRunning(const QString &id) const;
+    // The replica's base URL (http://127.0.0.1:PORT); it keeps its port across restarts.
+    QString nodeUrl(const QString &id) const { return m_nodeUrls.value(id); }
+    bool killNode(const QString &id, QString *why);  // SIGKILL
+    bool drainNode(const QString &id, QString *why); // SIGTERM: a graceful drain
+    bool startNode(const QString &id, QString *why); // a replica that is down, on its old port
+    bool killRedis(QString *why);                    // SIGKILL the redis-server child
+    // Stage 2 of the replicas started from now on (a rolling restart applies it to all).
+    void setBus(const QString &bus);
+    QString bus() const { return m_options.bus; }
+    int nodeGraceSeconds() const;
+
 signals:
     void progress(const QString &step);
     // After start-up: something a child did that an operator should know (a redis-server
@@ -49,6 +67,10 @@ signals:
     void ready(const QJsonObject &endpoints);
     void failed(const QString &part, const QString &reason);
     void stopped();
+    void nodeExited(const QString &id, const QString &how);
+    void nodeReady(const QString &id, const QString &url); // /healthz/ready said 200
+    void redisExited(const QString &how);
+    void redisReady();
 
 private:
     void startKafka();
@@ -59,7 +81,10 @@ private:
     void restartRedis();
     void onNodeListening(ManagedChild *node);
     void pollReadiness(ManagedChild *node, int attemptsLeft);
-    void onNodeReady();
+    void onNodeReady(ManagedChild *node);
+    ManagedChild *findNode(const QString &id) const;
+    QStringList nodeArguments(const QString &id, const QString &listen) const;
+    void describeEndpoints();
     void fail(const QString &part, const QString &reason);
 
     DevClusterOptions m_options;
@@ -80,7 +105,9 @@ private:
     QString m_redisUrl;
     QString m_kafkaBootstrap;
     QJsonObject m_endpoints;
+    QHash<QString, QString> m_nodeUrls; // id → base URL, kept while it is down
     int m_nodesReady = 0;
+    bool m_ready = false; // emitted ready(): from then on a replica's failure is not the cluster's
     bool m_failed = false;
 };
 

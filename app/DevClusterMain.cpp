@@ -3,6 +3,9 @@
 #include "app/DemoTraffic.h"
 #include "app/DevCluster.h"
 #include "app/DevClusterCommandLine.h"
+#include "app/FaultActions.h"
+#include "app/FaultControlServer.h"
+#include "app/FaultEventLog.h"
 #include "app/ModeDispatcher.h"
 #include "app/SignalNotifier.h"
 
@@ -26,6 +29,18 @@ CommandLineOutcome DevClusterMain::run(int argc, char **argv, const QStringList 
     DevCluster cluster(commandLine.options(), QCoreApplication::applicationFilePath());
     SignalNotifier terminationSignals;
     int exitCode = 0;
+    // Fault injection on this cluster, from `switchboard fault` (or any HTTP client) on loopback.
+    FaultEventLog faultLog;
+    FaultActions faults(&cluster, &faultLog);
+    FaultControlServer control(&faults, &faultLog);
+    QString controlError;
+    if (!control.listen(&controlError))
+        return CommandLineOutcome::exitWith(1, {}, QStringLiteral("devcluster: ") + controlError + u'\n');
+    QObject::connect(&faultLog, &FaultEventLog::finished, [&faultLog](int id) {
+        if (const FaultEventLog::Event *event = faultLog.event(id))
+            std::fprintf(stderr, "devcluster: fault %d (%s): %s\n", id, qPrintable(event->action),
+                         qPrintable(event->effect.join(QStringLiteral("; "))));
+    });
     QObject::connect(&cluster, &DevCluster::progress, [](const QString &step) {
         std::fprintf(stderr, "devcluster: %s\n", qPrintable(step));
     });
@@ -39,8 +54,10 @@ CommandLineOutcome DevClusterMain::run(int argc, char **argv, const QStringList 
     }
     std::unique_ptr<DemoTraffic> traffic;
     const double rate = commandLine.options().demoTrafficPerSecond;
-    QObject::connect(&cluster, &DevCluster::ready, [&traffic, rate](const QJsonObject &endpoints) {
-        std::printf("ready %s\n", QJsonDocument(endpoints).toJson(QJsonDocument::Compact).constData());
+    QObject::connect(&cluster, &DevCluster::ready, [&traffic, rate, &control](const QJsonObject &endpoints) {
+        QJsonObject announced = endpoints;
+        announced.insert(QStringLiteral("control"), control.url());
+        std::printf("ready %s\n", QJsonDocument(announced).toJson(QJsonDocument::Compact).constData());
         std::fflush(stdout);
         if (rate > 0) {
             traffic = std::make_unique<DemoTraffic>(rate);

@@ -117,6 +117,14 @@ void ManagedChild::stopHurried(int hurryMs, int graceMs)
     });
 }
 
+void ManagedChild::killNow()
+{
+    m_stopping = true;
+    m_readyDeadline.stop();
+    if (m_process.state() != QProcess::NotRunning)
+        m_process.kill();
+}
+
 void ManagedChild::kill()
 {
     m_stopping = true;

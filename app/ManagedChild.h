@@ -26,10 +26,19 @@ public:
     // SIGTERM, a second one after hurryMs (a node then ends its drain at once: nobody is left
     // to see it when the whole cluster stops), SIGKILL after graceMs.
     void stopHurried(int hurryMs, int graceMs);
+    // SIGKILL and wait (bounded) for it to be gone: for teardown.
     void kill();
+    // SIGKILL without waiting: exited() follows from the event loop (a fault injected on a
+    // running cluster; the caller's thread must not wait).
+    void killNow();
+    // The arguments of the next start()/restart() (a replica started again on its old port,
+    // or with another --bus).
+    void setArguments(QStringList arguments) { m_arguments = std::move(arguments); }
     QString name() const { return m_name; }
     qint64 pid() const { return m_process.processId(); }
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
+    // Started and its ready line seen (false again once it exits).
+    bool isReady() const { return m_ready && isRunning(); }
     // The first match of readyPattern (e.g. the "listening http://…" line's URL).
     QRegularExpressionMatch readyMatch() const { return m_readyMatch; }
     QString recentOutput() const { return m_recent.join(u'\n'); }

@@ -1,6 +1,7 @@
 #include "app/ModeDispatcher.h"
 
 #include "app/DevClusterMain.h"
+#include "app/FaultMain.h"
 #include "app/NodeMain.h"
 #include "app/ProbeMain.h"
 #include "app/TapMain.h"
@@ -23,6 +24,8 @@ std::optional<CommandLineOutcome> ModeDispatcher::runHeadlessMode(int argc, char
         return NodeMain::run(argc, argv, rest);
     if (mode == u"devcluster")
         return DevClusterMain::run(argc, argv, rest);
+    if (mode == u"fault")
+        return FaultMain::run(argc, argv, rest);
     if (mode == u"probe")
         return ProbeMain::run(argc, argv, rest);
     if (mode == u"tap")

@@ -1,0 +1,419 @@
+#include "app/FaultActions.h"
+
+#include "app/DemoLoadControl.h"
+#include "app/DevCluster.h"
+#include "app/FaultEventLog.h"
+#include "app/FaultOffsetProbe.h"
+#include "app/NodeAssembly.h"
+#include "cluster/KafkaEventBus.h"
+#include "cluster/KafkaProducer.h"
+
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QNetworkReply>
+#include <QJsonArray>
+#include <QPointer>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcFaults, "sb.faults")
+
+namespace sb::app {
+
+namespace {
+using Action = protocol::FaultRequest::Action;
+using EffectState = FaultEventLog::EffectState;
+constexpr int kProbeTimeoutMs = 2000;
+constexpr int kProducerFlushMs = 1000;
+
+QByteArray stage1Topic(const QString &prefix)
+{
+    return prefix.toUtf8() + ".MessageCreatedEvent";
+}
+} // namespace
+
+FaultActions::FaultActions(DevCluster *cluster, FaultEventLog *log, QObject *parent)
+    : QObject(parent)
+    , m_cluster(cluster)
+    , m_log(log)
+{
+    m_probeThread.setObjectName(QStringLiteral("fault-offset-probe"));
+}
+
+FaultActions::~FaultActions()
+{
+    if (m_probeThread.isRunning()) {
+        m_probeThread.quit();
+        m_probeThread.wait(); // bounded: a watermark query gives up after 5 s
+    }
+    delete m_probe;
+    if (m_producer)
+        m_producer->close();
+}
+
+FaultActions::Outcome FaultActions::perform(const protocol::FaultRequest &request)
+{
+    switch (request.action) {
+    case Action::Kill:
+    case Action::Drain:
+        return killOrDrain(request);
+    case Action::Start:
+        return start(request);
+    case Action::RestartRedis:
+        return restartRedis(request);
+    case Action::Poison:
+        return poison(request);
+    case Action::Revoke:
+        return revoke(request);
+    case Action::SwitchBus:
+        return switchBus(request);
+    case Action::Burst:
+    case Action::SlowConsumer:
+        return loadAction(request);
+    }
+    return refuse(request, QStringLiteral("unknown action"));
+}
+
+FaultActions::Outcome FaultActions::refuse(const Request &request, const QString &why)
+{
+    qCInfo(lcFaults).noquote() << request.name() << "refused:" << why;
+    const int id = m_log->add(request.name(), request.args(), false, why);
+    return {false, why, id};
+}
+
+FaultActions::Outcome FaultActions::accept(const Request &request, const QString &what, bool watched)
+{
+    qCInfo(lcFaults).noquote() << request.name() << what;
+    const int id = m_log->add(request.name(), request.args(), true, what);
+    if (!watched)
+        m_log->finish(id, EffectState::None, QStringLiteral("not watched"));
+    return {true, what, id};
+}
+
+QObject *FaultActions::startWatch(int eventId, int deadlineMs, const QString &waitingFor)
+{
+    auto *watch = new QObject(this);
+    QTimer::singleShot(deadlineMs, watch, [this, watch, eventId, deadlineMs, waitingFor] {
+        m_log->finish(eventId, EffectState::NotObserved,
+                      QStringLiteral("%1 not seen within %2 s").arg(waitingFor).arg(deadlineMs / 1000));
+        watch->deleteLater();
+    });
+    return watch;
+}
+
+void FaultActions::get(const QString &url, QObject *context, std::function<void(int)> answered)
+{
+    QNetworkRequest request{QUrl(url)};
+    request.setTransferTimeout(kProbeTimeoutMs);
+    QNetworkReply *reply = m_http.get(request);
+    connect(reply, &QNetworkReply::finished, context, [reply, answered = std::move(answered)] {
+        reply->deleteLater();
+        answered(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt());
+    });
+    // A watch that ended takes its pending probe with it.
+    connect(context, &QObject::destroyed, reply, &QNetworkReply::abort);
+}
+
+FaultActions::Outcome FaultActions::killOrDrain(const Request &request)
+{
+    const bool kill = request.action == Action::Kill;
+    const QString url = m_cluster->nodeUrl(request.replica);
+    const qint64 pid = [&] {
+        const QJsonArray nodes = m_cluster->endpoints().value(QStringLiteral("nodes")).toArray();
+        for (const QJsonValue &node : nodes)
+            if (node.toObject().value(QStringLiteral("id")).toString() == request.replica)
+                return node.toObject().value(QStringLiteral("pid")).toInteger();
+        return qint64(0);
+    }();
+    QString why;
+    if (!(kill ? m_cluster->killNode(request.replica, &why) : m_cluster->drainNode(request.replica, &why)))
+        return refuse(request, why);
+    const QString then = request.stayDown ? QStringLiteral("it stays down")
+                                          : QStringLiteral("it starts again %1 s after it exits").arg(request.restartAfterSeconds);
+    const Outcome outcome = accept(request, QStringLiteral("%1 sent to %2 (pid %3); %4")
+                                                .arg(kill ? QStringLiteral("SIGKILL") : QStringLiteral("SIGTERM (drain)"),
+                                                     request.replica, QString::number(pid), then));
+    const int restartAfterMs = request.stayDown ? -1 : request.restartAfterSeconds * 1000;
+    const int drainMs = kill ? 0 : (m_cluster->nodeGraceSeconds() + 10) * 1000;
+    QObject *watch = startWatch(outcome.eventId, kReplicaEffectMs + drainMs + std::max(restartAfterMs, 0),
+                                request.stayDown ? QStringLiteral("the replica down") : QStringLiteral("the replica down and ready again"));
+    const int id = outcome.eventId;
+    if (!kill) {
+        // A draining replica says so on /healthz/ready (503) while it still serves probes.
+        get(url + QStringLiteral("/healthz/ready"), watch, [this, id](int status) {
+            m_log->observe(id, status == 200 ? QStringLiteral("/healthz/ready still 200 right after SIGTERM")
+                                             : QStringLiteral("/healthz/ready %1: draining").arg(status ? QString::number(status)
+                                                                                                         : QStringLiteral("refused")));
+        });
+    }
+    watchReplicaCycle(id, request.replica, restartAfterMs, watch, [this, id, watch, stayDown = request.stayDown](bool seen) {
+        if (seen)
+            m_log->finish(id, EffectState::Observed, stayDown ? QStringLiteral("down, as asked") : QStringLiteral("ready again"));
+        watch->deleteLater();
+    });
+    return outcome;
+}
+
+void FaultActions::watchReplicaCycle(int eventId, const QString &replica, int restartAfterMs, QObject *watch,
+                                     std::function<void(bool)> done)
+{
+    const QString url = m_cluster->nodeUrl(replica);
+    connect(m_cluster, &DevCluster::nodeExited, watch,
+            [this, eventId, replica, restartAfterMs, watch, url, done](const QString &id, const QString &how) {
+        if (id != replica)
+            return;
+        m_log->observe(eventId, QStringLiteral("%1 %2").arg(replica, how));
+        // Down means its port refuses: nothing answers /healthz/live any more.
+        get(url + QStringLiteral("/healthz/live"), watch, [this, eventId, replica, restartAfterMs, watch, done](int status) {
+            m_log->observe(eventId, status == 0 ? QStringLiteral("/healthz/live refused")
+                                                : QStringLiteral("/healthz/live answered %1 (another process on its port?)").arg(status));
+            if (restartAfterMs < 0)
+                return done(status == 0);
+            QTimer::singleShot(restartAfterMs, watch, [this, eventId, replica, watch, done] {
+                QString why;
+                if (!m_cluster->startNode(replica, &why)) {
+                    m_log->finish(eventId, EffectState::NotObserved, QStringLiteral("could not start it again: ") + why);
+                    return done(false);
+                }
+                m_log->observe(eventId, QStringLiteral("%1 started again").arg(replica));
+                waitForReady(eventId, replica, watch, done);
+            });
+        });
+    });
+}
+
+void FaultActions::waitForReady(int eventId, const QString &replica, QObject *watch, std::function<void(bool)> done)
+{
+    connect(m_cluster, &DevCluster::nodeReady, watch, [this, eventId, replica, done](const QString &id, const QString &url) {
+        if (id != replica)
+            return;
+        m_log->observe(eventId, QStringLiteral("%1 ready at %2").arg(replica, url));
+        done(true);
+    });
+}
+
+FaultActions::Outcome FaultActions::start(const Request &request)
+{
+    QString why;
+    if (!m_cluster->startNode(request.replica, &why))
+        return refuse(request, why);
+    const Outcome outcome = accept(request, QStringLiteral("starting %1").arg(request.replica));
+    QObject *watch = startWatch(outcome.eventId, kReplicaEffectMs, QStringLiteral("the replica ready"));
+    waitForReady(outcome.eventId, request.replica, watch, [this, id = outcome.eventId, watch](bool) {
+        m_log->finish(id, EffectState::Observed, QStringLiteral("ready"));
+        watch->deleteLater();
+    });
+    return outcome;
+}
+
+FaultActions::Outcome FaultActions::restartRedis(const Request &request)
+{
+    const qint64 pid = m_cluster->endpoints().value(QStringLiteral("redisPid")).toInteger();
+    QString why;
+    if (!m_cluster->killRedis(&why))
+        return refuse(request, why);
+    const Outcome outcome = accept(request, QStringLiteral("SIGKILL sent to redis-server (pid %1); the cluster starts it again on its port").arg(pid));
+    const int id = outcome.eventId;
+    QObject *watch = startWatch(id, kRedisEffectMs, QStringLiteral("Redis back and every running replica ready"));
+    connect(m_cluster, &DevCluster::redisExited, watch, [this, id](const QString &how) {
+        m_log->observe(id, QStringLiteral("redis-server ") + how);
+    });
+    connect(m_cluster, &DevCluster::redisReady, watch, [this, id, watch] {
+        m_log->observe(id, QStringLiteral("redis-server back (pid %1)").arg(m_cluster->endpoints().value(QStringLiteral("redisPid")).toInteger()));
+        // The replicas reconnect on their own back-off: poll until each running one is ready.
+        auto poll = std::make_shared<std::function<void()>>();
+        *poll = [this, id, watch, poll] {
+            auto pending = std::make_shared<int>(0);
+            auto allReady = std::make_shared<bool>(true);
+            const QStringList ids = m_cluster->nodeIds();
+            for (const QString &node : ids)
+                if (m_cluster->isNodeRunning(node))
+                    ++*pending;
+            if (*pending == 0) {
+                m_log->finish(id, EffectState::Observed, QStringLiteral("Redis back; no replica running"));
+                return watch->deleteLater();
+            }
+            for (const QString &node : ids) {
+                if (!m_cluster->isNodeRunning(node))
+                    continue;
+                get(m_cluster->nodeUrl(node) + QStringLiteral("/healthz/ready"), watch,
+                    [this, id, watch, poll, pending, allReady](int status) {
+                    *allReady = *allReady && status == 200;
+                    if (--*pending > 0)
+                        return;
+                    if (*allReady) {
+                        m_log->finish(id, EffectState::Observed, QStringLiteral("every running replica ready again"));
+                        return watch->deleteLater();
+                    }
+                    QTimer::singleShot(kPollMs, watch, [poll] { (*poll)(); });
+                });
+            }
+        };
+        (*poll)();
+    });
+    return outcome;
+}
+
+bool FaultActions::ensureProducer(QString *why)
+{
+    if (m_producer)
+        return true;
+    cluster::KafkaProducerOptions options;
+    options.clientId = QByteArrayLiteral("switchboard-faults");
+    options.flushTimeoutMs = kProducerFlushMs;
+    auto producer = std::make_unique<cluster::KafkaProducer>(cluster::KafkaSettings(m_cluster->kafkaBootstrap().toUtf8()), options);
+    if (!producer->start(why))
+        return false;
+    m_producer = std::move(producer);
+    return true;
+}
+
+void FaultActions::readEndOffsets(const QByteArray &topic, QObject *context, std::function<void(qint64, const QString &)> done)
+{
+    if (!m_probe) {
+        m_probe = new FaultOffsetProbe(cluster::KafkaSettings(m_cluster->kafkaBootstrap().toUtf8()));
+        m_probe->moveToThread(&m_probeThread);
+        connect(m_probe, &FaultOffsetProbe::endOffsets, this, [this](int ticket, qint64 total, const QString &error) {
+            if (auto callback = m_offsetReads.take(ticket))
+                callback(total, error);
+        });
+        m_probeThread.start();
+    }
+    const int ticket = m_nextTicket++;
+    QPointer<QObject> guard = context;
+    m_offsetReads.insert(ticket, [guard, done = std::move(done)](qint64 total, const QString &error) {
+        if (guard)
+            done(total, error);
+    });
+    QMetaObject::invokeMethod(m_probe, [probe = m_probe, ticket, topic] { probe->read(ticket, topic); }, Qt::QueuedConnection);
+}
+
+FaultActions::Outcome FaultActions::poison(const Request &request)
+{
+    QString why;
+    if (!ensureProducer(&why))
+        return refuse(request, QStringLiteral("no Kafka producer: ") + why);
+    const QString prefix = m_cluster->endpoints().value(QStringLiteral("topicPrefix")).toString();
+    const QByteArray topic = stage1Topic(prefix);
+    const QByteArray deadLetters = cluster::KafkaEventBus::deadLetterTopic(topic);
+    const Outcome outcome = accept(request, QStringLiteral("producing %1 undecodable record(s) to %2; they must reach %3")
+                                                .arg(request.count)
+                                                .arg(QString::fromUtf8(topic), QString::fromUtf8(deadLetters)));
+    const int id = outcome.eventId;
+    QObject *watch = startWatch(id, kDeadLetterEffectMs, QStringLiteral("the records in the DLT"));
+    // The DLT's size before, so what the records add is told from what was there.
+    readEndOffsets(deadLetters, watch, [this, id, watch, topic, deadLetters, count = request.count](qint64 before, const QString &error) {
+        if (before < 0) {
+            m_log->finish(id, EffectState::NotObserved, QStringLiteral("cannot read %1: %2").arg(QString::fromUtf8(deadLetters), error));
+            return watch->deleteLater();
+        }
+        m_log->observe(id, QStringLiteral("%1 holds %2 record(s)").arg(QString::fromUtf8(deadLetters)).arg(before));
+        for (int i = 0; i < count; ++i) {
+            // Not a JSON object: the stage-1 relay cannot decode it and dead-letters it once.
+            const QByteArray value = QByteArrayLiteral("fault injection: poison record ") + QByteArray::number(i + 1) + " <not json>";
+            m_producer->produce(topic, QByteArrayLiteral("fault-poison"), value, {}, [](const QString &) {});
+        }
+        auto poll = std::make_shared<std::function<void()>>();
+        *poll = [this, id, watch, deadLetters, before, count, poll] {
+            readEndOffsets(deadLetters, watch, [this, id, watch, before, count, poll](qint64 now, const QString &) {
+                if (now >= before + count) {
+                    m_log->finish(id, EffectState::Observed, QStringLiteral("the DLT grew by %1 (to %2)").arg(now - before).arg(now));
+                    return watch->deleteLater();
+                }
+                QTimer::singleShot(kPollMs * 2, watch, [poll] { (*poll)(); });
+            });
+        };
+        (*poll)();
+    });
+    return outcome;
+}
+
+FaultActions::Outcome FaultActions::revoke(const Request &request)
+{
+    QString why;
+    if (!ensureProducer(&why))
+        return refuse(request, QStringLiteral("no Kafka producer: ") + why);
+    const QString prefix = m_cluster->endpoints().value(QStringLiteral("topicPrefix")).toString();
+    const QByteArray topic = NodeAssembly::roleUpdatedTopic(prefix);
+    // The node's cluster-wide revocation: a RoleUpdatedEvent makes every replica revoke the
+    // user's tokens in the shared registry and close their live sessions (RoleUpdateHandler).
+    const Outcome outcome = accept(request, QStringLiteral("RoleUpdatedEvent for %1 sent to %2").arg(request.user, QString::fromUtf8(topic)));
+    const int id = outcome.eventId;
+    QObject *watch = startWatch(id, kDeadLetterEffectMs, QStringLiteral("the event's delivery"));
+    QPointer<QObject> guard = watch;
+    const QByteArray value = QJsonDocument(QJsonObject{{QStringLiteral("user"), request.user},
+                                                       {QStringLiteral("roles"), QJsonArray{}}})
+                                 .toJson(QJsonDocument::Compact);
+    m_producer->produce(topic, request.user.toUtf8(), value, {}, [this, guard, id](const QString &error) {
+        // On the producer's poll thread: back to ours.
+        QMetaObject::invokeMethod(this, [this, guard, id, error] {
+            if (!guard)
+                return;
+            if (error.isEmpty())
+                m_log->finish(id, EffectState::Observed,
+                              QStringLiteral("delivered; each replica revokes the tokens and closes the sessions as it reads it"));
+            else
+                m_log->finish(id, EffectState::NotObserved, QStringLiteral("not delivered: ") + error);
+            guard->deleteLater();
+        }, Qt::QueuedConnection);
+    });
+    return outcome;
+}
+
+FaultActions::Outcome FaultActions::switchBus(const Request &request)
+{
+    if (m_busSwitching)
+        return refuse(request, QStringLiteral("a bus switch is under way"));
+    if (request.bus == m_cluster->bus())
+        return refuse(request, QStringLiteral("stage 2 is on %1 already").arg(request.bus));
+    QStringList running;
+    for (const QString &node : m_cluster->nodeIds())
+        if (m_cluster->isNodeRunning(node))
+            running << node;
+    m_cluster->setBus(request.bus);
+    const Outcome outcome = accept(request, QStringLiteral("rolling restart of %1 with --bus %2, one replica at a time (drain, start, ready)")
+                                                .arg(running.join(QStringLiteral(", ")), request.bus));
+    const int id = outcome.eventId;
+    m_busSwitching = true;
+    const int drainMs = (m_cluster->nodeGraceSeconds() + 10) * 1000;
+    QObject *watch = startWatch(id, int(running.size()) * (kReplicaEffectMs + drainMs), QStringLiteral("every replica on the new bus"));
+    connect(watch, &QObject::destroyed, this, [this] { m_busSwitching = false; });
+    auto next = std::make_shared<std::function<void(int)>>();
+    *next = [this, id, watch, running, next, bus = request.bus](int index) {
+        if (index >= running.size()) {
+            m_log->finish(id, EffectState::Observed, QStringLiteral("every replica restarted on %1").arg(bus));
+            return watch->deleteLater();
+        }
+        const QString replica = running.at(index);
+        QString why;
+        if (!m_cluster->drainNode(replica, &why)) {
+            m_log->observe(id, QStringLiteral("%1 skipped: %2").arg(replica, why));
+            return (*next)(index + 1);
+        }
+        // Each replica's own context, so the one before no longer answers the signals.
+        auto *step = new QObject(watch);
+        watchReplicaCycle(id, replica, 0, step, [next, index, step](bool) {
+            step->deleteLater();
+            (*next)(index + 1);
+        });
+    };
+    (*next)(0);
+    return outcome;
+}
+
+FaultActions::Outcome FaultActions::loadAction(const Request &request)
+{
+    if (!m_load)
+        return refuse(request, QStringLiteral("no demo population"));
+    QString why;
+    const bool taken = request.action == Action::Burst ? m_load->burst(request.factor, request.seconds, &why)
+                                                       : m_load->addSlowConsumer(request.replica, &why);
+    if (!taken)
+        return refuse(request, why);
+    return accept(request,
+                  request.action == Action::Burst
+                      ? QStringLiteral("demo traffic x%1 for %2 s").arg(request.factor).arg(request.seconds)
+                      : QStringLiteral("a client on %1 that stops reading").arg(request.replica),
+                  false);
+}
+
+} // namespace sb::app

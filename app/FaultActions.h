@@ -1,0 +1,91 @@
+#pragma once
+
+#include "protocol/FaultRequest.h"
+
+#include <QHash>
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QThread>
+
+#include <functional>
+#include <memory>
+
+namespace sb::cluster {
+class KafkaProducer;
+}
+
+namespace sb::app {
+
+class DemoLoadControl;
+class DevCluster;
+class FaultEventLog;
+class FaultOffsetProbe;
+
+// The one set of fault actions on a DevCluster, reached from the Faults panel, the
+// devcluster's control endpoint and a --demo-script. perform() takes the action at once
+// (a signal sent, a child started, records handed to the producer) and returns what it did
+// or why it could not; it never waits. Each action then watches for its effect with a
+// deadline (a killed replica's /healthz/live refuses, then it is ready again; the DLT grows
+// by the poison records) and writes what it saw to the FaultEventLog.
+class FaultActions : public QObject
+{
+    Q_OBJECT
+public:
+    struct Outcome
+    {
+        bool ok = false;
+        QString message; // one line: what was done, or why not
+        int eventId = 0;
+    };
+
+    // Deadlines of the effect watches, beyond any restart delay the request asks for.
+    static constexpr int kReplicaEffectMs = 45000;
+    static constexpr int kRedisEffectMs = 60000;
+    static constexpr int kDeadLetterEffectMs = 30000;
+    static constexpr int kPollMs = 250;
+
+    FaultActions(DevCluster *cluster, FaultEventLog *log, QObject *parent = nullptr);
+    ~FaultActions() override;
+
+    // The demo's simulated users, for burst and slow-consumer; null: "no demo population".
+    void setLoadControl(DemoLoadControl *control) { m_load = control; }
+    Outcome perform(const protocol::FaultRequest &request);
+
+private:
+    using Request = protocol::FaultRequest;
+    Outcome refuse(const Request &request, const QString &why);
+    Outcome accept(const Request &request, const QString &what, bool watched = true);
+    Outcome killOrDrain(const Request &request);
+    Outcome start(const Request &request);
+    Outcome restartRedis(const Request &request);
+    Outcome poison(const Request &request);
+    Outcome revoke(const Request &request);
+    Outcome switchBus(const Request &request);
+    Outcome loadAction(const Request &request);
+
+    // The replica-down watch: exited, /healthz/live refused, then (unless restartAfterMs < 0)
+    // started again and ready. `done` gets whether all of it was seen.
+    void watchReplicaCycle(int eventId, const QString &replica, int restartAfterMs, QObject *watch,
+                           std::function<void(bool)> done);
+    void waitForReady(int eventId, const QString &replica, QObject *watch, std::function<void(bool)> done);
+    // GET url; `answered` gets the HTTP status (0: no answer, e.g. connection refused).
+    void get(const QString &url, QObject *context, std::function<void(int status)> answered);
+    void readEndOffsets(const QByteArray &topic, QObject *context, std::function<void(qint64 total, const QString &error)> done);
+    bool ensureProducer(QString *why);
+    // A context object for one event's watch: its connections and timers end with it, and it
+    // ends the watch as "not observed" at the deadline.
+    QObject *startWatch(int eventId, int deadlineMs, const QString &waitingFor);
+
+    DevCluster *m_cluster;
+    FaultEventLog *m_log;
+    DemoLoadControl *m_load = nullptr;
+    QNetworkAccessManager m_http;
+    std::unique_ptr<cluster::KafkaProducer> m_producer;
+    QThread m_probeThread;
+    FaultOffsetProbe *m_probe = nullptr; // lives on m_probeThread
+    int m_nextTicket = 1;
+    QHash<int, std::function<void(qint64, const QString &)>> m_offsetReads;
+    bool m_busSwitching = false;
+};
+
+} // namespace sb::app

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+
+namespace sb::app {
+
+// What fault injection did and what came of it: one row per action (time, action, args,
+// what was done at once, and the effect the action watched for until its deadline — e.g.
+// "down: /healthz/live refused after 0.1 s; ready again after 6.3 s"). A bounded log
+// (oldest rows dropped), shown by the Faults panel, served by the devcluster's control
+// endpoint (GET /events) and written to state.json as `events`. Headless: QtCore only.
+class FaultEventLog : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Time, Action, Arguments, Outcome, Effect, ColumnCount };
+    enum class EffectState { Watching, Observed, NotObserved, None };
+
+    struct Event
+    {
+        int id = 0;
+        QDateTime at;
+        QString action;
+        QJsonObject args;
+        bool accepted = false; // the action could be taken (the replica existed, …)
+        QString outcome;       // what was done at once, or why not
+        EffectState effectState = EffectState::None;
+        QStringList effect;    // what was seen, in order, each with its time since `at`
+    };
+
+    static constexpr int kMaxEvents = 500;
+
+    explicit FaultEventLog(QObject *parent = nullptr);
+
+    // A new row; returns its id (for the effect lines that follow).
+    int add(const QString &action, const QJsonObject &args, bool accepted, const QString &outcome);
+    // One more thing seen for event `id` ("+2.1 s: … "), still watching.
+    void observe(int id, const QString &what);
+    // The watch ended: it saw what it waited for (Observed) or its deadline passed first.
+    void finish(int id, EffectState state, const QString &what);
+
+    const QList<Event> &events() const { return m_events; }
+    const Event *event(int id) const;
+    QJsonObject toJson(const Event &event) const;
+    QJsonArray toJson() const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+signals:
+    // An event's effect watch ended (for `switchboard fault --wait` and tests).
+    void finished(int id);
+
+private:
+    int rowOf(int id) const;
+    void append(int row, const QString &what);
+
+    QList<Event> m_events;
+    int m_nextId = 1;
+};
+
+} // namespace sb::app

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "cluster/KafkaSettings.h"
+
+#include <QByteArray>
+#include <QObject>
+
+#include <memory>
+#include <map>
+
+namespace sb::cluster {
+class KafkaStage1Reader;
+}
+
+namespace sb::app {
+
+// Reads a topic's log-end offsets (summed over its partitions) for the fault actions'
+// effect watches, e.g. "the DLT grew by N". The reads block (librdkafka's watermark query),
+// so this object lives on a thread of its own: call read() through a queued invoke and
+// take endOffsets() through a queued connection. Never joins a group.
+class FaultOffsetProbe : public QObject
+{
+    Q_OBJECT
+public:
+    explicit FaultOffsetProbe(cluster::KafkaSettings settings);
+    ~FaultOffsetProbe() override;
+
+    // On its own thread: the sum of `topic`'s log-end offsets, or an error.
+    void read(int ticket, const QByteArray &topic);
+
+signals:
+    void endOffsets(int ticket, qint64 total, const QString &error);
+
+private:
+    cluster::KafkaSettings m_settings;
+    struct TopicReader
+    {
+        std::unique_ptr<cluster::KafkaStage1Reader> reader;
+        int partitions = 0;
+    };
+    std::map<QByteArray, TopicReader> m_readers; // one per topic, opened at first use
+};
+
+} // namespace sb::app
