@@ -12,6 +12,7 @@ struct DevClusterOptions
     QString kafkaBootstrap;                // empty: librdkafka's mock cluster
     QString redisUrl;                      // empty: a redis-server child on a free port
     QString topicPrefix = QStringLiteral("switchboard");
+    QString usersFile;               // non-empty: every node also reads it (--users), e.g. the demo population's
     double demoTrafficPerSecond = 0; // > 0: demo clients and messages (DemoTraffic) once ready
     bool childLogs = false;          // the children's own log lines on stderr, "node-1 | …"
     // A redis-server child that dies is started again on the same port after this long,
