@@ -24,9 +24,9 @@ KafkaAreaAssembly::KafkaAreaAssembly(ui::AreaView *area, inspect::KafkaInspector
     , m_partitions(std::make_unique<models::KafkaPartitionModel>())
     , m_topics(std::make_unique<models::KafkaTopicModel>())
     , m_lagHistory(std::make_unique<models::ConnectionHistory>())
-{
-    m_thread.setObjectName(QStringLiteral("kafka-inspector"));
-}
+    // A poll in progress returns within a few request timeouts.
+    , m_thread(QStringLiteral("kafka-inspector"), 4 * m_config.requestTimeoutMs + 2000)
+{ }
 
 KafkaAreaAssembly::~KafkaAreaAssembly()
 {
@@ -61,11 +61,9 @@ void KafkaAreaAssembly::start()
                                  QStringLiteral("reading %1…").arg(QString::fromUtf8(m_config.settings.bootstrapServers()))});
     m_inspector = new inspect::KafkaInspector(m_config);
     m_inspector->setGroupOwners(m_owners);
-    m_inspector->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_inspector, &QObject::deleteLater);
     connect(m_inspector, &inspect::KafkaInspector::snapshotReady, m_groups.get(),
             [this](const inspect::KafkaClusterSnapshot &snapshot) { onSnapshot(snapshot); });
-    m_thread.start();
+    m_thread.start(m_inspector);
     QMetaObject::invokeMethod(m_inspector, &inspect::KafkaInspector::start, Qt::QueuedConnection);
 }
 
@@ -84,11 +82,8 @@ void KafkaAreaAssembly::stop()
 {
     if (!m_thread.isRunning())
         return;
-    QMetaObject::invokeMethod(m_inspector, &inspect::KafkaInspector::stop, Qt::QueuedConnection);
-    m_thread.quit();
-    // A poll in progress finishes first: bounded by a few request timeouts.
-    if (!m_thread.wait(4 * m_config.requestTimeoutMs + 2000))
-        qWarning("Kafka inspector thread did not stop in time");
+    // A poll in progress finishes first, on its thread: the GUI does not wait for it.
+    m_thread.finish([inspector = m_inspector] { inspector->stop(); });
     m_inspector = nullptr;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/ConsoleWorkerThread.h"
 #include "inspect/KafkaGroupOwner.h"
 #include "inspect/KafkaInspectorConfig.h"
 #include "models/KafkaFigures.h"
@@ -8,7 +9,6 @@
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
-#include <QThread>
 
 #include <memory>
 
@@ -35,6 +35,8 @@ namespace sb::app {
 // Builds the Kafka area: a worker thread running KafkaInspector, the GUI-side models and
 // lag history, and the KafkaView as the area's content. Snapshots cross to the GUI thread
 // queued, with the group model as context (a late one after teardown is dropped).
+// Destroying it does not wait for a poll in progress (it may block for a few request
+// timeouts on a broker that does not answer): the inspector ends on its own thread.
 class KafkaAreaAssembly : public QObject
 {
     Q_OBJECT
@@ -74,8 +76,8 @@ private:
     std::unique_ptr<models::KafkaTopicModel> m_topics;
     std::unique_ptr<models::ConnectionHistory> m_lagHistory;
     QPointer<ui::KafkaView> m_view;
-    QThread m_thread;
-    inspect::KafkaInspector *m_inspector = nullptr; // lives on m_thread; deleted when it finishes
+    ConsoleWorkerThread m_thread;
+    inspect::KafkaInspector *m_inspector = nullptr; // lives on m_thread; deleted when it ends
     QList<inspect::KafkaGroupOwner> m_owners;
     models::KafkaFigures m_figures;
 };

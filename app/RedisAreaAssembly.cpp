@@ -14,7 +14,6 @@
 #include "ui/RedisKeyBrowser.h"
 #include "ui/RedisView.h"
 
-#include <QDeadlineTimer>
 #include <QLocale>
 
 namespace sb::app {
@@ -37,9 +36,9 @@ RedisAreaAssembly::RedisAreaAssembly(ui::AreaView *area, cluster::RedisUrl url, 
     , m_attachment(attachment)
     , m_keys(std::make_unique<models::RedisKeyModel>())
     , m_sessions(std::make_unique<models::SessionModel>())
-{
-    m_thread.setObjectName(QStringLiteral("redis-inspector"));
-}
+    // Nothing there blocks on the network: it ends as soon as its loop sees the quit.
+    , m_thread(QStringLiteral("redis-inspector"), 5000)
+{ }
 
 RedisAreaAssembly::~RedisAreaAssembly()
 {
@@ -74,15 +73,13 @@ void RedisAreaAssembly::start()
     m_watcher = new inspect::RedisKeyspaceWatcher(m_connection, m_url, m_workerRoot);
     m_sessionReader = new inspect::RedisSessionReader(m_connection, m_options.keyPrefix, m_workerRoot);
     m_sessionRows = new models::SessionRowsBuilder(m_workerRoot);
-    m_workerRoot->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_workerRoot, &QObject::deleteLater);
 
     m_view = new ui::RedisView(m_keys.get(), m_sessions.get(), m_readOnly);
     if (m_area)
         m_area->setContent(m_view);
     wire();
     reportHealth(RedisHealth::Connecting, u"connecting to " + m_url.redacted());
-    m_thread.start();
+    m_thread.start(m_workerRoot);
     m_connection->open();
     m_sessionReader->start(m_options.sessionsIntervalMs);
 }
@@ -239,13 +236,9 @@ void RedisAreaAssembly::stop()
 {
     // The view goes first: it holds pointers to the models, which go with this object.
     delete m_view;
-    if (m_thread.isRunning()) {
-        m_connection->close();
-        m_thread.quit();
-        if (!m_thread.wait(QDeadlineTimer(5000)))
-            qWarning("redis-inspector thread did not stop within 5 s");
-    }
-    m_workerRoot = nullptr; // deleted on its thread by QThread::finished -> deleteLater
+    if (m_thread.isRunning())
+        m_thread.finish([connection = m_connection] { connection->close(); });
+    m_workerRoot = nullptr; // deleted on its thread when it ends
     m_connection = nullptr;
     m_scanner = nullptr;
     m_reader = nullptr;

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "app/ConsoleWorkerThread.h"
 #include "cluster/RedisUrl.h"
 #include "models/AttachmentState.h"
 #include "models/Freshness.h"
 
 #include <QObject>
 #include <QPointer>
-#include <QThread>
 
 #include <memory>
 
@@ -49,8 +49,8 @@ namespace sb::app {
 // Usage (GUI thread):
 //   auto *redis = new RedisAreaAssembly(area, url, readOnly, &attachment, this);
 //   redis->start();
-// Destroying it removes the view from the area, stops the workers and ends the thread
-// (quit + bounded wait; nothing there blocks on the network).
+// Destroying it removes the view from the area, closes the connection and lets the thread
+// end without waiting for it (ConsoleWorkerThread).
 class RedisAreaAssembly : public QObject
 {
     Q_OBJECT
@@ -102,7 +102,7 @@ private:
     qint64 m_dbSize = -1;
     models::Freshness m_freshness;
 
-    QThread m_thread;
+    ConsoleWorkerThread m_thread;
     QObject *m_workerRoot = nullptr; // lives on m_thread, parent of everything below
     cluster::RedisConnection *m_connection = nullptr;
     inspect::RedisKeyScanner *m_scanner = nullptr;

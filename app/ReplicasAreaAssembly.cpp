@@ -20,9 +20,9 @@ ReplicasAreaAssembly::ReplicasAreaAssembly(ui::AreaView *area, inspect::ReplicaD
     , m_attachment(attachment)
     , m_model(std::make_unique<models::ReplicaModel>())
     , m_history(std::make_unique<models::ConnectionHistory>())
-{
-    m_thread.setObjectName(QStringLiteral("replica-discovery"));
-}
+    // The discovery never blocks (all its I/O is asynchronous): it ends at once.
+    , m_thread(QStringLiteral("replica-discovery"), 5000)
+{ }
 
 ReplicasAreaAssembly::~ReplicasAreaAssembly()
 {
@@ -57,13 +57,11 @@ void ReplicasAreaAssembly::start()
                                 {ConnectionHealth::State::Connecting, QStringLiteral("discovering replicas…")});
 
     m_discovery = new inspect::ReplicaDiscovery(m_config);
-    m_discovery->moveToThread(&m_thread);
-    // Deleted on its own thread once the loop ends (the Redis connection requires it).
-    connect(&m_thread, &QThread::finished, m_discovery, &QObject::deleteLater);
     // Queued (different threads), with the model as context: dropped once the model is gone.
     connect(m_discovery, &inspect::ReplicaDiscovery::snapshotReady, m_model.get(),
             [this](const inspect::ReplicaSnapshot &snapshot) { onSnapshot(snapshot); });
-    m_thread.start();
+    // Deleted on its own thread once the loop ends (the Redis connection requires it).
+    m_thread.start(m_discovery);
     QMetaObject::invokeMethod(m_discovery, &inspect::ReplicaDiscovery::start, Qt::QueuedConnection);
 }
 
@@ -71,11 +69,7 @@ void ReplicasAreaAssembly::stop()
 {
     if (!m_thread.isRunning())
         return;
-    QMetaObject::invokeMethod(m_discovery, &inspect::ReplicaDiscovery::stop, Qt::QueuedConnection);
-    m_thread.quit();
-    // Bounded: the worker never blocks (all its I/O is asynchronous), so it ends at once.
-    if (!m_thread.wait(5000))
-        qWarning("replica discovery thread did not stop within 5 s");
+    m_thread.finish([discovery = m_discovery] { discovery->stop(); });
     m_discovery = nullptr;
 }
 

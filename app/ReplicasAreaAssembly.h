@@ -1,12 +1,12 @@
 #pragma once
 
+#include "app/ConsoleWorkerThread.h"
 #include "inspect/ReplicaDiscoveryConfig.h"
 #include "models/AttachmentState.h"
 #include "models/Freshness.h"
 
 #include <QObject>
 #include <QPointer>
-#include <QThread>
 
 #include <memory>
 
@@ -40,8 +40,8 @@ namespace sb::app {
 // Usage (GUI thread):
 //   auto *replicas = new ReplicasAreaAssembly(area, config, &attachment, this);
 //   replicas->start();
-// Destroying it stops polling, ends the worker thread (bounded wait; no network wait:
-// in-flight requests are aborted) and removes the view from the area.
+// Destroying it stops polling and removes the view from the area; the worker thread ends
+// on its own (ConsoleWorkerThread: in-flight requests are aborted, nothing waits).
 class ReplicasAreaAssembly : public QObject
 {
     Q_OBJECT
@@ -83,8 +83,8 @@ private:
     std::unique_ptr<models::ConnectionHistory> m_history;
     QPointer<ui::ReplicasView> m_view;
     models::Freshness m_freshness;
-    QThread m_thread;
-    inspect::ReplicaDiscovery *m_discovery = nullptr; // lives on m_thread; deleted when it finishes
+    ConsoleWorkerThread m_thread;
+    inspect::ReplicaDiscovery *m_discovery = nullptr; // lives on m_thread; deleted when it ends
 };
 
 } // namespace sb::app

@@ -18,6 +18,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
+#include <QThread>
 
 namespace sb::app {
 
@@ -41,8 +42,9 @@ TrafficAreaAssembly::TrafficAreaAssembly(ui::AreaView *area, inspect::TapCredent
     , m_model(std::make_unique<models::TrafficModel>(m_buffer.get()))
     , m_rateHistory(std::make_unique<models::ConnectionHistory>(kRateHistorySeconds))
     , m_rates(std::make_unique<models::TrafficRates>(m_rateHistory.get()))
+    // The capture never blocks (sockets are aborted, not waited on): it ends at once.
+    , m_thread(QStringLiteral("traffic-capture"), 5000)
 {
-    m_thread.setObjectName(QStringLiteral("traffic-capture"));
     m_rateTimer.setInterval(kRateTickMs);
     connect(&m_rateTimer, &QTimer::timeout, this, [this] {
         m_rates->tick(QDateTime::currentMSecsSinceEpoch());
@@ -113,12 +115,10 @@ void TrafficAreaAssembly::start()
 
     m_capture = new inspect::TrafficCapture(m_credentials);
     m_batcher = m_capture->batcher();
-    m_capture->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_capture, &QObject::deleteLater);
     // Queued, with the model as context: a batch arriving after teardown is dropped.
     connect(m_capture, &inspect::TrafficCapture::batchReady, m_model.get(),
             [this](const inspect::TrafficBatch &batch) { onBatch(batch); });
-    m_thread.start();
+    m_thread.start(m_capture);
     m_rateTimer.start();
 }
 
@@ -127,11 +127,7 @@ void TrafficAreaAssembly::stop()
     m_rateTimer.stop();
     if (!m_thread.isRunning())
         return;
-    QMetaObject::invokeMethod(m_capture, &inspect::TrafficCapture::stop, Qt::QueuedConnection);
-    m_thread.quit();
-    // Bounded: the capture never blocks (sockets are aborted, not waited on), so it ends at once.
-    if (!m_thread.wait(5000))
-        qWarning("traffic capture thread did not stop within 5 s");
+    m_thread.finish([capture = m_capture] { capture->stop(); });
     m_capture = nullptr;
     m_batcher = nullptr;
 }

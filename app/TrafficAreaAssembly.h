@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/ConsoleWorkerThread.h"
 #include "cluster/KafkaSettings.h"
 #include "cluster/RedisUrl.h"
 #include "inspect/TapEndpoint.h"
@@ -9,7 +10,6 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
-#include <QThread>
 #include <QTimer>
 
 #include <memory>
@@ -89,7 +89,7 @@ private:
     std::unique_ptr<models::ConnectionHistory> m_rateHistory;
     std::unique_ptr<models::TrafficRates> m_rates;
     QPointer<ui::TrafficView> m_view;
-    QThread m_thread;
+    ConsoleWorkerThread m_thread;
     inspect::TrafficCapture *m_capture = nullptr; // lives on m_thread
     inspect::TrafficBatcher *m_batcher = nullptr; // the capture's, for acknowledgements (thread-safe)
     QTimer m_rateTimer;
