@@ -1,5 +1,6 @@
 #include "app/ConsoleController.h"
 
+#include "app/ConsoleAlerts.h"
 #include "app/DemoTraffic.h"
 #include "app/DevCluster.h"
 #include "app/KafkaAreaAssembly.h"
@@ -68,6 +69,9 @@ bool ConsoleController::start(QString *error)
         return m_trafficArea ? m_trafficArea->recordingSection(from, to) : QJsonObject();
     });
     connect(m_window.get(), &ui::MainWindow::profilesRequested, this, &ConsoleController::showProfiles);
+    m_alerts = std::make_unique<ConsoleAlerts>(&m_attachment, &m_profiles);
+    m_alerts->attachPanel(m_window->setAlerts(m_alerts->model()));
+    m_alerts->start();
     if (m_options.profile.isEmpty())
         attachDemoCluster();
     else if (!attachProfile(m_options.profile, error))
@@ -137,6 +141,8 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
     // Clients and messages, so the demo shows a cluster at work, not an idle one.
     m_demoTraffic = std::make_unique<DemoTraffic>(kDemoMessagesPerSecond);
     m_demoTraffic->start(DemoTraffic::replicaUrls(endpoints));
+    m_alerts->restart({}, ConsoleAlerts::demoThresholds());
+    m_alerts->watch(m_replicasArea.get(), m_kafkaArea.get(), m_trafficArea.get());
 }
 
 bool ConsoleController::attachProfile(const QString &name, QString *error)
@@ -264,6 +270,8 @@ void ConsoleController::attach(const models::Profile &loaded)
     }
     if (!kafkaProblems.isEmpty())
         m_attachment.setHealth(Service::Kafka, {State::Degraded, kafkaProblems.join(QStringLiteral("; "))});
+    m_alerts->restart(profile->name, profile->alerts);
+    m_alerts->watch(m_replicasArea.get(), m_kafkaArea.get(), m_trafficArea.get());
 }
 
 void ConsoleController::attachKafka(const inspect::KafkaInspectorConfig &config)

@@ -22,6 +22,7 @@ class ProfilesDialog;
 
 namespace sb::app {
 
+class ConsoleAlerts;
 class DemoTraffic;
 class DevCluster;
 class KafkaAreaAssembly;
@@ -47,6 +48,7 @@ public:
     ReplicasAreaAssembly *replicasArea() const { return m_replicasArea.get(); }
     KafkaAreaAssembly *kafkaArea() const { return m_kafkaArea.get(); }
     TrafficAreaAssembly *trafficArea() const { return m_trafficArea.get(); }
+    ConsoleAlerts *alerts() const { return m_alerts.get(); }
 
     // Fills the passwords a profile lacks from SB_REDIS_PASSWORD and SB_ADMIN_PASSWORD.
     static void takePasswordsFromEnvironment(models::Profile *profile);
@@ -86,6 +88,7 @@ private:
     std::unique_ptr<ReplicasAreaAssembly> m_replicasArea;
     std::unique_ptr<KafkaAreaAssembly> m_kafkaArea;
     std::unique_ptr<TrafficAreaAssembly> m_trafficArea;
+    std::unique_ptr<ConsoleAlerts> m_alerts; // the rules over the areas above, every second
 };
 
 } // namespace sb::app

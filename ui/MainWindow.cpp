@@ -1,7 +1,10 @@
 #include "ui/MainWindow.h"
 
+#include "models/AlertModel.h"
 #include "models/AttachmentState.h"
 #include "models/RecordingStore.h"
+#include "ui/AlertStatusButton.h"
+#include "ui/AlertsPanel.h"
 #include "ui/AreaView.h"
 #include "ui/ConnectionStatusWidget.h"
 #include "ui/RecordingDialog.h"
@@ -143,6 +146,7 @@ void MainWindow::createMenus()
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
 
     QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
+    m_viewMenu = view;
     for (const AreaSpec &spec : areaSpecs())
         view->addAction(m_docks[spec.key]->toggleViewAction());
     view->addSeparator();
@@ -177,7 +181,32 @@ QJsonObject MainWindow::snapshotState(int maxTableRows) const
         area.insert(QStringLiteral("visible"), m_docks[key]->isVisible());
         state.insert(key, area);
     }
+    if (m_alerts)
+        state.insert(QStringLiteral("alerts"), m_alerts->toJson());
     return state;
+}
+
+AlertsPanel *MainWindow::setAlerts(models::AlertModel *alerts)
+{
+    m_alerts = alerts;
+    auto *panel = new AlertsPanel(alerts, this);
+    m_alertsDock = new QDockWidget(QStringLiteral("Alerts"), this);
+    m_alertsDock->setObjectName(QStringLiteral("alertsDock"));
+    m_alertsDock->setWidget(panel);
+    m_alertsDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_5));
+    m_alertsDock->toggleViewAction()->setToolTip(QStringLiteral("Show or hide the Alerts panel"));
+    addDockWidget(Qt::BottomDockWidgetArea, m_alertsDock);
+    m_alertsDock->hide();
+    // Where the user last put it (the layout restored at construction did not know the dock yet).
+    restoreState(QSettings().value(QStringLiteral("mainWindow/state")).toByteArray(), kLayoutVersion);
+    m_viewMenu->addAction(m_alertsDock->toggleViewAction());
+    auto *count = new AlertStatusButton(alerts, this);
+    connect(count, &QToolButton::clicked, this, [this] {
+        m_alertsDock->show();
+        m_alertsDock->raise();
+    });
+    statusBar()->addPermanentWidget(count);
+    return panel;
 }
 
 bool MainWindow::writeSnapshot(const QString &directory, QString *error)

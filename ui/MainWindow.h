@@ -12,12 +12,14 @@
 class QDockWidget;
 
 namespace sb::models {
+class AlertModel;
 class AttachmentState;
 class RecordingStore;
 }
 
 namespace sb::ui {
 
+class AlertsPanel;
 class AreaView;
 
 // The console's shell: four dockable areas, menus, a status bar that says what the
@@ -41,6 +43,10 @@ public:
     // The default layout at this window size, the areas' proportions kept (screenshots at
     // a known size, `--window-size`); the saved geometry is not used.
     void useDefaultLayoutAt(const QSize &size);
+    // The Alerts panel (a dock, hidden until Alt+5 or the status bar's count opens it), the
+    // count in the status bar and state.json's "alerts" section, all reading `alerts`.
+    AlertsPanel *setAlerts(models::AlertModel *alerts);
+    QDockWidget *alertsDock() const { return m_alertsDock; }
 
 signals:
     void profilesRequested();
@@ -66,6 +72,9 @@ private:
     QMap<QString, QDockWidget *> m_docks;
     QByteArray m_defaultLayout;
     RecordingExtras m_recordingExtras;
+    models::AlertModel *m_alerts = nullptr;
+    QDockWidget *m_alertsDock = nullptr;
+    QMenu *m_viewMenu = nullptr;
 };
 
 } // namespace sb::ui
