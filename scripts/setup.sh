@@ -19,6 +19,8 @@ packages=(
     # foreground process on a loopback port, never the system service); nchan is the
     # nginx pub/sub module, a peer for the benchmarks
     nginx libnginx-mod-nchan
+    # deploy/kubernetes is checked by parsing it (no kubectl here)
+    python3-yaml
 )
 
 missing=()
