@@ -115,6 +115,7 @@ bool NodeAssembly::assemble(QString *error)
         return false;
     }
     kafka.sessionTimeoutMs = m_options.kafkaSessionTimeoutMs;
+    kafka.catchUpMaxHeld = m_options.catchUpMaxHeld;
     kafka.heartbeatIntervalMs = qMin(kafka.heartbeatIntervalMs, kafka.sessionTimeoutMs / 3);
     kafka.topicPrefix = m_config.topicPrefix.toUtf8();
     kafka.nodeId = m_config.id.toUtf8();

@@ -16,6 +16,9 @@ struct NodeClusterOptions
     // The stage-1 group's session timeout: a crashed replica's partitions move after it,
     // and a coordinator may hold a rebalance for nearly as long when a replica joins late.
     int kafkaSessionTimeoutMs = 10000;
+    // --bus redis: live messages a catch-up from stage 1 may hold back before it drops
+    // them (counted) and reads them from stage 1 again (KafkaEventBusOptions::catchUpMaxHeld).
+    int catchUpMaxHeld = 100000;
 };
 
 } // namespace sb::app

@@ -43,6 +43,7 @@ QList<OptionSpec> optionSpecs()
         {QStringLiteral("kafka-property"), QStringLiteral("KEY=VALUE"), QStringLiteral("librdkafka property for every Kafka client (repeatable; e.g. SASL/SSL)."), {}},
         {QStringLiteral("bus"), QStringLiteral("BUS"), QStringLiteral("Stage-2 broadcast: kafka or redis (default kafka)."), QStringLiteral("kafka")},
         {QStringLiteral("kafka-session-timeout-ms"), QStringLiteral("MS"), QStringLiteral("Stage-1 consumer group session timeout: failover and late-join rebalance delay."), n(NodeClusterOptions().kafkaSessionTimeoutMs)},
+        {QStringLiteral("catch-up-max-held"), QStringLiteral("N"), QStringLiteral("With --bus redis: live messages held back while catching up from stage 1; past it they are dropped and read again from stage 1."), n(NodeClusterOptions().catchUpMaxHeld)},
         {QStringLiteral("topic-prefix"), QStringLiteral("PREFIX"), QStringLiteral("Kafka topic prefix."), d.topicPrefix},
         {QStringLiteral("grace-seconds"), QStringLiteral("S"), QStringLiteral("Drain period on SIGTERM."), n(d.graceSeconds)},
         {QStringLiteral("drain-min-seconds"), QStringLiteral("S"), QStringLiteral("A drain lasts at least this long, so health checks and the console see it (a second SIGTERM ends it)."), n(d.drainMinSeconds)},
@@ -225,7 +226,8 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
         m_cluster.kafkaProperties = parser.values(QStringLiteral("kafka-property"));
     else if (const QString property = value(QStringLiteral("kafka-property")); !property.isEmpty())
         m_cluster.kafkaProperties = {property};
-    if (!integer(QStringLiteral("kafka-session-timeout-ms"), 3000, 300000, &m_cluster.kafkaSessionTimeoutMs))
+    if (!integer(QStringLiteral("kafka-session-timeout-ms"), 3000, 300000, &m_cluster.kafkaSessionTimeoutMs)
+        || !integer(QStringLiteral("catch-up-max-held"), 1, 100000000, &m_cluster.catchUpMaxHeld))
         return CommandLineOutcome::usageError(error);
     m_cluster.bus = value(QStringLiteral("bus"));
     if (m_cluster.bus != u"kafka" && m_cluster.bus != u"redis")

@@ -22,6 +22,7 @@ void BroadcastSequencer::live(const QByteArray &payload, const BusHop &hop, Broa
         m_held.clear();
         m_heldCount = 0;
         m_overflowed = true;
+        ++m_ceilingHits;
     }
     if (m_overflowed) {
         ++m_heldDropped;

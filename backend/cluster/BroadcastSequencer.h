@@ -49,6 +49,8 @@ public:
     quint64 repeats() const { return m_repeats.load(); } // dropped: already delivered
     quint64 caughtUpCount() const { return m_caughtUp.load(); } // delivered from stage 1
     quint64 heldDropped() const { return m_heldDropped.load(); } // live dropped while held, read again
+    quint64 ceilingHits() const { return m_ceilingHits.load(); } // times maxHeld was reached
+    int maxHeld() const { return m_maxHeld; }
 
 private:
     struct Held
@@ -75,6 +77,7 @@ private:
     std::atomic<quint64> m_repeats{0};
     std::atomic<quint64> m_caughtUp{0};
     std::atomic<quint64> m_heldDropped{0};
+    std::atomic<quint64> m_ceilingHits{0};
 };
 
 } // namespace sb::cluster

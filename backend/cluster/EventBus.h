@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cluster/BusCounter.h"
 #include "cluster/BusHop.h"
 
 #include <QByteArray>
@@ -20,6 +21,11 @@ namespace sb::cluster {
 // In one process both run in turn. Handlers may run on any thread; they must be quick and
 // hand work on. Each gets the record's hop (topic, partition, offset, key; see BusHop),
 // valid for the call only.
+// How the bus took one publish: accepted (its verdict follows, see Acknowledgement), or
+// refused at once because its bounded queue is full, or for another reason (not started,
+// stopped, the record refused by the client library).
+enum class PublishAdmission { Accepted, QueueFull, Refused };
+
 class EventBus
 {
 public:
@@ -33,9 +39,29 @@ public:
     // False when the bus refused the message (not started, its bounded queue full during an
     // outage): the caller counts it, so an overflow is never silent.
     virtual bool publish(const QByteArray &key, const QByteArray &payload) = 0;
+    // The durable step's verdict on one accepted publish: `error` empty when stage 1 holds
+    // the message (Kafka acknowledged the record: from then on it reaches every replica),
+    // else why it never will. Called exactly once per Accepted publish, on any thread (the
+    // Kafka producer's poll thread), possibly before publishAcknowledged() returns; never
+    // for a refused one. Must be quick: hand the verdict on (see node/PublishAcknowledgements).
+    using Acknowledgement = std::function<void(const QString &error)>;
+    // publish() whose caller waits for the verdict instead of trusting the queue. The
+    // default suits a bus whose publish() is itself the durable step (in one process,
+    // LocalEventBus persists synchronously).
+    virtual PublishAdmission publishAcknowledged(const QByteArray &key, const QByteArray &payload,
+                                                 Acknowledgement acknowledged)
+    {
+        if (!publish(key, payload))
+            return PublishAdmission::Refused;
+        if (acknowledged)
+            acknowledged(QString());
+        return PublishAdmission::Accepted;
+    }
     // The Kafka consumer groups this replica consumes with, announced in the registry so a
     // console can watch their lag where the broker cannot list groups. None by default.
     virtual QList<QByteArray> consumerGroups() const { return {}; }
+    // What the adapter did, for /metrics. Thread-safe. None by default.
+    virtual QList<BusCounter> counters() const { return {}; }
 };
 
 } // namespace sb::cluster

@@ -140,6 +140,17 @@ void KafkaEventBus::stop()
 
 bool KafkaEventBus::publish(const QByteArray &key, const QByteArray &payload)
 {
+    return produce(key, payload, {}) == PublishAdmission::Accepted;
+}
+
+PublishAdmission KafkaEventBus::publishAcknowledged(const QByteArray &key, const QByteArray &payload,
+                                                    Acknowledgement acknowledged)
+{
+    return produce(key, payload, std::move(acknowledged));
+}
+
+PublishAdmission KafkaEventBus::produce(const QByteArray &key, const QByteArray &payload, Acknowledgement acknowledged)
+{
     KafkaHeaders headers;
     QJsonObject event;
     QString why;
@@ -154,14 +165,28 @@ bool KafkaEventBus::publish(const QByteArray &key, const QByteArray &payload)
         ++m_publishRefused;
         qCWarning(
             lcKafka, "publish before the Kafka event bus started: record for %s dropped", key.constData());
-        return false;
+        return PublishAdmission::Refused;
     }
-    if (m_producer->produce(messageCreatedTopic(), key, payload, headers)) {
+    KafkaProducer::DeliveryCallback onDelivery;
+    if (acknowledged) {
+        onDelivery = [failed = m_publishFailed, acknowledged = std::move(acknowledged)](const QString &error) {
+            if (!error.isEmpty())
+                ++*failed;
+            acknowledged(error);
+        };
+    }
+    switch (m_producer->offer(messageCreatedTopic(), key, payload, headers, std::move(onDelivery))) {
+    case KafkaProducer::Admission::Accepted:
         ++m_published;
-        return true;
+        return PublishAdmission::Accepted;
+    case KafkaProducer::Admission::QueueFull:
+        ++m_publishRefused; // the producer logged why
+        return PublishAdmission::QueueFull;
+    case KafkaProducer::Admission::Refused:
+        break;
     }
-    ++m_publishRefused; // the producer logged why
-    return false;
+    ++m_publishRefused;
+    return PublishAdmission::Refused;
 }
 
 bool KafkaEventBus::handleBroadcast(const QList<KafkaRecord> &batch)
@@ -183,6 +208,44 @@ quint64 KafkaEventBus::catchUpRounds() const { return m_catchUp ? m_catchUp->rou
 quint64 KafkaEventBus::caughtUp() const { return m_sequencer ? m_sequencer->caughtUpCount() : 0; }
 quint64 KafkaEventBus::broadcastRepeatsDropped() const { return m_sequencer ? m_sequencer->repeats() : 0; }
 quint64 KafkaEventBus::catchUpHeldDropped() const { return m_sequencer ? m_sequencer->heldDropped() : 0; }
+quint64 KafkaEventBus::catchUpCeilingHits() const { return m_sequencer ? m_sequencer->ceilingHits() : 0; }
+
+QList<BusCounter> KafkaEventBus::counters() const
+{
+    using Kind = BusCounter::Kind;
+    auto counter = [](const char *name, const char *help, quint64 value) {
+        return BusCounter { name, Kind::Counter, help, double(value) };
+    };
+    QList<BusCounter> all {
+        counter("sb_bus_published_total", "Messages this replica's producer accepted for stage 1.", published()),
+        counter("sb_bus_publish_refused_total", "Publishes refused at once (producer queue full, not running).",
+            publishRefused()),
+        counter("sb_bus_publish_failed_total", "Accepted publishes Kafka never acknowledged (answered 503 / ERROR).",
+            publishFailed()),
+        counter("sb_bus_persisted_total", "Stage-1 records this replica persisted.", persisted()),
+        counter("sb_bus_persist_retries_total", "Stage-1 persist attempts repeated after a failure.", persistRetries()),
+        counter("sb_bus_dead_lettered_total", "Stage-1 records sent to the dead-letter topic.", deadLettered()),
+        counter("sb_bus_poison_total", "Undecodable stage-1 records (dead-lettered).", poison()),
+        counter("sb_bus_broadcast_retries_total", "Stage-2 sends repeated after a refusal or an outage.",
+            broadcastRetries()),
+        counter("sb_bus_delivered_total", "Stage-2 broadcasts handed to this replica's clients.", delivered()),
+    };
+    if (m_sequencer) {
+        all << counter("sb_bus_catchup_rounds_total",
+                   "Catch-up rounds: stage 1 read again after the broadcast channel re-subscribed.", catchUpRounds())
+            << counter("sb_bus_catchup_delivered_total", "Messages delivered from stage 1 by a catch-up.", caughtUp())
+            << counter("sb_bus_catchup_repeats_dropped_total",
+                   "Broadcasts dropped because the catch-up or the channel had delivered them already.",
+                   broadcastRepeatsDropped())
+            << counter("sb_bus_catchup_held_dropped_total",
+                   "Live messages dropped past the held-message ceiling, read again from stage 1.", catchUpHeldDropped())
+            << counter("sb_bus_catchup_ceiling_hits_total",
+                   "Times the held-message ceiling (--catch-up-max-held) was reached.", catchUpCeilingHits())
+            << BusCounter { "sb_bus_catchup_max_held", Kind::Gauge,
+                   "Live messages a catch-up may hold back (--catch-up-max-held).", double(m_sequencer->maxHeld()) };
+    }
+    return all;
+}
 
 bool KafkaEventBus::isHealthy() const
 {

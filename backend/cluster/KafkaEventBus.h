@@ -77,6 +77,11 @@ public:
     // Thread-safe, non-blocking. A refusal (not started, local queue full) is logged
     // and counted in publishRefused().
     bool publish(const QByteArray &key, const QByteArray &payload) override;
+    // The verdict is the stage-1 record's delivery report (acks=all): a message
+    // acknowledged here is in {prefix}.MessageCreatedEvent and reaches every replica.
+    // A refusal is counted in publishRefused(), a failed report in publishFailed().
+    PublishAdmission publishAcknowledged(const QByteArray &key, const QByteArray &payload,
+                                         Acknowledgement acknowledged) override;
 
     // Starts the producer and both consumers, once per bus. False with *error on a bad
     // configuration.
@@ -104,6 +109,7 @@ public:
     // Thread-safe counters.
     quint64 published() const { return m_published.load(); }
     quint64 publishRefused() const { return m_publishRefused.load(); }
+    quint64 publishFailed() const { return m_publishFailed->load(); } // acknowledged with an error
     quint64 persisted() const;
     quint64 persistRetries() const;
     quint64 deadLettered() const;
@@ -115,6 +121,9 @@ public:
     quint64 caughtUp() const;
     quint64 broadcastRepeatsDropped() const;
     quint64 catchUpHeldDropped() const;
+    quint64 catchUpCeilingHits() const; // times catchUpMaxHeld was reached
+    // Every counter above, named for /metrics (the catch-up's only with a broadcastChannel).
+    QList<BusCounter> counters() const override;
 
     const KafkaEventBusOptions &options() const { return m_options; }
     QByteArray messageCreatedTopic() const { return m_options.topicPrefix + ".MessageCreatedEvent"; }
@@ -141,6 +150,7 @@ Q_SIGNALS:
 
 private:
     bool handleBroadcast(const QList<KafkaRecord> &batch);
+    PublishAdmission produce(const QByteArray &key, const QByteArray &payload, Acknowledgement acknowledged);
     void updateHealth();
 
     const KafkaEventBusOptions m_options;
@@ -155,6 +165,8 @@ private:
     bool m_lastHealthy = false;
     std::atomic<quint64> m_published { 0 };
     std::atomic<quint64> m_publishRefused { 0 };
+    // Shared with the delivery reports, which may outlive the bus at shutdown.
+    std::shared_ptr<std::atomic<quint64>> m_publishFailed = std::make_shared<std::atomic<quint64>>(0);
     std::atomic<quint64> m_delivered { 0 };
 };
 

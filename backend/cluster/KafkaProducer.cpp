@@ -125,33 +125,51 @@ void KafkaProducer::close()
 bool KafkaProducer::produce(const QByteArray &topic, const QByteArray &key, const QByteArray &value,
     const KafkaHeaders &headers, DeliveryCallback onDelivery)
 {
+    const rd_kafka_resp_err_t err = enqueue(topic, key, value, headers, onDelivery);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+        return true;
+    refuse(topic, err, onDelivery);
+    return false;
+}
+
+KafkaProducer::Admission KafkaProducer::offer(const QByteArray &topic, const QByteArray &key,
+    const QByteArray &value, const KafkaHeaders &headers, DeliveryCallback onDelivery)
+{
+    const rd_kafka_resp_err_t err = enqueue(topic, key, value, headers, onDelivery);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+        return Admission::Accepted;
+    refuse(topic, err, {});
+    return err == RD_KAFKA_RESP_ERR__QUEUE_FULL ? Admission::QueueFull : Admission::Refused;
+}
+
+rd_kafka_resp_err_t KafkaProducer::enqueue(const QByteArray &topic, const QByteArray &key,
+    const QByteArray &value, const KafkaHeaders &headers, DeliveryCallback &onDelivery)
+{
     const QReadLocker lock(&m_handleLock);
     rd_kafka_t *rk = m_rk.get();
-    if (!rk || m_stopping.load()) {
-        refuse(topic, RD_KAFKA_RESP_ERR__STATE, onDelivery);
-        return false;
-    }
+    if (!rk || m_stopping.load())
+        return RD_KAFKA_RESP_ERR__STATE;
     KafkaHeadersHandle kafkaHeaders(rd_kafka_headers_new(static_cast<size_t>(headers.size())));
     for (const auto &[name, headerValue] : headers) {
         rd_kafka_header_add(
             kafkaHeaders.get(), name.constData(), name.size(), headerValue.constData(), headerValue.size());
     }
-    auto *callback = onDelivery ? new DeliveryCallback(std::move(onDelivery)) : nullptr;
+    std::unique_ptr<DeliveryCallback> callback(onDelivery ? new DeliveryCallback(std::move(onDelivery)) : nullptr);
     // An empty key is sent as a null key (partitioned round-robin), not a zero-length one.
     const rd_kafka_resp_err_t err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.constData()),
         RD_KAFKA_V_KEY(key.isEmpty() ? nullptr : key.constData(), static_cast<size_t>(key.size())),
         RD_KAFKA_V_VALUE(const_cast<char *>(value.constData()), static_cast<size_t>(value.size())),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(kafkaHeaders.get()),
-        RD_KAFKA_V_OPAQUE(callback), RD_KAFKA_V_END);
+        RD_KAFKA_V_OPAQUE(callback.get()), RD_KAFKA_V_END);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        const DeliveryCallback owned = callback ? std::move(*callback) : DeliveryCallback();
-        delete callback;
-        refuse(topic, err, owned);
-        return false;
+        if (callback)
+            onDelivery = std::move(*callback); // the caller still owns it
+        return err;
     }
+    callback.release(); // the delivery report owns it now
     kafkaHeaders.release(); // the message owns them now
     ++m_produced;
-    return true;
+    return RD_KAFKA_RESP_ERR_NO_ERROR;
 }
 
 void KafkaProducer::refuse(

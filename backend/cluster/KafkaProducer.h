@@ -56,6 +56,12 @@ public:
     // full, unknown topic, too large); `onDelivery` has then already been called.
     bool produce(const QByteArray &topic, const QByteArray &key, const QByteArray &value,
         const KafkaHeaders &headers = {}, DeliveryCallback onDelivery = {});
+    // produce() for a caller that answers a refusal itself: says why a record was refused
+    // (the queue full is the one a client should retry soon) and calls `onDelivery` only
+    // for an accepted record, on the poll thread.
+    enum class Admission { Accepted, QueueFull, Refused };
+    Admission offer(const QByteArray &topic, const QByteArray &key, const QByteArray &value,
+        const KafkaHeaders &headers, DeliveryCallback onDelivery);
 
     // Thread-safe counters (monotonic).
     quint64 produced() const { return m_produced.load(); } // accepted into the queue
@@ -78,6 +84,9 @@ private:
     static void onDeliveryReport(rd_kafka_t *rk, const rd_kafka_message_t *message, void *opaque);
     static void onError(rd_kafka_t *rk, int err, const char *reason, void *opaque);
     void pollLoop();
+    // Hands the record to librdkafka; `onDelivery` is moved from only when it was accepted.
+    rd_kafka_resp_err_t enqueue(const QByteArray &topic, const QByteArray &key, const QByteArray &value,
+        const KafkaHeaders &headers, DeliveryCallback &onDelivery);
     void refuse(const QByteArray &topic, rd_kafka_resp_err_t err, const DeliveryCallback &onDelivery);
 
     const KafkaSettings m_settings;

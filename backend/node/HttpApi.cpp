@@ -1,9 +1,11 @@
 #include "node/HttpApi.h"
 
+#include "cluster/EventBus.h"
 #include "cluster/TokenRegistry.h"
 #include "node/HttpConnection.h"
 #include "node/MessageService.h"
 #include "node/NodeServices.h"
+#include "node/PublishAcknowledgements.h"
 #include "node/Router.h"
 #include "node/TapEvent.h"
 #include "node/TokenService.h"
@@ -28,6 +30,15 @@ HttpResponse registryUnavailableResponse()
 {
     HttpResponse response = HttpResponse::jsonError(503, TokenService::registryUnavailableMessage());
     response.setHeader("Retry-After", QByteArray::number(TokenService::kRegistryRetryAfterSeconds));
+    return response;
+}
+
+// A publish the bus could not take or keep: the client did nothing wrong and may send the
+// same message again (a new message id: nothing of the first reached anyone).
+HttpResponse publishRetryResponse(const QString &message)
+{
+    HttpResponse response = HttpResponse::jsonError(503, message);
+    response.setHeader("Retry-After", QByteArray::number(MessageService::kPublishRetryAfterSeconds));
     return response;
 }
 
@@ -376,7 +387,11 @@ void HttpApi::publish(const HttpRequest &request, const QString &channel)
             connection->respond(HttpResponse::jsonError(403, QStringLiteral("not a member of channel '%1'").arg(channel)));
             return;
         }
-        const ChatMessage message = services->messages->create(user.name, channel, messageText);
+        PublishAcknowledgements *acks = connection->worker()->publishAcknowledgements();
+        PublishAcknowledgements::Ticket ticket = acks->issue();
+        const MessageService::Creation creation =
+            services->messages->create(user.name, channel, messageText, std::move(ticket.acknowledgement));
+        const ChatMessage &message = creation.message;
         if (services->tap->wants()) {
             TapEvent event;
             event.tsMs = QDateTime::currentMSecsSinceEpoch();
@@ -391,7 +406,19 @@ void HttpApi::publish(const HttpRequest &request, const QString &channel)
             event.body = requestBody;
             services->tap->publish(event);
         }
-        connection->respond(HttpResponse::json(201, message.toJson()));
+        if (creation.admission == cluster::PublishAdmission::QueueFull)
+            return connection->respond(publishRetryResponse(MessageService::queueFullMessage()));
+        if (creation.admission == cluster::PublishAdmission::Refused)
+            return connection->respond(publishRetryResponse(MessageService::refusedMessage()));
+        // 201 only once stage 1 holds the message (docs/protocol.md, "What 201 means"): the
+        // worker goes on serving meanwhile; the verdict comes back to it queued.
+        acks->expect(ticket.id, connection, [connection, body = message.toJson()](const QString &failure) {
+            if (!connection)
+                return;
+            if (!failure.isEmpty())
+                return connection->respond(publishRetryResponse(MessageService::notStoredMessage(failure)));
+            connection->respond(HttpResponse::json(201, body));
+        });
     });
 }
 
@@ -408,7 +435,8 @@ void HttpApi::metrics()
 {
     HttpResponse response(200);
     response.setBody(m_services->metrics.prometheusText(m_services->config.id.toUtf8(), m_services->isReady(),
-                                                        m_services->draining.load()),
+                                                        m_services->draining.load())
+                         + NodeMetrics::busPrometheusText(m_services->bus->counters()),
                      "text/plain; version=0.0.4; charset=utf-8");
     m_connection->respond(response);
 }

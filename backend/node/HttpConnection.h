@@ -35,6 +35,7 @@ public:
     static void refuse(QTcpSocket *socket, int status, const QString &reason);
 
     QHostAddress peerAddress() const;
+    Worker *worker() const { return m_worker; }
     void respond(const protocol::HttpResponse &response); // may come later, from a callback
     void upgradeToSse(const AuthenticatedUser &user, const QString &lastEventId);
     void upgradeToWebSocket(Worker::UpgradeKind kind);

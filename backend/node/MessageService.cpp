@@ -50,7 +50,8 @@ QString MessageService::newMessageId()
         .arg(quint32(next & ((quint64(1) << kSequenceBits) - 1)), 8, 16, QLatin1Char('0'));
 }
 
-ChatMessage MessageService::create(const QString &sender, const QString &channel, const QString &text)
+MessageService::Creation MessageService::create(const QString &sender, const QString &channel, const QString &text,
+                                                cluster::EventBus::Acknowledgement acknowledged)
 {
     Envelope envelope;
     envelope.type = Envelope::Type::Message;
@@ -64,11 +65,25 @@ ChatMessage MessageService::create(const QString &sender, const QString &channel
             envelope.recipients << member;
 
     envelope.publishedAtUs = wallClockMicros();
-    if (!m_services->bus->publish(channel.toUtf8(), envelope.toJson())) {
-        qCWarning(lcMessages) << "the bus refused message" << envelope.message.id << "(Kafka unreachable and its queue full?)";
+    NodeMetrics *metrics = &m_services->metrics; // lives as long as the node's services
+    auto counted = [metrics, id = envelope.message.id, acknowledged = std::move(acknowledged)](const QString &error) {
+        if (!error.isEmpty()) {
+            qCWarning(lcMessages) << "message" << id << "was not stored by stage 1:" << error;
+            metrics->dropped(QByteArrayLiteral("publish_failed"));
+        }
+        if (acknowledged)
+            acknowledged(error);
+    };
+    Creation creation{envelope.message, cluster::PublishAdmission::Refused};
+    creation.admission = m_services->bus->publishAcknowledged(channel.toUtf8(), envelope.toJson(), std::move(counted));
+    if (creation.admission == cluster::PublishAdmission::QueueFull) {
+        qCWarning(lcMessages) << "the bus queue is full: message" << envelope.message.id << "refused (Kafka unreachable?)";
+        m_services->metrics.dropped(QByteArrayLiteral("publish_queue_full"));
+    } else if (creation.admission == cluster::PublishAdmission::Refused) {
+        qCWarning(lcMessages) << "the bus refused message" << envelope.message.id;
         m_services->metrics.dropped(QByteArrayLiteral("bus_refused"));
     }
-    return envelope.message;
+    return creation;
 }
 
 void MessageService::announcePresence(const QString &user, bool online)

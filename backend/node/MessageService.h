@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cluster/EventBus.h"
 #include "node/ChatMessage.h"
 #include "node/RecentIds.h"
 
@@ -22,7 +23,18 @@ class MessageService
 public:
     explicit MessageService(NodeServices *services);
 
-    ChatMessage create(const QString &sender, const QString &channel, const QString &text);
+    // The message and how the bus took it. Accepted: `acknowledged` runs once with the
+    // durable step's verdict (see EventBus::publishAcknowledged), on the bus's thread; the
+    // client may be told "accepted" only then. Refused (counted: publish_queue_full,
+    // bus_refused): `acknowledged` never runs; answer the client at once. A failed verdict
+    // is counted as publish_failed.
+    struct Creation
+    {
+        ChatMessage message;
+        cluster::PublishAdmission admission = cluster::PublishAdmission::Refused;
+    };
+    Creation create(const QString &sender, const QString &channel, const QString &text,
+                    cluster::EventBus::Acknowledgement acknowledged);
     void announcePresence(const QString &user, bool online);
     // Stage 2, on every replica. With a tap reader, the record shows as BROADCAST.
     void deliverFromBus(const QByteArray &payload, const cluster::BusHop &hop);
@@ -32,6 +44,16 @@ public:
     bool persistFromBus(const QByteArray &payload, const cluster::BusHop &hop, QString *error);
 
     static QString newMessageId();
+
+    // What a client is told when its message is not taken (HTTP 503 with Retry-After, or
+    // STOMP ERROR with retry-after): the same words on both, so logs and clients match.
+    static constexpr int kPublishRetryAfterSeconds = 1;
+    static QString queueFullMessage() { return QStringLiteral("publish queue full, retry"); }
+    static QString refusedMessage() { return QStringLiteral("message bus unavailable, retry"); }
+    static QString notStoredMessage(const QString &why)
+    {
+        return QStringLiteral("message not stored (%1), retry").arg(why);
+    }
 
 private:
     // One tap frame for a bus record this replica handled (the callers skip LocalEventBus:

@@ -87,6 +87,17 @@ void NodeMetrics::observeDeliveryLatency(double seconds)
     m_latencySumMicros.fetch_add(qint64(seconds * 1e6), std::memory_order_relaxed);
 }
 
+QByteArray NodeMetrics::busPrometheusText(const QList<cluster::BusCounter> &counters)
+{
+    QByteArray out;
+    for (const cluster::BusCounter &counter : counters) {
+        const char *type = counter.kind == cluster::BusCounter::Kind::Gauge ? "gauge" : "counter";
+        out += "# HELP " + counter.name + ' ' + counter.help + "\n# TYPE " + counter.name + ' ' + type + '\n';
+        out += counter.name + ' ' + QByteArray::number(counter.value, 'f', 0) + '\n';
+    }
+    return out;
+}
+
 QByteArray NodeMetrics::prometheusText(const QByteArray &nodeId, bool ready, bool draining) const
 {
     QByteArray out;

@@ -1,7 +1,10 @@
 #pragma once
 
+#include "cluster/BusCounter.h"
+
 #include <QByteArray>
 #include <QJsonObject>
+#include <QList>
 #include <QMap>
 #include <QMutex>
 
@@ -47,6 +50,8 @@ public:
     void observeDeliveryLatency(double seconds);
 
     QByteArray prometheusText(const QByteArray &nodeId, bool ready, bool draining) const;
+    // The bus adapter's own figures (EventBus::counters()), in the same exposition format.
+    static QByteArray busPrometheusText(const QList<cluster::BusCounter> &counters);
     QJsonObject toJson() const;
 
     static const char *transportName(Transport t);

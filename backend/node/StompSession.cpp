@@ -5,6 +5,7 @@
 #include "node/Destination.h"
 #include "node/MessageService.h"
 #include "node/NodeServices.h"
+#include "node/PublishAcknowledgements.h"
 #include "node/SessionLease.h"
 #include "node/TokenService.h"
 #include "node/WallClock.h"
@@ -354,11 +355,12 @@ void StompSession::handleSend(const StompFrame &frame)
             return protocolError(refusal->message, refusal->dropReason, &frame);
         return receipt(frame);
     }
-    if (applySend(frame))
-        receipt(frame);
+    QSet<quint64> publishes;
+    if (applySend(frame, &publishes))
+        receipt(frame, publishes);
 }
 
-bool StompSession::applySend(const StompFrame &frame)
+bool StompSession::applySend(const StompFrame &frame, QSet<quint64> *publishes)
 {
     const QString destinationText = QString::fromUtf8(frame.header("destination"));
     if (destinationText.isEmpty()) {
@@ -391,8 +393,47 @@ bool StompSession::applySend(const StompFrame &frame)
         protocolError(QStringLiteral("text longer than %1 characters").arg(kMaxTextChars), QByteArrayLiteral("bad_body"), &frame);
         return false;
     }
-    m_services->messages->create(m_user.name, destination.channel, text.toString());
+    PublishAcknowledgements *acks = m_worker->publishAcknowledgements();
+    PublishAcknowledgements::Ticket ticket = acks->issue();
+    const MessageService::Creation creation =
+        m_services->messages->create(m_user.name, destination.channel, text.toString(), std::move(ticket.acknowledgement));
+    if (creation.admission != cluster::PublishAdmission::Accepted) { // counted by MessageService
+        const bool full = creation.admission == cluster::PublishAdmission::QueueFull;
+        retryLater(full ? MessageService::queueFullMessage() : MessageService::refusedMessage(),
+                   MessageService::kPublishRetryAfterSeconds,
+                   full ? QByteArrayLiteral("publish_queue_full") : QByteArrayLiteral("bus_refused"), frame, true);
+        return false;
+    }
+    // The worker goes on; the verdict comes back queued, or never if this session is gone.
+    acks->expect(ticket.id, this, [this, id = ticket.id](const QString &error) { publishSettled(id, error); });
+    m_owedReceipts.published(ticket.id);
+    publishes->insert(ticket.id);
     return true;
+}
+
+void StompSession::publishSettled(quint64 publish, const QString &error)
+{
+    if (error.isEmpty())
+        return sendOwed(m_owedReceipts.durable(publish));
+    // Stage 1 never got it: the client must not believe it was sent (counted by MessageService).
+    StompFrame failedSend("SEND");
+    if (const QByteArray receiptId = m_owedReceipts.failed(publish); !receiptId.isEmpty())
+        failedSend.addHeader("receipt", receiptId);
+    retryLater(MessageService::notStoredMessage(error), MessageService::kPublishRetryAfterSeconds,
+               QByteArrayLiteral("publish_failed"), failedSend, true);
+}
+
+void StompSession::sendOwed(const QList<StompOwedReceipts::Owed> &due)
+{
+    for (const StompOwedReceipts::Owed &owed : due) {
+        if (!owed.receiptId.isEmpty()) {
+            StompFrame receiptFrame("RECEIPT");
+            receiptFrame.addHeader("receipt-id", owed.receiptId);
+            sendFrame(receiptFrame);
+        }
+        if (owed.closes)
+            return close(1000, QStringLiteral("client disconnected"), QByteArrayLiteral("client"));
+    }
 }
 
 void StompSession::handleAck(const StompFrame &frame)
@@ -425,28 +466,30 @@ void StompSession::handleTransaction(const StompFrame &frame)
     const auto frames = m_transactions.end(name, &refusal);
     if (!frames)
         return protocolError(refusal.message, refusal.dropReason, &frame);
+    QSet<quint64> publishes;
     if (frame.command() == "COMMIT") {
         for (const StompFrame &send : *frames)
-            if (!applySend(send))
+            if (!applySend(send, &publishes))
                 return;
     }
-    receipt(frame);
+    receipt(frame, publishes);
 }
 
 void StompSession::handleDisconnect(const StompFrame &frame)
 {
-    receipt(frame);
-    close(1000, QStringLiteral("client disconnected"), QByteArrayLiteral("client"));
+    // Its RECEIPT says every earlier frame took effect: it waits for every publish.
+    const StompOwedReceipts::Owed owed{frame.header("receipt"), true};
+    if (m_owedReceipts.owe(owed, m_owedReceipts.unsettled()))
+        sendOwed({owed});
 }
 
-void StompSession::receipt(const StompFrame &frame)
+void StompSession::receipt(const StompFrame &frame, const QSet<quint64> &waitFor)
 {
-    const QByteArray id = frame.header("receipt");
-    if (id.isEmpty())
+    const StompOwedReceipts::Owed owed{frame.header("receipt"), false};
+    if (owed.receiptId.isEmpty() && waitFor.isEmpty())
         return;
-    StompFrame receiptFrame("RECEIPT");
-    receiptFrame.addHeader("receipt-id", id);
-    sendFrame(receiptFrame);
+    if (m_owedReceipts.owe(owed, waitFor))
+        sendOwed({owed});
 }
 
 void StompSession::denied(const QString &message, const StompFrame &frame)
@@ -483,11 +526,12 @@ void StompSession::protocolError(const QString &message, const QByteArray &dropR
 }
 
 void StompSession::retryLater(const QString &message, int retryAfterSeconds, const QByteArray &dropReason,
-                              const StompFrame &frame)
+                              const StompFrame &frame, bool counted)
 {
     if (m_state == State::Closing)
         return;
-    m_services->metrics.dropped(dropReason);
+    if (!counted)
+        m_services->metrics.dropped(dropReason);
     StompFrame error = errorFrame(message, &frame);
     error.addHeader("retry-after", QByteArray::number(retryAfterSeconds)); // seconds, as HTTP's Retry-After
     sendFrame(error);

@@ -3,6 +3,7 @@
 #include "node/AuthenticatedUser.h"
 #include "node/Envelope.h"
 #include "node/ReplaySeam.h"
+#include "node/StompOwedReceipts.h"
 #include "node/StompTransactions.h"
 #include "node/TapEvent.h"
 #include "protocol/StompDecoder.h"
@@ -72,8 +73,13 @@ private:
     void handleAck(const protocol::StompFrame &frame);
     void handleTransaction(const protocol::StompFrame &frame);
     void handleDisconnect(const protocol::StompFrame &frame);
-    bool applySend(const protocol::StompFrame &frame);
-    void receipt(const protocol::StompFrame &frame);
+    // Checks and publishes one SEND; false after an ERROR. An accepted publish's id is
+    // added to *publishes: its verdict decides the frame's RECEIPT (see StompOwedReceipts).
+    bool applySend(const protocol::StompFrame &frame, QSet<quint64> *publishes);
+    void publishSettled(quint64 publish, const QString &error);
+    // The frame's RECEIPT once `waitFor` is durable and every earlier receipt went out.
+    void receipt(const protocol::StompFrame &frame, const QSet<quint64> &waitFor = {});
+    void sendOwed(const QList<StompOwedReceipts::Owed> &due);
     void finishRecovery(const QByteArray &subscriptionId, const cluster::ReplayResult &history);
     void sendMessage(const Subscription &subscription, const QString &messageId, const QByteArray &body,
                      qint64 publishedAtUs, bool replayed);
@@ -84,8 +90,9 @@ private:
     void protocolError(const QString &message, const QByteArray &dropReason,
                        const protocol::StompFrame *frame = nullptr, const QString &details = {});
     // Not the client's fault (a dependency is down): ERROR with a retry-after header, close 1013.
+    // `counted`: whoever refused already counted dropReason (the publish paths).
     void retryLater(const QString &message, int retryAfterSeconds, const QByteArray &dropReason,
-                    const protocol::StompFrame &frame);
+                    const protocol::StompFrame &frame, bool counted = false);
     void denied(const QString &message, const protocol::StompFrame &frame);
     bool sendFrame(const protocol::StompFrame &frame, const QString &messageId = {});
     void sendHeartBeat();
@@ -118,6 +125,7 @@ private:
     QList<protocol::StompFrame> m_earlyFrames; // sent between CONNECT and CONNECTED
     QHash<QByteArray, ReplaySeam> m_recovering; // subscriptions with `since`, at their seam
     StompTransactions m_transactions;
+    StompOwedReceipts m_owedReceipts;
     QTimer m_sendTimer;
     QTimer m_checkTimer;
     QElapsedTimer m_lastReceived;

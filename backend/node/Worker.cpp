@@ -4,6 +4,7 @@
 #include "node/HttpConnection.h"
 #include "node/LingeringSocket.h"
 #include "node/NodeServices.h"
+#include "node/PublishAcknowledgements.h"
 #include "node/Router.h"
 #include "node/SseStream.h"
 #include "node/TapReader.h"
@@ -23,6 +24,7 @@ Worker::Worker(NodeServices *services, QObject *parent)
     : QObject(parent)
     , m_services(services)
     , m_webSockets(new QWebSocketServer(QStringLiteral("switchboard"), QWebSocketServer::NonSecureMode, this))
+    , m_publishAcks(new PublishAcknowledgements(this))
 {
     m_webSockets->setSupportedSubprotocols({QString(protocol::nodeapi::StompSubprotocol), QStringLiteral("v11.stomp"),
                                             QStringLiteral("v10.stomp")});

@@ -16,6 +16,7 @@ namespace sb::node {
 
 struct NodeServices;
 class HttpConnection;
+class PublishAcknowledgements;
 class SseStream;
 class TapReader;
 
@@ -36,6 +37,8 @@ public:
     // authenticate again, which their revoked tokens no longer can.
     void closeSessionsOf(const QString &user, const QString &reason);
     int connectionCount() const;
+    // Where this worker's sessions and HTTP requests wait for their publishes' verdicts.
+    PublishAcknowledgements *publishAcknowledgements() const { return m_publishAcks; }
 
     // WebSocket hand-off from an HttpConnection whose upgrade request is still unread.
     enum class UpgradeKind { Stomp, Tap };
@@ -63,6 +66,7 @@ private:
 
     NodeServices *m_services;
     QWebSocketServer *m_webSockets;
+    PublishAcknowledgements *m_publishAcks;
     QHash<QTcpSocket *, UpgradeKind> m_pendingUpgrades;
     QHash<QTcpSocket *, QWebSocket *> m_transports;
     QSet<HttpConnection *> m_http;

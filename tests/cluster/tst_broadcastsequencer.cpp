@@ -147,6 +147,7 @@ private Q_SLOTS:
         QVERIFY(!sequencer.endCatchUp(true)); // another round must read them from stage 1
         QVERIFY(seen.isEmpty());
         QCOMPARE(sequencer.heldDropped(), quint64(4));
+        QCOMPARE(sequencer.ceilingHits(), quint64(1)); // once per overflow, not per message
         sequencer.beginCatchUp();
         sequencer.holdOnly({0});
         for (int offset = 1; offset <= 4; ++offset)
