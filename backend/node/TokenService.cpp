@@ -93,7 +93,7 @@ void TokenService::authenticate(QByteArrayView token, Kind kind, QObject *contex
             done(fail(QByteArrayLiteral("revoked"), QStringLiteral("the token has been revoked (logged out)")));
             return;
         case Status::Unavailable:
-            if (admitsWithoutRegistry(kind, issuedAt)) {
+            if (admitsWithoutRegistry(kind, issuedAt, user)) {
                 m_metrics->authFailOpen();
                 done(accepted(user));
                 return;
@@ -114,12 +114,14 @@ TokenService::Outcome TokenService::accepted(const AuthenticatedUser &user)
     return outcome;
 }
 
-bool TokenService::admitsWithoutRegistry(Kind kind, qint64 issuedAt) const
+bool TokenService::admitsWithoutRegistry(Kind kind, qint64 issuedAt, const AuthenticatedUser &user) const
 {
     // Only young access tokens: a refresh would write the registry anyway, and bounding the
-    // token's age (not the outage's) bounds what a logged-out token can still do.
+    // token's age (not the outage's) bounds what a logged-out token can still do. Never an
+    // admin's: a revoked admin token (a leaked one, logged out) could read every tap and
+    // stat during the window, and no operator task needs the node while Redis is down.
     const int window = m_failOpenSeconds.load();
-    if (window <= 0 || kind != Kind::Access || issuedAt <= 0)
+    if (window <= 0 || kind != Kind::Access || issuedAt <= 0 || user.isAdmin())
         return false;
     return QDateTime::currentSecsSinceEpoch() - issuedAt <= window;
 }

@@ -53,7 +53,8 @@ public:
                  cluster::TokenRegistry *registry, NodeMetrics *metrics);
 
     // While the registry is unreachable, an access token issued at most this long ago is
-    // accepted on its signature alone (0, the default: never; refresh tokens never).
+    // accepted on its signature alone (0, the default: never; refresh tokens and tokens
+    // with ROLE_ADMIN never).
     void setFailOpenSeconds(int seconds) { m_failOpenSeconds.store(seconds); }
 
     Issued issue(const User &user);
@@ -71,7 +72,7 @@ private:
                     qint64 *expiresAt);
     Outcome fail(const QByteArray &reason, const QString &message) const;
     static Outcome accepted(const AuthenticatedUser &user);
-    bool admitsWithoutRegistry(Kind kind, qint64 issuedAt) const;
+    bool admitsWithoutRegistry(Kind kind, qint64 issuedAt, const AuthenticatedUser &user) const;
 
     protocol::JwtCodec m_codec;
     int m_accessSeconds;

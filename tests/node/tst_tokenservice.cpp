@@ -1,6 +1,6 @@
 // TokenService against a registry that answers what the test says (issue 12, item 1): an
 // unreachable registry is "unavailable, retry", never "revoked"; the fail-open window admits
-// only young access tokens, and counts each one it admits.
+// only young access tokens, never an admin's, and counts each one it admits.
 
 #include "cluster/TokenRegistry.h"
 #include "node/NodeMetrics.h"
@@ -35,11 +35,13 @@ public:
     }
 };
 
-QByteArray token(const char *type, qint64 issuedAt)
+QByteArray token(const char *type, qint64 issuedAt, bool admin)
 {
+    const QJsonArray roles = admin ? QJsonArray{QStringLiteral("ROLE_ADMIN"), QStringLiteral("ROLE_USER")}
+                                   : QJsonArray{QStringLiteral("ROLE_USER")};
     return sb::protocol::JwtCodec(kSecret).sign(
         {{QStringLiteral("sub"), QStringLiteral("alice")},
-         {QStringLiteral("roles"), QJsonArray{QStringLiteral("ROLE_USER")}},
+         {QStringLiteral("roles"), roles},
          {QStringLiteral("jti"), QStringLiteral("jti-1")},
          {QStringLiteral("iat"), issuedAt},
          {QStringLiteral("exp"), QDateTime::currentSecsSinceEpoch() + 900},
@@ -79,19 +81,23 @@ void TestTokenService::verdicts_data()
     QTest::addColumn<QByteArray>("reason");  // auth failure counted, empty when ok
     QTest::addColumn<bool>("unavailable");
     QTest::addColumn<int>("failedOpen");     // sb_auth_fail_open_total afterwards
+    QTest::addColumn<bool>("admin");         // the token carries ROLE_ADMIN
 
     const int active = int(Status::Active), inactive = int(Status::Inactive), down = int(Status::Unavailable);
-    QTest::newRow("active") << active << 0 << false << 5 << true << QByteArray() << false << 0;
-    QTest::newRow("revoked") << inactive << 0 << false << 5 << false << QByteArray("revoked") << false << 0;
+    QTest::newRow("active") << active << 0 << false << 5 << true << QByteArray() << false << 0 << false;
+    QTest::newRow("revoked") << inactive << 0 << false << 5 << false << QByteArray("revoked") << false << 0 << false;
     QTest::newRow("registry down, fail closed")
-        << down << 0 << false << 5 << false << QByteArray("registry_unavailable") << true << 0;
-    QTest::newRow("registry down, young access token admitted") << down << 60 << false << 5 << true << QByteArray() << false << 1;
+        << down << 0 << false << 5 << false << QByteArray("registry_unavailable") << true << 0 << false;
+    QTest::newRow("registry down, young access token admitted") << down << 60 << false << 5 << true << QByteArray() << false << 1 << false;
     QTest::newRow("registry down, old access token refused")
-        << down << 60 << false << 120 << false << QByteArray("registry_unavailable") << true << 0;
+        << down << 60 << false << 120 << false << QByteArray("registry_unavailable") << true << 0 << false;
     QTest::newRow("registry down, refresh token never admitted")
-        << down << 60 << true << 5 << false << QByteArray("registry_unavailable") << true << 0;
+        << down << 60 << true << 5 << false << QByteArray("registry_unavailable") << true << 0 << false;
     QTest::newRow("revoked stays revoked with a window")
-        << inactive << 60 << false << 5 << false << QByteArray("revoked") << false << 0;
+        << inactive << 60 << false << 5 << false << QByteArray("revoked") << false << 0 << false;
+    QTest::newRow("registry down, young admin token never admitted")
+        << down << 60 << false << 5 << false << QByteArray("registry_unavailable") << true << 0 << true;
+    QTest::newRow("admin token accepted while the registry answers") << active << 60 << false << 5 << true << QByteArray() << false << 0 << true;
 }
 
 void TestTokenService::verdicts()
@@ -104,6 +110,7 @@ void TestTokenService::verdicts()
     QFETCH(QByteArray, reason);
     QFETCH(bool, unavailable);
     QFETCH(int, failedOpen);
+    QFETCH(bool, admin);
 
     ScriptedTokenRegistry tokens;
     tokens.status = Status(registry);
@@ -111,7 +118,7 @@ void TestTokenService::verdicts()
     TokenService service(kSecret, 900, 3600, &tokens, &metrics);
     service.setFailOpenSeconds(failOpenSeconds);
     const qint64 issuedAt = QDateTime::currentSecsSinceEpoch() - ageSeconds;
-    const auto outcome = authenticate(service, token(refresh ? "refresh" : "access", issuedAt),
+    const auto outcome = authenticate(service, token(refresh ? "refresh" : "access", issuedAt, admin),
                                       refresh ? TokenService::Kind::Refresh : TokenService::Kind::Access);
     QVERIFY(outcome.has_value());
     QCOMPARE(outcome->ok, ok);
