@@ -3,6 +3,7 @@
 #include "app/CommandLineSupport.h"
 
 #include <QCommandLineParser>
+#include <QFile>
 #include <QRegularExpression>
 
 namespace sb::app {
@@ -34,6 +35,12 @@ CommandLineOutcome ConsoleCommandLine::parse(const QStringList &arguments)
                                      "1920x1080 (screenshots at a known size)."),
                       QStringLiteral("WxH")});
 
+    parser.addOption({QStringLiteral("demo-script"),
+                      QStringLiteral("Run the faults of FILE on the demo cluster: a JSON list of {\"at\": SECONDS after the "
+                                     "demo is ready, \"action\": NAME, \"args\": {...}} (actions as 'switchboard fault'). "
+                                     "With --snapshot, the snapshot shows their effects and the event log."),
+                      QStringLiteral("FILE")});
+
     if (auto stop = CommandLineSupport::parse(parser, arguments, kHelpHeader))
         return *stop;
 
@@ -61,6 +68,20 @@ CommandLineOutcome ConsoleCommandLine::parse(const QStringList &arguments)
         return CommandLineOutcome::usageError(
             QStringLiteral("--snapshot-after: only meaningful with --snapshot DIR"));
     m_options.snapshotAfterSeconds = *after;
+
+    if (parser.isSet(QStringLiteral("demo-script"))) {
+        const QString path = parser.value(QStringLiteral("demo-script"));
+        if (!m_options.profile.isEmpty())
+            return CommandLineOutcome::usageError(QStringLiteral("--demo-script: runs on the demo cluster only, not with --profile"));
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return CommandLineOutcome::usageError(QStringLiteral("--demo-script %1: %2").arg(path, file.errorString()));
+        QString why;
+        const auto steps = protocol::FaultScript::parse(file.read(protocol::FaultScript::kMaxBytes + 1), &why);
+        if (!steps)
+            return CommandLineOutcome::usageError(QStringLiteral("--demo-script %1: %2").arg(path, why));
+        m_options.demoScript = *steps;
+    }
 
     if (parser.isSet(QStringLiteral("window-size"))) {
         static const QRegularExpression size(QStringLiteral("^(\\d{3,5})x(\\d{3,5})$"));

@@ -1,8 +1,11 @@
 #include "app/ConsoleController.h"
 
 #include "app/ConsoleAlerts.h"
+#include "app/ConsoleDemoScript.h"
 #include "app/DemoTraffic.h"
 #include "app/DevCluster.h"
+#include "app/FaultActions.h"
+#include "app/FaultEventLog.h"
 #include "app/KafkaAreaAssembly.h"
 #include "app/RedisAreaAssembly.h"
 #include "app/ReplicasAreaAssembly.h"
@@ -54,6 +57,8 @@ ConsoleController::ConsoleController(const ConsoleOptions &options, QObject *par
 ConsoleController::~ConsoleController()
 {
     // Demo clients and views first (their workers read the cluster), then the cluster's children.
+    m_demoScript.reset(); // the faults act on the population and the cluster: they go first
+    m_faults.reset();
     m_demoTraffic.reset();
     m_trafficArea.reset();
     m_kafkaArea.reset();
@@ -69,6 +74,8 @@ bool ConsoleController::start(QString *error)
         return m_trafficArea ? m_trafficArea->recordingSection(from, to) : QJsonObject();
     });
     connect(m_window.get(), &ui::MainWindow::profilesRequested, this, &ConsoleController::showProfiles);
+    m_faultLog = std::make_unique<FaultEventLog>();
+    m_window->setSnapshotExtras([this] { return QJsonObject{{QStringLiteral("events"), m_faultLog->toJson()}}; });
     m_alerts = std::make_unique<ConsoleAlerts>(&m_attachment, &m_profiles);
     m_alerts->attachPanel(m_window->setAlerts(m_alerts->model()));
     m_alerts->start();
@@ -99,6 +106,10 @@ void ConsoleController::attachDemoCluster()
     // The devcluster assembly, in this process: the mock Kafka here, redis-server and the
     // three nodes as children that die with us. Everything is asynchronous.
     m_demo = std::make_unique<DevCluster>(DevClusterOptions{}, QCoreApplication::applicationFilePath());
+    // Fault injection on the demo (the Faults panel, --demo-script), once it is ready.
+    m_faults = std::make_unique<FaultActions>(m_demo.get(), m_faultLog.get());
+    if (!m_options.demoScript.isEmpty())
+        m_demoScript = std::make_unique<ConsoleDemoScript>(m_options.demoScript, m_faults.get());
     connect(m_demo.get(), &DevCluster::progress, this, [this](const QString &step) {
         for (Service service : {Service::Replicas, Service::Redis, Service::Kafka})
             m_attachment.setHealth(service, {State::Connecting, step});
@@ -141,6 +152,8 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
     // Clients and messages, so the demo shows a cluster at work, not an idle one.
     m_demoTraffic = std::make_unique<DemoTraffic>(kDemoMessagesPerSecond);
     m_demoTraffic->start(DemoTraffic::replicaUrls(endpoints));
+    if (m_demoScript)
+        m_demoScript->start(); // its times count from here: the cluster is ready
     m_alerts->restart({}, ConsoleAlerts::demoThresholds());
     m_alerts->watch(m_replicasArea.get(), m_kafkaArea.get(), m_trafficArea.get());
 }
@@ -212,6 +225,8 @@ void ConsoleController::attach(const models::Profile &loaded)
 {
     const models::Profile *profile = &loaded;
     // Leaving the demo (or the previous profile): its clients, views and cluster go first.
+    m_demoScript.reset();
+    m_faults.reset();
     m_demoTraffic.reset();
     m_trafficArea.reset();
     m_kafkaArea.reset();

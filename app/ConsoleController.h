@@ -24,7 +24,10 @@ namespace sb::app {
 
 class ConsoleAlerts;
 class DemoTraffic;
+class ConsoleDemoScript;
 class DevCluster;
+class FaultActions;
+class FaultEventLog;
 class KafkaAreaAssembly;
 class RedisAreaAssembly;
 class ReplicasAreaAssembly;
@@ -83,6 +86,9 @@ private:
     std::unique_ptr<ui::MainWindow> m_window;
     QTimer m_recordTimer;
     std::unique_ptr<DevCluster> m_demo;
+    std::unique_ptr<FaultEventLog> m_faultLog;    // every fault injected from this console
+    std::unique_ptr<FaultActions> m_faults;       // on the demo cluster (null when attached to a profile)
+    std::unique_ptr<ConsoleDemoScript> m_demoScript;
     std::unique_ptr<DemoTraffic> m_demoTraffic;
     std::unique_ptr<RedisAreaAssembly> m_redisArea;
     std::unique_ptr<ReplicasAreaAssembly> m_replicasArea;

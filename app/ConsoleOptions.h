@@ -1,5 +1,8 @@
 #pragma once
 
+#include "protocol/FaultScript.h"
+
+#include <QList>
 #include <QSize>
 #include <QString>
 
@@ -12,6 +15,7 @@ struct ConsoleOptions
     QString snapshotDirectory; // empty: interactive; otherwise write a snapshot and exit
     int snapshotAfterSeconds = 5;
     QSize windowSize; // invalid: the saved (or default 1280x800) geometry
+    QList<protocol::FaultScriptStep> demoScript; // --demo-script: faults on the demo, timed from its start
 };
 
 } // namespace sb::app

@@ -183,6 +183,11 @@ QJsonObject MainWindow::snapshotState(int maxTableRows) const
     }
     if (m_alerts)
         state.insert(QStringLiteral("alerts"), m_alerts->toJson());
+    if (m_snapshotExtras) {
+        const QJsonObject extras = m_snapshotExtras();
+        for (auto it = extras.begin(); it != extras.end(); ++it)
+            state.insert(it.key(), it.value());
+    }
     return state;
 }
 

@@ -38,6 +38,9 @@ public:
     // cover (the Traffic area's frames); set by whoever owns that data.
     using RecordingExtras = std::function<QJsonObject(const QDateTime &from, const QDateTime &to)>;
     void setRecordingExtras(RecordingExtras extras) { m_recordingExtras = std::move(extras); }
+    // Top-level sections of state.json from outside the areas (the fault event log's "events").
+    using SnapshotExtras = std::function<QJsonObject()>;
+    void setSnapshotExtras(SnapshotExtras extras) { m_snapshotExtras = std::move(extras); }
     // DIR/window.png, DIR/area-<key>.png for each area shown, DIR/state.json.
     bool writeSnapshot(const QString &directory, QString *error);
     // The default layout at this window size, the areas' proportions kept (screenshots at
@@ -72,6 +75,7 @@ private:
     QMap<QString, QDockWidget *> m_docks;
     QByteArray m_defaultLayout;
     RecordingExtras m_recordingExtras;
+    SnapshotExtras m_snapshotExtras;
     models::AlertModel *m_alerts = nullptr;
     QDockWidget *m_alertsDock = nullptr;
     QMenu *m_viewMenu = nullptr;

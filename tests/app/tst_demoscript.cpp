@@ -1,0 +1,126 @@
+// `switchboard --demo-script FILE --snapshot DIR` offscreen (issue 13): the faults of the
+// script run on the embedded demo through the same actions as `switchboard fault`, and
+// state.json shows their effects — node-2 killed and down, node-1 drained and ready again,
+// Redis restarted with every running replica ready, poison records in the DLT — and each
+// step in `events` with the effect it watched for. A bad script is a one-line usage error.
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+void useOwnConfigOffscreen(QProcess &process, const QString &configHome)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    process.setProcessEnvironment(env);
+}
+
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+}
+
+QJsonObject eventFor(const QJsonArray &events, const QString &action)
+{
+    for (const QJsonValue &event : events)
+        if (event.toObject().value(QStringLiteral("action")).toString() == action)
+            return event.toObject();
+    return {};
+}
+
+QString effectOf(const QJsonObject &event)
+{
+    return event.value(QStringLiteral("effect")).toVariant().toStringList().join(QStringLiteral(" | "));
+}
+
+QString replicaState(const QJsonObject &state, const QString &id)
+{
+    const QJsonArray replicas = state.value(QStringLiteral("replicas")).toObject().value(QStringLiteral("replicaStates")).toArray();
+    for (const QJsonValue &replica : replicas)
+        if (replica.toObject().value(QStringLiteral("id")).toString() == id)
+            return replica.toObject().value(QStringLiteral("state")).toString();
+    return {};
+}
+} // namespace
+
+class TestDemoScript : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY2(!qEnvironmentVariableIsEmpty("SB_BINARY"), "SB_BINARY not set"); }
+
+    void badScriptIsAUsageError()
+    {
+        QTemporaryDir dir;
+        const QString script = dir.filePath(QStringLiteral("bad.json"));
+        QVERIFY(writeFile(script, R"([{"at": 1, "action": "kill", "args": {"replica": "node-2"}}, {"at": 2, "action": "explode"}])"));
+        QProcess process;
+        useOwnConfigOffscreen(process, dir.path());
+        process.start(qEnvironmentVariable("SB_BINARY"), {QStringLiteral("--demo-script"), script});
+        QVERIFY(process.waitForFinished(20000));
+        QCOMPARE(process.exitCode(), 2);
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("step 2: unknown fault action 'explode'")), qPrintable(err));
+        QCOMPARE(err.count(u'\n'), 1);
+    }
+
+    void faultsShowInTheSnapshot()
+    {
+        QTemporaryDir dir;
+        const QString script = dir.filePath(QStringLiteral("faults.json"));
+        // At 1 s after the demo is ready; the snapshot at 22 s after launch leaves the drained
+        // replica time to come back (drain ~3 s, restart, ready) while node-2 stays down.
+        QVERIFY(writeFile(script, R"([
+            {"at": 1, "action": "kill", "args": {"replica": "node-2", "stayDown": true}},
+            {"at": 1, "action": "poison", "args": {"count": 2}},
+            {"at": 1, "action": "restart-redis"},
+            {"at": 1, "action": "drain", "args": {"replica": "node-1", "restartAfter": 1}}
+        ])"));
+        const QString out = dir.filePath(QStringLiteral("snapshot"));
+        QProcess process;
+        useOwnConfigOffscreen(process, dir.filePath(QStringLiteral("config")));
+        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process.start(qEnvironmentVariable("SB_BINARY"), {QStringLiteral("--demo-script"), script, QStringLiteral("--snapshot"), out,
+                                                          QStringLiteral("--snapshot-after"), QStringLiteral("22")});
+        QVERIFY(process.waitForFinished(90000));
+        QCOMPARE(process.exitCode(), 0);
+        QFile file(out + QStringLiteral("/state.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject state = QJsonDocument::fromJson(file.readAll()).object();
+        const QJsonArray events = state.value(QStringLiteral("events")).toArray();
+        QCOMPARE(events.size(), 4);
+        for (const QJsonValue &event : events)
+            QVERIFY2(event.toObject().value(QStringLiteral("effectState")).toString() == u"observed",
+                     QJsonDocument(event.toObject()).toJson(QJsonDocument::Compact).constData());
+
+        const QJsonObject kill = eventFor(events, QStringLiteral("kill"));
+        QVERIFY2(effectOf(kill).contains(QStringLiteral("node-2 was killed by signal 9")), qPrintable(effectOf(kill)));
+        QVERIFY2(effectOf(kill).contains(QStringLiteral("/healthz/live refused")), qPrintable(effectOf(kill)));
+        QCOMPARE(replicaState(state, QStringLiteral("node-2")), QStringLiteral("down"));
+
+        const QJsonObject drain = eventFor(events, QStringLiteral("drain"));
+        QVERIFY2(effectOf(drain).contains(QStringLiteral("/healthz/ready 503: draining")), qPrintable(effectOf(drain)));
+        QVERIFY2(effectOf(drain).contains(QStringLiteral("node-1 exited with code 0")), qPrintable(effectOf(drain)));
+        QVERIFY2(effectOf(drain).contains(QStringLiteral("node-1 ready at")), qPrintable(effectOf(drain)));
+        QCOMPARE(replicaState(state, QStringLiteral("node-1")), QStringLiteral("ready"));
+
+        const QJsonObject redis = eventFor(events, QStringLiteral("restart-redis"));
+        QVERIFY2(effectOf(redis).contains(QStringLiteral("redis-server was killed by signal 9")), qPrintable(effectOf(redis)));
+        QVERIFY2(effectOf(redis).contains(QStringLiteral("every running replica ready again")), qPrintable(effectOf(redis)));
+
+        const QJsonObject poison = eventFor(events, QStringLiteral("poison"));
+        const QRegularExpressionMatch grew = QRegularExpression(QStringLiteral("the DLT grew by (\\d+)")).match(effectOf(poison));
+        QVERIFY2(grew.hasMatch() && grew.captured(1).toInt() >= 2, qPrintable(effectOf(poison)));
+    }
+};
+
+QTEST_MAIN(TestDemoScript)
+#include "tst_demoscript.moc"
