@@ -77,10 +77,11 @@ if [ "$checked_built" -eq 0 ]; then
     in_background "$here/build/bench.build.log" "$here/scripts/build.sh" "$ci" "${checked_args[@]}" -DSB_BENCH=ON
     bench_build=$!
 fi
-# The package and the header-fence probes check the build, not the code's behaviour: the
-# checked suite runs them; the sanitizers have nothing to find in them.
+# The package, the header-fence probes and the deploy/ files' checks check the build and
+# the configuration, not the code's behaviour: the checked suite runs them; the sanitizers
+# have nothing to find in them.
 if [ "$asan_built" -eq 0 ]; then
-    test_suite "ASan+UBSan build" "$asan" -LE 'installer|architecture'
+    test_suite "ASan+UBSan build" "$asan" -LE 'installer|architecture|deploy'
 else
     failed=$((failed + 1))
 fi
