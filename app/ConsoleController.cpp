@@ -18,6 +18,7 @@
 #include "inspect/ReplicaEndpointCheck.h"
 #include "models/ReplicaModel.h"
 #include "ui/AreaView.h"
+#include "ui/FaultsPanel.h"
 #include "ui/MainWindow.h"
 #include "ui/ProfilePasswordDialog.h"
 #include "ui/ProfilesDialog.h"
@@ -76,6 +77,8 @@ bool ConsoleController::start(QString *error)
     connect(m_window.get(), &ui::MainWindow::profilesRequested, this, &ConsoleController::showProfiles);
     m_faultLog = std::make_unique<FaultEventLog>();
     m_window->setSnapshotExtras([this] { return QJsonObject{{QStringLiteral("events"), m_faultLog->toJson()}}; });
+    m_faultsPanel = m_window->setFaults(m_faultLog.get());
+    connect(m_faultsPanel, &ui::FaultsPanel::faultRequested, this, &ConsoleController::injectFault);
     m_alerts = std::make_unique<ConsoleAlerts>(&m_attachment, &m_profiles);
     m_alerts->attachPanel(m_window->setAlerts(m_alerts->model()));
     m_alerts->start();
@@ -154,8 +157,20 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
     m_demoTraffic->start(DemoTraffic::replicaUrls(endpoints));
     if (m_demoScript)
         m_demoScript->start(); // its times count from here: the cluster is ready
+    m_faultsPanel->setReplicas(m_demo->nodeIds());
+    m_faultsPanel->setAvailable(true, QStringLiteral("Faults act on the embedded demo cluster."));
     m_alerts->restart({}, ConsoleAlerts::demoThresholds());
     m_alerts->watch(m_replicasArea.get(), m_kafkaArea.get(), m_trafficArea.get());
+}
+
+void ConsoleController::injectFault(const QString &action, const QJsonObject &args)
+{
+    QString error;
+    const auto request = protocol::FaultRequest::parse(action, args, &error);
+    if (!request || !m_faults)
+        return m_faultsPanel->showOutcome(false, request ? QStringLiteral("no demo cluster to act on") : error);
+    const FaultActions::Outcome outcome = m_faults->perform(*request);
+    m_faultsPanel->showOutcome(outcome.ok, outcome.message);
 }
 
 bool ConsoleController::attachProfile(const QString &name, QString *error)
@@ -227,6 +242,7 @@ void ConsoleController::attach(const models::Profile &loaded)
     // Leaving the demo (or the previous profile): its clients, views and cluster go first.
     m_demoScript.reset();
     m_faults.reset();
+    m_faultsPanel->setAvailable(false, QStringLiteral("Faults act on the embedded demo cluster only (not on a profile)."));
     m_demoTraffic.reset();
     m_trafficArea.reset();
     m_kafkaArea.reset();

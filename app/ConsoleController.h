@@ -17,6 +17,7 @@ struct KafkaInspectorConfig;
 
 namespace sb::ui {
 class MainWindow;
+class FaultsPanel;
 class ProfilesDialog;
 } // namespace sb::ui
 
@@ -72,6 +73,7 @@ private:
     void attach(const models::Profile &profile);
     void attachDemoCluster();
     void attachDemoViews(const QJsonObject &endpoints);
+    void injectFault(const QString &action, const QJsonObject &args); // from the Faults panel
     void attachKafka(const inspect::KafkaInspectorConfig &config);
     void forwardAnnouncedGroups();
     void forwardTapEndpoints();
@@ -89,6 +91,7 @@ private:
     std::unique_ptr<FaultEventLog> m_faultLog;    // every fault injected from this console
     std::unique_ptr<FaultActions> m_faults;       // on the demo cluster (null when attached to a profile)
     std::unique_ptr<ConsoleDemoScript> m_demoScript;
+    ui::FaultsPanel *m_faultsPanel = nullptr; // owned by the window
     std::unique_ptr<DemoTraffic> m_demoTraffic;
     std::unique_ptr<RedisAreaAssembly> m_redisArea;
     std::unique_ptr<ReplicasAreaAssembly> m_replicasArea;

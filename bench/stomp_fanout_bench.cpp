@@ -68,7 +68,8 @@ QObject *openTapReaders(QThread *thread, const QUrl &url, const QByteArray &admi
             auto lastNotice = std::make_shared<qint64>(0);
             QObject::connect(socket, &QWebSocket::connected, socket, [counts] { ++counts->attached; });
             QObject::connect(socket, &QWebSocket::textMessageReceived, socket, [counts, lastNotice](const QString &message) {
-                ++counts->frames;
+                // One frame, or a batch of frames one per line (docs/protocol.md, "Tap frames").
+                counts->frames += message.count(u'\n') + 1;
                 counts->bytes += message.size();
                 if (message.startsWith(u"{\"type\":\"dropped\"")) {
                     const qint64 total = QJsonDocument::fromJson(message.toUtf8()).object().value(u"dropped").toInteger();

@@ -6,6 +6,7 @@
 #include "ui/AlertStatusButton.h"
 #include "ui/AlertsPanel.h"
 #include "ui/AreaView.h"
+#include "ui/FaultsPanel.h"
 #include "ui/ConnectionStatusWidget.h"
 #include "ui/RecordingDialog.h"
 #include "ui/ShortcutsDialog.h"
@@ -211,6 +212,21 @@ AlertsPanel *MainWindow::setAlerts(models::AlertModel *alerts)
         m_alertsDock->raise();
     });
     statusBar()->addPermanentWidget(count);
+    return panel;
+}
+
+FaultsPanel *MainWindow::setFaults(QAbstractItemModel *events)
+{
+    auto *panel = new FaultsPanel(events, this);
+    m_faultsDock = new QDockWidget(QStringLiteral("Faults"), this);
+    m_faultsDock->setObjectName(QStringLiteral("faultsDock"));
+    m_faultsDock->setWidget(panel);
+    m_faultsDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_6));
+    m_faultsDock->toggleViewAction()->setToolTip(QStringLiteral("Show or hide the Faults panel: break the demo cluster on purpose"));
+    addDockWidget(Qt::BottomDockWidgetArea, m_faultsDock);
+    m_faultsDock->hide();
+    restoreState(QSettings().value(QStringLiteral("mainWindow/state")).toByteArray(), kLayoutVersion);
+    m_viewMenu->addAction(m_faultsDock->toggleViewAction());
     return panel;
 }
 

@@ -9,6 +9,7 @@
 
 #include <functional>
 
+class QAbstractItemModel;
 class QDockWidget;
 
 namespace sb::models {
@@ -20,6 +21,7 @@ class RecordingStore;
 namespace sb::ui {
 
 class AlertsPanel;
+class FaultsPanel;
 class AreaView;
 
 // The console's shell: four dockable areas, menus, a status bar that says what the
@@ -50,6 +52,9 @@ public:
     // count in the status bar and state.json's "alerts" section, all reading `alerts`.
     AlertsPanel *setAlerts(models::AlertModel *alerts);
     QDockWidget *alertsDock() const { return m_alertsDock; }
+    // The Faults panel (a dock, hidden until Alt+6 or View → Faults) over the fault event log.
+    FaultsPanel *setFaults(QAbstractItemModel *events);
+    QDockWidget *faultsDock() const { return m_faultsDock; }
 
 signals:
     void profilesRequested();
@@ -78,6 +83,7 @@ private:
     SnapshotExtras m_snapshotExtras;
     models::AlertModel *m_alerts = nullptr;
     QDockWidget *m_alertsDock = nullptr;
+    QDockWidget *m_faultsDock = nullptr;
     QMenu *m_viewMenu = nullptr;
 };
 

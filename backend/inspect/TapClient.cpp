@@ -139,7 +139,22 @@ void TapClient::open(const QByteArray &token)
 
 void TapClient::onText(const QString &message)
 {
-    const QByteArray json = message.toUtf8();
+    // A message carries one frame or a batch of them, one per line (docs/protocol.md):
+    // JSON escapes every newline inside a string, so a raw one only separates frames.
+    const QByteArray lines = message.toUtf8();
+    qsizetype from = 0;
+    while (from < lines.size()) {
+        qsizetype to = lines.indexOf('\n', from);
+        if (to < 0)
+            to = lines.size();
+        if (to > from)
+            onFrame(QByteArrayView(lines).sliced(from, to - from));
+        from = to + 1;
+    }
+}
+
+void TapClient::onFrame(QByteArrayView json)
+{
     if (const auto dropped = protocol::TapFrameCodec::droppedNotice(json)) {
         m_status.droppedBySource = *dropped;
         setState(TapSourceStatus::State::Lagging,

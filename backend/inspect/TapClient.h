@@ -43,6 +43,7 @@ private:
     void login();
     void open(const QByteArray &token);
     void onText(const QString &message);
+    void onFrame(QByteArrayView json);
     void onClosed();
     void retryLater(const QString &reason);
     void refuse(const QString &reason);

@@ -36,33 +36,38 @@ qsizetype tapJsonStringSize(QByteArrayView text)
     return size;
 }
 
-char *writeTapJsonString(char *out, QByteArrayView text)
+// One byte of JSON string content, escaped as JSON needs.
+char *writeTapJsonChar(char *out, uchar c)
 {
     static constexpr char hex[] = "0123456789abcdef";
-    *out++ = '"';
-    for (const char ch : text) {
-        const auto c = uchar(ch);
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            *out++ = ch;
-            continue;
-        }
-        *out++ = '\\';
-        switch (c) {
-        case '"': *out++ = '"'; break;
-        case '\\': *out++ = '\\'; break;
-        case '\n': *out++ = 'n'; break;
-        case '\r': *out++ = 'r'; break;
-        case '\t': *out++ = 't'; break;
-        case '\b': *out++ = 'b'; break;
-        case '\f': *out++ = 'f'; break;
-        default:
-            *out++ = 'u';
-            *out++ = '0';
-            *out++ = '0';
-            *out++ = hex[c >> 4];
-            *out++ = hex[c & 15];
-        }
+    if (c >= 0x20 && c != '"' && c != '\\') {
+        *out++ = char(c);
+        return out;
     }
+    *out++ = '\\';
+    switch (c) {
+    case '"': *out++ = '"'; break;
+    case '\\': *out++ = '\\'; break;
+    case '\n': *out++ = 'n'; break;
+    case '\r': *out++ = 'r'; break;
+    case '\t': *out++ = 't'; break;
+    case '\b': *out++ = 'b'; break;
+    case '\f': *out++ = 'f'; break;
+    default:
+        *out++ = 'u';
+        *out++ = '0';
+        *out++ = '0';
+        *out++ = hex[c >> 4];
+        *out++ = hex[c & 15];
+    }
+    return out;
+}
+
+char *writeTapJsonString(char *out, QByteArrayView text)
+{
+    *out++ = '"';
+    for (const char ch : text)
+        out = writeTapJsonChar(out, uchar(ch));
     *out++ = '"';
     return out;
 }
@@ -73,35 +78,101 @@ char *writeTapJsonRaw(char *out, QByteArrayView raw)
     return out + raw.size();
 }
 
+// The same for a QString, encoded to UTF-8 as it is written: converting each of a frame's
+// five QStrings with toUtf8() first cost five allocations per frame on the worker, and
+// their frees. A lone surrogate becomes '?', as QString::toUtf8() makes it.
+constexpr bool isHighSurrogate(char16_t c) { return c >= 0xd800 && c < 0xdc00; }
+constexpr bool isLowSurrogate(char16_t c) { return c >= 0xdc00 && c < 0xe000; }
+
+qsizetype tapJsonStringSize(QStringView text)
+{
+    qsizetype size = 2;
+    const char16_t *c = text.utf16();
+    const char16_t *const end = c + text.size();
+    for (; c < end; ++c) {
+        if (*c < 0x80)
+            size += (*c == '"' || *c == '\\' || *c == '\n' || *c == '\r' || *c == '\t' || *c == '\b' || *c == '\f') ? 2
+                    : *c < 0x20                                                                                    ? 6
+                                                                                                                   : 1;
+        else if (*c < 0x800)
+            size += 2;
+        else if (isHighSurrogate(*c) && c + 1 < end && isLowSurrogate(c[1])) {
+            size += 4;
+            ++c;
+        } else if (isHighSurrogate(*c) || isLowSurrogate(*c))
+            size += 1; // '?'
+        else
+            size += 3;
+    }
+    return size;
+}
+
+char *writeTapJsonString(char *out, QStringView text)
+{
+    *out++ = '"';
+    const char16_t *c = text.utf16();
+    const char16_t *const end = c + text.size();
+    while (c < end) {
+        if (*c < 0x80) {
+            out = writeTapJsonChar(out, uchar(*c++));
+            continue;
+        }
+        char32_t code = *c++;
+        if (code < 0x800) {
+            *out++ = char(0xc0 | (code >> 6));
+            *out++ = char(0x80 | (code & 0x3f));
+            continue;
+        }
+        if (isHighSurrogate(char16_t(code)) && c < end && isLowSurrogate(*c))
+            code = 0x10000 + ((code - 0xd800) << 10) + (char32_t(*c++) - 0xdc00);
+        else if (isHighSurrogate(char16_t(code)) || isLowSurrogate(char16_t(code))) {
+            *out++ = '?';
+            continue;
+        }
+        if (code < 0x10000) {
+            *out++ = char(0xe0 | (code >> 12));
+        } else {
+            *out++ = char(0xf0 | (code >> 18));
+            *out++ = char(0x80 | ((code >> 12) & 0x3f));
+        }
+        *out++ = char(0x80 | ((code >> 6) & 0x3f));
+        *out++ = char(0x80 | (code & 0x3f));
+    }
+    *out++ = '"';
+    return out;
+}
+
 } // namespace
 
 QByteArray TapEvent::toJson(const QString &node, int bodyLimit) const
+{
+    QByteArray json;
+    appendJson(json, node.toUtf8(), bodyLimit);
+    return json;
+}
+
+void TapEvent::appendJson(QByteArray &out, QByteArrayView nodeUtf8, int bodyLimit) const
 {
     // Written by hand: this runs for every frame a reader takes (every MESSAGE of a
     // fan-out), where a QJsonObject per frame cost more than the rest of the tap (see
     // docs/benchmarks.md, "Tap overhead"). The fields TapFrameCodec reads.
     const bool cut = !wholeBody && body.size() > bodyLimit;
-    // Every string as valid UTF-8: the QStrings are; bytes from a client may not be, and
-    // become U+FFFD as QString makes them. `kept` owns the converted ones the views see
-    // (reserved up front: a reallocation would move the QByteArrays, not their data, but
-    // there is no need to find out).
-    QVarLengthArray<QByteArray, 16> kept;
-    kept.reserve(8 + 2 * headers.size() + 1);
+    // Every string as valid UTF-8: the QStrings are written as UTF-8; bytes from a client
+    // may not be valid, and become U+FFFD as QString makes them. `kept` owns the converted
+    // ones (rare: a valid frame needs none, so the usual frame allocates nothing here).
+    QVarLengthArray<QByteArray, 4> kept;
+    kept.reserve(3 + 2 * headers.size() + 1);
     const auto utf8 = [&kept](QByteArrayView raw) -> QByteArrayView {
         if (raw.isValidUtf8())
             return raw;
         kept.append(QString::fromUtf8(raw).toUtf8());
         return kept.last();
     };
-    const auto utf8Of = [&kept](const QString &text) -> QByteArrayView {
-        kept.append(text.toUtf8());
-        return kept.last();
-    };
-    static constexpr QByteArrayView keys[] = {"{\"node\":",      ",\"session\":", ",\"user\":",
-                                              ",\"transport\":", ",\"dir\":",     ",\"command\":",
-                                              ",\"destination\":", ",\"messageId\":"};
-    const QByteArrayView strings[] = {utf8Of(node),    utf8Of(session), utf8Of(user),        utf8(transport),
-                                      utf8(direction), utf8(command),   utf8Of(destination), utf8Of(messageId)};
+    const QByteArrayView node = utf8(nodeUtf8);
+    static constexpr QByteArrayView byteKeys[] = {",\"transport\":", ",\"dir\":", ",\"command\":"};
+    const QByteArrayView byteStrings[] = {utf8(transport), utf8(direction), utf8(command)};
+    static constexpr QByteArrayView textKeys[] = {",\"session\":", ",\"user\":", ",\"destination\":", ",\"messageId\":"};
+    const QStringView textStrings[] = {session, user, destination, messageId};
     QVarLengthArray<std::pair<QByteArrayView, QByteArrayView>, 16> shownHeaders;
     for (qsizetype i = 0; i < headers.size(); ++i) {
         const QByteArray &name = headers.at(i).first;
@@ -116,38 +187,48 @@ QByteArray TapEvent::toJson(const QString &node, int bodyLimit) const
     const QByteArrayView tsText(tsDigits, std::to_chars(tsDigits, tsDigits + sizeof tsDigits, tsMs).ptr);
     char bytesDigits[24];
     const QByteArrayView bytesText(bytesDigits, std::to_chars(bytesDigits, bytesDigits + sizeof bytesDigits, bytes).ptr);
+    static constexpr QByteArrayView nodeKey = "{\"node\":";
     static constexpr QByteArrayView tsKey = ",\"ts\":";
     static constexpr QByteArrayView bytesKey = ",\"bytes\":";
     static constexpr QByteArrayView headersKey = ",\"headers\":{";
     static constexpr QByteArrayView bodyKey = "},\"body\":";
     const QByteArrayView truncated = cut ? QByteArrayView(",\"truncated\":true}") : QByteArrayView(",\"truncated\":false}");
 
-    qsizetype size = tsKey.size() + tsText.size() + bytesKey.size() + bytesText.size() + headersKey.size()
-                     + bodyKey.size() + tapJsonStringSize(shownBody) + truncated.size();
-    for (std::size_t i = 0; i < std::size(keys); ++i)
-        size += keys[i].size() + tapJsonStringSize(strings[i]);
+    qsizetype size = nodeKey.size() + tapJsonStringSize(node) + tsKey.size() + tsText.size() + bytesKey.size()
+                     + bytesText.size() + headersKey.size() + bodyKey.size() + tapJsonStringSize(shownBody)
+                     + truncated.size();
+    for (std::size_t i = 0; i < std::size(byteKeys); ++i)
+        size += byteKeys[i].size() + tapJsonStringSize(byteStrings[i]);
+    for (std::size_t i = 0; i < std::size(textKeys); ++i)
+        size += textKeys[i].size() + tapJsonStringSize(textStrings[i]);
     for (const auto &[name, value] : shownHeaders)
         size += tapJsonStringSize(name) + 1 + tapJsonStringSize(value) + 1; // ':' and ','
 
-    QByteArray json(size, Qt::Uninitialized);
-    char *out = json.data();
-    for (std::size_t i = 0; i < std::size(keys); ++i)
-        out = writeTapJsonString(writeTapJsonRaw(out, keys[i]), strings[i]);
-    out = writeTapJsonRaw(writeTapJsonRaw(out, tsKey), tsText);
-    out = writeTapJsonRaw(writeTapJsonRaw(out, bytesKey), bytesText);
-    out = writeTapJsonRaw(out, headersKey);
+    const qsizetype start = out.size();
+    out.resize(start + size);
+    char *const first = out.data() + start;
+    // In the order the node has always written them (session and user, then the frame).
+    char *at = writeTapJsonString(writeTapJsonRaw(first, nodeKey), node);
+    for (std::size_t i = 0; i < 2; ++i)
+        at = writeTapJsonString(writeTapJsonRaw(at, textKeys[i]), textStrings[i]);
+    for (std::size_t i = 0; i < std::size(byteKeys); ++i)
+        at = writeTapJsonString(writeTapJsonRaw(at, byteKeys[i]), byteStrings[i]);
+    for (std::size_t i = 2; i < std::size(textKeys); ++i)
+        at = writeTapJsonString(writeTapJsonRaw(at, textKeys[i]), textStrings[i]);
+    at = writeTapJsonRaw(writeTapJsonRaw(at, tsKey), tsText);
+    at = writeTapJsonRaw(writeTapJsonRaw(at, bytesKey), bytesText);
+    at = writeTapJsonRaw(at, headersKey);
     for (qsizetype i = 0; i < shownHeaders.size(); ++i) {
         if (i > 0)
-            *out++ = ',';
-        out = writeTapJsonString(out, shownHeaders[i].first);
-        *out++ = ':';
-        out = writeTapJsonString(out, shownHeaders[i].second);
+            *at++ = ',';
+        at = writeTapJsonString(at, shownHeaders[i].first);
+        *at++ = ':';
+        at = writeTapJsonString(at, shownHeaders[i].second);
     }
-    out = writeTapJsonString(writeTapJsonRaw(out, bodyKey), shownBody);
-    out = writeTapJsonRaw(out, truncated);
-    Q_ASSERT(out <= json.constData() + size);
-    json.truncate(out - json.constData()); // one ',' fewer than counted, with headers
-    return json;
+    at = writeTapJsonString(writeTapJsonRaw(at, bodyKey), shownBody);
+    at = writeTapJsonRaw(at, truncated);
+    Q_ASSERT(at <= first + size);
+    out.truncate(at - out.constData()); // one ',' fewer than counted, with headers
 }
 
 QByteArray TapEvent::isoTime(qint64 msSinceEpoch)

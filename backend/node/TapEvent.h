@@ -33,6 +33,9 @@ struct TapEvent
 
     // Secrets masked, body cut at bodyLimit bytes (unless wholeBody).
     QByteArray toJson(const QString &node, int bodyLimit) const;
+    // The same, appended to `out` (its capacity reused: the tap writes every frame into a
+    // buffer it keeps, so a frame costs no allocation). `node` as UTF-8.
+    void appendJson(QByteArray &out, QByteArrayView nodeUtf8, int bodyLimit) const;
     static bool isSecretHeader(QByteArrayView name);
     // "2024-05-01T12:00:00.000Z": the form of the lifecycle frames' `since` header.
     static QByteArray isoTime(qint64 msSinceEpoch);

@@ -7,16 +7,28 @@
 namespace sb::node {
 
 TapHub::TapHub(QString nodeId, int bodyLimit)
-    : m_nodeId(std::move(nodeId))
+    : m_nodeId(nodeId.toUtf8())
     , m_bodyLimit(bodyLimit)
 {
+}
+
+QByteArrayView TapHub::serialise(const TapEvent &event) const
+{
+    // One buffer per worker thread, its capacity kept from frame to frame: the frame is
+    // copied into each reader's batch, so building it allocates nothing once warm. (A
+    // QByteArray per frame, made on a worker and freed on the reader's thread, put malloc's
+    // arena locks high in the tap's profile: docs/benchmarks.md, "Tap overhead".)
+    thread_local QByteArray scratch;
+    scratch.resize(0);
+    event.appendJson(scratch, m_nodeId, m_bodyLimit);
+    return scratch;
 }
 
 void TapHub::publish(const TapEvent &event)
 {
     if (!isActive())
         return;
-    const QByteArray json = event.toJson(m_nodeId, m_bodyLimit);
+    const QByteArrayView json = serialise(event);
     QMutexLocker lock(&m_mutex);
     for (const QPointer<TapReader> &reader : std::as_const(m_list))
         if (reader)
@@ -25,7 +37,7 @@ void TapHub::publish(const TapEvent &event)
 
 void TapHub::publishTo(TapReader *reader, const TapEvent &event)
 {
-    const QByteArray json = event.toJson(m_nodeId, m_bodyLimit);
+    const QByteArrayView json = serialise(event);
     // Under the mutex, and only if still listed: a reader leaves the list before it is
     // deleted, so a pointer found here is alive. (A new reader at a freed reader's address
     // would get the old one's baseline: harmless, it is the same node's state.)

@@ -42,7 +42,10 @@ public:
     int readerCount() const { return m_readers.load(); }
 
 private:
-    QString m_nodeId;
+    // The frame's JSON in this thread's reusable buffer, valid until its next call.
+    QByteArrayView serialise(const TapEvent &event) const;
+
+    QByteArray m_nodeId; // UTF-8
     int m_bodyLimit;
     std::atomic<int> m_readers{0};
     std::atomic<int> m_saturated{0}; // readers that take no frame now (kept by the readers)

@@ -26,21 +26,32 @@ TapReader::TapReader(QWebSocket *socket, int maxQueuedFrames, qint64 maxUnsentBy
 
 TapReader::~TapReader() = default;
 
-void TapReader::enqueue(const QByteArray &json)
+void TapReader::enqueue(QByteArrayView json)
 {
     if (isSaturated())
         return countDropped();
     QMutexLocker lock(&m_mutex);
     // Bounded in bytes here, not only when flushed: frames the socket will have no room for
     // must not be built (TapHub asks isSaturated() first) only to be dropped.
-    if (int(m_queue.size()) >= m_maxQueued
-        || m_queuedBytes + json.size() + m_unsent.load(std::memory_order_relaxed) > m_maxUnsent) {
+    const qint64 size = json.size() + 1; // and its newline
+    if (m_queuedFrames >= m_maxQueued
+        || m_queuedBytes + size + m_unsent.load(std::memory_order_relaxed) > m_maxUnsent) {
         lock.unlock();
         setSaturated(true);
         return countDropped();
     }
-    m_queue.push_back(json);
-    m_queuedBytes += json.size();
+    if (m_queue.empty() || m_queue.back().lines.size() + size > kMaxMessageBytes) {
+        m_queue.emplace_back();
+        // Room for what a busy flush interval brings, grown as needed up to the message size.
+        m_queue.back().lines.reserve(qMin<qsizetype>(kMaxMessageBytes, qMax<qsizetype>(size, 4096)));
+    }
+    Batch &batch = m_queue.back();
+    if (batch.frames > 0)
+        batch.lines.append('\n');
+    batch.lines.append(json);
+    ++batch.frames;
+    ++m_queuedFrames;
+    m_queuedBytes += size;
     if (!m_flushScheduled) {
         m_flushScheduled = true;
         QMetaObject::invokeMethod(this, &TapReader::flush, Qt::QueuedConnection);
@@ -108,10 +119,11 @@ void TapReader::onBytesWritten(qint64 written)
 
 void TapReader::flush()
 {
-    std::deque<QByteArray> batch;
+    std::deque<Batch> batches;
     {
         QMutexLocker lock(&m_mutex);
-        batch.swap(m_queue);
+        batches.swap(m_queue);
+        m_queuedFrames = 0;
         m_queuedBytes = 0;
         m_flushScheduled = false;
     }
@@ -120,12 +132,12 @@ void TapReader::flush()
     // A notice still owed goes before any later frame, so the reader sees the gap where it is.
     bool owed = !reportDropped();
     qint64 dropped = 0;
-    for (const QByteArray &json : batch) {
-        if (owed || m_unsent.load() + json.size() > m_maxUnsent) {
-            ++dropped;
+    for (const Batch &batch : batches) {
+        if (owed || m_unsent.load() + batch.lines.size() > m_maxUnsent) {
+            dropped += batch.frames;
             continue;
         }
-        m_unsent.fetch_add(m_socket->sendTextMessage(QString::fromUtf8(json)));
+        m_unsent.fetch_add(m_socket->sendTextMessage(QString::fromUtf8(batch.lines)));
     }
     if (dropped > 0) {
         m_dropped.fetch_add(dropped);

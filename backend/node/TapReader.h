@@ -10,12 +10,16 @@
 #include <atomic>
 #include <deque>
 
+
 namespace sb::node {
 
 class NodeMetrics;
 
 // One /admin/tap WebSocket reader. Any worker thread may enqueue(); the frames are sent
-// from the reader's own thread in batches. A slow reader never slows delivery: beyond its
+// from the reader's own thread in batches: one WebSocket text message carries the frames
+// queued since the last flush, one JSON object per line, up to kMaxMessageBytes
+// (docs/protocol.md, "Tap frames"). A frame is copied into the batch as it comes, so it
+// costs no allocation of its own, on the worker or here. A slow reader never slows delivery: beyond its
 // bounded queue, frames are dropped and counted (sb_dropped_total{reason="tap_overflow"}).
 // A loss is never silent to the reader either: the next time the socket has room, before
 // any further frame, it gets {"type":"dropped","dropped":N,"ts":MS}, N its total so far.
@@ -34,7 +38,7 @@ public:
               QObject *parent = nullptr);
     ~TapReader() override;
 
-    void enqueue(const QByteArray &json); // thread-safe; counts the frame dropped when saturated
+    void enqueue(QByteArrayView json); // thread-safe; counts the frame dropped when saturated
     void countDropped();                  // thread-safe: one frame this reader did not get; lock-free
     bool isSaturated() const { return m_saturated.load(std::memory_order_relaxed); }
     qint64 droppedFrames() const { return m_dropped.load(); }
@@ -48,6 +52,10 @@ public:
 
     // How often drops counted on the workers reach the metrics and the reader's notice.
     static constexpr int kDropSyncMs = 200;
+    // A batch message grows to about this before the next frame starts another. Small
+    // enough that the batch, and the QString sendTextMessage() takes (twice its size), stay
+    // under glibc's mmap threshold (128 KiB): reused heap, not fresh pages faulted in.
+    static constexpr qsizetype kMaxMessageBytes = 32 * 1024;
 
 signals:
     void closed(sb::node::TapReader *reader);
@@ -73,8 +81,15 @@ private:
     // enqueue() reads it to stop taking frames the socket has no room for.
     std::atomic<qint64> m_unsent{0};
     NodeMetrics *m_metrics;
+    // Frames taken and not yet handed to the socket, newline-separated, one message each.
+    struct Batch
+    {
+        QByteArray lines;
+        int frames = 0;
+    };
     QMutex m_mutex;
-    std::deque<QByteArray> m_queue;
+    std::deque<Batch> m_queue;
+    int m_queuedFrames = 0;   // in m_queue
     qint64 m_queuedBytes = 0; // in m_queue
     bool m_flushScheduled = false;
     std::atomic<qint64> m_dropped{0};

@@ -11,8 +11,8 @@
 
 namespace sb::protocol {
 
-// Decodes the node's tap frames (docs/protocol.md, "Tap frames": one JSON object per
-// WebSocket message, or per line of a traffic recording) into TrafficFrames, and encodes
+// Decodes the node's tap frames (docs/protocol.md, "Tap frames": one JSON object per line
+// of a WebSocket message or of a traffic recording) into TrafficFrames, and encodes
 // TrafficFrames back to the same JSON, so a recording, `switchboard tap --format jsonl` and
 // the node's own stream are one format. Pure; one decoder per stream, because it shares the
 // strings that repeat from frame to frame (a bounded pool: it forgets them all past
@@ -45,7 +45,7 @@ public:
 
 private:
     // The node's frames (compact JSON, plain ASCII keys, each field once) are read by a
-    // single-pass scanner straight from the bytes, ~6x faster than QJsonDocument; anything
+    // single-pass scanner (TapJsonScanner) straight from the bytes, ~6x faster than QJsonDocument; anything
     // else it is not sure to read exactly as QJsonDocument does (an error, a duplicate or
     // escaped key, a fraction, a lone surrogate, invalid UTF-8, deep nesting…) goes to
     // decodeDocument(), the QJsonDocument reading, which stays the reference.

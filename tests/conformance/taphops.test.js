@@ -21,9 +21,12 @@ async function openTap(t, node) {
   const ws = new WebSocket(`${node.url.replace(/^http/, 'ws')}/admin/tap`, { headers: { Authorization: `Bearer ${admin}` } });
   t.after(() => ws.terminate());
   ws.on('message', (data) => {
-    const frame = JSON.parse(data.toString());
-    if (frame.type === 'dropped') tap.notices.push(frame);
-    else tap.frames.push(frame);
+    // One frame, or a batch of frames one per line (docs/protocol.md, "Tap frames").
+    for (const line of data.toString().split('\n')) {
+      const frame = JSON.parse(line);
+      if (frame.type === 'dropped') tap.notices.push(frame);
+      else tap.frames.push(frame);
+    }
   });
   await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
   await eventually(5000, `the tap reader on ${node.id}`, async () => {

@@ -98,13 +98,16 @@ void TestNodeAdmin::tapStreamsFramesWithSecretsMasked()
         if (m.opcode != 1)
             continue;
         everything += m.payload;
-        QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson(m.payload, &error);
-        QVERIFY2(doc.isObject(), m.payload.constData());
-        frames << doc.object();
-        const QJsonObject f = doc.object();
-        sawMessageOut = f.value(QStringLiteral("command")) == QStringLiteral("MESSAGE")
-                        && f.value(QStringLiteral("messageId")).toString().toUtf8() == messageId;
+        for (const QByteArray &line : m.payload.split('\n')) { // a batch: one frame per line
+            QJsonParseError error;
+            const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
+            QVERIFY2(doc.isObject(), line.constData());
+            frames << doc.object();
+            const QJsonObject f = doc.object();
+            sawMessageOut = sawMessageOut
+                            || (f.value(QStringLiteral("command")) == QStringLiteral("MESSAGE")
+                                && f.value(QStringLiteral("messageId")).toString().toUtf8() == messageId);
+        }
     }
     QVERIFY2(sawMessageOut, everything.constData());
     for (const QJsonObject &f : std::as_const(frames))

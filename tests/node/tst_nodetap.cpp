@@ -69,9 +69,11 @@ public:
             const RawWebSocket::Message message = m_socket.read(int(qMax<qint64>(1, qMin<qint64>(200, deadline.remainingTime()))));
             if (message.opcode != 1)
                 continue;
-            const QJsonObject frame = take(message.payload);
-            if (match(frame))
-                return frame;
+            const qsizetype before = m_frames.size();
+            take(message.payload);
+            for (qsizetype i = before; i < m_frames.size(); ++i)
+                if (match(m_frames.at(i)))
+                    return m_frames.at(i);
         }
         return {};
     }
@@ -93,18 +95,22 @@ public:
     QByteArray everything() const { return m_everything; }
     RawWebSocket &socket() { return m_socket; }
 
-    QJsonObject take(const QByteArray &payload)
+    // One message: a frame, or a batch of frames one per line (docs/protocol.md, "Tap frames").
+    void take(const QByteArray &payload)
     {
         if (m_everything.size() < 64 * 1024)
             m_everything += payload + '\n';
-        if (const auto dropped = sb::protocol::TapFrameCodec::droppedNotice(payload)) {
-            m_notices << *dropped;
-            m_rawNotices << payload;
-            return {};
+        for (const QByteArray &line : payload.split('\n')) {
+            if (const auto dropped = sb::protocol::TapFrameCodec::droppedNotice(line)) {
+                m_notices << *dropped;
+                m_rawNotices << line;
+                continue;
+            }
+            QJsonParseError error;
+            const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
+            QVERIFY2(doc.isObject(), qPrintable(error.errorString() + u": " + QString::fromUtf8(line)));
+            m_frames << doc.object();
         }
-        const QJsonObject frame = QJsonDocument::fromJson(payload).object();
-        m_frames << frame;
-        return frame;
     }
 
 private:

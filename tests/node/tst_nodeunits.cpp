@@ -16,6 +16,7 @@
 
 #include <QDateTime>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QJsonObject>
 #include <QTest>
 
@@ -45,6 +46,8 @@ private slots:
     void tapEventMasksSecrets();
     void tapEventJsonCarriesAnyText_data();
     void tapEventJsonCarriesAnyText();
+    void tapEventJsonEncodesEveryCodePoint();
+    void tapEventJsonAppendsToWhatIsThere();
 };
 
 void TestNodeUnits::passwordHashRoundTrip()
@@ -449,6 +452,62 @@ void TestNodeUnits::tapEventJsonCarriesAnyText()
     QCOMPARE(object.value(QStringLiteral("dir")).toString(), QStringLiteral("in"));
     QCOMPARE(object.value(QStringLiteral("truncated")).toBool(), false);
     QCOMPARE(object.size(), 13);
+}
+
+void TestNodeUnits::tapEventJsonEncodesEveryCodePoint()
+{
+    // The QString fields are encoded to UTF-8 as they are written (no toUtf8() per field):
+    // every code unit sequence must come out as QString::toUtf8() makes it, lone surrogates
+    // included, and as valid UTF-8. 2,000 seeded random strings over the whole UTF-16 range.
+    QRandomGenerator random(20261205);
+    for (int round = 0; round < 2000; ++round) {
+        QString text;
+        const int length = int(random.bounded(12));
+        for (int i = 0; i < length; ++i) {
+            switch (random.bounded(5)) {
+            case 0: text += QChar(char16_t(random.bounded(0x80))); break;         // ASCII, controls too
+            case 1: text += QChar(char16_t(0x80 + random.bounded(0x780))); break; // two bytes
+            case 2: text += QChar(char16_t(0x800 + random.bounded(0xf800))); break; // three, or a lone surrogate
+            case 3: text += QChar(char16_t(0xd800 + random.bounded(0x400)));       // a pair
+                    text += QChar(char16_t(0xdc00 + random.bounded(0x400))); break;
+            default: text += QChar(char16_t(0xd800 + random.bounded(0x800))); break; // a lone half
+            }
+        }
+        TapEvent event;
+        event.session = text;
+        event.user = text;
+        event.destination = text;
+        event.messageId = text;
+        const QByteArray json = event.toJson(text, 512);
+        QVERIFY2(QByteArrayView(json).isValidUtf8(), json.toHex().constData());
+        QJsonParseError error;
+        const QJsonObject object = QJsonDocument::fromJson(json, &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + u": " + QString::fromUtf8(json)));
+        const QString expected = QString::fromUtf8(text.toUtf8());
+        for (const char *key : {"node", "session", "user", "destination", "messageId"})
+            QCOMPARE(object.value(QLatin1String(key)).toString(), expected);
+    }
+}
+
+void TestNodeUnits::tapEventJsonAppendsToWhatIsThere()
+{
+    // The tap writes each frame after the previous ones in one reused buffer.
+    TapEvent first;
+    first.session = QStringLiteral("s-1");
+    first.body = QByteArrayLiteral("one");
+    TapEvent second;
+    second.session = QStringLiteral("s-2");
+    second.body = QByteArray(600, 'x');
+    QByteArray out = QByteArrayLiteral("head\n");
+    first.appendJson(out, "node-1", 512);
+    out.append('\n');
+    second.appendJson(out, "node-1", 512);
+    const QList<QByteArray> lines = out.split('\n');
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(lines.at(0), QByteArrayLiteral("head"));
+    QCOMPARE(lines.at(1), first.toJson(QStringLiteral("node-1"), 512));
+    QCOMPARE(lines.at(2), second.toJson(QStringLiteral("node-1"), 512));
+    QCOMPARE(QJsonDocument::fromJson(lines.at(2)).object().value(QStringLiteral("body")).toString().size(), 512);
 }
 
 QTEST_GUILESS_MAIN(TestNodeUnits)
