@@ -26,9 +26,12 @@ HttpConnection::HttpConnection(QTcpSocket *socket, Worker *worker, NodeServices 
     connect(&m_headTimer, &QTimer::timeout, this, &HttpConnection::onHeadDeadline);
     m_idleTimer.setSingleShot(true);
     m_idleTimer.setInterval(services->config.limits.httpIdleTimeoutMs);
+    // An idle keep-alive connection is closed silently (RFC 9112 §9.3.1: an answer could be
+    // read as the reply to a request the client is sending right now), but lingering, so
+    // such a request cannot turn the close into a reset.
     connect(&m_idleTimer, &QTimer::timeout, this, [this] {
         if (m_socket && !m_busy)
-            m_socket->disconnectFromHost();
+            m_socket->close();
     });
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
@@ -93,7 +96,7 @@ void HttpConnection::onHeadDeadline()
     m_busy = true;
     m_idleTimer.stop();
     if (m_socket)
-        m_socket->disconnectFromHost();
+        m_socket->close(); // lingering, as above
 }
 
 void HttpConnection::processBuffered()
@@ -215,7 +218,7 @@ void HttpConnection::closeWhenIdle()
 {
     m_closeWhenIdle = true;
     if (m_socket && !m_busy)
-        m_socket->disconnectFromHost();
+        m_socket->close(); // lingering, as above
 }
 
 } // namespace sb::node

@@ -39,7 +39,9 @@ SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QS
     connect(&m_commentTimer, &QTimer::timeout, this, [this] { write(protocol::SseEncoder::encodeComment(u"keep-alive")); });
     m_lifetimeTimer.setSingleShot(true);
     connect(&m_lifetimeTimer, &QTimer::timeout, this, [this] {
-        finish(protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs), QByteArrayLiteral("lifetime"));
+        finish(QStringLiteral("stream lifetime of %1 s reached; reconnect (Last-Event-ID resumes)")
+                   .arg(m_services->config.sseLifetimeSeconds),
+               QByteArrayLiteral("lifetime"));
     });
 }
 
@@ -123,7 +125,8 @@ void SseStream::deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs)
             m_seam.reset();
         if (verdict == ReplaySeam::Live::Overflow) {
             m_services->metrics.dropped(QByteArrayLiteral("slow_consumer"));
-            finish(protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs), QByteArrayLiteral("slow_consumer"));
+            finish(QStringLiteral("slow consumer: too many events held while replaying; reconnect with Last-Event-ID"),
+                   QByteArrayLiteral("slow_consumer"));
             return;
         }
         if (verdict != ReplaySeam::Live::Deliver)
@@ -146,16 +149,17 @@ void SseStream::writeEvent(const cluster::ReplayEvent &event, qint64 publishedAt
 
 bool SseStream::write(const QByteArray &bytes)
 {
-    if (m_closed || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+    if (m_closed || m_closing || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return false;
     if (m_socket->bytesToWrite() + bytes.size() > m_services->config.limits.maxOutboundQueueBytes)
         m_socket->flush(); // what the kernel takes now is not backlog (non-blocking)
     if (m_socket->bytesToWrite() + bytes.size() > m_services->config.limits.maxOutboundQueueBytes) {
         // A slow consumer: close rather than queue without bound; it resumes with Last-Event-ID.
+        // The reason still goes out (a few bytes past the limit), then the lingering close.
         m_services->metrics.dropped(QByteArrayLiteral("slow_consumer"));
-        if (m_closeWhy.isEmpty())
-            m_closeWhy = QByteArrayLiteral("slow_consumer");
-        m_socket->abort();
+        finish(QStringLiteral("slow consumer: more than %1 bytes queued; reconnect with Last-Event-ID")
+                   .arg(m_services->config.limits.maxOutboundQueueBytes),
+               QByteArrayLiteral("slow_consumer"));
         return false;
     }
     m_socket->write(bytes);
@@ -181,12 +185,12 @@ void SseStream::tap(const cluster::ReplayEvent &event, qint64 bytes)
 
 void SseStream::goAway()
 {
-    finish(protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs), QByteArrayLiteral("draining"));
+    finish(QStringLiteral("server shutting down; reconnect to another replica"), QByteArrayLiteral("draining"));
 }
 
 void SseStream::revoke()
 {
-    finish(protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs), QByteArrayLiteral("revoked"));
+    finish(QStringLiteral("credentials changed; authenticate again"), QByteArrayLiteral("revoked"));
 }
 
 TapEvent SseStream::lifecycleEvent(const QByteArray &command) const
@@ -216,14 +220,21 @@ TapEvent SseStream::tapState() const
     return event;
 }
 
-void SseStream::finish(const QByteArray &finalBytes, const QByteArray &why)
+void SseStream::finish(const QString &reason, const QByteArray &why)
 {
-    if (m_closed || !m_socket)
+    if (m_closed || !m_socket || m_closing)
         return;
+    m_closing = true;
     if (m_closeWhy.isEmpty())
         m_closeWhy = why;
-    write(finalBytes);
-    m_socket->disconnectFromHost(); // after the queued bytes are written
+    // Why, as a comment (invisible to EventSource, read by curl, proxies' logs and our probe),
+    // then when to come back; written past the outbound limit, since they are the last bytes.
+    const QString comment = u"closing (" + QString::fromLatin1(why) + u"): " + reason;
+    m_socket->write(protocol::SseEncoder::encodeComment(comment)
+                    + protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs));
+    // A lingering close (LingeringSocket): what is queued is written, then FIN; never a reset
+    // that would make the client's kernel drop the reason unread.
+    m_socket->close();
 }
 
 void SseStream::onDisconnected()

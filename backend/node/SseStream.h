@@ -54,8 +54,10 @@ private:
     TapEvent lifecycleEvent(const QByteArray &command) const;
     // {"channels":[…]}: every channel the user is a member of reaches this stream.
     QByteArray channelsJson() const;
-    // why: the machine word of the tap's CLOSE frame (lifetime, draining, revoked, ...).
-    void finish(const QByteArray &finalBytes, const QByteArray &why);
+    // Ends the stream: a comment with `why` (the machine word of the tap's CLOSE frame:
+    // lifetime, draining, revoked, slow_consumer) and `reason`, a final retry, then a
+    // lingering close.
+    void finish(const QString &reason, const QByteArray &why);
     void onDisconnected();
 
     QPointer<QTcpSocket> m_socket;
@@ -73,6 +75,7 @@ private:
     QTimer m_commentTimer;
     QTimer m_lifetimeTimer;
     bool m_closed = false;
+    bool m_closing = false; // finish() ran: nothing more is written
     bool m_countedPresence = false;
 };
 

@@ -626,6 +626,12 @@ void StompSession::checkPeerAlive()
     if (m_incomingMs > 0 && m_lastReceived.elapsed() > 3 * m_incomingMs) {
         m_services->metrics.heartBeatTimeout();
         qCInfo(lcStomp) << "session" << m_sessionId << "silent for 3 heart-beat intervals; closing";
+        // Said before the close (a client only slow to send still reads it): the session
+        // socket's close lingers, so the ERROR is not lost to a reset.
+        sendFrame(errorFrame(QStringLiteral("heart-beat timeout: nothing received for %1 ms (3 intervals of %2 ms)")
+                                 .arg(m_lastReceived.elapsed())
+                                 .arg(m_incomingMs),
+                             nullptr));
         m_state = State::Closing;
         close(1000, QStringLiteral("heart-beat timeout"), QByteArrayLiteral("heartbeat_timeout"));
     }
