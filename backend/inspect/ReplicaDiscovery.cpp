@@ -132,7 +132,8 @@ void ReplicaDiscovery::tick()
         m_registry->scan([this, cycle](const RegistryScanner::Result &result) {
             m_registryResult = result;
             m_registryAnswered = true;
-            m_fallback->listed(result);
+            for (const QString &id : m_fallback->listed(result))
+                m_known.remove(id); // an earlier session's replica the registry does not list
             // Whom the registry does not list (everyone, if it failed) is asked directly, in
             // this poll: the first poll of an outage already shows who is alive.
             if (cycle == m_cycle && m_cycleOpen)
@@ -195,6 +196,12 @@ QString ReplicaDiscovery::degradedReason() const
         + m_registryResult.error + QStringLiteral("). ");
     if (listed == 0)
         return reason + QStringLiteral("It has listed no replica yet, so there is none to probe directly.");
+    if (const int earlier = m_fallback->earlierSessionCount(); earlier == listed)
+        return reason
+            + QStringLiteral("It has listed no replica in this session: the %1 replica(s) seen in an earlier "
+                             "session are probed at their own addresses (/healthz/live, /healthz/ready, /metrics); "
+                             "a replica started since is not seen until the registry answers.")
+                  .arg(earlier);
     return reason
         + QStringLiteral("The %1 replica(s) it listed last are probed at their own addresses (/healthz/live, "
                          "/healthz/ready, /metrics); a replica started since is not seen until the registry "
@@ -219,7 +226,11 @@ void ReplicaDiscovery::collectUnlisted(QHash<QString, ReplicaInfo> *seen, QHash<
         }
         const auto &outcome = probe->lastOutcome();
         if (!outcome.ok) {
-            missingReasons->insert(id, registryWhy(id) + QStringLiteral("; its own probes fail: ") + outcome.error);
+            missingReasons->insert(id, registryWhy(id)
+                                           + (m_fallback->fromEarlierSession(id)
+                                                  ? QStringLiteral("; seen in an earlier session")
+                                                  : QString())
+                                           + QStringLiteral("; its own probes fail: ") + outcome.error);
             continue;
         }
         ReplicaInfo info = probedReplica(known, outcome.info);
@@ -230,6 +241,7 @@ void ReplicaDiscovery::collectUnlisted(QHash<QString, ReplicaInfo> *seen, QHash<
         if (redisDown && info.stateReason == ReplicaDirectReading::dependenciesDown())
             info.stateReason = QStringLiteral("Redis unreachable");
         info.detail = QStringLiteral("not in the registry: ") + registryWhy(id)
+            + (m_fallback->fromEarlierSession(id) ? QStringLiteral("; last seen in an earlier session") : QString())
             + QStringLiteral("; its own probes answer")
             + (outcome.info.detail.isEmpty() ? QString() : QStringLiteral(" (") + outcome.info.detail + QLatin1Char(')'));
         seen->insert(id, std::move(info));
@@ -324,7 +336,7 @@ void ReplicaDiscovery::publish()
             continue;
         ReplicaInfo info;
         info.id = it.key();
-        info.address = it.key();
+        info.address = m_fallback && m_fallback->remembers(it.key()) ? m_fallback->address(it.key()) : it.key();
         info.state = ReplicaInfo::State::Down;
         info.stateSince = now;
         info.detail = it.value();

@@ -3,6 +3,7 @@
 #include "cluster/RedisUrl.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QUrl>
@@ -41,6 +42,11 @@ struct ReplicaDiscoveryConfig
     // them, the longest-unasked first: a Redis outage in a 2,000-replica cluster costs 192
     // requests a second, not 6,000; the others keep what they said last.
     int maxDirectProbesPerPoll = 64;
+
+    // Replicas an earlier session saw (id -> host:port), so a console started while the
+    // registry cannot be read still has replicas to ask directly instead of an empty list.
+    // Asked only until the registry first answers: then it speaks for who exists.
+    QHash<QString, QString> rememberedAddresses;
 
     bool isEmpty() const { return !redis && prometheusEndpoints.isEmpty() && adminStatsUrls.isEmpty(); }
 };

@@ -1,8 +1,11 @@
 #include "inspect/ReplicaFallbackProbes.h"
 
+#include "inspect/ReplicaDiscovery.h"
+
 #include <QDateTime>
 
 #include <algorithm>
+#include <utility>
 
 namespace sb::inspect {
 
@@ -12,6 +15,19 @@ ReplicaFallbackProbes::ReplicaFallbackProbes(const ReplicaDiscoveryConfig &confi
     , m_network(network)
     , m_owner(owner)
 {
+    for (auto it = config.rememberedAddresses.cbegin();
+         it != config.rememberedAddresses.cend() && m_addresses.size() < ReplicaDiscovery::kMaxReplicas; ++it) {
+        if (it.key().isEmpty() || it.value().trimmed().isEmpty())
+            continue;
+        m_addresses.insert(it.key(), it.value().trimmed());
+        m_earlierSession.insert(it.key());
+    }
+}
+
+bool ReplicaFallbackProbes::hasOutcome(const QString &id) const
+{
+    const auto probe = m_probes.constFind(id);
+    return probe != m_probes.cend() && (*probe)->hasOutcome();
 }
 
 ReplicaFallbackProbes::~ReplicaFallbackProbes()
@@ -19,10 +35,20 @@ ReplicaFallbackProbes::~ReplicaFallbackProbes()
     qDeleteAll(m_probes);
 }
 
-void ReplicaFallbackProbes::listed(const RegistryScanner::Result &registry)
+QStringList ReplicaFallbackProbes::listed(const RegistryScanner::Result &registry)
 {
+    QStringList forgotten;
     if (!registry.ok)
-        return;
+        return forgotten;
+    // The registry answers: it says who exists now. Replicas only an earlier session saw
+    // and it does not list are forgotten, not shown down for an hour.
+    for (const QString &id : std::exchange(m_earlierSession, {})) {
+        if (!registry.nodes.contains(id)) {
+            drop(id);
+            m_addresses.remove(id);
+            forgotten.append(id);
+        }
+    }
     for (auto it = registry.nodes.cbegin(); it != registry.nodes.cend(); ++it) {
         const QString address = QString::fromUtf8(it.value().value("address")).trimmed();
         if (address.isEmpty())
@@ -33,6 +59,7 @@ void ReplicaFallbackProbes::listed(const RegistryScanner::Result &registry)
         if (const auto probe = m_probes.constFind(it.key()); probe != m_probes.cend() && !(*probe)->busy())
             drop(it.key()); // listed again: the registry speaks for it (a busy probe goes next time)
     }
+    return forgotten;
 }
 
 int ReplicaFallbackProbes::pollUnlisted(const RegistryScanner::Result &registry, const HttpReplicaProbe::Done &done)

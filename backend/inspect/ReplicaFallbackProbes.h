@@ -5,7 +5,9 @@
 
 #include <QHash>
 #include <QList>
+#include <QSet>
 #include <QString>
+#include <QStringList>
 
 class QNetworkAccessManager;
 class QObject;
@@ -26,8 +28,9 @@ public:
     ReplicaFallbackProbes &operator=(const ReplicaFallbackProbes &) = delete;
 
     // A registry read that answered: its replicas' addresses are remembered, and a replica
-    // listed again needs no probe.
-    void listed(const RegistryScanner::Result &registry);
+    // listed again needs no probe. Returns the replicas only an earlier session saw that it
+    // does not list: forgotten now.
+    QStringList listed(const RegistryScanner::Result &registry);
     // Starts a probe of each remembered replica `registry` does not list that is idle and
     // due, at most maxDirectProbesPerPoll, the longest-unasked first; each runs `done` once.
     // Returns how many started.
@@ -35,6 +38,10 @@ public:
     // The probes of the remembered replicas `registry` does not list, by id.
     QList<const ReplicaDirectProbe *> unlisted(const RegistryScanner::Result &registry) const;
     int rememberedCount() const { return int(m_addresses.size()); }
+    // Remembered from an earlier session (ReplicaDiscoveryConfig::rememberedAddresses), and
+    // the registry has not answered since.
+    bool fromEarlierSession(const QString &id) const { return m_earlierSession.contains(id); }
+    int earlierSessionCount() const { return int(m_earlierSession.size()); }
     bool remembers(const QString &id) const { return m_addresses.contains(id); }
     QString address(const QString &id) const { return m_addresses.value(id); }
     // Forgets the replicas the discovery no longer shows (down for forgetDownAfterSeconds).
@@ -42,11 +49,13 @@ public:
     void keepOnly(const Known &known)
     {
         for (auto it = m_addresses.begin(); it != m_addresses.end();) {
-            if (known.contains(it.key())) {
+            // One an earlier session saw stays until its own probes have spoken.
+            if (known.contains(it.key()) || (m_earlierSession.contains(it.key()) && !hasOutcome(it.key()))) {
                 ++it;
                 continue;
             }
             drop(it.key());
+            m_earlierSession.remove(it.key());
             it = m_addresses.erase(it);
         }
     }
@@ -57,11 +66,13 @@ private:
         return registry.ok && registry.nodes.contains(id);
     }
     void drop(const QString &id);
+    bool hasOutcome(const QString &id) const;
 
     const ReplicaDiscoveryConfig &m_config;
     QNetworkAccessManager *m_network;
     QObject *m_owner;
     QHash<QString, QString> m_addresses; // id -> host:port, as the registry last gave it
+    QSet<QString> m_earlierSession;      // in m_addresses from an earlier session only
     QHash<QString, ReplicaDirectProbe *> m_probes;
 };
 

@@ -151,7 +151,7 @@ private slots:
         ui::AreaView area(u"replicas"_s, ui::EmptyState{u"Replicas"_s, u"replicas"_s, u"attach"_s});
         models::AttachmentState attachment;
         inspect::ReplicaDiscoveryConfig config;
-        config.redis = m_server.url();
+        config.redis.emplace(m_server.url());
         config.pollIntervalMs = 200;
         config.httpTimeoutMs = 1000;
         app::ReplicasAreaAssembly assembly(&area, config, &attachment);
@@ -258,7 +258,7 @@ private slots:
         ui::AreaView area(u"replicas"_s, ui::EmptyState{u"Replicas"_s, u"replicas"_s, u"attach"_s});
         models::AttachmentState attachment;
         inspect::ReplicaDiscoveryConfig config;
-        config.redis = m_server.url();
+        config.redis.emplace(m_server.url());
         config.pollIntervalMs = 200;
         config.httpTimeoutMs = 1000;
         app::ReplicasAreaAssembly assembly(&area, config, &attachment);
@@ -284,6 +284,81 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(model->replica(model->rowOf(u"fb-3"_s)).state, ReplicaInfo::State::Down, 5000);
         QVERIFY2(model->replica(model->rowOf(u"fb-3"_s)).detail.contains(u"its own probes fail"_s),
                  qPrintable(model->replica(model->rowOf(u"fb-3"_s)).detail));
+    }
+
+    void startedDuringAnOutageAsksTheReplicasAnEarlierSessionSaw()
+    {
+        // The console starts while the registry's Redis is down: with nothing else, it would
+        // know no replica at all. The replicas an earlier session saw are asked directly.
+        FakeReplica alive(u"fb-5"_s, 4, 1);
+        alive.setReady(false); // its Redis is down too
+        FakeReplica gone(u"fb-6"_s, 0, 0);
+        const QByteArray goneAddress = gone.address();
+        gone.close();
+        QTcpServer deadRedis; // a Redis port nothing answers on
+        QVERIFY(deadRedis.listen(QHostAddress::LocalHost, 0));
+        const quint16 deadPort = deadRedis.serverPort();
+        deadRedis.close();
+
+        ui::AreaView area(u"replicas"_s, ui::EmptyState{u"Replicas"_s, u"replicas"_s, u"attach"_s});
+        models::AttachmentState attachment;
+        inspect::ReplicaDiscoveryConfig config;
+        config.redis.emplace(cluster::RedisUrl::parse(u"redis://127.0.0.1:%1"_s.arg(deadPort)));
+        config.pollIntervalMs = 200;
+        config.httpTimeoutMs = 1000;
+        config.rememberedAddresses = {{u"fb-5"_s, QString::fromLatin1(alive.address())},
+                                      {u"fb-6"_s, QString::fromLatin1(goneAddress)}};
+        app::ReplicasAreaAssembly assembly(&area, config, &attachment);
+        assembly.start();
+        models::ReplicaModel *model = assembly.model();
+        auto row = [model](const QString &id) { return model->replica(model->rowOf(id)); };
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(u"fb-5"_s) >= 0, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(row(u"fb-5"_s).state, ReplicaInfo::State::Unready, 5000);
+        QCOMPARE(row(u"fb-5"_s).stateReason, u"Redis unreachable"_s);
+        QCOMPARE(row(u"fb-5"_s).wsConnections, std::optional<qint64>(4));
+        QVERIFY2(row(u"fb-5"_s).detail.contains(u"earlier session"_s), qPrintable(row(u"fb-5"_s).detail));
+        // The one that does not answer is down, with why, at the address it had.
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(u"fb-6"_s) >= 0, 5000);
+        QCOMPARE(row(u"fb-6"_s).state, ReplicaInfo::State::Down);
+        QCOMPARE(row(u"fb-6"_s).address, QString::fromLatin1(goneAddress));
+        QVERIFY2(row(u"fb-6"_s).detail.contains(u"its own probes fail"_s), qPrintable(row(u"fb-6"_s).detail));
+        QTRY_VERIFY(assembly.view()->discoveryDegradedShown());
+        const QString reason = area.snapshotState().value(u"discoveryDegradedReason"_s).toString();
+        QVERIFY2(reason.contains(u"earlier session"_s), qPrintable(reason));
+    }
+
+    void anEarlierSessionsReplicaTheRegistryDoesNotListIsForgotten()
+    {
+        // The registry answers: it says who exists. A replica only an earlier session saw,
+        // and not listed now, is not shown (not even as down).
+        FakeReplica listed(u"fb-7"_s, 1, 0);
+        m_writer->publish(u"fb-7"_s, registryFields(listed, 1, 0), 60);
+        FakeReplica old(u"fb-8"_s, 0, 0);
+        ui::AreaView area(u"replicas"_s, ui::EmptyState{u"Replicas"_s, u"replicas"_s, u"attach"_s});
+        models::AttachmentState attachment;
+        inspect::ReplicaDiscoveryConfig config;
+        config.redis.emplace(m_server.url());
+        config.pollIntervalMs = 200;
+        config.httpTimeoutMs = 1000;
+        config.rememberedAddresses = {{u"fb-8"_s, QString::fromLatin1(old.address())}};
+        app::ReplicasAreaAssembly assembly(&area, config, &attachment);
+        const auto shown = std::make_shared<QStringList>();
+        const auto polls = std::make_shared<int>(0);
+        connect(assembly.model(), &models::ReplicaModel::snapshotApplied, assembly.model(),
+                [model = assembly.model(), shown, polls] {
+                    ++*polls;
+                    for (int row = 0; row < model->rowCount(); ++row)
+                        shown->append(model->replica(row).id);
+                });
+        assembly.start();
+        models::ReplicaModel *model = assembly.model();
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(u"fb-7"_s) >= 0, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(model->replica(model->rowOf(u"fb-7"_s)).source, u"registry"_s, 5000);
+        const int listedAt = *polls;
+        QTRY_VERIFY_WITH_TIMEOUT(*polls >= listedAt + 3, 5000); // three more polls: fb-8 must not come back
+        QCOMPARE(model->rowOf(u"fb-8"_s), -1);
+        QVERIFY2(!shown->contains(u"fb-8"_s), "a replica only an earlier session saw was shown");
+        m_writer->remove(u"fb-7"_s);
     }
 
     void cleanupTestCase()
