@@ -35,6 +35,7 @@ public:
     QList<Alert> active() const;
     // Cleared alerts, the most recently cleared first, at most kRecentLimit.
     const QList<Alert> &recent() const { return m_recent; }
+    QDateTime evaluatedAt() const { return m_evaluatedAt; }
     // {"active": [...], "recent": [...], "evaluatedAt", "thresholds"}: state.json's "alerts".
     QJsonObject toJson() const;
 
