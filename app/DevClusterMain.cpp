@@ -37,7 +37,7 @@ CommandLineOutcome DevClusterMain::run(int argc, char **argv, const QStringList 
     if (!control.listen(&controlError))
         return CommandLineOutcome::exitWith(1, {}, QStringLiteral("devcluster: ") + controlError + u'\n');
     QObject::connect(&faultLog, &FaultEventLog::finished, [&faultLog](int id) {
-        if (const FaultEventLog::Event *event = faultLog.event(id))
+        if (const FaultEventLog::Event *event = faultLog.eventWithId(id))
             std::fprintf(stderr, "devcluster: fault %d (%s): %s\n", id, qPrintable(event->action),
                          qPrintable(event->effect.join(QStringLiteral("; "))));
     });

@@ -81,7 +81,7 @@ void FaultEventLog::finish(int id, EffectState state, const QString &what)
     emit finished(id);
 }
 
-const FaultEventLog::Event *FaultEventLog::event(int id) const
+const FaultEventLog::Event *FaultEventLog::eventWithId(int id) const
 {
     const int row = rowOf(id);
     return row < 0 ? nullptr : &m_events.at(row);

@@ -44,7 +44,7 @@ public:
     void finish(int id, EffectState state, const QString &what);
 
     const QList<Event> &events() const { return m_events; }
-    const Event *event(int id) const;
+    const Event *eventWithId(int id) const;
     QJsonObject toJson(const Event &event) const;
     QJsonArray toJson() const;
 
