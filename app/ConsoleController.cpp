@@ -2,6 +2,7 @@
 
 #include "app/ConsoleAlerts.h"
 #include "app/ConsoleDemoScript.h"
+#include "app/ConsoleRememberedReplicas.h"
 #include "app/DemoTraffic.h"
 #include "app/DevCluster.h"
 #include "app/FaultActions.h"
@@ -283,9 +284,13 @@ void ConsoleController::attach(const models::Profile &loaded)
     }
     QStringList problems;
     inspect::ReplicaDiscoveryConfig replicas = ReplicasAreaAssembly::configFromProfile(*profile, &problems);
+    if (replicas.redis) // the registry may be unreadable now: the replicas seen last time can be asked
+        replicas.rememberedAddresses = ConsoleRememberedReplicas::load(profile->name);
     m_replicasArea = std::make_unique<ReplicasAreaAssembly>(m_window->area(QStringLiteral("replicas")), replicas,
                                                             &m_attachment);
     m_replicasArea->start(); // with no source the area and the status bar say so
+    auto *remembered = new ConsoleRememberedReplicas(profile->name, m_replicasArea->model(), m_replicasArea.get());
+    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, remembered, &ConsoleRememberedReplicas::save);
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardAnnouncedGroups);
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardTapEndpoints);
     if (!problems.isEmpty())
