@@ -169,10 +169,10 @@ PublishAdmission KafkaEventBus::produce(const QByteArray &key, const QByteArray 
     }
     KafkaProducer::DeliveryCallback onDelivery;
     if (acknowledged) {
-        onDelivery = [failed = m_publishFailed, acknowledged = std::move(acknowledged)](const QString &error) {
+        onDelivery = [failed = m_publishFailed, verdict = std::move(acknowledged)](const QString &error) {
             if (!error.isEmpty())
                 ++*failed;
-            acknowledged(error);
+            verdict(error);
         };
     }
     switch (m_producer->offer(messageCreatedTopic(), key, payload, headers, std::move(onDelivery))) {

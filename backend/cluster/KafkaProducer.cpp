@@ -70,6 +70,12 @@ bool KafkaProducer::start(QString *error)
         return false;
     }
     conf.release(); // owned by rk now
+    // The queue's real bound (an operator's --kafka-property may have changed it), for the
+    // refusal's message.
+    char bound[32];
+    size_t boundSize = sizeof bound;
+    if (rd_kafka_conf_get(rd_kafka_conf(rk), "queue.buffering.max.messages", bound, &boundSize) == RD_KAFKA_CONF_OK)
+        m_queueMaxMessages = QByteArray(bound).toInt();
     m_rk.reset(rk);
     m_stopping = false;
     m_thread = QThread::create([this] { pollLoop(); });
@@ -179,7 +185,7 @@ void KafkaProducer::refuse(
     QString reason;
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         const quint64 total = ++m_queueFull;
-        reason = u"local Kafka queue full (" + QString::number(m_options.queueMaxMessages)
+        reason = u"local Kafka queue full (" + QString::number(m_queueMaxMessages.load())
             + u" records waiting for the brokers)";
         if (logDue(m_lastQueueFullLogMs))
             qCWarning(lcKafka).noquote()

@@ -100,6 +100,7 @@ private:
     std::atomic<quint64> m_failed { 0 };
     std::atomic<quint64> m_queueFull { 0 };
     std::atomic<quint64> m_refused { 0 };
+    std::atomic<int> m_queueMaxMessages { m_options.queueMaxMessages }; // as librdkafka has it
     std::atomic<qint64> m_lastQueueFullLogMs { 0 };
     std::atomic<qint64> m_lastFailureLogMs { 0 };
     // produce() may run on any thread while close() runs: it holds this for reading while

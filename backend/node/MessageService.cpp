@@ -66,13 +66,13 @@ MessageService::Creation MessageService::create(const QString &sender, const QSt
 
     envelope.publishedAtUs = wallClockMicros();
     NodeMetrics *metrics = &m_services->metrics; // lives as long as the node's services
-    auto counted = [metrics, id = envelope.message.id, acknowledged = std::move(acknowledged)](const QString &error) {
+    auto counted = [metrics, id = envelope.message.id, verdict = std::move(acknowledged)](const QString &error) {
         if (!error.isEmpty()) {
             qCWarning(lcMessages) << "message" << id << "was not stored by stage 1:" << error;
             metrics->dropped(QByteArrayLiteral("publish_failed"));
         }
-        if (acknowledged)
-            acknowledged(error);
+        if (verdict)
+            verdict(error);
     };
     Creation creation{envelope.message, cluster::PublishAdmission::Refused};
     creation.admission = m_services->bus->publishAcknowledged(channel.toUtf8(), envelope.toJson(), std::move(counted));
