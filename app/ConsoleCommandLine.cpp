@@ -15,7 +15,8 @@ const QString kHelpHeader = QStringLiteral(
     "  switchboard                       console on the embedded demo cluster\n"
     "  switchboard --profile NAME        console attached to a saved cluster profile\n"
     "  switchboard node [options]        one headless replica (see 'switchboard node --help')\n"
-    "  switchboard devcluster [options]  embedded Kafka + Redis + N replicas, headless\n\n");
+    "  switchboard devcluster [options]  embedded Kafka + Redis + N replicas, headless\n"
+    "  switchboard fault ACTION --control URL   inject a fault into a running devcluster\n\n");
 }
 
 CommandLineOutcome ConsoleCommandLine::parse(const QStringList &arguments)
