@@ -6,7 +6,9 @@
 // by pid while the console runs, every replica's state and connection count in state.json
 // must agree with that replica's own /healthz/live, /healthz/ready and /metrics read in the
 // same second (a replica shown down while its /healthz/live answers 200 is the lie this
-// catches), and the Replicas area must say its discovery is degraded.
+// catches), and the Replicas area must say its discovery is degraded. Last, with Redis
+// still down, a replica killed -9 and a console started only then: the replicas its earlier
+// runs saw are asked directly, and each is shown as its own probes say.
 #include "models/Profile.h"
 #include "models/ProfileStore.h"
 #include "support/DevClusterProcess.h"
@@ -448,6 +450,89 @@ private slots:
         QCOMPARE(figures.value(u"replicasDown"_s).toInt(), down);
         QCOMPARE(figures.value(u"replicasNotReady"_s).toInt(), notReady);
         QCOMPARE(figures.value(u"replicasUp"_s).toInt(), 3 - down);
+    }
+
+    // Still without Redis, a replica killed -9, and a console started only now: it has no
+    // registry to read, so it asks the replicas its earlier runs saw (kept per profile), and
+    // each one's state must be what that replica's own probes say: two alive and not ready,
+    // holding their clients, one down.
+    void consoleStartedDuringTheOutageAsksTheReplicasItSawBefore()
+    {
+        QVERIFY2(redisCli({u"PING"_s}) != u"PONG"_s, "this case follows the Redis fault, with Redis still down");
+        const QList<QUrl> nodes = m_cluster.nodeUrls();
+        const QStringList ids = m_cluster.nodeIds();
+        QCOMPARE(nodes.size(), 3);
+        const qint64 killedPid = m_endpoints.value(u"nodes"_s).toArray().at(2).toObject().value(u"pid"_s).toInteger();
+        QFile comm(u"/proc/%1/comm"_s.arg(killedPid));
+        QVERIFY2(killedPid > 0 && comm.open(QIODevice::ReadOnly), "the devcluster does not report node-3's pid");
+        QCOMPARE(::kill(pid_t(killedPid), SIGKILL), 0);
+        QNetworkAccessManager network;
+        QTRY_COMPARE_WITH_TIMEOUT(probeReplica(&network, nodes.at(2)).live, 0, 10000);
+
+        QTemporaryDir out;
+        QProcess console;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"XDG_CONFIG_HOME"_s, m_config.path());
+        console.setProcessEnvironment(env);
+        console.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        console.start(qEnvironmentVariable("SB_BINARY"), {u"--profile"_s, u"truth"_s, u"--snapshot"_s, out.path(),
+                                                          u"--snapshot-after"_s, u"10"_s});
+        QVERIFY(console.waitForStarted(10000));
+        QList<Measurement> measurements;
+        const QDeadlineTimer deadline(60000);
+        while (console.state() != QProcess::NotRunning && !deadline.hasExpired()) {
+            measurements.append(measure(&network));
+            console.waitForFinished(200);
+        }
+        measurements.append(measure(&network));
+        QVERIFY(console.state() == QProcess::NotRunning);
+        QCOMPARE(console.exitCode(), 0);
+
+        QFile file(out.filePath(u"state.json"_s));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject replicas = QJsonDocument::fromJson(file.readAll()).object().value(u"replicas"_s).toObject();
+        QVERIFY2(replicas.value(u"discoveryDegraded"_s).toBool(), "the Replicas area does not say discovery is degraded");
+        QVERIFY2(replicas.value(u"discoveryDegradedReason"_s).toString().contains(u"earlier session"_s),
+                 qPrintable(replicas.value(u"discoveryDegradedReason"_s).toString()));
+        const QDateTime asOf = QDateTime::fromString(replicas.value(u"asOf"_s).toString(), Qt::ISODateWithMs);
+        QVERIFY(asOf.isValid());
+        const Measurement *nearest = nullptr;
+        for (const Measurement &m : std::as_const(measurements))
+            if (!nearest || qAbs(m.at.msecsTo(asOf)) < qAbs(nearest->at.msecsTo(asOf)))
+                nearest = &m;
+        QVERIFY2(qAbs(nearest->at.msecsTo(asOf)) <= 1000, "no measurement within 1 s of the snapshot's asOf");
+
+        const QJsonArray states = replicas.value(u"replicaStates"_s).toArray();
+        const QJsonArray rows = replicas.value(u"rows"_s).toArray();
+        QCOMPARE(states.size(), 3);
+        qint64 connections = 0;
+        for (int i = 0; i < nodes.size(); ++i) {
+            const ReplicaProbes &probes = nearest->replicas.at(i);
+            QJsonObject shown;
+            for (const QJsonValue &state : states)
+                if (state.toObject().value(u"id"_s).toString() == ids.at(i))
+                    shown = state.toObject();
+            const QString what = u"%1 shown '%2' (%3) while its /healthz/live answers %4 and /healthz/ready %5"_s.arg(
+                ids.at(i), shown.value(u"stateText"_s).toString(), shown.value(u"reason"_s).toString(),
+                QString::number(probes.live), QString::number(probes.ready));
+            QVERIFY2(!shown.isEmpty(), qPrintable(ids.at(i) + u" is not in the picture"_s));
+            if (probes.live == 0) { // the one killed: down, as its probes say
+                QCOMPARE(i, 2);
+                QVERIFY2(shown.value(u"state"_s).toString() == u"down", qPrintable(what));
+                continue;
+            }
+            QVERIFY2(probes.live == 200 && probes.ready == 503, qPrintable(what));
+            QVERIFY2(shown.value(u"state"_s).toString() == u"unready", qPrintable(what));
+            QCOMPARE(shown.value(u"stateText"_s).toString(), u"alive, not ready: Redis unreachable"_s);
+            QCOMPARE(rowWith(rows, u"Replica"_s, ids.at(i)).value(u"WebSocket"_s).toString(), QString::number(probes.stomp));
+            QCOMPARE(rowWith(rows, u"Replica"_s, ids.at(i)).value(u"SSE"_s).toString(), QString::number(probes.sse));
+            connections += probes.stomp + probes.sse;
+        }
+        QVERIFY(connections >= 1);
+        const QJsonObject figures = replicas.value(u"figures"_s).toObject();
+        QCOMPARE(figures.value(u"totalConnections"_s).toInteger(), connections);
+        QCOMPARE(figures.value(u"replicasDown"_s).toInt(), 1);
+        QCOMPARE(figures.value(u"replicasUp"_s).toInt(), 2);
     }
 
     void cleanupTestCase()
