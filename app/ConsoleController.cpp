@@ -3,7 +3,9 @@
 #include "app/ConsoleAlerts.h"
 #include "app/ConsoleDemoScript.h"
 #include "app/ConsoleRememberedReplicas.h"
-#include "app/DemoTraffic.h"
+#include "app/DemoPopulation.h"
+#include "app/DemoUsers.h"
+#include "app/DemoUsersFile.h"
 #include "app/DevCluster.h"
 #include "app/FaultActions.h"
 #include "app/FaultEventLog.h"
@@ -42,7 +44,6 @@ namespace {
 using Service = models::AttachmentState::Service;
 using State = models::ConnectionHealth::State;
 constexpr int kRecordIntervalMs = 5000;
-constexpr double kDemoMessagesPerSecond = 2.0;
 constexpr int kRedisCheckTimeoutMs = 5000;
 const QString kRedisPasswordVariable = QStringLiteral("SB_REDIS_PASSWORD");
 const QString kAdminPasswordVariable = QStringLiteral("SB_ADMIN_PASSWORD");
@@ -61,7 +62,7 @@ ConsoleController::~ConsoleController()
     // Demo clients and views first (their workers read the cluster), then the cluster's children.
     m_demoScript.reset(); // the faults act on the population and the cluster: they go first
     m_faults.reset();
-    m_demoTraffic.reset();
+    m_demoPopulation.reset();
     m_trafficArea.reset();
     m_kafkaArea.reset();
     m_replicasArea.reset();
@@ -107,9 +108,26 @@ void ConsoleController::attachDemoCluster()
     for (const QString &key : m_window->areaKeys())
         m_window->area(key)->setEmptyDetail(starting);
 
+    // The simulated users' accounts first, in a users file the replicas read as in production
+    // (hashing them takes most of a second: DemoUsersFile does it on a pool thread).
+    m_demoUsers = DemoUsers::generate(DemoPopulationOptions{});
+    m_demoUsersFile = std::make_unique<DemoUsersFile>();
+    connect(m_demoUsersFile.get(), &DemoUsersFile::written, this, &ConsoleController::startDemoCluster);
+    connect(m_demoUsersFile.get(), &DemoUsersFile::failed, this, [this](const QString &why) {
+        qWarning("demo population off: %s", qPrintable(why));
+        m_demoUsers.clear();
+        startDemoCluster(QString());
+    });
+    m_demoUsersFile->write(m_demoUsers, DemoUsers::kPasswordIterations);
+}
+
+void ConsoleController::startDemoCluster(const QString &usersFile)
+{
     // The devcluster assembly, in this process: the mock Kafka here, redis-server and the
     // three nodes as children that die with us. Everything is asynchronous.
-    m_demo = std::make_unique<DevCluster>(DevClusterOptions{}, QCoreApplication::applicationFilePath());
+    DevClusterOptions options;
+    options.usersFile = usersFile;
+    m_demo = std::make_unique<DevCluster>(options, QCoreApplication::applicationFilePath());
     // Fault injection on the demo (the Faults panel, --demo-script), once it is ready.
     m_faults = std::make_unique<FaultActions>(m_demo.get(), m_faultLog.get());
     if (!m_options.demoScript.isEmpty())
@@ -153,9 +171,9 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
     kafka.settings.setBootstrapServers(endpoints.value(QStringLiteral("kafka")).toString().toUtf8());
     m_trafficArea->setClusterSources(redis, kafka.settings, endpoints.value(QStringLiteral("topicPrefix")).toString());
     attachKafka(kafka);
-    // Clients and messages, so the demo shows a cluster at work, not an idle one.
-    m_demoTraffic = std::make_unique<DemoTraffic>(kDemoMessagesPerSecond);
-    m_demoTraffic->start(DemoTraffic::replicaUrls(endpoints));
+    // Simulated users on their own thread, so the demo shows a cluster at work, not an idle one.
+    m_demoPopulation = std::make_unique<DemoPopulation>(DemoPopulationOptions{}, m_demoUsers);
+    m_demoPopulation->start(DemoPopulation::replicasFrom(endpoints));
     if (m_demoScript)
         m_demoScript->start(); // its times count from here: the cluster is ready
     m_faultsPanel->setReplicas(m_demo->nodeIds());
@@ -172,6 +190,11 @@ void ConsoleController::injectFault(const QString &action, const QJsonObject &ar
         return m_faultsPanel->showOutcome(false, request ? QStringLiteral("no demo cluster to act on") : error);
     const FaultActions::Outcome outcome = m_faults->perform(*request);
     m_faultsPanel->showOutcome(outcome.ok, outcome.message);
+}
+
+DemoLoadControl *ConsoleController::demoLoad() const
+{
+    return m_demoPopulation.get();
 }
 
 bool ConsoleController::attachProfile(const QString &name, QString *error)
@@ -244,7 +267,7 @@ void ConsoleController::attach(const models::Profile &loaded)
     m_demoScript.reset();
     m_faults.reset();
     m_faultsPanel->setAvailable(false, QStringLiteral("Faults act on the embedded demo cluster only (not on a profile)."));
-    m_demoTraffic.reset();
+    m_demoPopulation.reset();
     m_trafficArea.reset();
     m_kafkaArea.reset();
     m_replicasArea.reset();

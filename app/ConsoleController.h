@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/ConsoleOptions.h"
+#include "app/DemoUser.h"
 #include "models/AttachmentState.h"
 #include "models/ProfileStore.h"
 #include "models/RecordingStore.h"
@@ -24,7 +25,9 @@ class ProfilesDialog;
 namespace sb::app {
 
 class ConsoleAlerts;
-class DemoTraffic;
+class DemoLoadControl;
+class DemoPopulation;
+class DemoUsersFile;
 class ConsoleDemoScript;
 class DevCluster;
 class FaultActions;
@@ -52,6 +55,8 @@ public:
     ReplicasAreaAssembly *replicasArea() const { return m_replicasArea.get(); }
     KafkaAreaAssembly *kafkaArea() const { return m_kafkaArea.get(); }
     TrafficAreaAssembly *trafficArea() const { return m_trafficArea.get(); }
+    // The demo's simulated users, for the fault actions; null outside the demo or before it is up.
+    DemoLoadControl *demoLoad() const;
     ConsoleAlerts *alerts() const { return m_alerts.get(); }
 
     // Fills the passwords a profile lacks from SB_REDIS_PASSWORD and SB_ADMIN_PASSWORD.
@@ -72,6 +77,7 @@ private:
     void askPasswords(const models::Profile &profile);
     void attach(const models::Profile &profile);
     void attachDemoCluster();
+    void startDemoCluster(const QString &usersFile);
     void attachDemoViews(const QJsonObject &endpoints);
     void injectFault(const QString &action, const QJsonObject &args); // from the Faults panel
     void attachKafka(const inspect::KafkaInspectorConfig &config);
@@ -92,7 +98,9 @@ private:
     std::unique_ptr<FaultActions> m_faults;       // on the demo cluster (null when attached to a profile)
     std::unique_ptr<ConsoleDemoScript> m_demoScript;
     ui::FaultsPanel *m_faultsPanel = nullptr; // owned by the window
-    std::unique_ptr<DemoTraffic> m_demoTraffic;
+    QList<DemoUser> m_demoUsers; // the demo population's accounts, as in its users file
+    std::unique_ptr<DemoUsersFile> m_demoUsersFile;
+    std::unique_ptr<DemoPopulation> m_demoPopulation;
     std::unique_ptr<RedisAreaAssembly> m_redisArea;
     std::unique_ptr<ReplicasAreaAssembly> m_replicasArea;
     std::unique_ptr<KafkaAreaAssembly> m_kafkaArea;
