@@ -1,0 +1,60 @@
+// The console's demo with its default population (issue 13): `switchboard --snapshot` run
+// offscreen as a process; 15 s after launch state.json shows the simulated users connected,
+// spread over the three replicas, as the Replicas area read them from the replicas.
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+constexpr int kDefaultUsers = 60;
+constexpr int kReplicas = 3;
+constexpr int kSnapshotAfterSeconds = 15;
+} // namespace
+
+class TestDemoSnapshot : public QObject
+{
+    Q_OBJECT
+private slots:
+    void defaultPopulationFillsEveryReplica()
+    {
+        QTemporaryDir config;
+        QTemporaryDir out;
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        process.setProcessEnvironment(env);
+        process.start(qEnvironmentVariable("SB_BINARY"),
+                      {QStringLiteral("--snapshot"), out.path(), QStringLiteral("--snapshot-after"),
+                       QString::number(kSnapshotAfterSeconds)});
+        QVERIFY(process.waitForFinished((kSnapshotAfterSeconds + 30) * 1000));
+        QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+        QFile file(out.filePath(QStringLiteral("state.json")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject replicas = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("replicas")).toObject();
+        const QByteArray dump = QJsonDocument(replicas).toJson();
+
+        // At least 50 of the 60 (a churned user may be away at the moment of the snapshot),
+        // on all three replicas, each up and holding its share.
+        QVERIFY2(replicas.value(QStringLiteral("figures")).toObject().value(QStringLiteral("totalConnections")).toInt()
+                     >= kDefaultUsers * 5 / 6,
+                 dump.constData());
+        const QJsonArray states = replicas.value(QStringLiteral("replicaStates")).toArray();
+        QCOMPARE(states.size(), kReplicas);
+        for (const QJsonValue &value : states) {
+            const QJsonObject replica = value.toObject();
+            QCOMPARE(replica.value(QStringLiteral("state")).toString(), QStringLiteral("up"));
+            // Even spread: 20 each; at least 15 allows for churn and a reconnect under way.
+            QVERIFY2(replica.value(QStringLiteral("connections")).toInt() >= kDefaultUsers / kReplicas * 3 / 4,
+                     dump.constData());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDemoSnapshot)
+#include "tst_demosnapshot.moc"
