@@ -104,6 +104,16 @@ ReplicaProbes probeReplica(QNetworkAccessManager *network, const QUrl &node)
     return probes;
 }
 
+// The measurement taken nearest to `asOf` (the moment a snapshot's picture is of).
+const Measurement *nearestTo(const QList<Measurement> &measurements, const QDateTime &asOf)
+{
+    const Measurement *nearest = nullptr;
+    for (const Measurement &m : measurements)
+        if (!nearest || qAbs(m.at.msecsTo(asOf)) < qAbs(nearest->at.msecsTo(asOf)))
+            nearest = &m;
+    return nearest;
+}
+
 QJsonObject rowWith(const QJsonArray &rows, const QString &column, const QString &value)
 {
     for (const QJsonValue &row : rows) {
@@ -187,6 +197,31 @@ private:
         if (pid <= 0 || !comm.open(QIODevice::ReadOnly) || comm.readAll().trimmed() != "redis-server")
             return -1;
         return pid;
+    }
+
+    // `switchboard --profile truth --snapshot DIR --snapshot-after SECONDS`, in this test's
+    // settings directory (where the profile and the replicas it saw are kept).
+    void startConsole(QProcess *console, const QString &snapshotDir, int afterSeconds)
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"XDG_CONFIG_HOME"_s, m_config.path());
+        console->setProcessEnvironment(env);
+        console->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        console->start(qEnvironmentVariable("SB_BINARY"), {u"--profile"_s, u"truth"_s, u"--snapshot"_s, snapshotDir,
+                                                           u"--snapshot-after"_s, QString::number(afterSeconds)});
+    }
+
+    // Each replica's own answers, timestamped, until the console has written its snapshot.
+    QList<Measurement> measureUntilDone(QProcess *console, QNetworkAccessManager *network)
+    {
+        QList<Measurement> measurements;
+        const QDeadlineTimer deadline(60000);
+        while (console->state() != QProcess::NotRunning && !deadline.hasExpired()) {
+            measurements.append(measure(network));
+            console->waitForFinished(200);
+        }
+        measurements.append(measure(network));
+        return measurements;
     }
 
     Measurement measure(QNetworkAccessManager *network)
@@ -361,13 +396,8 @@ private slots:
 
         QTemporaryDir out;
         QProcess console;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"XDG_CONFIG_HOME"_s, m_config.path());
-        console.setProcessEnvironment(env);
-        console.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         // Time enough to attach, lose Redis and poll the replicas directly a few times.
-        console.start(qEnvironmentVariable("SB_BINARY"), {u"--profile"_s, u"truth"_s, u"--snapshot"_s, out.path(),
-                                                          u"--snapshot-after"_s, u"20"_s});
+        startConsole(&console, out.path(), 20);
         QVERIFY(console.waitForStarted(10000));
         QElapsedTimer running;
         running.start();
@@ -381,15 +411,8 @@ private slots:
         QCOMPARE(::kill(pid_t(redisPid), SIGKILL), 0);
         QTRY_VERIFY_WITH_TIMEOUT(redisCli({u"PING"_s}) != u"PONG"_s, 10000);
 
-        // Each replica's own answers, timestamped, until the console has written its snapshot.
         QNetworkAccessManager network;
-        QList<Measurement> measurements;
-        const QDeadlineTimer deadline(60000);
-        while (console.state() != QProcess::NotRunning && !deadline.hasExpired()) {
-            measurements.append(measure(&network));
-            console.waitForFinished(200);
-        }
-        measurements.append(measure(&network));
+        const QList<Measurement> measurements = measureUntilDone(&console, &network);
         QVERIFY(console.state() == QProcess::NotRunning);
         QCOMPARE(console.exitCode(), 0);
         QVERIFY2(redisCli({u"PING"_s}) != u"PONG"_s, "Redis came back before the snapshot: the fault was not held");
@@ -405,12 +428,9 @@ private slots:
         // The measurement nearest to the moment the picture is of, within one refresh interval.
         const QDateTime asOf = QDateTime::fromString(replicas.value(u"asOf"_s).toString(), Qt::ISODateWithMs);
         QVERIFY(asOf.isValid());
-        const Measurement *nearest = nullptr;
-        for (const Measurement &m : std::as_const(measurements))
-            if (!nearest || qAbs(m.at.msecsTo(asOf)) < qAbs(nearest->at.msecsTo(asOf)))
-                nearest = &m;
-        QVERIFY2(qAbs(nearest->at.msecsTo(asOf)) <= 1000,
-                 qPrintable(u"no measurement within 1 s of the snapshot's asOf (%1 ms away)"_s.arg(nearest->at.msecsTo(asOf))));
+        const Measurement *nearest = nearestTo(measurements, asOf);
+        QVERIFY2(nearest && qAbs(nearest->at.msecsTo(asOf)) <= 1000,
+                 qPrintable(u"no measurement within 1 s of the snapshot's asOf (%1 ms away)"_s.arg(nearest ? nearest->at.msecsTo(asOf) : -1)));
 
         const QJsonArray states = replicas.value(u"replicaStates"_s).toArray();
         const QJsonArray rows = replicas.value(u"rows"_s).toArray();
@@ -471,20 +491,9 @@ private slots:
 
         QTemporaryDir out;
         QProcess console;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"XDG_CONFIG_HOME"_s, m_config.path());
-        console.setProcessEnvironment(env);
-        console.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        console.start(qEnvironmentVariable("SB_BINARY"), {u"--profile"_s, u"truth"_s, u"--snapshot"_s, out.path(),
-                                                          u"--snapshot-after"_s, u"10"_s});
+        startConsole(&console, out.path(), 10);
         QVERIFY(console.waitForStarted(10000));
-        QList<Measurement> measurements;
-        const QDeadlineTimer deadline(60000);
-        while (console.state() != QProcess::NotRunning && !deadline.hasExpired()) {
-            measurements.append(measure(&network));
-            console.waitForFinished(200);
-        }
-        measurements.append(measure(&network));
+        const QList<Measurement> measurements = measureUntilDone(&console, &network);
         QVERIFY(console.state() == QProcess::NotRunning);
         QCOMPARE(console.exitCode(), 0);
 
@@ -496,11 +505,9 @@ private slots:
                  qPrintable(replicas.value(u"discoveryDegradedReason"_s).toString()));
         const QDateTime asOf = QDateTime::fromString(replicas.value(u"asOf"_s).toString(), Qt::ISODateWithMs);
         QVERIFY(asOf.isValid());
-        const Measurement *nearest = nullptr;
-        for (const Measurement &m : std::as_const(measurements))
-            if (!nearest || qAbs(m.at.msecsTo(asOf)) < qAbs(nearest->at.msecsTo(asOf)))
-                nearest = &m;
-        QVERIFY2(qAbs(nearest->at.msecsTo(asOf)) <= 1000, "no measurement within 1 s of the snapshot's asOf");
+        const Measurement *nearest = nearestTo(measurements, asOf);
+        QVERIFY2(nearest && qAbs(nearest->at.msecsTo(asOf)) <= 1000,
+                 qPrintable(u"no measurement within 1 s of the snapshot's asOf (%1 ms away)"_s.arg(nearest ? nearest->at.msecsTo(asOf) : -1)));
 
         const QJsonArray states = replicas.value(u"replicaStates"_s).toArray();
         const QJsonArray rows = replicas.value(u"rows"_s).toArray();
