@@ -174,6 +174,7 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
     // Simulated users on their own thread, so the demo shows a cluster at work, not an idle one.
     m_demoPopulation = std::make_unique<DemoPopulation>(DemoPopulationOptions{}, m_demoUsers);
     m_demoPopulation->start(DemoPopulation::replicasFrom(endpoints));
+    m_faults->setLoadControl(demoLoad());
     if (m_demoScript)
         m_demoScript->start(); // its times count from here: the cluster is ready
     m_faultsPanel->setReplicas(m_demo->nodeIds());
