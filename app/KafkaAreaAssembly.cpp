@@ -1,5 +1,6 @@
 #include "app/KafkaAreaAssembly.h"
 
+#include "inspect/KafkaDeadLetterWorker.h"
 #include "inspect/KafkaInspector.h"
 #include "models/ConnectionHistory.h"
 #include "models/KafkaGroupModel.h"
@@ -7,6 +8,7 @@
 #include "models/KafkaTopicModel.h"
 #include "models/Profile.h"
 #include "ui/AreaView.h"
+#include "ui/KafkaDeadLetterView.h"
 #include "ui/KafkaView.h"
 
 namespace sb::app {
@@ -39,6 +41,11 @@ ui::KafkaView *KafkaAreaAssembly::view() const
     return m_view.data();
 }
 
+ui::KafkaDeadLetterView *KafkaAreaAssembly::deadLetterView() const
+{
+    return m_deadLetterView.data();
+}
+
 void KafkaAreaAssembly::start()
 {
     if (m_thread.isRunning() || m_view)
@@ -63,8 +70,30 @@ void KafkaAreaAssembly::start()
     m_inspector->setGroupOwners(m_owners);
     connect(m_inspector, &inspect::KafkaInspector::snapshotReady, m_groups.get(),
             [this](const inspect::KafkaClusterSnapshot &snapshot) { onSnapshot(snapshot); });
+    startDeadLetters();
     m_thread.start(m_inspector);
     QMetaObject::invokeMethod(m_inspector, &inspect::KafkaInspector::start, Qt::QueuedConnection);
+}
+
+void KafkaAreaAssembly::startDeadLetters()
+{
+    const bool readOnly = m_attachment && m_attachment->readOnly();
+    m_deadLetterView = new ui::KafkaDeadLetterView(m_topics.get(), readOnly);
+    m_view->addDeadLetters(m_deadLetterView);
+    // A child of the inspector: it moves to the area's thread and ends there with it.
+    m_deadLetters = new inspect::KafkaDeadLetterWorker(m_config.settings, readOnly, m_config.requestTimeoutMs, m_inspector);
+    auto *worker = m_deadLetters;
+    connect(m_deadLetterView, &ui::KafkaDeadLetterView::listRequested, worker,
+            [worker](const QString &topic, int max) { worker->list(topic, max); }, Qt::QueuedConnection);
+    connect(m_deadLetterView, &ui::KafkaDeadLetterView::redriveRequested, worker,
+            [worker](const QString &topic, const QList<inspect::KafkaDeadLetterRecord> &records) {
+                worker->redrive(topic, records);
+            },
+            Qt::QueuedConnection);
+    // The view is the context: a late answer after the area went is dropped.
+    connect(worker, &inspect::KafkaDeadLetterWorker::listed, m_deadLetterView, &ui::KafkaDeadLetterView::showListing);
+    connect(worker, &inspect::KafkaDeadLetterWorker::redriven, m_deadLetterView,
+            &ui::KafkaDeadLetterView::showRedriveReport);
 }
 
 void KafkaAreaAssembly::setGroupOwners(const QList<inspect::KafkaGroupOwner> &owners)
@@ -83,8 +112,11 @@ void KafkaAreaAssembly::stop()
     if (!m_thread.isRunning())
         return;
     // A poll in progress finishes first, on its thread: the GUI does not wait for it.
+    if (m_deadLetters)
+        m_deadLetters->stop(); // now, not queued: a redrive waiting for delivery reports gives up
     m_thread.finish([inspector = m_inspector] { inspector->stop(); });
     m_inspector = nullptr;
+    m_deadLetters = nullptr;
 }
 
 void KafkaAreaAssembly::onSnapshot(const inspect::KafkaClusterSnapshot &snapshot)

@@ -13,6 +13,7 @@
 #include <memory>
 
 namespace sb::inspect {
+class KafkaDeadLetterWorker;
 class KafkaInspector;
 struct KafkaClusterSnapshot;
 } // namespace sb::inspect
@@ -27,6 +28,7 @@ struct Profile;
 
 namespace sb::ui {
 class AreaView;
+class KafkaDeadLetterView;
 class KafkaView;
 } // namespace sb::ui
 
@@ -56,6 +58,7 @@ public:
     // The last poll's headline (incl. how long the refresh took).
     const models::KafkaFigures &figures() const { return m_figures; }
     ui::KafkaView *view() const;
+    ui::KafkaDeadLetterView *deadLetterView() const;
 
     // A profile's Kafka: bootstrap, librdkafka properties (checked: a bad one is listed in
     // *problems and left out), and the groups to watch.
@@ -66,6 +69,7 @@ signals:
 
 private:
     void onSnapshot(const inspect::KafkaClusterSnapshot &snapshot);
+    void startDeadLetters();
     void stop();
 
     QPointer<ui::AreaView> m_area;
@@ -78,6 +82,10 @@ private:
     QPointer<ui::KafkaView> m_view;
     ConsoleWorkerThread m_thread;
     inspect::KafkaInspector *m_inspector = nullptr; // lives on m_thread; deleted when it ends
+    // The inspector's child, on m_thread: dead-letter listing and redrive (read-only from the
+    // attachment's profile, refused there as well as in the view).
+    inspect::KafkaDeadLetterWorker *m_deadLetters = nullptr;
+    QPointer<ui::KafkaDeadLetterView> m_deadLetterView;
     QList<inspect::KafkaGroupOwner> m_owners;
     models::KafkaFigures m_figures;
 };

@@ -6,6 +6,7 @@
 #include "models/KafkaTopicModel.h"
 #include "ui/ColumnFitter.h"
 #include "ui/HistoryChart.h"
+#include "ui/KafkaDeadLetterView.h"
 #include "ui/ElidedLabel.h"
 #include "ui/StaleBanner.h"
 #include "ui/TableRows.h"
@@ -126,6 +127,20 @@ KafkaView::KafkaView(KafkaGroupModel *groups, KafkaPartitionModel *partitions, K
     // A reset (groups came or went) drops the selection: show every group's partitions.
     connect(groups, &QAbstractItemModel::modelReset, this, [this] { selectGroup(QString()); });
     selectGroup(QString());
+}
+
+void KafkaView::addDeadLetters(KafkaDeadLetterView *view)
+{
+    const int tab = m_tabs->addTab(view, QStringLiteral("Dead &letters"));
+    m_tabs->setTabToolTip(tab, QStringLiteral("Records of a *.DLT topic with the origin and error their headers "
+                                              "name; redrive selected ones (Alt+L)"));
+    m_topicTable->setToolTip(QStringLiteral("Double-click a dead-letter topic (red) to list its records"));
+    connect(m_topicTable, &QAbstractItemView::doubleClicked, view, [this, view, tab](const QModelIndex &index) {
+        if (!index.data(KafkaTopicModel::DeadLetterRole).toBool())
+            return;
+        m_tabs->setCurrentIndex(tab);
+        view->showTopic(index.siblingAtColumn(KafkaTopicModel::Topic).data().toString());
+    });
 }
 
 QTableView *KafkaView::makeTable(QSortFilterProxyModel *proxy, const QString &objectName, int sortRole,

@@ -21,6 +21,7 @@ class KafkaTopicModel;
 namespace sb::ui {
 
 class ColumnFitter;
+class KafkaDeadLetterView;
 class HistoryChart;
 class ElidedLabel;
 class StaleBanner;
@@ -54,6 +55,9 @@ public:
     QString figuresText() const;
     QString noteText() const;
     QString selectedGroup() const { return m_selectedGroup; }
+    // A "Dead letters" tab (Alt+L) holding `view`; a double-click on a dead-letter topic in
+    // "Topics" opens it there.
+    void addDeadLetters(KafkaDeadLetterView *view);
 
 private:
     void selectGroup(const QString &id);
