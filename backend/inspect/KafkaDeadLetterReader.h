@@ -16,7 +16,8 @@ namespace sb::inspect {
 //
 // Bounded: at most maxRecords (<= kMaxRecords) newest across partitions; values beyond
 // kValueBudgetBytes in total (newest first) are kept cut and marked, and such a record is
-// not redriven. Each lookup waits at most requestTimeoutMs, the read at most readTimeoutMs.
+// not redriven. While reading, each partition's newest maxRecords are held before the newest
+// maxRecords overall are kept. Each lookup waits at most requestTimeoutMs, the read at most readTimeoutMs.
 class KafkaDeadLetterReader
 {
 public:
