@@ -209,6 +209,13 @@ void KafkaDeadLetterView::showTopic(const QString &topic)
     requestList();
 }
 
+void KafkaDeadLetterView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_listedTopic.isEmpty() && !m_busy && !currentTopic().isEmpty())
+        requestList();
+}
+
 QString KafkaDeadLetterView::currentTopic() const
 {
     return m_topic->currentText();

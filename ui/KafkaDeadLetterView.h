@@ -73,6 +73,10 @@ signals:
     void listRequested(const QString &topic, int maxRecords);
     void redriveRequested(const QString &dltTopic, const QList<sb::inspect::KafkaDeadLetterRecord> &records);
 
+protected:
+    // The first time the tab is shown with a topic to list, it lists it: no click needed.
+    void showEvent(QShowEvent *event) override;
+
 private:
     void refreshTopics();
     void requestList();

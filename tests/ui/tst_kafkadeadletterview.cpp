@@ -107,6 +107,21 @@ private slots:
         QCOMPARE(recordsIn(kOrders), qint64(0));
     }
 
+    void theTabListsItsTopicWhenFirstShown()
+    {
+        models::AttachmentState attachment;
+        app::KafkaAreaAssembly area(nullptr, config(), &attachment);
+        area.start();
+        ui::KafkaDeadLetterView *view = area.deadLetterView();
+        QVERIFY(view);
+        area.view()->show();
+        auto *combo = view->findChild<QComboBox *>(QStringLiteral("kafkaDeadLetterTopic"));
+        QTRY_VERIFY_WITH_TIMEOUT(combo->findText(QString::fromUtf8(kDlt)) >= 0, 15000);
+        QCOMPARE(view->table()->rowCount(), 0);
+        area.view()->tabs()->setCurrentWidget(view);
+        QTRY_COMPARE_WITH_TIMEOUT(view->table()->rowCount(), 4, 15000);
+    }
+
     void listsShowsAndRedrivesAfterConfirmation()
     {
         models::AttachmentState attachment;
