@@ -5,11 +5,11 @@
 #include "inspect/KafkaDeadLetterWorker.h"
 
 #include <QMutex>
-#include <QSignalSpy>
 #include <QTest>
 #include <QThread>
 
 #include <memory>
+#include <optional>
 
 using namespace sb::cluster;
 using namespace sb::inspect;
@@ -111,10 +111,7 @@ private Q_SLOTS:
 
     void unknownTopicSaysSo()
     {
-        QSignalSpy listed(m_worker, &KafkaDeadLetterWorker::listed);
-        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->list(QStringLiteral("no.such.DLT"), 10); });
-        QVERIFY(listed.wait(10000));
-        const auto listing = listed.first().first().value<KafkaDeadLetterListing>();
+        const KafkaDeadLetterListing listing = list(m_worker, 10, QStringLiteral("no.such.DLT"));
         QVERIFY2(listing.error.contains(u"does not exist"), qPrintable(listing.error));
     }
 
@@ -190,25 +187,36 @@ private:
         return worker;
     }
 
-    KafkaDeadLetterListing list(KafkaDeadLetterWorker *worker, int max)
+    // Answers are collected on this thread through a queued connection, and waited for by
+    // condition: a QSignalSpy::wait() started after a fast answer (the read-only refusal
+    // is immediate) would miss it and wait out its timeout.
+    template<typename Answer, typename Signal, typename Ask>
+    static Answer ask(KafkaDeadLetterWorker *worker, Signal signal, Ask askIt, int timeoutMs)
     {
-        QSignalSpy listed(worker, &KafkaDeadLetterWorker::listed);
-        QMetaObject::invokeMethod(
-            worker, [worker, max] { worker->list(QString::fromUtf8(DeadLetters), max); });
-        if (!listed.wait(15000))
-            return {};
-        return listed.first().first().value<KafkaDeadLetterListing>();
+        QObject context;
+        std::optional<Answer> answer;
+        QObject::connect(
+            worker, signal, &context, [&answer](const Answer &a) { answer = a; }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(worker, askIt);
+        if (!QTest::qWaitFor([&answer] { return answer.has_value(); }, timeoutMs))
+            qWarning("no answer within %d ms", timeoutMs);
+        return answer.value_or(Answer {});
+    }
+
+    KafkaDeadLetterListing list(
+        KafkaDeadLetterWorker *worker, int max, const QString &topic = QString::fromUtf8(DeadLetters))
+    {
+        return ask<KafkaDeadLetterListing>(
+            worker, &KafkaDeadLetterWorker::listed, [worker, max, topic] { worker->list(topic, max); },
+            15000);
     }
 
     KafkaDeadLetterRedriveReport redrive(
         KafkaDeadLetterWorker *worker, const QList<KafkaDeadLetterRecord> &records)
     {
-        QSignalSpy redriven(worker, &KafkaDeadLetterWorker::redriven);
-        QMetaObject::invokeMethod(
-            worker, [worker, records] { worker->redrive(QString::fromUtf8(DeadLetters), records); });
-        if (!redriven.wait(20000))
-            return {};
-        return redriven.first().first().value<KafkaDeadLetterRedriveReport>();
+        return ask<KafkaDeadLetterRedriveReport>(
+            worker, &KafkaDeadLetterWorker::redriven,
+            [worker, records] { worker->redrive(QString::fromUtf8(DeadLetters), records); }, 20000);
     }
 
     qint64 recordsIn(const QByteArray &topic) const
