@@ -138,7 +138,7 @@ private slots:
         QString error;
         QVERIFY2(models::ProfileStore().save(profile, &error), qPrintable(error));
 
-        app::ConsoleController controller(app::ConsoleOptions{u"acl"_s, {}, 5, {}});
+        app::ConsoleController controller(app::ConsoleOptions{u"acl"_s, {}, 5, {}, {}});
         QVERIFY2(controller.start(&error), qPrintable(error));
         QLabel *redis = health(controller.window(), u"redis"_s);
         QVERIFY(redis);
@@ -159,7 +159,7 @@ private slots:
         QString error;
         QVERIFY2(models::ProfileStore().save(profile, &error), qPrintable(error));
 
-        app::ConsoleController controller(app::ConsoleOptions{u"ask"_s, {}, 5, {}});
+        app::ConsoleController controller(app::ConsoleOptions{u"ask"_s, {}, 5, {}, {}});
         QVERIFY2(controller.start(&error), qPrintable(error));
         QDialog *prompt = nullptr;
         QTRY_VERIFY_WITH_TIMEOUT((prompt = controller.window()->findChild<QDialog *>(u"profilePasswordPrompt"_s)), 5000);
@@ -200,7 +200,7 @@ private slots:
         profile.rememberPassword = true;
         QVERIFY2(models::ProfileStore().save(profile, &error), qPrintable(error));
 
-        app::ConsoleController controller(app::ConsoleOptions{u"checks"_s, {}, 5, {}});
+        app::ConsoleController controller(app::ConsoleOptions{u"checks"_s, {}, 5, {}, {}});
         QVERIFY2(controller.start(&error), qPrintable(error));
         Q_EMIT controller.window()->profilesRequested();
         ui::ProfilesDialog *dialog = nullptr;
@@ -292,7 +292,7 @@ private slots:
         profile.rememberPassword = true;
         profile.kafkaBootstrap = QString::fromUtf8(kafka.bootstrapServers());
         QVERIFY2(models::ProfileStore().save(profile, &error), qPrintable(error));
-        app::ConsoleController controller(app::ConsoleOptions{u"outage"_s, {}, 5, {}});
+        app::ConsoleController controller(app::ConsoleOptions{u"outage"_s, {}, 5, {}, {}});
         QVERIFY2(controller.start(&error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(controller.replicasArea() && controller.replicasArea()->model()->rowCount() == 1, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(controller.kafkaArea() && controller.kafkaArea()->figures().reachable, 15000);
