@@ -140,7 +140,7 @@ private slots:
             QVERIFY2(row >= 0, qPrintable(stats.value(u"node"_s).toString()));
             const ReplicaInfo &r = model.replica(row);
             QCOMPARE(r.id, node->id);
-            QCOMPARE(r.state, stats.value(u"ready"_s).toBool() ? ReplicaInfo::State::Ready : ReplicaInfo::State::Up);
+            QCOMPARE(r.state, stats.value(u"ready"_s).toBool() ? ReplicaInfo::State::Ready : ReplicaInfo::State::Unready);
             QCOMPARE(r.wsConnections, std::optional<qint64>(connections.value(u"stomp"_s).toInteger()));
             QCOMPARE(r.sseConnections, std::optional<qint64>(connections.value(u"sse"_s).toInteger()));
             QCOMPARE(r.subscriptions, std::optional<qint64>(stats.value(u"subscriptions"_s).toInteger()));

@@ -81,8 +81,10 @@ private slots:
         QCOMPARE(a.wsConnections, std::optional<qint64>(10));
         QCOMPARE(a.sseConnections, std::optional<qint64>(2));
         QCOMPARE(a.subscriptions, std::optional<qint64>(20));
-        QCOMPARE(model->replica(model->rowOf(u"node-c"_s)).state, ReplicaInfo::State::Up);
+        // ready=0 in its registry entry: alive, not ready (issue 11: no longer plainly "up").
+        QCOMPARE(model->replica(model->rowOf(u"node-c"_s)).state, ReplicaInfo::State::Unready);
         QCOMPARE(model->figures().replicasUp, 3);
+        QCOMPARE(model->figures().replicasNotReady, 1);
         QCOMPARE(model->figures().totalConnections, 16);
         QTRY_COMPARE(attachment.health(models::AttachmentState::Service::Replicas).state,
                      models::ConnectionHealth::State::Up);
