@@ -71,12 +71,13 @@ bool isActive(const AlertEngine &engine, QStringView rule, const QString &subjec
     return false;
 }
 
-const Alert *activeAlert(const QList<Alert> &alerts, QStringView rule, const QString &subject)
+// A copy: active() returns its list by value, so a pointer into it would dangle.
+std::optional<Alert> activeAlert(const QList<Alert> &alerts, QStringView rule, const QString &subject)
 {
     for (const Alert &a : alerts)
         if (a.rule == rule && a.subject == subject)
-            return &a;
-    return nullptr;
+            return a;
+    return std::nullopt;
 }
 
 AlertObservations withImbalance(int heavy)
@@ -191,7 +192,7 @@ private slots:
         clock.run(unready, 5);
         QVERIFY(!isActive(engine, AlertRules::ReplicaUnready, u"node-1"_s));
         clock.run(unready);
-        const Alert *alert = activeAlert(engine.active(), AlertRules::ReplicaUnready, u"node-1"_s);
+        const std::optional<Alert> alert = activeAlert(engine.active(), AlertRules::ReplicaUnready, u"node-1"_s);
         QVERIFY(alert);
         QCOMPARE(alert->severity, Alert::Severity::Warning);
         QCOMPARE(alert->detail, u"Redis unreachable"_s);
@@ -228,7 +229,7 @@ private slots:
         clock.run(over, 5);
         QVERIFY(!isActive(engine, AlertRules::ConnectionImbalance, u"cluster"_s));
         clock.run(over);
-        const Alert *alert = activeAlert(engine.active(), AlertRules::ConnectionImbalance, u"cluster"_s);
+        const std::optional<Alert> alert = activeAlert(engine.active(), AlertRules::ConnectionImbalance, u"cluster"_s);
         QVERIFY(alert);
         QVERIFY2(alert->figure.startsWith(u"imbalance 2.00"_s), qPrintable(alert->figure));
         // Between the thresholds: not a clear condition, whatever its length.
@@ -275,7 +276,7 @@ private slots:
         o.groups.append(
             { u"switchboard-notifications"_s, BurrowStatus::Warn, u"lag grew in every window"_s, 120 });
         clock.run(o, 6);
-        const Alert *warn
+        const std::optional<Alert> warn
             = activeAlert(engine.active(), AlertRules::ConsumerGroup, u"switchboard-notifications"_s);
         QVERIFY(warn);
         QCOMPARE(warn->severity, Alert::Severity::Warning);
@@ -320,8 +321,8 @@ private slots:
         AlertObservations o;
         o.groups.append({ u"g"_s, status, u"why"_s, 5 });
         clock.run(o, 10);
-        const Alert *alert = activeAlert(engine.active(), AlertRules::ConsumerGroup, u"g"_s);
-        QCOMPARE(alert != nullptr, alerts);
+        const std::optional<Alert> alert = activeAlert(engine.active(), AlertRules::ConsumerGroup, u"g"_s);
+        QCOMPARE(alert.has_value(), alerts);
         if (alert)
             QCOMPARE(alert->severity, severity);
     }
@@ -429,7 +430,7 @@ private slots:
         clock.run(o, 5);
         QVERIFY(!isActive(engine, AlertRules::RedisUnreachable, u"redis"_s));
         clock.run(o);
-        const Alert *alert = activeAlert(engine.active(), AlertRules::RedisUnreachable, u"redis"_s);
+        const std::optional<Alert> alert = activeAlert(engine.active(), AlertRules::RedisUnreachable, u"redis"_s);
         QVERIFY(alert);
         QCOMPARE(alert->severity, Alert::Severity::Critical);
         QCOMPARE(alert->detail, u"connection refused"_s);
