@@ -440,10 +440,7 @@ private slots:
         int notReady = 0;
         for (int i = 0; i < nodes.size(); ++i) {
             const ReplicaProbes &probes = nearest->replicas.at(i);
-            QJsonObject shown;
-            for (const QJsonValue &state : states)
-                if (state.toObject().value(u"id"_s).toString() == ids.at(i))
-                    shown = state.toObject();
+            const QJsonObject shown = rowWith(states, u"id"_s, ids.at(i));
             QVERIFY2(!shown.isEmpty(), qPrintable(ids.at(i)));
             const QString what = u"%1 shown '%2' (%3) while its /healthz/live answers %4 and /healthz/ready %5 (%6)"_s.arg(
                 ids.at(i), shown.value(u"stateText"_s).toString(), shown.value(u"reason"_s).toString(),
@@ -515,10 +512,7 @@ private slots:
         qint64 connections = 0;
         for (int i = 0; i < nodes.size(); ++i) {
             const ReplicaProbes &probes = nearest->replicas.at(i);
-            QJsonObject shown;
-            for (const QJsonValue &state : states)
-                if (state.toObject().value(u"id"_s).toString() == ids.at(i))
-                    shown = state.toObject();
+            const QJsonObject shown = rowWith(states, u"id"_s, ids.at(i));
             const QString what = u"%1 shown '%2' (%3) while its /healthz/live answers %4 and /healthz/ready %5"_s.arg(
                 ids.at(i), shown.value(u"stateText"_s).toString(), shown.value(u"reason"_s).toString(),
                 QString::number(probes.live), QString::number(probes.ready));
