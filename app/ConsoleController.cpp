@@ -3,6 +3,7 @@
 #include "app/ConsoleAlerts.h"
 #include "app/ConsoleDemoScript.h"
 #include "app/ConsoleRememberedReplicas.h"
+#include "app/ConsoleSnapshotSettling.h"
 #include "app/DemoPopulation.h"
 #include "app/DemoUsers.h"
 #include "app/DemoUsersFile.h"
@@ -19,6 +20,7 @@
 #include "inspect/RedisConnectionCheck.h"
 #include "inspect/ReplicaDiscoveryConfig.h"
 #include "inspect/ReplicaEndpointCheck.h"
+#include "models/KafkaGroupModel.h"
 #include "models/ReplicaModel.h"
 #include "ui/AreaView.h"
 #include "ui/FaultsPanel.h"
@@ -78,7 +80,15 @@ bool ConsoleController::start(QString *error)
     });
     connect(m_window.get(), &ui::MainWindow::profilesRequested, this, &ConsoleController::showProfiles);
     m_faultLog = std::make_unique<FaultEventLog>();
-    m_window->setSnapshotExtras([this] { return QJsonObject{{QStringLiteral("events"), m_faultLog->toJson()}}; });
+    m_window->setSnapshotExtras([this] {
+        QJsonObject extras{{QStringLiteral("events"), m_faultLog->toJson()}};
+        if (m_options.snapshotWhenSettled) {
+            const QStringList unsettled = settlingNow().unsettled();
+            extras.insert(QStringLiteral("settled"), unsettled.isEmpty() && m_settledPolls >= 2);
+            extras.insert(QStringLiteral("unsettled"), QJsonArray::fromStringList(unsettled));
+        }
+        return extras;
+    });
     m_faultsPanel = m_window->setFaults(m_faultLog.get());
     connect(m_faultsPanel, &ui::FaultsPanel::faultRequested, this, &ConsoleController::injectFault);
     m_alerts = std::make_unique<ConsoleAlerts>(&m_attachment, &m_profiles);
@@ -162,6 +172,7 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
     m_replicasArea->start();
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardAnnouncedGroups);
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardTapEndpoints);
+    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::snapshotIfSettled);
     // The demo's nodes run with --demo-users: admin/admin may read every replica's tap.
     m_trafficArea = std::make_unique<TrafficAreaAssembly>(m_window->area(QStringLiteral("traffic")),
                                                           inspect::TapCredentials{{}, QStringLiteral("admin"), QStringLiteral("admin")},
@@ -317,6 +328,7 @@ void ConsoleController::attach(const models::Profile &loaded)
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, remembered, &ConsoleRememberedReplicas::save);
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardAnnouncedGroups);
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardTapEndpoints);
+    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::snapshotIfSettled);
     if (!problems.isEmpty())
         m_attachment.setHealth(Service::Replicas, {State::Degraded, problems.join(QStringLiteral("; "))});
 
@@ -453,8 +465,59 @@ void ConsoleController::recordSample()
     m_recording.append(QDateTime::currentDateTimeUtc(), m_window->snapshotState(ui::kRecordingTableRows));
 }
 
+ConsoleSnapshotSettling ConsoleController::settlingNow() const
+{
+    ConsoleSnapshotSettling settling;
+    settling.attached = m_replicasArea != nullptr;
+    if (m_replicasArea) {
+        const models::ReplicaModel *replicas = m_replicasArea->model();
+        for (int row = 0; row < replicas->rowCount(); ++row)
+            settling.replicas.append({replicas->replica(row).id, replicas->replica(row).state});
+    }
+    if (!m_demoUsers.isEmpty()) {
+        DemoPopulationStats population = m_demoPopulation ? m_demoPopulation->stats() : DemoPopulationStats{};
+        population.users = int(m_demoUsers.size()); // also before its thread first counted
+        settling.population = population;
+    }
+    settling.scriptSteps = int(m_options.demoScript.size());
+    settling.scriptStepsRun = m_demoScript ? m_demoScript->stepsRun() : 0;
+    for (const FaultEventLog::Event &event : m_faultLog->events())
+        settling.effectsWatching += event.effectState == FaultEventLog::EffectState::Watching ? 1 : 0;
+    if (m_kafkaArea) {
+        settling.kafkaReachable = m_kafkaArea->figures().reachable;
+        const models::KafkaGroupModel *groups = m_kafkaArea->groups();
+        for (int row = 0; row < groups->rowCount(); ++row) {
+            const inspect::KafkaGroupInfo &group = groups->group(row);
+            const bool committed = std::any_of(group.partitions.cbegin(), group.partitions.cend(),
+                                               [](const inspect::KafkaPartitionLag &p) { return p.committed >= 0; });
+            if (group.discoveredBy.contains(QStringLiteral("registry")) && !committed)
+                settling.groupsWithoutOffsets << group.id;
+        }
+    }
+    return settling;
+}
+
+void ConsoleController::snapshotIfSettled()
+{
+    // Settled at two Replicas polls in a row: the second one read the replicas after
+    // everything else had settled, so the connection counts it shows are those of the
+    // settled cluster, not of a moment before the last user connected.
+    if (!m_options.snapshotWhenSettled || m_options.snapshotDirectory.isEmpty() || m_snapshotTaken)
+        return;
+    m_settledPolls = settlingNow().unsettled().isEmpty() ? m_settledPolls + 1 : 0;
+    if (m_settledPolls >= 2)
+        takeScheduledSnapshot();
+}
+
 void ConsoleController::takeScheduledSnapshot()
 {
+    if (m_snapshotTaken)
+        return;
+    m_snapshotTaken = true;
+    if (m_options.snapshotWhenSettled && m_settledPolls < 2) {
+        std::fprintf(stderr, "switchboard: not settled after %d s, snapshot taken anyway: %s\n", m_options.snapshotAfterSeconds,
+                     qPrintable(settlingNow().unsettled().join(QStringLiteral("; "))));
+    }
     QString error;
     if (!m_window->writeSnapshot(m_options.snapshotDirectory, &error)) {
         std::fprintf(stderr, "switchboard: snapshot failed: %s\n", qPrintable(error));

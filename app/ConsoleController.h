@@ -29,6 +29,7 @@ class DemoLoadControl;
 class DemoPopulation;
 class DemoUsersFile;
 class ConsoleDemoScript;
+struct ConsoleSnapshotSettling;
 class DevCluster;
 class FaultActions;
 class FaultEventLog;
@@ -86,6 +87,8 @@ private:
     void showProfiles();
     void recordSample();
     void takeScheduledSnapshot();
+    ConsoleSnapshotSettling settlingNow() const;
+    void snapshotIfSettled(); // after each Replicas poll, with --snapshot-settled
 
     ConsoleOptions m_options;
     models::AttachmentState m_attachment;
@@ -106,6 +109,8 @@ private:
     std::unique_ptr<KafkaAreaAssembly> m_kafkaArea;
     std::unique_ptr<TrafficAreaAssembly> m_trafficArea;
     std::unique_ptr<ConsoleAlerts> m_alerts; // the rules over the areas above, every second
+    int m_settledPolls = 0;      // Replicas polls in a row that found the console settled
+    bool m_snapshotTaken = false;
 };
 
 } // namespace sb::app

@@ -13,7 +13,8 @@ struct ConsoleOptions
 {
     QString profile;          // empty: the embedded demo cluster
     QString snapshotDirectory; // empty: interactive; otherwise write a snapshot and exit
-    int snapshotAfterSeconds = 5;
+    int snapshotAfterSeconds = 5; // with snapshotWhenSettled: the latest time instead
+    bool snapshotWhenSettled = false; // --snapshot-settled (ConsoleSnapshotSettling)
     QSize windowSize; // invalid: the saved (or default 1280x800) geometry
     QList<protocol::FaultScriptStep> demoScript; // --demo-script: faults on the demo, timed from its start
 };

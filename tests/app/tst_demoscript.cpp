@@ -2,7 +2,8 @@
 // script run on the embedded demo through the same actions as `switchboard fault`, and
 // state.json shows their effects — node-2 killed and down, node-1 drained and ready again,
 // Redis restarted with every running replica ready, poison records in the DLT — and each
-// step in `events` with the effect it watched for. A bad script is a one-line usage error.
+// step in `events` with the effect it watched for, once it has all settled
+// (--snapshot-settled). A bad script is a one-line usage error.
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -76,8 +77,9 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString script = dir.filePath(QStringLiteral("faults.json"));
-        // At 1 s after the demo is ready; the snapshot at 22 s after launch leaves the drained
-        // replica time to come back (drain ~3 s, restart, ready) while node-2 stays down.
+        // At 1 s after the demo is ready; the snapshot once the console has settled (the
+        // drained replica back and ready, node-2 down, every watch ended), 90 s at the latest:
+        // under ASan on a loaded runner the drained replica took longer than a fixed 22 s.
         QVERIFY(writeFile(script, R"([
             {"at": 1, "action": "kill", "args": {"replica": "node-2", "stayDown": true}},
             {"at": 1, "action": "poison", "args": {"count": 2}},
@@ -89,12 +91,15 @@ private Q_SLOTS:
         useOwnConfigOffscreen(process, dir.filePath(QStringLiteral("config")));
         process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         process.start(qEnvironmentVariable("SB_BINARY"), {QStringLiteral("--demo-script"), script, QStringLiteral("--snapshot"), out,
-                                                          QStringLiteral("--snapshot-after"), QStringLiteral("22")});
-        QVERIFY(process.waitForFinished(90000));
+                                                          QStringLiteral("--snapshot-settled"), QStringLiteral("--snapshot-after"),
+                                                          QStringLiteral("90")});
+        QVERIFY(process.waitForFinished(120000));
         QCOMPARE(process.exitCode(), 0);
         QFile file(out + QStringLiteral("/state.json"));
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QJsonObject state = QJsonDocument::fromJson(file.readAll()).object();
+        QVERIFY2(state.value(QStringLiteral("settled")).toBool(),
+                 qPrintable(state.value(QStringLiteral("unsettled")).toVariant().toStringList().join(QStringLiteral("; "))));
         const QJsonArray events = state.value(QStringLiteral("events")).toArray();
         QCOMPARE(events.size(), 4);
         for (const QJsonValue &event : events)

@@ -100,6 +100,13 @@ QLabel *health(ui::MainWindow *window, const QString &service)
     return window->findChild<QLabel *>(service + u"Health"_s);
 }
 
+// The console attached to saved profile `profile`, interactive (no snapshot).
+app::ConsoleOptions optionsFor(const QString &profile)
+{
+    app::ConsoleOptions options;
+    options.profile = profile;
+    return options;
+}
 } // namespace
 
 class TestConsoleProfile : public QObject
@@ -138,7 +145,7 @@ private slots:
         QString error;
         QVERIFY2(models::ProfileStore().save(profile, &error), qPrintable(error));
 
-        app::ConsoleController controller(app::ConsoleOptions{u"acl"_s, {}, 5, {}, {}});
+        app::ConsoleController controller(optionsFor(u"acl"_s));
         QVERIFY2(controller.start(&error), qPrintable(error));
         QLabel *redis = health(controller.window(), u"redis"_s);
         QVERIFY(redis);
@@ -159,7 +166,7 @@ private slots:
         QString error;
         QVERIFY2(models::ProfileStore().save(profile, &error), qPrintable(error));
 
-        app::ConsoleController controller(app::ConsoleOptions{u"ask"_s, {}, 5, {}, {}});
+        app::ConsoleController controller(optionsFor(u"ask"_s));
         QVERIFY2(controller.start(&error), qPrintable(error));
         QDialog *prompt = nullptr;
         QTRY_VERIFY_WITH_TIMEOUT((prompt = controller.window()->findChild<QDialog *>(u"profilePasswordPrompt"_s)), 5000);
@@ -200,7 +207,7 @@ private slots:
         profile.rememberPassword = true;
         QVERIFY2(models::ProfileStore().save(profile, &error), qPrintable(error));
 
-        app::ConsoleController controller(app::ConsoleOptions{u"checks"_s, {}, 5, {}, {}});
+        app::ConsoleController controller(optionsFor(u"checks"_s));
         QVERIFY2(controller.start(&error), qPrintable(error));
         Q_EMIT controller.window()->profilesRequested();
         ui::ProfilesDialog *dialog = nullptr;
@@ -292,7 +299,7 @@ private slots:
         profile.rememberPassword = true;
         profile.kafkaBootstrap = QString::fromUtf8(kafka.bootstrapServers());
         QVERIFY2(models::ProfileStore().save(profile, &error), qPrintable(error));
-        app::ConsoleController controller(app::ConsoleOptions{u"outage"_s, {}, 5, {}, {}});
+        app::ConsoleController controller(optionsFor(u"outage"_s));
         QVERIFY2(controller.start(&error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(controller.replicasArea() && controller.replicasArea()->model()->rowCount() == 1, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(controller.kafkaArea() && controller.kafkaArea()->figures().reachable, 15000);

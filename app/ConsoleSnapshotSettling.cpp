@@ -1,0 +1,33 @@
+#include "app/ConsoleSnapshotSettling.h"
+
+namespace sb::app {
+
+QStringList ConsoleSnapshotSettling::unsettled() const
+{
+    using State = inspect::ReplicaInfo::State;
+    QStringList why;
+    if (!attached)
+        return {QStringLiteral("the cluster is not attached yet")};
+    if (replicas.isEmpty())
+        why << QStringLiteral("no replica seen yet");
+    for (const auto &[id, state] : replicas) {
+        if (state != State::Ready && state != State::Down)
+            why << QStringLiteral("%1 %2").arg(id, inspect::ReplicaInfo::stateKey(state));
+    }
+    if (population) {
+        const int settledUsers = population->connected + population->loggedOut;
+        if (settledUsers < population->users)
+            why << QStringLiteral("%1 of %2 simulated users connecting").arg(population->users - settledUsers).arg(population->users);
+    }
+    if (scriptStepsRun < scriptSteps)
+        why << QStringLiteral("%1 of %2 script steps still to run").arg(scriptSteps - scriptStepsRun).arg(scriptSteps);
+    if (effectsWatching > 0)
+        why << QStringLiteral("%1 fault effects still watched").arg(effectsWatching);
+    if (kafkaReachable && !*kafkaReachable)
+        why << QStringLiteral("Kafka not read yet");
+    for (const QString &group : groupsWithoutOffsets)
+        why << QStringLiteral("group %1 has committed no offsets yet").arg(group);
+    return why;
+}
+
+} // namespace sb::app

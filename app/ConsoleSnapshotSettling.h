@@ -1,0 +1,38 @@
+#pragma once
+
+#include "app/DemoPopulationStats.h"
+#include "inspect/ReplicaInfo.h"
+
+#include <QList>
+#include <QPair>
+#include <QStringList>
+
+#include <optional>
+
+namespace sb::app {
+
+// `switchboard --snapshot DIR --snapshot-settled`: the snapshot is taken once what the
+// console shows has stopped moving, not at a fixed time that a slow machine (a sanitizer
+// build, a loaded CI runner) may not meet. Settled means: the areas are attached; every
+// replica the Replicas area lists is Ready or Down (not Up with readiness unknown, Unready or
+// Draining); every simulated user is connected or deliberately away; every step of a
+// --demo-script has run and its effect watch has ended; Kafka has been read and every
+// consumer group the replicas announce has committed offsets. Pure, so each rule is
+// unit-tested.
+struct ConsoleSnapshotSettling
+{
+    bool attached = false; // the areas read a cluster (the demo is up, or a profile is attached)
+    QList<QPair<QString, inspect::ReplicaInfo::State>> replicas; // as the Replicas area shows them
+    std::optional<DemoPopulationStats> population; // the demo's users; none outside the demo
+    int scriptSteps = 0;     // --demo-script steps, all of them
+    int scriptStepsRun = 0;
+    int effectsWatching = 0; // fault events whose effect watch has not ended
+    std::optional<bool> kafkaReachable; // the Kafka area's last poll; none when no Kafka is watched
+    QStringList groupsWithoutOffsets;   // groups the replicas announce that have committed nothing yet
+
+    // What still moves, one short phrase each ("node-1 draining", "3 of 60 simulated users
+    // connecting"); empty when settled.
+    QStringList unsettled() const;
+};
+
+} // namespace sb::app

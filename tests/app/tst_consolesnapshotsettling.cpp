@@ -1,0 +1,108 @@
+// `--snapshot-settled` (ConsoleSnapshotSettling): what counts as still moving. Each rule
+// on its own: a replica neither ready nor down, a simulated user neither connected nor
+// away, a script step not run, a fault effect still watched, the cluster not attached,
+// Kafka not read, an announced consumer group with nothing committed.
+#include "app/ConsoleSnapshotSettling.h"
+
+#include <QTest>
+
+using namespace sb;
+using State = inspect::ReplicaInfo::State;
+
+namespace {
+app::ConsoleSnapshotSettling settledDemo()
+{
+    app::ConsoleSnapshotSettling settling;
+    settling.attached = true;
+    settling.replicas = {{QStringLiteral("node-1"), State::Ready}, {QStringLiteral("node-2"), State::Down},
+                         {QStringLiteral("node-3"), State::Ready}};
+    app::DemoPopulationStats population;
+    population.users = 60;
+    population.connected = 57;
+    population.loggedOut = 3;
+    settling.population = population;
+    settling.scriptSteps = 4;
+    settling.scriptStepsRun = 4;
+    settling.kafkaReachable = true;
+    return settling;
+}
+} // namespace
+
+class TestConsoleSnapshotSettling : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void readyOrDownReplicasConnectedOrAwayUsersAndAFinishedScriptAreSettled()
+    {
+        QCOMPARE(settledDemo().unsettled(), QStringList());
+        app::ConsoleSnapshotSettling profile; // attached to a profile: no population, no script
+        profile.attached = true;
+        profile.replicas = {{QStringLiteral("a"), State::Ready}};
+        QCOMPARE(profile.unsettled(), QStringList());
+    }
+
+    void notAttachedIsOnlyThat()
+    {
+        app::ConsoleSnapshotSettling settling = settledDemo();
+        settling.attached = false;
+        QCOMPARE(settling.unsettled(), QStringList{QStringLiteral("the cluster is not attached yet")});
+    }
+
+    void aReplicaInTransitionIsNamedWithItsState_data()
+    {
+        QTest::addColumn<int>("state");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("up") << int(State::Up) << QStringLiteral("node-3 up");
+        QTest::newRow("unready") << int(State::Unready) << QStringLiteral("node-3 unready");
+        QTest::newRow("draining") << int(State::Draining) << QStringLiteral("node-3 draining");
+    }
+    void aReplicaInTransitionIsNamedWithItsState()
+    {
+        QFETCH(int, state);
+        QFETCH(QString, expected);
+        app::ConsoleSnapshotSettling settling = settledDemo();
+        settling.replicas[2].second = State(state);
+        QCOMPARE(settling.unsettled(), QStringList{expected});
+    }
+
+    void noReplicaSeenIsNotSettled()
+    {
+        app::ConsoleSnapshotSettling settling = settledDemo();
+        settling.replicas.clear();
+        QCOMPARE(settling.unsettled(), QStringList{QStringLiteral("no replica seen yet")});
+    }
+
+    void usersNeitherConnectedNorAwayAreCounted()
+    {
+        app::ConsoleSnapshotSettling settling = settledDemo();
+        settling.population->connected = 50;
+        QCOMPARE(settling.unsettled(), QStringList{QStringLiteral("7 of 60 simulated users connecting")});
+        settling.population = app::DemoPopulationStats{};
+        settling.population->users = 60; // the population's thread has not counted yet
+        QCOMPARE(settling.unsettled(), QStringList{QStringLiteral("60 of 60 simulated users connecting")});
+    }
+
+    void scriptStepsToRunAndEffectsWatchedAreCounted()
+    {
+        app::ConsoleSnapshotSettling settling = settledDemo();
+        settling.scriptStepsRun = 1;
+        settling.effectsWatching = 2;
+        QCOMPARE(settling.unsettled(), (QStringList{QStringLiteral("3 of 4 script steps still to run"),
+                                                    QStringLiteral("2 fault effects still watched")}));
+    }
+
+    void kafkaNotReadAndAnnouncedGroupsWithoutOffsetsAreNamed()
+    {
+        app::ConsoleSnapshotSettling settling = settledDemo();
+        settling.kafkaReachable = false;
+        settling.groupsWithoutOffsets = {QStringLiteral("switchboard-notifications")};
+        QCOMPARE(settling.unsettled(), (QStringList{QStringLiteral("Kafka not read yet"),
+                                                    QStringLiteral("group switchboard-notifications has committed no offsets yet")}));
+        settling.kafkaReachable.reset(); // a profile without Kafka
+        settling.groupsWithoutOffsets.clear();
+        QCOMPARE(settling.unsettled(), QStringList());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestConsoleSnapshotSettling)
+#include "tst_consolesnapshotsettling.moc"
