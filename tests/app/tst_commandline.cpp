@@ -23,6 +23,8 @@ private slots:
             << QStringLiteral("--snapshot-after");
         QTest::newRow("snapshot-after without snapshot")
             << QStringList{QStringLiteral("--snapshot-after"), QStringLiteral("3")} << QStringLiteral("--snapshot");
+        QTest::newRow("snapshot-settled without snapshot")
+            << QStringList{QStringLiteral("--snapshot-settled")} << QStringLiteral("--snapshot");
         QTest::newRow("profile missing value") << QStringList{QStringLiteral("--profile")} << QStringLiteral("profile");
         QTest::newRow("empty profile") << QStringList{QStringLiteral("--profile"), QString()} << QStringLiteral("--profile");
         QTest::newRow("window-size without height")
@@ -71,6 +73,20 @@ private slots:
         ConsoleCommandLine commandLine;
         QVERIFY(commandLine.parse({QStringLiteral("switchboard"), QStringLiteral("--snapshot"), QStringLiteral("d")}).run);
         QCOMPARE(commandLine.options().snapshotAfterSeconds, 5);
+        QVERIFY(!commandLine.options().snapshotWhenSettled);
+    }
+
+    void snapshotSettledWaitsAtMostTheGivenOr120Seconds()
+    {
+        ConsoleCommandLine settled;
+        QVERIFY(settled.parse({QStringLiteral("switchboard"), QStringLiteral("--snapshot"), QStringLiteral("d"),
+                               QStringLiteral("--snapshot-settled")}).run);
+        QVERIFY(settled.options().snapshotWhenSettled);
+        QCOMPARE(settled.options().snapshotAfterSeconds, 120);
+        ConsoleCommandLine bounded;
+        QVERIFY(bounded.parse({QStringLiteral("switchboard"), QStringLiteral("--snapshot"), QStringLiteral("d"),
+                               QStringLiteral("--snapshot-settled"), QStringLiteral("--snapshot-after"), QStringLiteral("30")}).run);
+        QCOMPARE(bounded.options().snapshotAfterSeconds, 30);
     }
 
     void versionAndHelpExitZero()
