@@ -1,7 +1,7 @@
 // The console's demo with its default population (issue 13): `switchboard --snapshot` run
 // offscreen as a process; once it has settled (--snapshot-settled) state.json shows the
 // simulated users connected, spread over the three replicas, as the Replicas area read them
-// from the replicas. Not at a fixed time: under ASan on a loaded runner 15 s found 8 of 60.
+// from the replicas, at 15 s after launch at the latest.
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -14,7 +14,21 @@
 namespace {
 constexpr int kDefaultUsers = 60;
 constexpr int kReplicas = 3;
-constexpr int kSnapshotLatestSeconds = 60;
+// Issue 13's bar: populated within 15 s of launch. A sanitizer build runs the nodes and the
+// users several times slower (8 of 60 connected at 15 s on a loaded CI runner): 60 s there.
+#if defined(__SANITIZE_ADDRESS__)
+#define SB_TEST_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SB_TEST_UNDER_ASAN 1
+#endif
+#endif
+#ifdef SB_TEST_UNDER_ASAN
+constexpr bool kUnderSanitizer = true;
+#else
+constexpr bool kUnderSanitizer = false;
+#endif
+constexpr int kSnapshotLatestSeconds = kUnderSanitizer ? 60 : 15;
 } // namespace
 
 class TestDemoSnapshot : public QObject
