@@ -4,14 +4,14 @@ namespace sb::app {
 
 QStringList ConsoleSnapshotSettling::unsettled() const
 {
-    using State = inspect::ReplicaInfo::State;
+    // No local alias for the state type: in a unity batch it would shadow ConsoleController's.
     QStringList why;
     if (!attached)
         return {QStringLiteral("the cluster is not attached yet")};
     if (replicas.isEmpty())
         why << QStringLiteral("no replica seen yet");
     for (const auto &[id, state] : replicas) {
-        if (state != State::Ready && state != State::Down)
+        if (state != inspect::ReplicaInfo::State::Ready && state != inspect::ReplicaInfo::State::Down)
             why << QStringLiteral("%1 %2").arg(id, inspect::ReplicaInfo::stateKey(state));
     }
     if (population) {
