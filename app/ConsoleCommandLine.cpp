@@ -14,6 +14,7 @@ const QString kHelpHeader = QStringLiteral(
     "Modes:\n"
     "  switchboard                       console on the embedded demo cluster\n"
     "  switchboard --profile NAME        console attached to a saved cluster profile\n"
+    "  switchboard --open-recording FILE a saved recording replayed in the console's views\n"
     "  switchboard node [options]        one headless replica (see 'switchboard node --help')\n"
     "  switchboard devcluster [options]  embedded Kafka + Redis + N replicas, headless\n"
     "  switchboard fault ACTION --control URL   inject a fault into a running devcluster\n\n");
@@ -45,6 +46,18 @@ CommandLineOutcome ConsoleCommandLine::parse(const QStringList &arguments)
                                      "1920x1080 (screenshots at a known size)."),
                       QStringLiteral("WxH")});
 
+    parser.addOption({QStringLiteral("open-recording"),
+                      QStringLiteral("Replay the saved recording FILE in the console's views (nothing live attached); "
+                                     "with --snapshot, the views at --at."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("at"),
+                      QStringLiteral("With --open-recording: the moment to show, as an ISO 8601 date-time, HH:MM[:SS] "
+                                     "on the recording's first day (local time), or +SECONDS from its start."),
+                      QStringLiteral("TIME")});
+    parser.addOption({QStringLiteral("save-recording"),
+                      QStringLiteral("With --snapshot: save the session's recording (a sample every 5 s, and one at the "
+                                     "snapshot) to FILE (.sbrec.json added when it has no extension)."),
+                      QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("demo-script"),
                       QStringLiteral("Run the faults of FILE on the demo cluster: a JSON list of {\"at\": SECONDS after the "
                                      "demo is ready, \"action\": NAME, \"args\": {...}} (actions as 'switchboard fault'). "
@@ -84,6 +97,24 @@ CommandLineOutcome ConsoleCommandLine::parse(const QStringList &arguments)
             QStringLiteral("--snapshot-settled: only meaningful with --snapshot DIR"));
     if (m_options.snapshotWhenSettled && !parser.isSet(QStringLiteral("snapshot-after")))
         m_options.snapshotAfterSeconds = kSettledSnapshotLatestSeconds;
+
+    m_options.recordingPath = parser.value(QStringLiteral("open-recording"));
+    m_options.recordingAt = parser.value(QStringLiteral("at"));
+    if (parser.isSet(QStringLiteral("open-recording")) && m_options.recordingPath.isEmpty())
+        return CommandLineOutcome::usageError(QStringLiteral("--open-recording: the file name is empty"));
+    if (parser.isSet(QStringLiteral("at")) && m_options.recordingPath.isEmpty())
+        return CommandLineOutcome::usageError(QStringLiteral("--at: only meaningful with --open-recording FILE"));
+    if (!m_options.recordingPath.isEmpty() && (!m_options.profile.isEmpty() || parser.isSet(QStringLiteral("demo-script"))))
+        return CommandLineOutcome::usageError(
+            QStringLiteral("--open-recording: a replay attaches nothing live (not with --profile or --demo-script)"));
+    if (!m_options.recordingPath.isEmpty() && m_options.snapshotWhenSettled)
+        return CommandLineOutcome::usageError(QStringLiteral("--snapshot-settled: a replay is settled; use --at"));
+
+    m_options.saveRecordingPath = parser.value(QStringLiteral("save-recording"));
+    if (parser.isSet(QStringLiteral("save-recording"))
+        && (m_options.saveRecordingPath.isEmpty() || m_options.snapshotDirectory.isEmpty() || !m_options.recordingPath.isEmpty()))
+        return CommandLineOutcome::usageError(
+            QStringLiteral("--save-recording FILE: with --snapshot DIR on a live console (not a replay), and a file name"));
 
     if (parser.isSet(QStringLiteral("demo-script"))) {
         const QString path = parser.value(QStringLiteral("demo-script"));

@@ -21,12 +21,14 @@
 #include "inspect/ReplicaDiscoveryConfig.h"
 #include "inspect/ReplicaEndpointCheck.h"
 #include "models/KafkaGroupModel.h"
+#include "models/RecordingReplay.h"
 #include "models/ReplicaModel.h"
 #include "ui/AreaView.h"
 #include "ui/FaultsPanel.h"
 #include "ui/MainWindow.h"
 #include "ui/ProfilePasswordDialog.h"
 #include "ui/ProfilesDialog.h"
+#include "ui/ReplayWindow.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -94,6 +96,8 @@ bool ConsoleController::start(QString *error)
     m_alerts = std::make_unique<ConsoleAlerts>(&m_attachment, &m_profiles);
     m_alerts->attachPanel(m_window->setAlerts(m_alerts->model()));
     m_alerts->start();
+    if (!m_options.recordingPath.isEmpty())
+        return openRecording(error);
     if (m_options.profile.isEmpty())
         attachDemoCluster();
     else if (!attachProfile(m_options.profile, error))
@@ -106,6 +110,42 @@ bool ConsoleController::start(QString *error)
     if (!m_options.snapshotDirectory.isEmpty())
         QTimer::singleShot(m_options.snapshotAfterSeconds * 1000, this,
                            &ConsoleController::takeScheduledSnapshot);
+    return true;
+}
+
+bool ConsoleController::openRecording(QString *error)
+{
+    // Loaded here, before any window shows: with --snapshot the replay is all there is to
+    // draw, and a bad file or --at is a usage error (exit 2) rather than a dialog.
+    QString why;
+    auto loaded = models::RecordingStore::load(m_options.recordingPath, &why);
+    if (!loaded) {
+        *error = QStringLiteral("--open-recording: %1").arg(why);
+        return false;
+    }
+    models::RecordingReplay replay(std::move(*loaded));
+    QDateTime at = replay.firstAt();
+    if (!m_options.recordingAt.isEmpty()) {
+        const auto parsed = replay.parseAt(m_options.recordingAt, &why);
+        if (!parsed) {
+            *error = QStringLiteral("--at: %1").arg(why);
+            return false;
+        }
+        at = *parsed;
+    } else if (replay.sampleCount() == 0) {
+        *error = QStringLiteral("--open-recording: %1 holds no samples").arg(m_options.recordingPath);
+        return false;
+    }
+    m_attachment.setTarget(QStringLiteral("nothing (replaying %1)").arg(m_options.recordingPath), true);
+    for (Service service : models::AttachmentState::services())
+        m_attachment.setHealth(service, {State::Down, QStringLiteral("a recording is replayed: nothing live attached")});
+    m_replay = std::make_unique<ui::ReplayWindow>(std::move(replay), m_options.recordingPath);
+    m_replay->showAt(at);
+    if (m_options.windowSize.isValid())
+        m_replay->resize(m_options.windowSize);
+    m_replay->show();
+    if (!m_options.snapshotDirectory.isEmpty())
+        QTimer::singleShot(m_options.snapshotAfterSeconds * 1000, this, &ConsoleController::takeScheduledSnapshot);
     return true;
 }
 
@@ -514,6 +554,14 @@ void ConsoleController::takeScheduledSnapshot()
     if (m_snapshotTaken)
         return;
     m_snapshotTaken = true;
+    if (m_replay) {
+        QString error;
+        const bool written = m_replay->writeSnapshot(m_options.snapshotDirectory, &error);
+        if (!written)
+            std::fprintf(stderr, "switchboard: snapshot failed: %s\n", qPrintable(error));
+        emit finished(written ? 0 : 1);
+        return;
+    }
     if (m_options.snapshotWhenSettled && m_settledPolls < 2) {
         std::fprintf(stderr, "switchboard: not settled after %d s, snapshot taken anyway: %s\n", m_options.snapshotAfterSeconds,
                      qPrintable(settlingNow().unsettled().join(QStringLiteral("; "))));
@@ -523,6 +571,19 @@ void ConsoleController::takeScheduledSnapshot()
         std::fprintf(stderr, "switchboard: snapshot failed: %s\n", qPrintable(error));
         emit finished(1);
         return;
+    }
+    if (!m_options.saveRecordingPath.isEmpty()) {
+        // The recording ends with the moment of the snapshot: its last sample is what
+        // state.json shows (at the recording's table cap).
+        recordSample();
+        const QJsonObject extras = m_trafficArea ? m_trafficArea->recordingSection(m_recording.firstAt(), m_recording.lastAt())
+                                                 : QJsonObject();
+        const QString path = models::RecordingStore::pathWithExtension(m_options.saveRecordingPath);
+        if (!m_recording.save(path, &error, extras)) {
+            std::fprintf(stderr, "switchboard: recording not saved: %s\n", qPrintable(error));
+            emit finished(1);
+            return;
+        }
     }
     emit finished(0);
 }

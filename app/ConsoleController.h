@@ -20,6 +20,7 @@ namespace sb::ui {
 class MainWindow;
 class FaultsPanel;
 class ProfilesDialog;
+class ReplayWindow;
 } // namespace sb::ui
 
 namespace sb::app {
@@ -87,6 +88,7 @@ private:
     void showProfiles();
     void recordSample();
     void takeScheduledSnapshot();
+    bool openRecording(QString *error); // --open-recording: the replay, nothing live
     ConsoleSnapshotSettling settlingNow() const;
     void snapshotIfSettled(); // after each Replicas poll, with --snapshot-settled
 
@@ -109,6 +111,7 @@ private:
     std::unique_ptr<KafkaAreaAssembly> m_kafkaArea;
     std::unique_ptr<TrafficAreaAssembly> m_trafficArea;
     std::unique_ptr<ConsoleAlerts> m_alerts; // the rules over the areas above, every second
+    std::unique_ptr<ui::ReplayWindow> m_replay; // --open-recording
     int m_settledPolls = 0;      // Replicas polls in a row that found the console settled
     bool m_snapshotTaken = false;
 };

@@ -17,6 +17,9 @@ struct ConsoleOptions
     bool snapshotWhenSettled = false; // --snapshot-settled (ConsoleSnapshotSettling)
     QSize windowSize; // invalid: the saved (or default 1280x800) geometry
     QList<protocol::FaultScriptStep> demoScript; // --demo-script: faults on the demo, timed from its start
+    QString recordingPath; // --open-recording: replay this file, nothing live attached
+    QString recordingAt;   // --at: where the replay starts (RecordingReplay::parseAt); empty: the start
+    QString saveRecordingPath; // --save-recording: after the snapshot, the session's recording here
 };
 
 } // namespace sb::app

@@ -29,6 +29,7 @@
 #include "models/RedisKeyModel.h"
 #include "models/ReplicaModel.h"
 #include "ui/MainWindow.h"
+#include "ui/SnapshotSource.h"
 #include "KafkaLagTraffic.h"
 #include "LoopStallMeter.h"
 #include "RedisSeed.h"
@@ -40,6 +41,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QJsonDocument>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QThread>
@@ -226,6 +228,14 @@ int main(int argc, char **argv)
     const int partitionRows = partitionRowsShown(kafkaArea->groups());
     const qint64 rss = residentMiB();
     const double measuredSeconds = double(measured.elapsed()) / 1000.0;
+    // The session recording at this scale (issue 11: an hour under 50 MB): one sample as the
+    // console takes it every 5 s, compact JSON as saved, and the GUI time it costs.
+    QElapsedTimer sampling;
+    sampling.start();
+    const QByteArray sample =
+        QJsonDocument(console->window()->snapshotState(ui::kRecordingTableRows)).toJson(QJsonDocument::Compact);
+    const qint64 sampleMs = sampling.elapsed();
+    constexpr int kSamplesPerHour = 3600 / 5;
     console.reset(); // the areas stop their workers before the loads and servers go
     if (loop != 0)
         return loop;
@@ -235,9 +245,10 @@ int main(int argc, char **argv)
     std::printf("replicas=%d replica_rows=%d partitions=%d groups=%d partition_rows=%d keys=%d listed=%d "
                 "first_1000_keys_ms=%lld full_scan_ms=%lld measured_s=%.1f replica_polls=%d lag_refreshes=%zu "
                 "refresh_p50_ms=%.0f refresh_p99_ms=%.0f stall_p50_ms=%.2f stall_p99_ms=%.2f stall_max_ms=%.2f "
-                "samples=%zu rss_mib=%lld\n",
+                "samples=%zu rss_mib=%lld recording_sample_kib=%.1f recording_hour_mb=%.1f recording_sample_ms=%lld\n",
                 replicas, replicaRows, partitions, groups, partitionRows, keys, listed, firstThousandKeysMs,
                 fullScanMs, measuredSeconds, replicaPolls, refreshMs.size(), refreshP50, refreshP99,
-                stalls.percentile(0.50), stalls.percentile(0.99), stalls.worst(), stalls.sampleCount(), rss);
+                stalls.percentile(0.50), stalls.percentile(0.99), stalls.worst(), stalls.sampleCount(), rss,
+                double(sample.size()) / 1024.0, double(sample.size()) * kSamplesPerHour / 1e6, sampleMs);
     return stalls.percentile(0.99) < 16.0 && refreshP99 < 500.0 ? 0 : 1;
 }

@@ -151,7 +151,7 @@ void HistoryChart::beginPass()
 {
     m_dirty = false;
     m_inPass = true;
-    m_passEndMs = qMax(m_history->latestMs(), QDateTime::currentMSecsSinceEpoch());
+    m_passEndMs = m_fixedEndMs > 0 ? m_fixedEndMs : qMax(m_history->latestMs(), QDateTime::currentMSecsSinceEpoch());
     m_windowStartMs = m_passEndMs - qint64(m_windowMinutes) * 60 * 1000;
     m_peak = 0;
     m_pending = m_history->replicaIds();

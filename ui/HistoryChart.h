@@ -65,6 +65,12 @@ public:
     int windowMinutes() const { return m_windowMinutes; }
     void setWindowMinutes(int minutes);
 
+    // Replay: the window ends at `ms` (a recording's position) instead of now; 0: live.
+    void setEndMs(qint64 ms)
+    {
+        m_fixedEndMs = ms;
+        m_dirty = true;
+    }
     // New samples arrived: redraw at the next timer tick.
     void markDirty() { m_dirty = true; }
     // Pushes the current window to the series now (the timer calls this when dirty).
@@ -107,6 +113,7 @@ private:
     QStringList m_pending; // series still to push in this pass; the total is last (empty id)
     bool m_inPass = false;
     qint64 m_passEndMs = 0;
+    qint64 m_fixedEndMs = 0; // setEndMs: replay
     double m_peak = 0;
     int m_windowMinutes = 5;
     qint64 m_windowStartMs = 0;

@@ -8,7 +8,7 @@
 #include "ui/AreaView.h"
 #include "ui/FaultsPanel.h"
 #include "ui/ConnectionStatusWidget.h"
-#include "ui/RecordingDialog.h"
+#include "ui/ReplayWindow.h"
 #include "ui/ShortcutsDialog.h"
 #include "ui/SnapshotWriter.h"
 
@@ -19,8 +19,10 @@
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QSettings>
 #include <QStatusBar>
+#include <QThreadPool>
 
 namespace sb::ui {
 
@@ -298,15 +300,32 @@ void MainWindow::openRecording()
                                                       QString(), QStringLiteral("Switchboard recording (*.sbrec.json);;All files (*)"));
     if (path.isEmpty())
         return;
-    QString error;
-    auto loaded = models::RecordingStore::load(path, &error);
+    // Read and parsed on a pool thread: a long recording is tens of MB of JSON.
+    statusBar()->showMessage(QStringLiteral("Opening %1…").arg(path));
+    QPointer<MainWindow> window(this);
+    QThreadPool::globalInstance()->start([window, path] {
+        QString error;
+        auto loaded = models::RecordingStore::load(path, &error);
+        QMetaObject::invokeMethod(qApp, [window, path, error, loaded = std::move(loaded)]() mutable {
+            if (window)
+                window->showRecording(std::move(loaded), path, error);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void MainWindow::showRecording(std::optional<models::RecordingStore> loaded, const QString &path, const QString &error)
+{
+    statusBar()->clearMessage();
     if (!loaded) {
         QMessageBox::warning(this, QStringLiteral("Cannot open recording"), error);
         return;
     }
-    auto *dialog = new RecordingDialog(*loaded, path, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->show();
+    // Its own window: the live views stay attached here, the replay shows nothing live.
+    auto *replay = new ReplayWindow(models::RecordingReplay(std::move(*loaded)), path, this);
+    replay->setWindowFlag(Qt::Window);
+    replay->setAttribute(Qt::WA_DeleteOnClose);
+    replay->show();
+    emit recordingOpened(replay);
 }
 
 void MainWindow::showAbout()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/RecordingStore.h"
 #include "ui/SnapshotSource.h"
 
 #include <QDateTime>
@@ -8,6 +9,7 @@
 #include <QMap>
 
 #include <functional>
+#include <optional>
 
 class QAbstractItemModel;
 class QDockWidget;
@@ -15,7 +17,6 @@ class QDockWidget;
 namespace sb::models {
 class AlertModel;
 class AttachmentState;
-class RecordingStore;
 }
 
 namespace sb::ui {
@@ -23,6 +24,7 @@ namespace sb::ui {
 class AlertsPanel;
 class FaultsPanel;
 class AreaView;
+class ReplayWindow;
 
 // The console's shell: four dockable areas, menus, a status bar that says what the
 // console is attached to, and the window layout persisted across runs.
@@ -56,8 +58,13 @@ public:
     FaultsPanel *setFaults(QAbstractItemModel *events);
     QDockWidget *faultsDock() const { return m_faultsDock; }
 
+    // A loaded recording in a ReplayWindow of its own (File → Open Recording does this once
+    // the file is read on a pool thread); `error` is shown when there is none.
+    void showRecording(std::optional<models::RecordingStore> loaded, const QString &path, const QString &error = {});
+
 signals:
     void profilesRequested();
+    void recordingOpened(ReplayWindow *replay); // for tests
 
 protected:
     void closeEvent(QCloseEvent *event) override;

@@ -208,6 +208,8 @@ QJsonObject ReplicasView::snapshotState(int maxTableRows) const
     QJsonObject figures = m_model->figures().toJson();
     figures.insert(QStringLiteral("replicasListed"), m_model->rowCount());
     QJsonObject state{{QStringLiteral("rows"), rows},
+                      {QStringLiteral("columns"), tableColumns(m_table)},
+                      {QStringLiteral("figuresText"), m_figures->text()},
                       {QStringLiteral("replicaStates"), states},
                       {QStringLiteral("figures"), figures},
                       {QStringLiteral("chartWindowMinutes"), m_chart->windowMinutes()},

@@ -1,6 +1,7 @@
 #include "ui/TableRows.h"
 
 #include <QAbstractItemModel>
+#include <QHeaderView>
 #include <QJsonObject>
 #include <QTableView>
 
@@ -24,6 +25,21 @@ QJsonArray tableRows(const QTableView *table, int maxRows)
         rows.append(cells);
     }
     return rows;
+}
+
+QJsonArray tableColumns(const QTableView *table)
+{
+    QJsonArray columns;
+    const QAbstractItemModel *model = table->model();
+    if (!model)
+        return columns;
+    const QHeaderView *header = table->horizontalHeader();
+    for (int visual = 0; visual < header->count(); ++visual) {
+        const int column = header->logicalIndex(visual);
+        if (column >= 0 && !table->isColumnHidden(column))
+            columns.append(model->headerData(column, Qt::Horizontal).toString());
+    }
+    return columns;
 }
 
 } // namespace sb::ui

@@ -1,0 +1,122 @@
+// Recordings end to end (issue 11), as processes offscreen: the demo console runs until it
+// has settled, writes its snapshot and saves its recording (--save-recording); then
+// `--open-recording FILE --at TIME --snapshot DIR` replays it, nothing live attached, and
+// the replay's state.json shows the same replica rows the live snapshot showed at that
+// moment (read back from the replay's own tables). Bad files and times are usage errors.
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+void useOwnConfigOffscreen(QProcess &process, const QString &configHome)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    // Its own runtime directory: without one Qt warns on stderr, and the usage errors below
+    // are checked to be exactly one line.
+    QDir(configHome).mkpath(QStringLiteral("runtime"));
+    QFile::setPermissions(configHome + QStringLiteral("/runtime"), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), configHome + QStringLiteral("/runtime"));
+    process.setProcessEnvironment(env);
+}
+
+QJsonObject readJson(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object() : QJsonObject();
+}
+} // namespace
+
+class TestReplayProcess : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QVERIFY2(!qEnvironmentVariableIsEmpty("SB_BINARY"), "SB_BINARY not set"); }
+
+    void liveRecordingReplaysAsItWasShown()
+    {
+        QTemporaryDir dir;
+        const QString recording = dir.filePath(QStringLiteral("demo")); // saved as demo.sbrec.json
+        QProcess live;
+        useOwnConfigOffscreen(live, dir.filePath(QStringLiteral("config")));
+        live.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        live.start(qEnvironmentVariable("SB_BINARY"),
+                   {QStringLiteral("--snapshot"), dir.filePath(QStringLiteral("live")), QStringLiteral("--snapshot-settled"),
+                    QStringLiteral("--snapshot-after"), QStringLiteral("90"), QStringLiteral("--save-recording"), recording});
+        QVERIFY(live.waitForFinished(120000));
+        QCOMPARE(live.exitCode(), 0);
+        const QJsonObject shown = readJson(dir.filePath(QStringLiteral("live/state.json")));
+        const QJsonObject saved = readJson(recording + QStringLiteral(".sbrec.json"));
+        const QJsonArray samples = saved.value(QStringLiteral("samples")).toArray();
+        QVERIFY2(!samples.isEmpty(), "the recording holds no samples");
+        const QString lastAt = samples.last().toObject().value(QStringLiteral("at")).toString();
+
+        QProcess replay;
+        useOwnConfigOffscreen(replay, dir.filePath(QStringLiteral("config")));
+        replay.start(qEnvironmentVariable("SB_BINARY"),
+                     {QStringLiteral("--open-recording"), recording + QStringLiteral(".sbrec.json"), QStringLiteral("--at"), lastAt,
+                      QStringLiteral("--snapshot"), dir.filePath(QStringLiteral("replay")), QStringLiteral("--snapshot-after"),
+                      QStringLiteral("0")});
+        QVERIFY(replay.waitForFinished(60000));
+        QVERIFY2(replay.exitCode() == 0, replay.readAllStandardError().constData());
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("replay/window.png"))));
+        const QJsonObject replayed = readJson(dir.filePath(QStringLiteral("replay/state.json")));
+        const QJsonObject about = replayed.value(QStringLiteral("recording")).toObject();
+        QCOMPARE(about.value(QStringLiteral("sampleIndex")).toInt(), samples.size() - 1);
+        QVERIFY(about.value(QStringLiteral("banner")).toString().startsWith(QStringLiteral("RECORDING of embedded demo cluster")));
+        // The live snapshot and the recording's last sample are the same moment: the replay
+        // shows the rows the operator saw then.
+        const QJsonArray liveRows = shown.value(QStringLiteral("replicas")).toObject().value(QStringLiteral("rows")).toArray();
+        QCOMPARE(liveRows.size(), 3);
+        QCOMPARE(replayed.value(QStringLiteral("replicas")).toObject().value(QStringLiteral("rows")).toArray(), liveRows);
+        QCOMPARE(replayed.value(QStringLiteral("kafka")).toObject().value(QStringLiteral("groups")).toArray(),
+                 shown.value(QStringLiteral("kafka")).toObject().value(QStringLiteral("groups")).toArray());
+    }
+
+    void badRecordingOrTimeIsAUsageError_data()
+    {
+        QTest::addColumn<QString>("contents");
+        QTest::addColumn<QString>("at");
+        QTest::addColumn<QString>("mentions");
+        const QString one = QStringLiteral(
+            R"({"format":"switchboard-recording/1","capacity":720,"samples":[{"at":"2026-12-05T23:00:00.000Z","state":{}}]})");
+        QTest::newRow("missing file") << QString() << QString() << QStringLiteral("--open-recording: cannot open");
+        QTest::newRow("not a recording") << QStringLiteral("{\"x\":1}") << QString() << QStringLiteral("not a Switchboard recording");
+        QTest::newRow("not JSON") << QStringLiteral("{") << QString() << QStringLiteral("not valid JSON");
+        QTest::newRow("time outside") << one << QStringLiteral("+3600") << QStringLiteral("--at: ");
+        QTest::newRow("time garbage") << one << QStringLiteral("lunch") << QStringLiteral("is not a time");
+    }
+    void badRecordingOrTimeIsAUsageError()
+    {
+        QFETCH(QString, contents);
+        QFETCH(QString, at);
+        QFETCH(QString, mentions);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("r.sbrec.json"));
+        if (!contents.isEmpty()) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(contents.toUtf8());
+        }
+        QStringList arguments{QStringLiteral("--open-recording"), path, QStringLiteral("--snapshot"), dir.filePath(QStringLiteral("s"))};
+        if (!at.isEmpty())
+            arguments << QStringLiteral("--at") << at;
+        QProcess process;
+        useOwnConfigOffscreen(process, dir.path());
+        process.start(qEnvironmentVariable("SB_BINARY"), arguments);
+        QVERIFY(process.waitForFinished(30000));
+        QCOMPARE(process.exitCode(), 2);
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(err.contains(mentions), qPrintable(err));
+        QCOMPARE(err.count(u'\n'), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReplayProcess)
+#include "tst_replay_process.moc"

@@ -1,0 +1,104 @@
+// RecordingReplay (issue 11): which sample holds at a moment, --at's forms and its refusals,
+// and the chart series read back from the samples (a down replica is 0, an uncounted one is
+// no point, a displayed "1,250" lag is 1250).
+#include "RecordingFixture.h"
+#include "models/ConnectionHistory.h"
+#include "models/RecordingReplay.h"
+
+#include <QTest>
+
+using namespace sb;
+
+class TestRecordingReplay : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void sampleAtIsTheLastOneAtOrBefore()
+    {
+        const models::RecordingReplay replay(test::threeSampleRecording());
+        const QDateTime t0 = test::kRecordingStart;
+        QCOMPARE(replay.sampleIndexAt(t0.addSecs(-60)), 0);
+        QCOMPARE(replay.sampleIndexAt(t0), 0);
+        QCOMPARE(replay.sampleIndexAt(t0.addMSecs(4999)), 0);
+        QCOMPARE(replay.sampleIndexAt(t0.addSecs(5)), 1);
+        QCOMPARE(replay.sampleIndexAt(t0.addSecs(9)), 1);
+        QCOMPARE(replay.sampleIndexAt(t0.addSecs(3600)), 2);
+        QCOMPARE(models::RecordingReplay(models::RecordingStore()).sampleIndexAt(t0), -1);
+    }
+
+    void targetComesFromTheAttachment()
+    {
+        QCOMPARE(models::RecordingReplay(test::threeSampleRecording()).target(), QStringLiteral("embedded demo cluster"));
+        models::RecordingStore unnamed;
+        unnamed.append(test::kRecordingStart, QJsonObject{});
+        QCOMPARE(models::RecordingReplay(unnamed).target(), QStringLiteral("an unnamed cluster"));
+    }
+
+    void atAcceptsIsoTimeOfDayAndOffset()
+    {
+        const models::RecordingReplay replay(test::threeSampleRecording());
+        QString error;
+        QCOMPARE(replay.parseAt(QStringLiteral("+5"), &error), test::kRecordingStart.addSecs(5));
+        QCOMPARE(replay.parseAt(QStringLiteral("2025-12-05T23:00:07Z"), &error), test::kRecordingStart.addSecs(7));
+        const QString local = test::kRecordingStart.addSecs(10).toLocalTime().toString(QStringLiteral("HH:mm:ss"));
+        QCOMPARE(replay.parseAt(local, &error), test::kRecordingStart.addSecs(10));
+    }
+
+    void atRefusesGarbageAndTimesOutside_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("words") << QStringLiteral("soon") << QStringLiteral("is not a time");
+        QTest::newRow("empty") << QString() << QStringLiteral("is not a time");
+        QTest::newRow("bad time of day") << QStringLiteral("25:61") << QStringLiteral("is not a time");
+        QTest::newRow("past the end") << QStringLiteral("+60") << QStringLiteral("outside the recording");
+        QTest::newRow("before the start") << QStringLiteral("2025-12-05T22:00:00Z") << QStringLiteral("outside the recording");
+    }
+    void atRefusesGarbageAndTimesOutside()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, mentions);
+        const models::RecordingReplay replay(test::threeSampleRecording());
+        QString error;
+        QVERIFY(!replay.parseAt(text, &error));
+        QVERIFY2(error.contains(mentions), qPrintable(error));
+        QVERIFY(!models::RecordingReplay(models::RecordingStore()).parseAt(QStringLiteral("+0"), &error));
+        QVERIFY2(error.contains(QStringLiteral("no samples")), qPrintable(error));
+    }
+
+    void replicaConnectionsPerSampleWithDownAsZero()
+    {
+        const models::RecordingReplay replay(test::threeSampleRecording());
+        models::ConnectionHistory history(100);
+        replay.fillReplicaConnections(&history);
+        QList<QPointF> points;
+        const qint64 from = test::kRecordingStart.toMSecsSinceEpoch();
+        history.points(QStringLiteral("node-1"), from, from + 10000, 100, &points);
+        QCOMPARE(points.size(), 3);
+        QCOMPARE(points.at(2).y(), 22.0);
+        history.points(QStringLiteral("node-2"), from, from + 10000, 100, &points);
+        QCOMPARE(points.size(), 3);
+        QCOMPARE(points.at(0).y(), 20.0);
+        QCOMPARE(points.at(1).y(), 0.0); // down: serves nobody
+        history.totalPoints(from, from + 10000, 100, &points);
+        QCOMPARE(points.size(), 3);
+        QCOMPARE(points.at(0).y(), 40.0);
+        QCOMPARE(points.at(1).y(), 21.0);
+    }
+
+    void groupLagReadsDisplayedNumbers()
+    {
+        const models::RecordingReplay replay(test::threeSampleRecording());
+        models::ConnectionHistory history(100);
+        replay.fillGroupLag(&history);
+        QList<QPointF> points;
+        const qint64 from = test::kRecordingStart.toMSecsSinceEpoch();
+        history.points(QStringLiteral("switchboard-notifications"), from, from + 10000, 100, &points);
+        QCOMPARE(points.size(), 3);
+        QCOMPARE(points.at(1).y(), 10.0);
+        QCOMPARE(points.at(2).y(), 1250.0);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestRecordingReplay)
+#include "tst_recordingreplay.moc"

@@ -1,0 +1,134 @@
+// Recordings replay into the views (issue 11): a recording opened in a ReplayWindow shows,
+// at each position, the tables of the sample then (rows as recorded, columns in the
+// recorded order), the charts up to that moment, a banner saying it is a recording, and
+// plays at 1×–60×; state.json reads the rows back from the replay's own tables. File →
+// Open Recording's path (MainWindow::showRecording) opens one beside the live window.
+#include "RecordingFixture.h"
+#include "models/AttachmentState.h"
+#include "models/RecordingReplay.h"
+#include "ui/HistoryChart.h"
+#include "ui/MainWindow.h"
+#include "ui/RecordedTableModel.h"
+#include "ui/ReplayAreaPane.h"
+#include "ui/ReplayControls.h"
+#include "ui/ReplayWindow.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sb;
+
+namespace {
+QStringList columnValues(const ui::RecordedTableModel *model, int column)
+{
+    QStringList values;
+    for (int row = 0; row < model->rowCount(); ++row)
+        values << model->index(row, column).data().toString();
+    return values;
+}
+} // namespace
+
+class TestReplayWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void showsTheSampleAtThePositionInTheRecordedColumns()
+    {
+        ui::ReplayWindow window(models::RecordingReplay(test::threeSampleRecording()), QStringLiteral("/tmp/x.sbrec.json"));
+        window.show();
+        QVERIFY(window.bannerText().startsWith(QStringLiteral("RECORDING of embedded demo cluster from ")));
+        QVERIFY(window.bannerText().contains(QStringLiteral("nothing live attached")));
+        QCOMPARE(window.shownSample(), 0);
+        const ui::RecordedTableModel *replicas = window.pane(QStringLiteral("replicas"))->tableModel(0);
+        QCOMPARE(replicas->columns(), (QStringList{QStringLiteral("Replica"), QStringLiteral("State"), QStringLiteral("Connections")}));
+        QCOMPARE(columnValues(replicas, 1), (QStringList{QStringLiteral("ready"), QStringLiteral("ready")}));
+
+        window.showAt(test::kRecordingStart.addSecs(7)); // between the second and third sample
+        QCOMPARE(window.shownSample(), 1);
+        QCOMPARE(columnValues(replicas, 1), (QStringList{QStringLiteral("ready"), QStringLiteral("down")}));
+        QCOMPARE(columnValues(replicas, 2), (QStringList{QStringLiteral("21"), QStringLiteral("—")}));
+        const ui::RecordedTableModel *active = window.pane(QStringLiteral("alerts"))->tableModel(0);
+        QCOMPARE(columnValues(active, 0), QStringList{QStringLiteral("critical")});
+        QCOMPARE(window.pane(QStringLiteral("kafka"))->figuresText(), QStringLiteral("3 brokers · lag 1"));
+        QCOMPARE(window.controls()->position(), test::kRecordingStart.addSecs(7));
+
+        // The chart's window ends at the position: the third sample's point is not drawn yet.
+        auto *chart = window.pane(QStringLiteral("replicas"))->findChild<ui::HistoryChart *>();
+        QVERIFY(chart);
+        chart->refresh();
+        QCOMPARE(chart->pointCount(QStringLiteral("node-1")), 2);
+        window.showAt(test::kRecordingStart.addSecs(10));
+        chart->refresh();
+        QCOMPARE(chart->pointCount(QStringLiteral("node-1")), 3);
+        QCOMPARE(columnValues(window.pane(QStringLiteral("kafka"))->tableModel(0), 2), QStringList{QStringLiteral("1,250")});
+    }
+
+    void keysStepAndPlayAtSixtyTimesStopsAtTheEnd()
+    {
+        ui::ReplayWindow window(models::RecordingReplay(test::threeSampleRecording()), QStringLiteral("r.sbrec.json"));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTest::keyClick(&window, Qt::Key_Right);
+        QCOMPARE(window.shownSample(), 1);
+        QTest::keyClick(&window, Qt::Key_End);
+        QCOMPARE(window.shownSample(), 2);
+        QTest::keyClick(&window, Qt::Key_Left);
+        QCOMPARE(window.shownSample(), 1);
+        QTest::keyClick(&window, Qt::Key_Home);
+        QCOMPARE(window.shownSample(), 0);
+
+        QTest::keyClick(&window, Qt::Key_BracketRight);
+        QCOMPARE(window.controls()->speed(), 2);
+        window.controls()->setSpeed(60);
+        QSignalSpy moved(window.controls(), &ui::ReplayControls::positionChanged);
+        QTest::keyClick(&window, Qt::Key_Space);
+        QVERIFY(window.controls()->isPlaying());
+        // 10 s of recording at 60×: about 170 ms of wall time, then it stops by itself.
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controls()->isPlaying(), 10000);
+        QCOMPARE(window.shownSample(), 2);
+        QCOMPARE(window.controls()->position(), test::kRecordingStart.addSecs(10));
+        QVERIFY(moved.size() >= 2); // it moved through, not jumped
+    }
+
+    void snapshotReadsTheRowsBackFromTheReplayTables()
+    {
+        ui::ReplayWindow window(models::RecordingReplay(test::threeSampleRecording()), QStringLiteral("r.sbrec.json"));
+        window.show();
+        window.showAt(test::kRecordingStart.addSecs(5));
+        QTemporaryDir dir;
+        QString error;
+        QVERIFY2(window.writeSnapshot(dir.path(), &error), qPrintable(error));
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("window.png"))));
+        QFile file(dir.filePath(QStringLiteral("state.json")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject state = QJsonDocument::fromJson(file.readAll()).object();
+        const QJsonObject recording = state.value(QStringLiteral("recording")).toObject();
+        QCOMPARE(recording.value(QStringLiteral("sampleIndex")).toInt(), 1);
+        QCOMPARE(recording.value(QStringLiteral("samples")).toInt(), 3);
+        QCOMPARE(state.value(QStringLiteral("replicas")).toObject().value(QStringLiteral("rows")).toArray(),
+                 test::recordedSample(1).value(QStringLiteral("replicas")).toObject().value(QStringLiteral("rows")).toArray());
+    }
+
+    void openRecordingOpensAReplayBesideTheLiveWindow()
+    {
+        models::AttachmentState attachment;
+        models::RecordingStore live;
+        ui::MainWindow window(&attachment, &live);
+        QList<ui::ReplayWindow *> opened;
+        connect(&window, &ui::MainWindow::recordingOpened, this, [&opened](ui::ReplayWindow *replay) { opened << replay; });
+        window.showRecording(test::threeSampleRecording(), QStringLiteral("saved.sbrec.json"));
+        QCOMPARE(opened.size(), 1);
+        ui::ReplayWindow *replay = opened.first();
+        QVERIFY(replay);
+        QVERIFY(replay->isWindow());
+        QVERIFY(replay->isVisible());
+        QCOMPARE(replay->replay().sampleCount(), 3);
+    }
+};
+
+QTEST_MAIN(TestReplayWindow)
+#include "tst_replaywindow.moc"

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "models/RecordingReplay.h"
+
+#include <QJsonObject>
+#include <QMainWindow>
+#include <QMap>
+
+#include <memory>
+
+class QLabel;
+
+namespace sb::models {
+class ConnectionHistory;
+}
+
+namespace sb::ui {
+
+class ReplayAreaPane;
+class ReplayControls;
+
+// A saved recording in replay (File → Open Recording, `--open-recording`): its own window,
+// nothing live attached. A banner says what it is ("RECORDING of <target> from … to …");
+// the four areas are laid out as in the console, each showing the tables and figures of the
+// sample at the replay position and the Replicas and Kafka charts up to it; Alerts lists
+// the alerts active then. ReplayControls moves the position (slider, play at 1×–60×).
+class ReplayWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    ReplayWindow(models::RecordingReplay replay, const QString &path, QWidget *parent = nullptr);
+    ~ReplayWindow() override;
+
+    ReplayControls *controls() const { return m_controls; }
+    ReplayAreaPane *pane(const QString &key) const { return m_panes.value(key); }
+    int shownSample() const { return m_shownSample; }
+    QString bannerText() const;
+    const models::RecordingReplay &replay() const { return m_replay; }
+
+    void showAt(const QDateTime &at);
+    // state.json: the shown sample's views as the replay shows them, plus "recording".
+    QJsonObject snapshotState() const;
+    bool writeSnapshot(const QString &directory, QString *error);
+
+private:
+    void addArea(const QString &key, const QString &title, ReplayAreaPane *pane);
+
+    models::RecordingReplay m_replay;
+    QString m_path;
+    std::unique_ptr<models::ConnectionHistory> m_connections;
+    std::unique_ptr<models::ConnectionHistory> m_lag;
+    ReplayControls *m_controls = nullptr;
+    QLabel *m_banner = nullptr;
+    QMap<QString, ReplayAreaPane *> m_panes;
+    QMap<QString, QWidget *> m_docks;
+    int m_shownSample = -1;
+};
+
+} // namespace sb::ui
