@@ -84,6 +84,8 @@ bool ConsoleController::start(QString *error)
     m_faultLog = std::make_unique<FaultEventLog>();
     m_window->setSnapshotExtras([this] {
         QJsonObject extras{{QStringLiteral("events"), m_faultLog->toJson()}};
+        if (m_demoPopulation)
+            extras.insert(QStringLiteral("population"), m_demoPopulation->stats().toJson());
         if (m_options.snapshotWhenSettled) {
             const QStringList unsettled = settlingNow().unsettled();
             extras.insert(QStringLiteral("settled"), unsettled.isEmpty() && m_settledPolls >= 2);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QJsonObject>
+
 #include <QMap>
 #include <QString>
 
@@ -24,6 +26,30 @@ struct DemoPopulationStats
     qint64 logins = 0;       // successful logins: the first of each user, and each return after a logout
     int slowConsumers = 0;
     double messagesPerSecond = 0; // the rate it is sending at now (a burst included)
+
+    // state.json's "population" (the demo's simulated users, as their thread last counted).
+    QJsonObject toJson() const
+    {
+        QJsonObject byReplica;
+        for (auto it = connectedByReplica.cbegin(); it != connectedByReplica.cend(); ++it)
+            byReplica.insert(it.key(), it.value());
+        return QJsonObject{{QStringLiteral("users"), users},
+                           {QStringLiteral("connected"), connected},
+                           {QStringLiteral("stompConnected"), stompConnected},
+                           {QStringLiteral("sseConnected"), sseConnected},
+                           {QStringLiteral("loggedOut"), loggedOut},
+                           {QStringLiteral("connectedByReplica"), byReplica},
+                           {QStringLiteral("messagesSent"), messagesSent},
+                           {QStringLiteral("messagesReceived"), messagesReceived},
+                           {QStringLiteral("presenceEvents"), presenceEvents},
+                           {QStringLiteral("reconnects"), reconnects},
+                           {QStringLiteral("recovered"), recovered},
+                           {QStringLiteral("failures"), failures},
+                           {QStringLiteral("logins"), logins},
+                           {QStringLiteral("logouts"), logouts},
+                           {QStringLiteral("slowConsumers"), slowConsumers},
+                           {QStringLiteral("messagesPerSecond"), messagesPerSecond}};
+    }
 };
 
 } // namespace sb::app

@@ -62,6 +62,17 @@ private slots:
         QVERIFY2(replicas.value(QStringLiteral("figures")).toObject().value(QStringLiteral("totalConnections")).toInt()
                      >= kDefaultUsers * 5 / 6,
                  dump.constData());
+        // The users' own count (state.json "population") agrees with what the replicas said,
+        // give or take the one user churn may have moved between the two readings.
+        const QJsonObject population = state.value(QStringLiteral("population")).toObject();
+        QCOMPARE(population.value(QStringLiteral("users")).toInt(), kDefaultUsers);
+        QCOMPARE(population.value(QStringLiteral("connected")).toInt() + population.value(QStringLiteral("loggedOut")).toInt(),
+                 kDefaultUsers);
+        QVERIFY2(qAbs(population.value(QStringLiteral("connected")).toInt()
+                      - replicas.value(QStringLiteral("figures")).toObject().value(QStringLiteral("totalConnections")).toInt())
+                     <= 2,
+                 QJsonDocument(population).toJson().constData());
+        QVERIFY(population.value(QStringLiteral("logins")).toInt() >= kDefaultUsers);
         const QJsonArray states = replicas.value(QStringLiteral("replicaStates")).toArray();
         QCOMPARE(states.size(), kReplicas);
         for (const QJsonValue &value : states) {
