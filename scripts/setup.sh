@@ -21,6 +21,9 @@ packages=(
     nginx libnginx-mod-nchan
     # deploy/kubernetes is checked by parsing it (no kubectl here)
     python3-yaml
+    # the chat page every replica serves, tested in a real headless browser (tests/browser:
+    # puppeteer-core from npm drives this binary; it downloads no browser of its own)
+    chromium
 )
 
 missing=()

@@ -2,7 +2,9 @@
 
 #include "cluster/NodeRegistry.h"
 
+#include <QMetaObject>
 #include <QMutex>
+#include <QObject>
 
 namespace sb::cluster {
 
@@ -19,6 +21,15 @@ public:
     {
         QMutexLocker lock(&m_mutex);
         m_entries.remove(nodeId);
+    }
+    void list(QObject *context, ListHandler handler) override
+    {
+        QList<Announced> nodes;
+        const auto all = entries(); // a QMap: already sorted by id
+        for (auto it = all.cbegin(); it != all.cend(); ++it)
+            nodes.append({it.key(), it.value()});
+        QMetaObject::invokeMethod(context, [handler = std::move(handler), nodes] { handler(true, nodes); },
+                                  Qt::QueuedConnection);
     }
     QMap<QString, QMap<QByteArray, QByteArray>> entries() const
     {

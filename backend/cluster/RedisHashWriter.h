@@ -9,7 +9,9 @@ namespace sb::cluster {
 class RedisConnection;
 
 // NodeRegistry and SessionStore on Redis: both are "a hash with a TTL" (HSET + EXPIRE,
-// pipelined), so one adapter serves the two ports.
+// pipelined), so one adapter serves the two ports. A replica's id also goes into the set
+// sb:nodes, so list() reads the announced replicas without a SCAN; an id whose hash has
+// expired (a killed replica) is taken out of the set by the list() that finds it gone.
 class RedisHashWriter : public NodeRegistry, public SessionStore
 {
 public:
@@ -17,6 +19,7 @@ public:
 
     void publish(const QString &nodeId, const QMap<QByteArray, QByteArray> &fields, int ttlSeconds) override;
     void remove(const QString &nodeId) override;
+    void list(QObject *context, ListHandler handler) override;
     void open(const QString &sessionId, const QMap<QByteArray, QByteArray> &fields, int ttlSeconds) override;
     void touch(const QString &sessionId, int ttlSeconds) override;
     void close(const QString &sessionId) override;

@@ -18,6 +18,9 @@ public:
     QByteArray prefix() const { return m_prefix; }
     QByteArray node(const QString &id) const { return m_prefix + "node:" + id.toUtf8(); }
     QByteArray nodePattern() const { return m_prefix + "node:*"; }
+    // The ids of the replicas that announced themselves (a set), so listing them reads a few
+    // keys instead of SCANning a keyspace that holds a key per token and session.
+    QByteArray nodeIndex() const { return m_prefix + "nodes"; }
     QByteArray token(const QString &jti) const { return m_prefix + "token:" + jti.toUtf8(); }
     QByteArray userTokens(const QString &user) const { return m_prefix + "user-tokens:" + user.toUtf8(); }
     QByteArray session(const QString &id) const { return m_prefix + "session:" + id.toUtf8(); }

@@ -6,7 +6,9 @@
 #include "node/MessageService.h"
 #include "node/NodeServices.h"
 #include "node/PublishAcknowledgements.h"
+#include "node/ReplicasEndpoint.h"
 #include "node/Router.h"
+#include "node/StaticPages.h"
 #include "node/TapEvent.h"
 #include "node/TokenService.h"
 #include "node/Destination.h"
@@ -116,6 +118,10 @@ void HttpApi::handle(const HttpRequest &request)
     static const QRegularExpression channelMessages(QStringLiteral("^/api/channels/([^/]+)/messages$"));
     if (const auto match = channelMessages.match(path); match.hasMatch())
         return route("POST", [&] { publish(request, match.captured(1)); });
+    if (path == u"/api/replicas")
+        return route("GET", [&] { ReplicasEndpoint::respond(m_services, m_connection); });
+    if (auto page = StaticPages::response(path))
+        return route("GET", [&] { m_connection->respond(*page); });
     if (path == nodeapi::StompPath || path == u"/admin/tap")
         return error(426, QStringLiteral("%1 is a WebSocket endpoint: send an Upgrade: websocket request").arg(path));
     error(404, QStringLiteral("no such endpoint: %1 %2").arg(QString::fromLatin1(method), path));

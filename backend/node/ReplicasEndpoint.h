@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QPointer>
+
+namespace sb::node {
+
+struct NodeServices;
+class HttpConnection;
+
+// GET /api/replicas (public): which replica answers, and the replicas of its cluster as
+// they announce themselves in the registry (sb:node:{id}, indexed by sb:nodes), with the
+// URL a browser reaches each at. The chat page shows the first and fails over to the
+// others; nothing here is a secret the console's Redis view does not already show.
+class ReplicasEndpoint
+{
+public:
+    static void respond(NodeServices *services, QPointer<HttpConnection> connection);
+};
+
+} // namespace sb::node
