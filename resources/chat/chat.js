@@ -344,12 +344,14 @@ async function recover(reason) {
       recovering = false;
       return;
     }
+    view.replicaUnreachable(lost);
     for (const replica of directory.candidates()) {
       view.banner('warn', `${lost} is not ready (${reason}). Trying ${replica.id}…`);
       if (await ReplicaDirectory.accepts(replica.url, 2000)) {
         ReplicaDirectory.moveTo(replica.url, { session, from: { id: lost, reason } });
         return; // this page is being replaced; `recovering` stays set so nothing else starts
       }
+      view.replicaUnreachable(replica.id);
     }
     const waitMs = Math.min(10000, 1000 * 2 ** attempt);
     view.replica('down', `${lost} is down`, directory.self);

@@ -92,6 +92,12 @@ export const view = {
     }));
   },
 
+  // Until the next list from the registry: recovery found this replica not answering.
+  replicaUnreachable(id) {
+    const state = document.querySelector(`#replica-list li[data-id="${CSS.escape(id)}"] .state`);
+    if (state) state.textContent = 'not answering';
+  },
+
   channels(session, states) {
     $('channel-list').replaceChildren(...session.channels.map((channel) => {
       const unread = session.unread[channel] || 0;
