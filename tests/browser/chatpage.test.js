@@ -6,7 +6,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startDevCluster, fault } = require('./lib/devcluster');
+const { startDevCluster, fault, getJson, redisCli } = require('./lib/devcluster');
 const { launchChromium } = require('./lib/chromium');
 const chat = require('./lib/chatpage');
 
@@ -68,6 +68,18 @@ test('chat page: log in, chat across replicas, survive the death of one', { time
   // And the other way round, from the page that moved.
   await chat.say(bob, `bob on ${movedTo}`);
   await chat.messageShown(alice, `bob on ${movedTo}`);
+
+  // The registry forgets the killed replica: its announcement expires (5 s) and the listing
+  // that finds it gone takes its id out of sb:nodes.
+  const listed = await chat.within(10000, `${n2.id} to leave GET /api/replicas`, (async () => {
+    for (;;) {
+      const { replicas } = await getJson(`${n1.url}/api/replicas`);
+      if (!replicas.some((r) => r.id === n2.id)) return replicas.map((r) => r.id);
+      await new Promise((resolve) => { setTimeout(resolve, 200); });
+    }
+  })());
+  assert.deepEqual(listed, [n1.id, cluster.nodes[2].id]);
+  assert.deepEqual(await redisCli(cluster.redis, 'SMEMBERS', 'sb:nodes'), [n1.id, cluster.nodes[2].id]);
 
   assert.deepEqual(alice.problems, []);
   assert.deepEqual(bob.problems, []);

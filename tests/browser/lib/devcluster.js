@@ -2,9 +2,10 @@
 // A `switchboard-node devcluster` (embedded Kafka, a redis-server child, three replicas with
 // the demo users) for the browser test: started on loopback, resolved with its `ready`
 // endpoints, stopped with SIGTERM by pid when the test ends (SIGKILL if it hangs; its
-// children die with it: PR_SET_PDEATHSIG). fault() drives its fault control endpoint.
+// children die with it: PR_SET_PDEATHSIG). fault() drives its fault control endpoint;
+// getJson() and redisCli() read what the replicas and Redis say.
 
-const { spawn } = require('node:child_process');
+const { execFile, spawn } = require('node:child_process');
 const http = require('node:http');
 
 const started = new Set();
@@ -68,4 +69,27 @@ function fault(control, action, args) {
   });
 }
 
-module.exports = { startDevCluster, fault };
+function getJson(url) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { timeout: 5000 }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { data += c; });
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(data)) : reject(new Error(`GET ${url}: ${res.statusCode} ${data}`))));
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url}: no answer within 5 s`)));
+    req.on('error', reject);
+  });
+}
+
+// One redis-cli command (a client nobody here wrote) against the cluster's Redis: its lines, sorted.
+function redisCli(url, ...args) {
+  return new Promise((resolve, reject) => {
+    execFile('redis-cli', ['-u', url, ...args], { timeout: 5000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`redis-cli ${args.join(' ')}: ${error.message} ${stderr}`));
+      else resolve(stdout.split('\n').filter((l) => l.length > 0).sort());
+    });
+  });
+}
+
+module.exports = { startDevCluster, fault, getJson, redisCli };
