@@ -516,6 +516,13 @@ ConsoleSnapshotSettling ConsoleController::settlingNow() const
         for (int row = 0; row < replicas->rowCount(); ++row)
             settling.replicas.append({replicas->replica(row).id, replicas->replica(row).state});
     }
+    if (m_demo) {
+        QSet<QString> running;
+        for (const QString &id : m_demo->nodeIds())
+            if (m_demo->isNodeRunning(id))
+                running.insert(id);
+        settling.runningReplicas = running;
+    }
     if (!m_demoUsers.isEmpty()) {
         DemoPopulationStats population = m_demoPopulation ? m_demoPopulation->stats() : DemoPopulationStats{};
         population.users = int(m_demoUsers.size()); // also before its thread first counted

@@ -13,6 +13,10 @@ QStringList ConsoleSnapshotSettling::unsettled() const
     for (const auto &[id, state] : replicas) {
         if (state != inspect::ReplicaInfo::State::Ready && state != inspect::ReplicaInfo::State::Down)
             why << QStringLiteral("%1 %2").arg(id, inspect::ReplicaInfo::stateKey(state));
+        else if (runningReplicas && (state == inspect::ReplicaInfo::State::Down) == runningReplicas->contains(id))
+            why << QStringLiteral("%1 shown %2, its process %3")
+                       .arg(id, inspect::ReplicaInfo::stateKey(state),
+                            runningReplicas->contains(id) ? QStringLiteral("runs") : QStringLiteral("is gone"));
     }
     if (population) {
         const int settledUsers = population->connected + population->loggedOut;

@@ -5,6 +5,7 @@
 
 #include <QList>
 #include <QPair>
+#include <QSet>
 #include <QStringList>
 
 #include <optional>
@@ -24,6 +25,10 @@ struct ConsoleSnapshotSettling
     bool attached = false; // the areas read a cluster (the demo is up, or a profile is attached)
     QList<QPair<QString, inspect::ReplicaInfo::State>> replicas; // as the Replicas area shows them
     std::optional<DemoPopulationStats> population; // the demo's users; none outside the demo
+    // The demo's replicas whose process runs (the devcluster knows); none outside the demo.
+    // A replica shown down while its process runs (restarted, not yet re-read), or shown
+    // ready while it is gone, is not settled.
+    std::optional<QSet<QString>> runningReplicas;
     int scriptSteps = 0;     // --demo-script steps, all of them
     int scriptStepsRun = 0;
     int effectsWatching = 0; // fault events whose effect watch has not ended

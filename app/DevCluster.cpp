@@ -24,6 +24,8 @@ constexpr int kNodeReadyMs = 30000;
 constexpr int kReadyPollMs = 200;
 constexpr int kDemoSessionTimeoutMs = 4000;
 constexpr int kNodeGraceSeconds = 5;
+// Every client of a laptop cluster logs in from 127.0.0.1 (see nodeArguments).
+constexpr int kLaptopLoginsPerAddressPerMinute = 1000;
 // A drained replica that has not ended after its grace (plus its drain's minimum stay) is killed.
 constexpr int kNodeDrainKillMs = (kNodeGraceSeconds + 10) * 1000;
 constexpr int kHurryStopMs = 300; // whole-cluster stop: the second SIGTERM that ends a node's drain
@@ -204,6 +206,10 @@ QStringList DevCluster::nodeArguments(const QString &id, const QString &listen) 
             // Every client of a laptop cluster (demo traffic, benchmarks,
             // tests) comes from 127.0.0.1: not one address to hold back.
             QStringLiteral("--limit-connections-exempt-loopback"),
+            // Likewise for logins: after a Redis restart every simulated user (60, all from
+            // 127.0.0.1) logs in again, and 30 a minute per address locked most of them out
+            // for a minute. Per-user limits still hold.
+            QStringLiteral("--limit-logins-per-address"), QString::number(kLaptopLoginsPerAddressPerMinute),
             QStringLiteral("--jwt-secret-file"), m_dir.filePath(QStringLiteral("jwt-secret")),
             QStringLiteral("--redis"), m_redisUrl,
             QStringLiteral("--kafka"), m_kafkaBootstrap,

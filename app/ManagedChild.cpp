@@ -50,6 +50,7 @@ ManagedChild::~ManagedChild()
 void ManagedChild::start(int readyTimeoutMs)
 {
     m_readyDeadline.start(readyTimeoutMs);
+    ++m_run;
     m_process.start(m_program, m_arguments);
 }
 
@@ -102,8 +103,10 @@ void ManagedChild::stop(int graceMs)
     if (m_process.state() == QProcess::NotRunning)
         return;
     m_process.terminate(); // SIGTERM: a node drains, redis-server exits
-    QTimer::singleShot(graceMs, this, [this] {
-        if (m_process.state() != QProcess::NotRunning)
+    // A drained replica restarted within the grace is another run: leave it alone (the
+    // timer once killed it ~10 s after it was ready again).
+    QTimer::singleShot(graceMs, this, [this, run = m_run] {
+        if (run == m_run && m_process.state() != QProcess::NotRunning)
             m_process.kill();
     });
 }
@@ -111,8 +114,8 @@ void ManagedChild::stop(int graceMs)
 void ManagedChild::stopHurried(int hurryMs, int graceMs)
 {
     stop(graceMs);
-    QTimer::singleShot(hurryMs, this, [this] {
-        if (m_process.state() != QProcess::NotRunning)
+    QTimer::singleShot(hurryMs, this, [this, run = m_run] {
+        if (run == m_run && m_process.state() != QProcess::NotRunning)
             m_process.terminate();
     });
 }

@@ -68,6 +68,9 @@ private:
     QString m_lastExit;
     bool m_ready = false;
     bool m_stopping = false;
+    // Which run of the program this is (one more at each start): a stop's grace timer acts
+    // only on the run it was set for, never on the one started again after it exited.
+    quint64 m_run = 0;
 };
 
 } // namespace sb::app

@@ -65,6 +65,18 @@ private Q_SLOTS:
         QCOMPARE(settling.unsettled(), QStringList{expected});
     }
 
+    void aReplicaShownAgainstItsProcessIsNotSettled()
+    {
+        app::ConsoleSnapshotSettling settling = settledDemo();
+        settling.runningReplicas = QSet<QString>{QStringLiteral("node-1"), QStringLiteral("node-3")};
+        QCOMPARE(settling.unsettled(), QStringList()); // node-2 down and gone: true
+        settling.runningReplicas->insert(QStringLiteral("node-2")); // restarted, still shown down
+        QCOMPARE(settling.unsettled(), QStringList{QStringLiteral("node-2 shown down, its process runs")});
+        settling.runningReplicas = QSet<QString>{QStringLiteral("node-1"), QStringLiteral("node-2")}; // node-3 killed
+        QCOMPARE(settling.unsettled(), (QStringList{QStringLiteral("node-2 shown down, its process runs"),
+                                                    QStringLiteral("node-3 shown ready, its process is gone")}));
+    }
+
     void noReplicaSeenIsNotSettled()
     {
         app::ConsoleSnapshotSettling settling = settledDemo();
