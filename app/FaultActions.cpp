@@ -3,11 +3,13 @@
 #include "app/DemoLoadControl.h"
 #include "app/DevCluster.h"
 #include "app/FaultEventLog.h"
+#include "app/FaultMetricsReader.h"
 #include "app/FaultOffsetProbe.h"
 #include "app/NodeAssembly.h"
 #include "cluster/KafkaEventBus.h"
 #include "cluster/KafkaProducer.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QNetworkReply>
@@ -35,6 +37,7 @@ FaultActions::FaultActions(DevCluster *cluster, FaultEventLog *log, QObject *par
     : QObject(parent)
     , m_cluster(cluster)
     , m_log(log)
+    , m_metrics(new FaultMetricsReader(this))
 {
     m_probeThread.setObjectName(QStringLiteral("fault-offset-probe"));
 }
@@ -409,11 +412,111 @@ FaultActions::Outcome FaultActions::loadAction(const Request &request)
                                                        : m_load->addSlowConsumer(request.replica, &why);
     if (!taken)
         return refuse(request, why);
-    return accept(request,
-                  request.action == Action::Burst
-                      ? QStringLiteral("demo traffic x%1 for %2 s").arg(request.factor).arg(request.seconds)
-                      : QStringLiteral("a client on %1 that stops reading").arg(request.replica),
-                  false);
+    const bool burst = request.action == Action::Burst;
+    const Outcome outcome = accept(request, burst ? QStringLiteral("demo traffic x%1 for %2 s").arg(request.factor).arg(request.seconds)
+                                                  : QStringLiteral("a client on %1 that stops reading").arg(request.replica));
+    if (burst)
+        watchBurst(outcome.eventId, request);
+    else
+        watchSlowConsumer(outcome.eventId, request.replica);
+    return outcome;
+}
+
+QHash<QString, QString> FaultActions::runningReplicaUrls() const
+{
+    QHash<QString, QString> urls;
+    for (const QString &node : m_cluster->nodeIds())
+        if (m_cluster->isNodeRunning(node))
+            urls.insert(node, m_cluster->nodeUrl(node));
+    return urls;
+}
+
+void FaultActions::watchBurst(int eventId, const Request &request)
+{
+    const int burstMs = request.seconds * 1000;
+    QObject *watch = startWatch(eventId, burstMs + kBurstSettleMs + 10 * kMetricsPollMs,
+                                QStringLiteral("the replicas' inbound rate up, then back"));
+    QPointer<QObject> guard = watch;
+    // Inbound messages summed over the replicas at each reading; a reading some replica did
+    // not answer is skipped (its counter missing would look like a fall).
+    struct Reading
+    {
+        qint64 atMs;
+        double in;
+    };
+    auto readings = std::make_shared<QList<Reading>>();
+    auto peak = std::make_shared<double>(0);
+    auto *timer = new QTimer(watch);
+    auto since = std::make_shared<QElapsedTimer>();
+    since->start();
+    const auto poll = [this, guard, readings, peak, since, burstMs, eventId, factor = request.factor] {
+        const QHash<QString, QString> replicas = runningReplicaUrls();
+        m_metrics->read(replicas, guard, [this, guard, readings, peak, since, burstMs, eventId, factor,
+                                          expected = replicas.size()](const FaultMetricsReader::Metrics &metrics) {
+            if (!guard || metrics.size() != expected || expected == 0)
+                return;
+            double in = 0;
+            for (const auto &replica : metrics)
+                in += FaultMetricsReader::sum(replica, "sb_messages_total", "direction", QStringLiteral("in"));
+            const qint64 now = since->elapsed();
+            if (!readings->isEmpty()) {
+                const Reading &last = readings->last();
+                const double rate = (in - last.in) * 1000.0 / double(qMax<qint64>(1, now - last.atMs));
+                if (last.atMs < burstMs) { // the step began during the burst
+                    *peak = qMax(*peak, rate);
+                } else if (now >= burstMs + kBurstSettleMs) {
+                    // The first full step after the burst and its settling: the rate back.
+                    const bool rose = *peak >= 2.0 * qMax(rate, 1.0);
+                    m_log->finish(eventId, rose ? EffectState::Observed : EffectState::NotObserved,
+                                  QStringLiteral("inbound across the replicas: %1 msg/s during the burst (x%2 asked), %3 msg/s after it")
+                                      .arg(qRound(*peak))
+                                      .arg(factor)
+                                      .arg(qRound(rate)));
+                    guard->deleteLater();
+                    return;
+                }
+            }
+            readings->append({now, in});
+        });
+    };
+    connect(timer, &QTimer::timeout, watch, poll);
+    timer->start(kMetricsPollMs);
+    poll();
+}
+
+void FaultActions::watchSlowConsumer(int eventId, const QString &replica)
+{
+    QObject *watch = startWatch(eventId, kSlowConsumerEffectMs, QStringLiteral("%1 dropping the slow consumer").arg(replica));
+    QPointer<QObject> guard = watch;
+    auto baseline = std::make_shared<double>(-1);
+    auto *timer = new QTimer(watch);
+    auto since = std::make_shared<QElapsedTimer>();
+    since->start();
+    const auto poll = [this, guard, baseline, since, replica, eventId] {
+        m_metrics->read({{replica, m_cluster->nodeUrl(replica)}}, guard,
+                        [this, guard, baseline, since, replica, eventId](const FaultMetricsReader::Metrics &metrics) {
+                            if (!guard || !metrics.contains(replica))
+                                return;
+                            const double dropped = FaultMetricsReader::sum(metrics.value(replica), "sb_dropped_total", "reason",
+                                                                           QStringLiteral("slow_consumer"));
+                            if (*baseline < 0) {
+                                *baseline = dropped;
+                                return;
+                            }
+                            if (dropped > *baseline) {
+                                m_log->finish(eventId, EffectState::Observed,
+                                              QStringLiteral("%1 dropped a slow consumer after %2 s (sb_dropped_total{reason=\"slow_consumer\"} %3 → %4)")
+                                                  .arg(replica)
+                                                  .arg(since->elapsed() / 1000)
+                                                  .arg(*baseline)
+                                                  .arg(dropped));
+                                guard->deleteLater();
+                            }
+                        });
+    };
+    connect(timer, &QTimer::timeout, watch, poll);
+    timer->start(kMetricsPollMs);
+    poll();
 }
 
 } // namespace sb::app

@@ -19,6 +19,7 @@ namespace sb::app {
 class DemoLoadControl;
 class DevCluster;
 class FaultEventLog;
+class FaultMetricsReader;
 class FaultOffsetProbe;
 
 // The one set of fault actions on a DevCluster, reached from the Faults panel, the
@@ -43,6 +44,12 @@ public:
     static constexpr int kRedisEffectMs = 60000;
     static constexpr int kDeadLetterEffectMs = 30000;
     static constexpr int kPollMs = 250;
+    // A burst is watched for its length and this long after, to see the rate come back.
+    static constexpr int kBurstSettleMs = 3000;
+    // A client that stops reading fills its replica's outbound queue (1 MiB) in minutes at
+    // the demo's rate, tens of seconds with a burst.
+    static constexpr int kSlowConsumerEffectMs = 300000;
+    static constexpr int kMetricsPollMs = 1000;
 
     FaultActions(DevCluster *cluster, FaultEventLog *log, QObject *parent = nullptr);
     ~FaultActions() override;
@@ -62,6 +69,12 @@ private:
     Outcome revoke(const Request &request);
     Outcome switchBus(const Request &request);
     Outcome loadAction(const Request &request);
+    // The replicas' inbound rate (their sb_messages_total{direction="in"}) up during a burst
+    // and back after it; a slow consumer dropped by its replica (sb_dropped_total{reason=
+    // "slow_consumer"} up).
+    void watchBurst(int eventId, const Request &request);
+    void watchSlowConsumer(int eventId, const QString &replica);
+    QHash<QString, QString> runningReplicaUrls() const;
 
     // The replica-down watch: exited, /healthz/live refused, then (unless restartAfterMs < 0)
     // started again and ready. `done` gets whether all of it was seen.
@@ -80,6 +93,7 @@ private:
     FaultEventLog *m_log;
     DemoLoadControl *m_load = nullptr;
     QNetworkAccessManager m_http;
+    FaultMetricsReader *m_metrics = nullptr; // a child
     std::unique_ptr<cluster::KafkaProducer> m_producer;
     QThread m_probeThread;
     FaultOffsetProbe *m_probe = nullptr; // lives on m_probeThread

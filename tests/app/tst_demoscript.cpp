@@ -125,6 +125,55 @@ private Q_SLOTS:
         const QRegularExpressionMatch grew = QRegularExpression(QStringLiteral("the DLT grew by (\\d+)")).match(effectOf(poison));
         QVERIFY2(grew.hasMatch() && grew.captured(1).toInt() >= 2, qPrintable(effectOf(poison)));
     }
+
+    // The other actions a demo script takes: a replica kept down then started, a burst whose
+    // rise and fall the replicas' own counters show, a revocation delivered.
+    void startBurstAndRevokeShowInTheSnapshot()
+    {
+        QTemporaryDir dir;
+        const QString script = dir.filePath(QStringLiteral("more.json"));
+        QVERIFY(writeFile(script, R"([
+            {"at": 1, "action": "kill", "args": {"replica": "node-3", "stayDown": true}},
+            {"at": 1, "action": "burst", "args": {"factor": 10, "seconds": 3}},
+            {"at": 1, "action": "revoke", "args": {"user": "ada"}},
+            {"at": 4, "action": "start", "args": {"replica": "node-3"}}
+        ])"));
+        const QString out = dir.filePath(QStringLiteral("snapshot"));
+        QProcess process;
+        useOwnConfigOffscreen(process, dir.filePath(QStringLiteral("config")));
+        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process.start(qEnvironmentVariable("SB_BINARY"), {QStringLiteral("--demo-script"), script, QStringLiteral("--snapshot"), out,
+                                                          QStringLiteral("--snapshot-settled"), QStringLiteral("--snapshot-after"),
+                                                          QStringLiteral("90")});
+        QVERIFY(process.waitForFinished(120000));
+        QCOMPARE(process.exitCode(), 0);
+        QFile file(out + QStringLiteral("/state.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject state = QJsonDocument::fromJson(file.readAll()).object();
+        QVERIFY2(state.value(QStringLiteral("settled")).toBool(),
+                 qPrintable(state.value(QStringLiteral("unsettled")).toVariant().toStringList().join(QStringLiteral("; "))));
+        const QJsonArray events = state.value(QStringLiteral("events")).toArray();
+        QCOMPARE(events.size(), 4);
+        for (const QJsonValue &event : events)
+            QVERIFY2(event.toObject().value(QStringLiteral("effectState")).toString() == u"observed",
+                     QJsonDocument(event.toObject()).toJson(QJsonDocument::Compact).constData());
+
+        QVERIFY2(effectOf(eventFor(events, QStringLiteral("kill"))).contains(QStringLiteral("down, as asked")),
+                 qPrintable(effectOf(eventFor(events, QStringLiteral("kill")))));
+        QVERIFY2(effectOf(eventFor(events, QStringLiteral("start"))).contains(QStringLiteral("ready")),
+                 qPrintable(effectOf(eventFor(events, QStringLiteral("start")))));
+        QCOMPARE(replicaState(state, QStringLiteral("node-3")), QStringLiteral("ready"));
+
+        // Observed means the rate during the burst was at least twice the rate after it.
+        const QString burst = effectOf(eventFor(events, QStringLiteral("burst")));
+        const QRegularExpressionMatch rates =
+            QRegularExpression(QStringLiteral("(\\d+) msg/s during the burst \\(x10 asked\\), (\\d+) msg/s after it")).match(burst);
+        QVERIFY2(rates.hasMatch(), qPrintable(burst));
+        QVERIFY2(rates.captured(1).toInt() >= 2 * qMax(1, rates.captured(2).toInt()), qPrintable(burst));
+
+        QVERIFY2(effectOf(eventFor(events, QStringLiteral("revoke"))).contains(QStringLiteral("delivered")),
+                 qPrintable(effectOf(eventFor(events, QStringLiteral("revoke")))));
+    }
 };
 
 QTEST_MAIN(TestDemoScript)
