@@ -21,6 +21,10 @@ CommandLineOutcome DevClusterCommandLine::parse(const QStringList &arguments)
     parser.addOption({QStringLiteral("redis"),
                       QStringLiteral("Use this Redis instead of a redis-server child."),
                       QStringLiteral("URL")});
+    parser.addOption({QStringLiteral("users"),
+                      QStringLiteral("A users file every replica also reads (as 'switchboard node --users'), "
+                                     "besides the demo users: e.g. a load test's accounts and channels."),
+                      QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("topic-prefix"),
                       QStringLiteral("Kafka topic prefix (default switchboard)."),
                       QStringLiteral("PREFIX"), QStringLiteral("switchboard")});
@@ -67,6 +71,7 @@ CommandLineOutcome DevClusterCommandLine::parse(const QStringList &arguments)
     m_options.kafkaBootstrap = parser.value(QStringLiteral("kafka"));
     m_options.redisUrl = parser.value(QStringLiteral("redis"));
     m_options.topicPrefix = parser.value(QStringLiteral("topic-prefix"));
+    m_options.usersFile = parser.value(QStringLiteral("users"));
     bool ok = false;
     const double rate = parser.value(QStringLiteral("demo-traffic")).toDouble(&ok);
     if (!ok || rate < 0 || rate > 100)
