@@ -1,5 +1,6 @@
 #include "ui/KafkaDeadLetterView.h"
 
+#include "inspect/KafkaRecordFrame.h"
 #include "models/KafkaTopicModel.h"
 #include "protocol/TrafficFrame.h"
 #include "ui/TrafficDetailPane.h"
@@ -34,33 +35,26 @@ constexpr int kRecordIndexRole = Qt::UserRole + 1;
 // then every header in order; the value as the body (pretty JSON when it is JSON).
 protocol::TrafficFrame deadLetterFrame(const QString &topic, const KafkaDeadLetterRecord &record)
 {
-    protocol::TrafficFrame frame;
-    frame.tsMs = record.timestampMs;
-    frame.source = QStringLiteral("kafka");
-    frame.transport = protocol::TrafficFrame::Transport::Kafka;
-    frame.direction = protocol::TrafficFrame::Direction::In;
-    frame.command = QStringLiteral("DEAD LETTER");
-    frame.destination = topic;
-    QList<protocol::TrafficFrame::Header> headers { { QStringLiteral("partition"),
-                                                        QString::number(record.partition) },
-        { QStringLiteral("offset"), QString::number(record.offset) } };
-    if (record.hasKey)
-        headers.append({ QStringLiteral("key"), QString::fromUtf8(record.key) });
-    for (const auto &header : record.headers) {
-        const QString name = QString::fromUtf8(header.first);
-        if (name == u"message-id")
-            frame.messageId = QString::fromUtf8(header.second);
-        headers.append({ name, QString::fromUtf8(header.second) });
-    }
+    inspect::KafkaRecordBytes fields;
+    fields.topic = topic;
+    fields.partition = record.partition;
+    fields.offset = record.offset;
+    fields.timestampMs = record.timestampMs;
+    fields.hasKey = record.hasKey;
+    fields.key = record.key;
+    for (const auto &header : record.headers)
+        fields.headers.append({ header.first, header.second });
+    fields.value = record.value;
+    fields.valueBytes = record.valueBytes;
+    fields.valueCut = record.valueTruncated;
     const QString problem = record.redriveProblem();
     if (!problem.isEmpty())
-        headers.append({ QStringLiteral("(cannot be redriven)"), problem });
+        fields.notes.append({ QStringLiteral("(cannot be redriven)"), problem });
     if (!record.origin.note.isEmpty())
-        headers.append({ QStringLiteral("(unreadable headers)"), record.origin.note });
-    frame.setHeaders(headers);
-    frame.body = record.value;
-    frame.bytes = record.valueBytes;
-    frame.truncated = record.valueTruncated;
+        fields.notes.append({ QStringLiteral("(unreadable headers)"), record.origin.note });
+    protocol::TrafficFrame frame = inspect::KafkaRecordFrame::build(fields, record.value.size());
+    frame.source = QStringLiteral("kafka");
+    frame.command = QStringLiteral("DEAD LETTER");
     return frame;
 }
 

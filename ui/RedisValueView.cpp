@@ -1,7 +1,8 @@
 #include "ui/RedisValueView.h"
 
+#include "inspect/RedisValueText.h"
+
 #include <QHeaderView>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -18,20 +19,6 @@ constexpr int kPageSize = 200;
 constexpr qint64 kMaxStringShown
     = 256 * 1024; // RedisValueReader::MaxStringBytes (inspect is not a ui dependency)
 
-QString shown(const QByteArray &bytes)
-{
-    // Binary-safe display: valid UTF-8 as text, anything else as escaped bytes.
-    const QString text = QString::fromUtf8(bytes);
-    if (!text.contains(QChar::ReplacementCharacter))
-        return text;
-    QString escaped;
-    for (const char c : bytes) {
-        const auto u = static_cast<unsigned char>(c);
-        escaped += (u >= 0x20 && u < 0x7f) ? QString(QLatin1Char(c))
-                                           : u"\\x" + QString::number(u, 16).rightJustified(2, u'0');
-    }
-    return escaped;
-}
 } // namespace
 
 RedisValueView::RedisValueView(QWidget *parent)
@@ -147,16 +134,15 @@ void RedisValueView::showPage(const inspect::RedisValuePage &page)
     m_nextCursor = page.nextCursor;
     m_complete = page.complete;
     if (page.type == RedisKeyType::String) {
-        const QString pretty = prettyJson(page.text);
-        m_text->setPlainText(pretty.isEmpty() ? shown(page.text) : pretty);
+        m_text->setPlainText(inspect::RedisValueText::stringValue(page.text));
     } else {
         const int first = m_table->rowCount();
         m_table->setRowCount(first + int(page.entries.size()));
         for (int i = 0; i < page.entries.size(); ++i) {
             const inspect::RedisValueEntry &entry = page.entries.at(i);
-            m_table->setItem(first + i, 0, new QTableWidgetItem(shown(entry.first)));
+            m_table->setItem(first + i, 0, new QTableWidgetItem(inspect::RedisValueText::shown(entry.first)));
             if (m_table->columnCount() > 1)
-                m_table->setItem(first + i, 1, new QTableWidgetItem(shown(entry.second)));
+                m_table->setItem(first + i, 1, new QTableWidgetItem(inspect::RedisValueText::shown(entry.second)));
         }
     }
     m_more->setEnabled(!m_complete);
@@ -194,14 +180,7 @@ QString RedisValueView::text() const
 
 QString RedisValueView::prettyJson(const QByteArray &text)
 {
-    const QByteArray trimmed = text.trimmed();
-    if (!trimmed.startsWith('{') && !trimmed.startsWith('['))
-        return {};
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(trimmed, &error);
-    if (error.error != QJsonParseError::NoError)
-        return {};
-    return QString::fromUtf8(document.toJson(QJsonDocument::Indented));
+    return inspect::RedisValueText::prettyJson(text);
 }
 
 } // namespace sb::ui

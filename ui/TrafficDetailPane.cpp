@@ -1,18 +1,17 @@
 #include "ui/TrafficDetailPane.h"
 
+#include "inspect/FrameBodyText.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
-#include <QDateTime>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
-#include <QStringDecoder>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -140,74 +139,24 @@ void TrafficDetailPane::renderCurrentBody()
     m_bodyKind->setText(tr("Body: %1, %2 bytes").arg(kind).arg(m_frame.body.size()));
 }
 
+// The pane's views are FrameBodyText's, in the same order.
+static_assert(int(TrafficDetailPane::BodyView::Auto) == int(inspect::FrameBodyText::View::Auto)
+              && int(TrafficDetailPane::BodyView::Text) == int(inspect::FrameBodyText::View::Text)
+              && int(TrafficDetailPane::BodyView::Hex) == int(inspect::FrameBodyText::View::Hex));
+
 QString TrafficDetailPane::renderBody(const QByteArray &body, BodyView view, QString *kind)
 {
-    QString ignored;
-    if (!kind)
-        kind = &ignored;
-    if (body.isEmpty()) {
-        *kind = QStringLiteral("empty");
-        return {};
-    }
-    if (view == BodyView::Hex) {
-        *kind = QStringLiteral("hex");
-        return hexDump(body);
-    }
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless); // a cut sequence at the end is an error too
-    const QString text = decoder.decode(body);
-    const bool utf8 = !decoder.hasError() && !text.contains(QChar(0));
-    if (view == BodyView::Auto) {
-        QJsonParseError error;
-        const QJsonDocument json = QJsonDocument::fromJson(body, &error);
-        if (error.error == QJsonParseError::NoError && (json.isObject() || json.isArray())) {
-            *kind = QStringLiteral("JSON");
-            return QString::fromUtf8(json.toJson(QJsonDocument::Indented)).trimmed();
-        }
-        if (!utf8) {
-            *kind = QStringLiteral("binary, as hex");
-            return hexDump(body);
-        }
-    }
-    *kind = utf8 ? QStringLiteral("text") : QStringLiteral("text (not valid UTF-8)");
-    return text;
+    return inspect::FrameBodyText::render(body, inspect::FrameBodyText::View(int(view)), kind);
 }
 
 QString TrafficDetailPane::hexDump(const QByteArray &bytes, qsizetype maxBytes)
 {
-    QString out;
-    const qsizetype shown = qMin(bytes.size(), maxBytes);
-    for (qsizetype offset = 0; offset < shown; offset += 16) {
-        const QByteArray line = bytes.mid(offset, qMin<qsizetype>(16, shown - offset));
-        QString hex, ascii;
-        for (qsizetype i = 0; i < 16; ++i) {
-            if (i < line.size()) {
-                const auto byte = quint8(line[i]);
-                hex += QStringLiteral("%1 ").arg(byte, 2, 16, QLatin1Char('0'));
-                ascii += byte >= 0x20 && byte < 0x7f ? QChar(char16_t(byte)) : QChar(u'.');
-            } else {
-                hex += QStringLiteral("   ");
-            }
-            if (i == 7)
-                hex += u' ';
-        }
-        out += QStringLiteral("%1  %2 %3\n").arg(offset, 8, 16, QLatin1Char('0')).arg(hex, ascii);
-    }
-    if (shown < bytes.size())
-        out += QStringLiteral("… %1 more bytes\n").arg(bytes.size() - shown);
-    return out;
+    return inspect::FrameBodyText::hexDump(bytes, maxBytes);
 }
 
 QString TrafficDetailPane::frameAsText(const TrafficFrame &frame)
 {
-    QString text = QStringLiteral("%1 %2 %3 %4 %5 %6 user=%7 session=%8 message-id=%9")
-                       .arg(QDateTime::fromMSecsSinceEpoch(frame.tsMs).toString(Qt::ISODateWithMs), frame.source,
-                            TrafficFrame::transportName(frame.transport), TrafficFrame::directionName(frame.direction),
-                            frame.command, frame.destination, frame.user, frame.session, frame.messageId)
-                 + QStringLiteral(" bytes=") + QString::number(frame.bytes) + u'\n';
-    for (const auto &[name, value] : frame.headers())
-        text += name + QStringLiteral(": ") + value + u'\n';
-    text += u'\n' + renderBody(frame.body, BodyView::Auto) + u'\n';
-    return text;
+    return inspect::FrameBodyText::frameAsText(frame);
 }
 
 void TrafficDetailPane::copyFrame() const

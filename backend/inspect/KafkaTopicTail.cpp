@@ -1,6 +1,7 @@
 #include "inspect/KafkaTopicTail.h"
 
 #include "cluster/KafkaLog.h"
+#include "inspect/KafkaRecordFrame.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -467,20 +468,14 @@ void KafkaTopicTail::take(rd_kafka_message_t *raw)
         }
     }
 
-    protocol::TrafficFrame frame;
-    frame.tsMs = timestamp >= 0 ? timestamp : QDateTime::currentMSecsSinceEpoch();
-    frame.source = m_source;
-    frame.transport = protocol::TrafficFrame::Transport::Kafka;
-    frame.direction = protocol::TrafficFrame::Direction::In;
-    frame.command = m_command;
-    frame.destination = topic;
-    QList<protocol::TrafficFrame::Header> headers {
-        { QStringLiteral("partition"), QString::number(message->partition) },
-        { QStringLiteral("offset"), QString::number(message->offset) },
-    };
-    if (message->key)
-        headers.append({ QStringLiteral("key"),
-            QString::fromUtf8(static_cast<const char *>(message->key), qsizetype(message->key_len)) });
+    KafkaRecordBytes record;
+    record.topic = topic;
+    record.partition = int(message->partition);
+    record.offset = message->offset;
+    record.timestampMs = timestamp >= 0 ? timestamp : QDateTime::currentMSecsSinceEpoch();
+    record.hasKey = message->key != nullptr;
+    if (record.hasKey)
+        record.key = QByteArrayView(static_cast<const char *>(message->key), qsizetype(message->key_len));
     rd_kafka_headers_t *recordHeaders = nullptr;
     if (rd_kafka_message_headers(message.get(), &recordHeaders) == RD_KAFKA_RESP_ERR_NO_ERROR
         && recordHeaders) {
@@ -489,22 +484,15 @@ void KafkaTopicTail::take(rd_kafka_message_t *raw)
         size_t size = 0;
         for (size_t i = 0;
              rd_kafka_header_get_all(recordHeaders, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
-             ++i) {
-            const QString text
-                = value ? QString::fromUtf8(static_cast<const char *>(value), qsizetype(size)) : QString();
-            const QString headerName = QString::fromUtf8(name);
-            if (headerName == u"message-id")
-                frame.messageId = text; // the last one wins, as KafkaRecord::header() reads it
-            headers.append({ headerName, text });
-        }
+             ++i)
+            record.headers.append({ QByteArrayView(name),
+                value ? QByteArrayView(static_cast<const char *>(value), qsizetype(size)) : QByteArrayView() });
     }
-    frame.setHeaders(headers);
-    const qsizetype size = message->payload ? qsizetype(message->len) : 0;
-    frame.bytes = size;
-    frame.truncated = size > m_settings.bodyLimit;
-    if (size > 0)
-        frame.body
-            = QByteArray(static_cast<const char *>(message->payload), std::min(size, m_settings.bodyLimit));
+    if (message->payload)
+        record.value = QByteArrayView(static_cast<const char *>(message->payload), qsizetype(message->len));
+    protocol::TrafficFrame frame = KafkaRecordFrame::build(record, m_settings.bodyLimit);
+    frame.source = m_source;
+    frame.command = m_command;
     m_batch.append(std::move(frame));
     if (m_batch.size() == 1)
         m_flushTimer->start(m_settings.maxBatchMs);
