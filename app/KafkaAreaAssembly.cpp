@@ -2,7 +2,7 @@
 
 #include "inspect/KafkaDeadLetterWorker.h"
 #include "inspect/KafkaInspector.h"
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 #include "models/KafkaGroupModel.h"
 #include "models/KafkaPartitionModel.h"
 #include "models/KafkaTopicModel.h"
@@ -25,7 +25,7 @@ KafkaAreaAssembly::KafkaAreaAssembly(ui::AreaView *area, inspect::KafkaInspector
     , m_groups(std::make_unique<models::KafkaGroupModel>())
     , m_partitions(std::make_unique<models::KafkaPartitionModel>())
     , m_topics(std::make_unique<models::KafkaTopicModel>())
-    , m_lagHistory(std::make_unique<models::ConnectionHistory>())
+    , m_lagHistory(std::make_unique<models::SeriesHistory>())
     // A poll in progress returns within a few request timeouts.
     , m_thread(QStringLiteral("kafka-inspector"), 4 * m_config.requestTimeoutMs + 2000)
 { }

@@ -19,7 +19,7 @@ struct KafkaClusterSnapshot;
 } // namespace sb::inspect
 
 namespace sb::models {
-class ConnectionHistory;
+class SeriesHistory;
 class KafkaGroupModel;
 class KafkaPartitionModel;
 class KafkaTopicModel;
@@ -54,7 +54,7 @@ public:
 
     models::KafkaGroupModel *groups() const { return m_groups.get(); }
     models::KafkaTopicModel *topics() const { return m_topics.get(); }
-    models::ConnectionHistory *lagHistory() const { return m_lagHistory.get(); }
+    models::SeriesHistory *lagHistory() const { return m_lagHistory.get(); }
     // The last poll's headline (incl. how long the refresh took).
     const models::KafkaFigures &figures() const { return m_figures; }
     ui::KafkaView *view() const;
@@ -78,7 +78,7 @@ private:
     std::unique_ptr<models::KafkaGroupModel> m_groups;
     std::unique_ptr<models::KafkaPartitionModel> m_partitions;
     std::unique_ptr<models::KafkaTopicModel> m_topics;
-    std::unique_ptr<models::ConnectionHistory> m_lagHistory;
+    std::unique_ptr<models::SeriesHistory> m_lagHistory;
     QPointer<ui::KafkaView> m_view;
     ConsoleWorkerThread m_thread;
     inspect::KafkaInspector *m_inspector = nullptr; // lives on m_thread; deleted when it ends

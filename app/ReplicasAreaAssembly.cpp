@@ -1,7 +1,7 @@
 #include "app/ReplicasAreaAssembly.h"
 
 #include "inspect/ReplicaDiscovery.h"
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 #include "models/Profile.h"
 #include "models/ReplicaModel.h"
 #include "ui/AreaView.h"
@@ -19,7 +19,7 @@ ReplicasAreaAssembly::ReplicasAreaAssembly(ui::AreaView *area, inspect::ReplicaD
     , m_config(std::move(config))
     , m_attachment(attachment)
     , m_model(std::make_unique<models::ReplicaModel>())
-    , m_history(std::make_unique<models::ConnectionHistory>())
+    , m_history(std::make_unique<models::SeriesHistory>())
     // The discovery never blocks (all its I/O is asynchronous): it ends at once.
     , m_thread(QStringLiteral("replica-discovery"), 5000)
 { }
@@ -83,7 +83,7 @@ void ReplicasAreaAssembly::onSnapshot(const inspect::ReplicaSnapshot &snapshot)
     } else {
         // Until a source first answers, the rows are the endpoints that never did (with why):
         // current facts, but no picture to date.
-        m_history->append(snapshot);
+        m_history->appendReplicaConnections(snapshot);
         m_model->apply(snapshot);
         if (!nobodyAnswered)
             m_freshness = models::Freshness::live(snapshot.at);

@@ -16,7 +16,7 @@ struct ReplicaSnapshot;
 } // namespace sb::inspect
 
 namespace sb::models {
-class ConnectionHistory;
+class SeriesHistory;
 class ReplicaModel;
 struct Profile;
 } // namespace sb::models
@@ -29,7 +29,7 @@ class ReplicasView;
 namespace sb::app {
 
 // Builds the Replicas area: a worker thread running ReplicaDiscovery, the GUI-side
-// ReplicaModel and ConnectionHistory, and the ReplicasView set as the area's content.
+// ReplicaModel and SeriesHistory, and the ReplicasView set as the area's content.
 // Snapshots cross to the GUI thread by queued connection with the model as context, so a
 // late snapshot after teardown is dropped. Health goes to AttachmentState (Replicas).
 // A poll in which no source answered changes nothing on screen (nobody said the replicas
@@ -56,7 +56,7 @@ public:
     bool isRunning() const { return m_thread.isRunning(); }
 
     models::ReplicaModel *model() const { return m_model.get(); }
-    models::ConnectionHistory *history() const { return m_history.get(); }
+    models::SeriesHistory *history() const { return m_history.get(); }
     ui::ReplicasView *view() const;
     const inspect::ReplicaDiscoveryConfig &config() const { return m_config; }
 
@@ -80,7 +80,7 @@ private:
     inspect::ReplicaDiscoveryConfig m_config;
     QPointer<models::AttachmentState> m_attachment;
     std::unique_ptr<models::ReplicaModel> m_model;
-    std::unique_ptr<models::ConnectionHistory> m_history;
+    std::unique_ptr<models::SeriesHistory> m_history;
     QPointer<ui::ReplicasView> m_view;
     models::Freshness m_freshness;
     ConsoleWorkerThread m_thread;

@@ -5,7 +5,7 @@
 #include "inspect/TrafficBatcher.h"
 #include "inspect/TrafficCapture.h"
 #include "inspect/TrafficRecording.h"
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 #include "models/TrafficBuffer.h"
 #include "models/TrafficModel.h"
 #include "models/TrafficRates.h"
@@ -40,7 +40,7 @@ TrafficAreaAssembly::TrafficAreaAssembly(ui::AreaView *area, inspect::TapCredent
     , m_attachment(attachment)
     , m_buffer(std::make_unique<models::TrafficBuffer>())
     , m_model(std::make_unique<models::TrafficModel>(m_buffer.get()))
-    , m_rateHistory(std::make_unique<models::ConnectionHistory>(kRateHistorySeconds))
+    , m_rateHistory(std::make_unique<models::SeriesHistory>(kRateHistorySeconds))
     , m_rates(std::make_unique<models::TrafficRates>(m_rateHistory.get()))
     // The capture never blocks (sockets are aborted, not waited on): it ends at once.
     , m_thread(QStringLiteral("traffic-capture"), 5000)

@@ -21,7 +21,7 @@ class TrafficBatcher;
 } // namespace sb::inspect
 
 namespace sb::models {
-class ConnectionHistory;
+class SeriesHistory;
 class TrafficBuffer;
 class TrafficModel;
 class TrafficRates;
@@ -86,7 +86,7 @@ private:
     QPointer<models::AttachmentState> m_attachment;
     std::unique_ptr<models::TrafficBuffer> m_buffer;
     std::unique_ptr<models::TrafficModel> m_model;
-    std::unique_ptr<models::ConnectionHistory> m_rateHistory;
+    std::unique_ptr<models::SeriesHistory> m_rateHistory;
     std::unique_ptr<models::TrafficRates> m_rates;
     QPointer<ui::TrafficView> m_view;
     ConsoleWorkerThread m_thread;

@@ -1,6 +1,6 @@
 #include "models/RecordingReplay.h"
 
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -49,7 +49,7 @@ QString RecordingReplay::target() const
     return QStringLiteral("an unnamed cluster");
 }
 
-void RecordingReplay::fillReplicaConnections(ConnectionHistory *history) const
+void RecordingReplay::fillReplicaConnections(SeriesHistory *history) const
 {
     for (const RecordingStore::Sample &sample : m_recording.samples()) {
         const qint64 atMs = sample.at.toMSecsSinceEpoch();
@@ -70,7 +70,7 @@ void RecordingReplay::fillReplicaConnections(ConnectionHistory *history) const
     }
 }
 
-void RecordingReplay::fillGroupLag(ConnectionHistory *history) const
+void RecordingReplay::fillGroupLag(SeriesHistory *history) const
 {
     for (const RecordingStore::Sample &sample : m_recording.samples()) {
         const qint64 atMs = sample.at.toMSecsSinceEpoch();

@@ -10,7 +10,7 @@
 
 namespace sb::models {
 
-class ConnectionHistory;
+class SeriesHistory;
 
 // A saved recording read back for replay (File → Open Recording, --open-recording): which
 // sample holds at a moment, what the recording is of, and the series its charts draw. A
@@ -37,9 +37,9 @@ public:
 
     // The Replicas chart: connections per replica and in total, one point per sample
     // (from each sample's replicas.replicaStates; a down replica counts 0).
-    void fillReplicaConnections(ConnectionHistory *history) const;
+    void fillReplicaConnections(SeriesHistory *history) const;
     // The Kafka chart: lag per consumer group, one point per sample (kafka.groups' "Lag").
-    void fillGroupLag(ConnectionHistory *history) const;
+    void fillGroupLag(SeriesHistory *history) const;
 
     // --at TIME: an ISO 8601 date-time ("2026-12-05T23:07:12Z"; no zone: local time), a
     // time of day on the recording's first day ("23:07:12", local time), or seconds from

@@ -1,10 +1,10 @@
 #include "models/TrafficRates.h"
 
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 
 namespace sb::models {
 
-TrafficRates::TrafficRates(ConnectionHistory *history)
+TrafficRates::TrafficRates(SeriesHistory *history)
     : m_history(history)
 {
 }

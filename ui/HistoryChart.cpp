@@ -1,6 +1,6 @@
 #include "ui/HistoryChart.h"
 
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 
 #include <QChart>
 #include <QChartView>
@@ -21,7 +21,7 @@
 
 namespace sb::ui {
 
-HistoryChart::HistoryChart(const sb::models::ConnectionHistory *history, const QString &quantity, QWidget *parent)
+HistoryChart::HistoryChart(const sb::models::SeriesHistory *history, const QString &quantity, QWidget *parent)
     : QWidget(parent)
     , m_history(history)
     , m_quantity(quantity)
@@ -130,7 +130,7 @@ void HistoryChart::styleLines()
 {
     // In the order the lines were added (first-seen replica or group first), which is the
     // order they are drawn.
-    const QStringList ids = m_history->replicaIds();
+    const QStringList ids = m_history->seriesIds();
     const int count = int(m_series.size());
     int index = 0;
     for (const QString &id : ids) {
@@ -154,7 +154,7 @@ void HistoryChart::beginPass()
     m_passEndMs = m_fixedEndMs > 0 ? m_fixedEndMs : qMax(m_history->latestMs(), QDateTime::currentMSecsSinceEpoch());
     m_windowStartMs = m_passEndMs - qint64(m_windowMinutes) * 60 * 1000;
     m_peak = 0;
-    m_pending = m_history->replicaIds();
+    m_pending = m_history->seriesIds();
     m_pending.append(QString()); // the total
     m_seriesCount = m_pending.size();
     fitLegend();

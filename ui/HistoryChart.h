@@ -17,13 +17,13 @@ class QColor;
 class QPen;
 
 namespace sb::models {
-class ConnectionHistory;
+class SeriesHistory;
 }
 
 namespace sb::ui {
 
 // A quantity per series and in total over a selectable window (1/5/15/60 min), drawn from
-// a ConnectionHistory: connections per replica (Replicas) or lag per consumer group (Kafka). New data only marks the chart dirty; a 15 Hz timer pushes fixed
+// a SeriesHistory: connections per replica (Replicas) or lag per consumer group (Kafka). New data only marks the chart dirty; a 15 Hz timer pushes fixed
 // point buffers (at most kMaxPoints per series) with QXYSeries::replace(), and that timer
 // runs only while the chart is visible. Lines of equal values never hide each other: each
 // line is narrower than the ones drawn before it (linePen), and the total, dashed, is drawn
@@ -39,7 +39,7 @@ public:
     static constexpr int kSeriesPerTick = 8;
 
     // `quantity` names the value axis and the caption, e.g. "connections".
-    HistoryChart(const sb::models::ConnectionHistory *history, const QString &quantity, QWidget *parent = nullptr);
+    HistoryChart(const sb::models::SeriesHistory *history, const QString &quantity, QWidget *parent = nullptr);
 
     static QList<int> windowChoicesMinutes() { return {1, 5, 15, 60}; }
 
@@ -97,7 +97,7 @@ private:
     void fitAxes();
     void showValueAt(const QLineSeries *series, const QPointF &point);
 
-    const sb::models::ConnectionHistory *m_history;
+    const sb::models::SeriesHistory *m_history;
     QString m_quantity;
     qsizetype m_seriesCount = 1; // the total and one per replica or group
     int m_maxValueSteps = 5;

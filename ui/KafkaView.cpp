@@ -1,6 +1,6 @@
 #include "ui/KafkaView.h"
 
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 #include "models/KafkaGroupModel.h"
 #include "models/KafkaPartitionModel.h"
 #include "models/KafkaTopicModel.h"
@@ -44,7 +44,7 @@ QLabel *banner(const QString &objectName, const QString &style, QWidget *parent)
 } // namespace
 
 KafkaView::KafkaView(KafkaGroupModel *groups, KafkaPartitionModel *partitions, KafkaTopicModel *topics,
-                     const sb::models::ConnectionHistory *lagHistory, QWidget *parent)
+                     const sb::models::SeriesHistory *lagHistory, QWidget *parent)
     : QWidget(parent)
     , m_groups(groups)
 {

@@ -12,7 +12,7 @@ class QTabWidget;
 class QTableView;
 
 namespace sb::models {
-class ConnectionHistory;
+class SeriesHistory;
 class KafkaGroupModel;
 class KafkaPartitionModel;
 class KafkaTopicModel;
@@ -36,7 +36,7 @@ class KafkaView : public QWidget, public SnapshotSource
     Q_OBJECT
 public:
     KafkaView(sb::models::KafkaGroupModel *groups, sb::models::KafkaPartitionModel *partitions,
-              sb::models::KafkaTopicModel *topics, const sb::models::ConnectionHistory *lagHistory,
+              sb::models::KafkaTopicModel *topics, const sb::models::SeriesHistory *lagHistory,
               QWidget *parent = nullptr);
 
     // After each poll reached the models. A poll that found Kafka unreachable after earlier

@@ -15,7 +15,7 @@
 
 namespace sb::ui {
 
-ReplayAreaPane::ReplayAreaPane(QList<Table> tables, const models::ConnectionHistory *history, const QString &quantity,
+ReplayAreaPane::ReplayAreaPane(QList<Table> tables, const models::SeriesHistory *history, const QString &quantity,
                                QWidget *parent)
     : QWidget(parent)
     , m_tables(std::move(tables))

@@ -12,7 +12,7 @@ class QLabel;
 class QTableView;
 
 namespace sb::models {
-class ConnectionHistory;
+class SeriesHistory;
 }
 
 namespace sb::ui {
@@ -36,7 +36,7 @@ public:
     };
 
     // `history` (may be null: no chart) is filled by the caller from the whole recording.
-    ReplayAreaPane(QList<Table> tables, const models::ConnectionHistory *history, const QString &quantity,
+    ReplayAreaPane(QList<Table> tables, const models::SeriesHistory *history, const QString &quantity,
                    QWidget *parent = nullptr);
 
     // The area's state in the sample shown (empty: the sample has no such area).

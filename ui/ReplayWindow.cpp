@@ -1,6 +1,6 @@
 #include "ui/ReplayWindow.h"
 
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 #include "ui/ReplayAreaPane.h"
 #include "ui/ReplayControls.h"
 #include "ui/SnapshotWriter.h"
@@ -35,8 +35,8 @@ ReplayWindow::ReplayWindow(models::RecordingReplay replay, const QString &path, 
     : QMainWindow(parent)
     , m_replay(std::move(replay))
     , m_path(path)
-    , m_connections(std::make_unique<models::ConnectionHistory>(kHistoryCapacity))
-    , m_lag(std::make_unique<models::ConnectionHistory>(kHistoryCapacity))
+    , m_connections(std::make_unique<models::SeriesHistory>(kHistoryCapacity))
+    , m_lag(std::make_unique<models::SeriesHistory>(kHistoryCapacity))
 {
     setObjectName(QStringLiteral("replayWindow"));
     setAttribute(Qt::WA_DeleteOnClose, false);

@@ -11,7 +11,7 @@
 class QLabel;
 
 namespace sb::models {
-class ConnectionHistory;
+class SeriesHistory;
 }
 
 namespace sb::ui {
@@ -47,8 +47,8 @@ private:
 
     models::RecordingReplay m_replay;
     QString m_path;
-    std::unique_ptr<models::ConnectionHistory> m_connections;
-    std::unique_ptr<models::ConnectionHistory> m_lag;
+    std::unique_ptr<models::SeriesHistory> m_connections;
+    std::unique_ptr<models::SeriesHistory> m_lag;
     ReplayControls *m_controls = nullptr;
     QLabel *m_banner = nullptr;
     QMap<QString, ReplayAreaPane *> m_panes;

@@ -2,7 +2,7 @@
 
 #include "ui/ElidedLabel.h"
 
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 #include "models/ReplicaModel.h"
 #include "ui/HistoryChart.h"
 #include "ui/StaleBanner.h"
@@ -23,7 +23,7 @@ namespace sb::ui {
 using sb::models::ReplicaFigures;
 using sb::models::ReplicaModel;
 
-ReplicasView::ReplicasView(ReplicaModel *model, const sb::models::ConnectionHistory *history, QWidget *parent)
+ReplicasView::ReplicasView(ReplicaModel *model, const sb::models::SeriesHistory *history, QWidget *parent)
     : QWidget(parent)
     , m_model(model)
 {

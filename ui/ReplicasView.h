@@ -10,7 +10,7 @@ class QSortFilterProxyModel;
 class QTableView;
 
 namespace sb::models {
-class ConnectionHistory;
+class SeriesHistory;
 class ReplicaModel;
 } // namespace sb::models
 
@@ -27,7 +27,7 @@ class ReplicasView : public QWidget, public SnapshotSource
 {
     Q_OBJECT
 public:
-    ReplicasView(sb::models::ReplicaModel *model, const sb::models::ConnectionHistory *history,
+    ReplicasView(sb::models::ReplicaModel *model, const sb::models::SeriesHistory *history,
                  QWidget *parent = nullptr);
 
     // {"rows":[{header: text...}...] (sorted as shown), "replicaStates":[{id, state (up,

@@ -1,6 +1,6 @@
 #include "ui/TrafficSnapshotJson.h"
 
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 #include "models/TrafficModel.h"
 #include "ui/TrafficDetailPane.h"
 
@@ -72,12 +72,12 @@ QJsonObject trafficCountsJson(const TrafficModel &model, qint64 droppedByConsole
             {QStringLiteral("bytesPerFrame"), buffer->isEmpty() ? 0 : buffer->approximateBytes() / buffer->size()}};
 }
 
-QJsonObject frameRatesJson(const models::ConnectionHistory &rates)
+QJsonObject frameRatesJson(const models::SeriesHistory &rates)
 {
     QJsonObject json;
     QList<QPointF> points;
     const qint64 latest = rates.latestMs();
-    for (const QString &series : rates.replicaIds()) {
+    for (const QString &series : rates.seriesIds()) {
         rates.points(series, latest, latest, 1, &points);
         if (!points.isEmpty())
             json.insert(series, points.last().y());

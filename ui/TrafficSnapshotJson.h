@@ -6,7 +6,7 @@
 #include <QJsonObject>
 
 namespace sb::models {
-class ConnectionHistory;
+class SeriesHistory;
 class TrafficModel;
 } // namespace sb::models
 
@@ -21,6 +21,6 @@ QJsonArray tapSourcesJson(const QList<inspect::TapSourceStatus> &sources);
 QJsonObject trafficCountsJson(const models::TrafficModel &model, qint64 droppedByConsole,
                               const QList<inspect::TapSourceStatus> &sources);
 // The latest frames-per-second sample of each replica and transport, and the total.
-QJsonObject frameRatesJson(const models::ConnectionHistory &rates);
+QJsonObject frameRatesJson(const models::SeriesHistory &rates);
 
 } // namespace sb::ui

@@ -1,7 +1,7 @@
 #include "ui/TrafficView.h"
 
 #include "inspect/TraceAssembler.h"
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 #include "models/TrafficModel.h"
 #include "ui/AreaAction.h"
 #include "ui/HistoryChart.h"
@@ -51,7 +51,7 @@ QToolButton *trafficButton(QAction *action, QWidget *parent)
 
 } // namespace
 
-TrafficView::TrafficView(TrafficModel *model, const models::ConnectionHistory *rates, QWidget *parent)
+TrafficView::TrafficView(TrafficModel *model, const models::SeriesHistory *rates, QWidget *parent)
     : QWidget(parent)
     , m_model(model)
     , m_rateHistory(rates)

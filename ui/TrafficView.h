@@ -19,7 +19,7 @@ class QTabWidget;
 class QToolButton;
 
 namespace sb::models {
-class ConnectionHistory;
+class SeriesHistory;
 class TrafficModel;
 } // namespace sb::models
 
@@ -42,7 +42,7 @@ class TrafficView : public QWidget, public SnapshotSource
 {
     Q_OBJECT
 public:
-    TrafficView(models::TrafficModel *model, const models::ConnectionHistory *rates, QWidget *parent = nullptr);
+    TrafficView(models::TrafficModel *model, const models::SeriesHistory *rates, QWidget *parent = nullptr);
 
     // Every source's state (per replica: connecting, live, lagging, refused, down).
     void setSources(const QList<inspect::TapSourceStatus> &sources, qint64 droppedByConsole);
@@ -104,7 +104,7 @@ private:
     void scrollToNewestSoon();
 
     models::TrafficModel *m_model;
-    const models::ConnectionHistory *m_rateHistory;
+    const models::SeriesHistory *m_rateHistory;
     TrafficTable *m_table = nullptr;
     TrafficCaptureMenu *m_captureMenu = nullptr;
     QLineEdit *m_filter = nullptr;

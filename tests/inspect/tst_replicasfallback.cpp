@@ -8,7 +8,7 @@
 #include "app/ReplicasAreaAssembly.h"
 #include "cluster/RedisConnection.h"
 #include "cluster/RedisHashWriter.h"
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 #include "models/ReplicaModel.h"
 #include "support/RedisServerProcess.h"
 #include "ui/AreaView.h"

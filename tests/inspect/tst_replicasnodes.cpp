@@ -2,7 +2,7 @@
 // --demo-users), polled through /metrics and /admin/stats: the model's figures equal what
 // each replica's own /admin/stats says at the same moment; a killed replica goes down at once.
 #include "inspect/ReplicaDiscovery.h"
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 #include "models/ReplicaFigures.h"
 #include "models/ReplicaModel.h"
 #include "support/NodeClients.h"
@@ -104,13 +104,13 @@ private slots:
         discovery->moveToThread(&worker);
         connect(&worker, &QThread::finished, discovery, &QObject::deleteLater);
         models::ReplicaModel model;
-        models::ConnectionHistory history;
+        models::SeriesHistory history;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         inspect::ReplicaSnapshot last;
         connect(discovery, &inspect::ReplicaDiscovery::snapshotReady, &model,
                 [&](const inspect::ReplicaSnapshot &snapshot) {
                     last = snapshot;
-                    history.append(snapshot);
+                    history.appendReplicaConnections(snapshot);
                     model.apply(snapshot);
                 });
         worker.start();

@@ -1,4 +1,4 @@
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 #include "models/TrafficBuffer.h"
 #include "models/TrafficModel.h"
 #include "ui/SequenceDiagram.h"
@@ -46,7 +46,7 @@ struct ViewFixture
 {
     models::TrafficBuffer buffer{1000};
     models::TrafficModel model{&buffer};
-    models::ConnectionHistory rates{60};
+    models::SeriesHistory rates{60};
     ui::TrafficView view{&model, &rates};
 
     ViewFixture()

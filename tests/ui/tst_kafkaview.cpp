@@ -1,4 +1,4 @@
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 #include "models/KafkaFigures.h"
 #include "models/KafkaGroupModel.h"
 #include "models/KafkaPartitionModel.h"
@@ -46,7 +46,7 @@ struct ViewFixture
     KafkaGroupModel groups;
     KafkaPartitionModel partitions;
     KafkaTopicModel topics;
-    ConnectionHistory history;
+    SeriesHistory history;
     sb::ui::KafkaView view{&groups, &partitions, &topics, &history};
 
     // As a poll's snapshot reaches the models.

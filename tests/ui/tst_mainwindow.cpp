@@ -1,6 +1,6 @@
 #include "models/AttachmentState.h"
 #include "models/RecordingStore.h"
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 #include "models/KafkaGroupModel.h"
 #include "models/KafkaPartitionModel.h"
 #include "models/KafkaTopicModel.h"
@@ -145,7 +145,7 @@ private slots:
         models::KafkaGroupModel groups;
         models::KafkaPartitionModel partitions;
         models::KafkaTopicModel topics;
-        models::ConnectionHistory lag;
+        models::SeriesHistory lag;
         window.area(QStringLiteral("kafka"))->setContent(new ui::KafkaView(&groups, &partitions, &topics, &lag));
 
         ui::ShortcutsDialog dialog(&window);

@@ -2,7 +2,7 @@
 // and the chart series read back from the samples (a down replica is 0, an uncounted one is
 // no point, a displayed "1,250" lag is 1250).
 #include "RecordingFixture.h"
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 #include "models/RecordingReplay.h"
 
 #include <QTest>
@@ -69,7 +69,7 @@ private Q_SLOTS:
     void replicaConnectionsPerSampleWithDownAsZero()
     {
         const models::RecordingReplay replay(test::threeSampleRecording());
-        models::ConnectionHistory history(100);
+        models::SeriesHistory history(100);
         replay.fillReplicaConnections(&history);
         QList<QPointF> points;
         const qint64 from = test::kRecordingStart.toMSecsSinceEpoch();
@@ -89,7 +89,7 @@ private Q_SLOTS:
     void groupLagReadsDisplayedNumbers()
     {
         const models::RecordingReplay replay(test::threeSampleRecording());
-        models::ConnectionHistory history(100);
+        models::SeriesHistory history(100);
         replay.fillGroupLag(&history);
         QList<QPointF> points;
         const qint64 from = test::kRecordingStart.toMSecsSinceEpoch();

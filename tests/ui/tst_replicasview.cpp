@@ -1,4 +1,4 @@
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 #include "models/ReplicaModel.h"
 #include "ui/HistoryChart.h"
 #include "ui/ReplicasView.h"
@@ -46,7 +46,7 @@ private slots:
     void init()
     {
         m_model = std::make_unique<models::ReplicaModel>();
-        m_history = std::make_unique<models::ConnectionHistory>();
+        m_history = std::make_unique<models::SeriesHistory>();
         m_view = std::make_unique<ui::ReplicasView>(m_model.get(), m_history.get());
         m_view->resize(900, 700);
     }
@@ -341,12 +341,12 @@ private:
         inspect::ReplicaSnapshot snapshot;
         snapshot.at = at;
         snapshot.replicas = replicas;
-        m_history->append(snapshot);
+        m_history->appendReplicaConnections(snapshot);
         m_model->apply(snapshot);
     }
 
     std::unique_ptr<models::ReplicaModel> m_model;
-    std::unique_ptr<models::ConnectionHistory> m_history;
+    std::unique_ptr<models::SeriesHistory> m_history;
     std::unique_ptr<ui::ReplicasView> m_view;
 };
 

@@ -1,4 +1,4 @@
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 
 #include <QJsonArray>
 
@@ -7,19 +7,19 @@
 
 namespace sb::models {
 
-ConnectionHistory::ConnectionHistory(int capacity)
+SeriesHistory::SeriesHistory(int capacity)
     : m_capacity(qMax(2, capacity))
 {
 }
 
-const ConnectionHistory::Sample &ConnectionHistory::Series::at(qsizetype i, int capacity) const
+const SeriesHistory::Sample &SeriesHistory::Series::at(qsizetype i, int capacity) const
 {
     if (count < capacity)
         return ring[size_t(i)];
     return ring[size_t((head + i) % capacity)];
 }
 
-void ConnectionHistory::push(Series &series, qint64 atMs, double value)
+void SeriesHistory::push(Series &series, qint64 atMs, double value)
 {
     if (m_originMs < 0)
         m_originMs = atMs;
@@ -35,24 +35,24 @@ void ConnectionHistory::push(Series &series, qint64 atMs, double value)
     m_latestMs = qMax(m_latestMs, atMs);
 }
 
-void ConnectionHistory::append(const QString &id, qint64 atMs, double value)
+void SeriesHistory::append(const QString &series, qint64 atMs, double value)
 {
-    auto it = m_series.find(id);
+    auto it = m_series.find(series);
     if (it == m_series.end()) {
         if (m_series.size() >= kMaxSeries)
             return;
-        it = m_series.insert(id, Series{});
-        m_order.append(id);
+        it = m_series.insert(series, Series{});
+        m_order.append(series);
     }
     push(*it, atMs, value);
 }
 
-void ConnectionHistory::appendTotal(qint64 atMs, double value)
+void SeriesHistory::appendTotal(qint64 atMs, double value)
 {
     push(m_total, atMs, value);
 }
 
-void ConnectionHistory::append(const sb::inspect::ReplicaSnapshot &snapshot)
+void SeriesHistory::appendReplicaConnections(const sb::inspect::ReplicaSnapshot &snapshot)
 {
     const qint64 at = snapshot.at.toMSecsSinceEpoch();
     qint64 total = 0;
@@ -68,13 +68,13 @@ void ConnectionHistory::append(const sb::inspect::ReplicaSnapshot &snapshot)
     appendTotal(at, double(total));
 }
 
-qsizetype ConnectionHistory::sampleCount(const QString &id) const
+qsizetype SeriesHistory::sampleCount(const QString &series) const
 {
-    const auto it = m_series.constFind(id);
+    const auto it = m_series.constFind(series);
     return it == m_series.cend() ? 0 : it->count;
 }
 
-void ConnectionHistory::collect(const Series &series, qint64 fromMs, qint64 toMs, int maxPoints,
+void SeriesHistory::collect(const Series &series, qint64 fromMs, qint64 toMs, int maxPoints,
                                 QList<QPointF> *out) const
 {
     out->clear();
@@ -109,9 +109,9 @@ void ConnectionHistory::collect(const Series &series, qint64 fromMs, qint64 toMs
     }
 }
 
-void ConnectionHistory::points(const QString &id, qint64 fromMs, qint64 toMs, int maxPoints, QList<QPointF> *out) const
+void SeriesHistory::points(const QString &series, qint64 fromMs, qint64 toMs, int maxPoints, QList<QPointF> *out) const
 {
-    const auto it = m_series.constFind(id);
+    const auto it = m_series.constFind(series);
     if (it == m_series.cend()) {
         out->clear();
         return;
@@ -119,12 +119,12 @@ void ConnectionHistory::points(const QString &id, qint64 fromMs, qint64 toMs, in
     collect(*it, fromMs, toMs, maxPoints, out);
 }
 
-void ConnectionHistory::totalPoints(qint64 fromMs, qint64 toMs, int maxPoints, QList<QPointF> *out) const
+void SeriesHistory::totalPoints(qint64 fromMs, qint64 toMs, int maxPoints, QList<QPointF> *out) const
 {
     collect(m_total, fromMs, toMs, maxPoints, out);
 }
 
-QJsonArray ConnectionHistory::seriesJson(const Series &series, qint64 sinceMs) const
+QJsonArray SeriesHistory::seriesJson(const Series &series, qint64 sinceMs) const
 {
     QJsonArray array;
     for (qsizetype i = 0; i < series.count; ++i) {
@@ -136,17 +136,17 @@ QJsonArray ConnectionHistory::seriesJson(const Series &series, qint64 sinceMs) c
     return array;
 }
 
-QJsonObject ConnectionHistory::toJson(qint64 sinceMs) const
+QJsonObject SeriesHistory::toJson(qint64 sinceMs) const
 {
-    QJsonObject replicas;
+    QJsonObject series;
     for (const QString &id : m_order) {
         const auto it = m_series.constFind(id);
         if (it != m_series.cend())
-            replicas.insert(id, seriesJson(*it, sinceMs));
+            series.insert(id, seriesJson(*it, sinceMs));
     }
-    return QJsonObject{{QStringLiteral("format"), QStringLiteral("switchboard-connection-history/1")},
+    return QJsonObject{{QStringLiteral("format"), QStringLiteral("switchboard-series-history/1")},
                        {QStringLiteral("total"), seriesJson(m_total, sinceMs)},
-                       {QStringLiteral("replicas"), replicas}};
+                       {QStringLiteral("series"), series}};
 }
 
 } // namespace sb::models

@@ -1,20 +1,20 @@
-#include "models/ConnectionHistory.h"
+#include "models/SeriesHistory.h"
 
 #include <QJsonArray>
 #include <QTest>
 
 using namespace sb;
 using namespace Qt::StringLiterals;
-using models::ConnectionHistory;
+using models::SeriesHistory;
 
-class TestConnectionHistory : public QObject
+class TestSeriesHistory : public QObject
 {
     Q_OBJECT
 
 private slots:
-    void perReplicaAndTotalFromSnapshots()
+    void replicaConnectionsPerSeriesAndTotal()
     {
-        ConnectionHistory history;
+        SeriesHistory history;
         const QDateTime t0 = QDateTime::fromMSecsSinceEpoch(1714550400000, Qt::UTC);
         for (int s = 0; s < 5; ++s) {
             inspect::ReplicaSnapshot snapshot;
@@ -27,9 +27,9 @@ private slots:
             b.sseConnections = 3;
             b.state = s >= 3 ? inspect::ReplicaInfo::State::Down : inspect::ReplicaInfo::State::Ready;
             snapshot.replicas = {a, b};
-            history.append(snapshot);
+            history.appendReplicaConnections(snapshot);
         }
-        QCOMPARE(history.replicaIds(), (QStringList{u"a"_s, u"b"_s}));
+        QCOMPARE(history.seriesIds(), (QStringList{u"a"_s, u"b"_s}));
         QCOMPARE(history.sampleCount(u"a"_s), 5);
         QList<QPointF> points;
         history.points(u"b"_s, 0, t0.addSecs(10).toMSecsSinceEpoch(), 100, &points);
@@ -43,14 +43,14 @@ private slots:
         QCOMPARE(qint64(points.at(4).x()), t0.addSecs(4).toMSecsSinceEpoch());
 
         const QJsonObject json = history.toJson(t0.addSecs(3).toMSecsSinceEpoch());
-        QCOMPARE(json.value(u"format"_s).toString(), u"switchboard-connection-history/1"_s);
+        QCOMPARE(json.value(u"format"_s).toString(), u"switchboard-series-history/1"_s);
         QCOMPARE(json.value(u"total"_s).toArray().size(), 2);
-        QCOMPARE(json.value(u"replicas"_s).toObject().value(u"a"_s).toArray().at(0).toArray().at(1).toDouble(), 13.0);
+        QCOMPARE(json.value(u"series"_s).toObject().value(u"a"_s).toArray().at(0).toArray().at(1).toDouble(), 13.0);
     }
 
     void ringIsBoundedAndKeepsTheNewest()
     {
-        ConnectionHistory history(100);
+        SeriesHistory history(100);
         const qint64 t0 = 1714550400000;
         for (int i = 0; i < 1000; ++i)
             history.append(u"a"_s, t0 + i * 1000, i);
@@ -68,7 +68,7 @@ private slots:
 
     void downsamplingKeepsPeaks()
     {
-        ConnectionHistory history;
+        SeriesHistory history;
         const qint64 t0 = 1714550400000;
         for (int i = 0; i < 3600; ++i)
             history.append(u"a"_s, t0 + i * 1000, i == 1234 ? 500 : 10);
@@ -84,12 +84,12 @@ private slots:
 
     void seriesCountIsBounded()
     {
-        ConnectionHistory history(10);
-        for (int i = 0; i < ConnectionHistory::kMaxSeries + 10; ++i)
+        SeriesHistory history(10);
+        for (int i = 0; i < SeriesHistory::kMaxSeries + 10; ++i)
             history.append(QString::number(i), 1000, 1);
-        QCOMPARE(history.replicaIds().size(), ConnectionHistory::kMaxSeries);
+        QCOMPARE(history.seriesIds().size(), SeriesHistory::kMaxSeries);
     }
 };
 
-QTEST_APPLESS_MAIN(TestConnectionHistory)
-#include "tst_connectionhistory.moc"
+QTEST_APPLESS_MAIN(TestSeriesHistory)
+#include "tst_serieshistory.moc"
