@@ -30,6 +30,10 @@ class DevCluster : public QObject
 {
     Q_OBJECT
 public:
+    // The admin account of --demo-users, which every replica of a devcluster runs with (the
+    // fault actions' pause-stage1 and the console's tap log in with it).
+    static constexpr const char *kAdminUser = "admin";
+    static constexpr const char *kAdminPassword = "admin";
     explicit DevCluster(DevClusterOptions options, QString switchboardBinary, QObject *parent = nullptr);
     ~DevCluster() override;
 

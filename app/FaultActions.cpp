@@ -5,6 +5,7 @@
 #include "app/FaultEventLog.h"
 #include "app/FaultMetricsReader.h"
 #include "app/FaultOffsetProbe.h"
+#include "app/FaultStage1Control.h"
 #include "app/NodeAssembly.h"
 #include "cluster/KafkaEventBus.h"
 #include "cluster/KafkaProducer.h"
@@ -38,6 +39,7 @@ FaultActions::FaultActions(DevCluster *cluster, FaultEventLog *log, QObject *par
     , m_cluster(cluster)
     , m_log(log)
     , m_metrics(new FaultMetricsReader(this))
+    , m_stage1(new FaultStage1Control(QString::fromLatin1(DevCluster::kAdminUser), QString::fromLatin1(DevCluster::kAdminPassword), this))
 {
     m_probeThread.setObjectName(QStringLiteral("fault-offset-probe"));
 }
@@ -72,6 +74,9 @@ FaultActions::Outcome FaultActions::perform(const protocol::FaultRequest &reques
     case Action::Burst:
     case Action::SlowConsumer:
         return loadAction(request);
+    case Action::PauseStage1:
+    case Action::ResumeStage1:
+        return stage1(request);
     }
     return refuse(request, QStringLiteral("unknown action"));
 }
@@ -270,17 +275,38 @@ bool FaultActions::ensureProducer(QString *why)
     return true;
 }
 
+void FaultActions::ensureProbe()
+{
+    if (m_probe)
+        return;
+    m_probe = new FaultOffsetProbe(cluster::KafkaSettings(m_cluster->kafkaBootstrap().toUtf8()));
+    m_probe->moveToThread(&m_probeThread);
+    const auto answer = [this](int ticket, qint64 value, const QString &error) {
+        if (auto callback = m_offsetReads.take(ticket))
+            callback(value, error);
+    };
+    connect(m_probe, &FaultOffsetProbe::endOffsets, this, answer);
+    connect(m_probe, &FaultOffsetProbe::lag, this, answer);
+    m_probeThread.start();
+}
+
+void FaultActions::readLag(const QByteArray &topic, const QByteArray &group, QObject *context,
+                           std::function<void(qint64, const QString &)> done)
+{
+    ensureProbe();
+    const int ticket = m_nextTicket++;
+    QPointer<QObject> guard = context;
+    m_offsetReads.insert(ticket, [guard, done = std::move(done)](qint64 lag, const QString &error) {
+        if (guard)
+            done(lag, error);
+    });
+    QMetaObject::invokeMethod(m_probe, [probe = m_probe, ticket, topic, group] { probe->readLag(ticket, topic, group); },
+                              Qt::QueuedConnection);
+}
+
 void FaultActions::readEndOffsets(const QByteArray &topic, QObject *context, std::function<void(qint64, const QString &)> done)
 {
-    if (!m_probe) {
-        m_probe = new FaultOffsetProbe(cluster::KafkaSettings(m_cluster->kafkaBootstrap().toUtf8()));
-        m_probe->moveToThread(&m_probeThread);
-        connect(m_probe, &FaultOffsetProbe::endOffsets, this, [this](int ticket, qint64 total, const QString &error) {
-            if (auto callback = m_offsetReads.take(ticket))
-                callback(total, error);
-        });
-        m_probeThread.start();
-    }
+    ensureProbe();
     const int ticket = m_nextTicket++;
     QPointer<QObject> guard = context;
     m_offsetReads.insert(ticket, [guard, done = std::move(done)](qint64 total, const QString &error) {
@@ -419,6 +445,64 @@ FaultActions::Outcome FaultActions::loadAction(const Request &request)
         watchBurst(outcome.eventId, request);
     else
         watchSlowConsumer(outcome.eventId, request.replica);
+    return outcome;
+}
+
+FaultActions::Outcome FaultActions::stage1(const Request &request)
+{
+    const bool pause = request.action == Action::PauseStage1;
+    const QHash<QString, QString> replicas = runningReplicaUrls();
+    if (replicas.isEmpty())
+        return refuse(request, QStringLiteral("no replica is running"));
+    QStringList ids = replicas.keys();
+    ids.sort();
+    const Outcome outcome = accept(request, QStringLiteral("POST /admin/stage1/%1 to %2")
+                                               .arg(pause ? QStringLiteral("pause") : QStringLiteral("resume"), ids.join(QStringLiteral(", "))));
+    const int id = outcome.eventId;
+    QObject *watch = startWatch(id, kStage1EffectMs,
+                                pause ? QStringLiteral("the stage-1 group's lag growing") : QStringLiteral("the stage-1 group's lag back down"));
+    QPointer<QObject> guard = watch;
+    const QString prefix = m_cluster->endpoints().value(QStringLiteral("topicPrefix")).toString();
+    const QByteArray topic = stage1Topic(prefix);
+    const QByteArray group = prefix.toUtf8() + "-notifications"; // KafkaEventBus::persistGroup()
+    m_stage1->apply(replicas, pause, watch, [this, guard, id, pause, topic, group, count = replicas.size()](const QHash<QString, QString> &failures) {
+        if (!guard)
+            return;
+        for (auto it = failures.cbegin(); it != failures.cend(); ++it)
+            m_log->observe(id, QStringLiteral("%1 refused: %2").arg(it.key(), it.value()));
+        if (failures.size() == count) {
+            m_log->finish(id, EffectState::NotObserved, QStringLiteral("no replica took it"));
+            return guard->deleteLater();
+        }
+        m_log->observe(id, QStringLiteral("%1 of %2 replica(s) %3").arg(count - failures.size()).arg(count).arg(pause ? QStringLiteral("paused") : QStringLiteral("resumed")));
+        auto first = std::make_shared<qint64>(-1);
+        auto since = std::make_shared<QElapsedTimer>();
+        since->start();
+        auto *timer = new QTimer(guard);
+        const auto poll = [this, guard, id, pause, topic, group, first, since] {
+            readLag(topic, group, guard, [this, guard, id, pause, first, since](qint64 lag, const QString &error) {
+                if (lag < 0) {
+                    m_log->observe(id, QStringLiteral("cannot read the lag: ") + error);
+                    return;
+                }
+                if (*first < 0)
+                    *first = lag;
+                const bool seen = pause ? lag >= kPausedLagSeen && lag > *first : lag <= kResumedLag;
+                if (!seen)
+                    return;
+                m_log->finish(id, EffectState::Observed,
+                              QStringLiteral("the stage-1 group's lag %1 %2 (from %3) after %4 s")
+                                  .arg(pause ? QStringLiteral("grew to") : QStringLiteral("back to"))
+                                  .arg(lag)
+                                  .arg(*first)
+                                  .arg(double(since->elapsed()) / 1000.0, 0, 'f', 1));
+                guard->deleteLater();
+            });
+        };
+        connect(timer, &QTimer::timeout, guard, poll);
+        timer->start(kMetricsPollMs);
+        poll();
+    });
     return outcome;
 }
 

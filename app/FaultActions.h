@@ -20,6 +20,7 @@ class DemoLoadControl;
 class DevCluster;
 class FaultEventLog;
 class FaultMetricsReader;
+class FaultStage1Control;
 class FaultOffsetProbe;
 
 // The one set of fault actions on a DevCluster, reached from the Faults panel, the
@@ -50,6 +51,9 @@ public:
     // the demo's rate, tens of seconds with a burst.
     static constexpr int kSlowConsumerEffectMs = 300000;
     static constexpr int kMetricsPollMs = 1000;
+    static constexpr int kStage1EffectMs = 30000;
+    static constexpr qint64 kPausedLagSeen = 10; // two seconds of the demo's 20 msg/s, half a second of a burst
+    static constexpr qint64 kResumedLag = 2;
 
     FaultActions(DevCluster *cluster, FaultEventLog *log, QObject *parent = nullptr);
     ~FaultActions() override;
@@ -74,6 +78,12 @@ private:
     // "slow_consumer"} up).
     void watchBurst(int eventId, const Request &request);
     void watchSlowConsumer(int eventId, const QString &replica);
+    // pause-stage1 / resume-stage1: each running replica's stage-1 consumer (FaultStage1Control),
+    // then the group's lag read from Kafka: grown past kPausedLagSeen, or back under kResumedLag.
+    Outcome stage1(const Request &request);
+    void readLag(const QByteArray &topic, const QByteArray &group, QObject *context,
+                 std::function<void(qint64 lag, const QString &error)> done);
+    void ensureProbe();
     QHash<QString, QString> runningReplicaUrls() const;
 
     // The replica-down watch: exited, /healthz/live refused, then (unless restartAfterMs < 0)
@@ -94,6 +104,7 @@ private:
     DemoLoadControl *m_load = nullptr;
     QNetworkAccessManager m_http;
     FaultMetricsReader *m_metrics = nullptr; // a child
+    FaultStage1Control *m_stage1 = nullptr;  // a child
     std::unique_ptr<cluster::KafkaProducer> m_producer;
     QThread m_probeThread;
     FaultOffsetProbe *m_probe = nullptr; // lives on m_probeThread

@@ -27,9 +27,13 @@ public:
 
     // On its own thread: the sum of `topic`'s log-end offsets, or an error.
     void read(int ticket, const QByteArray &topic);
+    // On its own thread: `group`'s lag on `topic` (log end − committed, summed over the
+    // partitions it has committed on), or an error.
+    void readLag(int ticket, const QByteArray &topic, const QByteArray &group);
 
 signals:
     void endOffsets(int ticket, qint64 total, const QString &error);
+    void lag(int ticket, qint64 lag, const QString &error);
 
 private:
     cluster::KafkaSettings m_settings;
@@ -38,7 +42,9 @@ private:
         std::unique_ptr<cluster::KafkaStage1Reader> reader;
         int partitions = 0;
     };
-    std::map<QByteArray, TopicReader> m_readers; // one per topic, opened at first use
+    // Opened at first use, kept: one per topic (and per group for readLag).
+    TopicReader *reader(const QByteArray &topic, const QByteArray &group, QString *error);
+    std::map<QByteArray, TopicReader> m_readers;
 };
 
 } // namespace sb::app

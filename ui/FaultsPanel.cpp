@@ -78,6 +78,13 @@ FaultsPanel::FaultsPanel(QAbstractItemModel *events, QWidget *parent)
                            QKeySequence(Qt::ALT | Qt::Key_T), [this] {
                                emit faultRequested(QStringLiteral("burst"), {{QStringLiteral("factor"), 10}, {QStringLiteral("seconds"), 10}});
                            });
+    auto *pauseStage1 = addFault(QStringLiteral("Pause stage 1"),
+                                 QStringLiteral("Pause every replica's stage-1 consumer: the group's lag grows, its status turns (Alt+Z)"),
+                                 QKeySequence(Qt::ALT | Qt::Key_Z), [this] { emit faultRequested(QStringLiteral("pause-stage1"), {}); });
+    auto *resumeStage1 = addFault(QStringLiteral("Resume stage 1"),
+                                  QStringLiteral("Resume the stage-1 consumers: the lag goes back down (Alt+Shift+Z)"),
+                                  QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_Z),
+                                  [this] { emit faultRequested(QStringLiteral("resume-stage1"), {}); });
     auto addButton = [this, clusterRow](QAction *action) {
         auto *button = new QToolButton(this);
         button->setDefaultAction(action);
@@ -91,6 +98,8 @@ FaultsPanel::FaultsPanel(QAbstractItemModel *events, QWidget *parent)
     clusterRow->addWidget(m_bus);
     addButton(bus);
     addButton(burst);
+    addButton(pauseStage1);
+    addButton(resumeStage1);
     clusterRow->addStretch();
 
     m_outcome = new QLabel(this);

@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <functional>
+#include <optional>
 
 namespace sb::cluster {
 
@@ -62,6 +63,15 @@ public:
     virtual QList<QByteArray> consumerGroups() const { return {}; }
     // What the adapter did, for /metrics. Thread-safe. None by default.
     virtual QList<BusCounter> counters() const { return {}; }
+    // Pauses or resumes this replica's stage-1 consumer (it stays in its group, its lag
+    // grows): an operator's lever and a fault action. False where there is no stage 1.
+    virtual bool setStage1Paused(bool paused)
+    {
+        Q_UNUSED(paused);
+        return false;
+    }
+    // Whether it is paused; nullopt where there is no stage 1.
+    virtual std::optional<bool> stage1Paused() const { return std::nullopt; }
 };
 
 } // namespace sb::cluster

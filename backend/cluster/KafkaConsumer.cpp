@@ -163,6 +163,7 @@ void KafkaConsumer::run()
     while (!m_stopping.load()) {
         if (m_health.probeIfDue(rk))
             Q_EMIT healthChanged(true, QString());
+        applyPause();
         const QList<KafkaRecord> batch = pollBatch();
         if (batch.isEmpty())
             continue;
@@ -190,6 +191,27 @@ void KafkaConsumer::run()
         deleteGroup();
     else if (m_options.retireGroupOnClose)
         m_retireOutcome = QStringLiteral("not deleted: the consumer could not leave the group");
+}
+
+void KafkaConsumer::applyPause()
+{
+    const bool wanted = m_pauseWanted.load();
+    if (wanted == m_pauseApplied)
+        return;
+    rd_kafka_t *rk = m_rk.get();
+    rd_kafka_topic_partition_list_t *raw = nullptr;
+    if (rd_kafka_assignment(rk, &raw) != RD_KAFKA_RESP_ERR_NO_ERROR || !raw)
+        return; // tried again at the next poll
+    const KafkaPartitionList assignment(raw);
+    const rd_kafka_resp_err_t err = wanted ? rd_kafka_pause_partitions(rk, assignment.get())
+                                           : rd_kafka_resume_partitions(rk, assignment.get());
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        qCWarning(lcKafka, "consumer %s: %s failed: %s", rd_kafka_name(rk), wanted ? "pause" : "resume", rd_kafka_err2str(err));
+        return;
+    }
+    m_pauseApplied = wanted;
+    qCInfo(lcKafka, "consumer %s of group %s %s (%d partition(s))", rd_kafka_name(rk), m_options.groupId.constData(),
+           wanted ? "paused" : "resumed", assignment->cnt);
 }
 
 // Commits every partition once more, with the retirement mark as its metadata: where it
@@ -489,6 +511,9 @@ void KafkaConsumer::onRebalance(
         }
         self->m_assigned = cooperative ? self->m_assigned.load() + partitions->cnt : partitions->cnt;
         self->m_joined = true;
+        // Paused: what the group hands over now stays paused too (a new assignment fetches).
+        if (self->m_pauseApplied)
+            rd_kafka_pause_partitions(rk, partitions);
     } else {
         // Revoked: hand the next owner exactly what we handled.
         const rd_kafka_resp_err_t committed = rd_kafka_commit(rk, nullptr, 0);

@@ -77,6 +77,13 @@ public:
     bool groupDeleted() const { return m_groupDeleted.load(); }
     QString retireOutcome() const { return m_retireOutcome; }
     const KafkaConsumerOptions &options() const { return m_options; }
+    // Thread-safe. Paused, the consumer stays in its group (it polls, so it keeps its
+    // partitions and heart-beats) but fetches nothing: its lag grows until resumed. Partitions
+    // assigned while paused are paused as they come. Takes effect at the next poll (≤ 100 ms).
+    void setPaused(bool paused) { m_pauseWanted = paused; }
+    bool isPaused() const { return m_pauseWanted.load(); }
+    // Whether the consumer thread has applied the last setPaused() to its assignment.
+    bool isPauseInEffect() const { return m_pauseApplied.load() == m_pauseWanted.load(); }
 
 Q_SIGNALS:
     // After every rebalance, with the partitions now owned (0 when revoked).
@@ -100,6 +107,7 @@ private:
     bool leaveGroup();
     void markRetired();
     void deleteGroup();
+    void applyPause(); // consumer thread: pause or resume the assignment as asked
 
     const KafkaSettings m_settings;
     const KafkaConsumerOptions m_options;
@@ -115,6 +123,8 @@ private:
     std::atomic<quint64> m_consumed { 0 };
     std::atomic<quint64> m_batches { 0 };
     std::atomic<bool> m_groupDeleted { false };
+    std::atomic<bool> m_pauseWanted { false };
+    std::atomic<bool> m_pauseApplied { false }; // written by the consumer thread only
     QString m_retireOutcome; // written by the consumer thread before close() joins it
     KafkaBrokerHealth m_health;
 };

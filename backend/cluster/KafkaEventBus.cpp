@@ -210,6 +210,21 @@ quint64 KafkaEventBus::broadcastRepeatsDropped() const { return m_sequencer ? m_
 quint64 KafkaEventBus::catchUpHeldDropped() const { return m_sequencer ? m_sequencer->heldDropped() : 0; }
 quint64 KafkaEventBus::catchUpCeilingHits() const { return m_sequencer ? m_sequencer->ceilingHits() : 0; }
 
+bool KafkaEventBus::setStage1Paused(bool paused)
+{
+    if (!m_persistConsumer)
+        return false;
+    m_persistConsumer->setPaused(paused);
+    return true;
+}
+
+std::optional<bool> KafkaEventBus::stage1Paused() const
+{
+    if (!m_persistConsumer)
+        return std::nullopt;
+    return m_persistConsumer->isPaused();
+}
+
 QList<BusCounter> KafkaEventBus::counters() const
 {
     using Kind = BusCounter::Kind;

@@ -124,6 +124,8 @@ public:
     quint64 catchUpCeilingHits() const; // times catchUpMaxHeld was reached
     // Every counter above, named for /metrics (the catch-up's only with a broadcastChannel).
     QList<BusCounter> counters() const override;
+    bool setStage1Paused(bool paused) override;
+    std::optional<bool> stage1Paused() const override;
 
     const KafkaEventBusOptions &options() const { return m_options; }
     QByteArray messageCreatedTopic() const { return m_options.topicPrefix + ".MessageCreatedEvent"; }

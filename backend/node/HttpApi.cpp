@@ -17,7 +17,11 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
+#include <QPointer>
 #include <QRegularExpression>
+
+Q_LOGGING_CATEGORY(lcAdminApi, "sb.node.admin")
 
 namespace sb::node {
 
@@ -105,6 +109,8 @@ void HttpApi::handle(const HttpRequest &request)
         return route("GET", [&] { metrics(); });
     if (path == nodeapi::AdminStatsPath)
         return route("GET", [&] { adminStats(request); });
+    if (path == nodeapi::AdminStage1PausePath || path == nodeapi::AdminStage1ResumePath)
+        return route("POST", [&] { pauseStage1(request, path == nodeapi::AdminStage1PausePath); });
     if (path == nodeapi::LoginPath)
         return route("POST", [&] { login(request); });
     if (path == u"/api/auth/refresh")
@@ -464,7 +470,28 @@ void HttpApi::adminStats(const HttpRequest &request)
         stats.insert(QStringLiteral("draining"), services->draining.load());
         stats.insert(QStringLiteral("workers"), int(services->router->workers().size()));
         stats.insert(QStringLiteral("tapReaders"), services->tap->readerCount());
+        if (const auto paused = services->bus->stage1Paused())
+            stats.insert(QStringLiteral("stage1Paused"), *paused);
         connection->respond(HttpResponse::json(200, stats));
+    });
+}
+
+void HttpApi::pauseStage1(const HttpRequest &request, bool paused)
+{
+    NodeServices *services = m_services;
+    QPointer<HttpConnection> connection = m_connection;
+    withUser(request, true, [services, connection, paused](const AuthenticatedUser &user) {
+        if (!connection)
+            return;
+        // The replica's stage-1 consumer only: it keeps its partitions (no rebalance), its
+        // share of the group's lag grows until resumed. Idempotent.
+        if (!services->bus->setStage1Paused(paused)) {
+            connection->respond(HttpResponse::jsonError(409, QStringLiteral("this replica has no stage-1 consumer (its bus is not Kafka)")));
+            return;
+        }
+        qCInfo(lcAdminApi).noquote() << QStringLiteral("stage-1 consumer %1 by %2").arg(paused ? QStringLiteral("paused") : QStringLiteral("resumed"), user.name);
+        connection->respond(HttpResponse::json(200, {{QStringLiteral("node"), services->config.id},
+                                                     {QStringLiteral("stage1Paused"), paused}}));
     });
 }
 

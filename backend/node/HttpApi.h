@@ -38,6 +38,7 @@ private:
     void ready();
     void metrics();
     void adminStats(const protocol::HttpRequest &request);
+    void pauseStage1(const protocol::HttpRequest &request, bool paused); // POST /admin/stage1/{pause,resume}
 
     // Verifies the bearer token, answers 401/403 itself, and calls back only on success.
     enum class Credentials { Bearer, BearerOrTicket };

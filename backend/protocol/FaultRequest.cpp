@@ -20,9 +20,9 @@ struct FaultActionSpec
     const char *help;
 };
 
-const std::array<FaultActionSpec, 9> &faultActionSpecs()
+const std::array<FaultActionSpec, 11> &faultActionSpecs()
 {
-    static const std::array<FaultActionSpec, 9> specs{{
+    static const std::array<FaultActionSpec, 11> specs{{
         {Action::Kill, "kill", "replica", {QStringLiteral("replica"), QStringLiteral("restartAfter"), QStringLiteral("stayDown")},
          "kill replica=NODE [restartAfter=SECONDS] [stayDown=true]   SIGKILL, then start it again"},
         {Action::Drain, "drain", "replica", {QStringLiteral("replica"), QStringLiteral("restartAfter"), QStringLiteral("stayDown")},
@@ -36,6 +36,8 @@ const std::array<FaultActionSpec, 9> &faultActionSpecs()
          "burst [factor=X] [seconds=S]           demo traffic x X for S seconds"},
         {Action::SlowConsumer, "slow-consumer", "replica", {QStringLiteral("replica")},
          "slow-consumer replica=NODE             a demo client that stops reading"},
+        {Action::PauseStage1, "pause-stage1", "", {}, "pause-stage1                           pause the stage-1 consumer group (its lag grows)"},
+        {Action::ResumeStage1, "resume-stage1", "", {}, "resume-stage1                          resume the stage-1 consumer group"},
     }};
     return specs;
 }
@@ -254,6 +256,8 @@ QJsonObject FaultRequest::args() const
         args.insert(QStringLiteral("replica"), replica);
         break;
     case Action::RestartRedis:
+    case Action::PauseStage1:
+    case Action::ResumeStage1:
         break;
     case Action::Poison:
         args.insert(QStringLiteral("count"), count);

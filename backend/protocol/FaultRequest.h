@@ -26,6 +26,8 @@ struct FaultRequest
         SwitchBus,    // stage 2 on `bus` (kafka | redis): a rolling restart of the replicas
         Burst,        // the demo population's rate × factor for `seconds`
         SlowConsumer, // a demo client on `replica` that stops reading until the node drops it
+        PauseStage1,  // every running replica's stage-1 consumer paused: the group's lag grows
+        ResumeStage1, // and resumed: the lag goes back down
     };
 
     Action action = Action::Kill;

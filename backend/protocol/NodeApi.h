@@ -15,6 +15,9 @@ inline constexpr QLatin1String LoginPath("/api/auth/login");
 inline constexpr QLatin1String SsePath("/api/sse");
 inline constexpr QLatin1String StompPath("/ws");
 inline constexpr QLatin1String AdminStatsPath("/admin/stats");
+// POST, ROLE_ADMIN: this replica's stage-1 consumer paused or resumed (409 without Kafka).
+inline constexpr QLatin1String AdminStage1PausePath("/admin/stage1/pause");
+inline constexpr QLatin1String AdminStage1ResumePath("/admin/stage1/resume");
 inline constexpr QLatin1String StompSubprotocol("v12.stomp");
 
 // The JSON body of POST /api/auth/login.

@@ -127,7 +127,8 @@ private Q_SLOTS:
     }
 
     // The other actions a demo script takes: a replica kept down then started, a burst whose
-    // rise and fall the replicas' own counters show, a revocation delivered.
+    // rise and fall the replicas' own counters show, a revocation delivered, the stage-1
+    // group paused (on the two replicas running then) and resumed.
     void startBurstAndRevokeShowInTheSnapshot()
     {
         QTemporaryDir dir;
@@ -136,6 +137,8 @@ private Q_SLOTS:
             {"at": 1, "action": "kill", "args": {"replica": "node-3", "stayDown": true}},
             {"at": 1, "action": "burst", "args": {"factor": 10, "seconds": 3}},
             {"at": 1, "action": "revoke", "args": {"user": "ada"}},
+            {"at": 1, "action": "pause-stage1"},
+            {"at": 3, "action": "resume-stage1"},
             {"at": 4, "action": "start", "args": {"replica": "node-3"}}
         ])"));
         const QString out = dir.filePath(QStringLiteral("snapshot"));
@@ -153,10 +156,19 @@ private Q_SLOTS:
         QVERIFY2(state.value(QStringLiteral("settled")).toBool(),
                  qPrintable(state.value(QStringLiteral("unsettled")).toVariant().toStringList().join(QStringLiteral("; "))));
         const QJsonArray events = state.value(QStringLiteral("events")).toArray();
-        QCOMPARE(events.size(), 4);
+        QCOMPARE(events.size(), 6);
         for (const QJsonValue &event : events)
             QVERIFY2(event.toObject().value(QStringLiteral("effectState")).toString() == u"observed",
                      QJsonDocument(event.toObject()).toJson(QJsonDocument::Compact).constData());
+
+        // The stage-1 group's lag, read from Kafka (end − committed): up while paused, back after.
+        const QString paused = effectOf(eventFor(events, QStringLiteral("pause-stage1")));
+        // node-3, killed in the same second, may still count as running and refuse.
+        const QRegularExpressionMatch pausedOn = QRegularExpression(QStringLiteral("(\\d+) of \\d+ replica\\(s\\) paused")).match(paused);
+        QVERIFY2(pausedOn.hasMatch() && pausedOn.captured(1).toInt() == 2 && paused.contains(QStringLiteral("lag grew to")),
+                 qPrintable(paused));
+        const QString resumed = effectOf(eventFor(events, QStringLiteral("resume-stage1")));
+        QVERIFY2(resumed.contains(QStringLiteral("resumed")) && resumed.contains(QStringLiteral("lag back to")), qPrintable(resumed));
 
         QVERIFY2(effectOf(eventFor(events, QStringLiteral("kill"))).contains(QStringLiteral("down, as asked")),
                  qPrintable(effectOf(eventFor(events, QStringLiteral("kill")))));

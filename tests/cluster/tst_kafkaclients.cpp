@@ -71,6 +71,7 @@ private Q_SLOTS:
         QVERIFY2(m_cluster.createTopic("outage", 1, &error), qPrintable(error));
         QVERIFY2(m_cluster.createTopic("redeliver", 1, &error), qPrintable(error));
         QVERIFY2(m_cluster.createTopic("one-partition", 1, &error), qPrintable(error));
+        QVERIFY2(m_cluster.createTopic("pause", 3, &error), qPrintable(error));
     }
 
     void settingsPassThroughIsValidated()
@@ -180,6 +181,37 @@ private Q_SLOTS:
             values.append(record.value);
         QCOMPARE(values, (QList<QByteArray> { "r0", "r1", "r2" }));
         QCOMPARE(rejected->snapshot().constFirst().value, QByteArray("r0"));
+    }
+
+    // Paused, a consumer keeps its partitions and fetches nothing (the stage-1 pause fault
+    // action); resumed, it gets what was produced meanwhile, once.
+    void pausedConsumerFetchesNothingUntilResumed()
+    {
+        KafkaProducer producer(settings());
+        QVERIFY(producer.start());
+        auto received = std::make_shared<Received>();
+        KafkaConsumer consumer(settings(), fastGroup("pause-group", "pause"));
+        consumer.setBatchHandler([received](const QList<KafkaRecord> &batch) {
+            const QMutexLocker lock(&received->mutex);
+            received->records.append(batch);
+            return true;
+        });
+        QVERIFY(consumer.start());
+        QVERIFY(producer.produce("pause", "k", "before"));
+        QTRY_COMPARE_WITH_TIMEOUT(received->count(), 1, 15000);
+        consumer.setPaused(true);
+        QVERIFY(consumer.isPaused());
+        QTRY_VERIFY_WITH_TIMEOUT(consumer.isPauseInEffect(), 5000); // applied by its thread at the next poll
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(producer.produce("pause", "k", "while paused " + QByteArray::number(i)));
+        QTRY_COMPARE_WITH_TIMEOUT(producer.delivered(), quint64(4), 10000);
+        // Nothing arrives while paused: a second is ten of its polls.
+        QTest::qWait(1000);
+        QCOMPARE(received->count(), 1);
+        QCOMPARE(consumer.assignedPartitions(), 3); // still the group's member, no rebalance
+        consumer.setPaused(false);
+        QTRY_COMPARE_WITH_TIMEOUT(received->count(), 4, 10000);
+        QCOMPARE(received->snapshot().constLast().value, QByteArray("while paused 2"));
     }
 
     // A member the group gives nothing (more members than partitions) has still joined:

@@ -22,6 +22,7 @@ private slots:
     void tapNeedsAdmin();
     void tapStreamsFramesWithSecretsMasked();
     void slowTapReaderLosesFramesNotMemory();
+    void stage1PauseNeedsAdminAndKafka();
 
 private:
     std::unique_ptr<NodeProcess> m_node;
@@ -179,6 +180,24 @@ void TestNodeAdmin::slowTapReaderLosesFramesNotMemory()
     }
     QVERIFY2(overflow >= 1, qPrintable(QStringLiteral("no tap_overflow after %1 publishes").arg(published)));
     QCOMPARE(httpGet(port, "/healthz/live").status, 200);
+}
+
+// POST /admin/stage1/{pause,resume}: ROLE_ADMIN, POST only, and a clear 409 on a replica
+// without Kafka (no stage-1 consumer); /admin/stats says nothing of stage 1 there. The
+// pause itself, on a devcluster, is tst_demoscript's (the group's lag grows, then falls).
+void TestNodeAdmin::stage1PauseNeedsAdminAndKafka()
+{
+    const quint16 port = m_node->port();
+    QCOMPARE(httpPost(port, "/admin/stage1/pause", {}).status, 401);
+    QCOMPARE(httpPost(port, "/admin/stage1/pause", {}, login(port, QStringLiteral("alice"))).status, 403);
+    QCOMPARE(httpGet(port, "/admin/stage1/pause", login(port, QStringLiteral("admin"))).status, 405);
+    const QByteArray admin = login(port, QStringLiteral("admin"));
+    for (const char *path : {"/admin/stage1/pause", "/admin/stage1/resume"}) {
+        const HttpResult refused = httpPost(port, path, {}, admin);
+        QCOMPARE(refused.status, 409);
+        QVERIFY2(refused.body.contains("no stage-1 consumer"), refused.body.constData());
+    }
+    QVERIFY(!QJsonDocument::fromJson(httpGet(port, "/admin/stats", admin).body).object().contains(QStringLiteral("stage1Paused")));
 }
 
 QTEST_GUILESS_MAIN(TestNodeAdmin)
