@@ -49,6 +49,34 @@ QString replicaState(const QJsonObject &state, const QString &id)
             return replica.toObject().value(QStringLiteral("state")).toString();
     return {};
 }
+// Runs the console's demo offscreen with `script` (a --demo-script) and a snapshot once it
+// has settled, 90 s at the latest; `state` gets its state.json, which must say settled and
+// hold `events` events, each observed.
+void runSettled(const QByteArray &script, int events, QJsonObject *state)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("script.json"));
+    QVERIFY(writeFile(path, script));
+    const QString out = dir.filePath(QStringLiteral("snapshot"));
+    QProcess process;
+    useOwnConfigOffscreen(process, dir.filePath(QStringLiteral("config")));
+    process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    process.start(qEnvironmentVariable("SB_BINARY"), {QStringLiteral("--demo-script"), path, QStringLiteral("--snapshot"), out,
+                                                      QStringLiteral("--snapshot-settled"), QStringLiteral("--snapshot-after"),
+                                                      QStringLiteral("90")});
+    QVERIFY(process.waitForFinished(120000));
+    QCOMPARE(process.exitCode(), 0);
+    QFile file(out + QStringLiteral("/state.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    *state = QJsonDocument::fromJson(file.readAll()).object();
+    QVERIFY2(state->value(QStringLiteral("settled")).toBool(),
+             qPrintable(state->value(QStringLiteral("unsettled")).toVariant().toStringList().join(QStringLiteral("; "))));
+    const QJsonArray all = state->value(QStringLiteral("events")).toArray();
+    QCOMPARE(all.size(), events);
+    for (const QJsonValue &event : all)
+        QVERIFY2(event.toObject().value(QStringLiteral("effectState")).toString() == u"observed",
+                 QJsonDocument(event.toObject()).toJson(QJsonDocument::Compact).constData());
+}
 } // namespace
 
 class TestDemoScript : public QObject
@@ -75,36 +103,19 @@ private Q_SLOTS:
 
     void faultsShowInTheSnapshot()
     {
-        QTemporaryDir dir;
-        const QString script = dir.filePath(QStringLiteral("faults.json"));
         // At 1 s after the demo is ready; the snapshot once the console has settled (the
-        // drained replica back and ready, node-2 down, every watch ended), 90 s at the latest:
-        // under ASan on a loaded runner the drained replica took longer than a fixed 22 s.
-        QVERIFY(writeFile(script, R"([
+        // drained replica back and ready, node-2 down, every watch ended): under ASan on a
+        // loaded runner the drained replica took longer than a fixed 22 s.
+        QJsonObject state;
+        runSettled(R"([
             {"at": 1, "action": "kill", "args": {"replica": "node-2", "stayDown": true}},
             {"at": 1, "action": "poison", "args": {"count": 2}},
             {"at": 1, "action": "restart-redis"},
             {"at": 1, "action": "drain", "args": {"replica": "node-1", "restartAfter": 1}}
-        ])"));
-        const QString out = dir.filePath(QStringLiteral("snapshot"));
-        QProcess process;
-        useOwnConfigOffscreen(process, dir.filePath(QStringLiteral("config")));
-        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process.start(qEnvironmentVariable("SB_BINARY"), {QStringLiteral("--demo-script"), script, QStringLiteral("--snapshot"), out,
-                                                          QStringLiteral("--snapshot-settled"), QStringLiteral("--snapshot-after"),
-                                                          QStringLiteral("90")});
-        QVERIFY(process.waitForFinished(120000));
-        QCOMPARE(process.exitCode(), 0);
-        QFile file(out + QStringLiteral("/state.json"));
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QJsonObject state = QJsonDocument::fromJson(file.readAll()).object();
-        QVERIFY2(state.value(QStringLiteral("settled")).toBool(),
-                 qPrintable(state.value(QStringLiteral("unsettled")).toVariant().toStringList().join(QStringLiteral("; "))));
+        ])", 4, &state);
+        if (QTest::currentTestFailed())
+            return;
         const QJsonArray events = state.value(QStringLiteral("events")).toArray();
-        QCOMPARE(events.size(), 4);
-        for (const QJsonValue &event : events)
-            QVERIFY2(event.toObject().value(QStringLiteral("effectState")).toString() == u"observed",
-                     QJsonDocument(event.toObject()).toJson(QJsonDocument::Compact).constData());
 
         const QJsonObject kill = eventFor(events, QStringLiteral("kill"));
         QVERIFY2(effectOf(kill).contains(QStringLiteral("node-2 was killed by signal 9")), qPrintable(effectOf(kill)));
@@ -131,35 +142,18 @@ private Q_SLOTS:
     // group paused (on the two replicas running then) and resumed.
     void startBurstAndRevokeShowInTheSnapshot()
     {
-        QTemporaryDir dir;
-        const QString script = dir.filePath(QStringLiteral("more.json"));
-        QVERIFY(writeFile(script, R"([
+        QJsonObject state;
+        runSettled(R"([
             {"at": 1, "action": "kill", "args": {"replica": "node-3", "stayDown": true}},
             {"at": 1, "action": "burst", "args": {"factor": 10, "seconds": 3}},
             {"at": 1, "action": "revoke", "args": {"user": "ada"}},
             {"at": 1, "action": "pause-stage1"},
             {"at": 3, "action": "resume-stage1"},
             {"at": 4, "action": "start", "args": {"replica": "node-3"}}
-        ])"));
-        const QString out = dir.filePath(QStringLiteral("snapshot"));
-        QProcess process;
-        useOwnConfigOffscreen(process, dir.filePath(QStringLiteral("config")));
-        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process.start(qEnvironmentVariable("SB_BINARY"), {QStringLiteral("--demo-script"), script, QStringLiteral("--snapshot"), out,
-                                                          QStringLiteral("--snapshot-settled"), QStringLiteral("--snapshot-after"),
-                                                          QStringLiteral("90")});
-        QVERIFY(process.waitForFinished(120000));
-        QCOMPARE(process.exitCode(), 0);
-        QFile file(out + QStringLiteral("/state.json"));
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QJsonObject state = QJsonDocument::fromJson(file.readAll()).object();
-        QVERIFY2(state.value(QStringLiteral("settled")).toBool(),
-                 qPrintable(state.value(QStringLiteral("unsettled")).toVariant().toStringList().join(QStringLiteral("; "))));
+        ])", 6, &state);
+        if (QTest::currentTestFailed())
+            return;
         const QJsonArray events = state.value(QStringLiteral("events")).toArray();
-        QCOMPARE(events.size(), 6);
-        for (const QJsonValue &event : events)
-            QVERIFY2(event.toObject().value(QStringLiteral("effectState")).toString() == u"observed",
-                     QJsonDocument(event.toObject()).toJson(QJsonDocument::Compact).constData());
 
         // The stage-1 group's lag, read from Kafka (end − committed): up while paused, back after.
         const QString paused = effectOf(eventFor(events, QStringLiteral("pause-stage1")));
