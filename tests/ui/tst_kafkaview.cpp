@@ -68,6 +68,34 @@ class TestKafkaView : public QObject
     Q_OBJECT
 
 private slots:
+    // At a 1280x800 window's Kafka area (717x455 inside its dock, the ListGroups note
+    // shown, as on the demo), the group and partition tables each show at least 4 rows
+    // (they showed 2 and 3) and the lag chart keeps room for its axis.
+    void tablesShowFourRowsAt1280x800()
+    {
+        ViewFixture f;
+        sb::ui::KafkaView &view = f.view;
+        view.resize(717, 455);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        KafkaClusterSnapshot s = snapshot();
+        for (int i = 0; i < 4; ++i) {
+            KafkaGroupInfo more = s.groups.first();
+            more.id = u"group-%1"_s.arg(i);
+            s.groups.append(more);
+        }
+        f.apply(s);
+        view.showFigures(KafkaFigures::from(s));
+        const auto rowsShown = [](const QTableView *table) {
+            return table->viewport()->height() / qMax(1, table->rowHeight(0));
+        };
+        QTRY_VERIFY2(rowsShown(view.groupTable()) >= 4, qPrintable(QString::number(rowsShown(view.groupTable()))));
+        QVERIFY2(rowsShown(view.partitionTable()) >= 4, qPrintable(QString::number(rowsShown(view.partitionTable()))));
+        auto *chart = view.findChild<sb::ui::HistoryChart *>();
+        QVERIFY(chart);
+        QVERIFY2(chart->height() >= 90, qPrintable(QString::number(chart->height())));
+    }
+
     void showsGroupsPartitionsAndTopics()
     {
         ViewFixture f;
