@@ -539,7 +539,10 @@ ConsoleSnapshotSettling ConsoleController::settlingNow() const
             const inspect::KafkaGroupInfo &group = groups->group(row);
             const bool committed = std::any_of(group.partitions.cbegin(), group.partitions.cend(),
                                                [](const inspect::KafkaPartitionLag &p) { return p.committed >= 0; });
-            if (group.discoveredBy.contains(QStringLiteral("registry")) && !committed)
+            // A departed replica's group (DOWN, then RETIRED) will not commit again.
+            const bool departed = group.verdict.status == inspect::BurrowStatus::Down
+                                  || group.verdict.status == inspect::BurrowStatus::Retired;
+            if (group.discoveredBy.contains(QStringLiteral("registry")) && !committed && !departed)
                 settling.groupsWithoutOffsets << group.id;
         }
     }

@@ -434,17 +434,19 @@ FaultActions::Outcome FaultActions::loadAction(const Request &request)
     if (!m_load)
         return refuse(request, QStringLiteral("no demo population"));
     QString why;
-    const bool taken = request.action == Action::Burst ? m_load->burst(request.factor, request.seconds, &why)
-                                                       : m_load->addSlowConsumer(request.replica, &why);
-    if (!taken)
-        return refuse(request, why);
-    const bool burst = request.action == Action::Burst;
-    const Outcome outcome = accept(request, burst ? QStringLiteral("demo traffic x%1 for %2 s").arg(request.factor).arg(request.seconds)
-                                                  : QStringLiteral("a client on %1 that stops reading").arg(request.replica));
-    if (burst)
+    if (request.action == Action::Burst) {
+        // Started after one metrics step (kMetricsPollMs) read the rate before it: the watch
+        // compares the burst with that, not with a tail that a slow machine is still sending.
+        const Outcome outcome = accept(request, QStringLiteral("demo traffic x%1 for %2 s, from the next second")
+                                                    .arg(request.factor)
+                                                    .arg(request.seconds));
         watchBurst(outcome.eventId, request);
-    else
-        watchSlowConsumer(outcome.eventId, request.replica);
+        return outcome;
+    }
+    if (!m_load->addSlowConsumer(request.replica, &why))
+        return refuse(request, why);
+    const Outcome outcome = accept(request, QStringLiteral("a client on %1 that stops reading").arg(request.replica));
+    watchSlowConsumer(outcome.eventId, request.replica);
     return outcome;
 }
 
@@ -518,24 +520,27 @@ QHash<QString, QString> FaultActions::runningReplicaUrls() const
 void FaultActions::watchBurst(int eventId, const Request &request)
 {
     const int burstMs = request.seconds * 1000;
-    QObject *watch = startWatch(eventId, burstMs + kBurstSettleMs + 10 * kMetricsPollMs,
-                                QStringLiteral("the replicas' inbound rate up, then back"));
+    QObject *watch = startWatch(eventId, kMetricsPollMs + burstMs + 10 * kMetricsPollMs,
+                                QStringLiteral("the replicas' inbound rate up during the burst"));
     QPointer<QObject> guard = watch;
     // Inbound messages summed over the replicas at each reading; a reading some replica did
-    // not answer is skipped (its counter missing would look like a fall).
+    // not answer is skipped (its counter missing would look like a fall). Reading 0 is taken
+    // before the burst, reading 1 a step later gives the rate before it; the burst starts then.
     struct Reading
     {
         qint64 atMs;
         double in;
     };
     auto readings = std::make_shared<QList<Reading>>();
+    auto before = std::make_shared<double>(-1);
     auto peak = std::make_shared<double>(0);
+    auto burstStartMs = std::make_shared<qint64>(-1);
     auto *timer = new QTimer(watch);
     auto since = std::make_shared<QElapsedTimer>();
     since->start();
-    const auto poll = [this, guard, readings, peak, since, burstMs, eventId, factor = request.factor] {
+    const auto poll = [this, guard, readings, before, peak, burstStartMs, since, burstMs, eventId, request] {
         const QHash<QString, QString> replicas = runningReplicaUrls();
-        m_metrics->read(replicas, guard, [this, guard, readings, peak, since, burstMs, eventId, factor,
+        m_metrics->read(replicas, guard, [this, guard, readings, before, peak, burstStartMs, since, burstMs, eventId, request,
                                           expected = replicas.size()](const FaultMetricsReader::Metrics &metrics) {
             if (!guard || metrics.size() != expected || expected == 0)
                 return;
@@ -546,18 +551,31 @@ void FaultActions::watchBurst(int eventId, const Request &request)
             if (!readings->isEmpty()) {
                 const Reading &last = readings->last();
                 const double rate = (in - last.in) * 1000.0 / double(qMax<qint64>(1, now - last.atMs));
-                if (last.atMs < burstMs) { // the step began during the burst
+                if (*burstStartMs < 0) {
+                    *before = rate;
+                    QString why;
+                    if (!m_load || !m_load->burst(request.factor, request.seconds, &why)) {
+                        m_log->finish(eventId, EffectState::NotObserved, QStringLiteral("the burst could not start: ") + why);
+                        return guard->deleteLater();
+                    }
+                    *burstStartMs = now;
+                    m_log->observe(eventId, QStringLiteral("inbound before the burst: %1 msg/s").arg(qRound(*before)));
+                } else if (last.atMs < *burstStartMs + burstMs) { // a step that began during the burst
                     *peak = qMax(*peak, rate);
-                } else if (now >= burstMs + kBurstSettleMs) {
-                    // The first full step after the burst and its settling: the rate back.
-                    const bool rose = *peak >= 2.0 * qMax(rate, 1.0);
-                    m_log->finish(eventId, rose ? EffectState::Observed : EffectState::NotObserved,
-                                  QStringLiteral("inbound across the replicas: %1 msg/s during the burst (x%2 asked), %3 msg/s after it")
+                    if (*peak >= 2.0 * qMax(*before, 1.0)) {
+                        m_log->finish(eventId, EffectState::Observed,
+                                      QStringLiteral("inbound across the replicas: %1 msg/s during the burst (x%2 asked), %3 msg/s before it")
+                                          .arg(qRound(*peak))
+                                          .arg(request.factor)
+                                          .arg(qRound(*before)));
+                        return guard->deleteLater();
+                    }
+                } else {
+                    m_log->finish(eventId, EffectState::NotObserved,
+                                  QStringLiteral("no rise seen: at most %1 msg/s during the burst, %2 msg/s before it")
                                       .arg(qRound(*peak))
-                                      .arg(factor)
-                                      .arg(qRound(rate)));
-                    guard->deleteLater();
-                    return;
+                                      .arg(qRound(*before)));
+                    return guard->deleteLater();
                 }
             }
             readings->append({now, in});

@@ -45,8 +45,6 @@ public:
     static constexpr int kRedisEffectMs = 60000;
     static constexpr int kDeadLetterEffectMs = 30000;
     static constexpr int kPollMs = 250;
-    // A burst is watched for its length and this long after, to see the rate come back.
-    static constexpr int kBurstSettleMs = 3000;
     // A client that stops reading fills its replica's outbound queue (1 MiB) in minutes at
     // the demo's rate, tens of seconds with a burst.
     static constexpr int kSlowConsumerEffectMs = 300000;
@@ -73,9 +71,9 @@ private:
     Outcome revoke(const Request &request);
     Outcome switchBus(const Request &request);
     Outcome loadAction(const Request &request);
-    // The replicas' inbound rate (their sb_messages_total{direction="in"}) up during a burst
-    // and back after it; a slow consumer dropped by its replica (sb_dropped_total{reason=
-    // "slow_consumer"} up).
+    // The replicas' inbound rate (their sb_messages_total{direction="in"}) read for a second
+    // before the burst, which then starts, and up to at least twice that during it; a slow
+    // consumer dropped by its replica (sb_dropped_total{reason="slow_consumer"} up).
     void watchBurst(int eventId, const Request &request);
     void watchSlowConsumer(int eventId, const QString &replica);
     // pause-stage1 / resume-stage1: each running replica's stage-1 consumer (FaultStage1Control),

@@ -170,10 +170,10 @@ private Q_SLOTS:
                  qPrintable(effectOf(eventFor(events, QStringLiteral("start")))));
         QCOMPARE(replicaState(state, QStringLiteral("node-3")), QStringLiteral("ready"));
 
-        // Observed means the rate during the burst was at least twice the rate after it.
+        // Observed means the rate during the burst was at least twice the rate before it.
         const QString burst = effectOf(eventFor(events, QStringLiteral("burst")));
         const QRegularExpressionMatch rates =
-            QRegularExpression(QStringLiteral("(\\d+) msg/s during the burst \\(x10 asked\\), (\\d+) msg/s after it")).match(burst);
+            QRegularExpression(QStringLiteral("(\\d+) msg/s during the burst \\(x10 asked\\), (\\d+) msg/s before it")).match(burst);
         QVERIFY2(rates.hasMatch(), qPrintable(burst));
         QVERIFY2(rates.captured(1).toInt() >= 2 * qMax(1, rates.captured(2).toInt()), qPrintable(burst));
 
