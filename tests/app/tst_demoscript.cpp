@@ -145,8 +145,8 @@ private Q_SLOTS:
         QJsonObject state;
         runSettled(R"([
             {"at": 1, "action": "kill", "args": {"replica": "node-3", "stayDown": true}},
-            {"at": 1, "action": "burst", "args": {"factor": 10, "seconds": 3}},
             {"at": 1, "action": "revoke", "args": {"user": "ada"}},
+            {"at": 9, "action": "burst", "args": {"factor": 10, "seconds": 3}},
             {"at": 1, "action": "pause-stage1"},
             {"at": 3, "action": "resume-stage1"},
             {"at": 4, "action": "start", "args": {"replica": "node-3"}}
@@ -170,7 +170,9 @@ private Q_SLOTS:
                  qPrintable(effectOf(eventFor(events, QStringLiteral("start")))));
         QCOMPARE(replicaState(state, QStringLiteral("node-3")), QStringLiteral("ready"));
 
-        // Observed means the rate during the burst was at least twice the rate before it.
+        // Observed means the rate during the burst was at least twice the rate before it. The
+        // burst comes once node-3 is back: under ASan, a burst while a third of the users
+        // were moving off the killed replica sent no more than before (25 vs 49 msg/s).
         const QString burst = effectOf(eventFor(events, QStringLiteral("burst")));
         const QRegularExpressionMatch rates =
             QRegularExpression(QStringLiteral("(\\d+) msg/s during the burst \\(x10 asked\\), (\\d+) msg/s before it")).match(burst);
