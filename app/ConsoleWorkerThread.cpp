@@ -101,8 +101,12 @@ int ConsoleWorkerThread::finishingCount()
 {
     forgetEndedWorkerThreads();
     auto &threads = finishingWorkerThreads();
-    return int(std::count_if(threads.cbegin(), threads.cend(),
-                             [](const FinishingWorkerThread &entry) { return !entry.thread->isFinished(); }));
+    // Not isFinished(): it is true from the moment finished() is emitted, while the thread
+    // still deletes its deferred objects (a Kafka worker's destructor can take seconds);
+    // wait(0) is true only once the thread has ended.
+    return int(std::count_if(threads.cbegin(), threads.cend(), [](const FinishingWorkerThread &entry) {
+        return !entry.thread->wait(QDeadlineTimer(0));
+    }));
 }
 
 bool ConsoleWorkerThread::waitForFinishing(QDeadlineTimer deadline)

@@ -48,7 +48,7 @@ public:
     // worker's stop()), then lets the thread end and returns without waiting.
     void finish(std::function<void()> lastWord = {});
 
-    // Threads finished but not yet ended, in this process.
+    // Threads finished but not yet ended (their deferred deletes included), in this process.
     static int finishingCount();
     // Waits for them, each until its stop bound (counted from its finish()) or `deadline`,
     // whichever comes first, and deletes those that ended; true when none is left. Runs
