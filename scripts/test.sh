@@ -82,9 +82,12 @@ fi
 # have nothing to find in them. The 30 s chaos run (label chaos, 50 s under ASan) runs in
 # the checked suite only, to keep the whole run in its budget: the nodes' code under the
 # same faults (kill -9, drain, Redis restart) runs under ASan in conformance_cluster,
-# noderegistryoutage, devcluster_redisbusoutage and demoscript.
+# noderegistryoutage and devcluster_redisbusoutage. So do the label `scenario` tests
+# (demoscript, snapshot_truth, replay_process: 50-100 s each under ASan, and timing-bound
+# there on a loaded runner): the console and devcluster code they drive runs under ASan in
+# demosnapshot, snapshot_process, demopopulation, alerts_devcluster and the unit tests.
 if [ "$asan_built" -eq 0 ]; then
-    test_suite "ASan+UBSan build" "$asan" -LE 'installer|architecture|deploy|chaos'
+    test_suite "ASan+UBSan build" "$asan" -LE 'installer|architecture|deploy|chaos|scenario'
 else
     failed=$((failed + 1))
 fi
