@@ -18,6 +18,9 @@ ci="$here/build/ci"
 asan="$here/build/asan"
 
 passed=0; failed=0
+# Each section's header says when it began (seconds since the start), to see where the
+# run's time goes.
+say() { echo "== $* (at ${SECONDS} s)"; }
 build_args=(-DSB_WERROR=ON -DSB_BENCH=OFF)
 in_background() { # log-file command...: runs it niced; `wait $!` gives its status
     local log="$1"; shift
@@ -32,7 +35,7 @@ finish_background() { # name pid log-file: waits, then shows what it printed
 }
 test_suite() { # name build-dir ctest-options...
     local name="$1" dir="$2"; shift 2
-    echo "== $name: ctest"
+    say "$name: ctest"
     # One test per core: two per core cut the checked suite from 152 to 95 s, but under the
     # sanitizer build a test's 5 s wait then timed out (docs/architecture.md, "Build, test and CI").
     (cd "$dir" && ctest --output-on-failure --timeout 300 -j"$(nproc)" "$@") | tee "$dir.ctest.log"
@@ -46,7 +49,7 @@ test_suite() { # name build-dir ctest-options...
 
 # Debug keeps Q_ASSERT on; -O1 without full debug info compiles about twice as fast as
 # RelWithDebInfo and still lets GCC's flow-based warnings (-Wmaybe-uninitialized) run.
-echo "== checked build: build"
+say "checked build: build"
 checked_args=("${build_args[@]}" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O1)
 "$here/scripts/build.sh" "$ci" "${checked_args[@]}"
 checked_built=$?
@@ -56,7 +59,7 @@ checked_built=$?
 # warnings (errors here too) catch what GCC's do not. -O0 compiles a third faster than -O1;
 # line tables keep the reports readable. (Started alongside the checked build instead, it
 # made both slower: 15.2 min.)
-echo "== ASan+UBSan build: build with clang (at low priority, alongside the checked suite's tests)"
+say "ASan+UBSan build: build with clang (at low priority, alongside the checked suite's tests)"
 in_background "$here/build/asan.build.log" env CC=clang CXX=clang++ "$here/scripts/build.sh" "$asan" \
     "${build_args[@]}" -DSB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1"
 asan_build=$!
@@ -66,14 +69,14 @@ finish_background "ASan+UBSan build" "$asan_build" "$here/build/asan.build.log"
 asan_built=$?
 # The fuzzers build and run (each for a fixed wall time) at low priority while the
 # sanitizer suite's tests wait on their children and sockets.
-echo "== fuzzers: build and run (at low priority, alongside the sanitizer suite's tests)"
+say "fuzzers: build and run (at low priority, alongside the sanitizer suite's tests)"
 in_background "$here/build/fuzz.log" "$here/scripts/fuzz.sh"
 fuzz_run=$!
 # CI never runs the benchmarks (bench/), but they must keep building: the checked tree
 # again with them on (the rest is up to date), with its warnings-as-errors, the same way.
 bench_build=
 if [ "$checked_built" -eq 0 ]; then
-    echo "== benchmarks: build (at low priority, alongside the sanitizer suite's tests)"
+    say "benchmarks: build (at low priority, alongside the sanitizer suite's tests)"
     in_background "$here/build/bench.build.log" "$here/scripts/build.sh" "$ci" "${checked_args[@]}" -DSB_BENCH=ON
     bench_build=$!
 fi
@@ -100,7 +103,7 @@ if [ -n "$bench_build" ]; then
     fi
 fi
 
-echo "== fuzzers"
+say "fuzzers"
 fuzz_status=0
 wait "$fuzz_run" || fuzz_status=$?
 cat "$here/build/fuzz.log"
@@ -113,5 +116,6 @@ if [ "$fuzz_status" -ne 0 ] && [ "$fuzz_failed" -eq 0 ]; then
 fi
 
 echo
+echo "the run took ${SECONDS} s"
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
