@@ -23,7 +23,8 @@ TrafficTable::TrafficTable(TrafficModel *model, QWidget *parent)
     setWordWrap(false);
     setTextElideMode(Qt::ElideMiddle);
     horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    horizontalHeader()->setStretchLastSection(true);
+    // Not the last column (Bytes) but Destination takes the spare width: see giveSpareWidthToDestination().
+    horizontalHeader()->setStretchLastSection(false);
     const QFontMetrics metrics = fontMetrics();
     const auto width = [&metrics](int column, const char *sample) {
         return qMax(metrics.horizontalAdvance(QString::fromLatin1(sample)),
@@ -39,9 +40,38 @@ TrafficTable::TrafficTable(TrafficModel *model, QWidget *parent)
     setColumnWidth(TrafficModel::User, width(TrafficModel::User, "alice"));
     setColumnWidth(TrafficModel::Session, width(TrafficModel::Session, "s-00000000"));
     setColumnWidth(TrafficModel::MessageId, width(TrafficModel::MessageId, "0000000000000000-000000"));
+    m_destinationMinWidth = columnWidth(TrafficModel::Destination);
+    setColumnWidth(TrafficModel::Bytes, width(TrafficModel::Bytes, "1048576"));
+    connect(horizontalHeader(), &QHeaderView::sectionResized, this, [this](int column, int, int) {
+        if (m_fitting)
+            return;
+        if (column == TrafficModel::Destination)
+            m_destinationSizedByUser = true;
+        else
+            giveSpareWidthToDestination();
+    });
     // Right-click a cell: the filter on every column, without typing its field name.
     setContextMenuPolicy(Qt::CustomContextMenu);
     connect(this, &QTableView::customContextMenuRequested, this, &TrafficTable::showContextMenu);
+}
+
+void TrafficTable::resizeEvent(QResizeEvent *event)
+{
+    QTableView::resizeEvent(event);
+    giveSpareWidthToDestination();
+}
+
+void TrafficTable::giveSpareWidthToDestination()
+{
+    if (m_destinationSizedByUser)
+        return;
+    int others = 0;
+    for (int column = 0; column < TrafficModel::ColumnCount; ++column)
+        if (column != TrafficModel::Destination && !isColumnHidden(column))
+            others += columnWidth(column);
+    m_fitting = true;
+    setColumnWidth(TrafficModel::Destination, qMax(m_destinationMinWidth, viewport()->width() - others));
+    m_fitting = false;
 }
 
 void TrafficTable::showContextMenu(const QPoint &at)

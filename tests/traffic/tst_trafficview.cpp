@@ -241,6 +241,35 @@ private slots:
         QVERIFY(f.view.snapshotState(1).value(u"staleReason"_s).toString().contains(u"connection refused"_s));
     }
 
+    // In the console at 1920x1080 the Traffic area is about 1,070 px wide (its frame pane
+    // stacked under the table): the spare width goes to Destination (a Kafka topic's name
+    // reads whole), not to Bytes at the end; once the user sizes Destination, a resize
+    // leaves it alone.
+    void destinationTakesTheSpareWidth()
+    {
+        ViewFixture f;
+        auto *table = f.view.findChild<ui::TrafficTable *>();
+        QVERIFY(table);
+        f.view.resize(1070, 500);
+        // The demo's widest destination, which the 1920x1080 screenshot showed elided.
+        const int topicName = table->fontMetrics().horizontalAdvance(u"switchboard.MessageCreatedEvent"_s);
+        QTRY_VERIFY2(table->columnWidth(models::TrafficModel::Destination) > topicName + 16,
+                     qPrintable(u"Destination %1 px, Bytes %2 px"_s.arg(table->columnWidth(models::TrafficModel::Destination))
+                                    .arg(table->columnWidth(models::TrafficModel::Bytes))));
+        QVERIFY(table->columnWidth(models::TrafficModel::Bytes) < table->columnWidth(models::TrafficModel::Destination) / 2);
+        // ... and fills the table: no horizontal scrolling, no blank band after Bytes.
+        int columns = 0;
+        for (int column = 0; column < models::TrafficModel::ColumnCount; ++column)
+            columns += table->columnWidth(column);
+        QCOMPARE(columns, table->viewport()->width());
+        QCOMPARE(table->horizontalScrollBar()->maximum(), 0);
+
+        table->setColumnWidth(models::TrafficModel::Destination, 150); // as a drag on the header would
+        f.view.resize(1000, 500);
+        QTRY_COMPARE(f.view.width(), 1000);
+        QCOMPARE(table->columnWidth(models::TrafficModel::Destination), 150);
+    }
+
     void narrowViewStacksTheFramePane()
     {
         ViewFixture f;
