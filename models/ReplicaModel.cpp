@@ -66,7 +66,7 @@ QVariant ReplicaModel::headerData(int section, Qt::Orientation orientation, int 
                                        QStringLiteral("WebSocket"),    QStringLiteral("SSE"),
                                        QStringLiteral("Subscriptions"), QStringLiteral("In/s"),
                                        QStringLiteral("Out/s"),        QStringLiteral("HB timeouts"),
-                                       QStringLiteral("Last seen")};
+                                       QStringLiteral("Slow drops"),   QStringLiteral("Last seen")};
         return names.at(section);
     }
     if (role == Qt::ToolTipRole) {
@@ -79,6 +79,9 @@ QVariant ReplicaModel::headerData(int section, Qt::Orientation orientation, int 
         case MessagesInPerSecond: return QStringLiteral("Frames received per second");
         case MessagesOutPerSecond: return QStringLiteral("Frames sent per second");
         case HeartbeatTimeouts: return QStringLiteral("Connections closed after 3 silent heart-beat intervals (total)");
+        case SlowConsumerDrops:
+            return QStringLiteral("Connections dropped for not reading: their outbound queue passed "
+                                  "--limit-outbound-bytes (sb_dropped_total{reason=\"slow_consumer\"}, total)");
         default: break;
         }
     }
@@ -98,7 +101,7 @@ QVariant ReplicaModel::data(const QModelIndex &index, int role) const
     case IdRole: return r.id;
     case Qt::ToolTipRole: return toolTip(r, column);
     case Qt::TextAlignmentRole:
-        return column >= Uptime && column <= HeartbeatTimeouts ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
+        return column >= Uptime && column <= SlowConsumerDrops ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
                                                                : QVariant();
     case Qt::BackgroundRole:
         return column == State ? QVariant(QBrush(stateColour(r.state))) : QVariant();
@@ -125,6 +128,7 @@ QVariant ReplicaModel::display(const ReplicaInfo &r, int column) const
     case MessagesInPerSecond: return rate(r.messagesInPerSecond);
     case MessagesOutPerSecond: return rate(r.messagesOutPerSecond);
     case HeartbeatTimeouts: return count(r.heartbeatTimeouts);
+    case SlowConsumerDrops: return count(r.slowConsumerDrops);
     case LastSeen: return clock(r.lastSeen);
     default: return {};
     }
@@ -144,6 +148,7 @@ QVariant ReplicaModel::sortValue(const ReplicaInfo &r, int column) const
     case MessagesInPerSecond: return number(r.messagesInPerSecond);
     case MessagesOutPerSecond: return number(r.messagesOutPerSecond);
     case HeartbeatTimeouts: return number(r.heartbeatTimeouts);
+    case SlowConsumerDrops: return number(r.slowConsumerDrops);
     case LastSeen: return r.lastSeen.isValid() ? QVariant(double(r.lastSeen.toMSecsSinceEpoch())) : QVariant(-1.0);
     default: return {};
     }
@@ -195,6 +200,7 @@ bool ReplicaModel::sameColumn(const ReplicaInfo &a, const ReplicaInfo &b, int co
     case MessagesInPerSecond: return a.messagesInPerSecond == b.messagesInPerSecond;
     case MessagesOutPerSecond: return a.messagesOutPerSecond == b.messagesOutPerSecond;
     case HeartbeatTimeouts: return a.heartbeatTimeouts == b.heartbeatTimeouts;
+    case SlowConsumerDrops: return a.slowConsumerDrops == b.slowConsumerDrops;
     case LastSeen: return a.lastSeen == b.lastSeen;
     default: return true;
     }

@@ -28,6 +28,7 @@ public:
         MessagesInPerSecond,
         MessagesOutPerSecond,
         HeartbeatTimeouts,
+        SlowConsumerDrops,
         LastSeen,
         ColumnCount
     };

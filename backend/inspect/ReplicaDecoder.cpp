@@ -64,6 +64,25 @@ std::optional<qint64> asCount(std::optional<double> value)
     return qint64(std::llround(*value));
 }
 
+// The node writes a reason's sb_dropped_total sample only once it first dropped for that
+// reason: a scrape that has the family (its HELP/TYPE lines or another reason's sample) but
+// not this reason says none yet, 0; a scrape without the family (not a Switchboard node)
+// says nothing. The zero matters: the alert judges growth, and a counter first seen at 1
+// has grown by nothing.
+std::optional<qint64> droppedFor(const PrometheusTextParser::Result &scrape, const QString &reason)
+{
+    static constexpr QByteArrayView kFamily = "sb_dropped_total";
+    bool familySeen = scrape.families.contains(kFamily.toByteArray());
+    for (const auto &s : scrape.samples) {
+        if (s.name != kFamily)
+            continue;
+        if (s.label("reason") == reason)
+            return asCount(sumOf(scrape, kFamily, "reason", reason)); // nullopt when unreadable
+        familySeen = true;
+    }
+    return familySeen ? std::optional<qint64>(0) : std::nullopt;
+}
+
 } // namespace
 
 ReplicaInfo::State ReplicaDecoder::stateFrom(std::optional<bool> ready, std::optional<bool> draining)
@@ -94,6 +113,7 @@ ReplicaInfo ReplicaDecoder::fromRegistryHash(const QString &id, const QMap<QByte
     info.messagesInPerSecond = parseRate(fields.value("msgsInPerSec"));
     info.messagesOutPerSecond = parseRate(fields.value("msgsOutPerSec"));
     info.heartbeatTimeouts = parseCount(fields.value("heartbeatTimeouts"));
+    info.slowConsumerDrops = parseCount(fields.value("slowConsumerDrops")); // absent from older nodes: unknown
     const QByteArray groups = fields.value("kafkaGroups");
     if (!groups.isEmpty())
         info.kafkaGroups = QString::fromUtf8(groups).split(QLatin1Char(','), Qt::SkipEmptyParts);
@@ -119,6 +139,12 @@ ReplicaInfo ReplicaDecoder::fromAdminStats(const QJsonObject &stats, const QStri
     info.sseConnections = jsonCount(connections.value(QStringLiteral("sse")));
     info.subscriptions = jsonCount(stats.value(QStringLiteral("subscriptions")));
     info.heartbeatTimeouts = jsonCount(stats.value(QStringLiteral("heartBeatTimeouts")));
+    // "dropped" lists only the reasons the replica dropped for so far (NodeMetrics): an object
+    // without slow_consumer says none yet; no object says nothing.
+    if (const QJsonValue dropped = stats.value(QStringLiteral("dropped")); dropped.isObject()) {
+        const QJsonValue slow = dropped.toObject().value(QStringLiteral("slow_consumer"));
+        info.slowConsumerDrops = slow.isUndefined() ? std::optional<qint64>(0) : jsonCount(slow);
+    }
     if (counters) {
         const auto in = jsonCount(stats.value(QStringLiteral("messagesIn")));
         const auto out = jsonCount(stats.value(QStringLiteral("messagesOut")));
@@ -173,6 +199,7 @@ ReplicaInfo ReplicaDecoder::fromPrometheus(const PrometheusTextParser::Result &s
 
     info.subscriptions = asCount(sumOf(scrape, "sb_subscriptions"));
     info.heartbeatTimeouts = asCount(sumOf(scrape, "sb_heartbeat_timeouts_total"));
+    info.slowConsumerDrops = droppedFor(scrape, QStringLiteral("slow_consumer"));
     if (counters) {
         counters->messagesIn = sumOf(scrape, "sb_messages_total", "direction", QStringLiteral("in"));
         counters->messagesOut = sumOf(scrape, "sb_messages_total", "direction", QStringLiteral("out"));

@@ -24,7 +24,7 @@ public:
     };
 
     // sb:node:{id}: address, started, ready, draining, ws, sse, subscriptions,
-    // msgsInPerSec, msgsOutPerSec, heartbeatTimeouts, version.
+    // msgsInPerSec, msgsOutPerSec, heartbeatTimeouts, slowConsumerDrops, version.
     static ReplicaInfo fromRegistryHash(const QString &id, const QMap<QByteArray, QByteArray> &fields);
 
     // GET /admin/stats (docs/protocol.md). `fallbackId` when the JSON names no node.

@@ -39,6 +39,7 @@ void overlay(ReplicaInfo &into, const ReplicaInfo &from)
     take(into.messagesInPerSecond, from.messagesInPerSecond);
     take(into.messagesOutPerSecond, from.messagesOutPerSecond);
     take(into.heartbeatTimeouts, from.heartbeatTimeouts);
+    take(into.slowConsumerDrops, from.slowConsumerDrops);
     if (!from.kafkaGroups.isEmpty())
         into.kafkaGroups = from.kafkaGroups;
     if (!from.detail.isEmpty())
@@ -64,6 +65,7 @@ ReplicaInfo probedReplica(const ReplicaInfo &lastKnown, const ReplicaInfo &probe
     info.messagesInPerSecond = probed.messagesInPerSecond;
     info.messagesOutPerSecond = probed.messagesOutPerSecond;
     info.heartbeatTimeouts = probed.heartbeatTimeouts;
+    info.slowConsumerDrops = probed.slowConsumerDrops;
     if (probed.started.isValid())
         info.started = probed.started;
     return info;

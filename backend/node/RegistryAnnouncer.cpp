@@ -51,6 +51,8 @@ void RegistryAnnouncer::announce()
          {"msgsInPerSec", rate(in - m_lastIn, elapsedMs)},
          {"msgsOutPerSec", rate(out - m_lastOut, elapsedMs)},
          {"heartbeatTimeouts", QByteArray::number(metrics.heartBeatTimeouts())},
+         // The console's slow-consumer alert reads it here when it has no /metrics URL.
+         {"slowConsumerDrops", QByteArray::number(metrics.droppedCount(QByteArrayLiteral("slow_consumer")))},
          {"kafkaGroups", m_services->bus ? m_services->bus->consumerGroups().join(',') : QByteArray()}},
         kTtlSeconds);
     m_lastIn = in;

@@ -174,6 +174,89 @@ private slots:
         QVERIFY(problem.contains(u"no sample of nope_total"_s));
     }
 
+    // sb_dropped_total{reason="slow_consumer"} from each source the Replicas area reads. The
+    // node lists a drop reason only once it dropped for it, so a source that shows the
+    // family without this reason says 0 (the alert judges growth from there); a source that
+    // does not show the family, or a value that is not a count, says nothing.
+    void slowConsumerDropsFromTheRegistry_data()
+    {
+        QTest::addColumn<QByteArray>("value"); // "<absent>": no such field
+        QTest::addColumn<qint64>("expected"); // -1: unknown
+        QTest::newRow("counted") << "7"_ba << qint64(7);
+        QTest::newRow("none yet") << "0"_ba << qint64(0);
+        QTest::newRow("older node: absent") << "<absent>"_ba << qint64(-1);
+        QTest::newRow("negative") << "-2"_ba << qint64(-1);
+        QTest::newRow("junk") << "lots"_ba << qint64(-1);
+        QTest::newRow("empty") << ""_ba << qint64(-1);
+    }
+
+    void slowConsumerDropsFromTheRegistry()
+    {
+        QFETCH(QByteArray, value);
+        QFETCH(qint64, expected);
+        QMap<QByteArray, QByteArray> fields{{"ready", "1"}, {"heartbeatTimeouts", "1"}};
+        if (value != "<absent>")
+            fields.insert("slowConsumerDrops", value);
+        const ReplicaInfo info = ReplicaDecoder::fromRegistryHash(u"n1"_s, fields);
+        QCOMPARE(info.slowConsumerDrops.value_or(-1), expected);
+        QCOMPARE(info.heartbeatTimeouts, std::optional<qint64>(1)); // the other counters untouched
+    }
+
+    void slowConsumerDropsFromAdminStats_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<qint64>("expected"); // -1: unknown
+        QTest::newRow("counted") << R"({"dropped":{"slow_consumer":4,"frame_too_large":1}})"_ba << qint64(4);
+        QTest::newRow("other reasons only") << R"({"dropped":{"frame_too_large":1}})"_ba << qint64(0);
+        QTest::newRow("nothing dropped yet") << R"({"dropped":{}})"_ba << qint64(0);
+        QTest::newRow("no dropped object") << R"({"heartBeatTimeouts":2})"_ba << qint64(-1);
+        QTest::newRow("dropped not an object") << R"({"dropped":3})"_ba << qint64(-1);
+        QTest::newRow("a string") << R"({"dropped":{"slow_consumer":"4"}})"_ba << qint64(-1);
+        QTest::newRow("negative") << R"({"dropped":{"slow_consumer":-1}})"_ba << qint64(-1);
+        QTest::newRow("null") << R"({"dropped":{"slow_consumer":null}})"_ba << qint64(-1);
+    }
+
+    void slowConsumerDropsFromAdminStats()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(qint64, expected);
+        QJsonParseError error;
+        const QJsonObject stats = QJsonDocument::fromJson(json, &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        const ReplicaInfo info = ReplicaDecoder::fromAdminStats(stats, u"n1"_s, nullptr);
+        QCOMPARE(info.slowConsumerDrops.value_or(-1), expected);
+    }
+
+    void slowConsumerDropsFromPrometheus_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<qint64>("expected"); // -1: unknown
+        // As NodeMetrics writes it: HELP and TYPE always, a sample per reason seen.
+        const QByteArray family = "# HELP sb_dropped_total Frames, connections or requests refused or dropped, by "
+                                  "reason.\n# TYPE sb_dropped_total counter\n";
+        QTest::newRow("counted") << QByteArray(family + "sb_dropped_total{reason=\"slow_consumer\"} 3\n"
+                                                        "sb_dropped_total{reason=\"frame_too_large\"} 9\n")
+                                 << qint64(3);
+        QTest::newRow("family, no drop yet") << family << qint64(0);
+        QTest::newRow("other reason only, no TYPE line") << "sb_dropped_total{reason=\"draining\"} 2\n"_ba << qint64(0);
+        QTest::newRow("not a Switchboard node") << "chat_websocket_sessions 4\n"_ba << qint64(-1);
+        QTest::newRow("negative") << QByteArray(family + "sb_dropped_total{reason=\"slow_consumer\"} -3\n") << qint64(-1);
+        QTest::newRow("NaN") << QByteArray(family + "sb_dropped_total{reason=\"slow_consumer\"} NaN\n") << qint64(-1);
+        QTest::newRow("float") << QByteArray(family + "sb_dropped_total{reason=\"slow_consumer\"} 5.0\n") << qint64(5);
+    }
+
+    void slowConsumerDropsFromPrometheus()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(qint64, expected);
+        const QByteArray scrape = "sb_connections{transport=\"stomp\"} 1\n" + text;
+        const auto series = PrometheusTextParser::parseSeries("sb_connections", nullptr);
+        QVERIFY(series);
+        const ReplicaInfo info = ReplicaDecoder::fromPrometheus(PrometheusTextParser::parse(scrape), *series,
+                                                                u"127.0.0.1:9"_s, nullptr, nullptr);
+        QCOMPARE(info.slowConsumerDrops.value_or(-1), expected);
+    }
+
     void counterRate()
     {
         CounterRate rate;

@@ -207,6 +207,22 @@ private slots:
         QCOMPARE(cell(ReplicaModel::WsConnections, ReplicaModel::SortRole).toDouble(), 7.0);
         QCOMPARE(cell(ReplicaModel::HeartbeatTimeouts, ReplicaModel::SortRole).toDouble(), -1.0);
         QCOMPARE(model.headerData(ReplicaModel::State, Qt::Horizontal).toString(), u"State"_s);
+
+        // Slow-consumer drops: its own column, unknown until a source says, then the count.
+        QCOMPARE(cell(ReplicaModel::SlowConsumerDrops).toString(), u"—"_s);
+        QCOMPARE(model.headerData(ReplicaModel::SlowConsumerDrops, Qt::Horizontal).toString(), u"Slow drops"_s);
+        QVERIFY(model.headerData(ReplicaModel::SlowConsumerDrops, Qt::Horizontal, Qt::ToolTipRole)
+                    .toString().contains(u"--limit-outbound-bytes"_s));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        r.slowConsumerDrops = 3;
+        model.apply(snapshot(0, {r}));
+        QCOMPARE(cell(ReplicaModel::SlowConsumerDrops).toString(), u"3"_s);
+        QCOMPARE(cell(ReplicaModel::SlowConsumerDrops, ReplicaModel::SortRole).toDouble(), 3.0);
+        QCOMPARE(cell(ReplicaModel::SlowConsumerDrops, Qt::TextAlignmentRole).toInt(),
+                 int(Qt::AlignRight | Qt::AlignVCenter));
+        QCOMPARE(changed.size(), 1); // the one cell that changed
+        QCOMPARE(changed.at(0).at(0).value<QModelIndex>().column(), int(ReplicaModel::SlowConsumerDrops));
+        QCOMPARE(changed.at(0).at(1).value<QModelIndex>().column(), int(ReplicaModel::SlowConsumerDrops));
         QCOMPARE(ReplicaModel::formatDuration(59), u"59s"_s);
         QCOMPARE(ReplicaModel::formatDuration(61), u"1m 01s"_s);
         QCOMPARE(ReplicaModel::formatDuration(90061), u"1d 1h"_s);

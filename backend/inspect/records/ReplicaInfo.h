@@ -38,6 +38,9 @@ struct ReplicaInfo
     std::optional<double> messagesInPerSecond;
     std::optional<double> messagesOutPerSecond;
     std::optional<qint64> heartbeatTimeouts;
+    // Connections it dropped for not reading (outbound queue past --limit-outbound-bytes):
+    // sb_dropped_total{reason="slow_consumer"}, a counter since the replica started.
+    std::optional<qint64> slowConsumerDrops;
     QStringList kafkaGroups; // the consumer groups it announces (registry only)
 
     bool isDown() const { return state == State::Down; }
