@@ -115,8 +115,7 @@ models::AlertObservations ConsoleAlerts::observe() const
         models::AlertObservationsBuilder::addRedis(
             &o, m_attachment->health(models::AttachmentState::Service::Redis));
     if (m_traffic && m_traffic->view())
-        // The console's own drop count is not exposed by the Traffic view yet: the replicas' only.
-        models::AlertObservationsBuilder::addTap(&o, m_traffic->view()->sources(), std::nullopt);
+        models::AlertObservationsBuilder::addTap(&o, m_traffic->view()->sources(), m_traffic->droppedByConsole());
     return o;
 }
 

@@ -5,6 +5,7 @@
 #include "inspect/RedisKeyActions.h"
 #include "inspect/RedisKeyScanner.h"
 #include "inspect/RedisKeyspaceWatcher.h"
+#include "inspect/RedisLatencyProbe.h"
 #include "inspect/RedisSessionReader.h"
 #include "inspect/RedisValueReader.h"
 #include "models/RedisKeyModel.h"
@@ -73,6 +74,7 @@ void RedisAreaAssembly::start()
     m_watcher = new inspect::RedisKeyspaceWatcher(m_connection, m_url, m_workerRoot);
     m_sessionReader = new inspect::RedisSessionReader(m_connection, m_options.keyPrefix, m_workerRoot);
     m_sessionRows = new models::SessionRowsBuilder(m_workerRoot);
+    m_latency = new inspect::RedisLatencyProbe(m_connection, m_options.pingIntervalMs, m_workerRoot);
 
     m_view = new ui::RedisView(m_keys.get(), m_sessions.get(), m_readOnly);
     if (m_area)
@@ -82,6 +84,7 @@ void RedisAreaAssembly::start()
     m_thread.start(m_workerRoot);
     m_connection->open();
     m_sessionReader->start(m_options.sessionsIntervalMs);
+    m_latency->start();
 }
 
 void RedisAreaAssembly::wire()
@@ -126,6 +129,10 @@ void RedisAreaAssembly::wire()
     // Worker -> worker (same thread): notified keys are re-read, then update the model.
     connect(m_watcher, &inspect::RedisKeyspaceWatcher::keysChanged, m_scanner,
         &inspect::RedisKeyScanner::refreshKeys);
+
+    // The PING's round trip -> the health (queued; an answer after a disconnect is dropped there).
+    connect(m_latency, &inspect::RedisLatencyProbe::measured, this, [this](qint64 ms) { reportLatency(ms); });
+    connect(m_latency, &inspect::RedisLatencyProbe::lost, this, [this] { reportLatency(std::nullopt); });
 
     // Connection state -> status bar and the view's header line.
     connect(m_connection, &cluster::RedisConnection::connected, this, [this] {
@@ -197,10 +204,29 @@ void RedisAreaAssembly::startScan(const QByteArray &pattern, qint64 budget)
 
 void RedisAreaAssembly::reportHealth(RedisHealth state, const QString &detail)
 {
+    const bool answering = state == RedisHealth::Up || state == RedisHealth::Degraded;
+    // A new connection is timed afresh: the figure of the one before is not its latency.
+    m_health = {state, detail, answering ? m_health.latencyMs : std::nullopt};
+    publishHealth();
+}
+
+void RedisAreaAssembly::reportLatency(std::optional<qint64> ms)
+{
+    const bool answering = m_health.state == RedisHealth::Up || m_health.state == RedisHealth::Degraded;
+    if (ms && (!answering || !m_connection || !m_connection->isConnected()))
+        return; // queued before the connection went down
+    m_health.latencyMs = ms;
+    publishHealth();
+}
+
+void RedisAreaAssembly::publishHealth()
+{
     if (m_view)
-        m_view->setConnectionText(detail);
+        m_view->setConnectionText(m_health.latencyMs
+                ? QString(m_health.detail + u"; PING " + QLocale().toString(*m_health.latencyMs) + u" ms")
+                : m_health.detail);
     if (m_attachment)
-        m_attachment->setHealth(AttachmentState::Service::Redis, { state, detail });
+        m_attachment->setHealth(AttachmentState::Service::Redis, m_health);
 }
 
 void RedisAreaAssembly::markAnswered()
@@ -245,6 +271,7 @@ void RedisAreaAssembly::stop()
     m_actions = nullptr;
     m_watcher = nullptr;
     m_sessionReader = nullptr;
+    m_latency = nullptr;
     m_sessionRows = nullptr;
 }
 

@@ -9,6 +9,7 @@
 #include <QPointer>
 
 #include <memory>
+#include <optional>
 
 namespace sb::cluster {
 class RedisConnection;
@@ -17,6 +18,7 @@ class RedisConnection;
 namespace sb::inspect {
 class RedisKeyActions;
 class RedisKeyScanner;
+class RedisLatencyProbe;
 class RedisKeyspaceWatcher;
 class RedisSessionReader;
 class RedisValueReader;
@@ -42,7 +44,8 @@ namespace sb::app {
 // the models and the view, so late results after teardown are dropped; the view's
 // requests reach the workers through their thread-safe methods. Health goes to
 // AttachmentState (Redis) in words: connecting, up with DBSIZE, or down with the reason
-// and the retry delay. While Redis does not answer, the view keeps the keys and sessions it
+// and the retry delay; while up, with the last PING's round trip (latencyMs), which the
+// view's connection line shows too and the redis-latency alert judges. While Redis does not answer, the view keeps the keys and sessions it
 // showed, dated ("as of"), with their TTLs stopped where they were; once it answers again
 // the rows on screen are re-read.
 //
@@ -60,6 +63,7 @@ public:
         QByteArray keyPrefix = QByteArrayLiteral("sb:"); // the cluster's Redis prefix (sessions, tokens)
         int sessionsIntervalMs = 5000; // Sessions lens refresh
         bool scanOnConnect = true; // list the first page of keys as soon as connected
+        int pingIntervalMs = 2000; // one timed PING (RedisLatencyProbe): the latency in the health
     };
 
     RedisAreaAssembly(ui::AreaView *area, cluster::RedisUrl url, bool readOnly,
@@ -86,6 +90,8 @@ private:
     void wire();
     void startScan(const QByteArray &pattern, qint64 budget);
     void reportHealth(models::ConnectionHealth::State state, const QString &detail);
+    void reportLatency(std::optional<qint64> ms);
+    void publishHealth();
     void markAnswered();
     void markUnreachable(const QString &reason);
     void stop();
@@ -100,6 +106,7 @@ private:
     QPointer<ui::RedisView> m_view;
     bool m_scannedOnce = false;
     qint64 m_dbSize = -1;
+    models::ConnectionHealth m_health; // as last reported
     models::Freshness m_freshness;
 
     ConsoleWorkerThread m_thread;
@@ -110,6 +117,7 @@ private:
     inspect::RedisKeyActions *m_actions = nullptr;
     inspect::RedisKeyspaceWatcher *m_watcher = nullptr;
     inspect::RedisSessionReader *m_sessionReader = nullptr;
+    inspect::RedisLatencyProbe *m_latency = nullptr;
     models::SessionRowsBuilder *m_sessionRows = nullptr;
 };
 

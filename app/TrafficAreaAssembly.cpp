@@ -191,6 +191,7 @@ void TrafficAreaAssembly::onBatch(const inspect::TrafficBatch &batch)
 {
     if (m_batcher)
         m_batcher->batchApplied();
+    m_droppedByConsole = batch.droppedByConsole;
     if (!m_offline) {
         m_rates->count(batch.frames);
         m_model->apply(batch.frames);

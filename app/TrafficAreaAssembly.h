@@ -70,6 +70,10 @@ public:
     models::TrafficModel *model() const { return m_model.get(); }
     ui::TrafficView *view() const;
     bool isOffline() const { return m_offline; }
+    // Frames the capture's batcher dropped because this (GUI) thread had not taken its
+    // earlier batches (TrafficBatcher): a counter since start(); nullopt before the first
+    // batch. The tap-drops alert judges it as its `console` subject.
+    std::optional<qint64> droppedByConsole() const { return m_droppedByConsole; }
 
 signals:
     void batchApplied(int frames); // tests and benchmarks watch the console as its user would
@@ -94,6 +98,7 @@ private:
     inspect::TrafficBatcher *m_batcher = nullptr; // the capture's, for acknowledgements (thread-safe)
     QTimer m_rateTimer;
     bool m_offline = false;
+    std::optional<qint64> m_droppedByConsole;
     std::optional<cluster::RedisUrl> m_redis;
     cluster::KafkaSettings m_kafka;
     models::ConnectionHealth m_health;

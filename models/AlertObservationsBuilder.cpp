@@ -17,8 +17,7 @@ void AlertObservationsBuilder::addReplicas(AlertObservations *o, const ReplicaMo
         r.reason = info.isDown() ? info.detail : info.stateReason;
         r.connections = info.totalConnections();
         r.heartbeatTimeouts = info.heartbeatTimeouts;
-        // The slow-consumer drop counter (sb_dropped_total{reason="slow_consumer"}) is not in
-        // ReplicaInfo yet: no source the Replicas area reads decodes it (docs/operations.md).
+        r.slowConsumerDrops = info.slowConsumerDrops;
         o->replicas.append(r);
     }
 }
@@ -64,7 +63,8 @@ void AlertObservationsBuilder::addRedis(AlertObservations *o, const ConnectionHe
         break;
     }
     o->redisDetail = redis.detail;
-    // No latency figure: the Redis area times no command (docs/operations.md, Alerts).
+    // Only a connection that answers has a latency worth judging; down is its own alert.
+    o->redisLatencyMs = o->redisReachable.value_or(false) ? redis.latencyMs : std::nullopt;
 }
 
 void AlertObservationsBuilder::addTap(AlertObservations *o, const QList<inspect::TapSourceStatus> &sources,

@@ -24,8 +24,11 @@ public:
     // Each group's status is its worst partition's where that is worse (a group is ERR
     // when a partition is STOP or STALL: the alert names which), with that reason.
     static void addKafka(AlertObservations *o, const KafkaGroupModel &groups, const KafkaTopicModel &topics);
-    // Up or degraded: reachable; down: not; connecting or not configured: unknown.
+    // Up or degraded: reachable, with the Redis area's last PING round trip as the latency;
+    // down: not; connecting or not configured: unknown.
     static void addRedis(AlertObservations *o, const ConnectionHealth &redis);
+    // droppedByConsole: the Traffic area's count of frames its batcher dropped (nullopt until
+    // its capture has handed over a first batch).
     static void addTap(AlertObservations *o, const QList<inspect::TapSourceStatus> &sources,
         std::optional<qint64> droppedByConsole);
 };

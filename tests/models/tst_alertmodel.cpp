@@ -33,6 +33,7 @@ ReplicaInfo replicaInfo(const QString &id, ReplicaInfo::State state)
     r.wsConnections = 7;
     r.sseConnections = 3;
     r.heartbeatTimeouts = 2;
+    r.slowConsumerDrops = 5;
     return r;
 }
 
@@ -66,6 +67,7 @@ private slots:
         down.detail = u"connection refused"_s;
         ReplicaInfo unready = replicaInfo(u"node-3"_s, ReplicaInfo::State::Unready);
         unready.stateReason = u"Redis unreachable"_s;
+        unready.slowConsumerDrops = std::nullopt; // no source said
         snapshot.replicas = { replicaInfo(u"node-1"_s, ReplicaInfo::State::Ready), down, unready };
         replicas.apply(snapshot);
 
@@ -75,6 +77,8 @@ private slots:
         QCOMPARE(o.replicas.at(0).id, u"node-1"_s);
         QCOMPARE(o.replicas.at(0).connections, 10);
         QCOMPARE(o.replicas.at(0).heartbeatTimeouts, 2);
+        QCOMPARE(o.replicas.at(0).slowConsumerDrops, 5);
+        QCOMPARE(o.replicas.at(2).slowConsumerDrops, std::nullopt);
         QCOMPARE(o.replicas.at(1).state, ReplicaInfo::State::Down);
         QCOMPARE(o.replicas.at(1).reason, u"connection refused"_s);
         QCOMPARE(o.replicas.at(2).reason, u"Redis unreachable"_s);
@@ -119,10 +123,20 @@ private slots:
             &o, { models::ConnectionHealth::State::Down, u"connection refused"_s });
         QCOMPARE(o.redisReachable, false);
         QCOMPARE(o.redisDetail, u"connection refused"_s);
+        QCOMPARE(o.redisLatencyMs, std::nullopt);
         AlertObservationsBuilder::addRedis(&o, { models::ConnectionHealth::State::Up, {} });
         QCOMPARE(o.redisReachable, true);
+        QCOMPARE(o.redisLatencyMs, std::nullopt); // connected, no PING timed yet
+        AlertObservationsBuilder::addRedis(&o, { models::ConnectionHealth::State::Up, {}, 320 });
+        QCOMPARE(o.redisLatencyMs, 320);
+        AlertObservationsBuilder::addRedis(&o, { models::ConnectionHealth::State::Degraded, {}, 12 });
+        QCOMPARE(o.redisLatencyMs, 12);
+        // A figure left over from before the connection went is not judged: down is its own alert.
+        AlertObservationsBuilder::addRedis(&o, { models::ConnectionHealth::State::Down, u"lost"_s, 320 });
+        QCOMPARE(o.redisLatencyMs, std::nullopt);
         AlertObservationsBuilder::addRedis(&o, { models::ConnectionHealth::State::Connecting, {} });
         QVERIFY(!o.redisReachable); // not known yet: no alert either way
+        QCOMPARE(o.redisLatencyMs, std::nullopt);
 
         inspect::TapSourceStatus tap;
         tap.id = u"node-1"_s;
@@ -134,6 +148,45 @@ private slots:
         QCOMPARE(o.tapSources.size(), 1);
         QCOMPARE(o.tapSources.at(0).droppedBySource, 12);
         QCOMPARE(o.tapDroppedByConsole, 4);
+        AlertObservations before;
+        AlertObservationsBuilder::addTap(&before, { tap }, std::nullopt); // the capture has no batch yet
+        QCOMPARE(before.tapDroppedByConsole, std::nullopt);
+    }
+
+    // The three figures the builder now reads, judged by the rules: each raises its alert
+    // once it moves as the rule says (slow-consumer drops and the console's tap drops
+    // growing, the Redis PING over its threshold), and says where the figure came from.
+    void newFiguresReachTheirRules()
+    {
+        models::AlertThresholds t;
+        t.raiseAfterSeconds = 0;
+        models::AlertEngine engine(t);
+        auto observe = [&](qint64 drops, std::optional<qint64> pingMs, qint64 tapDrops) {
+            models::ReplicaModel replicas;
+            inspect::ReplicaSnapshot snapshot;
+            snapshot.at = kT0;
+            ReplicaInfo r = replicaInfo(u"node-1"_s, ReplicaInfo::State::Ready);
+            r.slowConsumerDrops = drops;
+            snapshot.replicas = { r };
+            replicas.apply(snapshot);
+            AlertObservations o;
+            AlertObservationsBuilder::addReplicas(&o, replicas);
+            AlertObservationsBuilder::addRedis(&o, { models::ConnectionHealth::State::Up, {}, pingMs });
+            AlertObservationsBuilder::addTap(&o, {}, tapDrops);
+            return o;
+        };
+        engine.evaluate(observe(0, 5, 0), kT0);
+        QVERIFY(engine.active().isEmpty());
+        engine.evaluate(observe(2, 400, 30), kT0.addSecs(1));
+        engine.evaluate(observe(2, 400, 30), kT0.addSecs(2));
+        QStringList raised;
+        for (const Alert &a : engine.active())
+            raised << QString(a.rule + QLatin1Char('/') + a.subject + u": "_s + a.figure);
+        raised.sort();
+        QCOMPARE(raised,
+            (QStringList { u"redis-latency/redis: latency 400 ms (threshold 250 ms)"_s,
+                u"slow-consumer-drops/node-1: +2 slow consumers dropped in 60 s (2 in all)"_s,
+                u"tap-drops/console: +30 tap frames dropped by the console in 60 s (30 in all)"_s }));
     }
 
     void listsActiveFirstThenRecentAndCountsThem()
