@@ -2,12 +2,11 @@
 
 #include "cluster/EventBus.h"
 #include "cluster/TokenRegistry.h"
-#include "node/HttpConnection.h"
+#include "node/HttpExchange.h"
 #include "node/MessageService.h"
 #include "node/NodeServices.h"
 #include "node/PublishAcknowledgements.h"
 #include "node/ReplicasEndpoint.h"
-#include "node/Router.h"
 #include "node/StaticPages.h"
 #include "node/TapEvent.h"
 #include "node/TokenService.h"
@@ -58,9 +57,10 @@ std::optional<QJsonObject> jsonBody(const HttpRequest &request)
 }
 } // namespace
 
-HttpApi::HttpApi(NodeServices *services, HttpConnection *connection)
+HttpApi::HttpApi(NodeServices *services, HttpExchange *connection, PublishAcknowledgements *acks)
     : m_services(services)
     , m_connection(connection)
+    , m_acks(acks)
 {
 }
 
@@ -152,16 +152,16 @@ void HttpApi::handleUpgrade(const HttpRequest &request)
         return;
     }
     if (path == nodeapi::StompPath) {
-        m_connection->upgradeToWebSocket(Worker::UpgradeKind::Stomp);
+        m_connection->upgradeToWebSocket(WebSocketEndpoint::Stomp);
         return;
     }
     if (path == u"/admin/tap") {
-        QPointer<HttpConnection> connection = m_connection;
+        QPointer<HttpExchange> connection = m_connection;
         withUser(
             request, true,
             [connection](const AuthenticatedUser &) {
                 if (connection)
-                    connection->upgradeToWebSocket(Worker::UpgradeKind::Tap);
+                    connection->upgradeToWebSocket(WebSocketEndpoint::Tap);
             },
             Credentials::BearerOrTicket);
         return;
@@ -198,7 +198,7 @@ void HttpApi::withUser(const HttpRequest &request, bool adminOnly, UserCallback 
         return;
     }
     NodeServices *services = m_services;
-    QPointer<HttpConnection> connection = m_connection;
+    QPointer<HttpExchange> connection = m_connection;
     m_services->tokens->authenticate(token, TokenService::Kind::Access, m_connection,
                                      [services, connection, adminOnly, then](const TokenService::Outcome &outcome) {
         if (!connection)
@@ -256,7 +256,7 @@ void HttpApi::login(const HttpRequest &request)
     respondWithTokens(m_services, m_connection, m_services->tokens->issue(*user));
 }
 
-void HttpApi::respondWithTokens(NodeServices *services, QPointer<HttpConnection> connection,
+void HttpApi::respondWithTokens(NodeServices *services, QPointer<HttpExchange> connection,
                                 const TokenService::Issued &issued)
 {
     // 200 only once the shared registry holds the new tokens: the check goes down the same
@@ -288,7 +288,7 @@ void HttpApi::refresh(const HttpRequest &request)
     const QString token = body ? body->value(QStringLiteral("refreshToken")).toString() : QString();
     if (token.isEmpty())
         return error(400, QStringLiteral("expected JSON {\"refreshToken\": \"…\"}"));
-    QPointer<HttpConnection> connection = m_connection;
+    QPointer<HttpExchange> connection = m_connection;
     NodeServices *services = m_services;
     m_services->tokens->refresh(token.toUtf8(), m_services->users, m_connection,
                                 [services, connection](const TokenService::Outcome &outcome, const TokenService::Issued &issued) {
@@ -311,7 +311,7 @@ void HttpApi::logout(const HttpRequest &request)
     const auto body = jsonBody(request);
     const QString refreshToken = body ? body->value(QStringLiteral("refreshToken")).toString() : QString();
     NodeServices *services = m_services;
-    QPointer<HttpConnection> connection = m_connection;
+    QPointer<HttpExchange> connection = m_connection;
     withUser(request, false, [services, connection, refreshToken](const AuthenticatedUser &user) {
         services->tokens->revoke(user.jti);
         // 204 only once the shared registry has applied the revocation: the check goes down
@@ -340,7 +340,7 @@ void HttpApi::logout(const HttpRequest &request)
 void HttpApi::sseTicket(const HttpRequest &request)
 {
     NodeServices *services = m_services;
-    QPointer<HttpConnection> connection = m_connection;
+    QPointer<HttpExchange> connection = m_connection;
     withUser(request, false, [services, connection](const AuthenticatedUser &user) {
         const QByteArray ticket = services->tickets->issue(user);
         if (!connection)
@@ -360,7 +360,7 @@ void HttpApi::sse(const HttpRequest &request)
     if (lastEventId.isEmpty())
         lastEventId = request.queryItemValue(QStringLiteral("lastEventId"));
     NodeServices *services = m_services;
-    QPointer<HttpConnection> connection = m_connection;
+    QPointer<HttpExchange> connection = m_connection;
     withUser(request, false, [services, connection, lastEventId](const AuthenticatedUser &user) {
         if (!connection)
             return;
@@ -388,10 +388,11 @@ void HttpApi::publish(const HttpRequest &request, const QString &channel)
     if (!text.isString() || text.toString().trimmed().isEmpty())
         return error(400, QStringLiteral("expected JSON {\"text\": \"…\"} with non-empty text"));
     NodeServices *services = m_services;
-    QPointer<HttpConnection> connection = m_connection;
+    QPointer<HttpExchange> connection = m_connection;
+    PublishAcknowledgements *acks = m_acks;
     const QString messageText = text.toString();
     const QByteArray requestBody = request.body();
-    withUser(request, false, [services, connection, channel, messageText, requestBody](const AuthenticatedUser &user) {
+    withUser(request, false, [services, connection, acks, channel, messageText, requestBody](const AuthenticatedUser &user) {
         if (!connection)
             return;
         if (!services->users.find(user.name).value_or(User{}).isMember(channel)) {
@@ -399,7 +400,6 @@ void HttpApi::publish(const HttpRequest &request, const QString &channel)
             connection->respond(HttpResponse::jsonError(403, QStringLiteral("not a member of channel '%1'").arg(channel)));
             return;
         }
-        PublishAcknowledgements *acks = connection->worker()->publishAcknowledgements();
         PublishAcknowledgements::Ticket ticket = acks->issue();
         const MessageService::Creation creation =
             services->messages->create(user.name, channel, messageText, std::move(ticket.acknowledgement));
@@ -456,7 +456,7 @@ void HttpApi::metrics()
 void HttpApi::adminStats(const HttpRequest &request)
 {
     NodeServices *services = m_services;
-    QPointer<HttpConnection> connection = m_connection;
+    QPointer<HttpExchange> connection = m_connection;
     withUser(request, true, [services, connection](const AuthenticatedUser &) {
         if (!connection)
             return;
@@ -468,7 +468,7 @@ void HttpApi::adminStats(const HttpRequest &request)
         stats.insert(QStringLiteral("uptimeSeconds"), (QDateTime::currentMSecsSinceEpoch() - services->startedAtMs) / 1000);
         stats.insert(QStringLiteral("ready"), services->isReady());
         stats.insert(QStringLiteral("draining"), services->draining.load());
-        stats.insert(QStringLiteral("workers"), int(services->router->workers().size()));
+        stats.insert(QStringLiteral("workers"), services->config.workerThreads); // resolved by NodeServer::listen
         stats.insert(QStringLiteral("tapReaders"), services->tap->readerCount());
         if (const auto paused = services->bus->stage1Paused())
             stats.insert(QStringLiteral("stage1Paused"), *paused);
@@ -479,7 +479,7 @@ void HttpApi::adminStats(const HttpRequest &request)
 void HttpApi::pauseStage1(const HttpRequest &request, bool paused)
 {
     NodeServices *services = m_services;
-    QPointer<HttpConnection> connection = m_connection;
+    QPointer<HttpExchange> connection = m_connection;
     withUser(request, true, [services, connection, paused](const AuthenticatedUser &user) {
         if (!connection)
             return;

@@ -11,7 +11,8 @@
 namespace sb::node {
 
 struct NodeServices;
-class HttpConnection;
+class HttpExchange;
+class PublishAcknowledgements;
 
 // The node's HTTP surface (docs/protocol.md): auth, SSE, publishing, probes, metrics and
 // admin. Stateless: made per request; answers through the connection, possibly later
@@ -19,7 +20,8 @@ class HttpConnection;
 class HttpApi
 {
 public:
-    HttpApi(NodeServices *services, HttpConnection *connection);
+    // acks: where a publish waits for its verdict (the worker's, which outlives the connection).
+    HttpApi(NodeServices *services, HttpExchange *connection, PublishAcknowledgements *acks);
 
     void handle(const protocol::HttpRequest &request);
     void handleUpgrade(const protocol::HttpRequest &request);
@@ -29,7 +31,7 @@ private:
 
     void login(const protocol::HttpRequest &request);
     void refresh(const protocol::HttpRequest &request);
-    static void respondWithTokens(NodeServices *services, QPointer<HttpConnection> connection,
+    static void respondWithTokens(NodeServices *services, QPointer<HttpExchange> connection,
                                   const TokenService::Issued &issued);
     void logout(const protocol::HttpRequest &request);
     void sseTicket(const protocol::HttpRequest &request);
@@ -48,7 +50,8 @@ private:
     void json(int status, const QJsonObject &object);
 
     NodeServices *m_services;
-    QPointer<HttpConnection> m_connection;
+    QPointer<HttpExchange> m_connection;
+    PublishAcknowledgements *m_acks;
 };
 
 } // namespace sb::node

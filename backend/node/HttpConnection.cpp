@@ -2,17 +2,17 @@
 
 #include "node/HttpApi.h"
 #include "node/NodeServices.h"
-#include "node/SseStream.h"
 
 #include <QTcpSocket>
 
 namespace sb::node {
 
-HttpConnection::HttpConnection(QTcpSocket *socket, Worker *worker, NodeServices *services)
-    : QObject(worker)
+HttpConnection::HttpConnection(QTcpSocket *socket, NodeServices *services, PublishAcknowledgements *acks,
+                               QObject *parent)
+    : HttpExchange(parent)
     , m_socket(socket)
-    , m_worker(worker)
     , m_services(services)
+    , m_acks(acks)
 {
     protocol::HttpLimits limits;
     limits.maxHeaderSection = services->config.limits.maxHttpHeaderBytes;
@@ -126,7 +126,7 @@ void HttpConnection::processBuffered()
         if (head.isWebSocketUpgrade()) {
             m_busy = true;
             m_upgradeRequest = true;
-            HttpApi(m_services, this).handleUpgrade(head);
+            HttpApi(m_services, this, m_acks).handleUpgrade(head);
             return;
         }
         const qint64 consumed = m_peeked - m_parser.bufferedBytes();
@@ -137,7 +137,7 @@ void HttpConnection::processBuffered()
         m_keepAlive = request.keepAlive();
         m_busy = true;
         m_services->metrics.message(NodeMetrics::Transport::Http, NodeMetrics::Direction::In);
-        HttpApi(m_services, this).handle(request);
+        HttpApi(m_services, this, m_acks).handle(request);
     }
 }
 
@@ -193,24 +193,23 @@ void HttpConnection::upgradeToSse(const AuthenticatedUser &user, const QString &
 {
     if (!m_socket)
         return;
-    const bool http10 = false;
     QTcpSocket *socket = m_socket;
     detachSocket();
-    auto *stream = new SseStream(socket, user, lastEventId, http10, m_worker, m_services);
     m_socket = nullptr;
-    stream->start();
+    emit sseRequested(socket, user, lastEventId);
     deleteLater();
 }
 
-void HttpConnection::upgradeToWebSocket(Worker::UpgradeKind kind)
+void HttpConnection::upgradeToWebSocket(WebSocketEndpoint endpoint)
 {
     if (!m_socket)
         return;
     QTcpSocket *socket = m_socket;
     detachSocket();
-    socket->setParent(m_worker);
+    // The owner's, from now on: this connection goes, the socket lives on under the WebSocket.
+    socket->setParent(parent());
     m_socket = nullptr;
-    m_worker->handOffWebSocket(socket, kind);
+    emit webSocketRequested(socket, endpoint);
     deleteLater();
 }
 

@@ -1,12 +1,8 @@
 #pragma once
 
-#include "node/AuthenticatedUser.h"
-#include "node/Worker.h"
+#include "node/HttpExchange.h"
 #include "protocol/HttpRequestParser.h"
-#include "protocol/HttpResponse.h"
 
-#include <QHostAddress>
-#include <QObject>
 #include <QPointer>
 #include <QTimer>
 
@@ -15,6 +11,7 @@ class QTcpSocket;
 namespace sb::node {
 
 struct NodeServices;
+class PublishAcknowledgements;
 
 // One HTTP/1.1 connection: requests in order, keep-alive, a deadline for each request head
 // (slowloris) and for idle keep-alive. The head deadline runs from the accept and, on a
@@ -23,23 +20,32 @@ struct NodeServices;
 // request on it and be read as that request's answer, where a silent close lets the client
 // retry (RFC 9112 §9.3.1). Until a request head is complete its bytes are only
 // peeked, so a WebSocket upgrade can be handed to QWebSocketServer with the handshake
-// still unread; plain requests then consume their bytes.
-class HttpConnection : public QObject
+// still unread; plain requests then consume their bytes. An upgrade leaves with its
+// socket through a signal: whoever owns the connection (the worker) makes the stream or
+// completes the handshake; the connection knows nothing of either.
+class HttpConnection : public HttpExchange
 {
     Q_OBJECT
 public:
-    HttpConnection(QTcpSocket *socket, Worker *worker, NodeServices *services);
+    // acks: where the requests' publishes wait for their verdicts (the worker's).
+    HttpConnection(QTcpSocket *socket, NodeServices *services, PublishAcknowledgements *acks, QObject *parent);
     ~HttpConnection() override;
 
     // Writes one error response to a connection we will not serve, then closes it.
     static void refuse(QTcpSocket *socket, int status, const QString &reason);
 
-    QHostAddress peerAddress() const;
-    Worker *worker() const { return m_worker; }
-    void respond(const protocol::HttpResponse &response); // may come later, from a callback
-    void upgradeToSse(const AuthenticatedUser &user, const QString &lastEventId);
-    void upgradeToWebSocket(Worker::UpgradeKind kind);
+    QHostAddress peerAddress() const override;
+    void respond(const protocol::HttpResponse &response) override; // may come later, from a callback
+    void upgradeToSse(const AuthenticatedUser &user, const QString &lastEventId) override;
+    void upgradeToWebSocket(WebSocketEndpoint endpoint) override;
     void closeWhenIdle();
+
+signals:
+    // The socket leaves this connection (which then deletes itself): a receiver takes it
+    // (reparents it); unreceived, it goes with the connection. Emitted on the owner's thread.
+    void sseRequested(QTcpSocket *socket, const sb::node::AuthenticatedUser &user, const QString &lastEventId);
+    // The upgrade's handshake is still unread in the socket, for QWebSocketServer to read.
+    void webSocketRequested(QTcpSocket *socket, sb::node::WebSocketEndpoint endpoint);
 
 private:
     void onReadyRead();
@@ -50,8 +56,8 @@ private:
     void detachSocket();
 
     QPointer<QTcpSocket> m_socket;
-    Worker *m_worker;
     NodeServices *m_services;
+    PublishAcknowledgements *m_acks;
     protocol::HttpRequestParser m_parser;
     qint64 m_peeked = 0;      // socket bytes already fed to the parser but not yet read
     bool m_busy = false;      // a response is pending: later pipelined requests wait

@@ -5,7 +5,6 @@
 #include "cluster/ReplayStore.h"
 #include "node/Envelope.h"
 #include "node/NodeServices.h"
-#include "node/Router.h"
 #include "node/WallClock.h"
 
 #include <QDateTime>
@@ -19,8 +18,9 @@ Q_LOGGING_CATEGORY(lcMessages, "sb.node.messages")
 
 namespace sb::node {
 
-MessageService::MessageService(NodeServices *services)
+MessageService::MessageService(NodeServices *services, LocalDelivery deliverLocally)
     : m_services(services)
+    , m_deliverLocally(std::move(deliverLocally))
 {
 }
 
@@ -135,7 +135,7 @@ void MessageService::deliverFromBus(const QByteArray &payload, const cluster::Bu
         m_services->metrics.dropped(QByteArrayLiteral("duplicate_broadcast"));
         return; // a redelivered broadcast: already sent to this replica's clients
     }
-    m_services->router->broadcast(std::make_shared<const Envelope>(std::move(*envelope)));
+    m_deliverLocally(std::make_shared<const Envelope>(std::move(*envelope)));
 }
 
 void MessageService::tapHop(const QByteArray &command, const cluster::BusHop &hop, const Envelope &envelope,

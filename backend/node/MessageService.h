@@ -2,9 +2,12 @@
 
 #include "cluster/EventBus.h"
 #include "node/ChatMessage.h"
+#include "node/Envelope.h"
 #include "node/RecentIds.h"
 
 #include <QString>
+
+#include <functional>
 
 namespace sb::cluster {
 struct BusHop;
@@ -12,16 +15,18 @@ struct BusHop;
 
 namespace sb::node {
 
-struct Envelope;
 struct NodeServices;
 
 // Creates messages and carries them to every replica. create() stores each recipient's
 // notification for SSE replay and publishes the envelope on the EventBus; the bus hands it
-// back (on every replica) to deliverFromBus(), which routes it to the local workers.
+// back (on every replica) to deliverFromBus(), which hands it to the local workers.
 class MessageService
 {
 public:
-    explicit MessageService(NodeServices *services);
+    // What hands an envelope to every local worker (the Router's broadcast).
+    using LocalDelivery = std::function<void(const EnvelopePtr &)>;
+
+    MessageService(NodeServices *services, LocalDelivery deliverLocally);
 
     // The message and how the bus took it. Accepted: `acknowledged` runs once with the
     // durable step's verdict (see EventBus::publishAcknowledged), on the bus's thread; the
@@ -62,6 +67,7 @@ private:
                 const QByteArray &payload, bool duplicate = false) const;
 
     NodeServices *m_services;
+    LocalDelivery m_deliverLocally;
     RecentIds m_delivered; // stage 2 is at-least-once; clients see each message once
 };
 

@@ -7,6 +7,7 @@
 #include "node/MemoryTrimmer.h"
 #include "node/PresenceLease.h"
 #include "node/RegistryAnnouncer.h"
+#include "node/TapReader.h"
 #include "node/Router.h"
 #include "node/TokenService.h"
 #include "node/Worker.h"
@@ -44,7 +45,8 @@ NodeServer::NodeServer(const NodeConfig &config, const NodeAdapters &adapters, Q
     s.tokens = std::make_unique<TokenService>(config.jwtSecret, config.accessTokenSeconds, config.refreshTokenSeconds,
                                               adapters.tokens, &s.metrics);
     s.router = std::make_unique<Router>();
-    s.messages = std::make_unique<MessageService>(&s);
+    Router *router = s.router.get();
+    s.messages = std::make_unique<MessageService>(&s, [router](const EnvelopePtr &envelope) { router->broadcast(envelope); });
     NodeServices *services = m_services.get();
     s.bus->setPersistHandler([services](const QByteArray &payload, const cluster::BusHop &hop, QString *error) {
         return services->messages->persistFromBus(payload, hop, error);
@@ -100,6 +102,8 @@ bool NodeServer::listen(QString *error)
 {
     const int count = m_services->config.workerThreads > 0 ? m_services->config.workerThreads
                                                            : qMax(1, QThread::idealThreadCount());
+    // What /admin/stats reports: the count, resolved, before any worker reads the config.
+    m_services->config.workerThreads = count;
     for (int i = 0; i < count; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("sb-worker-%1").arg(i));
@@ -111,6 +115,13 @@ bool NodeServer::listen(QString *error)
         m_workers.append(worker);
     }
     m_services->router->setWorkers(m_workers);
+    // A tap reader attached on one worker gets every worker's baseline, each sent from that
+    // worker's own thread (direct here: the signal comes on the attaching worker's thread).
+    for (Worker *worker : std::as_const(m_workers))
+        connect(worker, &Worker::tapReaderAttached, worker, [workers = m_workers](TapReader *reader) {
+            for (Worker *each : workers)
+                QMetaObject::invokeMethod(each, [each, reader] { each->tapBaseline(reader); }, Qt::QueuedConnection);
+        }, Qt::DirectConnection);
     m_listener = new NodeListener(m_workers);
     m_listener->setMaxPendingConnections(1024);
     if (!m_listener->listen(m_services->config.listenAddress, m_services->config.listenPort)) {

@@ -1,7 +1,7 @@
 #include "node/ReplicasEndpoint.h"
 
 #include "cluster/NodeRegistry.h"
-#include "node/HttpConnection.h"
+#include "node/HttpExchange.h"
 #include "node/NodeServices.h"
 
 #include <QJsonArray>
@@ -20,7 +20,7 @@ QString replicaUrl(const QByteArray &address)
 }
 } // namespace
 
-void ReplicasEndpoint::respond(NodeServices *services, QPointer<HttpConnection> connection)
+void ReplicasEndpoint::respond(NodeServices *services, QPointer<HttpExchange> connection)
 {
     const QString self = services->config.id;
     if (!services->registry) {

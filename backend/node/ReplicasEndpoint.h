@@ -5,7 +5,7 @@
 namespace sb::node {
 
 struct NodeServices;
-class HttpConnection;
+class HttpExchange;
 
 // GET /api/replicas (public): which replica answers, and the replicas of its cluster as
 // they announce themselves in the registry (sb:node:{id}, indexed by sb:nodes), with the
@@ -14,7 +14,7 @@ class HttpConnection;
 class ReplicasEndpoint
 {
 public:
-    static void respond(NodeServices *services, QPointer<HttpConnection> connection);
+    static void respond(NodeServices *services, QPointer<HttpExchange> connection);
 };
 
 } // namespace sb::node

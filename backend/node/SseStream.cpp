@@ -5,8 +5,8 @@
 #include "node/MessageService.h"
 #include "node/NodeServices.h"
 #include "node/SessionLease.h"
+#include "node/SubscriptionTable.h"
 #include "node/WallClock.h"
-#include "node/Worker.h"
 #include "protocol/HttpResponse.h"
 #include "protocol/SseEncoder.h"
 
@@ -20,13 +20,13 @@
 namespace sb::node {
 
 SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId, bool http10,
-                     Worker *worker, NodeServices *services)
-    : QObject(worker)
+                     SubscriptionTable *subscriptions, NodeServices *services, QObject *parent)
+    : QObject(parent)
     , m_socket(socket)
     , m_user(user)
     , m_lastEventId(lastEventId)
     , m_http10(http10)
-    , m_worker(worker)
+    , m_subscriptions(subscriptions)
     , m_services(services)
     , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
@@ -67,7 +67,7 @@ void SseStream::start()
         onDisconnected();
         return;
     }
-    m_worker->startSse(this);
+    m_subscriptions->addStream(m_user.name, this);
     m_opened = true;
     if (m_services->tap->wants()) {
         TapEvent open = lifecycleEvent(QByteArrayLiteral("OPEN"));
@@ -244,7 +244,8 @@ void SseStream::onDisconnected()
     m_closed = true;
     m_commentTimer.stop();
     m_lifetimeTimer.stop();
-    m_worker->sseClosed(this);
+    if (m_opened)
+        m_subscriptions->removeStream(m_user.name, this);
     if (m_opened && m_services->tap->wants()) {
         TapEvent close = lifecycleEvent(QByteArrayLiteral("CLOSE"));
         close.headers.append({QByteArrayLiteral("reason"), m_closeWhy.isEmpty() ? QByteArrayLiteral("client") : m_closeWhy});
@@ -253,16 +254,16 @@ void SseStream::onDisconnected()
     m_services->sseStreamsPerUser->release(m_user.name);
     m_services->metrics.connectionClosed(NodeMetrics::Transport::Sse);
     m_lease.reset();
-    if (!m_countedPresence) {
-        deleteLater();
-        return;
+    if (m_countedPresence) {
+        const QString user = m_user.name;
+        NodeServices *services = m_services;
+        // The worker (the parent) outlives the stream, so it is the context for the answer.
+        services->presence->change(user, -1, parent(), [services, user](qint64 count) {
+            if (count == 0)
+                services->messages->announcePresence(user, false);
+        });
     }
-    const QString user = m_user.name;
-    NodeServices *services = m_services;
-    services->presence->change(user, -1, m_worker, [services, user](qint64 count) {
-        if (count == 0)
-            services->messages->announcePresence(user, false);
-    });
+    emit finished(this);
     deleteLater();
 }
 

@@ -3,6 +3,7 @@
 #include "cluster/ReplayEvent.h"
 #include "node/AuthenticatedUser.h"
 #include "node/ReplaySeam.h"
+#include "node/SseSubscriber.h"
 #include "node/TapEvent.h"
 
 #include <QObject>
@@ -18,32 +19,39 @@ class QTcpSocket;
 namespace sb::node {
 
 class SessionLease;
+class SubscriptionTable;
 
 struct NodeServices;
-class Worker;
 
 // One Server-Sent Events stream. On a Last-Event-ID it first replays what the user missed
 // from the ReplayStore, buffering live events meanwhile, then sends the buffer minus what
 // the replay already carried: no gap and no duplicate at the seam. Comment lines keep
 // proxies from timing out; after its lifetime the stream sends `retry:` and closes so the
-// client reconnects (anywhere) and dead clients never pin memory.
-class SseStream : public QObject
+// client reconnects (anywhere) and dead clients never pin memory. Its user's notifications
+// reach it through the worker's SubscriptionTable, where it registers once its head is out.
+class SseStream : public QObject, public SseSubscriber
 {
     Q_OBJECT
 public:
+    // subscriptions: the worker's, which outlives the stream (as does `parent`, the worker:
+    // the context of the stream's last presence answer).
     SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId, bool http10,
-              Worker *worker, NodeServices *services);
+              SubscriptionTable *subscriptions, NodeServices *services, QObject *parent);
     ~SseStream() override;
 
     const AuthenticatedUser &user() const { return m_user; }
     void start();
-    void deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs);
+    void deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs) override;
     // Drain: a final retry, so the client reconnects elsewhere.
     void goAway();
     // The user's roles changed: a final retry; the next connection must authenticate again.
     void revoke();
     // The tap's STATE frame for this stream: the channels it carries, since when.
     TapEvent tapState() const;
+
+signals:
+    // The stream ended (the client left, or finish() closed it); it deletes itself later.
+    void finished(sb::node::SseStream *stream);
 
 private:
     void onReplay(const cluster::ReplayResult &result);
@@ -65,7 +73,7 @@ private:
     std::unique_ptr<SessionLease> m_lease;
     QString m_lastEventId;
     bool m_http10;
-    Worker *m_worker;
+    SubscriptionTable *m_subscriptions;
     NodeServices *m_services;
     QString m_sessionId;
     qint64 m_startedAtMs;

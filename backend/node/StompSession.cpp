@@ -7,9 +7,9 @@
 #include "node/NodeServices.h"
 #include "node/PublishAcknowledgements.h"
 #include "node/SessionLease.h"
+#include "node/SubscriptionTable.h"
 #include "node/TokenService.h"
 #include "node/WallClock.h"
-#include "node/Worker.h"
 #include "protocol/StompEncoder.h"
 #include "protocol/StompHeartBeat.h"
 #include "protocol/StompVersion.h"
@@ -39,9 +39,11 @@ constexpr int kConnectTimeoutMs = 10000;
 constexpr int kCloseTryAgainLater = 1013;
 } // namespace
 
-StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, Worker *worker, NodeServices *services)
-    : QObject(worker)
-    , m_worker(worker)
+StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, SubscriptionTable *subscriptions,
+                           PublishAcknowledgements *acks, NodeServices *services, QObject *parent)
+    : QObject(parent)
+    , m_subscriptionTable(subscriptions)
+    , m_acks(acks)
     , m_services(services)
     , m_socket(socket)
     , m_transport(transport)
@@ -238,7 +240,6 @@ void StompSession::handleConnect(const StompFrame &frame)
         connected.addHeader("server", "switchboard/" SB_VERSION);
         connected.addHeader("user-name", m_user.name.toUtf8());
         sendFrame(connected);
-        m_worker->sessionOpened(this);
         m_lease = std::make_unique<SessionLease>(m_services, m_sessionId, m_user.name, QByteArrayLiteral("stomp"),
                                                  m_transport ? m_transport->peerAddress().toString() : QString(), nullptr);
         m_countedPresence = true;
@@ -306,7 +307,7 @@ void StompSession::handleSubscribe(const StompFrame &frame)
     if (recovers) // before the subscription goes live, so no live message slips past it
         m_recovering.insert(id, ReplaySeam());
     m_subscriptions.insert(id, subscription);
-    m_worker->addSubscription(this, subscription);
+    m_subscriptionTable->subscribe(this, m_user.name, subscription);
     m_services->metrics.subscriptionsChanged(+1);
     receipt(frame);
     if (recovers)
@@ -341,7 +342,7 @@ void StompSession::handleUnsubscribe(const StompFrame &frame)
         protocolError(QStringLiteral("UNSUBSCRIBE needs the 'id' of an active subscription"), QByteArrayLiteral("bad_frame"), &frame);
         return;
     }
-    m_worker->removeSubscription(this, *it);
+    m_subscriptionTable->unsubscribe(this, *it);
     m_recovering.remove(id);
     m_subscriptions.erase(it);
     m_services->metrics.subscriptionsChanged(-1);
@@ -393,8 +394,7 @@ bool StompSession::applySend(const StompFrame &frame, QSet<quint64> *publishes)
         protocolError(QStringLiteral("text longer than %1 characters").arg(kMaxTextChars), QByteArrayLiteral("bad_body"), &frame);
         return false;
     }
-    PublishAcknowledgements *acks = m_worker->publishAcknowledgements();
-    PublishAcknowledgements::Ticket ticket = acks->issue();
+    PublishAcknowledgements::Ticket ticket = m_acks->issue();
     const MessageService::Creation creation =
         m_services->messages->create(m_user.name, destination.channel, text.toString(), std::move(ticket.acknowledgement));
     if (creation.admission != cluster::PublishAdmission::Accepted) { // counted by MessageService
@@ -405,7 +405,7 @@ bool StompSession::applySend(const StompFrame &frame, QSet<quint64> *publishes)
         return false;
     }
     // The worker goes on; the verdict comes back queued, or never if this session is gone.
-    acks->expect(ticket.id, this, [this, id = ticket.id](const QString &error) { publishSettled(id, error); });
+    m_acks->expect(ticket.id, this, [this, id = ticket.id](const QString &error) { publishSettled(id, error); });
     m_owedReceipts.published(ticket.id);
     publishes->insert(ticket.id);
     return true;
@@ -730,13 +730,13 @@ void StompSession::onDisconnected()
     m_services->metrics.subscriptionsChanged(-int(m_subscriptions.size()));
     m_services->metrics.connectionClosed(NodeMetrics::Transport::Stomp);
     m_lease.reset();
-    m_worker->sessionClosed(this);
+    m_subscriptionTable->forget(this);
     tapClose();
     if (m_countedPresence) {
         const QString user = m_user.name;
         NodeServices *services = m_services;
-        // The worker outlives the session, so it is the context for the answer.
-        services->presence->change(user, -1, m_worker, [services, user](qint64 count) {
+        // The worker (the parent) outlives the session, so it is the context for the answer.
+        services->presence->change(user, -1, parent(), [services, user](qint64 count) {
             if (count == 0)
                 services->messages->announcePresence(user, false);
         });

@@ -4,6 +4,7 @@
 #include "node/Envelope.h"
 #include "node/ReplaySeam.h"
 #include "node/StompOwedReceipts.h"
+#include "node/StompSubscriber.h"
 #include "node/StompTransactions.h"
 #include "node/TapEvent.h"
 #include "protocol/StompDecoder.h"
@@ -22,26 +23,26 @@ class QWebSocket;
 
 namespace sb::node {
 
+class PublishAcknowledgements;
 class SessionLease;
+class SubscriptionTable;
 
 struct NodeServices;
-class Worker;
 
 // One STOMP 1.0–1.2 session over a WebSocket: CONNECT with a bearer token, heart-beats,
 // authorised SUBSCRIBE and SEND, receipts, transactions, and delivery of MESSAGE frames
-// from the worker it lives on. Errors end in an ERROR frame, then the close.
-class StompSession : public QObject
+// from the worker's SubscriptionTable, where its subscriptions are registered. Errors end
+// in an ERROR frame, then the close.
+class StompSession : public QObject, public StompSubscriber
 {
     Q_OBJECT
 public:
-    struct Subscription
-    {
-        QByteArray id;
-        QString destination;
-        QByteArray ack; // auto | client | client-individual
-    };
+    using Subscription = StompSubscription;
 
-    StompSession(QWebSocket *socket, QTcpSocket *transport, Worker *worker, NodeServices *services);
+    // subscriptions, acks: the worker's, which outlive the session (as does `parent`, the
+    // worker: the context of the session's last presence answer).
+    StompSession(QWebSocket *socket, QTcpSocket *transport, SubscriptionTable *subscriptions,
+                 PublishAcknowledgements *acks, NodeServices *services, QObject *parent);
     ~StompSession() override;
 
     QString sessionId() const { return m_sessionId; }
@@ -49,7 +50,7 @@ public:
     bool isConnected() const { return m_state == State::Connected; }
 
     void deliver(const Subscription &subscription, const QString &messageId, const QByteArray &body,
-                 qint64 publishedAtUs);
+                 qint64 publishedAtUs) override;
     // Drain: ERROR "server shutting down", then close 1001 so the client reconnects elsewhere.
     void goAway();
     // The user's credentials were revoked (a role change): ERROR with the reason, close.
@@ -106,7 +107,8 @@ private:
     void close(int code, const QString &reason, const QByteArray &why);
     void onDisconnected();
 
-    Worker *m_worker;
+    SubscriptionTable *m_subscriptionTable;
+    PublishAcknowledgements *m_acks;
     NodeServices *m_services;
     QPointer<QWebSocket> m_socket;
     QPointer<QTcpSocket> m_transport; // for the bytes still queued to this client

@@ -1,20 +1,20 @@
 #include "node/Worker.h"
 
-#include "node/Destination.h"
 #include "node/HttpConnection.h"
 #include "node/LingeringSocket.h"
 #include "node/NodeServices.h"
 #include "node/PublishAcknowledgements.h"
-#include "node/Router.h"
 #include "node/SseStream.h"
+#include "node/StompSession.h"
 #include "node/TapReader.h"
+#include "node/WebSocketUpgrade.h"
 #include "protocol/NodeApi.h"
 
-#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QTcpSocket>
 #include <QWebSocket>
-#include <QWebSocketServer>
+
+#include <utility>
 
 Q_LOGGING_CATEGORY(lcWorker, "sb.node.worker")
 
@@ -23,15 +23,27 @@ namespace sb::node {
 Worker::Worker(NodeServices *services, QObject *parent)
     : QObject(parent)
     , m_services(services)
-    , m_webSockets(new QWebSocketServer(QStringLiteral("switchboard"), QWebSocketServer::NonSecureMode, this))
     , m_publishAcks(new PublishAcknowledgements(this))
 {
-    m_webSockets->setSupportedSubprotocols({QString(protocol::nodeapi::StompSubprotocol), QStringLiteral("v11.stomp"),
-                                            QStringLiteral("v10.stomp")});
-    connect(m_webSockets, &QWebSocketServer::newConnection, this, &Worker::onWebSocket);
 }
 
-Worker::~Worker() = default;
+Worker::~Worker()
+{
+    // Sessions and streams reach back into m_subscriptions (and count themselves closed)
+    // as they end: they go first, while it exists. QObject would delete them, its
+    // children, only after every member of this class is gone.
+    // Their finished() signals go unheard: nothing is left to do for them here.
+    const QSet<StompSession *> sessions = std::exchange(m_sessions, {});
+    for (StompSession *session : sessions) {
+        session->disconnect(this);
+        delete session;
+    }
+    const QSet<SseStream *> streams = std::exchange(m_sseStreams, {});
+    for (SseStream *stream : streams) {
+        stream->disconnect(this);
+        delete stream;
+    }
+}
 
 int Worker::connectionCount() const
 {
@@ -67,148 +79,62 @@ void Worker::adoptSocket(qintptr descriptor)
     new AddressConnectionLimit::Place(perAddress, peer, socket);
     // While draining, a new connection is still read: probes must see "not ready", and
     // HttpApi refuses any new work on it with 503.
-    auto *connection = new HttpConnection(socket, this, m_services);
+    auto *connection = new HttpConnection(socket, m_services, m_publishAcks, this);
     m_http.insert(connection);
     connect(connection, &QObject::destroyed, this, [this, connection] { m_http.remove(connection); });
+    connect(connection, &HttpConnection::sseRequested, this, &Worker::startSse);
+    connect(connection, &HttpConnection::webSocketRequested, this, &Worker::upgradeWebSocket);
 }
 
-void Worker::handOffWebSocket(QTcpSocket *socket, UpgradeKind kind)
+void Worker::startSse(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId)
 {
-    m_pendingUpgrades.insert(socket, kind);
-    connect(socket, &QObject::destroyed, this, [this, socket] { m_pendingUpgrades.remove(socket); });
-    m_webSockets->handleConnection(socket);
+    const bool http10 = false;
+    auto *stream = new SseStream(socket, user, lastEventId, http10, &m_subscriptions, m_services, this);
+    m_sseStreams.insert(stream);
+    connect(stream, &SseStream::finished, this, [this](SseStream *s) { m_sseStreams.remove(s); });
+    stream->start();
 }
 
-void Worker::onWebSocket()
+void Worker::upgradeWebSocket(QTcpSocket *socket, WebSocketEndpoint endpoint)
 {
-    while (QWebSocket *webSocket = m_webSockets->nextPendingConnection()) {
-        // QWebSocketServer keeps our QTcpSocket as the transport; find which upgrade it was.
-        QTcpSocket *transport = nullptr;
-        UpgradeKind kind = UpgradeKind::Stomp;
-        for (auto it = m_pendingUpgrades.begin(); it != m_pendingUpgrades.end(); ++it) {
-            if (it.key()->peerPort() == webSocket->peerPort() && it.key()->peerAddress() == webSocket->peerAddress()) {
-                transport = it.key();
-                kind = it.value();
-                m_pendingUpgrades.erase(it);
-                break;
-            }
-        }
-        webSocket->setMaxAllowedIncomingMessageSize(quint64(m_services->config.limits.maxFrameBytes) + 1024);
-        webSocket->setMaxAllowedIncomingFrameSize(quint64(m_services->config.limits.maxFrameBytes) + 1024);
-        if (kind == UpgradeKind::Tap) {
-            auto *reader = new TapReader(webSocket, m_services->config.limits.tapQueueFrames,
-                                         m_services->config.limits.maxOutboundQueueBytes, &m_services->metrics, this);
-            m_tapReaders.insert(reader);
-            m_services->tap->addReader(reader);
-            // Every worker sends its sessions' STATE to this reader, through its own event
-            // loop (never a lock on another thread's sessions, never a wait). Live frames
-            // may come in between: the reader is already attached, so nothing falls between.
-            for (Worker *worker : m_services->router->workers())
-                QMetaObject::invokeMethod(worker, [worker, reader] { worker->tapBaseline(reader); }, Qt::QueuedConnection);
-            connect(reader, &TapReader::closed, this, [this](TapReader *r) {
-                m_services->tap->removeReader(r);
-                m_tapReaders.remove(r);
-                r->deleteLater();
-            });
-            continue;
-        }
-        auto *session = new StompSession(webSocket, transport, this, m_services);
-        m_sessions.insert(session);
-        connect(session, &StompSession::finished, this, [this](StompSession *s) {
-            m_sessions.remove(s);
-            s->deleteLater();
+    const QStringList subprotocols{QString(protocol::nodeapi::StompSubprotocol), QStringLiteral("v11.stomp"),
+                                   QStringLiteral("v10.stomp")};
+    auto *upgrade = new WebSocketUpgrade(socket, endpoint, subprotocols, this);
+    connect(upgrade, &WebSocketUpgrade::opened, this, &Worker::openWebSocket);
+}
+
+void Worker::openWebSocket(QWebSocket *webSocket, QTcpSocket *transport, WebSocketEndpoint endpoint)
+{
+    const auto &limits = m_services->config.limits;
+    webSocket->setMaxAllowedIncomingMessageSize(quint64(limits.maxFrameBytes) + 1024);
+    webSocket->setMaxAllowedIncomingFrameSize(quint64(limits.maxFrameBytes) + 1024);
+    if (endpoint == WebSocketEndpoint::Tap) {
+        auto *reader = new TapReader(webSocket, limits.tapQueueFrames, limits.maxOutboundQueueBytes,
+                                     &m_services->metrics, this);
+        m_tapReaders.insert(reader);
+        m_services->tap->addReader(reader);
+        // Every worker sends its sessions' STATE to this reader, through its own event
+        // loop (never a lock on another thread's sessions, never a wait). Live frames
+        // may come in between: the reader is already attached, so nothing falls between.
+        emit tapReaderAttached(reader);
+        connect(reader, &TapReader::closed, this, [this](TapReader *r) {
+            m_services->tap->removeReader(r);
+            m_tapReaders.remove(r);
+            r->deleteLater();
         });
-    }
-}
-
-void Worker::startSse(SseStream *stream)
-{
-    m_sseStreams.insert(stream->user().name, stream);
-}
-
-void Worker::sseClosed(SseStream *stream)
-{
-    m_sseStreams.remove(stream->user().name, stream);
-}
-
-void Worker::sessionOpened(StompSession *) {}
-
-void Worker::sessionClosed(StompSession *session)
-{
-    for (auto it = m_subscribers.begin(); it != m_subscribers.end();) {
-        it->removeIf([session](const Subscriber &s) { return s.session == session; });
-        it = it->isEmpty() ? m_subscribers.erase(it) : std::next(it);
-    }
-    for (auto it = m_userQueues.begin(); it != m_userQueues.end();)
-        it = it->session == session ? m_userQueues.erase(it) : std::next(it);
-}
-
-void Worker::addSubscription(StompSession *session, const StompSession::Subscription &subscription)
-{
-    if (subscription.destination == Destination::userNotifications())
-        m_userQueues.insert(session->user().name, {session, subscription});
-    else
-        m_subscribers[subscription.destination].append({session, subscription});
-}
-
-void Worker::removeSubscription(StompSession *session, const StompSession::Subscription &subscription)
-{
-    if (subscription.destination == Destination::userNotifications()) {
-        for (auto it = m_userQueues.begin(); it != m_userQueues.end();)
-            it = (it->session == session && it->subscription.id == subscription.id) ? m_userQueues.erase(it) : std::next(it);
         return;
     }
-    auto it = m_subscribers.find(subscription.destination);
-    if (it == m_subscribers.end())
-        return;
-    it->removeIf([&](const Subscriber &s) { return s.session == session && s.subscription.id == subscription.id; });
-    if (it->isEmpty())
-        m_subscribers.erase(it);
+    auto *session = new StompSession(webSocket, transport, &m_subscriptions, m_publishAcks, m_services, this);
+    m_sessions.insert(session);
+    connect(session, &StompSession::finished, this, [this](StompSession *s) {
+        m_sessions.remove(s);
+        s->deleteLater();
+    });
 }
 
 void Worker::deliver(const EnvelopePtr &envelope)
 {
-    if (envelope->type == Envelope::Type::Message)
-        deliverMessage(*envelope);
-    else
-        deliverPresence(*envelope);
-}
-
-void Worker::deliverMessage(const Envelope &envelope)
-{
-    const ChatMessage &message = envelope.message;
-    const auto topic = m_subscribers.constFind(Destination::channelTopic(message.channel));
-    if (topic != m_subscribers.cend() || !m_userQueues.isEmpty() || !m_sseStreams.isEmpty()) {
-        const QByteArray body = message.toJsonBytes();
-        if (topic != m_subscribers.cend()) {
-            const QList<Subscriber> subscribers = *topic; // a delivery may close a session
-            for (const Subscriber &s : subscribers)
-                s.session->deliver(s.subscription, message.id, body, envelope.publishedAtUs);
-        }
-        if (m_userQueues.isEmpty() && m_sseStreams.isEmpty())
-            return;
-        const QByteArray notification = QJsonDocument(message.notificationJson()).toJson(QJsonDocument::Compact);
-        for (const QString &recipient : envelope.recipients) {
-            const QList<Subscriber> queues = m_userQueues.values(recipient);
-            for (const Subscriber &s : queues)
-                s.session->deliver(s.subscription, message.id, notification, envelope.publishedAtUs);
-            const QList<SseStream *> streams = m_sseStreams.values(recipient);
-            for (SseStream *stream : streams)
-                stream->deliver({message.id, QByteArrayLiteral("notification"), notification}, envelope.publishedAtUs);
-        }
-    }
-}
-
-void Worker::deliverPresence(const Envelope &envelope)
-{
-    const auto it = m_subscribers.constFind(Destination::presence());
-    if (it == m_subscribers.cend())
-        return;
-    const QByteArray body = envelope.presenceBody();
-    const QString id = QStringLiteral("presence-") + QString::number(envelope.publishedAtUs);
-    const QList<Subscriber> subscribers = *it;
-    for (const Subscriber &s : subscribers)
-        s.session->deliver(s.subscription, id, body, 0);
+    m_subscriptions.deliver(*envelope);
 }
 
 void Worker::drain()
@@ -216,7 +142,7 @@ void Worker::drain()
     const auto sessions = m_sessions;
     for (StompSession *session : sessions)
         session->goAway();
-    const auto streams = m_sseStreams.values();
+    const auto streams = m_sseStreams;
     for (SseStream *stream : streams)
         stream->goAway();
     const auto connections = m_http;
@@ -230,9 +156,10 @@ void Worker::closeSessionsOf(const QString &user, const QString &reason)
     for (StompSession *session : sessions)
         if (session->user().name == user)
             session->revoke(reason);
-    const auto streams = m_sseStreams.values(user);
+    const auto streams = m_sseStreams;
     for (SseStream *stream : streams)
-        stream->revoke();
+        if (stream->user().name == user)
+            stream->revoke();
 }
 
 void Worker::tapBaseline(TapReader *reader)

@@ -1,28 +1,32 @@
 #pragma once
 
 #include "node/Envelope.h"
-#include "node/StompSession.h"
+#include "node/SubscriptionTable.h"
+#include "node/WebSocketEndpoint.h"
 
-#include <QHash>
-#include <QList>
 #include <QObject>
 #include <QSet>
 
 class QTcpSocket;
 class QWebSocket;
-class QWebSocketServer;
 
 namespace sb::node {
 
+struct AuthenticatedUser;
 struct NodeServices;
 class HttpConnection;
 class PublishAcknowledgements;
 class SseStream;
+class StompSession;
 class TapReader;
 
-// One event-loop thread's share of the replica: the connections accepted onto it and the
-// table of its local subscribers. Everything here is touched only from its own thread;
-// other threads reach it with queued calls (adoptSocket, deliver, drain).
+// One event-loop thread's share of the replica: the connections accepted onto it, and the
+// table of its local subscribers, which its sessions and streams register in. Connections
+// come in as HTTP and leave it through HttpConnection's signals: an SSE stream is made
+// here, a WebSocket upgrade completed here (WebSocketUpgrade) and its WebSocket made a STOMP
+// session or a tap reader. Everything here is touched only from its own thread; other
+// threads reach it with queued calls (adoptSocket, deliver, drain, closeSessionsOf,
+// tapBaseline).
 class Worker : public QObject
 {
     Q_OBJECT
@@ -37,44 +41,26 @@ public:
     // authenticate again, which their revoked tokens no longer can.
     void closeSessionsOf(const QString &user, const QString &reason);
     int connectionCount() const;
-    // Where this worker's sessions and HTTP requests wait for their publishes' verdicts.
-    PublishAcknowledgements *publishAcknowledgements() const { return m_publishAcks; }
-
-    // WebSocket hand-off from an HttpConnection whose upgrade request is still unread.
-    enum class UpgradeKind { Stomp, Tap };
-    void handOffWebSocket(QTcpSocket *socket, UpgradeKind kind);
-    void startSse(SseStream *stream);
-
-    void sessionOpened(StompSession *session);
-    void sessionClosed(StompSession *session);
-    void addSubscription(StompSession *session, const StompSession::Subscription &subscription);
-    void removeSubscription(StompSession *session, const StompSession::Subscription &subscription);
-    void sseClosed(SseStream *stream);
-    // A tap reader attached: STATE of each session here, to that reader only.
+    // A tap reader attached (on any worker): STATE of each session here, to that reader only.
     void tapBaseline(TapReader *reader);
 
-private:
-    struct Subscriber
-    {
-        StompSession *session;
-        StompSession::Subscription subscription;
-    };
+signals:
+    // A tap reader attached here: every worker owes it a baseline (NodeServer fans it out,
+    // each worker on its own thread). Emitted on this worker's thread.
+    void tapReaderAttached(sb::node::TapReader *reader);
 
-    void onWebSocket();
-    void deliverMessage(const Envelope &envelope);
-    void deliverPresence(const Envelope &envelope);
+private:
+    void startSse(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId);
+    void upgradeWebSocket(QTcpSocket *socket, WebSocketEndpoint endpoint);
+    void openWebSocket(QWebSocket *webSocket, QTcpSocket *transport, WebSocketEndpoint endpoint);
 
     NodeServices *m_services;
-    QWebSocketServer *m_webSockets;
     PublishAcknowledgements *m_publishAcks;
-    QHash<QTcpSocket *, UpgradeKind> m_pendingUpgrades;
-    QHash<QTcpSocket *, QWebSocket *> m_transports;
+    SubscriptionTable m_subscriptions;
     QSet<HttpConnection *> m_http;
     QSet<StompSession *> m_sessions;
+    QSet<SseStream *> m_sseStreams;
     QSet<TapReader *> m_tapReaders;
-    QHash<QString, QList<Subscriber>> m_subscribers; // destination -> subscribers here
-    QMultiHash<QString, Subscriber> m_userQueues;   // user -> their /user/queue/notifications subscriptions
-    QMultiHash<QString, SseStream *> m_sseStreams;  // user -> SSE streams here
 };
 
 } // namespace sb::node

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "cluster/ReplayEvent.h"
+
+namespace sb::node {
+
+// What a worker's SubscriptionTable delivers to for an SSE stream: its user's
+// notifications, seen only as the one call a delivery needs.
+class SseSubscriber
+{
+public:
+    virtual void deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs) = 0;
+
+protected:
+    ~SseSubscriber() = default;
+};
+
+} // namespace sb::node
