@@ -3,6 +3,7 @@
 #include "app/ConsoleAlerts.h"
 #include "app/ConsoleDemoScript.h"
 #include "app/ConsoleRememberedReplicas.h"
+#include "app/ConsoleSnapshotSchedule.h"
 #include "app/ConsoleSnapshotSettling.h"
 #include "app/DemoPopulation.h"
 #include "app/DemoUsers.h"
@@ -86,11 +87,9 @@ bool ConsoleController::start(QString *error)
         QJsonObject extras{{QStringLiteral("events"), m_faultLog->toJson()}};
         if (m_demoPopulation)
             extras.insert(QStringLiteral("population"), m_demoPopulation->stats().toJson());
-        if (m_options.snapshotWhenSettled) {
-            const QStringList unsettled = settlingNow().unsettled();
-            extras.insert(QStringLiteral("settled"), unsettled.isEmpty() && m_settledPolls >= 2);
-            extras.insert(QStringLiteral("unsettled"), QJsonArray::fromStringList(unsettled));
-        }
+        const QJsonObject settled = m_snapshot ? m_snapshot->settledJson() : QJsonObject();
+        for (auto it = settled.begin(); it != settled.end(); ++it)
+            extras.insert(it.key(), it.value());
         return extras;
     });
     m_faultsPanel = m_window->setFaults(m_faultLog.get());
@@ -100,6 +99,9 @@ bool ConsoleController::start(QString *error)
     m_alerts->start();
     if (!m_options.recordingPath.isEmpty())
         return openRecording(error);
+    m_snapshot = std::make_unique<ConsoleSnapshotSchedule>(m_options.snapshotDirectory, m_options.snapshotAfterSeconds,
+                                                           m_options.snapshotWhenSettled, [this] { return settlingNow(); });
+    connect(m_snapshot.get(), &ConsoleSnapshotSchedule::finished, this, &ConsoleController::finished);
     if (m_options.profile.isEmpty())
         attachDemoCluster();
     else if (!attachProfile(m_options.profile, error))
@@ -109,9 +111,11 @@ bool ConsoleController::start(QString *error)
         m_window->useDefaultLayoutAt(m_options.windowSize);
     m_window->show();
     m_recordTimer.start();
-    if (!m_options.snapshotDirectory.isEmpty())
-        QTimer::singleShot(m_options.snapshotAfterSeconds * 1000, this,
-                           &ConsoleController::takeScheduledSnapshot);
+    ConsoleSnapshotSchedule::Writers writers;
+    writers.snapshot = [this](const QString &directory, QString *why) { return m_window->writeSnapshot(directory, why); };
+    if (!m_options.saveRecordingPath.isEmpty())
+        writers.recording = [this](QString *why) { return saveRecording(why); };
+    m_snapshot->start(std::move(writers));
     return true;
 }
 
@@ -146,8 +150,11 @@ bool ConsoleController::openRecording(QString *error)
     if (m_options.windowSize.isValid())
         m_replay->resize(m_options.windowSize);
     m_replay->show();
-    if (!m_options.snapshotDirectory.isEmpty())
-        QTimer::singleShot(m_options.snapshotAfterSeconds * 1000, this, &ConsoleController::takeScheduledSnapshot);
+    // A replay does not move: its snapshot is taken at --snapshot-after, settled or not.
+    m_snapshot = std::make_unique<ConsoleSnapshotSchedule>(m_options.snapshotDirectory, m_options.snapshotAfterSeconds, false,
+                                                           std::function<ConsoleSnapshotSettling()>());
+    connect(m_snapshot.get(), &ConsoleSnapshotSchedule::finished, this, &ConsoleController::finished);
+    m_snapshot->start({[this](const QString &directory, QString *failure) { return m_replay->writeSnapshot(directory, failure); }, {}});
     return true;
 }
 
@@ -214,7 +221,7 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
     m_replicasArea->start();
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardAnnouncedGroups);
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardTapEndpoints);
-    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::snapshotIfSettled);
+    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, m_snapshot.get(), &ConsoleSnapshotSchedule::replicasPolled);
     // The demo's nodes run with --demo-users: admin/admin may read every replica's tap.
     m_trafficArea = std::make_unique<TrafficAreaAssembly>(m_window->area(QStringLiteral("traffic")),
                                                           inspect::TapCredentials{{}, QStringLiteral("admin"), QStringLiteral("admin")},
@@ -370,7 +377,7 @@ void ConsoleController::attach(const models::Profile &loaded)
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, remembered, &ConsoleRememberedReplicas::save);
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardAnnouncedGroups);
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardTapEndpoints);
-    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::snapshotIfSettled);
+    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, m_snapshot.get(), &ConsoleSnapshotSchedule::replicasPolled);
     if (!problems.isEmpty())
         m_attachment.setHealth(Service::Replicas, {State::Degraded, problems.join(QStringLiteral("; "))});
 
@@ -549,55 +556,14 @@ ConsoleSnapshotSettling ConsoleController::settlingNow() const
     return settling;
 }
 
-void ConsoleController::snapshotIfSettled()
+bool ConsoleController::saveRecording(QString *error)
 {
-    // Settled at two Replicas polls in a row: the second one read the replicas after
-    // everything else had settled, so the connection counts it shows are those of the
-    // settled cluster, not of a moment before the last user connected.
-    if (!m_options.snapshotWhenSettled || m_options.snapshotDirectory.isEmpty() || m_snapshotTaken)
-        return;
-    m_settledPolls = settlingNow().unsettled().isEmpty() ? m_settledPolls + 1 : 0;
-    if (m_settledPolls >= 2)
-        takeScheduledSnapshot();
-}
-
-void ConsoleController::takeScheduledSnapshot()
-{
-    if (m_snapshotTaken)
-        return;
-    m_snapshotTaken = true;
-    if (m_replay) {
-        QString error;
-        const bool written = m_replay->writeSnapshot(m_options.snapshotDirectory, &error);
-        if (!written)
-            std::fprintf(stderr, "switchboard: snapshot failed: %s\n", qPrintable(error));
-        emit finished(written ? 0 : 1);
-        return;
-    }
-    if (m_options.snapshotWhenSettled && m_settledPolls < 2) {
-        std::fprintf(stderr, "switchboard: not settled after %d s, snapshot taken anyway: %s\n", m_options.snapshotAfterSeconds,
-                     qPrintable(settlingNow().unsettled().join(QStringLiteral("; "))));
-    }
-    QString error;
-    if (!m_window->writeSnapshot(m_options.snapshotDirectory, &error)) {
-        std::fprintf(stderr, "switchboard: snapshot failed: %s\n", qPrintable(error));
-        emit finished(1);
-        return;
-    }
-    if (!m_options.saveRecordingPath.isEmpty()) {
-        // The recording ends with the moment of the snapshot: its last sample is what
-        // state.json shows (at the recording's table cap).
-        recordSample();
-        const QJsonObject extras = m_trafficArea ? m_trafficArea->recordingSection(m_recording.firstAt(), m_recording.lastAt())
-                                                 : QJsonObject();
-        const QString path = models::RecordingStore::pathWithExtension(m_options.saveRecordingPath);
-        if (!m_recording.save(path, &error, extras)) {
-            std::fprintf(stderr, "switchboard: recording not saved: %s\n", qPrintable(error));
-            emit finished(1);
-            return;
-        }
-    }
-    emit finished(0);
+    // The recording ends with the moment of the snapshot: its last sample is what
+    // state.json shows (at the recording's table cap).
+    recordSample();
+    const QJsonObject extras = m_trafficArea ? m_trafficArea->recordingSection(m_recording.firstAt(), m_recording.lastAt())
+                                             : QJsonObject();
+    return m_recording.save(models::RecordingStore::pathWithExtension(m_options.saveRecordingPath), error, extras);
 }
 
 } // namespace sb::app

@@ -30,6 +30,7 @@ class DemoLoadControl;
 class DemoPopulation;
 class DemoUsersFile;
 class ConsoleDemoScript;
+class ConsoleSnapshotSchedule;
 struct ConsoleSnapshotSettling;
 class DevCluster;
 class FaultActions;
@@ -87,10 +88,9 @@ private:
     void forwardTapEndpoints();
     void showProfiles();
     void recordSample();
-    void takeScheduledSnapshot();
+    bool saveRecording(QString *error); // --save-recording, after the snapshot
     bool openRecording(QString *error); // --open-recording: the replay, nothing live
     ConsoleSnapshotSettling settlingNow() const;
-    void snapshotIfSettled(); // after each Replicas poll, with --snapshot-settled
 
     ConsoleOptions m_options;
     models::AttachmentState m_attachment;
@@ -112,8 +112,7 @@ private:
     std::unique_ptr<TrafficAreaAssembly> m_trafficArea;
     std::unique_ptr<ConsoleAlerts> m_alerts; // the rules over the areas above, every second
     std::unique_ptr<ui::ReplayWindow> m_replay; // --open-recording
-    int m_settledPolls = 0;      // Replicas polls in a row that found the console settled
-    bool m_snapshotTaken = false;
+    std::unique_ptr<ConsoleSnapshotSchedule> m_snapshot; // --snapshot: when, and what with it
 };
 
 } // namespace sb::app

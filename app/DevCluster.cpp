@@ -335,6 +335,15 @@ bool DevCluster::isNodeRunning(const QString &id) const
     return node && node->isRunning();
 }
 
+QHash<QString, QString> DevCluster::runningNodeUrls() const
+{
+    QHash<QString, QString> urls;
+    for (const QString &node : nodeIds())
+        if (isNodeRunning(node))
+            urls.insert(node, nodeUrl(node));
+    return urls;
+}
+
 int DevCluster::nodeGraceSeconds() const
 {
     return kNodeGraceSeconds;

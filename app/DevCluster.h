@@ -52,6 +52,8 @@ public:
     bool isNodeRunning(const QString &id) const;
     // The replica's base URL (http://127.0.0.1:PORT); it keeps its port across restarts.
     QString nodeUrl(const QString &id) const { return m_nodeUrls.value(id); }
+    // id → base URL of the replicas running now.
+    QHash<QString, QString> runningNodeUrls() const;
     bool killNode(const QString &id, QString *why);  // SIGKILL
     bool drainNode(const QString &id, QString *why); // SIGTERM: a graceful drain
     bool startNode(const QString &id, QString *why); // a replica that is down, on its old port

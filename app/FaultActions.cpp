@@ -3,14 +3,13 @@
 #include "app/DemoLoadControl.h"
 #include "app/DevCluster.h"
 #include "app/FaultEventLog.h"
-#include "app/FaultMetricsReader.h"
-#include "app/FaultOffsetProbe.h"
-#include "app/FaultStage1Control.h"
+#include "app/FaultLoadWatch.h"
+#include "app/FaultOffsetReader.h"
+#include "app/FaultStage1Action.h"
 #include "app/NodeAssembly.h"
 #include "cluster/KafkaEventBus.h"
 #include "cluster/KafkaProducer.h"
 
-#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QNetworkReply>
@@ -38,19 +37,13 @@ FaultActions::FaultActions(DevCluster *cluster, FaultEventLog *log, QObject *par
     : QObject(parent)
     , m_cluster(cluster)
     , m_log(log)
-    , m_metrics(new FaultMetricsReader(this))
-    , m_stage1(new FaultStage1Control(QString::fromLatin1(DevCluster::kAdminUser), QString::fromLatin1(DevCluster::kAdminPassword), this))
+    , m_loadWatch(new FaultLoadWatch(log, [cluster] { return cluster->runningNodeUrls(); }, this))
+    , m_stage1(new FaultStage1Action(log, QString::fromLatin1(DevCluster::kAdminUser), QString::fromLatin1(DevCluster::kAdminPassword), this))
 {
-    m_probeThread.setObjectName(QStringLiteral("fault-offset-probe"));
 }
 
 FaultActions::~FaultActions()
 {
-    if (m_probeThread.isRunning()) {
-        m_probeThread.quit();
-        m_probeThread.wait(); // bounded: a watermark query gives up after 5 s
-    }
-    delete m_probe;
     if (m_producer)
         m_producer->close();
 }
@@ -275,45 +268,11 @@ bool FaultActions::ensureProducer(QString *why)
     return true;
 }
 
-void FaultActions::ensureProbe()
+FaultOffsetReader *FaultActions::offsets()
 {
-    if (m_probe)
-        return;
-    m_probe = new FaultOffsetProbe(cluster::KafkaSettings(m_cluster->kafkaBootstrap().toUtf8()));
-    m_probe->moveToThread(&m_probeThread);
-    const auto answer = [this](int ticket, qint64 value, const QString &error) {
-        if (auto callback = m_offsetReads.take(ticket))
-            callback(value, error);
-    };
-    connect(m_probe, &FaultOffsetProbe::endOffsets, this, answer);
-    connect(m_probe, &FaultOffsetProbe::lag, this, answer);
-    m_probeThread.start();
-}
-
-void FaultActions::readLag(const QByteArray &topic, const QByteArray &group, QObject *context,
-                           std::function<void(qint64, const QString &)> done)
-{
-    ensureProbe();
-    const int ticket = m_nextTicket++;
-    QPointer<QObject> guard = context;
-    m_offsetReads.insert(ticket, [guard, done = std::move(done)](qint64 lag, const QString &error) {
-        if (guard)
-            done(lag, error);
-    });
-    QMetaObject::invokeMethod(m_probe, [probe = m_probe, ticket, topic, group] { probe->readLag(ticket, topic, group); },
-                              Qt::QueuedConnection);
-}
-
-void FaultActions::readEndOffsets(const QByteArray &topic, QObject *context, std::function<void(qint64, const QString &)> done)
-{
-    ensureProbe();
-    const int ticket = m_nextTicket++;
-    QPointer<QObject> guard = context;
-    m_offsetReads.insert(ticket, [guard, done = std::move(done)](qint64 total, const QString &error) {
-        if (guard)
-            done(total, error);
-    });
-    QMetaObject::invokeMethod(m_probe, [probe = m_probe, ticket, topic] { probe->read(ticket, topic); }, Qt::QueuedConnection);
+    if (!m_offsets)
+        m_offsets = new FaultOffsetReader(cluster::KafkaSettings(m_cluster->kafkaBootstrap().toUtf8()), this);
+    return m_offsets;
 }
 
 FaultActions::Outcome FaultActions::poison(const Request &request)
@@ -330,7 +289,7 @@ FaultActions::Outcome FaultActions::poison(const Request &request)
     const int id = outcome.eventId;
     QObject *watch = startWatch(id, kDeadLetterEffectMs, QStringLiteral("the records in the DLT"));
     // The DLT's size before, so what the records add is told from what was there.
-    readEndOffsets(deadLetters, watch, [this, id, watch, topic, deadLetters, count = request.count](qint64 before, const QString &error) {
+    offsets()->readEndOffsets(deadLetters, watch, [this, id, watch, topic, deadLetters, count = request.count](qint64 before, const QString &error) {
         if (before < 0) {
             m_log->finish(id, EffectState::NotObserved, QStringLiteral("cannot read %1: %2").arg(QString::fromUtf8(deadLetters), error));
             return watch->deleteLater();
@@ -343,7 +302,7 @@ FaultActions::Outcome FaultActions::poison(const Request &request)
         }
         auto poll = std::make_shared<std::function<void()>>();
         *poll = [this, id, watch, deadLetters, before, count, poll] {
-            readEndOffsets(deadLetters, watch, [this, id, watch, before, count, poll](qint64 now, const QString &) {
+            offsets()->readEndOffsets(deadLetters, watch, [this, id, watch, before, count, poll](qint64 now, const QString &) {
                 if (now >= before + count) {
                     m_log->finish(id, EffectState::Observed, QStringLiteral("the DLT grew by %1 (to %2)").arg(now - before).arg(now));
                     return watch->deleteLater();
@@ -433,192 +392,49 @@ FaultActions::Outcome FaultActions::loadAction(const Request &request)
 {
     if (!m_load)
         return refuse(request, QStringLiteral("no demo population"));
-    QString why;
     if (request.action == Action::Burst) {
-        // Started after one metrics step (kMetricsPollMs) read the rate before it: the watch
-        // compares the burst with that, not with a tail that a slow machine is still sending.
+        // Started after one metrics step read the rate before it (FaultLoadWatch): the watch
+        // compares the burst with that, not with a tail that a slow machine is still sending;
+        // it ends as "not observed" ten steps after the burst.
         const Outcome outcome = accept(request, QStringLiteral("demo traffic x%1 for %2 s, from the next second")
                                                     .arg(request.factor)
                                                     .arg(request.seconds));
-        watchBurst(outcome.eventId, request);
+        QObject *watch = startWatch(outcome.eventId, FaultLoadWatch::kMetricsPollMs * 11 + request.seconds * 1000,
+                                    QStringLiteral("the replicas' inbound rate up during the burst"));
+        m_loadWatch->burst(outcome.eventId, watch, request, [this, factor = request.factor, seconds = request.seconds](QString *why) {
+            if (!m_load) {
+                *why = QStringLiteral("no demo population");
+                return false;
+            }
+            return m_load->burst(factor, seconds, why);
+        });
         return outcome;
     }
+    QString why;
     if (!m_load->addSlowConsumer(request.replica, &why))
         return refuse(request, why);
     const Outcome outcome = accept(request, QStringLiteral("a client on %1 that stops reading").arg(request.replica));
-    watchSlowConsumer(outcome.eventId, request.replica);
+    QObject *watch = startWatch(outcome.eventId, kSlowConsumerEffectMs, QStringLiteral("%1 dropping the slow consumer").arg(request.replica));
+    m_loadWatch->slowConsumer(outcome.eventId, watch, request.replica, m_cluster->nodeUrl(request.replica));
     return outcome;
 }
 
 FaultActions::Outcome FaultActions::stage1(const Request &request)
 {
     const bool pause = request.action == Action::PauseStage1;
-    const QHash<QString, QString> replicas = runningReplicaUrls();
+    const QHash<QString, QString> replicas = m_cluster->runningNodeUrls();
     if (replicas.isEmpty())
         return refuse(request, QStringLiteral("no replica is running"));
     QStringList ids = replicas.keys();
     ids.sort();
     const Outcome outcome = accept(request, QStringLiteral("POST /admin/stage1/%1 to %2")
                                                .arg(pause ? QStringLiteral("pause") : QStringLiteral("resume"), ids.join(QStringLiteral(", "))));
-    const int id = outcome.eventId;
-    QObject *watch = startWatch(id, kStage1EffectMs,
+    QObject *watch = startWatch(outcome.eventId, kStage1EffectMs,
                                 pause ? QStringLiteral("the stage-1 group's lag growing") : QStringLiteral("the stage-1 group's lag back down"));
-    QPointer<QObject> guard = watch;
     const QString prefix = m_cluster->endpoints().value(QStringLiteral("topicPrefix")).toString();
-    const QByteArray topic = stage1Topic(prefix);
     const QByteArray group = prefix.toUtf8() + "-notifications"; // KafkaEventBus::persistGroup()
-    m_stage1->apply(replicas, pause, watch, [this, guard, id, pause, topic, group, count = replicas.size()](const QHash<QString, QString> &failures) {
-        if (!guard)
-            return;
-        for (auto it = failures.cbegin(); it != failures.cend(); ++it)
-            m_log->observe(id, QStringLiteral("%1 refused: %2").arg(it.key(), it.value()));
-        if (failures.size() == count) {
-            m_log->finish(id, EffectState::NotObserved, QStringLiteral("no replica took it"));
-            return guard->deleteLater();
-        }
-        m_log->observe(id, QStringLiteral("%1 of %2 replica(s) %3").arg(count - failures.size()).arg(count).arg(pause ? QStringLiteral("paused") : QStringLiteral("resumed")));
-        auto first = std::make_shared<qint64>(-1);
-        auto since = std::make_shared<QElapsedTimer>();
-        since->start();
-        auto *timer = new QTimer(guard);
-        const auto poll = [this, guard, id, pause, topic, group, first, since] {
-            readLag(topic, group, guard, [this, guard, id, pause, first, since](qint64 lag, const QString &error) {
-                if (lag < 0) {
-                    m_log->observe(id, QStringLiteral("cannot read the lag: ") + error);
-                    return;
-                }
-                if (*first < 0)
-                    *first = lag;
-                const bool seen = pause ? lag >= kPausedLagSeen && lag > *first : lag <= kResumedLag;
-                if (!seen)
-                    return;
-                m_log->finish(id, EffectState::Observed,
-                              QStringLiteral("the stage-1 group's lag %1 %2 (from %3) after %4 s")
-                                  .arg(pause ? QStringLiteral("grew to") : QStringLiteral("back to"))
-                                  .arg(lag)
-                                  .arg(*first)
-                                  .arg(double(since->elapsed()) / 1000.0, 0, 'f', 1));
-                guard->deleteLater();
-            });
-        };
-        connect(timer, &QTimer::timeout, guard, poll);
-        timer->start(kMetricsPollMs);
-        poll();
-    });
+    m_stage1->apply(outcome.eventId, watch, replicas, pause, stage1Topic(prefix), group, offsets());
     return outcome;
-}
-
-QHash<QString, QString> FaultActions::runningReplicaUrls() const
-{
-    QHash<QString, QString> urls;
-    for (const QString &node : m_cluster->nodeIds())
-        if (m_cluster->isNodeRunning(node))
-            urls.insert(node, m_cluster->nodeUrl(node));
-    return urls;
-}
-
-void FaultActions::watchBurst(int eventId, const Request &request)
-{
-    const int burstMs = request.seconds * 1000;
-    QObject *watch = startWatch(eventId, kMetricsPollMs + burstMs + 10 * kMetricsPollMs,
-                                QStringLiteral("the replicas' inbound rate up during the burst"));
-    QPointer<QObject> guard = watch;
-    // Inbound messages summed over the replicas at each reading; a reading some replica did
-    // not answer is skipped (its counter missing would look like a fall). Reading 0 is taken
-    // before the burst, reading 1 a step later gives the rate before it; the burst starts then.
-    struct Reading
-    {
-        qint64 atMs;
-        double in;
-    };
-    auto readings = std::make_shared<QList<Reading>>();
-    auto before = std::make_shared<double>(-1);
-    auto peak = std::make_shared<double>(0);
-    auto burstStartMs = std::make_shared<qint64>(-1);
-    auto *timer = new QTimer(watch);
-    auto since = std::make_shared<QElapsedTimer>();
-    since->start();
-    const auto poll = [this, guard, readings, before, peak, burstStartMs, since, burstMs, eventId, request] {
-        const QHash<QString, QString> replicas = runningReplicaUrls();
-        m_metrics->read(replicas, guard, [this, guard, readings, before, peak, burstStartMs, since, burstMs, eventId, request,
-                                          expected = replicas.size()](const FaultMetricsReader::Metrics &metrics) {
-            if (!guard || metrics.size() != expected || expected == 0)
-                return;
-            double in = 0;
-            for (const auto &replica : metrics)
-                in += FaultMetricsReader::sum(replica, "sb_messages_total", "direction", QStringLiteral("in"));
-            const qint64 now = since->elapsed();
-            if (!readings->isEmpty()) {
-                const Reading &last = readings->last();
-                const double rate = (in - last.in) * 1000.0 / double(qMax<qint64>(1, now - last.atMs));
-                if (*burstStartMs < 0) {
-                    *before = rate;
-                    QString why;
-                    if (!m_load || !m_load->burst(request.factor, request.seconds, &why)) {
-                        m_log->finish(eventId, EffectState::NotObserved, QStringLiteral("the burst could not start: ") + why);
-                        return guard->deleteLater();
-                    }
-                    *burstStartMs = now;
-                    m_log->observe(eventId, QStringLiteral("inbound before the burst: %1 msg/s").arg(qRound(*before)));
-                } else if (last.atMs < *burstStartMs + burstMs) { // a step that began during the burst
-                    *peak = qMax(*peak, rate);
-                    if (*peak >= 2.0 * qMax(*before, 1.0)) {
-                        m_log->finish(eventId, EffectState::Observed,
-                                      QStringLiteral("inbound across the replicas: %1 msg/s during the burst (x%2 asked), %3 msg/s before it")
-                                          .arg(qRound(*peak))
-                                          .arg(request.factor)
-                                          .arg(qRound(*before)));
-                        return guard->deleteLater();
-                    }
-                } else {
-                    m_log->finish(eventId, EffectState::NotObserved,
-                                  QStringLiteral("no rise seen: at most %1 msg/s during the burst, %2 msg/s before it")
-                                      .arg(qRound(*peak))
-                                      .arg(qRound(*before)));
-                    return guard->deleteLater();
-                }
-            }
-            readings->append({now, in});
-        });
-    };
-    connect(timer, &QTimer::timeout, watch, poll);
-    timer->start(kMetricsPollMs);
-    poll();
-}
-
-void FaultActions::watchSlowConsumer(int eventId, const QString &replica)
-{
-    QObject *watch = startWatch(eventId, kSlowConsumerEffectMs, QStringLiteral("%1 dropping the slow consumer").arg(replica));
-    QPointer<QObject> guard = watch;
-    auto baseline = std::make_shared<double>(-1);
-    auto *timer = new QTimer(watch);
-    auto since = std::make_shared<QElapsedTimer>();
-    since->start();
-    const auto poll = [this, guard, baseline, since, replica, eventId] {
-        m_metrics->read({{replica, m_cluster->nodeUrl(replica)}}, guard,
-                        [this, guard, baseline, since, replica, eventId](const FaultMetricsReader::Metrics &metrics) {
-                            if (!guard || !metrics.contains(replica))
-                                return;
-                            const double dropped = FaultMetricsReader::sum(metrics.value(replica), "sb_dropped_total", "reason",
-                                                                           QStringLiteral("slow_consumer"));
-                            if (*baseline < 0) {
-                                *baseline = dropped;
-                                return;
-                            }
-                            if (dropped > *baseline) {
-                                m_log->finish(eventId, EffectState::Observed,
-                                              QStringLiteral("%1 dropped a slow consumer after %2 s (sb_dropped_total{reason=\"slow_consumer\"} %3 → %4)")
-                                                  .arg(replica)
-                                                  .arg(since->elapsed() / 1000)
-                                                  .arg(*baseline)
-                                                  .arg(dropped));
-                                guard->deleteLater();
-                            }
-                        });
-    };
-    connect(timer, &QTimer::timeout, watch, poll);
-    timer->start(kMetricsPollMs);
-    poll();
 }
 
 } // namespace sb::app

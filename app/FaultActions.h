@@ -5,7 +5,6 @@
 #include <QHash>
 #include <QNetworkAccessManager>
 #include <QObject>
-#include <QThread>
 
 #include <functional>
 #include <memory>
@@ -19,9 +18,9 @@ namespace sb::app {
 class DemoLoadControl;
 class DevCluster;
 class FaultEventLog;
-class FaultMetricsReader;
-class FaultStage1Control;
-class FaultOffsetProbe;
+class FaultLoadWatch;
+class FaultOffsetReader;
+class FaultStage1Action;
 
 // The one set of fault actions on a DevCluster, reached from the Faults panel, the
 // devcluster's control endpoint and a --demo-script. perform() takes the action at once
@@ -48,10 +47,7 @@ public:
     // A client that stops reading fills its replica's outbound queue (1 MiB) in minutes at
     // the demo's rate, tens of seconds with a burst.
     static constexpr int kSlowConsumerEffectMs = 300000;
-    static constexpr int kMetricsPollMs = 1000;
     static constexpr int kStage1EffectMs = 30000;
-    static constexpr qint64 kPausedLagSeen = 10; // two seconds of the demo's 20 msg/s, half a second of a burst
-    static constexpr qint64 kResumedLag = 2;
 
     FaultActions(DevCluster *cluster, FaultEventLog *log, QObject *parent = nullptr);
     ~FaultActions() override;
@@ -71,18 +67,9 @@ private:
     Outcome revoke(const Request &request);
     Outcome switchBus(const Request &request);
     Outcome loadAction(const Request &request);
-    // The replicas' inbound rate (their sb_messages_total{direction="in"}) read for a second
-    // before the burst, which then starts, and up to at least twice that during it; a slow
-    // consumer dropped by its replica (sb_dropped_total{reason="slow_consumer"} up).
-    void watchBurst(int eventId, const Request &request);
-    void watchSlowConsumer(int eventId, const QString &replica);
-    // pause-stage1 / resume-stage1: each running replica's stage-1 consumer (FaultStage1Control),
-    // then the group's lag read from Kafka: grown past kPausedLagSeen, or back under kResumedLag.
     Outcome stage1(const Request &request);
-    void readLag(const QByteArray &topic, const QByteArray &group, QObject *context,
-                 std::function<void(qint64 lag, const QString &error)> done);
-    void ensureProbe();
-    QHash<QString, QString> runningReplicaUrls() const;
+    // Made at first use: the cluster's Kafka is known once it runs.
+    FaultOffsetReader *offsets();
 
     // The replica-down watch: exited, /healthz/live refused, then (unless restartAfterMs < 0)
     // started again and ready. `done` gets whether all of it was seen.
@@ -91,7 +78,6 @@ private:
     void waitForReady(int eventId, const QString &replica, QObject *watch, std::function<void(bool)> done);
     // GET url; `answered` gets the HTTP status (0: no answer, e.g. connection refused).
     void get(const QString &url, QObject *context, std::function<void(int status)> answered);
-    void readEndOffsets(const QByteArray &topic, QObject *context, std::function<void(qint64 total, const QString &error)> done);
     bool ensureProducer(QString *why);
     // A context object for one event's watch: its connections and timers end with it, and it
     // ends the watch as "not observed" at the deadline.
@@ -101,13 +87,10 @@ private:
     FaultEventLog *m_log;
     DemoLoadControl *m_load = nullptr;
     QNetworkAccessManager m_http;
-    FaultMetricsReader *m_metrics = nullptr; // a child
-    FaultStage1Control *m_stage1 = nullptr;  // a child
+    FaultLoadWatch *m_loadWatch;       // a child
+    FaultStage1Action *m_stage1;       // a child
+    FaultOffsetReader *m_offsets = nullptr; // a child, made at first use
     std::unique_ptr<cluster::KafkaProducer> m_producer;
-    QThread m_probeThread;
-    FaultOffsetProbe *m_probe = nullptr; // lives on m_probeThread
-    int m_nextTicket = 1;
-    QHash<int, std::function<void(qint64, const QString &)>> m_offsetReads;
     bool m_busSwitching = false;
 };
 

@@ -1,8 +1,8 @@
 #include "app/FaultMetricsReader.h"
 
-#include <QNetworkReply>
+#include "app/FaultFanIn.h"
 
-#include <memory>
+#include <QNetworkReply>
 
 namespace sb::app {
 
@@ -14,27 +14,19 @@ FaultMetricsReader::FaultMetricsReader(QObject *parent)
 void FaultMetricsReader::read(const QHash<QString, QString> &replicas, QObject *context,
                               std::function<void(const Metrics &)> done)
 {
-    struct Pending
-    {
-        int left = 0;
-        Metrics metrics;
-        std::function<void(const Metrics &)> done;
-    };
-    auto pending = std::make_shared<Pending>();
-    pending->left = int(replicas.size());
-    pending->done = std::move(done);
-    if (pending->left == 0)
-        return pending->done({});
+    const auto answers = FaultFanIn<Metrics>::expect(int(replicas.size()), std::move(done));
+    if (!answers)
+        return;
     for (auto it = replicas.cbegin(); it != replicas.cend(); ++it) {
         QNetworkRequest request{QUrl(it.value() + QStringLiteral("/metrics"))};
         request.setTransferTimeout(kTimeoutMs);
         QNetworkReply *reply = m_http.get(request);
-        connect(reply, &QNetworkReply::finished, context, [reply, pending, id = it.key()] {
+        connect(reply, &QNetworkReply::finished, context, [reply, answers, id = it.key()] {
             reply->deleteLater();
-            if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200)
-                pending->metrics.insert(id, protocol::PrometheusTextParser::parse(reply->readAll()));
-            if (--pending->left == 0)
-                pending->done(pending->metrics);
+            answers->arrive([&](Metrics &metrics) {
+                if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200)
+                    metrics.insert(id, protocol::PrometheusTextParser::parse(reply->readAll()));
+            });
         });
         // A watch that ended takes its pending reads with it.
         connect(context, &QObject::destroyed, reply, &QNetworkReply::abort);

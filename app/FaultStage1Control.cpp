@@ -1,12 +1,11 @@
 #include "app/FaultStage1Control.h"
 
+#include "app/FaultFanIn.h"
 #include "protocol/NodeApi.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkReply>
-
-#include <memory>
 
 namespace sb::app {
 
@@ -31,23 +30,15 @@ FaultStage1Control::FaultStage1Control(QString adminUser, QString adminPassword,
 void FaultStage1Control::apply(const QHash<QString, QString> &replicas, bool paused, QObject *context,
                                std::function<void(const QHash<QString, QString> &)> done)
 {
-    struct Pending
-    {
-        int left = 0;
-        QHash<QString, QString> failures;
-        std::function<void(const QHash<QString, QString> &)> done;
-    };
-    auto pending = std::make_shared<Pending>();
-    pending->left = int(replicas.size());
-    pending->done = std::move(done);
-    if (pending->left == 0)
-        return pending->done({});
+    const auto answers = FaultFanIn<QHash<QString, QString>>::expect(int(replicas.size()), std::move(done));
+    if (!answers)
+        return;
     for (auto it = replicas.cbegin(); it != replicas.cend(); ++it) {
-        applyOne(it.value(), paused, context, [pending, id = it.key()](const QString &failure) {
-            if (!failure.isEmpty())
-                pending->failures.insert(id, failure);
-            if (--pending->left == 0)
-                pending->done(pending->failures);
+        applyOne(it.value(), paused, context, [answers, id = it.key()](const QString &failure) {
+            answers->arrive([&](QHash<QString, QString> &failures) {
+                if (!failure.isEmpty())
+                    failures.insert(id, failure);
+            });
         });
     }
 }

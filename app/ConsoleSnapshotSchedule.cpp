@@ -1,0 +1,73 @@
+#include "app/ConsoleSnapshotSchedule.h"
+
+#include <QJsonArray>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace sb::app {
+
+ConsoleSnapshotSchedule::ConsoleSnapshotSchedule(QString directory, int afterSeconds, bool whenSettled,
+                                                 std::function<ConsoleSnapshotSettling()> settling, QObject *parent)
+    : QObject(parent)
+    , m_directory(std::move(directory))
+    , m_afterSeconds(afterSeconds)
+    , m_whenSettled(whenSettled && settling)
+    , m_settling(std::move(settling))
+{
+}
+
+void ConsoleSnapshotSchedule::start(Writers writers)
+{
+    if (m_directory.isEmpty() || m_started)
+        return;
+    m_started = true;
+    m_writers = std::move(writers);
+    QTimer::singleShot(m_afterSeconds * 1000, this, &ConsoleSnapshotSchedule::take);
+}
+
+void ConsoleSnapshotSchedule::replicasPolled()
+{
+    // Settled at two Replicas polls in a row: the second one read the replicas after
+    // everything else had settled, so the connection counts it shows are those of the
+    // settled cluster, not of a moment before the last user connected.
+    if (!m_whenSettled || !m_started || m_taken)
+        return;
+    m_settledPolls = m_settling().unsettled().isEmpty() ? m_settledPolls + 1 : 0;
+    if (settled())
+        take();
+}
+
+QJsonObject ConsoleSnapshotSchedule::settledJson() const
+{
+    if (!m_whenSettled)
+        return {};
+    const QStringList unsettled = m_settling().unsettled();
+    return {{QStringLiteral("settled"), unsettled.isEmpty() && settled()},
+            {QStringLiteral("unsettled"), QJsonArray::fromStringList(unsettled)}};
+}
+
+void ConsoleSnapshotSchedule::take()
+{
+    if (m_taken)
+        return;
+    m_taken = true;
+    if (m_whenSettled && !settled()) {
+        std::fprintf(stderr, "switchboard: not settled after %d s, snapshot taken anyway: %s\n", m_afterSeconds,
+                     qPrintable(m_settling().unsettled().join(QStringLiteral("; "))));
+    }
+    QString error;
+    if (!m_writers.snapshot(m_directory, &error)) {
+        std::fprintf(stderr, "switchboard: snapshot failed: %s\n", qPrintable(error));
+        emit finished(1);
+        return;
+    }
+    if (m_writers.recording && !m_writers.recording(&error)) {
+        std::fprintf(stderr, "switchboard: recording not saved: %s\n", qPrintable(error));
+        emit finished(1);
+        return;
+    }
+    emit finished(0);
+}
+
+} // namespace sb::app
