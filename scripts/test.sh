@@ -85,10 +85,11 @@ fi
 # have nothing to find in them. The 30 s chaos run (label chaos, 50 s under ASan) runs in
 # the checked suite only, to keep the whole run in its budget: the nodes' code under the
 # same faults (kill -9, drain, Redis restart) runs under ASan in conformance_cluster,
-# noderegistryoutage and devcluster_redisbusoutage. So do the label `scenario` tests
-# (demoscript, snapshot_truth, replay_process: 50-100 s each under ASan, and timing-bound
-# there on a loaded runner): the console and devcluster code they drive runs under ASan in
-# demosnapshot, snapshot_process, demopopulation, alerts_devcluster and the unit tests.
+# noderegistryoutage and devcluster_redisbusoutage. So do the label `scenario` tests (a
+# whole console or devcluster through a story: demoscript, snapshot_truth, replay_process,
+# snapshot_process, demopopulation, the devcluster alert tests; 20-100 s each under ASan,
+# and timing-bound there on a loaded runner): the console, fault and devcluster code they
+# drive runs under ASan in demosnapshot, faultcommand, alerts_redisdown and the unit tests.
 if [ "$asan_built" -eq 0 ]; then
     test_suite "ASan+UBSan build" "$asan" -LE 'installer|architecture|deploy|chaos|scenario'
 else
