@@ -2,6 +2,7 @@
 
 #include "cluster/EventBus.h"
 #include "cluster/TokenRegistry.h"
+#include "node/ChannelPolicy.h"
 #include "node/HttpExchange.h"
 #include "node/MessageService.h"
 #include "node/NodeServices.h"
@@ -57,10 +58,12 @@ std::optional<QJsonObject> jsonBody(const HttpRequest &request)
 }
 } // namespace
 
-HttpApi::HttpApi(NodeServices *services, HttpExchange *connection, PublishAcknowledgements *acks)
+HttpApi::HttpApi(NodeServices *services, HttpExchange *connection, PublishAcknowledgements *acks,
+                 const ChannelPolicy *policy)
     : m_services(services)
     , m_connection(connection)
     , m_acks(acks)
+    , m_policy(policy)
 {
 }
 
@@ -185,9 +188,9 @@ void HttpApi::withUser(const HttpRequest &request, bool adminOnly, UserCallback 
                 return error(401, QStringLiteral("the ticket is unknown, used or expired (tickets are single-use, valid %1 s)")
                                       .arg(m_services->config.sseTicketSeconds));
             }
-            if (adminOnly && !user->isAdmin()) {
+            if (const auto verdict = ChannelPolicy::admin(*user, QStringLiteral("this endpoint")); adminOnly && !verdict.allowed()) {
                 m_services->metrics.authFailure(QByteArrayLiteral("forbidden"));
-                return error(403, QStringLiteral("this endpoint needs ROLE_ADMIN"));
+                return error(403, verdict.message);
             }
             return then(*user);
         }
@@ -213,9 +216,10 @@ void HttpApi::withUser(const HttpRequest &request, bool adminOnly, UserCallback 
             connection->respond(response);
             return;
         }
-        if (adminOnly && !outcome.user.isAdmin()) {
+        if (const auto verdict = ChannelPolicy::admin(outcome.user, QStringLiteral("this endpoint"));
+            adminOnly && !verdict.allowed()) {
             services->metrics.authFailure(QByteArrayLiteral("forbidden"));
-            connection->respond(HttpResponse::jsonError(403, QStringLiteral("this endpoint needs ROLE_ADMIN")));
+            connection->respond(HttpResponse::jsonError(403, verdict.message));
             return;
         }
         then(outcome.user);
@@ -381,8 +385,9 @@ void HttpApi::sse(const HttpRequest &request)
 
 void HttpApi::publish(const HttpRequest &request, const QString &channel)
 {
+    // A channel id is checked before the credentials (400 before 401), its membership after.
     if (!Destination::isValidChannelId(channel))
-        return error(400, QStringLiteral("'%1' is not a channel id (letters, digits, - and _, at most 64)").arg(channel));
+        return error(400, ChannelPolicy::notChannelIdMessage(channel));
     const auto body = jsonBody(request);
     const QJsonValue text = body ? body->value(QStringLiteral("text")) : QJsonValue();
     if (!text.isString() || text.toString().trimmed().isEmpty())
@@ -390,14 +395,17 @@ void HttpApi::publish(const HttpRequest &request, const QString &channel)
     NodeServices *services = m_services;
     QPointer<HttpExchange> connection = m_connection;
     PublishAcknowledgements *acks = m_acks;
+    const ChannelPolicy *policy = m_policy;
     const QString messageText = text.toString();
     const QByteArray requestBody = request.body();
-    withUser(request, false, [services, connection, acks, channel, messageText, requestBody](const AuthenticatedUser &user) {
+    withUser(request, false, [services, connection, acks, policy, channel, messageText, requestBody](const AuthenticatedUser &user) {
         if (!connection)
             return;
-        if (!services->users.find(user.name).value_or(User{}).isMember(channel)) {
-            services->metrics.authFailure(QByteArrayLiteral("forbidden"));
-            connection->respond(HttpResponse::jsonError(403, QStringLiteral("not a member of channel '%1'").arg(channel)));
+        if (const ChannelPolicy::Verdict verdict = policy->publish(user, channel); !verdict.allowed()) {
+            const bool forbidden = verdict.outcome == ChannelPolicy::Verdict::Outcome::Forbidden;
+            if (forbidden)
+                services->metrics.authFailure(QByteArrayLiteral("forbidden"));
+            connection->respond(HttpResponse::jsonError(forbidden ? 403 : 400, verdict.message));
             return;
         }
         PublishAcknowledgements::Ticket ticket = acks->issue();

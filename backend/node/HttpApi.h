@@ -11,6 +11,7 @@
 namespace sb::node {
 
 struct NodeServices;
+class ChannelPolicy;
 class HttpExchange;
 class PublishAcknowledgements;
 
@@ -20,8 +21,10 @@ class PublishAcknowledgements;
 class HttpApi
 {
 public:
-    // acks: where a publish waits for its verdict (the worker's, which outlives the connection).
-    HttpApi(NodeServices *services, HttpExchange *connection, PublishAcknowledgements *acks);
+    // acks: where a publish waits for its verdict; policy: who may publish where and use the
+    // admin endpoints (both the worker's, which outlive the connection).
+    HttpApi(NodeServices *services, HttpExchange *connection, PublishAcknowledgements *acks,
+            const ChannelPolicy *policy);
 
     void handle(const protocol::HttpRequest &request);
     void handleUpgrade(const protocol::HttpRequest &request);
@@ -52,6 +55,7 @@ private:
     NodeServices *m_services;
     QPointer<HttpExchange> m_connection;
     PublishAcknowledgements *m_acks;
+    const ChannelPolicy *m_policy;
 };
 
 } // namespace sb::node

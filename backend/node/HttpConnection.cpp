@@ -8,11 +8,12 @@
 namespace sb::node {
 
 HttpConnection::HttpConnection(QTcpSocket *socket, NodeServices *services, PublishAcknowledgements *acks,
-                               QObject *parent)
+                               const ChannelPolicy *policy, QObject *parent)
     : HttpExchange(parent)
     , m_socket(socket)
     , m_services(services)
     , m_acks(acks)
+    , m_policy(policy)
 {
     protocol::HttpLimits limits;
     limits.maxHeaderSection = services->config.limits.maxHttpHeaderBytes;
@@ -126,7 +127,7 @@ void HttpConnection::processBuffered()
         if (head.isWebSocketUpgrade()) {
             m_busy = true;
             m_upgradeRequest = true;
-            HttpApi(m_services, this, m_acks).handleUpgrade(head);
+            HttpApi(m_services, this, m_acks, m_policy).handleUpgrade(head);
             return;
         }
         const qint64 consumed = m_peeked - m_parser.bufferedBytes();
@@ -137,7 +138,7 @@ void HttpConnection::processBuffered()
         m_keepAlive = request.keepAlive();
         m_busy = true;
         m_services->metrics.message(NodeMetrics::Transport::Http, NodeMetrics::Direction::In);
-        HttpApi(m_services, this, m_acks).handle(request);
+        HttpApi(m_services, this, m_acks, m_policy).handle(request);
     }
 }
 

@@ -11,6 +11,7 @@ class QTcpSocket;
 namespace sb::node {
 
 struct NodeServices;
+class ChannelPolicy;
 class PublishAcknowledgements;
 
 // One HTTP/1.1 connection: requests in order, keep-alive, a deadline for each request head
@@ -27,8 +28,10 @@ class HttpConnection : public HttpExchange
 {
     Q_OBJECT
 public:
-    // acks: where the requests' publishes wait for their verdicts (the worker's).
-    HttpConnection(QTcpSocket *socket, NodeServices *services, PublishAcknowledgements *acks, QObject *parent);
+    // acks: where the requests' publishes wait for their verdicts; policy: who may publish
+    // where and use the admin endpoints (both the worker's, which outlive the connection).
+    HttpConnection(QTcpSocket *socket, NodeServices *services, PublishAcknowledgements *acks,
+                   const ChannelPolicy *policy, QObject *parent);
     ~HttpConnection() override;
 
     // Writes one error response to a connection we will not serve, then closes it.
@@ -58,6 +61,7 @@ private:
     QPointer<QTcpSocket> m_socket;
     NodeServices *m_services;
     PublishAcknowledgements *m_acks;
+    const ChannelPolicy *m_policy;
     protocol::HttpRequestParser m_parser;
     qint64 m_peeked = 0;      // socket bytes already fed to the parser but not yet read
     bool m_busy = false;      // a response is pending: later pipelined requests wait

@@ -2,6 +2,7 @@
 
 #include "cluster/PresenceCounter.h"
 #include "cluster/ReplayStore.h"
+#include "node/ChannelPolicy.h"
 #include "node/MessageService.h"
 #include "node/NodeServices.h"
 #include "node/SessionLease.h"
@@ -20,13 +21,15 @@
 namespace sb::node {
 
 SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId, bool http10,
-                     SubscriptionTable *subscriptions, NodeServices *services, QObject *parent)
+                     SubscriptionTable *subscriptions, const ChannelPolicy *policy, NodeServices *services,
+                     QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_user(user)
     , m_lastEventId(lastEventId)
     , m_http10(http10)
     , m_subscriptions(subscriptions)
+    , m_policy(policy)
     , m_services(services)
     , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
@@ -206,7 +209,7 @@ TapEvent SseStream::lifecycleEvent(const QByteArray &command) const
 
 QByteArray SseStream::channelsJson() const
 {
-    const QStringList channels = m_services->users.find(m_user.name).value_or(User{}).channels;
+    const QStringList channels = m_policy->channelsOf(m_user.name);
     return QJsonDocument(QJsonObject{{QStringLiteral("channels"), QJsonArray::fromStringList(channels)}})
         .toJson(QJsonDocument::Compact);
 }

@@ -18,6 +18,7 @@ class QTcpSocket;
 
 namespace sb::node {
 
+class ChannelPolicy;
 class SessionLease;
 class SubscriptionTable;
 
@@ -33,10 +34,11 @@ class SseStream : public QObject, public SseSubscriber
 {
     Q_OBJECT
 public:
-    // subscriptions: the worker's, which outlives the stream (as does `parent`, the worker:
-    // the context of the stream's last presence answer).
+    // subscriptions, policy: the worker's, which outlive the stream (as does `parent`, the
+    // worker: the context of the stream's last presence answer).
     SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId, bool http10,
-              SubscriptionTable *subscriptions, NodeServices *services, QObject *parent);
+              SubscriptionTable *subscriptions, const ChannelPolicy *policy, NodeServices *services,
+              QObject *parent);
     ~SseStream() override;
 
     const AuthenticatedUser &user() const { return m_user; }
@@ -74,6 +76,7 @@ private:
     QString m_lastEventId;
     bool m_http10;
     SubscriptionTable *m_subscriptions;
+    const ChannelPolicy *m_policy;
     NodeServices *m_services;
     QString m_sessionId;
     qint64 m_startedAtMs;

@@ -2,7 +2,6 @@
 
 #include "cluster/PresenceCounter.h"
 #include "cluster/ReplayStore.h"
-#include "node/Destination.h"
 #include "node/MessageService.h"
 #include "node/NodeServices.h"
 #include "node/PublishAcknowledgements.h"
@@ -40,10 +39,12 @@ constexpr int kCloseTryAgainLater = 1013;
 } // namespace
 
 StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, SubscriptionTable *subscriptions,
-                           PublishAcknowledgements *acks, NodeServices *services, QObject *parent)
+                           PublishAcknowledgements *acks, const ChannelPolicy *policy, NodeServices *services,
+                           QObject *parent)
     : QObject(parent)
     , m_subscriptionTable(subscriptions)
     , m_acks(acks)
+    , m_policy(policy)
     , m_services(services)
     , m_socket(socket)
     , m_transport(transport)
@@ -194,7 +195,7 @@ void StompSession::handleConnect(const StompFrame &frame)
         token = frame.header("passcode");
     if (token.isEmpty()) {
         m_services->metrics.authFailure(QByteArrayLiteral("missing_token"));
-        // Counted once, by its reason: denied() is for authorisation and would add "forbidden".
+        // Counted once, by its reason: refuse() is for authorisation and would add "forbidden".
         protocolError(QStringLiteral("authentication required: send 'Authorization: Bearer <token>' in CONNECT"),
                       QByteArrayLiteral("unauthenticated"), &frame);
         return;
@@ -277,30 +278,10 @@ void StompSession::handleSubscribe(const StompFrame &frame)
                       QByteArrayLiteral("too_many_subscriptions"), &frame);
         return;
     }
-    const Destination destination = Destination::parse(destinationText);
-    switch (destination.kind) {
-    case Destination::Kind::ChannelTopic:
-        if (!m_services->users.find(m_user.name).value_or(User{}).isMember(destination.channel)) {
-            denied(QStringLiteral("not a member of channel '%1'").arg(destination.channel), frame);
-            return;
-        }
-        break;
-    case Destination::Kind::UserNotifications:
-    case Destination::Kind::Presence:
-        break;
-    case Destination::Kind::OtherUsersQueue:
-        denied(QStringLiteral("/user/ destinations resolve to your own queue: subscribe to /user/queue/notifications"), frame);
-        return;
-    case Destination::Kind::Admin:
-        if (!m_user.isAdmin()) {
-            denied(QStringLiteral("%1 needs ROLE_ADMIN").arg(destinationText), frame);
-            return;
-        }
-        [[fallthrough]];
-    default:
-        protocolError(QStringLiteral("unknown destination '%1'").arg(destinationText), QByteArrayLiteral("bad_destination"), &frame);
-        return;
-    }
+    const ChannelPolicy::Verdict verdict = m_policy->subscribe(m_user, destinationText);
+    if (!verdict.allowed())
+        return refuse(verdict, frame);
+    const Destination &destination = verdict.destination;
     const Subscription subscription{id, destinationText, ack};
     const QByteArray since = frame.header("since");
     const bool recovers = !since.isEmpty() && destination.kind == Destination::Kind::ChannelTopic;
@@ -368,19 +349,12 @@ bool StompSession::applySend(const StompFrame &frame, QSet<quint64> *publishes)
         protocolError(QStringLiteral("SEND needs a 'destination' header"), QByteArrayLiteral("bad_frame"), &frame);
         return false;
     }
-    const Destination destination = Destination::parse(destinationText);
-    if (destination.kind != Destination::Kind::ChannelApp) {
-        if (destination.kind == Destination::Kind::ChannelTopic || destination.kind == Destination::Kind::Presence
-            || destination.kind == Destination::Kind::UserNotifications || destination.kind == Destination::Kind::OtherUsersQueue)
-            denied(QStringLiteral("clients SEND to /app/channels.{id}, not to %1").arg(destinationText), frame);
-        else
-            protocolError(QStringLiteral("unknown destination '%1'").arg(destinationText), QByteArrayLiteral("bad_destination"), &frame);
+    const ChannelPolicy::Verdict verdict = m_policy->send(m_user, destinationText);
+    if (!verdict.allowed()) {
+        refuse(verdict, frame);
         return false;
     }
-    if (!m_services->users.find(m_user.name).value_or(User{}).isMember(destination.channel)) {
-        denied(QStringLiteral("not a member of channel '%1'").arg(destination.channel), frame);
-        return false;
-    }
+    const Destination &destination = verdict.destination;
     QJsonParseError parseError;
     const QJsonDocument body = QJsonDocument::fromJson(frame.body(), &parseError);
     const QJsonValue text = body.object().value(QStringLiteral("text"));
@@ -492,10 +466,12 @@ void StompSession::receipt(const StompFrame &frame, const QSet<quint64> &waitFor
         sendOwed({owed});
 }
 
-void StompSession::denied(const QString &message, const StompFrame &frame)
+void StompSession::refuse(const ChannelPolicy::Verdict &verdict, const StompFrame &frame)
 {
+    if (verdict.outcome == ChannelPolicy::Verdict::Outcome::UnknownDestination)
+        return protocolError(verdict.message, QByteArrayLiteral("bad_destination"), &frame);
     m_services->metrics.authFailure(QByteArrayLiteral("forbidden"));
-    protocolError(message, QByteArrayLiteral("forbidden"), &frame);
+    protocolError(verdict.message, QByteArrayLiteral("forbidden"), &frame);
 }
 
 StompFrame StompSession::errorFrame(const QString &message, const StompFrame *frame, const QString &details)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "node/AuthenticatedUser.h"
+#include "node/ChannelPolicy.h"
 #include "node/Envelope.h"
 #include "node/ReplaySeam.h"
 #include "node/StompOwedReceipts.h"
@@ -39,10 +40,11 @@ class StompSession : public QObject, public StompSubscriber
 public:
     using Subscription = StompSubscription;
 
-    // subscriptions, acks: the worker's, which outlive the session (as does `parent`, the
-    // worker: the context of the session's last presence answer).
+    // subscriptions, acks, policy: the worker's, which outlive the session (as does `parent`,
+    // the worker: the context of the session's last presence answer).
     StompSession(QWebSocket *socket, QTcpSocket *transport, SubscriptionTable *subscriptions,
-                 PublishAcknowledgements *acks, NodeServices *services, QObject *parent);
+                 PublishAcknowledgements *acks, const ChannelPolicy *policy, NodeServices *services,
+                 QObject *parent);
     ~StompSession() override;
 
     QString sessionId() const { return m_sessionId; }
@@ -94,7 +96,9 @@ private:
     // `counted`: whoever refused already counted dropReason (the publish paths).
     void retryLater(const QString &message, int retryAfterSeconds, const QByteArray &dropReason,
                     const protocol::StompFrame &frame, bool counted = false);
-    void denied(const QString &message, const protocol::StompFrame &frame);
+    // A SUBSCRIBE or SEND the ChannelPolicy refused: ERROR with its words, counted as
+    // forbidden (an authorisation failure) or bad_destination (nothing there).
+    void refuse(const ChannelPolicy::Verdict &verdict, const protocol::StompFrame &frame);
     bool sendFrame(const protocol::StompFrame &frame, const QString &messageId = {});
     void sendHeartBeat();
     void checkPeerAlive();
@@ -109,6 +113,7 @@ private:
 
     SubscriptionTable *m_subscriptionTable;
     PublishAcknowledgements *m_acks;
+    const ChannelPolicy *m_policy;
     NodeServices *m_services;
     QPointer<QWebSocket> m_socket;
     QPointer<QTcpSocket> m_transport; // for the bytes still queued to this client

@@ -24,6 +24,7 @@ Worker::Worker(NodeServices *services, QObject *parent)
     : QObject(parent)
     , m_services(services)
     , m_publishAcks(new PublishAcknowledgements(this))
+    , m_policy(&services->users)
 {
 }
 
@@ -79,7 +80,7 @@ void Worker::adoptSocket(qintptr descriptor)
     new AddressConnectionLimit::Place(perAddress, peer, socket);
     // While draining, a new connection is still read: probes must see "not ready", and
     // HttpApi refuses any new work on it with 503.
-    auto *connection = new HttpConnection(socket, m_services, m_publishAcks, this);
+    auto *connection = new HttpConnection(socket, m_services, m_publishAcks, &m_policy, this);
     m_http.insert(connection);
     connect(connection, &QObject::destroyed, this, [this, connection] { m_http.remove(connection); });
     connect(connection, &HttpConnection::sseRequested, this, &Worker::startSse);
@@ -89,7 +90,7 @@ void Worker::adoptSocket(qintptr descriptor)
 void Worker::startSse(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId)
 {
     const bool http10 = false;
-    auto *stream = new SseStream(socket, user, lastEventId, http10, &m_subscriptions, m_services, this);
+    auto *stream = new SseStream(socket, user, lastEventId, http10, &m_subscriptions, &m_policy, m_services, this);
     m_sseStreams.insert(stream);
     connect(stream, &SseStream::finished, this, [this](SseStream *s) { m_sseStreams.remove(s); });
     stream->start();
@@ -124,7 +125,7 @@ void Worker::openWebSocket(QWebSocket *webSocket, QTcpSocket *transport, WebSock
         });
         return;
     }
-    auto *session = new StompSession(webSocket, transport, &m_subscriptions, m_publishAcks, m_services, this);
+    auto *session = new StompSession(webSocket, transport, &m_subscriptions, m_publishAcks, &m_policy, m_services, this);
     m_sessions.insert(session);
     connect(session, &StompSession::finished, this, [this](StompSession *s) {
         m_sessions.remove(s);

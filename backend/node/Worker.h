@@ -1,5 +1,6 @@
 #pragma once
 
+#include "node/ChannelPolicy.h"
 #include "node/Envelope.h"
 #include "node/SubscriptionTable.h"
 #include "node/WebSocketEndpoint.h"
@@ -56,6 +57,7 @@ private:
 
     NodeServices *m_services;
     PublishAcknowledgements *m_publishAcks;
+    ChannelPolicy m_policy;
     SubscriptionTable m_subscriptions;
     QSet<HttpConnection *> m_http;
     QSet<StompSession *> m_sessions;
