@@ -6,6 +6,7 @@
 #include "node/NodeServices.h"
 #include "node/PublishAcknowledgements.h"
 #include "node/SessionLease.h"
+#include "node/StompTapEvents.h"
 #include "node/SubscriptionTable.h"
 #include "node/TokenService.h"
 #include "node/WallClock.h"
@@ -56,28 +57,24 @@ StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, Subscripti
     limits.maxFrameBytes = services->config.limits.maxFrameBytes;
     limits.maxHeaders = services->config.limits.maxHeadersPerFrame;
     m_decoder.setLimits(limits);
-    m_lastReceived.start();
-    m_lastSent.start();
     services->metrics.connectionOpened(NodeMetrics::Transport::Stomp);
 
     connect(socket, &QWebSocket::textMessageReceived, this,
             [this](const QString &text) { onBytes(text.toUtf8()); });
     connect(socket, &QWebSocket::binaryMessageReceived, this, &StompSession::onBytes);
     connect(socket, &QWebSocket::disconnected, this, &StompSession::onDisconnected);
-    connect(&m_sendTimer, &QTimer::timeout, this, &StompSession::sendHeartBeat);
-    connect(&m_checkTimer, &QTimer::timeout, this, &StompSession::checkPeerAlive);
+    connect(&m_heartBeats, &StompHeartBeats::beatDue, this, &StompSession::sendHeartBeat);
+    connect(&m_heartBeats, &StompHeartBeats::peerSilent, this, &StompSession::closeSilentPeer);
     QTimer::singleShot(kConnectTimeoutMs, this, [this] {
         if (m_state == State::AwaitingConnect || m_state == State::Authenticating)
             protocolError(QStringLiteral("no CONNECT frame within %1 s").arg(kConnectTimeoutMs / 1000),
                           QByteArrayLiteral("connect_timeout"));
     });
     if (m_services->tap->wants()) {
-        TapEvent open = lifecycleEvent(QByteArrayLiteral("OPEN"));
-        if (m_transport)
-            open.headers.append({QByteArrayLiteral("remote"), m_transport->peerAddress().toString().toUtf8() + ':'
-                                                                  + QByteArray::number(m_transport->peerPort())});
-        open.headers.append({QByteArrayLiteral("subprotocol"), socket->subprotocol().toUtf8()});
-        m_services->tap->publish(open);
+        const QByteArray remote = m_transport ? m_transport->peerAddress().toString().toUtf8() + ':'
+                                                    + QByteArray::number(m_transport->peerPort())
+                                              : QByteArray();
+        m_services->tap->publish(StompTapEvents::open(m_sessionId, remote, socket->subprotocol()));
     }
 }
 
@@ -94,7 +91,7 @@ void StompSession::onBytes(const QByteArray &bytes)
 {
     if (m_state == State::Closing)
         return;
-    m_lastReceived.restart();
+    m_heartBeats.received();
     m_decoder.feed(bytes);
     while (m_state != State::Closing) {
         switch (m_decoder.next()) {
@@ -223,16 +220,7 @@ void StompSession::handleConnect(const StompFrame &frame)
         m_user = outcome.user;
         m_state = State::Connected;
         const qint64 offer = m_services->config.heartBeatMs;
-        const auto intervals = protocol::negotiateStompHeartBeat({offer, offer}, beat);
-        m_incomingMs = intervals.incomingMs;
-        m_outgoingMs = intervals.outgoingMs;
-        // Checked four times an interval and sent once 3/4 of it passed in silence, so
-        // the gap never exceeds the negotiated interval (a check once an interval with a
-        // "nearly due" margin let it reach almost twice that).
-        if (m_outgoingMs > 0)
-            m_sendTimer.start(int(qMax<qint64>(m_outgoingMs / 4, 10)));
-        if (intervals.incomingMs > 0)
-            m_checkTimer.start(int(qMax<qint64>(intervals.incomingMs / 2, 50)));
+        m_heartBeats.start(protocol::negotiateStompHeartBeat({offer, offer}, beat));
 
         StompFrame connected("CONNECTED");
         connected.addHeader("version", protocol::stompVersionName(m_version));
@@ -535,7 +523,7 @@ bool StompSession::sendFrame(const StompFrame &frame, const QString &messageId)
         m_socket->sendBinaryMessage(bytes);
     else
         m_socket->sendTextMessage(QString::fromUtf8(bytes));
-    m_lastSent.restart();
+    m_heartBeats.sent();
     m_services->metrics.message(NodeMetrics::Transport::Stomp, NodeMetrics::Direction::Out);
     tap(QByteArrayLiteral("out"), frame, bytes.size(), messageId);
     return true;
@@ -591,26 +579,24 @@ void StompSession::goAway()
 
 void StompSession::sendHeartBeat()
 {
-    if (!m_socket || m_lastSent.elapsed() < m_outgoingMs * 3 / 4)
+    if (!m_socket)
         return;
     m_socket->sendTextMessage(QStringLiteral("\n"));
-    m_lastSent.restart();
+    m_heartBeats.sent();
 }
 
-void StompSession::checkPeerAlive()
+void StompSession::closeSilentPeer()
 {
-    if (m_incomingMs > 0 && m_lastReceived.elapsed() > 3 * m_incomingMs) {
-        m_services->metrics.heartBeatTimeout();
-        qCInfo(lcStomp) << "session" << m_sessionId << "silent for 3 heart-beat intervals; closing";
-        // Said before the close (a client only slow to send still reads it): the session
-        // socket's close lingers, so the ERROR is not lost to a reset.
-        sendFrame(errorFrame(QStringLiteral("heart-beat timeout: nothing received for %1 ms (3 intervals of %2 ms)")
-                                 .arg(m_lastReceived.elapsed())
-                                 .arg(m_incomingMs),
-                             nullptr));
-        m_state = State::Closing;
-        close(1000, QStringLiteral("heart-beat timeout"), QByteArrayLiteral("heartbeat_timeout"));
-    }
+    m_services->metrics.heartBeatTimeout();
+    qCInfo(lcStomp) << "session" << m_sessionId << "silent for 3 heart-beat intervals; closing";
+    // Said before the close (a client only slow to send still reads it): the session
+    // socket's close lingers, so the ERROR is not lost to a reset.
+    sendFrame(errorFrame(QStringLiteral("heart-beat timeout: nothing received for %1 ms (3 intervals of %2 ms)")
+                             .arg(m_heartBeats.silentForMs())
+                             .arg(m_heartBeats.incomingMs()),
+                         nullptr));
+    m_state = State::Closing;
+    close(1000, QStringLiteral("heart-beat timeout"), QByteArrayLiteral("heartbeat_timeout"));
 }
 
 void StompSession::tap(const QByteArray &direction, const StompFrame &frame, qint64 bytes, const QString &messageId)
@@ -620,39 +606,16 @@ void StompSession::tap(const QByteArray &direction, const StompFrame &frame, qin
     m_services->tap->publish(TapEvent::fromStompFrame(m_sessionId, m_user.name, direction, frame, bytes, messageId));
 }
 
-TapEvent StompSession::lifecycleEvent(const QByteArray &command) const
-{
-    TapEvent event;
-    event.tsMs = QDateTime::currentMSecsSinceEpoch();
-    event.session = m_sessionId;
-    event.user = m_user.name;
-    event.transport = QByteArrayLiteral("stomp");
-    event.command = command;
-    return event;
-}
-
 TapEvent StompSession::tapState() const
 {
-    TapEvent event = lifecycleEvent(QByteArrayLiteral("STATE"));
-    event.headers.append({QByteArrayLiteral("since"), TapEvent::isoTime(m_startedAtMs)});
     const char *state = m_state == State::Connected ? "connected" : m_state == State::Closing ? "closing" : "connecting";
-    event.headers.append({QByteArrayLiteral("state"), QByteArray(state)});
-    QList<QByteArray> ids = m_subscriptions.keys();
-    std::sort(ids.begin(), ids.end()); // QHash order is arbitrary; a reader diffing states wants a stable one
-    QJsonArray subscriptions;
-    for (const QByteArray &id : std::as_const(ids))
-        subscriptions.append(QJsonObject{{QStringLiteral("id"), QString::fromUtf8(id)},
-                                         {QStringLiteral("destination"), m_subscriptions.value(id).destination}});
-    event.body = QJsonDocument(QJsonObject{{QStringLiteral("subscriptions"), subscriptions}}).toJson(QJsonDocument::Compact);
-    event.wholeBody = true;
-    return event;
+    return StompTapEvents::state(m_sessionId, m_user.name, m_startedAtMs, QByteArray(state), m_subscriptions);
 }
 
 void StompSession::tapClose()
 {
     if (!m_services->tap->wants())
         return;
-    TapEvent event = lifecycleEvent(QByteArrayLiteral("CLOSE"));
     QByteArray why = m_closeWhy;
     int code = m_closeCode;
     if (why.isEmpty()) { // the client closed, or Qt did on its behalf (see onDisconnected)
@@ -664,12 +627,7 @@ void StompSession::tapClose()
                                                                              : QByteArrayLiteral("client");
         code = peerCode;
     }
-    event.headers.append({QByteArrayLiteral("reason"), why});
-    if (code != 0)
-        event.headers.append({QByteArrayLiteral("code"), QByteArray::number(code)});
-    if (!m_closeMessage.isEmpty())
-        event.headers.append({QByteArrayLiteral("message"), m_closeMessage.toUtf8()});
-    m_services->tap->publish(event);
+    m_services->tap->publish(StompTapEvents::close(m_sessionId, m_user.name, why, code, m_closeMessage));
 }
 
 void StompSession::close(int code, const QString &reason, const QByteArray &why)
@@ -679,8 +637,7 @@ void StompSession::close(int code, const QString &reason, const QByteArray &why)
         m_closeCode = code;
     }
     m_state = State::Closing;
-    m_sendTimer.stop();
-    m_checkTimer.stop();
+    m_heartBeats.stop();
     if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
         m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
 }
@@ -701,8 +658,7 @@ void StompSession::onDisconnected()
     if (m_socket && m_socket->closeCode() == QWebSocketProtocol::CloseCodeWrongDatatype && m_state != State::Closing)
         m_services->metrics.dropped(QByteArrayLiteral("bad_utf8")); // a text message that was not UTF-8: Qt closed 1007
     m_state = State::Closing;
-    m_sendTimer.stop();
-    m_checkTimer.stop();
+    m_heartBeats.stop();
     m_services->metrics.subscriptionsChanged(-int(m_subscriptions.size()));
     m_services->metrics.connectionClosed(NodeMetrics::Transport::Stomp);
     m_lease.reset();

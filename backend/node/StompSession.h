@@ -4,6 +4,7 @@
 #include "node/ChannelPolicy.h"
 #include "node/Envelope.h"
 #include "node/ReplaySeam.h"
+#include "node/StompHeartBeats.h"
 #include "node/StompOwedReceipts.h"
 #include "node/StompSubscriber.h"
 #include "node/StompTransactions.h"
@@ -11,7 +12,6 @@
 #include "protocol/StompDecoder.h"
 #include "protocol/StompFrame.h"
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -101,11 +101,9 @@ private:
     void refuse(const ChannelPolicy::Verdict &verdict, const protocol::StompFrame &frame);
     bool sendFrame(const protocol::StompFrame &frame, const QString &messageId = {});
     void sendHeartBeat();
-    void checkPeerAlive();
+    void closeSilentPeer(); // nothing came for 3 heart-beat intervals
     void tap(const QByteArray &direction, const protocol::StompFrame &frame, qint64 bytes,
              const QString &messageId = {});
-    // A frame the node makes about this session (OPEN, CLOSE, STATE): no direction.
-    TapEvent lifecycleEvent(const QByteArray &command) const;
     void tapClose();
     // why: the machine word the tap's CLOSE frame carries (client, heartbeat_timeout, ...).
     void close(int code, const QString &reason, const QByteArray &why);
@@ -133,12 +131,7 @@ private:
     QHash<QByteArray, ReplaySeam> m_recovering; // subscriptions with `since`, at their seam
     StompTransactions m_transactions;
     StompOwedReceipts m_owedReceipts;
-    QTimer m_sendTimer;
-    QTimer m_checkTimer;
-    QElapsedTimer m_lastReceived;
-    QElapsedTimer m_lastSent;
-    qint64 m_incomingMs = 0;
-    qint64 m_outgoingMs = 0;
+    StompHeartBeats m_heartBeats;
     bool m_countedPresence = false;
     bool m_finished = false;
 };
