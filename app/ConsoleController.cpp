@@ -23,6 +23,7 @@
 #include "inspect/ReplicaEndpointCheck.h"
 #include "models/KafkaGroupModel.h"
 #include "models/RecordingReplay.h"
+#include "models/RecordingSampleTrim.h"
 #include "models/ReplicaModel.h"
 #include "ui/AreaView.h"
 #include "ui/FaultsPanel.h"
@@ -511,7 +512,8 @@ void ConsoleController::testConnections(ui::ProfilesDialog *dialog, const models
 
 void ConsoleController::recordSample()
 {
-    m_recording.append(QDateTime::currentDateTimeUtc(), m_window->snapshotState(ui::kRecordingTableRows));
+    m_recording.append(QDateTime::currentDateTimeUtc(),
+                       models::RecordingSampleTrim::trimmed(m_window->snapshotState(ui::kRecordingTableRows)));
 }
 
 ConsoleSnapshotSettling ConsoleController::settlingNow() const

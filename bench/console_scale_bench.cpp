@@ -26,6 +26,7 @@
 #include "models/KafkaFigures.h"
 #include "models/KafkaGroupModel.h"
 #include "models/ProfileStore.h"
+#include "models/RecordingSampleTrim.h"
 #include "models/RedisKeyModel.h"
 #include "models/ReplicaModel.h"
 #include "ui/MainWindow.h"
@@ -233,7 +234,8 @@ int main(int argc, char **argv)
     QElapsedTimer sampling;
     sampling.start();
     const QByteArray sample =
-        QJsonDocument(console->window()->snapshotState(ui::kRecordingTableRows)).toJson(QJsonDocument::Compact);
+        QJsonDocument(models::RecordingSampleTrim::trimmed(console->window()->snapshotState(ui::kRecordingTableRows)))
+            .toJson(QJsonDocument::Compact);
     const qint64 sampleMs = sampling.elapsed();
     constexpr int kSamplesPerHour = 3600 / 5;
     console.reset(); // the areas stop their workers before the loads and servers go
