@@ -19,7 +19,6 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QPointer>
-#include <QRegularExpression>
 
 Q_LOGGING_CATEGORY(lcAdminApi, "sb.node.admin")
 
@@ -46,6 +45,17 @@ HttpResponse publishRetryResponse(const QString &message)
     HttpResponse response = HttpResponse::jsonError(503, message);
     response.setHeader("Retry-After", QByteArray::number(MessageService::kPublishRetryAfterSeconds));
     return response;
+}
+
+// The one answer to new work while the replica drains (docs/protocol.md, "Graceful
+// shutdown"): counted, with a retry hint, and the connection closes.
+void refuseWhileDraining(NodeServices *services, HttpExchange *connection)
+{
+    services->metrics.dropped(QByteArrayLiteral("draining"));
+    HttpResponse response = HttpResponse::jsonError(503, QStringLiteral("server shutting down; retry on another replica"));
+    response.setHeader("Retry-After", "1");
+    response.setCloseConnection(true);
+    connection->respond(response);
 }
 
 std::optional<QJsonObject> jsonBody(const HttpRequest &request)
@@ -93,22 +103,15 @@ void HttpApi::handle(const HttpRequest &request)
         handler();
     };
 
-    const bool operational = path == u"/healthz/live" || path == u"/healthz/ready" || path == u"/metrics"
-                             || path == u"/admin/stats";
-    if (m_services->draining.load() && !operational) {
-        // Drain: only what tells the outside how the drain goes is still served.
-        m_services->metrics.dropped(QByteArrayLiteral("draining"));
-        HttpResponse response = HttpResponse::jsonError(503, QStringLiteral("server shutting down; retry on another replica"));
-        response.setHeader("Retry-After", "1");
-        response.setCloseConnection(true);
-        m_connection->respond(response);
-        return;
-    }
-    if (path == u"/healthz/live")
+    const bool operational = path == nodeapi::LivePath || path == nodeapi::ReadyPath || path == nodeapi::MetricsPath
+                             || path == nodeapi::AdminStatsPath;
+    if (m_services->draining.load() && !operational)
+        return refuseWhileDraining(m_services, m_connection); // only what tells how the drain goes is served
+    if (path == nodeapi::LivePath)
         return route("GET", [&] { json(200, {{QStringLiteral("status"), QStringLiteral("live")}}); });
-    if (path == u"/healthz/ready")
+    if (path == nodeapi::ReadyPath)
         return route("GET", [&] { ready(); });
-    if (path == u"/metrics")
+    if (path == nodeapi::MetricsPath)
         return route("GET", [&] { metrics(); });
     if (path == nodeapi::AdminStatsPath)
         return route("GET", [&] { adminStats(request); });
@@ -116,22 +119,21 @@ void HttpApi::handle(const HttpRequest &request)
         return route("POST", [&] { pauseStage1(request, path == nodeapi::AdminStage1PausePath); });
     if (path == nodeapi::LoginPath)
         return route("POST", [&] { login(request); });
-    if (path == u"/api/auth/refresh")
+    if (path == nodeapi::RefreshPath)
         return route("POST", [&] { refresh(request); });
-    if (path == u"/api/auth/logout")
+    if (path == nodeapi::LogoutPath)
         return route("POST", [&] { logout(request); });
-    if (path == u"/api/sse/ticket")
+    if (path == nodeapi::SseTicketPath)
         return route("POST", [&] { sseTicket(request); });
     if (path == nodeapi::SsePath)
         return route("GET", [&] { sse(request); });
-    static const QRegularExpression channelMessages(QStringLiteral("^/api/channels/([^/]+)/messages$"));
-    if (const auto match = channelMessages.match(path); match.hasMatch())
-        return route("POST", [&] { publish(request, match.captured(1)); });
-    if (path == u"/api/replicas")
+    if (const QString channel = nodeapi::channelOfMessagesPath(path); !channel.isEmpty())
+        return route("POST", [&] { publish(request, channel); });
+    if (path == nodeapi::ReplicasPath)
         return route("GET", [&] { ReplicasEndpoint::respond(m_services, m_connection); });
     if (auto page = StaticPages::response(path))
         return route("GET", [&] { m_connection->respond(*page); });
-    if (path == nodeapi::StompPath || path == u"/admin/tap")
+    if (path == nodeapi::StompPath || path == nodeapi::AdminTapPath)
         return error(426, QStringLiteral("%1 is a WebSocket endpoint: send an Upgrade: websocket request").arg(path));
     error(404, QStringLiteral("no such endpoint: %1 %2").arg(QString::fromLatin1(method), path));
 }
@@ -146,19 +148,13 @@ void HttpApi::handleUpgrade(const HttpRequest &request)
         m_connection->respond(response);
         return;
     }
-    if (m_services->draining.load()) {
-        m_services->metrics.dropped(QByteArrayLiteral("draining"));
-        HttpResponse response = HttpResponse::jsonError(503, QStringLiteral("server shutting down; retry on another replica"));
-        response.setHeader("Retry-After", "1");
-        response.setCloseConnection(true);
-        m_connection->respond(response);
-        return;
-    }
+    if (m_services->draining.load())
+        return refuseWhileDraining(m_services, m_connection);
     if (path == nodeapi::StompPath) {
         m_connection->upgradeToWebSocket(WebSocketEndpoint::Stomp);
         return;
     }
-    if (path == u"/admin/tap") {
+    if (path == nodeapi::AdminTapPath) {
         QPointer<HttpExchange> connection = m_connection;
         withUser(
             request, true,
@@ -169,7 +165,7 @@ void HttpApi::handleUpgrade(const HttpRequest &request)
             Credentials::BearerOrTicket);
         return;
     }
-    HttpResponse response = HttpResponse::jsonError(404, QStringLiteral("no WebSocket endpoint at %1 (use /ws)").arg(path));
+    HttpResponse response = HttpResponse::jsonError(404, QStringLiteral("no WebSocket endpoint at %1 (use %2)").arg(path, nodeapi::StompPath));
     response.setCloseConnection(true);
     m_connection->respond(response);
 }
@@ -368,10 +364,8 @@ void HttpApi::sse(const HttpRequest &request)
     withUser(request, false, [services, connection, lastEventId](const AuthenticatedUser &user) {
         if (!connection)
             return;
-        if (services->draining.load()) {
-            connection->respond(HttpResponse::jsonError(503, QStringLiteral("server shutting down")));
-            return;
-        }
+        if (services->draining.load()) // the drain began while the token was checked
+            return refuseWhileDraining(services, connection);
         if (!services->sseStreamsPerUser->tryAcquire(user.name)) {
             services->metrics.dropped(QByteArrayLiteral("too_many_sse_streams"));
             connection->respond(HttpResponse::jsonError(429, QStringLiteral("too many SSE streams for %1 (limit %2)")
@@ -420,7 +414,7 @@ void HttpApi::publish(const HttpRequest &request, const QString &channel)
             event.transport = QByteArrayLiteral("http");
             event.direction = QByteArrayLiteral("in");
             event.command = QByteArrayLiteral("POST");
-            event.destination = QStringLiteral("/api/channels/%1/messages").arg(channel);
+            event.destination = nodeapi::channelMessagesPath(channel);
             event.messageId = message.id;
             event.bytes = requestBody.size();
             event.body = requestBody;

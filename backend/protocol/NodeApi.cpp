@@ -7,6 +7,20 @@
 
 namespace sb::protocol::nodeapi {
 
+QString channelMessagesPath(const QString &channel)
+{
+    return ChannelsPathPrefix + channel + MessagesPathSuffix;
+}
+
+QString channelOfMessagesPath(QStringView path)
+{
+    const qsizetype around = ChannelsPathPrefix.size() + MessagesPathSuffix.size();
+    if (path.size() <= around || !path.startsWith(ChannelsPathPrefix) || !path.endsWith(MessagesPathSuffix))
+        return {};
+    const QStringView channel = path.sliced(ChannelsPathPrefix.size(), path.size() - around);
+    return channel.contains(u'/') ? QString() : channel.toString();
+}
+
 QByteArray loginBody(const QString &user, const QString &password)
 {
     return QJsonDocument(QJsonObject{{QStringLiteral("username"), user}, {QStringLiteral("password"), password}})

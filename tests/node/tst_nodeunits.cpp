@@ -13,6 +13,7 @@
 #include "node/ReplaySeam.h"
 #include "node/StompTransactions.h"
 #include "node/TapEvent.h"
+#include "protocol/NodeApi.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -33,6 +34,8 @@ private slots:
     void rateLimiterBoundsKeys();
     void destinationParse_data();
     void destinationParse();
+    void channelMessagesPaths_data();
+    void channelMessagesPaths();
     void envelopeRoundTrip();
     void envelopeRejectsGarbage();
     void messageIdsSortInCreationOrder();
@@ -137,6 +140,31 @@ void TestNodeUnits::destinationParse()
     const Destination d = Destination::parse(text);
     QCOMPARE(int(d.kind), kind);
     QCOMPARE(d.channel, channel);
+}
+
+void TestNodeUnits::channelMessagesPaths_data()
+{
+    // The node routes POST /api/channels/{id}/messages by nodeapi::channelOfMessagesPath:
+    // one non-empty segment; whether it is a channel id is the node's next question.
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("channel");
+    QTest::newRow("channel") << QStringLiteral("/api/channels/general/messages") << QStringLiteral("general");
+    QTest::newRow("any segment") << QStringLiteral("/api/channels/caf\u00e9/messages") << QStringLiteral("caf\u00e9");
+    QTest::newRow("no segment") << QStringLiteral("/api/channels//messages") << QString();
+    QTest::newRow("overlapping") << QStringLiteral("/api/channels/messages") << QString();
+    QTest::newRow("two segments") << QStringLiteral("/api/channels/a/b/messages") << QString();
+    QTest::newRow("climbs") << QStringLiteral("/api/channels/../messages/messages") << QString();
+    QTest::newRow("trailing slash") << QStringLiteral("/api/channels/general/messages/") << QString();
+    QTest::newRow("another endpoint") << QStringLiteral("/api/sse") << QString();
+}
+
+void TestNodeUnits::channelMessagesPaths()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, channel);
+    QCOMPARE(sb::protocol::nodeapi::channelOfMessagesPath(path), channel);
+    if (!channel.isEmpty())
+        QCOMPARE(sb::protocol::nodeapi::channelMessagesPath(channel), path);
 }
 
 void TestNodeUnits::envelopeRoundTrip()
