@@ -70,7 +70,8 @@ public:
         Q_UNUSED(paused);
         return false;
     }
-    // Whether it is paused; nullopt where there is no stage 1.
+    // Whether it is paused now (the pause applied, not only asked); nullopt where there is
+    // no stage 1.
     virtual std::optional<bool> stage1Paused() const { return std::nullopt; }
 };
 

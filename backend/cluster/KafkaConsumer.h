@@ -84,6 +84,8 @@ public:
     bool isPaused() const { return m_pauseWanted.load(); }
     // Whether the consumer thread has applied the last setPaused() to its assignment.
     bool isPauseInEffect() const { return m_pauseApplied.load() == m_pauseWanted.load(); }
+    // Whether its assignment is paused now (the last setPaused() once applied).
+    bool isPauseApplied() const { return m_pauseApplied.load(); }
 
 Q_SIGNALS:
     // After every rebalance, with the partitions now owned (0 when revoked).

@@ -222,7 +222,9 @@ std::optional<bool> KafkaEventBus::stage1Paused() const
 {
     if (!m_persistConsumer)
         return std::nullopt;
-    return m_persistConsumer->isPaused();
+    // Paused once the consumer thread has paused its assignment (at its next poll), not
+    // when asked: records fetched before then are still handled.
+    return m_persistConsumer->isPauseApplied();
 }
 
 QList<BusCounter> KafkaEventBus::counters() const

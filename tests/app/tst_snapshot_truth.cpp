@@ -2,7 +2,9 @@
 // Kafka, redis-server) is given clients and Kafka traffic, then `switchboard --profile
 // truth --snapshot` attaches to it; while the cluster is quiet, every figure in state.json
 // must equal what the independent tools say: each replica's /admin/stats, redis-cli and
-// kcat (-Q, each partition's log-end offset). Then the Redis fault: with redis-server killed
+// kcat (-Q, each partition's log-end offset). Then the stage-1 group paused on every
+// replica: the Kafka area's lag for it must equal log end (kcat) − committed (OffsetFetch),
+// read by the test while the console looks. Then the Redis fault: with redis-server killed
 // by pid while the console runs, every replica's state and connection count in state.json
 // must agree with that replica's own /healthz/live, /healthz/ready and /metrics read in the
 // same second (a replica shown down while its /healthz/live answers 200 is the lie this
@@ -11,6 +13,7 @@
 // runs saw are asked directly, and each is shown as its own probes say.
 #include "models/Profile.h"
 #include "models/ProfileStore.h"
+#include "protocol/NodeApi.h"
 #include "support/DevClusterProcess.h"
 #include "support/NodeClients.h"
 
@@ -31,6 +34,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <csignal>
 #include <utility>
 
@@ -197,6 +201,77 @@ private:
         if (pid <= 0 || !comm.open(QIODevice::ReadOnly) || comm.readAll().trimmed() != "redis-server")
             return -1;
         return pid;
+    }
+
+    // The sum of `group`'s committed offsets on `topic` as the broker keeps them, read with
+    // librdkafka's own OffsetFetch (a consumer that joins no group, so no rebalance); -1 on error.
+    qint64 committedOffsets(const char *group, const char *topic, int partitions)
+    {
+        char reason[256];
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+        rd_kafka_conf_set(conf, "bootstrap.servers", m_endpoints.value(u"kafka"_s).toString().toUtf8().constData(), reason,
+                          sizeof reason);
+        rd_kafka_conf_set(conf, "group.id", group, reason, sizeof reason);
+        rd_kafka_t *consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, reason, sizeof reason);
+        if (!consumer)
+            return -1;
+        rd_kafka_topic_partition_list_t *offsets = rd_kafka_topic_partition_list_new(partitions);
+        for (int p = 0; p < partitions; ++p)
+            rd_kafka_topic_partition_list_add(offsets, topic, p);
+        qint64 sum = -1;
+        if (rd_kafka_committed(consumer, offsets, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            sum = 0;
+            for (int i = 0; i < offsets->cnt; ++i)
+                sum += offsets->elems[i].offset >= 0 ? offsets->elems[i].offset : 0;
+        }
+        rd_kafka_topic_partition_list_destroy(offsets);
+        rd_kafka_destroy(consumer);
+        return sum;
+    }
+
+    // Each partition's committed offset of `group` on `topic` (librdkafka's OffsetFetch, as
+    // above), RD_KAFKA_OFFSET_INVALID (-1001) where it has committed none; empty on error.
+    QList<qint64> committedByPartition(const char *group, const char *topic, int partitions)
+    {
+        char reason[256];
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+        rd_kafka_conf_set(conf, "bootstrap.servers", m_endpoints.value(u"kafka"_s).toString().toUtf8().constData(), reason,
+                          sizeof reason);
+        rd_kafka_conf_set(conf, "group.id", group, reason, sizeof reason);
+        rd_kafka_t *consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, reason, sizeof reason);
+        if (!consumer)
+            return {};
+        rd_kafka_topic_partition_list_t *offsets = rd_kafka_topic_partition_list_new(partitions);
+        for (int p = 0; p < partitions; ++p)
+            rd_kafka_topic_partition_list_add(offsets, topic, p);
+        QList<qint64> committed;
+        if (rd_kafka_committed(consumer, offsets, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR)
+            for (int i = 0; i < offsets->cnt; ++i)
+                committed.append(offsets->elems[i].offset);
+        rd_kafka_topic_partition_list_destroy(offsets);
+        rd_kafka_destroy(consumer);
+        return committed;
+    }
+
+    // For a failure message: each stage-1 partition's log end (kcat) and committed offset.
+    QString stage1Partitions()
+    {
+        const QList<qint64> committed = committedByPartition("switchboard-notifications", "switchboard.MessageCreatedEvent", 3);
+        QStringList parts;
+        for (int p = 0; p < 3; ++p) {
+            const QString end = run(u"kcat"_s, {u"-b"_s, m_endpoints.value(u"kafka"_s).toString(), u"-Q"_s, u"-t"_s,
+                                                u"switchboard.MessageCreatedEvent:%1:-1"_s.arg(p)}).trimmed();
+            parts << u"[%1] %2, committed %3"_s.arg(p).arg(end).arg(p < committed.size() ? committed.at(p) : -1);
+        }
+        return parts.join(u"; "_s);
+    }
+
+    // The stage-1 group's lag as Kafka itself says: log end (kcat) − committed (OffsetFetch).
+    qint64 stage1Lag()
+    {
+        const qint64 end = kcatEndOffsets(u"switchboard.MessageCreatedEvent"_s, 3);
+        const qint64 committed = committedOffsets("switchboard-notifications", "switchboard.MessageCreatedEvent", 3);
+        return end < 0 || committed < 0 ? -1 : end - committed;
     }
 
     // `switchboard --profile truth --snapshot DIR --snapshot-after SECONDS`, in this test's
@@ -381,6 +456,73 @@ private slots:
         QCOMPARE(stage1.value(u"Found by"_s).toString(), u"registry"_s);
         QCOMPARE(stage1.value(u"Lag"_s).toString(), u"0"_s);
         QVERIFY(kafkaState.value(u"note"_s).toString().contains(u"ListGroups"));
+    }
+
+    // The stage-1 group paused on every replica (POST /admin/stage1/pause, the fault
+    // action's lever): records keep arriving and nobody commits, so the group's lag is
+    // what Kafka says it is (log end − committed, read here with kcat and OffsetFetch), and
+    // the Kafka area must show exactly that, not the 0 of a moment before.
+    void pausedStage1GroupShowsKafkasLag()
+    {
+        const QList<QUrl> nodes = m_cluster.nodeUrls();
+        QCOMPARE(nodes.size(), 3);
+        const QString kafka = m_endpoints.value(u"kafka"_s).toString();
+        const QString created = u"switchboard.MessageCreatedEvent"_s;
+        // A record on every partition first, so the group has committed on each: on one it
+        // never committed, the area (like Burrow and kafka-consumer-groups) counts no lag,
+        // while this test's sum would count the whole partition.
+        for (int p = 0; p < 3; ++p)
+            run(u"kcat"_s, {u"-b"_s, kafka, u"-P"_s, u"-t"_s, created, u"-p"_s, QString::number(p)}, "warm-up\n");
+        const auto committedEverywhere = [this] {
+            const QList<qint64> committed = committedByPartition("switchboard-notifications", "switchboard.MessageCreatedEvent", 3);
+            return committed.size() == 3 && std::all_of(committed.cbegin(), committed.cend(), [](qint64 o) { return o >= 0; })
+                   && stage1Lag() == 0;
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(committedEverywhere(), qPrintable(stage1Partitions()), 30000);
+
+        for (const QUrl &node : nodes)
+            QVERIFY2(m_clients.adminPost(node, sb::protocol::nodeapi::AdminStage1PausePath), qPrintable(m_clients.lastError()));
+        // Paused at each consumer's next poll: /admin/stats says so once it is.
+        for (const QUrl &node : nodes)
+            QTRY_VERIFY_WITH_TIMEOUT(m_clients.adminStats(node).value(u"stage1Paused"_s).toBool(), 10000);
+        for (int p = 0; p < 3; ++p)
+            run(u"kcat"_s, {u"-b"_s, kafka, u"-P"_s, u"-t"_s, created, u"-p"_s, QString::number(p)}, "paused 1\npaused 2\n");
+        // Paused: the lag holds still at six or more (a commit in flight may land first).
+        qint64 lag = -1;
+        {
+            const QDeadlineTimer settle(20000);
+            qint64 before = -2;
+            lag = stage1Lag();
+            while ((lag != before || lag < 6) && !settle.hasExpired()) {
+                QTest::qWait(1000);
+                before = std::exchange(lag, stage1Lag());
+            }
+        }
+        QVERIFY2(lag >= 6, qPrintable(u"stage-1 lag %1 while paused"_s.arg(lag)));
+
+        QTemporaryDir out;
+        QProcess console;
+        startConsole(&console, out.path(), 8);
+        QVERIFY(console.waitForFinished(60000));
+        QCOMPARE(console.exitCode(), 0);
+        QCOMPARE(stage1Lag(), lag); // nothing moved while the console looked
+        QFile file(out.filePath(u"state.json"_s));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject kafkaState = QJsonDocument::fromJson(file.readAll()).object().value(u"kafka"_s).toObject();
+        const QJsonObject stage1 = rowWith(kafkaState.value(u"groups"_s).toArray(), u"Group"_s, u"switchboard-notifications"_s);
+        QVERIFY2(!stage1.isEmpty(), QJsonDocument(kafkaState).toJson().constData());
+        QVERIFY2(stage1.value(u"Lag"_s).toString() == QString::number(lag),
+                 qPrintable(u"the Kafka area shows lag %1 (%2), Kafka says %3 (%4); the area's partitions: %5"_s
+                                .arg(stage1.value(u"Lag"_s).toString(), stage1.value(u"Status"_s).toString())
+                                .arg(lag)
+                                .arg(stage1Partitions(),
+                                     QString::fromUtf8(QJsonDocument(kafkaState.value(u"partitions"_s).toArray())
+                                                           .toJson(QJsonDocument::Compact)))));
+
+        // Resumed: the replicas read on and the lag goes back to nothing.
+        for (const QUrl &node : nodes)
+            QVERIFY2(m_clients.adminPost(node, sb::protocol::nodeapi::AdminStage1ResumePath), qPrintable(m_clients.lastError()));
+        QTRY_COMPARE_WITH_TIMEOUT(stage1Lag(), 0, 30000);
     }
 
     // Redis killed while the console runs: the replicas it listed are alive (not ready,

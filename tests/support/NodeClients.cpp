@@ -67,7 +67,7 @@ QByteArray NodeClients::login(const QUrl &node, const QString &user)
     return nodeapi::accessToken(okBody(reply.get(), QStringLiteral("login as ") + user));
 }
 
-QJsonObject NodeClients::adminStats(const QUrl &node)
+QByteArray NodeClients::adminToken(const QUrl &node)
 {
     if (!m_adminTokens.contains(node)) {
         const QByteArray token = login(node, QStringLiteral("admin"));
@@ -75,10 +75,32 @@ QJsonObject NodeClients::adminStats(const QUrl &node)
             return {}; // not remembered: the next call logs in again
         m_adminTokens.insert(node, token);
     }
+    return m_adminTokens.value(node);
+}
+
+QJsonObject NodeClients::adminStats(const QUrl &node)
+{
+    const QByteArray token = adminToken(node);
+    if (token.isEmpty())
+        return {};
     QNetworkRequest request(at(node, nodeapi::AdminStatsPath));
-    request.setRawHeader("Authorization", "Bearer " + m_adminTokens.value(node));
+    request.setRawHeader("Authorization", "Bearer " + token);
     std::unique_ptr<QNetworkReply> reply(waitFor(m_network.get(request)));
     return QJsonDocument::fromJson(okBody(reply.get(), QStringLiteral("GET %1/admin/stats").arg(node.toString()))).object();
+}
+
+bool NodeClients::adminPost(const QUrl &node, const QString &path)
+{
+    const QByteArray token = adminToken(node);
+    if (token.isEmpty())
+        return false;
+    QNetworkRequest request(at(node, path));
+    request.setRawHeader("Authorization", "Bearer " + token);
+    std::unique_ptr<QNetworkReply> reply(waitFor(m_network.post(request, QByteArray())));
+    const bool ok = reply->isFinished() && reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
+    if (!ok)
+        okBody(reply.get(), QStringLiteral("POST %1%2").arg(node.toString(), path)); // says why in lastError()
+    return ok;
 }
 
 bool NodeClients::openStomp(const QUrl &node, int count, QString *error)

@@ -24,6 +24,9 @@ public:
     // Empty on failure; lastError() then says what the node answered.
     QByteArray login(const QUrl &node, const QString &user);
     QJsonObject adminStats(const QUrl &node);
+    // POST `path` (e.g. /admin/stage1/pause) as the admin, with no body; false with
+    // lastError() unless the node answers 200.
+    bool adminPost(const QUrl &node, const QString &path);
     QString lastError() const { return m_lastError; }
     // `count` STOMP 1.2 sessions as alice, each subscribed to /topic/presence.
     bool openStomp(const QUrl &node, int count, QString *error);
@@ -36,6 +39,7 @@ public:
 
 private:
     static QUrl at(const QUrl &node, const QString &path);
+    QByteArray adminToken(const QUrl &node); // logged in once per replica; empty on failure
     QWebSocket *openStompWithToken(const QUrl &node, const QByteArray &token, const QByteArray &destination, QString *error);
     // The reply's body when it is a 200; otherwise empty, with m_lastError set.
     QByteArray okBody(QNetworkReply *reply, const QString &what);
