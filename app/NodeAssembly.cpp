@@ -171,7 +171,7 @@ bool NodeAssembly::start(node::NodeServices *services, QString *error)
             return false;
     }
     if (m_roleUpdates) {
-        m_roleHandler = std::make_unique<node::RoleUpdateHandler>(services);
+        m_roleHandler = std::make_unique<node::RoleUpdateHandler>(services->tokenRegistry, services->router.get());
         node::RoleUpdateHandler *handler = m_roleHandler.get();
         m_roleUpdates->setHandler([handler](const QByteArray &, const QByteArray &value) {
             QString why;

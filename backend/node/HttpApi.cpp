@@ -130,7 +130,7 @@ void HttpApi::handle(const HttpRequest &request)
     if (const QString channel = nodeapi::channelOfMessagesPath(path); !channel.isEmpty())
         return route("POST", [&] { publish(request, channel); });
     if (path == nodeapi::ReplicasPath)
-        return route("GET", [&] { ReplicasEndpoint::respond(m_services, m_connection); });
+        return route("GET", [&] { ReplicasEndpoint::respond(m_services->config.id, m_services->registry, m_connection); });
     if (auto page = StaticPages::response(path))
         return route("GET", [&] { m_connection->respond(*page); });
     if (path == nodeapi::StompPath || path == nodeapi::AdminTapPath)

@@ -134,7 +134,7 @@ bool NodeServer::listen(QString *error)
     qCInfo(lcNode) << "node" << m_services->config.id << "listening on" << address() << "with" << count << "workers";
     m_announcer = new RegistryAnnouncer(m_services.get(), address(), this);
     m_announcer->start();
-    m_presenceLease = new PresenceLease(m_services.get(), this);
+    m_presenceLease = new PresenceLease(m_services->presence, m_services->messages.get(), this);
     m_presenceLease->start();
     m_memoryTrimmer = new MemoryTrimmer(&m_services->metrics, this); // gives memory back after mass disconnects
     m_memoryTrimmer->start();

@@ -2,7 +2,6 @@
 
 #include "cluster/PresenceCounter.h"
 #include "node/MessageService.h"
-#include "node/NodeServices.h"
 
 #include <QLoggingCategory>
 
@@ -10,9 +9,10 @@ Q_LOGGING_CATEGORY(lcPresenceLease, "sb.node.presence")
 
 namespace sb::node {
 
-PresenceLease::PresenceLease(NodeServices *services, QObject *parent)
+PresenceLease::PresenceLease(cluster::PresenceCounter *presence, MessageService *messages, QObject *parent)
     : QObject(parent)
-    , m_services(services)
+    , m_presence(presence)
+    , m_messages(messages)
     , m_timer(this)
 {
     m_timer.setInterval(kRenewIntervalMs);
@@ -27,9 +27,9 @@ void PresenceLease::start()
 
 void PresenceLease::renew()
 {
-    if (!m_services->presence)
+    if (!m_presence)
         return;
-    m_services->presence->renewLease(this, [this](const cluster::PresenceChanges &changes) { publish(changes); });
+    m_presence->renewLease(this, [this](const cluster::PresenceChanges &changes) { publish(changes); });
 }
 
 void PresenceLease::publish(const cluster::PresenceChanges &changes)
@@ -42,9 +42,9 @@ void PresenceLease::publish(const cluster::PresenceChanges &changes)
         qCInfo(lcPresenceLease).noquote() << changes.cameOnline.size()
                                           << "user(s) online again: this replica's presence counts were put back";
     for (const QString &user : changes.wentOffline)
-        m_services->messages->announcePresence(user, false);
+        m_messages->announcePresence(user, false);
     for (const QString &user : changes.cameOnline)
-        m_services->messages->announcePresence(user, true);
+        m_messages->announcePresence(user, true);
 }
 
 } // namespace sb::node

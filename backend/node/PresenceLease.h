@@ -4,12 +4,13 @@
 #include <QTimer>
 
 namespace sb::cluster {
+class PresenceCounter;
 struct PresenceChanges;
 }
 
 namespace sb::node {
 
-struct NodeServices;
+class MessageService;
 
 // Keeps this replica's presence counts leased (PresenceCounter::renewLease every second,
 // like the registry entry) and publishes the presence events the renewals bring: "offline"
@@ -21,7 +22,9 @@ class PresenceLease : public QObject
 public:
     static constexpr int kRenewIntervalMs = 1000;
 
-    explicit PresenceLease(NodeServices *services, QObject *parent = nullptr);
+    // presence: the cluster's counter (none: nothing to renew); messages: who announces
+    // the changes. Both outlive the lease.
+    PresenceLease(cluster::PresenceCounter *presence, MessageService *messages, QObject *parent = nullptr);
 
     void start();
 
@@ -29,7 +32,8 @@ private:
     void renew();
     void publish(const sb::cluster::PresenceChanges &changes);
 
-    NodeServices *m_services;
+    cluster::PresenceCounter *m_presence;
+    MessageService *m_messages;
     QTimer m_timer;
 };
 

@@ -2,7 +2,6 @@
 
 #include "cluster/NodeRegistry.h"
 #include "node/HttpExchange.h"
-#include "node/NodeServices.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -20,15 +19,14 @@ QString replicaUrl(const QByteArray &address)
 }
 } // namespace
 
-void ReplicasEndpoint::respond(NodeServices *services, QPointer<HttpExchange> connection)
+void ReplicasEndpoint::respond(const QString &self, cluster::NodeRegistry *registry, QPointer<HttpExchange> connection)
 {
-    const QString self = services->config.id;
-    if (!services->registry) {
+    if (!registry) {
         connection->respond(protocol::HttpResponse::json(
             200, {{QStringLiteral("self"), self}, {QStringLiteral("replicas"), QJsonArray()}}));
         return;
     }
-    services->registry->list(connection, [connection, self](bool ok, const QList<cluster::NodeRegistry::Announced> &nodes) {
+    registry->list(connection, [connection, self](bool ok, const QList<cluster::NodeRegistry::Announced> &nodes) {
         if (!connection)
             return;
         if (!ok) {

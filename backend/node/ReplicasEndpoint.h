@@ -1,10 +1,14 @@
 #pragma once
 
 #include <QPointer>
+#include <QString>
+
+namespace sb::cluster {
+class NodeRegistry;
+}
 
 namespace sb::node {
 
-struct NodeServices;
 class HttpExchange;
 
 // GET /api/replicas (public): which replica answers, and the replicas of its cluster as
@@ -14,7 +18,8 @@ class HttpExchange;
 class ReplicasEndpoint
 {
 public:
-    static void respond(NodeServices *services, QPointer<HttpExchange> connection);
+    // self: this replica's id; registry: none in a single process (the list is then empty).
+    static void respond(const QString &self, cluster::NodeRegistry *registry, QPointer<HttpExchange> connection);
 };
 
 } // namespace sb::node

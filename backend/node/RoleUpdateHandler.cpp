@@ -1,7 +1,6 @@
 #include "node/RoleUpdateHandler.h"
 
 #include "cluster/TokenRegistry.h"
-#include "node/NodeServices.h"
 #include "node/Router.h"
 #include "node/Worker.h"
 
@@ -23,9 +22,9 @@ bool RoleUpdateHandler::handle(const QByteArray &payload, QString *error)
         return false;
     }
     qCInfo(lcRoles) << "roles of" << user << "changed: revoking their tokens and closing their sessions";
-    m_services->tokenRegistry->revokeUser(user);
+    m_tokens->revokeUser(user);
     const QString reason = QStringLiteral("your roles changed: log in again");
-    for (Worker *worker : m_services->router->workers())
+    for (Worker *worker : m_router->workers())
         QMetaObject::invokeMethod(worker, [worker, user, reason] { worker->closeSessionsOf(user, reason); },
                                   Qt::QueuedConnection);
     return true;

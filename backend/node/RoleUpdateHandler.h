@@ -3,9 +3,13 @@
 #include <QByteArray>
 #include <QString>
 
+namespace sb::cluster {
+class TokenRegistry;
+}
+
 namespace sb::node {
 
-struct NodeServices;
+class Router;
 
 // A RoleUpdatedEvent (`{"user": "...", "roles": [...]}`, as the field's apps publish it
 // when an administrator changes someone's roles): every token issued to that user is
@@ -15,8 +19,11 @@ struct NodeServices;
 class RoleUpdateHandler
 {
 public:
-    explicit RoleUpdateHandler(NodeServices *services)
-        : m_services(services)
+    // Both outlive the handler: the registry the node's tokens live in, and the Router,
+    // whose workers hold the user's sessions.
+    RoleUpdateHandler(cluster::TokenRegistry *tokens, const Router *router)
+        : m_tokens(tokens)
+        , m_router(router)
     {
     }
 
@@ -24,7 +31,8 @@ public:
     bool handle(const QByteArray &payload, QString *error);
 
 private:
-    NodeServices *m_services;
+    cluster::TokenRegistry *m_tokens;
+    const Router *m_router;
 };
 
 } // namespace sb::node

@@ -5,9 +5,11 @@
 #include <QString>
 #include <QTimer>
 
-namespace sb::node {
+namespace sb::cluster {
+class SessionStore;
+}
 
-struct NodeServices;
+namespace sb::node {
 
 // One client connection's entry in the cluster's SessionStore (sb:session:{id}: user,
 // node, transport, since, remote). Opened when the session is authenticated, refreshed
@@ -19,12 +21,13 @@ class SessionLease : public QObject
 public:
     static constexpr int kTtlSeconds = 60;
 
-    SessionLease(NodeServices *services, const QString &sessionId, const QString &user, const QByteArray &transport,
-                 const QString &remote, QObject *parent);
+    // store: the cluster's SessionStore, which outlives the lease; nodeId: this replica's id.
+    SessionLease(cluster::SessionStore *store, const QString &nodeId, const QString &sessionId, const QString &user,
+                 const QByteArray &transport, const QString &remote, QObject *parent);
     ~SessionLease() override;
 
 private:
-    NodeServices *m_services;
+    cluster::SessionStore *m_store;
     QString m_sessionId;
     QTimer m_refresh;
 };

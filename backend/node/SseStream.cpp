@@ -82,7 +82,7 @@ void SseStream::start()
         open.wholeBody = true;
         m_services->tap->publish(open);
     }
-    m_lease = std::make_unique<SessionLease>(m_services, m_sessionId, m_user.name, QByteArrayLiteral("sse"),
+    m_lease = std::make_unique<SessionLease>(m_services->sessions, m_services->config.id, m_sessionId, m_user.name, QByteArrayLiteral("sse"),
                                              m_socket->peerAddress().toString(), nullptr);
     m_commentTimer.start(m_services->config.sseCommentSeconds * 1000);
     m_lifetimeTimer.start(m_services->config.sseLifetimeSeconds * 1000);

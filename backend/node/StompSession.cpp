@@ -229,7 +229,7 @@ void StompSession::handleConnect(const StompFrame &frame)
         connected.addHeader("server", "switchboard/" SB_VERSION);
         connected.addHeader("user-name", m_user.name.toUtf8());
         sendFrame(connected);
-        m_lease = std::make_unique<SessionLease>(m_services, m_sessionId, m_user.name, QByteArrayLiteral("stomp"),
+        m_lease = std::make_unique<SessionLease>(m_services->sessions, m_services->config.id, m_sessionId, m_user.name, QByteArrayLiteral("stomp"),
                                                  m_transport ? m_transport->peerAddress().toString() : QString(), nullptr);
         m_countedPresence = true;
         m_services->presence->change(m_user.name, +1, this, [this](qint64 count) {
