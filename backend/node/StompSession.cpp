@@ -6,6 +6,7 @@
 #include "node/NodeServices.h"
 #include "node/PublishAcknowledgements.h"
 #include "node/SessionLease.h"
+#include "node/StompServerFrames.h"
 #include "node/StompTapEvents.h"
 #include "node/SubscriptionTable.h"
 #include "node/TokenService.h"
@@ -161,12 +162,7 @@ void StompSession::handleConnect(const StompFrame &frame)
 {
     const auto negotiation = protocol::negotiateStompVersion(frame.header("accept-version"));
     if (!negotiation.ok) {
-        StompFrame error("ERROR");
-        error.addHeader("version", negotiation.supportedVersions);
-        error.addHeader("content-type", "text/plain");
-        error.addHeader("message", "unsupported STOMP version");
-        error.setBody(negotiation.errorString.toUtf8());
-        sendFrame(error);
+        sendFrame(StompServerFrames::unsupportedVersion(negotiation));
         m_services->metrics.dropped(QByteArrayLiteral("bad_version"));
         m_closeMessage = QStringLiteral("unsupported STOMP version");
         close(1002, QStringLiteral("unsupported STOMP version"), QByteArrayLiteral("bad_version"));
@@ -222,13 +218,7 @@ void StompSession::handleConnect(const StompFrame &frame)
         const qint64 offer = m_services->config.heartBeatMs;
         m_heartBeats.start(protocol::negotiateStompHeartBeat({offer, offer}, beat));
 
-        StompFrame connected("CONNECTED");
-        connected.addHeader("version", protocol::stompVersionName(m_version));
-        connected.addHeader("heart-beat", protocol::StompHeartBeat{offer, offer}.toHeaderValue());
-        connected.addHeader("session", m_sessionId.toUtf8());
-        connected.addHeader("server", "switchboard/" SB_VERSION);
-        connected.addHeader("user-name", m_user.name.toUtf8());
-        sendFrame(connected);
+        sendFrame(StompServerFrames::connected(m_version, {offer, offer}, m_sessionId, m_user.name));
         m_lease = std::make_unique<SessionLease>(m_services->sessions, m_services->config.id, m_sessionId, m_user.name, QByteArrayLiteral("stomp"),
                                                  m_transport ? m_transport->peerAddress().toString() : QString(), nullptr);
         m_countedPresence = true;
@@ -388,11 +378,8 @@ void StompSession::publishSettled(quint64 publish, const QString &error)
 void StompSession::sendOwed(const QList<StompOwedReceipts::Owed> &due)
 {
     for (const StompOwedReceipts::Owed &owed : due) {
-        if (!owed.receiptId.isEmpty()) {
-            StompFrame receiptFrame("RECEIPT");
-            receiptFrame.addHeader("receipt-id", owed.receiptId);
-            sendFrame(receiptFrame);
-        }
+        if (!owed.receiptId.isEmpty())
+            sendFrame(StompServerFrames::receipt(owed.receiptId));
         if (owed.closes)
             return close(1000, QStringLiteral("client disconnected"), QByteArrayLiteral("client"));
     }
@@ -464,15 +451,8 @@ void StompSession::refuse(const ChannelPolicy::Verdict &verdict, const StompFram
 
 StompFrame StompSession::errorFrame(const QString &message, const StompFrame *frame, const QString &details)
 {
-    StompFrame error("ERROR");
-    QString headerMessage = message;
-    headerMessage.replace(u'\n', u' ');
-    error.addHeader("message", headerMessage.toUtf8());
-    if (frame && frame->hasHeader("receipt"))
-        error.addHeader("receipt-id", frame->header("receipt"));
-    error.addHeader("content-type", "text/plain");
-    error.setBody((message + (details.isEmpty() ? QString() : QStringLiteral(": ") + details)).toUtf8());
-    m_closeMessage = headerMessage;
+    StompFrame error = StompServerFrames::error(message, frame, details);
+    m_closeMessage = QString::fromUtf8(error.header("message"));
     return error;
 }
 
@@ -551,17 +531,7 @@ void StompSession::deliver(const Subscription &subscription, const QString &mess
 void StompSession::sendMessage(const Subscription &subscription, const QString &messageId, const QByteArray &body,
                                qint64 publishedAtUs, bool replayed)
 {
-    StompFrame message("MESSAGE");
-    message.addHeader("subscription", subscription.id);
-    message.addHeader("message-id", messageId.toUtf8());
-    message.addHeader("destination", subscription.destination.toUtf8());
-    message.addHeader("content-type", "application/json");
-    if (subscription.ack != "auto")
-        message.addHeader("ack", messageId.toUtf8());
-    if (replayed)
-        message.addHeader("recovered", "true");
-    message.setBody(body);
-    if (sendFrame(message, messageId) && publishedAtUs > 0)
+    if (sendFrame(StompServerFrames::message(subscription, messageId, body, replayed), messageId) && publishedAtUs > 0)
         m_services->metrics.observeDeliveryLatency(double(wallClockMicros() - publishedAtUs) / 1e6);
 }
 
@@ -569,11 +539,7 @@ void StompSession::goAway()
 {
     if (m_state == State::Closing)
         return;
-    StompFrame error("ERROR");
-    error.addHeader("message", "server shutting down");
-    error.addHeader("content-type", "text/plain");
-    error.setBody("This replica is draining; reconnect to another one.");
-    sendFrame(error);
+    sendFrame(StompServerFrames::goingAway());
     close(1001, QStringLiteral("going away"), QByteArrayLiteral("draining"));
 }
 
