@@ -1,6 +1,5 @@
 #include "node/SseStream.h"
 
-#include "cluster/PresenceCounter.h"
 #include "cluster/ReplayStore.h"
 #include "node/ChannelPolicy.h"
 #include "node/MessageService.h"
@@ -33,6 +32,7 @@ SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QS
     , m_services(services)
     , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
+    , m_presence(services->presence, services->messages.get())
 {
     socket->setParent(this);
     services->metrics.connectionOpened(NodeMetrics::Transport::Sse);
@@ -86,11 +86,7 @@ void SseStream::start()
                                              m_socket->peerAddress().toString(), nullptr);
     m_commentTimer.start(m_services->config.sseCommentSeconds * 1000);
     m_lifetimeTimer.start(m_services->config.sseLifetimeSeconds * 1000);
-    m_countedPresence = true;
-    m_services->presence->change(m_user.name, +1, this, [this](qint64 count) {
-        if (count == 1)
-            m_services->messages->announcePresence(m_user.name, true);
-    });
+    m_presence.open(m_user.name, this);
     if (!m_lastEventId.isEmpty()) {
         m_seam.emplace();
         m_services->replay->readAfter(m_user.name, m_lastEventId, this,
@@ -257,15 +253,7 @@ void SseStream::onDisconnected()
     m_services->sseStreamsPerUser->release(m_user.name);
     m_services->metrics.connectionClosed(NodeMetrics::Transport::Sse);
     m_lease.reset();
-    if (m_countedPresence) {
-        const QString user = m_user.name;
-        NodeServices *services = m_services;
-        // The worker (the parent) outlives the stream, so it is the context for the answer.
-        services->presence->change(user, -1, parent(), [services, user](qint64 count) {
-            if (count == 0)
-                services->messages->announcePresence(user, false);
-        });
-    }
+    m_presence.close(parent()); // the worker outlives the stream
     emit finished(this);
     deleteLater();
 }

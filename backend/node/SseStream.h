@@ -2,6 +2,7 @@
 
 #include "cluster/ReplayEvent.h"
 #include "node/AuthenticatedUser.h"
+#include "node/ConnectionPresence.h"
 #include "node/ReplaySeam.h"
 #include "node/SseSubscriber.h"
 #include "node/TapEvent.h"
@@ -87,7 +88,7 @@ private:
     QTimer m_lifetimeTimer;
     bool m_closed = false;
     bool m_closing = false; // finish() ran: nothing more is written
-    bool m_countedPresence = false;
+    ConnectionPresence m_presence; // counted once authenticated (STOMP) or opened (SSE)
 };
 
 } // namespace sb::node

@@ -1,6 +1,5 @@
 #include "node/StompSession.h"
 
-#include "cluster/PresenceCounter.h"
 #include "cluster/ReplayStore.h"
 #include "node/MessageService.h"
 #include "node/NodeServices.h"
@@ -52,6 +51,7 @@ StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, Subscripti
     , m_transport(transport)
     , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
+    , m_presence(services->presence, services->messages.get())
 {
     socket->setParent(this);
     protocol::StompLimits limits;
@@ -221,11 +221,7 @@ void StompSession::handleConnect(const StompFrame &frame)
         sendFrame(StompServerFrames::connected(m_version, {offer, offer}, m_sessionId, m_user.name));
         m_lease = std::make_unique<SessionLease>(m_services->sessions, m_services->config.id, m_sessionId, m_user.name, QByteArrayLiteral("stomp"),
                                                  m_transport ? m_transport->peerAddress().toString() : QString(), nullptr);
-        m_countedPresence = true;
-        m_services->presence->change(m_user.name, +1, this, [this](qint64 count) {
-            if (count == 1)
-                m_services->messages->announcePresence(m_user.name, true);
-        });
+        m_presence.open(m_user.name, this);
         for (const StompFrame &early : std::exchange(m_earlyFrames, {}))
             if (m_state == State::Connected)
                 dispatch(early);
@@ -630,15 +626,7 @@ void StompSession::onDisconnected()
     m_lease.reset();
     m_subscriptionTable->forget(this);
     tapClose();
-    if (m_countedPresence) {
-        const QString user = m_user.name;
-        NodeServices *services = m_services;
-        // The worker (the parent) outlives the session, so it is the context for the answer.
-        services->presence->change(user, -1, parent(), [services, user](qint64 count) {
-            if (count == 0)
-                services->messages->announcePresence(user, false);
-        });
-    }
+    m_presence.close(parent()); // the worker outlives the session
     emit finished(this);
 }
 

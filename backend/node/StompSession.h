@@ -1,6 +1,7 @@
 #pragma once
 
 #include "node/AuthenticatedUser.h"
+#include "node/ConnectionPresence.h"
 #include "node/ChannelPolicy.h"
 #include "node/Envelope.h"
 #include "node/ReplaySeam.h"
@@ -132,7 +133,7 @@ private:
     StompTransactions m_transactions;
     StompOwedReceipts m_owedReceipts;
     StompHeartBeats m_heartBeats;
-    bool m_countedPresence = false;
+    ConnectionPresence m_presence; // counted once authenticated (STOMP) or opened (SSE)
     bool m_finished = false;
 };
 
