@@ -145,6 +145,11 @@ private slots:
             QCOMPARE(r.sseConnections, std::optional<qint64>(connections.value(u"sse"_s).toInteger()));
             QCOMPARE(r.subscriptions, std::optional<qint64>(stats.value(u"subscriptions"_s).toInteger()));
             QCOMPARE(r.heartbeatTimeouts, std::optional<qint64>(stats.value(u"heartBeatTimeouts"_s).toInteger()));
+            // None dropped: the node's /metrics and /admin/stats list no slow_consumer reason yet,
+            // and that reads as 0, not unknown (the slow-consumer alert judges growth from it).
+            QCOMPARE(r.slowConsumerDrops,
+                     std::optional<qint64>(stats.value(u"dropped"_s).toObject().value(u"slow_consumer"_s).toInteger()));
+            QCOMPARE(r.slowConsumerDrops, std::optional<qint64>(0));
             QCOMPARE(r.started.toMSecsSinceEpoch(), stats.value(u"startedAt"_s).toInteger());
             QCOMPARE(r.address, u"127.0.0.1:%1"_s.arg(node->port));
             // Displayed as the figures say.
