@@ -5,6 +5,7 @@
 #include "node/NodeServices.h"
 #include "node/PublishAcknowledgements.h"
 #include "node/SessionLease.h"
+#include "node/StompSendBody.h"
 #include "node/StompServerFrames.h"
 #include "node/StompTapEvents.h"
 #include "node/SubscriptionTable.h"
@@ -15,7 +16,6 @@
 #include "protocol/StompVersion.h"
 
 #include <QDateTime>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -32,7 +32,6 @@ namespace sb::node {
 using protocol::StompFrame;
 
 namespace {
-constexpr int kMaxTextChars = 4000;
 // The whole session must authenticate within this, or it only holds a socket for nothing.
 constexpr int kConnectTimeoutMs = 10000;
 // Not among QWebSocketProtocol::CloseCode's enumerators, but within the enum's range of values.
@@ -329,22 +328,14 @@ bool StompSession::applySend(const StompFrame &frame, QSet<quint64> *publishes)
         return false;
     }
     const Destination &destination = verdict.destination;
-    QJsonParseError parseError;
-    const QJsonDocument body = QJsonDocument::fromJson(frame.body(), &parseError);
-    const QJsonValue text = body.object().value(QStringLiteral("text"));
-    if (!body.isObject() || !text.isString() || text.toString().trimmed().isEmpty()) {
-        protocolError(QStringLiteral("SEND body must be JSON {\"text\": \"…\"} with non-empty text"),
-                      QByteArrayLiteral("bad_body"), &frame,
-                      parseError.error == QJsonParseError::NoError ? QString() : parseError.errorString());
-        return false;
-    }
-    if (text.toString().size() > kMaxTextChars) {
-        protocolError(QStringLiteral("text longer than %1 characters").arg(kMaxTextChars), QByteArrayLiteral("bad_body"), &frame);
+    const StompSendBody body = StompSendBody::parse(frame.body());
+    if (!body.ok()) {
+        protocolError(body.error, QByteArrayLiteral("bad_body"), &frame, body.details);
         return false;
     }
     PublishAcknowledgements::Ticket ticket = m_acks->issue();
     const MessageService::Creation creation =
-        m_services->messages->create(m_user.name, destination.channel, text.toString(), std::move(ticket.acknowledgement));
+        m_services->messages->create(m_user.name, destination.channel, body.text, std::move(ticket.acknowledgement));
     if (creation.admission != cluster::PublishAdmission::Accepted) { // counted by MessageService
         const bool full = creation.admission == cluster::PublishAdmission::QueueFull;
         retryLater(full ? MessageService::queueFullMessage() : MessageService::refusedMessage(),
@@ -583,11 +574,8 @@ void StompSession::tapClose()
     if (why.isEmpty()) { // the client closed, or Qt did on its behalf (see onDisconnected)
         // An int at once: a peer's code such as 4000 is no CloseCode enumerator, and holding it
         // in an enum variable is undefined behaviour (UBSan stops the node on it).
-        const int peerCode = m_socket ? int(m_socket->closeCode()) : int(QWebSocketProtocol::CloseCodeNormal);
-        why = peerCode == int(QWebSocketProtocol::CloseCodeTooMuchData)    ? QByteArrayLiteral("frame_too_large")
-              : peerCode == int(QWebSocketProtocol::CloseCodeWrongDatatype) ? QByteArrayLiteral("bad_utf8")
-                                                                             : QByteArrayLiteral("client");
-        code = peerCode;
+        code = m_socket ? int(m_socket->closeCode()) : int(QWebSocketProtocol::CloseCodeNormal);
+        why = StompTapEvents::peerCloseReason(code);
     }
     m_services->tap->publish(StompTapEvents::close(m_sessionId, m_user.name, why, code, m_closeMessage));
 }

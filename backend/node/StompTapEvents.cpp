@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QWebSocketProtocol>
 
 #include <algorithm>
 
@@ -44,6 +45,15 @@ TapEvent StompTapEvents::state(const QString &session, const QString &user, qint
     event.body = QJsonDocument(QJsonObject{{QStringLiteral("subscriptions"), list}}).toJson(QJsonDocument::Compact);
     event.wholeBody = true;
     return event;
+}
+
+QByteArray StompTapEvents::peerCloseReason(int closeCode)
+{
+    if (closeCode == int(QWebSocketProtocol::CloseCodeTooMuchData))
+        return QByteArrayLiteral("frame_too_large");
+    if (closeCode == int(QWebSocketProtocol::CloseCodeWrongDatatype))
+        return QByteArrayLiteral("bad_utf8");
+    return QByteArrayLiteral("client");
 }
 
 TapEvent StompTapEvents::close(const QString &session, const QString &user, const QByteArray &why, int code,

@@ -11,6 +11,7 @@
 #include "node/RateLimiter.h"
 #include "node/RecentIds.h"
 #include "node/ReplaySeam.h"
+#include "node/StompSendBody.h"
 #include "node/StompTransactions.h"
 #include "node/TapEvent.h"
 #include "protocol/NodeApi.h"
@@ -36,6 +37,8 @@ private slots:
     void destinationParse();
     void channelMessagesPaths_data();
     void channelMessagesPaths();
+    void stompSendBody_data();
+    void stompSendBody();
     void envelopeRoundTrip();
     void envelopeRejectsGarbage();
     void messageIdsSortInCreationOrder();
@@ -165,6 +168,35 @@ void TestNodeUnits::channelMessagesPaths()
     QCOMPARE(sb::protocol::nodeapi::channelOfMessagesPath(path), channel);
     if (!channel.isEmpty())
         QCOMPARE(sb::protocol::nodeapi::channelMessagesPath(channel), path);
+}
+
+void TestNodeUnits::stompSendBody_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("error");
+    const QString shape = QStringLiteral("SEND body must be JSON {\"text\": \"…\"} with non-empty text");
+    QTest::newRow("text") << QByteArray(R"({"text":"hi"})") << QStringLiteral("hi") << QString();
+    QTest::newRow("longest") << (R"({"text":")" + QByteArray(StompSendBody::kMaxTextChars, 'a') + R"("})")
+                             << QString(StompSendBody::kMaxTextChars, u'a') << QString();
+    QTest::newRow("too long") << (R"({"text":")" + QByteArray(StompSendBody::kMaxTextChars + 1, 'a') + R"("})") << QString()
+                              << QStringLiteral("text longer than 4000 characters");
+    QTest::newRow("blank") << QByteArray(R"({"text":"  "})") << QString() << shape;
+    QTest::newRow("not a string") << QByteArray(R"({"text":5})") << QString() << shape;
+    QTest::newRow("array") << QByteArray(R"(["text"])") << QString() << shape;
+    QTest::newRow("not JSON") << QByteArray("hi") << QString() << shape;
+}
+
+void TestNodeUnits::stompSendBody()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, text);
+    QFETCH(QString, error);
+    const StompSendBody parsed = StompSendBody::parse(body);
+    QCOMPARE(parsed.ok(), error.isEmpty());
+    QCOMPARE(parsed.error, error);
+    QCOMPARE(parsed.text, text);
+    QCOMPARE(parsed.details.isEmpty(), body != "hi"); // only a parse failure has the parser's words
 }
 
 void TestNodeUnits::envelopeRoundTrip()
