@@ -15,7 +15,8 @@ RedisLatencyProbe::RedisLatencyProbe(cluster::RedisConnection *connection, int i
 
 void RedisLatencyProbe::start()
 {
-    QMetaObject::invokeMethod(this, [this] { m_timer.start(m_intervalMs); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { m_timer.start(m_intervalMs); }, Qt::QueuedConnection);
 }
 
 void RedisLatencyProbe::tick()
@@ -28,7 +29,7 @@ void RedisLatencyProbe::tick()
         return; // the connection's own state says it is down; nothing to time
     m_waiting = true;
     m_sent.start();
-    m_connection->command({QByteArrayLiteral("PING")}, this, [this](const cluster::RedisReply &reply) {
+    m_connection->command({ QByteArrayLiteral("PING") }, this, [this](const cluster::RedisReply &reply) {
         m_waiting = false;
         switch (reply.clientError()) {
         case cluster::RedisReply::ClientError::None:

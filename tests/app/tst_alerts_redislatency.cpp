@@ -74,7 +74,8 @@ private slots:
         m_cluster->start();
         QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() || !failed.isEmpty(), 60000);
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(1).toString()));
-        const auto url = cluster::RedisUrl::parse(ready.first().first().toJsonObject().value(u"redis"_s).toString());
+        const auto url
+            = cluster::RedisUrl::parse(ready.first().first().toJsonObject().value(u"redis"_s).toString());
 
         ui::AreaView area(u"redis"_s, { u"Redis"_s, {}, {} });
         models::AttachmentState attachment;
@@ -91,9 +92,8 @@ private slots:
         alerts.start();
 
         // Up and timed: a loopback PING is far under the threshold, so no alert.
-        auto latency = [&attachment] {
-            return attachment.health(models::AttachmentState::Service::Redis).latencyMs;
-        };
+        auto latency
+            = [&attachment] { return attachment.health(models::AttachmentState::Service::Redis).latencyMs; };
         QTRY_VERIFY_WITH_TIMEOUT(latency().has_value(), 15000);
         QVERIFY2(*latency() < thresholds.redisLatencyClearMs, qPrintable(QString::number(*latency())));
         QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt().isValid(), 5000);
@@ -117,7 +117,7 @@ private slots:
         bool paused = false;
         QObject context;
         const QDateTime pausedAt = QDateTime::currentDateTimeUtc();
-        admin.command({"CLIENT", "PAUSE", "6000"}, &context,
+        admin.command({ "CLIENT", "PAUSE", "6000" }, &context,
             [&paused](const cluster::RedisReply &reply) { paused = reply.isStatus(); });
         QTRY_VERIFY_WITH_TIMEOUT(paused, 5000);
 

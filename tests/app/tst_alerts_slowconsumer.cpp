@@ -44,8 +44,8 @@ bool post(QNetworkAccessManager *http, const QUrl &node, const QByteArray &token
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json"_ba);
     request.setRawHeader("Authorization", "Bearer " + token);
-    std::unique_ptr<QNetworkReply> reply(
-        http->post(request, QJsonDocument(QJsonObject { { u"text"_s, text } }).toJson(QJsonDocument::Compact)));
+    std::unique_ptr<QNetworkReply> reply(http->post(
+        request, QJsonDocument(QJsonObject { { u"text"_s, text } }).toJson(QJsonDocument::Compact)));
     QSignalSpy finished(reply.get(), &QNetworkReply::finished);
     if (!finished.wait(10000))
         return false;
@@ -141,7 +141,11 @@ private slots:
         QNetworkAccessManager http;
         const QString text(32 * 1024, u'x');
         auto dropped = [&clients, &node] {
-            return clients.adminStats(node).value(u"dropped"_s).toObject().value(u"slow_consumer"_s).toInteger();
+            return clients.adminStats(node)
+                .value(u"dropped"_s)
+                .toObject()
+                .value(u"slow_consumer"_s)
+                .toInteger();
         };
         int sent = 0;
         while (sent < 600 && (sent % 20 != 0 || dropped() == 0)) {

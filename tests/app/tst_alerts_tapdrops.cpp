@@ -80,7 +80,8 @@ private slots:
         auto liveTaps = [&traffic] {
             int live = 0;
             for (const auto &source : traffic.view()->sources())
-                live += source.kind == u"tap" && source.state == inspect::TapSourceStatus::State::Live ? 1 : 0;
+                live
+                    += source.kind == u"tap" && source.state == inspect::TapSourceStatus::State::Live ? 1 : 0;
             return live;
         };
         QTRY_COMPARE_WITH_TIMEOUT(liveTaps(), 1, 20000);
@@ -96,7 +97,8 @@ private slots:
 
         QTRY_VERIFY_WITH_TIMEOUT(traffic.droppedByConsole().value_or(0) > 0, 5000);
         const qint64 dropped = *traffic.droppedByConsole();
-        QTRY_VERIFY_WITH_TIMEOUT(findAlert(alerts.model()->active(), AlertRules::TapDrops, u"console"_s), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            findAlert(alerts.model()->active(), AlertRules::TapDrops, u"console"_s), 10000);
         const Alert raised = *findAlert(alerts.model()->active(), AlertRules::TapDrops, u"console"_s);
         QCOMPARE(raised.severity, Alert::Severity::Info);
         QVERIFY2(raised.figure.contains(u"tap frames dropped by the console"_s), qPrintable(raised.figure));
@@ -104,7 +106,8 @@ private slots:
         QVERIFY(raised.since.secsTo(raised.raisedAt) >= thresholds.raiseAfterSeconds);
 
         // Keeping up again: no more drops, so the alert clears after the window and the hold.
-        QTRY_VERIFY_WITH_TIMEOUT(!findAlert(alerts.model()->active(), AlertRules::TapDrops, u"console"_s), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !findAlert(alerts.model()->active(), AlertRules::TapDrops, u"console"_s), 20000);
         QVERIFY(findAlert(alerts.model()->recent(), AlertRules::TapDrops, u"console"_s));
         QVERIFY(traffic.droppedByConsole().value_or(0) >= dropped); // a counter: never down
     }

@@ -27,10 +27,11 @@ bool pauseServer(cluster::RedisConnection *admin, int ms)
     bool answered = false;
     bool ok = false;
     QObject context;
-    admin->command({"CLIENT", "PAUSE", QByteArray::number(ms)}, &context, [&](const cluster::RedisReply &reply) {
-        answered = true;
-        ok = reply.isStatus();
-    });
+    admin->command(
+        { "CLIENT", "PAUSE", QByteArray::number(ms) }, &context, [&](const cluster::RedisReply &reply) {
+            answered = true;
+            ok = reply.isStatus();
+        });
     return QTest::qWaitFor([&] { return answered; }, 5000) && ok;
 }
 
@@ -70,9 +71,11 @@ private slots:
         sincePause.start();
         QVERIFY(pauseServer(&admin, 3000));
         QTRY_VERIFY_WITH_TIMEOUT(!measured.isEmpty() && measured.last().at(0).toLongLong() >= 500, 5000);
-        QVERIFY2(sincePause.elapsed() < 2500, "a PING still waiting must count at its age, not only once answered");
+        QVERIFY2(sincePause.elapsed() < 2500,
+            "a PING still waiting must count at its age, not only once answered");
         // Then its answer, the whole wait, and quick PINGs again.
-        QTRY_VERIFY_WITH_TIMEOUT(measured.last().at(0).toLongLong() < 250 && sincePause.elapsed() > 3000, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            measured.last().at(0).toLongLong() < 250 && sincePause.elapsed() > 3000, 10000);
         const QList<qint64> during = figures(measured);
         QVERIFY2(*std::max_element(during.begin(), during.end()) >= 2000, "the held PING's round trip");
         QCOMPARE(lost.size(), 0);
