@@ -221,10 +221,12 @@ void RedisAreaAssembly::reportLatency(std::optional<qint64> ms)
 
 void RedisAreaAssembly::publishHealth()
 {
-    if (m_view)
+    if (m_view) {
+        m_view->setLatency(m_health.latencyMs);
         m_view->setConnectionText(m_health.latencyMs
                 ? QString(m_health.detail + u"; PING " + QLocale().toString(*m_health.latencyMs) + u" ms")
                 : m_health.detail);
+    }
     if (m_attachment)
         m_attachment->setHealth(AttachmentState::Service::Redis, m_health);
 }

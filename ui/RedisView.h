@@ -5,6 +5,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QLabel;
 class QTabWidget;
 
@@ -22,7 +24,7 @@ class StaleBanner;
 // The Redis area's content: the key browser and the Sessions lens in two tabs, under a
 // line that says which server it reads and how the connection is. It reports what is on
 // screen for --snapshot: the visible key rows as displayed and the headline figures
-// (DBSIZE, keys scanned and listed, sessions, tokens, sessions per replica).
+// (DBSIZE, keys scanned and listed, sessions, tokens, sessions per replica, PING ms).
 class RedisView : public QWidget, public SnapshotSource
 {
     Q_OBJECT
@@ -40,6 +42,9 @@ public:
     // How old the keys and sessions shown are: while Redis does not answer, a banner says
     // since when, as of when, and the tabs are greyed. snapshotState() carries asOf and stale.
     void setFreshness(const models::Freshness &freshness);
+    // The last PING's round trip (RedisLatencyProbe), or none while not connected:
+    // snapshotState()'s figures.pingMs (null when none).
+    void setLatency(std::optional<qint64> ms) { m_latencyMs = ms; }
 
     QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const override;
 
@@ -51,6 +56,7 @@ private:
     StaleBanner *m_stale;
     RedisKeyBrowser *m_browser;
     RedisSessionsPane *m_sessionsPane;
+    std::optional<qint64> m_latencyMs;
 };
 
 } // namespace sb::ui

@@ -8,6 +8,7 @@
 #include "ui/AreaView.h"
 #include "ui/RedisView.h"
 
+#include <QJsonObject>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -102,6 +103,11 @@ private slots:
         const QLabel *line = redis.view()->findChild<QLabel *>(u"redisConnection"_s);
         QVERIFY(line);
         QTRY_VERIFY_WITH_TIMEOUT(line->text().contains(u"; PING "_s), 5000);
+        // And state.json's Redis figures (a snapshot, a recording's samples).
+        const QJsonValue pingMs
+            = redis.view()->snapshotState().value(u"figures"_s).toObject().value(u"pingMs"_s);
+        QVERIFY2(pingMs.isDouble() && pingMs.toInteger() < thresholds.redisLatencyClearMs,
+            qPrintable(QString::number(pingMs.toDouble())));
 
         cluster::RedisConnection admin(url);
         admin.open();
