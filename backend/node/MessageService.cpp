@@ -4,7 +4,9 @@
 #include "cluster/EventBus.h"
 #include "cluster/ReplayStore.h"
 #include "node/Envelope.h"
-#include "node/NodeServices.h"
+#include "node/NodeMetrics.h"
+#include "node/TapHub.h"
+#include "node/UserDirectory.h"
 #include "node/WallClock.h"
 
 #include <QDateTime>
@@ -18,8 +20,13 @@ Q_LOGGING_CATEGORY(lcMessages, "sb.node.messages")
 
 namespace sb::node {
 
-MessageService::MessageService(NodeServices *services, LocalDelivery deliverLocally)
-    : m_services(services)
+MessageService::MessageService(const UserDirectory *users, cluster::EventBus *bus, cluster::ReplayStore *replay,
+                               NodeMetrics *metrics, TapHub *tap, LocalDelivery deliverLocally)
+    : m_users(users)
+    , m_bus(bus)
+    , m_replay(replay)
+    , m_metrics(metrics)
+    , m_tap(tap)
     , m_deliverLocally(std::move(deliverLocally))
 {
 }
@@ -60,12 +67,12 @@ MessageService::Creation MessageService::create(const QString &sender, const QSt
     envelope.message.sender = sender;
     envelope.message.text = text;
     envelope.message.timestampMs = QDateTime::currentMSecsSinceEpoch();
-    for (const QString &member : m_services->users.membersOf(channel))
+    for (const QString &member : m_users->membersOf(channel))
         if (member != sender)
             envelope.recipients << member;
 
     envelope.publishedAtUs = wallClockMicros();
-    NodeMetrics *metrics = &m_services->metrics; // lives as long as the node's services
+    NodeMetrics *metrics = m_metrics; // lives as long as the node's services
     auto counted = [metrics, id = envelope.message.id, verdict = std::move(acknowledged)](const QString &error) {
         if (!error.isEmpty()) {
             qCWarning(lcMessages) << "message" << id << "was not stored by stage 1:" << error;
@@ -75,13 +82,13 @@ MessageService::Creation MessageService::create(const QString &sender, const QSt
             verdict(error);
     };
     Creation creation{envelope.message, cluster::PublishAdmission::Refused};
-    creation.admission = m_services->bus->publishAcknowledged(channel.toUtf8(), envelope.toJson(), std::move(counted));
+    creation.admission = m_bus->publishAcknowledged(channel.toUtf8(), envelope.toJson(), std::move(counted));
     if (creation.admission == cluster::PublishAdmission::QueueFull) {
         qCWarning(lcMessages) << "the bus queue is full: message" << envelope.message.id << "refused (Kafka unreachable?)";
-        m_services->metrics.dropped(QByteArrayLiteral("publish_queue_full"));
+        m_metrics->dropped(QByteArrayLiteral("publish_queue_full"));
     } else if (creation.admission == cluster::PublishAdmission::Refused) {
         qCWarning(lcMessages) << "the bus refused message" << envelope.message.id;
-        m_services->metrics.dropped(QByteArrayLiteral("bus_refused"));
+        m_metrics->dropped(QByteArrayLiteral("bus_refused"));
     }
     return creation;
 }
@@ -93,8 +100,8 @@ void MessageService::announcePresence(const QString &user, bool online)
     envelope.presenceUser = user;
     envelope.online = online;
     envelope.publishedAtUs = wallClockMicros();
-    if (!m_services->bus->publish(user.toUtf8(), envelope.toJson()))
-        m_services->metrics.dropped(QByteArrayLiteral("bus_refused"));
+    if (!m_bus->publish(user.toUtf8(), envelope.toJson()))
+        m_metrics->dropped(QByteArrayLiteral("bus_refused"));
 }
 
 bool MessageService::persistFromBus(const QByteArray &payload, const cluster::BusHop &hop, QString *error)
@@ -102,7 +109,7 @@ bool MessageService::persistFromBus(const QByteArray &payload, const cluster::Bu
     auto envelope = Envelope::fromJson(payload, error);
     if (!envelope)
         return false;
-    if (hop.medium != cluster::BusHop::Medium::Local && m_services->tap->wants())
+    if (hop.medium != cluster::BusHop::Medium::Local && m_tap->wants())
         tapHop(QByteArrayLiteral("STAGE1"), hop, *envelope, payload);
     if (envelope->type != Envelope::Type::Message)
         return true; // presence changes are live only
@@ -114,7 +121,7 @@ bool MessageService::persistFromBus(const QByteArray &payload, const cluster::Bu
     const QByteArray notification = QJsonDocument(message.notificationJson()).toJson(QJsonDocument::Compact);
     for (const QString &recipient : std::as_const(envelope->recipients))
         request.userEvents.append({recipient, {message.id, QByteArrayLiteral("notification"), notification}});
-    return m_services->replay->persistOnce(request, error);
+    return m_replay->persistOnce(request, error);
 }
 
 void MessageService::deliverFromBus(const QByteArray &payload, const cluster::BusHop &hop)
@@ -123,16 +130,16 @@ void MessageService::deliverFromBus(const QByteArray &payload, const cluster::Bu
     auto envelope = Envelope::fromJson(payload, &error);
     if (!envelope) {
         qCWarning(lcMessages) << "dropping an undecodable envelope:" << error;
-        m_services->metrics.dropped(QByteArrayLiteral("bad_envelope"));
+        m_metrics->dropped(QByteArrayLiteral("bad_envelope"));
         return;
     }
     const bool duplicate = envelope->type == Envelope::Type::Message && !m_delivered.insert(envelope->message.id);
     // Tapped before the workers get it, so a reader sees BROADCAST ahead of its deliveries;
     // a duplicate too (marked), since it is the bus that repeated itself.
-    if (hop.medium != cluster::BusHop::Medium::Local && m_services->tap->wants())
+    if (hop.medium != cluster::BusHop::Medium::Local && m_tap->wants())
         tapHop(QByteArrayLiteral("BROADCAST"), hop, *envelope, payload, duplicate);
     if (duplicate) {
-        m_services->metrics.dropped(QByteArrayLiteral("duplicate_broadcast"));
+        m_metrics->dropped(QByteArrayLiteral("duplicate_broadcast"));
         return; // a redelivered broadcast: already sent to this replica's clients
     }
     m_deliverLocally(std::make_shared<const Envelope>(std::move(*envelope)));
@@ -163,7 +170,7 @@ void MessageService::tapHop(const QByteArray &command, const cluster::BusHop &ho
     if (duplicate)
         event.headers.append({QByteArrayLiteral("duplicate"), QByteArrayLiteral("true")});
     event.body = payload;
-    m_services->tap->publish(event);
+    m_tap->publish(event);
 }
 
 } // namespace sb::node

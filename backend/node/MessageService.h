@@ -11,11 +11,14 @@
 
 namespace sb::cluster {
 struct BusHop;
+class ReplayStore;
 }
 
 namespace sb::node {
 
-struct NodeServices;
+class NodeMetrics;
+class TapHub;
+class UserDirectory;
 
 // Creates messages and carries them to every replica. create() stores each recipient's
 // notification for SSE replay and publishes the envelope on the EventBus; the bus hands it
@@ -26,7 +29,10 @@ public:
     // What hands an envelope to every local worker (the Router's broadcast).
     using LocalDelivery = std::function<void(const EnvelopePtr &)>;
 
-    MessageService(NodeServices *services, LocalDelivery deliverLocally);
+    // Each outlives the service: the accounts (a channel's members are its recipients), the
+    // bus, the replay store stage 1 writes to, the figures and the tap.
+    MessageService(const UserDirectory *users, cluster::EventBus *bus, cluster::ReplayStore *replay,
+                   NodeMetrics *metrics, TapHub *tap, LocalDelivery deliverLocally);
 
     // The message and how the bus took it. Accepted: `acknowledged` runs once with the
     // durable step's verdict (see EventBus::publishAcknowledged), on the bus's thread; the
@@ -66,7 +72,11 @@ private:
     void tapHop(const QByteArray &command, const cluster::BusHop &hop, const Envelope &envelope,
                 const QByteArray &payload, bool duplicate = false) const;
 
-    NodeServices *m_services;
+    const UserDirectory *m_users;
+    cluster::EventBus *m_bus;
+    cluster::ReplayStore *m_replay;
+    NodeMetrics *m_metrics;
+    TapHub *m_tap;
     LocalDelivery m_deliverLocally;
     RecentIds m_delivered; // stage 2 is at-least-once; clients see each message once
 };

@@ -46,7 +46,8 @@ NodeServer::NodeServer(const NodeConfig &config, const NodeAdapters &adapters, Q
                                               adapters.tokens, &s.metrics);
     s.router = std::make_unique<Router>();
     Router *router = s.router.get();
-    s.messages = std::make_unique<MessageService>(&s, [router](const EnvelopePtr &envelope) { router->broadcast(envelope); });
+    s.messages = std::make_unique<MessageService>(&s.users, s.bus, s.replay, &s.metrics, s.tap.get(),
+                                                  [router](const EnvelopePtr &envelope) { router->broadcast(envelope); });
     NodeServices *services = m_services.get();
     s.bus->setPersistHandler([services](const QByteArray &payload, const cluster::BusHop &hop, QString *error) {
         return services->messages->persistFromBus(payload, hop, error);
