@@ -92,6 +92,7 @@ private slots:
     void tooManyConnectionsGets503();
     void tooManyConnectionsFromOneAddressGets429();
     void loopbackIsExemptOnlyWhenConfigured();
+    void refusedWebSocketHandshakesGiveTheirPlacesBack();
     void tooManySseStreamsGets429();
     void oversizedHttpHeadGets431();
     void slowHeadGets408();
@@ -315,6 +316,33 @@ void TestNodeLimits::loopbackIsExemptOnlyWhenConfigured()
         QCOMPARE(ws.open(node.port()), 101);
     QCOMPARE(httpGet(node.port(), "/healthz/live").status, 200);
     QCOMPARE(metricValue(metricsText(node.port()), dropped("too_many_connections_per_address")), 0.0);
+}
+
+void TestNodeLimits::refusedWebSocketHandshakesGiveTheirPlacesBack()
+{
+    // An upgrade HttpApi lets through but Qt's handshake refuses is closed by Qt (a Host
+    // that is an IPv6 address without brackets: Qt 6.4 cannot make a URL of it and closes
+    // without an answer). Its socket, and with it its place under the per-address limit,
+    // must still be freed: with a limit of 2, a leak would answer 429 from the third
+    // attempt on, for good.
+    NodeProcess node;
+    QVERIFY2(node.start({QStringLiteral("--limit-connections-per-address"), QStringLiteral("2")}),
+             qPrintable(node.errorString()));
+    const QByteArray request = "GET /ws HTTP/1.1\r\nHost: ::1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        // The previous attempt's place is given back as its socket goes, a moment after the
+        // client saw the close: a 429 meanwhile is retried, within a bound.
+        HttpResult answer = rawHttp(node.port(), request);
+        const QDeadlineTimer deadline(5000);
+        while (answer.status == 429 && !deadline.hasExpired()) {
+            QTest::qWait(50);
+            answer = rawHttp(node.port(), request);
+        }
+        QVERIFY2(answer.status != 429 && answer.status != 101,
+                 qPrintable(QStringLiteral("attempt %1: HTTP %2").arg(attempt).arg(answer.status)));
+    }
+    QCOMPARE(httpGet(node.port(), "/healthz/live").status, 200);
 }
 
 void TestNodeLimits::tooManySseStreamsGets429()
