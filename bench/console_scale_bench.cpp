@@ -29,6 +29,7 @@
 #include "models/RecordingSampleTrim.h"
 #include "models/RedisKeyModel.h"
 #include "models/ReplicaModel.h"
+#include "protocol/Gzip.h"
 #include "ui/MainWindow.h"
 #include "ui/SnapshotSource.h"
 #include "KafkaLagTraffic.h"
@@ -237,6 +238,9 @@ int main(int argc, char **argv)
         QJsonDocument(models::RecordingSampleTrim::trimmed(console->window()->snapshotState(ui::kRecordingTableRows)))
             .toJson(QJsonDocument::Compact);
     const qint64 sampleMs = sampling.elapsed();
+    // Saved compressed (.sbrec.json.gz), one sample alone: an upper bound, since an hour's
+    // samples, much alike, compress better together.
+    const qsizetype sampleGzipBytes = protocol::Gzip::compress(sample).size();
     constexpr int kSamplesPerHour = 3600 / 5;
     console.reset(); // the areas stop their workers before the loads and servers go
     if (loop != 0)
@@ -247,10 +251,12 @@ int main(int argc, char **argv)
     std::printf("replicas=%d replica_rows=%d partitions=%d groups=%d partition_rows=%d keys=%d listed=%d "
                 "first_1000_keys_ms=%lld full_scan_ms=%lld measured_s=%.1f replica_polls=%d lag_refreshes=%zu "
                 "refresh_p50_ms=%.0f refresh_p99_ms=%.0f stall_p50_ms=%.2f stall_p99_ms=%.2f stall_max_ms=%.2f "
-                "samples=%zu rss_mib=%lld recording_sample_kib=%.1f recording_hour_mb=%.1f recording_sample_ms=%lld\n",
+                "samples=%zu rss_mib=%lld recording_sample_kib=%.1f recording_hour_mb=%.1f recording_sample_ms=%lld "
+                "recording_sample_gz_kib=%.1f recording_hour_gz_mb=%.1f\n",
                 replicas, replicaRows, partitions, groups, partitionRows, keys, listed, firstThousandKeysMs,
                 fullScanMs, measuredSeconds, replicaPolls, refreshMs.size(), refreshP50, refreshP99,
                 stalls.percentile(0.50), stalls.percentile(0.99), stalls.worst(), stalls.sampleCount(), rss,
-                double(sample.size()) / 1024.0, double(sample.size()) * kSamplesPerHour / 1e6, sampleMs);
+                double(sample.size()) / 1024.0, double(sample.size()) * kSamplesPerHour / 1e6, sampleMs,
+                double(sampleGzipBytes) / 1024.0, double(sampleGzipBytes) * kSamplesPerHour / 1e6);
     return stalls.percentile(0.99) < 16.0 && refreshP99 < 500.0 ? 0 : 1;
 }

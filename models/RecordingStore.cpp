@@ -1,8 +1,9 @@
 #include "models/RecordingStore.h"
 
-#include <QFileInfo>
+#include "protocol/Gzip.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
@@ -10,7 +11,8 @@
 namespace sb::models {
 
 namespace {
-// A recording of a day at one sample per 5 s is a few MB; anything far larger is not ours.
+// An hour of a 2,000-partition cluster with its traffic is ~70 MB of JSON (docs/benchmarks.md,
+// "Recording size"); anything far larger, as a file or once decompressed, is not ours.
 constexpr qint64 kMaxRecordingBytes = 256LL * 1024 * 1024;
 }
 
@@ -42,9 +44,11 @@ bool RecordingStore::save(const QString &path, QString *error, const QJsonObject
     QJsonObject json = toJson();
     for (auto it = extra.begin(); it != extra.end(); ++it)
         json.insert(it.key(), it.value());
+    QByteArray bytes = QJsonDocument(json).toJson(QJsonDocument::Compact);
+    if (path.endsWith(QLatin1String(kCompressedSuffix)))
+        bytes = protocol::Gzip::compress(bytes);
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)
-        || file.write(QJsonDocument(json).toJson(QJsonDocument::Compact)) < 0 || !file.commit()) {
+    if (bytes.isEmpty() || !file.open(QIODevice::WriteOnly) || file.write(bytes) < 0 || !file.commit()) {
         *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
         return false;
     }
@@ -84,8 +88,19 @@ std::optional<RecordingStore> RecordingStore::load(const QString &path, QString 
         *error = QStringLiteral("%1 is larger than %2 MB; not a recording").arg(path).arg(kMaxRecordingBytes >> 20);
         return std::nullopt;
     }
+    QByteArray bytes = file.readAll();
+    // Compressed or not, whatever the name says: a renamed file still opens.
+    if (protocol::Gzip::looksCompressed(bytes)) {
+        QString why;
+        auto decompressed = protocol::Gzip::decompress(bytes, kMaxRecordingBytes, &why);
+        if (!decompressed) {
+            *error = QStringLiteral("%1: %2; not a recording").arg(path, why);
+            return std::nullopt;
+        }
+        bytes = std::move(*decompressed);
+    }
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
     if (!document.isObject()) {
         *error = QStringLiteral("%1 is not valid JSON: %2").arg(path, parseError.errorString());
         return std::nullopt;
@@ -93,11 +108,11 @@ std::optional<RecordingStore> RecordingStore::load(const QString &path, QString 
     return fromJson(document.object(), error);
 }
 
-QString RecordingStore::pathWithExtension(const QString &path)
+QString RecordingStore::pathWithExtension(const QString &path, bool compressed)
 {
     if (path.isEmpty() || QFileInfo(path).fileName().contains(u'.'))
         return path;
-    return path + QLatin1String(kExtension);
+    return path + QLatin1String(kExtension) + (compressed ? QLatin1String(kCompressedSuffix) : QLatin1String());
 }
 
 } // namespace sb::models

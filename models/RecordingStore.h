@@ -21,10 +21,14 @@ public:
 
     static constexpr const char *kFormat = "switchboard-recording/1";
     static constexpr const char *kExtension = ".sbrec.json";
+    // Saved to a path ending so, the JSON is gzip-compressed (about 20x smaller); load()
+    // reads either, whatever the name.
+    static constexpr const char *kCompressedSuffix = ".gz";
 
     // The path a recording is saved to: as given when its file name has an extension,
-    // else with ".sbrec.json" appended (a name typed without one).
-    static QString pathWithExtension(const QString &path);
+    // else with ".sbrec.json" appended (a name typed without one), ".sbrec.json.gz" when
+    // `compressed`.
+    static QString pathWithExtension(const QString &path, bool compressed = false);
 
     explicit RecordingStore(int capacity = 720);
 

@@ -7,7 +7,7 @@ packages=(
     # build
     cmake g++ make pkg-config lld
     qt6-base-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins
-    libhiredis-dev librdkafka-dev
+    libhiredis-dev librdkafka-dev zlib1g-dev
     # packaging (.deb through CPack; dpkg-shlibdeps computes the runtime dependencies;
     # systemd-analyze verifies switchboard-node's unit)
     dpkg-dev file desktop-file-utils systemd

@@ -1,6 +1,7 @@
 #include "models/RecordingStore.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
@@ -100,6 +101,48 @@ private slots:
         QFETCH(QString, typed);
         QFETCH(QString, saved);
         QCOMPARE(RecordingStore::pathWithExtension(typed), saved);
+    }
+
+    // A name ending in .gz is saved gzip-compressed, and read back; a compressed file
+    // opens whatever its name, and a damaged one is refused with a reason.
+    void compressedRoundTrip()
+    {
+        QTemporaryDir dir;
+        RecordingStore store(10);
+        const QDateTime at = QDateTime::fromMSecsSinceEpoch(1700000000123, Qt::UTC);
+        for (int i = 0; i < 10; ++i)
+            store.append(at.addSecs(5 * i), QJsonObject{{QStringLiteral("replicas"), QStringLiteral("node-1 ready, 12 connections")}});
+        QString error;
+        const QString plain = dir.filePath(QStringLiteral("r.sbrec.json"));
+        const QString compressed = dir.filePath(QStringLiteral("r.sbrec.json.gz"));
+        QVERIFY2(store.save(plain, &error), qPrintable(error));
+        QVERIFY2(store.save(compressed, &error), qPrintable(error));
+        QFile file(compressed);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray bytes = file.readAll();
+        file.close();
+        QCOMPARE(quint8(bytes.at(0)), quint8(0x1f)); // gzip's magic
+        QCOMPARE(quint8(bytes.at(1)), quint8(0x8b));
+        QVERIFY(bytes.size() * 3 < QFileInfo(plain).size());
+        const auto loaded = RecordingStore::load(compressed, &error);
+        QVERIFY2(loaded, qPrintable(error));
+        QCOMPARE(loaded->samples().size(), 10);
+        QCOMPARE(loaded->samples().last().at, at.addSecs(45));
+        QVERIFY(QFile::rename(compressed, dir.filePath(QStringLiteral("renamed.json"))));
+        QVERIFY2(RecordingStore::load(dir.filePath(QStringLiteral("renamed.json")), &error), qPrintable(error));
+
+        QFile cut(dir.filePath(QStringLiteral("cut.sbrec.json.gz")));
+        QVERIFY(cut.open(QIODevice::WriteOnly));
+        cut.write(bytes.left(bytes.size() / 2));
+        cut.close();
+        QVERIFY(!RecordingStore::load(cut.fileName(), &error));
+        QVERIFY2(error.contains(QStringLiteral("truncated")), qPrintable(error));
+    }
+
+    void compressedNamesGetTheirExtension()
+    {
+        QCOMPARE(RecordingStore::pathWithExtension(QStringLiteral("/tmp/incident"), true), QStringLiteral("/tmp/incident.sbrec.json.gz"));
+        QCOMPARE(RecordingStore::pathWithExtension(QStringLiteral("/tmp/a.sbrec.json"), true), QStringLiteral("/tmp/a.sbrec.json"));
     }
 
     void missingFileSaysSo()
