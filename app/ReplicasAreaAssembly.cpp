@@ -104,16 +104,21 @@ ConnectionHealth ReplicasAreaAssembly::healthOf(const inspect::ReplicaSnapshot &
     if (snapshot.sources.isEmpty())
         return {ConnectionHealth::State::NotConfigured, QStringLiteral("no replica source configured")};
     QStringList problems;
+    int pending = 0;
     for (const auto &source : snapshot.sources) {
-        if (!source.ok)
+        if (source.pending)
+            ++pending; // a first answer still under way (a loaded machine, a slow link) is no failure
+        else if (!source.ok)
             problems.append(source.name + QStringLiteral(": ") + source.error);
     }
+    if (pending == snapshot.sources.size())
+        return {ConnectionHealth::State::Connecting, QStringLiteral("discovering replicas… (no source has answered yet)")};
     int down = 0;
     for (const auto &replica : snapshot.replicas)
         down += replica.isDown() ? 1 : 0;
     const int up = int(snapshot.replicas.size()) - down;
     const QString counts = QStringLiteral("%1 of %2 replicas up").arg(up).arg(snapshot.replicas.size());
-    if (problems.size() == snapshot.sources.size())
+    if (problems.size() + pending == snapshot.sources.size())
         return {ConnectionHealth::State::Down, problems.join(QStringLiteral("; "))};
     if (snapshot.replicas.isEmpty()) {
         // Sources that answer with nobody in them are no healthy cluster: the dot was green

@@ -63,6 +63,7 @@ ReplicaSourceStatus HttpReplicaProbe::status() const
     ReplicaSourceStatus s;
     s.name = m_url.toDisplayString(QUrl::RemoveUserInfo);
     s.ok = m_hasOutcome && m_last.ok;
+    s.pending = !m_hasOutcome;
     s.error = !m_hasOutcome ? QStringLiteral("not polled yet") : m_last.error;
     s.consecutiveFailures = m_failures;
     s.nextAttempt = m_nextAttempt;

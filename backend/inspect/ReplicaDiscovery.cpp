@@ -372,6 +372,7 @@ QList<ReplicaSourceStatus> ReplicaDiscovery::sourceStatuses() const
         ReplicaSourceStatus s;
         s.name = m_registry->name();
         s.ok = m_registryAnswered && m_registryResult.ok;
+        s.pending = !m_registryAnswered;
         s.error = !m_registryAnswered ? QStringLiteral("not polled yet") : m_registryResult.error;
         statuses.append(s);
     }

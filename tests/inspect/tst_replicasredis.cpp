@@ -186,7 +186,7 @@ private slots:
         inspect::ReplicaSnapshot snapshot;
         snapshot.at = QDateTime::currentDateTimeUtc();
         snapshot.poll = 1;
-        snapshot.sources = {inspect::ReplicaSourceStatus{u"registry redis://127.0.0.1:6379/0"_s, true, {}, 0, {}}};
+        snapshot.sources = {inspect::ReplicaSourceStatus{u"registry redis://127.0.0.1:6379/0"_s, true, {}, 0, {}, false}};
         const models::ConnectionHealth empty = app::ReplicasAreaAssembly::healthOf(snapshot);
         QCOMPARE(empty.state, models::ConnectionHealth::State::Degraded);
         QVERIFY2(empty.detail.contains(u"no replica"_s), qPrintable(empty.detail));
@@ -196,6 +196,32 @@ private slots:
         one.state = inspect::ReplicaInfo::State::Ready;
         snapshot.replicas = {one};
         QCOMPARE(app::ReplicasAreaAssembly::healthOf(snapshot).state, models::ConnectionHealth::State::Up);
+    }
+
+    // A source whose first answer is still under way (a loaded machine: the next poll came
+    // first and published what had arrived) is no failure: the area is still connecting, not
+    // "down" (tst_consoleprofile saw "down … not polled yet" on a loaded CI runner).
+    void aSourceNotAnsweredYetIsNotDown()
+    {
+        inspect::ReplicaSnapshot snapshot;
+        snapshot.at = QDateTime::currentDateTimeUtc();
+        snapshot.poll = 1;
+        inspect::ReplicaSourceStatus registry;
+        registry.name = u"registry redis://127.0.0.1:6379/0"_s;
+        registry.error = u"not polled yet"_s;
+        registry.pending = true;
+        snapshot.sources = {registry};
+        const models::ConnectionHealth waiting = app::ReplicasAreaAssembly::healthOf(snapshot);
+        QCOMPARE(waiting.state, models::ConnectionHealth::State::Connecting);
+
+        // Beside a source that failed, it does not hide the failure.
+        inspect::ReplicaSourceStatus endpoint;
+        endpoint.name = u"http://127.0.0.1:9/metrics"_s;
+        endpoint.error = u"connection refused"_s;
+        snapshot.sources = {registry, endpoint};
+        const models::ConnectionHealth failed = app::ReplicasAreaAssembly::healthOf(snapshot);
+        QCOMPARE(failed.state, models::ConnectionHealth::State::Down);
+        QVERIFY2(failed.detail.contains(u"connection refused"_s) && !failed.detail.contains(u"not polled"_s), qPrintable(failed.detail));
     }
 
     void emptyConfigSaysSo()

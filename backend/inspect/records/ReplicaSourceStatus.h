@@ -14,6 +14,8 @@ struct ReplicaSourceStatus
     QString error; // what went wrong, in words; empty when ok
     int consecutiveFailures = 0;
     QDateTime nextAttempt; // when a failing source is tried again (back-off)
+    // Not answered yet (its first poll is still under way): not ok, but no failure either.
+    bool pending = false;
 };
 
 } // namespace sb::inspect
