@@ -18,11 +18,11 @@ struct CommandLineOutcome
     static CommandLineOutcome proceed() { return {}; }
     static CommandLineOutcome exitWith(int code, const QString &out, const QString &err)
     {
-        return {false, code, out, err};
+        return { false, code, out, err };
     }
     static CommandLineOutcome usageError(const QString &message)
     {
-        return {false, 2, {}, QStringLiteral("switchboard: ") + message + u'\n'};
+        return { false, 2, {}, QStringLiteral("switchboard: ") + message + u'\n' };
     }
 
     // Writes the texts to stdout and stderr; returns the exit code (for main()).

@@ -3,23 +3,19 @@
 namespace sb::app {
 
 std::optional<CommandLineOutcome> CommandLineSupport::parse(QCommandLineParser &parser,
-                                                            const QStringList &arguments,
-                                                            const QString &helpHeader,
-                                                            const QString &program)
+    const QStringList &arguments, const QString &helpHeader, const QString &program)
 {
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
-                                  QStringLiteral("Show this help and exit."));
-    const QCommandLineOption version(QStringLiteral("version"),
-                                     QStringLiteral("Show the version and exit."));
+    const QCommandLineOption help(
+        { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help and exit."));
+    const QCommandLineOption version(QStringLiteral("version"), QStringLiteral("Show the version and exit."));
     parser.addOption(help);
     parser.addOption(version);
 
     if (!parser.parse(arguments)) {
         QString message = parser.errorText();
         message.replace(u'\n', u' ');
-        return CommandLineOutcome::usageError(message.trimmed()
-                                              + QStringLiteral(" (see --help)"));
+        return CommandLineOutcome::usageError(message.trimmed() + QStringLiteral(" (see --help)"));
     }
     if (parser.isSet(help)) {
         // helpText() names the program from QCoreApplication, which does not exist yet
@@ -33,9 +29,8 @@ std::optional<CommandLineOutcome> CommandLineSupport::parse(QCommandLineParser &
     return std::nullopt;
 }
 
-std::optional<int> CommandLineSupport::integerOption(const QCommandLineParser &parser,
-                                                     const QString &name, int minimum,
-                                                     int maximum, QString *error)
+std::optional<int> CommandLineSupport::integerOption(
+    const QCommandLineParser &parser, const QString &name, int minimum, int maximum, QString *error)
 {
     const QString text = parser.value(name);
     bool ok = false;

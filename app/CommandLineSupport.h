@@ -17,13 +17,10 @@ public:
     // Parses, and turns QCommandLineParser's error into our one-line, exit-2 form.
     // Returns an outcome when parsing must stop (error, --help, --version).
     // `program` names the mode in --help's usage line (e.g. "switchboard node").
-    static std::optional<CommandLineOutcome> parse(QCommandLineParser &parser,
-                                                   const QStringList &arguments,
-                                                   const QString &helpHeader,
-                                                   const QString &program = QStringLiteral("switchboard"));
-    static std::optional<int> integerOption(const QCommandLineParser &parser,
-                                            const QString &name, int minimum, int maximum,
-                                            QString *error);
+    static std::optional<CommandLineOutcome> parse(QCommandLineParser &parser, const QStringList &arguments,
+        const QString &helpHeader, const QString &program = QStringLiteral("switchboard"));
+    static std::optional<int> integerOption(
+        const QCommandLineParser &parser, const QString &name, int minimum, int maximum, QString *error);
     static QString versionText();
 };
 

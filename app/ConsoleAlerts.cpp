@@ -115,7 +115,8 @@ models::AlertObservations ConsoleAlerts::observe() const
         models::AlertObservationsBuilder::addRedis(
             &o, m_attachment->health(models::AttachmentState::Service::Redis));
     if (m_traffic && m_traffic->view())
-        models::AlertObservationsBuilder::addTap(&o, m_traffic->view()->sources(), m_traffic->droppedByConsole());
+        models::AlertObservationsBuilder::addTap(
+            &o, m_traffic->view()->sources(), m_traffic->droppedByConsole());
     return o;
 }
 

@@ -22,47 +22,46 @@ const QString kHelpHeader = QStringLiteral(
 // script and settle under a sanitizer build on a loaded machine (it settles in ~10 s on a
 // quiet one); a snapshot that never settles is still taken, and says what moved.
 constexpr int kSettledSnapshotLatestSeconds = 120;
-}
+} // namespace
 
 CommandLineOutcome ConsoleCommandLine::parse(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("profile"),
-                      QStringLiteral("Attach to the saved cluster profile NAME."),
-                      QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("snapshot"),
-                      QStringLiteral("Write DIR/window.png and DIR/state.json, then exit 0."),
-                      QStringLiteral("DIR")});
-    parser.addOption({QStringLiteral("snapshot-after"),
-                      QStringLiteral("Seconds to wait before the snapshot (default 5)."),
-                      QStringLiteral("SECONDS"), QStringLiteral("5")});
-    parser.addOption({QStringLiteral("snapshot-settled"),
-                      QStringLiteral("Take the snapshot once the console has settled (every replica ready or down, "
-                                     "every simulated user connected or away, every --demo-script step done), at "
-                                     "--snapshot-after SECONDS at the latest (default then 120); state.json says "
-                                     "whether it settled and, if not, what still moved.")});
-    parser.addOption({QStringLiteral("window-size"),
-                      QStringLiteral("Open the window at WIDTHxHEIGHT pixels with the default layout, e.g. "
-                                     "1920x1080 (screenshots at a known size)."),
-                      QStringLiteral("WxH")});
+    parser.addOption({ QStringLiteral("profile"), QStringLiteral("Attach to the saved cluster profile NAME."),
+        QStringLiteral("NAME") });
+    parser.addOption({ QStringLiteral("snapshot"),
+        QStringLiteral("Write DIR/window.png and DIR/state.json, then exit 0."), QStringLiteral("DIR") });
+    parser.addOption({ QStringLiteral("snapshot-after"),
+        QStringLiteral("Seconds to wait before the snapshot (default 5)."), QStringLiteral("SECONDS"),
+        QStringLiteral("5") });
+    parser.addOption({ QStringLiteral("snapshot-settled"),
+        QStringLiteral("Take the snapshot once the console has settled (every replica ready or down, "
+                       "every simulated user connected or away, every --demo-script step done), at "
+                       "--snapshot-after SECONDS at the latest (default then 120); state.json says "
+                       "whether it settled and, if not, what still moved.") });
+    parser.addOption({ QStringLiteral("window-size"),
+        QStringLiteral("Open the window at WIDTHxHEIGHT pixels with the default layout, e.g. "
+                       "1920x1080 (screenshots at a known size)."),
+        QStringLiteral("WxH") });
 
-    parser.addOption({QStringLiteral("open-recording"),
-                      QStringLiteral("Replay the saved recording FILE in the console's views (nothing live attached); "
-                                     "with --snapshot, the views at --at."),
-                      QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("at"),
-                      QStringLiteral("With --open-recording: the moment to show, as an ISO 8601 date-time, HH:MM[:SS] "
-                                     "on the recording's first day (local time), or +SECONDS from its start."),
-                      QStringLiteral("TIME")});
-    parser.addOption({QStringLiteral("save-recording"),
-                      QStringLiteral("With --snapshot: save the session's recording (a sample every 5 s, and one at the "
-                                     "snapshot) to FILE (.sbrec.json added when it has no extension)."),
-                      QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("demo-script"),
-                      QStringLiteral("Run the faults of FILE on the demo cluster: a JSON list of {\"at\": SECONDS after the "
-                                     "demo is ready, \"action\": NAME, \"args\": {...}} (actions as 'switchboard fault'). "
-                                     "With --snapshot, the snapshot shows their effects and the event log."),
-                      QStringLiteral("FILE")});
+    parser.addOption({ QStringLiteral("open-recording"),
+        QStringLiteral("Replay the saved recording FILE in the console's views (nothing live attached); "
+                       "with --snapshot, the views at --at."),
+        QStringLiteral("FILE") });
+    parser.addOption({ QStringLiteral("at"),
+        QStringLiteral("With --open-recording: the moment to show, as an ISO 8601 date-time, HH:MM[:SS] "
+                       "on the recording's first day (local time), or +SECONDS from its start."),
+        QStringLiteral("TIME") });
+    parser.addOption({ QStringLiteral("save-recording"),
+        QStringLiteral("With --snapshot: save the session's recording (a sample every 5 s, and one at the "
+                       "snapshot) to FILE (.sbrec.json added when it has no extension)."),
+        QStringLiteral("FILE") });
+    parser.addOption({ QStringLiteral("demo-script"),
+        QStringLiteral(
+            "Run the faults of FILE on the demo cluster: a JSON list of {\"at\": SECONDS after the "
+            "demo is ready, \"action\": NAME, \"args\": {...}} (actions as 'switchboard fault'). "
+            "With --snapshot, the snapshot shows their effects and the event log."),
+        QStringLiteral("FILE") });
 
     if (auto stop = CommandLineSupport::parse(parser, arguments, kHelpHeader))
         return *stop;
@@ -83,8 +82,8 @@ CommandLineOutcome ConsoleCommandLine::parse(const QStringList &arguments)
         return CommandLineOutcome::usageError(QStringLiteral("--snapshot: the directory is empty"));
 
     QString error;
-    const auto after = CommandLineSupport::integerOption(parser, QStringLiteral("snapshot-after"),
-                                                         0, 3600, &error);
+    const auto after
+        = CommandLineSupport::integerOption(parser, QStringLiteral("snapshot-after"), 0, 3600, &error);
     if (!after)
         return CommandLineOutcome::usageError(error);
     if (parser.isSet(QStringLiteral("snapshot-after")) && m_options.snapshotDirectory.isEmpty())
@@ -103,28 +102,35 @@ CommandLineOutcome ConsoleCommandLine::parse(const QStringList &arguments)
     if (parser.isSet(QStringLiteral("open-recording")) && m_options.recordingPath.isEmpty())
         return CommandLineOutcome::usageError(QStringLiteral("--open-recording: the file name is empty"));
     if (parser.isSet(QStringLiteral("at")) && m_options.recordingPath.isEmpty())
-        return CommandLineOutcome::usageError(QStringLiteral("--at: only meaningful with --open-recording FILE"));
-    if (!m_options.recordingPath.isEmpty() && (!m_options.profile.isEmpty() || parser.isSet(QStringLiteral("demo-script"))))
         return CommandLineOutcome::usageError(
-            QStringLiteral("--open-recording: a replay attaches nothing live (not with --profile or --demo-script)"));
+            QStringLiteral("--at: only meaningful with --open-recording FILE"));
+    if (!m_options.recordingPath.isEmpty()
+        && (!m_options.profile.isEmpty() || parser.isSet(QStringLiteral("demo-script"))))
+        return CommandLineOutcome::usageError(QStringLiteral(
+            "--open-recording: a replay attaches nothing live (not with --profile or --demo-script)"));
     if (!m_options.recordingPath.isEmpty() && m_options.snapshotWhenSettled)
-        return CommandLineOutcome::usageError(QStringLiteral("--snapshot-settled: a replay is settled; use --at"));
+        return CommandLineOutcome::usageError(
+            QStringLiteral("--snapshot-settled: a replay is settled; use --at"));
 
     m_options.saveRecordingPath = parser.value(QStringLiteral("save-recording"));
     if (parser.isSet(QStringLiteral("save-recording"))
-        && (m_options.saveRecordingPath.isEmpty() || m_options.snapshotDirectory.isEmpty() || !m_options.recordingPath.isEmpty()))
-        return CommandLineOutcome::usageError(
-            QStringLiteral("--save-recording FILE: with --snapshot DIR on a live console (not a replay), and a file name"));
+        && (m_options.saveRecordingPath.isEmpty() || m_options.snapshotDirectory.isEmpty()
+            || !m_options.recordingPath.isEmpty()))
+        return CommandLineOutcome::usageError(QStringLiteral(
+            "--save-recording FILE: with --snapshot DIR on a live console (not a replay), and a file name"));
 
     if (parser.isSet(QStringLiteral("demo-script"))) {
         const QString path = parser.value(QStringLiteral("demo-script"));
         if (!m_options.profile.isEmpty())
-            return CommandLineOutcome::usageError(QStringLiteral("--demo-script: runs on the demo cluster only, not with --profile"));
+            return CommandLineOutcome::usageError(
+                QStringLiteral("--demo-script: runs on the demo cluster only, not with --profile"));
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
-            return CommandLineOutcome::usageError(QStringLiteral("--demo-script %1: %2").arg(path, file.errorString()));
+            return CommandLineOutcome::usageError(
+                QStringLiteral("--demo-script %1: %2").arg(path, file.errorString()));
         QString why;
-        const auto steps = protocol::FaultScript::parse(file.read(protocol::FaultScript::kMaxBytes + 1), &why);
+        const auto steps
+            = protocol::FaultScript::parse(file.read(protocol::FaultScript::kMaxBytes + 1), &why);
         if (!steps)
             return CommandLineOutcome::usageError(QStringLiteral("--demo-script %1: %2").arg(path, why));
         m_options.demoScript = *steps;
@@ -132,7 +138,8 @@ CommandLineOutcome ConsoleCommandLine::parse(const QStringList &arguments)
 
     if (parser.isSet(QStringLiteral("window-size"))) {
         static const QRegularExpression size(QStringLiteral("^(\\d{3,5})x(\\d{3,5})$"));
-        const QRegularExpressionMatch match = size.match(parser.value(QStringLiteral("window-size")).trimmed());
+        const QRegularExpressionMatch match
+            = size.match(parser.value(QStringLiteral("window-size")).trimmed());
         const int width = match.hasMatch() ? match.captured(1).toInt() : 0;
         const int height = match.hasMatch() ? match.captured(2).toInt() : 0;
         if (width < 640 || height < 480 || width > 7680 || height > 4320)

@@ -85,7 +85,7 @@ bool ConsoleController::start(QString *error)
     connect(m_window.get(), &ui::MainWindow::profilesRequested, this, &ConsoleController::showProfiles);
     m_faultLog = std::make_unique<FaultEventLog>();
     m_window->setSnapshotExtras([this] {
-        QJsonObject extras{{QStringLiteral("events"), m_faultLog->toJson()}};
+        QJsonObject extras { { QStringLiteral("events"), m_faultLog->toJson() } };
         if (m_demoPopulation)
             extras.insert(QStringLiteral("population"), m_demoPopulation->stats().toJson());
         const QJsonObject settled = m_snapshot ? m_snapshot->settledJson() : QJsonObject();
@@ -100,8 +100,8 @@ bool ConsoleController::start(QString *error)
     m_alerts->start();
     if (!m_options.recordingPath.isEmpty())
         return openRecording(error);
-    m_snapshot = std::make_unique<ConsoleSnapshotSchedule>(m_options.snapshotDirectory, m_options.snapshotAfterSeconds,
-                                                           m_options.snapshotWhenSettled, [this] { return settlingNow(); });
+    m_snapshot = std::make_unique<ConsoleSnapshotSchedule>(m_options.snapshotDirectory,
+        m_options.snapshotAfterSeconds, m_options.snapshotWhenSettled, [this] { return settlingNow(); });
     connect(m_snapshot.get(), &ConsoleSnapshotSchedule::finished, this, &ConsoleController::finished);
     if (m_options.profile.isEmpty())
         attachDemoCluster();
@@ -113,7 +113,8 @@ bool ConsoleController::start(QString *error)
     m_window->show();
     m_recordTimer.start();
     ConsoleSnapshotSchedule::Writers writers;
-    writers.snapshot = [this](const QString &directory, QString *why) { return m_window->writeSnapshot(directory, why); };
+    writers.snapshot
+        = [this](const QString &directory, QString *why) { return m_window->writeSnapshot(directory, why); };
     if (!m_options.saveRecordingPath.isEmpty())
         writers.recording = [this](QString *why) { return saveRecording(why); };
     m_snapshot->start(std::move(writers));
@@ -145,17 +146,21 @@ bool ConsoleController::openRecording(QString *error)
     }
     m_attachment.setTarget(QStringLiteral("nothing (replaying %1)").arg(m_options.recordingPath), true);
     for (Service service : models::AttachmentState::services())
-        m_attachment.setHealth(service, {State::Down, QStringLiteral("a recording is replayed: nothing live attached")});
+        m_attachment.setHealth(
+            service, { State::Down, QStringLiteral("a recording is replayed: nothing live attached") });
     m_replay = std::make_unique<ui::ReplayWindow>(std::move(replay), m_options.recordingPath);
     m_replay->showAt(at);
     if (m_options.windowSize.isValid())
         m_replay->resize(m_options.windowSize);
     m_replay->show();
     // A replay does not move: its snapshot is taken at --snapshot-after, settled or not.
-    m_snapshot = std::make_unique<ConsoleSnapshotSchedule>(m_options.snapshotDirectory, m_options.snapshotAfterSeconds, false,
-                                                           std::function<ConsoleSnapshotSettling()>());
+    m_snapshot = std::make_unique<ConsoleSnapshotSchedule>(m_options.snapshotDirectory,
+        m_options.snapshotAfterSeconds, false, std::function<ConsoleSnapshotSettling()>());
     connect(m_snapshot.get(), &ConsoleSnapshotSchedule::finished, this, &ConsoleController::finished);
-    m_snapshot->start({[this](const QString &directory, QString *failure) { return m_replay->writeSnapshot(directory, failure); }, {}});
+    m_snapshot->start({ [this](const QString &directory, QString *failure) {
+                           return m_replay->writeSnapshot(directory, failure);
+                       },
+        {} });
     return true;
 }
 
@@ -164,13 +169,13 @@ void ConsoleController::attachDemoCluster()
     m_attachment.setTarget(QStringLiteral("embedded demo cluster"), false);
     const QString starting = QStringLiteral("Starting the embedded demo cluster…");
     for (Service service : models::AttachmentState::services())
-        m_attachment.setHealth(service, {State::Connecting, starting});
+        m_attachment.setHealth(service, { State::Connecting, starting });
     for (const QString &key : m_window->areaKeys())
         m_window->area(key)->setEmptyDetail(starting);
 
     // The simulated users' accounts first, in a users file the replicas read as in production
     // (hashing them takes most of a second: DemoUsersFile does it on a pool thread).
-    m_demoUsers = DemoUsers::generate(DemoPopulationOptions{});
+    m_demoUsers = DemoUsers::generate(DemoPopulationOptions {});
     m_demoUsersFile = std::make_unique<DemoUsersFile>();
     connect(m_demoUsersFile.get(), &DemoUsersFile::written, this, &ConsoleController::startDemoCluster);
     connect(m_demoUsersFile.get(), &DemoUsersFile::failed, this, [this](const QString &why) {
@@ -193,15 +198,17 @@ void ConsoleController::startDemoCluster(const QString &usersFile)
     if (!m_options.demoScript.isEmpty())
         m_demoScript = std::make_unique<ConsoleDemoScript>(m_options.demoScript, m_faults.get());
     connect(m_demo.get(), &DevCluster::progress, this, [this](const QString &step) {
-        for (Service service : {Service::Replicas, Service::Redis, Service::Kafka})
-            m_attachment.setHealth(service, {State::Connecting, step});
+        for (Service service : { Service::Replicas, Service::Redis, Service::Kafka })
+            m_attachment.setHealth(service, { State::Connecting, step });
         for (const QString &key : m_window->areaKeys())
-            m_window->area(key)->setEmptyDetail(QStringLiteral("Starting the embedded demo cluster: ") + step);
+            m_window->area(key)->setEmptyDetail(
+                QStringLiteral("Starting the embedded demo cluster: ") + step);
     });
     connect(m_demo.get(), &DevCluster::failed, this, [this](const QString &part, const QString &reason) {
-        const QString why = QStringLiteral("The embedded demo cluster could not start (%1): %2").arg(part, reason);
+        const QString why
+            = QStringLiteral("The embedded demo cluster could not start (%1): %2").arg(part, reason);
         for (Service service : models::AttachmentState::services())
-            m_attachment.setHealth(service, {State::Down, why});
+            m_attachment.setHealth(service, { State::Down, why });
         for (const QString &key : m_window->areaKeys())
             m_window->area(key)->setEmptyDetail(why);
         m_demo->stop(2000);
@@ -212,28 +219,34 @@ void ConsoleController::startDemoCluster(const QString &usersFile)
 
 void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
 {
-    const cluster::RedisUrl redis = cluster::RedisUrl::parse(endpoints.value(QStringLiteral("redis")).toString());
-    m_redisArea = std::make_unique<RedisAreaAssembly>(m_window->area(QStringLiteral("redis")), redis, false, &m_attachment);
+    const cluster::RedisUrl redis
+        = cluster::RedisUrl::parse(endpoints.value(QStringLiteral("redis")).toString());
+    m_redisArea = std::make_unique<RedisAreaAssembly>(
+        m_window->area(QStringLiteral("redis")), redis, false, &m_attachment);
     m_redisArea->start();
     inspect::ReplicaDiscoveryConfig replicas;
     replicas.redis = redis;
-    m_replicasArea = std::make_unique<ReplicasAreaAssembly>(m_window->area(QStringLiteral("replicas")), replicas,
-                                                            &m_attachment);
+    m_replicasArea = std::make_unique<ReplicasAreaAssembly>(
+        m_window->area(QStringLiteral("replicas")), replicas, &m_attachment);
     m_replicasArea->start();
-    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardAnnouncedGroups);
-    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardTapEndpoints);
-    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, m_snapshot.get(), &ConsoleSnapshotSchedule::replicasPolled);
+    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this,
+        &ConsoleController::forwardAnnouncedGroups);
+    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this,
+        &ConsoleController::forwardTapEndpoints);
+    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, m_snapshot.get(),
+        &ConsoleSnapshotSchedule::replicasPolled);
     // The demo's nodes run with --demo-users: admin/admin may read every replica's tap.
     m_trafficArea = std::make_unique<TrafficAreaAssembly>(m_window->area(QStringLiteral("traffic")),
-                                                          inspect::TapCredentials{{}, QStringLiteral("admin"), QStringLiteral("admin")},
-                                                          QStringLiteral("embedded demo cluster"), &m_attachment);
+        inspect::TapCredentials { {}, QStringLiteral("admin"), QStringLiteral("admin") },
+        QStringLiteral("embedded demo cluster"), &m_attachment);
     m_trafficArea->start();
     inspect::KafkaInspectorConfig kafka;
     kafka.settings.setBootstrapServers(endpoints.value(QStringLiteral("kafka")).toString().toUtf8());
-    m_trafficArea->setClusterSources(redis, kafka.settings, endpoints.value(QStringLiteral("topicPrefix")).toString());
+    m_trafficArea->setClusterSources(
+        redis, kafka.settings, endpoints.value(QStringLiteral("topicPrefix")).toString());
     attachKafka(kafka);
     // Simulated users on their own thread, so the demo shows a cluster at work, not an idle one.
-    m_demoPopulation = std::make_unique<DemoPopulation>(DemoPopulationOptions{}, m_demoUsers);
+    m_demoPopulation = std::make_unique<DemoPopulation>(DemoPopulationOptions {}, m_demoUsers);
     m_demoPopulation->start(DemoPopulation::replicasFrom(endpoints));
     m_faults->setLoadControl(demoLoad());
     if (m_demoScript)
@@ -249,7 +262,8 @@ void ConsoleController::injectFault(const QString &action, const QJsonObject &ar
     QString error;
     const auto request = protocol::FaultRequest::parse(action, args, &error);
     if (!request || !m_faults)
-        return m_faultsPanel->showOutcome(false, request ? QStringLiteral("no demo cluster to act on") : error);
+        return m_faultsPanel->showOutcome(
+            false, request ? QStringLiteral("no demo cluster to act on") : error);
     const FaultActions::Outcome outcome = m_faults->perform(*request);
     m_faultsPanel->showOutcome(outcome.ok, outcome.message);
 }
@@ -292,12 +306,15 @@ QString ConsoleController::missingPasswordHelp(const models::Profile &profile)
     QStringList lines;
     const QStringList missing = profile.missingPasswords();
     if (missing.contains(QStringLiteral("redis")))
-        lines << QStringLiteral("its Redis user '%1' has no password: set %2").arg(profile.redisUser(), kRedisPasswordVariable);
+        lines << QStringLiteral("its Redis user '%1' has no password: set %2")
+                     .arg(profile.redisUser(), kRedisPasswordVariable);
     if (missing.contains(QStringLiteral("admin")))
-        lines << QStringLiteral("its admin user '%1' has no password: set %2").arg(profile.adminUser, kAdminPasswordVariable);
+        lines << QStringLiteral("its admin user '%1' has no password: set %2")
+                     .arg(profile.adminUser, kAdminPasswordVariable);
     if (lines.isEmpty())
         return {};
-    return QStringLiteral("profile '%1': %2 (or save it with \"Remember\" in File → Profiles…); --snapshot cannot ask for it")
+    return QStringLiteral(
+        "profile '%1': %2 (or save it with \"Remember\" in File → Profiles…); --snapshot cannot ask for it")
         .arg(profile.name, lines.join(QStringLiteral("; ")));
 }
 
@@ -305,16 +322,17 @@ void ConsoleController::askPasswords(const models::Profile &profile)
 {
     const QStringList missing = profile.missingPasswords();
     auto *prompt = new ui::ProfilePasswordDialog(profile.name,
-                                                 missing.contains(QStringLiteral("redis")) ? profile.redisUser() : QString(),
-                                                 missing.contains(QStringLiteral("admin")) ? profile.adminUser : QString(),
-                                                 m_window.get());
+        missing.contains(QStringLiteral("redis")) ? profile.redisUser() : QString(),
+        missing.contains(QStringLiteral("admin")) ? profile.adminUser : QString(), m_window.get());
     prompt->setAttribute(Qt::WA_DeleteOnClose);
     // Cancelled, the profile is attached as it is: each area then says which password it lacks.
     connect(prompt, &QDialog::finished, this, [this, prompt, profile](int result) {
         models::Profile given = profile;
         if (result == QDialog::Accepted) {
-            given.redisPassword = given.redisPassword.isEmpty() ? prompt->redisPassword() : given.redisPassword;
-            given.adminPassword = given.adminPassword.isEmpty() ? prompt->adminPassword() : given.adminPassword;
+            given.redisPassword
+                = given.redisPassword.isEmpty() ? prompt->redisPassword() : given.redisPassword;
+            given.adminPassword
+                = given.adminPassword.isEmpty() ? prompt->adminPassword() : given.adminPassword;
         }
         attach(given);
     });
@@ -328,7 +346,8 @@ void ConsoleController::attach(const models::Profile &loaded)
     // Leaving the demo (or the previous profile): its clients, views and cluster go first.
     m_demoScript.reset();
     m_faults.reset();
-    m_faultsPanel->setAvailable(false, QStringLiteral("Faults act on the embedded demo cluster only (not on a profile)."));
+    m_faultsPanel->setAvailable(
+        false, QStringLiteral("Faults act on the embedded demo cluster only (not on a profile)."));
     m_demoPopulation.reset();
     m_trafficArea.reset();
     m_kafkaArea.reset();
@@ -338,18 +357,19 @@ void ConsoleController::attach(const models::Profile &loaded)
     m_attachment.setTarget(QStringLiteral("profile %1").arg(profile->name), profile->readOnly);
     auto describe = [](const QString &what, const QString &where) -> models::ConnectionHealth {
         if (where.isEmpty())
-            return {State::NotConfigured, QStringLiteral("The profile names no %1.").arg(what)};
-        return {State::NotConfigured,
-                QStringLiteral("%1 at %2 is configured; this build does not inspect it yet.").arg(what, where)};
+            return { State::NotConfigured, QStringLiteral("The profile names no %1.").arg(what) };
+        return { State::NotConfigured,
+            QStringLiteral("%1 at %2 is configured; this build does not inspect it yet.").arg(what, where) };
     };
     if (profile->adminUser.isEmpty()) {
-        const QString why = QStringLiteral("The profile names no admin user: each replica's /admin/tap needs one "
-                                           "(File → Profiles…, Admin user).");
-        m_attachment.setHealth(Service::Traffic, {State::NotConfigured, why});
+        const QString why
+            = QStringLiteral("The profile names no admin user: each replica's /admin/tap needs one "
+                             "(File → Profiles…, Admin user).");
+        m_attachment.setHealth(Service::Traffic, { State::NotConfigured, why });
         m_window->area(QStringLiteral("traffic"))->setEmptyDetail(why);
     } else {
-        m_trafficArea = std::make_unique<TrafficAreaAssembly>(
-            m_window->area(QStringLiteral("traffic")), inspect::TapCredentials{{}, profile->adminUser, profile->adminPassword},
+        m_trafficArea = std::make_unique<TrafficAreaAssembly>(m_window->area(QStringLiteral("traffic")),
+            inspect::TapCredentials { {}, profile->adminUser, profile->adminPassword },
             QStringLiteral("profile %1").arg(profile->name), &m_attachment);
         m_trafficArea->start();
     }
@@ -360,45 +380,52 @@ void ConsoleController::attach(const models::Profile &loaded)
         const QString why = QStringLiteral("The Redis user %1 has no password: give it in File → Profiles… "
                                            "(or in %2 when starting the console).")
                                 .arg(profile->redisUser(), kRedisPasswordVariable);
-        m_attachment.setHealth(Service::Redis, {State::NotConfigured, why});
+        m_attachment.setHealth(Service::Redis, { State::NotConfigured, why });
         m_window->area(QStringLiteral("redis"))->setEmptyDetail(why);
     } else {
         m_redisArea = std::make_unique<RedisAreaAssembly>(m_window->area(QStringLiteral("redis")),
-                                                          profile->redisConnectionUrl(), profile->readOnly, &m_attachment);
+            profile->redisConnectionUrl(), profile->readOnly, &m_attachment);
         m_redisArea->start(); // an invalid URL is reported in the area and the status bar
     }
     QStringList problems;
     inspect::ReplicaDiscoveryConfig replicas = ReplicasAreaAssembly::configFromProfile(*profile, &problems);
     if (replicas.redis) // the registry may be unreadable now: the replicas seen last time can be asked
         replicas.rememberedAddresses = ConsoleRememberedReplicas::load(profile->name);
-    m_replicasArea = std::make_unique<ReplicasAreaAssembly>(m_window->area(QStringLiteral("replicas")), replicas,
-                                                            &m_attachment);
+    m_replicasArea = std::make_unique<ReplicasAreaAssembly>(
+        m_window->area(QStringLiteral("replicas")), replicas, &m_attachment);
     m_replicasArea->start(); // with no source the area and the status bar say so
-    auto *remembered = new ConsoleRememberedReplicas(profile->name, m_replicasArea->model(), m_replicasArea.get());
-    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, remembered, &ConsoleRememberedReplicas::save);
-    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardAnnouncedGroups);
-    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this, &ConsoleController::forwardTapEndpoints);
-    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, m_snapshot.get(), &ConsoleSnapshotSchedule::replicasPolled);
+    auto *remembered
+        = new ConsoleRememberedReplicas(profile->name, m_replicasArea->model(), m_replicasArea.get());
+    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, remembered,
+        &ConsoleRememberedReplicas::save);
+    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this,
+        &ConsoleController::forwardAnnouncedGroups);
+    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this,
+        &ConsoleController::forwardTapEndpoints);
+    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, m_snapshot.get(),
+        &ConsoleSnapshotSchedule::replicasPolled);
     if (!problems.isEmpty())
-        m_attachment.setHealth(Service::Replicas, {State::Degraded, problems.join(QStringLiteral("; "))});
+        m_attachment.setHealth(Service::Replicas, { State::Degraded, problems.join(QStringLiteral("; ")) });
 
     QStringList kafkaProblems;
-    const inspect::KafkaInspectorConfig kafkaConfig = KafkaAreaAssembly::configFromProfile(*profile, &kafkaProblems);
+    const inspect::KafkaInspectorConfig kafkaConfig
+        = KafkaAreaAssembly::configFromProfile(*profile, &kafkaProblems);
     attachKafka(kafkaConfig);
     if (m_trafficArea) {
         const cluster::RedisUrl trafficRedis = profile->redisConnectionUrl(); // an ACL user logs in here too
-        m_trafficArea->setClusterSources(trafficRedis.isValid() ? std::optional(trafficRedis) : std::nullopt,
-                                         kafkaConfig.settings, {});
+        m_trafficArea->setClusterSources(
+            trafficRedis.isValid() ? std::optional(trafficRedis) : std::nullopt, kafkaConfig.settings, {});
     }
     if (!kafkaProblems.isEmpty())
-        m_attachment.setHealth(Service::Kafka, {State::Degraded, kafkaProblems.join(QStringLiteral("; "))});
+        m_attachment.setHealth(Service::Kafka, { State::Degraded, kafkaProblems.join(QStringLiteral("; ")) });
     m_alerts->restart(profile->name, profile->alerts);
     m_alerts->watch(m_replicasArea.get(), m_kafkaArea.get(), m_trafficArea.get());
 }
 
 void ConsoleController::attachKafka(const inspect::KafkaInspectorConfig &config)
 {
-    m_kafkaArea = std::make_unique<KafkaAreaAssembly>(m_window->area(QStringLiteral("kafka")), config, &m_attachment);
+    m_kafkaArea
+        = std::make_unique<KafkaAreaAssembly>(m_window->area(QStringLiteral("kafka")), config, &m_attachment);
     m_kafkaArea->start(); // with no bootstrap servers the area and the status bar say so
 }
 
@@ -413,11 +440,12 @@ void ConsoleController::forwardAnnouncedGroups()
     for (int row = 0; row < replicas->rowCount(); ++row) {
         const inspect::ReplicaInfo &replica = replicas->replica(row);
         for (const QString &group : replica.kafkaGroups)
-            owners.append({group, replica.id, replica.isDown(), replica.lastSeen});
+            owners.append({ group, replica.id, replica.isDown(), replica.lastSeen });
     }
-    std::sort(owners.begin(), owners.end(), [](const inspect::KafkaGroupOwner &a, const inspect::KafkaGroupOwner &b) {
-        return std::tie(a.group, a.replica) < std::tie(b.group, b.replica);
-    });
+    std::sort(owners.begin(), owners.end(),
+        [](const inspect::KafkaGroupOwner &a, const inspect::KafkaGroupOwner &b) {
+            return std::tie(a.group, a.replica) < std::tie(b.group, b.replica);
+        });
     m_kafkaArea->setGroupOwners(owners);
 }
 
@@ -433,9 +461,10 @@ void ConsoleController::forwardTapEndpoints()
         const inspect::ReplicaInfo &replica = replicas->replica(row);
         if (replica.id.isEmpty() || replica.address.isEmpty())
             continue;
-        const QUrl base(replica.address.contains(u"://") ? replica.address : QStringLiteral("http://") + replica.address);
+        const QUrl base(
+            replica.address.contains(u"://") ? replica.address : QStringLiteral("http://") + replica.address);
         if (base.isValid() && !base.host().isEmpty())
-            endpoints.append({replica.id, base});
+            endpoints.append({ replica.id, base });
     }
     m_trafficArea->setEndpoints(endpoints);
 }
@@ -450,7 +479,7 @@ void ConsoleController::showProfiles()
             m_attachment.setTarget(error, false);
     });
     connect(dialog, &ui::ProfilesDialog::connectionTestRequested, dialog,
-            [dialog](const models::Profile &profile) { testConnections(dialog, profile); });
+        [dialog](const models::Profile &profile) { testConnections(dialog, profile); });
     dialog->open();
 }
 
@@ -476,31 +505,38 @@ void ConsoleController::testConnections(ui::ProfilesDialog *dialog, const models
     if (!profile.redisUrl.trimmed().isEmpty()) {
         const cluster::RedisUrl url = profile.redisConnectionUrl();
         dialog->setTestResult(QStringLiteral("Redis"), checking, url.isValid() ? url.redacted() : QString());
-        startCheck(new inspect::RedisConnectionCheck(url, kRedisCheckTimeoutMs, run), QStringLiteral("Redis"));
+        startCheck(
+            new inspect::RedisConnectionCheck(url, kRedisCheckTimeoutMs, run), QStringLiteral("Redis"));
     }
     if (!profile.kafkaBootstrap.trimmed().isEmpty()) {
         QStringList problems;
         const inspect::KafkaInspectorConfig kafka = KafkaAreaAssembly::configFromProfile(profile, &problems);
         if (!problems.isEmpty()) {
-            dialog->setTestResult(QStringLiteral("Kafka"), QStringLiteral("failed"), problems.join(QStringLiteral("; ")));
+            dialog->setTestResult(
+                QStringLiteral("Kafka"), QStringLiteral("failed"), problems.join(QStringLiteral("; ")));
         } else {
             dialog->setTestResult(QStringLiteral("Kafka"), checking, profile.kafkaBootstrap.trimmed());
-            startCheck(new inspect::KafkaConnectionCheck(kafka.settings, kafka.requestTimeoutMs, run), QStringLiteral("Kafka"));
+            startCheck(new inspect::KafkaConnectionCheck(kafka.settings, kafka.requestTimeoutMs, run),
+                QStringLiteral("Kafka"));
         }
     }
     QStringList problems;
-    const inspect::ReplicaDiscoveryConfig replicas = ReplicasAreaAssembly::configFromProfile(profile, &problems);
-    const QList<QPair<inspect::HttpReplicaProbe::Kind, QList<QUrl>>> endpoints{
-        {inspect::HttpReplicaProbe::Kind::Metrics, replicas.prometheusEndpoints},
-        {inspect::HttpReplicaProbe::Kind::AdminStats, replicas.adminStatsUrls}};
+    const inspect::ReplicaDiscoveryConfig replicas
+        = ReplicasAreaAssembly::configFromProfile(profile, &problems);
+    const QList<QPair<inspect::HttpReplicaProbe::Kind, QList<QUrl>>> endpoints {
+        { inspect::HttpReplicaProbe::Kind::Metrics, replicas.prometheusEndpoints },
+        { inspect::HttpReplicaProbe::Kind::AdminStats, replicas.adminStatsUrls }
+    };
     for (const auto &[kind, urls] : endpoints) {
         for (const QUrl &url : urls) {
-            const QString part = (kind == inspect::HttpReplicaProbe::Kind::Metrics ? QStringLiteral("Prometheus ")
-                                                                                   : QStringLiteral("/admin/stats "))
-                                 + url.toDisplayString(QUrl::RemoveUserInfo);
-            dialog->setTestResult(part, checking, kind == inspect::HttpReplicaProbe::Kind::AdminStats && !replicas.adminUser.isEmpty()
-                                                      ? QStringLiteral("logging in as %1").arg(replicas.adminUser)
-                                                      : QString());
+            const QString part
+                = (kind == inspect::HttpReplicaProbe::Kind::Metrics ? QStringLiteral("Prometheus ")
+                                                                    : QStringLiteral("/admin/stats "))
+                + url.toDisplayString(QUrl::RemoveUserInfo);
+            dialog->setTestResult(part, checking,
+                kind == inspect::HttpReplicaProbe::Kind::AdminStats && !replicas.adminUser.isEmpty()
+                    ? QStringLiteral("logging in as %1").arg(replicas.adminUser)
+                    : QString());
             startCheck(new inspect::ReplicaEndpointCheck(kind, url, replicas, run), part);
         }
     }
@@ -513,7 +549,7 @@ void ConsoleController::testConnections(ui::ProfilesDialog *dialog, const models
 void ConsoleController::recordSample()
 {
     m_recording.append(QDateTime::currentDateTimeUtc(),
-                       models::RecordingSampleTrim::trimmed(m_window->snapshotState(ui::kRecordingTableRows)));
+        models::RecordingSampleTrim::trimmed(m_window->snapshotState(ui::kRecordingTableRows)));
 }
 
 ConsoleSnapshotSettling ConsoleController::settlingNow() const
@@ -523,7 +559,7 @@ ConsoleSnapshotSettling ConsoleController::settlingNow() const
     if (m_replicasArea) {
         const models::ReplicaModel *replicas = m_replicasArea->model();
         for (int row = 0; row < replicas->rowCount(); ++row)
-            settling.replicas.append({replicas->replica(row).id, replicas->replica(row).state});
+            settling.replicas.append({ replicas->replica(row).id, replicas->replica(row).state });
     }
     if (m_demo) {
         QSet<QString> running;
@@ -533,7 +569,8 @@ ConsoleSnapshotSettling ConsoleController::settlingNow() const
         settling.runningReplicas = running;
     }
     if (!m_demoUsers.isEmpty()) {
-        DemoPopulationStats population = m_demoPopulation ? m_demoPopulation->stats() : DemoPopulationStats{};
+        DemoPopulationStats population
+            = m_demoPopulation ? m_demoPopulation->stats() : DemoPopulationStats {};
         population.users = int(m_demoUsers.size()); // also before its thread first counted
         settling.population = population;
     }
@@ -547,10 +584,10 @@ ConsoleSnapshotSettling ConsoleController::settlingNow() const
         for (int row = 0; row < groups->rowCount(); ++row) {
             const inspect::KafkaGroupInfo &group = groups->group(row);
             const bool committed = std::any_of(group.partitions.cbegin(), group.partitions.cend(),
-                                               [](const inspect::KafkaPartitionLag &p) { return p.committed >= 0; });
+                [](const inspect::KafkaPartitionLag &p) { return p.committed >= 0; });
             // A departed replica's group (DOWN, then RETIRED) will not commit again.
             const bool departed = group.verdict.status == inspect::BurrowStatus::Down
-                                  || group.verdict.status == inspect::BurrowStatus::Retired;
+                || group.verdict.status == inspect::BurrowStatus::Retired;
             if (group.discoveredBy.contains(QStringLiteral("registry")) && !committed && !departed)
                 settling.groupsWithoutOffsets << group.id;
         }
@@ -563,9 +600,11 @@ bool ConsoleController::saveRecording(QString *error)
     // The recording ends with the moment of the snapshot: its last sample is what
     // state.json shows (at the recording's table cap).
     recordSample();
-    const QJsonObject extras = m_trafficArea ? m_trafficArea->recordingSection(m_recording.firstAt(), m_recording.lastAt())
-                                             : QJsonObject();
-    return m_recording.save(models::RecordingStore::pathWithExtension(m_options.saveRecordingPath), error, extras);
+    const QJsonObject extras = m_trafficArea
+        ? m_trafficArea->recordingSection(m_recording.firstAt(), m_recording.lastAt())
+        : QJsonObject();
+    return m_recording.save(
+        models::RecordingStore::pathWithExtension(m_options.saveRecordingPath), error, extras);
 }
 
 } // namespace sb::app

@@ -99,8 +99,8 @@ private:
     std::unique_ptr<ui::MainWindow> m_window;
     QTimer m_recordTimer;
     std::unique_ptr<DevCluster> m_demo;
-    std::unique_ptr<FaultEventLog> m_faultLog;    // every fault injected from this console
-    std::unique_ptr<FaultActions> m_faults;       // on the demo cluster (null when attached to a profile)
+    std::unique_ptr<FaultEventLog> m_faultLog; // every fault injected from this console
+    std::unique_ptr<FaultActions> m_faults; // on the demo cluster (null when attached to a profile)
     std::unique_ptr<ConsoleDemoScript> m_demoScript;
     ui::FaultsPanel *m_faultsPanel = nullptr; // owned by the window
     QList<DemoUser> m_demoUsers; // the demo population's accounts, as in its users file

@@ -6,12 +6,12 @@
 
 namespace sb::app {
 
-ConsoleDemoScript::ConsoleDemoScript(QList<protocol::FaultScriptStep> steps, FaultActions *actions, QObject *parent)
+ConsoleDemoScript::ConsoleDemoScript(
+    QList<protocol::FaultScriptStep> steps, FaultActions *actions, QObject *parent)
     : QObject(parent)
     , m_steps(std::move(steps))
     , m_actions(actions)
-{
-}
+{ }
 
 void ConsoleDemoScript::start()
 {

@@ -16,7 +16,8 @@ class ConsoleDemoScript : public QObject
 {
     Q_OBJECT
 public:
-    ConsoleDemoScript(QList<protocol::FaultScriptStep> steps, FaultActions *actions, QObject *parent = nullptr);
+    ConsoleDemoScript(
+        QList<protocol::FaultScriptStep> steps, FaultActions *actions, QObject *parent = nullptr);
 
     void start();
     int stepsRun() const { return m_stepsRun; }

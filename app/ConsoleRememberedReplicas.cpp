@@ -8,13 +8,13 @@
 
 namespace sb::app {
 
-ConsoleRememberedReplicas::ConsoleRememberedReplicas(QString profile, const models::ReplicaModel *model, QObject *parent)
+ConsoleRememberedReplicas::ConsoleRememberedReplicas(
+    QString profile, const models::ReplicaModel *model, QObject *parent)
     : QObject(parent)
     , m_profile(std::move(profile))
     , m_model(model)
     , m_saved(load(m_profile))
-{
-}
+{ }
 
 QString ConsoleRememberedReplicas::settingsKey(const QString &profile)
 {

@@ -8,14 +8,13 @@
 namespace sb::app {
 
 ConsoleSnapshotSchedule::ConsoleSnapshotSchedule(QString directory, int afterSeconds, bool whenSettled,
-                                                 std::function<ConsoleSnapshotSettling()> settling, QObject *parent)
+    std::function<ConsoleSnapshotSettling()> settling, QObject *parent)
     : QObject(parent)
     , m_directory(std::move(directory))
     , m_afterSeconds(afterSeconds)
     , m_whenSettled(whenSettled && settling)
     , m_settling(std::move(settling))
-{
-}
+{ }
 
 void ConsoleSnapshotSchedule::start(Writers writers)
 {
@@ -43,8 +42,8 @@ QJsonObject ConsoleSnapshotSchedule::settledJson() const
     if (!m_whenSettled)
         return {};
     const QStringList unsettled = m_settling().unsettled();
-    return {{QStringLiteral("settled"), unsettled.isEmpty() && settled()},
-            {QStringLiteral("unsettled"), QJsonArray::fromStringList(unsettled)}};
+    return { { QStringLiteral("settled"), unsettled.isEmpty() && settled() },
+        { QStringLiteral("unsettled"), QJsonArray::fromStringList(unsettled) } };
 }
 
 void ConsoleSnapshotSchedule::take()
@@ -53,8 +52,8 @@ void ConsoleSnapshotSchedule::take()
         return;
     m_taken = true;
     if (m_whenSettled && !settled()) {
-        std::fprintf(stderr, "switchboard: not settled after %d s, snapshot taken anyway: %s\n", m_afterSeconds,
-                     qPrintable(m_settling().unsettled().join(QStringLiteral("; "))));
+        std::fprintf(stderr, "switchboard: not settled after %d s, snapshot taken anyway: %s\n",
+            m_afterSeconds, qPrintable(m_settling().unsettled().join(QStringLiteral("; "))));
     }
     QString error;
     if (!m_writers.snapshot(m_directory, &error)) {

@@ -26,7 +26,7 @@ public:
 
     // `settling`: what still moves now; empty for a replay, which never moves.
     ConsoleSnapshotSchedule(QString directory, int afterSeconds, bool whenSettled,
-                            std::function<ConsoleSnapshotSettling()> settling, QObject *parent = nullptr);
+        std::function<ConsoleSnapshotSettling()> settling, QObject *parent = nullptr);
 
     // Arms the latest time; nothing is written before this.
     void start(Writers writers);

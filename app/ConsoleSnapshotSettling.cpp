@@ -7,24 +7,30 @@ QStringList ConsoleSnapshotSettling::unsettled() const
     // No local alias for the state type: in a unity batch it would shadow ConsoleController's.
     QStringList why;
     if (!attached)
-        return {QStringLiteral("the cluster is not attached yet")};
+        return { QStringLiteral("the cluster is not attached yet") };
     if (replicas.isEmpty())
         why << QStringLiteral("no replica seen yet");
     for (const auto &[id, state] : replicas) {
         if (state != inspect::ReplicaInfo::State::Ready && state != inspect::ReplicaInfo::State::Down)
             why << QStringLiteral("%1 %2").arg(id, inspect::ReplicaInfo::stateKey(state));
-        else if (runningReplicas && (state == inspect::ReplicaInfo::State::Down) == runningReplicas->contains(id))
+        else if (runningReplicas
+            && (state == inspect::ReplicaInfo::State::Down) == runningReplicas->contains(id))
             why << QStringLiteral("%1 shown %2, its process %3")
                        .arg(id, inspect::ReplicaInfo::stateKey(state),
-                            runningReplicas->contains(id) ? QStringLiteral("runs") : QStringLiteral("is gone"));
+                           runningReplicas->contains(id) ? QStringLiteral("runs")
+                                                         : QStringLiteral("is gone"));
     }
     if (population) {
         const int settledUsers = population->connected + population->loggedOut;
         if (settledUsers < population->users)
-            why << QStringLiteral("%1 of %2 simulated users connecting").arg(population->users - settledUsers).arg(population->users);
+            why << QStringLiteral("%1 of %2 simulated users connecting")
+                       .arg(population->users - settledUsers)
+                       .arg(population->users);
     }
     if (scriptStepsRun < scriptSteps)
-        why << QStringLiteral("%1 of %2 script steps still to run").arg(scriptSteps - scriptStepsRun).arg(scriptSteps);
+        why << QStringLiteral("%1 of %2 script steps still to run")
+                   .arg(scriptSteps - scriptStepsRun)
+                   .arg(scriptSteps);
     if (effectsWatching > 0)
         why << QStringLiteral("%1 fault effects still watched").arg(effectsWatching);
     if (kafkaReachable && !*kafkaReachable)

@@ -29,11 +29,11 @@ struct ConsoleSnapshotSettling
     // A replica shown down while its process runs (restarted, not yet re-read), or shown
     // ready while it is gone, is not settled.
     std::optional<QSet<QString>> runningReplicas;
-    int scriptSteps = 0;     // --demo-script steps, all of them
+    int scriptSteps = 0; // --demo-script steps, all of them
     int scriptStepsRun = 0;
     int effectsWatching = 0; // fault events whose effect watch has not ended
     std::optional<bool> kafkaReachable; // the Kafka area's last poll; none when no Kafka is watched
-    QStringList groupsWithoutOffsets;   // groups the replicas announce that have committed nothing yet
+    QStringList groupsWithoutOffsets; // groups the replicas announce that have committed nothing yet
 
     // What still moves, one short phrase each ("node-1 draining", "3 of 60 simulated users
     // connecting"); empty when settled.

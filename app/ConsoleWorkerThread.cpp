@@ -82,7 +82,7 @@ void ConsoleWorkerThread::finish(std::function<void()> lastWord)
         waitsAtExit = true;
     }
     forgetEndedWorkerThreads();
-    finishingWorkerThreads().append({QPointer<QThread>(m_thread), QDeadlineTimer(m_stopBoundMs)});
+    finishingWorkerThreads().append({ QPointer<QThread>(m_thread), QDeadlineTimer(m_stopBoundMs) });
     // Queued after whatever the GUI asked of the worker before, and quit from inside, so the
     // last word is not lost to a loop that ended first.
     QMetaObject::invokeMethod(
@@ -104,9 +104,8 @@ int ConsoleWorkerThread::finishingCount()
     // Not isFinished(): it is true from the moment finished() is emitted, while the thread
     // still deletes its deferred objects (a Kafka worker's destructor can take seconds);
     // wait(0) is true only once the thread has ended.
-    return int(std::count_if(threads.cbegin(), threads.cend(), [](const FinishingWorkerThread &entry) {
-        return !entry.thread->wait(QDeadlineTimer(0));
-    }));
+    return int(std::count_if(threads.cbegin(), threads.cend(),
+        [](const FinishingWorkerThread &entry) { return !entry.thread->wait(QDeadlineTimer(0)); }));
 }
 
 bool ConsoleWorkerThread::waitForFinishing(QDeadlineTimer deadline)
@@ -122,7 +121,7 @@ bool ConsoleWorkerThread::waitForFinishing(QDeadlineTimer deadline)
         } else {
             // Destroying a running QThread aborts the process: leave it to the exit.
             qCWarning(lcConsoleWorkers, "worker thread %s did not end within its stop bound; left running",
-                      qPrintable(thread->objectName()));
+                qPrintable(thread->objectName()));
             allEnded = false;
         }
     }

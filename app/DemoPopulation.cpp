@@ -34,7 +34,8 @@ QList<DemoReplica> DemoPopulation::replicasFrom(const QJsonObject &endpoints)
     QList<DemoReplica> replicas;
     for (const QJsonValue &node : endpoints.value(QStringLiteral("nodes")).toArray()) {
         const QJsonObject object = node.toObject();
-        replicas.append({object.value(QStringLiteral("id")).toString(), QUrl(object.value(QStringLiteral("url")).toString())});
+        replicas.append({ object.value(QStringLiteral("id")).toString(),
+            QUrl(object.value(QStringLiteral("url")).toString()) });
     }
     return replicas;
 }
@@ -61,12 +62,16 @@ bool DemoPopulation::burst(double factor, int seconds, QString *why)
         *why = QStringLiteral("the demo population is not running");
         return false;
     }
-    if (!std::isfinite(factor) || factor <= 0 || factor > kMaxBurstFactor || seconds <= 0 || seconds > kMaxBurstSeconds) {
-        *why = QStringLiteral("a burst takes a factor in (0, %1] and 1–%2 seconds").arg(kMaxBurstFactor).arg(kMaxBurstSeconds);
+    if (!std::isfinite(factor) || factor <= 0 || factor > kMaxBurstFactor || seconds <= 0
+        || seconds > kMaxBurstSeconds) {
+        *why = QStringLiteral("a burst takes a factor in (0, %1] and 1–%2 seconds")
+                   .arg(kMaxBurstFactor)
+                   .arg(kMaxBurstSeconds);
         return false;
     }
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker.data(), factor, seconds] { worker->burst(factor, seconds); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker.data(), factor, seconds] { worker->burst(factor, seconds); },
+        Qt::QueuedConnection);
     return true;
 }
 
@@ -83,8 +88,9 @@ bool DemoPopulation::addSlowConsumer(const QString &replica, QString *why)
             *why = QStringLiteral("no simulated user is connected to lend the slow consumer a token yet");
             return false;
         }
-        QMetaObject::invokeMethod(m_worker, [worker = m_worker.data(), i] { worker->addSlowConsumer(int(i)); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_worker, [worker = m_worker.data(), i] { worker->addSlowConsumer(int(i)); },
+            Qt::QueuedConnection);
         return true;
     }
     QStringList known;

@@ -8,15 +8,15 @@ namespace sb::app {
 struct DemoPopulationOptions
 {
     int users = 60;
-    int channels = 5;              // general (everyone) plus channels of a few members each
-    double stompShare = 0.6;       // the rest hold an SSE stream and post over HTTP
+    int channels = 5; // general (everyone) plus channels of a few members each
+    double stompShare = 0.6; // the rest hold an SSE stream and post over HTTP
     // 0: users spread evenly over the replicas; otherwise the share of users on the first
     // replica (0.5: half on node-1), the rest spread evenly over the others.
     double skew = 0.0;
     double messagesPerSecond = 20; // in total, whoever sends them
     // On average one user logs out (and comes back a few seconds later) this often; 0: never.
     int churnEverySeconds = 6;
-    int reconnectDelayMs = 1000;   // after a lost connection, before trying the next replica
+    int reconnectDelayMs = 1000; // after a lost connection, before trying the next replica
 };
 
 } // namespace sb::app

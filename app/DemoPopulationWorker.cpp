@@ -15,7 +15,7 @@ constexpr int kAwaySpreadMs = 4000;
 } // namespace
 
 DemoPopulationWorker::DemoPopulationWorker(DemoPopulationOptions options, QList<DemoUser> users,
-                                           QList<DemoReplica> replicas, DemoPopulationCounters *counters, QObject *parent)
+    QList<DemoReplica> replicas, DemoPopulationCounters *counters, QObject *parent)
     : QObject(parent)
     , m_options(options)
     , m_accounts(std::move(users))
@@ -25,8 +25,7 @@ DemoPopulationWorker::DemoPopulationWorker(DemoPopulationOptions options, QList<
     , m_tick(this)
     , m_churn(this)
     , m_publish(this)
-{
-}
+{ }
 
 DemoPopulationWorker::~DemoPopulationWorker()
 {
@@ -66,7 +65,8 @@ void DemoPopulationWorker::addSlowConsumer(int replica)
     SimulatedUser *lender = randomConnectedUser();
     if (!lender || replica < 0 || replica >= m_replicas.size())
         return;
-    auto *consumer = new SlowConsumer(m_replicas.at(replica), lender->accessToken(), lender->account().channels);
+    auto *consumer
+        = new SlowConsumer(m_replicas.at(replica), lender->accessToken(), lender->account().channels);
     m_slowConsumers.append(consumer);
     consumer->start();
 }
@@ -91,7 +91,8 @@ void DemoPopulationWorker::tick()
             return;
         const QStringList &channels = user->account().channels;
         const QString &channel = channels.at(QRandomGenerator::global()->bounded(int(channels.size())));
-        user->send(channel, QStringLiteral("message %1 from %2").arg(++m_messageNumber).arg(user->account().name));
+        user->send(
+            channel, QStringLiteral("message %1 from %2").arg(++m_messageNumber).arg(user->account().name));
     }
 }
 
@@ -122,7 +123,8 @@ void DemoPopulationWorker::publish()
     for (const SimulatedUser *user : std::as_const(m_users)) {
         if (user->isConnected()) {
             ++stats.connected;
-            ++(user->account().transport == DemoUser::Transport::Stomp ? stats.stompConnected : stats.sseConnected);
+            ++(user->account().transport == DemoUser::Transport::Stomp ? stats.stompConnected
+                                                                       : stats.sseConnected);
             ++stats.connectedByReplica[m_replicas.at(user->connectedReplica()).id];
         }
         if (user->state() == SimulatedUser::State::LoggedOut)

@@ -30,7 +30,7 @@ public:
     static constexpr int kPublishMs = 250;
 
     DemoPopulationWorker(DemoPopulationOptions options, QList<DemoUser> users, QList<DemoReplica> replicas,
-                         DemoPopulationCounters *counters, QObject *parent = nullptr);
+        DemoPopulationCounters *counters, QObject *parent = nullptr);
     ~DemoPopulationWorker() override;
 
     void start();

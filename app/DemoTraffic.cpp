@@ -49,9 +49,12 @@ void DemoTraffic::start(const QList<QUrl> &replicas)
 {
     m_replicas = replicas;
     for (const QUrl &replica : replicas) {
-        login(replica, QStringLiteral("alice"), [this, replica](const QByteArray &token) { openStomp(replica, token); });
-        login(replica, QStringLiteral("bob"), [this, replica](const QByteArray &token) { openSse(replica, token); });
-        login(replica, QStringLiteral("carol"), [this, replica](const QByteArray &token) { m_publisherTokens.insert(replica, token); });
+        login(replica, QStringLiteral("alice"),
+            [this, replica](const QByteArray &token) { openStomp(replica, token); });
+        login(replica, QStringLiteral("bob"),
+            [this, replica](const QByteArray &token) { openSse(replica, token); });
+        login(replica, QStringLiteral("carol"),
+            [this, replica](const QByteArray &token) { m_publisherTokens.insert(replica, token); });
     }
     if (m_rate > 0 && !replicas.isEmpty()) {
         m_timer.setInterval(qMax(50, int(1000.0 / m_rate)));
@@ -59,7 +62,8 @@ void DemoTraffic::start(const QList<QUrl> &replicas)
     }
 }
 
-void DemoTraffic::login(const QUrl &replica, const QString &user, std::function<void(const QByteArray &)> done)
+void DemoTraffic::login(
+    const QUrl &replica, const QString &user, std::function<void(const QByteArray &)> done)
 {
     QUrl url = replica;
     url.setPath(nodeapi::LoginPath);
@@ -98,15 +102,15 @@ void DemoTraffic::openStomp(const QUrl &replica, const QByteArray &token)
     QUrl url = replica;
     url.setScheme(QStringLiteral("ws"));
     url.setPath(nodeapi::StompPath);
-    connect(socket, &QWebSocket::connected, socket, [socket, token] {
-        socket->sendTextMessage(QString::fromUtf8(nodeapi::stompConnect(token)));
-    });
+    connect(socket, &QWebSocket::connected, socket,
+        [socket, token] { socket->sendTextMessage(QString::fromUtf8(nodeapi::stompConnect(token))); });
     connect(socket, &QWebSocket::textMessageReceived, socket, [socket](const QString &frame) {
         if (frame.startsWith(u"CONNECTED"))
-            socket->sendTextMessage(QString::fromUtf8(nodeapi::stompSubscribe("demo", QByteArray("/topic/channels.").append(kChannel))));
+            socket->sendTextMessage(QString::fromUtf8(
+                nodeapi::stompSubscribe("demo", QByteArray("/topic/channels.").append(kChannel))));
     });
     QWebSocketHandshakeOptions options;
-    options.setSubprotocols({nodeapi::StompSubprotocol});
+    options.setSubprotocols({ nodeapi::StompSubprotocol });
     socket->open(QNetworkRequest(url), options);
 }
 
@@ -124,7 +128,9 @@ void DemoTraffic::post()
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setRawHeader("Authorization", "Bearer " + token);
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("text"), QStringLiteral("demo message %1").arg(m_posted + m_failed + 1)}})
+    const QByteArray body = QJsonDocument(
+        QJsonObject {
+            { QStringLiteral("text"), QStringLiteral("demo message %1").arg(m_posted + m_failed + 1) } })
                                 .toJson(QJsonDocument::Compact);
     QNetworkReply *reply = m_http.post(request, body);
     connect(reply, &QNetworkReply::finished, this, [this, reply, replica] {
@@ -137,7 +143,8 @@ void DemoTraffic::post()
         ++m_failed;
         if (status == 401 && m_publisherTokens.remove(replica) > 0) {
             // The access token expired (the demo runs for hours): log in again.
-            login(replica, QStringLiteral("carol"), [this, replica](const QByteArray &fresh) { m_publisherTokens.insert(replica, fresh); });
+            login(replica, QStringLiteral("carol"),
+                [this, replica](const QByteArray &fresh) { m_publisherTokens.insert(replica, fresh); });
         }
     });
 }

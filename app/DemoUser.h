@@ -13,10 +13,10 @@ struct DemoUser
 
     QString name;
     QString password;
-    QStringList channels;  // the channels the users file makes it a member of
+    QStringList channels; // the channels the users file makes it a member of
     Transport transport = Transport::Stomp;
-    int index = 0;         // its place in the population: logins are spread by it
-    int homeReplica = 0;   // index into the replicas it is spread over
+    int index = 0; // its place in the population: logins are spread by it
+    int homeReplica = 0; // index into the replicas it is spread over
 };
 
 } // namespace sb::app

@@ -26,7 +26,8 @@ QString DemoUsersFile::path() const
 void DemoUsersFile::write(const QList<DemoUser> &users, int iterations)
 {
     if (!m_dir.isValid()) {
-        emit failed(QStringLiteral("no temporary directory for the demo users file: %1").arg(m_dir.errorString()));
+        emit failed(
+            QStringLiteral("no temporary directory for the demo users file: %1").arg(m_dir.errorString()));
         return;
     }
     const QString target = path();
@@ -39,12 +40,15 @@ void DemoUsersFile::write(const QList<DemoUser> &users, int iterations)
         file.close();
         // Back on the owner's thread (the destructor waits for this task, so `this` is alive
         // here; a queued call to an object destroyed meanwhile is dropped with it).
-        QMetaObject::invokeMethod(this, [this, target, why] {
-            if (why.isEmpty())
-                emit written(target);
-            else
-                emit failed(why);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, target, why] {
+                if (why.isEmpty())
+                    emit written(target);
+                else
+                    emit failed(why);
+            },
+            Qt::QueuedConnection);
     });
 }
 

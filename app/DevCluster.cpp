@@ -114,22 +114,22 @@ void DevCluster::startRedis()
         return startNodes();
     }
     const QString redis = QStandardPaths::findExecutable(QStringLiteral("redis-server"),
-                                                         {QStringLiteral("/usr/bin"), QStringLiteral("/usr/sbin"),
-                                                          QStringLiteral("/usr/local/bin")});
+        { QStringLiteral("/usr/bin"), QStringLiteral("/usr/sbin"), QStringLiteral("/usr/local/bin") });
     if (redis.isEmpty())
-        return fail(QStringLiteral("redis"), QStringLiteral("redis-server is not installed (scripts/setup.sh installs it)"));
+        return fail(QStringLiteral("redis"),
+            QStringLiteral("redis-server is not installed (scripts/setup.sh installs it)"));
     m_redisPort = freeLoopbackPort();
     emit progress(QStringLiteral("starting redis-server on 127.0.0.1:%1").arg(m_redisPort));
     m_redis = new ManagedChild(QStringLiteral("redis-server"), redis,
-                               {QStringLiteral("--port"), QString::number(m_redisPort), QStringLiteral("--bind"),
-                                QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
-                                // An append-only file in the cluster's own directory: a redis-server
-                                // killed and restarted keeps the tokens and sessions, so clients'
-                                // tokens stay valid across the outage (issue 12, item 1).
-                                QStringLiteral("--appendonly"), QStringLiteral("yes"), QStringLiteral("--appendfsync"),
-                                QStringLiteral("everysec"), QStringLiteral("--dir"),
-                                m_dir.path(), QStringLiteral("--notify-keyspace-events"), QStringLiteral("KA")},
-                               QRegularExpression(QStringLiteral("Ready to accept connections")), this);
+        { QStringLiteral("--port"), QString::number(m_redisPort), QStringLiteral("--bind"),
+            QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
+            // An append-only file in the cluster's own directory: a redis-server
+            // killed and restarted keeps the tokens and sessions, so clients'
+            // tokens stay valid across the outage (issue 12, item 1).
+            QStringLiteral("--appendonly"), QStringLiteral("yes"), QStringLiteral("--appendfsync"),
+            QStringLiteral("everysec"), QStringLiteral("--dir"), m_dir.path(),
+            QStringLiteral("--notify-keyspace-events"), QStringLiteral("KA") },
+        QRegularExpression(QStringLiteral("Ready to accept connections")), this);
     m_redisUrl = QStringLiteral("redis://127.0.0.1:%1/0").arg(m_redisPort);
     m_redisRestartDelayMs = m_options.redisRestartAfterMs;
     connect(m_redis, &ManagedChild::failed, this, [this](const QString &why) {
@@ -144,7 +144,7 @@ void DevCluster::startRedis()
             onRedisDown(m_redis->lastExit());
     });
     connect(m_redis, &ManagedChild::outputLine, this,
-            [this](const QString &line) { emit childOutput(QStringLiteral("redis-server"), line); });
+        [this](const QString &line) { emit childOutput(QStringLiteral("redis-server"), line); });
     connect(m_redis, &ManagedChild::ready, this, &DevCluster::onRedisReady);
     m_redis->start(kRedisReadyMs);
 }
@@ -160,8 +160,10 @@ void DevCluster::onRedisReady()
     emit redisReady();
     // Same port, same URL: each replica's connections find it again with their own back-off,
     // and its readiness returns without a restart of the node.
-    emit notice(QStringLiteral("redis-server is back on 127.0.0.1:%1 (pid %2, restart %3); the replicas reconnect by themselves")
-                      .arg(QString::number(m_redisPort), QString::number(m_redis->pid()), QString::number(m_redisRestarts)));
+    emit notice(QStringLiteral(
+        "redis-server is back on 127.0.0.1:%1 (pid %2, restart %3); the replicas reconnect by themselves")
+                    .arg(QString::number(m_redisPort), QString::number(m_redis->pid()),
+                        QString::number(m_redisRestarts)));
 }
 
 // A redis-server child died (or a restart of it failed): start it again on the same port
@@ -174,15 +176,16 @@ void DevCluster::onRedisDown(const QString &why)
         m_redisRestartDelayMs = m_options.redisRestartAfterMs;
     m_redisUpSince.invalidate();
     if (m_options.redisRestartAfterMs <= 0) {
-        emit notice(QStringLiteral("redis-server on 127.0.0.1:%1 %2; not restarting it (--redis-restart-after-ms 0)")
-                          .arg(QString::number(m_redisPort), why));
+        emit notice(
+            QStringLiteral("redis-server on 127.0.0.1:%1 %2; not restarting it (--redis-restart-after-ms 0)")
+                .arg(QString::number(m_redisPort), why));
         return;
     }
     m_redisRestartPending = true;
     if (m_redis->isRunning())
         m_redis->kill(); // alive but never ready: start afresh
     emit notice(QStringLiteral("redis-server on 127.0.0.1:%1 %2; restarting it in %3 ms")
-                      .arg(QString::number(m_redisPort), why, QString::number(m_redisRestartDelayMs)));
+                    .arg(QString::number(m_redisPort), why, QString::number(m_redisRestartDelayMs)));
     m_redisRestartTimer.start(m_redisRestartDelayMs);
     m_redisRestartDelayMs = std::min(m_redisRestartDelayMs * 2, DevClusterOptions::kRedisRestartMaxMs);
 }
@@ -198,30 +201,26 @@ void DevCluster::restartRedis()
 
 QStringList DevCluster::nodeArguments(const QString &id, const QString &listen) const
 {
-    return {QStringLiteral("node"),
-            QStringLiteral("--id"), id,
-            QStringLiteral("--listen"), listen,
-            QStringLiteral("--demo-users"),
-            QStringLiteral("--users"), m_options.usersFile, // more accounts (the demo population's); "" for none
-            // Every client of a laptop cluster (demo traffic, benchmarks,
-            // tests) comes from 127.0.0.1: not one address to hold back.
-            QStringLiteral("--limit-connections-exempt-loopback"),
-            // Likewise for logins: after a Redis restart every simulated user (60, all from
-            // 127.0.0.1) logs in again, and 30 a minute per address locked most of them out
-            // for a minute. Per-user limits still hold.
-            QStringLiteral("--limit-logins-per-address"), QString::number(kLaptopLoginsPerAddressPerMinute),
-            QStringLiteral("--jwt-secret-file"), m_dir.filePath(QStringLiteral("jwt-secret")),
-            QStringLiteral("--redis"), m_redisUrl,
-            QStringLiteral("--kafka"), m_kafkaBootstrap,
-            QStringLiteral("--bus"), m_options.bus,
-            QStringLiteral("--topic-prefix"), m_options.topicPrefix,
-            QStringLiteral("--grace-seconds"), QString::number(kNodeGraceSeconds),
-            // In some starts the mock coordinator answers one replica's first
-            // SyncGroup with INVALID_REQUEST (seen with debug=cgrp); that
-            // replica rejoins, and a rejoin holds the group for session
-            // timeout − 1 s: 3 s instead of 9 before the demo is ready. A
-            // killed replica's partitions move sooner too.
-            QStringLiteral("--kafka-session-timeout-ms"), QString::number(kDemoSessionTimeoutMs)};
+    return { QStringLiteral("node"), QStringLiteral("--id"), id, QStringLiteral("--listen"), listen,
+        QStringLiteral("--demo-users"), QStringLiteral("--users"),
+        m_options.usersFile, // more accounts (the demo population's); "" for none
+        // Every client of a laptop cluster (demo traffic, benchmarks,
+        // tests) comes from 127.0.0.1: not one address to hold back.
+        QStringLiteral("--limit-connections-exempt-loopback"),
+        // Likewise for logins: after a Redis restart every simulated user (60, all from
+        // 127.0.0.1) logs in again, and 30 a minute per address locked most of them out
+        // for a minute. Per-user limits still hold.
+        QStringLiteral("--limit-logins-per-address"), QString::number(kLaptopLoginsPerAddressPerMinute),
+        QStringLiteral("--jwt-secret-file"), m_dir.filePath(QStringLiteral("jwt-secret")),
+        QStringLiteral("--redis"), m_redisUrl, QStringLiteral("--kafka"), m_kafkaBootstrap,
+        QStringLiteral("--bus"), m_options.bus, QStringLiteral("--topic-prefix"), m_options.topicPrefix,
+        QStringLiteral("--grace-seconds"), QString::number(kNodeGraceSeconds),
+        // In some starts the mock coordinator answers one replica's first
+        // SyncGroup with INVALID_REQUEST (seen with debug=cgrp); that
+        // replica rejoins, and a rejoin holds the group for session
+        // timeout − 1 s: 3 s instead of 9 before the demo is ready. A
+        // killed replica's partitions move sooner too.
+        QStringLiteral("--kafka-session-timeout-ms"), QString::number(kDemoSessionTimeoutMs) };
 }
 
 void DevCluster::startNodes()
@@ -230,7 +229,7 @@ void DevCluster::startNodes()
     for (int i = 1; i <= m_options.replicas; ++i) {
         const QString id = QStringLiteral("node-%1").arg(i);
         auto *node = new ManagedChild(id, m_binary, nodeArguments(id, QStringLiteral("127.0.0.1:0")),
-                                      QRegularExpression(QStringLiteral("^listening (http://\\S+)$")), this);
+            QRegularExpression(QStringLiteral("^listening (http://\\S+)$")), this);
         connect(node, &ManagedChild::failed, this, [this, id](const QString &why) {
             // Once the cluster is up, a replica that fails (e.g. restarted by a fault and not
             // ready in time) is that replica's trouble, reported, not the end of the cluster.
@@ -238,7 +237,8 @@ void DevCluster::startNodes()
                 return fail(id, why);
             emit notice(QStringLiteral("%1: %2").arg(id, why));
         });
-        connect(node, &ManagedChild::outputLine, this, [this, id](const QString &line) { emit childOutput(id, line); });
+        connect(node, &ManagedChild::outputLine, this,
+            [this, id](const QString &line) { emit childOutput(id, line); });
         connect(node, &ManagedChild::ready, this, [this, node] { onNodeListening(node); });
         connect(node, &ManagedChild::exited, this, [this, node] {
             if (!m_stopping)
@@ -265,7 +265,8 @@ void DevCluster::pollReadiness(ManagedChild *node, int attemptsLeft)
     if (m_failed || m_stopping || !node->isRunning())
         return; // gone meanwhile (a fault): its next start polls anew
     if (attemptsLeft <= 0) {
-        const QString why = QStringLiteral("not ready within %1 s (see its /healthz/ready)").arg(kNodeReadyMs / 1000);
+        const QString why
+            = QStringLiteral("not ready within %1 s (see its /healthz/ready)").arg(kNodeReadyMs / 1000);
         if (m_ready)
             return emit notice(QStringLiteral("%1: %2").arg(node->name(), why));
         return fail(node->name(), why);
@@ -279,7 +280,8 @@ void DevCluster::pollReadiness(ManagedChild *node, int attemptsLeft)
         reply->deleteLater();
         if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200)
             return onNodeReady(node);
-        QTimer::singleShot(kReadyPollMs, this, [this, node, attemptsLeft] { pollReadiness(node, attemptsLeft - 1); });
+        QTimer::singleShot(
+            kReadyPollMs, this, [this, node, attemptsLeft] { pollReadiness(node, attemptsLeft - 1); });
     });
 }
 
@@ -301,16 +303,14 @@ void DevCluster::describeEndpoints()
 {
     QJsonArray nodes;
     for (const ManagedChild *node : std::as_const(m_nodes))
-        nodes.append(QJsonObject{{QStringLiteral("id"), node->name()},
-                                 {QStringLiteral("url"), m_nodeUrls.value(node->name())},
-                                 {QStringLiteral("pid"), node->isRunning() ? node->pid() : 0}});
-    m_endpoints = QJsonObject{{QStringLiteral("redis"), m_redisUrl},
-                              {QStringLiteral("redisPid"), m_redis ? m_redis->pid() : 0},
-                              {QStringLiteral("kafka"), m_kafkaBootstrap},
-                              {QStringLiteral("kafkaEmbedded"), m_kafka != nullptr},
-                              {QStringLiteral("bus"), m_options.bus},
-                              {QStringLiteral("topicPrefix"), m_options.topicPrefix},
-                              {QStringLiteral("nodes"), nodes}};
+        nodes.append(QJsonObject { { QStringLiteral("id"), node->name() },
+            { QStringLiteral("url"), m_nodeUrls.value(node->name()) },
+            { QStringLiteral("pid"), node->isRunning() ? node->pid() : 0 } });
+    m_endpoints = QJsonObject { { QStringLiteral("redis"), m_redisUrl },
+        { QStringLiteral("redisPid"), m_redis ? m_redis->pid() : 0 },
+        { QStringLiteral("kafka"), m_kafkaBootstrap },
+        { QStringLiteral("kafkaEmbedded"), m_kafka != nullptr }, { QStringLiteral("bus"), m_options.bus },
+        { QStringLiteral("topicPrefix"), m_options.topicPrefix }, { QStringLiteral("nodes"), nodes } };
 }
 
 ManagedChild *DevCluster::findNode(const QString &id) const
@@ -400,7 +400,8 @@ bool DevCluster::startNode(const QString &id, QString *why)
     }
     // Its old port, so clients, probes and the console find it where it was.
     const QUrl url(m_nodeUrls.value(id));
-    const QString listen = url.port() > 0 ? QStringLiteral("127.0.0.1:%1").arg(url.port()) : QStringLiteral("127.0.0.1:0");
+    const QString listen
+        = url.port() > 0 ? QStringLiteral("127.0.0.1:%1").arg(url.port()) : QStringLiteral("127.0.0.1:0");
     node->setArguments(nodeArguments(id, listen));
     node->restart(kNodeReadyMs);
     return true;

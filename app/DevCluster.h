@@ -2,11 +2,11 @@
 
 #include "app/DevClusterOptions.h"
 
+#include <QElapsedTimer>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
-#include <QElapsedTimer>
-#include <QHash>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -54,10 +54,10 @@ public:
     QString nodeUrl(const QString &id) const { return m_nodeUrls.value(id); }
     // id → base URL of the replicas running now.
     QHash<QString, QString> runningNodeUrls() const;
-    bool killNode(const QString &id, QString *why);  // SIGKILL
+    bool killNode(const QString &id, QString *why); // SIGKILL
     bool drainNode(const QString &id, QString *why); // SIGTERM: a graceful drain
     bool startNode(const QString &id, QString *why); // a replica that is down, on its old port
-    bool killRedis(QString *why);                    // SIGKILL the redis-server child
+    bool killRedis(QString *why); // SIGKILL the redis-server child
     // Stage 2 of the replicas started from now on (a rolling restart applies it to all).
     void setBus(const QString &bus);
     QString bus() const { return m_options.bus; }
@@ -100,12 +100,12 @@ private:
     std::unique_ptr<cluster::KafkaMockCluster> m_kafka;
     ManagedChild *m_redis = nullptr;
     quint16 m_redisPort = 0;
-    bool m_redisStarted = false;   // ready once: from then on a death is restarted, not fatal
+    bool m_redisStarted = false; // ready once: from then on a death is restarted, not fatal
     bool m_redisRestartPending = false;
     int m_redisRestartDelayMs = 0; // the next restart's back-off
     int m_redisRestarts = 0;
     QElapsedTimer m_redisUpSince;
-    QTimer m_redisRestartTimer{this};
+    QTimer m_redisRestartTimer { this };
     bool m_stopping = false;
     QList<ManagedChild *> m_nodes;
     QString m_redisUrl;

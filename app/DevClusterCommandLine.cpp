@@ -9,57 +9,56 @@ namespace sb::app {
 CommandLineOutcome DevClusterCommandLine::parse(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("replicas"),
-                      QStringLiteral("Number of node processes to start (1-32, default 3)."),
-                      QStringLiteral("N"), QStringLiteral("3")});
-    parser.addOption({QStringLiteral("bus"),
-                      QStringLiteral("Stage-2 broadcast bus: kafka or redis (default kafka)."),
-                      QStringLiteral("BUS"), QStringLiteral("kafka")});
-    parser.addOption({QStringLiteral("kafka"),
-                      QStringLiteral("Use this Kafka bootstrap instead of the embedded mock cluster."),
-                      QStringLiteral("HOST:PORT,...")});
-    parser.addOption({QStringLiteral("redis"),
-                      QStringLiteral("Use this Redis instead of a redis-server child."),
-                      QStringLiteral("URL")});
-    parser.addOption({QStringLiteral("users"),
-                      QStringLiteral("A users file every replica also reads (as 'switchboard node --users'), "
-                                     "besides the demo users: e.g. a load test's accounts and channels."),
-                      QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("topic-prefix"),
-                      QStringLiteral("Kafka topic prefix (default switchboard)."),
-                      QStringLiteral("PREFIX"), QStringLiteral("switchboard")});
-    parser.addOption({QStringLiteral("demo-traffic"),
-                      QStringLiteral("Once ready, demo clients (a STOMP session and an SSE stream per replica) and "
-                                     "RATE messages a second to channel 'general' (0-100, default 0: none)."),
-                      QStringLiteral("RATE"), QStringLiteral("0")});
-    parser.addOption({QStringLiteral("redis-restart-after-ms"),
-                      QStringLiteral("Restart a redis-server child that died, on the same port, after MS "
-                                     "milliseconds, doubling after each failed start up to 30 s "
-                                     "(0-600000, default 1000; 0: never)."),
-                      QStringLiteral("MS"), QStringLiteral("1000")});
-    parser.addOption({QStringLiteral("child-logs"),
-                      QStringLiteral("Copy each child's log lines (the replicas' warnings, redis-server's) to "
-                                     "stderr, prefixed with its name.")});
+    parser.addOption(
+        { QStringLiteral("replicas"), QStringLiteral("Number of node processes to start (1-32, default 3)."),
+            QStringLiteral("N"), QStringLiteral("3") });
+    parser.addOption(
+        { QStringLiteral("bus"), QStringLiteral("Stage-2 broadcast bus: kafka or redis (default kafka)."),
+            QStringLiteral("BUS"), QStringLiteral("kafka") });
+    parser.addOption({ QStringLiteral("kafka"),
+        QStringLiteral("Use this Kafka bootstrap instead of the embedded mock cluster."),
+        QStringLiteral("HOST:PORT,...") });
+    parser.addOption({ QStringLiteral("redis"),
+        QStringLiteral("Use this Redis instead of a redis-server child."), QStringLiteral("URL") });
+    parser.addOption({ QStringLiteral("users"),
+        QStringLiteral("A users file every replica also reads (as 'switchboard node --users'), "
+                       "besides the demo users: e.g. a load test's accounts and channels."),
+        QStringLiteral("FILE") });
+    parser.addOption(
+        { QStringLiteral("topic-prefix"), QStringLiteral("Kafka topic prefix (default switchboard)."),
+            QStringLiteral("PREFIX"), QStringLiteral("switchboard") });
+    parser.addOption({ QStringLiteral("demo-traffic"),
+        QStringLiteral("Once ready, demo clients (a STOMP session and an SSE stream per replica) and "
+                       "RATE messages a second to channel 'general' (0-100, default 0: none)."),
+        QStringLiteral("RATE"), QStringLiteral("0") });
+    parser.addOption({ QStringLiteral("redis-restart-after-ms"),
+        QStringLiteral("Restart a redis-server child that died, on the same port, after MS "
+                       "milliseconds, doubling after each failed start up to 30 s "
+                       "(0-600000, default 1000; 0: never)."),
+        QStringLiteral("MS"), QStringLiteral("1000") });
+    parser.addOption({ QStringLiteral("child-logs"),
+        QStringLiteral("Copy each child's log lines (the replicas' warnings, redis-server's) to "
+                       "stderr, prefixed with its name.") });
 
     const QString header = QStringLiteral(
         "switchboard devcluster: librdkafka's mock Kafka cluster (3 brokers), a redis-server\n"
         "child and N 'switchboard node' children, all on loopback. Prints one line\n"
         "'ready {json}' with every endpoint once all are ready; SIGTERM stops them all.\n\n");
-    if (auto stop = CommandLineSupport::parse(parser, arguments, header, QStringLiteral("switchboard devcluster")))
+    if (auto stop
+        = CommandLineSupport::parse(parser, arguments, header, QStringLiteral("switchboard devcluster")))
         return *stop;
     if (!parser.positionalArguments().isEmpty())
         return CommandLineOutcome::usageError(
-            QStringLiteral("devcluster: unexpected argument '%1'")
-                .arg(parser.positionalArguments().first()));
+            QStringLiteral("devcluster: unexpected argument '%1'").arg(parser.positionalArguments().first()));
 
     QString error;
-    const auto replicas = CommandLineSupport::integerOption(parser, QStringLiteral("replicas"),
-                                                            1, 32, &error);
+    const auto replicas
+        = CommandLineSupport::integerOption(parser, QStringLiteral("replicas"), 1, 32, &error);
     if (!replicas)
         return CommandLineOutcome::usageError(error);
     m_options.replicas = *replicas;
-    const auto restartAfter = CommandLineSupport::integerOption(parser, QStringLiteral("redis-restart-after-ms"),
-                                                                0, 600000, &error);
+    const auto restartAfter = CommandLineSupport::integerOption(
+        parser, QStringLiteral("redis-restart-after-ms"), 0, 600000, &error);
     if (!restartAfter)
         return CommandLineOutcome::usageError(error);
     m_options.redisRestartAfterMs = *restartAfter;

@@ -39,14 +39,12 @@ CommandLineOutcome DevClusterMain::run(int argc, char **argv, const QStringList 
     QObject::connect(&faultLog, &FaultEventLog::finished, [&faultLog](int id) {
         if (const FaultEventLog::Event *event = faultLog.eventWithId(id))
             std::fprintf(stderr, "devcluster: fault %d (%s): %s\n", id, qPrintable(event->action),
-                         qPrintable(event->effect.join(QStringLiteral("; "))));
+                qPrintable(event->effect.join(QStringLiteral("; "))));
     });
-    QObject::connect(&cluster, &DevCluster::progress, [](const QString &step) {
-        std::fprintf(stderr, "devcluster: %s\n", qPrintable(step));
-    });
-    QObject::connect(&cluster, &DevCluster::notice, [](const QString &line) {
-        std::fprintf(stderr, "devcluster: %s\n", qPrintable(line));
-    });
+    QObject::connect(&cluster, &DevCluster::progress,
+        [](const QString &step) { std::fprintf(stderr, "devcluster: %s\n", qPrintable(step)); });
+    QObject::connect(&cluster, &DevCluster::notice,
+        [](const QString &line) { std::fprintf(stderr, "devcluster: %s\n", qPrintable(line)); });
     if (commandLine.options().childLogs) {
         QObject::connect(&cluster, &DevCluster::childOutput, [](const QString &child, const QString &line) {
             std::fprintf(stderr, "%s | %s\n", qPrintable(child), qPrintable(line));

@@ -9,12 +9,12 @@ struct DevClusterOptions
 {
     int replicas = 3;
     QString bus = QStringLiteral("kafka"); // kafka | redis
-    QString kafkaBootstrap;                // empty: librdkafka's mock cluster
-    QString redisUrl;                      // empty: a redis-server child on a free port
+    QString kafkaBootstrap; // empty: librdkafka's mock cluster
+    QString redisUrl; // empty: a redis-server child on a free port
     QString topicPrefix = QStringLiteral("switchboard");
-    QString usersFile;               // non-empty: every node also reads it (--users), e.g. the demo population's
+    QString usersFile; // non-empty: every node also reads it (--users), e.g. the demo population's
     double demoTrafficPerSecond = 0; // > 0: demo clients and messages (DemoTraffic) once ready
-    bool childLogs = false;          // the children's own log lines on stderr, "node-1 | …"
+    bool childLogs = false; // the children's own log lines on stderr, "node-1 | …"
     // A redis-server child that dies is started again on the same port after this long,
     // doubling after each failed start up to kRedisRestartMaxMs; 0: never (a test that
     // needs Redis to stay down, e.g. to look at the console during the outage).

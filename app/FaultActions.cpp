@@ -10,10 +10,10 @@
 #include "cluster/KafkaEventBus.h"
 #include "cluster/KafkaProducer.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QNetworkReply>
-#include <QJsonArray>
 #include <QPointer>
 #include <QTimer>
 
@@ -37,10 +37,11 @@ FaultActions::FaultActions(DevCluster *cluster, FaultEventLog *log, QObject *par
     : QObject(parent)
     , m_cluster(cluster)
     , m_log(log)
-    , m_loadWatch(new FaultLoadWatch(log, [cluster] { return cluster->runningNodeUrls(); }, this))
-    , m_stage1(new FaultStage1Action(log, QString::fromLatin1(DevCluster::kAdminUser), QString::fromLatin1(DevCluster::kAdminPassword), this))
-{
-}
+    , m_loadWatch(new FaultLoadWatch(
+          log, [cluster] { return cluster->runningNodeUrls(); }, this))
+    , m_stage1(new FaultStage1Action(log, QString::fromLatin1(DevCluster::kAdminUser),
+          QString::fromLatin1(DevCluster::kAdminPassword), this))
+{ }
 
 FaultActions::~FaultActions()
 {
@@ -78,7 +79,7 @@ FaultActions::Outcome FaultActions::refuse(const Request &request, const QString
 {
     qCInfo(lcFaults).noquote() << request.name() << "refused:" << why;
     const int id = m_log->add(request.name(), request.args(), false, why);
-    return {false, why, id};
+    return { false, why, id };
 }
 
 FaultActions::Outcome FaultActions::accept(const Request &request, const QString &what, bool watched)
@@ -87,7 +88,7 @@ FaultActions::Outcome FaultActions::accept(const Request &request, const QString
     const int id = m_log->add(request.name(), request.args(), true, what);
     if (!watched)
         m_log->finish(id, EffectState::None, QStringLiteral("not watched"));
-    return {true, what, id};
+    return { true, what, id };
 }
 
 QObject *FaultActions::startWatch(int eventId, int deadlineMs, const QString &waitingFor)
@@ -95,7 +96,7 @@ QObject *FaultActions::startWatch(int eventId, int deadlineMs, const QString &wa
     auto *watch = new QObject(this);
     QTimer::singleShot(deadlineMs, watch, [this, watch, eventId, deadlineMs, waitingFor] {
         m_log->finish(eventId, EffectState::NotObserved,
-                      QStringLiteral("%1 not seen within %2 s").arg(waitingFor).arg(deadlineMs / 1000));
+            QStringLiteral("%1 not seen within %2 s").arg(waitingFor).arg(deadlineMs / 1000));
         watch->deleteLater();
     });
     return watch;
@@ -103,7 +104,7 @@ QObject *FaultActions::startWatch(int eventId, int deadlineMs, const QString &wa
 
 void FaultActions::get(const QString &url, QObject *context, std::function<void(int)> answered)
 {
-    QNetworkRequest request{QUrl(url)};
+    QNetworkRequest request { QUrl(url) };
     request.setTransferTimeout(kProbeTimeoutMs);
     QNetworkReply *reply = m_http.get(request);
     connect(reply, &QNetworkReply::finished, context, [reply, answered = std::move(answered)] {
@@ -128,68 +129,81 @@ FaultActions::Outcome FaultActions::killOrDrain(const Request &request)
     QString why;
     if (!(kill ? m_cluster->killNode(request.replica, &why) : m_cluster->drainNode(request.replica, &why)))
         return refuse(request, why);
-    const QString then = request.stayDown ? QStringLiteral("it stays down")
-                                          : QStringLiteral("it starts again %1 s after it exits").arg(request.restartAfterSeconds);
-    const Outcome outcome = accept(request, QStringLiteral("%1 sent to %2 (pid %3); %4")
-                                                .arg(kill ? QStringLiteral("SIGKILL") : QStringLiteral("SIGTERM (drain)"),
-                                                     request.replica, QString::number(pid), then));
+    const QString then = request.stayDown
+        ? QStringLiteral("it stays down")
+        : QStringLiteral("it starts again %1 s after it exits").arg(request.restartAfterSeconds);
+    const Outcome outcome = accept(request,
+        QStringLiteral("%1 sent to %2 (pid %3); %4")
+            .arg(kill ? QStringLiteral("SIGKILL") : QStringLiteral("SIGTERM (drain)"), request.replica,
+                QString::number(pid), then));
     const int restartAfterMs = request.stayDown ? -1 : request.restartAfterSeconds * 1000;
     const int drainMs = kill ? 0 : (m_cluster->nodeGraceSeconds() + 10) * 1000;
     QObject *watch = startWatch(outcome.eventId, kReplicaEffectMs + drainMs + std::max(restartAfterMs, 0),
-                                request.stayDown ? QStringLiteral("the replica down") : QStringLiteral("the replica down and ready again"));
+        request.stayDown ? QStringLiteral("the replica down")
+                         : QStringLiteral("the replica down and ready again"));
     const int id = outcome.eventId;
     if (!kill) {
         // A draining replica says so on /healthz/ready (503) while it still serves probes.
         get(url + QStringLiteral("/healthz/ready"), watch, [this, id](int status) {
-            m_log->observe(id, status == 200 ? QStringLiteral("/healthz/ready still 200 right after SIGTERM")
-                                             : QStringLiteral("/healthz/ready %1: draining").arg(status ? QString::number(status)
-                                                                                                         : QStringLiteral("refused")));
+            m_log->observe(id,
+                status == 200 ? QStringLiteral("/healthz/ready still 200 right after SIGTERM")
+                              : QStringLiteral("/healthz/ready %1: draining")
+                                    .arg(status ? QString::number(status) : QStringLiteral("refused")));
         });
     }
-    watchReplicaCycle(id, request.replica, restartAfterMs, watch, [this, id, watch, stayDown = request.stayDown](bool seen) {
-        if (seen)
-            m_log->finish(id, EffectState::Observed, stayDown ? QStringLiteral("down, as asked") : QStringLiteral("ready again"));
-        watch->deleteLater();
-    });
+    watchReplicaCycle(id, request.replica, restartAfterMs, watch,
+        [this, id, watch, stayDown = request.stayDown](bool seen) {
+            if (seen)
+                m_log->finish(id, EffectState::Observed,
+                    stayDown ? QStringLiteral("down, as asked") : QStringLiteral("ready again"));
+            watch->deleteLater();
+        });
     return outcome;
 }
 
-void FaultActions::watchReplicaCycle(int eventId, const QString &replica, int restartAfterMs, QObject *watch,
-                                     std::function<void(bool)> done)
+void FaultActions::watchReplicaCycle(
+    int eventId, const QString &replica, int restartAfterMs, QObject *watch, std::function<void(bool)> done)
 {
     const QString url = m_cluster->nodeUrl(replica);
     connect(m_cluster, &DevCluster::nodeExited, watch,
-            [this, eventId, replica, restartAfterMs, watch, url, done](const QString &id, const QString &how) {
-        if (id != replica)
-            return;
-        m_log->observe(eventId, QStringLiteral("%1 %2").arg(replica, how));
-        // Down means its port refuses: nothing answers /healthz/live any more.
-        get(url + QStringLiteral("/healthz/live"), watch, [this, eventId, replica, restartAfterMs, watch, done](int status) {
-            m_log->observe(eventId, status == 0 ? QStringLiteral("/healthz/live refused")
-                                                : QStringLiteral("/healthz/live answered %1 (another process on its port?)").arg(status));
-            if (restartAfterMs < 0)
-                return done(status == 0);
-            QTimer::singleShot(restartAfterMs, watch, [this, eventId, replica, watch, done] {
-                QString why;
-                if (!m_cluster->startNode(replica, &why)) {
-                    m_log->finish(eventId, EffectState::NotObserved, QStringLiteral("could not start it again: ") + why);
-                    return done(false);
-                }
-                m_log->observe(eventId, QStringLiteral("%1 started again").arg(replica));
-                waitForReady(eventId, replica, watch, done);
-            });
+        [this, eventId, replica, restartAfterMs, watch, url, done](const QString &id, const QString &how) {
+            if (id != replica)
+                return;
+            m_log->observe(eventId, QStringLiteral("%1 %2").arg(replica, how));
+            // Down means its port refuses: nothing answers /healthz/live any more.
+            get(url + QStringLiteral("/healthz/live"), watch,
+                [this, eventId, replica, restartAfterMs, watch, done](int status) {
+                    m_log->observe(eventId,
+                        status == 0
+                            ? QStringLiteral("/healthz/live refused")
+                            : QStringLiteral("/healthz/live answered %1 (another process on its port?)")
+                                  .arg(status));
+                    if (restartAfterMs < 0)
+                        return done(status == 0);
+                    QTimer::singleShot(restartAfterMs, watch, [this, eventId, replica, watch, done] {
+                        QString why;
+                        if (!m_cluster->startNode(replica, &why)) {
+                            m_log->finish(eventId, EffectState::NotObserved,
+                                QStringLiteral("could not start it again: ") + why);
+                            return done(false);
+                        }
+                        m_log->observe(eventId, QStringLiteral("%1 started again").arg(replica));
+                        waitForReady(eventId, replica, watch, done);
+                    });
+                });
         });
-    });
 }
 
-void FaultActions::waitForReady(int eventId, const QString &replica, QObject *watch, std::function<void(bool)> done)
+void FaultActions::waitForReady(
+    int eventId, const QString &replica, QObject *watch, std::function<void(bool)> done)
 {
-    connect(m_cluster, &DevCluster::nodeReady, watch, [this, eventId, replica, done](const QString &id, const QString &url) {
-        if (id != replica)
-            return;
-        m_log->observe(eventId, QStringLiteral("%1 ready at %2").arg(replica, url));
-        done(true);
-    });
+    connect(m_cluster, &DevCluster::nodeReady, watch,
+        [this, eventId, replica, done](const QString &id, const QString &url) {
+            if (id != replica)
+                return;
+            m_log->observe(eventId, QStringLiteral("%1 ready at %2").arg(replica, url));
+            done(true);
+        });
 }
 
 FaultActions::Outcome FaultActions::start(const Request &request)
@@ -212,14 +226,18 @@ FaultActions::Outcome FaultActions::restartRedis(const Request &request)
     QString why;
     if (!m_cluster->killRedis(&why))
         return refuse(request, why);
-    const Outcome outcome = accept(request, QStringLiteral("SIGKILL sent to redis-server (pid %1); the cluster starts it again on its port").arg(pid));
+    const Outcome outcome = accept(request,
+        QStringLiteral("SIGKILL sent to redis-server (pid %1); the cluster starts it again on its port")
+            .arg(pid));
     const int id = outcome.eventId;
-    QObject *watch = startWatch(id, kRedisEffectMs, QStringLiteral("Redis back and every running replica ready"));
-    connect(m_cluster, &DevCluster::redisExited, watch, [this, id](const QString &how) {
-        m_log->observe(id, QStringLiteral("redis-server ") + how);
-    });
+    QObject *watch
+        = startWatch(id, kRedisEffectMs, QStringLiteral("Redis back and every running replica ready"));
+    connect(m_cluster, &DevCluster::redisExited, watch,
+        [this, id](const QString &how) { m_log->observe(id, QStringLiteral("redis-server ") + how); });
     connect(m_cluster, &DevCluster::redisReady, watch, [this, id, watch] {
-        m_log->observe(id, QStringLiteral("redis-server back (pid %1)").arg(m_cluster->endpoints().value(QStringLiteral("redisPid")).toInteger()));
+        m_log->observe(id,
+            QStringLiteral("redis-server back (pid %1)")
+                .arg(m_cluster->endpoints().value(QStringLiteral("redisPid")).toInteger()));
         // The replicas reconnect on their own back-off: poll until each running one is ready.
         auto poll = std::make_shared<std::function<void()>>();
         *poll = [this, id, watch, poll] {
@@ -238,15 +256,16 @@ FaultActions::Outcome FaultActions::restartRedis(const Request &request)
                     continue;
                 get(m_cluster->nodeUrl(node) + QStringLiteral("/healthz/ready"), watch,
                     [this, id, watch, poll, pending, allReady](int status) {
-                    *allReady = *allReady && status == 200;
-                    if (--*pending > 0)
-                        return;
-                    if (*allReady) {
-                        m_log->finish(id, EffectState::Observed, QStringLiteral("every running replica ready again"));
-                        return watch->deleteLater();
-                    }
-                    QTimer::singleShot(kPollMs, watch, [poll] { (*poll)(); });
-                });
+                        *allReady = *allReady && status == 200;
+                        if (--*pending > 0)
+                            return;
+                        if (*allReady) {
+                            m_log->finish(id, EffectState::Observed,
+                                QStringLiteral("every running replica ready again"));
+                            return watch->deleteLater();
+                        }
+                        QTimer::singleShot(kPollMs, watch, [poll] { (*poll)(); });
+                    });
             }
         };
         (*poll)();
@@ -261,7 +280,8 @@ bool FaultActions::ensureProducer(QString *why)
     cluster::KafkaProducerOptions options;
     options.clientId = QByteArrayLiteral("switchboard-faults");
     options.flushTimeoutMs = kProducerFlushMs;
-    auto producer = std::make_unique<cluster::KafkaProducer>(cluster::KafkaSettings(m_cluster->kafkaBootstrap().toUtf8()), options);
+    auto producer = std::make_unique<cluster::KafkaProducer>(
+        cluster::KafkaSettings(m_cluster->kafkaBootstrap().toUtf8()), options);
     if (!producer->start(why))
         return false;
     m_producer = std::move(producer);
@@ -283,35 +303,43 @@ FaultActions::Outcome FaultActions::poison(const Request &request)
     const QString prefix = m_cluster->endpoints().value(QStringLiteral("topicPrefix")).toString();
     const QByteArray topic = stage1Topic(prefix);
     const QByteArray deadLetters = cluster::KafkaEventBus::deadLetterTopic(topic);
-    const Outcome outcome = accept(request, QStringLiteral("producing %1 undecodable record(s) to %2; they must reach %3")
-                                                .arg(request.count)
-                                                .arg(QString::fromUtf8(topic), QString::fromUtf8(deadLetters)));
+    const Outcome outcome = accept(request,
+        QStringLiteral("producing %1 undecodable record(s) to %2; they must reach %3")
+            .arg(request.count)
+            .arg(QString::fromUtf8(topic), QString::fromUtf8(deadLetters)));
     const int id = outcome.eventId;
     QObject *watch = startWatch(id, kDeadLetterEffectMs, QStringLiteral("the records in the DLT"));
     // The DLT's size before, so what the records add is told from what was there.
-    offsets()->readEndOffsets(deadLetters, watch, [this, id, watch, topic, deadLetters, count = request.count](qint64 before, const QString &error) {
-        if (before < 0) {
-            m_log->finish(id, EffectState::NotObserved, QStringLiteral("cannot read %1: %2").arg(QString::fromUtf8(deadLetters), error));
-            return watch->deleteLater();
-        }
-        m_log->observe(id, QStringLiteral("%1 holds %2 record(s)").arg(QString::fromUtf8(deadLetters)).arg(before));
-        for (int i = 0; i < count; ++i) {
-            // Not a JSON object: the stage-1 relay cannot decode it and dead-letters it once.
-            const QByteArray value = QByteArrayLiteral("fault injection: poison record ") + QByteArray::number(i + 1) + " <not json>";
-            m_producer->produce(topic, QByteArrayLiteral("fault-poison"), value, {}, [](const QString &) {});
-        }
-        auto poll = std::make_shared<std::function<void()>>();
-        *poll = [this, id, watch, deadLetters, before, count, poll] {
-            offsets()->readEndOffsets(deadLetters, watch, [this, id, watch, before, count, poll](qint64 now, const QString &) {
-                if (now >= before + count) {
-                    m_log->finish(id, EffectState::Observed, QStringLiteral("the DLT grew by %1 (to %2)").arg(now - before).arg(now));
-                    return watch->deleteLater();
-                }
-                QTimer::singleShot(kPollMs * 2, watch, [poll] { (*poll)(); });
-            });
-        };
-        (*poll)();
-    });
+    offsets()->readEndOffsets(deadLetters, watch,
+        [this, id, watch, topic, deadLetters, count = request.count](qint64 before, const QString &error) {
+            if (before < 0) {
+                m_log->finish(id, EffectState::NotObserved,
+                    QStringLiteral("cannot read %1: %2").arg(QString::fromUtf8(deadLetters), error));
+                return watch->deleteLater();
+            }
+            m_log->observe(
+                id, QStringLiteral("%1 holds %2 record(s)").arg(QString::fromUtf8(deadLetters)).arg(before));
+            for (int i = 0; i < count; ++i) {
+                // Not a JSON object: the stage-1 relay cannot decode it and dead-letters it once.
+                const QByteArray value = QByteArrayLiteral("fault injection: poison record ")
+                    + QByteArray::number(i + 1) + " <not json>";
+                m_producer->produce(
+                    topic, QByteArrayLiteral("fault-poison"), value, {}, [](const QString &) {});
+            }
+            auto poll = std::make_shared<std::function<void()>>();
+            *poll = [this, id, watch, deadLetters, before, count, poll] {
+                offsets()->readEndOffsets(
+                    deadLetters, watch, [this, id, watch, before, count, poll](qint64 now, const QString &) {
+                        if (now >= before + count) {
+                            m_log->finish(id, EffectState::Observed,
+                                QStringLiteral("the DLT grew by %1 (to %2)").arg(now - before).arg(now));
+                            return watch->deleteLater();
+                        }
+                        QTimer::singleShot(kPollMs * 2, watch, [poll] { (*poll)(); });
+                    });
+            };
+            (*poll)();
+        });
     return outcome;
 }
 
@@ -324,25 +352,30 @@ FaultActions::Outcome FaultActions::revoke(const Request &request)
     const QByteArray topic = NodeAssembly::roleUpdatedTopic(prefix);
     // The node's cluster-wide revocation: a RoleUpdatedEvent makes every replica revoke the
     // user's tokens in the shared registry and close their live sessions (RoleUpdateHandler).
-    const Outcome outcome = accept(request, QStringLiteral("RoleUpdatedEvent for %1 sent to %2").arg(request.user, QString::fromUtf8(topic)));
+    const Outcome outcome = accept(request,
+        QStringLiteral("RoleUpdatedEvent for %1 sent to %2").arg(request.user, QString::fromUtf8(topic)));
     const int id = outcome.eventId;
     QObject *watch = startWatch(id, kDeadLetterEffectMs, QStringLiteral("the event's delivery"));
     QPointer<QObject> guard = watch;
-    const QByteArray value = QJsonDocument(QJsonObject{{QStringLiteral("user"), request.user},
-                                                       {QStringLiteral("roles"), QJsonArray{}}})
+    const QByteArray value = QJsonDocument(
+        QJsonObject { { QStringLiteral("user"), request.user }, { QStringLiteral("roles"), QJsonArray {} } })
                                  .toJson(QJsonDocument::Compact);
     m_producer->produce(topic, request.user.toUtf8(), value, {}, [this, guard, id](const QString &error) {
         // On the producer's poll thread: back to ours.
-        QMetaObject::invokeMethod(this, [this, guard, id, error] {
-            if (!guard)
-                return;
-            if (error.isEmpty())
-                m_log->finish(id, EffectState::Observed,
-                              QStringLiteral("delivered; each replica revokes the tokens and closes the sessions as it reads it"));
-            else
-                m_log->finish(id, EffectState::NotObserved, QStringLiteral("not delivered: ") + error);
-            guard->deleteLater();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, guard, id, error] {
+                if (!guard)
+                    return;
+                if (error.isEmpty())
+                    m_log->finish(id, EffectState::Observed,
+                        QStringLiteral("delivered; each replica revokes the tokens and closes the sessions "
+                                       "as it reads it"));
+                else
+                    m_log->finish(id, EffectState::NotObserved, QStringLiteral("not delivered: ") + error);
+                guard->deleteLater();
+            },
+            Qt::QueuedConnection);
     });
     return outcome;
 }
@@ -358,17 +391,20 @@ FaultActions::Outcome FaultActions::switchBus(const Request &request)
         if (m_cluster->isNodeRunning(node))
             running << node;
     m_cluster->setBus(request.bus);
-    const Outcome outcome = accept(request, QStringLiteral("rolling restart of %1 with --bus %2, one replica at a time (drain, start, ready)")
-                                                .arg(running.join(QStringLiteral(", ")), request.bus));
+    const Outcome outcome = accept(request,
+        QStringLiteral("rolling restart of %1 with --bus %2, one replica at a time (drain, start, ready)")
+            .arg(running.join(QStringLiteral(", ")), request.bus));
     const int id = outcome.eventId;
     m_busSwitching = true;
     const int drainMs = (m_cluster->nodeGraceSeconds() + 10) * 1000;
-    QObject *watch = startWatch(id, int(running.size()) * (kReplicaEffectMs + drainMs), QStringLiteral("every replica on the new bus"));
+    QObject *watch = startWatch(id, int(running.size()) * (kReplicaEffectMs + drainMs),
+        QStringLiteral("every replica on the new bus"));
     connect(watch, &QObject::destroyed, this, [this] { m_busSwitching = false; });
     auto next = std::make_shared<std::function<void(int)>>();
     *next = [this, id, watch, running, next, bus = request.bus](int index) {
         if (index >= running.size()) {
-            m_log->finish(id, EffectState::Observed, QStringLiteral("every replica restarted on %1").arg(bus));
+            m_log->finish(
+                id, EffectState::Observed, QStringLiteral("every replica restarted on %1").arg(bus));
             return watch->deleteLater();
         }
         const QString replica = running.at(index);
@@ -396,25 +432,30 @@ FaultActions::Outcome FaultActions::loadAction(const Request &request)
         // Started after one metrics step read the rate before it (FaultLoadWatch): the watch
         // compares the burst with that, not with a tail that a slow machine is still sending;
         // it ends as "not observed" ten steps after the burst.
-        const Outcome outcome = accept(request, QStringLiteral("demo traffic x%1 for %2 s, from the next second")
-                                                    .arg(request.factor)
-                                                    .arg(request.seconds));
-        QObject *watch = startWatch(outcome.eventId, FaultLoadWatch::kMetricsPollMs * 11 + request.seconds * 1000,
-                                    QStringLiteral("the replicas' inbound rate up during the burst"));
-        m_loadWatch->burst(outcome.eventId, watch, request, [this, factor = request.factor, seconds = request.seconds](QString *why) {
-            if (!m_load) {
-                *why = QStringLiteral("no demo population");
-                return false;
-            }
-            return m_load->burst(factor, seconds, why);
-        });
+        const Outcome outcome = accept(request,
+            QStringLiteral("demo traffic x%1 for %2 s, from the next second")
+                .arg(request.factor)
+                .arg(request.seconds));
+        QObject *watch
+            = startWatch(outcome.eventId, FaultLoadWatch::kMetricsPollMs * 11 + request.seconds * 1000,
+                QStringLiteral("the replicas' inbound rate up during the burst"));
+        m_loadWatch->burst(outcome.eventId, watch, request,
+            [this, factor = request.factor, seconds = request.seconds](QString *why) {
+                if (!m_load) {
+                    *why = QStringLiteral("no demo population");
+                    return false;
+                }
+                return m_load->burst(factor, seconds, why);
+            });
         return outcome;
     }
     QString why;
     if (!m_load->addSlowConsumer(request.replica, &why))
         return refuse(request, why);
-    const Outcome outcome = accept(request, QStringLiteral("a client on %1 that stops reading").arg(request.replica));
-    QObject *watch = startWatch(outcome.eventId, kSlowConsumerEffectMs, QStringLiteral("%1 dropping the slow consumer").arg(request.replica));
+    const Outcome outcome
+        = accept(request, QStringLiteral("a client on %1 that stops reading").arg(request.replica));
+    QObject *watch = startWatch(outcome.eventId, kSlowConsumerEffectMs,
+        QStringLiteral("%1 dropping the slow consumer").arg(request.replica));
     m_loadWatch->slowConsumer(outcome.eventId, watch, request.replica, m_cluster->nodeUrl(request.replica));
     return outcome;
 }
@@ -427,10 +468,12 @@ FaultActions::Outcome FaultActions::stage1(const Request &request)
         return refuse(request, QStringLiteral("no replica is running"));
     QStringList ids = replicas.keys();
     ids.sort();
-    const Outcome outcome = accept(request, QStringLiteral("POST /admin/stage1/%1 to %2")
-                                               .arg(pause ? QStringLiteral("pause") : QStringLiteral("resume"), ids.join(QStringLiteral(", "))));
+    const Outcome outcome = accept(request,
+        QStringLiteral("POST /admin/stage1/%1 to %2")
+            .arg(pause ? QStringLiteral("pause") : QStringLiteral("resume"), ids.join(QStringLiteral(", "))));
     QObject *watch = startWatch(outcome.eventId, kStage1EffectMs,
-                                pause ? QStringLiteral("the stage-1 group's lag growing") : QStringLiteral("the stage-1 group's lag back down"));
+        pause ? QStringLiteral("the stage-1 group's lag growing")
+              : QStringLiteral("the stage-1 group's lag back down"));
     const QString prefix = m_cluster->endpoints().value(QStringLiteral("topicPrefix")).toString();
     const QByteArray group = prefix.toUtf8() + "-notifications"; // KafkaEventBus::persistGroup()
     m_stage1->apply(outcome.eventId, watch, replicas, pause, stage1Topic(prefix), group, offsets());

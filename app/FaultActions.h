@@ -74,7 +74,7 @@ private:
     // The replica-down watch: exited, /healthz/live refused, then (unless restartAfterMs < 0)
     // started again and ready. `done` gets whether all of it was seen.
     void watchReplicaCycle(int eventId, const QString &replica, int restartAfterMs, QObject *watch,
-                           std::function<void(bool)> done);
+        std::function<void(bool)> done);
     void waitForReady(int eventId, const QString &replica, QObject *watch, std::function<void(bool)> done);
     // GET url; `answered` gets the HTTP status (0: no answer, e.g. connection refused).
     void get(const QString &url, QObject *context, std::function<void(int status)> answered);
@@ -87,8 +87,8 @@ private:
     FaultEventLog *m_log;
     DemoLoadControl *m_load = nullptr;
     QNetworkAccessManager m_http;
-    FaultLoadWatch *m_loadWatch;       // a child
-    FaultStage1Action *m_stage1;       // a child
+    FaultLoadWatch *m_loadWatch; // a child
+    FaultStage1Action *m_stage1; // a child
     FaultOffsetReader *m_offsets = nullptr; // a child, made at first use
     std::unique_ptr<cluster::KafkaProducer> m_producer;
     bool m_busSwitching = false;

@@ -8,7 +8,7 @@ namespace sb::app {
 // hit and answered with an HTTP error and a JSON reason before the connection closes.
 struct FaultControlLimits
 {
-    int maxConnections = 8;  // open at once; the next gets 503
+    int maxConnections = 8; // open at once; the next gets 503
     int idleTimeoutMs = 10000; // a request not complete by then gets 408
     qsizetype maxBodyBytes = protocol::FaultRequest::kMaxBodyBytes; // a larger body gets 413
 };

@@ -20,7 +20,8 @@ namespace sb::app {
 using protocol::HttpRequest;
 using protocol::HttpResponse;
 
-FaultControlServer::FaultControlServer(FaultActions *actions, FaultEventLog *log, FaultControlLimits limits, QObject *parent)
+FaultControlServer::FaultControlServer(
+    FaultActions *actions, FaultEventLog *log, FaultControlLimits limits, QObject *parent)
     : QObject(parent)
     , m_actions(actions)
     , m_log(log)
@@ -33,7 +34,8 @@ bool FaultControlServer::listen(QString *error)
 {
     if (m_server.listen(QHostAddress::LocalHost, 0))
         return true;
-    *error = QStringLiteral("fault control endpoint: cannot listen on 127.0.0.1: %1").arg(m_server.errorString());
+    *error = QStringLiteral("fault control endpoint: cannot listen on 127.0.0.1: %1")
+                 .arg(m_server.errorString());
     return false;
 }
 
@@ -54,8 +56,9 @@ void FaultControlServer::onNewConnection()
         };
         if (m_open >= m_limits.maxConnections) {
             ++m_refusedConnections;
-            HttpResponse busy = HttpResponse::jsonError(
-                503, QStringLiteral("too many control connections (limit %1); retry").arg(m_limits.maxConnections));
+            HttpResponse busy = HttpResponse::jsonError(503,
+                QStringLiteral("too many control connections (limit %1); retry")
+                    .arg(m_limits.maxConnections));
             busy.setHeader("Retry-After", "1");
             respond(busy);
             continue;
@@ -69,7 +72,8 @@ void FaultControlServer::onNewConnection()
         idle->setSingleShot(true);
         connect(idle, &QTimer::timeout, socket, [this, respond] {
             ++m_idleTimeouts;
-            respond(HttpResponse::jsonError(408, QStringLiteral("request not complete within %1 ms").arg(m_limits.idleTimeoutMs)));
+            respond(HttpResponse::jsonError(
+                408, QStringLiteral("request not complete within %1 ms").arg(m_limits.idleTimeoutMs)));
         });
         idle->start(m_limits.idleTimeoutMs);
         connect(socket, &QTcpSocket::readyRead, this, [this, socket, parser, idle, respond] {
@@ -101,21 +105,23 @@ HttpResponse FaultControlServer::answer(const HttpRequest &request)
             return HttpResponse::jsonError(400, error);
         }
         const FaultActions::Outcome outcome = m_actions->perform(*fault);
-        qCInfo(lcFaultControl).noquote() << fault->name() << (outcome.ok ? "done:" : "refused:") << outcome.message;
+        qCInfo(lcFaultControl).noquote()
+            << fault->name() << (outcome.ok ? "done:" : "refused:") << outcome.message;
         if (!outcome.ok)
-            return HttpResponse::json(409, {{QStringLiteral("ok"), false},
-                                            {QStringLiteral("error"), outcome.message},
-                                            {QStringLiteral("event"), outcome.eventId}});
-        return HttpResponse::json(200, {{QStringLiteral("ok"), true},
-                                        {QStringLiteral("message"), outcome.message},
-                                        {QStringLiteral("event"), outcome.eventId}});
+            return HttpResponse::json(409,
+                { { QStringLiteral("ok"), false }, { QStringLiteral("error"), outcome.message },
+                    { QStringLiteral("event"), outcome.eventId } });
+        return HttpResponse::json(200,
+            { { QStringLiteral("ok"), true }, { QStringLiteral("message"), outcome.message },
+                { QStringLiteral("event"), outcome.eventId } });
     }
     if (path == u"/events") {
         if (request.method() != "GET")
             return HttpResponse::jsonError(405, QStringLiteral("use GET for /events"));
-        return HttpResponse::json(200, {{QStringLiteral("events"), m_log->toJson()}});
+        return HttpResponse::json(200, { { QStringLiteral("events"), m_log->toJson() } });
     }
-    return HttpResponse::jsonError(404, QStringLiteral("no such endpoint: %1 (POST /faults, GET /events)").arg(path.left(200)));
+    return HttpResponse::jsonError(
+        404, QStringLiteral("no such endpoint: %1 (POST /faults, GET /events)").arg(path.left(200)));
 }
 
 } // namespace sb::app

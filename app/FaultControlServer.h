@@ -8,7 +8,7 @@
 namespace sb::protocol {
 class HttpRequest;
 class HttpResponse;
-}
+} // namespace sb::protocol
 
 namespace sb::app {
 
@@ -27,7 +27,8 @@ class FaultControlServer : public QObject
 {
     Q_OBJECT
 public:
-    FaultControlServer(FaultActions *actions, FaultEventLog *log, FaultControlLimits limits = {}, QObject *parent = nullptr);
+    FaultControlServer(
+        FaultActions *actions, FaultEventLog *log, FaultControlLimits limits = {}, QObject *parent = nullptr);
 
     // 127.0.0.1 on an ephemeral port; false with *error when it cannot listen.
     bool listen(QString *error);

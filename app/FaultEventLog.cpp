@@ -21,8 +21,7 @@ QString effectStateName(FaultEventLog::EffectState state)
 
 FaultEventLog::FaultEventLog(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 int FaultEventLog::add(const QString &action, const QJsonObject &args, bool accepted, const QString &outcome)
 {
@@ -89,14 +88,12 @@ const FaultEventLog::Event *FaultEventLog::eventWithId(int id) const
 
 QJsonObject FaultEventLog::toJson(const Event &event) const
 {
-    return {{QStringLiteral("id"), event.id},
-            {QStringLiteral("time"), event.at.toString(Qt::ISODateWithMs)},
-            {QStringLiteral("action"), event.action},
-            {QStringLiteral("args"), event.args},
-            {QStringLiteral("accepted"), event.accepted},
-            {QStringLiteral("outcome"), event.outcome},
-            {QStringLiteral("effectState"), effectStateName(event.effectState)},
-            {QStringLiteral("effect"), QJsonArray::fromStringList(event.effect)}};
+    return { { QStringLiteral("id"), event.id },
+        { QStringLiteral("time"), event.at.toString(Qt::ISODateWithMs) },
+        { QStringLiteral("action"), event.action }, { QStringLiteral("args"), event.args },
+        { QStringLiteral("accepted"), event.accepted }, { QStringLiteral("outcome"), event.outcome },
+        { QStringLiteral("effectState"), effectStateName(event.effectState) },
+        { QStringLiteral("effect"), QJsonArray::fromStringList(event.effect) } };
 }
 
 QJsonArray FaultEventLog::toJson() const
@@ -143,7 +140,7 @@ QVariant FaultEventLog::data(const QModelIndex &index, int role) const
         if (event.effectState == EffectState::None)
             return QString();
         return QString(effectStateName(event.effectState)
-                       + (event.effect.isEmpty() ? QString() : QString(QStringLiteral(" — ") + event.effect.last())));
+            + (event.effect.isEmpty() ? QString() : QString(QStringLiteral(" — ") + event.effect.last())));
     default:
         return {};
     }

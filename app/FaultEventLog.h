@@ -27,9 +27,9 @@ public:
         QString action;
         QJsonObject args;
         bool accepted = false; // the action could be taken (the replica existed, …)
-        QString outcome;       // what was done at once, or why not
+        QString outcome; // what was done at once, or why not
         EffectState effectState = EffectState::None;
-        QStringList effect;    // what was seen, in order, each with its time since `at`
+        QStringList effect; // what was seen, in order, each with its time since `at`
     };
 
     static constexpr int kMaxEvents = 500;

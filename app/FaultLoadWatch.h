@@ -25,11 +25,13 @@ public:
     static constexpr int kMetricsPollMs = 1000;
 
     // `runningReplicas`: id → base URL of the replicas running now.
-    FaultLoadWatch(FaultEventLog *log, std::function<QHash<QString, QString>()> runningReplicas, QObject *parent = nullptr);
+    FaultLoadWatch(FaultEventLog *log, std::function<QHash<QString, QString>()> runningReplicas,
+        QObject *parent = nullptr);
 
     // Reads the rate for one step, then starts the burst (`start` says why not when it
     // cannot), then watches it.
-    void burst(int eventId, QObject *watch, const protocol::FaultRequest &request, std::function<bool(QString *why)> start);
+    void burst(int eventId, QObject *watch, const protocol::FaultRequest &request,
+        std::function<bool(QString *why)> start);
     void slowConsumer(int eventId, QObject *watch, const QString &replica, const QString &replicaUrl);
 
 private:

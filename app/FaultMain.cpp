@@ -34,19 +34,21 @@ CommandLineOutcome FaultMain::run(int argc, char **argv, const QStringList &argu
         const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
         const QString name = commandLine.request().name();
         if (status == 0) {
-            outcome = CommandLineOutcome::exitWith(
-                1, {}, QStringLiteral("switchboard: fault %1: control endpoint %2 unreachable: %3\n")
-                           .arg(name, commandLine.control().toString(), reply->errorString()));
+            outcome = CommandLineOutcome::exitWith(1, {},
+                QStringLiteral("switchboard: fault %1: control endpoint %2 unreachable: %3\n")
+                    .arg(name, commandLine.control().toString(), reply->errorString()));
         } else if (status == 200) {
-            outcome = CommandLineOutcome::exitWith(0, QStringLiteral("%1: %2 (event %3)\n")
-                                                          .arg(name, answer.value(QStringLiteral("message")).toString())
-                                                          .arg(answer.value(QStringLiteral("event")).toInt()),
-                                                   {});
+            outcome = CommandLineOutcome::exitWith(0,
+                QStringLiteral("%1: %2 (event %3)\n")
+                    .arg(name, answer.value(QStringLiteral("message")).toString())
+                    .arg(answer.value(QStringLiteral("event")).toInt()),
+                {});
         } else {
-            const QString error = answer.value(QStringLiteral("error")).toString(QStringLiteral("HTTP %1").arg(status));
+            const QString error
+                = answer.value(QStringLiteral("error")).toString(QStringLiteral("HTTP %1").arg(status));
             // 400: the endpoint refused the request itself (an older or newer devcluster).
-            outcome = CommandLineOutcome::exitWith(status == 400 ? 2 : 1, {},
-                                                   QStringLiteral("switchboard: fault %1: %2\n").arg(name, error));
+            outcome = CommandLineOutcome::exitWith(
+                status == 400 ? 2 : 1, {}, QStringLiteral("switchboard: fault %1: %2\n").arg(name, error));
         }
         reply->deleteLater();
         QCoreApplication::quit();

@@ -8,17 +8,16 @@ namespace sb::app {
 
 FaultMetricsReader::FaultMetricsReader(QObject *parent)
     : QObject(parent)
-{
-}
+{ }
 
-void FaultMetricsReader::read(const QHash<QString, QString> &replicas, QObject *context,
-                              std::function<void(const Metrics &)> done)
+void FaultMetricsReader::read(
+    const QHash<QString, QString> &replicas, QObject *context, std::function<void(const Metrics &)> done)
 {
     const auto answers = FaultFanIn<Metrics>::expect(int(replicas.size()), std::move(done));
     if (!answers)
         return;
     for (auto it = replicas.cbegin(); it != replicas.cend(); ++it) {
-        QNetworkRequest request{QUrl(it.value() + QStringLiteral("/metrics"))};
+        QNetworkRequest request { QUrl(it.value() + QStringLiteral("/metrics")) };
         request.setTransferTimeout(kTimeoutMs);
         QNetworkReply *reply = m_http.get(request);
         connect(reply, &QNetworkReply::finished, context, [reply, answers, id = it.key()] {
@@ -34,7 +33,7 @@ void FaultMetricsReader::read(const QHash<QString, QString> &replicas, QObject *
 }
 
 double FaultMetricsReader::sum(const protocol::PrometheusTextParser::Result &metrics, QByteArrayView name,
-                               QByteArrayView label, const QString &value)
+    QByteArrayView label, const QString &value)
 {
     double total = 0;
     for (const auto &sample : metrics.samples) {

@@ -27,11 +27,12 @@ public:
 
     // `replicas`: id → base URL. `done` gets the replicas that answered 200 (the others are
     // missing from the map).
-    void read(const QHash<QString, QString> &replicas, QObject *context, std::function<void(const Metrics &)> done);
+    void read(
+        const QHash<QString, QString> &replicas, QObject *context, std::function<void(const Metrics &)> done);
 
     // The sum of the samples named `name` whose label `label` (if given) equals `value`.
     static double sum(const protocol::PrometheusTextParser::Result &metrics, QByteArrayView name,
-                      QByteArrayView label = {}, const QString &value = {});
+        QByteArrayView label = {}, const QString &value = {});
 
 private:
     QNetworkAccessManager m_http;

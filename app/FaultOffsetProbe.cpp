@@ -6,18 +6,18 @@ namespace sb::app {
 
 FaultOffsetProbe::FaultOffsetProbe(cluster::KafkaSettings settings)
     : m_settings(std::move(settings))
-{
-}
+{ }
 
 FaultOffsetProbe::~FaultOffsetProbe() = default;
 
-FaultOffsetProbe::TopicReader *FaultOffsetProbe::reader(const QByteArray &topic, const QByteArray &group, QString *error)
+FaultOffsetProbe::TopicReader *FaultOffsetProbe::reader(
+    const QByteArray &topic, const QByteArray &group, QString *error)
 {
     TopicReader &entry = m_readers[topic + '\n' + group];
     if (!entry.reader) {
         // A group is named only because KafkaStage1Reader reads its commits; it never joins.
-        auto reader = std::make_unique<cluster::KafkaStage1Reader>(m_settings, topic, group,
-                                                                   QByteArrayLiteral("switchboard-fault-probe"));
+        auto reader = std::make_unique<cluster::KafkaStage1Reader>(
+            m_settings, topic, group, QByteArrayLiteral("switchboard-fault-probe"));
         if (!reader->open(error))
             return nullptr;
         const auto count = reader->partitions(error);

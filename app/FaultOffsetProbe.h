@@ -5,8 +5,8 @@
 #include <QByteArray>
 #include <QObject>
 
-#include <memory>
 #include <map>
+#include <memory>
 
 namespace sb::cluster {
 class KafkaStage1Reader;

@@ -44,18 +44,21 @@ int FaultOffsetReader::ask(QObject *context, Answer done)
     return ticket;
 }
 
-void FaultOffsetReader::readEndOffsets(const QByteArray &topic, QObject *context, std::function<void(qint64, const QString &)> done)
+void FaultOffsetReader::readEndOffsets(
+    const QByteArray &topic, QObject *context, std::function<void(qint64, const QString &)> done)
 {
     const int ticket = ask(context, std::move(done));
-    QMetaObject::invokeMethod(m_probe, [probe = m_probe, ticket, topic] { probe->read(ticket, topic); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_probe, [probe = m_probe, ticket, topic] { probe->read(ticket, topic); }, Qt::QueuedConnection);
 }
 
 void FaultOffsetReader::readLag(const QByteArray &topic, const QByteArray &group, QObject *context,
-                                std::function<void(qint64, const QString &)> done)
+    std::function<void(qint64, const QString &)> done)
 {
     const int ticket = ask(context, std::move(done));
-    QMetaObject::invokeMethod(m_probe, [probe = m_probe, ticket, topic, group] { probe->readLag(ticket, topic, group); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_probe, [probe = m_probe, ticket, topic, group] { probe->readLag(ticket, topic, group); },
+        Qt::QueuedConnection);
 }
 
 } // namespace sb::app

@@ -26,10 +26,11 @@ public:
 
     // `done` gets the sum of `topic`'s log-end offsets, or -1 and why; not called once
     // `context` is gone.
-    void readEndOffsets(const QByteArray &topic, QObject *context, std::function<void(qint64 total, const QString &error)> done);
+    void readEndOffsets(const QByteArray &topic, QObject *context,
+        std::function<void(qint64 total, const QString &error)> done);
     // `done` gets `group`'s lag on `topic` (log end − committed), or -1 and why.
     void readLag(const QByteArray &topic, const QByteArray &group, QObject *context,
-                 std::function<void(qint64 lag, const QString &error)> done);
+        std::function<void(qint64 lag, const QString &error)> done);
 
 private:
     using Answer = std::function<void(qint64, const QString &)>;

@@ -21,19 +21,21 @@ class FaultStage1Action : public QObject
     Q_OBJECT
 public:
     static constexpr int kLagPollMs = 1000;
-    static constexpr qint64 kPausedLagSeen = 10; // two seconds of the demo's 20 msg/s, half a second of a burst
+    static constexpr qint64 kPausedLagSeen
+        = 10; // two seconds of the demo's 20 msg/s, half a second of a burst
     static constexpr qint64 kResumedLag = 2;
 
-    FaultStage1Action(FaultEventLog *log, QString adminUser, QString adminPassword, QObject *parent = nullptr);
+    FaultStage1Action(
+        FaultEventLog *log, QString adminUser, QString adminPassword, QObject *parent = nullptr);
 
     // `replicas`: id → base URL of those to ask; `topic` and `group`: the stage-1 topic and
     // its consumer group, whose lag `offsets` reads.
-    void apply(int eventId, QObject *watch, const QHash<QString, QString> &replicas, bool pause, const QByteArray &topic,
-               const QByteArray &group, FaultOffsetReader *offsets);
+    void apply(int eventId, QObject *watch, const QHash<QString, QString> &replicas, bool pause,
+        const QByteArray &topic, const QByteArray &group, FaultOffsetReader *offsets);
 
 private:
     void followLag(int eventId, QObject *watch, bool pause, const QByteArray &topic, const QByteArray &group,
-                   FaultOffsetReader *offsets);
+        FaultOffsetReader *offsets);
 
     FaultEventLog *m_log;
     FaultStage1Control *m_control; // a child

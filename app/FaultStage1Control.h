@@ -23,10 +23,11 @@ public:
     // `replicas`: id → base URL. `done` gets, per replica, an empty string when it took it,
     // else why not.
     void apply(const QHash<QString, QString> &replicas, bool paused, QObject *context,
-               std::function<void(const QHash<QString, QString> &failures)> done);
+        std::function<void(const QHash<QString, QString> &failures)> done);
 
 private:
-    void applyOne(const QString &url, bool paused, QObject *context, std::function<void(const QString &why)> done);
+    void applyOne(
+        const QString &url, bool paused, QObject *context, std::function<void(const QString &why)> done);
 
     QString m_user;
     QString m_password;

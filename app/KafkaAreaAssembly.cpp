@@ -2,11 +2,11 @@
 
 #include "inspect/KafkaDeadLetterWorker.h"
 #include "inspect/KafkaInspector.h"
-#include "models/SeriesHistory.h"
 #include "models/KafkaGroupModel.h"
 #include "models/KafkaPartitionModel.h"
 #include "models/KafkaTopicModel.h"
 #include "models/Profile.h"
+#include "models/SeriesHistory.h"
 #include "ui/AreaView.h"
 #include "ui/KafkaDeadLetterView.h"
 #include "ui/KafkaView.h"
@@ -17,7 +17,7 @@ using models::AttachmentState;
 using models::ConnectionHealth;
 
 KafkaAreaAssembly::KafkaAreaAssembly(ui::AreaView *area, inspect::KafkaInspectorConfig config,
-                                     models::AttachmentState *attachment, QObject *parent)
+    models::AttachmentState *attachment, QObject *parent)
     : QObject(parent)
     , m_area(area)
     , m_config(std::move(config))
@@ -56,7 +56,8 @@ void KafkaAreaAssembly::start()
         if (m_area)
             m_area->setEmptyDetail(why);
         if (m_attachment)
-            m_attachment->setHealth(AttachmentState::Service::Kafka, {ConnectionHealth::State::NotConfigured, why});
+            m_attachment->setHealth(
+                AttachmentState::Service::Kafka, { ConnectionHealth::State::NotConfigured, why });
         return;
     }
     m_view = new ui::KafkaView(m_groups.get(), m_partitions.get(), m_topics.get(), m_lagHistory.get());
@@ -64,12 +65,12 @@ void KafkaAreaAssembly::start()
         m_area->setContent(m_view);
     if (m_attachment)
         m_attachment->setHealth(AttachmentState::Service::Kafka,
-                                {ConnectionHealth::State::Connecting,
-                                 QStringLiteral("reading %1…").arg(QString::fromUtf8(m_config.settings.bootstrapServers()))});
+            { ConnectionHealth::State::Connecting,
+                QStringLiteral("reading %1…").arg(QString::fromUtf8(m_config.settings.bootstrapServers())) });
     m_inspector = new inspect::KafkaInspector(m_config);
     m_inspector->setGroupOwners(m_owners);
     connect(m_inspector, &inspect::KafkaInspector::snapshotReady, m_groups.get(),
-            [this](const inspect::KafkaClusterSnapshot &snapshot) { onSnapshot(snapshot); });
+        [this](const inspect::KafkaClusterSnapshot &snapshot) { onSnapshot(snapshot); });
     startDeadLetters();
     m_thread.start(m_inspector);
     QMetaObject::invokeMethod(m_inspector, &inspect::KafkaInspector::start, Qt::QueuedConnection);
@@ -81,19 +82,23 @@ void KafkaAreaAssembly::startDeadLetters()
     m_deadLetterView = new ui::KafkaDeadLetterView(m_topics.get(), readOnly);
     m_view->addDeadLetters(m_deadLetterView);
     // A child of the inspector: it moves to the area's thread and ends there with it.
-    m_deadLetters = new inspect::KafkaDeadLetterWorker(m_config.settings, readOnly, m_config.requestTimeoutMs, m_inspector);
+    m_deadLetters = new inspect::KafkaDeadLetterWorker(
+        m_config.settings, readOnly, m_config.requestTimeoutMs, m_inspector);
     auto *worker = m_deadLetters;
-    connect(m_deadLetterView, &ui::KafkaDeadLetterView::listRequested, worker,
-            [worker](const QString &topic, int max) { worker->list(topic, max); }, Qt::QueuedConnection);
-    connect(m_deadLetterView, &ui::KafkaDeadLetterView::redriveRequested, worker,
-            [worker](const QString &topic, const QList<inspect::KafkaDeadLetterRecord> &records) {
-                worker->redrive(topic, records);
-            },
-            Qt::QueuedConnection);
+    connect(
+        m_deadLetterView, &ui::KafkaDeadLetterView::listRequested, worker,
+        [worker](const QString &topic, int max) { worker->list(topic, max); }, Qt::QueuedConnection);
+    connect(
+        m_deadLetterView, &ui::KafkaDeadLetterView::redriveRequested, worker,
+        [worker](const QString &topic, const QList<inspect::KafkaDeadLetterRecord> &records) {
+            worker->redrive(topic, records);
+        },
+        Qt::QueuedConnection);
     // The view is the context: a late answer after the area went is dropped.
-    connect(worker, &inspect::KafkaDeadLetterWorker::listed, m_deadLetterView, &ui::KafkaDeadLetterView::showListing);
+    connect(worker, &inspect::KafkaDeadLetterWorker::listed, m_deadLetterView,
+        &ui::KafkaDeadLetterView::showListing);
     connect(worker, &inspect::KafkaDeadLetterWorker::redriven, m_deadLetterView,
-            &ui::KafkaDeadLetterView::showRedriveReport);
+        &ui::KafkaDeadLetterView::showRedriveReport);
 }
 
 void KafkaAreaAssembly::setGroupOwners(const QList<inspect::KafkaGroupOwner> &owners)
@@ -103,7 +108,8 @@ void KafkaAreaAssembly::setGroupOwners(const QList<inspect::KafkaGroupOwner> &ow
     m_owners = owners;
     if (m_inspector) {
         QMetaObject::invokeMethod(
-            m_inspector, [inspector = m_inspector, owners] { inspector->setGroupOwners(owners); }, Qt::QueuedConnection);
+            m_inspector, [inspector = m_inspector, owners] { inspector->setGroupOwners(owners); },
+            Qt::QueuedConnection);
     }
 }
 
@@ -138,31 +144,35 @@ void KafkaAreaAssembly::onSnapshot(const inspect::KafkaClusterSnapshot &snapshot
     if (m_attachment) {
         ConnectionHealth health;
         if (!snapshot.reachable) {
-            health = {ConnectionHealth::State::Down,
-                      QStringLiteral("%1; retrying in %2 s").arg(snapshot.error).arg((snapshot.retryInMs + 999) / 1000)};
+            health = { ConnectionHealth::State::Down,
+                QStringLiteral("%1; retrying in %2 s")
+                    .arg(snapshot.error)
+                    .arg((snapshot.retryInMs + 999) / 1000) };
         } else {
             QString summary = QStringLiteral("%1 brokers, %2 groups, total lag %3")
                                   .arg(QString::number(m_figures.brokers), QString::number(m_figures.groups),
-                                       QString::number(m_figures.totalLag));
+                                      QString::number(m_figures.totalLag));
             if (m_figures.groupsRetired > 0)
-                summary += QStringLiteral(", %1 retired (of replicas that are gone)").arg(m_figures.groupsRetired);
+                summary += QStringLiteral(", %1 retired (of replicas that are gone)")
+                               .arg(m_figures.groupsRetired);
             QStringList problems;
             if (m_figures.groupsInError > 0)
                 problems << QStringLiteral("%1 group(s) in error").arg(m_figures.groupsInError);
             if (m_figures.groupsDown > 0)
-                problems << QStringLiteral("%1 group(s) of a replica that died, until their session times out")
+                problems << QStringLiteral(
+                    "%1 group(s) of a replica that died, until their session times out")
                                 .arg(m_figures.groupsDown);
-            health = m_figures.isDegraded()
-                ? ConnectionHealth{ConnectionHealth::State::Degraded,
-                                   summary + QStringLiteral("; ") + problems.join(QStringLiteral("; "))}
-                : ConnectionHealth{ConnectionHealth::State::Up, summary};
+            health = m_figures.isDegraded() ? ConnectionHealth { ConnectionHealth::State::Degraded,
+                summary + QStringLiteral("; ") + problems.join(QStringLiteral("; ")) }
+                                            : ConnectionHealth { ConnectionHealth::State::Up, summary };
         }
         m_attachment->setHealth(AttachmentState::Service::Kafka, health);
     }
     emit snapshotApplied();
 }
 
-inspect::KafkaInspectorConfig KafkaAreaAssembly::configFromProfile(const models::Profile &profile, QStringList *problems)
+inspect::KafkaInspectorConfig KafkaAreaAssembly::configFromProfile(
+    const models::Profile &profile, QStringList *problems)
 {
     inspect::KafkaInspectorConfig config;
     config.settings.setBootstrapServers(profile.kafkaBootstrap.trimmed().toUtf8());

@@ -3,8 +3,8 @@
 #include "app/ConsoleWorkerThread.h"
 #include "inspect/KafkaGroupOwner.h"
 #include "inspect/KafkaInspectorConfig.h"
-#include "models/KafkaFigures.h"
 #include "models/AttachmentState.h"
+#include "models/KafkaFigures.h"
 
 #include <QObject>
 #include <QPointer>
@@ -43,8 +43,8 @@ class KafkaAreaAssembly : public QObject
 {
     Q_OBJECT
 public:
-    KafkaAreaAssembly(ui::AreaView *area, inspect::KafkaInspectorConfig config, models::AttachmentState *attachment,
-                      QObject *parent = nullptr);
+    KafkaAreaAssembly(ui::AreaView *area, inspect::KafkaInspectorConfig config,
+        models::AttachmentState *attachment, QObject *parent = nullptr);
     ~KafkaAreaAssembly() override;
 
     void start();
@@ -62,7 +62,8 @@ public:
 
     // A profile's Kafka: bootstrap, librdkafka properties (checked: a bad one is listed in
     // *problems and left out), and the groups to watch.
-    static inspect::KafkaInspectorConfig configFromProfile(const models::Profile &profile, QStringList *problems = nullptr);
+    static inspect::KafkaInspectorConfig configFromProfile(
+        const models::Profile &profile, QStringList *problems = nullptr);
 
 signals:
     void snapshotApplied();

@@ -9,8 +9,8 @@ namespace {
 constexpr int kRecentLines = 20;
 }
 
-ManagedChild::ManagedChild(QString name, QString program, QStringList arguments, QRegularExpression readyPattern,
-                           QObject *parent)
+ManagedChild::ManagedChild(
+    QString name, QString program, QStringList arguments, QRegularExpression readyPattern, QObject *parent)
     : QObject(parent)
     , m_name(std::move(name))
     , m_program(std::move(program))
@@ -23,9 +23,8 @@ ManagedChild::ManagedChild(QString name, QString program, QStringList arguments,
     // drain would spend ~10 s per Kafka client failing to leave a group on a dead broker.
     m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_readyDeadline.setSingleShot(true);
-    connect(&m_readyDeadline, &QTimer::timeout, this, [this] {
-        fail(QStringLiteral("%1 did not become ready in time").arg(m_name));
-    });
+    connect(&m_readyDeadline, &QTimer::timeout, this,
+        [this] { fail(QStringLiteral("%1 did not become ready in time").arg(m_name)); });
     connect(&m_process, &QProcess::readyReadStandardOutput, this, &ManagedChild::onOutput);
     connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
         if (error == QProcess::FailedToStart)
@@ -92,7 +91,8 @@ void ManagedChild::fail(const QString &reason)
 {
     if (m_stopping)
         return;
-    const QString tail = m_recent.isEmpty() ? QString() : QStringLiteral(" (last output: %1)").arg(m_recent.last());
+    const QString tail
+        = m_recent.isEmpty() ? QString() : QStringLiteral(" (last output: %1)").arg(m_recent.last());
     emit failed(reason + tail);
 }
 

@@ -15,7 +15,7 @@ class ManagedChild : public QObject
     Q_OBJECT
 public:
     ManagedChild(QString name, QString program, QStringList arguments, QRegularExpression readyPattern,
-                 QObject *parent = nullptr);
+        QObject *parent = nullptr);
     ~ManagedChild() override;
 
     void start(int readyTimeoutMs);

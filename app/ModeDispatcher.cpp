@@ -11,8 +11,8 @@
 
 namespace sb::app {
 
-std::optional<CommandLineOutcome> ModeDispatcher::runHeadlessMode(int argc, char **argv,
-                                                                  const QStringList &arguments)
+std::optional<CommandLineOutcome> ModeDispatcher::runHeadlessMode(
+    int argc, char **argv, const QStringList &arguments)
 {
     if (arguments.size() < 2)
         return std::nullopt;

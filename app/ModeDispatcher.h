@@ -16,8 +16,8 @@ class ModeDispatcher
 public:
     static void identifyApplication() { app::identifyApplication(); }
     // Runs a headless mode to completion; nullopt when the arguments are for the console.
-    static std::optional<CommandLineOutcome> runHeadlessMode(int argc, char **argv,
-                                                             const QStringList &arguments);
+    static std::optional<CommandLineOutcome> runHeadlessMode(
+        int argc, char **argv, const QStringList &arguments);
 };
 
 } // namespace sb::app

@@ -54,14 +54,16 @@ NodeAssembly::~NodeAssembly()
 bool NodeAssembly::assemble(QString *error)
 {
     if (m_options.bus == u"redis" && (m_options.redisUrl.isEmpty() || m_options.kafkaBootstrap.isEmpty())) {
-        *error = QStringLiteral("--bus redis needs --redis (stage 2 is Redis pub/sub) and --kafka (stage 1 stays on "
-                                "Kafka's shared group)");
+        *error = QStringLiteral(
+            "--bus redis needs --redis (stage 2 is Redis pub/sub) and --kafka (stage 1 stays on "
+            "Kafka's shared group)");
         return false;
     }
     if (!m_options.redisUrl.isEmpty() && m_options.kafkaBootstrap.isEmpty()) {
         // Stage 1 stores into Redis and may wait for it; only a Kafka consumer thread may.
-        *error = QStringLiteral("--redis needs --kafka: the shared stores are written once per message by the "
-                                "Kafka stage-1 group");
+        *error
+            = QStringLiteral("--redis needs --kafka: the shared stores are written once per message by the "
+                             "Kafka stage-1 group");
         return false;
     }
 
@@ -88,9 +90,10 @@ bool NodeAssembly::assemble(QString *error)
         m_tokens = std::make_unique<cluster::RedisTokenRegistry>(m_redis);
         m_replay = std::make_unique<cluster::RedisReplayStore>(m_redis, m_config.limits.replayEventsPerUser);
         // The lease holder is this boot: a restarted replica's old counts are reaped, not inherited.
-        const QByteArray holder = m_config.bootId.isEmpty() ? QByteArray() : (m_config.id + u'-' + m_config.bootId).toUtf8();
-        m_presence = std::make_unique<cluster::RedisPresenceCounter>(m_redis, cluster::RedisKeys(), holder,
-                                                                      m_config.presenceLeaseSeconds);
+        const QByteArray holder
+            = m_config.bootId.isEmpty() ? QByteArray() : (m_config.id + u'-' + m_config.bootId).toUtf8();
+        m_presence = std::make_unique<cluster::RedisPresenceCounter>(
+            m_redis, cluster::RedisKeys(), holder, m_config.presenceLeaseSeconds);
         auto hashes = std::make_unique<cluster::RedisHashWriter>(m_redis);
         m_sessions = hashes.get();
         m_registry = hashes.get();
@@ -121,15 +124,17 @@ bool NodeAssembly::assemble(QString *error)
     kafka.nodeId = m_config.id.toUtf8();
     kafka.bootId = m_config.bootId.toUtf8();
     if (m_options.bus == u"redis") {
-        auto channel = std::make_unique<cluster::RedisBroadcastChannel>(m_redis, cluster::RedisUrl::parse(m_options.redisUrl));
+        auto channel = std::make_unique<cluster::RedisBroadcastChannel>(
+            m_redis, cluster::RedisUrl::parse(m_options.redisUrl));
         channel->moveToThread(&m_redisThread);
-        connect(channel.get(), &cluster::RedisBroadcastChannel::readyChanged, this, &NodeAssembly::updateReadiness);
+        connect(channel.get(), &cluster::RedisBroadcastChannel::readyChanged, this,
+            &NodeAssembly::updateReadiness);
         kafka.broadcastChannel = channel.get();
         m_broadcastChannel = std::move(channel);
     }
-    m_roleUpdates = std::make_unique<cluster::KafkaTopicFeed>(
-        kafka.settings, roleUpdatedTopic(m_config.topicPrefix),
-        kafka.topicPrefix + "-roles-" + kafka.nodeId + '-' + kafka.bootId, "switchboard-" + kafka.nodeId);
+    m_roleUpdates
+        = std::make_unique<cluster::KafkaTopicFeed>(kafka.settings, roleUpdatedTopic(m_config.topicPrefix),
+            kafka.topicPrefix + "-roles-" + kafka.nodeId + '-' + kafka.bootId, "switchboard-" + kafka.nodeId);
     auto bus = std::make_unique<cluster::KafkaEventBus>(kafka);
     m_kafkaBus = bus.get();
     m_bus = std::move(bus);
@@ -138,7 +143,7 @@ bool NodeAssembly::assemble(QString *error)
 
 node::NodeAdapters NodeAssembly::adapters() const
 {
-    return {m_tokens.get(), m_replay.get(), m_presence.get(), m_bus.get(), m_sessions, m_registry};
+    return { m_tokens.get(), m_replay.get(), m_presence.get(), m_bus.get(), m_sessions, m_registry };
 }
 
 bool NodeAssembly::start(node::NodeServices *services, QString *error)
@@ -161,17 +166,19 @@ bool NodeAssembly::start(node::NodeServices *services, QString *error)
         m_redis->open();
     }
     if (m_kafkaBus) {
-        connect(m_kafkaBus, &cluster::KafkaEventBus::healthChanged, this, [this](bool healthy, const QString &reason) {
-            if (!healthy)
-                qCWarning(lcAssembly) << "Kafka unhealthy, not ready until it recovers:" << reason;
-            updateReadiness();
-        });
+        connect(m_kafkaBus, &cluster::KafkaEventBus::healthChanged, this,
+            [this](bool healthy, const QString &reason) {
+                if (!healthy)
+                    qCWarning(lcAssembly) << "Kafka unhealthy, not ready until it recovers:" << reason;
+                updateReadiness();
+            });
         connect(m_kafkaBus, &cluster::KafkaEventBus::assignmentChanged, this, &NodeAssembly::updateReadiness);
         if (!m_kafkaBus->start(error))
             return false;
     }
     if (m_roleUpdates) {
-        m_roleHandler = std::make_unique<node::RoleUpdateHandler>(services->tokenRegistry, services->router.get());
+        m_roleHandler
+            = std::make_unique<node::RoleUpdateHandler>(services->tokenRegistry, services->router.get());
         node::RoleUpdateHandler *handler = m_roleHandler.get();
         m_roleUpdates->setHandler([handler](const QByteArray &, const QByteArray &value) {
             QString why;

@@ -19,12 +19,12 @@ class RedisConnection;
 class ReplayStore;
 class SessionStore;
 class TokenRegistry;
-}
+} // namespace sb::cluster
 
 namespace sb::node {
 struct NodeServices;
 class RoleUpdateHandler;
-}
+} // namespace sb::node
 
 namespace sb::app {
 
@@ -65,8 +65,8 @@ private:
     std::unique_ptr<cluster::PresenceCounter> m_presence;
     std::unique_ptr<cluster::SessionStore> m_sessionStore;
     std::unique_ptr<cluster::NodeRegistry> m_nodeRegistry;
-    cluster::SessionStore *m_sessions = nullptr;   // m_sessionStore, or the Redis hash writer
-    cluster::NodeRegistry *m_registry = nullptr;   // m_nodeRegistry, or the Redis hash writer
+    cluster::SessionStore *m_sessions = nullptr; // m_sessionStore, or the Redis hash writer
+    cluster::NodeRegistry *m_registry = nullptr; // m_nodeRegistry, or the Redis hash writer
     std::unique_ptr<cluster::EventBus> m_bus;
     cluster::KafkaEventBus *m_kafkaBus = nullptr; // m_bus when it is Kafka's
     std::unique_ptr<cluster::RedisBroadcastChannel> m_broadcastChannel; // --bus redis; lives on m_redisThread

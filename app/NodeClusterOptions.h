@@ -9,9 +9,9 @@ namespace sb::app {
 // Nothing given: in-memory stores and a local bus, for one process.
 struct NodeClusterOptions
 {
-    QString redisUrl;                // empty: in-memory token registry, replay, presence, sessions
-    QString kafkaBootstrap;          // empty: no two-stage fan-out (one process)
-    QStringList kafkaProperties;     // --kafka-property key=value, passed to librdkafka
+    QString redisUrl; // empty: in-memory token registry, replay, presence, sessions
+    QString kafkaBootstrap; // empty: no two-stage fan-out (one process)
+    QStringList kafkaProperties; // --kafka-property key=value, passed to librdkafka
     QString bus = QStringLiteral("kafka"); // stage 2: kafka | redis
     // The stage-1 group's session timeout: a crashed replica's partitions move after it,
     // and a coordinator may hold a rebalance for nearly as long when a replica joins late.

@@ -32,43 +32,92 @@ QList<OptionSpec> optionSpecs()
     const node::NodeLimits l;
     auto n = [](qint64 v) { return QString::number(v); };
     return {
-        {QStringLiteral("config"), QStringLiteral("FILE"), QStringLiteral("Read options from FILE (lines 'option = value')."), {}},
-        {QStringLiteral("id"), QStringLiteral("ID"), QStringLiteral("Replica id, unique in the cluster (default node-<random>)."), {}},
-        {QStringLiteral("listen"), QStringLiteral("HOST:PORT"), QStringLiteral("Address to serve HTTP, SSE and WebSocket on; port 0 picks a free one."), QStringLiteral("127.0.0.1:8080")},
-        {QStringLiteral("users"), QStringLiteral("FILE"), QStringLiteral("Users file (JSON; hashes from 'switchboard node hash-password')."), {}},
-        {QStringLiteral("demo-users"), {}, QStringLiteral("Add alice, bob, carol and admin (password = name); loopback only."), {}},
-        {QStringLiteral("jwt-secret-file"), QStringLiteral("FILE"), QStringLiteral("HS256 secret shared by all replicas (random per process if absent)."), {}},
-        {QStringLiteral("redis"), QStringLiteral("URL"), QStringLiteral("redis://[user:pass@]host:port/db for sessions, registry and replay."), {}},
-        {QStringLiteral("kafka"), QStringLiteral("BOOTSTRAP"), QStringLiteral("Kafka bootstrap servers for the two-stage fan-out."), {}},
-        {QStringLiteral("kafka-property"), QStringLiteral("KEY=VALUE"), QStringLiteral("librdkafka property for every Kafka client (repeatable; e.g. SASL/SSL)."), {}},
-        {QStringLiteral("bus"), QStringLiteral("BUS"), QStringLiteral("Stage-2 broadcast: kafka or redis (default kafka)."), QStringLiteral("kafka")},
-        {QStringLiteral("kafka-session-timeout-ms"), QStringLiteral("MS"), QStringLiteral("Stage-1 consumer group session timeout: failover and late-join rebalance delay."), n(NodeClusterOptions().kafkaSessionTimeoutMs)},
-        {QStringLiteral("catch-up-max-held"), QStringLiteral("N"), QStringLiteral("With --bus redis: live messages held back while catching up from stage 1; past it they are dropped and read again from stage 1."), n(NodeClusterOptions().catchUpMaxHeld)},
-        {QStringLiteral("topic-prefix"), QStringLiteral("PREFIX"), QStringLiteral("Kafka topic prefix."), d.topicPrefix},
-        {QStringLiteral("grace-seconds"), QStringLiteral("S"), QStringLiteral("Drain period on SIGTERM."), n(d.graceSeconds)},
-        {QStringLiteral("drain-min-seconds"), QStringLiteral("S"), QStringLiteral("A drain lasts at least this long, so health checks and the console see it (a second SIGTERM ends it)."), n(d.drainMinSeconds)},
-        {QStringLiteral("presence-lease-seconds"), QStringLiteral("S"), QStringLiteral("Presence counts of a replica that stopped renewing expire after this."), n(d.presenceLeaseSeconds)},
-        {QStringLiteral("workers"), QStringLiteral("N"), QStringLiteral("Worker threads (0: one per core)."), n(d.workerThreads)},
-        {QStringLiteral("heartbeat-ms"), QStringLiteral("MS"), QStringLiteral("STOMP heart-beat offered in both directions."), n(d.heartBeatMs)},
-        {QStringLiteral("sse-lifetime-seconds"), QStringLiteral("S"), QStringLiteral("SSE streams close after this; clients reconnect."), n(d.sseLifetimeSeconds)},
-        {QStringLiteral("sse-comment-seconds"), QStringLiteral("S"), QStringLiteral("Interval of SSE keep-alive comments."), n(d.sseCommentSeconds)},
-        {QStringLiteral("access-token-seconds"), QStringLiteral("S"), QStringLiteral("Access token lifetime."), n(d.accessTokenSeconds)},
-        {QStringLiteral("auth-fail-open-seconds"), QStringLiteral("S"), QStringLiteral("While Redis is down, accept access tokens issued at most S seconds ago without the registry (0: refuse with 503)."), n(d.authFailOpenSeconds)},
-        {QStringLiteral("limit-frame-bytes"), QStringLiteral("BYTES"), QStringLiteral("Max STOMP frame / WebSocket message."), n(l.maxFrameBytes)},
-        {QStringLiteral("limit-headers"), QStringLiteral("N"), QStringLiteral("Max headers per STOMP frame."), n(l.maxHeadersPerFrame)},
-        {QStringLiteral("limit-subscriptions"), QStringLiteral("N"), QStringLiteral("Max subscriptions per STOMP session."), n(l.maxSubscriptionsPerSession)},
-        {QStringLiteral("limit-connections"), QStringLiteral("N"), QStringLiteral("Max connections per node."), n(l.maxConnections)},
-        {QStringLiteral("limit-connections-per-address"), QStringLiteral("N"), QStringLiteral("Max connections from one client address."), n(l.maxConnectionsPerAddress)},
-        {QStringLiteral("limit-connections-exempt-loopback"), {}, QStringLiteral("Do not hold loopback clients to the per-address connection limit."), {}},
-        {QStringLiteral("limit-close-linger-ms"), QStringLiteral("MS"), QStringLiteral("A closed connection reads and drops the client's bytes this long before resetting it."), n(l.closeLingerMs)},
-        {QStringLiteral("limit-sse-per-user"), QStringLiteral("N"), QStringLiteral("Max SSE streams per user."), n(l.maxSseStreamsPerUser)},
-        {QStringLiteral("limit-outbound-bytes"), QStringLiteral("BYTES"), QStringLiteral("Outbound queue per connection before 'slow consumer'."), n(l.maxOutboundQueueBytes)},
-        {QStringLiteral("limit-http-header-bytes"), QStringLiteral("BYTES"), QStringLiteral("Max HTTP header section."), n(l.maxHttpHeaderBytes)},
-        {QStringLiteral("limit-http-header-timeout-ms"), QStringLiteral("MS"), QStringLiteral("Deadline for a request head (slowloris)."), n(l.httpHeaderTimeoutMs)},
-        {QStringLiteral("limit-http-idle-timeout-ms"), QStringLiteral("MS"), QStringLiteral("Idle keep-alive connections are closed after this."), n(l.httpIdleTimeoutMs)},
-        {QStringLiteral("limit-logins-per-user"), QStringLiteral("N"), QStringLiteral("Login attempts per user per minute."), n(l.loginAttemptsPerMinutePerUser)},
-        {QStringLiteral("limit-logins-per-address"), QStringLiteral("N"), QStringLiteral("Login attempts per address per minute."), n(l.loginAttemptsPerMinutePerAddress)},
-        {QStringLiteral("tap-body-bytes"), QStringLiteral("BYTES"), QStringLiteral("Bodies in tap frames are cut here."), n(l.tapBodyBytes)},
+        { QStringLiteral("config"), QStringLiteral("FILE"),
+            QStringLiteral("Read options from FILE (lines 'option = value')."), {} },
+        { QStringLiteral("id"), QStringLiteral("ID"),
+            QStringLiteral("Replica id, unique in the cluster (default node-<random>)."), {} },
+        { QStringLiteral("listen"), QStringLiteral("HOST:PORT"),
+            QStringLiteral("Address to serve HTTP, SSE and WebSocket on; port 0 picks a free one."),
+            QStringLiteral("127.0.0.1:8080") },
+        { QStringLiteral("users"), QStringLiteral("FILE"),
+            QStringLiteral("Users file (JSON; hashes from 'switchboard node hash-password')."), {} },
+        { QStringLiteral("demo-users"), {},
+            QStringLiteral("Add alice, bob, carol and admin (password = name); loopback only."), {} },
+        { QStringLiteral("jwt-secret-file"), QStringLiteral("FILE"),
+            QStringLiteral("HS256 secret shared by all replicas (random per process if absent)."), {} },
+        { QStringLiteral("redis"), QStringLiteral("URL"),
+            QStringLiteral("redis://[user:pass@]host:port/db for sessions, registry and replay."), {} },
+        { QStringLiteral("kafka"), QStringLiteral("BOOTSTRAP"),
+            QStringLiteral("Kafka bootstrap servers for the two-stage fan-out."), {} },
+        { QStringLiteral("kafka-property"), QStringLiteral("KEY=VALUE"),
+            QStringLiteral("librdkafka property for every Kafka client (repeatable; e.g. SASL/SSL)."), {} },
+        { QStringLiteral("bus"), QStringLiteral("BUS"),
+            QStringLiteral("Stage-2 broadcast: kafka or redis (default kafka)."), QStringLiteral("kafka") },
+        { QStringLiteral("kafka-session-timeout-ms"), QStringLiteral("MS"),
+            QStringLiteral("Stage-1 consumer group session timeout: failover and late-join rebalance delay."),
+            n(NodeClusterOptions().kafkaSessionTimeoutMs) },
+        { QStringLiteral("catch-up-max-held"), QStringLiteral("N"),
+            QStringLiteral("With --bus redis: live messages held back while catching up from stage 1; past "
+                           "it they are dropped and read again from stage 1."),
+            n(NodeClusterOptions().catchUpMaxHeld) },
+        { QStringLiteral("topic-prefix"), QStringLiteral("PREFIX"), QStringLiteral("Kafka topic prefix."),
+            d.topicPrefix },
+        { QStringLiteral("grace-seconds"), QStringLiteral("S"), QStringLiteral("Drain period on SIGTERM."),
+            n(d.graceSeconds) },
+        { QStringLiteral("drain-min-seconds"), QStringLiteral("S"),
+            QStringLiteral("A drain lasts at least this long, so health checks and the console see it (a "
+                           "second SIGTERM ends it)."),
+            n(d.drainMinSeconds) },
+        { QStringLiteral("presence-lease-seconds"), QStringLiteral("S"),
+            QStringLiteral("Presence counts of a replica that stopped renewing expire after this."),
+            n(d.presenceLeaseSeconds) },
+        { QStringLiteral("workers"), QStringLiteral("N"), QStringLiteral("Worker threads (0: one per core)."),
+            n(d.workerThreads) },
+        { QStringLiteral("heartbeat-ms"), QStringLiteral("MS"),
+            QStringLiteral("STOMP heart-beat offered in both directions."), n(d.heartBeatMs) },
+        { QStringLiteral("sse-lifetime-seconds"), QStringLiteral("S"),
+            QStringLiteral("SSE streams close after this; clients reconnect."), n(d.sseLifetimeSeconds) },
+        { QStringLiteral("sse-comment-seconds"), QStringLiteral("S"),
+            QStringLiteral("Interval of SSE keep-alive comments."), n(d.sseCommentSeconds) },
+        { QStringLiteral("access-token-seconds"), QStringLiteral("S"),
+            QStringLiteral("Access token lifetime."), n(d.accessTokenSeconds) },
+        { QStringLiteral("auth-fail-open-seconds"), QStringLiteral("S"),
+            QStringLiteral("While Redis is down, accept access tokens issued at most S seconds ago without "
+                           "the registry (0: refuse with 503)."),
+            n(d.authFailOpenSeconds) },
+        { QStringLiteral("limit-frame-bytes"), QStringLiteral("BYTES"),
+            QStringLiteral("Max STOMP frame / WebSocket message."), n(l.maxFrameBytes) },
+        { QStringLiteral("limit-headers"), QStringLiteral("N"),
+            QStringLiteral("Max headers per STOMP frame."), n(l.maxHeadersPerFrame) },
+        { QStringLiteral("limit-subscriptions"), QStringLiteral("N"),
+            QStringLiteral("Max subscriptions per STOMP session."), n(l.maxSubscriptionsPerSession) },
+        { QStringLiteral("limit-connections"), QStringLiteral("N"),
+            QStringLiteral("Max connections per node."), n(l.maxConnections) },
+        { QStringLiteral("limit-connections-per-address"), QStringLiteral("N"),
+            QStringLiteral("Max connections from one client address."), n(l.maxConnectionsPerAddress) },
+        { QStringLiteral("limit-connections-exempt-loopback"), {},
+            QStringLiteral("Do not hold loopback clients to the per-address connection limit."), {} },
+        { QStringLiteral("limit-close-linger-ms"), QStringLiteral("MS"),
+            QStringLiteral(
+                "A closed connection reads and drops the client's bytes this long before resetting it."),
+            n(l.closeLingerMs) },
+        { QStringLiteral("limit-sse-per-user"), QStringLiteral("N"),
+            QStringLiteral("Max SSE streams per user."), n(l.maxSseStreamsPerUser) },
+        { QStringLiteral("limit-outbound-bytes"), QStringLiteral("BYTES"),
+            QStringLiteral("Outbound queue per connection before 'slow consumer'."),
+            n(l.maxOutboundQueueBytes) },
+        { QStringLiteral("limit-http-header-bytes"), QStringLiteral("BYTES"),
+            QStringLiteral("Max HTTP header section."), n(l.maxHttpHeaderBytes) },
+        { QStringLiteral("limit-http-header-timeout-ms"), QStringLiteral("MS"),
+            QStringLiteral("Deadline for a request head (slowloris)."), n(l.httpHeaderTimeoutMs) },
+        { QStringLiteral("limit-http-idle-timeout-ms"), QStringLiteral("MS"),
+            QStringLiteral("Idle keep-alive connections are closed after this."), n(l.httpIdleTimeoutMs) },
+        { QStringLiteral("limit-logins-per-user"), QStringLiteral("N"),
+            QStringLiteral("Login attempts per user per minute."), n(l.loginAttemptsPerMinutePerUser) },
+        { QStringLiteral("limit-logins-per-address"), QStringLiteral("N"),
+            QStringLiteral("Login attempts per address per minute."), n(l.loginAttemptsPerMinutePerAddress) },
+        { QStringLiteral("tap-body-bytes"), QStringLiteral("BYTES"),
+            QStringLiteral("Bodies in tap frames are cut here."), n(l.tapBodyBytes) },
     };
 }
 
@@ -87,7 +136,8 @@ bool readConfigFile(const QString &path, QHash<QString, QString> *values, QStrin
             continue;
         const qsizetype eq = line.indexOf(u'=');
         if (eq <= 0) {
-            *error = QStringLiteral("--config: %1 line %2: expected 'option = value'").arg(path).arg(lineNumber);
+            *error
+                = QStringLiteral("--config: %1 line %2: expected 'option = value'").arg(path).arg(lineNumber);
             return false;
         }
         values->insert(line.left(eq).trimmed(), line.mid(eq + 1).trimmed());
@@ -106,7 +156,8 @@ QHash<QString, QString> NodeCommandLine::systemEnvironment()
     return env;
 }
 
-CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QHash<QString, QString> &environment)
+CommandLineOutcome NodeCommandLine::parse(
+    const QStringList &arguments, const QHash<QString, QString> &environment)
 {
     QCommandLineParser parser;
     const QList<OptionSpec> specs = optionSpecs();
@@ -120,8 +171,8 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
             parser.addOption(QCommandLineOption(spec.name, description, spec.valueName));
     }
     parser.addPositionalArgument(QStringLiteral("hash-password"),
-                                 QStringLiteral("Read a password on stdin and print its hash for a users file."),
-                                 QStringLiteral("[hash-password]"));
+        QStringLiteral("Read a password on stdin and print its hash for a users file."),
+        QStringLiteral("[hash-password]"));
     const QString header = QStringLiteral(
         "switchboard node: one realtime replica (STOMP 1.2 over WebSocket at /ws, SSE at /api/sse,\n"
         "JWT auth, probes, metrics, tap). Prints 'listening http://HOST:PORT' once it accepts\n"
@@ -130,23 +181,27 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
         return *stop;
 
     const QStringList positional = parser.positionalArguments();
-    if (positional == QStringList{QStringLiteral("hash-password")}) {
+    if (positional == QStringList { QStringLiteral("hash-password") }) {
         m_hashPassword = true;
         return CommandLineOutcome::proceed();
     }
     if (!positional.isEmpty())
-        return CommandLineOutcome::usageError(QStringLiteral("node: unexpected argument '%1'").arg(positional.first()));
+        return CommandLineOutcome::usageError(
+            QStringLiteral("node: unexpected argument '%1'").arg(positional.first()));
 
     QHash<QString, QString> fileValues;
     QString error;
-    const QString configPath = parser.isSet(QStringLiteral("config")) ? parser.value(QStringLiteral("config"))
-                                                                      : environment.value(envName(QStringLiteral("config")));
+    const QString configPath = parser.isSet(QStringLiteral("config"))
+        ? parser.value(QStringLiteral("config"))
+        : environment.value(envName(QStringLiteral("config")));
     if (!configPath.isEmpty() && !readConfigFile(configPath, &fileValues, &error))
         return CommandLineOutcome::usageError(error);
     for (auto it = fileValues.cbegin(); it != fileValues.cend(); ++it) {
-        const bool known = std::any_of(specs.begin(), specs.end(), [&](const OptionSpec &s) { return s.name == it.key(); });
+        const bool known = std::any_of(
+            specs.begin(), specs.end(), [&](const OptionSpec &s) { return s.name == it.key(); });
         if (!known)
-            return CommandLineOutcome::usageError(QStringLiteral("--config: unknown option '%1' in %2").arg(it.key(), configPath));
+            return CommandLineOutcome::usageError(
+                QStringLiteral("--config: unknown option '%1' in %2").arg(it.key(), configPath));
     }
 
     auto value = [&](const QString &name) -> QString {
@@ -172,7 +227,11 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
         const QString text = value(name);
         const qint64 v = text.toLongLong(&ok);
         if (!ok || v < minimum || v > maximum) {
-            error = QStringLiteral("--%1: expected a whole number from %2 to %3, got '%4'").arg(name).arg(minimum).arg(maximum).arg(text);
+            error = QStringLiteral("--%1: expected a whole number from %2 to %3, got '%4'")
+                        .arg(name)
+                        .arg(minimum)
+                        .arg(maximum)
+                        .arg(text);
             return false;
         }
         *target = decltype(+*target)(v);
@@ -185,11 +244,12 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
         c.id = QStringLiteral("node-") + QString::number(QRandomGenerator::global()->bounded(0x10000), 16);
     static const auto validId = [](const QString &id) {
         return id.size() <= 64 && std::all_of(id.begin(), id.end(), [](QChar ch) {
-                   return (ch.isLetterOrNumber() && ch.unicode() < 128) || ch == u'-' || ch == u'_' || ch == u'.';
-               });
+            return (ch.isLetterOrNumber() && ch.unicode() < 128) || ch == u'-' || ch == u'_' || ch == u'.';
+        });
     };
     if (!validId(c.id))
-        return CommandLineOutcome::usageError(QStringLiteral("--id: use at most 64 letters, digits, '.', '-' or '_', got '%1'").arg(c.id));
+        return CommandLineOutcome::usageError(
+            QStringLiteral("--id: use at most 64 letters, digits, '.', '-' or '_', got '%1'").arg(c.id));
 
     const QString listen = value(QStringLiteral("listen"));
     const qsizetype colon = listen.lastIndexOf(u':');
@@ -201,7 +261,9 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
     if (host == u"localhost")
         host = QStringLiteral("127.0.0.1");
     if (!portOk || port < 0 || port > 65535 || !c.listenAddress.setAddress(host))
-        return CommandLineOutcome::usageError(QStringLiteral("--listen: expected HOST:PORT with an IP address (e.g. 127.0.0.1:8080 or [::1]:0), got '%1'").arg(listen));
+        return CommandLineOutcome::usageError(QStringLiteral(
+            "--listen: expected HOST:PORT with an IP address (e.g. 127.0.0.1:8080 or [::1]:0), got '%1'")
+                                                  .arg(listen));
     c.listenPort = quint16(port);
 
     c.usersFile = value(QStringLiteral("users"));
@@ -210,10 +272,13 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
     if (!secretFile.isEmpty()) {
         QFile file(secretFile);
         if (!file.open(QIODevice::ReadOnly))
-            return CommandLineOutcome::usageError(QStringLiteral("--jwt-secret-file: cannot read %1: %2").arg(secretFile, file.errorString()));
+            return CommandLineOutcome::usageError(
+                QStringLiteral("--jwt-secret-file: cannot read %1: %2").arg(secretFile, file.errorString()));
         c.jwtSecret = file.read(4096).trimmed();
         if (c.jwtSecret.size() < 32)
-            return CommandLineOutcome::usageError(QStringLiteral("--jwt-secret-file: the secret in %1 is shorter than 32 bytes").arg(secretFile));
+            return CommandLineOutcome::usageError(
+                QStringLiteral("--jwt-secret-file: the secret in %1 is shorter than 32 bytes")
+                    .arg(secretFile));
     } else {
         c.jwtSecret.resize(32);
         QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(c.jwtSecret.data()), 8);
@@ -225,7 +290,7 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
     if (parser.isSet(QStringLiteral("kafka-property")))
         m_cluster.kafkaProperties = parser.values(QStringLiteral("kafka-property"));
     else if (const QString property = value(QStringLiteral("kafka-property")); !property.isEmpty())
-        m_cluster.kafkaProperties = {property};
+        m_cluster.kafkaProperties = { property };
     if (!integer(QStringLiteral("kafka-session-timeout-ms"), 3000, 300000, &m_cluster.kafkaSessionTimeoutMs)
         || !integer(QStringLiteral("catch-up-max-held"), 1, 100000000, &m_cluster.catchUpMaxHeld))
         return CommandLineOutcome::usageError(error);
@@ -235,33 +300,35 @@ CommandLineOutcome NodeCommandLine::parse(const QStringList &arguments, const QH
             QStringLiteral("--bus: expected 'kafka' or 'redis', got '%1'").arg(m_cluster.bus));
     c.topicPrefix = value(QStringLiteral("topic-prefix"));
     if (c.topicPrefix.isEmpty() || !validId(c.topicPrefix))
-        return CommandLineOutcome::usageError(QStringLiteral("--topic-prefix: use letters, digits, '.', '-' or '_', got '%1'").arg(c.topicPrefix));
+        return CommandLineOutcome::usageError(
+            QStringLiteral("--topic-prefix: use letters, digits, '.', '-' or '_', got '%1'")
+                .arg(c.topicPrefix));
 
     constexpr qint64 maxInt = std::numeric_limits<int>::max();
     node::NodeLimits &l = c.limits;
     const bool ok = integer(QStringLiteral("grace-seconds"), 0, 3600, &c.graceSeconds)
-                    && integer(QStringLiteral("drain-min-seconds"), 0, 3600, &c.drainMinSeconds)
-                    && integer(QStringLiteral("presence-lease-seconds"), 2, 3600, &c.presenceLeaseSeconds)
-                    && integer(QStringLiteral("workers"), 0, 256, &c.workerThreads)
-                    && integer(QStringLiteral("heartbeat-ms"), 0, 3600000, &c.heartBeatMs)
-                    && integer(QStringLiteral("sse-lifetime-seconds"), 1, 86400, &c.sseLifetimeSeconds)
-                    && integer(QStringLiteral("sse-comment-seconds"), 1, 3600, &c.sseCommentSeconds)
-                    && integer(QStringLiteral("access-token-seconds"), 10, 86400 * 30, &c.accessTokenSeconds)
-                    && integer(QStringLiteral("auth-fail-open-seconds"), 0, 86400 * 30, &c.authFailOpenSeconds)
-                    && integer(QStringLiteral("limit-frame-bytes"), 1024, 64 * 1024 * 1024, &l.maxFrameBytes)
-                    && integer(QStringLiteral("limit-headers"), 4, 10000, &l.maxHeadersPerFrame)
-                    && integer(QStringLiteral("limit-subscriptions"), 1, 100000, &l.maxSubscriptionsPerSession)
-                    && integer(QStringLiteral("limit-connections"), 1, 10000000, &l.maxConnections)
-                    && integer(QStringLiteral("limit-connections-per-address"), 1, 10000000, &l.maxConnectionsPerAddress)
-                    && integer(QStringLiteral("limit-close-linger-ms"), 0, 600000, &l.closeLingerMs)
-                    && integer(QStringLiteral("limit-sse-per-user"), 1, 1000, &l.maxSseStreamsPerUser)
-                    && integer(QStringLiteral("limit-outbound-bytes"), 1024, maxInt, &l.maxOutboundQueueBytes)
-                    && integer(QStringLiteral("limit-http-header-bytes"), 1024, 1024 * 1024, &l.maxHttpHeaderBytes)
-                    && integer(QStringLiteral("limit-http-header-timeout-ms"), 100, 600000, &l.httpHeaderTimeoutMs)
-                    && integer(QStringLiteral("limit-http-idle-timeout-ms"), 100, 3600000, &l.httpIdleTimeoutMs)
-                    && integer(QStringLiteral("limit-logins-per-user"), 1, 100000, &l.loginAttemptsPerMinutePerUser)
-                    && integer(QStringLiteral("limit-logins-per-address"), 1, 100000, &l.loginAttemptsPerMinutePerAddress)
-                    && integer(QStringLiteral("tap-body-bytes"), 0, 1024 * 1024, &l.tapBodyBytes);
+        && integer(QStringLiteral("drain-min-seconds"), 0, 3600, &c.drainMinSeconds)
+        && integer(QStringLiteral("presence-lease-seconds"), 2, 3600, &c.presenceLeaseSeconds)
+        && integer(QStringLiteral("workers"), 0, 256, &c.workerThreads)
+        && integer(QStringLiteral("heartbeat-ms"), 0, 3600000, &c.heartBeatMs)
+        && integer(QStringLiteral("sse-lifetime-seconds"), 1, 86400, &c.sseLifetimeSeconds)
+        && integer(QStringLiteral("sse-comment-seconds"), 1, 3600, &c.sseCommentSeconds)
+        && integer(QStringLiteral("access-token-seconds"), 10, 86400 * 30, &c.accessTokenSeconds)
+        && integer(QStringLiteral("auth-fail-open-seconds"), 0, 86400 * 30, &c.authFailOpenSeconds)
+        && integer(QStringLiteral("limit-frame-bytes"), 1024, 64 * 1024 * 1024, &l.maxFrameBytes)
+        && integer(QStringLiteral("limit-headers"), 4, 10000, &l.maxHeadersPerFrame)
+        && integer(QStringLiteral("limit-subscriptions"), 1, 100000, &l.maxSubscriptionsPerSession)
+        && integer(QStringLiteral("limit-connections"), 1, 10000000, &l.maxConnections)
+        && integer(QStringLiteral("limit-connections-per-address"), 1, 10000000, &l.maxConnectionsPerAddress)
+        && integer(QStringLiteral("limit-close-linger-ms"), 0, 600000, &l.closeLingerMs)
+        && integer(QStringLiteral("limit-sse-per-user"), 1, 1000, &l.maxSseStreamsPerUser)
+        && integer(QStringLiteral("limit-outbound-bytes"), 1024, maxInt, &l.maxOutboundQueueBytes)
+        && integer(QStringLiteral("limit-http-header-bytes"), 1024, 1024 * 1024, &l.maxHttpHeaderBytes)
+        && integer(QStringLiteral("limit-http-header-timeout-ms"), 100, 600000, &l.httpHeaderTimeoutMs)
+        && integer(QStringLiteral("limit-http-idle-timeout-ms"), 100, 3600000, &l.httpIdleTimeoutMs)
+        && integer(QStringLiteral("limit-logins-per-user"), 1, 100000, &l.loginAttemptsPerMinutePerUser)
+        && integer(QStringLiteral("limit-logins-per-address"), 1, 100000, &l.loginAttemptsPerMinutePerAddress)
+        && integer(QStringLiteral("tap-body-bytes"), 0, 1024 * 1024, &l.tapBodyBytes);
     if (!ok)
         return CommandLineOutcome::usageError(error);
     l.exemptLoopbackFromAddressLimit = flag(QStringLiteral("limit-connections-exempt-loopback"));

@@ -24,7 +24,7 @@ namespace {
 CommandLineOutcome hashPassword()
 {
     const bool tty = ::isatty(STDIN_FILENO);
-    termios saved{};
+    termios saved {};
     if (tty) {
         std::fputs("Password: ", stderr);
         ::tcgetattr(STDIN_FILENO, &saved);
@@ -39,7 +39,8 @@ CommandLineOutcome hashPassword()
         std::fputs("\n", stderr);
     }
     if (password.isEmpty())
-        return CommandLineOutcome::exitWith(2, {}, QStringLiteral("switchboard: hash-password: empty password\n"));
+        return CommandLineOutcome::exitWith(
+            2, {}, QStringLiteral("switchboard: hash-password: empty password\n"));
     return CommandLineOutcome::exitWith(0, node::PasswordHasher::hash(password) + u'\n', {});
 }
 } // namespace
@@ -55,15 +56,17 @@ CommandLineOutcome NodeMain::run(int argc, char **argv, const QStringList &argum
 
     QCoreApplication app(argc, argv);
     ModeDispatcher::identifyApplication();
-    qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info%{endif}"
-                                      "%{if-warning}warn%{endif}%{if-critical}error%{endif}%{if-fatal}fatal%{endif} "
-                                      "%{category}: %{message}"));
+    qSetMessagePattern(
+        QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info%{endif}"
+                       "%{if-warning}warn%{endif}%{if-critical}error%{endif}%{if-fatal}fatal%{endif} "
+                       "%{category}: %{message}"));
     node::NodeConfig config = commandLine.config();
     // One boot id names this process everywhere: /admin/stats, the registry, and its
     // per-boot Kafka broadcast group.
     config.bootId = QUuid::createUuid().toString(QUuid::Id128).left(8);
     if (config.jwtSecretIsRandom)
-        qCWarning(lcNodeMain, "no --jwt-secret-file: using a random secret, so other replicas cannot verify this one's tokens");
+        qCWarning(lcNodeMain,
+            "no --jwt-secret-file: using a random secret, so other replicas cannot verify this one's tokens");
 
     // The adapters are chosen here and only here: in-memory, or Redis and Kafka.
     NodeAssembly assembly(config, commandLine.clusterOptions());
@@ -77,7 +80,8 @@ CommandLineOutcome NodeMain::run(int argc, char **argv, const QStringList &argum
     }
 
     SignalNotifier terminationSignals;
-    QObject::connect(&terminationSignals, &SignalNotifier::terminationRequested, &server, &node::NodeServer::requestStop);
+    QObject::connect(
+        &terminationSignals, &SignalNotifier::terminationRequested, &server, &node::NodeServer::requestStop);
     QObject::connect(&server, &node::NodeServer::drained, &app, [&assembly] {
         assembly.stop(); // commits and leaves the Kafka groups before the process goes
         QCoreApplication::exit(0);

@@ -22,10 +22,11 @@ std::optional<inspect::ProbeHeader> probeParseHeader(const QString &text)
     QString value = text.mid(colon + 1);
     while (value.startsWith(u' ') || value.startsWith(u'\t'))
         value.remove(0, 1);
-    return inspect::ProbeHeader{text.left(colon).trimmed(), value};
+    return inspect::ProbeHeader { text.left(colon).trimmed(), value };
 }
 
-std::optional<inspect::ProbeHeaders> probeParseHeaders(const QStringList &values, const QString &option, QString *error)
+std::optional<inspect::ProbeHeaders> probeParseHeaders(
+    const QStringList &values, const QString &option, QString *error)
 {
     inspect::ProbeHeaders headers;
     for (const QString &value : values) {
@@ -55,7 +56,8 @@ bool probeTakeSends(QStringList *arguments, QList<ProbeOptions::Send> *sends, QS
         }
         const qsizetype needed = plain ? 2 : 1;
         if (arguments->size() - i - 1 < needed) {
-            *error = QStringLiteral("--send: expected a destination and a body, e.g. --send /app/channels.general '{\"text\":\"hi\"}'");
+            *error = QStringLiteral("--send: expected a destination and a body, e.g. --send "
+                                    "/app/channels.general '{\"text\":\"hi\"}'");
             return false;
         }
         const QString destination = plain ? arguments->at(i + 1) : argument.section(u'=', 1);
@@ -64,7 +66,7 @@ bool probeTakeSends(QStringList *arguments, QList<ProbeOptions::Send> *sends, QS
             *error = QStringLiteral("--send: the destination is empty");
             return false;
         }
-        sends->append({destination, body.toUtf8()});
+        sends->append({ destination, body.toUtf8() });
         arguments->remove(i, needed + 1);
     }
     return true;
@@ -83,44 +85,46 @@ CommandLineOutcome ProbeCommandLine::parse(const QStringList &original)
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("kind"), QStringLiteral("stomp or sse."));
     parser.addPositionalArgument(QStringLiteral("url"),
-                                 QStringLiteral("stomp: ws(s)://host:port/path (with --sockjs, the SockJS endpoint, "
-                                                "http(s):// too); sse: http(s)://host:port/path."));
-    parser.addOption({QStringLiteral("header"),
-                      QStringLiteral("stomp: a CONNECT header (Authorization, login, passcode, host, heart-beat, "
-                                     "accept-version, …); sse: a request header. Repeatable."),
-                      QStringLiteral("NAME:VALUE")});
-    parser.addOption({QStringLiteral("ws-header"),
-                      QStringLiteral("stomp: an HTTP header of the WebSocket upgrade (Cookie, Origin, …). Repeatable."),
-                      QStringLiteral("NAME:VALUE")});
-    parser.addOption({QStringLiteral("subprotocol"),
-                      QStringLiteral("stomp: a WebSocket subprotocol to offer, instead of v12.stomp, v11.stomp, "
-                                     "v10.stomp. Repeatable."),
-                      QStringLiteral("P")});
-    parser.addOption({QStringLiteral("sockjs"), QStringLiteral("stomp: use SockJS's WebSocket transport.")});
-    parser.addOption({QStringLiteral("subscribe"), QStringLiteral("stomp: SUBSCRIBE to DEST once connected. Repeatable."),
-                      QStringLiteral("DEST")});
-    parser.addOption({QStringLiteral("ack"), QStringLiteral("stomp: the subscriptions' ack mode (auto, client, "
-                                                            "client-individual; default auto)."),
-                      QStringLiteral("MODE"), QStringLiteral("auto")});
+        QStringLiteral("stomp: ws(s)://host:port/path (with --sockjs, the SockJS endpoint, "
+                       "http(s):// too); sse: http(s)://host:port/path."));
+    parser.addOption({ QStringLiteral("header"),
+        QStringLiteral("stomp: a CONNECT header (Authorization, login, passcode, host, heart-beat, "
+                       "accept-version, …); sse: a request header. Repeatable."),
+        QStringLiteral("NAME:VALUE") });
+    parser.addOption({ QStringLiteral("ws-header"),
+        QStringLiteral("stomp: an HTTP header of the WebSocket upgrade (Cookie, Origin, …). Repeatable."),
+        QStringLiteral("NAME:VALUE") });
+    parser.addOption({ QStringLiteral("subprotocol"),
+        QStringLiteral("stomp: a WebSocket subprotocol to offer, instead of v12.stomp, v11.stomp, "
+                       "v10.stomp. Repeatable."),
+        QStringLiteral("P") });
+    parser.addOption(
+        { QStringLiteral("sockjs"), QStringLiteral("stomp: use SockJS's WebSocket transport.") });
+    parser.addOption({ QStringLiteral("subscribe"),
+        QStringLiteral("stomp: SUBSCRIBE to DEST once connected. Repeatable."), QStringLiteral("DEST") });
+    parser.addOption({ QStringLiteral("ack"),
+        QStringLiteral("stomp: the subscriptions' ack mode (auto, client, "
+                       "client-individual; default auto)."),
+        QStringLiteral("MODE"), QStringLiteral("auto") });
     // Documented here; parsed by probeTakeSends before the parser runs.
-    parser.addOption({kProbeSendOption,
-                      QStringLiteral("stomp: --send DEST BODY sends BODY to DEST once every --subscribe is in place. "
-                                     "Repeatable."),
-                      QStringLiteral("DEST BODY")});
-    parser.addOption({QStringLiteral("last-event-id"), QStringLiteral("sse: resume after this event id."),
-                      QStringLiteral("ID")});
-    parser.addOption({QStringLiteral("retry-ms"),
-                      QStringLiteral("sse: reconnect delay until the server sends retry: (default 3000)."),
-                      QStringLiteral("MS"), QStringLiteral("3000")});
-    parser.addOption({QStringLiteral("count"),
-                      QStringLiteral("Stop with exit 0 after N MESSAGE frames (stomp) or N events (sse)."),
-                      QStringLiteral("N")});
-    parser.addOption({QStringLiteral("timeout"),
-                      QStringLiteral("Stop after S seconds: exit 0, or 1 when --count was not reached."),
-                      QStringLiteral("S")});
-    parser.addOption({QStringLiteral("sent"), QStringLiteral("Also print the frames the probe sends.")});
-    parser.addOption({QStringLiteral("source"), QStringLiteral("The frames' source name (default probe)."),
-                      QStringLiteral("NAME"), QStringLiteral("probe")});
+    parser.addOption({ kProbeSendOption,
+        QStringLiteral("stomp: --send DEST BODY sends BODY to DEST once every --subscribe is in place. "
+                       "Repeatable."),
+        QStringLiteral("DEST BODY") });
+    parser.addOption({ QStringLiteral("last-event-id"), QStringLiteral("sse: resume after this event id."),
+        QStringLiteral("ID") });
+    parser.addOption({ QStringLiteral("retry-ms"),
+        QStringLiteral("sse: reconnect delay until the server sends retry: (default 3000)."),
+        QStringLiteral("MS"), QStringLiteral("3000") });
+    parser.addOption({ QStringLiteral("count"),
+        QStringLiteral("Stop with exit 0 after N MESSAGE frames (stomp) or N events (sse)."),
+        QStringLiteral("N") });
+    parser.addOption({ QStringLiteral("timeout"),
+        QStringLiteral("Stop after S seconds: exit 0, or 1 when --count was not reached."),
+        QStringLiteral("S") });
+    parser.addOption({ QStringLiteral("sent"), QStringLiteral("Also print the frames the probe sends.") });
+    parser.addOption({ QStringLiteral("source"), QStringLiteral("The frames' source name (default probe)."),
+        QStringLiteral("NAME"), QStringLiteral("probe") });
 
     const QString header = QStringLiteral(
         "switchboard probe: connects to any STOMP-over-WebSocket (optionally SockJS) or\n"
@@ -132,34 +136,41 @@ CommandLineOutcome ProbeCommandLine::parse(const QStringList &original)
 
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
-        return CommandLineOutcome::usageError(QStringLiteral("probe: expected 'stomp' or 'sse' and a URL (see --help)"));
+        return CommandLineOutcome::usageError(
+            QStringLiteral("probe: expected 'stomp' or 'sse' and a URL (see --help)"));
     const QString kind = positional.at(0);
     if (kind != u"stomp" && kind != u"sse")
-        return CommandLineOutcome::usageError(QStringLiteral("probe: expected 'stomp' or 'sse', got '%1'").arg(kind));
+        return CommandLineOutcome::usageError(
+            QStringLiteral("probe: expected 'stomp' or 'sse', got '%1'").arg(kind));
     if (positional.size() < 2)
         return CommandLineOutcome::usageError(QStringLiteral("probe %1: expected a URL").arg(kind));
     if (positional.size() > 2)
-        return CommandLineOutcome::usageError(QStringLiteral("probe %1: unexpected argument '%2'").arg(kind, positional.at(2)));
+        return CommandLineOutcome::usageError(
+            QStringLiteral("probe %1: unexpected argument '%2'").arg(kind, positional.at(2)));
     const bool stomp = kind == u"stomp";
     m_options.kind = stomp ? ProbeOptions::Kind::Stomp : ProbeOptions::Kind::Sse;
     const QUrl url(positional.at(1), QUrl::StrictMode);
 
     // Options that belong to the other kind are refused rather than ignored.
-    const QStringList stompOnly{QStringLiteral("ws-header"), QStringLiteral("subprotocol"), QStringLiteral("sockjs"),
-                                QStringLiteral("subscribe"), QStringLiteral("ack")};
-    const QStringList sseOnly{QStringLiteral("last-event-id"), QStringLiteral("retry-ms")};
+    const QStringList stompOnly { QStringLiteral("ws-header"), QStringLiteral("subprotocol"),
+        QStringLiteral("sockjs"), QStringLiteral("subscribe"), QStringLiteral("ack") };
+    const QStringList sseOnly { QStringLiteral("last-event-id"), QStringLiteral("retry-ms") };
     for (const QString &name : stomp ? sseOnly : stompOnly)
         if (parser.isSet(name))
-            return CommandLineOutcome::usageError(QStringLiteral("--%1: only for 'probe %2'").arg(name, stomp ? QStringLiteral("sse") : QStringLiteral("stomp")));
+            return CommandLineOutcome::usageError(
+                QStringLiteral("--%1: only for 'probe %2'")
+                    .arg(name, stomp ? QStringLiteral("sse") : QStringLiteral("stomp")));
     if (!stomp && !m_options.sends.isEmpty())
         return CommandLineOutcome::usageError(QStringLiteral("--send: only for 'probe stomp'"));
 
-    const auto headers = probeParseHeaders(parser.values(QStringLiteral("header")), QStringLiteral("header"), &error);
+    const auto headers
+        = probeParseHeaders(parser.values(QStringLiteral("header")), QStringLiteral("header"), &error);
     if (!headers)
         return CommandLineOutcome::usageError(error);
 
     if (parser.isSet(QStringLiteral("count"))) {
-        const auto count = CommandLineSupport::integerOption(parser, QStringLiteral("count"), 1, 100000000, &error);
+        const auto count
+            = CommandLineSupport::integerOption(parser, QStringLiteral("count"), 1, 100000000, &error);
         if (!count)
             return CommandLineOutcome::usageError(error);
         m_options.count = *count;
@@ -168,8 +179,9 @@ CommandLineOutcome ProbeCommandLine::parse(const QStringList &original)
         bool ok = false;
         const double seconds = parser.value(QStringLiteral("timeout")).toDouble(&ok);
         if (!ok || !(seconds > 0) || seconds > 86400 * 7)
-            return CommandLineOutcome::usageError(QStringLiteral("--timeout: expected seconds greater than 0, got '%1'")
-                                                      .arg(parser.value(QStringLiteral("timeout"))));
+            return CommandLineOutcome::usageError(
+                QStringLiteral("--timeout: expected seconds greater than 0, got '%1'")
+                    .arg(parser.value(QStringLiteral("timeout"))));
         m_options.timeoutSeconds = seconds;
     }
     m_options.printSent = parser.isSet(QStringLiteral("sent"));
@@ -182,7 +194,8 @@ CommandLineOutcome ProbeCommandLine::parse(const QStringList &original)
         inspect::StompProbeSettings &settings = m_options.stomp;
         settings.url = url;
         settings.connectHeaders = *headers;
-        const auto wsHeaders = probeParseHeaders(parser.values(QStringLiteral("ws-header")), QStringLiteral("ws-header"), &error);
+        const auto wsHeaders = probeParseHeaders(
+            parser.values(QStringLiteral("ws-header")), QStringLiteral("ws-header"), &error);
         if (!wsHeaders)
             return CommandLineOutcome::usageError(error);
         settings.handshakeHeaders = *wsHeaders;
@@ -202,7 +215,8 @@ CommandLineOutcome ProbeCommandLine::parse(const QStringList &original)
         settings.url = url;
         settings.headers = *headers;
         settings.lastEventId = parser.value(QStringLiteral("last-event-id"));
-        const auto retry = CommandLineSupport::integerOption(parser, QStringLiteral("retry-ms"), 0, 3600000, &error);
+        const auto retry
+            = CommandLineSupport::integerOption(parser, QStringLiteral("retry-ms"), 0, 3600000, &error);
         if (!retry)
             return CommandLineOutcome::usageError(error);
         settings.defaultRetryMs = *retry;
@@ -210,7 +224,8 @@ CommandLineOutcome ProbeCommandLine::parse(const QStringList &original)
         problem = settings.problem();
     }
     if (!problem.isEmpty())
-        return CommandLineOutcome::usageError(QStringLiteral("probe %1 %2: %3").arg(kind, positional.at(1), problem));
+        return CommandLineOutcome::usageError(
+            QStringLiteral("probe %1 %2: %3").arg(kind, positional.at(1), problem));
     return CommandLineOutcome::proceed();
 }
 

@@ -22,7 +22,8 @@ CommandLineOutcome ProbeMain::run(int argc, char **argv, const QStringList &argu
     ModeDispatcher::identifyApplication();
     ProbeSession session(commandLine.options(), stdout);
     SignalNotifier terminationSignals;
-    QObject::connect(&terminationSignals, &SignalNotifier::terminationRequested, &session, &ProbeSession::interrupt);
+    QObject::connect(
+        &terminationSignals, &SignalNotifier::terminationRequested, &session, &ProbeSession::interrupt);
     QString error;
     QObject::connect(&session, &ProbeSession::finished, &app, [&error](int exitCode, const QString &reason) {
         error = reason;

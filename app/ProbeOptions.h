@@ -21,11 +21,11 @@ struct ProbeOptions
 
     Kind kind = Kind::Stomp;
     inspect::StompProbeSettings stomp; // Kind::Stomp
-    inspect::SseProbeSettings sse;     // Kind::Sse
-    QList<Send> sends;                 // STOMP: sent once every --subscribe has its RECEIPT
-    int count = 0;                     // > 0: stop (exit 0) after this many MESSAGEs / events
-    double timeoutSeconds = 0;         // > 0: stop then; exit 0 unless --count was not reached
-    bool printSent = false;            // also print the frames the probe sends
+    inspect::SseProbeSettings sse; // Kind::Sse
+    QList<Send> sends; // STOMP: sent once every --subscribe has its RECEIPT
+    int count = 0; // > 0: stop (exit 0) after this many MESSAGEs / events
+    double timeoutSeconds = 0; // > 0: stop then; exit 0 unless --count was not reached
+    bool printSent = false; // also print the frames the probe sends
 };
 
 } // namespace sb::app

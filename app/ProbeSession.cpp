@@ -64,7 +64,8 @@ void ProbeSession::onFrame(const TrafficFrame &frame)
     }
     if (frame.direction != TrafficFrame::Direction::Out || m_finishing)
         return;
-    const bool counts = m_stomp ? frame.command == u"MESSAGE" : frame.command != u"COMMENT" && frame.command != u"RETRY";
+    const bool counts
+        = m_stomp ? frame.command == u"MESSAGE" : frame.command != u"COMMENT" && frame.command != u"RETRY";
     if (counts && m_options.count > 0 && ++m_counted >= m_options.count)
         finish(0, {});
 }
@@ -100,11 +101,12 @@ void ProbeSession::sendAll()
 void ProbeSession::onTimeout()
 {
     if (m_options.count > 0)
-        return finish(1, QStringLiteral("timed out after %1 s with %2 of %3 %4")
-                             .arg(m_options.timeoutSeconds)
-                             .arg(m_counted)
-                             .arg(m_options.count)
-                             .arg(m_stomp ? QStringLiteral("messages") : QStringLiteral("events")));
+        return finish(1,
+            QStringLiteral("timed out after %1 s with %2 of %3 %4")
+                .arg(m_options.timeoutSeconds)
+                .arg(m_counted)
+                .arg(m_options.count)
+                .arg(m_stomp ? QStringLiteral("messages") : QStringLiteral("events")));
     finish(0, {});
 }
 

@@ -1,8 +1,8 @@
 #include "app/RedisAreaAssembly.h"
 
 #include "cluster/RedisConnection.h"
-#include "inspect/RedisKeyRecord.h"
 #include "inspect/RedisKeyActions.h"
+#include "inspect/RedisKeyRecord.h"
 #include "inspect/RedisKeyScanner.h"
 #include "inspect/RedisKeyspaceWatcher.h"
 #include "inspect/RedisLatencyProbe.h"
@@ -114,7 +114,8 @@ void RedisAreaAssembly::wire()
             if (progress.dbSize == m_dbSize || !m_connection->isConnected())
                 return;
             m_dbSize = progress.dbSize;
-            reportHealth(RedisHealth::Up, m_url.redacted() + u" connected; DBSIZE " + QLocale().toString(m_dbSize));
+            reportHealth(
+                RedisHealth::Up, m_url.redacted() + u" connected; DBSIZE " + QLocale().toString(m_dbSize));
         });
     connect(m_reader, &inspect::RedisValueReader::pageReady, browser, &ui::RedisKeyBrowser::showValuePage);
     connect(m_actions, &inspect::RedisKeyActions::finished, keys, &models::RedisKeyModel::applyAction);
@@ -124,8 +125,10 @@ void RedisAreaAssembly::wire()
     // Sessions: rows built (and the replaced ones freed) on the worker; the GUI swaps them in.
     connect(m_sessionReader, &inspect::RedisSessionReader::snapshotReady, m_sessionRows,
         &models::SessionRowsBuilder::build);
-    connect(m_sessionRows, &models::SessionRowsBuilder::built, m_sessions.get(), &models::SessionModel::applyRows);
-    connect(m_sessions.get(), &models::SessionModel::retired, m_sessionRows, &models::SessionRowsBuilder::retire);
+    connect(m_sessionRows, &models::SessionRowsBuilder::built, m_sessions.get(),
+        &models::SessionModel::applyRows);
+    connect(
+        m_sessions.get(), &models::SessionModel::retired, m_sessionRows, &models::SessionRowsBuilder::retire);
     // Worker -> worker (same thread): notified keys are re-read, then update the model.
     connect(m_watcher, &inspect::RedisKeyspaceWatcher::keysChanged, m_scanner,
         &inspect::RedisKeyScanner::refreshKeys);
@@ -153,7 +156,7 @@ void RedisAreaAssembly::wire()
             m_scannedOnce = true;
             startScan("*", ui::RedisKeyBrowser::PageKeys);
         }
-        Q_EMIT connected();
+        emit connected();
     });
     connect(m_connection, &cluster::RedisConnection::disconnected, this, [this](const QString &reason) {
         m_dbSize = -1;
@@ -206,7 +209,7 @@ void RedisAreaAssembly::reportHealth(RedisHealth state, const QString &detail)
 {
     const bool answering = state == RedisHealth::Up || state == RedisHealth::Degraded;
     // A new connection is timed afresh: the figure of the one before is not its latency.
-    m_health = {state, detail, answering ? m_health.latencyMs : std::nullopt};
+    m_health = { state, detail, answering ? m_health.latencyMs : std::nullopt };
     publishHealth();
 }
 

@@ -45,9 +45,9 @@ namespace sb::app {
 // requests reach the workers through their thread-safe methods. Health goes to
 // AttachmentState (Redis) in words: connecting, up with DBSIZE, or down with the reason
 // and the retry delay; while up, with the last PING's round trip (latencyMs), which the
-// view's connection line shows too and the redis-latency alert judges. While Redis does not answer, the view keeps the keys and sessions it
-// showed, dated ("as of"), with their TTLs stopped where they were; once it answers again
-// the rows on screen are re-read.
+// view's connection line shows too and the redis-latency alert judges. While Redis does not answer, the view
+// keeps the keys and sessions it showed, dated ("as of"), with their TTLs stopped where they were; once it
+// answers again the rows on screen are re-read.
 //
 // Usage (GUI thread):
 //   auto *redis = new RedisAreaAssembly(area, url, readOnly, &attachment, this);

@@ -47,7 +47,7 @@ class ReplicasAreaAssembly : public QObject
     Q_OBJECT
 public:
     ReplicasAreaAssembly(ui::AreaView *area, inspect::ReplicaDiscoveryConfig config,
-                         models::AttachmentState *attachment, QObject *parent = nullptr);
+        models::AttachmentState *attachment, QObject *parent = nullptr);
     ~ReplicasAreaAssembly() override;
 
     // Starts the worker and the first poll. With an empty config the area says so and the
@@ -63,8 +63,8 @@ public:
     // A profile's replica sources (registry via its Redis URL and password when useRegistry, Prometheus
     // endpoints + metric, /admin/stats URLs) and its admin user and password. Unparsable
     // URLs are skipped and listed in *problems.
-    static inspect::ReplicaDiscoveryConfig configFromProfile(const models::Profile &profile,
-                                                             QStringList *problems = nullptr);
+    static inspect::ReplicaDiscoveryConfig configFromProfile(
+        const models::Profile &profile, QStringList *problems = nullptr);
     // The status-bar health for one poll.
     static models::ConnectionHealth healthOf(const inspect::ReplicaSnapshot &snapshot);
 

@@ -8,7 +8,7 @@
 
 namespace sb::app {
 
-int SignalNotifier::s_fds[2] = {-1, -1};
+int SignalNotifier::s_fds[2] = { -1, -1 };
 
 SignalNotifier::SignalNotifier(QObject *parent)
     : QObject(parent)

@@ -29,12 +29,12 @@ const QByteArray kPresenceTopic = QByteArrayLiteral("/topic/presence");
 
 QByteArray chatBody(const QString &text)
 {
-    return QJsonDocument(QJsonObject{{QStringLiteral("text"), text}}).toJson(QJsonDocument::Compact);
+    return QJsonDocument(QJsonObject { { QStringLiteral("text"), text } }).toJson(QJsonDocument::Compact);
 }
 } // namespace
 
 SimulatedUser::SimulatedUser(DemoUser account, QList<DemoReplica> replicas, QNetworkAccessManager *http,
-                             int reconnectDelayMs, QObject *parent)
+    int reconnectDelayMs, QObject *parent)
     : QObject(parent)
     , m_account(std::move(account))
     , m_replicas(std::move(replicas))
@@ -90,14 +90,16 @@ void SimulatedUser::login(int attempt)
         ++m_failures;
         // 429 says when to come back; anything else (a replica down, 503) tries the next one.
         const int retryAfterMs = reply->rawHeader("Retry-After").toInt() * 1000;
-        qCDebug(lcSimulatedUser).noquote() << m_account.name << "login failed:" << status << reply->errorString();
+        qCDebug(lcSimulatedUser).noquote()
+            << m_account.name << "login failed:" << status << reply->errorString();
         m_state = State::Waiting;
         const int next = attempt + 1;
         m_nextStep = &SimulatedUser::relogin;
         m_loginAttempt = next;
         // Doubling from the first failure: a replica answers 503 while its stage-1 group
         // rebalances, and each attempt counts against the per-user login limit (10 a minute).
-        m_retry.start(std::max(retryAfterMs, std::min(m_reconnectDelayMs << std::min(next, 3), kMaxBackoffMs)));
+        m_retry.start(
+            std::max(retryAfterMs, std::min(m_reconnectDelayMs << std::min(next, 3), kMaxBackoffMs)));
     });
 }
 
@@ -126,16 +128,17 @@ void SimulatedUser::openStomp()
     auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     m_socket = socket;
     m_stomp.reset();
-    connect(socket, &QWebSocket::connected, socket, [this, socket] {
-        socket->sendTextMessage(QString::fromUtf8(nodeapi::stompConnect(m_token)));
-    });
-    connect(socket, &QWebSocket::textMessageReceived, socket, [this](const QString &text) { onStompText(text); });
+    connect(socket, &QWebSocket::connected, socket,
+        [this, socket] { socket->sendTextMessage(QString::fromUtf8(nodeapi::stompConnect(m_token))); });
+    connect(
+        socket, &QWebSocket::textMessageReceived, socket, [this](const QString &text) { onStompText(text); });
     connect(socket, &QWebSocket::disconnected, socket, [this] { onConnectionLost(false); });
-    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), socket, [this] { onConnectionLost(false); });
+    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), socket,
+        [this] { onConnectionLost(false); });
     QUrl url = at(nodeapi::StompPath, m_replica);
     url.setScheme(QStringLiteral("ws"));
     QWebSocketHandshakeOptions options;
-    options.setSubprotocols({nodeapi::StompSubprotocol});
+    options.setSubprotocols({ nodeapi::StompSubprotocol });
     socket->open(QNetworkRequest(url), options);
 }
 
@@ -210,10 +213,14 @@ void SimulatedUser::openSse()
     m_sse.restartStream();
     connect(stream, &QTcpSocket::connected, stream, [this, stream] {
         const QUrl url = m_replicas.at(m_replica).url;
-        QByteArray request = "GET " + QByteArray(nodeapi::SsePath.data(), nodeapi::SsePath.size()) + " HTTP/1.1\r\n"
-                             "Host: " + url.host().toUtf8() + ':' + QByteArray::number(url.port()) + "\r\n"
-                             "Accept: text/event-stream\r\n"
-                             "Authorization: Bearer " + m_token + "\r\n";
+        QByteArray request = "GET " + QByteArray(nodeapi::SsePath.data(), nodeapi::SsePath.size())
+            + " HTTP/1.1\r\n"
+              "Host: "
+            + url.host().toUtf8() + ':' + QByteArray::number(url.port())
+            + "\r\n"
+              "Accept: text/event-stream\r\n"
+              "Authorization: Bearer "
+            + m_token + "\r\n";
         // Resume after the last event seen, on whichever replica this is (docs/protocol.md).
         if (!m_sse.lastEventId().isEmpty())
             request += "Last-Event-ID: " + m_sse.lastEventId().toUtf8() + "\r\n";

@@ -34,8 +34,8 @@ class SimulatedUser : public QObject
 public:
     enum class State { Idle, LoggingIn, Connecting, Connected, Waiting, LoggedOut };
 
-    SimulatedUser(DemoUser account, QList<DemoReplica> replicas, QNetworkAccessManager *http, int reconnectDelayMs,
-                  QObject *parent = nullptr);
+    SimulatedUser(DemoUser account, QList<DemoReplica> replicas, QNetworkAccessManager *http,
+        int reconnectDelayMs, QObject *parent = nullptr);
     ~SimulatedUser() override;
 
     const DemoUser &account() const { return m_account; }
@@ -81,18 +81,19 @@ private:
     int m_reconnectDelayMs;
     State m_state = State::Idle;
     QByteArray m_token;
-    int m_replica = 0;        // where it is or is trying to be
-    int m_failedInARow = 0;   // connection attempts lost since the last success
+    int m_replica = 0; // where it is or is trying to be
+    int m_failedInARow = 0; // connection attempts lost since the last success
     bool m_everConnected = false;
-    QTimer m_retry;           // runs m_nextStep: a login or a connection attempt, later
+    QTimer m_retry; // runs m_nextStep: a login or a connection attempt, later
     void (SimulatedUser::*m_nextStep)() = &SimulatedUser::reconnect;
-    int m_loginAttempt = 0;   // which replica the next login tries (round from the user's place)
+    int m_loginAttempt = 0; // which replica the next login tries (round from the user's place)
     quint64 m_generation = 0; // bumps on each close, so late callbacks of an old connection are ignored
 
     QPointer<QWebSocket> m_socket;
-    protocol::StompDecoder m_stomp{protocol::StompDecoder::Accept::ServerFrames};
+    protocol::StompDecoder m_stomp { protocol::StompDecoder::Accept::ServerFrames };
     bool m_stompConnected = false;
-    QHash<QString, QByteArray> m_lastMessageId; // channel → the last message-id it saw: `since` on resubscribe
+    QHash<QString, QByteArray>
+        m_lastMessageId; // channel → the last message-id it saw: `since` on resubscribe
 
     QPointer<QTcpSocket> m_stream;
     QByteArray m_streamHead; // the response head until its blank line

@@ -49,21 +49,25 @@ SlowConsumer::SlowConsumer(DemoReplica replica, QByteArray token, QStringList ch
     , m_replica(std::move(replica))
     , m_token(std::move(token))
     , m_channels(std::move(channels))
-{
-}
+{ }
 
 void SlowConsumer::start()
 {
     m_socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, kReceiveBufferBytes);
     connect(&m_socket, &QTcpSocket::connected, this, [this] {
         const QUrl &url = m_replica.url;
-        m_socket.write("GET " + QByteArray(nodeapi::StompPath.data(), nodeapi::StompPath.size()) + " HTTP/1.1\r\n"
-                       "Host: " + url.host().toUtf8() + ':' + QByteArray::number(url.port()) + "\r\n"
-                       "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                       "Sec-WebSocket-Key: " + randomBytes(16).toBase64() + "\r\n"
-                       "Sec-WebSocket-Version: 13\r\n"
-                       "Sec-WebSocket-Protocol: " + QByteArray(nodeapi::StompSubprotocol.data(), nodeapi::StompSubprotocol.size())
-                       + "\r\n\r\n");
+        m_socket.write("GET " + QByteArray(nodeapi::StompPath.data(), nodeapi::StompPath.size())
+            + " HTTP/1.1\r\n"
+              "Host: "
+            + url.host().toUtf8() + ':' + QByteArray::number(url.port())
+            + "\r\n"
+              "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Key: "
+            + randomBytes(16).toBase64()
+            + "\r\n"
+              "Sec-WebSocket-Version: 13\r\n"
+              "Sec-WebSocket-Protocol: "
+            + QByteArray(nodeapi::StompSubprotocol.data(), nodeapi::StompSubprotocol.size()) + "\r\n\r\n");
     });
     connect(&m_socket, &QTcpSocket::readyRead, this, &SlowConsumer::onHandshakeBytes);
     m_socket.connectToHost(m_replica.url.host(), quint16(m_replica.url.port()));
@@ -88,7 +92,8 @@ void SlowConsumer::onHandshakeBytes()
     sendText(nodeapi::stompConnect(m_token));
     int id = 0;
     for (const QString &channel : std::as_const(m_channels))
-        sendText(nodeapi::stompSubscribe(QByteArray::number(++id), QByteArray("/topic/channels." + channel.toUtf8())));
+        sendText(nodeapi::stompSubscribe(
+            QByteArray::number(++id), QByteArray("/topic/channels." + channel.toUtf8())));
     sendText(nodeapi::stompSubscribe(QByteArray::number(++id), "/topic/presence"));
     m_stalled = true;
 }

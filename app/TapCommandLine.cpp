@@ -10,24 +10,27 @@ namespace sb::app {
 CommandLineOutcome TapCommandLine::parse(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Streams the decoded STOMP/SSE/HTTP frames and bus hops of every replica (their /admin/tap) to stdout, "
-        "one per line. Exit 0 at --count or --timeout (or Ctrl+C), 1 when no replica can be tapped, 2 on bad options."));
+    parser.setApplicationDescription(
+        QStringLiteral("Streams the decoded STOMP/SSE/HTTP frames and bus hops of every replica (their "
+                       "/admin/tap) to stdout, "
+                       "one per line. Exit 0 at --count or --timeout (or Ctrl+C), 1 when no replica can be "
+                       "tapped, 2 on bad options."));
     TapTargetOptions::addTo(&parser);
-    parser.addOption({QStringLiteral("filter"),
-                      QStringLiteral("Only frames matching EXPR (the Traffic area's filter language, e.g. "
-                                     "'cmd=SEND user:alice' or 'dest:/topic/ -dir=in')."),
-                      QStringLiteral("EXPR")});
-    parser.addOption({QStringLiteral("format"), QStringLiteral("jsonl (the tap's JSON, default) or text."),
-                      QStringLiteral("FORMAT"), QStringLiteral("jsonl")});
-    parser.addOption({QStringLiteral("count"), QStringLiteral("Stop after N frames."), QStringLiteral("N"), QStringLiteral("0")});
-    parser.addOption({QStringLiteral("timeout"), QStringLiteral("Stop after S seconds."), QStringLiteral("S"),
-                      QStringLiteral("0")});
+    parser.addOption({ QStringLiteral("filter"),
+        QStringLiteral("Only frames matching EXPR (the Traffic area's filter language, e.g. "
+                       "'cmd=SEND user:alice' or 'dest:/topic/ -dir=in')."),
+        QStringLiteral("EXPR") });
+    parser.addOption({ QStringLiteral("format"), QStringLiteral("jsonl (the tap's JSON, default) or text."),
+        QStringLiteral("FORMAT"), QStringLiteral("jsonl") });
+    parser.addOption({ QStringLiteral("count"), QStringLiteral("Stop after N frames."), QStringLiteral("N"),
+        QStringLiteral("0") });
+    parser.addOption({ QStringLiteral("timeout"), QStringLiteral("Stop after S seconds."),
+        QStringLiteral("S"), QStringLiteral("0") });
     if (auto stop = CommandLineSupport::parse(parser, arguments, {}, QStringLiteral("switchboard tap")))
         return *stop;
     if (!parser.positionalArguments().isEmpty())
-        return CommandLineOutcome::usageError(
-            QStringLiteral("unexpected argument '%1' (see --help)").arg(parser.positionalArguments().first()));
+        return CommandLineOutcome::usageError(QStringLiteral("unexpected argument '%1' (see --help)")
+                                                  .arg(parser.positionalArguments().first()));
     QString error;
     if (!m_options.targets.read(parser, &error))
         return CommandLineOutcome::usageError(error);
@@ -43,9 +46,12 @@ CommandLineOutcome TapCommandLine::parse(const QStringList &arguments)
     else if (format == u"text")
         m_options.format = Format::Text;
     else
-        return CommandLineOutcome::usageError(QStringLiteral("--format: expected jsonl or text, got '%1'").arg(format));
-    const auto count = CommandLineSupport::integerOption(parser, QStringLiteral("count"), 0, 1000000000, &error);
-    const auto timeout = CommandLineSupport::integerOption(parser, QStringLiteral("timeout"), 0, 30 * 24 * 3600, &error);
+        return CommandLineOutcome::usageError(
+            QStringLiteral("--format: expected jsonl or text, got '%1'").arg(format));
+    const auto count
+        = CommandLineSupport::integerOption(parser, QStringLiteral("count"), 0, 1000000000, &error);
+    const auto timeout
+        = CommandLineSupport::integerOption(parser, QStringLiteral("timeout"), 0, 30 * 24 * 3600, &error);
     if (!count || !timeout)
         return CommandLineOutcome::usageError(error);
     m_options.count = *count;

@@ -19,7 +19,7 @@ public:
         TapTargetOptions targets;
         QString filter;
         Format format = Format::JsonLines;
-        int count = 0;          // stop after N frames (0: never)
+        int count = 0; // stop after N frames (0: never)
         int timeoutSeconds = 0; // stop after S seconds (0: never)
     };
 

@@ -22,12 +22,12 @@ using inspect::TapSourceStatus;
 
 QString TapMain::textLine(const protocol::TrafficFrame &frame)
 {
-    const QString arrow = frame.direction == protocol::TrafficFrame::Direction::In    ? QStringLiteral("→")
-                        : frame.direction == protocol::TrafficFrame::Direction::Out ? QStringLiteral("←")
-                                                                                     : QStringLiteral("·");
+    const QString arrow = frame.direction == protocol::TrafficFrame::Direction::In ? QStringLiteral("→")
+        : frame.direction == protocol::TrafficFrame::Direction::Out                ? QStringLiteral("←")
+                                                                                   : QStringLiteral("·");
     QString line = QDateTime::fromMSecsSinceEpoch(frame.tsMs).toString(QStringLiteral("HH:mm:ss.zzz")) + u' '
-                 + frame.source + u' ' + protocol::TrafficFrame::transportName(frame.transport) + u' ' + arrow + u' '
-                 + frame.command;
+        + frame.source + u' ' + protocol::TrafficFrame::transportName(frame.transport) + u' ' + arrow + u' '
+        + frame.command;
     if (!frame.destination.isEmpty())
         line += u' ' + frame.destination;
     if (!frame.user.isEmpty())
@@ -74,51 +74,53 @@ CommandLineOutcome TapMain::run(int argc, char **argv, const QStringList &argume
         capture.stop();
         QCoreApplication::exit(code);
     };
-    QObject::connect(&capture, &inspect::TrafficCapture::batchReady, &app, [&](const inspect::TrafficBatch &batch) {
-        capture.batcher()->batchApplied();
-        if (done)
-            return;
-        for (const protocol::TrafficFrame &frame : batch.frames) {
-            if (!filter.matches(frame))
-                continue;
-            const QByteArray line = options.format == TapCommandLine::Format::JsonLines
-                                        ? protocol::TapFrameCodec::encode(frame)
-                                        : textLine(frame).toUtf8();
-            std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
-            std::fputc('\n', stdout);
-            if (options.count > 0 && ++printed >= options.count) {
-                std::fflush(stdout);
-                finish(0, {});
+    QObject::connect(
+        &capture, &inspect::TrafficCapture::batchReady, &app, [&](const inspect::TrafficBatch &batch) {
+            capture.batcher()->batchApplied();
+            if (done)
                 return;
+            for (const protocol::TrafficFrame &frame : batch.frames) {
+                if (!filter.matches(frame))
+                    continue;
+                const QByteArray line = options.format == TapCommandLine::Format::JsonLines
+                    ? protocol::TapFrameCodec::encode(frame)
+                    : textLine(frame).toUtf8();
+                std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+                std::fputc('\n', stdout);
+                if (options.count > 0 && ++printed >= options.count) {
+                    std::fflush(stdout);
+                    finish(0, {});
+                    return;
+                }
             }
-        }
-        std::fflush(stdout);
-        int refused = 0;
-        for (const TapSourceStatus &source : batch.sources) {
-            if (lastState.value(source.id, TapSourceStatus::State::Stopped) != source.state) {
-                lastState.insert(source.id, source.state);
-                std::fprintf(stderr, "switchboard tap: %s %s%s\n", qPrintable(source.id),
-                             qPrintable(TapSourceStatus::stateName(source.state)),
-                             source.detail.isEmpty() ? "" : qPrintable(QStringLiteral(": ") + source.detail));
+            std::fflush(stdout);
+            int refused = 0;
+            for (const TapSourceStatus &source : batch.sources) {
+                if (lastState.value(source.id, TapSourceStatus::State::Stopped) != source.state) {
+                    lastState.insert(source.id, source.state);
+                    std::fprintf(stderr, "switchboard tap: %s %s%s\n", qPrintable(source.id),
+                        qPrintable(TapSourceStatus::stateName(source.state)),
+                        source.detail.isEmpty() ? "" : qPrintable(QStringLiteral(": ") + source.detail));
+                }
+                everLive = everLive || source.state == TapSourceStatus::State::Live;
+                if (source.state == TapSourceStatus::State::Refused)
+                    ++refused;
+                if (!source.detail.isEmpty())
+                    lastProblem = source.id + QStringLiteral(": ") + source.detail;
             }
-            everLive = everLive || source.state == TapSourceStatus::State::Live;
-            if (source.state == TapSourceStatus::State::Refused)
-                ++refused;
-            if (!source.detail.isEmpty())
-                lastProblem = source.id + QStringLiteral(": ") + source.detail;
-        }
-        if (!batch.sources.isEmpty() && refused == batch.sources.size())
-            finish(1, QStringLiteral("every replica refused the credentials (%1)").arg(lastProblem));
-    });
+            if (!batch.sources.isEmpty() && refused == batch.sources.size())
+                finish(1, QStringLiteral("every replica refused the credentials (%1)").arg(lastProblem));
+        });
     QObject::connect(&termination, &SignalNotifier::terminationRequested, &app, [&] { finish(0, {}); });
     if (options.timeoutSeconds > 0) {
         QTimer::singleShot(options.timeoutSeconds * 1000, &app, [&] {
             if (everLive)
                 finish(0, {});
             else
-                finish(1, QStringLiteral("no replica could be tapped within %1 s%2")
-                              .arg(options.timeoutSeconds)
-                              .arg(lastProblem.isEmpty() ? QString() : QStringLiteral(" (") + lastProblem + u')'));
+                finish(1,
+                    QStringLiteral("no replica could be tapped within %1 s%2")
+                        .arg(options.timeoutSeconds)
+                        .arg(lastProblem.isEmpty() ? QString() : QStringLiteral(" (") + lastProblem + u')'));
         });
     }
     targets.feed(&capture);

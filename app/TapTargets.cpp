@@ -11,8 +11,7 @@ namespace sb::app {
 TapTargets::TapTargets(TapTargetOptions options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
-{
-}
+{ }
 
 TapTargets::~TapTargets() = default;
 
@@ -25,13 +24,15 @@ bool TapTargets::resolve(QString *error)
         if (!profile) {
             const QStringList known = models::ProfileStore().names();
             *error = QStringLiteral("unknown profile '%1' (saved profiles: %2)")
-                         .arg(m_options.profile, known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", ")));
+                         .arg(m_options.profile,
+                             known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", ")));
             return false;
         }
         QStringList problems;
         inspect::ReplicaDiscoveryConfig config = ReplicasAreaAssembly::configFromProfile(*profile, &problems);
         if (config.isEmpty()) {
-            *error = QStringLiteral("profile '%1' names no replica source (registry, /admin/stats URLs)").arg(profile->name);
+            *error = QStringLiteral("profile '%1' names no replica source (registry, /admin/stats URLs)")
+                         .arg(profile->name);
             return false;
         }
         if (user.isEmpty())
@@ -56,7 +57,7 @@ void TapTargets::feed(inspect::TrafficCapture *capture)
     if (!m_options.nodes.isEmpty()) {
         QList<inspect::TapEndpoint> endpoints;
         for (const QUrl &url : std::as_const(m_options.nodes))
-            endpoints.append({url.authority(), url});
+            endpoints.append({ url.authority(), url });
         m_known = m_options.nodes;
         capture->setEndpoints(endpoints);
         return;
@@ -64,19 +65,20 @@ void TapTargets::feed(inspect::TrafficCapture *capture)
     if (!m_discovery)
         return;
     connect(m_discovery.get(), &inspect::ReplicaDiscovery::snapshotReady, capture,
-            [this, capture](const inspect::ReplicaSnapshot &snapshot) {
-                QList<inspect::TapEndpoint> endpoints;
-                m_known.clear();
-                for (const inspect::ReplicaInfo &replica : snapshot.replicas) {
-                    const QUrl base(replica.address.contains(u"://") ? replica.address
-                                                                      : QStringLiteral("http://") + replica.address);
-                    if (replica.id.isEmpty() || !base.isValid() || base.host().isEmpty())
-                        continue;
-                    endpoints.append({replica.id, base});
-                    m_known.append(base);
-                }
-                capture->setEndpoints(endpoints);
-            });
+        [this, capture](const inspect::ReplicaSnapshot &snapshot) {
+            QList<inspect::TapEndpoint> endpoints;
+            m_known.clear();
+            for (const inspect::ReplicaInfo &replica : snapshot.replicas) {
+                const QUrl base(replica.address.contains(u"://")
+                        ? replica.address
+                        : QStringLiteral("http://") + replica.address);
+                if (replica.id.isEmpty() || !base.isValid() || base.host().isEmpty())
+                    continue;
+                endpoints.append({ replica.id, base });
+                m_known.append(base);
+            }
+            capture->setEndpoints(endpoints);
+        });
     m_discovery->start();
 }
 

@@ -31,8 +31,8 @@ constexpr int kRateTickMs = 1000;
 constexpr int kRateHistorySeconds = 3600;
 } // namespace
 
-TrafficAreaAssembly::TrafficAreaAssembly(ui::AreaView *area, inspect::TapCredentials credentials, QString origin,
-                                         models::AttachmentState *attachment, QObject *parent)
+TrafficAreaAssembly::TrafficAreaAssembly(ui::AreaView *area, inspect::TapCredentials credentials,
+    QString origin, models::AttachmentState *attachment, QObject *parent)
     : QObject(parent)
     , m_area(area)
     , m_credentials(std::move(credentials))
@@ -46,9 +46,8 @@ TrafficAreaAssembly::TrafficAreaAssembly(ui::AreaView *area, inspect::TapCredent
     , m_thread(QStringLiteral("traffic-capture"), 5000)
 {
     m_rateTimer.setInterval(kRateTickMs);
-    connect(&m_rateTimer, &QTimer::timeout, this, [this] {
-        m_rates->tick(QDateTime::currentMSecsSinceEpoch());
-    });
+    connect(
+        &m_rateTimer, &QTimer::timeout, this, [this] { m_rates->tick(QDateTime::currentMSecsSinceEpoch()); });
 }
 
 TrafficAreaAssembly::~TrafficAreaAssembly()
@@ -82,24 +81,31 @@ void TrafficAreaAssembly::start()
                 m_view->setBanner({}, false);
         });
     });
-    connect(m_view, &ui::TrafficView::stompProbeRequested, this, [this](const inspect::StompProbeSettings &settings) {
-        if (!m_capture)
-            return;
-        QMetaObject::invokeMethod(m_capture, [capture = m_capture, settings] { capture->startStompProbe(settings); },
-                                  Qt::QueuedConnection);
-    });
-    connect(m_view, &ui::TrafficView::sseProbeRequested, this, [this](const inspect::SseProbeSettings &settings) {
-        if (!m_capture)
-            return;
-        QMetaObject::invokeMethod(m_capture, [capture = m_capture, settings] { capture->startSseProbe(settings); },
-                                  Qt::QueuedConnection);
-    });
-    connect(m_view, &ui::TrafficView::probeSendRequested, this, [this](const QString &destination, const QByteArray &body) {
-        if (!m_capture)
-            return;
-        QMetaObject::invokeMethod(m_capture, [capture = m_capture, destination, body] { capture->sendWithProbe(destination, body); },
-                                  Qt::QueuedConnection);
-    });
+    connect(m_view, &ui::TrafficView::stompProbeRequested, this,
+        [this](const inspect::StompProbeSettings &settings) {
+            if (!m_capture)
+                return;
+            QMetaObject::invokeMethod(
+                m_capture, [capture = m_capture, settings] { capture->startStompProbe(settings); },
+                Qt::QueuedConnection);
+        });
+    connect(
+        m_view, &ui::TrafficView::sseProbeRequested, this, [this](const inspect::SseProbeSettings &settings) {
+            if (!m_capture)
+                return;
+            QMetaObject::invokeMethod(
+                m_capture, [capture = m_capture, settings] { capture->startSseProbe(settings); },
+                Qt::QueuedConnection);
+        });
+    connect(m_view, &ui::TrafficView::probeSendRequested, this,
+        [this](const QString &destination, const QByteArray &body) {
+            if (!m_capture)
+                return;
+            QMetaObject::invokeMethod(
+                m_capture,
+                [capture = m_capture, destination, body] { capture->sendWithProbe(destination, body); },
+                Qt::QueuedConnection);
+        });
     connect(m_view, &ui::TrafficView::probeStopRequested, this, [this] {
         if (!m_capture)
             return;
@@ -108,8 +114,8 @@ void TrafficAreaAssembly::start()
     connect(m_view, &ui::TrafficView::redisMonitorRequested, this, &TrafficAreaAssembly::startRedisMonitor);
     connect(m_view, &ui::TrafficView::kafkaTailRequested, this, &TrafficAreaAssembly::startKafkaTail);
     connect(m_view, &ui::TrafficView::bufferCapacityRequested, this,
-            [this](qsizetype frames) { m_model->setBufferCapacity(frames); });
-    m_health = {ConnectionHealth::State::Connecting, QStringLiteral("waiting for replicas to tap")};
+        [this](qsizetype frames) { m_model->setBufferCapacity(frames); });
+    m_health = { ConnectionHealth::State::Connecting, QStringLiteral("waiting for replicas to tap") };
     if (m_attachment)
         m_attachment->setHealth(AttachmentState::Service::Traffic, m_health);
 
@@ -117,7 +123,7 @@ void TrafficAreaAssembly::start()
     m_batcher = m_capture->batcher();
     // Queued, with the model as context: a batch arriving after teardown is dropped.
     connect(m_capture, &inspect::TrafficCapture::batchReady, m_model.get(),
-            [this](const inspect::TrafficBatch &batch) { onBatch(batch); });
+        [this](const inspect::TrafficBatch &batch) { onBatch(batch); });
     m_thread.start(m_capture);
     m_rateTimer.start();
 }
@@ -136,20 +142,22 @@ void TrafficAreaAssembly::setEndpoints(const QList<inspect::TapEndpoint> &endpoi
 {
     if (!m_capture)
         return;
-    QMetaObject::invokeMethod(m_capture, [capture = m_capture, endpoints] { capture->setEndpoints(endpoints); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_capture, [capture = m_capture, endpoints] { capture->setEndpoints(endpoints); },
+        Qt::QueuedConnection);
 }
 
 void TrafficAreaAssembly::setClusterSources(const std::optional<cluster::RedisUrl> &redis,
-                                            const cluster::KafkaSettings &kafka, const QString &topicPrefix)
+    const cluster::KafkaSettings &kafka, const QString &topicPrefix)
 {
     m_redis = redis;
     m_kafka = kafka;
     const QString prefix = topicPrefix.isEmpty() ? QStringLiteral("switchboard") : topicPrefix;
     const QString pattern = QString::fromUtf8(inspect::RedisPubSubMonitorSettings().pattern);
     if (m_view)
-        m_view->setSourceSuggestions({prefix + QStringLiteral(".MessageCreatedEvent"), prefix + QStringLiteral(".SseBroadcast")},
-                                     pattern);
+        m_view->setSourceSuggestions(
+            { prefix + QStringLiteral(".MessageCreatedEvent"), prefix + QStringLiteral(".SseBroadcast") },
+            pattern);
     if (m_redis)
         startRedisMonitor(pattern);
 }
@@ -159,17 +167,20 @@ void TrafficAreaAssembly::startRedisMonitor(const QString &pattern)
     if (!m_capture)
         return;
     if (pattern.isEmpty() || !m_redis) {
-        QMetaObject::invokeMethod(m_capture, &inspect::TrafficCapture::stopRedisMonitor, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_capture, &inspect::TrafficCapture::stopRedisMonitor, Qt::QueuedConnection);
         return;
     }
     inspect::RedisPubSubMonitorSettings settings;
     settings.url = *m_redis;
     settings.pattern = pattern.toUtf8();
-    QMetaObject::invokeMethod(m_capture, [capture = m_capture, settings] { capture->startRedisMonitor(settings); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_capture, [capture = m_capture, settings] { capture->startRedisMonitor(settings); },
+        Qt::QueuedConnection);
 }
 
-void TrafficAreaAssembly::startKafkaTail(const QStringList &topics, int startFrom, qint64 offset, const QDateTime &time)
+void TrafficAreaAssembly::startKafkaTail(
+    const QStringList &topics, int startFrom, qint64 offset, const QDateTime &time)
 {
     if (!m_capture)
         return;
@@ -180,11 +191,13 @@ void TrafficAreaAssembly::startKafkaTail(const QStringList &topics, int startFro
     inspect::KafkaTopicTailSettings settings;
     settings.kafka = m_kafka;
     settings.topics = topics;
-    settings.startFrom = inspect::KafkaTopicTailSettings::StartFrom(startFrom); // the dialog's order is the tail's
+    settings.startFrom
+        = inspect::KafkaTopicTailSettings::StartFrom(startFrom); // the dialog's order is the tail's
     settings.startOffset = offset;
     settings.startTimeMs = time.isValid() ? time.toMSecsSinceEpoch() : 0;
-    QMetaObject::invokeMethod(m_capture, [capture = m_capture, settings] { capture->startKafkaTail(settings); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_capture, [capture = m_capture, settings] { capture->startKafkaTail(settings); },
+        Qt::QueuedConnection);
 }
 
 void TrafficAreaAssembly::onBatch(const inspect::TrafficBatch &batch)
@@ -209,18 +222,22 @@ void TrafficAreaAssembly::onBatch(const inspect::TrafficBatch &batch)
             ++live;
         else
             problems.append(QStringLiteral("%1 %2%3").arg(source.id, TapSourceStatus::stateName(source.state),
-                                                          source.detail.isEmpty() ? QString() : QStringLiteral(": ") + source.detail));
+                source.detail.isEmpty() ? QString() : QStringLiteral(": ") + source.detail));
     }
     ConnectionHealth health;
     if (taps == 0)
-        health = {ConnectionHealth::State::Connecting, QStringLiteral("waiting for replicas to tap")};
+        health = { ConnectionHealth::State::Connecting, QStringLiteral("waiting for replicas to tap") };
     else if (live == taps)
-        health = {ConnectionHealth::State::Up, QStringLiteral("tapping %1 of %2 replicas").arg(live).arg(taps)};
+        health = { ConnectionHealth::State::Up,
+            QStringLiteral("tapping %1 of %2 replicas").arg(live).arg(taps) };
     else if (live == 0)
-        health = {ConnectionHealth::State::Down, problems.join(QStringLiteral("; "))};
+        health = { ConnectionHealth::State::Down, problems.join(QStringLiteral("; ")) };
     else
-        health = {ConnectionHealth::State::Degraded,
-                  QStringLiteral("tapping %1 of %2 replicas; %3").arg(live).arg(taps).arg(problems.join(QStringLiteral("; ")))};
+        health = { ConnectionHealth::State::Degraded,
+            QStringLiteral("tapping %1 of %2 replicas; %3")
+                .arg(live)
+                .arg(taps)
+                .arg(problems.join(QStringLiteral("; "))) };
     if (m_attachment && !(health == m_health))
         m_attachment->setHealth(AttachmentState::Service::Traffic, health);
     m_health = health;
@@ -234,33 +251,42 @@ void TrafficAreaAssembly::openCapture(const QString &path)
     QThread *reader = QThread::create([self, path] {
         QString error;
         auto contents = inspect::TrafficRecording::load(path, &error);
-        QMetaObject::invokeMethod(QCoreApplication::instance(), [self, path, contents = std::move(contents), error]() mutable {
-            if (!self)
-                return;
-            if (!contents) {
-                emit self->captureOpened(false, error);
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, path, contents = std::move(contents), error]() mutable {
+                if (!self)
+                    return;
+                if (!contents) {
+                    emit self->captureOpened(false, error);
+                    if (self->m_view)
+                        self->m_view->setBanner(
+                            QObject::tr("Could not open the capture: %1").arg(error), self->m_offline);
+                    return;
+                }
+                self->m_offline = true;
+                const qsizetype count = contents->frames.size();
+                const qint64 from = count ? contents->frames.first().tsMs : 0;
+                const qint64 to = count ? contents->frames.last().tsMs : 0;
+                if (count > self->m_buffer->capacity())
+                    self->m_model->setBufferCapacity(count);
+                self->m_model->replaceAll(std::move(contents->frames));
+                const auto time = [](qint64 ms) {
+                    return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+                };
+                QString banner
+                    = QObject::tr("RECORDING %1%2: %3 frames from %4 to %5. Live capture is hidden.")
+                          .arg(path,
+                              contents->header.origin.isEmpty()
+                                  ? QString()
+                                  : QObject::tr(" of %1").arg(contents->header.origin),
+                              QLocale().toString(count), time(from), time(to));
+                if (!contents->warning.isEmpty())
+                    banner += u' ' + contents->warning;
                 if (self->m_view)
-                    self->m_view->setBanner(QObject::tr("Could not open the capture: %1").arg(error), self->m_offline);
-                return;
-            }
-            self->m_offline = true;
-            const qsizetype count = contents->frames.size();
-            const qint64 from = count ? contents->frames.first().tsMs : 0;
-            const qint64 to = count ? contents->frames.last().tsMs : 0;
-            if (count > self->m_buffer->capacity())
-                self->m_model->setBufferCapacity(count);
-            self->m_model->replaceAll(std::move(contents->frames));
-            const auto time = [](qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")); };
-            QString banner = QObject::tr("RECORDING %1%2: %3 frames from %4 to %5. Live capture is hidden.")
-                                 .arg(path,
-                                      contents->header.origin.isEmpty() ? QString() : QObject::tr(" of %1").arg(contents->header.origin),
-                                      QLocale().toString(count), time(from), time(to));
-            if (!contents->warning.isEmpty())
-                banner += u' ' + contents->warning;
-            if (self->m_view)
-                self->m_view->setBanner(banner, true);
-            emit self->captureOpened(true, banner);
-        }, Qt::QueuedConnection);
+                    self->m_view->setBanner(banner, true);
+                emit self->captureOpened(true, banner);
+            },
+            Qt::QueuedConnection);
     });
     connect(reader, &QThread::finished, reader, &QObject::deleteLater);
     reader->start();
@@ -280,7 +306,8 @@ void TrafficAreaAssembly::saveCapture(const QString &path, bool shownOnly)
         for (qsizetype i = 0; i < m_buffer->size(); ++i)
             frames.append(m_buffer->at(i));
     }
-    const inspect::TrafficRecording::Header header{m_origin, QDateTime::currentDateTimeUtc(), frames.size()};
+    const inspect::TrafficRecording::Header header { m_origin, QDateTime::currentDateTimeUtc(),
+        frames.size() };
     QPointer<TrafficAreaAssembly> self(this);
     QThread *writer = QThread::create([self, path, header, frames = std::move(frames)] {
         QString error;
@@ -292,11 +319,15 @@ void TrafficAreaAssembly::saveCapture(const QString &path, bool shownOnly)
                         return;
             },
             &error);
-        const QString message = ok ? QObject::tr("saved %1 frames to %2").arg(frames.size()).arg(path) : error;
-        QMetaObject::invokeMethod(QCoreApplication::instance(), [self, ok, message] {
-            if (self)
-                emit self->captureSaved(ok, message);
-        }, Qt::QueuedConnection);
+        const QString message
+            = ok ? QObject::tr("saved %1 frames to %2").arg(frames.size()).arg(path) : error;
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, ok, message] {
+                if (self)
+                    emit self->captureSaved(ok, message);
+            },
+            Qt::QueuedConnection);
     });
     connect(writer, &QThread::finished, writer, &QObject::deleteLater);
     writer->start();
@@ -325,13 +356,11 @@ QJsonObject TrafficAreaAssembly::recordingSection(const QDateTime &from, const Q
     QJsonArray frames;
     for (auto it = newestFirst.rbegin(); it != newestFirst.rend(); ++it)
         frames.append(QJsonDocument::fromJson(protocol::TapFrameCodec::encode(m_buffer->at(*it))).object());
-    return QJsonObject{{QStringLiteral("traffic"),
-                        QJsonObject{{QStringLiteral("format"), QString(inspect::TrafficRecording::kFormat)},
-                                    {QStringLiteral("origin"), m_origin},
-                                    {QStringLiteral("from"), fromMs},
-                                    {QStringLiteral("to"), toMs},
-                                    {QStringLiteral("frames"), frames},
-                                    {QStringLiteral("omitted"), inWindow - qint64(newestFirst.size())}}}};
+    return QJsonObject { { QStringLiteral("traffic"),
+        QJsonObject { { QStringLiteral("format"), QString(inspect::TrafficRecording::kFormat) },
+            { QStringLiteral("origin"), m_origin }, { QStringLiteral("from"), fromMs },
+            { QStringLiteral("to"), toMs }, { QStringLiteral("frames"), frames },
+            { QStringLiteral("omitted"), inWindow - qint64(newestFirst.size()) } } } };
 }
 
 void TrafficAreaAssembly::backToLive()

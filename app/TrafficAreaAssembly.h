@@ -45,7 +45,7 @@ class TrafficAreaAssembly : public QObject
     Q_OBJECT
 public:
     TrafficAreaAssembly(ui::AreaView *area, inspect::TapCredentials credentials, QString origin,
-                        models::AttachmentState *attachment, QObject *parent = nullptr);
+        models::AttachmentState *attachment, QObject *parent = nullptr);
     ~TrafficAreaAssembly() override;
 
     void start();
@@ -54,9 +54,10 @@ public:
     // Where the Redis pub/sub monitor and the Kafka tail read: the cluster's Redis (the
     // monitor starts at once, on the stage-2 bus pattern) and Kafka (tailed on request).
     void setClusterSources(const std::optional<cluster::RedisUrl> &redis, const cluster::KafkaSettings &kafka,
-                           const QString &topicPrefix);
+        const QString &topicPrefix);
     void startRedisMonitor(const QString &pattern); // empty: stop
-    void startKafkaTail(const QStringList &topics, int startFrom, qint64 offset, const QDateTime &time); // none: stop
+    void startKafkaTail(
+        const QStringList &topics, int startFrom, qint64 offset, const QDateTime &time); // none: stop
     void openCapture(const QString &path);
     void saveCapture(const QString &path, bool shownOnly);
     void backToLive();

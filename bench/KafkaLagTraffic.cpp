@@ -6,7 +6,8 @@
 
 namespace {
 
-sb::cluster::KafkaHandle makeClient(rd_kafka_type_t type, const QByteArray &bootstrap, const QByteArray &group = {})
+sb::cluster::KafkaHandle makeClient(
+    rd_kafka_type_t type, const QByteArray &bootstrap, const QByteArray &group = {})
 {
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     char error[256];
@@ -26,8 +27,7 @@ KafkaLagTraffic::KafkaLagTraffic(QByteArray bootstrap, QByteArray topic, int par
     , m_partitions(partitions)
     , m_groups(groups)
     , m_ends(size_t(partitions), 0)
-{
-}
+{ }
 
 QString KafkaLagTraffic::groupName(int index)
 {
@@ -52,9 +52,9 @@ void KafkaLagTraffic::step()
     static const char value[] = "{\"bench\":true}";
     for (int i = 0; i < 2 * m_partitions; ++i) {
         const int p = int(rng->bounded(m_partitions));
-        if (rd_kafka_producev(m_producer.get(), RD_KAFKA_V_TOPIC(m_topic.constData()), RD_KAFKA_V_PARTITION(p),
-                              RD_KAFKA_V_VALUE(const_cast<char *>(value), sizeof value - 1),
-                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END)
+        if (rd_kafka_producev(m_producer.get(), RD_KAFKA_V_TOPIC(m_topic.constData()),
+                RD_KAFKA_V_PARTITION(p), RD_KAFKA_V_VALUE(const_cast<char *>(value), sizeof value - 1),
+                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END)
             == RD_KAFKA_RESP_ERR_NO_ERROR)
             ++m_ends[size_t(p)];
     }

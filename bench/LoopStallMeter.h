@@ -37,7 +37,10 @@ public:
         std::sort(sorted.begin(), sorted.end());
         return sorted[std::min(sorted.size() - 1, size_t(p * double(sorted.size() - 1) + 0.5))];
     }
-    double worst() const { return m_samples.empty() ? 0 : *std::max_element(m_samples.begin(), m_samples.end()); }
+    double worst() const
+    {
+        return m_samples.empty() ? 0 : *std::max_element(m_samples.begin(), m_samples.end());
+    }
 
 private:
     void tick()
@@ -46,7 +49,8 @@ private:
         if (m_measuring && m_last >= 0) {
             m_samples.push_back(std::max(0.0, double(now - m_last) / 1e6 - 1.0));
             if (m_samples.back() >= 16.0)
-                std::fprintf(stderr, "%s: stall %.1f ms at %.3f s\n", m_label, m_samples.back(), double(now) / 1e9);
+                std::fprintf(
+                    stderr, "%s: stall %.1f ms at %.3f s\n", m_label, m_samples.back(), double(now) / 1e9);
         }
         m_last = now;
     }

@@ -10,8 +10,7 @@
 RegistryWriter::RegistryWriter(sb::cluster::RedisUrl url, int replicas)
     : m_url(std::move(url))
     , m_replicas(replicas)
-{
-}
+{ }
 
 RegistryWriter::~RegistryWriter() = default;
 
@@ -34,17 +33,13 @@ void RegistryWriter::publish()
     auto *rng = QRandomGenerator::global();
     for (int i = 0; i < m_replicas; ++i) {
         m_writer->publish(QStringLiteral("bench-%1").arg(i, 3, 10, QLatin1Char('0')),
-                          {{"address", "10.0.0." + QByteArray::number(i) + ":8080"},
-                           {"started", now},
-                           {"ready", "1"},
-                           {"draining", "0"},
-                           {"ws", QByteArray::number(900 + rng->bounded(200))},
-                           {"sse", QByteArray::number(100 + rng->bounded(50))},
-                           {"subscriptions", QByteArray::number(2000 + rng->bounded(500))},
-                           {"msgsInPerSec", QByteArray::number(rng->bounded(500.0), 'f', 1)},
-                           {"msgsOutPerSec", QByteArray::number(rng->bounded(5000.0), 'f', 1)},
-                           {"heartbeatTimeouts", "0"},
-                           {"version", "bench"}},
-                          5);
+            { { "address", "10.0.0." + QByteArray::number(i) + ":8080" }, { "started", now },
+                { "ready", "1" }, { "draining", "0" }, { "ws", QByteArray::number(900 + rng->bounded(200)) },
+                { "sse", QByteArray::number(100 + rng->bounded(50)) },
+                { "subscriptions", QByteArray::number(2000 + rng->bounded(500)) },
+                { "msgsInPerSec", QByteArray::number(rng->bounded(500.0), 'f', 1) },
+                { "msgsOutPerSec", QByteArray::number(rng->bounded(5000.0), 'f', 1) },
+                { "heartbeatTimeouts", "0" }, { "version", "bench" } },
+            5);
     }
 }

@@ -14,11 +14,14 @@ StompBenchClient::StompBenchClient(const QUrl &url, const QByteArray &token, QOb
     connect(&m_socket, &QWebSocket::connected, this, [this] {
         m_socket.sendTextMessage(QString::fromUtf8(sb::protocol::nodeapi::stompConnect(m_token, "bench")));
     });
-    connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &t) { onBytes(t.toUtf8()); });
+    connect(
+        &m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &t) { onBytes(t.toUtf8()); });
     connect(&m_socket, &QWebSocket::binaryMessageReceived, this, &StompBenchClient::onBytes);
     connect(&m_socket, &QWebSocket::disconnected, this, [this] { emit failed(m_socket.closeReason()); });
     QNetworkRequest request(url);
-    request.setRawHeader("Sec-WebSocket-Protocol", QByteArray(sb::protocol::nodeapi::StompSubprotocol.data(), sb::protocol::nodeapi::StompSubprotocol.size()));
+    request.setRawHeader("Sec-WebSocket-Protocol",
+        QByteArray(
+            sb::protocol::nodeapi::StompSubprotocol.data(), sb::protocol::nodeapi::StompSubprotocol.size()));
     m_socket.open(request);
 }
 

@@ -29,5 +29,5 @@ private:
 
     QWebSocket m_socket;
     QByteArray m_token;
-    sb::protocol::StompDecoder m_decoder{sb::protocol::StompDecoder::Accept::ServerFrames};
+    sb::protocol::StompDecoder m_decoder { sb::protocol::StompDecoder::Accept::ServerFrames };
 };

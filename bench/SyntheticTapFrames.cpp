@@ -9,14 +9,13 @@ namespace {
 
 // A busy chat cluster's vocabulary: channels with their share of the traffic skewed
 // towards a few (general gets the most), words for message texts of 60–140 characters.
-const char *const kChannels[] = {"general", "general", "general", "random", "random", "ops", "support",
-                                 "release-2026", "incidents", "design", "lunch", "eu-sales", "us-sales",
-                                 "frontend", "backend", "data", "security", "announcements"};
-const char *const kWords[] = {"the", "deploy", "is", "green", "again", "after", "rollback", "of", "node",
-                              "please", "check", "dashboard", "latency", "p99", "looks", "fine", "now",
-                              "meeting", "moved", "to", "three", "thanks", "ok", "kafka", "lag", "on",
-                              "partition", "seven", "redis", "memory", "is", "fine", "shipping", "today",
-                              "who", "owns", "this", "alert", "ticket", "merged", "review", "needed"};
+const char *const kChannels[] = { "general", "general", "general", "random", "random", "ops", "support",
+    "release-2026", "incidents", "design", "lunch", "eu-sales", "us-sales", "frontend", "backend", "data",
+    "security", "announcements" };
+const char *const kWords[] = { "the", "deploy", "is", "green", "again", "after", "rollback", "of", "node",
+    "please", "check", "dashboard", "latency", "p99", "looks", "fine", "now", "meeting", "moved", "to",
+    "three", "thanks", "ok", "kafka", "lag", "on", "partition", "seven", "redis", "memory", "is", "fine",
+    "shipping", "today", "who", "owns", "this", "alert", "ticket", "merged", "review", "needed" };
 constexpr int kSessionsPerReplica = 400;
 constexpr int kUsers = 1000;
 constexpr int kBodyLimit = 512; // the node's --tap-body-bytes default
@@ -35,13 +34,27 @@ void appendBenchJsonString(QByteArray *out, QByteArrayView text)
         }
         out->append('\\');
         switch (c) {
-        case '"': out->append('"'); break;
-        case '\\': out->append('\\'); break;
-        case '\b': out->append('b'); break;
-        case '\f': out->append('f'); break;
-        case '\n': out->append('n'); break;
-        case '\r': out->append('r'); break;
-        case '\t': out->append('t'); break;
+        case '"':
+            out->append('"');
+            break;
+        case '\\':
+            out->append('\\');
+            break;
+        case '\b':
+            out->append('b');
+            break;
+        case '\f':
+            out->append('f');
+            break;
+        case '\n':
+            out->append('n');
+            break;
+        case '\r':
+            out->append('r');
+            break;
+        case '\t':
+            out->append('t');
+            break;
         default:
             out->append("u00");
             out->append(hex[u >> 4]);
@@ -90,15 +103,24 @@ SyntheticTapFrames::SyntheticTapFrames(QString node, int replicaIndex, quint32 s
 const char *SyntheticTapFrames::kindName(Kind kind)
 {
     switch (kind) {
-    case Kind::Message: return "STOMP MESSAGE out";
-    case Kind::Sse: return "SSE message out";
-    case Kind::Send: return "STOMP SEND in";
-    case Kind::Post: return "HTTP POST in";
-    case Kind::Broadcast: return "Kafka BROADCAST in";
-    case Kind::Stage1: return "Kafka STAGE1 in";
-    case Kind::Subscribe: return "STOMP SUBSCRIBE in";
-    case Kind::Lifecycle: return "session OPEN/CLOSE";
-    case Kind::Count: break;
+    case Kind::Message:
+        return "STOMP MESSAGE out";
+    case Kind::Sse:
+        return "SSE message out";
+    case Kind::Send:
+        return "STOMP SEND in";
+    case Kind::Post:
+        return "HTTP POST in";
+    case Kind::Broadcast:
+        return "Kafka BROADCAST in";
+    case Kind::Stage1:
+        return "Kafka STAGE1 in";
+    case Kind::Subscribe:
+        return "STOMP SUBSCRIBE in";
+    case Kind::Lifecycle:
+        return "session OPEN/CLOSE";
+    case Kind::Count:
+        break;
     }
     return "";
 }
@@ -108,8 +130,8 @@ void SyntheticTapFrames::newMessage(qint64 nowMs)
     // The node's id: "<13-digit ms>-<4 hex process tag><8 hex sequence>".
     m_messageTs = nowMs;
     m_messageIdUtf8 = QByteArray::number(nowMs).rightJustified(13, '0') + '-'
-                    + QByteArray::number(m_processTag, 16).rightJustified(4, '0')
-                    + QByteArray::number(++m_idSequence & 0xffffffffu, 16).rightJustified(8, '0');
+        + QByteArray::number(m_processTag, 16).rightJustified(4, '0')
+        + QByteArray::number(++m_idSequence & 0xffffffffu, 16).rightJustified(8, '0');
     m_messageId = QString::fromLatin1(m_messageIdUtf8);
     m_channel = kChannels[m_random.bounded(int(std::size(kChannels)))];
     m_topic = QStringLiteral("/topic/channels.") + QString::fromLatin1(m_channel);
@@ -147,8 +169,9 @@ QByteArray SyntheticTapFrames::chatJson(bool notification) const
 QByteArray SyntheticTapFrames::envelopeJson() const
 {
     // Envelope::toJson: {"message":{…},"publishedAtUs":…,"recipients":[…],"type":"message"}.
-    return "{\"message\":" + chatJson(false) + ",\"publishedAtUs\":" + QByteArray::number(m_messageTs * 1000 + 417)
-         + ",\"recipients\":[\"" + m_recipient + "\"],\"type\":\"message\"}";
+    return "{\"message\":" + chatJson(false)
+        + ",\"publishedAtUs\":" + QByteArray::number(m_messageTs * 1000 + 417) + ",\"recipients\":[\""
+        + m_recipient + "\"],\"type\":\"message\"}";
 }
 
 QByteArray SyntheticTapFrames::nodeBody() const
@@ -160,17 +183,20 @@ QByteArray SyntheticTapFrames::nodeBody() const
     message.text = QString::fromUtf8(m_text);
     message.timestampMs = m_messageTs;
     switch (m_lastKind) {
-    case Kind::Message: return message.toJsonBytes();
-    case Kind::Sse: return QJsonDocument(message.notificationJson()).toJson(QJsonDocument::Compact);
+    case Kind::Message:
+        return message.toJsonBytes();
+    case Kind::Sse:
+        return QJsonDocument(message.notificationJson()).toJson(QJsonDocument::Compact);
     case Kind::Broadcast:
     case Kind::Stage1: {
         sb::node::Envelope envelope;
         envelope.message = message;
-        envelope.recipients = QStringList{QString::fromUtf8(m_recipient)};
+        envelope.recipients = QStringList { QString::fromUtf8(m_recipient) };
         envelope.publishedAtUs = m_messageTs * 1000 + 417;
         return envelope.toJson();
     }
-    default: return m_last.body; // the client's own, or none
+    default:
+        return m_last.body; // the client's own, or none
     }
 }
 
@@ -182,8 +208,8 @@ bool SyntheticTapFrames::bodiesMatchTheNode(QString *difference)
         const QByteArray node = frames.nodeBody();
         if (frames.m_last.body != node) {
             *difference = QStringLiteral("%1 body:\n  bench: %2\n  node:  %3")
-                              .arg(QString::fromLatin1(kindName(frames.m_lastKind)), QString::fromUtf8(frames.m_last.body),
-                                   QString::fromUtf8(node));
+                              .arg(QString::fromLatin1(kindName(frames.m_lastKind)),
+                                  QString::fromUtf8(frames.m_last.body), QString::fromUtf8(node));
             return false;
         }
     }
@@ -193,7 +219,7 @@ bool SyntheticTapFrames::bodiesMatchTheNode(QString *difference)
 QByteArray SyntheticTapFrames::next(qint64 n, qint64 nowMs)
 {
     sb::node::TapEvent &f = m_last;
-    f = sb::node::TapEvent{};
+    f = sb::node::TapEvent {};
     f.tsMs = nowMs;
     const int r = m_random.bounded(100);
     const Session &session = m_sessions[size_t(m_random.bounded(int(m_sessions.size())))];
@@ -207,8 +233,8 @@ QByteArray SyntheticTapFrames::next(qint64 n, qint64 nowMs)
         f.destination = m_topic;
         f.messageId = m_messageId;
         f.body = chatJson(false);
-        f.headers = {{"subscription", session.subscription}, {"message-id", m_messageIdUtf8},
-                     {"destination", m_topic.toLatin1()}, {"content-type", "application/json"}};
+        f.headers = { { "subscription", session.subscription }, { "message-id", m_messageIdUtf8 },
+            { "destination", m_topic.toLatin1() }, { "content-type", "application/json" } };
         f.bytes = f.body.size() + 130;
     } else if (r < 75) {
         m_lastKind = Kind::Sse;
@@ -233,8 +259,8 @@ QByteArray SyntheticTapFrames::next(qint64 n, qint64 nowMs)
             f.transport = "stomp";
             f.command = "SEND";
             f.destination = QStringLiteral("/app/channels.") + QString::fromLatin1(m_channel);
-            f.headers = {{"destination", f.destination.toLatin1()}, {"content-type", "application/json"},
-                         {"content-length", QByteArray::number(f.body.size())}};
+            f.headers = { { "destination", f.destination.toLatin1() }, { "content-type", "application/json" },
+                { "content-length", QByteArray::number(f.body.size()) } };
         } else {
             f.session = QStringLiteral("http");
             f.transport = "http";
@@ -254,8 +280,9 @@ QByteArray SyntheticTapFrames::next(qint64 n, qint64 nowMs)
         f.body = envelopeJson();
         f.bytes = f.body.size();
         m_offset += 1 + m_random.bounded(3);
-        f.headers = {{"partition", QByteArray::number(m_random.bounded(12))}, {"offset", QByteArray::number(m_offset)},
-                     {"key", m_channel}, {"type", "message"}, {"channel", m_channel}};
+        f.headers = { { "partition", QByteArray::number(m_random.bounded(12)) },
+            { "offset", QByteArray::number(m_offset) }, { "key", m_channel }, { "type", "message" },
+            { "channel", m_channel } };
     } else if (r < 99) {
         m_lastKind = Kind::Subscribe;
         f.session = session.id;
@@ -264,7 +291,8 @@ QByteArray SyntheticTapFrames::next(qint64 n, qint64 nowMs)
         f.direction = "in";
         f.command = "SUBSCRIBE";
         f.destination = m_topic;
-        f.headers = {{"id", session.subscription}, {"destination", m_topic.toLatin1()}, {"ack", "auto"}};
+        f.headers
+            = { { "id", session.subscription }, { "destination", m_topic.toLatin1() }, { "ack", "auto" } };
         f.bytes = 64;
     } else {
         m_lastKind = Kind::Lifecycle;
@@ -274,8 +302,8 @@ QByteArray SyntheticTapFrames::next(qint64 n, qint64 nowMs)
         const bool open = m_random.bounded(2) == 0;
         f.command = open ? "OPEN" : "CLOSE";
         if (!open)
-            f.headers = {{"reason", "client"}, {"code", "1000"}};
+            f.headers = { { "reason", "client" }, { "code", "1000" } };
     }
-    f.headers.append({"x-bench-n", QByteArray::number(n)});
+    f.headers.append({ "x-bench-n", QByteArray::number(n) });
     return f.toJson(m_node, kBodyLimit);
 }

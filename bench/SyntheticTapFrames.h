@@ -58,7 +58,7 @@ private:
     QString m_messageId;
     QByteArray m_messageIdUtf8;
     QByteArray m_channel;
-    QString m_topic;      // /topic/channels.{channel}
+    QString m_topic; // /topic/channels.{channel}
     QByteArray m_sender;
     QByteArray m_recipient;
     QByteArray m_text;

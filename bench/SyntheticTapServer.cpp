@@ -42,7 +42,8 @@ void SyntheticTapServer::onNewConnection()
 {
     while (QWebSocket *socket = m_server->nextPendingConnection()) {
         if (socket->requestUrl().path() != u"/admin/tap" || m_reader) {
-            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("one tap reader, on /admin/tap"));
+            socket->close(
+                QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("one tap reader, on /admin/tap"));
             socket->deleteLater();
             continue;
         }
@@ -87,9 +88,12 @@ void SyntheticTapServer::stopSending(const std::function<void()> &done)
     m_timer.stop();
     // Queued behind the reader's own flush of what the last tick enqueued (same thread,
     // posted later), so the drop count is final when this runs.
-    QMetaObject::invokeMethod(this, [this, done] {
-        if (m_reader)
-            m_dropped = m_reader->droppedFrames();
-        done();
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this, done] {
+            if (m_reader)
+                m_dropped = m_reader->droppedFrames();
+            done();
+        },
+        Qt::QueuedConnection);
 }

@@ -60,9 +60,9 @@ private:
     QPointer<sb::node::TapReader> m_reader;
     QTimer m_timer;
     QElapsedTimer m_clock;
-    std::atomic<bool> m_attached{false};
-    std::atomic<qint64> m_generated{0};
-    std::atomic<qint64> m_dropped{0};
-    std::atomic<qint64> m_bytes{0};
+    std::atomic<bool> m_attached { false };
+    std::atomic<qint64> m_generated { 0 };
+    std::atomic<qint64> m_dropped { 0 };
+    std::atomic<qint64> m_bytes { 0 };
     std::atomic<qint64> m_kinds[int(SyntheticTapFrames::Kind::Count)] = {};
 };

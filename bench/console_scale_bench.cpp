@@ -15,6 +15,11 @@
 //   console_scale_bench [--replicas 50] [--partitions 2000] [--groups 3] [--keys 1000000] [--seconds 30]
 //
 // Exits 1 if the stall p99 is >= 16 ms or the lag refresh p99 is >= 500 ms.
+#include "KafkaLagTraffic.h"
+#include "LoopStallMeter.h"
+#include "RedisSeed.h"
+#include "RegistryWriter.h"
+#include "ResidentMemory.h"
 #include "app/ConsoleController.h"
 #include "app/ConsoleOptions.h"
 #include "app/KafkaAreaAssembly.h"
@@ -30,15 +35,10 @@
 #include "models/RedisKeyModel.h"
 #include "models/ReplicaModel.h"
 #include "protocol/Gzip.h"
-#include "ui/MainWindow.h"
-#include "ui/SnapshotSource.h"
-#include "KafkaLagTraffic.h"
-#include "LoopStallMeter.h"
-#include "RedisSeed.h"
-#include "RegistryWriter.h"
-#include "ResidentMemory.h"
 #include "support/RedisSeeder.h"
 #include "support/RedisServerProcess.h"
+#include "ui/MainWindow.h"
+#include "ui/SnapshotSource.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -56,8 +56,7 @@ using namespace sb;
 namespace {
 
 // A load generator on a thread of its own; stopped (and its object deleted there) on exit.
-template <typename Load>
-class LoadThread
+template<typename Load> class LoadThread
 {
 public:
     explicit LoadThread(Load *load)
@@ -65,7 +64,8 @@ public:
         load->moveToThread(&m_thread);
         QObject::connect(&m_thread, &QThread::finished, load, &QObject::deleteLater);
         m_thread.start();
-        QMetaObject::invokeMethod(load, [load] { load->start(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            load, [load] { load->start(); }, Qt::QueuedConnection);
     }
     ~LoadThread()
     {
@@ -100,16 +100,16 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationName(QStringLiteral("switchboard"));
     QCommandLineParser parser;
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("replicas"), QStringLiteral("Replicas in the registry."), QStringLiteral("N"),
-                      QStringLiteral("50")});
-    parser.addOption({QStringLiteral("partitions"), QStringLiteral("Partitions of the watched topic."),
-                      QStringLiteral("N"), QStringLiteral("2000")});
-    parser.addOption({QStringLiteral("groups"), QStringLiteral("Consumer groups watched."), QStringLiteral("G"),
-                      QStringLiteral("3")});
-    parser.addOption({QStringLiteral("keys"), QStringLiteral("Keys in Redis."), QStringLiteral("N"),
-                      QStringLiteral("1000000")});
-    parser.addOption({QStringLiteral("seconds"), QStringLiteral("Least measured seconds."), QStringLiteral("S"),
-                      QStringLiteral("30")});
+    parser.addOption({ QStringLiteral("replicas"), QStringLiteral("Replicas in the registry."),
+        QStringLiteral("N"), QStringLiteral("50") });
+    parser.addOption({ QStringLiteral("partitions"), QStringLiteral("Partitions of the watched topic."),
+        QStringLiteral("N"), QStringLiteral("2000") });
+    parser.addOption({ QStringLiteral("groups"), QStringLiteral("Consumer groups watched."),
+        QStringLiteral("G"), QStringLiteral("3") });
+    parser.addOption({ QStringLiteral("keys"), QStringLiteral("Keys in Redis."), QStringLiteral("N"),
+        QStringLiteral("1000000") });
+    parser.addOption({ QStringLiteral("seconds"), QStringLiteral("Least measured seconds."),
+        QStringLiteral("S"), QStringLiteral("30") });
     parser.process(app);
     const int replicas = qBound(1, parser.value(QStringLiteral("replicas")).toInt(), 1000);
     const int partitions = qBound(1, parser.value(QStringLiteral("partitions")).toInt(), 100000);
@@ -139,7 +139,8 @@ int main(int argc, char **argv)
         return 2;
     }
     LoadThread<RegistryWriter> registry(new RegistryWriter(redis.url(), replicas));
-    LoadThread<KafkaLagTraffic> traffic(new KafkaLagTraffic(kafka.bootstrapServers(), "bench.orders", partitions, groups));
+    LoadThread<KafkaLagTraffic> traffic(
+        new KafkaLagTraffic(kafka.bootstrapServers(), "bench.orders", partitions, groups));
 
     // The console, attached through a saved profile as a user would attach it.
     models::Profile profile;
@@ -197,12 +198,12 @@ int main(int argc, char **argv)
         finishIfDone();
     });
     QObject::connect(redisArea->scanner(), &inspect::RedisKeyScanner::progressChanged, &app,
-                     [&](const inspect::RedisScanProgress &progress) {
-                         if (stalls.measuring() && fullScanMs < 0
-                             && progress.phase == inspect::RedisScanProgress::Phase::Finished)
-                             fullScanMs = measured.elapsed();
-                         finishIfDone();
-                     });
+        [&](const inspect::RedisScanProgress &progress) {
+            if (stalls.measuring() && fullScanMs < 0
+                && progress.phase == inspect::RedisScanProgress::Phase::Finished)
+                fullScanMs = measured.elapsed();
+            finishIfDone();
+        });
     QTimer ready; // until every area shows its whole load
     QObject::connect(&ready, &QTimer::timeout, &app, [&] {
         if (replicasArea->model()->rowCount() < replicas
@@ -210,16 +211,17 @@ int main(int argc, char **argv)
             return;
         ready.stop();
         std::printf("every area shows its load %lld ms after the console started; pressing Scan all\n",
-                    clock.elapsed());
+            clock.elapsed());
         stalls.setMeasuring(true);
         measured.start();
         scanAll->click();
     });
     ready.start(200);
     QTimer::singleShot((seconds + 600) * 1000, &app, [&] {
-        std::fprintf(stderr, "console_scale_bench: timed out (replicas %d, partition rows %d, keys listed %d)\n",
-                     replicasArea->model()->rowCount(), partitionRowsShown(kafkaArea->groups()),
-                     redisArea->keyModel()->rowCount());
+        std::fprintf(stderr,
+            "console_scale_bench: timed out (replicas %d, partition rows %d, keys listed %d)\n",
+            replicasArea->model()->rowCount(), partitionRowsShown(kafkaArea->groups()),
+            redisArea->keyModel()->rowCount());
         app.exit(2);
     });
     const int loop = app.exec();
@@ -234,9 +236,9 @@ int main(int argc, char **argv)
     // console takes it every 5 s, compact JSON as saved, and the GUI time it costs.
     QElapsedTimer sampling;
     sampling.start();
-    const QByteArray sample =
-        QJsonDocument(models::RecordingSampleTrim::trimmed(console->window()->snapshotState(ui::kRecordingTableRows)))
-            .toJson(QJsonDocument::Compact);
+    const QByteArray sample = QJsonDocument(
+        models::RecordingSampleTrim::trimmed(console->window()->snapshotState(ui::kRecordingTableRows)))
+                                  .toJson(QJsonDocument::Compact);
     const qint64 sampleMs = sampling.elapsed();
     // Saved compressed (.sbrec.json.gz), one sample alone: an upper bound, since an hour's
     // samples, much alike, compress better together.
@@ -248,15 +250,16 @@ int main(int argc, char **argv)
 
     const double refreshP50 = percentileOf(refreshMs, 0.50);
     const double refreshP99 = percentileOf(refreshMs, 0.99);
-    std::printf("replicas=%d replica_rows=%d partitions=%d groups=%d partition_rows=%d keys=%d listed=%d "
-                "first_1000_keys_ms=%lld full_scan_ms=%lld measured_s=%.1f replica_polls=%d lag_refreshes=%zu "
-                "refresh_p50_ms=%.0f refresh_p99_ms=%.0f stall_p50_ms=%.2f stall_p99_ms=%.2f stall_max_ms=%.2f "
-                "samples=%zu rss_mib=%lld recording_sample_kib=%.1f recording_hour_mb=%.1f recording_sample_ms=%lld "
-                "recording_sample_gz_kib=%.1f recording_hour_gz_mb=%.1f\n",
-                replicas, replicaRows, partitions, groups, partitionRows, keys, listed, firstThousandKeysMs,
-                fullScanMs, measuredSeconds, replicaPolls, refreshMs.size(), refreshP50, refreshP99,
-                stalls.percentile(0.50), stalls.percentile(0.99), stalls.worst(), stalls.sampleCount(), rss,
-                double(sample.size()) / 1024.0, double(sample.size()) * kSamplesPerHour / 1e6, sampleMs,
-                double(sampleGzipBytes) / 1024.0, double(sampleGzipBytes) * kSamplesPerHour / 1e6);
+    std::printf(
+        "replicas=%d replica_rows=%d partitions=%d groups=%d partition_rows=%d keys=%d listed=%d "
+        "first_1000_keys_ms=%lld full_scan_ms=%lld measured_s=%.1f replica_polls=%d lag_refreshes=%zu "
+        "refresh_p50_ms=%.0f refresh_p99_ms=%.0f stall_p50_ms=%.2f stall_p99_ms=%.2f stall_max_ms=%.2f "
+        "samples=%zu rss_mib=%lld recording_sample_kib=%.1f recording_hour_mb=%.1f recording_sample_ms=%lld "
+        "recording_sample_gz_kib=%.1f recording_hour_gz_mb=%.1f\n",
+        replicas, replicaRows, partitions, groups, partitionRows, keys, listed, firstThousandKeysMs,
+        fullScanMs, measuredSeconds, replicaPolls, refreshMs.size(), refreshP50, refreshP99,
+        stalls.percentile(0.50), stalls.percentile(0.99), stalls.worst(), stalls.sampleCount(), rss,
+        double(sample.size()) / 1024.0, double(sample.size()) * kSamplesPerHour / 1e6, sampleMs,
+        double(sampleGzipBytes) / 1024.0, double(sampleGzipBytes) * kSamplesPerHour / 1e6);
     return stalls.percentile(0.99) < 16.0 && refreshP99 < 500.0 ? 0 : 1;
 }

@@ -11,13 +11,13 @@
 // admin client doing the same refresh) when Node.js and `npm ci` in bench/peers are there.
 //
 // Exits 1 if a refresh's p99 is >= 500 ms or the stall p99 is >= 16 ms.
+#include "KafkaLagTraffic.h"
+#include "LoopStallMeter.h"
 #include "app/KafkaAreaAssembly.h"
 #include "cluster/KafkaMockCluster.h"
 #include "models/KafkaFigures.h"
 #include "models/KafkaGroupModel.h"
 #include "ui/AreaView.h"
-#include "KafkaLagTraffic.h"
-#include "LoopStallMeter.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -37,12 +37,12 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("partitions"), QStringLiteral("Partitions of the topic."), QStringLiteral("N"),
-                      QStringLiteral("2000")});
-    parser.addOption({QStringLiteral("groups"), QStringLiteral("Consumer groups watched."), QStringLiteral("G"),
-                      QStringLiteral("3")});
-    parser.addOption({QStringLiteral("seconds"), QStringLiteral("Measured seconds."), QStringLiteral("S"),
-                      QStringLiteral("20")});
+    parser.addOption({ QStringLiteral("partitions"), QStringLiteral("Partitions of the topic."),
+        QStringLiteral("N"), QStringLiteral("2000") });
+    parser.addOption({ QStringLiteral("groups"), QStringLiteral("Consumer groups watched."),
+        QStringLiteral("G"), QStringLiteral("3") });
+    parser.addOption({ QStringLiteral("seconds"), QStringLiteral("Measured seconds."), QStringLiteral("S"),
+        QStringLiteral("20") });
     parser.process(app);
     const int partitions = qBound(1, parser.value(QStringLiteral("partitions")).toInt(), 100000);
     const int groups = qBound(1, parser.value(QStringLiteral("groups")).toInt(), 100);
@@ -60,9 +60,11 @@ int main(int argc, char **argv)
     traffic->moveToThread(&trafficThread);
     QObject::connect(&trafficThread, &QThread::finished, traffic, &QObject::deleteLater);
     trafficThread.start();
-    QMetaObject::invokeMethod(traffic, [traffic] { traffic->start(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        traffic, [traffic] { traffic->start(); }, Qt::QueuedConnection);
 
-    ui::AreaView area(QStringLiteral("kafka"), ui::EmptyState{QStringLiteral("Kafka"), QStringLiteral("kafka"), QString()});
+    ui::AreaView area(QStringLiteral("kafka"),
+        ui::EmptyState { QStringLiteral("Kafka"), QStringLiteral("kafka"), QString() });
     area.resize(1400, 900);
     area.show();
     models::AttachmentState attachment;
@@ -108,9 +110,10 @@ int main(int argc, char **argv)
     if (loop == 0 && QFileInfo::exists(peerDir + QStringLiteral("/node_modules/kafkajs"))) {
         QProcess peer;
         peer.setWorkingDirectory(peerDir);
-        peer.start(QStringLiteral("node"), {QStringLiteral("kafkajs_lag.js"), QString::fromUtf8(cluster.bootstrapServers()),
-                                            QStringLiteral("bench.orders"), config.groups.join(QLatin1Char(',')),
-                                            QString::number(qMin(seconds, 20))});
+        peer.start(QStringLiteral("node"),
+            { QStringLiteral("kafkajs_lag.js"), QString::fromUtf8(cluster.bootstrapServers()),
+                QStringLiteral("bench.orders"), config.groups.join(QLatin1Char(',')),
+                QString::number(qMin(seconds, 20)) });
         peer.waitForFinished((seconds + 60) * 1000);
         peerLine = QString::fromUtf8(peer.readAllStandardOutput() + peer.readAllStandardError()).trimmed();
     }
@@ -123,8 +126,8 @@ int main(int argc, char **argv)
     const double refreshP99 = percentileOf(refreshMs, 0.99);
     std::printf("partitions=%d groups=%d polls=%d partition_rows=%d refresh_p50_ms=%.0f refresh_p99_ms=%.0f "
                 "stall_p50_ms=%.2f stall_p99_ms=%.2f stall_max_ms=%.2f samples=%zu\n",
-                partitions, groups, polls, rowsShown, refreshP50, refreshP99, stalls.percentile(0.50),
-                stalls.percentile(0.99), stalls.worst(), stalls.sampleCount());
+        partitions, groups, polls, rowsShown, refreshP50, refreshP99, stalls.percentile(0.50),
+        stalls.percentile(0.99), stalls.worst(), stalls.sampleCount());
     std::printf("%s\n", qPrintable(peerLine));
     return refreshP99 < 500.0 && stalls.percentile(0.99) < 16.0 ? 0 : 1;
 }

@@ -87,7 +87,7 @@ QByteArray textFrame(const QByteArray &payload)
         frame.append(char(payload.size() >> 8)).append(char(payload.size() & 0xff));
     }
     const quint32 mask = QRandomGenerator::global()->generate();
-    const char key[4] = {char(mask >> 24), char(mask >> 16), char(mask >> 8), char(mask)};
+    const char key[4] = { char(mask >> 24), char(mask >> 16), char(mask >> 8), char(mask) };
     frame.append(key, 4);
     for (qsizetype i = 0; i < payload.size(); ++i)
         frame.append(char(payload.at(i) ^ key[i % 4]));
@@ -112,15 +112,17 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
-    const QCommandLineOption urlOption(QStringLiteral("url"), QStringLiteral("The node."), QStringLiteral("URL"));
-    const QCommandLineOption pidOption(QStringLiteral("pid"), QStringLiteral("The node's process id."), QStringLiteral("PID"));
+    const QCommandLineOption urlOption(
+        QStringLiteral("url"), QStringLiteral("The node."), QStringLiteral("URL"));
+    const QCommandLineOption pidOption(
+        QStringLiteral("pid"), QStringLiteral("The node's process id."), QStringLiteral("PID"));
     const QCommandLineOption countOption(QStringLiteral("connections"), QStringLiteral("Sessions per round."),
-                                         QStringLiteral("N"), QStringLiteral("10000"));
-    const QCommandLineOption roundsOption(QStringLiteral("rounds"), QStringLiteral("Rounds."), QStringLiteral("N"),
-                                          QStringLiteral("3"));
-    const QCommandLineOption idleOption(QStringLiteral("idle-seconds"), QStringLiteral("Sampled after each round."),
-                                        QStringLiteral("S"), QStringLiteral("15"));
-    parser.addOptions({urlOption, pidOption, countOption, roundsOption, idleOption});
+        QStringLiteral("N"), QStringLiteral("10000"));
+    const QCommandLineOption roundsOption(
+        QStringLiteral("rounds"), QStringLiteral("Rounds."), QStringLiteral("N"), QStringLiteral("3"));
+    const QCommandLineOption idleOption(QStringLiteral("idle-seconds"),
+        QStringLiteral("Sampled after each round."), QStringLiteral("S"), QStringLiteral("15"));
+    parser.addOptions({ urlOption, pidOption, countOption, roundsOption, idleOption });
     parser.process(app);
     const QUrl base(parser.value(urlOption));
     const qint64 pid = parser.value(pidOption).toLongLong();
@@ -139,16 +141,16 @@ int main(int argc, char **argv)
         return 1;
     }
     const QByteArray hello = "GET /ws HTTP/1.1\r\nHost: " + base.authority().toUtf8()
-                             + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                               "Sec-WebSocket-Protocol: v12.stomp\r\n\r\n";
+        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          "Sec-WebSocket-Protocol: v12.stomp\r\n\r\n";
     // Sent once the 101 is in, as a browser would: the session reads only what follows it.
-    const QByteArray frames =
-        textFrame("CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + token + "\n\n" + '\0')
+    const QByteArray frames = textFrame("CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer "
+                                  + token + "\n\n" + '\0')
         + textFrame(QByteArray("SUBSCRIBE\nid:0\ndestination:/topic/channels.general\nreceipt:r\n\n") + '\0');
 
     std::printf("node pid %lld, %d sessions per round: before the first round %s\n", pid, count,
-                qPrintable(mib(residentKiB(pid))));
+        qPrintable(mib(residentKiB(pid))));
     int status = 0;
     for (int round = 1; round <= rounds; ++round) {
         std::vector<std::unique_ptr<QTcpSocket>> sockets;
@@ -180,8 +182,8 @@ int main(int argc, char **argv)
                         return;
                     if (++failed == 1)
                         firstFailure = raw->errorString() + QStringLiteral(" (after '")
-                                       + QString::fromUtf8(seen->left(40)).replace(u'\r', u' ').replace(u'\n', u' ')
-                                       + QStringLiteral("')");
+                            + QString::fromUtf8(seen->left(40)).replace(u'\r', u' ').replace(u'\n', u' ')
+                            + QStringLiteral("')");
                 });
                 raw->connectToHost(base.host(), quint16(base.port()));
                 sockets.push_back(std::move(socket));
@@ -194,8 +196,8 @@ int main(int argc, char **argv)
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
         }
         const qint64 open = residentKiB(pid);
-        std::printf("round %d: %d sessions subscribed (%d failed) in %.1f s; node %s\n", round, subscribed, failed,
-                    double(clock.elapsed()) / 1000.0, qPrintable(mib(open)));
+        std::printf("round %d: %d sessions subscribed (%d failed) in %.1f s; node %s\n", round, subscribed,
+            failed, double(clock.elapsed()) / 1000.0, qPrintable(mib(open)));
         if (subscribed < count) {
             std::printf("round %d: first failure: %s\n", round, qPrintable(firstFailure));
             status = 1;
@@ -212,13 +214,14 @@ int main(int argc, char **argv)
         QElapsedTimer idle;
         idle.start();
         QString samples;
-        for (int second : {0, 1, 5, idleSeconds}) {
+        for (int second : { 0, 1, 5, idleSeconds }) {
             if (second > idleSeconds)
                 continue;
             spin(int(qMax<qint64>(0, second * 1000 - idle.elapsed())));
             samples += QStringLiteral(" +%1 s %2;").arg(second).arg(mib(residentKiB(pid)));
         }
-        std::printf("round %d: all closed (node counts %lld open); node after:%s\n", round, left, qPrintable(samples));
+        std::printf("round %d: all closed (node counts %lld open); node after:%s\n", round, left,
+            qPrintable(samples));
         std::fflush(stdout);
     }
     return status;

@@ -6,12 +6,12 @@
 //  - the server's view of SCAN: calls and mean from INFO commandstats, the latency
 //    histogram (LATENCY HISTOGRAM scan) and SLOWLOG entries of SCAN over 1 ms.
 // Usage: redis_scan_bench [keys=1000000]  (QT_QPA_PLATFORM=offscreen for no display)
-#include "cluster/RedisConnection.h"
-#include "inspect/RedisKeyScanner.h"
-#include "models/RedisKeyModel.h"
 #include "LoopStallMeter.h"
 #include "RedisSeed.h"
 #include "ResidentMemory.h"
+#include "cluster/RedisConnection.h"
+#include "inspect/RedisKeyScanner.h"
+#include "models/RedisKeyModel.h"
 #include "support/RedisSeeder.h"
 #include "support/RedisServerProcess.h"
 
@@ -47,8 +47,7 @@ std::optional<cluster::RedisReply> call(
 }
 
 // Runs the event loop until `done` signals or `timeoutMs` passes.
-template <typename Sender, typename Signal>
-void waitFor(Sender *sender, Signal done, int timeoutMs)
+template<typename Sender, typename Signal> void waitFor(Sender *sender, Signal done, int timeoutMs)
 {
     QEventLoop loop;
     QObject::connect(sender, done, &loop, &QEventLoop::quit);
@@ -63,8 +62,8 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     const int keys = argc > 1 ? QByteArray(argv[1]).toInt() : 1000000;
 
-    testing::RedisServerProcess server({QStringLiteral("--slowlog-log-slower-than"), QStringLiteral("1000"),
-                                        QStringLiteral("--slowlog-max-len"), QStringLiteral("10000")});
+    testing::RedisServerProcess server({ QStringLiteral("--slowlog-log-slower-than"), QStringLiteral("1000"),
+        QStringLiteral("--slowlog-max-len"), QStringLiteral("10000") });
     if (!server.start()) { // killed by pid when done
         std::fprintf(stderr, "redis_scan_bench: %s\n", qPrintable(server.errorString()));
         return 1;

@@ -6,13 +6,13 @@
 //   replicas_bench [--replicas 50] [--seconds 20]
 //
 // Prints the stall percentiles over the measured polls and exits 1 if p99 >= 16 ms.
-#include "app/ReplicasAreaAssembly.h"
-#include "models/ReplicaModel.h"
-#include "ui/AreaView.h"
-#include "ui/ReplicasView.h"
 #include "LoopStallMeter.h"
 #include "RegistryWriter.h"
+#include "app/ReplicasAreaAssembly.h"
+#include "models/ReplicaModel.h"
 #include "support/RedisServerProcess.h"
+#include "ui/AreaView.h"
+#include "ui/ReplicasView.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -30,10 +30,10 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("replicas"), QStringLiteral("Replicas in the registry."), QStringLiteral("N"),
-                      QStringLiteral("50")});
-    parser.addOption({QStringLiteral("seconds"), QStringLiteral("Measured seconds (one poll each)."),
-                      QStringLiteral("S"), QStringLiteral("20")});
+    parser.addOption({ QStringLiteral("replicas"), QStringLiteral("Replicas in the registry."),
+        QStringLiteral("N"), QStringLiteral("50") });
+    parser.addOption({ QStringLiteral("seconds"), QStringLiteral("Measured seconds (one poll each)."),
+        QStringLiteral("S"), QStringLiteral("20") });
     parser.process(app);
     const int replicas = qMax(1, parser.value(QStringLiteral("replicas")).toInt());
     const int seconds = qMax(1, parser.value(QStringLiteral("seconds")).toInt());
@@ -50,10 +50,11 @@ int main(int argc, char **argv)
     writer->moveToThread(&writerThread);
     QObject::connect(&writerThread, &QThread::finished, writer, &QObject::deleteLater);
     writerThread.start();
-    QMetaObject::invokeMethod(writer, [writer] { writer->start(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        writer, [writer] { writer->start(); }, Qt::QueuedConnection);
 
     ui::AreaView area(QStringLiteral("replicas"),
-                      ui::EmptyState{QStringLiteral("Replicas"), QStringLiteral("replicas"), QString()});
+        ui::EmptyState { QStringLiteral("Replicas"), QStringLiteral("replicas"), QString() });
     area.resize(1400, 900);
     area.show();
     models::AttachmentState attachment;
@@ -92,7 +93,7 @@ int main(int argc, char **argv)
     const double worst = stalls.worst();
     std::printf("replicas=%d polls=%d rows=%d up=%d connections=%lld samples=%zu "
                 "stall_p50_ms=%.2f stall_p99_ms=%.2f stall_max_ms=%.2f\n",
-                replicas, polls, rows, figures.replicasUp, static_cast<long long>(figures.totalConnections),
-                stalls.sampleCount(), p50, p99, worst);
+        replicas, polls, rows, figures.replicasUp, static_cast<long long>(figures.totalConnections),
+        stalls.sampleCount(), p50, p99, worst);
     return p99 < 16.0 ? 0 : 1;
 }

@@ -50,15 +50,16 @@ QByteArray login(QNetworkAccessManager &network, const QUrl &base, const QString
 // What the tap readers saw, written on their thread, read on the main one.
 struct TapCounts
 {
-    std::atomic<int> attached{0};
-    std::atomic<qint64> frames{0};
-    std::atomic<qint64> bytes{0};
-    std::atomic<qint64> dropped{0}; // the node's last {"type":"dropped"} total, summed over readers
+    std::atomic<int> attached { 0 };
+    std::atomic<qint64> frames { 0 };
+    std::atomic<qint64> bytes { 0 };
+    std::atomic<qint64> dropped { 0 }; // the node's last {"type":"dropped"} total, summed over readers
 };
 
 // Opens `count` /admin/tap readers on `thread`; each counts what it receives and discards it.
 // Returns their parent, to be deleted on that thread.
-QObject *openTapReaders(QThread *thread, const QUrl &url, const QByteArray &adminToken, int count, TapCounts *counts)
+QObject *openTapReaders(
+    QThread *thread, const QUrl &url, const QByteArray &adminToken, int count, TapCounts *counts)
 {
     auto *context = new QObject;
     context->moveToThread(thread);
@@ -67,16 +68,20 @@ QObject *openTapReaders(QThread *thread, const QUrl &url, const QByteArray &admi
             auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, context);
             auto lastNotice = std::make_shared<qint64>(0);
             QObject::connect(socket, &QWebSocket::connected, socket, [counts] { ++counts->attached; });
-            QObject::connect(socket, &QWebSocket::textMessageReceived, socket, [counts, lastNotice](const QString &message) {
-                // One frame, or a batch of frames one per line (docs/protocol.md, "Tap frames").
-                counts->frames += message.count(u'\n') + 1;
-                counts->bytes += message.size();
-                if (message.startsWith(u"{\"type\":\"dropped\"")) {
-                    const qint64 total = QJsonDocument::fromJson(message.toUtf8()).object().value(u"dropped").toInteger();
-                    counts->dropped += total - *lastNotice;
-                    *lastNotice = total;
-                }
-            });
+            QObject::connect(socket, &QWebSocket::textMessageReceived, socket,
+                [counts, lastNotice](const QString &message) {
+                    // One frame, or a batch of frames one per line (docs/protocol.md, "Tap frames").
+                    counts->frames += message.count(u'\n') + 1;
+                    counts->bytes += message.size();
+                    if (message.startsWith(u"{\"type\":\"dropped\"")) {
+                        const qint64 total = QJsonDocument::fromJson(message.toUtf8())
+                                                 .object()
+                                                 .value(u"dropped")
+                                                 .toInteger();
+                        counts->dropped += total - *lastNotice;
+                        *lastNotice = total;
+                    }
+                });
             QNetworkRequest request(url);
             request.setRawHeader("Authorization", "Bearer " + adminToken);
             socket->open(request);
@@ -100,34 +105,41 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("url"), QStringLiteral("Node base URL (the subscribers')."), QStringLiteral("URL")});
-    parser.addOption({QStringLiteral("publish-url"),
-                      QStringLiteral("Base URL of the node the publisher uses (default: --url); another replica "
-                                     "measures the cross-replica path through the bus."),
-                      QStringLiteral("URL")});
-    parser.addOption({QStringLiteral("subscribers"), QStringLiteral("Subscribers."), QStringLiteral("N"), QStringLiteral("200")});
-    parser.addOption({QStringLiteral("messages"), QStringLiteral("Messages to publish."), QStringLiteral("N"), QStringLiteral("2000")});
-    parser.addOption({QStringLiteral("rate"), QStringLiteral("Messages per second."), QStringLiteral("N"), QStringLiteral("1000")});
-    parser.addOption({QStringLiteral("tap-readers"),
-                      QStringLiteral("Admin /admin/tap readers attached to the subscribers' node during the run."),
-                      QStringLiteral("N"), QStringLiteral("0")});
+    parser.addOption({ QStringLiteral("url"), QStringLiteral("Node base URL (the subscribers')."),
+        QStringLiteral("URL") });
+    parser.addOption({ QStringLiteral("publish-url"),
+        QStringLiteral("Base URL of the node the publisher uses (default: --url); another replica "
+                       "measures the cross-replica path through the bus."),
+        QStringLiteral("URL") });
+    parser.addOption({ QStringLiteral("subscribers"), QStringLiteral("Subscribers."), QStringLiteral("N"),
+        QStringLiteral("200") });
+    parser.addOption({ QStringLiteral("messages"), QStringLiteral("Messages to publish."),
+        QStringLiteral("N"), QStringLiteral("2000") });
+    parser.addOption({ QStringLiteral("rate"), QStringLiteral("Messages per second."), QStringLiteral("N"),
+        QStringLiteral("1000") });
+    parser.addOption({ QStringLiteral("tap-readers"),
+        QStringLiteral("Admin /admin/tap readers attached to the subscribers' node during the run."),
+        QStringLiteral("N"), QStringLiteral("0") });
     parser.process(app);
     const QUrl base(parser.value(QStringLiteral("url")));
-    const QUrl publishBase(parser.isSet(QStringLiteral("publish-url")) ? parser.value(QStringLiteral("publish-url"))
-                                                                        : parser.value(QStringLiteral("url")));
+    const QUrl publishBase(parser.isSet(QStringLiteral("publish-url"))
+            ? parser.value(QStringLiteral("publish-url"))
+            : parser.value(QStringLiteral("url")));
     const int subscribers = parser.value(QStringLiteral("subscribers")).toInt();
     const int messages = parser.value(QStringLiteral("messages")).toInt();
     const int rate = qMax(1, parser.value(QStringLiteral("rate")).toInt());
     const int tapReaders = parser.value(QStringLiteral("tap-readers")).toInt();
     if (!base.isValid() || !publishBase.isValid() || subscribers <= 0 || messages <= 0 || tapReaders < 0) {
-        std::fprintf(stderr, "usage: stomp_fanout_bench --url http://127.0.0.1:PORT [--publish-url URL] [--subscribers N] "
-                             "[--messages N] [--rate N] [--tap-readers N]\n");
+        std::fprintf(stderr,
+            "usage: stomp_fanout_bench --url http://127.0.0.1:PORT [--publish-url URL] [--subscribers N] "
+            "[--messages N] [--rate N] [--tap-readers N]\n");
         return 2;
     }
 
     QNetworkAccessManager network;
     QList<QByteArray> tokens;
-    for (const QString &user : {QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol"), QStringLiteral("admin")})
+    for (const QString &user :
+        { QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol"), QStringLiteral("admin") })
         tokens << login(network, base, user);
     if (tokens.contains(QByteArray())) {
         std::fprintf(stderr, "login failed: is the node running with --demo-users?\n");
@@ -154,7 +166,8 @@ int main(int argc, char **argv)
         while (tapCounts.attached.load() < tapReaders && waited.elapsed() < 10000)
             QThread::msleep(10);
         if (tapCounts.attached.load() < tapReaders) {
-            std::fprintf(stderr, "only %d of %d tap readers attached\n", tapCounts.attached.load(), tapReaders);
+            std::fprintf(
+                stderr, "only %d of %d tap readers attached\n", tapCounts.attached.load(), tapReaders);
             tapThread.quit();
             tapThread.wait();
             return 1;
@@ -175,8 +188,8 @@ int main(int argc, char **argv)
     });
 
     auto startPublishing = [&] {
-        std::printf("%d subscribers ready, %d tap readers; publishing %d messages at %d/s\n", subscribers, tapReaders,
-                    messages, rate);
+        std::printf("%d subscribers ready, %d tap readers; publishing %d messages at %d/s\n", subscribers,
+            tapReaders, messages, rate);
         clock.start();
         auto *timer = new QTimer(&app);
         auto sent = std::make_shared<int>(0);
@@ -184,28 +197,33 @@ int main(int argc, char **argv)
         QObject::connect(timer, &QTimer::timeout, [&, timer, sent] {
             const int due = int(qMin<qint64>(messages, clock.elapsed() * rate / 1000 + 1));
             for (; *sent < due; ++*sent)
-                publisher->send("/app/channels.general",
-                                "{\"text\":\"" + QByteArray::number(nowMicros()) + "\"}");
+                publisher->send(
+                    "/app/channels.general", "{\"text\":\"" + QByteArray::number(nowMicros()) + "\"}");
             if (*sent >= messages)
                 timer->stop();
         });
         timer->start();
-        QTimer::singleShot(qMax(30000, messages * 1000 / rate + 20000), &app, [] { QCoreApplication::exit(3); });
+        QTimer::singleShot(
+            qMax(30000, messages * 1000 / rate + 20000), &app, [] { QCoreApplication::exit(3); });
     };
 
     for (int i = 0; i < subscribers; ++i) {
         auto *client = new StompBenchClient(wsUrl, tokens[i % tokens.size()], &app);
         clients << client;
-        QObject::connect(client, &StompBenchClient::connected, client, [client] { client->subscribe("/topic/channels.general"); });
+        QObject::connect(client, &StompBenchClient::connected, client,
+            [client] { client->subscribe("/topic/channels.general"); });
         QObject::connect(client, &StompBenchClient::subscribed, client, [&] {
             if (++ready == subscribers)
                 startPublishing();
         });
-        QObject::connect(client, &StompBenchClient::failed, [](const QString &why) {
-            std::fprintf(stderr, "subscriber failed: %s\n", qPrintable(why));
-        });
+        QObject::connect(client, &StompBenchClient::failed,
+            [](const QString &why) { std::fprintf(stderr, "subscriber failed: %s\n", qPrintable(why)); });
         client->onMessage = [&](const QByteArray &body) {
-            const qint64 sentAt = QJsonDocument::fromJson(body).object().value(QStringLiteral("text")).toString().toLongLong();
+            const qint64 sentAt = QJsonDocument::fromJson(body)
+                                      .object()
+                                      .value(QStringLiteral("text"))
+                                      .toString()
+                                      .toLongLong();
             latencies.push_back(nowMicros() - sentAt);
             if (++received == expected)
                 QCoreApplication::exit(0);
@@ -215,15 +233,17 @@ int main(int argc, char **argv)
     const int code = app.exec();
     const double seconds = double(clock.elapsed()) / 1000.0;
     std::printf("delivered %lld of %lld in %.2f s: %.0f deliveries/s\n", received, expected, seconds,
-                seconds > 0 ? double(received) / seconds : 0.0);
+        seconds > 0 ? double(received) / seconds : 0.0);
     std::printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", percentile(latencies, 0.50),
-                percentile(latencies, 0.90), percentile(latencies, 0.99), percentile(latencies, 1.0));
+        percentile(latencies, 0.90), percentile(latencies, 0.99), percentile(latencies, 1.0));
     if (tapReaders > 0) {
-        std::printf("tap: %d readers received %lld messages (%.1f MB) by the end of the run; the node reported %lld "
-                    "frames dropped for them\n",
-                    tapReaders, qint64(tapCounts.frames.load()), double(tapCounts.bytes.load()) / 1e6,
-                    qint64(tapCounts.dropped.load()));
-        QMetaObject::invokeMethod(tapContext, [tapContext] { delete tapContext; }, Qt::BlockingQueuedConnection);
+        std::printf(
+            "tap: %d readers received %lld messages (%.1f MB) by the end of the run; the node reported %lld "
+            "frames dropped for them\n",
+            tapReaders, qint64(tapCounts.frames.load()), double(tapCounts.bytes.load()) / 1e6,
+            qint64(tapCounts.dropped.load()));
+        QMetaObject::invokeMethod(
+            tapContext, [tapContext] { delete tapContext; }, Qt::BlockingQueuedConnection);
         tapThread.quit();
         tapThread.wait();
     }

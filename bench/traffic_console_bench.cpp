@@ -28,6 +28,9 @@
 // Exits 1 if the stall p99 is >= 16 ms, any frame is lost uncounted (or duplicated, or out
 // of order), or the RSS per held frame is above the 1 KiB per frame the console states
 // ("Buffer size…": "about 1 KiB each"); 2 when it cannot run.
+#include "LoopStallMeter.h"
+#include "ResidentMemory.h"
+#include "SyntheticTapServer.h"
 #include "app/TrafficAreaAssembly.h"
 #include "models/AttachmentState.h"
 #include "models/TrafficBuffer.h"
@@ -35,9 +38,6 @@
 #include "ui/AreaView.h"
 #include "ui/TrafficTable.h"
 #include "ui/TrafficView.h"
-#include "LoopStallMeter.h"
-#include "ResidentMemory.h"
-#include "SyntheticTapServer.h"
 
 #include <QAction>
 #include <QApplication>
@@ -81,7 +81,8 @@ public:
     quint16 listen()
     {
         quint16 port = 0;
-        QMetaObject::invokeMethod(m_server, [this, &port] { port = m_server->listen(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_server, [this, &port] { port = m_server->listen(); }, Qt::BlockingQueuedConnection);
         return port;
     }
 
@@ -183,10 +184,10 @@ std::map<std::string, ThreadTimes> threadTimes()
         const QByteArray comm = commFile.readAll().trimmed();
         const QList<QByteArray> stat = statFile.readAll().trimmed().split(' ');
         std::string kind = comm.startsWith("traffic_console") ? "GUI thread"
-                         : comm == "traffic-capture"          ? "capture thread"
-                         : comm.startsWith("node-")           ? "replicas (load)"
-                         : comm.startsWith("Thread (pooled)") ? "Qt thread pool"
-                                                               : "other";
+            : comm == "traffic-capture"                       ? "capture thread"
+            : comm.startsWith("node-")                        ? "replicas (load)"
+            : comm.startsWith("Thread (pooled)")              ? "Qt thread pool"
+                                                              : "other";
         ThreadTimes &t = times[kind];
         t.runSeconds += stat.value(0).toDouble() / 1e9;
         t.waitSeconds += stat.value(1).toDouble() / 1e9;
@@ -211,27 +212,29 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("rate"), QStringLiteral("Frames per second, all replicas together."),
-                      QStringLiteral("N"), QStringLiteral("50000")});
-    parser.addOption({QStringLiteral("replicas"), QStringLiteral("Replicas tapped."), QStringLiteral("N"),
-                      QStringLiteral("3")});
-    parser.addOption({QStringLiteral("seconds"), QStringLiteral("Measured seconds."), QStringLiteral("S"),
-                      QStringLiteral("60")});
-    parser.addOption({QStringLiteral("filter"), QStringLiteral("The filter typed into the Traffic area."),
-                      QStringLiteral("EXPR"), QStringLiteral("dest:channels.general -cmd=SEND")});
-    parser.addOption({QStringLiteral("capacity"), QStringLiteral("Buffer capacity in frames (default: the console's)."),
-                      QStringLiteral("N"), QString::number(models::TrafficBuffer::kDefaultCapacity)});
+    parser.addOption({ QStringLiteral("rate"), QStringLiteral("Frames per second, all replicas together."),
+        QStringLiteral("N"), QStringLiteral("50000") });
+    parser.addOption({ QStringLiteral("replicas"), QStringLiteral("Replicas tapped."), QStringLiteral("N"),
+        QStringLiteral("3") });
+    parser.addOption({ QStringLiteral("seconds"), QStringLiteral("Measured seconds."), QStringLiteral("S"),
+        QStringLiteral("60") });
+    parser.addOption({ QStringLiteral("filter"), QStringLiteral("The filter typed into the Traffic area."),
+        QStringLiteral("EXPR"), QStringLiteral("dest:channels.general -cmd=SEND") });
+    parser.addOption(
+        { QStringLiteral("capacity"), QStringLiteral("Buffer capacity in frames (default: the console's)."),
+            QStringLiteral("N"), QString::number(models::TrafficBuffer::kDefaultCapacity) });
     parser.process(app);
     const double rate = qBound(1.0, parser.value(QStringLiteral("rate")).toDouble(), 1e7);
     const int replicas = qBound(1, parser.value(QStringLiteral("replicas")).toInt(), 50);
     const int seconds = qMax(1, parser.value(QStringLiteral("seconds")).toInt());
     const QString filter = parser.value(QStringLiteral("filter"));
-    const qsizetype capacity = qBound<qsizetype>(1, parser.value(QStringLiteral("capacity")).toLongLong(),
-                                                 models::TrafficBuffer::kMaxCapacity);
+    const qsizetype capacity = qBound<qsizetype>(
+        1, parser.value(QStringLiteral("capacity")).toLongLong(), models::TrafficBuffer::kMaxCapacity);
 
     QString difference;
     if (!SyntheticTapFrames::bodiesMatchTheNode(&difference)) {
-        std::fprintf(stderr, "traffic_console_bench: the synthetic bodies are not the node's: %s\n", qPrintable(difference));
+        std::fprintf(stderr, "traffic_console_bench: the synthetic bodies are not the node's: %s\n",
+            qPrintable(difference));
         return 2;
     }
 
@@ -246,7 +249,7 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "traffic_console_bench: %s cannot listen\n", qPrintable(node));
             return 2;
         }
-        endpoints.append({node, QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port))});
+        endpoints.append({ node, QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)) });
     }
     auto servers = [&] {
         std::vector<SyntheticTapServer *> list;
@@ -257,9 +260,10 @@ int main(int argc, char **argv)
 
     // The console's Traffic area, as the console builds it, shown and painted.
     models::AttachmentState attachment;
-    ui::AreaView area(QStringLiteral("traffic"), ui::EmptyState{QStringLiteral("Traffic"), {}, {}});
-    app::TrafficAreaAssembly traffic(&area, inspect::TapCredentials{QByteArrayLiteral("bench-token"), {}, {}},
-                                     QStringLiteral("traffic_console_bench"), &attachment);
+    ui::AreaView area(QStringLiteral("traffic"), ui::EmptyState { QStringLiteral("Traffic"), {}, {} });
+    app::TrafficAreaAssembly traffic(&area,
+        inspect::TapCredentials { QByteArrayLiteral("bench-token"), {}, {} },
+        QStringLiteral("traffic_console_bench"), &attachment);
     traffic.start();
     ui::TrafficView *view = traffic.view();
     models::TrafficModel *model = traffic.model();
@@ -324,11 +328,12 @@ int main(int argc, char **argv)
             return;
         connecting.stop();
         rssBeforeMiB = residentMiB();
-        std::printf("%d taps live; rss %lld MiB; sending %.0f frames/s for %d s, filter '%s'\n", replicas, rssBeforeMiB,
-                    rate, seconds, qPrintable(filter));
+        std::printf("%d taps live; rss %lld MiB; sending %.0f frames/s for %d s, filter '%s'\n", replicas,
+            rssBeforeMiB, rate, seconds, qPrintable(filter));
         std::fflush(stdout);
         for (SyntheticTapServer *server : servers)
-            QMetaObject::invokeMethod(server, [server] { server->startSending(); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                server, [server] { server->startSending(); }, Qt::QueuedConnection);
         stalls.setMeasuring(true);
         measured.start();
         timesAtStart = threadTimes();
@@ -346,15 +351,16 @@ int main(int argc, char **argv)
         const qint64 rss = residentMiB();
         rssMaxMiB = qMax(rssMaxMiB, rss);
         if (stalls.measuring()) {
-            rssSamples.push_back({t, buffer->size(), rss});
+            rssSamples.push_back({ t, buffer->size(), rss });
             if (fullAtSeconds < 0 && buffer->size() >= buffer->capacity()) {
                 fullAtSeconds = t;
                 rssFullMiB = rss;
             }
             if (rssSamples.size() % 20 == 0)
-                std::printf("t=%5.1f s generated=%lld captured=%lld held=%lld shown=%d rss=%lld MiB stall_p99=%.2f ms\n", t,
-                            generatedTotal(), buffer->nextSeq() - 1, qint64(buffer->size()), model->rowCount(), rss,
-                            stalls.percentile(0.99));
+                std::printf("t=%5.1f s generated=%lld captured=%lld held=%lld shown=%d rss=%lld MiB "
+                            "stall_p99=%.2f ms\n",
+                    t, generatedTotal(), buffer->nextSeq() - 1, qint64(buffer->size()), model->rowCount(),
+                    rss, stalls.percentile(0.99));
             std::fflush(stdout);
         }
         if (stalls.measuring() && measured.elapsed() >= seconds * 1000LL) {
@@ -366,11 +372,15 @@ int main(int argc, char **argv)
             generatedAtEnd = generatedTotal();
             capturedAtEnd = buffer->nextSeq() - 1;
             for (SyntheticTapServer *server : servers)
-                QMetaObject::invokeMethod(server, [server, &stopped] {
-                    server->stopSending([&stopped] {
-                        QMetaObject::invokeMethod(qApp, [&stopped] { ++stopped; }, Qt::QueuedConnection);
-                    });
-                }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    server,
+                    [server, &stopped] {
+                        server->stopSending([&stopped] {
+                            QMetaObject::invokeMethod(
+                                qApp, [&stopped] { ++stopped; }, Qt::QueuedConnection);
+                        });
+                    },
+                    Qt::QueuedConnection);
             draining.start();
             return;
         }
@@ -383,8 +393,10 @@ int main(int argc, char **argv)
                 sent += server->generated() - server->droppedByNode();
                 droppedByNodes += server->droppedByNode();
             }
-            const qint64 accounted = (buffer->nextSeq() - 1) + counts.value(QStringLiteral("droppedByConsole")).toInteger();
-            if ((accounted == sent && counts.value(QStringLiteral("droppedByNodes")).toInteger() == droppedByNodes)
+            const qint64 accounted
+                = (buffer->nextSeq() - 1) + counts.value(QStringLiteral("droppedByConsole")).toInteger();
+            if ((accounted == sent
+                    && counts.value(QStringLiteral("droppedByNodes")).toInteger() == droppedByNodes)
                 || draining.elapsed() > 20000) {
                 sampler.stop();
                 drainMs = draining.elapsed();
@@ -416,60 +428,69 @@ int main(int argc, char **argv)
     const qint64 lost = sent - captured - droppedByConsole;
     const HeldCheck held = checkHeldFrames(*buffer);
     const double measuredSeconds = double(measuredMs) / 1000.0;
-    const double estimatePerFrame = buffer->isEmpty() ? 0 : double(buffer->approximateBytes()) / double(buffer->size());
+    const double estimatePerFrame
+        = buffer->isEmpty() ? 0 : double(buffer->approximateBytes()) / double(buffer->size());
     const qint64 heldFrames = buffer->size();
-    const double rssPerFrameFull = rssFullMiB > 0 ? double(rssFullMiB - rssBeforeMiB) * 1048576.0 / double(heldFrames) : 0;
-    const double rssPerFrameMax = double(rssMaxMiB - rssBeforeMiB) * 1048576.0 / double(qMax<qint64>(1, heldFrames));
+    const double rssPerFrameFull
+        = rssFullMiB > 0 ? double(rssFullMiB - rssBeforeMiB) * 1048576.0 / double(heldFrames) : 0;
+    const double rssPerFrameMax
+        = double(rssMaxMiB - rssBeforeMiB) * 1048576.0 / double(qMax<qint64>(1, heldFrames));
     const double slope = bytesPerFrameSlope(rssSamples, buffer->capacity());
     QScrollBar *scroll = view->table()->verticalScrollBar();
     const bool following = view->followAction()->isChecked();
 
     std::printf("\nframe mix (%lld frames, %.0f bytes of tap JSON each on average):", generated,
-                generated ? double(bytesGenerated) / double(generated) : 0.0);
+        generated ? double(bytesGenerated) / double(generated) : 0.0);
     for (int k = 0; k < int(SyntheticTapFrames::Kind::Count); ++k)
         std::printf(" %s %.1f%%%s", SyntheticTapFrames::kindName(SyntheticTapFrames::Kind(k)),
-                    generated ? 100.0 * double(kinds[k]) / double(generated) : 0.0,
-                    k + 1 < int(SyntheticTapFrames::Kind::Count) ? "," : "\n");
+            generated ? 100.0 * double(kinds[k]) / double(generated) : 0.0,
+            k + 1 < int(SyntheticTapFrames::Kind::Count) ? "," : "\n");
     std::printf("\n| figure | measured |\n|---|---|\n");
-    std::printf("| measured | %.1f s, %d replicas, filter `%s`, view 1280x400 following: %s |\n", measuredSeconds, replicas,
-                qPrintable(filter), following ? "yes" : "NO");
+    std::printf("| measured | %.1f s, %d replicas, filter `%s`, view 1280x400 following: %s |\n",
+        measuredSeconds, replicas, qPrintable(filter), following ? "yes" : "NO");
     std::printf("| rate asked / generated / captured | %.0f / %.0f / %.0f frames/s |\n", rate,
-                double(generatedAtEnd) / measuredSeconds, double(capturedAtEnd) / measuredSeconds);
+        double(generatedAtEnd) / measuredSeconds, double(capturedAtEnd) / measuredSeconds);
     std::printf("| GUI stall p50 / p99 / max (%zu samples) | %.2f / %.2f / %.1f ms |\n", stalls.sampleCount(),
-                stalls.percentile(0.50), stalls.percentile(0.99), stalls.worst());
+        stalls.percentile(0.50), stalls.percentile(0.99), stalls.worst());
     std::printf("| batches applied | %lld, %.0f frames each on average, largest %lld |\n", batches,
-                batches ? double(batchFrames) / double(batches) : 0.0, largestBatch);
+        batches ? double(batchFrames) / double(batches) : 0.0, largestBatch);
     std::printf("| generated by the replicas | %lld |\n", generated);
-    std::printf("| dropped by the replicas (node policy) / as the console shows | %lld / %lld |\n", droppedByNodes,
-                consoleSawDroppedByNodes);
+    std::printf("| dropped by the replicas (node policy) / as the console shows | %lld / %lld |\n",
+        droppedByNodes, consoleSawDroppedByNodes);
     std::printf("| sent | %lld |\n", sent);
     std::printf("| captured in the buffer | %lld |\n", captured);
     std::printf("| dropped by the console (counted) | %lld |\n", droppedByConsole);
-    std::printf("| lost uncounted (sent - captured - dropped by console), after %lld ms drain | **%lld** |\n", drainMs, lost);
-    std::printf("| held frames checked: numbered / duplicates / out of order / gaps | %lld / %lld / %lld / %lld |\n",
-                held.numbered, held.duplicates, held.outOfOrder, held.gaps);
-    std::printf("| held / capacity / shown by the filter | %lld / %lld / %d |\n", heldFrames, qint64(buffer->capacity()),
-                model->rowCount());
+    std::printf("| lost uncounted (sent - captured - dropped by console), after %lld ms drain | **%lld** |\n",
+        drainMs, lost);
+    std::printf(
+        "| held frames checked: numbered / duplicates / out of order / gaps | %lld / %lld / %lld / %lld |\n",
+        held.numbered, held.duplicates, held.outOfOrder, held.gaps);
+    std::printf("| held / capacity / shown by the filter | %lld / %lld / %d |\n", heldFrames,
+        qint64(buffer->capacity()), model->rowCount());
     std::printf("| table at the newest row | scroll %d of %d |\n", scroll->value(), scroll->maximum());
     std::printf("| buffer estimate (TrafficBuffer::approximateBytes) | %.1f MiB, %.0f bytes/frame |\n",
-                double(buffer->approximateBytes()) / 1048576.0, estimatePerFrame);
-    std::printf("| RSS before / ring full (at %.1f s) / max / at the end of the measure | %lld / %lld / %lld / %lld MiB |\n",
-                fullAtSeconds, rssBeforeMiB, rssFullMiB, rssMaxMiB, rssAtStopMiB);
-    std::printf("| RSS growth per held frame: at full / at max / slope while filling | %.0f / %.0f / %.0f bytes |\n",
-                rssPerFrameFull, rssPerFrameMax, slope);
+        double(buffer->approximateBytes()) / 1048576.0, estimatePerFrame);
+    std::printf("| RSS before / ring full (at %.1f s) / max / at the end of the measure | %lld / %lld / %lld "
+                "/ %lld MiB |\n",
+        fullAtSeconds, rssBeforeMiB, rssFullMiB, rssMaxMiB, rssAtStopMiB);
+    std::printf(
+        "| RSS growth per held frame: at full / at max / slope while filling | %.0f / %.0f / %.0f bytes |\n",
+        rssPerFrameFull, rssPerFrameMax, slope);
     std::printf("| stated budget | 1024 bytes/frame (%lld MiB for %lld frames) |\n",
-                qint64(buffer->capacity()) * 1024 / 1048576, qint64(buffer->capacity()));
-    std::printf("| load average at start / end | %s / %s (2 cores) |\n", loadAtStart.constData(), loadAtEnd.constData());
+        qint64(buffer->capacity()) * 1024 / 1048576, qint64(buffer->capacity()));
+    std::printf("| load average at start / end | %s / %s (2 cores) |\n", loadAtStart.constData(),
+        loadAtEnd.constData());
     for (const auto &[kind, end] : timesAtEnd) {
-        const ThreadTimes start = timesAtStart.count(kind) ? timesAtStart.at(kind) : ThreadTimes{};
+        const ThreadTimes start = timesAtStart.count(kind) ? timesAtStart.at(kind) : ThreadTimes {};
         const double run = end.runSeconds - start.runSeconds;
-        std::printf("| %s: CPU / waiting for a core | %.2f s (%.0f%% of one core, %.2f us per captured frame) / %.2f s |\n",
-                    kind.c_str(), run, 100.0 * run / measuredSeconds,
-                    capturedAtEnd ? 1e6 * run / double(capturedAtEnd) : 0.0, end.waitSeconds - start.waitSeconds);
+        std::printf("| %s: CPU / waiting for a core | %.2f s (%.0f%% of one core, %.2f us per captured "
+                    "frame) / %.2f s |\n",
+            kind.c_str(), run, 100.0 * run / measuredSeconds,
+            capturedAtEnd ? 1e6 * run / double(capturedAtEnd) : 0.0, end.waitSeconds - start.waitSeconds);
     }
     std::fflush(stdout);
 
-    const bool ok = stalls.percentile(0.99) < 16.0 && lost == 0 && held.duplicates == 0 && held.outOfOrder == 0
-                 && consoleSawDroppedByNodes == droppedByNodes && rssPerFrameMax <= 1024.0;
+    const bool ok = stalls.percentile(0.99) < 16.0 && lost == 0 && held.duplicates == 0
+        && held.outOfOrder == 0 && consoleSawDroppedByNodes == droppedByNodes && rssPerFrameMax <= 1024.0;
     return ok ? 0 : 1;
 }

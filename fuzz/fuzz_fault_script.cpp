@@ -11,7 +11,8 @@ using namespace sb::protocol;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     QString error;
-    const auto steps = FaultScript::parse(QByteArray(reinterpret_cast<const char *>(data), qsizetype(size)), &error);
+    const auto steps
+        = FaultScript::parse(QByteArray(reinterpret_cast<const char *>(data), qsizetype(size)), &error);
     if (!steps) {
         if (error.isEmpty())
             std::abort();

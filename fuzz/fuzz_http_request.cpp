@@ -8,8 +8,8 @@
 #include "protocol/HttpRequestParser.h"
 
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 using namespace sb::protocol;
 using State = HttpRequestParser::State;
@@ -72,9 +72,10 @@ Outcome parseSplit(QByteArrayView input, std::uint32_t seed)
         drain(parser, outcome);
         const HttpLimits limits = parser.limits();
         // Never more buffered than one request's worth of head, body and a piece.
-        check(parser.bufferedBytes() <= limits.maxRequestLine + limits.maxHeaderSection + limits.maxBodySize + 64
-                  || parser.state() == State::Complete,
-              "unbounded buffering");
+        check(parser.bufferedBytes()
+                    <= limits.maxRequestLine + limits.maxHeaderSection + limits.maxBodySize + 64
+                || parser.state() == State::Complete,
+            "unbounded buffering");
     }
     finish(parser, outcome);
     return outcome;
@@ -94,7 +95,8 @@ bool sameRequest(const HttpRequest &a, const HttpRequest &b, bool compareFraming
 {
     if (a.method() != b.method() || a.target() != b.target() || a.path() != b.path()
         || a.rawQuery() != b.rawQuery() || a.queryItems() != b.queryItems() || a.version() != b.version()
-        || a.body() != b.body() || a.keepAlive() != b.keepAlive() || a.isWebSocketUpgrade() != b.isWebSocketUpgrade())
+        || a.body() != b.body() || a.keepAlive() != b.keepAlive()
+        || a.isWebSocketUpgrade() != b.isWebSocketUpgrade())
         return false;
     if (!compareFraming)
         return true;
@@ -116,18 +118,20 @@ void checkRequest(const HttpRequest &request)
     check(request.body().size() <= limits.maxBodySize, "body limit");
     check(request.headers().size() <= limits.maxHeaderCount, "header count limit");
     check(!(request.headers().contains("Transfer-Encoding") && request.headers().contains("Content-Length")),
-          "TE and CL together");
+        "TE and CL together");
     if (request.version() == HttpRequest::Version::Http11)
         check(request.headers().count("Host") == 1, "HTTP/1.1 has exactly one Host");
     if (request.headers().contains("Content-Length"))
-        check(request.body().size() == HttpHeaders::splitList(request.headers().value("Content-Length")).value(0).toLongLong(),
-              "body matches Content-Length");
+        check(request.body().size()
+                == HttpHeaders::splitList(request.headers().value("Content-Length")).value(0).toLongLong(),
+            "body matches Content-Length");
     for (const HttpHeaders::Field &field : request.headers().fields())
         check(HttpHeaders::isToken(field.name) && HttpHeaders::isValidValue(field.value), "valid fields");
 
     // Round trip: re-serialize with Content-Length framing and parse again.
     QByteArray wire = request.method() + ' ' + request.target() + ' '
-        + (request.version() == HttpRequest::Version::Http11 ? QByteArray("HTTP/1.1") : QByteArray("HTTP/1.0"))
+        + (request.version() == HttpRequest::Version::Http11 ? QByteArray("HTTP/1.1")
+                                                             : QByteArray("HTTP/1.0"))
         + "\r\n";
     for (const HttpHeaders::Field &field : request.headers().fields()) {
         if (HttpHeaders::equalsIgnoreCase(field.name, "Transfer-Encoding")
@@ -161,7 +165,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     check(split.requestStarted == whole.requestStarted, "requestStarted independent of splitting");
     check(split.requests.size() == whole.requests.size(), "request count independent of splitting");
     for (qsizetype i = 0; i < split.requests.size(); ++i) {
-        check(sameRequest(split.requests.at(i), whole.requests.at(i), true), "requests independent of splitting");
+        check(sameRequest(split.requests.at(i), whole.requests.at(i), true),
+            "requests independent of splitting");
         checkRequest(split.requests.at(i));
     }
     if (whole.state == State::Error) {

@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         return 0;
 
     const qsizetype lastDot = token.lastIndexOf('.');
-    check(codec.signature(token.first(lastDot)) == token.sliced(lastDot + 1), "Ok token re-signs identically");
+    check(
+        codec.signature(token.first(lastDot)) == token.sliced(lastDot + 1), "Ok token re-signs identically");
     check(!result.subject().isEmpty() && !result.jti().isEmpty(), "required claims");
     check(result.expiresAt() + codec.skewSeconds() >= now, "not expired");
 

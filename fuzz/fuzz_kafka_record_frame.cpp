@@ -35,8 +35,7 @@ void check(bool condition)
         std::abort();
 }
 
-template<typename T>
-T readLittleEndian(const QByteArray &fixed, qsizetype at)
+template<typename T> T readLittleEndian(const QByteArray &fixed, qsizetype at)
 {
     std::uint64_t value = 0;
     for (qsizetype i = qsizetype(sizeof(T)) - 1; i >= 0; --i)
@@ -123,7 +122,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     const TrafficFrame frame = KafkaRecordFrame::build(record, bodyLimit);
-    check(frame.transport == TrafficFrame::Transport::Kafka && frame.direction == TrafficFrame::Direction::In);
+    check(
+        frame.transport == TrafficFrame::Transport::Kafka && frame.direction == TrafficFrame::Direction::In);
     check(frame.destination == record.topic && frame.tsMs == record.timestampMs);
     check(frame.headers() == expected);
     check(frame.messageId == messageId);

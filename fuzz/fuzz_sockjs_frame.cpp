@@ -18,7 +18,8 @@ namespace {
 
 bool sameFrame(const SockJsFrame &a, const SockJsFrame &b)
 {
-    return a.type == b.type && a.messages == b.messages && a.closeCode == b.closeCode && a.closeReason == b.closeReason;
+    return a.type == b.type && a.messages == b.messages && a.closeCode == b.closeCode
+        && a.closeReason == b.closeReason;
 }
 
 } // namespace

@@ -61,11 +61,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const QByteArrayView input(reinterpret_cast<const char *>(data) + 2, qsizetype(size - 2));
 
     const auto accept = static_cast<StompDecoder::Accept>(mode % 3);
-    const StompVersion versions[] = {StompVersion::V1_2, StompVersion::V1_1, StompVersion::V1_0};
+    const StompVersion versions[] = { StompVersion::V1_2, StompVersion::V1_1, StompVersion::V1_0 };
     const StompVersion version = versions[(mode / 3) % 3];
     StompLimits limits;
     if (mode & 0x80)
-        limits = StompLimits{512, 6, 40}; // small, so the fuzzer reaches every limit
+        limits = StompLimits { 512, 6, 40 }; // small, so the fuzzer reaches every limit
 
     StompDecoder whole(accept, limits);
     whole.setVersion(version);
@@ -90,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     for (const StompFrame &frame : std::as_const(wholeOutcome.frames)) {
-        StompDecoder again(StompDecoder::Accept::AnyFrames, StompLimits{1 << 20, 1 << 10, 1 << 20});
+        StompDecoder again(StompDecoder::Accept::AnyFrames, StompLimits { 1 << 20, 1 << 10, 1 << 20 });
         again.setVersion(version);
         again.feed(StompEncoder::encode(frame, version));
         if (again.next() != StompDecoder::Status::Frame)

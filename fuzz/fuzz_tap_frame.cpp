@@ -22,8 +22,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const auto referenceFrame = reference.decode(input, &referenceError);
     if (frame.has_value() != referenceFrame.has_value() || (!frame && error != referenceError))
         std::abort();
-    if (frame && (TapFrameCodec::encode(*frame) != TapFrameCodec::encode(*referenceFrame)
-                  || frame->headerBlock != referenceFrame->headerBlock))
+    if (frame
+        && (TapFrameCodec::encode(*frame) != TapFrameCodec::encode(*referenceFrame)
+            || frame->headerBlock != referenceFrame->headerBlock))
         std::abort();
     if (!frame) {
         if (error.isEmpty())
@@ -32,11 +33,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     TapFrameCodec again;
     const auto back = again.decode(TapFrameCodec::encode(*frame), &error);
-    if (!back || back->tsMs != frame->tsMs || back->source != frame->source || back->transport != frame->transport
-        || back->direction != frame->direction || back->command != frame->command
-        || back->destination != frame->destination || back->user != frame->user || back->session != frame->session
-        || back->messageId != frame->messageId || back->bytes != frame->bytes || back->body != frame->body
-        || back->truncated != frame->truncated)
+    if (!back || back->tsMs != frame->tsMs || back->source != frame->source
+        || back->transport != frame->transport || back->direction != frame->direction
+        || back->command != frame->command || back->destination != frame->destination
+        || back->user != frame->user || back->session != frame->session || back->messageId != frame->messageId
+        || back->bytes != frame->bytes || back->body != frame->body || back->truncated != frame->truncated)
         std::abort();
     // Headers: the JSON object keeps one value per name (the first), in its own order.
     for (const auto &[name, value] : back->headers())

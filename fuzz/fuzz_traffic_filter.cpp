@@ -27,9 +27,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     frame.user = expression.left(16);
     frame.messageId = QStringLiteral("m-1");
     frame.bytes = qint64(size);
-    frame.setHeaders({{QStringLiteral("destination"), frame.destination}, {expression.left(8), expression.right(8)}});
+    frame.setHeaders({ { QStringLiteral("destination"), frame.destination },
+        { expression.left(8), expression.right(8) } });
     frame.body = QByteArray(reinterpret_cast<const char *>(data), qsizetype(qMin<size_t>(size, 256)));
     filter->matches(frame);
-    filter->matches(TrafficFrame{});
+    filter->matches(TrafficFrame {});
     return 0;
 }

@@ -59,7 +59,7 @@ void checkUpgrade(const HttpRequest &request)
     const bool upgrade = request.isWebSocketUpgrade();
     if (upgrade)
         check(request.method() == "GET" && request.version() == HttpRequest::Version::Http11,
-              "an upgrade is a GET over HTTP/1.1");
+            "an upgrade is a GET over HTTP/1.1");
     const QByteArray key = request.webSocketKey();
     if (!upgrade) {
         check(key.isEmpty(), "no key without an upgrade");
@@ -72,7 +72,8 @@ void checkUpgrade(const HttpRequest &request)
         if (field.name.compare("Sec-WebSocket-Key", Qt::CaseInsensitive) == 0) {
             ++keyFields;
             rawKey = field.value;
-        } else if (field.name.compare("Sec-WebSocket-Version", Qt::CaseInsensitive) == 0 && version.isNull()) {
+        } else if (field.name.compare("Sec-WebSocket-Version", Qt::CaseInsensitive) == 0
+            && version.isNull()) {
             version = field.value;
         }
     }

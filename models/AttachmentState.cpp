@@ -6,7 +6,7 @@ AttachmentState::AttachmentState(QObject *parent)
     : QObject(parent)
 {
     for (Service service : services())
-        m_health.insert(service, ConnectionHealth{});
+        m_health.insert(service, ConnectionHealth {});
 }
 
 void AttachmentState::setTarget(const QString &target, bool readOnly)
@@ -29,17 +29,21 @@ void AttachmentState::setHealth(Service service, const ConnectionHealth &health)
 QString AttachmentState::serviceName(Service service)
 {
     switch (service) {
-    case Service::Replicas: return QStringLiteral("Replicas");
-    case Service::Kafka: return QStringLiteral("Kafka");
-    case Service::Redis: return QStringLiteral("Redis");
-    case Service::Traffic: return QStringLiteral("Traffic");
+    case Service::Replicas:
+        return QStringLiteral("Replicas");
+    case Service::Kafka:
+        return QStringLiteral("Kafka");
+    case Service::Redis:
+        return QStringLiteral("Redis");
+    case Service::Traffic:
+        return QStringLiteral("Traffic");
     }
     return {};
 }
 
 QList<AttachmentState::Service> AttachmentState::services()
 {
-    return {Service::Replicas, Service::Kafka, Service::Redis, Service::Traffic};
+    return { Service::Replicas, Service::Kafka, Service::Redis, Service::Traffic };
 }
 
 QJsonObject AttachmentState::toJson() const
@@ -48,12 +52,11 @@ QJsonObject AttachmentState::toJson() const
     for (Service service : services()) {
         const ConnectionHealth h = m_health.value(service);
         connections.insert(serviceName(service).toLower(),
-                           QJsonObject{{QStringLiteral("state"), ConnectionHealth::stateName(h.state)},
-                                       {QStringLiteral("detail"), h.detail}});
+            QJsonObject { { QStringLiteral("state"), ConnectionHealth::stateName(h.state) },
+                { QStringLiteral("detail"), h.detail } });
     }
-    return QJsonObject{{QStringLiteral("target"), m_target},
-                       {QStringLiteral("readOnly"), m_readOnly},
-                       {QStringLiteral("connections"), connections}};
+    return QJsonObject { { QStringLiteral("target"), m_target }, { QStringLiteral("readOnly"), m_readOnly },
+        { QStringLiteral("connections"), connections } };
 }
 
 } // namespace sb::models

@@ -33,8 +33,8 @@ public:
 
 signals:
     void targetChanged(const QString &target, bool readOnly);
-    void healthChanged(sb::models::AttachmentState::Service service,
-                       const sb::models::ConnectionHealth &health);
+    void healthChanged(
+        sb::models::AttachmentState::Service service, const sb::models::ConnectionHealth &health);
 
 private:
     QString m_target;

@@ -22,11 +22,12 @@ Freshness Freshness::stopped(const QDateTime &since, const QString &why) const
 
 QJsonObject Freshness::toJson() const
 {
-    auto stamp = [](const QDateTime &at) { return at.isValid() ? QJsonValue(at.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue(); };
-    return {{QStringLiteral("asOf"), stamp(asOf)},
-            {QStringLiteral("stale"), stale},
-            {QStringLiteral("staleSince"), stamp(staleSince)},
-            {QStringLiteral("staleReason"), stale ? reason : QString()}};
+    auto stamp = [](const QDateTime &at) {
+        return at.isValid() ? QJsonValue(at.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
+    };
+    return { { QStringLiteral("asOf"), stamp(asOf) }, { QStringLiteral("stale"), stale },
+        { QStringLiteral("staleSince"), stamp(staleSince) },
+        { QStringLiteral("staleReason"), stale ? reason : QString() } };
 }
 
 QString Freshness::clockText(const QDateTime &at)

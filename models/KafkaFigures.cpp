@@ -31,19 +31,14 @@ KafkaFigures KafkaFigures::from(const inspect::KafkaClusterSnapshot &snapshot)
 
 QJsonObject KafkaFigures::toJson() const
 {
-    return {{QStringLiteral("reachable"), reachable},
-            {QStringLiteral("error"), error},
-            {QStringLiteral("brokers"), brokers},
-            {QStringLiteral("topics"), topics},
-            {QStringLiteral("partitions"), partitions},
-            {QStringLiteral("groups"), groups},
-            {QStringLiteral("groupsInError"), groupsInError},
-            {QStringLiteral("groupsLagging"), groupsLagging},
-            {QStringLiteral("groupsDown"), groupsDown},
-            {QStringLiteral("groupsRetired"), groupsRetired},
-            {QStringLiteral("totalLag"), double(totalLag)},
-            {QStringLiteral("deadLetters"), double(deadLetters)},
-            {QStringLiteral("pollMs"), double(pollMs)}};
+    return { { QStringLiteral("reachable"), reachable }, { QStringLiteral("error"), error },
+        { QStringLiteral("brokers"), brokers }, { QStringLiteral("topics"), topics },
+        { QStringLiteral("partitions"), partitions }, { QStringLiteral("groups"), groups },
+        { QStringLiteral("groupsInError"), groupsInError },
+        { QStringLiteral("groupsLagging"), groupsLagging }, { QStringLiteral("groupsDown"), groupsDown },
+        { QStringLiteral("groupsRetired"), groupsRetired }, { QStringLiteral("totalLag"), double(totalLag) },
+        { QStringLiteral("deadLetters"), double(deadLetters) },
+        { QStringLiteral("pollMs"), double(pollMs) } };
 }
 
 } // namespace sb::models

@@ -21,9 +21,9 @@ struct KafkaFigures
     int groups = 0;
     int groupsInError = 0;
     int groupsLagging = 0;
-    int groupsDown = 0;    // their replica died without leaving; an error until the session times out
+    int groupsDown = 0; // their replica died without leaving; an error until the session times out
     int groupsRetired = 0; // their replica is gone for good: shown, never an alarm
-    qint64 totalLag = 0;   // retired groups left out: nothing will ever consume that lag
+    qint64 totalLag = 0; // retired groups left out: nothing will ever consume that lag
     qint64 deadLetters = 0;
     qint64 pollMs = 0;
 

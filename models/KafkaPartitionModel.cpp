@@ -6,8 +6,7 @@ namespace sb::models {
 
 KafkaPartitionModel::KafkaPartitionModel(QObject *parent)
     : SnapshotTableModel(parent)
-{
-}
+{ }
 
 int KafkaPartitionModel::columnCount(const QModelIndex &parent) const
 {
@@ -16,17 +15,14 @@ int KafkaPartitionModel::columnCount(const QModelIndex &parent) const
 
 QVariant KafkaPartitionModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    static const char *const titles[ColumnCount] = {"Group", "Topic", "Partition", "Committed", "Log end", "Lag",
-                                                    "Status", "Why"};
-    static const char *const tips[ColumnCount] = {
-        "Consumer group id",
-        "Topic",
-        "Partition number",
-        "The group's committed offset (OffsetFetch)",
-        "The partition's log-end offset (ListOffsets, latest)",
-        "Log end minus committed",
-        "Burrow status over the last commits: OK, WARN, STOP, STALL or REWIND; RETIRED for a retired group's partitions",
-        "The reason for the status, in words"};
+    static const char *const titles[ColumnCount]
+        = { "Group", "Topic", "Partition", "Committed", "Log end", "Lag", "Status", "Why" };
+    static const char *const tips[ColumnCount]
+        = { "Consumer group id", "Topic", "Partition number", "The group's committed offset (OffsetFetch)",
+              "The partition's log-end offset (ListOffsets, latest)", "Log end minus committed",
+              "Burrow status over the last commits: OK, WARN, STOP, STALL or REWIND; RETIRED for a retired "
+              "group's partitions",
+              "The reason for the status, in words" };
     return columnHeader(titles, tips, ColumnCount, section, orientation, role);
 }
 
@@ -51,17 +47,25 @@ QVariant KafkaPartitionModel::data(const QModelIndex &index, int role) const
     const bool sort = role == SortRole;
     auto number = [sort](qint64 value) { return sort ? QVariant(value) : QVariant(offsetText(value)); };
     switch (column) {
-    case Group: return r.group;
-    case Topic: return r.lag.topic;
-    case Partition: return sort ? QVariant(r.lag.partition) : QVariant(QString::number(r.lag.partition));
-    case Committed: return number(r.lag.committed);
-    case LogEnd: return number(r.lag.logEnd);
-    case Lag: return number(r.lag.lag);
+    case Group:
+        return r.group;
+    case Topic:
+        return r.lag.topic;
+    case Partition:
+        return sort ? QVariant(r.lag.partition) : QVariant(QString::number(r.lag.partition));
+    case Committed:
+        return number(r.lag.committed);
+    case LogEnd:
+        return number(r.lag.logEnd);
+    case Lag:
+        return number(r.lag.lag);
     case Status:
         return sort ? QVariant(inspect::burrowSeverity(r.lag.verdict.status))
                     : QVariant(inspect::burrowStatusName(r.lag.verdict.status));
-    case Reason: return r.lag.verdict.reason;
-    default: return {};
+    case Reason:
+        return r.lag.verdict.reason;
+    default:
+        return {};
     }
 }
 
@@ -70,7 +74,7 @@ void KafkaPartitionModel::apply(const QList<inspect::KafkaGroupInfo> &groups)
     QList<KafkaPartitionRow> rows;
     for (const auto &g : groups) {
         for (const auto &p : g.partitions)
-            rows.append({g.id, p});
+            rows.append({ g.id, p });
     }
     replaceRows(std::move(rows), [](const KafkaPartitionRow &a, const KafkaPartitionRow &b) {
         return a.lag.partition == b.lag.partition && a.lag.topic == b.lag.topic && a.group == b.group;

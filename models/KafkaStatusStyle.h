@@ -13,15 +13,19 @@ namespace sb::models {
 inline QVariant burrowForeground(sb::inspect::BurrowStatus status)
 {
     switch (status) {
-    case sb::inspect::BurrowStatus::Ok: return QBrush(QColor(0x1b, 0x7f, 0x3b));
-    case sb::inspect::BurrowStatus::Warn: return QBrush(QColor(0xb2, 0x6b, 0x00));
+    case sb::inspect::BurrowStatus::Ok:
+        return QBrush(QColor(0x1b, 0x7f, 0x3b));
+    case sb::inspect::BurrowStatus::Warn:
+        return QBrush(QColor(0xb2, 0x6b, 0x00));
     case sb::inspect::BurrowStatus::Err:
     case sb::inspect::BurrowStatus::Stop:
     case sb::inspect::BurrowStatus::Stall:
     case sb::inspect::BurrowStatus::Rewind:
-    case sb::inspect::BurrowStatus::Down: return QBrush(QColor(0xc6, 0x28, 0x28));
+    case sb::inspect::BurrowStatus::Down:
+        return QBrush(QColor(0xc6, 0x28, 0x28));
     case sb::inspect::BurrowStatus::NotFound:
-    case sb::inspect::BurrowStatus::Retired: return QBrush(QColor(0x75, 0x75, 0x75));
+    case sb::inspect::BurrowStatus::Retired:
+        return QBrush(QColor(0x75, 0x75, 0x75));
     }
     return {};
 }

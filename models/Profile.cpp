@@ -31,7 +31,8 @@ QString Profile::validationError() const
             return QStringLiteral("Redis URL must look like redis://host:6379/0, got '%1'.").arg(redisUrl);
     }
     if (!kafkaBootstrap.isEmpty() && !isHostPortList(kafkaBootstrap))
-        return QStringLiteral("Kafka bootstrap must be host:port[,host:port…], got '%1'.").arg(kafkaBootstrap);
+        return QStringLiteral("Kafka bootstrap must be host:port[,host:port…], got '%1'.")
+            .arg(kafkaBootstrap);
     for (const QString &line : kafkaProperties) {
         if (!line.trimmed().isEmpty() && !line.contains(u'='))
             return QStringLiteral("Kafka property '%1' is not key=value.").arg(line);
@@ -68,8 +69,8 @@ QStringList Profile::missingPasswords() const
 {
     QStringList missing;
     const QUrl url(redisUrl.trimmed(), QUrl::StrictMode);
-    if (!redisUrl.trimmed().isEmpty() && url.isValid() && !url.userName().isEmpty() && url.password().isEmpty()
-        && redisPassword.isEmpty())
+    if (!redisUrl.trimmed().isEmpty() && url.isValid() && !url.userName().isEmpty()
+        && url.password().isEmpty() && redisPassword.isEmpty())
         missing << QStringLiteral("redis");
     if (!adminUser.isEmpty() && adminPassword.isEmpty())
         missing << QStringLiteral("admin");

@@ -12,13 +12,13 @@ namespace sb::models {
 struct Profile
 {
     QString name;
-    QString redisUrl;           // redis://[user@]host:port/db, never with a password once saved
-    QString redisPassword;      // kept on disk only when rememberPassword is set
+    QString redisUrl; // redis://[user@]host:port/db, never with a password once saved
+    QString redisPassword; // kept on disk only when rememberPassword is set
     bool rememberPassword = false;
-    QString kafkaBootstrap;     // host:port,...
+    QString kafkaBootstrap; // host:port,...
     QStringList kafkaProperties; // key=value lines passed to librdkafka (SASL/SSL)
-    QStringList kafkaGroups;    // groups to watch where the broker cannot list them
-    bool useRegistry = true;    // discover replicas from sb:node:* in Redis
+    QStringList kafkaGroups; // groups to watch where the broker cannot list them
+    bool useRegistry = true; // discover replicas from sb:node:* in Redis
     QStringList prometheusEndpoints;
     QString connectionMetric = QStringLiteral("sb_connections");
     QStringList adminStatsUrls;

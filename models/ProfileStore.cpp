@@ -27,7 +27,7 @@ ProfileStore::ProfileStore(const QString &secretsPath)
 {
     if (m_secretsPath.isEmpty())
         m_secretsPath = QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)
-                        + QStringLiteral("/secrets.json");
+            + QStringLiteral("/secrets.json");
 }
 
 QStringList ProfileStore::names() const
@@ -99,7 +99,8 @@ bool ProfileStore::save(const Profile &profile, QString *error)
         (cluster::KafkaSettings::isSecret(key.toUtf8()) ? secretKafka : plainKafka).append(line);
     }
     if (!writeSecret(p.name, p.rememberPassword ? p.redisPassword : QString(), error)
-        || !writeSecret(kafkaSecretsKey(p.name), p.rememberPassword ? secretKafka.join(QLatin1Char('\n')) : QString(), error)
+        || !writeSecret(kafkaSecretsKey(p.name),
+            p.rememberPassword ? secretKafka.join(QLatin1Char('\n')) : QString(), error)
         || !writeSecret(adminSecretsKey(p.name), p.rememberPassword ? p.adminPassword : QString(), error))
         return false;
     QSettings settings;
@@ -117,7 +118,7 @@ bool ProfileStore::save(const Profile &profile, QString *error)
     settings.setValue(QStringLiteral("adminUser"), p.adminUser);
     settings.setValue(QStringLiteral("readOnly"), p.readOnly);
     settings.setValue(QStringLiteral("alerts"),
-                      QString::fromUtf8(QJsonDocument(p.alerts.toJson()).toJson(QJsonDocument::Compact)));
+        QString::fromUtf8(QJsonDocument(p.alerts.toJson()).toJson(QJsonDocument::Compact)));
     settings.endGroup();
     settings.sync();
     if (settings.status() != QSettings::NoError) {

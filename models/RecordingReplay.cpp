@@ -25,8 +25,7 @@ std::optional<double> displayedNumber(const QJsonValue &value)
 
 RecordingReplay::RecordingReplay(RecordingStore recording)
     : m_recording(std::move(recording))
-{
-}
+{ }
 
 int RecordingReplay::sampleIndexAt(const QDateTime &at) const
 {
@@ -35,14 +34,17 @@ int RecordingReplay::sampleIndexAt(const QDateTime &at) const
         return -1;
     // Samples are in time order (appended as taken): the first one after `at`, minus one.
     const auto after = std::upper_bound(samples.cbegin(), samples.cend(), at,
-                                        [](const QDateTime &t, const RecordingStore::Sample &s) { return t < s.at; });
+        [](const QDateTime &t, const RecordingStore::Sample &s) { return t < s.at; });
     return qMax(0, int(after - samples.cbegin()) - 1);
 }
 
 QString RecordingReplay::target() const
 {
     for (const RecordingStore::Sample &sample : m_recording.samples()) {
-        const QString target = sample.state.value(QStringLiteral("attachment")).toObject().value(QStringLiteral("target")).toString();
+        const QString target = sample.state.value(QStringLiteral("attachment"))
+                                   .toObject()
+                                   .value(QStringLiteral("target"))
+                                   .toString();
         if (!target.isEmpty())
             return target;
     }
@@ -53,7 +55,10 @@ void RecordingReplay::fillReplicaConnections(SeriesHistory *history) const
 {
     for (const RecordingStore::Sample &sample : m_recording.samples()) {
         const qint64 atMs = sample.at.toMSecsSinceEpoch();
-        const QJsonArray replicas = sample.state.value(QStringLiteral("replicas")).toObject().value(QStringLiteral("replicaStates")).toArray();
+        const QJsonArray replicas = sample.state.value(QStringLiteral("replicas"))
+                                        .toObject()
+                                        .value(QStringLiteral("replicaStates"))
+                                        .toArray();
         double total = 0;
         for (const QJsonValue &value : replicas) {
             const QJsonObject replica = value.toObject();
@@ -74,7 +79,10 @@ void RecordingReplay::fillGroupLag(SeriesHistory *history) const
 {
     for (const RecordingStore::Sample &sample : m_recording.samples()) {
         const qint64 atMs = sample.at.toMSecsSinceEpoch();
-        const QJsonArray groups = sample.state.value(QStringLiteral("kafka")).toObject().value(QStringLiteral("groups")).toArray();
+        const QJsonArray groups = sample.state.value(QStringLiteral("kafka"))
+                                      .toObject()
+                                      .value(QStringLiteral("groups"))
+                                      .toArray();
         double total = 0;
         bool any = false;
         for (const QJsonValue &value : groups) {
@@ -104,21 +112,24 @@ std::optional<QDateTime> RecordingReplay::parseAt(const QString &text, QString *
     if (const auto match = offset.match(trimmed); match.hasMatch()) {
         at = firstAt().addSecs(match.captured(1).toLongLong());
     } else if (timeOfDay.match(trimmed).hasMatch()) {
-        const QTime time = QTime::fromString(trimmed, trimmed.count(u':') == 2 ? QStringLiteral("H:mm:ss") : QStringLiteral("H:mm"));
+        const QTime time = QTime::fromString(
+            trimmed, trimmed.count(u':') == 2 ? QStringLiteral("H:mm:ss") : QStringLiteral("H:mm"));
         if (time.isValid())
             at = QDateTime(firstAt().toLocalTime().date(), time);
     } else {
         at = QDateTime::fromString(trimmed, Qt::ISODateWithMs);
     }
     if (!at.isValid()) {
-        *error = QStringLiteral("'%1' is not a time (ISO 8601, HH:MM[:SS] or +SECONDS from the start)").arg(text);
+        *error = QStringLiteral("'%1' is not a time (ISO 8601, HH:MM[:SS] or +SECONDS from the start)")
+                     .arg(text);
         return std::nullopt;
     }
     // A second of slack: a time of day without milliseconds just before the first sample.
     if (at < firstAt().addSecs(-1) || at > lastAt().addSecs(1)) {
-        *error = QStringLiteral("%1 is outside the recording (%2 to %3)")
-                     .arg(at.toLocalTime().toString(Qt::ISODate), firstAt().toLocalTime().toString(Qt::ISODate),
-                          lastAt().toLocalTime().toString(Qt::ISODate));
+        *error
+            = QStringLiteral("%1 is outside the recording (%2 to %3)")
+                  .arg(at.toLocalTime().toString(Qt::ISODate), firstAt().toLocalTime().toString(Qt::ISODate),
+                      lastAt().toLocalTime().toString(Qt::ISODate));
         return std::nullopt;
     }
     return at;

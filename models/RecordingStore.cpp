@@ -14,29 +14,27 @@ namespace {
 // An hour of a 2,000-partition cluster with its traffic is ~70 MB of JSON (docs/benchmarks.md,
 // "Recording size"); anything far larger, as a file or once decompressed, is not ours.
 constexpr qint64 kMaxRecordingBytes = 256LL * 1024 * 1024;
-}
+} // namespace
 
 RecordingStore::RecordingStore(int capacity)
     : m_capacity(qMax(1, capacity))
-{
-}
+{ }
 
 void RecordingStore::append(const QDateTime &at, const QJsonObject &state)
 {
     if (m_samples.size() >= m_capacity)
         m_samples.removeFirst();
-    m_samples.append({at, state});
+    m_samples.append({ at, state });
 }
 
 QJsonObject RecordingStore::toJson() const
 {
     QJsonArray samples;
     for (const Sample &sample : m_samples)
-        samples.append(QJsonObject{{QStringLiteral("at"), sample.at.toString(Qt::ISODateWithMs)},
-                                   {QStringLiteral("state"), sample.state}});
-    return QJsonObject{{QStringLiteral("format"), QLatin1String(kFormat)},
-                       {QStringLiteral("capacity"), m_capacity},
-                       {QStringLiteral("samples"), samples}};
+        samples.append(QJsonObject { { QStringLiteral("at"), sample.at.toString(Qt::ISODateWithMs) },
+            { QStringLiteral("state"), sample.state } });
+    return QJsonObject { { QStringLiteral("format"), QLatin1String(kFormat) },
+        { QStringLiteral("capacity"), m_capacity }, { QStringLiteral("samples"), samples } };
 }
 
 bool RecordingStore::save(const QString &path, QString *error, const QJsonObject &extra) const
@@ -66,8 +64,8 @@ std::optional<RecordingStore> RecordingStore::fromJson(const QJsonObject &json, 
     RecordingStore store(qMax(int(samples.size()), json.value(QStringLiteral("capacity")).toInt(720)));
     for (const QJsonValue &value : samples) {
         const QJsonObject sample = value.toObject();
-        const QDateTime at = QDateTime::fromString(sample.value(QStringLiteral("at")).toString(),
-                                                   Qt::ISODateWithMs);
+        const QDateTime at
+            = QDateTime::fromString(sample.value(QStringLiteral("at")).toString(), Qt::ISODateWithMs);
         if (!at.isValid() || !sample.value(QStringLiteral("state")).isObject()) {
             *error = QStringLiteral("sample %1 has no valid time or state").arg(store.m_samples.size() + 1);
             return std::nullopt;
@@ -85,7 +83,9 @@ std::optional<RecordingStore> RecordingStore::load(const QString &path, QString 
         return std::nullopt;
     }
     if (file.size() > kMaxRecordingBytes) {
-        *error = QStringLiteral("%1 is larger than %2 MB; not a recording").arg(path).arg(kMaxRecordingBytes >> 20);
+        *error = QStringLiteral("%1 is larger than %2 MB; not a recording")
+                     .arg(path)
+                     .arg(kMaxRecordingBytes >> 20);
         return std::nullopt;
     }
     QByteArray bytes = file.readAll();
@@ -112,7 +112,8 @@ QString RecordingStore::pathWithExtension(const QString &path, bool compressed)
 {
     if (path.isEmpty() || QFileInfo(path).fileName().contains(u'.'))
         return path;
-    return path + QLatin1String(kExtension) + (compressed ? QLatin1String(kCompressedSuffix) : QLatin1String());
+    return path + QLatin1String(kExtension)
+        + (compressed ? QLatin1String(kCompressedSuffix) : QLatin1String());
 }
 
 } // namespace sb::models

@@ -115,7 +115,7 @@ void RedisKeyModel::applyAction(const inspect::RedisActionResult &result)
     Row &r = m_rows[row];
     r.deadlineMs = result.pttlMs >= 0 ? result.observedAtMs + result.pttlMs : NoDeadline;
     const QModelIndex cell = index(int(row), TtlColumn);
-    Q_EMIT dataChanged(cell, cell);
+    emit dataChanged(cell, cell);
 }
 
 void RedisKeyModel::updateRow(qsizetype row, const RedisKeyRecord &record)
@@ -126,7 +126,7 @@ void RedisKeyModel::updateRow(qsizetype row, const RedisKeyRecord &record)
     current.deadlineMs = updated.deadlineMs;
     if (updated.memoryBytes >= 0)
         current.memoryBytes = updated.memoryBytes;
-    Q_EMIT dataChanged(index(int(row), TypeColumn), index(int(row), MemoryColumn));
+    emit dataChanged(index(int(row), TypeColumn), index(int(row), MemoryColumn));
 }
 
 // Removes rows (any order), one beginRemoveRows per contiguous run, then renumbers the
@@ -159,7 +159,7 @@ void RedisKeyModel::tickTtl(int first, int last)
     last = qMin(int(m_rows.size()) - 1, last);
     if (first > last)
         return;
-    Q_EMIT dataChanged(index(first, TtlColumn), index(last, TtlColumn), { Qt::DisplayRole, RemainingMsRole });
+    emit dataChanged(index(first, TtlColumn), index(last, TtlColumn), { Qt::DisplayRole, RemainingMsRole });
 }
 
 void RedisKeyModel::freezeClock(qint64 steadyMs)
@@ -184,7 +184,8 @@ qint64 RedisKeyModel::clockMs() const
 void RedisKeyModel::repaintTtls()
 {
     if (!m_rows.isEmpty()) // one signal: views repaint only the rows they show
-        Q_EMIT dataChanged(index(0, TtlColumn), index(int(m_rows.size()) - 1, TtlColumn), { Qt::DisplayRole, RemainingMsRole });
+        emit dataChanged(index(0, TtlColumn), index(int(m_rows.size()) - 1, TtlColumn),
+            { Qt::DisplayRole, RemainingMsRole });
 }
 
 QByteArray RedisKeyModel::keyAt(int row) const

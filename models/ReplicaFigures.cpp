@@ -32,13 +32,13 @@ ReplicaFigures ReplicaFigures::from(const QList<sb::inspect::ReplicaInfo> &repli
 
 QJsonObject ReplicaFigures::toJson() const
 {
-    QJsonObject json{{QStringLiteral("replicasUp"), replicasUp},
-                     {QStringLiteral("replicasNotReady"), replicasNotReady},
-                     {QStringLiteral("replicasDown"), replicasDown},
-                     {QStringLiteral("totalConnections"), totalConnections},
-                     {QStringLiteral("imbalance"),
-                      imbalance ? QJsonValue(std::round(*imbalance * 100) / 100) : QJsonValue(QJsonValue::Null)},
-                     {QStringLiteral("imbalanceWarning"), imbalanced()}};
+    QJsonObject json { { QStringLiteral("replicasUp"), replicasUp },
+        { QStringLiteral("replicasNotReady"), replicasNotReady },
+        { QStringLiteral("replicasDown"), replicasDown },
+        { QStringLiteral("totalConnections"), totalConnections },
+        { QStringLiteral("imbalance"),
+            imbalance ? QJsonValue(std::round(*imbalance * 100) / 100) : QJsonValue(QJsonValue::Null) },
+        { QStringLiteral("imbalanceWarning"), imbalanced() } };
     return json;
 }
 

@@ -30,11 +30,16 @@ QString clock(const QDateTime &at)
 QColor stateColour(ReplicaInfo::State state)
 {
     switch (state) {
-    case ReplicaInfo::State::Ready: return QColor(0xc8, 0xe6, 0xc9); // green
-    case ReplicaInfo::State::Up: return QColor(0xbb, 0xde, 0xfb); // blue: answering, readiness unknown
-    case ReplicaInfo::State::Unready: return QColor(0xff, 0xf5, 0x9d); // yellow: alive, refuses traffic
-    case ReplicaInfo::State::Draining: return QColor(0xff, 0xe0, 0xb2); // amber
-    case ReplicaInfo::State::Down: return QColor(0xff, 0xcd, 0xd2); // red
+    case ReplicaInfo::State::Ready:
+        return QColor(0xc8, 0xe6, 0xc9); // green
+    case ReplicaInfo::State::Up:
+        return QColor(0xbb, 0xde, 0xfb); // blue: answering, readiness unknown
+    case ReplicaInfo::State::Unready:
+        return QColor(0xff, 0xf5, 0x9d); // yellow: alive, refuses traffic
+    case ReplicaInfo::State::Draining:
+        return QColor(0xff, 0xe0, 0xb2); // amber
+    case ReplicaInfo::State::Down:
+        return QColor(0xff, 0xcd, 0xd2); // red
     }
     return {};
 }
@@ -43,8 +48,7 @@ QColor stateColour(ReplicaInfo::State state)
 
 ReplicaModel::ReplicaModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 int ReplicaModel::rowCount(const QModelIndex &parent) const
 {
@@ -61,28 +65,35 @@ QVariant ReplicaModel::headerData(int section, Qt::Orientation orientation, int 
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return {};
     if (role == Qt::DisplayRole) {
-        static const QStringList names{QStringLiteral("Replica"),      QStringLiteral("Address"),
-                                       QStringLiteral("State"),        QStringLiteral("Uptime"),
-                                       QStringLiteral("WebSocket"),    QStringLiteral("SSE"),
-                                       QStringLiteral("Subscriptions"), QStringLiteral("In/s"),
-                                       QStringLiteral("Out/s"),        QStringLiteral("HB timeouts"),
-                                       QStringLiteral("Slow drops"),   QStringLiteral("Last seen")};
+        static const QStringList names { QStringLiteral("Replica"), QStringLiteral("Address"),
+            QStringLiteral("State"), QStringLiteral("Uptime"), QStringLiteral("WebSocket"),
+            QStringLiteral("SSE"), QStringLiteral("Subscriptions"), QStringLiteral("In/s"),
+            QStringLiteral("Out/s"), QStringLiteral("HB timeouts"), QStringLiteral("Slow drops"),
+            QStringLiteral("Last seen") };
         return names.at(section);
     }
     if (role == Qt::ToolTipRole) {
         switch (section) {
-        case State: return QStringLiteral("up: answering; alive, not ready: its /healthz/live answers, its "
-                                          "/healthz/ready refuses traffic (and why); ready: accepts traffic; "
-                                          "draining: shutting down; down: no source sees it and its own probes fail");
-        case WsConnections: return QStringLiteral("Open STOMP-over-WebSocket connections");
-        case SseConnections: return QStringLiteral("Open Server-Sent Events streams");
-        case MessagesInPerSecond: return QStringLiteral("Frames received per second");
-        case MessagesOutPerSecond: return QStringLiteral("Frames sent per second");
-        case HeartbeatTimeouts: return QStringLiteral("Connections closed after 3 silent heart-beat intervals (total)");
+        case State:
+            return QStringLiteral("up: answering; alive, not ready: its /healthz/live answers, its "
+                                  "/healthz/ready refuses traffic (and why); ready: accepts traffic; "
+                                  "draining: shutting down; down: no source sees it and its own probes fail");
+        case WsConnections:
+            return QStringLiteral("Open STOMP-over-WebSocket connections");
+        case SseConnections:
+            return QStringLiteral("Open Server-Sent Events streams");
+        case MessagesInPerSecond:
+            return QStringLiteral("Frames received per second");
+        case MessagesOutPerSecond:
+            return QStringLiteral("Frames sent per second");
+        case HeartbeatTimeouts:
+            return QStringLiteral("Connections closed after 3 silent heart-beat intervals (total)");
         case SlowConsumerDrops:
-            return QStringLiteral("Connections dropped for not reading: their outbound queue passed "
-                                  "--limit-outbound-bytes (sb_dropped_total{reason=\"slow_consumer\"}, total)");
-        default: break;
+            return QStringLiteral(
+                "Connections dropped for not reading: their outbound queue passed "
+                "--limit-outbound-bytes (sb_dropped_total{reason=\"slow_consumer\"}, total)");
+        default:
+            break;
         }
     }
     return {};
@@ -95,42 +106,61 @@ QVariant ReplicaModel::data(const QModelIndex &index, int role) const
     const ReplicaInfo &r = m_rows.at(index.row());
     const int column = index.column();
     switch (role) {
-    case Qt::DisplayRole: return display(r, column);
-    case SortRole: return sortValue(r, column);
-    case StateRole: return int(r.state);
-    case IdRole: return r.id;
-    case Qt::ToolTipRole: return toolTip(r, column);
+    case Qt::DisplayRole:
+        return display(r, column);
+    case SortRole:
+        return sortValue(r, column);
+    case StateRole:
+        return int(r.state);
+    case IdRole:
+        return r.id;
+    case Qt::ToolTipRole:
+        return toolTip(r, column);
     case Qt::TextAlignmentRole:
-        return column >= Uptime && column <= SlowConsumerDrops ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
-                                                               : QVariant();
+        return column >= Uptime && column <= SlowConsumerDrops
+            ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
+            : QVariant();
     case Qt::BackgroundRole:
         return column == State ? QVariant(QBrush(stateColour(r.state))) : QVariant();
     case Qt::ForegroundRole:
         // Down rows keep their last known figures, greyed, so nobody reads them as live.
         return r.isDown() ? QVariant(QBrush(QColor(0x75, 0x75, 0x75))) : QVariant();
-    default: return {};
+    default:
+        return {};
     }
 }
 
 QVariant ReplicaModel::display(const ReplicaInfo &r, int column) const
 {
     switch (column) {
-    case Id: return r.id;
-    case Address: return r.address.isEmpty() ? QStringLiteral("—") : r.address;
-    case State: return QString(r.stateText() + QStringLiteral(" since ") + clock(r.stateSince));
+    case Id:
+        return r.id;
+    case Address:
+        return r.address.isEmpty() ? QStringLiteral("—") : r.address;
+    case State:
+        return QString(r.stateText() + QStringLiteral(" since ") + clock(r.stateSince));
     case Uptime:
         if (r.isDown() || !r.started.isValid())
             return QStringLiteral("—");
         return formatDuration(qMax<qint64>(0, r.started.secsTo(m_at)));
-    case WsConnections: return count(r.wsConnections);
-    case SseConnections: return count(r.sseConnections);
-    case Subscriptions: return count(r.subscriptions);
-    case MessagesInPerSecond: return rate(r.messagesInPerSecond);
-    case MessagesOutPerSecond: return rate(r.messagesOutPerSecond);
-    case HeartbeatTimeouts: return count(r.heartbeatTimeouts);
-    case SlowConsumerDrops: return count(r.slowConsumerDrops);
-    case LastSeen: return clock(r.lastSeen);
-    default: return {};
+    case WsConnections:
+        return count(r.wsConnections);
+    case SseConnections:
+        return count(r.sseConnections);
+    case Subscriptions:
+        return count(r.subscriptions);
+    case MessagesInPerSecond:
+        return rate(r.messagesInPerSecond);
+    case MessagesOutPerSecond:
+        return rate(r.messagesOutPerSecond);
+    case HeartbeatTimeouts:
+        return count(r.heartbeatTimeouts);
+    case SlowConsumerDrops:
+        return count(r.slowConsumerDrops);
+    case LastSeen:
+        return clock(r.lastSeen);
+    default:
+        return {};
     }
 }
 
@@ -138,19 +168,32 @@ QVariant ReplicaModel::sortValue(const ReplicaInfo &r, int column) const
 {
     auto number = [](const auto &value) { return value ? QVariant(double(*value)) : QVariant(-1.0); };
     switch (column) {
-    case Id: return r.id;
-    case Address: return r.address;
-    case State: return int(r.state);
-    case Uptime: return r.started.isValid() && !r.isDown() ? QVariant(double(r.started.secsTo(m_at))) : QVariant(-1.0);
-    case WsConnections: return number(r.wsConnections);
-    case SseConnections: return number(r.sseConnections);
-    case Subscriptions: return number(r.subscriptions);
-    case MessagesInPerSecond: return number(r.messagesInPerSecond);
-    case MessagesOutPerSecond: return number(r.messagesOutPerSecond);
-    case HeartbeatTimeouts: return number(r.heartbeatTimeouts);
-    case SlowConsumerDrops: return number(r.slowConsumerDrops);
-    case LastSeen: return r.lastSeen.isValid() ? QVariant(double(r.lastSeen.toMSecsSinceEpoch())) : QVariant(-1.0);
-    default: return {};
+    case Id:
+        return r.id;
+    case Address:
+        return r.address;
+    case State:
+        return int(r.state);
+    case Uptime:
+        return r.started.isValid() && !r.isDown() ? QVariant(double(r.started.secsTo(m_at))) : QVariant(-1.0);
+    case WsConnections:
+        return number(r.wsConnections);
+    case SseConnections:
+        return number(r.sseConnections);
+    case Subscriptions:
+        return number(r.subscriptions);
+    case MessagesInPerSecond:
+        return number(r.messagesInPerSecond);
+    case MessagesOutPerSecond:
+        return number(r.messagesOutPerSecond);
+    case HeartbeatTimeouts:
+        return number(r.heartbeatTimeouts);
+    case SlowConsumerDrops:
+        return number(r.slowConsumerDrops);
+    case LastSeen:
+        return r.lastSeen.isValid() ? QVariant(double(r.lastSeen.toMSecsSinceEpoch())) : QVariant(-1.0);
+    default:
+        return {};
     }
 }
 
@@ -168,9 +211,9 @@ QString ReplicaModel::toolTip(const ReplicaInfo &r, int column) const
                                    : QStringLiteral("never answered");
         break;
     case Uptime:
-        tip = r.started.isValid() ? QStringLiteral("started ")
-                + locale.toString(r.started.toLocalTime(), QLocale::LongFormat)
-                                  : QStringLiteral("no source reports the start time");
+        tip = r.started.isValid()
+            ? QStringLiteral("started ") + locale.toString(r.started.toLocalTime(), QLocale::LongFormat)
+            : QStringLiteral("no source reports the start time");
         break;
     default:
         tip = r.id + QStringLiteral(" — from ") + (r.source.isEmpty() ? QStringLiteral("?") : r.source);
@@ -188,21 +231,33 @@ QString ReplicaModel::toolTip(const ReplicaInfo &r, int column) const
 bool ReplicaModel::sameColumn(const ReplicaInfo &a, const ReplicaInfo &b, int column)
 {
     switch (column) {
-    case Id: return a.id == b.id;
-    case Address: return a.address == b.address;
+    case Id:
+        return a.id == b.id;
+    case Address:
+        return a.address == b.address;
     case State:
         return a.state == b.state && a.stateReason == b.stateReason && a.stateSince == b.stateSince
             && a.detail == b.detail;
-    case Uptime: return false; // moves with every poll while up
-    case WsConnections: return a.wsConnections == b.wsConnections;
-    case SseConnections: return a.sseConnections == b.sseConnections;
-    case Subscriptions: return a.subscriptions == b.subscriptions;
-    case MessagesInPerSecond: return a.messagesInPerSecond == b.messagesInPerSecond;
-    case MessagesOutPerSecond: return a.messagesOutPerSecond == b.messagesOutPerSecond;
-    case HeartbeatTimeouts: return a.heartbeatTimeouts == b.heartbeatTimeouts;
-    case SlowConsumerDrops: return a.slowConsumerDrops == b.slowConsumerDrops;
-    case LastSeen: return a.lastSeen == b.lastSeen;
-    default: return true;
+    case Uptime:
+        return false; // moves with every poll while up
+    case WsConnections:
+        return a.wsConnections == b.wsConnections;
+    case SseConnections:
+        return a.sseConnections == b.sseConnections;
+    case Subscriptions:
+        return a.subscriptions == b.subscriptions;
+    case MessagesInPerSecond:
+        return a.messagesInPerSecond == b.messagesInPerSecond;
+    case MessagesOutPerSecond:
+        return a.messagesOutPerSecond == b.messagesOutPerSecond;
+    case HeartbeatTimeouts:
+        return a.heartbeatTimeouts == b.heartbeatTimeouts;
+    case SlowConsumerDrops:
+        return a.slowConsumerDrops == b.slowConsumerDrops;
+    case LastSeen:
+        return a.lastSeen == b.lastSeen;
+    default:
+        return true;
     }
 }
 
@@ -308,7 +363,9 @@ QString ReplicaModel::formatDuration(qint64 seconds)
     if (seconds < 3600)
         return QStringLiteral("%1m %2s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
     if (seconds < 86400)
-        return QStringLiteral("%1h %2m").arg(seconds / 3600).arg((seconds % 3600) / 60, 2, 10, QLatin1Char('0'));
+        return QStringLiteral("%1h %2m")
+            .arg(seconds / 3600)
+            .arg((seconds % 3600) / 60, 2, 10, QLatin1Char('0'));
     return QStringLiteral("%1d %2h").arg(seconds / 86400).arg((seconds % 86400) / 3600);
 }
 

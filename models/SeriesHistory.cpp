@@ -9,8 +9,7 @@ namespace sb::models {
 
 SeriesHistory::SeriesHistory(int capacity)
     : m_capacity(qMax(2, capacity))
-{
-}
+{ }
 
 const SeriesHistory::Sample &SeriesHistory::Series::at(qsizetype i, int capacity) const
 {
@@ -23,8 +22,9 @@ void SeriesHistory::push(Series &series, qint64 atMs, double value)
 {
     if (m_originMs < 0)
         m_originMs = atMs;
-    const qint64 ds = qBound(qint64(0), (atMs - m_originMs) / 100, qint64(std::numeric_limits<qint32>::max()));
-    const Sample sample{qint32(ds), float(value)};
+    const qint64 ds
+        = qBound(qint64(0), (atMs - m_originMs) / 100, qint64(std::numeric_limits<qint32>::max()));
+    const Sample sample { qint32(ds), float(value) };
     if (series.count < m_capacity) {
         series.ring.push_back(sample);
         ++series.count;
@@ -41,7 +41,7 @@ void SeriesHistory::append(const QString &series, qint64 atMs, double value)
     if (it == m_series.end()) {
         if (m_series.size() >= kMaxSeries)
             return;
-        it = m_series.insert(series, Series{});
+        it = m_series.insert(series, Series {});
         m_order.append(series);
     }
     push(*it, atMs, value);
@@ -74,8 +74,8 @@ qsizetype SeriesHistory::sampleCount(const QString &series) const
     return it == m_series.cend() ? 0 : it->count;
 }
 
-void SeriesHistory::collect(const Series &series, qint64 fromMs, qint64 toMs, int maxPoints,
-                                QList<QPointF> *out) const
+void SeriesHistory::collect(
+    const Series &series, qint64 fromMs, qint64 toMs, int maxPoints, QList<QPointF> *out) const
 {
     out->clear();
     if (series.count == 0 || maxPoints <= 0 || m_originMs < 0)
@@ -109,7 +109,8 @@ void SeriesHistory::collect(const Series &series, qint64 fromMs, qint64 toMs, in
     }
 }
 
-void SeriesHistory::points(const QString &series, qint64 fromMs, qint64 toMs, int maxPoints, QList<QPointF> *out) const
+void SeriesHistory::points(
+    const QString &series, qint64 fromMs, qint64 toMs, int maxPoints, QList<QPointF> *out) const
 {
     const auto it = m_series.constFind(series);
     if (it == m_series.cend()) {
@@ -131,7 +132,7 @@ QJsonArray SeriesHistory::seriesJson(const Series &series, qint64 sinceMs) const
         const Sample &s = series.at(i, m_capacity);
         const qint64 ms = m_originMs + qint64(s.deciseconds) * 100;
         if (ms >= sinceMs)
-            array.append(QJsonArray{ms, double(s.value)});
+            array.append(QJsonArray { ms, double(s.value) });
     }
     return array;
 }
@@ -144,9 +145,8 @@ QJsonObject SeriesHistory::toJson(qint64 sinceMs) const
         if (it != m_series.cend())
             series.insert(id, seriesJson(*it, sinceMs));
     }
-    return QJsonObject{{QStringLiteral("format"), QStringLiteral("switchboard-series-history/1")},
-                       {QStringLiteral("total"), seriesJson(m_total, sinceMs)},
-                       {QStringLiteral("series"), series}};
+    return QJsonObject { { QStringLiteral("format"), QStringLiteral("switchboard-series-history/1") },
+        { QStringLiteral("total"), seriesJson(m_total, sinceMs) }, { QStringLiteral("series"), series } };
 }
 
 } // namespace sb::models

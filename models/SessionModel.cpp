@@ -24,7 +24,7 @@ void SessionModel::applyRows(const SessionRows &incoming)
 {
     m_lastError = incoming.error;
     if (!incoming.error.isEmpty() && incoming.empty() && m_hasSnapshot) {
-        Q_EMIT snapshotApplied(); // a failed pass keeps the last good picture on screen
+        emit snapshotApplied(); // a failed pass keeps the last good picture on screen
         return;
     }
     SessionRows old;
@@ -38,8 +38,8 @@ void SessionModel::applyRows(const SessionRows &incoming)
     const qint64 when = incoming.wallClockMs ? incoming.wallClockMs : QDateTime::currentMSecsSinceEpoch();
     m_sessionHistory.append(when, m_sessionCount);
     m_tokenHistory.append(when, tokenCount());
-    Q_EMIT snapshotApplied();
-    Q_EMIT retired(old);
+    emit snapshotApplied();
+    emit retired(old);
 }
 
 void SessionModel::tickTtl(int first, int last)
@@ -47,7 +47,7 @@ void SessionModel::tickTtl(int first, int last)
     first = qMax(0, first);
     last = qMin(int(m_rows.size()) - 1, last);
     if (first <= last)
-        Q_EMIT dataChanged(index(first, TtlColumn), index(last, TtlColumn), { Qt::DisplayRole });
+        emit dataChanged(index(first, TtlColumn), index(last, TtlColumn), { Qt::DisplayRole });
 }
 
 void SessionModel::freezeClock(qint64 steadyMs)
@@ -109,9 +109,10 @@ QVariant SessionModel::data(const QModelIndex &index, int role) const
     case SinceColumn:
         return role == Qt::ToolTipRole ? row.since : formatSince(row.since);
     case TtlColumn:
-        return RedisKeyModel::formatTtl(
-            row.deadlineMs < 0 ? -1
-                               : qMax<qint64>(0, row.deadlineMs - (m_frozenAtMs >= 0 ? m_frozenAtMs : inspect::steadyNowMs())));
+        return RedisKeyModel::formatTtl(row.deadlineMs < 0
+                ? -1
+                : qMax<qint64>(
+                    0, row.deadlineMs - (m_frozenAtMs >= 0 ? m_frozenAtMs : inspect::steadyNowMs())));
     }
     return {};
 }

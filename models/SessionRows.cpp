@@ -24,13 +24,14 @@ SessionRows SessionRows::fromSnapshot(const inspect::RedisSessionSnapshot &snaps
     result.sessionCount = int(snapshot.sessions.size());
     result.rows.reserve(snapshot.sessions.size() + snapshot.tokens.size());
     for (const inspect::RedisSessionRecord &s : snapshot.sessions) {
-        result.rows.append({true, withoutPrefix(s.key), s.user, s.node, s.transport, s.since,
-                            deadline(snapshot.observedAtMs, s.pttlMs)});
+        result.rows.append({ true, withoutPrefix(s.key), s.user, s.node, s.transport, s.since,
+            deadline(snapshot.observedAtMs, s.pttlMs) });
         ++result.perReplica[s.node];
         ++result.perUser[s.user];
     }
     for (const inspect::RedisTokenRecord &t : snapshot.tokens)
-        result.rows.append({false, withoutPrefix(t.key), t.user, {}, {}, {}, deadline(snapshot.observedAtMs, t.pttlMs)});
+        result.rows.append(
+            { false, withoutPrefix(t.key), t.user, {}, {}, {}, deadline(snapshot.observedAtMs, t.pttlMs) });
     return result;
 }
 

@@ -4,7 +4,7 @@ namespace sb::models {
 
 void SessionRowsBuilder::build(const inspect::RedisSessionSnapshot &snapshot)
 {
-    Q_EMIT built(SessionRows::fromSnapshot(snapshot));
+    emit built(SessionRows::fromSnapshot(snapshot));
 }
 
 void SessionRowsBuilder::retire(const SessionRows &rows)

@@ -9,18 +9,20 @@ namespace sb::models {
 // place when the new poll has the same rows in the same order (one dataChanged, so
 // selection, sorting and scroll position survive a refresh) and resets the model only
 // when rows came or went, which on a live cluster is rare.
-template <typename Row>
-class SnapshotTableModel : public QAbstractTableModel
+template<typename Row> class SnapshotTableModel : public QAbstractTableModel
 {
 public:
     using QAbstractTableModel::QAbstractTableModel;
 
-    int rowCount(const QModelIndex &parent = {}) const override { return parent.isValid() ? 0 : int(m_rows.size()); }
+    int rowCount(const QModelIndex &parent = {}) const override
+    {
+        return parent.isValid() ? 0 : int(m_rows.size());
+    }
 
 protected:
     // A header from per-column titles and tooltips (arrays of `columns` entries).
-    static QVariant columnHeader(const char *const titles[], const char *const tips[], int columns, int section,
-                                 Qt::Orientation orientation, int role)
+    static QVariant columnHeader(const char *const titles[], const char *const tips[], int columns,
+        int section, Qt::Orientation orientation, int role)
     {
         if (orientation != Qt::Horizontal || section < 0 || section >= columns)
             return {};
@@ -31,8 +33,7 @@ protected:
         return {};
     }
 
-    template <typename SameRow>
-    void replaceRows(QList<Row> rows, SameRow sameRow)
+    template<typename SameRow> void replaceRows(QList<Row> rows, SameRow sameRow)
     {
         bool same = rows.size() == m_rows.size();
         for (qsizetype i = 0; same && i < rows.size(); ++i)

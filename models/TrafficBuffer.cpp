@@ -6,20 +6,18 @@ namespace sb::models {
 
 TrafficBuffer::TrafficBuffer(qsizetype capacity)
     : m_capacity(std::clamp<qsizetype>(capacity, 1, kMaxCapacity))
-{
-}
+{ }
 
 qint64 TrafficBuffer::approximateBytes(const protocol::TrafficFrame &frame)
 {
     // Shared strings (source, user, session, destination, command) are counted once per
     // frame as a pointer, not per character: the decoders share them between frames.
     auto heap = [](qsizetype bytes) { return bytes > 0 ? bytes + 24 : 0; }; // allocation header + rounding
-    return qint64(sizeof(protocol::TrafficFrame)) + heap(frame.messageId.size() * 2) + heap(frame.headerBlock.size())
-         + heap(frame.body.size());
+    return qint64(sizeof(protocol::TrafficFrame)) + heap(frame.messageId.size() * 2)
+        + heap(frame.headerBlock.size()) + heap(frame.body.size());
 }
 
-template <typename Frame>
-protocol::TrafficFrame &TrafficBuffer::appendOne(Frame &&frame)
+template<typename Frame> protocol::TrafficFrame &TrafficBuffer::appendOne(Frame &&frame)
 {
     m_bytes += approximateBytes(frame);
     if (m_count == m_ringSize && m_ringSize < m_capacity && m_head == 0) {

@@ -41,7 +41,7 @@ public:
     qint64 evicted() const { return m_evicted; } // frames aged out, over the whole session
 
     const protocol::TrafficFrame &at(qsizetype index) const; // 0 = oldest held
-    const protocol::TrafficFrame *bySeq(qint64 seq) const;   // null when not held
+    const protocol::TrafficFrame *bySeq(qint64 seq) const; // null when not held
 
     // An estimate of the bytes the held frames use (record + heap), for the budget shown.
     qint64 approximateBytes() const { return m_bytes; }
@@ -49,20 +49,22 @@ public:
 
 private:
     qsizetype slot(qsizetype index) const { return (m_head + index) % m_ringSize; }
-    protocol::TrafficFrame &slotFrame(qsizetype s) { return m_chunks[size_t(s / kChunkFrames)][s % kChunkFrames]; }
+    protocol::TrafficFrame &slotFrame(qsizetype s)
+    {
+        return m_chunks[size_t(s / kChunkFrames)][s % kChunkFrames];
+    }
     const protocol::TrafficFrame &slotFrame(qsizetype s) const
     {
         return m_chunks[size_t(s / kChunkFrames)][s % kChunkFrames];
     }
     // Stores one frame at the newest end (evicting the oldest when full); returns it.
-    template <typename Frame>
-    protocol::TrafficFrame &appendOne(Frame &&frame);
+    template<typename Frame> protocol::TrafficFrame &appendOne(Frame &&frame);
     void evictOldest(qsizetype count);
 
     qsizetype m_capacity;
     std::vector<std::unique_ptr<protocol::TrafficFrame[]>> m_chunks; // slot s: chunk s / kChunkFrames
     qsizetype m_ringSize = 0; // slots in the ring: grows up to m_capacity, then it wraps
-    qsizetype m_head = 0;  // slot of the oldest frame
+    qsizetype m_head = 0; // slot of the oldest frame
     qsizetype m_count = 0;
     qint64 m_nextSeq = 1;
     qint64 m_evicted = 0;

@@ -7,11 +7,10 @@ namespace sb::models {
 
 namespace {
 // Distinct in both light and dark themes; a replica keeps its colour for the session.
-const QColor kSourcePalette[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28), QColor(0x2c, 0xa0, 0x2c),
-                                 QColor(0x94, 0x67, 0xbd), QColor(0xff, 0x7f, 0x0e), QColor(0x17, 0xbe, 0xcf),
-                                 QColor(0x8c, 0x56, 0x4b), QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f),
-                                 QColor(0xbc, 0xbd, 0x22)};
-}
+const QColor kSourcePalette[] = { QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28),
+    QColor(0x2c, 0xa0, 0x2c), QColor(0x94, 0x67, 0xbd), QColor(0xff, 0x7f, 0x0e), QColor(0x17, 0xbe, 0xcf),
+    QColor(0x8c, 0x56, 0x4b), QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f), QColor(0xbc, 0xbd, 0x22) };
+} // namespace
 
 TrafficModel::TrafficModel(TrafficBuffer *buffer, QObject *parent)
     : QAbstractTableModel(parent)
@@ -34,16 +33,26 @@ int TrafficModel::columnCount(const QModelIndex &parent) const
 QString TrafficModel::columnName(int column)
 {
     switch (column) {
-    case Time: return QStringLiteral("Time");
-    case Source: return QStringLiteral("Replica");
-    case Transport: return QStringLiteral("Transport");
-    case Direction: return QStringLiteral("Dir");
-    case Command: return QStringLiteral("Command");
-    case Destination: return QStringLiteral("Destination");
-    case User: return QStringLiteral("User");
-    case Session: return QStringLiteral("Session");
-    case MessageId: return QStringLiteral("Message id");
-    case Bytes: return QStringLiteral("Bytes");
+    case Time:
+        return QStringLiteral("Time");
+    case Source:
+        return QStringLiteral("Replica");
+    case Transport:
+        return QStringLiteral("Transport");
+    case Direction:
+        return QStringLiteral("Dir");
+    case Command:
+        return QStringLiteral("Command");
+    case Destination:
+        return QStringLiteral("Destination");
+    case User:
+        return QStringLiteral("User");
+    case Session:
+        return QStringLiteral("Session");
+    case MessageId:
+        return QStringLiteral("Message id");
+    case Bytes:
+        return QStringLiteral("Bytes");
     }
     return {};
 }
@@ -56,19 +65,28 @@ QString TrafficModel::formatTime(qint64 tsMs)
 QString TrafficModel::columnText(const protocol::TrafficFrame &frame, int column)
 {
     switch (column) {
-    case Time: return formatTime(frame.tsMs);
-    case Source: return frame.source;
-    case Transport: return protocol::TrafficFrame::transportName(frame.transport);
+    case Time:
+        return formatTime(frame.tsMs);
+    case Source:
+        return frame.source;
+    case Transport:
+        return protocol::TrafficFrame::transportName(frame.transport);
     case Direction:
-        return frame.direction == protocol::TrafficFrame::Direction::In    ? QStringLiteral("→ in")
-             : frame.direction == protocol::TrafficFrame::Direction::Out ? QStringLiteral("← out")
-                                                                          : QString();
-    case Command: return frame.command;
-    case Destination: return frame.destination;
-    case User: return frame.user;
-    case Session: return frame.session;
-    case MessageId: return frame.messageId;
-    case Bytes: return QString::number(frame.bytes);
+        return frame.direction == protocol::TrafficFrame::Direction::In ? QStringLiteral("→ in")
+            : frame.direction == protocol::TrafficFrame::Direction::Out ? QStringLiteral("← out")
+                                                                        : QString();
+    case Command:
+        return frame.command;
+    case Destination:
+        return frame.destination;
+    case User:
+        return frame.user;
+    case Session:
+        return frame.session;
+    case MessageId:
+        return frame.messageId;
+    case Bytes:
+        return QString::number(frame.bytes);
     }
     return {};
 }
@@ -278,24 +296,43 @@ QString TrafficModel::filterTermFor(const QModelIndex &index) const
         return {};
     QString field;
     switch (index.column()) {
-    case Source: field = QStringLiteral("source"); break;
-    case Transport: field = QStringLiteral("transport"); break;
-    case Direction: field = QStringLiteral("dir"); break;
-    case Command: field = QStringLiteral("cmd"); break;
-    case Destination: field = QStringLiteral("dest"); break;
-    case User: field = QStringLiteral("user"); break;
-    case Session: field = QStringLiteral("session"); break;
-    case MessageId: field = QStringLiteral("id"); break;
-    default: return {};
+    case Source:
+        field = QStringLiteral("source");
+        break;
+    case Transport:
+        field = QStringLiteral("transport");
+        break;
+    case Direction:
+        field = QStringLiteral("dir");
+        break;
+    case Command:
+        field = QStringLiteral("cmd");
+        break;
+    case Destination:
+        field = QStringLiteral("dest");
+        break;
+    case User:
+        field = QStringLiteral("user");
+        break;
+    case Session:
+        field = QStringLiteral("session");
+        break;
+    case MessageId:
+        field = QStringLiteral("id");
+        break;
+    default:
+        return {};
     }
-    QString value = index.column() == Direction   ? protocol::TrafficFrame::directionName(frame->direction)
-                  : index.column() == Transport ? protocol::TrafficFrame::transportName(frame->transport)
+    QString value = index.column() == Direction ? protocol::TrafficFrame::directionName(frame->direction)
+        : index.column() == Transport           ? protocol::TrafficFrame::transportName(frame->transport)
                                                 : columnText(*frame, index.column());
     if (value.isEmpty())
         return {};
     // Quoted when it holds a space or a quote (or reads as a /regex/), so the term reads back as one value.
     if (value.contains(u' ') || value.contains(u'"') || value.startsWith(u'/'))
-        value = u'"' + QString(value).replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\"")) + u'"';
+        value = u'"'
+            + QString(value).replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""))
+            + u'"';
     return field + u'=' + value;
 }
 

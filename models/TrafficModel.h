@@ -21,7 +21,19 @@ class TrafficModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Time, Source, Transport, Direction, Command, Destination, User, Session, MessageId, Bytes, ColumnCount };
+    enum Column {
+        Time,
+        Source,
+        Transport,
+        Direction,
+        Command,
+        Destination,
+        User,
+        Session,
+        MessageId,
+        Bytes,
+        ColumnCount
+    };
     enum Role { SeqRole = Qt::UserRole + 1, SourceIndexRole };
 
     explicit TrafficModel(TrafficBuffer *buffer, QObject *parent = nullptr);

@@ -6,8 +6,7 @@ namespace sb::models {
 
 TrafficRates::TrafficRates(SeriesHistory *history)
     : m_history(history)
-{
-}
+{ }
 
 QString TrafficRates::seriesName(const protocol::TrafficFrame &frame)
 {

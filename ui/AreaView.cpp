@@ -25,9 +25,8 @@ AreaView::AreaView(const QString &key, const EmptyState &emptyState, QWidget *pa
     m_emptyLabel->setAlignment(Qt::AlignCenter);
     m_emptyLabel->setTextFormat(Qt::RichText);
     m_emptyLabel->setText(QStringLiteral("<h3>%1</h3><p>%2</p><p><i>%3</i></p>")
-                              .arg(emptyState.title.toHtmlEscaped(),
-                                   emptyState.whatItShows.toHtmlEscaped(),
-                                   emptyState.howToAttach.toHtmlEscaped()));
+                              .arg(emptyState.title.toHtmlEscaped(), emptyState.whatItShows.toHtmlEscaped(),
+                                  emptyState.howToAttach.toHtmlEscaped()));
     m_detailLabel = new QLabel(emptyPage);
     m_detailLabel->setWordWrap(true);
     m_detailLabel->setAlignment(Qt::AlignCenter);
@@ -64,7 +63,7 @@ QJsonObject AreaView::snapshotState(int maxTableRows) const
 {
     // Every area says how old its picture is ("asOf") and whether its source stopped
     // answering ("stale"); a view that does not know (or an empty area) has read nothing.
-    const QJsonObject unknownAge = models::Freshness{}.toJson();
+    const QJsonObject unknownAge = models::Freshness {}.toJson();
     if (showsContent()) {
         if (const auto *source = dynamic_cast<const SnapshotSource *>(m_stack->currentWidget())) {
             QJsonObject state = source->snapshotState(maxTableRows);
@@ -79,13 +78,13 @@ QJsonObject AreaView::snapshotState(int maxTableRows) const
         }
     }
     // An area without content reports exactly the words on screen, and no rows.
-    QJsonObject state{{QStringLiteral("showing"), showsContent() ? QStringLiteral("content") : QStringLiteral("empty")},
-                      {QStringLiteral("title"), m_emptyState.title},
-                      {QStringLiteral("message"), m_emptyState.whatItShows},
-                      {QStringLiteral("howToAttach"), m_emptyState.howToAttach},
-                      {QStringLiteral("detail"), m_detailLabel->text()},
-                      {QStringLiteral("rows"), QJsonArray{}},
-                      {QStringLiteral("figures"), QJsonObject{}}};
+    QJsonObject state { { QStringLiteral("showing"),
+                            showsContent() ? QStringLiteral("content") : QStringLiteral("empty") },
+        { QStringLiteral("title"), m_emptyState.title },
+        { QStringLiteral("message"), m_emptyState.whatItShows },
+        { QStringLiteral("howToAttach"), m_emptyState.howToAttach },
+        { QStringLiteral("detail"), m_detailLabel->text() }, { QStringLiteral("rows"), QJsonArray {} },
+        { QStringLiteral("figures"), QJsonObject {} } };
     for (auto it = unknownAge.begin(); it != unknownAge.end(); ++it)
         state.insert(it.key(), it.value());
     return state;

@@ -10,11 +10,16 @@ QString colourFor(models::ConnectionHealth::State state)
 {
     using State = models::ConnectionHealth::State;
     switch (state) {
-    case State::Up: return QStringLiteral("#2e7d32");
-    case State::Connecting: return QStringLiteral("#1565c0");
-    case State::Degraded: return QStringLiteral("#ef6c00");
-    case State::Down: return QStringLiteral("#c62828");
-    case State::NotConfigured: break;
+    case State::Up:
+        return QStringLiteral("#2e7d32");
+    case State::Connecting:
+        return QStringLiteral("#1565c0");
+    case State::Degraded:
+        return QStringLiteral("#ef6c00");
+    case State::Down:
+        return QStringLiteral("#c62828");
+    case State::NotConfigured:
+        break;
     }
     return QStringLiteral("#757575");
 }
@@ -31,8 +36,8 @@ ConnectionStatusWidget::ConnectionStatusWidget(models::AttachmentState *state, Q
     layout->addWidget(m_target);
     for (auto service : models::AttachmentState::services()) {
         auto *label = new QLabel(this);
-        label->setObjectName(models::AttachmentState::serviceName(service).toLower()
-                             + QStringLiteral("Health"));
+        label->setObjectName(
+            models::AttachmentState::serviceName(service).toLower() + QStringLiteral("Health"));
         label->setTextFormat(Qt::RichText);
         m_indicators.insert(service, label);
         layout->addWidget(label);
@@ -45,13 +50,13 @@ ConnectionStatusWidget::ConnectionStatusWidget(models::AttachmentState *state, Q
 
 void ConnectionStatusWidget::showTarget(const QString &target, bool readOnly)
 {
-    m_target->setText(QStringLiteral("Attached to: ") + target
-                      + (readOnly ? QStringLiteral(" (read-only)") : QString()));
+    m_target->setText(
+        QStringLiteral("Attached to: ") + target + (readOnly ? QStringLiteral(" (read-only)") : QString()));
     m_target->setToolTip(QStringLiteral("Change with File → Profiles… or --profile NAME"));
 }
 
-void ConnectionStatusWidget::showHealth(models::AttachmentState::Service service,
-                                        const models::ConnectionHealth &health)
+void ConnectionStatusWidget::showHealth(
+    models::AttachmentState::Service service, const models::ConnectionHealth &health)
 {
     QLabel *label = m_indicators.value(service);
     if (!label)
@@ -60,8 +65,7 @@ void ConnectionStatusWidget::showHealth(models::AttachmentState::Service service
     const QString stateName = models::ConnectionHealth::stateName(health.state);
     label->setText(QStringLiteral("<span style='color:%1'>●</span> %2: %3")
                        .arg(colourFor(health.state), name.toHtmlEscaped(), stateName));
-    label->setToolTip(health.detail.isEmpty() ? name + QStringLiteral(" is ") + stateName
-                                              : health.detail);
+    label->setToolTip(health.detail.isEmpty() ? name + QStringLiteral(" is ") + stateName : health.detail);
 }
 
 } // namespace sb::ui

@@ -42,20 +42,28 @@ FaultsPanel::FaultsPanel(QAbstractItemModel *events, QWidget *parent)
     m_user->setToolTip(QStringLiteral("The user whose tokens and sessions Revoke ends on every replica"));
     m_user->setMaximumWidth(120);
     m_bus = new QComboBox(this);
-    m_bus->addItems({QStringLiteral("kafka"), QStringLiteral("redis")});
+    m_bus->addItems({ QStringLiteral("kafka"), QStringLiteral("redis") });
     m_bus->setToolTip(QStringLiteral("The stage-2 bus Switch bus moves the replicas to"));
 
-    auto replicaArgs = [this] { return QJsonObject{{QStringLiteral("replica"), m_replica->currentText()}}; };
-    auto *kill = addFault(QStringLiteral("Kill"), QStringLiteral("SIGKILL the replica; it starts again 10 s after it died (Alt+K)"),
-                          QKeySequence(Qt::ALT | Qt::Key_K), [this, replicaArgs] { emit faultRequested(QStringLiteral("kill"), replicaArgs()); });
-    auto *drain = addFault(QStringLiteral("Drain"), QStringLiteral("SIGTERM the replica: its graceful drain, then it starts again (Alt+D)"),
-                           QKeySequence(Qt::ALT | Qt::Key_D), [this, replicaArgs] { emit faultRequested(QStringLiteral("drain"), replicaArgs()); });
+    auto replicaArgs = [this] {
+        return QJsonObject { { QStringLiteral("replica"), m_replica->currentText() } };
+    };
+    auto *kill = addFault(QStringLiteral("Kill"),
+        QStringLiteral("SIGKILL the replica; it starts again 10 s after it died (Alt+K)"),
+        QKeySequence(Qt::ALT | Qt::Key_K),
+        [this, replicaArgs] { emit faultRequested(QStringLiteral("kill"), replicaArgs()); });
+    auto *drain = addFault(QStringLiteral("Drain"),
+        QStringLiteral("SIGTERM the replica: its graceful drain, then it starts again (Alt+D)"),
+        QKeySequence(Qt::ALT | Qt::Key_D),
+        [this, replicaArgs] { emit faultRequested(QStringLiteral("drain"), replicaArgs()); });
     auto *start = addFault(QStringLiteral("Start"), QStringLiteral("Start the replica if it is down (Alt+S)"),
-                           QKeySequence(Qt::ALT | Qt::Key_S), [this, replicaArgs] { emit faultRequested(QStringLiteral("start"), replicaArgs()); });
+        QKeySequence(Qt::ALT | Qt::Key_S),
+        [this, replicaArgs] { emit faultRequested(QStringLiteral("start"), replicaArgs()); });
     auto *slow = addFault(QStringLiteral("Slow consumer"),
-                          QStringLiteral("A demo client on the replica that stops reading until the node drops it (Alt+C)"),
-                          QKeySequence(Qt::ALT | Qt::Key_C), [this, replicaArgs] { emit faultRequested(QStringLiteral("slow-consumer"), replicaArgs()); });
-    m_replicaActions = {kill, drain, start, slow};
+        QStringLiteral("A demo client on the replica that stops reading until the node drops it (Alt+C)"),
+        QKeySequence(Qt::ALT | Qt::Key_C),
+        [this, replicaArgs] { emit faultRequested(QStringLiteral("slow-consumer"), replicaArgs()); });
+    m_replicaActions = { kill, drain, start, slow };
     for (QAction *action : std::as_const(m_replicaActions)) {
         auto *button = new QToolButton(this);
         button->setDefaultAction(action);
@@ -63,28 +71,41 @@ FaultsPanel::FaultsPanel(QAbstractItemModel *events, QWidget *parent)
     }
     replicaRow->addStretch();
 
-    auto *redis = addFault(QStringLiteral("Restart Redis"), QStringLiteral("SIGKILL redis-server; the cluster starts it again (Alt+R)"),
-                           QKeySequence(Qt::ALT | Qt::Key_R), [this] { emit faultRequested(QStringLiteral("restart-redis"), {}); });
-    auto *poison = addFault(QStringLiteral("Poison"), QStringLiteral("Undecodable records on the stage-1 topic; they must reach its DLT (Alt+P)"),
-                            QKeySequence(Qt::ALT | Qt::Key_P),
-                            [this] { emit faultRequested(QStringLiteral("poison"), {{QStringLiteral("count"), m_count->value()}}); });
-    auto *revoke = addFault(QStringLiteral("Revoke"), QStringLiteral("End the user's tokens and sessions on every replica (Alt+U)"),
-                            QKeySequence(Qt::ALT | Qt::Key_U),
-                            [this] { emit faultRequested(QStringLiteral("revoke"), {{QStringLiteral("user"), m_user->text().trimmed()}}); });
-    auto *bus = addFault(QStringLiteral("Switch bus"), QStringLiteral("Stage 2 on the chosen bus: a rolling restart of the replicas (Alt+B)"),
-                         QKeySequence(Qt::ALT | Qt::Key_B),
-                         [this] { emit faultRequested(QStringLiteral("bus"), {{QStringLiteral("bus"), m_bus->currentText()}}); });
-    auto *burst = addFault(QStringLiteral("Burst ×10"), QStringLiteral("The demo users send ten times as much for 10 s (Alt+T)"),
-                           QKeySequence(Qt::ALT | Qt::Key_T), [this] {
-                               emit faultRequested(QStringLiteral("burst"), {{QStringLiteral("factor"), 10}, {QStringLiteral("seconds"), 10}});
-                           });
+    auto *redis = addFault(QStringLiteral("Restart Redis"),
+        QStringLiteral("SIGKILL redis-server; the cluster starts it again (Alt+R)"),
+        QKeySequence(Qt::ALT | Qt::Key_R),
+        [this] { emit faultRequested(QStringLiteral("restart-redis"), {}); });
+    auto *poison = addFault(QStringLiteral("Poison"),
+        QStringLiteral("Undecodable records on the stage-1 topic; they must reach its DLT (Alt+P)"),
+        QKeySequence(Qt::ALT | Qt::Key_P), [this] {
+            emit faultRequested(QStringLiteral("poison"), { { QStringLiteral("count"), m_count->value() } });
+        });
+    auto *revoke = addFault(QStringLiteral("Revoke"),
+        QStringLiteral("End the user's tokens and sessions on every replica (Alt+U)"),
+        QKeySequence(Qt::ALT | Qt::Key_U), [this] {
+            emit faultRequested(
+                QStringLiteral("revoke"), { { QStringLiteral("user"), m_user->text().trimmed() } });
+        });
+    auto *bus = addFault(QStringLiteral("Switch bus"),
+        QStringLiteral("Stage 2 on the chosen bus: a rolling restart of the replicas (Alt+B)"),
+        QKeySequence(Qt::ALT | Qt::Key_B), [this] {
+            emit faultRequested(QStringLiteral("bus"), { { QStringLiteral("bus"), m_bus->currentText() } });
+        });
+    auto *burst = addFault(QStringLiteral("Burst ×10"),
+        QStringLiteral("The demo users send ten times as much for 10 s (Alt+T)"),
+        QKeySequence(Qt::ALT | Qt::Key_T), [this] {
+            emit faultRequested(QStringLiteral("burst"),
+                { { QStringLiteral("factor"), 10 }, { QStringLiteral("seconds"), 10 } });
+        });
     auto *pauseStage1 = addFault(QStringLiteral("Pause stage 1"),
-                                 QStringLiteral("Pause every replica's stage-1 consumer: the group's lag grows, its status turns (Alt+Z)"),
-                                 QKeySequence(Qt::ALT | Qt::Key_Z), [this] { emit faultRequested(QStringLiteral("pause-stage1"), {}); });
+        QStringLiteral(
+            "Pause every replica's stage-1 consumer: the group's lag grows, its status turns (Alt+Z)"),
+        QKeySequence(Qt::ALT | Qt::Key_Z),
+        [this] { emit faultRequested(QStringLiteral("pause-stage1"), {}); });
     auto *resumeStage1 = addFault(QStringLiteral("Resume stage 1"),
-                                  QStringLiteral("Resume the stage-1 consumers: the lag goes back down (Alt+Shift+Z)"),
-                                  QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_Z),
-                                  [this] { emit faultRequested(QStringLiteral("resume-stage1"), {}); });
+        QStringLiteral("Resume the stage-1 consumers: the lag goes back down (Alt+Shift+Z)"),
+        QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_Z),
+        [this] { emit faultRequested(QStringLiteral("resume-stage1"), {}); });
     auto addButton = [this, clusterRow](QAction *action) {
         auto *button = new QToolButton(this);
         button->setDefaultAction(action);
@@ -121,7 +142,8 @@ FaultsPanel::FaultsPanel(QAbstractItemModel *events, QWidget *parent)
     setAvailable(false, QStringLiteral("Faults act on the demo cluster; it is starting."));
 }
 
-QAction *FaultsPanel::addFault(const QString &text, const QString &tip, QKeySequence shortcut, std::function<void()> request)
+QAction *FaultsPanel::addFault(
+    const QString &text, const QString &tip, QKeySequence shortcut, std::function<void()> request)
 {
     auto *action = new QAction(text, this);
     action->setToolTip(tip);

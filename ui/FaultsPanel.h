@@ -38,7 +38,8 @@ signals:
     void faultRequested(const QString &action, const QJsonObject &args);
 
 private:
-    QAction *addFault(const QString &text, const QString &tip, QKeySequence shortcut, std::function<void()> request);
+    QAction *addFault(
+        const QString &text, const QString &tip, QKeySequence shortcut, std::function<void()> request);
     void updateEnabled();
 
     QComboBox *m_replica = nullptr;

@@ -13,8 +13,8 @@
 #include <QLineSeries>
 #include <QPen>
 #include <QToolTip>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include <cmath>
 #include <limits>
@@ -47,8 +47,10 @@ HistoryChart::HistoryChart(const sb::models::SeriesHistory *history, const QStri
     m_chart->addSeries(m_total);
     m_total->attachAxis(m_timeAxis);
     m_total->attachAxis(m_valueAxis);
-    connect(m_total, &QLineSeries::hovered, this,
-            [this](const QPointF &point, bool state) { if (state) showValueAt(m_total, point); });
+    connect(m_total, &QLineSeries::hovered, this, [this](const QPointF &point, bool state) {
+        if (state)
+            showValueAt(m_total, point);
+    });
 
     m_view = new QChartView(m_chart, this);
     m_view->setRenderHint(QPainter::Antialiasing, false); // cheaper; lines are 1-2 px
@@ -61,7 +63,7 @@ HistoryChart::HistoryChart(const sb::models::SeriesHistory *history, const QStri
         m_windowBox->addItem(QStringLiteral("%1 min").arg(minutes), minutes);
     m_windowBox->setCurrentIndex(int(windowChoicesMinutes().indexOf(m_windowMinutes)));
     connect(m_windowBox, &QComboBox::currentIndexChanged, this,
-            [this](int index) { setWindowMinutes(m_windowBox->itemData(index).toInt()); });
+        [this](int index) { setWindowMinutes(m_windowBox->itemData(index).toInt()); });
 
     auto *bar = new QHBoxLayout;
     QString caption = quantity;
@@ -104,8 +106,10 @@ QLineSeries *HistoryChart::seriesFor(const QString &id)
     m_chart->addSeries(series);
     series->attachAxis(m_timeAxis);
     series->attachAxis(m_valueAxis);
-    connect(series, &QLineSeries::hovered, this,
-            [this, series](const QPointF &point, bool state) { if (state) showValueAt(series, point); });
+    connect(series, &QLineSeries::hovered, this, [this, series](const QPointF &point, bool state) {
+        if (state)
+            showValueAt(series, point);
+    });
     m_series.insert(id, series);
     // The total stays the last line drawn (Qt Charts draws series in the order added).
     m_chart->removeSeries(m_total);
@@ -151,7 +155,8 @@ void HistoryChart::beginPass()
 {
     m_dirty = false;
     m_inPass = true;
-    m_passEndMs = m_fixedEndMs > 0 ? m_fixedEndMs : qMax(m_history->latestMs(), QDateTime::currentMSecsSinceEpoch());
+    m_passEndMs
+        = m_fixedEndMs > 0 ? m_fixedEndMs : qMax(m_history->latestMs(), QDateTime::currentMSecsSinceEpoch());
     m_windowStartMs = m_passEndMs - qint64(m_windowMinutes) * 60 * 1000;
     m_peak = 0;
     m_pending = m_history->seriesIds();
@@ -170,15 +175,18 @@ bool HistoryChart::legendFits(int series, int width, int height, int lineHeight)
 
 void HistoryChart::fitLegend()
 {
-    m_chart->legend()->setVisible(legendFits(m_seriesCount, m_view->width(), m_view->height(), m_view->fontMetrics().height()));
+    m_chart->legend()->setVisible(
+        legendFits(m_seriesCount, m_view->width(), m_view->height(), m_view->fontMetrics().height()));
 }
 
 void HistoryChart::showValueAt(const QLineSeries *series, const QPointF &point)
 {
-    const QString when = QDateTime::fromMSecsSinceEpoch(qint64(point.x())).toString(QStringLiteral("HH:mm:ss"));
-    QToolTip::showText(QCursor::pos(), QStringLiteral("%1: %2 %3 at %4")
-                                           .arg(series->name(), QString::number(qRound64(point.y())), m_quantity, when),
-                       m_view);
+    const QString when
+        = QDateTime::fromMSecsSinceEpoch(qint64(point.x())).toString(QStringLiteral("HH:mm:ss"));
+    QToolTip::showText(QCursor::pos(),
+        QStringLiteral("%1: %2 %3 at %4")
+            .arg(series->name(), QString::number(qRound64(point.y())), m_quantity, when),
+        m_view);
 }
 
 void HistoryChart::pushNext(int count)
@@ -200,7 +208,8 @@ void HistoryChart::pushNext(int count)
 void HistoryChart::finishPass()
 {
     m_inPass = false;
-    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(m_windowStartMs), QDateTime::fromMSecsSinceEpoch(m_passEndMs));
+    m_timeAxis->setRange(
+        QDateTime::fromMSecsSinceEpoch(m_windowStartMs), QDateTime::fromMSecsSinceEpoch(m_passEndMs));
     const IntegerScale scale = integerScale(m_peak, m_maxValueSteps);
     m_valueAxis->setRange(0, double(scale.top));
     m_valueAxis->setTickCount(scale.ticks);
@@ -211,14 +220,14 @@ HistoryChart::IntegerScale HistoryChart::integerScale(double peak, int maxSteps)
     const double wanted = qMax(1.0, std::ceil(peak * 1.1));
     const int steps = qMax(1, maxSteps);
     for (qint64 decade = 1; decade <= std::numeric_limits<qint64>::max() / 100; decade *= 10) {
-        for (qint64 factor : {1, 2, 5}) {
+        for (qint64 factor : { 1, 2, 5 }) {
             const qint64 step = factor * decade;
             const qint64 count = qint64(std::ceil(wanted / double(step)));
             if (count <= steps)
-                return {count * step, int(count) + 1};
+                return { count * step, int(count) + 1 };
         }
     }
-    return {qint64(wanted), 2};
+    return { qint64(wanted), 2 };
 }
 
 int HistoryChart::valueStepLimit(int height, int lineHeight)
@@ -250,7 +259,8 @@ void HistoryChart::fitAxes()
     // The caption above names the quantity; the rotated title shows only where it fits
     // whole beside the margins, the plot's padding and the time labels. An empty title,
     // because setTitleVisible(false) still leaves an elided one drawn in Qt 6.4.
-    const bool titleFits = m_view->height() > m_view->fontMetrics().horizontalAdvance(m_quantity) + 6 * lineHeight;
+    const bool titleFits
+        = m_view->height() > m_view->fontMetrics().horizontalAdvance(m_quantity) + 6 * lineHeight;
     m_valueAxis->setTitleText(titleFits ? m_quantity : QString());
     m_dirty = true; // the scale follows the new room
     fitLegend();

@@ -23,10 +23,10 @@ class SeriesHistory;
 namespace sb::ui {
 
 // A quantity per series and in total over a selectable window (1/5/15/60 min), drawn from
-// a SeriesHistory: connections per replica (Replicas) or lag per consumer group (Kafka). New data only marks the chart dirty; a 15 Hz timer pushes fixed
-// point buffers (at most kMaxPoints per series) with QXYSeries::replace(), and that timer
-// runs only while the chart is visible. Lines of equal values never hide each other: each
-// line is narrower than the ones drawn before it (linePen), and the total, dashed, is drawn
+// a SeriesHistory: connections per replica (Replicas) or lag per consumer group (Kafka). New data only marks
+// the chart dirty; a 15 Hz timer pushes fixed point buffers (at most kMaxPoints per series) with
+// QXYSeries::replace(), and that timer runs only while the chart is visible. Lines of equal values never hide
+// each other: each line is narrower than the ones drawn before it (linePen), and the total, dashed, is drawn
 // last, so equal lines show nested and the total shows over a lone replica's line.
 class HistoryChart : public QWidget
 {
@@ -39,9 +39,10 @@ public:
     static constexpr int kSeriesPerTick = 8;
 
     // `quantity` names the value axis and the caption, e.g. "connections".
-    HistoryChart(const sb::models::SeriesHistory *history, const QString &quantity, QWidget *parent = nullptr);
+    HistoryChart(
+        const sb::models::SeriesHistory *history, const QString &quantity, QWidget *parent = nullptr);
 
-    static QList<int> windowChoicesMinutes() { return {1, 5, 15, 60}; }
+    static QList<int> windowChoicesMinutes() { return { 1, 5, 15, 60 }; }
 
     // A value axis of whole numbers: 0 to `top` in `ticks` ticks a step of 1, 2 or 5 x 10^n
     // apart, at most `maxSteps` steps, with room above `peak` (ticks of 1.75 printed as

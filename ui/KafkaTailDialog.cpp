@@ -28,9 +28,10 @@ KafkaTailDialog::KafkaTailDialog(const QStringList &suggestedTopics, QWidget *pa
     m_error = new QLabel(this);
     m_error->setStyleSheet(QStringLiteral("QLabel { color: #c62828; }"));
     m_error->setWordWrap(true);
-    auto *note = new QLabel(tr("The tail assigns partitions itself: it never joins a consumer group and never "
-                               "commits, so no group's position moves."),
-                            this);
+    auto *note
+        = new QLabel(tr("The tail assigns partitions itself: it never joins a consumer group and never "
+                        "commits, so no group's position moves."),
+            this);
     note->setWordWrap(true);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     m_start = buttons->addButton(tr("Start tail"), QDialogButtonBox::AcceptRole);
@@ -51,7 +52,7 @@ KafkaTailDialog::KafkaTailDialog(const QStringList &suggestedTopics, QWidget *pa
         const StartFrom from = startFrom();
         m_value->setEnabled(from == StartFrom::Offset || from == StartFrom::Time);
         m_value->setPlaceholderText(from == StartFrom::Offset ? tr("e.g. 1200")
-                                    : from == StartFrom::Time ? tr("e.g. 14:05:00 or 2026-12-05T14:05:00")
+                : from == StartFrom::Time                     ? tr("e.g. 14:05:00 or 2026-12-05T14:05:00")
                                                               : QString());
         revalidate();
     });
@@ -101,7 +102,8 @@ QString KafkaTailDialog::validationError() const
             return (c.isLetterOrNumber() && c.unicode() < 128) || c == u'.' || c == u'_' || c == u'-';
         });
         if (!legal)
-            return tr("'%1' is not a Kafka topic name (letters, digits, '.', '_' and '-', at most 249).").arg(topic);
+            return tr("'%1' is not a Kafka topic name (letters, digits, '.', '_' and '-', at most 249).")
+                .arg(topic);
     }
     if (startFrom() == StartFrom::Offset) {
         bool ok = false;

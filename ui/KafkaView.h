@@ -36,14 +36,15 @@ class KafkaView : public QWidget, public SnapshotSource
     Q_OBJECT
 public:
     KafkaView(sb::models::KafkaGroupModel *groups, sb::models::KafkaPartitionModel *partitions,
-              sb::models::KafkaTopicModel *topics, const sb::models::SeriesHistory *lagHistory,
-              QWidget *parent = nullptr);
+        sb::models::KafkaTopicModel *topics, const sb::models::SeriesHistory *lagHistory,
+        QWidget *parent = nullptr);
 
     // After each poll reached the models. A poll that found Kafka unreachable after earlier
     // ones answered leaves their picture on screen, greyed under a banner that dates it.
     void showFigures(const sb::models::KafkaFigures &figures);
 
-    // {"figures":{...}, "rows" and "groups":[group rows], "partitions":[rows], "topics":[rows], "note", "error",
+    // {"figures":{...}, "rows" and "groups":[group rows], "partitions":[rows], "topics":[rows], "note",
+    // "error",
     //  "selectedGroup", "chartWindowMinutes"}
     QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const override;
 
@@ -61,8 +62,8 @@ public:
 
 private:
     void selectGroup(const QString &id);
-    QTableView *makeTable(QSortFilterProxyModel *proxy, const QString &objectName, int sortRole,
-                          const QList<int> &nameColumns);
+    QTableView *makeTable(
+        QSortFilterProxyModel *proxy, const QString &objectName, int sortRole, const QList<int> &nameColumns);
 
     sb::models::KafkaGroupModel *m_groups;
     QSortFilterProxyModel *m_groupProxy = nullptr;

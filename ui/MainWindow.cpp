@@ -6,8 +6,8 @@
 #include "ui/AlertStatusButton.h"
 #include "ui/AlertsPanel.h"
 #include "ui/AreaView.h"
-#include "ui/FaultsPanel.h"
 #include "ui/ConnectionStatusWidget.h"
+#include "ui/FaultsPanel.h"
 #include "ui/ReplayWindow.h"
 #include "ui/ShortcutsDialog.h"
 #include "ui/SnapshotWriter.h"
@@ -27,7 +27,8 @@
 namespace sb::ui {
 
 namespace {
-constexpr int kLayoutVersion = 4; // 2: Kafka and Redis get the room; 3: Traffic only what its note needs; 4: Traffic built
+constexpr int kLayoutVersion
+    = 4; // 2: Kafka and Redis get the room; 3: Traffic only what its note needs; 4: Traffic built
 
 struct AreaSpec
 {
@@ -40,38 +41,38 @@ struct AreaSpec
 QList<AreaSpec> areaSpecs()
 {
     return {
-        {QStringLiteral("replicas"), QStringLiteral("Replicas"),
-         {QStringLiteral("Replicas"),
-          QStringLiteral("Every replica of the cluster: state, WebSocket and SSE connections, "
-                         "subscriptions, message rates and a live chart of connections per replica."),
-          QStringLiteral("Replicas are discovered from the sb:node:* registry in Redis, from "
-                         "Prometheus endpoints or from /admin/stats URLs of the attached profile.")},
-         Qt::Key_1},
-        {QStringLiteral("kafka"), QStringLiteral("Kafka"),
-         {QStringLiteral("Kafka"),
-          QStringLiteral("Consumer groups with per-partition lag, its trend and a Burrow-style "
-                         "verdict; topics with end offsets, produce rates and DLT counts."),
-          QStringLiteral("Attach a profile with a Kafka bootstrap, or use the embedded demo "
-                         "cluster.")},
-         Qt::Key_2},
-        {QStringLiteral("redis"), QStringLiteral("Redis"),
-         {QStringLiteral("Redis"),
-          QStringLiteral("A SCAN-driven key browser (never KEYS) and a Sessions lens over "
-                         "sb:session:* and sb:token:*, with live TTLs."),
-          QStringLiteral("Attach a profile with a Redis URL, or use the embedded demo cluster.")},
-         Qt::Key_3},
-        {QStringLiteral("traffic"), QStringLiteral("Traffic"),
-         {QStringLiteral("Traffic"),
-          QStringLiteral("Every STOMP and SSE frame in and out of the replicas, from their "
-                         "/admin/tap, so one message can be traced end to end by its message-id."),
-          QStringLiteral("Needs a replica with an admin account; the demo cluster provides one.")},
-         Qt::Key_4},
+        { QStringLiteral("replicas"), QStringLiteral("Replicas"),
+            { QStringLiteral("Replicas"),
+                QStringLiteral("Every replica of the cluster: state, WebSocket and SSE connections, "
+                               "subscriptions, message rates and a live chart of connections per replica."),
+                QStringLiteral("Replicas are discovered from the sb:node:* registry in Redis, from "
+                               "Prometheus endpoints or from /admin/stats URLs of the attached profile.") },
+            Qt::Key_1 },
+        { QStringLiteral("kafka"), QStringLiteral("Kafka"),
+            { QStringLiteral("Kafka"),
+                QStringLiteral("Consumer groups with per-partition lag, its trend and a Burrow-style "
+                               "verdict; topics with end offsets, produce rates and DLT counts."),
+                QStringLiteral("Attach a profile with a Kafka bootstrap, or use the embedded demo "
+                               "cluster.") },
+            Qt::Key_2 },
+        { QStringLiteral("redis"), QStringLiteral("Redis"),
+            { QStringLiteral("Redis"),
+                QStringLiteral("A SCAN-driven key browser (never KEYS) and a Sessions lens over "
+                               "sb:session:* and sb:token:*, with live TTLs."),
+                QStringLiteral("Attach a profile with a Redis URL, or use the embedded demo cluster.") },
+            Qt::Key_3 },
+        { QStringLiteral("traffic"), QStringLiteral("Traffic"),
+            { QStringLiteral("Traffic"),
+                QStringLiteral("Every STOMP and SSE frame in and out of the replicas, from their "
+                               "/admin/tap, so one message can be traced end to end by its message-id."),
+                QStringLiteral("Needs a replica with an admin account; the demo cluster provides one.") },
+            Qt::Key_4 },
     };
 }
 } // namespace
 
-MainWindow::MainWindow(models::AttachmentState *attachment, models::RecordingStore *recording,
-                       QWidget *parent)
+MainWindow::MainWindow(
+    models::AttachmentState *attachment, models::RecordingStore *recording, QWidget *parent)
     : QMainWindow(parent)
     , m_attachment(attachment)
     , m_recording(recording)
@@ -95,9 +96,12 @@ void MainWindow::sizeDocksFor(const QSize &window)
     // typical replica table need less. Proportions set at 1280x800, scaled to the window.
     const auto x = [&window](int at1280) { return at1280 * window.width() / 1280; };
     const auto y = [&window](int at800) { return at800 * window.height() / 800; };
-    resizeDocks({m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("kafka")]}, {x(560), x(720)}, Qt::Horizontal);
-    resizeDocks({m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("redis")]}, {y(330), y(430)}, Qt::Vertical);
-    resizeDocks({m_docks[QStringLiteral("kafka")], m_docks[QStringLiteral("traffic")]}, {y(480), y(280)}, Qt::Vertical);
+    resizeDocks({ m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("kafka")] }, { x(560), x(720) },
+        Qt::Horizontal);
+    resizeDocks({ m_docks[QStringLiteral("replicas")], m_docks[QStringLiteral("redis")] }, { y(330), y(430) },
+        Qt::Vertical);
+    resizeDocks({ m_docks[QStringLiteral("kafka")], m_docks[QStringLiteral("traffic")] }, { y(480), y(280) },
+        Qt::Vertical);
 }
 
 void MainWindow::useDefaultLayoutAt(const QSize &size)
@@ -141,7 +145,8 @@ void MainWindow::createMenus()
     QAction *save = file->addAction(QStringLiteral("&Save Recording…"), this, &MainWindow::saveRecording);
     save->setShortcut(QKeySequence::Save);
     save->setToolTip(QStringLiteral("Save what the console has recorded this session"));
-    QAction *snapshot = file->addAction(QStringLiteral("S&napshot…"), this, &MainWindow::chooseSnapshotDirectory);
+    QAction *snapshot
+        = file->addAction(QStringLiteral("S&napshot…"), this, &MainWindow::chooseSnapshotDirectory);
     snapshot->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
     snapshot->setToolTip(QStringLiteral("Write window.png and state.json for an incident report"));
     file->addSeparator();
@@ -157,9 +162,8 @@ void MainWindow::createMenus()
     reset->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
 
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
-    QAction *keys = help->addAction(QStringLiteral("&Keyboard Shortcuts"), this, [this] {
-        ShortcutsDialog(this, this).exec();
-    });
+    QAction *keys = help->addAction(
+        QStringLiteral("&Keyboard Shortcuts"), this, [this] { ShortcutsDialog(this, this).exec(); });
     keys->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Slash));
     help->addAction(QStringLiteral("&About Switchboard"), this, &MainWindow::showAbout);
 }
@@ -174,10 +178,10 @@ QStringList MainWindow::areaKeys() const
 
 QJsonObject MainWindow::snapshotState(int maxTableRows) const
 {
-    QJsonObject state{
-        {QStringLiteral("switchboard"), QStringLiteral(SB_VERSION)},
-        {QStringLiteral("takenAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
-        {QStringLiteral("attachment"), m_attachment->toJson()},
+    QJsonObject state {
+        { QStringLiteral("switchboard"), QStringLiteral(SB_VERSION) },
+        { QStringLiteral("takenAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) },
+        { QStringLiteral("attachment"), m_attachment->toJson() },
     };
     for (const QString &key : areaKeys()) {
         QJsonObject area = m_areas[key]->snapshotState(maxTableRows);
@@ -224,7 +228,8 @@ FaultsPanel *MainWindow::setFaults(QAbstractItemModel *events)
     m_faultsDock->setObjectName(QStringLiteral("faultsDock"));
     m_faultsDock->setWidget(panel);
     m_faultsDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_6));
-    m_faultsDock->toggleViewAction()->setToolTip(QStringLiteral("Show or hide the Faults panel: break the demo cluster on purpose"));
+    m_faultsDock->toggleViewAction()->setToolTip(
+        QStringLiteral("Show or hide the Faults panel: break the demo cluster on purpose"));
     addDockWidget(Qt::BottomDockWidgetArea, m_faultsDock);
     m_faultsDock->hide();
     restoreState(QSettings().value(QStringLiteral("mainWindow/state")).toByteArray(), kLayoutVersion);
@@ -286,12 +291,14 @@ void MainWindow::saveRecording()
     const QString compressed = QStringLiteral("Compressed recording (*.sbrec.json.gz)");
     QString filter = compressed;
     const QString chosen = QFileDialog::getSaveFileName(this, QStringLiteral("Save recording"), QString(),
-                                                        compressed + QStringLiteral(";;Switchboard recording (*.sbrec.json)"), &filter);
+        compressed + QStringLiteral(";;Switchboard recording (*.sbrec.json)"), &filter);
     const QString path = models::RecordingStore::pathWithExtension(chosen, filter == compressed);
     if (path.isEmpty())
         return;
     QString error;
-    const QJsonObject extras = m_recordingExtras ? m_recordingExtras(m_recording->firstAt(), m_recording->lastAt()) : QJsonObject();
+    const QJsonObject extras = m_recordingExtras
+        ? m_recordingExtras(m_recording->firstAt(), m_recording->lastAt())
+        : QJsonObject();
     if (m_recording->save(path, &error, extras))
         statusBar()->showMessage(QStringLiteral("Recording saved to %1").arg(path), 5000);
     else
@@ -300,8 +307,8 @@ void MainWindow::saveRecording()
 
 void MainWindow::openRecording()
 {
-    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open recording"),
-                                                      QString(), QStringLiteral("Switchboard recording (*.sbrec.json *.sbrec.json.gz);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open recording"), QString(),
+        QStringLiteral("Switchboard recording (*.sbrec.json *.sbrec.json.gz);;All files (*)"));
     if (path.isEmpty())
         return;
     // Read and parsed on a pool thread: a long recording is tens of MB of JSON.
@@ -310,14 +317,18 @@ void MainWindow::openRecording()
     QThreadPool::globalInstance()->start([window, path] {
         QString error;
         auto loaded = models::RecordingStore::load(path, &error);
-        QMetaObject::invokeMethod(qApp, [window, path, error, loaded = std::move(loaded)]() mutable {
-            if (window)
-                window->showRecording(std::move(loaded), path, error);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            qApp,
+            [window, path, error, loaded = std::move(loaded)]() mutable {
+                if (window)
+                    window->showRecording(std::move(loaded), path, error);
+            },
+            Qt::QueuedConnection);
     });
 }
 
-void MainWindow::showRecording(std::optional<models::RecordingStore> loaded, const QString &path, const QString &error)
+void MainWindow::showRecording(
+    std::optional<models::RecordingStore> loaded, const QString &path, const QString &error)
 {
     statusBar()->clearMessage();
     if (!loaded) {
@@ -335,11 +346,11 @@ void MainWindow::showRecording(std::optional<models::RecordingStore> loaded, con
 void MainWindow::showAbout()
 {
     QMessageBox::about(this, QStringLiteral("About Switchboard"),
-                       QStringLiteral("<h3>Switchboard %1</h3><p>A console for realtime messaging "
-                                      "clusters — replicas, Kafka lag, Redis sessions and STOMP/SSE "
-                                      "traffic — with an embeddable STOMP/SSE node.</p>"
-                                      "<p>Qt %2</p>")
-                           .arg(QStringLiteral(SB_VERSION), QString::fromLatin1(qVersion())));
+        QStringLiteral("<h3>Switchboard %1</h3><p>A console for realtime messaging "
+                       "clusters — replicas, Kafka lag, Redis sessions and STOMP/SSE "
+                       "traffic — with an embeddable STOMP/SSE node.</p>"
+                       "<p>Qt %2</p>")
+            .arg(QStringLiteral(SB_VERSION), QString::fromLatin1(qVersion())));
 }
 
 } // namespace sb::ui

@@ -17,7 +17,7 @@ class QDockWidget;
 namespace sb::models {
 class AlertModel;
 class AttachmentState;
-}
+} // namespace sb::models
 
 namespace sb::ui {
 
@@ -32,8 +32,8 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(models::AttachmentState *attachment, models::RecordingStore *recording,
-                        QWidget *parent = nullptr);
+    explicit MainWindow(
+        models::AttachmentState *attachment, models::RecordingStore *recording, QWidget *parent = nullptr);
 
     AreaView *area(const QString &key) const { return m_areas.value(key); }
     QStringList areaKeys() const;
@@ -60,7 +60,8 @@ public:
 
     // A loaded recording in a ReplayWindow of its own (File → Open Recording does this once
     // the file is read on a pool thread); `error` is shown when there is none.
-    void showRecording(std::optional<models::RecordingStore> loaded, const QString &path, const QString &error = {});
+    void showRecording(
+        std::optional<models::RecordingStore> loaded, const QString &path, const QString &error = {});
 
 signals:
     void profilesRequested();

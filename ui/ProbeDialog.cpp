@@ -35,8 +35,8 @@ ProbeDialog::~ProbeDialog()
 {
     // The form's widgets outlive this class's part of the object (QWidget deletes them), and
     // a table editor or text edit closing then would call validate() on what is left.
-    for (QObject *sender : std::initializer_list<QObject *>{m_kind, m_url, m_sockJs, m_headers, m_subprotocols,
-                                                            m_subscriptions, m_lastEventId, m_addHeader, m_removeHeader})
+    for (QObject *sender : std::initializer_list<QObject *> { m_kind, m_url, m_sockJs, m_headers,
+             m_subprotocols, m_subscriptions, m_lastEventId, m_addHeader, m_removeHeader })
         disconnect(sender, nullptr, this, nullptr);
 }
 
@@ -49,28 +49,31 @@ void ProbeDialog::buildForm()
     m_kind->setObjectName(QStringLiteral("probeKind"));
     m_kind->addItem(QStringLiteral("STOMP over WebSocket"));
     m_kind->addItem(QStringLiteral("Server-Sent Events"));
-    m_kind->setToolTip(QStringLiteral("STOMP: any STOMP-over-WebSocket endpoint (a node's /ws, RabbitMQ Web-STOMP, "
-                                      "a Spring app), optionally through SockJS.\nSSE: any text/event-stream endpoint "
-                                      "(a node's /api/sse)."));
+    m_kind->setToolTip(
+        QStringLiteral("STOMP: any STOMP-over-WebSocket endpoint (a node's /ws, RabbitMQ Web-STOMP, "
+                       "a Spring app), optionally through SockJS.\nSSE: any text/event-stream endpoint "
+                       "(a node's /api/sse)."));
     form->addRow(QStringLiteral("&Kind:"), m_kind);
 
     m_url = new QLineEdit(this);
     m_url->setObjectName(QStringLiteral("probeUrl"));
     m_url->setClearButtonEnabled(true);
-    m_url->setToolTip(QStringLiteral("STOMP: ws:// or wss:// (with SockJS, the SockJS endpoint: http(s):// too).\n"
-                                     "SSE: http:// or https://; a ticket may go in the query (?ticket=…)."));
+    m_url->setToolTip(
+        QStringLiteral("STOMP: ws:// or wss:// (with SockJS, the SockJS endpoint: http(s):// too).\n"
+                       "SSE: http:// or https://; a ticket may go in the query (?ticket=…)."));
     form->addRow(QStringLiteral("&URL:"), m_url);
 
     m_sockJs = new QCheckBox(QStringLiteral("Use SockJS's WebSocket transport"), this);
     m_sockJs->setObjectName(QStringLiteral("probeSockJs"));
-    m_sockJs->setToolTip(QStringLiteral("For endpoints registered with SockJS (Spring's withSockJS()): the probe "
-                                        "connects to {url}/{server}/{session}/websocket and speaks SockJS framing."));
+    m_sockJs->setToolTip(
+        QStringLiteral("For endpoints registered with SockJS (Spring's withSockJS()): the probe "
+                       "connects to {url}/{server}/{session}/websocket and speaks SockJS framing."));
     form->addRow(QStringLiteral("Sock&JS:"), m_sockJs);
     m_stompOnly << m_sockJs;
 
     m_headers = new QTableWidget(0, 2, this);
     m_headers->setObjectName(QStringLiteral("probeHeaders"));
-    m_headers->setHorizontalHeaderLabels({QStringLiteral("Name"), QStringLiteral("Value")});
+    m_headers->setHorizontalHeaderLabels({ QStringLiteral("Name"), QStringLiteral("Value") });
     m_headers->horizontalHeader()->setStretchLastSection(true);
     m_headers->verticalHeader()->hide();
     m_headers->setMinimumHeight(120);
@@ -93,17 +96,20 @@ void ProbeDialog::buildForm()
     m_headersHint->setWordWrap(true);
     form->addRow(QString(), m_headersHint);
 
-    m_subprotocols = new QLineEdit(inspect::StompProbeSettings::defaultSubprotocols().join(QStringLiteral(", ")), this);
+    m_subprotocols
+        = new QLineEdit(inspect::StompProbeSettings::defaultSubprotocols().join(QStringLiteral(", ")), this);
     m_subprotocols->setObjectName(QStringLiteral("probeSubprotocols"));
-    m_subprotocols->setToolTip(QStringLiteral("WebSocket subprotocols offered in the handshake, comma-separated; "
-                                              "the server picks one."));
+    m_subprotocols->setToolTip(
+        QStringLiteral("WebSocket subprotocols offered in the handshake, comma-separated; "
+                       "the server picks one."));
     form->addRow(QStringLiteral("Su&bprotocols:"), m_subprotocols);
     m_stompOnly << m_subprotocols;
 
     m_subscriptions = new QPlainTextEdit(this);
     m_subscriptions->setObjectName(QStringLiteral("probeSubscriptions"));
     m_subscriptions->setPlaceholderText(QStringLiteral("/topic/channels.general"));
-    m_subscriptions->setToolTip(QStringLiteral("One destination per line, subscribed once connected (ids sub-0, sub-1, …)."));
+    m_subscriptions->setToolTip(
+        QStringLiteral("One destination per line, subscribed once connected (ids sub-0, sub-1, …)."));
     m_subscriptions->setTabChangesFocus(true);
     m_subscriptions->setMaximumHeight(80);
     form->addRow(QStringLiteral("&Subscribe to:"), m_subscriptions);
@@ -112,8 +118,9 @@ void ProbeDialog::buildForm()
     m_lastEventId = new QLineEdit(this);
     m_lastEventId->setObjectName(QStringLiteral("probeLastEventId"));
     m_lastEventId->setPlaceholderText(QStringLiteral("none: start from now"));
-    m_lastEventId->setToolTip(QStringLiteral("Sent as Last-Event-ID on the first request: the server replays what came "
-                                             "after it (a node says 'reset' when it no longer has it)."));
+    m_lastEventId->setToolTip(
+        QStringLiteral("Sent as Last-Event-ID on the first request: the server replays what came "
+                       "after it (a node says 'reset' when it no longer has it)."));
     form->addRow(QStringLiteral("&Last-Event-ID:"), m_lastEventId);
     m_sseOnly << m_lastEventId;
 
@@ -138,7 +145,7 @@ void ProbeDialog::buildForm()
 
     connect(m_kind, &QComboBox::currentIndexChanged, this, &ProbeDialog::onKindChanged);
     connect(m_sockJs, &QCheckBox::toggled, this, &ProbeDialog::onKindChanged);
-    for (QLineEdit *edit : {m_url, m_subprotocols, m_lastEventId})
+    for (QLineEdit *edit : { m_url, m_subprotocols, m_lastEventId })
         connect(edit, &QLineEdit::textChanged, this, &ProbeDialog::validate);
     connect(m_subscriptions, &QPlainTextEdit::textChanged, this, &ProbeDialog::validate);
     connect(m_headers, &QTableWidget::itemChanged, this, &ProbeDialog::validate);
@@ -165,16 +172,22 @@ void ProbeDialog::onKindChanged()
         m_form->setRowVisible(widget, stomp);
     for (QWidget *widget : std::as_const(m_sseOnly))
         m_form->setRowVisible(widget, !stomp);
-    m_headersLabel->setText(stomp ? QStringLiteral("CONNECT &headers:") : QStringLiteral("Request &headers:"));
-    m_headers->setToolTip(stomp ? QStringLiteral("Sent in the STOMP CONNECT frame: Authorization (Bearer …), login, "
-                                                 "passcode, host, heart-beat, accept-version, or any other.")
-                                : QStringLiteral("Sent with every request: Authorization (Bearer …), Cookie, or any other."));
-    m_headersHint->setText(stomp ? QStringLiteral("Added when not listed: accept-version %1, heart-beat %2. Add host when the server wants one "
-                                                  "(for RabbitMQ it names the virtual host).")
-                                       .arg(inspect::StompProbeSettings::kDefaultAcceptVersion,
-                                            inspect::StompProbeSettings::kDefaultHeartBeat)
-                                 : QStringLiteral("Added when not listed: Accept: text/event-stream, Cache-Control: no-cache."));
-    m_url->setPlaceholderText(!stomp ? kProbeSsePlaceholder : m_sockJs->isChecked() ? kProbeSockJsPlaceholder : kProbeStompPlaceholder);
+    m_headersLabel->setText(
+        stomp ? QStringLiteral("CONNECT &headers:") : QStringLiteral("Request &headers:"));
+    m_headers->setToolTip(stomp
+            ? QStringLiteral("Sent in the STOMP CONNECT frame: Authorization (Bearer …), login, "
+                             "passcode, host, heart-beat, accept-version, or any other.")
+            : QStringLiteral("Sent with every request: Authorization (Bearer …), Cookie, or any other."));
+    m_headersHint->setText(stomp
+            ? QStringLiteral(
+                "Added when not listed: accept-version %1, heart-beat %2. Add host when the server wants one "
+                "(for RabbitMQ it names the virtual host).")
+                  .arg(inspect::StompProbeSettings::kDefaultAcceptVersion,
+                      inspect::StompProbeSettings::kDefaultHeartBeat)
+            : QStringLiteral("Added when not listed: Accept: text/event-stream, Cache-Control: no-cache."));
+    m_url->setPlaceholderText(!stomp ? kProbeSsePlaceholder
+            : m_sockJs->isChecked()  ? kProbeSockJsPlaceholder
+                                     : kProbeStompPlaceholder);
     validate();
 }
 
@@ -221,7 +234,7 @@ inspect::ProbeHeaders ProbeDialog::headers(QString *problem) const
             continue;
         if (name.isEmpty() && problem && problem->isEmpty())
             *problem = QStringLiteral("header row %1 has a value but no name").arg(row + 1);
-        result.append({name, value});
+        result.append({ name, value });
     }
     return result;
 }

@@ -18,16 +18,17 @@ QLineEdit *passwordField(const QString &objectName, QWidget *parent)
 }
 } // namespace
 
-ProfilePasswordDialog::ProfilePasswordDialog(const QString &profile, const QString &redisUser, const QString &adminUser,
-                                             QWidget *parent)
+ProfilePasswordDialog::ProfilePasswordDialog(
+    const QString &profile, const QString &redisUser, const QString &adminUser, QWidget *parent)
     : QDialog(parent)
 {
     setObjectName(QStringLiteral("profilePasswordPrompt"));
     setWindowTitle(QStringLiteral("Passwords for %1").arg(profile));
-    auto *intro = new QLabel(QStringLiteral("The profile \"%1\" does not remember these passwords. They are used for this "
-                                            "attachment only (tick \"Remember\" in File → Profiles… to keep them).")
-                                 .arg(profile),
-                             this);
+    auto *intro = new QLabel(
+        QStringLiteral("The profile \"%1\" does not remember these passwords. They are used for this "
+                       "attachment only (tick \"Remember\" in File → Profiles… to keep them).")
+            .arg(profile),
+        this);
     intro->setWordWrap(true);
     auto *form = new QFormLayout;
     if (!redisUser.isEmpty()) {

@@ -15,7 +15,7 @@ class ProfilePasswordDialog : public QDialog
 public:
     // `redisUser` / `adminUser` empty: that password is not asked for.
     ProfilePasswordDialog(const QString &profile, const QString &redisUser, const QString &adminUser,
-                          QWidget *parent = nullptr);
+        QWidget *parent = nullptr);
 
     QString redisPassword() const;
     QString adminPassword() const;

@@ -46,8 +46,9 @@ ProfilesDialog::ProfilesDialog(models::ProfileStore *store, QWidget *parent)
     m_redisUrl = new QLineEdit(this);
     m_redisUrl->setObjectName(QStringLiteral("profileRedisUrl"));
     m_redisUrl->setPlaceholderText(QStringLiteral("redis://user@host:6379/0"));
-    m_redisUrl->setToolTip(QStringLiteral("redis://[user@]host[:port][/db]; an ACL user's password goes in the field below "
-                                          "(one typed into the URL is moved there when saved)"));
+    m_redisUrl->setToolTip(
+        QStringLiteral("redis://[user@]host[:port][/db]; an ACL user's password goes in the field below "
+                       "(one typed into the URL is moved there when saved)"));
     m_redisPassword = new QLineEdit(this);
     m_redisPassword->setObjectName(QStringLiteral("profileRedisPassword"));
     m_redisPassword->setEchoMode(QLineEdit::Password);
@@ -65,18 +66,21 @@ ProfilesDialog::ProfilesDialog(models::ProfileStore *store, QWidget *parent)
     m_adminUser = new QLineEdit(this);
     m_adminUser->setObjectName(QStringLiteral("profileAdminUser"));
     m_adminUser->setPlaceholderText(QStringLiteral("an admin of the replicas (ROLE_ADMIN)"));
-    m_adminUser->setToolTip(QStringLiteral("Logs in at each replica to read /admin/stats and its traffic tap (/admin/tap)"));
+    m_adminUser->setToolTip(
+        QStringLiteral("Logs in at each replica to read /admin/stats and its traffic tap (/admin/tap)"));
     m_adminPassword = new QLineEdit(this);
     m_adminPassword->setObjectName(QStringLiteral("profileAdminPassword"));
     m_adminPassword->setEchoMode(QLineEdit::Password);
-    m_adminPassword->setToolTip(QStringLiteral("Kept on disk only with \"Remember\" ticked, in the owner-only secrets file"));
+    m_adminPassword->setToolTip(
+        QStringLiteral("Kept on disk only with \"Remember\" ticked, in the owner-only secrets file"));
     m_readOnly = new QCheckBox(QStringLiteral("Read-only (no delete, expire or persist)"), this);
     m_error = new QLabel(this);
     m_error->setStyleSheet(QStringLiteral("color: #c62828"));
     m_error->setWordWrap(true);
     m_testResults = new QTreeWidget(this);
     m_testResults->setObjectName(QStringLiteral("connectionTestResults"));
-    m_testResults->setHeaderLabels({QStringLiteral("Part"), QStringLiteral("Result"), QStringLiteral("Detail")});
+    m_testResults->setHeaderLabels(
+        { QStringLiteral("Part"), QStringLiteral("Result"), QStringLiteral("Detail") });
     m_testResults->setRootIsDecorated(false);
     m_testResults->setMaximumHeight(130);
     m_testResults->hide(); // until the first test
@@ -103,7 +107,8 @@ ProfilesDialog::ProfilesDialog(models::ProfileStore *store, QWidget *parent)
     QPushButton *remove = buttons->addButton(QStringLiteral("&Delete"), QDialogButtonBox::ActionRole);
     QPushButton *test = buttons->addButton(QStringLiteral("&Test connection"), QDialogButtonBox::ActionRole);
     test->setObjectName(QStringLiteral("testConnectionButton"));
-    test->setToolTip(QStringLiteral("Check Redis, Kafka and each replica URL of the profile as edited (nothing is saved)"));
+    test->setToolTip(QStringLiteral(
+        "Check Redis, Kafka and each replica URL of the profile as edited (nothing is saved)"));
     QPushButton *save = buttons->addButton(QStringLiteral("&Save"), QDialogButtonBox::ApplyRole);
     QPushButton *attach = buttons->addButton(QStringLiteral("&Attach"), QDialogButtonBox::AcceptRole);
     attach->setToolTip(QStringLiteral("Save this profile and attach the console to it"));
@@ -151,7 +156,7 @@ void ProfilesDialog::reloadList(const QString &select)
 
 void ProfilesDialog::showProfile(const QString &name)
 {
-    const models::Profile p = m_store->load(name).value_or(models::Profile{});
+    const models::Profile p = m_store->load(name).value_or(models::Profile {});
     m_name->setText(p.name);
     m_redisUrl->setText(p.redisUrl);
     m_redisPassword->setText(p.redisPassword);
@@ -222,7 +227,8 @@ void ProfilesDialog::requestTest()
     m_testResults->show();
     emit connectionTestRequested(p);
     if (m_testResults->topLevelItemCount() == 0)
-        setTestResult(QStringLiteral("Profile"), QStringLiteral("failed"), QStringLiteral("nothing to test: no Redis, Kafka or replica URL"));
+        setTestResult(QStringLiteral("Profile"), QStringLiteral("failed"),
+            QStringLiteral("nothing to test: no Redis, Kafka or replica URL"));
 }
 
 void ProfilesDialog::clearTestResults()
@@ -237,11 +243,13 @@ void ProfilesDialog::setTestResult(const QString &part, const QString &result, c
         if (m_testResults->topLevelItem(i)->text(0) == part)
             row = m_testResults->topLevelItem(i);
     if (!row)
-        row = new QTreeWidgetItem(m_testResults, {part});
+        row = new QTreeWidgetItem(m_testResults, { part });
     row->setText(1, result);
     row->setText(2, detail);
     row->setToolTip(2, detail);
-    const QColor colour = result == u"OK" ? QColor(0x2e, 0x7d, 0x32) : result == u"failed" ? QColor(0xc6, 0x28, 0x28) : QColor();
+    const QColor colour = result == u"OK" ? QColor(0x2e, 0x7d, 0x32)
+        : result == u"failed"             ? QColor(0xc6, 0x28, 0x28)
+                                          : QColor();
     row->setForeground(1, colour.isValid() ? QBrush(colour) : QBrush());
     m_testResults->resizeColumnToContents(0);
     m_testResults->resizeColumnToContents(1);
@@ -253,8 +261,8 @@ void ProfilesDialog::removeSelected()
     if (!item)
         return;
     const QString name = item->text();
-    if (QMessageBox::question(this, QStringLiteral("Delete profile"),
-                              QStringLiteral("Delete the profile '%1'?").arg(name))
+    if (QMessageBox::question(
+            this, QStringLiteral("Delete profile"), QStringLiteral("Delete the profile '%1'?").arg(name))
         != QMessageBox::Yes)
         return;
     m_store->remove(name);

@@ -9,8 +9,7 @@ namespace sb::ui {
 RecordedTableModel::RecordedTableModel(QStringList preferredColumns, QObject *parent)
     : QAbstractTableModel(parent)
     , m_preferred(std::move(preferredColumns))
-{
-}
+{ }
 
 QStringList RecordedTableModel::columnsFor(const QJsonArray &rows, const QStringList &recorded) const
 {
@@ -54,7 +53,8 @@ void RecordedTableModel::setRows(const QJsonArray &rows, const QStringList &reco
         m_rows = rows;
     }
     if (after > 0 && !m_columns.isEmpty())
-        emit dataChanged(index(0, 0), index(after - 1, int(m_columns.size()) - 1), {Qt::DisplayRole, Qt::ToolTipRole});
+        emit dataChanged(
+            index(0, 0), index(after - 1, int(m_columns.size()) - 1), { Qt::DisplayRole, Qt::ToolTipRole });
 }
 
 int RecordedTableModel::rowCount(const QModelIndex &parent) const
@@ -98,7 +98,8 @@ QVariant RecordedTableModel::data(const QModelIndex &index, int role) const
 
 QVariant RecordedTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0 && section < m_columns.size())
+    if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0
+        && section < m_columns.size())
         return m_columns.at(section);
     return QAbstractTableModel::headerData(section, orientation, role);
 }

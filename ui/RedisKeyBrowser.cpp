@@ -29,14 +29,15 @@ namespace {
 // Keys | value as splitter weights: the keys get the larger part.
 QList<int> keyValueWeights()
 {
-    return {600, 400};
+    return { 600, 400 };
 }
 constexpr int kRefreshEveryTicks = 5; // visible rows re-read every 5 s when not notified
 constexpr int kMaxRefreshKeys = 200;
 
 // A named action: Help → Keyboard Shortcuts lists the actions' own texts (the area first,
 // as the list spans every area).
-void addShortcut(QWidget *owner, const QString &name, const QKeySequence &keys, const std::function<void()> &slot)
+void addShortcut(
+    QWidget *owner, const QString &name, const QKeySequence &keys, const std::function<void()> &slot)
 {
     auto *action = new QAction(QStringLiteral("Redis: ") + name, owner);
     action->setShortcut(keys);
@@ -147,12 +148,12 @@ void RedisKeyBrowser::buildControls()
     // long keys lose their middle, not their distinguishing end.
     const QFontMetrics metrics = m_table->fontMetrics();
     const int padding = 3 * metrics.averageCharWidth();
-    m_table->horizontalHeader()->resizeSection(models::RedisKeyModel::TypeColumn,
-                                               metrics.horizontalAdvance(QStringLiteral("stream")) + padding);
-    m_table->horizontalHeader()->resizeSection(models::RedisKeyModel::TtlColumn,
-                                               metrics.horizontalAdvance(QStringLiteral("23 h 59 m")) + padding);
+    m_table->horizontalHeader()->resizeSection(
+        models::RedisKeyModel::TypeColumn, metrics.horizontalAdvance(QStringLiteral("stream")) + padding);
+    m_table->horizontalHeader()->resizeSection(
+        models::RedisKeyModel::TtlColumn, metrics.horizontalAdvance(QStringLiteral("23 h 59 m")) + padding);
     m_table->horizontalHeader()->resizeSection(models::RedisKeyModel::MemoryColumn,
-                                               metrics.horizontalAdvance(QStringLiteral("1023.9 KiB")) + padding);
+        metrics.horizontalAdvance(QStringLiteral("1023.9 KiB")) + padding);
     m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->setToolTip(
         tr("Keys as SCAN finds them. TTL counts down live. Select a key to see its value; Del deletes, "
@@ -197,11 +198,11 @@ void RedisKeyBrowser::buildControls()
 
     connect(m_scan, &QPushButton::clicked, this, &RedisKeyBrowser::startScan);
     connect(m_pattern, &QLineEdit::returnPressed, this, &RedisKeyBrowser::startScan);
-    connect(m_pause, &QPushButton::toggled, this, [this](bool paused) { Q_EMIT pauseRequested(paused); });
-    connect(m_more, &QPushButton::clicked, this, [this] { Q_EMIT scanMoreRequested(PageKeys); });
-    connect(m_all, &QPushButton::clicked, this, [this] { Q_EMIT scanAllRequested(); });
-    connect(m_memory, &QCheckBox::toggled, this, [this](bool on) { Q_EMIT memoryUsageToggled(on); });
-    connect(m_recheck, &QPushButton::clicked, this, [this] { Q_EMIT notificationsCheckRequested(); });
+    connect(m_pause, &QPushButton::toggled, this, [this](bool paused) { emit pauseRequested(paused); });
+    connect(m_more, &QPushButton::clicked, this, [this] { emit scanMoreRequested(PageKeys); });
+    connect(m_all, &QPushButton::clicked, this, [this] { emit scanAllRequested(); });
+    connect(m_memory, &QCheckBox::toggled, this, [this](bool on) { emit memoryUsageToggled(on); });
+    connect(m_recheck, &QPushButton::clicked, this, [this] { emit notificationsCheckRequested(); });
     connect(m_delete, &QPushButton::clicked, this, &RedisKeyBrowser::requestDelete);
     connect(m_expire, &QPushButton::clicked, this, &RedisKeyBrowser::requestExpire);
     connect(m_persist, &QPushButton::clicked, this, &RedisKeyBrowser::requestPersist);
@@ -210,17 +211,20 @@ void RedisKeyBrowser::buildControls()
     connect(m_valueView, &RedisValueView::pageRequested, this, &RedisKeyBrowser::valueRequested);
 
     addShortcut(this, tr("scan from the start"), QKeySequence(Qt::Key_F5), [this] { startScan(); });
-    addShortcut(this, tr("pause or resume the scan"), QKeySequence(Qt::Key_F6), [this] { m_pause->toggle(); });
+    addShortcut(
+        this, tr("pause or resume the scan"), QKeySequence(Qt::Key_F6), [this] { m_pause->toggle(); });
     addShortcut(this, tr("scan more keys"), QKeySequence(Qt::Key_F7), [this] { m_more->click(); });
-    addShortcut(this, tr("scan to the end"), QKeySequence(Qt::SHIFT | Qt::Key_F7), [this] { m_all->click(); });
+    addShortcut(
+        this, tr("scan to the end"), QKeySequence(Qt::SHIFT | Qt::Key_F7), [this] { m_all->click(); });
     addShortcut(this, tr("edit the MATCH pattern"), QKeySequence(Qt::CTRL | Qt::Key_F), [this] {
         m_pattern->setFocus();
         m_pattern->selectAll();
     });
     addShortcut(m_table, tr("delete the selected key…"), QKeySequence::Delete, [this] { requestDelete(); });
-    addShortcut(this, tr("set the selected key's expiry…"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] { requestExpire(); });
+    addShortcut(this, tr("set the selected key's expiry…"), QKeySequence(Qt::CTRL | Qt::Key_E),
+        [this] { requestExpire(); });
     addShortcut(this, tr("remove the selected key's expiry…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
-                [this] { requestPersist(); });
+        [this] { requestPersist(); });
 }
 
 QString RedisKeyBrowser::pattern() const
@@ -231,7 +235,7 @@ QString RedisKeyBrowser::pattern() const
 
 void RedisKeyBrowser::startScan()
 {
-    Q_EMIT scanRequested(pattern().toUtf8(), PageKeys);
+    emit scanRequested(pattern().toUtf8(), PageKeys);
 }
 
 void RedisKeyBrowser::resizeEvent(QResizeEvent *event)
@@ -244,7 +248,7 @@ void RedisKeyBrowser::resizeEvent(QResizeEvent *event)
     if (!narrow)
         unfoldValueView();
     else if (currentKey().isEmpty())
-        m_splitter->setSizes({1, 0});
+        m_splitter->setSizes({ 1, 0 });
 }
 
 void RedisKeyBrowser::unfoldValueView()
@@ -291,7 +295,8 @@ void RedisKeyBrowser::setProgress(const RedisScanProgress &progress)
                 ? tr("%1 of %2 keys (DBSIZE)").arg(locale.toString(rows), of)
                 : tr("%1 keys").arg(locale.toString(rows));
             text = tr("Done: listed %1: %2 by SCAN, %3 live since")
-                       .arg(listed, locale.toString(progress.keysReturned), locale.toString(rows - progress.keysReturned));
+                       .arg(listed, locale.toString(progress.keysReturned),
+                           locale.toString(rows - progress.keysReturned));
         } else {
             text = tr("Done: ") + text;
         }
@@ -395,7 +400,7 @@ void RedisKeyBrowser::tick()
     QList<QByteArray> keys;
     for (int row = first; row <= last && keys.size() < kMaxRefreshKeys; ++row)
         keys.append(m_model->keyAt(row));
-    Q_EMIT refreshRequested(keys);
+    emit refreshRequested(keys);
 }
 
 void RedisKeyBrowser::onCurrentRowChanged()
@@ -458,7 +463,7 @@ void RedisKeyBrowser::requestDelete()
     if (m_readOnly || key.isEmpty())
         return;
     confirm(tr("Delete the key \"%1\"? This cannot be undone.").arg(QString::fromUtf8(key)), tr("Delete"),
-        [this, key] { Q_EMIT deleteRequested(key); });
+        [this, key] { emit deleteRequested(key); });
 }
 
 void RedisKeyBrowser::requestExpire()
@@ -475,7 +480,7 @@ void RedisKeyBrowser::requestExpire()
     dialog->setLabelText(tr("Expire \"%1\" in how many seconds?").arg(QString::fromUtf8(key)));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QInputDialog::intValueSelected, this,
-        [this, key](int seconds) { Q_EMIT expireRequested(key, seconds); });
+        [this, key](int seconds) { emit expireRequested(key, seconds); });
     dialog->open();
 }
 
@@ -485,7 +490,7 @@ void RedisKeyBrowser::requestPersist()
     if (m_readOnly || key.isEmpty())
         return;
     confirm(tr("Remove the expiry of \"%1\"? It will then live until deleted.").arg(QString::fromUtf8(key)),
-        tr("Persist"), [this, key] { Q_EMIT persistRequested(key); });
+        tr("Persist"), [this, key] { emit persistRequested(key); });
 }
 
 } // namespace sb::ui

@@ -94,7 +94,7 @@ void RedisValueView::requestMore()
     request.cursor = m_nextCursor;
     request.pageSize = kPageSize;
     updateSummary();
-    Q_EMIT pageRequested(request);
+    emit pageRequested(request);
 }
 
 void RedisValueView::setColumns(RedisKeyType type)
@@ -142,7 +142,8 @@ void RedisValueView::showPage(const inspect::RedisValuePage &page)
             const inspect::RedisValueEntry &entry = page.entries.at(i);
             m_table->setItem(first + i, 0, new QTableWidgetItem(inspect::RedisValueText::shown(entry.first)));
             if (m_table->columnCount() > 1)
-                m_table->setItem(first + i, 1, new QTableWidgetItem(inspect::RedisValueText::shown(entry.second)));
+                m_table->setItem(
+                    first + i, 1, new QTableWidgetItem(inspect::RedisValueText::shown(entry.second)));
         }
     }
     m_more->setEnabled(!m_complete);

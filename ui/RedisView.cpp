@@ -85,7 +85,8 @@ QJsonObject RedisView::snapshotState(int maxTableRows) const
     figures.insert(QStringLiteral("sessions"), m_sessions->sessionCount());
     figures.insert(QStringLiteral("tokens"), m_sessions->tokenCount());
     figures.insert(QStringLiteral("sessionsPerReplica"), perReplica);
-    figures.insert(QStringLiteral("pingMs"), m_latencyMs ? QJsonValue(*m_latencyMs) : QJsonValue(QJsonValue::Null));
+    figures.insert(
+        QStringLiteral("pingMs"), m_latencyMs ? QJsonValue(*m_latencyMs) : QJsonValue(QJsonValue::Null));
 
     QJsonObject scan;
     scan.insert(QStringLiteral("pattern"), QString::fromUtf8(progress.pattern));

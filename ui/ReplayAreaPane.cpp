@@ -15,8 +15,8 @@
 
 namespace sb::ui {
 
-ReplayAreaPane::ReplayAreaPane(QList<Table> tables, const models::SeriesHistory *history, const QString &quantity,
-                               QWidget *parent)
+ReplayAreaPane::ReplayAreaPane(
+    QList<Table> tables, const models::SeriesHistory *history, const QString &quantity, QWidget *parent)
     : QWidget(parent)
     , m_tables(std::move(tables))
 {
@@ -72,8 +72,10 @@ QString ReplayAreaPane::figuresLine(const QJsonObject &areaState)
     if (areaState.isEmpty())
         return QStringLiteral("Not in this sample (the area was not recorded then).");
     if (areaState.value(QStringLiteral("showing")).toString() == u"empty") // what the area said then
-        return QStringLiteral("%1 %2").arg(areaState.value(QStringLiteral("message")).toString(),
-                                           areaState.value(QStringLiteral("detail")).toString()).trimmed();
+        return QStringLiteral("%1 %2")
+            .arg(areaState.value(QStringLiteral("message")).toString(),
+                areaState.value(QStringLiteral("detail")).toString())
+            .trimmed();
     QString line = areaState.value(QStringLiteral("figuresText")).toString();
     if (line.isEmpty()) {
         QStringList parts;
@@ -87,10 +89,11 @@ QString ReplayAreaPane::figuresLine(const QJsonObject &areaState)
     }
     if (areaState.value(QStringLiteral("stale")).toBool()) {
         line = QStringLiteral("STALE (as of %1) — %2")
-                   .arg(QDateTime::fromString(areaState.value(QStringLiteral("asOf")).toString(), Qt::ISODateWithMs)
+                   .arg(QDateTime::fromString(
+                            areaState.value(QStringLiteral("asOf")).toString(), Qt::ISODateWithMs)
                             .toLocalTime()
                             .toString(QStringLiteral("HH:mm:ss")),
-                        line);
+                       line);
     }
     return line;
 }

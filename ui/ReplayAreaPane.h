@@ -30,14 +30,14 @@ public:
     struct Table
     {
         QString title;
-        QString rowsKey;          // the array in the area's state ("rows", "topics", ...)
-        QString columnsKey;       // its recorded column order, if the recording has one
+        QString rowsKey; // the array in the area's state ("rows", "topics", ...)
+        QString columnsKey; // its recorded column order, if the recording has one
         QStringList preferredColumns; // else these first (the live view's order)
     };
 
     // `history` (may be null: no chart) is filled by the caller from the whole recording.
     ReplayAreaPane(QList<Table> tables, const models::SeriesHistory *history, const QString &quantity,
-                   QWidget *parent = nullptr);
+        QWidget *parent = nullptr);
 
     // The area's state in the sample shown (empty: the sample has no such area).
     void showState(const QJsonObject &areaState, const QDateTime &at);

@@ -16,32 +16,37 @@ ReplayControls::ReplayControls(const models::RecordingReplay *replay, QWidget *p
     : QWidget(parent)
     , m_replay(replay)
 {
-    const auto button = [this](QStyle::StandardPixmap icon, const QString &tip, const QKeySequence &key, auto slot) {
-        auto *b = new QToolButton(this);
-        b->setIcon(style()->standardIcon(icon));
-        b->setToolTip(QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
-        b->setAutoRaise(true);
-        connect(b, &QToolButton::clicked, this, slot);
-        auto *action = new QAction(this);
-        action->setShortcut(key);
-        action->setShortcutContext(Qt::WindowShortcut);
-        connect(action, &QAction::triggered, this, slot);
-        addAction(action);
-        return b;
-    };
+    const auto button
+        = [this](QStyle::StandardPixmap icon, const QString &tip, const QKeySequence &key, auto slot) {
+              auto *b = new QToolButton(this);
+              b->setIcon(style()->standardIcon(icon));
+              b->setToolTip(QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
+              b->setAutoRaise(true);
+              connect(b, &QToolButton::clicked, this, slot);
+              auto *action = new QAction(this);
+              action->setShortcut(key);
+              action->setShortcutContext(Qt::WindowShortcut);
+              connect(action, &QAction::triggered, this, slot);
+              addAction(action);
+              return b;
+          };
     auto *start = button(QStyle::SP_MediaSkipBackward, tr("To the first sample"), QKeySequence(Qt::Key_Home),
-                         [this] { setPosition(m_replay->firstAt()); });
-    auto *back = button(QStyle::SP_MediaSeekBackward, tr("Previous sample"), QKeySequence(Qt::Key_Left), [this] { stepSample(-1); });
-    m_play = button(QStyle::SP_MediaPlay, tr("Play or pause"), QKeySequence(Qt::Key_Space), [this] { setPlaying(!isPlaying()); });
-    auto *forward = button(QStyle::SP_MediaSeekForward, tr("Next sample"), QKeySequence(Qt::Key_Right), [this] { stepSample(1); });
+        [this] { setPosition(m_replay->firstAt()); });
+    auto *back = button(QStyle::SP_MediaSeekBackward, tr("Previous sample"), QKeySequence(Qt::Key_Left),
+        [this] { stepSample(-1); });
+    m_play = button(QStyle::SP_MediaPlay, tr("Play or pause"), QKeySequence(Qt::Key_Space),
+        [this] { setPlaying(!isPlaying()); });
+    auto *forward = button(QStyle::SP_MediaSeekForward, tr("Next sample"), QKeySequence(Qt::Key_Right),
+        [this] { stepSample(1); });
     auto *end = button(QStyle::SP_MediaSkipForward, tr("To the last sample"), QKeySequence(Qt::Key_End),
-                       [this] { setPosition(m_replay->lastAt()); });
+        [this] { setPosition(m_replay->lastAt()); });
 
     m_speedBox = new QComboBox(this);
     for (int speed : speeds())
         m_speedBox->addItem(QStringLiteral("%1×").arg(speed), speed);
     m_speedBox->setToolTip(tr("Playback speed ([ slower, ] faster)"));
-    connect(m_speedBox, &QComboBox::activated, this, [this](int index) { setSpeed(m_speedBox->itemData(index).toInt()); });
+    connect(m_speedBox, &QComboBox::activated, this,
+        [this](int index) { setSpeed(m_speedBox->itemData(index).toInt()); });
     const auto speedStep = [this](int delta) {
         const QList<int> all = speeds();
         setSpeed(all.at(qBound(0, int(all.indexOf(m_speed)) + delta, int(all.size()) - 1)));
@@ -52,7 +57,7 @@ ReplayControls::ReplayControls(const models::RecordingReplay *replay, QWidget *p
     auto *faster = new QAction(this);
     faster->setShortcut(QKeySequence(Qt::Key_BracketRight));
     connect(faster, &QAction::triggered, this, [speedStep] { speedStep(1); });
-    addActions({slower, faster});
+    addActions({ slower, faster });
 
     m_slider = new QSlider(Qt::Horizontal, this);
     m_slider->setRange(0, int(qMax<qint64>(0, m_replay->firstAt().secsTo(m_replay->lastAt()))));
@@ -63,12 +68,14 @@ ReplayControls::ReplayControls(const models::RecordingReplay *replay, QWidget *p
             setPosition(m_replay->firstAt().addSecs(seconds));
     });
     m_where = new QLabel(this);
-    m_where->setMinimumWidth(m_where->fontMetrics().horizontalAdvance(QStringLiteral("00:00:00 · sample 0000 of 0000")));
+    m_where->setMinimumWidth(
+        m_where->fontMetrics().horizontalAdvance(QStringLiteral("00:00:00 · sample 0000 of 0000")));
 
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 0, 4, 0);
-    for (QWidget *w : {static_cast<QWidget *>(start), static_cast<QWidget *>(back), static_cast<QWidget *>(m_play),
-                       static_cast<QWidget *>(forward), static_cast<QWidget *>(end), static_cast<QWidget *>(m_speedBox)})
+    for (QWidget *w : { static_cast<QWidget *>(start), static_cast<QWidget *>(back),
+             static_cast<QWidget *>(m_play), static_cast<QWidget *>(forward), static_cast<QWidget *>(end),
+             static_cast<QWidget *>(m_speedBox) })
         layout->addWidget(w);
     layout->addWidget(m_slider, 1);
     layout->addWidget(m_where);

@@ -34,7 +34,7 @@ public:
     void setPlaying(bool playing);
     int speed() const { return m_speed; }
     void setSpeed(int speed); // one of speeds()
-    static QList<int> speeds() { return {1, 2, 5, 10, 30, 60}; }
+    static QList<int> speeds() { return { 1, 2, 5, 10, 30, 60 }; }
     void stepSample(int delta); // to the previous (-1) or next (+1) sample's time
 
 signals:

@@ -16,18 +16,20 @@ namespace sb::ui {
 
 namespace {
 // The live views' column order, for recordings whose samples do not carry it.
-const QStringList kReplicaColumns{QStringLiteral("Replica"), QStringLiteral("State"), QStringLiteral("Since")};
-const QStringList kGroupColumns{QStringLiteral("Group"), QStringLiteral("State"), QStringLiteral("Members"),
-                                QStringLiteral("Status"), QStringLiteral("Lag"), QStringLiteral("Partitions")};
-const QStringList kTopicColumns{QStringLiteral("Topic"), QStringLiteral("Partitions"), QStringLiteral("Messages")};
-const QStringList kPartitionColumns{QStringLiteral("Topic"), QStringLiteral("Partition")};
-const QStringList kKeyColumns{QStringLiteral("key"), QStringLiteral("type"), QStringLiteral("ttl")};
-const QStringList kFrameColumns{QStringLiteral("time"), QStringLiteral("replica"), QStringLiteral("transport"),
-                                QStringLiteral("dir"), QStringLiteral("command"), QStringLiteral("destination"),
-                                QStringLiteral("user"), QStringLiteral("session"), QStringLiteral("messageId"),
-                                QStringLiteral("bytes")};
-const QStringList kAlertColumns{QStringLiteral("severity"), QStringLiteral("rule"), QStringLiteral("subject"),
-                                QStringLiteral("since"), QStringLiteral("figure")};
+const QStringList kReplicaColumns { QStringLiteral("Replica"), QStringLiteral("State"),
+    QStringLiteral("Since") };
+const QStringList kGroupColumns { QStringLiteral("Group"), QStringLiteral("State"), QStringLiteral("Members"),
+    QStringLiteral("Status"), QStringLiteral("Lag"), QStringLiteral("Partitions") };
+const QStringList kTopicColumns { QStringLiteral("Topic"), QStringLiteral("Partitions"),
+    QStringLiteral("Messages") };
+const QStringList kPartitionColumns { QStringLiteral("Topic"), QStringLiteral("Partition") };
+const QStringList kKeyColumns { QStringLiteral("key"), QStringLiteral("type"), QStringLiteral("ttl") };
+const QStringList kFrameColumns { QStringLiteral("time"), QStringLiteral("replica"),
+    QStringLiteral("transport"), QStringLiteral("dir"), QStringLiteral("command"),
+    QStringLiteral("destination"), QStringLiteral("user"), QStringLiteral("session"),
+    QStringLiteral("messageId"), QStringLiteral("bytes") };
+const QStringList kAlertColumns { QStringLiteral("severity"), QStringLiteral("rule"),
+    QStringLiteral("subject"), QStringLiteral("since"), QStringLiteral("figure") };
 constexpr int kHistoryCapacity = 24 * 3600;
 } // namespace
 
@@ -48,8 +50,10 @@ ReplayWindow::ReplayWindow(models::RecordingReplay replay, const QString &path, 
 
     m_banner = new QLabel(bannerText(), this);
     m_banner->setObjectName(QStringLiteral("replayBanner"));
-    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #5c4400; padding: 4px 8px; font-weight: bold; }"));
-    m_banner->setToolTip(QStringLiteral("A saved recording, replayed: nothing live is attached to this window. %1").arg(path));
+    m_banner->setStyleSheet(QStringLiteral(
+        "QLabel { background: #fff3cd; color: #5c4400; padding: 4px 8px; font-weight: bold; }"));
+    m_banner->setToolTip(
+        QStringLiteral("A saved recording, replayed: nothing live is attached to this window. %1").arg(path));
     m_controls = new ReplayControls(&m_replay, this);
     auto *top = new QWidget(this);
     auto *topLayout = new QVBoxLayout(top);
@@ -64,24 +68,30 @@ ReplayWindow::ReplayWindow(models::RecordingReplay replay, const QString &path, 
     addToolBar(Qt::TopToolBarArea, bar);
 
     addArea(QStringLiteral("replicas"), QStringLiteral("Replicas"),
-            new ReplayAreaPane({{QStringLiteral("Replicas"), QStringLiteral("rows"), QStringLiteral("columns"), kReplicaColumns}},
-                               m_connections.get(), QStringLiteral("connections"), this));
+        new ReplayAreaPane({ { QStringLiteral("Replicas"), QStringLiteral("rows"), QStringLiteral("columns"),
+                               kReplicaColumns } },
+            m_connections.get(), QStringLiteral("connections"), this));
     addArea(QStringLiteral("kafka"), QStringLiteral("Kafka"),
-            new ReplayAreaPane({{QStringLiteral("Groups"), QStringLiteral("groups"), QStringLiteral("groupColumns"), kGroupColumns},
-                                {QStringLiteral("Topics"), QStringLiteral("topics"), QStringLiteral("topicColumns"), kTopicColumns},
-                                {QStringLiteral("Partitions"), QStringLiteral("partitions"), QStringLiteral("partitionColumns"),
-                                 kPartitionColumns}},
-                               m_lag.get(), QStringLiteral("lag"), this));
+        new ReplayAreaPane({ { QStringLiteral("Groups"), QStringLiteral("groups"),
+                                 QStringLiteral("groupColumns"), kGroupColumns },
+                               { QStringLiteral("Topics"), QStringLiteral("topics"),
+                                   QStringLiteral("topicColumns"), kTopicColumns },
+                               { QStringLiteral("Partitions"), QStringLiteral("partitions"),
+                                   QStringLiteral("partitionColumns"), kPartitionColumns } },
+            m_lag.get(), QStringLiteral("lag"), this));
     addArea(QStringLiteral("redis"), QStringLiteral("Redis"),
-            new ReplayAreaPane({{QStringLiteral("Keys"), QStringLiteral("rows"), QStringLiteral("columns"), kKeyColumns}}, nullptr,
-                               QString(), this));
+        new ReplayAreaPane(
+            { { QStringLiteral("Keys"), QStringLiteral("rows"), QStringLiteral("columns"), kKeyColumns } },
+            nullptr, QString(), this));
     addArea(QStringLiteral("traffic"), QStringLiteral("Traffic"),
-            new ReplayAreaPane({{QStringLiteral("Frames"), QStringLiteral("rows"), QStringLiteral("columns"), kFrameColumns}},
-                               nullptr, QString(), this));
+        new ReplayAreaPane({ { QStringLiteral("Frames"), QStringLiteral("rows"), QStringLiteral("columns"),
+                               kFrameColumns } },
+            nullptr, QString(), this));
     addArea(QStringLiteral("alerts"), QStringLiteral("Alerts"),
-            new ReplayAreaPane({{QStringLiteral("Active"), QStringLiteral("active"), QString(), kAlertColumns},
-                                {QStringLiteral("Recent"), QStringLiteral("recent"), QString(), kAlertColumns}},
-                               nullptr, QString(), this));
+        new ReplayAreaPane(
+            { { QStringLiteral("Active"), QStringLiteral("active"), QString(), kAlertColumns },
+                { QStringLiteral("Recent"), QStringLiteral("recent"), QString(), kAlertColumns } },
+            nullptr, QString(), this));
     // The console's arrangement: Replicas over Redis on the left, Kafka over Traffic on the
     // right.
     setCentralWidget(nullptr);
@@ -96,7 +106,7 @@ ReplayWindow::ReplayWindow(models::RecordingReplay replay, const QString &path, 
     tabifyDockWidget(traffic, static_cast<QDockWidget *>(m_docks[QStringLiteral("alerts")]));
     traffic->raise();
     resize(1280, 800);
-    resizeDocks({replicas, kafka}, {560, 720}, Qt::Horizontal); // the console's proportions
+    resizeDocks({ replicas, kafka }, { 560, 720 }, Qt::Horizontal); // the console's proportions
 
     connect(m_controls, &ReplayControls::positionChanged, this, &ReplayWindow::showAt);
     showAt(m_replay.firstAt());
@@ -121,7 +131,7 @@ QString ReplayWindow::bannerText() const
     const QString format = QStringLiteral("yyyy-MM-dd HH:mm:ss");
     return QStringLiteral("RECORDING of %1 from %2 to %3 — replay, nothing live attached")
         .arg(m_replay.target(), m_replay.firstAt().toLocalTime().toString(format),
-             m_replay.lastAt().toLocalTime().toString(format));
+            m_replay.lastAt().toLocalTime().toString(format));
 }
 
 void ReplayWindow::showAt(const QDateTime &at)
@@ -150,16 +160,16 @@ QJsonObject ReplayWindow::snapshotState() const
     for (auto it = m_panes.cbegin(); it != m_panes.cend(); ++it)
         state.insert(it.key(), it.value()->snapshotState());
     state.insert(QStringLiteral("recording"),
-                 QJsonObject{{QStringLiteral("file"), m_path},
-                             {QStringLiteral("target"), m_replay.target()},
-                             {QStringLiteral("from"), m_replay.firstAt().toUTC().toString(Qt::ISODateWithMs)},
-                             {QStringLiteral("to"), m_replay.lastAt().toUTC().toString(Qt::ISODateWithMs)},
-                             {QStringLiteral("at"), m_controls->position().toUTC().toString(Qt::ISODateWithMs)},
-                             {QStringLiteral("sampleIndex"), m_shownSample},
-                             {QStringLiteral("sampleAt"),
-                              m_shownSample >= 0 ? m_replay.sampleTime(m_shownSample).toUTC().toString(Qt::ISODateWithMs) : QString()},
-                             {QStringLiteral("samples"), m_replay.sampleCount()},
-                             {QStringLiteral("banner"), bannerText()}});
+        QJsonObject { { QStringLiteral("file"), m_path }, { QStringLiteral("target"), m_replay.target() },
+            { QStringLiteral("from"), m_replay.firstAt().toUTC().toString(Qt::ISODateWithMs) },
+            { QStringLiteral("to"), m_replay.lastAt().toUTC().toString(Qt::ISODateWithMs) },
+            { QStringLiteral("at"), m_controls->position().toUTC().toString(Qt::ISODateWithMs) },
+            { QStringLiteral("sampleIndex"), m_shownSample },
+            { QStringLiteral("sampleAt"),
+                m_shownSample >= 0 ? m_replay.sampleTime(m_shownSample).toUTC().toString(Qt::ISODateWithMs)
+                                   : QString() },
+            { QStringLiteral("samples"), m_replay.sampleCount() },
+            { QStringLiteral("banner"), bannerText() } });
     return state;
 }
 

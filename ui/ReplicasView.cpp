@@ -2,8 +2,8 @@
 
 #include "ui/ElidedLabel.h"
 
-#include "models/SeriesHistory.h"
 #include "models/ReplicaModel.h"
+#include "models/SeriesHistory.h"
 #include "ui/HistoryChart.h"
 #include "ui/StaleBanner.h"
 #include "ui/TableRows.h"
@@ -51,8 +51,9 @@ ReplicasView::ReplicasView(ReplicaModel *model, const sb::models::SeriesHistory 
     m_table->setWordWrap(false);
     connect(m_proxy, &QAbstractItemModel::rowsInserted, m_table, [this] {
         m_table->resizeColumnsToContents();
-        const int stateWidth = m_table->fontMetrics().horizontalAdvance(QStringLiteral("draining since 00:00:00"))
-                               + 3 * m_table->fontMetrics().averageCharWidth();
+        const int stateWidth
+            = m_table->fontMetrics().horizontalAdvance(QStringLiteral("draining since 00:00:00"))
+            + 3 * m_table->fontMetrics().averageCharWidth();
         if (m_table->columnWidth(ReplicaModel::State) < stateWidth)
             m_table->setColumnWidth(ReplicaModel::State, stateWidth);
     });
@@ -68,7 +69,8 @@ ReplicasView::ReplicasView(ReplicaModel *model, const sb::models::SeriesHistory 
     // 1280x800 window's Replicas area and left the table one row.
     m_degraded = new ElidedLabel(this);
     m_degraded->setObjectName(QStringLiteral("discoveryDegradedBanner"));
-    m_degraded->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 3px; }"));
+    m_degraded->setStyleSheet(
+        QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 3px; }"));
     m_degraded->hide();
     m_sources = new QLabel(this);
     m_sources->setObjectName(QStringLiteral("replicaSources"));
@@ -89,7 +91,7 @@ ReplicasView::ReplicasView(ReplicaModel *model, const sb::models::SeriesHistory 
     splitter->addWidget(m_chart);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({1, 1}); // weights: a chart squeezed under 150 px shows no axis labels
+    splitter->setSizes({ 1, 1 }); // weights: a chart squeezed under 150 px shows no axis labels
     m_stale = new StaleBanner(QStringLiteral("Replica discovery"), this);
     m_stale->cover(splitter);
     auto *layout = new QVBoxLayout(this);
@@ -128,17 +130,19 @@ void ReplicasView::updateFigures()
     const QString up = f.replicasNotReady > 0
         ? QStringLiteral("%1 up (%2 not ready)").arg(f.replicasUp).arg(f.replicasNotReady)
         : QStringLiteral("%1 up").arg(f.replicasUp);
-    m_figures->setText(QStringLiteral("%1 · %2 down · %3 connections · imbalance (max/mean) %4")
-                           .arg(up, QString::number(f.replicasDown), QString::number(f.totalConnections), imbalance));
+    m_figures->setText(
+        QStringLiteral("%1 · %2 down · %3 connections · imbalance (max/mean) %4")
+            .arg(up, QString::number(f.replicasDown), QString::number(f.totalConnections), imbalance));
     m_warning->setVisible(f.imbalanced());
     if (f.imbalanced()) {
-        m_warning->setText(QStringLiteral("Imbalance %1 is above %2: one replica holds %3 connections against a "
-                                          "mean of %4 — possible ip-hash stickiness (or clients that have not "
-                                          "rebalanced since a restart).")
-                               .arg(imbalance)
-                               .arg(ReplicaFigures::kImbalanceWarning)
-                               .arg(f.maxConnections)
-                               .arg(f.meanConnections, 0, 'f', 1));
+        m_warning->setText(
+            QStringLiteral("Imbalance %1 is above %2: one replica holds %3 connections against a "
+                           "mean of %4 — possible ip-hash stickiness (or clients that have not "
+                           "rebalanced since a restart).")
+                .arg(imbalance)
+                .arg(ReplicaFigures::kImbalanceWarning)
+                .arg(f.maxConnections)
+                .arg(f.meanConnections, 0, 'f', 1));
     }
 }
 
@@ -156,8 +160,8 @@ void ReplicasView::fitStateColumn()
     const QFontMetrics metrics = m_table->fontMetrics();
     int widest = 0;
     for (int row = 0; row < m_model->rowCount(); ++row)
-        widest = qMax(widest, metrics.horizontalAdvance(m_model->replica(row).stateText()
-                                                        + QStringLiteral(" since 00:00:00")));
+        widest = qMax(widest,
+            metrics.horizontalAdvance(m_model->replica(row).stateText() + QStringLiteral(" since 00:00:00")));
     widest += 3 * metrics.averageCharWidth();
     if (m_table->columnWidth(ReplicaModel::State) < widest)
         m_table->setColumnWidth(ReplicaModel::State, widest);
@@ -197,25 +201,24 @@ QJsonObject ReplicasView::snapshotState(int maxTableRows) const
         const int source = m_proxy->mapToSource(m_proxy->index(row, 0)).row();
         const sb::inspect::ReplicaInfo &r = m_model->replica(source);
         const auto connections = r.totalConnections();
-        states.append(QJsonObject{{QStringLiteral("id"), r.id},
-                                  {QStringLiteral("state"), sb::inspect::ReplicaInfo::stateKey(r.state)},
-                                  {QStringLiteral("stateText"), r.stateText()},
-                                  {QStringLiteral("reason"), r.isDown() ? r.detail : r.stateReason},
-                                  {QStringLiteral("connections"),
-                                   connections ? QJsonValue(*connections) : QJsonValue(QJsonValue::Null)},
-                                  {QStringLiteral("source"), r.source}});
+        states.append(QJsonObject { { QStringLiteral("id"), r.id },
+            { QStringLiteral("state"), sb::inspect::ReplicaInfo::stateKey(r.state) },
+            { QStringLiteral("stateText"), r.stateText() },
+            { QStringLiteral("reason"), r.isDown() ? r.detail : r.stateReason },
+            { QStringLiteral("connections"),
+                connections ? QJsonValue(*connections) : QJsonValue(QJsonValue::Null) },
+            { QStringLiteral("source"), r.source } });
     }
     QJsonObject figures = m_model->figures().toJson();
     figures.insert(QStringLiteral("replicasListed"), m_model->rowCount());
-    QJsonObject state{{QStringLiteral("rows"), rows},
-                      {QStringLiteral("columns"), tableColumns(m_table)},
-                      {QStringLiteral("figuresText"), m_figures->text()},
-                      {QStringLiteral("replicaStates"), states},
-                      {QStringLiteral("figures"), figures},
-                      {QStringLiteral("chartWindowMinutes"), m_chart->windowMinutes()},
-                      {QStringLiteral("sources"), m_sources->text()},
-                      {QStringLiteral("discoveryDegraded"), !m_degradedReason.isEmpty()},
-                      {QStringLiteral("discoveryDegradedReason"), m_degradedReason}};
+    QJsonObject state { { QStringLiteral("rows"), rows },
+        { QStringLiteral("columns"), tableColumns(m_table) },
+        { QStringLiteral("figuresText"), m_figures->text() }, { QStringLiteral("replicaStates"), states },
+        { QStringLiteral("figures"), figures },
+        { QStringLiteral("chartWindowMinutes"), m_chart->windowMinutes() },
+        { QStringLiteral("sources"), m_sources->text() },
+        { QStringLiteral("discoveryDegraded"), !m_degradedReason.isEmpty() },
+        { QStringLiteral("discoveryDegradedReason"), m_degradedReason } };
     const QJsonObject age = m_stale->freshness().toJson();
     for (auto it = age.begin(); it != age.end(); ++it)
         state.insert(it.key(), it.value());

@@ -27,8 +27,8 @@ class ReplicasView : public QWidget, public SnapshotSource
 {
     Q_OBJECT
 public:
-    ReplicasView(sb::models::ReplicaModel *model, const sb::models::SeriesHistory *history,
-                 QWidget *parent = nullptr);
+    ReplicasView(
+        sb::models::ReplicaModel *model, const sb::models::SeriesHistory *history, QWidget *parent = nullptr);
 
     // {"rows":[{header: text...}...] (sorted as shown), "replicaStates":[{id, state (up,
     // unready, ready, draining, down), stateText, reason, connections, source}...] (same

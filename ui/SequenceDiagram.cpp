@@ -21,7 +21,8 @@ SequenceDiagram::SequenceDiagram(QWidget *parent)
     setToolTip(tr("One session's frames in order; double-click a frame to select it in the table"));
 }
 
-void SequenceDiagram::setSession(const QString &clientLabel, const QString &replicaLabel, QList<TrafficFrame> frames)
+void SequenceDiagram::setSession(
+    const QString &clientLabel, const QString &replicaLabel, QList<TrafficFrame> frames)
 {
     m_client = clientLabel;
     m_replica = replicaLabel;
@@ -45,7 +46,7 @@ int SequenceDiagram::rowHeight() const
 
 QSize SequenceDiagram::sizeHint() const
 {
-    return {480, rowHeight() * (int(m_frames.size()) + kHeaderRows)};
+    return { 480, rowHeight() * (int(m_frames.size()) + kHeaderRows) };
 }
 
 QString SequenceDiagram::label(const TrafficFrame &frame)
@@ -67,11 +68,12 @@ QStringList SequenceDiagram::lines() const
 {
     QStringList out;
     for (const TrafficFrame &frame : m_frames) {
-        const QString arrow = frame.direction == TrafficFrame::Direction::In    ? QStringLiteral("client → replica")
-                            : frame.direction == TrafficFrame::Direction::Out ? QStringLiteral("client ← replica")
-                                                                               : QStringLiteral("replica");
-        out.append(QDateTime::fromMSecsSinceEpoch(frame.tsMs).toString(QStringLiteral("HH:mm:ss.zzz")) + u' ' + arrow
-                   + u' ' + label(frame));
+        const QString arrow = frame.direction == TrafficFrame::Direction::In
+            ? QStringLiteral("client → replica")
+            : frame.direction == TrafficFrame::Direction::Out ? QStringLiteral("client ← replica")
+                                                              : QStringLiteral("replica");
+        out.append(QDateTime::fromMSecsSinceEpoch(frame.tsMs).toString(QStringLiteral("HH:mm:ss.zzz")) + u' '
+            + arrow + u' ' + label(frame));
     }
     return out;
 }
@@ -84,7 +86,7 @@ void SequenceDiagram::paintEvent(QPaintEvent *event)
     if (m_frames.isEmpty()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
         painter.drawText(rect().adjusted(8, 8, -8, -8), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-                         tr("Select a STOMP or SSE frame to see its session as a ladder: client ↔ replica."));
+            tr("Select a STOMP or SSE frame to see its session as a ladder: client ↔ replica."));
         return;
     }
     const int row = rowHeight();
@@ -111,18 +113,20 @@ void SequenceDiagram::paintEvent(QPaintEvent *event)
         const int arrowY = y + row - 6;
         painter.setPen(palette().color(QPalette::PlaceholderText));
         painter.drawText(QRect(4, y, timeWidth, row), Qt::AlignLeft | Qt::AlignVCenter,
-                         QDateTime::fromMSecsSinceEpoch(frame.tsMs).toString(QStringLiteral("HH:mm:ss.zzz")));
+            QDateTime::fromMSecsSinceEpoch(frame.tsMs).toString(QStringLiteral("HH:mm:ss.zzz")));
         const bool error = frame.command == u"ERROR" || frame.command == u"CLOSE";
-        const QColor colour = error ? QColor(0xc6, 0x28, 0x28)
-                            : frame.direction == TrafficFrame::Direction::In ? QColor(0x1f, 0x77, 0xb4)
-                                                                              : QColor(0x2c, 0x80, 0x2c);
+        const QColor colour = error                          ? QColor(0xc6, 0x28, 0x28)
+            : frame.direction == TrafficFrame::Direction::In ? QColor(0x1f, 0x77, 0xb4)
+                                                             : QColor(0x2c, 0x80, 0x2c);
         painter.setPen(QPen(colour, 1.5));
         if (frame.direction == TrafficFrame::Direction::None) {
             painter.setBrush(colour);
             painter.drawEllipse(QPointF(replicaX, arrowY), 3.5, 3.5);
             painter.setBrush(Qt::NoBrush);
-            const QString text = fontMetrics().elidedText(label(frame), Qt::ElideRight, replicaX - clientX - 12);
-            painter.drawText(QRect(clientX + 6, y, replicaX - clientX - 12, row - 4), Qt::AlignRight | Qt::AlignVCenter, text);
+            const QString text
+                = fontMetrics().elidedText(label(frame), Qt::ElideRight, replicaX - clientX - 12);
+            painter.drawText(QRect(clientX + 6, y, replicaX - clientX - 12, row - 4),
+                Qt::AlignRight | Qt::AlignVCenter, text);
             continue;
         }
         const bool toReplica = frame.direction == TrafficFrame::Direction::In;

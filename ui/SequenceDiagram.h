@@ -20,7 +20,8 @@ public:
 
     explicit SequenceDiagram(QWidget *parent = nullptr);
 
-    void setSession(const QString &clientLabel, const QString &replicaLabel, QList<protocol::TrafficFrame> frames);
+    void setSession(
+        const QString &clientLabel, const QString &replicaLabel, QList<protocol::TrafficFrame> frames);
     void clear();
     const QList<protocol::TrafficFrame> &frames() const { return m_frames; }
     // One line per frame as drawn: "12:00:01.123 client → replica SEND /app/channels.general".

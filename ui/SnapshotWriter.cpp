@@ -22,7 +22,7 @@ bool writePng(QWidget *widget, const QString &path, QString *error)
 } // namespace
 
 bool SnapshotWriter::write(QWidget *window, const QMap<QString, QWidget *> &areas, const QJsonObject &state,
-                           const QString &directory, QString *error)
+    const QString &directory, QString *error)
 {
     QDir dir(directory);
     if (!dir.mkpath(QStringLiteral("."))) {
@@ -33,7 +33,8 @@ bool SnapshotWriter::write(QWidget *window, const QMap<QString, QWidget *> &area
     if (!writePng(window, dir.filePath(QStringLiteral("window.png")), error))
         return false;
     for (auto it = areas.cbegin(); it != areas.cend(); ++it)
-        if (!writePng(it.value(), dir.filePath(QStringLiteral("area-") + it.key() + QStringLiteral(".png")), error))
+        if (!writePng(
+                it.value(), dir.filePath(QStringLiteral("area-") + it.key() + QStringLiteral(".png")), error))
             return false;
 
     QSaveFile json(dir.filePath(QStringLiteral("state.json")));

@@ -15,7 +15,7 @@ class SnapshotWriter
 {
 public:
     static bool write(QWidget *window, const QMap<QString, QWidget *> &areas, const QJsonObject &state,
-                      const QString &directory, QString *error);
+        const QString &directory, QString *error);
 };
 
 } // namespace sb::ui

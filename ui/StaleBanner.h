@@ -51,10 +51,11 @@ public:
         const bool wasStale = m_freshness.stale;
         m_freshness = freshness;
         setText(freshness.bannerText(m_source));
-        setToolTip(freshness.stale ? QStringLiteral("The figures and tables below are the last ones read; they are "
-                                                    "greyed until %1 answers again.")
-                                         .arg(m_source)
-                                   : QString());
+        setToolTip(freshness.stale
+                ? QStringLiteral("The figures and tables below are the last ones read; they are "
+                                 "greyed until %1 answers again.")
+                      .arg(m_source)
+                : QString());
         setVisible(freshness.stale);
         if (wasStale != freshness.stale)
             grey(freshness.stale);

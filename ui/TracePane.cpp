@@ -63,18 +63,20 @@ TracePane::TracePane(QWidget *parent)
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    m_hops = traceTable({tr("Latency"), tr("Time"), tr("Replica"), tr("Hop"), tr("Command"), tr("Destination"),
-                         tr("Session"), tr("User"), tr("Detail")},
-                        QStringLiteral("traceHops"), this);
-    m_hops->horizontalHeaderItem(0)->setToolTip(tr("Since the publish (the SEND or HTTP POST), by the sources' clocks: "
-                                                   "a Kafka record's produce time can precede the node's publish frame"));
+    m_hops = traceTable({ tr("Latency"), tr("Time"), tr("Replica"), tr("Hop"), tr("Command"),
+                            tr("Destination"), tr("Session"), tr("User"), tr("Detail") },
+        QStringLiteral("traceHops"), this);
+    m_hops->horizontalHeaderItem(0)->setToolTip(
+        tr("Since the publish (the SEND or HTTP POST), by the sources' clocks: "
+           "a Kafka record's produce time can precede the node's publish frame"));
     connect(m_hops, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
         if (row >= 0 && row < m_trace.hops.size())
             emit hopActivated(m_trace.hops[row].seq);
     });
     m_missedTitle = new QLabel(this);
-    m_missed = traceTable({tr("Replica"), tr("Session"), tr("User"), tr("Transport"), tr("Subscribed to"), tr("Why")},
-                          QStringLiteral("traceMissed"), this);
+    m_missed = traceTable(
+        { tr("Replica"), tr("Session"), tr("User"), tr("Transport"), tr("Subscribed to"), tr("Why") },
+        QStringLiteral("traceMissed"), this);
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_id, 1);
@@ -110,8 +112,9 @@ void TracePane::showTrace(const MessageTrace &trace)
         m_summary->setText(tr("No frame in the capture carries message id %1.").arg(trace.messageId));
     } else {
         QString text = tr("%1 hops · delivered on %2 · %3 missed")
-                           .arg(QString::number(trace.hops.size()), trace.deliveredSources().join(QStringLiteral(", ")),
-                                QString::number(trace.missed.size()));
+                           .arg(QString::number(trace.hops.size()),
+                               trace.deliveredSources().join(QStringLiteral(", ")),
+                               QString::number(trace.missed.size()));
         if (!trace.channel.isEmpty())
             text = tr("channel %1 · ").arg(trace.channel) + text;
         if (!trace.notes.isEmpty())
@@ -122,7 +125,8 @@ void TracePane::showTrace(const MessageTrace &trace)
     for (int row = 0; row < trace.hops.size(); ++row) {
         const TraceHop &hop = trace.hops[row];
         setTraceCell(m_hops, row, 0, hop.latencyText());
-        setTraceCell(m_hops, row, 1, QDateTime::fromMSecsSinceEpoch(hop.tsMs).toString(QStringLiteral("HH:mm:ss.zzz")));
+        setTraceCell(m_hops, row, 1,
+            QDateTime::fromMSecsSinceEpoch(hop.tsMs).toString(QStringLiteral("HH:mm:ss.zzz")));
         setTraceCell(m_hops, row, 2, hop.source);
         setTraceCell(m_hops, row, 3, TraceHop::kindName(hop.kind));
         setTraceCell(m_hops, row, 4, hop.command);
@@ -143,8 +147,9 @@ void TracePane::showTrace(const MessageTrace &trace)
         setTraceCell(m_missed, row, 5, missed.reason);
     }
     m_missed->resizeColumnsToContents();
-    m_missedTitle->setText(trace.missed.isEmpty() ? tr("Every subscriber the capture knows of received it.")
-                                                  : tr("Subscribers who did not receive it: %1").arg(trace.missed.size()));
+    m_missedTitle->setText(trace.missed.isEmpty()
+            ? tr("Every subscriber the capture knows of received it.")
+            : tr("Subscribers who did not receive it: %1").arg(trace.missed.size()));
 }
 
 } // namespace sb::ui

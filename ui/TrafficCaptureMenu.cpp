@@ -20,29 +20,38 @@ TrafficCaptureMenu::TrafficCaptureMenu(QWidget *area, std::function<qsizetype()>
     , m_menu(new QMenu(area))
 {
     add(tr("Open capture…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
-        tr("Open a traffic capture (JSON Lines) offline, with filters and trace"), [this] { chooseOpenFile(); });
-    add(tr("Save capture…"), QKeySequence(), tr("Save every captured frame as JSON Lines"), [this] { chooseSaveFile(false); });
-    add(tr("Export shown frames…"), QKeySequence(), tr("Save only the frames the filter shows"), [this] { chooseSaveFile(true); });
-    add(tr("Clear capture"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K), tr("Forget every captured frame"),
-        [this] { emit clearRequested(); });
-    add(tr("Buffer size…"), QKeySequence(), tr("How many frames the capture keeps"), [this] { chooseCapacity(); });
+        tr("Open a traffic capture (JSON Lines) offline, with filters and trace"),
+        [this] { chooseOpenFile(); });
+    add(tr("Save capture…"), QKeySequence(), tr("Save every captured frame as JSON Lines"),
+        [this] { chooseSaveFile(false); });
+    add(tr("Export shown frames…"), QKeySequence(), tr("Save only the frames the filter shows"),
+        [this] { chooseSaveFile(true); });
+    add(tr("Clear capture"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K),
+        tr("Forget every captured frame"), [this] { emit clearRequested(); });
+    add(tr("Buffer size…"), QKeySequence(), tr("How many frames the capture keeps"),
+        [this] { chooseCapacity(); });
     m_menu->addSeparator();
     add(tr("Monitor Redis pub/sub…"), QKeySequence(),
-        tr("PSUBSCRIBE a pattern (the stage-2 bus by default); messages join the timeline"), [this] { chooseRedisPattern(); });
-    add(tr("Stop the Redis monitor"), QKeySequence(), tr("Stop reading Redis pub/sub"), [this] { emit redisMonitorRequested({}); });
-    add(tr("Tail Kafka topics…"), QKeySequence(), tr("Read topics from latest, earliest, an offset or a time, never joining a group"),
+        tr("PSUBSCRIBE a pattern (the stage-2 bus by default); messages join the timeline"),
+        [this] { chooseRedisPattern(); });
+    add(tr("Stop the Redis monitor"), QKeySequence(), tr("Stop reading Redis pub/sub"),
+        [this] { emit redisMonitorRequested({}); });
+    add(tr("Tail Kafka topics…"), QKeySequence(),
+        tr("Read topics from latest, earliest, an offset or a time, never joining a group"),
         [this] { chooseKafkaTail(); });
     add(tr("Stop the Kafka tail"), QKeySequence(), tr("Stop reading Kafka topics"),
         [this] { emit kafkaTailRequested({}, 0, 0, {}); });
     add(tr("Probe an endpoint…"), QKeySequence(),
         tr("Connect a STOMP (or SockJS) or SSE client of your own to any URL; its frames join the timeline"),
         [this] { chooseProbe(); });
-    add(tr("Send with the probe…"), QKeySequence(), tr("SEND a frame through the running STOMP probe"), [this] { chooseProbeSend(); });
-    add(tr("Stop the probe"), QKeySequence(), tr("Close the probe's connection"), [this] { emit probeStopRequested(); });
+    add(tr("Send with the probe…"), QKeySequence(), tr("SEND a frame through the running STOMP probe"),
+        [this] { chooseProbeSend(); });
+    add(tr("Stop the probe"), QKeySequence(), tr("Close the probe's connection"),
+        [this] { emit probeStopRequested(); });
 }
 
-QAction *TrafficCaptureMenu::add(const QString &text, const QKeySequence &keys, const QString &tip,
-                                 const std::function<void()> &slot)
+QAction *TrafficCaptureMenu::add(
+    const QString &text, const QKeySequence &keys, const QString &tip, const std::function<void()> &slot)
 {
     QAction *action = addAreaAction(m_area, text, keys, tip); // its shortcut works with the menu closed
     connect(action, &QAction::triggered, this, slot);
@@ -59,15 +68,16 @@ void TrafficCaptureMenu::setSuggestions(const QStringList &kafkaTopics, const QS
 void TrafficCaptureMenu::chooseOpenFile()
 {
     const QString path = QFileDialog::getOpenFileName(m_area, tr("Open traffic capture"), QString(),
-                                                      tr("Traffic captures (*.jsonl *.sbtraffic.jsonl);;All files (*)"));
+        tr("Traffic captures (*.jsonl *.sbtraffic.jsonl);;All files (*)"));
     if (!path.isEmpty())
         emit openCaptureRequested(path);
 }
 
 void TrafficCaptureMenu::chooseSaveFile(bool shownOnly)
 {
-    QString path = QFileDialog::getSaveFileName(m_area, shownOnly ? tr("Export shown frames") : tr("Save traffic capture"),
-                                                QStringLiteral("traffic.sbtraffic.jsonl"), tr("Traffic captures (*.jsonl)"));
+    QString path = QFileDialog::getSaveFileName(m_area,
+        shownOnly ? tr("Export shown frames") : tr("Save traffic capture"),
+        QStringLiteral("traffic.sbtraffic.jsonl"), tr("Traffic captures (*.jsonl)"));
     if (path.isEmpty())
         return;
     if (!path.endsWith(u".jsonl"))
@@ -79,8 +89,8 @@ void TrafficCaptureMenu::chooseCapacity()
 {
     bool ok = false;
     const int frames = QInputDialog::getInt(m_area, tr("Capture buffer"),
-                                            tr("Frames to keep (the oldest go first; about 1 KiB each):"),
-                                            int(m_bufferCapacity()), 1000, 5000000, 10000, &ok);
+        tr("Frames to keep (the oldest go first; about 1 KiB each):"), int(m_bufferCapacity()), 1000, 5000000,
+        10000, &ok);
     if (ok)
         emit bufferCapacityRequested(frames);
 }
@@ -89,8 +99,8 @@ void TrafficCaptureMenu::chooseRedisPattern()
 {
     bool ok = false;
     const QString pattern = QInputDialog::getText(m_area, tr("Monitor Redis pub/sub"),
-                                                  tr("PSUBSCRIBE pattern (glob; the stage-2 bus is sb:bus:*):"),
-                                                  QLineEdit::Normal, m_suggestedPattern, &ok)
+        tr("PSUBSCRIBE pattern (glob; the stage-2 bus is sb:bus:*):"), QLineEdit::Normal, m_suggestedPattern,
+        &ok)
                                 .trimmed();
     if (ok && !pattern.isEmpty())
         emit redisMonitorRequested(pattern);
@@ -117,12 +127,12 @@ void TrafficCaptureMenu::chooseProbeSend()
 {
     bool ok = false;
     const QString destination = QInputDialog::getText(m_area, tr("Send with the probe"), tr("Destination:"),
-                                                      QLineEdit::Normal, QStringLiteral("/app/channels.general"), &ok)
+        QLineEdit::Normal, QStringLiteral("/app/channels.general"), &ok)
                                     .trimmed();
     if (!ok || destination.isEmpty())
         return;
     const QString body = QInputDialog::getMultiLineText(m_area, tr("Send with the probe"), tr("Body:"),
-                                                        QStringLiteral("{\"text\": \"hello from the probe\"}"), &ok);
+        QStringLiteral("{\"text\": \"hello from the probe\"}"), &ok);
     if (ok)
         emit probeSendRequested(destination, body.toUtf8());
 }

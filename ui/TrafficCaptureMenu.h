@@ -36,14 +36,16 @@ signals:
     void clearRequested();
     void bufferCapacityRequested(qsizetype frames);
     void redisMonitorRequested(const QString &pattern); // empty: stop it
-    void kafkaTailRequested(const QStringList &topics, int startFrom, qint64 offset, const QDateTime &time); // no topics: stop
+    void kafkaTailRequested(
+        const QStringList &topics, int startFrom, qint64 offset, const QDateTime &time); // no topics: stop
     void stompProbeRequested(const sb::inspect::StompProbeSettings &settings);
     void sseProbeRequested(const sb::inspect::SseProbeSettings &settings);
     void probeSendRequested(const QString &destination, const QByteArray &body);
     void probeStopRequested();
 
 private:
-    QAction *add(const QString &text, const QKeySequence &keys, const QString &tip, const std::function<void()> &slot);
+    QAction *add(
+        const QString &text, const QKeySequence &keys, const QString &tip, const std::function<void()> &slot);
     void chooseOpenFile();
     void chooseSaveFile(bool shownOnly);
     void chooseCapacity();

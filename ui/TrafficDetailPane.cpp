@@ -41,7 +41,7 @@ TrafficDetailPane::TrafficDetailPane(QWidget *parent)
 
     m_headers = new QTableWidget(0, 2, this);
     m_headers->setObjectName(QStringLiteral("trafficDetailHeaders"));
-    m_headers->setHorizontalHeaderLabels({tr("Header"), tr("Value")});
+    m_headers->setHorizontalHeaderLabels({ tr("Header"), tr("Value") });
     m_headers->verticalHeader()->hide();
     m_headers->horizontalHeader()->setStretchLastSection(true);
     m_headers->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -51,7 +51,8 @@ TrafficDetailPane::TrafficDetailPane(QWidget *parent)
     m_bodyView->addItem(tr("Auto"), int(BodyView::Auto));
     m_bodyView->addItem(tr("Text"), int(BodyView::Text));
     m_bodyView->addItem(tr("Hex"), int(BodyView::Hex));
-    m_bodyView->setToolTip(tr("How to show the body: Auto pretty-prints JSON and falls back to hex for binary"));
+    m_bodyView->setToolTip(
+        tr("How to show the body: Auto pretty-prints JSON and falls back to hex for binary"));
     connect(m_bodyView, &QComboBox::currentIndexChanged, this, &TrafficDetailPane::renderCurrentBody);
     m_bodyKind = new QLabel(this);
     m_body = new QPlainTextEdit(this);
@@ -108,15 +109,16 @@ void TrafficDetailPane::showFrame(const TrafficFrame &frame)
     m_frame = frame;
     m_hasFrame = true;
     const QString direction = frame.direction == TrafficFrame::Direction::In ? tr("client → server")
-                            : frame.direction == TrafficFrame::Direction::Out ? tr("server → client")
-                                                                              : tr("event");
+        : frame.direction == TrafficFrame::Direction::Out                    ? tr("server → client")
+                                                                             : tr("event");
     // One arg() call: chained calls would substitute a "%n" inside a command or destination.
-    m_summary->setText(tr("%1 %2 · %3 · %4 %5 · %6 bytes%7%8")
-                           .arg(frame.command, frame.destination, frame.source,
-                                TrafficFrame::transportName(frame.transport), direction, QString::number(frame.bytes),
-                                frame.messageId.isEmpty() ? QString() : tr(" · message-id %1").arg(frame.messageId),
-                                frame.truncated ? tr(" · body cut by the node (showing %1 bytes)").arg(frame.body.size())
-                                                : QString()));
+    m_summary->setText(
+        tr("%1 %2 · %3 · %4 %5 · %6 bytes%7%8")
+            .arg(frame.command, frame.destination, frame.source, TrafficFrame::transportName(frame.transport),
+                direction, QString::number(frame.bytes),
+                frame.messageId.isEmpty() ? QString() : tr(" · message-id %1").arg(frame.messageId),
+                frame.truncated ? tr(" · body cut by the node (showing %1 bytes)").arg(frame.body.size())
+                                : QString()));
     const QList<TrafficFrame::Header> headers = frame.headers();
     m_headers->setRowCount(int(headers.size()));
     for (int row = 0; row < headers.size(); ++row) {
@@ -141,8 +143,8 @@ void TrafficDetailPane::renderCurrentBody()
 
 // The pane's views are FrameBodyText's, in the same order.
 static_assert(int(TrafficDetailPane::BodyView::Auto) == int(inspect::FrameBodyText::View::Auto)
-              && int(TrafficDetailPane::BodyView::Text) == int(inspect::FrameBodyText::View::Text)
-              && int(TrafficDetailPane::BodyView::Hex) == int(inspect::FrameBodyText::View::Hex));
+    && int(TrafficDetailPane::BodyView::Text) == int(inspect::FrameBodyText::View::Text)
+    && int(TrafficDetailPane::BodyView::Hex) == int(inspect::FrameBodyText::View::Hex));
 
 QString TrafficDetailPane::renderBody(const QByteArray &body, BodyView view, QString *kind)
 {

@@ -24,19 +24,17 @@ QJsonArray trafficRowsJson(const TrafficModel &model, int maxRows)
         for (const auto &[name, value] : frame->headers())
             if (!headers.contains(name))
                 headers.insert(name, value);
-        rows.append(QJsonObject{{QStringLiteral("time"), TrafficModel::columnText(*frame, TrafficModel::Time)},
-                                {QStringLiteral("replica"), frame->source},
-                                {QStringLiteral("transport"), TrafficFrame::transportName(frame->transport)},
-                                {QStringLiteral("dir"), TrafficFrame::directionName(frame->direction)},
-                                {QStringLiteral("command"), frame->command},
-                                {QStringLiteral("destination"), frame->destination},
-                                {QStringLiteral("user"), frame->user},
-                                {QStringLiteral("session"), frame->session},
-                                {QStringLiteral("messageId"), frame->messageId},
-                                {QStringLiteral("bytes"), frame->bytes},
-                                {QStringLiteral("headers"), headers},
-                                {QStringLiteral("body"),
-                                 TrafficDetailPane::renderBody(frame->body, TrafficDetailPane::BodyView::Auto)}});
+        rows.append(QJsonObject {
+            { QStringLiteral("time"), TrafficModel::columnText(*frame, TrafficModel::Time) },
+            { QStringLiteral("replica"), frame->source },
+            { QStringLiteral("transport"), TrafficFrame::transportName(frame->transport) },
+            { QStringLiteral("dir"), TrafficFrame::directionName(frame->direction) },
+            { QStringLiteral("command"), frame->command },
+            { QStringLiteral("destination"), frame->destination }, { QStringLiteral("user"), frame->user },
+            { QStringLiteral("session"), frame->session }, { QStringLiteral("messageId"), frame->messageId },
+            { QStringLiteral("bytes"), frame->bytes }, { QStringLiteral("headers"), headers },
+            { QStringLiteral("body"),
+                TrafficDetailPane::renderBody(frame->body, TrafficDetailPane::BodyView::Auto) } });
     }
     return rows;
 }
@@ -45,31 +43,31 @@ QJsonArray tapSourcesJson(const QList<TapSourceStatus> &sources)
 {
     QJsonArray array;
     for (const TapSourceStatus &source : sources)
-        array.append(QJsonObject{{QStringLiteral("id"), source.id},
-                                 {QStringLiteral("kind"), source.kind},
-                                 {QStringLiteral("state"), TapSourceStatus::stateName(source.state)},
-                                 {QStringLiteral("detail"), source.detail},
-                                 {QStringLiteral("frames"), source.frames},
-                                 {QStringLiteral("droppedByNode"), source.droppedBySource},
-                                 {QStringLiteral("reconnects"), source.reconnects}});
+        array.append(
+            QJsonObject { { QStringLiteral("id"), source.id }, { QStringLiteral("kind"), source.kind },
+                { QStringLiteral("state"), TapSourceStatus::stateName(source.state) },
+                { QStringLiteral("detail"), source.detail }, { QStringLiteral("frames"), source.frames },
+                { QStringLiteral("droppedByNode"), source.droppedBySource },
+                { QStringLiteral("reconnects"), source.reconnects } });
     return array;
 }
 
-QJsonObject trafficCountsJson(const TrafficModel &model, qint64 droppedByConsole, const QList<TapSourceStatus> &sources)
+QJsonObject trafficCountsJson(
+    const TrafficModel &model, qint64 droppedByConsole, const QList<TapSourceStatus> &sources)
 {
     qint64 droppedByNodes = 0;
     for (const TapSourceStatus &source : sources)
         droppedByNodes += source.droppedBySource;
     const auto *buffer = model.buffer();
-    return {{QStringLiteral("captured"), buffer->nextSeq() - 1},
-            {QStringLiteral("held"), buffer->size()},
-            {QStringLiteral("shown"), model.rowCount()},
-            {QStringLiteral("droppedByConsole"), droppedByConsole},
-            {QStringLiteral("droppedByNodes"), droppedByNodes},
-            {QStringLiteral("agedOut"), buffer->evicted()},
-            {QStringLiteral("bufferCapacity"), buffer->capacity()},
-            {QStringLiteral("bufferBytes"), buffer->approximateBytes()},
-            {QStringLiteral("bytesPerFrame"), buffer->isEmpty() ? 0 : buffer->approximateBytes() / buffer->size()}};
+    return { { QStringLiteral("captured"), buffer->nextSeq() - 1 },
+        { QStringLiteral("held"), buffer->size() }, { QStringLiteral("shown"), model.rowCount() },
+        { QStringLiteral("droppedByConsole"), droppedByConsole },
+        { QStringLiteral("droppedByNodes"), droppedByNodes },
+        { QStringLiteral("agedOut"), buffer->evicted() },
+        { QStringLiteral("bufferCapacity"), buffer->capacity() },
+        { QStringLiteral("bufferBytes"), buffer->approximateBytes() },
+        { QStringLiteral("bytesPerFrame"),
+            buffer->isEmpty() ? 0 : buffer->approximateBytes() / buffer->size() } };
 }
 
 QJsonObject frameRatesJson(const models::SeriesHistory &rates)

@@ -19,7 +19,7 @@ QJsonArray trafficRowsJson(const models::TrafficModel &model, int maxRows);
 QJsonArray tapSourcesJson(const QList<inspect::TapSourceStatus> &sources);
 // captured, held, shown, dropped by the console and by the nodes, aged out, buffer use.
 QJsonObject trafficCountsJson(const models::TrafficModel &model, qint64 droppedByConsole,
-                              const QList<inspect::TapSourceStatus> &sources);
+    const QList<inspect::TapSourceStatus> &sources);
 // The latest frames-per-second sample of each replica and transport, and the total.
 QJsonObject frameRatesJson(const models::SeriesHistory &rates);
 

@@ -28,7 +28,7 @@ TrafficTable::TrafficTable(TrafficModel *model, QWidget *parent)
     const QFontMetrics metrics = fontMetrics();
     const auto width = [&metrics](int column, const char *sample) {
         return qMax(metrics.horizontalAdvance(QString::fromLatin1(sample)),
-                    metrics.horizontalAdvance(TrafficModel::columnName(column)) + 12)
+                   metrics.horizontalAdvance(TrafficModel::columnName(column)) + 12)
             + 16;
     };
     setColumnWidth(TrafficModel::Time, width(TrafficModel::Time, "00:00:00.000"));

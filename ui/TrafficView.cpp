@@ -62,12 +62,14 @@ TrafficView::TrafficView(TrafficModel *model, const models::SeriesHistory *rates
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("trafficFilter"));
     m_filter->setClearButtonEnabled(true);
-    m_filter->setPlaceholderText(tr("Filter (Ctrl+L): words, \"phrases\", /regex/, user:alice, cmd=SEND, dest:/topic/…, -dir=in, bytes>1000"));
-    m_filter->setToolTip(tr("<p>Every term must match; the filter applies while capture continues.</p>"
-                            "<p><b>word</b> any column or the body · <b>\"a phrase\"</b> · <b>/regex/</b> · "
-                            "<b>field:text</b>, <b>field=exact</b>, <b>field:/regex/</b> · <b>bytes&gt;N</b> · "
-                            "<b>-term</b> negates.</p><p>Fields: source (replica), transport, dir, command, "
-                            "destination, user, session, id, body, header.NAME.</p>"));
+    m_filter->setPlaceholderText(tr("Filter (Ctrl+L): words, \"phrases\", /regex/, user:alice, cmd=SEND, "
+                                    "dest:/topic/…, -dir=in, bytes>1000"));
+    m_filter->setToolTip(
+        tr("<p>Every term must match; the filter applies while capture continues.</p>"
+           "<p><b>word</b> any column or the body · <b>\"a phrase\"</b> · <b>/regex/</b> · "
+           "<b>field:text</b>, <b>field=exact</b>, <b>field:/regex/</b> · <b>bytes&gt;N</b> · "
+           "<b>-term</b> negates.</p><p>Fields: source (replica), transport, dir, command, "
+           "destination, user, session, id, body, header.NAME.</p>"));
     m_filterError = new QLabel(this);
     m_filterError->setObjectName(QStringLiteral("trafficFilterError"));
     m_filterError->setStyleSheet(QStringLiteral("QLabel { color: #c62828; }"));
@@ -103,7 +105,8 @@ TrafficView::TrafficView(TrafficModel *model, const models::SeriesHistory *rates
 
     m_banner = new QLabel(this);
     m_banner->setObjectName(QStringLiteral("trafficBanner"));
-    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #e3f2fd; color: #0d47a1; padding: 3px; font-weight: bold; }"));
+    m_banner->setStyleSheet(
+        QStringLiteral("QLabel { background: #e3f2fd; color: #0d47a1; padding: 3px; font-weight: bold; }"));
     m_banner->setWordWrap(true);
     m_backToLive = new QToolButton(this);
     m_backToLive->setText(tr("Back to live"));
@@ -121,13 +124,14 @@ TrafficView::TrafficView(TrafficModel *model, const models::SeriesHistory *rates
     m_counts->setWordWrap(true);
 
     m_table = new TrafficTable(m_model, this);
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TrafficView::onSelectionChanged);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        &TrafficView::onSelectionChanged);
     connect(m_table, &TrafficTable::filterTermChosen, this, &TrafficView::addFilterTerm);
     connect(m_table, &TrafficTable::traceRequested, this, &TrafficView::traceSelected);
     connect(m_table->verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
         // Scrolling up to read stops following; End (or the button) follows again.
-        if (m_follow->isChecked() && value < m_table->verticalScrollBar()->maximum() - 2 && m_table->isVisible()
-            && !m_followTimer.isActive())
+        if (m_follow->isChecked() && value < m_table->verticalScrollBar()->maximum() - 2
+            && m_table->isVisible() && !m_followTimer.isActive())
             m_follow->setChecked(false);
     });
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &TrafficView::scrollToNewestSoon);
@@ -159,7 +163,8 @@ TrafficView::TrafficView(TrafficModel *model, const models::SeriesHistory *rates
         m_trace->showTrace(traceOf(id));
         m_tabs->setCurrentWidget(m_trace);
     });
-    connect(m_trace, &TracePane::traceRequested, this, [this](const QString &id) { m_trace->showTrace(traceOf(id)); });
+    connect(m_trace, &TracePane::traceRequested, this,
+        [this](const QString &id) { m_trace->showTrace(traceOf(id)); });
     connect(m_trace, &TracePane::hopActivated, this, &TrafficView::selectSeq);
     connect(m_sequence, &SequenceDiagram::frameActivated, this, &TrafficView::selectSeq);
 
@@ -202,10 +207,10 @@ void TrafficView::resizeEvent(QResizeEvent *event)
         return;
     m_split->setOrientation(wanted);
     if (wanted == Qt::Horizontal) {
-        m_split->setSizes({width() * 3 / 5, width() * 2 / 5});
+        m_split->setSizes({ width() * 3 / 5, width() * 2 / 5 });
     } else {
         const bool selected = m_table->currentIndex().isValid();
-        m_split->setSizes({height(), selected ? height() * 2 / 3 : 0});
+        m_split->setSizes({ height(), selected ? height() * 2 / 3 : 0 });
     }
 }
 
@@ -214,17 +219,21 @@ void TrafficView::unfoldDetails()
     const QList<int> sizes = m_split->sizes();
     if (sizes.size() == 2 && sizes[1] == 0) {
         const int total = sizes[0];
-        m_split->setSizes({total * 11 / 20, total * 9 / 20});
+        m_split->setSizes({ total * 11 / 20, total * 9 / 20 });
     }
 }
 
 void TrafficView::createActions()
 {
     m_captureMenu = new TrafficCaptureMenu(this, [this] { return m_model->buffer()->capacity(); });
-    connect(m_captureMenu, &TrafficCaptureMenu::openCaptureRequested, this, &TrafficView::openCaptureRequested);
-    connect(m_captureMenu, &TrafficCaptureMenu::saveCaptureRequested, this, &TrafficView::saveCaptureRequested);
-    connect(m_captureMenu, &TrafficCaptureMenu::bufferCapacityRequested, this, &TrafficView::bufferCapacityRequested);
-    connect(m_captureMenu, &TrafficCaptureMenu::redisMonitorRequested, this, &TrafficView::redisMonitorRequested);
+    connect(
+        m_captureMenu, &TrafficCaptureMenu::openCaptureRequested, this, &TrafficView::openCaptureRequested);
+    connect(
+        m_captureMenu, &TrafficCaptureMenu::saveCaptureRequested, this, &TrafficView::saveCaptureRequested);
+    connect(m_captureMenu, &TrafficCaptureMenu::bufferCapacityRequested, this,
+        &TrafficView::bufferCapacityRequested);
+    connect(
+        m_captureMenu, &TrafficCaptureMenu::redisMonitorRequested, this, &TrafficView::redisMonitorRequested);
     connect(m_captureMenu, &TrafficCaptureMenu::kafkaTailRequested, this, &TrafficView::kafkaTailRequested);
     connect(m_captureMenu, &TrafficCaptureMenu::stompProbeRequested, this, &TrafficView::stompProbeRequested);
     connect(m_captureMenu, &TrafficCaptureMenu::sseProbeRequested, this, &TrafficView::sseProbeRequested);
@@ -236,21 +245,23 @@ void TrafficView::createActions()
         m_sequence->clear();
     });
 
-    auto add = [this](const QString &text, const QKeySequence &keys, const QString &tip, const std::function<void()> &slot) {
+    auto add = [this](const QString &text, const QKeySequence &keys, const QString &tip,
+                   const std::function<void()> &slot) {
         QAction *action = addAreaAction(this, text, keys, tip);
         if (slot)
             connect(action, &QAction::triggered, this, slot);
         return action;
     };
     m_pause = add(tr("Pause view"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
-                  tr("Freeze the table while capture keeps filling the buffer"), nullptr);
+        tr("Freeze the table while capture keeps filling the buffer"), nullptr);
     m_pause->setCheckable(true);
     connect(m_pause, &QAction::toggled, this, [this](bool paused) {
         m_model->setPaused(paused);
         m_pause->setText(paused ? tr("Resume view") : tr("Pause view"));
         updateCounts();
     });
-    m_follow = add(tr("Follow newest"), QKeySequence(Qt::Key_End), tr("Keep the newest frame in sight"), nullptr);
+    m_follow
+        = add(tr("Follow newest"), QKeySequence(Qt::Key_End), tr("Keep the newest frame in sight"), nullptr);
     m_follow->setCheckable(true);
     m_follow->setChecked(true);
     connect(m_follow, &QAction::toggled, this, [this](bool on) {
@@ -266,14 +277,17 @@ void TrafficView::createActions()
         m_find->selectAll();
     });
     add(tr("Find next frame"), QKeySequence(Qt::Key_F3), tr("Next match"), [this] { findNext(true); });
-    add(tr("Find previous frame"), QKeySequence(Qt::SHIFT | Qt::Key_F3), tr("Previous match"), [this] { findNext(false); });
+    add(tr("Find previous frame"), QKeySequence(Qt::SHIFT | Qt::Key_F3), tr("Previous match"),
+        [this] { findNext(false); });
     // These two also head the Capture menu.
     QMenu *menu = m_captureMenu->menu();
     QAction *firstOfMenu = menu->actions().value(0);
-    menu->insertAction(firstOfMenu, add(tr("Trace the selected message"), QKeySequence(Qt::CTRL | Qt::Key_T),
-                                        tr("Every hop of the selected frame's message id"), [this] { traceSelected(); }));
-    menu->insertAction(firstOfMenu, add(tr("Copy the selected frame"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
-                                        tr("The frame's summary, headers and body as text"), [this] { m_detail->copyFrame(); }));
+    menu->insertAction(firstOfMenu,
+        add(tr("Trace the selected message"), QKeySequence(Qt::CTRL | Qt::Key_T),
+            tr("Every hop of the selected frame's message id"), [this] { traceSelected(); }));
+    menu->insertAction(firstOfMenu,
+        add(tr("Copy the selected frame"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
+            tr("The frame's summary, headers and body as text"), [this] { m_detail->copyFrame(); }));
     menu->insertSeparator(firstOfMenu);
 }
 
@@ -290,7 +304,8 @@ bool TrafficView::applyFilterNow()
     TrafficFilter::Error error;
     const auto filter = TrafficFilter::parse(m_filter->text(), &error);
     if (!filter) {
-        m_filterError->setText(tr("Filter not applied: %1 (at character %2)").arg(error.message).arg(error.position + 1));
+        m_filterError->setText(
+            tr("Filter not applied: %1 (at character %2)").arg(error.message).arg(error.position + 1));
         m_filterError->show();
         m_filter->setStyleSheet(QStringLiteral("QLineEdit { border: 1px solid #c62828; }"));
         return false;
@@ -372,7 +387,7 @@ void TrafficView::traceSelected()
 {
     const TrafficFrame *frame = m_model->frameAt(m_table->currentIndex().row());
     if (!frame || frame->messageId.isEmpty()) {
-        m_trace->showTrace(inspect::MessageTrace{});
+        m_trace->showTrace(inspect::MessageTrace {});
         m_tabs->setCurrentWidget(m_trace);
         return;
     }
@@ -398,7 +413,9 @@ QString TrafficView::newestFullyDeliveredMessageId() const
 {
     QSet<QString> live;
     for (const TapSourceStatus &source : m_sources)
-        if (source.kind == u"tap" && (source.state == TapSourceStatus::State::Live || source.state == TapSourceStatus::State::Lagging))
+        if (source.kind == u"tap"
+            && (source.state == TapSourceStatus::State::Live
+                || source.state == TapSourceStatus::State::Lagging))
             live.insert(source.id);
     const auto *buffer = m_model->buffer();
     QHash<QString, QSet<QString>> deliveredOn;
@@ -467,13 +484,14 @@ QString TrafficView::countsText() const
     QString text = tr("captured %1 · shown %2 · dropped by the console %3 · dropped by the nodes %4 · "
                       "buffer %5 of %6 frames (%7 MiB)")
                        .arg(locale.toString(buffer->nextSeq() - 1), locale.toString(m_model->rowCount()),
-                            locale.toString(m_droppedByConsole), locale.toString(droppedByNodes),
-                            locale.toString(buffer->size()), locale.toString(buffer->capacity()),
-                            QString::number(double(buffer->approximateBytes()) / (1024.0 * 1024.0), 'f', 1));
+                           locale.toString(m_droppedByConsole), locale.toString(droppedByNodes),
+                           locale.toString(buffer->size()), locale.toString(buffer->capacity()),
+                           QString::number(double(buffer->approximateBytes()) / (1024.0 * 1024.0), 'f', 1));
     if (buffer->evicted() > 0)
         text += tr(" · %1 oldest aged out").arg(locale.toString(buffer->evicted()));
     if (m_model->isPaused())
-        text += tr(" · PAUSED: %1 new frames not shown yet").arg(locale.toString(m_model->shownFramesSkippedWhilePaused()));
+        text += tr(" · PAUSED: %1 new frames not shown yet")
+                    .arg(locale.toString(m_model->shownFramesSkippedWhilePaused()));
     return text;
 }
 
@@ -496,15 +514,14 @@ void TrafficView::setSourceSuggestions(const QStringList &kafkaTopics, const QSt
 QJsonObject TrafficView::snapshotState(int maxTableRows) const
 {
     QJsonObject state = m_freshness.toJson();
-    const QJsonObject rest{{QStringLiteral("rows"), trafficRowsJson(*m_model, maxTableRows)},
-                           {QStringLiteral("sources"), tapSourcesJson(m_sources)},
-                           {QStringLiteral("framesPerSecond"), frameRatesJson(*m_rateHistory)},
-                           {QStringLiteral("counts"), trafficCountsJson(*m_model, m_droppedByConsole, m_sources)},
-                           {QStringLiteral("filter"), m_model->filter().expression()},
-                           {QStringLiteral("paused"), m_model->isPaused()},
-                           {QStringLiteral("offline"), m_offline},
-                           {QStringLiteral("banner"), bannerText()},
-                           {QStringLiteral("trace"), traceOf(newestFullyDeliveredMessageId()).toJson()}};
+    const QJsonObject rest { { QStringLiteral("rows"), trafficRowsJson(*m_model, maxTableRows) },
+        { QStringLiteral("sources"), tapSourcesJson(m_sources) },
+        { QStringLiteral("framesPerSecond"), frameRatesJson(*m_rateHistory) },
+        { QStringLiteral("counts"), trafficCountsJson(*m_model, m_droppedByConsole, m_sources) },
+        { QStringLiteral("filter"), m_model->filter().expression() },
+        { QStringLiteral("paused"), m_model->isPaused() }, { QStringLiteral("offline"), m_offline },
+        { QStringLiteral("banner"), bannerText() },
+        { QStringLiteral("trace"), traceOf(newestFullyDeliveredMessageId()).toJson() } };
     for (auto it = rest.begin(); it != rest.end(); ++it)
         state.insert(it.key(), it.value());
     return state;

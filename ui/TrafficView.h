@@ -88,7 +88,8 @@ signals:
     void probeSendRequested(const QString &destination, const QByteArray &body);
     void probeStopRequested();
     void redisMonitorRequested(const QString &pattern); // empty: stop it
-    void kafkaTailRequested(const QStringList &topics, int startFrom, qint64 offset, const QDateTime &time); // no topics: stop
+    void kafkaTailRequested(
+        const QStringList &topics, int startFrom, qint64 offset, const QDateTime &time); // no topics: stop
 
     void bufferCapacityRequested(qsizetype frames);
 

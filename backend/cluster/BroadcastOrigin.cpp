@@ -48,7 +48,7 @@ BroadcastOrigin BroadcastOrigin::unframe(const QByteArray &message, QByteArray *
     original.append('{');
     original.append(QByteArrayView(message).sliced(at + 2));
     *payload = std::move(original);
-    return BroadcastOrigin{.partition = int(partition), .offset = offset};
+    return BroadcastOrigin { .partition = int(partition), .offset = offset };
 }
 
 } // namespace sb::cluster

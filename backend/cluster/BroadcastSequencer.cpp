@@ -5,8 +5,7 @@ namespace sb::cluster {
 BroadcastSequencer::BroadcastSequencer(EventBus::Handler deliver, int maxHeld)
     : m_deliver(std::move(deliver))
     , m_maxHeld(maxHeld)
-{
-}
+{ }
 
 void BroadcastSequencer::live(const QByteArray &payload, const BusHop &hop, BroadcastOrigin origin)
 {
@@ -28,7 +27,7 @@ void BroadcastSequencer::live(const QByteArray &payload, const BusHop &hop, Broa
         ++m_heldDropped;
         return;
     }
-    m_held[origin.partition].append({payload, hop.topic.toByteArray(), origin});
+    m_held[origin.partition].append({ payload, hop.topic.toByteArray(), origin });
     ++m_heldCount;
 }
 
@@ -94,8 +93,12 @@ void BroadcastSequencer::deliverHeld(int partition)
     m_heldCount -= int(held.size());
     for (const Held &message : held)
         deliverInOrder(message.payload,
-                       BusHop{.medium = BusHop::Medium::Redis, .topic = message.topic, .partition = -1, .offset = -1, .key = {}},
-                       message.origin);
+            BusHop { .medium = BusHop::Medium::Redis,
+                .topic = message.topic,
+                .partition = -1,
+                .offset = -1,
+                .key = {} },
+            message.origin);
 }
 
 bool BroadcastSequencer::deliverInOrder(const QByteArray &payload, const BusHop &hop, BroadcastOrigin origin)

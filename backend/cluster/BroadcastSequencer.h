@@ -73,11 +73,11 @@ private:
     QHash<int, QList<Held>> m_held;
     int m_heldCount = 0;
     bool m_overflowed = false;
-    std::atomic<quint64> m_delivered{0};
-    std::atomic<quint64> m_repeats{0};
-    std::atomic<quint64> m_caughtUp{0};
-    std::atomic<quint64> m_heldDropped{0};
-    std::atomic<quint64> m_ceilingHits{0};
+    std::atomic<quint64> m_delivered { 0 };
+    std::atomic<quint64> m_repeats { 0 };
+    std::atomic<quint64> m_caughtUp { 0 };
+    std::atomic<quint64> m_heldDropped { 0 };
+    std::atomic<quint64> m_ceilingHits { 0 };
 };
 
 } // namespace sb::cluster

@@ -19,9 +19,9 @@ struct BusHop
 
     Medium medium = Medium::Local;
     QByteArrayView topic; // Kafka topic or Redis channel
-    int partition = -1;   // Kafka only
-    qint64 offset = -1;   // Kafka only
-    QByteArrayView key;   // Kafka only: the record key (the chat channel id, or a user)
+    int partition = -1; // Kafka only
+    qint64 offset = -1; // Kafka only
+    QByteArrayView key; // Kafka only: the record key (the chat channel id, or a user)
 };
 
 } // namespace sb::cluster

@@ -49,8 +49,8 @@ public:
     // publish() whose caller waits for the verdict instead of trusting the queue. The
     // default suits a bus whose publish() is itself the durable step (in one process,
     // LocalEventBus persists synchronously).
-    virtual PublishAdmission publishAcknowledged(const QByteArray &key, const QByteArray &payload,
-                                                 Acknowledgement acknowledged)
+    virtual PublishAdmission publishAcknowledged(
+        const QByteArray &key, const QByteArray &payload, Acknowledgement acknowledged)
     {
         if (!publish(key, payload))
             return PublishAdmission::Refused;

@@ -27,9 +27,9 @@ public:
         QList<Announced> nodes;
         const auto all = entries(); // a QMap: already sorted by id
         for (auto it = all.cbegin(); it != all.cend(); ++it)
-            nodes.append({it.key(), it.value()});
-        QMetaObject::invokeMethod(context, [handler = std::move(handler), nodes] { handler(true, nodes); },
-                                  Qt::QueuedConnection);
+            nodes.append({ it.key(), it.value() });
+        QMetaObject::invokeMethod(
+            context, [handler = std::move(handler), nodes] { handler(true, nodes); }, Qt::QueuedConnection);
     }
     QMap<QString, QMap<QByteArray, QByteArray>> entries() const
     {

@@ -5,8 +5,8 @@
 
 namespace sb::cluster {
 
-void InMemoryPresenceCounter::change(const QString &user, int delta, QObject *context,
-                                     std::function<void(qint64)> done)
+void InMemoryPresenceCounter::change(
+    const QString &user, int delta, QObject *context, std::function<void(qint64)> done)
 {
     qint64 count = 0;
     {
@@ -21,7 +21,8 @@ void InMemoryPresenceCounter::change(const QString &user, int delta, QObject *co
             m_counts.insert(user, count);
         }
     }
-    QMetaObject::invokeMethod(context, [count, done = std::move(done)] { done(count); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        context, [count, done = std::move(done)] { done(count); }, Qt::QueuedConnection);
 }
 
 } // namespace sb::cluster

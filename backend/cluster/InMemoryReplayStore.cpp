@@ -11,16 +11,17 @@ constexpr std::size_t kRememberedIds = 100000; // dedupe window for redelivered 
 void answer(QObject *context, ReplayResult result, std::function<void(const ReplayResult &)> done)
 {
     QMetaObject::invokeMethod(
-        context, [result = std::move(result), done = std::move(done)] { done(result); }, Qt::QueuedConnection);
+        context, [result = std::move(result), done = std::move(done)] { done(result); },
+        Qt::QueuedConnection);
 }
 } // namespace
 
 InMemoryReplayStore::InMemoryReplayStore(int capacityPerKey)
     : m_capacity(qMax(1, capacityPerKey))
-{
-}
+{ }
 
-void InMemoryReplayStore::appendLocked(QHash<QString, Stream> &streams, const QString &key, const ReplayEvent &event)
+void InMemoryReplayStore::appendLocked(
+    QHash<QString, Stream> &streams, const QString &key, const ReplayEvent &event)
 {
     Stream &events = streams[key];
     events.push_back(event);
@@ -34,16 +35,16 @@ void InMemoryReplayStore::append(const QString &user, const ReplayEvent &event)
     appendLocked(m_users, user, event);
 }
 
-ReplayResult InMemoryReplayStore::readLocked(const QHash<QString, Stream> &streams, const QString &key,
-                                             const QString &lastEventId) const
+ReplayResult InMemoryReplayStore::readLocked(
+    const QHash<QString, Stream> &streams, const QString &key, const QString &lastEventId) const
 {
     ReplayResult result;
     const auto it = streams.constFind(key);
     if (it == streams.cend())
         return result; // nothing stored: nothing missed that we know of
     const Stream &events = *it;
-    const auto found = std::find_if(events.begin(), events.end(),
-                                    [&](const ReplayEvent &e) { return e.id == lastEventId; });
+    const auto found = std::find_if(
+        events.begin(), events.end(), [&](const ReplayEvent &e) { return e.id == lastEventId; });
     if (found == events.end()) {
         // The id has left the bounded store (or never was in it): replay all we have, and
         // tell the client it may have missed older events.
@@ -62,13 +63,13 @@ ReplayResult InMemoryReplayStore::readAfterNow(const QString &user, const QStrin
 }
 
 void InMemoryReplayStore::readAfter(const QString &user, const QString &lastEventId, QObject *context,
-                                    std::function<void(const ReplayResult &)> done)
+    std::function<void(const ReplayResult &)> done)
 {
     answer(context, readAfterNow(user, lastEventId), std::move(done));
 }
 
-void InMemoryReplayStore::readChannelAfter(const QString &channel, const QString &lastEventId, QObject *context,
-                                           std::function<void(const ReplayResult &)> done)
+void InMemoryReplayStore::readChannelAfter(const QString &channel, const QString &lastEventId,
+    QObject *context, std::function<void(const ReplayResult &)> done)
 {
     ReplayResult result;
     {

@@ -19,9 +19,9 @@ public:
 
     void append(const QString &user, const ReplayEvent &event) override;
     void readAfter(const QString &user, const QString &lastEventId, QObject *context,
-                   std::function<void(const ReplayResult &)> done) override;
+        std::function<void(const ReplayResult &)> done) override;
     void readChannelAfter(const QString &channel, const QString &lastEventId, QObject *context,
-                          std::function<void(const ReplayResult &)> done) override;
+        std::function<void(const ReplayResult &)> done) override;
     bool persistOnce(const PersistRequest &request, QString *error) override;
 
     ReplayResult readAfterNow(const QString &user, const QString &lastEventId) const;
@@ -29,7 +29,8 @@ public:
 private:
     using Stream = std::deque<ReplayEvent>;
     void appendLocked(QHash<QString, Stream> &streams, const QString &key, const ReplayEvent &event);
-    ReplayResult readLocked(const QHash<QString, Stream> &streams, const QString &key, const QString &lastEventId) const;
+    ReplayResult readLocked(
+        const QHash<QString, Stream> &streams, const QString &key, const QString &lastEventId) const;
 
     int m_capacity;
     mutable QMutex m_mutex;

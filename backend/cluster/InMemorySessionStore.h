@@ -16,7 +16,7 @@ public:
         QMutexLocker lock(&m_mutex);
         m_sessions.insert(sessionId, fields);
     }
-    void touch(const QString &, int) override {}
+    void touch(const QString &, int) override { }
     void close(const QString &sessionId) override
     {
         QMutexLocker lock(&m_mutex);

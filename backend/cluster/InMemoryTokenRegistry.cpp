@@ -38,7 +38,8 @@ bool InMemoryTokenRegistry::isActiveNow(const QString &jti) const
 void InMemoryTokenRegistry::lookup(const QString &jti, QObject *context, std::function<void(Status)> done)
 {
     const Status status = isActiveNow(jti) ? Status::Active : Status::Inactive;
-    QMetaObject::invokeMethod(context, [status, done = std::move(done)] { done(status); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        context, [status, done = std::move(done)] { done(status); }, Qt::QueuedConnection);
 }
 
 void InMemoryTokenRegistry::purgeExpiredLocked(qint64 nowSecs)

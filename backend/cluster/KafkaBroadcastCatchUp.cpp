@@ -20,13 +20,13 @@ constexpr int kCommitPollMs = 100;
 constexpr int kCommitWaitLogMs = 5000;
 } // namespace
 
-KafkaBroadcastCatchUp::KafkaBroadcastCatchUp(KafkaSettings settings, QByteArray topic, QByteArray group, QByteArray clientId,
-                                             BroadcastSequencer *sequencer)
+KafkaBroadcastCatchUp::KafkaBroadcastCatchUp(KafkaSettings settings, QByteArray topic, QByteArray group,
+    QByteArray clientId, BroadcastSequencer *sequencer)
     : m_topic(topic)
     , m_sequencer(sequencer)
-    , m_reader(std::make_unique<KafkaStage1Reader>(std::move(settings), std::move(topic), std::move(group), std::move(clientId)))
-{
-}
+    , m_reader(std::make_unique<KafkaStage1Reader>(
+          std::move(settings), std::move(topic), std::move(group), std::move(clientId)))
+{ }
 
 KafkaBroadcastCatchUp::~KafkaBroadcastCatchUp()
 {
@@ -121,7 +121,8 @@ bool KafkaBroadcastCatchUp::readFloor()
     const auto committed = partitions ? m_reader->committed(*partitions, &error) : std::nullopt;
     const auto starts = committed ? m_reader->startOffsets(*partitions, &error) : std::nullopt;
     if (!starts) {
-        qCWarning(lcKafka).noquote() << "stage-2 catch-up cannot read where stage 1 is yet (retrying):" << error;
+        qCWarning(lcKafka).noquote() << "stage-2 catch-up cannot read where stage 1 is yet (retrying):"
+                                     << error;
         return false;
     }
     m_floor.clear();
@@ -149,7 +150,7 @@ bool KafkaBroadcastCatchUp::round()
         const qint64 floor = std::max(p < m_floor.size() ? m_floor.at(p) : 0, starts->at(p));
         const qint64 from = m_sequencer->resumeOffset(p, floor);
         if (from < ends->at(p)) {
-            ranges.insert(p, {from, ends->at(p) - 1});
+            ranges.insert(p, { from, ends->at(p) - 1 });
             behind.insert(p);
         }
     }
@@ -162,9 +163,12 @@ bool KafkaBroadcastCatchUp::round()
             return;
         ++read;
         m_sequencer->caughtUp(record.value,
-                              BusHop{.medium = BusHop::Medium::Kafka, .topic = topic, .partition = record.partition,
-                                     .offset = record.offset, .key = record.key},
-                              BroadcastOrigin{.partition = record.partition, .offset = record.offset});
+            BusHop { .medium = BusHop::Medium::Kafka,
+                .topic = topic,
+                .partition = record.partition,
+                .offset = record.offset,
+                .key = record.key },
+            BroadcastOrigin { .partition = record.partition, .offset = record.offset });
     };
     // Each partition is read once the stage-1 group's commit reached its end: then every
     // record below was sent, before the subscription (missed: read now) or after it (held).
@@ -175,7 +179,8 @@ bool KafkaBroadcastCatchUp::round()
     while (!behind.isEmpty() && !m_stopping.load()) {
         const auto committed = m_reader->committed(*partitions, &error);
         if (!committed) {
-            qCWarning(lcKafka).noquote() << "stage-2 catch-up: cannot read stage 1's commits (retrying):" << error;
+            qCWarning(lcKafka).noquote()
+                << "stage-2 catch-up: cannot read stage 1's commits (retrying):" << error;
             break;
         }
         QHash<int, KafkaStage1Reader::Range> ready;
@@ -185,13 +190,15 @@ bool KafkaBroadcastCatchUp::round()
         if (ready.isEmpty()) {
             if (!logged && waited.elapsed() > kCommitWaitLogMs) {
                 logged = true;
-                qCInfo(lcKafka, "stage-2 catch-up: waiting for stage 1 to relay its backlog (%lld partition(s))",
-                       static_cast<long long>(behind.size()));
+                qCInfo(lcKafka,
+                    "stage-2 catch-up: waiting for stage 1 to relay its backlog (%lld partition(s))",
+                    static_cast<long long>(behind.size()));
             }
             pause(kCommitPollMs);
             continue;
         }
-        if (!m_reader->read(ready, take, [this] { return m_stopping.load(); }, &error)) {
+        if (!m_reader->read(
+                ready, take, [this] { return m_stopping.load(); }, &error)) {
             qCWarning(lcKafka).noquote() << "stage-2 catch-up: reading stage 1 failed (retrying):" << error;
             break;
         }
@@ -201,12 +208,16 @@ bool KafkaBroadcastCatchUp::round()
         }
     }
     if (!ranges.isEmpty())
-        qCInfo(lcKafka, "stage-2 catch-up after the subscription returned: %llu record(s) read from %s, %lld partition(s) left",
-               static_cast<unsigned long long>(read), m_topic.constData(), static_cast<long long>(behind.size()));
+        qCInfo(lcKafka,
+            "stage-2 catch-up after the subscription returned: %llu record(s) read from %s, %lld "
+            "partition(s) left",
+            static_cast<unsigned long long>(read), m_topic.constData(),
+            static_cast<long long>(behind.size()));
     const bool completed = behind.isEmpty();
     const bool done = m_sequencer->endCatchUp(completed);
     if (completed && !done)
-        qCWarning(lcKafka, "stage-2 catch-up: live messages came faster than it could hold them; reading them again");
+        qCWarning(lcKafka,
+            "stage-2 catch-up: live messages came faster than it could hold them; reading them again");
     return done;
 }
 

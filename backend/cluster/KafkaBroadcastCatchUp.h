@@ -38,7 +38,7 @@ class KafkaBroadcastCatchUp
 {
 public:
     KafkaBroadcastCatchUp(KafkaSettings settings, QByteArray topic, QByteArray group, QByteArray clientId,
-                          BroadcastSequencer *sequencer);
+        BroadcastSequencer *sequencer);
     ~KafkaBroadcastCatchUp();
 
     // Starts the thread; `floorKnown` runs on it once the starting offsets are read.
@@ -65,9 +65,9 @@ private:
     QMutex m_mutex;
     QWaitCondition m_wake;
     int m_requests = 0;
-    std::atomic<bool> m_stopping{false};
-    std::atomic<bool> m_inRound{false};
-    std::atomic<quint64> m_rounds{0};
+    std::atomic<bool> m_stopping { false };
+    std::atomic<bool> m_inRound { false };
+    std::atomic<quint64> m_rounds { 0 };
 };
 
 } // namespace sb::cluster

@@ -16,7 +16,8 @@ inline bool decode(const QByteArray &payload, QJsonObject *object, QString *why)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(payload, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *why = u"undecodable record: " + parseError.errorString() + u" at byte " + QString::number(parseError.offset);
+        *why = u"undecodable record: " + parseError.errorString() + u" at byte "
+            + QString::number(parseError.offset);
         return false;
     }
     if (!document.isObject()) {
@@ -29,11 +30,11 @@ inline bool decode(const QByteArray &payload, QJsonObject *object, QString *why)
 
 inline BusHop hopOf(const KafkaRecord &record)
 {
-    return BusHop{.medium = BusHop::Medium::Kafka,
-                  .topic = record.topic,
-                  .partition = record.partition,
-                  .offset = record.offset,
-                  .key = record.key};
+    return BusHop { .medium = BusHop::Medium::Kafka,
+        .topic = record.topic,
+        .partition = record.partition,
+        .offset = record.offset,
+        .key = record.key };
 }
 
 inline QByteArray messageId(const QJsonObject &event)

@@ -36,7 +36,8 @@ QString groupAdministrationProblem(rd_kafka_t *rk, rd_kafka_queue_t *queue, int 
     QString problem;
     if (rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR) {
         problem = QString::fromUtf8(rd_kafka_event_error_string(event));
-    } else if (const rd_kafka_ListConsumerGroups_result_t *result = rd_kafka_event_ListConsumerGroups_result(event)) {
+    } else if (const rd_kafka_ListConsumerGroups_result_t *result
+        = rd_kafka_event_ListConsumerGroups_result(event)) {
         size_t errors = 0;
         const rd_kafka_error_t **first = rd_kafka_ListConsumerGroups_result_errors(result, &errors);
         size_t valid = 0;
@@ -162,7 +163,7 @@ void KafkaConsumer::run()
     rd_kafka_t *rk = m_rk.get();
     while (!m_stopping.load()) {
         if (m_health.probeIfDue(rk))
-            Q_EMIT healthChanged(true, QString());
+            emit healthChanged(true, QString());
         applyPause();
         const QList<KafkaRecord> batch = pollBatch();
         if (batch.isEmpty())
@@ -206,12 +207,13 @@ void KafkaConsumer::applyPause()
     const rd_kafka_resp_err_t err = wanted ? rd_kafka_pause_partitions(rk, assignment.get())
                                            : rd_kafka_resume_partitions(rk, assignment.get());
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        qCWarning(lcKafka, "consumer %s: %s failed: %s", rd_kafka_name(rk), wanted ? "pause" : "resume", rd_kafka_err2str(err));
+        qCWarning(lcKafka, "consumer %s: %s failed: %s", rd_kafka_name(rk), wanted ? "pause" : "resume",
+            rd_kafka_err2str(err));
         return;
     }
     m_pauseApplied = wanted;
-    qCInfo(lcKafka, "consumer %s of group %s %s (%d partition(s))", rd_kafka_name(rk), m_options.groupId.constData(),
-           wanted ? "paused" : "resumed", assignment->cnt);
+    qCInfo(lcKafka, "consumer %s of group %s %s (%d partition(s))", rd_kafka_name(rk),
+        m_options.groupId.constData(), wanted ? "paused" : "resumed", assignment->cnt);
 }
 
 // Commits every partition once more, with the retirement mark as its metadata: where it
@@ -230,7 +232,8 @@ void KafkaConsumer::markRetired()
         return;
     const KafkaPartitionList positions(rd_kafka_topic_partition_list_copy(partitions.get()));
     rd_kafka_position(rk, positions.get());
-    const RetiredGroupMark mark { QString::fromUtf8(m_options.clientId), QDateTime::currentMSecsSinceEpoch() };
+    const RetiredGroupMark mark { QString::fromUtf8(m_options.clientId),
+        QDateTime::currentMSecsSinceEpoch() };
     const QByteArray metadata = mark.encode();
     for (int i = 0; i < partitions->cnt; ++i) {
         rd_kafka_topic_partition_t &partition = partitions->elems[i];
@@ -239,8 +242,8 @@ void KafkaConsumer::markRetired()
         if (partition.offset < 0) {
             int64_t low = 0;
             int64_t high = 0;
-            if (rd_kafka_query_watermark_offsets(rk, partition.topic, partition.partition, &low, &high,
-                    BlockingCallTimeoutMs)
+            if (rd_kafka_query_watermark_offsets(
+                    rk, partition.topic, partition.partition, &low, &high, BlockingCallTimeoutMs)
                 == RD_KAFKA_RESP_ERR_NO_ERROR)
                 partition.offset = high;
         }
@@ -279,7 +282,8 @@ void KafkaConsumer::deleteGroup()
     // then hangs destroying the client. ListGroups tells, and is harmless there.
     const QString unsupported = groupAdministrationProblem(rk, queue.get(), m_options.retireTimeoutMs);
     if (!unsupported.isEmpty()) {
-        m_retireOutcome = QStringLiteral("the broker does not administer groups (ListGroups: %1)").arg(unsupported);
+        m_retireOutcome
+            = QStringLiteral("the broker does not administer groups (ListGroups: %1)").arg(unsupported);
         qCInfo(lcKafka, "consumer %s: group %s stays, marked retired: %s", rd_kafka_name(m_rk.get()),
             m_options.groupId.constData(), qPrintable(m_retireOutcome));
         return;
@@ -309,7 +313,8 @@ void KafkaConsumer::deleteGroup()
     m_retireOutcome = outcome;
     m_groupDeleted = outcome.isEmpty();
     if (outcome.isEmpty())
-        qCInfo(lcKafka, "consumer %s: deleted its group %s", rd_kafka_name(m_rk.get()), m_options.groupId.constData());
+        qCInfo(lcKafka, "consumer %s: deleted its group %s", rd_kafka_name(m_rk.get()),
+            m_options.groupId.constData());
     else
         qCInfo(lcKafka, "consumer %s: group %s stays, marked retired (the broker did not delete it: %s)",
             rd_kafka_name(m_rk.get()), m_options.groupId.constData(), qPrintable(outcome));
@@ -490,7 +495,7 @@ void KafkaConsumer::onRebalance(
             rd_kafka_assign(rk, nullptr);
         }
         self->m_assigned = 0;
-        Q_EMIT self->assignmentChanged(0);
+        emit self->assignmentChanged(0);
         return;
     }
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
@@ -531,7 +536,7 @@ void KafkaConsumer::onRebalance(
     }
     qCDebug(lcKafka, "consumer %s (group %s): %d partition(s) assigned", rd_kafka_name(rk),
         self->m_options.groupId.constData(), self->m_assigned.load());
-    Q_EMIT self->assignmentChanged(self->m_assigned.load());
+    emit self->assignmentChanged(self->m_assigned.load());
 }
 
 void KafkaConsumer::onError(rd_kafka_t *rk, int err, const char *reason, void *opaque)
@@ -540,7 +545,7 @@ void KafkaConsumer::onError(rd_kafka_t *rk, int err, const char *reason, void *o
     const QString text = QString::fromUtf8(reason);
     if (self->m_health.onError(err, text)) {
         qCWarning(lcKafka).noquote() << "consumer" << rd_kafka_name(rk) << "unhealthy:" << text;
-        Q_EMIT self->healthChanged(false, text);
+        emit self->healthChanged(false, text);
     } else {
         qCDebug(lcKafka).noquote() << "consumer" << rd_kafka_name(rk)
                                    << "error:" << rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err))
@@ -559,7 +564,7 @@ void KafkaConsumer::onCommit(
 void KafkaConsumer::contact()
 {
     if (m_health.onContact())
-        Q_EMIT healthChanged(true, QString());
+        emit healthChanged(true, QString());
 }
 
 } // namespace sb::cluster

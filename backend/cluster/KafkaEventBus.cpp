@@ -57,7 +57,7 @@ bool KafkaEventBus::start(QString *error)
     persist.heartbeatIntervalMs = m_options.heartbeatIntervalMs;
     m_persistConsumer = std::make_unique<KafkaConsumer>(m_options.settings, persist);
     m_relay = std::make_unique<KafkaStage1Relay>(m_options, broadcastTopic(), m_producer.get(), m_persist,
-                                                 [this] { return m_persistConsumer->isStopping(); });
+        [this] { return m_persistConsumer->isStopping(); });
     m_persistConsumer->setBatchHandler(
         [this](const QList<KafkaRecord> &batch) { return m_relay->handle(batch); });
 
@@ -69,8 +69,8 @@ bool KafkaEventBus::start(QString *error)
                 ++m_delivered;
             },
             m_options.catchUpMaxHeld);
-        m_catchUp = std::make_unique<KafkaBroadcastCatchUp>(m_options.settings, messageCreatedTopic(), persistGroup(),
-                                                            clientId + "-catch-up", m_sequencer.get());
+        m_catchUp = std::make_unique<KafkaBroadcastCatchUp>(m_options.settings, messageCreatedTopic(),
+            persistGroup(), clientId + "-catch-up", m_sequencer.get());
         channel->setHandler([this](const QByteArray &payload, const BusHop &hop, BroadcastOrigin origin) {
             m_sequencer->live(payload, hop, origin);
         });
@@ -143,13 +143,14 @@ bool KafkaEventBus::publish(const QByteArray &key, const QByteArray &payload)
     return produce(key, payload, {}) == PublishAdmission::Accepted;
 }
 
-PublishAdmission KafkaEventBus::publishAcknowledged(const QByteArray &key, const QByteArray &payload,
-                                                    Acknowledgement acknowledged)
+PublishAdmission KafkaEventBus::publishAcknowledged(
+    const QByteArray &key, const QByteArray &payload, Acknowledgement acknowledged)
 {
     return produce(key, payload, std::move(acknowledged));
 }
 
-PublishAdmission KafkaEventBus::produce(const QByteArray &key, const QByteArray &payload, Acknowledgement acknowledged)
+PublishAdmission KafkaEventBus::produce(
+    const QByteArray &key, const QByteArray &payload, Acknowledgement acknowledged)
 {
     KafkaHeaders headers;
     QJsonObject event;
@@ -199,16 +200,46 @@ bool KafkaEventBus::handleBroadcast(const QList<KafkaRecord> &batch)
     return true;
 }
 
-quint64 KafkaEventBus::persisted() const { return m_relay ? m_relay->persisted() : 0; }
-quint64 KafkaEventBus::persistRetries() const { return m_relay ? m_relay->persistRetries() : 0; }
-quint64 KafkaEventBus::deadLettered() const { return m_relay ? m_relay->deadLettered() : 0; }
-quint64 KafkaEventBus::poison() const { return m_relay ? m_relay->poison() : 0; }
-quint64 KafkaEventBus::broadcastRetries() const { return m_relay ? m_relay->sendRetries() : 0; }
-quint64 KafkaEventBus::catchUpRounds() const { return m_catchUp ? m_catchUp->rounds() : 0; }
-quint64 KafkaEventBus::caughtUp() const { return m_sequencer ? m_sequencer->caughtUpCount() : 0; }
-quint64 KafkaEventBus::broadcastRepeatsDropped() const { return m_sequencer ? m_sequencer->repeats() : 0; }
-quint64 KafkaEventBus::catchUpHeldDropped() const { return m_sequencer ? m_sequencer->heldDropped() : 0; }
-quint64 KafkaEventBus::catchUpCeilingHits() const { return m_sequencer ? m_sequencer->ceilingHits() : 0; }
+quint64 KafkaEventBus::persisted() const
+{
+    return m_relay ? m_relay->persisted() : 0;
+}
+quint64 KafkaEventBus::persistRetries() const
+{
+    return m_relay ? m_relay->persistRetries() : 0;
+}
+quint64 KafkaEventBus::deadLettered() const
+{
+    return m_relay ? m_relay->deadLettered() : 0;
+}
+quint64 KafkaEventBus::poison() const
+{
+    return m_relay ? m_relay->poison() : 0;
+}
+quint64 KafkaEventBus::broadcastRetries() const
+{
+    return m_relay ? m_relay->sendRetries() : 0;
+}
+quint64 KafkaEventBus::catchUpRounds() const
+{
+    return m_catchUp ? m_catchUp->rounds() : 0;
+}
+quint64 KafkaEventBus::caughtUp() const
+{
+    return m_sequencer ? m_sequencer->caughtUpCount() : 0;
+}
+quint64 KafkaEventBus::broadcastRepeatsDropped() const
+{
+    return m_sequencer ? m_sequencer->repeats() : 0;
+}
+quint64 KafkaEventBus::catchUpHeldDropped() const
+{
+    return m_sequencer ? m_sequencer->heldDropped() : 0;
+}
+quint64 KafkaEventBus::catchUpCeilingHits() const
+{
+    return m_sequencer ? m_sequencer->ceilingHits() : 0;
+}
 
 bool KafkaEventBus::setStage1Paused(bool paused)
 {
@@ -234,32 +265,39 @@ QList<BusCounter> KafkaEventBus::counters() const
         return BusCounter { name, Kind::Counter, help, double(value) };
     };
     QList<BusCounter> all {
-        counter("sb_bus_published_total", "Messages this replica's producer accepted for stage 1.", published()),
-        counter("sb_bus_publish_refused_total", "Publishes refused at once (producer queue full, not running).",
-            publishRefused()),
-        counter("sb_bus_publish_failed_total", "Accepted publishes Kafka never acknowledged (answered 503 / ERROR).",
-            publishFailed()),
+        counter(
+            "sb_bus_published_total", "Messages this replica's producer accepted for stage 1.", published()),
+        counter("sb_bus_publish_refused_total",
+            "Publishes refused at once (producer queue full, not running).", publishRefused()),
+        counter("sb_bus_publish_failed_total",
+            "Accepted publishes Kafka never acknowledged (answered 503 / ERROR).", publishFailed()),
         counter("sb_bus_persisted_total", "Stage-1 records this replica persisted.", persisted()),
-        counter("sb_bus_persist_retries_total", "Stage-1 persist attempts repeated after a failure.", persistRetries()),
-        counter("sb_bus_dead_lettered_total", "Stage-1 records sent to the dead-letter topic.", deadLettered()),
+        counter("sb_bus_persist_retries_total", "Stage-1 persist attempts repeated after a failure.",
+            persistRetries()),
+        counter(
+            "sb_bus_dead_lettered_total", "Stage-1 records sent to the dead-letter topic.", deadLettered()),
         counter("sb_bus_poison_total", "Undecodable stage-1 records (dead-lettered).", poison()),
         counter("sb_bus_broadcast_retries_total", "Stage-2 sends repeated after a refusal or an outage.",
             broadcastRetries()),
-        counter("sb_bus_delivered_total", "Stage-2 broadcasts handed to this replica's clients.", delivered()),
+        counter(
+            "sb_bus_delivered_total", "Stage-2 broadcasts handed to this replica's clients.", delivered()),
     };
     if (m_sequencer) {
         all << counter("sb_bus_catchup_rounds_total",
-                   "Catch-up rounds: stage 1 read again after the broadcast channel re-subscribed.", catchUpRounds())
-            << counter("sb_bus_catchup_delivered_total", "Messages delivered from stage 1 by a catch-up.", caughtUp())
+            "Catch-up rounds: stage 1 read again after the broadcast channel re-subscribed.", catchUpRounds())
+            << counter("sb_bus_catchup_delivered_total", "Messages delivered from stage 1 by a catch-up.",
+                   caughtUp())
             << counter("sb_bus_catchup_repeats_dropped_total",
                    "Broadcasts dropped because the catch-up or the channel had delivered them already.",
                    broadcastRepeatsDropped())
             << counter("sb_bus_catchup_held_dropped_total",
-                   "Live messages dropped past the held-message ceiling, read again from stage 1.", catchUpHeldDropped())
+                   "Live messages dropped past the held-message ceiling, read again from stage 1.",
+                   catchUpHeldDropped())
             << counter("sb_bus_catchup_ceiling_hits_total",
                    "Times the held-message ceiling (--catch-up-max-held) was reached.", catchUpCeilingHits())
             << BusCounter { "sb_bus_catchup_max_held", Kind::Gauge,
-                   "Live messages a catch-up may hold back (--catch-up-max-held).", double(m_sequencer->maxHeld()) };
+                   "Live messages a catch-up may hold back (--catch-up-max-held).",
+                   double(m_sequencer->maxHeld()) };
     }
     return all;
 }
@@ -314,7 +352,7 @@ void KafkaEventBus::updateHealth()
         qCInfo(lcKafka, "event bus: Kafka reachable");
     else
         qCWarning(lcKafka).noquote() << "event bus: Kafka unreachable:" << reason;
-    Q_EMIT healthChanged(healthy, reason);
+    emit healthChanged(healthy, reason);
 }
 
 } // namespace sb::cluster

@@ -80,8 +80,8 @@ public:
     // The verdict is the stage-1 record's delivery report (acks=all): a message
     // acknowledged here is in {prefix}.MessageCreatedEvent and reaches every replica.
     // A refusal is counted in publishRefused(), a failed report in publishFailed().
-    PublishAdmission publishAcknowledged(const QByteArray &key, const QByteArray &payload,
-                                         Acknowledgement acknowledged) override;
+    PublishAdmission publishAcknowledged(
+        const QByteArray &key, const QByteArray &payload, Acknowledgement acknowledged) override;
 
     // Starts the producer and both consumers, once per bus. False with *error on a bad
     // configuration.
@@ -139,8 +139,8 @@ public:
     QList<QByteArray> consumerGroups() const override
     {
         if (m_options.broadcastChannel)
-            return {persistGroup()};
-        return {persistGroup(), broadcastGroup()};
+            return { persistGroup() };
+        return { persistGroup(), broadcastGroup() };
     }
     // Every topic the bus uses, for whoever creates topics (devcluster, tests).
     static QList<QByteArray> topics(const QByteArray &prefix);

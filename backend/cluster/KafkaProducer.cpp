@@ -74,7 +74,8 @@ bool KafkaProducer::start(QString *error)
     // refusal's message.
     char bound[32];
     size_t boundSize = sizeof bound;
-    if (rd_kafka_conf_get(rd_kafka_conf(rk), "queue.buffering.max.messages", bound, &boundSize) == RD_KAFKA_CONF_OK)
+    if (rd_kafka_conf_get(rd_kafka_conf(rk), "queue.buffering.max.messages", bound, &boundSize)
+        == RD_KAFKA_CONF_OK)
         m_queueMaxMessages = QByteArray(bound).toInt();
     m_rk.reset(rk);
     m_stopping = false;
@@ -92,7 +93,7 @@ void KafkaProducer::pollLoop()
         // Serves delivery reports and error_cb on this thread.
         rd_kafka_poll(m_rk.get(), 100);
         if (m_health.probeIfDue(m_rk.get()))
-            Q_EMIT healthChanged(true, QString());
+            emit healthChanged(true, QString());
     }
 }
 
@@ -160,7 +161,8 @@ rd_kafka_resp_err_t KafkaProducer::enqueue(const QByteArray &topic, const QByteA
         rd_kafka_header_add(
             kafkaHeaders.get(), name.constData(), name.size(), headerValue.constData(), headerValue.size());
     }
-    std::unique_ptr<DeliveryCallback> callback(onDelivery ? new DeliveryCallback(std::move(onDelivery)) : nullptr);
+    std::unique_ptr<DeliveryCallback> callback(
+        onDelivery ? new DeliveryCallback(std::move(onDelivery)) : nullptr);
     // An empty key is sent as a null key (partitioned round-robin), not a zero-length one.
     const rd_kafka_resp_err_t err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.constData()),
         RD_KAFKA_V_KEY(key.isEmpty() ? nullptr : key.constData(), static_cast<size_t>(key.size())),
@@ -209,7 +211,7 @@ void KafkaProducer::onDeliveryReport(rd_kafka_t *, const rd_kafka_message_t *mes
     if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         ++self->m_delivered;
         if (self->m_health.onContact())
-            Q_EMIT self->healthChanged(true, QString());
+            emit self->healthChanged(true, QString());
     } else {
         const quint64 total = ++self->m_failed;
         error = QString::fromUtf8(rd_kafka_err2str(message->err));
@@ -217,7 +219,7 @@ void KafkaProducer::onDeliveryReport(rd_kafka_t *, const rd_kafka_message_t *mes
         if (logDue(self->m_lastFailureLogMs))
             qCWarning(lcKafka).noquote() << "producer: delivery to" << QString::fromUtf8(topic)
                                          << "failed:" << error << "- total failed deliveries:" << total;
-        Q_EMIT self->deliveryFailed(topic, error);
+        emit self->deliveryFailed(topic, error);
     }
     if (callback && *callback)
         (*callback)(error);
@@ -236,7 +238,7 @@ void KafkaProducer::onError(rd_kafka_t *rk, int err, const char *reason, void *o
     }
     if (self->m_health.onError(err, text)) {
         qCWarning(lcKafka).noquote() << "producer" << rd_kafka_name(rk) << "unhealthy:" << text;
-        Q_EMIT self->healthChanged(false, text);
+        emit self->healthChanged(false, text);
     } else {
         // Per-broker transport errors: librdkafka reconnects by itself, and its log
         // line (sb.kafka.rdkafka) already says it.

@@ -13,13 +13,13 @@ constexpr int kPollMs = 100;
 constexpr int kStallTimeoutMs = 30000;
 } // namespace
 
-KafkaStage1Reader::KafkaStage1Reader(KafkaSettings settings, QByteArray topic, QByteArray group, QByteArray clientId)
+KafkaStage1Reader::KafkaStage1Reader(
+    KafkaSettings settings, QByteArray topic, QByteArray group, QByteArray clientId)
     : m_settings(std::move(settings))
     , m_topic(std::move(topic))
     , m_group(std::move(group))
     , m_clientId(std::move(clientId))
-{
-}
+{ }
 
 KafkaStage1Reader::~KafkaStage1Reader()
 {
@@ -32,8 +32,10 @@ bool KafkaStage1Reader::open(QString *error)
 {
     if (m_rk)
         return true;
-    const KafkaProperties defaults{{"client.id", m_clientId}, {"enable.partition.eof", "false"}, {"fetch.wait.max.ms", "50"}};
-    const KafkaProperties required{{"group.id", m_group}, {"enable.auto.commit", "false"}, {"enable.auto.offset.store", "false"}};
+    const KafkaProperties defaults { { "client.id", m_clientId }, { "enable.partition.eof", "false" },
+        { "fetch.wait.max.ms", "50" } };
+    const KafkaProperties required { { "group.id", m_group }, { "enable.auto.commit", "false" },
+        { "enable.auto.offset.store", "false" } };
     KafkaConf conf = m_settings.createConf(defaults, required, error);
     if (!conf)
         return false;
@@ -57,11 +59,12 @@ std::optional<int> KafkaStage1Reader::partitions(QString *error)
     const rd_kafka_resp_err_t err = rd_kafka_metadata(m_rk.get(), 0, topic, &raw, kRequestTimeoutMs);
     rd_kafka_topic_destroy(topic);
     const KafkaMetadata metadata(raw);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR || !metadata || metadata->topic_cnt < 1 || metadata->topics[0].err) {
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR || !metadata || metadata->topic_cnt < 1
+        || metadata->topics[0].err) {
         *error = u"metadata of " + QString::fromUtf8(m_topic) + u": "
             + QString::fromUtf8(rd_kafka_err2str(err != RD_KAFKA_RESP_ERR_NO_ERROR ? err
-                                                  : metadata && metadata->topic_cnt > 0 ? metadata->topics[0].err
-                                                                                        : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC));
+                    : metadata && metadata->topic_cnt > 0                          ? metadata->topics[0].err
+                                                          : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC));
         return std::nullopt;
     }
     return metadata->topics[0].partition_cnt;
@@ -73,11 +76,12 @@ std::optional<QList<qint64>> KafkaStage1Reader::watermarks(int partitions, bool 
     for (int p = 0; p < partitions; ++p) {
         int64_t low = 0;
         int64_t end = 0;
-        const rd_kafka_resp_err_t err
-            = rd_kafka_query_watermark_offsets(m_rk.get(), m_topic.constData(), p, &low, &end, kRequestTimeoutMs);
+        const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+            m_rk.get(), m_topic.constData(), p, &low, &end, kRequestTimeoutMs);
         if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            *error = QStringLiteral("offsets of %1 [%2]: %3").arg(QString::fromUtf8(m_topic), QString::number(p),
-                                                                  QString::fromUtf8(rd_kafka_err2str(err)));
+            *error = QStringLiteral("offsets of %1 [%2]: %3")
+                         .arg(QString::fromUtf8(m_topic), QString::number(p),
+                             QString::fromUtf8(rd_kafka_err2str(err)));
             return std::nullopt;
         }
         offsets.append(high ? end : low);
@@ -92,20 +96,22 @@ std::optional<QList<qint64>> KafkaStage1Reader::committed(int partitions, QStrin
         rd_kafka_topic_partition_list_add(list.get(), m_topic.constData(), p);
     const rd_kafka_resp_err_t err = rd_kafka_committed(m_rk.get(), list.get(), kRequestTimeoutMs);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        *error = u"committed offsets of " + QString::fromUtf8(m_group) + u": " + QString::fromUtf8(rd_kafka_err2str(err));
+        *error = u"committed offsets of " + QString::fromUtf8(m_group) + u": "
+            + QString::fromUtf8(rd_kafka_err2str(err));
         return std::nullopt;
     }
     QList<qint64> offsets(partitions, -1);
     for (int i = 0; i < list->cnt; ++i) {
         const rd_kafka_topic_partition_t &partition = list->elems[i];
-        if (partition.partition >= 0 && partition.partition < partitions && partition.err == RD_KAFKA_RESP_ERR_NO_ERROR)
+        if (partition.partition >= 0 && partition.partition < partitions
+            && partition.err == RD_KAFKA_RESP_ERR_NO_ERROR)
             offsets[partition.partition] = partition.offset >= 0 ? partition.offset : -1;
     }
     return offsets;
 }
 
-bool KafkaStage1Reader::read(const QHash<int, Range> &ranges, const std::function<void(const KafkaRecord &)> &take,
-                             const std::function<bool()> &giveUp, QString *error)
+bool KafkaStage1Reader::read(const QHash<int, Range> &ranges,
+    const std::function<void(const KafkaRecord &)> &take, const std::function<bool()> &giveUp, QString *error)
 {
     rd_kafka_t *rk = m_rk.get();
     KafkaPartitionList assignment(rd_kafka_topic_partition_list_new(int(ranges.size())));
@@ -113,12 +119,14 @@ bool KafkaStage1Reader::read(const QHash<int, Range> &ranges, const std::functio
     for (auto it = ranges.cbegin(); it != ranges.cend(); ++it) {
         if (it->first > it->second)
             continue;
-        rd_kafka_topic_partition_list_add(assignment.get(), m_topic.constData(), it.key())->offset = it->first;
+        rd_kafka_topic_partition_list_add(assignment.get(), m_topic.constData(), it.key())->offset
+            = it->first;
         next.insert(it.key(), it->first);
     }
     if (next.isEmpty())
         return true;
-    if (const rd_kafka_resp_err_t err = rd_kafka_assign(rk, assignment.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (const rd_kafka_resp_err_t err = rd_kafka_assign(rk, assignment.get());
+        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         *error = u"assign: " + QString::fromUtf8(rd_kafka_err2str(err));
         return false;
     }

@@ -28,8 +28,14 @@ public:
     // Partition count of the topic.
     std::optional<int> partitions(QString *error);
     // Per partition: the offset after the last record (high) or of the first one kept (low).
-    std::optional<QList<qint64>> endOffsets(int partitions, QString *error) { return watermarks(partitions, true, error); }
-    std::optional<QList<qint64>> startOffsets(int partitions, QString *error) { return watermarks(partitions, false, error); }
+    std::optional<QList<qint64>> endOffsets(int partitions, QString *error)
+    {
+        return watermarks(partitions, true, error);
+    }
+    std::optional<QList<qint64>> startOffsets(int partitions, QString *error)
+    {
+        return watermarks(partitions, false, error);
+    }
     // The group's committed offset per partition (-1 where it has none).
     std::optional<QList<qint64>> committed(int partitions, QString *error);
     // Reads each partition p of `ranges` from first to last (inclusive), in offset order,
@@ -37,7 +43,7 @@ public:
     // said so (asked between polls).
     using Range = std::pair<qint64, qint64>;
     bool read(const QHash<int, Range> &ranges, const std::function<void(const KafkaRecord &)> &take,
-              const std::function<bool()> &giveUp, QString *error);
+        const std::function<bool()> &giveUp, QString *error);
 
 private:
     std::optional<QList<qint64>> watermarks(int partitions, bool high, QString *error);

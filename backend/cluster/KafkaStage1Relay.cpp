@@ -25,9 +25,9 @@ struct KafkaStage1Relay::Item
 {
     enum class Step : quint8 {
         Persist, // not stored yet
-        Send,    // stored (or given up on): to send once every earlier record of its partition is
+        Send, // stored (or given up on): to send once every earlier record of its partition is
         Sending, // handed to stage 2 in this pass
-        Sent,    // stage 2 took it
+        Sent, // stage 2 took it
         Skipped, // poison: dead-lettered, never sent
     };
     const KafkaRecord *record;
@@ -45,16 +45,15 @@ struct KafkaStage1Relay::Sends
     QHash<qsizetype, QString> results; // item index -> error, empty when taken
 };
 
-KafkaStage1Relay::KafkaStage1Relay(const KafkaEventBusOptions &options, QByteArray broadcastTopic, KafkaProducer *producer,
-                                   EventBus::PersistHandler persist, std::function<bool()> stopping)
+KafkaStage1Relay::KafkaStage1Relay(const KafkaEventBusOptions &options, QByteArray broadcastTopic,
+    KafkaProducer *producer, EventBus::PersistHandler persist, std::function<bool()> stopping)
     : m_options(options)
     , m_broadcastTopic(std::move(broadcastTopic))
     , m_producer(producer)
     , m_channel(options.broadcastChannel)
     , m_persist(std::move(persist))
     , m_stopping(std::move(stopping))
-{
-}
+{ }
 
 bool KafkaStage1Relay::handle(const QList<KafkaRecord> &batch)
 {
@@ -65,18 +64,19 @@ bool KafkaStage1Relay::handle(const QList<KafkaRecord> &batch)
         QJsonObject event;
         QString why;
         if (kafkabus::decode(record.value, &event, &why)) {
-            items.append({&record, Item::Step::Persist, 0, {}});
+            items.append({ &record, Item::Step::Persist, 0, {} });
             continue;
         }
         ++m_poison;
-        qCWarning(lcKafka).noquote() << "poison record" << record.topic << record.partition << record.offset << why;
+        qCWarning(lcKafka).noquote() << "poison record" << record.topic << record.partition << record.offset
+                                     << why;
         deadLetter(record, why, deadLetters);
-        items.append({&record, Item::Step::Skipped, 0, {}});
+        items.append({ &record, Item::Step::Skipped, 0, {} });
     }
 
     int sendBackoffMs = m_options.retryBackoffMs;
     QElapsedTimer outage; // running while stage 2 keeps records of this batch waiting
-    QSet<int> gaveUp;     // partitions with a record given up on in this batch
+    QSet<int> gaveUp; // partitions with a record given up on in this batch
     for (;;) {
         persistPending(items, deadLetters, gaveUp);
         auto sends = std::make_shared<Sends>();
@@ -94,9 +94,10 @@ bool KafkaStage1Relay::handle(const QList<KafkaRecord> &batch)
         const bool writable = stage2Writable();
         if (!writable && !outage.isValid()) {
             outage.start();
-            qCWarning(lcKafka, "stage 2 unreachable: holding %lld record(s) of this batch, uncommitted, until it returns "
-                               "(an outage dead-letters nothing)",
-                      static_cast<long long>(waiting));
+            qCWarning(lcKafka,
+                "stage 2 unreachable: holding %lld record(s) of this batch, uncommitted, until it returns "
+                "(an outage dead-letters nothing)",
+                static_cast<long long>(waiting));
         }
         if (!writable) {
             if (!pause(m_options.broadcastRetryMaxMs, true))
@@ -112,7 +113,8 @@ bool KafkaStage1Relay::handle(const QList<KafkaRecord> &batch)
         }
     }
     if (outage.isValid())
-        qCInfo(lcKafka, "stage 2 reachable again: the held batch went through after %lld ms", static_cast<long long>(outage.elapsed()));
+        qCInfo(lcKafka, "stage 2 reachable again: the held batch went through after %lld ms",
+            static_cast<long long>(outage.elapsed()));
     // Commit only once the dead-letter copies are in Kafka too.
     if (!deadLetters.wait(m_stopping))
         return false;
@@ -160,8 +162,9 @@ void KafkaStage1Relay::persistPending(QList<Item> &items, KafkaDeliveryLatch &de
             continue;
         }
         const KafkaRecord &record = *item.record;
-        qCWarning(lcKafka).noquote() << "persist failed" << item.failures << "time(s) for" << record.topic << record.partition
-                                     << record.offset << "- dead-lettering it, and delivering it live anyway:" << item.error;
+        qCWarning(lcKafka).noquote() << "persist failed" << item.failures << "time(s) for" << record.topic
+                                     << record.partition << record.offset
+                                     << "- dead-lettering it, and delivering it live anyway:" << item.error;
         // The store is down, not the message: the clients online now still get it; only its
         // replay entry is missing, and the DLT record lets operators store it.
         deadLetter(record, item.error, deadLetters);
@@ -204,7 +207,8 @@ void KafkaStage1Relay::sendInOrder(QList<Item> &items, const std::shared_ptr<Sen
         messages.reserve(toSend.size());
         for (qsizetype i : std::as_const(toSend)) {
             const KafkaRecord &record = *items.at(i).record;
-            messages.append({record.value, BroadcastOrigin{.partition = record.partition, .offset = record.offset}});
+            messages.append(
+                { record.value, BroadcastOrigin { .partition = record.partition, .offset = record.offset } });
         }
         m_channel->send(messages, [report, toSend](const QString &error) { report(toSend, error); });
         return;
@@ -212,7 +216,7 @@ void KafkaStage1Relay::sendInOrder(QList<Item> &items, const std::shared_ptr<Sen
     for (qsizetype i : std::as_const(toSend)) {
         const KafkaRecord &record = *items.at(i).record;
         m_producer->produce(m_broadcastTopic, record.key, record.value, record.headers,
-                            [report, i](const QString &error) { report({i}, error); });
+            [report, i](const QString &error) { report({ i }, error); });
     }
 }
 
@@ -238,8 +242,8 @@ bool KafkaStage1Relay::collectSends(QList<Item> &items, const std::shared_ptr<Se
         const QString error = sends->results.value(i);
         if (!error.isEmpty() && !failed.contains(partition)) {
             failed.insert(partition, error);
-            qCDebug(lcKafka).noquote() << "stage 2 did not take" << item.record->topic << partition << item.record->offset
-                                       << ":" << error;
+            qCDebug(lcKafka).noquote() << "stage 2 did not take" << item.record->topic << partition
+                                       << item.record->offset << ":" << error;
         }
         if (failed.contains(partition)) {
             item.step = Item::Step::Send;
@@ -275,10 +279,10 @@ bool KafkaStage1Relay::persistOnce(const KafkaRecord &record, QString *error)
 void KafkaStage1Relay::deadLetter(const KafkaRecord &record, const QString &error, KafkaDeliveryLatch &latch)
 {
     KafkaHeaders headers = record.headers;
-    headers.append({"dlt-original-topic", record.topic});
-    headers.append({"dlt-original-partition", QByteArray::number(record.partition)});
-    headers.append({"dlt-original-offset", QByteArray::number(record.offset)});
-    headers.append({"dlt-error", error.toUtf8().left(kMaxDltErrorBytes)});
+    headers.append({ "dlt-original-topic", record.topic });
+    headers.append({ "dlt-original-partition", QByteArray::number(record.partition) });
+    headers.append({ "dlt-original-offset", QByteArray::number(record.offset) });
+    headers.append({ "dlt-error", error.toUtf8().left(kMaxDltErrorBytes) });
     ++m_deadLettered;
     m_producer->produce(record.topic + ".DLT", record.key, record.value, headers, latch.track());
 }
@@ -298,7 +302,8 @@ bool KafkaStage1Relay::pause(int ms, bool untilWritable) const
             return false;
         if (untilWritable && stage2Writable())
             return true;
-        QThread::msleep(static_cast<unsigned long>(std::min<qint64>(kPauseSliceMs, std::max<qint64>(1, deadline.remainingTime()))));
+        QThread::msleep(static_cast<unsigned long>(
+            std::min<qint64>(kPauseSliceMs, std::max<qint64>(1, deadline.remainingTime()))));
     }
     return !m_stopping();
 }

@@ -41,7 +41,7 @@ class KafkaStage1Relay
 {
 public:
     KafkaStage1Relay(const KafkaEventBusOptions &options, QByteArray broadcastTopic, KafkaProducer *producer,
-                     EventBus::PersistHandler persist, std::function<bool()> stopping);
+        EventBus::PersistHandler persist, std::function<bool()> stopping);
 
     bool handle(const QList<KafkaRecord> &batch);
 
@@ -68,11 +68,11 @@ private:
     BroadcastChannel *m_channel;
     const EventBus::PersistHandler m_persist;
     const std::function<bool()> m_stopping;
-    std::atomic<quint64> m_persisted{0};
-    std::atomic<quint64> m_persistRetries{0};
-    std::atomic<quint64> m_deadLettered{0};
-    std::atomic<quint64> m_poison{0};
-    std::atomic<quint64> m_sendRetries{0};
+    std::atomic<quint64> m_persisted { 0 };
+    std::atomic<quint64> m_persistRetries { 0 };
+    std::atomic<quint64> m_deadLettered { 0 };
+    std::atomic<quint64> m_poison { 0 };
+    std::atomic<quint64> m_sendRetries { 0 };
 };
 
 } // namespace sb::cluster

@@ -4,13 +4,13 @@
 
 namespace sb::cluster {
 
-KafkaTopicFeed::KafkaTopicFeed(KafkaSettings settings, QByteArray topic, QByteArray groupId, QByteArray clientId,
-                               QObject *parent)
+KafkaTopicFeed::KafkaTopicFeed(
+    KafkaSettings settings, QByteArray topic, QByteArray groupId, QByteArray clientId, QObject *parent)
     : QObject(parent)
 {
     KafkaConsumerOptions options;
     options.groupId = std::move(groupId);
-    options.topics = {std::move(topic)};
+    options.topics = { std::move(topic) };
     options.clientId = std::move(clientId);
     options.autoOffsetReset = "latest"; // a new boot acts on what happens from now on
     options.retireGroupOnClose = true; // per boot: nothing consumes it again once stopped

@@ -22,7 +22,7 @@ public:
     using Handler = std::function<void(const QByteArray &key, const QByteArray &value)>;
 
     KafkaTopicFeed(KafkaSettings settings, QByteArray topic, QByteArray groupId, QByteArray clientId,
-                   QObject *parent = nullptr);
+        QObject *parent = nullptr);
     ~KafkaTopicFeed() override;
 
     void setHandler(Handler handler) { m_handler = std::move(handler); }

@@ -26,7 +26,8 @@ public:
     using ListHandler = std::function<void(bool ok, const QList<Announced> &nodes)>;
 
     virtual ~NodeRegistry() = default;
-    virtual void publish(const QString &nodeId, const QMap<QByteArray, QByteArray> &fields, int ttlSeconds) = 0;
+    virtual void publish(const QString &nodeId, const QMap<QByteArray, QByteArray> &fields, int ttlSeconds)
+        = 0;
     virtual void remove(const QString &nodeId) = 0;
     // Every replica announced now (an expired announcement is gone), sorted by id, to
     // `handler` on `context`'s thread, never from inside list(); dropped if context goes

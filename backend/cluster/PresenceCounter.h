@@ -35,7 +35,9 @@ public:
     static constexpr qint64 kUnchanged = -2;
 
     virtual ~PresenceCounter() = default;
-    virtual void change(const QString &user, int delta, QObject *context, std::function<void(qint64 count)> done) = 0;
+    virtual void change(
+        const QString &user, int delta, QObject *context, std::function<void(qint64 count)> done)
+        = 0;
     // `onChanges` runs on `context`'s thread for each answer that changed someone's presence.
     virtual void renewLease(QObject *context, std::function<void(const PresenceChanges &)> onChanges) = 0;
 };

@@ -5,7 +5,8 @@
 
 namespace sb::cluster {
 
-RedisBroadcastChannel::RedisBroadcastChannel(RedisConnection *redis, RedisUrl url, RedisKeys keys, QObject *parent)
+RedisBroadcastChannel::RedisBroadcastChannel(
+    RedisConnection *redis, RedisUrl url, RedisKeys keys, QObject *parent)
     : QObject(parent)
     , m_redis(redis)
     , m_keys(std::move(keys))
@@ -16,14 +17,20 @@ RedisBroadcastChannel::RedisBroadcastChannel(RedisConnection *redis, RedisUrl ur
         options.name += QStringLiteral("-bus");
     m_subscriber = new RedisSubscriber(std::move(url), options, this);
     const QByteArray channel = m_keys.broadcastChannel();
-    connect(m_subscriber, &RedisSubscriber::message, this, [this, channel](const QByteArray &from, const QByteArray &message) {
-        if (from != channel || !m_handler)
-            return;
-        QByteArray payload;
-        const BroadcastOrigin origin = BroadcastOrigin::unframe(message, &payload);
-        m_handler(payload, BusHop{.medium = BusHop::Medium::Redis, .topic = from, .partition = -1, .offset = -1, .key = {}},
-                  origin);
-    });
+    connect(m_subscriber, &RedisSubscriber::message, this,
+        [this, channel](const QByteArray &from, const QByteArray &message) {
+            if (from != channel || !m_handler)
+                return;
+            QByteArray payload;
+            const BroadcastOrigin origin = BroadcastOrigin::unframe(message, &payload);
+            m_handler(payload,
+                BusHop { .medium = BusHop::Medium::Redis,
+                    .topic = from,
+                    .partition = -1,
+                    .offset = -1,
+                    .key = {} },
+                origin);
+        });
     connect(m_subscriber, &RedisSubscriber::subscribed, this, [this, channel](const QByteArray &name) {
         if (name != channel)
             return;
@@ -67,12 +74,12 @@ void RedisBroadcastChannel::send(const QList<BroadcastMessage> &messages, SendCa
     // Redis answered, and a connection lost before the answer counts as not sent.
     QList<QByteArray> argv;
     if (messages.size() == 1) {
-        argv = {QByteArrayLiteral("PUBLISH"), m_keys.broadcastChannel()};
+        argv = { QByteArrayLiteral("PUBLISH"), m_keys.broadcastChannel() };
     } else {
         // A script runs whole or stops at its first error: never message k+1 without k.
-        argv = {QByteArrayLiteral("EVAL"),
-                QByteArrayLiteral("for i = 1, #ARGV do redis.call('PUBLISH', KEYS[1], ARGV[i]) end return #ARGV"),
-                QByteArrayLiteral("1"), m_keys.broadcastChannel()};
+        argv = { QByteArrayLiteral("EVAL"),
+            QByteArrayLiteral("for i = 1, #ARGV do redis.call('PUBLISH', KEYS[1], ARGV[i]) end return #ARGV"),
+            QByteArrayLiteral("1"), m_keys.broadcastChannel() };
     }
     argv.reserve(argv.size() + messages.size());
     for (const BroadcastMessage &message : messages)

@@ -21,7 +21,8 @@ class RedisBroadcastChannel : public QObject, public BroadcastChannel
 {
     Q_OBJECT
 public:
-    RedisBroadcastChannel(RedisConnection *redis, RedisUrl url, RedisKeys keys = RedisKeys(), QObject *parent = nullptr);
+    RedisBroadcastChannel(
+        RedisConnection *redis, RedisUrl url, RedisKeys keys = RedisKeys(), QObject *parent = nullptr);
     ~RedisBroadcastChannel() override;
 
     void setHandler(Handler handler) override { m_handler = std::move(handler); }
@@ -48,7 +49,7 @@ private:
     RedisSubscriber *m_subscriber; // child: follows the channel to its thread
     Handler m_handler;
     SubscribedHandler m_onSubscribed;
-    std::atomic<bool> m_subscribed{false};
+    std::atomic<bool> m_subscribed { false };
 };
 
 } // namespace sb::cluster

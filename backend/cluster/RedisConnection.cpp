@@ -96,7 +96,7 @@ void RedisConnection::openHere()
     if (!m_url.isValid()) {
         m_lastError = u"invalid Redis URL: " + m_url.errorString();
         qCWarning(lcRedis).noquote() << m_lastError;
-        Q_EMIT disconnected(m_lastError);
+        emit disconnected(m_lastError);
         return;
     }
     m_wanted = true;
@@ -120,7 +120,7 @@ void RedisConnection::closeHere()
 void RedisConnection::setState(State state)
 {
     if (m_state.exchange(state) != state)
-        Q_EMIT stateChanged(state);
+        emit stateChanged(state);
 }
 
 void RedisConnection::startAttempt()
@@ -254,7 +254,7 @@ void RedisConnection::becomeConnected()
         qCInfo(lcRedis).noquote() << "connected to" << m_logName;
     m_failures = 0;
     setState(State::Connected);
-    Q_EMIT connected();
+    emit connected();
 }
 
 void RedisConnection::fail(const QString &reason)
@@ -273,11 +273,11 @@ void RedisConnection::fail(const QString &reason)
 
     if (!m_wanted) {
         setState(State::Unconnected);
-        Q_EMIT disconnected(reason);
+        emit disconnected(reason);
         return;
     }
     setState(State::WaitingToReconnect);
-    Q_EMIT disconnected(reason);
+    emit disconnected(reason);
     scheduleReconnect();
 }
 
@@ -305,7 +305,7 @@ void RedisConnection::scheduleReconnect()
     const int delayMs = std::max(1, int(double(ceiling.count()) * factor));
     ++m_failures;
     m_retryTimer->start(delayMs);
-    Q_EMIT reconnectScheduled(delayMs);
+    emit reconnectScheduled(delayMs);
 }
 
 void RedisConnection::command(QList<QByteArray> argv)
@@ -475,7 +475,7 @@ void RedisConnection::deliver(Pending &pending, const RedisReply &reply, bool qu
         return;
     }
     if (pending.relay) {
-        Q_EMIT pending.relay->ready(reply); // queued to the context's thread by Qt
+        emit pending.relay->ready(reply); // queued to the context's thread by Qt
         return;
     }
     QObject *context = pending.context.data();

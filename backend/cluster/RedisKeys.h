@@ -12,8 +12,7 @@ class RedisKeys
 public:
     explicit RedisKeys(QByteArray prefix = QByteArrayLiteral("sb:"))
         : m_prefix(std::move(prefix))
-    {
-    }
+    { }
 
     QByteArray prefix() const { return m_prefix; }
     QByteArray node(const QString &id) const { return m_prefix + "node:" + id.toUtf8(); }
@@ -32,7 +31,10 @@ public:
     QByteArray presenceLeases() const { return m_prefix + "presence:leases"; }
     QByteArray presenceHeldPrefix() const { return m_prefix + "presence:held:"; }
     QByteArray presenceHeld(const QByteArray &holder) const { return presenceHeldPrefix() + holder; }
-    QByteArray persisted(const QString &messageId) const { return m_prefix + "persisted:" + messageId.toUtf8(); }
+    QByteArray persisted(const QString &messageId) const
+    {
+        return m_prefix + "persisted:" + messageId.toUtf8();
+    }
     QByteArray broadcastChannel() const { return m_prefix + "bus:broadcast"; }
 
 private:

@@ -39,7 +39,7 @@ public:
 
     // An empty holder gets a random one (tests make several counters on one connection).
     RedisPresenceCounter(RedisConnection *redis, RedisKeys keys = RedisKeys(), QByteArray holder = {},
-                         int leaseSeconds = kDefaultLeaseSeconds);
+        int leaseSeconds = kDefaultLeaseSeconds);
     void change(const QString &user, int delta, QObject *context, std::function<void(qint64)> done) override;
     void renewLease(QObject *context, std::function<void(const PresenceChanges &)> onChanges) override;
 

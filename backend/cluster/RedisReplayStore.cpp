@@ -12,7 +12,7 @@ namespace sb::cluster {
 namespace {
 constexpr auto kPersistTimeout = std::chrono::seconds(3);
 constexpr int kPersistedTtlSeconds = 7 * 24 * 3600; // longer than any redelivery window
-}
+} // namespace
 
 RedisReplayStore::RedisReplayStore(RedisConnection *redis, int capacity, RedisKeys keys)
     : m_redis(redis)
@@ -31,8 +31,8 @@ RedisReplayStore::~RedisReplayStore()
 
 QList<QByteArray> RedisReplayStore::xadd(const QByteArray &key, const ReplayEvent &event) const
 {
-    return {"XADD", key, "MAXLEN", "~", QByteArray::number(m_capacity), "*",
-            "id", event.id.toUtf8(), "type", event.type, "data", event.data};
+    return { "XADD", key, "MAXLEN", "~", QByteArray::number(m_capacity), "*", "id", event.id.toUtf8(), "type",
+        event.type, "data", event.data };
 }
 
 void RedisReplayStore::append(const QString &user, const ReplayEvent &event)
@@ -52,7 +52,8 @@ ReplayResult RedisReplayStore::resultAfter(const RedisReply &range, const QStrin
     for (const RedisReply &entry : range.elements()) {
         // entry = [stream-id, [field, value, field, value, ...]]
         const QMap<QByteArray, QByteArray> fields = entry.at(1).toMap();
-        ReplayEvent event{QString::fromUtf8(fields.value("id")), fields.value("type"), fields.value("data")};
+        ReplayEvent event { QString::fromUtf8(fields.value("id")), fields.value("type"),
+            fields.value("data") };
         if (event.id == lastEventId)
             found = all.size();
         all.append(event);
@@ -69,22 +70,23 @@ ReplayResult RedisReplayStore::resultAfter(const RedisReply &range, const QStrin
 }
 
 void RedisReplayStore::readStream(const QByteArray &key, const QString &lastEventId, QObject *context,
-                                  std::function<void(const ReplayResult &)> done)
+    std::function<void(const ReplayResult &)> done)
 {
     // The stream is capped near m_capacity entries, so reading it whole is bounded.
-    m_redis->command({"XRANGE", key, "-", "+"}, context, [lastEventId, done = std::move(done)](const RedisReply &reply) {
-        done(resultAfter(reply, lastEventId));
-    });
+    m_redis->command(
+        { "XRANGE", key, "-", "+" }, context, [lastEventId, done = std::move(done)](const RedisReply &reply) {
+            done(resultAfter(reply, lastEventId));
+        });
 }
 
 void RedisReplayStore::readAfter(const QString &user, const QString &lastEventId, QObject *context,
-                                 std::function<void(const ReplayResult &)> done)
+    std::function<void(const ReplayResult &)> done)
 {
     readStream(m_keys.sse(user), lastEventId, context, std::move(done));
 }
 
 void RedisReplayStore::readChannelAfter(const QString &channel, const QString &lastEventId, QObject *context,
-                                        std::function<void(const ReplayResult &)> done)
+    std::function<void(const ReplayResult &)> done)
 {
     readStream(m_keys.history(channel), lastEventId, context, std::move(done));
 }
@@ -96,7 +98,7 @@ bool RedisReplayStore::persistOnce(const PersistRequest &request, QString *error
         auto promise = std::make_shared<std::promise<RedisReply>>();
         std::future<RedisReply> future = promise->get_future();
         m_redis->command(std::move(argv), m_replyContext.get(),
-                         [promise](const RedisReply &reply) { promise->set_value(reply); });
+            [promise](const RedisReply &reply) { promise->set_value(reply); });
         return future;
     };
     auto wait = [error](std::future<RedisReply> &future, RedisReply *out) {
@@ -113,7 +115,7 @@ bool RedisReplayStore::persistOnce(const PersistRequest &request, QString *error
     };
 
     const QByteArray guard = m_keys.persisted(request.messageId);
-    auto claim = ask({"SET", guard, "1", "NX", "EX", QByteArray::number(kPersistedTtlSeconds)});
+    auto claim = ask({ "SET", guard, "1", "NX", "EX", QByteArray::number(kPersistedTtlSeconds) });
     RedisReply claimed;
     if (!wait(claim, &claimed))
         return false;
@@ -130,7 +132,7 @@ bool RedisReplayStore::persistOnce(const PersistRequest &request, QString *error
         ok = wait(write, &reply) && ok;
     }
     if (!ok)
-        m_redis->command({"DEL", guard}); // let the retry store it
+        m_redis->command({ "DEL", guard }); // let the retry store it
     return ok;
 }
 

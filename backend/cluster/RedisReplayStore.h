@@ -24,9 +24,9 @@ public:
 
     void append(const QString &user, const ReplayEvent &event) override;
     void readAfter(const QString &user, const QString &lastEventId, QObject *context,
-                   std::function<void(const ReplayResult &)> done) override;
+        std::function<void(const ReplayResult &)> done) override;
     void readChannelAfter(const QString &channel, const QString &lastEventId, QObject *context,
-                          std::function<void(const ReplayResult &)> done) override;
+        std::function<void(const ReplayResult &)> done) override;
     // Waits for Redis on the calling thread (bounded): call it from a consumer thread,
     // never from the Redis connection's own thread or a worker.
     bool persistOnce(const PersistRequest &request, QString *error) override;
@@ -36,7 +36,7 @@ public:
 private:
     QList<QByteArray> xadd(const QByteArray &key, const ReplayEvent &event) const;
     void readStream(const QByteArray &key, const QString &lastEventId, QObject *context,
-                    std::function<void(const ReplayResult &)> done);
+        std::function<void(const ReplayResult &)> done);
 
     RedisConnection *m_redis;
     int m_capacity;

@@ -101,13 +101,13 @@ void RedisSubscriber::handlePush(const RedisReply &reply)
     if (kind == "message") {
         const QByteArray channel = reply.at(1).bytes();
         if (m_channels.contains(channel)) // drop stragglers of an unsubscribe in flight
-            Q_EMIT message(channel, reply.at(2).bytes());
+            emit message(channel, reply.at(2).bytes());
     } else if (kind == "pmessage" && reply.size() >= 4) {
         const QByteArray pattern = reply.at(1).bytes();
         if (m_patterns.contains(pattern))
-            Q_EMIT patternMessage(pattern, reply.at(2).bytes(), reply.at(3).bytes());
+            emit patternMessage(pattern, reply.at(2).bytes(), reply.at(3).bytes());
     } else if (kind == "subscribe" || kind == "psubscribe") {
-        Q_EMIT subscribed(reply.at(1).bytes());
+        emit subscribed(reply.at(1).bytes());
     }
 }
 

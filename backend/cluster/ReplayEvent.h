@@ -18,8 +18,8 @@ struct ReplayEvent
 struct ReplayResult
 {
     QList<ReplayEvent> events; // oldest first
-    bool reset = false;        // the id is older than the store holds (or unknown): data was missed
-    QString error;             // the store could not be read; nothing can be replayed
+    bool reset = false; // the id is older than the store holds (or unknown): data was missed
+    QString error; // the store could not be read; nothing can be replayed
 };
 
 } // namespace sb::cluster

@@ -28,9 +28,11 @@ public:
     virtual ~ReplayStore() = default;
     virtual void append(const QString &user, const ReplayEvent &event) = 0;
     virtual void readAfter(const QString &user, const QString &lastEventId, QObject *context,
-                           std::function<void(const ReplayResult &)> done) = 0;
+        std::function<void(const ReplayResult &)> done)
+        = 0;
     virtual void readChannelAfter(const QString &channel, const QString &lastEventId, QObject *context,
-                                  std::function<void(const ReplayResult &)> done) = 0;
+        std::function<void(const ReplayResult &)> done)
+        = 0;
     // Stores a message once: a second call with the same message id stores nothing and
     // returns true. Blocking (up to a few seconds): never call it on a worker thread.
     virtual bool persistOnce(const PersistRequest &request, QString *error) = 0;

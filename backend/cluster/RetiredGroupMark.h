@@ -17,15 +17,12 @@ namespace sb::cluster {
 // entry of the replica is long gone.
 struct RetiredGroupMark
 {
-    QString by;      // the retiring client's id, e.g. switchboard-node-2
+    QString by; // the retiring client's id, e.g. switchboard-node-2
     qint64 atMs = 0; // when it retired the group
 
     static QByteArray prefix() { return QByteArrayLiteral("switchboard:retired"); }
 
-    QByteArray encode() const
-    {
-        return prefix() + ";by=" + by.toUtf8() + ";at=" + QByteArray::number(atMs);
-    }
+    QByteArray encode() const { return prefix() + ";by=" + by.toUtf8() + ";at=" + QByteArray::number(atMs); }
 
     // nullopt unless `metadata` is such a mark.
     static std::optional<RetiredGroupMark> parse(const QByteArray &metadata)

@@ -14,7 +14,8 @@ class SessionStore
 {
 public:
     virtual ~SessionStore() = default;
-    virtual void open(const QString &sessionId, const QMap<QByteArray, QByteArray> &fields, int ttlSeconds) = 0;
+    virtual void open(const QString &sessionId, const QMap<QByteArray, QByteArray> &fields, int ttlSeconds)
+        = 0;
     virtual void touch(const QString &sessionId, int ttlSeconds) = 0;
     virtual void close(const QString &sessionId) = 0;
 };

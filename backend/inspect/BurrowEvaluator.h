@@ -23,8 +23,8 @@ namespace sb::inspect {
 class BurrowEvaluator
 {
 public:
-    static BurrowVerdict evaluatePartition(const QList<LagObservation> &window, qint64 currentLag,
-                                           qint64 logEndOffset, qint64 nowMs);
+    static BurrowVerdict evaluatePartition(
+        const QList<LagObservation> &window, qint64 currentLag, qint64 logEndOffset, qint64 nowMs);
 
     // A group's status from its partitions: ERR if any is STOP, STALL or REWIND, WARN if
     // any is WARN, OK if any is OK, else NOTFOUND. The reason names the worst partitions.

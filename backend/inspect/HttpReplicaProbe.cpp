@@ -29,7 +29,7 @@ QString hostPort(const QUrl &url)
 } // namespace
 
 HttpReplicaProbe::HttpReplicaProbe(Kind kind, QUrl url, const ReplicaDiscoveryConfig &config,
-                                   QNetworkAccessManager *network, QObject *parent)
+    QNetworkAccessManager *network, QObject *parent)
     : QObject(parent)
     , m_kind(kind)
     , m_url(std::move(url))
@@ -43,8 +43,9 @@ HttpReplicaProbe::HttpReplicaProbe(Kind kind, QUrl url, const ReplicaDiscoveryCo
 {
     m_lastId = hostPort(m_url);
     if (m_kind == Kind::Metrics) {
-        const QString metric = config.connectionMetric.trimmed().isEmpty() ? QStringLiteral("sb_connections")
-                                                                            : config.connectionMetric.trimmed();
+        const QString metric = config.connectionMetric.trimmed().isEmpty()
+            ? QStringLiteral("sb_connections")
+            : config.connectionMetric.trimmed();
         if (const auto series = PrometheusTextParser::parseSeries(metric.toUtf8(), &m_seriesError))
             m_series = *series;
         else
@@ -96,7 +97,8 @@ void HttpReplicaProbe::poll(Done done)
     m_busy = true;
     m_done = std::move(done);
     if (!m_seriesError.isEmpty()) {
-        QMetaObject::invokeMethod(this, [this] { fail(m_seriesError); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { fail(m_seriesError); }, Qt::QueuedConnection);
         return;
     }
     if (m_kind == Kind::AdminStats && m_token.isEmpty() && !m_user.isEmpty())
@@ -217,7 +219,7 @@ void HttpReplicaProbe::succeed(ReplicaInfo info)
     m_lastId = info.id;
     m_failures = 0;
     m_nextAttempt = {};
-    m_last = Outcome{true, {}, std::move(info)};
+    m_last = Outcome { true, {}, std::move(info) };
     m_hasOutcome = true;
     finish();
 }
@@ -227,7 +229,7 @@ void HttpReplicaProbe::fail(const QString &error)
     ++m_failures;
     const qint64 delay = retryDelayMs(m_failures, m_intervalMs, m_maxBackoffMs);
     m_nextAttempt = QDateTime::currentDateTimeUtc().addMSecs(delay - m_intervalMs / 2);
-    m_last = Outcome{false, error, {}};
+    m_last = Outcome { false, error, {} };
     m_hasOutcome = true;
     qCDebug(lcReplicaProbe) << m_url.toDisplayString(QUrl::RemoveUserInfo) << "failed:" << error << "retry in"
                             << delay << "ms";

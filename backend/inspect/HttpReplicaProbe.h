@@ -39,8 +39,8 @@ public:
 
     static constexpr qint64 kMaxBodyBytes = 8 * 1024 * 1024;
 
-    HttpReplicaProbe(Kind kind, QUrl url, const ReplicaDiscoveryConfig &config, QNetworkAccessManager *network,
-                     QObject *parent = nullptr);
+    HttpReplicaProbe(Kind kind, QUrl url, const ReplicaDiscoveryConfig &config,
+        QNetworkAccessManager *network, QObject *parent = nullptr);
     ~HttpReplicaProbe() override;
 
     Kind kind() const { return m_kind; }

@@ -42,7 +42,8 @@ QString errorText(const rd_kafka_error_t *error)
     return QString::fromUtf8(rd_kafka_error_string(error));
 }
 
-cluster::KafkaPartitionList partitionList(const QList<KafkaAdminClient::TopicPartitions> &topics, qint64 offset)
+cluster::KafkaPartitionList partitionList(
+    const QList<KafkaAdminClient::TopicPartitions> &topics, qint64 offset)
 {
     int count = 0;
     for (const auto &t : topics)
@@ -60,16 +61,14 @@ cluster::KafkaPartitionList partitionList(const QList<KafkaAdminClient::TopicPar
 
 KafkaAdminClient::KafkaAdminClient(int requestTimeoutMs)
     : m_timeoutMs(requestTimeoutMs)
-{
-}
+{ }
 
 bool KafkaAdminClient::open(const cluster::KafkaSettings &settings, QString *error)
 {
     // A producer handle: it has no group membership at all, so nothing it does can
     // rebalance or commit for the groups it watches.
-    const cluster::KafkaProperties defaults{{"client.id", "switchboard-console"},
-                                            {"socket.timeout.ms", QByteArray::number(m_timeoutMs)},
-                                            {"reconnect.backoff.max.ms", "2000"}};
+    const cluster::KafkaProperties defaults { { "client.id", "switchboard-console" },
+        { "socket.timeout.ms", QByteArray::number(m_timeoutMs) }, { "reconnect.backoff.max.ms", "2000" } };
     cluster::KafkaConf conf = settings.createConf(defaults, {}, error);
     if (!conf)
         return false;
@@ -102,10 +101,10 @@ bool KafkaAdminClient::metadata(Metadata *out, QString *error)
         const QString name = QString::fromUtf8(topic.topic);
         if (name.startsWith(u"__") || topic.err != RD_KAFKA_RESP_ERR_NO_ERROR)
             continue;
-        out->topics.append({name, topic.partition_cnt});
+        out->topics.append({ name, topic.partition_cnt });
     }
     std::sort(out->topics.begin(), out->topics.end(),
-              [](const TopicPartitions &a, const TopicPartitions &b) { return a.topic < b.topic; });
+        [](const TopicPartitions &a, const TopicPartitions &b) { return a.topic < b.topic; });
     return true;
 }
 
@@ -124,8 +123,8 @@ bool KafkaAdminClient::endOffsets(const QList<TopicPartitions> &topics, Partitio
     }
     for (int i = 0; i < list->cnt; ++i) {
         const rd_kafka_topic_partition_t &p = list->elems[i];
-        out->insert({QString::fromUtf8(p.topic), int(p.partition)},
-                    p.err == RD_KAFKA_RESP_ERR_NO_ERROR && p.offset >= 0 ? p.offset : -1);
+        out->insert({ QString::fromUtf8(p.topic), int(p.partition) },
+            p.err == RD_KAFKA_RESP_ERR_NO_ERROR && p.offset >= 0 ? p.offset : -1);
     }
     return true;
 }
@@ -137,7 +136,7 @@ KafkaAdminClient::GroupListing KafkaAdminClient::listGroups()
     rd_kafka_AdminOptions_set_request_timeout(options.get(), m_timeoutMs, nullptr, 0);
     rd_kafka_ListConsumerGroups(m_handle.get(), options.get(), m_queue.get());
     const Event event = nextResult(m_queue.get(), RD_KAFKA_EVENT_LISTCONSUMERGROUPS_RESULT,
-                                   QDateTime::currentMSecsSinceEpoch() + m_timeoutMs + 1000);
+        QDateTime::currentMSecsSinceEpoch() + m_timeoutMs + 1000);
     if (!event) {
         listing.error = QStringLiteral("ListGroups got no answer within %1 ms").arg(m_timeoutMs + 1000);
         return listing;
@@ -146,7 +145,8 @@ KafkaAdminClient::GroupListing KafkaAdminClient::listGroups()
         listing.error = QString::fromUtf8(rd_kafka_event_error_string(event.get()));
         return listing;
     }
-    const rd_kafka_ListConsumerGroups_result_t *result = rd_kafka_event_ListConsumerGroups_result(event.get());
+    const rd_kafka_ListConsumerGroups_result_t *result
+        = rd_kafka_event_ListConsumerGroups_result(event.get());
     size_t errorCount = 0;
     const rd_kafka_error_t **errors = rd_kafka_ListConsumerGroups_result_errors(result, &errorCount);
     size_t count = 0;
@@ -161,13 +161,15 @@ KafkaAdminClient::GroupListing KafkaAdminClient::listGroups()
     }
     listing.supported = true;
     if (errorCount > 0)
-        listing.error = QStringLiteral("%1 broker(s) could not list their groups: %2").arg(errorCount).arg(errorText(errors[0]));
+        listing.error = QStringLiteral("%1 broker(s) could not list their groups: %2")
+                            .arg(errorCount)
+                            .arg(errorText(errors[0]));
     listing.groups.sort();
     return listing;
 }
 
-QHash<QString, KafkaAdminClient::GroupDescription> KafkaAdminClient::describeGroups(const QStringList &groups,
-                                                                                    QString *error)
+QHash<QString, KafkaAdminClient::GroupDescription> KafkaAdminClient::describeGroups(
+    const QStringList &groups, QString *error)
 {
     QHash<QString, GroupDescription> out;
     if (groups.isEmpty())
@@ -180,9 +182,10 @@ QHash<QString, KafkaAdminClient::GroupDescription> KafkaAdminClient::describeGro
         pointers.append(n.constData());
     AdminOptions options(rd_kafka_AdminOptions_new(m_handle.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS));
     rd_kafka_AdminOptions_set_request_timeout(options.get(), m_timeoutMs, nullptr, 0);
-    rd_kafka_DescribeConsumerGroups(m_handle.get(), pointers.data(), size_t(pointers.size()), options.get(), m_queue.get());
+    rd_kafka_DescribeConsumerGroups(
+        m_handle.get(), pointers.data(), size_t(pointers.size()), options.get(), m_queue.get());
     const Event event = nextResult(m_queue.get(), RD_KAFKA_EVENT_DESCRIBECONSUMERGROUPS_RESULT,
-                                   QDateTime::currentMSecsSinceEpoch() + m_timeoutMs + 1000);
+        QDateTime::currentMSecsSinceEpoch() + m_timeoutMs + 1000);
     if (!event) {
         *error = QStringLiteral("DescribeGroups got no answer");
         return out;
@@ -192,8 +195,8 @@ QHash<QString, KafkaAdminClient::GroupDescription> KafkaAdminClient::describeGro
         return out;
     }
     size_t count = 0;
-    const rd_kafka_ConsumerGroupDescription_t **descriptions =
-        rd_kafka_DescribeConsumerGroups_result_groups(rd_kafka_event_DescribeConsumerGroups_result(event.get()), &count);
+    const rd_kafka_ConsumerGroupDescription_t **descriptions = rd_kafka_DescribeConsumerGroups_result_groups(
+        rd_kafka_event_DescribeConsumerGroups_result(event.get()), &count);
     for (size_t i = 0; i < count; ++i) {
         GroupDescription d;
         if (const rd_kafka_error_t *e = rd_kafka_ConsumerGroupDescription_error(descriptions[i])) {
@@ -208,7 +211,8 @@ QHash<QString, KafkaAdminClient::GroupDescription> KafkaAdminClient::describeGro
     return out;
 }
 
-void KafkaAdminClient::requestCommittedOffsets(const QStringList &groups, const QList<TopicPartitions> &topics)
+void KafkaAdminClient::requestCommittedOffsets(
+    const QStringList &groups, const QList<TopicPartitions> &topics)
 {
     m_offsetGroups = groups.mid(0, kMaxGroupsPerRequest);
     m_offsetsSentMs = QDateTime::currentMSecsSinceEpoch();
@@ -220,8 +224,10 @@ void KafkaAdminClient::requestCommittedOffsets(const QStringList &groups, const 
     const cluster::KafkaPartitionList partitions = partitionList(topics, RD_KAFKA_OFFSET_INVALID);
     for (qsizetype i = 0; i < m_offsetGroups.size(); ++i) {
         const QByteArray name = m_offsetGroups.at(i).toUtf8();
-        rd_kafka_ListConsumerGroupOffsets_t *request = rd_kafka_ListConsumerGroupOffsets_new(name.constData(), partitions.get());
-        AdminOptions options(rd_kafka_AdminOptions_new(m_handle.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS));
+        rd_kafka_ListConsumerGroupOffsets_t *request
+            = rd_kafka_ListConsumerGroupOffsets_new(name.constData(), partitions.get());
+        AdminOptions options(
+            rd_kafka_AdminOptions_new(m_handle.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS));
         rd_kafka_AdminOptions_set_request_timeout(options.get(), m_timeoutMs, nullptr, 0);
         // The poll's generation and the group's index: a late answer to an earlier poll
         // (one that timed out) is recognised and dropped, never taken for another group.
@@ -237,11 +243,13 @@ QHash<QString, KafkaAdminClient::GroupOffsets> KafkaAdminClient::collectCommitte
     QHash<QString, GroupOffsets> out;
     const QStringList groups = std::exchange(m_offsetGroups, {});
     for (const QString &group : groups)
-        out.insert(group, GroupOffsets{QStringLiteral("no answer within %1 ms").arg(m_timeoutMs + 1000), {}, std::nullopt});
+        out.insert(group,
+            GroupOffsets {
+                QStringLiteral("no answer within %1 ms").arg(m_timeoutMs + 1000), {}, std::nullopt });
     int pending = int(groups.size());
     while (pending > 0) {
         const Event event = nextResult(m_offsetQueue.get(), RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT,
-                                       m_offsetsSentMs + m_timeoutMs + 1000);
+            m_offsetsSentMs + m_timeoutMs + 1000);
         if (!event)
             break;
         const auto tag = reinterpret_cast<quintptr>(rd_kafka_event_opaque(event.get()));
@@ -267,8 +275,9 @@ QHash<QString, KafkaAdminClient::GroupOffsets> KafkaAdminClient::collectCommitte
             for (int p = 0; list && p < list->cnt; ++p) {
                 const rd_kafka_topic_partition_t &tp = list->elems[p];
                 if (tp.err == RD_KAFKA_RESP_ERR_NO_ERROR && tp.offset >= 0)
-                    group.committed.insert({QString::fromUtf8(tp.topic), int(tp.partition)}, tp.offset);
-                if (tp.err == RD_KAFKA_RESP_ERR_NO_ERROR && tp.metadata && tp.metadata_size > 0 && !group.retired)
+                    group.committed.insert({ QString::fromUtf8(tp.topic), int(tp.partition) }, tp.offset);
+                if (tp.err == RD_KAFKA_RESP_ERR_NO_ERROR && tp.metadata && tp.metadata_size > 0
+                    && !group.retired)
                     group.retired = cluster::RetiredGroupMark::parse(
                         QByteArray(static_cast<const char *>(tp.metadata), qsizetype(tp.metadata_size)));
             }

@@ -72,10 +72,10 @@ public:
 
 private:
     cluster::KafkaHandle m_handle;
-    cluster::KafkaQueue m_queue;         // ListGroups, DescribeGroups
-    cluster::KafkaQueue m_offsetQueue;   // OffsetFetch answers, collected later
-    QStringList m_offsetGroups;          // in flight, by opaque index - 1
-    quint32 m_offsetGeneration = 0;      // one per requestCommittedOffsets()
+    cluster::KafkaQueue m_queue; // ListGroups, DescribeGroups
+    cluster::KafkaQueue m_offsetQueue; // OffsetFetch answers, collected later
+    QStringList m_offsetGroups; // in flight, by opaque index - 1
+    quint32 m_offsetGeneration = 0; // one per requestCommittedOffsets()
     qint64 m_offsetsSentMs = 0;
     int m_timeoutMs;
 };

@@ -16,7 +16,8 @@ struct KafkaCheckResult
 };
 } // namespace
 
-KafkaConnectionCheck::KafkaConnectionCheck(cluster::KafkaSettings settings, int requestTimeoutMs, QObject *parent)
+KafkaConnectionCheck::KafkaConnectionCheck(
+    cluster::KafkaSettings settings, int requestTimeoutMs, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
     , m_requestTimeoutMs(requestTimeoutMs)
@@ -34,7 +35,8 @@ void KafkaConnectionCheck::start()
             return;
         }
         result->ok = true;
-        result->detail = QStringLiteral("%1 broker(s), %2 topic(s)").arg(metadata.brokers).arg(metadata.topics.size());
+        result->detail
+            = QStringLiteral("%1 broker(s), %2 topic(s)").arg(metadata.brokers).arg(metadata.topics.size());
     });
     worker->setObjectName(QStringLiteral("kafka-check"));
     // The thread outlives this object if it must (a closed dialog does not wait for it):

@@ -14,7 +14,7 @@ struct KafkaGroupOwner
 {
     QString group;
     QString replica;
-    bool gone = false;  // the replica is down (its registry entry is gone, its probes fail)
+    bool gone = false; // the replica is down (its registry entry is gone, its probes fail)
     QDateTime lastSeen; // the last time any source saw it alive
 
     bool operator==(const KafkaGroupOwner &other) const = default;

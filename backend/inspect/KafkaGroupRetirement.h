@@ -37,7 +37,7 @@ public:
     void setOwners(const QList<KafkaGroupOwner> &owners);
     // nullopt: judge the group by Burrow's rules. members: -1 where unknown.
     std::optional<BurrowVerdict> judge(const QString &group, int members,
-                                       const std::optional<cluster::RetiredGroupMark> &mark, qint64 nowMs);
+        const std::optional<cluster::RetiredGroupMark> &mark, qint64 nowMs);
     // Forgets retired groups that are no longer watched.
     void endPoll(const QSet<QString> &watched);
 
@@ -48,7 +48,7 @@ private:
 
     int m_sessionTimeoutMs;
     QHash<QString, QList<KafkaGroupOwner>> m_owners; // by group
-    QHash<QString, QString> m_retired;               // group -> why
+    QHash<QString, QString> m_retired; // group -> why
 };
 
 } // namespace sb::inspect

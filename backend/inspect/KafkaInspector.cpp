@@ -55,7 +55,7 @@ void KafkaInspector::setAnnouncedGroups(const QStringList &groups)
 {
     QList<KafkaGroupOwner> owners;
     for (const QString &group : groups)
-        owners.append({group, QString(), false, {}});
+        owners.append({ group, QString(), false, {} });
     setGroupOwners(owners);
 }
 
@@ -137,8 +137,8 @@ KafkaClusterSnapshot KafkaInspector::read()
     return finish();
 }
 
-void KafkaInspector::readTopics(const KafkaAdminClient::Metadata &metadata, const KafkaAdminClient::PartitionOffsets &ends,
-                                KafkaClusterSnapshot *snapshot)
+void KafkaInspector::readTopics(const KafkaAdminClient::Metadata &metadata,
+    const KafkaAdminClient::PartitionOffsets &ends, KafkaClusterSnapshot *snapshot)
 {
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     const qint64 elapsedMs = m_lastEndsAtMs > 0 ? nowMs - m_lastEndsAtMs : 0;
@@ -149,7 +149,7 @@ void KafkaInspector::readTopics(const KafkaAdminClient::Metadata &metadata, cons
         topic.partitions = t.partitions;
         topic.deadLetter = t.topic.endsWith(u".DLT");
         for (int p = 0; p < t.partitions; ++p)
-            topic.endOffsets += qMax<qint64>(0, ends.value({t.topic, p}, 0));
+            topic.endOffsets += qMax<qint64>(0, ends.value({ t.topic, p }, 0));
         const auto last = m_lastEnds.constFind(t.topic);
         if (last != m_lastEnds.constEnd() && elapsedMs > 0 && topic.endOffsets >= *last)
             topic.producedPerSecond = double(topic.endOffsets - *last) * 1000.0 / double(elapsedMs);
@@ -167,7 +167,7 @@ QList<QPair<QString, QString>> KafkaInspector::watchedGroups(KafkaClusterSnapsho
     auto add = [&](const QString &group, const QString &by) {
         if (!group.isEmpty() && !seen.contains(group)) {
             seen.insert(group);
-            watched.append({group, by});
+            watched.append({ group, by });
         }
     };
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
@@ -182,20 +182,22 @@ QList<QPair<QString, QString>> KafkaInspector::watchedGroups(KafkaClusterSnapsho
             for (const QString &g : groups)
                 add(g, QStringLiteral("broker"));
             if (listing.groups.size() > m_config.maxListedGroups)
-                snapshot->groupsNote = QStringLiteral("The broker lists %1 groups; the first %2 are watched (and every "
-                                                      "group the profile or the registry names).")
-                                           .arg(listing.groups.size())
-                                           .arg(m_config.maxListedGroups);
+                snapshot->groupsNote
+                    = QStringLiteral("The broker lists %1 groups; the first %2 are watched (and every "
+                                     "group the profile or the registry names).")
+                          .arg(listing.groups.size())
+                          .arg(m_config.maxListedGroups);
             else if (!listing.error.isEmpty())
                 snapshot->groupsNote = listing.error;
         }
     }
     if (!m_listingSupported) {
-        snapshot->groupsNote = QStringLiteral("This cluster does not answer ListGroups/DescribeGroups (%1) — librdkafka's "
-                                              "mock cluster does not — so the groups shown are the ones the profile "
-                                              "lists and the replicas announce in the registry; state and members are "
-                                              "unknown.")
-                                   .arg(m_listingError);
+        snapshot->groupsNote
+            = QStringLiteral("This cluster does not answer ListGroups/DescribeGroups (%1) — librdkafka's "
+                             "mock cluster does not — so the groups shown are the ones the profile "
+                             "lists and the replicas announce in the registry; state and members are "
+                             "unknown.")
+                  .arg(m_listingError);
     }
     for (const QString &g : std::as_const(m_config.groups))
         add(g.trimmed(), QStringLiteral("profile"));
@@ -205,11 +207,10 @@ QList<QPair<QString, QString>> KafkaInspector::watchedGroups(KafkaClusterSnapsho
     return watched;
 }
 
-void KafkaInspector::readGroups(const KafkaAdminClient::Metadata &metadata, const KafkaAdminClient::PartitionOffsets &ends,
-                                const QList<QPair<QString, QString>> &watched,
-                                const QHash<QString, KafkaAdminClient::GroupDescription> &descriptions,
-                                const QHash<QString, KafkaAdminClient::GroupOffsets> &offsets,
-                                KafkaClusterSnapshot *snapshot)
+void KafkaInspector::readGroups(const KafkaAdminClient::Metadata &metadata,
+    const KafkaAdminClient::PartitionOffsets &ends, const QList<QPair<QString, QString>> &watched,
+    const QHash<QString, KafkaAdminClient::GroupDescription> &descriptions,
+    const QHash<QString, KafkaAdminClient::GroupOffsets> &offsets, KafkaClusterSnapshot *snapshot)
 {
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     for (const auto &[id, by] : watched) {
@@ -228,18 +229,19 @@ void KafkaInspector::readGroups(const KafkaAdminClient::Metadata &metadata, cons
         QList<BurrowEvaluator::PartitionResult> results;
         for (const auto &t : metadata.topics) {
             for (int p = 0; p < t.partitions; ++p) {
-                const auto found = committed.committed.constFind({t.topic, p});
+                const auto found = committed.committed.constFind({ t.topic, p });
                 if (found == committed.committed.constEnd())
                     continue;
                 KafkaPartitionLag lag;
                 lag.topic = t.topic;
                 lag.partition = p;
                 lag.committed = *found;
-                lag.logEnd = ends.value({t.topic, p}, -1);
+                lag.logEnd = ends.value({ t.topic, p }, -1);
                 lag.lag = lagOf(lag.committed, lag.logEnd);
-                lag.verdict = m_lag.observe(id, t.topic, p, lag.committed, lag.logEnd, group.members > 0, nowMs);
+                lag.verdict
+                    = m_lag.observe(id, t.topic, p, lag.committed, lag.logEnd, group.members > 0, nowMs);
                 group.totalLag += qMax<qint64>(0, lag.lag);
-                results.append({t.topic, p, lag.verdict});
+                results.append({ t.topic, p, lag.verdict });
                 group.partitions.append(lag);
             }
         }
@@ -250,7 +252,8 @@ void KafkaInspector::readGroups(const KafkaAdminClient::Metadata &metadata, cons
             group.verdict = *departed;
             if (departed->status == BurrowStatus::Retired) {
                 for (KafkaPartitionLag &lag : group.partitions)
-                    lag.verdict = {BurrowStatus::Retired, QStringLiteral("the group is retired: nothing consumes for it")};
+                    lag.verdict = { BurrowStatus::Retired,
+                        QStringLiteral("the group is retired: nothing consumes for it") };
             }
         }
         snapshot->groups.append(group);

@@ -48,12 +48,12 @@ private:
     KafkaClusterSnapshot read();
     // The groups to watch and who named each; fills snapshot->groupsNote.
     QList<QPair<QString, QString>> watchedGroups(KafkaClusterSnapshot *snapshot);
-    void readTopics(const KafkaAdminClient::Metadata &metadata, const KafkaAdminClient::PartitionOffsets &ends,
-                    KafkaClusterSnapshot *snapshot);
-    void readGroups(const KafkaAdminClient::Metadata &metadata, const KafkaAdminClient::PartitionOffsets &ends,
-                    const QList<QPair<QString, QString>> &watched,
-                    const QHash<QString, KafkaAdminClient::GroupDescription> &descriptions,
-                    const QHash<QString, KafkaAdminClient::GroupOffsets> &offsets, KafkaClusterSnapshot *snapshot);
+    void readTopics(const KafkaAdminClient::Metadata &metadata,
+        const KafkaAdminClient::PartitionOffsets &ends, KafkaClusterSnapshot *snapshot);
+    void readGroups(const KafkaAdminClient::Metadata &metadata,
+        const KafkaAdminClient::PartitionOffsets &ends, const QList<QPair<QString, QString>> &watched,
+        const QHash<QString, KafkaAdminClient::GroupDescription> &descriptions,
+        const QHash<QString, KafkaAdminClient::GroupOffsets> &offsets, KafkaClusterSnapshot *snapshot);
 
     KafkaInspectorConfig m_config;
     KafkaAdminClient m_client;

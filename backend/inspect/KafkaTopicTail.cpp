@@ -486,7 +486,8 @@ void KafkaTopicTail::take(rd_kafka_message_t *raw)
              rd_kafka_header_get_all(recordHeaders, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
              ++i)
             record.headers.append({ QByteArrayView(name),
-                value ? QByteArrayView(static_cast<const char *>(value), qsizetype(size)) : QByteArrayView() });
+                value ? QByteArrayView(static_cast<const char *>(value), qsizetype(size))
+                      : QByteArrayView() });
     }
     if (message->payload)
         record.value = QByteArrayView(static_cast<const char *>(message->payload), qsizetype(message->len));
@@ -504,7 +505,7 @@ void KafkaTopicTail::flush()
     if (m_batch.isEmpty())
         return;
     QList<protocol::TrafficFrame> batch = std::exchange(m_batch, {});
-    Q_EMIT framesReady(batch);
+    emit framesReady(batch);
 }
 
 void KafkaTopicTail::watch()
@@ -560,7 +561,7 @@ void KafkaTopicTail::setState(State state, const QString &reason)
     m_reason = reason;
     if (state == State::Error)
         qCInfo(lcKafkaTopicTail).noquote() << reason;
-    Q_EMIT stateChanged(state, reason);
+    emit stateChanged(state, reason);
 }
 
 } // namespace sb::inspect

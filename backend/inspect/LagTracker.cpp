@@ -10,14 +10,14 @@ QString LagTracker::keyOf(const QString &group, const QString &topic, int partit
 }
 
 BurrowVerdict LagTracker::observe(const QString &group, const QString &topic, int partition, qint64 committed,
-                                  qint64 logEndOffset, bool liveMembers, qint64 nowMs)
+    qint64 logEndOffset, bool liveMembers, qint64 nowMs)
 {
     const QString key = keyOf(group, topic, partition);
     m_seen.insert(key);
     QList<LagObservation> &window = m_windows[key];
     const qint64 lag = lagOf(committed, logEndOffset);
     if (window.isEmpty() || window.last().offset != committed || liveMembers) {
-        window.append({committed, lag, nowMs});
+        window.append({ committed, lag, nowMs });
         if (window.size() > kWindowSize)
             window.removeFirst();
     }

@@ -26,7 +26,7 @@ public:
     // Records this poll's committed offset and log-end offset (-1 when unknown) and
     // judges the partition.
     BurrowVerdict observe(const QString &group, const QString &topic, int partition, qint64 committed,
-                          qint64 logEndOffset, bool liveMembers, qint64 nowMs);
+        qint64 logEndOffset, bool liveMembers, qint64 nowMs);
     // Drops the windows of partitions that were not observed since the last call.
     void endPoll();
 

@@ -13,9 +13,8 @@ RedisConnectionCheck::RedisConnectionCheck(cluster::RedisUrl url, int timeoutMs,
     , m_timeoutMs(timeoutMs)
 {
     m_deadline.setSingleShot(true);
-    connect(&m_deadline, &QTimer::timeout, this, [this] {
-        finish(false, QStringLiteral("no answer within %1 s").arg(m_timeoutMs / 1000.0));
-    });
+    connect(&m_deadline, &QTimer::timeout, this,
+        [this] { finish(false, QStringLiteral("no answer within %1 s").arg(m_timeoutMs / 1000.0)); });
 }
 
 RedisConnectionCheck::~RedisConnectionCheck()
@@ -28,7 +27,8 @@ void RedisConnectionCheck::start()
 {
     if (!m_url.isValid()) {
         // Queued, like every other answer: a caller connects after start() returns.
-        QMetaObject::invokeMethod(this, [this] { finish(false, m_url.errorString()); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { finish(false, m_url.errorString()); }, Qt::QueuedConnection);
         return;
     }
     cluster::RedisConnectionOptions options;
@@ -36,19 +36,21 @@ void RedisConnectionCheck::start()
     options.connectTimeout = std::chrono::milliseconds(m_timeoutMs);
     m_connection = new cluster::RedisConnection(m_url, options, this);
     connect(m_connection, &cluster::RedisConnection::connected, this, [this] {
-        m_connection->command({"DBSIZE"}, this, [this](const cluster::RedisReply &reply) {
+        m_connection->command({ "DBSIZE" }, this, [this](const cluster::RedisReply &reply) {
             if (reply.isError()) {
                 finish(false, QStringLiteral("logged in, but DBSIZE was refused: ") + reply.errorMessage());
                 return;
             }
-            const QString who = m_url.userName().isEmpty() ? QString() : QStringLiteral(" as %1").arg(m_url.userName());
-            finish(true, QStringLiteral("%1 answers%2; DBSIZE %3")
-                             .arg(m_url.redacted(), who, QLocale().toString(reply.toInteger())));
+            const QString who
+                = m_url.userName().isEmpty() ? QString() : QStringLiteral(" as %1").arg(m_url.userName());
+            finish(true,
+                QStringLiteral("%1 answers%2; DBSIZE %3")
+                    .arg(m_url.redacted(), who, QLocale().toString(reply.toInteger())));
         });
     });
     // The first failure is the answer: the connection would otherwise retry forever.
     connect(m_connection, &cluster::RedisConnection::disconnected, this,
-            [this](const QString &reason) { finish(false, reason); });
+        [this](const QString &reason) { finish(false, reason); });
     m_deadline.start(m_timeoutMs);
     m_connection->open();
 }

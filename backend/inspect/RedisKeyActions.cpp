@@ -69,7 +69,7 @@ void RedisKeyActions::run(RedisActionResult::Action action, const QByteArray &ke
                 if (reply.isInteger())
                     result->pttlMs = reply.toInteger();
                 result->observedAtMs = steadyNowMs();
-                Q_EMIT finished(*result);
+                emit finished(*result);
             });
         },
         Qt::QueuedConnection);

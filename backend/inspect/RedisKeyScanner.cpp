@@ -316,7 +316,7 @@ void RedisKeyScanner::fetchDetails(quint64 generation, QList<QByteArray> keys, b
 void RedisKeyScanner::finishBatch(Batch &batch)
 {
     if (batch.refresh) {
-        Q_EMIT keysRefreshed(batch.records);
+        emit keysRefreshed(batch.records);
         return;
     }
     if (!isCurrent(batch.generation))
@@ -338,7 +338,7 @@ void RedisKeyScanner::queueRecords(RedisKeyBatch records)
     if (m_pending.size() >= m_options.batchKeys) {
         const qsizetype whole = m_pending.size() - m_pending.size() % m_options.batchKeys;
         for (qsizetype first = 0; first < whole; first += m_options.batchKeys)
-            Q_EMIT batchReady(m_active, m_pending.mid(first, m_options.batchKeys));
+            emit batchReady(m_active, m_pending.mid(first, m_options.batchKeys));
         m_pending.remove(0, whole);
     }
     if (!m_pending.isEmpty() && !m_flushTimer->isActive())
@@ -350,7 +350,7 @@ void RedisKeyScanner::flush()
     m_flushTimer->stop();
     if (m_active) {
         for (qsizetype first = 0; first < m_pending.size(); first += m_options.batchKeys)
-            Q_EMIT batchReady(m_active, m_pending.mid(first, m_options.batchKeys));
+            emit batchReady(m_active, m_pending.mid(first, m_options.batchKeys));
     }
     m_pending.clear();
     emitProgress(true);
@@ -382,7 +382,7 @@ void RedisKeyScanner::emitProgress(bool force)
     if (!force && m_sinceProgress.elapsed() < m_options.progressMs)
         return;
     m_sinceProgress.restart();
-    Q_EMIT progressChanged(m_progress);
+    emit progressChanged(m_progress);
 }
 
 } // namespace sb::inspect

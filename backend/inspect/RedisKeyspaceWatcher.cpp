@@ -28,7 +28,7 @@ RedisKeyspaceWatcher::RedisKeyspaceWatcher(
         m_keysThisWindow = 0;
         if (m_state.eventsDropped != m_droppedReported) {
             m_droppedReported = m_state.eventsDropped;
-            Q_EMIT stateChanged(m_state);
+            emit stateChanged(m_state);
         }
     });
     m_channelPrefix = "__keyspace@" + QByteArray::number(m_url.database()) + "__:";
@@ -162,7 +162,7 @@ void RedisKeyspaceWatcher::flush()
         return;
     const QList<QByteArray> keys(m_changed.cbegin(), m_changed.cend());
     m_changed.clear();
-    Q_EMIT keysChanged(keys);
+    emit keysChanged(keys);
 }
 
 void RedisKeyspaceWatcher::setState(RedisNotificationState state)
@@ -170,7 +170,7 @@ void RedisKeyspaceWatcher::setState(RedisNotificationState state)
     state.eventsDropped = m_state.eventsDropped;
     m_state = std::move(state);
     qCInfo(lcInspectRedis).noquote() << m_state.text;
-    Q_EMIT stateChanged(m_state);
+    emit stateChanged(m_state);
 }
 
 } // namespace sb::inspect

@@ -182,12 +182,12 @@ void RedisPubSubMonitor::flush()
     m_flushTimer->stop();
     if (!m_batch.isEmpty()) {
         QList<protocol::TrafficFrame> batch = std::exchange(m_batch, {});
-        Q_EMIT framesReady(batch);
+        emit framesReady(batch);
     }
     if (m_dropped != m_droppedReported) {
         m_droppedReported = m_dropped;
         qCDebug(lcRedisPubSubMonitor) << m_dropped << "messages dropped over the frame rate limit";
-        Q_EMIT framesDropped(m_dropped);
+        emit framesDropped(m_dropped);
     }
 }
 
@@ -236,7 +236,7 @@ void RedisPubSubMonitor::setState(State state, const QString &reason)
     m_reason = reason;
     if (state == State::Error)
         qCInfo(lcRedisPubSubMonitor).noquote() << reason;
-    Q_EMIT stateChanged(state, reason);
+    emit stateChanged(state, reason);
 }
 
 } // namespace sb::inspect

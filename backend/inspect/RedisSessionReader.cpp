@@ -197,7 +197,7 @@ void RedisSessionReader::maybeFinish(const std::shared_ptr<Pass> &pass)
     m_pass.reset();
     if (!snapshot.error.isEmpty())
         qCWarning(lcInspectRedis).noquote() << "sessions pass failed:" << snapshot.error;
-    Q_EMIT snapshotReady(snapshot);
+    emit snapshotReady(snapshot);
     scheduleNext();
 }
 

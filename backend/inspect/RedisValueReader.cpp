@@ -67,7 +67,7 @@ void RedisValueReader::fetchHere(const RedisValueRequest &request)
     page.error = request.type == RedisKeyType::None
         ? QStringLiteral("the key no longer exists")
         : u"values of type " + redisKeyTypeName(request.type) + u" cannot be shown here";
-    Q_EMIT pageReady(page);
+    emit pageReady(page);
 }
 
 // The length and the page go out pipelined; the page is emitted when both are back.
@@ -81,7 +81,7 @@ void RedisValueReader::send(
     auto remaining = std::make_shared<int>(2);
     auto done = [this, page, remaining] {
         if (--*remaining == 0)
-            Q_EMIT pageReady(*page);
+            emit pageReady(*page);
     };
     m_connection->command({ lengthCommand, request.key }, this, [page, done](const RedisReply &reply) {
         if (reply.isInteger())

@@ -63,8 +63,9 @@ void RegistryScanner::scan(Done done)
                 if (stale(generation))
                     return;
                 const QString why = m_redis->lastError();
-                finish(false, why.isEmpty() ? QStringLiteral("not connected to Redis yet")
-                                            : QStringLiteral("Redis unreachable: ") + why);
+                finish(false,
+                    why.isEmpty() ? QStringLiteral("not connected to Redis yet")
+                                  : QStringLiteral("Redis unreachable: ") + why);
             },
             Qt::QueuedConnection);
         return;
@@ -76,28 +77,30 @@ void RegistryScanner::scanFrom(const QByteArray &cursor)
 {
     const quint64 generation = m_generation;
     ++m_scanCalls;
-    m_redis->command({"SCAN", cursor, "MATCH", m_prefix + "node:*", "COUNT", QByteArray::number(kScanCount)}, this,
-                     [this, generation](const RedisReply &reply) {
-                         if (stale(generation))
-                             return;
-                         if (reply.isError() || !reply.isArray() || reply.size() != 2) {
-                             finish(false, QStringLiteral("SCAN failed: ")
-                                               + (reply.isError() ? reply.errorMessage() : reply.toDebugString()));
-                             return;
-                         }
-                         const RedisReply keys = reply.at(1); // at() returns a copy: keep it alive
-                         for (const RedisReply &key : keys.elements()) {
-                             if (key.isString() && m_keys.size() < kMaxNodes)
-                                 m_keys.append(key.bytes());
-                         }
-                         const QByteArray next = reply.at(0).bytes();
-                         if (next == "0" || next.isEmpty() || m_keys.size() >= kMaxNodes)
-                             fetchAll();
-                         else if (m_scanCalls >= kMaxScanCalls)
-                             finish(false, QStringLiteral("SCAN did not finish after %1 calls").arg(kMaxScanCalls));
-                         else
-                             scanFrom(next);
-                     });
+    m_redis->command(
+        { "SCAN", cursor, "MATCH", m_prefix + "node:*", "COUNT", QByteArray::number(kScanCount) }, this,
+        [this, generation](const RedisReply &reply) {
+            if (stale(generation))
+                return;
+            if (reply.isError() || !reply.isArray() || reply.size() != 2) {
+                finish(false,
+                    QStringLiteral("SCAN failed: ")
+                        + (reply.isError() ? reply.errorMessage() : reply.toDebugString()));
+                return;
+            }
+            const RedisReply keys = reply.at(1); // at() returns a copy: keep it alive
+            for (const RedisReply &key : keys.elements()) {
+                if (key.isString() && m_keys.size() < kMaxNodes)
+                    m_keys.append(key.bytes());
+            }
+            const QByteArray next = reply.at(0).bytes();
+            if (next == "0" || next.isEmpty() || m_keys.size() >= kMaxNodes)
+                fetchAll();
+            else if (m_scanCalls >= kMaxScanCalls)
+                finish(false, QStringLiteral("SCAN did not finish after %1 calls").arg(kMaxScanCalls));
+            else
+                scanFrom(next);
+        });
 }
 
 void RegistryScanner::fetchAll()
@@ -122,7 +125,7 @@ void RegistryScanner::fetchAll()
     for (const QByteArray &key : std::as_const(m_keys)) {
         const QString id = QString::fromUtf8(key.mid(prefixLength));
         // Pipelined: all HGETALLs leave at once and are answered in order.
-        m_redis->command({"HGETALL", key}, this, [this, generation, id](const RedisReply &reply) {
+        m_redis->command({ "HGETALL", key }, this, [this, generation, id](const RedisReply &reply) {
             if (stale(generation))
                 return;
             if (reply.isArray() && reply.size() > 0)

@@ -43,8 +43,8 @@ bool matches(const PrometheusTextParser::Sample &sample, const PrometheusTextPar
 
 // Sums finite samples of `name` (any labels) whose `label` equals `value` (or all when
 // label is empty); nullopt when there is none.
-std::optional<double> sumOf(const PrometheusTextParser::Result &scrape, QByteArrayView name, QByteArrayView label = {},
-                            const QString &value = {})
+std::optional<double> sumOf(const PrometheusTextParser::Result &scrape, QByteArrayView name,
+    QByteArrayView label = {}, const QString &value = {})
 {
     std::optional<double> sum;
     for (const auto &s : scrape.samples) {
@@ -113,14 +113,16 @@ ReplicaInfo ReplicaDecoder::fromRegistryHash(const QString &id, const QMap<QByte
     info.messagesInPerSecond = parseRate(fields.value("msgsInPerSec"));
     info.messagesOutPerSecond = parseRate(fields.value("msgsOutPerSec"));
     info.heartbeatTimeouts = parseCount(fields.value("heartbeatTimeouts"));
-    info.slowConsumerDrops = parseCount(fields.value("slowConsumerDrops")); // absent from older nodes: unknown
+    info.slowConsumerDrops
+        = parseCount(fields.value("slowConsumerDrops")); // absent from older nodes: unknown
     const QByteArray groups = fields.value("kafkaGroups");
     if (!groups.isEmpty())
         info.kafkaGroups = QString::fromUtf8(groups).split(QLatin1Char(','), Qt::SkipEmptyParts);
     return info;
 }
 
-ReplicaInfo ReplicaDecoder::fromAdminStats(const QJsonObject &stats, const QString &fallbackId, Counters *counters)
+ReplicaInfo ReplicaDecoder::fromAdminStats(
+    const QJsonObject &stats, const QString &fallbackId, Counters *counters)
 {
     ReplicaInfo info;
     const QString node = stats.value(QStringLiteral("node")).toString();
@@ -130,8 +132,8 @@ ReplicaInfo ReplicaDecoder::fromAdminStats(const QJsonObject &stats, const QStri
     const QJsonValue startedAt = stats.value(QStringLiteral("startedAt"));
     if (startedAt.isDouble())
         info.started = QDateTime::fromMSecsSinceEpoch(qint64(startedAt.toDouble()), Qt::UTC);
-    info.state = stateFrom(jsonBool(stats.value(QStringLiteral("ready"))),
-                           jsonBool(stats.value(QStringLiteral("draining"))));
+    info.state = stateFrom(
+        jsonBool(stats.value(QStringLiteral("ready"))), jsonBool(stats.value(QStringLiteral("draining"))));
     if (info.state == ReplicaInfo::State::Unready)
         info.stateReason = QStringLiteral("its /admin/stats says not ready");
     const QJsonObject connections = stats.value(QStringLiteral("connections")).toObject();
@@ -155,8 +157,8 @@ ReplicaInfo ReplicaDecoder::fromAdminStats(const QJsonObject &stats, const QStri
 }
 
 ReplicaInfo ReplicaDecoder::fromPrometheus(const PrometheusTextParser::Result &scrape,
-                                           const PrometheusTextParser::Sample &series, const QString &fallbackId,
-                                           Counters *counters, QString *problem)
+    const PrometheusTextParser::Sample &series, const QString &fallbackId, Counters *counters,
+    QString *problem)
 {
     ReplicaInfo info;
     info.id = fallbackId;

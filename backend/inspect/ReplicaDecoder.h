@@ -28,14 +28,15 @@ public:
     static ReplicaInfo fromRegistryHash(const QString &id, const QMap<QByteArray, QByteArray> &fields);
 
     // GET /admin/stats (docs/protocol.md). `fallbackId` when the JSON names no node.
-    static ReplicaInfo fromAdminStats(const QJsonObject &stats, const QString &fallbackId, Counters *counters);
+    static ReplicaInfo fromAdminStats(
+        const QJsonObject &stats, const QString &fallbackId, Counters *counters);
 
     // A Prometheus scrape. `series` selects the connection-count samples (name plus label
     // matchers); `fallbackId` (the endpoint's host:port) when no sb_node_ready{node} names it.
     // *problem is set when the scrape lacks the connection series (the replica is still up).
     static ReplicaInfo fromPrometheus(const sb::protocol::PrometheusTextParser::Result &scrape,
-                                      const sb::protocol::PrometheusTextParser::Sample &series,
-                                      const QString &fallbackId, Counters *counters, QString *problem);
+        const sb::protocol::PrometheusTextParser::Sample &series, const QString &fallbackId,
+        Counters *counters, QString *problem);
 
     // Epoch seconds, epoch milliseconds (told apart by size) or ISO 8601; invalid otherwise.
     static QDateTime parseTime(const QByteArray &text);

@@ -17,16 +17,20 @@ QString transportError(QNetworkReply *reply)
     switch (reply->error()) {
     case QNetworkReply::OperationCanceledError:
         return QStringLiteral("no answer in time (timeout) or body over the size limit");
-    case QNetworkReply::ConnectionRefusedError: return QStringLiteral("connection refused");
-    case QNetworkReply::HostNotFoundError: return QStringLiteral("host not found");
-    case QNetworkReply::RemoteHostClosedError: return QStringLiteral("connection closed");
-    default: return reply->errorString();
+    case QNetworkReply::ConnectionRefusedError:
+        return QStringLiteral("connection refused");
+    case QNetworkReply::HostNotFoundError:
+        return QStringLiteral("host not found");
+    case QNetworkReply::RemoteHostClosedError:
+        return QStringLiteral("connection closed");
+    default:
+        return reply->errorString();
     }
 }
 } // namespace
 
-ReplicaDirectProbe::ReplicaDirectProbe(QString id, const QString &address, const ReplicaDiscoveryConfig &config,
-                                       QNetworkAccessManager *network, QObject *parent)
+ReplicaDirectProbe::ReplicaDirectProbe(QString id, const QString &address,
+    const ReplicaDiscoveryConfig &config, QNetworkAccessManager *network, QObject *parent)
     : QObject(parent)
     , m_id(std::move(id))
     , m_base(directBase(address))
@@ -34,8 +38,7 @@ ReplicaDirectProbe::ReplicaDirectProbe(QString id, const QString &address, const
     , m_intervalMs(qMax(50, config.pollIntervalMs))
     , m_maxBackoffMs(qMax(config.pollIntervalMs, config.maxBackoffMs))
     , m_network(network)
-{
-}
+{ }
 
 ReplicaDirectProbe::~ReplicaDirectProbe()
 {
@@ -58,7 +61,7 @@ ReplicaSourceStatus ReplicaDirectProbe::status() const
 
 void ReplicaDirectProbe::forget()
 {
-    m_last = Outcome{};
+    m_last = Outcome {};
     m_hasOutcome = false;
     m_failures = 0;
     m_nextAttempt = {};
@@ -115,12 +118,12 @@ void ReplicaDirectProbe::answered()
         verdict.info.messagesOutPerSecond = m_outRate.update(verdict.counters.messagesOut, now);
         m_failures = 0;
         m_nextAttempt = {};
-        m_last = Outcome{true, {}, std::move(verdict.info)};
+        m_last = Outcome { true, {}, std::move(verdict.info) };
     } else {
         ++m_failures;
         const qint64 delay = HttpReplicaProbe::retryDelayMs(m_failures, m_intervalMs, m_maxBackoffMs);
         m_nextAttempt = now.addMSecs(delay - m_intervalMs / 2);
-        m_last = Outcome{false, verdict.failure, {}};
+        m_last = Outcome { false, verdict.failure, {} };
     }
     m_hasOutcome = true;
     Done done = std::move(m_done);

@@ -29,7 +29,7 @@ public:
 
     // `address` as the registry has it: host:port (or a URL).
     ReplicaDirectProbe(QString id, const QString &address, const ReplicaDiscoveryConfig &config,
-                       QNetworkAccessManager *network, QObject *parent = nullptr);
+        QNetworkAccessManager *network, QObject *parent = nullptr);
     ~ReplicaDirectProbe() override;
 
     const QString &id() const { return m_id; }

@@ -28,8 +28,8 @@ void readReadiness(const ReplicaDirectReading::Answer &ready, ReplicaInfo *info)
         const QString dependencies = body.value(QStringLiteral("dependencies")).toString();
         const QString status = body.value(QStringLiteral("status")).toString();
         info->stateReason = dependencies == u"down" ? ReplicaDirectReading::dependenciesDown()
-            : !status.isEmpty()                      ? status
-                                                     : QStringLiteral("HTTP %1").arg(ready.status);
+            : !status.isEmpty()                     ? status
+                                                    : QStringLiteral("HTTP %1").arg(ready.status);
         info->detail = QStringLiteral("/healthz/ready: HTTP %1").arg(ready.status)
             + (dependencies == u"down" ? QStringLiteral(" (its Redis or Kafka is unreachable)") : QString());
     }
@@ -64,7 +64,8 @@ ReplicaDirectReading::Verdict ReplicaDirectReading::judge(const QString &expecte
             problems.append(QStringLiteral("/metrics: ") + problem);
     } else {
         info.id = expectedId;
-        problems.append(describeAnswer(QStringLiteral("/metrics"), metrics) + QStringLiteral(" (no figures)"));
+        problems.append(
+            describeAnswer(QStringLiteral("/metrics"), metrics) + QStringLiteral(" (no figures)"));
     }
     // /metrics only says ready or not; /healthz/ready also says why not.
     if (ready.reached)
@@ -72,8 +73,9 @@ ReplicaDirectReading::Verdict ReplicaDirectReading::judge(const QString &expecte
     else
         problems.append(describeAnswer(QStringLiteral("/healthz/ready"), ready));
     if (!problems.isEmpty())
-        info.detail = info.detail.isEmpty() ? problems.join(QStringLiteral("; "))
-                                            : info.detail + QStringLiteral("; ") + problems.join(QStringLiteral("; "));
+        info.detail = info.detail.isEmpty()
+            ? problems.join(QStringLiteral("; "))
+            : info.detail + QStringLiteral("; ") + problems.join(QStringLiteral("; "));
     info.source = QStringLiteral("probe");
     verdict.alive = true;
     verdict.info = std::move(info);

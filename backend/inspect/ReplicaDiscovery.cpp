@@ -97,9 +97,11 @@ void ReplicaDiscovery::start()
         m_registry->open();
     }
     for (const QUrl &url : std::as_const(m_config.prometheusEndpoints))
-        m_probes.append(new HttpReplicaProbe(HttpReplicaProbe::Kind::Metrics, url, m_config, m_network, this));
+        m_probes.append(
+            new HttpReplicaProbe(HttpReplicaProbe::Kind::Metrics, url, m_config, m_network, this));
     for (const QUrl &url : std::as_const(m_config.adminStatsUrls))
-        m_probes.append(new HttpReplicaProbe(HttpReplicaProbe::Kind::AdminStats, url, m_config, m_network, this));
+        m_probes.append(
+            new HttpReplicaProbe(HttpReplicaProbe::Kind::AdminStats, url, m_config, m_network, this));
     m_timer->start();
     tick();
 }
@@ -147,9 +149,10 @@ void ReplicaDiscovery::tick()
         // swapping) would keep the last good read forever. Past the HTTP timeout it counts
         // as unreadable, until the read in flight answers.
         if (m_scanStartedAt.isValid() && m_scanStartedAt.msecsTo(now) > m_config.httpTimeoutMs) {
-            m_registryResult = RegistryScanner::Result{
-                false, QStringLiteral("Redis has not answered a registry read for %1 s")
-                           .arg(m_scanStartedAt.secsTo(now)), {}};
+            m_registryResult = RegistryScanner::Result { false,
+                QStringLiteral("Redis has not answered a registry read for %1 s")
+                    .arg(m_scanStartedAt.secsTo(now)),
+                {} };
             m_registryAnswered = true;
         }
         probeUnlisted(cycle);
@@ -169,8 +172,8 @@ void ReplicaDiscovery::probeUnlisted(quint64 cycle)
     if (m_fallbackCycle == cycle)
         return;
     m_fallbackCycle = cycle;
-    m_pending += m_fallback->pollUnlisted(m_registryResult,
-                                          [this, cycle](const HttpReplicaProbe::Outcome &) { sourceDone(cycle); });
+    m_pending += m_fallback->pollUnlisted(
+        m_registryResult, [this, cycle](const HttpReplicaProbe::Outcome &) { sourceDone(cycle); });
 }
 
 void ReplicaDiscovery::sourceDone(quint64 cycle)
@@ -186,8 +189,8 @@ void ReplicaDiscovery::sourceDone(quint64 cycle)
 QString ReplicaDiscovery::registryWhy(const QString &id) const
 {
     if (m_registryResult.ok)
-        return QStringLiteral("registry key ") + QString::fromUtf8(m_config.keyPrefix) + QStringLiteral("node:") + id
-            + QStringLiteral(" is gone");
+        return QStringLiteral("registry key ") + QString::fromUtf8(m_config.keyPrefix)
+            + QStringLiteral("node:") + id + QStringLiteral(" is gone");
     return QStringLiteral("registry unreadable (") + m_registryResult.error + QLatin1Char(')');
 }
 
@@ -200,9 +203,10 @@ QString ReplicaDiscovery::degradedReason() const
         return reason + QStringLiteral("It has listed no replica yet, so there is none to probe directly.");
     if (const int earlier = m_fallback->earlierSessionCount(); earlier == listed)
         return reason
-            + QStringLiteral("It has listed no replica in this session: the %1 replica(s) seen in an earlier "
-                             "session are probed at their own addresses (/healthz/live, /healthz/ready, /metrics); "
-                             "a replica started since is not seen until the registry answers.")
+            + QStringLiteral(
+                "It has listed no replica in this session: the %1 replica(s) seen in an earlier "
+                "session are probed at their own addresses (/healthz/live, /healthz/ready, /metrics); "
+                "a replica started since is not seen until the registry answers.")
                   .arg(earlier);
     return reason
         + QStringLiteral("The %1 replica(s) it listed last are probed at their own addresses (/healthz/live, "
@@ -211,8 +215,8 @@ QString ReplicaDiscovery::degradedReason() const
               .arg(listed);
 }
 
-void ReplicaDiscovery::collectUnlisted(QHash<QString, ReplicaInfo> *seen, QHash<QString, QString> *missingReasons,
-                                       QHash<QString, ReplicaInfo> *carried) const
+void ReplicaDiscovery::collectUnlisted(QHash<QString, ReplicaInfo> *seen,
+    QHash<QString, QString> *missingReasons, QHash<QString, ReplicaInfo> *carried) const
 {
     const bool redisDown = registryUnreadable();
     for (const ReplicaDirectProbe *probe : m_fallback->unlisted(m_registryResult)) {
@@ -228,11 +232,11 @@ void ReplicaDiscovery::collectUnlisted(QHash<QString, ReplicaInfo> *seen, QHash<
         }
         const auto &outcome = probe->lastOutcome();
         if (!outcome.ok) {
-            missingReasons->insert(id, registryWhy(id)
-                                           + (m_fallback->fromEarlierSession(id)
-                                                  ? QStringLiteral("; seen in an earlier session")
-                                                  : QString())
-                                           + QStringLiteral("; its own probes fail: ") + outcome.error);
+            missingReasons->insert(id,
+                registryWhy(id)
+                    + (m_fallback->fromEarlierSession(id) ? QStringLiteral("; seen in an earlier session")
+                                                          : QString())
+                    + QStringLiteral("; its own probes fail: ") + outcome.error);
             continue;
         }
         ReplicaInfo info = probedReplica(known, outcome.info);
@@ -243,15 +247,17 @@ void ReplicaDiscovery::collectUnlisted(QHash<QString, ReplicaInfo> *seen, QHash<
         if (redisDown && info.stateReason == ReplicaDirectReading::dependenciesDown())
             info.stateReason = QStringLiteral("Redis unreachable");
         info.detail = QStringLiteral("not in the registry: ") + registryWhy(id)
-            + (m_fallback->fromEarlierSession(id) ? QStringLiteral("; last seen in an earlier session") : QString())
+            + (m_fallback->fromEarlierSession(id) ? QStringLiteral("; last seen in an earlier session")
+                                                  : QString())
             + QStringLiteral("; its own probes answer")
-            + (outcome.info.detail.isEmpty() ? QString() : QStringLiteral(" (") + outcome.info.detail + QLatin1Char(')'));
+            + (outcome.info.detail.isEmpty() ? QString()
+                                             : QStringLiteral(" (") + outcome.info.detail + QLatin1Char(')'));
         seen->insert(id, std::move(info));
     }
 }
 
-QHash<QString, ReplicaInfo> ReplicaDiscovery::collect(QHash<QString, QString> *missingReasons,
-                                                      QHash<QString, ReplicaInfo> *carried) const
+QHash<QString, ReplicaInfo> ReplicaDiscovery::collect(
+    QHash<QString, QString> *missingReasons, QHash<QString, ReplicaInfo> *carried) const
 {
     QHash<QString, ReplicaInfo> seen;
     if (m_registry) {
@@ -262,7 +268,7 @@ QHash<QString, ReplicaInfo> ReplicaDiscovery::collect(QHash<QString, QString> *m
         collectUnlisted(&seen, missingReasons, carried);
     }
     // Metrics before admin stats, so /admin/stats' figures win where both report.
-    for (const auto kind : {HttpReplicaProbe::Kind::Metrics, HttpReplicaProbe::Kind::AdminStats}) {
+    for (const auto kind : { HttpReplicaProbe::Kind::Metrics, HttpReplicaProbe::Kind::AdminStats }) {
         for (const HttpReplicaProbe *probe : m_probes) {
             if (probe->kind() != kind || !probe->hasOutcome())
                 continue;
@@ -287,7 +293,8 @@ QHash<QString, ReplicaInfo> ReplicaDiscovery::collect(QHash<QString, QString> *m
     if (m_registry) {
         // Listed before, not now, and no probe to ask (no address): the registry's word stands.
         for (auto it = m_known.cbegin(); it != m_known.cend(); ++it) {
-            if (!seen.contains(it.key()) && !missingReasons->contains(it.key()) && !carried->contains(it.key())
+            if (!seen.contains(it.key()) && !missingReasons->contains(it.key())
+                && !carried->contains(it.key())
                 && (it->source.contains(QStringLiteral("registry")) || m_fallback->remembers(it.key())))
                 missingReasons->insert(it.key(), registryWhy(it.key()));
         }
@@ -338,7 +345,8 @@ void ReplicaDiscovery::publish()
             continue;
         ReplicaInfo info;
         info.id = it.key();
-        info.address = m_fallback && m_fallback->remembers(it.key()) ? m_fallback->address(it.key()) : it.key();
+        info.address
+            = m_fallback && m_fallback->remembers(it.key()) ? m_fallback->address(it.key()) : it.key();
         info.state = ReplicaInfo::State::Down;
         info.stateSince = now;
         info.detail = it.value();
@@ -351,7 +359,7 @@ void ReplicaDiscovery::publish()
     snapshot.poll = ++m_published;
     snapshot.replicas = next.values();
     std::sort(snapshot.replicas.begin(), snapshot.replicas.end(),
-              [](const ReplicaInfo &a, const ReplicaInfo &b) { return a.id < b.id; });
+        [](const ReplicaInfo &a, const ReplicaInfo &b) { return a.id < b.id; });
     if (snapshot.replicas.size() > kMaxReplicas)
         snapshot.replicas.resize(kMaxReplicas);
     snapshot.sources = sourceStatuses();

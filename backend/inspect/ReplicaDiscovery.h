@@ -65,10 +65,10 @@ private:
     bool registryUnreadable() const { return m_registry && m_registryAnswered && !m_registryResult.ok; }
     QString registryWhy(const QString &id) const;
     QString degradedReason() const;
-    QHash<QString, ReplicaInfo> collect(QHash<QString, QString> *missingReasons,
-                                        QHash<QString, ReplicaInfo> *carried) const;
+    QHash<QString, ReplicaInfo> collect(
+        QHash<QString, QString> *missingReasons, QHash<QString, ReplicaInfo> *carried) const;
     void collectUnlisted(QHash<QString, ReplicaInfo> *seen, QHash<QString, QString> *missingReasons,
-                         QHash<QString, ReplicaInfo> *carried) const;
+        QHash<QString, ReplicaInfo> *carried) const;
     QList<ReplicaSourceStatus> sourceStatuses() const;
 
     ReplicaDiscoveryConfig m_config;

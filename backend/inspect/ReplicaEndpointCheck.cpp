@@ -4,8 +4,8 @@
 
 namespace sb::inspect {
 
-ReplicaEndpointCheck::ReplicaEndpointCheck(HttpReplicaProbe::Kind kind, const QUrl &url,
-                                           const ReplicaDiscoveryConfig &config, QObject *parent)
+ReplicaEndpointCheck::ReplicaEndpointCheck(
+    HttpReplicaProbe::Kind kind, const QUrl &url, const ReplicaDiscoveryConfig &config, QObject *parent)
     : QObject(parent)
     , m_network(new QNetworkAccessManager(this))
     , m_probe(new HttpReplicaProbe(kind, url, config, m_network, this))

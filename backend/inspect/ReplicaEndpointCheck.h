@@ -17,7 +17,7 @@ class ReplicaEndpointCheck : public QObject
     Q_OBJECT
 public:
     ReplicaEndpointCheck(HttpReplicaProbe::Kind kind, const QUrl &url, const ReplicaDiscoveryConfig &config,
-                         QObject *parent = nullptr);
+        QObject *parent = nullptr);
 
     void start();
 

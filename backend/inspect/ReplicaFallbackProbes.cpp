@@ -9,14 +9,15 @@
 
 namespace sb::inspect {
 
-ReplicaFallbackProbes::ReplicaFallbackProbes(const ReplicaDiscoveryConfig &config, QNetworkAccessManager *network,
-                                             QObject *owner)
+ReplicaFallbackProbes::ReplicaFallbackProbes(
+    const ReplicaDiscoveryConfig &config, QNetworkAccessManager *network, QObject *owner)
     : m_config(config)
     , m_network(network)
     , m_owner(owner)
 {
     for (auto it = config.rememberedAddresses.cbegin();
-         it != config.rememberedAddresses.cend() && m_addresses.size() < ReplicaDiscovery::kMaxReplicas; ++it) {
+         it != config.rememberedAddresses.cend() && m_addresses.size() < ReplicaDiscovery::kMaxReplicas;
+         ++it) {
         if (it.key().isEmpty() || it.value().trimmed().isEmpty())
             continue;
         m_addresses.insert(it.key(), it.value().trimmed());
@@ -62,7 +63,8 @@ QStringList ReplicaFallbackProbes::listed(const RegistryScanner::Result &registr
     return forgotten;
 }
 
-int ReplicaFallbackProbes::pollUnlisted(const RegistryScanner::Result &registry, const HttpReplicaProbe::Done &done)
+int ReplicaFallbackProbes::pollUnlisted(
+    const RegistryScanner::Result &registry, const HttpReplicaProbe::Done &done)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QList<ReplicaDirectProbe *> due;
@@ -87,7 +89,8 @@ int ReplicaFallbackProbes::pollUnlisted(const RegistryScanner::Result &registry,
     return started;
 }
 
-QList<const ReplicaDirectProbe *> ReplicaFallbackProbes::unlisted(const RegistryScanner::Result &registry) const
+QList<const ReplicaDirectProbe *> ReplicaFallbackProbes::unlisted(
+    const RegistryScanner::Result &registry) const
 {
     QList<const ReplicaDirectProbe *> probes;
     for (auto it = m_probes.cbegin(); it != m_probes.cend(); ++it) {

@@ -22,7 +22,8 @@ namespace sb::inspect {
 class ReplicaFallbackProbes
 {
 public:
-    ReplicaFallbackProbes(const ReplicaDiscoveryConfig &config, QNetworkAccessManager *network, QObject *owner);
+    ReplicaFallbackProbes(
+        const ReplicaDiscoveryConfig &config, QNetworkAccessManager *network, QObject *owner);
     ~ReplicaFallbackProbes();
     ReplicaFallbackProbes(const ReplicaFallbackProbes &) = delete;
     ReplicaFallbackProbes &operator=(const ReplicaFallbackProbes &) = delete;
@@ -45,8 +46,7 @@ public:
     bool remembers(const QString &id) const { return m_addresses.contains(id); }
     QString address(const QString &id) const { return m_addresses.value(id); }
     // Forgets the replicas the discovery no longer shows (down for forgetDownAfterSeconds).
-    template<typename Known>
-    void keepOnly(const Known &known)
+    template<typename Known> void keepOnly(const Known &known)
     {
         for (auto it = m_addresses.begin(); it != m_addresses.end();) {
             // One an earlier session saw stays until its own probes have spoken.
@@ -72,7 +72,7 @@ private:
     QNetworkAccessManager *m_network;
     QObject *m_owner;
     QHash<QString, QString> m_addresses; // id -> host:port, as the registry last gave it
-    QSet<QString> m_earlierSession;      // in m_addresses from an earlier session only
+    QSet<QString> m_earlierSession; // in m_addresses from an earlier session only
     QHash<QString, ReplicaDirectProbe *> m_probes;
 };
 

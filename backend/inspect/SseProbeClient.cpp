@@ -23,7 +23,7 @@ SseProbeClient::SseProbeClient(QObject *parent)
     , m_connectTimer(new QTimer(this))
     , m_idleTimer(new QTimer(this))
 {
-    for (QTimer *timer : {m_retryTimer, m_connectTimer, m_idleTimer})
+    for (QTimer *timer : { m_retryTimer, m_connectTimer, m_idleTimer })
         timer->setSingleShot(true);
     connect(m_retryTimer, &QTimer::timeout, this, [this] {
         ++m_reconnects;
@@ -32,9 +32,8 @@ SseProbeClient::SseProbeClient(QObject *parent)
     connect(m_connectTimer, &QTimer::timeout, this, [this] {
         abortAttempt(QStringLiteral("no response within %1 ms").arg(m_settings.connectTimeoutMs));
     });
-    connect(m_idleTimer, &QTimer::timeout, this, [this] {
-        abortAttempt(QStringLiteral("nothing received for %1 ms").arg(m_settings.idleTimeoutMs));
-    });
+    connect(m_idleTimer, &QTimer::timeout, this,
+        [this] { abortAttempt(QStringLiteral("nothing received for %1 ms").arg(m_settings.idleTimeoutMs)); });
 }
 
 SseProbeClient::~SseProbeClient()
@@ -92,12 +91,12 @@ void SseProbeClient::openStream(QString reconnectReason)
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     ProbeHeaders sent;
     if (probeHeaderIndex(m_settings.headers, QStringLiteral("Accept")) < 0)
-        sent.append({QStringLiteral("Accept"), QStringLiteral("text/event-stream")});
+        sent.append({ QStringLiteral("Accept"), QStringLiteral("text/event-stream") });
     if (probeHeaderIndex(m_settings.headers, QStringLiteral("Cache-Control")) < 0)
-        sent.append({QStringLiteral("Cache-Control"), QStringLiteral("no-cache")});
+        sent.append({ QStringLiteral("Cache-Control"), QStringLiteral("no-cache") });
     sent += m_settings.headers;
     if (!m_sentLastEventId.isEmpty())
-        sent.append({QStringLiteral("Last-Event-ID"), m_sentLastEventId});
+        sent.append({ QStringLiteral("Last-Event-ID"), m_sentLastEventId });
     for (const auto &[name, value] : std::as_const(sent))
         request.setRawHeader(name.toUtf8(), value.toUtf8());
 
@@ -107,9 +106,9 @@ void SseProbeClient::openStream(QString reconnectReason)
     frame.direction = TrafficFrame::Direction::In;
     ProbeHeaders shown = probeMaskedHeaders(sent);
     if (reconnect) {
-        shown.append({QStringLiteral("attempt"), QString::number(m_reconnects)});
+        shown.append({ QStringLiteral("attempt"), QString::number(m_reconnects) });
         if (!reconnectReason.isEmpty())
-            shown.append({QStringLiteral("reason"), reconnectReason});
+            shown.append({ QStringLiteral("reason"), reconnectReason });
     }
     frame.setHeaders(shown);
     emitFrame(frame);
@@ -121,7 +120,8 @@ void SseProbeClient::openStream(QString reconnectReason)
     connect(m_reply, &QNetworkReply::finished, this, &SseProbeClient::onFinished);
     m_connectTimer->start(m_settings.connectTimeoutMs);
     if (!reconnect)
-        setState(ProbeState::Connecting, QStringLiteral("requesting %1").arg(m_settings.url.toString(QUrl::RemoveQuery)));
+        setState(ProbeState::Connecting,
+            QStringLiteral("requesting %1").arg(m_settings.url.toString(QUrl::RemoveQuery)));
 }
 
 void SseProbeClient::onMetaData()
@@ -138,9 +138,10 @@ void SseProbeClient::onMetaData()
     m_connectTimer->stop();
     if (m_settings.idleTimeoutMs > 0)
         m_idleTimer->start(m_settings.idleTimeoutMs);
-    setState(ProbeState::Live, m_sentLastEventId.isEmpty()
-                                   ? QStringLiteral("stream open")
-                                   : QStringLiteral("stream open, resuming after %1").arg(m_sentLastEventId));
+    setState(ProbeState::Live,
+        m_sentLastEventId.isEmpty()
+            ? QStringLiteral("stream open")
+            : QStringLiteral("stream open, resuming after %1").arg(m_sentLastEventId));
 }
 
 void SseProbeClient::onReadyRead()
@@ -170,14 +171,15 @@ void SseProbeClient::onReadyRead()
         gap.command = QStringLiteral("GAP");
         gap.direction = TrafficFrame::Direction::None;
         const QJsonObject data = QJsonDocument::fromJson(frame.body).object();
-        ProbeHeaders headers{{QStringLiteral("Last-Event-ID"), m_sentLastEventId}};
+        ProbeHeaders headers { { QStringLiteral("Last-Event-ID"), m_sentLastEventId } };
         if (const QString reason = data.value(QLatin1String("reason")).toString(); !reason.isEmpty())
-            headers.append({QStringLiteral("reason"), reason});
+            headers.append({ QStringLiteral("reason"), reason });
         gap.setHeaders(headers);
         gap.body = (m_sentLastEventId.isEmpty()
-                        ? QStringLiteral("the server reset the stream: events before this point were missed")
-                        : QStringLiteral("the server no longer has the events after %1: events were missed at this seam")
-                              .arg(m_sentLastEventId))
+                ? QStringLiteral("the server reset the stream: events before this point were missed")
+                : QStringLiteral(
+                    "the server no longer has the events after %1: events were missed at this seam")
+                      .arg(m_sentLastEventId))
                        .toUtf8();
         emitFrame(gap);
     }
@@ -192,7 +194,8 @@ void SseProbeClient::onFinished()
         return;
     if (m_opened)
         onReadyRead(); // what arrived with the end
-    if (m_state != ProbeState::Live && m_state != ProbeState::Connecting && m_state != ProbeState::Reconnecting)
+    if (m_state != ProbeState::Live && m_state != ProbeState::Connecting
+        && m_state != ProbeState::Reconnecting)
         return;
     m_connectTimer->stop();
     m_idleTimer->stop();
@@ -213,7 +216,8 @@ void SseProbeClient::onFinished()
         return fail(why); // the first request could not be made: a wrong URL, a server down
     ++m_failedAttempts;
     if (m_settings.maxReconnectAttempts >= 0 && m_failedAttempts > m_settings.maxReconnectAttempts)
-        return fail(QStringLiteral("gave up after %1 failed reconnects: %2").arg(m_failedAttempts - 1).arg(why));
+        return fail(
+            QStringLiteral("gave up after %1 failed reconnects: %2").arg(m_failedAttempts - 1).arg(why));
     scheduleReconnect(why);
 }
 
@@ -230,11 +234,12 @@ void SseProbeClient::scheduleReconnect(const QString &why)
     m_abortReason = why; // the RECONNECT frame says why
     const qint64 delay = retryMs();
     setState(ProbeState::Reconnecting,
-             QStringLiteral("%1; reconnecting in %2 ms%3")
-                 .arg(why)
-                 .arg(delay)
-                 .arg(m_stream.lastEventId().isEmpty() ? QString()
-                                                       : QStringLiteral(" with Last-Event-ID ") + m_stream.lastEventId()));
+        QStringLiteral("%1; reconnecting in %2 ms%3")
+            .arg(why)
+            .arg(delay)
+            .arg(m_stream.lastEventId().isEmpty()
+                    ? QString()
+                    : QStringLiteral(" with Last-Event-ID ") + m_stream.lastEventId()));
     m_retryTimer->start(int(qMin<qint64>(delay, 24 * 3600 * 1000)));
 }
 
@@ -243,7 +248,9 @@ QString SseProbeClient::describe(QNetworkReply *reply) const
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status > 0 && !m_opened) {
         const QString phrase = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
-        QString text = QStringLiteral("HTTP %1%2").arg(status).arg(phrase.isEmpty() ? QString() : QStringLiteral(" ") + phrase);
+        QString text = QStringLiteral("HTTP %1%2")
+                           .arg(status)
+                           .arg(phrase.isEmpty() ? QString() : QStringLiteral(" ") + phrase);
         if (status == 200)
             text += QStringLiteral(" but Content-Type is '%1', not text/event-stream")
                         .arg(reply->header(QNetworkRequest::ContentTypeHeader).toString());
@@ -253,16 +260,22 @@ QString SseProbeClient::describe(QNetworkReply *reply) const
         return text;
     }
     if (m_opened)
-        return reply->error() == QNetworkReply::NoError || reply->error() == QNetworkReply::RemoteHostClosedError
+        return reply->error() == QNetworkReply::NoError
+                || reply->error() == QNetworkReply::RemoteHostClosedError
             ? QStringLiteral("the stream ended")
             : QStringLiteral("the stream broke: %1").arg(reply->errorString());
     const QUrl url = m_settings.url;
-    const QString where = QStringLiteral("%1:%2").arg(url.host()).arg(url.port(url.scheme() == u"https" ? 443 : 80));
+    const QString where
+        = QStringLiteral("%1:%2").arg(url.host()).arg(url.port(url.scheme() == u"https" ? 443 : 80));
     switch (reply->error()) {
-    case QNetworkReply::ConnectionRefusedError: return QStringLiteral("connection refused by %1").arg(where);
-    case QNetworkReply::HostNotFoundError: return QStringLiteral("host '%1' not found").arg(url.host());
-    case QNetworkReply::RemoteHostClosedError: return QStringLiteral("%1 closed the connection before answering").arg(where);
-    default: break;
+    case QNetworkReply::ConnectionRefusedError:
+        return QStringLiteral("connection refused by %1").arg(where);
+    case QNetworkReply::HostNotFoundError:
+        return QStringLiteral("host '%1' not found").arg(url.host());
+    case QNetworkReply::RemoteHostClosedError:
+        return QStringLiteral("%1 closed the connection before answering").arg(where);
+    default:
+        break;
     }
     return QStringLiteral("%1: %2").arg(where, reply->errorString());
 }
@@ -279,7 +292,7 @@ void SseProbeClient::fail(const QString &error)
 
 void SseProbeClient::dropReply()
 {
-    for (QTimer *timer : {m_retryTimer, m_connectTimer, m_idleTimer})
+    for (QTimer *timer : { m_retryTimer, m_connectTimer, m_idleTimer })
         timer->stop();
     if (!m_reply)
         return;

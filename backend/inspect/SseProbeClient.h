@@ -80,11 +80,11 @@ private:
     QNetworkAccessManager *m_network;
     QPointer<QNetworkReply> m_reply;
     SseProbeStream m_stream;
-    QString m_destination;     // the URL's path: the frames' destination
+    QString m_destination; // the URL's path: the frames' destination
     QString m_sentLastEventId; // on the current request
-    QString m_abortReason;     // why we aborted the current request ourselves
-    QByteArray m_errorBody;    // the start of a refused request's body
-    bool m_opened = false;     // the current request got 200 text/event-stream
+    QString m_abortReason; // why we aborted the current request ourselves
+    QByteArray m_errorBody; // the start of a refused request's body
+    bool m_opened = false; // the current request got 200 text/event-stream
     bool m_everOpened = false;
     int m_reconnects = 0;
     int m_failedAttempts = 0; // in a row

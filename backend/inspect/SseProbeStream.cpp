@@ -23,8 +23,7 @@ SseProbeStream::SseProbeStream(qsizetype maxLineBytes, qsizetype maxEventBytes, 
     : m_parser(maxLineBytes, maxEventBytes)
     , m_maxLineBytes(maxLineBytes)
     , m_maxBodyBytes(maxBodyBytes)
-{
-}
+{ }
 
 void SseProbeStream::restart()
 {
@@ -147,17 +146,17 @@ void SseProbeStream::onLine(QByteArrayView raw, QByteArrayView line, QList<Traff
         QList<TrafficFrame::Header> headers;
         if (m_blockHasId) {
             frame.messageId = event->id;
-            headers.append({QStringLiteral("id"), event->id});
+            headers.append({ QStringLiteral("id"), event->id });
         }
         if (m_blockHasEvent)
-            headers.append({QStringLiteral("event"), event->type});
+            headers.append({ QStringLiteral("event"), event->type });
         if (m_blockRetry >= 0)
-            headers.append({QStringLiteral("retry"), QString::number(m_blockRetry)});
+            headers.append({ QStringLiteral("retry"), QString::number(m_blockRetry) });
         frame.setHeaders(headers);
         out->append(frame);
     } else if (m_blockRetry >= 0) {
         TrafficFrame frame = newFrame(QStringLiteral("RETRY"), {}, m_blockBytes);
-        frame.setHeaders({{QStringLiteral("retry"), QString::number(m_blockRetry)}});
+        frame.setHeaders({ { QStringLiteral("retry"), QString::number(m_blockRetry) } });
         out->append(frame);
     }
     resetBlock();

@@ -26,7 +26,7 @@ class SseProbeStream
 {
 public:
     explicit SseProbeStream(qsizetype maxLineBytes = 64 * 1024, qsizetype maxEventBytes = 1024 * 1024,
-                            qsizetype maxBodyBytes = 64 * 1024);
+        qsizetype maxBodyBytes = 64 * 1024);
 
     QList<protocol::TrafficFrame> feed(QByteArrayView bytes);
 
@@ -53,8 +53,8 @@ private:
     qsizetype m_maxBodyBytes;
     QByteArray m_buffer;
     qsizetype m_pos = 0;
-    bool m_skipLf = false;     // the last line ended with a CR: an LF first in the next bytes belongs to it
-    bool m_firstLine = true;   // a BOM may start it
+    bool m_skipLf = false; // the last line ended with a CR: an LF first in the next bytes belongs to it
+    bool m_firstLine = true; // a BOM may start it
     QString m_lastEventId;
     QString m_error;
 

@@ -15,7 +15,8 @@
 #include <climits>
 #include <utility>
 
-// Debug (the socket opening, each failure) is off unless asked for: QT_LOGGING_RULES="sb.inspect.probe.*=true".
+// Debug (the socket opening, each failure) is off unless asked for:
+// QT_LOGGING_RULES="sb.inspect.probe.*=true".
 Q_LOGGING_CATEGORY(lcStompProbe, "sb.inspect.probe.stomp", QtInfoMsg)
 
 namespace sb::inspect {
@@ -30,8 +31,8 @@ QString stompProbeCommandName(const QByteArray &command)
 {
     static const QHash<QByteArray, QString> names = [] {
         QHash<QByteArray, QString> map;
-        for (const char *name : {"CONNECT", "STOMP", "CONNECTED", "SEND", "SUBSCRIBE", "UNSUBSCRIBE", "ACK", "NACK",
-                                 "BEGIN", "COMMIT", "ABORT", "DISCONNECT", "MESSAGE", "RECEIPT", "ERROR"})
+        for (const char *name : { "CONNECT", "STOMP", "CONNECTED", "SEND", "SUBSCRIBE", "UNSUBSCRIBE", "ACK",
+                 "NACK", "BEGIN", "COMMIT", "ABORT", "DISCONNECT", "MESSAGE", "RECEIPT", "ERROR" })
             map.insert(QByteArray(name), QString::fromLatin1(name));
         return map;
     }();
@@ -40,21 +41,29 @@ QString stompProbeCommandName(const QByteArray &command)
 
 // Qt reports a refused upgrade as "QWebSocketPrivate::processHandshake: Unhandled http
 // status code: 401 (Unauthorized)."; the user wants the status.
-QString stompProbeDescribeSocketError(QAbstractSocket::SocketError error, const QString &text, const QUrl &url)
+QString stompProbeDescribeSocketError(
+    QAbstractSocket::SocketError error, const QString &text, const QUrl &url)
 {
     static const QRegularExpression status(QStringLiteral("status code: (\\d+) \\(([^)]*)\\)"));
     if (const auto match = status.match(text); match.hasMatch())
-        return QStringLiteral("WebSocket handshake refused: HTTP %1 %2").arg(match.captured(1), match.captured(2));
+        return QStringLiteral("WebSocket handshake refused: HTTP %1 %2")
+            .arg(match.captured(1), match.captured(2));
     static const QLatin1String handshakePrefix("QWebSocketPrivate::processHandshake: ");
     if (text.startsWith(handshakePrefix))
         return QStringLiteral("WebSocket handshake failed: %1").arg(text.mid(handshakePrefix.size()));
-    const QString where = url.port() > 0 ? QStringLiteral("%1:%2").arg(url.host()).arg(url.port()) : url.host();
+    const QString where
+        = url.port() > 0 ? QStringLiteral("%1:%2").arg(url.host()).arg(url.port()) : url.host();
     switch (error) {
-    case QAbstractSocket::ConnectionRefusedError: return QStringLiteral("connection refused by %1").arg(where);
-    case QAbstractSocket::HostNotFoundError: return QStringLiteral("host '%1' not found").arg(url.host());
-    case QAbstractSocket::RemoteHostClosedError: return QStringLiteral("%1 closed the connection").arg(where);
-    case QAbstractSocket::SocketTimeoutError: return QStringLiteral("%1 did not answer in time").arg(where);
-    default: break;
+    case QAbstractSocket::ConnectionRefusedError:
+        return QStringLiteral("connection refused by %1").arg(where);
+    case QAbstractSocket::HostNotFoundError:
+        return QStringLiteral("host '%1' not found").arg(url.host());
+    case QAbstractSocket::RemoteHostClosedError:
+        return QStringLiteral("%1 closed the connection").arg(where);
+    case QAbstractSocket::SocketTimeoutError:
+        return QStringLiteral("%1 did not answer in time").arg(where);
+    default:
+        break;
     }
     return QStringLiteral("%1: %2").arg(where, text);
 }
@@ -69,17 +78,19 @@ StompProbeClient::StompProbeClient(QObject *parent)
     , m_stopTimer(new QTimer(this))
     , m_reportTimer(new QTimer(this))
 {
-    for (QTimer *timer : {m_connectTimer, m_beatTimer, m_silenceTimer, m_stopTimer, m_reportTimer})
+    for (QTimer *timer : { m_connectTimer, m_beatTimer, m_silenceTimer, m_stopTimer, m_reportTimer })
         timer->setSingleShot(true);
     connect(m_connectTimer, &QTimer::timeout, this, [this] {
         fail(m_socket && m_socket->state() == QAbstractSocket::ConnectedState
-                 ? QStringLiteral("no CONNECTED frame within %1 ms").arg(m_settings.connectTimeoutMs)
-                 : QStringLiteral("the WebSocket connection did not open within %1 ms").arg(m_settings.connectTimeoutMs));
+                ? QStringLiteral("no CONNECTED frame within %1 ms").arg(m_settings.connectTimeoutMs)
+                : QStringLiteral("the WebSocket connection did not open within %1 ms")
+                      .arg(m_settings.connectTimeoutMs));
     });
     connect(m_beatTimer, &QTimer::timeout, this, &StompProbeClient::sendHeartBeat);
     connect(m_silenceTimer, &QTimer::timeout, this, &StompProbeClient::onSilence);
     connect(m_stopTimer, &QTimer::timeout, this, [this] {
-        finishClosed(QStringLiteral("closed (no RECEIPT for DISCONNECT within %1 ms)").arg(kDisconnectGraceMs));
+        finishClosed(
+            QStringLiteral("closed (no RECEIPT for DISCONNECT within %1 ms)").arg(kDisconnectGraceMs));
     });
     m_reportTimer->setInterval(kHeartBeatReportMs);
     connect(m_reportTimer, &QTimer::timeout, this, &StompProbeClient::reportHeartBeats);
@@ -139,14 +150,16 @@ void StompProbeClient::start(const StompProbeSettings &settings)
     m_socket = new QWebSocket(origin, QWebSocketProtocol::VersionLatest, this);
     // A message a little over the frame limit (SockJS: its JSON, up to 6× for escapes) is
     // refused by the socket before it is buffered.
-    const qsizetype messageLimit = settings.sockJs ? qMin<qsizetype>(settings.maxFrameBytes * 6 + 64, protocol::SockJsFrame::kMaxFrameBytes)
-                                                   : settings.maxFrameBytes + 1024;
+    const qsizetype messageLimit = settings.sockJs
+        ? qMin<qsizetype>(settings.maxFrameBytes * 6 + 64, protocol::SockJsFrame::kMaxFrameBytes)
+        : settings.maxFrameBytes + 1024;
     m_socket->setMaxAllowedIncomingMessageSize(quint64(messageLimit));
     connect(m_socket, &QWebSocket::connected, this, &StompProbeClient::onSocketConnected);
     connect(m_socket, &QWebSocket::disconnected, this, &StompProbeClient::onSocketDisconnected);
-    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, &StompProbeClient::onSocketError);
+    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+        &StompProbeClient::onSocketError);
     connect(m_socket, &QWebSocket::textMessageReceived, this,
-            [this](const QString &message) { onMessage(message.toUtf8()); });
+        [this](const QString &message) { onMessage(message.toUtf8()); });
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, &StompProbeClient::onMessage);
 
     setState(ProbeState::Connecting, QStringLiteral("opening %1").arg(url.toString()));
@@ -248,7 +261,8 @@ void StompProbeClient::onSocketDisconnected()
         return;
     if (m_stopping)
         return finishClosed(QStringLiteral("closed"));
-    if (m_socket && m_socket->error() != QAbstractSocket::UnknownSocketError && m_state == ProbeState::Connecting)
+    if (m_socket && m_socket->error() != QAbstractSocket::UnknownSocketError
+        && m_state == ProbeState::Connecting)
         return onSocketError();
     const int code = m_socket ? int(m_socket->closeCode()) : 0;
     const QString reason = m_socket ? m_socket->closeReason() : QString();
@@ -308,8 +322,11 @@ void StompProbeClient::onSockJsMessage(const QByteArray &payload)
         return;
     case protocol::SockJsFrame::Type::Close:
         if (m_stopping)
-            return finishClosed(QStringLiteral("closed (SockJS %1 %2)").arg(sockJs->closeCode).arg(sockJs->closeReason));
-        return fail(QStringLiteral("SockJS closed the session: %1 %2").arg(sockJs->closeCode).arg(sockJs->closeReason));
+            return finishClosed(
+                QStringLiteral("closed (SockJS %1 %2)").arg(sockJs->closeCode).arg(sockJs->closeReason));
+        return fail(QStringLiteral("SockJS closed the session: %1 %2")
+                        .arg(sockJs->closeCode)
+                        .arg(sockJs->closeReason));
     }
 }
 
@@ -322,9 +339,14 @@ void StompProbeClient::feedStomp(QByteArrayView bytes)
         const qsizetype consumed = buffered - m_decoder.bufferedBytes();
         buffered = m_decoder.bufferedBytes();
         switch (status) {
-        case protocol::StompDecoder::Status::NeedMoreData: return;
-        case protocol::StompDecoder::Status::HeartBeat: noteHeartBeatReceived(); break;
-        case protocol::StompDecoder::Status::Frame: onStompFrame(m_decoder.takeFrame(), consumed); break;
+        case protocol::StompDecoder::Status::NeedMoreData:
+            return;
+        case protocol::StompDecoder::Status::HeartBeat:
+            noteHeartBeatReceived();
+            break;
+        case protocol::StompDecoder::Status::Frame:
+            onStompFrame(m_decoder.takeFrame(), consumed);
+            break;
         case protocol::StompDecoder::Status::Error:
             return fail(QStringLiteral("the server sent a bad STOMP frame: %1").arg(m_decoder.errorString()));
         }
@@ -347,7 +369,8 @@ void StompProbeClient::onStompFrame(const StompFrame &frame, qint64 wireBytes)
         QString text = message.isEmpty() ? detail : message;
         if (!message.isEmpty() && !detail.isEmpty() && !message.contains(detail))
             text += QStringLiteral(" (") + detail + u')';
-        return fail(QStringLiteral("STOMP ERROR: %1").arg(text.isEmpty() ? QStringLiteral("(no message)") : text));
+        return fail(
+            QStringLiteral("STOMP ERROR: %1").arg(text.isEmpty() ? QStringLiteral("(no message)") : text));
     }
     if (command == "RECEIPT") {
         const QString receipt = QString::fromUtf8(frame.header("receipt-id"));
@@ -361,7 +384,7 @@ void StompProbeClient::onStompFrame(const StompFrame &frame, qint64 wireBytes)
         const QString messageId = QString::fromUtf8(frame.header("message-id"));
         if (messageId.isEmpty() || m_acks.contains(messageId))
             return;
-        m_acks.insert(messageId, AckInfo{frame.header("ack"), frame.header("subscription")});
+        m_acks.insert(messageId, AckInfo { frame.header("ack"), frame.header("subscription") });
         m_ackOrder.append(messageId);
         if (m_ackOrder.size() > kMaxRememberedAcks)
             m_acks.remove(m_ackOrder.takeFirst());
@@ -381,8 +404,8 @@ void StompProbeClient::onConnected(const StompFrame &frame)
         return fail(QStringLiteral("the server chose STOMP version '%1', which the probe does not speak")
                         .arg(QString::fromUtf8(version)));
     m_decoder.setVersion(m_version);
-    const auto remote = protocol::StompHeartBeat::parse(frame.hasHeader("heart-beat") ? QByteArrayView(frame.header("heart-beat"))
-                                                                                       : QByteArrayView());
+    const auto remote = protocol::StompHeartBeat::parse(
+        frame.hasHeader("heart-beat") ? QByteArrayView(frame.header("heart-beat")) : QByteArrayView());
     if (!remote)
         return fail(QStringLiteral("the server's heart-beat header '%1' is malformed")
                         .arg(QString::fromUtf8(frame.header("heart-beat"))));
@@ -394,11 +417,12 @@ void StompProbeClient::onConnected(const StompFrame &frame)
     if (m_heartBeat.outgoingMs > 0)
         m_beatTimer->start(int(qMin<qint64>(m_heartBeat.outgoingMs, INT_MAX)));
     restartSilenceTimer();
-    setState(ProbeState::Live, QStringLiteral("connected: STOMP %1, heart-beat out %2 ms / in %3 ms%4")
-                                   .arg(QString::fromLatin1(version))
-                                   .arg(m_heartBeat.outgoingMs)
-                                   .arg(m_heartBeat.incomingMs)
-                                   .arg(m_subprotocol.isEmpty() ? QString() : QStringLiteral(", subprotocol ") + m_subprotocol));
+    setState(ProbeState::Live,
+        QStringLiteral("connected: STOMP %1, heart-beat out %2 ms / in %3 ms%4")
+            .arg(QString::fromLatin1(version))
+            .arg(m_heartBeat.outgoingMs)
+            .arg(m_heartBeat.incomingMs)
+            .arg(m_subprotocol.isEmpty() ? QString() : QStringLiteral(", subprotocol ") + m_subprotocol));
     if (m_state != ProbeState::Live)
         return; // a receiver of stateChanged stopped us
     for (const QString &destination : std::as_const(m_settings.subscriptions))
@@ -417,11 +441,14 @@ void StompProbeClient::sendConnect()
         if (probeHeaderIndex(m_settings.connectHeaders, name) < 0)
             connectFrame.addHeader(name.toUtf8(), value);
     };
-    addDefault(QStringLiteral("accept-version"), QByteArray(StompProbeSettings::kDefaultAcceptVersion.data(),
-                                                            StompProbeSettings::kDefaultAcceptVersion.size()));
-    addDefault(QStringLiteral("heart-beat"), QByteArray(StompProbeSettings::kDefaultHeartBeat.data(),
-                                                        StompProbeSettings::kDefaultHeartBeat.size()));
-    m_offer = protocol::StompHeartBeat::parse(connectFrame.header("heart-beat")).value_or(protocol::StompHeartBeat{});
+    addDefault(QStringLiteral("accept-version"),
+        QByteArray(StompProbeSettings::kDefaultAcceptVersion.data(),
+            StompProbeSettings::kDefaultAcceptVersion.size()));
+    addDefault(QStringLiteral("heart-beat"),
+        QByteArray(
+            StompProbeSettings::kDefaultHeartBeat.data(), StompProbeSettings::kDefaultHeartBeat.size()));
+    m_offer = protocol::StompHeartBeat::parse(connectFrame.header("heart-beat"))
+                  .value_or(protocol::StompHeartBeat {});
     if (const QByteArray login = connectFrame.header("login"); !login.isEmpty())
         m_user = QString::fromUtf8(login);
     // Written directly: sendFrame() holds frames until CONNECTED.
@@ -448,7 +475,7 @@ void StompProbeClient::writeWire(const QByteArray &bytes)
     if (!m_socket)
         return;
     if (m_settings.sockJs)
-        m_socket->sendTextMessage(QString::fromUtf8(protocol::SockJsFrame::encodeMessages({bytes})));
+        m_socket->sendTextMessage(QString::fromUtf8(protocol::SockJsFrame::encodeMessages({ bytes })));
     else if (protocol::isValidUtf8(bytes))
         m_socket->sendTextMessage(QString::fromUtf8(bytes));
     else
@@ -490,7 +517,8 @@ void StompProbeClient::onSilence()
 {
     if (m_state != ProbeState::Live)
         return;
-    fail(QStringLiteral("heart-beat timeout: the server sent nothing for %1 ms (its heart-beat interval is %2 ms)")
+    fail(QStringLiteral(
+        "heart-beat timeout: the server sent nothing for %1 ms (its heart-beat interval is %2 ms)")
              .arg(m_heartBeat.incomingMs * 2)
              .arg(m_heartBeat.incomingMs));
 }
@@ -519,7 +547,7 @@ void StompProbeClient::finishClosed(const QString &detail)
 
 void StompProbeClient::dropSocket()
 {
-    for (QTimer *timer : {m_connectTimer, m_beatTimer, m_silenceTimer, m_stopTimer, m_reportTimer})
+    for (QTimer *timer : { m_connectTimer, m_beatTimer, m_silenceTimer, m_stopTimer, m_reportTimer })
         timer->stop();
     if (!m_socket)
         return;
@@ -540,7 +568,8 @@ void StompProbeClient::setState(ProbeState state, const QString &detail)
     emit stateChanged(state, detail);
 }
 
-TrafficFrame StompProbeClient::traffic(const StompFrame &stomp, TrafficFrame::Direction direction, qint64 wireBytes) const
+TrafficFrame StompProbeClient::traffic(
+    const StompFrame &stomp, TrafficFrame::Direction direction, qint64 wireBytes) const
 {
     TrafficFrame frame;
     frame.tsMs = QDateTime::currentMSecsSinceEpoch();
@@ -556,7 +585,7 @@ TrafficFrame StompProbeClient::traffic(const StompFrame &stomp, TrafficFrame::Di
     ProbeHeaders headers;
     headers.reserve(stomp.headers().size());
     for (const auto &[name, value] : stomp.headers())
-        headers.append({QString::fromUtf8(name), QString::fromUtf8(value)});
+        headers.append({ QString::fromUtf8(name), QString::fromUtf8(value) });
     frame.setHeaders(probeMaskedHeaders(headers));
     frame.truncated = stomp.body().size() > m_settings.maxBodyBytes;
     frame.body = frame.truncated ? stomp.body().left(m_settings.maxBodyBytes) : stomp.body();

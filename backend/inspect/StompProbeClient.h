@@ -35,9 +35,9 @@ class StompProbeClient : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr int kDisconnectGraceMs = 2000;  // stop(): how long to wait for DISCONNECT's RECEIPT
-    static constexpr int kHeartBeatReportMs = 1000;  // heartBeatsChanged at most this often
-    static constexpr int kMaxRememberedAcks = 1000;  // MESSAGEs whose ack headers ack() can look up
+    static constexpr int kDisconnectGraceMs = 2000; // stop(): how long to wait for DISCONNECT's RECEIPT
+    static constexpr int kHeartBeatReportMs = 1000; // heartBeatsChanged at most this often
+    static constexpr int kMaxRememberedAcks = 1000; // MESSAGEs whose ack headers ack() can look up
 
     explicit StompProbeClient(QObject *parent = nullptr);
     ~StompProbeClient() override;
@@ -62,7 +62,8 @@ public slots:
     // Frames asked for before CONNECTED are sent right after it.
     QString subscribe(const QString &destination, const QString &id = {}, const QString &ackMode = {});
     void unsubscribe(const QString &subscriptionId);
-    void send(const QString &destination, const QByteArray &body, const sb::inspect::ProbeHeaders &headers = {});
+    void send(
+        const QString &destination, const QByteArray &body, const sb::inspect::ProbeHeaders &headers = {});
     // ACK/NACK a MESSAGE by its message-id: the client remembers the MESSAGE's `ack` and
     // `subscription` headers and builds the frame the negotiated version wants.
     void ack(const QString &messageId);
@@ -82,7 +83,7 @@ signals:
 private:
     struct AckInfo
     {
-        QByteArray ack;          // the MESSAGE's ack header (STOMP 1.2), if any
+        QByteArray ack; // the MESSAGE's ack header (STOMP 1.2), if any
         QByteArray subscription; // its subscription header
     };
 
@@ -107,14 +108,14 @@ private:
     void finishClosed(const QString &detail);
     void setState(ProbeState state, const QString &detail);
     void dropSocket();
-    protocol::TrafficFrame traffic(const protocol::StompFrame &frame, protocol::TrafficFrame::Direction direction,
-                                   qint64 wireBytes) const;
+    protocol::TrafficFrame traffic(const protocol::StompFrame &frame,
+        protocol::TrafficFrame::Direction direction, qint64 wireBytes) const;
 
     StompProbeSettings m_settings;
     ProbeState m_state = ProbeState::Idle;
     QString m_error;
     QPointer<QWebSocket> m_socket;
-    protocol::StompDecoder m_decoder{protocol::StompDecoder::Accept::ServerFrames};
+    protocol::StompDecoder m_decoder { protocol::StompDecoder::Accept::ServerFrames };
     protocol::StompVersion m_version = protocol::StompVersion::V1_2;
     protocol::StompHeartBeat m_offer; // what our CONNECT said
     protocol::StompHeartBeatIntervals m_heartBeat;
@@ -128,14 +129,14 @@ private:
     QHash<QString, QString> m_subscribeReceipts; // receipt id → subscription id
     QHash<QString, QString> m_subscriptionDestinations;
     QHash<QString, AckInfo> m_acks; // message-id → its ack headers
-    QList<QString> m_ackOrder;      // oldest first, to bound m_acks
+    QList<QString> m_ackOrder; // oldest first, to bound m_acks
     qint64 m_beatsSent = 0;
     qint64 m_beatsReceived = 0;
     QTimer *m_connectTimer;
-    QTimer *m_beatTimer;    // fires when we have sent nothing for the outgoing interval
+    QTimer *m_beatTimer; // fires when we have sent nothing for the outgoing interval
     QTimer *m_silenceTimer; // fires when the server has sent nothing for 2× its interval
-    QTimer *m_stopTimer;    // DISCONNECT's RECEIPT did not come
-    QTimer *m_reportTimer;  // coalesces heartBeatsChanged
+    QTimer *m_stopTimer; // DISCONNECT's RECEIPT did not come
+    QTimer *m_reportTimer; // coalesces heartBeatsChanged
 };
 
 } // namespace sb::inspect

@@ -81,7 +81,8 @@ void TapClient::login()
     if (!m_running)
         return;
     setState(TapSourceStatus::State::Connecting,
-             m_status.reconnects > 0 ? QStringLiteral("reconnecting (attempt %1)").arg(m_status.reconnects) : QString());
+        m_status.reconnects > 0 ? QStringLiteral("reconnecting (attempt %1)").arg(m_status.reconnects)
+                                : QString());
     if (m_credentials.user.isEmpty()) {
         open(m_credentials.token);
         return;
@@ -92,14 +93,16 @@ void TapClient::login()
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setTransferTimeout(kLoginTimeoutMs);
-    QNetworkReply *reply = m_http.post(request, protocol::nodeapi::loginBody(m_credentials.user, m_credentials.password));
+    QNetworkReply *reply
+        = m_http.post(request, protocol::nodeapi::loginBody(m_credentials.user, m_credentials.password));
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
         if (!m_running)
             return;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status == 401 || status == 403) {
-            refuse(QStringLiteral("admin login as '%1' refused (HTTP %2)").arg(m_credentials.user).arg(status));
+            refuse(
+                QStringLiteral("admin login as '%1' refused (HTTP %2)").arg(m_credentials.user).arg(status));
             return;
         }
         if (reply->error() != QNetworkReply::NoError) {
@@ -158,7 +161,7 @@ void TapClient::onFrame(QByteArrayView json)
     if (const auto dropped = protocol::TapFrameCodec::droppedNotice(json)) {
         m_status.droppedBySource = *dropped;
         setState(TapSourceStatus::State::Lagging,
-                 QStringLiteral("the node dropped %1 frames for this reader: it read too slowly").arg(*dropped));
+            QStringLiteral("the node dropped %1 frames for this reader: it read too slowly").arg(*dropped));
         m_lagging.start();
         return;
     }
@@ -178,7 +181,8 @@ void TapClient::onClosed()
 {
     if (!m_running || !m_socket)
         return;
-    const QString reason = m_socket->closeReason().isEmpty() ? m_socket->errorString() : m_socket->closeReason();
+    const QString reason
+        = m_socket->closeReason().isEmpty() ? m_socket->errorString() : m_socket->closeReason();
     // Qt reports a refused WebSocket handshake only in its error text ("… 401 …").
     if (reason.contains(u"401") || reason.contains(u"403")) {
         refuse(QStringLiteral("the tap refused these credentials: %1").arg(reason));
@@ -193,7 +197,7 @@ void TapClient::retryLater(const QString &reason)
         return;
     ++m_status.reconnects;
     setState(TapSourceStatus::State::Down,
-             QStringLiteral("%1; retrying in %2 s").arg(reason).arg(m_retryMs / 1000));
+        QStringLiteral("%1; retrying in %2 s").arg(reason).arg(m_retryMs / 1000));
     m_retry.start(m_retryMs);
     m_retryMs = qMin(m_retryMs * 2, kMaxRetryMs);
 }

@@ -29,7 +29,8 @@ public:
     static constexpr int kLaggingHoldMs = 5000; // "lagging" this long after the node's last drop
     static constexpr int kLoginTimeoutMs = 5000;
 
-    TapClient(TapEndpoint endpoint, TapCredentials credentials, TrafficBatcher *sink, QObject *parent = nullptr);
+    TapClient(
+        TapEndpoint endpoint, TapCredentials credentials, TrafficBatcher *sink, QObject *parent = nullptr);
     ~TapClient() override;
 
     void start();

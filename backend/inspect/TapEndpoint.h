@@ -26,7 +26,10 @@ struct TapEndpoint
     QString id;
     QUrl baseUrl;
 
-    friend bool operator==(const TapEndpoint &a, const TapEndpoint &b) { return a.id == b.id && a.baseUrl == b.baseUrl; }
+    friend bool operator==(const TapEndpoint &a, const TapEndpoint &b)
+    {
+        return a.id == b.id && a.baseUrl == b.baseUrl;
+    }
 };
 
 } // namespace sb::inspect

@@ -46,7 +46,7 @@ private:
     QStringList m_order;
     bool m_statusChanged = false;
     qint64 m_dropped = 0;
-    std::atomic<int> m_inFlight{0};
+    std::atomic<int> m_inFlight { 0 };
 };
 
 } // namespace sb::inspect

@@ -60,22 +60,30 @@ TapSourceStatus::State sourceState(int state)
 {
     // RedisPubSubMonitor::State and KafkaTopicTail::State share their values' meaning.
     switch (state) {
-    case 1: return TapSourceStatus::State::Connecting;
-    case 2: return TapSourceStatus::State::Live;
-    case 3: return TapSourceStatus::State::Down;
-    default: return TapSourceStatus::State::Stopped;
+    case 1:
+        return TapSourceStatus::State::Connecting;
+    case 2:
+        return TapSourceStatus::State::Live;
+    case 3:
+        return TapSourceStatus::State::Down;
+    default:
+        return TapSourceStatus::State::Stopped;
     }
 }
 
 TapSourceStatus::State probeSourceState(ProbeState state)
 {
     switch (state) {
-    case ProbeState::Connecting: return TapSourceStatus::State::Connecting;
-    case ProbeState::Live: return TapSourceStatus::State::Live;
+    case ProbeState::Connecting:
+        return TapSourceStatus::State::Connecting;
+    case ProbeState::Live:
+        return TapSourceStatus::State::Live;
     case ProbeState::Reconnecting:
-    case ProbeState::Failed: return TapSourceStatus::State::Down;
+    case ProbeState::Failed:
+        return TapSourceStatus::State::Down;
     case ProbeState::Idle:
-    case ProbeState::Closed: break;
+    case ProbeState::Closed:
+        break;
     }
     return TapSourceStatus::State::Stopped;
 }
@@ -115,10 +123,15 @@ void TrafficCapture::startStompProbe(const StompProbeSettings &settings)
     m_stompProbe = new StompProbeClient(this);
     m_probeSource = settings.source;
     const SourceStatusUpdate update(m_batcher, settings.source, QStringLiteral("probe"));
-    connect(m_stompProbe, &StompProbeClient::frame, this, [this](const protocol::TrafficFrame &frame) { m_batcher->add(frame); });
-    connect(m_stompProbe, &StompProbeClient::stateChanged, this, [update](ProbeState state, const QString &detail) {
-        update(probeSourceState(state), QStringLiteral("STOMP probe %1%2").arg(probeStateName(state), detail.isEmpty() ? QString() : QStringLiteral(": ") + detail));
-    });
+    connect(m_stompProbe, &StompProbeClient::frame, this,
+        [this](const protocol::TrafficFrame &frame) { m_batcher->add(frame); });
+    connect(m_stompProbe, &StompProbeClient::stateChanged, this,
+        [update](ProbeState state, const QString &detail) {
+            update(probeSourceState(state),
+                QStringLiteral("STOMP probe %1%2")
+                    .arg(
+                        probeStateName(state), detail.isEmpty() ? QString() : QStringLiteral(": ") + detail));
+        });
     m_stompProbe->start(settings);
 }
 
@@ -128,12 +141,17 @@ void TrafficCapture::startSseProbe(const SseProbeSettings &settings)
     m_sseProbe = new SseProbeClient(this);
     m_probeSource = settings.source;
     const SourceStatusUpdate update(m_batcher, settings.source, QStringLiteral("probe"));
-    connect(m_sseProbe, &SseProbeClient::frame, this, [this](const protocol::TrafficFrame &frame) { m_batcher->add(frame); });
-    connect(m_sseProbe, &SseProbeClient::stateChanged, this, [update](ProbeState state, const QString &detail) {
-        if (state == ProbeState::Reconnecting)
-            ++update.status().reconnects;
-        update(probeSourceState(state), QStringLiteral("SSE probe %1%2").arg(probeStateName(state), detail.isEmpty() ? QString() : QStringLiteral(": ") + detail));
-    });
+    connect(m_sseProbe, &SseProbeClient::frame, this,
+        [this](const protocol::TrafficFrame &frame) { m_batcher->add(frame); });
+    connect(
+        m_sseProbe, &SseProbeClient::stateChanged, this, [update](ProbeState state, const QString &detail) {
+            if (state == ProbeState::Reconnecting)
+                ++update.status().reconnects;
+            update(probeSourceState(state),
+                QStringLiteral("SSE probe %1%2")
+                    .arg(
+                        probeStateName(state), detail.isEmpty() ? QString() : QStringLiteral(": ") + detail));
+        });
     m_sseProbe->start(settings);
 }
 
@@ -145,7 +163,7 @@ void TrafficCapture::sendWithProbe(const QString &destination, const QByteArray 
 
 void TrafficCapture::stopProbe()
 {
-    for (QObject *probe : {static_cast<QObject *>(m_stompProbe), static_cast<QObject *>(m_sseProbe)}) {
+    for (QObject *probe : { static_cast<QObject *>(m_stompProbe), static_cast<QObject *>(m_sseProbe) }) {
         if (!probe)
             continue;
         probe->disconnect(this);
@@ -163,9 +181,10 @@ void TrafficCapture::startRedisMonitor(const RedisPubSubMonitorSettings &setting
     m_redis = new RedisPubSubMonitor(settings, this);
     const SourceStatusUpdate update(m_batcher, QStringLiteral("redis"), QStringLiteral("redis"));
     connect(m_redis, &RedisPubSubMonitor::framesReady, this, &TrafficCapture::addFrames);
-    connect(m_redis, &RedisPubSubMonitor::stateChanged, this, [update](RedisPubSubMonitor::State state, const QString &reason) {
-        update(sourceState(int(state)), reason);
-    });
+    connect(m_redis, &RedisPubSubMonitor::stateChanged, this,
+        [update](RedisPubSubMonitor::State state, const QString &reason) {
+            update(sourceState(int(state)), reason);
+        });
     connect(m_redis, &RedisPubSubMonitor::framesDropped, this, [update](qint64 total) {
         update.status().droppedBySource = total; // sampled away above the monitor's rate bound
         update(update.status().state, update.status().detail);
@@ -194,9 +213,9 @@ void TrafficCapture::startKafkaTail(const KafkaTopicTailSettings &settings)
     const SourceStatusUpdate update(m_batcher, QStringLiteral("kafka"), QStringLiteral("kafka"));
     // Queued (the tail's thread to this one), with this as context.
     connect(m_kafka, &KafkaTopicTail::framesReady, this, &TrafficCapture::addFrames);
-    connect(m_kafka, &KafkaTopicTail::stateChanged, this, [update](KafkaTopicTail::State state, const QString &reason) {
-        update(sourceState(int(state)), reason);
-    });
+    connect(m_kafka, &KafkaTopicTail::stateChanged, this,
+        [update](
+            KafkaTopicTail::State state, const QString &reason) { update(sourceState(int(state)), reason); });
     m_kafkaThread->start();
     m_kafka->start(); // thread-safe: it queues its own start-up onto its thread
 }

@@ -9,12 +9,12 @@
 
 namespace sb::inspect {
 
-bool TrafficRecording::write(QIODevice *device, const Header &header, const FrameSource &frames, QString *error)
+bool TrafficRecording::write(
+    QIODevice *device, const Header &header, const FrameSource &frames, QString *error)
 {
-    const QJsonObject head{{QStringLiteral("format"), QString(kFormat)},
-                           {QStringLiteral("created"), header.created.toUTC().toString(Qt::ISODateWithMs)},
-                           {QStringLiteral("origin"), header.origin},
-                           {QStringLiteral("frames"), header.frames}};
+    const QJsonObject head { { QStringLiteral("format"), QString(kFormat) },
+        { QStringLiteral("created"), header.created.toUTC().toString(Qt::ISODateWithMs) },
+        { QStringLiteral("origin"), header.origin }, { QStringLiteral("frames"), header.frames } };
     bool ok = device->write(QJsonDocument(head).toJson(QJsonDocument::Compact) + '\n') >= 0;
     frames([&](const protocol::TrafficFrame &frame) {
         ok = ok && device->write(protocol::TapFrameCodec::encode(frame) + '\n') >= 0;
@@ -25,7 +25,8 @@ bool TrafficRecording::write(QIODevice *device, const Header &header, const Fram
     return ok;
 }
 
-bool TrafficRecording::save(const QString &path, const Header &header, const FrameSource &frames, QString *error)
+bool TrafficRecording::save(
+    const QString &path, const Header &header, const FrameSource &frames, QString *error)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
@@ -36,7 +37,8 @@ bool TrafficRecording::save(const QString &path, const Header &header, const Fra
     QString why;
     if (!write(&file, header, frames, &why) || !file.commit()) {
         if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(path, why.isEmpty() ? file.errorString() : why);
+            *error
+                = QStringLiteral("cannot write %1: %2").arg(path, why.isEmpty() ? file.errorString() : why);
         return false;
     }
     return true;
@@ -56,7 +58,9 @@ std::optional<TrafficRecording::Contents> TrafficRecording::read(QIODevice *devi
         ++lineNumber;
         const bool complete = line.endsWith('\n');
         if (!complete && !device->atEnd()) { // readLine stopped at the size bound, not at a newline
-            *error = QStringLiteral("line %1 is longer than %2 bytes: not a traffic capture").arg(lineNumber).arg(kMaxLineBytes);
+            *error = QStringLiteral("line %1 is longer than %2 bytes: not a traffic capture")
+                         .arg(lineNumber)
+                         .arg(kMaxLineBytes);
             return std::nullopt;
         }
         line = line.trimmed();
@@ -72,13 +76,15 @@ std::optional<TrafficRecording::Contents> TrafficRecording::read(QIODevice *devi
                     return std::nullopt;
                 }
                 contents.header.origin = object.value(QLatin1String("origin")).toString();
-                contents.header.created = QDateTime::fromString(object.value(QLatin1String("created")).toString(), Qt::ISODateWithMs);
+                contents.header.created = QDateTime::fromString(
+                    object.value(QLatin1String("created")).toString(), Qt::ISODateWithMs);
                 contents.header.frames = qint64(object.value(QLatin1String("frames")).toDouble());
                 continue;
             }
             QString why;
             if (!codec.decode(line, &why) || object.isEmpty()) {
-                *error = QStringLiteral("not a Switchboard traffic capture: the first line is neither its header nor a tap frame (%1)")
+                *error = QStringLiteral("not a Switchboard traffic capture: the first line is neither its "
+                                        "header nor a tap frame (%1)")
                              .arg(why.isEmpty() ? QStringLiteral("no fields") : why);
                 return std::nullopt;
             }
@@ -87,8 +93,11 @@ std::optional<TrafficRecording::Contents> TrafficRecording::read(QIODevice *devi
         auto frame = codec.decode(line, &why);
         if (!frame) {
             if (!complete && device->atEnd()) {
-                contents.warning = QStringLiteral("the last line (%1) is cut short: the capture was not finished; "
-                                                  "%2 frames read before it").arg(lineNumber).arg(contents.frames.size());
+                contents.warning
+                    = QStringLiteral("the last line (%1) is cut short: the capture was not finished; "
+                                     "%2 frames read before it")
+                          .arg(lineNumber)
+                          .arg(contents.frames.size());
                 break;
             }
             *error = QStringLiteral("line %1: %2").arg(lineNumber).arg(why);

@@ -22,13 +22,13 @@ namespace sb::inspect {
 class TrafficRecording
 {
 public:
-    static constexpr QLatin1String kFormat{"switchboard-traffic/1"};
+    static constexpr QLatin1String kFormat { "switchboard-traffic/1" };
     static constexpr qsizetype kMaxLineBytes = 4 * 1024 * 1024;
     static constexpr qsizetype kMaxFrames = 5000000;
 
     struct Header
     {
-        QString origin;   // what was captured: "embedded demo cluster", "profile prod", …
+        QString origin; // what was captured: "embedded demo cluster", "profile prod", …
         QDateTime created;
         qint64 frames = 0;
     };

@@ -4,12 +4,12 @@
 
 namespace sb::node {
 
-AddressConnectionLimit::Place::Place(AddressConnectionLimit *limit, const QHostAddress &address, QObject *socket)
+AddressConnectionLimit::Place::Place(
+    AddressConnectionLimit *limit, const QHostAddress &address, QObject *socket)
     : QObject(socket)
     , m_limit(limit)
     , m_address(address)
-{
-}
+{ }
 
 AddressConnectionLimit::Place::~Place()
 {

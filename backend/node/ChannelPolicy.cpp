@@ -5,10 +5,10 @@
 namespace sb::node {
 
 namespace {
-ChannelPolicy::Verdict policyVerdict(ChannelPolicy::Verdict::Outcome outcome, const QString &message,
-                               const Destination &destination = {})
+ChannelPolicy::Verdict policyVerdict(
+    ChannelPolicy::Verdict::Outcome outcome, const QString &message, const Destination &destination = {})
 {
-    return {outcome, message, destination};
+    return { outcome, message, destination };
 }
 
 QString unknownDestinationMessage(const QString &destination)
@@ -19,8 +19,7 @@ QString unknownDestinationMessage(const QString &destination)
 
 ChannelPolicy::ChannelPolicy(const UserDirectory *users)
     : m_users(users)
-{
-}
+{ }
 
 QString ChannelPolicy::notMemberMessage(const QString &channel)
 {
@@ -34,15 +33,16 @@ QString ChannelPolicy::notChannelIdMessage(const QString &channel)
 
 bool ChannelPolicy::isMember(const QString &user, const QString &channel) const
 {
-    return m_users->find(user).value_or(User{}).isMember(channel);
+    return m_users->find(user).value_or(User {}).isMember(channel);
 }
 
 QStringList ChannelPolicy::channelsOf(const QString &user) const
 {
-    return m_users->find(user).value_or(User{}).channels;
+    return m_users->find(user).value_or(User {}).channels;
 }
 
-ChannelPolicy::Verdict ChannelPolicy::member(const AuthenticatedUser &user, const Destination &destination) const
+ChannelPolicy::Verdict ChannelPolicy::member(
+    const AuthenticatedUser &user, const Destination &destination) const
 {
     if (!isMember(user.name, destination.channel))
         return policyVerdict(Verdict::Outcome::Forbidden, notMemberMessage(destination.channel), destination);
@@ -67,9 +67,9 @@ ChannelPolicy::Verdict ChannelPolicy::subscribe(const AuthenticatedUser &user, c
         return policyVerdict(Verdict::Outcome::Allowed, {}, destination);
     case Destination::Kind::OtherUsersQueue:
         return policyVerdict(Verdict::Outcome::Forbidden,
-                       QStringLiteral("/user/ destinations resolve to your own queue: subscribe to "
-                                      "/user/queue/notifications"),
-                       destination);
+            QStringLiteral("/user/ destinations resolve to your own queue: subscribe to "
+                           "/user/queue/notifications"),
+            destination);
     case Destination::Kind::Admin:
         if (Verdict refused = admin(user, text); !refused.allowed()) {
             refused.destination = destination;
@@ -94,7 +94,7 @@ ChannelPolicy::Verdict ChannelPolicy::send(const AuthenticatedUser &user, const 
     case Destination::Kind::UserNotifications:
     case Destination::Kind::OtherUsersQueue:
         return policyVerdict(Verdict::Outcome::Forbidden,
-                       QStringLiteral("clients SEND to /app/channels.{id}, not to %1").arg(text), destination);
+            QStringLiteral("clients SEND to /app/channels.{id}, not to %1").arg(text), destination);
     case Destination::Kind::Admin:
     case Destination::Kind::Invalid:
         break;

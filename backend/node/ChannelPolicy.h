@@ -24,7 +24,7 @@ public:
     {
         enum class Outcome { Allowed, Forbidden, UnknownDestination };
         Outcome outcome = Outcome::Allowed;
-        QString message;         // why not, as the client is told (empty when allowed)
+        QString message; // why not, as the client is told (empty when allowed)
         Destination destination; // as parsed; only Allowed guarantees it names something
 
         bool allowed() const { return outcome == Outcome::Allowed; }

@@ -6,11 +6,9 @@ namespace sb::node {
 
 QJsonObject ChatMessage::toJson() const
 {
-    return QJsonObject{{QStringLiteral("id"), id},
-                       {QStringLiteral("channel"), channel},
-                       {QStringLiteral("sender"), sender},
-                       {QStringLiteral("text"), text},
-                       {QStringLiteral("ts"), timestampMs}};
+    return QJsonObject { { QStringLiteral("id"), id }, { QStringLiteral("channel"), channel },
+        { QStringLiteral("sender"), sender }, { QStringLiteral("text"), text },
+        { QStringLiteral("ts"), timestampMs } };
 }
 
 QByteArray ChatMessage::toJsonBytes() const

@@ -10,8 +10,7 @@ namespace sb::node {
 ConnectionPresence::ConnectionPresence(cluster::PresenceCounter *counter, MessageService *messages)
     : m_counter(counter)
     , m_messages(messages)
-{
-}
+{ }
 
 void ConnectionPresence::open(const QString &user, QObject *connection)
 {

@@ -10,12 +10,12 @@ struct Destination
 {
     enum class Kind {
         Invalid,
-        ChannelTopic,       // /topic/channels.{id}       SUBSCRIBE, members only
-        ChannelApp,         // /app/channels.{id}         SEND, members only
-        UserNotifications,  // /user/queue/notifications  SUBSCRIBE, always the caller's own
-        OtherUsersQueue,    // /user/{name}/queue/…       never allowed
-        Presence,           // /topic/presence            SUBSCRIBE
-        Admin,              // /admin/…                   ROLE_ADMIN only
+        ChannelTopic, // /topic/channels.{id}       SUBSCRIBE, members only
+        ChannelApp, // /app/channels.{id}         SEND, members only
+        UserNotifications, // /user/queue/notifications  SUBSCRIBE, always the caller's own
+        OtherUsersQueue, // /user/{name}/queue/…       never allowed
+        Presence, // /topic/presence            SUBSCRIBE
+        Admin, // /admin/…                   ROLE_ADMIN only
     };
 
     Kind kind = Kind::Invalid;
@@ -23,7 +23,10 @@ struct Destination
 
     static Destination parse(const QString &text);
     static bool isValidChannelId(const QString &id);
-    static QString channelTopic(const QString &channel) { return QStringLiteral("/topic/channels.") + channel; }
+    static QString channelTopic(const QString &channel)
+    {
+        return QStringLiteral("/topic/channels.") + channel;
+    }
     static QString userNotifications() { return QStringLiteral("/user/queue/notifications"); }
     static QString presence() { return QStringLiteral("/topic/presence"); }
 };

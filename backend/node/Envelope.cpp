@@ -8,7 +8,7 @@ namespace sb::node {
 
 QByteArray Envelope::toJson() const
 {
-    QJsonObject json{{QStringLiteral("publishedAtUs"), publishedAtUs}};
+    QJsonObject json { { QStringLiteral("publishedAtUs"), publishedAtUs } };
     if (type == Type::Message) {
         json.insert(QStringLiteral("type"), QStringLiteral("message"));
         json.insert(QStringLiteral("message"), message.toJson());
@@ -64,9 +64,9 @@ std::optional<Envelope> Envelope::fromJson(const QByteArray &bytes, QString *err
 
 QByteArray Envelope::presenceBody() const
 {
-    return QJsonDocument(QJsonObject{{QStringLiteral("user"), presenceUser},
-                                     {QStringLiteral("status"), online ? QStringLiteral("online")
-                                                                       : QStringLiteral("offline")}})
+    return QJsonDocument(
+        QJsonObject { { QStringLiteral("user"), presenceUser },
+            { QStringLiteral("status"), online ? QStringLiteral("online") : QStringLiteral("offline") } })
         .toJson(QJsonDocument::Compact);
 }
 

@@ -17,10 +17,10 @@ struct Envelope
     enum class Type { Message, Presence };
 
     Type type = Type::Message;
-    ChatMessage message;     // Type::Message
-    QStringList recipients;  // Type::Message: members to notify (everyone but the sender)
-    QString presenceUser;    // Type::Presence
-    bool online = false;     // Type::Presence
+    ChatMessage message; // Type::Message
+    QStringList recipients; // Type::Message: members to notify (everyone but the sender)
+    QString presenceUser; // Type::Presence
+    bool online = false; // Type::Presence
     qint64 publishedAtUs = 0; // wall clock, for sb_delivery_latency_seconds across replicas
 
     QByteArray toJson() const;

@@ -24,7 +24,7 @@ public:
     // acks: where a publish waits for its verdict; policy: who may publish where and use the
     // admin endpoints (both the worker's, which outlive the connection).
     HttpApi(NodeServices *services, HttpExchange *connection, PublishAcknowledgements *acks,
-            const ChannelPolicy *policy);
+        const ChannelPolicy *policy);
 
     void handle(const protocol::HttpRequest &request);
     void handleUpgrade(const protocol::HttpRequest &request);
@@ -34,8 +34,8 @@ private:
 
     void login(const protocol::HttpRequest &request);
     void refresh(const protocol::HttpRequest &request);
-    static void respondWithTokens(NodeServices *services, QPointer<HttpExchange> connection,
-                                  const TokenService::Issued &issued);
+    static void respondWithTokens(
+        NodeServices *services, QPointer<HttpExchange> connection, const TokenService::Issued &issued);
     void logout(const protocol::HttpRequest &request);
     void sseTicket(const protocol::HttpRequest &request);
     void sse(const protocol::HttpRequest &request);
@@ -48,7 +48,7 @@ private:
     // Verifies the bearer token, answers 401/403 itself, and calls back only on success.
     enum class Credentials { Bearer, BearerOrTicket };
     void withUser(const protocol::HttpRequest &request, bool adminOnly, UserCallback then,
-                  Credentials accepted = Credentials::Bearer);
+        Credentials accepted = Credentials::Bearer);
     void error(int status, const QString &message);
     void json(int status, const QJsonObject &object);
 

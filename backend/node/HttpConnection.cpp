@@ -8,7 +8,7 @@
 namespace sb::node {
 
 HttpConnection::HttpConnection(QTcpSocket *socket, NodeServices *services, PublishAcknowledgements *acks,
-                               const ChannelPolicy *policy, QObject *parent)
+    const ChannelPolicy *policy, QObject *parent)
     : HttpExchange(parent)
     , m_socket(socket)
     , m_services(services)
@@ -88,8 +88,10 @@ bool HttpConnection::requestBegun() const
 void HttpConnection::onHeadDeadline()
 {
     if (requestBegun()) {
-        fail(408, QStringLiteral("the request head did not arrive within %1 ms")
-                      .arg(m_services->config.limits.httpHeaderTimeoutMs), QByteArrayLiteral("header_timeout"));
+        fail(408,
+            QStringLiteral("the request head did not arrive within %1 ms")
+                .arg(m_services->config.limits.httpHeaderTimeoutMs),
+            QByteArrayLiteral("header_timeout"));
         return;
     }
     // A connection that never sent a byte: nobody waits for an answer.
@@ -152,7 +154,7 @@ void HttpConnection::respond(const protocol::HttpResponse &original)
     // again (unbounded recursion through processBuffered). The client expected a protocol
     // switch anyway; it gets the reason and the close.
     const bool close = !m_keepAlive || m_closeWhenIdle || m_upgradeRequest || m_services->draining.load()
-                       || response.closesConnection();
+        || response.closesConnection();
     response.setCloseConnection(close);
     m_socket->write(response.serialize());
     if (close) {

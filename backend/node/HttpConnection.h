@@ -31,7 +31,7 @@ public:
     // acks: where the requests' publishes wait for their verdicts; policy: who may publish
     // where and use the admin endpoints (both the worker's, which outlive the connection).
     HttpConnection(QTcpSocket *socket, NodeServices *services, PublishAcknowledgements *acks,
-                   const ChannelPolicy *policy, QObject *parent);
+        const ChannelPolicy *policy, QObject *parent);
     ~HttpConnection() override;
 
     // Writes one error response to a connection we will not serve, then closes it.
@@ -46,7 +46,8 @@ public:
 signals:
     // The socket leaves this connection (which then deletes itself): a receiver takes it
     // (reparents it); unreceived, it goes with the connection. Emitted on the owner's thread.
-    void sseRequested(QTcpSocket *socket, const sb::node::AuthenticatedUser &user, const QString &lastEventId);
+    void sseRequested(
+        QTcpSocket *socket, const sb::node::AuthenticatedUser &user, const QString &lastEventId);
     // The upgrade's handshake is still unread in the socket, for QWebSocketServer to read.
     void webSocketRequested(QTcpSocket *socket, sb::node::WebSocketEndpoint endpoint);
 
@@ -63,8 +64,8 @@ private:
     PublishAcknowledgements *m_acks;
     const ChannelPolicy *m_policy;
     protocol::HttpRequestParser m_parser;
-    qint64 m_peeked = 0;      // socket bytes already fed to the parser but not yet read
-    bool m_busy = false;      // a response is pending: later pipelined requests wait
+    qint64 m_peeked = 0; // socket bytes already fed to the parser but not yet read
+    bool m_busy = false; // a response is pending: later pipelined requests wait
     bool m_keepAlive = true;
     bool m_closeWhenIdle = false;
     bool m_upgradeRequest = false; // the pending request asked for a WebSocket upgrade

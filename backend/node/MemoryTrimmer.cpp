@@ -61,8 +61,8 @@ void MemoryTrimmer::trim(qint64 shed)
     malloc_trim(0);
     const qint64 after = residentKiB();
     qCInfo(lcMemory).nospace() << shed << " connections closed: gave " << (before - after) / 1024
-                               << " MiB back to the system (resident " << before / 1024 << " -> " << after / 1024
-                               << " MiB)";
+                               << " MiB back to the system (resident " << before / 1024 << " -> "
+                               << after / 1024 << " MiB)";
 #else
     Q_UNUSED(shed);
 #endif

@@ -21,7 +21,8 @@ public:
     static constexpr int kIntervalMs = 2000;
     static constexpr qint64 kMinShed = 1000; // connections closed since the peak
 
-    explicit MemoryTrimmer(const NodeMetrics *metrics, QObject *parent = nullptr, int intervalMs = kIntervalMs);
+    explicit MemoryTrimmer(
+        const NodeMetrics *metrics, QObject *parent = nullptr, int intervalMs = kIntervalMs);
 
     void start();
     // One look at the open connections (the timer's; public so a test can drive it).

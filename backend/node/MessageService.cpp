@@ -20,16 +20,15 @@ Q_LOGGING_CATEGORY(lcMessages, "sb.node.messages")
 
 namespace sb::node {
 
-MessageService::MessageService(const UserDirectory *users, cluster::EventBus *bus, cluster::ReplayStore *replay,
-                               NodeMetrics *metrics, TapHub *tap, LocalDelivery deliverLocally)
+MessageService::MessageService(const UserDirectory *users, cluster::EventBus *bus,
+    cluster::ReplayStore *replay, NodeMetrics *metrics, TapHub *tap, LocalDelivery deliverLocally)
     : m_users(users)
     , m_bus(bus)
     , m_replay(replay)
     , m_metrics(metrics)
     , m_tap(tap)
     , m_deliverLocally(std::move(deliverLocally))
-{
-}
+{ }
 
 QString MessageService::newMessageId()
 {
@@ -44,7 +43,7 @@ QString MessageService::newMessageId()
     // millisecond, so the order still holds. (ms << 32 overflowed 64 bits: the id carried
     // ms mod 2^32, which wraps every 49.7 days.)
     constexpr int kSequenceBits = 22;
-    static std::atomic<quint64> last{0};
+    static std::atomic<quint64> last { 0 };
     const quint64 now = quint64(QDateTime::currentMSecsSinceEpoch()) << kSequenceBits;
     quint64 previous = last.load(std::memory_order_relaxed);
     quint64 next = 0;
@@ -57,8 +56,8 @@ QString MessageService::newMessageId()
         .arg(quint32(next & ((quint64(1) << kSequenceBits) - 1)), 8, 16, QLatin1Char('0'));
 }
 
-MessageService::Creation MessageService::create(const QString &sender, const QString &channel, const QString &text,
-                                                cluster::EventBus::Acknowledgement acknowledged)
+MessageService::Creation MessageService::create(const QString &sender, const QString &channel,
+    const QString &text, cluster::EventBus::Acknowledgement acknowledged)
 {
     Envelope envelope;
     envelope.type = Envelope::Type::Message;
@@ -73,18 +72,20 @@ MessageService::Creation MessageService::create(const QString &sender, const QSt
 
     envelope.publishedAtUs = wallClockMicros();
     NodeMetrics *metrics = m_metrics; // lives as long as the node's services
-    auto counted = [metrics, id = envelope.message.id, verdict = std::move(acknowledged)](const QString &error) {
-        if (!error.isEmpty()) {
-            qCWarning(lcMessages) << "message" << id << "was not stored by stage 1:" << error;
-            metrics->dropped(QByteArrayLiteral("publish_failed"));
-        }
-        if (verdict)
-            verdict(error);
-    };
-    Creation creation{envelope.message, cluster::PublishAdmission::Refused};
+    auto counted
+        = [metrics, id = envelope.message.id, verdict = std::move(acknowledged)](const QString &error) {
+              if (!error.isEmpty()) {
+                  qCWarning(lcMessages) << "message" << id << "was not stored by stage 1:" << error;
+                  metrics->dropped(QByteArrayLiteral("publish_failed"));
+              }
+              if (verdict)
+                  verdict(error);
+          };
+    Creation creation { envelope.message, cluster::PublishAdmission::Refused };
     creation.admission = m_bus->publishAcknowledged(channel.toUtf8(), envelope.toJson(), std::move(counted));
     if (creation.admission == cluster::PublishAdmission::QueueFull) {
-        qCWarning(lcMessages) << "the bus queue is full: message" << envelope.message.id << "refused (Kafka unreachable?)";
+        qCWarning(lcMessages) << "the bus queue is full: message" << envelope.message.id
+                              << "refused (Kafka unreachable?)";
         m_metrics->dropped(QByteArrayLiteral("publish_queue_full"));
     } else if (creation.admission == cluster::PublishAdmission::Refused) {
         qCWarning(lcMessages) << "the bus refused message" << envelope.message.id;
@@ -117,10 +118,11 @@ bool MessageService::persistFromBus(const QByteArray &payload, const cluster::Bu
     cluster::PersistRequest request;
     request.messageId = message.id;
     request.channel = message.channel;
-    request.channelEvent = {message.id, QByteArrayLiteral("message"), message.toJsonBytes()};
+    request.channelEvent = { message.id, QByteArrayLiteral("message"), message.toJsonBytes() };
     const QByteArray notification = QJsonDocument(message.notificationJson()).toJson(QJsonDocument::Compact);
     for (const QString &recipient : std::as_const(envelope->recipients))
-        request.userEvents.append({recipient, {message.id, QByteArrayLiteral("notification"), notification}});
+        request.userEvents.append(
+            { recipient, { message.id, QByteArrayLiteral("notification"), notification } });
     return m_replay->persistOnce(request, error);
 }
 
@@ -133,7 +135,8 @@ void MessageService::deliverFromBus(const QByteArray &payload, const cluster::Bu
         m_metrics->dropped(QByteArrayLiteral("bad_envelope"));
         return;
     }
-    const bool duplicate = envelope->type == Envelope::Type::Message && !m_delivered.insert(envelope->message.id);
+    const bool duplicate
+        = envelope->type == Envelope::Type::Message && !m_delivered.insert(envelope->message.id);
     // Tapped before the workers get it, so a reader sees BROADCAST ahead of its deliveries;
     // a duplicate too (marked), since it is the bus that repeated itself.
     if (hop.medium != cluster::BusHop::Medium::Local && m_tap->wants())
@@ -146,7 +149,7 @@ void MessageService::deliverFromBus(const QByteArray &payload, const cluster::Bu
 }
 
 void MessageService::tapHop(const QByteArray &command, const cluster::BusHop &hop, const Envelope &envelope,
-                            const QByteArray &payload, bool duplicate) const
+    const QByteArray &payload, bool duplicate) const
 {
     const bool kafka = hop.medium == cluster::BusHop::Medium::Kafka;
     const bool message = envelope.type == Envelope::Type::Message;
@@ -160,15 +163,16 @@ void MessageService::tapHop(const QByteArray &command, const cluster::BusHop &ho
         event.messageId = envelope.message.id;
     event.bytes = payload.size();
     if (kafka) {
-        event.headers.append({QByteArrayLiteral("partition"), QByteArray::number(hop.partition)});
-        event.headers.append({QByteArrayLiteral("offset"), QByteArray::number(hop.offset)});
-        event.headers.append({QByteArrayLiteral("key"), hop.key.toByteArray()});
+        event.headers.append({ QByteArrayLiteral("partition"), QByteArray::number(hop.partition) });
+        event.headers.append({ QByteArrayLiteral("offset"), QByteArray::number(hop.offset) });
+        event.headers.append({ QByteArrayLiteral("key"), hop.key.toByteArray() });
     }
-    event.headers.append({QByteArrayLiteral("type"), message ? QByteArrayLiteral("message") : QByteArrayLiteral("presence")});
+    event.headers.append({ QByteArrayLiteral("type"),
+        message ? QByteArrayLiteral("message") : QByteArrayLiteral("presence") });
     if (message)
-        event.headers.append({QByteArrayLiteral("channel"), envelope.message.channel.toUtf8()});
+        event.headers.append({ QByteArrayLiteral("channel"), envelope.message.channel.toUtf8() });
     if (duplicate)
-        event.headers.append({QByteArrayLiteral("duplicate"), QByteArrayLiteral("true")});
+        event.headers.append({ QByteArrayLiteral("duplicate"), QByteArrayLiteral("true") });
     event.body = payload;
     m_tap->publish(event);
 }

@@ -12,7 +12,7 @@
 namespace sb::cluster {
 struct BusHop;
 class ReplayStore;
-}
+} // namespace sb::cluster
 
 namespace sb::node {
 
@@ -32,7 +32,7 @@ public:
     // Each outlives the service: the accounts (a channel's members are its recipients), the
     // bus, the replay store stage 1 writes to, the figures and the tap.
     MessageService(const UserDirectory *users, cluster::EventBus *bus, cluster::ReplayStore *replay,
-                   NodeMetrics *metrics, TapHub *tap, LocalDelivery deliverLocally);
+        NodeMetrics *metrics, TapHub *tap, LocalDelivery deliverLocally);
 
     // The message and how the bus took it. Accepted: `acknowledged` runs once with the
     // durable step's verdict (see EventBus::publishAcknowledged), on the bus's thread; the
@@ -45,7 +45,7 @@ public:
         cluster::PublishAdmission admission = cluster::PublishAdmission::Refused;
     };
     Creation create(const QString &sender, const QString &channel, const QString &text,
-                    cluster::EventBus::Acknowledgement acknowledged);
+        cluster::EventBus::Acknowledgement acknowledged);
     void announcePresence(const QString &user, bool online);
     // Stage 2, on every replica. With a tap reader, the record shows as BROADCAST.
     void deliverFromBus(const QByteArray &payload, const cluster::BusHop &hop);
@@ -70,7 +70,7 @@ private:
     // One tap frame for a bus record this replica handled (the callers skip LocalEventBus:
     // in one process nothing travels).
     void tapHop(const QByteArray &command, const cluster::BusHop &hop, const Envelope &envelope,
-                const QByteArray &payload, bool duplicate = false) const;
+        const QByteArray &payload, bool duplicate = false) const;
 
     const UserDirectory *m_users;
     cluster::EventBus *m_bus;

@@ -9,24 +9,24 @@ namespace sb::node {
 // and documented in docs/protocol.md.
 struct NodeLimits
 {
-    qsizetype maxFrameBytes = 64 * 1024;        // one STOMP frame, and one WebSocket message
+    qsizetype maxFrameBytes = 64 * 1024; // one STOMP frame, and one WebSocket message
     qsizetype maxHeadersPerFrame = 64;
     int maxSubscriptionsPerSession = 100;
-    int maxConnections = 10000;                 // WebSocket + SSE + plain HTTP, per node
-    int maxConnectionsPerAddress = 256;         // of those, from one client address
+    int maxConnections = 10000; // WebSocket + SSE + plain HTTP, per node
+    int maxConnectionsPerAddress = 256; // of those, from one client address
     bool exemptLoopbackFromAddressLimit = false; // devcluster, demo and benchmarks set it
     int maxSseStreamsPerUser = 5;
     qint64 maxOutboundQueueBytes = 1024 * 1024; // per connection; beyond it: slow consumer
     qsizetype maxHttpHeaderBytes = 16 * 1024;
     qint64 maxHttpBodyBytes = 64 * 1024;
-    int httpHeaderTimeoutMs = 10000;            // slowloris: the request head must arrive in time
-    int httpIdleTimeoutMs = 60000;              // keep-alive connections with nothing to say
-    int closeLingerMs = 2000;                   // a closed connection drains the peer's bytes this long
+    int httpHeaderTimeoutMs = 10000; // slowloris: the request head must arrive in time
+    int httpIdleTimeoutMs = 60000; // keep-alive connections with nothing to say
+    int closeLingerMs = 2000; // a closed connection drains the peer's bytes this long
     int loginAttemptsPerMinutePerUser = 10;
     int loginAttemptsPerMinutePerAddress = 30;
     int replayEventsPerUser = 1000;
-    int tapBodyBytes = 512;                     // bodies in tap frames are cut here
-    int tapQueueFrames = 10000;                 // per tap reader; beyond it frames are dropped
+    int tapBodyBytes = 512; // bodies in tap frames are cut here
+    int tapQueueFrames = 10000; // per tap reader; beyond it frames are dropped
 };
 
 } // namespace sb::node

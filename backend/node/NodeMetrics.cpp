@@ -19,10 +19,14 @@ QByteArray number(double value)
 const char *NodeMetrics::transportName(Transport t)
 {
     switch (t) {
-    case Transport::Stomp: return "stomp";
-    case Transport::Sse: return "sse";
-    case Transport::Http: return "http";
-    case Transport::Count: break;
+    case Transport::Stomp:
+        return "stomp";
+    case Transport::Sse:
+        return "sse";
+    case Transport::Http:
+        return "http";
+    case Transport::Count:
+        break;
     }
     return "unknown";
 }
@@ -37,12 +41,14 @@ qint64 NodeMetrics::totalConnections() const
 
 void NodeMetrics::message(Transport t, Direction d, qint64 count)
 {
-    m_messages[idx(t) * std::size_t(Direction::Count) + std::size_t(d)].fetch_add(count, std::memory_order_relaxed);
+    m_messages[idx(t) * std::size_t(Direction::Count) + std::size_t(d)].fetch_add(
+        count, std::memory_order_relaxed);
 }
 
 qint64 NodeMetrics::messages(Transport t, Direction d) const
 {
-    return m_messages[idx(t) * std::size_t(Direction::Count) + std::size_t(d)].load(std::memory_order_relaxed);
+    return m_messages[idx(t) * std::size_t(Direction::Count) + std::size_t(d)].load(
+        std::memory_order_relaxed);
 }
 
 qint64 NodeMetrics::messagesAll(Direction d) const
@@ -108,35 +114,40 @@ QByteArray NodeMetrics::prometheusText(const QByteArray &nodeId, bool ready, boo
     help("sb_connections", "gauge", "Open client connections by transport.");
     for (int t = 0; t < int(Transport::Count); ++t)
         out += "sb_connections{transport=\"" + QByteArray(transportName(Transport(t))) + "\"} "
-               + QByteArray::number(connections(Transport(t))) + '\n';
+            + QByteArray::number(connections(Transport(t))) + '\n';
     help("sb_subscriptions", "gauge", "Active STOMP subscriptions.");
     out += "sb_subscriptions " + QByteArray::number(subscriptions()) + '\n';
-    help("sb_messages_total", "counter", "STOMP frames, SSE events and HTTP publishes by transport and direction.");
+    help("sb_messages_total", "counter",
+        "STOMP frames, SSE events and HTTP publishes by transport and direction.");
     for (int t = 0; t < int(Transport::Count); ++t)
         for (int d = 0; d < int(Direction::Count); ++d)
             out += "sb_messages_total{transport=\"" + QByteArray(transportName(Transport(t)))
-                   + "\",direction=\"" + directionName(Direction(d)) + "\"} "
-                   + QByteArray::number(messages(Transport(t), Direction(d))) + '\n';
-    help("sb_heartbeat_timeouts_total", "counter", "STOMP connections closed after 3 silent heart-beat intervals.");
+                + "\",direction=\"" + directionName(Direction(d)) + "\"} "
+                + QByteArray::number(messages(Transport(t), Direction(d))) + '\n';
+    help("sb_heartbeat_timeouts_total", "counter",
+        "STOMP connections closed after 3 silent heart-beat intervals.");
     out += "sb_heartbeat_timeouts_total " + QByteArray::number(heartBeatTimeouts()) + '\n';
     help("sb_auth_fail_open_total", "counter",
-         "Access tokens accepted without the token registry during its outage (--auth-fail-open-seconds).");
+        "Access tokens accepted without the token registry during its outage (--auth-fail-open-seconds).");
     out += "sb_auth_fail_open_total " + QByteArray::number(authFailOpenCount()) + '\n';
     {
         QMutexLocker lock(&m_labelledMutex);
         help("sb_dropped_total", "counter", "Frames, connections or requests refused or dropped, by reason.");
         for (auto it = m_dropped.cbegin(); it != m_dropped.cend(); ++it)
             out += "sb_dropped_total{reason=\"" + it.key() + "\"} " + QByteArray::number(it.value()) + '\n';
-        help("sb_auth_failures_total", "counter", "Rejected credentials, tokens and authorisations, by reason.");
+        help("sb_auth_failures_total", "counter",
+            "Rejected credentials, tokens and authorisations, by reason.");
         for (auto it = m_authFailures.cbegin(); it != m_authFailures.cend(); ++it)
-            out += "sb_auth_failures_total{reason=\"" + it.key() + "\"} " + QByteArray::number(it.value()) + '\n';
+            out += "sb_auth_failures_total{reason=\"" + it.key() + "\"} " + QByteArray::number(it.value())
+                + '\n';
     }
-    help("sb_delivery_latency_seconds", "histogram", "From message creation to its write to a local subscriber.");
+    help("sb_delivery_latency_seconds", "histogram",
+        "From message creation to its write to a local subscriber.");
     qint64 cumulative = 0;
     for (std::size_t b = 0; b < kLatencyBuckets.size(); ++b) {
         cumulative += m_latencyBuckets[b].load(std::memory_order_relaxed);
         out += "sb_delivery_latency_seconds_bucket{le=\"" + number(kLatencyBuckets[b]) + "\"} "
-               + QByteArray::number(cumulative) + '\n';
+            + QByteArray::number(cumulative) + '\n';
     }
     cumulative += m_latencyBuckets[kLatencyBuckets.size()].load(std::memory_order_relaxed);
     out += "sb_delivery_latency_seconds_bucket{le=\"+Inf\"} " + QByteArray::number(cumulative) + '\n';
@@ -163,15 +174,13 @@ QJsonObject NodeMetrics::toJson() const
         for (auto it = m_authFailures.cbegin(); it != m_authFailures.cend(); ++it)
             auth.insert(QString::fromLatin1(it.key()), it.value());
     }
-    return QJsonObject{{QStringLiteral("connections"), connectionsJson},
-                       {QStringLiteral("subscriptions"), subscriptions()},
-                       {QStringLiteral("messagesIn"), messagesAll(Direction::In)},
-                       {QStringLiteral("messagesOut"), messagesAll(Direction::Out)},
-                       {QStringLiteral("heartBeatTimeouts"), heartBeatTimeouts()},
-                       {QStringLiteral("dropped"), dropped},
-                       {QStringLiteral("authFailures"), auth},
-                       {QStringLiteral("authFailOpen"), authFailOpenCount()},
-                       {QStringLiteral("deliveries"), m_latencyCount.load()}};
+    return QJsonObject { { QStringLiteral("connections"), connectionsJson },
+        { QStringLiteral("subscriptions"), subscriptions() },
+        { QStringLiteral("messagesIn"), messagesAll(Direction::In) },
+        { QStringLiteral("messagesOut"), messagesAll(Direction::Out) },
+        { QStringLiteral("heartBeatTimeouts"), heartBeatTimeouts() }, { QStringLiteral("dropped"), dropped },
+        { QStringLiteral("authFailures"), auth }, { QStringLiteral("authFailOpen"), authFailOpenCount() },
+        { QStringLiteral("deliveries"), m_latencyCount.load() } };
 }
 
 } // namespace sb::node

@@ -58,17 +58,18 @@ public:
 
 private:
     static constexpr std::size_t idx(Transport t) { return std::size_t(t); }
-    static constexpr std::array<double, 12> kLatencyBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                            0.05,   0.1,   0.25,   0.5,   1.0,   2.5};
+    static constexpr std::array<double, 12> kLatencyBuckets { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+        0.1, 0.25, 0.5, 1.0, 2.5 };
 
-    std::array<std::atomic<qint64>, std::size_t(Transport::Count)> m_connections{};
-    std::atomic<qint64> m_subscriptions{0};
-    std::array<std::atomic<qint64>, std::size_t(Transport::Count) * std::size_t(Direction::Count)> m_messages{};
-    std::atomic<qint64> m_heartBeatTimeouts{0};
-    std::atomic<qint64> m_authFailOpen{0};
-    std::array<std::atomic<qint64>, kLatencyBuckets.size() + 1> m_latencyBuckets{};
-    std::atomic<qint64> m_latencyCount{0};
-    std::atomic<qint64> m_latencySumMicros{0};
+    std::array<std::atomic<qint64>, std::size_t(Transport::Count)> m_connections {};
+    std::atomic<qint64> m_subscriptions { 0 };
+    std::array<std::atomic<qint64>, std::size_t(Transport::Count) * std::size_t(Direction::Count)>
+        m_messages {};
+    std::atomic<qint64> m_heartBeatTimeouts { 0 };
+    std::atomic<qint64> m_authFailOpen { 0 };
+    std::array<std::atomic<qint64>, kLatencyBuckets.size() + 1> m_latencyBuckets {};
+    std::atomic<qint64> m_latencyCount { 0 };
+    std::atomic<qint64> m_latencySumMicros { 0 };
 
     mutable QMutex m_labelledMutex;
     QMap<QByteArray, qint64> m_dropped;

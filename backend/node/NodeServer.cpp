@@ -1,14 +1,14 @@
 #include "node/NodeServer.h"
 
 #include "cluster/EventBus.h"
+#include "node/MemoryTrimmer.h"
 #include "node/MessageService.h"
 #include "node/NodeListener.h"
 #include "node/NodeServices.h"
-#include "node/MemoryTrimmer.h"
 #include "node/PresenceLease.h"
 #include "node/RegistryAnnouncer.h"
-#include "node/TapReader.h"
 #include "node/Router.h"
+#include "node/TapReader.h"
 #include "node/TokenService.h"
 #include "node/Worker.h"
 
@@ -42,16 +42,17 @@ NodeServer::NodeServer(const NodeConfig &config, const NodeAdapters &adapters, Q
     s.sseStreamsPerUser = std::make_unique<PerUserQuota>(config.limits.maxSseStreamsPerUser);
     s.loginsPerUser = std::make_unique<RateLimiter>(config.limits.loginAttemptsPerMinutePerUser);
     s.loginsPerAddress = std::make_unique<RateLimiter>(config.limits.loginAttemptsPerMinutePerAddress);
-    s.tokens = std::make_unique<TokenService>(config.jwtSecret, config.accessTokenSeconds, config.refreshTokenSeconds,
-                                              adapters.tokens, &s.metrics);
+    s.tokens = std::make_unique<TokenService>(
+        config.jwtSecret, config.accessTokenSeconds, config.refreshTokenSeconds, adapters.tokens, &s.metrics);
     s.router = std::make_unique<Router>();
     Router *router = s.router.get();
     s.messages = std::make_unique<MessageService>(&s.users, s.bus, s.replay, &s.metrics, s.tap.get(),
-                                                  [router](const EnvelopePtr &envelope) { router->broadcast(envelope); });
+        [router](const EnvelopePtr &envelope) { router->broadcast(envelope); });
     NodeServices *services = m_services.get();
-    s.bus->setPersistHandler([services](const QByteArray &payload, const cluster::BusHop &hop, QString *error) {
-        return services->messages->persistFromBus(payload, hop, error);
-    });
+    s.bus->setPersistHandler(
+        [services](const QByteArray &payload, const cluster::BusHop &hop, QString *error) {
+            return services->messages->persistFromBus(payload, hop, error);
+        });
     s.bus->setHandler([services](const QByteArray &payload, const cluster::BusHop &hop) {
         services->messages->deliverFromBus(payload, hop);
     });
@@ -119,10 +120,14 @@ bool NodeServer::listen(QString *error)
     // A tap reader attached on one worker gets every worker's baseline, each sent from that
     // worker's own thread (direct here: the signal comes on the attaching worker's thread).
     for (Worker *worker : std::as_const(m_workers))
-        connect(worker, &Worker::tapReaderAttached, worker, [workers = m_workers](TapReader *reader) {
-            for (Worker *each : workers)
-                QMetaObject::invokeMethod(each, [each, reader] { each->tapBaseline(reader); }, Qt::QueuedConnection);
-        }, Qt::DirectConnection);
+        connect(
+            worker, &Worker::tapReaderAttached, worker,
+            [workers = m_workers](TapReader *reader) {
+                for (Worker *each : workers)
+                    QMetaObject::invokeMethod(
+                        each, [each, reader] { each->tapBaseline(reader); }, Qt::QueuedConnection);
+            },
+            Qt::DirectConnection);
     m_listener = new NodeListener(m_workers);
     m_listener->setMaxPendingConnections(1024);
     if (!m_listener->listen(m_services->config.listenAddress, m_services->config.listenPort)) {
@@ -132,12 +137,14 @@ bool NodeServer::listen(QString *error)
                      .arg(m_listener->errorString());
         return false;
     }
-    qCInfo(lcNode) << "node" << m_services->config.id << "listening on" << address() << "with" << count << "workers";
+    qCInfo(lcNode) << "node" << m_services->config.id << "listening on" << address() << "with" << count
+                   << "workers";
     m_announcer = new RegistryAnnouncer(m_services.get(), address(), this);
     m_announcer->start();
     m_presenceLease = new PresenceLease(m_services->presence, m_services->messages.get(), this);
     m_presenceLease->start();
-    m_memoryTrimmer = new MemoryTrimmer(&m_services->metrics, this); // gives memory back after mass disconnects
+    m_memoryTrimmer
+        = new MemoryTrimmer(&m_services->metrics, this); // gives memory back after mass disconnects
     m_memoryTrimmer->start();
     return true;
 }
@@ -150,7 +157,8 @@ quint16 NodeServer::port() const
 QString NodeServer::address() const
 {
     const QHostAddress host = m_listener ? m_listener->serverAddress() : m_services->config.listenAddress;
-    const QString text = host.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + host.toString() + u']' : host.toString();
+    const QString text
+        = host.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + host.toString() + u']' : host.toString();
     return text + u':' + QString::number(port());
 }
 
@@ -177,8 +185,8 @@ void NodeServer::requestStop()
         return drain();
     if (!m_drainPoll.isActive())
         return; // already finished
-    qCInfo(lcNode) << "second stop request: ending the drain now with" << m_services->metrics.totalConnections()
-                   << "connections left";
+    qCInfo(lcNode) << "second stop request: ending the drain now with"
+                   << m_services->metrics.totalConnections() << "connections left";
     finishDrain();
 }
 
@@ -188,7 +196,8 @@ void NodeServer::checkDrained()
         return;
     // Idle clients are gone within milliseconds; the drain is held for its minimum so
     // that whoever polls readiness or the registry sees it (the grace timer still bounds it).
-    const qint64 minimumMs = qint64(qMin(m_services->config.drainMinSeconds, m_services->config.graceSeconds)) * 1000;
+    const qint64 minimumMs
+        = qint64(qMin(m_services->config.drainMinSeconds, m_services->config.graceSeconds)) * 1000;
     if (m_drainClock.elapsed() < minimumMs) {
         if (!std::exchange(m_holdLogged, true)) {
             qCInfo(lcNode) << "every connection closed; still draining for the minimum drain period of"

@@ -17,7 +17,7 @@ class PresenceCounter;
 class ReplayStore;
 class SessionStore;
 class TokenRegistry;
-}
+} // namespace sb::cluster
 
 namespace sb::node {
 

@@ -19,7 +19,7 @@ class PresenceCounter;
 class ReplayStore;
 class SessionStore;
 class TokenRegistry;
-}
+} // namespace sb::cluster
 
 namespace sb::node {
 
@@ -54,8 +54,8 @@ struct NodeServices
     cluster::SessionStore *sessions = nullptr;
     cluster::NodeRegistry *registry = nullptr;
 
-    std::atomic<bool> draining{false};
-    std::atomic<bool> dependenciesReady{true}; // Redis/Kafka reachable (cluster adapters set it)
+    std::atomic<bool> draining { false };
+    std::atomic<bool> dependenciesReady { true }; // Redis/Kafka reachable (cluster adapters set it)
 
     bool isReady() const { return !draining.load() && dependenciesReady.load(); }
 };

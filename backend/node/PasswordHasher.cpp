@@ -50,8 +50,8 @@ QString PasswordHasher::hash(const QString &password, int iterations)
 {
     QByteArray salt(16, Qt::Uninitialized);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(salt.data()), salt.size() / 4);
-    const QByteArray key = QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password.toUtf8(),
-                                                              salt, iterations, kKeyBytes);
+    const QByteArray key = QPasswordDigestor::deriveKeyPbkdf2(
+        QCryptographicHash::Sha256, password.toUtf8(), salt, iterations, kKeyBytes);
     return QStringLiteral("pbkdf2-sha256$%1$%2$%3")
         .arg(iterations)
         .arg(QString::fromLatin1(salt.toBase64()), QString::fromLatin1(key.toBase64()));
@@ -62,8 +62,8 @@ bool PasswordHasher::verify(const QString &password, const QString &encoded)
     Parsed parsed;
     if (!parse(encoded, &parsed))
         return false;
-    const QByteArray key = QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password.toUtf8(),
-                                                              parsed.salt, parsed.iterations, kKeyBytes);
+    const QByteArray key = QPasswordDigestor::deriveKeyPbkdf2(
+        QCryptographicHash::Sha256, password.toUtf8(), parsed.salt, parsed.iterations, kKeyBytes);
     return constantTimeEquals(key, parsed.key);
 }
 

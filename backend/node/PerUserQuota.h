@@ -12,8 +12,7 @@ class PerUserQuota
 public:
     explicit PerUserQuota(int limit)
         : m_limit(limit)
-    {
-    }
+    { }
     bool tryAcquire(const QString &user)
     {
         QMutexLocker lock(&m_mutex);

@@ -35,12 +35,14 @@ void PresenceLease::renew()
 void PresenceLease::publish(const cluster::PresenceChanges &changes)
 {
     if (!changes.wentOffline.isEmpty())
-        qCInfo(lcPresenceLease).noquote() << changes.wentOffline.size()
-                                          << "user(s) offline: their last connections were on a replica that stopped "
-                                             "renewing its presence lease";
+        qCInfo(lcPresenceLease).noquote()
+            << changes.wentOffline.size()
+            << "user(s) offline: their last connections were on a replica that stopped "
+               "renewing its presence lease";
     if (!changes.cameOnline.isEmpty())
-        qCInfo(lcPresenceLease).noquote() << changes.cameOnline.size()
-                                          << "user(s) online again: this replica's presence counts were put back";
+        qCInfo(lcPresenceLease).noquote()
+            << changes.cameOnline.size()
+            << "user(s) online again: this replica's presence counts were put back";
     for (const QString &user : changes.wentOffline)
         m_messages->announcePresence(user, false);
     for (const QString &user : changes.cameOnline)

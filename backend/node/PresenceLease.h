@@ -6,7 +6,7 @@
 namespace sb::cluster {
 class PresenceCounter;
 struct PresenceChanges;
-}
+} // namespace sb::cluster
 
 namespace sb::node {
 

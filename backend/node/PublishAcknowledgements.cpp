@@ -28,15 +28,15 @@ PublishAcknowledgements::Ticket PublishAcknowledgements::issue()
         // The lock keeps the receiver from being destroyed between the check and the post.
         const QMutexLocker lock(&mailbox->mutex);
         if (PublishAcknowledgements *receiver = mailbox->receiver)
-            QMetaObject::invokeMethod(receiver, [receiver, id, error] { receiver->settle(id, error); },
-                                      Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                receiver, [receiver, id, error] { receiver->settle(id, error); }, Qt::QueuedConnection);
     };
-    return {id, std::move(acknowledgement)};
+    return { id, std::move(acknowledgement) };
 }
 
 void PublishAcknowledgements::expect(quint64 id, QObject *owner, Answer answer)
 {
-    m_pending.insert(id, {QPointer<QObject>(owner), std::move(answer)});
+    m_pending.insert(id, { QPointer<QObject>(owner), std::move(answer) });
 }
 
 void PublishAcknowledgements::settle(quint64 id, const QString &error)
@@ -47,7 +47,8 @@ void PublishAcknowledgements::settle(quint64 id, const QString &error)
     const Pending pending = std::move(*it);
     m_pending.erase(it);
     if (!pending.owner) {
-        qCDebug(lcPublishAcks) << "publish" << id << "settled after its client left:" << (error.isEmpty() ? QStringLiteral("durable") : error);
+        qCDebug(lcPublishAcks) << "publish" << id << "settled after its client left:"
+                               << (error.isEmpty() ? QStringLiteral("durable") : error);
         return;
     }
     pending.answer(error);

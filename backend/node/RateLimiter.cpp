@@ -11,8 +11,7 @@ constexpr qint64 kWindowMs = 60000;
 RateLimiter::RateLimiter(int perMinute, int maxKeys)
     : m_perMinute(qMax(1, perMinute))
     , m_maxKeys(maxKeys)
-{
-}
+{ }
 
 bool RateLimiter::allow(const QString &key, qint64 nowMs)
 {

@@ -17,8 +17,7 @@ class RecentIds
 public:
     explicit RecentIds(int capacity = 10000)
         : m_capacity(capacity)
-    {
-    }
+    { }
 
     // True the first time an id is seen (within the window), false for a repeat.
     bool insert(const QString &id)

@@ -11,8 +11,9 @@ struct NodeServices;
 
 // Announces this replica in the cluster's NodeRegistry (sb:node:{id}) every second with a
 // TTL of 5 s: address, version, started, ready, draining, connections, subscriptions,
-// message rates, heart-beat timeouts and the Kafka consumer groups it consumes with. This is how the console discovers replicas, and
-// why a crashed one vanishes within 5 s. withdraw() removes the entry at a clean stop.
+// message rates, heart-beat timeouts and the Kafka consumer groups it consumes with. This is how the console
+// discovers replicas, and why a crashed one vanishes within 5 s. withdraw() removes the entry at a clean
+// stop.
 class RegistryAnnouncer : public QObject
 {
     Q_OBJECT

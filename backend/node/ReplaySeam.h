@@ -30,8 +30,7 @@ public:
 
     explicit ReplaySeam(int maxHeld = 1000)
         : m_maxHeld(maxHeld)
-    {
-    }
+    { }
 
     bool isReading() const { return !m_finished; }
     // What to do with a live event: hold it (reading), give up (too many held), drop it
@@ -44,8 +43,8 @@ public:
 
     // STOMP's counterpart of SSE's `event: reset`: sent before the history when it does
     // not reach back to `since` (or could not be read).
-    static protocol::StompFrame stompResetNotice(const QByteArray &subscriptionId, const QString &destination,
-                                                 const cluster::ReplayResult &history);
+    static protocol::StompFrame stompResetNotice(
+        const QByteArray &subscriptionId, const QString &destination, const cluster::ReplayResult &history);
 
 private:
     int m_maxHeld;

@@ -19,7 +19,8 @@ class ReplicasEndpoint
 {
 public:
     // self: this replica's id; registry: none in a single process (the list is then empty).
-    static void respond(const QString &self, cluster::NodeRegistry *registry, QPointer<HttpExchange> connection);
+    static void respond(
+        const QString &self, cluster::NodeRegistry *registry, QPointer<HttpExchange> connection);
 };
 
 } // namespace sb::node

@@ -25,8 +25,8 @@ bool RoleUpdateHandler::handle(const QByteArray &payload, QString *error)
     m_tokens->revokeUser(user);
     const QString reason = QStringLiteral("your roles changed: log in again");
     for (Worker *worker : m_router->workers())
-        QMetaObject::invokeMethod(worker, [worker, user, reason] { worker->closeSessionsOf(user, reason); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            worker, [worker, user, reason] { worker->closeSessionsOf(user, reason); }, Qt::QueuedConnection);
     return true;
 }
 

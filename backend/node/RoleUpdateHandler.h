@@ -24,8 +24,7 @@ public:
     RoleUpdateHandler(cluster::TokenRegistry *tokens, const Router *router)
         : m_tokens(tokens)
         , m_router(router)
-    {
-    }
+    { }
 
     // False with *error for a payload that is not such an event.
     bool handle(const QByteArray &payload, QString *error);

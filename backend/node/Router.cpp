@@ -7,7 +7,8 @@ namespace sb::node {
 void Router::broadcast(const EnvelopePtr &envelope) const
 {
     for (Worker *worker : m_workers)
-        QMetaObject::invokeMethod(worker, [worker, envelope] { worker->deliver(envelope); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            worker, [worker, envelope] { worker->deliver(envelope); }, Qt::QueuedConnection);
 }
 
 } // namespace sb::node

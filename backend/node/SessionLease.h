@@ -22,8 +22,8 @@ public:
     static constexpr int kTtlSeconds = 60;
 
     // store: the cluster's SessionStore, which outlives the lease; nodeId: this replica's id.
-    SessionLease(cluster::SessionStore *store, const QString &nodeId, const QString &sessionId, const QString &user,
-                 const QByteArray &transport, const QString &remote, QObject *parent);
+    SessionLease(cluster::SessionStore *store, const QString &nodeId, const QString &sessionId,
+        const QString &user, const QByteArray &transport, const QString &remote, QObject *parent);
     ~SessionLease() override;
 
 private:

@@ -19,9 +19,9 @@
 
 namespace sb::node {
 
-SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId, bool http10,
-                     SubscriptionTable *subscriptions, const ChannelPolicy *policy, NodeServices *services,
-                     QObject *parent)
+SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId,
+    bool http10, SubscriptionTable *subscriptions, const ChannelPolicy *policy, NodeServices *services,
+    QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_user(user)
@@ -39,12 +39,13 @@ SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QS
     connect(socket, &QTcpSocket::disconnected, this, &SseStream::onDisconnected);
     // A client sends nothing on an SSE stream; whatever arrives is discarded, never buffered.
     connect(socket, &QTcpSocket::readyRead, this, [this] { m_socket->readAll(); });
-    connect(&m_commentTimer, &QTimer::timeout, this, [this] { write(protocol::SseEncoder::encodeComment(u"keep-alive")); });
+    connect(&m_commentTimer, &QTimer::timeout, this,
+        [this] { write(protocol::SseEncoder::encodeComment(u"keep-alive")); });
     m_lifetimeTimer.setSingleShot(true);
     connect(&m_lifetimeTimer, &QTimer::timeout, this, [this] {
         finish(QStringLiteral("stream lifetime of %1 s reached; reconnect (Last-Event-ID resumes)")
                    .arg(m_services->config.sseLifetimeSeconds),
-               QByteArrayLiteral("lifetime"));
+            QByteArrayLiteral("lifetime"));
     });
 }
 
@@ -74,23 +75,23 @@ void SseStream::start()
     m_opened = true;
     if (m_services->tap->wants()) {
         TapEvent open = lifecycleEvent(QByteArrayLiteral("OPEN"));
-        open.headers.append({QByteArrayLiteral("remote"), m_socket->peerAddress().toString().toUtf8() + ':'
-                                                              + QByteArray::number(m_socket->peerPort())});
+        open.headers.append({ QByteArrayLiteral("remote"),
+            m_socket->peerAddress().toString().toUtf8() + ':' + QByteArray::number(m_socket->peerPort()) });
         if (!m_lastEventId.isEmpty())
-            open.headers.append({QByteArrayLiteral("last-event-id"), m_lastEventId.toUtf8()});
+            open.headers.append({ QByteArrayLiteral("last-event-id"), m_lastEventId.toUtf8() });
         open.body = channelsJson();
         open.wholeBody = true;
         m_services->tap->publish(open);
     }
-    m_lease = std::make_unique<SessionLease>(m_services->sessions, m_services->config.id, m_sessionId, m_user.name, QByteArrayLiteral("sse"),
-                                             m_socket->peerAddress().toString(), nullptr);
+    m_lease = std::make_unique<SessionLease>(m_services->sessions, m_services->config.id, m_sessionId,
+        m_user.name, QByteArrayLiteral("sse"), m_socket->peerAddress().toString(), nullptr);
     m_commentTimer.start(m_services->config.sseCommentSeconds * 1000);
     m_lifetimeTimer.start(m_services->config.sseLifetimeSeconds * 1000);
     m_presence.open(m_user.name, this);
     if (!m_lastEventId.isEmpty()) {
         m_seam.emplace();
         m_services->replay->readAfter(m_user.name, m_lastEventId, this,
-                                      [this](const cluster::ReplayResult &result) { onReplay(result); });
+            [this](const cluster::ReplayResult &result) { onReplay(result); });
     }
 }
 
@@ -100,13 +101,14 @@ void SseStream::onReplay(const cluster::ReplayResult &result)
         return;
     if (result.reset || !result.error.isEmpty()) {
         const QString reason = result.error.isEmpty()
-                                   ? QStringLiteral("Last-Event-ID %1 is older than the replay store holds").arg(m_lastEventId)
-                                   : QStringLiteral("replay store unavailable: ") + result.error;
-        const QByteArray data = QJsonDocument(QJsonObject{{QStringLiteral("reason"), reason},
-                                                          {QStringLiteral("lastEventId"), m_lastEventId}})
+            ? QStringLiteral("Last-Event-ID %1 is older than the replay store holds").arg(m_lastEventId)
+            : QStringLiteral("replay store unavailable: ") + result.error;
+        const QByteArray data = QJsonDocument(QJsonObject { { QStringLiteral("reason"), reason },
+                                                  { QStringLiteral("lastEventId"), m_lastEventId } })
                                     .toJson(QJsonDocument::Compact);
         // No id: the client must keep its Last-Event-ID until a real event moves it.
-        write(protocol::SseEncoder::encode({QString(), QStringLiteral("reset"), QString::fromUtf8(data), -1}));
+        write(protocol::SseEncoder::encode(
+            { QString(), QStringLiteral("reset"), QString::fromUtf8(data), -1 }));
     }
     for (const ReplaySeam::Item &item : m_seam->finish(result))
         writeEvent(item.event, item.publishedAtUs);
@@ -124,8 +126,9 @@ void SseStream::deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs)
             m_seam.reset();
         if (verdict == ReplaySeam::Live::Overflow) {
             m_services->metrics.dropped(QByteArrayLiteral("slow_consumer"));
-            finish(QStringLiteral("slow consumer: too many events held while replaying; reconnect with Last-Event-ID"),
-                   QByteArrayLiteral("slow_consumer"));
+            finish(QStringLiteral(
+                       "slow consumer: too many events held while replaying; reconnect with Last-Event-ID"),
+                QByteArrayLiteral("slow_consumer"));
             return;
         }
         if (verdict != ReplaySeam::Live::Deliver)
@@ -137,7 +140,7 @@ void SseStream::deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs)
 void SseStream::writeEvent(const cluster::ReplayEvent &event, qint64 publishedAtUs)
 {
     const QByteArray bytes = protocol::SseEncoder::encode(
-        {event.id, QString::fromUtf8(event.type), QString::fromUtf8(event.data), -1});
+        { event.id, QString::fromUtf8(event.type), QString::fromUtf8(event.data), -1 });
     if (!write(bytes))
         return;
     m_services->metrics.message(NodeMetrics::Transport::Sse, NodeMetrics::Direction::Out);
@@ -158,7 +161,7 @@ bool SseStream::write(const QByteArray &bytes)
         m_services->metrics.dropped(QByteArrayLiteral("slow_consumer"));
         finish(QStringLiteral("slow consumer: more than %1 bytes queued; reconnect with Last-Event-ID")
                    .arg(m_services->config.limits.maxOutboundQueueBytes),
-               QByteArrayLiteral("slow_consumer"));
+            QByteArrayLiteral("slow_consumer"));
         return false;
     }
     m_socket->write(bytes);
@@ -184,7 +187,8 @@ void SseStream::tap(const cluster::ReplayEvent &event, qint64 bytes)
 
 void SseStream::goAway()
 {
-    finish(QStringLiteral("server shutting down; reconnect to another replica"), QByteArrayLiteral("draining"));
+    finish(
+        QStringLiteral("server shutting down; reconnect to another replica"), QByteArrayLiteral("draining"));
 }
 
 void SseStream::revoke()
@@ -206,14 +210,14 @@ TapEvent SseStream::lifecycleEvent(const QByteArray &command) const
 QByteArray SseStream::channelsJson() const
 {
     const QStringList channels = m_policy->channelsOf(m_user.name);
-    return QJsonDocument(QJsonObject{{QStringLiteral("channels"), QJsonArray::fromStringList(channels)}})
+    return QJsonDocument(QJsonObject { { QStringLiteral("channels"), QJsonArray::fromStringList(channels) } })
         .toJson(QJsonDocument::Compact);
 }
 
 TapEvent SseStream::tapState() const
 {
     TapEvent event = lifecycleEvent(QByteArrayLiteral("STATE"));
-    event.headers.append({QByteArrayLiteral("since"), TapEvent::isoTime(m_startedAtMs)});
+    event.headers.append({ QByteArrayLiteral("since"), TapEvent::isoTime(m_startedAtMs) });
     event.body = channelsJson();
     event.wholeBody = true;
     return event;
@@ -230,7 +234,7 @@ void SseStream::finish(const QString &reason, const QByteArray &why)
     // then when to come back; written past the outbound limit, since they are the last bytes.
     const QString comment = u"closing (" + QString::fromLatin1(why) + u"): " + reason;
     m_socket->write(protocol::SseEncoder::encodeComment(comment)
-                    + protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs));
+        + protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs));
     // A lingering close (LingeringSocket): what is queued is written, then FIN; never a reset
     // that would make the client's kernel drop the reason unread.
     m_socket->close();
@@ -247,7 +251,8 @@ void SseStream::onDisconnected()
         m_subscriptions->removeStream(m_user.name, this);
     if (m_opened && m_services->tap->wants()) {
         TapEvent close = lifecycleEvent(QByteArrayLiteral("CLOSE"));
-        close.headers.append({QByteArrayLiteral("reason"), m_closeWhy.isEmpty() ? QByteArrayLiteral("client") : m_closeWhy});
+        close.headers.append(
+            { QByteArrayLiteral("reason"), m_closeWhy.isEmpty() ? QByteArrayLiteral("client") : m_closeWhy });
         m_services->tap->publish(close);
     }
     m_services->sseStreamsPerUser->release(m_user.name);

@@ -38,8 +38,8 @@ public:
     // subscriptions, policy: the worker's, which outlive the stream (as does `parent`, the
     // worker: the context of the stream's last presence answer).
     SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId, bool http10,
-              SubscriptionTable *subscriptions, const ChannelPolicy *policy, NodeServices *services,
-              QObject *parent);
+        SubscriptionTable *subscriptions, const ChannelPolicy *policy, NodeServices *services,
+        QObject *parent);
     ~SseStream() override;
 
     const AuthenticatedUser &user() const { return m_user; }

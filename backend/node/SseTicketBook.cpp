@@ -9,8 +9,7 @@ namespace sb::node {
 SseTicketBook::SseTicketBook(int lifetimeSeconds, int maxOutstanding)
     : m_lifetimeMs(lifetimeSeconds * 1000)
     , m_maxOutstanding(maxOutstanding)
-{
-}
+{ }
 
 QByteArray SseTicketBook::issue(const AuthenticatedUser &user)
 {
@@ -22,7 +21,7 @@ QByteArray SseTicketBook::issue(const AuthenticatedUser &user)
     purgeExpiredLocked(now);
     if (m_tickets.size() >= m_maxOutstanding)
         return {};
-    m_tickets.insert(ticket, Entry{user, now + m_lifetimeMs});
+    m_tickets.insert(ticket, Entry { user, now + m_lifetimeMs });
     return ticket;
 }
 

@@ -26,10 +26,10 @@ const QHash<QString, ChatPageFile> &chatPageFiles()
 {
     static const QHash<QString, ChatPageFile> table = [] {
         initChatResources();
-        static const QHash<QString, QByteArray> types{
-            {QStringLiteral("html"), QByteArrayLiteral("text/html; charset=utf-8")},
-            {QStringLiteral("css"), QByteArrayLiteral("text/css; charset=utf-8")},
-            {QStringLiteral("js"), QByteArrayLiteral("text/javascript; charset=utf-8")},
+        static const QHash<QString, QByteArray> types {
+            { QStringLiteral("html"), QByteArrayLiteral("text/html; charset=utf-8") },
+            { QStringLiteral("css"), QByteArrayLiteral("text/css; charset=utf-8") },
+            { QStringLiteral("js"), QByteArrayLiteral("text/javascript; charset=utf-8") },
         };
         QHash<QString, ChatPageFile> loaded;
         const QDir folder(QStringLiteral(":/chat"));
@@ -37,7 +37,7 @@ const QHash<QString, ChatPageFile> &chatPageFiles()
             QFile file(info.filePath());
             const QByteArray type = types.value(info.suffix());
             if (!type.isEmpty() && file.open(QIODevice::ReadOnly))
-                loaded.insert(u'/' + info.fileName(), {file.readAll(), type});
+                loaded.insert(u'/' + info.fileName(), { file.readAll(), type });
         }
         return loaded;
     }();
@@ -59,9 +59,9 @@ std::optional<protocol::HttpResponse> StaticPages::response(const QString &path)
     // Scripts and styles only from the replica itself; connections (fetch, WebSocket,
     // EventSource) to any replica, since the page moves to another when its own dies.
     response.setHeader("Content-Security-Policy",
-                       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                       "connect-src 'self' http: https: ws: wss:; base-uri 'none'; form-action 'none'; "
-                       "frame-ancestors 'none'");
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self' http: https: ws: wss:; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'none'");
     response.setHeader("Referrer-Policy", "no-referrer");
     return response;
 }

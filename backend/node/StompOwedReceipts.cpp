@@ -8,7 +8,7 @@ bool StompOwedReceipts::owe(const Owed &owed, const QSet<quint64> &waitFor)
     pending.intersect(m_unsettled); // a verdict that already came does not hold anything
     if (pending.isEmpty() && m_held.isEmpty())
         return true;
-    m_held.append({owed, pending});
+    m_held.append({ owed, pending });
     return false;
 }
 

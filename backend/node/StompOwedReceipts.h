@@ -17,7 +17,7 @@ public:
     struct Owed
     {
         QByteArray receiptId; // empty: the frame asked none (a SEND still waits for its verdict)
-        bool closes = false;  // DISCONNECT: the session ends after this receipt
+        bool closes = false; // DISCONNECT: the session ends after this receipt
     };
 
     // Publish `id` of this session waits for its verdict.

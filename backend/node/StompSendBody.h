@@ -12,8 +12,8 @@ struct StompSendBody
 {
     static constexpr int kMaxTextChars = 4000;
 
-    QString text;    // the message text when the body is good
-    QString error;   // why not, else
+    QString text; // the message text when the body is good
+    QString error; // why not, else
     QString details; // the JSON parser's complaint, when it had one
 
     bool ok() const { return error.isEmpty(); }

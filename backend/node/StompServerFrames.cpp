@@ -5,7 +5,7 @@ namespace sb::node {
 using protocol::StompFrame;
 
 StompFrame StompServerFrames::connected(protocol::StompVersion version, const protocol::StompHeartBeat &offer,
-                                        const QString &session, const QString &user)
+    const QString &session, const QString &user)
 {
     StompFrame frame("CONNECTED");
     frame.addHeader("version", protocol::stompVersionName(version));
@@ -55,8 +55,8 @@ StompFrame StompServerFrames::receipt(const QByteArray &receiptId)
     return frame;
 }
 
-StompFrame StompServerFrames::message(const StompSubscription &subscription, const QString &messageId,
-                                      const QByteArray &body, bool replayed)
+StompFrame StompServerFrames::message(
+    const StompSubscription &subscription, const QString &messageId, const QByteArray &body, bool replayed)
 {
     StompFrame frame("MESSAGE");
     frame.addHeader("subscription", subscription.id);

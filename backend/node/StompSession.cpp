@@ -39,8 +39,7 @@ constexpr int kCloseTryAgainLater = 1013;
 } // namespace
 
 StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, SubscriptionTable *subscriptions,
-                           PublishAcknowledgements *acks, const ChannelPolicy *policy, NodeServices *services,
-                           QObject *parent)
+    PublishAcknowledgements *acks, const ChannelPolicy *policy, NodeServices *services, QObject *parent)
     : QObject(parent)
     , m_subscriptionTable(subscriptions)
     , m_acks(acks)
@@ -60,7 +59,7 @@ StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, Subscripti
     services->metrics.connectionOpened(NodeMetrics::Transport::Stomp);
 
     connect(socket, &QWebSocket::textMessageReceived, this,
-            [this](const QString &text) { onBytes(text.toUtf8()); });
+        [this](const QString &text) { onBytes(text.toUtf8()); });
     connect(socket, &QWebSocket::binaryMessageReceived, this, &StompSession::onBytes);
     connect(socket, &QWebSocket::disconnected, this, &StompSession::onDisconnected);
     connect(&m_heartBeats, &StompHeartBeats::beatDue, this, &StompSession::sendHeartBeat);
@@ -68,11 +67,11 @@ StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, Subscripti
     QTimer::singleShot(kConnectTimeoutMs, this, [this] {
         if (m_state == State::AwaitingConnect || m_state == State::Authenticating)
             protocolError(QStringLiteral("no CONNECT frame within %1 s").arg(kConnectTimeoutMs / 1000),
-                          QByteArrayLiteral("connect_timeout"));
+                QByteArrayLiteral("connect_timeout"));
     });
     if (m_services->tap->wants()) {
         const QByteArray remote = m_transport ? m_transport->peerAddress().toString().toUtf8() + ':'
-                                                    + QByteArray::number(m_transport->peerPort())
+                + QByteArray::number(m_transport->peerPort())
                                               : QByteArray();
         m_services->tap->publish(StompTapEvents::open(m_sessionId, remote, socket->subprotocol()));
     }
@@ -120,7 +119,7 @@ void StompSession::handleFrame(StompFrame frame)
             handleConnect(frame);
         else
             protocolError(QStringLiteral("expected CONNECT or STOMP, got %1").arg(QString::fromUtf8(command)),
-                          QByteArrayLiteral("bad_frame"), &frame);
+                QByteArrayLiteral("bad_frame"), &frame);
         return;
     }
     if (m_state == State::Authenticating) {
@@ -128,7 +127,7 @@ void StompSession::handleFrame(StompFrame frame)
         // run, in order, once the token is verified (a few, then it is abuse).
         if (m_earlyFrames.size() >= kMaxEarlyFrames) {
             protocolError(QStringLiteral("more than %1 frames sent before CONNECTED").arg(kMaxEarlyFrames),
-                          QByteArrayLiteral("bad_frame"), &frame);
+                QByteArrayLiteral("bad_frame"), &frame);
             return;
         }
         m_earlyFrames.append(std::move(frame));
@@ -154,7 +153,7 @@ void StompSession::dispatch(const StompFrame &frame)
         handleDisconnect(frame);
     else
         protocolError(QStringLiteral("%1 is not allowed after CONNECT").arg(QString::fromUtf8(command)),
-                      QByteArrayLiteral("bad_frame"), &frame);
+            QByteArrayLiteral("bad_frame"), &frame);
 }
 
 void StompSession::handleConnect(const StompFrame &frame)
@@ -170,12 +169,12 @@ void StompSession::handleConnect(const StompFrame &frame)
     m_version = negotiation.version;
     m_decoder.setVersion(m_version);
 
-    std::optional<protocol::StompHeartBeat> clientBeat{protocol::StompHeartBeat{}};
+    std::optional<protocol::StompHeartBeat> clientBeat { protocol::StompHeartBeat {} };
     if (frame.hasHeader("heart-beat")) {
         clientBeat = protocol::StompHeartBeat::parse(frame.header("heart-beat"));
         if (!clientBeat) {
             protocolError(QStringLiteral("malformed heart-beat header (expected cx,cy)"),
-                          QByteArrayLiteral("bad_frame"), &frame);
+                QByteArrayLiteral("bad_frame"), &frame);
             return;
         }
     }
@@ -188,43 +187,46 @@ void StompSession::handleConnect(const StompFrame &frame)
     if (token.isEmpty()) {
         m_services->metrics.authFailure(QByteArrayLiteral("missing_token"));
         // Counted once, by its reason: refuse() is for authorisation and would add "forbidden".
-        protocolError(QStringLiteral("authentication required: send 'Authorization: Bearer <token>' in CONNECT"),
-                      QByteArrayLiteral("unauthenticated"), &frame);
+        protocolError(
+            QStringLiteral("authentication required: send 'Authorization: Bearer <token>' in CONNECT"),
+            QByteArrayLiteral("unauthenticated"), &frame);
         return;
     }
 
     m_state = State::Authenticating;
     const protocol::StompHeartBeat beat = *clientBeat;
-    m_services->tokens->authenticate(token, TokenService::Kind::Access, this,
-                                     [this, frame, beat](const TokenService::Outcome &outcome) {
-        if (m_state != State::Authenticating)
-            return;
-        if (!outcome.ok && outcome.registryUnavailable) { // counted by TokenService, not as "revoked"
-            retryLater(outcome.message, TokenService::kRegistryRetryAfterSeconds, QByteArrayLiteral("registry_unavailable"),
-                       frame);
-            return;
-        }
-        if (!outcome.ok) { // TokenService counted the reason
-            protocolError(QStringLiteral("invalid token: ") + outcome.message, QByteArrayLiteral("unauthenticated"), &frame);
-            return;
-        }
-        if (m_services->draining.load()) {
-            protocolError(QStringLiteral("server shutting down"), QByteArrayLiteral("draining"), &frame);
-            return;
-        }
-        m_user = outcome.user;
-        m_state = State::Connected;
-        const qint64 offer = m_services->config.heartBeatMs;
-        m_heartBeats.start(protocol::negotiateStompHeartBeat({offer, offer}, beat));
+    m_services->tokens->authenticate(
+        token, TokenService::Kind::Access, this, [this, frame, beat](const TokenService::Outcome &outcome) {
+            if (m_state != State::Authenticating)
+                return;
+            if (!outcome.ok && outcome.registryUnavailable) { // counted by TokenService, not as "revoked"
+                retryLater(outcome.message, TokenService::kRegistryRetryAfterSeconds,
+                    QByteArrayLiteral("registry_unavailable"), frame);
+                return;
+            }
+            if (!outcome.ok) { // TokenService counted the reason
+                protocolError(QStringLiteral("invalid token: ") + outcome.message,
+                    QByteArrayLiteral("unauthenticated"), &frame);
+                return;
+            }
+            if (m_services->draining.load()) {
+                protocolError(QStringLiteral("server shutting down"), QByteArrayLiteral("draining"), &frame);
+                return;
+            }
+            m_user = outcome.user;
+            m_state = State::Connected;
+            const qint64 offer = m_services->config.heartBeatMs;
+            m_heartBeats.start(protocol::negotiateStompHeartBeat({ offer, offer }, beat));
 
-        sendFrame(StompServerFrames::connected(m_version, {offer, offer}, m_sessionId, m_user.name));
-        m_lease = std::make_unique<SessionLease>(m_services->sessions, m_services->config.id, m_sessionId, m_user.name, QByteArrayLiteral("stomp"),
-                                                 m_transport ? m_transport->peerAddress().toString() : QString(), nullptr);
-        m_presence.open(m_user.name, this);
-        for (const StompFrame &early : std::exchange(m_earlyFrames, {}))
-            if (m_state == State::Connected)
-                dispatch(early);
-    });
+            sendFrame(StompServerFrames::connected(m_version, { offer, offer }, m_sessionId, m_user.name));
+            m_lease = std::make_unique<SessionLease>(m_services->sessions, m_services->config.id, m_sessionId,
+                m_user.name, QByteArrayLiteral("stomp"),
+                m_transport ? m_transport->peerAddress().toString() : QString(), nullptr);
+            m_presence.open(m_user.name, this);
+            for (const StompFrame &early : std::exchange(m_earlyFrames, {}))
+                if (m_state == State::Connected)
+                    dispatch(early);
+        });
 }
 
 void StompSession::handleSubscribe(const StompFrame &frame)
@@ -232,30 +234,32 @@ void StompSession::handleSubscribe(const StompFrame &frame)
     const QByteArray id = frame.header("id");
     const QString destinationText = QString::fromUtf8(frame.header("destination"));
     if (id.isEmpty() || destinationText.isEmpty()) {
-        protocolError(QStringLiteral("SUBSCRIBE needs 'id' and 'destination' headers"), QByteArrayLiteral("bad_frame"), &frame);
+        protocolError(QStringLiteral("SUBSCRIBE needs 'id' and 'destination' headers"),
+            QByteArrayLiteral("bad_frame"), &frame);
         return;
     }
     const QByteArray ack = frame.header("ack", "auto");
     if (ack != "auto" && ack != "client" && ack != "client-individual") {
-        protocolError(QStringLiteral("ack must be auto, client or client-individual"), QByteArrayLiteral("bad_frame"), &frame);
+        protocolError(QStringLiteral("ack must be auto, client or client-individual"),
+            QByteArrayLiteral("bad_frame"), &frame);
         return;
     }
     if (m_subscriptions.contains(id)) {
         protocolError(QStringLiteral("subscription id '%1' is already in use").arg(QString::fromUtf8(id)),
-                      QByteArrayLiteral("bad_frame"), &frame);
+            QByteArrayLiteral("bad_frame"), &frame);
         return;
     }
     if (m_subscriptions.size() >= m_services->config.limits.maxSubscriptionsPerSession) {
         protocolError(QStringLiteral("too many subscriptions (limit %1 per session)")
                           .arg(m_services->config.limits.maxSubscriptionsPerSession),
-                      QByteArrayLiteral("too_many_subscriptions"), &frame);
+            QByteArrayLiteral("too_many_subscriptions"), &frame);
         return;
     }
     const ChannelPolicy::Verdict verdict = m_policy->subscribe(m_user, destinationText);
     if (!verdict.allowed())
         return refuse(verdict, frame);
     const Destination &destination = verdict.destination;
-    const Subscription subscription{id, destinationText, ack};
+    const Subscription subscription { id, destinationText, ack };
     const QByteArray since = frame.header("since");
     const bool recovers = !since.isEmpty() && destination.kind == Destination::Kind::ChannelTopic;
     if (recovers) // before the subscription goes live, so no live message slips past it
@@ -266,9 +270,7 @@ void StompSession::handleSubscribe(const StompFrame &frame)
     receipt(frame);
     if (recovers)
         m_services->replay->readChannelAfter(destination.channel, QString::fromUtf8(since), this,
-                                             [this, id](const cluster::ReplayResult &history) {
-                                                 finishRecovery(id, history);
-                                             });
+            [this, id](const cluster::ReplayResult &history) { finishRecovery(id, history); });
 }
 
 void StompSession::finishRecovery(const QByteArray &subscriptionId, const cluster::ReplayResult &history)
@@ -293,7 +295,8 @@ void StompSession::handleUnsubscribe(const StompFrame &frame)
     const QByteArray id = frame.header("id");
     const auto it = m_subscriptions.find(id);
     if (id.isEmpty() || it == m_subscriptions.end()) {
-        protocolError(QStringLiteral("UNSUBSCRIBE needs the 'id' of an active subscription"), QByteArrayLiteral("bad_frame"), &frame);
+        protocolError(QStringLiteral("UNSUBSCRIBE needs the 'id' of an active subscription"),
+            QByteArrayLiteral("bad_frame"), &frame);
         return;
     }
     m_subscriptionTable->unsubscribe(this, *it);
@@ -319,7 +322,8 @@ bool StompSession::applySend(const StompFrame &frame, QSet<quint64> *publishes)
 {
     const QString destinationText = QString::fromUtf8(frame.header("destination"));
     if (destinationText.isEmpty()) {
-        protocolError(QStringLiteral("SEND needs a 'destination' header"), QByteArrayLiteral("bad_frame"), &frame);
+        protocolError(
+            QStringLiteral("SEND needs a 'destination' header"), QByteArrayLiteral("bad_frame"), &frame);
         return false;
     }
     const ChannelPolicy::Verdict verdict = m_policy->send(m_user, destinationText);
@@ -334,17 +338,18 @@ bool StompSession::applySend(const StompFrame &frame, QSet<quint64> *publishes)
         return false;
     }
     PublishAcknowledgements::Ticket ticket = m_acks->issue();
-    const MessageService::Creation creation =
-        m_services->messages->create(m_user.name, destination.channel, body.text, std::move(ticket.acknowledgement));
+    const MessageService::Creation creation = m_services->messages->create(
+        m_user.name, destination.channel, body.text, std::move(ticket.acknowledgement));
     if (creation.admission != cluster::PublishAdmission::Accepted) { // counted by MessageService
         const bool full = creation.admission == cluster::PublishAdmission::QueueFull;
         retryLater(full ? MessageService::queueFullMessage() : MessageService::refusedMessage(),
-                   MessageService::kPublishRetryAfterSeconds,
-                   full ? QByteArrayLiteral("publish_queue_full") : QByteArrayLiteral("bus_refused"), frame, true);
+            MessageService::kPublishRetryAfterSeconds,
+            full ? QByteArrayLiteral("publish_queue_full") : QByteArrayLiteral("bus_refused"), frame, true);
         return false;
     }
     // The worker goes on; the verdict comes back queued, or never if this session is gone.
-    m_acks->expect(ticket.id, this, [this, id = ticket.id](const QString &error) { publishSettled(id, error); });
+    m_acks->expect(
+        ticket.id, this, [this, id = ticket.id](const QString &error) { publishSettled(id, error); });
     m_owedReceipts.published(ticket.id);
     publishes->insert(ticket.id);
     return true;
@@ -359,7 +364,7 @@ void StompSession::publishSettled(quint64 publish, const QString &error)
     if (const QByteArray receiptId = m_owedReceipts.failed(publish); !receiptId.isEmpty())
         failedSend.addHeader("receipt", receiptId);
     retryLater(MessageService::notStoredMessage(error), MessageService::kPublishRetryAfterSeconds,
-               QByteArrayLiteral("publish_failed"), failedSend, true);
+        QByteArrayLiteral("publish_failed"), failedSend, true);
 }
 
 void StompSession::sendOwed(const QList<StompOwedReceipts::Owed> &due)
@@ -375,12 +380,14 @@ void StompSession::sendOwed(const QList<StompOwedReceipts::Owed> &due)
 void StompSession::handleAck(const StompFrame &frame)
 {
     // Topics here are pub/sub: nothing is redelivered, so ACK/NACK only need to be well formed.
-    const bool ok = m_version == protocol::StompVersion::V1_2 ? frame.hasHeader("id")
-                                                              : frame.hasHeader("message-id");
+    const bool ok
+        = m_version == protocol::StompVersion::V1_2 ? frame.hasHeader("id") : frame.hasHeader("message-id");
     if (!ok) {
-        protocolError(QStringLiteral("%1 needs the '%2' header").arg(QString::fromUtf8(frame.command()),
-                                                                    m_version == protocol::StompVersion::V1_2 ? QStringLiteral("id") : QStringLiteral("message-id")),
-                      QByteArrayLiteral("bad_frame"), &frame);
+        protocolError(QStringLiteral("%1 needs the '%2' header")
+                          .arg(QString::fromUtf8(frame.command()),
+                              m_version == protocol::StompVersion::V1_2 ? QStringLiteral("id")
+                                                                        : QStringLiteral("message-id")),
+            QByteArrayLiteral("bad_frame"), &frame);
         return;
     }
     receipt(frame);
@@ -390,7 +397,9 @@ void StompSession::handleTransaction(const StompFrame &frame)
 {
     const QByteArray name = frame.header("transaction");
     if (name.isEmpty()) {
-        protocolError(QStringLiteral("%1 needs a 'transaction' header").arg(QString::fromUtf8(frame.command())), QByteArrayLiteral("bad_frame"), &frame);
+        protocolError(
+            QStringLiteral("%1 needs a 'transaction' header").arg(QString::fromUtf8(frame.command())),
+            QByteArrayLiteral("bad_frame"), &frame);
         return;
     }
     if (frame.command() == "BEGIN") {
@@ -414,18 +423,18 @@ void StompSession::handleTransaction(const StompFrame &frame)
 void StompSession::handleDisconnect(const StompFrame &frame)
 {
     // Its RECEIPT says every earlier frame took effect: it waits for every publish.
-    const StompOwedReceipts::Owed owed{frame.header("receipt"), true};
+    const StompOwedReceipts::Owed owed { frame.header("receipt"), true };
     if (m_owedReceipts.owe(owed, m_owedReceipts.unsettled()))
-        sendOwed({owed});
+        sendOwed({ owed });
 }
 
 void StompSession::receipt(const StompFrame &frame, const QSet<quint64> &waitFor)
 {
-    const StompOwedReceipts::Owed owed{frame.header("receipt"), false};
+    const StompOwedReceipts::Owed owed { frame.header("receipt"), false };
     if (owed.receiptId.isEmpty() && waitFor.isEmpty())
         return;
     if (m_owedReceipts.owe(owed, waitFor))
-        sendOwed({owed});
+        sendOwed({ owed });
 }
 
 void StompSession::refuse(const ChannelPolicy::Verdict &verdict, const StompFrame &frame)
@@ -443,8 +452,8 @@ StompFrame StompSession::errorFrame(const QString &message, const StompFrame *fr
     return error;
 }
 
-void StompSession::protocolError(const QString &message, const QByteArray &dropReason, const StompFrame *frame,
-                                 const QString &details)
+void StompSession::protocolError(
+    const QString &message, const QByteArray &dropReason, const StompFrame *frame, const QString &details)
 {
     if (m_state == State::Closing)
         return;
@@ -453,11 +462,11 @@ void StompSession::protocolError(const QString &message, const QByteArray &dropR
     qCInfo(lcStomp) << "session" << m_sessionId << "error:" << message;
     // The tap says "auth" for every failed authentication, whatever the metric's detail.
     close(1002, QStringLiteral("STOMP error"),
-          dropReason == "unauthenticated" ? QByteArrayLiteral("auth") : dropReason);
+        dropReason == "unauthenticated" ? QByteArrayLiteral("auth") : dropReason);
 }
 
 void StompSession::retryLater(const QString &message, int retryAfterSeconds, const QByteArray &dropReason,
-                              const StompFrame &frame, bool counted)
+    const StompFrame &frame, bool counted)
 {
     if (m_state == State::Closing)
         return;
@@ -478,11 +487,13 @@ bool StompSession::sendFrame(const StompFrame &frame, const QString &messageId)
     const QByteArray bytes = protocol::StompEncoder::encode(frame, m_version);
     qint64 queued = m_transport ? m_transport->bytesToWrite() : 0;
     if (m_transport && queued + bytes.size() > m_services->config.limits.maxOutboundQueueBytes)
-        queued = m_transport->flush() ? m_transport->bytesToWrite() : queued; // what the kernel takes is no backlog
-    if (queued + bytes.size() > m_services->config.limits.maxOutboundQueueBytes && frame.command() != "ERROR") {
+        queued = m_transport->flush() ? m_transport->bytesToWrite()
+                                      : queued; // what the kernel takes is no backlog
+    if (queued + bytes.size() > m_services->config.limits.maxOutboundQueueBytes
+        && frame.command() != "ERROR") {
         protocolError(QStringLiteral("slow consumer: more than %1 bytes queued")
                           .arg(m_services->config.limits.maxOutboundQueueBytes),
-                      QByteArrayLiteral("slow_consumer"));
+            QByteArrayLiteral("slow_consumer"));
         return false;
     }
     // Text frames when the bytes are UTF-8 (every frame we make is), which all clients read.
@@ -496,29 +507,31 @@ bool StompSession::sendFrame(const StompFrame &frame, const QString &messageId)
     return true;
 }
 
-void StompSession::deliver(const Subscription &subscription, const QString &messageId, const QByteArray &body,
-                           qint64 publishedAtUs)
+void StompSession::deliver(
+    const Subscription &subscription, const QString &messageId, const QByteArray &body, qint64 publishedAtUs)
 {
     if (m_state != State::Connected)
         return;
     if (const auto seam = m_recovering.find(subscription.id); seam != m_recovering.end()) {
-        const ReplaySeam::Live verdict = seam->offer({messageId, {}, body}, publishedAtUs);
+        const ReplaySeam::Live verdict = seam->offer({ messageId, {}, body }, publishedAtUs);
         if (seam->isDone())
             m_recovering.erase(seam);
         if (verdict == ReplaySeam::Live::Overflow)
-            return protocolError(QStringLiteral("subscription %1 fell too far behind while its history was read")
-                                     .arg(QString::fromUtf8(subscription.id)),
-                                 QByteArrayLiteral("slow_consumer"));
+            return protocolError(
+                QStringLiteral("subscription %1 fell too far behind while its history was read")
+                    .arg(QString::fromUtf8(subscription.id)),
+                QByteArrayLiteral("slow_consumer"));
         if (verdict != ReplaySeam::Live::Deliver)
             return; // held until the history is in, or a late copy of a replayed message
     }
     sendMessage(subscription, messageId, body, publishedAtUs, false);
 }
 
-void StompSession::sendMessage(const Subscription &subscription, const QString &messageId, const QByteArray &body,
-                               qint64 publishedAtUs, bool replayed)
+void StompSession::sendMessage(const Subscription &subscription, const QString &messageId,
+    const QByteArray &body, qint64 publishedAtUs, bool replayed)
 {
-    if (sendFrame(StompServerFrames::message(subscription, messageId, body, replayed), messageId) && publishedAtUs > 0)
+    if (sendFrame(StompServerFrames::message(subscription, messageId, body, replayed), messageId)
+        && publishedAtUs > 0)
         m_services->metrics.observeDeliveryLatency(double(wallClockMicros() - publishedAtUs) / 1e6);
 }
 
@@ -544,24 +557,29 @@ void StompSession::closeSilentPeer()
     qCInfo(lcStomp) << "session" << m_sessionId << "silent for 3 heart-beat intervals; closing";
     // Said before the close (a client only slow to send still reads it): the session
     // socket's close lingers, so the ERROR is not lost to a reset.
-    sendFrame(errorFrame(QStringLiteral("heart-beat timeout: nothing received for %1 ms (3 intervals of %2 ms)")
-                             .arg(m_heartBeats.silentForMs())
-                             .arg(m_heartBeats.incomingMs()),
-                         nullptr));
+    sendFrame(
+        errorFrame(QStringLiteral("heart-beat timeout: nothing received for %1 ms (3 intervals of %2 ms)")
+                       .arg(m_heartBeats.silentForMs())
+                       .arg(m_heartBeats.incomingMs()),
+            nullptr));
     m_state = State::Closing;
     close(1000, QStringLiteral("heart-beat timeout"), QByteArrayLiteral("heartbeat_timeout"));
 }
 
-void StompSession::tap(const QByteArray &direction, const StompFrame &frame, qint64 bytes, const QString &messageId)
+void StompSession::tap(
+    const QByteArray &direction, const StompFrame &frame, qint64 bytes, const QString &messageId)
 {
     if (!m_services->tap->wants())
         return;
-    m_services->tap->publish(TapEvent::fromStompFrame(m_sessionId, m_user.name, direction, frame, bytes, messageId));
+    m_services->tap->publish(
+        TapEvent::fromStompFrame(m_sessionId, m_user.name, direction, frame, bytes, messageId));
 }
 
 TapEvent StompSession::tapState() const
 {
-    const char *state = m_state == State::Connected ? "connected" : m_state == State::Closing ? "closing" : "connecting";
+    const char *state = m_state == State::Connected ? "connected"
+        : m_state == State::Closing                 ? "closing"
+                                                    : "connecting";
     return StompTapEvents::state(m_sessionId, m_user.name, m_startedAtMs, QByteArray(state), m_subscriptions);
 }
 
@@ -600,13 +618,16 @@ void StompSession::onDisconnected()
     // A WebSocket message over the frame limit never reaches the STOMP decoder: Qt closes
     // with 1009 before buffering it, so no ERROR frame can precede the close. Count it
     // here, or the limit would be hit without a trace.
-    if (m_socket && m_socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData && m_state != State::Closing) {
+    if (m_socket && m_socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData
+        && m_state != State::Closing) {
         m_services->metrics.dropped(QByteArrayLiteral("frame_too_large"));
         qCInfo(lcStomp) << "session" << m_sessionId << "sent a WebSocket message over"
                         << m_services->config.limits.maxFrameBytes << "bytes; closed with 1009";
     }
-    if (m_socket && m_socket->closeCode() == QWebSocketProtocol::CloseCodeWrongDatatype && m_state != State::Closing)
-        m_services->metrics.dropped(QByteArrayLiteral("bad_utf8")); // a text message that was not UTF-8: Qt closed 1007
+    if (m_socket && m_socket->closeCode() == QWebSocketProtocol::CloseCodeWrongDatatype
+        && m_state != State::Closing)
+        m_services->metrics.dropped(
+            QByteArrayLiteral("bad_utf8")); // a text message that was not UTF-8: Qt closed 1007
     m_state = State::Closing;
     m_heartBeats.stop();
     m_services->metrics.subscriptionsChanged(-int(m_subscriptions.size()));

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "node/AuthenticatedUser.h"
-#include "node/ConnectionPresence.h"
 #include "node/ChannelPolicy.h"
+#include "node/ConnectionPresence.h"
 #include "node/Envelope.h"
 #include "node/ReplaySeam.h"
 #include "node/StompHeartBeats.h"
@@ -44,8 +44,7 @@ public:
     // subscriptions, acks, policy: the worker's, which outlive the session (as does `parent`,
     // the worker: the context of the session's last presence answer).
     StompSession(QWebSocket *socket, QTcpSocket *transport, SubscriptionTable *subscriptions,
-                 PublishAcknowledgements *acks, const ChannelPolicy *policy, NodeServices *services,
-                 QObject *parent);
+        PublishAcknowledgements *acks, const ChannelPolicy *policy, NodeServices *services, QObject *parent);
     ~StompSession() override;
 
     QString sessionId() const { return m_sessionId; }
@@ -53,7 +52,7 @@ public:
     bool isConnected() const { return m_state == State::Connected; }
 
     void deliver(const Subscription &subscription, const QString &messageId, const QByteArray &body,
-                 qint64 publishedAtUs) override;
+        qint64 publishedAtUs) override;
     // Drain: ERROR "server shutting down", then close 1001 so the client reconnects elsewhere.
     void goAway();
     // The user's credentials were revoked (a role change): ERROR with the reason, close.
@@ -86,17 +85,17 @@ private:
     void sendOwed(const QList<StompOwedReceipts::Owed> &due);
     void finishRecovery(const QByteArray &subscriptionId, const cluster::ReplayResult &history);
     void sendMessage(const Subscription &subscription, const QString &messageId, const QByteArray &body,
-                     qint64 publishedAtUs, bool replayed);
+        qint64 publishedAtUs, bool replayed);
     // The ERROR frame for `message` (receipt-id of `frame` when it asked for one); remembers the
     // message for the tap's CLOSE frame.
-    protocol::StompFrame errorFrame(const QString &message, const protocol::StompFrame *frame,
-                                    const QString &details = {});
+    protocol::StompFrame errorFrame(
+        const QString &message, const protocol::StompFrame *frame, const QString &details = {});
     void protocolError(const QString &message, const QByteArray &dropReason,
-                       const protocol::StompFrame *frame = nullptr, const QString &details = {});
+        const protocol::StompFrame *frame = nullptr, const QString &details = {});
     // Not the client's fault (a dependency is down): ERROR with a retry-after header, close 1013.
     // `counted`: whoever refused already counted dropReason (the publish paths).
     void retryLater(const QString &message, int retryAfterSeconds, const QByteArray &dropReason,
-                    const protocol::StompFrame &frame, bool counted = false);
+        const protocol::StompFrame &frame, bool counted = false);
     // A SUBSCRIBE or SEND the ChannelPolicy refused: ERROR with its words, counted as
     // forbidden (an authorisation failure) or bad_destination (nothing there).
     void refuse(const ChannelPolicy::Verdict &verdict, const protocol::StompFrame &frame);
@@ -104,7 +103,7 @@ private:
     void sendHeartBeat();
     void closeSilentPeer(); // nothing came for 3 heart-beat intervals
     void tap(const QByteArray &direction, const protocol::StompFrame &frame, qint64 bytes,
-             const QString &messageId = {});
+        const QString &messageId = {});
     void tapClose();
     // why: the machine word the tap's CLOSE frame carries (client, heartbeat_timeout, ...).
     void close(int code, const QString &reason, const QByteArray &why);
@@ -121,9 +120,9 @@ private:
     State m_state = State::AwaitingConnect;
     QString m_sessionId;
     qint64 m_startedAtMs; // the WebSocket was accepted
-    QByteArray m_closeWhy;   // set when the node ends the session; empty: the client did
-    int m_closeCode = 0;     // the WebSocket close code the node sent
-    QString m_closeMessage;  // the ERROR message that preceded the close, if any
+    QByteArray m_closeWhy; // set when the node ends the session; empty: the client did
+    int m_closeCode = 0; // the WebSocket close code the node sent
+    QString m_closeMessage; // the ERROR message that preceded the close, if any
     AuthenticatedUser m_user;
     std::unique_ptr<SessionLease> m_lease; // while authenticated
     QHash<QByteArray, Subscription> m_subscriptions;

@@ -13,8 +13,8 @@ class StompSubscriber
 {
 public:
     // One MESSAGE for `subscription` (a delivery may end the session: a slow consumer).
-    virtual void deliver(const StompSubscription &subscription, const QString &messageId, const QByteArray &body,
-                         qint64 publishedAtUs)
+    virtual void deliver(const StompSubscription &subscription, const QString &messageId,
+        const QByteArray &body, qint64 publishedAtUs)
         = 0;
 
 protected:

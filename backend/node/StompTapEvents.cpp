@@ -25,24 +25,26 @@ TapEvent StompTapEvents::open(const QString &session, const QByteArray &remote, 
 {
     TapEvent event = lifecycle(session, {}, QByteArrayLiteral("OPEN")); // before CONNECT: no user yet
     if (!remote.isEmpty())
-        event.headers.append({QByteArrayLiteral("remote"), remote});
-    event.headers.append({QByteArrayLiteral("subprotocol"), subprotocol.toUtf8()});
+        event.headers.append({ QByteArrayLiteral("remote"), remote });
+    event.headers.append({ QByteArrayLiteral("subprotocol"), subprotocol.toUtf8() });
     return event;
 }
 
-TapEvent StompTapEvents::state(const QString &session, const QString &user, qint64 sinceMs, const QByteArray &stateWord,
-                               const QHash<QByteArray, StompSubscription> &subscriptions)
+TapEvent StompTapEvents::state(const QString &session, const QString &user, qint64 sinceMs,
+    const QByteArray &stateWord, const QHash<QByteArray, StompSubscription> &subscriptions)
 {
     TapEvent event = lifecycle(session, user, QByteArrayLiteral("STATE"));
-    event.headers.append({QByteArrayLiteral("since"), TapEvent::isoTime(sinceMs)});
-    event.headers.append({QByteArrayLiteral("state"), stateWord});
+    event.headers.append({ QByteArrayLiteral("since"), TapEvent::isoTime(sinceMs) });
+    event.headers.append({ QByteArrayLiteral("state"), stateWord });
     QList<QByteArray> ids = subscriptions.keys();
     std::sort(ids.begin(), ids.end()); // QHash order is arbitrary; a reader diffing states wants a stable one
     QJsonArray list;
     for (const QByteArray &id : std::as_const(ids))
-        list.append(QJsonObject{{QStringLiteral("id"), QString::fromUtf8(id)},
-                                {QStringLiteral("destination"), subscriptions.value(id).destination}});
-    event.body = QJsonDocument(QJsonObject{{QStringLiteral("subscriptions"), list}}).toJson(QJsonDocument::Compact);
+        list.append(QJsonObject { { QStringLiteral("id"), QString::fromUtf8(id) },
+            { QStringLiteral("destination"), subscriptions.value(id).destination } });
+    event.body = QJsonDocument(
+        QJsonObject { { QStringLiteral("subscriptions"),
+            list } }).toJson(QJsonDocument::Compact);
     event.wholeBody = true;
     return event;
 }
@@ -56,15 +58,15 @@ QByteArray StompTapEvents::peerCloseReason(int closeCode)
     return QByteArrayLiteral("client");
 }
 
-TapEvent StompTapEvents::close(const QString &session, const QString &user, const QByteArray &why, int code,
-                               const QString &message)
+TapEvent StompTapEvents::close(
+    const QString &session, const QString &user, const QByteArray &why, int code, const QString &message)
 {
     TapEvent event = lifecycle(session, user, QByteArrayLiteral("CLOSE"));
-    event.headers.append({QByteArrayLiteral("reason"), why});
+    event.headers.append({ QByteArrayLiteral("reason"), why });
     if (code != 0)
-        event.headers.append({QByteArrayLiteral("code"), QByteArray::number(code)});
+        event.headers.append({ QByteArrayLiteral("code"), QByteArray::number(code) });
     if (!message.isEmpty())
-        event.headers.append({QByteArrayLiteral("message"), message.toUtf8()});
+        event.headers.append({ QByteArrayLiteral("message"), message.toUtf8() });
     return event;
 }
 

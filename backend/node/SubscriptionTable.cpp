@@ -8,27 +8,29 @@
 
 namespace sb::node {
 
-void SubscriptionTable::subscribe(StompSubscriber *subscriber, const QString &user,
-                                  const StompSubscription &subscription)
+void SubscriptionTable::subscribe(
+    StompSubscriber *subscriber, const QString &user, const StompSubscription &subscription)
 {
     if (subscription.destination == Destination::userNotifications())
-        m_userQueues.insert(user, {subscriber, subscription});
+        m_userQueues.insert(user, { subscriber, subscription });
     else
-        m_subscribers[subscription.destination].append({subscriber, subscription});
+        m_subscribers[subscription.destination].append({ subscriber, subscription });
 }
 
 void SubscriptionTable::unsubscribe(StompSubscriber *subscriber, const StompSubscription &subscription)
 {
     if (subscription.destination == Destination::userNotifications()) {
         for (auto it = m_userQueues.begin(); it != m_userQueues.end();)
-            it = (it->subscriber == subscriber && it->subscription.id == subscription.id) ? m_userQueues.erase(it)
-                                                                                          : std::next(it);
+            it = (it->subscriber == subscriber && it->subscription.id == subscription.id)
+                ? m_userQueues.erase(it)
+                : std::next(it);
         return;
     }
     auto it = m_subscribers.find(subscription.destination);
     if (it == m_subscribers.end())
         return;
-    it->removeIf([&](const Entry &e) { return e.subscriber == subscriber && e.subscription.id == subscription.id; });
+    it->removeIf(
+        [&](const Entry &e) { return e.subscriber == subscriber && e.subscription.id == subscription.id; });
     if (it->isEmpty())
         m_subscribers.erase(it);
 }
@@ -82,7 +84,8 @@ void SubscriptionTable::deliverMessage(const Envelope &envelope) const
             e.subscriber->deliver(e.subscription, message.id, notification, envelope.publishedAtUs);
         const QList<SseSubscriber *> streams = m_streams.values(recipient);
         for (SseSubscriber *stream : streams)
-            stream->deliver({message.id, QByteArrayLiteral("notification"), notification}, envelope.publishedAtUs);
+            stream->deliver(
+                { message.id, QByteArrayLiteral("notification"), notification }, envelope.publishedAtUs);
     }
 }
 

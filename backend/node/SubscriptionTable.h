@@ -48,7 +48,7 @@ private:
     void deliverPresence(const Envelope &envelope) const;
 
     QHash<QString, QList<Entry>> m_subscribers; // destination -> subscriptions here
-    QMultiHash<QString, Entry> m_userQueues;    // user -> their /user/queue/notifications subscriptions
+    QMultiHash<QString, Entry> m_userQueues; // user -> their /user/queue/notifications subscriptions
     QMultiHash<QString, SseSubscriber *> m_streams; // user -> SSE streams here
 };
 

@@ -10,7 +10,7 @@ namespace sb::node {
 
 bool TapEvent::isSecretHeader(QByteArrayView name)
 {
-    for (const char *secret : {"authorization", "passcode", "ticket", "cookie", "set-cookie", "x-api-key"})
+    for (const char *secret : { "authorization", "passcode", "ticket", "cookie", "set-cookie", "x-api-key" })
         if (name.compare(QByteArrayView(secret), Qt::CaseInsensitive) == 0)
             return true;
     return false;
@@ -46,13 +46,27 @@ char *writeTapJsonChar(char *out, uchar c)
     }
     *out++ = '\\';
     switch (c) {
-    case '"': *out++ = '"'; break;
-    case '\\': *out++ = '\\'; break;
-    case '\n': *out++ = 'n'; break;
-    case '\r': *out++ = 'r'; break;
-    case '\t': *out++ = 't'; break;
-    case '\b': *out++ = 'b'; break;
-    case '\f': *out++ = 'f'; break;
+    case '"':
+        *out++ = '"';
+        break;
+    case '\\':
+        *out++ = '\\';
+        break;
+    case '\n':
+        *out++ = 'n';
+        break;
+    case '\r':
+        *out++ = 'r';
+        break;
+    case '\t':
+        *out++ = 't';
+        break;
+    case '\b':
+        *out++ = 'b';
+        break;
+    case '\f':
+        *out++ = 'f';
+        break;
     default:
         *out++ = 'u';
         *out++ = '0';
@@ -81,8 +95,14 @@ char *writeTapJsonRaw(char *out, QByteArrayView raw)
 // The same for a QString, encoded to UTF-8 as it is written: converting each of a frame's
 // five QStrings with toUtf8() first cost five allocations per frame on the worker, and
 // their frees. A lone surrogate becomes '?', as QString::toUtf8() makes it.
-constexpr bool isHighSurrogate(char16_t c) { return c >= 0xd800 && c < 0xdc00; }
-constexpr bool isLowSurrogate(char16_t c) { return c >= 0xdc00 && c < 0xe000; }
+constexpr bool isHighSurrogate(char16_t c)
+{
+    return c >= 0xd800 && c < 0xdc00;
+}
+constexpr bool isLowSurrogate(char16_t c)
+{
+    return c >= 0xdc00 && c < 0xe000;
+}
 
 qsizetype tapJsonStringSize(QStringView text)
 {
@@ -91,9 +111,11 @@ qsizetype tapJsonStringSize(QStringView text)
     const char16_t *const end = c + text.size();
     for (; c < end; ++c) {
         if (*c < 0x80)
-            size += (*c == '"' || *c == '\\' || *c == '\n' || *c == '\r' || *c == '\t' || *c == '\b' || *c == '\f') ? 2
-                    : *c < 0x20                                                                                    ? 6
-                                                                                                                   : 1;
+            size += (*c == '"' || *c == '\\' || *c == '\n' || *c == '\r' || *c == '\t' || *c == '\b'
+                        || *c == '\f')
+                ? 2
+                : *c < 0x20 ? 6
+                            : 1;
         else if (*c < 0x800)
             size += 2;
         else if (isHighSurrogate(*c) && c + 1 < end && isLowSurrogate(c[1])) {
@@ -169,10 +191,11 @@ void TapEvent::appendJson(QByteArray &out, QByteArrayView nodeUtf8, int bodyLimi
         return kept.last();
     };
     const QByteArrayView node = utf8(nodeUtf8);
-    static constexpr QByteArrayView byteKeys[] = {",\"transport\":", ",\"dir\":", ",\"command\":"};
-    const QByteArrayView byteStrings[] = {utf8(transport), utf8(direction), utf8(command)};
-    static constexpr QByteArrayView textKeys[] = {",\"session\":", ",\"user\":", ",\"destination\":", ",\"messageId\":"};
-    const QStringView textStrings[] = {session, user, destination, messageId};
+    static constexpr QByteArrayView byteKeys[] = { ",\"transport\":", ",\"dir\":", ",\"command\":" };
+    const QByteArrayView byteStrings[] = { utf8(transport), utf8(direction), utf8(command) };
+    static constexpr QByteArrayView textKeys[]
+        = { ",\"session\":", ",\"user\":", ",\"destination\":", ",\"messageId\":" };
+    const QStringView textStrings[] = { session, user, destination, messageId };
     QVarLengthArray<std::pair<QByteArrayView, QByteArrayView>, 16> shownHeaders;
     for (qsizetype i = 0; i < headers.size(); ++i) {
         const QByteArray &name = headers.at(i).first;
@@ -180,23 +203,26 @@ void TapEvent::appendJson(QByteArray &out, QByteArrayView nodeUtf8, int bodyLimi
         for (qsizetype j = 0; j < i && !repeated; ++j)
             repeated = headers.at(j).first == name;
         if (!repeated)
-            shownHeaders.append({utf8(name), isSecretHeader(name) ? QByteArrayView("***") : utf8(headers.at(i).second)});
+            shownHeaders.append(
+                { utf8(name), isSecretHeader(name) ? QByteArrayView("***") : utf8(headers.at(i).second) });
     }
     const QByteArrayView shownBody = utf8(cut ? QByteArrayView(body).first(bodyLimit) : QByteArrayView(body));
     char tsDigits[24];
     const QByteArrayView tsText(tsDigits, std::to_chars(tsDigits, tsDigits + sizeof tsDigits, tsMs).ptr);
     char bytesDigits[24];
-    const QByteArrayView bytesText(bytesDigits, std::to_chars(bytesDigits, bytesDigits + sizeof bytesDigits, bytes).ptr);
+    const QByteArrayView bytesText(
+        bytesDigits, std::to_chars(bytesDigits, bytesDigits + sizeof bytesDigits, bytes).ptr);
     static constexpr QByteArrayView nodeKey = "{\"node\":";
     static constexpr QByteArrayView tsKey = ",\"ts\":";
     static constexpr QByteArrayView bytesKey = ",\"bytes\":";
     static constexpr QByteArrayView headersKey = ",\"headers\":{";
     static constexpr QByteArrayView bodyKey = "},\"body\":";
-    const QByteArrayView truncated = cut ? QByteArrayView(",\"truncated\":true}") : QByteArrayView(",\"truncated\":false}");
+    const QByteArrayView truncated
+        = cut ? QByteArrayView(",\"truncated\":true}") : QByteArrayView(",\"truncated\":false}");
 
     qsizetype size = nodeKey.size() + tapJsonStringSize(node) + tsKey.size() + tsText.size() + bytesKey.size()
-                     + bytesText.size() + headersKey.size() + bodyKey.size() + tapJsonStringSize(shownBody)
-                     + truncated.size();
+        + bytesText.size() + headersKey.size() + bodyKey.size() + tapJsonStringSize(shownBody)
+        + truncated.size();
     for (std::size_t i = 0; i < std::size(byteKeys); ++i)
         size += byteKeys[i].size() + tapJsonStringSize(byteStrings[i]);
     for (std::size_t i = 0; i < std::size(textKeys); ++i)
@@ -237,7 +263,7 @@ QByteArray TapEvent::isoTime(qint64 msSinceEpoch)
 }
 
 TapEvent TapEvent::fromStompFrame(const QString &session, const QString &user, const QByteArray &direction,
-                                  const protocol::StompFrame &frame, qint64 bytes, const QString &messageId)
+    const protocol::StompFrame &frame, qint64 bytes, const QString &messageId)
 {
     TapEvent event;
     event.tsMs = QDateTime::currentMSecsSinceEpoch();

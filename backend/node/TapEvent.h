@@ -41,7 +41,7 @@ struct TapEvent
     static QByteArray isoTime(qint64 msSinceEpoch);
     // A STOMP frame as the tap shows it; messageId defaults to the frame's message-id header.
     static TapEvent fromStompFrame(const QString &session, const QString &user, const QByteArray &direction,
-                                   const protocol::StompFrame &frame, qint64 bytes, const QString &messageId = {});
+        const protocol::StompFrame &frame, qint64 bytes, const QString &messageId = {});
 };
 
 } // namespace sb::node

@@ -9,8 +9,7 @@ namespace sb::node {
 TapHub::TapHub(QString nodeId, int bodyLimit)
     : m_nodeId(nodeId.toUtf8())
     , m_bodyLimit(bodyLimit)
-{
-}
+{ }
 
 QByteArrayView TapHub::serialise(const TapEvent &event) const
 {

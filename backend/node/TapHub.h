@@ -47,9 +47,9 @@ private:
 
     QByteArray m_nodeId; // UTF-8
     int m_bodyLimit;
-    std::atomic<int> m_readers{0};
-    std::atomic<int> m_saturated{0}; // readers that take no frame now (kept by the readers)
-    std::atomic<qint64> m_droppedForAll{0}; // frames not built: every reader was saturated
+    std::atomic<int> m_readers { 0 };
+    std::atomic<int> m_saturated { 0 }; // readers that take no frame now (kept by the readers)
+    std::atomic<qint64> m_droppedForAll { 0 }; // frames not built: every reader was saturated
     QMutex m_mutex;
     QList<QPointer<TapReader>> m_list;
 };

@@ -7,8 +7,8 @@
 
 namespace sb::node {
 
-TapReader::TapReader(QWebSocket *socket, int maxQueuedFrames, qint64 maxUnsentBytes, NodeMetrics *metrics,
-                     QObject *parent)
+TapReader::TapReader(
+    QWebSocket *socket, int maxQueuedFrames, qint64 maxUnsentBytes, NodeMetrics *metrics, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_maxQueued(maxQueuedFrames)
@@ -155,8 +155,9 @@ bool TapReader::reportDropped()
         return true;
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return false;
-    const QByteArray notice = QByteArrayLiteral("{\"type\":\"dropped\",\"dropped\":") + QByteArray::number(dropped)
-                              + QByteArrayLiteral(",\"ts\":") + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '}';
+    const QByteArray notice = QByteArrayLiteral("{\"type\":\"dropped\",\"dropped\":")
+        + QByteArray::number(dropped) + QByteArrayLiteral(",\"ts\":")
+        + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '}';
     if (m_unsent.load() + notice.size() > m_maxUnsent)
         return false;
     m_unsent.fetch_add(m_socket->sendTextMessage(QString::fromLatin1(notice)));

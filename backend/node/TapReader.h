@@ -10,7 +10,6 @@
 #include <atomic>
 #include <deque>
 
-
 namespace sb::node {
 
 class NodeMetrics;
@@ -25,9 +24,9 @@ class NodeMetrics;
 // any further frame, it gets {"type":"dropped","dropped":N,"ts":MS}, N its total so far.
 //
 // Saturated (its queue full, or what it queued plus what its socket holds unsent over
-// maxUnsentBytes, until the socket drains to half of that) it takes no frame: TapHub then counts the frames it would have had as dropped
-// without building them, so a reader that cannot keep up costs the node an atomic
-// increment per frame, not a serialisation.
+// maxUnsentBytes, until the socket drains to half of that) it takes no frame: TapHub then counts the frames
+// it would have had as dropped without building them, so a reader that cannot keep up costs the node an
+// atomic increment per frame, not a serialisation.
 class TapReader : public QObject
 {
     Q_OBJECT
@@ -35,11 +34,11 @@ public:
     // maxUnsentBytes bounds what the socket may hold unsent: a reader that stops reading
     // loses frames (counted as tap_overflow) instead of growing the node's memory.
     TapReader(QWebSocket *socket, int maxQueuedFrames, qint64 maxUnsentBytes, NodeMetrics *metrics,
-              QObject *parent = nullptr);
+        QObject *parent = nullptr);
     ~TapReader() override;
 
     void enqueue(QByteArrayView json); // thread-safe; counts the frame dropped when saturated
-    void countDropped();                  // thread-safe: one frame this reader did not get; lock-free
+    void countDropped(); // thread-safe: one frame this reader did not get; lock-free
     bool isSaturated() const { return m_saturated.load(std::memory_order_relaxed); }
     qint64 droppedFrames() const { return m_dropped.load(); }
     QWebSocket *socket() const { return m_socket; }
@@ -79,7 +78,7 @@ private:
     qint64 m_maxUnsent;
     // Handed to the socket, not yet written to the kernel. Written on the reader's thread;
     // enqueue() reads it to stop taking frames the socket has no room for.
-    std::atomic<qint64> m_unsent{0};
+    std::atomic<qint64> m_unsent { 0 };
     NodeMetrics *m_metrics;
     // Frames taken and not yet handed to the socket, newline-separated, one message each.
     struct Batch
@@ -89,13 +88,13 @@ private:
     };
     QMutex m_mutex;
     std::deque<Batch> m_queue;
-    int m_queuedFrames = 0;   // in m_queue
+    int m_queuedFrames = 0; // in m_queue
     qint64 m_queuedBytes = 0; // in m_queue
     bool m_flushScheduled = false;
-    std::atomic<qint64> m_dropped{0};
-    std::atomic<qint64> m_droppedUncounted{0}; // in m_dropped, not yet in the metrics
+    std::atomic<qint64> m_dropped { 0 };
+    std::atomic<qint64> m_droppedUncounted { 0 }; // in m_dropped, not yet in the metrics
     QTimer m_syncTimer;
-    std::atomic<bool> m_saturated{false};
+    std::atomic<bool> m_saturated { false };
     std::atomic<int> *m_saturatedCount = nullptr;
     const std::atomic<qint64> *m_hubDropped = nullptr;
     qint64 m_hubDroppedSeen = 0; // reader's thread only

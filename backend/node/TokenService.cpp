@@ -21,27 +21,24 @@ constexpr qint64 kRegistrySlackSeconds = 60;
 } // namespace
 
 TokenService::TokenService(const QByteArray &secret, int accessSeconds, int refreshSeconds,
-                           cluster::TokenRegistry *registry, NodeMetrics *metrics)
+    cluster::TokenRegistry *registry, NodeMetrics *metrics)
     : m_codec(secret)
     , m_accessSeconds(accessSeconds)
     , m_refreshSeconds(refreshSeconds)
     , m_registry(registry)
     , m_metrics(metrics)
-{
-}
+{ }
 
-QByteArray TokenService::sign(const QString &user, const QStringList &roles, Kind kind, int lifetime,
-                              QString *jti, qint64 *expiresAt)
+QByteArray TokenService::sign(
+    const QString &user, const QStringList &roles, Kind kind, int lifetime, QString *jti, qint64 *expiresAt)
 {
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     *jti = QUuid::createUuid().toString(QUuid::WithoutBraces);
     *expiresAt = now + lifetime;
-    const QJsonObject claims{{QStringLiteral("sub"), user},
-                             {QStringLiteral("roles"), QJsonArray::fromStringList(roles)},
-                             {QStringLiteral("jti"), *jti},
-                             {QStringLiteral("iat"), now},
-                             {QStringLiteral("exp"), *expiresAt},
-                             {kTypeClaim, kindName(kind)}};
+    const QJsonObject claims { { QStringLiteral("sub"), user },
+        { QStringLiteral("roles"), QJsonArray::fromStringList(roles) }, { QStringLiteral("jti"), *jti },
+        { QStringLiteral("iat"), now }, { QStringLiteral("exp"), *expiresAt },
+        { kTypeClaim, kindName(kind) } };
     m_registry->remember(*jti, user, *expiresAt + kRegistrySlackSeconds);
     return m_codec.sign(claims);
 }
@@ -72,16 +69,18 @@ void TokenService::authenticate(QByteArrayView token, Kind kind, QObject *contex
     const protocol::JwtVerifyResult result = m_codec.verify(token, QDateTime::currentSecsSinceEpoch());
     if (!result.isOk()) {
         const Outcome outcome = fail(result.reasonName(), result.message());
-        QMetaObject::invokeMethod(context, [done, outcome] { done(outcome); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            context, [done, outcome] { done(outcome); }, Qt::QueuedConnection);
         return;
     }
     if (result.claims().value(kTypeClaim).toString() != kindName(kind)) {
         const Outcome outcome = fail(QByteArrayLiteral("wrong_token_type"),
-                                     QStringLiteral("a %1 token was expected").arg(kindName(kind)));
-        QMetaObject::invokeMethod(context, [done, outcome] { done(outcome); }, Qt::QueuedConnection);
+            QStringLiteral("a %1 token was expected").arg(kindName(kind)));
+        QMetaObject::invokeMethod(
+            context, [done, outcome] { done(outcome); }, Qt::QueuedConnection);
         return;
     }
-    AuthenticatedUser user{result.subject(), result.roles(), result.jti(), result.expiresAt()};
+    AuthenticatedUser user { result.subject(), result.roles(), result.jti(), result.expiresAt() };
     const qint64 issuedAt = result.issuedAt();
     using Status = cluster::TokenRegistry::Status;
     m_registry->lookup(user.jti, context, [this, user, kind, issuedAt, done](Status status) {
@@ -90,7 +89,8 @@ void TokenService::authenticate(QByteArrayView token, Kind kind, QObject *contex
             done(accepted(user));
             return;
         case Status::Inactive:
-            done(fail(QByteArrayLiteral("revoked"), QStringLiteral("the token has been revoked (logged out)")));
+            done(fail(
+                QByteArrayLiteral("revoked"), QStringLiteral("the token has been revoked (logged out)")));
             return;
         case Status::Unavailable:
             if (admitsWithoutRegistry(kind, issuedAt, user)) {
@@ -127,7 +127,7 @@ bool TokenService::admitsWithoutRegistry(Kind kind, qint64 issuedAt, const Authe
 }
 
 void TokenService::refresh(QByteArrayView refreshToken, const UserDirectory &users, QObject *context,
-                           std::function<void(const Outcome &, const Issued &)> done)
+    std::function<void(const Outcome &, const Issued &)> done)
 {
     authenticate(refreshToken, Kind::Refresh, context, [this, &users, done](const Outcome &outcome) {
         if (!outcome.ok) {

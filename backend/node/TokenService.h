@@ -39,18 +39,21 @@ public:
         bool ok = false;
         AuthenticatedUser user;
         QByteArray reason; // metric label when !ok
-        QString message;   // for the client when !ok
+        QString message; // for the client when !ok
         // !ok because the token registry could not answer: not the token's fault, retry later.
         bool registryUnavailable = false;
     };
     // What a client is told to wait before retrying while the registry is unreachable: the
     // Redis connection retries within about a second at first.
     static constexpr int kRegistryRetryAfterSeconds = 2;
-    static QString registryUnavailableMessage() { return QStringLiteral("token registry unavailable, retry"); }
+    static QString registryUnavailableMessage()
+    {
+        return QStringLiteral("token registry unavailable, retry");
+    }
     using Done = std::function<void(const Outcome &)>;
 
     TokenService(const QByteArray &secret, int accessSeconds, int refreshSeconds,
-                 cluster::TokenRegistry *registry, NodeMetrics *metrics);
+        cluster::TokenRegistry *registry, NodeMetrics *metrics);
 
     // While the registry is unreachable, an access token issued at most this long ago is
     // accepted on its signature alone (0, the default: never; refresh tokens and tokens
@@ -61,7 +64,7 @@ public:
     void authenticate(QByteArrayView token, Kind kind, QObject *context, Done done);
     // Verifies a refresh token, revokes it and issues a new pair (refresh rotation).
     void refresh(QByteArrayView refreshToken, const UserDirectory &users, QObject *context,
-                 std::function<void(const Outcome &, const Issued &)> done);
+        std::function<void(const Outcome &, const Issued &)> done);
     void revoke(const QString &jti);
 
     // "Bearer <token>" -> token; empty when the header is something else.
@@ -69,7 +72,7 @@ public:
 
 private:
     QByteArray sign(const QString &user, const QStringList &roles, Kind kind, int lifetime, QString *jti,
-                    qint64 *expiresAt);
+        qint64 *expiresAt);
     Outcome fail(const QByteArray &reason, const QString &message) const;
     static Outcome accepted(const AuthenticatedUser &user);
     bool admitsWithoutRegistry(Kind kind, qint64 issuedAt, const AuthenticatedUser &user) const;
@@ -79,7 +82,7 @@ private:
     int m_refreshSeconds;
     cluster::TokenRegistry *m_registry;
     NodeMetrics *m_metrics;
-    std::atomic<int> m_failOpenSeconds{0};
+    std::atomic<int> m_failOpenSeconds { 0 };
 };
 
 } // namespace sb::node

@@ -33,7 +33,8 @@ bool UserDirectory::addUser(const User &user, QString *error)
     }
     if (!PasswordHasher::isWellFormed(user.passwordHash)) {
         *error = QStringLiteral("user '%1' has no valid pbkdf2-sha256 password hash "
-                                "(make one with 'switchboard node hash-password')").arg(user.name);
+                                "(make one with 'switchboard node hash-password')")
+                     .arg(user.name);
         return false;
     }
     if (m_users.contains(user.name)) {
@@ -57,21 +58,22 @@ bool UserDirectory::loadFile(const QString &path, QString *error)
     }
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
-    const QJsonArray users = document.isArray() ? document.array()
-                                                : document.object().value(QStringLiteral("users")).toArray();
+    const QJsonArray users
+        = document.isArray() ? document.array() : document.object().value(QStringLiteral("users")).toArray();
     if (document.isNull() || users.isEmpty()) {
         *error = QStringLiteral("users file %1: expected {\"users\":[…]} with at least one user%2")
-                     .arg(path, parseError.error == QJsonParseError::NoError
-                                    ? QString()
-                                    : QStringLiteral(" (") + parseError.errorString() + u')');
+                     .arg(path,
+                         parseError.error == QJsonParseError::NoError
+                             ? QString()
+                             : QStringLiteral(" (") + parseError.errorString() + u')');
         return false;
     }
     for (const QJsonValue &value : users) {
         const QJsonObject object = value.toObject();
-        User user{object.value(QStringLiteral("name")).toString(),
-                  object.value(QStringLiteral("passwordHash")).toString(),
-                  strings(object.value(QStringLiteral("roles"))),
-                  strings(object.value(QStringLiteral("channels")))};
+        User user { object.value(QStringLiteral("name")).toString(),
+            object.value(QStringLiteral("passwordHash")).toString(),
+            strings(object.value(QStringLiteral("roles"))),
+            strings(object.value(QStringLiteral("channels"))) };
         if (user.roles.isEmpty())
             user.roles << QStringLiteral("ROLE_USER");
         if (!addUser(user, error)) {
@@ -87,11 +89,11 @@ void UserDirectory::addDemoUsers()
     const QString general = QStringLiteral("general");
     const QString ops = QStringLiteral("ops");
     const QString roleUser = QStringLiteral("ROLE_USER");
-    const QList<User> demo{
-        {QStringLiteral("alice"), {}, {roleUser}, {general, ops}},
-        {QStringLiteral("bob"), {}, {roleUser}, {general, ops}},
-        {QStringLiteral("carol"), {}, {roleUser}, {general}},
-        {QStringLiteral("admin"), {}, {QStringLiteral("ROLE_ADMIN"), roleUser}, {general, ops}},
+    const QList<User> demo {
+        { QStringLiteral("alice"), {}, { roleUser }, { general, ops } },
+        { QStringLiteral("bob"), {}, { roleUser }, { general, ops } },
+        { QStringLiteral("carol"), {}, { roleUser }, { general } },
+        { QStringLiteral("admin"), {}, { QStringLiteral("ROLE_ADMIN"), roleUser }, { general, ops } },
     };
     for (User user : demo) {
         user.passwordHash = PasswordHasher::hash(user.name, kDemoIterations);

@@ -6,8 +6,8 @@
 
 namespace sb::node {
 
-WebSocketUpgrade::WebSocketUpgrade(QTcpSocket *socket, WebSocketEndpoint endpoint, const QStringList &subprotocols,
-                                   QObject *parent)
+WebSocketUpgrade::WebSocketUpgrade(
+    QTcpSocket *socket, WebSocketEndpoint endpoint, const QStringList &subprotocols, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_endpoint(endpoint)

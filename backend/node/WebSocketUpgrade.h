@@ -23,8 +23,8 @@ class WebSocketUpgrade : public QObject
 {
     Q_OBJECT
 public:
-    WebSocketUpgrade(QTcpSocket *socket, WebSocketEndpoint endpoint, const QStringList &subprotocols,
-                     QObject *parent);
+    WebSocketUpgrade(
+        QTcpSocket *socket, WebSocketEndpoint endpoint, const QStringList &subprotocols, QObject *parent);
 
 signals:
     // The receiver takes the WebSocket (Qt made it without a parent); `transport` is the

@@ -25,8 +25,7 @@ Worker::Worker(NodeServices *services, QObject *parent)
     , m_services(services)
     , m_publishAcks(new PublishAcknowledgements(this))
     , m_policy(&services->users)
-{
-}
+{ }
 
 Worker::~Worker()
 {
@@ -61,18 +60,21 @@ void Worker::adoptSocket(qintptr descriptor)
         return;
     }
     connect(socket, &LingeringSocket::lingerExpired, this,
-            [this] { m_services->metrics.dropped(QByteArrayLiteral("linger_timeout")); });
+        [this] { m_services->metrics.dropped(QByteArrayLiteral("linger_timeout")); });
     if (m_services->metrics.totalConnections() >= limits.maxConnections) {
         m_services->metrics.dropped(QByteArrayLiteral("too_many_connections"));
-        HttpConnection::refuse(socket, 503, QStringLiteral("too many connections (limit %1)").arg(limits.maxConnections));
+        HttpConnection::refuse(
+            socket, 503, QStringLiteral("too many connections (limit %1)").arg(limits.maxConnections));
         return;
     }
     const QHostAddress peer = socket->peerAddress();
     AddressConnectionLimit *perAddress = &m_services->connectionsPerAddress;
-    if (!perAddress->tryAcquire(peer, limits.maxConnectionsPerAddress, limits.exemptLoopbackFromAddressLimit)) {
+    if (!perAddress->tryAcquire(
+            peer, limits.maxConnectionsPerAddress, limits.exemptLoopbackFromAddressLimit)) {
         m_services->metrics.dropped(QByteArrayLiteral("too_many_connections_per_address"));
-        HttpConnection::refuse(socket, 429, QStringLiteral("too many connections from %1 (limit %2 per address)")
-                                                .arg(peer.toString(), QString::number(limits.maxConnectionsPerAddress)));
+        HttpConnection::refuse(socket, 429,
+            QStringLiteral("too many connections from %1 (limit %2 per address)")
+                .arg(peer.toString(), QString::number(limits.maxConnectionsPerAddress)));
         return;
     }
     // The socket outlives the HTTP connection when it becomes a WebSocket or an SSE stream:
@@ -90,7 +92,8 @@ void Worker::adoptSocket(qintptr descriptor)
 void Worker::startSse(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId)
 {
     const bool http10 = false;
-    auto *stream = new SseStream(socket, user, lastEventId, http10, &m_subscriptions, &m_policy, m_services, this);
+    auto *stream
+        = new SseStream(socket, user, lastEventId, http10, &m_subscriptions, &m_policy, m_services, this);
     m_sseStreams.insert(stream);
     connect(stream, &SseStream::finished, this, [this](SseStream *s) { m_sseStreams.remove(s); });
     stream->start();
@@ -98,8 +101,8 @@ void Worker::startSse(QTcpSocket *socket, const AuthenticatedUser &user, const Q
 
 void Worker::upgradeWebSocket(QTcpSocket *socket, WebSocketEndpoint endpoint)
 {
-    const QStringList subprotocols{QString(protocol::nodeapi::StompSubprotocol), QStringLiteral("v11.stomp"),
-                                   QStringLiteral("v10.stomp")};
+    const QStringList subprotocols { QString(protocol::nodeapi::StompSubprotocol),
+        QStringLiteral("v11.stomp"), QStringLiteral("v10.stomp") };
     auto *upgrade = new WebSocketUpgrade(socket, endpoint, subprotocols, this);
     connect(upgrade, &WebSocketUpgrade::opened, this, &Worker::openWebSocket);
 }
@@ -110,8 +113,8 @@ void Worker::openWebSocket(QWebSocket *webSocket, QTcpSocket *transport, WebSock
     webSocket->setMaxAllowedIncomingMessageSize(quint64(limits.maxFrameBytes) + 1024);
     webSocket->setMaxAllowedIncomingFrameSize(quint64(limits.maxFrameBytes) + 1024);
     if (endpoint == WebSocketEndpoint::Tap) {
-        auto *reader = new TapReader(webSocket, limits.tapQueueFrames, limits.maxOutboundQueueBytes,
-                                     &m_services->metrics, this);
+        auto *reader = new TapReader(
+            webSocket, limits.tapQueueFrames, limits.maxOutboundQueueBytes, &m_services->metrics, this);
         m_tapReaders.insert(reader);
         m_services->tap->addReader(reader);
         // Every worker sends its sessions' STATE to this reader, through its own event
@@ -125,7 +128,8 @@ void Worker::openWebSocket(QWebSocket *webSocket, QTcpSocket *transport, WebSock
         });
         return;
     }
-    auto *session = new StompSession(webSocket, transport, &m_subscriptions, m_publishAcks, &m_policy, m_services, this);
+    auto *session = new StompSession(
+        webSocket, transport, &m_subscriptions, m_publishAcks, &m_policy, m_services, this);
     m_sessions.insert(session);
     connect(session, &StompSession::finished, this, [this](StompSession *s) {
         m_sessions.remove(s);

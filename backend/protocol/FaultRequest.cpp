@@ -16,29 +16,39 @@ struct FaultActionSpec
     Action action;
     const char *name;
     const char *mainArgument; // the key a bare word on the command line stands for ("" if none)
-    QStringList keys;         // every argument it accepts
+    QStringList keys; // every argument it accepts
     const char *help;
 };
 
 const std::array<FaultActionSpec, 11> &faultActionSpecs()
 {
-    static const std::array<FaultActionSpec, 11> specs{{
-        {Action::Kill, "kill", "replica", {QStringLiteral("replica"), QStringLiteral("restartAfter"), QStringLiteral("stayDown")},
-         "kill replica=NODE [restartAfter=SECONDS] [stayDown=true]   SIGKILL, then start it again"},
-        {Action::Drain, "drain", "replica", {QStringLiteral("replica"), QStringLiteral("restartAfter"), QStringLiteral("stayDown")},
-         "drain replica=NODE [restartAfter=SECONDS] [stayDown=true]  SIGTERM (graceful), then start it again"},
-        {Action::Start, "start", "replica", {QStringLiteral("replica")}, "start replica=NODE                     start a replica that is down"},
-        {Action::RestartRedis, "restart-redis", "", {}, "restart-redis                          SIGKILL redis-server; it is started again"},
-        {Action::Poison, "poison", "count", {QStringLiteral("count")}, "poison [count=N]                       N undecodable stage-1 records (they reach the DLT)"},
-        {Action::Revoke, "revoke", "user", {QStringLiteral("user")}, "revoke user=NAME                       revoke a user's tokens and sessions everywhere"},
-        {Action::SwitchBus, "bus", "bus", {QStringLiteral("bus")}, "bus bus=kafka|redis                    stage 2 on the other bus (rolling restart)"},
-        {Action::Burst, "burst", "factor", {QStringLiteral("factor"), QStringLiteral("seconds")},
-         "burst [factor=X] [seconds=S]           demo traffic x X for S seconds"},
-        {Action::SlowConsumer, "slow-consumer", "replica", {QStringLiteral("replica")},
-         "slow-consumer replica=NODE             a demo client that stops reading"},
-        {Action::PauseStage1, "pause-stage1", "", {}, "pause-stage1                           pause the stage-1 consumer group (its lag grows)"},
-        {Action::ResumeStage1, "resume-stage1", "", {}, "resume-stage1                          resume the stage-1 consumer group"},
-    }};
+    static const std::array<FaultActionSpec, 11> specs { {
+        { Action::Kill, "kill", "replica",
+            { QStringLiteral("replica"), QStringLiteral("restartAfter"), QStringLiteral("stayDown") },
+            "kill replica=NODE [restartAfter=SECONDS] [stayDown=true]   SIGKILL, then start it again" },
+        { Action::Drain, "drain", "replica",
+            { QStringLiteral("replica"), QStringLiteral("restartAfter"), QStringLiteral("stayDown") },
+            "drain replica=NODE [restartAfter=SECONDS] [stayDown=true]  SIGTERM (graceful), then start it "
+            "again" },
+        { Action::Start, "start", "replica", { QStringLiteral("replica") },
+            "start replica=NODE                     start a replica that is down" },
+        { Action::RestartRedis, "restart-redis", "", {},
+            "restart-redis                          SIGKILL redis-server; it is started again" },
+        { Action::Poison, "poison", "count", { QStringLiteral("count") },
+            "poison [count=N]                       N undecodable stage-1 records (they reach the DLT)" },
+        { Action::Revoke, "revoke", "user", { QStringLiteral("user") },
+            "revoke user=NAME                       revoke a user's tokens and sessions everywhere" },
+        { Action::SwitchBus, "bus", "bus", { QStringLiteral("bus") },
+            "bus bus=kafka|redis                    stage 2 on the other bus (rolling restart)" },
+        { Action::Burst, "burst", "factor", { QStringLiteral("factor"), QStringLiteral("seconds") },
+            "burst [factor=X] [seconds=S]           demo traffic x X for S seconds" },
+        { Action::SlowConsumer, "slow-consumer", "replica", { QStringLiteral("replica") },
+            "slow-consumer replica=NODE             a demo client that stops reading" },
+        { Action::PauseStage1, "pause-stage1", "", {},
+            "pause-stage1                           pause the stage-1 consumer group (its lag grows)" },
+        { Action::ResumeStage1, "resume-stage1", "", {},
+            "resume-stage1                          resume the stage-1 consumer group" },
+    } };
     return specs;
 }
 
@@ -69,13 +79,15 @@ bool isPrintableName(const QString &text, int maxLength)
 }
 
 // An integral JSON number within [min, max]; nullopt with *error otherwise.
-std::optional<int> integerArg(const QJsonObject &args, const QString &key, int fallback, int min, int max, QString *error)
+std::optional<int> integerArg(
+    const QJsonObject &args, const QString &key, int fallback, int min, int max, QString *error)
 {
     const QJsonValue value = args.value(key);
     if (value.isUndefined())
         return fallback;
     const double number = value.toDouble(std::nan(""));
-    if (!value.isDouble() || !std::isfinite(number) || number != std::floor(number) || number < min || number > max) {
+    if (!value.isDouble() || !std::isfinite(number) || number != std::floor(number) || number < min
+        || number > max) {
         *error = QStringLiteral("%1: expected a whole number from %2 to %3").arg(key).arg(min).arg(max);
         return std::nullopt;
     }
@@ -104,7 +116,8 @@ QString FaultRequest::name() const
     return QString::fromLatin1(specOf(action).name);
 }
 
-std::optional<FaultRequest> FaultRequest::parse(const QString &actionName, const QJsonObject &args, QString *error)
+std::optional<FaultRequest> FaultRequest::parse(
+    const QString &actionName, const QJsonObject &args, QString *error)
 {
     const FaultActionSpec *spec = specNamed(actionName);
     if (!spec) {
@@ -116,9 +129,10 @@ std::optional<FaultRequest> FaultRequest::parse(const QString &actionName, const
     for (auto it = args.begin(); it != args.end(); ++it) {
         if (!spec->keys.contains(it.key())) {
             *error = prefix
-                     + (spec->keys.isEmpty() ? QStringLiteral("takes no arguments, got '%1'").arg(it.key().left(kMaxNameLength))
-                                             : QStringLiteral("unknown argument '%1' (it takes: %2)")
-                                                   .arg(it.key().left(kMaxNameLength), spec->keys.join(QStringLiteral(", "))));
+                + (spec->keys.isEmpty()
+                        ? QStringLiteral("takes no arguments, got '%1'").arg(it.key().left(kMaxNameLength))
+                        : QStringLiteral("unknown argument '%1' (it takes: %2)")
+                              .arg(it.key().left(kMaxNameLength), spec->keys.join(QStringLiteral(", "))));
             return std::nullopt;
         }
     }
@@ -133,11 +147,13 @@ std::optional<FaultRequest> FaultRequest::parse(const QString &actionName, const
         static const QRegularExpression replicaName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"));
         const QJsonValue replica = args.value(QStringLiteral("replica"));
         if (!replica.isString() || !replicaName.match(replica.toString()).hasMatch())
-            return fail(QStringLiteral("replica: expected a replica id such as node-2 (letters, digits, . _ -)"));
+            return fail(
+                QStringLiteral("replica: expected a replica id such as node-2 (letters, digits, . _ -)"));
         request.replica = replica.toString();
     }
     if (spec->keys.contains(QStringLiteral("restartAfter"))) {
-        const auto after = integerArg(args, QStringLiteral("restartAfter"), kDefaultRestartAfterSeconds, 0, kMaxRestartAfterSeconds, &why);
+        const auto after = integerArg(args, QStringLiteral("restartAfter"), kDefaultRestartAfterSeconds, 0,
+            kMaxRestartAfterSeconds, &why);
         if (!after)
             return fail(why);
         request.restartAfterSeconds = *after;
@@ -155,7 +171,8 @@ std::optional<FaultRequest> FaultRequest::parse(const QString &actionName, const
     if (spec->action == Action::Revoke) {
         const QJsonValue user = args.value(QStringLiteral("user"));
         if (!user.isString() || !isPrintableName(user.toString(), kMaxUserLength))
-            return fail(QStringLiteral("user: expected a user name (1 to %1 printable characters)").arg(kMaxUserLength));
+            return fail(QStringLiteral("user: expected a user name (1 to %1 printable characters)")
+                            .arg(kMaxUserLength));
         request.user = user.toString();
     }
     if (spec->action == Action::SwitchBus) {
@@ -167,10 +184,12 @@ std::optional<FaultRequest> FaultRequest::parse(const QString &actionName, const
     if (spec->action == Action::Burst) {
         const QJsonValue factor = args.value(QStringLiteral("factor"));
         const double value = factor.isUndefined() ? kDefaultBurstFactor : factor.toDouble(std::nan(""));
-        if (!(factor.isUndefined() || factor.isDouble()) || !std::isfinite(value) || value < 1 || value > kMaxBurstFactor)
+        if (!(factor.isUndefined() || factor.isDouble()) || !std::isfinite(value) || value < 1
+            || value > kMaxBurstFactor)
             return fail(QStringLiteral("factor: expected a number from 1 to %1").arg(kMaxBurstFactor));
         request.factor = value;
-        const auto seconds = integerArg(args, QStringLiteral("seconds"), kDefaultBurstSeconds, 1, kMaxBurstSeconds, &why);
+        const auto seconds
+            = integerArg(args, QStringLiteral("seconds"), kDefaultBurstSeconds, 1, kMaxBurstSeconds, &why);
         if (!seconds)
             return fail(why);
         request.seconds = *seconds;
@@ -188,15 +207,16 @@ std::optional<FaultRequest> FaultRequest::fromJson(const QByteArray &body, QStri
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
     if (!document.isObject()) {
         *error = parseError.error != QJsonParseError::NoError
-                     ? QStringLiteral("not JSON: %1 at offset %2").arg(parseError.errorString()).arg(parseError.offset)
-                     : QStringLiteral("expected a JSON object {\"action\": …, \"args\": {…}}");
+            ? QStringLiteral("not JSON: %1 at offset %2").arg(parseError.errorString()).arg(parseError.offset)
+            : QStringLiteral("expected a JSON object {\"action\": …, \"args\": {…}}");
         return std::nullopt;
     }
     const QJsonObject object = document.object();
     const QJsonValue action = object.value(QStringLiteral("action"));
     const QJsonValue args = object.value(QStringLiteral("args"));
     if (!action.isString()) {
-        *error = QStringLiteral("\"action\": expected a string (actions: %1)").arg(actionNames().join(QStringLiteral(", ")));
+        *error = QStringLiteral("\"action\": expected a string (actions: %1)")
+                     .arg(actionNames().join(QStringLiteral(", ")));
         return std::nullopt;
     }
     if (!args.isUndefined() && !args.isNull() && !args.isObject()) {
@@ -206,7 +226,8 @@ std::optional<FaultRequest> FaultRequest::fromJson(const QByteArray &body, QStri
     return parse(action.toString(), args.toObject(), error);
 }
 
-std::optional<QJsonObject> FaultRequest::argsFromWords(const QString &action, const QStringList &words, QString *error)
+std::optional<QJsonObject> FaultRequest::argsFromWords(
+    const QString &action, const QStringList &words, QString *error)
 {
     const FaultActionSpec *spec = specNamed(action);
     if (!spec) {
@@ -220,7 +241,8 @@ std::optional<QJsonObject> FaultRequest::argsFromWords(const QString &action, co
         QString key = equals > 0 ? word.left(equals) : QString::fromLatin1(spec->mainArgument);
         const QString text = equals > 0 ? word.mid(equals + 1) : word;
         if (key.isEmpty() || equals == 0) {
-            *error = QStringLiteral("%1: unexpected '%2' (use key=value)").arg(action, word.left(kMaxNameLength));
+            *error = QStringLiteral("%1: unexpected '%2' (use key=value)")
+                         .arg(action, word.left(kMaxNameLength));
             return std::nullopt;
         }
         if (args.contains(key)) {
@@ -278,7 +300,7 @@ QJsonObject FaultRequest::args() const
 
 QJsonObject FaultRequest::toJson() const
 {
-    return {{QStringLiteral("action"), name()}, {QStringLiteral("args"), args()}};
+    return { { QStringLiteral("action"), name() }, { QStringLiteral("args"), args() } };
 }
 
 } // namespace sb::protocol

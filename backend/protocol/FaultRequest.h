@@ -17,16 +17,16 @@ namespace sb::protocol {
 struct FaultRequest
 {
     enum class Action {
-        Kill,         // SIGKILL a replica, start it again after restartAfterSeconds
-        Drain,        // SIGTERM a replica (graceful drain), start it again after restartAfterSeconds
-        Start,        // start a replica that is down
+        Kill, // SIGKILL a replica, start it again after restartAfterSeconds
+        Drain, // SIGTERM a replica (graceful drain), start it again after restartAfterSeconds
+        Start, // start a replica that is down
         RestartRedis, // SIGKILL the redis-server child; the cluster starts it again
-        Poison,       // `count` undecodable records on the stage-1 topic: they must reach the DLT
-        Revoke,       // every token and live session of `user`, on every replica
-        SwitchBus,    // stage 2 on `bus` (kafka | redis): a rolling restart of the replicas
-        Burst,        // the demo population's rate × factor for `seconds`
+        Poison, // `count` undecodable records on the stage-1 topic: they must reach the DLT
+        Revoke, // every token and live session of `user`, on every replica
+        SwitchBus, // stage 2 on `bus` (kafka | redis): a rolling restart of the replicas
+        Burst, // the demo population's rate × factor for `seconds`
         SlowConsumer, // a demo client on `replica` that stops reading until the node drops it
-        PauseStage1,  // every running replica's stage-1 consumer paused: the group's lag grows
+        PauseStage1, // every running replica's stage-1 consumer paused: the group's lag grows
         ResumeStage1, // and resumed: the lag goes back down
     };
 
@@ -57,7 +57,8 @@ struct FaultRequest
     static std::optional<FaultRequest> fromJson(const QByteArray &body, QString *error);
     // The command line's words after ACTION: `key=value` pairs (numbers and true/false
     // typed), or one bare word for the action's main argument (`kill node-2`, `poison 5`).
-    static std::optional<QJsonObject> argsFromWords(const QString &action, const QStringList &words, QString *error);
+    static std::optional<QJsonObject> argsFromWords(
+        const QString &action, const QStringList &words, QString *error);
 
     static QStringList actionNames();
     // One line per action with its arguments, for --help and a usage error.

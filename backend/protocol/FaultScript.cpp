@@ -11,17 +11,21 @@ namespace sb::protocol {
 std::optional<QList<FaultScriptStep>> FaultScript::parse(const QByteArray &json, QString *error)
 {
     if (json.size() > kMaxBytes) {
-        *error = QStringLiteral("the script is too large (%1 bytes, limit %2)").arg(json.size()).arg(kMaxBytes);
+        *error
+            = QStringLiteral("the script is too large (%1 bytes, limit %2)").arg(json.size()).arg(kMaxBytes);
         return std::nullopt;
     }
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *error = QStringLiteral("not JSON: %1 at offset %2").arg(parseError.errorString()).arg(parseError.offset);
+        *error = QStringLiteral("not JSON: %1 at offset %2")
+                     .arg(parseError.errorString())
+                     .arg(parseError.offset);
         return std::nullopt;
     }
     if (!document.isArray()) {
-        *error = QStringLiteral("expected a JSON list of steps [{\"at\": SECONDS, \"action\": NAME, \"args\": {…}}, …]");
+        *error = QStringLiteral(
+            "expected a JSON list of steps [{\"at\": SECONDS, \"action\": NAME, \"args\": {…}}, …]");
         return std::nullopt;
     }
     const QJsonArray steps = document.array();
@@ -33,13 +37,16 @@ std::optional<QList<FaultScriptStep>> FaultScript::parse(const QByteArray &json,
     for (qsizetype i = 0; i < steps.size(); ++i) {
         const QString where = QStringLiteral("step %1: ").arg(i + 1);
         if (!steps.at(i).isObject()) {
-            *error = where + QStringLiteral("expected an object {\"at\": SECONDS, \"action\": NAME, \"args\": {…}}");
+            *error = where
+                + QStringLiteral("expected an object {\"at\": SECONDS, \"action\": NAME, \"args\": {…}}");
             return std::nullopt;
         }
         const QJsonObject step = steps.at(i).toObject();
         for (auto it = step.begin(); it != step.end(); ++it) {
             if (it.key() != u"at" && it.key() != u"action" && it.key() != u"args") {
-                *error = where + QStringLiteral("unknown key '%1' (at, action, args)").arg(it.key().left(FaultRequest::kMaxNameLength));
+                *error = where
+                    + QStringLiteral("unknown key '%1' (at, action, args)")
+                          .arg(it.key().left(FaultRequest::kMaxNameLength));
                 return std::nullopt;
             }
         }
@@ -52,8 +59,9 @@ std::optional<QList<FaultScriptStep>> FaultScript::parse(const QByteArray &json,
         const QJsonValue action = step.value(QStringLiteral("action"));
         const QJsonValue args = step.value(QStringLiteral("args"));
         if (!action.isString()) {
-            *error = where + QStringLiteral("\"action\": expected a string (actions: %1)")
-                                 .arg(FaultRequest::actionNames().join(QStringLiteral(", ")));
+            *error = where
+                + QStringLiteral("\"action\": expected a string (actions: %1)")
+                      .arg(FaultRequest::actionNames().join(QStringLiteral(", ")));
             return std::nullopt;
         }
         if (!args.isUndefined() && !args.isNull() && !args.isObject()) {
@@ -66,10 +74,10 @@ std::optional<QList<FaultScriptStep>> FaultScript::parse(const QByteArray &json,
             *error = where + why;
             return std::nullopt;
         }
-        parsed.append({seconds, *request});
+        parsed.append({ seconds, *request });
     }
     std::stable_sort(parsed.begin(), parsed.end(),
-                     [](const FaultScriptStep &a, const FaultScriptStep &b) { return a.atSeconds < b.atSeconds; });
+        [](const FaultScriptStep &a, const FaultScriptStep &b) { return a.atSeconds < b.atSeconds; });
     return parsed;
 }
 

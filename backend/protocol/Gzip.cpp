@@ -22,8 +22,9 @@ QByteArray Gzip::compress(const QByteArray &bytes)
 {
     if (bytes.size() > qsizetype(UINT_MAX))
         return {};
-    z_stream stream{};
-    if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, kGzipWindowBits, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    z_stream stream {};
+    if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, kGzipWindowBits, 8, Z_DEFAULT_STRATEGY)
+        != Z_OK)
         return {};
     QByteArray out;
     out.resize(qsizetype(deflateBound(&stream, uLong(bytes.size()))));
@@ -50,7 +51,7 @@ std::optional<QByteArray> Gzip::decompress(const QByteArray &bytes, qint64 maxBy
         *error = QStringLiteral("too large to decompress");
         return std::nullopt;
     }
-    z_stream stream{};
+    z_stream stream {};
     if (inflateInit2(&stream, kGzipWindowBits) != Z_OK) {
         *error = QStringLiteral("cannot start decompressing");
         return std::nullopt;
@@ -86,8 +87,9 @@ std::optional<QByteArray> Gzip::decompress(const QByteArray &bytes, qint64 maxBy
             break;
         }
         if (result != Z_OK) {
-            failure = stream.msg ? QStringLiteral("corrupt gzip data: %1").arg(QString::fromLatin1(stream.msg))
-                                 : QStringLiteral("corrupt gzip data");
+            failure = stream.msg
+                ? QStringLiteral("corrupt gzip data: %1").arg(QString::fromLatin1(stream.msg))
+                : QStringLiteral("corrupt gzip data");
             break;
         }
     }

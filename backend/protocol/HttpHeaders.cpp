@@ -10,8 +10,21 @@ bool isTchar(char c)
     if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9'))
         return true;
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
         return true;
     default:
         return false;
@@ -29,7 +42,7 @@ bool HttpHeaders::append(const QByteArray &name, const QByteArray &value)
 {
     if (!isToken(name) || !isValidValue(value))
         return false;
-    m_fields.append(Field{name, value});
+    m_fields.append(Field { name, value });
     return true;
 }
 
@@ -38,7 +51,7 @@ bool HttpHeaders::set(const QByteArray &name, const QByteArray &value)
     if (!isToken(name) || !isValidValue(value))
         return false;
     remove(name);
-    m_fields.append(Field{name, value});
+    m_fields.append(Field { name, value });
     return true;
 }
 

@@ -29,8 +29,7 @@ bool startsWithIgnoreCase(QByteArrayView text, QByteArrayView prefix)
 
 HttpRequestParser::HttpRequestParser(const HttpLimits &limits)
     : m_limits(limits)
-{
-}
+{ }
 
 void HttpRequestParser::reset()
 {
@@ -120,8 +119,8 @@ bool HttpRequestParser::takeLine(QByteArrayView *line, qsizetype *rawLength)
 {
     const qsizetype from = qMax(m_scanPos, m_pos);
     const char *begin = m_buffer.constData();
-    const void *lf = from < m_buffer.size() ? std::memchr(begin + from, '\n', size_t(m_buffer.size() - from))
-                                            : nullptr;
+    const void *lf
+        = from < m_buffer.size() ? std::memchr(begin + from, '\n', size_t(m_buffer.size() - from)) : nullptr;
     if (!lf) {
         m_scanPos = m_buffer.size();
         return false;
@@ -199,11 +198,12 @@ bool HttpRequestParser::checkRequestLinePrefix()
             m_checkedPos = i + 1;
             continue;
         }
-        const bool ok = m_sawSpace ? isTargetChar(c) || c == '#'
-                                   : HttpHeaders::isToken(QByteArrayView(&c, 1));
+        const bool ok
+            = m_sawSpace ? isTargetChar(c) || c == '#' : HttpHeaders::isToken(QByteArrayView(&c, 1));
         if (!ok) {
-            fail(400, m_sawSpace ? QStringLiteral("invalid byte in request line")
-                                 : QStringLiteral("invalid character in method"));
+            fail(400,
+                m_sawSpace ? QStringLiteral("invalid byte in request line")
+                           : QStringLiteral("invalid character in method"));
             return false;
         }
         m_checkedPos = i + 1;
@@ -253,7 +253,8 @@ void HttpRequestParser::parse()
         case Phase::Trailers: {
             m_sectionBytes += rawLength;
             if (m_sectionBytes > m_limits.maxHeaderSection) {
-                fail(431, QStringLiteral("header section larger than %1 bytes").arg(m_limits.maxHeaderSection));
+                fail(431,
+                    QStringLiteral("header section larger than %1 bytes").arg(m_limits.maxHeaderSection));
                 return;
             }
             const bool trailers = m_phase == Phase::Trailers;
@@ -323,7 +324,9 @@ bool HttpRequestParser::parseRequestLine(QByteArrayView line)
         m_request.m_version = HttpRequest::Version::Http10;
     } else {
         // Includes the HTTP/2 connection preface "PRI * HTTP/2.0".
-        fail(505, QStringLiteral("HTTP version %1 not supported, use HTTP/1.1").arg(QLatin1StringView(version.sliced(5))));
+        fail(505,
+            QStringLiteral("HTTP version %1 not supported, use HTTP/1.1")
+                .arg(QLatin1StringView(version.sliced(5))));
         return false;
     }
     m_request.m_method = method.toByteArray();
@@ -404,7 +407,7 @@ bool HttpRequestParser::parseTarget(QByteArrayView target)
             fail(400, QStringLiteral("invalid percent-encoding in query"));
             return false;
         }
-        m_request.m_queryItems.append({key, value});
+        m_request.m_queryItems.append({ key, value });
     }
     return true;
 }
@@ -451,7 +454,8 @@ bool HttpRequestParser::finishHead()
     const HttpHeaders &headers = m_request.m_headers;
     const qsizetype hosts = headers.count("Host");
     if (hosts > 1 || (hosts == 0 && m_request.m_version == HttpRequest::Version::Http11)) {
-        fail(400, hosts > 1 ? QStringLiteral("more than one Host field") : QStringLiteral("missing Host field"));
+        fail(400,
+            hosts > 1 ? QStringLiteral("more than one Host field") : QStringLiteral("missing Host field"));
         return false;
     }
     const bool hasTe = headers.contains("Transfer-Encoding");
@@ -476,8 +480,9 @@ bool HttpRequestParser::finishHead()
             }
         }
         if (codings.size() != 1) {
-            fail(400, codings.isEmpty() ? QStringLiteral("empty Transfer-Encoding")
-                                        : QStringLiteral("chunked applied more than once"));
+            fail(400,
+                codings.isEmpty() ? QStringLiteral("empty Transfer-Encoding")
+                                  : QStringLiteral("chunked applied more than once"));
             return false;
         }
         m_phase = Phase::ChunkSize;

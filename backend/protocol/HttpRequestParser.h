@@ -52,7 +52,17 @@ public:
     void reset();
 
 private:
-    enum class Phase { RequestLine, Headers, Body, ChunkSize, ChunkData, ChunkDataEnd, Trailers, Done, Failed };
+    enum class Phase {
+        RequestLine,
+        Headers,
+        Body,
+        ChunkSize,
+        ChunkData,
+        ChunkDataEnd,
+        Trailers,
+        Done,
+        Failed
+    };
 
     void parse();
     bool takeLine(QByteArrayView *line, qsizetype *rawLength);
@@ -71,17 +81,17 @@ private:
 
     HttpLimits m_limits;
     QByteArray m_buffer;
-    qsizetype m_pos = 0;      // first unconsumed byte
-    qsizetype m_scanPos = 0;  // bytes before this (from m_pos) hold no LF
+    qsizetype m_pos = 0; // first unconsumed byte
+    qsizetype m_scanPos = 0; // bytes before this (from m_pos) hold no LF
     qsizetype m_checkedPos = 0; // request-line prefix validated up to here
-    bool m_sawSpace = false;  // the request line prefix has left the method
+    bool m_sawSpace = false; // the request line prefix has left the method
     Phase m_phase = Phase::RequestLine;
     State m_state = State::NeedMore;
     HttpRequest m_request;
     bool m_headersComplete = false;
     int m_emptyLines = 0;
     qsizetype m_sectionBytes = 0; // header or trailer section bytes so far
-    qint64 m_remaining = 0;       // body or chunk bytes still expected
+    qint64 m_remaining = 0; // body or chunk bytes still expected
     int m_errorStatus = 0;
     QString m_errorReason;
 };

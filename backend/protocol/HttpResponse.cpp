@@ -15,17 +15,42 @@ struct StatusText
 
 // The codes a node can send; RFC 9110 section 15 wording.
 constexpr StatusText StatusTable[] = {
-    {100, "Continue"}, {101, "Switching Protocols"},
-    {200, "OK"}, {201, "Created"}, {202, "Accepted"}, {204, "No Content"},
-    {301, "Moved Permanently"}, {302, "Found"}, {303, "See Other"}, {304, "Not Modified"},
-    {307, "Temporary Redirect"}, {308, "Permanent Redirect"},
-    {400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"},
-    {405, "Method Not Allowed"}, {406, "Not Acceptable"}, {408, "Request Timeout"}, {409, "Conflict"},
-    {410, "Gone"}, {411, "Length Required"}, {413, "Content Too Large"}, {414, "URI Too Long"},
-    {415, "Unsupported Media Type"}, {417, "Expectation Failed"}, {422, "Unprocessable Content"},
-    {426, "Upgrade Required"}, {429, "Too Many Requests"}, {431, "Request Header Fields Too Large"},
-    {500, "Internal Server Error"}, {501, "Not Implemented"}, {502, "Bad Gateway"},
-    {503, "Service Unavailable"}, {504, "Gateway Timeout"}, {505, "HTTP Version Not Supported"},
+    { 100, "Continue" },
+    { 101, "Switching Protocols" },
+    { 200, "OK" },
+    { 201, "Created" },
+    { 202, "Accepted" },
+    { 204, "No Content" },
+    { 301, "Moved Permanently" },
+    { 302, "Found" },
+    { 303, "See Other" },
+    { 304, "Not Modified" },
+    { 307, "Temporary Redirect" },
+    { 308, "Permanent Redirect" },
+    { 400, "Bad Request" },
+    { 401, "Unauthorized" },
+    { 403, "Forbidden" },
+    { 404, "Not Found" },
+    { 405, "Method Not Allowed" },
+    { 406, "Not Acceptable" },
+    { 408, "Request Timeout" },
+    { 409, "Conflict" },
+    { 410, "Gone" },
+    { 411, "Length Required" },
+    { 413, "Content Too Large" },
+    { 414, "URI Too Long" },
+    { 415, "Unsupported Media Type" },
+    { 417, "Expectation Failed" },
+    { 422, "Unprocessable Content" },
+    { 426, "Upgrade Required" },
+    { 429, "Too Many Requests" },
+    { 431, "Request Header Fields Too Large" },
+    { 500, "Internal Server Error" },
+    { 501, "Not Implemented" },
+    { 502, "Bad Gateway" },
+    { 503, "Service Unavailable" },
+    { 504, "Gateway Timeout" },
+    { 505, "HTTP Version Not Supported" },
 };
 
 bool forbidsBody(int status)
@@ -37,8 +62,7 @@ bool forbidsBody(int status)
 
 HttpResponse::HttpResponse(int status)
     : m_status(status)
-{
-}
+{ }
 
 QByteArray HttpResponse::reasonPhrase(int status)
 {
@@ -110,7 +134,8 @@ HttpResponse HttpResponse::json(int status, const QJsonObject &object)
 
 HttpResponse HttpResponse::jsonError(int status, const QString &message)
 {
-    return json(status, QJsonObject{{QStringLiteral("error"), message}, {QStringLiteral("status"), status}});
+    return json(
+        status, QJsonObject { { QStringLiteral("error"), message }, { QStringLiteral("status"), status } });
 }
 
 QByteArray HttpResponse::webSocketAccept(QByteArrayView key)

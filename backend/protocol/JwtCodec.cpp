@@ -70,8 +70,7 @@ bool parseObject(const QByteArray &json, QJsonObject *out)
 JwtCodec::JwtCodec(const QByteArray &secret, qint64 skewSeconds)
     : m_secret(secret)
     , m_skewSeconds(qBound<qint64>(0, skewSeconds, MaxSkewSeconds))
-{
-}
+{ }
 
 QByteArray JwtCodec::mac(QByteArrayView signingInput) const
 {
@@ -99,7 +98,8 @@ JwtVerifyResult JwtCodec::verify(QByteArrayView token, const QDateTime &now) con
 JwtVerifyResult JwtCodec::verify(QByteArrayView token, qint64 nowSeconds) const
 {
     if (token.size() > MaxTokenSize)
-        return JwtVerifyResult::failure(Reason::Malformed, QStringLiteral("token larger than %1 bytes").arg(MaxTokenSize));
+        return JwtVerifyResult::failure(
+            Reason::Malformed, QStringLiteral("token larger than %1 bytes").arg(MaxTokenSize));
     const qsizetype dot1 = token.indexOf('.');
     const qsizetype dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
     if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0)
@@ -118,10 +118,12 @@ JwtVerifyResult JwtCodec::verify(QByteArrayView token, qint64 nowSeconds) const
         return JwtVerifyResult::failure(Reason::Malformed, QStringLiteral("header is not a JSON object"));
     const QJsonValue alg = header.value(QStringLiteral("alg"));
     if (!alg.isString() || alg.toString() != QStringLiteral("HS256"))
-        return JwtVerifyResult::failure(Reason::UnsupportedAlgorithm, QStringLiteral("only HS256 is accepted"));
+        return JwtVerifyResult::failure(
+            Reason::UnsupportedAlgorithm, QStringLiteral("only HS256 is accepted"));
     // RFC 7515 4.1.11: extensions we do not understand must make the token invalid.
     if (header.contains(QStringLiteral("crit")))
-        return JwtVerifyResult::failure(Reason::Malformed, QStringLiteral("critical header extensions are not supported"));
+        return JwtVerifyResult::failure(
+            Reason::Malformed, QStringLiteral("critical header extensions are not supported"));
 
     if (!constantTimeEquals(givenMac, mac(signingInput)))
         return JwtVerifyResult::failure(Reason::BadSignature, QStringLiteral("signature does not match"));
@@ -145,7 +147,8 @@ JwtVerifyResult JwtCodec::verify(QByteArrayView token, qint64 nowSeconds) const
     if (hasNbf && notBefore - m_skewSeconds > nowSeconds)
         return JwtVerifyResult::failure(Reason::NotYetValid, QStringLiteral("token not valid yet (nbf)"));
     if (claims.contains(QStringLiteral("iat")) && result.m_issuedAt - m_skewSeconds > nowSeconds)
-        return JwtVerifyResult::failure(Reason::NotYetValid, QStringLiteral("token issued in the future (iat)"));
+        return JwtVerifyResult::failure(
+            Reason::NotYetValid, QStringLiteral("token issued in the future (iat)"));
     result.m_reason = Reason::Ok;
     result.m_message = QStringLiteral("ok");
     return result;

@@ -28,7 +28,7 @@ public:
     QString subject() const { return m_subject; }
     QStringList roles() const { return m_roles; }
     QString jti() const { return m_jti; }
-    qint64 issuedAt() const { return m_issuedAt; }   // 0 when absent
+    qint64 issuedAt() const { return m_issuedAt; } // 0 when absent
     qint64 expiresAt() const { return m_expiresAt; }
 
 private:

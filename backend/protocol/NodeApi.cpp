@@ -23,13 +23,18 @@ QString channelOfMessagesPath(QStringView path)
 
 QByteArray loginBody(const QString &user, const QString &password)
 {
-    return QJsonDocument(QJsonObject{{QStringLiteral("username"), user}, {QStringLiteral("password"), password}})
+    return QJsonDocument(
+        QJsonObject { { QStringLiteral("username"), user }, { QStringLiteral("password"), password } })
         .toJson(QJsonDocument::Compact);
 }
 
 QByteArray accessToken(QByteArrayView loginAnswer)
 {
-    return QJsonDocument::fromJson(loginAnswer.toByteArray()).object().value(QStringLiteral("accessToken")).toString().toUtf8();
+    return QJsonDocument::fromJson(loginAnswer.toByteArray())
+        .object()
+        .value(QStringLiteral("accessToken"))
+        .toString()
+        .toUtf8();
 }
 
 QByteArray stompConnect(QByteArrayView token, QByteArrayView host)

@@ -34,8 +34,7 @@ class Cursor
 public:
     explicit Cursor(QByteArrayView text)
         : m_text(text)
-    {
-    }
+    { }
 
     bool atEnd() const { return m_pos >= m_text.size(); }
     char peek() const { return atEnd() ? '\0' : m_text.at(m_pos); }
@@ -106,9 +105,15 @@ bool readLabelValue(Cursor &cursor, QString *value, QString *error)
         const char escaped = cursor.peek();
         cursor.advance();
         switch (escaped) {
-        case '\\': bytes += '\\'; break;
-        case '"': bytes += '"'; break;
-        case 'n': bytes += '\n'; break;
+        case '\\':
+            bytes += '\\';
+            break;
+        case '"':
+            bytes += '"';
+            break;
+        case 'n':
+            bytes += '\n';
+            break;
         default:
             *error = QStringLiteral("invalid escape \\%1 in label value").arg(QLatin1Char(escaped));
             return false;
@@ -163,7 +168,7 @@ bool readLabels(Cursor &cursor, int maxLabels, QList<PrometheusTextParser::Label
             *error = QStringLiteral("more than %1 labels").arg(maxLabels);
             return false;
         }
-        labels->append({name.toByteArray(), value});
+        labels->append({ name.toByteArray(), value });
         cursor.skipBlanks();
         if (cursor.peek() == ',') {
             cursor.advance();
@@ -238,8 +243,7 @@ public:
     Parse(const PrometheusTextParser::Limits &limits, PrometheusTextParser::Result &result)
         : m_limits(limits)
         , m_result(result)
-    {
-    }
+    { }
 
     void line(QByteArrayView text, int number)
     {
@@ -257,7 +261,7 @@ public:
     {
         ++m_result.errorCount;
         if (m_result.errors.size() < m_limits.maxErrors)
-            m_result.errors.append({line, message});
+            m_result.errors.append({ line, message });
     }
 
 private:
@@ -275,8 +279,9 @@ private:
         }
         const QByteArrayView name = cursor.name(true);
         if (name.isEmpty() || (!cursor.atEnd() && !isBlank(cursor.peek()))) {
-            error(number, QStringLiteral("invalid metric name in %1 at %2")
-                              .arg(QString::fromLatin1(keyword), quoted(cursor.rest())));
+            error(number,
+                QStringLiteral("invalid metric name in %1 at %2")
+                    .arg(QString::fromLatin1(keyword), quoted(cursor.rest())));
             return;
         }
         cursor.skipBlanks();
@@ -296,7 +301,8 @@ private:
         cursor.skipBlanks();
         const auto type = typeFromName(typeText);
         if (!type || !cursor.atEnd()) {
-            error(number, QStringLiteral("unknown metric type %1 for %2").arg(quoted(typeText), quoted(name)));
+            error(
+                number, QStringLiteral("unknown metric type %1 for %2").arg(quoted(typeText), quoted(name)));
             return;
         }
         if (family->hasType) {
@@ -317,7 +323,8 @@ private:
         if (it != m_result.families.end())
             return &it.value();
         if (m_result.families.size() >= m_limits.maxFamilies) {
-            error(number, QStringLiteral("more than %1 metric families; HELP/TYPE ignored").arg(m_limits.maxFamilies));
+            error(number,
+                QStringLiteral("more than %1 metric families; HELP/TYPE ignored").arg(m_limits.maxFamilies));
             return nullptr;
         }
         PrometheusTextParser::Family family;
@@ -329,7 +336,8 @@ private:
     {
         if (m_result.samples.size() >= m_limits.maxSamples) {
             if (!m_result.truncated)
-                error(number, QStringLiteral("more than %1 samples; the rest are ignored").arg(m_limits.maxSamples));
+                error(number,
+                    QStringLiteral("more than %1 samples; the rest are ignored").arg(m_limits.maxSamples));
             m_result.truncated = true;
             return;
         }
@@ -364,7 +372,8 @@ private:
             sample.timestampMs = stamp;
             cursor.skipBlanks();
             if (!cursor.atEnd()) {
-                error(number, QStringLiteral("unexpected text after the timestamp: %1").arg(quoted(cursor.rest())));
+                error(number,
+                    QStringLiteral("unexpected text after the timestamp: %1").arg(quoted(cursor.rest())));
                 return;
             }
         }
@@ -383,7 +392,8 @@ private:
             return true;
         const auto le = sample.label("le");
         if (!le || !PrometheusTextParser::parseValue(le->toUtf8())) {
-            error(number, QStringLiteral("histogram bucket %1 without a numeric 'le' label").arg(quoted(sample.name)));
+            error(number,
+                QStringLiteral("histogram bucket %1 without a numeric 'le' label").arg(quoted(sample.name)));
             return false;
         }
         return true;
@@ -410,13 +420,14 @@ const PrometheusTextParser::Family *PrometheusTextParser::Result::familyOf(const
     const auto exact = families.constFind(sampleName);
     if (exact != families.cend())
         return &exact.value();
-    for (const char *suffix : {"_bucket", "_sum", "_count"}) {
+    for (const char *suffix : { "_bucket", "_sum", "_count" }) {
         if (!sampleName.endsWith(suffix))
             continue;
         const QByteArray base = sampleName.chopped(qsizetype(qstrlen(suffix)));
         const auto it = families.constFind(base);
         if (it != families.cend()
-            && (it->type == Type::Histogram || (it->type == Type::Summary && qstrcmp(suffix, "_bucket") != 0)))
+            && (it->type == Type::Histogram
+                || (it->type == Type::Summary && qstrcmp(suffix, "_bucket") != 0)))
             return &it.value();
     }
     return nullptr;
@@ -442,7 +453,8 @@ PrometheusTextParser::Result PrometheusTextParser::parse(QByteArrayView text, co
         const qsizetype cut = text.first(limits.maxInputBytes).lastIndexOf('\n');
         text = text.first(cut < 0 ? 0 : cut + 1);
         result.truncated = true;
-        parse.error(0, QStringLiteral("input larger than %1 bytes; the rest is ignored").arg(limits.maxInputBytes));
+        parse.error(
+            0, QStringLiteral("input larger than %1 bytes; the rest is ignored").arg(limits.maxInputBytes));
     }
     qsizetype start = 0;
     int number = 0;
@@ -465,7 +477,8 @@ PrometheusTextParser::Result PrometheusTextParser::parse(QByteArrayView text, co
     return result;
 }
 
-std::optional<PrometheusTextParser::Sample> PrometheusTextParser::parseSeries(QByteArrayView text, QString *error)
+std::optional<PrometheusTextParser::Sample> PrometheusTextParser::parseSeries(
+    QByteArrayView text, QString *error)
 {
     Cursor cursor(text);
     cursor.skipBlanks();
@@ -488,11 +501,16 @@ std::optional<PrometheusTextParser::Sample> PrometheusTextParser::parseSeries(QB
 QString PrometheusTextParser::typeName(Type type)
 {
     switch (type) {
-    case Type::Counter: return QStringLiteral("counter");
-    case Type::Gauge: return QStringLiteral("gauge");
-    case Type::Histogram: return QStringLiteral("histogram");
-    case Type::Summary: return QStringLiteral("summary");
-    case Type::Untyped: break;
+    case Type::Counter:
+        return QStringLiteral("counter");
+    case Type::Gauge:
+        return QStringLiteral("gauge");
+    case Type::Histogram:
+        return QStringLiteral("histogram");
+    case Type::Summary:
+        return QStringLiteral("summary");
+    case Type::Untyped:
+        break;
     }
     return QStringLiteral("untyped");
 }

@@ -17,8 +17,7 @@ public:
     SockJsJsonReader(QByteArrayView text, qsizetype offset)
         : m_text(text)
         , m_offset(offset)
-    {
-    }
+    { }
 
     bool failed() const { return !m_error.isEmpty(); }
     const QString &error() const { return m_error; }
@@ -26,7 +25,8 @@ public:
     void skipSpace()
     {
         while (m_pos < m_text.size()
-               && (m_text[m_pos] == ' ' || m_text[m_pos] == '\t' || m_text[m_pos] == '\n' || m_text[m_pos] == '\r'))
+            && (m_text[m_pos] == ' ' || m_text[m_pos] == '\t' || m_text[m_pos] == '\n'
+                || m_text[m_pos] == '\r'))
             ++m_pos;
     }
 
@@ -58,7 +58,7 @@ public:
             // Copy the run of plain bytes in one go.
             qsizetype end = m_pos;
             while (end < m_text.size() && m_text[end] != '"' && m_text[end] != '\\'
-                   && static_cast<unsigned char>(m_text[end]) >= 0x20)
+                && static_cast<unsigned char>(m_text[end]) >= 0x20)
                 ++end;
             out->append(m_text.sliced(m_pos, end - m_pos));
             m_pos = end;
@@ -87,8 +87,8 @@ public:
         if (m_pos == start)
             return fail(atEnd() ? QStringLiteral("truncated: expected a close code")
                                 : QStringLiteral("expected a close code (a whole number)"));
-        if (m_pos - start > 5 || value > 65535 || (!atEnd() && (m_text[m_pos] == '.' || m_text[m_pos] == 'e'
-                                                                 || m_text[m_pos] == 'E')))
+        if (m_pos - start > 5 || value > 65535
+            || (!atEnd() && (m_text[m_pos] == '.' || m_text[m_pos] == 'e' || m_text[m_pos] == 'E')))
             return fail(QStringLiteral("close code is not a whole number from 0 to 65535"));
         *out = int(value);
         return true;
@@ -132,18 +132,36 @@ private:
             return fail(QStringLiteral("truncated: an escape is not complete"));
         const char c = m_text[m_pos++];
         switch (c) {
-        case '"': out->append('"'); return true;
-        case '\\': out->append('\\'); return true;
-        case '/': out->append('/'); return true;
-        case 'b': out->append('\b'); return true;
-        case 'f': out->append('\f'); return true;
-        case 'n': out->append('\n'); return true;
-        case 'r': out->append('\r'); return true;
-        case 't': out->append('\t'); return true;
-        case 'u': break;
+        case '"':
+            out->append('"');
+            return true;
+        case '\\':
+            out->append('\\');
+            return true;
+        case '/':
+            out->append('/');
+            return true;
+        case 'b':
+            out->append('\b');
+            return true;
+        case 'f':
+            out->append('\f');
+            return true;
+        case 'n':
+            out->append('\n');
+            return true;
+        case 'r':
+            out->append('\r');
+            return true;
+        case 't':
+            out->append('\t');
+            return true;
+        case 'u':
+            break;
         default:
             --m_pos;
-            return fail(QStringLiteral("unknown escape \\%1").arg(QLatin1Char(c >= 0x20 && c < 0x7f ? c : '?')));
+            return fail(
+                QStringLiteral("unknown escape \\%1").arg(QLatin1Char(c >= 0x20 && c < 0x7f ? c : '?')));
         }
         char32_t unit = 0;
         if (!readHex4(&unit))
@@ -153,13 +171,15 @@ private:
             return fail(QStringLiteral("unpaired surrogate \\u%1").arg(uint(unit), 4, 16, QLatin1Char('0')));
         if (unit >= 0xD800 && unit <= 0xDBFF) {
             if (m_text.size() - m_pos < 2 || m_text[m_pos] != '\\' || m_text[m_pos + 1] != 'u')
-                return fail(QStringLiteral("unpaired surrogate \\u%1").arg(uint(unit), 4, 16, QLatin1Char('0')));
+                return fail(
+                    QStringLiteral("unpaired surrogate \\u%1").arg(uint(unit), 4, 16, QLatin1Char('0')));
             m_pos += 2;
             char32_t low = 0;
             if (!readHex4(&low))
                 return false;
             if (low < 0xDC00 || low > 0xDFFF)
-                return fail(QStringLiteral("unpaired surrogate \\u%1").arg(uint(unit), 4, 16, QLatin1Char('0')));
+                return fail(
+                    QStringLiteral("unpaired surrogate \\u%1").arg(uint(unit), 4, 16, QLatin1Char('0')));
             codePoint = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
         }
         out->append(QString::fromUcs4(&codePoint, 1).toUtf8());
@@ -174,8 +194,8 @@ private:
 
 bool sockJsMustEscape(char16_t c)
 {
-    return c < 0x20 || (c >= 0x200C && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F) || (c >= 0x2060 && c <= 0x206F)
-        || c >= 0xFFF0 || (c >= 0xD800 && c <= 0xDFFF);
+    return c < 0x20 || (c >= 0x200C && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F)
+        || (c >= 0x2060 && c <= 0x206F) || c >= 0xFFF0 || (c >= 0xD800 && c <= 0xDFFF);
 }
 
 void sockJsAppendQuoted(QString *out, const QString &text)
@@ -184,14 +204,29 @@ void sockJsAppendQuoted(QString *out, const QString &text)
     for (const QChar ch : text) {
         const char16_t c = ch.unicode();
         switch (c) {
-        case u'"': out->append(u"\\\""); continue;
-        case u'\\': out->append(u"\\\\"); continue;
-        case u'\n': out->append(u"\\n"); continue;
-        case u'\r': out->append(u"\\r"); continue;
-        case u'\t': out->append(u"\\t"); continue;
-        case u'\b': out->append(u"\\b"); continue;
-        case u'\f': out->append(u"\\f"); continue;
-        default: break;
+        case u'"':
+            out->append(u"\\\"");
+            continue;
+        case u'\\':
+            out->append(u"\\\\");
+            continue;
+        case u'\n':
+            out->append(u"\\n");
+            continue;
+        case u'\r':
+            out->append(u"\\r");
+            continue;
+        case u'\t':
+            out->append(u"\\t");
+            continue;
+        case u'\b':
+            out->append(u"\\b");
+            continue;
+        case u'\f':
+            out->append(u"\\f");
+            continue;
+        default:
+            break;
         }
         if (sockJsMustEscape(c))
             out->append(QStringLiteral("\\u%1").arg(uint(c), 4, 16, QLatin1Char('0')));
@@ -232,7 +267,9 @@ std::optional<SockJsFrame> SockJsFrame::decode(QByteArrayView payload, QString *
     if (!error)
         error = &ignored;
     if (payload.size() > maxBytes) {
-        *error = QStringLiteral("SockJS frame of %1 bytes is over the %2-byte limit").arg(payload.size()).arg(maxBytes);
+        *error = QStringLiteral("SockJS frame of %1 bytes is over the %2-byte limit")
+                     .arg(payload.size())
+                     .arg(maxBytes);
         return std::nullopt;
     }
     if (payload.isEmpty()) {
@@ -250,7 +287,9 @@ std::optional<SockJsFrame> SockJsFrame::decode(QByteArrayView payload, QString *
     case 'o':
     case 'h':
         if (!rest.isEmpty()) {
-            *error = QStringLiteral("SockJS '%1' frame has %2 unexpected bytes after it").arg(QLatin1Char(kind)).arg(rest.size());
+            *error = QStringLiteral("SockJS '%1' frame has %2 unexpected bytes after it")
+                         .arg(QLatin1Char(kind))
+                         .arg(rest.size());
             return std::nullopt;
         }
         frame.type = kind == 'o' ? Type::Open : Type::HeartBeat;
@@ -262,7 +301,8 @@ std::optional<SockJsFrame> SockJsFrame::decode(QByteArrayView payload, QString *
     default:
         *error = kind >= 0x20 && kind < 0x7f
             ? QStringLiteral("unknown SockJS frame type '%1'").arg(QLatin1Char(kind))
-            : QStringLiteral("unknown SockJS frame type (byte 0x%1)").arg(int(static_cast<unsigned char>(kind)), 2, 16, QLatin1Char('0'));
+            : QStringLiteral("unknown SockJS frame type (byte 0x%1)")
+                  .arg(int(static_cast<unsigned char>(kind)), 2, 16, QLatin1Char('0'));
         return std::nullopt;
     }
 
@@ -282,7 +322,8 @@ std::optional<SockJsFrame> SockJsFrame::decode(QByteArrayView payload, QString *
                 while (!reader.failed()) {
                     reader.skipSpace();
                     if (!reader.atEnd() && reader.peek() != '"') {
-                        reader.fail(QStringLiteral("message %1 of the array is not a string").arg(frame.messages.size() + 1));
+                        reader.fail(QStringLiteral("message %1 of the array is not a string")
+                                        .arg(frame.messages.size() + 1));
                         break;
                     }
                     QByteArray message;
@@ -313,7 +354,8 @@ std::optional<SockJsFrame> SockJsFrame::decode(QByteArrayView payload, QString *
             reader.fail(QStringLiteral("unexpected bytes after the frame"));
     }
     if (reader.failed()) {
-        *error = QStringLiteral("malformed SockJS '%1' frame: %2").arg(QString(QLatin1Char(kind)), reader.error());
+        *error = QStringLiteral("malformed SockJS '%1' frame: %2")
+                     .arg(QString(QLatin1Char(kind)), reader.error());
         return std::nullopt;
     }
     return frame;
@@ -327,9 +369,12 @@ QByteArray SockJsFrame::encodeMessages(const QByteArrayList &messages)
 QByteArray SockJsFrame::encode(const SockJsFrame &frame)
 {
     switch (frame.type) {
-    case Type::Open: return QByteArrayLiteral("o");
-    case Type::HeartBeat: return QByteArrayLiteral("h");
-    case Type::Messages: return 'a' + sockJsArray(frame.messages);
+    case Type::Open:
+        return QByteArrayLiteral("o");
+    case Type::HeartBeat:
+        return QByteArrayLiteral("h");
+    case Type::Messages:
+        return 'a' + sockJsArray(frame.messages);
     case Type::Close: {
         QString out = QStringLiteral("c[%1,").arg(frame.closeCode);
         sockJsAppendQuoted(&out, frame.closeReason);
@@ -340,7 +385,8 @@ QByteArray SockJsFrame::encode(const SockJsFrame &frame)
     return {};
 }
 
-QUrl SockJsFrame::transportUrl(const QUrl &base, const QString &server, const QString &session, QString *error)
+QUrl SockJsFrame::transportUrl(
+    const QUrl &base, const QString &server, const QString &session, QString *error)
 {
     QString ignored;
     if (!error)
@@ -348,7 +394,8 @@ QUrl SockJsFrame::transportUrl(const QUrl &base, const QString &server, const QS
     const QString scheme = base.scheme().toLower();
     if (!base.isValid() || base.host().isEmpty()
         || (scheme != u"http" && scheme != u"https" && scheme != u"ws" && scheme != u"wss")) {
-        *error = QStringLiteral("a SockJS endpoint is an http://, https://, ws:// or wss:// URL with a host, not '%1'")
+        *error = QStringLiteral(
+            "a SockJS endpoint is an http://, https://, ws:// or wss:// URL with a host, not '%1'")
                      .arg(base.toString());
         return {};
     }

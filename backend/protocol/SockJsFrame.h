@@ -30,15 +30,15 @@ struct SockJsFrame
 
     Type type = Type::Open;
     QByteArrayList messages; // Messages: each one UTF-8, escapes resolved (a STOMP frame's text)
-    int closeCode = 0;       // Close: 3000 "Go away!", 2010 "Another connection still open", …
-    QString closeReason;     // Close
+    int closeCode = 0; // Close: 3000 "Go away!", 2010 "Another connection still open", …
+    QString closeReason; // Close
 
     // The frame in one WebSocket message's payload (UTF-8); nullopt with *error saying
     // what is wrong and where: an unknown type letter, bytes after `o`/`h`, JSON that is
     // malformed, truncated or not of the expected shape, invalid UTF-8, an escape that is
     // an unpaired surrogate, a frame over maxBytes.
-    static std::optional<SockJsFrame> decode(QByteArrayView payload, QString *error,
-                                             qsizetype maxBytes = kMaxFrameBytes);
+    static std::optional<SockJsFrame> decode(
+        QByteArrayView payload, QString *error, qsizetype maxBytes = kMaxFrameBytes);
 
     // What a SockJS client sends over the WebSocket transport: a JSON array of strings.
     // Each message is UTF-8 (bytes that are not become U+FFFD); control characters, the

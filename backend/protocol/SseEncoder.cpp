@@ -18,8 +18,7 @@ void appendField(QByteArray &out, QByteArrayView name, QStringView value)
 }
 
 // Calls f(line) for each line of text; CRLF, CR and LF all end a line, as for the parser.
-template<typename F>
-void forEachLine(QStringView text, F f)
+template<typename F> void forEachLine(QStringView text, F f)
 {
     qsizetype start = 0;
     for (qsizetype i = 0; i < text.size(); ++i) {

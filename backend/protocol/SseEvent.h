@@ -9,9 +9,9 @@ namespace sb::protocol {
 // named none, id = the last event ID in effect, which persists across events).
 struct SseEvent
 {
-    QString id;       // "id:"; empty = no id line (the client keeps its last one)
-    QString type;     // "event:"; empty = no event line (the client uses "message")
-    QString data;     // "data:"; each line of it becomes its own data line
+    QString id; // "id:"; empty = no id line (the client keeps its last one)
+    QString type; // "event:"; empty = no event line (the client uses "message")
+    QString data; // "data:"; each line of it becomes its own data line
     qint64 retryMs = -1; // "retry:" when >= 0; the parser reports it via SseParser instead
 
     friend bool operator==(const SseEvent &a, const SseEvent &b)

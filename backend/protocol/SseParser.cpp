@@ -9,8 +9,7 @@ namespace sb::protocol {
 SseParser::SseParser(qsizetype maxLineBytes, qsizetype maxEventBytes)
     : m_maxLineBytes(maxLineBytes)
     , m_maxEventBytes(maxEventBytes)
-{
-}
+{ }
 
 void SseParser::feed(QByteArrayView bytes)
 {

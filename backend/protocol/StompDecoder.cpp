@@ -84,8 +84,7 @@ bool isAccepted(QByteArrayView command, StompDecoder::Accept accept)
 StompDecoder::StompDecoder(Accept accept, const StompLimits &limits)
     : m_limits(limits)
     , m_accept(accept)
-{
-}
+{ }
 
 void StompDecoder::feed(QByteArrayView bytes)
 {
@@ -228,8 +227,9 @@ StompDecoder::LineResult StompDecoder::readLine(QByteArrayView *line, qsizetype 
     if (i == size)
         return LineResult::Incomplete;
     if (data[i] == '\0') {
-        fail(m_state == State::Command ? QStringLiteral("Frame has no headers: NUL in the command line")
-                                       : QStringLiteral("NUL before the end of the headers (missing blank line?)"));
+        fail(m_state == State::Command
+                ? QStringLiteral("Frame has no headers: NUL in the command line")
+                : QStringLiteral("NUL before the end of the headers (missing blank line?)"));
         return LineResult::Failed;
     }
 

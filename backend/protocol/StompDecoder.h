@@ -29,9 +29,9 @@ public:
     enum class Accept { ClientFrames, ServerFrames, AnyFrames };
     enum class Status {
         NeedMoreData, // nothing complete yet; feed() more
-        Frame,        // a frame is ready: takeFrame()
-        HeartBeat,    // one EOL (LF or CRLF) between frames: the peer is alive
-        Error,        // see errorString(); the decoder stays failed
+        Frame, // a frame is ready: takeFrame()
+        HeartBeat, // one EOL (LF or CRLF) between frames: the peer is alive
+        Error, // see errorString(); the decoder stays failed
     };
 
     explicit StompDecoder(Accept accept = Accept::ClientFrames, const StompLimits &limits = {});
@@ -88,8 +88,8 @@ private:
     State m_state = State::FrameStart;
 
     QByteArray m_buffer;
-    qsizetype m_pos = 0;        // first byte not yet consumed
-    qsizetype m_scan = 0;       // bytes in [m_pos, m_scan) are known not to end the current item
+    qsizetype m_pos = 0; // first byte not yet consumed
+    qsizetype m_scan = 0; // bytes in [m_pos, m_scan) are known not to end the current item
     qsizetype m_frameBytes = 0; // bytes of the current frame consumed so far
     qint64 m_contentLength = -1;
 

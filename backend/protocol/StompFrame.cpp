@@ -8,8 +8,7 @@ StompFrame::StompFrame(QByteArray command, StompHeaders headers, QByteArray body
     : m_command(std::move(command))
     , m_headers(std::move(headers))
     , m_body(std::move(body))
-{
-}
+{ }
 
 bool StompFrame::hasHeader(QByteArrayView name) const
 {
@@ -44,12 +43,12 @@ void StompFrame::setHeader(const QByteArray &name, const QByteArray &value)
         }
     }
     if (!replaced)
-        m_headers.append({name, value});
+        m_headers.append({ name, value });
 }
 
 void StompFrame::addHeader(const QByteArray &name, const QByteArray &value)
 {
-    m_headers.append({name, value});
+    m_headers.append({ name, value });
 }
 
 qsizetype StompFrame::removeHeader(QByteArrayView name)
@@ -60,8 +59,17 @@ qsizetype StompFrame::removeHeader(QByteArrayView name)
 bool StompFrame::isClientCommand(QByteArrayView command)
 {
     static constexpr QByteArrayView commands[] = {
-        "CONNECT", "STOMP", "SEND",   "SUBSCRIBE", "UNSUBSCRIBE", "ACK",
-        "NACK",    "BEGIN", "COMMIT", "ABORT",     "DISCONNECT",
+        "CONNECT",
+        "STOMP",
+        "SEND",
+        "SUBSCRIBE",
+        "UNSUBSCRIBE",
+        "ACK",
+        "NACK",
+        "BEGIN",
+        "COMMIT",
+        "ABORT",
+        "DISCONNECT",
     };
     for (const QByteArrayView candidate : commands) {
         if (command == candidate)
@@ -72,7 +80,7 @@ bool StompFrame::isClientCommand(QByteArrayView command)
 
 bool StompFrame::isServerCommand(QByteArrayView command)
 {
-    static constexpr QByteArrayView commands[] = {"CONNECTED", "MESSAGE", "RECEIPT", "ERROR"};
+    static constexpr QByteArrayView commands[] = { "CONNECTED", "MESSAGE", "RECEIPT", "ERROR" };
     for (const QByteArrayView candidate : commands) {
         if (command == candidate)
             return true;

@@ -33,7 +33,7 @@ qint64 agree(qint64 sender, qint64 receiver)
 std::optional<StompHeartBeat> StompHeartBeat::parse(QByteArrayView value)
 {
     if (value.isNull())
-        return StompHeartBeat{};
+        return StompHeartBeat {};
     const qsizetype comma = value.indexOf(',');
     if (comma < 0)
         return std::nullopt;
@@ -41,7 +41,7 @@ std::optional<StompHeartBeat> StompHeartBeat::parse(QByteArrayView value)
     const auto receive = parseInterval(value.sliced(comma + 1));
     if (!send || !receive)
         return std::nullopt;
-    return StompHeartBeat{*send, *receive};
+    return StompHeartBeat { *send, *receive };
 }
 
 QByteArray StompHeartBeat::toHeaderValue() const
@@ -51,7 +51,7 @@ QByteArray StompHeartBeat::toHeaderValue() const
 
 StompHeartBeatIntervals negotiateStompHeartBeat(const StompHeartBeat &local, const StompHeartBeat &remote)
 {
-    return {agree(local.sendMs, remote.receiveMs), agree(remote.sendMs, local.receiveMs)};
+    return { agree(local.sendMs, remote.receiveMs), agree(remote.sendMs, local.receiveMs) };
 }
 
 } // namespace sb::protocol

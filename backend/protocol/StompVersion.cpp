@@ -19,7 +19,7 @@ QByteArray stompVersionName(StompVersion version)
 
 bool parseStompVersion(QByteArrayView text, StompVersion *version)
 {
-    for (const StompVersion candidate : {StompVersion::V1_0, StompVersion::V1_1, StompVersion::V1_2}) {
+    for (const StompVersion candidate : { StompVersion::V1_0, StompVersion::V1_1, StompVersion::V1_2 }) {
         if (text == stompVersionName(candidate)) {
             *version = candidate;
             return true;
@@ -28,8 +28,8 @@ bool parseStompVersion(QByteArrayView text, StompVersion *version)
     return false;
 }
 
-StompVersionNegotiation negotiateStompVersion(QByteArrayView acceptVersion,
-                                              const QList<StompVersion> &supported)
+StompVersionNegotiation negotiateStompVersion(
+    QByteArrayView acceptVersion, const QList<StompVersion> &supported)
 {
     QList<StompVersion> offered;
     if (acceptVersion.isNull()) {

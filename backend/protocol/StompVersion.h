@@ -31,9 +31,7 @@ bool parseStompVersion(QByteArrayView text, StompVersion *version);
 // null view when the CONNECT frame had no accept-version header (which means 1.0).
 // The highest version in both acceptVersion and supported wins; entries we do not know
 // are ignored. Fails only when no listed version is supported.
-StompVersionNegotiation negotiateStompVersion(
-    QByteArrayView acceptVersion,
-    const QList<StompVersion> &supported = {StompVersion::V1_0, StompVersion::V1_1,
-                                            StompVersion::V1_2});
+StompVersionNegotiation negotiateStompVersion(QByteArrayView acceptVersion,
+    const QList<StompVersion> &supported = { StompVersion::V1_0, StompVersion::V1_1, StompVersion::V1_2 });
 
 } // namespace sb::protocol

@@ -48,11 +48,24 @@ char *tapJsonWriteHeaderEscaped(char *out, QByteArrayView text)
 {
     for (const char c : text) {
         switch (c) {
-        case '\\': *out++ = '\\'; *out++ = '\\'; break;
-        case '\n': *out++ = '\\'; *out++ = 'n'; break;
-        case '\r': *out++ = '\\'; *out++ = 'r'; break;
-        case ':': *out++ = '\\'; *out++ = 'c'; break;
-        default: *out++ = c;
+        case '\\':
+            *out++ = '\\';
+            *out++ = '\\';
+            break;
+        case '\n':
+            *out++ = '\\';
+            *out++ = 'n';
+            break;
+        case '\r':
+            *out++ = '\\';
+            *out++ = 'r';
+            break;
+        case ':':
+            *out++ = '\\';
+            *out++ = 'c';
+            break;
+        default:
+            *out++ = c;
         }
     }
     return out;
@@ -116,9 +129,9 @@ std::optional<TrafficFrame> TapFrameCodec::decodeScanned(QByteArrayView json, co
                                    : shared(defaultSource);
     frame.transport = tapJsonTransport(tapJsonUnescaped(f.transport, &m_scratch));
     const QByteArrayView dir = tapJsonUnescaped(f.dir, &m_scratch);
-    frame.direction = tapJsonIs(dir, "in")    ? TrafficFrame::Direction::In
-                    : tapJsonIs(dir, "out") ? TrafficFrame::Direction::Out
-                                            : TrafficFrame::Direction::None;
+    frame.direction = tapJsonIs(dir, "in") ? TrafficFrame::Direction::In
+        : tapJsonIs(dir, "out")            ? TrafficFrame::Direction::Out
+                                           : TrafficFrame::Direction::None;
     frame.command = sharedUtf8(tapJsonUnescaped(f.command, &m_scratch), CommandField);
     frame.destination = sharedUtf8(tapJsonUnescaped(f.destination, &m_scratch), DestinationField);
     frame.user = sharedUtf8(tapJsonUnescaped(f.user, &m_scratch), UserField);
@@ -167,13 +180,16 @@ QString TapFrameCodec::shared(const QString &text)
     return text;
 }
 
-std::optional<TrafficFrame> TapFrameCodec::decode(QByteArrayView json, QString *error, const QString &defaultSource)
+std::optional<TrafficFrame> TapFrameCodec::decode(
+    QByteArrayView json, QString *error, const QString &defaultSource)
 {
     QString ignored;
     if (!error)
         error = &ignored;
     if (json.size() > kMaxFrameBytes) {
-        *error = QStringLiteral("frame of %1 bytes is over the %2-byte limit").arg(json.size()).arg(kMaxFrameBytes);
+        *error = QStringLiteral("frame of %1 bytes is over the %2-byte limit")
+                     .arg(json.size())
+                     .arg(kMaxFrameBytes);
         return std::nullopt;
     }
     if (m_reading == Reading::Scanner) {
@@ -185,12 +201,14 @@ std::optional<TrafficFrame> TapFrameCodec::decode(QByteArrayView json, QString *
     return decodeDocument(json, error, defaultSource);
 }
 
-std::optional<TrafficFrame> TapFrameCodec::decodeDocument(QByteArrayView json, QString *error, const QString &defaultSource)
+std::optional<TrafficFrame> TapFrameCodec::decodeDocument(
+    QByteArrayView json, QString *error, const QString &defaultSource)
 {
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *error = QStringLiteral("not JSON: %1 at byte %2").arg(parseError.errorString()).arg(parseError.offset);
+        *error
+            = QStringLiteral("not JSON: %1 at byte %2").arg(parseError.errorString()).arg(parseError.offset);
         return std::nullopt;
     }
     if (!document.isObject()) {
@@ -231,7 +249,7 @@ std::optional<TrafficFrame> TapFrameCodec::decodeDocument(QByteArrayView json, Q
                 *error = QStringLiteral("header \"%1\" is not a string").arg(it.key());
                 return std::nullopt;
             }
-            list.append({it.key(), it.value().toString()});
+            list.append({ it.key(), it.value().toString() });
         }
         frame.setHeaders(list);
         frame.headerBlock.squeeze();
@@ -255,19 +273,14 @@ QByteArray TapFrameCodec::encode(const TrafficFrame &frame)
         if (!headers.contains(name)) // the first wins, as in STOMP
             headers.insert(name, value);
     }
-    const QJsonObject object{{QStringLiteral("ts"), frame.tsMs},
-                             {QStringLiteral("node"), frame.source},
-                             {QStringLiteral("session"), frame.session},
-                             {QStringLiteral("user"), frame.user},
-                             {QStringLiteral("transport"), TrafficFrame::transportName(frame.transport)},
-                             {QStringLiteral("dir"), TrafficFrame::directionName(frame.direction)},
-                             {QStringLiteral("command"), frame.command},
-                             {QStringLiteral("destination"), frame.destination},
-                             {QStringLiteral("messageId"), frame.messageId},
-                             {QStringLiteral("bytes"), frame.bytes},
-                             {QStringLiteral("headers"), headers},
-                             {QStringLiteral("body"), QString::fromUtf8(frame.body)},
-                             {QStringLiteral("truncated"), frame.truncated}};
+    const QJsonObject object { { QStringLiteral("ts"), frame.tsMs }, { QStringLiteral("node"), frame.source },
+        { QStringLiteral("session"), frame.session }, { QStringLiteral("user"), frame.user },
+        { QStringLiteral("transport"), TrafficFrame::transportName(frame.transport) },
+        { QStringLiteral("dir"), TrafficFrame::directionName(frame.direction) },
+        { QStringLiteral("command"), frame.command }, { QStringLiteral("destination"), frame.destination },
+        { QStringLiteral("messageId"), frame.messageId }, { QStringLiteral("bytes"), frame.bytes },
+        { QStringLiteral("headers"), headers }, { QStringLiteral("body"), QString::fromUtf8(frame.body) },
+        { QStringLiteral("truncated"), frame.truncated } };
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 

@@ -26,12 +26,15 @@ public:
     // How frames are read. Scanner is the default; Reference reads every frame with
     // QJsonDocument only, so tests and the fuzzer can check the scanner against it.
     enum class Reading { Scanner, Reference };
-    explicit TapFrameCodec(Reading reading = Reading::Scanner) : m_reading(reading) {}
+    explicit TapFrameCodec(Reading reading = Reading::Scanner)
+        : m_reading(reading)
+    { }
 
     // A frame; or nullopt with *error saying why (not JSON, not an object, a field of the
     // wrong type, too large). Unknown fields are ignored; missing ones stay empty. A
     // "node" field is the frame's source; `defaultSource` fills it when absent.
-    std::optional<TrafficFrame> decode(QByteArrayView json, QString *error, const QString &defaultSource = {});
+    std::optional<TrafficFrame> decode(
+        QByteArrayView json, QString *error, const QString &defaultSource = {});
 
     // How many frames the scanner read; the others went to the QJsonDocument reading.
     qint64 scannedFrames() const { return m_scannedFrames; }
@@ -49,7 +52,8 @@ private:
     // else it is not sure to read exactly as QJsonDocument does (an error, a duplicate or
     // escaped key, a fraction, a lone surrogate, invalid UTF-8, deep nesting…) goes to
     // decodeDocument(), the QJsonDocument reading, which stays the reference.
-    std::optional<TrafficFrame> decodeDocument(QByteArrayView json, QString *error, const QString &defaultSource);
+    std::optional<TrafficFrame> decodeDocument(
+        QByteArrayView json, QString *error, const QString &defaultSource);
     std::optional<TrafficFrame> decodeScanned(QByteArrayView json, const QString &defaultSource);
     enum PooledField { NodeField, CommandField, DestinationField, UserField, SessionField, PooledFieldCount };
 
@@ -67,7 +71,7 @@ private:
     QByteArray m_lastMessageIdUtf8;
     QString m_lastMessageId;
     QByteArray m_scratch; // unescaped string bytes, reused
-    QByteArray m_block;   // the header block being written, reused
+    QByteArray m_block; // the header block being written, reused
 };
 
 } // namespace sb::protocol

@@ -9,33 +9,51 @@ namespace sb::protocol {
 namespace {
 
 enum class TapJsonMember {
-    Ts, Node, Transport, Dir, Command, Destination, User, Session, MessageId, Bytes, Body, Truncated, Headers, Other
+    Ts,
+    Node,
+    Transport,
+    Dir,
+    Command,
+    Destination,
+    User,
+    Session,
+    MessageId,
+    Bytes,
+    Body,
+    Truncated,
+    Headers,
+    Other
 };
 
 TapJsonMember tapJsonMember(QByteArrayView key)
 {
     // By length first: this runs for every member of every frame.
     switch (key.size()) {
-    case 2: return tapJsonIs(key, "ts") ? TapJsonMember::Ts : TapJsonMember::Other;
-    case 3: return tapJsonIs(key, "dir") ? TapJsonMember::Dir : TapJsonMember::Other;
+    case 2:
+        return tapJsonIs(key, "ts") ? TapJsonMember::Ts : TapJsonMember::Other;
+    case 3:
+        return tapJsonIs(key, "dir") ? TapJsonMember::Dir : TapJsonMember::Other;
     case 4:
         return tapJsonIs(key, "node") ? TapJsonMember::Node
-             : tapJsonIs(key, "user") ? TapJsonMember::User
-             : tapJsonIs(key, "body") ? TapJsonMember::Body
-                             : TapJsonMember::Other;
-    case 5: return tapJsonIs(key, "bytes") ? TapJsonMember::Bytes : TapJsonMember::Other;
+            : tapJsonIs(key, "user")  ? TapJsonMember::User
+            : tapJsonIs(key, "body")  ? TapJsonMember::Body
+                                      : TapJsonMember::Other;
+    case 5:
+        return tapJsonIs(key, "bytes") ? TapJsonMember::Bytes : TapJsonMember::Other;
     case 7:
         return tapJsonIs(key, "command") ? TapJsonMember::Command
-             : tapJsonIs(key, "session") ? TapJsonMember::Session
-             : tapJsonIs(key, "headers") ? TapJsonMember::Headers
-                                : TapJsonMember::Other;
+            : tapJsonIs(key, "session")  ? TapJsonMember::Session
+            : tapJsonIs(key, "headers")  ? TapJsonMember::Headers
+                                         : TapJsonMember::Other;
     case 9:
         return tapJsonIs(key, "transport") ? TapJsonMember::Transport
-             : tapJsonIs(key, "messageId") ? TapJsonMember::MessageId
-             : tapJsonIs(key, "truncated") ? TapJsonMember::Truncated
-                                  : TapJsonMember::Other;
-    case 11: return tapJsonIs(key, "destination") ? TapJsonMember::Destination : TapJsonMember::Other;
-    default: return TapJsonMember::Other;
+            : tapJsonIs(key, "messageId")  ? TapJsonMember::MessageId
+            : tapJsonIs(key, "truncated")  ? TapJsonMember::Truncated
+                                           : TapJsonMember::Other;
+    case 11:
+        return tapJsonIs(key, "destination") ? TapJsonMember::Destination : TapJsonMember::Other;
+    default:
+        return TapJsonMember::Other;
     }
 }
 
@@ -78,8 +96,7 @@ char *tapJsonWriteUtf8(char *out, char32_t cp)
 TapJsonScanner::TapJsonScanner(QByteArrayView json)
     : m_p(json.data())
     , m_end(json.data() + json.size())
-{
-}
+{ }
 
 bool TapJsonScanner::scan(TapJsonFields *fields)
 {
@@ -146,25 +163,38 @@ bool TapJsonScanner::member(QByteArrayView key, TapJsonFields *f)
         return false; // QJsonDocument keeps the last: leave that to it
     m_seen |= bit;
     switch (which) {
-    case TapJsonMember::Ts: return nullableNumber(&f->ts);
-    case TapJsonMember::Bytes: return nullableNumber(&f->bytes);
-    case TapJsonMember::Node: return nullableString(&f->node);
-    case TapJsonMember::Transport: return nullableString(&f->transport);
-    case TapJsonMember::Dir: return nullableString(&f->dir);
-    case TapJsonMember::Command: return nullableString(&f->command);
-    case TapJsonMember::Destination: return nullableString(&f->destination);
-    case TapJsonMember::User: return nullableString(&f->user);
-    case TapJsonMember::Session: return nullableString(&f->session);
-    case TapJsonMember::MessageId: return nullableString(&f->messageId);
-    case TapJsonMember::Body: return nullableString(&f->body);
+    case TapJsonMember::Ts:
+        return nullableNumber(&f->ts);
+    case TapJsonMember::Bytes:
+        return nullableNumber(&f->bytes);
+    case TapJsonMember::Node:
+        return nullableString(&f->node);
+    case TapJsonMember::Transport:
+        return nullableString(&f->transport);
+    case TapJsonMember::Dir:
+        return nullableString(&f->dir);
+    case TapJsonMember::Command:
+        return nullableString(&f->command);
+    case TapJsonMember::Destination:
+        return nullableString(&f->destination);
+    case TapJsonMember::User:
+        return nullableString(&f->user);
+    case TapJsonMember::Session:
+        return nullableString(&f->session);
+    case TapJsonMember::MessageId:
+        return nullableString(&f->messageId);
+    case TapJsonMember::Body:
+        return nullableString(&f->body);
     case TapJsonMember::Truncated:
         if (literal("true")) {
             f->truncated = true;
             return true;
         }
         return literal("false") || literal("null");
-    case TapJsonMember::Headers: return peek('n') ? literal("null") : headers(f);
-    case TapJsonMember::Other: break;
+    case TapJsonMember::Headers:
+        return peek('n') ? literal("null") : headers(f);
+    case TapJsonMember::Other:
+        break;
     }
     return false;
 }
@@ -199,7 +229,7 @@ bool TapJsonScanner::headers(TapJsonFields *f)
     // QJsonObject's order: keys sorted (bytewise, for ASCII); a repeated name is left
     // to the reference, which keeps the last.
     std::sort(f->headers.begin(), f->headers.end(),
-              [](const TapJsonHeader &a, const TapJsonHeader &b) { return a.name < b.name; });
+        [](const TapJsonHeader &a, const TapJsonHeader &b) { return a.name < b.name; });
     for (qsizetype i = 1; i < f->headers.size(); ++i)
         if (f->headers[i].name == f->headers[i - 1].name)
             return false;
@@ -337,11 +367,17 @@ bool TapJsonScanner::skipValue(int depth)
             }
             return consume(']');
         }
-    case 't': return literal("true");
-    case 'f': return literal("false");
-    case 'n': return literal("null");
-    case '-': ++m_p; return wholeNumber(&ignored);
-    default: return wholeNumber(&ignored);
+    case 't':
+        return literal("true");
+    case 'f':
+        return literal("false");
+    case 'n':
+        return literal("null");
+    case '-':
+        ++m_p;
+        return wholeNumber(&ignored);
+    default:
+        return wholeNumber(&ignored);
     }
 }
 
@@ -371,11 +407,21 @@ QByteArrayView tapJsonUnescaped(const TapJsonSpan &span, QByteArray *scratch)
         const char e = backslash[1];
         p = backslash + 2;
         switch (e) {
-        case 'b': *out++ = '\b'; break;
-        case 'f': *out++ = '\f'; break;
-        case 'n': *out++ = '\n'; break;
-        case 'r': *out++ = '\r'; break;
-        case 't': *out++ = '\t'; break;
+        case 'b':
+            *out++ = '\b';
+            break;
+        case 'f':
+            *out++ = '\f';
+            break;
+        case 'n':
+            *out++ = '\n';
+            break;
+        case 'r':
+            *out++ = '\r';
+            break;
+        case 't':
+            *out++ = '\t';
+            break;
         case 'u': {
             char16_t unit = 0, low = 0;
             tapJsonHex4(p, &unit);
@@ -389,7 +435,9 @@ QByteArrayView tapJsonUnescaped(const TapJsonSpan &span, QByteArray *scratch)
             out = tapJsonWriteUtf8(out, cp);
             break;
         }
-        default: *out++ = e; break; // " \ /
+        default:
+            *out++ = e;
+            break; // " \ /
         }
     }
     return QByteArrayView(begin, out - begin);

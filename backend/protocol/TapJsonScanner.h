@@ -18,7 +18,7 @@ struct TapJsonSpan
     qsizetype size = 0;
     bool escaped = false; // holds a backslash escape
 
-    QByteArrayView view() const { return {begin, size}; }
+    QByteArrayView view() const { return { begin, size }; }
 };
 
 struct TapJsonHeader
@@ -40,8 +40,7 @@ struct TapJsonFields
 
 // Equality with a literal of known length: an inlined memcmp, where QByteArrayView's
 // operator== calls out to compareMemory for every member of every frame.
-template <size_t N>
-bool tapJsonIs(QByteArrayView text, const char (&literal)[N])
+template<size_t N> bool tapJsonIs(QByteArrayView text, const char (&literal)[N])
 {
     return text.size() == qsizetype(N - 1) && std::memcmp(text.data(), literal, N - 1) == 0;
 }

@@ -10,7 +10,7 @@ struct FilterToken
 {
     QString text;
     qsizetype position = 0;
-    bool quoted = false;       // it began with '"': a phrase, never a field or a /regex/
+    bool quoted = false; // it began with '"': a phrase, never a field or a /regex/
     qsizetype quotedFrom = -1; // where in text its first "…" part began (field="a value")
 };
 
@@ -28,8 +28,10 @@ bool tokenizeFilter(const QString &expression, QList<FilterToken> *tokens, Traff
         token.position = i;
         while (i < n && !expression.at(i).isSpace()) {
             const QChar c = expression.at(i);
-            if (c == u'"' || (c == u'/' && (i == token.position || expression.at(i - 1) == u':'
-                                          || expression.at(i - 1) == u'=' || expression.at(i - 1) == u'-'))) {
+            if (c == u'"'
+                || (c == u'/'
+                    && (i == token.position || expression.at(i - 1) == u':' || expression.at(i - 1) == u'='
+                        || expression.at(i - 1) == u'-'))) {
                 // A quoted or /regex/ part runs to its closing delimiter, spaces included.
                 const QChar close = c;
                 const qsizetype open = i;
@@ -64,7 +66,9 @@ bool tokenizeFilter(const QString &expression, QList<FilterToken> *tokens, Traff
                     ++i;
                 }
                 if (!closed) {
-                    *error = {close == u'"' ? QStringLiteral("unclosed quote") : QStringLiteral("unclosed /regex/"), open};
+                    *error = { close == u'"' ? QStringLiteral("unclosed quote")
+                                             : QStringLiteral("unclosed /regex/"),
+                        open };
                     return false;
                 }
                 if (close == u'/')
@@ -87,7 +91,8 @@ std::optional<TrafficFilter> TrafficFilter::parse(const QString &expression, Err
     if (!error)
         error = &ignored;
     if (expression.size() > kMaxExpressionLength) {
-        *error = {QStringLiteral("the filter is longer than %1 characters").arg(kMaxExpressionLength), kMaxExpressionLength};
+        *error = { QStringLiteral("the filter is longer than %1 characters").arg(kMaxExpressionLength),
+            kMaxExpressionLength };
         return std::nullopt;
     }
     QList<FilterToken> tokens;
@@ -107,7 +112,8 @@ std::optional<TrafficFilter> TrafficFilter::parse(const QString &expression, Err
         }
         // field:value, field=value, bytes>N …: a field name is letters, digits, '.', '-' and '_'.
         qsizetype split = -1;
-        const bool phrase = token.quotedFrom >= 0 && token.quotedFrom <= (term.negated ? 1 : 0); // "…" or -"…"
+        const bool phrase
+            = token.quotedFrom >= 0 && token.quotedFrom <= (term.negated ? 1 : 0); // "…" or -"…"
         if (!phrase && !text.startsWith(u'/')) {
             for (qsizetype i = 0; i < text.size(); ++i) {
                 const QChar c = text.at(i);
@@ -150,10 +156,11 @@ std::optional<TrafficFilter> TrafficFilter::parse(const QString &expression, Err
                 term.field = Field::Header;
                 term.headerName = text.mid(7, split - 7); // header names keep their case
             } else {
-                *error = {QStringLiteral("unknown field '%1' (fields: source, transport, dir, command, destination, "
-                                         "user, session, id, body, bytes, header.NAME)")
-                              .arg(text.left(split)),
-                          position};
+                *error = { QStringLiteral(
+                               "unknown field '%1' (fields: source, transport, dir, command, destination, "
+                               "user, session, id, body, bytes, header.NAME)")
+                               .arg(text.left(split)),
+                    position };
                 return std::nullopt;
             }
             position += split + op.size();
@@ -161,35 +168,41 @@ std::optional<TrafficFilter> TrafficFilter::parse(const QString &expression, Err
                 bool ok = false;
                 term.number = value.toLongLong(&ok);
                 if (!ok || term.number < 0) {
-                    *error = {QStringLiteral("bytes needs a whole number, not '%1'").arg(value), position};
+                    *error = { QStringLiteral("bytes needs a whole number, not '%1'").arg(value), position };
                     return std::nullopt;
                 }
-                term.op = op == u">" ? Op::Greater : op == u">=" ? Op::GreaterEqual : op == u"<" ? Op::Less
-                        : op == u"<=" ? Op::LessEqual : Op::Equals;
+                term.op = op == u">" ? Op::Greater
+                    : op == u">="    ? Op::GreaterEqual
+                    : op == u"<"     ? Op::Less
+                    : op == u"<="    ? Op::LessEqual
+                                     : Op::Equals;
                 if (op == u":")
                     term.op = Op::Equals;
                 filter.m_terms.append(term);
                 continue;
             }
             if (op == u">" || op == u"<" || op == u">=" || op == u"<=") {
-                *error = {QStringLiteral("'%1' compares numbers; only bytes is a number").arg(op), position - op.size()};
+                *error = { QStringLiteral("'%1' compares numbers; only bytes is a number").arg(op),
+                    position - op.size() };
                 return std::nullopt;
             }
             term.op = op == u"=" ? Op::Equals : Op::Contains;
         }
         // A value written in quotes is text, never a /regex/.
-        const bool valueQuoted = token.quotedFrom >= 0 && token.quotedFrom >= token.text.size() - value.size();
+        const bool valueQuoted
+            = token.quotedFrom >= 0 && token.quotedFrom >= token.text.size() - value.size();
         if (value.size() >= 2 && value.startsWith(u'/') && value.endsWith(u'/') && !valueQuoted) {
             term.op = Op::Regex;
-            term.regex = QRegularExpression(value.mid(1, value.size() - 2), QRegularExpression::CaseInsensitiveOption);
+            term.regex = QRegularExpression(
+                value.mid(1, value.size() - 2), QRegularExpression::CaseInsensitiveOption);
             if (!term.regex.isValid()) {
-                *error = {QStringLiteral("bad regular expression: %1").arg(term.regex.errorString()),
-                          position + 1 + term.regex.patternErrorOffset()};
+                *error = { QStringLiteral("bad regular expression: %1").arg(term.regex.errorString()),
+                    position + 1 + term.regex.patternErrorOffset() };
                 return std::nullopt;
             }
             term.regex.optimize();
         } else if (value.isEmpty()) {
-            *error = {QStringLiteral("'%1' needs a value").arg(text), position};
+            *error = { QStringLiteral("'%1' needs a value").arg(text), position };
             return std::nullopt;
         } else {
             term.text = value;
@@ -202,16 +215,20 @@ std::optional<TrafficFilter> TrafficFilter::parse(const QString &expression, Err
 bool TrafficFilter::matches(const TrafficFrame &frame) const
 {
     return std::all_of(m_terms.cbegin(), m_terms.cend(),
-                       [&frame](const Term &term) { return termMatches(term, frame) != term.negated; });
+        [&frame](const Term &term) { return termMatches(term, frame) != term.negated; });
 }
 
 bool TrafficFilter::textMatches(const Term &term, const QString &value)
 {
     switch (term.op) {
-    case Op::Contains: return value.contains(term.text, Qt::CaseInsensitive);
-    case Op::Equals: return value.compare(term.text, Qt::CaseInsensitive) == 0;
-    case Op::Regex: return term.regex.match(value).hasMatch();
-    default: return false;
+    case Op::Contains:
+        return value.contains(term.text, Qt::CaseInsensitive);
+    case Op::Equals:
+        return value.compare(term.text, Qt::CaseInsensitive) == 0;
+    case Op::Regex:
+        return term.regex.match(value).hasMatch();
+    default:
+        return false;
     }
 }
 
@@ -225,15 +242,24 @@ bool TrafficFilter::bodyMatches(const Term &term, const QByteArray &body)
 bool TrafficFilter::termMatches(const Term &term, const TrafficFrame &frame)
 {
     switch (term.field) {
-    case Field::Source: return textMatches(term, frame.source);
-    case Field::Transport: return textMatches(term, TrafficFrame::transportName(frame.transport));
-    case Field::Direction: return textMatches(term, TrafficFrame::directionName(frame.direction));
-    case Field::Command: return textMatches(term, frame.command);
-    case Field::Destination: return textMatches(term, frame.destination);
-    case Field::User: return textMatches(term, frame.user);
-    case Field::Session: return textMatches(term, frame.session);
-    case Field::MessageId: return textMatches(term, frame.messageId);
-    case Field::Body: return bodyMatches(term, frame.body);
+    case Field::Source:
+        return textMatches(term, frame.source);
+    case Field::Transport:
+        return textMatches(term, TrafficFrame::transportName(frame.transport));
+    case Field::Direction:
+        return textMatches(term, TrafficFrame::directionName(frame.direction));
+    case Field::Command:
+        return textMatches(term, frame.command);
+    case Field::Destination:
+        return textMatches(term, frame.destination);
+    case Field::User:
+        return textMatches(term, frame.user);
+    case Field::Session:
+        return textMatches(term, frame.session);
+    case Field::MessageId:
+        return textMatches(term, frame.messageId);
+    case Field::Body:
+        return bodyMatches(term, frame.body);
     case Field::Header:
         for (const auto &[name, value] : frame.headers())
             if (name.compare(term.headerName, Qt::CaseInsensitive) == 0 && textMatches(term, value))
@@ -241,18 +267,23 @@ bool TrafficFilter::termMatches(const Term &term, const TrafficFrame &frame)
         return false;
     case Field::Bytes:
         switch (term.op) {
-        case Op::Greater: return frame.bytes > term.number;
-        case Op::GreaterEqual: return frame.bytes >= term.number;
-        case Op::Less: return frame.bytes < term.number;
-        case Op::LessEqual: return frame.bytes <= term.number;
-        default: return frame.bytes == term.number;
+        case Op::Greater:
+            return frame.bytes > term.number;
+        case Op::GreaterEqual:
+            return frame.bytes >= term.number;
+        case Op::Less:
+            return frame.bytes < term.number;
+        case Op::LessEqual:
+            return frame.bytes <= term.number;
+        default:
+            return frame.bytes == term.number;
         }
     case Field::Any:
         break;
     }
     // Any column, then the headers and the body (the costliest last).
-    for (const QString *value : {&frame.command, &frame.destination, &frame.source, &frame.user, &frame.session,
-                                 &frame.messageId})
+    for (const QString *value :
+        { &frame.command, &frame.destination, &frame.source, &frame.user, &frame.session, &frame.messageId })
         if (textMatches(term, *value))
             return true;
     if (term.op != Op::Equals && textMatches(term, TrafficFrame::transportName(frame.transport)))

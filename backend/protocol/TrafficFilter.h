@@ -39,17 +39,30 @@ public:
     QString expression() const { return m_expression; }
 
 private:
-    enum class Field { Any, Source, Transport, Direction, Command, Destination, User, Session, MessageId, Body, Header, Bytes };
+    enum class Field {
+        Any,
+        Source,
+        Transport,
+        Direction,
+        Command,
+        Destination,
+        User,
+        Session,
+        MessageId,
+        Body,
+        Header,
+        Bytes
+    };
     enum class Op { Contains, Equals, Regex, Greater, GreaterEqual, Less, LessEqual };
     struct Term
     {
         Field field = Field::Any;
         Op op = Op::Contains;
         bool negated = false;
-        QString text;       // Contains / Equals
+        QString text; // Contains / Equals
         QString headerName; // Field::Header
         QRegularExpression regex;
-        qint64 number = 0;  // Bytes
+        qint64 number = 0; // Bytes
     };
 
     static bool termMatches(const Term &term, const TrafficFrame &frame);

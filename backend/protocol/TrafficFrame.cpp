@@ -10,11 +10,20 @@ void appendEscaped(QByteArray *out, const QString &text)
     const QByteArray utf8 = text.toUtf8();
     for (char c : utf8) {
         switch (c) {
-        case '\\': out->append("\\\\"); break;
-        case '\n': out->append("\\n"); break;
-        case '\r': out->append("\\r"); break;
-        case ':': out->append("\\c"); break;
-        default: out->append(c);
+        case '\\':
+            out->append("\\\\");
+            break;
+        case '\n':
+            out->append("\\n");
+            break;
+        case '\r':
+            out->append("\\r");
+            break;
+        case ':':
+            out->append("\\c");
+            break;
+        default:
+            out->append(c);
         }
     }
 }
@@ -30,10 +39,18 @@ QString unescaped(QByteArrayView escaped)
             continue;
         }
         switch (escaped[++i]) {
-        case 'n': out.append('\n'); break;
-        case 'r': out.append('\r'); break;
-        case 'c': out.append(':'); break;
-        default: out.append(escaped[i]); break; // "\\\\" and anything else: the character itself
+        case 'n':
+            out.append('\n');
+            break;
+        case 'r':
+            out.append('\r');
+            break;
+        case 'c':
+            out.append(':');
+            break;
+        default:
+            out.append(escaped[i]);
+            break; // "\\\\" and anything else: the character itself
         }
     }
     return QString::fromUtf8(out);
@@ -52,7 +69,7 @@ QList<TrafficFrame::Header> TrafficFrame::headers() const
         const QByteArrayView line = QByteArrayView(headerBlock).sliced(start, end - start);
         const qsizetype colon = line.indexOf(':');
         if (colon >= 0)
-            result.append({unescaped(line.first(colon)), unescaped(line.sliced(colon + 1))});
+            result.append({ unescaped(line.first(colon)), unescaped(line.sliced(colon + 1)) });
         start = end + 1;
     }
     return result;
@@ -80,21 +97,28 @@ QString TrafficFrame::header(const QString &name) const
 QString TrafficFrame::transportName(Transport transport)
 {
     switch (transport) {
-    case Transport::Stomp: return QStringLiteral("stomp");
-    case Transport::Sse: return QStringLiteral("sse");
-    case Transport::Http: return QStringLiteral("http");
-    case Transport::Kafka: return QStringLiteral("kafka");
-    case Transport::Redis: return QStringLiteral("redis");
-    case Transport::WebSocket: return QStringLiteral("ws");
-    case Transport::Other: break;
+    case Transport::Stomp:
+        return QStringLiteral("stomp");
+    case Transport::Sse:
+        return QStringLiteral("sse");
+    case Transport::Http:
+        return QStringLiteral("http");
+    case Transport::Kafka:
+        return QStringLiteral("kafka");
+    case Transport::Redis:
+        return QStringLiteral("redis");
+    case Transport::WebSocket:
+        return QStringLiteral("ws");
+    case Transport::Other:
+        break;
     }
     return QStringLiteral("other");
 }
 
 TrafficFrame::Transport TrafficFrame::transportFromName(QStringView name)
 {
-    for (Transport t : {Transport::Stomp, Transport::Sse, Transport::Http, Transport::Kafka, Transport::Redis,
-                        Transport::WebSocket})
+    for (Transport t : { Transport::Stomp, Transport::Sse, Transport::Http, Transport::Kafka,
+             Transport::Redis, Transport::WebSocket })
         if (name == transportName(t))
             return t;
     return Transport::Other;
@@ -103,9 +127,12 @@ TrafficFrame::Transport TrafficFrame::transportFromName(QStringView name)
 QString TrafficFrame::directionName(Direction direction)
 {
     switch (direction) {
-    case Direction::In: return QStringLiteral("in");
-    case Direction::Out: return QStringLiteral("out");
-    case Direction::None: break;
+    case Direction::In:
+        return QStringLiteral("in");
+    case Direction::Out:
+        return QStringLiteral("out");
+    case Direction::None:
+        break;
     }
     return {};
 }

@@ -16,20 +16,24 @@ namespace sb::protocol {
 struct TrafficFrame
 {
     enum class Transport : quint8 { Stomp, Sse, Http, Kafka, Redis, WebSocket, Other };
-    enum class Direction : quint8 { In, Out, None }; // as seen by the server (node's tap), or by the probe's server
+    enum class Direction : quint8 {
+        In,
+        Out,
+        None
+    }; // as seen by the server (node's tap), or by the probe's server
 
-    qint64 seq = 0;     // set by the console's buffer: arrival order, unique, never reused
-    qint64 tsMs = 0;    // when it happened (the source's clock), ms since the epoch
-    QString source;     // replica id ("node-1"), or "probe", "redis", "kafka", ...
+    qint64 seq = 0; // set by the console's buffer: arrival order, unique, never reused
+    qint64 tsMs = 0; // when it happened (the source's clock), ms since the epoch
+    QString source; // replica id ("node-1"), or "probe", "redis", "kafka", ...
     Transport transport = Transport::Other;
     Direction direction = Direction::None;
     bool truncated = false; // the body was cut by the source (the node's --tap-body-bytes)
-    QString command;     // CONNECT, SEND, MESSAGE, an SSE event type, POST, STAGE1, BROADCAST, RECORD, ...
+    QString command; // CONNECT, SEND, MESSAGE, an SSE event type, POST, STAGE1, BROADCAST, RECORD, ...
     QString destination; // STOMP destination, SSE path or channel, Kafka topic, Redis channel
     QString user;
     QString session;
     QString messageId;
-    qint64 bytes = 0;    // size on the wire as the source counted it
+    qint64 bytes = 0; // size on the wire as the source counted it
     QByteArray headerBlock; // "name:value\n" per header, STOMP 1.2 escaping (see setHeaders)
     QByteArray body;
 
@@ -42,7 +46,7 @@ struct TrafficFrame
 
     static QString transportName(Transport transport);
     static Transport transportFromName(QStringView name); // Other when unknown
-    static QString directionName(Direction direction);    // "in", "out", ""
+    static QString directionName(Direction direction); // "in", "out", ""
     static Direction directionFromName(QStringView name); // None when unknown
 };
 

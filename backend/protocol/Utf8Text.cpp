@@ -7,7 +7,7 @@ namespace sb::protocol {
 QString decodeUtf8KeepingBom(QByteArrayView bytes)
 {
     QStringDecoder decoder(QStringConverter::Utf8,
-                           QStringConverter::Flag::ConvertInitialBom | QStringConverter::Flag::Stateless);
+        QStringConverter::Flag::ConvertInitialBom | QStringConverter::Flag::Stateless);
     return decoder.decode(bytes);
 }
 

@@ -19,8 +19,8 @@ public:
     void reset();
 
 private:
-    int m_needed = 0;              // continuation bytes still expected
-    unsigned char m_lower = 0x80;  // allowed range of the next continuation byte
+    int m_needed = 0; // continuation bytes still expected
+    unsigned char m_lower = 0x80; // allowed range of the next continuation byte
     unsigned char m_upper = 0xBF;
     bool m_failed = false;
 };

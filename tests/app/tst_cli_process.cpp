@@ -23,7 +23,7 @@ class TestCliProcess : public QObject
         if (display == Display::Offscreen) {
             env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         } else {
-            for (const char *name : {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"})
+            for (const char *name : { "QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY" })
                 env.remove(QLatin1String(name));
         }
         process.setProcessEnvironment(env);
@@ -31,11 +31,11 @@ class TestCliProcess : public QObject
         if (!process.waitForFinished(30000)) {
             process.kill();
             process.waitForFinished();
-            return {-1, {}, QStringLiteral("timed out")};
+            return { -1, {}, QStringLiteral("timed out") };
         }
-        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2,
-                QString::fromLocal8Bit(process.readAllStandardOutput()),
-                QString::fromLocal8Bit(process.readAllStandardError())};
+        return { process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2,
+            QString::fromLocal8Bit(process.readAllStandardOutput()),
+            QString::fromLocal8Bit(process.readAllStandardError()) };
     }
 
     QTemporaryDir m_config;
@@ -48,23 +48,32 @@ private slots:
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("frobnicate");
-        QTest::newRow("unknown mode") << QStringList{QStringLiteral("cluster")} << QStringLiteral("cluster");
-        QTest::newRow("bad snapshot-after")
-            << QStringList{QStringLiteral("--snapshot"), m_config.filePath(QStringLiteral("s")), QStringLiteral("--snapshot-after"), QStringLiteral("x")}
-            << QStringLiteral("--snapshot-after");
-        QTest::newRow("unknown profile")
-            << QStringList{QStringLiteral("--profile"), QStringLiteral("nosuch"), QStringLiteral("--snapshot"), m_config.filePath(QStringLiteral("s"))}
-            << QStringLiteral("nosuch");
-        QTest::newRow("node unknown option") << QStringList{QStringLiteral("node"), QStringLiteral("--frobnicate")} << QStringLiteral("frobnicate");
+        QTest::newRow("unknown option")
+            << QStringList { QStringLiteral("--frobnicate") } << QStringLiteral("frobnicate");
+        QTest::newRow("unknown mode")
+            << QStringList { QStringLiteral("cluster") } << QStringLiteral("cluster");
+        QTest::newRow("bad snapshot-after") << QStringList { QStringLiteral("--snapshot"),
+            m_config.filePath(QStringLiteral("s")), QStringLiteral("--snapshot-after"), QStringLiteral("x") }
+                                            << QStringLiteral("--snapshot-after");
+        QTest::newRow("unknown profile") << QStringList { QStringLiteral("--profile"),
+            QStringLiteral("nosuch"), QStringLiteral("--snapshot"), m_config.filePath(QStringLiteral("s")) }
+                                         << QStringLiteral("nosuch");
+        QTest::newRow("node unknown option") << QStringList { QStringLiteral("node"),
+            QStringLiteral("--frobnicate") } << QStringLiteral("frobnicate");
         QTest::newRow("node session timeout below 3 s")
-            << QStringList{QStringLiteral("node"), QStringLiteral("--kafka-session-timeout-ms"), QStringLiteral("500")}
-            << QStringLiteral("--kafka-session-timeout-ms: expected a whole number from 3000 to 300000, got '500'");
-        QTest::newRow("node idle timeout not a number")
-            << QStringList{QStringLiteral("node"), QStringLiteral("--limit-http-idle-timeout-ms"), QStringLiteral("forever")}
-            << QStringLiteral("--limit-http-idle-timeout-ms");
-        QTest::newRow("devcluster bad replicas") << QStringList{QStringLiteral("devcluster"), QStringLiteral("--replicas"), QStringLiteral("many")} << QStringLiteral("--replicas");
-        QTest::newRow("devcluster bad bus") << QStringList{QStringLiteral("devcluster"), QStringLiteral("--bus"), QStringLiteral("carrier-pigeon")} << QStringLiteral("--bus");
+            << QStringList { QStringLiteral("node"), QStringLiteral("--kafka-session-timeout-ms"),
+                   QStringLiteral("500") }
+            << QStringLiteral(
+                   "--kafka-session-timeout-ms: expected a whole number from 3000 to 300000, got '500'");
+        QTest::newRow("node idle timeout not a number") << QStringList { QStringLiteral("node"),
+            QStringLiteral("--limit-http-idle-timeout-ms"), QStringLiteral("forever") }
+                                                        << QStringLiteral("--limit-http-idle-timeout-ms");
+        QTest::newRow("devcluster bad replicas") << QStringList { QStringLiteral("devcluster"),
+            QStringLiteral("--replicas"), QStringLiteral("many") }
+                                                 << QStringLiteral("--replicas");
+        QTest::newRow("devcluster bad bus") << QStringList { QStringLiteral("devcluster"),
+            QStringLiteral("--bus"), QStringLiteral("carrier-pigeon") }
+                                            << QStringLiteral("--bus");
     }
     void badInputExitsTwoWithOneLine()
     {
@@ -81,7 +90,7 @@ private slots:
     void unknownProfileNeedsNoDisplay()
     {
         // Checked before any window exists: a one-line error and 2, not a platform abort.
-        const Result result = run({QStringLiteral("--profile"), QStringLiteral("nosuch")}, Display::None);
+        const Result result = run({ QStringLiteral("--profile"), QStringLiteral("nosuch") }, Display::None);
         QCOMPARE(result.exitCode, 2);
         QVERIFY2(result.err.contains(QStringLiteral("unknown profile 'nosuch'")), qPrintable(result.err));
         QCOMPARE(result.err.count(u'\n'), 1);
@@ -89,7 +98,7 @@ private slots:
 
     void versionPrintsOneLine()
     {
-        const Result result = run({QStringLiteral("--version")});
+        const Result result = run({ QStringLiteral("--version") });
         QCOMPARE(result.exitCode, 0);
         QCOMPARE(result.out, QStringLiteral("switchboard " SB_VERSION "\n"));
     }
@@ -99,12 +108,14 @@ private slots:
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("mentions");
         QTest::addColumn<QString>("usage");
-        QTest::newRow("console") << QStringList{QStringLiteral("--help")} << QStringLiteral("--profile")
+        QTest::newRow("console") << QStringList { QStringLiteral("--help") } << QStringLiteral("--profile")
                                  << QStringLiteral("Usage: switchboard [options]");
-        QTest::newRow("node") << QStringList{QStringLiteral("node"), QStringLiteral("--help")} << QStringLiteral("--listen")
+        QTest::newRow("node") << QStringList { QStringLiteral("node"), QStringLiteral("--help") }
+                              << QStringLiteral("--listen")
                               << QStringLiteral("Usage: switchboard node [options] [hash-password]");
-        QTest::newRow("devcluster") << QStringList{QStringLiteral("devcluster"), QStringLiteral("--help")}
-                                    << QStringLiteral("--replicas") << QStringLiteral("Usage: switchboard devcluster [options]");
+        QTest::newRow("devcluster") << QStringList { QStringLiteral("devcluster"), QStringLiteral("--help") }
+                                    << QStringLiteral("--replicas")
+                                    << QStringLiteral("Usage: switchboard devcluster [options]");
     }
     void helpForEveryMode()
     {
@@ -114,7 +125,8 @@ private slots:
         const Result result = run(arguments);
         QCOMPARE(result.exitCode, 0);
         QVERIFY2(result.out.contains(mentions), qPrintable(result.out));
-        QVERIFY2(result.out.contains(usage), qPrintable(result.out)); // the real program name, not Qt's placeholder
+        QVERIFY2(result.out.contains(usage),
+            qPrintable(result.out)); // the real program name, not Qt's placeholder
     }
 };
 

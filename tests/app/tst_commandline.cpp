@@ -13,26 +13,29 @@ private slots:
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("--bogus")} << QStringLiteral("bogus");
-        QTest::newRow("unknown mode") << QStringList{QStringLiteral("nodes")} << QStringLiteral("nodes");
-        QTest::newRow("snapshot-after not a number")
-            << QStringList{QStringLiteral("--snapshot"), QStringLiteral("/tmp/x"), QStringLiteral("--snapshot-after"), QStringLiteral("soon")}
-            << QStringLiteral("--snapshot-after");
-        QTest::newRow("snapshot-after negative")
-            << QStringList{QStringLiteral("--snapshot"), QStringLiteral("/tmp/x"), QStringLiteral("--snapshot-after"), QStringLiteral("-1")}
-            << QStringLiteral("--snapshot-after");
-        QTest::newRow("snapshot-after without snapshot")
-            << QStringList{QStringLiteral("--snapshot-after"), QStringLiteral("3")} << QStringLiteral("--snapshot");
+        QTest::newRow("unknown option")
+            << QStringList { QStringLiteral("--bogus") } << QStringLiteral("bogus");
+        QTest::newRow("unknown mode") << QStringList { QStringLiteral("nodes") } << QStringLiteral("nodes");
+        QTest::newRow("snapshot-after not a number") << QStringList { QStringLiteral("--snapshot"),
+            QStringLiteral("/tmp/x"), QStringLiteral("--snapshot-after"), QStringLiteral("soon") }
+                                                     << QStringLiteral("--snapshot-after");
+        QTest::newRow("snapshot-after negative") << QStringList { QStringLiteral("--snapshot"),
+            QStringLiteral("/tmp/x"), QStringLiteral("--snapshot-after"), QStringLiteral("-1") }
+                                                 << QStringLiteral("--snapshot-after");
+        QTest::newRow("snapshot-after without snapshot") << QStringList { QStringLiteral("--snapshot-after"),
+            QStringLiteral("3") } << QStringLiteral("--snapshot");
         QTest::newRow("snapshot-settled without snapshot")
-            << QStringList{QStringLiteral("--snapshot-settled")} << QStringLiteral("--snapshot");
-        QTest::newRow("profile missing value") << QStringList{QStringLiteral("--profile")} << QStringLiteral("profile");
-        QTest::newRow("empty profile") << QStringList{QStringLiteral("--profile"), QString()} << QStringLiteral("--profile");
-        QTest::newRow("window-size without height")
-            << QStringList{QStringLiteral("--window-size"), QStringLiteral("1920")} << QStringLiteral("--window-size");
-        QTest::newRow("window-size too small")
-            << QStringList{QStringLiteral("--window-size"), QStringLiteral("320x200")} << QStringLiteral("640x480");
-        QTest::newRow("window-size not numbers")
-            << QStringList{QStringLiteral("--window-size"), QStringLiteral("widexhigh")} << QStringLiteral("--window-size");
+            << QStringList { QStringLiteral("--snapshot-settled") } << QStringLiteral("--snapshot");
+        QTest::newRow("profile missing value")
+            << QStringList { QStringLiteral("--profile") } << QStringLiteral("profile");
+        QTest::newRow("empty profile")
+            << QStringList { QStringLiteral("--profile"), QString() } << QStringLiteral("--profile");
+        QTest::newRow("window-size without height") << QStringList { QStringLiteral("--window-size"),
+            QStringLiteral("1920") } << QStringLiteral("--window-size");
+        QTest::newRow("window-size too small") << QStringList { QStringLiteral("--window-size"),
+            QStringLiteral("320x200") } << QStringLiteral("640x480");
+        QTest::newRow("window-size not numbers") << QStringList { QStringLiteral("--window-size"),
+            QStringLiteral("widexhigh") } << QStringLiteral("--window-size");
     }
     void consoleRejects()
     {
@@ -50,10 +53,9 @@ private slots:
     void consoleAccepts()
     {
         ConsoleCommandLine commandLine;
-        const auto outcome = commandLine.parse({QStringLiteral("switchboard"), QStringLiteral("--profile"),
-                                                QStringLiteral("prod"), QStringLiteral("--snapshot"),
-                                                QStringLiteral("/tmp/snap"), QStringLiteral("--snapshot-after"),
-                                                QStringLiteral("0")});
+        const auto outcome = commandLine.parse({ QStringLiteral("switchboard"), QStringLiteral("--profile"),
+            QStringLiteral("prod"), QStringLiteral("--snapshot"), QStringLiteral("/tmp/snap"),
+            QStringLiteral("--snapshot-after"), QStringLiteral("0") });
         QVERIFY(outcome.run);
         QCOMPARE(commandLine.options().profile, QStringLiteral("prod"));
         QCOMPARE(commandLine.options().snapshotDirectory, QStringLiteral("/tmp/snap"));
@@ -64,14 +66,20 @@ private slots:
     void windowSize()
     {
         ConsoleCommandLine commandLine;
-        QVERIFY(commandLine.parse({QStringLiteral("switchboard"), QStringLiteral("--window-size"), QStringLiteral("1920x1080")}).run);
+        QVERIFY(commandLine
+                    .parse({ QStringLiteral("switchboard"), QStringLiteral("--window-size"),
+                        QStringLiteral("1920x1080") })
+                    .run);
         QCOMPARE(commandLine.options().windowSize, QSize(1920, 1080));
     }
 
     void snapshotAfterDefaultsToFive()
     {
         ConsoleCommandLine commandLine;
-        QVERIFY(commandLine.parse({QStringLiteral("switchboard"), QStringLiteral("--snapshot"), QStringLiteral("d")}).run);
+        QVERIFY(
+            commandLine
+                .parse({ QStringLiteral("switchboard"), QStringLiteral("--snapshot"), QStringLiteral("d") })
+                .run);
         QCOMPARE(commandLine.options().snapshotAfterSeconds, 5);
         QVERIFY(!commandLine.options().snapshotWhenSettled);
     }
@@ -79,24 +87,29 @@ private slots:
     void snapshotSettledWaitsAtMostTheGivenOr120Seconds()
     {
         ConsoleCommandLine settled;
-        QVERIFY(settled.parse({QStringLiteral("switchboard"), QStringLiteral("--snapshot"), QStringLiteral("d"),
-                               QStringLiteral("--snapshot-settled")}).run);
+        QVERIFY(settled
+                    .parse({ QStringLiteral("switchboard"), QStringLiteral("--snapshot"), QStringLiteral("d"),
+                        QStringLiteral("--snapshot-settled") })
+                    .run);
         QVERIFY(settled.options().snapshotWhenSettled);
         QCOMPARE(settled.options().snapshotAfterSeconds, 120);
         ConsoleCommandLine bounded;
-        QVERIFY(bounded.parse({QStringLiteral("switchboard"), QStringLiteral("--snapshot"), QStringLiteral("d"),
-                               QStringLiteral("--snapshot-settled"), QStringLiteral("--snapshot-after"), QStringLiteral("30")}).run);
+        QVERIFY(bounded
+                    .parse({ QStringLiteral("switchboard"), QStringLiteral("--snapshot"), QStringLiteral("d"),
+                        QStringLiteral("--snapshot-settled"), QStringLiteral("--snapshot-after"),
+                        QStringLiteral("30") })
+                    .run);
         QCOMPARE(bounded.options().snapshotAfterSeconds, 30);
     }
 
     void versionAndHelpExitZero()
     {
         ConsoleCommandLine commandLine;
-        auto version = commandLine.parse({QStringLiteral("switchboard"), QStringLiteral("--version")});
+        auto version = commandLine.parse({ QStringLiteral("switchboard"), QStringLiteral("--version") });
         QVERIFY(!version.run);
         QCOMPARE(version.exitCode, 0);
         QCOMPARE(version.standardOutput, QStringLiteral("switchboard " SB_VERSION "\n"));
-        auto help = ConsoleCommandLine().parse({QStringLiteral("switchboard"), QStringLiteral("--help")});
+        auto help = ConsoleCommandLine().parse({ QStringLiteral("switchboard"), QStringLiteral("--help") });
         QCOMPARE(help.exitCode, 0);
         QVERIFY(help.standardOutput.contains(QStringLiteral("--snapshot")));
         QVERIFY(help.standardOutput.contains(QStringLiteral("devcluster")));
@@ -106,22 +119,32 @@ private slots:
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<int>("exitCode");
-        QTest::newRow("defaults") << QStringList{} << -1;
-        QTest::newRow("zero replicas") << QStringList{QStringLiteral("--replicas"), QStringLiteral("0")} << 2;
-        QTest::newRow("replicas not a number") << QStringList{QStringLiteral("--replicas"), QStringLiteral("three")} << 2;
-        QTest::newRow("bad bus") << QStringList{QStringLiteral("--bus"), QStringLiteral("rabbit")} << 2;
-        QTest::newRow("redis bus") << QStringList{QStringLiteral("--bus"), QStringLiteral("redis")} << -1;
-        QTest::newRow("stray argument") << QStringList{QStringLiteral("now")} << 2;
-        QTest::newRow("demo traffic") << QStringList{QStringLiteral("--demo-traffic"), QStringLiteral("2.5")} << -1;
-        QTest::newRow("demo traffic negative") << QStringList{QStringLiteral("--demo-traffic"), QStringLiteral("-1")} << 2;
-        QTest::newRow("demo traffic too high") << QStringList{QStringLiteral("--demo-traffic"), QStringLiteral("1000")} << 2;
-        QTest::newRow("child logs") << QStringList{QStringLiteral("--child-logs")} << -1;
-        QTest::newRow("child logs take no value") << QStringList{QStringLiteral("--child-logs=yes")} << 2;
-        QTest::newRow("redis restart after") << QStringList{QStringLiteral("--redis-restart-after-ms"), QStringLiteral("250")} << -1;
-        QTest::newRow("redis restart never") << QStringList{QStringLiteral("--redis-restart-after-ms"), QStringLiteral("0")} << -1;
-        QTest::newRow("redis restart negative") << QStringList{QStringLiteral("--redis-restart-after-ms"), QStringLiteral("-5")} << 2;
-        QTest::newRow("redis restart not a number") << QStringList{QStringLiteral("--redis-restart-after-ms"), QStringLiteral("soon")} << 2;
-        QTest::newRow("demo traffic not a number") << QStringList{QStringLiteral("--demo-traffic"), QStringLiteral("lots")} << 2;
+        QTest::newRow("defaults") << QStringList {} << -1;
+        QTest::newRow("zero replicas")
+            << QStringList { QStringLiteral("--replicas"), QStringLiteral("0") } << 2;
+        QTest::newRow("replicas not a number")
+            << QStringList { QStringLiteral("--replicas"), QStringLiteral("three") } << 2;
+        QTest::newRow("bad bus") << QStringList { QStringLiteral("--bus"), QStringLiteral("rabbit") } << 2;
+        QTest::newRow("redis bus") << QStringList { QStringLiteral("--bus"), QStringLiteral("redis") } << -1;
+        QTest::newRow("stray argument") << QStringList { QStringLiteral("now") } << 2;
+        QTest::newRow("demo traffic")
+            << QStringList { QStringLiteral("--demo-traffic"), QStringLiteral("2.5") } << -1;
+        QTest::newRow("demo traffic negative")
+            << QStringList { QStringLiteral("--demo-traffic"), QStringLiteral("-1") } << 2;
+        QTest::newRow("demo traffic too high")
+            << QStringList { QStringLiteral("--demo-traffic"), QStringLiteral("1000") } << 2;
+        QTest::newRow("child logs") << QStringList { QStringLiteral("--child-logs") } << -1;
+        QTest::newRow("child logs take no value") << QStringList { QStringLiteral("--child-logs=yes") } << 2;
+        QTest::newRow("redis restart after")
+            << QStringList { QStringLiteral("--redis-restart-after-ms"), QStringLiteral("250") } << -1;
+        QTest::newRow("redis restart never")
+            << QStringList { QStringLiteral("--redis-restart-after-ms"), QStringLiteral("0") } << -1;
+        QTest::newRow("redis restart negative")
+            << QStringList { QStringLiteral("--redis-restart-after-ms"), QStringLiteral("-5") } << 2;
+        QTest::newRow("redis restart not a number")
+            << QStringList { QStringLiteral("--redis-restart-after-ms"), QStringLiteral("soon") } << 2;
+        QTest::newRow("demo traffic not a number")
+            << QStringList { QStringLiteral("--demo-traffic"), QStringLiteral("lots") } << 2;
     }
     void devClusterValidates()
     {
@@ -140,10 +163,13 @@ private slots:
     void devClusterRedisRestartDelay()
     {
         DevClusterCommandLine defaults;
-        QVERIFY(defaults.parse({QStringLiteral("switchboard devcluster")}).run);
+        QVERIFY(defaults.parse({ QStringLiteral("switchboard devcluster") }).run);
         QCOMPARE(defaults.options().redisRestartAfterMs, 1000);
         DevClusterCommandLine never;
-        QVERIFY(never.parse({QStringLiteral("switchboard devcluster"), QStringLiteral("--redis-restart-after-ms"), QStringLiteral("0")}).run);
+        QVERIFY(never
+                    .parse({ QStringLiteral("switchboard devcluster"),
+                        QStringLiteral("--redis-restart-after-ms"), QStringLiteral("0") })
+                    .run);
         QCOMPARE(never.options().redisRestartAfterMs, 0);
     }
 };

@@ -53,14 +53,14 @@ private slots:
         models::ReplicaModel model;
         const QString profile = u"prod/eu-west"_s; // a '/' is not a settings group here
         ConsoleRememberedReplicas remembered(profile, &model);
-        model.apply(snapshotOf({replica(u"n1"_s, u"10.0.0.1:8080"_s, inspect::ReplicaInfo::State::Ready),
-                                replica(u"n2"_s, u"10.0.0.2:8080"_s, inspect::ReplicaInfo::State::Down),
-                                // an endpoint that never answered: its URL is its id, no address to ask
-                                replica(u"http://x:9/metrics"_s, u"http://x:9/metrics"_s,
-                                        inspect::ReplicaInfo::State::Down)}));
+        model.apply(snapshotOf({ replica(u"n1"_s, u"10.0.0.1:8080"_s, inspect::ReplicaInfo::State::Ready),
+            replica(u"n2"_s, u"10.0.0.2:8080"_s, inspect::ReplicaInfo::State::Down),
+            // an endpoint that never answered: its URL is its id, no address to ask
+            replica(u"http://x:9/metrics"_s, u"http://x:9/metrics"_s, inspect::ReplicaInfo::State::Down) }));
         remembered.save();
         const QHash<QString, QString> loaded = ConsoleRememberedReplicas::load(profile);
-        QCOMPARE(loaded, (QHash<QString, QString>{{u"n1"_s, u"10.0.0.1:8080"_s}, {u"n2"_s, u"10.0.0.2:8080"_s}}));
+        QCOMPARE(loaded,
+            (QHash<QString, QString> { { u"n1"_s, u"10.0.0.1:8080"_s }, { u"n2"_s, u"10.0.0.2:8080"_s } }));
         QVERIFY(ConsoleRememberedReplicas::load(u"prod"_s).isEmpty()); // another profile's are its own
         QVERIFY(ConsoleRememberedReplicas::load(u"prod/eu-west2"_s).isEmpty());
     }
@@ -70,13 +70,15 @@ private slots:
         const QString profile = u"staging"_s;
         models::ReplicaModel model;
         ConsoleRememberedReplicas remembered(profile, &model);
-        model.apply(snapshotOf({replica(u"s1"_s, u"127.0.0.1:7001"_s, inspect::ReplicaInfo::State::Ready)}));
+        model.apply(
+            snapshotOf({ replica(u"s1"_s, u"127.0.0.1:7001"_s, inspect::ReplicaInfo::State::Ready) }));
         remembered.save();
         model.apply(snapshotOf({})); // nothing answers yet, or an outage at start
         remembered.save();
         QCOMPARE(ConsoleRememberedReplicas::load(profile).value(u"s1"_s), u"127.0.0.1:7001"_s);
         // A replica that moved is remembered at its new address.
-        model.apply(snapshotOf({replica(u"s1"_s, u"127.0.0.1:7002"_s, inspect::ReplicaInfo::State::Ready)}));
+        model.apply(
+            snapshotOf({ replica(u"s1"_s, u"127.0.0.1:7002"_s, inspect::ReplicaInfo::State::Ready) }));
         remembered.save();
         QCOMPARE(ConsoleRememberedReplicas::load(profile).value(u"s1"_s), u"127.0.0.1:7002"_s);
     }

@@ -28,7 +28,7 @@ struct Console
     {
         ConsoleSnapshotSettling settling;
         settling.attached = true;
-        settling.replicas.append({QStringLiteral("node-1"), sb::inspect::ReplicaInfo::State::Ready});
+        settling.replicas.append({ QStringLiteral("node-1"), sb::inspect::ReplicaInfo::State::Ready });
         settling.scriptSteps = 1;
         settling.scriptStepsRun = moving ? 0 : 1;
         return settling;
@@ -63,7 +63,8 @@ private Q_SLOTS:
     void writtenAtTheSecondSettledPollInARow()
     {
         Console console;
-        ConsoleSnapshotSchedule schedule(QStringLiteral("/tmp/unused"), 600, true, [&] { return console.settling(); });
+        ConsoleSnapshotSchedule schedule(
+            QStringLiteral("/tmp/unused"), 600, true, [&] { return console.settling(); });
         QSignalSpy finished(&schedule, &ConsoleSnapshotSchedule::finished);
         schedule.replicasPolled(); // before start(): nothing is counted
         schedule.start(console.writers(true));
@@ -91,7 +92,8 @@ private Q_SLOTS:
     {
         Console console;
         console.moving = true;
-        ConsoleSnapshotSchedule schedule(QStringLiteral("/tmp/unused"), 0, true, [&] { return console.settling(); });
+        ConsoleSnapshotSchedule schedule(
+            QStringLiteral("/tmp/unused"), 0, true, [&] { return console.settling(); });
         QSignalSpy finished(&schedule, &ConsoleSnapshotSchedule::finished);
         schedule.start(console.writers(false));
         QTRY_COMPARE(finished.size(), 1);
@@ -105,7 +107,8 @@ private Q_SLOTS:
     void withoutSettlingOnlyTheTimeCounts()
     {
         Console console;
-        ConsoleSnapshotSchedule schedule(QStringLiteral("/tmp/unused"), 0, false, [&] { return console.settling(); });
+        ConsoleSnapshotSchedule schedule(
+            QStringLiteral("/tmp/unused"), 0, false, [&] { return console.settling(); });
         QSignalSpy finished(&schedule, &ConsoleSnapshotSchedule::finished);
         schedule.start(console.writers(false));
         schedule.replicasPolled();
@@ -130,7 +133,8 @@ private Q_SLOTS:
     {
         Console console;
         console.snapshotFails = true;
-        ConsoleSnapshotSchedule schedule(QStringLiteral("/tmp/unused"), 600, true, [&] { return console.settling(); });
+        ConsoleSnapshotSchedule schedule(
+            QStringLiteral("/tmp/unused"), 600, true, [&] { return console.settling(); });
         QSignalSpy finished(&schedule, &ConsoleSnapshotSchedule::finished);
         schedule.start(console.writers(true));
         schedule.replicasPolled();
@@ -141,7 +145,8 @@ private Q_SLOTS:
 
         Console recording;
         recording.recordingFails = true;
-        ConsoleSnapshotSchedule second(QStringLiteral("/tmp/unused"), 600, true, [&] { return recording.settling(); });
+        ConsoleSnapshotSchedule second(
+            QStringLiteral("/tmp/unused"), 600, true, [&] { return recording.settling(); });
         QSignalSpy secondFinished(&second, &ConsoleSnapshotSchedule::finished);
         second.start(recording.writers(true));
         second.replicasPolled();

@@ -14,8 +14,8 @@ app::ConsoleSnapshotSettling settledDemo()
 {
     app::ConsoleSnapshotSettling settling;
     settling.attached = true;
-    settling.replicas = {{QStringLiteral("node-1"), State::Ready}, {QStringLiteral("node-2"), State::Down},
-                         {QStringLiteral("node-3"), State::Ready}};
+    settling.replicas = { { QStringLiteral("node-1"), State::Ready },
+        { QStringLiteral("node-2"), State::Down }, { QStringLiteral("node-3"), State::Ready } };
     app::DemoPopulationStats population;
     population.users = 60;
     population.connected = 57;
@@ -37,7 +37,7 @@ private Q_SLOTS:
         QCOMPARE(settledDemo().unsettled(), QStringList());
         app::ConsoleSnapshotSettling profile; // attached to a profile: no population, no script
         profile.attached = true;
-        profile.replicas = {{QStringLiteral("a"), State::Ready}};
+        profile.replicas = { { QStringLiteral("a"), State::Ready } };
         QCOMPARE(profile.unsettled(), QStringList());
     }
 
@@ -45,7 +45,7 @@ private Q_SLOTS:
     {
         app::ConsoleSnapshotSettling settling = settledDemo();
         settling.attached = false;
-        QCOMPARE(settling.unsettled(), QStringList{QStringLiteral("the cluster is not attached yet")});
+        QCOMPARE(settling.unsettled(), QStringList { QStringLiteral("the cluster is not attached yet") });
     }
 
     void aReplicaInTransitionIsNamedWithItsState_data()
@@ -62,36 +62,38 @@ private Q_SLOTS:
         QFETCH(QString, expected);
         app::ConsoleSnapshotSettling settling = settledDemo();
         settling.replicas[2].second = State(state);
-        QCOMPARE(settling.unsettled(), QStringList{expected});
+        QCOMPARE(settling.unsettled(), QStringList { expected });
     }
 
     void aReplicaShownAgainstItsProcessIsNotSettled()
     {
         app::ConsoleSnapshotSettling settling = settledDemo();
-        settling.runningReplicas = QSet<QString>{QStringLiteral("node-1"), QStringLiteral("node-3")};
+        settling.runningReplicas = QSet<QString> { QStringLiteral("node-1"), QStringLiteral("node-3") };
         QCOMPARE(settling.unsettled(), QStringList()); // node-2 down and gone: true
         settling.runningReplicas->insert(QStringLiteral("node-2")); // restarted, still shown down
-        QCOMPARE(settling.unsettled(), QStringList{QStringLiteral("node-2 shown down, its process runs")});
-        settling.runningReplicas = QSet<QString>{QStringLiteral("node-1"), QStringLiteral("node-2")}; // node-3 killed
-        QCOMPARE(settling.unsettled(), (QStringList{QStringLiteral("node-2 shown down, its process runs"),
-                                                    QStringLiteral("node-3 shown ready, its process is gone")}));
+        QCOMPARE(settling.unsettled(), QStringList { QStringLiteral("node-2 shown down, its process runs") });
+        settling.runningReplicas
+            = QSet<QString> { QStringLiteral("node-1"), QStringLiteral("node-2") }; // node-3 killed
+        QCOMPARE(settling.unsettled(),
+            (QStringList { QStringLiteral("node-2 shown down, its process runs"),
+                QStringLiteral("node-3 shown ready, its process is gone") }));
     }
 
     void noReplicaSeenIsNotSettled()
     {
         app::ConsoleSnapshotSettling settling = settledDemo();
         settling.replicas.clear();
-        QCOMPARE(settling.unsettled(), QStringList{QStringLiteral("no replica seen yet")});
+        QCOMPARE(settling.unsettled(), QStringList { QStringLiteral("no replica seen yet") });
     }
 
     void usersNeitherConnectedNorAwayAreCounted()
     {
         app::ConsoleSnapshotSettling settling = settledDemo();
         settling.population->connected = 50;
-        QCOMPARE(settling.unsettled(), QStringList{QStringLiteral("7 of 60 simulated users connecting")});
-        settling.population = app::DemoPopulationStats{};
+        QCOMPARE(settling.unsettled(), QStringList { QStringLiteral("7 of 60 simulated users connecting") });
+        settling.population = app::DemoPopulationStats {};
         settling.population->users = 60; // the population's thread has not counted yet
-        QCOMPARE(settling.unsettled(), QStringList{QStringLiteral("60 of 60 simulated users connecting")});
+        QCOMPARE(settling.unsettled(), QStringList { QStringLiteral("60 of 60 simulated users connecting") });
     }
 
     void scriptStepsToRunAndEffectsWatchedAreCounted()
@@ -99,17 +101,19 @@ private Q_SLOTS:
         app::ConsoleSnapshotSettling settling = settledDemo();
         settling.scriptStepsRun = 1;
         settling.effectsWatching = 2;
-        QCOMPARE(settling.unsettled(), (QStringList{QStringLiteral("3 of 4 script steps still to run"),
-                                                    QStringLiteral("2 fault effects still watched")}));
+        QCOMPARE(settling.unsettled(),
+            (QStringList { QStringLiteral("3 of 4 script steps still to run"),
+                QStringLiteral("2 fault effects still watched") }));
     }
 
     void kafkaNotReadAndAnnouncedGroupsWithoutOffsetsAreNamed()
     {
         app::ConsoleSnapshotSettling settling = settledDemo();
         settling.kafkaReachable = false;
-        settling.groupsWithoutOffsets = {QStringLiteral("switchboard-notifications")};
-        QCOMPARE(settling.unsettled(), (QStringList{QStringLiteral("Kafka not read yet"),
-                                                    QStringLiteral("group switchboard-notifications has committed no offsets yet")}));
+        settling.groupsWithoutOffsets = { QStringLiteral("switchboard-notifications") };
+        QCOMPARE(settling.unsettled(),
+            (QStringList { QStringLiteral("Kafka not read yet"),
+                QStringLiteral("group switchboard-notifications has committed no offsets yet") }));
         settling.kafkaReachable.reset(); // a profile without Kafka
         settling.groupsWithoutOffsets.clear();
         QCOMPARE(settling.unsettled(), QStringList());

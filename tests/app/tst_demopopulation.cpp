@@ -32,7 +32,8 @@ constexpr int kUsers = 60;
 double connectionsOn(quint16 port)
 {
     const QByteArray text = metricsText(port);
-    return metricValue(text, "sb_connections{transport=\"stomp\"}") + metricValue(text, "sb_connections{transport=\"sse\"}");
+    return metricValue(text, "sb_connections{transport=\"stomp\"}")
+        + metricValue(text, "sb_connections{transport=\"sse\"}");
 }
 } // namespace
 
@@ -55,20 +56,21 @@ private slots:
         for (int i = 0; i < kReplicas; ++i) {
             const QString id = QStringLiteral("node-%1").arg(i + 1);
             m_nodes[i] = std::make_unique<NodeProcess>();
-            QVERIFY2(m_nodes[i]->start(m_cluster.args(id) + QStringList{QStringLiteral("--users"), file.fileName(),
-                                                                        // Three populations log in within
-                                                                        // a minute here, from one address.
-                                                                        QStringLiteral("--limit-logins-per-address"),
-                                                                        QStringLiteral("600")}),
-                     qPrintable(m_nodes[i]->errorString()));
-            m_replicas.append({id, QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_nodes[i]->port()))});
+            QVERIFY2(m_nodes[i]->start(m_cluster.args(id)
+                         + QStringList { QStringLiteral("--users"), file.fileName(),
+                             // Three populations log in within
+                             // a minute here, from one address.
+                             QStringLiteral("--limit-logins-per-address"), QStringLiteral("600") }),
+                qPrintable(m_nodes[i]->errorString()));
+            m_replicas.append({ id, QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_nodes[i]->port())) });
         }
         // Ready (Redis, Kafka groups) before the users come, as a devcluster's `ready` promises.
         // All three at once: a replica joining the stage-1 group rebalances it, and the others
         // say not ready (and refuse logins) until it settles.
-        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(m_nodes.begin(), m_nodes.end(),
-                                             [](const auto &node) { return httpGet(node->port(), "/healthz/ready").status == 200; }),
-                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::all_of(m_nodes.begin(), m_nodes.end(),
+                [](const auto &node) { return httpGet(node->port(), "/healthz/ready").status == 200; }),
+            30000);
     }
 
     void usersSpreadBySkewChatAndSeePresence()
@@ -126,10 +128,10 @@ private slots:
         QVERIFY(m_nodes[1]->waitForExit(5000));
         // Within 10 % of everyone, on the two replicas left, as those replicas count them.
         QTRY_VERIFY_WITH_TIMEOUT(population.stats().connected >= kUsers * 9 / 10
-                                     && population.stats().connectedByReplica.value(QStringLiteral("node-2")) == 0,
-                                 15000);
-        QTRY_VERIFY_WITH_TIMEOUT(connectionsOn(m_nodes[0]->port()) + connectionsOn(m_nodes[2]->port()) >= kUsers * 9 / 10,
-                                 5000);
+                && population.stats().connectedByReplica.value(QStringLiteral("node-2")) == 0,
+            15000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            connectionsOn(m_nodes[0]->port()) + connectionsOn(m_nodes[2]->port()) >= kUsers * 9 / 10, 5000);
         // Every user of node-2 came back elsewhere, as a reconnect (not a new login).
         QTRY_VERIFY_WITH_TIMEOUT(population.stats().reconnects >= kUsers / kReplicas, 10000);
         QCOMPARE(population.stats().logins, qint64(kUsers));

@@ -30,16 +30,16 @@ private slots:
         QTest::addColumn<int>("replicas");
         QTest::addColumn<double>("skew");
         QTest::addColumn<QList<int>>("expected");
-        QTest::newRow("even") << 60 << 3 << 0.0 << QList<int>{20, 20, 20};
-        QTest::newRow("even with a remainder") << 61 << 3 << 0.0 << QList<int>{21, 20, 20};
-        QTest::newRow("half on node-1") << 60 << 3 << 0.5 << QList<int>{30, 15, 15};
-        QTest::newRow("below an even share is even") << 60 << 3 << 0.2 << QList<int>{20, 20, 20};
-        QTest::newRow("all on node-1") << 60 << 3 << 1.0 << QList<int>{60, 0, 0};
-        QTest::newRow("more than all is all") << 10 << 2 << 7.0 << QList<int>{10, 0};
-        QTest::newRow("not a number is even") << 9 << 3 << std::nan("") << QList<int>{3, 3, 3};
-        QTest::newRow("one replica") << 7 << 1 << 0.5 << QList<int>{7};
-        QTest::newRow("no users") << 0 << 3 << 0.5 << QList<int>{0, 0, 0};
-        QTest::newRow("no replicas") << 5 << 0 << 0.0 << QList<int>{};
+        QTest::newRow("even") << 60 << 3 << 0.0 << QList<int> { 20, 20, 20 };
+        QTest::newRow("even with a remainder") << 61 << 3 << 0.0 << QList<int> { 21, 20, 20 };
+        QTest::newRow("half on node-1") << 60 << 3 << 0.5 << QList<int> { 30, 15, 15 };
+        QTest::newRow("below an even share is even") << 60 << 3 << 0.2 << QList<int> { 20, 20, 20 };
+        QTest::newRow("all on node-1") << 60 << 3 << 1.0 << QList<int> { 60, 0, 0 };
+        QTest::newRow("more than all is all") << 10 << 2 << 7.0 << QList<int> { 10, 0 };
+        QTest::newRow("not a number is even") << 9 << 3 << std::nan("") << QList<int> { 3, 3, 3 };
+        QTest::newRow("one replica") << 7 << 1 << 0.5 << QList<int> { 7 };
+        QTest::newRow("no users") << 0 << 3 << 0.5 << QList<int> { 0, 0, 0 };
+        QTest::newRow("no replicas") << 5 << 0 << 0.0 << QList<int> {};
     }
 
     void countsFollowTheSkew()
@@ -67,7 +67,7 @@ private slots:
 
     void stompShareIsSpreadThroughTheList()
     {
-        for (const double share : {0.0, 0.25, 0.6, 1.0}) {
+        for (const double share : { 0.0, 0.25, 0.6, 1.0 }) {
             int stomp = 0;
             int longestRun = 0;
             int run = 0;
@@ -80,7 +80,8 @@ private slots:
             QCOMPARE(stomp, int(std::lround(60 * share)));
             // Spread, not bunched: at 0.6 no more than 2 STOMP users in a row.
             if (share > 0 && share < 1)
-                QVERIFY2(longestRun <= int(std::ceil(share / (1 - share))), qPrintable(QString::number(longestRun)));
+                QVERIFY2(longestRun <= int(std::ceil(share / (1 - share))),
+                    qPrintable(QString::number(longestRun)));
         }
     }
 
@@ -144,7 +145,8 @@ private slots:
             QCOMPARE(user.channels.size(), 3);
             QVERIFY(user.password.size() >= 24);
             // Never one of --demo-users' accounts, which the same replicas hold.
-            QVERIFY(!QStringList({QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol"), QStringLiteral("admin")})
+            QVERIFY(!QStringList({ QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol"),
+                                     QStringLiteral("admin") })
                          .contains(user.name));
         }
         QCOMPARE(names.size(), 65);

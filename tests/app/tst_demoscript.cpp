@@ -43,7 +43,8 @@ QString effectOf(const QJsonObject &event)
 
 QString replicaState(const QJsonObject &state, const QString &id)
 {
-    const QJsonArray replicas = state.value(QStringLiteral("replicas")).toObject().value(QStringLiteral("replicaStates")).toArray();
+    const QJsonArray replicas
+        = state.value(QStringLiteral("replicas")).toObject().value(QStringLiteral("replicaStates")).toArray();
     for (const QJsonValue &replica : replicas)
         if (replica.toObject().value(QStringLiteral("id")).toString() == id)
             return replica.toObject().value(QStringLiteral("state")).toString();
@@ -61,21 +62,22 @@ void runSettled(const QByteArray &script, int events, QJsonObject *state)
     QProcess process;
     useOwnConfigOffscreen(process, dir.filePath(QStringLiteral("config")));
     process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    process.start(qEnvironmentVariable("SB_BINARY"), {QStringLiteral("--demo-script"), path, QStringLiteral("--snapshot"), out,
-                                                      QStringLiteral("--snapshot-settled"), QStringLiteral("--snapshot-after"),
-                                                      QStringLiteral("90")});
+    process.start(qEnvironmentVariable("SB_BINARY"),
+        { QStringLiteral("--demo-script"), path, QStringLiteral("--snapshot"), out,
+            QStringLiteral("--snapshot-settled"), QStringLiteral("--snapshot-after"), QStringLiteral("90") });
     QVERIFY(process.waitForFinished(120000));
     QCOMPARE(process.exitCode(), 0);
     QFile file(out + QStringLiteral("/state.json"));
     QVERIFY(file.open(QIODevice::ReadOnly));
     *state = QJsonDocument::fromJson(file.readAll()).object();
     QVERIFY2(state->value(QStringLiteral("settled")).toBool(),
-             qPrintable(state->value(QStringLiteral("unsettled")).toVariant().toStringList().join(QStringLiteral("; "))));
+        qPrintable(
+            state->value(QStringLiteral("unsettled")).toVariant().toStringList().join(QStringLiteral("; "))));
     const QJsonArray all = state->value(QStringLiteral("events")).toArray();
     QCOMPARE(all.size(), events);
     for (const QJsonValue &event : all)
         QVERIFY2(event.toObject().value(QStringLiteral("effectState")).toString() == u"observed",
-                 QJsonDocument(event.toObject()).toJson(QJsonDocument::Compact).constData());
+            QJsonDocument(event.toObject()).toJson(QJsonDocument::Compact).constData());
 }
 } // namespace
 
@@ -90,10 +92,11 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString script = dir.filePath(QStringLiteral("bad.json"));
-        QVERIFY(writeFile(script, R"([{"at": 1, "action": "kill", "args": {"replica": "node-2"}}, {"at": 2, "action": "explode"}])"));
+        QVERIFY(writeFile(script,
+            R"([{"at": 1, "action": "kill", "args": {"replica": "node-2"}}, {"at": 2, "action": "explode"}])"));
         QProcess process;
         useOwnConfigOffscreen(process, dir.path());
-        process.start(qEnvironmentVariable("SB_BINARY"), {QStringLiteral("--demo-script"), script});
+        process.start(qEnvironmentVariable("SB_BINARY"), { QStringLiteral("--demo-script"), script });
         QVERIFY(process.waitForFinished(20000));
         QCOMPARE(process.exitCode(), 2);
         const QString err = QString::fromUtf8(process.readAllStandardError());
@@ -112,28 +115,36 @@ private Q_SLOTS:
             {"at": 1, "action": "poison", "args": {"count": 2}},
             {"at": 1, "action": "restart-redis"},
             {"at": 1, "action": "drain", "args": {"replica": "node-1", "restartAfter": 1}}
-        ])", 4, &state);
+        ])",
+            4, &state);
         if (QTest::currentTestFailed())
             return;
         const QJsonArray events = state.value(QStringLiteral("events")).toArray();
 
         const QJsonObject kill = eventFor(events, QStringLiteral("kill"));
-        QVERIFY2(effectOf(kill).contains(QStringLiteral("node-2 was killed by signal 9")), qPrintable(effectOf(kill)));
-        QVERIFY2(effectOf(kill).contains(QStringLiteral("/healthz/live refused")), qPrintable(effectOf(kill)));
+        QVERIFY2(effectOf(kill).contains(QStringLiteral("node-2 was killed by signal 9")),
+            qPrintable(effectOf(kill)));
+        QVERIFY2(
+            effectOf(kill).contains(QStringLiteral("/healthz/live refused")), qPrintable(effectOf(kill)));
         QCOMPARE(replicaState(state, QStringLiteral("node-2")), QStringLiteral("down"));
 
         const QJsonObject drain = eventFor(events, QStringLiteral("drain"));
-        QVERIFY2(effectOf(drain).contains(QStringLiteral("/healthz/ready 503: draining")), qPrintable(effectOf(drain)));
-        QVERIFY2(effectOf(drain).contains(QStringLiteral("node-1 exited with code 0")), qPrintable(effectOf(drain)));
+        QVERIFY2(effectOf(drain).contains(QStringLiteral("/healthz/ready 503: draining")),
+            qPrintable(effectOf(drain)));
+        QVERIFY2(effectOf(drain).contains(QStringLiteral("node-1 exited with code 0")),
+            qPrintable(effectOf(drain)));
         QVERIFY2(effectOf(drain).contains(QStringLiteral("node-1 ready at")), qPrintable(effectOf(drain)));
         QCOMPARE(replicaState(state, QStringLiteral("node-1")), QStringLiteral("ready"));
 
         const QJsonObject redis = eventFor(events, QStringLiteral("restart-redis"));
-        QVERIFY2(effectOf(redis).contains(QStringLiteral("redis-server was killed by signal 9")), qPrintable(effectOf(redis)));
-        QVERIFY2(effectOf(redis).contains(QStringLiteral("every running replica ready again")), qPrintable(effectOf(redis)));
+        QVERIFY2(effectOf(redis).contains(QStringLiteral("redis-server was killed by signal 9")),
+            qPrintable(effectOf(redis)));
+        QVERIFY2(effectOf(redis).contains(QStringLiteral("every running replica ready again")),
+            qPrintable(effectOf(redis)));
 
         const QJsonObject poison = eventFor(events, QStringLiteral("poison"));
-        const QRegularExpressionMatch grew = QRegularExpression(QStringLiteral("the DLT grew by (\\d+)")).match(effectOf(poison));
+        const QRegularExpressionMatch grew
+            = QRegularExpression(QStringLiteral("the DLT grew by (\\d+)")).match(effectOf(poison));
         QVERIFY2(grew.hasMatch() && grew.captured(1).toInt() >= 2, qPrintable(effectOf(poison)));
     }
 
@@ -150,7 +161,8 @@ private Q_SLOTS:
             {"at": 1, "action": "pause-stage1"},
             {"at": 3, "action": "resume-stage1"},
             {"at": 4, "action": "start", "args": {"replica": "node-3"}}
-        ])", 6, &state);
+        ])",
+            6, &state);
         if (QTest::currentTestFailed())
             return;
         const QJsonArray events = state.value(QStringLiteral("events")).toArray();
@@ -158,29 +170,35 @@ private Q_SLOTS:
         // The stage-1 group's lag, read from Kafka (end − committed): up while paused, back after.
         const QString paused = effectOf(eventFor(events, QStringLiteral("pause-stage1")));
         // node-3, killed in the same second, may still count as running and refuse.
-        const QRegularExpressionMatch pausedOn = QRegularExpression(QStringLiteral("(\\d+) of \\d+ replica\\(s\\) paused")).match(paused);
-        QVERIFY2(pausedOn.hasMatch() && pausedOn.captured(1).toInt() == 2 && paused.contains(QStringLiteral("lag grew to")),
-                 qPrintable(paused));
+        const QRegularExpressionMatch pausedOn
+            = QRegularExpression(QStringLiteral("(\\d+) of \\d+ replica\\(s\\) paused")).match(paused);
+        QVERIFY2(pausedOn.hasMatch() && pausedOn.captured(1).toInt() == 2
+                && paused.contains(QStringLiteral("lag grew to")),
+            qPrintable(paused));
         const QString resumed = effectOf(eventFor(events, QStringLiteral("resume-stage1")));
-        QVERIFY2(resumed.contains(QStringLiteral("resumed")) && resumed.contains(QStringLiteral("lag back to")), qPrintable(resumed));
+        QVERIFY2(
+            resumed.contains(QStringLiteral("resumed")) && resumed.contains(QStringLiteral("lag back to")),
+            qPrintable(resumed));
 
-        QVERIFY2(effectOf(eventFor(events, QStringLiteral("kill"))).contains(QStringLiteral("down, as asked")),
-                 qPrintable(effectOf(eventFor(events, QStringLiteral("kill")))));
+        QVERIFY2(
+            effectOf(eventFor(events, QStringLiteral("kill"))).contains(QStringLiteral("down, as asked")),
+            qPrintable(effectOf(eventFor(events, QStringLiteral("kill")))));
         QVERIFY2(effectOf(eventFor(events, QStringLiteral("start"))).contains(QStringLiteral("ready")),
-                 qPrintable(effectOf(eventFor(events, QStringLiteral("start")))));
+            qPrintable(effectOf(eventFor(events, QStringLiteral("start")))));
         QCOMPARE(replicaState(state, QStringLiteral("node-3")), QStringLiteral("ready"));
 
         // Observed means the rate during the burst was at least twice the rate before it. The
         // burst comes once node-3 is back: under ASan, a burst while a third of the users
         // were moving off the killed replica sent no more than before (25 vs 49 msg/s).
         const QString burst = effectOf(eventFor(events, QStringLiteral("burst")));
-        const QRegularExpressionMatch rates =
-            QRegularExpression(QStringLiteral("(\\d+) msg/s during the burst \\(x10 asked\\), (\\d+) msg/s before it")).match(burst);
+        const QRegularExpressionMatch rates = QRegularExpression(
+            QStringLiteral("(\\d+) msg/s during the burst \\(x10 asked\\), (\\d+) msg/s before it"))
+                                                  .match(burst);
         QVERIFY2(rates.hasMatch(), qPrintable(burst));
         QVERIFY2(rates.captured(1).toInt() >= 2 * qMax(1, rates.captured(2).toInt()), qPrintable(burst));
 
         QVERIFY2(effectOf(eventFor(events, QStringLiteral("revoke"))).contains(QStringLiteral("delivered")),
-                 qPrintable(effectOf(eventFor(events, QStringLiteral("revoke")))));
+            qPrintable(effectOf(eventFor(events, QStringLiteral("revoke")))));
     }
 };
 

@@ -45,33 +45,43 @@ private slots:
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         process.setProcessEnvironment(env);
         process.start(qEnvironmentVariable("SB_BINARY"),
-                      {QStringLiteral("--snapshot"), out.path(), QStringLiteral("--snapshot-settled"),
-                       QStringLiteral("--snapshot-after"), QString::number(kSnapshotLatestSeconds)});
+            { QStringLiteral("--snapshot"), out.path(), QStringLiteral("--snapshot-settled"),
+                QStringLiteral("--snapshot-after"), QString::number(kSnapshotLatestSeconds) });
         QVERIFY(process.waitForFinished((kSnapshotLatestSeconds + 30) * 1000));
         QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
         QFile file(out.filePath(QStringLiteral("state.json")));
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QJsonObject state = QJsonDocument::fromJson(file.readAll()).object();
         QVERIFY2(state.value(QStringLiteral("settled")).toBool(),
-                 qPrintable(state.value(QStringLiteral("unsettled")).toVariant().toStringList().join(QStringLiteral("; "))));
+            qPrintable(state.value(QStringLiteral("unsettled"))
+                           .toVariant()
+                           .toStringList()
+                           .join(QStringLiteral("; "))));
         const QJsonObject replicas = state.value(QStringLiteral("replicas")).toObject();
         const QByteArray dump = QJsonDocument(replicas).toJson();
 
         // At least 50 of the 60 (a churned user may be away at the moment of the snapshot),
         // on all three replicas, each ready and holding its share.
-        QVERIFY2(replicas.value(QStringLiteral("figures")).toObject().value(QStringLiteral("totalConnections")).toInt()
-                     >= kDefaultUsers * 5 / 6,
-                 dump.constData());
+        QVERIFY2(replicas.value(QStringLiteral("figures"))
+                     .toObject()
+                     .value(QStringLiteral("totalConnections"))
+                     .toInt()
+                >= kDefaultUsers * 5 / 6,
+            dump.constData());
         // The users' own count (state.json "population") agrees with what the replicas said,
         // give or take the one user churn may have moved between the two readings.
         const QJsonObject population = state.value(QStringLiteral("population")).toObject();
         QCOMPARE(population.value(QStringLiteral("users")).toInt(), kDefaultUsers);
-        QCOMPARE(population.value(QStringLiteral("connected")).toInt() + population.value(QStringLiteral("loggedOut")).toInt(),
-                 kDefaultUsers);
+        QCOMPARE(population.value(QStringLiteral("connected")).toInt()
+                + population.value(QStringLiteral("loggedOut")).toInt(),
+            kDefaultUsers);
         QVERIFY2(qAbs(population.value(QStringLiteral("connected")).toInt()
-                      - replicas.value(QStringLiteral("figures")).toObject().value(QStringLiteral("totalConnections")).toInt())
-                     <= 2,
-                 QJsonDocument(population).toJson().constData());
+                     - replicas.value(QStringLiteral("figures"))
+                           .toObject()
+                           .value(QStringLiteral("totalConnections"))
+                           .toInt())
+                <= 2,
+            QJsonDocument(population).toJson().constData());
         QVERIFY(population.value(QStringLiteral("logins")).toInt() >= kDefaultUsers);
         const QJsonArray states = replicas.value(QStringLiteral("replicaStates")).toArray();
         QCOMPARE(states.size(), kReplicas);
@@ -79,8 +89,9 @@ private slots:
             const QJsonObject replica = value.toObject();
             QCOMPARE(replica.value(QStringLiteral("state")).toString(), QStringLiteral("ready"));
             // Even spread: 20 each; at least 15 allows for churn and a reconnect under way.
-            QVERIFY2(replica.value(QStringLiteral("connections")).toInt() >= kDefaultUsers / kReplicas * 3 / 4,
-                     dump.constData());
+            QVERIFY2(
+                replica.value(QStringLiteral("connections")).toInt() >= kDefaultUsers / kReplicas * 3 / 4,
+                dump.constData());
         }
     }
 };

@@ -19,11 +19,12 @@ class TestDemoTraffic : public QObject
 private slots:
     void replicaUrlsComeFromTheReadyLine()
     {
-        const QJsonObject endpoints{{u"nodes"_s, QJsonArray{QJsonObject{{u"id"_s, u"node-1"_s}, {u"url"_s, u"http://127.0.0.1:1"_s}},
-                                                            QJsonObject{{u"id"_s, u"node-2"_s}, {u"url"_s, u"http://127.0.0.1:2"_s}}}}};
+        const QJsonObject endpoints { { u"nodes"_s,
+            QJsonArray { QJsonObject { { u"id"_s, u"node-1"_s }, { u"url"_s, u"http://127.0.0.1:1"_s } },
+                QJsonObject { { u"id"_s, u"node-2"_s }, { u"url"_s, u"http://127.0.0.1:2"_s } } } } };
         QCOMPARE(sb::app::DemoTraffic::replicaUrls(endpoints),
-                 (QList<QUrl>{QUrl(u"http://127.0.0.1:1"_s), QUrl(u"http://127.0.0.1:2"_s)}));
-        QVERIFY(sb::app::DemoTraffic::replicaUrls(QJsonObject{}).isEmpty());
+            (QList<QUrl> { QUrl(u"http://127.0.0.1:1"_s), QUrl(u"http://127.0.0.1:2"_s) }));
+        QVERIFY(sb::app::DemoTraffic::replicaUrls(QJsonObject {}).isEmpty());
     }
 
     void everyPostedMessageReachesTheStompSessionAndTheSseStream()
@@ -32,12 +33,13 @@ private slots:
         QVERIFY2(node.start(), qPrintable(node.errorString()));
         const quint16 port = node.port();
         auto metric = [port](const char *transport, const char *direction) {
-            return metricValue(metricsText(port), QByteArray("sb_messages_total{transport=\"") + transport
-                                                      + "\",direction=\"" + direction + "\"}");
+            return metricValue(metricsText(port),
+                QByteArray("sb_messages_total{transport=\"") + transport + "\",direction=\"" + direction
+                    + "\"}");
         };
 
         sb::app::DemoTraffic traffic(20);
-        traffic.start({QUrl(u"http://127.0.0.1:%1"_s.arg(port))});
+        traffic.start({ QUrl(u"http://127.0.0.1:%1"_s.arg(port)) });
         QTRY_VERIFY_WITH_TIMEOUT(traffic.messagesPosted() >= 10, 20000);
         QCOMPARE(traffic.messagesFailed(), 0);
         // CONNECT and SUBSCRIBE in; CONNECTED and then one MESSAGE per post out.

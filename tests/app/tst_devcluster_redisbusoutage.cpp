@@ -51,21 +51,24 @@ private Q_SLOTS:
     void messageAnswered201ReachesEverySubscriberOnceAcrossARedisRestart()
     {
         DevClusterProcess cluster;
-        QVERIFY2(cluster.start({QStringLiteral("--replicas"), QStringLiteral("2"), QStringLiteral("--bus"), QStringLiteral("redis"),
-                                QStringLiteral("--redis-restart-after-ms"), QStringLiteral("3000")}),
-                 qPrintable(cluster.errorString()));
+        QVERIFY2(cluster.start({ QStringLiteral("--replicas"), QStringLiteral("2"), QStringLiteral("--bus"),
+                     QStringLiteral("redis"), QStringLiteral("--redis-restart-after-ms"),
+                     QStringLiteral("3000") }),
+            qPrintable(cluster.errorString()));
         const QList<QUrl> nodes = cluster.nodeUrls();
         QCOMPARE(nodes.size(), 2);
         const qint64 redisPid = cluster.endpoints().value(u"redisPid").toInteger();
         QVERIFY(redisPid > 0);
 
         NodeClients clients;
-        QList<Subscriber> subscribers{{QStringLiteral("alice@node-1"), {}}, {QStringLiteral("bob@node-2"), {}},
-                                      {QStringLiteral("carol@node-2"), {}}};
-        const QList<std::pair<QString, int>> who{{QStringLiteral("alice"), 0}, {QStringLiteral("bob"), 1}, {QStringLiteral("carol"), 1}};
+        QList<Subscriber> subscribers { { QStringLiteral("alice@node-1"), {} },
+            { QStringLiteral("bob@node-2"), {} }, { QStringLiteral("carol@node-2"), {} } };
+        const QList<std::pair<QString, int>> who { { QStringLiteral("alice"), 0 },
+            { QStringLiteral("bob"), 1 }, { QStringLiteral("carol"), 1 } };
         for (qsizetype i = 0; i < who.size(); ++i) {
             QString error;
-            QWebSocket *socket = clients.openStompSession(nodes.at(who.at(i).second), who.at(i).first, "/topic/channels.general", &error);
+            QWebSocket *socket = clients.openStompSession(
+                nodes.at(who.at(i).second), who.at(i).first, "/topic/channels.general", &error);
             QVERIFY2(socket, qPrintable(error));
             connect(socket, &QWebSocket::textMessageReceived, this, [&subscribers, i](const QString &frame) {
                 if (const QString id = messageIdOf(frame); !id.isEmpty())
@@ -91,7 +94,8 @@ private Q_SLOTS:
         QVERIFY(warm);
 
         // Answered 201 through node-2, then Redis dies at once: the store and stage 2 with it.
-        const QString accepted = publish(nodes.at(1), alice, QStringLiteral("accepted just before Redis died"));
+        const QString accepted
+            = publish(nodes.at(1), alice, QStringLiteral("accepted just before Redis died"));
         QVERIFY(!accepted.isEmpty());
         QCOMPARE(::kill(pid_t(redisPid), SIGKILL), 0);
 
@@ -120,12 +124,14 @@ private Q_SLOTS:
         }
         QVERIFY2(!again.isEmpty(), qPrintable(clients.lastError()));
         QString later;
-        QTRY_VERIFY_WITH_TIMEOUT(!(later = publish(nodes.at(0), again, QStringLiteral("after the outage"))).isEmpty(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !(later = publish(nodes.at(0), again, QStringLiteral("after the outage"))).isEmpty(), 30000);
         QTRY_VERIFY_WITH_TIMEOUT(everyoneHas(later), 30000);
         for (const Subscriber &subscriber : std::as_const(subscribers)) {
-            QVERIFY2(subscriber.ids.count(accepted) == 1, qPrintable(subscriber.name + u": " + subscriber.ids.join(u", ")));
+            QVERIFY2(subscriber.ids.count(accepted) == 1,
+                qPrintable(subscriber.name + u": " + subscriber.ids.join(u", ")));
             QVERIFY2(subscriber.ids.indexOf(accepted) < subscriber.ids.indexOf(later),
-                     qPrintable(subscriber.name + u": " + subscriber.ids.join(u", ")));
+                qPrintable(subscriber.name + u": " + subscriber.ids.join(u", ")));
         }
         // Redis was down for over 3 s, more than the relay's persist retries (the old relay
         // dead-lettered the message then, and again after each redo): an outage is not the
@@ -142,7 +148,8 @@ private:
         request.setRawHeader("Authorization", "Bearer " + token);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
         request.setTransferTimeout(5000);
-        QNetworkReply *reply = m_network.post(request, QJsonDocument(QJsonObject{{QStringLiteral("text"), text}}).toJson());
+        QNetworkReply *reply = m_network.post(
+            request, QJsonDocument(QJsonObject { { QStringLiteral("text"), text } }).toJson());
         QEventLoop loop;
         connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
         loop.exec();
@@ -157,10 +164,12 @@ private:
     static QString deadLetterIds(const QJsonObject &endpoints)
     {
         QProcess kcat;
-        kcat.start(QStringLiteral("kcat"), {QStringLiteral("-b"), endpoints.value(u"kafka").toString(), QStringLiteral("-C"),
-                                            QStringLiteral("-t"), endpoints.value(u"topicPrefix").toString() + u".MessageCreatedEvent.DLT",
-                                            QStringLiteral("-o"), QStringLiteral("beginning"), QStringLiteral("-e"), QStringLiteral("-q"),
-                                            QStringLiteral("-f"), QStringLiteral("%h\\n")});
+        kcat.start(QStringLiteral("kcat"),
+            { QStringLiteral("-b"), endpoints.value(u"kafka").toString(), QStringLiteral("-C"),
+                QStringLiteral("-t"),
+                endpoints.value(u"topicPrefix").toString() + u".MessageCreatedEvent.DLT",
+                QStringLiteral("-o"), QStringLiteral("beginning"), QStringLiteral("-e"), QStringLiteral("-q"),
+                QStringLiteral("-f"), QStringLiteral("%h\\n") });
         if (!kcat.waitForFinished(20000))
             kcat.kill();
         return QString::fromUtf8(kcat.readAllStandardOutput() + kcat.readAllStandardError());

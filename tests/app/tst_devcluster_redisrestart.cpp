@@ -62,7 +62,8 @@ QByteArray adminToken(QNetworkAccessManager &network, const QUrl &node)
     QNetworkRequest request(node.resolved(QUrl(QString(sb::protocol::nodeapi::LoginPath))));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setTransferTimeout(5000);
-    const QByteArray body = sb::protocol::nodeapi::loginBody(QStringLiteral("admin"), QStringLiteral("admin"));
+    const QByteArray body
+        = sb::protocol::nodeapi::loginBody(QStringLiteral("admin"), QStringLiteral("admin"));
     return sb::protocol::nodeapi::accessToken(finished(network.post(request, body))->readAll());
 }
 
@@ -78,9 +79,9 @@ private Q_SLOTS:
     void deadRedisIsRestartedOnItsPortAndReplicasRecover()
     {
         DevClusterProcess cluster;
-        QVERIFY2(cluster.start({QStringLiteral("--replicas"), QStringLiteral("2"), QStringLiteral("--redis-restart-after-ms"),
-                                QStringLiteral("500")}),
-                 qPrintable(cluster.errorString()));
+        QVERIFY2(cluster.start({ QStringLiteral("--replicas"), QStringLiteral("2"),
+                     QStringLiteral("--redis-restart-after-ms"), QStringLiteral("500") }),
+            qPrintable(cluster.errorString()));
         const QJsonObject endpoints = cluster.endpoints();
         const auto port = quint16(QUrl(endpoints.value(u"redis").toString()).port());
         const qint64 firstPid = endpoints.value(u"redisPid").toInteger();
@@ -124,7 +125,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(statusOf(network, stats, token), 200, 10000);
         for (const QJsonValue &node : endpoints.value(u"nodes").toArray()) {
             const qint64 pid = node.toObject().value(u"pid").toInteger();
-            QVERIFY2(::kill(pid_t(pid), 0) == 0, qPrintable(QStringLiteral("replica pid %1 is gone").arg(pid)));
+            QVERIFY2(
+                ::kill(pid_t(pid), 0) == 0, qPrintable(QStringLiteral("replica pid %1 is gone").arg(pid)));
         }
     }
 };

@@ -29,7 +29,7 @@ struct Run
 Run fault(const QStringList &arguments)
 {
     QProcess process;
-    process.start(qEnvironmentVariable("SB_BINARY"), QStringList{QStringLiteral("fault")} + arguments);
+    process.start(qEnvironmentVariable("SB_BINARY"), QStringList { QStringLiteral("fault") } + arguments);
     Run run;
     if (!process.waitForFinished(30000)) {
         process.kill();
@@ -87,13 +87,16 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("says");
         const QString control = QStringLiteral("--control=http://127.0.0.1:9");
-        QTest::newRow("unknown action") << QStringList{QStringLiteral("explode"), control} << QStringLiteral("unknown fault action 'explode'");
-        QTest::newRow("no action") << QStringList{control} << QStringLiteral("name an action");
-        QTest::newRow("bad argument") << QStringList{QStringLiteral("poison"), QStringLiteral("count=0"), control}
-                                      << QStringLiteral("count: expected a whole number");
-        QTest::newRow("unknown argument") << QStringList{QStringLiteral("kill"), QStringLiteral("node-1"), QStringLiteral("signal=9"), control}
+        QTest::newRow("unknown action") << QStringList { QStringLiteral("explode"), control }
+                                        << QStringLiteral("unknown fault action 'explode'");
+        QTest::newRow("no action") << QStringList { control } << QStringLiteral("name an action");
+        QTest::newRow("bad argument") << QStringList { QStringLiteral("poison"), QStringLiteral("count=0"),
+            control } << QStringLiteral("count: expected a whole number");
+        QTest::newRow("unknown argument") << QStringList { QStringLiteral("kill"), QStringLiteral("node-1"),
+            QStringLiteral("signal=9"), control }
                                           << QStringLiteral("unknown argument 'signal'");
-        QTest::newRow("no control") << QStringList{QStringLiteral("kill"), QStringLiteral("node-1")} << QStringLiteral("--control URL is required");
+        QTest::newRow("no control") << QStringList { QStringLiteral("kill"), QStringLiteral("node-1") }
+                                    << QStringLiteral("--control URL is required");
     }
     void badActionOrArgumentsExitTwo()
     {
@@ -113,8 +116,8 @@ private Q_SLOTS:
             QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
             port = probe.serverPort();
         }
-        const Run run = fault({QStringLiteral("kill"), QStringLiteral("node-1"),
-                               QStringLiteral("--control"), QStringLiteral("http://127.0.0.1:%1").arg(port)});
+        const Run run = fault({ QStringLiteral("kill"), QStringLiteral("node-1"), QStringLiteral("--control"),
+            QStringLiteral("http://127.0.0.1:%1").arg(port) });
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains(QStringLiteral("unreachable")), qPrintable(run.err));
         QVERIFY2(isOneLine(run.err), qPrintable(run.err));
@@ -123,21 +126,24 @@ private Q_SLOTS:
     void killAndPoisonThroughTheControlEndpoint()
     {
         DevClusterProcess cluster;
-        QVERIFY2(cluster.start({QStringLiteral("--replicas"), QStringLiteral("2")}), qPrintable(cluster.errorString()));
+        QVERIFY2(cluster.start({ QStringLiteral("--replicas"), QStringLiteral("2") }),
+            qPrintable(cluster.errorString()));
         const QString control = cluster.endpoints().value(QStringLiteral("control")).toString();
         QVERIFY2(control.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(control));
 
-        const Run missing = fault({QStringLiteral("kill"), QStringLiteral("node-9"), QStringLiteral("--control"), control});
+        const Run missing = fault(
+            { QStringLiteral("kill"), QStringLiteral("node-9"), QStringLiteral("--control"), control });
         QCOMPARE(missing.exitCode, 1);
         QVERIFY2(missing.err.contains(QStringLiteral("no such replica 'node-9'")), qPrintable(missing.err));
         QVERIFY2(isOneLine(missing.err), qPrintable(missing.err));
 
         const QUrl node2 = cluster.nodeUrls().value(1);
-        const Run killed = fault({QStringLiteral("kill"), QStringLiteral("node-2"), QStringLiteral("restartAfter=1"),
-                                  QStringLiteral("--control"), control});
+        const Run killed = fault({ QStringLiteral("kill"), QStringLiteral("node-2"),
+            QStringLiteral("restartAfter=1"), QStringLiteral("--control"), control });
         QCOMPARE(killed.exitCode, 0);
         QVERIFY2(killed.out.contains(QStringLiteral("SIGKILL sent to node-2")), qPrintable(killed.out));
-        const Run poisoned = fault({QStringLiteral("poison"), QStringLiteral("3"), QStringLiteral("--control"), control});
+        const Run poisoned
+            = fault({ QStringLiteral("poison"), QStringLiteral("3"), QStringLiteral("--control"), control });
         QCOMPARE(poisoned.exitCode, 0);
         const int killId = eventIdOf(killed.out);
         const int poisonId = eventIdOf(poisoned.out);
@@ -152,18 +158,21 @@ private Q_SLOTS:
                 kill = eventWithId(all, killId);
                 poison = eventWithId(all, poisonId);
                 return kill.value(QStringLiteral("effectState")).toString() != u"watching"
-                       && poison.value(QStringLiteral("effectState")).toString() != u"watching";
+                    && poison.value(QStringLiteral("effectState")).toString() != u"watching";
             }(),
             40000);
         const QString killEffect = kill.value(QStringLiteral("effect")).toVariant().toStringList().join(u'|');
         QCOMPARE(kill.value(QStringLiteral("effectState")).toString(), QStringLiteral("observed"));
         QVERIFY2(killEffect.contains(QStringLiteral("killed by signal 9")), qPrintable(killEffect));
         QVERIFY2(killEffect.contains(QStringLiteral("/healthz/live refused")), qPrintable(killEffect));
-        QVERIFY2(killEffect.contains(QStringLiteral("node-2 ready at ") + node2.toString()), qPrintable(killEffect));
-        const QString poisonEffect = poison.value(QStringLiteral("effect")).toVariant().toStringList().join(u'|');
+        QVERIFY2(killEffect.contains(QStringLiteral("node-2 ready at ") + node2.toString()),
+            qPrintable(killEffect));
+        const QString poisonEffect
+            = poison.value(QStringLiteral("effect")).toVariant().toStringList().join(u'|');
         QCOMPARE(poison.value(QStringLiteral("effectState")).toString(), QStringLiteral("observed"));
         // At least the three (a rebalance while node-2 is killed may dead-letter one again).
-        const QRegularExpressionMatch grew = QRegularExpression(QStringLiteral("the DLT grew by (\\d+)")).match(poisonEffect);
+        const QRegularExpressionMatch grew
+            = QRegularExpression(QStringLiteral("the DLT grew by (\\d+)")).match(poisonEffect);
         QVERIFY2(grew.hasMatch() && grew.captured(1).toInt() >= 3, qPrintable(poisonEffect));
     }
 };

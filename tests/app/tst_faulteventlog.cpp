@@ -20,10 +20,12 @@ private Q_SLOTS:
         FaultEventLog log;
         QAbstractItemModelTester tester(&log, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy finished(&log, &FaultEventLog::finished);
-        const int kill = log.add(QStringLiteral("kill"), {{QStringLiteral("replica"), QStringLiteral("node-2")}}, true,
-                                 QStringLiteral("SIGKILL sent"));
-        const int refused = log.add(QStringLiteral("start"), {{QStringLiteral("replica"), QStringLiteral("node-9")}}, false,
-                                    QStringLiteral("no such replica 'node-9'"));
+        const int kill
+            = log.add(QStringLiteral("kill"), { { QStringLiteral("replica"), QStringLiteral("node-2") } },
+                true, QStringLiteral("SIGKILL sent"));
+        const int refused
+            = log.add(QStringLiteral("start"), { { QStringLiteral("replica"), QStringLiteral("node-9") } },
+                false, QStringLiteral("no such replica 'node-9'"));
         QCOMPARE(log.rowCount(), 2);
         QVERIFY(kill != refused);
         log.observe(kill, QStringLiteral("/healthz/live refused"));
@@ -38,14 +40,19 @@ private Q_SLOTS:
         QCOMPARE(first.value(QStringLiteral("effectState")).toString(), QStringLiteral("observed"));
         const QJsonArray effect = first.value(QStringLiteral("effect")).toArray();
         QCOMPARE(effect.size(), 2);
-        QVERIFY2(effect.at(0).toString().startsWith(u'+') && effect.at(0).toString().endsWith(QStringLiteral("s: /healthz/live refused")),
-                 qPrintable(effect.at(0).toString()));
+        QVERIFY2(effect.at(0).toString().startsWith(u'+')
+                && effect.at(0).toString().endsWith(QStringLiteral("s: /healthz/live refused")),
+            qPrintable(effect.at(0).toString()));
         const QJsonObject second = json.at(1).toObject();
         QCOMPARE(second.value(QStringLiteral("accepted")).toBool(), false);
         QCOMPARE(second.value(QStringLiteral("effectState")).toString(), QStringLiteral("none"));
-        QVERIFY(log.data(log.index(1, FaultEventLog::Outcome)).toString().startsWith(QStringLiteral("refused: ")));
-        QVERIFY(log.data(log.index(0, FaultEventLog::Effect)).toString().contains(QStringLiteral("ready again")));
-        QCOMPARE(log.data(log.index(0, FaultEventLog::Arguments)).toString(), QStringLiteral("replica=node-2"));
+        QVERIFY(log.data(log.index(1, FaultEventLog::Outcome))
+                    .toString()
+                    .startsWith(QStringLiteral("refused: ")));
+        QVERIFY(
+            log.data(log.index(0, FaultEventLog::Effect)).toString().contains(QStringLiteral("ready again")));
+        QCOMPARE(
+            log.data(log.index(0, FaultEventLog::Arguments)).toString(), QStringLiteral("replica=node-2"));
     }
 
     void isBoundedDroppingTheOldest()

@@ -41,7 +41,7 @@ private Q_SLOTS:
         QCOMPARE(calls, 0);
         fanIn->arrive([](Answers &answers) { answers.insert(QStringLiteral("node-1"), 1); });
         QCOMPARE(calls, 1);
-        QCOMPARE(got, (Answers{{QStringLiteral("node-1"), 1}, {QStringLiteral("node-3"), 3}}));
+        QCOMPARE(got, (Answers { { QStringLiteral("node-1"), 1 }, { QStringLiteral("node-3"), 3 } }));
     }
 
     void outlivesItsSender()
@@ -50,9 +50,12 @@ private Q_SLOTS:
         int calls = 0;
         std::function<void()> lastReply;
         {
-            const auto fanIn = FaultFanIn<Answers>::expect(2, [&](const Answers &answers) { calls += int(answers.size()); });
+            const auto fanIn = FaultFanIn<Answers>::expect(
+                2, [&](const Answers &answers) { calls += int(answers.size()); });
             fanIn->arrive([](Answers &answers) { answers.insert(QStringLiteral("a"), 1); });
-            lastReply = [fanIn] { fanIn->arrive([](Answers &answers) { answers.insert(QStringLiteral("b"), 2); }); };
+            lastReply = [fanIn] {
+                fanIn->arrive([](Answers &answers) { answers.insert(QStringLiteral("b"), 2); });
+            };
         }
         lastReply();
         QCOMPARE(calls, 2);

@@ -12,9 +12,10 @@ namespace {
 // A shell that says it is ready and then sleeps; `ignoreTerm`: it survives SIGTERM.
 ManagedChild *sleeper(bool ignoreTerm, QObject *parent)
 {
-    const QString script = QStringLiteral("%1echo ready; sleep 30 & wait").arg(ignoreTerm ? QStringLiteral("trap '' TERM; ") : QString());
-    return new ManagedChild(QStringLiteral("sleeper"), QStringLiteral("/bin/sh"), {QStringLiteral("-c"), script},
-                            QRegularExpression(QStringLiteral("^ready")), parent);
+    const QString script = QStringLiteral("%1echo ready; sleep 30 & wait")
+                               .arg(ignoreTerm ? QStringLiteral("trap '' TERM; ") : QString());
+    return new ManagedChild(QStringLiteral("sleeper"), QStringLiteral("/bin/sh"),
+        { QStringLiteral("-c"), script }, QRegularExpression(QStringLiteral("^ready")), parent);
 }
 } // namespace
 

@@ -21,7 +21,8 @@ void useOwnConfigOffscreen(QProcess &process, const QString &configHome)
     // Its own runtime directory: without one Qt warns on stderr, and the usage errors below
     // are checked to be exactly one line.
     QDir(configHome).mkpath(QStringLiteral("runtime"));
-    QFile::setPermissions(configHome + QStringLiteral("/runtime"), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    QFile::setPermissions(
+        configHome + QStringLiteral("/runtime"), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     env.insert(QStringLiteral("XDG_RUNTIME_DIR"), configHome + QStringLiteral("/runtime"));
     process.setProcessEnvironment(env);
 }
@@ -47,8 +48,9 @@ private Q_SLOTS:
         useOwnConfigOffscreen(live, dir.filePath(QStringLiteral("config")));
         live.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         live.start(qEnvironmentVariable("SB_BINARY"),
-                   {QStringLiteral("--snapshot"), dir.filePath(QStringLiteral("live")), QStringLiteral("--snapshot-settled"),
-                    QStringLiteral("--snapshot-after"), QStringLiteral("90"), QStringLiteral("--save-recording"), recording});
+            { QStringLiteral("--snapshot"), dir.filePath(QStringLiteral("live")),
+                QStringLiteral("--snapshot-settled"), QStringLiteral("--snapshot-after"),
+                QStringLiteral("90"), QStringLiteral("--save-recording"), recording });
         QVERIFY(live.waitForFinished(120000));
         QCOMPARE(live.exitCode(), 0);
         const QJsonObject shown = readJson(dir.filePath(QStringLiteral("live/state.json")));
@@ -60,23 +62,29 @@ private Q_SLOTS:
         QProcess replay;
         useOwnConfigOffscreen(replay, dir.filePath(QStringLiteral("config")));
         replay.start(qEnvironmentVariable("SB_BINARY"),
-                     {QStringLiteral("--open-recording"), recording + QStringLiteral(".sbrec.json"), QStringLiteral("--at"), lastAt,
-                      QStringLiteral("--snapshot"), dir.filePath(QStringLiteral("replay")), QStringLiteral("--snapshot-after"),
-                      QStringLiteral("0")});
+            { QStringLiteral("--open-recording"), recording + QStringLiteral(".sbrec.json"),
+                QStringLiteral("--at"), lastAt, QStringLiteral("--snapshot"),
+                dir.filePath(QStringLiteral("replay")), QStringLiteral("--snapshot-after"),
+                QStringLiteral("0") });
         QVERIFY(replay.waitForFinished(60000));
         QVERIFY2(replay.exitCode() == 0, replay.readAllStandardError().constData());
         QVERIFY(QFile::exists(dir.filePath(QStringLiteral("replay/window.png"))));
         const QJsonObject replayed = readJson(dir.filePath(QStringLiteral("replay/state.json")));
         const QJsonObject about = replayed.value(QStringLiteral("recording")).toObject();
         QCOMPARE(about.value(QStringLiteral("sampleIndex")).toInt(), samples.size() - 1);
-        QVERIFY(about.value(QStringLiteral("banner")).toString().startsWith(QStringLiteral("RECORDING of embedded demo cluster")));
+        QVERIFY(about.value(QStringLiteral("banner"))
+                    .toString()
+                    .startsWith(QStringLiteral("RECORDING of embedded demo cluster")));
         // The live snapshot and the recording's last sample are the same moment: the replay
         // shows the rows the operator saw then.
-        const QJsonArray liveRows = shown.value(QStringLiteral("replicas")).toObject().value(QStringLiteral("rows")).toArray();
+        const QJsonArray liveRows
+            = shown.value(QStringLiteral("replicas")).toObject().value(QStringLiteral("rows")).toArray();
         QCOMPARE(liveRows.size(), 3);
-        QCOMPARE(replayed.value(QStringLiteral("replicas")).toObject().value(QStringLiteral("rows")).toArray(), liveRows);
+        QCOMPARE(
+            replayed.value(QStringLiteral("replicas")).toObject().value(QStringLiteral("rows")).toArray(),
+            liveRows);
         QCOMPARE(replayed.value(QStringLiteral("kafka")).toObject().value(QStringLiteral("groups")).toArray(),
-                 shown.value(QStringLiteral("kafka")).toObject().value(QStringLiteral("groups")).toArray());
+            shown.value(QStringLiteral("kafka")).toObject().value(QStringLiteral("groups")).toArray());
     }
 
     void badRecordingOrTimeIsAUsageError_data()
@@ -86,8 +94,10 @@ private Q_SLOTS:
         QTest::addColumn<QString>("mentions");
         const QString one = QStringLiteral(
             R"({"format":"switchboard-recording/1","capacity":720,"samples":[{"at":"2026-12-05T23:00:00.000Z","state":{}}]})");
-        QTest::newRow("missing file") << QString() << QString() << QStringLiteral("--open-recording: cannot open");
-        QTest::newRow("not a recording") << QStringLiteral("{\"x\":1}") << QString() << QStringLiteral("not a Switchboard recording");
+        QTest::newRow("missing file")
+            << QString() << QString() << QStringLiteral("--open-recording: cannot open");
+        QTest::newRow("not a recording")
+            << QStringLiteral("{\"x\":1}") << QString() << QStringLiteral("not a Switchboard recording");
         QTest::newRow("not JSON") << QStringLiteral("{") << QString() << QStringLiteral("not valid JSON");
         QTest::newRow("time outside") << one << QStringLiteral("+3600") << QStringLiteral("--at: ");
         QTest::newRow("time garbage") << one << QStringLiteral("lunch") << QStringLiteral("is not a time");
@@ -104,7 +114,8 @@ private Q_SLOTS:
             QVERIFY(file.open(QIODevice::WriteOnly));
             file.write(contents.toUtf8());
         }
-        QStringList arguments{QStringLiteral("--open-recording"), path, QStringLiteral("--snapshot"), dir.filePath(QStringLiteral("s"))};
+        QStringList arguments { QStringLiteral("--open-recording"), path, QStringLiteral("--snapshot"),
+            dir.filePath(QStringLiteral("s")) };
         if (!at.isEmpty())
             arguments << QStringLiteral("--at") << at;
         QProcess process;

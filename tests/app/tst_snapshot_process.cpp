@@ -34,8 +34,8 @@ private slots:
         QElapsedTimer clock;
         clock.start();
         process.start(qEnvironmentVariable("SB_BINARY"),
-                      {QStringLiteral("--snapshot"), dir, QStringLiteral("--snapshot-after"), QStringLiteral("1"),
-                       QStringLiteral("--window-size"), QStringLiteral("1920x1080")});
+            { QStringLiteral("--snapshot"), dir, QStringLiteral("--snapshot-after"), QStringLiteral("1"),
+                QStringLiteral("--window-size"), QStringLiteral("1920x1080") });
         QVERIFY(process.waitForFinished(60000));
         QCOMPARE(process.exitStatus(), QProcess::NormalExit);
         QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
@@ -46,7 +46,7 @@ private slots:
         QCOMPARE(image.size(), QSize(1920, 1080)); // --window-size
         // Each area as drawn, for checking what a reader sees; together they fill the window.
         qint64 areaPixels = 0;
-        for (const char *area : {"replicas", "kafka", "redis", "traffic"}) {
+        for (const char *area : { "replicas", "kafka", "redis", "traffic" }) {
             const QImage part(dir + QStringLiteral("/area-") + QLatin1String(area) + QStringLiteral(".png"));
             QVERIFY2(!part.isNull(), area);
             QVERIFY2(part.width() >= 400 && part.height() >= 200, area);
@@ -60,7 +60,7 @@ private slots:
         const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
         QVERIFY2(document.isObject(), qPrintable(error.errorString()));
         const QJsonObject state = document.object();
-        for (const char *area : {"replicas", "kafka", "redis", "traffic"}) {
+        for (const char *area : { "replicas", "kafka", "redis", "traffic" }) {
             const QJsonObject section = state.value(QLatin1String(area)).toObject();
             QVERIFY2(!section.isEmpty(), area);
             QVERIFY(section.contains(QStringLiteral("rows")));
@@ -70,8 +70,9 @@ private slots:
             QVERIFY2(section.contains(QStringLiteral("asOf")), area);
             QVERIFY2(section.value(QStringLiteral("stale")).isBool(), area);
         }
-        QCOMPARE(state.value(QStringLiteral("attachment")).toObject().value(QStringLiteral("target")).toString(),
-                 QStringLiteral("embedded demo cluster"));
+        QCOMPARE(
+            state.value(QStringLiteral("attachment")).toObject().value(QStringLiteral("target")).toString(),
+            QStringLiteral("embedded demo cluster"));
     }
 
     void demoClusterShowsLiveReplicasAndKeys()
@@ -85,8 +86,8 @@ private slots:
         QProcess process;
         useOwnConfigOffscreen(process, config.path());
         process.start(qEnvironmentVariable("SB_BINARY"),
-                      {QStringLiteral("--snapshot"), out.path(), QStringLiteral("--snapshot-settled"),
-                       QStringLiteral("--snapshot-after"), QStringLiteral("90")});
+            { QStringLiteral("--snapshot"), out.path(), QStringLiteral("--snapshot-settled"),
+                QStringLiteral("--snapshot-after"), QStringLiteral("90") });
         // Settled, not a fixed time: under a loaded CI (the sanitizer build, tests in parallel)
         // the cluster takes up to ~15 s to be ready, then the stage-1 group rebalances before
         // its first commit; on a quiet machine all of it takes a few seconds.
@@ -96,7 +97,10 @@ private slots:
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QJsonObject state = QJsonDocument::fromJson(file.readAll()).object();
         QVERIFY2(state.value(QStringLiteral("settled")).toBool(),
-                 qPrintable(state.value(QStringLiteral("unsettled")).toVariant().toStringList().join(QStringLiteral("; "))));
+            qPrintable(state.value(QStringLiteral("unsettled"))
+                           .toVariant()
+                           .toStringList()
+                           .join(QStringLiteral("; "))));
 
         const QJsonObject replicas = state.value(QStringLiteral("replicas")).toObject();
         QCOMPARE(replicas.value(QStringLiteral("showing")).toString(), QStringLiteral("content"));
@@ -107,20 +111,27 @@ private slots:
                 if (cell.toString().startsWith(QStringLiteral("node-")))
                     ids << cell.toString();
         ids.sort();
-        QCOMPARE(ids, (QStringList{QStringLiteral("node-1"), QStringLiteral("node-2"), QStringLiteral("node-3")}));
+        QCOMPARE(ids,
+            (QStringList { QStringLiteral("node-1"), QStringLiteral("node-2"), QStringLiteral("node-3") }));
 
         const QJsonObject redis = state.value(QStringLiteral("redis")).toObject();
         QCOMPARE(redis.value(QStringLiteral("showing")).toString(), QStringLiteral("content"));
         // At least the three sb:node:* keys the replicas announce themselves with.
-        QVERIFY2(redis.value(QStringLiteral("figures")).toObject().value(QStringLiteral("keysListed")).toInt() >= 3,
-                 QJsonDocument(redis).toJson().constData());
+        QVERIFY2(redis.value(QStringLiteral("figures")).toObject().value(QStringLiteral("keysListed")).toInt()
+                >= 3,
+            QJsonDocument(redis).toJson().constData());
         // The demo population (60 users; tst_demosnapshot checks their spread).
-        QVERIFY(replicas.value(QStringLiteral("figures")).toObject().value(QStringLiteral("totalConnections")).toInt() >= 50);
+        QVERIFY(replicas.value(QStringLiteral("figures"))
+                    .toObject()
+                    .value(QStringLiteral("totalConnections"))
+                    .toInt()
+            >= 50);
 
         const QJsonObject kafka = state.value(QStringLiteral("kafka")).toObject();
         QCOMPARE(kafka.value(QStringLiteral("showing")).toString(), QStringLiteral("content"));
         const QJsonObject figures = kafka.value(QStringLiteral("figures")).toObject();
-        QVERIFY2(figures.value(QStringLiteral("reachable")).toBool(), QJsonDocument(kafka).toJson().constData());
+        QVERIFY2(
+            figures.value(QStringLiteral("reachable")).toBool(), QJsonDocument(kafka).toJson().constData());
         QCOMPARE(figures.value(QStringLiteral("brokers")).toInt(), 3);
         QCOMPARE(figures.value(QStringLiteral("deadLetters")).toInt(), 0);
         // The mock cannot list groups: the note says so, and the groups come from the registry.
@@ -128,20 +139,23 @@ private slots:
         bool stage1Seen = false;
         for (const QJsonValue &row : kafka.value(QStringLiteral("groups")).toArray()) {
             const QJsonObject group = row.toObject();
-            if (group.value(QStringLiteral("Group")).toString() != QStringLiteral("switchboard-notifications"))
+            if (group.value(QStringLiteral("Group")).toString()
+                != QStringLiteral("switchboard-notifications"))
                 continue;
             stage1Seen = true;
             QCOMPARE(group.value(QStringLiteral("Found by")).toString(), QStringLiteral("registry"));
             // Messages flowed and were committed: partitions with offsets, judged.
-            QVERIFY2(group.value(QStringLiteral("Partitions")).toString().toInt() > 0, QJsonDocument(group).toJson().constData());
+            QVERIFY2(group.value(QStringLiteral("Partitions")).toString().toInt() > 0,
+                QJsonDocument(group).toJson().constData());
             QVERIFY2(group.value(QStringLiteral("Status")).toString() == QStringLiteral("OK")
-                         || group.value(QStringLiteral("Status")).toString() == QStringLiteral("WARN"),
-                     QJsonDocument(group).toJson().constData());
+                    || group.value(QStringLiteral("Status")).toString() == QStringLiteral("WARN"),
+                QJsonDocument(group).toJson().constData());
         }
         QVERIFY(stage1Seen);
         qint64 created = -1;
         for (const QJsonValue &row : kafka.value(QStringLiteral("topics")).toArray()) {
-            if (row.toObject().value(QStringLiteral("Topic")).toString() == QStringLiteral("switchboard.MessageCreatedEvent"))
+            if (row.toObject().value(QStringLiteral("Topic")).toString()
+                == QStringLiteral("switchboard.MessageCreatedEvent"))
                 created = row.toObject().value(QStringLiteral("Messages")).toString().toLongLong();
         }
         QVERIFY2(created > 0, QJsonDocument(kafka).toJson().constData());
@@ -154,16 +168,18 @@ private slots:
         QTemporaryDir config;
         QTemporaryDir out;
         {
-            QSettings settings(config.filePath(QStringLiteral("switchboard/switchboard.conf")), QSettings::IniFormat);
-            settings.setValue(QStringLiteral("profiles/acl/redisUrl"), QStringLiteral("redis://ops@127.0.0.1:1/0"));
+            QSettings settings(
+                config.filePath(QStringLiteral("switchboard/switchboard.conf")), QSettings::IniFormat);
+            settings.setValue(
+                QStringLiteral("profiles/acl/redisUrl"), QStringLiteral("redis://ops@127.0.0.1:1/0"));
             settings.setValue(QStringLiteral("profiles/acl/rememberPassword"), false);
             settings.setValue(QStringLiteral("profiles/acl/useRegistry"), false);
         }
         QProcess process;
         useOwnConfigOffscreen(process, config.path());
         process.start(qEnvironmentVariable("SB_BINARY"),
-                      {QStringLiteral("--profile"), QStringLiteral("acl"), QStringLiteral("--snapshot"), out.path(),
-                       QStringLiteral("--snapshot-after"), QStringLiteral("0")});
+            { QStringLiteral("--profile"), QStringLiteral("acl"), QStringLiteral("--snapshot"), out.path(),
+                QStringLiteral("--snapshot-after"), QStringLiteral("0") });
         QVERIFY(process.waitForFinished(60000));
         const QByteArray error = process.readAllStandardError();
         QVERIFY2(process.exitCode() == 2, error.constData());
@@ -176,8 +192,8 @@ private slots:
         env.insert(QStringLiteral("SB_REDIS_PASSWORD"), QStringLiteral("from-the-environment"));
         given.setProcessEnvironment(env);
         given.start(qEnvironmentVariable("SB_BINARY"),
-                    {QStringLiteral("--profile"), QStringLiteral("acl"), QStringLiteral("--snapshot"), out.path(),
-                     QStringLiteral("--snapshot-after"), QStringLiteral("1")});
+            { QStringLiteral("--profile"), QStringLiteral("acl"), QStringLiteral("--snapshot"), out.path(),
+                QStringLiteral("--snapshot-after"), QStringLiteral("1") });
         QVERIFY(given.waitForFinished(60000));
         QVERIFY2(given.exitCode() == 0, given.readAllStandardError().constData());
         QFile file(out.filePath(QStringLiteral("state.json")));
@@ -192,7 +208,7 @@ private slots:
                                       .toObject();
         // Port 1 refuses: the password was taken, the server is just not there.
         QVERIFY2(!redis.value(QStringLiteral("detail")).toString().contains(QStringLiteral("password")),
-                 qPrintable(redis.value(QStringLiteral("detail")).toString()));
+            qPrintable(redis.value(QStringLiteral("detail")).toString()));
     }
 
     void unwritableDirectoryFails()
@@ -205,8 +221,8 @@ private slots:
         QProcess process;
         useOwnConfigOffscreen(process, config.path());
         process.start(qEnvironmentVariable("SB_BINARY"),
-                      {QStringLiteral("--snapshot"), blocker.fileName() + QStringLiteral("/sub"),
-                       QStringLiteral("--snapshot-after"), QStringLiteral("0")});
+            { QStringLiteral("--snapshot"), blocker.fileName() + QStringLiteral("/sub"),
+                QStringLiteral("--snapshot-after"), QStringLiteral("0") });
         QVERIFY(process.waitForFinished(60000));
         QCOMPARE(process.exitCode(), 1);
         QVERIFY(process.readAllStandardError().contains("snapshot failed"));

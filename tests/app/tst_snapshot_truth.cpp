@@ -81,7 +81,7 @@ std::pair<int, QByteArray> httpGet(QNetworkAccessManager *network, const QUrl &u
     loop.exec();
     reply->deleteLater();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    return {status, reply->readAll()};
+    return { status, reply->readAll() };
 }
 
 qint64 metricValue(const QByteArray &metrics, const QByteArray &series)
@@ -102,8 +102,10 @@ ReplicaProbes probeReplica(QNetworkAccessManager *network, const QUrl &node)
     const auto metrics = httpGet(network, node.resolved(QUrl(u"/metrics"_s)));
     if (metrics.first == 200) {
         // Built with ' for ": no escaped quote in this file (moc).
-        probes.stomp = metricValue(metrics.second, QByteArray("sb_connections{transport='stomp'}").replace('\'', '"'));
-        probes.sse = metricValue(metrics.second, QByteArray("sb_connections{transport='sse'}").replace('\'', '"'));
+        probes.stomp
+            = metricValue(metrics.second, QByteArray("sb_connections{transport='stomp'}").replace('\'', '"'));
+        probes.sse
+            = metricValue(metrics.second, QByteArray("sb_connections{transport='sse'}").replace('\'', '"'));
     }
     return probes;
 }
@@ -143,7 +145,7 @@ private:
     // Each partition's log-end offset as kcat reports it.
     qint64 kcatEndOffsets(const QString &topic, int partitions)
     {
-        QStringList arguments{u"-b"_s, m_endpoints.value(u"kafka"_s).toString(), u"-Q"_s};
+        QStringList arguments { u"-b"_s, m_endpoints.value(u"kafka"_s).toString(), u"-Q"_s };
         for (int p = 0; p < partitions; ++p)
             arguments << u"-t"_s << u"%1:%2:-1"_s.arg(topic).arg(p);
         const QString out = run(u"kcat"_s, arguments);
@@ -157,12 +159,12 @@ private:
 
     QString redisCli(const QStringList &arguments)
     {
-        return run(u"redis-cli"_s, QStringList{u"-p"_s, m_redisPort} + arguments);
+        return run(u"redis-cli"_s, QStringList { u"-p"_s, m_redisPort } + arguments);
     }
 
     int redisCount(const QString &pattern)
     {
-        const QString out = redisCli({u"--scan"_s, u"--pattern"_s, pattern});
+        const QString out = redisCli({ u"--scan"_s, u"--pattern"_s, pattern });
         return out.isEmpty() ? 0 : int(out.split(u'\n').size());
     }
 
@@ -173,7 +175,7 @@ private:
         profile.name = u"truth"_s;
         profile.redisUrl = m_endpoints.value(u"redis"_s).toString();
         profile.kafkaBootstrap = m_endpoints.value(u"kafka"_s).toString();
-        profile.kafkaGroups = QStringList{u"audit"_s};
+        profile.kafkaGroups = QStringList { u"audit"_s };
         sb::models::ProfileStore store(m_config.filePath(u"secrets.json"_s));
         return store.save(profile, error);
     }
@@ -184,7 +186,7 @@ private:
     bool consoleHasReadTheRegistry(qint64 maxAgeSeconds)
     {
         static const QRegularExpression age(u"(?:^| )age=(\\d+) "_s);
-        const QString clients = redisCli({u"CLIENT"_s, u"LIST"_s});
+        const QString clients = redisCli({ u"CLIENT"_s, u"LIST"_s });
         for (const QString &line : clients.split(u'\n'))
             if (line.contains(u"name=switchboard-console-replicas "_s) && line.contains(u" cmd=hgetall"_s)
                 && age.match(line).captured(1).toLongLong() <= maxAgeSeconds)
@@ -196,7 +198,7 @@ private:
     qint64 redisServerPid()
     {
         static const QRegularExpression pidLine(u"process_id:(\\d+)"_s);
-        const qint64 pid = pidLine.match(redisCli({u"INFO"_s, u"server"_s})).captured(1).toLongLong();
+        const qint64 pid = pidLine.match(redisCli({ u"INFO"_s, u"server"_s })).captured(1).toLongLong();
         QFile comm(u"/proc/%1/comm"_s.arg(pid));
         if (pid <= 0 || !comm.open(QIODevice::ReadOnly) || comm.readAll().trimmed() != "redis-server")
             return -1;
@@ -210,8 +212,8 @@ private:
     {
         char reason[256];
         rd_kafka_conf_t *conf = rd_kafka_conf_new();
-        rd_kafka_conf_set(conf, "bootstrap.servers", m_endpoints.value(u"kafka"_s).toString().toUtf8().constData(), reason,
-                          sizeof reason);
+        rd_kafka_conf_set(conf, "bootstrap.servers",
+            m_endpoints.value(u"kafka"_s).toString().toUtf8().constData(), reason, sizeof reason);
         rd_kafka_conf_set(conf, "group.id", group, reason, sizeof reason);
         rd_kafka_t *consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, reason, sizeof reason);
         if (!consumer)
@@ -231,12 +233,16 @@ private:
     // For a failure message: each stage-1 partition's log end (kcat) and committed offset.
     QString stage1Partitions()
     {
-        const QList<qint64> committed = committedByPartition("switchboard-notifications", "switchboard.MessageCreatedEvent", 3);
+        const QList<qint64> committed
+            = committedByPartition("switchboard-notifications", "switchboard.MessageCreatedEvent", 3);
         QStringList parts;
         for (int p = 0; p < 3; ++p) {
-            const QString end = run(u"kcat"_s, {u"-b"_s, m_endpoints.value(u"kafka"_s).toString(), u"-Q"_s, u"-t"_s,
-                                                u"switchboard.MessageCreatedEvent:%1:-1"_s.arg(p)}).trimmed();
-            parts << u"[%1] %2, committed %3"_s.arg(p).arg(end).arg(p < committed.size() ? committed.at(p) : -1);
+            const QString end = run(u"kcat"_s,
+                { u"-b"_s, m_endpoints.value(u"kafka"_s).toString(), u"-Q"_s, u"-t"_s,
+                    u"switchboard.MessageCreatedEvent:%1:-1"_s.arg(p) })
+                                    .trimmed();
+            parts << u"[%1] %2, committed %3"_s.arg(p).arg(end).arg(
+                p < committed.size() ? committed.at(p) : -1);
         }
         return parts.join(u"; "_s);
     }
@@ -246,7 +252,8 @@ private:
     qint64 stage1Lag()
     {
         const qint64 end = kcatEndOffsets(u"switchboard.MessageCreatedEvent"_s, 3);
-        const QList<qint64> committed = committedByPartition("switchboard-notifications", "switchboard.MessageCreatedEvent", 3);
+        const QList<qint64> committed
+            = committedByPartition("switchboard-notifications", "switchboard.MessageCreatedEvent", 3);
         if (end < 0 || committed.size() != 3)
             return -1;
         qint64 sum = 0;
@@ -263,8 +270,9 @@ private:
         env.insert(u"XDG_CONFIG_HOME"_s, m_config.path());
         console->setProcessEnvironment(env);
         console->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        console->start(qEnvironmentVariable("SB_BINARY"), {u"--profile"_s, u"truth"_s, u"--snapshot"_s, snapshotDir,
-                                                           u"--snapshot-after"_s, QString::number(afterSeconds)});
+        console->start(qEnvironmentVariable("SB_BINARY"),
+            { u"--profile"_s, u"truth"_s, u"--snapshot"_s, snapshotDir, u"--snapshot-after"_s,
+                QString::number(afterSeconds) });
     }
 
     // Each replica's own answers, timestamped, until the console has written its snapshot.
@@ -301,11 +309,12 @@ private slots:
         // The Redis fault needs Redis to stay down while the console looks: a devcluster
         // that restarts a dead redis-server is told not to (when it has that option).
         QProcess help;
-        help.start(qEnvironmentVariable("SB_BINARY"), {u"devcluster"_s, u"--help"_s});
+        help.start(qEnvironmentVariable("SB_BINARY"), { u"devcluster"_s, u"--help"_s });
         QVERIFY(help.waitForFinished(20000));
         const bool restartsRedis = help.readAllStandardOutput().contains("--redis-restart-after-ms");
-        QVERIFY2(m_cluster.start(restartsRedis ? QStringList{u"--redis-restart-after-ms"_s, u"0"_s} : QStringList{}),
-                 qPrintable(m_cluster.errorString()));
+        QVERIFY2(m_cluster.start(
+                     restartsRedis ? QStringList { u"--redis-restart-after-ms"_s, u"0"_s } : QStringList {}),
+            qPrintable(m_cluster.errorString()));
         m_endpoints = m_cluster.endpoints();
         m_redisPort = QString::number(QUrl(m_endpoints.value(u"redis"_s).toString()).port());
     }
@@ -325,7 +334,8 @@ private slots:
         // Kafka traffic: 4 records that are not JSON objects (stage 1 dead-letters them) ...
         const QString kafka = m_endpoints.value(u"kafka"_s).toString();
         const QString created = u"switchboard.MessageCreatedEvent"_s;
-        run(u"kcat"_s, {u"-b"_s, kafka, u"-P"_s, u"-t"_s, created}, "poison 1\npoison 2\npoison 3\npoison 4\n");
+        run(u"kcat"_s, { u"-b"_s, kafka, u"-P"_s, u"-t"_s, created },
+            "poison 1\npoison 2\npoison 3\npoison 4\n");
         // Each reaches the DLT at least once (a batch redone after a rebalance dead-letters
         // its records again, docs/protocol.md); then the count must hold still, or the
         // figures below compare a moving target.
@@ -362,7 +372,7 @@ private slots:
         // Admin logins write tokens to Redis: take them now, not after the snapshot.
         for (const QJsonValue &n : nodes)
             QVERIFY2(!m_clients.adminStats(QUrl(n.toObject().value(u"url"_s).toString())).isEmpty(),
-                     qPrintable(m_clients.lastError()));
+                qPrintable(m_clients.lastError()));
 
         QVERIFY2(saveProfile(&error), qPrintable(error));
 
@@ -371,8 +381,8 @@ private slots:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"XDG_CONFIG_HOME"_s, m_config.path());
         console.setProcessEnvironment(env);
-        console.start(qEnvironmentVariable("SB_BINARY"), {u"--profile"_s, u"truth"_s, u"--snapshot"_s, out.path(),
-                                                          u"--snapshot-after"_s, u"8"_s});
+        console.start(qEnvironmentVariable("SB_BINARY"),
+            { u"--profile"_s, u"truth"_s, u"--snapshot"_s, out.path(), u"--snapshot-after"_s, u"8"_s });
         QVERIFY(console.waitForFinished(60000));
         QVERIFY2(console.exitCode() == 0, console.readAllStandardError().constData());
         QFile file(out.filePath(u"state.json"_s));
@@ -393,19 +403,24 @@ private slots:
             const QJsonObject c = stats.value(u"connections"_s).toObject();
             QCOMPARE(row.value(u"WebSocket"_s).toString(), QString::number(c.value(u"stomp"_s).toInteger()));
             QCOMPARE(row.value(u"SSE"_s).toString(), QString::number(c.value(u"sse"_s).toInteger()));
-            QCOMPARE(row.value(u"Subscriptions"_s).toString(), QString::number(stats.value(u"subscriptions"_s).toInteger()));
-            QCOMPARE(row.value(u"HB timeouts"_s).toString(), QString::number(stats.value(u"heartBeatTimeouts"_s).toInteger()));
-            QVERIFY2(row.value(u"State"_s).toString().startsWith(stats.value(u"ready"_s).toBool() ? u"ready"_s : u"up"_s),
-                     qPrintable(row.value(u"State"_s).toString()));
+            QCOMPARE(row.value(u"Subscriptions"_s).toString(),
+                QString::number(stats.value(u"subscriptions"_s).toInteger()));
+            QCOMPARE(row.value(u"HB timeouts"_s).toString(),
+                QString::number(stats.value(u"heartBeatTimeouts"_s).toInteger()));
+            QVERIFY2(row.value(u"State"_s)
+                         .toString()
+                         .startsWith(stats.value(u"ready"_s).toBool() ? u"ready"_s : u"up"_s),
+                qPrintable(row.value(u"State"_s).toString()));
             connections += c.value(u"stomp"_s).toInteger() + c.value(u"sse"_s).toInteger();
         }
         QCOMPARE(connections, 3);
-        const QJsonObject replicaFigures = state.value(u"replicas"_s).toObject().value(u"figures"_s).toObject();
+        const QJsonObject replicaFigures
+            = state.value(u"replicas"_s).toObject().value(u"figures"_s).toObject();
         QCOMPARE(replicaFigures.value(u"totalConnections"_s).toInteger(), connections);
 
         // Redis: DBSIZE, sessions and tokens as redis-cli counts them.
         const QJsonObject redis = state.value(u"redis"_s).toObject().value(u"figures"_s).toObject();
-        QCOMPARE(redis.value(u"dbsize"_s).toInteger(), redisCli({u"DBSIZE"_s}).toLongLong());
+        QCOMPARE(redis.value(u"dbsize"_s).toInteger(), redisCli({ u"DBSIZE"_s }).toLongLong());
         QCOMPARE(redis.value(u"sessions"_s).toInt(), redisCount(u"sb:session:*"_s));
         QCOMPARE(redis.value(u"tokens"_s).toInt(), redisCount(u"sb:token:*"_s));
         QCOMPARE(redis.value(u"sessions"_s).toInt(), 3);
@@ -413,27 +428,31 @@ private slots:
         // Kafka: every topic's messages equal kcat's log-end offsets; the DLT is flagged;
         // the audit group's lag is the topic's end offsets.
         const QJsonObject kafkaState = state.value(u"kafka"_s).toObject();
-        QVERIFY2(kafkaState.value(u"error"_s).toString().isEmpty(), qPrintable(kafkaState.value(u"error"_s).toString()));
+        QVERIFY2(kafkaState.value(u"error"_s).toString().isEmpty(),
+            qPrintable(kafkaState.value(u"error"_s).toString()));
         const QJsonArray topics = kafkaState.value(u"topics"_s).toArray();
         QVERIFY(topics.size() >= 4);
         for (const QJsonValue &t : topics) {
             const QJsonObject topic = t.toObject();
             const QString name = topic.value(u"Topic"_s).toString();
             QCOMPARE(topic.value(u"Messages"_s).toString(),
-                     QString::number(kcatEndOffsets(name, topic.value(u"Partitions"_s).toString().toInt())));
+                QString::number(kcatEndOffsets(name, topic.value(u"Partitions"_s).toString().toInt())));
         }
         const qint64 deadLettered = kcatEndOffsets(dlt, 3);
         QVERIFY(deadLettered >= 4);
-        QCOMPARE(rowWith(topics, u"Topic"_s, dlt).value(u"Messages"_s).toString(), QString::number(deadLettered));
+        QCOMPARE(
+            rowWith(topics, u"Topic"_s, dlt).value(u"Messages"_s).toString(), QString::number(deadLettered));
         const QJsonObject figures = kafkaState.value(u"figures"_s).toObject();
         QCOMPARE(figures.value(u"deadLetters"_s).toInteger(), deadLettered);
         QCOMPARE(figures.value(u"brokers"_s).toInt(), 3);
         const QJsonObject audit = rowWith(kafkaState.value(u"groups"_s).toArray(), u"Group"_s, u"audit"_s);
         QCOMPARE(audit.value(u"Found by"_s).toString(), u"profile"_s);
         QCOMPARE(audit.value(u"Lag"_s).toString(), QString::number(kcatEndOffsets(created, 3)));
-        QVERIFY(audit.value(u"Lag"_s).toString().toInt() >= 4); // the poison records, plus what the clients published
+        QVERIFY(audit.value(u"Lag"_s).toString().toInt()
+            >= 4); // the poison records, plus what the clients published
         // The stage-1 group the replicas announce has consumed everything.
-        const QJsonObject stage1 = rowWith(kafkaState.value(u"groups"_s).toArray(), u"Group"_s, u"switchboard-notifications"_s);
+        const QJsonObject stage1
+            = rowWith(kafkaState.value(u"groups"_s).toArray(), u"Group"_s, u"switchboard-notifications"_s);
         QCOMPARE(stage1.value(u"Found by"_s).toString(), u"registry"_s);
         QCOMPARE(stage1.value(u"Lag"_s).toString(), u"0"_s);
         QVERIFY(kafkaState.value(u"note"_s).toString().contains(u"ListGroups"));
@@ -453,21 +472,26 @@ private slots:
         // never committed, the area (like Burrow and kafka-consumer-groups) counts no lag,
         // while this test's sum would count the whole partition.
         for (int p = 0; p < 3; ++p)
-            run(u"kcat"_s, {u"-b"_s, kafka, u"-P"_s, u"-t"_s, created, u"-p"_s, QString::number(p)}, "warm-up\n");
+            run(u"kcat"_s, { u"-b"_s, kafka, u"-P"_s, u"-t"_s, created, u"-p"_s, QString::number(p) },
+                "warm-up\n");
         const auto committedEverywhere = [this] {
-            const QList<qint64> committed = committedByPartition("switchboard-notifications", "switchboard.MessageCreatedEvent", 3);
-            return committed.size() == 3 && std::all_of(committed.cbegin(), committed.cend(), [](qint64 o) { return o >= 0; })
-                   && stage1Lag() == 0;
+            const QList<qint64> committed
+                = committedByPartition("switchboard-notifications", "switchboard.MessageCreatedEvent", 3);
+            return committed.size() == 3
+                && std::all_of(committed.cbegin(), committed.cend(), [](qint64 o) { return o >= 0; })
+                && stage1Lag() == 0;
         };
         QTRY_VERIFY2_WITH_TIMEOUT(committedEverywhere(), qPrintable(stage1Partitions()), 30000);
 
         for (const QUrl &node : nodes)
-            QVERIFY2(m_clients.adminPost(node, sb::protocol::nodeapi::AdminStage1PausePath), qPrintable(m_clients.lastError()));
+            QVERIFY2(m_clients.adminPost(node, sb::protocol::nodeapi::AdminStage1PausePath),
+                qPrintable(m_clients.lastError()));
         // Paused at each consumer's next poll: /admin/stats says so once it is.
         for (const QUrl &node : nodes)
             QTRY_VERIFY_WITH_TIMEOUT(m_clients.adminStats(node).value(u"stage1Paused"_s).toBool(), 10000);
         for (int p = 0; p < 3; ++p)
-            run(u"kcat"_s, {u"-b"_s, kafka, u"-P"_s, u"-t"_s, created, u"-p"_s, QString::number(p)}, "paused 1\npaused 2\n");
+            run(u"kcat"_s, { u"-b"_s, kafka, u"-P"_s, u"-t"_s, created, u"-p"_s, QString::number(p) },
+                "paused 1\npaused 2\n");
         // Paused: the lag holds still at six or more (a commit in flight may land first).
         qint64 lag = -1;
         {
@@ -489,20 +513,23 @@ private slots:
         QCOMPARE(stage1Lag(), lag); // nothing moved while the console looked
         QFile file(out.filePath(u"state.json"_s));
         QVERIFY(file.open(QIODevice::ReadOnly));
-        const QJsonObject kafkaState = QJsonDocument::fromJson(file.readAll()).object().value(u"kafka"_s).toObject();
-        const QJsonObject stage1 = rowWith(kafkaState.value(u"groups"_s).toArray(), u"Group"_s, u"switchboard-notifications"_s);
+        const QJsonObject kafkaState
+            = QJsonDocument::fromJson(file.readAll()).object().value(u"kafka"_s).toObject();
+        const QJsonObject stage1
+            = rowWith(kafkaState.value(u"groups"_s).toArray(), u"Group"_s, u"switchboard-notifications"_s);
         QVERIFY2(!stage1.isEmpty(), QJsonDocument(kafkaState).toJson().constData());
         QVERIFY2(stage1.value(u"Lag"_s).toString() == QString::number(lag),
-                 qPrintable(u"the Kafka area shows lag %1 (%2), Kafka says %3 (%4); the area's partitions: %5"_s
-                                .arg(stage1.value(u"Lag"_s).toString(), stage1.value(u"Status"_s).toString())
-                                .arg(lag)
-                                .arg(stage1Partitions(),
-                                     QString::fromUtf8(QJsonDocument(kafkaState.value(u"partitions"_s).toArray())
-                                                           .toJson(QJsonDocument::Compact)))));
+            qPrintable(u"the Kafka area shows lag %1 (%2), Kafka says %3 (%4); the area's partitions: %5"_s
+                           .arg(stage1.value(u"Lag"_s).toString(), stage1.value(u"Status"_s).toString())
+                           .arg(lag)
+                           .arg(stage1Partitions(),
+                               QString::fromUtf8(QJsonDocument(kafkaState.value(u"partitions"_s).toArray())
+                                                     .toJson(QJsonDocument::Compact)))));
 
         // Resumed: the replicas read on and the lag goes back to nothing.
         for (const QUrl &node : nodes)
-            QVERIFY2(m_clients.adminPost(node, sb::protocol::nodeapi::AdminStage1ResumePath), qPrintable(m_clients.lastError()));
+            QVERIFY2(m_clients.adminPost(node, sb::protocol::nodeapi::AdminStage1ResumePath),
+                qPrintable(m_clients.lastError()));
         QTRY_COMPARE_WITH_TIMEOUT(stage1Lag(), 0, 30000);
     }
 
@@ -514,7 +541,8 @@ private slots:
         const QStringList ids = m_cluster.nodeIds();
         QCOMPARE(nodes.size(), 3);
         QString error;
-        QVERIFY2(m_clients.openStomp(nodes.at(2), 1, &error), qPrintable(error)); // a client to count on node-3
+        QVERIFY2(
+            m_clients.openStomp(nodes.at(2), 1, &error), qPrintable(error)); // a client to count on node-3
         QVERIFY2(saveProfile(&error), qPrintable(error));
 
         QTemporaryDir out;
@@ -532,28 +560,33 @@ private slots:
         const qint64 redisPid = redisServerPid();
         QVERIFY2(redisPid > 0, "the devcluster's redis-server pid (INFO server) was not found");
         QCOMPARE(::kill(pid_t(redisPid), SIGKILL), 0);
-        QTRY_VERIFY_WITH_TIMEOUT(redisCli({u"PING"_s}) != u"PONG"_s, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(redisCli({ u"PING"_s }) != u"PONG"_s, 10000);
 
         QNetworkAccessManager network;
         const QList<Measurement> measurements = measureUntilDone(&console, &network);
         QVERIFY(console.state() == QProcess::NotRunning);
         QCOMPARE(console.exitCode(), 0);
-        QVERIFY2(redisCli({u"PING"_s}) != u"PONG"_s, "Redis came back before the snapshot: the fault was not held");
+        QVERIFY2(redisCli({ u"PING"_s }) != u"PONG"_s,
+            "Redis came back before the snapshot: the fault was not held");
 
         QFile file(out.filePath(u"state.json"_s));
         QVERIFY(file.open(QIODevice::ReadOnly));
-        const QJsonObject replicas = QJsonDocument::fromJson(file.readAll()).object().value(u"replicas"_s).toObject();
+        const QJsonObject replicas
+            = QJsonDocument::fromJson(file.readAll()).object().value(u"replicas"_s).toObject();
         QVERIFY2(replicas.value(u"discoveryDegraded"_s).toBool(),
-                 "the Replicas area does not say that its discovery is degraded");
-        QVERIFY(replicas.value(u"discoveryDegradedReason"_s).toString().contains(u"registry cannot be read"_s));
-        QVERIFY2(!replicas.value(u"stale"_s).toBool(), "the replicas answered: the picture is live, not stale");
+            "the Replicas area does not say that its discovery is degraded");
+        QVERIFY(
+            replicas.value(u"discoveryDegradedReason"_s).toString().contains(u"registry cannot be read"_s));
+        QVERIFY2(
+            !replicas.value(u"stale"_s).toBool(), "the replicas answered: the picture is live, not stale");
 
         // The measurement nearest to the moment the picture is of, within one refresh interval.
         const QDateTime asOf = QDateTime::fromString(replicas.value(u"asOf"_s).toString(), Qt::ISODateWithMs);
         QVERIFY(asOf.isValid());
         const Measurement *nearest = nearestTo(measurements, asOf);
         QVERIFY2(nearest && qAbs(nearest->at.msecsTo(asOf)) <= 1000,
-                 qPrintable(u"no measurement within 1 s of the snapshot's asOf (%1 ms away)"_s.arg(nearest ? nearest->at.msecsTo(asOf) : -1)));
+            qPrintable(u"no measurement within 1 s of the snapshot's asOf (%1 ms away)"_s.arg(
+                nearest ? nearest->at.msecsTo(asOf) : -1)));
 
         const QJsonArray states = replicas.value(u"replicaStates"_s).toArray();
         const QJsonArray rows = replicas.value(u"rows"_s).toArray();
@@ -565,20 +598,26 @@ private slots:
             const ReplicaProbes &probes = nearest->replicas.at(i);
             const QJsonObject shown = rowWith(states, u"id"_s, ids.at(i));
             QVERIFY2(!shown.isEmpty(), qPrintable(ids.at(i)));
-            const QString what = u"%1 shown '%2' (%3) while its /healthz/live answers %4 and /healthz/ready %5 (%6)"_s.arg(
-                ids.at(i), shown.value(u"stateText"_s).toString(), shown.value(u"reason"_s).toString(),
-                QString::number(probes.live), QString::number(probes.ready), probes.dependencies);
+            const QString what
+                = u"%1 shown '%2' (%3) while its /healthz/live answers %4 and /healthz/ready %5 (%6)"_s.arg(
+                    ids.at(i), shown.value(u"stateText"_s).toString(), shown.value(u"reason"_s).toString(),
+                    QString::number(probes.live), QString::number(probes.ready), probes.dependencies);
             // The fault as the replicas themselves report it: alive, not ready, Redis gone.
-            QVERIFY2(probes.live == 200 && probes.ready == 503 && probes.dependencies == u"down", qPrintable(what));
+            QVERIFY2(probes.live == 200 && probes.ready == 503 && probes.dependencies == u"down",
+                qPrintable(what));
             QVERIFY2(shown.value(u"state"_s).toString() != u"down", qPrintable(what));
             QCOMPARE(shown.value(u"state"_s).toString(), u"unready"_s);
             QCOMPARE(shown.value(u"stateText"_s).toString(), u"alive, not ready: Redis unreachable"_s);
-            QVERIFY(rowWith(rows, u"Replica"_s, ids.at(i)).value(u"State"_s).toString()
+            QVERIFY(rowWith(rows, u"Replica"_s, ids.at(i))
+                        .value(u"State"_s)
+                        .toString()
                         .startsWith(u"alive, not ready: Redis unreachable since "_s));
             // Its connections as it counts them.
             QVERIFY(probes.stomp >= 0 && probes.sse >= 0);
-            QCOMPARE(rowWith(rows, u"Replica"_s, ids.at(i)).value(u"WebSocket"_s).toString(), QString::number(probes.stomp));
-            QCOMPARE(rowWith(rows, u"Replica"_s, ids.at(i)).value(u"SSE"_s).toString(), QString::number(probes.sse));
+            QCOMPARE(rowWith(rows, u"Replica"_s, ids.at(i)).value(u"WebSocket"_s).toString(),
+                QString::number(probes.stomp));
+            QCOMPARE(rowWith(rows, u"Replica"_s, ids.at(i)).value(u"SSE"_s).toString(),
+                QString::number(probes.sse));
             QCOMPARE(shown.value(u"connections"_s).toInteger(), probes.stomp + probes.sse);
             connections += probes.stomp + probes.sse;
             down += probes.live == 200 ? 0 : 1;
@@ -598,13 +637,16 @@ private slots:
     // holding their clients, one down.
     void consoleStartedDuringTheOutageAsksTheReplicasItSawBefore()
     {
-        QVERIFY2(redisCli({u"PING"_s}) != u"PONG"_s, "this case follows the Redis fault, with Redis still down");
+        QVERIFY2(
+            redisCli({ u"PING"_s }) != u"PONG"_s, "this case follows the Redis fault, with Redis still down");
         const QList<QUrl> nodes = m_cluster.nodeUrls();
         const QStringList ids = m_cluster.nodeIds();
         QCOMPARE(nodes.size(), 3);
-        const qint64 killedPid = m_endpoints.value(u"nodes"_s).toArray().at(2).toObject().value(u"pid"_s).toInteger();
+        const qint64 killedPid
+            = m_endpoints.value(u"nodes"_s).toArray().at(2).toObject().value(u"pid"_s).toInteger();
         QFile comm(u"/proc/%1/comm"_s.arg(killedPid));
-        QVERIFY2(killedPid > 0 && comm.open(QIODevice::ReadOnly), "the devcluster does not report node-3's pid");
+        QVERIFY2(
+            killedPid > 0 && comm.open(QIODevice::ReadOnly), "the devcluster does not report node-3's pid");
         QCOMPARE(::kill(pid_t(killedPid), SIGKILL), 0);
         QNetworkAccessManager network;
         QTRY_COMPARE_WITH_TIMEOUT(probeReplica(&network, nodes.at(2)).live, 0, 10000);
@@ -619,15 +661,18 @@ private slots:
 
         QFile file(out.filePath(u"state.json"_s));
         QVERIFY(file.open(QIODevice::ReadOnly));
-        const QJsonObject replicas = QJsonDocument::fromJson(file.readAll()).object().value(u"replicas"_s).toObject();
-        QVERIFY2(replicas.value(u"discoveryDegraded"_s).toBool(), "the Replicas area does not say discovery is degraded");
+        const QJsonObject replicas
+            = QJsonDocument::fromJson(file.readAll()).object().value(u"replicas"_s).toObject();
+        QVERIFY2(replicas.value(u"discoveryDegraded"_s).toBool(),
+            "the Replicas area does not say discovery is degraded");
         QVERIFY2(replicas.value(u"discoveryDegradedReason"_s).toString().contains(u"earlier session"_s),
-                 qPrintable(replicas.value(u"discoveryDegradedReason"_s).toString()));
+            qPrintable(replicas.value(u"discoveryDegradedReason"_s).toString()));
         const QDateTime asOf = QDateTime::fromString(replicas.value(u"asOf"_s).toString(), Qt::ISODateWithMs);
         QVERIFY(asOf.isValid());
         const Measurement *nearest = nearestTo(measurements, asOf);
         QVERIFY2(nearest && qAbs(nearest->at.msecsTo(asOf)) <= 1000,
-                 qPrintable(u"no measurement within 1 s of the snapshot's asOf (%1 ms away)"_s.arg(nearest ? nearest->at.msecsTo(asOf) : -1)));
+            qPrintable(u"no measurement within 1 s of the snapshot's asOf (%1 ms away)"_s.arg(
+                nearest ? nearest->at.msecsTo(asOf) : -1)));
 
         const QJsonArray states = replicas.value(u"replicaStates"_s).toArray();
         const QJsonArray rows = replicas.value(u"rows"_s).toArray();
@@ -636,9 +681,10 @@ private slots:
         for (int i = 0; i < nodes.size(); ++i) {
             const ReplicaProbes &probes = nearest->replicas.at(i);
             const QJsonObject shown = rowWith(states, u"id"_s, ids.at(i));
-            const QString what = u"%1 shown '%2' (%3) while its /healthz/live answers %4 and /healthz/ready %5"_s.arg(
-                ids.at(i), shown.value(u"stateText"_s).toString(), shown.value(u"reason"_s).toString(),
-                QString::number(probes.live), QString::number(probes.ready));
+            const QString what
+                = u"%1 shown '%2' (%3) while its /healthz/live answers %4 and /healthz/ready %5"_s.arg(
+                    ids.at(i), shown.value(u"stateText"_s).toString(), shown.value(u"reason"_s).toString(),
+                    QString::number(probes.live), QString::number(probes.ready));
             QVERIFY2(!shown.isEmpty(), qPrintable(ids.at(i) + u" is not in the picture"_s));
             if (probes.live == 0) { // the one killed: down, as its probes say
                 QCOMPARE(i, 2);
@@ -648,8 +694,10 @@ private slots:
             QVERIFY2(probes.live == 200 && probes.ready == 503, qPrintable(what));
             QVERIFY2(shown.value(u"state"_s).toString() == u"unready", qPrintable(what));
             QCOMPARE(shown.value(u"stateText"_s).toString(), u"alive, not ready: Redis unreachable"_s);
-            QCOMPARE(rowWith(rows, u"Replica"_s, ids.at(i)).value(u"WebSocket"_s).toString(), QString::number(probes.stomp));
-            QCOMPARE(rowWith(rows, u"Replica"_s, ids.at(i)).value(u"SSE"_s).toString(), QString::number(probes.sse));
+            QCOMPARE(rowWith(rows, u"Replica"_s, ids.at(i)).value(u"WebSocket"_s).toString(),
+                QString::number(probes.stomp));
+            QCOMPARE(rowWith(rows, u"Replica"_s, ids.at(i)).value(u"SSE"_s).toString(),
+                QString::number(probes.sse));
             connections += probes.stomp + probes.sse;
         }
         QVERIFY(connections >= 1);

@@ -19,7 +19,8 @@ class TestChatPage : public QObject
 private slots:
     void initTestCase()
     {
-        QVERIFY2(m_node.start({QStringLiteral("--id"), QStringLiteral("page-node")}), qPrintable(m_node.errorString()));
+        QVERIFY2(m_node.start({ QStringLiteral("--id"), QStringLiteral("page-node") }),
+            qPrintable(m_node.errorString()));
     }
 
     void servesThePageFiles_data()
@@ -30,11 +31,14 @@ private slots:
         const QByteArray html = "text/html; charset=utf-8";
         const QByteArray js = "text/javascript; charset=utf-8";
         QTest::newRow("/") << QByteArray("/") << html << QByteArray("<title>Switchboard chat</title>");
-        QTest::newRow("/index.html") << QByteArray("/index.html") << html << QByteArray("<script type=\"module\" src=\"/chat.js\">");
-        QTest::newRow("/chat.css") << QByteArray("/chat.css") << QByteArray("text/css; charset=utf-8") << QByteArray(".messages");
+        QTest::newRow("/index.html") << QByteArray("/index.html") << html
+                                     << QByteArray("<script type=\"module\" src=\"/chat.js\">");
+        QTest::newRow("/chat.css") << QByteArray("/chat.css") << QByteArray("text/css; charset=utf-8")
+                                   << QByteArray(".messages");
         QTest::newRow("/chat.js") << QByteArray("/chat.js") << js << QByteArray("from './stomp.js'");
         QTest::newRow("/stomp.js") << QByteArray("/stomp.js") << js << QByteArray("export class StompClient");
-        QTest::newRow("/notifications.js") << QByteArray("/notifications.js") << js << QByteArray("/api/sse/ticket");
+        QTest::newRow("/notifications.js")
+            << QByteArray("/notifications.js") << js << QByteArray("/api/sse/ticket");
         QTest::newRow("/replicas.js") << QByteArray("/replicas.js") << js << QByteArray("/api/replicas");
         QTest::newRow("/view.js") << QByteArray("/view.js") << js << QByteArray("export const view");
     }
@@ -57,8 +61,8 @@ private slots:
     void otherPathsAre404_data()
     {
         QTest::addColumn<QByteArray>("path");
-        for (const char *path : {"/nope.js", "/chat.js/", "/chat/chat.js", "/chat.qrc", "/index.htm", "/CHAT.JS",
-                                 "/../chat.js", "/%2e%2e/chat.js", "/.", "//"})
+        for (const char *path : { "/nope.js", "/chat.js/", "/chat/chat.js", "/chat.qrc", "/index.htm",
+                 "/CHAT.JS", "/../chat.js", "/%2e%2e/chat.js", "/.", "//" })
             QTest::newRow(path) << QByteArray(path);
     }
 

@@ -36,15 +36,18 @@ QStringList listed(quint16 port)
 {
     const HttpResult result = httpGet(port, "/api/replicas");
     if (result.status != 200)
-        return {u'<' + QString::number(result.status) + u'>'};
+        return { u'<' + QString::number(result.status) + u'>' };
     QStringList rows;
-    const QJsonArray replicas = QJsonDocument::fromJson(result.body).object().value(QStringLiteral("replicas")).toArray();
+    const QJsonArray replicas
+        = QJsonDocument::fromJson(result.body).object().value(QStringLiteral("replicas")).toArray();
     for (const QJsonValue &value : replicas) {
         const QJsonObject replica = value.toObject();
         const bool ready = replica.value(QStringLiteral("ready")).toBool();
         const bool draining = replica.value(QStringLiteral("draining")).toBool();
         rows << replica.value(QStringLiteral("id")).toString() + u' '
-                    + (draining ? QStringLiteral("draining") : ready ? QStringLiteral("ready") : QStringLiteral("not-ready"));
+                + (draining     ? QStringLiteral("draining")
+                        : ready ? QStringLiteral("ready")
+                                : QStringLiteral("not-ready"));
     }
     return rows;
 }
@@ -70,7 +73,8 @@ void TestReplicasListing::listsTheRegistryAndForgetsTheDead()
     QVERIFY2(waitReady(survivor.port(), 60000), "node-a never became ready");
     QVERIFY2(waitReady(doomed.port(), 60000), "node-b never became ready");
     const auto members = [&cluster] {
-        QByteArrayList ids = RedisSeeder::cli(cluster.redisPort(), {QStringLiteral("SMEMBERS"), QStringLiteral("sb:nodes")})
+        QByteArrayList ids = RedisSeeder::cli(
+            cluster.redisPort(), { QStringLiteral("SMEMBERS"), QStringLiteral("sb:nodes") })
                                  .split('\n');
         ids.removeAll(QByteArray());
         std::sort(ids.begin(), ids.end());
@@ -79,7 +83,7 @@ void TestReplicasListing::listsTheRegistryAndForgetsTheDead()
 
     // Both replicas, from either one, ready (as announced: within a second of /healthz/ready),
     // each with the URL it listens on.
-    const QStringList both{QStringLiteral("node-a ready"), QStringLiteral("node-b ready")};
+    const QStringList both { QStringLiteral("node-a ready"), QStringLiteral("node-b ready") };
     QTRY_COMPARE_WITH_TIMEOUT(listed(doomed.port()), both, 5000);
     QCOMPARE(listed(survivor.port()), both);
     const HttpResult result = httpGet(survivor.port(), "/api/replicas");
@@ -88,22 +92,23 @@ void TestReplicasListing::listsTheRegistryAndForgetsTheDead()
     QCOMPARE(answer.value(QStringLiteral("self")).toString(), QStringLiteral("node-a"));
     const QJsonArray replicas = answer.value(QStringLiteral("replicas")).toArray();
     QCOMPARE(replicas.size(), 2);
-    for (const auto &[index, process] : {std::pair{0, &survivor}, std::pair{1, &doomed}}) {
+    for (const auto &[index, process] : { std::pair { 0, &survivor }, std::pair { 1, &doomed } }) {
         const QJsonObject replica = replicas.at(index).toObject();
-        QCOMPARE(replica.value(QStringLiteral("url")).toString(), QStringLiteral("http://127.0.0.1:%1").arg(process->port()));
+        QCOMPARE(replica.value(QStringLiteral("url")).toString(),
+            QStringLiteral("http://127.0.0.1:%1").arg(process->port()));
     }
-    QCOMPARE(members(), QByteArrayList({"node-a", "node-b"}));
+    QCOMPARE(members(), QByteArrayList({ "node-a", "node-b" }));
 
     // Killed -9: nothing withdraws it; its announcement expires (TTL 5 s) and the listing
     // that finds it gone drops its id from the set.
     ::kill(pid_t(doomed.pid()), SIGKILL);
     QVERIFY(doomed.waitForExit(5000));
-    QTRY_COMPARE_WITH_TIMEOUT(listed(survivor.port()), QStringList{QStringLiteral("node-a ready")}, 10000);
-    QCOMPARE(members(), QByteArrayList({"node-a"}));
+    QTRY_COMPARE_WITH_TIMEOUT(listed(survivor.port()), QStringList { QStringLiteral("node-a ready") }, 10000);
+    QCOMPARE(members(), QByteArrayList({ "node-a" }));
 
     // The registry unreachable: 503 with Retry-After, not "no replicas".
-    RedisSeeder::cli(cluster.redisPort(), {QStringLiteral("SHUTDOWN"), QStringLiteral("NOSAVE")});
-    QTRY_COMPARE_WITH_TIMEOUT(listed(survivor.port()), QStringList{QStringLiteral("<503>")}, 10000);
+    RedisSeeder::cli(cluster.redisPort(), { QStringLiteral("SHUTDOWN"), QStringLiteral("NOSAVE") });
+    QTRY_COMPARE_WITH_TIMEOUT(listed(survivor.port()), QStringList { QStringLiteral("<503>") }, 10000);
     QCOMPARE(httpGet(survivor.port(), "/api/replicas").headers.value("retry-after"), QByteArray("2"));
 }
 

@@ -17,13 +17,21 @@ namespace sb::testing {
 
 inline QByteArray messagePayload(const QByteArray &id, const QByteArray &channel = "general")
 {
-    const QJsonObject message{{u"id"_qs, QString::fromUtf8(id)}, {u"channel"_qs, QString::fromUtf8(channel)}, {u"body"_qs, u"hello"_qs}};
-    return QJsonDocument(QJsonObject{{u"type"_qs, u"message"_qs}, {u"message"_qs, message}}).toJson(QJsonDocument::Compact);
+    const QJsonObject message { { u"id"_qs, QString::fromUtf8(id) },
+        { u"channel"_qs, QString::fromUtf8(channel) }, { u"body"_qs, u"hello"_qs } };
+    return QJsonDocument(QJsonObject { { u"type"_qs, u"message"_qs }, { u"message"_qs, message } })
+        .toJson(QJsonDocument::Compact);
 }
 
 inline QByteArray idOf(const QByteArray &payload)
 {
-    return QJsonDocument::fromJson(payload).object().value(u"message").toObject().value(u"id").toString().toUtf8();
+    return QJsonDocument::fromJson(payload)
+        .object()
+        .value(u"message")
+        .toObject()
+        .value(u"id")
+        .toString()
+        .toUtf8();
 }
 
 // Where one record was seen: a BusHop's views copied out (they live only for the call).
@@ -38,7 +46,7 @@ struct SeenHop
 
 inline SeenHop copyOf(const sb::cluster::BusHop &hop)
 {
-    return {hop.topic.toByteArray(), hop.partition, hop.offset, hop.key.toByteArray(), hop.medium};
+    return { hop.topic.toByteArray(), hop.partition, hop.offset, hop.key.toByteArray(), hop.medium };
 }
 
 // What the replicas share and record, as a database and their local clients would.
@@ -49,7 +57,7 @@ inline SeenHop copyOf(const sb::cluster::BusHop &hop)
 struct BusTestWorld
 {
     QMutex mutex;
-    std::atomic<bool> storeDown{false};
+    std::atomic<bool> storeDown { false };
     QHash<QByteArray, QByteArray> store; // message id -> payload ("the database")
     QHash<QByteArray, int> persistCalls; // message id -> calls, across replicas
     QHash<QByteArray, QList<QByteArray>> delivered; // replica -> message ids, in order

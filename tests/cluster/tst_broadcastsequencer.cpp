@@ -9,12 +9,14 @@ namespace {
 
 BusHop redisHop()
 {
-    return BusHop{.medium = BusHop::Medium::Redis, .topic = "sb:bus:broadcast", .partition = -1, .offset = -1, .key = {}};
+    return BusHop {
+        .medium = BusHop::Medium::Redis, .topic = "sb:bus:broadcast", .partition = -1, .offset = -1, .key = {}
+    };
 }
 
 BroadcastOrigin at(int partition, qint64 offset)
 {
-    return BroadcastOrigin{.partition = partition, .offset = offset};
+    return BroadcastOrigin { .partition = partition, .offset = offset };
 }
 
 } // namespace
@@ -71,14 +73,15 @@ private Q_SLOTS:
     void liveMessagesAreDeliveredOncePerPartitionInOrder()
     {
         QList<QByteArray> seen;
-        BroadcastSequencer sequencer([&](const QByteArray &payload, const BusHop &) { seen.append(payload); }, 10);
+        BroadcastSequencer sequencer(
+            [&](const QByteArray &payload, const BusHop &) { seen.append(payload); }, 10);
         sequencer.live("a", redisHop(), at(0, 5));
         sequencer.live("b", redisHop(), at(1, 2));
         sequencer.live("a again", redisHop(), at(0, 5)); // a relay's redo after a rebalance
         sequencer.live("older", redisHop(), at(0, 4));
         sequencer.live("c", redisHop(), at(0, 6));
         sequencer.live("no origin", redisHop(), BroadcastOrigin());
-        QCOMPARE(seen, (QList<QByteArray>{"a", "b", "c", "no origin"}));
+        QCOMPARE(seen, (QList<QByteArray> { "a", "b", "c", "no origin" }));
         QCOMPARE(sequencer.repeats(), quint64(2));
         QCOMPARE(sequencer.resumeOffset(0, 0), qint64(7));
         QCOMPARE(sequencer.resumeOffset(1, 0), qint64(3));
@@ -88,21 +91,22 @@ private Q_SLOTS:
     void liveIsHeldWhileCatchingUpThenFollowsStage1()
     {
         QList<QByteArray> seen;
-        BroadcastSequencer sequencer([&](const QByteArray &payload, const BusHop &) { seen.append(payload); }, 10);
+        BroadcastSequencer sequencer(
+            [&](const QByteArray &payload, const BusHop &) { seen.append(payload); }, 10);
         sequencer.live("1", redisHop(), at(0, 1));
         sequencer.beginCatchUp();
         sequencer.live("4", redisHop(), at(0, 4)); // live after the subscription returned
         sequencer.live("3", redisHop(), at(0, 3));
         sequencer.live("other", redisHop(), at(1, 9));
-        QCOMPARE(seen, (QList<QByteArray>{"1"}));
-        sequencer.holdOnly({0}); // partition 1 missed nothing
-        QCOMPARE(seen, (QList<QByteArray>{"1", "other"}));
+        QCOMPARE(seen, (QList<QByteArray> { "1" }));
+        sequencer.holdOnly({ 0 }); // partition 1 missed nothing
+        QCOMPARE(seen, (QList<QByteArray> { "1", "other" }));
         QCOMPARE(sequencer.resumeOffset(0, 0), qint64(2));
         sequencer.caughtUp("2", redisHop(), at(0, 2)); // missed while unsubscribed
         sequencer.caughtUp("3", redisHop(), at(0, 3));
         sequencer.live("5", redisHop(), at(0, 5));
         sequencer.release(0);
-        QCOMPARE(seen, (QList<QByteArray>{"1", "other", "2", "3", "4", "5"}));
+        QCOMPARE(seen, (QList<QByteArray> { "1", "other", "2", "3", "4", "5" }));
         sequencer.live("6", redisHop(), at(0, 6)); // released: live again
         QCOMPARE(seen.last(), QByteArray("6"));
         QVERIFY(sequencer.endCatchUp(true));
@@ -113,32 +117,34 @@ private Q_SLOTS:
     void aFailedRoundKeepsHolding()
     {
         QList<QByteArray> seen;
-        BroadcastSequencer sequencer([&](const QByteArray &payload, const BusHop &) { seen.append(payload); }, 10);
+        BroadcastSequencer sequencer(
+            [&](const QByteArray &payload, const BusHop &) { seen.append(payload); }, 10);
         sequencer.live("1", redisHop(), at(0, 1));
         sequencer.beginCatchUp();
-        sequencer.holdOnly({0});
+        sequencer.holdOnly({ 0 });
         sequencer.live("5", redisHop(), at(0, 5));
         // Kafka unreachable: 2..4 were never read, so 5 must not go out (it would move the
         // resume point past them).
         QVERIFY(!sequencer.endCatchUp(false));
         sequencer.live("6", redisHop(), at(0, 6));
-        QCOMPARE(seen, (QList<QByteArray>{"1"}));
+        QCOMPARE(seen, (QList<QByteArray> { "1" }));
         QCOMPARE(sequencer.resumeOffset(0, 0), qint64(2));
         sequencer.beginCatchUp();
-        sequencer.holdOnly({0});
+        sequencer.holdOnly({ 0 });
         for (int offset = 2; offset <= 4; ++offset)
             sequencer.caughtUp(QByteArray::number(offset), redisHop(), at(0, offset));
         sequencer.release(0);
         QVERIFY(sequencer.endCatchUp(true));
-        QCOMPARE(seen, (QList<QByteArray>{"1", "2", "3", "4", "5", "6"}));
+        QCOMPARE(seen, (QList<QByteArray> { "1", "2", "3", "4", "5", "6" }));
     }
 
     void tooMuchHeldIsDroppedAndAskedForAgain()
     {
         QList<QByteArray> seen;
-        BroadcastSequencer sequencer([&](const QByteArray &payload, const BusHop &) { seen.append(payload); }, 2);
+        BroadcastSequencer sequencer(
+            [&](const QByteArray &payload, const BusHop &) { seen.append(payload); }, 2);
         sequencer.beginCatchUp();
-        sequencer.holdOnly({0});
+        sequencer.holdOnly({ 0 });
         sequencer.live("1", redisHop(), at(0, 1));
         sequencer.live("2", redisHop(), at(0, 2));
         sequencer.live("3", redisHop(), at(0, 3));
@@ -149,12 +155,12 @@ private Q_SLOTS:
         QCOMPARE(sequencer.heldDropped(), quint64(4));
         QCOMPARE(sequencer.ceilingHits(), quint64(1)); // once per overflow, not per message
         sequencer.beginCatchUp();
-        sequencer.holdOnly({0});
+        sequencer.holdOnly({ 0 });
         for (int offset = 1; offset <= 4; ++offset)
             sequencer.caughtUp(QByteArray::number(offset), redisHop(), at(0, offset));
         sequencer.release(0);
         QVERIFY(sequencer.endCatchUp(true));
-        QCOMPARE(seen, (QList<QByteArray>{"1", "2", "3", "4"}));
+        QCOMPARE(seen, (QList<QByteArray> { "1", "2", "3", "4" }));
     }
 };
 

@@ -106,7 +106,8 @@ private Q_SLOTS:
         QCOMPARE(int(persisted.medium), int(BusHop::Medium::Kafka));
         QCOMPARE(persisted.topic, Prefix + ".MessageCreatedEvent");
         QCOMPARE(persisted.key, QByteArray("hops"));
-        QVERIFY2(persisted.partition >= 0 && persisted.partition < 3, QByteArray::number(persisted.partition).constData());
+        QVERIFY2(persisted.partition >= 0 && persisted.partition < 3,
+            QByteArray::number(persisted.partition).constData());
         QVERIFY(persisted.offset >= 0);
         for (const QByteArray replica : { "a", "b" }) {
             const SeenHop delivered = m_world.deliveryHops.value(replica + "/hop-1");
@@ -201,15 +202,17 @@ private Q_SLOTS:
             ids.append(id);
             (i % 2 ? m_a : m_b)->publish("ordered", messagePayload(id, "ordered"));
         }
-        for (const QByteArray replica : {"a", "b"})
+        for (const QByteArray replica : { "a", "b" })
             QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredWithPrefix(replica, "ord-").size(), ids.size(), 20000);
         const QList<QByteArray> seenByA = m_world.deliveredWithPrefix("a", "ord-");
         QCOMPARE(m_world.deliveredWithPrefix("b", "ord-"), seenByA);
         qint64 previous = -1;
         for (const QByteArray &id : seenByA) {
             const qint64 offset = m_world.stage1Offset(id);
-            QVERIFY2(offset > previous, qPrintable(QStringLiteral("%1 (stage-1 offset %2) delivered after offset %3")
-                                                        .arg(QString::fromUtf8(id), QString::number(offset), QString::number(previous))));
+            QVERIFY2(offset > previous,
+                qPrintable(
+                    QStringLiteral("%1 (stage-1 offset %2) delivered after offset %3")
+                        .arg(QString::fromUtf8(id), QString::number(offset), QString::number(previous))));
             previous = offset;
         }
     }

@@ -53,7 +53,7 @@ private Q_SLOTS:
         m_deadLetters = std::make_shared<DeadLetters>();
         KafkaConsumerOptions dlt;
         dlt.groupId = "dlt-reader";
-        dlt.topics = {KafkaEventBus::deadLetterTopic(Prefix + ".MessageCreatedEvent")};
+        dlt.topics = { KafkaEventBus::deadLetterTopic(Prefix + ".MessageCreatedEvent") };
         dlt.sessionTimeoutMs = 6000;
         dlt.heartbeatIntervalMs = 300;
         m_dltReader = std::make_unique<KafkaConsumer>(settings(), dlt);
@@ -67,8 +67,8 @@ private Q_SLOTS:
         m_a = makeReplica("a");
         m_b = makeReplica("b");
         QTRY_VERIFY_WITH_TIMEOUT(m_a.bus->persistPartitions() + m_b.bus->persistPartitions() == 3
-                                     && m_a.bus->hasJoinedPersistGroup() && m_b.bus->hasJoinedPersistGroup(),
-                                 20000);
+                && m_a.bus->hasJoinedPersistGroup() && m_b.bus->hasJoinedPersistGroup(),
+            20000);
         QTRY_VERIFY_WITH_TIMEOUT(m_a.bus->isBroadcastReady() && m_b.bus->isBroadcastReady(), 10000);
         // Both subscribed: from here on what is published reaches both.
         m_a.bus->publish("warm-up", messagePayload("warm-1", "warm-up"));
@@ -79,7 +79,7 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         m_dltReader.reset();
-        for (Replica *replica : {&m_a, &m_b}) {
+        for (Replica *replica : { &m_a, &m_b }) {
             replica->bus.reset(); // stops using the channel and the connection first
             replica->channel.reset();
             replica->redis.reset();
@@ -97,21 +97,23 @@ private Q_SLOTS:
         m_a.bus->publish("outage", messagePayload("out-3", "outage"));
         // The relay kept the batch and tried again and again for a while (the old relay had
         // dead-lettered a record by its third attempt, and again after each redo).
-        QTRY_VERIFY_WITH_TIMEOUT(std::max({m_world.calls("out-1"), m_world.calls("out-2"), m_world.calls("out-3")}) >= 4, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::max({ m_world.calls("out-1"), m_world.calls("out-2"), m_world.calls("out-3") }) >= 4, 20000);
         QVERIFY(!m_a.bus->isBroadcastReady() && !m_b.bus->isBroadcastReady());
 
         m_world.storeDown = false;
         QVERIFY2(m_server.start(m_server.port()), startFailure(m_server).constData());
-        const QList<QByteArray> expected{"out-1", "out-2", "out-3"};
-        for (const QByteArray replica : {"a", "b"})
-            QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredWithPrefix(replica, "out-").size(), expected.size(), 30000);
+        const QList<QByteArray> expected { "out-1", "out-2", "out-3" };
+        for (const QByteArray replica : { "a", "b" })
+            QTRY_COMPARE_WITH_TIMEOUT(
+                m_world.deliveredWithPrefix(replica, "out-").size(), expected.size(), 30000);
         for (const QByteArray &id : expected)
             QTRY_COMPARE_WITH_TIMEOUT(m_world.stored(id), 1, 10000);
         QCOMPARE(deadLettered(), deadLetteredBefore);
         QCOMPARE(m_deadLetters->count(messagePayload("out-1", "outage")), 0);
         // Once each and in stage-1 order, also after both replicas finished catching up.
         QTRY_VERIFY_WITH_TIMEOUT(m_a.bus->isBroadcastReady() && m_b.bus->isBroadcastReady(), 10000);
-        for (const QByteArray replica : {"a", "b"})
+        for (const QByteArray replica : { "a", "b" })
             QVERIFY(deliveredOnceInStage1Order(replica, "out-", expected));
     }
 
@@ -125,15 +127,16 @@ private Q_SLOTS:
         RedisConnection admin(m_server.url());
         admin.open();
         QTRY_VERIFY_WITH_TIMEOUT(admin.isConnected(), 5000);
-        const auto killed = call(admin, {"CLIENT", "KILL", "TYPE", "pubsub"}, this);
+        const auto killed = call(admin, { "CLIENT", "KILL", "TYPE", "pubsub" }, this);
         QVERIFY(killed && killed->isInteger());
         QVERIFY2(killed->toInteger() >= 2, qPrintable(QString::number(killed->toInteger())));
         m_b.bus->publish("gaps", messagePayload("gap-1", "gaps"));
         m_a.bus->publish("gaps", messagePayload("gap-2", "gaps"));
 
-        const QList<QByteArray> expected{"gap-1", "gap-2"};
-        for (const QByteArray replica : {"a", "b"}) {
-            QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredWithPrefix(replica, "gap-").size(), expected.size(), 30000);
+        const QList<QByteArray> expected { "gap-1", "gap-2" };
+        for (const QByteArray replica : { "a", "b" }) {
+            QTRY_COMPARE_WITH_TIMEOUT(
+                m_world.deliveredWithPrefix(replica, "gap-").size(), expected.size(), 30000);
             QVERIFY(deliveredOnceInStage1Order(replica, "gap-", expected));
         }
         // They came from stage 1, not from the channel.
@@ -155,13 +158,14 @@ private Q_SLOTS:
 
         m_world.storeDown = false;
         QVERIFY2(m_server.start(m_server.port()), startFailure(m_server).constData());
-        for (const QByteArray replica : {"a", "b"})
+        for (const QByteArray replica : { "a", "b" })
             QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredCount(replica, "after-poison"), 1, 30000);
         QTRY_COMPARE_WITH_TIMEOUT(m_deadLetters->count(Poison), 1, 10000);
         QCOMPARE(m_a.bus->poison() + m_b.bus->poison() - poisonBefore, quint64(1));
         QCOMPARE(deadLettered() - deadLetteredBefore, quint64(1));
         const KafkaRecord letter = *m_deadLetters->find(Poison);
-        QVERIFY2(letter.header("dlt-error").startsWith("undecodable record"), letter.header("dlt-error").constData());
+        QVERIFY2(letter.header("dlt-error").startsWith("undecodable record"),
+            letter.header("dlt-error").constData());
         QCOMPARE(m_world.calls(QByteArray()), 0); // never handed to the persist handler
     }
 
@@ -173,10 +177,11 @@ private Q_SLOTS:
             ids.append(id);
             (i % 2 ? m_a : m_b).bus->publish("ordered", messagePayload(id, "ordered"));
         }
-        for (const QByteArray replica : {"a", "b"})
-            QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredWithPrefix(replica, "rord-").size(), ids.size(), 20000);
+        for (const QByteArray replica : { "a", "b" })
+            QTRY_COMPARE_WITH_TIMEOUT(
+                m_world.deliveredWithPrefix(replica, "rord-").size(), ids.size(), 20000);
         QCOMPARE(m_world.deliveredWithPrefix("b", "rord-"), m_world.deliveredWithPrefix("a", "rord-"));
-        for (const QByteArray replica : {"a", "b"})
+        for (const QByteArray replica : { "a", "b" })
             QVERIFY(deliveredOnceInStage1Order(replica, "rord-", ids));
     }
 
@@ -184,15 +189,17 @@ private:
     // `replica` delivered exactly the `expected` ids (with `prefix`), each once, in the order
     // of their stage-1 offsets (messages published through different replicas are appended
     // in either order: that order is the one every replica must follow).
-    bool deliveredOnceInStage1Order(const QByteArray &replica, const QByteArray &prefix, QList<QByteArray> expected)
+    bool deliveredOnceInStage1Order(
+        const QByteArray &replica, const QByteArray &prefix, QList<QByteArray> expected)
     {
         const QList<QByteArray> seen = m_world.deliveredWithPrefix(replica, prefix);
-        std::sort(expected.begin(), expected.end(),
-                  [this](const QByteArray &x, const QByteArray &y) { return m_world.stage1Offset(x) < m_world.stage1Offset(y); });
+        std::sort(expected.begin(), expected.end(), [this](const QByteArray &x, const QByteArray &y) {
+            return m_world.stage1Offset(x) < m_world.stage1Offset(y);
+        });
         if (seen == expected)
             return true;
-        qWarning("%s delivered [%s], expected [%s] (stage-1 order)", replica.constData(), seen.join(", ").constData(),
-                 expected.join(", ").constData());
+        qWarning("%s delivered [%s], expected [%s] (stage-1 order)", replica.constData(),
+            seen.join(", ").constData(), expected.join(", ").constData());
         return false;
     }
 

@@ -26,7 +26,7 @@ class TestRedisPresenceLease : public QObject
     std::optional<RedisReply> run(QList<QByteArray> argv) { return call(*m_redis, std::move(argv), this); }
     qint64 total(const QByteArray &user)
     {
-        const auto reply = run({"HGET", "sb:presence", user});
+        const auto reply = run({ "HGET", "sb:presence", user });
         return reply && reply->isString() ? reply->bytes().toLongLong() : 0;
     }
     qint64 changeAndWait(RedisPresenceCounter &counter, const QString &user, int delta)
@@ -74,7 +74,7 @@ private slots:
         m_thread.wait();
         m_server.stop();
     }
-    void init() { QVERIFY(run({"FLUSHALL"})->isOk()); }
+    void init() { QVERIFY(run({ "FLUSHALL" })->isOk()); }
 
     void deadHolderIsReapedOnceAndOnlyItsCounts()
     {
@@ -85,22 +85,23 @@ private slots:
         QCOMPARE(changeAndWait(dead, QStringLiteral("alice"), +1), 2);
         QCOMPARE(changeAndWait(dead, QStringLiteral("bob"), +1), 1);
         QCOMPARE(changeAndWait(alive, QStringLiteral("bob"), +1), 2);
-        QCOMPARE(run({"HGET", "sb:presence:held:node-a-1", "alice"})->bytes(), QByteArray("2"));
-        QCOMPARE(run({"ZCARD", "sb:presence:leases"})->toInteger(), 2);
+        QCOMPARE(run({ "HGET", "sb:presence:held:node-a-1", "alice" })->bytes(), QByteArray("2"));
+        QCOMPARE(run({ "ZCARD", "sb:presence:leases" })->toInteger(), 2);
 
         // `dead` renews no more. Within its lease (and not before) `alive` reaps it: alice's
         // whole count goes and she is reported offline; bob keeps alive's connection.
         QElapsedTimer clock;
         clock.start();
         const PresenceChanges changes = renewUntilChanged(alive, (kLeaseSeconds + 3) * 1000);
-        QCOMPARE(changes.wentOffline, QStringList{QStringLiteral("alice")});
+        QCOMPARE(changes.wentOffline, QStringList { QStringLiteral("alice") });
         QVERIFY(changes.cameOnline.isEmpty());
-        QVERIFY2(clock.elapsed() >= kLeaseSeconds * 1000 - 300, QByteArray::number(clock.elapsed()).constData());
+        QVERIFY2(
+            clock.elapsed() >= kLeaseSeconds * 1000 - 300, QByteArray::number(clock.elapsed()).constData());
         QCOMPARE(total("alice"), 0);
-        QCOMPARE(run({"HEXISTS", "sb:presence", "alice"})->toInteger(), 0);
+        QCOMPARE(run({ "HEXISTS", "sb:presence", "alice" })->toInteger(), 0);
         QCOMPARE(total("bob"), 1);
-        QCOMPARE(run({"EXISTS", "sb:presence:held:node-a-1"})->toInteger(), 0);
-        QCOMPARE(run({"ZSCORE", "sb:presence:leases", "node-a-1"})->isNil(), true);
+        QCOMPARE(run({ "EXISTS", "sb:presence:held:node-a-1" })->toInteger(), 0);
+        QCOMPARE(run({ "ZSCORE", "sb:presence:leases", "node-a-1" })->isNil(), true);
 
         // Reaped once: another holder's renewals find nothing more to report.
         const PresenceChanges again = renewUntilChanged(other, 1200); // less than alive's lease
@@ -114,7 +115,8 @@ private slots:
         RedisPresenceCounter alive(m_redis, RedisKeys(), "node-b-2", kLeaseSeconds);
         QCOMPARE(changeAndWait(cutOff, QStringLiteral("carol"), +1), 1);
         QCOMPARE(changeAndWait(alive, QStringLiteral("carol"), +1), 2);
-        QVERIFY(renewUntilChanged(alive, (kLeaseSeconds + 3) * 1000).isEmpty()); // carol is still online via `alive`
+        QVERIFY(renewUntilChanged(alive, (kLeaseSeconds + 3) * 1000)
+                    .isEmpty()); // carol is still online via `alive`
         QCOMPARE(total("carol"), 1);
         // cutOff's connection closes after its count was reaped: nothing changes, so the
         // connection `alive` holds is still counted and no event is due.
@@ -128,13 +130,14 @@ private slots:
         RedisPresenceCounter reaper(m_redis, RedisKeys(), "node-b-3", kLeaseSeconds);
         QVERIFY(renewUntilChanged(cutOff, 300).isEmpty()); // it has renewed once: its lease is known
         QCOMPARE(changeAndWait(cutOff, QStringLiteral("dave"), +1), 1);
-        QCOMPARE(renewUntilChanged(reaper, (kLeaseSeconds + 3) * 1000).wentOffline, QStringList{QStringLiteral("dave")});
+        QCOMPARE(renewUntilChanged(reaper, (kLeaseSeconds + 3) * 1000).wentOffline,
+            QStringList { QStringLiteral("dave") });
         QCOMPARE(total("dave"), 0);
         // cutOff is back: its renewals notice the lost lease and put dave's count back.
         const PresenceChanges back = renewUntilChanged(cutOff, 3000);
-        QCOMPARE(back.cameOnline, QStringList{QStringLiteral("dave")});
+        QCOMPARE(back.cameOnline, QStringList { QStringLiteral("dave") });
         QCOMPARE(total("dave"), 1);
-        QCOMPARE(run({"HGET", "sb:presence:held:node-a-3", "dave"})->bytes(), QByteArray("1"));
+        QCOMPARE(run({ "HGET", "sb:presence:held:node-a-3", "dave" })->bytes(), QByteArray("1"));
         QCOMPARE(changeAndWait(cutOff, QStringLiteral("dave"), -1), 0);
     }
 };

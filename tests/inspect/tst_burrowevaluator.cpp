@@ -16,7 +16,7 @@ QList<LagObservation> window(const QList<QPair<qint64, qint64>> &commits, qint64
     QList<LagObservation> out;
     qint64 at = 0;
     for (const auto &[offset, lag] : commits) {
-        out.append({offset, lag, at});
+        out.append({ offset, lag, at });
         at += stepMs;
     }
     return out;
@@ -41,7 +41,7 @@ private Q_SLOTS:
     void noCurrentLagIsOk()
     {
         // Offsets stuck and an old last commit, but the consumer is caught up: never an error.
-        const auto w = window({{100, 0}, {100, 0}, {100, 0}});
+        const auto w = window({ { 100, 0 }, { 100, 0 }, { 100, 0 } });
         const auto v = BurrowEvaluator::evaluatePartition(w, 0, 100, 1000000);
         QCOMPARE(v.status, BurrowStatus::Ok);
         QVERIFY2(v.reason.contains(u"caught up"), qPrintable(v.reason));
@@ -49,14 +49,15 @@ private Q_SLOTS:
 
     void unknownLogEndIsOk()
     {
-        const auto v = BurrowEvaluator::evaluatePartition(window({{10, -1}, {10, -1}}), -1, -1, 1000000);
+        const auto v
+            = BurrowEvaluator::evaluatePartition(window({ { 10, -1 }, { 10, -1 } }), -1, -1, 1000000);
         QCOMPARE(v.status, BurrowStatus::Ok);
     }
 
     void zeroLagInWindowIsOk()
     {
         // Lag grows, but it was zero at the first commit: Burrow's rule 1.
-        const auto w = window({{10, 0}, {20, 5}, {30, 9}});
+        const auto w = window({ { 10, 0 }, { 20, 5 }, { 30, 9 } });
         const auto v = BurrowEvaluator::evaluatePartition(w, 9, 39, 20000);
         QCOMPARE(v.status, BurrowStatus::Ok);
         QVERIFY2(v.reason.contains(u"zero"), qPrintable(v.reason));
@@ -65,7 +66,7 @@ private Q_SLOTS:
     void stalledOffsetsAreStall()
     {
         // Committing, lag growing, offset not moving: rule 2.
-        const auto w = window({{50, 10}, {50, 20}, {50, 30}, {50, 40}});
+        const auto w = window({ { 50, 10 }, { 50, 20 }, { 50, 30 }, { 50, 40 } });
         const auto v = BurrowEvaluator::evaluatePartition(w, 40, 90, 31000);
         QCOMPARE(v.status, BurrowStatus::Stall);
         QVERIFY2(v.reason.contains(u"stuck at 50"), qPrintable(v.reason));
@@ -74,7 +75,7 @@ private Q_SLOTS:
     void lagNotDecreasingIsWarn()
     {
         // Offsets move, lag fixed or growing: rule 3.
-        const auto w = window({{10, 5}, {20, 5}, {30, 8}, {40, 12}});
+        const auto w = window({ { 10, 5 }, { 20, 5 }, { 30, 8 }, { 40, 12 } });
         const auto v = BurrowEvaluator::evaluatePartition(w, 12, 52, 31000);
         QCOMPARE(v.status, BurrowStatus::Warn);
         QVERIFY2(v.reason.contains(u"5 → 12"), qPrintable(v.reason));
@@ -82,14 +83,14 @@ private Q_SLOTS:
 
     void lagDecreasingSomewhereIsOk()
     {
-        const auto w = window({{10, 9}, {20, 12}, {30, 7}, {40, 8}});
+        const auto w = window({ { 10, 9 }, { 20, 12 }, { 30, 7 }, { 40, 8 } });
         QCOMPARE(BurrowEvaluator::evaluatePartition(w, 8, 48, 31000).status, BurrowStatus::Ok);
     }
 
     void quietLongerThanWindowIsStop()
     {
         // Window spans 30 s; the last commit is 31 s old and the consumer is behind: rule 4.
-        const auto w = window({{10, 5}, {20, 4}, {30, 3}, {40, 2}});
+        const auto w = window({ { 10, 5 }, { 20, 4 }, { 30, 3 }, { 40, 2 } });
         const auto v = BurrowEvaluator::evaluatePartition(w, 20, 60, 30000 + 31000);
         QCOMPARE(v.status, BurrowStatus::Stop);
         QVERIFY2(v.reason.contains(u"no commit for 31 s"), qPrintable(v.reason));
@@ -100,7 +101,7 @@ private Q_SLOTS:
     void stopNeedsTheConsumerBehindTheBroker()
     {
         // Rule 4's exception: committed offset equals the log end, so not stopped even if quiet.
-        const auto w = window({{10, 5}, {20, 4}, {60, 3}});
+        const auto w = window({ { 10, 5 }, { 20, 4 }, { 60, 3 } });
         const auto v = BurrowEvaluator::evaluatePartition(w, 3, 60, 1000000);
         QVERIFY(v.status != BurrowStatus::Stop);
     }
@@ -108,13 +109,13 @@ private Q_SLOTS:
     void stopOverridesZeroLagInWindow()
     {
         // Burrow checks STOP before looking for a zero lag in the window.
-        const auto w = window({{10, 0}, {20, 0}});
+        const auto w = window({ { 10, 0 }, { 20, 0 } });
         QCOMPARE(BurrowEvaluator::evaluatePartition(w, 30, 50, 10000 + 11000).status, BurrowStatus::Stop);
     }
 
     void offsetGoingBackIsRewind()
     {
-        const auto w = window({{100, 5}, {110, 6}, {40, 80}, {50, 75}});
+        const auto w = window({ { 100, 5 }, { 110, 6 }, { 40, 80 }, { 50, 75 } });
         const auto v = BurrowEvaluator::evaluatePartition(w, 75, 125, 31000);
         QCOMPARE(v.status, BurrowStatus::Rewind);
         QVERIFY2(v.reason.contains(u"from 110 to 40"), qPrintable(v.reason));
@@ -122,29 +123,32 @@ private Q_SLOTS:
 
     void rewindBeatsStall()
     {
-        const auto w = window({{100, 5}, {40, 80}, {40, 85}});
+        const auto w = window({ { 100, 5 }, { 40, 80 }, { 40, 85 } });
         QCOMPARE(BurrowEvaluator::evaluatePartition(w, 85, 125, 21000).status, BurrowStatus::Rewind);
     }
 
     void singleCommitWithLagIsOk()
     {
-        const auto v = BurrowEvaluator::evaluatePartition(window({{10, 40}}), 40, 50, 0);
+        const auto v = BurrowEvaluator::evaluatePartition(window({ { 10, 40 } }), 40, 50, 0);
         QCOMPARE(v.status, BurrowStatus::Ok);
     }
 
     void groupRollsUpTheWorstPartition()
     {
         using R = BurrowEvaluator::PartitionResult;
-        const QList<R> warnOnly{{QStringLiteral("t"), 0, {BurrowStatus::Ok, {}}}, {QStringLiteral("t"), 1, {BurrowStatus::Warn, {}}}};
+        const QList<R> warnOnly { { QStringLiteral("t"), 0, { BurrowStatus::Ok, {} } },
+            { QStringLiteral("t"), 1, { BurrowStatus::Warn, {} } } };
         QCOMPARE(BurrowEvaluator::evaluateGroup(warnOnly).status, BurrowStatus::Warn);
-        for (BurrowStatus bad : {BurrowStatus::Stop, BurrowStatus::Stall, BurrowStatus::Rewind}) {
+        for (BurrowStatus bad : { BurrowStatus::Stop, BurrowStatus::Stall, BurrowStatus::Rewind }) {
             QList<R> partitions = warnOnly;
-            partitions.append({QStringLiteral("u"), 7, {bad, {}}});
+            partitions.append({ QStringLiteral("u"), 7, { bad, {} } });
             const auto v = BurrowEvaluator::evaluateGroup(partitions);
             QCOMPARE(v.status, BurrowStatus::Err);
             QVERIFY2(v.reason.contains(u"u[7] " + burrowStatusName(bad)), qPrintable(v.reason));
         }
-        QCOMPARE(BurrowEvaluator::evaluateGroup({{QStringLiteral("t"), 0, {BurrowStatus::Ok, {}}}}).status, BurrowStatus::Ok);
+        QCOMPARE(
+            BurrowEvaluator::evaluateGroup({ { QStringLiteral("t"), 0, { BurrowStatus::Ok, {} } } }).status,
+            BurrowStatus::Ok);
         QCOMPARE(BurrowEvaluator::evaluateGroup({}).status, BurrowStatus::NotFound);
     }
 

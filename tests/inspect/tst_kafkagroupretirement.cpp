@@ -31,7 +31,7 @@ class TestKafkaGroupRetirement : public QObject
 private slots:
     void markRoundTrips()
     {
-        const RetiredGroupMark mark{QStringLiteral("switchboard-node-2"), kT0};
+        const RetiredGroupMark mark { QStringLiteral("switchboard-node-2"), kT0 };
         const auto parsed = RetiredGroupMark::parse(mark.encode());
         QVERIFY(parsed.has_value());
         QCOMPARE(parsed->by, mark.by);
@@ -42,12 +42,14 @@ private slots:
     void drainedReplicasMarkedGroupIsRetiredAtOnce()
     {
         KafkaGroupRetirement retirement(kSessionMs);
-        retirement.setOwners({{QStringLiteral("sb-broadcast-node-2-a1"), QStringLiteral("node-2"), true, at(kT0)}});
+        retirement.setOwners(
+            { { QStringLiteral("sb-broadcast-node-2-a1"), QStringLiteral("node-2"), true, at(kT0) } });
         const auto verdict = retirement.judge(QStringLiteral("sb-broadcast-node-2-a1"), -1,
-                                              RetiredGroupMark{QStringLiteral("switchboard-node-2"), kT0}, kT0 + 100);
+            RetiredGroupMark { QStringLiteral("switchboard-node-2"), kT0 }, kT0 + 100);
         QVERIFY(verdict.has_value());
         QCOMPARE(verdict->status, BurrowStatus::Retired);
-        QVERIFY2(verdict->reason.contains(u"left on purpose by switchboard-node-2"), qPrintable(verdict->reason));
+        QVERIFY2(
+            verdict->reason.contains(u"left on purpose by switchboard-node-2"), qPrintable(verdict->reason));
         QCOMPARE(burrowSeverity(verdict->status), 0); // no alarm
     }
 
@@ -55,7 +57,8 @@ private slots:
     {
         // The console started after the drain: no owner known, the group's data says it all.
         KafkaGroupRetirement retirement(kSessionMs);
-        const auto verdict = retirement.judge(QStringLiteral("g"), 0, RetiredGroupMark{QStringLiteral("c"), kT0}, kT0);
+        const auto verdict
+            = retirement.judge(QStringLiteral("g"), 0, RetiredGroupMark { QStringLiteral("c"), kT0 }, kT0);
         QVERIFY(verdict.has_value());
         QCOMPARE(verdict->status, BurrowStatus::Retired);
     }
@@ -64,7 +67,7 @@ private slots:
     {
         KafkaGroupRetirement retirement(kSessionMs);
         const QString group = QStringLiteral("sb-broadcast-node-3-b2");
-        retirement.setOwners({{group, QStringLiteral("node-3"), true, at(kT0)}});
+        retirement.setOwners({ { group, QStringLiteral("node-3"), true, at(kT0) } });
         const auto during = retirement.judge(group, -1, std::nullopt, kT0 + kSessionMs - 1);
         QVERIFY(during.has_value());
         QCOMPARE(during->status, BurrowStatus::Down);
@@ -74,8 +77,9 @@ private slots:
         const auto after = retirement.judge(group, -1, std::nullopt, kT0 + kSessionMs + 1);
         QVERIFY(after.has_value());
         QCOMPARE(after->status, BurrowStatus::Retired);
-        QVERIFY2(after->reason.contains(u"stopped without leaving") && after->reason.contains(u"session timed out"),
-                 qPrintable(after->reason));
+        QVERIFY2(after->reason.contains(u"stopped without leaving")
+                && after->reason.contains(u"session timed out"),
+            qPrintable(after->reason));
 
         // Retired it stays while the group is watched, also once the console forgot the
         // replica (a real broker keeps listing a group nobody deleted)...
@@ -92,7 +96,7 @@ private slots:
     {
         KafkaGroupRetirement retirement(kSessionMs);
         const QString group = QStringLiteral("g");
-        retirement.setOwners({{group, QStringLiteral("node-4"), true, at(kT0)}});
+        retirement.setOwners({ { group, QStringLiteral("node-4"), true, at(kT0) } });
         // Long past the assumed timeout, but the broker still counts a member: DOWN.
         const auto held = retirement.judge(group, 1, std::nullopt, kT0 + 5 * kSessionMs);
         QVERIFY(held.has_value());
@@ -106,9 +110,9 @@ private slots:
     void groupsExpectedToBeConsumedKeepBurrowsVerdict()
     {
         KafkaGroupRetirement retirement(kSessionMs);
-        retirement.setOwners({{QStringLiteral("mine"), QStringLiteral("node-1"), false, at(kT0)},
-                              {QStringLiteral("shared"), QStringLiteral("node-1"), true, at(kT0)},
-                              {QStringLiteral("shared"), QStringLiteral("node-2"), true, at(kT0)}});
+        retirement.setOwners({ { QStringLiteral("mine"), QStringLiteral("node-1"), false, at(kT0) },
+            { QStringLiteral("shared"), QStringLiteral("node-1"), true, at(kT0) },
+            { QStringLiteral("shared"), QStringLiteral("node-2"), true, at(kT0) } });
         QVERIFY(!retirement.judge(QStringLiteral("mine"), -1, std::nullopt, kT0 + 60000).has_value());
         // Stage 1's group, announced by every replica: nobody consuming it is a real alarm.
         QVERIFY(!retirement.judge(QStringLiteral("shared"), -1, std::nullopt, kT0 + 60000).has_value());
@@ -119,9 +123,10 @@ private slots:
     {
         KafkaGroupRetirement retirement(kSessionMs);
         const QString group = QStringLiteral("g");
-        retirement.setOwners({{group, QStringLiteral("node-5"), true, at(kT0)}});
-        QCOMPARE(statusOf(retirement.judge(group, -1, std::nullopt, kT0 + 2 * kSessionMs)), BurrowStatus::Retired);
-        retirement.setOwners({{group, QStringLiteral("node-5"), false, at(kT0 + 3 * kSessionMs)}});
+        retirement.setOwners({ { group, QStringLiteral("node-5"), true, at(kT0) } });
+        QCOMPARE(
+            statusOf(retirement.judge(group, -1, std::nullopt, kT0 + 2 * kSessionMs)), BurrowStatus::Retired);
+        retirement.setOwners({ { group, QStringLiteral("node-5"), false, at(kT0 + 3 * kSessionMs) } });
         QVERIFY(!retirement.judge(group, -1, std::nullopt, kT0 + 3 * kSessionMs).has_value());
     }
 };

@@ -27,7 +27,8 @@ KafkaHandle client(rd_kafka_type_t type, const QByteArray &bootstrap, const QByt
 
 // Commits offsets for a group without joining it (a "simple consumer" commit), the way an
 // external tool would move a group.
-bool commit(const QByteArray &bootstrap, const QByteArray &group, const QByteArray &topic, const QList<qint64> &offsets)
+bool commit(const QByteArray &bootstrap, const QByteArray &group, const QByteArray &topic,
+    const QList<qint64> &offsets)
 {
     const KafkaHandle consumer = client(RD_KAFKA_CONSUMER, bootstrap, group);
     KafkaPartitionList list(rd_kafka_topic_partition_list_new(int(offsets.size())));
@@ -74,10 +75,10 @@ private:
         for (int i = 0; i < count; ++i) {
             const QByteArray value = "message " + QByteArray::number(i);
             QCOMPARE(rd_kafka_producev(m_producer.get(), RD_KAFKA_V_TOPIC(topic.constData()),
-                                       RD_KAFKA_V_PARTITION(partition),
-                                       RD_KAFKA_V_VALUE(const_cast<char *>(value.constData()), size_t(value.size())),
-                                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
-                     RD_KAFKA_RESP_ERR_NO_ERROR);
+                         RD_KAFKA_V_PARTITION(partition),
+                         RD_KAFKA_V_VALUE(const_cast<char *>(value.constData()), size_t(value.size())),
+                         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+                RD_KAFKA_RESP_ERR_NO_ERROR);
         }
         QCOMPARE(rd_kafka_flush(m_producer.get(), 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
     }
@@ -92,7 +93,8 @@ private:
     }
 
     // Runs an inspector until `until` holds for a snapshot (or 15 s pass).
-    KafkaClusterSnapshot pollUntil(KafkaInspector &inspector, const std::function<bool(const KafkaClusterSnapshot &)> &until)
+    KafkaClusterSnapshot pollUntil(
+        KafkaInspector &inspector, const std::function<bool(const KafkaClusterSnapshot &)> &until)
     {
         QSignalSpy spy(&inspector, &KafkaInspector::snapshotReady);
         QDeadlineTimer deadline(15000);
@@ -142,9 +144,10 @@ private Q_SLOTS:
         const QString kcat = QStandardPaths::findExecutable(QStringLiteral("kcat"));
         QVERIFY2(!kcat.isEmpty(), "kcat is not installed (scripts/setup.sh installs it)");
         QProcess process;
-        process.start(kcat, {QStringLiteral("-b"), QString::fromUtf8(m_cluster.bootstrapServers()), QStringLiteral("-Q"),
-                             QStringLiteral("-t"), QStringLiteral("orders:0:-1"), QStringLiteral("-t"),
-                             QStringLiteral("orders:1:-1")});
+        process.start(kcat,
+            { QStringLiteral("-b"), QString::fromUtf8(m_cluster.bootstrapServers()), QStringLiteral("-Q"),
+                QStringLiteral("-t"), QStringLiteral("orders:0:-1"), QStringLiteral("-t"),
+                QStringLiteral("orders:1:-1") });
         QVERIFY(process.waitForFinished(15000));
         const QString out = QString::fromUtf8(process.readAllStandardOutput());
         QVERIFY2(out.contains(u"orders [0] offset 50"), qPrintable(out));
@@ -172,7 +175,7 @@ private Q_SLOTS:
         QVERIFY(pollUntil(inspector, [](const KafkaClusterSnapshot &s) { return s.reachable; }).reachable);
         QElapsedTimer clock;
         clock.start();
-        inspector.setAnnouncedGroups({QStringLiteral("announced-late")});
+        inspector.setAnnouncedGroups({ QStringLiteral("announced-late") });
         const auto snapshot = pollUntil(inspector, [](const KafkaClusterSnapshot &s) {
             return groupIn(s, QStringLiteral("announced-late")) != nullptr;
         });
@@ -184,13 +187,14 @@ private Q_SLOTS:
     void lagAndBurrowVerdictsForAGroupMadeToLag()
     {
         // orders: p0 has 90 records, p1 30 (after the test above).
-        QVERIFY(commit(m_cluster.bootstrapServers(), "billing", "orders", {60, 30}));
+        QVERIFY(commit(m_cluster.bootstrapServers(), "billing", "orders", { 60, 30 }));
         KafkaInspectorConfig config = mockClusterConfig(300);
-        config.groups = QStringList{QStringLiteral("billing")};
+        config.groups = QStringList { QStringLiteral("billing") };
         KafkaInspector inspector(config);
-        inspector.setAnnouncedGroups({QStringLiteral("switchboard-notifications")});
+        inspector.setAnnouncedGroups({ QStringLiteral("switchboard-notifications") });
         inspector.start();
-        auto snapshot = pollUntil(inspector, [](const KafkaClusterSnapshot &s) { return groupIn(s, QStringLiteral("billing")); });
+        auto snapshot = pollUntil(
+            inspector, [](const KafkaClusterSnapshot &s) { return groupIn(s, QStringLiteral("billing")); });
         const KafkaGroupInfo *billing = groupIn(snapshot, QStringLiteral("billing"));
         QVERIFY2(billing, qPrintable(snapshot.error));
         // The mock cluster cannot list groups: the view must say so, and use the named ones.
@@ -213,7 +217,7 @@ private Q_SLOTS:
         QCOMPARE(billing->partitions.at(1).verdict.status, BurrowStatus::Ok);
 
         // An operator resets the group backwards: REWIND, and the group is in error.
-        QVERIFY(commit(m_cluster.bootstrapServers(), "billing", "orders", {20, 30}));
+        QVERIFY(commit(m_cluster.bootstrapServers(), "billing", "orders", { 20, 30 }));
         snapshot = pollUntil(inspector, [](const KafkaClusterSnapshot &s) {
             const KafkaGroupInfo *g = groupIn(s, QStringLiteral("billing"));
             return g && !g->partitions.isEmpty() && g->partitions.at(0).committed == 20;
@@ -222,7 +226,7 @@ private Q_SLOTS:
         QVERIFY(billing);
         QCOMPARE(billing->partitions.at(0).verdict.status, BurrowStatus::Rewind);
         QVERIFY2(billing->partitions.at(0).verdict.reason.contains(u"from 60 to 20"),
-                 qPrintable(billing->partitions.at(0).verdict.reason));
+            qPrintable(billing->partitions.at(0).verdict.reason));
         QCOMPARE(billing->verdict.status, BurrowStatus::Err);
         QCOMPARE(billing->totalLag, 70);
 
@@ -235,7 +239,7 @@ private Q_SLOTS:
         billing = groupIn(snapshot, QStringLiteral("billing"));
         QVERIFY2(billing, "p0 never became STOP");
         QVERIFY2(billing->partitions.at(0).verdict.reason.contains(u"no commit for"),
-                 qPrintable(billing->partitions.at(0).verdict.reason));
+            qPrintable(billing->partitions.at(0).verdict.reason));
         inspector.stop();
     }
 

@@ -23,7 +23,8 @@ private slots:
         record.timestampMs = 1733400000123;
         record.hasKey = true;
         record.key = "general";
-        record.headers = { { "message-id", "m-0" }, { "content-type", "application/json" }, { "message-id", "m-1" } };
+        record.headers
+            = { { "message-id", "m-0" }, { "content-type", "application/json" }, { "message-id", "m-1" } };
         record.value = value;
         const TrafficFrame frame = KafkaRecordFrame::build(record, 4096);
         QCOMPARE(frame.transport, TrafficFrame::Transport::Kafka);
@@ -31,8 +32,8 @@ private slots:
         QCOMPARE(frame.destination, u"switchboard.MessageCreatedEvent"_s);
         QCOMPARE(frame.tsMs, qint64(1733400000123));
         const QList<TrafficFrame::Header> headers { { u"partition"_s, u"2"_s }, { u"offset"_s, u"41"_s },
-            { u"key"_s, u"general"_s }, { u"message-id"_s, u"m-0"_s }, { u"content-type"_s, u"application/json"_s },
-            { u"message-id"_s, u"m-1"_s } };
+            { u"key"_s, u"general"_s }, { u"message-id"_s, u"m-0"_s },
+            { u"content-type"_s, u"application/json"_s }, { u"message-id"_s, u"m-1"_s } };
         QCOMPARE(frame.headers(), headers);
         QCOMPARE(frame.messageId, u"m-1"_s); // the last one, as KafkaRecord::header() reads it
         QCOMPARE(frame.body, value);

@@ -51,10 +51,10 @@ private:
             for (int i = 0; i < perPartition; ++i) {
                 const QByteArray value = "broadcast " + QByteArray::number(i);
                 QCOMPARE(rd_kafka_producev(m_producer.get(), RD_KAFKA_V_TOPIC(kTopic.constData()),
-                                           RD_KAFKA_V_PARTITION(partition),
-                                           RD_KAFKA_V_VALUE(const_cast<char *>(value.constData()), size_t(value.size())),
-                                           RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
-                         RD_KAFKA_RESP_ERR_NO_ERROR);
+                             RD_KAFKA_V_PARTITION(partition),
+                             RD_KAFKA_V_VALUE(const_cast<char *>(value.constData()), size_t(value.size())),
+                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+                    RD_KAFKA_RESP_ERR_NO_ERROR);
             }
         }
         QCOMPARE(rd_kafka_flush(m_producer.get(), 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
@@ -72,14 +72,14 @@ private:
     {
         KafkaConsumerOptions options;
         options.groupId = group;
-        options.topics = {kTopic};
+        options.topics = { kTopic };
         options.clientId = "switchboard-node-2";
         options.sessionTimeoutMs = 6000;
         options.heartbeatIntervalMs = 500;
         options.retireGroupOnClose = retire;
         options.retireTimeoutMs = 2000;
         auto *consumer = new KafkaConsumer(settings(), options, this);
-        std::atomic<int> handled{0};
+        std::atomic<int> handled { 0 };
         consumer->setBatchHandler([&handled](const QList<KafkaRecord> &batch) {
             handled += int(batch.size());
             return true;
@@ -94,8 +94,8 @@ private:
             delete consumer;
     }
 
-    KafkaClusterSnapshot pollUntil(KafkaInspector &inspector, const std::function<bool(const KafkaClusterSnapshot &)> &until,
-                                   int timeoutMs = 15000)
+    KafkaClusterSnapshot pollUntil(KafkaInspector &inspector,
+        const std::function<bool(const KafkaClusterSnapshot &)> &until, int timeoutMs = 15000)
     {
         QSignalSpy spy(&inspector, &KafkaInspector::snapshotReady);
         QDeadlineTimer deadline(timeoutMs);
@@ -118,7 +118,8 @@ private Q_SLOTS:
         QVERIFY2(m_cluster.createTopic(kTopic, 2, &error), qPrintable(error));
         rd_kafka_conf_t *conf = rd_kafka_conf_new();
         char reason[256];
-        rd_kafka_conf_set(conf, "bootstrap.servers", m_cluster.bootstrapServers().constData(), reason, sizeof reason);
+        rd_kafka_conf_set(
+            conf, "bootstrap.servers", m_cluster.bootstrapServers().constData(), reason, sizeof reason);
         m_producer = KafkaHandle(rd_kafka_new(RD_KAFKA_PRODUCER, conf, reason, sizeof reason));
         QVERIFY(m_producer);
         produce(5);
@@ -137,8 +138,9 @@ private Q_SLOTS:
         KafkaAdminClient admin(3000);
         QString error;
         QVERIFY2(admin.open(settings(), &error), qPrintable(error));
-        admin.requestCommittedOffsets({QString::fromUtf8(group)}, {{QString::fromUtf8(kTopic), 2}});
-        const KafkaAdminClient::GroupOffsets offsets = admin.collectCommittedOffsets().value(QString::fromUtf8(group));
+        admin.requestCommittedOffsets({ QString::fromUtf8(group) }, { { QString::fromUtf8(kTopic), 2 } });
+        const KafkaAdminClient::GroupOffsets offsets
+            = admin.collectCommittedOffsets().value(QString::fromUtf8(group));
         if (deleted) {
             QVERIFY(offsets.committed.isEmpty());
         } else {
@@ -146,8 +148,8 @@ private Q_SLOTS:
             QCOMPARE(offsets.retired->by, QStringLiteral("switchboard-node-2"));
             QVERIFY(qAbs(offsets.retired->atMs - QDateTime::currentMSecsSinceEpoch()) < 60000);
             // The mark keeps what was handled: the offsets are those the replica reached.
-            QCOMPARE(offsets.committed.value({QString::fromUtf8(kTopic), 0}), 5);
-            QCOMPARE(offsets.committed.value({QString::fromUtf8(kTopic), 1}), 5);
+            QCOMPARE(offsets.committed.value({ QString::fromUtf8(kTopic), 0 }), 5);
+            QCOMPARE(offsets.committed.value({ QString::fromUtf8(kTopic), 1 }), 5);
         }
         delete consumer;
 
@@ -159,7 +161,8 @@ private Q_SLOTS:
         KafkaInspector inspector(config);
         // The Replicas area saw node-2 drain and go; the console's Kafka view gets that with
         // the group it announced.
-        inspector.setGroupOwners({{QString::fromUtf8(group), QStringLiteral("node-2"), true, QDateTime::currentDateTimeUtc()}});
+        inspector.setGroupOwners({ { QString::fromUtf8(group), QStringLiteral("node-2"), true,
+            QDateTime::currentDateTimeUtc() } });
         inspector.start();
         const KafkaClusterSnapshot snapshot = pollUntil(inspector, [&](const KafkaClusterSnapshot &s) {
             const KafkaGroupInfo *g = groupIn(s, QString::fromUtf8(group));
@@ -169,7 +172,8 @@ private Q_SLOTS:
         QVERIFY2(row, qPrintable(snapshot.error));
         QCOMPARE(burrowStatusName(row->verdict.status), QStringLiteral("RETIRED"));
         if (!deleted) {
-            QVERIFY2(row->verdict.reason.contains(u"left on purpose by switchboard-node-2"), qPrintable(row->verdict.reason));
+            QVERIFY2(row->verdict.reason.contains(u"left on purpose by switchboard-node-2"),
+                qPrintable(row->verdict.reason));
             QCOMPARE(row->totalLag, 14);
             for (const KafkaPartitionLag &p : row->partitions)
                 QCOMPARE(p.verdict.status, BurrowStatus::Retired);
@@ -180,7 +184,8 @@ private Q_SLOTS:
         model.apply(snapshot.groups);
         const int r = model.rowOf(QString::fromUtf8(group));
         QVERIFY(r >= 0);
-        QCOMPARE(model.index(r, sb::models::KafkaGroupModel::Status).data().toString(), QStringLiteral("RETIRED"));
+        QCOMPARE(
+            model.index(r, sb::models::KafkaGroupModel::Status).data().toString(), QStringLiteral("RETIRED"));
         const sb::models::KafkaFigures figures = sb::models::KafkaFigures::from(snapshot);
         QCOMPARE(figures.groupsRetired, 1);
         QCOMPARE(figures.groupsInError, 0);
@@ -202,12 +207,11 @@ private Q_SLOTS:
         config.consumerSessionTimeoutMs = 3000;
         KafkaInspector inspector(config);
         const QDateTime lastSeen = QDateTime::currentDateTimeUtc();
-        inspector.setGroupOwners({{QString::fromUtf8(group), QStringLiteral("node-3"), true, lastSeen}});
+        inspector.setGroupOwners({ { QString::fromUtf8(group), QStringLiteral("node-3"), true, lastSeen } });
         inspector.start();
 
-        const KafkaClusterSnapshot down = pollUntil(inspector, [&](const KafkaClusterSnapshot &s) {
-            return groupIn(s, QString::fromUtf8(group)) != nullptr;
-        });
+        const KafkaClusterSnapshot down = pollUntil(inspector,
+            [&](const KafkaClusterSnapshot &s) { return groupIn(s, QString::fromUtf8(group)) != nullptr; });
         const KafkaGroupInfo *row = groupIn(down, QString::fromUtf8(group));
         QVERIFY2(row, qPrintable(down.error));
         QCOMPARE(row->verdict.status, BurrowStatus::Down);
@@ -222,8 +226,9 @@ private Q_SLOTS:
         QVERIFY(row);
         QCOMPARE(row->verdict.status, BurrowStatus::Retired);
         QVERIFY2(row->verdict.reason.contains(u"session timed out"), qPrintable(row->verdict.reason));
-        QVERIFY2(retired.at.toMSecsSinceEpoch() >= lastSeen.toMSecsSinceEpoch() + config.consumerSessionTimeoutMs,
-                 "retired before the session could have timed out");
+        QVERIFY2(
+            retired.at.toMSecsSinceEpoch() >= lastSeen.toMSecsSinceEpoch() + config.consumerSessionTimeoutMs,
+            "retired before the session could have timed out");
         const sb::models::KafkaFigures figures = sb::models::KafkaFigures::from(retired);
         QVERIFY(!figures.isDegraded());
         QCOMPARE(figures.groupsRetired, 1);

@@ -357,11 +357,9 @@ private Q_SLOTS:
             direct({ "CONFIG", "GET", "notify-keyspace-events" }).at(1).bytes(), QByteArray("")); // untouched
 
         // An application's own flags are kept in the suggestion.
-        QCOMPARE(
-            inspect::RedisKeyspaceWatcher::suggestedFlags(QStringLiteral("Ex")), QStringLiteral("ExKA"));
+        QCOMPARE(inspect::RedisKeyspaceWatcher::suggestedFlags(QStringLiteral("Ex")), QStringLiteral("ExKA"));
 
-        QVERIFY(
-            direct({ "CONFIG", "SET", "notify-keyspace-events", "KA" }).isOk()); // the operator's move
+        QVERIFY(direct({ "CONFIG", "SET", "notify-keyspace-events", "KA" }).isOk()); // the operator's move
         Received<QList<QByteArray>> changed(m_watcher, &inspect::RedisKeyspaceWatcher::keysChanged);
         m_watcher->check();
         QVERIFY(states.waitFor(1));
@@ -369,7 +367,7 @@ private Q_SLOTS:
         QCOMPARE(state.mode, inspect::RedisNotificationState::Mode::Enabled);
         // The subscription is asynchronous: write until the notifications come back, for
         // every type the cluster writes (a token index is a set, a replay log a stream).
-        const QSet<QByteArray> written{ "k:notified", "k:notified:set", "k:notified:stream" };
+        const QSet<QByteArray> written { "k:notified", "k:notified:set", "k:notified:stream" };
         QSet<QByteArray> keys;
         QDeadlineTimer deadline(5000);
         while (!keys.contains(written) && !deadline.hasExpired()) {

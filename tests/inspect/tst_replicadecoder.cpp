@@ -15,17 +15,10 @@ class TestReplicaDecoder : public QObject
 private slots:
     void registryHashAsTheNodeWritesIt()
     {
-        const QMap<QByteArray, QByteArray> fields{{"address", "127.0.0.1:8081"}, {"started", "1714550400000"},
-                                                  {"ready", "1"},
-                                                  {"draining", "0"},
-                                                  {"ws", "12"},
-                                                  {"sse", "3"},
-                                                  {"subscriptions", "40"},
-                                                  {"msgsInPerSec", "2.5"},
-                                                  {"msgsOutPerSec", "10"},
-                                                  {"heartbeatTimeouts", "1"},
-                                                  {"version", "0.1.0"},
-                                                  {"somethingNew", "ignored"}};
+        const QMap<QByteArray, QByteArray> fields { { "address", "127.0.0.1:8081" },
+            { "started", "1714550400000" }, { "ready", "1" }, { "draining", "0" }, { "ws", "12" },
+            { "sse", "3" }, { "subscriptions", "40" }, { "msgsInPerSec", "2.5" }, { "msgsOutPerSec", "10" },
+            { "heartbeatTimeouts", "1" }, { "version", "0.1.0" }, { "somethingNew", "ignored" } };
         const ReplicaInfo info = ReplicaDecoder::fromRegistryHash(u"n1"_s, fields);
         QCOMPARE(info.id, u"n1"_s);
         QCOMPARE(info.address, u"127.0.0.1:8081"_s);
@@ -43,8 +36,8 @@ private slots:
 
     void registryHashWithMissingAndBrokenFields()
     {
-        const ReplicaInfo info = ReplicaDecoder::fromRegistryHash(
-            u"n2"_s, {{"ws", "many"}, {"sse", "-1"}, {"draining", "true"}, {"started", "yesterday"}});
+        const ReplicaInfo info = ReplicaDecoder::fromRegistryHash(u"n2"_s,
+            { { "ws", "many" }, { "sse", "-1" }, { "draining", "true" }, { "started", "yesterday" } });
         QCOMPARE(info.state, ReplicaInfo::State::Draining);
         QCOMPARE(info.wsConnections, std::nullopt);
         QCOMPARE(info.sseConnections, std::nullopt);
@@ -59,15 +52,17 @@ private slots:
     {
         // ready=0 in the registry (a replica whose Redis or Kafka is down announces it so):
         // alive but refusing traffic, with where that was read, never "up".
-        const ReplicaInfo registry = ReplicaDecoder::fromRegistryHash(u"n4"_s, {{"ready", "0"}, {"draining", "0"}});
+        const ReplicaInfo registry
+            = ReplicaDecoder::fromRegistryHash(u"n4"_s, { { "ready", "0" }, { "draining", "0" } });
         QCOMPARE(registry.state, ReplicaInfo::State::Unready);
         QVERIFY(registry.stateReason.contains(u"registry"));
         const ReplicaInfo stats = ReplicaDecoder::fromAdminStats(
-            QJsonObject{{u"node"_s, u"n5"_s}, {u"ready"_s, false}, {u"draining"_s, false}}, u"x"_s, nullptr);
+            QJsonObject { { u"node"_s, u"n5"_s }, { u"ready"_s, false }, { u"draining"_s, false } }, u"x"_s,
+            nullptr);
         QCOMPARE(stats.state, ReplicaInfo::State::Unready);
         // Draining wins over not ready: a draining replica is not ready by definition.
-        QCOMPARE(ReplicaDecoder::fromRegistryHash(u"n6"_s, {{"ready", "0"}, {"draining", "1"}}).state,
-                 ReplicaInfo::State::Draining);
+        QCOMPARE(ReplicaDecoder::fromRegistryHash(u"n6"_s, { { "ready", "0" }, { "draining", "1" } }).state,
+            ReplicaInfo::State::Draining);
         QCOMPARE(ReplicaDecoder::stateFrom(false, std::nullopt), ReplicaInfo::State::Unready);
         QCOMPARE(ReplicaDecoder::stateFrom(std::nullopt, std::nullopt), ReplicaInfo::State::Up);
     }
@@ -96,12 +91,13 @@ private slots:
 
     void adminStats()
     {
-        const QByteArray json = R"({"node":"node-a","bootId":"ab12","version":"0.1.0","startedAt":1714550400000,
+        const QByteArray json
+            = R"({"node":"node-a","bootId":"ab12","version":"0.1.0","startedAt":1714550400000,
             "uptimeSeconds":5,"ready":true,"draining":false,"connections":{"stomp":4,"sse":2,"http":1},
             "subscriptions":9,"messagesIn":100,"messagesOut":250,"heartBeatTimeouts":3})";
         ReplicaDecoder::Counters counters;
-        const ReplicaInfo info
-            = ReplicaDecoder::fromAdminStats(QJsonDocument::fromJson(json).object(), u"fallback"_s, &counters);
+        const ReplicaInfo info = ReplicaDecoder::fromAdminStats(
+            QJsonDocument::fromJson(json).object(), u"fallback"_s, &counters);
         QCOMPARE(info.id, u"node-a"_s);
         QCOMPARE(info.state, ReplicaInfo::State::Ready);
         QCOMPARE(info.wsConnections, std::optional<qint64>(4));
@@ -113,7 +109,7 @@ private slots:
         QCOMPARE(counters.messagesOut, std::optional<double>(250));
         QCOMPARE(info.started.toMSecsSinceEpoch(), 1714550400000);
 
-        const ReplicaInfo bare = ReplicaDecoder::fromAdminStats(QJsonObject{}, u"host:1"_s, nullptr);
+        const ReplicaInfo bare = ReplicaDecoder::fromAdminStats(QJsonObject {}, u"host:1"_s, nullptr);
         QCOMPARE(bare.id, u"host:1"_s);
         QCOMPARE(bare.totalConnections(), std::nullopt);
     }
@@ -136,8 +132,8 @@ private slots:
         QVERIFY(series);
         ReplicaDecoder::Counters counters;
         QString problem;
-        const ReplicaInfo info = ReplicaDecoder::fromPrometheus(PrometheusTextParser::parse(text), *series,
-                                                                u"127.0.0.1:9"_s, &counters, &problem);
+        const ReplicaInfo info = ReplicaDecoder::fromPrometheus(
+            PrometheusTextParser::parse(text), *series, u"127.0.0.1:9"_s, &counters, &problem);
         QVERIFY(problem.isEmpty());
         QCOMPARE(info.id, u"n7"_s);
         QCOMPARE(info.state, ReplicaInfo::State::Ready);
@@ -157,11 +153,12 @@ private slots:
                                 "chat_websocket_sessions{application=\"chat\",state=\"open\",} 42.0\n"
                                 "chat_websocket_sessions{application=\"chat\",state=\"closing\",} 3.0\n"
                                 "process_start_time_seconds 1.7145504E9\n";
-        const auto series = PrometheusTextParser::parseSeries("chat_websocket_sessions{state=\"open\"}", nullptr);
+        const auto series
+            = PrometheusTextParser::parseSeries("chat_websocket_sessions{state=\"open\"}", nullptr);
         QVERIFY(series);
         QString problem;
-        const ReplicaInfo info = ReplicaDecoder::fromPrometheus(PrometheusTextParser::parse(text), *series,
-                                                                u"10.0.0.5:8080"_s, nullptr, &problem);
+        const ReplicaInfo info = ReplicaDecoder::fromPrometheus(
+            PrometheusTextParser::parse(text), *series, u"10.0.0.5:8080"_s, nullptr, &problem);
         QVERIFY(problem.isEmpty());
         QCOMPARE(info.id, u"10.0.0.5:8080"_s);
         QCOMPARE(info.state, ReplicaInfo::State::Up); // no readiness metric
@@ -194,7 +191,7 @@ private slots:
     {
         QFETCH(QByteArray, value);
         QFETCH(qint64, expected);
-        QMap<QByteArray, QByteArray> fields{{"ready", "1"}, {"heartbeatTimeouts", "1"}};
+        QMap<QByteArray, QByteArray> fields { { "ready", "1" }, { "heartbeatTimeouts", "1" } };
         if (value != "<absent>")
             fields.insert("slowConsumerDrops", value);
         const ReplicaInfo info = ReplicaDecoder::fromRegistryHash(u"n1"_s, fields);
@@ -232,17 +229,23 @@ private slots:
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<qint64>("expected"); // -1: unknown
         // As NodeMetrics writes it: HELP and TYPE always, a sample per reason seen.
-        const QByteArray family = "# HELP sb_dropped_total Frames, connections or requests refused or dropped, by "
-                                  "reason.\n# TYPE sb_dropped_total counter\n";
-        QTest::newRow("counted") << QByteArray(family + "sb_dropped_total{reason=\"slow_consumer\"} 3\n"
-                                                        "sb_dropped_total{reason=\"frame_too_large\"} 9\n")
+        const QByteArray family
+            = "# HELP sb_dropped_total Frames, connections or requests refused or dropped, by "
+              "reason.\n# TYPE sb_dropped_total counter\n";
+        QTest::newRow("counted") << QByteArray(family
+            + "sb_dropped_total{reason=\"slow_consumer\"} 3\n"
+              "sb_dropped_total{reason=\"frame_too_large\"} 9\n")
                                  << qint64(3);
         QTest::newRow("family, no drop yet") << family << qint64(0);
-        QTest::newRow("other reason only, no TYPE line") << "sb_dropped_total{reason=\"draining\"} 2\n"_ba << qint64(0);
+        QTest::newRow("other reason only, no TYPE line")
+            << "sb_dropped_total{reason=\"draining\"} 2\n"_ba << qint64(0);
         QTest::newRow("not a Switchboard node") << "chat_websocket_sessions 4\n"_ba << qint64(-1);
-        QTest::newRow("negative") << QByteArray(family + "sb_dropped_total{reason=\"slow_consumer\"} -3\n") << qint64(-1);
-        QTest::newRow("NaN") << QByteArray(family + "sb_dropped_total{reason=\"slow_consumer\"} NaN\n") << qint64(-1);
-        QTest::newRow("float") << QByteArray(family + "sb_dropped_total{reason=\"slow_consumer\"} 5.0\n") << qint64(5);
+        QTest::newRow("negative") << QByteArray(family + "sb_dropped_total{reason=\"slow_consumer\"} -3\n")
+                                  << qint64(-1);
+        QTest::newRow("NaN") << QByteArray(family + "sb_dropped_total{reason=\"slow_consumer\"} NaN\n")
+                             << qint64(-1);
+        QTest::newRow("float") << QByteArray(family + "sb_dropped_total{reason=\"slow_consumer\"} 5.0\n")
+                               << qint64(5);
     }
 
     void slowConsumerDropsFromPrometheus()
@@ -252,8 +255,8 @@ private slots:
         const QByteArray scrape = "sb_connections{transport=\"stomp\"} 1\n" + text;
         const auto series = PrometheusTextParser::parseSeries("sb_connections", nullptr);
         QVERIFY(series);
-        const ReplicaInfo info = ReplicaDecoder::fromPrometheus(PrometheusTextParser::parse(scrape), *series,
-                                                                u"127.0.0.1:9"_s, nullptr, nullptr);
+        const ReplicaInfo info = ReplicaDecoder::fromPrometheus(
+            PrometheusTextParser::parse(scrape), *series, u"127.0.0.1:9"_s, nullptr, nullptr);
         QCOMPARE(info.slowConsumerDrops.value_or(-1), expected);
     }
 

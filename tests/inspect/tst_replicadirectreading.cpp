@@ -30,19 +30,18 @@ ReplicaDirectReading::Answer unreachable(const QString &why)
 QByteArray metrics(const QByteArray &node, int stomp, int sse, bool ready, bool draining = false)
 {
     return "sb_connections{transport=\"stomp\"} " + QByteArray::number(stomp) + "\n"
-         + "sb_connections{transport=\"sse\"} " + QByteArray::number(sse) + "\n"
-         + "sb_connections{transport=\"http\"} 1\n"
-         + "sb_subscriptions " + QByteArray::number(stomp) + "\n"
-         + "sb_messages_total{transport=\"stomp\",direction=\"in\"} 7\n"
-         + "sb_messages_total{transport=\"stomp\",direction=\"out\"} 9\n"
-         + "sb_heartbeat_timeouts_total 2\n"
-         + "sb_node_ready{node=\"" + node + "\"} " + (ready ? "1" : "0") + "\n"
-         + "sb_node_draining{node=\"" + node + "\"} " + (draining ? "1" : "0") + "\n";
+        + "sb_connections{transport=\"sse\"} " + QByteArray::number(sse) + "\n"
+        + "sb_connections{transport=\"http\"} 1\n" + "sb_subscriptions " + QByteArray::number(stomp) + "\n"
+        + "sb_messages_total{transport=\"stomp\",direction=\"in\"} 7\n"
+        + "sb_messages_total{transport=\"stomp\",direction=\"out\"} 9\n" + "sb_heartbeat_timeouts_total 2\n"
+        + "sb_node_ready{node=\"" + node + "\"} " + (ready ? "1" : "0") + "\n" + "sb_node_draining{node=\""
+        + node + "\"} " + (draining ? "1" : "0") + "\n";
 }
 
 // /healthz/* bodies as the node writes them (raw strings stay out of the test class: moc).
 const QByteArray kLive = R"({"status":"live"})";
-const QByteArray kNotReadyDependenciesDown = R"({"status":"not ready","draining":false,"dependencies":"down"})";
+const QByteArray kNotReadyDependenciesDown
+    = R"({"status":"not ready","draining":false,"dependencies":"down"})";
 const QByteArray kReady = R"({"status":"ready","draining":false,"dependencies":"up"})";
 const QByteArray kDraining = R"({"status":"not ready","draining":true,"dependencies":"up"})";
 
@@ -77,7 +76,8 @@ private slots:
         QCOMPARE(verdict.counters.messagesIn, std::optional<double>(7));
         QCOMPARE(verdict.counters.messagesOut, std::optional<double>(9));
         QCOMPARE(verdict.info.source, u"probe"_s);
-        QVERIFY2(verdict.info.detail.contains(u"/healthz/ready: HTTP 503"_s), qPrintable(verdict.info.detail));
+        QVERIFY2(
+            verdict.info.detail.contains(u"/healthz/ready: HTTP 503"_s), qPrintable(verdict.info.detail));
     }
 
     void readyWhenReadinessSaysSo()
@@ -110,8 +110,10 @@ private slots:
     {
         QTest::addColumn<ReplicaDirectReading::Answer>("live");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("refused") << unreachable(u"connection refused"_s) << u"/healthz/live: connection refused"_s;
-        QTest::newRow("timeout") << unreachable(u"no answer in time"_s) << u"/healthz/live: no answer in time"_s;
+        QTest::newRow("refused") << unreachable(u"connection refused"_s)
+                                 << u"/healthz/live: connection refused"_s;
+        QTest::newRow("timeout") << unreachable(u"no answer in time"_s)
+                                 << u"/healthz/live: no answer in time"_s;
         QTest::newRow("not a node") << answer(404) << u"/healthz/live: HTTP 404"_s;
         QTest::newRow("failing") << answer(500) << u"/healthz/live: HTTP 500"_s;
     }
@@ -153,7 +155,8 @@ private slots:
         QCOMPARE(verdict.info.state, ReplicaInfo::State::Unready);
         // Unknown, never a made-up zero.
         QCOMPARE(verdict.info.totalConnections(), std::nullopt);
-        QVERIFY2(verdict.info.detail.contains(u"/metrics: connection closed"_s), qPrintable(verdict.info.detail));
+        QVERIFY2(
+            verdict.info.detail.contains(u"/metrics: connection closed"_s), qPrintable(verdict.info.detail));
     }
 
     void readinessUnknownFallsBackToMetrics()
@@ -165,7 +168,8 @@ private slots:
         const auto verdict = reading.judge(u"node-1"_s);
         QVERIFY(verdict.alive);
         QCOMPARE(verdict.info.state, ReplicaInfo::State::Ready);
-        QVERIFY2(verdict.info.detail.contains(u"/healthz/ready: no answer in time"_s), qPrintable(verdict.info.detail));
+        QVERIFY2(verdict.info.detail.contains(u"/healthz/ready: no answer in time"_s),
+            qPrintable(verdict.info.detail));
 
         reading.metrics = unreachable(u"connection closed"_s);
         QCOMPARE(reading.judge(u"node-1"_s).info.state, ReplicaInfo::State::Up); // alive, readiness unknown

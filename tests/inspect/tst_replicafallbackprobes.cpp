@@ -27,13 +27,13 @@ RegistryScanner::Result registryListing(const QStringList &ids, const QByteArray
     RegistryScanner::Result result;
     result.ok = true;
     for (const QString &id : ids)
-        result.nodes.insert(id, {{"address", address}, {"ready", "1"}});
+        result.nodes.insert(id, { { "address", address }, { "ready", "1" } });
     return result;
 }
 
 RegistryScanner::Result registryDown()
 {
-    return RegistryScanner::Result{false, u"Redis unreachable: connection refused"_s, {}};
+    return RegistryScanner::Result { false, u"Redis unreachable: connection refused"_s, {} };
 }
 
 QSet<QString> idsOf(const QList<const ReplicaDirectProbe *> &probes)
@@ -67,7 +67,7 @@ private slots:
         };
 
         const QByteArray dead = deadAddress();
-        const QStringList all{u"r1"_s, u"r2"_s, u"r3"_s, u"r4"_s, u"r5"_s};
+        const QStringList all { u"r1"_s, u"r2"_s, u"r3"_s, u"r4"_s, u"r5"_s };
         fallback.listed(registryListing(all, dead));
         QCOMPARE(fallback.rememberedCount(), 5);
         QCOMPARE(fallback.address(u"r3"_s), QString::fromUtf8(dead));
@@ -76,9 +76,10 @@ private slots:
         QVERIFY(fallback.unlisted(registryListing(all, dead)).isEmpty());
 
         // A key gone: only that replica is asked.
-        QCOMPARE(fallback.pollUnlisted(registryListing({u"r1"_s, u"r2"_s, u"r3"_s, u"r5"_s}, dead), count), 1);
-        QCOMPARE(idsOf(fallback.unlisted(registryListing({u"r1"_s, u"r2"_s, u"r3"_s, u"r5"_s}, dead))),
-                 QSet<QString>{u"r4"_s});
+        QCOMPARE(
+            fallback.pollUnlisted(registryListing({ u"r1"_s, u"r2"_s, u"r3"_s, u"r5"_s }, dead), count), 1);
+        QCOMPARE(idsOf(fallback.unlisted(registryListing({ u"r1"_s, u"r2"_s, u"r3"_s, u"r5"_s }, dead))),
+            QSet<QString> { u"r4"_s });
         QTRY_COMPARE(answered, 1);
 
         // The registry unreadable: everyone, two per poll, never-asked first (r4 was asked, and
@@ -91,7 +92,7 @@ private slots:
         for (const ReplicaDirectProbe *probe : fallback.unlisted(registryDown())) {
             QVERIFY(probe->hasOutcome());
             QVERIFY2(probe->lastOutcome().error.startsWith(u"/healthz/live: connection refused"_s),
-                     qPrintable(probe->lastOutcome().error));
+                qPrintable(probe->lastOutcome().error));
             QVERIFY(probe->lastPolled().isValid());
             QVERIFY(!probe->status().ok);
         }
@@ -101,13 +102,13 @@ private slots:
         // Listed again: no probe left for them; forgotten by the discovery: not remembered.
         fallback.listed(registryListing(all, dead));
         QVERIFY(fallback.unlisted(registryDown()).isEmpty());
-        QHash<QString, int> known{{u"r1"_s, 0}, {u"r2"_s, 0}};
+        QHash<QString, int> known { { u"r1"_s, 0 }, { u"r2"_s, 0 } };
         fallback.keepOnly(known);
         QCOMPARE(fallback.rememberedCount(), 2);
         QVERIFY(!fallback.remembers(u"r5"_s));
 
         // A replica restarted on another port is asked there.
-        fallback.listed(registryListing({u"r1"_s}, "127.0.0.1:1"));
+        fallback.listed(registryListing({ u"r1"_s }, "127.0.0.1:1"));
         QCOMPARE(fallback.address(u"r1"_s), u"127.0.0.1:1"_s);
     }
 };

@@ -8,8 +8,8 @@
 #include "app/ReplicasAreaAssembly.h"
 #include "cluster/RedisConnection.h"
 #include "cluster/RedisHashWriter.h"
-#include "models/SeriesHistory.h"
 #include "models/ReplicaModel.h"
+#include "models/SeriesHistory.h"
 #include "support/RedisServerProcess.h"
 #include "ui/AreaView.h"
 #include "ui/ReplicasView.h"
@@ -85,15 +85,14 @@ private:
         } else if (path == "/metrics") {
             status = 200;
             body = "sb_connections{transport='stomp'} " + QByteArray::number(m_stomp) + "\n"
-                 + "sb_connections{transport='sse'} " + QByteArray::number(m_sse) + "\n"
-                 + "sb_subscriptions " + QByteArray::number(m_stomp) + "\n"
-                 + "sb_node_ready{node='" + m_id.toUtf8() + "'} " + (m_ready ? "1" : "0") + "\n"
-                 + "sb_node_draining{node='" + m_id.toUtf8() + "'} 0\n";
+                + "sb_connections{transport='sse'} " + QByteArray::number(m_sse) + "\n" + "sb_subscriptions "
+                + QByteArray::number(m_stomp) + "\n" + "sb_node_ready{node='" + m_id.toUtf8() + "'} "
+                + (m_ready ? "1" : "0") + "\n" + "sb_node_draining{node='" + m_id.toUtf8() + "'} 0\n";
         }
         body.replace('\'', '"'); // written with ' so no escaped quote reaches moc
         socket->write(QByteArray("HTTP/1.1 " + QByteArray::number(status) + (status == 200 ? " OK" : " Error")
-                                 + "\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: "
-                                 + QByteArray::number(body.size()) + "\r\n\r\n" + body));
+            + "\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body));
         socket->disconnectFromHost();
     }
 
@@ -108,14 +107,10 @@ private:
 
 QMap<QByteArray, QByteArray> registryFields(const FakeReplica &replica, int ws, int sse)
 {
-    return {{"address", replica.address()},
-            {"started", QByteArray::number(QDateTime::currentMSecsSinceEpoch() - 60000)},
-            {"ready", "1"},
-            {"draining", "0"},
-            {"ws", QByteArray::number(ws)},
-            {"sse", QByteArray::number(sse)},
-            {"kafkaGroups", "switchboard-notifications"},
-            {"version", "0.1.0"}};
+    return { { "address", replica.address() },
+        { "started", QByteArray::number(QDateTime::currentMSecsSinceEpoch() - 60000) }, { "ready", "1" },
+        { "draining", "0" }, { "ws", QByteArray::number(ws) }, { "sse", QByteArray::number(sse) },
+        { "kafkaGroups", "switchboard-notifications" }, { "version", "0.1.0" } };
 }
 
 QJsonObject stateOf(const QJsonObject &snapshot, const QString &id)
@@ -148,14 +143,15 @@ private slots:
         m_writer->publish(u"fb-1"_s, registryFields(one, 1, 0), 60);
         m_writer->publish(u"fb-2"_s, registryFields(two, 1, 0), 60);
 
-        ui::AreaView area(u"replicas"_s, ui::EmptyState{u"Replicas"_s, u"replicas"_s, u"attach"_s});
+        ui::AreaView area(u"replicas"_s, ui::EmptyState { u"Replicas"_s, u"replicas"_s, u"attach"_s });
         models::AttachmentState attachment;
         inspect::ReplicaDiscoveryConfig config;
         config.redis.emplace(m_server.url());
         config.pollIntervalMs = 200;
         config.httpTimeoutMs = 1000;
         app::ReplicasAreaAssembly assembly(&area, config, &attachment);
-        QAbstractItemModelTester tester(assembly.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            assembly.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         area.show();
         assembly.start();
         models::ReplicaModel *model = assembly.model();
@@ -174,14 +170,14 @@ private slots:
         m_server.stop();
         QTRY_COMPARE_WITH_TIMEOUT(row(u"fb-1"_s).state, ReplicaInfo::State::Unready, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(row(u"fb-2"_s).state, ReplicaInfo::State::Unready, 5000);
-        for (const QString &id : {u"fb-1"_s, u"fb-2"_s}) {
+        for (const QString &id : { u"fb-1"_s, u"fb-2"_s }) {
             const ReplicaInfo r = row(id);
             QCOMPARE(r.stateReason, u"Redis unreachable"_s);
             QCOMPARE(r.source, u"probe"_s);
             // What only the registry said is kept: the address the Traffic area taps, the
             // groups the Kafka area watches.
             QVERIFY(!r.address.isEmpty());
-            QCOMPARE(r.kafkaGroups, QStringList{u"switchboard-notifications"_s});
+            QCOMPARE(r.kafkaGroups, QStringList { u"switchboard-notifications"_s });
             QVERIFY2(r.detail.contains(u"registry unreadable"_s), qPrintable(r.detail));
         }
         QCOMPARE(row(u"fb-1"_s).wsConnections, std::optional<qint64>(3));
@@ -191,10 +187,11 @@ private slots:
         QCOMPARE(model->figures().replicasDown, 0);
         QCOMPARE(model->figures().totalConnections, 6);
         QVERIFY2(assembly.view()->figuresText().startsWith(u"2 up (2 not ready) · 0 down · 6 connections"_s),
-                 qPrintable(assembly.view()->figuresText()));
+            qPrintable(assembly.view()->figuresText()));
         // The chart goes on from the probes' counts, not down to 0.
         QList<QPointF> total;
-        assembly.history()->totalPoints(assembly.history()->latestMs(), assembly.history()->latestMs(), 1, &total);
+        assembly.history()->totalPoints(
+            assembly.history()->latestMs(), assembly.history()->latestMs(), 1, &total);
         QCOMPARE(total.size(), 1);
         QCOMPARE(total.constFirst().y(), 6.0);
         // Said in the area and in state.json: degraded, live (the replicas answered), not stale.
@@ -202,16 +199,19 @@ private slots:
         QJsonObject state = area.snapshotState();
         QVERIFY(state.value(u"discoveryDegraded"_s).toBool());
         QVERIFY2(state.value(u"discoveryDegradedReason"_s).toString().contains(u"registry cannot be read"_s),
-                 qPrintable(state.value(u"discoveryDegradedReason"_s).toString()));
+            qPrintable(state.value(u"discoveryDegradedReason"_s).toString()));
         QVERIFY(!state.value(u"stale"_s).toBool());
         QCOMPARE(stateOf(state, u"fb-1"_s).value(u"state"_s).toString(), u"unready"_s);
         QCOMPARE(stateOf(state, u"fb-1"_s).value(u"reason"_s).toString(), u"Redis unreachable"_s);
         QCOMPARE(stateOf(state, u"fb-1"_s).value(u"connections"_s).toInt(), 4);
         for (const QJsonValue &shown : state.value(u"rows"_s).toArray())
-            QVERIFY2(shown.toObject().value(u"State"_s).toString().startsWith(u"alive, not ready: Redis unreachable since "_s),
-                     qPrintable(shown.toObject().value(u"State"_s).toString()));
+            QVERIFY2(shown.toObject()
+                         .value(u"State"_s)
+                         .toString()
+                         .startsWith(u"alive, not ready: Redis unreachable since "_s),
+                qPrintable(shown.toObject().value(u"State"_s).toString()));
         QCOMPARE(attachment.health(models::AttachmentState::Service::Replicas).state,
-                 models::ConnectionHealth::State::Degraded);
+            models::ConnectionHealth::State::Degraded);
 
         // Not for one poll was a replica that answers shown down.
         QVERIFY2(shownDown->isEmpty(), qPrintable(shownDown->join(u", "_s)));
@@ -221,7 +221,8 @@ private slots:
         two.close();
         QTRY_COMPARE_WITH_TIMEOUT(row(u"fb-2"_s).state, ReplicaInfo::State::Down, 5000);
         QVERIFY(row(u"fb-2"_s).stateSince >= killedAt);
-        QVERIFY2(row(u"fb-2"_s).detail.contains(u"its own probes fail: /healthz/live"_s), qPrintable(row(u"fb-2"_s).detail));
+        QVERIFY2(row(u"fb-2"_s).detail.contains(u"its own probes fail: /healthz/live"_s),
+            qPrintable(row(u"fb-2"_s).detail));
         QCOMPARE(row(u"fb-1"_s).state, ReplicaInfo::State::Unready);
         QCOMPARE(model->figures().replicasDown, 1);
         QCOMPARE(model->figures().totalConnections, 4);
@@ -229,8 +230,9 @@ private slots:
         // Its row says why; the status bar counts it down, without one more "failing source".
         const models::ConnectionHealth health = attachment.health(models::AttachmentState::Service::Replicas);
         QCOMPARE(health.state, models::ConnectionHealth::State::Degraded);
-        QVERIFY2(health.detail.startsWith(u"1 of 2 replicas up; registry "_s) && !health.detail.contains(u"probed at"_s),
-                 qPrintable(health.detail));
+        QVERIFY2(health.detail.startsWith(u"1 of 2 replicas up; registry "_s)
+                && !health.detail.contains(u"probed at"_s),
+            qPrintable(health.detail));
 
         // Redis returns and fb-1 announces itself again: the registry speaks for it, and
         // discovery is no longer degraded. fb-2, still dead and not announced, stays down.
@@ -247,7 +249,7 @@ private slots:
         QCOMPARE(stateOf(state, u"fb-1"_s).value(u"state"_s).toString(), u"ready"_s);
         QCOMPARE(row(u"fb-2"_s).state, ReplicaInfo::State::Down);
         QVERIFY2(row(u"fb-2"_s).detail.contains(u"registry key sb:node:fb-2 is gone; its own probes fail"_s),
-                 qPrintable(row(u"fb-2"_s).detail));
+            qPrintable(row(u"fb-2"_s).detail));
         m_writer->remove(u"fb-1"_s);
     }
 
@@ -255,7 +257,7 @@ private slots:
     {
         FakeReplica three(u"fb-3"_s, 5, 0);
         m_writer->publish(u"fb-3"_s, registryFields(three, 5, 0), 60);
-        ui::AreaView area(u"replicas"_s, ui::EmptyState{u"Replicas"_s, u"replicas"_s, u"attach"_s});
+        ui::AreaView area(u"replicas"_s, ui::EmptyState { u"Replicas"_s, u"replicas"_s, u"attach"_s });
         models::AttachmentState attachment;
         inspect::ReplicaDiscoveryConfig config;
         config.redis.emplace(m_server.url());
@@ -281,9 +283,10 @@ private slots:
 
         // Then it dies: down, with both reasons.
         three.close();
-        QTRY_COMPARE_WITH_TIMEOUT(model->replica(model->rowOf(u"fb-3"_s)).state, ReplicaInfo::State::Down, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            model->replica(model->rowOf(u"fb-3"_s)).state, ReplicaInfo::State::Down, 5000);
         QVERIFY2(model->replica(model->rowOf(u"fb-3"_s)).detail.contains(u"its own probes fail"_s),
-                 qPrintable(model->replica(model->rowOf(u"fb-3"_s)).detail));
+            qPrintable(model->replica(model->rowOf(u"fb-3"_s)).detail));
     }
 
     void startedDuringAnOutageAsksTheReplicasAnEarlierSessionSaw()
@@ -300,14 +303,14 @@ private slots:
         const quint16 deadPort = deadRedis.serverPort();
         deadRedis.close();
 
-        ui::AreaView area(u"replicas"_s, ui::EmptyState{u"Replicas"_s, u"replicas"_s, u"attach"_s});
+        ui::AreaView area(u"replicas"_s, ui::EmptyState { u"Replicas"_s, u"replicas"_s, u"attach"_s });
         models::AttachmentState attachment;
         inspect::ReplicaDiscoveryConfig config;
         config.redis.emplace(cluster::RedisUrl::parse(u"redis://127.0.0.1:%1"_s.arg(deadPort)));
         config.pollIntervalMs = 200;
         config.httpTimeoutMs = 1000;
-        config.rememberedAddresses = {{u"fb-5"_s, QString::fromLatin1(alive.address())},
-                                      {u"fb-6"_s, QString::fromLatin1(goneAddress)}};
+        config.rememberedAddresses = { { u"fb-5"_s, QString::fromLatin1(alive.address()) },
+            { u"fb-6"_s, QString::fromLatin1(goneAddress) } };
         app::ReplicasAreaAssembly assembly(&area, config, &attachment);
         assembly.start();
         models::ReplicaModel *model = assembly.model();
@@ -334,22 +337,22 @@ private slots:
         FakeReplica listed(u"fb-7"_s, 1, 0);
         m_writer->publish(u"fb-7"_s, registryFields(listed, 1, 0), 60);
         FakeReplica old(u"fb-8"_s, 0, 0);
-        ui::AreaView area(u"replicas"_s, ui::EmptyState{u"Replicas"_s, u"replicas"_s, u"attach"_s});
+        ui::AreaView area(u"replicas"_s, ui::EmptyState { u"Replicas"_s, u"replicas"_s, u"attach"_s });
         models::AttachmentState attachment;
         inspect::ReplicaDiscoveryConfig config;
         config.redis.emplace(m_server.url());
         config.pollIntervalMs = 200;
         config.httpTimeoutMs = 1000;
-        config.rememberedAddresses = {{u"fb-8"_s, QString::fromLatin1(old.address())}};
+        config.rememberedAddresses = { { u"fb-8"_s, QString::fromLatin1(old.address()) } };
         app::ReplicasAreaAssembly assembly(&area, config, &attachment);
         const auto shown = std::make_shared<QStringList>();
         const auto polls = std::make_shared<int>(0);
         connect(assembly.model(), &models::ReplicaModel::snapshotApplied, assembly.model(),
-                [model = assembly.model(), shown, polls] {
-                    ++*polls;
-                    for (int row = 0; row < model->rowCount(); ++row)
-                        shown->append(model->replica(row).id);
-                });
+            [model = assembly.model(), shown, polls] {
+                ++*polls;
+                for (int row = 0; row < model->rowCount(); ++row)
+                    shown->append(model->replica(row).id);
+            });
         assembly.start();
         models::ReplicaModel *model = assembly.model();
         QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(u"fb-7"_s) >= 0, 5000);

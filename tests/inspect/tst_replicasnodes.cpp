@@ -2,9 +2,9 @@
 // --demo-users), polled through /metrics and /admin/stats: the model's figures equal what
 // each replica's own /admin/stats says at the same moment; a killed replica goes down at once.
 #include "inspect/ReplicaDiscovery.h"
-#include "models/SeriesHistory.h"
 #include "models/ReplicaFigures.h"
 #include "models/ReplicaModel.h"
+#include "models/SeriesHistory.h"
 #include "support/NodeClients.h"
 
 #include <QAbstractItemModelTester>
@@ -58,8 +58,8 @@ private slots:
             auto node = std::make_unique<Node>();
             node->id = u"replica-%1"_s.arg(i + 1);
             node->process->setProgram(binary);
-            node->process->setArguments({u"node"_s, u"--id"_s, node->id, u"--listen"_s, u"127.0.0.1:0"_s,
-                                         u"--demo-users"_s, u"--workers"_s, u"1"_s});
+            node->process->setArguments({ u"node"_s, u"--id"_s, node->id, u"--listen"_s, u"127.0.0.1:0"_s,
+                u"--demo-users"_s, u"--workers"_s, u"1"_s });
             node->process->start();
             QVERIFY2(node->process->waitForStarted(5000), qPrintable(node->process->errorString()));
             static const QRegularExpression listening(u"listening http://127\\.0\\.0\\.1:(\\d+)"_s);
@@ -108,11 +108,11 @@ private slots:
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         inspect::ReplicaSnapshot last;
         connect(discovery, &inspect::ReplicaDiscovery::snapshotReady, &model,
-                [&](const inspect::ReplicaSnapshot &snapshot) {
-                    last = snapshot;
-                    history.appendReplicaConnections(snapshot);
-                    model.apply(snapshot);
-                });
+            [&](const inspect::ReplicaSnapshot &snapshot) {
+                last = snapshot;
+                history.appendReplicaConnections(snapshot);
+                model.apply(snapshot);
+            });
         worker.start();
         QMetaObject::invokeMethod(discovery, &inspect::ReplicaDiscovery::start, Qt::QueuedConnection);
 
@@ -120,7 +120,8 @@ private slots:
             if (model.rowCount() != 2 || last.failingSources() != 0)
                 return false;
             for (int row = 0; row < 2; ++row) {
-                if (!model.replica(row).source.contains(u"admin"_s) || !model.replica(row).source.contains(u"metrics"_s))
+                if (!model.replica(row).source.contains(u"admin"_s)
+                    || !model.replica(row).source.contains(u"metrics"_s))
                     return false;
             }
             return true;
@@ -140,21 +141,24 @@ private slots:
             QVERIFY2(row >= 0, qPrintable(stats.value(u"node"_s).toString()));
             const ReplicaInfo &r = model.replica(row);
             QCOMPARE(r.id, node->id);
-            QCOMPARE(r.state, stats.value(u"ready"_s).toBool() ? ReplicaInfo::State::Ready : ReplicaInfo::State::Unready);
+            QCOMPARE(r.state,
+                stats.value(u"ready"_s).toBool() ? ReplicaInfo::State::Ready : ReplicaInfo::State::Unready);
             QCOMPARE(r.wsConnections, std::optional<qint64>(connections.value(u"stomp"_s).toInteger()));
             QCOMPARE(r.sseConnections, std::optional<qint64>(connections.value(u"sse"_s).toInteger()));
             QCOMPARE(r.subscriptions, std::optional<qint64>(stats.value(u"subscriptions"_s).toInteger()));
-            QCOMPARE(r.heartbeatTimeouts, std::optional<qint64>(stats.value(u"heartBeatTimeouts"_s).toInteger()));
+            QCOMPARE(
+                r.heartbeatTimeouts, std::optional<qint64>(stats.value(u"heartBeatTimeouts"_s).toInteger()));
             // None dropped: the node's /metrics and /admin/stats list no slow_consumer reason yet,
             // and that reads as 0, not unknown (the slow-consumer alert judges growth from it).
             QCOMPARE(r.slowConsumerDrops,
-                     std::optional<qint64>(stats.value(u"dropped"_s).toObject().value(u"slow_consumer"_s).toInteger()));
+                std::optional<qint64>(
+                    stats.value(u"dropped"_s).toObject().value(u"slow_consumer"_s).toInteger()));
             QCOMPARE(r.slowConsumerDrops, std::optional<qint64>(0));
             QCOMPARE(r.started.toMSecsSinceEpoch(), stats.value(u"startedAt"_s).toInteger());
             QCOMPARE(r.address, u"127.0.0.1:%1"_s.arg(node->port));
             // Displayed as the figures say.
             QCOMPARE(model.index(row, models::ReplicaModel::WsConnections).data().toString(),
-                     QString::number(connections.value(u"stomp"_s).toInteger()));
+                QString::number(connections.value(u"stomp"_s).toInteger()));
             total += connections.value(u"stomp"_s).toInteger() + connections.value(u"sse"_s).toInteger();
         }
         QCOMPARE(model.figures().replicasUp, 2);
@@ -173,8 +177,8 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(model.replica(row2).state, ReplicaInfo::State::Down, 5000);
         QVERIFY(model.replica(row2).stateSince >= killedAt);
         QVERIFY2(model.replica(row2).detail.contains(u"connection refused"_s)
-                     || model.replica(row2).detail.contains(u"closed"_s),
-                 qPrintable(model.replica(row2).detail));
+                || model.replica(row2).detail.contains(u"closed"_s),
+            qPrintable(model.replica(row2).detail));
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.figures().replicasDown, 1);
         QCOMPARE(model.figures().totalConnections, 4);

@@ -5,8 +5,8 @@
 #include "app/ReplicasAreaAssembly.h"
 #include "cluster/RedisConnection.h"
 #include "cluster/RedisHashWriter.h"
-#include "models/SeriesHistory.h"
 #include "models/ReplicaModel.h"
+#include "models/SeriesHistory.h"
 #include "support/RedisServerProcess.h"
 #include "ui/AreaView.h"
 #include "ui/ReplicasView.h"
@@ -26,17 +26,12 @@ namespace {
 
 QMap<QByteArray, QByteArray> nodeFields(int port, int ws, int sse, bool ready = true)
 {
-    return {{"address", "127.0.0.1:" + QByteArray::number(port)},
-            {"started", QByteArray::number(QDateTime::currentMSecsSinceEpoch() - 60000)},
-            {"ready", ready ? "1" : "0"},
-            {"draining", "0"},
-            {"ws", QByteArray::number(ws)},
-            {"sse", QByteArray::number(sse)},
-            {"subscriptions", QByteArray::number(ws * 2)},
-            {"msgsInPerSec", "1.5"},
-            {"msgsOutPerSec", "3"},
-            {"heartbeatTimeouts", "0"},
-            {"version", "0.1.0"}};
+    return { { "address", "127.0.0.1:" + QByteArray::number(port) },
+        { "started", QByteArray::number(QDateTime::currentMSecsSinceEpoch() - 60000) },
+        { "ready", ready ? "1" : "0" }, { "draining", "0" }, { "ws", QByteArray::number(ws) },
+        { "sse", QByteArray::number(sse) }, { "subscriptions", QByteArray::number(ws * 2) },
+        { "msgsInPerSec", "1.5" }, { "msgsOutPerSec", "3" }, { "heartbeatTimeouts", "0" },
+        { "version", "0.1.0" } };
 }
 
 } // namespace
@@ -62,13 +57,14 @@ private slots:
         m_writer->publish(u"node-b"_s, nodeFields(8082, 4, 0), 60);
         m_writer->publish(u"node-c"_s, nodeFields(8083, 0, 0, false), 60);
 
-        ui::AreaView area(u"replicas"_s, ui::EmptyState{u"Replicas"_s, u"replicas"_s, u"attach"_s});
+        ui::AreaView area(u"replicas"_s, ui::EmptyState { u"Replicas"_s, u"replicas"_s, u"attach"_s });
         models::AttachmentState attachment;
         inspect::ReplicaDiscoveryConfig config;
         config.redis = m_server.url();
         config.pollIntervalMs = 200;
         app::ReplicasAreaAssembly assembly(&area, config, &attachment);
-        QAbstractItemModelTester tester(assembly.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            assembly.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         assembly.start();
         QVERIFY(area.showsContent());
         QVERIFY(assembly.isRunning());
@@ -87,7 +83,7 @@ private slots:
         QCOMPARE(model->figures().replicasNotReady, 1);
         QCOMPARE(model->figures().totalConnections, 16);
         QTRY_COMPARE(attachment.health(models::AttachmentState::Service::Replicas).state,
-                     models::ConnectionHealth::State::Up);
+            models::ConnectionHealth::State::Up);
 
         // The snapshot reports what the table shows.
         const QJsonObject state = area.snapshotState();
@@ -100,15 +96,16 @@ private slots:
         QCOMPARE(state.value(u"figures"_s).toObject().value(u"totalConnections"_s).toInt(), 16);
 
         // A changed field shows up within a poll.
-        m_writer->publish(u"node-b"_s, {{"ws", "30"}}, 60);
-        QTRY_COMPARE_WITH_TIMEOUT(model->replica(model->rowOf(u"node-b"_s)).wsConnections,
-                                  std::optional<qint64>(30), 3000);
+        m_writer->publish(u"node-b"_s, { { "ws", "30" } }, 60);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            model->replica(model->rowOf(u"node-b"_s)).wsConnections, std::optional<qint64>(30), 3000);
 
         // The key vanishes: down within one poll, with the time, and still listed.
         QSignalSpy applied(&assembly, &app::ReplicasAreaAssembly::snapshotApplied);
         const QDateTime deletedAt = QDateTime::currentDateTimeUtc();
         m_writer->remove(u"node-b"_s);
-        QTRY_COMPARE_WITH_TIMEOUT(model->replica(model->rowOf(u"node-b"_s)).state, ReplicaInfo::State::Down, 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            model->replica(model->rowOf(u"node-b"_s)).state, ReplicaInfo::State::Down, 3000);
         // The poll in flight when DEL was sent may have scanned before it; the next one must see it.
         QVERIFY2(applied.size() <= 2, qPrintable(QString::number(applied.size())));
         const ReplicaInfo b = model->replica(model->rowOf(u"node-b"_s));
@@ -116,12 +113,13 @@ private slots:
         QVERIFY(b.stateSince <= QDateTime::currentDateTimeUtc());
         QVERIFY2(b.detail.contains(u"sb:node:node-b is gone"_s), qPrintable(b.detail));
         QCOMPARE(model->rowCount(), 3);
-        const QString shown = model->index(model->rowOf(u"node-b"_s), models::ReplicaModel::State).data().toString();
+        const QString shown
+            = model->index(model->rowOf(u"node-b"_s), models::ReplicaModel::State).data().toString();
         QCOMPARE(shown, u"down since "_s + b.stateSince.toLocalTime().toString(u"HH:mm:ss"_s));
         QCOMPARE(model->figures().replicasDown, 1);
         QCOMPARE(model->figures().totalConnections, 12); // the down replica no longer counts
         QTRY_COMPARE(attachment.health(models::AttachmentState::Service::Replicas).state,
-                     models::ConnectionHealth::State::Degraded);
+            models::ConnectionHealth::State::Degraded);
 
         // History: one sample per poll per replica, total included.
         QVERIFY(assembly.history()->sampleCount(u"node-a"_s) >= 3);
@@ -131,7 +129,7 @@ private slots:
     void redisOutageIsReportedAndRecovered()
     {
         m_writer->publish(u"node-z"_s, nodeFields(8090, 1, 1), 30);
-        ui::AreaView area(u"replicas"_s, ui::EmptyState{u"Replicas"_s, u"replicas"_s, u"attach"_s});
+        ui::AreaView area(u"replicas"_s, ui::EmptyState { u"Replicas"_s, u"replicas"_s, u"attach"_s });
         models::AttachmentState attachment;
         inspect::ReplicaDiscoveryConfig config;
         config.redis = m_server.url();
@@ -142,25 +140,28 @@ private slots:
         models::ReplicaModel *model = assembly->model();
         QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(u"node-z"_s) >= 0, 5000);
 
-        QTRY_VERIFY_WITH_TIMEOUT(model->replica(model->rowOf(u"node-z"_s)).state == ReplicaInfo::State::Ready, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            model->replica(model->rowOf(u"node-z"_s)).state == ReplicaInfo::State::Ready, 5000);
         QVERIFY(area.snapshotState().contains(u"stale"_s));
         QVERIFY(!area.snapshotState().value(u"stale"_s).toBool());
         const QDateTime stoppedAt = QDateTime::currentDateTimeUtc();
         m_server.stop();
         QTRY_COMPARE_WITH_TIMEOUT(attachment.health(models::AttachmentState::Service::Replicas).state,
-                                  models::ConnectionHealth::State::Down, 5000);
+            models::ConnectionHealth::State::Down, 5000);
         QVERIFY2(attachment.health(models::AttachmentState::Service::Replicas).detail.contains(u"registry"_s),
-                 qPrintable(attachment.health(models::AttachmentState::Service::Replicas).detail));
+            qPrintable(attachment.health(models::AttachmentState::Service::Replicas).detail));
         // Nobody can say what the replicas do now: the area keeps the last picture, dated.
         QTRY_VERIFY_WITH_TIMEOUT(area.snapshotState().value(u"stale"_s).toBool(), 5000);
-        const QDateTime asOf = QDateTime::fromString(area.snapshotState().value(u"asOf"_s).toString(), Qt::ISODateWithMs);
+        const QDateTime asOf
+            = QDateTime::fromString(area.snapshotState().value(u"asOf"_s).toString(), Qt::ISODateWithMs);
         QVERIFY(asOf.isValid());
         QVERIFY(asOf >= stoppedAt.addSecs(-2) && asOf <= QDateTime::currentDateTimeUtc());
         const ReplicaInfo z = model->replica(model->rowOf(u"node-z"_s));
         QCOMPARE(z.state, ReplicaInfo::State::Ready);
         auto *banner = area.findChild<QLabel *>(u"staleBanner"_s);
         QVERIFY(banner && banner->isVisible());
-        QVERIFY2(banner->text().contains(u"as of "_s + asOf.toLocalTime().toString(u"HH:mm:ss"_s)), qPrintable(banner->text()));
+        QVERIFY2(banner->text().contains(u"as of "_s + asOf.toLocalTime().toString(u"HH:mm:ss"_s)),
+            qPrintable(banner->text()));
 
         // The GUI stayed responsive throughout (we got here through its event loop); a new
         // server on the same port brings the replica back once it is announced again.
@@ -168,7 +169,8 @@ private slots:
         m_writerConnection->open();
         QTRY_VERIFY_WITH_TIMEOUT(m_writerConnection->isConnected(), 10000);
         m_writer->publish(u"node-z"_s, nodeFields(8090, 1, 1), 30);
-        QTRY_COMPARE_WITH_TIMEOUT(model->replica(model->rowOf(u"node-z"_s)).state, ReplicaInfo::State::Ready, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            model->replica(model->rowOf(u"node-z"_s)).state, ReplicaInfo::State::Ready, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(!area.snapshotState().value(u"stale"_s).toBool(), 10000);
         QVERIFY(!banner->isVisible());
 
@@ -186,7 +188,8 @@ private slots:
         inspect::ReplicaSnapshot snapshot;
         snapshot.at = QDateTime::currentDateTimeUtc();
         snapshot.poll = 1;
-        snapshot.sources = {inspect::ReplicaSourceStatus{u"registry redis://127.0.0.1:6379/0"_s, true, {}, 0, {}, false}};
+        snapshot.sources = { inspect::ReplicaSourceStatus {
+            u"registry redis://127.0.0.1:6379/0"_s, true, {}, 0, {}, false } };
         const models::ConnectionHealth empty = app::ReplicasAreaAssembly::healthOf(snapshot);
         QCOMPARE(empty.state, models::ConnectionHealth::State::Degraded);
         QVERIFY2(empty.detail.contains(u"no replica"_s), qPrintable(empty.detail));
@@ -194,7 +197,7 @@ private slots:
         inspect::ReplicaInfo one;
         one.id = u"node-1"_s;
         one.state = inspect::ReplicaInfo::State::Ready;
-        snapshot.replicas = {one};
+        snapshot.replicas = { one };
         QCOMPARE(app::ReplicasAreaAssembly::healthOf(snapshot).state, models::ConnectionHealth::State::Up);
     }
 
@@ -210,7 +213,7 @@ private slots:
         registry.name = u"registry redis://127.0.0.1:6379/0"_s;
         registry.error = u"not polled yet"_s;
         registry.pending = true;
-        snapshot.sources = {registry};
+        snapshot.sources = { registry };
         const models::ConnectionHealth waiting = app::ReplicasAreaAssembly::healthOf(snapshot);
         QCOMPARE(waiting.state, models::ConnectionHealth::State::Connecting);
 
@@ -218,22 +221,23 @@ private slots:
         inspect::ReplicaSourceStatus endpoint;
         endpoint.name = u"http://127.0.0.1:9/metrics"_s;
         endpoint.error = u"connection refused"_s;
-        snapshot.sources = {registry, endpoint};
+        snapshot.sources = { registry, endpoint };
         const models::ConnectionHealth failed = app::ReplicasAreaAssembly::healthOf(snapshot);
         QCOMPARE(failed.state, models::ConnectionHealth::State::Down);
-        QVERIFY2(failed.detail.contains(u"connection refused"_s) && !failed.detail.contains(u"not polled"_s), qPrintable(failed.detail));
+        QVERIFY2(failed.detail.contains(u"connection refused"_s) && !failed.detail.contains(u"not polled"_s),
+            qPrintable(failed.detail));
     }
 
     void emptyConfigSaysSo()
     {
-        ui::AreaView area(u"replicas"_s, ui::EmptyState{u"Replicas"_s, u"replicas"_s, u"attach"_s});
+        ui::AreaView area(u"replicas"_s, ui::EmptyState { u"Replicas"_s, u"replicas"_s, u"attach"_s });
         models::AttachmentState attachment;
         app::ReplicasAreaAssembly assembly(&area, {}, &attachment);
         assembly.start();
         QVERIFY(!assembly.isRunning());
         QVERIFY(!area.showsContent());
         QCOMPARE(attachment.health(models::AttachmentState::Service::Replicas).state,
-                 models::ConnectionHealth::State::NotConfigured);
+            models::ConnectionHealth::State::NotConfigured);
         QVERIFY(area.snapshotState().value(u"detail"_s).toString().contains(u"No replica source"_s));
     }
 

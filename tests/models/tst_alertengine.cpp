@@ -192,7 +192,8 @@ private slots:
         clock.run(unready, 5);
         QVERIFY(!isActive(engine, AlertRules::ReplicaUnready, u"node-1"_s));
         clock.run(unready);
-        const std::optional<Alert> alert = activeAlert(engine.active(), AlertRules::ReplicaUnready, u"node-1"_s);
+        const std::optional<Alert> alert
+            = activeAlert(engine.active(), AlertRules::ReplicaUnready, u"node-1"_s);
         QVERIFY(alert);
         QCOMPARE(alert->severity, Alert::Severity::Warning);
         QCOMPARE(alert->detail, u"Redis unreachable"_s);
@@ -229,7 +230,8 @@ private slots:
         clock.run(over, 5);
         QVERIFY(!isActive(engine, AlertRules::ConnectionImbalance, u"cluster"_s));
         clock.run(over);
-        const std::optional<Alert> alert = activeAlert(engine.active(), AlertRules::ConnectionImbalance, u"cluster"_s);
+        const std::optional<Alert> alert
+            = activeAlert(engine.active(), AlertRules::ConnectionImbalance, u"cluster"_s);
         QVERIFY(alert);
         QVERIFY2(alert->figure.startsWith(u"imbalance 2.00"_s), qPrintable(alert->figure));
         // Between the thresholds: not a clear condition, whatever its length.
@@ -430,7 +432,8 @@ private slots:
         clock.run(o, 5);
         QVERIFY(!isActive(engine, AlertRules::RedisUnreachable, u"redis"_s));
         clock.run(o);
-        const std::optional<Alert> alert = activeAlert(engine.active(), AlertRules::RedisUnreachable, u"redis"_s);
+        const std::optional<Alert> alert
+            = activeAlert(engine.active(), AlertRules::RedisUnreachable, u"redis"_s);
         QVERIFY(alert);
         QCOMPARE(alert->severity, Alert::Severity::Critical);
         QCOMPARE(alert->detail, u"connection refused"_s);

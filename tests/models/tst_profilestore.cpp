@@ -20,8 +20,8 @@ class TestProfileStore : public QObject
         p.redisUrl = QStringLiteral("redis://ops@127.0.0.1:6379/2");
         p.redisPassword = QStringLiteral("s3cret");
         p.kafkaBootstrap = QStringLiteral("127.0.0.1:9092,127.0.0.1:9093");
-        p.kafkaProperties = {QStringLiteral("security.protocol=SASL_SSL")};
-        p.prometheusEndpoints = {QStringLiteral("http://127.0.0.1:8080/actuator/prometheus")};
+        p.kafkaProperties = { QStringLiteral("security.protocol=SASL_SSL") };
+        p.prometheusEndpoints = { QStringLiteral("http://127.0.0.1:8080/actuator/prometheus") };
         p.readOnly = true;
         return p;
     }
@@ -40,11 +40,11 @@ private slots:
         ProfileStore store(m_dir.filePath(QStringLiteral("secrets.json")));
         QString error;
         QVERIFY2(store.save(sample(QStringLiteral("prod/eu")), &error), qPrintable(error));
-        QCOMPARE(store.names(), QStringList{QStringLiteral("prod/eu")});
+        QCOMPARE(store.names(), QStringList { QStringLiteral("prod/eu") });
         const auto loaded = store.load(QStringLiteral("prod/eu"));
         QVERIFY(loaded);
         QCOMPARE(loaded->redisUrl, QStringLiteral("redis://ops@127.0.0.1:6379/2"));
-        QCOMPARE(loaded->kafkaProperties, QStringList{QStringLiteral("security.protocol=SASL_SSL")});
+        QCOMPARE(loaded->kafkaProperties, QStringList { QStringLiteral("security.protocol=SASL_SSL") });
         QVERIFY(loaded->readOnly);
         QVERIFY(loaded->redisPassword.isEmpty()); // not remembered unless asked
         QVERIFY(!QFile::exists(store.secretsPath()));
@@ -61,7 +61,8 @@ private slots:
         QCOMPARE(store.load(QStringLiteral("alerts"))->alerts, p.alerts);
         // A profile saved before thresholds existed (or with only some) takes the defaults.
         QSettings settings;
-        settings.setValue(QStringLiteral("profiles/alerts/alerts"), QStringLiteral("{\"drainGraceSeconds\": 45}"));
+        settings.setValue(
+            QStringLiteral("profiles/alerts/alerts"), QStringLiteral("{\"drainGraceSeconds\": 45}"));
         AlertThresholds expected;
         expected.drainGraceSeconds = 45;
         QCOMPARE(store.load(QStringLiteral("alerts"))->alerts, expected);
@@ -78,9 +79,10 @@ private slots:
         QVERIFY2(store.save(p, &error), qPrintable(error));
         QCOMPARE(store.load(QStringLiteral("staging"))->redisPassword, QStringLiteral("s3cret"));
         const auto permissions = QFile::permissions(store.secretsPath());
-        QCOMPARE(permissions & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
-                                | QFileDevice::WriteOther),
-                 QFileDevice::Permissions());
+        QCOMPARE(permissions
+                & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
+                    | QFileDevice::WriteOther),
+            QFileDevice::Permissions());
         QSettings settings;
         for (const QString &key : settings.allKeys())
             QVERIFY2(!settings.value(key).toString().contains(QStringLiteral("s3cret")), qPrintable(key));
@@ -124,32 +126,34 @@ private slots:
         QCOMPARE(url.port(), quint16(6391));
         p.redisPassword.clear();
         QVERIFY(!p.redisConnectionUrl().isValid());
-        QCOMPARE(p.missingPasswords(), QStringList{QStringLiteral("redis")});
+        QCOMPARE(p.missingPasswords(), QStringList { QStringLiteral("redis") });
         p.redisUrl = QStringLiteral("redis://127.0.0.1:6391/0"); // no user: a password may not be needed
         QVERIFY(p.redisConnectionUrl().isValid());
         QVERIFY(p.missingPasswords().isEmpty());
         p.adminUser = QStringLiteral("admin");
-        QCOMPARE(p.missingPasswords(), QStringList{QStringLiteral("admin")});
+        QCOMPARE(p.missingPasswords(), QStringList { QStringLiteral("admin") });
     }
 
     void kafkaSecretsFollowTheRememberBox()
     {
         ProfileStore store(m_dir.filePath(QStringLiteral("secrets4.json")));
         Profile p = sample(QStringLiteral("sasl"));
-        p.kafkaProperties = QStringList{QStringLiteral("security.protocol=SASL_SSL"),
-                                        QStringLiteral("sasl.username=ops"), QStringLiteral("sasl.password=k4fka")};
+        p.kafkaProperties = QStringList { QStringLiteral("security.protocol=SASL_SSL"),
+            QStringLiteral("sasl.username=ops"), QStringLiteral("sasl.password=k4fka") };
         QString error;
         QVERIFY2(store.save(p, &error), qPrintable(error));
         // Not remembered: not stored anywhere.
         QCOMPARE(store.load(QStringLiteral("sasl"))->kafkaProperties,
-                 (QStringList{QStringLiteral("security.protocol=SASL_SSL"), QStringLiteral("sasl.username=ops")}));
+            (QStringList {
+                QStringLiteral("security.protocol=SASL_SSL"), QStringLiteral("sasl.username=ops") }));
         QVERIFY(!QFile::exists(store.secretsPath()));
         p.rememberPassword = true;
         QVERIFY2(store.save(p, &error), qPrintable(error));
         QCOMPARE(store.load(QStringLiteral("sasl"))->kafkaProperties, p.kafkaProperties);
         QSettings settings;
         for (const QString &key : settings.allKeys())
-            QVERIFY2(!settings.value(key).toStringList().join(u' ').contains(QStringLiteral("k4fka")), qPrintable(key));
+            QVERIFY2(!settings.value(key).toStringList().join(u' ').contains(QStringLiteral("k4fka")),
+                qPrintable(key));
         QFile secrets(store.secretsPath());
         QVERIFY(secrets.open(QIODevice::ReadOnly));
         QVERIFY(secrets.readAll().contains("k4fka"));
@@ -165,11 +169,16 @@ private slots:
         QTest::addColumn<QString>("value");
         QTest::addColumn<QString>("mentions");
         QTest::newRow("empty name") << QStringLiteral("name") << QString() << QStringLiteral("name");
-        QTest::newRow("bad redis scheme") << QStringLiteral("redis") << QStringLiteral("http://x:1") << QStringLiteral("Redis URL");
-        QTest::newRow("bad bootstrap") << QStringLiteral("kafka") << QStringLiteral("broker") << QStringLiteral("bootstrap");
-        QTest::newRow("bad port") << QStringLiteral("kafka") << QStringLiteral("broker:99999") << QStringLiteral("bootstrap");
-        QTest::newRow("bad property") << QStringLiteral("property") << QStringLiteral("acks") << QStringLiteral("key=value");
-        QTest::newRow("bad endpoint") << QStringLiteral("prometheus") << QStringLiteral("ftp://x/") << QStringLiteral("http");
+        QTest::newRow("bad redis scheme")
+            << QStringLiteral("redis") << QStringLiteral("http://x:1") << QStringLiteral("Redis URL");
+        QTest::newRow("bad bootstrap")
+            << QStringLiteral("kafka") << QStringLiteral("broker") << QStringLiteral("bootstrap");
+        QTest::newRow("bad port") << QStringLiteral("kafka") << QStringLiteral("broker:99999")
+                                  << QStringLiteral("bootstrap");
+        QTest::newRow("bad property")
+            << QStringLiteral("property") << QStringLiteral("acks") << QStringLiteral("key=value");
+        QTest::newRow("bad endpoint")
+            << QStringLiteral("prometheus") << QStringLiteral("ftp://x/") << QStringLiteral("http");
     }
     void rejectsBadInput()
     {
@@ -177,11 +186,16 @@ private slots:
         QFETCH(QString, value);
         QFETCH(QString, mentions);
         Profile p = sample(QStringLiteral("x"));
-        if (field == u"name") p.name = value;
-        if (field == u"redis") p.redisUrl = value;
-        if (field == u"kafka") p.kafkaBootstrap = value;
-        if (field == u"property") p.kafkaProperties = {value};
-        if (field == u"prometheus") p.prometheusEndpoints = {value};
+        if (field == u"name")
+            p.name = value;
+        if (field == u"redis")
+            p.redisUrl = value;
+        if (field == u"kafka")
+            p.kafkaBootstrap = value;
+        if (field == u"property")
+            p.kafkaProperties = { value };
+        if (field == u"prometheus")
+            p.prometheusEndpoints = { value };
         ProfileStore store(m_dir.filePath(QStringLiteral("secrets3.json")));
         QString error;
         QVERIFY(!store.save(p, &error));

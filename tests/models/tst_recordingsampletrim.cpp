@@ -17,20 +17,24 @@ class TestRecordingSampleTrim : public QObject
 private Q_SLOTS:
     void trafficRowsKeepTheirColumnsOnly()
     {
-        const QJsonObject row{{QStringLiteral("time"), QStringLiteral("03:35:50.335")},
-                              {QStringLiteral("replica"), QStringLiteral("node-1")},
-                              {QStringLiteral("command"), QStringLiteral("MESSAGE")},
-                              {QStringLiteral("destination"), QStringLiteral("/topic/channels.general")},
-                              {QStringLiteral("messageId"), QStringLiteral("m-1")},
-                              {QStringLiteral("bytes"), 197},
-                              {QStringLiteral("headers"), QJsonObject{{QStringLiteral("subscription"), QStringLiteral("sub-0")}}},
-                              {QStringLiteral("body"), QStringLiteral("{\n    \"text\": \"hello\"\n}")}};
-        const QJsonObject replicas{{QStringLiteral("rows"), QJsonArray{QJsonObject{{QStringLiteral("Replica"), QStringLiteral("node-1")}}}}};
-        const QJsonObject state{{QStringLiteral("traffic"),
-                                 QJsonObject{{QStringLiteral("rows"), QJsonArray{row, row}},
-                                             {QStringLiteral("trace"), QJsonObject{{QStringLiteral("messageId"), QStringLiteral("m-1")}}},
-                                             {QStringLiteral("filter"), QStringLiteral("user=alice")}}},
-                                {QStringLiteral("replicas"), replicas}};
+        const QJsonObject row { { QStringLiteral("time"), QStringLiteral("03:35:50.335") },
+            { QStringLiteral("replica"), QStringLiteral("node-1") },
+            { QStringLiteral("command"), QStringLiteral("MESSAGE") },
+            { QStringLiteral("destination"), QStringLiteral("/topic/channels.general") },
+            { QStringLiteral("messageId"), QStringLiteral("m-1") }, { QStringLiteral("bytes"), 197 },
+            { QStringLiteral("headers"),
+                QJsonObject { { QStringLiteral("subscription"), QStringLiteral("sub-0") } } },
+            { QStringLiteral("body"), QStringLiteral("{\n    \"text\": \"hello\"\n}") } };
+        const QJsonObject replicas { { QStringLiteral("rows"),
+            QJsonArray { QJsonObject { { QStringLiteral("Replica"), QStringLiteral("node-1") } } } } };
+        const QJsonObject state {
+            { QStringLiteral("traffic"),
+                QJsonObject { { QStringLiteral("rows"), QJsonArray { row, row } },
+                    { QStringLiteral("trace"),
+                        QJsonObject { { QStringLiteral("messageId"), QStringLiteral("m-1") } } },
+                    { QStringLiteral("filter"), QStringLiteral("user=alice") } } },
+            { QStringLiteral("replicas"), replicas }
+        };
 
         const QJsonObject trimmed = RecordingSampleTrim::trimmed(state);
         const QJsonObject traffic = trimmed.value(QStringLiteral("traffic")).toObject();
@@ -49,8 +53,9 @@ private Q_SLOTS:
 
     void aStateWithoutTrafficIsUnchanged()
     {
-        const QJsonObject state{{QStringLiteral("replicas"), QJsonObject{{QStringLiteral("rows"), QJsonArray{}}}},
-                                {QStringLiteral("traffic"), QStringLiteral("not an object")}};
+        const QJsonObject state { { QStringLiteral("replicas"),
+                                      QJsonObject { { QStringLiteral("rows"), QJsonArray {} } } },
+            { QStringLiteral("traffic"), QStringLiteral("not an object") } };
         QCOMPARE(RecordingSampleTrim::trimmed(state), state);
         QCOMPARE(RecordingSampleTrim::trimmed({}), QJsonObject());
     }

@@ -18,7 +18,7 @@ private slots:
         RecordingStore store(3);
         const QDateTime t0 = QDateTime::fromSecsSinceEpoch(1000, Qt::UTC);
         for (int i = 0; i < 5; ++i)
-            store.append(t0.addSecs(i), QJsonObject{{QStringLiteral("i"), i}});
+            store.append(t0.addSecs(i), QJsonObject { { QStringLiteral("i"), i } });
         QCOMPARE(store.samples().size(), 3);
         QCOMPARE(store.samples().first().state.value(QStringLiteral("i")).toInt(), 2);
         QCOMPARE(store.samples().last().state.value(QStringLiteral("i")).toInt(), 4);
@@ -29,7 +29,7 @@ private slots:
         QTemporaryDir dir;
         RecordingStore store(10);
         const QDateTime at = QDateTime::fromMSecsSinceEpoch(1700000000123, Qt::UTC);
-        store.append(at, QJsonObject{{QStringLiteral("replicas"), 3}});
+        store.append(at, QJsonObject { { QStringLiteral("replicas"), 3 } });
         QString error;
         const QString path = dir.filePath(QStringLiteral("r.sbrec.json"));
         QVERIFY2(store.save(path, &error), qPrintable(error));
@@ -44,14 +44,15 @@ private slots:
     {
         QTemporaryDir dir;
         RecordingStore store(10);
-        store.append(QDateTime::fromMSecsSinceEpoch(1000, Qt::UTC), QJsonObject{});
-        store.append(QDateTime::fromMSecsSinceEpoch(6000, Qt::UTC), QJsonObject{});
+        store.append(QDateTime::fromMSecsSinceEpoch(1000, Qt::UTC), QJsonObject {});
+        store.append(QDateTime::fromMSecsSinceEpoch(6000, Qt::UTC), QJsonObject {});
         QCOMPARE(store.firstAt().toMSecsSinceEpoch(), 1000);
         QCOMPARE(store.lastAt().toMSecsSinceEpoch(), 6000);
         QString error;
         const QString path = dir.filePath(QStringLiteral("r.sbrec.json"));
-        const QJsonObject traffic{{QStringLiteral("frames"), 2}};
-        QVERIFY2(store.save(path, &error, QJsonObject{{QStringLiteral("traffic"), traffic}}), qPrintable(error));
+        const QJsonObject traffic { { QStringLiteral("frames"), 2 } };
+        QVERIFY2(store.save(path, &error, QJsonObject { { QStringLiteral("traffic"), traffic } }),
+            qPrintable(error));
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
@@ -66,11 +67,13 @@ private slots:
         QTest::addColumn<QString>("mentions");
         QTest::newRow("not json") << QByteArray("{{{") << QStringLiteral("not valid JSON");
         QTest::newRow("array") << QByteArray("[]") << QStringLiteral("not valid JSON");
-        QTest::newRow("other format") << QByteArray(R"({"format":"x"})") << QStringLiteral("not a Switchboard recording");
-        QTest::newRow("bad sample")
-            << QByteArray(R"({"format":"switchboard-recording/1","samples":[{"at":"yesterday","state":{}}]})")
-            << QStringLiteral("sample 1");
-        QTest::newRow("truncated") << QByteArray(R"({"format":"switchboard-recording/1","samples":[)") << QStringLiteral("not valid JSON");
+        QTest::newRow("other format")
+            << QByteArray(R"({"format":"x"})") << QStringLiteral("not a Switchboard recording");
+        QTest::newRow("bad sample") << QByteArray(
+            R"({"format":"switchboard-recording/1","samples":[{"at":"yesterday","state":{}}]})")
+                                    << QStringLiteral("sample 1");
+        QTest::newRow("truncated") << QByteArray(R"({"format":"switchboard-recording/1","samples":[)")
+                                   << QStringLiteral("not valid JSON");
     }
     void rejectsWhatIsNotARecording()
     {
@@ -90,10 +93,12 @@ private slots:
     {
         QTest::addColumn<QString>("typed");
         QTest::addColumn<QString>("saved");
-        QTest::newRow("no extension") << QStringLiteral("/tmp/incident") << QStringLiteral("/tmp/incident.sbrec.json");
+        QTest::newRow("no extension")
+            << QStringLiteral("/tmp/incident") << QStringLiteral("/tmp/incident.sbrec.json");
         QTest::newRow("ours") << QStringLiteral("/tmp/a.sbrec.json") << QStringLiteral("/tmp/a.sbrec.json");
         QTest::newRow("another") << QStringLiteral("/tmp/a.json") << QStringLiteral("/tmp/a.json");
-        QTest::newRow("dotted folder") << QStringLiteral("/tmp/v1.2/incident") << QStringLiteral("/tmp/v1.2/incident.sbrec.json");
+        QTest::newRow("dotted folder")
+            << QStringLiteral("/tmp/v1.2/incident") << QStringLiteral("/tmp/v1.2/incident.sbrec.json");
         QTest::newRow("cancelled") << QString() << QString();
     }
     void savedNamesGetTheExtension()
@@ -111,7 +116,9 @@ private slots:
         RecordingStore store(10);
         const QDateTime at = QDateTime::fromMSecsSinceEpoch(1700000000123, Qt::UTC);
         for (int i = 0; i < 10; ++i)
-            store.append(at.addSecs(5 * i), QJsonObject{{QStringLiteral("replicas"), QStringLiteral("node-1 ready, 12 connections")}});
+            store.append(at.addSecs(5 * i),
+                QJsonObject {
+                    { QStringLiteral("replicas"), QStringLiteral("node-1 ready, 12 connections") } });
         QString error;
         const QString plain = dir.filePath(QStringLiteral("r.sbrec.json"));
         const QString compressed = dir.filePath(QStringLiteral("r.sbrec.json.gz"));
@@ -129,7 +136,8 @@ private slots:
         QCOMPARE(loaded->samples().size(), 10);
         QCOMPARE(loaded->samples().last().at, at.addSecs(45));
         QVERIFY(QFile::rename(compressed, dir.filePath(QStringLiteral("renamed.json"))));
-        QVERIFY2(RecordingStore::load(dir.filePath(QStringLiteral("renamed.json")), &error), qPrintable(error));
+        QVERIFY2(
+            RecordingStore::load(dir.filePath(QStringLiteral("renamed.json")), &error), qPrintable(error));
 
         QFile cut(dir.filePath(QStringLiteral("cut.sbrec.json.gz")));
         QVERIFY(cut.open(QIODevice::WriteOnly));
@@ -141,8 +149,10 @@ private slots:
 
     void compressedNamesGetTheirExtension()
     {
-        QCOMPARE(RecordingStore::pathWithExtension(QStringLiteral("/tmp/incident"), true), QStringLiteral("/tmp/incident.sbrec.json.gz"));
-        QCOMPARE(RecordingStore::pathWithExtension(QStringLiteral("/tmp/a.sbrec.json"), true), QStringLiteral("/tmp/a.sbrec.json"));
+        QCOMPARE(RecordingStore::pathWithExtension(QStringLiteral("/tmp/incident"), true),
+            QStringLiteral("/tmp/incident.sbrec.json.gz"));
+        QCOMPARE(RecordingStore::pathWithExtension(QStringLiteral("/tmp/a.sbrec.json"), true),
+            QStringLiteral("/tmp/a.sbrec.json"));
     }
 
     void missingFileSaysSo()

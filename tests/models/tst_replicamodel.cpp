@@ -14,7 +14,8 @@ namespace {
 
 const QDateTime kT0 = QDateTime::fromMSecsSinceEpoch(1714550400000, Qt::UTC);
 
-ReplicaInfo replica(const QString &id, qint64 ws, qint64 sse, ReplicaInfo::State state = ReplicaInfo::State::Ready)
+ReplicaInfo replica(
+    const QString &id, qint64 ws, qint64 sse, ReplicaInfo::State state = ReplicaInfo::State::Ready)
 {
     ReplicaInfo r;
     r.id = id;
@@ -51,7 +52,7 @@ private slots:
         QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
         QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
 
-        model.apply(snapshot(0, {replica(u"b"_s, 1, 0), replica(u"a"_s, 2, 0), replica(u"c"_s, 3, 0)}));
+        model.apply(snapshot(0, { replica(u"b"_s, 1, 0), replica(u"a"_s, 2, 0), replica(u"c"_s, 3, 0) }));
         QCOMPARE(inserted.size(), 1);
         QCOMPARE(inserted.at(0).at(1).toInt(), 0);
         QCOMPARE(inserted.at(0).at(2).toInt(), 2);
@@ -59,8 +60,9 @@ private slots:
         QCOMPARE(model.columnCount(), int(ReplicaModel::ColumnCount));
 
         // Two new replicas in one poll: one more insert, appended; existing rows stay put.
-        model.apply(snapshot(1, {replica(u"a"_s, 2, 0), replica(u"b"_s, 1, 0), replica(u"c"_s, 3, 0),
-                                 replica(u"d"_s, 0, 0), replica(u"e"_s, 0, 0)}));
+        model.apply(snapshot(1,
+            { replica(u"a"_s, 2, 0), replica(u"b"_s, 1, 0), replica(u"c"_s, 3, 0), replica(u"d"_s, 0, 0),
+                replica(u"e"_s, 0, 0) }));
         QCOMPARE(inserted.size(), 2);
         QCOMPARE(inserted.at(1).at(1).toInt(), 3);
         QCOMPARE(inserted.at(1).at(2).toInt(), 4);
@@ -74,8 +76,8 @@ private slots:
     {
         ReplicaModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QList<ReplicaInfo> rows{replica(u"a"_s, 1, 0), replica(u"b"_s, 1, 0), replica(u"c"_s, 1, 0),
-                                replica(u"d"_s, 1, 0)};
+        QList<ReplicaInfo> rows { replica(u"a"_s, 1, 0), replica(u"b"_s, 1, 0), replica(u"c"_s, 1, 0),
+            replica(u"d"_s, 1, 0) };
         model.apply(snapshot(0, rows));
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
 
@@ -113,14 +115,16 @@ private slots:
     {
         ReplicaModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.apply(snapshot(0, {replica(u"a"_s, 5, 0), replica(u"b"_s, 5, 0), replica(u"c"_s, 5, 0),
-                                 replica(u"d"_s, 5, 0)}));
+        model.apply(snapshot(0,
+            { replica(u"a"_s, 5, 0), replica(u"b"_s, 5, 0), replica(u"c"_s, 5, 0), replica(u"d"_s, 5, 0) }));
         ReplicaInfo down = replica(u"b"_s, 5, 0, ReplicaInfo::State::Down);
         down.stateSince = kT0.addSecs(2);
         down.detail = u"registry key sb:node:b is gone"_s;
-        model.apply(snapshot(2, {replica(u"a"_s, 5, 0), down, replica(u"c"_s, 5, 0), replica(u"d"_s, 5, 0)}));
+        model.apply(
+            snapshot(2, { replica(u"a"_s, 5, 0), down, replica(u"c"_s, 5, 0), replica(u"d"_s, 5, 0) }));
         const QModelIndex state = model.index(model.rowOf(u"b"_s), ReplicaModel::State);
-        QCOMPARE(state.data().toString(), u"down since "_s + kT0.addSecs(2).toLocalTime().toString(u"HH:mm:ss"_s));
+        QCOMPARE(
+            state.data().toString(), u"down since "_s + kT0.addSecs(2).toLocalTime().toString(u"HH:mm:ss"_s));
         QVERIFY(state.data(Qt::ToolTipRole).toString().contains(u"sb:node:b is gone"_s));
         QVERIFY(state.data(Qt::BackgroundRole).isValid());
         QVERIFY(model.index(model.rowOf(u"b"_s), ReplicaModel::Id).data(Qt::ForegroundRole).isValid());
@@ -130,10 +134,10 @@ private slots:
 
         // Discovery forgets b and d (not adjacent): one removal per poll, the rest next poll.
         QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
-        model.apply(snapshot(3, {replica(u"a"_s, 5, 0), replica(u"c"_s, 5, 0)}));
+        model.apply(snapshot(3, { replica(u"a"_s, 5, 0), replica(u"c"_s, 5, 0) }));
         QCOMPARE(removed.size(), 1);
         QCOMPARE(model.rowCount(), 3);
-        model.apply(snapshot(4, {replica(u"a"_s, 5, 0), replica(u"c"_s, 5, 0)}));
+        model.apply(snapshot(4, { replica(u"a"_s, 5, 0), replica(u"c"_s, 5, 0) }));
         QCOMPARE(removed.size(), 2);
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.rowOf(u"c"_s), 1);
@@ -145,7 +149,7 @@ private slots:
     {
         ReplicaModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.apply(snapshot(0, {replica(u"a"_s, 4, 1), replica(u"b"_s, 2, 0)}));
+        model.apply(snapshot(0, { replica(u"a"_s, 4, 1), replica(u"b"_s, 2, 0) }));
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
 
         ReplicaInfo a = replica(u"a"_s, 4, 1, ReplicaInfo::State::Unready);
@@ -155,15 +159,20 @@ private slots:
         ReplicaInfo b = replica(u"b"_s, 2, 0, ReplicaInfo::State::Unready);
         b.stateReason = u"Redis unreachable"_s;
         b.stateSince = kT0.addSecs(1);
-        model.apply(snapshot(0, {a, b}));
+        model.apply(snapshot(0, { a, b }));
         const QModelIndex state = model.index(model.rowOf(u"b"_s), ReplicaModel::State);
         QCOMPARE(state.data().toString(),
-                 u"alive, not ready: Redis unreachable since "_s + kT0.addSecs(1).toLocalTime().toString(u"HH:mm:ss"_s));
+            u"alive, not ready: Redis unreachable since "_s
+                + kT0.addSecs(1).toLocalTime().toString(u"HH:mm:ss"_s));
         QCOMPARE(state.data(ReplicaModel::StateRole).toInt(), int(ReplicaInfo::State::Unready));
-        QVERIFY(!model.index(model.rowOf(u"b"_s), ReplicaModel::Id).data(Qt::ForegroundRole).isValid()); // not greyed as down
+        QVERIFY(!model.index(model.rowOf(u"b"_s), ReplicaModel::Id)
+                     .data(Qt::ForegroundRole)
+                     .isValid()); // not greyed as down
         const QVariant unreadyColour = state.data(Qt::BackgroundRole);
         QVERIFY(unreadyColour.isValid());
-        QVERIFY(model.index(model.rowOf(u"a"_s), ReplicaModel::State).data(Qt::ToolTipRole).toString()
+        QVERIFY(model.index(model.rowOf(u"a"_s), ReplicaModel::State)
+                    .data(Qt::ToolTipRole)
+                    .toString()
                     .contains(u"registry unreadable"_s));
         QCOMPARE(model.figures().replicasUp, 2);
         QCOMPARE(model.figures().replicasNotReady, 2);
@@ -176,15 +185,18 @@ private slots:
         // is down): the State cell is repainted.
         changed.clear();
         b.stateReason = u"dependencies down"_s;
-        model.apply(snapshot(0, {a, b}));
+        model.apply(snapshot(0, { a, b }));
         QCOMPARE(changed.size(), 1);
         QCOMPARE(changed.at(0).at(0).value<QModelIndex>().column(), int(ReplicaModel::State));
-        QVERIFY(model.index(model.rowOf(u"b"_s), ReplicaModel::State).data().toString()
+        QVERIFY(model.index(model.rowOf(u"b"_s), ReplicaModel::State)
+                    .data()
+                    .toString()
                     .startsWith(u"alive, not ready: dependencies down since "_s));
 
         // Ready again: the colour is not the not-ready one, the figures say so.
-        model.apply(snapshot(1, {replica(u"a"_s, 4, 1), replica(u"b"_s, 2, 0)}));
-        QVERIFY(model.index(model.rowOf(u"b"_s), ReplicaModel::State).data(Qt::BackgroundRole) != unreadyColour);
+        model.apply(snapshot(1, { replica(u"a"_s, 4, 1), replica(u"b"_s, 2, 0) }));
+        QVERIFY(
+            model.index(model.rowOf(u"b"_s), ReplicaModel::State).data(Qt::BackgroundRole) != unreadyColour);
         QCOMPARE(model.figures().replicasNotReady, 0);
     }
 
@@ -195,7 +207,7 @@ private slots:
         r.subscriptions = 11;
         r.messagesInPerSecond = 2.25;
         r.heartbeatTimeouts = std::nullopt;
-        model.apply(snapshot(0, {r}));
+        model.apply(snapshot(0, { r }));
         auto cell = [&](int column, int role = Qt::DisplayRole) { return model.index(0, column).data(role); };
         QCOMPARE(cell(ReplicaModel::WsConnections).toString(), u"7"_s);
         QCOMPARE(cell(ReplicaModel::SseConnections).toString(), u"2"_s);
@@ -210,16 +222,18 @@ private slots:
 
         // Slow-consumer drops: its own column, unknown until a source says, then the count.
         QCOMPARE(cell(ReplicaModel::SlowConsumerDrops).toString(), u"—"_s);
-        QCOMPARE(model.headerData(ReplicaModel::SlowConsumerDrops, Qt::Horizontal).toString(), u"Slow drops"_s);
+        QCOMPARE(
+            model.headerData(ReplicaModel::SlowConsumerDrops, Qt::Horizontal).toString(), u"Slow drops"_s);
         QVERIFY(model.headerData(ReplicaModel::SlowConsumerDrops, Qt::Horizontal, Qt::ToolTipRole)
-                    .toString().contains(u"--limit-outbound-bytes"_s));
+                    .toString()
+                    .contains(u"--limit-outbound-bytes"_s));
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         r.slowConsumerDrops = 3;
-        model.apply(snapshot(0, {r}));
+        model.apply(snapshot(0, { r }));
         QCOMPARE(cell(ReplicaModel::SlowConsumerDrops).toString(), u"3"_s);
         QCOMPARE(cell(ReplicaModel::SlowConsumerDrops, ReplicaModel::SortRole).toDouble(), 3.0);
         QCOMPARE(cell(ReplicaModel::SlowConsumerDrops, Qt::TextAlignmentRole).toInt(),
-                 int(Qt::AlignRight | Qt::AlignVCenter));
+            int(Qt::AlignRight | Qt::AlignVCenter));
         QCOMPARE(changed.size(), 1); // the one cell that changed
         QCOMPARE(changed.at(0).at(0).value<QModelIndex>().column(), int(ReplicaModel::SlowConsumerDrops));
         QCOMPARE(changed.at(0).at(1).value<QModelIndex>().column(), int(ReplicaModel::SlowConsumerDrops));
@@ -234,11 +248,11 @@ private slots:
         QTest::addColumn<int>("downIndex"); // -1: none
         QTest::addColumn<double>("imbalance"); // -1: none
         QTest::addColumn<bool>("warning");
-        QTest::newRow("even") << QList<qint64>{10, 10, 10} << -1 << 1.0 << false;
-        QTest::newRow("skewed") << QList<qint64>{30, 5, 5} << -1 << 30.0 / (40.0 / 3) << true;
-        QTest::newRow("just under") << QList<qint64>{14, 10, 6} << -1 << 1.4 << false;
-        QTest::newRow("down ignored") << QList<qint64>{10, 10, 100} << 2 << 1.0 << false;
-        QTest::newRow("no connections") << QList<qint64>{0, 0} << -1 << -1.0 << false;
+        QTest::newRow("even") << QList<qint64> { 10, 10, 10 } << -1 << 1.0 << false;
+        QTest::newRow("skewed") << QList<qint64> { 30, 5, 5 } << -1 << 30.0 / (40.0 / 3) << true;
+        QTest::newRow("just under") << QList<qint64> { 14, 10, 6 } << -1 << 1.4 << false;
+        QTest::newRow("down ignored") << QList<qint64> { 10, 10, 100 } << 2 << 1.0 << false;
+        QTest::newRow("no connections") << QList<qint64> { 0, 0 } << -1 << -1.0 << false;
     }
 
     void imbalanceFigure()
@@ -250,7 +264,7 @@ private slots:
         QList<ReplicaInfo> rows;
         for (int i = 0; i < connections.size(); ++i)
             rows.append(replica(QString::number(i), connections[i], 0,
-                                i == downIndex ? ReplicaInfo::State::Down : ReplicaInfo::State::Ready));
+                i == downIndex ? ReplicaInfo::State::Down : ReplicaInfo::State::Ready));
         const auto figures = models::ReplicaFigures::from(rows);
         QCOMPARE(figures.imbalance.value_or(-1.0), imbalance);
         QCOMPARE(figures.imbalanced(), warning);

@@ -26,10 +26,10 @@ private slots:
             b.id = u"b"_s;
             b.sseConnections = 3;
             b.state = s >= 3 ? inspect::ReplicaInfo::State::Down : inspect::ReplicaInfo::State::Ready;
-            snapshot.replicas = {a, b};
+            snapshot.replicas = { a, b };
             history.appendReplicaConnections(snapshot);
         }
-        QCOMPARE(history.seriesIds(), (QStringList{u"a"_s, u"b"_s}));
+        QCOMPARE(history.seriesIds(), (QStringList { u"a"_s, u"b"_s }));
         QCOMPARE(history.sampleCount(u"a"_s), 5);
         QList<QPointF> points;
         history.points(u"b"_s, 0, t0.addSecs(10).toMSecsSinceEpoch(), 100, &points);
@@ -45,7 +45,8 @@ private slots:
         const QJsonObject json = history.toJson(t0.addSecs(3).toMSecsSinceEpoch());
         QCOMPARE(json.value(u"format"_s).toString(), u"switchboard-series-history/1"_s);
         QCOMPARE(json.value(u"total"_s).toArray().size(), 2);
-        QCOMPARE(json.value(u"series"_s).toObject().value(u"a"_s).toArray().at(0).toArray().at(1).toDouble(), 13.0);
+        QCOMPARE(json.value(u"series"_s).toObject().value(u"a"_s).toArray().at(0).toArray().at(1).toDouble(),
+            13.0);
     }
 
     void ringIsBoundedAndKeepsTheNewest()

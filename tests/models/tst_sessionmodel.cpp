@@ -80,8 +80,9 @@ private Q_SLOTS:
         QSignalSpy retired(&model, &models::SessionModel::retired);
 
         QThread *builtOn = nullptr;
-        connect(builder, &models::SessionRowsBuilder::built, builder, [&builtOn] { builtOn = QThread::currentThread(); },
-                Qt::DirectConnection);
+        connect(
+            builder, &models::SessionRowsBuilder::built, builder,
+            [&builtOn] { builtOn = QThread::currentThread(); }, Qt::DirectConnection);
         const auto first = snapshot(4, 1, 1000);
         QMetaObject::invokeMethod(builder, [builder, first] { builder->build(first); });
         QTRY_COMPARE(applied.size(), 1);

@@ -46,11 +46,10 @@ public:
 
     QStringList args(const QString &id) const
     {
-        return {QStringLiteral("--id"), id,
-                QStringLiteral("--jwt-secret-file"), m_secretPath,
-                QStringLiteral("--redis"), QStringLiteral("redis://127.0.0.1:%1/0").arg(m_redis.port()),
-                QStringLiteral("--kafka"), QString::fromLatin1(m_kafka.bootstrapServers()),
-                QStringLiteral("--kafka-session-timeout-ms"), QStringLiteral("3000")};
+        return { QStringLiteral("--id"), id, QStringLiteral("--jwt-secret-file"), m_secretPath,
+            QStringLiteral("--redis"), QStringLiteral("redis://127.0.0.1:%1/0").arg(m_redis.port()),
+            QStringLiteral("--kafka"), QString::fromLatin1(m_kafka.bootstrapServers()),
+            QStringLiteral("--kafka-session-timeout-ms"), QStringLiteral("3000") };
     }
 
     quint16 redisPort() const { return m_redis.port(); }

@@ -17,8 +17,7 @@ namespace sb::testing {
 
 NodeProcess::NodeProcess()
     : m_process(std::make_unique<QProcess>())
-{
-}
+{ }
 
 NodeProcess::~NodeProcess()
 {
@@ -35,8 +34,8 @@ bool NodeProcess::start(const QStringList &extraArgs)
         m_error = QStringLiteral("SB_BINARY is not set (CTest sets it to the switchboard binary)");
         return false;
     }
-    QStringList args{QStringLiteral("node"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                     QStringLiteral("--demo-users"), QStringLiteral("--workers"), QStringLiteral("2")};
+    QStringList args { QStringLiteral("node"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+        QStringLiteral("--demo-users"), QStringLiteral("--workers"), QStringLiteral("2") };
     args += extraArgs;
     m_process->setProgram(binary);
     m_process->setArguments(args);
@@ -169,9 +168,10 @@ HttpResult httpGet(quint16 port, const QByteArray &path, const QByteArray &token
 
 HttpResult httpPost(quint16 port, const QByteArray &path, const QByteArray &json, const QByteArray &token)
 {
-    QByteArray request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                         "Content-Type: application/json\r\nContent-Length: "
-                         + QByteArray::number(json.size()) + "\r\n";
+    QByteArray request = "POST " + path
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+          "Content-Type: application/json\r\nContent-Length: "
+        + QByteArray::number(json.size()) + "\r\n";
     if (!token.isEmpty())
         request += "Authorization: Bearer " + token + "\r\n";
     return rawHttp(port, request + "\r\n" + json);
@@ -179,13 +179,18 @@ HttpResult httpPost(quint16 port, const QByteArray &path, const QByteArray &json
 
 QByteArray login(quint16 port, const QString &user)
 {
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("username"), user},
-                                                      {QStringLiteral("password"), user}})
-                                .toJson(QJsonDocument::Compact);
+    const QByteArray body = QJsonDocument(
+        QJsonObject { { QStringLiteral("username"), user },
+            { QStringLiteral("password"),
+                user } }).toJson(QJsonDocument::Compact);
     const HttpResult result = httpPost(port, "/api/auth/login", body);
     if (result.status != 200)
         return {};
-    return QJsonDocument::fromJson(result.body).object().value(QStringLiteral("accessToken")).toString().toUtf8();
+    return QJsonDocument::fromJson(result.body)
+        .object()
+        .value(QStringLiteral("accessToken"))
+        .toString()
+        .toUtf8();
 }
 
 QByteArray metricsText(quint16 port)
@@ -202,8 +207,7 @@ double metricValue(const QByteArray &text, const QByteArray &sample)
 }
 
 namespace {
-template <typename Done>
-double pollMetric(quint16 port, const QByteArray &sample, int timeoutMs, Done done)
+template<typename Done> double pollMetric(quint16 port, const QByteArray &sample, int timeoutMs, Done done)
 {
     const QDeadlineTimer deadline(timeoutMs);
     double value = 0;
@@ -242,7 +246,8 @@ RawWebSocket::RawWebSocket(int receiveBufferBytes)
         m_socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, receiveBufferBytes);
 }
 
-int RawWebSocket::open(quint16 port, const QByteArray &path, const QByteArray &subprotocol, const QByteArray &extraHeaders)
+int RawWebSocket::open(
+    quint16 port, const QByteArray &path, const QByteArray &subprotocol, const QByteArray &extraHeaders)
 {
     m_socket.connectToHost(QStringLiteral("127.0.0.1"), port);
     if (!m_socket.waitForConnected(5000))
@@ -250,8 +255,10 @@ int RawWebSocket::open(quint16 port, const QByteArray &path, const QByteArray &s
     QByteArray nonce(16, Qt::Uninitialized);
     for (char &c : nonce)
         c = char(QRandomGenerator::global()->bounded(256));
-    QByteArray request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         "Sec-WebSocket-Key: " + nonce.toBase64() + "\r\nSec-WebSocket-Version: 13\r\n";
+    QByteArray request = "GET " + path
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Key: "
+        + nonce.toBase64() + "\r\nSec-WebSocket-Version: 13\r\n";
     if (!subprotocol.isEmpty())
         request += "Sec-WebSocket-Protocol: " + subprotocol + "\r\n";
     m_socket.write(request + extraHeaders + "\r\n");
@@ -270,7 +277,7 @@ int RawWebSocket::open(quint16 port, const QByteArray &path, const QByteArray &s
             // An error response: let the body arrive too.
             qsizetype consumed = 0;
             while (parseHttpResponse(m_buffer, &consumed).status == 0 && !deadline.hasExpired()
-                   && m_socket.state() == QAbstractSocket::ConnectedState) {
+                && m_socket.state() == QAbstractSocket::ConnectedState) {
                 m_socket.waitForReadyRead(50);
                 m_buffer += m_socket.readAll();
             }
@@ -301,7 +308,7 @@ bool RawWebSocket::sendFrame(int opcode, const QByteArray &payload, bool fin)
             frame.append(char((size >> shift) & 0xff));
     }
     const quint32 mask = QRandomGenerator::global()->generate();
-    const char maskBytes[4] = {char(mask >> 24), char(mask >> 16), char(mask >> 8), char(mask)};
+    const char maskBytes[4] = { char(mask >> 24), char(mask >> 16), char(mask >> 8), char(mask) };
     frame.append(maskBytes, 4);
     QByteArray masked = payload;
     for (qsizetype i = 0; i < masked.size(); ++i)
@@ -366,7 +373,8 @@ RawWebSocket::Message RawWebSocket::read(int timeoutMs)
         }
         // Always poll the OS once, even with no time left: read(0) means "what has arrived".
         const bool expired = deadline.hasExpired();
-        m_socket.waitForReadyRead(expired ? 0 : int(qMax<qint64>(1, qMin<qint64>(50, deadline.remainingTime()))));
+        m_socket.waitForReadyRead(
+            expired ? 0 : int(qMax<qint64>(1, qMin<qint64>(50, deadline.remainingTime()))));
         const QByteArray fresh = m_socket.readAll();
         m_buffer += fresh;
         if (expired && fresh.isEmpty()) {
@@ -392,8 +400,8 @@ int RawWebSocket::waitForClose(int timeoutMs)
 
 // ---------------------------------------------------------------- STOMP helpers
 
-QByteArray stompFrame(const QByteArray &command, const QList<QPair<QByteArray, QByteArray>> &headers,
-                      const QByteArray &body)
+QByteArray stompFrame(
+    const QByteArray &command, const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body)
 {
     QByteArray frame = command + '\n';
     for (const auto &[name, value] : headers)
@@ -405,8 +413,9 @@ QByteArray stompFrame(const QByteArray &command, const QList<QPair<QByteArray, Q
 
 QByteArray stompConnect(RawWebSocket &ws, const QByteArray &token, const QByteArray &heartBeat)
 {
-    ws.sendText(stompFrame("CONNECT", {{"accept-version", "1.2"}, {"host", "127.0.0.1"},
-                                       {"Authorization", "Bearer " + token}, {"heart-beat", heartBeat}}));
+    ws.sendText(stompFrame("CONNECT",
+        { { "accept-version", "1.2" }, { "host", "127.0.0.1" }, { "Authorization", "Bearer " + token },
+            { "heart-beat", heartBeat } }));
     for (;;) {
         const RawWebSocket::Message message = ws.read(5000);
         if (message.opcode != 1 && message.opcode != 2)

@@ -55,7 +55,8 @@ struct HttpResult
 // Content-Length arrives; bounded by timeoutMs.
 HttpResult rawHttp(quint16 port, const QByteArray &bytes, int timeoutMs = 5000);
 HttpResult httpGet(quint16 port, const QByteArray &path, const QByteArray &token = {});
-HttpResult httpPost(quint16 port, const QByteArray &path, const QByteArray &json, const QByteArray &token = {});
+HttpResult httpPost(
+    quint16 port, const QByteArray &path, const QByteArray &json, const QByteArray &token = {});
 // Parses one response from the start of raw; status 0 when incomplete.
 HttpResult parseHttpResponse(const QByteArray &raw, qsizetype *consumed = nullptr);
 
@@ -87,7 +88,7 @@ public:
     explicit RawWebSocket(int receiveBufferBytes = 0);
     // Performs the upgrade; returns the HTTP status of the handshake response (101 on success).
     int open(quint16 port, const QByteArray &path = QByteArrayLiteral("/ws"),
-             const QByteArray &subprotocol = QByteArrayLiteral("v12.stomp"), const QByteArray &extraHeaders = {});
+        const QByteArray &subprotocol = QByteArrayLiteral("v12.stomp"), const QByteArray &extraHeaders = {});
     bool sendFrame(int opcode, const QByteArray &payload, bool fin = true);
     bool sendText(const QByteArray &payload) { return sendFrame(1, payload); }
     bool sendBinary(const QByteArray &payload) { return sendFrame(2, payload); }
@@ -110,10 +111,11 @@ private:
 };
 
 // STOMP over a RawWebSocket: CONNECT with a bearer token; returns the CONNECTED (or ERROR) frame text.
-QByteArray stompConnect(RawWebSocket &ws, const QByteArray &token, const QByteArray &heartBeat = QByteArrayLiteral("0,0"));
+QByteArray stompConnect(
+    RawWebSocket &ws, const QByteArray &token, const QByteArray &heartBeat = QByteArrayLiteral("0,0"));
 // The value of a header in a STOMP frame's text (first occurrence), or empty.
 QByteArray stompHeader(const QByteArray &frame, const QByteArray &name);
 QByteArray stompFrame(const QByteArray &command, const QList<QPair<QByteArray, QByteArray>> &headers,
-                      const QByteArray &body = {});
+    const QByteArray &body = {});
 
 } // namespace sb::testing

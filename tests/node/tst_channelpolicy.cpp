@@ -33,7 +33,7 @@ AuthenticatedUser user(const QString &name)
 {
     AuthenticatedUser caller;
     caller.name = name;
-    caller.roles = {name == u"admin" ? QStringLiteral("ROLE_ADMIN") : QStringLiteral("ROLE_USER")};
+    caller.roles = { name == u"admin" ? QStringLiteral("ROLE_ADMIN") : QStringLiteral("ROLE_USER") };
     return caller;
 }
 
@@ -55,26 +55,33 @@ private slots:
         const QString unknown = QStringLiteral("unknown destination '%1'");
         const QString notMember = QStringLiteral("not a member of channel '%1'");
         auto row = [](const char *name, QStringView caller, QStringView destination, Outcome outcome,
-                      QStringView message) {
-            QTest::newRow(name) << caller.toString() << destination.toString() << outcome << message.toString();
+                       QStringView message) {
+            QTest::newRow(name) << caller.toString() << destination.toString() << outcome
+                                << message.toString();
         };
         row("member", u"alice", u"/topic/channels.general", Outcome::Allowed, {});
         row("not a member", u"carol", u"/topic/channels.ops", Outcome::Forbidden, notMember.arg(u"ops"));
-        row("unknown user", u"mallory", u"/topic/channels.general", Outcome::Forbidden, notMember.arg(u"general"));
+        row("unknown user", u"mallory", u"/topic/channels.general", Outcome::Forbidden,
+            notMember.arg(u"general"));
         row("own queue", u"carol", u"/user/queue/notifications", Outcome::Allowed, {});
         row("presence", u"carol", u"/topic/presence", Outcome::Allowed, {});
         // /user/ resolves only to the caller: naming anyone, even oneself, is refused.
         row("another's queue", u"carol", u"/user/alice/queue/notifications", Outcome::Forbidden, kOwnQueue);
         row("own name", u"carol", u"/user/carol/queue/notifications", Outcome::Forbidden, kOwnQueue);
-        row("queue that climbs", u"carol", u"/user/queue/notifications/../../alice", Outcome::Forbidden, kOwnQueue);
+        row("queue that climbs", u"carol", u"/user/queue/notifications/../../alice", Outcome::Forbidden,
+            kOwnQueue);
         row("bare /user/", u"carol", u"/user/", Outcome::Forbidden, kOwnQueue);
-        row("admin for a user", u"alice", u"/admin/tap", Outcome::Forbidden, QStringLiteral("/admin/tap needs ROLE_ADMIN"));
-        row("bare /admin", u"alice", u"/admin", Outcome::Forbidden, QStringLiteral("/admin needs ROLE_ADMIN"));
-        row("admin for an admin", u"admin", u"/admin/tap", Outcome::UnknownDestination, unknown.arg(u"/admin/tap"));
+        row("admin for a user", u"alice", u"/admin/tap", Outcome::Forbidden,
+            QStringLiteral("/admin/tap needs ROLE_ADMIN"));
+        row("bare /admin", u"alice", u"/admin", Outcome::Forbidden,
+            QStringLiteral("/admin needs ROLE_ADMIN"));
+        row("admin for an admin", u"admin", u"/admin/tap", Outcome::UnknownDestination,
+            unknown.arg(u"/admin/tap"));
         // A channel id is 1-64 of A-Z a-z 0-9 - _, nothing else, so nothing can climb out of it.
         const QString climbs = QStringLiteral("/topic/channels.ops/../general");
         row("channel that climbs", u"carol", climbs, Outcome::UnknownDestination, unknown.arg(climbs));
-        row("empty channel", u"alice", u"/topic/channels.", Outcome::UnknownDestination, unknown.arg(u"/topic/channels."));
+        row("empty channel", u"alice", u"/topic/channels.", Outcome::UnknownDestination,
+            unknown.arg(u"/topic/channels."));
         const QString accented = QStringLiteral("/topic/channels.g\u00e9n\u00e9ral");
         row("accented letters", u"alice", accented, Outcome::UnknownDestination, unknown.arg(accented));
         const QString arabicDigit = QStringLiteral("/topic/channels.ops\u0663");
@@ -87,13 +94,14 @@ private slots:
         row("65-character id", u"alice", tooLong, Outcome::UnknownDestination, unknown.arg(tooLong));
         // 64 is allowed as an id: a channel nobody is a member of.
         const QString longest = QString(64, u'a');
-        row("64-character id", u"alice", QString(QStringLiteral("/topic/channels.") + longest), Outcome::Forbidden,
-            notMember.arg(longest));
+        row("64-character id", u"alice", QString(QStringLiteral("/topic/channels.") + longest),
+            Outcome::Forbidden, notMember.arg(longest));
         row("SEND's destination", u"alice", u"/app/channels.general", Outcome::UnknownDestination,
             unknown.arg(u"/app/channels.general"));
         row("upper case", u"alice", u"/TOPIC/channels.general", Outcome::UnknownDestination,
             unknown.arg(u"/TOPIC/channels.general"));
-        row("presence suffix", u"alice", u"/topic/presence/x", Outcome::UnknownDestination, unknown.arg(u"/topic/presence/x"));
+        row("presence suffix", u"alice", u"/topic/presence/x", Outcome::UnknownDestination,
+            unknown.arg(u"/topic/presence/x"));
         row("empty", u"alice", u"", Outcome::UnknownDestination, unknown.arg(u""));
     }
 
@@ -113,7 +121,8 @@ private slots:
     void allowedSubscriptionNamesItsChannel()
     {
         const ChannelPolicy policy(&demoUsers());
-        const auto verdict = policy.subscribe(user(QStringLiteral("bob")), QStringLiteral("/topic/channels.ops"));
+        const auto verdict
+            = policy.subscribe(user(QStringLiteral("bob")), QStringLiteral("/topic/channels.ops"));
         QVERIFY(verdict.allowed());
         QCOMPARE(verdict.destination.channel, QStringLiteral("ops"));
     }
@@ -127,21 +136,27 @@ private slots:
         const QString unknown = QStringLiteral("unknown destination '%1'");
         const QString sendToApp = QStringLiteral("clients SEND to /app/channels.{id}, not to %1");
         auto row = [](const char *name, QStringView caller, QStringView destination, Outcome outcome,
-                      QStringView message) {
-            QTest::newRow(name) << caller.toString() << destination.toString() << outcome << message.toString();
+                       QStringView message) {
+            QTest::newRow(name) << caller.toString() << destination.toString() << outcome
+                                << message.toString();
         };
         row("member", u"alice", u"/app/channels.ops", Outcome::Allowed, {});
-        row("not a member", u"carol", u"/app/channels.ops", Outcome::Forbidden, QStringLiteral("not a member of channel 'ops'"));
-        row("to a topic", u"alice", u"/topic/channels.general", Outcome::Forbidden, sendToApp.arg(u"/topic/channels.general"));
-        row("to presence", u"alice", u"/topic/presence", Outcome::Forbidden, sendToApp.arg(u"/topic/presence"));
+        row("not a member", u"carol", u"/app/channels.ops", Outcome::Forbidden,
+            QStringLiteral("not a member of channel 'ops'"));
+        row("to a topic", u"alice", u"/topic/channels.general", Outcome::Forbidden,
+            sendToApp.arg(u"/topic/channels.general"));
+        row("to presence", u"alice", u"/topic/presence", Outcome::Forbidden,
+            sendToApp.arg(u"/topic/presence"));
         row("to own queue", u"alice", u"/user/queue/notifications", Outcome::Forbidden,
             sendToApp.arg(u"/user/queue/notifications"));
         row("to another's queue", u"alice", u"/user/bob/queue/notifications", Outcome::Forbidden,
             sendToApp.arg(u"/user/bob/queue/notifications"));
-        row("admin destination", u"admin", u"/admin/x", Outcome::UnknownDestination, unknown.arg(u"/admin/x"));
+        row("admin destination", u"admin", u"/admin/x", Outcome::UnknownDestination,
+            unknown.arg(u"/admin/x"));
         row("channel that climbs", u"alice", u"/app/channels.general/../ops", Outcome::UnknownDestination,
             unknown.arg(u"/app/channels.general/../ops"));
-        row("empty channel", u"alice", u"/app/channels.", Outcome::UnknownDestination, unknown.arg(u"/app/channels."));
+        row("empty channel", u"alice", u"/app/channels.", Outcome::UnknownDestination,
+            unknown.arg(u"/app/channels."));
     }
 
     void send()
@@ -162,13 +177,17 @@ private slots:
         QTest::addColumn<QString>("channel");
         QTest::addColumn<Outcome>("outcome");
         QTest::addColumn<QString>("message");
-        const QString notAnId = QStringLiteral("'%1' is not a channel id (letters, digits, - and _, at most 64)");
-        QTest::newRow("member") << QStringLiteral("bob") << QStringLiteral("ops") << Outcome::Allowed << QString();
-        QTest::newRow("not a member") << QStringLiteral("carol") << QStringLiteral("ops") << Outcome::Forbidden
-                                      << QStringLiteral("not a member of channel 'ops'");
-        QTest::newRow("climbs") << QStringLiteral("alice") << QStringLiteral("../ops") << Outcome::UnknownDestination
-                                << notAnId.arg(u"../ops");
-        QTest::newRow("empty") << QStringLiteral("alice") << QString() << Outcome::UnknownDestination << notAnId.arg(u"");
+        const QString notAnId
+            = QStringLiteral("'%1' is not a channel id (letters, digits, - and _, at most 64)");
+        QTest::newRow("member") << QStringLiteral("bob") << QStringLiteral("ops") << Outcome::Allowed
+                                << QString();
+        QTest::newRow("not a member")
+            << QStringLiteral("carol") << QStringLiteral("ops") << Outcome::Forbidden
+            << QStringLiteral("not a member of channel 'ops'");
+        QTest::newRow("climbs") << QStringLiteral("alice") << QStringLiteral("../ops")
+                                << Outcome::UnknownDestination << notAnId.arg(u"../ops");
+        QTest::newRow("empty") << QStringLiteral("alice") << QString() << Outcome::UnknownDestination
+                               << notAnId.arg(u"");
     }
 
     void publishIsTheSameRuleAsSend()
@@ -187,8 +206,10 @@ private slots:
 
     void adminIsTheTokensRole()
     {
-        QVERIFY(ChannelPolicy::admin(user(QStringLiteral("admin")), QStringLiteral("this endpoint")).allowed());
-        const auto refused = ChannelPolicy::admin(user(QStringLiteral("alice")), QStringLiteral("this endpoint"));
+        QVERIFY(
+            ChannelPolicy::admin(user(QStringLiteral("admin")), QStringLiteral("this endpoint")).allowed());
+        const auto refused
+            = ChannelPolicy::admin(user(QStringLiteral("alice")), QStringLiteral("this endpoint"));
         QCOMPARE(refused.outcome, Outcome::Forbidden);
         QCOMPARE(refused.message, QStringLiteral("this endpoint needs ROLE_ADMIN"));
     }
@@ -196,7 +217,7 @@ private slots:
     void channelsOfAUserAreTheDirectorys()
     {
         const ChannelPolicy policy(&demoUsers());
-        QCOMPARE(policy.channelsOf(QStringLiteral("carol")), QStringList{QStringLiteral("general")});
+        QCOMPARE(policy.channelsOf(QStringLiteral("carol")), QStringList { QStringLiteral("general") });
         QVERIFY(policy.channelsOf(QStringLiteral("mallory")).isEmpty());
         QVERIFY(policy.isMember(QStringLiteral("alice"), QStringLiteral("ops")));
         QVERIFY(!policy.isMember(QStringLiteral("carol"), QStringLiteral("ops")));

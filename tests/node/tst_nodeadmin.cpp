@@ -31,7 +31,8 @@ private:
 void TestNodeAdmin::initTestCase()
 {
     m_node = std::make_unique<NodeProcess>();
-    QVERIFY2(m_node->start({QStringLiteral("--tap-body-bytes"), QStringLiteral("16")}), qPrintable(m_node->errorString()));
+    QVERIFY2(m_node->start({ QStringLiteral("--tap-body-bytes"), QStringLiteral("16") }),
+        qPrintable(m_node->errorString()));
 }
 
 void TestNodeAdmin::statsNeedsAdmin()
@@ -44,13 +45,14 @@ void TestNodeAdmin::statsNeedsAdmin()
     const HttpResult stats = httpGet(port, "/admin/stats", login(port, QStringLiteral("admin")));
     QCOMPARE(stats.status, 200);
     const QJsonObject json = QJsonDocument::fromJson(stats.body).object();
-    for (const char *key : {"node", "bootId", "version", "startedAt", "uptimeSeconds", "ready", "draining", "workers",
-                            "connections", "subscriptions", "messagesIn", "messagesOut", "heartBeatTimeouts", "dropped",
-                            "authFailures", "deliveries", "tapReaders"})
+    for (const char *key : { "node", "bootId", "version", "startedAt", "uptimeSeconds", "ready", "draining",
+             "workers", "connections", "subscriptions", "messagesIn", "messagesOut", "heartBeatTimeouts",
+             "dropped", "authFailures", "deliveries", "tapReaders" })
         QVERIFY2(json.contains(QLatin1String(key)), key);
     QCOMPARE(json.value(QStringLiteral("ready")).toBool(), true);
     QCOMPARE(json.value(QStringLiteral("workers")).toInt(), 2);
-    QVERIFY(json.value(QStringLiteral("authFailures")).toObject().value(QStringLiteral("forbidden")).toInt() >= 1);
+    QVERIFY(json.value(QStringLiteral("authFailures")).toObject().value(QStringLiteral("forbidden")).toInt()
+        >= 1);
 }
 
 void TestNodeAdmin::tapNeedsAdmin()
@@ -59,7 +61,9 @@ void TestNodeAdmin::tapNeedsAdmin()
     RawWebSocket anonymous;
     QCOMPARE(anonymous.open(port, "/admin/tap", {}), 401);
     RawWebSocket alice;
-    QCOMPARE(alice.open(port, "/admin/tap", {}, "Authorization: Bearer " + login(port, QStringLiteral("alice")) + "\r\n"), 403);
+    QCOMPARE(alice.open(port, "/admin/tap", {},
+                 "Authorization: Bearer " + login(port, QStringLiteral("alice")) + "\r\n"),
+        403);
     QVERIFY2(alice.handshakeResponse().contains("ROLE_ADMIN"), alice.handshakeResponse().constData());
 }
 
@@ -67,24 +71,32 @@ void TestNodeAdmin::tapStreamsFramesWithSecretsMasked()
 {
     const quint16 port = m_node->port();
     RawWebSocket tap;
-    QCOMPARE(tap.open(port, "/admin/tap", {}, "Authorization: Bearer " + login(port, QStringLiteral("admin")) + "\r\n"), 101);
-    QTRY_COMPARE_WITH_TIMEOUT(QJsonDocument::fromJson(httpGet(port, "/admin/stats", login(port, QStringLiteral("admin"))).body)
-                                  .object().value(QStringLiteral("tapReaders")).toInt(), 1, 5000);
+    QCOMPARE(tap.open(port, "/admin/tap", {},
+                 "Authorization: Bearer " + login(port, QStringLiteral("admin")) + "\r\n"),
+        101);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        QJsonDocument::fromJson(httpGet(port, "/admin/stats", login(port, QStringLiteral("admin"))).body)
+            .object()
+            .value(QStringLiteral("tapReaders"))
+            .toInt(),
+        1, 5000);
 
     const QByteArray aliceToken = login(port, QStringLiteral("alice"));
     const QByteArray bobToken = login(port, QStringLiteral("bob"));
     RawWebSocket bob;
     QCOMPARE(bob.open(port), 101);
     // passcode carries the token here, to check that it is masked too.
-    bob.sendText(stompFrame("CONNECT", {{"accept-version", "1.2"}, {"host", "x"}, {"login", "bob"}, {"passcode", bobToken}}));
+    bob.sendText(stompFrame("CONNECT",
+        { { "accept-version", "1.2" }, { "host", "x" }, { "login", "bob" }, { "passcode", bobToken } }));
     QVERIFY(bob.read().payload.startsWith("CONNECTED"));
-    bob.sendText(stompFrame("SUBSCRIBE", {{"id", "1"}, {"destination", "/topic/channels.general"}, {"receipt", "r"}}));
+    bob.sendText(stompFrame(
+        "SUBSCRIBE", { { "id", "1" }, { "destination", "/topic/channels.general" }, { "receipt", "r" } }));
     QVERIFY(bob.read().payload.startsWith("RECEIPT"));
     RawWebSocket alice;
     QCOMPARE(alice.open(port), 101);
     QVERIFY(stompConnect(alice, aliceToken).startsWith("CONNECTED"));
-    alice.sendText(stompFrame("SEND", {{"destination", "/app/channels.general"}, {"receipt", "s"}},
-                              "{\"text\":\"a long enough text to be cut in the tap\"}"));
+    alice.sendText(stompFrame("SEND", { { "destination", "/app/channels.general" }, { "receipt", "s" } },
+        "{\"text\":\"a long enough text to be cut in the tap\"}"));
     QVERIFY(alice.read().payload.startsWith("RECEIPT"));
     const RawWebSocket::Message delivered = bob.read();
     QVERIFY(delivered.payload.startsWith("MESSAGE"));
@@ -106,19 +118,20 @@ void TestNodeAdmin::tapStreamsFramesWithSecretsMasked()
             frames << doc.object();
             const QJsonObject f = doc.object();
             sawMessageOut = sawMessageOut
-                            || (f.value(QStringLiteral("command")) == QStringLiteral("MESSAGE")
-                                && f.value(QStringLiteral("messageId")).toString().toUtf8() == messageId);
+                || (f.value(QStringLiteral("command")) == QStringLiteral("MESSAGE")
+                    && f.value(QStringLiteral("messageId")).toString().toUtf8() == messageId);
         }
     }
     QVERIFY2(sawMessageOut, everything.constData());
     for (const QJsonObject &f : std::as_const(frames))
-        for (const char *key : {"ts", "node", "session", "user", "transport", "dir", "command", "destination", "messageId",
-                                "bytes", "headers", "body"})
+        for (const char *key : { "ts", "node", "session", "user", "transport", "dir", "command",
+                 "destination", "messageId", "bytes", "headers", "body" })
             QVERIFY2(f.contains(QLatin1String(key)), key);
 
     auto find = [&](const QString &user, const QString &command, const QString &dir) {
         for (const QJsonObject &f : std::as_const(frames))
-            if (f.value(QStringLiteral("user")).toString() == user && f.value(QStringLiteral("command")).toString() == command
+            if (f.value(QStringLiteral("user")).toString() == user
+                && f.value(QStringLiteral("command")).toString() == command
                 && f.value(QStringLiteral("dir")).toString() == dir)
                 return f;
         return QJsonObject();
@@ -135,10 +148,14 @@ void TestNodeAdmin::tapStreamsFramesWithSecretsMasked()
         if (headers.contains(QStringLiteral("passcode")))
             bobConnect = f;
     }
-    QCOMPARE(aliceConnect.value(QStringLiteral("headers")).toObject().value(QStringLiteral("Authorization")).toString(),
-             QStringLiteral("***"));
-    QCOMPARE(bobConnect.value(QStringLiteral("headers")).toObject().value(QStringLiteral("passcode")).toString(),
-             QStringLiteral("***"));
+    QCOMPARE(aliceConnect.value(QStringLiteral("headers"))
+                 .toObject()
+                 .value(QStringLiteral("Authorization"))
+                 .toString(),
+        QStringLiteral("***"));
+    QCOMPARE(
+        bobConnect.value(QStringLiteral("headers")).toObject().value(QStringLiteral("passcode")).toString(),
+        QStringLiteral("***"));
     QCOMPARE(aliceConnect.value(QStringLiteral("transport")).toString(), QStringLiteral("stomp"));
     QCOMPARE(aliceConnect.value(QStringLiteral("dir")).toString(), QStringLiteral("in"));
     QVERIFY(!everything.contains(aliceToken));
@@ -158,18 +175,22 @@ void TestNodeAdmin::slowTapReaderLosesFramesNotMemory()
     // A tap reader that stops reading: once its socket holds --limit-outbound-bytes
     // unsent, its frames are dropped and counted, instead of piling up in the node.
     NodeProcess node;
-    QVERIFY2(node.start({QStringLiteral("--limit-outbound-bytes"), QStringLiteral("65536"), QStringLiteral("--tap-body-bytes"),
-                         QStringLiteral("8192")}),
-             qPrintable(node.errorString()));
+    QVERIFY2(node.start({ QStringLiteral("--limit-outbound-bytes"), QStringLiteral("65536"),
+                 QStringLiteral("--tap-body-bytes"), QStringLiteral("8192") }),
+        qPrintable(node.errorString()));
     const quint16 port = node.port();
     const QByteArray admin = login(port, QStringLiteral("admin"));
     RawWebSocket tap(4096); // a tiny receive window, and never read
     QCOMPARE(tap.open(port, "/admin/tap", {}, "Authorization: Bearer " + admin + "\r\n"), 101);
     QTRY_COMPARE_WITH_TIMEOUT(QJsonDocument::fromJson(httpGet(port, "/admin/stats", admin).body)
-                                  .object().value(QStringLiteral("tapReaders")).toInt(), 1, 5000);
+                                  .object()
+                                  .value(QStringLiteral("tapReaders"))
+                                  .toInt(),
+        1, 5000);
 
     const QByteArray alice = login(port, QStringLiteral("alice"));
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("text"), QString(6000, u'x')}}).toJson(QJsonDocument::Compact);
+    const QByteArray body = QJsonDocument(QJsonObject { { QStringLiteral("text"), QString(6000, u'x') } })
+                                .toJson(QJsonDocument::Compact);
     int published = 0;
     double overflow = 0;
     // ~7 KB of tap per publish: the kernel's socket buffers fill after a few MB at most.
@@ -192,12 +213,14 @@ void TestNodeAdmin::stage1PauseNeedsAdminAndKafka()
     QCOMPARE(httpPost(port, "/admin/stage1/pause", {}, login(port, QStringLiteral("alice"))).status, 403);
     QCOMPARE(httpGet(port, "/admin/stage1/pause", login(port, QStringLiteral("admin"))).status, 405);
     const QByteArray admin = login(port, QStringLiteral("admin"));
-    for (const char *path : {"/admin/stage1/pause", "/admin/stage1/resume"}) {
+    for (const char *path : { "/admin/stage1/pause", "/admin/stage1/resume" }) {
         const HttpResult refused = httpPost(port, path, {}, admin);
         QCOMPARE(refused.status, 409);
         QVERIFY2(refused.body.contains("no stage-1 consumer"), refused.body.constData());
     }
-    QVERIFY(!QJsonDocument::fromJson(httpGet(port, "/admin/stats", admin).body).object().contains(QStringLiteral("stage1Paused")));
+    QVERIFY(!QJsonDocument::fromJson(httpGet(port, "/admin/stats", admin).body)
+                 .object()
+                 .contains(QStringLiteral("stage1Paused")));
 }
 
 QTEST_GUILESS_MAIN(TestNodeAdmin)

@@ -77,9 +77,9 @@ void TestNodeBadInput::initTestCase()
     m_secretFile.write(kSecret);
     m_secretFile.flush();
     m_node = std::make_unique<NodeProcess>();
-    QVERIFY2(m_node->start({QStringLiteral("--jwt-secret-file"), m_secretFile.fileName(),
-                            QStringLiteral("--limit-logins-per-address"), QStringLiteral("1000")}),
-             qPrintable(m_node->errorString()));
+    QVERIFY2(m_node->start({ QStringLiteral("--jwt-secret-file"), m_secretFile.fileName(),
+                 QStringLiteral("--limit-logins-per-address"), QStringLiteral("1000") }),
+        qPrintable(m_node->errorString()));
     m_alice = login(m_node->port(), QStringLiteral("alice"));
     m_bob = login(m_node->port(), QStringLiteral("bob"));
     QVERIFY(!m_alice.isEmpty() && !m_bob.isEmpty());
@@ -90,7 +90,8 @@ void TestNodeBadInput::init()
     m_witness = std::make_unique<RawWebSocket>();
     QCOMPARE(m_witness->open(m_node->port()), 101);
     QVERIFY(stompConnect(*m_witness, m_bob).startsWith("CONNECTED"));
-    m_witness->sendText(stompFrame("SUBSCRIBE", {{"id", "w"}, {"destination", "/topic/channels.general"}, {"receipt", "w"}}));
+    m_witness->sendText(stompFrame(
+        "SUBSCRIBE", { { "id", "w" }, { "destination", "/topic/channels.general" }, { "receipt", "w" } }));
     QVERIFY(m_witness->read().payload.startsWith("RECEIPT"));
 }
 
@@ -99,7 +100,8 @@ void TestNodeBadInput::cleanup()
     // Whatever the test threw at the node, the witness session is still served.
     QVERIFY2(m_node->isRunning(), m_node->standardError().constData());
     const QString text = QStringLiteral("witness %1").arg(++m_witnessRound);
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("text"), text}}).toJson(QJsonDocument::Compact);
+    const QByteArray body
+        = QJsonDocument(QJsonObject { { QStringLiteral("text"), text } }).toJson(QJsonDocument::Compact);
     QCOMPARE(httpPost(m_node->port(), "/api/channels/general/messages", body, m_alice).status, 201);
     RawWebSocket::Message message;
     do {
@@ -140,7 +142,7 @@ void TestNodeBadInput::garbageBeforeConnect()
 void TestNodeBadInput::unknownCommand()
 {
     int close = 0;
-    const QByteArray error = stompError(stompFrame("FROBNICATE", {{"receipt", "x"}}), false, &close);
+    const QByteArray error = stompError(stompFrame("FROBNICATE", { { "receipt", "x" } }), false, &close);
     QVERIFY2(error.startsWith("ERROR"), error.constData());
     QVERIFY2(stompHeader(error, "message").contains("FROBNICATE"), error.constData());
     QCOMPARE(close, 1002);
@@ -150,15 +152,20 @@ void TestNodeBadInput::missingDestination_data()
 {
     QTest::addColumn<QByteArray>("frame");
     QTest::addColumn<QByteArray>("expected");
-    QTest::newRow("SEND") << stompFrame("SEND", {{"content-type", "application/json"}}, "{\"text\":\"x\"}")
+    QTest::newRow("SEND") << stompFrame(
+        "SEND", { { "content-type", "application/json" } }, "{\"text\":\"x\"}")
                           << QByteArray("SEND needs a 'destination' header");
-    QTest::newRow("SUBSCRIBE") << stompFrame("SUBSCRIBE", {{"id", "1"}}) << QByteArray("SUBSCRIBE needs 'id' and 'destination'");
-    QTest::newRow("SUBSCRIBE without id") << stompFrame("SUBSCRIBE", {{"destination", "/topic/channels.general"}})
-                                          << QByteArray("SUBSCRIBE needs 'id' and 'destination'");
-    QTest::newRow("unknown destination") << stompFrame("SUBSCRIBE", {{"id", "1"}, {"destination", "/queue/whatever"}})
-                                         << QByteArray("unknown destination '/queue/whatever'");
-    QTest::newRow("other user's queue") << stompFrame("SUBSCRIBE", {{"id", "1"}, {"destination", "/user/bob/queue/notifications"}})
-                                        << QByteArray("/user/ destinations resolve to your own queue");
+    QTest::newRow("SUBSCRIBE") << stompFrame("SUBSCRIBE", { { "id", "1" } })
+                               << QByteArray("SUBSCRIBE needs 'id' and 'destination'");
+    QTest::newRow("SUBSCRIBE without id")
+        << stompFrame("SUBSCRIBE", { { "destination", "/topic/channels.general" } })
+        << QByteArray("SUBSCRIBE needs 'id' and 'destination'");
+    QTest::newRow("unknown destination")
+        << stompFrame("SUBSCRIBE", { { "id", "1" }, { "destination", "/queue/whatever" } })
+        << QByteArray("unknown destination '/queue/whatever'");
+    QTest::newRow("other user's queue")
+        << stompFrame("SUBSCRIBE", { { "id", "1" }, { "destination", "/user/bob/queue/notifications" } })
+        << QByteArray("/user/ destinations resolve to your own queue");
 }
 
 void TestNodeBadInput::missingDestination()
@@ -174,7 +181,8 @@ void TestNodeBadInput::missingDestination()
 
 void TestNodeBadInput::badEscape()
 {
-    const QByteArray error = stompError("SUBSCRIBE\nid:1\ndestination:/topic/channels.gen\\qeral\n\n" + QByteArray(1, '\0'));
+    const QByteArray error
+        = stompError("SUBSCRIBE\nid:1\ndestination:/topic/channels.gen\\qeral\n\n" + QByteArray(1, '\0'));
     QVERIFY2(error.startsWith("ERROR"), error.constData());
     QVERIFY2(stompHeader(error, "message").contains("escape"), error.constData());
 }
@@ -182,7 +190,8 @@ void TestNodeBadInput::badEscape()
 void TestNodeBadInput::invalidUtf8InHeader()
 {
     // Binary WebSocket message, so only the STOMP layer can judge the bytes.
-    const QByteArray error = stompError("SUBSCRIBE\nid:1\ndestination:/topic/channels.\xff\xfe\n\n" + QByteArray(1, '\0'), true);
+    const QByteArray error
+        = stompError("SUBSCRIBE\nid:1\ndestination:/topic/channels.\xff\xfe\n\n" + QByteArray(1, '\0'), true);
     QVERIFY2(error.startsWith("ERROR"), error.constData());
     QVERIFY2(stompHeader(error, "message").contains("UTF-8"), error.constData());
 }
@@ -196,12 +205,14 @@ void TestNodeBadInput::invalidUtf8TextMessage()
     QVERIFY(stompConnect(ws, m_alice).startsWith("CONNECTED"));
     ws.sendText("SEND\ndestination:/app/channels.general\n\n{\"text\":\"\xc3\x28\"}" + QByteArray(1, '\0'));
     QCOMPARE(ws.waitForClose(), 1007);
-    QCOMPARE(waitForMetric(m_node->port(), dropped("bad_utf8"), before + 1), before + 1); // counted, not silent
+    QCOMPARE(
+        waitForMetric(m_node->port(), dropped("bad_utf8"), before + 1), before + 1); // counted, not silent
 }
 
 void TestNodeBadInput::badJsonBody()
 {
-    const QByteArray error = stompError(stompFrame("SEND", {{"destination", "/app/channels.general"}}, "{\"text\": "));
+    const QByteArray error
+        = stompError(stompFrame("SEND", { { "destination", "/app/channels.general" } }, "{\"text\": "));
     QVERIFY2(error.startsWith("ERROR"), error.constData());
     QVERIFY2(stompHeader(error, "message").contains("JSON"), error.constData());
     QVERIFY(metricValue(metricsText(m_node->port()), dropped("bad_body")) >= 1);
@@ -210,9 +221,10 @@ void TestNodeBadInput::badJsonBody()
 void TestNodeBadInput::unsupportedVersion()
 {
     int close = 0;
-    const QByteArray error = stompError(stompFrame("CONNECT", {{"accept-version", "2.0,3.1"}, {"host", "x"},
-                                                               {"Authorization", "Bearer " + m_alice}}),
-                                        false, &close);
+    const QByteArray error = stompError(
+        stompFrame("CONNECT",
+            { { "accept-version", "2.0,3.1" }, { "host", "x" }, { "Authorization", "Bearer " + m_alice } }),
+        false, &close);
     QVERIFY2(error.startsWith("ERROR"), error.constData());
     QCOMPARE(stompHeader(error, "version"), QByteArray("1.0,1.1,1.2"));
     QCOMPARE(close, 1002);
@@ -223,10 +235,11 @@ void TestNodeBadInput::frameBeforeConnected()
     // A bare socket: SUBSCRIBE as the first frame.
     RawWebSocket ws;
     QCOMPARE(ws.open(m_node->port()), 101);
-    ws.sendText(stompFrame("SUBSCRIBE", {{"id", "1"}, {"destination", "/topic/channels.general"}}));
+    ws.sendText(stompFrame("SUBSCRIBE", { { "id", "1" }, { "destination", "/topic/channels.general" } }));
     const RawWebSocket::Message message = ws.read();
     QVERIFY2(message.payload.startsWith("ERROR"), message.payload.constData());
-    QVERIFY2(stompHeader(message.payload, "message").contains("expected CONNECT or STOMP"), message.payload.constData());
+    QVERIFY2(stompHeader(message.payload, "message").contains("expected CONNECT or STOMP"),
+        message.payload.constData());
     QCOMPARE(ws.waitForClose(), 1002);
 }
 
@@ -234,15 +247,20 @@ void TestNodeBadInput::httpGarbage_data()
 {
     QTest::addColumn<QByteArray>("request");
     QTest::addColumn<int>("status");
-    QTest::newRow("TLS hello") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03garbage\r\n\r\n", 22) << 400;
+    QTest::newRow("TLS hello") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03garbage\r\n\r\n",
+        22) << 400;
     QTest::newRow("no version") << QByteArray("GET /\r\n\r\n") << 400;
     QTest::newRow("bad header line") << QByteArray("GET / HTTP/1.1\r\nno colon here\r\n\r\n") << 400;
     QTest::newRow("NUL in target") << QByteArray("GET /health\0z HTTP/1.1\r\nHost: x\r\n\r\n", 34) << 400;
     QTest::newRow("unknown endpoint") << QByteArray("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n") << 404;
     QTest::newRow("wrong method") << QByteArray("DELETE /api/auth/login HTTP/1.1\r\nHost: x\r\n\r\n") << 405;
     QTest::newRow("plain GET on /ws") << QByteArray("GET /ws HTTP/1.1\r\nHost: x\r\n\r\n") << 426;
-    QTest::newRow("upgrade without key") << QByteArray("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n") << 400;
-    QTest::newRow("body over limit") << QByteArray("POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n") << 413;
+    QTest::newRow("upgrade without key")
+        << QByteArray("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+        << 400;
+    QTest::newRow("body over limit") << QByteArray(
+        "POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n")
+                                     << 413;
     QTest::newRow("HTTP/2 preface") << QByteArray("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") << 505;
 }
 
@@ -261,7 +279,8 @@ void TestNodeBadInput::badJsonLogin()
     QCOMPARE(result.status, 400);
     const HttpResult publish = httpPost(m_node->port(), "/api/channels/general/messages", "[1,2]", m_alice);
     QCOMPARE(publish.status, 400);
-    const HttpResult badChannel = httpPost(m_node->port(), "/api/channels/not%20an%20id/messages", "{\"text\":\"x\"}", m_alice);
+    const HttpResult badChannel
+        = httpPost(m_node->port(), "/api/channels/not%20an%20id/messages", "{\"text\":\"x\"}", m_alice);
     QCOMPARE(badChannel.status, 400);
 }
 
@@ -305,7 +324,9 @@ void TestNodeBadInput::jwtRejectionsAreCountedByReason()
     // --jwt-secret-file, so each variant differs from a valid token in one respect only.
     const QList<QByteArray> parts = m_alice.split('.');
     QCOMPARE(parts.size(), 3);
-    const QJsonObject claims = QJsonDocument::fromJson(QByteArray::fromBase64(parts.at(1), QByteArray::Base64UrlEncoding)).object();
+    const QJsonObject claims
+        = QJsonDocument::fromJson(QByteArray::fromBase64(parts.at(1), QByteArray::Base64UrlEncoding))
+              .object();
     QCOMPARE(claims.value(QStringLiteral("sub")).toString(), QStringLiteral("alice"));
     const sb::protocol::JwtCodec codec(kSecret);
     const sb::protocol::JwtCodec wrongKey(QByteArrayLiteral("another-secret-that-is-long-enough-000000"));
@@ -326,13 +347,13 @@ void TestNodeBadInput::jwtRejectionsAreCountedByReason()
         QByteArray token;
         const char *message;
     };
-    const QList<Case> cases{
-        {"unsupported_algorithm", noneHeader + '.' + payload + '.', "hs256"},
-        {"bad_signature", wrongKey.sign(claims), "signature"},
-        {"expired", codec.sign(expired), "expired"},
-        {"not_yet_valid", codec.sign(future), "not"},
-        {"malformed", QByteArrayLiteral("a.b"), ""},
-        {"malformed", QByteArrayLiteral("!!!.???.###"), ""},
+    const QList<Case> cases {
+        { "unsupported_algorithm", noneHeader + '.' + payload + '.', "hs256" },
+        { "bad_signature", wrongKey.sign(claims), "signature" },
+        { "expired", codec.sign(expired), "expired" },
+        { "not_yet_valid", codec.sign(future), "not" },
+        { "malformed", QByteArrayLiteral("a.b"), "" },
+        { "malformed", QByteArrayLiteral("!!!.???.###"), "" },
     };
     const QByteArray before = metricsText(port);
     QHash<QByteArray, int> expected;
@@ -371,9 +392,13 @@ void TestNodeBadInput::jwtRejectionsAreCountedByReason()
 
     const QByteArray after = metricsText(port);
     for (auto it = expected.cbegin(); it != expected.cend(); ++it) {
-        const double delta = metricValue(after, authFailures(it.key().constData())) - metricValue(before, authFailures(it.key().constData()));
-        QVERIFY2(delta == it.value(), qPrintable(QStringLiteral("%1: +%2, expected +%3")
-                                                    .arg(QString::fromLatin1(it.key())).arg(delta).arg(it.value())));
+        const double delta = metricValue(after, authFailures(it.key().constData()))
+            - metricValue(before, authFailures(it.key().constData()));
+        QVERIFY2(delta == it.value(),
+            qPrintable(QStringLiteral("%1: +%2, expected +%3")
+                           .arg(QString::fromLatin1(it.key()))
+                           .arg(delta)
+                           .arg(it.value())));
     }
     // No token or secret ever reaches the log.
     const QByteArray log = m_node->standardError();

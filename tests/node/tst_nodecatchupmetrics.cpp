@@ -23,9 +23,9 @@ private slots:
         QVERIFY2(cluster.start(&error), qPrintable(error));
         NodeProcess node;
         QVERIFY2(node.start(cluster.args(QStringLiteral("catchup-1"))
-                            + QStringList{QStringLiteral("--bus"), QStringLiteral("redis"),
-                                          QStringLiteral("--catch-up-max-held"), QStringLiteral("7")}),
-                 qPrintable(node.errorString()));
+                     + QStringList { QStringLiteral("--bus"), QStringLiteral("redis"),
+                         QStringLiteral("--catch-up-max-held"), QStringLiteral("7") }),
+            qPrintable(node.errorString()));
         const QDeadlineTimer deadline(60000);
         while (httpGet(node.port(), "/healthz/ready").status != 200 && !deadline.hasExpired())
             QTest::qWait(100);
@@ -35,15 +35,18 @@ private slots:
         QCOMPARE(metricValue(text, "sb_bus_catchup_max_held"), 7.0);
         QVERIFY2(text.contains("# TYPE sb_bus_catchup_max_held gauge"), text.constData());
         QVERIFY2(waitForMetric(node.port(), "sb_bus_catchup_rounds_total", 1, 20000) >= 1, text.constData());
-        for (const char *counter : {"sb_bus_catchup_delivered_total", "sb_bus_catchup_repeats_dropped_total",
-                                    "sb_bus_catchup_held_dropped_total", "sb_bus_catchup_ceiling_hits_total"}) {
+        for (const char *counter : { "sb_bus_catchup_delivered_total", "sb_bus_catchup_repeats_dropped_total",
+                 "sb_bus_catchup_held_dropped_total", "sb_bus_catchup_ceiling_hits_total" }) {
             const QByteArray declared = QByteArray("# TYPE ") + counter + " counter\n" + counter + ' ';
             QVERIFY2(text.contains(declared),
-                     qPrintable(QStringLiteral("%1 missing from /metrics:\n%2").arg(QLatin1String(counter), QString::fromUtf8(text))));
+                qPrintable(QStringLiteral("%1 missing from /metrics:\n%2")
+                               .arg(QLatin1String(counter), QString::fromUtf8(text))));
         }
         // Stage 1's figures too: a message published here is counted as published.
         const QByteArray token = login(node.port(), QStringLiteral("alice"));
-        QCOMPARE(httpPost(node.port(), "/api/channels/general/messages", R"({"text":"counted"})", token).status, 201);
+        QCOMPARE(
+            httpPost(node.port(), "/api/channels/general/messages", R"({"text":"counted"})", token).status,
+            201);
         QCOMPARE(metricValue(metricsText(node.port()), "sb_bus_published_total"), 1.0);
     }
 };

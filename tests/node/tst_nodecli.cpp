@@ -105,15 +105,24 @@ public:
     void sigterm() { ::kill(pid_t(m_process.processId()), SIGTERM); }
     bool normalExit() const { return m_process.exitStatus() == QProcess::NormalExit; }
     int exitCode() const { return m_process.exitCode(); }
-    QByteArray stdOut() { collect(); return m_stdout; }
-    QByteArray stdErr() { collect(); return m_stderr; }
+    QByteArray stdOut()
+    {
+        collect();
+        return m_stdout;
+    }
+    QByteArray stdErr()
+    {
+        collect();
+        return m_stderr;
+    }
     QString errorString() const { return m_error; }
     QString describe()
     {
         collect();
         return QStringLiteral("exit %1 (%2), stdout '%3', stderr '%4'")
             .arg(m_process.exitCode())
-            .arg(m_process.exitStatus() == QProcess::NormalExit ? QStringLiteral("normal") : QStringLiteral("crash"))
+            .arg(m_process.exitStatus() == QProcess::NormalExit ? QStringLiteral("normal")
+                                                                : QStringLiteral("crash"))
             .arg(QString::fromUtf8(m_stdout), QString::fromUtf8(m_stderr));
     }
 
@@ -140,8 +149,8 @@ struct Finished
     QByteArray err;
 };
 
-Finished runToExit(const QStringList &args, const QHash<QString, QString> &env = {}, const QByteArray *input = nullptr,
-                   int timeoutMs = 15000)
+Finished runToExit(const QStringList &args, const QHash<QString, QString> &env = {},
+    const QByteArray *input = nullptr, int timeoutMs = 15000)
 {
     CliChild child(env);
     Finished result;
@@ -159,8 +168,8 @@ Finished runToExit(const QStringList &args, const QHash<QString, QString> &env =
 
 QByteArray describe(const Finished &f)
 {
-    return "exited " + QByteArray(f.exited ? "yes" : "no") + ", code " + QByteArray::number(f.code) + ", stdout '"
-           + f.out + "', stderr '" + f.err + "'";
+    return "exited " + QByteArray(f.exited ? "yes" : "no") + ", code " + QByteArray::number(f.code)
+        + ", stdout '" + f.out + "', stderr '" + f.err + "'";
 }
 
 // CONNECT as alice with heart-beat 1,1 so the CONNECTED header shows the node's offer.
@@ -182,11 +191,13 @@ QByteArray connectedHeartBeat(quint16 port)
 int subscriptionsAccepted(quint16 port, int tries)
 {
     RawWebSocket ws;
-    if (ws.open(port) != 101 || !stompConnect(ws, login(port, QStringLiteral("alice"))).startsWith("CONNECTED"))
+    if (ws.open(port) != 101
+        || !stompConnect(ws, login(port, QStringLiteral("alice"))).startsWith("CONNECTED"))
         return -2;
     for (int i = 1; i <= tries; ++i) {
         const QByteArray id = QByteArray::number(i);
-        ws.sendText(stompFrame("SUBSCRIBE", {{"id", id}, {"destination", "/topic/channels.general"}, {"receipt", "r" + id}}));
+        ws.sendText(stompFrame("SUBSCRIBE",
+            { { "id", id }, { "destination", "/topic/channels.general" }, { "receipt", "r" + id } }));
         RawWebSocket::Message message;
         do {
             message = ws.read(5000);
@@ -209,12 +220,17 @@ bool writeFile(const QString &path, const QByteArray &contents)
 
 int loginStatus(quint16 port, const QString &user, const QString &password, QByteArray *token = nullptr)
 {
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("username"), user},
-                                                      {QStringLiteral("password"), password}})
-                                .toJson(QJsonDocument::Compact);
+    const QByteArray body = QJsonDocument(
+        QJsonObject { { QStringLiteral("username"), user },
+            { QStringLiteral("password"),
+                password } }).toJson(QJsonDocument::Compact);
     const HttpResult result = httpPost(port, "/api/auth/login", body);
     if (token && result.status == 200)
-        *token = QJsonDocument::fromJson(result.body).object().value(QStringLiteral("accessToken")).toString().toUtf8();
+        *token = QJsonDocument::fromJson(result.body)
+                     .object()
+                     .value(QStringLiteral("accessToken"))
+                     .toString()
+                     .toUtf8();
     return result.status;
 }
 
@@ -237,9 +253,9 @@ private slots:
 void TestNodeCli::printsOnlyTheListeningLineAndSigtermExitsZero()
 {
     CliChild node;
-    QVERIFY2(node.start({QStringLiteral("node"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                         QStringLiteral("--demo-users")}),
-             qPrintable(node.errorString()));
+    QVERIFY2(node.start({ QStringLiteral("node"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                 QStringLiteral("--demo-users") }),
+        qPrintable(node.errorString()));
     const quint16 port = node.waitForListening();
     QVERIFY2(port != 0, qPrintable(node.errorString()));
     // It really serves there, including a login and a STOMP session (which log to stderr).
@@ -259,19 +275,19 @@ void TestNodeCli::printsOnlyTheListeningLineAndSigtermExitsZero()
 
 void TestNodeCli::optionsFromTheEnvironment()
 {
-    CliChild node({{QStringLiteral("SB_HEARTBEAT_MS"), QStringLiteral("1500")},
-                   {QStringLiteral("SB_LIMIT_SUBSCRIPTIONS"), QStringLiteral("2")}});
-    QVERIFY(node.start({QStringLiteral("node"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                        QStringLiteral("--demo-users")}));
+    CliChild node({ { QStringLiteral("SB_HEARTBEAT_MS"), QStringLiteral("1500") },
+        { QStringLiteral("SB_LIMIT_SUBSCRIPTIONS"), QStringLiteral("2") } });
+    QVERIFY(node.start({ QStringLiteral("node"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+        QStringLiteral("--demo-users") }));
     const quint16 port = node.waitForListening();
     QVERIFY2(port != 0, qPrintable(node.errorString()));
     QCOMPARE(connectedHeartBeat(port), QByteArray("1500,1500"));
     QCOMPARE(subscriptionsAccepted(port, 5), 2);
 
     // The listen address and the demo-users flag come from the environment as well.
-    CliChild envOnly({{QStringLiteral("SB_LISTEN"), QStringLiteral("127.0.0.1:0")},
-                      {QStringLiteral("SB_DEMO_USERS"), QStringLiteral("1")}});
-    QVERIFY(envOnly.start({QStringLiteral("node")}));
+    CliChild envOnly({ { QStringLiteral("SB_LISTEN"), QStringLiteral("127.0.0.1:0") },
+        { QStringLiteral("SB_DEMO_USERS"), QStringLiteral("1") } });
+    QVERIFY(envOnly.start({ QStringLiteral("node") }));
     const quint16 envPort = envOnly.waitForListening();
     QVERIFY2(envPort != 0, qPrintable(envOnly.errorString()));
     QVERIFY(!login(envPort, QStringLiteral("carol")).isEmpty());
@@ -283,23 +299,24 @@ void TestNodeCli::optionsFromAConfigFile()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString config = dir.filePath(QStringLiteral("node.conf"));
-    QVERIFY(writeFile(config, "# a switchboard node\n"
-                              "\n"
-                              "listen = 127.0.0.1:0\n"
-                              "demo-users = true\n"
-                              "   heartbeat-ms   =   2500   \n"
-                              "limit-subscriptions = 3\n"));
+    QVERIFY(writeFile(config,
+        "# a switchboard node\n"
+        "\n"
+        "listen = 127.0.0.1:0\n"
+        "demo-users = true\n"
+        "   heartbeat-ms   =   2500   \n"
+        "limit-subscriptions = 3\n"));
     {
         CliChild node;
-        QVERIFY(node.start({QStringLiteral("node"), QStringLiteral("--config"), config}));
+        QVERIFY(node.start({ QStringLiteral("node"), QStringLiteral("--config"), config }));
         const quint16 port = node.waitForListening();
         QVERIFY2(port != 0, qPrintable(node.errorString()));
         QCOMPARE(connectedHeartBeat(port), QByteArray("2500,2500"));
         QCOMPARE(subscriptionsAccepted(port, 6), 3);
     }
     // SB_CONFIG names the file too.
-    CliChild viaEnv({{QStringLiteral("SB_CONFIG"), config}});
-    QVERIFY(viaEnv.start({QStringLiteral("node")}));
+    CliChild viaEnv({ { QStringLiteral("SB_CONFIG"), config } });
+    QVERIFY(viaEnv.start({ QStringLiteral("node") }));
     const quint16 port = viaEnv.waitForListening();
     QVERIFY2(port != 0, qPrintable(viaEnv.errorString()));
     QCOMPARE(connectedHeartBeat(port), QByteArray("2500,2500"));
@@ -311,12 +328,12 @@ void TestNodeCli::commandLineBeatsEnvironmentBeatsFile()
     QVERIFY(dir.isValid());
     const QString config = dir.filePath(QStringLiteral("node.conf"));
     QVERIFY(writeFile(config, "heartbeat-ms = 2500\nlimit-subscriptions = 3\n"));
-    const QStringList base{QStringLiteral("node"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                           QStringLiteral("--demo-users"), QStringLiteral("--config"), config};
+    const QStringList base { QStringLiteral("node"), QStringLiteral("--listen"),
+        QStringLiteral("127.0.0.1:0"), QStringLiteral("--demo-users"), QStringLiteral("--config"), config };
 
     // Environment over file: the heart-beat from SB_HEARTBEAT_MS, the limit from the file.
     {
-        CliChild node({{QStringLiteral("SB_HEARTBEAT_MS"), QStringLiteral("1500")}});
+        CliChild node({ { QStringLiteral("SB_HEARTBEAT_MS"), QStringLiteral("1500") } });
         QVERIFY(node.start(base));
         const quint16 port = node.waitForListening();
         QVERIFY2(port != 0, qPrintable(node.errorString()));
@@ -324,10 +341,11 @@ void TestNodeCli::commandLineBeatsEnvironmentBeatsFile()
         QCOMPARE(subscriptionsAccepted(port, 6), 3);
     }
     // Command line over both.
-    CliChild node({{QStringLiteral("SB_HEARTBEAT_MS"), QStringLiteral("1500")},
-                   {QStringLiteral("SB_LIMIT_SUBSCRIPTIONS"), QStringLiteral("4")}});
-    QVERIFY(node.start(base + QStringList{QStringLiteral("--heartbeat-ms"), QStringLiteral("3500"),
-                                          QStringLiteral("--limit-subscriptions"), QStringLiteral("1")}));
+    CliChild node({ { QStringLiteral("SB_HEARTBEAT_MS"), QStringLiteral("1500") },
+        { QStringLiteral("SB_LIMIT_SUBSCRIPTIONS"), QStringLiteral("4") } });
+    QVERIFY(node.start(base
+        + QStringList { QStringLiteral("--heartbeat-ms"), QStringLiteral("3500"),
+            QStringLiteral("--limit-subscriptions"), QStringLiteral("1") }));
     const quint16 port = node.waitForListening();
     QVERIFY2(port != 0, qPrintable(node.errorString()));
     QCOMPARE(connectedHeartBeat(port), QByteArray("3500,3500"));
@@ -340,7 +358,8 @@ void TestNodeCli::unknownConfigKeyExitsTwoNamingIt()
     QVERIFY(dir.isValid());
     const QString config = dir.filePath(QStringLiteral("node.conf"));
     QVERIFY(writeFile(config, "heartbeat-ms = 1000\nlisten = 127.0.0.1:0\nno-such-option = 7\n"));
-    const Finished f = runToExit({QStringLiteral("node"), QStringLiteral("--demo-users"), QStringLiteral("--config"), config});
+    const Finished f = runToExit(
+        { QStringLiteral("node"), QStringLiteral("--demo-users"), QStringLiteral("--config"), config });
     QVERIFY2(f.exited && f.normal, describe(f).constData());
     QCOMPARE(f.code, 2);
     QVERIFY2(!f.out.contains("listening"), describe(f).constData());
@@ -352,7 +371,7 @@ void TestNodeCli::unknownConfigKeyExitsTwoNamingIt()
 
 void TestNodeCli::helpListsOptionsEnvNamesAndDefaults()
 {
-    const Finished f = runToExit({QStringLiteral("node"), QStringLiteral("--help")});
+    const Finished f = runToExit({ QStringLiteral("node"), QStringLiteral("--help") });
     QVERIFY2(f.exited && f.normal, describe(f).constData());
     QCOMPARE(f.code, 0);
     const QString help = QString::fromUtf8(f.out);
@@ -378,45 +397,48 @@ void TestNodeCli::helpListsOptionsEnvNamesAndDefaults()
     }
 
     // Options and defaults as docs/protocol.md states them.
-    const QList<QPair<QString, QString>> expected{
-        {QStringLiteral("config"), {}},
-        {QStringLiteral("listen"), QStringLiteral("127.0.0.1:8080")},
-        {QStringLiteral("users"), {}},
-        {QStringLiteral("demo-users"), {}},
-        {QStringLiteral("jwt-secret-file"), {}},
-        {QStringLiteral("grace-seconds"), QStringLiteral("30")},
-        {QStringLiteral("drain-min-seconds"), QStringLiteral("3")},
-        {QStringLiteral("presence-lease-seconds"), QStringLiteral("5")},
-        {QStringLiteral("heartbeat-ms"), QStringLiteral("10000")},
-        {QStringLiteral("sse-lifetime-seconds"), QStringLiteral("300")},
-        {QStringLiteral("sse-comment-seconds"), QStringLiteral("15")},
-        {QStringLiteral("kafka-session-timeout-ms"), QStringLiteral("10000")},
-        {QStringLiteral("catch-up-max-held"), QStringLiteral("100000")},
-        {QStringLiteral("limit-frame-bytes"), QStringLiteral("65536")},
-        {QStringLiteral("limit-headers"), QStringLiteral("64")},
-        {QStringLiteral("limit-subscriptions"), QStringLiteral("100")},
-        {QStringLiteral("limit-connections"), QStringLiteral("10000")},
-        {QStringLiteral("limit-connections-per-address"), QStringLiteral("256")},
-        {QStringLiteral("limit-connections-exempt-loopback"), {}},
-        {QStringLiteral("limit-close-linger-ms"), QStringLiteral("2000")},
-        {QStringLiteral("auth-fail-open-seconds"), QStringLiteral("0")},
-        {QStringLiteral("limit-sse-per-user"), QStringLiteral("5")},
-        {QStringLiteral("limit-outbound-bytes"), QStringLiteral("1048576")},
-        {QStringLiteral("limit-http-header-bytes"), QStringLiteral("16384")},
-        {QStringLiteral("limit-http-header-timeout-ms"), QStringLiteral("10000")},
-        {QStringLiteral("limit-http-idle-timeout-ms"), QStringLiteral("60000")},
-        {QStringLiteral("limit-logins-per-user"), QStringLiteral("10")},
-        {QStringLiteral("limit-logins-per-address"), QStringLiteral("30")},
-        {QStringLiteral("tap-body-bytes"), QStringLiteral("512")},
+    const QList<QPair<QString, QString>> expected {
+        { QStringLiteral("config"), {} },
+        { QStringLiteral("listen"), QStringLiteral("127.0.0.1:8080") },
+        { QStringLiteral("users"), {} },
+        { QStringLiteral("demo-users"), {} },
+        { QStringLiteral("jwt-secret-file"), {} },
+        { QStringLiteral("grace-seconds"), QStringLiteral("30") },
+        { QStringLiteral("drain-min-seconds"), QStringLiteral("3") },
+        { QStringLiteral("presence-lease-seconds"), QStringLiteral("5") },
+        { QStringLiteral("heartbeat-ms"), QStringLiteral("10000") },
+        { QStringLiteral("sse-lifetime-seconds"), QStringLiteral("300") },
+        { QStringLiteral("sse-comment-seconds"), QStringLiteral("15") },
+        { QStringLiteral("kafka-session-timeout-ms"), QStringLiteral("10000") },
+        { QStringLiteral("catch-up-max-held"), QStringLiteral("100000") },
+        { QStringLiteral("limit-frame-bytes"), QStringLiteral("65536") },
+        { QStringLiteral("limit-headers"), QStringLiteral("64") },
+        { QStringLiteral("limit-subscriptions"), QStringLiteral("100") },
+        { QStringLiteral("limit-connections"), QStringLiteral("10000") },
+        { QStringLiteral("limit-connections-per-address"), QStringLiteral("256") },
+        { QStringLiteral("limit-connections-exempt-loopback"), {} },
+        { QStringLiteral("limit-close-linger-ms"), QStringLiteral("2000") },
+        { QStringLiteral("auth-fail-open-seconds"), QStringLiteral("0") },
+        { QStringLiteral("limit-sse-per-user"), QStringLiteral("5") },
+        { QStringLiteral("limit-outbound-bytes"), QStringLiteral("1048576") },
+        { QStringLiteral("limit-http-header-bytes"), QStringLiteral("16384") },
+        { QStringLiteral("limit-http-header-timeout-ms"), QStringLiteral("10000") },
+        { QStringLiteral("limit-http-idle-timeout-ms"), QStringLiteral("60000") },
+        { QStringLiteral("limit-logins-per-user"), QStringLiteral("10") },
+        { QStringLiteral("limit-logins-per-address"), QStringLiteral("30") },
+        { QStringLiteral("tap-body-bytes"), QStringLiteral("512") },
     };
     for (const auto &[option, defaultValue] : expected) {
-        QVERIFY2(entries.contains(option), qPrintable(QStringLiteral("--%1 missing from --help:\n%2").arg(option, help)));
+        QVERIFY2(entries.contains(option),
+            qPrintable(QStringLiteral("--%1 missing from --help:\n%2").arg(option, help)));
         const QString entry = entries.value(option);
         const QString env = QStringLiteral("SB_") + option.toUpper().replace(u'-', u'_');
-        QVERIFY2(entry.contains(env), qPrintable(QStringLiteral("--%1 does not name %2: '%3'").arg(option, env, entry)));
+        QVERIFY2(entry.contains(env),
+            qPrintable(QStringLiteral("--%1 does not name %2: '%3'").arg(option, env, entry)));
         if (!defaultValue.isEmpty())
             QVERIFY2(entry.contains(QStringLiteral("default ") + defaultValue),
-                     qPrintable(QStringLiteral("--%1 does not show the default %2: '%3'").arg(option, defaultValue, entry)));
+                qPrintable(QStringLiteral("--%1 does not show the default %2: '%3'")
+                               .arg(option, defaultValue, entry)));
     }
     QVERIFY2(help.contains(QStringLiteral("hash-password")), qPrintable(help));
 }
@@ -425,31 +447,34 @@ void TestNodeCli::hashPasswordMakesAUsableUsersFile()
 {
     const QByteArray password = "correct horse battery staple";
     const QByteArray input = password + '\n';
-    const Finished hashed = runToExit({QStringLiteral("node"), QStringLiteral("hash-password")}, {}, &input);
+    const Finished hashed
+        = runToExit({ QStringLiteral("node"), QStringLiteral("hash-password") }, {}, &input);
     QVERIFY2(hashed.exited && hashed.normal, describe(hashed).constData());
     QCOMPARE(hashed.code, 0);
-    static const QRegularExpression format(QStringLiteral("^pbkdf2-sha256\\$\\d+\\$[A-Za-z0-9+/=_-]+\\$[A-Za-z0-9+/=_-]+\n$"));
+    static const QRegularExpression format(
+        QStringLiteral("^pbkdf2-sha256\\$\\d+\\$[A-Za-z0-9+/=_-]+\\$[A-Za-z0-9+/=_-]+\n$"));
     QVERIFY2(format.match(QString::fromUtf8(hashed.out)).hasMatch(), describe(hashed).constData());
     QVERIFY2(!hashed.out.contains(password), "the hash must not contain the password");
     const QString hash = QString::fromUtf8(hashed.out).trimmed();
 
     // Salted: the same password hashes differently each time.
-    const Finished again = runToExit({QStringLiteral("node"), QStringLiteral("hash-password")}, {}, &input);
+    const Finished again = runToExit({ QStringLiteral("node"), QStringLiteral("hash-password") }, {}, &input);
     QCOMPARE(again.code, 0);
     QVERIFY(QString::fromUtf8(again.out).trimmed() != hash);
 
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString usersFile = dir.filePath(QStringLiteral("users.json"));
-    const QJsonObject dave{{QStringLiteral("name"), QStringLiteral("dave")},
-                           {QStringLiteral("passwordHash"), hash},
-                           {QStringLiteral("roles"), QJsonArray{QStringLiteral("ROLE_USER")}},
-                           {QStringLiteral("channels"), QJsonArray{QStringLiteral("general")}}};
-    QVERIFY(writeFile(usersFile, QJsonDocument(QJsonObject{{QStringLiteral("users"), QJsonArray{dave}}}).toJson()));
+    const QJsonObject dave { { QStringLiteral("name"), QStringLiteral("dave") },
+        { QStringLiteral("passwordHash"), hash },
+        { QStringLiteral("roles"), QJsonArray { QStringLiteral("ROLE_USER") } },
+        { QStringLiteral("channels"), QJsonArray { QStringLiteral("general") } } };
+    QVERIFY(writeFile(
+        usersFile, QJsonDocument(QJsonObject { { QStringLiteral("users"), QJsonArray { dave } } }).toJson()));
 
     CliChild node;
-    QVERIFY(node.start({QStringLiteral("node"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                        QStringLiteral("--users"), usersFile}));
+    QVERIFY(node.start({ QStringLiteral("node"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+        QStringLiteral("--users"), usersFile }));
     const quint16 port = node.waitForListening();
     QVERIFY2(port != 0, qPrintable(node.errorString()));
 
@@ -467,7 +492,8 @@ void TestNodeCli::hashPasswordMakesAUsableUsersFile()
     const QByteArray connected = stompConnect(ws, token);
     QVERIFY2(connected.startsWith("CONNECTED"), connected.constData());
     QCOMPARE(stompHeader(connected, "user-name"), QByteArray("dave"));
-    ws.sendText(stompFrame("SUBSCRIBE", {{"id", "1"}, {"destination", "/topic/channels.general"}, {"receipt", "ok"}}));
+    ws.sendText(stompFrame(
+        "SUBSCRIBE", { { "id", "1" }, { "destination", "/topic/channels.general" }, { "receipt", "ok" } }));
     RawWebSocket::Message message;
     do {
         message = ws.read(5000);
@@ -478,8 +504,8 @@ void TestNodeCli::hashPasswordMakesAUsableUsersFile()
 void TestNodeCli::demoUsersRefusedOffLoopback()
 {
     CliChild node;
-    QVERIFY(node.start({QStringLiteral("node"), QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0"),
-                        QStringLiteral("--demo-users")}));
+    QVERIFY(node.start({ QStringLiteral("node"), QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0"),
+        QStringLiteral("--demo-users") }));
     // Whatever happens, the child is killed by pid in ~CliChild if it is still running.
     QVERIFY2(node.waitForExit(15000), qPrintable(QStringLiteral("still running: ") + node.describe()));
     QVERIFY2(node.normalExit(), qPrintable(node.describe()));

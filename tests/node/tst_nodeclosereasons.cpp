@@ -15,14 +15,16 @@ using namespace sb::testing;
 namespace {
 
 // Opens an SSE stream with a bearer token and reads until the node closes it (bounded).
-QByteArray readSseUntilEof(quint16 port, const QByteArray &token, int timeoutMs, const std::function<void()> &afterHead = {})
+QByteArray readSseUntilEof(
+    quint16 port, const QByteArray &token, int timeoutMs, const std::function<void()> &afterHead = {})
 {
     QTcpSocket socket;
     socket.connectToHost(QStringLiteral("127.0.0.1"), port);
     if (!socket.waitForConnected(5000))
         return {};
-    socket.write("GET /api/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nAuthorization: Bearer " + token
-                 + "\r\n\r\n");
+    socket.write(
+        "GET /api/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nAuthorization: Bearer "
+        + token + "\r\n\r\n");
     QByteArray received;
     bool headSeen = false;
     const QDeadlineTimer deadline(timeoutMs);
@@ -50,8 +52,10 @@ private slots:
     void sseLifetimeEndSaysWhyBeforeEof()
     {
         NodeProcess node;
-        QVERIFY2(node.start({QStringLiteral("--sse-lifetime-seconds"), QStringLiteral("1")}), qPrintable(node.errorString()));
-        const QByteArray stream = readSseUntilEof(node.port(), login(node.port(), QStringLiteral("alice")), 10000);
+        QVERIFY2(node.start({ QStringLiteral("--sse-lifetime-seconds"), QStringLiteral("1") }),
+            qPrintable(node.errorString()));
+        const QByteArray stream
+            = readSseUntilEof(node.port(), login(node.port(), QStringLiteral("alice")), 10000);
         QVERIFY2(stream.startsWith("HTTP/1.1 200"), stream.constData());
         const qsizetype reason = stream.indexOf(":closing (lifetime): stream lifetime of 1 s reached");
         QVERIFY2(reason > 0, stream.constData());
@@ -62,22 +66,26 @@ private slots:
     void sseDrainSaysWhyBeforeEof()
     {
         NodeProcess node;
-        QVERIFY2(node.start({QStringLiteral("--drain-min-seconds"), QStringLiteral("0")}), qPrintable(node.errorString()));
-        const QByteArray stream = readSseUntilEof(node.port(), login(node.port(), QStringLiteral("bob")), 10000,
-                                                  [&node] { node.terminate(); });
-        QVERIFY2(stream.contains(":closing (draining): server shutting down; reconnect to another replica\nretry:"),
-                 stream.constData());
+        QVERIFY2(node.start({ QStringLiteral("--drain-min-seconds"), QStringLiteral("0") }),
+            qPrintable(node.errorString()));
+        const QByteArray stream = readSseUntilEof(
+            node.port(), login(node.port(), QStringLiteral("bob")), 10000, [&node] { node.terminate(); });
+        QVERIFY2(stream.contains(
+                     ":closing (draining): server shutting down; reconnect to another replica\nretry:"),
+            stream.constData());
         QVERIFY(node.waitForExit(10000));
     }
 
     void heartBeatTimeoutSendsErrorBeforeTheClose()
     {
         NodeProcess node;
-        QVERIFY2(node.start({QStringLiteral("--heartbeat-ms"), QStringLiteral("300")}), qPrintable(node.errorString()));
+        QVERIFY2(node.start({ QStringLiteral("--heartbeat-ms"), QStringLiteral("300") }),
+            qPrintable(node.errorString()));
         RawWebSocket ws;
         QCOMPARE(ws.open(node.port()), 101);
         // The client promises a heart-beat every 300 ms and then sends nothing at all.
-        QVERIFY(stompConnect(ws, login(node.port(), QStringLiteral("carol")), "300,0").startsWith("CONNECTED"));
+        QVERIFY(
+            stompConnect(ws, login(node.port(), QStringLiteral("carol")), "300,0").startsWith("CONNECTED"));
         RawWebSocket::Message message;
         const QDeadlineTimer deadline(10000);
         do {
@@ -85,8 +93,10 @@ private slots:
         } while (message.opcode == 1 && message.payload.trimmed().isEmpty() && !deadline.hasExpired());
         QVERIFY2(message.payload.startsWith("ERROR"), message.payload.constData());
         // (':' is escaped as '\\c' in a STOMP 1.2 header; the body has the message as is.)
-        QVERIFY2(stompHeader(message.payload, "message").startsWith("heart-beat timeout"), message.payload.constData());
-        QVERIFY2(message.payload.contains("\n\nheart-beat timeout: nothing received for "), message.payload.constData());
+        QVERIFY2(stompHeader(message.payload, "message").startsWith("heart-beat timeout"),
+            message.payload.constData());
+        QVERIFY2(message.payload.contains("\n\nheart-beat timeout: nothing received for "),
+            message.payload.constData());
         QCOMPARE(ws.waitForClose(5000), 1000);
     }
 };

@@ -27,7 +27,7 @@ constexpr int kDrainMinSeconds = 3;
 
 QByteArray registryField(quint16 redisPort, const QString &id, const QString &field)
 {
-    return RedisSeeder::cli(redisPort, {QStringLiteral("HGET"), QStringLiteral("sb:node:") + id, field});
+    return RedisSeeder::cli(redisPort, { QStringLiteral("HGET"), QStringLiteral("sb:node:") + id, field });
 }
 
 bool waitReady(quint16 port, int timeoutMs)
@@ -58,9 +58,10 @@ void TestNodeDrain::idleReplicaStaysDrainingForTheMinimumPeriod()
     QVERIFY2(cluster.start(&error), qPrintable(error));
     const QString id = QStringLiteral("node-drain");
     NodeProcess node;
-    QVERIFY2(node.start(cluster.args(id) + QStringList{QStringLiteral("--drain-min-seconds"), QString::number(kDrainMinSeconds),
-                                                       QStringLiteral("--grace-seconds"), QStringLiteral("20")}),
-             qPrintable(node.errorString()));
+    QVERIFY2(node.start(cluster.args(id)
+                 + QStringList { QStringLiteral("--drain-min-seconds"), QString::number(kDrainMinSeconds),
+                     QStringLiteral("--grace-seconds"), QStringLiteral("20") }),
+        qPrintable(node.errorString()));
     const quint16 port = node.port();
     QVERIFY2(waitReady(port, 60000), "the node never became ready");
     const QByteArray admin = login(port, QStringLiteral("admin"));
@@ -73,11 +74,13 @@ void TestNodeDrain::idleReplicaStaysDrainingForTheMinimumPeriod()
 
     // The console's own view of the replicas: discovery through the registry, into the model.
     sb::inspect::ReplicaDiscoveryConfig config;
-    config.redis = sb::cluster::RedisUrl::parse(QStringLiteral("redis://127.0.0.1:%1/0").arg(cluster.redisPort()));
+    config.redis
+        = sb::cluster::RedisUrl::parse(QStringLiteral("redis://127.0.0.1:%1/0").arg(cluster.redisPort()));
     config.pollIntervalMs = 200;
     sb::inspect::ReplicaDiscovery discovery(config);
     sb::models::ReplicaModel replicas;
-    connect(&discovery, &sb::inspect::ReplicaDiscovery::snapshotReady, &replicas, &sb::models::ReplicaModel::apply);
+    connect(&discovery, &sb::inspect::ReplicaDiscovery::snapshotReady, &replicas,
+        &sb::models::ReplicaModel::apply);
     discovery.start();
     auto shownState = [&]() -> QString {
         for (int row = 0; row < replicas.rowCount(); ++row) {
@@ -95,8 +98,8 @@ void TestNodeDrain::idleReplicaStaysDrainingForTheMinimumPeriod()
     QTcpSocket sse;
     sse.connectToHost(QStringLiteral("127.0.0.1"), port);
     QVERIFY(sse.waitForConnected(5000));
-    sse.write("GET /api/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + login(port, QStringLiteral("bob"))
-              + "\r\n\r\n");
+    sse.write("GET /api/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+        + login(port, QStringLiteral("bob")) + "\r\n\r\n");
     QVERIFY(sse.waitForReadyRead(5000));
     QCOMPARE(registryField(cluster.redisPort(), id, QStringLiteral("draining")), QByteArray("0"));
 
@@ -105,13 +108,15 @@ void TestNodeDrain::idleReplicaStaysDrainingForTheMinimumPeriod()
     node.terminate();
 
     // The registry says so at once (not at the next second's announcement).
-    QTRY_COMPARE_WITH_TIMEOUT(registryField(cluster.redisPort(), id, QStringLiteral("draining")), QByteArray("1"), 1500);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        registryField(cluster.redisPort(), id, QStringLiteral("draining")), QByteArray("1"), 1500);
     // The clients are told to move and go.
     QCOMPARE(stomp.waitForClose(5000), 1001);
     QTRY_COMPARE_WITH_TIMEOUT(sse.state(), QAbstractSocket::UnconnectedState, 5000);
 
     // The registry follows at once: draining, with no connection left.
-    QTRY_COMPARE_WITH_TIMEOUT(registryField(cluster.redisPort(), id, QStringLiteral("ws")), QByteArray("0"), 1000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        registryField(cluster.redisPort(), id, QStringLiteral("ws")), QByteArray("0"), 1000);
     QCOMPARE(registryField(cluster.redisPort(), id, QStringLiteral("sse")), QByteArray("0"));
 
     // Draining lasts the minimum period although nobody is connected any more: sampled
@@ -119,13 +124,15 @@ void TestNodeDrain::idleReplicaStaysDrainingForTheMinimumPeriod()
     int samples = 0;
     bool consoleSawDraining = false;
     while (clock.elapsed() < kDrainMinSeconds * 1000 - 400) {
-        QVERIFY2(node.isRunning(), qPrintable(QStringLiteral("the node left after %1 ms").arg(clock.elapsed())));
+        QVERIFY2(
+            node.isRunning(), qPrintable(QStringLiteral("the node left after %1 ms").arg(clock.elapsed())));
         const HttpResult ready = httpGet(port, "/healthz/ready");
         QCOMPARE(ready.status, 503);
         QVERIFY2(ready.body.contains("\"draining\":true"), ready.body.constData());
         const HttpResult stats = httpGet(port, "/admin/stats", admin);
         QCOMPARE(stats.status, 200);
-        QCOMPARE(QJsonDocument::fromJson(stats.body).object().value(QStringLiteral("draining")).toBool(), true);
+        QCOMPARE(
+            QJsonDocument::fromJson(stats.body).object().value(QStringLiteral("draining")).toBool(), true);
         QCOMPARE(registryField(cluster.redisPort(), id, QStringLiteral("draining")), QByteArray("1"));
         consoleSawDraining = consoleSawDraining || shownState().startsWith(u"draining");
         ++samples;
@@ -139,8 +146,9 @@ void TestNodeDrain::idleReplicaStaysDrainingForTheMinimumPeriod()
     QVERIFY2(node.waitForExit(15000), "the node did not exit within the grace period");
     QCOMPARE(node.exitCode(), 0);
     QVERIFY2(clock.elapsed() >= kDrainMinSeconds * 1000, QByteArray::number(clock.elapsed()).constData());
-    QCOMPARE(RedisSeeder::cli(cluster.redisPort(), {QStringLiteral("EXISTS"), QStringLiteral("sb:node:") + id}),
-             QByteArray("0"));
+    QCOMPARE(
+        RedisSeeder::cli(cluster.redisPort(), { QStringLiteral("EXISTS"), QStringLiteral("sb:node:") + id }),
+        QByteArray("0"));
     QTRY_VERIFY_WITH_TIMEOUT(shownState().startsWith(u"down"), 5000);
     const QByteArray log = node.standardError();
     QVERIFY2(log.contains("minimum drain period"), log.constData());
@@ -154,7 +162,7 @@ void TestNodeDrain::idleReplicaStaysDrainingForTheMinimumPeriod()
     sb::cluster::KafkaSettings settings;
     settings.setBootstrapServers(cluster.kafkaBootstrap());
     QVERIFY2(kafka.open(settings, &error), qPrintable(error));
-    kafka.requestCommittedOffsets({group}, {{QStringLiteral("switchboard.SseBroadcast"), 2}});
+    kafka.requestCommittedOffsets({ group }, { { QStringLiteral("switchboard.SseBroadcast"), 2 } });
     const auto offsets = kafka.collectCommittedOffsets().value(group);
     QVERIFY2(offsets.retired.has_value() || log.contains("deleted its group"), log.constData());
     if (offsets.retired)
@@ -164,9 +172,9 @@ void TestNodeDrain::idleReplicaStaysDrainingForTheMinimumPeriod()
 void TestNodeDrain::secondSignalEndsTheDrainAtOnce()
 {
     NodeProcess node;
-    QVERIFY2(node.start({QStringLiteral("--drain-min-seconds"), QStringLiteral("60"), QStringLiteral("--grace-seconds"),
-                         QStringLiteral("120")}),
-             qPrintable(node.errorString()));
+    QVERIFY2(node.start({ QStringLiteral("--drain-min-seconds"), QStringLiteral("60"),
+                 QStringLiteral("--grace-seconds"), QStringLiteral("120") }),
+        qPrintable(node.errorString()));
     const quint16 port = node.port();
     QCOMPARE(httpGet(port, "/healthz/ready").status, 200);
     node.terminate();
@@ -175,7 +183,8 @@ void TestNodeDrain::secondSignalEndsTheDrainAtOnce()
     QElapsedTimer held;
     held.start();
     while (held.elapsed() < 1500) {
-        QVERIFY2(node.isRunning(), qPrintable(QStringLiteral("the node left after %1 ms").arg(held.elapsed())));
+        QVERIFY2(
+            node.isRunning(), qPrintable(QStringLiteral("the node left after %1 ms").arg(held.elapsed())));
         QCOMPARE(httpGet(port, "/healthz/ready").status, 503);
         QTest::qWait(150); // sampling a state over a period, not waiting for one
     }

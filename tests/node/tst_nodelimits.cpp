@@ -53,10 +53,13 @@ public:
     }
     int publish(const QByteArray &channel, const QString &text)
     {
-        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("text"), text}}).toJson(QJsonDocument::Compact);
-        m_socket.write("POST /api/channels/" + channel + "/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                       "Authorization: Bearer " + m_token + "\r\nContent-Type: application/json\r\nContent-Length: "
-                       + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        const QByteArray body
+            = QJsonDocument(QJsonObject { { QStringLiteral("text"), text } }).toJson(QJsonDocument::Compact);
+        m_socket.write("POST /api/channels/" + channel
+            + "/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              "Authorization: Bearer "
+            + m_token + "\r\nContent-Type: application/json\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body);
         const QDeadlineTimer deadline(5000);
         while (!deadline.hasExpired()) {
             qsizetype consumed = 0;
@@ -104,7 +107,8 @@ private slots:
 void TestNodeLimits::oversizedFrameGetsErrorAndClose()
 {
     NodeProcess node;
-    QVERIFY2(node.start({QStringLiteral("--limit-frame-bytes"), QStringLiteral("2048")}), qPrintable(node.errorString()));
+    QVERIFY2(node.start({ QStringLiteral("--limit-frame-bytes"), QStringLiteral("2048") }),
+        qPrintable(node.errorString()));
     const QByteArray token = login(node.port(), QStringLiteral("alice"));
     QVERIFY(!token.isEmpty());
 
@@ -113,7 +117,7 @@ void TestNodeLimits::oversizedFrameGetsErrorAndClose()
     QVERIFY(stompConnect(ws, token).startsWith("CONNECTED"));
     // 2.5 KiB: over the STOMP limit, within what the WebSocket layer lets through.
     const QByteArray body = "{\"text\":\"" + QByteArray(2500, 'x') + "\"}";
-    ws.sendText(stompFrame("SEND", {{"destination", "/app/channels.general"}}, body));
+    ws.sendText(stompFrame("SEND", { { "destination", "/app/channels.general" } }, body));
     const RawWebSocket::Message error = ws.read();
     QVERIFY2(error.payload.startsWith("ERROR"), error.payload.constData());
     QVERIFY2(stompHeader(error.payload, "message").contains("2048"), error.payload.constData());
@@ -129,43 +133,50 @@ void TestNodeLimits::oversizedFrameGetsErrorAndClose()
 void TestNodeLimits::hugeWebSocketMessageIsRefused()
 {
     NodeProcess node;
-    QVERIFY2(node.start({QStringLiteral("--limit-frame-bytes"), QStringLiteral("2048")}), qPrintable(node.errorString()));
+    QVERIFY2(node.start({ QStringLiteral("--limit-frame-bytes"), QStringLiteral("2048") }),
+        qPrintable(node.errorString()));
     const QByteArray token = login(node.port(), QStringLiteral("alice"));
     RawWebSocket ws;
     QCOMPARE(ws.open(node.port()), 101);
     QVERIFY(stompConnect(ws, token).startsWith("CONNECTED"));
     // Far over the limit: the node must not buffer it; it says why and closes.
     const QByteArray body = "{\"text\":\"" + QByteArray(200 * 1024, 'x') + "\"}";
-    ws.sendText(stompFrame("SEND", {{"destination", "/app/channels.general"}}, body));
+    ws.sendText(stompFrame("SEND", { { "destination", "/app/channels.general" } }, body));
     RawWebSocket::Message message = ws.read();
     if (message.opcode == 1) {
         QVERIFY2(message.payload.startsWith("ERROR"), message.payload.constData());
         message = ws.read();
     }
     QCOMPARE(message.opcode, 8);
-    QVERIFY2(message.closeCode() == 1009 || message.closeCode() == 1002, QByteArray::number(message.closeCode()).constData());
+    QVERIFY2(message.closeCode() == 1009 || message.closeCode() == 1002,
+        QByteArray::number(message.closeCode()).constData());
     QTRY_COMPARE_WITH_TIMEOUT(metricValue(metricsText(node.port()), dropped("frame_too_large")), 1.0, 5000);
 }
 
 void TestNodeLimits::tooManySubscriptions()
 {
     NodeProcess node;
-    QVERIFY2(node.start({QStringLiteral("--limit-subscriptions"), QStringLiteral("3")}), qPrintable(node.errorString()));
+    QVERIFY2(node.start({ QStringLiteral("--limit-subscriptions"), QStringLiteral("3") }),
+        qPrintable(node.errorString()));
     RawWebSocket ws;
     QCOMPARE(ws.open(node.port()), 101);
     QVERIFY(stompConnect(ws, login(node.port(), QStringLiteral("alice"))).startsWith("CONNECTED"));
-    const QByteArray destinations[] = {"/topic/channels.general", "/topic/channels.ops", "/user/queue/notifications"};
+    const QByteArray destinations[]
+        = { "/topic/channels.general", "/topic/channels.ops", "/user/queue/notifications" };
     int n = 0;
     for (const QByteArray &destination : destinations) {
         const QByteArray id = QByteArray::number(++n);
-        ws.sendText(stompFrame("SUBSCRIBE", {{"id", id}, {"destination", destination}, {"receipt", "r" + id}}));
+        ws.sendText(stompFrame(
+            "SUBSCRIBE", { { "id", id }, { "destination", destination }, { "receipt", "r" + id } }));
         const RawWebSocket::Message receipt = ws.read();
         QVERIFY2(receipt.payload.startsWith("RECEIPT"), receipt.payload.constData());
     }
-    ws.sendText(stompFrame("SUBSCRIBE", {{"id", "4"}, {"destination", "/topic/presence"}, {"receipt", "r4"}}));
+    ws.sendText(stompFrame(
+        "SUBSCRIBE", { { "id", "4" }, { "destination", "/topic/presence" }, { "receipt", "r4" } }));
     const RawWebSocket::Message error = ws.read();
     QVERIFY2(error.payload.startsWith("ERROR"), error.payload.constData());
-    QVERIFY2(stompHeader(error.payload, "message").contains("too many subscriptions (limit 3"), error.payload.constData());
+    QVERIFY2(stompHeader(error.payload, "message").contains("too many subscriptions (limit 3"),
+        error.payload.constData());
     QCOMPARE(stompHeader(error.payload, "receipt-id"), QByteArray("r4"));
     QCOMPARE(ws.waitForClose(), 1002);
     const QByteArray metrics = metricsText(node.port());
@@ -201,9 +212,9 @@ void TestNodeLimits::pipelinedSubscriptionsPastTheLimit()
     auto receiptId = [&padding](int i) -> QByteArray { return "r" + QByteArray::number(i) + '-' + padding; };
     QByteArray burst;
     for (int i = 0; i < kSent; ++i) {
-        const QByteArray frame = stompFrame("SUBSCRIBE", {{"id", "s" + QByteArray::number(i)},
-                                                          {"destination", "/topic/channels.general"},
-                                                          {"receipt", receiptId(i)}});
+        const QByteArray frame = stompFrame("SUBSCRIBE",
+            { { "id", "s" + QByteArray::number(i) }, { "destination", "/topic/channels.general" },
+                { "receipt", receiptId(i) } });
         if (oneMessage)
             burst += frame;
         else
@@ -220,12 +231,16 @@ void TestNodeLimits::pipelinedSubscriptionsPastTheLimit()
     for (int i = 0; i < kLimit; ++i) {
         const RawWebSocket::Message receipt = ws.read();
         QVERIFY2(receipt.payload.startsWith("RECEIPT"),
-                 qPrintable(QStringLiteral("frame %1: opcode %2 '%3'").arg(i).arg(receipt.opcode).arg(QString::fromUtf8(receipt.payload))));
+            qPrintable(QStringLiteral("frame %1: opcode %2 '%3'")
+                           .arg(i)
+                           .arg(receipt.opcode)
+                           .arg(QString::fromUtf8(receipt.payload))));
         QCOMPARE(stompHeader(receipt.payload, "receipt-id"), receiptId(i));
     }
     const RawWebSocket::Message error = ws.read();
     QVERIFY2(error.payload.startsWith("ERROR"), error.payload.constData());
-    QVERIFY2(stompHeader(error.payload, "message").contains("too many subscriptions (limit 100"), error.payload.constData());
+    QVERIFY2(stompHeader(error.payload, "message").contains("too many subscriptions (limit 100"),
+        error.payload.constData());
     QCOMPARE(stompHeader(error.payload, "receipt-id"), receiptId(kLimit));
     QCOMPARE(ws.waitForClose(), 1002);
 }
@@ -233,7 +248,8 @@ void TestNodeLimits::pipelinedSubscriptionsPastTheLimit()
 void TestNodeLimits::tooManyConnectionsGets503()
 {
     NodeProcess node;
-    QVERIFY2(node.start({QStringLiteral("--limit-connections"), QStringLiteral("3")}), qPrintable(node.errorString()));
+    QVERIFY2(node.start({ QStringLiteral("--limit-connections"), QStringLiteral("3") }),
+        qPrintable(node.errorString()));
     const QByteArray token = login(node.port(), QStringLiteral("alice"));
     RawWebSocket a;
     RawWebSocket b;
@@ -247,7 +263,8 @@ void TestNodeLimits::tooManyConnectionsGets503()
     QVERIFY2(refused.body.contains("too many connections (limit 3)"), refused.body.constData());
     QCOMPARE(refused.headers.value("retry-after"), QByteArray("1"));
     // The sessions already open are unaffected.
-    a.sendText(stompFrame("SUBSCRIBE", {{"id", "1"}, {"destination", "/topic/channels.general"}, {"receipt", "ok"}}));
+    a.sendText(stompFrame(
+        "SUBSCRIBE", { { "id", "1" }, { "destination", "/topic/channels.general" }, { "receipt", "ok" } }));
     QVERIFY(a.read().payload.startsWith("RECEIPT"));
     // Freeing one makes room again.
     c.socket().abort();
@@ -266,8 +283,8 @@ void TestNodeLimits::tooManyConnectionsFromOneAddressGets429()
     // Issue 12 #4: one address cannot take every connection. Loopback is counted like any
     // other address by default.
     NodeProcess node;
-    QVERIFY2(node.start({QStringLiteral("--limit-connections-per-address"), QStringLiteral("3")}),
-             qPrintable(node.errorString()));
+    QVERIFY2(node.start({ QStringLiteral("--limit-connections-per-address"), QStringLiteral("3") }),
+        qPrintable(node.errorString()));
     const QByteArray token = login(node.port(), QStringLiteral("alice"));
     // Each retried while the node may still be closing the login's connection.
     auto openHeld = [&node] {
@@ -288,12 +305,14 @@ void TestNodeLimits::tooManyConnectionsFromOneAddressGets429()
     RawWebSocket fourth;
     QCOMPARE(fourth.open(node.port()), 429);
     const HttpResult refused = parseHttpResponse(fourth.handshakeResponse());
-    QVERIFY2(refused.body.contains("too many connections from 127.0.0.1 (limit 3 per address)"), refused.raw.constData());
+    QVERIFY2(refused.body.contains("too many connections from 127.0.0.1 (limit 3 per address)"),
+        refused.raw.constData());
     QCOMPARE(refused.headers.value("retry-after"), QByteArray("1"));
     QCOMPARE(refused.headers.value("connection"), QByteArray("close"));
     QCOMPARE(httpGet(node.port(), "/healthz/live").status, 429);
     // The session already open is unaffected.
-    a->sendText(stompFrame("SUBSCRIBE", {{"id", "1"}, {"destination", "/topic/channels.general"}, {"receipt", "ok"}}));
+    a->sendText(stompFrame(
+        "SUBSCRIBE", { { "id", "1" }, { "destination", "/topic/channels.general" }, { "receipt", "ok" } }));
     QVERIFY(a->read().payload.startsWith("RECEIPT"));
     // A connection that ends gives its place back.
     c->socket().abort();
@@ -308,9 +327,9 @@ void TestNodeLimits::tooManyConnectionsFromOneAddressGets429()
 void TestNodeLimits::loopbackIsExemptOnlyWhenConfigured()
 {
     NodeProcess node;
-    QVERIFY2(node.start({QStringLiteral("--limit-connections-per-address"), QStringLiteral("2"),
-                         QStringLiteral("--limit-connections-exempt-loopback")}),
-             qPrintable(node.errorString()));
+    QVERIFY2(node.start({ QStringLiteral("--limit-connections-per-address"), QStringLiteral("2"),
+                 QStringLiteral("--limit-connections-exempt-loopback") }),
+        qPrintable(node.errorString()));
     RawWebSocket sockets[4];
     for (RawWebSocket &ws : sockets)
         QCOMPARE(ws.open(node.port()), 101);
@@ -326,10 +345,11 @@ void TestNodeLimits::refusedWebSocketHandshakesGiveTheirPlacesBack()
     // must still be freed: with a limit of 2, a leak would answer 429 from the third
     // attempt on, for good.
     NodeProcess node;
-    QVERIFY2(node.start({QStringLiteral("--limit-connections-per-address"), QStringLiteral("2")}),
-             qPrintable(node.errorString()));
-    const QByteArray request = "GET /ws HTTP/1.1\r\nHost: ::1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    QVERIFY2(node.start({ QStringLiteral("--limit-connections-per-address"), QStringLiteral("2") }),
+        qPrintable(node.errorString()));
+    const QByteArray request
+        = "GET /ws HTTP/1.1\r\nHost: ::1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
     for (int attempt = 0; attempt < 5; ++attempt) {
         // The previous attempt's place is given back as its socket goes, a moment after the
         // client saw the close: a 429 meanwhile is retried, within a bound.
@@ -340,7 +360,7 @@ void TestNodeLimits::refusedWebSocketHandshakesGiveTheirPlacesBack()
             answer = rawHttp(node.port(), request);
         }
         QVERIFY2(answer.status != 429 && answer.status != 101,
-                 qPrintable(QStringLiteral("attempt %1: HTTP %2").arg(attempt).arg(answer.status)));
+            qPrintable(QStringLiteral("attempt %1: HTTP %2").arg(attempt).arg(answer.status)));
     }
     QCOMPARE(httpGet(node.port(), "/healthz/live").status, 200);
 }
@@ -348,7 +368,8 @@ void TestNodeLimits::refusedWebSocketHandshakesGiveTheirPlacesBack()
 void TestNodeLimits::tooManySseStreamsGets429()
 {
     NodeProcess node;
-    QVERIFY2(node.start({QStringLiteral("--limit-sse-per-user"), QStringLiteral("2")}), qPrintable(node.errorString()));
+    QVERIFY2(node.start({ QStringLiteral("--limit-sse-per-user"), QStringLiteral("2") }),
+        qPrintable(node.errorString()));
     const QByteArray bob = login(node.port(), QStringLiteral("bob"));
     const QByteArray alice = login(node.port(), QStringLiteral("alice"));
     int status = 0;
@@ -365,7 +386,8 @@ void TestNodeLimits::tooManySseStreamsGets429()
     QCOMPARE(metricValue(metricsText(node.port()), dropped("too_many_sse_streams")), 1.0);
     // Closing one stream returns its slot.
     first->abort();
-    QTRY_COMPARE_WITH_TIMEOUT(metricValue(metricsText(node.port()), "sb_connections{transport=\"sse\"}"), 2.0, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        metricValue(metricsText(node.port()), "sb_connections{transport=\"sse\"}"), 2.0, 5000);
     auto again = openSse(node.port(), bob, &status);
     QCOMPARE(status, 200);
 }
@@ -374,8 +396,8 @@ void TestNodeLimits::oversizedHttpHeadGets431()
 {
     NodeProcess node;
     QVERIFY2(node.start(), qPrintable(node.errorString()));
-    const QByteArray request = "GET /healthz/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + QByteArray(17 * 1024, 'a')
-                               + "\r\n\r\n";
+    const QByteArray request = "GET /healthz/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: "
+        + QByteArray(17 * 1024, 'a') + "\r\n\r\n";
     const HttpResult result = rawHttp(node.port(), request);
     QCOMPARE(result.status, 431);
     QVERIFY(!result.body.isEmpty());
@@ -385,7 +407,8 @@ void TestNodeLimits::oversizedHttpHeadGets431()
 void TestNodeLimits::slowHeadGets408()
 {
     NodeProcess node;
-    QVERIFY2(node.start({QStringLiteral("--limit-http-header-timeout-ms"), QStringLiteral("600")}), qPrintable(node.errorString()));
+    QVERIFY2(node.start({ QStringLiteral("--limit-http-header-timeout-ms"), QStringLiteral("600") }),
+        qPrintable(node.errorString()));
     QTcpSocket socket;
     socket.connectToHost(QStringLiteral("127.0.0.1"), node.port());
     QVERIFY(socket.waitForConnected(5000));
@@ -394,7 +417,8 @@ void TestNodeLimits::slowHeadGets408()
     // A slowloris: one header byte every 100 ms, never finishing the head.
     socket.write("GET /healthz/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
     QByteArray response;
-    while (clock.elapsed() < 5000 && socket.state() == QAbstractSocket::ConnectedState && !response.contains("\r\n\r\n")) {
+    while (clock.elapsed() < 5000 && socket.state() == QAbstractSocket::ConnectedState
+        && !response.contains("\r\n\r\n")) {
         socket.write("a");
         socket.waitForReadyRead(100);
         response += socket.readAll();
@@ -414,16 +438,17 @@ void TestNodeLimits::slowHeadGets408()
 void TestNodeLimits::idleConnectionsCloseWithoutAResponse()
 {
     NodeProcess node;
-    QVERIFY2(node.start({QStringLiteral("--limit-http-header-timeout-ms"), QStringLiteral("500"),
-                         QStringLiteral("--limit-http-idle-timeout-ms"), QStringLiteral("2500")}),
-             qPrintable(node.errorString()));
+    QVERIFY2(node.start({ QStringLiteral("--limit-http-header-timeout-ms"), QStringLiteral("500"),
+                 QStringLiteral("--limit-http-idle-timeout-ms"), QStringLiteral("2500") }),
+        qPrintable(node.errorString()));
     const QByteArray get = "GET /healthz/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     auto exchange = [&get](QTcpSocket &socket) {
         socket.write(get);
         QByteArray raw;
         HttpResult result;
         const QDeadlineTimer deadline(5000);
-        while (result.status == 0 && !deadline.hasExpired() && socket.state() == QAbstractSocket::ConnectedState) {
+        while (result.status == 0 && !deadline.hasExpired()
+            && socket.state() == QAbstractSocket::ConnectedState) {
             socket.waitForReadyRead(100);
             raw += socket.readAll();
             result = parseHttpResponse(raw);
@@ -474,32 +499,36 @@ void TestNodeLimits::idleConnectionsCloseWithoutAResponse()
     QByteArray response;
     clock.restart();
     while (clock.elapsed() < 5000 && !response.contains("\r\n\r\n")
-           && (slow.waitForReadyRead(100) || slow.state() == QAbstractSocket::ConnectedState))
+        && (slow.waitForReadyRead(100) || slow.state() == QAbstractSocket::ConnectedState))
         response += slow.readAll();
     response += slow.readAll();
     QVERIFY2(response.startsWith("HTTP/1.1 408"), response.constData());
-    QVERIFY2(clock.elapsed() >= 400 && clock.elapsed() < 3000, QByteArray::number(clock.elapsed()).constData());
+    QVERIFY2(
+        clock.elapsed() >= 400 && clock.elapsed() < 3000, QByteArray::number(clock.elapsed()).constData());
     QCOMPARE(metricValue(metricsText(node.port()), dropped("header_timeout")), 2.0);
 }
 
 void TestNodeLimits::slowConsumerIsCutOffOthersStillServed()
 {
     NodeProcess node;
-    QVERIFY2(node.start({QStringLiteral("--limit-outbound-bytes"), QStringLiteral("65536")}), qPrintable(node.errorString()));
+    QVERIFY2(node.start({ QStringLiteral("--limit-outbound-bytes"), QStringLiteral("65536") }),
+        qPrintable(node.errorString()));
     const quint16 port = node.port();
 
     // bob subscribes, then never reads again; his receive window is tiny.
     RawWebSocket slow(4096);
     QCOMPARE(slow.open(port), 101);
     QVERIFY(stompConnect(slow, login(port, QStringLiteral("bob"))).startsWith("CONNECTED"));
-    slow.sendText(stompFrame("SUBSCRIBE", {{"id", "s"}, {"destination", "/topic/channels.general"}, {"receipt", "r"}}));
+    slow.sendText(stompFrame(
+        "SUBSCRIBE", { { "id", "s" }, { "destination", "/topic/channels.general" }, { "receipt", "r" } }));
     QVERIFY(slow.read().payload.startsWith("RECEIPT"));
 
     // carol reads everything.
     RawWebSocket reader;
     QCOMPARE(reader.open(port), 101);
     QVERIFY(stompConnect(reader, login(port, QStringLiteral("carol"))).startsWith("CONNECTED"));
-    reader.sendText(stompFrame("SUBSCRIBE", {{"id", "c"}, {"destination", "/topic/channels.general"}, {"receipt", "r"}}));
+    reader.sendText(stompFrame(
+        "SUBSCRIBE", { { "id", "c" }, { "destination", "/topic/channels.general" }, { "receipt", "r" } }));
     QVERIFY(reader.read().payload.startsWith("RECEIPT"));
 
     Publisher publisher(port, login(port, QStringLiteral("alice")));
@@ -521,7 +550,7 @@ void TestNodeLimits::slowConsumerIsCutOffOthersStillServed()
     }
     ++published;
     QVERIFY2(metricValue(metricsText(port), dropped("slow_consumer")) >= 1,
-             qPrintable(QStringLiteral("no slow-consumer drop after %1 messages").arg(published)));
+        qPrintable(QStringLiteral("no slow-consumer drop after %1 messages").arg(published)));
 
     // carol got every message.
     const QDeadlineTimer deadline(10000);
@@ -533,7 +562,8 @@ void TestNodeLimits::slowConsumerIsCutOffOthersStillServed()
     QCOMPARE(carolGot, published);
 
     // The slow session is gone from the node (not parked with its queue) ...
-    QTRY_COMPARE_WITH_TIMEOUT(metricValue(metricsText(port), "sb_connections{transport=\"stomp\"}"), 1.0, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        metricValue(metricsText(port), "sb_connections{transport=\"stomp\"}"), 1.0, 10000);
     // ... and what it was sent ends with ERROR "slow consumer" (read it all now).
     QByteArray lastData;
     int messages = 0;
@@ -550,7 +580,8 @@ void TestNodeLimits::slowConsumerIsCutOffOthersStillServed()
     }
     QVERIFY2(lastData.startsWith("ERROR"), lastData.left(200).constData());
     QVERIFY2(stompHeader(lastData, "message").startsWith("slow consumer"), lastData.constData());
-    QVERIFY2(messages < published, qPrintable(QStringLiteral("slow client got %1 of %2 messages").arg(messages).arg(published)));
+    QVERIFY2(messages < published,
+        qPrintable(QStringLiteral("slow client got %1 of %2 messages").arg(messages).arg(published)));
 
     // The node keeps serving new sessions.
     RawWebSocket fresh;
@@ -563,14 +594,15 @@ void TestNodeLimits::slowSseClientIsClosed()
     // An SSE client that stops reading: once --limit-outbound-bytes wait in its socket the
     // stream is closed and counted (it resumes later with Last-Event-ID), never buffered on.
     NodeProcess node;
-    QVERIFY2(node.start({QStringLiteral("--limit-outbound-bytes"), QStringLiteral("65536")}), qPrintable(node.errorString()));
+    QVERIFY2(node.start({ QStringLiteral("--limit-outbound-bytes"), QStringLiteral("65536") }),
+        qPrintable(node.errorString()));
     const quint16 port = node.port();
     QTcpSocket sse;
     sse.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
     sse.connectToHost(QStringLiteral("127.0.0.1"), port);
     QVERIFY(sse.waitForConnected(5000));
-    sse.write("GET /api/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + login(port, QStringLiteral("bob"))
-              + "\r\n\r\n");
+    sse.write("GET /api/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+        + login(port, QStringLiteral("bob")) + "\r\n\r\n");
     QVERIFY(sse.waitForReadyRead(5000));
     QVERIFY(sse.read(64).startsWith("HTTP/1.1 200"));
     QCOMPARE(waitForMetric(port, "sb_connections{transport=\"sse\"}", 1), 1.0);
@@ -584,11 +616,13 @@ void TestNodeLimits::slowSseClientIsClosed()
         if (published % 50 == 49)
             drops = metricValue(metricsText(port), dropped("slow_consumer"));
     }
-    QVERIFY2(drops >= 1, qPrintable(QStringLiteral("no slow-consumer drop after %1 messages").arg(published)));
+    QVERIFY2(
+        drops >= 1, qPrintable(QStringLiteral("no slow-consumer drop after %1 messages").arg(published)));
     // The stream is gone on the node's side.
     const QDeadlineTimer deadline(5000);
     double open = 1;
-    while ((open = metricValue(metricsText(port), "sb_connections{transport=\"sse\"}")) > 0 && !deadline.hasExpired())
+    while ((open = metricValue(metricsText(port), "sb_connections{transport=\"sse\"}")) > 0
+        && !deadline.hasExpired())
         QTest::qWait(100);
     QCOMPARE(open, 0.0);
 }

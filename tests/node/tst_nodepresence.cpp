@@ -66,30 +66,33 @@ void TestNodePresence::killedReplicasUsersGoOffline()
     NodeClusterFixture cluster;
     QString error;
     QVERIFY2(cluster.start(&error), qPrintable(error));
-    const QStringList lease{QStringLiteral("--presence-lease-seconds"), QString::number(kLeaseSeconds)};
+    const QStringList lease { QStringLiteral("--presence-lease-seconds"), QString::number(kLeaseSeconds) };
     NodeProcess doomed;
     NodeProcess survivor;
     QVERIFY2(doomed.start(cluster.args(QStringLiteral("node-a")) + lease), qPrintable(doomed.errorString()));
-    QVERIFY2(survivor.start(cluster.args(QStringLiteral("node-b")) + lease), qPrintable(survivor.errorString()));
+    QVERIFY2(
+        survivor.start(cluster.args(QStringLiteral("node-b")) + lease), qPrintable(survivor.errorString()));
     QVERIFY2(waitReady(doomed.port(), 60000), "node-a never became ready");
     QVERIFY2(waitReady(survivor.port(), 60000), "node-b never became ready");
     const quint16 redis = cluster.redisPort();
     auto presenceOf = [redis](const QString &user) {
-        return RedisSeeder::cli(redis, {QStringLiteral("HGET"), QStringLiteral("sb:presence"), user});
+        return RedisSeeder::cli(redis, { QStringLiteral("HGET"), QStringLiteral("sb:presence"), user });
     };
 
     // bob, a contact, watches presence on the replica that survives.
     RawWebSocket bob;
     QCOMPARE(bob.open(survivor.port()), 101);
     QVERIFY(stompConnect(bob, login(survivor.port(), QStringLiteral("bob"))).startsWith("CONNECTED"));
-    QVERIFY(bob.sendText(stompFrame("SUBSCRIBE", {{"id", "presence"}, {"destination", "/topic/presence"}, {"receipt", "r1"}})));
+    QVERIFY(bob.sendText(stompFrame(
+        "SUBSCRIBE", { { "id", "presence" }, { "destination", "/topic/presence" }, { "receipt", "r1" } })));
     QVERIFY(bob.read(5000).payload.startsWith("RECEIPT"));
 
     // alice's only connections are on the replica that will die.
     RawWebSocket alice;
     QCOMPARE(alice.open(doomed.port()), 101);
     QVERIFY(stompConnect(alice, login(doomed.port(), QStringLiteral("alice"))).startsWith("CONNECTED"));
-    QVERIFY2(waitForPresence(bob, QStringLiteral("alice"), QStringLiteral("online"), 20000), "alice's online never came");
+    QVERIFY2(waitForPresence(bob, QStringLiteral("alice"), QStringLiteral("online"), 20000),
+        "alice's online never came");
     QCOMPARE(presenceOf(QStringLiteral("alice")), QByteArray("1"));
     QCOMPARE(presenceOf(QStringLiteral("bob")), QByteArray("1"));
 
@@ -101,17 +104,19 @@ void TestNodePresence::killedReplicasUsersGoOffline()
     // Her count goes within the lease, a renewal and a margin for a loaded machine...
     const int boundMs = (kLeaseSeconds + 1) * 1000 + 3000;
     QTRY_VERIFY_WITH_TIMEOUT(presenceOf(QStringLiteral("alice")).isEmpty(), boundMs);
-    qInfo("alice's count left sb:presence %lld ms after the kill (lease %d s)", clock.elapsed(), kLeaseSeconds);
+    qInfo(
+        "alice's count left sb:presence %lld ms after the kill (lease %d s)", clock.elapsed(), kLeaseSeconds);
     // ... and bob is told, through the bus (which may wait for stage 1 to move off the dead
     // replica: its session timeout is 3 s here).
     QVERIFY2(waitForPresence(bob, QStringLiteral("alice"), QStringLiteral("offline"), 20000),
-             "no 'offline' for alice reached her contact on the surviving replica");
+        "no 'offline' for alice reached her contact on the surviving replica");
     qInfo("bob got alice's offline %lld ms after the kill", clock.elapsed());
 
     // Only the dead replica's counts went: bob's own connection still counts, and only the
     // survivor still holds a lease.
     QCOMPARE(presenceOf(QStringLiteral("bob")), QByteArray("1"));
-    QCOMPARE(RedisSeeder::cli(redis, {QStringLiteral("ZCARD"), QStringLiteral("sb:presence:leases")}), QByteArray("1"));
+    QCOMPARE(RedisSeeder::cli(redis, { QStringLiteral("ZCARD"), QStringLiteral("sb:presence:leases") }),
+        QByteArray("1"));
     QVERIFY(survivor.isRunning());
 }
 

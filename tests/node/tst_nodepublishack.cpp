@@ -26,7 +26,7 @@ using namespace sb::testing;
 namespace {
 
 constexpr int kMessageTimeoutMs = 3000; // the node's message.timeout.ms: how long Kafka may take
-constexpr int kSlowBrokerMs = 1500;     // a broker this slow to answer holds every acknowledgement back
+constexpr int kSlowBrokerMs = 1500; // a broker this slow to answer holds every acknowledgement back
 const QByteArray kStage1Topic = QByteArrayLiteral("switchboard.MessageCreatedEvent");
 
 QByteArray dropped(const char *reason)
@@ -49,14 +49,16 @@ bool waitReady(quint16 port, int timeoutMs)
 
 QByteArray textBody(const QByteArray &text)
 {
-    return QJsonDocument(QJsonObject{{QStringLiteral("text"), QString::fromUtf8(text)}}).toJson(QJsonDocument::Compact);
+    return QJsonDocument(QJsonObject { { QStringLiteral("text"), QString::fromUtf8(text) } })
+        .toJson(QJsonDocument::Compact);
 }
 
 QByteArray postRequest(const QByteArray &channel, const QByteArray &json, const QByteArray &token)
 {
-    return "POST /api/channels/" + channel + "/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-           "Content-Type: application/json\r\nAuthorization: Bearer " + token + "\r\nContent-Length: "
-           + QByteArray::number(json.size()) + "\r\n\r\n" + json;
+    return "POST /api/channels/" + channel
+        + "/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+          "Content-Type: application/json\r\nAuthorization: Bearer "
+        + token + "\r\nContent-Length: " + QByteArray::number(json.size()) + "\r\n\r\n" + json;
 }
 
 // Reads the stage-1 topic from its start: true when a record's value contains `needle`.
@@ -76,10 +78,11 @@ bool stage1Holds(const QByteArray &bootstrap, const QByteArray &needle, QString 
     QHash<int, sb::cluster::KafkaStage1Reader::Range> ranges;
     for (int p = 0; p < *partitions; ++p)
         if (ends->at(p) > 0)
-            ranges.insert(p, {0, ends->at(p) - 1});
+            ranges.insert(p, { 0, ends->at(p) - 1 });
     bool found = false;
     const bool read = reader.read(
-        ranges, [&](const sb::cluster::KafkaRecord &record) { found = found || record.value.contains(needle); },
+        ranges,
+        [&](const sb::cluster::KafkaRecord &record) { found = found || record.value.contains(needle); },
         [] { return false; }, error);
     return read && found;
 }
@@ -131,8 +134,8 @@ private slots:
 
 private:
     sb::cluster::KafkaMockCluster m_kafka;
-    NodeProcess m_node;        // the production queue
-    NodeProcess m_smallQueue;  // a producer queue of one record
+    NodeProcess m_node; // the production queue
+    NodeProcess m_smallQueue; // a producer queue of one record
 };
 
 void TestNodePublishAck::initTestCase()
@@ -145,16 +148,18 @@ void TestNodePublishAck::initTestCase()
         QVERIFY2(m_kafka.createTopic(topic, 2, &error), qPrintable(error));
     const QString bootstrap = QString::fromLatin1(m_kafka.bootstrapServers());
     auto args = [&](const QString &id) {
-        return QStringList{QStringLiteral("--id"), id, QStringLiteral("--kafka"), bootstrap,
-                           QStringLiteral("--kafka-session-timeout-ms"), QStringLiteral("3000"),
-                           QStringLiteral("--kafka-property"), QStringLiteral("message.timeout.ms=%1").arg(kMessageTimeoutMs),
-                           // Back quickly once the brokers are: the test waits for it.
-                           QStringLiteral("--kafka-property"), QStringLiteral("reconnect.backoff.max.ms=250")};
+        return QStringList { QStringLiteral("--id"), id, QStringLiteral("--kafka"), bootstrap,
+            QStringLiteral("--kafka-session-timeout-ms"), QStringLiteral("3000"),
+            QStringLiteral("--kafka-property"),
+            QStringLiteral("message.timeout.ms=%1").arg(kMessageTimeoutMs),
+            // Back quickly once the brokers are: the test waits for it.
+            QStringLiteral("--kafka-property"), QStringLiteral("reconnect.backoff.max.ms=250") };
     };
     QVERIFY2(m_node.start(args(QStringLiteral("ack-1"))), qPrintable(m_node.errorString()));
     QVERIFY2(m_smallQueue.start(args(QStringLiteral("ack-2"))
-                                + QStringList{QStringLiteral("--kafka-property"), QStringLiteral("queue.buffering.max.messages=1")}),
-             qPrintable(m_smallQueue.errorString()));
+                 + QStringList { QStringLiteral("--kafka-property"),
+                     QStringLiteral("queue.buffering.max.messages=1") }),
+        qPrintable(m_smallQueue.errorString()));
     QVERIFY2(waitReady(m_node.port(), 60000), "ack-1 never became ready");
     QVERIFY2(waitReady(m_smallQueue.port(), 60000), "ack-2 never became ready");
 }
@@ -166,7 +171,7 @@ void TestNodePublishAck::cleanup()
     if (QTest::currentTestFailed()) { // what the nodes said, for whoever reads the failure
         QTest::qWait(300); // their pipes are read by the event loop
         qWarning("ack-1:\n%s\nack-2:\n%s", m_node.standardError().right(6000).constData(),
-                 m_smallQueue.standardError().right(2000).constData());
+            m_smallQueue.standardError().right(2000).constData());
     }
 }
 
@@ -217,11 +222,14 @@ void TestNodePublishAck::fullProducerQueueIsRefusedAtOnce()
     const HttpResult created = readResponse(queued, kMessageTimeoutMs + 5000);
     rd_kafka_mock_broker_set_rtt(m_kafka.handle(), -1, 0);
     QCOMPARE(created.status, 201);
-    const QByteArray id = QJsonDocument::fromJson(created.body).object().value(QStringLiteral("id")).toString().toUtf8();
+    const QByteArray id
+        = QJsonDocument::fromJson(created.body).object().value(QStringLiteral("id")).toString().toUtf8();
     QVERIFY(!id.isEmpty());
     QString error;
-    QVERIFY2(stage1Holds(m_kafka.bootstrapServers(), id, &error), qPrintable(u"not in the stage-1 topic: " + error));
-    QVERIFY(!stage1Holds(m_kafka.bootstrapServers(), texts[refusedIndex], &error)); // the refused one never went
+    QVERIFY2(stage1Holds(m_kafka.bootstrapServers(), id, &error),
+        qPrintable(u"not in the stage-1 topic: " + error));
+    QVERIFY(
+        !stage1Holds(m_kafka.bootstrapServers(), texts[refusedIndex], &error)); // the refused one never went
 }
 
 void TestNodePublishAck::receiptComesOnceStage1HoldsTheMessage()
@@ -236,11 +244,13 @@ void TestNodePublishAck::receiptComesOnceStage1HoldsTheMessage()
     // The broker answers every request 1.5 s late: Kafka takes the record, slowly.
     rd_kafka_mock_broker_set_rtt(m_kafka.handle(), -1, kSlowBrokerMs);
     const QByteArray text = "held-" + QUuid::createUuid().toByteArray(QUuid::Id128);
-    QVERIFY(ws.sendText(stompFrame("SEND", {{"destination", "/app/channels.general"}, {"receipt", "send-1"},
-                                            {"content-type", "application/json"}}, textBody(text))));
+    QVERIFY(ws.sendText(stompFrame("SEND",
+        { { "destination", "/app/channels.general" }, { "receipt", "send-1" },
+            { "content-type", "application/json" } },
+        textBody(text))));
     // A SUBSCRIBE's receipt queues behind the SEND's: receipts keep the frames' order.
-    QVERIFY(ws.sendText(stompFrame("SUBSCRIBE", {{"id", "s1"}, {"destination", "/topic/channels.general"},
-                                                 {"receipt", "sub-1"}})));
+    QVERIFY(ws.sendText(stompFrame("SUBSCRIBE",
+        { { "id", "s1" }, { "destination", "/topic/channels.general" }, { "receipt", "sub-1" } })));
     // The node has read both frames; nothing is owed to the client before Kafka answers.
     QCOMPARE(waitForMetric(port, kStompIn, framesIn + 2), framesIn + 2);
     QCOMPARE(nextFrame(ws, 100).opcode, -1);
@@ -250,7 +260,8 @@ void TestNodePublishAck::receiptComesOnceStage1HoldsTheMessage()
     QVERIFY2(receipt.payload.startsWith("RECEIPT"), receipt.payload.constData());
     QCOMPARE(stompHeader(receipt.payload, "receipt-id"), QByteArray("send-1"));
     QString error;
-    QVERIFY2(stage1Holds(m_kafka.bootstrapServers(), text, &error), qPrintable(u"not in the stage-1 topic: " + error));
+    QVERIFY2(stage1Holds(m_kafka.bootstrapServers(), text, &error),
+        qPrintable(u"not in the stage-1 topic: " + error));
     const RawWebSocket::Message next = nextFrame(ws, 5000);
     QCOMPARE(stompHeader(next.payload, "receipt-id"), QByteArray("sub-1"));
 }
@@ -266,11 +277,11 @@ void TestNodePublishAck::messageKafkaNeverTakesIsAnsweredRetryLater()
     const double failedBefore = metricValue(metricsText(port), dropped("publish_failed"));
 
     QVERIFY(m_kafka.setBrokersDown());
-    QVERIFY(ws.sendText(stompFrame("SEND", {{"destination", "/app/channels.general"}, {"receipt", "lost-1"}},
-                                   textBody("never stored"))));
+    QVERIFY(ws.sendText(stompFrame("SEND",
+        { { "destination", "/app/channels.general" }, { "receipt", "lost-1" } }, textBody("never stored"))));
     // HTTP: no 201 ever; once message.timeout.ms is over, 503 with the reason and Retry-After.
-    const HttpResult refused = rawHttp(port, postRequest("general", textBody("never stored either"), token),
-                                       kMessageTimeoutMs + 10000);
+    const HttpResult refused = rawHttp(
+        port, postRequest("general", textBody("never stored either"), token), kMessageTimeoutMs + 10000);
     QCOMPARE(refused.status, 503);
     QVERIFY2(errorOf(refused).startsWith(u"message not stored ("), qPrintable(errorOf(refused)));
     QVERIFY(errorOf(refused).endsWith(u"), retry"));

@@ -44,9 +44,10 @@ int waitForStatus(quint16 port, const QByteArray &path, int status, int timeoutM
 
 QJsonObject loginPair(quint16 port, const QString &user)
 {
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("username"), user},
-                                                      {QStringLiteral("password"), user}})
-                                .toJson(QJsonDocument::Compact);
+    const QByteArray body = QJsonDocument(
+        QJsonObject { { QStringLiteral("username"), user },
+            { QStringLiteral("password"),
+                user } }).toJson(QJsonDocument::Compact);
     return QJsonDocument::fromJson(httpPost(port, "/api/auth/login", body).body).object();
 }
 
@@ -57,13 +58,13 @@ QByteArray field(const QJsonObject &object, const char *name)
 
 QByteArray refreshBody(const QByteArray &refreshToken)
 {
-    return QJsonDocument(QJsonObject{{QStringLiteral("refreshToken"), QString::fromUtf8(refreshToken)}})
+    return QJsonDocument(QJsonObject { { QStringLiteral("refreshToken"), QString::fromUtf8(refreshToken) } })
         .toJson(QJsonDocument::Compact);
 }
 
 QByteArray textBody(const QString &text)
 {
-    return QJsonDocument(QJsonObject{{QStringLiteral("text"), text}}).toJson(QJsonDocument::Compact);
+    return QJsonDocument(QJsonObject { { QStringLiteral("text"), text } }).toJson(QJsonDocument::Compact);
 }
 
 // "503 <reason>" for failure messages.
@@ -75,8 +76,8 @@ QByteArray describe(const HttpResult &result)
 bool isRetryLater(const HttpResult &result)
 {
     return result.status == 503 && result.headers.value("retry-after").toInt() >= 1
-           && QJsonDocument::fromJson(result.body).object().value(QStringLiteral("error")).toString()
-                  == u"token registry unavailable, retry";
+        && QJsonDocument::fromJson(result.body).object().value(QStringLiteral("error")).toString()
+        == u"token registry unavailable, retry";
 }
 
 } // namespace
@@ -106,16 +107,18 @@ void TestNodeRegistryOutage::initTestCase()
         QVERIFY2(m_kafka.createTopic(topic, 2, &error), qPrintable(error));
 }
 
-bool TestNodeRegistryOutage::startCluster(RedisServerProcess &redis, NodeProcess &node, const QStringList &extraArgs)
+bool TestNodeRegistryOutage::startCluster(
+    RedisServerProcess &redis, NodeProcess &node, const QStringList &extraArgs)
 {
     if (!redis.start()) {
         qWarning("%s", qPrintable(redis.errorString()));
         return false;
     }
-    const QStringList args = QStringList{QStringLiteral("--redis"), QStringLiteral("redis://127.0.0.1:%1/0").arg(redis.port()),
-                                         QStringLiteral("--kafka"), QString::fromLatin1(m_kafka.bootstrapServers()),
-                                         QStringLiteral("--kafka-session-timeout-ms"), QStringLiteral("3000")}
-                             + extraArgs;
+    const QStringList args
+        = QStringList { QStringLiteral("--redis"), QStringLiteral("redis://127.0.0.1:%1/0").arg(redis.port()),
+              QStringLiteral("--kafka"), QString::fromLatin1(m_kafka.bootstrapServers()),
+              QStringLiteral("--kafka-session-timeout-ms"), QStringLiteral("3000") }
+        + extraArgs;
     if (!node.start(args)) {
         qWarning("%s", qPrintable(node.errorString()));
         return false;
@@ -125,7 +128,7 @@ bool TestNodeRegistryOutage::startCluster(RedisServerProcess &redis, NodeProcess
 
 void TestNodeRegistryOutage::validTokensAreNotCalledRevokedWhileRedisIsDown()
 {
-    RedisServerProcess redis({QStringLiteral("--appendonly"), QStringLiteral("yes")});
+    RedisServerProcess redis({ QStringLiteral("--appendonly"), QStringLiteral("yes") });
     NodeProcess node;
     QVERIFY2(startCluster(redis, node, {}), "the node did not become ready");
     const quint16 port = node.port();
@@ -143,7 +146,8 @@ void TestNodeRegistryOutage::validTokensAreNotCalledRevokedWhileRedisIsDown()
     redis.stop(); // SIGKILL, by pid
     QCOMPARE(waitForStatus(port, "/healthz/ready", 503, 15000), 503);
 
-    const HttpResult published = httpPost(port, "/api/channels/general/messages", textBody(QStringLiteral("hi")), access);
+    const HttpResult published
+        = httpPost(port, "/api/channels/general/messages", textBody(QStringLiteral("hi")), access);
     QVERIFY2(isRetryLater(published), describe(published).constData());
     const HttpResult refreshed = httpPost(port, "/api/auth/refresh", refreshBody(refresh));
     QVERIFY2(isRetryLater(refreshed), describe(refreshed).constData());
@@ -165,7 +169,8 @@ void TestNodeRegistryOutage::validTokensAreNotCalledRevokedWhileRedisIsDown()
     QCOMPARE(metricValue(metrics, authFailures("revoked")), 0.0);
 
     // The session verified before the outage is still served (a receipt is local work).
-    verified.sendText(stompFrame("SUBSCRIBE", {{"id", "s1"}, {"destination", "/topic/channels.general"}, {"receipt", "r1"}}));
+    verified.sendText(stompFrame(
+        "SUBSCRIBE", { { "id", "s1" }, { "destination", "/topic/channels.general" }, { "receipt", "r1" } }));
     const RawWebSocket::Message receipt = verified.read();
     QVERIFY2(receipt.payload.startsWith("RECEIPT"), receipt.payload.constData());
 
@@ -173,7 +178,8 @@ void TestNodeRegistryOutage::validTokensAreNotCalledRevokedWhileRedisIsDown()
     // before the outage are accepted again.
     QVERIFY2(redis.start(redis.port()), qPrintable(redis.errorString()));
     QCOMPARE(waitForStatus(port, "/healthz/ready", 200, kReadyMs), 200);
-    const HttpResult again = httpPost(port, "/api/channels/general/messages", textBody(QStringLiteral("back")), access);
+    const HttpResult again
+        = httpPost(port, "/api/channels/general/messages", textBody(QStringLiteral("back")), access);
     QVERIFY2(again.status == 201, describe(again).constData());
     QCOMPARE(httpGet(port, "/admin/stats", admin).status, 200);
     QVERIFY(verified.isConnected());
@@ -184,8 +190,8 @@ void TestNodeRegistryOutage::youngAccessTokensFailOpenWhenConfigured()
     RedisServerProcess redis;
     NodeProcess node;
     // A window far longer than the test, so the token is young whatever the machine's load.
-    QVERIFY2(startCluster(redis, node, {QStringLiteral("--auth-fail-open-seconds"), QStringLiteral("600")}),
-             "the node did not become ready");
+    QVERIFY2(startCluster(redis, node, { QStringLiteral("--auth-fail-open-seconds"), QStringLiteral("600") }),
+        "the node did not become ready");
     const quint16 port = node.port();
     const QJsonObject alice = loginPair(port, QStringLiteral("alice"));
     const QByteArray access = field(alice, "accessToken");
@@ -200,7 +206,8 @@ void TestNodeRegistryOutage::youngAccessTokensFailOpenWhenConfigured()
     QVERIFY2(connected.startsWith("CONNECTED"), connected.constData());
     QVERIFY(waitForMetric(port, "sb_auth_fail_open_total", 1) >= 1);
     // Never a refresh token: rotating one writes the registry, which is down.
-    const HttpResult refreshed = httpPost(port, "/api/auth/refresh", refreshBody(field(alice, "refreshToken")));
+    const HttpResult refreshed
+        = httpPost(port, "/api/auth/refresh", refreshBody(field(alice, "refreshToken")));
     QVERIFY2(isRetryLater(refreshed), describe(refreshed).constData());
     QCOMPARE(metricValue(metricsText(port), authFailures("revoked")), 0.0);
 }

@@ -25,7 +25,8 @@ private slots:
 void TestNodeShutdown::sigtermDrainsAndExitsZero()
 {
     NodeProcess node;
-    QVERIFY2(node.start({QStringLiteral("--grace-seconds"), QStringLiteral("8")}), qPrintable(node.errorString()));
+    QVERIFY2(node.start({ QStringLiteral("--grace-seconds"), QStringLiteral("8") }),
+        qPrintable(node.errorString()));
     const quint16 port = node.port();
     QCOMPARE(httpGet(port, "/healthz/ready").status, 200);
 
@@ -36,7 +37,8 @@ void TestNodeShutdown::sigtermDrainsAndExitsZero()
     QTcpSocket sse;
     sse.connectToHost(QStringLiteral("127.0.0.1"), port);
     QVERIFY(sse.waitForConnected(5000));
-    sse.write("GET /api/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + login(port, QStringLiteral("bob")) + "\r\n\r\n");
+    sse.write("GET /api/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+        + login(port, QStringLiteral("bob")) + "\r\n\r\n");
     QByteArray sseBytes;
     QDeadlineTimer deadline(5000);
     while (!sseBytes.contains("retry:") && !deadline.hasExpired()) {
@@ -60,7 +62,8 @@ void TestNodeShutdown::sigtermDrainsAndExitsZero()
     QVERIFY2(ready.body.contains("\"draining\":true"), ready.body.constData());
     QVERIFY2(clock.elapsed() < 1000, QByteArray::number(clock.elapsed()).constData());
     // New work is refused with a reason; liveness still answers.
-    const HttpResult loginDuringDrain = httpPost(port, "/api/auth/login", R"({"username":"carol","password":"carol"})");
+    const HttpResult loginDuringDrain
+        = httpPost(port, "/api/auth/login", R"({"username":"carol","password":"carol"})");
     QCOMPARE(loginDuringDrain.status, 503);
     QCOMPARE(loginDuringDrain.headers.value("retry-after"), QByteArray("1"));
     QCOMPARE(httpGet(port, "/healthz/live").status, 200);
@@ -89,7 +92,8 @@ void TestNodeShutdown::sigtermDrainsAndExitsZero()
     const QByteArray tail = sseBytes.mid(headEnd);
     // One retry: opened the stream, the other is its last field before the close.
     QCOMPARE(tail.count("retry:"), 2);
-    QVERIFY2(tail.endsWith("\n\n") && tail.trimmed().split('\n').last().startsWith("retry:"), tail.constData());
+    QVERIFY2(
+        tail.endsWith("\n\n") && tail.trimmed().split('\n').last().startsWith("retry:"), tail.constData());
 
     // Every client gone: the process exits 0 well within the grace period.
     QVERIFY2(node.waitForExit(7000), "the node did not exit within the grace period");

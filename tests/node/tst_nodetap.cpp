@@ -23,7 +23,10 @@ namespace {
 
 int tapReaders(quint16 port, const QByteArray &admin)
 {
-    return QJsonDocument::fromJson(httpGet(port, "/admin/stats", admin).body).object().value(QStringLiteral("tapReaders")).toInt();
+    return QJsonDocument::fromJson(httpGet(port, "/admin/stats", admin).body)
+        .object()
+        .value(QStringLiteral("tapReaders"))
+        .toInt();
 }
 
 QString text(const QJsonObject &frame, const char *key)
@@ -43,8 +46,7 @@ class TapStream
 public:
     explicit TapStream(int receiveBufferBytes = 0)
         : m_socket(receiveBufferBytes)
-    {
-    }
+    { }
 
     // 101 once the node counts the reader, so no later frame can miss it.
     int open(quint16 port, const QByteArray &admin)
@@ -66,7 +68,8 @@ public:
                 return frame;
         const QDeadlineTimer deadline(timeoutMs);
         while (!deadline.hasExpired()) {
-            const RawWebSocket::Message message = m_socket.read(int(qMax<qint64>(1, qMin<qint64>(200, deadline.remainingTime()))));
+            const RawWebSocket::Message message
+                = m_socket.read(int(qMax<qint64>(1, qMin<qint64>(200, deadline.remainingTime()))));
             if (message.opcode != 1)
                 continue;
             const qsizetype before = m_frames.size();
@@ -83,7 +86,8 @@ public:
     {
         const QDeadlineTimer deadline(ms);
         while (!deadline.hasExpired()) {
-            const RawWebSocket::Message message = m_socket.read(int(qMax<qint64>(1, deadline.remainingTime())));
+            const RawWebSocket::Message message
+                = m_socket.read(int(qMax<qint64>(1, deadline.remainingTime())));
             if (message.opcode == 1)
                 take(message.payload);
         }
@@ -129,14 +133,16 @@ auto lifecycle(const char *command, const QString &session)
 }
 
 // Reads an SSE response head; returns the socket once it is in (status in *status).
-std::unique_ptr<QTcpSocket> openSseStream(quint16 port, const QByteArray &token, const QByteArray &lastEventId, int *status)
+std::unique_ptr<QTcpSocket> openSseStream(
+    quint16 port, const QByteArray &token, const QByteArray &lastEventId, int *status)
 {
     auto socket = std::make_unique<QTcpSocket>();
     socket->connectToHost(QStringLiteral("127.0.0.1"), port);
     *status = 0;
     if (!socket->waitForConnected(5000))
         return socket;
-    QByteArray request = "GET /api/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n";
+    QByteArray request
+        = "GET /api/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n";
     if (!lastEventId.isEmpty())
         request += "Last-Event-ID: " + lastEventId + "\r\n";
     socket->write(request + "\r\n");
@@ -176,17 +182,17 @@ void TestNodeTap::initTestCase()
     // Short heart-beats, so a silent client times out in well under a second; tiny tap
     // bodies, to show that the node's own JSON (OPEN, STATE) is never cut.
     m_node = std::make_unique<NodeProcess>();
-    QVERIFY2(m_node->start({QStringLiteral("--heartbeat-ms"), QStringLiteral("100"), QStringLiteral("--tap-body-bytes"),
-                            QStringLiteral("16")}),
-             qPrintable(m_node->errorString()));
+    QVERIFY2(m_node->start({ QStringLiteral("--heartbeat-ms"), QStringLiteral("100"),
+                 QStringLiteral("--tap-body-bytes"), QStringLiteral("16") }),
+        qPrintable(m_node->errorString()));
 }
 
 void TestNodeTap::droppedNoticeTellsASlowReaderWhatItLost()
 {
     NodeProcess node;
-    QVERIFY2(node.start({QStringLiteral("--limit-outbound-bytes"), QStringLiteral("65536"), QStringLiteral("--tap-body-bytes"),
-                         QStringLiteral("8192")}),
-             qPrintable(node.errorString()));
+    QVERIFY2(node.start({ QStringLiteral("--limit-outbound-bytes"), QStringLiteral("65536"),
+                 QStringLiteral("--tap-body-bytes"), QStringLiteral("8192") }),
+        qPrintable(node.errorString()));
     const quint16 port = node.port();
     TapStream tap(4096); // a tiny receive window, and no reading until the node drops frames
     QCOMPARE(tap.open(port, login(port, QStringLiteral("admin"))), 101);
@@ -196,8 +202,8 @@ void TestNodeTap::droppedNoticeTellsASlowReaderWhatItLost()
     RawWebSocket alice;
     QCOMPARE(alice.open(port), 101);
     QVERIFY(stompConnect(alice, login(port, QStringLiteral("alice"))).startsWith("CONNECTED"));
-    const QByteArray send = stompFrame("SEND", {{"destination", "/app/channels.general"}},
-                                       "{\"text\":\"" + QByteArray(3900, 'x') + "\"}");
+    const QByteArray send = stompFrame("SEND", { { "destination", "/app/channels.general" } },
+        "{\"text\":\"" + QByteArray(3900, 'x') + "\"}");
     const QByteArray overflow = "sb_dropped_total{reason=\"tap_overflow\"}";
     double dropped = 0;
     int sent = 0;
@@ -219,19 +225,23 @@ void TestNodeTap::droppedNoticeTellsASlowReaderWhatItLost()
             continue;
         }
         // Quiet for 200 ms: everything queued is out; has the latest notice the total?
-        told = !tap.droppedNotices().isEmpty() && tap.droppedNotices().last() == qint64(metricValue(metricsText(port), overflow));
+        told = !tap.droppedNotices().isEmpty()
+            && tap.droppedNotices().last() == qint64(metricValue(metricsText(port), overflow));
     }
-    qInfo() << sent << "SENDs;" << tap.frames().size() << "frames read; dropped notices:" << tap.droppedNotices();
+    qInfo() << sent << "SENDs;" << tap.frames().size()
+            << "frames read; dropped notices:" << tap.droppedNotices();
     QVERIFY2(!tap.droppedNotices().isEmpty(), "no {\"type\":\"dropped\"} notice");
-    QVERIFY2(told, qPrintable(QStringLiteral("last notice %1, tap_overflow %2")
-                                  .arg(tap.droppedNotices().last())
-                                  .arg(metricValue(metricsText(port), overflow))));
+    QVERIFY2(told,
+        qPrintable(QStringLiteral("last notice %1, tap_overflow %2")
+                       .arg(tap.droppedNotices().last())
+                       .arg(metricValue(metricsText(port), overflow))));
     for (qsizetype i = 1; i < tap.droppedNotices().size(); ++i)
-        QVERIFY(tap.droppedNotices().at(i) > tap.droppedNotices().at(i - 1)); // a running total, told once per change
+        QVERIFY(tap.droppedNotices().at(i)
+            > tap.droppedNotices().at(i - 1)); // a running total, told once per change
     // The notice is exactly the documented object.
     const QByteArray first = tap.rawDroppedNotices().constFirst();
-    const QByteArray expectedStart =
-        "{\"type\":\"dropped\",\"dropped\":" + QByteArray::number(tap.droppedNotices().constFirst()) + ",\"ts\":";
+    const QByteArray expectedStart = "{\"type\":\"dropped\",\"dropped\":"
+        + QByteArray::number(tap.droppedNotices().constFirst()) + ",\"ts\":";
     QVERIFY2(first.startsWith(expectedStart), first.constData());
     const QJsonObject notice = QJsonDocument::fromJson(first).object();
     QCOMPARE(notice.size(), 3);
@@ -239,8 +249,10 @@ void TestNodeTap::droppedNoticeTellsASlowReaderWhatItLost()
 
     // Caught up, the reader gets frames again (the node stopped building them for it
     // while it was behind).
-    QVERIFY(alice.sendText(stompFrame("SEND", {{"destination", "/app/channels.general"}}, "{\"text\":\"caught up\"}")));
-    const QJsonObject after = tap.waitFor([](const QJsonObject &f) { return text(f, "body").contains(u"caught up"); });
+    QVERIFY(alice.sendText(
+        stompFrame("SEND", { { "destination", "/app/channels.general" } }, "{\"text\":\"caught up\"}")));
+    const QJsonObject after
+        = tap.waitFor([](const QJsonObject &f) { return text(f, "body").contains(u"caught up"); });
     QVERIFY2(!after.isEmpty(), "no frame after the reader caught up");
     QCOMPARE(text(after, "command"), QStringLiteral("SEND"));
     QCOMPARE(httpGet(port, "/healthz/live").status, 200);
@@ -265,7 +277,7 @@ void TestNodeTap::stompSessionsOpenAndCloseWithAReason()
     QVERIFY(open.value(QStringLiteral("ts")).toDouble() > 0);
     QCOMPARE(header(open, "subprotocol"), QStringLiteral("v12.stomp"));
     QVERIFY(header(open, "remote").startsWith(QStringLiteral("127.0.0.1:")));
-    bob.sendText(stompFrame("DISCONNECT", {{"receipt", "bye"}}));
+    bob.sendText(stompFrame("DISCONNECT", { { "receipt", "bye" } }));
     QVERIFY(bob.read().payload.startsWith("RECEIPT"));
     QJsonObject close = tap.waitFor(lifecycle("CLOSE", bobSession));
     QVERIFY2(!close.isEmpty(), tap.everything().constData());
@@ -303,10 +315,13 @@ void TestNodeTap::stompSessionsOpenAndCloseWithAReason()
     const QByteArray refused = stompConnect(stranger, "not-a-token");
     QVERIFY(refused.startsWith("ERROR"));
     QCOMPARE(stranger.waitForClose(), 1002);
-    close = tap.waitFor([](const QJsonObject &f) { return text(f, "command") == u"CLOSE" && header(f, "reason") == u"auth"; });
+    close = tap.waitFor([](const QJsonObject &f) {
+        return text(f, "command") == u"CLOSE" && header(f, "reason") == u"auth";
+    });
     QVERIFY2(!close.isEmpty(), tap.everything().constData());
     QCOMPARE(header(close, "code"), QStringLiteral("1002"));
-    QVERIFY2(header(close, "message").startsWith(QStringLiteral("invalid token")), qPrintable(header(close, "message")));
+    QVERIFY2(header(close, "message").startsWith(QStringLiteral("invalid token")),
+        qPrintable(header(close, "message")));
     QCOMPARE(text(close, "user"), QString());
     QVERIFY(!tap.waitFor(lifecycle("OPEN", text(close, "session"))).isEmpty());
 }
@@ -317,7 +332,8 @@ void TestNodeTap::sseStreamOpensWithItsChannelsAndCloses()
     TapStream tap;
     QCOMPARE(tap.open(port, login(port, QStringLiteral("admin"))), 101);
     int status = 0;
-    auto stream = openSseStream(port, login(port, QStringLiteral("bob")), "0000000000001-000000000000", &status);
+    auto stream
+        = openSseStream(port, login(port, QStringLiteral("bob")), "0000000000001-000000000000", &status);
     QCOMPARE(status, 200);
     const QJsonObject open = tap.waitFor([](const QJsonObject &f) {
         return text(f, "command") == u"OPEN" && text(f, "transport") == u"sse" && text(f, "user") == u"bob";
@@ -328,7 +344,7 @@ void TestNodeTap::sseStreamOpensWithItsChannelsAndCloses()
     // Whole, although tap bodies are cut at 16 bytes here: a reader must parse it.
     QCOMPARE(open.value(QStringLiteral("truncated")).toBool(), false);
     QCOMPARE(bodyOf(open).value(QStringLiteral("channels")).toArray(),
-             QJsonArray({QStringLiteral("general"), QStringLiteral("ops")}));
+        QJsonArray({ QStringLiteral("general"), QStringLiteral("ops") }));
     const QString session = text(open, "session");
     QVERIFY(!session.isEmpty());
 
@@ -357,11 +373,14 @@ void TestNodeTap::lateReaderGetsTheStateOfEverySession()
     const QString aliceSession = QString::fromUtf8(stompHeader(stompConnect(alice, aliceToken), "session"));
     const QString carolSession = QString::fromUtf8(stompHeader(stompConnect(carol, carolToken), "session"));
     QVERIFY(!aliceSession.isEmpty() && !carolSession.isEmpty());
-    alice.sendText(stompFrame("SUBSCRIBE", {{"id", "sub-general"}, {"destination", "/topic/channels.general"}, {"receipt", "1"}}));
+    alice.sendText(stompFrame("SUBSCRIBE",
+        { { "id", "sub-general" }, { "destination", "/topic/channels.general" }, { "receipt", "1" } }));
     QVERIFY(alice.read().payload.startsWith("RECEIPT"));
-    alice.sendText(stompFrame("SUBSCRIBE", {{"id", "sub-ops"}, {"destination", "/topic/channels.ops"}, {"receipt", "2"}}));
+    alice.sendText(stompFrame(
+        "SUBSCRIBE", { { "id", "sub-ops" }, { "destination", "/topic/channels.ops" }, { "receipt", "2" } }));
     QVERIFY(alice.read().payload.startsWith("RECEIPT"));
-    carol.sendText(stompFrame("SUBSCRIBE", {{"id", "0"}, {"destination", "/topic/presence"}, {"receipt", "3"}}));
+    carol.sendText(
+        stompFrame("SUBSCRIBE", { { "id", "0" }, { "destination", "/topic/presence" }, { "receipt", "3" } }));
     QVERIFY(carol.read().payload.startsWith("RECEIPT"));
     int status = 0;
     auto stream = openSseStream(port, bobToken, {}, &status);
@@ -377,19 +396,22 @@ void TestNodeTap::lateReaderGetsTheStateOfEverySession()
     QCOMPARE(header(aliceState, "state"), QStringLiteral("connected"));
     const QDateTime since = QDateTime::fromString(header(aliceState, "since"), Qt::ISODateWithMs);
     QVERIFY2(since.isValid(), qPrintable(header(aliceState, "since")));
-    QVERIFY(since.toMSecsSinceEpoch() >= before - 1000 && since.toMSecsSinceEpoch() <= QDateTime::currentMSecsSinceEpoch());
+    QVERIFY(since.toMSecsSinceEpoch() >= before - 1000
+        && since.toMSecsSinceEpoch() <= QDateTime::currentMSecsSinceEpoch());
     QCOMPARE(aliceState.value(QStringLiteral("truncated")).toBool(), false);
-    const QJsonArray expected{QJsonObject{{QStringLiteral("id"), QStringLiteral("sub-general")},
-                                          {QStringLiteral("destination"), QStringLiteral("/topic/channels.general")}},
-                              QJsonObject{{QStringLiteral("id"), QStringLiteral("sub-ops")},
-                                          {QStringLiteral("destination"), QStringLiteral("/topic/channels.ops")}}};
+    const QJsonArray expected {
+        QJsonObject { { QStringLiteral("id"), QStringLiteral("sub-general") },
+            { QStringLiteral("destination"), QStringLiteral("/topic/channels.general") } },
+        QJsonObject { { QStringLiteral("id"), QStringLiteral("sub-ops") },
+            { QStringLiteral("destination"), QStringLiteral("/topic/channels.ops") } }
+    };
     QCOMPARE(bodyOf(aliceState).value(QStringLiteral("subscriptions")).toArray(), expected);
 
     const QJsonObject carolState = tap.waitFor(lifecycle("STATE", carolSession));
     QVERIFY2(!carolState.isEmpty(), tap.everything().constData());
     QCOMPARE(bodyOf(carolState).value(QStringLiteral("subscriptions")).toArray(),
-             QJsonArray({QJsonObject{{QStringLiteral("id"), QStringLiteral("0")},
-                                     {QStringLiteral("destination"), QStringLiteral("/topic/presence")}}}));
+        QJsonArray({ QJsonObject { { QStringLiteral("id"), QStringLiteral("0") },
+            { QStringLiteral("destination"), QStringLiteral("/topic/presence") } } }));
 
     const QJsonObject bobState = tap.waitFor([](const QJsonObject &f) {
         return text(f, "command") == u"STATE" && text(f, "transport") == u"sse" && text(f, "user") == u"bob";
@@ -398,7 +420,7 @@ void TestNodeTap::lateReaderGetsTheStateOfEverySession()
     QCOMPARE(text(bobState, "dir"), QString());
     QVERIFY(QDateTime::fromString(header(bobState, "since"), Qt::ISODateWithMs).isValid());
     QCOMPARE(bodyOf(bobState).value(QStringLiteral("channels")).toArray(),
-             QJsonArray({QStringLiteral("general"), QStringLiteral("ops")}));
+        QJsonArray({ QStringLiteral("general"), QStringLiteral("ops") }));
 
     // One STATE per session, not one per worker that was asked.
     tap.readFor(300);

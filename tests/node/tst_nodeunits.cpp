@@ -18,8 +18,8 @@
 
 #include <QDateTime>
 #include <QJsonDocument>
-#include <QRandomGenerator>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace sb::node;
@@ -65,7 +65,8 @@ void TestNodeUnits::passwordHashRoundTrip()
     QVERIFY(!PasswordHasher::verify(QStringLiteral("s3cret u"), encoded));
     QVERIFY(!PasswordHasher::verify(QString(), encoded));
     // A fresh salt each time.
-    QVERIFY(PasswordHasher::hash(QStringLiteral("x"), 1000) != PasswordHasher::hash(QStringLiteral("x"), 1000));
+    QVERIFY(
+        PasswordHasher::hash(QStringLiteral("x"), 1000) != PasswordHasher::hash(QStringLiteral("x"), 1000));
 }
 
 void TestNodeUnits::passwordHashRejectsMalformed_data()
@@ -120,17 +121,24 @@ void TestNodeUnits::destinationParse_data()
     QTest::addColumn<int>("kind");
     QTest::addColumn<QString>("channel");
     using K = Destination::Kind;
-    QTest::newRow("topic") << QStringLiteral("/topic/channels.general") << int(K::ChannelTopic) << QStringLiteral("general");
-    QTest::newRow("app") << QStringLiteral("/app/channels.ops-2_b") << int(K::ChannelApp) << QStringLiteral("ops-2_b");
-    QTest::newRow("own queue") << QStringLiteral("/user/queue/notifications") << int(K::UserNotifications) << QString();
-    QTest::newRow("other's queue") << QStringLiteral("/user/bob/queue/notifications") << int(K::OtherUsersQueue) << QString();
+    QTest::newRow("topic") << QStringLiteral("/topic/channels.general") << int(K::ChannelTopic)
+                           << QStringLiteral("general");
+    QTest::newRow("app") << QStringLiteral("/app/channels.ops-2_b") << int(K::ChannelApp)
+                         << QStringLiteral("ops-2_b");
+    QTest::newRow("own queue") << QStringLiteral("/user/queue/notifications") << int(K::UserNotifications)
+                               << QString();
+    QTest::newRow("other's queue") << QStringLiteral("/user/bob/queue/notifications")
+                                   << int(K::OtherUsersQueue) << QString();
     QTest::newRow("presence") << QStringLiteral("/topic/presence") << int(K::Presence) << QString();
     QTest::newRow("admin") << QStringLiteral("/admin/tap") << int(K::Admin) << QString();
     QTest::newRow("empty channel") << QStringLiteral("/topic/channels.") << int(K::Invalid) << QString();
     QTest::newRow("dot in channel") << QStringLiteral("/topic/channels.a.b") << int(K::Invalid) << QString();
-    QTest::newRow("slash in channel") << QStringLiteral("/app/channels.a/../b") << int(K::Invalid) << QString();
-    QTest::newRow("non-ASCII letter") << QStringLiteral("/topic/channels.caf\u00e9") << int(K::Invalid) << QString();
-    QTest::newRow("too long") << (QStringLiteral("/topic/channels.") + QString(65, u'a')) << int(K::Invalid) << QString();
+    QTest::newRow("slash in channel")
+        << QStringLiteral("/app/channels.a/../b") << int(K::Invalid) << QString();
+    QTest::newRow("non-ASCII letter")
+        << QStringLiteral("/topic/channels.caf\u00e9") << int(K::Invalid) << QString();
+    QTest::newRow("too long") << (QStringLiteral("/topic/channels.") + QString(65, u'a')) << int(K::Invalid)
+                              << QString();
     QTest::newRow("unknown") << QStringLiteral("/queue/x") << int(K::Invalid) << QString();
     QTest::newRow("prefix only") << QStringLiteral("/adminx") << int(K::Invalid) << QString();
 }
@@ -152,7 +160,8 @@ void TestNodeUnits::channelMessagesPaths_data()
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("channel");
     QTest::newRow("channel") << QStringLiteral("/api/channels/general/messages") << QStringLiteral("general");
-    QTest::newRow("any segment") << QStringLiteral("/api/channels/caf\u00e9/messages") << QStringLiteral("caf\u00e9");
+    QTest::newRow("any segment") << QStringLiteral("/api/channels/caf\u00e9/messages")
+                                 << QStringLiteral("caf\u00e9");
     QTest::newRow("no segment") << QStringLiteral("/api/channels//messages") << QString();
     QTest::newRow("overlapping") << QStringLiteral("/api/channels/messages") << QString();
     QTest::newRow("two segments") << QStringLiteral("/api/channels/a/b/messages") << QString();
@@ -179,7 +188,8 @@ void TestNodeUnits::stompSendBody_data()
     QTest::newRow("text") << QByteArray(R"({"text":"hi"})") << QStringLiteral("hi") << QString();
     QTest::newRow("longest") << (R"({"text":")" + QByteArray(StompSendBody::kMaxTextChars, 'a') + R"("})")
                              << QString(StompSendBody::kMaxTextChars, u'a') << QString();
-    QTest::newRow("too long") << (R"({"text":")" + QByteArray(StompSendBody::kMaxTextChars + 1, 'a') + R"("})") << QString()
+    QTest::newRow("too long") << (R"({"text":")" + QByteArray(StompSendBody::kMaxTextChars + 1, 'a')
+        + R"("})") << QString()
                               << QStringLiteral("text longer than 4000 characters");
     QTest::newRow("blank") << QByteArray(R"({"text":"  "})") << QString() << shape;
     QTest::newRow("not a string") << QByteArray(R"({"text":5})") << QString() << shape;
@@ -208,7 +218,7 @@ void TestNodeUnits::envelopeRoundTrip()
     message.message.sender = QStringLiteral("alice");
     message.message.text = QStringLiteral("héllo \"quoted\"\n");
     message.message.timestampMs = 1795312504145;
-    message.recipients = {QStringLiteral("bob"), QStringLiteral("carol")};
+    message.recipients = { QStringLiteral("bob"), QStringLiteral("carol") };
     message.publishedAtUs = 1795312504145123;
     QString error;
     const auto decoded = Envelope::fromJson(message.toJson(), &error);
@@ -267,12 +277,11 @@ void TestNodeUnits::recoveryReplaysHistoryThenUnseenLive()
     // once (from history, marked replayed), then m4 — no gap, no duplicate at the seam.
     ReplaySeam seam;
     QVERIFY(seam.isReading());
-    QCOMPARE(seam.offer({QStringLiteral("m3"), "message", "live-3"}, 30), ReplaySeam::Live::Held);
-    QCOMPARE(seam.offer({QStringLiteral("m4"), "message", "live-4"}, 40), ReplaySeam::Live::Held);
+    QCOMPARE(seam.offer({ QStringLiteral("m3"), "message", "live-3" }, 30), ReplaySeam::Live::Held);
+    QCOMPARE(seam.offer({ QStringLiteral("m4"), "message", "live-4" }, 40), ReplaySeam::Live::Held);
     sb::cluster::ReplayResult history;
-    history.events = {{QStringLiteral("m1"), "message", "hist-1"},
-                      {QStringLiteral("m2"), "message", "hist-2"},
-                      {QStringLiteral("m3"), "message", "hist-3"}};
+    history.events = { { QStringLiteral("m1"), "message", "hist-1" },
+        { QStringLiteral("m2"), "message", "hist-2" }, { QStringLiteral("m3"), "message", "hist-3" } };
     const QList<ReplaySeam::Item> out = seam.finish(history);
     QCOMPARE(out.size(), 4);
     QCOMPARE(out[0].event.id, QStringLiteral("m1"));
@@ -286,16 +295,16 @@ void TestNodeUnits::recoveryReplaysHistoryThenUnseenLive()
     // A live copy of a replayed event that comes late (Kafka's broadcast lagging Redis'
     // history) is dropped once; new events go through.
     QVERIFY(!seam.isReading());
-    QCOMPARE(seam.offer({QStringLiteral("m2"), "message", "live-2"}, 20), ReplaySeam::Live::Duplicate);
-    QCOMPARE(seam.offer({QStringLiteral("m2"), "message", "live-2"}, 20), ReplaySeam::Live::Deliver);
-    QCOMPARE(seam.offer({QStringLiteral("m5"), "message", "live-5"}, 50), ReplaySeam::Live::Deliver);
+    QCOMPARE(seam.offer({ QStringLiteral("m2"), "message", "live-2" }, 20), ReplaySeam::Live::Duplicate);
+    QCOMPARE(seam.offer({ QStringLiteral("m2"), "message", "live-2" }, 20), ReplaySeam::Live::Deliver);
+    QCOMPARE(seam.offer({ QStringLiteral("m5"), "message", "live-5" }, 50), ReplaySeam::Live::Deliver);
     QVERIFY(!seam.isDone()); // m1 may still come late
-    QCOMPARE(seam.offer({QStringLiteral("m1"), "message", "live-1"}, 10), ReplaySeam::Live::Duplicate);
+    QCOMPARE(seam.offer({ QStringLiteral("m1"), "message", "live-1" }, 10), ReplaySeam::Live::Duplicate);
     QVERIFY(seam.isDone());
 
     history.reset = true;
-    const sb::protocol::StompFrame notice =
-        ReplaySeam::stompResetNotice("sub-1", QStringLiteral("/topic/channels.general"), history);
+    const sb::protocol::StompFrame notice
+        = ReplaySeam::stompResetNotice("sub-1", QStringLiteral("/topic/channels.general"), history);
     QCOMPARE(notice.command(), QByteArray("MESSAGE"));
     QCOMPARE(notice.header("recovery"), QByteArray("reset"));
     QCOMPARE(notice.header("subscription"), QByteArray("sub-1"));
@@ -304,9 +313,9 @@ void TestNodeUnits::recoveryReplaysHistoryThenUnseenLive()
 void TestNodeUnits::recoveryIsBounded()
 {
     ReplaySeam seam(2);
-    QCOMPARE(seam.offer({QStringLiteral("a"), {}, {}}, 0), ReplaySeam::Live::Held);
-    QCOMPARE(seam.offer({QStringLiteral("b"), {}, {}}, 0), ReplaySeam::Live::Held);
-    QCOMPARE(seam.offer({QStringLiteral("c"), {}, {}}, 0), ReplaySeam::Live::Overflow);
+    QCOMPARE(seam.offer({ QStringLiteral("a"), {}, {} }, 0), ReplaySeam::Live::Held);
+    QCOMPARE(seam.offer({ QStringLiteral("b"), {}, {} }, 0), ReplaySeam::Live::Held);
+    QCOMPARE(seam.offer({ QStringLiteral("c"), {}, {} }, 0), ReplaySeam::Live::Overflow);
     QCOMPARE(seam.finish({}).size(), 2);
     QVERIFY(seam.isDone());
 }
@@ -375,7 +384,8 @@ void TestNodeUnits::transactionsAreBounded()
     QCOMPARE(refusal.message, QStringLiteral("unknown transaction 't1'"));
     for (int i = 0; i < StompTransactions::kMaxOpen; ++i)
         QVERIFY(!transactions.begin("x" + QByteArray::number(i)));
-    QCOMPARE(transactions.begin("one-too-many")->message, QStringLiteral("too many open transactions (limit 10)"));
+    QCOMPARE(
+        transactions.begin("one-too-many")->message, QStringLiteral("too many open transactions (limit 10)"));
 }
 
 void TestNodeUnits::recentIdsDropRepeatsWithinTheWindow()
@@ -407,7 +417,7 @@ void TestNodeUnits::metricsPrometheusText()
     metrics.observeDeliveryLatency(0.02);
     metrics.observeDeliveryLatency(10);
     const QByteArray text = metrics.prometheusText(QByteArrayLiteral("node-1"), true, false);
-    const QList<QByteArray> expected{
+    const QList<QByteArray> expected {
         "sb_connections{transport=\"stomp\"} 1",
         "sb_connections{transport=\"sse\"} 1",
         "sb_connections{transport=\"http\"} 0",
@@ -434,14 +444,19 @@ void TestNodeUnits::metricsPrometheusText()
             declared.insert(line.split(' ').value(2));
         else if (!line.isEmpty() && !line.startsWith('#')) {
             QByteArray name = line.left(line.indexOf(line.contains('{') ? '{' : ' '));
-            for (const char *suffix : {"_bucket", "_sum", "_count"})
+            for (const char *suffix : { "_bucket", "_sum", "_count" })
                 if (name.endsWith(suffix) && !declared.contains(name))
                     name.chop(qstrlen(suffix));
             QVERIFY2(declared.contains(name), line.constData());
         }
     }
     QVERIFY(text.endsWith('\n'));
-    QCOMPARE(metrics.toJson().value(QStringLiteral("dropped")).toObject().value(QStringLiteral("slow_consumer")).toInt(), 2);
+    QCOMPARE(metrics.toJson()
+                 .value(QStringLiteral("dropped"))
+                 .toObject()
+                 .value(QStringLiteral("slow_consumer"))
+                 .toInt(),
+        2);
 }
 
 void TestNodeUnits::tapEventMasksSecrets()
@@ -450,15 +465,18 @@ void TestNodeUnits::tapEventMasksSecrets()
     event.transport = QByteArrayLiteral("stomp");
     event.direction = QByteArrayLiteral("in");
     event.command = QByteArrayLiteral("CONNECT");
-    event.headers = {{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer secret-token")},
-                     {QByteArrayLiteral("passcode"), QByteArrayLiteral("secret-token")},
-                     {QByteArrayLiteral("host"), QByteArrayLiteral("x")}};
+    event.headers = { { QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer secret-token") },
+        { QByteArrayLiteral("passcode"), QByteArrayLiteral("secret-token") },
+        { QByteArrayLiteral("host"), QByteArrayLiteral("x") } };
     event.body = QByteArrayLiteral("0123456789");
     const QByteArray json = event.toJson(QStringLiteral("node-1"), 4);
     QVERIFY(!json.contains("secret-token"));
     const QJsonObject object = QJsonDocument::fromJson(json).object();
-    QCOMPARE(object.value(QStringLiteral("headers")).toObject().value(QStringLiteral("Authorization")).toString(), QStringLiteral("***"));
-    QCOMPARE(object.value(QStringLiteral("headers")).toObject().value(QStringLiteral("host")).toString(), QStringLiteral("x"));
+    QCOMPARE(
+        object.value(QStringLiteral("headers")).toObject().value(QStringLiteral("Authorization")).toString(),
+        QStringLiteral("***"));
+    QCOMPARE(object.value(QStringLiteral("headers")).toObject().value(QStringLiteral("host")).toString(),
+        QStringLiteral("x"));
     QCOMPARE(object.value(QStringLiteral("body")).toString(), QStringLiteral("0123"));
     QCOMPARE(object.value(QStringLiteral("truncated")).toBool(), true);
 }
@@ -467,15 +485,24 @@ void TestNodeUnits::tapEventJsonCarriesAnyText_data()
 {
     // What a client can put in a frame reaches the tap as the same text, whatever it holds:
     // the tap's JSON is written by hand for speed, so it must escape exactly as JSON needs.
-    QTest::addColumn<QByteArray>("text");   // as it came in (UTF-8, or not)
+    QTest::addColumn<QByteArray>("text"); // as it came in (UTF-8, or not)
     QTest::addColumn<QString>("expected"); // as a reader decodes it
     QTest::newRow("plain") << QByteArray("hello") << QStringLiteral("hello");
     QTest::newRow("empty") << QByteArray() << QString();
-    QTest::newRow("quotes and backslashes") << QByteArray(R"(say "hi" \ C:\x)") << QStringLiteral(R"(say "hi" \ C:\x)");
-    QTest::newRow("control characters") << QByteArray("a\nb\rc\td\x01" "e\x1f" "\x7f\bf\fg") << QStringLiteral("a\nb\rc\td\u0001e\u001f\u007f\bf\fg");
-    QTest::newRow("nul") << QByteArray("a\0b", 3) << QString(QStringLiteral("a") + QChar(0) + QStringLiteral("b"));
-    QTest::newRow("non-ASCII") << QStringLiteral("h\u00e9llo \u2028 \U0001F600").toUtf8() << QStringLiteral("h\u00e9llo \u2028 \U0001F600");
-    QTest::newRow("invalid UTF-8") << QByteArray("a\xff\xfe" "b") << QString::fromUtf8("a\xff\xfe" "b");
+    QTest::newRow("quotes and backslashes")
+        << QByteArray(R"(say "hi" \ C:\x)") << QStringLiteral(R"(say "hi" \ C:\x)");
+    QTest::newRow("control characters") << QByteArray("a\nb\rc\td\x01"
+                                                      "e\x1f"
+                                                      "\x7f\bf\fg")
+                                        << QStringLiteral("a\nb\rc\td\u0001e\u001f\u007f\bf\fg");
+    QTest::newRow("nul") << QByteArray("a\0b", 3)
+                         << QString(QStringLiteral("a") + QChar(0) + QStringLiteral("b"));
+    QTest::newRow("non-ASCII") << QStringLiteral("h\u00e9llo \u2028 \U0001F600").toUtf8()
+                               << QStringLiteral("h\u00e9llo \u2028 \U0001F600");
+    QTest::newRow("invalid UTF-8") << QByteArray("a\xff\xfe"
+                                                 "b")
+                                   << QString::fromUtf8("a\xff\xfe"
+                                                        "b");
     QTest::newRow("slash and html") << QByteArray("</script><b>") << QStringLiteral("</script><b>");
 }
 
@@ -493,14 +520,16 @@ void TestNodeUnits::tapEventJsonCarriesAnyText()
     event.destination = QString::fromUtf8(text);
     event.messageId = QString::fromUtf8(text);
     event.bytes = 42;
-    event.headers = {{QByteArrayLiteral("x"), text}, {text + "-name", QByteArrayLiteral("v")}, {QByteArrayLiteral("x"), QByteArrayLiteral("second")}};
+    event.headers = { { QByteArrayLiteral("x"), text }, { text + "-name", QByteArrayLiteral("v") },
+        { QByteArrayLiteral("x"), QByteArrayLiteral("second") } };
     event.body = text;
     const QByteArray json = event.toJson(QString::fromUtf8(text), 512);
     QJsonParseError error;
     const QJsonObject object = QJsonDocument::fromJson(json, &error).object();
-    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + u": " + QString::fromUtf8(json)));
+    QVERIFY2(error.error == QJsonParseError::NoError,
+        qPrintable(error.errorString() + u": " + QString::fromUtf8(json)));
     QVERIFY2(QByteArrayView(json).isValidUtf8(), json.toHex().constData());
-    for (const char *key : {"node", "session", "user", "command", "destination", "messageId", "body"})
+    for (const char *key : { "node", "session", "user", "command", "destination", "messageId", "body" })
         QCOMPARE(object.value(QLatin1String(key)).toString(), expected);
     const QJsonObject headers = object.value(QStringLiteral("headers")).toObject();
     QCOMPARE(headers.value(QStringLiteral("x")).toString(), expected); // the first of a repeated header wins
@@ -525,12 +554,22 @@ void TestNodeUnits::tapEventJsonEncodesEveryCodePoint()
         const int length = int(random.bounded(12));
         for (int i = 0; i < length; ++i) {
             switch (random.bounded(5)) {
-            case 0: text += QChar(char16_t(random.bounded(0x80))); break;         // ASCII, controls too
-            case 1: text += QChar(char16_t(0x80 + random.bounded(0x780))); break; // two bytes
-            case 2: text += QChar(char16_t(0x800 + random.bounded(0xf800))); break; // three, or a lone surrogate
-            case 3: text += QChar(char16_t(0xd800 + random.bounded(0x400)));       // a pair
-                    text += QChar(char16_t(0xdc00 + random.bounded(0x400))); break;
-            default: text += QChar(char16_t(0xd800 + random.bounded(0x800))); break; // a lone half
+            case 0:
+                text += QChar(char16_t(random.bounded(0x80)));
+                break; // ASCII, controls too
+            case 1:
+                text += QChar(char16_t(0x80 + random.bounded(0x780)));
+                break; // two bytes
+            case 2:
+                text += QChar(char16_t(0x800 + random.bounded(0xf800)));
+                break; // three, or a lone surrogate
+            case 3:
+                text += QChar(char16_t(0xd800 + random.bounded(0x400))); // a pair
+                text += QChar(char16_t(0xdc00 + random.bounded(0x400)));
+                break;
+            default:
+                text += QChar(char16_t(0xd800 + random.bounded(0x800)));
+                break; // a lone half
             }
         }
         TapEvent event;
@@ -542,9 +581,10 @@ void TestNodeUnits::tapEventJsonEncodesEveryCodePoint()
         QVERIFY2(QByteArrayView(json).isValidUtf8(), json.toHex().constData());
         QJsonParseError error;
         const QJsonObject object = QJsonDocument::fromJson(json, &error).object();
-        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + u": " + QString::fromUtf8(json)));
+        QVERIFY2(error.error == QJsonParseError::NoError,
+            qPrintable(error.errorString() + u": " + QString::fromUtf8(json)));
         const QString expected = QString::fromUtf8(text.toUtf8());
-        for (const char *key : {"node", "session", "user", "destination", "messageId"})
+        for (const char *key : { "node", "session", "user", "destination", "messageId" })
             QCOMPARE(object.value(QLatin1String(key)).toString(), expected);
     }
 }
@@ -567,7 +607,8 @@ void TestNodeUnits::tapEventJsonAppendsToWhatIsThere()
     QCOMPARE(lines.at(0), QByteArrayLiteral("head"));
     QCOMPARE(lines.at(1), first.toJson(QStringLiteral("node-1"), 512));
     QCOMPARE(lines.at(2), second.toJson(QStringLiteral("node-1"), 512));
-    QCOMPARE(QJsonDocument::fromJson(lines.at(2)).object().value(QStringLiteral("body")).toString().size(), 512);
+    QCOMPARE(
+        QJsonDocument::fromJson(lines.at(2)).object().value(QStringLiteral("body")).toString().size(), 512);
 }
 
 QTEST_GUILESS_MAIN(TestNodeUnits)

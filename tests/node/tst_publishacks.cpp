@@ -44,7 +44,8 @@ private slots:
         });
         QCOMPARE(acks.pending(), 1);
         // The producer's poll thread: it may only post.
-        std::unique_ptr<QThread> bus(QThread::create([callback = ticket.acknowledgement] { callback(QString()); }));
+        std::unique_ptr<QThread> bus(
+            QThread::create([callback = ticket.acknowledgement] { callback(QString()); }));
         bus->start();
         QVERIFY(bus->wait(5000));
         QCOMPARE(answeredOn, nullptr); // nothing ran on the bus's thread
@@ -95,7 +96,7 @@ private slots:
     void receiptDueAtOnceWhenNothingIsAwaited()
     {
         StompOwedReceipts owed;
-        QVERIFY(owed.owe({"r1", false}, {}));
+        QVERIFY(owed.owe({ "r1", false }, {}));
         QCOMPARE(owed.held(), 0);
     }
 
@@ -103,9 +104,9 @@ private slots:
     {
         StompOwedReceipts owed;
         owed.published(7);
-        QVERIFY(!owed.owe({"send", false}, {7}));
+        QVERIFY(!owed.owe({ "send", false }, { 7 }));
         QVERIFY(owed.durable(8).isEmpty()); // not ours
-        QCOMPARE(receiptIds(owed.durable(7)), (QList<QByteArray>{"send"}));
+        QCOMPARE(receiptIds(owed.durable(7)), (QList<QByteArray> { "send" }));
         QVERIFY(owed.durable(7).isEmpty()); // once
     }
 
@@ -114,11 +115,11 @@ private slots:
         StompOwedReceipts owed;
         owed.published(1);
         owed.published(2);
-        QVERIFY(!owed.owe({"send-1", false}, {1}));
-        QVERIFY(!owed.owe({"send-2", false}, {2}));
-        QVERIFY(!owed.owe({"subscribe", false}, {})); // behind the sends
-        QVERIFY(owed.durable(2).isEmpty());           // send-1 still owed first
-        QCOMPARE(receiptIds(owed.durable(1)), (QList<QByteArray>{"send-1", "send-2", "subscribe"}));
+        QVERIFY(!owed.owe({ "send-1", false }, { 1 }));
+        QVERIFY(!owed.owe({ "send-2", false }, { 2 }));
+        QVERIFY(!owed.owe({ "subscribe", false }, {})); // behind the sends
+        QVERIFY(owed.durable(2).isEmpty()); // send-1 still owed first
+        QCOMPARE(receiptIds(owed.durable(1)), (QList<QByteArray> { "send-1", "send-2", "subscribe" }));
     }
 
     void commitWaitsForAllItsSends()
@@ -126,17 +127,17 @@ private slots:
         StompOwedReceipts owed;
         owed.published(1);
         owed.published(2);
-        QVERIFY(!owed.owe({"commit", false}, {1, 2}));
+        QVERIFY(!owed.owe({ "commit", false }, { 1, 2 }));
         QVERIFY(owed.durable(1).isEmpty());
-        QCOMPARE(receiptIds(owed.durable(2)), (QList<QByteArray>{"commit"}));
+        QCOMPARE(receiptIds(owed.durable(2)), (QList<QByteArray> { "commit" }));
     }
 
     void disconnectWaitsForEveryPublish()
     {
         StompOwedReceipts owed;
         owed.published(1);
-        QVERIFY(!owed.owe({QByteArray(), false}, {1})); // a SEND without receipt still counts
-        QVERIFY(!owed.owe({"bye", true}, owed.unsettled()));
+        QVERIFY(!owed.owe({ QByteArray(), false }, { 1 })); // a SEND without receipt still counts
+        QVERIFY(!owed.owe({ "bye", true }, owed.unsettled()));
         const QList<StompOwedReceipts::Owed> due = owed.durable(1);
         QCOMPARE(due.size(), 2);
         QVERIFY(due.at(0).receiptId.isEmpty());
@@ -149,8 +150,8 @@ private slots:
         StompOwedReceipts owed;
         owed.published(1);
         owed.published(2);
-        QVERIFY(!owed.owe({"send-1", false}, {1}));
-        QVERIFY(!owed.owe({"send-2", false}, {2}));
+        QVERIFY(!owed.owe({ "send-1", false }, { 1 }));
+        QVERIFY(!owed.owe({ "send-2", false }, { 2 }));
         QCOMPARE(owed.failed(2), QByteArray("send-2"));
         QCOMPARE(owed.held(), 0); // the session ends: nothing more is owed
         QVERIFY(owed.durable(1).isEmpty());
@@ -161,7 +162,7 @@ private slots:
         StompOwedReceipts owed;
         owed.published(3);
         QVERIFY(owed.durable(3).isEmpty());
-        QVERIFY(owed.owe({"late", false}, {3}));
+        QVERIFY(owed.owe({ "late", false }, { 3 }));
     }
 };
 

@@ -31,9 +31,9 @@ class FakeSession final : public StompSubscriber
 {
 public:
     void deliver(const StompSubscription &subscription, const QString &messageId, const QByteArray &body,
-                 qint64) override
+        qint64) override
     {
-        got.append({subscription.id, messageId, body});
+        got.append({ subscription.id, messageId, body });
         if (onDelivery)
             onDelivery();
     }
@@ -63,7 +63,7 @@ Envelope makeMessage(const QString &channel, const QString &sender, const QStrin
 
 StompSubscription makeSubscription(const char *id, const QString &destination)
 {
-    return {QByteArray(id), destination, QByteArrayLiteral("auto")};
+    return { QByteArray(id), destination, QByteArrayLiteral("auto") };
 }
 
 QString field(const QByteArray &json, const char *name)
@@ -81,8 +81,10 @@ private slots:
     {
         SubscriptionTable table;
         FakeSession general, ops;
-        table.subscribe(&general, QStringLiteral("alice"), makeSubscription("s1", QStringLiteral("/topic/channels.general")));
-        table.subscribe(&ops, QStringLiteral("bob"), makeSubscription("s2", QStringLiteral("/topic/channels.ops")));
+        table.subscribe(&general, QStringLiteral("alice"),
+            makeSubscription("s1", QStringLiteral("/topic/channels.general")));
+        table.subscribe(
+            &ops, QStringLiteral("bob"), makeSubscription("s2", QStringLiteral("/topic/channels.ops")));
         table.deliver(makeMessage(QStringLiteral("general"), QStringLiteral("carol"), {}));
         QCOMPARE(general.got.size(), 1);
         QCOMPARE(general.got.first().subscription, QByteArray("s1"));
@@ -102,7 +104,8 @@ private slots:
         table.subscribe(&bobQueue, QStringLiteral("bob"), makeSubscription("q", queue));
         table.addStream(QStringLiteral("alice"), &aliceStream);
         table.addStream(QStringLiteral("carol"), &carolStream);
-        table.deliver(makeMessage(QStringLiteral("general"), QStringLiteral("bob"), {QStringLiteral("alice")}));
+        table.deliver(
+            makeMessage(QStringLiteral("general"), QStringLiteral("bob"), { QStringLiteral("alice") }));
         QCOMPARE(aliceQueue.got.size(), 1);
         QCOMPARE(field(aliceQueue.got.first().body, "channel"), QStringLiteral("general"));
         QCOMPARE(bobQueue.got.size(), 0);
@@ -113,7 +116,8 @@ private slots:
         QCOMPARE(carolStream.got.size(), 0);
 
         table.removeStream(QStringLiteral("alice"), &aliceStream);
-        table.deliver(makeMessage(QStringLiteral("general"), QStringLiteral("bob"), {QStringLiteral("alice")}));
+        table.deliver(
+            makeMessage(QStringLiteral("general"), QStringLiteral("bob"), { QStringLiteral("alice") }));
         QCOMPARE(aliceStream.got.size(), 1);
         QCOMPARE(aliceQueue.got.size(), 2);
     }
@@ -122,8 +126,10 @@ private slots:
     {
         SubscriptionTable table;
         FakeSession watcher, other;
-        table.subscribe(&watcher, QStringLiteral("alice"), makeSubscription("p", QStringLiteral("/topic/presence")));
-        table.subscribe(&other, QStringLiteral("bob"), makeSubscription("g", QStringLiteral("/topic/channels.general")));
+        table.subscribe(
+            &watcher, QStringLiteral("alice"), makeSubscription("p", QStringLiteral("/topic/presence")));
+        table.subscribe(
+            &other, QStringLiteral("bob"), makeSubscription("g", QStringLiteral("/topic/channels.general")));
         Envelope presence;
         presence.type = Envelope::Type::Presence;
         presence.presenceUser = QStringLiteral("carol");
@@ -143,16 +149,19 @@ private slots:
         const QString general = QStringLiteral("/topic/channels.general");
         table.subscribe(&session, QStringLiteral("alice"), makeSubscription("a", general));
         table.subscribe(&session, QStringLiteral("alice"), makeSubscription("b", general));
-        table.subscribe(&session, QStringLiteral("alice"), makeSubscription("q", QStringLiteral("/user/queue/notifications")));
+        table.subscribe(&session, QStringLiteral("alice"),
+            makeSubscription("q", QStringLiteral("/user/queue/notifications")));
         table.unsubscribe(&session, makeSubscription("a", general));
-        table.deliver(makeMessage(QStringLiteral("general"), QStringLiteral("bob"), {QStringLiteral("alice")}));
+        table.deliver(
+            makeMessage(QStringLiteral("general"), QStringLiteral("bob"), { QStringLiteral("alice") }));
         QCOMPARE(session.got.size(), 2); // "b" and the queue
         QCOMPARE(session.got.at(0).subscription, QByteArray("b"));
         QCOMPARE(session.got.at(1).subscription, QByteArray("q"));
 
         table.forget(&session);
         QCOMPARE(table.destinationCount(), 0);
-        table.deliver(makeMessage(QStringLiteral("general"), QStringLiteral("bob"), {QStringLiteral("alice")}));
+        table.deliver(
+            makeMessage(QStringLiteral("general"), QStringLiteral("bob"), { QStringLiteral("alice") }));
         QCOMPARE(session.got.size(), 2);
     }
 

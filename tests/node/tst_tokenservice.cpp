@@ -26,26 +26,25 @@ class ScriptedTokenRegistry : public sb::cluster::TokenRegistry
 {
 public:
     Status status = Status::Active;
-    void remember(const QString &, const QString &, qint64) override {}
-    void revoke(const QString &) override {}
-    void revokeUser(const QString &) override {}
+    void remember(const QString &, const QString &, qint64) override { }
+    void revoke(const QString &) override { }
+    void revokeUser(const QString &) override { }
     void lookup(const QString &, QObject *context, std::function<void(Status)> done) override
     {
-        QMetaObject::invokeMethod(context, [status = status, done] { done(status); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            context, [status = status, done] { done(status); }, Qt::QueuedConnection);
     }
 };
 
 QByteArray token(const char *type, qint64 issuedAt, bool admin)
 {
-    const QJsonArray roles = admin ? QJsonArray{QStringLiteral("ROLE_ADMIN"), QStringLiteral("ROLE_USER")}
-                                   : QJsonArray{QStringLiteral("ROLE_USER")};
+    const QJsonArray roles = admin ? QJsonArray { QStringLiteral("ROLE_ADMIN"), QStringLiteral("ROLE_USER") }
+                                   : QJsonArray { QStringLiteral("ROLE_USER") };
     return sb::protocol::JwtCodec(kSecret).sign(
-        {{QStringLiteral("sub"), QStringLiteral("alice")},
-         {QStringLiteral("roles"), roles},
-         {QStringLiteral("jti"), QStringLiteral("jti-1")},
-         {QStringLiteral("iat"), issuedAt},
-         {QStringLiteral("exp"), QDateTime::currentSecsSinceEpoch() + 900},
-         {QStringLiteral("typ"), QString::fromLatin1(type)}});
+        { { QStringLiteral("sub"), QStringLiteral("alice") }, { QStringLiteral("roles"), roles },
+            { QStringLiteral("jti"), QStringLiteral("jti-1") }, { QStringLiteral("iat"), issuedAt },
+            { QStringLiteral("exp"), QDateTime::currentSecsSinceEpoch() + 900 },
+            { QStringLiteral("typ"), QString::fromLatin1(type) } });
 }
 
 } // namespace
@@ -58,11 +57,12 @@ private slots:
     void verdicts();
 
 private:
-    std::optional<TokenService::Outcome> authenticate(TokenService &service, const QByteArray &jwt, TokenService::Kind kind);
+    std::optional<TokenService::Outcome> authenticate(
+        TokenService &service, const QByteArray &jwt, TokenService::Kind kind);
 };
 
-std::optional<TokenService::Outcome> TestTokenService::authenticate(TokenService &service, const QByteArray &jwt,
-                                                                    TokenService::Kind kind)
+std::optional<TokenService::Outcome> TestTokenService::authenticate(
+    TokenService &service, const QByteArray &jwt, TokenService::Kind kind)
 {
     std::optional<TokenService::Outcome> outcome;
     service.authenticate(jwt, kind, this, [&outcome](const TokenService::Outcome &o) { outcome = o; });
@@ -73,22 +73,24 @@ std::optional<TokenService::Outcome> TestTokenService::authenticate(TokenService
 
 void TestTokenService::verdicts_data()
 {
-    QTest::addColumn<int>("registry");       // Status
+    QTest::addColumn<int>("registry"); // Status
     QTest::addColumn<int>("failOpenSeconds");
-    QTest::addColumn<bool>("refresh");       // a refresh token instead of an access token
-    QTest::addColumn<int>("ageSeconds");     // now - iat
+    QTest::addColumn<bool>("refresh"); // a refresh token instead of an access token
+    QTest::addColumn<int>("ageSeconds"); // now - iat
     QTest::addColumn<bool>("ok");
-    QTest::addColumn<QByteArray>("reason");  // auth failure counted, empty when ok
+    QTest::addColumn<QByteArray>("reason"); // auth failure counted, empty when ok
     QTest::addColumn<bool>("unavailable");
-    QTest::addColumn<int>("failedOpen");     // sb_auth_fail_open_total afterwards
-    QTest::addColumn<bool>("admin");         // the token carries ROLE_ADMIN
+    QTest::addColumn<int>("failedOpen"); // sb_auth_fail_open_total afterwards
+    QTest::addColumn<bool>("admin"); // the token carries ROLE_ADMIN
 
     const int active = int(Status::Active), inactive = int(Status::Inactive), down = int(Status::Unavailable);
     QTest::newRow("active") << active << 0 << false << 5 << true << QByteArray() << false << 0 << false;
-    QTest::newRow("revoked") << inactive << 0 << false << 5 << false << QByteArray("revoked") << false << 0 << false;
+    QTest::newRow("revoked") << inactive << 0 << false << 5 << false << QByteArray("revoked") << false << 0
+                             << false;
     QTest::newRow("registry down, fail closed")
         << down << 0 << false << 5 << false << QByteArray("registry_unavailable") << true << 0 << false;
-    QTest::newRow("registry down, young access token admitted") << down << 60 << false << 5 << true << QByteArray() << false << 1 << false;
+    QTest::newRow("registry down, young access token admitted")
+        << down << 60 << false << 5 << true << QByteArray() << false << 1 << false;
     QTest::newRow("registry down, old access token refused")
         << down << 60 << false << 120 << false << QByteArray("registry_unavailable") << true << 0 << false;
     QTest::newRow("registry down, refresh token never admitted")
@@ -97,7 +99,8 @@ void TestTokenService::verdicts_data()
         << inactive << 60 << false << 5 << false << QByteArray("revoked") << false << 0 << false;
     QTest::newRow("registry down, young admin token never admitted")
         << down << 60 << false << 5 << false << QByteArray("registry_unavailable") << true << 0 << true;
-    QTest::newRow("admin token accepted while the registry answers") << active << 60 << false << 5 << true << QByteArray() << false << 0 << true;
+    QTest::newRow("admin token accepted while the registry answers")
+        << active << 60 << false << 5 << true << QByteArray() << false << 0 << true;
 }
 
 void TestTokenService::verdicts()
@@ -119,7 +122,7 @@ void TestTokenService::verdicts()
     service.setFailOpenSeconds(failOpenSeconds);
     const qint64 issuedAt = QDateTime::currentSecsSinceEpoch() - ageSeconds;
     const auto outcome = authenticate(service, token(refresh ? "refresh" : "access", issuedAt, admin),
-                                      refresh ? TokenService::Kind::Refresh : TokenService::Kind::Access);
+        refresh ? TokenService::Kind::Refresh : TokenService::Kind::Access);
     QVERIFY(outcome.has_value());
     QCOMPARE(outcome->ok, ok);
     QCOMPARE(outcome->registryUnavailable, unavailable);

@@ -18,14 +18,15 @@ namespace sb::testing {
 class ProbeRecorder
 {
 public:
-    template<typename Client>
-    explicit ProbeRecorder(Client *client)
+    template<typename Client> explicit ProbeRecorder(Client *client)
     {
-        QObject::connect(client, &Client::frame, client, [this](const sb::protocol::TrafficFrame &frame) { frames.append(frame); });
-        QObject::connect(client, &Client::stateChanged, client, [this](sb::inspect::ProbeState state, const QString &detail) {
-            states.append(state);
-            details.append(detail);
-        });
+        QObject::connect(client, &Client::frame, client,
+            [this](const sb::protocol::TrafficFrame &frame) { frames.append(frame); });
+        QObject::connect(client, &Client::stateChanged, client,
+            [this](sb::inspect::ProbeState state, const QString &detail) {
+                states.append(state);
+                details.append(detail);
+            });
     }
 
     QList<sb::protocol::TrafficFrame> frames;
@@ -33,15 +34,16 @@ public:
     QStringList details;
 
     // The first frame matching, or nothing.
-    std::optional<sb::protocol::TrafficFrame> find(const std::function<bool(const sb::protocol::TrafficFrame &)> &match) const
+    std::optional<sb::protocol::TrafficFrame> find(
+        const std::function<bool(const sb::protocol::TrafficFrame &)> &match) const
     {
         for (const auto &frame : frames)
             if (match(frame))
                 return frame;
         return std::nullopt;
     }
-    std::optional<sb::protocol::TrafficFrame> find(const QString &command,
-                                                   sb::protocol::TrafficFrame::Direction direction) const
+    std::optional<sb::protocol::TrafficFrame> find(
+        const QString &command, sb::protocol::TrafficFrame::Direction direction) const
     {
         return find([&](const sb::protocol::TrafficFrame &frame) {
             return frame.command == command && frame.direction == direction;

@@ -30,13 +30,16 @@ public:
     quint16 port() const { return m_server.serverPort(); }
     QWebSocket *client() const { return m_client; }
 
-    void sendSockJs(const sb::protocol::SockJsFrame &frame) { sendRaw(sb::protocol::SockJsFrame::encode(frame)); }
+    void sendSockJs(const sb::protocol::SockJsFrame &frame)
+    {
+        sendRaw(sb::protocol::SockJsFrame::encode(frame));
+    }
     void sendRaw(const QByteArray &text) { m_client->sendTextMessage(QString::fromUtf8(text)); }
     void sendStomp(const sb::protocol::StompFrame &frame)
     {
         const QByteArray bytes = sb::protocol::StompEncoder::encode(frame);
         if (m_sockJs)
-            sendSockJs({sb::protocol::SockJsFrame::Type::Messages, {bytes}, 0, {}});
+            sendSockJs({ sb::protocol::SockJsFrame::Type::Messages, { bytes }, 0, {} });
         else
             sendRaw(bytes);
     }
@@ -54,17 +57,17 @@ private:
         m_client = m_server.nextPendingConnection();
         requestPaths << m_client->requestUrl().path();
         QObject::connect(m_client, &QWebSocket::textMessageReceived, m_client,
-                         [this](const QString &text) { onMessage(text.toUtf8()); });
+            [this](const QString &text) { onMessage(text.toUtf8()); });
         if (m_sockJs) {
-            sendSockJs({sb::protocol::SockJsFrame::Type::Open, {}, 0, {}});
+            sendSockJs({ sb::protocol::SockJsFrame::Type::Open, {}, 0, {} });
             if (sendSockJsHeartBeatFirst)
-                sendSockJs({sb::protocol::SockJsFrame::Type::HeartBeat, {}, 0, {}});
+                sendSockJs({ sb::protocol::SockJsFrame::Type::HeartBeat, {}, 0, {} });
         }
     }
 
     void onMessage(const QByteArray &payload)
     {
-        QByteArrayList messages{payload};
+        QByteArrayList messages { payload };
         if (m_sockJs) {
             // A SockJS client sends a JSON array of strings: the same grammar as an `a` frame.
             QString error;
@@ -74,8 +77,10 @@ private:
         }
         for (const QByteArray &message : std::as_const(messages)) {
             m_decoder.feed(message);
-            for (auto status = m_decoder.next(); status != sb::protocol::StompDecoder::Status::NeedMoreData; status = m_decoder.next()) {
-                QVERIFY2(status != sb::protocol::StompDecoder::Status::Error, qPrintable(m_decoder.errorString()));
+            for (auto status = m_decoder.next(); status != sb::protocol::StompDecoder::Status::NeedMoreData;
+                 status = m_decoder.next()) {
+                QVERIFY2(
+                    status != sb::protocol::StompDecoder::Status::Error, qPrintable(m_decoder.errorString()));
                 if (status == sb::protocol::StompDecoder::Status::HeartBeat)
                     ++heartBeatsReceived;
                 else
@@ -89,7 +94,8 @@ private:
         received << frame;
         const QByteArray &command = frame.command();
         if (command == "CONNECT") {
-            sendStomp(sb::protocol::StompFrame("CONNECTED", {{"version", "1.2"}, {"heart-beat", connectedHeartBeat}, {"session", "s-1"}}));
+            sendStomp(sb::protocol::StompFrame("CONNECTED",
+                { { "version", "1.2" }, { "heart-beat", connectedHeartBeat }, { "session", "s-1" } }));
             return;
         }
         if (command == "SUBSCRIBE")
@@ -98,21 +104,20 @@ private:
             for (auto it = m_subscriptions.cbegin(); it != m_subscriptions.cend(); ++it)
                 if (it.value() == frame.header("destination"))
                     sendStomp(sb::protocol::StompFrame("MESSAGE",
-                                         {{"destination", it.value()},
-                                          {"subscription", it.key()},
-                                          {"message-id", "m-" + QByteArray::number(++m_messages)}},
-                                         frame.body()));
+                        { { "destination", it.value() }, { "subscription", it.key() },
+                            { "message-id", "m-" + QByteArray::number(++m_messages) } },
+                        frame.body()));
         }
         if (frame.hasHeader("receipt"))
-            sendStomp(sb::protocol::StompFrame("RECEIPT", {{"receipt-id", frame.header("receipt")}}));
+            sendStomp(sb::protocol::StompFrame("RECEIPT", { { "receipt-id", frame.header("receipt") } }));
         if (command == "DISCONNECT" && m_sockJs)
-            sendSockJs({sb::protocol::SockJsFrame::Type::Close, {}, 3000, u"Go away!"_s});
+            sendSockJs({ sb::protocol::SockJsFrame::Type::Close, {}, 3000, u"Go away!"_s });
     }
 
     bool m_sockJs;
-    QWebSocketServer m_server{u"stomp-test"_s, QWebSocketServer::NonSecureMode};
+    QWebSocketServer m_server { u"stomp-test"_s, QWebSocketServer::NonSecureMode };
     QWebSocket *m_client = nullptr;
-    sb::protocol::StompDecoder m_decoder{sb::protocol::StompDecoder::Accept::ClientFrames};
+    sb::protocol::StompDecoder m_decoder { sb::protocol::StompDecoder::Accept::ClientFrames };
     QHash<QByteArray, QByteArray> m_subscriptions;
     int m_messages = 0;
 };

@@ -17,8 +17,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-template<typename T>
-T *probeWidget(ProbeDialog &dialog, const char *name)
+template<typename T> T *probeWidget(ProbeDialog &dialog, const char *name)
 {
     T *widget = dialog.findChild<T *>(QString::fromLatin1(name));
     if (!widget)
@@ -100,7 +99,8 @@ void TestProbeDialog::stompSettingsFromTheForm()
     QVERIFY(dialog.isVisible()); // Return went to the editor, not to the Start button
     auto *subprotocols = probeWidget<QLineEdit>(dialog, "probeSubprotocols");
     subprotocols->setText(u"v12.stomp"_s);
-    probeWidget<QPlainTextEdit>(dialog, "probeSubscriptions")->setPlainText(u"/topic/channels.general\n\n  /user/queue/notifications \n"_s);
+    probeWidget<QPlainTextEdit>(dialog, "probeSubscriptions")
+        ->setPlainText(u"/topic/channels.general\n\n  /user/queue/notifications \n"_s);
 
     QVERIFY2(dialog.problem().isEmpty(), qPrintable(dialog.problem()));
     QTest::mouseClick(probeButton(dialog, u"&Start probe"_s), Qt::LeftButton);
@@ -110,10 +110,12 @@ void TestProbeDialog::stompSettingsFromTheForm()
     const auto settings = requested.at(0).at(0).value<sb::inspect::StompProbeSettings>();
     QCOMPARE(settings.url, QUrl(u"ws://127.0.0.1:1234/ws"_s));
     QVERIFY(!settings.sockJs);
-    QCOMPARE(settings.connectHeaders, (sb::inspect::ProbeHeaders{{u"Authorization"_s, u"Bearer abc"_s},
-                                                                 {u"heart-beat"_s, u"1000,1000"_s}}));
-    QCOMPARE(settings.subprotocols, QStringList{u"v12.stomp"_s});
-    QCOMPARE(settings.subscriptions, (QStringList{u"/topic/channels.general"_s, u"/user/queue/notifications"_s}));
+    QCOMPARE(settings.connectHeaders,
+        (sb::inspect::ProbeHeaders {
+            { u"Authorization"_s, u"Bearer abc"_s }, { u"heart-beat"_s, u"1000,1000"_s } }));
+    QCOMPARE(settings.subprotocols, QStringList { u"v12.stomp"_s });
+    QCOMPARE(settings.subscriptions,
+        (QStringList { u"/topic/channels.general"_s, u"/user/queue/notifications"_s }));
 }
 
 void TestProbeDialog::headerRowWithoutName()
@@ -173,9 +175,9 @@ void TestProbeDialog::fillFromSettings()
     sb::inspect::StompProbeSettings stomp;
     stomp.url = QUrl(u"http://app/stomp"_s);
     stomp.sockJs = true;
-    stomp.connectHeaders = {{u"login"_s, u"guest"_s}};
-    stomp.subprotocols = {u"v11.stomp"_s};
-    stomp.subscriptions = {u"/topic/a"_s, u"/topic/b"_s};
+    stomp.connectHeaders = { { u"login"_s, u"guest"_s } };
+    stomp.subprotocols = { u"v11.stomp"_s };
+    stomp.subscriptions = { u"/topic/a"_s, u"/topic/b"_s };
     ProbeDialog dialog;
     dialog.setStompSettings(stomp);
     const auto back = dialog.stompSettings();
@@ -188,7 +190,7 @@ void TestProbeDialog::fillFromSettings()
 
     sb::inspect::SseProbeSettings sse;
     sse.url = QUrl(u"https://h/api/sse"_s);
-    sse.headers = {{u"Cookie"_s, u"a=b"_s}};
+    sse.headers = { { u"Cookie"_s, u"a=b"_s } };
     sse.lastEventId = u"9"_s;
     dialog.setSseSettings(sse);
     QCOMPARE(dialog.kind(), ProbeDialog::Kind::Sse);

@@ -32,7 +32,7 @@ ProbeRun runProbe(const QStringList &arguments, int timeoutMs = 30000)
     ProbeRun run;
     QProcess process;
     QSignalSpy finished(&process, &QProcess::finished);
-    process.start(qEnvironmentVariable("SB_BINARY"), QStringList{u"probe"_s} + arguments);
+    process.start(qEnvironmentVariable("SB_BINARY"), QStringList { u"probe"_s } + arguments);
     if (!process.waitForStarted(5000)) {
         run.standardError = process.errorString().toUtf8();
         return run;
@@ -65,7 +65,9 @@ ProbeRun runProbe(const QStringList &arguments, int timeoutMs = 30000)
 
 QString describe(const ProbeRun &run)
 {
-    return u"exit %1, stderr '%2', %3 lines"_s.arg(run.exitCode).arg(QString::fromUtf8(run.standardError)).arg(run.lines.size());
+    return u"exit %1, stderr '%2', %3 lines"_s.arg(run.exitCode)
+        .arg(QString::fromUtf8(run.standardError))
+        .arg(run.lines.size());
 }
 
 bool hasFrame(const ProbeRun &run, const QString &command)
@@ -106,16 +108,17 @@ private:
 
 void TestProbeMode::initTestCase()
 {
-    QVERIFY2(!qEnvironmentVariable("SB_BINARY").isEmpty(), "SB_BINARY is not set (CTest sets it to the switchboard binary)");
-    QVERIFY2(m_node.start({u"--sse-comment-seconds"_s, u"1"_s}), qPrintable(m_node.errorString()));
+    QVERIFY2(!qEnvironmentVariable("SB_BINARY").isEmpty(),
+        "SB_BINARY is not set (CTest sets it to the switchboard binary)");
+    QVERIFY2(m_node.start({ u"--sse-comment-seconds"_s, u"1"_s }), qPrintable(m_node.errorString()));
 }
 
 void TestProbeMode::stompSendAndReceive()
 {
-    const ProbeRun run = runProbe({u"stomp"_s, wsUrl(), u"--header"_s, bearer(u"alice"_s), u"--header"_s,
-                                   u"heart-beat:0,0"_s, u"--subscribe"_s, u"/topic/channels.general"_s, u"--send"_s,
-                                   u"/app/channels.general"_s, uR"({"text":"from the command line"})"_s, u"--count"_s,
-                                   u"1"_s, u"--timeout"_s, u"20"_s});
+    const ProbeRun run = runProbe(
+        { u"stomp"_s, wsUrl(), u"--header"_s, bearer(u"alice"_s), u"--header"_s, u"heart-beat:0,0"_s,
+            u"--subscribe"_s, u"/topic/channels.general"_s, u"--send"_s, u"/app/channels.general"_s,
+            uR"({"text":"from the command line"})"_s, u"--count"_s, u"1"_s, u"--timeout"_s, u"20"_s });
     QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
     QVERIFY2(run.standardError.isEmpty(), run.standardError.constData());
     // Received frames only (no --sent): CONNECTED, the SUBSCRIBE's RECEIPT, the MESSAGE.
@@ -124,9 +127,10 @@ void TestProbeMode::stompSendAndReceive()
         commands << frame.command;
         QCOMPARE(frame.direction, TrafficFrame::Direction::Out);
         QCOMPARE(frame.source, u"probe"_s);
-        QCOMPARE(TapFrameCodec::encode(frame), run.lines.at(commands.size() - 1)); // the tap's format, byte for byte
+        QCOMPARE(TapFrameCodec::encode(frame),
+            run.lines.at(commands.size() - 1)); // the tap's format, byte for byte
     }
-    QCOMPARE(commands, (QStringList{u"CONNECTED"_s, u"RECEIPT"_s, u"MESSAGE"_s}));
+    QCOMPARE(commands, (QStringList { u"CONNECTED"_s, u"RECEIPT"_s, u"MESSAGE"_s }));
     const TrafficFrame &message = run.frames.last();
     QVERIFY(!message.messageId.isEmpty());
     QCOMPARE(message.destination, u"/topic/channels.general"_s);
@@ -137,35 +141,36 @@ void TestProbeMode::stompThroughSockJs()
 {
     sb::testing::StompTestServer server(true);
     QVERIFY(server.listen());
-    const ProbeRun run = runProbe({u"stomp"_s, u"http://127.0.0.1:%1/stomp"_s.arg(server.port()), u"--sockjs"_s,
-                                   u"--subscribe"_s, u"/topic/x"_s, u"--send"_s, u"/topic/x"_s, u"over sockjs"_s,
-                                   u"--count"_s, u"1"_s, u"--timeout"_s, u"20"_s, u"--sent"_s});
+    const ProbeRun run = runProbe({ u"stomp"_s, u"http://127.0.0.1:%1/stomp"_s.arg(server.port()),
+        u"--sockjs"_s, u"--subscribe"_s, u"/topic/x"_s, u"--send"_s, u"/topic/x"_s, u"over sockjs"_s,
+        u"--count"_s, u"1"_s, u"--timeout"_s, u"20"_s, u"--sent"_s });
     QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
     QVERIFY(hasFrame(run, u"MESSAGE"_s));
     QCOMPARE(run.frames.last().body, "over sockjs"_ba);
     QCOMPARE(run.frames.last().messageId, u"m-1"_s);
     QVERIFY(hasFrame(run, u"CONNECT"_s)); // --sent: what the probe sent is printed too
     QVERIFY(hasFrame(run, u"SEND"_s));
-    QVERIFY2(server.requestPaths.value(0).endsWith(u"/websocket"_s), qPrintable(server.requestPaths.value(0)));
+    QVERIFY2(
+        server.requestPaths.value(0).endsWith(u"/websocket"_s), qPrintable(server.requestPaths.value(0)));
 }
 
 void TestProbeMode::sseUntilTimeout()
 {
-    const ProbeRun run = runProbe({u"sse"_s, u"http://127.0.0.1:%1/api/sse"_s.arg(m_node.port()), u"--header"_s,
-                                   bearer(u"bob"_s), u"--timeout"_s, u"2.5"_s});
+    const ProbeRun run = runProbe({ u"sse"_s, u"http://127.0.0.1:%1/api/sse"_s.arg(m_node.port()),
+        u"--header"_s, bearer(u"bob"_s), u"--timeout"_s, u"2.5"_s });
     QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
     QVERIFY2(run.standardError.isEmpty(), run.standardError.constData());
     QVERIFY(hasFrame(run, u"RETRY"_s));
     QVERIFY(hasFrame(run, u"COMMENT"_s)); // --sse-comment-seconds 1
-    QVERIFY(!hasFrame(run, u"GET"_s));    // a frame the probe sent: only with --sent
+    QVERIFY(!hasFrame(run, u"GET"_s)); // a frame the probe sent: only with --sent
     for (const TrafficFrame &frame : run.frames)
         QCOMPARE(frame.transport, TrafficFrame::Transport::Sse);
 }
 
 void TestProbeMode::countNotReachedIsAnError()
 {
-    const ProbeRun run = runProbe({u"stomp"_s, wsUrl(), u"--header"_s, bearer(u"carol"_s), u"--subscribe"_s,
-                                   u"/topic/channels.general"_s, u"--count"_s, u"5"_s, u"--timeout"_s, u"1"_s});
+    const ProbeRun run = runProbe({ u"stomp"_s, wsUrl(), u"--header"_s, bearer(u"carol"_s), u"--subscribe"_s,
+        u"/topic/channels.general"_s, u"--count"_s, u"5"_s, u"--timeout"_s, u"1"_s });
     QVERIFY2(run.exitCode == 1, qPrintable(describe(run)));
     QCOMPARE(run.standardError, "switchboard: probe: timed out after 1 s with 0 of 5 messages\n"_ba);
 }
@@ -178,20 +183,22 @@ void TestProbeMode::connectionRefused()
         QVERIFY(server.listen(QHostAddress::LocalHost));
         port = server.serverPort();
     }
-    for (const QStringList &args : {QStringList{u"stomp"_s, u"ws://127.0.0.1:%1/ws"_s.arg(port)},
-                                    QStringList{u"sse"_s, u"http://127.0.0.1:%1/api/sse"_s.arg(port)}}) {
+    for (const QStringList &args : { QStringList { u"stomp"_s, u"ws://127.0.0.1:%1/ws"_s.arg(port) },
+             QStringList { u"sse"_s, u"http://127.0.0.1:%1/api/sse"_s.arg(port) } }) {
         const ProbeRun run = runProbe(args);
         QVERIFY2(run.exitCode == 1, qPrintable(describe(run)));
-        QCOMPARE(QString::fromUtf8(run.standardError), u"switchboard: probe: connection refused by 127.0.0.1:%1\n"_s.arg(port));
+        QCOMPARE(QString::fromUtf8(run.standardError),
+            u"switchboard: probe: connection refused by 127.0.0.1:%1\n"_s.arg(port));
         QVERIFY(run.lines.isEmpty());
     }
 }
 
 void TestProbeMode::badTokenIsStompError()
 {
-    const ProbeRun run = runProbe({u"stomp"_s, wsUrl(), u"--header"_s, u"Authorization: Bearer forged"_s});
+    const ProbeRun run = runProbe({ u"stomp"_s, wsUrl(), u"--header"_s, u"Authorization: Bearer forged"_s });
     QVERIFY2(run.exitCode == 1, qPrintable(describe(run)));
-    QVERIFY2(run.standardError.startsWith("switchboard: probe: STOMP ERROR: "), run.standardError.constData());
+    QVERIFY2(
+        run.standardError.startsWith("switchboard: probe: STOMP ERROR: "), run.standardError.constData());
     QCOMPARE(run.standardError.count('\n'), 1); // one line
     QVERIFY(run.standardError.endsWith('\n'));
     QVERIFY(hasFrame(run, u"ERROR"_s)); // and the ERROR frame itself on stdout
@@ -203,29 +210,33 @@ void TestProbeMode::badOptions_data()
     QTest::addColumn<QString>("error"); // the start of the one line
 
     QTest::newRow("no kind") << QStringList() << u"switchboard: probe: expected 'stomp' or 'sse'"_s;
-    QTest::newRow("unknown kind") << QStringList{u"mqtt"_s, u"ws://h/ws"_s} << u"switchboard: probe: expected 'stomp' or 'sse', got 'mqtt'"_s;
-    QTest::newRow("no URL") << QStringList{u"stomp"_s} << u"switchboard: probe stomp: expected a URL"_s;
-    QTest::newRow("unknown option") << QStringList{u"stomp"_s, u"ws://h/ws"_s, u"--bogus"_s} << u"switchboard: Unknown option 'bogus'"_s;
-    QTest::newRow("header without colon") << QStringList{u"stomp"_s, u"ws://h/ws"_s, u"--header"_s, u"nocolon"_s}
-                                          << u"switchboard: --header: expected NAME:VALUE, got 'nocolon'"_s;
-    QTest::newRow("count zero") << QStringList{u"sse"_s, u"http://h/s"_s, u"--count"_s, u"0"_s} << u"switchboard: --count:"_s;
-    QTest::newRow("timeout not a number") << QStringList{u"sse"_s, u"http://h/s"_s, u"--timeout"_s, u"soon"_s}
-                                          << u"switchboard: --timeout: expected seconds"_s;
-    QTest::newRow("send without body") << QStringList{u"stomp"_s, u"ws://h/ws"_s, u"--send"_s, u"/x"_s}
+    QTest::newRow("unknown kind") << QStringList { u"mqtt"_s, u"ws://h/ws"_s }
+                                  << u"switchboard: probe: expected 'stomp' or 'sse', got 'mqtt'"_s;
+    QTest::newRow("no URL") << QStringList { u"stomp"_s } << u"switchboard: probe stomp: expected a URL"_s;
+    QTest::newRow("unknown option") << QStringList { u"stomp"_s, u"ws://h/ws"_s, u"--bogus"_s }
+                                    << u"switchboard: Unknown option 'bogus'"_s;
+    QTest::newRow("header without colon") << QStringList { u"stomp"_s, u"ws://h/ws"_s, u"--header"_s,
+        u"nocolon"_s } << u"switchboard: --header: expected NAME:VALUE, got 'nocolon'"_s;
+    QTest::newRow("count zero") << QStringList { u"sse"_s, u"http://h/s"_s, u"--count"_s, u"0"_s }
+                                << u"switchboard: --count:"_s;
+    QTest::newRow("timeout not a number") << QStringList { u"sse"_s, u"http://h/s"_s, u"--timeout"_s,
+        u"soon"_s } << u"switchboard: --timeout: expected seconds"_s;
+    QTest::newRow("send without body") << QStringList { u"stomp"_s, u"ws://h/ws"_s, u"--send"_s, u"/x"_s }
                                        << u"switchboard: --send: expected a destination and a body"_s;
-    QTest::newRow("sockjs for sse") << QStringList{u"sse"_s, u"http://h/s"_s, u"--sockjs"_s}
+    QTest::newRow("sockjs for sse") << QStringList { u"sse"_s, u"http://h/s"_s, u"--sockjs"_s }
                                     << u"switchboard: --sockjs: only for 'probe stomp'"_s;
-    QTest::newRow("last-event-id for stomp") << QStringList{u"stomp"_s, u"ws://h/ws"_s, u"--last-event-id"_s, u"1"_s}
-                                             << u"switchboard: --last-event-id: only for 'probe sse'"_s;
-    QTest::newRow("http URL without --sockjs") << QStringList{u"stomp"_s, u"http://h/ws"_s}
-                                               << u"switchboard: probe stomp http://h/ws: a STOMP-over-WebSocket URL starts with ws://"_s;
-    QTest::newRow("ws URL for sse") << QStringList{u"sse"_s, u"ws://h/s"_s}
-                                    << u"switchboard: probe sse ws://h/s: an event-stream URL starts with http://"_s;
-    QTest::newRow("bad heart-beat") << QStringList{u"stomp"_s, u"ws://h/ws"_s, u"--header"_s, u"heart-beat:often"_s}
-                                    << u"switchboard: probe stomp ws://h/ws: heart-beat 'often'"_s;
-    QTest::newRow("bad subprotocol") << QStringList{u"stomp"_s, u"ws://h/ws"_s, u"--subprotocol"_s, u"v12 stomp"_s}
-                                     << u"switchboard: probe stomp ws://h/ws: subprotocol 'v12 stomp'"_s;
-    QTest::newRow("bad ack") << QStringList{u"stomp"_s, u"ws://h/ws"_s, u"--ack"_s, u"sometimes"_s}
+    QTest::newRow("last-event-id for stomp") << QStringList { u"stomp"_s, u"ws://h/ws"_s,
+        u"--last-event-id"_s, u"1"_s } << u"switchboard: --last-event-id: only for 'probe sse'"_s;
+    QTest::newRow("http URL without --sockjs")
+        << QStringList { u"stomp"_s, u"http://h/ws"_s }
+        << u"switchboard: probe stomp http://h/ws: a STOMP-over-WebSocket URL starts with ws://"_s;
+    QTest::newRow("ws URL for sse") << QStringList { u"sse"_s,
+        u"ws://h/s"_s } << u"switchboard: probe sse ws://h/s: an event-stream URL starts with http://"_s;
+    QTest::newRow("bad heart-beat") << QStringList { u"stomp"_s, u"ws://h/ws"_s, u"--header"_s,
+        u"heart-beat:often"_s } << u"switchboard: probe stomp ws://h/ws: heart-beat 'often'"_s;
+    QTest::newRow("bad subprotocol") << QStringList { u"stomp"_s, u"ws://h/ws"_s, u"--subprotocol"_s,
+        u"v12 stomp"_s } << u"switchboard: probe stomp ws://h/ws: subprotocol 'v12 stomp'"_s;
+    QTest::newRow("bad ack") << QStringList { u"stomp"_s, u"ws://h/ws"_s, u"--ack"_s, u"sometimes"_s }
                              << u"switchboard: probe stomp ws://h/ws: ack mode 'sometimes'"_s;
 }
 
@@ -244,11 +255,12 @@ void TestProbeMode::badOptions()
 void TestProbeMode::help()
 {
     QProcess process;
-    process.start(qEnvironmentVariable("SB_BINARY"), {u"probe"_s, u"--help"_s});
+    process.start(qEnvironmentVariable("SB_BINARY"), { u"probe"_s, u"--help"_s });
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 0);
     const QByteArray out = process.readAllStandardOutput();
-    QVERIFY2(out.contains("switchboard probe") && out.contains("--sockjs") && out.contains("--last-event-id"), out.constData());
+    QVERIFY2(out.contains("switchboard probe") && out.contains("--sockjs") && out.contains("--last-event-id"),
+        out.constData());
 }
 
 QTEST_GUILESS_MAIN(TestProbeMode)

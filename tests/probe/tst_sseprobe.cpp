@@ -91,10 +91,11 @@ bool sseProbeWaitReady(quint16 port, int timeoutMs)
 
 QByteArray sseProbePostAs(quint16 port, const QByteArray &token, const QString &text)
 {
-    const QByteArray body = QJsonDocument(QJsonObject{{u"text"_s, text}}).toJson(QJsonDocument::Compact);
+    const QByteArray body = QJsonDocument(QJsonObject { { u"text"_s, text } }).toJson(QJsonDocument::Compact);
     const auto result = sb::testing::httpPost(port, "/api/channels/general/messages", body, token);
-    return result.status == 201 ? QJsonDocument::fromJson(result.body).object().value(u"id"_s).toString().toUtf8()
-                                : QByteArray();
+    return result.status == 201
+        ? QJsonDocument::fromJson(result.body).object().value(u"id"_s).toString().toUtf8()
+        : QByteArray();
 }
 
 // The events (not comments, not the probe's own frames) whose data holds `text`.
@@ -102,7 +103,8 @@ qsizetype sseProbeEventsWith(const ProbeRecorder &saw, const QString &text)
 {
     qsizetype n = 0;
     for (const TrafficFrame &frame : saw.frames)
-        n += frame.direction == Dir::Out && frame.command == u"notification" && frame.body.contains(text.toUtf8());
+        n += frame.direction == Dir::Out && frame.command == u"notification"
+            && frame.body.contains(text.toUtf8());
     return n;
 }
 
@@ -129,14 +131,14 @@ private:
 void TestSseProbe::initTestCase()
 {
     m_node = std::make_unique<sb::testing::NodeProcess>();
-    QVERIFY2(m_node->start({u"--sse-comment-seconds"_s, u"1"_s}), qPrintable(m_node->errorString()));
+    QVERIFY2(m_node->start({ u"--sse-comment-seconds"_s, u"1"_s }), qPrintable(m_node->errorString()));
 }
 
 SseProbeSettings TestSseProbe::settingsFor(quint16 port, const QByteArray &token) const
 {
     SseProbeSettings settings;
     settings.url = QUrl(u"http://127.0.0.1:%1/api/sse"_s.arg(port));
-    settings.headers = {{u"Authorization"_s, u"Bearer "_s + QString::fromLatin1(token)}};
+    settings.headers = { { u"Authorization"_s, u"Bearer "_s + QString::fromLatin1(token) } };
     return settings;
 }
 
@@ -146,7 +148,8 @@ void TestSseProbe::eventsCommentsAndRetry()
     ProbeRecorder saw(&probe);
     probe.start(settingsFor(m_node->port(), sb::testing::login(m_node->port(), u"bob"_s)));
     QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Live, kWaitMs);
-    const QByteArray id = sseProbePostAs(m_node->port(), sb::testing::login(m_node->port(), u"alice"_s), u"for bob"_s);
+    const QByteArray id
+        = sseProbePostAs(m_node->port(), sb::testing::login(m_node->port(), u"alice"_s), u"for bob"_s);
     QVERIFY(!id.isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(sseProbeEventsWith(saw, u"for bob"_s), 1, kWaitMs);
     QTRY_VERIFY2_WITH_TIMEOUT(saw.find(u"COMMENT"_s, Dir::Out), qPrintable(saw.commands()), kWaitMs);
@@ -206,7 +209,8 @@ void TestSseProbe::refusedRequestIsFinal()
     probe.start(settingsFor(m_node->port(), "not-a-token"));
     QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kWaitMs);
     QVERIFY2(probe.errorString().startsWith(u"HTTP 401"_s), qPrintable(probe.errorString()));
-    QVERIFY2(probe.errorString().contains(u"error"_s), qPrintable(probe.errorString())); // the node's JSON reason
+    QVERIFY2(
+        probe.errorString().contains(u"error"_s), qPrintable(probe.errorString())); // the node's JSON reason
     QCOMPARE(probe.reconnects(), 0);
 }
 
@@ -244,14 +248,14 @@ void TestSseProbe::reconnectAcrossReplicaRestart()
         byte = char(QRandomGenerator::global()->bounded(256));
     secret.write(bytes.toBase64());
     secret.close();
-    const QStringList cluster{u"--jwt-secret-file"_s, secret.fileName(),
-                              u"--redis"_s, u"redis://127.0.0.1:%1/0"_s.arg(redis.port()),
-                              u"--kafka"_s, QString::fromLatin1(kafka.bootstrapServers()),
-                              u"--kafka-session-timeout-ms"_s, u"3000"_s};
+    const QStringList cluster { u"--jwt-secret-file"_s, secret.fileName(), u"--redis"_s,
+        u"redis://127.0.0.1:%1/0"_s.arg(redis.port()), u"--kafka"_s,
+        QString::fromLatin1(kafka.bootstrapServers()), u"--kafka-session-timeout-ms"_s, u"3000"_s };
     auto first = std::make_unique<sb::testing::NodeProcess>();
     sb::testing::NodeProcess other;
-    QVERIFY2(first->start(cluster + QStringList{u"--id"_s, u"node-a"_s}), qPrintable(first->errorString()));
-    QVERIFY2(other.start(cluster + QStringList{u"--id"_s, u"node-b"_s}), qPrintable(other.errorString()));
+    QVERIFY2(
+        first->start(cluster + QStringList { u"--id"_s, u"node-a"_s }), qPrintable(first->errorString()));
+    QVERIFY2(other.start(cluster + QStringList { u"--id"_s, u"node-b"_s }), qPrintable(other.errorString()));
     QVERIFY2(sseProbeWaitReady(first->port(), 60000), "node-a not ready");
     QVERIFY2(sseProbeWaitReady(other.port(), 60000), "node-b not ready");
     TcpRelay relay;
@@ -289,8 +293,9 @@ void TestSseProbe::reconnectAcrossReplicaRestart()
     // node-a comes back on the same port; once ready, the relay sends traffic to it again.
     const quint16 port = first->port();
     first = std::make_unique<sb::testing::NodeProcess>();
-    QVERIFY2(first->start(cluster + QStringList{u"--id"_s, u"node-a"_s, u"--listen"_s, u"127.0.0.1:%1"_s.arg(port)}),
-             qPrintable(first->errorString()));
+    QVERIFY2(first->start(cluster
+                 + QStringList { u"--id"_s, u"node-a"_s, u"--listen"_s, u"127.0.0.1:%1"_s.arg(port) }),
+        qPrintable(first->errorString()));
     QCOMPARE(first->port(), port);
     QVERIFY2(sseProbeWaitReady(port, 60000), "node-a not ready after its restart");
     relay.setTarget(port);
@@ -304,7 +309,8 @@ void TestSseProbe::reconnectAcrossReplicaRestart()
         if (frame.command == u"RECONNECT")
             QCOMPARE(frame.header(u"Last-Event-ID"_s), lastSeen);
     QVERIFY2(!saw.find(u"GAP"_s, Dir::None), qPrintable(saw.commands()));
-    const auto missed = saw.find([](const TrafficFrame &f) { return f.body.contains("while node-a was down"); });
+    const auto missed
+        = saw.find([](const TrafficFrame &f) { return f.body.contains("while node-a was down"); });
     QCOMPARE(missed->messageId, QString::fromLatin1(missedId));
     QVERIFY(probe.reconnects() >= 1);
 

@@ -14,7 +14,8 @@ QString sseProbeDescribe(const TrafficFrame &frame)
     QStringList headers;
     for (const auto &[name, value] : frame.headers())
         headers << name + u'=' + value;
-    return frame.command + u'|' + frame.messageId + u'|' + headers.join(u';') + u'|' + QString::fromUtf8(frame.body);
+    return frame.command + u'|' + frame.messageId + u'|' + headers.join(u';') + u'|'
+        + QString::fromUtf8(frame.body);
 }
 
 QStringList sseProbeFeed(SseProbeStream &stream, const QByteArray &input, qsizetype chunk)
@@ -22,7 +23,8 @@ QStringList sseProbeFeed(SseProbeStream &stream, const QByteArray &input, qsizet
     QStringList out;
     const qsizetype step = chunk > 0 ? chunk : qMax<qsizetype>(1, input.size());
     for (qsizetype offset = 0; offset < input.size(); offset += step)
-        for (const TrafficFrame &frame : stream.feed(QByteArrayView(input).sliced(offset, qMin(step, input.size() - offset))))
+        for (const TrafficFrame &frame :
+            stream.feed(QByteArrayView(input).sliced(offset, qMin(step, input.size() - offset))))
             out << sseProbeDescribe(frame);
     return out;
 }
@@ -51,36 +53,45 @@ void TestSseProbeStream::frames_data()
     QTest::addColumn<QString>("lastEventId");
     QTest::addColumn<qint64>("retryMs");
 
-    QTest::newRow("node notification") << "id: 17-a\nevent: notification\ndata: {\"text\":\"hi\"}\n\n"_ba
-                                        << QStringList{u"notification|17-a|id=17-a;event=notification|{\"text\":\"hi\"}"_s}
-                                        << u"17-a"_s << qint64(-1);
-    QTest::newRow("unnamed, two data lines") << "data: a\ndata: b\n\n"_ba << QStringList{u"message|||a\nb"_s} << QString()
-                                             << qint64(-1);
+    QTest::newRow("node notification")
+        << "id: 17-a\nevent: notification\ndata: {\"text\":\"hi\"}\n\n"_ba
+        << QStringList { u"notification|17-a|id=17-a;event=notification|{\"text\":\"hi\"}"_s } << u"17-a"_s
+        << qint64(-1);
+    QTest::newRow("unnamed, two data lines")
+        << "data: a\ndata: b\n\n"_ba << QStringList { u"message|||a\nb"_s } << QString() << qint64(-1);
     QTest::newRow("comments") << ":keep-alive\n: spaced\n:\n"_ba
-                              << QStringList{u"COMMENT|||keep-alive"_s, u"COMMENT|||spaced"_s, u"COMMENT|||"_s} << QString()
-                              << qint64(-1);
-    QTest::newRow("comment inside an event") << "data: x\n:ka\ndata: y\n\n"_ba
-                                             << QStringList{u"COMMENT|||ka"_s, u"message|||x\ny"_s} << QString() << qint64(-1);
-    QTest::newRow("retry alone") << "retry: 3000\n\n"_ba << QStringList{u"RETRY||retry=3000|"_s} << QString() << qint64(3000);
-    QTest::newRow("retry with an event") << "retry: 500\nid: 1\ndata: x\n\n"_ba
-                                         << QStringList{u"message|1|id=1;retry=500|x"_s} << u"1"_s << qint64(500);
-    QTest::newRow("invalid retry ignored") << "retry: 3x\n\nretry:\n\n"_ba << QStringList() << QString() << qint64(-1);
-    QTest::newRow("node reset after an id") << "id: 5\ndata: x\n\nevent: reset\ndata: {\"reason\":\"gone\"}\n\n"_ba
-                                            << QStringList{u"message|5|id=5|x"_s, u"reset||event=reset|{\"reason\":\"gone\"}"_s}
-                                            << u"5"_s << qint64(-1);
+                              << QStringList { u"COMMENT|||keep-alive"_s, u"COMMENT|||spaced"_s,
+                                     u"COMMENT|||"_s }
+                              << QString() << qint64(-1);
+    QTest::newRow("comment inside an event")
+        << "data: x\n:ka\ndata: y\n\n"_ba << QStringList { u"COMMENT|||ka"_s, u"message|||x\ny"_s }
+        << QString() << qint64(-1);
+    QTest::newRow("retry alone") << "retry: 3000\n\n"_ba << QStringList { u"RETRY||retry=3000|"_s }
+                                 << QString() << qint64(3000);
+    QTest::newRow("retry with an event")
+        << "retry: 500\nid: 1\ndata: x\n\n"_ba << QStringList { u"message|1|id=1;retry=500|x"_s } << u"1"_s
+        << qint64(500);
+    QTest::newRow("invalid retry ignored")
+        << "retry: 3x\n\nretry:\n\n"_ba << QStringList() << QString() << qint64(-1);
+    QTest::newRow("node reset after an id")
+        << "id: 5\ndata: x\n\nevent: reset\ndata: {\"reason\":\"gone\"}\n\n"_ba
+        << QStringList { u"message|5|id=5|x"_s, u"reset||event=reset|{\"reason\":\"gone\"}"_s } << u"5"_s
+        << qint64(-1);
     QTest::newRow("id without data") << "id: 7\n\n"_ba << QStringList() << u"7"_s << qint64(-1);
     QTest::newRow("empty id clears") << "id: 7\n\nid\n\n"_ba << QStringList() << QString() << qint64(-1);
-    QTest::newRow("id with NUL ignored") << "id: 7\n\nid: a\0b\ndata: x\n\n"_ba
-                                         << QStringList{u"message|||x"_s} << u"7"_s << qint64(-1);
-    QTest::newRow("CRLF") << "id: 1\r\ndata: x\r\n\r\n:c\r\n"_ba << QStringList{u"message|1|id=1|x"_s, u"COMMENT|||c"_s}
-                          << u"1"_s << qint64(-1);
-    QTest::newRow("CR") << "id: 1\rdata: x\r\r:c\r"_ba << QStringList{u"message|1|id=1|x"_s, u"COMMENT|||c"_s} << u"1"_s
-                        << qint64(-1);
-    QTest::newRow("BOM then comment") << "\xEF\xBB\xBF:hello\ndata: x\n\n"_ba
-                                      << QStringList{u"COMMENT|||hello"_s, u"message|||x"_s} << QString() << qint64(-1);
-    QTest::newRow("unfinished event not dispatched") << "data: x\n"_ba << QStringList() << QString() << qint64(-1);
-    QTest::newRow("unknown field ignored") << "foo: bar\ndata: x\n\n"_ba << QStringList{u"message|||x"_s} << QString()
-                                           << qint64(-1);
+    QTest::newRow("id with NUL ignored")
+        << "id: 7\n\nid: a\0b\ndata: x\n\n"_ba << QStringList { u"message|||x"_s } << u"7"_s << qint64(-1);
+    QTest::newRow("CRLF") << "id: 1\r\ndata: x\r\n\r\n:c\r\n"_ba
+                          << QStringList { u"message|1|id=1|x"_s, u"COMMENT|||c"_s } << u"1"_s << qint64(-1);
+    QTest::newRow("CR") << "id: 1\rdata: x\r\r:c\r"_ba
+                        << QStringList { u"message|1|id=1|x"_s, u"COMMENT|||c"_s } << u"1"_s << qint64(-1);
+    QTest::newRow("BOM then comment")
+        << "\xEF\xBB\xBF:hello\ndata: x\n\n"_ba << QStringList { u"COMMENT|||hello"_s, u"message|||x"_s }
+        << QString() << qint64(-1);
+    QTest::newRow("unfinished event not dispatched")
+        << "data: x\n"_ba << QStringList() << QString() << qint64(-1);
+    QTest::newRow("unknown field ignored")
+        << "foo: bar\ndata: x\n\n"_ba << QStringList { u"message|||x"_s } << QString() << qint64(-1);
 }
 
 void TestSseProbeStream::frames()
@@ -90,7 +101,7 @@ void TestSseProbeStream::frames()
     QFETCH(QString, lastEventId);
     QFETCH(qint64, retryMs);
     // Whole, and one byte at a time (a CRLF split between reads counts once), and in threes.
-    for (const qsizetype chunk : {qsizetype(0), qsizetype(1), qsizetype(3)}) {
+    for (const qsizetype chunk : { qsizetype(0), qsizetype(1), qsizetype(3) }) {
         SseProbeStream stream;
         QCOMPARE(sseProbeFeed(stream, input, chunk), expected);
         QVERIFY2(!stream.hasError(), qPrintable(stream.errorString()));
@@ -123,7 +134,8 @@ void TestSseProbeStream::initialLastEventIdKept()
 void TestSseProbeStream::lineLimit()
 {
     SseProbeStream stream(1024, 4096);
-    QVERIFY(stream.feed(QByteArray("data: " + QByteArray(1100, 'x'))).isEmpty()); // unterminated: caught before the end of the line
+    QVERIFY(stream.feed(QByteArray("data: " + QByteArray(1100, 'x')))
+                .isEmpty()); // unterminated: caught before the end of the line
     QVERIFY(stream.hasError());
     QVERIFY2(stream.errorString().contains(u"longer than 1024 bytes"_s), qPrintable(stream.errorString()));
     QVERIFY(stream.feed("\n\n").isEmpty()); // an error is final
@@ -160,7 +172,7 @@ void TestSseProbeStream::restartKeepsIdAndRetry()
     QCOMPARE(stream.lastEventId(), u"9"_s);
     QCOMPARE(stream.retryMs(), qint64(100));
     // The half event of the old connection is gone.
-    QCOMPARE(sseProbeFeed(stream, "data: new\n\n"_ba, 0), QStringList{u"message|||new"_s});
+    QCOMPARE(sseProbeFeed(stream, "data: new\n\n"_ba, 0), QStringList { u"message|||new"_s });
 }
 
 QTEST_APPLESS_MAIN(TestSseProbeStream)

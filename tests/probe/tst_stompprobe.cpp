@@ -46,7 +46,7 @@ void TestStompProbe::initTestCase()
 {
     // The node offers 500 ms heart-beats, so a test sees several within a second or two,
     // and drops a client that sends nothing for 1.5 s.
-    QVERIFY2(m_node.start({u"--heartbeat-ms"_s, u"500"_s}), qPrintable(m_node.errorString()));
+    QVERIFY2(m_node.start({ u"--heartbeat-ms"_s, u"500"_s }), qPrintable(m_node.errorString()));
 }
 
 StompProbeSettings TestStompProbe::settingsFor(const QString &user, const QString &heartBeat) const
@@ -54,8 +54,8 @@ StompProbeSettings TestStompProbe::settingsFor(const QString &user, const QStrin
     const QByteArray token = sb::testing::login(m_node.port(), user);
     StompProbeSettings settings;
     settings.url = QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(m_node.port()));
-    settings.connectHeaders = {{u"Authorization"_s, u"Bearer "_s + QString::fromLatin1(token)},
-                               {u"heart-beat"_s, heartBeat}};
+    settings.connectHeaders = { { u"Authorization"_s, u"Bearer "_s + QString::fromLatin1(token) },
+        { u"heart-beat"_s, heartBeat } };
     settings.source = u"probe-"_s + user;
     return settings;
 }
@@ -70,9 +70,9 @@ void TestStompProbe::sendReachesEverySubscriber()
     QSignalSpy bobSubscribed(&bob, &StompProbeClient::subscribed);
 
     StompProbeSettings aliceSettings = settingsFor(u"alice"_s);
-    aliceSettings.subscriptions = {u"/topic/channels.general"_s};
+    aliceSettings.subscriptions = { u"/topic/channels.general"_s };
     StompProbeSettings bobSettings = settingsFor(u"bob"_s);
-    bobSettings.subscriptions = {u"/topic/channels.general"_s};
+    bobSettings.subscriptions = { u"/topic/channels.general"_s };
     alice.start(aliceSettings);
     bob.start(bobSettings);
     QTRY_COMPARE_WITH_TIMEOUT(aliceSubscribed.size(), 1, kWaitMs);
@@ -84,7 +84,7 @@ void TestStompProbe::sendReachesEverySubscriber()
     QCOMPARE(alice.version(), sb::protocol::StompVersion::V1_2);
 
     alice.send(u"/app/channels.general"_s, R"({"text":"hello from the probe"})"_ba,
-               {{u"content-type"_s, u"application/json"_s}});
+        { { u"content-type"_s, u"application/json"_s } });
     const auto isMessage = [](const TrafficFrame &frame) {
         return frame.command == u"MESSAGE" && frame.direction == Dir::Out
             && frame.body.contains("hello from the probe");
@@ -153,7 +153,8 @@ void TestStompProbe::heartBeatsBothWays()
     const QList<QVariant> last = beats.last();
     QVERIFY(last.at(0).toLongLong() >= 1 && last.at(1).toLongLong() >= 1);
     QCOMPARE(saw.commands(), u"in:CONNECT out:CONNECTED"_s); // nothing per heart-beat
-    QCOMPARE(sb::testing::metricValue(sb::testing::metricsText(m_node.port()), "sb_heartbeat_timeouts_total"), 0.0);
+    QCOMPARE(sb::testing::metricValue(sb::testing::metricsText(m_node.port()), "sb_heartbeat_timeouts_total"),
+        0.0);
 }
 
 void TestStompProbe::badTokenIsStompError()
@@ -175,10 +176,11 @@ void TestStompProbe::forbiddenSubscribeIsStompError()
     StompProbeClient probe;
     ProbeRecorder saw(&probe);
     StompProbeSettings settings = settingsFor(u"carol"_s);
-    settings.subscriptions = {u"/topic/channels.ops"_s}; // carol is not in ops
+    settings.subscriptions = { u"/topic/channels.ops"_s }; // carol is not in ops
     probe.start(settings);
     QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kWaitMs);
-    QVERIFY2(probe.errorString().contains(u"not a member of channel 'ops'"_s), qPrintable(probe.errorString()));
+    QVERIFY2(
+        probe.errorString().contains(u"not a member of channel 'ops'"_s), qPrintable(probe.errorString()));
 }
 
 void TestStompProbe::connectionRefused()
@@ -196,7 +198,7 @@ void TestStompProbe::connectionRefused()
     probe.start(settings);
     QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kWaitMs);
     QCOMPARE(probe.errorString(), u"connection refused by 127.0.0.1:%1"_s.arg(port));
-    QCOMPARE(saw.states, (QList{ProbeState::Connecting, ProbeState::Failed}));
+    QCOMPARE(saw.states, (QList { ProbeState::Connecting, ProbeState::Failed }));
 }
 
 void TestStompProbe::handshakeStatus()
@@ -206,7 +208,8 @@ void TestStompProbe::handshakeStatus()
     settings.url = QUrl(u"ws://127.0.0.1:%1/not-a-stomp-endpoint"_s.arg(m_node.port()));
     probe.start(settings);
     QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kWaitMs);
-    QVERIFY2(probe.errorString().startsWith(u"WebSocket handshake refused: HTTP 404"_s), qPrintable(probe.errorString()));
+    QVERIFY2(probe.errorString().startsWith(u"WebSocket handshake refused: HTTP 404"_s),
+        qPrintable(probe.errorString()));
 }
 
 void TestStompProbe::badSettingsFailAtOnce()

@@ -38,7 +38,7 @@ class RabbitMqBroker
 public:
     ~RabbitMqBroker()
     {
-        for (QProcess *process : {&m_broker, &m_epmd}) {
+        for (QProcess *process : { &m_broker, &m_epmd }) {
             if (process->state() != QProcess::NotRunning) {
                 ::kill(pid_t(process->processId()), SIGKILL);
                 process->waitForFinished(10000);
@@ -53,7 +53,7 @@ public:
     }
     static QString epmd()
     {
-        for (const QString &path : {u"/usr/lib/erlang/bin/epmd"_s, u"/usr/bin/epmd"_s})
+        for (const QString &path : { u"/usr/lib/erlang/bin/epmd"_s, u"/usr/bin/epmd"_s })
             if (QFile::exists(path))
                 return path;
         return {};
@@ -71,12 +71,14 @@ public:
         const quint16 epmdPort = sb::testing::RedisServerProcess::freePort();
         m_stompPort = sb::testing::RedisServerProcess::freePort();
         const QString config = m_dir.filePath(u"rabbitmq.conf"_s);
-        if (!write(config, u"listeners.tcp.default = 127.0.0.1:%1\n"
-                           "web_stomp.tcp.port = %2\n"
-                           "web_stomp.tcp.ip = 127.0.0.1\n"
-                           "loopback_users = none\n"
-                           "log.console = true\n"
-                           "log.file = false\n"_s.arg(amqp).arg(m_stompPort))
+        if (!write(config,
+                u"listeners.tcp.default = 127.0.0.1:%1\n"
+                "web_stomp.tcp.port = %2\n"
+                "web_stomp.tcp.ip = 127.0.0.1\n"
+                "loopback_users = none\n"
+                "log.console = true\n"
+                "log.file = false\n"_s.arg(amqp)
+                    .arg(m_stompPort))
             || !write(m_dir.filePath(u"enabled_plugins"_s), u"[rabbitmq_web_stomp].\n"_s)
             || !write(m_dir.filePath(u"rabbitmq-env.conf"_s), QString()))
             return fail(u"cannot write the broker's configuration"_s);
@@ -97,12 +99,12 @@ public:
         env.insert(u"RABBITMQ_ALLOW_INPUT"_s, u"1"_s);
         env.insert(u"RABBITMQ_SERVER_START_ARGS"_s, u"-noinput"_s);
 
-        for (QProcess *process : {&m_epmd, &m_broker}) {
+        for (QProcess *process : { &m_epmd, &m_broker }) {
             process->setProcessEnvironment(env);
             process->setProcessChannelMode(QProcess::MergedChannels);
             process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
         }
-        m_epmd.start(epmd(), {u"-port"_s, QString::number(epmdPort)});
+        m_epmd.start(epmd(), { u"-port"_s, QString::number(epmdPort) });
         if (!m_epmd.waitForStarted(5000))
             return fail(u"cannot start epmd: "_s + m_epmd.errorString());
         m_broker.setWorkingDirectory(m_dir.path());
@@ -123,7 +125,7 @@ public:
             m_broker.waitForReadyRead(500);
         }
         return fail(u"Web-STOMP did not listen within %1 s: "_s.arg(kBrokerStartMs / 1000)
-                    + QString::fromUtf8(m_output.right(2000)));
+            + QString::fromUtf8(m_output.right(2000)));
     }
 
 private:
@@ -176,7 +178,8 @@ StompProbeSettings TestStompProbeRabbitMq::settings(const QString &passcode) con
 {
     StompProbeSettings settings;
     settings.url = QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(m_broker->stompPort()));
-    settings.connectHeaders = {{u"login"_s, u"guest"_s}, {u"passcode"_s, passcode}, {u"heart-beat"_s, u"1000,1000"_s}};
+    settings.connectHeaders
+        = { { u"login"_s, u"guest"_s }, { u"passcode"_s, passcode }, { u"heart-beat"_s, u"1000,1000"_s } };
     settings.source = u"rabbitmq"_s;
     return settings;
 }
@@ -187,16 +190,18 @@ void TestStompProbeRabbitMq::subscribeSendReceive()
     ProbeRecorder saw(&probe);
     QSignalSpy subscribed(&probe, &StompProbeClient::subscribed);
     StompProbeSettings s = settings(u"guest"_s);
-    s.subscriptions = {u"/topic/x"_s};
+    s.subscriptions = { u"/topic/x"_s };
     probe.start(s);
     QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 1, kWaitMs);
     QCOMPARE(probe.version(), sb::protocol::StompVersion::V1_2);
-    QVERIFY2(probe.subprotocol().startsWith(u'v') && probe.subprotocol().endsWith(u".stomp"_s), qPrintable(probe.subprotocol()));
+    QVERIFY2(probe.subprotocol().startsWith(u'v') && probe.subprotocol().endsWith(u".stomp"_s),
+        qPrintable(probe.subprotocol()));
     QVERIFY(probe.heartBeat().outgoingMs > 0);
     QVERIFY(probe.heartBeat().incomingMs > 0);
     const auto connected = saw.find(u"CONNECTED"_s, Dir::Out);
     QVERIFY(connected);
-    QVERIFY2(connected->header(u"server"_s).startsWith(u"RabbitMQ"_s), qPrintable(connected->header(u"server"_s)));
+    QVERIFY2(
+        connected->header(u"server"_s).startsWith(u"RabbitMQ"_s), qPrintable(connected->header(u"server"_s)));
 
     probe.send(u"/topic/x"_s, "hello rabbit"_ba);
     QTRY_VERIFY2_WITH_TIMEOUT(saw.find(u"MESSAGE"_s, Dir::Out), qPrintable(saw.commands()), kWaitMs);
@@ -221,7 +226,8 @@ void TestStompProbeRabbitMq::wrongPasscodeIsStompError()
     probe.start(settings(u"not-the-passcode"_s));
     QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kWaitMs);
     // RabbitMQ's terse message, with the reason its body gives.
-    QVERIFY2(probe.errorString().startsWith(u"STOMP ERROR: Bad CONNECT ("_s), qPrintable(probe.errorString()));
+    QVERIFY2(
+        probe.errorString().startsWith(u"STOMP ERROR: Bad CONNECT ("_s), qPrintable(probe.errorString()));
     QVERIFY2(probe.errorString().contains(u"guest"_s), qPrintable(probe.errorString()));
     QVERIFY(saw.find(u"ERROR"_s, Dir::Out));
 }
@@ -230,7 +236,7 @@ void TestStompProbeRabbitMq::hostIsTheVirtualHost()
 {
     StompProbeClient probe;
     StompProbeSettings s = settings(u"guest"_s);
-    s.connectHeaders.append({u"host"_s, u"no-such-vhost"_s});
+    s.connectHeaders.append({ u"host"_s, u"no-such-vhost"_s });
     probe.start(s);
     QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kWaitMs);
     QVERIFY2(probe.errorString().contains(u"no-such-vhost"_s), qPrintable(probe.errorString()));

@@ -31,7 +31,8 @@ StompProbeSettings sockJsSettings(const StompTestServer &server, const QString &
     StompProbeSettings settings;
     settings.url = QUrl(u"http://127.0.0.1:%1/stomp"_s.arg(server.port()));
     settings.sockJs = true;
-    settings.connectHeaders = {{u"login"_s, u"guest"_s}, {u"passcode"_s, u"secret"_s}, {u"heart-beat"_s, heartBeat}};
+    settings.connectHeaders
+        = { { u"login"_s, u"guest"_s }, { u"passcode"_s, u"secret"_s }, { u"heart-beat"_s, heartBeat } };
     return settings;
 }
 
@@ -60,11 +61,12 @@ void TestStompProbeSockJs::framesThroughSockJs()
     ProbeRecorder saw(&probe);
     QSignalSpy subscribed(&probe, &StompProbeClient::subscribed);
     StompProbeSettings settings = sockJsSettings(server);
-    settings.subscriptions = {u"/topic/x"_s};
+    settings.subscriptions = { u"/topic/x"_s };
     probe.start(settings);
     QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 1, kWaitMs);
     static const QRegularExpression transport(u"^/stomp/[0-9]{3}/[a-z0-9]{16}/websocket$"_s);
-    QVERIFY2(transport.match(server.requestPaths.value(0)).hasMatch(), qPrintable(server.requestPaths.value(0)));
+    QVERIFY2(
+        transport.match(server.requestPaths.value(0)).hasMatch(), qPrintable(server.requestPaths.value(0)));
 
     probe.send(u"/topic/x"_s, "h\xc3\xa9llo \"quoted\"\n"_ba);
     QTRY_VERIFY_WITH_TIMEOUT(saw.find(u"MESSAGE"_s, Dir::Out), kWaitMs);
@@ -80,7 +82,7 @@ void TestStompProbeSockJs::framesThroughSockJs()
     QCOMPARE(server.received.value(0).header("passcode"), "secret"_ba); // masked in the report only
 
     // The server ends the session with SockJS's close frame: a failure, with its code and reason.
-    server.sendSockJs({SockJsFrame::Type::Close, {}, 3000, u"Go away!"_s});
+    server.sendSockJs({ SockJsFrame::Type::Close, {}, 3000, u"Go away!"_s });
     QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kWaitMs);
     QCOMPARE(probe.errorString(), u"SockJS closed the session: 3000 Go away!"_s);
 }
@@ -116,7 +118,7 @@ void TestStompProbeSockJs::silentServerTimesOut()
     QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kWaitMs);
     QVERIFY2(timer.elapsed() >= 350, qPrintable(QString::number(timer.elapsed())));
     QCOMPARE(probe.errorString(),
-             u"heart-beat timeout: the server sent nothing for 400 ms (its heart-beat interval is 200 ms)"_s);
+        u"heart-beat timeout: the server sent nothing for 400 ms (its heart-beat interval is 200 ms)"_s);
 }
 
 void TestStompProbeSockJs::clientHeartBeatsThroughSockJs()
@@ -166,12 +168,13 @@ void TestStompProbeSockJs::plainWebSocketCloseCode()
     StompProbeClient probe;
     StompProbeSettings settings;
     settings.url = QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(server.port()));
-    settings.subprotocols = {u"v12.stomp"_s};
+    settings.subprotocols = { u"v12.stomp"_s };
     probe.start(settings);
     QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Live, kWaitMs);
     server.client()->close(QWebSocketProtocol::CloseCode(4001), u"custom reason"_s);
     QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kWaitMs);
-    QCOMPARE(probe.errorString(), u"the server closed the connection (WebSocket close 4001: custom reason)"_s);
+    QCOMPARE(
+        probe.errorString(), u"the server closed the connection (WebSocket close 4001: custom reason)"_s);
 }
 
 void TestStompProbeSockJs::runsOnAWorkerThread()
@@ -188,17 +191,21 @@ void TestStompProbeSockJs::runsOnAWorkerThread()
     probe->moveToThread(&worker);
     QList<TrafficFrame> frames;
     QList<ProbeState> states;
-    QObject::connect(probe, &StompProbeClient::frame, this, [&frames](const TrafficFrame &frame) { frames << frame; });
+    QObject::connect(
+        probe, &StompProbeClient::frame, this, [&frames](const TrafficFrame &frame) { frames << frame; });
     QObject::connect(probe, &StompProbeClient::stateChanged, this,
-                     [&states](ProbeState state, const QString &) { states << state; });
+        [&states](ProbeState state, const QString &) { states << state; });
     StompProbeSettings settings = sockJsSettings(server, u"100,0"_s);
-    settings.subscriptions = {u"/topic/x"_s};
-    QMetaObject::invokeMethod(probe, [probe, settings] { probe->start(settings); }, Qt::QueuedConnection);
+    settings.subscriptions = { u"/topic/x"_s };
+    QMetaObject::invokeMethod(
+        probe, [probe, settings] { probe->start(settings); }, Qt::QueuedConnection);
     QTRY_VERIFY_WITH_TIMEOUT(states.contains(ProbeState::Live), kWaitMs);
-    QMetaObject::invokeMethod(probe, [probe] { probe->send(u"/topic/x"_s, "from a thread"_ba); }, Qt::QueuedConnection);
-    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(frames.cbegin(), frames.cend(),
-                                         [](const TrafficFrame &f) { return f.command == u"MESSAGE" && f.body == "from a thread"; }),
-                             kWaitMs);
+    QMetaObject::invokeMethod(
+        probe, [probe] { probe->send(u"/topic/x"_s, "from a thread"_ba); }, Qt::QueuedConnection);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::any_of(frames.cbegin(), frames.cend(),
+            [](const TrafficFrame &f) { return f.command == u"MESSAGE" && f.body == "from a thread"; }),
+        kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(server.heartBeatsReceived >= 2, kWaitMs);
     QMetaObject::invokeMethod(probe, &StompProbeClient::stop, Qt::QueuedConnection);
     QTRY_VERIFY_WITH_TIMEOUT(states.contains(ProbeState::Closed), kWaitMs);

@@ -31,18 +31,19 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("expected"); // toJson(), defaults filled in
         QTest::newRow("kill") << json("{'action':'kill','args':{'replica':'node-2'}}")
                               << json("{'action':'kill','args':{'replica':'node-2','restartAfter':10}}");
-        QTest::newRow("kill stays down") << json("{'action':'kill','args':{'replica':'node-2','stayDown':true}}")
-                                         << json("{'action':'kill','args':{'replica':'node-2','stayDown':true}}");
+        QTest::newRow("kill stays down")
+            << json("{'action':'kill','args':{'replica':'node-2','stayDown':true}}")
+            << json("{'action':'kill','args':{'replica':'node-2','stayDown':true}}");
         QTest::newRow("drain") << json("{'action':'drain','args':{'replica':'n.1','restartAfter':0}}")
                                << json("{'action':'drain','args':{'replica':'n.1','restartAfter':0}}");
         QTest::newRow("start") << json("{'action':'start','args':{'replica':'node-3'}}")
                                << json("{'action':'start','args':{'replica':'node-3'}}");
-        QTest::newRow("restart-redis, no args") << json("{'action':'restart-redis'}")
-                                                << json("{'action':'restart-redis','args':{}}");
-        QTest::newRow("restart-redis, null args") << json("{'action':'restart-redis','args':null}")
-                                                  << json("{'action':'restart-redis','args':{}}");
-        QTest::newRow("poison default") << json("{'action':'poison','args':{}}")
-                                        << json("{'action':'poison','args':{'count':1}}");
+        QTest::newRow("restart-redis, no args")
+            << json("{'action':'restart-redis'}") << json("{'action':'restart-redis','args':{}}");
+        QTest::newRow("restart-redis, null args")
+            << json("{'action':'restart-redis','args':null}") << json("{'action':'restart-redis','args':{}}");
+        QTest::newRow("poison default")
+            << json("{'action':'poison','args':{}}") << json("{'action':'poison','args':{'count':1}}");
         QTest::newRow("poison max") << json("{'action':'poison','args':{'count':1000}}")
                                     << json("{'action':'poison','args':{'count':1000}}");
         QTest::newRow("revoke") << json("{'action':'revoke','args':{'user':'alice smith'}}")
@@ -75,39 +76,58 @@ private Q_SLOTS:
         QTest::newRow("truncated") << json("{'action':'kill','args':{'repl") << QStringLiteral("not JSON");
         QTest::newRow("array") << QByteArray("[1,2]") << QStringLiteral("expected a JSON object");
         QTest::newRow("no action") << json("{'args':{}}") << QStringLiteral("\"action\": expected a string");
-        QTest::newRow("action a number") << json("{'action':3}") << QStringLiteral("\"action\": expected a string");
-        QTest::newRow("args an array") << json("{'action':'kill','args':[]}") << QStringLiteral("\"args\": expected an object");
-        QTest::newRow("unknown action") << json("{'action':'explode'}") << QStringLiteral("unknown fault action 'explode'");
+        QTest::newRow("action a number")
+            << json("{'action':3}") << QStringLiteral("\"action\": expected a string");
+        QTest::newRow("args an array")
+            << json("{'action':'kill','args':[]}") << QStringLiteral("\"args\": expected an object");
+        QTest::newRow("unknown action")
+            << json("{'action':'explode'}") << QStringLiteral("unknown fault action 'explode'");
         QTest::newRow("unknown argument") << json("{'action':'kill','args':{'replica':'node-1','signal':9}}")
                                           << QStringLiteral("kill: unknown argument 'signal'");
         QTest::newRow("args to restart-redis") << json("{'action':'restart-redis','args':{'x':1}}")
                                                << QStringLiteral("restart-redis: takes no arguments");
-        QTest::newRow("no replica") << json("{'action':'kill','args':{}}") << QStringLiteral("kill: replica:");
-        QTest::newRow("replica a number") << json("{'action':'drain','args':{'replica':2}}") << QStringLiteral("drain: replica:");
-        QTest::newRow("replica with a slash") << json("{'action':'kill','args':{'replica':'../x'}}")
-                                              << QStringLiteral("kill: replica:");
-        QTest::newRow("replica too long") << (json("{'action':'kill','args':{'replica':'") + QByteArray(65, 'a') + "\"}}")
-                                          << QStringLiteral("kill: replica:");
-        QTest::newRow("restartAfter negative") << json("{'action':'kill','args':{'replica':'n','restartAfter':-1}}")
-                                               << QStringLiteral("restartAfter: expected a whole number from 0 to 3600");
-        QTest::newRow("restartAfter fraction") << json("{'action':'kill','args':{'replica':'n','restartAfter':1.5}}")
-                                               << QStringLiteral("restartAfter: expected a whole number");
-        QTest::newRow("restartAfter a string") << json("{'action':'kill','args':{'replica':'n','restartAfter':'5'}}")
-                                               << QStringLiteral("restartAfter: expected a whole number");
-        QTest::newRow("stayDown a string") << json("{'action':'kill','args':{'replica':'n','stayDown':'yes'}}")
-                                           << QStringLiteral("stayDown: expected true or false");
-        QTest::newRow("poison zero") << json("{'action':'poison','args':{'count':0}}") << QStringLiteral("count:");
-        QTest::newRow("poison over the limit") << json("{'action':'poison','args':{'count':1001}}")
-                                               << QStringLiteral("count: expected a whole number from 1 to 1000");
-        QTest::newRow("poison huge") << json("{'action':'poison','args':{'count':1e300}}") << QStringLiteral("count:");
-        QTest::newRow("revoke nobody") << json("{'action':'revoke','args':{'user':''}}") << QStringLiteral("revoke: user:");
-        QTest::newRow("revoke control chars") << json("{'action':'revoke','args':{'user':'a\\u0000b'}}")
-                                              << QStringLiteral("revoke: user:");
-        QTest::newRow("bus unknown") << json("{'action':'bus','args':{'bus':'rabbit'}}") << QStringLiteral("bus: bus: expected kafka or redis");
-        QTest::newRow("burst factor too big") << json("{'action':'burst','args':{'factor':1000}}") << QStringLiteral("burst: factor:");
-        QTest::newRow("burst factor below one") << json("{'action':'burst','args':{'factor':0.5}}") << QStringLiteral("burst: factor:");
-        QTest::newRow("burst seconds zero") << json("{'action':'burst','args':{'seconds':0}}") << QStringLiteral("burst: seconds:");
-        QTest::newRow("oversized") << (json("{'action':'kill','args':{'replica':'n','pad':'") + QByteArray(FaultRequest::kMaxBodyBytes, 'x') + "\"}}")
+        QTest::newRow("no replica") << json("{'action':'kill','args':{}}")
+                                    << QStringLiteral("kill: replica:");
+        QTest::newRow("replica a number")
+            << json("{'action':'drain','args':{'replica':2}}") << QStringLiteral("drain: replica:");
+        QTest::newRow("replica with a slash")
+            << json("{'action':'kill','args':{'replica':'../x'}}") << QStringLiteral("kill: replica:");
+        QTest::newRow("replica too long")
+            << (json("{'action':'kill','args':{'replica':'") + QByteArray(65, 'a') + "\"}}")
+            << QStringLiteral("kill: replica:");
+        QTest::newRow("restartAfter negative")
+            << json("{'action':'kill','args':{'replica':'n','restartAfter':-1}}")
+            << QStringLiteral("restartAfter: expected a whole number from 0 to 3600");
+        QTest::newRow("restartAfter fraction")
+            << json("{'action':'kill','args':{'replica':'n','restartAfter':1.5}}")
+            << QStringLiteral("restartAfter: expected a whole number");
+        QTest::newRow("restartAfter a string")
+            << json("{'action':'kill','args':{'replica':'n','restartAfter':'5'}}")
+            << QStringLiteral("restartAfter: expected a whole number");
+        QTest::newRow("stayDown a string")
+            << json("{'action':'kill','args':{'replica':'n','stayDown':'yes'}}")
+            << QStringLiteral("stayDown: expected true or false");
+        QTest::newRow("poison zero") << json("{'action':'poison','args':{'count':0}}")
+                                     << QStringLiteral("count:");
+        QTest::newRow("poison over the limit")
+            << json("{'action':'poison','args':{'count':1001}}")
+            << QStringLiteral("count: expected a whole number from 1 to 1000");
+        QTest::newRow("poison huge") << json("{'action':'poison','args':{'count':1e300}}")
+                                     << QStringLiteral("count:");
+        QTest::newRow("revoke nobody")
+            << json("{'action':'revoke','args':{'user':''}}") << QStringLiteral("revoke: user:");
+        QTest::newRow("revoke control chars")
+            << json("{'action':'revoke','args':{'user':'a\\u0000b'}}") << QStringLiteral("revoke: user:");
+        QTest::newRow("bus unknown") << json("{'action':'bus','args':{'bus':'rabbit'}}")
+                                     << QStringLiteral("bus: bus: expected kafka or redis");
+        QTest::newRow("burst factor too big")
+            << json("{'action':'burst','args':{'factor':1000}}") << QStringLiteral("burst: factor:");
+        QTest::newRow("burst factor below one")
+            << json("{'action':'burst','args':{'factor':0.5}}") << QStringLiteral("burst: factor:");
+        QTest::newRow("burst seconds zero")
+            << json("{'action':'burst','args':{'seconds':0}}") << QStringLiteral("burst: seconds:");
+        QTest::newRow("oversized") << (json("{'action':'kill','args':{'replica':'n','pad':'")
+            + QByteArray(FaultRequest::kMaxBodyBytes, 'x') + "\"}}")
                                    << QStringLiteral("request too large");
     }
     void refusesWithOneLine()
@@ -127,20 +147,28 @@ private Q_SLOTS:
         QTest::addColumn<QString>("action");
         QTest::addColumn<QStringList>("words");
         QTest::addColumn<QByteArray>("expected"); // the args object, or "" for a refusal
-        QTest::newRow("bare replica") << QStringLiteral("kill") << QStringList{QStringLiteral("node-2")}
+        QTest::newRow("bare replica") << QStringLiteral("kill") << QStringList { QStringLiteral("node-2") }
                                       << json("{'replica':'node-2'}");
-        QTest::newRow("key=value, typed") << QStringLiteral("kill")
-                                          << QStringList{QStringLiteral("replica=node-2"), QStringLiteral("restartAfter=5")}
-                                          << json("{'replica':'node-2','restartAfter':5}");
-        QTest::newRow("stayDown=true") << QStringLiteral("drain") << QStringList{QStringLiteral("node-1"), QStringLiteral("stayDown=true")}
-                                       << json("{'replica':'node-1','stayDown':true}");
-        QTest::newRow("numeric replica stays a string") << QStringLiteral("kill") << QStringList{QStringLiteral("7")}
-                                                        << json("{'replica':'7'}");
-        QTest::newRow("bare count") << QStringLiteral("poison") << QStringList{QStringLiteral("5")} << json("{'count':5}");
-        QTest::newRow("twice") << QStringLiteral("kill") << QStringList{QStringLiteral("a"), QStringLiteral("replica=b")} << QByteArray();
-        QTest::newRow("bare word where none") << QStringLiteral("restart-redis") << QStringList{QStringLiteral("now")} << QByteArray();
-        QTest::newRow("no key") << QStringLiteral("kill") << QStringList{QStringLiteral("=x")} << QByteArray();
-        QTest::newRow("unknown action") << QStringLiteral("boom") << QStringList{} << QByteArray();
+        QTest::newRow("key=value, typed")
+            << QStringLiteral("kill")
+            << QStringList { QStringLiteral("replica=node-2"), QStringLiteral("restartAfter=5") }
+            << json("{'replica':'node-2','restartAfter':5}");
+        QTest::newRow("stayDown=true")
+            << QStringLiteral("drain")
+            << QStringList { QStringLiteral("node-1"), QStringLiteral("stayDown=true") }
+            << json("{'replica':'node-1','stayDown':true}");
+        QTest::newRow("numeric replica stays a string")
+            << QStringLiteral("kill") << QStringList { QStringLiteral("7") } << json("{'replica':'7'}");
+        QTest::newRow("bare count") << QStringLiteral("poison") << QStringList { QStringLiteral("5") }
+                                    << json("{'count':5}");
+        QTest::newRow("twice") << QStringLiteral("kill")
+                               << QStringList { QStringLiteral("a"), QStringLiteral("replica=b") }
+                               << QByteArray();
+        QTest::newRow("bare word where none")
+            << QStringLiteral("restart-redis") << QStringList { QStringLiteral("now") } << QByteArray();
+        QTest::newRow("no key") << QStringLiteral("kill") << QStringList { QStringLiteral("=x") }
+                                << QByteArray();
+        QTest::newRow("unknown action") << QStringLiteral("boom") << QStringList {} << QByteArray();
     }
     void commandLineWords()
     {

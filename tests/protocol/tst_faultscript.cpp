@@ -22,10 +22,11 @@ private Q_SLOTS:
     void parsesStepsInTimeOrder()
     {
         QString error;
-        const auto steps = FaultScript::parse(json("[{'at': 6, 'action': 'poison', 'args': {'count': 2}},"
-                                                   " {'at': 1.5, 'action': 'kill', 'args': {'replica': 'node-2'}},"
-                                                   " {'at': 6, 'action': 'restart-redis'}]"),
-                                              &error);
+        const auto steps
+            = FaultScript::parse(json("[{'at': 6, 'action': 'poison', 'args': {'count': 2}},"
+                                      " {'at': 1.5, 'action': 'kill', 'args': {'replica': 'node-2'}},"
+                                      " {'at': 6, 'action': 'restart-redis'}]"),
+                &error);
         QVERIFY2(steps, qPrintable(error));
         QCOMPARE(steps->size(), 3);
         QCOMPARE(steps->at(0).atSeconds, 1.5);
@@ -50,20 +51,31 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("file");
         QTest::addColumn<QString>("says");
         QTest::newRow("empty") << QByteArray() << QStringLiteral("not JSON");
-        QTest::newRow("truncated") << json("[{'at': 3, 'action': 'kill', 'args': {'repl") << QStringLiteral("not JSON");
+        QTest::newRow("truncated") << json("[{'at': 3, 'action': 'kill', 'args': {'repl")
+                                   << QStringLiteral("not JSON");
         QTest::newRow("an object") << json("{'at': 3}") << QStringLiteral("expected a JSON list of steps");
         QTest::newRow("a step not an object") << json("[3]") << QStringLiteral("step 1: expected an object");
-        QTest::newRow("no at") << json("[{'action': 'restart-redis'}]") << QStringLiteral("step 1: \"at\": expected seconds");
-        QTest::newRow("negative at") << json("[{'at': -1, 'action': 'restart-redis'}]") << QStringLiteral("step 1: \"at\"");
-        QTest::newRow("at a string") << json("[{'at': '3', 'action': 'restart-redis'}]") << QStringLiteral("step 1: \"at\"");
-        QTest::newRow("at too late") << json("[{'at': 1e9, 'action': 'restart-redis'}]") << QStringLiteral("step 1: \"at\"");
-        QTest::newRow("no action") << json("[{'at': 1}]") << QStringLiteral("step 1: \"action\": expected a string");
-        QTest::newRow("unknown key") << json("[{'at': 1, 'action': 'restart-redis', 'when': 2}]") << QStringLiteral("step 1: unknown key 'when'");
-        QTest::newRow("args a list") << json("[{'at': 1, 'action': 'kill', 'args': []}]") << QStringLiteral("step 1: \"args\": expected an object");
-        QTest::newRow("second step bad") << json("[{'at': 1, 'action': 'restart-redis'}, {'at': 2, 'action': 'kill', 'args': {}}]")
-                                         << QStringLiteral("step 2: kill: replica:");
-        QTest::newRow("unknown action") << json("[{'at': 1, 'action': 'explode'}]") << QStringLiteral("step 1: unknown fault action 'explode'");
-        QTest::newRow("too large") << QByteArray(FaultScript::kMaxBytes + 1, ' ') << QStringLiteral("too large");
+        QTest::newRow("no at") << json("[{'action': 'restart-redis'}]")
+                               << QStringLiteral("step 1: \"at\": expected seconds");
+        QTest::newRow("negative at") << json("[{'at': -1, 'action': 'restart-redis'}]")
+                                     << QStringLiteral("step 1: \"at\"");
+        QTest::newRow("at a string") << json("[{'at': '3', 'action': 'restart-redis'}]")
+                                     << QStringLiteral("step 1: \"at\"");
+        QTest::newRow("at too late") << json("[{'at': 1e9, 'action': 'restart-redis'}]")
+                                     << QStringLiteral("step 1: \"at\"");
+        QTest::newRow("no action") << json("[{'at': 1}]")
+                                   << QStringLiteral("step 1: \"action\": expected a string");
+        QTest::newRow("unknown key") << json("[{'at': 1, 'action': 'restart-redis', 'when': 2}]")
+                                     << QStringLiteral("step 1: unknown key 'when'");
+        QTest::newRow("args a list") << json("[{'at': 1, 'action': 'kill', 'args': []}]")
+                                     << QStringLiteral("step 1: \"args\": expected an object");
+        QTest::newRow("second step bad")
+            << json("[{'at': 1, 'action': 'restart-redis'}, {'at': 2, 'action': 'kill', 'args': {}}]")
+            << QStringLiteral("step 2: kill: replica:");
+        QTest::newRow("unknown action") << json("[{'at': 1, 'action': 'explode'}]")
+                                        << QStringLiteral("step 1: unknown fault action 'explode'");
+        QTest::newRow("too large") << QByteArray(FaultScript::kMaxBytes + 1, ' ')
+                                   << QStringLiteral("too large");
         QByteArray many = "[";
         for (int i = 0; i <= FaultScript::kMaxSteps; ++i)
             many += json("{'at': 1, 'action': 'restart-redis'},");

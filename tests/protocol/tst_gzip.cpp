@@ -16,7 +16,8 @@ QByteArray repetitiveJson(int samples)
 {
     QByteArray json = "[";
     for (int i = 0; i < samples; ++i)
-        json += R"({"at":"2026-12-06T03:35:)" + QByteArray::number(i % 60) + R"(Z","replicas":[{"id":"node-1","state":"ready"}]},)";
+        json += R"({"at":"2026-12-06T03:35:)" + QByteArray::number(i % 60)
+            + R"(Z","replicas":[{"id":"node-1","state":"ready"}]},)";
     json += "{}]";
     return json;
 }
@@ -63,7 +64,7 @@ private Q_SLOTS:
         QVERIFY2(!gzip.isEmpty(), "gzip is missing (an essential Debian package)");
         const QByteArray json = repetitiveJson(100);
         QProcess process;
-        process.start(gzip, {QStringLiteral("-dc")});
+        process.start(gzip, { QStringLiteral("-dc") });
         QVERIFY(process.waitForStarted());
         process.write(Gzip::compress(json));
         process.closeWriteChannel();

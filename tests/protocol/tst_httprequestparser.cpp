@@ -72,19 +72,19 @@ void TestHttpRequestParser::validRequests_data()
                                            "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n")
                              << QByteArray("POST") << QStringLiteral("/c") << QByteArray("hello world")
                              << QByteArray("h");
-    QTest::newRow("chunked upper hex, TE case") << QByteArray("PUT /c HTTP/1.1\r\nHost: h\r\ntransfer-encoding: "
-                                                              "Chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n")
-                                                << QByteArray("PUT") << QStringLiteral("/c")
-                                                << QByteArray("0123456789") << QByteArray("h");
+    QTest::newRow("chunked upper hex, TE case")
+        << QByteArray("PUT /c HTTP/1.1\r\nHost: h\r\ntransfer-encoding: "
+                      "Chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n")
+        << QByteArray("PUT") << QStringLiteral("/c") << QByteArray("0123456789") << QByteArray("h");
     QTest::newRow("http/1.0 no host") << QByteArray("GET / HTTP/1.0\r\n\r\n") << QByteArray("GET")
                                       << QStringLiteral("/") << QByteArray() << QByteArray();
-    QTest::newRow("leading empty lines") << QByteArray("\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n")
-                                         << QByteArray("GET") << QStringLiteral("/") << QByteArray()
-                                         << QByteArray("a");
-    QTest::newRow("equal duplicate CL") << QByteArray("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 3\r\n"
-                                                      "Content-Length: 3\r\n\r\nabc")
-                                        << QByteArray("POST") << QStringLiteral("/") << QByteArray("abc")
-                                        << QByteArray("a");
+    QTest::newRow("leading empty lines")
+        << QByteArray("\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n") << QByteArray("GET") << QStringLiteral("/")
+        << QByteArray() << QByteArray("a");
+    QTest::newRow("equal duplicate CL")
+        << QByteArray("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 3\r\n"
+                      "Content-Length: 3\r\n\r\nabc")
+        << QByteArray("POST") << QStringLiteral("/") << QByteArray("abc") << QByteArray("a");
     QTest::newRow("zero CL") << QByteArray("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n")
                              << QByteArray("POST") << QStringLiteral("/") << QByteArray() << QByteArray("a");
     QTest::newRow("percent path") << QByteArray("GET /a%20b/%C3%A9 HTTP/1.1\r\nHost: a\r\n\r\n")
@@ -92,13 +92,16 @@ void TestHttpRequestParser::validRequests_data()
                                   << QByteArray("a");
     QTest::newRow("options *") << QByteArray("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n") << QByteArray("OPTIONS")
                                << QStringLiteral("*") << QByteArray() << QByteArray("a");
-    QTest::newRow("absolute form") << QByteArray("GET http://node-2:8080/metrics?x=1 HTTP/1.1\r\nHost: other\r\n\r\n")
+    QTest::newRow("absolute form") << QByteArray(
+        "GET http://node-2:8080/metrics?x=1 HTTP/1.1\r\nHost: other\r\n\r\n")
                                    << QByteArray("GET") << QStringLiteral("/metrics") << QByteArray()
                                    << QByteArray("node-2:8080");
-    QTest::newRow("ows around value") << QByteArray("GET / HTTP/1.1\r\nHost: \t a \t\r\n\r\n") << QByteArray("GET")
-                                      << QStringLiteral("/") << QByteArray() << QByteArray("a");
+    QTest::newRow("ows around value")
+        << QByteArray("GET / HTTP/1.1\r\nHost: \t a \t\r\n\r\n") << QByteArray("GET") << QStringLiteral("/")
+        << QByteArray() << QByteArray("a");
     QTest::newRow("obs-text value") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nX-Name: caf\xc3\xa9\r\n\r\n")
-                                    << QByteArray("GET") << QStringLiteral("/") << QByteArray() << QByteArray("a");
+                                    << QByteArray("GET") << QStringLiteral("/") << QByteArray()
+                                    << QByteArray("a");
 }
 
 void TestHttpRequestParser::validRequests()
@@ -109,7 +112,7 @@ void TestHttpRequestParser::validRequests()
     QFETCH(QByteArray, body);
     QFETCH(QByteArray, host);
 
-    for (const qsizetype step : {qsizetype(0), qsizetype(1), qsizetype(3), qsizetype(7)}) {
+    for (const qsizetype step : { qsizetype(0), qsizetype(1), qsizetype(3), qsizetype(7) }) {
         HttpRequestParser parser;
         QCOMPARE(feedInSteps(parser, raw, step), State::Complete);
         QCOMPARE(parser.bufferedBytes(), 0);
@@ -128,29 +131,37 @@ void TestHttpRequestParser::malformedRequests_data()
     QTest::addColumn<int>("status");
 
     const QByteArray get = "GET / HTTP/1.1\r\nHost: a\r\n";
-    QTest::newRow("TE+CL smuggling") << QByteArray(get + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n")
+    QTest::newRow("TE+CL smuggling") << QByteArray(
+        get + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n")
                                      << 400;
-    QTest::newRow("CL+TE smuggling") << QByteArray(get + "Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n")
+    QTest::newRow("CL+TE smuggling") << QByteArray(
+        get + "Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n")
                                      << 400;
-    QTest::newRow("differing CL") << QByteArray(get + "Content-Length: 4\r\nContent-Length: 5\r\n\r\n") << 400;
+    QTest::newRow("differing CL") << QByteArray(get + "Content-Length: 4\r\nContent-Length: 5\r\n\r\n")
+                                  << 400;
     QTest::newRow("differing CL list") << QByteArray(get + "Content-Length: 4, 5\r\n\r\n") << 400;
     QTest::newRow("negative CL") << QByteArray(get + "Content-Length: -1\r\n\r\n") << 400;
     QTest::newRow("plus CL") << QByteArray(get + "Content-Length: +4\r\n\r\n") << 400;
     QTest::newRow("hex CL") << QByteArray(get + "Content-Length: 0x10\r\n\r\n") << 400;
     QTest::newRow("empty CL") << QByteArray(get + "Content-Length:\r\n\r\n") << 400;
-    QTest::newRow("overflow CL") << QByteArray(get + "Content-Length: 99999999999999999999999\r\n\r\n") << 400;
+    QTest::newRow("overflow CL") << QByteArray(get + "Content-Length: 99999999999999999999999\r\n\r\n")
+                                 << 400;
     QTest::newRow("CL too big") << QByteArray(get + "Content-Length: 1048577\r\n\r\n") << 413;
     QTest::newRow("unknown coding") << QByteArray(get + "Transfer-Encoding: gzip, chunked\r\n\r\n") << 501;
     QTest::newRow("identity coding") << QByteArray(get + "Transfer-Encoding: identity\r\n\r\n") << 501;
-    QTest::newRow("chunked twice") << QByteArray(get + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n")
+    QTest::newRow("chunked twice") << QByteArray(
+        get + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n")
                                    << 400;
     QTest::newRow("empty TE") << QByteArray(get + "Transfer-Encoding: ,\r\n\r\n") << 400;
-    QTest::newRow("TE on 1.0") << QByteArray("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << 400;
+    QTest::newRow("TE on 1.0") << QByteArray("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+                               << 400;
     QTest::newRow("bad chunk size") << QByteArray(get + "Transfer-Encoding: chunked\r\n\r\nzz\r\n") << 400;
-    QTest::newRow("chunk size overflow") << QByteArray(get + "Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n")
-                                         << 400;
-    QTest::newRow("chunk without CRLF") << QByteArray(get + "Transfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n") << 400;
-    QTest::newRow("chunk bad extension") << QByteArray(get + "Transfer-Encoding: chunked\r\n\r\n3 x\r\n") << 400;
+    QTest::newRow("chunk size overflow")
+        << QByteArray(get + "Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n") << 400;
+    QTest::newRow("chunk without CRLF")
+        << QByteArray(get + "Transfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n") << 400;
+    QTest::newRow("chunk bad extension")
+        << QByteArray(get + "Transfer-Encoding: chunked\r\n\r\n3 x\r\n") << 400;
     QTest::newRow("obs-fold") << QByteArray(get + "X-A: b\r\n c\r\n\r\n") << 400;
     QTest::newRow("obs-fold tab") << QByteArray(get + "X-A: b\r\n\tc\r\n\r\n") << 400;
     QTest::newRow("space before colon") << QByteArray(get + "Content-Length : 4\r\n\r\n") << 400;
@@ -185,13 +196,15 @@ void TestHttpRequestParser::malformedRequests_data()
     QTest::newRow("ftp absolute") << QByteArray("GET ftp://h/ HTTP/1.1\r\nHost: h\r\n\r\n") << 400;
     QTest::newRow("TLS hello") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) << 400;
     QTest::newRow("too many empty lines") << QByteArray(20, '\n') << 400;
-    QTest::newRow("request line 414") << QByteArray("GET /" + QByteArray(8200, 'a') + " HTTP/1.1\r\nHost: a\r\n\r\n")
-                                      << 414;
-    QTest::newRow("header section 431") << QByteArray(get + "X-Big: " + QByteArray(17000, 'b') + "\r\n\r\n") << 431;
-    QTest::newRow("trailer section 431") << QByteArray(get + "Transfer-Encoding: chunked\r\n\r\n0\r\nX: "
-                                                       + QByteArray(17000, 't') + "\r\n\r\n")
+    QTest::newRow("request line 414")
+        << QByteArray("GET /" + QByteArray(8200, 'a') + " HTTP/1.1\r\nHost: a\r\n\r\n") << 414;
+    QTest::newRow("header section 431")
+        << QByteArray(get + "X-Big: " + QByteArray(17000, 'b') + "\r\n\r\n") << 431;
+    QTest::newRow("trailer section 431") << QByteArray(
+        get + "Transfer-Encoding: chunked\r\n\r\n0\r\nX: " + QByteArray(17000, 't') + "\r\n\r\n")
                                          << 431;
-    QTest::newRow("bad trailer") << QByteArray(get + "Transfer-Encoding: chunked\r\n\r\n0\r\nX : y\r\n\r\n") << 400;
+    QTest::newRow("bad trailer") << QByteArray(get + "Transfer-Encoding: chunked\r\n\r\n0\r\nX : y\r\n\r\n")
+                                 << 400;
 }
 
 void TestHttpRequestParser::malformedRequests()
@@ -200,7 +213,7 @@ void TestHttpRequestParser::malformedRequests()
     QFETCH(int, status);
 
     // The verdict must not depend on how the bytes were split on the wire.
-    for (const qsizetype step : {qsizetype(0), qsizetype(1), qsizetype(5)}) {
+    for (const qsizetype step : { qsizetype(0), qsizetype(1), qsizetype(5) }) {
         HttpRequestParser parser;
         QCOMPARE(feedInSteps(parser, raw, step), State::Error);
         QCOMPARE(parser.errorStatus(), status);
@@ -214,16 +227,20 @@ void TestHttpRequestParser::queryDecoding_data()
     QTest::addColumn<QStringList>("expected"); // key, value, key, value...
 
     QTest::newRow("none") << QByteArray("/api/sse") << QStringList();
-    QTest::newRow("ticket") << QByteArray("/api/sse?ticket=abc123") << QStringList{QStringLiteral("ticket"), QStringLiteral("abc123")};
+    QTest::newRow("ticket") << QByteArray("/api/sse?ticket=abc123")
+                            << QStringList { QStringLiteral("ticket"), QStringLiteral("abc123") };
     QTest::newRow("encoded") << QByteArray("/s?q=a%20b%2Bc+d&x=%C3%A9")
-                             << QStringList{QStringLiteral("q"), QStringLiteral("a b+c d"), QStringLiteral("x"), QStringLiteral("\u00e9")};
-    QTest::newRow("no value, empties") << QByteArray("/s?&flag&&k=&=v")
-                                       << QStringList{QStringLiteral("flag"), QString(), QStringLiteral("k"), QString(),
-                                                      QString(), QStringLiteral("v")};
-    QTest::newRow("leading U+FEFF is data") << QByteArray("/s?k=%EF%BB%BFv")
-                                            << QStringList{QStringLiteral("k"), QStringLiteral("\ufeffv")};
+                             << QStringList { QStringLiteral("q"), QStringLiteral("a b+c d"),
+                                    QStringLiteral("x"), QStringLiteral("\u00e9") };
+    QTest::newRow("no value, empties")
+        << QByteArray("/s?&flag&&k=&=v")
+        << QStringList { QStringLiteral("flag"), QString(), QStringLiteral("k"), QString(), QString(),
+               QStringLiteral("v") };
+    QTest::newRow("leading U+FEFF is data")
+        << QByteArray("/s?k=%EF%BB%BFv") << QStringList { QStringLiteral("k"), QStringLiteral("\ufeffv") };
     QTest::newRow("repeated, '=' in value") << QByteArray("/s?a=1&a=2=3")
-                                            << QStringList{QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("a"), QStringLiteral("2=3")};
+                                            << QStringList { QStringLiteral("a"), QStringLiteral("1"),
+                                                   QStringLiteral("a"), QStringLiteral("2=3") };
 }
 
 void TestHttpRequestParser::queryDecoding()
@@ -255,27 +272,37 @@ void TestHttpRequestParser::webSocketUpgrade_data()
     QTest::addColumn<QByteArray>("key");
 
     const QByteArray key = "dGhlIHNhbXBsZSBub25jZQ==";
-    QTest::newRow("browser") << QByteArray("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                           "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
-                                           "Sec-WebSocket-Protocol: v12.stomp\r\n\r\n")
+    QTest::newRow("browser") << QByteArray(
+        "GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: "
+        + key
+        + "\r\nSec-WebSocket-Version: 13\r\n"
+          "Sec-WebSocket-Protocol: v12.stomp\r\n\r\n")
                              << true << key;
-    QTest::newRow("firefox connection list") << QByteArray("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: WebSocket\r\n"
-                                                           "Connection: keep-alive, Upgrade\r\nSec-WebSocket-Key: " + key
-                                                           + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                                             << true << key;
-    QTest::newRow("wrong version") << QByteArray("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: upgrade\r\n"
-                                                 "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 8\r\n\r\n")
+    QTest::newRow("firefox connection list")
+        << QByteArray("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: WebSocket\r\n"
+                      "Connection: keep-alive, Upgrade\r\nSec-WebSocket-Key: "
+               + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        << true << key;
+    QTest::newRow("wrong version") << QByteArray(
+        "GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: upgrade\r\n"
+        "Sec-WebSocket-Key: "
+        + key + "\r\nSec-WebSocket-Version: 8\r\n\r\n")
                                    << true << QByteArray();
-    QTest::newRow("short key") << QByteArray("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: upgrade\r\n"
-                                             "Sec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    QTest::newRow("short key") << QByteArray(
+        "GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: upgrade\r\n"
+        "Sec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n\r\n")
                                << true << QByteArray();
-    QTest::newRow("no connection upgrade") << QByteArray("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n")
-                                           << false << QByteArray();
-    QTest::newRow("h2c") << QByteArray("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n")
+    QTest::newRow("no connection upgrade")
+        << QByteArray("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n") << false << QByteArray();
+    QTest::newRow("h2c") << QByteArray(
+        "GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n")
                          << false << QByteArray();
-    QTest::newRow("post") << QByteArray("POST /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+    QTest::newRow("post") << QByteArray(
+        "POST /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
                           << false << QByteArray();
-    QTest::newRow("http/1.0") << QByteArray("GET /ws HTTP/1.0\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+    QTest::newRow("http/1.0") << QByteArray(
+        "GET /ws HTTP/1.0\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
                               << false << QByteArray();
 }
 
@@ -298,11 +325,14 @@ void TestHttpRequestParser::keepAlive_data()
     QTest::addColumn<bool>("keepAlive");
 
     QTest::newRow("1.1 default") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\n\r\n") << true;
-    QTest::newRow("1.1 close") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nConnection: Close\r\n\r\n") << false;
-    QTest::newRow("1.1 close in list") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nConnection: te, close\r\n\r\n") << false;
+    QTest::newRow("1.1 close") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nConnection: Close\r\n\r\n")
+                               << false;
+    QTest::newRow("1.1 close in list")
+        << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nConnection: te, close\r\n\r\n") << false;
     QTest::newRow("1.0 default") << QByteArray("GET / HTTP/1.0\r\n\r\n") << false;
     QTest::newRow("1.0 keep-alive") << QByteArray("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n") << true;
-    QTest::newRow("substring is no token") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nConnection: closed\r\n\r\n") << true;
+    QTest::newRow("substring is no token")
+        << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nConnection: closed\r\n\r\n") << true;
 }
 
 void TestHttpRequestParser::keepAlive()
@@ -341,10 +371,11 @@ void TestHttpRequestParser::emptyLinesDoNotStartARequest()
 void TestHttpRequestParser::pipelining()
 {
     HttpRequestParser parser;
-    const QByteArray raw = "GET /one HTTP/1.1\r\nHost: a\r\n\r\n"
-                           "POST /two HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nxyz"
-                           "POST /three HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nq\r\n0\r\n\r\n"
-                           "GET /four HTTP/1.1\r\nHo";
+    const QByteArray raw
+        = "GET /one HTTP/1.1\r\nHost: a\r\n\r\n"
+          "POST /two HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nxyz"
+          "POST /three HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nq\r\n0\r\n\r\n"
+          "GET /four HTTP/1.1\r\nHo";
     QCOMPARE(parser.feed(raw), State::Complete);
     QCOMPARE(parser.request().path(), QStringLiteral("/one"));
     // While Complete, more bytes are only buffered.
@@ -372,7 +403,7 @@ void TestHttpRequestParser::pipelinedArrivingInPieces()
     for (int i = 0; i < 50; ++i)
         raw += "POST /m/" + QByteArray::number(i) + " HTTP/1.1\r\nHost: a\r\nContent-Length: "
             + QByteArray::number(i % 7) + "\r\n\r\n" + QByteArray(i % 7, char('a' + i % 26));
-    for (const qsizetype step : {qsizetype(1), qsizetype(13), qsizetype(4096)}) {
+    for (const qsizetype step : { qsizetype(1), qsizetype(13), qsizetype(4096) }) {
         HttpRequestParser parser;
         int seen = 0;
         for (qsizetype i = 0; i < raw.size(); i += step) {
@@ -451,7 +482,8 @@ void TestHttpRequestParser::bodyTooLargeFailsBeforeBody()
     HttpLimits small;
     small.maxBodySize = 10;
     HttpRequestParser limited(small);
-    QCOMPARE(limited.feed("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789"), State::Complete);
+    QCOMPARE(
+        limited.feed("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789"), State::Complete);
     limited.takeRequest();
     QCOMPARE(limited.feed("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n"), State::Error);
     QCOMPARE(limited.errorStatus(), 413);
@@ -463,14 +495,15 @@ void TestHttpRequestParser::chunkedBodyTooLargeFailsBeforeData()
     small.maxBodySize = 10;
     HttpRequestParser parser(small);
     QCOMPARE(parser.feed("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n"),
-             State::NeedMore);
+        State::NeedMore);
     // 6 + 5 > 10: refused on the size line, before any of the 5 bytes arrive.
     QCOMPARE(parser.feed("5\r\n"), State::Error);
     QCOMPARE(parser.errorStatus(), 413);
 
     HttpRequestParser huge;
-    QCOMPARE(huge.feed("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n7fffffffffffffff\r\n"),
-             State::Error);
+    QCOMPARE(
+        huge.feed("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n7fffffffffffffff\r\n"),
+        State::Error);
     QVERIFY(huge.errorStatus() == 400 || huge.errorStatus() == 413);
 }
 
@@ -491,8 +524,9 @@ void TestHttpRequestParser::tooManyHeaders()
 void TestHttpRequestParser::expectContinueSeesHeadersFirst()
 {
     HttpRequestParser parser;
-    QCOMPARE(parser.feed("POST /api HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"),
-             State::NeedMore);
+    QCOMPARE(
+        parser.feed("POST /api HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"),
+        State::NeedMore);
     QVERIFY(parser.headersComplete());
     QVERIFY(parser.request().expectsContinue());
     QCOMPARE(parser.feed("ab"), State::NeedMore);

@@ -46,7 +46,8 @@ void TestHttpResponse::reasonPhrases()
     QFETCH(int, status);
     QFETCH(QByteArray, phrase);
     QCOMPARE(HttpResponse::reasonPhrase(status), phrase);
-    QVERIFY(HttpResponse(status).serialize().startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status) + ' ' + phrase + "\r\n")));
+    QVERIFY(HttpResponse(status).serialize().startsWith(
+        QByteArray("HTTP/1.1 " + QByteArray::number(status) + ' ' + phrase + "\r\n")));
 }
 
 void TestHttpResponse::serializeWithBody()
@@ -54,8 +55,9 @@ void TestHttpResponse::serializeWithBody()
     HttpResponse response(200);
     QVERIFY(response.addHeader("Cache-Control", "no-store"));
     response.setBody("hello", "text/plain; charset=utf-8");
-    QCOMPARE(response.serialize(), QByteArray("HTTP/1.1 200 OK\r\nCache-Control: no-store\r\n"
-                                              "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 5\r\n\r\nhello"));
+    QCOMPARE(response.serialize(),
+        QByteArray("HTTP/1.1 200 OK\r\nCache-Control: no-store\r\n"
+                   "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 5\r\n\r\nhello"));
 }
 
 void TestHttpResponse::framingHeadersAreOwnedBySerialize()
@@ -99,7 +101,8 @@ void TestHttpResponse::jsonError()
     QCOMPARE(body.value(QStringLiteral("status")).toInt(), 431);
     QCOMPARE(body.size(), 2);
     const QByteArray wire = response.serialize();
-    QVERIFY(wire.contains(QByteArray("\r\nContent-Length: " + QByteArray::number(response.body().size()) + "\r\n")));
+    QVERIFY(wire.contains(
+        QByteArray("\r\nContent-Length: " + QByteArray::number(response.body().size()) + "\r\n")));
 }
 
 void TestHttpResponse::streamingHead()
@@ -109,7 +112,7 @@ void TestHttpResponse::streamingHead()
     response.setHeader("Cache-Control", "no-cache");
     response.setBody("not sent");
     QCOMPARE(response.serializeHead(),
-             QByteArray("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n"));
+        QByteArray("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n"));
 }
 
 void TestHttpResponse::headerInjectionRefused_data()
@@ -137,7 +140,8 @@ void TestHttpResponse::headerInjectionRefused()
 void TestHttpResponse::webSocketAccept()
 {
     // RFC 6455 section 1.3 example.
-    QCOMPARE(HttpResponse::webSocketAccept("dGhlIHNhbXBsZSBub25jZQ=="), QByteArray("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+    QCOMPARE(HttpResponse::webSocketAccept("dGhlIHNhbXBsZSBub25jZQ=="),
+        QByteArray("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
 }
 
 void TestHttpResponse::closeConnection()

@@ -21,7 +21,8 @@ QByteArray b64(const QByteArray &data)
 }
 
 // Builds a token by hand, so tests do not depend on JwtCodec::sign() to craft attacks.
-QByteArray craft(const QByteArray &headerJson, const QByteArray &payloadJson, const QByteArray &secret = Secret)
+QByteArray craft(
+    const QByteArray &headerJson, const QByteArray &payloadJson, const QByteArray &secret = Secret)
 {
     const QByteArray input = b64(headerJson) + '.' + b64(payloadJson);
     return input + '.' + b64(QMessageAuthenticationCode::hash(input, secret, QCryptographicHash::Sha256));
@@ -63,18 +64,17 @@ private slots:
 void TestJwtCodec::roundTrip()
 {
     const JwtCodec codec(Secret);
-    const QJsonObject claims{{QStringLiteral("sub"), QStringLiteral("alice")},
-                             {QStringLiteral("roles"), QJsonArray{QStringLiteral("user"), QStringLiteral("admin")}},
-                             {QStringLiteral("jti"), QStringLiteral("8b1f")},
-                             {QStringLiteral("iat"), Now},
-                             {QStringLiteral("exp"), Now + 900}};
+    const QJsonObject claims { { QStringLiteral("sub"), QStringLiteral("alice") },
+        { QStringLiteral("roles"), QJsonArray { QStringLiteral("user"), QStringLiteral("admin") } },
+        { QStringLiteral("jti"), QStringLiteral("8b1f") }, { QStringLiteral("iat"), Now },
+        { QStringLiteral("exp"), Now + 900 } };
     const QByteArray token = codec.sign(claims);
     const JwtVerifyResult result = codec.verify(token, Now);
     QVERIFY2(result.isOk(), qPrintable(result.message()));
     QCOMPARE(result.reason(), Reason::Ok);
     QCOMPARE(result.claims(), claims);
     QCOMPARE(result.subject(), QStringLiteral("alice"));
-    QCOMPARE(result.roles(), (QStringList{QStringLiteral("user"), QStringLiteral("admin")}));
+    QCOMPARE(result.roles(), (QStringList { QStringLiteral("user"), QStringLiteral("admin") }));
     QCOMPARE(result.jti(), QStringLiteral("8b1f"));
     QCOMPARE(result.issuedAt(), Now);
     QCOMPARE(result.expiresAt(), Now + 900);
@@ -86,7 +86,7 @@ void TestJwtCodec::roundTrip()
 void TestJwtCodec::signFormat()
 {
     const JwtCodec codec(Secret);
-    const QByteArray token = codec.sign(QJsonObject{{QStringLiteral("sub"), QStringLiteral("a?>")}});
+    const QByteArray token = codec.sign(QJsonObject { { QStringLiteral("sub"), QStringLiteral("a?>") } });
     QCOMPARE(token.count('.'), 2);
     QVERIFY(!token.contains('=') && !token.contains('+') && !token.contains('/'));
     QCOMPARE(QByteArray::fromBase64(part(token, 0), QByteArray::Base64UrlEncoding), Hs256);
@@ -102,64 +102,83 @@ void TestJwtCodec::rejections_data()
     const QByteArray sig = part(good, 2);
     const QByteArray payload = part(good, 1);
 
-    QTest::newRow("alg none, empty signature") << QByteArray(b64(R"({"alg":"none","typ":"JWT"})") + '.' + payload + '.')
-                                               << Reason::UnsupportedAlgorithm;
-    QTest::newRow("alg None, valid mac") << craft(R"({"alg":"None"})", claimsJson()) << Reason::UnsupportedAlgorithm;
+    QTest::newRow("alg none, empty signature")
+        << QByteArray(b64(R"({"alg":"none","typ":"JWT"})") + '.' + payload + '.')
+        << Reason::UnsupportedAlgorithm;
+    QTest::newRow("alg None, valid mac")
+        << craft(R"({"alg":"None"})", claimsJson()) << Reason::UnsupportedAlgorithm;
     QTest::newRow("alg HS512") << craft(R"({"alg":"HS512"})", claimsJson()) << Reason::UnsupportedAlgorithm;
     QTest::newRow("alg RS256") << craft(R"({"alg":"RS256"})", claimsJson()) << Reason::UnsupportedAlgorithm;
-    QTest::newRow("alg lowercase") << craft(R"({"alg":"hs256"})", claimsJson()) << Reason::UnsupportedAlgorithm;
+    QTest::newRow("alg lowercase") << craft(R"({"alg":"hs256"})", claimsJson())
+                                   << Reason::UnsupportedAlgorithm;
     QTest::newRow("alg missing") << craft(R"({"typ":"JWT"})", claimsJson()) << Reason::UnsupportedAlgorithm;
-    QTest::newRow("alg not a string") << craft(R"({"alg":256})", claimsJson()) << Reason::UnsupportedAlgorithm;
-    QTest::newRow("alg changed in header") << QByteArray(b64(R"({"alg":"HS384","typ":"JWT"})") + '.' + payload + '.' + sig)
-                                           << Reason::UnsupportedAlgorithm;
-    QTest::newRow("header changed, alg kept") << QByteArray(b64(R"({"alg":"HS256","kid":"x"})") + '.' + payload + '.' + sig)
-                                              << Reason::BadSignature;
-    QTest::newRow("tampered payload") << QByteArray(part(good, 0) + '.' + b64(claimsJson(Now, Now + 999999)) + '.' + sig)
-                                      << Reason::BadSignature;
+    QTest::newRow("alg not a string")
+        << craft(R"({"alg":256})", claimsJson()) << Reason::UnsupportedAlgorithm;
+    QTest::newRow("alg changed in header")
+        << QByteArray(b64(R"({"alg":"HS384","typ":"JWT"})") + '.' + payload + '.' + sig)
+        << Reason::UnsupportedAlgorithm;
+    QTest::newRow("header changed, alg kept")
+        << QByteArray(b64(R"({"alg":"HS256","kid":"x"})") + '.' + payload + '.' + sig)
+        << Reason::BadSignature;
+    QTest::newRow("tampered payload")
+        << QByteArray(part(good, 0) + '.' + b64(claimsJson(Now, Now + 999999)) + '.' + sig)
+        << Reason::BadSignature;
     QTest::newRow("wrong secret") << craft(Hs256, claimsJson(), "not the secret") << Reason::BadSignature;
-    QTest::newRow("empty signature") << QByteArray(part(good, 0) + '.' + payload + '.') << Reason::BadSignature;
+    QTest::newRow("empty signature") << QByteArray(part(good, 0) + '.' + payload + '.')
+                                     << Reason::BadSignature;
     QTest::newRow("truncated signature") << QByteArray(good.left(good.size() - 3)) << Reason::BadSignature;
     QByteArray flipped = good;
     flipped[flipped.size() - 5] = flipped.at(flipped.size() - 5) == 'A' ? 'B' : 'A';
     QTest::newRow("flipped signature char") << flipped << Reason::BadSignature;
-    QTest::newRow("crit header") << craft(R"({"alg":"HS256","crit":["exp"]})", claimsJson()) << Reason::Malformed;
+    QTest::newRow("crit header") << craft(R"({"alg":"HS256","crit":["exp"]})", claimsJson())
+                                 << Reason::Malformed;
 
     QTest::newRow("empty") << QByteArray() << Reason::Malformed;
     QTest::newRow("two parts") << QByteArray(part(good, 0) + '.' + payload) << Reason::Malformed;
     QTest::newRow("four parts") << QByteArray(good + ".x") << Reason::Malformed;
     QTest::newRow("bad base64 char") << QByteArray(part(good, 0) + ".!!!!." + sig) << Reason::Malformed;
-    QTest::newRow("standard alphabet") << QByteArray(part(good, 0) + '.' + payload + '.' + QByteArray(sig).replace('-', '+').replace('_', '/') + "+/")
+    QTest::newRow("standard alphabet") << QByteArray(
+        part(good, 0) + '.' + payload + '.' + QByteArray(sig).replace('-', '+').replace('_', '/') + "+/")
                                        << Reason::Malformed;
     QTest::newRow("padding") << QByteArray(good + "=") << Reason::Malformed;
     QTest::newRow("length 1 mod 4") << QByteArray(part(good, 0) + ".AAAAA." + sig) << Reason::Malformed;
-    QTest::newRow("non-canonical bits") << QByteArray(part(good, 0) + '.' + payload + '.' + sig.left(42) + 'B')
-                                        << (sig.at(42) == 'B' ? Reason::Ok : Reason::Malformed);
+    QTest::newRow("non-canonical bits")
+        << QByteArray(part(good, 0) + '.' + payload + '.' + sig.left(42) + 'B')
+        << (sig.at(42) == 'B' ? Reason::Ok : Reason::Malformed);
     QTest::newRow("header not JSON") << craft("{alg:HS256}", claimsJson()) << Reason::Malformed;
     QTest::newRow("header array") << craft(R"(["HS256"])", claimsJson()) << Reason::Malformed;
     QTest::newRow("payload not JSON") << craft(Hs256, "hello") << Reason::Malformed;
     QTest::newRow("payload JSON array") << craft(Hs256, R"([{"sub":"alice"}])") << Reason::Malformed;
     QTest::newRow("payload JSON string") << craft(Hs256, R"("alice")") << Reason::Malformed;
     QTest::newRow("missing sub") << craft(Hs256, R"({"jti":"j","exp":1800000000})") << Reason::Malformed;
-    QTest::newRow("empty sub") << craft(Hs256, R"({"sub":"","jti":"j","exp":1800000000})") << Reason::Malformed;
-    QTest::newRow("numeric sub") << craft(Hs256, R"({"sub":7,"jti":"j","exp":1800000000})") << Reason::Malformed;
+    QTest::newRow("empty sub") << craft(Hs256, R"({"sub":"","jti":"j","exp":1800000000})")
+                               << Reason::Malformed;
+    QTest::newRow("numeric sub") << craft(Hs256, R"({"sub":7,"jti":"j","exp":1800000000})")
+                                 << Reason::Malformed;
     QTest::newRow("missing jti") << craft(Hs256, R"({"sub":"a","exp":1800000000})") << Reason::Malformed;
     QTest::newRow("missing exp") << craft(Hs256, R"({"sub":"a","jti":"j"})") << Reason::Malformed;
-    QTest::newRow("string exp") << craft(Hs256, R"({"sub":"a","jti":"j","exp":"1800000000"})") << Reason::Malformed;
+    QTest::newRow("string exp") << craft(Hs256, R"({"sub":"a","jti":"j","exp":"1800000000"})")
+                                << Reason::Malformed;
     QTest::newRow("huge exp") << craft(Hs256, R"({"sub":"a","jti":"j","exp":1e300})") << Reason::Malformed;
-    QTest::newRow("roles not array") << craft(Hs256, R"({"sub":"a","jti":"j","exp":1800000000,"roles":"admin"})")
+    QTest::newRow("roles not array") << craft(
+        Hs256, R"({"sub":"a","jti":"j","exp":1800000000,"roles":"admin"})")
                                      << Reason::Malformed;
-    QTest::newRow("role not string") << craft(Hs256, R"({"sub":"a","jti":"j","exp":1800000000,"roles":["a",1]})")
+    QTest::newRow("role not string") << craft(
+        Hs256, R"({"sub":"a","jti":"j","exp":1800000000,"roles":["a",1]})")
                                      << Reason::Malformed;
     QTest::newRow("iat not number") << craft(Hs256, R"({"sub":"a","jti":"j","exp":1800000000,"iat":null})")
                                     << Reason::Malformed;
-    QTest::newRow("huge token") << craft(Hs256, R"({"sub":"a","jti":"j","exp":1800000000,"pad":")" + QByteArray(7000, 'p') + "\"}")
+    QTest::newRow("huge token") << craft(
+        Hs256, R"({"sub":"a","jti":"j","exp":1800000000,"pad":")" + QByteArray(7000, 'p') + "\"}")
                                 << Reason::Malformed;
-    QTest::newRow("nbf in future") << craft(Hs256, R"({"sub":"a","jti":"j","exp":1800000000,"nbf":1700000100})")
+    QTest::newRow("nbf in future") << craft(
+        Hs256, R"({"sub":"a","jti":"j","exp":1800000000,"nbf":1700000100})")
                                    << Reason::NotYetValid;
     QTest::newRow("iat in future") << craft(Hs256, claimsJson(Now + 31, Now + 900)) << Reason::NotYetValid;
     QTest::newRow("iat within skew") << craft(Hs256, claimsJson(Now + 30, Now + 900)) << Reason::Ok;
     QTest::newRow("expired long ago") << craft(Hs256, claimsJson(Now - 7200, Now - 3600)) << Reason::Expired;
-    QTest::newRow("fractional exp ok") << craft(Hs256, R"({"sub":"a","jti":"j","exp":1700000000.5})") << Reason::Ok;
+    QTest::newRow("fractional exp ok")
+        << craft(Hs256, R"({"sub":"a","jti":"j","exp":1700000000.5})") << Reason::Ok;
 }
 
 void TestJwtCodec::rejections()
@@ -195,8 +214,9 @@ void TestJwtCodec::expiryBoundaries()
     QFETCH(qint64, skew);
     QFETCH(qint64, now);
     QFETCH(Reason, reason);
-    const QByteArray token = craft(Hs256, R"({"sub":"a","jti":"j","exp":)" + QByteArray::number(Now)
-                                              + R"(,"nbf":)" + QByteArray::number(Now - 600) + "}");
+    const QByteArray token = craft(Hs256,
+        R"({"sub":"a","jti":"j","exp":)" + QByteArray::number(Now) + R"(,"nbf":)"
+            + QByteArray::number(Now - 600) + "}");
     QCOMPARE(JwtCodec(Secret, skew).verify(token, now).reason(), reason);
 }
 

@@ -25,7 +25,8 @@ private:
 private slots:
     void loginBodyIsTheJsonTheNodeReads()
     {
-        const QJsonObject body = QJsonDocument::fromJson(nodeapi::loginBody(u"al\"ice"_s, u"p\u00e4ss"_s)).object();
+        const QJsonObject body
+            = QJsonDocument::fromJson(nodeapi::loginBody(u"al\"ice"_s, u"p\u00e4ss"_s)).object();
         QCOMPARE(body.value(u"username"_s).toString(), u"al\"ice"_s);
         QCOMPARE(body.value(u"password"_s).toString(), u"p\u00e4ss"_s);
         QCOMPARE(body.size(), 2);
@@ -35,7 +36,9 @@ private slots:
     {
         QTest::addColumn<QByteArray>("answer");
         QTest::addColumn<QByteArray>("token");
-        QTest::newRow("login answer") << "{\"accessToken\":\"a.b.c\",\"refreshToken\":\"r\",\"expiresIn\":900}"_ba << "a.b.c"_ba;
+        QTest::newRow("login answer")
+            << "{\"accessToken\":\"a.b.c\",\"refreshToken\":\"r\",\"expiresIn\":900}"_ba
+            << "a.b.c"_ba;
         QTest::newRow("error answer") << "{\"error\":\"bad credentials\"}"_ba << QByteArray();
         QTest::newRow("not JSON") << "<html>502</html>"_ba << QByteArray();
         QTest::newRow("truncated") << "{\"accessToken\":\"a.b"_ba << QByteArray();

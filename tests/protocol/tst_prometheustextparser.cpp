@@ -41,7 +41,8 @@ private slots:
 
     void labelEscapesAndUtf8()
     {
-        const QByteArray text = "m{path=\"C:\\\\dir\",quote=\"say \\\"hi\\\"\",nl=\"a\\nb\",u=\"caf\xc3\xa9\"} 1\n";
+        const QByteArray text
+            = "m{path=\"C:\\\\dir\",quote=\"say \\\"hi\\\"\",nl=\"a\\nb\",u=\"caf\xc3\xa9\"} 1\n";
         const Parser::Result result = Parser::parse(text);
         QVERIFY(result.ok());
         QCOMPARE(result.samples.size(), 1);
@@ -241,9 +242,10 @@ private slots:
         limits.maxLabelsPerSample = 3;
         limits.maxSamples = 2;
         limits.maxErrors = 2;
-        const QByteArray text = "a{x=\"" + QByteArray(200, 'v') + "\"} 1\n" // line 1: too long
-                                "b{a=\"1\",b=\"2\",c=\"3\",d=\"4\"} 1\n" // line 2: too many labels
-                                "c 1\nd 2\ne 3\nf 4\n"; // 3..6: two fit, then truncated
+        const QByteArray text = "a{x=\"" + QByteArray(200, 'v')
+            + "\"} 1\n" // line 1: too long
+              "b{a=\"1\",b=\"2\",c=\"3\",d=\"4\"} 1\n" // line 2: too many labels
+              "c 1\nd 2\ne 3\nf 4\n"; // 3..6: two fit, then truncated
         const Parser::Result result = Parser::parse(text, limits);
         QCOMPARE(result.samples.size(), 2);
         QVERIFY(result.truncated);

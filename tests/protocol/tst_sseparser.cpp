@@ -30,7 +30,7 @@ QList<SseEvent> parseAll(SseParser &parser, const QByteArray &input, qsizetype c
 
 SseEvent ev(const QString &id, const QString &type, const QString &data)
 {
-    return SseEvent{id, type, data, -1};
+    return SseEvent { id, type, data, -1 };
 }
 
 } // namespace
@@ -57,60 +57,75 @@ void TestSseParser::parse_data()
     QTest::addColumn<QList<SseEvent>>("expected");
     QTest::addColumn<QString>("lastEventId");
 
-    QTest::newRow("simple") << "data: hello\n\n"_ba << QList{ev({}, u"message"_s, u"hello"_s)} << QString();
+    QTest::newRow("simple") << "data: hello\n\n"_ba << QList { ev({}, u"message"_s, u"hello"_s) }
+                            << QString();
     // WHATWG example: two data lines joined with LF; comment ignored; no dispatch at EOF.
-    QTest::newRow("spec: stock ticker") << ": test stream\n\ndata: first event\nid: 1\n\ndata:second event\nid\n\n"
-                                           "data:  third event\n"_ba
-                                        << QList{ev(u"1"_s, u"message"_s, u"first event"_s),
-                                                 ev({}, u"message"_s, u"second event"_s)}
-                                        << QString();
-    QTest::newRow("spec: two events, empty data") << "data\n\ndata\ndata\n\ndata:"_ba
-                                                  << QList{ev({}, u"message"_s, {}), ev({}, u"message"_s, u"\n"_s)}
-                                                  << QString();
-    QTest::newRow("spec: space after colon optional") << "data:test\n\ndata: test\n\n"_ba
-                                                      << QList{ev({}, u"message"_s, u"test"_s),
-                                                               ev({}, u"message"_s, u"test"_s)}
-                                                      << QString();
+    QTest::newRow("spec: stock ticker")
+        << ": test stream\n\ndata: first event\nid: 1\n\ndata:second event\nid\n\n"
+           "data:  third event\n"_ba
+        << QList { ev(u"1"_s, u"message"_s, u"first event"_s), ev({}, u"message"_s, u"second event"_s) }
+        << QString();
+    QTest::newRow("spec: two events, empty data")
+        << "data\n\ndata\ndata\n\ndata:"_ba
+        << QList { ev({}, u"message"_s, {}), ev({}, u"message"_s, u"\n"_s) } << QString();
+    QTest::newRow("spec: space after colon optional")
+        << "data:test\n\ndata: test\n\n"_ba
+        << QList { ev({}, u"message"_s, u"test"_s), ev({}, u"message"_s, u"test"_s) } << QString();
     QTest::newRow("multi-line data") << "data: YHOO\ndata: +2\ndata: 10\n\n"_ba
-                                     << QList{ev({}, u"message"_s, u"YHOO\n+2\n10"_s)} << QString();
+                                     << QList { ev({}, u"message"_s, u"YHOO\n+2\n10"_s) } << QString();
     QTest::newRow("event type resets after dispatch")
         << "event: add\ndata: 73857293\n\ndata: x\n\n"_ba
-        << QList{ev({}, u"add"_s, u"73857293"_s), ev({}, u"message"_s, u"x"_s)} << QString();
+        << QList { ev({}, u"add"_s, u"73857293"_s), ev({}, u"message"_s, u"x"_s) } << QString();
     QTest::newRow("CR line ends") << "id: 7\rdata: a\r\rdata: b\r\r"_ba
-                                  << QList{ev(u"7"_s, u"message"_s, u"a"_s), ev(u"7"_s, u"message"_s, u"b"_s)}
+                                  << QList { ev(u"7"_s, u"message"_s, u"a"_s),
+                                         ev(u"7"_s, u"message"_s, u"b"_s) }
                                   << u"7"_s;
-    QTest::newRow("CRLF line ends") << "data: a\r\ndata: b\r\n\r\n"_ba << QList{ev({}, u"message"_s, u"a\nb"_s)}
-                                    << QString();
-    QTest::newRow("BOM skipped") << "\xEF\xBB\xBF" "data: a\n\n"_ba << QList{ev({}, u"message"_s, u"a"_s)}
-                                 << QString();
-    QTest::newRow("only first BOM skipped")
-        << "\xEF\xBB\xBF\xEF\xBB\xBF" "data: a\n\n"_ba << QList<SseEvent>{} << QString();
+    QTest::newRow("CRLF line ends") << "data: a\r\ndata: b\r\n\r\n"_ba
+                                    << QList { ev({}, u"message"_s, u"a\nb"_s) } << QString();
+    QTest::newRow("BOM skipped") << "\xEF\xBB\xBF"
+                                    "data: a\n\n"_ba
+                                 << QList { ev({}, u"message"_s, u"a"_s) } << QString();
+    QTest::newRow("only first BOM skipped") << "\xEF\xBB\xBF\xEF\xBB\xBF"
+                                               "data: a\n\n"_ba
+                                            << QList<SseEvent> {} << QString();
     // Found by fuzz_sse_parser: QString::fromUtf8 dropped a BOM that starts a field's value,
     // so the event did not survive SseEncoder + SseParser.
-    QTest::newRow("BOM inside a field is data")
-        << "data:\xEF\xBB\xBF c\nid:\xEF\xBB\xBF" "7\nevent:\xEF\xBB\xBF" "t\n\n"_ba
-        << QList{ev(u"\uFEFF" "7"_s, u"\uFEFF" "t"_s, u"\uFEFF c"_s)} << u"\uFEFF" "7"_s;
-    QTest::newRow("two BOMs in a value both kept")
-        << "data: \xEF\xBB\xBF\xEF\xBB\xBF" "c\n\n"_ba << QList{ev({}, u"message"_s, u"\uFEFF\uFEFF" "c"_s)} << QString();
-    QTest::newRow("only one leading space stripped") << "data:   x \n\n"_ba
-                                                     << QList{ev({}, u"message"_s, u"  x "_s)} << QString();
-    QTest::newRow("unknown field ignored") << "foo: bar\ndata: a\n\n"_ba << QList{ev({}, u"message"_s, u"a"_s)}
-                                           << QString();
-    QTest::newRow("field names case sensitive") << "Data: a\n\ndata: b\n\n"_ba
-                                                << QList{ev({}, u"message"_s, u"b"_s)} << QString();
-    QTest::newRow("id with NUL ignored") << "id: 1\ndata: a\n\nid: 2\0x\ndata: b\n\n"_ba
-                                         << QList{ev(u"1"_s, u"message"_s, u"a"_s), ev(u"1"_s, u"message"_s, u"b"_s)}
-                                         << u"1"_s;
+    QTest::newRow("BOM inside a field is data") << "data:\xEF\xBB\xBF c\nid:\xEF\xBB\xBF"
+                                                   "7\nevent:\xEF\xBB\xBF"
+                                                   "t\n\n"_ba
+                                                << QList { ev(u"\uFEFF"
+                                                              "7"_s,
+                                                       u"\uFEFF"
+                                                       "t"_s,
+                                                       u"\uFEFF c"_s) }
+                                                << u"\uFEFF"
+                                                   "7"_s;
+    QTest::newRow("two BOMs in a value both kept") << "data: \xEF\xBB\xBF\xEF\xBB\xBF"
+                                                      "c\n\n"_ba
+                                                   << QList { ev({}, u"message"_s,
+                                                          u"\uFEFF\uFEFF"
+                                                          "c"_s) }
+                                                   << QString();
+    QTest::newRow("only one leading space stripped")
+        << "data:   x \n\n"_ba << QList { ev({}, u"message"_s, u"  x "_s) } << QString();
+    QTest::newRow("unknown field ignored")
+        << "foo: bar\ndata: a\n\n"_ba << QList { ev({}, u"message"_s, u"a"_s) } << QString();
+    QTest::newRow("field names case sensitive")
+        << "Data: a\n\ndata: b\n\n"_ba << QList { ev({}, u"message"_s, u"b"_s) } << QString();
+    QTest::newRow("id with NUL ignored")
+        << "id: 1\ndata: a\n\nid: 2\0x\ndata: b\n\n"_ba
+        << QList { ev(u"1"_s, u"message"_s, u"a"_s), ev(u"1"_s, u"message"_s, u"b"_s) } << u"1"_s;
     QTest::newRow("empty id resets") << "id: 1\ndata: a\n\nid\ndata: b\n\n"_ba
-                                     << QList{ev(u"1"_s, u"message"_s, u"a"_s), ev({}, u"message"_s, u"b"_s)}
+                                     << QList { ev(u"1"_s, u"message"_s, u"a"_s),
+                                            ev({}, u"message"_s, u"b"_s) }
                                      << QString();
-    QTest::newRow("id without data updates lastEventId") << "id: 9\n\n"_ba << QList<SseEvent>{} << u"9"_s;
-    QTest::newRow("no dispatch at end of stream") << "data: a\n"_ba << QList<SseEvent>{} << QString();
-    QTest::newRow("comment only") << ":ping\n:pong\n\n"_ba << QList<SseEvent>{} << QString();
-    QTest::newRow("invalid UTF-8 replaced") << "data: a\xff\n\n"_ba << QList{ev({}, u"message"_s, u"a\uFFFD"_s)}
-                                            << QString();
-    QTest::newRow("colon in value kept") << "data: a: b\n\n"_ba << QList{ev({}, u"message"_s, u"a: b"_s)}
-                                         << QString();
+    QTest::newRow("id without data updates lastEventId") << "id: 9\n\n"_ba << QList<SseEvent> {} << u"9"_s;
+    QTest::newRow("no dispatch at end of stream") << "data: a\n"_ba << QList<SseEvent> {} << QString();
+    QTest::newRow("comment only") << ":ping\n:pong\n\n"_ba << QList<SseEvent> {} << QString();
+    QTest::newRow("invalid UTF-8 replaced")
+        << "data: a\xff\n\n"_ba << QList { ev({}, u"message"_s, u"a\uFFFD"_s) } << QString();
+    QTest::newRow("colon in value kept")
+        << "data: a: b\n\n"_ba << QList { ev({}, u"message"_s, u"a: b"_s) } << QString();
 }
 
 void TestSseParser::parse()
@@ -118,7 +133,7 @@ void TestSseParser::parse()
     QFETCH(QByteArray, input);
     QFETCH(QList<SseEvent>, expected);
     QFETCH(QString, lastEventId);
-    for (const qsizetype chunk : {qsizetype(0), qsizetype(1), qsizetype(2), qsizetype(5)}) {
+    for (const qsizetype chunk : { qsizetype(0), qsizetype(1), qsizetype(2), qsizetype(5) }) {
         SseParser parser;
         QCOMPARE(parseAll(parser, input, chunk), expected);
         QCOMPARE(parser.lastEventId(), lastEventId);
@@ -213,7 +228,8 @@ void TestSseParser::restartStreamKeepsLastEventId()
     QVERIFY(!parser.hasError());
     QCOMPARE(parser.lastEventId(), u"5"_s);
     QCOMPARE(parser.reconnectionTimeMs(), qint64(100));
-    parser.feed("\xEF\xBB\xBF" "data: b\n\n");
+    parser.feed("\xEF\xBB\xBF"
+                "data: b\n\n");
     const auto event = parser.next();
     QVERIFY(event);
     QCOMPARE(event->id, u"5"_s);

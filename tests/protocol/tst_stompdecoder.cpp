@@ -29,8 +29,8 @@ struct Decoded
 
 // Feeds `input` in chunks of `chunk` bytes (0 = all at once), draining after each feed.
 Decoded decode(const QByteArray &input, qsizetype chunk = 0,
-               StompDecoder::Accept accept = StompDecoder::Accept::AnyFrames,
-               StompVersion version = StompVersion::V1_2, const StompLimits &limits = {})
+    StompDecoder::Accept accept = StompDecoder::Accept::AnyFrames, StompVersion version = StompVersion::V1_2,
+    const StompLimits &limits = {})
 {
     StompDecoder decoder(accept, limits);
     decoder.setVersion(version);
@@ -90,58 +90,63 @@ void TestStompDecoder::validFrame_data()
     QTest::addColumn<QByteArray>("input");
     QTest::addColumn<StompFrame>("expected");
 
-    const char *clientCommands[] = {"CONNECT", "STOMP", "SEND", "SUBSCRIBE", "UNSUBSCRIBE", "ACK",
-                                    "NACK", "BEGIN", "COMMIT", "ABORT", "DISCONNECT"};
+    const char *clientCommands[] = { "CONNECT", "STOMP", "SEND", "SUBSCRIBE", "UNSUBSCRIBE", "ACK", "NACK",
+        "BEGIN", "COMMIT", "ABORT", "DISCONNECT" };
     for (const char *command : clientCommands) {
         const QByteArray c(command);
         QTest::addRow("%s", command) << QByteArray(c + "\nreceipt:77\n\n\0"_ba)
-                                     << frame(c, {{"receipt", "77"}});
+                                     << frame(c, { { "receipt", "77" } });
     }
-    const char *serverCommands[] = {"CONNECTED", "MESSAGE", "RECEIPT", "ERROR"};
+    const char *serverCommands[] = { "CONNECTED", "MESSAGE", "RECEIPT", "ERROR" };
     for (const char *command : serverCommands) {
         const QByteArray c(command);
-        QTest::addRow("%s with body", command) << QByteArray(c + "\na:b\n\nhello\0"_ba)
-                                               << frame(c, {{"a", "b"}}, "hello");
+        QTest::addRow("%s with body", command)
+            << QByteArray(c + "\na:b\n\nhello\0"_ba) << frame(c, { { "a", "b" } }, "hello");
     }
     QTest::newRow("no headers, no body") << "DISCONNECT\n\n\0"_ba << frame("DISCONNECT");
-    QTest::newRow("CRLF everywhere")
-        << "SEND\r\ndestination:/app/x\r\ncontent-type:text/plain\r\n\r\nhi\0"_ba
-        << frame("SEND", {{"destination", "/app/x"}, {"content-type", "text/plain"}}, "hi");
-    QTest::newRow("mixed LF and CRLF") << "SEND\ndestination:/a\r\n\nhi\0"_ba
-                                       << frame("SEND", {{"destination", "/a"}}, "hi");
+    QTest::newRow("CRLF everywhere") << "SEND\r\ndestination:/app/x\r\ncontent-type:text/plain\r\n\r\nhi\0"_ba
+                                     << frame("SEND",
+                                            { { "destination", "/app/x" }, { "content-type", "text/plain" } },
+                                            "hi");
+    QTest::newRow("mixed LF and CRLF")
+        << "SEND\ndestination:/a\r\n\nhi\0"_ba << frame("SEND", { { "destination", "/a" } }, "hi");
     QTest::newRow("escapes 1.2") << "SEND\na\\cb:x\\ny\\rz\\\\w\\c\n\n\0"_ba
-                                 << frame("SEND", {{"a:b", "x\ny\rz\\w:"}});
-    QTest::newRow("CONNECT not unescaped") << "CONNECT\nlogin:a\\nb\npasscode:p\\q:r\n\n\0"_ba
-                                           << frame("CONNECT", {{"login", "a\\nb"}, {"passcode", "p\\q:r"}});
-    QTest::newRow("CONNECTED not unescaped") << "CONNECTED\nserver:x\\y\n\n\0"_ba
-                                             << frame("CONNECTED", {{"server", "x\\y"}});
-    QTest::newRow("colon in value kept") << "SEND\ndestination:/a:b\n\n\0"_ba
-                                         << frame("SEND", {{"destination", "/a:b"}});
-    QTest::newRow("value whitespace kept") << "SEND\nx: padded \n\n\0"_ba << frame("SEND", {{"x", " padded "}});
-    QTest::newRow("empty value") << "SEND\nx:\n\n\0"_ba << frame("SEND", {{"x", ""}});
+                                 << frame("SEND", { { "a:b", "x\ny\rz\\w:" } });
+    QTest::newRow("CONNECT not unescaped")
+        << "CONNECT\nlogin:a\\nb\npasscode:p\\q:r\n\n\0"_ba
+        << frame("CONNECT", { { "login", "a\\nb" }, { "passcode", "p\\q:r" } });
+    QTest::newRow("CONNECTED not unescaped")
+        << "CONNECTED\nserver:x\\y\n\n\0"_ba << frame("CONNECTED", { { "server", "x\\y" } });
+    QTest::newRow("colon in value kept")
+        << "SEND\ndestination:/a:b\n\n\0"_ba << frame("SEND", { { "destination", "/a:b" } });
+    QTest::newRow("value whitespace kept")
+        << "SEND\nx: padded \n\n\0"_ba << frame("SEND", { { "x", " padded " } });
+    QTest::newRow("empty value") << "SEND\nx:\n\n\0"_ba << frame("SEND", { { "x", "" } });
     QTest::newRow("repeated header kept in order")
         << "MESSAGE\nfoo:first\nfoo:second\n\n\0"_ba
-        << frame("MESSAGE", {{"foo", "first"}, {"foo", "second"}});
+        << frame("MESSAGE", { { "foo", "first" }, { "foo", "second" } });
     QTest::newRow("NUL in body with content-length")
-        << "SEND\ncontent-length:5\n\na\0b\0c\0"_ba << frame("SEND", {{"content-length", "5"}}, "a\0b\0c"_ba);
-    QTest::newRow("content-length 0") << "SEND\ncontent-length:0\n\n\0"_ba
-                                      << frame("SEND", {{"content-length", "0"}});
+        << "SEND\ncontent-length:5\n\na\0b\0c\0"_ba
+        << frame("SEND", { { "content-length", "5" } }, "a\0b\0c"_ba);
+    QTest::newRow("content-length 0")
+        << "SEND\ncontent-length:0\n\n\0"_ba << frame("SEND", { { "content-length", "0" } });
     QTest::newRow("first content-length wins")
         << "SEND\ncontent-length:2\ncontent-length:9\n\nab\0"_ba
-        << frame("SEND", {{"content-length", "2"}, {"content-length", "9"}}, "ab");
+        << frame("SEND", { { "content-length", "2" }, { "content-length", "9" } }, "ab");
     QTest::newRow("escaped content-length name is still content-length")
-        << "SEND\ncontent-length:3\n\n\0\0\0\0"_ba << frame("SEND", {{"content-length", "3"}}, "\0\0\0"_ba);
-    QTest::newRow("UTF-8 header and body") << "SEND\nnäme:välue ✓\n\nbödy\0"_ba
-                                           << frame("SEND", {{"näme", "välue ✓"}}, "bödy");
-    QTest::newRow("body with LF and CR") << "SEND\n\nline1\r\nline2\n\0"_ba
-                                         << frame("SEND", {}, "line1\r\nline2\n");
+        << "SEND\ncontent-length:3\n\n\0\0\0\0"_ba
+        << frame("SEND", { { "content-length", "3" } }, "\0\0\0"_ba);
+    QTest::newRow("UTF-8 header and body")
+        << "SEND\nnäme:välue ✓\n\nbödy\0"_ba << frame("SEND", { { "näme", "välue ✓" } }, "bödy");
+    QTest::newRow("body with LF and CR")
+        << "SEND\n\nline1\r\nline2\n\0"_ba << frame("SEND", {}, "line1\r\nline2\n");
 }
 
 void TestStompDecoder::validFrame()
 {
     QFETCH(QByteArray, input);
     QFETCH(StompFrame, expected);
-    for (const qsizetype chunk : {qsizetype(0), qsizetype(1), qsizetype(2), qsizetype(7)}) {
+    for (const qsizetype chunk : { qsizetype(0), qsizetype(1), qsizetype(2), qsizetype(7) }) {
         const Decoded result = decode(input, chunk);
         QVERIFY2(!result.error, qPrintable(result.errorString));
         QCOMPARE(result.frames.size(), 1);
@@ -149,7 +154,7 @@ void TestStompDecoder::validFrame()
         QCOMPARE(result.heartBeats, 0);
     }
     QCOMPARE(decode(input).frames.first().header(expected.headers().value(0).first),
-             expected.headers().value(0).second);
+        expected.headers().value(0).second);
 }
 
 void TestStompDecoder::error_data()
@@ -166,16 +171,21 @@ void TestStompDecoder::error_data()
     QTest::newRow("bad escape \\t") << "SEND\na:b\\tc\n\n\0"_ba << u"Undefined escape"_s;
     QTest::newRow("bad escape in name") << "SEND\na\\x:b\n\n\0"_ba << u"Undefined escape"_s;
     QTest::newRow("trailing backslash") << "SEND\na:b\\\n\n\0"_ba << u"Undefined escape"_s;
-    QTest::newRow("content-length negative") << "SEND\ncontent-length:-1\n\n\0"_ba << u"Invalid content-length"_s;
-    QTest::newRow("content-length text") << "SEND\ncontent-length:abc\n\n\0"_ba << u"Invalid content-length"_s;
+    QTest::newRow("content-length negative")
+        << "SEND\ncontent-length:-1\n\n\0"_ba << u"Invalid content-length"_s;
+    QTest::newRow("content-length text")
+        << "SEND\ncontent-length:abc\n\n\0"_ba << u"Invalid content-length"_s;
     QTest::newRow("content-length empty") << "SEND\ncontent-length:\n\n\0"_ba << u"Invalid content-length"_s;
-    QTest::newRow("content-length spaced") << "SEND\ncontent-length: 3\n\nabc\0"_ba << u"Invalid content-length"_s;
-    QTest::newRow("content-length plus") << "SEND\ncontent-length:+3\n\nabc\0"_ba << u"Invalid content-length"_s;
+    QTest::newRow("content-length spaced")
+        << "SEND\ncontent-length: 3\n\nabc\0"_ba << u"Invalid content-length"_s;
+    QTest::newRow("content-length plus")
+        << "SEND\ncontent-length:+3\n\nabc\0"_ba << u"Invalid content-length"_s;
     QTest::newRow("content-length overflow")
         << "SEND\ncontent-length:99999999999999999999999\n\n\0"_ba << u"Invalid content-length"_s;
-    QTest::newRow("content-length huge") << "SEND\ncontent-length:999999999999\n\n"_ba << u"Frame larger than 65536"_s;
-    QTest::newRow("content-length too short") << "SEND\ncontent-length:2\n\nabc\0"_ba
-                                              << u"not followed by NUL"_s;
+    QTest::newRow("content-length huge")
+        << "SEND\ncontent-length:999999999999\n\n"_ba << u"Frame larger than 65536"_s;
+    QTest::newRow("content-length too short")
+        << "SEND\ncontent-length:2\n\nabc\0"_ba << u"not followed by NUL"_s;
     QTest::newRow("invalid UTF-8 in command") << "SE\xffND\n\n\0"_ba << u"Command is not valid UTF-8"_s;
     QTest::newRow("invalid UTF-8 in name") << "SEND\n\xc3(:x\n\n\0"_ba << u"Header is not valid UTF-8"_s;
     QTest::newRow("invalid UTF-8 in value") << "SEND\nx:\xe2\x82\n\n\0"_ba << u"Header is not valid UTF-8"_s;
@@ -204,7 +214,7 @@ void TestStompDecoder::error()
 {
     QFETCH(QByteArray, input);
     QFETCH(QString, message);
-    for (const qsizetype chunk : {qsizetype(0), qsizetype(1), qsizetype(5)}) {
+    for (const qsizetype chunk : { qsizetype(0), qsizetype(1), qsizetype(5) }) {
         const Decoded result = decode(input, chunk);
         QVERIFY2(result.error, qPrintable(u"chunk "_s + QString::number(chunk)));
         QVERIFY2(result.errorString.contains(message), qPrintable(result.errorString));
@@ -224,7 +234,8 @@ void TestStompDecoder::truncatedFrameWaits()
         QCOMPARE(decoder.frameCount(), 0);
         decoder.feed(QByteArrayView(full).sliced(cut));
         QCOMPARE(decoder.next(), StompDecoder::Status::Frame);
-        QCOMPARE(decoder.takeFrame(), frame("SEND", {{"destination", "/a:"}, {"content-length", "4"}}, "ab\0c"_ba));
+        QCOMPARE(decoder.takeFrame(),
+            frame("SEND", { { "destination", "/a:" }, { "content-length", "4" } }, "ab\0c"_ba));
         QVERIFY(decoder.isIdle());
     }
 }
@@ -233,10 +244,10 @@ void TestStompDecoder::multipleFramesAndHeartBeats()
 {
     const QByteArray input = "\n\r\nSEND\ndestination:/a\n\none\0\nSEND\ndestination:/b\n\ntwo\0\r\n\n"
                              "SUBSCRIBE\nid:0\ndestination:/topic/x\n\n\0"_ba;
-    const QList<StompFrame> expected = {frame("SEND", {{"destination", "/a"}}, "one"),
-                                        frame("SEND", {{"destination", "/b"}}, "two"),
-                                        frame("SUBSCRIBE", {{"id", "0"}, {"destination", "/topic/x"}})};
-    for (const qsizetype chunk : {qsizetype(0), qsizetype(1), qsizetype(3), qsizetype(11)}) {
+    const QList<StompFrame> expected = { frame("SEND", { { "destination", "/a" } }, "one"),
+        frame("SEND", { { "destination", "/b" } }, "two"),
+        frame("SUBSCRIBE", { { "id", "0" }, { "destination", "/topic/x" } }) };
+    for (const qsizetype chunk : { qsizetype(0), qsizetype(1), qsizetype(3), qsizetype(11) }) {
         const Decoded result = decode(input, chunk);
         QVERIFY(!result.error);
         QCOMPARE(result.frames, expected);
@@ -264,9 +275,9 @@ void TestStompDecoder::heartBeatCounter()
 void TestStompDecoder::acceptModes()
 {
     QCOMPARE(decode("MESSAGE\n\n\0"_ba, 0, StompDecoder::Accept::ClientFrames).errorString,
-             u"Unknown command 'MESSAGE'"_s);
+        u"Unknown command 'MESSAGE'"_s);
     QCOMPARE(decode("SEND\n\n\0"_ba, 0, StompDecoder::Accept::ServerFrames).errorString,
-             u"Unknown command 'SEND'"_s);
+        u"Unknown command 'SEND'"_s);
     QCOMPARE(decode("MESSAGE\n\n\0"_ba, 0, StompDecoder::Accept::ServerFrames).frames.size(), 1);
     QCOMPARE(decode("SEND\n\n\0"_ba, 0, StompDecoder::Accept::ClientFrames).frames.size(), 1);
 }
@@ -275,12 +286,12 @@ void TestStompDecoder::versionControlsEscaping()
 {
     const QByteArray input = "SEND\na\\cb:x\\ny\\\\\n\n\0"_ba;
     QCOMPARE(decode(input, 0, StompDecoder::Accept::ClientFrames, StompVersion::V1_2).frames.value(0),
-             frame("SEND", {{"a:b", "x\ny\\"}}));
+        frame("SEND", { { "a:b", "x\ny\\" } }));
     QCOMPARE(decode(input, 0, StompDecoder::Accept::ClientFrames, StompVersion::V1_1).frames.value(0),
-             frame("SEND", {{"a:b", "x\ny\\"}}));
+        frame("SEND", { { "a:b", "x\ny\\" } }));
     // 1.0 has no escaping at all: backslashes are data.
     QCOMPARE(decode(input, 0, StompDecoder::Accept::ClientFrames, StompVersion::V1_0).frames.value(0),
-             frame("SEND", {{"a\\cb", "x\\ny\\\\"}}));
+        frame("SEND", { { "a\\cb", "x\\ny\\\\" } }));
     // \r only exists since 1.2.
     QVERIFY(decode("SEND\na:\\r\n\n\0"_ba, 0, StompDecoder::Accept::ClientFrames, StompVersion::V1_1).error);
     QVERIFY(!decode("SEND\na:\\r\n\n\0"_ba, 0, StompDecoder::Accept::ClientFrames, StompVersion::V1_2).error);

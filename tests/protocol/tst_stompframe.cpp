@@ -19,23 +19,23 @@ private slots:
 
 void TestStompFrame::repeatedHeaderFirstWins()
 {
-    const StompFrame frame("MESSAGE", {{"foo", "World"}, {"foo", "Hello"}});
+    const StompFrame frame("MESSAGE", { { "foo", "World" }, { "foo", "Hello" } });
     QCOMPARE(frame.header("foo"), "World"_ba);
     QVERIFY(frame.hasHeader("foo"));
     QVERIFY(!frame.hasHeader("bar"));
     QCOMPARE(frame.header("bar"), QByteArray());
     QCOMPARE(frame.header("bar", "fallback"_ba), "fallback"_ba);
     // An empty value is present, not missing.
-    QCOMPARE(StompFrame("SEND", {{"e", ""}}).header("e", "fallback"_ba), ""_ba);
+    QCOMPARE(StompFrame("SEND", { { "e", "" } }).header("e", "fallback"_ba), ""_ba);
 }
 
 void TestStompFrame::setHeaderReplacesFirstAndDropsDuplicates()
 {
-    StompFrame frame("SEND", {{"a", "1"}, {"b", "2"}, {"a", "3"}});
+    StompFrame frame("SEND", { { "a", "1" }, { "b", "2" }, { "a", "3" } });
     frame.setHeader("a", "9");
-    QCOMPARE(frame.headers(), StompHeaders({{"a", "9"}, {"b", "2"}}));
+    QCOMPARE(frame.headers(), StompHeaders({ { "a", "9" }, { "b", "2" } }));
     frame.setHeader("c", "4");
-    QCOMPARE(frame.headers(), StompHeaders({{"a", "9"}, {"b", "2"}, {"c", "4"}}));
+    QCOMPARE(frame.headers(), StompHeaders({ { "a", "9" }, { "b", "2" }, { "c", "4" } }));
 }
 
 void TestStompFrame::addAndRemove()
@@ -58,12 +58,13 @@ void TestStompFrame::commandClasses_data()
     QTest::addColumn<bool>("client");
     QTest::addColumn<bool>("server");
     QTest::addColumn<bool>("unescaped");
-    for (const char *c : {"SEND", "SUBSCRIBE", "UNSUBSCRIBE", "ACK", "NACK", "BEGIN", "COMMIT", "ABORT", "DISCONNECT"})
+    for (const char *c :
+        { "SEND", "SUBSCRIBE", "UNSUBSCRIBE", "ACK", "NACK", "BEGIN", "COMMIT", "ABORT", "DISCONNECT" })
         QTest::newRow(c) << QByteArray(c) << true << false << false;
     QTest::newRow("CONNECT") << "CONNECT"_ba << true << false << true;
     QTest::newRow("STOMP") << "STOMP"_ba << true << false << true;
     QTest::newRow("CONNECTED") << "CONNECTED"_ba << false << true << true;
-    for (const char *c : {"MESSAGE", "RECEIPT", "ERROR"})
+    for (const char *c : { "MESSAGE", "RECEIPT", "ERROR" })
         QTest::newRow(c) << QByteArray(c) << false << true << false;
     QTest::newRow("lower case") << "send"_ba << false << false << false;
     QTest::newRow("empty") << QByteArray() << false << false << false;

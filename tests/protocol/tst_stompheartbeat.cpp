@@ -62,19 +62,20 @@ void TestStompHeartBeat::negotiate_data()
     QTest::addColumn<qint64>("clientToServer");
     QTest::addColumn<qint64>("serverToClient");
 
-    QTest::newRow("both 10s") << StompHeartBeat{10000, 10000} << StompHeartBeat{10000, 10000}
+    QTest::newRow("both 10s") << StompHeartBeat { 10000, 10000 } << StompHeartBeat { 10000, 10000 }
                               << qint64(10000) << qint64(10000);
     QTest::newRow("max of the pair, each direction")
-        << StompHeartBeat{4000, 20000} << StompHeartBeat{10000, 5000} << qint64(5000) << qint64(20000);
-    QTest::newRow("client cannot send") << StompHeartBeat{0, 1000} << StompHeartBeat{500, 700}
-                                        << qint64(0) << qint64(1000);
-    QTest::newRow("client wants none") << StompHeartBeat{1000, 0} << StompHeartBeat{500, 700}
-                                       << qint64(1000) << qint64(0);
-    QTest::newRow("server cannot send") << StompHeartBeat{1000, 1000} << StompHeartBeat{0, 3000}
-                                        << qint64(3000) << qint64(0);
-    QTest::newRow("server wants none") << StompHeartBeat{1000, 1000} << StompHeartBeat{3000, 0}
-                                       << qint64(0) << qint64(3000);
-    QTest::newRow("no header on either side") << StompHeartBeat{} << StompHeartBeat{} << qint64(0) << qint64(0);
+        << StompHeartBeat { 4000, 20000 } << StompHeartBeat { 10000, 5000 } << qint64(5000) << qint64(20000);
+    QTest::newRow("client cannot send")
+        << StompHeartBeat { 0, 1000 } << StompHeartBeat { 500, 700 } << qint64(0) << qint64(1000);
+    QTest::newRow("client wants none")
+        << StompHeartBeat { 1000, 0 } << StompHeartBeat { 500, 700 } << qint64(1000) << qint64(0);
+    QTest::newRow("server cannot send")
+        << StompHeartBeat { 1000, 1000 } << StompHeartBeat { 0, 3000 } << qint64(3000) << qint64(0);
+    QTest::newRow("server wants none")
+        << StompHeartBeat { 1000, 1000 } << StompHeartBeat { 3000, 0 } << qint64(0) << qint64(3000);
+    QTest::newRow("no header on either side")
+        << StompHeartBeat {} << StompHeartBeat {} << qint64(0) << qint64(0);
 }
 
 void TestStompHeartBeat::negotiate()

@@ -18,7 +18,7 @@ private slots:
 
 void TestStompVersion::names()
 {
-    for (const StompVersion version : {StompVersion::V1_0, StompVersion::V1_1, StompVersion::V1_2}) {
+    for (const StompVersion version : { StompVersion::V1_0, StompVersion::V1_1, StompVersion::V1_2 }) {
         StompVersion parsed = StompVersion::V1_0;
         QVERIFY(parseStompVersion(stompVersionName(version), &parsed));
         QCOMPARE(parsed, version);
@@ -62,13 +62,13 @@ void TestStompVersion::negotiate()
     } else {
         QCOMPARE(result.supportedVersions, "1.0,1.1,1.2"_ba);
         QVERIFY2(result.errorString.contains(u"Supported protocol versions are 1.0,1.1,1.2"_s),
-                 qPrintable(result.errorString));
+            qPrintable(result.errorString));
     }
 }
 
 void TestStompVersion::restrictedServer()
 {
-    const QList<StompVersion> only12 = {StompVersion::V1_2};
+    const QList<StompVersion> only12 = { StompVersion::V1_2 };
     QCOMPARE(negotiateStompVersion("1.0,1.1,1.2", only12).version, StompVersion::V1_2);
     const StompVersionNegotiation legacy = negotiateStompVersion(QByteArrayView(), only12);
     QVERIFY(!legacy.ok);

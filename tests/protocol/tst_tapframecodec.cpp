@@ -14,30 +14,31 @@ QByteArray j(const char *singleQuoted)
     return QByteArray(singleQuoted).replace('\'', '"');
 }
 
-const QByteArray kNodeFrame =
-    j("{'ts':1700000000123,'node':'node-1','session':'s1','user':'alice','transport':'stomp','dir':'in',"
-      "'command':'SEND','destination':'/app/channels.general','messageId':'','bytes':42,"
-      "'headers':{'destination':'/app/channels.general','authorization':'***'},"
-      "'body':'{\\'text\\':\\'hi\\'}','truncated':false}");
+const QByteArray kNodeFrame
+    = j("{'ts':1700000000123,'node':'node-1','session':'s1','user':'alice','transport':'stomp','dir':'in',"
+        "'command':'SEND','destination':'/app/channels.general','messageId':'','bytes':42,"
+        "'headers':{'destination':'/app/channels.general','authorization':'***'},"
+        "'body':'{\\'text\\':\\'hi\\'}','truncated':false}");
 
 // A MESSAGE as the node writes it: escapes and non-ASCII in the body, several headers.
-const QByteArray kMessageFrame =
-    j("{'ts':1700000000200,'node':'node-2','session':'s9','user':'zo\u00eb','transport':'stomp','dir':'out',"
-      "'command':'MESSAGE','destination':'/topic/channels.general','messageId':'m-1','bytes':180,"
-      "'headers':{'subscription':'sub-0','message-id':'m-1','destination':'/topic/channels.general',"
-      "'content-type':'application/json'},'body':'{\\'text\\':\\'caf\u00e9 \\\\n \u00e9\\'}','truncated':true}");
+const QByteArray kMessageFrame = j(
+    "{'ts':1700000000200,'node':'node-2','session':'s9','user':'zo\u00eb','transport':'stomp','dir':'out',"
+    "'command':'MESSAGE','destination':'/topic/channels.general','messageId':'m-1','bytes':180,"
+    "'headers':{'subscription':'sub-0','message-id':'m-1','destination':'/topic/channels.general',"
+    "'content-type':'application/json'},'body':'{\\'text\\':\\'caf\u00e9 \\\\n "
+    "\u00e9\\'}','truncated':true}");
 
-const QByteArray kSseFrame =
-    j("{'ts':1700000000300,'node':'node-3','session':'e4','user':'bob','transport':'sse','dir':'out',"
-      "'command':'message','destination':'/api/sse','messageId':'42','bytes':61,'headers':{'id':'42'},"
-      "'body':'data: x','truncated':false}");
+const QByteArray kSseFrame
+    = j("{'ts':1700000000300,'node':'node-3','session':'e4','user':'bob','transport':'sse','dir':'out',"
+        "'command':'message','destination':'/api/sse','messageId':'42','bytes':61,'headers':{'id':'42'},"
+        "'body':'data: x','truncated':false}");
 
 bool sameFrame(const TrafficFrame &a, const TrafficFrame &b)
 {
-    return a.tsMs == b.tsMs && a.source == b.source && a.transport == b.transport && a.direction == b.direction
-        && a.command == b.command && a.destination == b.destination && a.user == b.user && a.session == b.session
-        && a.messageId == b.messageId && a.bytes == b.bytes && a.body == b.body && a.truncated == b.truncated
-        && a.headerBlock == b.headerBlock;
+    return a.tsMs == b.tsMs && a.source == b.source && a.transport == b.transport
+        && a.direction == b.direction && a.command == b.command && a.destination == b.destination
+        && a.user == b.user && a.session == b.session && a.messageId == b.messageId && a.bytes == b.bytes
+        && a.body == b.body && a.truncated == b.truncated && a.headerBlock == b.headerBlock;
 }
 
 // Why the scanner and the QJsonDocument reading disagree on an input; empty when they
@@ -53,7 +54,9 @@ QString readingsDiffer(QByteArrayView input)
         return scanned ? u"only the scanner accepts it; the reference says: "_s + referenceError
                        : u"only the reference accepts it; the scanner says: "_s + scannerError;
     if (!scanned)
-        return scannerError == referenceError ? QString() : u"errors differ: "_s + scannerError + u" / "_s + referenceError;
+        return scannerError == referenceError
+            ? QString()
+            : u"errors differ: "_s + scannerError + u" / "_s + referenceError;
     if (!sameFrame(*scanned, *read))
         return u"frames differ: "_s + QString::fromUtf8(TapFrameCodec::encode(*scanned)) + u" / "_s
             + QString::fromUtf8(TapFrameCodec::encode(*read));
@@ -98,7 +101,7 @@ private slots:
         frame.messageId = u"id:with\ncolon"_s;
         frame.bytes = 9;
         frame.truncated = true;
-        frame.setHeaders({{u"a:b"_s, u"line1\nline2\\x"_s}, {u"retry"_s, u"3000"_s}});
+        frame.setHeaders({ { u"a:b"_s, u"line1\nline2\\x"_s }, { u"retry"_s, u"3000"_s } });
         frame.body = "caf\xc3\xa9"_ba;
         TapFrameCodec codec;
         const auto back = codec.decode(TapFrameCodec::encode(frame), nullptr);
@@ -149,7 +152,8 @@ private slots:
     void unknownNamesAreKept()
     {
         TapFrameCodec codec;
-        const auto frame = codec.decode(j("{'transport':'carrier-pigeon','dir':'sideways','extra':[1,2]}"), nullptr);
+        const auto frame
+            = codec.decode(j("{'transport':'carrier-pigeon','dir':'sideways','extra':[1,2]}"), nullptr);
         QVERIFY(frame);
         QCOMPARE(frame->transport, TrafficFrame::Transport::Other);
         QCOMPARE(frame->direction, TrafficFrame::Direction::None);
@@ -180,7 +184,8 @@ private slots:
         TapFrameCodec codec;
         QString error;
         const auto frame = codec.decode(json, &error);
-        if (messagePart.isEmpty()) // Qt decodes invalid UTF-8 with replacement characters: either outcome is fine, no crash
+        if (messagePart.isEmpty()) // Qt decodes invalid UTF-8 with replacement characters: either outcome is
+                                   // fine, no crash
             return;
         QVERIFY(!frame);
         QVERIFY2(error.contains(messagePart), qPrintable(error));
@@ -201,7 +206,9 @@ private slots:
         QTest::newRow("member twice") << j("{'node':'a','node':'b'}") << false;
         QTest::newRow("header twice") << j("{'headers':{'a':'1','a':'2'}}") << false;
         QTest::newRow("escaped key") << j("{'no\\u0064e':'a'}") << false;
-        QTest::newRow("non-ascii key") << "{\"n\xc3\xb6" "de\":\"a\"}"_ba << false;
+        QTest::newRow("non-ascii key") << "{\"n\xc3\xb6"
+                                          "de\":\"a\"}"_ba
+                                       << false;
         QTest::newRow("fraction") << j("{'ts':1.5}") << false;
         QTest::newRow("exponent") << j("{'ts':1e3}") << false;
         QTest::newRow("beyond 2^53") << j("{'ts':9007199254740993}") << false;
@@ -213,8 +220,8 @@ private slots:
         QTest::newRow("overlong utf-8") << "{\"node\":\"\xc0\xaf\"}"_ba << false;
         QTest::newRow("lenient escape") << j("{'body':'\\x'}") << false;
         QTest::newRow("raw tab in a value") << "{\"body\":\"a\tb\"}"_ba << true;
-        QTest::newRow("deep nesting") << QByteArray("{\"extra\":" + QByteArray(2000, '[') + QByteArray(2000, ']') + "}")
-                                      << false;
+        QTest::newRow("deep nesting")
+            << QByteArray("{\"extra\":" + QByteArray(2000, '[') + QByteArray(2000, ']') + "}") << false;
         QTest::newRow("truncated") << j("{'ts':1,'node':'no") << false;
         QTest::newRow("garbage after") << j("{'ts':1} x") << false;
         QTest::newRow("wrong type") << j("{'node':7}") << false;
@@ -235,7 +242,7 @@ private slots:
     void scannerReadsMutationsAsTheReferenceDoes()
     {
         static constexpr char kAlphabet[] = "{}[]\":,\\ 0123456789.eE+-aunlfrtx\x7f\x80\xbf\xc3\xed\xef\xff";
-        const QList<QByteArray> seeds{kNodeFrame, kMessageFrame, kSseFrame};
+        const QList<QByteArray> seeds { kNodeFrame, kMessageFrame, kSseFrame };
         QRandomGenerator random(20261205);
         int scannedCount = 0;
         for (int i = 0; i < 40000; ++i) {
@@ -244,14 +251,23 @@ private slots:
             for (int e = 0; e < edits && !input.isEmpty(); ++e) {
                 const qsizetype at = random.bounded(input.size());
                 switch (random.bounded(4)) {
-                case 0: input[at] = kAlphabet[random.bounded(int(sizeof kAlphabet) - 1)]; break;
-                case 1: input.remove(at, 1 + random.bounded(qMin<qsizetype>(8, input.size() - at))); break;
-                case 2: input.insert(at, kAlphabet[random.bounded(int(sizeof kAlphabet) - 1)]); break;
-                default: input.insert(at, input.mid(random.bounded(input.size()), random.bounded(12))); break;
+                case 0:
+                    input[at] = kAlphabet[random.bounded(int(sizeof kAlphabet) - 1)];
+                    break;
+                case 1:
+                    input.remove(at, 1 + random.bounded(qMin<qsizetype>(8, input.size() - at)));
+                    break;
+                case 2:
+                    input.insert(at, kAlphabet[random.bounded(int(sizeof kAlphabet) - 1)]);
+                    break;
+                default:
+                    input.insert(at, input.mid(random.bounded(input.size()), random.bounded(12)));
+                    break;
                 }
             }
             const QString difference = readingsDiffer(input);
-            QVERIFY2(difference.isEmpty(), qPrintable(difference + u" on "_s + QString::fromLatin1(input.toPercentEncoding())));
+            QVERIFY2(difference.isEmpty(),
+                qPrintable(difference + u" on "_s + QString::fromLatin1(input.toPercentEncoding())));
             TapFrameCodec codec;
             codec.decode(input, nullptr);
             scannedCount += int(codec.scannedFrames());
@@ -274,9 +290,9 @@ private slots:
     void headerBlockEscapes()
     {
         TrafficFrame frame;
-        const QList<TrafficFrame::Header> headers{{u"plain"_s, u"v"_s}, {u"colon:name"_s, u"a:b"_s},
-                                                  {u"nl"_s, u"x\ny\r\n"_s}, {u"back\\slash"_s, u"\\n"_s},
-                                                  {u"empty"_s, QString()}, {u"dup"_s, u"1"_s}, {u"dup"_s, u"2"_s}};
+        const QList<TrafficFrame::Header> headers { { u"plain"_s, u"v"_s }, { u"colon:name"_s, u"a:b"_s },
+            { u"nl"_s, u"x\ny\r\n"_s }, { u"back\\slash"_s, u"\\n"_s }, { u"empty"_s, QString() },
+            { u"dup"_s, u"1"_s }, { u"dup"_s, u"2"_s } };
         frame.setHeaders(headers);
         QCOMPARE(frame.headers(), headers);
         QCOMPARE(frame.header(u"dup"_s), u"1"_s);

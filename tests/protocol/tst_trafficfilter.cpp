@@ -20,7 +20,7 @@ TrafficFrame sampleFrame()
     frame.session = u"s-42"_s;
     frame.messageId = u"m-0001-abc"_s;
     frame.bytes = 321;
-    frame.setHeaders({{u"subscription"_s, u"sub-0"_s}, {u"content-type"_s, u"application/json"_s}});
+    frame.setHeaders({ { u"subscription"_s, u"sub-0"_s }, { u"content-type"_s, u"application/json"_s } });
     frame.body = R"({"text":"Hello Wörld","author":"bob"})"_ba;
     return frame;
 }
@@ -131,10 +131,10 @@ private slots:
     void hostileInputNeverCrashes()
     {
         // Deep nesting, lone escapes, odd characters: every parse returns, matched or refused.
-        const QStringList inputs{u"\\"_s, u"\""_s, u"/"_s, u"//"_s, u"-"_s, u"--"_s, u":"_s, u"a:b:c"_s,
-                                 u"header.:x"_s, u"/(((((((((((((((((((((((/"_s, u"/a{99999999}/"_s,
-                                 QString(1000, u'(') , u"\"\\"_s, u"bytes>99999999999999999999999"_s,
-                                 QString::fromUtf8("\xF0\x9F\x98\x80:x"), QString(QChar(0)) + u"x"_s};
+        const QStringList inputs { u"\\"_s, u"\""_s, u"/"_s, u"//"_s, u"-"_s, u"--"_s, u":"_s, u"a:b:c"_s,
+            u"header.:x"_s, u"/(((((((((((((((((((((((/"_s, u"/a{99999999}/"_s, QString(1000, u'('),
+            u"\"\\"_s, u"bytes>99999999999999999999999"_s, QString::fromUtf8("\xF0\x9F\x98\x80:x"),
+            QString(QChar(0)) + u"x"_s };
         for (const QString &input : inputs) {
             TrafficFilter::Error error;
             if (const auto filter = TrafficFilter::parse(input, &error))

@@ -54,7 +54,9 @@ void TestUtf8Validator::table_data()
     QTest::newRow("truncated 2-byte") << QByteArray("\xc3") << false;
     QTest::newRow("truncated 3-byte") << QByteArray("\xe2\x82") << false;
     QTest::newRow("truncated 4-byte") << QByteArray("\xf0\x9f\x98") << false;
-    QTest::newRow("truncated then ascii") << QByteArray("\xe2\x82" "a") << false;
+    QTest::newRow("truncated then ascii") << QByteArray("\xe2\x82"
+                                                        "a")
+                                          << false;
     QTest::newRow("lead then lead") << QByteArray("\xc3\xc3\xa9") << false;
 }
 
@@ -104,10 +106,14 @@ void TestUtf8Validator::everyScalarValueIsValidAndNoSurrogate()
         } else if (cp < 0x800) {
             bytes.append(char(0xC0 | (cp >> 6))).append(char(0x80 | (cp & 0x3F)));
         } else if (cp < 0x10000) {
-            bytes.append(char(0xE0 | (cp >> 12))).append(char(0x80 | ((cp >> 6) & 0x3F))).append(char(0x80 | (cp & 0x3F)));
+            bytes.append(char(0xE0 | (cp >> 12)))
+                .append(char(0x80 | ((cp >> 6) & 0x3F)))
+                .append(char(0x80 | (cp & 0x3F)));
         } else {
-            bytes.append(char(0xF0 | (cp >> 18))).append(char(0x80 | ((cp >> 12) & 0x3F)))
-                .append(char(0x80 | ((cp >> 6) & 0x3F))).append(char(0x80 | (cp & 0x3F)));
+            bytes.append(char(0xF0 | (cp >> 18)))
+                .append(char(0x80 | ((cp >> 12) & 0x3F)))
+                .append(char(0x80 | ((cp >> 6) & 0x3F)))
+                .append(char(0x80 | (cp & 0x3F)));
         }
         QVERIFY2(isValidUtf8(bytes) == !surrogate, qPrintable(QString::number(uint(cp), 16)));
     }

@@ -17,7 +17,8 @@ DevClusterProcess::~DevClusterProcess()
 bool DevClusterProcess::start(const QStringList &extraArgs, int timeoutMs)
 {
     m_process.setProgram(qEnvironmentVariable("SB_BINARY"));
-    m_process.setArguments(QStringList{QStringLiteral("devcluster"), QStringLiteral("--child-logs")} + extraArgs);
+    m_process.setArguments(
+        QStringList { QStringLiteral("devcluster"), QStringLiteral("--child-logs") } + extraArgs);
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     m_process.start();
     if (!m_process.waitForStarted(5000)) {
@@ -36,7 +37,9 @@ bool DevClusterProcess::start(const QStringList &extraArgs, int timeoutMs)
             return !m_endpoints.isEmpty();
         }
     }
-    m_error = QStringLiteral("devcluster not ready within %1 ms; it printed: %2").arg(timeoutMs).arg(QString::fromUtf8(out));
+    m_error = QStringLiteral("devcluster not ready within %1 ms; it printed: %2")
+                  .arg(timeoutMs)
+                  .arg(QString::fromUtf8(out));
     return false;
 }
 

@@ -51,9 +51,10 @@ QByteArray NodeClients::okBody(QNetworkReply *reply, const QString &what)
         return {};
     }
     if (status != 200) {
-        m_lastError = what + QStringLiteral(": HTTP %1 (%2) %3")
-                                 .arg(status)
-                                 .arg(reply->errorString(), QString::fromUtf8(body.left(500)));
+        m_lastError = what
+            + QStringLiteral(": HTTP %1 (%2) %3")
+                  .arg(status)
+                  .arg(reply->errorString(), QString::fromUtf8(body.left(500)));
         return {};
     }
     return body;
@@ -86,7 +87,9 @@ QJsonObject NodeClients::adminStats(const QUrl &node)
     QNetworkRequest request(at(node, nodeapi::AdminStatsPath));
     request.setRawHeader("Authorization", "Bearer " + token);
     std::unique_ptr<QNetworkReply> reply(waitFor(m_network.get(request)));
-    return QJsonDocument::fromJson(okBody(reply.get(), QStringLiteral("GET %1/admin/stats").arg(node.toString()))).object();
+    return QJsonDocument::fromJson(
+        okBody(reply.get(), QStringLiteral("GET %1/admin/stats").arg(node.toString())))
+        .object();
 }
 
 bool NodeClients::adminPost(const QUrl &node, const QString &path)
@@ -97,9 +100,11 @@ bool NodeClients::adminPost(const QUrl &node, const QString &path)
     QNetworkRequest request(at(node, path));
     request.setRawHeader("Authorization", "Bearer " + token);
     std::unique_ptr<QNetworkReply> reply(waitFor(m_network.post(request, QByteArray())));
-    const bool ok = reply->isFinished() && reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
+    const bool ok
+        = reply->isFinished() && reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
     if (!ok)
-        okBody(reply.get(), QStringLiteral("POST %1%2").arg(node.toString(), path)); // says why in lastError()
+        okBody(
+            reply.get(), QStringLiteral("POST %1%2").arg(node.toString(), path)); // says why in lastError()
     return ok;
 }
 
@@ -118,8 +123,8 @@ bool NodeClients::openStomp(const QUrl &node, int count, QString *error)
     return true;
 }
 
-QWebSocket *NodeClients::openStompSession(const QUrl &node, const QString &user, const QByteArray &destination,
-                                          QString *error)
+QWebSocket *NodeClients::openStompSession(
+    const QUrl &node, const QString &user, const QByteArray &destination, QString *error)
 {
     const QByteArray token = login(node, user);
     if (token.isEmpty()) {
@@ -129,13 +134,13 @@ QWebSocket *NodeClients::openStompSession(const QUrl &node, const QString &user,
     return openStompWithToken(node, token, destination, error);
 }
 
-QWebSocket *NodeClients::openStompWithToken(const QUrl &node, const QByteArray &token, const QByteArray &destination,
-                                            QString *error)
+QWebSocket *NodeClients::openStompWithToken(
+    const QUrl &node, const QByteArray &token, const QByteArray &destination, QString *error)
 {
     auto *socket = new QWebSocket;
     m_sockets.append(socket);
     QWebSocketHandshakeOptions options;
-    options.setSubprotocols({nodeapi::StompSubprotocol});
+    options.setSubprotocols({ nodeapi::StompSubprotocol });
     QSignalSpy connected(socket, &QWebSocket::connected);
     QSignalSpy frames(socket, &QWebSocket::textMessageReceived);
     QUrl url = at(node, nodeapi::StompPath);

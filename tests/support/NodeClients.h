@@ -32,7 +32,8 @@ public:
     bool openStomp(const QUrl &node, int count, QString *error);
     // One STOMP 1.2 session as `user` subscribed to `destination`; the socket stays owned
     // here (closeAll() or close it yourself to disconnect). Null with *error on failure.
-    QWebSocket *openStompSession(const QUrl &node, const QString &user, const QByteArray &destination, QString *error);
+    QWebSocket *openStompSession(
+        const QUrl &node, const QString &user, const QByteArray &destination, QString *error);
     // One SSE stream as bob.
     bool openSse(const QUrl &node, QString *error);
     void closeAll();
@@ -40,7 +41,8 @@ public:
 private:
     static QUrl at(const QUrl &node, const QString &path);
     QByteArray adminToken(const QUrl &node); // logged in once per replica; empty on failure
-    QWebSocket *openStompWithToken(const QUrl &node, const QByteArray &token, const QByteArray &destination, QString *error);
+    QWebSocket *openStompWithToken(
+        const QUrl &node, const QByteArray &token, const QByteArray &destination, QString *error);
     // The reply's body when it is a 200; otherwise empty, with m_lastError set.
     QByteArray okBody(QNetworkReply *reply, const QString &what);
 

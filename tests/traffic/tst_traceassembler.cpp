@@ -17,8 +17,8 @@ struct FrameMaker
     qint64 seq = 0;
 
     TrafficFrame &add(qint64 ts, const QString &source, T transport, D dir, const QString &command,
-                      const QString &session = {}, const QString &user = {}, const QString &destination = {},
-                      const QString &messageId = {})
+        const QString &session = {}, const QString &user = {}, const QString &destination = {},
+        const QString &messageId = {})
     {
         TrafficFrame f;
         f.seq = ++seq;
@@ -34,10 +34,11 @@ struct FrameMaker
         frames.append(f);
         return frames.last();
     }
-    void subscribe(qint64 ts, const QString &source, const QString &session, const QString &user, const QString &dest)
+    void subscribe(
+        qint64 ts, const QString &source, const QString &session, const QString &user, const QString &dest)
     {
         add(ts, source, T::Stomp, D::In, u"SUBSCRIBE"_s, session, user, dest)
-            .setHeaders({{u"id"_s, u"sub-0"_s}, {u"destination"_s, dest}});
+            .setHeaders({ { u"id"_s, u"sub-0"_s }, { u"destination"_s, dest } });
     }
 };
 
@@ -48,9 +49,10 @@ const QString kTopic = u"/topic/channels.general"_s;
 FrameMaker cluster()
 {
     FrameMaker m;
-    m.add(900, u"node-1"_s, T::Stomp, D::None, u"STATE"_s, u"s-a"_s, u"alice"_s).body =
-        R"({"subscriptions":[{"id":"sub-0","destination":"/topic/channels.general"}]})";
-    m.add(900, u"node-2"_s, T::Sse, D::None, u"STATE"_s, u"e-b"_s, u"bob"_s).body = R"({"channels":["general","ops"]})";
+    m.add(900, u"node-1"_s, T::Stomp, D::None, u"STATE"_s, u"s-a"_s, u"alice"_s).body
+        = R"({"subscriptions":[{"id":"sub-0","destination":"/topic/channels.general"}]})";
+    m.add(900, u"node-2"_s, T::Sse, D::None, u"STATE"_s, u"e-b"_s, u"bob"_s).body
+        = R"({"channels":["general","ops"]})";
     m.add(950, u"node-3"_s, T::Stomp, D::None, u"OPEN"_s, u"s-c"_s, u"carol"_s);
     m.subscribe(960, u"node-3"_s, u"s-c"_s, u"carol"_s, kTopic);
     return m;
@@ -59,12 +61,14 @@ FrameMaker cluster()
 void publishAndFanOut(FrameMaker &m, bool deliverToCarol, qint64 at = 1000)
 {
     const qint64 shift = at - 1000;
-    m.add(shift + 1000, u"node-1"_s, T::Stomp, D::In, u"SEND"_s, u"s-a"_s, u"alice"_s, u"/app/channels.general"_s, kId);
-    m.add(shift + 1010, u"node-2"_s, T::Kafka, D::In, u"STAGE1"_s, {}, {}, u"switchboard.MessageCreatedEvent"_s, kId)
-        .setHeaders({{u"partition"_s, u"2"_s}, {u"offset"_s, u"17"_s}, {u"channel"_s, u"general"_s}});
-    for (const QString &node : {u"node-3"_s, u"node-1"_s, u"node-2"_s})
+    m.add(shift + 1000, u"node-1"_s, T::Stomp, D::In, u"SEND"_s, u"s-a"_s, u"alice"_s,
+        u"/app/channels.general"_s, kId);
+    m.add(shift + 1010, u"node-2"_s, T::Kafka, D::In, u"STAGE1"_s, {}, {},
+         u"switchboard.MessageCreatedEvent"_s, kId)
+        .setHeaders({ { u"partition"_s, u"2"_s }, { u"offset"_s, u"17"_s }, { u"channel"_s, u"general"_s } });
+    for (const QString &node : { u"node-3"_s, u"node-1"_s, u"node-2"_s })
         m.add(shift + 1030, node, T::Kafka, D::In, u"BROADCAST"_s, {}, {}, u"switchboard.SseBroadcast"_s, kId)
-            .setHeaders({{u"partition"_s, u"0"_s}, {u"offset"_s, u"5"_s}});
+            .setHeaders({ { u"partition"_s, u"0"_s }, { u"offset"_s, u"5"_s } });
     m.add(shift + 1041, u"node-1"_s, T::Stomp, D::Out, u"MESSAGE"_s, u"s-a"_s, u"alice"_s, kTopic, kId);
     m.add(shift + 1042, u"node-2"_s, T::Sse, D::Out, u"message"_s, u"e-b"_s, u"bob"_s, u"/api/sse"_s, kId);
     if (deliverToCarol)
@@ -95,7 +99,7 @@ private slots:
         QCOMPARE(trace.hops.last().kind, TraceHop::Kind::DeliveredSse);
         QCOMPARE(trace.hops.last().latencyMs, 42);
         QCOMPARE(trace.hops.last().latencyText(), u"+42 ms"_s);
-        QCOMPARE(trace.deliveredSources(), (QStringList{u"node-3"_s, u"node-1"_s, u"node-2"_s}));
+        QCOMPARE(trace.deliveredSources(), (QStringList { u"node-3"_s, u"node-1"_s, u"node-2"_s }));
         QVERIFY2(trace.missed.isEmpty(), qPrintable(trace.missed.value(0).reason));
     }
 
@@ -115,10 +119,12 @@ private slots:
     {
         QTest::addColumn<QString>("scenario");
         QTest::addColumn<QString>("reasonStart");
-        QTest::newRow("disconnected before") << u"closed-before"_s << u"disconnected 200 ms before the publish (client)"_s;
+        QTest::newRow("disconnected before")
+            << u"closed-before"_s << u"disconnected 200 ms before the publish (client)"_s;
         QTest::newRow("slow consumer after") << u"slow-after"_s << u"slow consumer: dropped by its replica"_s;
         QTest::newRow("heart-beat") << u"heartbeat-before"_s << u"heart-beat timeout"_s;
-        QTest::newRow("not a member") << u"refused"_s << u"not a member: its SUBSCRIBE was refused (not a member of general)"_s;
+        QTest::newRow("not a member")
+            << u"refused"_s << u"not a member: its SUBSCRIBE was refused (not a member of general)"_s;
         QTest::newRow("tap down") << u"tap-down"_s << u"not seen: the tap of node-3 is down"_s;
     }
     void reasons()
@@ -128,17 +134,21 @@ private slots:
         FrameMaker m = cluster();
         QList<TapSourceStatus> sources;
         if (scenario == u"closed-before")
-            m.add(800 + 0, u"node-3"_s, T::Stomp, D::None, u"CLOSE"_s, u"s-c"_s, u"carol"_s).setHeaders({{u"reason"_s, u"client"_s}});
+            m.add(800 + 0, u"node-3"_s, T::Stomp, D::None, u"CLOSE"_s, u"s-c"_s, u"carol"_s)
+                .setHeaders({ { u"reason"_s, u"client"_s } });
         if (scenario == u"heartbeat-before")
-            m.add(990, u"node-3"_s, T::Stomp, D::None, u"CLOSE"_s, u"s-c"_s, u"carol"_s).setHeaders({{u"reason"_s, u"heartbeat_timeout"_s}});
+            m.add(990, u"node-3"_s, T::Stomp, D::None, u"CLOSE"_s, u"s-c"_s, u"carol"_s)
+                .setHeaders({ { u"reason"_s, u"heartbeat_timeout"_s } });
         if (scenario == u"refused") {
             m.add(970, u"node-3"_s, T::Stomp, D::Out, u"ERROR"_s, u"s-c"_s, u"carol"_s)
-                .setHeaders({{u"message"_s, u"not a member of general"_s}});
-            m.add(971, u"node-3"_s, T::Stomp, D::None, u"CLOSE"_s, u"s-c"_s, u"carol"_s).setHeaders({{u"reason"_s, u"forbidden"_s}});
+                .setHeaders({ { u"message"_s, u"not a member of general"_s } });
+            m.add(971, u"node-3"_s, T::Stomp, D::None, u"CLOSE"_s, u"s-c"_s, u"carol"_s)
+                .setHeaders({ { u"reason"_s, u"forbidden"_s } });
         }
         publishAndFanOut(m, false);
         if (scenario == u"slow-after")
-            m.add(1100, u"node-3"_s, T::Stomp, D::None, u"CLOSE"_s, u"s-c"_s, u"carol"_s).setHeaders({{u"reason"_s, u"slow_consumer"_s}});
+            m.add(1100, u"node-3"_s, T::Stomp, D::None, u"CLOSE"_s, u"s-c"_s, u"carol"_s)
+                .setHeaders({ { u"reason"_s, u"slow_consumer"_s } });
         if (scenario == u"tap-down") {
             TapSourceStatus down;
             down.id = u"node-3"_s;
@@ -150,7 +160,8 @@ private slots:
             std::swap(m.frames[3], m.frames[4]);
         const MessageTrace trace = TraceAssembler::assemble(kId, m.frames, sources);
         QCOMPARE(trace.missed.size(), 1);
-        QVERIFY2(trace.missed.first().reason.startsWith(reasonStart), qPrintable(trace.missed.first().reason));
+        QVERIFY2(
+            trace.missed.first().reason.startsWith(reasonStart), qPrintable(trace.missed.first().reason));
         if (scenario == u"tap-down")
             QVERIFY(!trace.notes.isEmpty());
     }
@@ -161,7 +172,8 @@ private slots:
         m.add(970, u"node-3"_s, T::Stomp, D::None, u"CLOSE"_s, u"s-c"_s, u"carol"_s);
         publishAndFanOut(m, false, 970 + TraceAssembler::kRecentlyClosedMs + 1);
         const MessageTrace trace = TraceAssembler::assemble(kId, m.frames);
-        QVERIFY2(trace.missed.isEmpty(), qPrintable(trace.missed.value(0).session + u' ' + trace.missed.value(0).reason));
+        QVERIFY2(trace.missed.isEmpty(),
+            qPrintable(trace.missed.value(0).session + u' ' + trace.missed.value(0).reason));
         // The same close, recent: carol is listed, as disconnected.
         FrameMaker recent = cluster();
         recent.add(970, u"node-3"_s, T::Stomp, D::None, u"CLOSE"_s, u"s-c"_s, u"carol"_s);
@@ -172,7 +184,8 @@ private slots:
     void unsubscribedIsNotMissed()
     {
         FrameMaker m = cluster();
-        m.add(980, u"node-3"_s, T::Stomp, D::In, u"UNSUBSCRIBE"_s, u"s-c"_s, u"carol"_s).setHeaders({{u"id"_s, u"sub-0"_s}});
+        m.add(980, u"node-3"_s, T::Stomp, D::In, u"UNSUBSCRIBE"_s, u"s-c"_s, u"carol"_s)
+            .setHeaders({ { u"id"_s, u"sub-0"_s } });
         publishAndFanOut(m, false);
         QVERIFY(TraceAssembler::assemble(kId, m.frames).missed.isEmpty());
     }
@@ -180,8 +193,10 @@ private slots:
     void sseStreamOfANonMemberIsNotExpected()
     {
         FrameMaker m;
-        m.add(900, u"node-2"_s, T::Sse, D::None, u"OPEN"_s, u"e-x"_s, u"dave"_s).body = R"({"channels":["ops"]})";
-        m.add(1000, u"node-1"_s, T::Http, D::In, u"POST"_s, {}, u"carol"_s, u"/api/channels/general/messages"_s, kId);
+        m.add(900, u"node-2"_s, T::Sse, D::None, u"OPEN"_s, u"e-x"_s, u"dave"_s).body
+            = R"({"channels":["ops"]})";
+        m.add(1000, u"node-1"_s, T::Http, D::In, u"POST"_s, {}, u"carol"_s,
+            u"/api/channels/general/messages"_s, kId);
         const MessageTrace trace = TraceAssembler::assemble(kId, m.frames);
         QCOMPARE(trace.channel, u"general"_s);
         QCOMPARE(trace.hops.size(), 1);

@@ -46,10 +46,10 @@ private slots:
     {
         QTest::addColumn<int>("capacity");
         QTest::addColumn<QList<int>>("batches");
-        QTest::newRow("one batch over") << 5 << QList<int>{12};
-        QTest::newRow("many small") << 7 << QList<int>{3, 3, 3, 3, 3};
-        QTest::newRow("exactly full") << 4 << QList<int>{4};
-        QTest::newRow("capacity one") << 1 << QList<int>{2, 1, 5};
+        QTest::newRow("one batch over") << 5 << QList<int> { 12 };
+        QTest::newRow("many small") << 7 << QList<int> { 3, 3, 3, 3, 3 };
+        QTest::newRow("exactly full") << 4 << QList<int> { 4 };
+        QTest::newRow("capacity one") << 1 << QList<int> { 2, 1, 5 };
     }
     void dropsTheOldestWhenFull()
     {
@@ -161,9 +161,10 @@ private slots:
             for (qsizetype i = 0; i < held; ++i) {
                 const TrafficFrame &frame = buffer.at(i);
                 if (frame.tsMs != buffer.firstSeq() + i || frame.seq != frame.tsMs)
-                    QFAIL(qPrintable(QStringLiteral("step %1: slot %2 holds frame %3 (seq %4), expected %5")
-                                         .arg(QString::number(step), QString::number(i), QString::number(frame.tsMs),
-                                              QString::number(frame.seq), QString::number(buffer.firstSeq() + i))));
+                    QFAIL(qPrintable(
+                        QStringLiteral("step %1: slot %2 holds frame %3 (seq %4), expected %5")
+                            .arg(QString::number(step), QString::number(i), QString::number(frame.tsMs),
+                                QString::number(frame.seq), QString::number(buffer.firstSeq() + i))));
             }
             QVERIFY(!buffer.bySeq(buffer.firstSeq() - 1));
             QVERIFY(!buffer.bySeq(nextSeq));

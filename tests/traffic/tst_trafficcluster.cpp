@@ -106,31 +106,33 @@ private slots:
         // Alice listens on every replica; bob subscribes on node-2 and leaves before the message.
         QString error;
         for (const QUrl &node : std::as_const(m_nodes))
-            QVERIFY2(m_clients.openStompSession(node, u"alice"_s, "/topic/channels.general", &error), qPrintable(error));
+            QVERIFY2(m_clients.openStompSession(node, u"alice"_s, "/topic/channels.general", &error),
+                qPrintable(error));
         QWebSocket *bob = m_clients.openStompSession(m_nodes[1], u"bob"_s, "/topic/channels.general", &error);
         QVERIFY2(bob, qPrintable(error));
 
         // The console's Traffic area, as the console builds it (sessions above exist before it
         // attaches: the node's STATE frames tell it who is subscribed).
         models::AttachmentState attachment;
-        ui::AreaView area(u"traffic"_s, ui::EmptyState{u"Traffic"_s, {}, {}});
-        app::TrafficAreaAssembly traffic(&area, {{}, u"admin"_s, u"admin"_s}, u"test"_s, &attachment);
+        ui::AreaView area(u"traffic"_s, ui::EmptyState { u"Traffic"_s, {}, {} });
+        app::TrafficAreaAssembly traffic(&area, { {}, u"admin"_s, u"admin"_s }, u"test"_s, &attachment);
         traffic.start();
         QList<inspect::TapEndpoint> endpoints;
         for (int i = 0; i < m_nodes.size(); ++i)
-            endpoints.append({u"node-%1"_s.arg(i + 1), m_nodes[i]});
+            endpoints.append({ u"node-%1"_s.arg(i + 1), m_nodes[i] });
         traffic.setEndpoints(endpoints);
         // The console's own readers: the Redis monitor (silent here: the bus is Kafka) and a
         // tail of the stage-1 topic, which never joins a group.
         traffic.setClusterSources(cluster::RedisUrl::parse(m_endpoints.value(u"redis"_s).toString()),
-                                  cluster::KafkaSettings(m_endpoints.value(u"kafka"_s).toString().toUtf8()), u"switchboard"_s);
-        traffic.startKafkaTail({u"switchboard.MessageCreatedEvent"_s}, 0, 0, {});
+            cluster::KafkaSettings(m_endpoints.value(u"kafka"_s).toString().toUtf8()), u"switchboard"_s);
+        traffic.startKafkaTail({ u"switchboard.MessageCreatedEvent"_s }, 0, 0, {});
         ui::TrafficView *view = traffic.view();
         QVERIFY(view);
         auto liveTaps = [view] {
             int live = 0;
             for (const auto &source : view->sources())
-                live += source.kind == u"tap" && source.state == inspect::TapSourceStatus::State::Live ? 1 : 0;
+                live
+                    += source.kind == u"tap" && source.state == inspect::TapSourceStatus::State::Live ? 1 : 0;
             return live;
         };
         QTRY_COMPARE_WITH_TIMEOUT(liveTaps(), 3, 20000);
@@ -164,8 +166,9 @@ private slots:
         // A probe of the user's own (Capture → Probe an endpoint…) on node-3.
         inspect::StompProbeSettings probe;
         probe.url = QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(m_nodes[2].port()));
-        probe.connectHeaders = {{u"Authorization"_s, u"Bearer "_s + QString::fromUtf8(m_clients.login(m_nodes[2], u"carol"_s))}};
-        probe.subscriptions = {u"/topic/channels.general"_s};
+        probe.connectHeaders = { { u"Authorization"_s,
+            u"Bearer "_s + QString::fromUtf8(m_clients.login(m_nodes[2], u"carol"_s)) } };
+        probe.subscriptions = { u"/topic/channels.general"_s };
         emit view->stompProbeRequested(probe);
         QTRY_COMPARE_WITH_TIMEOUT(sourceState(u"probe"_s), inspect::TapSourceStatus::State::Live, 20000);
 
@@ -193,7 +196,8 @@ private slots:
             }
             return sources;
         };
-        QTRY_COMPARE_WITH_TIMEOUT(deliveredOn(), (QSet<QString>{u"node-1"_s, u"node-2"_s, u"node-3"_s, u"probe"_s}), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            deliveredOn(), (QSet<QString> { u"node-1"_s, u"node-2"_s, u"node-3"_s, u"probe"_s }), 20000);
 
         // The console's own tail of the stage-1 topic fetches on its own schedule.
         auto tailedRecords = [view, &id] {
@@ -209,7 +213,7 @@ private slots:
         // In time order the publish comes first among the replicas' hops (the console's own
         // Kafka tail stamps the record with its produce time, which may precede it).
         const auto firstNodeHop = std::find_if(trace.hops.cbegin(), trace.hops.cend(),
-                                               [](const inspect::TraceHop &hop) { return hop.source.startsWith(u"node-"_s); });
+            [](const inspect::TraceHop &hop) { return hop.source.startsWith(u"node-"_s); });
         QCOMPARE(firstNodeHop->kind, inspect::TraceHop::Kind::Publish);
         QCOMPARE(firstNodeHop->source, u"node-1"_s);
         int stage1 = 0, broadcasts = 0, deliveries = 0, tailed = 0;
@@ -218,7 +222,8 @@ private slots:
             if (i > 0)
                 QVERIFY(trace.hops[i - 1].tsMs <= hop.tsMs);
             QVERIFY(hop.latencyKnown());
-            if (hop.kind != inspect::TraceHop::Kind::KafkaRecord) // the tail's time is the record's produce time
+            if (hop.kind
+                != inspect::TraceHop::Kind::KafkaRecord) // the tail's time is the record's produce time
                 QVERIFY2(hop.latencyMs >= 0, qPrintable(trace.toText()));
             stage1 += hop.kind == inspect::TraceHop::Kind::Stage1 ? 1 : 0;
             broadcasts += hop.kind == inspect::TraceHop::Kind::Broadcast ? 1 : 0;
@@ -237,13 +242,16 @@ private slots:
         QCOMPARE(trace.missed.size(), 1);
         QCOMPARE(trace.missed.first().user, u"bob"_s);
         QCOMPARE(trace.missed.first().source, u"node-2"_s);
-        QVERIFY2(trace.missed.first().reason.startsWith(u"disconnected"_s), qPrintable(trace.missed.first().reason));
+        QVERIFY2(trace.missed.first().reason.startsWith(u"disconnected"_s),
+            qPrintable(trace.missed.first().reason));
 
         // A session recording saved now carries the frames captured since its first sample.
-        const QJsonObject section = traffic.recordingSection(QDateTime::fromMSecsSinceEpoch(trace.publishedMs - 5000),
-                                                             QDateTime::currentDateTimeUtc())
-                                        .value(u"traffic"_s)
-                                        .toObject();
+        const QJsonObject section
+            = traffic
+                  .recordingSection(QDateTime::fromMSecsSinceEpoch(trace.publishedMs - 5000),
+                      QDateTime::currentDateTimeUtc())
+                  .value(u"traffic"_s)
+                  .toObject();
         QCOMPARE(section.value(u"format"_s).toString(), u"switchboard-traffic/1"_s);
         int recordedHops = 0;
         for (const QJsonValue &frame : section.value(u"frames"_s).toArray()) {
@@ -259,7 +267,7 @@ private slots:
         for (const QJsonValue &row : state.value(u"rows"_s).toArray())
             if (!row.toObject().value(u"command"_s).toString().isEmpty())
                 replicas.insert(row.toObject().value(u"replica"_s).toString());
-        QVERIFY(replicas.contains(QSet<QString>{u"node-1"_s, u"node-2"_s, u"node-3"_s}));
+        QVERIFY(replicas.contains(QSet<QString> { u"node-1"_s, u"node-2"_s, u"node-3"_s }));
         QVERIFY(replicas.contains(u"kafka"_s)); // the console's own tail
         QVERIFY(!state.value(u"trace"_s).toObject().value(u"hops"_s).toArray().isEmpty());
         QVERIFY(state.value(u"trace"_s).toObject().value(u"missed"_s).isArray());
@@ -269,19 +277,19 @@ private slots:
     void redisBusHopsJoinTheTimeline()
     {
         testing::DevClusterProcess redisBus;
-        QVERIFY2(redisBus.start({u"--bus"_s, u"redis"_s}), qPrintable(redisBus.errorString()));
+        QVERIFY2(redisBus.start({ u"--bus"_s, u"redis"_s }), qPrintable(redisBus.errorString()));
         const QJsonObject endpoints = redisBus.endpoints();
         const QList<QUrl> nodes = redisBus.nodeUrls();
         QList<inspect::TapEndpoint> taps;
         for (qsizetype i = 0; i < nodes.size(); ++i)
-            taps.append({redisBus.nodeIds().at(i), nodes.at(i)});
+            taps.append({ redisBus.nodeIds().at(i), nodes.at(i) });
         models::AttachmentState attachment;
-        ui::AreaView area(u"traffic"_s, ui::EmptyState{u"Traffic"_s, {}, {}});
-        app::TrafficAreaAssembly traffic(&area, {{}, u"admin"_s, u"admin"_s}, u"test"_s, &attachment);
+        ui::AreaView area(u"traffic"_s, ui::EmptyState { u"Traffic"_s, {}, {} });
+        app::TrafficAreaAssembly traffic(&area, { {}, u"admin"_s, u"admin"_s }, u"test"_s, &attachment);
         traffic.start();
         traffic.setEndpoints(taps);
         traffic.setClusterSources(cluster::RedisUrl::parse(endpoints.value(u"redis"_s).toString()),
-                                  cluster::KafkaSettings(endpoints.value(u"kafka"_s).toString().toUtf8()), u"switchboard"_s);
+            cluster::KafkaSettings(endpoints.value(u"kafka"_s).toString().toUtf8()), u"switchboard"_s);
         ui::TrafficView *view = traffic.view();
         auto live = [view] {
             int count = 0;
@@ -300,16 +308,19 @@ private slots:
             return sources;
         };
         // The monitor's PUBLISH frame and each replica's BROADCAST from Redis.
-        QTRY_COMPARE_WITH_TIMEOUT(hopsOf(inspect::TraceHop::Kind::RedisMessage), QSet<QString>{u"redis redis"_s}, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            hopsOf(inspect::TraceHop::Kind::RedisMessage), QSet<QString> { u"redis redis"_s }, 20000);
         QTRY_COMPARE_WITH_TIMEOUT(hopsOf(inspect::TraceHop::Kind::Broadcast),
-                                  (QSet<QString>{u"node-1 redis"_s, u"node-2 redis"_s, u"node-3 redis"_s}), 20000);
+            (QSet<QString> { u"node-1 redis"_s, u"node-2 redis"_s, u"node-3 redis"_s }), 20000);
     }
 
     void tapCommandPrintsFilteredFrames()
     {
         QProcess tap;
         tap.start(qEnvironmentVariable("SB_BINARY"),
-                  QStringList{u"tap"_s, u"--filter"_s, u"cmd=POST"_s, u"--count"_s, u"2"_s, u"--timeout"_s, u"60"_s} + m_nodeArguments);
+            QStringList {
+                u"tap"_s, u"--filter"_s, u"cmd=POST"_s, u"--count"_s, u"2"_s, u"--timeout"_s, u"60"_s }
+                + m_nodeArguments);
         QVERIFY(tap.waitForStarted(5000));
         // Publish until the tap has its two frames (it may attach after the first posts).
         QDeadlineTimer deadline(40000);
@@ -337,25 +348,34 @@ private slots:
 
     void tapCommandExitCodes()
     {
-        const ProcessResult bad = runSwitchboard({u"tap"_s, u"--filter"_s, u"user:/(x/"_s, u"--node"_s, u"http://127.0.0.1:1"_s});
+        const ProcessResult bad = runSwitchboard(
+            { u"tap"_s, u"--filter"_s, u"user:/(x/"_s, u"--node"_s, u"http://127.0.0.1:1"_s });
         QCOMPARE(bad.exitCode, 2);
         QVERIFY2(bad.err.startsWith("switchboard: --filter: bad regular expression"), bad.err.constData());
         QCOMPARE(bad.err.count('\n'), 1);
-        QCOMPARE(runSwitchboard({u"tap"_s}).exitCode, 2);
-        QCOMPARE(runSwitchboard({u"tap"_s, u"--format"_s, u"xml"_s, u"--node"_s, u"http://127.0.0.1:1"_s}).exitCode, 2);
+        QCOMPARE(runSwitchboard({ u"tap"_s }).exitCode, 2);
+        QCOMPARE(runSwitchboard({ u"tap"_s, u"--format"_s, u"xml"_s, u"--node"_s, u"http://127.0.0.1:1"_s })
+                     .exitCode,
+            2);
 
-        const ProcessResult down = runSwitchboard({u"tap"_s, u"--node"_s, u"http://127.0.0.1:1"_s, u"--timeout"_s, u"2"_s});
+        const ProcessResult down
+            = runSwitchboard({ u"tap"_s, u"--node"_s, u"http://127.0.0.1:1"_s, u"--timeout"_s, u"2"_s });
         QCOMPARE(down.exitCode, 1);
-        QVERIFY2(down.err.contains("switchboard: no replica could be tapped within 2 s"), down.err.constData());
+        QVERIFY2(
+            down.err.contains("switchboard: no replica could be tapped within 2 s"), down.err.constData());
 
-        const ProcessResult refused = runSwitchboard(QStringList{u"tap"_s, u"--password"_s, u"wrong"_s, u"--timeout"_s, u"30"_s} + m_nodeArguments);
+        const ProcessResult refused = runSwitchboard(
+            QStringList { u"tap"_s, u"--password"_s, u"wrong"_s, u"--timeout"_s, u"30"_s } + m_nodeArguments);
         QCOMPARE(refused.exitCode, 1);
-        QVERIFY2(refused.err.contains("switchboard: every replica refused the credentials"), refused.err.constData());
+        QVERIFY2(refused.err.contains("switchboard: every replica refused the credentials"),
+            refused.err.constData());
     }
 
     void traceCommandFollowsAPublishedMessage()
     {
-        const ProcessResult result = runSwitchboard(QStringList{u"trace"_s, u"--publish"_s, u"general"_s, u"--format"_s, u"json"_s} + m_nodeArguments);
+        const ProcessResult result = runSwitchboard(
+            QStringList { u"trace"_s, u"--publish"_s, u"general"_s, u"--format"_s, u"json"_s }
+            + m_nodeArguments);
         QVERIFY2(result.exitCode == 0, result.err.constData());
         const QJsonObject trace = QJsonDocument::fromJson(result.out).object();
         QCOMPARE(trace.value(u"channel"_s).toString(), u"general"_s);
@@ -363,13 +383,15 @@ private slots:
         for (const QJsonValue &hop : trace.value(u"hops"_s).toArray())
             if (hop.toObject().value(u"kind"_s).toString().startsWith(u"delivered"_s))
                 delivered.insert(hop.toObject().value(u"replica"_s).toString());
-        QCOMPARE(delivered, (QSet<QString>{u"node-1"_s, u"node-2"_s, u"node-3"_s}));
-        QCOMPARE(trace.value(u"hops"_s).toArray().first().toObject().value(u"kind"_s).toString(), u"publish"_s);
+        QCOMPARE(delivered, (QSet<QString> { u"node-1"_s, u"node-2"_s, u"node-3"_s }));
+        QCOMPARE(
+            trace.value(u"hops"_s).toArray().first().toObject().value(u"kind"_s).toString(), u"publish"_s);
 
-        const ProcessResult unseen = runSwitchboard(QStringList{u"trace"_s, u"no-such-id"_s, u"--wait"_s, u"2"_s} + m_nodeArguments);
+        const ProcessResult unseen = runSwitchboard(
+            QStringList { u"trace"_s, u"no-such-id"_s, u"--wait"_s, u"2"_s } + m_nodeArguments);
         QCOMPARE(unseen.exitCode, 1);
         QVERIFY2(unseen.err.contains("message no-such-id was not seen"), unseen.err.constData());
-        QCOMPARE(runSwitchboard({u"trace"_s, u"--node"_s, u"http://127.0.0.1:1"_s}).exitCode, 2);
+        QCOMPARE(runSwitchboard({ u"trace"_s, u"--node"_s, u"http://127.0.0.1:1"_s }).exitCode, 2);
     }
 
     void cleanupTestCase()

@@ -92,10 +92,10 @@ private slots:
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.apply(batch(9));
         model.setFilter(filterOf(u"source=node-2 command=MESSAGE"_s));
-        QCOMPARE(shownIds(model), (QStringList{u"1"_s, u"7"_s}));
+        QCOMPARE(shownIds(model), (QStringList { u"1"_s, u"7"_s }));
         model.apply(batch(9, 9));
-        QCOMPARE(shownIds(model), (QStringList{u"1"_s, u"7"_s, u"13"_s}));
-        model.setFilter(TrafficFilter{});
+        QCOMPARE(shownIds(model), (QStringList { u"1"_s, u"7"_s, u"13"_s }));
+        model.setFilter(TrafficFilter {});
         QCOMPARE(model.rowCount(), 18);
     }
 
@@ -112,9 +112,9 @@ private slots:
         QCOMPARE(model.shownFramesSkippedWhilePaused(), 5);
         // A filter change while paused filters what was shown, not what came meanwhile.
         model.setFilter(filterOf(u"cmd=SEND"_s));
-        QCOMPARE(shownIds(model), (QStringList{u"0"_s, u"2"_s}));
+        QCOMPARE(shownIds(model), (QStringList { u"0"_s, u"2"_s }));
         model.setPaused(false);
-        QCOMPARE(shownIds(model), (QStringList{u"0"_s, u"2"_s, u"4"_s, u"6"_s, u"8"_s}));
+        QCOMPARE(shownIds(model), (QStringList { u"0"_s, u"2"_s, u"4"_s, u"6"_s, u"8"_s }));
         QCOMPARE(model.shownFramesSkippedWhilePaused(), 0);
     }
 
@@ -126,11 +126,11 @@ private slots:
         model.apply(batch(5));
         model.setPaused(true);
         model.apply(batch(3, 5));
-        QCOMPARE(shownIds(model), (QStringList{u"3"_s, u"4"_s}));
+        QCOMPARE(shownIds(model), (QStringList { u"3"_s, u"4"_s }));
         model.apply(batch(10, 8));
         QCOMPARE(model.rowCount(), 0);
         model.setPaused(false);
-        QCOMPARE(shownIds(model), (QStringList{u"13"_s, u"14"_s, u"15"_s, u"16"_s, u"17"_s}));
+        QCOMPARE(shownIds(model), (QStringList { u"13"_s, u"14"_s, u"15"_s, u"16"_s, u"17"_s }));
     }
 
     void findWrapsBothWays()
@@ -166,9 +166,9 @@ private slots:
         model.apply(batch(20));
         model.setFilter(filterOf(u"cmd=SEND"_s));
         model.setBufferCapacity(6);
-        QCOMPARE(shownIds(model), (QStringList{u"14"_s, u"16"_s, u"18"_s}));
+        QCOMPARE(shownIds(model), (QStringList { u"14"_s, u"16"_s, u"18"_s }));
         model.apply(batch(2, 20));
-        QCOMPARE(shownIds(model), (QStringList{u"16"_s, u"18"_s, u"20"_s}));
+        QCOMPARE(shownIds(model), (QStringList { u"16"_s, u"18"_s, u"20"_s }));
     }
 
     void replaceAllShowsAnOpenedCapture()
@@ -180,7 +180,7 @@ private slots:
         model.setPaused(true);
         model.replaceAll(batch(3, 100));
         QVERIFY(!model.isPaused());
-        QCOMPARE(shownIds(model), (QStringList{u"100"_s, u"101"_s, u"102"_s}));
+        QCOMPARE(shownIds(model), (QStringList { u"100"_s, u"101"_s, u"102"_s }));
     }
 
     void clearEmptiesAndKeepsCapturing()
@@ -192,7 +192,7 @@ private slots:
         model.clear();
         QCOMPARE(model.rowCount(), 0);
         model.apply(batch(2, 6));
-        QCOMPARE(shownIds(model), (QStringList{u"6"_s, u"7"_s}));
+        QCOMPARE(shownIds(model), (QStringList { u"6"_s, u"7"_s }));
     }
 };
 

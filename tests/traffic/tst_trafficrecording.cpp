@@ -24,7 +24,7 @@ QList<TrafficFrame> someFrames(int count)
         f.destination = u"/topic/channels.general"_s;
         f.messageId = u"m-%1"_s.arg(i);
         f.bytes = 100 + i;
-        f.setHeaders({{u"message-id"_s, f.messageId}, {u"line"_s, u"a\nb"_s}});
+        f.setHeaders({ { u"message-id"_s, f.messageId }, { u"line"_s, u"a\nb"_s } });
         f.body = "{\"text\":\"héllo\"}";
         frames.append(f);
     }
@@ -44,7 +44,8 @@ QByteArray written(const QList<TrafficFrame> &frames)
 {
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
-    TrafficRecording::Header header{u"embedded demo cluster"_s, QDateTime::currentDateTimeUtc(), frames.size()};
+    TrafficRecording::Header header { u"embedded demo cluster"_s, QDateTime::currentDateTimeUtc(),
+        frames.size() };
     TrafficRecording::write(&buffer, header, sourceOf(frames), nullptr);
     return buffer.data();
 }
@@ -92,8 +93,9 @@ private slots:
         QTemporaryDir dir;
         const QString path = dir.filePath(u"capture.sbtraffic.jsonl"_s);
         QString error;
-        QVERIFY2(TrafficRecording::save(path, {u"x"_s, QDateTime::currentDateTimeUtc(), 3}, sourceOf(someFrames(3)), &error),
-                 qPrintable(error));
+        QVERIFY2(TrafficRecording::save(
+                     path, { u"x"_s, QDateTime::currentDateTimeUtc(), 3 }, sourceOf(someFrames(3)), &error),
+            qPrintable(error));
         QCOMPARE(TrafficRecording::load(path, &error)->frames.size(), 3);
         QVERIFY(!TrafficRecording::save(dir.filePath(u"no/such/dir/x.jsonl"_s), {}, sourceOf({}), &error));
         QVERIFY2(error.contains(u"cannot write"_s), qPrintable(error));
@@ -130,13 +132,16 @@ private slots:
         QTest::newRow("empty") << QByteArray() << u"empty"_s;
         QTest::newRow("only blank lines") << "\n\n  \n"_ba << u"empty"_s;
         QTest::newRow("a session recording") << "{\"format\":\"switchboard-recording/1\",\"samples\":[]}\n"_ba
-                                              << u"unsupported capture format 'switchboard-recording/1'"_s;
+                                             << u"unsupported capture format 'switchboard-recording/1'"_s;
         QTest::newRow("csv") << "time,replica\n1,node-1\n"_ba << u"not a Switchboard traffic capture"_s;
         QTest::newRow("json array") << "[1,2,3]\n"_ba << u"not a Switchboard traffic capture"_s;
-        QTest::newRow("bad middle line") << "{\"format\":\"switchboard-traffic/1\"}\n{\"ts\":1}\nnot json\n{\"ts\":2}\n"_ba
-                                         << u"line 3: not JSON"_s;
-        QTest::newRow("wrong type in middle") << "{\"ts\":1}\n{\"ts\":\"x\"}\n"_ba << u"line 2: field \"ts\""_s;
-        QTest::newRow("huge line") << QByteArray(TrafficRecording::kMaxLineBytes + 10, 'x') << u"longer than"_s;
+        QTest::newRow("bad middle line")
+            << "{\"format\":\"switchboard-traffic/1\"}\n{\"ts\":1}\nnot json\n{\"ts\":2}\n"_ba
+            << u"line 3: not JSON"_s;
+        QTest::newRow("wrong type in middle")
+            << "{\"ts\":1}\n{\"ts\":\"x\"}\n"_ba << u"line 2: field \"ts\""_s;
+        QTest::newRow("huge line") << QByteArray(TrafficRecording::kMaxLineBytes + 10, 'x')
+                                   << u"longer than"_s;
     }
     void refusals()
     {

@@ -30,7 +30,8 @@ TrafficFrame viewFrame(int i, const QString &command, const QString &session, co
     f.tsMs = 1700000000000 + i;
     f.source = u"node-%1"_s.arg(i % 3 + 1);
     f.transport = TrafficFrame::Transport::Stomp;
-    f.direction = command == u"SEND" || command == u"SUBSCRIBE" ? TrafficFrame::Direction::In : TrafficFrame::Direction::Out;
+    f.direction = command == u"SEND" || command == u"SUBSCRIBE" ? TrafficFrame::Direction::In
+                                                                : TrafficFrame::Direction::Out;
     f.command = command;
     f.destination = u"/topic/channels.general"_s;
     f.user = u"alice"_s;
@@ -38,16 +39,16 @@ TrafficFrame viewFrame(int i, const QString &command, const QString &session, co
     f.messageId = id;
     f.bytes = 50;
     f.body = R"({"text":"hello","n":1})";
-    f.setHeaders({{u"destination"_s, f.destination}});
+    f.setHeaders({ { u"destination"_s, f.destination } });
     return f;
 }
 
 struct ViewFixture
 {
-    models::TrafficBuffer buffer{1000};
-    models::TrafficModel model{&buffer};
-    models::SeriesHistory rates{60};
-    ui::TrafficView view{&model, &rates};
+    models::TrafficBuffer buffer { 1000 };
+    models::TrafficModel model { &buffer };
+    models::SeriesHistory rates { 60 };
+    ui::TrafficView view { &model, &rates };
 
     ViewFixture()
     {
@@ -58,7 +59,8 @@ struct ViewFixture
     {
         QList<TrafficFrame> frames;
         for (int i = first; i < first + count; ++i)
-            frames.append(viewFrame(i, i % 2 ? u"MESSAGE"_s : u"SEND"_s, u"s-%1"_s.arg(i % 3), u"m-%1"_s.arg(i)));
+            frames.append(
+                viewFrame(i, i % 2 ? u"MESSAGE"_s : u"SEND"_s, u"s-%1"_s.arg(i % 3), u"m-%1"_s.arg(i)));
         model.apply(frames);
     }
 };
@@ -77,7 +79,8 @@ private slots:
         f.view.filterEdit()->setText(u"user:/(x/"_s);
         QVERIFY(!f.view.applyFilterNow());
         QVERIFY(f.view.filterError()->isVisible());
-        QVERIFY2(f.view.filterError()->text().contains(u"bad regular expression"_s), qPrintable(f.view.filterError()->text()));
+        QVERIFY2(f.view.filterError()->text().contains(u"bad regular expression"_s),
+            qPrintable(f.view.filterError()->text()));
         QCOMPARE(f.model.rowCount(), 10); // the previous filter (none) still applies
         f.view.filterEdit()->setText(u"cmd=SEND"_s);
         QVERIFY(f.view.applyFilterNow());
@@ -94,7 +97,8 @@ private slots:
         f.feed(9);
         QCOMPARE(f.model.filterTermFor(f.model.index(1, models::TrafficModel::Source)), u"source=node-2"_s);
         QCOMPARE(f.model.filterTermFor(f.model.index(0, models::TrafficModel::Direction)), u"dir=in"_s);
-        QCOMPARE(f.model.filterTermFor(f.model.index(0, models::TrafficModel::Destination)), u"dest=\"/topic/channels.general\""_s);
+        QCOMPARE(f.model.filterTermFor(f.model.index(0, models::TrafficModel::Destination)),
+            u"dest=\"/topic/channels.general\""_s);
         QVERIFY(f.model.filterTermFor(f.model.index(0, models::TrafficModel::Time)).isEmpty());
         f.view.addFilterTerm(f.model.filterTermFor(f.model.index(1, models::TrafficModel::Source)));
         QCOMPARE(f.model.rowCount(), 3);
@@ -127,7 +131,8 @@ private slots:
         QVERIFY(f.view.followAction()->isChecked());
         f.feed(500);
         QTRY_VERIFY(f.view.table()->verticalScrollBar()->maximum() > 0);
-        QTRY_COMPARE(f.view.table()->verticalScrollBar()->value(), f.view.table()->verticalScrollBar()->maximum());
+        QTRY_COMPARE(
+            f.view.table()->verticalScrollBar()->value(), f.view.table()->verticalScrollBar()->maximum());
     }
 
     void findSelectsTheNextMatch()
@@ -149,7 +154,8 @@ private slots:
         f.view.table()->setCurrentIndex(f.model.index(4, 0)); // m-4, session s-1
         QVERIFY(f.view.detail()->hasFrame());
         QVERIFY(f.view.detail()->summaryText().contains(u"m-4"_s));
-        QVERIFY2(f.view.detail()->bodyText().contains(u"\n    \"n\": 1"_s), qPrintable(f.view.detail()->bodyText())); // pretty JSON
+        QVERIFY2(f.view.detail()->bodyText().contains(u"\n    \"n\": 1"_s),
+            qPrintable(f.view.detail()->bodyText())); // pretty JSON
         // Frames 1, 4 and 7 are session s-1 on node-2.
         const QStringList lines = f.view.sequence()->lines();
         QCOMPARE(lines.size(), 3);
@@ -174,14 +180,16 @@ private slots:
         QFETCH(QString, kind);
         QFETCH(QString, starts);
         QString shownAs;
-        const QString text = ui::TrafficDetailPane::renderBody(body, ui::TrafficDetailPane::BodyView::Auto, &shownAs);
+        const QString text
+            = ui::TrafficDetailPane::renderBody(body, ui::TrafficDetailPane::BodyView::Auto, &shownAs);
         QCOMPARE(shownAs, kind);
         QVERIFY2(text.startsWith(starts), qPrintable(text));
     }
 
     void copyPutsTheFrameOnTheClipboard()
     {
-        const QString text = ui::TrafficDetailPane::frameAsText(viewFrame(1, u"MESSAGE"_s, u"s-1"_s, u"m-1"_s));
+        const QString text
+            = ui::TrafficDetailPane::frameAsText(viewFrame(1, u"MESSAGE"_s, u"s-1"_s, u"m-1"_s));
         QVERIFY(text.contains(u"MESSAGE /topic/channels.general"_s));
         QVERIFY(text.contains(u"destination: /topic/channels.general"_s));
         QVERIFY(text.contains(u"\"text\": \"hello\""_s));
@@ -231,12 +239,12 @@ private slots:
         inspect::TapSourceStatus tap;
         tap.id = u"node-1"_s;
         tap.state = inspect::TapSourceStatus::State::Live;
-        f.view.setSources({tap}, 0);
+        f.view.setSources({ tap }, 0);
         QVERIFY(!f.view.snapshotState(1).value(u"asOf"_s).toString().isEmpty());
         QCOMPARE(f.view.snapshotState(1).value(u"stale"_s).toBool(), false);
         tap.state = inspect::TapSourceStatus::State::Down;
         tap.detail = u"connection refused"_s;
-        f.view.setSources({tap}, 0);
+        f.view.setSources({ tap }, 0);
         QCOMPARE(f.view.snapshotState(1).value(u"stale"_s).toBool(), true);
         QVERIFY(f.view.snapshotState(1).value(u"staleReason"_s).toString().contains(u"connection refused"_s));
     }
@@ -254,9 +262,11 @@ private slots:
         // The demo's widest destination, which the 1920x1080 screenshot showed elided.
         const int topicName = table->fontMetrics().horizontalAdvance(u"switchboard.MessageCreatedEvent"_s);
         QTRY_VERIFY2(table->columnWidth(models::TrafficModel::Destination) > topicName + 16,
-                     qPrintable(u"Destination %1 px, Bytes %2 px"_s.arg(table->columnWidth(models::TrafficModel::Destination))
-                                    .arg(table->columnWidth(models::TrafficModel::Bytes))));
-        QVERIFY(table->columnWidth(models::TrafficModel::Bytes) < table->columnWidth(models::TrafficModel::Destination) / 2);
+            qPrintable(
+                u"Destination %1 px, Bytes %2 px"_s.arg(table->columnWidth(models::TrafficModel::Destination))
+                    .arg(table->columnWidth(models::TrafficModel::Bytes))));
+        QVERIFY(table->columnWidth(models::TrafficModel::Bytes)
+            < table->columnWidth(models::TrafficModel::Destination) / 2);
         // ... and fills the table: no horizontal scrolling, no blank band after Bytes.
         int columns = 0;
         for (int column = 0; column < models::TrafficModel::ColumnCount; ++column)

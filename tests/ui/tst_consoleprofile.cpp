@@ -60,8 +60,8 @@ struct Node
     bool start(QString *error)
     {
         process->setProgram(qEnvironmentVariable("SB_BINARY"));
-        process->setArguments({u"node"_s, u"--id"_s, u"checked-node"_s, u"--listen"_s, u"127.0.0.1:0"_s,
-                               u"--demo-users"_s, u"--workers"_s, u"1"_s});
+        process->setArguments({ u"node"_s, u"--id"_s, u"checked-node"_s, u"--listen"_s, u"127.0.0.1:0"_s,
+            u"--demo-users"_s, u"--workers"_s, u"1"_s });
         process->start();
         if (!process->waitForStarted(5000)) {
             *error = process->errorString();
@@ -86,8 +86,8 @@ struct Node
 QStringList aclServerArgs()
 {
     // The default user is off: only AUTH as the ACL user gets in.
-    return {u"--user"_s, u"default"_s, u"off"_s, u"--user"_s, kUser, u"on"_s, u'>' + kPassword,
-            u"~*"_s, u"&*"_s, u"+@all"_s};
+    return { u"--user"_s, u"default"_s, u"off"_s, u"--user"_s, kUser, u"on"_s, u'>' + kPassword, u"~*"_s,
+        u"&*"_s, u"+@all"_s };
 }
 
 QString aclUrl(const testing::RedisServerProcess &server)
@@ -149,10 +149,12 @@ private slots:
         QVERIFY2(controller.start(&error), qPrintable(error));
         QLabel *redis = health(controller.window(), u"redis"_s);
         QVERIFY(redis);
-        QTRY_VERIFY2_WITH_TIMEOUT(redis->text().contains(u"Redis: up"_s), qPrintable(redis->toolTip()), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            redis->text().contains(u"Redis: up"_s), qPrintable(redis->toolTip()), 10000);
         // The registry reads the same Redis as the same user.
         QLabel *replicas = health(controller.window(), u"replicas"_s);
-        QTRY_VERIFY2_WITH_TIMEOUT(!replicas->text().contains(u"connecting"_s), qPrintable(replicas->toolTip()), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            !replicas->text().contains(u"connecting"_s), qPrintable(replicas->toolTip()), 10000);
         QVERIFY2(!replicas->toolTip().contains(u"password"_s), qPrintable(replicas->toolTip()));
         QVERIFY2(!replicas->text().contains(u"down"_s), qPrintable(replicas->toolTip()));
     }
@@ -169,7 +171,8 @@ private slots:
         app::ConsoleController controller(optionsFor(u"ask"_s));
         QVERIFY2(controller.start(&error), qPrintable(error));
         QDialog *prompt = nullptr;
-        QTRY_VERIFY_WITH_TIMEOUT((prompt = controller.window()->findChild<QDialog *>(u"profilePasswordPrompt"_s)), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (prompt = controller.window()->findChild<QDialog *>(u"profilePasswordPrompt"_s)), 5000);
         QTRY_VERIFY(prompt->isVisible());
         auto *field = prompt->findChild<QLineEdit *>(u"redisPasswordInput"_s);
         QVERIFY(field);
@@ -177,7 +180,8 @@ private slots:
         field->setText(kPassword);
         prompt->accept();
         QLabel *redis = health(controller.window(), u"redis"_s);
-        QTRY_VERIFY2_WITH_TIMEOUT(redis->text().contains(u"Redis: up"_s), qPrintable(redis->toolTip()), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            redis->text().contains(u"Redis: up"_s), qPrintable(redis->toolTip()), 10000);
         // Asked, not remembered: the secrets file holds nothing for it.
         QVERIFY(models::ProfileStore().load(u"ask"_s)->redisPassword.isEmpty());
     }
@@ -200,8 +204,8 @@ private slots:
         profile.redisPassword = kPassword;
         profile.kafkaBootstrap = QString::fromUtf8(kafka.bootstrapServers());
         profile.useRegistry = false;
-        profile.prometheusEndpoints = {u"http://127.0.0.1:%1/metrics"_s.arg(closed)};
-        profile.adminStatsUrls = {node.url(u"/admin/stats"_s)};
+        profile.prometheusEndpoints = { u"http://127.0.0.1:%1/metrics"_s.arg(closed) };
+        profile.adminStatsUrls = { node.url(u"/admin/stats"_s) };
         profile.adminUser = u"admin"_s;
         profile.adminPassword = u"wrong"_s;
         profile.rememberPassword = true;
@@ -209,7 +213,7 @@ private slots:
 
         app::ConsoleController controller(optionsFor(u"checks"_s));
         QVERIFY2(controller.start(&error), qPrintable(error));
-        Q_EMIT controller.window()->profilesRequested();
+        emit controller.window()->profilesRequested();
         ui::ProfilesDialog *dialog = nullptr;
         QTRY_VERIFY((dialog = controller.window()->findChild<ui::ProfilesDialog *>()));
         auto *list = dialog->findChild<QListWidget *>(u"profileList"_s);
@@ -261,8 +265,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(finished(), 20000);
         QCOMPARE(row(u"/admin/stats"_s)->text(1), u"OK"_s);
         QCOMPARE(row(u"Redis"_s)->text(1), u"failed"_s);
-        QVERIFY2(row(u"Redis"_s)->text(2).contains(u"WRONGPASS"_s) || row(u"Redis"_s)->text(2).contains(u"password"_s),
-                 qPrintable(row(u"Redis"_s)->text(2)));
+        QVERIFY2(row(u"Redis"_s)->text(2).contains(u"WRONGPASS"_s)
+                || row(u"Redis"_s)->text(2).contains(u"password"_s),
+            qPrintable(row(u"Redis"_s)->text(2)));
         QCOMPARE(row(u"Kafka"_s)->text(1), u"failed"_s);
         QVERIFY(!row(u"Kafka"_s)->text(2).isEmpty());
         dialog->reject();
@@ -274,20 +279,18 @@ private slots:
     {
         testing::RedisServerProcess redis(aclServerArgs());
         QVERIFY2(redis.start(), qPrintable(redis.errorString()));
-        cluster::RedisUrl url = cluster::RedisUrl::parse(u"redis://%1:%2@127.0.0.1:%3/0"_s.arg(kUser, kPassword).arg(redis.port()));
+        cluster::RedisUrl url = cluster::RedisUrl::parse(
+            u"redis://%1:%2@127.0.0.1:%3/0"_s.arg(kUser, kPassword).arg(redis.port()));
         cluster::RedisConnection writerConnection(url);
         QSignalSpy connected(&writerConnection, &cluster::RedisConnection::connected);
         writerConnection.open();
         QVERIFY(connected.wait(5000));
         cluster::RedisHashWriter writer(&writerConnection);
         writer.publish(u"node-9"_s,
-                       {{"address", "127.0.0.1:8099"},
-                        {"started", QByteArray::number(QDateTime::currentMSecsSinceEpoch() - 60000)},
-                        {"ready", "1"},
-                        {"draining", "0"},
-                        {"ws", "4"},
-                        {"sse", "1"}},
-                       600);
+            { { "address", "127.0.0.1:8099" },
+                { "started", QByteArray::number(QDateTime::currentMSecsSinceEpoch() - 60000) },
+                { "ready", "1" }, { "draining", "0" }, { "ws", "4" }, { "sse", "1" } },
+            600);
         cluster::KafkaMockCluster kafka;
         QString error;
         QVERIFY2(kafka.start(1, &error), qPrintable(error));
@@ -301,11 +304,13 @@ private slots:
         QVERIFY2(models::ProfileStore().save(profile, &error), qPrintable(error));
         app::ConsoleController controller(optionsFor(u"outage"_s));
         QVERIFY2(controller.start(&error), qPrintable(error));
-        QTRY_VERIFY_WITH_TIMEOUT(controller.replicasArea() && controller.replicasArea()->model()->rowCount() == 1, 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(controller.kafkaArea() && controller.kafkaArea()->figures().reachable, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            controller.replicasArea() && controller.replicasArea()->model()->rowCount() == 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            controller.kafkaArea() && controller.kafkaArea()->figures().reachable, 15000);
         QTRY_VERIFY_WITH_TIMEOUT(health(controller.window(), u"redis"_s)->text().contains(u"up"_s), 10000);
 
-        const QStringList areas{u"replicas"_s, u"kafka"_s, u"redis"_s};
+        const QStringList areas { u"replicas"_s, u"kafka"_s, u"redis"_s };
         QJsonObject state = controller.window()->snapshotState();
         for (const QString &area : areas) {
             const QJsonObject section = state.value(area).toObject();
@@ -328,21 +333,29 @@ private slots:
         state = controller.window()->snapshotState();
         for (const QString &area : areas) {
             const QJsonObject section = state.value(area).toObject();
-            const QDateTime asOf = QDateTime::fromString(section.value(u"asOf"_s).toString(), Qt::ISODateWithMs);
+            const QDateTime asOf
+                = QDateTime::fromString(section.value(u"asOf"_s).toString(), Qt::ISODateWithMs);
             QVERIFY2(asOf.isValid(), qPrintable(area));
             QVERIFY2(asOf <= QDateTime::currentDateTimeUtc(), qPrintable(area));
             QVERIFY2(asOf >= outage.addSecs(-30), qPrintable(area));
             auto *banner = controller.window()->area(area)->findChild<QLabel *>(u"staleBanner"_s);
             QVERIFY2(banner && banner->isVisible(), qPrintable(area));
             const QString shownAt = asOf.toLocalTime().toString(u"HH:mm:ss"_s);
-            QVERIFY2(banner->text().contains(u"as of "_s + shownAt), qPrintable(area + u": "_s + banner->text()));
+            QVERIFY2(
+                banner->text().contains(u"as of "_s + shownAt), qPrintable(area + u": "_s + banner->text()));
         }
         // The replica keeps its last known state: nobody answered to say it changed.
         const models::ReplicaModel *replicas = controller.replicasArea()->model();
         QCOMPARE(replicas->replica(replicas->rowOf(u"node-9"_s)).state, inspect::ReplicaInfo::State::Ready);
         // Kafka's headline keeps the last poll's figures, not the zeros of a failed one.
-        QVERIFY2(state.value(u"kafka"_s).toObject().value(u"figures"_s).toObject().value(u"brokers"_s).toInt() == 1,
-                 qPrintable(QString::number(state.value(u"kafka"_s).toObject().value(u"figures"_s).toObject().value(u"brokers"_s).toInt())));
+        QVERIFY2(state.value(u"kafka"_s).toObject().value(u"figures"_s).toObject().value(u"brokers"_s).toInt()
+                == 1,
+            qPrintable(QString::number(state.value(u"kafka"_s)
+                                           .toObject()
+                                           .value(u"figures"_s)
+                                           .toObject()
+                                           .value(u"brokers"_s)
+                                           .toInt())));
     }
 
     void cleanupTestCase()

@@ -1,10 +1,10 @@
 // The Faults panel: each action asks with its arguments (buttons and Alt+key shortcuts), the
 // replica actions follow the replica chooser, nothing can be asked where no cluster takes
 // faults, the event log is beneath, and it all fits a 1280x800 window's bottom dock.
-#include "ui/FaultsPanel.h"
-#include "ui/MainWindow.h"
 #include "models/AttachmentState.h"
 #include "models/RecordingStore.h"
+#include "ui/FaultsPanel.h"
+#include "ui/MainWindow.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -47,7 +47,7 @@ private Q_SLOTS:
         // No replica known: the replica actions stay off, the others are on.
         QVERIFY(!actionNamed(panel, QStringLiteral("Kill"))->isEnabled());
         QVERIFY(actionNamed(panel, QStringLiteral("Restart Redis"))->isEnabled());
-        panel.setReplicas({QStringLiteral("node-1"), QStringLiteral("node-2")});
+        panel.setReplicas({ QStringLiteral("node-1"), QStringLiteral("node-2") });
         QVERIFY(actionNamed(panel, QStringLiteral("Kill"))->isEnabled());
 
         auto *chooser = panel.findChild<QComboBox *>();
@@ -57,7 +57,8 @@ private Q_SLOTS:
         QTest::keyClick(&panel, Qt::Key_K, Qt::AltModifier);
         QCOMPARE(asked.size(), 1);
         QCOMPARE(asked.at(0).at(0).toString(), QStringLiteral("kill"));
-        QCOMPARE(asked.at(0).at(1).toJsonObject(), (QJsonObject{{QStringLiteral("replica"), QStringLiteral("node-2")}}));
+        QCOMPARE(asked.at(0).at(1).toJsonObject(),
+            (QJsonObject { { QStringLiteral("replica"), QStringLiteral("node-2") } }));
 
         QTest::keyClick(&panel, Qt::Key_R, Qt::AltModifier);
         QCOMPARE(asked.last().at(0).toString(), QStringLiteral("restart-redis"));
@@ -70,7 +71,8 @@ private Q_SLOTS:
 
         // Every action says what it does.
         for (QAction *action : panel.faultActions()) {
-            QVERIFY2(!action->toolTip().isEmpty() && action->toolTip() != action->text(), qPrintable(action->text()));
+            QVERIFY2(!action->toolTip().isEmpty() && action->toolTip() != action->text(),
+                qPrintable(action->text()));
             QVERIFY2(!action->shortcut().isEmpty(), qPrintable(action->text()));
         }
 
@@ -94,7 +96,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         // Both rows of buttons in the window's width, and the log beneath has room for rows.
         QTRY_VERIFY(panel->width() > 0);
-        QVERIFY2(panel->minimumSizeHint().width() <= 1280, qPrintable(QString::number(panel->minimumSizeHint().width())));
+        QVERIFY2(panel->minimumSizeHint().width() <= 1280,
+            qPrintable(QString::number(panel->minimumSizeHint().width())));
         QVERIFY2(panel->table()->height() >= 40, qPrintable(QString::number(panel->table()->height())));
     }
 };

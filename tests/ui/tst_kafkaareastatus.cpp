@@ -42,7 +42,8 @@ bool commit(const QByteArray &bootstrap, const QByteArray &group, const QByteArr
     const cluster::KafkaHandle consumer = client(RD_KAFKA_CONSUMER, bootstrap, group);
     cluster::KafkaPartitionList list(rd_kafka_topic_partition_list_new(2));
     for (int p = 0; p < 2; ++p) {
-        rd_kafka_topic_partition_t *partition = rd_kafka_topic_partition_list_add(list.get(), kTopic.constData(), p);
+        rd_kafka_topic_partition_t *partition
+            = rd_kafka_topic_partition_list_add(list.get(), kTopic.constData(), p);
         partition->offset = 2;
         if (!metadata.isEmpty()) {
             partition->metadata = std::malloc(size_t(metadata.size())); // freed with the list
@@ -74,7 +75,8 @@ class TestKafkaAreaStatus : public QObject
     static QString statusOf(const app::KafkaAreaAssembly &area, const QString &group)
     {
         const int row = area.groups()->rowOf(group);
-        return row < 0 ? QString() : area.groups()->index(row, models::KafkaGroupModel::Status).data().toString();
+        return row < 0 ? QString()
+                       : area.groups()->index(row, models::KafkaGroupModel::Status).data().toString();
     }
 
 private slots:
@@ -86,10 +88,10 @@ private slots:
         const cluster::KafkaHandle producer = client(RD_KAFKA_PRODUCER, m_cluster.bootstrapServers());
         for (int p = 0; p < 2; ++p) {
             for (int i = 0; i < 10; ++i) { // the group committed 2 of 10: a lag of 8 per partition
-                QCOMPARE(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(kTopic.constData()), RD_KAFKA_V_PARTITION(p),
-                                           RD_KAFKA_V_VALUE(const_cast<char *>("x"), size_t(1)),
-                                           RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
-                         RD_KAFKA_RESP_ERR_NO_ERROR);
+                QCOMPARE(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(kTopic.constData()),
+                             RD_KAFKA_V_PARTITION(p), RD_KAFKA_V_VALUE(const_cast<char *>("x"), size_t(1)),
+                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+                    RD_KAFKA_RESP_ERR_NO_ERROR);
             }
         }
         QCOMPARE(rd_kafka_flush(producer.get(), 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
@@ -98,15 +100,17 @@ private slots:
     void drainedReplicasGroupLeavesKafkaHealthy()
     {
         const QString group = QStringLiteral("switchboard-broadcast-node-2-0a0a0a0a");
-        const cluster::RetiredGroupMark mark{QStringLiteral("switchboard-node-2"), QDateTime::currentMSecsSinceEpoch()};
+        const cluster::RetiredGroupMark mark { QStringLiteral("switchboard-node-2"),
+            QDateTime::currentMSecsSinceEpoch() };
         QVERIFY(commit(m_cluster.bootstrapServers(), group.toUtf8(), mark.encode()));
         models::AttachmentState attachment;
         app::KafkaAreaAssembly area(nullptr, config(10000), &attachment);
-        area.setGroupOwners({{group, QStringLiteral("node-2"), true, QDateTime::currentDateTimeUtc()}});
+        area.setGroupOwners({ { group, QStringLiteral("node-2"), true, QDateTime::currentDateTimeUtc() } });
         area.start();
         QTRY_COMPARE_WITH_TIMEOUT(statusOf(area, group), QStringLiteral("RETIRED"), 15000);
         const models::ConnectionHealth health = attachment.health(models::AttachmentState::Service::Kafka);
-        QCOMPARE(models::ConnectionHealth::stateName(health.state), models::ConnectionHealth::stateName(State::Up));
+        QCOMPARE(models::ConnectionHealth::stateName(health.state),
+            models::ConnectionHealth::stateName(State::Up));
         QVERIFY2(health.detail.contains(u"1 retired"), qPrintable(health.detail));
         QCOMPARE(area.figures().totalLag, 0);
     }
@@ -117,14 +121,16 @@ private slots:
         QVERIFY(commit(m_cluster.bootstrapServers(), group.toUtf8(), {}));
         models::AttachmentState attachment;
         app::KafkaAreaAssembly area(nullptr, config(3000), &attachment);
-        area.setGroupOwners({{group, QStringLiteral("node-3"), true, QDateTime::currentDateTimeUtc()}});
+        area.setGroupOwners({ { group, QStringLiteral("node-3"), true, QDateTime::currentDateTimeUtc() } });
         area.start();
         QTRY_COMPARE_WITH_TIMEOUT(statusOf(area, group), QStringLiteral("DOWN"), 15000);
         const models::ConnectionHealth down = attachment.health(models::AttachmentState::Service::Kafka);
-        QCOMPARE(models::ConnectionHealth::stateName(down.state), models::ConnectionHealth::stateName(State::Degraded));
+        QCOMPARE(models::ConnectionHealth::stateName(down.state),
+            models::ConnectionHealth::stateName(State::Degraded));
         QVERIFY2(down.detail.contains(u"replica that died"), qPrintable(down.detail));
         QTRY_COMPARE_WITH_TIMEOUT(statusOf(area, group), QStringLiteral("RETIRED"), 15000);
-        QTRY_COMPARE_WITH_TIMEOUT(attachment.health(models::AttachmentState::Service::Kafka).state, State::Up, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            attachment.health(models::AttachmentState::Service::Kafka).state, State::Up, 5000);
     }
 };
 

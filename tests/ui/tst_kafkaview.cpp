@@ -1,8 +1,8 @@
-#include "models/SeriesHistory.h"
 #include "models/KafkaFigures.h"
 #include "models/KafkaGroupModel.h"
 #include "models/KafkaPartitionModel.h"
 #include "models/KafkaTopicModel.h"
+#include "models/SeriesHistory.h"
 #include "ui/HistoryChart.h"
 #include "ui/KafkaView.h"
 
@@ -27,16 +27,20 @@ KafkaClusterSnapshot snapshot()
     s.reachable = true;
     s.brokers = 3;
     s.pollMs = 4;
-    s.groupsNote = u"This cluster does not answer ListGroups/DescribeGroups (Local: Required feature not supported by "
-                   "broker) — librdkafka's mock cluster does not — so the groups shown are the ones the profile "
-                   "lists and the replicas announce in the registry; state and members are unknown."_s;
-    s.topics = {{u"orders"_s, 2, 90, 3.0, false}, {u"orders.DLT"_s, 1, 2, 0.0, true}};
-    KafkaGroupInfo billing{u"billing"_s, u"unknown"_s, -1, u"profile"_s, 30, {BurrowStatus::Err, u"1 partition(s) in error"_s}, {}, {}};
-    billing.partitions = {{u"orders"_s, 0, 20, 50, 30, {BurrowStatus::Rewind, u"committed offset went back from 60 to 20"_s}},
-                          {u"orders"_s, 1, 40, 40, 0, {BurrowStatus::Ok, u"caught up: no lag"_s}}};
-    KafkaGroupInfo audit{u"audit"_s, u"unknown"_s, -1, u"registry"_s, 5, {BurrowStatus::Ok, u"all 1 partition(s) OK"_s}, {}, {}};
-    audit.partitions = {{u"orders"_s, 0, 45, 50, 5, {BurrowStatus::Ok, u"lag 5"_s}}};
-    s.groups = {audit, billing};
+    s.groupsNote
+        = u"This cluster does not answer ListGroups/DescribeGroups (Local: Required feature not supported by "
+          "broker) — librdkafka's mock cluster does not — so the groups shown are the ones the profile "
+          "lists and the replicas announce in the registry; state and members are unknown."_s;
+    s.topics = { { u"orders"_s, 2, 90, 3.0, false }, { u"orders.DLT"_s, 1, 2, 0.0, true } };
+    KafkaGroupInfo billing { u"billing"_s, u"unknown"_s, -1, u"profile"_s, 30,
+        { BurrowStatus::Err, u"1 partition(s) in error"_s }, {}, {} };
+    billing.partitions = { { u"orders"_s, 0, 20, 50, 30,
+                               { BurrowStatus::Rewind, u"committed offset went back from 60 to 20"_s } },
+        { u"orders"_s, 1, 40, 40, 0, { BurrowStatus::Ok, u"caught up: no lag"_s } } };
+    KafkaGroupInfo audit { u"audit"_s, u"unknown"_s, -1, u"registry"_s, 5,
+        { BurrowStatus::Ok, u"all 1 partition(s) OK"_s }, {}, {} };
+    audit.partitions = { { u"orders"_s, 0, 45, 50, 5, { BurrowStatus::Ok, u"lag 5"_s } } };
+    s.groups = { audit, billing };
     return s;
 }
 
@@ -47,7 +51,7 @@ struct ViewFixture
     KafkaPartitionModel partitions;
     KafkaTopicModel topics;
     SeriesHistory history;
-    sb::ui::KafkaView view{&groups, &partitions, &topics, &history};
+    sb::ui::KafkaView view { &groups, &partitions, &topics, &history };
 
     // As a poll's snapshot reaches the models.
     void apply(const KafkaClusterSnapshot &s)
@@ -89,8 +93,10 @@ private slots:
         const auto rowsShown = [](const QTableView *table) {
             return table->viewport()->height() / qMax(1, table->rowHeight(0));
         };
-        QTRY_VERIFY2(rowsShown(view.groupTable()) >= 4, qPrintable(QString::number(rowsShown(view.groupTable()))));
-        QVERIFY2(rowsShown(view.partitionTable()) >= 4, qPrintable(QString::number(rowsShown(view.partitionTable()))));
+        QTRY_VERIFY2(
+            rowsShown(view.groupTable()) >= 4, qPrintable(QString::number(rowsShown(view.groupTable()))));
+        QVERIFY2(rowsShown(view.partitionTable()) >= 4,
+            qPrintable(QString::number(rowsShown(view.partitionTable()))));
         auto *chart = view.findChild<sb::ui::HistoryChart *>();
         QVERIFY(chart);
         QVERIFY2(chart->height() >= 90, qPrintable(QString::number(chart->height())));
@@ -107,7 +113,8 @@ private slots:
         const KafkaClusterSnapshot s = snapshot();
         f.apply(s);
         view.showFigures(KafkaFigures::from(s));
-        QVERIFY2(view.figuresText().contains(u"2 groups (1 in error, 0 lagging)"), qPrintable(view.figuresText()));
+        QVERIFY2(
+            view.figuresText().contains(u"2 groups (1 in error, 0 lagging)"), qPrintable(view.figuresText()));
         QVERIFY2(view.figuresText().contains(u"total lag 35"), qPrintable(view.figuresText()));
         QVERIFY2(view.figuresText().contains(u"2 dead-lettered"), qPrintable(view.figuresText()));
         QVERIFY(view.noteText().contains(u"ListGroups"));
@@ -231,8 +238,10 @@ private slots:
         s.retryInMs = 4000;
         view.showFigures(KafkaFigures::from(s));
         const QJsonObject state = view.snapshotState();
-        QVERIFY2(state.value(u"error"_s).toString().contains(u"unreachable: metadata"), qPrintable(state.value(u"error"_s).toString()));
-        QVERIFY2(state.value(u"error"_s).toString().contains(u"retrying in 4 s"), qPrintable(state.value(u"error"_s).toString()));
+        QVERIFY2(state.value(u"error"_s).toString().contains(u"unreachable: metadata"),
+            qPrintable(state.value(u"error"_s).toString()));
+        QVERIFY2(state.value(u"error"_s).toString().contains(u"retrying in 4 s"),
+            qPrintable(state.value(u"error"_s).toString()));
         QVERIFY(view.figuresText().contains(u"No answer"));
     }
 

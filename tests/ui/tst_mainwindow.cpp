@@ -1,10 +1,10 @@
 #include "models/AttachmentState.h"
-#include "models/RecordingStore.h"
-#include "models/SeriesHistory.h"
 #include "models/KafkaGroupModel.h"
 #include "models/KafkaPartitionModel.h"
 #include "models/KafkaTopicModel.h"
+#include "models/RecordingStore.h"
 #include "models/RedisKeyModel.h"
+#include "models/SeriesHistory.h"
 #include "models/SessionModel.h"
 #include "ui/AreaView.h"
 #include "ui/KafkaView.h"
@@ -49,8 +49,9 @@ private slots:
             QVERIFY(dock->features() & QDockWidget::DockWidgetMovable);
         }
         titles.sort();
-        QCOMPARE(titles, (QStringList{QStringLiteral("Kafka"), QStringLiteral("Redis"),
-                                      QStringLiteral("Replicas"), QStringLiteral("Traffic")}));
+        QCOMPARE(titles,
+            (QStringList { QStringLiteral("Kafka"), QStringLiteral("Redis"), QStringLiteral("Replicas"),
+                QStringLiteral("Traffic") }));
         for (const QString &key : window.areaKeys()) {
             ui::AreaView *area = window.area(key);
             QVERIFY(area);
@@ -68,7 +69,7 @@ private slots:
         ui::MainWindow window(&attachment, &recording);
         attachment.setTarget(QStringLiteral("profile staging"), true);
         attachment.setHealth(models::AttachmentState::Service::Redis,
-                             {models::ConnectionHealth::State::Down, QStringLiteral("connection refused")});
+            { models::ConnectionHealth::State::Down, QStringLiteral("connection refused") });
         auto *target = window.findChild<QLabel *>(QStringLiteral("attachmentTarget"));
         QVERIFY(target);
         QCOMPARE(target->text(), QStringLiteral("Attached to: profile staging (read-only)"));
@@ -87,7 +88,8 @@ private slots:
         const QJsonObject state = window.snapshotState();
         for (const QString &key : window.areaKeys()) {
             QVERIFY2(state.value(key).isObject(), qPrintable(key));
-            QCOMPARE(state.value(key).toObject().value(QStringLiteral("showing")).toString(), QStringLiteral("empty"));
+            QCOMPARE(state.value(key).toObject().value(QStringLiteral("showing")).toString(),
+                QStringLiteral("empty"));
             QCOMPARE(state.value(key).toObject().value(QStringLiteral("visible")).toBool(), true);
         }
         QVERIFY(state.value(QStringLiteral("attachment")).isObject());
@@ -120,15 +122,16 @@ private slots:
         QStringList menus;
         for (QAction *action : window.menuBar()->actions())
             menus << action->text().remove(u'&');
-        QCOMPARE(menus, (QStringList{QStringLiteral("File"), QStringLiteral("View"), QStringLiteral("Help")}));
+        QCOMPARE(
+            menus, (QStringList { QStringLiteral("File"), QStringLiteral("View"), QStringLiteral("Help") }));
         ui::ShortcutsDialog dialog(&window);
         auto *table = dialog.findChild<QTableWidget *>(QStringLiteral("shortcutsTable"));
         QVERIFY(table);
         QStringList actions;
         for (int row = 0; row < table->rowCount(); ++row)
             actions << table->item(row, 0)->text();
-        for (const char *expected : {"Profiles…", "Snapshot…", "Save Recording…", "Open Recording…",
-                                     "Quit", "Replicas", "Kafka", "Redis", "Traffic", "Keyboard Shortcuts"})
+        for (const char *expected : { "Profiles…", "Snapshot…", "Save Recording…", "Open Recording…", "Quit",
+                 "Replicas", "Kafka", "Redis", "Traffic", "Keyboard Shortcuts" })
             QVERIFY2(actions.contains(QString::fromUtf8(expected)), expected);
     }
 
@@ -146,7 +149,8 @@ private slots:
         models::KafkaPartitionModel partitions;
         models::KafkaTopicModel topics;
         models::SeriesHistory lag;
-        window.area(QStringLiteral("kafka"))->setContent(new ui::KafkaView(&groups, &partitions, &topics, &lag));
+        window.area(QStringLiteral("kafka"))
+            ->setContent(new ui::KafkaView(&groups, &partitions, &topics, &lag));
 
         ui::ShortcutsDialog dialog(&window);
         auto *table = dialog.findChild<QTableWidget *>(QStringLiteral("shortcutsTable"));
@@ -154,13 +158,15 @@ private slots:
         QStringList keysListed;
         for (int row = 0; row < table->rowCount(); ++row) {
             const QString keysText = table->item(row, 1)->text();
-            QVERIFY2(!table->item(row, 0)->text().trimmed().isEmpty(), qPrintable(keysText + u" has no name"));
+            QVERIFY2(
+                !table->item(row, 0)->text().trimmed().isEmpty(), qPrintable(keysText + u" has no name"));
             keysListed << keysText;
         }
         for (const QKeySequence &expected :
-             {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), QKeySequence(Qt::CTRL | Qt::Key_E), QKeySequence(QKeySequence::Delete),
-              QKeySequence(Qt::Key_F5), QKeySequence(Qt::Key_F6), QKeySequence(Qt::Key_F7), QKeySequence(Qt::SHIFT | Qt::Key_F7),
-              QKeySequence(Qt::CTRL | Qt::Key_F), QKeySequence(Qt::Key_Escape)}) {
+            { QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), QKeySequence(Qt::CTRL | Qt::Key_E),
+                QKeySequence(QKeySequence::Delete), QKeySequence(Qt::Key_F5), QKeySequence(Qt::Key_F6),
+                QKeySequence(Qt::Key_F7), QKeySequence(Qt::SHIFT | Qt::Key_F7),
+                QKeySequence(Qt::CTRL | Qt::Key_F), QKeySequence(Qt::Key_Escape) }) {
             const QString text = expected.toString(QKeySequence::NativeText);
             QVERIFY2(keysListed.contains(text), qPrintable(text + u" is not listed"));
         }

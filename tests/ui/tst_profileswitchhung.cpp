@@ -53,9 +53,8 @@ public:
     EventLoopGapMeter()
     {
         m_timer.setInterval(5);
-        connect(&m_timer, &QTimer::timeout, this, [this] {
-            m_longestGapMs = qMax(m_longestGapMs, m_sinceTick.restart());
-        });
+        connect(&m_timer, &QTimer::timeout, this,
+            [this] { m_longestGapMs = qMax(m_longestGapMs, m_sinceTick.restart()); });
         m_sinceTick.start();
         m_timer.start();
     }
@@ -112,13 +111,15 @@ void TestProfileSwitchHung::switchingProfileDoesNotWaitForAHungPoll()
     replicas.reset();
     redisArea.reset();
     const qint64 switchMs = switching.elapsed();
-    QVERIFY2(switchMs < kMaxGuiStallMs, qPrintable(QStringLiteral("the switch held the GUI thread %1 ms").arg(switchMs)));
+    QVERIFY2(switchMs < kMaxGuiStallMs,
+        qPrintable(QStringLiteral("the switch held the GUI thread %1 ms").arg(switchMs)));
     QVERIFY2(app::ConsoleWorkerThread::finishingCount() >= 1, "the Kafka poll should still be blocked");
 
     // The old workers end by themselves once the poll gives up; the GUI loop runs meanwhile.
-    QTRY_COMPARE_WITH_TIMEOUT(app::ConsoleWorkerThread::finishingCount(), 0, 4 * kafkaConfig.requestTimeoutMs + 2000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        app::ConsoleWorkerThread::finishingCount(), 0, 4 * kafkaConfig.requestTimeoutMs + 2000);
     QVERIFY2(gaps.longestGapMs() < kMaxGuiStallMs,
-             qPrintable(QStringLiteral("the GUI event loop stalled %1 ms").arg(gaps.longestGapMs())));
+        qPrintable(QStringLiteral("the GUI event loop stalled %1 ms").arg(gaps.longestGapMs())));
     // What the application's exit does: nothing is left to wait for.
     QVERIFY(app::ConsoleWorkerThread::waitForFinishing(QDeadlineTimer(0)));
 }

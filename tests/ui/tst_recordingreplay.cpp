@@ -2,8 +2,8 @@
 // and the chart series read back from the samples (a down replica is 0, an uncounted one is
 // no point, a displayed "1,250" lag is 1250).
 #include "RecordingFixture.h"
-#include "models/SeriesHistory.h"
 #include "models/RecordingReplay.h"
+#include "models/SeriesHistory.h"
 
 #include <QTest>
 
@@ -28,9 +28,10 @@ private Q_SLOTS:
 
     void targetComesFromTheAttachment()
     {
-        QCOMPARE(models::RecordingReplay(test::threeSampleRecording()).target(), QStringLiteral("embedded demo cluster"));
+        QCOMPARE(models::RecordingReplay(test::threeSampleRecording()).target(),
+            QStringLiteral("embedded demo cluster"));
         models::RecordingStore unnamed;
-        unnamed.append(test::kRecordingStart, QJsonObject{});
+        unnamed.append(test::kRecordingStart, QJsonObject {});
         QCOMPARE(models::RecordingReplay(unnamed).target(), QStringLiteral("an unnamed cluster"));
     }
 
@@ -39,8 +40,10 @@ private Q_SLOTS:
         const models::RecordingReplay replay(test::threeSampleRecording());
         QString error;
         QCOMPARE(replay.parseAt(QStringLiteral("+5"), &error), test::kRecordingStart.addSecs(5));
-        QCOMPARE(replay.parseAt(QStringLiteral("2025-12-05T23:00:07Z"), &error), test::kRecordingStart.addSecs(7));
-        const QString local = test::kRecordingStart.addSecs(10).toLocalTime().toString(QStringLiteral("HH:mm:ss"));
+        QCOMPARE(
+            replay.parseAt(QStringLiteral("2025-12-05T23:00:07Z"), &error), test::kRecordingStart.addSecs(7));
+        const QString local
+            = test::kRecordingStart.addSecs(10).toLocalTime().toString(QStringLiteral("HH:mm:ss"));
         QCOMPARE(replay.parseAt(local, &error), test::kRecordingStart.addSecs(10));
     }
 
@@ -52,7 +55,8 @@ private Q_SLOTS:
         QTest::newRow("empty") << QString() << QStringLiteral("is not a time");
         QTest::newRow("bad time of day") << QStringLiteral("25:61") << QStringLiteral("is not a time");
         QTest::newRow("past the end") << QStringLiteral("+60") << QStringLiteral("outside the recording");
-        QTest::newRow("before the start") << QStringLiteral("2025-12-05T22:00:00Z") << QStringLiteral("outside the recording");
+        QTest::newRow("before the start")
+            << QStringLiteral("2025-12-05T22:00:00Z") << QStringLiteral("outside the recording");
     }
     void atRefusesGarbageAndTimesOutside()
     {

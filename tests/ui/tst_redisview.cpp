@@ -100,8 +100,13 @@ private Q_SLOTS:
             QString shownTtl = shown.value(QStringLiteral("ttl")).toString();
             QString tableTtl = table->model()->index(row, 2).data().toString();
             if (shownTtl != tableTtl) {
-                shownTtl = f.area.snapshotState().value(QStringLiteral("rows")).toArray().at(row - first)
-                               .toObject().value(QStringLiteral("ttl")).toString();
+                shownTtl = f.area.snapshotState()
+                               .value(QStringLiteral("rows"))
+                               .toArray()
+                               .at(row - first)
+                               .toObject()
+                               .value(QStringLiteral("ttl"))
+                               .toString();
                 tableTtl = table->model()->index(row, 2).data().toString();
             }
             QCOMPARE(shownTtl, tableTtl);
@@ -198,7 +203,8 @@ private Q_SLOTS:
         QVERIFY(status);
         QVERIFY2(status->text().startsWith(u"Done: scanned"), qPrintable(status->text()));
         // (an earlier test deleted a key: count from what the server says)
-        const qint64 before = testing::RedisSeeder::cli(m_server.port(), { QStringLiteral("DBSIZE") }).toLongLong();
+        const qint64 before
+            = testing::RedisSeeder::cli(m_server.port(), { QStringLiteral("DBSIZE") }).toLongLong();
         QCOMPARE(f.assembly.keyModel()->rowCount(), before);
         testing::RedisSeeder seed;
         for (int i = 0; i < 50; ++i)
@@ -206,12 +212,14 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(seed.run(m_server.port(), &error), qPrintable(error));
         const QString grown = QLocale().toString(before + 50);
-        QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(u"DBSIZE has grown to " + grown), qPrintable(status->text()), 5000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            status->text().contains(u"DBSIZE has grown to " + grown), qPrintable(status->text()), 5000);
         QVERIFY(status->text().contains(u"Scan (F5)"));
 
         browser->findChild<QPushButton *>(QStringLiteral("scanButton"))->click();
         QTRY_COMPARE_WITH_TIMEOUT(f.assembly.keyModel()->rowCount(), before + 50, 15000);
-        QTRY_VERIFY2_WITH_TIMEOUT(status->text().startsWith(u"Done: scanned " + grown), qPrintable(status->text()), 5000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            status->text().startsWith(u"Done: scanned " + grown), qPrintable(status->text()), 5000);
         for (int i = 0; i < 50; ++i)
             seed.add({ "DEL", "late:" + QByteArray::number(i) });
         QVERIFY2(seed.run(m_server.port(), &error), qPrintable(error));
@@ -238,7 +246,8 @@ private Q_SLOTS:
 
         // Wide: side by side from the start.
         Fixture wide(m_server, false);
-        auto *wideSplitter = wide.view()->keyBrowser()->findChild<QSplitter *>(QStringLiteral("keyValueSplitter"));
+        auto *wideSplitter
+            = wide.view()->keyBrowser()->findChild<QSplitter *>(QStringLiteral("keyValueSplitter"));
         QTRY_VERIFY(wideSplitter->sizes().value(1) > 0);
     }
 
@@ -247,16 +256,18 @@ private Q_SLOTS:
     void keysWrittenLiveAreListedAndCounted()
     {
         QCOMPARE(testing::RedisSeeder::cli(m_server.port(),
-                     { QStringLiteral("CONFIG"), QStringLiteral("SET"), QStringLiteral("notify-keyspace-events"),
-                         QStringLiteral("KA") }),
+                     { QStringLiteral("CONFIG"), QStringLiteral("SET"),
+                         QStringLiteral("notify-keyspace-events"), QStringLiteral("KA") }),
             QByteArray("OK"));
         Fixture f(m_server, false);
         ui::RedisKeyBrowser *browser = f.view()->keyBrowser();
         auto *notifications = browser->findChild<QLabel *>(QStringLiteral("notificationState"));
         QVERIFY(notifications);
-        QTRY_VERIFY2_WITH_TIMEOUT(notifications->text().startsWith(u"Live:"), qPrintable(notifications->text()), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            notifications->text().startsWith(u"Live:"), qPrintable(notifications->text()), 10000);
         QTRY_COMPARE_WITH_TIMEOUT(browser->progress().phase, Phase::Finished, 15000);
-        const qint64 before = testing::RedisSeeder::cli(m_server.port(), { QStringLiteral("DBSIZE") }).toLongLong();
+        const qint64 before
+            = testing::RedisSeeder::cli(m_server.port(), { QStringLiteral("DBSIZE") }).toLongLong();
         QCOMPARE(f.assembly.keyModel()->rowCount(), before);
 
         // A string and a set per round: the cluster's token indexes are sets.
@@ -270,8 +281,9 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f.assembly.keyModel()->rowCount(), before + 40, 10000);
         auto *status = browser->findChild<QLabel *>(QStringLiteral("scanStatus"));
         const QLocale locale;
-        const QString expected = QStringLiteral("Done: listed %1 of %1 keys (DBSIZE): %2 by SCAN, 40 live since").arg(
-            locale.toString(before + 40), locale.toString(before));
+        const QString expected
+            = QStringLiteral("Done: listed %1 of %1 keys (DBSIZE): %2 by SCAN, 40 live since")
+                  .arg(locale.toString(before + 40), locale.toString(before));
         QTRY_VERIFY2_WITH_TIMEOUT(status->text().startsWith(expected), qPrintable(status->text()), 10000);
 
         for (int i = 0; i < 20; ++i) {
@@ -288,9 +300,11 @@ private Q_SLOTS:
     void notificationCheckEndsWhenRedisIsUnreachable()
     {
         models::AttachmentState attachment;
-        ui::AreaView area(QStringLiteral("redis"), ui::EmptyState { QStringLiteral("Redis"), QStringLiteral("keys"), QString() });
-        app::RedisAreaAssembly assembly(&area, cluster::RedisUrl(QStringLiteral("127.0.0.1"), testing::RedisServerProcess::freePort()),
-            false, &attachment, Fixture::options());
+        ui::AreaView area(QStringLiteral("redis"),
+            ui::EmptyState { QStringLiteral("Redis"), QStringLiteral("keys"), QString() });
+        app::RedisAreaAssembly assembly(&area,
+            cluster::RedisUrl(QStringLiteral("127.0.0.1"), testing::RedisServerProcess::freePort()), false,
+            &attachment, Fixture::options());
         area.show();
         assembly.start();
         auto *label = assembly.view()->keyBrowser()->findChild<QLabel *>(QStringLiteral("notificationState"));
@@ -316,7 +330,8 @@ private Q_SLOTS:
         Fixture f(server, false);
         ui::RedisKeyBrowser *browser = f.view()->keyBrowser();
         auto *notifications = browser->findChild<QLabel *>(QStringLiteral("notificationState"));
-        QTRY_VERIFY2_WITH_TIMEOUT(notifications->text().startsWith(u"Live:"), qPrintable(notifications->text()), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            notifications->text().startsWith(u"Live:"), qPrintable(notifications->text()), 10000);
         QTRY_COMPARE_WITH_TIMEOUT(browser->progress().phase, Phase::Finished, 15000);
         models::RedisKeyModel *model = f.assembly.keyModel();
         QVERIFY(model->rowOfKey("short:1") >= 0);
@@ -329,7 +344,8 @@ private Q_SLOTS:
         server.stop(); // SIGKILL by pid
         QTRY_VERIFY_WITH_TIMEOUT(f.area.snapshotState().value(QStringLiteral("stale")).toBool(), 5000);
         state = f.area.snapshotState();
-        const QDateTime asOf = QDateTime::fromString(state.value(QStringLiteral("asOf")).toString(), Qt::ISODateWithMs);
+        const QDateTime asOf
+            = QDateTime::fromString(state.value(QStringLiteral("asOf")).toString(), Qt::ISODateWithMs);
         QVERIFY2(asOf.isValid(), qPrintable(state.value(QStringLiteral("asOf")).toString()));
         QVERIFY(asOf <= QDateTime::currentDateTimeUtc());
         QVERIFY(asOf >= killedAt.addSecs(-6));

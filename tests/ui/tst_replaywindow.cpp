@@ -38,21 +38,26 @@ class TestReplayWindow : public QObject
 private Q_SLOTS:
     void showsTheSampleAtThePositionInTheRecordedColumns()
     {
-        ui::ReplayWindow window(models::RecordingReplay(test::threeSampleRecording()), QStringLiteral("/tmp/x.sbrec.json"));
+        ui::ReplayWindow window(
+            models::RecordingReplay(test::threeSampleRecording()), QStringLiteral("/tmp/x.sbrec.json"));
         window.show();
         QVERIFY(window.bannerText().startsWith(QStringLiteral("RECORDING of embedded demo cluster from ")));
         QVERIFY(window.bannerText().contains(QStringLiteral("nothing live attached")));
         QCOMPARE(window.shownSample(), 0);
         const ui::RecordedTableModel *replicas = window.pane(QStringLiteral("replicas"))->tableModel(0);
-        QCOMPARE(replicas->columns(), (QStringList{QStringLiteral("Replica"), QStringLiteral("State"), QStringLiteral("Connections")}));
-        QCOMPARE(columnValues(replicas, 1), (QStringList{QStringLiteral("ready"), QStringLiteral("ready")}));
+        QCOMPARE(replicas->columns(),
+            (QStringList {
+                QStringLiteral("Replica"), QStringLiteral("State"), QStringLiteral("Connections") }));
+        QCOMPARE(
+            columnValues(replicas, 1), (QStringList { QStringLiteral("ready"), QStringLiteral("ready") }));
 
         window.showAt(test::kRecordingStart.addSecs(7)); // between the second and third sample
         QCOMPARE(window.shownSample(), 1);
-        QCOMPARE(columnValues(replicas, 1), (QStringList{QStringLiteral("ready"), QStringLiteral("down")}));
-        QCOMPARE(columnValues(replicas, 2), (QStringList{QStringLiteral("21"), QStringLiteral("—")}));
+        QCOMPARE(
+            columnValues(replicas, 1), (QStringList { QStringLiteral("ready"), QStringLiteral("down") }));
+        QCOMPARE(columnValues(replicas, 2), (QStringList { QStringLiteral("21"), QStringLiteral("—") }));
         const ui::RecordedTableModel *active = window.pane(QStringLiteral("alerts"))->tableModel(0);
-        QCOMPARE(columnValues(active, 0), QStringList{QStringLiteral("critical")});
+        QCOMPARE(columnValues(active, 0), QStringList { QStringLiteral("critical") });
         QCOMPARE(window.pane(QStringLiteral("kafka"))->figuresText(), QStringLiteral("3 brokers · lag 1"));
         QCOMPARE(window.controls()->position(), test::kRecordingStart.addSecs(7));
 
@@ -64,12 +69,14 @@ private Q_SLOTS:
         window.showAt(test::kRecordingStart.addSecs(10));
         chart->refresh();
         QCOMPARE(chart->pointCount(QStringLiteral("node-1")), 3);
-        QCOMPARE(columnValues(window.pane(QStringLiteral("kafka"))->tableModel(0), 2), QStringList{QStringLiteral("1,250")});
+        QCOMPARE(columnValues(window.pane(QStringLiteral("kafka"))->tableModel(0), 2),
+            QStringList { QStringLiteral("1,250") });
     }
 
     void keysStepAndPlayAtSixtyTimesStopsAtTheEnd()
     {
-        ui::ReplayWindow window(models::RecordingReplay(test::threeSampleRecording()), QStringLiteral("r.sbrec.json"));
+        ui::ReplayWindow window(
+            models::RecordingReplay(test::threeSampleRecording()), QStringLiteral("r.sbrec.json"));
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QTest::keyClick(&window, Qt::Key_Right);
@@ -96,7 +103,8 @@ private Q_SLOTS:
 
     void snapshotReadsTheRowsBackFromTheReplayTables()
     {
-        ui::ReplayWindow window(models::RecordingReplay(test::threeSampleRecording()), QStringLiteral("r.sbrec.json"));
+        ui::ReplayWindow window(
+            models::RecordingReplay(test::threeSampleRecording()), QStringLiteral("r.sbrec.json"));
         window.show();
         window.showAt(test::kRecordingStart.addSecs(5));
         QTemporaryDir dir;
@@ -110,7 +118,11 @@ private Q_SLOTS:
         QCOMPARE(recording.value(QStringLiteral("sampleIndex")).toInt(), 1);
         QCOMPARE(recording.value(QStringLiteral("samples")).toInt(), 3);
         QCOMPARE(state.value(QStringLiteral("replicas")).toObject().value(QStringLiteral("rows")).toArray(),
-                 test::recordedSample(1).value(QStringLiteral("replicas")).toObject().value(QStringLiteral("rows")).toArray());
+            test::recordedSample(1)
+                .value(QStringLiteral("replicas"))
+                .toObject()
+                .value(QStringLiteral("rows"))
+                .toArray());
     }
 
     void openRecordingOpensAReplayBesideTheLiveWindow()
@@ -119,7 +131,8 @@ private Q_SLOTS:
         models::RecordingStore live;
         ui::MainWindow window(&attachment, &live);
         QList<ui::ReplayWindow *> opened;
-        connect(&window, &ui::MainWindow::recordingOpened, this, [&opened](ui::ReplayWindow *replay) { opened << replay; });
+        connect(&window, &ui::MainWindow::recordingOpened, this,
+            [&opened](ui::ReplayWindow *replay) { opened << replay; });
         window.showRecording(test::threeSampleRecording(), QStringLiteral("saved.sbrec.json"));
         QCOMPARE(opened.size(), 1);
         ui::ReplayWindow *replay = opened.first();

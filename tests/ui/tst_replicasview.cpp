@@ -1,19 +1,19 @@
-#include "models/SeriesHistory.h"
 #include "models/ReplicaModel.h"
+#include "models/SeriesHistory.h"
 #include "ui/HistoryChart.h"
 #include "ui/ReplicasView.h"
 
 #include <QAbstractItemModelTester>
 #include <QChart>
 #include <QChartView>
-#include <QLineSeries>
-#include <QValueAxis>
 #include <QComboBox>
 #include <QJsonArray>
 #include <QLabel>
+#include <QLineSeries>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTest>
+#include <QValueAxis>
 
 using namespace sb;
 using namespace Qt::StringLiterals;
@@ -60,12 +60,14 @@ private slots:
 
     void snapshotStateShowsVisibleRowsAsDisplayed()
     {
-        QAbstractItemModelTester tester(m_view->proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            m_view->proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        feed(now, {replica(u"node-1"_s, 30, 0, ReplicaInfo::State::Ready, now),
-                   replica(u"node-2"_s, 5, 0, ReplicaInfo::State::Ready, now),
-                   replica(u"node-3"_s, 4, 1, ReplicaInfo::State::Draining, now),
-                   replica(u"node-4"_s, 9, 9, ReplicaInfo::State::Down, now)});
+        feed(now,
+            { replica(u"node-1"_s, 30, 0, ReplicaInfo::State::Ready, now),
+                replica(u"node-2"_s, 5, 0, ReplicaInfo::State::Ready, now),
+                replica(u"node-3"_s, 4, 1, ReplicaInfo::State::Draining, now),
+                replica(u"node-4"_s, 9, 9, ReplicaInfo::State::Down, now) });
         m_view->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
 
@@ -77,7 +79,7 @@ private slots:
         QStringList order;
         for (const auto &row : rows)
             order << row.toObject().value(u"Replica"_s).toString();
-        QCOMPARE(order, (QStringList{u"node-1"_s, u"node-4"_s, u"node-2"_s, u"node-3"_s}));
+        QCOMPARE(order, (QStringList { u"node-1"_s, u"node-4"_s, u"node-2"_s, u"node-3"_s }));
         const QJsonObject first = rows.at(0).toObject();
         QCOMPARE(first.value(u"WebSocket"_s).toString(), u"30"_s);
         QCOMPARE(first.value(u"Uptime"_s).toString(), u"1m 40s"_s);
@@ -102,10 +104,12 @@ private slots:
     void balancedClusterHasNoWarning()
     {
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        feed(now, {replica(u"a"_s, 10, 0, ReplicaInfo::State::Ready, now),
-                   replica(u"b"_s, 11, 0, ReplicaInfo::State::Ready, now)});
+        feed(now,
+            { replica(u"a"_s, 10, 0, ReplicaInfo::State::Ready, now),
+                replica(u"b"_s, 11, 0, ReplicaInfo::State::Ready, now) });
         QVERIFY(!m_view->imbalanceWarningShown());
-        QCOMPARE(m_view->snapshotState().value(u"figures"_s).toObject().value(u"imbalance"_s).toDouble(), 1.05);
+        QCOMPARE(
+            m_view->snapshotState().value(u"figures"_s).toObject().value(u"imbalance"_s).toDouble(), 1.05);
     }
 
     void chartWindowSwitchingAndTimerFollowsVisibility()
@@ -116,8 +120,9 @@ private slots:
         const QDateTime end = QDateTime::currentDateTimeUtc();
         for (int s = 20 * 60; s >= 0; --s) {
             const QDateTime at = end.addSecs(-s);
-            feed(at, {replica(u"a"_s, 5, 0, ReplicaInfo::State::Ready, at),
-                      replica(u"b"_s, s < 60 ? 50 : 7, 0, ReplicaInfo::State::Ready, at)});
+            feed(at,
+                { replica(u"a"_s, 5, 0, ReplicaInfo::State::Ready, at),
+                    replica(u"b"_s, s < 60 ? 50 : 7, 0, ReplicaInfo::State::Ready, at) });
         }
         m_view->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
@@ -129,8 +134,8 @@ private slots:
 
         // 1 and 5 min: every sample; 15 min (901 samples) and 60 min (all 1201): bucketed to
         // whole samples per point so that at most kMaxPoints are drawn.
-        const qsizetype expected[] = {61, 301, 451, 401};
-        const int minutes[] = {1, 5, 15, 60};
+        const qsizetype expected[] = { 61, 301, 451, 401 };
+        const int minutes[] = { 1, 5, 15, 60 };
         for (int i = 0; i < 4; ++i) {
             box->setCurrentIndex(i);
             QCOMPARE(chart->windowMinutes(), minutes[i]);
@@ -164,12 +169,12 @@ private slots:
     void stateColumnFitsEveryStateOnOneLine()
     {
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        feed(now, {replica(u"a"_s, 1, 0, ReplicaInfo::State::Up, now)});
+        feed(now, { replica(u"a"_s, 1, 0, ReplicaInfo::State::Up, now) });
         auto *table = m_view->findChild<QTableView *>(u"replicasTable"_s);
         QVERIFY(table);
         QVERIFY(!table->wordWrap());
         QVERIFY(table->columnWidth(models::ReplicaModel::State)
-                >= table->fontMetrics().horizontalAdvance(u"draining since 00:00:00"_s));
+            >= table->fontMetrics().horizontalAdvance(u"draining since 00:00:00"_s));
     }
 
     // Registry unreachable, replicas probed directly: the area says discovery is degraded and
@@ -179,16 +184,19 @@ private slots:
     {
         const QDateTime now = QDateTime::currentDateTimeUtc();
         // Columns sized when the rows arrived, for "ready since …"; the longer state comes later.
-        feed(now, {replica(u"a"_s, 3, 0, ReplicaInfo::State::Ready, now), replica(u"b"_s, 2, 1, ReplicaInfo::State::Ready, now)});
+        feed(now,
+            { replica(u"a"_s, 3, 0, ReplicaInfo::State::Ready, now),
+                replica(u"b"_s, 2, 1, ReplicaInfo::State::Ready, now) });
         ReplicaInfo a = replica(u"a"_s, 3, 0, ReplicaInfo::State::Unready, now);
         a.stateReason = u"Redis unreachable"_s;
         a.source = u"probe"_s;
         ReplicaInfo b = replica(u"b"_s, 2, 1, ReplicaInfo::State::Down, now);
         b.detail = u"registry unreadable (Redis unreachable: connection refused); its own probes fail: "
                    u"/healthz/live: connection refused"_s;
-        feed(now, {a, b});
-        const QString reason = u"Discovery is degraded: the replica registry cannot be read (Redis unreachable: "
-                               u"connection refused). The 2 replica(s) it listed last are probed at their own addresses."_s;
+        feed(now, { a, b });
+        const QString reason
+            = u"Discovery is degraded: the replica registry cannot be read (Redis unreachable: "
+              u"connection refused). The 2 replica(s) it listed last are probed at their own addresses."_s;
         m_view->setDiscoveryDegraded(reason);
         m_view->resize(1920, 400);
         m_view->show();
@@ -203,7 +211,7 @@ private slots:
         m_view->resize(557, 293);
         QTRY_VERIFY(banner->text() != reason);
         QVERIFY2(banner->text().startsWith(u"Discovery is degraded: the replica registry cannot be read"_s),
-                 qPrintable(banner->text()));
+            qPrintable(banner->text()));
         QVERIFY(banner->text().endsWith(QChar(0x2026)));
         QVERIFY(banner->fontMetrics().horizontalAdvance(banner->text()) <= banner->contentsRect().width());
         QVERIFY(banner->height() < 2 * banner->fontMetrics().height());
@@ -214,10 +222,12 @@ private slots:
         QVERIFY(m_view->figuresText().startsWith(u"1 up (1 not ready) · 1 down · 3 connections"_s));
         // The longer state arrived after the columns were sized: its column grew to fit it.
         auto *table = m_view->table();
-        const QString shown = m_model->index(m_model->rowOf(u"a"_s), models::ReplicaModel::State).data().toString();
+        const QString shown
+            = m_model->index(m_model->rowOf(u"a"_s), models::ReplicaModel::State).data().toString();
         QVERIFY(shown.startsWith(u"alive, not ready: Redis unreachable since "_s));
-        QVERIFY2(table->columnWidth(models::ReplicaModel::State) >= table->fontMetrics().horizontalAdvance(shown),
-                 qPrintable(QString::number(table->columnWidth(models::ReplicaModel::State))));
+        QVERIFY2(
+            table->columnWidth(models::ReplicaModel::State) >= table->fontMetrics().horizontalAdvance(shown),
+            qPrintable(QString::number(table->columnWidth(models::ReplicaModel::State))));
 
         const QJsonObject state = m_view->snapshotState();
         QVERIFY(state.value(u"discoveryDegraded"_s).toBool());
@@ -226,7 +236,8 @@ private slots:
         QCOMPARE(states.size(), 2);
         QCOMPARE(states.at(0).toObject().value(u"id"_s).toString(), u"a"_s);
         QCOMPARE(states.at(0).toObject().value(u"state"_s).toString(), u"unready"_s);
-        QCOMPARE(states.at(0).toObject().value(u"stateText"_s).toString(), u"alive, not ready: Redis unreachable"_s);
+        QCOMPARE(states.at(0).toObject().value(u"stateText"_s).toString(),
+            u"alive, not ready: Redis unreachable"_s);
         QCOMPARE(states.at(0).toObject().value(u"reason"_s).toString(), u"Redis unreachable"_s);
         QCOMPARE(states.at(0).toObject().value(u"connections"_s).toInt(), 3);
         QCOMPARE(states.at(0).toObject().value(u"source"_s).toString(), u"probe"_s);
@@ -296,8 +307,10 @@ private slots:
         const QDateTime end = QDateTime::currentDateTimeUtc();
         for (int s = 120; s >= 0; --s) {
             const QDateTime at = end.addSecs(-s);
-            feed(at, {replica(u"a"_s, 5, 0, ReplicaInfo::State::Ready, at), replica(u"b"_s, 5, 0, ReplicaInfo::State::Ready, at),
-                      replica(u"c"_s, 5, 0, ReplicaInfo::State::Ready, at)});
+            feed(at,
+                { replica(u"a"_s, 5, 0, ReplicaInfo::State::Ready, at),
+                    replica(u"b"_s, 5, 0, ReplicaInfo::State::Ready, at),
+                    replica(u"c"_s, 5, 0, ReplicaInfo::State::Ready, at) });
         }
         m_view->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
@@ -310,7 +323,8 @@ private slots:
             if (auto *line = qobject_cast<QLineSeries *>(series); line && line->name().size() == 1)
                 colours.insert(line->name(), line->color());
         QCOMPARE(colours.size(), 3);
-        QCOMPARE(QSet<QRgb>({colours[u"a"_s].rgb(), colours[u"b"_s].rgb(), colours[u"c"_s].rgb()}).size(), 3);
+        QCOMPARE(
+            QSet<QRgb>({ colours[u"a"_s].rgb(), colours[u"b"_s].rgb(), colours[u"c"_s].rgb() }).size(), 3);
 
         auto pixelsOf = [&](const QImage &image, const QColor &colour) {
             int n = 0;

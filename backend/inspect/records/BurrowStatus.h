@@ -18,15 +18,24 @@ enum class BurrowStatus { NotFound, Ok, Warn, Err, Stop, Stall, Rewind, Down, Re
 inline QString burrowStatusName(BurrowStatus status)
 {
     switch (status) {
-    case BurrowStatus::NotFound: return QStringLiteral("NOTFOUND");
-    case BurrowStatus::Ok: return QStringLiteral("OK");
-    case BurrowStatus::Warn: return QStringLiteral("WARN");
-    case BurrowStatus::Err: return QStringLiteral("ERR");
-    case BurrowStatus::Stop: return QStringLiteral("STOP");
-    case BurrowStatus::Stall: return QStringLiteral("STALL");
-    case BurrowStatus::Rewind: return QStringLiteral("REWIND");
-    case BurrowStatus::Down: return QStringLiteral("DOWN");
-    case BurrowStatus::Retired: return QStringLiteral("RETIRED");
+    case BurrowStatus::NotFound:
+        return QStringLiteral("NOTFOUND");
+    case BurrowStatus::Ok:
+        return QStringLiteral("OK");
+    case BurrowStatus::Warn:
+        return QStringLiteral("WARN");
+    case BurrowStatus::Err:
+        return QStringLiteral("ERR");
+    case BurrowStatus::Stop:
+        return QStringLiteral("STOP");
+    case BurrowStatus::Stall:
+        return QStringLiteral("STALL");
+    case BurrowStatus::Rewind:
+        return QStringLiteral("REWIND");
+    case BurrowStatus::Down:
+        return QStringLiteral("DOWN");
+    case BurrowStatus::Retired:
+        return QStringLiteral("RETIRED");
     }
     return {};
 }
@@ -38,14 +47,20 @@ inline int burrowSeverity(BurrowStatus status)
 {
     switch (status) {
     case BurrowStatus::NotFound:
-    case BurrowStatus::Retired: return 0;
-    case BurrowStatus::Down: return 3;
-    case BurrowStatus::Ok: return 1;
-    case BurrowStatus::Warn: return 2;
-    case BurrowStatus::Err: return 3;
+    case BurrowStatus::Retired:
+        return 0;
+    case BurrowStatus::Down:
+        return 3;
+    case BurrowStatus::Ok:
+        return 1;
+    case BurrowStatus::Warn:
+        return 2;
+    case BurrowStatus::Err:
+        return 3;
     case BurrowStatus::Stop:
     case BurrowStatus::Stall:
-    case BurrowStatus::Rewind: return 4;
+    case BurrowStatus::Rewind:
+        return 4;
     }
     return 0;
 }

@@ -37,12 +37,12 @@ struct KafkaPartitionLag
 struct KafkaGroupInfo
 {
     QString id;
-    QString state;          // Stable, Empty, ... ("unknown" where the broker cannot describe it)
-    int members = -1;       // -1: unknown
-    QString discoveredBy;   // "broker", "profile" or "registry"
-    qint64 totalLag = 0;    // sum of known partition lags
+    QString state; // Stable, Empty, ... ("unknown" where the broker cannot describe it)
+    int members = -1; // -1: unknown
+    QString discoveredBy; // "broker", "profile" or "registry"
+    qint64 totalLag = 0; // sum of known partition lags
     BurrowVerdict verdict;
-    QString error;          // why its offsets could not be read, if so
+    QString error; // why its offsets could not be read, if so
     QList<KafkaPartitionLag> partitions; // ordered by topic, partition
 };
 
@@ -52,13 +52,13 @@ struct KafkaClusterSnapshot
     QDateTime at;
     quint64 poll = 0;
     bool reachable = false;
-    QString error;       // why the cluster could not be read (when !reachable)
+    QString error; // why the cluster could not be read (when !reachable)
     qint64 retryInMs = 0; // when unreachable: the next attempt, backing off up to 30 s
     int brokers = 0;
-    QString groupsNote;  // why groups are not listed by the broker, when they are not
-    qint64 pollMs = 0;   // how long the poll took
-    QList<KafkaTopicInfo> topics;  // by name
-    QList<KafkaGroupInfo> groups;  // by id
+    QString groupsNote; // why groups are not listed by the broker, when they are not
+    qint64 pollMs = 0; // how long the poll took
+    QList<KafkaTopicInfo> topics; // by name
+    QList<KafkaGroupInfo> groups; // by id
 
     int partitionCount() const
     {

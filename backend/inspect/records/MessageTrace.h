@@ -13,7 +13,16 @@ namespace sb::inspect {
 // One step of a message's way through the cluster, as the capture saw it.
 struct TraceHop
 {
-    enum class Kind { Publish, Stage1, Broadcast, KafkaRecord, RedisMessage, DeliveredStomp, DeliveredSse, Other };
+    enum class Kind {
+        Publish,
+        Stage1,
+        Broadcast,
+        KafkaRecord,
+        RedisMessage,
+        DeliveredStomp,
+        DeliveredSse,
+        Other
+    };
 
     qint64 tsMs = 0;
     // Since the publish, by the sources' clocks: a Kafka record's produce time can come a few
@@ -24,15 +33,15 @@ struct TraceHop
     bool latencyKnown() const { return latencyMs != kUnknownLatency; }
     // "+12 ms", "-3 ms" or "?".
     QString latencyText() const;
-    qint64 seq = 0;        // the frame in the capture
+    qint64 seq = 0; // the frame in the capture
     Kind kind = Kind::Other;
-    QString source;        // replica id, or "kafka"/"redis" for the console's own readers
+    QString source; // replica id, or "kafka"/"redis" for the console's own readers
     QString transport;
     QString command;
     QString destination;
     QString session;
     QString user;
-    QString detail;        // "partition 2 offset 17", the publisher's address, ...
+    QString detail; // "partition 2 offset 17", the publisher's address, ...
 
     static QString kindName(Kind kind);
 };
@@ -53,11 +62,11 @@ struct MissedSubscriber
 struct MessageTrace
 {
     QString messageId;
-    QString channel;          // the chat channel, when the destinations name one
-    qint64 publishedMs = -1;  // the publish hop's time, when seen
+    QString channel; // the chat channel, when the destinations name one
+    qint64 publishedMs = -1; // the publish hop's time, when seen
     QList<TraceHop> hops;
     QList<MissedSubscriber> missed;
-    QStringList notes;        // what limits the picture (a replica's tap down or lagging, ...)
+    QStringList notes; // what limits the picture (a replica's tap down or lagging, ...)
 
     bool isEmpty() const { return hops.isEmpty(); }
     QStringList deliveredSources() const;

@@ -4,9 +4,9 @@ namespace sb::inspect {
 
 bool probeHeaderIsSecret(const QString &name)
 {
-    for (const QLatin1String secret : {QLatin1String("authorization"), QLatin1String("passcode"),
-                                       QLatin1String("ticket"), QLatin1String("cookie"), QLatin1String("x-api-key"),
-                                       QLatin1String("proxy-authorization")})
+    for (const QLatin1String secret :
+        { QLatin1String("authorization"), QLatin1String("passcode"), QLatin1String("ticket"),
+            QLatin1String("cookie"), QLatin1String("x-api-key"), QLatin1String("proxy-authorization") })
         if (name.compare(secret, Qt::CaseInsensitive) == 0)
             return true;
     return false;

@@ -47,7 +47,8 @@ struct ReplicaInfo
     // "alive, not ready: Redis unreachable", "ready", "down"...
     QString stateText() const
     {
-        return stateReason.isEmpty() ? stateName(state) : stateName(state) + QStringLiteral(": ") + stateReason;
+        return stateReason.isEmpty() ? stateName(state)
+                                     : stateName(state) + QStringLiteral(": ") + stateReason;
     }
     // A stable key for state.json and scripts: up, unready, ready, draining, down.
     static QString stateKey(State state)
@@ -65,11 +66,16 @@ struct ReplicaInfo
     static QString stateName(State state)
     {
         switch (state) {
-        case State::Up: return QStringLiteral("up");
-        case State::Unready: return QStringLiteral("alive, not ready");
-        case State::Ready: return QStringLiteral("ready");
-        case State::Draining: return QStringLiteral("draining");
-        case State::Down: return QStringLiteral("down");
+        case State::Up:
+            return QStringLiteral("up");
+        case State::Unready:
+            return QStringLiteral("alive, not ready");
+        case State::Ready:
+            return QStringLiteral("ready");
+        case State::Draining:
+            return QStringLiteral("draining");
+        case State::Down:
+            return QStringLiteral("down");
         }
         return {};
     }

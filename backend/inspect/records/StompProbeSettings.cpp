@@ -25,7 +25,7 @@ bool stompProbeIsToken(const QString &text)
 
 QStringList StompProbeSettings::defaultSubprotocols()
 {
-    return {QStringLiteral("v12.stomp"), QStringLiteral("v11.stomp"), QStringLiteral("v10.stomp")};
+    return { QStringLiteral("v12.stomp"), QStringLiteral("v11.stomp"), QStringLiteral("v10.stomp") };
 }
 
 QString StompProbeSettings::problem() const
@@ -39,23 +39,29 @@ QString StompProbeSettings::problem() const
         return QStringLiteral("a SockJS URL starts with http://, https://, ws:// or wss://");
     if (!sockJs && scheme != u"ws" && scheme != u"wss")
         return (scheme == u"http" || scheme == u"https")
-            ? QStringLiteral("a STOMP-over-WebSocket URL starts with ws:// or wss:// (tick SockJS for an http:// SockJS endpoint)")
+            ? QStringLiteral("a STOMP-over-WebSocket URL starts with ws:// or wss:// (tick SockJS for an "
+                             "http:// SockJS endpoint)")
             : QStringLiteral("a STOMP-over-WebSocket URL starts with ws:// or wss://");
     if (url.host().isEmpty())
         return QStringLiteral("the URL has no host");
     for (const QString &protocol : subprotocols)
         if (!stompProbeIsToken(protocol))
-            return QStringLiteral("subprotocol '%1' is not a valid name (letters, digits and !#$%&'*+-.^_`|~)").arg(protocol);
+            return QStringLiteral(
+                "subprotocol '%1' is not a valid name (letters, digits and !#$%&'*+-.^_`|~)")
+                .arg(protocol);
     for (const ProbeHeader &header : connectHeaders)
         if (const QString why = probeHeaderProblem(header, QStringLiteral("CONNECT header")); !why.isEmpty())
             return why;
     for (const ProbeHeader &header : handshakeHeaders)
-        if (const QString why = probeHeaderProblem(header, QStringLiteral("handshake header")); !why.isEmpty())
+        if (const QString why = probeHeaderProblem(header, QStringLiteral("handshake header"));
+            !why.isEmpty())
             return why;
     if (const qsizetype i = probeHeaderIndex(connectHeaders, QStringLiteral("heart-beat")); i >= 0) {
         const QString value = connectHeaders.at(i).second;
         if (!protocol::StompHeartBeat::parse(value.toUtf8()))
-            return QStringLiteral("heart-beat '%1' is not two whole numbers of milliseconds, e.g. 10000,10000").arg(value);
+            return QStringLiteral(
+                "heart-beat '%1' is not two whole numbers of milliseconds, e.g. 10000,10000")
+                .arg(value);
     }
     for (const QString &destination : subscriptions)
         if (destination.trimmed().isEmpty() || destination.contains(u'\n') || destination.contains(u'\r'))

@@ -16,8 +16,8 @@ struct StompProbeSettings
     // CONNECT headers the client adds when connectHeaders has no header of that name. Not
     // host, though STOMP 1.2 asks for it, as stomp.js does not: RabbitMQ reads it as the
     // virtual host, and the URL's host name is rarely one ("Bad CONNECT").
-    static constexpr QLatin1String kDefaultAcceptVersion{"1.2,1.1,1.0"};
-    static constexpr QLatin1String kDefaultHeartBeat{"10000,10000"};
+    static constexpr QLatin1String kDefaultAcceptVersion { "1.2,1.1,1.0" };
+    static constexpr QLatin1String kDefaultHeartBeat { "10000,10000" };
 
     // ws:// or wss:// (the STOMP endpoint, e.g. ws://127.0.0.1:8080/ws); with sockJs also
     // http:// or https:// (the SockJS endpoint's base URL, e.g. http://app/stomp).
@@ -35,9 +35,9 @@ struct StompProbeSettings
     QStringList subscriptions;
     QString ackMode = QStringLiteral("auto"); // auto | client | client-individual
     QString source = QStringLiteral("probe"); // the frames' source in the Traffic area
-    int connectTimeoutMs = 10000;             // from start() to CONNECTED
-    qsizetype maxFrameBytes = 1024 * 1024;    // a larger server frame is an error
-    qsizetype maxBodyBytes = 64 * 1024;       // a frame's body is cut here in the emitted TrafficFrame
+    int connectTimeoutMs = 10000; // from start() to CONNECTED
+    qsizetype maxFrameBytes = 1024 * 1024; // a larger server frame is an error
+    qsizetype maxBodyBytes = 64 * 1024; // a frame's body is cut here in the emitted TrafficFrame
 
     static QStringList defaultSubprotocols();
     // Empty when the client can start with these settings; otherwise one sentence naming

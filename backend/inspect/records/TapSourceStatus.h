@@ -20,21 +20,27 @@ struct TapSourceStatus
     QString id;
     QString kind = QStringLiteral("tap"); // tap | probe | redis | kafka
     State state = State::Connecting;
-    QString detail;       // why, for the tooltip; empty when all is well
-    QDateTime since;      // when it entered `state`
-    qint64 frames = 0;    // received from this source
+    QString detail; // why, for the tooltip; empty when all is well
+    QDateTime since; // when it entered `state`
+    qint64 frames = 0; // received from this source
     qint64 droppedBySource = 0; // the node's count of frames it dropped for this reader
     int reconnects = 0;
 
     static QString stateName(State state)
     {
         switch (state) {
-        case State::Connecting: return QStringLiteral("connecting");
-        case State::Live: return QStringLiteral("live");
-        case State::Lagging: return QStringLiteral("lagging");
-        case State::Refused: return QStringLiteral("refused");
-        case State::Down: return QStringLiteral("down");
-        case State::Stopped: return QStringLiteral("stopped");
+        case State::Connecting:
+            return QStringLiteral("connecting");
+        case State::Live:
+            return QStringLiteral("live");
+        case State::Lagging:
+            return QStringLiteral("lagging");
+        case State::Refused:
+            return QStringLiteral("refused");
+        case State::Down:
+            return QStringLiteral("down");
+        case State::Stopped:
+            return QStringLiteral("stopped");
         }
         return {};
     }

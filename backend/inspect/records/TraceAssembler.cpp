@@ -21,9 +21,9 @@ struct TracedSession
     QString user;
     QString transport;
     QHash<QString, QString> subscriptions; // subscription id -> destination
-    QStringList channels;                  // SSE: every channel of its user
-    QString lastSubscribe;                 // the destination of its latest SUBSCRIBE
-    QString refusedDestination;            // a SUBSCRIBE answered by ERROR
+    QStringList channels; // SSE: every channel of its user
+    QString lastSubscribe; // the destination of its latest SUBSCRIBE
+    QString refusedDestination; // a SUBSCRIBE answered by ERROR
     QString refusal;
     bool closed = false;
     qint64 closedMs = 0;
@@ -93,8 +93,8 @@ void applySessionFrame(const TrafficFrame &frame, QHash<QString, TracedSession> 
     const QString &command = frame.command;
     const bool lifecycle = command == u"STATE" || command == u"OPEN" || command == u"CLOSE";
     const bool stompControl = stomp
-                           && (command == u"SUBSCRIBE" || command == u"UNSUBSCRIBE" || command == u"ERROR"
-                               || command == u"DISCONNECT" || command == u"CONNECT" || command == u"STOMP");
+        && (command == u"SUBSCRIBE" || command == u"UNSUBSCRIBE" || command == u"ERROR"
+            || command == u"DISCONNECT" || command == u"CONNECT" || command == u"STOMP");
     if (!lifecycle && !stompControl)
         return;
     TracedSession &s = (*sessions)[traceSessionKey(frame)];
@@ -114,7 +114,7 @@ void applySessionFrame(const TrafficFrame &frame, QHash<QString, TracedSession> 
             s.subscriptions.clear();
             for (const QJsonValue &sub : body.value(QLatin1String("subscriptions")).toArray())
                 s.subscriptions.insert(sub.toObject().value(QLatin1String("id")).toString(),
-                                       sub.toObject().value(QLatin1String("destination")).toString());
+                    sub.toObject().value(QLatin1String("destination")).toString());
         }
     } else if (command == u"SUBSCRIBE") {
         s.lastSubscribe = frame.destination;
@@ -135,7 +135,9 @@ void applySessionFrame(const TrafficFrame &frame, QHash<QString, TracedSession> 
             s.closedMs = frame.tsMs;
         }
         const QString reason = frame.header(QStringLiteral("reason"));
-        s.closeReason = !reason.isEmpty() ? reason : command == u"DISCONNECT" ? QStringLiteral("client") : s.closeReason;
+        s.closeReason = !reason.isEmpty() ? reason
+            : command == u"DISCONNECT"    ? QStringLiteral("client")
+                                          : s.closeReason;
     }
 }
 
@@ -146,29 +148,30 @@ bool subscribedTo(const TracedSession &s, const QString &channel)
     if (s.transport == u"sse")
         return s.channels.contains(channel);
     const QString topic = QStringLiteral("/topic/channels.") + channel;
-    return std::any_of(s.subscriptions.cbegin(), s.subscriptions.cend(), [&](const QString &d) { return d == topic; });
+    return std::any_of(
+        s.subscriptions.cbegin(), s.subscriptions.cend(), [&](const QString &d) { return d == topic; });
 }
 
 QString describeClose(const TracedSession &s, qint64 publishedMs)
 {
     const QString when = publishedMs >= 0 && s.closedMs <= publishedMs
-                           ? QStringLiteral("%1 ms before the publish").arg(publishedMs - s.closedMs)
-                           : QStringLiteral("before its delivery");
+        ? QStringLiteral("%1 ms before the publish").arg(publishedMs - s.closedMs)
+        : QStringLiteral("before its delivery");
     if (s.closeReason == u"slow_consumer")
         return QStringLiteral("slow consumer: dropped by its replica %1").arg(when);
     if (s.closeReason == u"heartbeat_timeout")
         return QStringLiteral("heart-beat timeout: closed by its replica %1").arg(when);
     if (s.closeReason == u"draining")
         return QStringLiteral("its replica was draining: moved away %1").arg(when);
-    return QStringLiteral("disconnected %1%2").arg(when, s.closeReason.isEmpty() ? QString()
-                                                                                 : QStringLiteral(" (%1)").arg(s.closeReason));
+    return QStringLiteral("disconnected %1%2")
+        .arg(when, s.closeReason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(s.closeReason));
 }
 
 } // namespace
 
 QString TraceAssembler::channelOf(const QString &destination)
 {
-    for (const QLatin1String prefix : {QLatin1String("/app/channels."), QLatin1String("/topic/channels.")})
+    for (const QLatin1String prefix : { QLatin1String("/app/channels."), QLatin1String("/topic/channels.") })
         if (destination.startsWith(prefix))
             return destination.mid(prefix.size());
     const QLatin1String api("/api/channels/");
@@ -179,8 +182,8 @@ QString TraceAssembler::channelOf(const QString &destination)
     return {};
 }
 
-MessageTrace TraceAssembler::assemble(const QString &messageId, const QList<TrafficFrame> &frames,
-                                      const QList<TapSourceStatus> &sources)
+MessageTrace TraceAssembler::assemble(
+    const QString &messageId, const QList<TrafficFrame> &frames, const QList<TapSourceStatus> &sources)
 {
     return assemble(
         messageId,
@@ -192,8 +195,8 @@ MessageTrace TraceAssembler::assemble(const QString &messageId, const QList<Traf
         sources);
 }
 
-MessageTrace TraceAssembler::assemble(const QString &messageId, const FrameVisitor &frames,
-                                      const QList<TapSourceStatus> &sources)
+MessageTrace TraceAssembler::assemble(
+    const QString &messageId, const FrameVisitor &frames, const QList<TapSourceStatus> &sources)
 {
     MessageTrace trace;
     trace.messageId = messageId;
@@ -267,19 +270,20 @@ MessageTrace TraceAssembler::assemble(const QString &messageId, const FrameVisit
     for (const QString &key : std::as_const(keys)) {
         const TracedSession &s = atPublish[key];
         const bool wanted = subscribedTo(s, trace.channel);
-        const bool refused = !trace.channel.isEmpty() && s.refusedDestination == QStringLiteral("/topic/channels.") + trace.channel;
+        const bool refused = !trace.channel.isEmpty()
+            && s.refusedDestination == QStringLiteral("/topic/channels.") + trace.channel;
         if (delivered.contains(key) || (!wanted && !refused))
             continue;
         if (s.closed && at - s.closedMs > kRecentlyClosedMs && !refused)
             continue; // long gone: not a subscriber any more
-        MissedSubscriber missed{s.source, s.session, s.user, s.transport,
-                                s.transport == u"sse" ? trace.channel : QStringLiteral("/topic/channels.") + trace.channel,
-                                {}};
+        MissedSubscriber missed { s.source, s.session, s.user, s.transport,
+            s.transport == u"sse" ? trace.channel : QStringLiteral("/topic/channels.") + trace.channel, {} };
         if (refused) {
             missed.reason = QStringLiteral("not a member: its SUBSCRIBE was refused (%1)").arg(s.refusal);
         } else if (s.closed) {
             missed.reason = describeClose(s, at);
-        } else if (const auto later = afterwards.constFind(key); later != afterwards.cend() && later->closed) {
+        } else if (const auto later = afterwards.constFind(key);
+                   later != afterwards.cend() && later->closed) {
             TracedSession closedLater = *later;
             missed.reason = describeClose(closedLater, -1);
         } else if (const auto status = sourceById.constFind(s.source);
@@ -293,9 +297,12 @@ MessageTrace TraceAssembler::assemble(const QString &messageId, const FrameVisit
     }
     for (const TapSourceStatus &status : sources) {
         if (status.kind == u"tap" && status.state != TapSourceStatus::State::Live)
-            trace.notes.append(QStringLiteral("%1's tap is %2: its hops may be missing").arg(status.id, TapSourceStatus::stateName(status.state)));
+            trace.notes.append(QStringLiteral("%1's tap is %2: its hops may be missing")
+                                   .arg(status.id, TapSourceStatus::stateName(status.state)));
         if (status.droppedBySource > 0)
-            trace.notes.append(QStringLiteral("%1 dropped %2 tap frames for this console").arg(status.id).arg(status.droppedBySource));
+            trace.notes.append(QStringLiteral("%1 dropped %2 tap frames for this console")
+                                   .arg(status.id)
+                                   .arg(status.droppedBySource));
     }
     return trace;
 }

@@ -21,16 +21,17 @@ class TraceAssembler
 {
 public:
     // Calls `visit` on each captured frame, oldest first, until it returns false.
-    using FrameVisitor = std::function<void(const std::function<bool(const protocol::TrafficFrame &)> &visit)>;
+    using FrameVisitor
+        = std::function<void(const std::function<bool(const protocol::TrafficFrame &)> &visit)>;
 
     // A subscriber who closed less than this before the publish is listed as missed
     // ("disconnected"): it would receive the message only by resuming (since / Last-Event-ID).
     static constexpr qint64 kRecentlyClosedMs = 30000;
 
-    static MessageTrace assemble(const QString &messageId, const FrameVisitor &frames,
-                                 const QList<TapSourceStatus> &sources = {});
+    static MessageTrace assemble(
+        const QString &messageId, const FrameVisitor &frames, const QList<TapSourceStatus> &sources = {});
     static MessageTrace assemble(const QString &messageId, const QList<protocol::TrafficFrame> &frames,
-                                 const QList<TapSourceStatus> &sources = {});
+        const QList<TapSourceStatus> &sources = {});
 
     // The chat channel a destination names: /app/channels.X, /topic/channels.X,
     // /api/channels/X/messages; empty otherwise.

@@ -22,7 +22,8 @@ QString FrameBodyText::render(const QByteArray &body, View view, QString *kind)
         *kind = QStringLiteral("hex");
         return hexDump(body);
     }
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless); // a cut sequence at the end is an error too
+    QStringDecoder decoder(
+        QStringDecoder::Utf8, QStringDecoder::Flag::Stateless); // a cut sequence at the end is an error too
     const QString text = decoder.decode(body);
     const bool utf8 = !decoder.hasError() && !text.contains(QChar(0));
     if (view == View::Auto) {
@@ -68,11 +69,12 @@ QString FrameBodyText::hexDump(const QByteArray &bytes, qsizetype maxBytes)
 
 QString FrameBodyText::frameAsText(const TrafficFrame &frame)
 {
-    QString text = QStringLiteral("%1 %2 %3 %4 %5 %6 user=%7 session=%8 message-id=%9")
-                       .arg(QDateTime::fromMSecsSinceEpoch(frame.tsMs).toString(Qt::ISODateWithMs), frame.source,
-                            TrafficFrame::transportName(frame.transport), TrafficFrame::directionName(frame.direction),
-                            frame.command, frame.destination, frame.user, frame.session, frame.messageId)
-                 + QStringLiteral(" bytes=") + QString::number(frame.bytes) + u'\n';
+    QString text
+        = QStringLiteral("%1 %2 %3 %4 %5 %6 user=%7 session=%8 message-id=%9")
+              .arg(QDateTime::fromMSecsSinceEpoch(frame.tsMs).toString(Qt::ISODateWithMs), frame.source,
+                  TrafficFrame::transportName(frame.transport), TrafficFrame::directionName(frame.direction),
+                  frame.command, frame.destination, frame.user, frame.session, frame.messageId)
+        + QStringLiteral(" bytes=") + QString::number(frame.bytes) + u'\n';
     for (const auto &[name, value] : frame.headers())
         text += name + QStringLiteral(": ") + value + u'\n';
     text += u'\n' + render(frame.body, View::Auto) + u'\n';
