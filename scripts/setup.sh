@@ -15,6 +15,8 @@ packages=(
     # Xvfb for the README screenshot, RabbitMQ Web-STOMP as a STOMP broker nobody here wrote
     # (the probe tests start their own broker on ephemeral ports, never the system service)
     redis-server kcat clang libclang-rt-14-dev xvfb xauth rabbitmq-server
+    # the source layout check (tests/architecture/source_format.sh)
+    clang-format
     # nginx in front of a devcluster (deploy/nginx, tests/deploy: started as a non-root
     # foreground process on a loopback port, never the system service); nchan is the
     # nginx pub/sub module, a peer for the benchmarks
