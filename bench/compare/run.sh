@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# The side-by-side benchmark of issue 15 (docs/benchmarks.md, "Side by side: node, nginx +
+# Nchan, RabbitMQ Web-STOMP"): the node, nginx + Nchan and RabbitMQ Web-STOMP on loopback,
+# each pinned to core 0, the load generator (sb_loadgen) pinned to core 1.
+#
+#   bench/compare/run.sh BUILD_DIR [fanout|idle|overload] [options]
+#
+# fanout (scenario 2): first the generator's own ceiling against its trivial broadcast
+#   server, then for each subscriber count, 3 repeats, the servers in rotating order, each
+#   a run of stepped rates; a table of medians and ratios to the node (summarise.py).
+# idle (scenario 1): N connections with 10 s heart-beats held for --idle-seconds: KiB per
+#   connection, idle CPU, connections the server closed.
+# overload (scenario 3): --rate R for a step, 2R for 30 s, R again, then the server's memory
+#   a minute later.
+#
+# Options: --servers "node nchan rabbit" --subscribers "200 1000" --rates-200 LIST
+#   --rates-1000 LIST --repeats 3 --step-seconds 5 --idle-connections 5000 --idle-seconds 60
+#   --rate R (overload) --out DIR (results; default a new temporary directory, kept)
+# Every process it starts is stopped by pid on exit.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="$(cd "${1:?usage: run.sh BUILD_DIR [fanout|idle|overload] [options]}" && pwd)"; shift
+scenario="${1:-fanout}"; [ $# -gt 0 ] && shift
+servers="node nchan rabbit"
+subscriber_counts="200 1000"
+rates_200="50,100,200,400,800"
+rates_1000="20,50,100,200,400"
+repeats=3
+step_seconds=5
+idle_connections=5000
+idle_seconds=60
+overload_rate=100
+out=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --servers) servers="$2"; shift 2 ;;
+        --subscribers) subscriber_counts="$2"; shift 2 ;;
+        --rates-200) rates_200="$2"; shift 2 ;;
+        --rates-1000) rates_1000="$2"; shift 2 ;;
+        --repeats) repeats="$2"; shift 2 ;;
+        --step-seconds) step_seconds="$2"; shift 2 ;;
+        --idle-connections) idle_connections="$2"; shift 2 ;;
+        --idle-seconds) idle_seconds="$2"; shift 2 ;;
+        --rate) overload_rate="$2"; shift 2 ;;
+        --out) out="$2"; shift 2 ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+done
+loadgen_dir="$build/bench/loadgen"
+loadgen="$loadgen_dir/sb_loadgen"
+work="$(mktemp -d /tmp/sb-compare.XXXXXX)"
+out="${out:-$(mktemp -d /tmp/sb-compare-results.XXXXXX)}"
+mkdir -p "$out"
+results="$out/results.txt"
+pids=()
+cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+# shellcheck source=servers.sh
+source "$here/servers.sh"
+
+loadavg() { cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/'; }
+target_of() { # server transport -> sb_loadgen --target
+    case "$1:$2" in
+        node:stomp) echo node-stomp ;; node:sse) echo node-sse ;;
+        nchan:stomp) echo nchan-ws ;; nchan:sse) echo nchan-sse ;;
+        rabbit:stomp) echo rabbit-stomp ;;
+        trivial:stomp) echo trivial-stomp ;; trivial:ws) echo trivial-ws ;; trivial:sse) echo trivial-sse ;;
+    esac
+}
+url_of() { case "$1" in node) echo "$node_url" ;; nchan) echo "$nchan_url" ;; rabbit) echo "$rabbit_url" ;; trivial) echo "$trivial_url" ;; esac; }
+pid_of() { case "$1" in node) echo "$node_pid" ;; nchan) echo "$nchan_pid" ;; rabbit) echo "$rabbit_pid" ;; trivial) echo "$trivial_pid" ;; esac; }
+
+# run_loadgen SERVER TARGET LABEL [sb_loadgen options...]: one generator run, its output
+# appended to $results after a header line naming the run.
+run_loadgen() {
+    local server=$1 target=$2 label=$3; shift 3
+    local before; before="$(loadavg)"
+    local log="$out/$label.txt"
+    taskset -c 1 "$loadgen" --target "$target" --url "$(url_of "$server")" --server-pid "$(pid_of "$server")" \
+        --threads 2 "$@" >"$log" 2>&1 || true
+    {
+        echo "run label=$label server=$server target=$target load_before=$before load_after=$(loadavg)"
+        cat "$log"
+    } >>"$results"
+    grep -E '^(connected|step|idle|held|settled)' "$log" | sed "s/^/  $label: /" || tail -3 "$log"
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(loadavg), ulimit -n $(ulimit -n)"
+echo "results in $out"
+echo "machine nproc=$(nproc) load=$(loadavg) scenario=$scenario" >"$results"
+
+for server in $servers; do "start_$server"; done
+echo "servers: $(for s in $servers; do printf '%s=%s (pid %s) ' "$s" "$(url_of "$s")" "$(pid_of "$s")"; done)"
+
+case "$scenario" in
+fanout)
+    start_trivial
+    for subs in $subscriber_counts; do
+        # The generator's ceiling for this many subscribers: rates far past what it can take.
+        ceiling_rates="$((200000 / subs)),$((800000 / subs)),$((2000000 / subs))"
+        run_loadgen trivial trivial-stomp "ceiling-stomp-$subs" --subscribers "$subs" --rates "$ceiling_rates" \
+            --step-seconds 3 --drain-seconds 2
+        run_loadgen trivial trivial-ws "ceiling-ws-$subs" --subscribers "$subs" --rates "$ceiling_rates" \
+            --step-seconds 3 --drain-seconds 2
+        ceiling_stomp="$(grep -h '^step' "$out/ceiling-stomp-$subs.txt" | sed 's/.*deliveries_per_s=\([0-9]*\).*/\1/' | sort -n | tail -1)"
+        ceiling_ws="$(grep -h '^step' "$out/ceiling-ws-$subs.txt" | sed 's/.*deliveries_per_s=\([0-9]*\).*/\1/' | sort -n | tail -1)"
+        echo "ceiling subscribers=$subs stomp=$ceiling_stomp ws=$ceiling_ws" | tee -a "$results"
+        rates_var="rates_$subs"; rates="${!rates_var:-$rates_200}"
+        for repeat in $(seq "$repeats"); do
+            # Rotate the order each repeat, so no server always runs first or last.
+            set -- $servers
+            for _ in $(seq $(((repeat - 1) % $#))); do set -- "${@:2}" "$1"; done
+            for server in "$@"; do
+                ceiling="$ceiling_stomp"; [ "$server" = nchan ] && ceiling="$ceiling_ws"
+                run_loadgen "$server" "$(target_of "$server" stomp)" "fanout-$server-$subs-$repeat" \
+                    --subscribers "$subs" --rates "$rates" --step-seconds "$step_seconds" --stop-after-loss \
+                    --ceiling "${ceiling:-0}"
+            done
+        done
+    done
+    python3 "$here/summarise.py" "$results" | tee "$out/table.md"
+    ;;
+idle)
+    for server in $servers; do
+        target="$(target_of "$server" stomp)"
+        run_loadgen "$server" "$target" "idle-$server-$idle_connections" --subscribers "$idle_connections" \
+            --heartbeat-ms 10000 --idle-seconds "$idle_seconds"
+    done
+    ;;
+overload)
+    for server in $servers; do
+        run_loadgen "$server" "$(target_of "$server" stomp)" "overload-$server" --subscribers 1000 \
+            --rates "$overload_rate,$((overload_rate * 2)),$overload_rate" --step-seconds 30 --drain-seconds 10 \
+            --settle-seconds 60
+    done
+    ;;
+*) echo "unknown scenario $scenario" >&2; exit 2 ;;
+esac
+echo "load average at the end: $(loadavg)"

@@ -1,0 +1,146 @@
+# Sourced by bench/compare/run.sh: starts each server on loopback, in a directory of its
+# own under $work, pinned to core 0, and records its pid in $pids (run.sh kills them by
+# pid on exit). Every port is a free one picked at start; nothing is installed as a
+# service or started as a daemon.
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits until 127.0.0.1:$1 accepts a connection (at most $2 seconds).
+wait_port() {
+    local deadline=$((SECONDS + $2))
+    while [ $SECONDS -lt $deadline ]; do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+        sleep 0.25
+    done
+    return 1
+}
+
+# Reads the 'listening http://HOST:PORT' line a server prints (node, broadcast server).
+wait_listening() {
+    local out=$1 deadline=$((SECONDS + 30))
+    while [ $SECONDS -lt $deadline ]; do
+        if grep -q '^listening ' "$out"; then sed -n 's/^listening //p' "$out" | head -1; return 0; fi
+        sleep 0.1
+    done
+    return 1
+}
+
+# The node: one worker (one core), the demo users, and the per-address and per-user limits
+# raised, since every client comes from one loopback address and logs in as one of four
+# users. Outbound queues keep their default (1 MiB per connection).
+start_node() {
+    local out="$work/node.out"
+    taskset -c 0 "$build/app/switchboard-node" node --listen 127.0.0.1:0 --demo-users --workers "${node_workers:-1}" \
+        --limit-connections-exempt-loopback --limit-connections 100000 --limit-logins-per-address 100000 \
+        --limit-logins-per-user 100000 --limit-sse-per-user 100000 ${SB_NODE_ARGS:-} >"$out" 2>"$work/node.err" &
+    node_pid=$!
+    pids+=("$node_pid")
+    node_url="$(wait_listening "$out")" || { echo "the node did not start:" >&2; cat "$work/node.err" >&2; return 1; }
+}
+
+# nginx + Nchan: one process (no master), in the foreground; WebSocket and EventSource
+# subscribers on /sub/bench, HTTP POST publisher on /pub/bench, one channel.
+start_nchan() {
+    local dir="$work/nginx" port
+    port="$(free_port)"
+    mkdir -p "$dir"
+    cat >"$dir/nginx.conf" <<CONF
+load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
+worker_processes 1;
+worker_rlimit_nofile 30000;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 25000; }
+http {
+    access_log off;
+    # The publisher keeps one connection for the whole run (nginx closes one after 1,000
+    # requests by default, which would lose what is published on it meanwhile).
+    keepalive_requests 100000000;
+    keepalive_timeout 3600s;
+    client_body_temp_path $dir/client_body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+    server {
+        listen 127.0.0.1:$port backlog=4096;
+        location = /sub/bench {
+            nchan_subscriber websocket eventsource;
+            nchan_channel_id bench;
+            # A new subscriber gets what is published from then on, not an earlier run's messages.
+            nchan_subscriber_first_message newest;
+        }
+        location = /pub/bench {
+            nchan_publisher http;
+            nchan_channel_id bench;
+        }
+    }
+}
+CONF
+    taskset -c 0 nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" -g 'daemon off; master_process off;' \
+        >"$dir/stdout" 2>&1 &
+    nchan_pid=$!
+    pids+=("$nchan_pid")
+    nchan_url="http://127.0.0.1:$port"
+    wait_port "$port" 20 || { echo "nginx did not start:" >&2; cat "$dir/error.log" >&2; return 1; }
+}
+
+# RabbitMQ with rabbitmq_web_stomp, as tests/probe starts it: our own epmd, the server
+# script exec'ing the Erlang VM (RABBITMQ_ALLOW_INPUT), ephemeral ports, a private
+# directory. One scheduler, without busy-waiting, since it gets one core like the others
+# (an idle VM spinning on core 0 would also take it from the server being measured).
+start_rabbit() {
+    local dir="$work/rabbit" amqp dist epmd_port stomp
+    mkdir -p "$dir"
+    amqp="$(free_port)"; dist="$(free_port)"; epmd_port="$(free_port)"; stomp="$(free_port)"
+    cat >"$dir/rabbitmq.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:$amqp
+web_stomp.tcp.port = $stomp
+web_stomp.tcp.ip = 127.0.0.1
+web_stomp.tcp.backlog = 4096
+loopback_users = none
+log.console = false
+log.file = false
+CONF
+    echo '[rabbitmq_web_stomp].' >"$dir/enabled_plugins"
+    : >"$dir/rabbitmq-env.conf"
+    (
+        export HOME="$dir" ERL_EPMD_PORT="$epmd_port" RABBITMQ_NODENAME="sbcompare$$@localhost" \
+            RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$amqp" RABBITMQ_DIST_PORT="$dist" \
+            RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" RABBITMQ_CONF_ENV_FILE="$dir/rabbitmq-env.conf" \
+            RABBITMQ_ADVANCED_CONFIG_FILE="$dir/advanced.config" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
+            RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_ALLOW_INPUT=1 \
+            RABBITMQ_SERVER_START_ARGS=-noinput \
+            RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="+S 1:1 +sbwt none +sbwtdcpu none +sbwtdio none"
+        exec taskset -c 0 /usr/lib/erlang/bin/epmd -port "$epmd_port"
+    ) >"$dir/epmd.out" 2>&1 &
+    pids+=("$!")
+    (
+        export HOME="$dir" ERL_EPMD_PORT="$epmd_port" RABBITMQ_NODENAME="sbcompare$$@localhost" \
+            RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$amqp" RABBITMQ_DIST_PORT="$dist" \
+            RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" RABBITMQ_CONF_ENV_FILE="$dir/rabbitmq-env.conf" \
+            RABBITMQ_ADVANCED_CONFIG_FILE="$dir/advanced.config" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
+            RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_ALLOW_INPUT=1 \
+            RABBITMQ_SERVER_START_ARGS=-noinput \
+            RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="+S 1:1 +sbwt none +sbwtdcpu none +sbwtdio none"
+        cd "$dir"
+        exec taskset -c 0 /usr/lib/rabbitmq/bin/rabbitmq-server
+    ) >"$dir/server.out" 2>&1 &
+    rabbit_pid=$!
+    pids+=("$rabbit_pid")
+    rabbit_url="http://127.0.0.1:$stomp"
+    wait_port "$stomp" 180 || { echo "RabbitMQ Web-STOMP did not listen:" >&2; tail -20 "$dir/server.out" >&2; return 1; }
+    # The pid is the shell that exec'd the script, which exec'd the VM: measure that one.
+    rabbit_pid="$(pgrep -P "$rabbit_pid" beam.smp || echo "$rabbit_pid")"
+}
+
+# The trivial broadcast server the generator's ceiling is measured against.
+start_trivial() {
+    local out="$work/trivial.out"
+    taskset -c 0 "$loadgen_dir/sb_broadcast_server" >"$out" 2>&1 &
+    trivial_pid=$!
+    pids+=("$trivial_pid")
+    trivial_url="$(wait_listening "$out")" || { echo "sb_broadcast_server did not start" >&2; return 1; }
+}

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "TargetKind.h"
+
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+// Everything one run of sb_loadgen is told (sb_loadgen --help says what each means).
+struct LoadgenOptions
+{
+    TargetKind kind = TargetKind::NodeStomp;
+    std::string host = "127.0.0.1";
+    int port = 0;
+    int subscribers = 200;
+    std::vector<double> rates { 100 }; // messages per second, one step each
+    double stepSeconds = 10;
+    std::size_t bodyBytes = 64;
+    int threads = 2; // subscriber loops (plus one for the publisher)
+    pid_t serverPid = 0; // whose CPU and memory to report; 0: none
+    int heartBeatMs = 0;
+    double ceiling = 0; // the generator's own deliveries/s ceiling for this kind (0: unknown)
+    double drainSeconds = 5; // a step ends this long after its last delivery when some are missing
+    double idleSeconds = 0; // > 0: scenario 1, connections held idle this long, nothing published
+    double settleSeconds = 0; // after the last step: wait, then report the server's memory
+    bool failOnLoss = false; // exit 1 on any loss or duplicate (the suite's smoke test)
+    bool stopAfterLoss = false; // skip the remaining (higher) rates after a step that lost messages
+    int64_t discardSequence = -1; // self-check of the accounting: ConnectionSetup::discardSequence
+};
