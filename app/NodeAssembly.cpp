@@ -15,7 +15,7 @@
 #include "cluster/RedisReplayStore.h"
 #include "cluster/RedisTokenRegistry.h"
 #include "cluster/RedisUrl.h"
-#include "node/NodeServices.h"
+#include "node/NodeReadiness.h"
 #include "node/RoleUpdateHandler.h"
 #include "node/TokenService.h"
 
@@ -36,7 +36,7 @@ NodeAssembly::NodeAssembly(const node::NodeConfig &config, NodeClusterOptions op
 NodeAssembly::~NodeAssembly()
 {
     stop();
-    m_roleUpdates.reset(); // its handler uses the node's services
+    m_roleUpdates.reset(); // its handler uses the node's router
     // The adapters hand work to the Redis thread; they go before it does. The channel
     // lives there: it is deleted there, after the bus that uses it.
     m_bus.reset();
@@ -146,11 +146,11 @@ node::NodeAdapters NodeAssembly::adapters() const
     return { m_tokens.get(), m_replay.get(), m_presence.get(), m_bus.get(), m_sessions, m_registry };
 }
 
-bool NodeAssembly::start(node::NodeServices *services, QString *error)
+bool NodeAssembly::start(node::NodeServer *server, QString *error)
 {
-    m_services = services;
+    m_readiness = server->readiness();
     // Only the Redis registry can be unreachable; the policy for that case comes with it.
-    services->tokens->setFailOpenSeconds(m_config.authFailOpenSeconds);
+    server->tokens()->setFailOpenSeconds(m_config.authFailOpenSeconds);
     if (m_redis) {
         connect(m_redis, &cluster::RedisConnection::connected, this, [this] {
             qCInfo(lcAssembly) << "Redis connected";
@@ -177,8 +177,7 @@ bool NodeAssembly::start(node::NodeServices *services, QString *error)
             return false;
     }
     if (m_roleUpdates) {
-        m_roleHandler
-            = std::make_unique<node::RoleUpdateHandler>(services->tokenRegistry, services->router.get());
+        m_roleHandler = std::make_unique<node::RoleUpdateHandler>(m_tokens.get(), server->router());
         node::RoleUpdateHandler *handler = m_roleHandler.get();
         m_roleUpdates->setHandler([handler](const QByteArray &, const QByteArray &value) {
             QString why;
@@ -194,7 +193,7 @@ bool NodeAssembly::start(node::NodeServices *services, QString *error)
 
 void NodeAssembly::updateReadiness()
 {
-    if (!m_services)
+    if (!m_readiness)
         return;
     // Ready only once stage 2 reaches this replica (broadcast partitions assigned, or the
     // Redis channel subscribed): before that, a broadcast would pass it by. And only once
@@ -203,7 +202,7 @@ void NodeAssembly::updateReadiness()
     // a message accepted now could wait a whole rebalance to be persisted and fanned out.
     const bool kafkaUp = !m_kafkaBus
         || (m_kafkaBus->isHealthy() && m_kafkaBus->isBroadcastReady() && m_kafkaBus->hasJoinedPersistGroup());
-    m_services->dependenciesReady.store(m_redisUp && kafkaUp);
+    m_readiness->setDependenciesReady(m_redisUp && kafkaUp);
 }
 
 QByteArray NodeAssembly::roleUpdatedTopic(const QString &topicPrefix)

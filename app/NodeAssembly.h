@@ -22,7 +22,7 @@ class TokenRegistry;
 } // namespace sb::cluster
 
 namespace sb::node {
-struct NodeServices;
+class NodeReadiness;
 class RoleUpdateHandler;
 } // namespace sb::node
 
@@ -43,8 +43,9 @@ public:
     // Builds the adapters; false with a one-line *error for a configuration that cannot work.
     bool assemble(QString *error);
     node::NodeAdapters adapters() const;
-    // After the NodeServer has set the bus handlers: starts the bus, wires readiness.
-    bool start(node::NodeServices *services, QString *error);
+    // After the NodeServer has set the bus handlers: starts the bus, wires readiness (into
+    // the server's), the role updates (to its router) and the token registry's fail-open policy.
+    bool start(node::NodeServer *server, QString *error);
     // Leaves the Kafka groups (committing) and closes Redis; idempotent.
     void stop();
 
@@ -56,7 +57,7 @@ private:
 
     const node::NodeConfig m_config;
     const NodeClusterOptions m_options;
-    node::NodeServices *m_services = nullptr;
+    node::NodeReadiness *m_readiness = nullptr; // the server's, once started
 
     QThread m_redisThread;
     cluster::RedisConnection *m_redis = nullptr; // lives on m_redisThread

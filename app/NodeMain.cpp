@@ -74,7 +74,7 @@ CommandLineOutcome NodeMain::run(int argc, char **argv, const QStringList &argum
     if (!assembly.assemble(&error))
         return CommandLineOutcome::usageError(QStringLiteral("node: ") + error);
     node::NodeServer server(config, assembly.adapters());
-    if (!server.prepare(&error) || !assembly.start(server.services(), &error) || !server.listen(&error)) {
+    if (!server.prepare(&error) || !assembly.start(&server, &error) || !server.listen(&error)) {
         assembly.stop(); // no Kafka or Redis callback may reach the server as it goes
         return CommandLineOutcome::exitWith(1, {}, QStringLiteral("switchboard: node: ") + error + u'\n');
     }

@@ -4,14 +4,21 @@
 #include "cluster/TokenRegistry.h"
 #include "node/ChannelPolicy.h"
 #include "node/Destination.h"
+#include "node/HttpApiDeps.h"
 #include "node/HttpExchange.h"
 #include "node/MessageService.h"
-#include "node/NodeServices.h"
+#include "node/NodeMetrics.h"
+#include "node/NodeReadiness.h"
+#include "node/PerUserQuota.h"
 #include "node/PublishAcknowledgements.h"
+#include "node/RateLimiter.h"
 #include "node/ReplicasEndpoint.h"
+#include "node/SseTicketBook.h"
 #include "node/StaticPages.h"
 #include "node/TapEvent.h"
+#include "node/TapHub.h"
 #include "node/TokenService.h"
+#include "node/UserDirectory.h"
 #include "protocol/NodeApi.h"
 
 #include <QDateTime>
@@ -49,9 +56,9 @@ HttpResponse publishRetryResponse(const QString &message)
 
 // The one answer to new work while the replica drains (docs/protocol.md, "Graceful
 // shutdown"): counted, with a retry hint, and the connection closes.
-void refuseWhileDraining(NodeServices *services, HttpExchange *connection)
+void refuseWhileDraining(NodeMetrics *metrics, HttpExchange *connection)
 {
-    services->metrics.dropped(QByteArrayLiteral("draining"));
+    metrics->dropped(QByteArrayLiteral("draining"));
     HttpResponse response
         = HttpResponse::jsonError(503, QStringLiteral("server shutting down; retry on another replica"));
     response.setHeader("Retry-After", "1");
@@ -69,9 +76,9 @@ std::optional<QJsonObject> jsonBody(const HttpRequest &request)
 }
 } // namespace
 
-HttpApi::HttpApi(NodeServices *services, HttpExchange *connection, PublishAcknowledgements *acks,
+HttpApi::HttpApi(const HttpApiDeps &deps, HttpExchange *connection, PublishAcknowledgements *acks,
     const ChannelPolicy *policy)
-    : m_services(services)
+    : m_deps(&deps)
     , m_connection(connection)
     , m_acks(acks)
     , m_policy(policy)
@@ -106,8 +113,9 @@ void HttpApi::handle(const HttpRequest &request)
 
     const bool operational = path == nodeapi::LivePath || path == nodeapi::ReadyPath
         || path == nodeapi::MetricsPath || path == nodeapi::AdminStatsPath;
-    if (m_services->draining.load() && !operational)
-        return refuseWhileDraining(m_services, m_connection); // only what tells how the drain goes is served
+    if (m_deps->readiness->isDraining() && !operational)
+        return refuseWhileDraining(
+            m_deps->metrics, m_connection); // only what tells how the drain goes is served
     if (path == nodeapi::LivePath)
         return route("GET", [&] { json(200, { { QStringLiteral("status"), QStringLiteral("live") } }); });
     if (path == nodeapi::ReadyPath)
@@ -131,8 +139,8 @@ void HttpApi::handle(const HttpRequest &request)
     if (const QString channel = nodeapi::channelOfMessagesPath(path); !channel.isEmpty())
         return route("POST", [&] { publish(request, channel); });
     if (path == nodeapi::ReplicasPath)
-        return route("GET",
-            [&] { ReplicasEndpoint::respond(m_services->config.id, m_services->registry, m_connection); });
+        return route(
+            "GET", [&] { ReplicasEndpoint::respond(m_deps->identity.id, m_deps->registry, m_connection); });
     if (auto page = StaticPages::response(path))
         return route("GET", [&] { m_connection->respond(*page); });
     if (path == nodeapi::StompPath || path == nodeapi::AdminTapPath)
@@ -152,8 +160,8 @@ void HttpApi::handleUpgrade(const HttpRequest &request)
         m_connection->respond(response);
         return;
     }
-    if (m_services->draining.load())
-        return refuseWhileDraining(m_services, m_connection);
+    if (m_deps->readiness->isDraining())
+        return refuseWhileDraining(m_deps->metrics, m_connection);
     if (path == nodeapi::StompPath) {
         m_connection->upgradeToWebSocket(WebSocketEndpoint::Stomp);
         return;
@@ -183,32 +191,32 @@ void HttpApi::withUser(const HttpRequest &request, bool adminOnly, UserCallback 
         // A ticket exists only because a browser EventSource (or WebSocket) cannot send
         // headers: it opens a stream, nothing else, so a leaked URL cannot publish or log out.
         if (!ticket.isEmpty() && accepted == Credentials::BearerOrTicket) {
-            const auto user = m_services->tickets->redeem(ticket.toUtf8());
+            const auto user = m_deps->tickets->redeem(ticket.toUtf8());
             if (!user) {
-                m_services->metrics.authFailure(QByteArrayLiteral("bad_ticket"));
+                m_deps->metrics->authFailure(QByteArrayLiteral("bad_ticket"));
                 return error(401,
                     QStringLiteral(
                         "the ticket is unknown, used or expired (tickets are single-use, valid %1 s)")
-                        .arg(m_services->config.sseTicketSeconds));
+                        .arg(m_deps->ticketSeconds));
             }
             if (const auto verdict = ChannelPolicy::admin(*user, QStringLiteral("this endpoint"));
                 adminOnly && !verdict.allowed()) {
-                m_services->metrics.authFailure(QByteArrayLiteral("forbidden"));
+                m_deps->metrics->authFailure(QByteArrayLiteral("forbidden"));
                 return error(403, verdict.message);
             }
             return then(*user);
         }
-        m_services->metrics.authFailure(QByteArrayLiteral("missing_token"));
+        m_deps->metrics->authFailure(QByteArrayLiteral("missing_token"));
         HttpResponse response = HttpResponse::jsonError(
             401, QStringLiteral("authentication required: Authorization: Bearer <token>"));
         response.setHeader("WWW-Authenticate", "Bearer");
         m_connection->respond(response);
         return;
     }
-    NodeServices *services = m_services;
+    const HttpApiDeps *deps = m_deps;
     QPointer<HttpExchange> connection = m_connection;
-    m_services->tokens->authenticate(token, TokenService::Kind::Access, m_connection,
-        [services, connection, adminOnly, then](const TokenService::Outcome &outcome) {
+    m_deps->tokens->authenticate(token, TokenService::Kind::Access, m_connection,
+        [deps, connection, adminOnly, then](const TokenService::Outcome &outcome) {
             if (!connection)
                 return;
             if (!outcome.ok && outcome.registryUnavailable) {
@@ -224,7 +232,7 @@ void HttpApi::withUser(const HttpRequest &request, bool adminOnly, UserCallback 
             }
             if (const auto verdict = ChannelPolicy::admin(outcome.user, QStringLiteral("this endpoint"));
                 adminOnly && !verdict.allowed()) {
-                services->metrics.authFailure(QByteArrayLiteral("forbidden"));
+                deps->metrics->authFailure(QByteArrayLiteral("forbidden"));
                 connection->respond(HttpResponse::jsonError(403, verdict.message));
                 return;
             }
@@ -242,41 +250,40 @@ void HttpApi::login(const HttpRequest &request)
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const QString address = m_connection->peerAddress().toString();
-    if (!m_services->loginsPerAddress->allow(address, now)
-        || !m_services->loginsPerUser->allow(username, now)) {
-        m_services->metrics.dropped(QByteArrayLiteral("login_rate_limited"));
-        m_services->metrics.authFailure(QByteArrayLiteral("rate_limited"));
-        const int retry = qMax(m_services->loginsPerAddress->retryAfterSeconds(address, now),
-            m_services->loginsPerUser->retryAfterSeconds(username, now));
+    if (!m_deps->loginsPerAddress->allow(address, now) || !m_deps->loginsPerUser->allow(username, now)) {
+        m_deps->metrics->dropped(QByteArrayLiteral("login_rate_limited"));
+        m_deps->metrics->authFailure(QByteArrayLiteral("rate_limited"));
+        const int retry = qMax(m_deps->loginsPerAddress->retryAfterSeconds(address, now),
+            m_deps->loginsPerUser->retryAfterSeconds(username, now));
         HttpResponse response = HttpResponse::jsonError(
             429, QStringLiteral("too many login attempts; retry in %1 s").arg(retry));
         response.setHeader("Retry-After", QByteArray::number(qMax(retry, 1)));
         m_connection->respond(response);
         return;
     }
-    if (!m_services->dependenciesReady.load()) {
+    if (!m_deps->readiness->dependenciesReady()) {
         HttpResponse response = HttpResponse::jsonError(
             503, QStringLiteral("the session store (Redis) is unreachable; try again shortly"));
         response.setHeader("Retry-After", QByteArray::number(TokenService::kRegistryRetryAfterSeconds));
         m_connection->respond(response);
         return;
     }
-    const auto user = m_services->users.authenticate(username, password);
+    const auto user = m_deps->users->authenticate(username, password);
     if (!user) {
-        m_services->metrics.authFailure(QByteArrayLiteral("bad_credentials"));
+        m_deps->metrics->authFailure(QByteArrayLiteral("bad_credentials"));
         return error(401, QStringLiteral("wrong username or password"));
     }
-    respondWithTokens(m_services, m_connection, m_services->tokens->issue(*user));
+    respondWithTokens(m_deps, m_connection, m_deps->tokens->issue(*user));
 }
 
 void HttpApi::respondWithTokens(
-    NodeServices *services, QPointer<HttpExchange> connection, const TokenService::Issued &issued)
+    const HttpApiDeps *deps, QPointer<HttpExchange> connection, const TokenService::Issued &issued)
 {
     // 200 only once the shared registry holds the new tokens: the check goes down the same
     // ordered connection after them, so another replica never sees the client's first
     // request before the token exists there (it would answer 401 "revoked").
     using Status = cluster::TokenRegistry::Status;
-    services->tokenRegistry->lookup(issued.lastJti, connection, [connection, issued](Status stored) {
+    deps->tokenRegistry->lookup(issued.lastJti, connection, [connection, issued](Status stored) {
         if (!connection)
             return;
         if (stored == Status::Unavailable) {
@@ -304,9 +311,9 @@ void HttpApi::refresh(const HttpRequest &request)
     if (token.isEmpty())
         return error(400, QStringLiteral("expected JSON {\"refreshToken\": \"…\"}"));
     QPointer<HttpExchange> connection = m_connection;
-    NodeServices *services = m_services;
-    m_services->tokens->refresh(token.toUtf8(), m_services->users, m_connection,
-        [services, connection](const TokenService::Outcome &outcome, const TokenService::Issued &issued) {
+    const HttpApiDeps *deps = m_deps;
+    m_deps->tokens->refresh(token.toUtf8(), *m_deps->users, m_connection,
+        [deps, connection](const TokenService::Outcome &outcome, const TokenService::Issued &issued) {
             if (!connection)
                 return;
             if (!outcome.ok && outcome.registryUnavailable) {
@@ -318,7 +325,7 @@ void HttpApi::refresh(const HttpRequest &request)
                     401, QStringLiteral("invalid refresh token: ") + outcome.message));
                 return;
             }
-            respondWithTokens(services, connection, issued);
+            respondWithTokens(deps, connection, issued);
         });
 }
 
@@ -326,17 +333,17 @@ void HttpApi::logout(const HttpRequest &request)
 {
     const auto body = jsonBody(request);
     const QString refreshToken = body ? body->value(QStringLiteral("refreshToken")).toString() : QString();
-    NodeServices *services = m_services;
+    const HttpApiDeps *deps = m_deps;
     QPointer<HttpExchange> connection = m_connection;
-    withUser(request, false, [services, connection, refreshToken](const AuthenticatedUser &user) {
-        services->tokens->revoke(user.jti);
+    withUser(request, false, [deps, connection, refreshToken](const AuthenticatedUser &user) {
+        deps->tokens->revoke(user.jti);
         // 204 only once the shared registry has applied the revocation: the check goes down
         // the same ordered connection after it, so when the client reads 204, no replica
         // accepts the token any more (a reply before that raced the other replicas).
-        auto done = [services, connection, jti = user.jti] {
+        auto done = [deps, connection, jti = user.jti] {
             if (!connection)
                 return;
-            services->tokenRegistry->check(jti, connection, [connection](bool) {
+            deps->tokenRegistry->check(jti, connection, [connection](bool) {
                 if (connection)
                     connection->respond(HttpResponse(204));
             });
@@ -344,10 +351,10 @@ void HttpApi::logout(const HttpRequest &request)
         if (refreshToken.isEmpty() || !connection)
             return done();
         // Revoke the refresh token too when it is given and belongs to the same user.
-        services->tokens->authenticate(refreshToken.toUtf8(), TokenService::Kind::Refresh, connection,
-            [services, user, done](const TokenService::Outcome &outcome) {
+        deps->tokens->authenticate(refreshToken.toUtf8(), TokenService::Kind::Refresh, connection,
+            [deps, user, done](const TokenService::Outcome &outcome) {
                 if (outcome.ok && outcome.user.name == user.name)
-                    services->tokens->revoke(outcome.user.jti);
+                    deps->tokens->revoke(outcome.user.jti);
                 done();
             });
     });
@@ -355,10 +362,10 @@ void HttpApi::logout(const HttpRequest &request)
 
 void HttpApi::sseTicket(const HttpRequest &request)
 {
-    NodeServices *services = m_services;
+    const HttpApiDeps *deps = m_deps;
     QPointer<HttpExchange> connection = m_connection;
-    withUser(request, false, [services, connection](const AuthenticatedUser &user) {
-        const QByteArray ticket = services->tickets->issue(user);
+    withUser(request, false, [deps, connection](const AuthenticatedUser &user) {
+        const QByteArray ticket = deps->tickets->issue(user);
         if (!connection)
             return;
         if (ticket.isEmpty()) {
@@ -367,7 +374,7 @@ void HttpApi::sseTicket(const HttpRequest &request)
         }
         connection->respond(HttpResponse::json(200,
             { { QStringLiteral("ticket"), QString::fromLatin1(ticket) },
-                { QStringLiteral("expiresIn"), services->config.sseTicketSeconds } }));
+                { QStringLiteral("expiresIn"), deps->ticketSeconds } }));
     });
 }
 
@@ -376,21 +383,21 @@ void HttpApi::sse(const HttpRequest &request)
     QString lastEventId = QString::fromUtf8(request.header("Last-Event-ID")).trimmed();
     if (lastEventId.isEmpty())
         lastEventId = request.queryItemValue(QStringLiteral("lastEventId"));
-    NodeServices *services = m_services;
+    const HttpApiDeps *deps = m_deps;
     QPointer<HttpExchange> connection = m_connection;
     withUser(
         request, false,
-        [services, connection, lastEventId](const AuthenticatedUser &user) {
+        [deps, connection, lastEventId](const AuthenticatedUser &user) {
             if (!connection)
                 return;
-            if (services->draining.load()) // the drain began while the token was checked
-                return refuseWhileDraining(services, connection);
-            if (!services->sseStreamsPerUser->tryAcquire(user.name)) {
-                services->metrics.dropped(QByteArrayLiteral("too_many_sse_streams"));
+            if (deps->readiness->isDraining()) // the drain began while the token was checked
+                return refuseWhileDraining(deps->metrics, connection);
+            if (!deps->sseStreamsPerUser->tryAcquire(user.name)) {
+                deps->metrics->dropped(QByteArrayLiteral("too_many_sse_streams"));
                 connection->respond(HttpResponse::jsonError(429,
                     QStringLiteral("too many SSE streams for %1 (limit %2)")
                         .arg(user.name)
-                        .arg(services->config.limits.maxSseStreamsPerUser)));
+                        .arg(deps->maxSseStreamsPerUser)));
                 return;
             }
             connection->upgradeToSse(user, lastEventId);
@@ -407,29 +414,28 @@ void HttpApi::publish(const HttpRequest &request, const QString &channel)
     const QJsonValue text = body ? body->value(QStringLiteral("text")) : QJsonValue();
     if (!text.isString() || text.toString().trimmed().isEmpty())
         return error(400, QStringLiteral("expected JSON {\"text\": \"…\"} with non-empty text"));
-    NodeServices *services = m_services;
+    const HttpApiDeps *deps = m_deps;
     QPointer<HttpExchange> connection = m_connection;
     PublishAcknowledgements *acks = m_acks;
     const ChannelPolicy *policy = m_policy;
     const QString messageText = text.toString();
     const QByteArray requestBody = request.body();
     withUser(request, false,
-        [services, connection, acks, policy, channel, messageText, requestBody](
-            const AuthenticatedUser &user) {
+        [deps, connection, acks, policy, channel, messageText, requestBody](const AuthenticatedUser &user) {
             if (!connection)
                 return;
             if (const ChannelPolicy::Verdict verdict = policy->publish(user, channel); !verdict.allowed()) {
                 const bool forbidden = verdict.outcome == ChannelPolicy::Verdict::Outcome::Forbidden;
                 if (forbidden)
-                    services->metrics.authFailure(QByteArrayLiteral("forbidden"));
+                    deps->metrics->authFailure(QByteArrayLiteral("forbidden"));
                 connection->respond(HttpResponse::jsonError(forbidden ? 403 : 400, verdict.message));
                 return;
             }
             PublishAcknowledgements::Ticket ticket = acks->issue();
-            const MessageService::Creation creation = services->messages->create(
-                user.name, channel, messageText, std::move(ticket.acknowledgement));
+            const MessageService::Creation creation
+                = deps->messages->create(user.name, channel, messageText, std::move(ticket.acknowledgement));
             const ChatMessage &message = creation.message;
-            if (services->tap->wants()) {
+            if (deps->tap->wants()) {
                 TapEvent event;
                 event.tsMs = QDateTime::currentMSecsSinceEpoch();
                 event.session = QStringLiteral("http");
@@ -441,7 +447,7 @@ void HttpApi::publish(const HttpRequest &request, const QString &channel)
                 event.messageId = message.id;
                 event.bytes = requestBody.size();
                 event.body = requestBody;
-                services->tap->publish(event);
+                deps->tap->publish(event);
             }
             if (creation.admission == cluster::PublishAdmission::QueueFull)
                 return connection->respond(publishRetryResponse(MessageService::queueFullMessage()));
@@ -463,44 +469,44 @@ void HttpApi::publish(const HttpRequest &request, const QString &channel)
 
 void HttpApi::ready()
 {
-    const bool isReady = m_services->isReady();
+    const bool isReady = m_deps->readiness->isReady();
     json(isReady ? 200 : 503,
         { { QStringLiteral("status"), isReady ? QStringLiteral("ready") : QStringLiteral("not ready") },
-            { QStringLiteral("draining"), m_services->draining.load() },
+            { QStringLiteral("draining"), m_deps->readiness->isDraining() },
             { QStringLiteral("dependencies"),
-                m_services->dependenciesReady.load() ? QStringLiteral("up") : QStringLiteral("down") } });
+                m_deps->readiness->dependenciesReady() ? QStringLiteral("up") : QStringLiteral("down") } });
 }
 
 void HttpApi::metrics()
 {
     HttpResponse response(200);
-    response.setBody(m_services->metrics.prometheusText(
-                         m_services->config.id.toUtf8(), m_services->isReady(), m_services->draining.load())
-            + NodeMetrics::busPrometheusText(m_services->bus->counters()),
+    response.setBody(m_deps->metrics->prometheusText(m_deps->identity.id.toUtf8(),
+                         m_deps->readiness->isReady(), m_deps->readiness->isDraining())
+            + NodeMetrics::busPrometheusText(m_deps->bus->counters()),
         "text/plain; version=0.0.4; charset=utf-8");
     m_connection->respond(response);
 }
 
 void HttpApi::adminStats(const HttpRequest &request)
 {
-    NodeServices *services = m_services;
+    const HttpApiDeps *deps = m_deps;
     QPointer<HttpExchange> connection = m_connection;
-    withUser(request, true, [services, connection](const AuthenticatedUser &) {
+    withUser(request, true, [deps, connection](const AuthenticatedUser &) {
         if (!connection)
             return;
-        QJsonObject stats = services->metrics.toJson();
-        stats.insert(QStringLiteral("node"), services->config.id);
-        stats.insert(QStringLiteral("bootId"), services->bootId);
+        QJsonObject stats = deps->metrics->toJson();
+        stats.insert(QStringLiteral("node"), deps->identity.id);
+        stats.insert(QStringLiteral("bootId"), deps->identity.bootId);
         stats.insert(QStringLiteral("version"), QStringLiteral(SB_VERSION));
-        stats.insert(QStringLiteral("startedAt"), services->startedAtMs);
+        stats.insert(QStringLiteral("startedAt"), deps->identity.startedAtMs);
         stats.insert(QStringLiteral("uptimeSeconds"),
-            (QDateTime::currentMSecsSinceEpoch() - services->startedAtMs) / 1000);
-        stats.insert(QStringLiteral("ready"), services->isReady());
-        stats.insert(QStringLiteral("draining"), services->draining.load());
+            (QDateTime::currentMSecsSinceEpoch() - deps->identity.startedAtMs) / 1000);
+        stats.insert(QStringLiteral("ready"), deps->readiness->isReady());
+        stats.insert(QStringLiteral("draining"), deps->readiness->isDraining());
         stats.insert(
-            QStringLiteral("workers"), services->config.workerThreads); // resolved by NodeServer::listen
-        stats.insert(QStringLiteral("tapReaders"), services->tap->readerCount());
-        if (const auto paused = services->bus->stage1Paused())
+            QStringLiteral("workers"), deps->identity.workerThreads); // resolved by NodeServer::listen
+        stats.insert(QStringLiteral("tapReaders"), deps->tap->readerCount());
+        if (const auto paused = deps->bus->stage1Paused())
             stats.insert(QStringLiteral("stage1Paused"), *paused);
         connection->respond(HttpResponse::json(200, stats));
     });
@@ -508,14 +514,14 @@ void HttpApi::adminStats(const HttpRequest &request)
 
 void HttpApi::pauseStage1(const HttpRequest &request, bool paused)
 {
-    NodeServices *services = m_services;
+    const HttpApiDeps *deps = m_deps;
     QPointer<HttpExchange> connection = m_connection;
-    withUser(request, true, [services, connection, paused](const AuthenticatedUser &user) {
+    withUser(request, true, [deps, connection, paused](const AuthenticatedUser &user) {
         if (!connection)
             return;
         // The replica's stage-1 consumer only: it keeps its partitions (no rebalance), its
         // share of the group's lag grows until resumed. Idempotent.
-        if (!services->bus->setStage1Paused(paused)) {
+        if (!deps->bus->setStage1Paused(paused)) {
             connection->respond(HttpResponse::jsonError(
                 409, QStringLiteral("this replica has no stage-1 consumer (its bus is not Kafka)")));
             return;
@@ -525,7 +531,7 @@ void HttpApi::pauseStage1(const HttpRequest &request, bool paused)
                                                 paused ? QStringLiteral("paused") : QStringLiteral("resumed"),
                                                 user.name);
         connection->respond(HttpResponse::json(200,
-            { { QStringLiteral("node"), services->config.id }, { QStringLiteral("stage1Paused"), paused } }));
+            { { QStringLiteral("node"), deps->identity.id }, { QStringLiteral("stage1Paused"), paused } }));
     });
 }
 

@@ -10,7 +10,7 @@
 
 namespace sb::node {
 
-struct NodeServices;
+struct HttpApiDeps;
 class ChannelPolicy;
 class HttpExchange;
 class PublishAcknowledgements;
@@ -21,9 +21,10 @@ class PublishAcknowledgements;
 class HttpApi
 {
 public:
-    // acks: where a publish waits for its verdict; policy: who may publish where and use the
-    // admin endpoints (both the worker's, which outlive the connection).
-    HttpApi(NodeServices *services, HttpExchange *connection, PublishAcknowledgements *acks,
+    // deps: what the endpoints use of the replica; acks: where a publish waits for its
+    // verdict; policy: who may publish where and use the admin endpoints (all three the
+    // worker's, which outlive the connection).
+    HttpApi(const HttpApiDeps &deps, HttpExchange *connection, PublishAcknowledgements *acks,
         const ChannelPolicy *policy);
 
     void handle(const protocol::HttpRequest &request);
@@ -35,7 +36,7 @@ private:
     void login(const protocol::HttpRequest &request);
     void refresh(const protocol::HttpRequest &request);
     static void respondWithTokens(
-        NodeServices *services, QPointer<HttpExchange> connection, const TokenService::Issued &issued);
+        const HttpApiDeps *deps, QPointer<HttpExchange> connection, const TokenService::Issued &issued);
     void logout(const protocol::HttpRequest &request);
     void sseTicket(const protocol::HttpRequest &request);
     void sse(const protocol::HttpRequest &request);
@@ -52,7 +53,7 @@ private:
     void error(int status, const QString &message);
     void json(int status, const QJsonObject &object);
 
-    NodeServices *m_services;
+    const HttpApiDeps *m_deps;
     QPointer<HttpExchange> m_connection;
     PublishAcknowledgements *m_acks;
     const ChannelPolicy *m_policy;

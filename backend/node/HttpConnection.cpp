@@ -1,32 +1,34 @@
 #include "node/HttpConnection.h"
 
 #include "node/HttpApi.h"
-#include "node/NodeServices.h"
+#include "node/HttpApiDeps.h"
+#include "node/NodeMetrics.h"
+#include "node/NodeReadiness.h"
 
 #include <QTcpSocket>
 
 namespace sb::node {
 
-HttpConnection::HttpConnection(QTcpSocket *socket, NodeServices *services, PublishAcknowledgements *acks,
-    const ChannelPolicy *policy, QObject *parent)
+HttpConnection::HttpConnection(QTcpSocket *socket, const NodeLimits &limits, const HttpApiDeps *api,
+    PublishAcknowledgements *acks, const ChannelPolicy *policy, QObject *parent)
     : HttpExchange(parent)
     , m_socket(socket)
-    , m_services(services)
+    , m_api(api)
     , m_acks(acks)
     , m_policy(policy)
 {
-    protocol::HttpLimits limits;
-    limits.maxHeaderSection = services->config.limits.maxHttpHeaderBytes;
-    limits.maxBodySize = services->config.limits.maxHttpBodyBytes;
-    m_parser = protocol::HttpRequestParser(limits);
+    protocol::HttpLimits parserLimits;
+    parserLimits.maxHeaderSection = limits.maxHttpHeaderBytes;
+    parserLimits.maxBodySize = limits.maxHttpBodyBytes;
+    m_parser = protocol::HttpRequestParser(parserLimits);
     socket->setParent(this);
-    services->metrics.connectionOpened(NodeMetrics::Transport::Http);
+    api->metrics->connectionOpened(NodeMetrics::Transport::Http);
 
     m_headTimer.setSingleShot(true);
-    m_headTimer.setInterval(services->config.limits.httpHeaderTimeoutMs);
+    m_headTimer.setInterval(limits.httpHeaderTimeoutMs);
     connect(&m_headTimer, &QTimer::timeout, this, &HttpConnection::onHeadDeadline);
     m_idleTimer.setSingleShot(true);
-    m_idleTimer.setInterval(services->config.limits.httpIdleTimeoutMs);
+    m_idleTimer.setInterval(limits.httpIdleTimeoutMs);
     // An idle keep-alive connection is closed silently (RFC 9112 §9.3.1: an answer could be
     // read as the reply to a request the client is sending right now), but lingering, so
     // such a request cannot turn the close into a reset.
@@ -44,7 +46,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, NodeServices *services, Publi
 HttpConnection::~HttpConnection()
 {
     if (m_socket && m_socket->parent() == this)
-        m_services->metrics.connectionClosed(NodeMetrics::Transport::Http);
+        m_api->metrics->connectionClosed(NodeMetrics::Transport::Http);
 }
 
 void HttpConnection::refuse(QTcpSocket *socket, int status, const QString &reason)
@@ -88,14 +90,12 @@ bool HttpConnection::requestBegun() const
 void HttpConnection::onHeadDeadline()
 {
     if (requestBegun()) {
-        fail(408,
-            QStringLiteral("the request head did not arrive within %1 ms")
-                .arg(m_services->config.limits.httpHeaderTimeoutMs),
+        fail(408, QStringLiteral("the request head did not arrive within %1 ms").arg(m_headTimer.interval()),
             QByteArrayLiteral("header_timeout"));
         return;
     }
     // A connection that never sent a byte: nobody waits for an answer.
-    m_services->metrics.dropped(QByteArrayLiteral("header_timeout"));
+    m_api->metrics->dropped(QByteArrayLiteral("header_timeout"));
     m_busy = true;
     m_idleTimer.stop();
     if (m_socket)
@@ -129,7 +129,7 @@ void HttpConnection::processBuffered()
         if (head.isWebSocketUpgrade()) {
             m_busy = true;
             m_upgradeRequest = true;
-            HttpApi(m_services, this, m_acks, m_policy).handleUpgrade(head);
+            HttpApi(*m_api, this, m_acks, m_policy).handleUpgrade(head);
             return;
         }
         const qint64 consumed = m_peeked - m_parser.bufferedBytes();
@@ -139,8 +139,8 @@ void HttpConnection::processBuffered()
         const protocol::HttpRequest request = m_parser.takeRequest();
         m_keepAlive = request.keepAlive();
         m_busy = true;
-        m_services->metrics.message(NodeMetrics::Transport::Http, NodeMetrics::Direction::In);
-        HttpApi(m_services, this, m_acks, m_policy).handle(request);
+        m_api->metrics->message(NodeMetrics::Transport::Http, NodeMetrics::Direction::In);
+        HttpApi(*m_api, this, m_acks, m_policy).handle(request);
     }
 }
 
@@ -153,7 +153,7 @@ void HttpConnection::respond(const protocol::HttpResponse &original)
     // are still unread in the socket, so going on would parse the same request again and
     // again (unbounded recursion through processBuffered). The client expected a protocol
     // switch anyway; it gets the reason and the close.
-    const bool close = !m_keepAlive || m_closeWhenIdle || m_upgradeRequest || m_services->draining.load()
+    const bool close = !m_keepAlive || m_closeWhenIdle || m_upgradeRequest || m_api->readiness->isDraining()
         || response.closesConnection();
     response.setCloseConnection(close);
     m_socket->write(response.serialize());
@@ -172,7 +172,7 @@ void HttpConnection::fail(int status, const QString &reason, const QByteArrayVie
 {
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
-    m_services->metrics.dropped(dropReason.toByteArray());
+    m_api->metrics->dropped(dropReason.toByteArray());
     m_keepAlive = false;
     // Final: no timer may answer a second time and nothing more is parsed.
     m_busy = true;
@@ -189,7 +189,7 @@ void HttpConnection::detachSocket()
     m_headTimer.stop();
     m_idleTimer.stop();
     disconnect(m_socket, nullptr, this, nullptr);
-    m_services->metrics.connectionClosed(NodeMetrics::Transport::Http);
+    m_api->metrics->connectionClosed(NodeMetrics::Transport::Http);
 }
 
 void HttpConnection::upgradeToSse(const AuthenticatedUser &user, const QString &lastEventId)

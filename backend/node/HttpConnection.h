@@ -1,6 +1,7 @@
 #pragma once
 
 #include "node/HttpExchange.h"
+#include "node/NodeLimits.h"
 #include "protocol/HttpRequestParser.h"
 
 #include <QPointer>
@@ -10,7 +11,7 @@ class QTcpSocket;
 
 namespace sb::node {
 
-struct NodeServices;
+struct HttpApiDeps;
 class ChannelPolicy;
 class PublishAcknowledgements;
 
@@ -28,10 +29,13 @@ class HttpConnection : public HttpExchange
 {
     Q_OBJECT
 public:
-    // acks: where the requests' publishes wait for their verdicts; policy: who may publish
-    // where and use the admin endpoints (both the worker's, which outlive the connection).
-    HttpConnection(QTcpSocket *socket, NodeServices *services, PublishAcknowledgements *acks,
-        const ChannelPolicy *policy, QObject *parent);
+    // limits: the HTTP ones (head and body sizes, head and idle deadlines); api: what the
+    // requests' HttpApi uses, and where the connection is counted (its metrics) and learns
+    // of a drain (its readiness). acks: where the requests' publishes wait for their
+    // verdicts; policy: who may publish where and use the admin endpoints. api, acks and
+    // policy are the worker's, which outlive the connection.
+    HttpConnection(QTcpSocket *socket, const NodeLimits &limits, const HttpApiDeps *api,
+        PublishAcknowledgements *acks, const ChannelPolicy *policy, QObject *parent);
     ~HttpConnection() override;
 
     // Writes one error response to a connection we will not serve, then closes it.
@@ -60,7 +64,7 @@ private:
     void detachSocket();
 
     QPointer<QTcpSocket> m_socket;
-    NodeServices *m_services;
+    const HttpApiDeps *m_api;
     PublishAcknowledgements *m_acks;
     const ChannelPolicy *m_policy;
     protocol::HttpRequestParser m_parser;

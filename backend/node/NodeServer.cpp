@@ -1,16 +1,24 @@
 #include "node/NodeServer.h"
 
 #include "cluster/EventBus.h"
+#include "node/AddressConnectionLimit.h"
 #include "node/MemoryTrimmer.h"
 #include "node/MessageService.h"
 #include "node/NodeListener.h"
-#include "node/NodeServices.h"
+#include "node/NodeMetrics.h"
+#include "node/NodeReadiness.h"
+#include "node/PerUserQuota.h"
 #include "node/PresenceLease.h"
+#include "node/RateLimiter.h"
 #include "node/RegistryAnnouncer.h"
 #include "node/Router.h"
+#include "node/SseTicketBook.h"
+#include "node/TapHub.h"
 #include "node/TapReader.h"
 #include "node/TokenService.h"
+#include "node/UserDirectory.h"
 #include "node/Worker.h"
+#include "node/WorkerDeps.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>
@@ -23,38 +31,54 @@ Q_LOGGING_CATEGORY(lcNode, "sb.node")
 
 namespace sb::node {
 
+// What the replica owns and its worker threads share. Each is thread-safe or read-only once
+// the workers start; nobody receives this whole: NodeServer hands out what each one uses.
+struct NodeServer::Services
+{
+    Services(const NodeConfig &config, cluster::TokenRegistry *tokenRegistry)
+        : tap(config.id, config.limits.tapBodyBytes)
+        , tickets(config.sseTicketSeconds)
+        , sseStreamsPerUser(config.limits.maxSseStreamsPerUser)
+        , loginsPerUser(config.limits.loginAttemptsPerMinutePerUser)
+        , loginsPerAddress(config.limits.loginAttemptsPerMinutePerAddress)
+        , tokens(config.jwtSecret, config.accessTokenSeconds, config.refreshTokenSeconds, tokenRegistry,
+              &metrics)
+    { }
+
+    NodeMetrics metrics;
+    NodeReadiness readiness;
+    UserDirectory users;
+    TapHub tap;
+    SseTicketBook tickets;
+    PerUserQuota sseStreamsPerUser;
+    AddressConnectionLimit connectionsPerAddress;
+    RateLimiter loginsPerUser;
+    RateLimiter loginsPerAddress;
+    TokenService tokens;
+    Router router;
+    std::unique_ptr<MessageService> messages;
+};
+
 NodeServer::NodeServer(const NodeConfig &config, const NodeAdapters &adapters, QObject *parent)
     : QObject(parent)
-    , m_services(std::make_unique<NodeServices>())
+    , m_config(config)
+    , m_adapters(adapters)
+    , m_identity { config.id,
+        config.bootId.isEmpty() ? QUuid::createUuid().toString(QUuid::Id128).left(8) : config.bootId,
+        QDateTime::currentMSecsSinceEpoch(), config.workerThreads }
+    , m_services(std::make_unique<Services>(config, adapters.tokens))
 {
-    NodeServices &s = *m_services;
-    s.config = config;
-    s.bootId = config.bootId.isEmpty() ? QUuid::createUuid().toString(QUuid::Id128).left(8) : config.bootId;
-    s.startedAtMs = QDateTime::currentMSecsSinceEpoch();
-    s.tokenRegistry = adapters.tokens;
-    s.replay = adapters.replay;
-    s.presence = adapters.presence;
-    s.bus = adapters.bus;
-    s.sessions = adapters.sessions;
-    s.registry = adapters.registry;
-    s.tap = std::make_unique<TapHub>(config.id, config.limits.tapBodyBytes);
-    s.tickets = std::make_unique<SseTicketBook>(config.sseTicketSeconds);
-    s.sseStreamsPerUser = std::make_unique<PerUserQuota>(config.limits.maxSseStreamsPerUser);
-    s.loginsPerUser = std::make_unique<RateLimiter>(config.limits.loginAttemptsPerMinutePerUser);
-    s.loginsPerAddress = std::make_unique<RateLimiter>(config.limits.loginAttemptsPerMinutePerAddress);
-    s.tokens = std::make_unique<TokenService>(
-        config.jwtSecret, config.accessTokenSeconds, config.refreshTokenSeconds, adapters.tokens, &s.metrics);
-    s.router = std::make_unique<Router>();
-    Router *router = s.router.get();
-    s.messages = std::make_unique<MessageService>(&s.users, s.bus, s.replay, &s.metrics, s.tap.get(),
+    Services &s = *m_services;
+    Router *router = &s.router;
+    s.messages = std::make_unique<MessageService>(&s.users, adapters.bus, adapters.replay, &s.metrics, &s.tap,
         [router](const EnvelopePtr &envelope) { router->broadcast(envelope); });
-    NodeServices *services = m_services.get();
-    s.bus->setPersistHandler(
-        [services](const QByteArray &payload, const cluster::BusHop &hop, QString *error) {
-            return services->messages->persistFromBus(payload, hop, error);
+    MessageService *messages = s.messages.get();
+    adapters.bus->setPersistHandler(
+        [messages](const QByteArray &payload, const cluster::BusHop &hop, QString *error) {
+            return messages->persistFromBus(payload, hop, error);
         });
-    s.bus->setHandler([services](const QByteArray &payload, const cluster::BusHop &hop) {
-        services->messages->deliverFromBus(payload, hop);
+    adapters.bus->setHandler([messages](const QByteArray &payload, const cluster::BusHop &hop) {
+        messages->deliverFromBus(payload, hop);
     });
 
     m_drainPoll.setInterval(100);
@@ -80,11 +104,11 @@ NodeServer::~NodeServer()
 
 bool NodeServer::prepare(QString *error)
 {
-    NodeServices &s = *m_services;
-    if (!s.config.usersFile.isEmpty() && !s.users.loadFile(s.config.usersFile, error))
+    Services &s = *m_services;
+    if (!m_config.usersFile.isEmpty() && !s.users.loadFile(m_config.usersFile, error))
         return false;
-    if (s.config.demoUsers) {
-        const QHostAddress address = s.config.listenAddress;
+    if (m_config.demoUsers) {
+        const QHostAddress address = m_config.listenAddress;
         if (!address.isLoopback()) {
             *error = QStringLiteral("--demo-users is refused unless listening on loopback (got %1): "
                                     "their passwords equal their names")
@@ -102,21 +126,22 @@ bool NodeServer::prepare(QString *error)
 
 bool NodeServer::listen(QString *error)
 {
-    const int count = m_services->config.workerThreads > 0 ? m_services->config.workerThreads
-                                                           : qMax(1, QThread::idealThreadCount());
-    // What /admin/stats reports: the count, resolved, before any worker reads the config.
-    m_services->config.workerThreads = count;
+    const int count
+        = m_config.workerThreads > 0 ? m_config.workerThreads : qMax(1, QThread::idealThreadCount());
+    // What /admin/stats reports: the count, resolved, before any worker is given the identity.
+    m_identity.workerThreads = count;
+    m_workerDeps = workerDeps();
     for (int i = 0; i < count; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("sb-worker-%1").arg(i));
-        auto *worker = new Worker(m_services.get());
+        auto *worker = new Worker(&m_workerDeps);
         worker->moveToThread(thread);
         connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         thread->start();
         m_threads.append(thread);
         m_workers.append(worker);
     }
-    m_services->router->setWorkers(m_workers);
+    m_services->router.setWorkers(m_workers);
     // A tap reader attached on one worker gets every worker's baseline, each sent from that
     // worker's own thread (direct here: the signal comes on the attaching worker's thread).
     for (Worker *worker : std::as_const(m_workers))
@@ -130,23 +155,94 @@ bool NodeServer::listen(QString *error)
             Qt::DirectConnection);
     m_listener = new NodeListener(m_workers);
     m_listener->setMaxPendingConnections(1024);
-    if (!m_listener->listen(m_services->config.listenAddress, m_services->config.listenPort)) {
+    if (!m_listener->listen(m_config.listenAddress, m_config.listenPort)) {
         *error = QStringLiteral("cannot listen on %1:%2: %3")
-                     .arg(m_services->config.listenAddress.toString())
-                     .arg(m_services->config.listenPort)
+                     .arg(m_config.listenAddress.toString())
+                     .arg(m_config.listenPort)
                      .arg(m_listener->errorString());
         return false;
     }
-    qCInfo(lcNode) << "node" << m_services->config.id << "listening on" << address() << "with" << count
-                   << "workers";
-    m_announcer = new RegistryAnnouncer(m_services.get(), address(), this);
+    qCInfo(lcNode) << "node" << m_config.id << "listening on" << address() << "with" << count << "workers";
+    m_announcer = new RegistryAnnouncer(m_identity, address(), &m_services->metrics, &m_services->readiness,
+        m_adapters.registry, m_adapters.bus, this);
     m_announcer->start();
-    m_presenceLease = new PresenceLease(m_services->presence, m_services->messages.get(), this);
+    m_presenceLease = new PresenceLease(m_adapters.presence, m_services->messages.get(), this);
     m_presenceLease->start();
     m_memoryTrimmer
         = new MemoryTrimmer(&m_services->metrics, this); // gives memory back after mass disconnects
     m_memoryTrimmer->start();
     return true;
+}
+
+TokenService *NodeServer::tokens() const
+{
+    return &m_services->tokens;
+}
+
+Router *NodeServer::router() const
+{
+    return &m_services->router;
+}
+
+NodeReadiness *NodeServer::readiness() const
+{
+    return &m_services->readiness;
+}
+
+WorkerDeps NodeServer::workerDeps() const
+{
+    Services &s = *m_services;
+    const NodeLimits &limits = m_config.limits;
+    const ConnectionRecords records { m_config.id, m_adapters.sessions, m_adapters.presence,
+        s.messages.get() };
+
+    WorkerDeps deps;
+    deps.limits = limits;
+    deps.connectionsPerAddress = &s.connectionsPerAddress;
+    deps.users = &s.users;
+    deps.metrics = &s.metrics;
+    deps.tap = &s.tap;
+
+    HttpApiDeps &http = deps.http;
+    http.identity = m_identity;
+    http.readiness = &s.readiness;
+    http.users = &s.users;
+    http.tokens = &s.tokens;
+    http.tokenRegistry = m_adapters.tokens;
+    http.tickets = &s.tickets;
+    http.ticketSeconds = m_config.sseTicketSeconds;
+    http.loginsPerUser = &s.loginsPerUser;
+    http.loginsPerAddress = &s.loginsPerAddress;
+    http.sseStreamsPerUser = &s.sseStreamsPerUser;
+    http.maxSseStreamsPerUser = limits.maxSseStreamsPerUser;
+    http.messages = s.messages.get();
+    http.bus = m_adapters.bus;
+    http.registry = m_adapters.registry;
+    http.metrics = &s.metrics;
+    http.tap = &s.tap;
+
+    StompSessionDeps &stomp = deps.stomp;
+    stomp.tokens = &s.tokens;
+    stomp.messages = s.messages.get();
+    stomp.replay = m_adapters.replay;
+    stomp.records = records;
+    stomp.readiness = &s.readiness;
+    stomp.metrics = &s.metrics;
+    stomp.tap = &s.tap;
+    stomp.heartBeatMs = m_config.heartBeatMs;
+    stomp.limits = limits;
+
+    SseStreamDeps &sse = deps.sse;
+    sse.replay = m_adapters.replay;
+    sse.records = records;
+    sse.streamsPerUser = &s.sseStreamsPerUser;
+    sse.metrics = &s.metrics;
+    sse.tap = &s.tap;
+    sse.lifetimeSeconds = m_config.sseLifetimeSeconds;
+    sse.commentSeconds = m_config.sseCommentSeconds;
+    sse.retryMs = m_config.sseRetryMs;
+    sse.maxOutboundQueueBytes = limits.maxOutboundQueueBytes;
+    return deps;
 }
 
 quint16 NodeServer::port() const
@@ -156,7 +252,7 @@ quint16 NodeServer::port() const
 
 QString NodeServer::address() const
 {
-    const QHostAddress host = m_listener ? m_listener->serverAddress() : m_services->config.listenAddress;
+    const QHostAddress host = m_listener ? m_listener->serverAddress() : m_config.listenAddress;
     const QString text
         = host.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + host.toString() + u']' : host.toString();
     return text + u':' + QString::number(port());
@@ -164,7 +260,7 @@ QString NodeServer::address() const
 
 void NodeServer::drain()
 {
-    if (m_services->draining.exchange(true))
+    if (!m_services->readiness.beginDrain())
         return;
     qCInfo(lcNode) << "draining: readiness false, no new sessions, telling clients to move";
     // The listener stays open: a load balancer must be able to see /healthz/ready answer
@@ -175,13 +271,13 @@ void NodeServer::drain()
     if (m_announcer)
         m_announcer->announce(); // the console sees "draining" now, not within a second
     m_drainClock.start();
-    m_graceTimer.start(m_services->config.graceSeconds * 1000);
+    m_graceTimer.start(m_config.graceSeconds * 1000);
     m_drainPoll.start();
 }
 
 void NodeServer::requestStop()
 {
-    if (!m_services->draining.load())
+    if (!m_services->readiness.isDraining())
         return drain();
     if (!m_drainPoll.isActive())
         return; // already finished
@@ -196,12 +292,11 @@ void NodeServer::checkDrained()
         return;
     // Idle clients are gone within milliseconds; the drain is held for its minimum so
     // that whoever polls readiness or the registry sees it (the grace timer still bounds it).
-    const qint64 minimumMs
-        = qint64(qMin(m_services->config.drainMinSeconds, m_services->config.graceSeconds)) * 1000;
+    const qint64 minimumMs = qint64(qMin(m_config.drainMinSeconds, m_config.graceSeconds)) * 1000;
     if (m_drainClock.elapsed() < minimumMs) {
         if (!std::exchange(m_holdLogged, true)) {
             qCInfo(lcNode) << "every connection closed; still draining for the minimum drain period of"
-                           << m_services->config.drainMinSeconds << "s (--drain-min-seconds)";
+                           << m_config.drainMinSeconds << "s (--drain-min-seconds)";
             if (m_announcer)
                 m_announcer->announce(); // "draining, no connection left", now
         }

@@ -2,7 +2,8 @@
 
 #include "cluster/EventBus.h"
 #include "cluster/NodeRegistry.h"
-#include "node/NodeServices.h"
+#include "node/NodeMetrics.h"
+#include "node/NodeReadiness.h"
 
 namespace sb::node {
 
@@ -13,10 +14,16 @@ QByteArray rate(qint64 delta, qint64 elapsedMs)
 }
 } // namespace
 
-RegistryAnnouncer::RegistryAnnouncer(NodeServices *services, QString address, QObject *parent)
+RegistryAnnouncer::RegistryAnnouncer(NodeIdentity identity, QString address, const NodeMetrics *metrics,
+    const NodeReadiness *readiness, cluster::NodeRegistry *registry, const cluster::EventBus *bus,
+    QObject *parent)
     : QObject(parent)
-    , m_services(services)
+    , m_identity(std::move(identity))
     , m_address(std::move(address))
+    , m_metrics(metrics)
+    , m_readiness(readiness)
+    , m_registry(registry)
+    , m_bus(bus)
 {
     m_timer.setInterval(kIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, &RegistryAnnouncer::announce);
@@ -24,8 +31,8 @@ RegistryAnnouncer::RegistryAnnouncer(NodeServices *services, QString address, QO
 
 void RegistryAnnouncer::start()
 {
-    m_lastIn = m_services->metrics.messagesAll(NodeMetrics::Direction::In);
-    m_lastOut = m_services->metrics.messagesAll(NodeMetrics::Direction::Out);
+    m_lastIn = m_metrics->messagesAll(NodeMetrics::Direction::In);
+    m_lastOut = m_metrics->messagesAll(NodeMetrics::Direction::Out);
     m_sinceLast.start();
     announce();
     m_timer.start();
@@ -33,16 +40,16 @@ void RegistryAnnouncer::start()
 
 void RegistryAnnouncer::announce()
 {
-    const NodeMetrics &metrics = m_services->metrics;
+    const NodeMetrics &metrics = *m_metrics;
     const qint64 in = metrics.messagesAll(NodeMetrics::Direction::In);
     const qint64 out = metrics.messagesAll(NodeMetrics::Direction::Out);
     const qint64 elapsedMs = m_sinceLast.restart();
-    m_services->registry->publish(m_services->config.id,
+    m_registry->publish(m_identity.id,
         { { "address", m_address.toUtf8() }, { "version", QByteArrayLiteral(SB_VERSION) },
-            { "bootId", m_services->bootId.toUtf8() },
-            { "started", QByteArray::number(m_services->startedAtMs) },
-            { "ready", m_services->isReady() ? "1" : "0" },
-            { "draining", m_services->draining.load() ? "1" : "0" },
+            { "bootId", m_identity.bootId.toUtf8() },
+            { "started", QByteArray::number(m_identity.startedAtMs) },
+            { "ready", m_readiness->isReady() ? "1" : "0" },
+            { "draining", m_readiness->isDraining() ? "1" : "0" },
             { "ws", QByteArray::number(metrics.connections(NodeMetrics::Transport::Stomp)) },
             { "sse", QByteArray::number(metrics.connections(NodeMetrics::Transport::Sse)) },
             { "subscriptions", QByteArray::number(metrics.subscriptions()) },
@@ -52,7 +59,7 @@ void RegistryAnnouncer::announce()
             // The console's slow-consumer alert reads it here when it has no /metrics URL.
             { "slowConsumerDrops",
                 QByteArray::number(metrics.droppedCount(QByteArrayLiteral("slow_consumer"))) },
-            { "kafkaGroups", m_services->bus ? m_services->bus->consumerGroups().join(',') : QByteArray() } },
+            { "kafkaGroups", m_bus ? m_bus->consumerGroups().join(',') : QByteArray() } },
         kTtlSeconds);
     m_lastIn = in;
     m_lastOut = out;
@@ -61,7 +68,7 @@ void RegistryAnnouncer::announce()
 void RegistryAnnouncer::withdraw()
 {
     m_timer.stop();
-    m_services->registry->remove(m_services->config.id);
+    m_registry->remove(m_identity.id);
 }
 
 } // namespace sb::node

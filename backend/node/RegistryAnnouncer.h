@@ -1,13 +1,21 @@
 #pragma once
 
+#include "node/NodeIdentity.h"
+
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <QTimer>
 
+namespace sb::cluster {
+class EventBus;
+class NodeRegistry;
+} // namespace sb::cluster
+
 namespace sb::node {
 
-struct NodeServices;
+class NodeMetrics;
+class NodeReadiness;
 
 // Announces this replica in the cluster's NodeRegistry (sb:node:{id}) every second with a
 // TTL of 5 s: address, version, started, ready, draining, connections, subscriptions,
@@ -21,15 +29,23 @@ public:
     static constexpr int kIntervalMs = 1000;
     static constexpr int kTtlSeconds = 5;
 
-    RegistryAnnouncer(NodeServices *services, QString address, QObject *parent = nullptr);
+    // metrics, readiness, registry, bus: the replica's, which outlive the announcer; the bus
+    // names the Kafka consumer groups.
+    RegistryAnnouncer(NodeIdentity identity, QString address, const NodeMetrics *metrics,
+        const NodeReadiness *readiness, cluster::NodeRegistry *registry, const cluster::EventBus *bus,
+        QObject *parent = nullptr);
 
     void start();
     void withdraw();
     void announce();
 
 private:
-    NodeServices *m_services;
-    QString m_address;
+    const NodeIdentity m_identity;
+    const QString m_address;
+    const NodeMetrics *m_metrics;
+    const NodeReadiness *m_readiness;
+    cluster::NodeRegistry *m_registry;
+    const cluster::EventBus *m_bus;
     QTimer m_timer;
     QElapsedTimer m_sinceLast;
     qint64 m_lastIn = 0;

@@ -3,9 +3,11 @@
 #include "cluster/ReplayStore.h"
 #include "node/ChannelPolicy.h"
 #include "node/MessageService.h"
-#include "node/NodeServices.h"
+#include "node/NodeMetrics.h"
+#include "node/PerUserQuota.h"
 #include "node/SessionLease.h"
 #include "node/SubscriptionTable.h"
+#include "node/TapHub.h"
 #include "node/WallClock.h"
 #include "protocol/HttpResponse.h"
 #include "protocol/SseEncoder.h"
@@ -20,7 +22,7 @@
 namespace sb::node {
 
 SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId,
-    bool http10, SubscriptionTable *subscriptions, const ChannelPolicy *policy, NodeServices *services,
+    bool http10, SubscriptionTable *subscriptions, const ChannelPolicy *policy, const SseStreamDeps &deps,
     QObject *parent)
     : QObject(parent)
     , m_socket(socket)
@@ -29,13 +31,13 @@ SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QS
     , m_http10(http10)
     , m_subscriptions(subscriptions)
     , m_policy(policy)
-    , m_services(services)
+    , m_deps(deps)
     , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
-    , m_presence(services->presence, services->messages.get())
+    , m_presence(deps.records.presence, deps.records.presenceEvents)
 {
     socket->setParent(this);
-    services->metrics.connectionOpened(NodeMetrics::Transport::Sse);
+    deps.metrics->connectionOpened(NodeMetrics::Transport::Sse);
     connect(socket, &QTcpSocket::disconnected, this, &SseStream::onDisconnected);
     // A client sends nothing on an SSE stream; whatever arrives is discarded, never buffered.
     connect(socket, &QTcpSocket::readyRead, this, [this] { m_socket->readAll(); });
@@ -44,7 +46,7 @@ SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QS
     m_lifetimeTimer.setSingleShot(true);
     connect(&m_lifetimeTimer, &QTimer::timeout, this, [this] {
         finish(QStringLiteral("stream lifetime of %1 s reached; reconnect (Last-Event-ID resumes)")
-                   .arg(m_services->config.sseLifetimeSeconds),
+                   .arg(m_deps.lifetimeSeconds),
             QByteArrayLiteral("lifetime"));
     });
 }
@@ -65,7 +67,7 @@ void SseStream::start()
     head.setHeader("Cache-Control", "no-cache");
     head.setHeader("X-Accel-Buffering", "no");
     head.setHeader("Connection", m_http10 ? "close" : "keep-alive");
-    if (!write(head.serializeHead() + protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs))) {
+    if (!write(head.serializeHead() + protocol::SseEncoder::encodeRetry(m_deps.retryMs))) {
         // The client left during the hand-over: no disconnected() will come any more, so
         // give back the stream quota and the connection count here, or both leak.
         onDisconnected();
@@ -73,7 +75,7 @@ void SseStream::start()
     }
     m_subscriptions->addStream(m_user.name, this);
     m_opened = true;
-    if (m_services->tap->wants()) {
+    if (m_deps.tap->wants()) {
         TapEvent open = lifecycleEvent(QByteArrayLiteral("OPEN"));
         open.headers.append({ QByteArrayLiteral("remote"),
             m_socket->peerAddress().toString().toUtf8() + ':' + QByteArray::number(m_socket->peerPort()) });
@@ -81,16 +83,16 @@ void SseStream::start()
             open.headers.append({ QByteArrayLiteral("last-event-id"), m_lastEventId.toUtf8() });
         open.body = channelsJson();
         open.wholeBody = true;
-        m_services->tap->publish(open);
+        m_deps.tap->publish(open);
     }
-    m_lease = std::make_unique<SessionLease>(m_services->sessions, m_services->config.id, m_sessionId,
+    m_lease = std::make_unique<SessionLease>(m_deps.records.sessions, m_deps.records.nodeId, m_sessionId,
         m_user.name, QByteArrayLiteral("sse"), m_socket->peerAddress().toString(), nullptr);
-    m_commentTimer.start(m_services->config.sseCommentSeconds * 1000);
-    m_lifetimeTimer.start(m_services->config.sseLifetimeSeconds * 1000);
+    m_commentTimer.start(m_deps.commentSeconds * 1000);
+    m_lifetimeTimer.start(m_deps.lifetimeSeconds * 1000);
     m_presence.open(m_user.name, this);
     if (!m_lastEventId.isEmpty()) {
         m_seam.emplace();
-        m_services->replay->readAfter(m_user.name, m_lastEventId, this,
+        m_deps.replay->readAfter(m_user.name, m_lastEventId, this,
             [this](const cluster::ReplayResult &result) { onReplay(result); });
     }
 }
@@ -125,7 +127,7 @@ void SseStream::deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs)
         if (m_seam->isDone())
             m_seam.reset();
         if (verdict == ReplaySeam::Live::Overflow) {
-            m_services->metrics.dropped(QByteArrayLiteral("slow_consumer"));
+            m_deps.metrics->dropped(QByteArrayLiteral("slow_consumer"));
             finish(QStringLiteral(
                        "slow consumer: too many events held while replaying; reconnect with Last-Event-ID"),
                 QByteArrayLiteral("slow_consumer"));
@@ -143,9 +145,9 @@ void SseStream::writeEvent(const cluster::ReplayEvent &event, qint64 publishedAt
         { event.id, QString::fromUtf8(event.type), QString::fromUtf8(event.data), -1 });
     if (!write(bytes))
         return;
-    m_services->metrics.message(NodeMetrics::Transport::Sse, NodeMetrics::Direction::Out);
+    m_deps.metrics->message(NodeMetrics::Transport::Sse, NodeMetrics::Direction::Out);
     if (publishedAtUs > 0)
-        m_services->metrics.observeDeliveryLatency(double(wallClockMicros() - publishedAtUs) / 1e6);
+        m_deps.metrics->observeDeliveryLatency(double(wallClockMicros() - publishedAtUs) / 1e6);
     tap(event, bytes.size());
 }
 
@@ -153,14 +155,14 @@ bool SseStream::write(const QByteArray &bytes)
 {
     if (m_closed || m_closing || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return false;
-    if (m_socket->bytesToWrite() + bytes.size() > m_services->config.limits.maxOutboundQueueBytes)
+    if (m_socket->bytesToWrite() + bytes.size() > m_deps.maxOutboundQueueBytes)
         m_socket->flush(); // what the kernel takes now is not backlog (non-blocking)
-    if (m_socket->bytesToWrite() + bytes.size() > m_services->config.limits.maxOutboundQueueBytes) {
+    if (m_socket->bytesToWrite() + bytes.size() > m_deps.maxOutboundQueueBytes) {
         // A slow consumer: close rather than queue without bound; it resumes with Last-Event-ID.
         // The reason still goes out (a few bytes past the limit), then the lingering close.
-        m_services->metrics.dropped(QByteArrayLiteral("slow_consumer"));
+        m_deps.metrics->dropped(QByteArrayLiteral("slow_consumer"));
         finish(QStringLiteral("slow consumer: more than %1 bytes queued; reconnect with Last-Event-ID")
-                   .arg(m_services->config.limits.maxOutboundQueueBytes),
+                   .arg(m_deps.maxOutboundQueueBytes),
             QByteArrayLiteral("slow_consumer"));
         return false;
     }
@@ -170,7 +172,7 @@ bool SseStream::write(const QByteArray &bytes)
 
 void SseStream::tap(const cluster::ReplayEvent &event, qint64 bytes)
 {
-    if (!m_services->tap->wants())
+    if (!m_deps.tap->wants())
         return;
     TapEvent tapEvent;
     tapEvent.tsMs = QDateTime::currentMSecsSinceEpoch();
@@ -182,7 +184,7 @@ void SseStream::tap(const cluster::ReplayEvent &event, qint64 bytes)
     tapEvent.messageId = event.id;
     tapEvent.bytes = bytes;
     tapEvent.body = event.data;
-    m_services->tap->publish(tapEvent);
+    m_deps.tap->publish(tapEvent);
 }
 
 void SseStream::goAway()
@@ -233,8 +235,8 @@ void SseStream::finish(const QString &reason, const QByteArray &why)
     // Why, as a comment (invisible to EventSource, read by curl, proxies' logs and our probe),
     // then when to come back; written past the outbound limit, since they are the last bytes.
     const QString comment = u"closing (" + QString::fromLatin1(why) + u"): " + reason;
-    m_socket->write(protocol::SseEncoder::encodeComment(comment)
-        + protocol::SseEncoder::encodeRetry(m_services->config.sseRetryMs));
+    m_socket->write(
+        protocol::SseEncoder::encodeComment(comment) + protocol::SseEncoder::encodeRetry(m_deps.retryMs));
     // A lingering close (LingeringSocket): what is queued is written, then FIN; never a reset
     // that would make the client's kernel drop the reason unread.
     m_socket->close();
@@ -249,14 +251,14 @@ void SseStream::onDisconnected()
     m_lifetimeTimer.stop();
     if (m_opened)
         m_subscriptions->removeStream(m_user.name, this);
-    if (m_opened && m_services->tap->wants()) {
+    if (m_opened && m_deps.tap->wants()) {
         TapEvent close = lifecycleEvent(QByteArrayLiteral("CLOSE"));
         close.headers.append(
             { QByteArrayLiteral("reason"), m_closeWhy.isEmpty() ? QByteArrayLiteral("client") : m_closeWhy });
-        m_services->tap->publish(close);
+        m_deps.tap->publish(close);
     }
-    m_services->sseStreamsPerUser->release(m_user.name);
-    m_services->metrics.connectionClosed(NodeMetrics::Transport::Sse);
+    m_deps.streamsPerUser->release(m_user.name);
+    m_deps.metrics->connectionClosed(NodeMetrics::Transport::Sse);
     m_lease.reset();
     m_presence.close(parent()); // the worker outlives the stream
     emit finished(this);

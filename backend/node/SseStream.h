@@ -4,6 +4,7 @@
 #include "node/AuthenticatedUser.h"
 #include "node/ConnectionPresence.h"
 #include "node/ReplaySeam.h"
+#include "node/SseStreamDeps.h"
 #include "node/SseSubscriber.h"
 #include "node/TapEvent.h"
 
@@ -23,8 +24,6 @@ class ChannelPolicy;
 class SessionLease;
 class SubscriptionTable;
 
-struct NodeServices;
-
 // One Server-Sent Events stream. On a Last-Event-ID it first replays what the user missed
 // from the ReplayStore, buffering live events meanwhile, then sends the buffer minus what
 // the replay already carried: no gap and no duplicate at the seam. Comment lines keep
@@ -35,10 +34,11 @@ class SseStream : public QObject, public SseSubscriber
 {
     Q_OBJECT
 public:
-    // subscriptions, policy: the worker's, which outlive the stream (as does `parent`, the
-    // worker: the context of the stream's last presence answer).
+    // subscriptions, policy, deps: the worker's, which outlive the stream (as does `parent`,
+    // the worker: the context of the stream's last presence answer); deps is what the
+    // stream uses of the replica.
     SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId, bool http10,
-        SubscriptionTable *subscriptions, const ChannelPolicy *policy, NodeServices *services,
+        SubscriptionTable *subscriptions, const ChannelPolicy *policy, const SseStreamDeps &deps,
         QObject *parent);
     ~SseStream() override;
 
@@ -78,7 +78,7 @@ private:
     bool m_http10;
     SubscriptionTable *m_subscriptions;
     const ChannelPolicy *m_policy;
-    NodeServices *m_services;
+    const SseStreamDeps &m_deps;
     QString m_sessionId;
     qint64 m_startedAtMs;
     QByteArray m_closeWhy; // set when the node ends the stream; empty: the client left

@@ -2,13 +2,15 @@
 
 #include "cluster/ReplayStore.h"
 #include "node/MessageService.h"
-#include "node/NodeServices.h"
+#include "node/NodeMetrics.h"
+#include "node/NodeReadiness.h"
 #include "node/PublishAcknowledgements.h"
 #include "node/SessionLease.h"
 #include "node/StompSendBody.h"
 #include "node/StompServerFrames.h"
 #include "node/StompTapEvents.h"
 #include "node/SubscriptionTable.h"
+#include "node/TapHub.h"
 #include "node/TokenService.h"
 #include "node/WallClock.h"
 #include "protocol/StompEncoder.h"
@@ -39,24 +41,24 @@ constexpr int kCloseTryAgainLater = 1013;
 } // namespace
 
 StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, SubscriptionTable *subscriptions,
-    PublishAcknowledgements *acks, const ChannelPolicy *policy, NodeServices *services, QObject *parent)
+    PublishAcknowledgements *acks, const ChannelPolicy *policy, const StompSessionDeps &deps, QObject *parent)
     : QObject(parent)
     , m_subscriptionTable(subscriptions)
     , m_acks(acks)
     , m_policy(policy)
-    , m_services(services)
+    , m_deps(deps)
     , m_socket(socket)
     , m_transport(transport)
     , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
-    , m_presence(services->presence, services->messages.get())
+    , m_presence(deps.records.presence, deps.records.presenceEvents)
 {
     socket->setParent(this);
     protocol::StompLimits limits;
-    limits.maxFrameBytes = services->config.limits.maxFrameBytes;
-    limits.maxHeaders = services->config.limits.maxHeadersPerFrame;
+    limits.maxFrameBytes = deps.limits.maxFrameBytes;
+    limits.maxHeaders = deps.limits.maxHeadersPerFrame;
     m_decoder.setLimits(limits);
-    services->metrics.connectionOpened(NodeMetrics::Transport::Stomp);
+    deps.metrics->connectionOpened(NodeMetrics::Transport::Stomp);
 
     connect(socket, &QWebSocket::textMessageReceived, this,
         [this](const QString &text) { onBytes(text.toUtf8()); });
@@ -69,11 +71,11 @@ StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, Subscripti
             protocolError(QStringLiteral("no CONNECT frame within %1 s").arg(kConnectTimeoutMs / 1000),
                 QByteArrayLiteral("connect_timeout"));
     });
-    if (m_services->tap->wants()) {
+    if (m_deps.tap->wants()) {
         const QByteArray remote = m_transport ? m_transport->peerAddress().toString().toUtf8() + ':'
                 + QByteArray::number(m_transport->peerPort())
                                               : QByteArray();
-        m_services->tap->publish(StompTapEvents::open(m_sessionId, remote, socket->subprotocol()));
+        m_deps.tap->publish(StompTapEvents::open(m_sessionId, remote, socket->subprotocol()));
     }
 }
 
@@ -110,7 +112,7 @@ void StompSession::onBytes(const QByteArray &bytes)
 
 void StompSession::handleFrame(StompFrame frame)
 {
-    m_services->metrics.message(NodeMetrics::Transport::Stomp, NodeMetrics::Direction::In);
+    m_deps.metrics->message(NodeMetrics::Transport::Stomp, NodeMetrics::Direction::In);
     tap(QByteArrayLiteral("in"), frame, frame.body().size());
     const QByteArray &command = frame.command();
 
@@ -161,7 +163,7 @@ void StompSession::handleConnect(const StompFrame &frame)
     const auto negotiation = protocol::negotiateStompVersion(frame.header("accept-version"));
     if (!negotiation.ok) {
         sendFrame(StompServerFrames::unsupportedVersion(negotiation));
-        m_services->metrics.dropped(QByteArrayLiteral("bad_version"));
+        m_deps.metrics->dropped(QByteArrayLiteral("bad_version"));
         m_closeMessage = QStringLiteral("unsupported STOMP version");
         close(1002, QStringLiteral("unsupported STOMP version"), QByteArrayLiteral("bad_version"));
         return;
@@ -185,7 +187,7 @@ void StompSession::handleConnect(const StompFrame &frame)
     if (token.isEmpty())
         token = frame.header("passcode");
     if (token.isEmpty()) {
-        m_services->metrics.authFailure(QByteArrayLiteral("missing_token"));
+        m_deps.metrics->authFailure(QByteArrayLiteral("missing_token"));
         // Counted once, by its reason: refuse() is for authorisation and would add "forbidden".
         protocolError(
             QStringLiteral("authentication required: send 'Authorization: Bearer <token>' in CONNECT"),
@@ -195,7 +197,7 @@ void StompSession::handleConnect(const StompFrame &frame)
 
     m_state = State::Authenticating;
     const protocol::StompHeartBeat beat = *clientBeat;
-    m_services->tokens->authenticate(
+    m_deps.tokens->authenticate(
         token, TokenService::Kind::Access, this, [this, frame, beat](const TokenService::Outcome &outcome) {
             if (m_state != State::Authenticating)
                 return;
@@ -209,18 +211,18 @@ void StompSession::handleConnect(const StompFrame &frame)
                     QByteArrayLiteral("unauthenticated"), &frame);
                 return;
             }
-            if (m_services->draining.load()) {
+            if (m_deps.readiness->isDraining()) {
                 protocolError(QStringLiteral("server shutting down"), QByteArrayLiteral("draining"), &frame);
                 return;
             }
             m_user = outcome.user;
             m_state = State::Connected;
-            const qint64 offer = m_services->config.heartBeatMs;
+            const qint64 offer = m_deps.heartBeatMs;
             m_heartBeats.start(protocol::negotiateStompHeartBeat({ offer, offer }, beat));
 
             sendFrame(StompServerFrames::connected(m_version, { offer, offer }, m_sessionId, m_user.name));
-            m_lease = std::make_unique<SessionLease>(m_services->sessions, m_services->config.id, m_sessionId,
-                m_user.name, QByteArrayLiteral("stomp"),
+            m_lease = std::make_unique<SessionLease>(m_deps.records.sessions, m_deps.records.nodeId,
+                m_sessionId, m_user.name, QByteArrayLiteral("stomp"),
                 m_transport ? m_transport->peerAddress().toString() : QString(), nullptr);
             m_presence.open(m_user.name, this);
             for (const StompFrame &early : std::exchange(m_earlyFrames, {}))
@@ -249,9 +251,9 @@ void StompSession::handleSubscribe(const StompFrame &frame)
             QByteArrayLiteral("bad_frame"), &frame);
         return;
     }
-    if (m_subscriptions.size() >= m_services->config.limits.maxSubscriptionsPerSession) {
+    if (m_subscriptions.size() >= m_deps.limits.maxSubscriptionsPerSession) {
         protocolError(QStringLiteral("too many subscriptions (limit %1 per session)")
-                          .arg(m_services->config.limits.maxSubscriptionsPerSession),
+                          .arg(m_deps.limits.maxSubscriptionsPerSession),
             QByteArrayLiteral("too_many_subscriptions"), &frame);
         return;
     }
@@ -266,10 +268,10 @@ void StompSession::handleSubscribe(const StompFrame &frame)
         m_recovering.insert(id, ReplaySeam());
     m_subscriptions.insert(id, subscription);
     m_subscriptionTable->subscribe(this, m_user.name, subscription);
-    m_services->metrics.subscriptionsChanged(+1);
+    m_deps.metrics->subscriptionsChanged(+1);
     receipt(frame);
     if (recovers)
-        m_services->replay->readChannelAfter(destination.channel, QString::fromUtf8(since), this,
+        m_deps.replay->readChannelAfter(destination.channel, QString::fromUtf8(since), this,
             [this, id](const cluster::ReplayResult &history) { finishRecovery(id, history); });
 }
 
@@ -302,7 +304,7 @@ void StompSession::handleUnsubscribe(const StompFrame &frame)
     m_subscriptionTable->unsubscribe(this, *it);
     m_recovering.remove(id);
     m_subscriptions.erase(it);
-    m_services->metrics.subscriptionsChanged(-1);
+    m_deps.metrics->subscriptionsChanged(-1);
     receipt(frame);
 }
 
@@ -338,7 +340,7 @@ bool StompSession::applySend(const StompFrame &frame, QSet<quint64> *publishes)
         return false;
     }
     PublishAcknowledgements::Ticket ticket = m_acks->issue();
-    const MessageService::Creation creation = m_services->messages->create(
+    const MessageService::Creation creation = m_deps.messages->create(
         m_user.name, destination.channel, body.text, std::move(ticket.acknowledgement));
     if (creation.admission != cluster::PublishAdmission::Accepted) { // counted by MessageService
         const bool full = creation.admission == cluster::PublishAdmission::QueueFull;
@@ -441,7 +443,7 @@ void StompSession::refuse(const ChannelPolicy::Verdict &verdict, const StompFram
 {
     if (verdict.outcome == ChannelPolicy::Verdict::Outcome::UnknownDestination)
         return protocolError(verdict.message, QByteArrayLiteral("bad_destination"), &frame);
-    m_services->metrics.authFailure(QByteArrayLiteral("forbidden"));
+    m_deps.metrics->authFailure(QByteArrayLiteral("forbidden"));
     protocolError(verdict.message, QByteArrayLiteral("forbidden"), &frame);
 }
 
@@ -457,7 +459,7 @@ void StompSession::protocolError(
 {
     if (m_state == State::Closing)
         return;
-    m_services->metrics.dropped(dropReason);
+    m_deps.metrics->dropped(dropReason);
     sendFrame(errorFrame(message, frame, details));
     qCInfo(lcStomp) << "session" << m_sessionId << "error:" << message;
     // The tap says "auth" for every failed authentication, whatever the metric's detail.
@@ -471,7 +473,7 @@ void StompSession::retryLater(const QString &message, int retryAfterSeconds, con
     if (m_state == State::Closing)
         return;
     if (!counted)
-        m_services->metrics.dropped(dropReason);
+        m_deps.metrics->dropped(dropReason);
     StompFrame error = errorFrame(message, &frame);
     error.addHeader("retry-after", QByteArray::number(retryAfterSeconds)); // seconds, as HTTP's Retry-After
     sendFrame(error);
@@ -486,13 +488,12 @@ bool StompSession::sendFrame(const StompFrame &frame, const QString &messageId)
         return false;
     const QByteArray bytes = protocol::StompEncoder::encode(frame, m_version);
     qint64 queued = m_transport ? m_transport->bytesToWrite() : 0;
-    if (m_transport && queued + bytes.size() > m_services->config.limits.maxOutboundQueueBytes)
+    if (m_transport && queued + bytes.size() > m_deps.limits.maxOutboundQueueBytes)
         queued = m_transport->flush() ? m_transport->bytesToWrite()
                                       : queued; // what the kernel takes is no backlog
-    if (queued + bytes.size() > m_services->config.limits.maxOutboundQueueBytes
-        && frame.command() != "ERROR") {
+    if (queued + bytes.size() > m_deps.limits.maxOutboundQueueBytes && frame.command() != "ERROR") {
         protocolError(QStringLiteral("slow consumer: more than %1 bytes queued")
-                          .arg(m_services->config.limits.maxOutboundQueueBytes),
+                          .arg(m_deps.limits.maxOutboundQueueBytes),
             QByteArrayLiteral("slow_consumer"));
         return false;
     }
@@ -502,7 +503,7 @@ bool StompSession::sendFrame(const StompFrame &frame, const QString &messageId)
     else
         m_socket->sendTextMessage(QString::fromUtf8(bytes));
     m_heartBeats.sent();
-    m_services->metrics.message(NodeMetrics::Transport::Stomp, NodeMetrics::Direction::Out);
+    m_deps.metrics->message(NodeMetrics::Transport::Stomp, NodeMetrics::Direction::Out);
     tap(QByteArrayLiteral("out"), frame, bytes.size(), messageId);
     return true;
 }
@@ -532,7 +533,7 @@ void StompSession::sendMessage(const Subscription &subscription, const QString &
 {
     if (sendFrame(StompServerFrames::message(subscription, messageId, body, replayed), messageId)
         && publishedAtUs > 0)
-        m_services->metrics.observeDeliveryLatency(double(wallClockMicros() - publishedAtUs) / 1e6);
+        m_deps.metrics->observeDeliveryLatency(double(wallClockMicros() - publishedAtUs) / 1e6);
 }
 
 void StompSession::goAway()
@@ -553,7 +554,7 @@ void StompSession::sendHeartBeat()
 
 void StompSession::closeSilentPeer()
 {
-    m_services->metrics.heartBeatTimeout();
+    m_deps.metrics->heartBeatTimeout();
     qCInfo(lcStomp) << "session" << m_sessionId << "silent for 3 heart-beat intervals; closing";
     // Said before the close (a client only slow to send still reads it): the session
     // socket's close lingers, so the ERROR is not lost to a reset.
@@ -569,9 +570,9 @@ void StompSession::closeSilentPeer()
 void StompSession::tap(
     const QByteArray &direction, const StompFrame &frame, qint64 bytes, const QString &messageId)
 {
-    if (!m_services->tap->wants())
+    if (!m_deps.tap->wants())
         return;
-    m_services->tap->publish(
+    m_deps.tap->publish(
         TapEvent::fromStompFrame(m_sessionId, m_user.name, direction, frame, bytes, messageId));
 }
 
@@ -585,7 +586,7 @@ TapEvent StompSession::tapState() const
 
 void StompSession::tapClose()
 {
-    if (!m_services->tap->wants())
+    if (!m_deps.tap->wants())
         return;
     QByteArray why = m_closeWhy;
     int code = m_closeCode;
@@ -595,7 +596,7 @@ void StompSession::tapClose()
         code = m_socket ? int(m_socket->closeCode()) : int(QWebSocketProtocol::CloseCodeNormal);
         why = StompTapEvents::peerCloseReason(code);
     }
-    m_services->tap->publish(StompTapEvents::close(m_sessionId, m_user.name, why, code, m_closeMessage));
+    m_deps.tap->publish(StompTapEvents::close(m_sessionId, m_user.name, why, code, m_closeMessage));
 }
 
 void StompSession::close(int code, const QString &reason, const QByteArray &why)
@@ -620,18 +621,18 @@ void StompSession::onDisconnected()
     // here, or the limit would be hit without a trace.
     if (m_socket && m_socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData
         && m_state != State::Closing) {
-        m_services->metrics.dropped(QByteArrayLiteral("frame_too_large"));
+        m_deps.metrics->dropped(QByteArrayLiteral("frame_too_large"));
         qCInfo(lcStomp) << "session" << m_sessionId << "sent a WebSocket message over"
-                        << m_services->config.limits.maxFrameBytes << "bytes; closed with 1009";
+                        << m_deps.limits.maxFrameBytes << "bytes; closed with 1009";
     }
     if (m_socket && m_socket->closeCode() == QWebSocketProtocol::CloseCodeWrongDatatype
         && m_state != State::Closing)
-        m_services->metrics.dropped(
+        m_deps.metrics->dropped(
             QByteArrayLiteral("bad_utf8")); // a text message that was not UTF-8: Qt closed 1007
     m_state = State::Closing;
     m_heartBeats.stop();
-    m_services->metrics.subscriptionsChanged(-int(m_subscriptions.size()));
-    m_services->metrics.connectionClosed(NodeMetrics::Transport::Stomp);
+    m_deps.metrics->subscriptionsChanged(-int(m_subscriptions.size()));
+    m_deps.metrics->connectionClosed(NodeMetrics::Transport::Stomp);
     m_lease.reset();
     m_subscriptionTable->forget(this);
     tapClose();

@@ -7,6 +7,7 @@
 #include "node/ReplaySeam.h"
 #include "node/StompHeartBeats.h"
 #include "node/StompOwedReceipts.h"
+#include "node/StompSessionDeps.h"
 #include "node/StompSubscriber.h"
 #include "node/StompTransactions.h"
 #include "node/TapEvent.h"
@@ -29,8 +30,6 @@ class PublishAcknowledgements;
 class SessionLease;
 class SubscriptionTable;
 
-struct NodeServices;
-
 // One STOMP 1.0–1.2 session over a WebSocket: CONNECT with a bearer token, heart-beats,
 // authorised SUBSCRIBE and SEND, receipts, transactions, and delivery of MESSAGE frames
 // from the worker's SubscriptionTable, where its subscriptions are registered. Errors end
@@ -42,9 +41,11 @@ public:
     using Subscription = StompSubscription;
 
     // subscriptions, acks, policy: the worker's, which outlive the session (as does `parent`,
-    // the worker: the context of the session's last presence answer).
+    // the worker: the context of the session's last presence answer); deps: what it uses of
+    // the replica.
     StompSession(QWebSocket *socket, QTcpSocket *transport, SubscriptionTable *subscriptions,
-        PublishAcknowledgements *acks, const ChannelPolicy *policy, NodeServices *services, QObject *parent);
+        PublishAcknowledgements *acks, const ChannelPolicy *policy, const StompSessionDeps &deps,
+        QObject *parent);
     ~StompSession() override;
 
     QString sessionId() const { return m_sessionId; }
@@ -112,7 +113,7 @@ private:
     SubscriptionTable *m_subscriptionTable;
     PublishAcknowledgements *m_acks;
     const ChannelPolicy *m_policy;
-    NodeServices *m_services;
+    const StompSessionDeps &m_deps; // the worker's, which outlives the session
     QPointer<QWebSocket> m_socket;
     QPointer<QTcpSocket> m_transport; // for the bytes still queued to this client
     protocol::StompDecoder m_decoder;

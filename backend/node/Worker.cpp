@@ -1,11 +1,13 @@
 #include "node/Worker.h"
 
+#include "node/AddressConnectionLimit.h"
 #include "node/HttpConnection.h"
 #include "node/LingeringSocket.h"
-#include "node/NodeServices.h"
+#include "node/NodeMetrics.h"
 #include "node/PublishAcknowledgements.h"
 #include "node/SseStream.h"
 #include "node/StompSession.h"
+#include "node/TapHub.h"
 #include "node/TapReader.h"
 #include "node/WebSocketUpgrade.h"
 #include "protocol/NodeApi.h"
@@ -20,11 +22,11 @@ Q_LOGGING_CATEGORY(lcWorker, "sb.node.worker")
 
 namespace sb::node {
 
-Worker::Worker(NodeServices *services, QObject *parent)
+Worker::Worker(const WorkerDeps *deps, QObject *parent)
     : QObject(parent)
-    , m_services(services)
+    , m_deps(*deps)
     , m_publishAcks(new PublishAcknowledgements(this))
-    , m_policy(&services->users)
+    , m_policy(m_deps.users)
 { }
 
 Worker::~Worker()
@@ -52,7 +54,7 @@ int Worker::connectionCount() const
 
 void Worker::adoptSocket(qintptr descriptor)
 {
-    const auto &limits = m_services->config.limits;
+    const NodeLimits &limits = m_deps.limits;
     auto *socket = new LingeringSocket(limits.closeLingerMs, this);
     if (!socket->setSocketDescriptor(descriptor)) {
         qCWarning(lcWorker) << "cannot adopt a socket:" << socket->errorString();
@@ -60,18 +62,18 @@ void Worker::adoptSocket(qintptr descriptor)
         return;
     }
     connect(socket, &LingeringSocket::lingerExpired, this,
-        [this] { m_services->metrics.dropped(QByteArrayLiteral("linger_timeout")); });
-    if (m_services->metrics.totalConnections() >= limits.maxConnections) {
-        m_services->metrics.dropped(QByteArrayLiteral("too_many_connections"));
+        [this] { m_deps.metrics->dropped(QByteArrayLiteral("linger_timeout")); });
+    if (m_deps.metrics->totalConnections() >= limits.maxConnections) {
+        m_deps.metrics->dropped(QByteArrayLiteral("too_many_connections"));
         HttpConnection::refuse(
             socket, 503, QStringLiteral("too many connections (limit %1)").arg(limits.maxConnections));
         return;
     }
     const QHostAddress peer = socket->peerAddress();
-    AddressConnectionLimit *perAddress = &m_services->connectionsPerAddress;
+    AddressConnectionLimit *perAddress = m_deps.connectionsPerAddress;
     if (!perAddress->tryAcquire(
             peer, limits.maxConnectionsPerAddress, limits.exemptLoopbackFromAddressLimit)) {
-        m_services->metrics.dropped(QByteArrayLiteral("too_many_connections_per_address"));
+        m_deps.metrics->dropped(QByteArrayLiteral("too_many_connections_per_address"));
         HttpConnection::refuse(socket, 429,
             QStringLiteral("too many connections from %1 (limit %2 per address)")
                 .arg(peer.toString(), QString::number(limits.maxConnectionsPerAddress)));
@@ -82,7 +84,7 @@ void Worker::adoptSocket(qintptr descriptor)
     new AddressConnectionLimit::Place(perAddress, peer, socket);
     // While draining, a new connection is still read: probes must see "not ready", and
     // HttpApi refuses any new work on it with 503.
-    auto *connection = new HttpConnection(socket, m_services, m_publishAcks, &m_policy, this);
+    auto *connection = new HttpConnection(socket, limits, &m_deps.http, m_publishAcks, &m_policy, this);
     m_http.insert(connection);
     connect(connection, &QObject::destroyed, this, [this, connection] { m_http.remove(connection); });
     connect(connection, &HttpConnection::sseRequested, this, &Worker::startSse);
@@ -93,7 +95,7 @@ void Worker::startSse(QTcpSocket *socket, const AuthenticatedUser &user, const Q
 {
     const bool http10 = false;
     auto *stream
-        = new SseStream(socket, user, lastEventId, http10, &m_subscriptions, &m_policy, m_services, this);
+        = new SseStream(socket, user, lastEventId, http10, &m_subscriptions, &m_policy, m_deps.sse, this);
     m_sseStreams.insert(stream);
     connect(stream, &SseStream::finished, this, [this](SseStream *s) { m_sseStreams.remove(s); });
     stream->start();
@@ -109,27 +111,27 @@ void Worker::upgradeWebSocket(QTcpSocket *socket, WebSocketEndpoint endpoint)
 
 void Worker::openWebSocket(QWebSocket *webSocket, QTcpSocket *transport, WebSocketEndpoint endpoint)
 {
-    const auto &limits = m_services->config.limits;
+    const NodeLimits &limits = m_deps.limits;
     webSocket->setMaxAllowedIncomingMessageSize(quint64(limits.maxFrameBytes) + 1024);
     webSocket->setMaxAllowedIncomingFrameSize(quint64(limits.maxFrameBytes) + 1024);
     if (endpoint == WebSocketEndpoint::Tap) {
         auto *reader = new TapReader(
-            webSocket, limits.tapQueueFrames, limits.maxOutboundQueueBytes, &m_services->metrics, this);
+            webSocket, limits.tapQueueFrames, limits.maxOutboundQueueBytes, m_deps.metrics, this);
         m_tapReaders.insert(reader);
-        m_services->tap->addReader(reader);
+        m_deps.tap->addReader(reader);
         // Every worker sends its sessions' STATE to this reader, through its own event
         // loop (never a lock on another thread's sessions, never a wait). Live frames
         // may come in between: the reader is already attached, so nothing falls between.
         emit tapReaderAttached(reader);
         connect(reader, &TapReader::closed, this, [this](TapReader *r) {
-            m_services->tap->removeReader(r);
+            m_deps.tap->removeReader(r);
             m_tapReaders.remove(r);
             r->deleteLater();
         });
         return;
     }
     auto *session = new StompSession(
-        webSocket, transport, &m_subscriptions, m_publishAcks, &m_policy, m_services, this);
+        webSocket, transport, &m_subscriptions, m_publishAcks, &m_policy, m_deps.stomp, this);
     m_sessions.insert(session);
     connect(session, &StompSession::finished, this, [this](StompSession *s) {
         m_sessions.remove(s);
@@ -172,9 +174,9 @@ void Worker::tapBaseline(TapReader *reader)
     // STATE for what already exists here, so a reader that attaches late still knows who
     // is subscribed to what. Each worker answers for its own sessions, on its own thread.
     for (StompSession *session : std::as_const(m_sessions))
-        m_services->tap->publishTo(reader, session->tapState());
+        m_deps.tap->publishTo(reader, session->tapState());
     for (SseStream *stream : std::as_const(m_sseStreams))
-        m_services->tap->publishTo(reader, stream->tapState());
+        m_deps.tap->publishTo(reader, stream->tapState());
 }
 
 } // namespace sb::node

@@ -4,6 +4,7 @@
 #include "node/Envelope.h"
 #include "node/SubscriptionTable.h"
 #include "node/WebSocketEndpoint.h"
+#include "node/WorkerDeps.h"
 
 #include <QObject>
 #include <QSet>
@@ -14,7 +15,6 @@ class QWebSocket;
 namespace sb::node {
 
 struct AuthenticatedUser;
-struct NodeServices;
 class HttpConnection;
 class PublishAcknowledgements;
 class SseStream;
@@ -32,7 +32,9 @@ class Worker : public QObject
 {
     Q_OBJECT
 public:
-    explicit Worker(NodeServices *services, QObject *parent = nullptr);
+    // deps: NodeServer's, which outlive every worker and whatever a worker made (the
+    // connections a worker still holds when it is deleted go after its members).
+    explicit Worker(const WorkerDeps *deps, QObject *parent = nullptr);
     ~Worker() override;
 
     void adoptSocket(qintptr descriptor);
@@ -55,7 +57,7 @@ private:
     void upgradeWebSocket(QTcpSocket *socket, WebSocketEndpoint endpoint);
     void openWebSocket(QWebSocket *webSocket, QTcpSocket *transport, WebSocketEndpoint endpoint);
 
-    NodeServices *m_services;
+    const WorkerDeps &m_deps;
     PublishAcknowledgements *m_publishAcks;
     ChannelPolicy m_policy;
     SubscriptionTable m_subscriptions;
