@@ -34,7 +34,7 @@ start_node() {
     local out="$work/node.out"
     taskset -c 0 "$build/app/switchboard-node" node --listen 127.0.0.1:0 --demo-users --workers "${node_workers:-1}" \
         --limit-connections-exempt-loopback --limit-connections 100000 --limit-logins-per-address 100000 \
-        --limit-logins-per-user 100000 --limit-sse-per-user 100000 ${SB_NODE_ARGS:-} >"$out" 2>"$work/node.err" &
+        --limit-logins-per-user 100000 --limit-sse-per-user 1000 ${SB_NODE_ARGS:-} >"$out" 2>"$work/node.err" &
     node_pid=$!
     pids+=("$node_pid")
     node_url="$(wait_listening "$out")" || { echo "the node did not start:" >&2; cat "$work/node.err" >&2; return 1; }

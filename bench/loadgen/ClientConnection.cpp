@@ -92,8 +92,11 @@ bool ClientConnection::start()
         m_out += "\r\n";
         return true;
     }
-    // A WebSocket: the publisher of a STOMP target, or any WebSocket subscriber.
-    m_out = "GET " + std::string(subscribePath(m_setup.kind)) + " HTTP/1.1\r\n" + host
+    // A WebSocket: the publisher of a STOMP target (at /ws on both the node and RabbitMQ, also
+    // when the node's subscribers are SSE streams), or any WebSocket subscriber.
+    const std::string_view path
+        = m_role == Role::Publisher ? std::string_view("/ws") : subscribePath(m_setup.kind);
+    m_out = "GET " + std::string(path) + " HTTP/1.1\r\n" + host
         + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: c2JiZW5jaGxvYWRnZW4xMg==\r\n"
           "Sec-WebSocket-Version: 13\r\n";
     if (speaksStomp(m_setup, m_role))

@@ -73,17 +73,18 @@ bool LoadRun::open()
     }
     m_residentBeforeKiB = ProcessStats::of(m_options.serverPid).residentKiB;
     // Each loop's subscribers log in as one demo user (the node caps SSE streams per user:
-    // bench/compare raises --limit-sse-per-user).
+    // bench/compare raises --limit-sse-per-user), the publisher as the last one (admin).
     const int threads = std::min(m_options.threads, m_options.subscribers);
     const int64_t started = monotonicMicros();
     for (int i = 0; i < threads; ++i) {
         ConnectionSetup mine = setup;
-        mine.bearerToken = tokens[std::size_t(i) % tokens.size()];
+        // Not the publisher's user: the node sends a user's SSE stream no notification of its own messages.
+        mine.bearerToken = tokens[std::size_t(i) % std::max<std::size_t>(1, tokens.size() - 1)];
         const int share = m_options.subscribers / threads + (i < m_options.subscribers % threads ? 1 : 0);
         m_subscribers.push_back(std::make_unique<SubscriberLoop>(mine, share));
         m_subscribers.back()->start();
     }
-    setup.bearerToken = tokens[0];
+    setup.bearerToken = tokens.back();
     setup.heartBeatMs = 0;
     m_publisher = std::make_unique<PublisherLoop>(setup, m_options.bodyBytes);
     m_publisher->start();
