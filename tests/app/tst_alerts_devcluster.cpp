@@ -1,17 +1,35 @@
+// The console's devcluster alerts end to end (issue 13), on one real devcluster (mock
+// Kafka, a redis-server child, two `switchboard node` children) started once for all of
+// them: each scenario assembles the area its alert reads as the console does, evaluates
+// the console's alerts over it with short holds, causes the fault, and checks the alert is
+// raised after its hold with its figure, then cleared once the fault is gone. The scenarios
+// run in the order below, each leaving the cluster as it found it; Redis killed comes last.
+#include "AlertDevClusterFixture.h"
+#include "DemoTrafficThread.h"
 #include "app/ConsoleAlerts.h"
-#include "app/DevCluster.h"
+#include "app/RedisAreaAssembly.h"
 #include "app/ReplicasAreaAssembly.h"
+#include "app/SlowConsumer.h"
+#include "app/TrafficAreaAssembly.h"
+#include "cluster/RedisConnection.h"
 #include "cluster/RedisUrl.h"
 #include "models/AlertRules.h"
-#include "models/ProfileStore.h"
 #include "models/ReplicaModel.h"
+#include "support/NodeClients.h"
 #include "ui/AreaView.h"
+#include "ui/RedisView.h"
+#include "ui/TrafficView.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <algorithm>
 
@@ -24,29 +42,39 @@ using namespace sb;
 using namespace Qt::StringLiterals;
 using models::Alert;
 using models::AlertRules;
+using testing::AlertDevClusterFixture;
+using testing::findAlert;
 
 namespace {
 
-const Alert *findAlert(const QList<Alert> &alerts, QStringView rule, const QString &subject)
+// One message of `text` to the `general` channel through the node's HTTP API; true on 201.
+bool post(QNetworkAccessManager *http, const QUrl &node, const QByteArray &token, const QString &text)
 {
-    for (const Alert &a : alerts)
-        if (a.rule == rule && a.subject == subject)
-            return &a;
-    return nullptr;
+    QUrl url = node;
+    url.setPath(u"/api/channels/general/messages"_s);
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json"_ba);
+    request.setRawHeader("Authorization", "Bearer " + token);
+    std::unique_ptr<QNetworkReply> reply(http->post(
+        request, QJsonDocument(QJsonObject { { u"text"_s, text } }).toJson(QJsonDocument::Compact)));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    if (!finished.wait(10000))
+        return false;
+    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 201;
 }
 
 } // namespace
 
-// The "replica down" alert end to end (issue 13): a real devcluster (mock Kafka, a
-// redis-server child, two `switchboard node` children), the Replicas area assembled as the
-// console does, and the console's alert evaluation over it. A replica killed by pid with
-// SIGKILL raises the alert once it has been down for the hold time, in the JSON state.json
-// carries; started again, the alert clears after the clear hold and is listed as recent.
 class TestAlertsDevCluster : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_dir;
-    std::unique_ptr<app::DevCluster> m_cluster;
+    AlertDevClusterFixture m_fixture;
+
+    QUrl nodeUrl(const QString &id) const { return QUrl(m_fixture.cluster()->nodeUrl(id)); }
+    cluster::RedisUrl redisUrl() const
+    {
+        return cluster::RedisUrl::parse(m_fixture.endpoints().value(u"redis"_s).toString());
+    }
 
 private slots:
     void initTestCase()
@@ -56,44 +84,168 @@ private slots:
         QCoreApplication::setApplicationName(u"tst_alerts_devcluster"_s);
         QVERIFY2(!qEnvironmentVariableIsEmpty("SB_BINARY"),
             "run through ctest (SB_BINARY names the switchboard binary)");
-    }
-
-    void cleanup()
-    {
-        // Passed or failed, the cluster goes the same way: stopped, its children gone.
-        if (!m_cluster)
-            return;
-        QSignalSpy stopped(m_cluster.get(), &app::DevCluster::stopped);
-        m_cluster->stop(2000);
-        QTRY_VERIFY_WITH_TIMEOUT(!stopped.isEmpty() && m_cluster->childPids().isEmpty(), 15000);
-        m_cluster.reset();
-    }
-
-    void killedReplicaRaisesReplicaDownThenClearsWhenBack()
-    {
         app::DevClusterOptions options;
-        options.replicas = 2;
-        m_cluster = std::make_unique<app::DevCluster>(options, qEnvironmentVariable("SB_BINARY"));
-        app::DevCluster &cluster = *m_cluster;
-        QSignalSpy ready(&cluster, &app::DevCluster::ready);
-        QSignalSpy failed(&cluster, &app::DevCluster::failed);
-        cluster.start();
-        QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() || !failed.isEmpty(), 60000);
-        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(1).toString()));
-        const QJsonObject endpoints = ready.first().first().toJsonObject();
+        options.replicas = 2; // node-2 is killed by one scenario; node-1 serves the others
+        options.redisRestartAfterMs = 5000; // Redis killed stays down longer than the raise hold
+        QString error;
+        QVERIFY2(m_fixture.start(options, &error), qPrintable(error));
+    }
 
+    void cleanupTestCase() { QVERIFY2(m_fixture.stop(), "the devcluster's children outlived it"); }
+
+    // The "tap frames dropped" alert for the console's own drops: the demo's traffic posted
+    // to node-1 from a thread of its own (so it goes on whatever this thread does), the
+    // Traffic area tapping node-1. The GUI thread is then kept busy for 6 s, the situation
+    // the batcher guards against: the capture thread's batches go unacknowledged, and past
+    // TrafficBatcher::kMaxBatchesInFlight it drops and counts frames. Once the GUI thread runs
+    // again it applies the queued batches, the count reaches the alert as the `console`
+    // subject, and the alert clears once nothing more was dropped for the window.
+    void busyGuiThreadRaisesConsoleTapDropsThenClears()
+    {
+        testing::DemoTrafficThread demo(100, { nodeUrl(u"node-1"_s) });
+        models::AttachmentState attachment;
+        ui::AreaView area(u"traffic"_s, ui::EmptyState { u"Traffic"_s, {}, {} });
+        app::TrafficAreaAssembly traffic(&area, { {}, u"admin"_s, u"admin"_s }, u"test"_s, &attachment);
+        traffic.start();
+        traffic.setEndpoints({ { u"node-1"_s, nodeUrl(u"node-1"_s) } });
+        app::ConsoleAlerts alerts(&attachment, m_fixture.profiles());
+        const models::AlertThresholds thresholds = AlertDevClusterFixture::shortHolds();
+        alerts.restart({}, thresholds);
+        alerts.watch(nullptr, nullptr, &traffic);
+        alerts.start();
+
+        // Frames flowing from a live tap, none dropped, and the alerts have seen that 0.
+        auto liveTaps = [&traffic] {
+            int live = 0;
+            for (const auto &source : traffic.view()->sources())
+                live
+                    += source.kind == u"tap" && source.state == inspect::TapSourceStatus::State::Live ? 1 : 0;
+            return live;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(liveTaps(), 1, 20000);
+        QSignalSpy applied(&traffic, &app::TrafficAreaAssembly::batchApplied);
+        QTRY_VERIFY_WITH_TIMEOUT(applied.size() >= 5, 10000);
+        QCOMPARE(traffic.droppedByConsole(), std::optional<qint64>(0));
+        const QDateTime seenZero = QDateTime::currentDateTimeUtc();
+        QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt() > seenZero, 5000);
+        QVERIFY(!findAlert(alerts.model()->active(), AlertRules::TapDrops, u"console"_s));
+
+        // The GUI thread busy (a stall, not a wait for something): the capture thread goes on.
+        QThread::msleep(6000);
+
+        QTRY_VERIFY_WITH_TIMEOUT(traffic.droppedByConsole().value_or(0) > 0, 5000);
+        const qint64 dropped = *traffic.droppedByConsole();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            findAlert(alerts.model()->active(), AlertRules::TapDrops, u"console"_s), 10000);
+        const Alert raised = *findAlert(alerts.model()->active(), AlertRules::TapDrops, u"console"_s);
+        QCOMPARE(raised.severity, Alert::Severity::Info);
+        QVERIFY2(raised.figure.contains(u"tap frames dropped by the console"_s), qPrintable(raised.figure));
+        QVERIFY2(raised.figure.startsWith(u'+'), qPrintable(raised.figure));
+        QVERIFY(raised.since.secsTo(raised.raisedAt) >= thresholds.raiseAfterSeconds);
+
+        // Keeping up again: no more drops, so the alert clears after the window and the hold.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !findAlert(alerts.model()->active(), AlertRules::TapDrops, u"console"_s), 20000);
+        QVERIFY(findAlert(alerts.model()->recent(), AlertRules::TapDrops, u"console"_s));
+        QVERIFY(traffic.droppedByConsole().value_or(0) >= dropped); // a counter: never down
+    }
+
+    // The "slow consumers dropped" alert: the Replicas area reading the registry hash, where
+    // the node announces sb_dropped_total{reason="slow_consumer"} as slowConsumerDrops. A
+    // client that subscribes and never reads (the slow-consumer fault's own SlowConsumer) is
+    // sent 32 KB messages until node-1 drops it at --limit-outbound-bytes; the alert is raised
+    // with the growth, and clears once no drop happened for the window.
+    void droppedSlowConsumerRaisesSlowConsumerDropsThenClears()
+    {
+        const QUrl node = nodeUrl(u"node-1"_s);
+        QVERIFY(node.isValid());
         ui::AreaView area(u"replicas"_s, { u"Replicas"_s, {}, {} });
         models::AttachmentState attachment;
         inspect::ReplicaDiscoveryConfig discovery;
-        discovery.redis = cluster::RedisUrl::parse(endpoints.value(u"redis"_s).toString());
+        discovery.redis = redisUrl();
         app::ReplicasAreaAssembly replicas(&area, discovery, &attachment);
         replicas.start();
+        app::ConsoleAlerts alerts(&attachment, m_fixture.profiles());
+        const models::AlertThresholds thresholds = AlertDevClusterFixture::shortHolds();
+        alerts.restart({}, thresholds);
+        alerts.watch(&replicas, nullptr, nullptr);
+        alerts.start();
 
-        models::ProfileStore profiles(m_dir.filePath(u"secrets.json"_s));
-        app::ConsoleAlerts alerts(&attachment, &profiles);
-        models::AlertThresholds thresholds; // short holds keep the test short; the rule is the console's
-        thresholds.raiseAfterSeconds = 2;
-        thresholds.clearAfterSeconds = 2;
+        // The registry says 0 so far, and the alerts have seen that 0 (growth starts there).
+        const models::ReplicaModel *model = replicas.model();
+        auto drops = [model] {
+            const int row = model->rowOf(u"node-1"_s);
+            return row < 0 ? std::nullopt : model->replica(row).slowConsumerDrops;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(drops(), std::optional<qint64>(0), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt() >= model->lastPoll(), 5000);
+
+        testing::NodeClients clients;
+        const QByteArray aliceToken = clients.login(node, u"alice"_s);
+        QVERIFY2(!aliceToken.isEmpty(), qPrintable(clients.lastError()));
+        const QByteArray carolToken = clients.login(node, u"carol"_s);
+        QVERIFY2(!carolToken.isEmpty(), qPrintable(clients.lastError()));
+        // No subscriber left from an earlier scenario, then the consumer's two (general, presence).
+        auto subscriptions
+            = [&clients, &node] { return clients.adminStats(node).value(u"subscriptions"_s).toInteger(); };
+        QTRY_COMPARE_WITH_TIMEOUT(subscriptions(), 0, 10000);
+        app::SlowConsumer consumer({ u"node-1"_s, node }, aliceToken, { u"general"_s });
+        consumer.start();
+        QTRY_VERIFY_WITH_TIMEOUT(consumer.isStalled(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(subscriptions() >= 2, 10000);
+
+        // 32 KB messages until the replica drops it: its queue (1 MiB) plus what the kernel
+        // holds for a reader with a 4 KiB window is a few MB.
+        QNetworkAccessManager http;
+        const QString text(32 * 1024, u'x');
+        auto dropped = [&clients, &node] {
+            return clients.adminStats(node)
+                .value(u"dropped"_s)
+                .toObject()
+                .value(u"slow_consumer"_s)
+                .toInteger();
+        };
+        int sent = 0;
+        while (sent < 600 && (sent % 20 != 0 || dropped() == 0)) {
+            QVERIFY2(post(&http, node, carolToken, text), "the replica refused a message");
+            ++sent;
+        }
+        const qint64 byTheNode = dropped();
+        QVERIFY2(byTheNode >= 1, qPrintable(u"not dropped after %1 messages"_s.arg(sent)));
+
+        // The Replicas area reads the same count from the registry, and the alert follows.
+        QTRY_COMPARE_WITH_TIMEOUT(drops(), std::optional<qint64>(byTheNode), 10000);
+        const int row = model->rowOf(u"node-1"_s);
+        QCOMPARE(model->index(row, models::ReplicaModel::SlowConsumerDrops).data().toString(),
+            QString::number(byTheNode));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            findAlert(alerts.model()->active(), AlertRules::SlowConsumerDrops, u"node-1"_s), 10000);
+        const Alert raised = *findAlert(alerts.model()->active(), AlertRules::SlowConsumerDrops, u"node-1"_s);
+        QCOMPARE(raised.severity, Alert::Severity::Warning);
+        QVERIFY2(raised.figure.startsWith(u"+%1 slow consumers dropped in 5 s"_s.arg(byTheNode)),
+            qPrintable(raised.figure));
+        QVERIFY(raised.since.secsTo(raised.raisedAt) >= thresholds.raiseAfterSeconds);
+
+        // No further drop: the growth leaves the window, then the clear hold.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !findAlert(alerts.model()->active(), AlertRules::SlowConsumerDrops, u"node-1"_s), 20000);
+        QVERIFY(findAlert(alerts.model()->recent(), AlertRules::SlowConsumerDrops, u"node-1"_s));
+    }
+
+    // The "replica down" alert: the Replicas area and node-2 killed by pid with SIGKILL. The
+    // alert is raised once it has been down for the hold time, in the JSON state.json
+    // carries; started again, the alert clears after the clear hold and is listed as recent.
+    void killedReplicaRaisesReplicaDownThenClearsWhenBack()
+    {
+        app::DevCluster &cluster = *m_fixture.cluster();
+        ui::AreaView area(u"replicas"_s, { u"Replicas"_s, {}, {} });
+        models::AttachmentState attachment;
+        inspect::ReplicaDiscoveryConfig discovery;
+        discovery.redis = redisUrl();
+        app::ReplicasAreaAssembly replicas(&area, discovery, &attachment);
+        replicas.start();
+        app::ConsoleAlerts alerts(&attachment, m_fixture.profiles());
+        const models::AlertThresholds thresholds = AlertDevClusterFixture::shortHolds();
         alerts.restart({}, thresholds);
         alerts.watch(&replicas, nullptr, nullptr);
         alerts.start();
@@ -104,7 +256,7 @@ private slots:
         QVERIFY(alerts.model()->active().isEmpty());
 
         qint64 pid = 0;
-        for (const QJsonValue &node : endpoints.value(u"nodes"_s).toArray())
+        for (const QJsonValue &node : cluster.endpoints().value(u"nodes"_s).toArray())
             if (node.toObject().value(u"id"_s).toString() == u"node-2")
                 pid = node.toObject().value(u"pid"_s).toInteger();
         QVERIFY(pid > 0);
@@ -139,6 +291,112 @@ private slots:
         QVERIFY(cleared);
         QVERIFY(cleared->clearedAt.isValid());
         QVERIFY(cleared->raisedAt.secsTo(cleared->clearedAt) >= thresholds.clearAfterSeconds);
+    }
+
+    // The "Redis latency" alert: the Redis area (its PING timed every 500 ms). Another
+    // client's CLIENT PAUSE holds every command for 6 s, so the area's PING waits: its age
+    // passes the threshold, the alert is raised after the hold with the figure, and it
+    // clears once PINGs answer in a few ms again.
+    void pausedRedisRaisesRedisLatencyThenClears()
+    {
+        const cluster::RedisUrl url = redisUrl();
+        ui::AreaView area(u"redis"_s, { u"Redis"_s, {}, {} });
+        models::AttachmentState attachment;
+        app::RedisAreaAssembly::Options redisOptions;
+        redisOptions.pingIntervalMs = 500;
+        app::RedisAreaAssembly redis(&area, url, true, &attachment, redisOptions);
+        redis.start();
+        app::ConsoleAlerts alerts(&attachment, m_fixture.profiles());
+        const models::AlertThresholds thresholds = AlertDevClusterFixture::shortHolds();
+        alerts.restart({}, thresholds);
+        alerts.start();
+
+        // Up and timed: a loopback PING is far under the threshold, so no alert.
+        auto latency
+            = [&attachment] { return attachment.health(models::AttachmentState::Service::Redis).latencyMs; };
+        QTRY_VERIFY_WITH_TIMEOUT(latency().has_value(), 15000);
+        QVERIFY2(*latency() < thresholds.redisLatencyClearMs, qPrintable(QString::number(*latency())));
+        QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt().isValid(), 5000);
+        QVERIFY(!findAlert(alerts.model()->active(), AlertRules::RedisLatency, u"redis"_s));
+        // The Redis area's connection line shows the figure too.
+        const QLabel *line = redis.view()->findChild<QLabel *>(u"redisConnection"_s);
+        QVERIFY(line);
+        QTRY_VERIFY_WITH_TIMEOUT(line->text().contains(u"; PING "_s), 5000);
+        // And state.json's Redis figures (a snapshot, a recording's samples).
+        const QJsonValue pingMs
+            = redis.view()->snapshotState().value(u"figures"_s).toObject().value(u"pingMs"_s);
+        QVERIFY2(pingMs.isDouble() && pingMs.toInteger() < thresholds.redisLatencyClearMs,
+            qPrintable(QString::number(pingMs.toDouble())));
+
+        cluster::RedisConnection admin(url);
+        admin.open();
+        QTRY_VERIFY_WITH_TIMEOUT(admin.isConnected(), 10000);
+        // What the Redis area reported from here on, for a failure's message.
+        QStringList seen;
+        connect(&attachment, &models::AttachmentState::healthChanged, this,
+            [&seen](models::AttachmentState::Service service, const models::ConnectionHealth &health) {
+                if (service == models::AttachmentState::Service::Redis)
+                    seen << QString(models::ConnectionHealth::stateName(health.state) + QLatin1Char(' ')
+                        + (health.latencyMs ? QString::number(*health.latencyMs) : u"-"_s));
+            });
+        bool paused = false;
+        QObject context;
+        const QDateTime pausedAt = QDateTime::currentDateTimeUtc();
+        admin.command({ "CLIENT", "PAUSE", "6000" }, &context,
+            [&paused](const cluster::RedisReply &reply) { paused = reply.isStatus(); });
+        QTRY_VERIFY_WITH_TIMEOUT(paused, 5000);
+
+        QTRY_VERIFY2_WITH_TIMEOUT(findAlert(alerts.model()->active(), AlertRules::RedisLatency, u"redis"_s),
+            qPrintable(seen.join(u", "_s)), 12000);
+        const Alert slow = *findAlert(alerts.model()->active(), AlertRules::RedisLatency, u"redis"_s);
+        QCOMPARE(slow.severity, Alert::Severity::Warning);
+        QVERIFY2(slow.figure.startsWith(u"latency "_s) && slow.figure.endsWith(u"(threshold 250 ms)"_s),
+            qPrintable(slow.figure));
+        QVERIFY(slow.since >= pausedAt.addSecs(-1));
+        QVERIFY(slow.since.secsTo(slow.raisedAt) >= thresholds.raiseAfterSeconds);
+        // Slow is not down: the connection stayed up the whole time.
+        QVERIFY(!findAlert(alerts.model()->active(), AlertRules::RedisUnreachable, u"redis"_s));
+
+        // The pause ends, PINGs answer in ms again: cleared after the clear hold.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !findAlert(alerts.model()->active(), AlertRules::RedisLatency, u"redis"_s), 15000);
+        const Alert *cleared = findAlert(alerts.model()->recent(), AlertRules::RedisLatency, u"redis"_s);
+        QVERIFY(cleared);
+        QVERIFY(cleared->clearedAt.isValid());
+        QVERIFY(*latency() < thresholds.redisLatencyClearMs);
+    }
+
+    // The "Redis unreachable" alert, last: the redis-server child killed by pid and started
+    // again by the devcluster 5 s later (DevClusterOptions::redisRestartAfterMs), the Redis
+    // area: raised once Redis has been unreachable for the hold time, with the connection's
+    // reason; cleared once it answers again.
+    void redisKilledRaisesRedisUnreachableThenClearsWhenBack()
+    {
+        ui::AreaView area(u"redis"_s, { u"Redis"_s, {}, {} });
+        models::AttachmentState attachment;
+        app::RedisAreaAssembly redis(&area, redisUrl(), true, &attachment);
+        redis.start();
+        app::ConsoleAlerts alerts(&attachment, m_fixture.profiles());
+        const models::AlertThresholds thresholds = AlertDevClusterFixture::shortHolds();
+        alerts.restart({}, thresholds);
+        alerts.start();
+        QTRY_COMPARE_WITH_TIMEOUT(attachment.health(models::AttachmentState::Service::Redis).state,
+            models::ConnectionHealth::State::Up, 10000);
+
+        const qint64 pid = m_fixture.cluster()->endpoints().value(u"redisPid"_s).toInteger();
+        QVERIFY(pid > 0);
+        QCOMPARE(::kill(pid_t(pid), SIGKILL), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            findAlert(alerts.model()->active(), AlertRules::RedisUnreachable, u"redis"_s), 15000);
+        const Alert down = *findAlert(alerts.model()->active(), AlertRules::RedisUnreachable, u"redis"_s);
+        QCOMPARE(down.severity, Alert::Severity::Critical);
+        QVERIFY2(!down.detail.isEmpty(), "the connection's reason");
+        QVERIFY(down.since.secsTo(down.raisedAt) >= thresholds.raiseAfterSeconds);
+
+        // The devcluster starts redis-server again on its port; the inspector reconnects.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !findAlert(alerts.model()->active(), AlertRules::RedisUnreachable, u"redis"_s), 40000);
+        QVERIFY(findAlert(alerts.model()->recent(), AlertRules::RedisUnreachable, u"redis"_s));
     }
 };
 
