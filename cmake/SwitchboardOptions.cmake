@@ -4,7 +4,9 @@ option(SB_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" 
 option(SB_BENCH "Build the benchmarks in bench/ (CI builds them in a second step; CTest never runs them)" ON)
 option(SB_FUZZ_ONLY "Build only the protocol layer and its libFuzzer targets (needs clang)" OFF)
 option(SB_UNITY_BUILD "Compile each layer's .cpp files in batches (see sb_unity_build)" ON)
-set(SB_UNITY_BATCH_SIZE 8 CACHE STRING "How many .cpp files one unity batch holds")
+# 16: each batch loads the layer's precompiled header once; at 8 `sb_node` took 58 CPU-s, at 16 38
+# (docs/architecture.md, "Build, test and CI"). A development tree may lower it.
+set(SB_UNITY_BATCH_SIZE 16 CACHE STRING "How many .cpp files one unity batch holds")
 
 add_compile_definitions(
     QT_NO_CAST_FROM_ASCII
@@ -67,6 +69,15 @@ function(sb_precompile_qt target)
         list(APPEND headers <QAbstractItemModel> <QAction> <QLabel> <QWidget> <QtCharts/QChart>)
     endif()
     target_precompile_headers(${target} PRIVATE ${headers})
+endfunction()
+
+# sb_reuse_qt_pch(<target> <from>)
+# A layer of one or two batches spends longer building its own precompiled header than the
+# header saves it: it reuses the header of a layer it links whose compile definitions are
+# the same (GCC and clang refuse a header built with other definitions, and -Winvalid-pch
+# makes that an error, so a reuse that stops fitting cannot go unnoticed).
+function(sb_reuse_qt_pch target from)
+    target_precompile_headers(${target} REUSE_FROM ${from})
 endfunction()
 
 # sb_layer_includes(<target> PUBLIC|INTERFACE)

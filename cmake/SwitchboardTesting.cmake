@@ -1,3 +1,11 @@
+# The tests that keep a core busy under the sanitizers (their run takes 1.6-4.5 times as long
+# there as in the checked tree, measured on the CI run of 636313f). The sanitizer suite runs
+# three tests at a time on two cores, because most of its tests wait on child processes,
+# group joins and timers rather than compute; each of these counts as two (ctest
+# PROCESSORS), so one never shares the cores with two others.
+set(SB_SANITIZER_CPU_HEAVY_TESTS nodelimits demosnapshot nodecli redisinspector nodeadmin kafkaeventbus
+    conformance_stomp conformance_stompextra conformance_sse)
+
 # sb_add_qtest(<name> SOURCES <files...> LIBS <targets...> [LABELS <labels...>] [TIMEOUT <s>])
 # Builds tests/tst_<name> as a Qt Test executable and registers it with CTest.
 # UI tests need no display: every test runs with QT_QPA_PLATFORM=offscreen.
@@ -16,6 +24,11 @@ function(sb_add_qtest name)
             get_target_property(type ${lib} TYPE)
             if(NOT imported AND type STREQUAL "STATIC_LIBRARY")
                 get_target_property(pch ${lib} PRECOMPILE_HEADERS)
+                get_target_property(pch_owner ${lib} PRECOMPILE_HEADERS_REUSE_FROM)
+                if(NOT pch AND pch_owner) # the layer itself reuses another's (sb_reuse_qt_pch)
+                    set(pch ${pch_owner})
+                    set(lib ${pch_owner})
+                endif()
                 if(pch)
                     target_precompile_headers(${target} REUSE_FROM ${lib})
                     # Tests include their moc output ("tst_x.moc"): AUTOMOC's own file is then
@@ -51,4 +64,13 @@ function(sb_add_qtest name)
         TIMEOUT ${ARG_TIMEOUT}
         LABELS "${ARG_LABELS}"
         ENVIRONMENT "QT_QPA_PLATFORM=offscreen;SB_BINARY=$<TARGET_FILE:switchboard>;SB_SOURCE_DIR=${PROJECT_SOURCE_DIR};ASAN_OPTIONS=detect_leaks=0")
+    sb_count_sanitizer_cpu(${name})
+endfunction()
+
+# sb_count_sanitizer_cpu(<test>): under SB_SANITIZE, a test in SB_SANITIZER_CPU_HEAVY_TESTS
+# takes two of ctest's -j slots.
+function(sb_count_sanitizer_cpu name)
+    if(SB_SANITIZE AND name IN_LIST SB_SANITIZER_CPU_HEAVY_TESTS)
+        set_tests_properties(${name} PROPERTIES PROCESSORS 2)
+    endif()
 endfunction()

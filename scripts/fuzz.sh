@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds every libFuzzer target with clang and runs each on its committed seed corpus, one
 # per core at a time (each fuzzer is single-threaded).
-# Usage: scripts/fuzz.sh [seconds-per-target]   (default 10; CI uses the default; longer
+# Usage: scripts/fuzz.sh [seconds-per-target]   (default 10; CI passes 5; longer
 # runs belong in bench-style sessions, e.g. scripts/fuzz.sh 600)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"

@@ -33,12 +33,10 @@ finish_background() { # name pid log-file: waits, then shows what it printed
     [ "$status" -eq 0 ] || echo "== $name: BUILD FAILED"
     return "$status"
 }
-test_suite() { # name build-dir ctest-options...
-    local name="$1" dir="$2"; shift 2
-    say "$name: ctest"
-    # One test per core: two per core cut the checked suite from 152 to 95 s, but under the
-    # sanitizer build a test's 5 s wait then timed out (docs/architecture.md, "Build, test and CI").
-    (cd "$dir" && ctest --output-on-failure --timeout 300 -j"$(nproc)" "$@") | tee "$dir.ctest.log"
+test_suite() { # name build-dir jobs ctest-options...
+    local name="$1" dir="$2" jobs="$3"; shift 3
+    say "$name: ctest (-j$jobs)"
+    (cd "$dir" && ctest --output-on-failure --timeout 300 -j"$jobs" "$@") | tee "$dir.ctest.log"
     local summary; summary="$(grep -E 'tests passed, [0-9]+ tests failed out of' "$dir.ctest.log" | tail -1)"
     local total fails
     total="$(sed -nE 's/.*out of ([0-9]+).*/\1/p' <<<"$summary")"
@@ -63,14 +61,20 @@ say "ASan+UBSan build: build with clang (at low priority, alongside the checked 
 in_background "$here/build/asan.build.log" env CC=clang CXX=clang++ "$here/scripts/build.sh" "$asan" \
     "${build_args[@]}" -DSB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1"
 asan_build=$!
-if [ "$checked_built" -eq 0 ]; then test_suite "checked build" "$ci"; else failed=$((failed + 1)); fi
+# One test per core while the sanitizer build compiles beside them: two per core cut the
+# checked suite from 152 to 95 s, but under that build a test's 5 s wait then timed out
+# (docs/architecture.md, "Build, test and CI"); and the sanitizer build, not this suite,
+# decides when the next phase starts.
+if [ "$checked_built" -eq 0 ]; then test_suite "checked build" "$ci" "$(nproc)"; else failed=$((failed + 1)); fi
 
 finish_background "ASan+UBSan build" "$asan_build" "$here/build/asan.build.log"
 asan_built=$?
 # The fuzzers build and run (each for a fixed wall time) at low priority while the
 # sanitizer suite's tests wait on their children and sockets.
 say "fuzzers: build and run (at low priority, alongside the sanitizer suite's tests)"
-in_background "$here/build/fuzz.log" "$here/scripts/fuzz.sh"
+# 5 s per target here: the corpus replay plus a short search, a regression check; long runs
+# are scripts/fuzz.sh 600 and up (docs/benchmarks.md).
+in_background "$here/build/fuzz.log" "$here/scripts/fuzz.sh" 5
 fuzz_run=$!
 # CI never runs the benchmarks (bench/), but they must keep building: the checked tree
 # again with them on (the rest is up to date), with its warnings-as-errors, the same way.
@@ -90,8 +94,13 @@ fi
 # snapshot_process, demopopulation, the devcluster alert tests; 20-100 s each under ASan,
 # and timing-bound there on a loaded runner): the console, fault and devcluster code they
 # drive runs under ASan in demosnapshot, faultcommand, alerts_redisdown and the unit tests.
+# One more test than cores: by then nothing but the fuzzers and the benchmarks' build (both
+# niced) competes, and most of these tests wait on child processes, group joins and timers
+# (in the last quiet run the suite's summed test time was exactly twice its length: it was
+# bound by its two slots, not by the CPU). The few that keep a core busy under the
+# sanitizers count as two (SB_SANITIZER_CPU_HEAVY_TESTS, cmake/SwitchboardTesting.cmake).
 if [ "$asan_built" -eq 0 ]; then
-    test_suite "ASan+UBSan build" "$asan" -LE 'installer|architecture|deploy|chaos|scenario'
+    test_suite "ASan+UBSan build" "$asan" "$(($(nproc) + 1))" -LE 'installer|architecture|deploy|chaos|scenario'
 else
     failed=$((failed + 1))
 fi
