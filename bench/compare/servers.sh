@@ -1,5 +1,5 @@
 # Sourced by bench/compare/run.sh: starts each server on loopback, in a directory of its
-# own under $work, pinned to core 0, and records its pid in $pids (run.sh kills them by
+# own under $work, pinned to core 0 ($pin0: taskset, under nice), and records its pid in $pids (run.sh kills them by
 # pid on exit). Every port is a free one picked at start; nothing is installed as a
 # service or started as a daemon.
 
@@ -32,7 +32,7 @@ wait_listening() {
 # users. Outbound queues keep their default (1 MiB per connection).
 start_node() {
     local out="$work/node.out"
-    taskset -c 0 "$build/app/switchboard-node" node --listen 127.0.0.1:0 --demo-users --workers "${node_workers:-1}" \
+    $pin0 "$build/app/switchboard-node" node --listen 127.0.0.1:0 --demo-users --workers "${node_workers:-1}" \
         --limit-connections-exempt-loopback --limit-connections 100000 --limit-logins-per-address 100000 \
         --limit-logins-per-user 100000 --limit-sse-per-user 1000 ${SB_NODE_ARGS:-} >"$out" 2>"$work/node.err" &
     node_pid=$!
@@ -79,7 +79,7 @@ http {
     }
 }
 CONF
-    taskset -c 0 nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" -g 'daemon off; master_process off;' \
+    $pin0 nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" -g 'daemon off; master_process off;' \
         >"$dir/stdout" 2>&1 &
     nchan_pid=$!
     pids+=("$nchan_pid")
@@ -114,7 +114,7 @@ CONF
             RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_ALLOW_INPUT=1 \
             RABBITMQ_SERVER_START_ARGS=-noinput \
             RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="+S 1:1 +sbwt none +sbwtdcpu none +sbwtdio none"
-        exec taskset -c 0 /usr/lib/erlang/bin/epmd -port "$epmd_port"
+        exec $pin0 /usr/lib/erlang/bin/epmd -port "$epmd_port"
     ) >"$dir/epmd.out" 2>&1 &
     pids+=("$!")
     (
@@ -126,7 +126,7 @@ CONF
             RABBITMQ_SERVER_START_ARGS=-noinput \
             RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="+S 1:1 +sbwt none +sbwtdcpu none +sbwtdio none"
         cd "$dir"
-        exec taskset -c 0 /usr/lib/rabbitmq/bin/rabbitmq-server
+        exec $pin0 /usr/lib/rabbitmq/bin/rabbitmq-server
     ) >"$dir/server.out" 2>&1 &
     rabbit_pid=$!
     pids+=("$rabbit_pid")
@@ -139,7 +139,7 @@ CONF
 # The trivial broadcast server the generator's ceiling is measured against.
 start_trivial() {
     local out="$work/trivial.out"
-    taskset -c 0 "$loadgen_dir/sb_broadcast_server" >"$out" 2>&1 &
+    $pin0 "$loadgen_dir/sb_broadcast_server" >"$out" 2>&1 &
     trivial_pid=$!
     pids+=("$trivial_pid")
     trivial_url="$(wait_listening "$out")" || { echo "sb_broadcast_server did not start" >&2; return 1; }

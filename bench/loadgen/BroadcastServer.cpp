@@ -22,6 +22,7 @@ struct BroadcastServer::Peer
     Mode mode = Mode::Http;
     bool subscribed = false;
     bool wantWrite = false;
+    bool queued = false; // in m_queued
     std::string in;
     std::string out;
     StompFrameReader stomp;
@@ -121,6 +122,7 @@ void BroadcastServer::run()
             if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
                 onReadable(peer);
         }
+        flushQueued();
     }
 }
 
@@ -288,21 +290,23 @@ void BroadcastServer::broadcast(std::string_view body)
 
 void BroadcastServer::send(Peer &peer, std::string_view bytes)
 {
-    if (peer.out.empty()) {
-        const ssize_t n = ::send(peer.fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-        const std::size_t sent = n > 0 ? std::size_t(n) : 0;
-        if (sent == bytes.size())
-            return;
-        bytes.remove_prefix(sent);
-    }
     peer.out.append(bytes);
-    if (!peer.wantWrite) {
-        epoll_event event {};
-        event.events = EPOLLIN | EPOLLOUT;
-        event.data.fd = peer.fd;
-        ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, peer.fd, &event);
-        peer.wantWrite = true;
+    if (!peer.queued && !peer.wantWrite) {
+        peer.queued = true;
+        m_queued.push_back(peer.fd);
     }
+}
+
+void BroadcastServer::flushQueued()
+{
+    for (const int fd : m_queued) {
+        const auto it = m_peers.find(fd);
+        if (it == m_peers.end())
+            continue;
+        it->second->queued = false;
+        flush(*it->second);
+    }
+    m_queued.clear();
 }
 
 void BroadcastServer::flush(Peer &peer)
@@ -310,10 +314,17 @@ void BroadcastServer::flush(Peer &peer)
     while (!peer.out.empty()) {
         const ssize_t n = ::send(peer.fd, peer.out.data(), peer.out.size(), MSG_NOSIGNAL);
         if (n <= 0)
-            return;
+            break;
         peer.out.erase(0, std::size_t(n));
     }
-    if (peer.wantWrite) {
+    if (!peer.out.empty() && !peer.wantWrite) {
+        // The socket is full: wait until it can take more.
+        epoll_event event {};
+        event.events = EPOLLIN | EPOLLOUT;
+        event.data.fd = peer.fd;
+        ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, peer.fd, &event);
+        peer.wantWrite = true;
+    } else if (peer.out.empty() && peer.wantWrite) {
         epoll_event event {};
         event.events = EPOLLIN;
         event.data.fd = peer.fd;

@@ -5,13 +5,16 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 // The trivial server the generator measures its own ceiling against: one thread, epoll,
 // no limits, no authentication. Subscribers are WebSocket clients (plain, or STOMP when
 // their first message is a CONNECT: CONNECTED, SUBSCRIBE with its RECEIPT) and SSE GETs;
 // a message comes in by HTTP POST (any path) or STOMP SEND and goes out, encoded once per
-// kind, to every subscriber. Whatever the generator cannot receive from this server, it
-// cannot receive from a real one either.
+// kind, to every subscriber. Output is coalesced: what one wake-up queues for a peer goes
+// out in one send() after it, so at high rates the server costs little per delivery and the
+// ceiling measured is the generator's. Whatever the generator cannot receive from this
+// server, it cannot receive from a real one either.
 class BroadcastServer
 {
 public:
@@ -36,6 +39,7 @@ private:
     void broadcast(std::string_view body);
     void send(Peer &peer, std::string_view bytes);
     void flush(Peer &peer);
+    void flushQueued();
     void drop(int fd);
 
     int m_listen = -1;
@@ -43,4 +47,5 @@ private:
     uint16_t m_port = 0;
     uint64_t m_messageId = 0;
     std::unordered_map<int, std::unique_ptr<Peer>> m_peers;
+    std::vector<int> m_queued; // peers with output queued in this wake-up
 };
