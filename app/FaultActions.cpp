@@ -5,6 +5,7 @@
 #include "app/FaultEventLog.h"
 #include "app/FaultLoadWatch.h"
 #include "app/FaultOffsetReader.h"
+#include "app/FaultPolling.h"
 #include "app/FaultStage1Action.h"
 #include "app/NodeAssembly.h"
 #include "cluster/KafkaEventBus.h"
@@ -239,8 +240,7 @@ FaultActions::Outcome FaultActions::restartRedis(const Request &request)
             QStringLiteral("redis-server back (pid %1)")
                 .arg(m_cluster->endpoints().value(QStringLiteral("redisPid")).toInteger()));
         // The replicas reconnect on their own back-off: poll until each running one is ready.
-        auto poll = std::make_shared<std::function<void()>>();
-        *poll = [this, id, watch, poll] {
+        pollAfterEachAnswer(watch, kPollMs, [this, id, watch](const std::function<void(bool)> &answered) {
             auto pending = std::make_shared<int>(0);
             auto allReady = std::make_shared<bool>(true);
             const QStringList ids = m_cluster->nodeIds();
@@ -249,26 +249,26 @@ FaultActions::Outcome FaultActions::restartRedis(const Request &request)
                     ++*pending;
             if (*pending == 0) {
                 m_log->finish(id, EffectState::Observed, QStringLiteral("Redis back; no replica running"));
-                return watch->deleteLater();
+                watch->deleteLater();
+                return answered(true);
             }
             for (const QString &node : ids) {
                 if (!m_cluster->isNodeRunning(node))
                     continue;
                 get(m_cluster->nodeUrl(node) + QStringLiteral("/healthz/ready"), watch,
-                    [this, id, watch, poll, pending, allReady](int status) {
+                    [this, id, watch, pending, allReady, answered](int status) {
                         *allReady = *allReady && status == 200;
                         if (--*pending > 0)
                             return;
                         if (*allReady) {
                             m_log->finish(id, EffectState::Observed,
                                 QStringLiteral("every running replica ready again"));
-                            return watch->deleteLater();
+                            watch->deleteLater();
                         }
-                        QTimer::singleShot(kPollMs, watch, [poll] { (*poll)(); });
+                        answered(*allReady);
                     });
             }
-        };
-        (*poll)();
+        });
     });
     return outcome;
 }
@@ -326,19 +326,19 @@ FaultActions::Outcome FaultActions::poison(const Request &request)
                 m_producer->produce(
                     topic, QByteArrayLiteral("fault-poison"), value, {}, [](const QString &) {});
             }
-            auto poll = std::make_shared<std::function<void()>>();
-            *poll = [this, id, watch, deadLetters, before, count, poll] {
-                offsets()->readEndOffsets(
-                    deadLetters, watch, [this, id, watch, before, count, poll](qint64 now, const QString &) {
-                        if (now >= before + count) {
-                            m_log->finish(id, EffectState::Observed,
-                                QStringLiteral("the DLT grew by %1 (to %2)").arg(now - before).arg(now));
-                            return watch->deleteLater();
-                        }
-                        QTimer::singleShot(kPollMs * 2, watch, [poll] { (*poll)(); });
-                    });
-            };
-            (*poll)();
+            pollAfterEachAnswer(watch, kPollMs * 2,
+                [this, id, watch, deadLetters, before, count](const std::function<void(bool)> &answered) {
+                    offsets()->readEndOffsets(deadLetters, watch,
+                        [this, id, watch, before, count, answered](qint64 now, const QString &) {
+                            const bool grown = now >= before + count;
+                            if (grown) {
+                                m_log->finish(id, EffectState::Observed,
+                                    QStringLiteral("the DLT grew by %1 (to %2)").arg(now - before).arg(now));
+                                watch->deleteLater();
+                            }
+                            answered(grown);
+                        });
+                });
         });
     return outcome;
 }
@@ -400,27 +400,29 @@ FaultActions::Outcome FaultActions::switchBus(const Request &request)
     QObject *watch = startWatch(id, int(running.size()) * (kReplicaEffectMs + drainMs),
         QStringLiteral("every replica on the new bus"));
     connect(watch, &QObject::destroyed, this, [this] { m_busSwitching = false; });
-    auto next = std::make_shared<std::function<void(int)>>();
-    *next = [this, id, watch, running, next, bus = request.bus](int index) {
-        if (index >= running.size()) {
-            m_log->finish(
-                id, EffectState::Observed, QStringLiteral("every replica restarted on %1").arg(bus));
-            return watch->deleteLater();
-        }
-        const QString replica = running.at(index);
-        QString why;
-        if (!m_cluster->drainNode(replica, &why)) {
-            m_log->observe(id, QStringLiteral("%1 skipped: %2").arg(replica, why));
-            return (*next)(index + 1);
-        }
-        // Each replica's own context, so the one before no longer answers the signals.
-        auto *step = new QObject(watch);
-        watchReplicaCycle(id, replica, 0, step, [next, index, step](bool) {
-            step->deleteLater();
-            (*next)(index + 1);
+    // One replica at a time: the next is drained once the one before is ready again.
+    pollAfterEachAnswer(watch, 0,
+        [this, id, watch, running, bus = request.bus, next = qsizetype(0)](
+            const std::function<void(bool)> &answered) mutable {
+            if (next >= running.size()) {
+                m_log->finish(
+                    id, EffectState::Observed, QStringLiteral("every replica restarted on %1").arg(bus));
+                watch->deleteLater();
+                return answered(true);
+            }
+            const QString replica = running.at(next++);
+            QString why;
+            if (!m_cluster->drainNode(replica, &why)) {
+                m_log->observe(id, QStringLiteral("%1 skipped: %2").arg(replica, why));
+                return answered(false);
+            }
+            // Each replica's own context, so the one before no longer answers the signals.
+            auto *step = new QObject(watch);
+            watchReplicaCycle(id, replica, 0, step, [step, answered](bool) {
+                step->deleteLater();
+                answered(false);
+            });
         });
-    };
-    (*next)(0);
     return outcome;
 }
 
