@@ -6,16 +6,14 @@
 #include "node/NodeReadiness.h"
 #include "node/PublishAcknowledgements.h"
 #include "node/SessionLease.h"
+#include "node/StompConnectRequest.h"
 #include "node/StompSendBody.h"
 #include "node/StompServerFrames.h"
 #include "node/StompTapEvents.h"
-#include "node/SubscriptionTable.h"
 #include "node/TapHub.h"
 #include "node/TokenService.h"
 #include "node/WallClock.h"
 #include "protocol/StompEncoder.h"
-#include "protocol/StompHeartBeat.h"
-#include "protocol/StompVersion.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -43,7 +41,6 @@ constexpr int kCloseTryAgainLater = 1013;
 StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, SubscriptionTable *subscriptions,
     PublishAcknowledgements *acks, const ChannelPolicy *policy, const StompSessionDeps &deps, QObject *parent)
     : QObject(parent)
-    , m_subscriptionTable(subscriptions)
     , m_acks(acks)
     , m_policy(policy)
     , m_deps(deps)
@@ -51,6 +48,7 @@ StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, Subscripti
     , m_transport(transport)
     , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
+    , m_subscriptions(this, subscriptions, policy, deps.metrics, deps.limits.maxSubscriptionsPerSession)
     , m_presence(deps.records.presence, deps.records.presenceEvents)
 {
     socket->setParent(this);
@@ -160,45 +158,31 @@ void StompSession::dispatch(const StompFrame &frame)
 
 void StompSession::handleConnect(const StompFrame &frame)
 {
-    const auto negotiation = protocol::negotiateStompVersion(frame.header("accept-version"));
-    if (!negotiation.ok) {
-        sendFrame(StompServerFrames::unsupportedVersion(negotiation));
+    const StompConnectRequest request = StompConnectRequest::parse(frame);
+    if (request.problem == StompConnectRequest::Problem::UnsupportedVersion) {
+        sendFrame(StompServerFrames::unsupportedVersion(request.negotiation));
         m_deps.metrics->dropped(QByteArrayLiteral("bad_version"));
         m_closeMessage = QStringLiteral("unsupported STOMP version");
         close(1002, QStringLiteral("unsupported STOMP version"), QByteArrayLiteral("bad_version"));
         return;
     }
-    m_version = negotiation.version;
+    m_version = request.negotiation.version;
     m_decoder.setVersion(m_version);
-
-    std::optional<protocol::StompHeartBeat> clientBeat { protocol::StompHeartBeat {} };
-    if (frame.hasHeader("heart-beat")) {
-        clientBeat = protocol::StompHeartBeat::parse(frame.header("heart-beat"));
-        if (!clientBeat) {
-            protocolError(QStringLiteral("malformed heart-beat header (expected cx,cy)"),
-                QByteArrayLiteral("bad_frame"), &frame);
-            return;
-        }
-    }
-
-    QByteArray token = TokenService::bearerToken(frame.header("Authorization"));
-    if (token.isEmpty())
-        token = TokenService::bearerToken(frame.header("authorization"));
-    if (token.isEmpty())
-        token = frame.header("passcode");
-    if (token.isEmpty()) {
+    if (request.problem == StompConnectRequest::Problem::BadHeartBeat)
+        return protocolError(QStringLiteral("malformed heart-beat header (expected cx,cy)"),
+            QByteArrayLiteral("bad_frame"), &frame);
+    if (request.problem == StompConnectRequest::Problem::MissingToken) {
         m_deps.metrics->authFailure(QByteArrayLiteral("missing_token"));
         // Counted once, by its reason: refuse() is for authorisation and would add "forbidden".
-        protocolError(
+        return protocolError(
             QStringLiteral("authentication required: send 'Authorization: Bearer <token>' in CONNECT"),
             QByteArrayLiteral("unauthenticated"), &frame);
-        return;
     }
 
     m_state = State::Authenticating;
-    const protocol::StompHeartBeat beat = *clientBeat;
-    m_deps.tokens->authenticate(
-        token, TokenService::Kind::Access, this, [this, frame, beat](const TokenService::Outcome &outcome) {
+    const protocol::StompHeartBeat beat = request.heartBeat;
+    m_deps.tokens->authenticate(request.token, TokenService::Kind::Access, this,
+        [this, frame, beat](const TokenService::Outcome &outcome) {
             if (m_state != State::Authenticating)
                 return;
             if (!outcome.ok && outcome.registryUnavailable) { // counted by TokenService, not as "revoked"
@@ -233,58 +217,21 @@ void StompSession::handleConnect(const StompFrame &frame)
 
 void StompSession::handleSubscribe(const StompFrame &frame)
 {
-    const QByteArray id = frame.header("id");
-    const QString destinationText = QString::fromUtf8(frame.header("destination"));
-    if (id.isEmpty() || destinationText.isEmpty()) {
-        protocolError(QStringLiteral("SUBSCRIBE needs 'id' and 'destination' headers"),
-            QByteArrayLiteral("bad_frame"), &frame);
-        return;
-    }
-    const QByteArray ack = frame.header("ack", "auto");
-    if (ack != "auto" && ack != "client" && ack != "client-individual") {
-        protocolError(QStringLiteral("ack must be auto, client or client-individual"),
-            QByteArrayLiteral("bad_frame"), &frame);
-        return;
-    }
-    if (m_subscriptions.contains(id)) {
-        protocolError(QStringLiteral("subscription id '%1' is already in use").arg(QString::fromUtf8(id)),
-            QByteArrayLiteral("bad_frame"), &frame);
-        return;
-    }
-    if (m_subscriptions.size() >= m_deps.limits.maxSubscriptionsPerSession) {
-        protocolError(QStringLiteral("too many subscriptions (limit %1 per session)")
-                          .arg(m_deps.limits.maxSubscriptionsPerSession),
-            QByteArrayLiteral("too_many_subscriptions"), &frame);
-        return;
-    }
-    const ChannelPolicy::Verdict verdict = m_policy->subscribe(m_user, destinationText);
-    if (!verdict.allowed())
-        return refuse(verdict, frame);
-    const Destination &destination = verdict.destination;
-    const Subscription subscription { id, destinationText, ack };
-    const QByteArray since = frame.header("since");
-    const bool recovers = !since.isEmpty() && destination.kind == Destination::Kind::ChannelTopic;
-    if (recovers) // before the subscription goes live, so no live message slips past it
-        m_recovering.insert(id, ReplaySeam());
-    m_subscriptions.insert(id, subscription);
-    m_subscriptionTable->subscribe(this, m_user.name, subscription);
-    m_deps.metrics->subscriptionsChanged(+1);
+    std::optional<StompSessionSubscriptions::Recovery> recovery;
+    if (const auto refusal = m_subscriptions.subscribe(m_user, frame, &recovery))
+        return refuse(*refusal, frame);
     receipt(frame);
-    if (recovers)
-        m_deps.replay->readChannelAfter(destination.channel, QString::fromUtf8(since), this,
-            [this, id](const cluster::ReplayResult &history) { finishRecovery(id, history); });
+    if (recovery)
+        m_deps.replay->readChannelAfter(recovery->channel, recovery->since, this,
+            [this, id = recovery->subscriptionId](
+                const cluster::ReplayResult &history) { recovered(id, history); });
 }
 
-void StompSession::finishRecovery(const QByteArray &subscriptionId, const cluster::ReplayResult &history)
+void StompSession::recovered(const QByteArray &subscriptionId, const cluster::ReplayResult &history)
 {
-    const auto seam = m_recovering.find(subscriptionId);
-    if (seam == m_recovering.end())
-        return; // unsubscribed meanwhile
-    const QList<ReplaySeam::Item> items = seam->finish(history);
-    if (seam->isDone())
-        m_recovering.erase(seam);
-    const auto subscription = m_subscriptions.constFind(subscriptionId);
-    if (subscription == m_subscriptions.cend() || m_state != State::Connected)
+    QList<ReplaySeam::Item> items;
+    const Subscription *subscription = m_subscriptions.recovered(subscriptionId, history, &items);
+    if (!subscription || m_state != State::Connected)
         return;
     if (history.reset || !history.error.isEmpty())
         sendFrame(ReplaySeam::stompResetNotice(subscription->id, subscription->destination, history));
@@ -294,17 +241,8 @@ void StompSession::finishRecovery(const QByteArray &subscriptionId, const cluste
 
 void StompSession::handleUnsubscribe(const StompFrame &frame)
 {
-    const QByteArray id = frame.header("id");
-    const auto it = m_subscriptions.find(id);
-    if (id.isEmpty() || it == m_subscriptions.end()) {
-        protocolError(QStringLiteral("UNSUBSCRIBE needs the 'id' of an active subscription"),
-            QByteArrayLiteral("bad_frame"), &frame);
-        return;
-    }
-    m_subscriptionTable->unsubscribe(this, *it);
-    m_recovering.remove(id);
-    m_subscriptions.erase(it);
-    m_deps.metrics->subscriptionsChanged(-1);
+    if (const auto refusal = m_subscriptions.unsubscribe(frame))
+        return protocolError(refusal->message, refusal->dropReason, &frame);
     receipt(frame);
 }
 
@@ -330,7 +268,11 @@ bool StompSession::applySend(const StompFrame &frame, QSet<quint64> *publishes)
     }
     const ChannelPolicy::Verdict verdict = m_policy->send(m_user, destinationText);
     if (!verdict.allowed()) {
-        refuse(verdict, frame);
+        refuse({ verdict.message,
+                   verdict.outcome == ChannelPolicy::Verdict::Outcome::UnknownDestination
+                       ? QByteArrayLiteral("bad_destination")
+                       : QByteArrayLiteral("forbidden") },
+            frame);
         return false;
     }
     const Destination &destination = verdict.destination;
@@ -439,12 +381,11 @@ void StompSession::receipt(const StompFrame &frame, const QSet<quint64> &waitFor
         sendOwed({ owed });
 }
 
-void StompSession::refuse(const ChannelPolicy::Verdict &verdict, const StompFrame &frame)
+void StompSession::refuse(const StompSessionSubscriptions::Refusal &refusal, const StompFrame &frame)
 {
-    if (verdict.outcome == ChannelPolicy::Verdict::Outcome::UnknownDestination)
-        return protocolError(verdict.message, QByteArrayLiteral("bad_destination"), &frame);
-    m_deps.metrics->authFailure(QByteArrayLiteral("forbidden"));
-    protocolError(verdict.message, QByteArrayLiteral("forbidden"), &frame);
+    if (refusal.dropReason == "forbidden")
+        m_deps.metrics->authFailure(refusal.dropReason);
+    protocolError(refusal.message, refusal.dropReason, &frame);
 }
 
 StompFrame StompSession::errorFrame(const QString &message, const StompFrame *frame, const QString &details)
@@ -513,18 +454,13 @@ void StompSession::deliver(
 {
     if (m_state != State::Connected)
         return;
-    if (const auto seam = m_recovering.find(subscription.id); seam != m_recovering.end()) {
-        const ReplaySeam::Live verdict = seam->offer({ messageId, {}, body }, publishedAtUs);
-        if (seam->isDone())
-            m_recovering.erase(seam);
-        if (verdict == ReplaySeam::Live::Overflow)
-            return protocolError(
-                QStringLiteral("subscription %1 fell too far behind while its history was read")
-                    .arg(QString::fromUtf8(subscription.id)),
-                QByteArrayLiteral("slow_consumer"));
-        if (verdict != ReplaySeam::Live::Deliver)
-            return; // held until the history is in, or a late copy of a replayed message
-    }
+    const ReplaySeam::Live verdict = m_subscriptions.offer(subscription, messageId, body, publishedAtUs);
+    if (verdict == ReplaySeam::Live::Overflow)
+        return protocolError(QStringLiteral("subscription %1 fell too far behind while its history was read")
+                                 .arg(QString::fromUtf8(subscription.id)),
+            QByteArrayLiteral("slow_consumer"));
+    if (verdict != ReplaySeam::Live::Deliver)
+        return; // held until the history is in, or a late copy of a replayed message
     sendMessage(subscription, messageId, body, publishedAtUs, false);
 }
 
@@ -581,7 +517,8 @@ TapEvent StompSession::tapState() const
     const char *state = m_state == State::Connected ? "connected"
         : m_state == State::Closing                 ? "closing"
                                                     : "connecting";
-    return StompTapEvents::state(m_sessionId, m_user.name, m_startedAtMs, QByteArray(state), m_subscriptions);
+    return StompTapEvents::state(
+        m_sessionId, m_user.name, m_startedAtMs, QByteArray(state), m_subscriptions.all());
 }
 
 void StompSession::tapClose()
@@ -631,10 +568,9 @@ void StompSession::onDisconnected()
             QByteArrayLiteral("bad_utf8")); // a text message that was not UTF-8: Qt closed 1007
     m_state = State::Closing;
     m_heartBeats.stop();
-    m_deps.metrics->subscriptionsChanged(-int(m_subscriptions.size()));
+    m_subscriptions.clear();
     m_deps.metrics->connectionClosed(NodeMetrics::Transport::Stomp);
     m_lease.reset();
-    m_subscriptionTable->forget(this);
     tapClose();
     m_presence.close(parent()); // the worker outlives the session
     emit finished(this);

@@ -8,6 +8,7 @@
 #include "node/StompHeartBeats.h"
 #include "node/StompOwedReceipts.h"
 #include "node/StompSessionDeps.h"
+#include "node/StompSessionSubscriptions.h"
 #include "node/StompSubscriber.h"
 #include "node/StompTransactions.h"
 #include "node/TapEvent.h"
@@ -28,7 +29,6 @@ namespace sb::node {
 
 class PublishAcknowledgements;
 class SessionLease;
-class SubscriptionTable;
 
 // One STOMP 1.0–1.2 session over a WebSocket: CONNECT with a bearer token, heart-beats,
 // authorised SUBSCRIBE and SEND, receipts, transactions, and delivery of MESSAGE frames
@@ -84,7 +84,7 @@ private:
     // The frame's RECEIPT once `waitFor` is durable and every earlier receipt went out.
     void receipt(const protocol::StompFrame &frame, const QSet<quint64> &waitFor = {});
     void sendOwed(const QList<StompOwedReceipts::Owed> &due);
-    void finishRecovery(const QByteArray &subscriptionId, const cluster::ReplayResult &history);
+    void recovered(const QByteArray &subscriptionId, const cluster::ReplayResult &history);
     void sendMessage(const Subscription &subscription, const QString &messageId, const QByteArray &body,
         qint64 publishedAtUs, bool replayed);
     // The ERROR frame for `message` (receipt-id of `frame` when it asked for one); remembers the
@@ -97,9 +97,9 @@ private:
     // `counted`: whoever refused already counted dropReason (the publish paths).
     void retryLater(const QString &message, int retryAfterSeconds, const QByteArray &dropReason,
         const protocol::StompFrame &frame, bool counted = false);
-    // A SUBSCRIBE or SEND the ChannelPolicy refused: ERROR with its words, counted as
-    // forbidden (an authorisation failure) or bad_destination (nothing there).
-    void refuse(const ChannelPolicy::Verdict &verdict, const protocol::StompFrame &frame);
+    // A SUBSCRIBE or SEND refused: ERROR with its words, counted by its reason (forbidden,
+    // an authorisation failure, is counted as one too).
+    void refuse(const StompSessionSubscriptions::Refusal &refusal, const protocol::StompFrame &frame);
     bool sendFrame(const protocol::StompFrame &frame, const QString &messageId = {});
     void sendHeartBeat();
     void closeSilentPeer(); // nothing came for 3 heart-beat intervals
@@ -110,7 +110,6 @@ private:
     void close(int code, const QString &reason, const QByteArray &why);
     void onDisconnected();
 
-    SubscriptionTable *m_subscriptionTable;
     PublishAcknowledgements *m_acks;
     const ChannelPolicy *m_policy;
     const StompSessionDeps &m_deps; // the worker's, which outlives the session
@@ -126,10 +125,9 @@ private:
     QString m_closeMessage; // the ERROR message that preceded the close, if any
     AuthenticatedUser m_user;
     std::unique_ptr<SessionLease> m_lease; // while authenticated
-    QHash<QByteArray, Subscription> m_subscriptions;
+    StompSessionSubscriptions m_subscriptions;
     static constexpr int kMaxEarlyFrames = 32;
     QList<protocol::StompFrame> m_earlyFrames; // sent between CONNECT and CONNECTED
-    QHash<QByteArray, ReplaySeam> m_recovering; // subscriptions with `since`, at their seam
     StompTransactions m_transactions;
     StompOwedReceipts m_owedReceipts;
     StompHeartBeats m_heartBeats;

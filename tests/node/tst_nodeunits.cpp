@@ -11,6 +11,7 @@
 #include "node/RateLimiter.h"
 #include "node/RecentIds.h"
 #include "node/ReplaySeam.h"
+#include "node/StompConnectRequest.h"
 #include "node/StompSendBody.h"
 #include "node/StompTransactions.h"
 #include "node/TapEvent.h"
@@ -23,6 +24,8 @@
 #include <QTest>
 
 using namespace sb::node;
+
+using StompHeaders = QList<QPair<QByteArray, QByteArray>>;
 
 class TestNodeUnits : public QObject
 {
@@ -39,6 +42,8 @@ private slots:
     void channelMessagesPaths();
     void stompSendBody_data();
     void stompSendBody();
+    void stompConnectRequest_data();
+    void stompConnectRequest();
     void envelopeRoundTrip();
     void envelopeRejectsGarbage();
     void messageIdsSortInCreationOrder();
@@ -207,6 +212,49 @@ void TestNodeUnits::stompSendBody()
     QCOMPARE(parsed.error, error);
     QCOMPARE(parsed.text, text);
     QCOMPARE(parsed.details.isEmpty(), body != "hi"); // only a parse failure has the parser's words
+}
+
+void TestNodeUnits::stompConnectRequest_data()
+{
+    using Problem = StompConnectRequest::Problem;
+    QTest::addColumn<StompHeaders>("headers");
+    QTest::addColumn<int>("problem");
+    QTest::addColumn<QByteArray>("token");
+    QTest::addColumn<qint64>("sendMs");
+    const QPair<QByteArray, QByteArray> bearer { "Authorization", "Bearer t0k" };
+    QTest::newRow("bearer") << StompHeaders { { "accept-version", "1.2" }, bearer } << int(Problem::None)
+                            << QByteArray("t0k") << qint64(0);
+    QTest::newRow("lower-case header")
+        << StompHeaders { { "accept-version", "1.2" }, { "authorization", "Bearer x" } } << int(Problem::None)
+        << QByteArray("x") << qint64(0);
+    QTest::newRow("passcode") << StompHeaders { { "accept-version", "1.1" }, { "passcode", "p" } }
+                              << int(Problem::None) << QByteArray("p") << qint64(0);
+    QTest::newRow("heart-beat") << StompHeaders { { "accept-version", "1.2" }, { "heart-beat", "500,0" },
+        bearer } << int(Problem::None)
+                                << QByteArray("t0k") << qint64(500);
+    QTest::newRow("no token") << StompHeaders { { "accept-version", "1.2" } } << int(Problem::MissingToken)
+                              << QByteArray() << qint64(0);
+    QTest::newRow("bad heart-beat before the token")
+        << StompHeaders { { "accept-version", "1.2" }, { "heart-beat", "x" } } << int(Problem::BadHeartBeat)
+        << QByteArray() << qint64(0);
+    QTest::newRow("version first") << StompHeaders { { "accept-version", "9.9" }, { "heart-beat", "x" } }
+                                   << int(Problem::UnsupportedVersion) << QByteArray() << qint64(0);
+}
+
+void TestNodeUnits::stompConnectRequest()
+{
+    QFETCH(StompHeaders, headers);
+    QFETCH(int, problem);
+    QFETCH(QByteArray, token);
+    QFETCH(qint64, sendMs);
+    sb::protocol::StompFrame frame("CONNECT");
+    for (const auto &[name, value] : std::as_const(headers))
+        frame.addHeader(name, value);
+    const StompConnectRequest request = StompConnectRequest::parse(frame);
+    QCOMPARE(int(request.problem), problem);
+    QCOMPARE(request.token, token);
+    QCOMPARE(request.heartBeat.sendMs, sendMs);
+    QCOMPARE(request.negotiation.ok, problem != int(StompConnectRequest::Problem::UnsupportedVersion));
 }
 
 void TestNodeUnits::envelopeRoundTrip()
