@@ -59,14 +59,14 @@ bool AreaView::showsContent() const
     return m_stack->currentIndex() > 0;
 }
 
-QJsonObject AreaView::snapshotState(int maxTableRows) const
+QJsonObject AreaView::snapshotState(int maxTableRows, SnapshotPurpose purpose) const
 {
     // Every area says how old its picture is ("asOf") and whether its source stopped
     // answering ("stale"); a view that does not know (or an empty area) has read nothing.
     const QJsonObject unknownAge = models::Freshness {}.toJson();
     if (showsContent()) {
         if (const auto *source = dynamic_cast<const SnapshotSource *>(m_stack->currentWidget())) {
-            QJsonObject state = source->snapshotState(maxTableRows);
+            QJsonObject state = source->snapshotState(maxTableRows, purpose);
             for (auto it = unknownAge.begin(); it != unknownAge.end(); ++it)
                 if (!state.contains(it.key()))
                     state.insert(it.key(), it.value());

@@ -24,7 +24,8 @@ public:
     void setContent(QWidget *content);
     void setEmptyDetail(const QString &detail);
     bool showsContent() const;
-    virtual QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const;
+    virtual QJsonObject snapshotState(
+        int maxTableRows = kSnapshotTableRows, SnapshotPurpose purpose = SnapshotPurpose::Snapshot) const;
 
 private:
     QString m_key;

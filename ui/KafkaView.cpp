@@ -243,7 +243,7 @@ QString KafkaView::noteText() const
     return m_note->isHidden() ? QString() : m_note->fullText();
 }
 
-QJsonObject KafkaView::snapshotState(int maxTableRows) const
+QJsonObject KafkaView::snapshotState(int maxTableRows, SnapshotPurpose) const
 {
     const QJsonArray groups = tableRows(m_groupTable, maxTableRows);
     QJsonObject figures = m_last.toJson();

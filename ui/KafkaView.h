@@ -46,7 +46,8 @@ public:
     // {"figures":{...}, "rows" and "groups":[group rows], "partitions":[rows], "topics":[rows], "note",
     // "error",
     //  "selectedGroup", "chartWindowMinutes"}
-    QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const override;
+    QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows,
+        SnapshotPurpose purpose = SnapshotPurpose::Snapshot) const override;
 
     QTableView *groupTable() const { return m_groupTable; }
     QTableView *partitionTable() const { return m_partitionTable; }

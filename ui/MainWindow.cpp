@@ -176,7 +176,7 @@ QStringList MainWindow::areaKeys() const
     return keys;
 }
 
-QJsonObject MainWindow::snapshotState(int maxTableRows) const
+QJsonObject MainWindow::snapshotState(int maxTableRows, SnapshotPurpose purpose) const
 {
     QJsonObject state {
         { QStringLiteral("switchboard"), QStringLiteral(SB_VERSION) },
@@ -184,7 +184,7 @@ QJsonObject MainWindow::snapshotState(int maxTableRows) const
         { QStringLiteral("attachment"), m_attachment->toJson() },
     };
     for (const QString &key : areaKeys()) {
-        QJsonObject area = m_areas[key]->snapshotState(maxTableRows);
+        QJsonObject area = m_areas[key]->snapshotState(maxTableRows, purpose);
         area.insert(QStringLiteral("visible"), m_docks[key]->isVisible());
         state.insert(key, area);
     }

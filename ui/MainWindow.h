@@ -37,7 +37,8 @@ public:
 
     AreaView *area(const QString &key) const { return m_areas.value(key); }
     QStringList areaKeys() const;
-    QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const;
+    QJsonObject snapshotState(
+        int maxTableRows = kSnapshotTableRows, SnapshotPurpose purpose = SnapshotPurpose::Snapshot) const;
     // Sections a saved recording carries beside its samples, for the window of time they
     // cover (the Traffic area's frames); set by whoever owns that data.
     using RecordingExtras = std::function<QJsonObject(const QDateTime &from, const QDateTime &to)>;

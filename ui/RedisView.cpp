@@ -70,7 +70,7 @@ void RedisView::setConnectionText(const QString &text)
     m_connection->setText(text);
 }
 
-QJsonObject RedisView::snapshotState(int maxTableRows) const
+QJsonObject RedisView::snapshotState(int maxTableRows, SnapshotPurpose) const
 {
     const inspect::RedisScanProgress &progress = m_browser->progress();
     QJsonObject perReplica;

@@ -46,7 +46,8 @@ public:
     // snapshotState()'s figures.pingMs (null when none).
     void setLatency(std::optional<qint64> ms) { m_latencyMs = ms; }
 
-    QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const override;
+    QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows,
+        SnapshotPurpose purpose = SnapshotPurpose::Snapshot) const override;
 
 private:
     models::RedisKeyModel *m_keys;

@@ -128,7 +128,7 @@ QString ReplayAreaPane::figuresText() const
     return m_figures->text();
 }
 
-QJsonObject ReplayAreaPane::snapshotState(int maxTableRows) const
+QJsonObject ReplayAreaPane::snapshotState(int maxTableRows, SnapshotPurpose) const
 {
     QJsonObject state = m_state;
     for (int i = 0; i < m_tables.size(); ++i)

@@ -48,7 +48,8 @@ public:
 
     // As the pane shows it: the recorded area state with each table's rows read back from
     // the replay's own tables (what the user sees), for --open-recording --snapshot.
-    QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const override;
+    QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows,
+        SnapshotPurpose purpose = SnapshotPurpose::Snapshot) const override;
 
     const RecordedTableModel *tableModel(int index) const { return m_models.at(index); }
     const HistoryChart *chart() const { return m_chart; }

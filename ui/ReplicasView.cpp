@@ -192,7 +192,7 @@ void ReplicasView::setFreshness(const sb::models::Freshness &freshness)
     m_stale->setFreshness(freshness);
 }
 
-QJsonObject ReplicasView::snapshotState(int maxTableRows) const
+QJsonObject ReplicasView::snapshotState(int maxTableRows, SnapshotPurpose) const
 {
     const QJsonArray rows = tableRows(m_table, maxTableRows);
     // Each row's state in words a script can compare, in the rows' order.

@@ -35,7 +35,8 @@ public:
     // order), "figures":{replicasUp, replicasNotReady, replicasDown, totalConnections,
     // imbalance, imbalanceWarning, replicasListed}, "chartWindowMinutes", "sources",
     // "discoveryDegraded", "discoveryDegradedReason", "asOf", "stale"...}
-    QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const override;
+    QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows,
+        SnapshotPurpose purpose = SnapshotPurpose::Snapshot) const override;
 
     // A line under the figures about the sources (e.g. "registry: Redis unreachable").
     void setSourceSummary(const QString &summary);

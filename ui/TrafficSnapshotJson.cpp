@@ -12,7 +12,7 @@ using inspect::TapSourceStatus;
 using models::TrafficModel;
 using protocol::TrafficFrame;
 
-QJsonArray trafficRowsJson(const TrafficModel &model, int maxRows)
+QJsonArray trafficRowsJson(const TrafficModel &model, int maxRows, TrafficRowContent content)
 {
     QJsonArray rows;
     const int count = model.rowCount();
@@ -20,21 +20,24 @@ QJsonArray trafficRowsJson(const TrafficModel &model, int maxRows)
         const TrafficFrame *frame = model.frameAt(row);
         if (!frame)
             continue;
-        QJsonObject headers;
-        for (const auto &[name, value] : frame->headers())
-            if (!headers.contains(name))
-                headers.insert(name, value);
-        rows.append(QJsonObject {
-            { QStringLiteral("time"), TrafficModel::columnText(*frame, TrafficModel::Time) },
+        QJsonObject json { { QStringLiteral("time"), TrafficModel::columnText(*frame, TrafficModel::Time) },
             { QStringLiteral("replica"), frame->source },
             { QStringLiteral("transport"), TrafficFrame::transportName(frame->transport) },
             { QStringLiteral("dir"), TrafficFrame::directionName(frame->direction) },
             { QStringLiteral("command"), frame->command },
             { QStringLiteral("destination"), frame->destination }, { QStringLiteral("user"), frame->user },
             { QStringLiteral("session"), frame->session }, { QStringLiteral("messageId"), frame->messageId },
-            { QStringLiteral("bytes"), frame->bytes }, { QStringLiteral("headers"), headers },
-            { QStringLiteral("body"),
-                TrafficDetailPane::renderBody(frame->body, TrafficDetailPane::BodyView::Auto) } });
+            { QStringLiteral("bytes"), frame->bytes } };
+        if (content == TrafficRowContent::Rendered) {
+            QJsonObject headers;
+            for (const auto &[name, value] : frame->headers())
+                if (!headers.contains(name))
+                    headers.insert(name, value);
+            json.insert(QStringLiteral("headers"), headers);
+            json.insert(QStringLiteral("body"),
+                TrafficDetailPane::renderBody(frame->body, TrafficDetailPane::BodyView::Auto));
+        }
+        rows.append(json);
     }
     return rows;
 }

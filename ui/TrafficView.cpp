@@ -511,17 +511,21 @@ void TrafficView::setSourceSuggestions(const QStringList &kafkaTopics, const QSt
     m_captureMenu->setSuggestions(kafkaTopics, redisPattern);
 }
 
-QJsonObject TrafficView::snapshotState(int maxTableRows) const
+QJsonObject TrafficView::snapshotState(int maxTableRows, SnapshotPurpose purpose) const
 {
     QJsonObject state = m_freshness.toJson();
-    const QJsonObject rest { { QStringLiteral("rows"), trafficRowsJson(*m_model, maxTableRows) },
+    const bool full = purpose == SnapshotPurpose::Snapshot;
+    QJsonObject rest { { QStringLiteral("rows"),
+                           trafficRowsJson(*m_model, maxTableRows,
+                               full ? TrafficRowContent::Rendered : TrafficRowContent::ColumnsOnly) },
         { QStringLiteral("sources"), tapSourcesJson(m_sources) },
         { QStringLiteral("framesPerSecond"), frameRatesJson(*m_rateHistory) },
         { QStringLiteral("counts"), trafficCountsJson(*m_model, m_droppedByConsole, m_sources) },
         { QStringLiteral("filter"), m_model->filter().expression() },
         { QStringLiteral("paused"), m_model->isPaused() }, { QStringLiteral("offline"), m_offline },
-        { QStringLiteral("banner"), bannerText() },
-        { QStringLiteral("trace"), traceOf(newestFullyDeliveredMessageId()).toJson() } };
+        { QStringLiteral("banner"), bannerText() } };
+    if (full)
+        rest.insert(QStringLiteral("trace"), traceOf(newestFullyDeliveredMessageId()).toJson());
     for (auto it = rest.begin(); it != rest.end(); ++it)
         state.insert(it.key(), it.value());
     return state;

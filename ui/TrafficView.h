@@ -55,7 +55,8 @@ public:
 
     // "rows" (shown frames, decoded, newest last, at most maxTableRows), "sources", "counts",
     // "filter", "paused", "trace" (the newest message that reached every live replica).
-    QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows) const override;
+    QJsonObject snapshotState(int maxTableRows = kSnapshotTableRows,
+        SnapshotPurpose purpose = SnapshotPurpose::Snapshot) const override;
 
     inspect::MessageTrace traceOf(const QString &messageId) const;
     // The newest message id delivered on every live tap source (else the newest delivered).
