@@ -4,6 +4,11 @@
 
 namespace sb::node {
 
+QString ChatMessage::textTooLongMessage()
+{
+    return QStringLiteral("text longer than %1 characters").arg(kMaxTextChars);
+}
+
 QJsonObject ChatMessage::toJson() const
 {
     return QJsonObject { { QStringLiteral("id"), id }, { QStringLiteral("channel"), channel },

@@ -10,6 +10,12 @@ namespace sb::node {
 // is the STOMP message-id, the SSE id and the tap messageId, so one event can be traced.
 struct ChatMessage
 {
+    // The longest text a message may carry, however it is published (a STOMP SEND or an HTTP
+    // POST): characters as QString and JavaScript count them (UTF-16 code units). A longer
+    // one is refused before anything is created, and counted as bad_body.
+    static constexpr int kMaxTextChars = 4000;
+    static QString textTooLongMessage();
+
     QString id;
     QString channel;
     QString sender;

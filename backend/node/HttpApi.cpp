@@ -414,6 +414,10 @@ void HttpApi::publish(const HttpRequest &request, const QString &channel)
     const QJsonValue text = body ? body->value(QStringLiteral("text")) : QJsonValue();
     if (!text.isString() || text.toString().trimmed().isEmpty())
         return error(400, QStringLiteral("expected JSON {\"text\": \"…\"} with non-empty text"));
+    if (text.toString().size() > ChatMessage::kMaxTextChars) { // as a SEND's: refused and counted
+        m_deps->metrics->dropped(QByteArrayLiteral("bad_body"));
+        return error(413, ChatMessage::textTooLongMessage());
+    }
     const HttpApiDeps *deps = m_deps;
     QPointer<HttpExchange> connection = m_connection;
     PublishAcknowledgements *acks = m_acks;

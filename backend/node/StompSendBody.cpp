@@ -1,5 +1,7 @@
 #include "node/StompSendBody.h"
 
+#include "node/ChatMessage.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -18,8 +20,8 @@ StompSendBody StompSendBody::parse(const QByteArray &body)
             result.details = parseError.errorString();
         return result;
     }
-    if (text.toString().size() > kMaxTextChars) {
-        result.error = QStringLiteral("text longer than %1 characters").arg(kMaxTextChars);
+    if (text.toString().size() > ChatMessage::kMaxTextChars) {
+        result.error = ChatMessage::textTooLongMessage();
         return result;
     }
     result.text = text.toString();

@@ -189,11 +189,12 @@ void TestNodeAdmin::slowTapReaderLosesFramesNotMemory()
         1, 5000);
 
     const QByteArray alice = login(port, QStringLiteral("alice"));
-    const QByteArray body = QJsonDocument(QJsonObject { { QStringLiteral("text"), QString(6000, u'x') } })
+    const QByteArray body = QJsonDocument(QJsonObject { { QStringLiteral("text"), QString(4000, u'x') } })
                                 .toJson(QJsonDocument::Compact);
     int published = 0;
     double overflow = 0;
-    // ~7 KB of tap per publish: the kernel's socket buffers fill after a few MB at most.
+    // The longest text a publish may carry (4000 characters), ~5 KB of tap per publish: the
+    // kernel's socket buffers fill after a few MB at most.
     for (; published < 3000 && overflow < 1; ++published) {
         QCOMPARE(httpPost(port, "/api/channels/general/messages", body, alice).status, 201);
         if (published % 100 == 99)

@@ -56,6 +56,7 @@ private slots:
     void httpGarbage_data();
     void httpGarbage();
     void badJsonLogin();
+    void overlongHttpText();
     void halfOpenHttp();
     void halfOpenStomp();
     void jwtRejectionsAreCountedByReason();
@@ -282,6 +283,35 @@ void TestNodeBadInput::badJsonLogin()
     const HttpResult badChannel
         = httpPost(m_node->port(), "/api/channels/not%20an%20id/messages", "{\"text\":\"x\"}", m_alice);
     QCOMPARE(badChannel.status, 400);
+}
+
+void TestNodeBadInput::overlongHttpText()
+{
+    // The text limit of a SEND holds for an HTTP publish too: refused with 413 before
+    // anything is created, counted as bad_body as a SEND's is.
+    const int limit = 4000; // ChatMessage::kMaxTextChars, as docs/protocol.md states it
+    const auto body = [](const QString &text) {
+        return QJsonDocument(QJsonObject { { QStringLiteral("text"), text } }).toJson(QJsonDocument::Compact);
+    };
+    const double before = metricValue(metricsText(m_node->port()), dropped("bad_body"));
+    // Characters, not bytes: 4001 two-byte characters are 8 KB of UTF-8, well inside the body limit.
+    const HttpResult tooLong
+        = httpPost(m_node->port(), "/api/channels/general/messages", body(QString(limit + 1, u'é')), m_alice);
+    QCOMPARE(tooLong.status, 413);
+    QVERIFY2(tooLong.body.contains("\"error\"") && tooLong.body.contains("longer than 4000 characters"),
+        tooLong.body.constData());
+    QCOMPARE(metricValue(metricsText(m_node->port()), dropped("bad_body")), before + 1);
+
+    // The longest text is taken and delivered whole (the witness gets it, and no other).
+    const QString longest(limit, u'é');
+    QCOMPARE(httpPost(m_node->port(), "/api/channels/general/messages", body(longest), m_alice).status, 201);
+    RawWebSocket::Message message;
+    do {
+        message = m_witness->read(5000);
+    } while (message.opcode == 1 && message.payload.trimmed().isEmpty());
+    QVERIFY2(message.payload.startsWith("MESSAGE"), message.payload.left(200).constData());
+    QVERIFY(message.payload.contains(longest.toUtf8()));
+    QCOMPARE(metricValue(metricsText(m_node->port()), dropped("bad_body")), before + 1);
 }
 
 void TestNodeBadInput::halfOpenHttp()

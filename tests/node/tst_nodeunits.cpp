@@ -191,11 +191,10 @@ void TestNodeUnits::stompSendBody_data()
     QTest::addColumn<QString>("error");
     const QString shape = QStringLiteral("SEND body must be JSON {\"text\": \"…\"} with non-empty text");
     QTest::newRow("text") << QByteArray(R"({"text":"hi"})") << QStringLiteral("hi") << QString();
-    QTest::newRow("longest") << (R"({"text":")" + QByteArray(StompSendBody::kMaxTextChars, 'a') + R"("})")
-                             << QString(StompSendBody::kMaxTextChars, u'a') << QString();
-    QTest::newRow("too long") << (R"({"text":")" + QByteArray(StompSendBody::kMaxTextChars + 1, 'a')
-        + R"("})") << QString()
-                              << QStringLiteral("text longer than 4000 characters");
+    QTest::newRow("longest") << (R"({"text":")" + QByteArray(ChatMessage::kMaxTextChars, 'a') + R"("})")
+                             << QString(ChatMessage::kMaxTextChars, u'a') << QString();
+    QTest::newRow("too long") << (R"({"text":")" + QByteArray(ChatMessage::kMaxTextChars + 1, 'a') + R"("})")
+                              << QString() << QStringLiteral("text longer than 4000 characters");
     QTest::newRow("blank") << QByteArray(R"({"text":"  "})") << QString() << shape;
     QTest::newRow("not a string") << QByteArray(R"({"text":5})") << QString() << shape;
     QTest::newRow("array") << QByteArray(R"(["text"])") << QString() << shape;
