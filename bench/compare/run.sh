@@ -129,17 +129,22 @@ fanout)
             --step-seconds 3 --drain-seconds 2 --stop-after-loss
         ceiling_stomp="$(grep -h '^step' "$out/ceiling-stomp-$subs.txt" | sed 's/.*deliveries_per_s=\([0-9]*\).*/\1/' | sort -n | tail -1)"
         ceiling_ws="$(grep -h '^step' "$out/ceiling-ws-$subs.txt" | sed 's/.*deliveries_per_s=\([0-9]*\).*/\1/' | sort -n | tail -1)"
-        echo "ceiling subscribers=$subs stomp=$ceiling_stomp ws=$ceiling_ws" | tee -a "$results"
+        # The generator's CPU at its best step: beside other work it never gets a whole core,
+        # so a step where it comes near this share is its limit, not the server's.
+        cpu_stomp="$(grep -h '^step' "$out/ceiling-stomp-$subs.txt" | sed 's/.*generator_cpu_pct=\([0-9.]*\).*/\1/' | sort -n | tail -1)"
+        cpu_ws="$(grep -h '^step' "$out/ceiling-ws-$subs.txt" | sed 's/.*generator_cpu_pct=\([0-9.]*\).*/\1/' | sort -n | tail -1)"
+        echo "ceiling subscribers=$subs stomp=$ceiling_stomp ws=$ceiling_ws generator_cpu_stomp=$cpu_stomp generator_cpu_ws=$cpu_ws" | tee -a "$results"
         rates_var="rates_$subs"; rates="${!rates_var:-$rates_200}"
         for repeat in $(seq "$repeats"); do
             # Rotate the order each repeat, so no server always runs first or last.
             set -- $servers
             for _ in $(seq $(((repeat - 1) % $#))); do set -- "${@:2}" "$1"; done
             for server in "$@"; do
-                ceiling="$ceiling_stomp"; [ "$server" = nchan ] && ceiling="$ceiling_ws"
+                ceiling="$ceiling_stomp" ceiling_cpu="$cpu_stomp"
+                [ "$server" = nchan ] && ceiling="$ceiling_ws" ceiling_cpu="$cpu_ws"
                 run_loadgen "$server" "$(target_of "$server" stomp)" "fanout-$server-$subs-$repeat" \
                     --subscribers "$subs" --rates "$rates" --step-seconds "$step_seconds" --stop-after-loss \
-                    --ceiling "${ceiling:-0}"
+                    --ceiling "${ceiling:-0}" --ceiling-cpu "${ceiling_cpu:-0}"
             done
         done
     done

@@ -119,6 +119,7 @@ StepResult LoadRun::runStep(double rate)
     StepResult result;
     result.rate = rate;
     result.ceiling = m_options.ceiling;
+    result.ceilingCpu = m_options.ceilingCpu;
     const SubscriberLoop::Counts before = counts();
     result.subscribers = before.ready;
     const auto count = uint64_t(rate * m_options.stepSeconds);

@@ -35,6 +35,10 @@ std::optional<LoadgenOptions> parseLoadgenCommandLine(int argc, char **argv)
         u"The generator's own deliveries/s against the trivial server for this transport: a step at 90 % "
         "of it or more is marked invalid."_s,
         u"N"_s, u"0"_s });
+    parser.addOption({ u"ceiling-cpu"_s,
+        u"The generator's CPU % at its ceiling: a step where it used 90 % of that or more is marked invalid "
+        "(on a shared core it never reaches 90 % of a whole one)."_s,
+        u"PCT"_s, u"0"_s });
     parser.addOption({ u"drain-seconds"_s,
         u"A step with missing deliveries ends this long after the last one arrived."_s, u"S"_s, u"5"_s });
     parser.addOption({ u"idle-seconds"_s,
@@ -71,6 +75,7 @@ std::optional<LoadgenOptions> parseLoadgenCommandLine(int argc, char **argv)
     options.serverPid = pid_t(parser.value(u"server-pid"_s).toInt());
     options.heartBeatMs = parser.value(u"heartbeat-ms"_s).toInt();
     options.ceiling = parser.value(u"ceiling"_s).toDouble();
+    options.ceilingCpu = parser.value(u"ceiling-cpu"_s).toDouble();
     options.drainSeconds = parser.value(u"drain-seconds"_s).toDouble();
     options.idleSeconds = parser.value(u"idle-seconds"_s).toDouble();
     options.settleSeconds = parser.value(u"settle-seconds"_s).toDouble();

@@ -20,6 +20,8 @@ struct LoadgenOptions
     pid_t serverPid = 0; // whose CPU and memory to report; 0: none
     int heartBeatMs = 0;
     double ceiling = 0; // the generator's own deliveries/s ceiling for this kind (0: unknown)
+    // The generator's CPU % at that ceiling: on a shared core, the most it gets (0: unknown).
+    double ceilingCpu = 0;
     double drainSeconds = 5; // a step ends this long after its last delivery when some are missing
     double idleSeconds = 0; // > 0: scenario 1, connections held idle this long, nothing published
     double settleSeconds = 0; // after the last step: wait, then report the server's memory

@@ -4,7 +4,8 @@
 
 std::string StepResult::invalidBecause() const
 {
-    if (windowSeconds > 0 && generatorCpuSeconds / windowSeconds >= 0.9)
+    const double generatorCpu = windowSeconds > 0 ? 100.0 * generatorCpuSeconds / windowSeconds : 0;
+    if (generatorCpu >= 90 || (ceilingCpu > 0 && generatorCpu >= 0.9 * ceilingCpu))
         return "generator-cpu";
     if (ceiling > 0 && deliveriesPerSecond() >= 0.9 * ceiling)
         return "generator-ceiling";

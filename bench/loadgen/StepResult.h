@@ -21,6 +21,7 @@ struct StepResult
     int closedDuring = 0; // subscribers the server closed during the step
     double slowConsumerDrops = -1; // the node's counter's increase; -1 unknown
     double ceiling = 0;
+    double ceilingCpu = 0; // the generator's CPU % at its ceiling (0: unknown)
     uint64_t publishesRefused = 0; // HTTP publishers: answers other than 2xx, so far
     bool publisherOpen = true; // false: the server closed the publisher's connection
 
