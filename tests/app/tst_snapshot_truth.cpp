@@ -15,19 +15,19 @@
 #include "models/ProfileStore.h"
 #include "protocol/NodeApi.h"
 #include "support/DevClusterProcess.h"
+#include "support/KafkaTruth.h"
 #include "support/NodeClients.h"
+#include "support/ReplicaProbes.h"
 
 #include <librdkafka/rdkafka.h>
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -36,11 +36,17 @@
 
 #include <algorithm>
 #include <csignal>
+#include <optional>
 #include <utility>
 
 using namespace Qt::StringLiterals;
+using sb::testing::ReplicaProbes;
 
 namespace {
+
+// The stage-1 relay's consumer group and the topic it reads (KafkaEventBus::persistGroup()).
+const QString kStage1Group = u"switchboard-notifications"_s;
+const QString kStage1Topic = u"switchboard.MessageCreatedEvent"_s;
 
 QString run(const QString &program, const QStringList &arguments, const QByteArray &input = {})
 {
@@ -54,61 +60,11 @@ QString run(const QString &program, const QStringList &arguments, const QByteArr
     return QString::fromUtf8(process.readAllStandardOutput()).trimmed();
 }
 
-// One replica's own answers at one moment.
-struct ReplicaProbes
-{
-    int live = 0; // HTTP status, 0 when unreachable
-    int ready = 0;
-    QString dependencies; // /healthz/ready's "dependencies"
-    qint64 stomp = -1; // /metrics sb_connections, -1 when unknown
-    qint64 sse = -1;
-};
-
 struct Measurement
 {
     QDateTime at;
     QList<ReplicaProbes> replicas; // in the devcluster's node order
 };
-
-// A blocking GET for a fixture: status (0 when unreachable) and body.
-std::pair<int, QByteArray> httpGet(QNetworkAccessManager *network, const QUrl &url)
-{
-    QNetworkRequest request(url);
-    request.setTransferTimeout(3000);
-    QNetworkReply *reply = network->get(request);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    reply->deleteLater();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    return { status, reply->readAll() };
-}
-
-qint64 metricValue(const QByteArray &metrics, const QByteArray &series)
-{
-    for (const QByteArray &line : metrics.split('\n'))
-        if (line.startsWith(QByteArray(series + ' ')))
-            return line.mid(series.size() + 1).trimmed().toLongLong();
-    return -1;
-}
-
-ReplicaProbes probeReplica(QNetworkAccessManager *network, const QUrl &node)
-{
-    ReplicaProbes probes;
-    probes.live = httpGet(network, node.resolved(QUrl(u"/healthz/live"_s))).first;
-    const auto ready = httpGet(network, node.resolved(QUrl(u"/healthz/ready"_s)));
-    probes.ready = ready.first;
-    probes.dependencies = QJsonDocument::fromJson(ready.second).object().value(u"dependencies"_s).toString();
-    const auto metrics = httpGet(network, node.resolved(QUrl(u"/metrics"_s)));
-    if (metrics.first == 200) {
-        // Built with ' for ": no escaped quote in this file (moc).
-        probes.stomp
-            = metricValue(metrics.second, QByteArray("sb_connections{transport='stomp'}").replace('\'', '"'));
-        probes.sse
-            = metricValue(metrics.second, QByteArray("sb_connections{transport='sse'}").replace('\'', '"'));
-    }
-    return probes;
-}
 
 // The measurement taken nearest to `asOf` (the moment a snapshot's picture is of).
 const Measurement *nearestTo(const QList<Measurement> &measurements, const QDateTime &asOf)
@@ -118,6 +74,19 @@ const Measurement *nearestTo(const QList<Measurement> &measurements, const QDate
         if (!nearest || qAbs(m.at.msecsTo(asOf)) < qAbs(nearest->at.msecsTo(asOf)))
             nearest = &m;
     return nearest;
+}
+
+// Polls `condition` every `stepMs` until it holds or `timeoutMs` passed. Each evaluation
+// here runs tools (kcat, a librdkafka client), so not at QTRY's 50 ms.
+template<typename Condition> bool pollUntil(Condition condition, int timeoutMs, int stepMs = 500)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!condition()) {
+        if (deadline.hasExpired())
+            return false;
+        QTest::qWait(stepMs);
+    }
+    return true;
 }
 
 QJsonObject rowWith(const QJsonArray &rows, const QString &column, const QString &value)
@@ -140,22 +109,8 @@ private:
     QJsonObject m_endpoints;
     QTemporaryDir m_config;
     sb::testing::NodeClients m_clients;
+    std::optional<sb::testing::KafkaTruth> m_kafka;
     QString m_redisPort;
-
-    // Each partition's log-end offset as kcat reports it.
-    qint64 kcatEndOffsets(const QString &topic, int partitions)
-    {
-        QStringList arguments { u"-b"_s, m_endpoints.value(u"kafka"_s).toString(), u"-Q"_s };
-        for (int p = 0; p < partitions; ++p)
-            arguments << u"-t"_s << u"%1:%2:-1"_s.arg(topic).arg(p);
-        const QString out = run(u"kcat"_s, arguments);
-        static const QRegularExpression offset(uR"(\[\d+\] offset (\d+))"_s);
-        qint64 sum = 0;
-        int found = 0;
-        for (auto it = offset.globalMatch(out); it.hasNext(); ++found)
-            sum += it.next().captured(1).toLongLong();
-        return found == partitions ? sum : -1;
-    }
 
     QString redisCli(const QStringList &arguments)
     {
@@ -205,74 +160,24 @@ private:
         return pid;
     }
 
-    // Each partition's committed offset of `group` on `topic` as the broker keeps them, read
-    // with librdkafka's own OffsetFetch (a consumer that joins no group, so no rebalance);
-    // RD_KAFKA_OFFSET_INVALID (-1001) where it has committed none; empty on error.
-    QList<qint64> committedByPartition(const char *group, const char *topic, int partitions)
-    {
-        char reason[256];
-        rd_kafka_conf_t *conf = rd_kafka_conf_new();
-        rd_kafka_conf_set(conf, "bootstrap.servers",
-            m_endpoints.value(u"kafka"_s).toString().toUtf8().constData(), reason, sizeof reason);
-        rd_kafka_conf_set(conf, "group.id", group, reason, sizeof reason);
-        rd_kafka_t *consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, reason, sizeof reason);
-        if (!consumer)
-            return {};
-        rd_kafka_topic_partition_list_t *offsets = rd_kafka_topic_partition_list_new(partitions);
-        for (int p = 0; p < partitions; ++p)
-            rd_kafka_topic_partition_list_add(offsets, topic, p);
-        QList<qint64> committed;
-        if (rd_kafka_committed(consumer, offsets, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR)
-            for (int i = 0; i < offsets->cnt; ++i)
-                committed.append(offsets->elems[i].offset);
-        rd_kafka_topic_partition_list_destroy(offsets);
-        rd_kafka_destroy(consumer);
-        return committed;
-    }
-
-    // For a failure message: each stage-1 partition's log end (kcat) and committed offset.
-    QString stage1Partitions()
-    {
-        const QList<qint64> committed
-            = committedByPartition("switchboard-notifications", "switchboard.MessageCreatedEvent", 3);
-        QStringList parts;
-        for (int p = 0; p < 3; ++p) {
-            const QString end = run(u"kcat"_s,
-                { u"-b"_s, m_endpoints.value(u"kafka"_s).toString(), u"-Q"_s, u"-t"_s,
-                    u"switchboard.MessageCreatedEvent:%1:-1"_s.arg(p) })
-                                    .trimmed();
-            parts << u"[%1] %2, committed %3"_s.arg(p).arg(end).arg(
-                p < committed.size() ? committed.at(p) : -1);
-        }
-        return parts.join(u"; "_s);
-    }
-
-    // The stage-1 group's lag as Kafka itself says: log end (kcat) − committed (OffsetFetch),
-    // a partition without a commit counting from 0.
-    qint64 stage1Lag()
-    {
-        const qint64 end = kcatEndOffsets(u"switchboard.MessageCreatedEvent"_s, 3);
-        const QList<qint64> committed
-            = committedByPartition("switchboard-notifications", "switchboard.MessageCreatedEvent", 3);
-        if (end < 0 || committed.size() != 3)
-            return -1;
-        qint64 sum = 0;
-        for (const qint64 offset : committed)
-            sum += qMax<qint64>(0, offset);
-        return end - sum;
-    }
+    // The stage-1 group's lag as Kafka itself says (KafkaTruth::lag), and for a failure
+    // message each of its partitions' log end and committed offset.
+    qint64 stage1Lag() const { return m_kafka->lag(kStage1Group, kStage1Topic, 3); }
+    QString stage1Partitions() const { return m_kafka->describe(kStage1Group, kStage1Topic, 3); }
 
     // `switchboard --profile truth --snapshot DIR --snapshot-after SECONDS`, in this test's
-    // settings directory (where the profile and the replicas it saw are kept).
-    void startConsole(QProcess *console, const QString &snapshotDir, int afterSeconds)
+    // settings directory (where the profile and the replicas it saw are kept). Settled: taken
+    // once what the console shows stops moving (--snapshot-settled), SECONDS at the latest.
+    void startConsole(QProcess *console, const QString &snapshotDir, int afterSeconds, bool settled = false)
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"XDG_CONFIG_HOME"_s, m_config.path());
         console->setProcessEnvironment(env);
         console->setProcessChannelMode(QProcess::ForwardedErrorChannel);
         console->start(qEnvironmentVariable("SB_BINARY"),
-            { u"--profile"_s, u"truth"_s, u"--snapshot"_s, snapshotDir, u"--snapshot-after"_s,
-                QString::number(afterSeconds) });
+            QStringList { u"--profile"_s, u"truth"_s, u"--snapshot"_s, snapshotDir, u"--snapshot-after"_s,
+                QString::number(afterSeconds) }
+                + (settled ? QStringList { u"--snapshot-settled"_s } : QStringList {}));
     }
 
     // Each replica's own answers, timestamped, until the console has written its snapshot.
@@ -293,7 +198,7 @@ private:
         Measurement m;
         m.at = QDateTime::currentDateTimeUtc();
         for (const QUrl &node : m_cluster.nodeUrls())
-            m.replicas.append(probeReplica(network, node));
+            m.replicas.append(ReplicaProbes::read(network, node));
         return m;
     }
 
@@ -317,6 +222,7 @@ private slots:
             qPrintable(m_cluster.errorString()));
         m_endpoints = m_cluster.endpoints();
         m_redisPort = QString::number(QUrl(m_endpoints.value(u"redis"_s).toString()).port());
+        m_kafka.emplace(m_endpoints.value(u"kafka"_s).toString());
     }
 
     void figuresEqualAdminStatsRedisCliAndKcat()
@@ -340,14 +246,14 @@ private slots:
         // its records again, docs/protocol.md); then the count must hold still, or the
         // figures below compare a moving target.
         const QString dlt = created + u".DLT"_s;
-        QTRY_VERIFY_WITH_TIMEOUT(kcatEndOffsets(dlt, 3) >= 4, 20000);
+        QVERIFY(pollUntil([&] { return m_kafka->endOffsets(dlt, 3) >= 4; }, 20000));
         {
             const QDeadlineTimer settle(20000);
             qint64 before = -1;
-            qint64 now = kcatEndOffsets(dlt, 3);
+            qint64 now = m_kafka->endOffsets(dlt, 3);
             while (now != before && !settle.hasExpired()) {
                 QTest::qWait(1500);
-                before = std::exchange(now, kcatEndOffsets(dlt, 3));
+                before = std::exchange(now, m_kafka->endOffsets(dlt, 3));
             }
             QVERIFY2(now == before, qPrintable(u"the DLT keeps growing: %1 records"_s.arg(now)));
         }
@@ -382,7 +288,8 @@ private slots:
         env.insert(u"XDG_CONFIG_HOME"_s, m_config.path());
         console.setProcessEnvironment(env);
         console.start(qEnvironmentVariable("SB_BINARY"),
-            { u"--profile"_s, u"truth"_s, u"--snapshot"_s, out.path(), u"--snapshot-after"_s, u"8"_s });
+            { u"--profile"_s, u"truth"_s, u"--snapshot"_s, out.path(), u"--snapshot-after"_s, u"8"_s,
+                u"--snapshot-settled"_s });
         QVERIFY(console.waitForFinished(60000));
         QVERIFY2(console.exitCode() == 0, console.readAllStandardError().constData());
         QFile file(out.filePath(u"state.json"_s));
@@ -436,9 +343,9 @@ private slots:
             const QJsonObject topic = t.toObject();
             const QString name = topic.value(u"Topic"_s).toString();
             QCOMPARE(topic.value(u"Messages"_s).toString(),
-                QString::number(kcatEndOffsets(name, topic.value(u"Partitions"_s).toString().toInt())));
+                QString::number(m_kafka->endOffsets(name, topic.value(u"Partitions"_s).toString().toInt())));
         }
-        const qint64 deadLettered = kcatEndOffsets(dlt, 3);
+        const qint64 deadLettered = m_kafka->endOffsets(dlt, 3);
         QVERIFY(deadLettered >= 4);
         QCOMPARE(
             rowWith(topics, u"Topic"_s, dlt).value(u"Messages"_s).toString(), QString::number(deadLettered));
@@ -447,7 +354,7 @@ private slots:
         QCOMPARE(figures.value(u"brokers"_s).toInt(), 3);
         const QJsonObject audit = rowWith(kafkaState.value(u"groups"_s).toArray(), u"Group"_s, u"audit"_s);
         QCOMPARE(audit.value(u"Found by"_s).toString(), u"profile"_s);
-        QCOMPARE(audit.value(u"Lag"_s).toString(), QString::number(kcatEndOffsets(created, 3)));
+        QCOMPARE(audit.value(u"Lag"_s).toString(), QString::number(m_kafka->endOffsets(created, 3)));
         QVERIFY(audit.value(u"Lag"_s).toString().toInt()
             >= 4); // the poison records, plus what the clients published
         // The stage-1 group the replicas announce has consumed everything.
@@ -475,13 +382,12 @@ private slots:
             run(u"kcat"_s, { u"-b"_s, kafka, u"-P"_s, u"-t"_s, created, u"-p"_s, QString::number(p) },
                 "warm-up\n");
         const auto committedEverywhere = [this] {
-            const QList<qint64> committed
-                = committedByPartition("switchboard-notifications", "switchboard.MessageCreatedEvent", 3);
+            const QList<qint64> committed = m_kafka->committedByPartition(kStage1Group, kStage1Topic, 3);
             return committed.size() == 3
                 && std::all_of(committed.cbegin(), committed.cend(), [](qint64 o) { return o >= 0; })
                 && stage1Lag() == 0;
         };
-        QTRY_VERIFY2_WITH_TIMEOUT(committedEverywhere(), qPrintable(stage1Partitions()), 30000);
+        QVERIFY2(pollUntil(committedEverywhere, 30000), qPrintable(stage1Partitions()));
 
         for (const QUrl &node : nodes)
             QVERIFY2(m_clients.adminPost(node, sb::protocol::nodeapi::AdminStage1PausePath),
@@ -507,7 +413,7 @@ private slots:
 
         QTemporaryDir out;
         QProcess console;
-        startConsole(&console, out.path(), 8);
+        startConsole(&console, out.path(), 8, true);
         QVERIFY(console.waitForFinished(60000));
         QCOMPARE(console.exitCode(), 0);
         QCOMPARE(stage1Lag(), lag); // nothing moved while the console looked
@@ -530,7 +436,7 @@ private slots:
         for (const QUrl &node : nodes)
             QVERIFY2(m_clients.adminPost(node, sb::protocol::nodeapi::AdminStage1ResumePath),
                 qPrintable(m_clients.lastError()));
-        QTRY_COMPARE_WITH_TIMEOUT(stage1Lag(), 0, 30000);
+        QVERIFY2(pollUntil([this] { return stage1Lag() == 0; }, 30000), qPrintable(stage1Partitions()));
     }
 
     // Redis killed while the console runs: the replicas it listed are alive (not ready,
@@ -553,7 +459,7 @@ private slots:
         QElapsedTimer running;
         running.start();
         auto hasRead = [&] { return consoleHasReadTheRegistry(running.elapsed() / 1000 + 1); };
-        QTRY_VERIFY_WITH_TIMEOUT(hasRead() || console.state() == QProcess::NotRunning, 20000);
+        pollUntil([&] { return hasRead() || console.state() == QProcess::NotRunning; }, 20000, 200);
         QVERIFY2(console.state() == QProcess::Running, "the console ended before it read the registry");
         QVERIFY2(hasRead(), "the console has not read the registry before its snapshot");
 
@@ -649,7 +555,7 @@ private slots:
             killedPid > 0 && comm.open(QIODevice::ReadOnly), "the devcluster does not report node-3's pid");
         QCOMPARE(::kill(pid_t(killedPid), SIGKILL), 0);
         QNetworkAccessManager network;
-        QTRY_COMPARE_WITH_TIMEOUT(probeReplica(&network, nodes.at(2)).live, 0, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(ReplicaProbes::read(&network, nodes.at(2)).live, 0, 10000);
 
         QTemporaryDir out;
         QProcess console;
