@@ -440,7 +440,8 @@ void ConsoleController::forwardAnnouncedGroups()
     for (int row = 0; row < replicas->rowCount(); ++row) {
         const inspect::ReplicaInfo &replica = replicas->replica(row);
         for (const QString &group : replica.kafkaGroups)
-            owners.append({ group, replica.id, replica.isDown(), replica.lastSeen });
+            owners.append({ group, replica.id, replica.isDown(), replica.lastSeen,
+                replica.kafkaGroupsFromStart.contains(group) });
     }
     std::sort(owners.begin(), owners.end(),
         [](const inspect::KafkaGroupOwner &a, const inspect::KafkaGroupOwner &b) {

@@ -61,6 +61,10 @@ public:
     // The Kafka consumer groups this replica consumes with, announced in the registry so a
     // console can watch their lag where the broker cannot list groups. None by default.
     virtual QList<QByteArray> consumerGroups() const { return {}; }
+    // Of those, the groups that start at the log start on a partition they never committed
+    // (auto.offset.reset=earliest), announced too: for such a group a console counts what
+    // that partition holds as work still to do, where a latest-reset group would skip it.
+    virtual QList<QByteArray> consumerGroupsFromStart() const { return {}; }
     // What the adapter did, for /metrics. Thread-safe. None by default.
     virtual QList<BusCounter> counters() const { return {}; }
     // Pauses or resumes this replica's stage-1 consumer (it stays in its group, its lag

@@ -142,6 +142,9 @@ public:
             return { persistGroup() };
         return { persistGroup(), broadcastGroup() };
     }
+    // Stage 1 persists what was published before any replica ran; the per-boot broadcast
+    // groups start at the end.
+    QList<QByteArray> consumerGroupsFromStart() const override { return { persistGroup() }; }
     // Every topic the bus uses, for whoever creates topics (devcluster, tests).
     static QList<QByteArray> topics(const QByteArray &prefix);
 

@@ -110,15 +110,27 @@ bool KafkaAdminClient::metadata(Metadata *out, QString *error)
 
 bool KafkaAdminClient::endOffsets(const QList<TopicPartitions> &topics, PartitionOffsets *out, QString *error)
 {
+    return listOffsets(topics, RD_KAFKA_OFFSET_END, QStringLiteral("log-end offsets"), out, error);
+}
+
+bool KafkaAdminClient::startOffsets(
+    const QList<TopicPartitions> &topics, PartitionOffsets *out, QString *error)
+{
+    return listOffsets(topics, RD_KAFKA_OFFSET_BEGINNING, QStringLiteral("log-start offsets"), out, error);
+}
+
+bool KafkaAdminClient::listOffsets(const QList<TopicPartitions> &topics, qint64 timestamp,
+    const QString &what, PartitionOffsets *out, QString *error)
+{
     out->clear();
     if (topics.isEmpty())
         return true;
-    // ListOffsets with timestamp -1 ("latest") answers every partition's log-end offset
+    // ListOffsets with timestamp -1 ("latest") or -2 ("earliest") answers every partition
     // in one request per leader, instead of one watermark query per partition.
-    cluster::KafkaPartitionList list = partitionList(topics, RD_KAFKA_OFFSET_END);
+    cluster::KafkaPartitionList list = partitionList(topics, timestamp);
     const rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(m_handle.get(), list.get(), m_timeoutMs);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        *error = QStringLiteral("log-end offsets: %1").arg(QString::fromUtf8(rd_kafka_err2str(err)));
+        *error = QStringLiteral("%1: %2").arg(what, QString::fromUtf8(rd_kafka_err2str(err)));
         return false;
     }
     for (int i = 0; i < list->cnt; ++i) {

@@ -63,6 +63,8 @@ public:
 
     bool metadata(Metadata *out, QString *error);
     bool endOffsets(const QList<TopicPartitions> &topics, PartitionOffsets *out, QString *error);
+    // Each partition's log-start offset (the first offset retention kept).
+    bool startOffsets(const QList<TopicPartitions> &topics, PartitionOffsets *out, QString *error);
     GroupListing listGroups();
     QHash<QString, GroupDescription> describeGroups(const QStringList &groups, QString *error);
     // One OffsetFetch per group, all in flight at once: send them, do other calls while
@@ -71,6 +73,11 @@ public:
     QHash<QString, GroupOffsets> collectCommittedOffsets();
 
 private:
+    // ListOffsets for every partition at `timestamp` (RD_KAFKA_OFFSET_END: log end,
+    // RD_KAFKA_OFFSET_BEGINNING: log start), one request per leader; `what` names it in errors.
+    bool listOffsets(const QList<TopicPartitions> &topics, qint64 timestamp, const QString &what,
+        PartitionOffsets *out, QString *error);
+
     cluster::KafkaHandle m_handle;
     cluster::KafkaQueue m_queue; // ListGroups, DescribeGroups
     cluster::KafkaQueue m_offsetQueue; // OffsetFetch answers, collected later

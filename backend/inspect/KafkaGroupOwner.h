@@ -16,6 +16,10 @@ struct KafkaGroupOwner
     QString replica;
     bool gone = false; // the replica is down (its registry entry is gone, its probes fail)
     QDateTime lastSeen; // the last time any source saw it alive
+    // The replica announces that the group starts at the log start where it never committed
+    // (registry field kafkaGroupsFromStart): a never-committed partition is then work still
+    // to do (KafkaInspector counts its records as lag), not nothing.
+    bool readsFromStart = false;
 
     bool operator==(const KafkaGroupOwner &other) const = default;
 };

@@ -7,6 +7,8 @@
 #include <QSet>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace sb::inspect {
 
 namespace {
@@ -55,7 +57,7 @@ void KafkaInspector::setAnnouncedGroups(const QStringList &groups)
 {
     QList<KafkaGroupOwner> owners;
     for (const QString &group : groups)
-        owners.append({ group, QString(), false, {} });
+        owners.append({ group, QString(), false, {}, false });
     setGroupOwners(owners);
 }
 
@@ -133,7 +135,15 @@ KafkaClusterSnapshot KafkaInspector::read()
     snapshot.reachable = true;
     snapshot.brokers = metadata.brokers;
     readTopics(metadata, ends, &snapshot);
-    readGroups(metadata, ends, watched, descriptions, committed, &snapshot);
+    // Log starts only where a group reads never-committed partitions from there; unread,
+    // such partitions are left out as for any other group.
+    KafkaAdminClient::PartitionOffsets starts;
+    if (std::any_of(
+            m_owners.cbegin(), m_owners.cend(), [](const KafkaGroupOwner &o) { return o.readsFromStart; })) {
+        QString ignored;
+        m_client.startOffsets(metadata.topics, &starts, &ignored);
+    }
+    readGroups(metadata, { ends, starts }, watched, descriptions, committed, &snapshot);
     return finish();
 }
 
@@ -207,8 +217,8 @@ QList<QPair<QString, QString>> KafkaInspector::watchedGroups(KafkaClusterSnapsho
     return watched;
 }
 
-void KafkaInspector::readGroups(const KafkaAdminClient::Metadata &metadata,
-    const KafkaAdminClient::PartitionOffsets &ends, const QList<QPair<QString, QString>> &watched,
+void KafkaInspector::readGroups(const KafkaAdminClient::Metadata &metadata, const LogBounds &bounds,
+    const QList<QPair<QString, QString>> &watched,
     const QHash<QString, KafkaAdminClient::GroupDescription> &descriptions,
     const QHash<QString, KafkaAdminClient::GroupOffsets> &offsets, KafkaClusterSnapshot *snapshot)
 {
@@ -226,17 +236,24 @@ void KafkaInspector::readGroups(const KafkaAdminClient::Metadata &metadata,
         }
         const KafkaAdminClient::GroupOffsets committed = offsets.value(id);
         group.error = committed.error;
+        const bool fromStart = readsFromStart(id);
         QList<BurrowEvaluator::PartitionResult> results;
         for (const auto &t : metadata.topics) {
+            const bool consumed = fromStart
+                && std::any_of(committed.committed.keyBegin(), committed.committed.keyEnd(),
+                    [&t](const QPair<QString, int> &k) { return k.first == t.topic; });
             for (int p = 0; p < t.partitions; ++p) {
                 const auto found = committed.committed.constFind({ t.topic, p });
-                if (found == committed.committed.constEnd())
+                if (found == committed.committed.constEnd()) {
+                    if (consumed)
+                        addNeverCommitted(t.topic, p, bounds, &group);
                     continue;
+                }
                 KafkaPartitionLag lag;
                 lag.topic = t.topic;
                 lag.partition = p;
                 lag.committed = *found;
-                lag.logEnd = ends.value({ t.topic, p }, -1);
+                lag.logEnd = bounds.ends.value({ t.topic, p }, -1);
                 lag.lag = lagOf(lag.committed, lag.logEnd);
                 lag.verdict
                     = m_lag.observe(id, t.topic, p, lag.committed, lag.logEnd, group.members > 0, nowMs);
@@ -263,6 +280,37 @@ void KafkaInspector::readGroups(const KafkaAdminClient::Metadata &metadata,
     for (const auto &w : watched)
         watchedIds.insert(w.first);
     m_retirement.endPoll(watchedIds);
+}
+
+bool KafkaInspector::readsFromStart(const QString &group) const
+{
+    return std::any_of(m_owners.cbegin(), m_owners.cend(),
+        [&group](const KafkaGroupOwner &o) { return o.group == group && o.readsFromStart; });
+}
+
+void KafkaInspector::addNeverCommitted(
+    const QString &topic, int partition, const LogBounds &bounds, KafkaGroupInfo *group)
+{
+    // A group that reads from the log start and consumes this topic (it committed on another
+    // of its partitions) has all of this partition still to read. kafka-consumer-groups and
+    // Burrow show nothing for it; the stage-1 group of a new cluster would then hide the
+    // records published before its first commit there.
+    const qint64 start = bounds.starts.value({ topic, partition }, -1);
+    const qint64 end = bounds.ends.value({ topic, partition }, -1);
+    if (start < 0 || end < 0)
+        return; // the bounds are unknown: say nothing rather than a guess
+    KafkaPartitionLag lag;
+    lag.topic = topic;
+    lag.partition = partition;
+    lag.logEnd = end;
+    lag.lag = qMax<qint64>(0, end - start);
+    lag.verdict = { BurrowStatus::NotFound,
+        QStringLiteral(
+            "never committed: the group reads it from the log start (offset %1), %2 record(s) to go")
+            .arg(start)
+            .arg(lag.lag) };
+    group->totalLag += lag.lag;
+    group->partitions.append(lag);
 }
 
 } // namespace sb::inspect

@@ -50,10 +50,19 @@ private:
     QList<QPair<QString, QString>> watchedGroups(KafkaClusterSnapshot *snapshot);
     void readTopics(const KafkaAdminClient::Metadata &metadata,
         const KafkaAdminClient::PartitionOffsets &ends, KafkaClusterSnapshot *snapshot);
-    void readGroups(const KafkaAdminClient::Metadata &metadata,
-        const KafkaAdminClient::PartitionOffsets &ends, const QList<QPair<QString, QString>> &watched,
+    // Each partition's log end, and log start where a group reads from there.
+    struct LogBounds
+    {
+        const KafkaAdminClient::PartitionOffsets &ends;
+        const KafkaAdminClient::PartitionOffsets &starts;
+    };
+    void readGroups(const KafkaAdminClient::Metadata &metadata, const LogBounds &bounds,
+        const QList<QPair<QString, QString>> &watched,
         const QHash<QString, KafkaAdminClient::GroupDescription> &descriptions,
         const QHash<QString, KafkaAdminClient::GroupOffsets> &offsets, KafkaClusterSnapshot *snapshot);
+    bool readsFromStart(const QString &group) const;
+    void addNeverCommitted(
+        const QString &topic, int partition, const LogBounds &bounds, KafkaGroupInfo *group);
 
     KafkaInspectorConfig m_config;
     KafkaAdminClient m_client;

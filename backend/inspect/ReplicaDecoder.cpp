@@ -118,6 +118,9 @@ ReplicaInfo ReplicaDecoder::fromRegistryHash(const QString &id, const QMap<QByte
     const QByteArray groups = fields.value("kafkaGroups");
     if (!groups.isEmpty())
         info.kafkaGroups = QString::fromUtf8(groups).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    const QByteArray fromStart = fields.value("kafkaGroupsFromStart");
+    if (!fromStart.isEmpty())
+        info.kafkaGroupsFromStart = QString::fromUtf8(fromStart).split(QLatin1Char(','), Qt::SkipEmptyParts);
     return info;
 }
 

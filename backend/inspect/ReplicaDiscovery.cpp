@@ -40,8 +40,10 @@ void overlay(ReplicaInfo &into, const ReplicaInfo &from)
     take(into.messagesOutPerSecond, from.messagesOutPerSecond);
     take(into.heartbeatTimeouts, from.heartbeatTimeouts);
     take(into.slowConsumerDrops, from.slowConsumerDrops);
-    if (!from.kafkaGroups.isEmpty())
+    if (!from.kafkaGroups.isEmpty()) {
         into.kafkaGroups = from.kafkaGroups;
+        into.kafkaGroupsFromStart = from.kafkaGroupsFromStart;
+    }
     if (!from.detail.isEmpty())
         into.detail = into.detail.isEmpty() ? from.detail : into.detail + QStringLiteral("; ") + from.detail;
     if (!into.source.split(QLatin1Char('+')).contains(from.source))

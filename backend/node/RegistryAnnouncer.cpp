@@ -59,7 +59,8 @@ void RegistryAnnouncer::announce()
             // The console's slow-consumer alert reads it here when it has no /metrics URL.
             { "slowConsumerDrops",
                 QByteArray::number(metrics.droppedCount(QByteArrayLiteral("slow_consumer"))) },
-            { "kafkaGroups", m_bus ? m_bus->consumerGroups().join(',') : QByteArray() } },
+            { "kafkaGroups", m_bus ? m_bus->consumerGroups().join(',') : QByteArray() },
+            { "kafkaGroupsFromStart", m_bus ? m_bus->consumerGroupsFromStart().join(',') : QByteArray() } },
         kTtlSeconds);
     m_lastIn = in;
     m_lastOut = out;

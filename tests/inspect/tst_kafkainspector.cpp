@@ -10,6 +10,7 @@
 
 using namespace sb::cluster;
 using namespace sb::inspect;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -240,6 +241,53 @@ private Q_SLOTS:
         QVERIFY2(billing, "p0 never became STOP");
         QVERIFY2(billing->partitions.at(0).verdict.reason.contains(u"no commit for"),
             qPrintable(billing->partitions.at(0).verdict.reason));
+        inspector.stop();
+    }
+
+    // A group its replicas announce as reading from the log start (the stage-1 group) counts
+    // a partition of a topic it consumes but never committed as all of that partition to go;
+    // the same group not so announced shows only its committed partitions, as Burrow and
+    // kafka-consumer-groups do.
+    void neverCommittedPartitionOfAFromStartGroupIsLag()
+    {
+        QString error;
+        QVERIFY2(m_cluster.createTopic("created", 3, &error), qPrintable(error));
+        produce("created", 0, 5);
+        produce("created", 1, 7);
+        QVERIFY(commit(m_cluster.bootstrapServers(), "persist", "created", { 5 })); // p0 only
+        KafkaInspector inspector(mockClusterConfig(300));
+        inspector.setGroupOwners({ { u"persist"_s, u"n1"_s, false, {}, false } });
+        inspector.start();
+        auto snapshot = pollUntil(inspector, [](const KafkaClusterSnapshot &s) {
+            const KafkaGroupInfo *g = groupIn(s, u"persist"_s);
+            return g && !g->partitions.isEmpty();
+        });
+        const KafkaGroupInfo *persist = groupIn(snapshot, u"persist"_s);
+        QVERIFY2(persist, qPrintable(snapshot.error));
+        QCOMPARE(persist->partitions.size(), 1);
+        QCOMPARE(persist->totalLag, 0);
+
+        inspector.setGroupOwners({ { u"persist"_s, u"n1"_s, false, {}, true } });
+        snapshot = pollUntil(inspector, [](const KafkaClusterSnapshot &s) {
+            const KafkaGroupInfo *g = groupIn(s, u"persist"_s);
+            return g && g->partitions.size() > 1;
+        });
+        persist = groupIn(snapshot, u"persist"_s);
+        QVERIFY(persist);
+        // p1 holds 7 records from offset 0, p2 none: both still to read, nothing guessed.
+        QCOMPARE(persist->partitions.size(), 3);
+        const KafkaPartitionLag &p1 = persist->partitions.at(1);
+        QCOMPARE(p1.partition, 1);
+        QCOMPARE(p1.committed, -1);
+        QCOMPARE(p1.logEnd, 7);
+        QCOMPARE(p1.lag, 7);
+        QCOMPARE(p1.verdict.status, BurrowStatus::NotFound);
+        QVERIFY2(p1.verdict.reason.contains(u"never committed"), qPrintable(p1.verdict.reason));
+        QCOMPARE(persist->partitions.at(2).lag, 0);
+        QCOMPARE(persist->totalLag, 7);
+        // The never-committed rows are work to do, not a fault: the group's verdict is still
+        // the one its committed partitions give.
+        QCOMPARE(persist->verdict.status, BurrowStatus::Ok);
         inspector.stop();
     }
 

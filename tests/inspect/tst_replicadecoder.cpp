@@ -18,7 +18,8 @@ private slots:
         const QMap<QByteArray, QByteArray> fields { { "address", "127.0.0.1:8081" },
             { "started", "1714550400000" }, { "ready", "1" }, { "draining", "0" }, { "ws", "12" },
             { "sse", "3" }, { "subscriptions", "40" }, { "msgsInPerSec", "2.5" }, { "msgsOutPerSec", "10" },
-            { "heartbeatTimeouts", "1" }, { "version", "0.1.0" }, { "somethingNew", "ignored" } };
+            { "heartbeatTimeouts", "1" }, { "version", "0.1.0" }, { "somethingNew", "ignored" },
+            { "kafkaGroups", "persist,broadcast-n1" }, { "kafkaGroupsFromStart", "persist" } };
         const ReplicaInfo info = ReplicaDecoder::fromRegistryHash(u"n1"_s, fields);
         QCOMPARE(info.id, u"n1"_s);
         QCOMPARE(info.address, u"127.0.0.1:8081"_s);
@@ -32,6 +33,8 @@ private slots:
         QCOMPARE(info.messagesOutPerSecond, std::optional<double>(10));
         QCOMPARE(info.heartbeatTimeouts, std::optional<qint64>(1));
         QCOMPARE(info.version, u"0.1.0"_s);
+        QCOMPARE(info.kafkaGroups, (QStringList { u"persist"_s, u"broadcast-n1"_s }));
+        QCOMPARE(info.kafkaGroupsFromStart, QStringList { u"persist"_s });
     }
 
     void registryHashWithMissingAndBrokenFields()
@@ -44,6 +47,7 @@ private slots:
         QCOMPARE(info.totalConnections(), std::nullopt);
         QVERIFY(!info.started.isValid());
         QCOMPARE(info.messagesInPerSecond, std::nullopt);
+        QVERIFY(info.kafkaGroupsFromStart.isEmpty()); // an older node does not say: none
         // Nothing about readiness: answering, so up.
         QCOMPARE(ReplicaDecoder::fromRegistryHash(u"n3"_s, {}).state, ReplicaInfo::State::Up);
     }

@@ -42,6 +42,9 @@ struct ReplicaInfo
     // sb_dropped_total{reason="slow_consumer"}, a counter since the replica started.
     std::optional<qint64> slowConsumerDrops;
     QStringList kafkaGroups; // the consumer groups it announces (registry only)
+    // Of those, the ones that read a never-committed partition from its start (registry
+    // field kafkaGroupsFromStart; absent from older nodes: none).
+    QStringList kafkaGroupsFromStart;
 
     bool isDown() const { return state == State::Down; }
     // "alive, not ready: Redis unreachable", "ready", "down"...
