@@ -23,7 +23,6 @@
 #include "inspect/ReplicaEndpointCheck.h"
 #include "models/KafkaGroupModel.h"
 #include "models/RecordingReplay.h"
-#include "models/RecordingSampleTrim.h"
 #include "models/ReplicaModel.h"
 #include "ui/AreaView.h"
 #include "ui/FaultsPanel.h"
@@ -550,7 +549,7 @@ void ConsoleController::testConnections(ui::ProfilesDialog *dialog, const models
 void ConsoleController::recordSample()
 {
     m_recording.append(QDateTime::currentDateTimeUtc(),
-        models::RecordingSampleTrim::trimmed(m_window->snapshotState(ui::kRecordingTableRows)));
+        m_window->snapshotState(ui::kRecordingTableRows, ui::SnapshotPurpose::RecordingSample));
 }
 
 ConsoleSnapshotSettling ConsoleController::settlingNow() const

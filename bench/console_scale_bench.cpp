@@ -31,7 +31,6 @@
 #include "models/KafkaFigures.h"
 #include "models/KafkaGroupModel.h"
 #include "models/ProfileStore.h"
-#include "models/RecordingSampleTrim.h"
 #include "models/RedisKeyModel.h"
 #include "models/ReplicaModel.h"
 #include "protocol/Gzip.h"
@@ -237,7 +236,7 @@ int main(int argc, char **argv)
     QElapsedTimer sampling;
     sampling.start();
     const QByteArray sample = QJsonDocument(
-        models::RecordingSampleTrim::trimmed(console->window()->snapshotState(ui::kRecordingTableRows)))
+        console->window()->snapshotState(ui::kRecordingTableRows, ui::SnapshotPurpose::RecordingSample))
                                   .toJson(QJsonDocument::Compact);
     const qint64 sampleMs = sampling.elapsed();
     // Saved compressed (.sbrec.json.gz), one sample alone: an upper bound, since an hour's
