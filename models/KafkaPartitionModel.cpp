@@ -20,8 +20,8 @@ QVariant KafkaPartitionModel::headerData(int section, Qt::Orientation orientatio
     static const char *const tips[ColumnCount]
         = { "Consumer group id", "Topic", "Partition number", "The group's committed offset (OffsetFetch)",
               "The partition's log-end offset (ListOffsets, latest)", "Log end minus committed",
-              "Burrow status over the last commits: OK, WARN, STOP, STALL or REWIND; RETIRED for a retired "
-              "group's partitions",
+              ("Burrow status over the last commits: OK, WARN, STOP, STALL or REWIND; RETIRED for a "
+               "retired group's partitions"),
               "The reason for the status, in words" };
     return columnHeader(titles, tips, ColumnCount, section, orientation, role);
 }
