@@ -7,7 +7,8 @@ namespace sb::app {
 
 namespace {
 constexpr int kRecentLines = 20;
-}
+constexpr int kLastWords = 3; // lines quoted with a crash exit
+} // namespace
 
 ManagedChild::ManagedChild(
     QString name, QString program, QStringList arguments, QRegularExpression readyPattern, QObject *parent)
@@ -32,9 +33,20 @@ ManagedChild::ManagedChild(
     });
     connect(&m_process, &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
         m_readyDeadline.stop();
+        onOutput(); // whatever it wrote last, before the exit is described
         // A crash exit's code is the signal's number.
         m_lastExit = status == QProcess::CrashExit ? QStringLiteral("was killed by signal %1").arg(code)
                                                    : QStringLiteral("exited with code %1").arg(code);
+        // A process that aborts (or faults) usually says why on its way out: glibc's heap
+        // checks, std::terminate, qFatal. Those words belong with the exit; SIGKILL leaves
+        // none, and lines from before it would only mislead.
+        if (status == QProcess::CrashExit && code != SIGKILL) {
+            QStringList last = m_recent.mid(qMax(0, m_recent.size() - kLastWords));
+            if (!m_partialLine.trimmed().isEmpty())
+                last.append(QString::fromUtf8(m_partialLine).trimmed());
+            if (!last.isEmpty())
+                m_lastExit += u"; its last output: " + last.join(QStringLiteral(" | "));
+        }
         if (!m_ready && !m_stopping)
             fail(QStringLiteral("%1 exited with code %2 before it was ready").arg(m_name).arg(code));
         emit exited(code);

@@ -42,7 +42,8 @@ public:
     // The first match of readyPattern (e.g. the "listening http://…" line's URL).
     QRegularExpressionMatch readyMatch() const { return m_readyMatch; }
     QString recentOutput() const { return m_recent.join(u'\n'); }
-    // How it last ended, in words: "exited with code 1", "was killed by signal 9".
+    // How it last ended, in words: "exited with code 1", "was killed by signal 9"; a crash by
+    // any other signal quotes its last lines of output ("…signal 6; its last output: …").
     QString lastExit() const { return m_lastExit; }
 
 signals:

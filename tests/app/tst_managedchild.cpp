@@ -35,6 +35,26 @@ private Q_SLOTS:
         QVERIFY2(child->lastExit().contains(QStringLiteral("signal 9")), qPrintable(child->lastExit()));
     }
 
+    // A child that aborts says why on its way out (glibc, std::terminate, qFatal): the exit's
+    // description carries those words, so the demo's effect log shows the cause, not only
+    // "signal 6" (a node's abort during a drain was once undiagnosable for want of them).
+    void anAbortQuotesTheLastOutput()
+    {
+        auto *child = new ManagedChild(QStringLiteral("aborter"), QStringLiteral("/bin/sh"),
+            { QStringLiteral("-c"),
+                QStringLiteral("echo ready; echo early line; echo 'terminate called after throwing' >&2; "
+                               "printf 'no newline'; kill -ABRT $$") },
+            QRegularExpression(QStringLiteral("^ready")), this);
+        QSignalSpy exited(child, &ManagedChild::exited);
+        child->start(10000);
+        QTRY_COMPARE_WITH_TIMEOUT(exited.size(), 1, 10000);
+        const QString how = child->lastExit();
+        QVERIFY2(
+            how.startsWith(QStringLiteral("was killed by signal 6; its last output: ")), qPrintable(how));
+        QVERIFY2(how.contains(QStringLiteral("terminate called after throwing")), qPrintable(how));
+        QVERIFY2(how.endsWith(QStringLiteral("| no newline")), qPrintable(how));
+    }
+
     void graceLeavesARunStartedAgainAlone()
     {
         ManagedChild *child = sleeper(false, this);
