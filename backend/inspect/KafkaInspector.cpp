@@ -57,7 +57,7 @@ void KafkaInspector::setAnnouncedGroups(const QStringList &groups)
 {
     QList<KafkaGroupOwner> owners;
     for (const QString &group : groups)
-        owners.append({ group, QString(), false, {}, false });
+        owners.append({ group, QString(), false, {} });
     setGroupOwners(owners);
 }
 
@@ -67,10 +67,13 @@ void KafkaInspector::setGroupOwners(const QList<KafkaGroupOwner> &owners)
         return;
     m_owners = owners;
     m_retirement.setOwners(owners);
+    m_fromStart.clear();
     QStringList groups;
     for (const KafkaGroupOwner &owner : owners) {
         if (!groups.contains(owner.group))
             groups.append(owner.group);
+        if (owner.readsFromStart)
+            m_fromStart.insert(owner.group);
     }
     if (groups == m_announced)
         return;
@@ -135,15 +138,22 @@ KafkaClusterSnapshot KafkaInspector::read()
     snapshot.reachable = true;
     snapshot.brokers = metadata.brokers;
     readTopics(metadata, ends, &snapshot);
-    // Log starts only where a group reads never-committed partitions from there; unread,
-    // such partitions are left out as for any other group.
-    KafkaAdminClient::PartitionOffsets starts;
-    if (std::any_of(
-            m_owners.cbegin(), m_owners.cend(), [](const KafkaGroupOwner &o) { return o.readsFromStart; })) {
-        QString ignored;
-        m_client.startOffsets(metadata.topics, &starts, &ignored);
+    // Log starts only of the topics a from-start group consumes: only there does a
+    // never-committed partition count. Unread, such partitions are left out as for any other
+    // group.
+    const TopicsByGroup readFromStart = topicsReadFromStart(committed);
+    QList<KafkaAdminClient::TopicPartitions> startTopics;
+    for (const auto &t : metadata.topics) {
+        if (std::any_of(readFromStart.cbegin(), readFromStart.cend(),
+                [&t](const QSet<QString> &topics) { return topics.contains(t.topic); }))
+            startTopics.append(t);
     }
-    readGroups(metadata, { ends, starts }, watched, descriptions, committed, &snapshot);
+    KafkaAdminClient::PartitionOffsets starts;
+    if (!startTopics.isEmpty()) {
+        QString ignored;
+        m_client.startOffsets(startTopics, &starts, &ignored);
+    }
+    readGroups(metadata, { ends, starts, readFromStart }, watched, descriptions, committed, &snapshot);
     return finish();
 }
 
@@ -236,12 +246,10 @@ void KafkaInspector::readGroups(const KafkaAdminClient::Metadata &metadata, cons
         }
         const KafkaAdminClient::GroupOffsets committed = offsets.value(id);
         group.error = committed.error;
-        const bool fromStart = readsFromStart(id);
+        const QSet<QString> readFromStart = bounds.readFromStart.value(id);
         QList<BurrowEvaluator::PartitionResult> results;
         for (const auto &t : metadata.topics) {
-            const bool consumed = fromStart
-                && std::any_of(committed.committed.keyBegin(), committed.committed.keyEnd(),
-                    [&t](const QPair<QString, int> &k) { return k.first == t.topic; });
+            const bool consumed = readFromStart.contains(t.topic);
             for (int p = 0; p < t.partitions; ++p) {
                 const auto found = committed.committed.constFind({ t.topic, p });
                 if (found == committed.committed.constEnd()) {
@@ -282,10 +290,18 @@ void KafkaInspector::readGroups(const KafkaAdminClient::Metadata &metadata, cons
     m_retirement.endPoll(watchedIds);
 }
 
-bool KafkaInspector::readsFromStart(const QString &group) const
+KafkaInspector::TopicsByGroup KafkaInspector::topicsReadFromStart(
+    const QHash<QString, KafkaAdminClient::GroupOffsets> &offsets) const
 {
-    return std::any_of(m_owners.cbegin(), m_owners.cend(),
-        [&group](const KafkaGroupOwner &o) { return o.group == group && o.readsFromStart; });
+    TopicsByGroup topics;
+    for (auto group = offsets.cbegin(); group != offsets.cend(); ++group) {
+        if (!m_fromStart.contains(group.key()))
+            continue;
+        QSet<QString> &consumed = topics[group.key()];
+        for (auto key = group->committed.keyBegin(); key != group->committed.keyEnd(); ++key)
+            consumed.insert(key->first);
+    }
+    return topics;
 }
 
 void KafkaInspector::addNeverCommitted(

@@ -9,6 +9,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QStringList>
 
 #include <optional>
@@ -50,17 +51,20 @@ private:
     QList<QPair<QString, QString>> watchedGroups(KafkaClusterSnapshot *snapshot);
     void readTopics(const KafkaAdminClient::Metadata &metadata,
         const KafkaAdminClient::PartitionOffsets &ends, KafkaClusterSnapshot *snapshot);
-    // Each partition's log end, and log start where a group reads from there.
+    // Each partition's log end, and log start where a group reads from there: the topics
+    // each from-start group consumes (it committed on them), by group.
+    using TopicsByGroup = QHash<QString, QSet<QString>>;
     struct LogBounds
     {
         const KafkaAdminClient::PartitionOffsets &ends;
         const KafkaAdminClient::PartitionOffsets &starts;
+        const TopicsByGroup &readFromStart;
     };
+    TopicsByGroup topicsReadFromStart(const QHash<QString, KafkaAdminClient::GroupOffsets> &offsets) const;
     void readGroups(const KafkaAdminClient::Metadata &metadata, const LogBounds &bounds,
         const QList<QPair<QString, QString>> &watched,
         const QHash<QString, KafkaAdminClient::GroupDescription> &descriptions,
         const QHash<QString, KafkaAdminClient::GroupOffsets> &offsets, KafkaClusterSnapshot *snapshot);
-    bool readsFromStart(const QString &group) const;
     void addNeverCommitted(
         const QString &topic, int partition, const LogBounds &bounds, KafkaGroupInfo *group);
 
@@ -69,6 +73,7 @@ private:
     LagTracker m_lag;
     KafkaGroupRetirement m_retirement;
     QList<KafkaGroupOwner> m_owners;
+    QSet<QString> m_fromStart; // the groups of m_owners that read from the log start
     QHash<QString, qint64> m_lastEnds; // topic -> sum of log-end offsets at m_lastEndsAtMs
     qint64 m_lastEndsAtMs = 0;
     QStringList m_announced;

@@ -247,14 +247,20 @@ private Q_SLOTS:
     // A group its replicas announce as reading from the log start (the stage-1 group) counts
     // a partition of a topic it consumes but never committed as all of that partition to go;
     // the same group not so announced shows only its committed partitions, as Burrow and
-    // kafka-consumer-groups do.
+    // kafka-consumer-groups do. Each group's own topics and announcement count: beside it, a
+    // group not so announced and another from-start group on another topic.
     void neverCommittedPartitionOfAFromStartGroupIsLag()
     {
         QString error;
         QVERIFY2(m_cluster.createTopic("created", 3, &error), qPrintable(error));
+        QVERIFY2(m_cluster.createTopic("replayed", 2, &error), qPrintable(error));
         produce("created", 0, 5);
         produce("created", 1, 7);
+        produce("replayed", 0, 2);
+        produce("replayed", 1, 4);
         QVERIFY(commit(m_cluster.bootstrapServers(), "persist", "created", { 5 })); // p0 only
+        QVERIFY(commit(m_cluster.bootstrapServers(), "audit", "created", { 5 }));
+        QVERIFY(commit(m_cluster.bootstrapServers(), "fresh", "replayed", { 2 }));
         KafkaInspector inspector(mockClusterConfig(300));
         inspector.setGroupOwners({ { u"persist"_s, u"n1"_s, false, {}, false } });
         inspector.start();
@@ -267,7 +273,8 @@ private Q_SLOTS:
         QCOMPARE(persist->partitions.size(), 1);
         QCOMPARE(persist->totalLag, 0);
 
-        inspector.setGroupOwners({ { u"persist"_s, u"n1"_s, false, {}, true } });
+        inspector.setGroupOwners({ { u"persist"_s, u"n1"_s, false, {}, true },
+            { u"audit"_s, u"n2"_s, false, {}, false }, { u"fresh"_s, u"n3"_s, false, {}, true } });
         snapshot = pollUntil(inspector, [](const KafkaClusterSnapshot &s) {
             const KafkaGroupInfo *g = groupIn(s, u"persist"_s);
             return g && g->partitions.size() > 1;
@@ -288,6 +295,22 @@ private Q_SLOTS:
         // The never-committed rows are work to do, not a fault: the group's verdict is still
         // the one its committed partitions give.
         QCOMPARE(persist->verdict.status, BurrowStatus::Ok);
+        // Only its own topic: "replayed", which another from-start group consumes, is not its.
+        for (const KafkaPartitionLag &lag : persist->partitions)
+            QCOMPARE(lag.topic, u"created"_s);
+        // The group on the same topic that is not announced so: its committed row alone.
+        const KafkaGroupInfo *audit = groupIn(snapshot, u"audit"_s);
+        QVERIFY(audit);
+        QCOMPARE(audit->partitions.size(), 1);
+        QCOMPARE(audit->totalLag, 0);
+        // The other from-start group: its never-committed partition, on its own topic.
+        const KafkaGroupInfo *fresh = groupIn(snapshot, u"fresh"_s);
+        QVERIFY(fresh);
+        QCOMPARE(fresh->partitions.size(), 2);
+        QCOMPARE(fresh->partitions.at(1).topic, u"replayed"_s);
+        QCOMPARE(fresh->partitions.at(1).committed, -1);
+        QCOMPARE(fresh->partitions.at(1).lag, 4);
+        QCOMPARE(fresh->totalLag, 4);
         inspector.stop();
     }
 
