@@ -5,6 +5,7 @@
 #include "cluster/KafkaDeliveryLatch.h"
 #include "cluster/KafkaLog.h"
 #include "cluster/KafkaProducer.h"
+#include "protocol/KafkaDeadLetterHeaders.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -17,7 +18,6 @@
 namespace sb::cluster {
 
 namespace {
-constexpr qsizetype kMaxDltErrorBytes = 1024;
 constexpr int kPauseSliceMs = 50;
 } // namespace
 
@@ -279,10 +279,12 @@ bool KafkaStage1Relay::persistOnce(const KafkaRecord &record, QString *error)
 void KafkaStage1Relay::deadLetter(const KafkaRecord &record, const QString &error, KafkaDeliveryLatch &latch)
 {
     KafkaHeaders headers = record.headers;
-    headers.append({ "dlt-original-topic", record.topic });
-    headers.append({ "dlt-original-partition", QByteArray::number(record.partition) });
-    headers.append({ "dlt-original-offset", QByteArray::number(record.offset) });
-    headers.append({ "dlt-error", error.toUtf8().left(kMaxDltErrorBytes) });
+    // The names the console's reader decodes (and a redrive strips): one definition for both.
+    using Names = protocol::KafkaDeadLetterHeaders;
+    headers.append({ Names::OriginalTopic, record.topic });
+    headers.append({ Names::OriginalPartition, QByteArray::number(record.partition) });
+    headers.append({ Names::OriginalOffset, QByteArray::number(record.offset) });
+    headers.append({ Names::Error, error.toUtf8().left(Names::kMaxErrorChars) });
     ++m_deadLettered;
     m_producer->produce(record.topic + ".DLT", record.key, record.value, headers, latch.track());
 }
