@@ -3,6 +3,7 @@
 #include "app/ConsoleAlerts.h"
 #include "app/ConsoleDemoScript.h"
 #include "app/ConsoleRememberedReplicas.h"
+#include "app/ConsoleReplicaFanOut.h"
 #include "app/ConsoleSnapshotSchedule.h"
 #include "app/ConsoleSnapshotSettling.h"
 #include "app/DemoPopulation.h"
@@ -38,7 +39,6 @@
 #include <QTextStream>
 
 #include <algorithm>
-#include <tuple>
 #include <type_traits>
 
 #include <cstdio>
@@ -228,10 +228,6 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
     m_replicasArea = std::make_unique<ReplicasAreaAssembly>(
         m_window->area(QStringLiteral("replicas")), replicas, &m_attachment);
     m_replicasArea->start();
-    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this,
-        &ConsoleController::forwardAnnouncedGroups);
-    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this,
-        &ConsoleController::forwardTapEndpoints);
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, m_snapshot.get(),
         &ConsoleSnapshotSchedule::replicasPolled);
     // The demo's nodes run with --demo-users: admin/admin may read every replica's tap.
@@ -244,6 +240,8 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
     m_trafficArea->setClusterSources(
         redis, kafka.settings, endpoints.value(QStringLiteral("topicPrefix")).toString());
     attachKafka(kafka);
+    new ConsoleReplicaFanOut(
+        m_replicasArea.get(), m_kafkaArea.get(), m_trafficArea.get()); // the Replicas area owns it
     // Simulated users on their own thread, so the demo shows a cluster at work, not an idle one.
     m_demoPopulation = std::make_unique<DemoPopulation>(DemoPopulationOptions {}, m_demoUsers);
     m_demoPopulation->start(DemoPopulation::replicasFrom(endpoints));
@@ -397,10 +395,6 @@ void ConsoleController::attach(const models::Profile &loaded)
         = new ConsoleRememberedReplicas(profile->name, m_replicasArea->model(), m_replicasArea.get());
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, remembered,
         &ConsoleRememberedReplicas::save);
-    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this,
-        &ConsoleController::forwardAnnouncedGroups);
-    connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, this,
-        &ConsoleController::forwardTapEndpoints);
     connect(m_replicasArea.get(), &ReplicasAreaAssembly::snapshotApplied, m_snapshot.get(),
         &ConsoleSnapshotSchedule::replicasPolled);
     if (!problems.isEmpty())
@@ -410,6 +404,8 @@ void ConsoleController::attach(const models::Profile &loaded)
     const inspect::KafkaInspectorConfig kafkaConfig
         = KafkaAreaAssembly::configFromProfile(*profile, &kafkaProblems);
     attachKafka(kafkaConfig);
+    new ConsoleReplicaFanOut(
+        m_replicasArea.get(), m_kafkaArea.get(), m_trafficArea.get()); // the Replicas area owns it
     if (m_trafficArea) {
         const cluster::RedisUrl trafficRedis = profile->redisConnectionUrl(); // an ACL user logs in here too
         m_trafficArea->setClusterSources(
@@ -426,47 +422,6 @@ void ConsoleController::attachKafka(const inspect::KafkaInspectorConfig &config)
     m_kafkaArea
         = std::make_unique<KafkaAreaAssembly>(m_window->area(QStringLiteral("kafka")), config, &m_attachment);
     m_kafkaArea->start(); // with no bootstrap servers the area and the status bar say so
-}
-
-void ConsoleController::forwardAnnouncedGroups()
-{
-    // Where the broker cannot list groups, the replicas' own announcements name them.
-    if (!m_kafkaArea || !m_replicasArea)
-        return;
-    // With each replica's state, so the group of a replica that is gone shows as such.
-    const models::ReplicaModel *replicas = m_replicasArea->model();
-    QList<inspect::KafkaGroupOwner> owners;
-    for (int row = 0; row < replicas->rowCount(); ++row) {
-        const inspect::ReplicaInfo &replica = replicas->replica(row);
-        for (const QString &group : replica.kafkaGroups)
-            owners.append({ group, replica.id, replica.isDown(), replica.lastSeen,
-                replica.kafkaGroupsFromStart.contains(group) });
-    }
-    std::sort(owners.begin(), owners.end(),
-        [](const inspect::KafkaGroupOwner &a, const inspect::KafkaGroupOwner &b) {
-            return std::tie(a.group, a.replica) < std::tie(b.group, b.replica);
-        });
-    m_kafkaArea->setGroupOwners(owners);
-}
-
-void ConsoleController::forwardTapEndpoints()
-{
-    // Every replica the Replicas area knows, down ones included: their tap clients say
-    // "down" and retry, so the Traffic area shows the same cluster as the Replicas area.
-    if (!m_trafficArea || !m_replicasArea)
-        return;
-    const models::ReplicaModel *replicas = m_replicasArea->model();
-    QList<inspect::TapEndpoint> endpoints;
-    for (int row = 0; row < replicas->rowCount(); ++row) {
-        const inspect::ReplicaInfo &replica = replicas->replica(row);
-        if (replica.id.isEmpty() || replica.address.isEmpty())
-            continue;
-        const QUrl base(
-            replica.address.contains(u"://") ? replica.address : QStringLiteral("http://") + replica.address);
-        if (base.isValid() && !base.host().isEmpty())
-            endpoints.append({ replica.id, base });
-    }
-    m_trafficArea->setEndpoints(endpoints);
 }
 
 void ConsoleController::showProfiles()

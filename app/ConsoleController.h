@@ -84,8 +84,6 @@ private:
     void attachDemoViews(const QJsonObject &endpoints);
     void injectFault(const QString &action, const QJsonObject &args); // from the Faults panel
     void attachKafka(const inspect::KafkaInspectorConfig &config);
-    void forwardAnnouncedGroups();
-    void forwardTapEndpoints();
     void showProfiles();
     void recordSample();
     bool saveRecording(QString *error); // --save-recording, after the snapshot
