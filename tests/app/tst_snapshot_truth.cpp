@@ -17,7 +17,8 @@
 #include "support/DevClusterProcess.h"
 #include "support/KafkaTruth.h"
 #include "support/NodeClients.h"
-#include "support/ReplicaProbes.h"
+#include "support/RedisCli.h"
+#include "support/ReplicaProbeSeries.h"
 
 #include <librdkafka/rdkafka.h>
 
@@ -41,6 +42,7 @@
 
 using namespace Qt::StringLiterals;
 using sb::testing::ReplicaProbes;
+using sb::testing::ReplicaProbeSeries;
 
 namespace {
 
@@ -58,22 +60,6 @@ QString run(const QString &program, const QStringList &arguments, const QByteArr
     }
     process.waitForFinished(20000);
     return QString::fromUtf8(process.readAllStandardOutput()).trimmed();
-}
-
-struct Measurement
-{
-    QDateTime at;
-    QList<ReplicaProbes> replicas; // in the devcluster's node order
-};
-
-// The measurement taken nearest to `asOf` (the moment a snapshot's picture is of).
-const Measurement *nearestTo(const QList<Measurement> &measurements, const QDateTime &asOf)
-{
-    const Measurement *nearest = nullptr;
-    for (const Measurement &m : measurements)
-        if (!nearest || qAbs(m.at.msecsTo(asOf)) < qAbs(nearest->at.msecsTo(asOf)))
-            nearest = &m;
-    return nearest;
 }
 
 // Polls `condition` every `stepMs` until it holds or `timeoutMs` passed. Each evaluation
@@ -110,18 +96,7 @@ private:
     QTemporaryDir m_config;
     sb::testing::NodeClients m_clients;
     std::optional<sb::testing::KafkaTruth> m_kafka;
-    QString m_redisPort;
-
-    QString redisCli(const QStringList &arguments)
-    {
-        return run(u"redis-cli"_s, QStringList { u"-p"_s, m_redisPort } + arguments);
-    }
-
-    int redisCount(const QString &pattern)
-    {
-        const QString out = redisCli({ u"--scan"_s, u"--pattern"_s, pattern });
-        return out.isEmpty() ? 0 : int(out.split(u'\n').size());
-    }
+    std::optional<sb::testing::RedisCli> m_redis;
 
     // The profile the console attaches with: the cluster's Redis (its registry) and Kafka.
     bool saveProfile(QString *error)
@@ -141,23 +116,12 @@ private:
     bool consoleHasReadTheRegistry(qint64 maxAgeSeconds)
     {
         static const QRegularExpression age(u"(?:^| )age=(\\d+) "_s);
-        const QString clients = redisCli({ u"CLIENT"_s, u"LIST"_s });
+        const QString clients = m_redis->run({ u"CLIENT"_s, u"LIST"_s });
         for (const QString &line : clients.split(u'\n'))
             if (line.contains(u"name=switchboard-console-replicas "_s) && line.contains(u" cmd=hgetall"_s)
                 && age.match(line).captured(1).toLongLong() <= maxAgeSeconds)
                 return true;
         return false;
-    }
-
-    // The devcluster's redis-server, by the pid it reports itself, checked to be one.
-    qint64 redisServerPid()
-    {
-        static const QRegularExpression pidLine(u"process_id:(\\d+)"_s);
-        const qint64 pid = pidLine.match(redisCli({ u"INFO"_s, u"server"_s })).captured(1).toLongLong();
-        QFile comm(u"/proc/%1/comm"_s.arg(pid));
-        if (pid <= 0 || !comm.open(QIODevice::ReadOnly) || comm.readAll().trimmed() != "redis-server")
-            return -1;
-        return pid;
     }
 
     // The stage-1 group's lag as Kafka itself says (KafkaTruth::lag), and for a failure
@@ -180,28 +144,6 @@ private:
                 + (settled ? QStringList { u"--snapshot-settled"_s } : QStringList {}));
     }
 
-    // Each replica's own answers, timestamped, until the console has written its snapshot.
-    QList<Measurement> measureUntilDone(QProcess *console, QNetworkAccessManager *network)
-    {
-        QList<Measurement> measurements;
-        const QDeadlineTimer deadline(60000);
-        while (console->state() != QProcess::NotRunning && !deadline.hasExpired()) {
-            measurements.append(measure(network));
-            console->waitForFinished(200);
-        }
-        measurements.append(measure(network));
-        return measurements;
-    }
-
-    Measurement measure(QNetworkAccessManager *network)
-    {
-        Measurement m;
-        m.at = QDateTime::currentDateTimeUtc();
-        for (const QUrl &node : m_cluster.nodeUrls())
-            m.replicas.append(ReplicaProbes::read(network, node));
-        return m;
-    }
-
 private slots:
     void initTestCase()
     {
@@ -221,7 +163,7 @@ private slots:
                      restartsRedis ? QStringList { u"--redis-restart-after-ms"_s, u"0"_s } : QStringList {}),
             qPrintable(m_cluster.errorString()));
         m_endpoints = m_cluster.endpoints();
-        m_redisPort = QString::number(QUrl(m_endpoints.value(u"redis"_s).toString()).port());
+        m_redis.emplace(QString::number(QUrl(m_endpoints.value(u"redis"_s).toString()).port()));
         m_kafka.emplace(m_endpoints.value(u"kafka"_s).toString());
     }
 
@@ -327,9 +269,9 @@ private slots:
 
         // Redis: DBSIZE, sessions and tokens as redis-cli counts them.
         const QJsonObject redis = state.value(u"redis"_s).toObject().value(u"figures"_s).toObject();
-        QCOMPARE(redis.value(u"dbsize"_s).toInteger(), redisCli({ u"DBSIZE"_s }).toLongLong());
-        QCOMPARE(redis.value(u"sessions"_s).toInt(), redisCount(u"sb:session:*"_s));
-        QCOMPARE(redis.value(u"tokens"_s).toInt(), redisCount(u"sb:token:*"_s));
+        QCOMPARE(redis.value(u"dbsize"_s).toInteger(), m_redis->run({ u"DBSIZE"_s }).toLongLong());
+        QCOMPARE(redis.value(u"sessions"_s).toInt(), m_redis->count(u"sb:session:*"_s));
+        QCOMPARE(redis.value(u"tokens"_s).toInt(), m_redis->count(u"sb:token:*"_s));
         QCOMPARE(redis.value(u"sessions"_s).toInt(), 3);
 
         // Kafka: every topic's messages equal kcat's log-end offsets; the DLT is flagged;
@@ -463,16 +405,17 @@ private slots:
         QVERIFY2(console.state() == QProcess::Running, "the console ended before it read the registry");
         QVERIFY2(hasRead(), "the console has not read the registry before its snapshot");
 
-        const qint64 redisPid = redisServerPid();
+        const qint64 redisPid = m_redis->serverPid();
         QVERIFY2(redisPid > 0, "the devcluster's redis-server pid (INFO server) was not found");
         QCOMPARE(::kill(pid_t(redisPid), SIGKILL), 0);
-        QTRY_VERIFY_WITH_TIMEOUT(redisCli({ u"PING"_s }) != u"PONG"_s, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_redis->run({ u"PING"_s }) != u"PONG"_s, 10000);
 
         QNetworkAccessManager network;
-        const QList<Measurement> measurements = measureUntilDone(&console, &network);
+        ReplicaProbeSeries measurements(&network, nodes);
+        measurements.readUntilFinished(&console, 60000);
         QVERIFY(console.state() == QProcess::NotRunning);
         QCOMPARE(console.exitCode(), 0);
-        QVERIFY2(redisCli({ u"PING"_s }) != u"PONG"_s,
+        QVERIFY2(m_redis->run({ u"PING"_s }) != u"PONG"_s,
             "Redis came back before the snapshot: the fault was not held");
 
         QFile file(out.filePath(u"state.json"_s));
@@ -489,7 +432,7 @@ private slots:
         // The measurement nearest to the moment the picture is of, within one refresh interval.
         const QDateTime asOf = QDateTime::fromString(replicas.value(u"asOf"_s).toString(), Qt::ISODateWithMs);
         QVERIFY(asOf.isValid());
-        const Measurement *nearest = nearestTo(measurements, asOf);
+        const ReplicaProbeSeries::Reading *nearest = measurements.nearestTo(asOf);
         QVERIFY2(nearest && qAbs(nearest->at.msecsTo(asOf)) <= 1000,
             qPrintable(u"no measurement within 1 s of the snapshot's asOf (%1 ms away)"_s.arg(
                 nearest ? nearest->at.msecsTo(asOf) : -1)));
@@ -543,8 +486,8 @@ private slots:
     // holding their clients, one down.
     void consoleStartedDuringTheOutageAsksTheReplicasItSawBefore()
     {
-        QVERIFY2(
-            redisCli({ u"PING"_s }) != u"PONG"_s, "this case follows the Redis fault, with Redis still down");
+        QVERIFY2(m_redis->run({ u"PING"_s }) != u"PONG"_s,
+            "this case follows the Redis fault, with Redis still down");
         const QList<QUrl> nodes = m_cluster.nodeUrls();
         const QStringList ids = m_cluster.nodeIds();
         QCOMPARE(nodes.size(), 3);
@@ -561,7 +504,8 @@ private slots:
         QProcess console;
         startConsole(&console, out.path(), 10);
         QVERIFY(console.waitForStarted(10000));
-        const QList<Measurement> measurements = measureUntilDone(&console, &network);
+        ReplicaProbeSeries measurements(&network, nodes);
+        measurements.readUntilFinished(&console, 60000);
         QVERIFY(console.state() == QProcess::NotRunning);
         QCOMPARE(console.exitCode(), 0);
 
@@ -575,7 +519,7 @@ private slots:
             qPrintable(replicas.value(u"discoveryDegradedReason"_s).toString()));
         const QDateTime asOf = QDateTime::fromString(replicas.value(u"asOf"_s).toString(), Qt::ISODateWithMs);
         QVERIFY(asOf.isValid());
-        const Measurement *nearest = nearestTo(measurements, asOf);
+        const ReplicaProbeSeries::Reading *nearest = measurements.nearestTo(asOf);
         QVERIFY2(nearest && qAbs(nearest->at.msecsTo(asOf)) <= 1000,
             qPrintable(u"no measurement within 1 s of the snapshot's asOf (%1 ms away)"_s.arg(
                 nearest ? nearest->at.msecsTo(asOf) : -1)));
