@@ -79,6 +79,34 @@ QString postMessages(
     return {};
 }
 
+// The Replicas area on the cluster's registry, assembled as the console does, and the
+// console's alerts over it alone, evaluating with short holds from the start.
+struct ReplicasUnderAlerts
+{
+    ReplicasUnderAlerts(const cluster::RedisUrl &registry, models::ProfileStore *profiles)
+        : replicas(&area, discoveryFrom(registry), &attachment)
+        , alerts(&attachment, profiles)
+    {
+        replicas.start();
+        alerts.restart({}, thresholds);
+        alerts.watch(&replicas, nullptr, nullptr);
+        alerts.start();
+    }
+
+    static inspect::ReplicaDiscoveryConfig discoveryFrom(const cluster::RedisUrl &registry)
+    {
+        inspect::ReplicaDiscoveryConfig discovery;
+        discovery.redis = registry;
+        return discovery;
+    }
+
+    const models::AlertThresholds thresholds = AlertDevClusterFixture::shortHolds();
+    ui::AreaView area { u"replicas"_s, { u"Replicas"_s, {}, {} } };
+    models::AttachmentState attachment;
+    app::ReplicasAreaAssembly replicas;
+    app::ConsoleAlerts alerts;
+};
+
 } // namespace
 
 class TestAlertsDevCluster : public QObject
@@ -175,17 +203,10 @@ private slots:
     {
         const QUrl node = nodeUrl(u"node-1"_s);
         QVERIFY(node.isValid());
-        ui::AreaView area(u"replicas"_s, { u"Replicas"_s, {}, {} });
-        models::AttachmentState attachment;
-        inspect::ReplicaDiscoveryConfig discovery;
-        discovery.redis = redisUrl();
-        app::ReplicasAreaAssembly replicas(&area, discovery, &attachment);
-        replicas.start();
-        app::ConsoleAlerts alerts(&attachment, m_fixture.profiles());
-        const models::AlertThresholds thresholds = AlertDevClusterFixture::shortHolds();
-        alerts.restart({}, thresholds);
-        alerts.watch(&replicas, nullptr, nullptr);
-        alerts.start();
+        ReplicasUnderAlerts watched(redisUrl(), m_fixture.profiles());
+        const app::ReplicasAreaAssembly &replicas = watched.replicas;
+        app::ConsoleAlerts &alerts = watched.alerts;
+        const models::AlertThresholds &thresholds = watched.thresholds;
 
         // The registry says 0 so far, and the alerts have seen that 0 (growth starts there).
         const models::ReplicaModel *model = replicas.model();
@@ -256,17 +277,10 @@ private slots:
     void killedReplicaRaisesReplicaDownThenClearsWhenBack()
     {
         app::DevCluster &cluster = *m_fixture.cluster();
-        ui::AreaView area(u"replicas"_s, { u"Replicas"_s, {}, {} });
-        models::AttachmentState attachment;
-        inspect::ReplicaDiscoveryConfig discovery;
-        discovery.redis = redisUrl();
-        app::ReplicasAreaAssembly replicas(&area, discovery, &attachment);
-        replicas.start();
-        app::ConsoleAlerts alerts(&attachment, m_fixture.profiles());
-        const models::AlertThresholds thresholds = AlertDevClusterFixture::shortHolds();
-        alerts.restart({}, thresholds);
-        alerts.watch(&replicas, nullptr, nullptr);
-        alerts.start();
+        ReplicasUnderAlerts watched(redisUrl(), m_fixture.profiles());
+        const app::ReplicasAreaAssembly &replicas = watched.replicas;
+        app::ConsoleAlerts &alerts = watched.alerts;
+        const models::AlertThresholds &thresholds = watched.thresholds;
 
         // Both replicas seen, no alert.
         QTRY_COMPARE_WITH_TIMEOUT(replicas.model()->rowCount(), 2, 20000);
