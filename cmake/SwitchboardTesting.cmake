@@ -6,19 +6,62 @@
 set(SB_SANITIZER_CPU_HEAVY_TESTS nodelimits demosnapshot nodecli redisinspector nodeadmin kafkaeventbus
     conformance_stomp conformance_stompextra conformance_sse)
 
-# sb_add_qtest(<name> SOURCES <files...> LIBS <targets...> [LABELS <labels...>] [TIMEOUT <s>])
-# Builds tests/tst_<name> as a Qt Test executable and registers it with CTest.
+# How many test files one translation unit of a test group holds (see GROUP below).
+set(SB_TEST_UNITY_BATCH_SIZE 8)
+
+# sb_add_qtest(<name> SOURCES <files...> LIBS <targets...> [LABELS <labels...>] [TIMEOUT <s>]
+#              [GROUP <group>])
+# Builds tests/tst_<name> as a Qt Test executable and registers it with CTest as <name>.
 # UI tests need no display: every test runs with QT_QPA_PLATFORM=offscreen.
+# With GROUP, the test has no executable of its own: its sources (tst_<name>.cpp, ending with
+# SB_TEST_MAIN & co. from support/TestMain.h) and LIBS join tst_<group>, a unity build of the
+# folder's tests with one main (support/TestGroupMain.cpp), and CTest runs `tst_<group> <name>`.
+# One executable per test cost each test its own parse of <QTest>, AUTOMOC step and link, in
+# each CI tree. What a group's tests compile with is the union of their LIBS: a test whose
+# build differs (its own definitions, dependencies or target properties, another set of Qt
+# GUI modules for QTEST_MAIN's application object, a `scenario` test the sanitizer tree
+# leaves out) stays on its own.
 function(sb_add_qtest name)
-    cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
-    set(target tst_${name})
-    add_executable(${target} ${ARG_SOURCES})
-    target_link_libraries(${target} PRIVATE Qt6::Test ${ARG_LIBS})
+    cmake_parse_arguments(ARG "" "TIMEOUT;GROUP" "SOURCES;LIBS;LABELS" ${ARGN})
+    if(ARG_GROUP)
+        set(target tst_${ARG_GROUP})
+        if(NOT "tst_${name}.cpp" IN_LIST ARG_SOURCES)
+            message(FATAL_ERROR "sb_add_qtest(${name} GROUP ${ARG_GROUP}): the test registers under its "
+                                "file's name, so its SOURCES must hold tst_${name}.cpp")
+        endif()
+        if("scenario" IN_LIST ARG_LABELS)
+            message(FATAL_ERROR "sb_add_qtest(${name}): a scenario test stays out of groups (the sanitizer "
+                                "tree does not compile it)")
+        endif()
+        if(NOT TARGET ${target})
+            add_executable(${target} ${PROJECT_SOURCE_DIR}/tests/support/TestGroupMain.cpp
+                                     ${PROJECT_SOURCE_DIR}/tests/support/TestRegistry.cpp)
+            target_compile_definitions(${target} PRIVATE SB_TEST_GROUP)
+            target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+            target_link_libraries(${target} PRIVATE Qt6::Test)
+            if(SB_UNITY_BUILD)
+                set_target_properties(${target} PROPERTIES UNITY_BUILD ON
+                                                           UNITY_BUILD_BATCH_SIZE ${SB_TEST_UNITY_BATCH_SIZE})
+            endif()
+        endif()
+        target_sources(${target} PRIVATE ${ARG_SOURCES})
+        target_link_libraries(${target} PRIVATE ${ARG_LIBS})
+    else()
+        set(target tst_${name})
+        add_executable(${target} ${ARG_SOURCES})
+        target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests) # support/TestMain.h
+        target_link_libraries(${target} PRIVATE Qt6::Test ${ARG_LIBS})
+    endif()
     # A test parses the same Qt headers as the layer it tests: it reuses the precompiled
     # header of the first layer in LIBS instead of parsing them again (about half of a test's
     # compile time). GCC rejects a PCH built with other flags, and -Winvalid-pch makes that
     # a warning, hence an error under SB_WERROR, so an unusable reuse cannot go unnoticed.
+    # A group takes the header its first test chose.
+    get_target_property(pch_reused ${target} PRECOMPILE_HEADERS_REUSE_FROM)
     foreach(lib IN LISTS ARG_LIBS)
+        if(pch_reused)
+            break()
+        endif()
         if(TARGET ${lib})
             get_target_property(imported ${lib} IMPORTED)
             get_target_property(type ${lib} TYPE)
@@ -46,7 +89,11 @@ function(sb_add_qtest name)
         set_target_properties(${target} PROPERTIES EXCLUDE_FROM_ALL ON)
         return()
     endif()
-    add_test(NAME ${name} COMMAND ${target})
+    if(ARG_GROUP)
+        add_test(NAME ${name} COMMAND ${target} ${name})
+    else()
+        add_test(NAME ${name} COMMAND ${target})
+    endif()
     if(NOT ARG_TIMEOUT)
         set(ARG_TIMEOUT 120)
     endif()

@@ -1,4 +1,5 @@
 #include "models/AlertEngine.h"
+#include "support/TestMain.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -18,14 +19,14 @@ using inspect::BurrowStatus;
 
 namespace {
 
-const QDateTime kT0 = QDateTime::fromMSecsSinceEpoch(1714550400000, Qt::UTC);
+const QDateTime kEngineT0 = QDateTime::fromMSecsSinceEpoch(1714550400000, Qt::UTC);
 
 AlertObservations::Replica replica(const QString &id, State state, qint64 connections = 10)
 {
     AlertObservations::Replica r;
     r.id = id;
     r.state = state;
-    r.stateSince = kT0;
+    r.stateSince = kEngineT0;
     r.connections = connections;
     return r;
 }
@@ -55,7 +56,7 @@ public:
         }
         return all;
     }
-    QDateTime now() const { return kT0.addSecs(m_second); }
+    QDateTime now() const { return kEngineT0.addSecs(m_second); }
     int second() const { return m_second; }
 
 private:
@@ -502,7 +503,7 @@ private slots:
         QCOMPARE(alert.value(u"rule"_s).toString(), u"replica-down"_s);
         QCOMPARE(alert.value(u"subject"_s).toString(), u"node-2"_s);
         QCOMPARE(alert.value(u"severity"_s).toString(), u"critical"_s);
-        QCOMPARE(alert.value(u"since"_s).toString(), kT0.toString(Qt::ISODateWithMs));
+        QCOMPARE(alert.value(u"since"_s).toString(), kEngineT0.toString(Qt::ISODateWithMs));
         QVERIFY(!alert.value(u"figure"_s).toString().isEmpty());
         QVERIFY(json.value(u"recent"_s).toArray().isEmpty());
     }
@@ -525,5 +526,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAlertEngine)
+SB_TEST_GUILESS_MAIN(TestAlertEngine)
 #include "tst_alertengine.moc"

@@ -4,6 +4,7 @@
 #include "models/KafkaGroupModel.h"
 #include "models/KafkaTopicModel.h"
 #include "models/ReplicaModel.h"
+#include "support/TestMain.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>
@@ -22,14 +23,14 @@ using models::AlertTransition;
 
 namespace {
 
-const QDateTime kT0 = QDateTime::fromMSecsSinceEpoch(1714550400000, Qt::UTC);
+const QDateTime kAlertModelT0 = QDateTime::fromMSecsSinceEpoch(1714550400000, Qt::UTC);
 
 ReplicaInfo replicaInfo(const QString &id, ReplicaInfo::State state)
 {
     ReplicaInfo r;
     r.id = id;
     r.state = state;
-    r.stateSince = kT0;
+    r.stateSince = kAlertModelT0;
     r.wsConnections = 7;
     r.sseConnections = 3;
     r.heartbeatTimeouts = 2;
@@ -44,8 +45,8 @@ Alert alert(const QString &rule, const QString &subject, Alert::Severity severit
     a.subject = subject;
     a.severity = severity;
     a.figure = u"figure"_s;
-    a.since = kT0;
-    a.raisedAt = kT0.addSecs(raisedSecond);
+    a.since = kAlertModelT0;
+    a.raisedAt = kAlertModelT0.addSecs(raisedSecond);
     return a;
 }
 
@@ -62,7 +63,7 @@ private slots:
     {
         models::ReplicaModel replicas;
         inspect::ReplicaSnapshot snapshot;
-        snapshot.at = kT0;
+        snapshot.at = kAlertModelT0;
         ReplicaInfo down = replicaInfo(u"node-2"_s, ReplicaInfo::State::Down);
         down.detail = u"connection refused"_s;
         ReplicaInfo unready = replicaInfo(u"node-3"_s, ReplicaInfo::State::Unready);
@@ -82,7 +83,7 @@ private slots:
         QCOMPARE(o.replicas.at(1).state, ReplicaInfo::State::Down);
         QCOMPARE(o.replicas.at(1).reason, u"connection refused"_s);
         QCOMPARE(o.replicas.at(2).reason, u"Redis unreachable"_s);
-        QCOMPARE(o.replicas.at(1).stateSince, kT0);
+        QCOMPARE(o.replicas.at(1).stateSince, kAlertModelT0);
     }
 
     void readsTheWorstPartitionStatusAndDeadLetterTopics()
@@ -164,7 +165,7 @@ private slots:
         auto observe = [&](qint64 drops, std::optional<qint64> pingMs, qint64 tapDrops) {
             models::ReplicaModel replicas;
             inspect::ReplicaSnapshot snapshot;
-            snapshot.at = kT0;
+            snapshot.at = kAlertModelT0;
             ReplicaInfo r = replicaInfo(u"node-1"_s, ReplicaInfo::State::Ready);
             r.slowConsumerDrops = drops;
             snapshot.replicas = { r };
@@ -175,10 +176,10 @@ private slots:
             AlertObservationsBuilder::addTap(&o, {}, tapDrops);
             return o;
         };
-        engine.evaluate(observe(0, 5, 0), kT0);
+        engine.evaluate(observe(0, 5, 0), kAlertModelT0);
         QVERIFY(engine.active().isEmpty());
-        engine.evaluate(observe(2, 400, 30), kT0.addSecs(1));
-        engine.evaluate(observe(2, 400, 30), kT0.addSecs(2));
+        engine.evaluate(observe(2, 400, 30), kAlertModelT0.addSecs(1));
+        engine.evaluate(observe(2, 400, 30), kAlertModelT0.addSecs(2));
         QStringList raised;
         for (const Alert &a : engine.active())
             raised << QString(a.rule + QLatin1Char('/') + a.subject + u": "_s + a.figure);
@@ -198,7 +199,7 @@ private slots:
         const Alert down = alert(u"replica-down"_s, u"node-2"_s, Alert::Severity::Critical, 5);
         const Alert imbalance = alert(u"connection-imbalance"_s, u"cluster"_s, Alert::Severity::Warning, 6);
         Alert cleared = alert(u"replica-unready"_s, u"node-1"_s, Alert::Severity::Warning, 1);
-        cleared.clearedAt = kT0.addSecs(4);
+        cleared.clearedAt = kAlertModelT0.addSecs(4);
         model.apply({ down, imbalance }, { cleared }, { { AlertTransition::Kind::Raised, down } }, {});
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(model.activeCount(), 2);
@@ -232,5 +233,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAlertModel)
+SB_TEST_GUILESS_MAIN(TestAlertModel)
 #include "tst_alertmodel.moc"

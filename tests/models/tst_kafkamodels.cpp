@@ -2,6 +2,7 @@
 #include "models/KafkaGroupModel.h"
 #include "models/KafkaPartitionModel.h"
 #include "models/KafkaTopicModel.h"
+#include "support/TestMain.h"
 
 #include <QAbstractItemModelTester>
 #include <QBrush>
@@ -138,5 +139,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestKafkaModels)
+SB_TEST_GUILESS_MAIN(TestKafkaModels)
 #include "tst_kafkamodels.moc"

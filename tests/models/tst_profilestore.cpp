@@ -1,4 +1,5 @@
 #include "models/ProfileStore.h"
+#include "support/TestMain.h"
 
 #include <QFile>
 #include <QSettings>
@@ -204,5 +205,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestProfileStore)
+SB_TEST_GUILESS_MAIN(TestProfileStore)
 #include "tst_profilestore.moc"

@@ -1,4 +1,5 @@
 #include "models/RecordingStore.h"
+#include "support/TestMain.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -163,5 +164,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRecordingStore)
+SB_TEST_GUILESS_MAIN(TestRecordingStore)
 #include "tst_recordingstore.moc"

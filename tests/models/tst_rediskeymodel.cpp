@@ -1,4 +1,5 @@
 #include "models/RedisKeyModel.h"
+#include "support/TestMain.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -159,5 +160,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRedisKeyModel)
+SB_TEST_GUILESS_MAIN(TestRedisKeyModel)
 #include "tst_rediskeymodel.moc"

@@ -1,4 +1,5 @@
 #include "models/ReplicaModel.h"
+#include "support/TestMain.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -12,7 +13,7 @@ using models::ReplicaModel;
 
 namespace {
 
-const QDateTime kT0 = QDateTime::fromMSecsSinceEpoch(1714550400000, Qt::UTC);
+const QDateTime kReplicaT0 = QDateTime::fromMSecsSinceEpoch(1714550400000, Qt::UTC);
 
 ReplicaInfo replica(
     const QString &id, qint64 ws, qint64 sse, ReplicaInfo::State state = ReplicaInfo::State::Ready)
@@ -21,9 +22,9 @@ ReplicaInfo replica(
     r.id = id;
     r.address = u"127.0.0.1:1"_s;
     r.state = state;
-    r.stateSince = kT0;
-    r.started = kT0.addSecs(-3700);
-    r.lastSeen = kT0;
+    r.stateSince = kReplicaT0;
+    r.started = kReplicaT0.addSecs(-3700);
+    r.lastSeen = kReplicaT0;
     r.wsConnections = ws;
     r.sseConnections = sse;
     return r;
@@ -32,7 +33,7 @@ ReplicaInfo replica(
 ReplicaSnapshot snapshot(int second, QList<ReplicaInfo> replicas)
 {
     ReplicaSnapshot s;
-    s.at = kT0.addSecs(second);
+    s.at = kReplicaT0.addSecs(second);
     s.replicas = std::move(replicas);
     return s;
 }
@@ -100,7 +101,7 @@ private slots:
         // A new poll time moves uptime and last seen everywhere: one range over all rows,
         // spanning only Uptime..LastSeen.
         for (auto &r : rows)
-            r.lastSeen = kT0.addSecs(1);
+            r.lastSeen = kReplicaT0.addSecs(1);
         model.apply(snapshot(1, rows));
         QCOMPARE(changed.size(), 1);
         topLeft = changed.at(0).at(0).value<QModelIndex>();
@@ -118,13 +119,13 @@ private slots:
         model.apply(snapshot(0,
             { replica(u"a"_s, 5, 0), replica(u"b"_s, 5, 0), replica(u"c"_s, 5, 0), replica(u"d"_s, 5, 0) }));
         ReplicaInfo down = replica(u"b"_s, 5, 0, ReplicaInfo::State::Down);
-        down.stateSince = kT0.addSecs(2);
+        down.stateSince = kReplicaT0.addSecs(2);
         down.detail = u"registry key sb:node:b is gone"_s;
         model.apply(
             snapshot(2, { replica(u"a"_s, 5, 0), down, replica(u"c"_s, 5, 0), replica(u"d"_s, 5, 0) }));
         const QModelIndex state = model.index(model.rowOf(u"b"_s), ReplicaModel::State);
-        QCOMPARE(
-            state.data().toString(), u"down since "_s + kT0.addSecs(2).toLocalTime().toString(u"HH:mm:ss"_s));
+        QCOMPARE(state.data().toString(),
+            u"down since "_s + kReplicaT0.addSecs(2).toLocalTime().toString(u"HH:mm:ss"_s));
         QVERIFY(state.data(Qt::ToolTipRole).toString().contains(u"sb:node:b is gone"_s));
         QVERIFY(state.data(Qt::BackgroundRole).isValid());
         QVERIFY(model.index(model.rowOf(u"b"_s), ReplicaModel::Id).data(Qt::ForegroundRole).isValid());
@@ -154,16 +155,16 @@ private slots:
 
         ReplicaInfo a = replica(u"a"_s, 4, 1, ReplicaInfo::State::Unready);
         a.stateReason = u"dependencies down"_s;
-        a.stateSince = kT0.addSecs(1);
+        a.stateSince = kReplicaT0.addSecs(1);
         a.detail = u"not in the registry: registry unreadable (Redis unreachable: connection refused)"_s;
         ReplicaInfo b = replica(u"b"_s, 2, 0, ReplicaInfo::State::Unready);
         b.stateReason = u"Redis unreachable"_s;
-        b.stateSince = kT0.addSecs(1);
+        b.stateSince = kReplicaT0.addSecs(1);
         model.apply(snapshot(0, { a, b }));
         const QModelIndex state = model.index(model.rowOf(u"b"_s), ReplicaModel::State);
         QCOMPARE(state.data().toString(),
             u"alive, not ready: Redis unreachable since "_s
-                + kT0.addSecs(1).toLocalTime().toString(u"HH:mm:ss"_s));
+                + kReplicaT0.addSecs(1).toLocalTime().toString(u"HH:mm:ss"_s));
         QCOMPARE(state.data(ReplicaModel::StateRole).toInt(), int(ReplicaInfo::State::Unready));
         QVERIFY(!model.index(model.rowOf(u"b"_s), ReplicaModel::Id)
                      .data(Qt::ForegroundRole)
@@ -272,5 +273,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestReplicaModel)
+SB_TEST_MAIN(TestReplicaModel)
 #include "tst_replicamodel.moc"

@@ -1,4 +1,5 @@
 #include "models/SeriesHistory.h"
+#include "support/TestMain.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -92,5 +93,5 @@ private slots:
     }
 };
 
-QTEST_APPLESS_MAIN(TestSeriesHistory)
+SB_TEST_APPLESS_MAIN(TestSeriesHistory)
 #include "tst_serieshistory.moc"

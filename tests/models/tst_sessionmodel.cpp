@@ -2,6 +2,7 @@
 #include "models/CountHistory.h"
 #include "models/SessionModel.h"
 #include "models/SessionRowsBuilder.h"
+#include "support/TestMain.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -135,5 +136,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSessionModel)
+SB_TEST_GUILESS_MAIN(TestSessionModel)
 #include "tst_sessionmodel.moc"
