@@ -6,6 +6,7 @@
 #include "node/NodeReadiness.h"
 #include "node/PublishAcknowledgements.h"
 #include "node/SessionLease.h"
+#include "node/SharedMessageFrame.h"
 #include "node/StompConnectRequest.h"
 #include "node/StompSendBody.h"
 #include "node/StompServerFrames.h"
@@ -38,14 +39,16 @@ constexpr int kConnectTimeoutMs = 10000;
 constexpr int kCloseTryAgainLater = 1013;
 } // namespace
 
-StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, SubscriptionTable *subscriptions,
-    PublishAcknowledgements *acks, const ChannelPolicy *policy, const StompSessionDeps &deps, QObject *parent)
+StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, WriteBatch *batch,
+    SubscriptionTable *subscriptions, PublishAcknowledgements *acks, const ChannelPolicy *policy,
+    const StompSessionDeps &deps, QObject *parent)
     : QObject(parent)
     , m_acks(acks)
     , m_policy(policy)
     , m_deps(deps)
     , m_socket(socket)
     , m_transport(transport)
+    , m_writer(socket, transport, batch)
     , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
     , m_subscriptions(this, subscriptions, policy, deps.metrics, deps.limits.maxSubscriptionsPerSession)
@@ -236,7 +239,9 @@ void StompSession::recovered(const QByteArray &subscriptionId, const cluster::Re
     if (history.reset || !history.error.isEmpty())
         sendFrame(ReplaySeam::stompResetNotice(subscription->id, subscription->destination, history));
     for (const ReplaySeam::Item &item : items)
-        sendMessage(*subscription, item.event.id, item.event.data, item.publishedAtUs, item.replayed);
+        sendMessage(*subscription,
+            SharedMessageFrame(subscription->destination, item.event.id, item.event.data, item.replayed),
+            item.publishedAtUs);
 }
 
 void StompSession::handleUnsubscribe(const StompFrame &frame)
@@ -425,50 +430,65 @@ void StompSession::retryLater(const QString &message, int retryAfterSeconds, con
 
 bool StompSession::sendFrame(const StompFrame &frame, const QString &messageId)
 {
+    const QByteArray bytes = protocol::StompEncoder::encode(frame, m_version);
+    if (!sendEncoded(bytes, frame.body().contains('\0'), frame.command() == "ERROR"))
+        return false;
+    tap(QByteArrayLiteral("out"), frame, bytes.size(), messageId);
+    return true;
+}
+
+bool StompSession::sendEncoded(const QByteArray &bytes, bool hasNul, bool isError)
+{
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return false;
-    const QByteArray bytes = protocol::StompEncoder::encode(frame, m_version);
-    qint64 queued = m_transport ? m_transport->bytesToWrite() : 0;
-    if (m_transport && queued + bytes.size() > m_deps.limits.maxOutboundQueueBytes)
-        queued = m_transport->flush() ? m_transport->bytesToWrite()
-                                      : queued; // what the kernel takes is no backlog
-    if (queued + bytes.size() > m_deps.limits.maxOutboundQueueBytes && frame.command() != "ERROR") {
+    qint64 queued = (m_transport ? m_transport->bytesToWrite() : 0) + m_writer.held();
+    if (m_transport && queued + bytes.size() > m_deps.limits.maxOutboundQueueBytes) {
+        m_writer.flush(); // what the kernel takes is no backlog
+        m_transport->flush();
+        queued = m_transport->bytesToWrite();
+    }
+    if (queued + bytes.size() > m_deps.limits.maxOutboundQueueBytes && !isError) {
         protocolError(QStringLiteral("slow consumer: more than %1 bytes queued")
                           .arg(m_deps.limits.maxOutboundQueueBytes),
             QByteArrayLiteral("slow_consumer"));
         return false;
     }
-    // Text frames when the bytes are UTF-8 (every frame we make is), which all clients read.
-    if (frame.body().contains('\0'))
-        m_socket->sendBinaryMessage(bytes);
-    else
-        m_socket->sendTextMessage(QString::fromUtf8(bytes));
+    // Text messages when the bytes are UTF-8 (every frame we make is), which all clients read.
+    m_writer.send(bytes, hasNul ? WebSocketWriter::Kind::Binary : WebSocketWriter::Kind::Text);
     m_heartBeats.sent();
     m_deps.metrics->message(NodeMetrics::Transport::Stomp, NodeMetrics::Direction::Out);
-    tap(QByteArrayLiteral("out"), frame, bytes.size(), messageId);
     return true;
 }
 
 void StompSession::deliver(
-    const Subscription &subscription, const QString &messageId, const QByteArray &body, qint64 publishedAtUs)
+    const Subscription &subscription, const SharedMessageFrame &message, qint64 publishedAtUs)
 {
     if (m_state != State::Connected)
         return;
-    const ReplaySeam::Live verdict = m_subscriptions.offer(subscription, messageId, body, publishedAtUs);
+    const ReplaySeam::Live verdict
+        = m_subscriptions.offer(subscription, message.messageId(), message.body(), publishedAtUs);
     if (verdict == ReplaySeam::Live::Overflow)
         return protocolError(QStringLiteral("subscription %1 fell too far behind while its history was read")
                                  .arg(QString::fromUtf8(subscription.id)),
             QByteArrayLiteral("slow_consumer"));
     if (verdict != ReplaySeam::Live::Deliver)
         return; // held until the history is in, or a late copy of a replayed message
-    sendMessage(subscription, messageId, body, publishedAtUs, false);
+    sendMessage(subscription, message, publishedAtUs);
 }
 
-void StompSession::sendMessage(const Subscription &subscription, const QString &messageId,
-    const QByteArray &body, qint64 publishedAtUs, bool replayed)
+void StompSession::sendMessage(
+    const Subscription &subscription, const SharedMessageFrame &message, qint64 publishedAtUs)
 {
-    if (sendFrame(StompServerFrames::message(subscription, messageId, body, replayed), messageId)
-        && publishedAtUs > 0)
+    // Only the subscription's own headers are encoded here; the rest is the frame's, shared.
+    const QByteArray bytes = message.encode(subscription, m_version);
+    if (!sendEncoded(bytes, message.bodyHasNul(), false))
+        return;
+    if (m_deps.tap->wants())
+        tap(QByteArrayLiteral("out"),
+            StompServerFrames::message(
+                subscription, message.messageId(), message.body(), message.isReplayed()),
+            bytes.size(), message.messageId());
+    if (publishedAtUs > 0)
         m_deps.metrics->observeDeliveryLatency(double(wallClockMicros() - publishedAtUs) / 1e6);
 }
 
@@ -482,10 +502,8 @@ void StompSession::goAway()
 
 void StompSession::sendHeartBeat()
 {
-    if (!m_socket)
-        return;
-    m_socket->sendTextMessage(QStringLiteral("\n"));
-    m_heartBeats.sent();
+    if (m_writer.send(QByteArrayLiteral("\n"), WebSocketWriter::Kind::Text))
+        m_heartBeats.sent();
 }
 
 void StompSession::closeSilentPeer()
@@ -544,6 +562,7 @@ void StompSession::close(int code, const QString &reason, const QByteArray &why)
     }
     m_state = State::Closing;
     m_heartBeats.stop();
+    m_writer.flush(); // the frames held for the batch (an ERROR) go before QWebSocket's close
     if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
         m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
 }

@@ -12,6 +12,7 @@
 #include "node/StompSubscriber.h"
 #include "node/StompTransactions.h"
 #include "node/TapEvent.h"
+#include "node/WebSocketWriter.h"
 #include "protocol/StompDecoder.h"
 #include "protocol/StompFrame.h"
 
@@ -29,6 +30,8 @@ namespace sb::node {
 
 class PublishAcknowledgements;
 class SessionLease;
+class SharedMessageFrame;
+class WriteBatch;
 
 // One STOMP 1.0–1.2 session over a WebSocket: CONNECT with a bearer token, heart-beats,
 // authorised SUBSCRIBE and SEND, receipts, transactions, and delivery of MESSAGE frames
@@ -40,20 +43,20 @@ class StompSession : public QObject, public StompSubscriber
 public:
     using Subscription = StompSubscription;
 
-    // subscriptions, acks, policy: the worker's, which outlive the session (as does `parent`,
-    // the worker: the context of the session's last presence answer); deps: what it uses of
-    // the replica.
-    StompSession(QWebSocket *socket, QTcpSocket *transport, SubscriptionTable *subscriptions,
-        PublishAcknowledgements *acks, const ChannelPolicy *policy, const StompSessionDeps &deps,
-        QObject *parent);
+    // batch, subscriptions, acks, policy: the worker's, which outlive the session (as does
+    // `parent`, the worker: the context of the session's last presence answer); deps: what
+    // it uses of the replica.
+    StompSession(QWebSocket *socket, QTcpSocket *transport, WriteBatch *batch,
+        SubscriptionTable *subscriptions, PublishAcknowledgements *acks, const ChannelPolicy *policy,
+        const StompSessionDeps &deps, QObject *parent);
     ~StompSession() override;
 
     QString sessionId() const { return m_sessionId; }
     const AuthenticatedUser &user() const { return m_user; }
     bool isConnected() const { return m_state == State::Connected; }
 
-    void deliver(const Subscription &subscription, const QString &messageId, const QByteArray &body,
-        qint64 publishedAtUs) override;
+    void deliver(
+        const Subscription &subscription, const SharedMessageFrame &message, qint64 publishedAtUs) override;
     // Drain: ERROR "server shutting down", then close 1001 so the client reconnects elsewhere.
     void goAway();
     // The user's credentials were revoked (a role change): ERROR with the reason, close.
@@ -85,8 +88,8 @@ private:
     void receipt(const protocol::StompFrame &frame, const QSet<quint64> &waitFor = {});
     void sendOwed(const QList<StompOwedReceipts::Owed> &due);
     void recovered(const QByteArray &subscriptionId, const cluster::ReplayResult &history);
-    void sendMessage(const Subscription &subscription, const QString &messageId, const QByteArray &body,
-        qint64 publishedAtUs, bool replayed);
+    void sendMessage(
+        const Subscription &subscription, const SharedMessageFrame &message, qint64 publishedAtUs);
     // The ERROR frame for `message` (receipt-id of `frame` when it asked for one); remembers the
     // message for the tap's CLOSE frame.
     protocol::StompFrame errorFrame(
@@ -101,6 +104,9 @@ private:
     // an authorisation failure, is counted as one too).
     void refuse(const StompSessionSubscriptions::Refusal &refusal, const protocol::StompFrame &frame);
     bool sendFrame(const protocol::StompFrame &frame, const QString &messageId = {});
+    // An encoded frame to the client, unless the outbound queue is over its limit: then the
+    // session ends as a slow consumer (an ERROR frame always goes). False if nothing was sent.
+    bool sendEncoded(const QByteArray &bytes, bool hasNul, bool isError);
     void sendHeartBeat();
     void closeSilentPeer(); // nothing came for 3 heart-beat intervals
     void tap(const QByteArray &direction, const protocol::StompFrame &frame, qint64 bytes,
@@ -115,6 +121,7 @@ private:
     const StompSessionDeps &m_deps; // the worker's, which outlives the session
     QPointer<QWebSocket> m_socket;
     QPointer<QTcpSocket> m_transport; // for the bytes still queued to this client
+    WebSocketWriter m_writer;
     protocol::StompDecoder m_decoder;
     protocol::StompVersion m_version = protocol::StompVersion::V1_2;
     State m_state = State::AwaitingConnect;

@@ -1,6 +1,7 @@
 #include "node/SubscriptionTable.h"
 
 #include "node/Destination.h"
+#include "node/SharedMessageFrame.h"
 #include "node/SseSubscriber.h"
 #include "node/StompSubscriber.h"
 
@@ -70,18 +71,19 @@ void SubscriptionTable::deliverMessage(const Envelope &envelope) const
     if (topic == m_subscribers.cend() && m_userQueues.isEmpty() && m_streams.isEmpty())
         return; // nobody here: not even the body is built
     if (topic != m_subscribers.cend()) {
-        const QByteArray body = message.toJsonBytes();
+        const SharedMessageFrame frame(topic.key(), message.id, message.toJsonBytes());
         const QList<Entry> entries = *topic; // a delivery may close a session
         for (const Entry &e : entries)
-            e.subscriber->deliver(e.subscription, message.id, body, envelope.publishedAtUs);
+            e.subscriber->deliver(e.subscription, frame, envelope.publishedAtUs);
     }
     if (m_userQueues.isEmpty() && m_streams.isEmpty())
         return;
     const QByteArray notification = QJsonDocument(message.notificationJson()).toJson(QJsonDocument::Compact);
+    const SharedMessageFrame notificationFrame(Destination::userNotifications(), message.id, notification);
     for (const QString &recipient : envelope.recipients) {
         const QList<Entry> queues = m_userQueues.values(recipient);
         for (const Entry &e : queues)
-            e.subscriber->deliver(e.subscription, message.id, notification, envelope.publishedAtUs);
+            e.subscriber->deliver(e.subscription, notificationFrame, envelope.publishedAtUs);
         const QList<SseSubscriber *> streams = m_streams.values(recipient);
         for (SseSubscriber *stream : streams)
             stream->deliver(
@@ -94,11 +96,11 @@ void SubscriptionTable::deliverPresence(const Envelope &envelope) const
     const auto it = m_subscribers.constFind(Destination::presence());
     if (it == m_subscribers.cend())
         return;
-    const QByteArray body = envelope.presenceBody();
-    const QString id = QStringLiteral("presence-") + QString::number(envelope.publishedAtUs);
+    const SharedMessageFrame frame(it.key(),
+        QStringLiteral("presence-") + QString::number(envelope.publishedAtUs), envelope.presenceBody());
     const QList<Entry> entries = *it;
     for (const Entry &e : entries)
-        e.subscriber->deliver(e.subscription, id, body, 0);
+        e.subscriber->deliver(e.subscription, frame, 0);
 }
 
 } // namespace sb::node

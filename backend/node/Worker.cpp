@@ -10,6 +10,7 @@
 #include "node/TapHub.h"
 #include "node/TapReader.h"
 #include "node/WebSocketUpgrade.h"
+#include "node/WriteBatch.h"
 #include "protocol/NodeApi.h"
 
 #include <QLoggingCategory>
@@ -26,6 +27,7 @@ Worker::Worker(const WorkerDeps *deps, QObject *parent)
     : QObject(parent)
     , m_deps(*deps)
     , m_publishAcks(new PublishAcknowledgements(this))
+    , m_writeBatch(new WriteBatch(this))
     , m_policy(m_deps.users)
 { }
 
@@ -131,7 +133,7 @@ void Worker::openWebSocket(QWebSocket *webSocket, QTcpSocket *transport, WebSock
         return;
     }
     auto *session = new StompSession(
-        webSocket, transport, &m_subscriptions, m_publishAcks, &m_policy, m_deps.stomp, this);
+        webSocket, transport, m_writeBatch, &m_subscriptions, m_publishAcks, &m_policy, m_deps.stomp, this);
     m_sessions.insert(session);
     connect(session, &StompSession::finished, this, [this](StompSession *s) {
         m_sessions.remove(s);

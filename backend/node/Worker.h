@@ -20,6 +20,7 @@ class PublishAcknowledgements;
 class SseStream;
 class StompSession;
 class TapReader;
+class WriteBatch;
 
 // One event-loop thread's share of the replica: the connections accepted onto it, and the
 // table of its local subscribers, which its sessions and streams register in. Connections
@@ -59,6 +60,7 @@ private:
 
     const WorkerDeps &m_deps;
     PublishAcknowledgements *m_publishAcks;
+    WriteBatch *m_writeBatch; // the STOMP sessions' frames, written once per batch of events
     ChannelPolicy m_policy;
     SubscriptionTable m_subscriptions;
     QSet<HttpConnection *> m_http;

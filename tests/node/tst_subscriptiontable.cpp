@@ -2,6 +2,7 @@
 // subscriber which leaves while a delivery runs (a slow consumer closed by its own MESSAGE)
 // neither loses the others their copy nor gets one after it left.
 
+#include "node/SharedMessageFrame.h"
 #include "node/SseSubscriber.h"
 #include "node/StompSubscriber.h"
 #include "node/SubscriptionTable.h"
@@ -30,10 +31,10 @@ struct Delivery
 class FakeSession final : public StompSubscriber
 {
 public:
-    void deliver(const StompSubscription &subscription, const QString &messageId, const QByteArray &body,
-        qint64) override
+    void deliver(
+        const StompSubscription &subscription, const sb::node::SharedMessageFrame &message, qint64) override
     {
-        got.append({ subscription.id, messageId, body });
+        got.append({ subscription.id, message.messageId(), message.body() });
         if (onDelivery)
             onDelivery();
     }

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "node/StompSubscription.h"
+#include "protocol/StompVersion.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <array>
+
+namespace sb::node {
+
+// One MESSAGE for every subscription of a destination that receives it. A broadcast used
+// to build and encode a whole frame per subscriber (headers escaped, body copied, ~a
+// quarter of the node's profile at 1,000 subscribers: docs/benchmarks.md, "Tuning the hot
+// path"); here only the `subscription` header (and `ack`, for client-ack subscriptions)
+// is per subscriber, and the rest is escaped and encoded once per STOMP version on first
+// use. The bytes are exactly StompEncoder's encoding of StompServerFrames::message
+// (tst_sharedmessageframe). Made and used on one worker's thread.
+class SharedMessageFrame
+{
+public:
+    // replayed: read from the channel's history (the frame says `recovered:true`).
+    SharedMessageFrame(QString destination, QString messageId, QByteArray body, bool replayed = false);
+
+    const QString &destination() const { return m_destination; }
+    const QString &messageId() const { return m_messageId; }
+    const QByteArray &body() const { return m_body; }
+    bool isReplayed() const { return m_replayed; }
+    // A body with NUL goes in a binary WebSocket message (see StompSession::sendFrame).
+    bool bodyHasNul() const { return m_bodyHasNul; }
+
+    // The frame for `subscription` in `version`. A subscription to another destination
+    // than this frame's gets the frame built and encoded whole (never expected: the
+    // worker's table groups subscriptions by destination).
+    QByteArray encode(const StompSubscription &subscription, protocol::StompVersion version) const;
+
+private:
+    // What follows the `subscription` header, for one version.
+    struct Parts
+    {
+        bool built = false;
+        QByteArray middle; // message-id, destination, content-type lines
+        QByteArray ackLine; // "ack:<message id>\n"
+        QByteArray tail; // [recovered], content-length, blank line, body, NUL
+    };
+    const Parts &parts(protocol::StompVersion version) const;
+
+    QString m_destination;
+    QString m_messageId;
+    QByteArray m_body;
+    bool m_replayed;
+    bool m_bodyHasNul;
+    mutable std::array<Parts, 3> m_parts; // 1.0, 1.1, 1.2
+};
+
+} // namespace sb::node

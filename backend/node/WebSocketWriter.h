@@ -1,0 +1,61 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QPointer>
+
+class QTcpSocket;
+class QWebSocket;
+
+namespace sb::node {
+
+class LingeringSocket;
+class WriteBatch;
+
+// Sends a session's WebSocket messages: each one framed here (RFC 6455 §5.2, a server's
+// frame: FIN, no mask) and written to the TCP socket under the QWebSocket.
+// - QWebSocket::sendTextMessage took a QString (every STOMP frame went UTF-8 → UTF-16 →
+//   UTF-8), copied it again and wrote header and payload as two writes. The bytes on the
+//   wire are QWebSocket's (tst_websocketwriter compares them); a message QWebSocket would
+//   split into several frames (over its outgoingFrameSize()), or a text message that is not
+//   valid UTF-8 (which QString turned into U+FFFD), still goes through QWebSocket.
+// - With a WriteBatch, frames are held until the events already queued on the worker have
+//   run, then written with one send(2) straight to the kernel while the socket has nothing
+//   queued: QTcpSocket's buffer (and its write notifier, armed per write and disarmed per
+//   flush) is used only for what the kernel did not take.
+// Control frames (close, pong) stay QWebSocket's: the session flushes before it closes, and
+// QWebSocket writes to the same TCP socket, so the order of what is written is kept.
+// docs/benchmarks.md, "Tuning the hot path".
+class WebSocketWriter
+{
+public:
+    enum class Kind { Text, Binary };
+
+    // batch: the worker's (outlives the writer's session); none: every message is written
+    // to the TCP socket at once.
+    WebSocketWriter(QWebSocket *socket, QTcpSocket *transport, WriteBatch *batch = nullptr);
+    ~WebSocketWriter();
+    WebSocketWriter(const WebSocketWriter &) = delete;
+    WebSocketWriter &operator=(const WebSocketWriter &) = delete;
+
+    // False when the WebSocket is no longer open (nothing written).
+    bool send(const QByteArray &message, Kind kind);
+    // What is held now goes to the socket.
+    void flush();
+    // Bytes held for the batch's flush, not yet given to the socket.
+    qsizetype held() const { return m_held.size(); }
+
+    // The whole frame: header, then payload.
+    static QByteArray frame(QByteArrayView payload, Kind kind);
+
+private:
+    void write(const QByteArray &bytes);
+
+    QPointer<QWebSocket> m_socket;
+    QPointer<QTcpSocket> m_transport;
+    LingeringSocket *m_lingering; // m_transport, when it is one (the node's always are)
+    QPointer<WriteBatch> m_batch;
+    QByteArray m_held;
+};
+
+} // namespace sb::node
