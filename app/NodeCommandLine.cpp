@@ -101,6 +101,10 @@ QList<OptionSpec> optionSpecs()
             QStringLiteral(
                 "A closed connection reads and drops the client's bytes this long before resetting it."),
             n(l.closeLingerMs) },
+        { QStringLiteral("limit-listen-backlog"), QStringLiteral("N"),
+            QStringLiteral("Connections the kernel queues for the listener before they are accepted "
+                           "(capped by net.core.somaxconn)."),
+            n(l.listenBacklog) },
         { QStringLiteral("limit-sse-per-user"), QStringLiteral("N"),
             QStringLiteral("Max SSE streams per user."), n(l.maxSseStreamsPerUser) },
         { QStringLiteral("limit-outbound-bytes"), QStringLiteral("BYTES"),
@@ -321,6 +325,7 @@ CommandLineOutcome NodeCommandLine::parse(
         && integer(QStringLiteral("limit-connections"), 1, 10000000, &l.maxConnections)
         && integer(QStringLiteral("limit-connections-per-address"), 1, 10000000, &l.maxConnectionsPerAddress)
         && integer(QStringLiteral("limit-close-linger-ms"), 0, 600000, &l.closeLingerMs)
+        && integer(QStringLiteral("limit-listen-backlog"), 1, 65535, &l.listenBacklog)
         && integer(QStringLiteral("limit-sse-per-user"), 1, 1000, &l.maxSseStreamsPerUser)
         && integer(QStringLiteral("limit-outbound-bytes"), 1024, maxInt, &l.maxOutboundQueueBytes)
         && integer(QStringLiteral("limit-http-header-bytes"), 1024, 1024 * 1024, &l.maxHttpHeaderBytes)

@@ -54,6 +54,14 @@ CommandLineOutcome NodeMain::run(int argc, char **argv, const QStringList &argum
     if (commandLine.hashPasswordRequested())
         return hashPassword();
 
+    // Qt's Unix event dispatcher, not glib's, for this headless process and its worker
+    // threads (read when the application and each thread make their dispatcher). Every write
+    // arms a socket's write notifier and every flush disarms it; glib finds a notifier to
+    // remove by walking a list of all of them, so at 1,000 subscribers that churn was ~19 %
+    // of the node's CPU (docs/benchmarks.md, "Tuning the hot path"). An operator who sets
+    // QT_NO_GLIB (empty: glib's dispatcher) decides.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     ModeDispatcher::identifyApplication();
     qSetMessagePattern(

@@ -27,6 +27,10 @@ struct NodeLimits
     int replayEventsPerUser = 1000;
     int tapBodyBytes = 512; // bodies in tap frames are cut here
     int tapQueueFrames = 10000; // per tap reader; beyond it frames are dropped
+    // Connections the kernel completes for the listener before it accepts them (listen(2)'s
+    // backlog; Linux caps it at net.core.somaxconn). QTcpServer's 50 made 1,000 clients
+    // connecting at once wait for SYN retransmissions (1 s, then 3 s).
+    int listenBacklog = 4096;
 };
 
 } // namespace sb::node

@@ -20,6 +20,7 @@
 #include "node/Worker.h"
 #include "node/WorkerDeps.h"
 
+#include <QAbstractEventDispatcher>
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QThread>
@@ -155,6 +156,7 @@ bool NodeServer::listen(QString *error)
             Qt::DirectConnection);
     m_listener = new NodeListener(m_workers);
     m_listener->setMaxPendingConnections(1024);
+    m_listener->setListenBacklogSize(m_config.limits.listenBacklog);
     if (!m_listener->listen(m_config.listenAddress, m_config.listenPort)) {
         *error = QStringLiteral("cannot listen on %1:%2: %3")
                      .arg(m_config.listenAddress.toString())
@@ -162,7 +164,13 @@ bool NodeServer::listen(QString *error)
                      .arg(m_listener->errorString());
         return false;
     }
-    qCInfo(lcNode) << "node" << m_config.id << "listening on" << address() << "with" << count << "workers";
+    // The backlog and the event loop's dispatcher (QT_NO_GLIB) decide how the node copes with
+    // many connections at once: said at start (docs/operations.md).
+    const QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance();
+    qCInfo(lcNode).nospace() << "node " << m_config.id << " listening on " << address() << " with " << count
+                             << " workers, listen backlog " << m_listener->listenBacklogSize()
+                             << ", event dispatcher "
+                             << (dispatcher ? dispatcher->metaObject()->className() : "none");
     m_announcer = new RegistryAnnouncer(m_identity, address(), &m_services->metrics, &m_services->readiness,
         m_adapters.registry, m_adapters.bus, this);
     m_announcer->start();

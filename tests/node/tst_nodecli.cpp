@@ -418,6 +418,7 @@ void TestNodeCli::helpListsOptionsEnvNamesAndDefaults()
         { QStringLiteral("limit-connections-per-address"), QStringLiteral("256") },
         { QStringLiteral("limit-connections-exempt-loopback"), {} },
         { QStringLiteral("limit-close-linger-ms"), QStringLiteral("2000") },
+        { QStringLiteral("limit-listen-backlog"), QStringLiteral("4096") },
         { QStringLiteral("auth-fail-open-seconds"), QStringLiteral("0") },
         { QStringLiteral("limit-sse-per-user"), QStringLiteral("5") },
         { QStringLiteral("limit-outbound-bytes"), QStringLiteral("1048576") },
