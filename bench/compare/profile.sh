@@ -5,7 +5,9 @@
 # that step; prints the step's line and `perf report --no-children` (the top of it).
 # The load generator's figures from this run are not the comparison's (see run.sh).
 #
-#   bench/compare/profile.sh BUILD_DIR node|nchan|rabbit SUBS RATE [OUT_DIR]
+#   bench/compare/profile.sh BUILD_DIR node|baseline|nchan|rabbit SUBS RATE [OUT_DIR]
+# (baseline: the node binary SB_BASELINE_NODE, as in run.sh; SB_NODE_ENV / SB_BASELINE_ENV
+# give either its environment.)
 set -euo pipefail
 # Not in a session of its own as run.sh is: a profile is about where the server's own time
 # goes, not its latency, and inside such a session (autogroup at nice -10) perf recorded no
@@ -34,6 +36,7 @@ source "$here/servers.sh"
 "start_$server"
 case "$server" in
     node) url="$node_url" pid="$node_pid" target=node-stomp ;;
+    baseline) url="$baseline_url" pid="$baseline_pid" target=node-stomp ;;
     nchan) url="$nchan_url" pid="$nchan_pid" target=nchan-ws ;;
     rabbit) url="$rabbit_url" pid="$rabbit_pid" target=rabbit-stomp ;;
 esac

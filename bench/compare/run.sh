@@ -13,6 +13,9 @@
 # overload (scenario 3): --rate R for a step, 2R for 30 s, R again, then the server's memory
 #   a minute later.
 #
+# Servers: node, nchan, rabbit, and baseline: a second node binary to compare the node with
+#   in the same run (SB_BASELINE_NODE, its environment SB_BASELINE_ENV; the node's is
+#   SB_NODE_ENV; servers.sh), reported beside the others with its ratio to the node.
 # Options: --servers "node nchan rabbit" --subscribers "200 1000" --rates-200 LIST
 #   --rates-1000 LIST --repeats 3 --step-seconds 5 --idle-connections 5000 --idle-seconds 60
 #   --rate R (overload) --out DIR (results; default a new temporary directory, kept)
@@ -83,14 +86,14 @@ source "$here/servers.sh"
 loadavg() { cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/'; }
 target_of() { # server transport -> sb_loadgen --target
     case "$1:$2" in
-        node:stomp) echo node-stomp ;; node:sse) echo node-sse ;;
+        node:stomp | baseline:stomp) echo node-stomp ;; node:sse | baseline:sse) echo node-sse ;;
         nchan:stomp) echo nchan-ws ;; nchan:sse) echo nchan-sse ;;
         rabbit:stomp) echo rabbit-stomp ;;
         trivial:stomp) echo trivial-stomp ;; trivial:ws) echo trivial-ws ;; trivial:sse) echo trivial-sse ;;
     esac
 }
-url_of() { case "$1" in node) echo "$node_url" ;; nchan) echo "$nchan_url" ;; rabbit) echo "$rabbit_url" ;; trivial) echo "$trivial_url" ;; esac; }
-pid_of() { case "$1" in node) echo "$node_pid" ;; nchan) echo "$nchan_pid" ;; rabbit) echo "$rabbit_pid" ;; trivial) echo "$trivial_pid" ;; esac; }
+url_of() { case "$1" in node) echo "$node_url" ;; baseline) echo "$baseline_url" ;; nchan) echo "$nchan_url" ;; rabbit) echo "$rabbit_url" ;; trivial) echo "$trivial_url" ;; esac; }
+pid_of() { case "$1" in node) echo "$node_pid" ;; baseline) echo "$baseline_pid" ;; nchan) echo "$nchan_pid" ;; rabbit) echo "$rabbit_pid" ;; trivial) echo "$trivial_pid" ;; esac; }
 
 # run_loadgen SERVER TARGET LABEL [sb_loadgen options...]: one generator run, its output
 # appended to $results after a header line naming the run.

@@ -30,14 +30,34 @@ wait_listening() {
 # The node: one worker (one core), the demo users, and the per-address and per-user limits
 # raised, since every client comes from one loopback address and logs in as one of four
 # users. Outbound queues keep their default (1 MiB per connection).
-start_node() {
-    local out="$work/node.out"
-    $pin0 "$build/app/switchboard-node" node --listen 127.0.0.1:0 --demo-users --workers "${node_workers:-1}" \
+# launch_node BINARY NAME [VAR=value...]: one such node, in the environment given; sets
+# launched_pid and launched_url.
+launch_node() {
+    local binary=$1 name=$2; shift 2
+    local out="$work/$name.out"
+    env "$@" $pin0 "$binary" node --listen 127.0.0.1:0 --demo-users --workers "${node_workers:-1}" \
         --limit-connections-exempt-loopback --limit-connections 100000 --limit-logins-per-address 100000 \
-        --limit-logins-per-user 100000 --limit-sse-per-user 1000 ${SB_NODE_ARGS:-} >"$out" 2>"$work/node.err" &
-    node_pid=$!
-    pids+=("$node_pid")
-    node_url="$(wait_listening "$out")" || { echo "the node did not start:" >&2; cat "$work/node.err" >&2; return 1; }
+        --limit-logins-per-user 100000 --limit-sse-per-user 1000 ${SB_NODE_ARGS:-} >"$out" 2>"$work/$name.err" &
+    launched_pid=$!
+    pids+=("$launched_pid")
+    launched_url="$(wait_listening "$out")" || { echo "the $name did not start:" >&2; cat "$work/$name.err" >&2; return 1; }
+}
+
+# SB_NODE_BINARY: another node binary than BUILD_DIR's (a copy, so a rebuild cannot change
+# it between runs); SB_NODE_ENV: VAR=value words for the node's environment (QT_NO_GLIB=1).
+start_node() {
+    # shellcheck disable=SC2086
+    launch_node "${SB_NODE_BINARY:-$build/app/switchboard-node}" node ${SB_NODE_ENV:-}
+    node_pid=$launched_pid node_url=$launched_url
+}
+
+# A second node to measure a change against in the same run ("before" and "after" side by
+# side): the binary SB_BASELINE_NODE, in the environment SB_BASELINE_ENV, started as the node.
+start_baseline() {
+    # shellcheck disable=SC2086
+    launch_node "${SB_BASELINE_NODE:?set SB_BASELINE_NODE to the node binary to compare with}" baseline \
+        ${SB_BASELINE_ENV:-}
+    baseline_pid=$launched_pid baseline_url=$launched_url
 }
 
 # nginx + Nchan: one process (no master), in the foreground; WebSocket and EventSource
