@@ -1,7 +1,6 @@
 #include "node/WebSocketWriter.h"
 
 #include "node/LingeringSocket.h"
-#include "node/WriteBatch.h"
 
 #include <QTcpSocket>
 #include <QWebSocket>

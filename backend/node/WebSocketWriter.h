@@ -1,5 +1,7 @@
 #pragma once
 
+#include "node/WriteBatch.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QPointer>
@@ -10,7 +12,6 @@ class QWebSocket;
 namespace sb::node {
 
 class LingeringSocket;
-class WriteBatch;
 
 // Sends a session's WebSocket messages: each one framed here (RFC 6455 §5.2, a server's
 // frame: FIN, no mask) and written to the TCP socket under the QWebSocket.
@@ -26,7 +27,7 @@ class WriteBatch;
 // Control frames (close, pong) stay QWebSocket's: the session flushes before it closes, and
 // QWebSocket writes to the same TCP socket, so the order of what is written is kept.
 // docs/benchmarks.md, "Tuning the hot path".
-class WebSocketWriter
+class WebSocketWriter final : public WriteBatch::Holder
 {
 public:
     enum class Kind { Text, Binary };
@@ -41,7 +42,7 @@ public:
     // False when the WebSocket is no longer open (nothing written).
     bool send(const QByteArray &message, Kind kind);
     // What is held now goes to the socket.
-    void flush();
+    void flush() override;
     // Bytes held for the batch's flush, not yet given to the socket.
     qsizetype held() const { return m_held.size(); }
 

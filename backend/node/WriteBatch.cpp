@@ -1,28 +1,26 @@
 #include "node/WriteBatch.h"
 
-#include "node/WebSocketWriter.h"
-
 #include <utility>
 
 namespace sb::node {
 
-void WriteBatch::hold(WebSocketWriter *writer)
+void WriteBatch::hold(Holder *holder)
 {
     if (m_waiting.isEmpty())
         QMetaObject::invokeMethod(this, &WriteBatch::flush, Qt::QueuedConnection);
-    m_waiting.append(writer);
+    m_waiting.append(holder);
 }
 
-void WriteBatch::forget(WebSocketWriter *writer)
+void WriteBatch::forget(Holder *holder)
 {
-    m_waiting.removeOne(writer);
+    m_waiting.removeOne(holder);
 }
 
 void WriteBatch::flush()
 {
-    const QList<WebSocketWriter *> waiting = std::exchange(m_waiting, {});
-    for (WebSocketWriter *writer : waiting)
-        writer->flush();
+    const QList<Holder *> waiting = std::exchange(m_waiting, {});
+    for (Holder *holder : waiting)
+        holder->flush();
 }
 
 } // namespace sb::node

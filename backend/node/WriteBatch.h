@@ -5,8 +5,6 @@
 
 namespace sb::node {
 
-class WebSocketWriter;
-
 // One worker's writers holding bytes until the events already queued on its thread have
 // run: the first writer that holds something posts one flush, which runs after them, so
 // a session given several frames in a row (a burst of broadcasts, a replay, receipts)
@@ -15,19 +13,29 @@ class WriteBatch : public QObject
 {
     Q_OBJECT
 public:
+    // What holds bytes for the batch (a session's WebSocketWriter).
+    class Holder
+    {
+    public:
+        virtual void flush() = 0;
+
+    protected:
+        ~Holder() = default;
+    };
+
     explicit WriteBatch(QObject *parent = nullptr)
         : QObject(parent)
     { }
 
-    void hold(WebSocketWriter *writer);
-    // The writer goes (its session ended): it is not flushed.
-    void forget(WebSocketWriter *writer);
+    void hold(Holder *holder);
+    // The holder goes (its session ended): it is not flushed.
+    void forget(Holder *holder);
     qsizetype waiting() const { return m_waiting.size(); }
 
 private:
     void flush();
 
-    QList<WebSocketWriter *> m_waiting;
+    QList<Holder *> m_waiting;
 };
 
 } // namespace sb::node
