@@ -36,6 +36,22 @@ CommandLineOutcome DevClusterCommandLine::parse(const QStringList &arguments)
                        "milliseconds, doubling after each failed start up to 30 s "
                        "(0-600000, default 1000; 0: never)."),
         QStringLiteral("MS"), QStringLiteral("1000") });
+    const FaultControlLimits controlDefaults;
+    parser.addOption({ QStringLiteral("control-max-connections"),
+        QStringLiteral("Connections the fault control endpoint holds open at once; the next is "
+                       "answered 503 (1-1024, default %1).")
+            .arg(controlDefaults.maxConnections),
+        QStringLiteral("N"), QString::number(controlDefaults.maxConnections) });
+    parser.addOption({ QStringLiteral("control-idle-timeout-ms"),
+        QStringLiteral("A control request not complete within MS milliseconds is answered 408 "
+                       "(100-600000, default %1).")
+            .arg(controlDefaults.idleTimeoutMs),
+        QStringLiteral("MS"), QString::number(controlDefaults.idleTimeoutMs) });
+    parser.addOption({ QStringLiteral("control-max-body-bytes"),
+        QStringLiteral("A control request body larger than this is answered 413 (64-%1, default %2).")
+            .arg(protocol::FaultRequest::kMaxBodyBytes)
+            .arg(controlDefaults.maxBodyBytes),
+        QStringLiteral("BYTES"), QString::number(controlDefaults.maxBodyBytes) });
     parser.addOption({ QStringLiteral("child-logs"),
         QStringLiteral("Copy each child's log lines (the replicas' warnings, redis-server's) to "
                        "stderr, prefixed with its name.") });
@@ -62,6 +78,21 @@ CommandLineOutcome DevClusterCommandLine::parse(const QStringList &arguments)
     if (!restartAfter)
         return CommandLineOutcome::usageError(error);
     m_options.redisRestartAfterMs = *restartAfter;
+    const auto controlConnections = CommandLineSupport::integerOption(
+        parser, QStringLiteral("control-max-connections"), 1, 1024, &error);
+    if (!controlConnections)
+        return CommandLineOutcome::usageError(error);
+    m_options.controlLimits.maxConnections = *controlConnections;
+    const auto controlIdle = CommandLineSupport::integerOption(
+        parser, QStringLiteral("control-idle-timeout-ms"), 100, 600000, &error);
+    if (!controlIdle)
+        return CommandLineOutcome::usageError(error);
+    m_options.controlLimits.idleTimeoutMs = *controlIdle;
+    const auto controlBody = CommandLineSupport::integerOption(parser,
+        QStringLiteral("control-max-body-bytes"), 64, int(protocol::FaultRequest::kMaxBodyBytes), &error);
+    if (!controlBody)
+        return CommandLineOutcome::usageError(error);
+    m_options.controlLimits.maxBodyBytes = *controlBody;
 
     m_options.bus = parser.value(QStringLiteral("bus"));
     if (m_options.bus != u"kafka" && m_options.bus != u"redis")

@@ -32,7 +32,7 @@ CommandLineOutcome DevClusterMain::run(int argc, char **argv, const QStringList 
     // Fault injection on this cluster, from `switchboard fault` (or any HTTP client) on loopback.
     FaultEventLog faultLog;
     FaultActions faults(&cluster, &faultLog);
-    FaultControlServer control(&faults, &faultLog);
+    FaultControlServer control(&faults, &faultLog, commandLine.options().controlLimits);
     QString controlError;
     if (!control.listen(&controlError))
         return CommandLineOutcome::exitWith(1, {}, QStringLiteral("devcluster: ") + controlError + u'\n');

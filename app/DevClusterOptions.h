@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/FaultControlLimits.h"
+
 #include <QString>
 
 namespace sb::app {
@@ -20,6 +22,8 @@ struct DevClusterOptions
     // needs Redis to stay down, e.g. to look at the console during the outage).
     int redisRestartAfterMs = 1000;
     static constexpr int kRedisRestartMaxMs = 30000;
+    // The fault control endpoint's bounds (--control-max-connections, …).
+    FaultControlLimits controlLimits;
 };
 
 } // namespace sb::app

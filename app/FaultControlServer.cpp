@@ -6,6 +6,7 @@
 #include "protocol/HttpResponse.h"
 
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QTcpSocket>
@@ -115,13 +116,26 @@ HttpResponse FaultControlServer::answer(const HttpRequest &request)
             { { QStringLiteral("ok"), true }, { QStringLiteral("message"), outcome.message },
                 { QStringLiteral("event"), outcome.eventId } });
     }
+    if (path == u"/limits") {
+        if (request.method() != "GET")
+            return HttpResponse::jsonError(405, QStringLiteral("use GET for /limits"));
+        return HttpResponse::json(200,
+            { { QStringLiteral("limits"),
+                  QJsonObject { { QStringLiteral("maxConnections"), m_limits.maxConnections },
+                      { QStringLiteral("idleTimeoutMs"), m_limits.idleTimeoutMs },
+                      { QStringLiteral("maxBodyBytes"), qint64(m_limits.maxBodyBytes) } } },
+                { QStringLiteral("hits"),
+                    QJsonObject { { QStringLiteral("refusedConnections"), qint64(m_refusedConnections) },
+                        { QStringLiteral("idleTimeouts"), qint64(m_idleTimeouts) },
+                        { QStringLiteral("badRequests"), qint64(m_badRequests) } } } });
+    }
     if (path == u"/events") {
         if (request.method() != "GET")
             return HttpResponse::jsonError(405, QStringLiteral("use GET for /events"));
         return HttpResponse::json(200, { { QStringLiteral("events"), m_log->toJson() } });
     }
-    return HttpResponse::jsonError(
-        404, QStringLiteral("no such endpoint: %1 (POST /faults, GET /events)").arg(path.left(200)));
+    return HttpResponse::jsonError(404,
+        QStringLiteral("no such endpoint: %1 (POST /faults, GET /events, GET /limits)").arg(path.left(200)));
 }
 
 } // namespace sb::app

@@ -20,6 +20,7 @@ class FaultEventLog;
 //                 → 200 {"ok": true, "message", "event"}; 400 a bad request (one-line
 //                 "error"); 409 the action could not be taken (no such replica, …)
 //   GET  /events  → {"events": [...]} the fault event log, effects included
+//   GET  /limits  → {"limits": {...}, "hits": {...}} the bounds below and how often each was hit
 // One request per connection (Connection: close). Listens on 127.0.0.1 only: anyone who
 // can reach it can kill the cluster's processes, which is the point on a laptop and must
 // never be exposed beyond it.

@@ -145,6 +145,16 @@ private slots:
             << QStringList { QStringLiteral("--redis-restart-after-ms"), QStringLiteral("soon") } << 2;
         QTest::newRow("demo traffic not a number")
             << QStringList { QStringLiteral("--demo-traffic"), QStringLiteral("lots") } << 2;
+        QTest::newRow("no control connection")
+            << QStringList { QStringLiteral("--control-max-connections"), QStringLiteral("0") } << 2;
+        QTest::newRow("control idle timeout too short")
+            << QStringList { QStringLiteral("--control-idle-timeout-ms"), QStringLiteral("99") } << 2;
+        QTest::newRow("control body past the parser's own cap")
+            << QStringList { QStringLiteral("--control-max-body-bytes"), QStringLiteral("16385") } << 2;
+        QTest::newRow("control bounds in range") << QStringList { QStringLiteral("--control-max-connections"),
+            QStringLiteral("2"), QStringLiteral("--control-idle-timeout-ms"), QStringLiteral("500"),
+            QStringLiteral("--control-max-body-bytes"), QStringLiteral("1024") }
+                                                 << -1;
     }
     void devClusterValidates()
     {
@@ -171,6 +181,22 @@ private slots:
                         QStringLiteral("--redis-restart-after-ms"), QStringLiteral("0") })
                     .run);
         QCOMPARE(never.options().redisRestartAfterMs, 0);
+    }
+    void devClusterControlLimits()
+    {
+        DevClusterCommandLine defaults;
+        QVERIFY(defaults.parse({ QStringLiteral("switchboard devcluster") }).run);
+        QCOMPARE(
+            defaults.options().controlLimits.maxConnections, sb::app::FaultControlLimits().maxConnections);
+        DevClusterCommandLine set;
+        QVERIFY(set.parse({ QStringLiteral("switchboard devcluster"),
+                              QStringLiteral("--control-max-connections"), QStringLiteral("2"),
+                              QStringLiteral("--control-idle-timeout-ms"), QStringLiteral("500"),
+                              QStringLiteral("--control-max-body-bytes"), QStringLiteral("1024") })
+                    .run);
+        QCOMPARE(set.options().controlLimits.maxConnections, 2);
+        QCOMPARE(set.options().controlLimits.idleTimeoutMs, 500);
+        QCOMPARE(set.options().controlLimits.maxBodyBytes, qsizetype(1024));
     }
 };
 
