@@ -19,6 +19,8 @@
 # Options: --servers "node nchan rabbit" --subscribers "200 1000" --rates-200 LIST
 #   --rates-1000 LIST --repeats 3 --step-seconds 5 --idle-connections 5000 --idle-seconds 60
 #   --rate R (overload) --out DIR (results; default a new temporary directory, kept)
+#   --transport stomp|sse (fanout): what the subscribers use; sse is for node, baseline and
+#   nchan (EventSource), against the trivial server's SSE ceiling
 #   --priority N: the servers and the generator run under nice -n N (default -10, as root;
 #   0 to leave them at the default). The machine is shared: pinned to one core, a server at
 #   the default priority gets only its share of that core beside other work, and every
@@ -46,6 +48,7 @@ idle_seconds=60
 overload_rate=100
 out=""
 priority=-10
+transport=stomp
 while [ $# -gt 0 ]; do
     case "$1" in
         --servers) servers="$2"; shift 2 ;;
@@ -59,6 +62,7 @@ while [ $# -gt 0 ]; do
         --rate) overload_rate="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
         --priority) priority="$2"; shift 2 ;;
+        --transport) transport="$2"; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -126,16 +130,20 @@ fanout)
         # up to 800,000 deliveries/s, until a step loses (the trivial server has no limits, so
         # past the ceiling its queues grow and the step runs out of time).
         ceiling_rates="$((50000 / subs)),$((100000 / subs)),$((200000 / subs)),$((400000 / subs)),$((800000 / subs))"
-        run_loadgen trivial trivial-stomp "ceiling-stomp-$subs" --subscribers "$subs" --rates "$ceiling_rates" \
-            --step-seconds 3 --drain-seconds 2 --stop-after-loss
-        run_loadgen trivial trivial-ws "ceiling-ws-$subs" --subscribers "$subs" --rates "$ceiling_rates" \
-            --step-seconds 3 --drain-seconds 2 --stop-after-loss
-        ceiling_stomp="$(grep -h '^step' "$out/ceiling-stomp-$subs.txt" | sed 's/.*deliveries_per_s=\([0-9]*\).*/\1/' | sort -n | tail -1)"
-        ceiling_ws="$(grep -h '^step' "$out/ceiling-ws-$subs.txt" | sed 's/.*deliveries_per_s=\([0-9]*\).*/\1/' | sort -n | tail -1)"
+        # Against the trivial server of the transport measured: STOMP for the node and
+        # RabbitMQ and plain WebSocket for Nchan, or SSE for all (--transport sse).
+        node_kind=stomp nchan_kind=ws
+        [ "$transport" = sse ] && node_kind=sse nchan_kind=sse
+        for kind in $(printf '%s\n' "$node_kind" "$nchan_kind" | sort -u); do
+            run_loadgen trivial "trivial-$kind" "ceiling-$kind-$subs" --subscribers "$subs" --rates "$ceiling_rates" \
+                --step-seconds 3 --drain-seconds 2 --stop-after-loss
+        done
+        ceiling_stomp="$(grep -h '^step' "$out/ceiling-$node_kind-$subs.txt" | sed 's/.*deliveries_per_s=\([0-9]*\).*/\1/' | sort -n | tail -1)"
+        ceiling_ws="$(grep -h '^step' "$out/ceiling-$nchan_kind-$subs.txt" | sed 's/.*deliveries_per_s=\([0-9]*\).*/\1/' | sort -n | tail -1)"
         # The generator's CPU at its best step: beside other work it never gets a whole core,
         # so a step where it comes near this share is its limit, not the server's.
-        cpu_stomp="$(grep -h '^step' "$out/ceiling-stomp-$subs.txt" | sed 's/.*generator_cpu_pct=\([0-9.]*\).*/\1/' | sort -n | tail -1)"
-        cpu_ws="$(grep -h '^step' "$out/ceiling-ws-$subs.txt" | sed 's/.*generator_cpu_pct=\([0-9.]*\).*/\1/' | sort -n | tail -1)"
+        cpu_stomp="$(grep -h '^step' "$out/ceiling-$node_kind-$subs.txt" | sed 's/.*generator_cpu_pct=\([0-9.]*\).*/\1/' | sort -n | tail -1)"
+        cpu_ws="$(grep -h '^step' "$out/ceiling-$nchan_kind-$subs.txt" | sed 's/.*generator_cpu_pct=\([0-9.]*\).*/\1/' | sort -n | tail -1)"
         echo "ceiling subscribers=$subs stomp=$ceiling_stomp ws=$ceiling_ws generator_cpu_stomp=$cpu_stomp generator_cpu_ws=$cpu_ws" | tee -a "$results"
         rates_var="rates_$subs"; rates="${!rates_var:-$rates_200}"
         for repeat in $(seq "$repeats"); do
@@ -145,7 +153,7 @@ fanout)
             for server in "$@"; do
                 ceiling="$ceiling_stomp" ceiling_cpu="$cpu_stomp"
                 [ "$server" = nchan ] && ceiling="$ceiling_ws" ceiling_cpu="$cpu_ws"
-                run_loadgen "$server" "$(target_of "$server" stomp)" "fanout-$server-$subs-$repeat" \
+                run_loadgen "$server" "$(target_of "$server" "$transport")" "fanout-$server-$subs-$repeat" \
                     --subscribers "$subs" --rates "$rates" --step-seconds "$step_seconds" --stop-after-loss \
                     --ceiling "${ceiling:-0}" --ceiling-cpu "${ceiling_cpu:-0}"
             done
