@@ -243,7 +243,31 @@ bool MainWindow::writeSnapshot(const QString &directory, QString *error)
     for (auto it = m_areas.cbegin(); it != m_areas.cend(); ++it)
         if (it.value()->isVisible())
             shown.insert(it.key(), it.value());
-    return SnapshotWriter::write(this, shown, snapshotState(), directory, error);
+    if (!SnapshotWriter::write(this, shown, snapshotState(), directory, error))
+        return false;
+    // The Alerts and Faults panels too, open or not (for a report, or the README's pictures):
+    // a closed one is opened floating at the window's width for the picture, then closed
+    // again, after window.png was taken, so that picture shows the layout as it was.
+    for (const auto &[key, dock] : { std::pair { QStringLiteral("alerts"), m_alertsDock },
+             std::pair { QStringLiteral("faults"), m_faultsDock } }) {
+        if (!dock)
+            continue;
+        const bool closed = dock->isHidden();
+        if (closed) {
+            dock->setFloating(true);
+            dock->resize(width(), qMax(240, height() / 3));
+            dock->show();
+            QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        }
+        const bool written = SnapshotWriter::writePanel(dock->widget(), key, directory, error);
+        if (closed) {
+            dock->hide();
+            dock->setFloating(false);
+        }
+        if (!written)
+            return false;
+    }
+    return true;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

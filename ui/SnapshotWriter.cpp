@@ -46,4 +46,10 @@ bool SnapshotWriter::write(QWidget *window, const QMap<QString, QWidget *> &area
     return true;
 }
 
+bool SnapshotWriter::writePanel(QWidget *panel, const QString &key, const QString &directory, QString *error)
+{
+    return writePng(
+        panel, QDir(directory).filePath(QStringLiteral("panel-") + key + QStringLiteral(".png")), error);
+}
+
 } // namespace sb::ui

@@ -16,6 +16,8 @@ class SnapshotWriter
 public:
     static bool write(QWidget *window, const QMap<QString, QWidget *> &areas, const QJsonObject &state,
         const QString &directory, QString *error);
+    // Writes DIR/panel-<key>.png: one widget as drawn (the Alerts and Faults panels).
+    static bool writePanel(QWidget *panel, const QString &key, const QString &directory, QString *error);
 };
 
 } // namespace sb::ui

@@ -53,6 +53,18 @@ private slots:
             areaPixels += qint64(part.width()) * part.height();
         }
         QVERIFY2(areaPixels > qint64(1920) * 1080 * 7 / 10, qPrintable(QString::number(areaPixels)));
+        // The Alerts and Faults panels, closed in this layout, drawn at about the window's width
+        // (their docks opened floating for the picture, after window.png).
+        for (const char *panel : { "alerts", "faults" }) {
+            const QImage part(
+                dir + QStringLiteral("/panel-") + QLatin1String(panel) + QStringLiteral(".png"));
+            QVERIFY2(!part.isNull(), panel);
+            QVERIFY2(part.width() >= 1800 && part.height() >= 240,
+                qPrintable(QStringLiteral("%1: %2x%3")
+                               .arg(QLatin1String(panel))
+                               .arg(part.width())
+                               .arg(part.height())));
+        }
 
         QFile file(dir + QStringLiteral("/state.json"));
         QVERIFY(file.open(QIODevice::ReadOnly));
