@@ -1,5 +1,6 @@
 #include "cluster/BroadcastOrigin.h"
 #include "cluster/BroadcastSequencer.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -164,5 +165,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestBroadcastSequencer)
+SB_TEST_GUILESS_MAIN(TestBroadcastSequencer)
 #include "tst_broadcastsequencer.moc"

@@ -2,6 +2,7 @@
 #include "cluster/KafkaMockCluster.h"
 #include "cluster/KafkaProducer.h"
 #include "cluster/KafkaSettings.h"
+#include "support/TestMain.h"
 
 #include <QMutex>
 #include <QProcess>
@@ -340,5 +341,5 @@ private:
     KafkaMockCluster m_cluster;
 };
 
-QTEST_GUILESS_MAIN(TestKafkaClients)
+SB_TEST_GUILESS_MAIN(TestKafkaClients)
 #include "tst_kafkaclients.moc"

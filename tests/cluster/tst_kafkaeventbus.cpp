@@ -1,4 +1,5 @@
 #include "BusTestWorld.h"
+#include "support/TestMain.h"
 
 #include "cluster/KafkaConsumer.h"
 #include "cluster/KafkaEventBus.h"
@@ -19,7 +20,7 @@ using namespace sb::cluster;
 using namespace sb::testing;
 
 namespace {
-const QByteArray Prefix = QByteArrayLiteral("sbtest");
+const QByteArray EventBusPrefix = QByteArrayLiteral("sbtest");
 } // namespace
 
 // Two KafkaEventBus "replicas" on one mock cluster: the two-stage fan-out, idempotent
@@ -33,7 +34,7 @@ private Q_SLOTS:
     {
         QString error;
         QVERIFY2(m_cluster.start(3, &error), qPrintable(error));
-        for (const QByteArray &topic : KafkaEventBus::topics(Prefix))
+        for (const QByteArray &topic : KafkaEventBus::topics(EventBusPrefix))
             QVERIFY2(m_cluster.createTopic(topic, 3, &error), qPrintable(error));
 
         m_a = makeReplica("a");
@@ -44,7 +45,7 @@ private Q_SLOTS:
         m_deadLetters = std::make_shared<DeadLetters>();
         KafkaConsumerOptions dlt;
         dlt.groupId = "dlt-reader";
-        dlt.topics = { KafkaEventBus::deadLetterTopic(Prefix + ".MessageCreatedEvent") };
+        dlt.topics = { KafkaEventBus::deadLetterTopic(EventBusPrefix + ".MessageCreatedEvent") };
         dlt.sessionTimeoutMs = 6000;
         dlt.heartbeatIntervalMs = 300;
         m_dltReader = std::make_unique<KafkaConsumer>(settings(), dlt);
@@ -104,7 +105,7 @@ private Q_SLOTS:
         const QMutexLocker lock(&m_world.mutex);
         const SeenHop persisted = m_world.persistHops.value("hop-1");
         QCOMPARE(int(persisted.medium), int(BusHop::Medium::Kafka));
-        QCOMPARE(persisted.topic, Prefix + ".MessageCreatedEvent");
+        QCOMPARE(persisted.topic, EventBusPrefix + ".MessageCreatedEvent");
         QCOMPARE(persisted.key, QByteArray("hops"));
         QVERIFY2(persisted.partition >= 0 && persisted.partition < 3,
             QByteArray::number(persisted.partition).constData());
@@ -112,7 +113,7 @@ private Q_SLOTS:
         for (const QByteArray replica : { "a", "b" }) {
             const SeenHop delivered = m_world.deliveryHops.value(replica + "/hop-1");
             QCOMPARE(int(delivered.medium), int(BusHop::Medium::Kafka));
-            QCOMPARE(delivered.topic, Prefix + ".SseBroadcast");
+            QCOMPARE(delivered.topic, EventBusPrefix + ".SseBroadcast");
             QCOMPARE(delivered.key, QByteArray("hops"));
             QVERIFY(delivered.partition >= 0 && delivered.partition < 3);
             QVERIFY(delivered.offset >= 0);
@@ -127,9 +128,9 @@ private Q_SLOTS:
         QVERIFY(producer.start());
         const QByteArray payload = messagePayload("dup-1");
         QVERIFY(producer.produce(
-            Prefix + ".MessageCreatedEvent", "general", payload, { { "message-id", "dup-1" } }));
+            EventBusPrefix + ".MessageCreatedEvent", "general", payload, { { "message-id", "dup-1" } }));
         QVERIFY(producer.produce(
-            Prefix + ".MessageCreatedEvent", "general", payload, { { "message-id", "dup-1" } }));
+            EventBusPrefix + ".MessageCreatedEvent", "general", payload, { { "message-id", "dup-1" } }));
         QTRY_COMPARE_WITH_TIMEOUT(m_world.calls("dup-1"), 2, 15000);
         QCOMPARE(m_world.stored("dup-1"), 1);
         const QMutexLocker lock(&m_world.mutex);
@@ -151,7 +152,7 @@ private Q_SLOTS:
         const KafkaRecord letter = *m_deadLetters->find(failing);
         QCOMPARE(letter.key, QByteArray("ops"));
         QCOMPARE(letter.header("message-id"), QByteArray("fail-1"));
-        QCOMPARE(letter.header("dlt-original-topic"), Prefix + ".MessageCreatedEvent");
+        QCOMPARE(letter.header("dlt-original-topic"), EventBusPrefix + ".MessageCreatedEvent");
         bool ok = false;
         QVERIFY(letter.header("dlt-original-partition").toInt(&ok) >= 0 && ok);
         QVERIFY(letter.header("dlt-original-offset").toLongLong(&ok) >= 0 && ok);
@@ -181,7 +182,7 @@ private Q_SLOTS:
         const KafkaRecord letter = *m_deadLetters->find(poison);
         QVERIFY2(letter.header("dlt-error").startsWith("undecodable record"),
             letter.header("dlt-error").constData());
-        QCOMPARE(letter.header("dlt-original-topic"), Prefix + ".MessageCreatedEvent");
+        QCOMPARE(letter.header("dlt-original-topic"), EventBusPrefix + ".MessageCreatedEvent");
         QVERIFY(!letter.header("dlt-original-offset").isEmpty());
         QVERIFY(!letter.header("dlt-original-partition").isEmpty());
         QCOMPARE(m_world.calls(QByteArray()), 0); // the persist handler never saw them
@@ -219,10 +220,10 @@ private Q_SLOTS:
 
     void names()
     {
-        QCOMPARE(m_a->messageCreatedTopic(), Prefix + ".MessageCreatedEvent");
-        QCOMPARE(m_a->broadcastTopic(), Prefix + ".SseBroadcast");
-        QCOMPARE(m_a->persistGroup(), Prefix + "-notifications");
-        QVERIFY(m_a->broadcastGroup().startsWith(QByteArray(Prefix + "-broadcast-a-")));
+        QCOMPARE(m_a->messageCreatedTopic(), EventBusPrefix + ".MessageCreatedEvent");
+        QCOMPARE(m_a->broadcastTopic(), EventBusPrefix + ".SseBroadcast");
+        QCOMPARE(m_a->persistGroup(), EventBusPrefix + "-notifications");
+        QVERIFY(m_a->broadcastGroup().startsWith(QByteArray(EventBusPrefix + "-broadcast-a-")));
         QVERIFY(m_a->broadcastGroup() != m_b->broadcastGroup());
         KafkaEventBusOptions incomplete;
         incomplete.settings = settings();
@@ -239,7 +240,7 @@ private:
     {
         KafkaEventBusOptions options;
         options.settings = settings();
-        options.topicPrefix = Prefix;
+        options.topicPrefix = EventBusPrefix;
         options.nodeId = name;
         options.bootId = QUuid::createUuid().toByteArray(QUuid::Id128).left(12);
         options.sessionTimeoutMs = 6000;
@@ -259,5 +260,5 @@ private:
     std::shared_ptr<DeadLetters> m_deadLetters;
 };
 
-QTEST_GUILESS_MAIN(TestKafkaEventBus)
+SB_TEST_GUILESS_MAIN(TestKafkaEventBus)
 #include "tst_kafkaeventbus.moc"

@@ -1,5 +1,6 @@
 #include "cluster/KafkaEventBus.h"
 #include "cluster/KafkaMockCluster.h"
+#include "support/TestMain.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,9 +12,9 @@ using namespace sb::cluster;
 
 namespace {
 
-const QByteArray Prefix = QByteArrayLiteral("outage");
+const QByteArray OutagePrefix = QByteArrayLiteral("outage");
 
-QByteArray messagePayload(const QByteArray &id)
+QByteArray outagePayload(const QByteArray &id)
 {
     const QJsonObject message { { u"id"_qs, QString::fromUtf8(id) }, { u"body"_qs, u"hi"_qs } };
     return QJsonDocument(QJsonObject { { u"type"_qs, u"message"_qs }, { u"message"_qs, message } })
@@ -34,7 +35,7 @@ private Q_SLOTS:
     {
         QString error;
         QVERIFY2(m_cluster.start(3, &error), qPrintable(error));
-        for (const QByteArray &topic : KafkaEventBus::topics(Prefix))
+        for (const QByteArray &topic : KafkaEventBus::topics(OutagePrefix))
             QVERIFY2(m_cluster.createTopic(topic, 3, &error), qPrintable(error));
     }
 
@@ -42,7 +43,7 @@ private Q_SLOTS:
     {
         KafkaEventBusOptions options;
         options.settings = KafkaSettings(m_cluster.bootstrapServers());
-        options.topicPrefix = Prefix;
+        options.topicPrefix = OutagePrefix;
         options.nodeId = "solo";
         options.bootId = "boot1";
         options.sessionTimeoutMs = 6000;
@@ -72,7 +73,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(bus.persistPartitions(), 3, 20000);
         QTRY_COMPARE_WITH_TIMEOUT(bus.broadcastPartitions(), 3, 20000);
 
-        const QByteArray before = messagePayload("before");
+        const QByteArray before = outagePayload("before");
         bus.publish("c", before);
         QTRY_COMPARE_WITH_TIMEOUT(count(delivered, before), 1, 10000);
 
@@ -81,7 +82,7 @@ private Q_SLOTS:
         QVERIFY(!bus.healthReason().isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(!health.isEmpty() && !health.constLast().at(0).toBool(), 5000);
 
-        const QByteArray during = messagePayload("during");
+        const QByteArray during = outagePayload("during");
         bus.publish("c", during);
         QCOMPARE(bus.publishRefused(), quint64(0)); // queued, not refused
         QTest::qWait(500);
@@ -100,5 +101,5 @@ private:
     KafkaMockCluster m_cluster;
 };
 
-QTEST_GUILESS_MAIN(TestKafkaOutage)
+SB_TEST_GUILESS_MAIN(TestKafkaOutage)
 #include "tst_kafkaoutage.moc"

@@ -5,6 +5,7 @@
 #include "cluster/RedisPresenceCounter.h"
 #include "cluster/RedisReplayStore.h"
 #include "cluster/RedisTokenRegistry.h"
+#include "support/TestMain.h"
 
 #include <QDateTime>
 #include <QSignalSpy>
@@ -190,5 +191,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRedisAdapters)
+SB_TEST_GUILESS_MAIN(TestRedisAdapters)
 #include "tst_redisadapters.moc"

@@ -1,5 +1,6 @@
 #include "BusTestWorld.h"
 #include "RedisTestHelpers.h"
+#include "support/TestMain.h"
 
 #include "cluster/KafkaConsumer.h"
 #include "cluster/KafkaEventBus.h"
@@ -19,7 +20,7 @@ using namespace sb::testing;
 
 namespace {
 
-const QByteArray Prefix = QByteArrayLiteral("sbredisbus");
+const QByteArray RedisBusPrefix = QByteArrayLiteral("sbredisbus");
 const QByteArray Poison = QByteArrayLiteral("this is {not json");
 
 // One replica's stage 2 over Redis pub/sub. Destroyed bus first, then the channel, then
@@ -46,14 +47,14 @@ private Q_SLOTS:
     {
         QString error;
         QVERIFY2(m_cluster.start(3, &error), qPrintable(error));
-        for (const QByteArray &topic : KafkaEventBus::topics(Prefix))
+        for (const QByteArray &topic : KafkaEventBus::topics(RedisBusPrefix))
             QVERIFY2(m_cluster.createTopic(topic, 3, &error), qPrintable(error));
         QVERIFY2(m_server.start(), startFailure(m_server).constData());
 
         m_deadLetters = std::make_shared<DeadLetters>();
         KafkaConsumerOptions dlt;
         dlt.groupId = "dlt-reader";
-        dlt.topics = { KafkaEventBus::deadLetterTopic(Prefix + ".MessageCreatedEvent") };
+        dlt.topics = { KafkaEventBus::deadLetterTopic(RedisBusPrefix + ".MessageCreatedEvent") };
         dlt.sessionTimeoutMs = 6000;
         dlt.heartbeatIntervalMs = 300;
         m_dltReader = std::make_unique<KafkaConsumer>(settings(), dlt);
@@ -217,7 +218,7 @@ private:
         replica.channel = std::make_unique<RedisBroadcastChannel>(replica.redis.get(), m_server.url());
         KafkaEventBusOptions options;
         options.settings = settings();
-        options.topicPrefix = Prefix;
+        options.topicPrefix = RedisBusPrefix;
         options.nodeId = name;
         options.bootId = QUuid::createUuid().toByteArray(QUuid::Id128).left(12);
         options.sessionTimeoutMs = 6000;
@@ -244,5 +245,5 @@ private:
     std::shared_ptr<DeadLetters> m_deadLetters;
 };
 
-QTEST_GUILESS_MAIN(TestRedisBus)
+SB_TEST_GUILESS_MAIN(TestRedisBus)
 #include "tst_redisbus.moc"

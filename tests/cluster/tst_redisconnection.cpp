@@ -1,4 +1,5 @@
 #include "RedisTestHelpers.h"
+#include "support/TestMain.h"
 
 #include "cluster/RedisConnection.h"
 #include "support/RedisServerProcess.h"
@@ -351,5 +352,5 @@ private:
     std::unique_ptr<RedisConnection> m_connection;
 };
 
-QTEST_GUILESS_MAIN(TestRedisConnection)
+SB_TEST_GUILESS_MAIN(TestRedisConnection)
 #include "tst_redisconnection.moc"

@@ -1,4 +1,5 @@
 #include "RedisTestHelpers.h"
+#include "support/TestMain.h"
 
 #include "cluster/RedisConnection.h"
 #include "support/RedisServerProcess.h"
@@ -154,5 +155,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRedisOutage)
+SB_TEST_GUILESS_MAIN(TestRedisOutage)
 #include "tst_redisoutage.moc"

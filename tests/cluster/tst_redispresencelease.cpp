@@ -4,6 +4,7 @@
 // back, and a close it no longer holds uncounts nobody else's connection.
 #include "RedisTestHelpers.h"
 #include "cluster/RedisPresenceCounter.h"
+#include "support/TestMain.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -142,5 +143,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRedisPresenceLease)
+SB_TEST_GUILESS_MAIN(TestRedisPresenceLease)
 #include "tst_redispresencelease.moc"

@@ -1,4 +1,5 @@
 #include "RedisTestHelpers.h"
+#include "support/TestMain.h"
 
 #include "cluster/RedisConnection.h"
 #include "cluster/RedisSubscriber.h"
@@ -145,5 +146,5 @@ private:
     std::unique_ptr<RedisConnection> m_publisher;
 };
 
-QTEST_GUILESS_MAIN(TestRedisSubscriber)
+SB_TEST_GUILESS_MAIN(TestRedisSubscriber)
 #include "tst_redissubscriber.moc"

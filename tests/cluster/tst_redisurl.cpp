@@ -1,4 +1,5 @@
 #include "cluster/RedisUrl.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -142,5 +143,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRedisUrl)
+SB_TEST_GUILESS_MAIN(TestRedisUrl)
 #include "tst_redisurl.moc"
