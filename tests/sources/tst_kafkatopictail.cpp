@@ -3,6 +3,7 @@
 #include "inspect/KafkaAdminClient.h"
 #include "inspect/KafkaTopicTail.h"
 #include "sources/SourceOnThread.h"
+#include "support/TestMain.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -19,7 +20,7 @@ using sb::inspect::KafkaTopicTail;
 using sb::inspect::KafkaTopicTailSettings;
 using sb::protocol::TrafficFrame;
 using Tail = sb::testing::SourceOnThread<KafkaTopicTail>;
-using State = KafkaTopicTail::State;
+using TailState = KafkaTopicTail::State;
 using StartFrom = KafkaTopicTailSettings::StartFrom;
 
 namespace {
@@ -125,7 +126,7 @@ private:
 
     static bool waitLive(Tail &tail)
     {
-        return waitFor([&tail] { return tail.state() == State::Live; }, 15000);
+        return waitFor([&tail] { return tail.state() == TailState::Live; }, 15000);
     }
 
     // Committed offsets the cluster holds for `group` on `topic` (OffsetFetch), via a client
@@ -365,7 +366,7 @@ private Q_SLOTS:
         QVERIFY2(committed.isEmpty(), qPrintable(QString::number(committed.size())));
         // Nor when it stops (a consumer close would commit what auto-commit stored).
         tail->stop();
-        QTRY_COMPARE_WITH_TIMEOUT(tail->state(), State::Stopped, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(tail->state(), TailState::Stopped, 10000);
         tail.reset();
         QVERIFY(committedOffsets(group, QStringLiteral("quiet"), &committed));
         QVERIFY2(committed.isEmpty(), qPrintable(QString::number(committed.size())));
@@ -389,10 +390,11 @@ private Q_SLOTS:
     {
         Tail tail(settings(QStringLiteral("not-yet")));
         tail.start();
-        QTRY_VERIFY2_WITH_TIMEOUT(tail.saw(State::Error, QStringLiteral("topic 'not-yet' does not exist")),
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            tail.saw(TailState::Error, QStringLiteral("topic 'not-yet' does not exist")),
             qPrintable(tail.history()), 15000);
         QVERIFY2(tail.reason().contains(u"retrying in"), qPrintable(tail.reason()));
-        QVERIFY(!tail.saw(State::Live));
+        QVERIFY(!tail.saw(TailState::Live));
         createTopic("not-yet");
         QVERIFY2(waitLive(tail), qPrintable(tail.history()));
         produceEach("not-yet", "finally", 1);
@@ -413,7 +415,7 @@ private Q_SLOTS:
         QVERIFY2(waitLive(tail), qPrintable(tail.history()));
 
         QVERIFY(cluster.setBrokersDown());
-        QTRY_VERIFY2_WITH_TIMEOUT(tail.state() == State::Error, qPrintable(tail.history()), 30000);
+        QTRY_VERIFY2_WITH_TIMEOUT(tail.state() == TailState::Error, qPrintable(tail.history()), 30000);
         QVERIFY2(tail.reason().contains(u"Kafka unreachable"), qPrintable(tail.reason()));
         tail.states.clear();
         QVERIFY(cluster.setBrokersUp());
@@ -439,11 +441,12 @@ private Q_SLOTS:
         s.kafka.setBootstrapServers("127.0.0.1:1");
         Tail tail(s);
         tail.start();
-        QTRY_VERIFY2_WITH_TIMEOUT(tail.saw(State::Error, QStringLiteral("cannot reach Kafka at 127.0.0.1:1")),
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            tail.saw(TailState::Error, QStringLiteral("cannot reach Kafka at 127.0.0.1:1")),
             qPrintable(tail.history()), 15000);
         QVERIFY2(tail.reason().contains(u"retrying in"), qPrintable(tail.reason()));
         tail.stop();
-        QTRY_COMPARE_WITH_TIMEOUT(tail.state(), State::Stopped, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(tail.state(), TailState::Stopped, 5000);
     }
 
     void silentBrokerThenStopIsPrompt()
@@ -462,14 +465,14 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(silent.hasPendingConnections(), 5000);
         QTRY_VERIFY2_WITH_TIMEOUT(
             tail.saw(
-                State::Error, u"cannot reach Kafka at 127.0.0.1:" + QString::number(silent.serverPort())),
+                TailState::Error, u"cannot reach Kafka at 127.0.0.1:" + QString::number(silent.serverPort())),
             qPrintable(tail.history()), 15000);
         // The first lookup gave up after its request timeout (1 s), not librdkafka's own (10 s or more).
         QVERIFY2(clock.elapsed() < 4000, QByteArray::number(clock.elapsed()).constData());
         // Now waiting out the back-off (100 ms) or blocked in the next lookup (up to a second).
         clock.restart();
         tail.stop();
-        QTRY_COMPARE_WITH_TIMEOUT(tail.state(), State::Stopped, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(tail.state(), TailState::Stopped, 10000);
         QVERIFY2(clock.elapsed() < 3000, QByteArray::number(clock.elapsed()).constData());
     }
 
@@ -482,7 +485,7 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         tail.stop();
-        QTRY_COMPARE_WITH_TIMEOUT(tail.state(), State::Stopped, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(tail.state(), TailState::Stopped, 5000);
         // Well under the 5 s a blocking poll would take to notice.
         QVERIFY2(clock.elapsed() < 3000, QByteArray::number(clock.elapsed()).constData());
         // And it can start again.
@@ -493,5 +496,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestKafkaTopicTail)
+SB_TEST_GUILESS_MAIN(TestKafkaTopicTail)
 #include "tst_kafkatopictail.moc"

@@ -1,6 +1,7 @@
 #include "inspect/RedisPubSubMonitor.h"
 #include "sources/SourceOnThread.h"
 #include "support/RedisServerProcess.h"
+#include "support/TestMain.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -14,7 +15,7 @@ using sb::inspect::RedisPubSubMonitorSettings;
 using sb::protocol::TrafficFrame;
 using sb::testing::RedisServerProcess;
 using Monitor = sb::testing::SourceOnThread<RedisPubSubMonitor>;
-using State = RedisPubSubMonitor::State;
+using MonitorState = RedisPubSubMonitor::State;
 
 namespace {
 
@@ -118,9 +119,9 @@ private:
     static bool waitLive(Monitor &monitor)
     {
         const QDeadlineTimer deadline(10000);
-        while (monitor.state() != State::Live && !deadline.hasExpired())
+        while (monitor.state() != MonitorState::Live && !deadline.hasExpired())
             QTest::qWait(10);
-        return monitor.state() == State::Live;
+        return monitor.state() == MonitorState::Live;
     }
 
 private Q_SLOTS:
@@ -205,7 +206,7 @@ private Q_SLOTS:
 
         // Stopped: unsubscribed at the server (it counts no receiver any more), no frame.
         monitor.stop();
-        QTRY_COMPARE_WITH_TIMEOUT(monitor.state(), State::Stopped, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(monitor.state(), MonitorState::Stopped, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(publisher.publish("sb:bus:broadcast", "after stop"), 0, 5000);
         QCOMPARE(monitor.frames.size(), 2);
     }
@@ -232,10 +233,10 @@ private Q_SLOTS:
         s.url.setPassword(QStringLiteral("not-the-pw-99"));
         Monitor monitor(s);
         monitor.start();
-        QTRY_VERIFY_WITH_TIMEOUT(monitor.saw(State::Error, QStringLiteral("retrying in")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(monitor.saw(MonitorState::Error, QStringLiteral("retrying in")), 10000);
         QVERIFY2(monitor.reason().contains(u"cannot connect to"), qPrintable(monitor.reason()));
         QVERIFY2(!monitor.history().contains(u"not-the-pw-99"), qPrintable(monitor.history()));
-        QVERIFY(!monitor.saw(State::Live));
+        QVERIFY(!monitor.saw(MonitorState::Live));
     }
 
     void batchesAreBounded()
@@ -295,7 +296,7 @@ private Q_SLOTS:
         QVERIFY(pid > 0);
         m_server->stop(); // SIGKILL to its pid
 
-        QTRY_VERIFY2_WITH_TIMEOUT(monitor.saw(State::Error, QStringLiteral("lost connection to")),
+        QTRY_VERIFY2_WITH_TIMEOUT(monitor.saw(MonitorState::Error, QStringLiteral("lost connection to")),
             qPrintable(monitor.history()), 10000);
         // Each failed attempt waits longer (100, 200, 400 ms ceilings, 75–100 % each).
         const QRegularExpression retry(QStringLiteral("retrying in (\\d+) ms"));
@@ -305,14 +306,14 @@ private Q_SLOTS:
             QTest::qWait(20);
             delays.clear();
             for (const auto &[state, reason] : std::as_const(monitor.states)) {
-                if (const auto match = retry.match(reason); state == State::Error && match.hasMatch())
+                if (const auto match = retry.match(reason); state == MonitorState::Error && match.hasMatch())
                     delays.append(match.captured(1).toInt());
             }
         }
         QVERIFY2(delays.size() >= 3, qPrintable(monitor.history()));
         QVERIFY2(delays.at(0) < delays.at(1) && delays.at(1) < delays.at(2), qPrintable(monitor.history()));
-        QVERIFY2(
-            monitor.saw(State::Error, QStringLiteral("cannot connect to")), qPrintable(monitor.history()));
+        QVERIFY2(monitor.saw(MonitorState::Error, QStringLiteral("cannot connect to")),
+            qPrintable(monitor.history()));
         QVERIFY(!monitor.history().contains(kPassword));
 
         QVERIFY2(m_server->restart(), qPrintable(m_server->errorString()));
@@ -327,5 +328,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRedisPubSubMonitor)
+SB_TEST_GUILESS_MAIN(TestRedisPubSubMonitor)
 #include "tst_redispubsubmonitor.moc"
