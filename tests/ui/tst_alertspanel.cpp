@@ -1,6 +1,7 @@
 #include "models/AlertModel.h"
 #include "models/AttachmentState.h"
 #include "models/RecordingStore.h"
+#include "support/TestMain.h"
 #include "ui/AlertNotifier.h"
 #include "ui/AlertStatusButton.h"
 #include "ui/AlertThresholdsDialog.h"
@@ -27,7 +28,7 @@ using models::AlertTransition;
 
 namespace {
 
-const QDateTime kT0 = QDateTime::fromMSecsSinceEpoch(1714550400000, Qt::UTC);
+const QDateTime kPanelT0 = QDateTime::fromMSecsSinceEpoch(1714550400000, Qt::UTC);
 
 Alert alert(const QString &rule, const QString &subject, Alert::Severity severity)
 {
@@ -36,8 +37,8 @@ Alert alert(const QString &rule, const QString &subject, Alert::Severity severit
     a.subject = subject;
     a.severity = severity;
     a.figure = u"down since 12:00:00 UTC"_s;
-    a.since = kT0;
-    a.raisedAt = kT0.addSecs(5);
+    a.since = kPanelT0;
+    a.raisedAt = kPanelT0.addSecs(5);
     return a;
 }
 
@@ -94,10 +95,10 @@ private slots:
         QCOMPARE(active.size(), 2);
         QCOMPARE(active.at(0).toObject().value(u"rule"_s).toString(), u"replica-down"_s);
         QCOMPARE(active.at(0).toObject().value(u"severity"_s).toString(), u"critical"_s);
-        QCOMPARE(active.at(0).toObject().value(u"since"_s).toString(), kT0.toString(Qt::ISODateWithMs));
+        QCOMPARE(active.at(0).toObject().value(u"since"_s).toString(), kPanelT0.toString(Qt::ISODateWithMs));
 
         Alert cleared = down;
-        cleared.clearedAt = kT0.addSecs(30);
+        cleared.clearedAt = kPanelT0.addSecs(30);
         alerts.apply({ unready }, { cleared }, { { AlertTransition::Kind::Cleared, cleared } }, {});
         QCOMPARE(count->text(), u"1 alert"_s);
         QCOMPARE(window.snapshotState().value(u"alerts"_s).toObject().value(u"recent"_s).toArray().size(), 1);
@@ -158,5 +159,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestAlertsPanel)
+SB_TEST_MAIN(TestAlertsPanel)
 #include "tst_alertspanel.moc"

@@ -3,6 +3,7 @@
 // faults, the event log is beneath, and it all fits a 1280x800 window's bottom dock.
 #include "models/AttachmentState.h"
 #include "models/RecordingStore.h"
+#include "support/TestMain.h"
 #include "ui/FaultsPanel.h"
 #include "ui/MainWindow.h"
 
@@ -102,5 +103,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestFaultsPanel)
+SB_TEST_MAIN(TestFaultsPanel)
 #include "tst_faultspanel.moc"

@@ -9,6 +9,7 @@
 #include "cluster/RetiredGroupMark.h"
 #include "models/AttachmentState.h"
 #include "models/KafkaGroupModel.h"
+#include "support/TestMain.h"
 
 #include <QDateTime>
 #include <QTest>
@@ -134,5 +135,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestKafkaAreaStatus)
+SB_TEST_MAIN(TestKafkaAreaStatus)
 #include "tst_kafkaareastatus.moc"

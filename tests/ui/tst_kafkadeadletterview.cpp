@@ -8,6 +8,7 @@
 #include "cluster/KafkaProducer.h"
 #include "inspect/KafkaDeadLetterReader.h"
 #include "models/AttachmentState.h"
+#include "support/TestMain.h"
 #include "ui/KafkaDeadLetterView.h"
 #include "ui/KafkaView.h"
 #include "ui/TrafficDetailPane.h"
@@ -180,5 +181,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestKafkaDeadLetterView)
+SB_TEST_MAIN(TestKafkaDeadLetterView)
 #include "tst_kafkadeadletterview.moc"

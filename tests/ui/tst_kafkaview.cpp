@@ -3,6 +3,7 @@
 #include "models/KafkaPartitionModel.h"
 #include "models/KafkaTopicModel.h"
 #include "models/SeriesHistory.h"
+#include "support/TestMain.h"
 #include "ui/HistoryChart.h"
 #include "ui/KafkaView.h"
 
@@ -291,5 +292,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestKafkaView)
+SB_TEST_MAIN(TestKafkaView)
 #include "tst_kafkaview.moc"

@@ -6,6 +6,7 @@
 #include "models/RedisKeyModel.h"
 #include "models/SeriesHistory.h"
 #include "models/SessionModel.h"
+#include "support/TestMain.h"
 #include "ui/AreaView.h"
 #include "ui/KafkaView.h"
 #include "ui/MainWindow.h"
@@ -173,5 +174,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestMainWindow)
+SB_TEST_MAIN(TestMainWindow)
 #include "tst_mainwindow.moc"

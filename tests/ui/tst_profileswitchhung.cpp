@@ -12,6 +12,7 @@
 #include "inspect/KafkaInspectorConfig.h"
 #include "inspect/ReplicaDiscoveryConfig.h"
 #include "models/AttachmentState.h"
+#include "support/TestMain.h"
 
 #include <QElapsedTimer>
 #include <QList>
@@ -124,5 +125,5 @@ void TestProfileSwitchHung::switchingProfileDoesNotWaitForAHungPoll()
     QVERIFY(app::ConsoleWorkerThread::waitForFinishing(QDeadlineTimer(0)));
 }
 
-QTEST_MAIN(TestProfileSwitchHung)
+SB_TEST_MAIN(TestProfileSwitchHung)
 #include "tst_profileswitchhung.moc"

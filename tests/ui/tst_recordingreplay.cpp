@@ -4,6 +4,7 @@
 #include "RecordingFixture.h"
 #include "models/RecordingReplay.h"
 #include "models/SeriesHistory.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -104,5 +105,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestRecordingReplay)
+SB_TEST_APPLESS_MAIN(TestRecordingReplay)
 #include "tst_recordingreplay.moc"

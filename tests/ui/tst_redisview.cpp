@@ -5,6 +5,7 @@
 #include "models/SessionModel.h"
 #include "support/RedisSeeder.h"
 #include "support/RedisServerProcess.h"
+#include "support/TestMain.h"
 #include "ui/AreaView.h"
 #include "ui/RedisKeyBrowser.h"
 #include "ui/RedisSessionsPane.h"
@@ -397,5 +398,5 @@ private:
     testing::RedisServerProcess m_server;
 };
 
-QTEST_MAIN(TestRedisView)
+SB_TEST_MAIN(TestRedisView)
 #include "tst_redisview.moc"

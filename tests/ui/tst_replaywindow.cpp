@@ -6,6 +6,7 @@
 #include "RecordingFixture.h"
 #include "models/AttachmentState.h"
 #include "models/RecordingReplay.h"
+#include "support/TestMain.h"
 #include "ui/HistoryChart.h"
 #include "ui/MainWindow.h"
 #include "ui/RecordedTableModel.h"
@@ -143,5 +144,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestReplayWindow)
+SB_TEST_MAIN(TestReplayWindow)
 #include "tst_replaywindow.moc"

@@ -1,5 +1,6 @@
 #include "models/ReplicaModel.h"
 #include "models/SeriesHistory.h"
+#include "support/TestMain.h"
 #include "ui/HistoryChart.h"
 #include "ui/ReplicasView.h"
 
@@ -364,5 +365,5 @@ private:
     std::unique_ptr<ui::ReplicasView> m_view;
 };
 
-QTEST_MAIN(TestReplicasView)
+SB_TEST_MAIN(TestReplicasView)
 #include "tst_replicasview.moc"
