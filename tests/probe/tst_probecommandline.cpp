@@ -1,6 +1,7 @@
 // ProbeCommandLine: what each option becomes in the probe's settings (the process test
 // covers the exit codes and the one-line errors end to end).
 #include "app/ProbeCommandLine.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -132,5 +133,5 @@ void TestProbeCommandLine::helpExitsZero()
     QVERIFY(outcome.standardOutput.contains(u"--send"_s));
 }
 
-QTEST_APPLESS_MAIN(TestProbeCommandLine)
+SB_TEST_APPLESS_MAIN(TestProbeCommandLine)
 #include "tst_probecommandline.moc"

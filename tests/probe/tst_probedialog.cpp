@@ -1,5 +1,6 @@
 // ProbeDialog offscreen: validation as the user types (the settings' own sentences), rows
 // for one kind only, the header table, keyboard use, and the settings it emits.
+#include "support/TestMain.h"
 #include "ui/ProbeDialog.h"
 
 #include <QCheckBox>
@@ -221,5 +222,5 @@ void TestProbeDialog::everyFieldIsLabelledAndExplained()
     QTRY_COMPARE(QApplication::focusWidget(), probeWidget<QLineEdit>(dialog, "probeUrl"));
 }
 
-QTEST_MAIN(TestProbeDialog)
+SB_TEST_MAIN(TestProbeDialog)
 #include "tst_probedialog.moc"

@@ -1,4 +1,5 @@
 #include "inspect/SseProbeStream.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -175,5 +176,5 @@ void TestSseProbeStream::restartKeepsIdAndRetry()
     QCOMPARE(sseProbeFeed(stream, "data: new\n\n"_ba, 0), QStringList { u"message|||new"_s });
 }
 
-QTEST_APPLESS_MAIN(TestSseProbeStream)
+SB_TEST_APPLESS_MAIN(TestSseProbeStream)
 #include "tst_sseprobestream.moc"

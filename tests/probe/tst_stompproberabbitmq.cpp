@@ -5,6 +5,7 @@
 #include "ProbeRecorder.h"
 #include "inspect/StompProbeClient.h"
 #include "support/RedisServerProcess.h"
+#include "support/TestMain.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -26,7 +27,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 using Dir = TrafficFrame::Direction;
-constexpr int kWaitMs = 15000;
+constexpr int kRabbitWaitMs = 15000;
 constexpr int kBrokerStartMs = 150000; // a cold Erlang boot on a busy 2-core machine takes 20-60 s
 
 // One private broker. The server script runs as one process (RABBITMQ_ALLOW_INPUT makes it
@@ -192,7 +193,7 @@ void TestStompProbeRabbitMq::subscribeSendReceive()
     StompProbeSettings s = settings(u"guest"_s);
     s.subscriptions = { u"/topic/x"_s };
     probe.start(s);
-    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 1, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 1, kRabbitWaitMs);
     QCOMPARE(probe.version(), sb::protocol::StompVersion::V1_2);
     QVERIFY2(probe.subprotocol().startsWith(u'v') && probe.subprotocol().endsWith(u".stomp"_s),
         qPrintable(probe.subprotocol()));
@@ -204,7 +205,7 @@ void TestStompProbeRabbitMq::subscribeSendReceive()
         connected->header(u"server"_s).startsWith(u"RabbitMQ"_s), qPrintable(connected->header(u"server"_s)));
 
     probe.send(u"/topic/x"_s, "hello rabbit"_ba);
-    QTRY_VERIFY2_WITH_TIMEOUT(saw.find(u"MESSAGE"_s, Dir::Out), qPrintable(saw.commands()), kWaitMs);
+    QTRY_VERIFY2_WITH_TIMEOUT(saw.find(u"MESSAGE"_s, Dir::Out), qPrintable(saw.commands()), kRabbitWaitMs);
     const TrafficFrame message = *saw.find(u"MESSAGE"_s, Dir::Out);
     QCOMPARE(message.body, "hello rabbit"_ba);
     QCOMPARE(message.destination, u"/topic/x"_s);
@@ -213,10 +214,10 @@ void TestStompProbeRabbitMq::subscribeSendReceive()
     QCOMPARE(message.source, u"rabbitmq"_s);
 
     // Heart-beats both ways with a broker nobody here wrote.
-    QTRY_VERIFY_WITH_TIMEOUT(probe.heartBeatsSent() >= 1 && probe.heartBeatsReceived() >= 1, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(probe.heartBeatsSent() >= 1 && probe.heartBeatsReceived() >= 1, kRabbitWaitMs);
     QCOMPARE(probe.state(), ProbeState::Live);
     probe.stop();
-    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Closed, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Closed, kRabbitWaitMs);
 }
 
 void TestStompProbeRabbitMq::wrongPasscodeIsStompError()
@@ -224,7 +225,7 @@ void TestStompProbeRabbitMq::wrongPasscodeIsStompError()
     StompProbeClient probe;
     ProbeRecorder saw(&probe);
     probe.start(settings(u"not-the-passcode"_s));
-    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kRabbitWaitMs);
     // RabbitMQ's terse message, with the reason its body gives.
     QVERIFY2(
         probe.errorString().startsWith(u"STOMP ERROR: Bad CONNECT ("_s), qPrintable(probe.errorString()));
@@ -238,12 +239,12 @@ void TestStompProbeRabbitMq::hostIsTheVirtualHost()
     StompProbeSettings s = settings(u"guest"_s);
     s.connectHeaders.append({ u"host"_s, u"no-such-vhost"_s });
     probe.start(s);
-    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kRabbitWaitMs);
     QVERIFY2(probe.errorString().contains(u"no-such-vhost"_s), qPrintable(probe.errorString()));
     s.connectHeaders.last().second = u"/"_s;
     probe.start(s);
-    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Live, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Live, kRabbitWaitMs);
 }
 
-QTEST_GUILESS_MAIN(TestStompProbeRabbitMq)
+SB_TEST_GUILESS_MAIN(TestStompProbeRabbitMq)
 #include "tst_stompproberabbitmq.moc"

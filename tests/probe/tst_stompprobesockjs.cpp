@@ -6,6 +6,7 @@
 #include "StompTestServer.h"
 #include "inspect/StompProbeClient.h"
 #include "protocol/SockJsFrame.h"
+#include "support/TestMain.h"
 
 #include <QElapsedTimer>
 #include <QRegularExpression>
@@ -24,7 +25,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 using Dir = TrafficFrame::Direction;
-constexpr int kWaitMs = 10000;
+constexpr int kSockJsWaitMs = 10000;
 
 StompProbeSettings sockJsSettings(const StompTestServer &server, const QString &heartBeat = u"0,0"_s)
 {
@@ -63,13 +64,13 @@ void TestStompProbeSockJs::framesThroughSockJs()
     StompProbeSettings settings = sockJsSettings(server);
     settings.subscriptions = { u"/topic/x"_s };
     probe.start(settings);
-    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 1, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 1, kSockJsWaitMs);
     static const QRegularExpression transport(u"^/stomp/[0-9]{3}/[a-z0-9]{16}/websocket$"_s);
     QVERIFY2(
         transport.match(server.requestPaths.value(0)).hasMatch(), qPrintable(server.requestPaths.value(0)));
 
     probe.send(u"/topic/x"_s, "h\xc3\xa9llo \"quoted\"\n"_ba);
-    QTRY_VERIFY_WITH_TIMEOUT(saw.find(u"MESSAGE"_s, Dir::Out), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(saw.find(u"MESSAGE"_s, Dir::Out), kSockJsWaitMs);
     const TrafficFrame message = *saw.find(u"MESSAGE"_s, Dir::Out);
     QCOMPARE(message.messageId, u"m-1"_s);
     QCOMPARE(message.destination, u"/topic/x"_s);
@@ -83,7 +84,7 @@ void TestStompProbeSockJs::framesThroughSockJs()
 
     // The server ends the session with SockJS's close frame: a failure, with its code and reason.
     server.sendSockJs({ SockJsFrame::Type::Close, {}, 3000, u"Go away!"_s });
-    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kSockJsWaitMs);
     QCOMPARE(probe.errorString(), u"SockJS closed the session: 3000 Go away!"_s);
 }
 
@@ -94,9 +95,9 @@ void TestStompProbeSockJs::disconnectThroughSockJs()
     StompProbeClient probe;
     ProbeRecorder saw(&probe);
     probe.start(sockJsSettings(server));
-    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Live, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Live, kSockJsWaitMs);
     probe.stop();
-    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Closed, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Closed, kSockJsWaitMs);
     QCOMPARE(saw.lastDetail(), u"disconnected"_s);
     QCOMPARE(server.received.last().command(), "DISCONNECT"_ba);
 }
@@ -109,13 +110,13 @@ void TestStompProbeSockJs::silentServerTimesOut()
     QVERIFY(server.listen());
     StompProbeClient probe;
     probe.start(sockJsSettings(server, u"0,200"_s));
-    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Live, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Live, kSockJsWaitMs);
     QCOMPARE(probe.heartBeat().incomingMs, qint64(200));
     QCOMPARE(probe.heartBeat().outgoingMs, qint64(0));
     QCOMPARE(probe.heartBeatsReceived(), qint64(1)); // SockJS's h counts as a sign of life
     QElapsedTimer timer;
     timer.start();
-    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kSockJsWaitMs);
     QVERIFY2(timer.elapsed() >= 350, qPrintable(QString::number(timer.elapsed())));
     QCOMPARE(probe.errorString(),
         u"heart-beat timeout: the server sent nothing for 400 ms (its heart-beat interval is 200 ms)"_s);
@@ -129,10 +130,10 @@ void TestStompProbeSockJs::clientHeartBeatsThroughSockJs()
     StompProbeClient probe;
     ProbeRecorder saw(&probe);
     probe.start(sockJsSettings(server, u"100,0"_s));
-    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Live, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Live, kSockJsWaitMs);
     QCOMPARE(probe.heartBeat().outgoingMs, qint64(100));
     // Each EOL travels as SockJS's ["\n"]; the server's decoder counts them.
-    QTRY_VERIFY_WITH_TIMEOUT(server.heartBeatsReceived >= 3, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(server.heartBeatsReceived >= 3, kSockJsWaitMs);
     QVERIFY(probe.heartBeatsSent() >= 3);
     QCOMPARE(saw.commands(), u"in:CONNECT out:CONNECTED"_s);
 }
@@ -155,9 +156,9 @@ void TestStompProbeSockJs::malformedSockJsFrame()
     QVERIFY(server.listen());
     StompProbeClient probe;
     probe.start(sockJsSettings(server));
-    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Live, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Live, kSockJsWaitMs);
     server.sendRaw(payload);
-    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kSockJsWaitMs);
     QVERIFY2(probe.errorString().contains(error), qPrintable(probe.errorString()));
 }
 
@@ -170,9 +171,9 @@ void TestStompProbeSockJs::plainWebSocketCloseCode()
     settings.url = QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(server.port()));
     settings.subprotocols = { u"v12.stomp"_s };
     probe.start(settings);
-    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Live, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Live, kSockJsWaitMs);
     server.client()->close(QWebSocketProtocol::CloseCode(4001), u"custom reason"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(probe.state(), ProbeState::Failed, kSockJsWaitMs);
     QCOMPARE(
         probe.errorString(), u"the server closed the connection (WebSocket close 4001: custom reason)"_s);
 }
@@ -199,20 +200,20 @@ void TestStompProbeSockJs::runsOnAWorkerThread()
     settings.subscriptions = { u"/topic/x"_s };
     QMetaObject::invokeMethod(
         probe, [probe, settings] { probe->start(settings); }, Qt::QueuedConnection);
-    QTRY_VERIFY_WITH_TIMEOUT(states.contains(ProbeState::Live), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(states.contains(ProbeState::Live), kSockJsWaitMs);
     QMetaObject::invokeMethod(
         probe, [probe] { probe->send(u"/topic/x"_s, "from a thread"_ba); }, Qt::QueuedConnection);
     QTRY_VERIFY_WITH_TIMEOUT(
         std::any_of(frames.cbegin(), frames.cend(),
             [](const TrafficFrame &f) { return f.command == u"MESSAGE" && f.body == "from a thread"; }),
-        kWaitMs);
-    QTRY_VERIFY_WITH_TIMEOUT(server.heartBeatsReceived >= 2, kWaitMs);
+        kSockJsWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(server.heartBeatsReceived >= 2, kSockJsWaitMs);
     QMetaObject::invokeMethod(probe, &StompProbeClient::stop, Qt::QueuedConnection);
-    QTRY_VERIFY_WITH_TIMEOUT(states.contains(ProbeState::Closed), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(states.contains(ProbeState::Closed), kSockJsWaitMs);
     QObject::connect(&worker, &QThread::finished, probe, &QObject::deleteLater);
     worker.quit();
     QVERIFY(worker.wait(5000));
 }
 
-QTEST_GUILESS_MAIN(TestStompProbeSockJs)
+SB_TEST_GUILESS_MAIN(TestStompProbeSockJs)
 #include "tst_stompprobesockjs.moc"
