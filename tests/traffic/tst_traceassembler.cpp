@@ -1,4 +1,5 @@
 #include "inspect/TraceAssembler.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -242,5 +243,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTraceAssembler)
+SB_TEST_GUILESS_MAIN(TestTraceAssembler)
 #include "tst_traceassembler.moc"

@@ -1,4 +1,5 @@
 #include "models/TrafficBuffer.h"
+#include "support/TestMain.h"
 
 #include <QRandomGenerator>
 #include <QTest>
@@ -174,5 +175,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTrafficBuffer)
+SB_TEST_GUILESS_MAIN(TestTrafficBuffer)
 #include "tst_trafficbuffer.moc"

@@ -1,4 +1,5 @@
 #include "models/TrafficModel.h"
+#include "support/TestMain.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -196,5 +197,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTrafficModel)
+SB_TEST_GUILESS_MAIN(TestTrafficModel)
 #include "tst_trafficmodel.moc"

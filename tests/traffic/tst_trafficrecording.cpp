@@ -1,5 +1,6 @@
 #include "inspect/TrafficRecording.h"
 #include "protocol/TapFrameCodec.h"
+#include "support/TestMain.h"
 
 #include <QBuffer>
 #include <QTemporaryDir>
@@ -153,5 +154,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTrafficRecording)
+SB_TEST_GUILESS_MAIN(TestTrafficRecording)
 #include "tst_trafficrecording.moc"

@@ -1,6 +1,7 @@
 #include "models/SeriesHistory.h"
 #include "models/TrafficBuffer.h"
 #include "models/TrafficModel.h"
+#include "support/TestMain.h"
 #include "ui/SequenceDiagram.h"
 #include "ui/TracePane.h"
 #include "ui/TrafficDetailPane.h"
@@ -290,5 +291,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestTrafficView)
+SB_TEST_MAIN(TestTrafficView)
 #include "tst_trafficview.moc"
