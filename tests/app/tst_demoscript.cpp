@@ -200,6 +200,38 @@ private Q_SLOTS:
         QVERIFY2(effectOf(eventFor(events, QStringLiteral("revoke"))).contains(QStringLiteral("delivered")),
             qPrintable(effectOf(eventFor(events, QStringLiteral("revoke")))));
     }
+
+    // The stage-2 bus switched to Redis pub/sub: a rolling restart, one replica at a time,
+    // every replica ready on the new bus at the end. (The slow consumer's own test is the
+    // devcluster one, tst_alerts_devcluster: in the demo, a switch drains the replica the slow
+    // client is on before it is dropped.)
+    void busSwitchShowsInTheSnapshot()
+    {
+        QJsonObject state;
+        runSettled(R"([{"at": 2, "action": "bus", "args": {"bus": "redis"}}])", 1, &state);
+        if (QTest::currentTestFailed())
+            return;
+        const QString bus
+            = effectOf(eventFor(state.value(QStringLiteral("events")).toArray(), QStringLiteral("bus")));
+        QVERIFY2(bus.contains(QStringLiteral("every replica restarted on redis")), qPrintable(bus));
+        qsizetype last = -1; // one at a time: each replica's exit after the one before was ready
+        for (const char *replica : { "node-1", "node-2", "node-3" }) {
+            const qsizetype exited
+                = bus.indexOf(QLatin1String(replica) + QStringLiteral(" exited with code 0"));
+            const qsizetype ready = bus.indexOf(QLatin1String(replica) + QStringLiteral(" ready at"));
+            QVERIFY2(exited > last && ready > exited, qPrintable(bus));
+            last = ready;
+            QCOMPARE(replicaState(state, QLatin1String(replica)), QStringLiteral("ready"));
+        }
+        // On Redis pub/sub a replica announces its stage-1 group only: no per-boot Kafka
+        // broadcast group is left among the groups the replicas announce.
+        QStringList announced;
+        for (const QJsonValue &row :
+            state.value(QStringLiteral("kafka")).toObject().value(QStringLiteral("rows")).toArray())
+            if (row.toObject().value(QStringLiteral("Found by")).toString() == u"registry")
+                announced << row.toObject().value(QStringLiteral("Group")).toString();
+        QCOMPARE(announced, QStringList { QStringLiteral("switchboard-notifications") });
+    }
 };
 
 QTEST_MAIN(TestDemoScript)
