@@ -459,6 +459,17 @@ FaultActions::Outcome FaultActions::loadAction(const Request &request)
     QObject *watch = startWatch(outcome.eventId, kSlowConsumerEffectMs,
         QStringLiteral("%1 dropping the slow consumer").arg(request.replica));
     m_loadWatch->slowConsumer(outcome.eventId, watch, request.replica, m_cluster->nodeUrl(request.replica));
+    // A replica that goes (killed, drained, restarted by a bus switch) takes the slow client
+    // with it: nothing is left to drop, so the watch ends then rather than after 5 minutes.
+    connect(m_cluster, &DevCluster::nodeExited, watch,
+        [this, id = outcome.eventId, watch, replica = request.replica](
+            const QString &node, const QString &how) {
+            if (node != replica)
+                return;
+            m_log->finish(id, EffectState::NotObserved,
+                QStringLiteral("%1 %2 before it dropped the slow client").arg(node, how));
+            watch->deleteLater();
+        });
     return outcome;
 }
 
