@@ -72,7 +72,9 @@ void FaultEventLog::observe(int id, const QString &what)
 void FaultEventLog::finish(int id, EffectState state, const QString &what)
 {
     const int row = rowOf(id);
-    if (row < 0)
+    // An event ends once: a watch can end several ways (seen, deadline, its replica gone),
+    // and one that fires before the watch's deferred deletion must not add a second ending.
+    if (row < 0 || m_events.at(row).effectState != EffectState::Watching)
         return;
     append(row, what);
     m_events[row].effectState = state;

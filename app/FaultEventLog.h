@@ -41,6 +41,7 @@ public:
     // One more thing seen for event `id` ("+2.1 s: … "), still watching.
     void observe(int id, const QString &what);
     // The watch ended: it saw what it waited for (Observed) or its deadline passed first.
+    // Only a watched event ends, and only once: later calls for it are ignored.
     void finish(int id, EffectState state, const QString &what);
 
     const QList<Event> &events() const { return m_events; }

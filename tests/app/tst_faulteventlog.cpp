@@ -72,6 +72,25 @@ private Q_SLOTS:
         log.finish(first, FaultEventLog::EffectState::Observed, QStringLiteral("late"));
         QCOMPARE(log.rowCount(), FaultEventLog::kMaxEvents);
     }
+
+    // A watch can end several ways (seen, its deadline, its replica gone); the first ending
+    // stands, and a later one adds no effect line and no second finished().
+    void anEventEndsOnce()
+    {
+        FaultEventLog log;
+        QSignalSpy finished(&log, &FaultEventLog::finished);
+        const int id = log.add(QStringLiteral("slow-consumer"), {}, true, QStringLiteral("a client"));
+        log.finish(id, FaultEventLog::EffectState::Observed, QStringLiteral("dropped"));
+        log.finish(id, FaultEventLog::EffectState::NotObserved, QStringLiteral("node-1 exited"));
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(log.eventWithId(id)->effectState, FaultEventLog::EffectState::Observed);
+        QCOMPARE(log.eventWithId(id)->effect.size(), 1);
+        // A refused action has nothing to end.
+        const int refused = log.add(QStringLiteral("kill"), {}, false, QStringLiteral("no such replica"));
+        log.finish(refused, FaultEventLog::EffectState::Observed, QStringLiteral("late"));
+        QCOMPARE(log.eventWithId(refused)->effectState, FaultEventLog::EffectState::None);
+        QCOMPARE(finished.size(), 1);
+    }
 };
 
 QTEST_MAIN(TestFaultEventLog)
