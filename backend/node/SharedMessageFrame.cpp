@@ -3,8 +3,6 @@
 #include "node/StompServerFrames.h"
 #include "protocol/StompEncoder.h"
 
-#include <algorithm>
-
 namespace sb::node {
 
 using protocol::StompVersion;
@@ -74,10 +72,8 @@ QByteArray SharedMessageFrame::encode(const StompSubscription &subscription, Sto
     const Parts &p = parts(version);
     const bool withAck = subscription.ack != "auto";
     static constexpr QByteArrayView kHead = "MESSAGE\nsubscription:";
-    // Ids are short and rarely need escaping: no copy for those that do not.
-    const bool plain = std::none_of(subscription.id.cbegin(), subscription.id.cend(),
-        [](char c) { return c == '\\' || c == '\n' || c == '\r' || c == ':'; });
-    const QByteArray id = plain ? subscription.id : protocol::StompEncoder::escape(subscription.id, version);
+    // Ids are short and rarely need escaping: the overload returns those as they are, shared.
+    const QByteArray id = protocol::StompEncoder::escape(subscription.id, version);
     QByteArray out;
     out.reserve(
         kHead.size() + id.size() + 1 + p.middle.size() + (withAck ? p.ackLine.size() : 0) + p.tail.size());

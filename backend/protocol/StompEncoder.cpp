@@ -1,8 +1,19 @@
 #include "protocol/StompEncoder.h"
 
+#include <algorithm>
+
 namespace sb::protocol {
 
 namespace {
+
+// Whether escape() changes byte c: what appendRaw drops from a value (1.0) or appendEscaped
+// rewrites or drops (1.1, 1.2). One definition, so the copy-free overload cannot disagree.
+bool changesUnderEscape(char c, StompVersion version)
+{
+    if (c == '\r' || c == '\n')
+        return true;
+    return version != StompVersion::V1_0 && (c == '\\' || c == ':');
+}
 
 void appendRaw(QByteArray &out, QByteArrayView text, bool isName)
 {
@@ -48,6 +59,13 @@ QByteArray StompEncoder::escape(QByteArrayView text, StompVersion version)
     else
         appendEscaped(out, text, version);
     return out;
+}
+
+QByteArray StompEncoder::escape(const QByteArray &text, StompVersion version)
+{
+    const bool unchanged = std::none_of(
+        text.cbegin(), text.cend(), [version](char c) { return changesUnderEscape(c, version); });
+    return unchanged ? text : escape(QByteArrayView(text), version);
 }
 
 QByteArray StompEncoder::encode(const StompFrame &frame, StompVersion version)

@@ -29,6 +29,9 @@ public:
 
     // Escapes one header name or value (STOMP 1.1/1.2 §Value Encoding).
     static QByteArray escape(QByteArrayView text, StompVersion version);
+    // The same for a value that usually needs nothing (ids on the delivery path): `text`
+    // itself, shared rather than copied, when escaping would not change a byte of it.
+    static QByteArray escape(const QByteArray &text, StompVersion version);
 };
 
 } // namespace sb::protocol

@@ -17,6 +17,7 @@ private slots:
     void roundTrip();
     void heartBeat();
     void headerInjectionImpossible();
+    void escapeWithoutCopy();
 };
 
 void TestStompEncoder::encode_data()
@@ -120,6 +121,23 @@ void TestStompEncoder::headerInjectionImpossible()
             QVERIFY(decoded.body().isEmpty());
         }
     }
+}
+
+void TestStompEncoder::escapeWithoutCopy()
+{
+    // The overload for a QByteArray answers exactly what the view's escape() answers for every
+    // byte and version, and hands back the caller's own data when nothing changes.
+    for (const StompVersion version : { StompVersion::V1_0, StompVersion::V1_1, StompVersion::V1_2 }) {
+        for (int byte = 0; byte < 256; ++byte) {
+            const QByteArray text = "id-"_ba + char(byte) + "-7"_ba;
+            const QByteArray viaView = StompEncoder::escape(QByteArrayView(text), version);
+            const QByteArray viaShared = StompEncoder::escape(text, version);
+            QCOMPARE(viaShared, viaView);
+            QCOMPARE(viaShared.constData() == text.constData(), viaView == text);
+        }
+    }
+    const QByteArray plain = "sub-0";
+    QCOMPARE(StompEncoder::escape(plain, StompVersion::V1_2).constData(), plain.constData());
 }
 
 QTEST_APPLESS_MAIN(TestStompEncoder)
