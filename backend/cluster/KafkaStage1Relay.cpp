@@ -284,7 +284,7 @@ void KafkaStage1Relay::deadLetter(const KafkaRecord &record, const QString &erro
     headers.append({ Names::OriginalTopic, record.topic });
     headers.append({ Names::OriginalPartition, QByteArray::number(record.partition) });
     headers.append({ Names::OriginalOffset, QByteArray::number(record.offset) });
-    headers.append({ Names::Error, error.toUtf8().left(Names::kMaxErrorChars) });
+    headers.append({ Names::Error, Names::errorValue(error) });
     ++m_deadLettered;
     m_producer->produce(record.topic + ".DLT", record.key, record.value, headers, latch.track());
 }

@@ -1,5 +1,7 @@
 #include "protocol/KafkaDeadLetterHeaders.h"
 
+#include <algorithm>
+
 #include <QStringList>
 
 #include <limits>
@@ -49,6 +51,14 @@ bool KafkaDeadLetterHeaders::isLegalTopic(QByteArrayView name)
             return false;
     }
     return true;
+}
+
+QByteArray KafkaDeadLetterHeaders::errorValue(const QString &error)
+{
+    qsizetype length = std::min(error.size(), kMaxErrorChars);
+    if (length < error.size() && length > 0 && error.at(length - 1).isHighSurrogate())
+        --length;
+    return error.first(length).toUtf8();
 }
 
 KafkaDeadLetterOrigin KafkaDeadLetterHeaders::decode(const Headers &headers)

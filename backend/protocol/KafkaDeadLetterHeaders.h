@@ -43,6 +43,10 @@ public:
     static constexpr qsizetype kMaxErrorChars = 1024;
     static constexpr qsizetype kMaxTopicBytes = 249; // Kafka's own limit
 
+    // The dlt-error value the node writes: at most kMaxErrorChars characters of `error`, cut
+    // on a character (never inside a UTF-8 sequence or a surrogate pair), so decode() reads
+    // back exactly what was kept.
+    static QByteArray errorValue(const QString &error);
     // Reads the origin. Repeated headers: the last one wins (a redriven record that failed
     // again carries the headers of both dead-letterings, the newest last).
     static KafkaDeadLetterOrigin decode(const Headers &headers);

@@ -4,6 +4,7 @@
 
 using sb::protocol::KafkaDeadLetterHeaders;
 using Headers = KafkaDeadLetterHeaders::Headers;
+using namespace Qt::StringLiterals;
 
 Q_DECLARE_METATYPE(Headers)
 
@@ -115,6 +116,30 @@ private Q_SLOTS:
         QCOMPARE(origin.error.size(), KafkaDeadLetterHeaders::kMaxErrorChars);
         QVERIFY(origin.error.contains(QChar::ReplacementCharacter));
         QVERIFY(origin.isRedrivable());
+    }
+
+    void theWrittenErrorReadsBackCutOnACharacter_data()
+    {
+        QTest::addColumn<QString>("error");
+        QTest::addColumn<QString>("readBack");
+        const QString accents = u"x"_s + QString(2000, QChar(0xe9)); // the 1,024th byte splits an é
+        QTest::newRow("two-byte characters")
+            << accents << accents.left(KafkaDeadLetterHeaders::kMaxErrorChars);
+        const QString emoji = QString(KafkaDeadLetterHeaders::kMaxErrorChars - 1, u'a') + u"\U0001F600tail"_s;
+        QTest::newRow("a surrogate pair at the cut")
+            << emoji << QString(KafkaDeadLetterHeaders::kMaxErrorChars - 1, u'a');
+        QTest::newRow("short") << u"poison: not JSON"_s << u"poison: not JSON"_s;
+    }
+
+    void theWrittenErrorReadsBackCutOnACharacter()
+    {
+        QFETCH(QString, error);
+        QFETCH(QString, readBack);
+        const QByteArray value = KafkaDeadLetterHeaders::errorValue(error);
+        QVERIFY(value.isValidUtf8());
+        const auto origin
+            = KafkaDeadLetterHeaders::decode({ { "dlt-original-topic", "t" }, { "dlt-error", value } });
+        QCOMPARE(origin.error, readBack);
     }
 
     void redriveHeadersDropTheDeadLetteringAndSayWhereFrom()
