@@ -1,5 +1,6 @@
 #include "app/NodeAssembly.h"
 
+#include "cluster/CachedNodeRegistry.h"
 #include "cluster/InMemoryNodeRegistry.h"
 #include "cluster/InMemoryPresenceCounter.h"
 #include "cluster/InMemoryReplayStore.h"
@@ -25,6 +26,12 @@ Q_LOGGING_CATEGORY(lcAssembly, "sb.node.assembly")
 
 namespace sb::app {
 
+namespace {
+// How old a replica list GET /api/replicas may serve is (docs/protocol.md): a replica's
+// announcement is refreshed every second and expires after ~5 s, so a second adds little.
+constexpr int kReplicaListMaxAgeMs = 1000;
+} // namespace
+
 NodeAssembly::NodeAssembly(const node::NodeConfig &config, NodeClusterOptions options, QObject *parent)
     : QObject(parent)
     , m_config(config)
@@ -45,6 +52,7 @@ NodeAssembly::~NodeAssembly()
     m_tokens.reset();
     m_replay.reset();
     m_presence.reset();
+    m_replicaList.reset();
     m_sessionStore.reset();
     m_nodeRegistry.reset();
     m_redisThread.quit();
@@ -96,8 +104,11 @@ bool NodeAssembly::assemble(QString *error)
             m_redis, cluster::RedisKeys(), holder, m_config.presenceLeaseSeconds);
         auto hashes = std::make_unique<cluster::RedisHashWriter>(m_redis);
         m_sessions = hashes.get();
-        m_registry = hashes.get();
-        m_sessionStore = std::move(hashes); // owns the writer; m_registry points at it too
+        // Read through a one-second cache: GET /api/replicas is public, and every browser on a
+        // replica that dies asks the survivors at once (docs/protocol.md).
+        m_replicaList = std::make_unique<cluster::CachedNodeRegistry>(hashes.get(), kReplicaListMaxAgeMs);
+        m_registry = m_replicaList.get();
+        m_sessionStore = std::move(hashes); // owns the writer; m_replicaList reads through it
         m_redisUp = false;
     }
 

@@ -9,6 +9,7 @@
 #include <memory>
 
 namespace sb::cluster {
+class CachedNodeRegistry;
 class EventBus;
 class RedisBroadcastChannel;
 class KafkaEventBus;
@@ -66,8 +67,9 @@ private:
     std::unique_ptr<cluster::PresenceCounter> m_presence;
     std::unique_ptr<cluster::SessionStore> m_sessionStore;
     std::unique_ptr<cluster::NodeRegistry> m_nodeRegistry;
+    std::unique_ptr<cluster::CachedNodeRegistry> m_replicaList; // over the Redis hash writer
     cluster::SessionStore *m_sessions = nullptr; // m_sessionStore, or the Redis hash writer
-    cluster::NodeRegistry *m_registry = nullptr; // m_nodeRegistry, or the Redis hash writer
+    cluster::NodeRegistry *m_registry = nullptr; // m_nodeRegistry, or m_replicaList
     std::unique_ptr<cluster::EventBus> m_bus;
     cluster::KafkaEventBus *m_kafkaBus = nullptr; // m_bus when it is Kafka's
     std::unique_ptr<cluster::RedisBroadcastChannel> m_broadcastChannel; // --bus redis; lives on m_redisThread

@@ -8,6 +8,7 @@
 #include "support/RedisSeeder.h"
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -98,6 +99,25 @@ void TestReplicasListing::listsTheRegistryAndForgetsTheDead()
             QStringLiteral("http://127.0.0.1:%1").arg(process->port()));
     }
     QCOMPARE(members(), QByteArrayList({ "node-a", "node-b" }));
+
+    // Read through a one-second cache: a burst of listings (every browser of a dead replica
+    // failing over at once) costs Redis one reading a second, not one per request.
+    const auto registryReadings = [&cluster] {
+        const QByteArray stats = RedisSeeder::cli(
+            cluster.redisPort(), { QStringLiteral("INFO"), QStringLiteral("commandstats") });
+        const qsizetype at = stats.indexOf("cmdstat_smembers:calls=");
+        return at < 0 ? 0 : stats.mid(at + 23, stats.indexOf(',', at) - at - 23).toLongLong();
+    };
+    const qint64 readingsBefore = registryReadings();
+    QElapsedTimer burst;
+    burst.start();
+    for (int i = 0; i < 50; ++i)
+        QCOMPARE(httpGet(survivor.port(), "/api/replicas").status, 200);
+    const qint64 readings = registryReadings() - readingsBefore;
+    QVERIFY2(readings <= burst.elapsed() / 1000 + 1,
+        qPrintable(QStringLiteral("%1 registry readings for 50 listings in %2 ms")
+                       .arg(readings)
+                       .arg(burst.elapsed())));
 
     // Killed -9: nothing withdraws it; its announcement expires (TTL 5 s) and the listing
     // that finds it gone drops its id from the set.
