@@ -51,4 +51,26 @@ BroadcastOrigin BroadcastOrigin::unframe(const QByteArray &message, QByteArray *
     return BroadcastOrigin { .partition = int(partition), .offset = offset };
 }
 
+QByteArray BroadcastOrigin::headerValue() const
+{
+    return QByteArray::number(partition) + ',' + QByteArray::number(offset);
+}
+
+BroadcastOrigin BroadcastOrigin::fromHeaders(const KafkaHeaders &headers)
+{
+    for (auto it = headers.crbegin(); it != headers.crend(); ++it) {
+        if (it->first != kKafkaHeader)
+            continue;
+        const QByteArray &value = it->second;
+        qsizetype at = 0;
+        qint64 partition = 0;
+        qint64 offset = 0;
+        if (!readNumber(value, at, &partition) || at >= value.size() || value.at(at++) != ','
+            || !readNumber(value, at, &offset) || at != value.size() || partition > 0x7fffffff)
+            return {};
+        return BroadcastOrigin { .partition = int(partition), .offset = offset };
+    }
+    return {};
+}
+
 } // namespace sb::cluster

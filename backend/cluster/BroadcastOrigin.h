@@ -1,5 +1,7 @@
 #pragma once
 
+#include "cluster/KafkaRecord.h"
+
 #include <QByteArray>
 #include <QtGlobal>
 
@@ -24,6 +26,14 @@ struct BroadcastOrigin
     // The origin and the payload as the relay had it, when `message` was framed; else
     // `message` itself and an invalid origin.
     static BroadcastOrigin unframe(const QByteArray &message, QByteArray *payload);
+
+    // On the broadcast topic the payload stays as it is and the origin rides in a header,
+    // "stage1-origin: <partition>,<offset>": a replica listening on both buses during a
+    // switch (KafkaEventBusOptions::bridgeBuses) drops the second copy of a record by it.
+    static constexpr QByteArrayView kKafkaHeader = "stage1-origin";
+    QByteArray headerValue() const;
+    // The origin a broadcast record carries; invalid when it has none (or a malformed one).
+    static BroadcastOrigin fromHeaders(const KafkaHeaders &headers);
 };
 
 } // namespace sb::cluster

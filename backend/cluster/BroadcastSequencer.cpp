@@ -2,9 +2,18 @@
 
 namespace sb::cluster {
 
-BroadcastSequencer::BroadcastSequencer(EventBus::Handler deliver, int maxHeld)
+BroadcastSequencer::BroadcastSequencer(Delivery deliver, int maxHeld)
     : m_deliver(std::move(deliver))
     , m_maxHeld(maxHeld)
+{ }
+
+BroadcastSequencer::BroadcastSequencer(EventBus::Handler deliver, int maxHeld)
+    : BroadcastSequencer(Delivery([deliver = std::move(deliver)](
+                                      const QByteArray &payload, const BusHop &hop, BroadcastOrigin) {
+        if (deliver)
+            deliver(payload, hop);
+    }),
+        maxHeld)
 { }
 
 void BroadcastSequencer::live(const QByteArray &payload, const BusHop &hop, BroadcastOrigin origin)
@@ -113,7 +122,7 @@ bool BroadcastSequencer::deliverInOrder(const QByteArray &payload, const BusHop 
     }
     ++m_delivered;
     if (m_deliver)
-        m_deliver(payload, hop);
+        m_deliver(payload, hop, origin);
     return true;
 }
 

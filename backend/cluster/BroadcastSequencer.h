@@ -9,6 +9,7 @@
 #include <QSet>
 
 #include <atomic>
+#include <functional>
 
 namespace sb::cluster {
 
@@ -29,6 +30,10 @@ namespace sb::cluster {
 class BroadcastSequencer
 {
 public:
+    // The delivery handler, told each record's stage-1 origin too (invalid when it has none).
+    using Delivery
+        = std::function<void(const QByteArray &payload, const BusHop &hop, BroadcastOrigin origin)>;
+    BroadcastSequencer(Delivery deliver, int maxHeld);
     BroadcastSequencer(EventBus::Handler deliver, int maxHeld);
 
     void live(const QByteArray &payload, const BusHop &hop, BroadcastOrigin origin);
@@ -64,7 +69,7 @@ private:
     void deliverHeld(int partition);
     bool deliverInOrder(const QByteArray &payload, const BusHop &hop, BroadcastOrigin origin);
 
-    const EventBus::Handler m_deliver;
+    const Delivery m_deliver;
     const int m_maxHeld;
     mutable QMutex m_mutex;
     QHash<int, qint64> m_last; // partition -> last offset delivered

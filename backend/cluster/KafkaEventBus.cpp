@@ -2,6 +2,7 @@
 
 #include "cluster/BroadcastChannel.h"
 #include "cluster/BroadcastSequencer.h"
+#include "cluster/BusBridgeFilter.h"
 #include "cluster/KafkaBroadcastCatchUp.h"
 #include "cluster/KafkaBusPayload.h"
 #include "cluster/KafkaConsumer.h"
@@ -61,12 +62,16 @@ bool KafkaEventBus::start(QString *error)
     m_persistConsumer->setBatchHandler(
         [this](const QList<KafkaRecord> &batch) { return m_relay->handle(batch); });
 
+    if (m_options.broadcastChannel && m_options.bridgeBuses)
+        m_bridge = std::make_unique<BusBridgeFilter>(
+            [this](const QByteArray &payload, const BusHop &hop) { deliver(payload, hop); });
     if (BroadcastChannel *channel = m_options.broadcastChannel) {
         m_sequencer = std::make_unique<BroadcastSequencer>(
-            [this](const QByteArray &payload, const BusHop &hop) {
-                if (m_deliver)
-                    m_deliver(payload, hop);
-                ++m_delivered;
+            [this](const QByteArray &payload, const BusHop &hop, BroadcastOrigin origin) {
+                if (m_bridge)
+                    m_bridge->deliver(payload, hop, origin);
+                else
+                    deliver(payload, hop);
             },
             m_options.catchUpMaxHeld);
         m_catchUp = std::make_unique<KafkaBroadcastCatchUp>(m_options.settings, messageCreatedTopic(),
@@ -75,13 +80,14 @@ bool KafkaEventBus::start(QString *error)
             m_sequencer->live(payload, hop, origin);
         });
         channel->setSubscribedHandler([this] { m_catchUp->request(); });
-    } else {
-        KafkaConsumerOptions deliver = persist;
-        deliver.groupId = broadcastGroup();
-        deliver.topics = { broadcastTopic() };
-        deliver.autoOffsetReset = "latest"; // a new boot never replays old broadcasts
-        deliver.retireGroupOnClose = true; // per boot: nothing consumes it again once stopped
-        m_broadcastConsumer = std::make_unique<KafkaConsumer>(m_options.settings, deliver);
+    }
+    if (listensToTopic()) {
+        KafkaConsumerOptions broadcast = persist;
+        broadcast.groupId = broadcastGroup();
+        broadcast.topics = { broadcastTopic() };
+        broadcast.autoOffsetReset = "latest"; // a new boot never replays old broadcasts
+        broadcast.retireGroupOnClose = true; // per boot: nothing consumes it again once stopped
+        m_broadcastConsumer = std::make_unique<KafkaConsumer>(m_options.settings, broadcast);
         m_broadcastConsumer->setBatchHandler(
             [this](const QList<KafkaRecord> &batch) { return handleBroadcast(batch); });
     }
@@ -117,6 +123,10 @@ bool KafkaEventBus::start(QString *error)
     qCInfo(lcKafka, "event bus on %s: publish %s, persist group %s, broadcast group %s",
         m_options.settings.bootstrapServers().constData(), messageCreatedTopic().constData(),
         persistGroup().constData(), broadcastGroup().constData());
+    if (m_bridge)
+        qCInfo(lcKafka,
+            "stage 2 bridged: every broadcast sent on, and heard from, both %s and the Redis channel",
+            broadcastTopic().constData());
     return true;
 }
 
@@ -193,11 +203,20 @@ PublishAdmission KafkaEventBus::produce(
 bool KafkaEventBus::handleBroadcast(const QList<KafkaRecord> &batch)
 {
     for (const KafkaRecord &record : batch) {
-        if (m_deliver)
-            m_deliver(record.value, kafkabus::hopOf(record));
-        ++m_delivered;
+        if (m_bridge)
+            m_bridge->deliver(
+                record.value, kafkabus::hopOf(record), BroadcastOrigin::fromHeaders(record.headers));
+        else
+            deliver(record.value, kafkabus::hopOf(record));
     }
     return true;
+}
+
+void KafkaEventBus::deliver(const QByteArray &payload, const BusHop &hop)
+{
+    if (m_deliver)
+        m_deliver(payload, hop);
+    ++m_delivered;
 }
 
 quint64 KafkaEventBus::persisted() const
@@ -239,6 +258,10 @@ quint64 KafkaEventBus::catchUpHeldDropped() const
 quint64 KafkaEventBus::catchUpCeilingHits() const
 {
     return m_sequencer ? m_sequencer->ceilingHits() : 0;
+}
+quint64 KafkaEventBus::bridgeRepeatsDropped() const
+{
+    return m_bridge ? m_bridge->repeats() : 0;
 }
 
 bool KafkaEventBus::setStage1Paused(bool paused)
@@ -299,6 +322,10 @@ QList<BusCounter> KafkaEventBus::counters() const
                    "Live messages a catch-up may hold back (--catch-up-max-held).",
                    double(m_sequencer->maxHeld()) };
     }
+    if (m_bridge)
+        all << counter("sb_bus_bridge_repeats_dropped_total",
+            "Bridged stage 2 (--bus-bridge): second copies of a broadcast, heard on both buses, dropped.",
+            bridgeRepeatsDropped());
     return all;
 }
 
@@ -338,7 +365,9 @@ bool KafkaEventBus::hasJoinedPersistGroup() const
 
 bool KafkaEventBus::isBroadcastReady() const
 {
-    return m_options.broadcastChannel ? m_options.broadcastChannel->isReady() : broadcastPartitions() > 0;
+    // Bridged: both, since a replica still on either bus alone relays on that one only.
+    const bool channelReady = !m_options.broadcastChannel || m_options.broadcastChannel->isReady();
+    return channelReady && (!listensToTopic() || broadcastPartitions() > 0);
 }
 
 void KafkaEventBus::updateHealth()

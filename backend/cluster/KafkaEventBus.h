@@ -14,6 +14,7 @@
 namespace sb::cluster {
 
 class BroadcastSequencer;
+class BusBridgeFilter;
 class KafkaBroadcastCatchUp;
 class KafkaConsumer;
 class KafkaProducer;
@@ -47,6 +48,10 @@ class KafkaStage1Relay;
 // With a broadcastChannel (Redis pub/sub), a replica whose subscription dropped misses
 // what was sent meanwhile; when it subscribes again, KafkaBroadcastCatchUp reads the gap
 // from stage 1 and BroadcastSequencer delivers it in order, once.
+//
+// With bridgeBuses (a rolling switch of the bus), stage 2 runs on both the topic and the
+// channel at once: the relay sends on both and commits once both took a record; the replica
+// listens to both and BusBridgeFilter drops the second copy of each record.
 //
 // Order: per stage-1 partition (so per key: a chat channel's id, or a user for presence),
 // every replica delivers in stage-1 offset order, the same order everywhere.
@@ -122,6 +127,8 @@ public:
     quint64 broadcastRepeatsDropped() const;
     quint64 catchUpHeldDropped() const;
     quint64 catchUpCeilingHits() const; // times catchUpMaxHeld was reached
+    // With bridgeBuses: second copies of a record (the other bus had it first) dropped.
+    quint64 bridgeRepeatsDropped() const;
     // Every counter above, named for /metrics (the catch-up's only with a broadcastChannel).
     QList<BusCounter> counters() const override;
     bool setStage1Paused(bool paused) override;
@@ -138,10 +145,12 @@ public:
     static QByteArray deadLetterTopic(const QByteArray &topic) { return topic + ".DLT"; }
     QList<QByteArray> consumerGroups() const override
     {
-        if (m_options.broadcastChannel)
+        if (!listensToTopic())
             return { persistGroup() };
         return { persistGroup(), broadcastGroup() };
     }
+    // Stage 2 reaches this replica over the broadcast topic: without a channel, or bridged.
+    bool listensToTopic() const { return !m_options.broadcastChannel || m_options.bridgeBuses; }
     // Stage 1 persists what was published before any replica ran; the per-boot broadcast
     // groups start at the end.
     QList<QByteArray> consumerGroupsFromStart() const override { return { persistGroup() }; }
@@ -155,6 +164,7 @@ Q_SIGNALS:
 
 private:
     bool handleBroadcast(const QList<KafkaRecord> &batch);
+    void deliver(const QByteArray &payload, const BusHop &hop);
     PublishAdmission produce(const QByteArray &key, const QByteArray &payload, Acknowledgement acknowledged);
     void updateHealth();
 
@@ -167,6 +177,7 @@ private:
     std::unique_ptr<KafkaConsumer> m_broadcastConsumer;
     std::unique_ptr<BroadcastSequencer> m_sequencer; // with a broadcastChannel
     std::unique_ptr<KafkaBroadcastCatchUp> m_catchUp; // with a broadcastChannel
+    std::unique_ptr<BusBridgeFilter> m_bridge; // with bridgeBuses
     bool m_lastHealthy = false;
     std::atomic<quint64> m_published { 0 };
     std::atomic<quint64> m_publishRefused { 0 };

@@ -41,6 +41,12 @@ struct KafkaEventBusOptions
     // Stage 2 over this channel (e.g. Redis pub/sub, `--bus redis`) instead of the
     // {prefix}.SseBroadcast topic and its per-boot group; not owned, must outlive the bus.
     BroadcastChannel *broadcastChannel = nullptr;
+    // With a broadcastChannel: stage 2 on both the channel and the broadcast topic while a
+    // cluster switches its bus (`--bus-bridge`): the relay sends every record on both, and
+    // this replica listens to both, delivering each record once (BusBridgeFilter). Then a
+    // replica still on either one bus alone hears what this one relays, and this one hears
+    // what it relays; see docs/operations.md, "Switching the stage-2 bus".
+    bool bridgeBuses = false;
 };
 
 } // namespace sb::cluster

@@ -51,6 +51,7 @@ KafkaStage1Relay::KafkaStage1Relay(const KafkaEventBusOptions &options, QByteArr
     , m_broadcastTopic(std::move(broadcastTopic))
     , m_producer(producer)
     , m_channel(options.broadcastChannel)
+    , m_sendToTopic(!options.broadcastChannel || options.bridgeBuses)
     , m_persist(std::move(persist))
     , m_stopping(std::move(stopping))
 { }
@@ -193,12 +194,19 @@ void KafkaStage1Relay::sendInOrder(QList<Item> &items, const std::shared_ptr<Sen
         return;
     {
         const QMutexLocker lock(&sends->mutex);
-        sends->pending += m_channel ? 1 : int(toSend.size());
+        sends->pending += (m_channel ? 1 : 0) + (m_sendToTopic ? int(toSend.size()) : 0);
     }
+    // Bridged, a record has two verdicts (the channel's, the topic's): it was taken only if
+    // both took it, so an error is never overwritten by the other bus's success.
     auto report = [sends](const QList<qsizetype> &indexes, const QString &error) {
         const QMutexLocker lock(&sends->mutex);
-        for (qsizetype index : indexes)
-            sends->results.insert(index, error);
+        for (qsizetype index : indexes) {
+            const auto it = sends->results.find(index);
+            if (it == sends->results.end())
+                sends->results.insert(index, error);
+            else if (it->isEmpty())
+                *it = error;
+        }
         --sends->pending;
         sends->done.wakeAll();
     };
@@ -211,11 +219,17 @@ void KafkaStage1Relay::sendInOrder(QList<Item> &items, const std::shared_ptr<Sen
                 { record.value, BroadcastOrigin { .partition = record.partition, .offset = record.offset } });
         }
         m_channel->send(messages, [report, toSend](const QString &error) { report(toSend, error); });
-        return;
     }
+    if (!m_sendToTopic)
+        return;
     for (qsizetype i : std::as_const(toSend)) {
         const KafkaRecord &record = *items.at(i).record;
-        m_producer->produce(m_broadcastTopic, record.key, record.value, record.headers,
+        // The record's stage-1 origin rides along, so a replica hearing both buses during a
+        // switch drops the second copy (BusBridgeFilter).
+        KafkaHeaders headers = record.headers;
+        headers.append({ BroadcastOrigin::kKafkaHeader.toByteArray(),
+            BroadcastOrigin { .partition = record.partition, .offset = record.offset }.headerValue() });
+        m_producer->produce(m_broadcastTopic, record.key, record.value, headers,
             [report, i](const QString &error) { report({ i }, error); });
     }
 }

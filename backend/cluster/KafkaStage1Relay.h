@@ -20,7 +20,7 @@ class KafkaProducer;
 
 // Stage 1's work on one batch of {prefix}.MessageCreatedEvent (see KafkaEventBus): persist
 // each record once, then send it to stage 2 — the broadcast topic, or the BroadcastChannel
-// (Redis pub/sub) — in each partition's offset order. handle() returns true once every
+// (Redis pub/sub), or both while bridged — in each partition's offset order. handle() returns true once every
 // record is done (the consumer commits the batch), false only when the consumer is stopping
 // (uncommitted: the partition's next owner does it again).
 //
@@ -66,6 +66,7 @@ private:
     const QByteArray m_broadcastTopic;
     KafkaProducer *m_producer;
     BroadcastChannel *m_channel;
+    const bool m_sendToTopic; // no channel, or bridged to it (KafkaEventBusOptions::bridgeBuses)
     const EventBus::PersistHandler m_persist;
     const std::function<bool()> m_stopping;
     std::atomic<quint64> m_persisted { 0 };

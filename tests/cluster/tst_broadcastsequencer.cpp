@@ -1,5 +1,6 @@
 #include "cluster/BroadcastOrigin.h"
 #include "cluster/BroadcastSequencer.h"
+#include "cluster/BusBridgeFilter.h"
 #include "support/TestMain.h"
 
 #include <QTest>
@@ -162,6 +163,41 @@ private Q_SLOTS:
         sequencer.release(0);
         QVERIFY(sequencer.endCatchUp(true));
         QCOMPARE(seen, (QList<QByteArray> { "1", "2", "3", "4" }));
+    }
+
+    // On the broadcast topic the origin rides in a header (the payload stays as it was).
+    void originRidesInAKafkaHeader()
+    {
+        const BroadcastOrigin origin = at(2, 12345678901);
+        const KafkaHeaders headers { { "message-id", "m-1" },
+            { BroadcastOrigin::kKafkaHeader.toByteArray(), origin.headerValue() } };
+        const BroadcastOrigin back = BroadcastOrigin::fromHeaders(headers);
+        QCOMPARE(back.partition, 2);
+        QCOMPARE(back.offset, 12345678901);
+        QVERIFY(!BroadcastOrigin::fromHeaders({ { "message-id", "m-1" } }).isValid());
+        for (const QByteArray bad : { "2", "2,", ",5", "2,5x", "x,5", "99999999999,1" })
+            QVERIFY2(!BroadcastOrigin::fromHeaders({ { "stage1-origin", bad } }).isValid(), bad.constData());
+    }
+
+    // Bridged (both buses during a switch): the first copy of each stage-1 record is
+    // delivered, whichever bus brought it, the second dropped; one without an origin passes.
+    void bridgeDeliversEachRecordOnceFromEitherBus()
+    {
+        QList<QByteArray> seen;
+        BusBridgeFilter filter([&](const QByteArray &payload, const BusHop &) { seen.append(payload); }, 3);
+        filter.deliver("a", redisHop(), at(0, 1));
+        filter.deliver("a (topic)", redisHop(), at(0, 1));
+        filter.deliver("b (topic)", redisHop(), at(0, 2)); // relayed on the topic alone
+        filter.deliver("c", redisHop(), at(1, 2)); // same offset, other partition
+        filter.deliver("b", redisHop(), at(0, 2));
+        filter.deliver("no origin", redisHop(), BroadcastOrigin());
+        filter.deliver("no origin", redisHop(), BroadcastOrigin());
+        QCOMPARE(seen, (QList<QByteArray> { "a", "b (topic)", "c", "no origin", "no origin" }));
+        QCOMPARE(filter.repeats(), quint64(2));
+        // The window is the last `capacity` origins.
+        filter.deliver("d", redisHop(), at(0, 3));
+        filter.deliver("a, long after", redisHop(), at(0, 1));
+        QCOMPARE(seen.last(), QByteArray("a, long after"));
     }
 };
 
