@@ -201,8 +201,8 @@ void DevCluster::restartRedis()
 
 QStringList DevCluster::nodeArguments(const QString &id, const QString &listen) const
 {
-    return { QStringLiteral("node"), QStringLiteral("--id"), id, QStringLiteral("--listen"), listen,
-        QStringLiteral("--demo-users"), QStringLiteral("--users"),
+    QStringList arguments { QStringLiteral("node"), QStringLiteral("--id"), id, QStringLiteral("--listen"),
+        listen, QStringLiteral("--demo-users"), QStringLiteral("--users"),
         m_options.usersFile, // more accounts (the demo population's); "" for none
         // Every client of a laptop cluster (demo traffic, benchmarks,
         // tests) comes from 127.0.0.1: not one address to hold back.
@@ -221,6 +221,9 @@ QStringList DevCluster::nodeArguments(const QString &id, const QString &listen) 
         // timeout − 1 s: 3 s instead of 9 before the demo is ready. A
         // killed replica's partitions move sooner too.
         QStringLiteral("--kafka-session-timeout-ms"), QString::number(kDemoSessionTimeoutMs) };
+    if (!m_busBridge.isEmpty())
+        arguments << QStringLiteral("--bus-bridge") << m_busBridge;
+    return arguments;
 }
 
 void DevCluster::startNodes()
@@ -310,6 +313,7 @@ void DevCluster::describeEndpoints()
         { QStringLiteral("redisPid"), m_redis ? m_redis->pid() : 0 },
         { QStringLiteral("kafka"), m_kafkaBootstrap },
         { QStringLiteral("kafkaEmbedded"), m_kafka != nullptr }, { QStringLiteral("bus"), m_options.bus },
+        { QStringLiteral("busBridge"), m_busBridge },
         { QStringLiteral("topicPrefix"), m_options.topicPrefix }, { QStringLiteral("nodes"), nodes } };
 }
 
@@ -421,9 +425,10 @@ bool DevCluster::killRedis(QString *why)
     return true;
 }
 
-void DevCluster::setBus(const QString &bus)
+void DevCluster::setBus(const QString &bus, const QString &bridge)
 {
     m_options.bus = bus;
+    m_busBridge = bridge;
     describeEndpoints();
 }
 

@@ -58,9 +58,11 @@ public:
     bool drainNode(const QString &id, QString *why); // SIGTERM: a graceful drain
     bool startNode(const QString &id, QString *why); // a replica that is down, on its old port
     bool killRedis(QString *why); // SIGKILL the redis-server child
-    // Stage 2 of the replicas started from now on (a rolling restart applies it to all).
-    void setBus(const QString &bus);
+    // Stage 2 of the replicas started from now on (a rolling restart applies it to all);
+    // bridge: the other bus too, during a switch (`node --bus-bridge`), or empty.
+    void setBus(const QString &bus, const QString &bridge = {});
     QString bus() const { return m_options.bus; }
+    QString busBridge() const { return m_busBridge; }
     int nodeGraceSeconds() const;
 
 signals:
@@ -94,6 +96,7 @@ private:
     void fail(const QString &part, const QString &reason);
 
     DevClusterOptions m_options;
+    QString m_busBridge; // during a bus switch's first pass: the old bus
     QString m_binary;
     QTemporaryDir m_dir;
     QNetworkAccessManager *m_http = nullptr;

@@ -390,27 +390,41 @@ FaultActions::Outcome FaultActions::switchBus(const Request &request)
     for (const QString &node : m_cluster->nodeIds())
         if (m_cluster->isNodeRunning(node))
             running << node;
-    m_cluster->setBus(request.bus);
+    const QString old = m_cluster->bus();
+    // Two rolling restarts, as an operator does it (docs/operations.md, "Switching the
+    // stage-2 bus"): first each replica onto both buses (--bus-bridge: it sends every
+    // broadcast on both and hears both), then each onto the new one alone. At every moment
+    // every replica hears a bus that every relay sends on: first the old one, then the new.
+    // One pass straight to the new bus lost what a replica on one bus relayed while another
+    // listened on the other.
+    m_cluster->setBus(request.bus, old);
     const Outcome outcome = accept(request,
-        QStringLiteral("rolling restart of %1 with --bus %2, one replica at a time (drain, start, ready)")
-            .arg(running.join(QStringLiteral(", ")), request.bus));
+        QStringLiteral("rolling restart of %1 with --bus %2 --bus-bridge %3, then again with --bus %2 "
+                       "alone, one replica at a time (drain, start, ready)")
+            .arg(running.join(QStringLiteral(", ")), request.bus, old));
     const int id = outcome.eventId;
     m_busSwitching = true;
     const int drainMs = (m_cluster->nodeGraceSeconds() + 10) * 1000;
-    QObject *watch = startWatch(id, int(running.size()) * (kReplicaEffectMs + drainMs),
+    QObject *watch = startWatch(id, 2 * int(running.size()) * (kReplicaEffectMs + drainMs),
         QStringLiteral("every replica on the new bus"));
     connect(watch, &QObject::destroyed, this, [this] { m_busSwitching = false; });
     // One replica at a time: the next is drained once the one before is ready again.
     pollAfterEachAnswer(watch, 0,
         [this, id, watch, running, bus = request.bus, next = qsizetype(0)](
             const std::function<void(bool)> &answered) mutable {
-            if (next >= running.size()) {
+            if (next >= 2 * running.size()) {
                 m_log->finish(
                     id, EffectState::Observed, QStringLiteral("every replica restarted on %1").arg(bus));
                 watch->deleteLater();
                 return answered(true);
             }
-            const QString replica = running.at(next++);
+            const qsizetype index = next++;
+            const QString replica = running.at(index % running.size());
+            if (index == running.size()) {
+                m_log->observe(
+                    id, QStringLiteral("every replica on both buses; now each onto %1 alone").arg(bus));
+                m_cluster->setBus(bus);
+            }
             QString why;
             if (!m_cluster->drainNode(replica, &why)) {
                 m_log->observe(id, QStringLiteral("%1 skipped: %2").arg(replica, why));

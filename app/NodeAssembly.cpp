@@ -61,10 +61,12 @@ NodeAssembly::~NodeAssembly()
 
 bool NodeAssembly::assemble(QString *error)
 {
-    if (m_options.bus == u"redis" && (m_options.redisUrl.isEmpty() || m_options.kafkaBootstrap.isEmpty())) {
+    // Bridged, stage 2 is on Redis pub/sub too, whichever --bus says.
+    const bool redisStage2 = m_options.bus == u"redis" || !m_options.busBridge.isEmpty();
+    if (redisStage2 && (m_options.redisUrl.isEmpty() || m_options.kafkaBootstrap.isEmpty())) {
         *error = QStringLiteral(
-            "--bus redis needs --redis (stage 2 is Redis pub/sub) and --kafka (stage 1 stays on "
-            "Kafka's shared group)");
+            "--bus redis and --bus-bridge need --redis (stage 2 is Redis pub/sub) and --kafka (stage 1 "
+            "stays on Kafka's shared group)");
         return false;
     }
     if (!m_options.redisUrl.isEmpty() && m_options.kafkaBootstrap.isEmpty()) {
@@ -134,13 +136,14 @@ bool NodeAssembly::assemble(QString *error)
     kafka.topicPrefix = m_config.topicPrefix.toUtf8();
     kafka.nodeId = m_config.id.toUtf8();
     kafka.bootId = m_config.bootId.toUtf8();
-    if (m_options.bus == u"redis") {
+    if (redisStage2) {
         auto channel = std::make_unique<cluster::RedisBroadcastChannel>(
             m_redis, cluster::RedisUrl::parse(m_options.redisUrl));
         channel->moveToThread(&m_redisThread);
         connect(channel.get(), &cluster::RedisBroadcastChannel::readyChanged, this,
             &NodeAssembly::updateReadiness);
         kafka.broadcastChannel = channel.get();
+        kafka.bridgeBuses = !m_options.busBridge.isEmpty();
         m_broadcastChannel = std::move(channel);
     }
     m_roleUpdates

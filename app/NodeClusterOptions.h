@@ -13,6 +13,9 @@ struct NodeClusterOptions
     QString kafkaBootstrap; // empty: no two-stage fan-out (one process)
     QStringList kafkaProperties; // --kafka-property key=value, passed to librdkafka
     QString bus = QStringLiteral("kafka"); // stage 2: kafka | redis
+    // During a rolling switch of the bus: the other bus too (empty: none). Every broadcast
+    // is sent on both and heard from both (KafkaEventBusOptions::bridgeBuses).
+    QString busBridge;
     // The stage-1 group's session timeout: a crashed replica's partitions move after it,
     // and a coordinator may hold a rebalance for nearly as long when a replica joins late.
     int kafkaSessionTimeoutMs = 10000;

@@ -47,7 +47,9 @@ function missingDeliveries(receivers, ledgers) {
 }
 
 // options: { bus, channels, stompClients, sseClients, rate (messages/s in total), seconds,
-//            faults: [{ atS, action, args, name }], settleMs, tailSeconds, log(line) }
+//            faults: [{ atS, action, args, name }], settleMs, tailSeconds, log(line),
+//            replicas (3 unless given), publishThroughFaults (keep publishing past `seconds` until every fault's effect
+//            was seen, so a long one — a bus switch — is under traffic all the way) }
 async function runChaos(t, options) {
   const log = options.log ?? (() => {});
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-chaos-'));
@@ -56,7 +58,8 @@ async function runChaos(t, options) {
   Object.assign(process.env, REPLICA_ENVIRONMENT);
 
   const startedAt = Date.now();
-  const cluster = await startDevCluster(t, ['--bus', options.bus, '--users', file, ...(options.clusterLog ? ['--child-logs'] : [])], { readyMs: 90000 });
+  const replicas = options.replicas ? ['--replicas', String(options.replicas)] : [];
+  const cluster = await startDevCluster(t, ['--bus', options.bus, '--users', file, ...replicas, ...(options.clusterLog ? ['--child-logs'] : [])], { readyMs: 90000 });
   const { nodes } = cluster;
   const control = cluster.endpoints.control;
   log(`devcluster --bus ${options.bus} ready after ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
@@ -96,6 +99,7 @@ async function runChaos(t, options) {
 
   const faults = [];
   const begin = Date.now();
+  let faultsDone = false;
   const running = (async () => {
     for (const f of options.faults) {
       await sleep(Math.max(0, begin + f.atS * 1000 - Date.now()));
@@ -107,8 +111,8 @@ async function runChaos(t, options) {
       record.effect = await effectOf(control, eventId, 120000);
       log(`+${((record.effect.doneAt - begin) / 1000).toFixed(1)} s ${f.name}: ${record.effect.effectState}`);
     }
-  })();
-  while (Date.now() - begin < options.seconds * 1000) {
+  })().finally(() => { faultsDone = true; });
+  while (Date.now() - begin < options.seconds * 1000 || (options.publishThroughFaults && !faultsDone)) {
     const elapsed = Date.now() - begin;
     for (const p of publishers) p.tick(elapsed);
     await sleep(20);
