@@ -53,6 +53,10 @@ QList<OptionSpec> optionSpecs()
             QStringLiteral("librdkafka property for every Kafka client (repeatable; e.g. SASL/SSL)."), {} },
         { QStringLiteral("bus"), QStringLiteral("BUS"),
             QStringLiteral("Stage-2 broadcast: kafka or redis (default kafka)."), QStringLiteral("kafka") },
+        { QStringLiteral("bus-bridge"), QStringLiteral("BUS"),
+            QStringLiteral("While switching the bus: also send every broadcast on, and listen to, this "
+                           "other bus (docs/operations.md)."),
+            {} },
         { QStringLiteral("kafka-session-timeout-ms"), QStringLiteral("MS"),
             QStringLiteral("Stage-1 consumer group session timeout: failover and late-join rebalance delay."),
             n(NodeClusterOptions().kafkaSessionTimeoutMs) },
@@ -302,6 +306,13 @@ CommandLineOutcome NodeCommandLine::parse(
     if (m_cluster.bus != u"kafka" && m_cluster.bus != u"redis")
         return CommandLineOutcome::usageError(
             QStringLiteral("--bus: expected 'kafka' or 'redis', got '%1'").arg(m_cluster.bus));
+    m_cluster.busBridge = value(QStringLiteral("bus-bridge"));
+    if (!m_cluster.busBridge.isEmpty()
+        && (m_cluster.busBridge == m_cluster.bus
+            || (m_cluster.busBridge != u"kafka" && m_cluster.busBridge != u"redis")))
+        return CommandLineOutcome::usageError(
+            QStringLiteral("--bus-bridge: expected the bus other than --bus ('kafka' or 'redis'), got '%1'")
+                .arg(m_cluster.busBridge));
     c.topicPrefix = value(QStringLiteral("topic-prefix"));
     if (c.topicPrefix.isEmpty() || !validId(c.topicPrefix))
         return CommandLineOutcome::usageError(
