@@ -1,4 +1,5 @@
 #include "protocol/FaultRequest.h"
+#include "support/TestMain.h"
 
 #include <QJsonDocument>
 #include <QTest>
@@ -194,5 +195,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestFaultRequest)
+SB_TEST_APPLESS_MAIN(TestFaultRequest)
 #include "tst_faultrequest.moc"

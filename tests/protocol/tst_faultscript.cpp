@@ -1,4 +1,5 @@
 #include "protocol/FaultScript.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -7,7 +8,7 @@ using sb::protocol::FaultScript;
 
 namespace {
 // JSON written with single quotes, so the test data reads without escapes.
-QByteArray json(const char *text)
+QByteArray scriptJson(const char *text)
 {
     return QByteArray(text).replace('\'', '"');
 }
@@ -23,7 +24,7 @@ private Q_SLOTS:
     {
         QString error;
         const auto steps
-            = FaultScript::parse(json("[{'at': 6, 'action': 'poison', 'args': {'count': 2}},"
+            = FaultScript::parse(scriptJson("[{'at': 6, 'action': 'poison', 'args': {'count': 2}},"
                                       " {'at': 1.5, 'action': 'kill', 'args': {'replica': 'node-2'}},"
                                       " {'at': 6, 'action': 'restart-redis'}]"),
                 &error);
@@ -51,34 +52,34 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("file");
         QTest::addColumn<QString>("says");
         QTest::newRow("empty") << QByteArray() << QStringLiteral("not JSON");
-        QTest::newRow("truncated") << json("[{'at': 3, 'action': 'kill', 'args': {'repl")
+        QTest::newRow("truncated") << scriptJson("[{'at': 3, 'action': 'kill', 'args': {'repl")
                                    << QStringLiteral("not JSON");
-        QTest::newRow("an object") << json("{'at': 3}") << QStringLiteral("expected a JSON list of steps");
-        QTest::newRow("a step not an object") << json("[3]") << QStringLiteral("step 1: expected an object");
-        QTest::newRow("no at") << json("[{'action': 'restart-redis'}]")
+        QTest::newRow("an object") << scriptJson("{'at': 3}") << QStringLiteral("expected a JSON list of steps");
+        QTest::newRow("a step not an object") << scriptJson("[3]") << QStringLiteral("step 1: expected an object");
+        QTest::newRow("no at") << scriptJson("[{'action': 'restart-redis'}]")
                                << QStringLiteral("step 1: \"at\": expected seconds");
-        QTest::newRow("negative at") << json("[{'at': -1, 'action': 'restart-redis'}]")
+        QTest::newRow("negative at") << scriptJson("[{'at': -1, 'action': 'restart-redis'}]")
                                      << QStringLiteral("step 1: \"at\"");
-        QTest::newRow("at a string") << json("[{'at': '3', 'action': 'restart-redis'}]")
+        QTest::newRow("at a string") << scriptJson("[{'at': '3', 'action': 'restart-redis'}]")
                                      << QStringLiteral("step 1: \"at\"");
-        QTest::newRow("at too late") << json("[{'at': 1e9, 'action': 'restart-redis'}]")
+        QTest::newRow("at too late") << scriptJson("[{'at': 1e9, 'action': 'restart-redis'}]")
                                      << QStringLiteral("step 1: \"at\"");
-        QTest::newRow("no action") << json("[{'at': 1}]")
+        QTest::newRow("no action") << scriptJson("[{'at': 1}]")
                                    << QStringLiteral("step 1: \"action\": expected a string");
-        QTest::newRow("unknown key") << json("[{'at': 1, 'action': 'restart-redis', 'when': 2}]")
+        QTest::newRow("unknown key") << scriptJson("[{'at': 1, 'action': 'restart-redis', 'when': 2}]")
                                      << QStringLiteral("step 1: unknown key 'when'");
-        QTest::newRow("args a list") << json("[{'at': 1, 'action': 'kill', 'args': []}]")
+        QTest::newRow("args a list") << scriptJson("[{'at': 1, 'action': 'kill', 'args': []}]")
                                      << QStringLiteral("step 1: \"args\": expected an object");
         QTest::newRow("second step bad")
-            << json("[{'at': 1, 'action': 'restart-redis'}, {'at': 2, 'action': 'kill', 'args': {}}]")
+            << scriptJson("[{'at': 1, 'action': 'restart-redis'}, {'at': 2, 'action': 'kill', 'args': {}}]")
             << QStringLiteral("step 2: kill: replica:");
-        QTest::newRow("unknown action") << json("[{'at': 1, 'action': 'explode'}]")
+        QTest::newRow("unknown action") << scriptJson("[{'at': 1, 'action': 'explode'}]")
                                         << QStringLiteral("step 1: unknown fault action 'explode'");
         QTest::newRow("too large") << QByteArray(FaultScript::kMaxBytes + 1, ' ')
                                    << QStringLiteral("too large");
         QByteArray many = "[";
         for (int i = 0; i <= FaultScript::kMaxSteps; ++i)
-            many += json("{'at': 1, 'action': 'restart-redis'},");
+            many += scriptJson("{'at': 1, 'action': 'restart-redis'},");
         many.chop(1);
         many += ']';
         QTest::newRow("too many steps") << many << QStringLiteral("too many steps");
@@ -94,5 +95,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestFaultScript)
+SB_TEST_APPLESS_MAIN(TestFaultScript)
 #include "tst_faultscript.moc"

@@ -3,6 +3,7 @@
 // a damaged header or body, a truncated stream, trailing junk, and a small stream that
 // would expand past the bound (a "zip bomb").
 #include "protocol/Gzip.h"
+#include "support/TestMain.h"
 
 #include <QProcess>
 #include <QRandomGenerator>
@@ -126,5 +127,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestGzip)
+SB_TEST_GUILESS_MAIN(TestGzip)
 #include "tst_gzip.moc"

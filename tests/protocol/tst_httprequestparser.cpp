@@ -1,4 +1,5 @@
 #include "protocol/HttpRequestParser.h"
+#include "support/TestMain.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -584,5 +585,5 @@ void TestHttpRequestParser::chunkedTrailers()
     QVERIFY(!request.headers().contains("X-Checksum"));
 }
 
-QTEST_APPLESS_MAIN(TestHttpRequestParser)
+SB_TEST_APPLESS_MAIN(TestHttpRequestParser)
 #include "tst_httprequestparser.moc"

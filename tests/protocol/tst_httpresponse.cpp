@@ -1,5 +1,6 @@
 #include "protocol/HttpRequestParser.h"
 #include "protocol/HttpResponse.h"
+#include "support/TestMain.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -155,5 +156,5 @@ void TestHttpResponse::closeConnection()
     QVERIFY(!response.serialize().contains("Connection"));
 }
 
-QTEST_APPLESS_MAIN(TestHttpResponse)
+SB_TEST_APPLESS_MAIN(TestHttpResponse)
 #include "tst_httpresponse.moc"

@@ -1,4 +1,5 @@
 #include "protocol/JwtCodec.h"
+#include "support/TestMain.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -277,5 +278,5 @@ void TestJwtCodec::dateTimeOverload()
     QCOMPARE(codec.skewSeconds(), JwtCodec::DefaultSkewSeconds);
 }
 
-QTEST_APPLESS_MAIN(TestJwtCodec)
+SB_TEST_APPLESS_MAIN(TestJwtCodec)
 #include "tst_jwtcodec.moc"

@@ -1,4 +1,5 @@
 #include "protocol/KafkaDeadLetterHeaders.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -154,5 +155,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestKafkaDeadLetterHeaders)
+SB_TEST_APPLESS_MAIN(TestKafkaDeadLetterHeaders)
 #include "tst_kafkadeadletterheaders.moc"

@@ -1,5 +1,6 @@
 #include "protocol/NodeApi.h"
 #include "protocol/StompDecoder.h"
+#include "support/TestMain.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -81,5 +82,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestNodeApi)
+SB_TEST_GUILESS_MAIN(TestNodeApi)
 #include "tst_nodeapi.moc"

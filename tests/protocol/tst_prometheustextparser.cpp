@@ -1,4 +1,5 @@
 #include "protocol/PrometheusTextParser.h"
+#include "support/TestMain.h"
 
 #include <QRandomGenerator>
 #include <QTest>
@@ -322,5 +323,5 @@ private:
     }
 };
 
-QTEST_APPLESS_MAIN(TestPrometheusTextParser)
+SB_TEST_APPLESS_MAIN(TestPrometheusTextParser)
 #include "tst_prometheustextparser.moc"

@@ -1,4 +1,5 @@
 #include "protocol/SockJsFrame.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -281,5 +282,5 @@ void TestSockJsFrame::randomTransportUrl()
     QVERIFY2(first != second, "two sessions got the same URL");
 }
 
-QTEST_APPLESS_MAIN(TestSockJsFrame)
+SB_TEST_APPLESS_MAIN(TestSockJsFrame)
 #include "tst_sockjsframe.moc"

@@ -1,5 +1,6 @@
 #include "protocol/SseEncoder.h"
 #include "protocol/SseParser.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -83,5 +84,5 @@ void TestSseEncoder::roundTripThroughParser()
     QCOMPARE(parser.commentCount(), 1);
 }
 
-QTEST_APPLESS_MAIN(TestSseEncoder)
+SB_TEST_APPLESS_MAIN(TestSseEncoder)
 #include "tst_sseencoder.moc"

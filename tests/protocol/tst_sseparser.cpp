@@ -1,4 +1,5 @@
 #include "protocol/SseParser.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -236,5 +237,5 @@ void TestSseParser::restartStreamKeepsLastEventId()
     QCOMPARE(event->data, u"b"_s); // the partial line from before the restart is gone
 }
 
-QTEST_APPLESS_MAIN(TestSseParser)
+SB_TEST_APPLESS_MAIN(TestSseParser)
 #include "tst_sseparser.moc"

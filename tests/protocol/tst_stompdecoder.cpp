@@ -1,4 +1,5 @@
 #include "protocol/StompDecoder.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -408,5 +409,5 @@ void TestStompDecoder::bigFrameByteByByte()
     QCOMPARE(beats, 1);
 }
 
-QTEST_APPLESS_MAIN(TestStompDecoder)
+SB_TEST_APPLESS_MAIN(TestStompDecoder)
 #include "tst_stompdecoder.moc"

@@ -1,5 +1,6 @@
 #include "protocol/StompDecoder.h"
 #include "protocol/StompEncoder.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -140,5 +141,5 @@ void TestStompEncoder::escapeWithoutCopy()
     QCOMPARE(StompEncoder::escape(plain, StompVersion::V1_2).constData(), plain.constData());
 }
 
-QTEST_APPLESS_MAIN(TestStompEncoder)
+SB_TEST_APPLESS_MAIN(TestStompEncoder)
 #include "tst_stompencoder.moc"

@@ -1,4 +1,5 @@
 #include "protocol/StompFrame.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -82,5 +83,5 @@ void TestStompFrame::commandClasses()
     QCOMPARE(StompFrame(command).isClientCommand(), client);
 }
 
-QTEST_APPLESS_MAIN(TestStompFrame)
+SB_TEST_APPLESS_MAIN(TestStompFrame)
 #include "tst_stompframe.moc"

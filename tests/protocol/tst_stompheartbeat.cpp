@@ -1,4 +1,5 @@
 #include "protocol/StompHeartBeat.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -94,5 +95,5 @@ void TestStompHeartBeat::negotiate()
     QCOMPARE(atClient.incomingMs, serverToClient);
 }
 
-QTEST_APPLESS_MAIN(TestStompHeartBeat)
+SB_TEST_APPLESS_MAIN(TestStompHeartBeat)
 #include "tst_stompheartbeat.moc"

@@ -1,4 +1,5 @@
 #include "protocol/StompVersion.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -77,5 +78,5 @@ void TestStompVersion::restrictedServer()
     QVERIFY(!negotiateStompVersion("1.0,1.1", only12).ok);
 }
 
-QTEST_APPLESS_MAIN(TestStompVersion)
+SB_TEST_APPLESS_MAIN(TestStompVersion)
 #include "tst_stompversion.moc"

@@ -1,4 +1,5 @@
 #include "protocol/TapFrameCodec.h"
+#include "support/TestMain.h"
 
 #include <QRandomGenerator>
 #include <QTest>
@@ -300,5 +301,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTapFrameCodec)
+SB_TEST_GUILESS_MAIN(TestTapFrameCodec)
 #include "tst_tapframecodec.moc"

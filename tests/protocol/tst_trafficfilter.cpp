@@ -1,4 +1,5 @@
 #include "protocol/TrafficFilter.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -145,5 +146,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTrafficFilter)
+SB_TEST_GUILESS_MAIN(TestTrafficFilter)
 #include "tst_trafficfilter.moc"

@@ -1,4 +1,5 @@
 #include "protocol/Utf8Validator.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -119,5 +120,5 @@ void TestUtf8Validator::everyScalarValueIsValidAndNoSurrogate()
     }
 }
 
-QTEST_APPLESS_MAIN(TestUtf8Validator)
+SB_TEST_APPLESS_MAIN(TestUtf8Validator)
 #include "tst_utf8validator.moc"
