@@ -19,6 +19,23 @@ bool isHostPortList(const QString &text)
     }
     return true;
 }
+
+// 127.0.0.0/8 or ::1, as an address (models links no QtNetwork, so no QHostAddress).
+bool isLoopbackAddress(const QString &host)
+{
+    if (host == u"::1")
+        return true;
+    const QStringList octets = host.split(u'.');
+    if (octets.size() != 4)
+        return false;
+    for (const QString &octet : octets) {
+        bool ok = false;
+        const int value = octet.toInt(&ok);
+        if (!ok || value < 0 || value > 255 || octet.size() > 3)
+            return false;
+    }
+    return octets.first() == u"127";
+}
 } // namespace
 
 QString Profile::validationError() const
@@ -42,10 +59,27 @@ QString Profile::validationError() const
         if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https"))
             return QStringLiteral("'%1' is not an http(s) URL.").arg(endpoint);
     }
+    if (const QString control = faultControlUrlError(faultControlUrl); !control.isEmpty())
+        return control;
     if (redisUrl.isEmpty() && kafkaBootstrap.isEmpty() && prometheusEndpoints.isEmpty()
         && adminStatsUrls.isEmpty())
         return QStringLiteral("Give at least a Redis URL, a Kafka bootstrap or a replica endpoint.");
     return {};
+}
+
+QString Profile::faultControlUrlError(const QString &text)
+{
+    if (text.isEmpty())
+        return {};
+    const QUrl url(text, QUrl::StrictMode);
+    const bool bare = url.userInfo().isEmpty() && (url.path().isEmpty() || url.path() == u"/")
+        && !url.hasQuery() && !url.hasFragment();
+    if (url.isValid() && url.scheme() == u"http" && isLoopbackAddress(url.host()) && url.port() > 0 && bare)
+        return {};
+    return QStringLiteral("Fault control URL must be a loopback http URL, http://127.0.0.1:PORT (the "
+                          "\"control\" of the devcluster's ready line), got '%1': the endpoint can kill "
+                          "the cluster's processes, so faults are sent to this machine only.")
+        .arg(text);
 }
 
 cluster::RedisUrl Profile::redisConnectionUrl() const

@@ -26,10 +26,18 @@ struct Profile
     QString adminUser;
     QString adminPassword; // kept on disk only when rememberPassword is set, like the Redis one
     bool readOnly = false;
+    // A `switchboard devcluster`'s control endpoint (the "control" of its ready line): the
+    // console's Faults panel then acts on that devcluster. Loopback http only; empty: none.
+    QString faultControlUrl;
     AlertThresholds alerts; // the alert rules' thresholds for this cluster (defaults when never edited)
 
     // Empty when the profile can be used; otherwise what is wrong, for the dialog.
     QString validationError() const;
+    // Empty when `url` can be a fault control URL (empty, or http://127.0.0.1:PORT or
+    // http://[::1]:PORT); otherwise why not. Only a loopback address: the control endpoint
+    // listens on 127.0.0.1, and whoever reaches it can kill the cluster's processes, so the
+    // console never sends a fault beyond this machine (a host name could resolve elsewhere).
+    static QString faultControlUrlError(const QString &url);
 
     // The Redis URL to connect with: redisUrl, its missing password taken from
     // redisPassword, so an ACL user's redis://ops@host logs in as ops with the password

@@ -60,6 +60,7 @@ std::optional<Profile> ProfileStore::load(const QString &name) const
     p.adminStatsUrls = settings.value(QStringLiteral("adminStatsUrls")).toStringList();
     p.adminUser = settings.value(QStringLiteral("adminUser")).toString();
     p.readOnly = settings.value(QStringLiteral("readOnly"), false).toBool();
+    p.faultControlUrl = settings.value(QStringLiteral("faultControlUrl")).toString();
     // A JSON object, so a threshold added later takes its default in older profiles.
     p.alerts = AlertThresholds::fromJson(
         QJsonDocument::fromJson(settings.value(QStringLiteral("alerts")).toString().toUtf8()).object());
@@ -117,6 +118,7 @@ bool ProfileStore::save(const Profile &profile, QString *error)
     settings.setValue(QStringLiteral("adminStatsUrls"), p.adminStatsUrls);
     settings.setValue(QStringLiteral("adminUser"), p.adminUser);
     settings.setValue(QStringLiteral("readOnly"), p.readOnly);
+    settings.setValue(QStringLiteral("faultControlUrl"), p.faultControlUrl);
     settings.setValue(QStringLiteral("alerts"),
         QString::fromUtf8(QJsonDocument(p.alerts.toJson()).toJson(QJsonDocument::Compact)));
     settings.endGroup();

@@ -73,7 +73,16 @@ ProfilesDialog::ProfilesDialog(models::ProfileStore *store, QWidget *parent)
     m_adminPassword->setEchoMode(QLineEdit::Password);
     m_adminPassword->setToolTip(
         QStringLiteral("Kept on disk only with \"Remember\" ticked, in the owner-only secrets file"));
-    m_readOnly = new QCheckBox(QStringLiteral("Read-only (no delete, expire or persist)"), this);
+    m_faultControl = new QLineEdit(this);
+    m_faultControl->setObjectName(QStringLiteral("profileFaultControlUrl"));
+    m_faultControl->setPlaceholderText(
+        QStringLiteral("http://127.0.0.1:PORT (a devcluster's control endpoint)"));
+    m_faultControl->setToolTip(QStringLiteral(
+        "The \"control\" URL of `switchboard devcluster`'s ready line: the Faults panel then kills, drains, "
+        "poisons… on that devcluster and shows its event log. Loopback only (127.0.0.1 or [::1]): whoever "
+        "reaches the endpoint can kill the cluster's processes. Empty: no faults. A read-only profile "
+        "never sends one."));
+    m_readOnly = new QCheckBox(QStringLiteral("Read-only (no delete, expire, persist or fault)"), this);
     m_error = new QLabel(this);
     m_error->setStyleSheet(QStringLiteral("color: #c62828"));
     m_error->setWordWrap(true);
@@ -99,6 +108,7 @@ ProfilesDialog::ProfilesDialog(models::ProfileStore *store, QWidget *parent)
     form->addRow(QStringLiteral("/admin/stats URLs"), m_adminStats);
     form->addRow(QStringLiteral("Admin user"), m_adminUser);
     form->addRow(QStringLiteral("Admin password"), m_adminPassword);
+    form->addRow(QStringLiteral("Fault control URL"), m_faultControl);
     form->addRow(QString(), m_readOnly);
     form->addRow(m_error);
 
@@ -129,6 +139,12 @@ ProfilesDialog::ProfilesDialog(models::ProfileStore *store, QWidget *parent)
     });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_list, &QListWidget::currentTextChanged, this, &ProfilesDialog::showProfile);
+    // Said as the field is left, not only when saving: it is the field that can kill processes.
+    connect(m_faultControl, &QLineEdit::editingFinished, this, [this] {
+        const QString error = models::Profile::faultControlUrlError(m_faultControl->text().trimmed());
+        if (!error.isEmpty())
+            m_error->setText(error);
+    });
 
     auto *columns = new QHBoxLayout;
     columns->addWidget(m_list, 1);
@@ -170,6 +186,7 @@ void ProfilesDialog::showProfile(const QString &name)
     m_adminStats->setPlainText(p.adminStatsUrls.join(u'\n'));
     m_adminUser->setText(p.adminUser);
     m_adminPassword->setText(p.adminPassword);
+    m_faultControl->setText(p.faultControlUrl);
     m_readOnly->setChecked(p.readOnly);
     m_error->clear();
     clearTestResults(); // they were about another profile
@@ -193,6 +210,7 @@ models::Profile ProfilesDialog::profileFromForm() const
     p.adminStatsUrls = lines(m_adminStats);
     p.adminUser = m_adminUser->text().trimmed();
     p.adminPassword = m_adminPassword->text();
+    p.faultControlUrl = m_faultControl->text().trimmed();
     p.readOnly = m_readOnly->isChecked();
     return p;
 }

@@ -54,6 +54,7 @@ private:
     QLineEdit *m_adminUser = nullptr;
     QLineEdit *m_adminPassword = nullptr;
     QPlainTextEdit *m_adminStats = nullptr;
+    QLineEdit *m_faultControl = nullptr;
     QCheckBox *m_readOnly = nullptr;
     QLabel *m_error = nullptr;
     QTreeWidget *m_testResults = nullptr;

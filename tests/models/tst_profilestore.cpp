@@ -203,6 +203,59 @@ private slots:
         QVERIFY2(error.contains(mentions), qPrintable(error));
         QVERIFY(store.names().isEmpty());
     }
+
+    // The Faults panel's devcluster: kept with the profile, loopback http only (whoever
+    // reaches the control endpoint can kill the cluster's processes).
+    void faultControlUrlRoundTrips()
+    {
+        ProfileStore store(m_dir.filePath(QStringLiteral("secrets-control.json")));
+        Profile p = sample(QStringLiteral("devcluster"));
+        p.faultControlUrl = QStringLiteral("http://127.0.0.1:40123");
+        QString error;
+        QVERIFY2(store.save(p, &error), qPrintable(error));
+        QCOMPARE(store.load(QStringLiteral("devcluster"))->faultControlUrl, p.faultControlUrl);
+        p.faultControlUrl.clear(); // cleared on save: none any more
+        QVERIFY2(store.save(p, &error), qPrintable(error));
+        QVERIFY(store.load(QStringLiteral("devcluster"))->faultControlUrl.isEmpty());
+    }
+
+    void faultControlUrlIsLoopbackHttpOnly_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("none") << QString() << true;
+        QTest::newRow("devcluster's") << QStringLiteral("http://127.0.0.1:40123") << true;
+        QTest::newRow("trailing slash") << QStringLiteral("http://127.0.0.1:40123/") << true;
+        QTest::newRow("127/8") << QStringLiteral("http://127.0.0.2:8080") << true;
+        QTest::newRow("ipv6 loopback") << QStringLiteral("http://[::1]:8080") << true;
+        QTest::newRow("lan address") << QStringLiteral("http://10.0.0.5:40123") << false;
+        QTest::newRow("any address") << QStringLiteral("http://0.0.0.0:40123") << false;
+        QTest::newRow("a name") << QStringLiteral("http://localhost:40123") << false;
+        QTest::newRow("remote name") << QStringLiteral("http://devbox.example:40123") << false;
+        QTest::newRow("lookalike") << QStringLiteral("http://127.0.0.1.example:40123") << false;
+        QTest::newRow("https") << QStringLiteral("https://127.0.0.1:40123") << false;
+        QTest::newRow("no port") << QStringLiteral("http://127.0.0.1") << false;
+        QTest::newRow("a path") << QStringLiteral("http://127.0.0.1:40123/faults") << false;
+        QTest::newRow("user info") << QStringLiteral("http://me@127.0.0.1:40123") << false;
+        QTest::newRow("not a URL") << QStringLiteral("127.0.0.1:40123") << false;
+    }
+    void faultControlUrlIsLoopbackHttpOnly()
+    {
+        QFETCH(QString, url);
+        QFETCH(bool, accepted);
+        Profile p = sample(QStringLiteral("control"));
+        p.faultControlUrl = url;
+        const QString error = p.validationError();
+        QVERIFY2(error.isEmpty() == accepted, qPrintable(error));
+        QCOMPARE(Profile::faultControlUrlError(url), error);
+        if (!accepted) {
+            QVERIFY2(error.contains(QStringLiteral("loopback")) && error.contains(url), qPrintable(error));
+            ProfileStore store(m_dir.filePath(QStringLiteral("secrets4.json")));
+            QString saveError;
+            QVERIFY(!store.save(p, &saveError));
+            QCOMPARE(saveError, error);
+        }
+    }
 };
 
 SB_TEST_GUILESS_MAIN(TestProfileStore)
