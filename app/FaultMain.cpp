@@ -2,12 +2,9 @@
 
 #include "app/ApplicationIdentity.h"
 #include "app/FaultCommandLine.h"
+#include "app/FaultControlClient.h"
 
 #include <QCoreApplication>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 
 namespace sb::app {
 
@@ -20,39 +17,29 @@ CommandLineOutcome FaultMain::run(int argc, char **argv, const QStringList &argu
 
     QCoreApplication app(argc, argv);
     identifyApplication();
-    QNetworkAccessManager network;
-    QUrl url = commandLine.control();
-    url.setPath(QStringLiteral("/faults"));
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setTransferTimeout(commandLine.timeoutMs());
-    const QByteArray body = QJsonDocument(commandLine.request().toJson()).toJson(QJsonDocument::Compact);
-    QNetworkReply *reply = network.post(request, body);
+    FaultControlClient client(commandLine.control(), commandLine.timeoutMs());
     CommandLineOutcome outcome;
-    QObject::connect(reply, &QNetworkReply::finished, &app, [&] {
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
-        const QString name = commandLine.request().name();
-        if (status == 0) {
-            outcome = CommandLineOutcome::exitWith(1, {},
-                QStringLiteral("switchboard: fault %1: control endpoint %2 unreachable: %3\n")
-                    .arg(name, commandLine.control().toString(), reply->errorString()));
-        } else if (status == 200) {
-            outcome = CommandLineOutcome::exitWith(0,
-                QStringLiteral("%1: %2 (event %3)\n")
-                    .arg(name, answer.value(QStringLiteral("message")).toString())
-                    .arg(answer.value(QStringLiteral("event")).toInt()),
-                {});
-        } else {
-            const QString error
-                = answer.value(QStringLiteral("error")).toString(QStringLiteral("HTTP %1").arg(status));
-            // 400: the endpoint refused the request itself (an older or newer devcluster).
-            outcome = CommandLineOutcome::exitWith(
-                status == 400 ? 2 : 1, {}, QStringLiteral("switchboard: fault %1: %2\n").arg(name, error));
-        }
-        reply->deleteLater();
-        QCoreApplication::quit();
-    });
+    QObject::connect(
+        &client, &FaultControlClient::faultAnswered, &app, [&](const FaultControlAnswer &answer) {
+            const QString name = commandLine.request().name();
+            switch (answer.kind) {
+            case FaultControlAnswer::Kind::Done:
+                outcome = CommandLineOutcome::exitWith(0,
+                    QStringLiteral("%1: %2 (event %3)\n").arg(name, answer.message).arg(answer.eventId), {});
+                break;
+            case FaultControlAnswer::Kind::Unreachable:
+                outcome = CommandLineOutcome::exitWith(1, {},
+                    QStringLiteral("switchboard: fault %1: control endpoint %2 unreachable: %3\n")
+                        .arg(name, commandLine.control().toString(), answer.message));
+                break;
+            default:
+                // 400: the endpoint refused the request itself (an older or newer devcluster).
+                outcome = CommandLineOutcome::exitWith(answer.httpStatus == 400 ? 2 : 1, {},
+                    QStringLiteral("switchboard: fault %1: %2\n").arg(name, answer.message));
+            }
+            QCoreApplication::quit();
+        });
+    client.sendFault(commandLine.request());
     app.exec();
     return outcome;
 }
