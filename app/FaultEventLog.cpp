@@ -17,6 +17,13 @@ QString effectStateName(FaultEventLog::EffectState state)
     }
     return QStringLiteral("none");
 }
+
+bool sameEvent(const FaultEventLog::Event &a, const FaultEventLog::Event &b)
+{
+    return a.id == b.id && a.at == b.at && a.action == b.action && a.args == b.args
+        && a.accepted == b.accepted && a.outcome == b.outcome && a.effectState == b.effectState
+        && a.effect == b.effect;
+}
 } // namespace
 
 FaultEventLog::FaultEventLog(QObject *parent)
@@ -80,6 +87,70 @@ void FaultEventLog::finish(int id, EffectState state, const QString &what)
     m_events[row].effectState = state;
     emit dataChanged(index(row, Outcome), index(row, Effect));
     emit finished(id);
+}
+
+std::optional<FaultEventLog::Event> FaultEventLog::eventFromJson(const QJsonObject &json)
+{
+    Event event;
+    event.id = json.value(QStringLiteral("id")).toInt();
+    event.at = QDateTime::fromString(json.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs);
+    event.action = json.value(QStringLiteral("action")).toString();
+    if (event.id <= 0 || !event.at.isValid() || event.action.isEmpty())
+        return std::nullopt;
+    event.args = json.value(QStringLiteral("args")).toObject();
+    event.accepted = json.value(QStringLiteral("accepted")).toBool();
+    event.outcome = json.value(QStringLiteral("outcome")).toString();
+    const QString state = json.value(QStringLiteral("effectState")).toString();
+    event.effectState = EffectState::None;
+    for (EffectState known : { EffectState::Watching, EffectState::Observed, EffectState::NotObserved })
+        if (state == effectStateName(known))
+            event.effectState = known;
+    for (const QJsonValue &line : json.value(QStringLiteral("effect")).toArray())
+        event.effect.append(line.toString());
+    return event;
+}
+
+void FaultEventLog::mirror(const QList<Event> &given)
+{
+    // Bounded like the log's own rows, whatever the other log holds.
+    const QList<Event> events = given.size() > kMaxEvents ? given.mid(given.size() - kMaxEvents) : given;
+    QList<int> ended;
+    // The oldest rows the other log dropped go first (ids grow with the rows), so the rest
+    // can be compared row by row.
+    qsizetype dropped = 0;
+    while (!events.isEmpty() && dropped < m_events.size() && m_events.at(dropped).id < events.first().id)
+        ++dropped;
+    if (dropped > 0) {
+        beginRemoveRows({}, 0, int(dropped) - 1);
+        m_events.remove(0, dropped);
+        endRemoveRows();
+    }
+    bool samePrefix = events.size() >= m_events.size();
+    for (qsizetype row = 0; samePrefix && row < m_events.size(); ++row)
+        samePrefix = m_events.at(row).id == events.at(row).id;
+    if (!samePrefix) {
+        beginResetModel();
+        m_events = events;
+        endResetModel();
+    } else {
+        for (qsizetype row = 0; row < m_events.size(); ++row) {
+            if (sameEvent(m_events.at(row), events.at(row)))
+                continue;
+            if (m_events.at(row).effectState == EffectState::Watching
+                && events.at(row).effectState != EffectState::Watching)
+                ended.append(events.at(row).id);
+            m_events[row] = events.at(row);
+            emit dataChanged(index(int(row), 0), index(int(row), ColumnCount - 1));
+        }
+        if (events.size() > m_events.size()) {
+            beginInsertRows({}, int(m_events.size()), int(events.size()) - 1);
+            m_events.append(events.mid(m_events.size()));
+            endInsertRows();
+        }
+    }
+    m_nextId = m_events.isEmpty() ? m_nextId : m_events.last().id + 1;
+    for (int id : std::as_const(ended))
+        emit finished(id);
 }
 
 const FaultEventLog::Event *FaultEventLog::eventWithId(int id) const

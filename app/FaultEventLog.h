@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QList>
 
+#include <optional>
+
 namespace sb::app {
 
 // What fault injection did and what came of it: one row per action (time, action, args,
@@ -43,6 +45,16 @@ public:
     // The watch ended: it saw what it waited for (Observed) or its deadline passed first.
     // Only a watched event ends, and only once: later calls for it are ignored.
     void finish(int id, EffectState state, const QString &what);
+
+    // Another log's rows in place of this one's: the console attached to a devcluster shows
+    // (and snapshots, and records) the events the devcluster's own actions wrote, as its
+    // control endpoint serves them (GET /events). Rows still the same are left alone, changed
+    // ones updated in place, new ones appended, the oldest dropped as the devcluster dropped
+    // them; anything else (another devcluster, a restarted one) replaces the table. A row
+    // whose watch ended since the last call is reported by finished().
+    void mirror(const QList<Event> &events);
+    // An event as toJson() wrote it; nullopt when `json` is not one (no id, no time, no action).
+    static std::optional<Event> eventFromJson(const QJsonObject &json);
 
     const QList<Event> &events() const { return m_events; }
     const Event *eventWithId(int id) const;

@@ -91,6 +91,49 @@ private Q_SLOTS:
         QCOMPARE(log.eventWithId(refused)->effectState, FaultEventLog::EffectState::None);
         QCOMPARE(finished.size(), 1);
     }
+
+    // The console attached to a devcluster shows the devcluster's log: read back from its
+    // JSON (GET /events), the mirror is the same log; as the other log moves on (effects
+    // seen, rows added, the oldest dropped at the bound) the mirror follows row by row.
+    void mirrorsAnotherLog()
+    {
+        auto read = [](const QJsonArray &json) {
+            QList<FaultEventLog::Event> events;
+            for (const QJsonValue &value : json)
+                if (auto event = FaultEventLog::eventFromJson(value.toObject()))
+                    events.append(*event);
+            return events;
+        };
+        FaultEventLog devcluster;
+        FaultEventLog console;
+        QAbstractItemModelTester tester(&console, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy finished(&console, &FaultEventLog::finished);
+        const int kill = devcluster.add(QStringLiteral("kill"),
+            { { QStringLiteral("replica"), QStringLiteral("node-2") } }, true,
+            QStringLiteral("SIGKILL sent"));
+        devcluster.observe(kill, QStringLiteral("node-2 killed by signal 9"));
+        devcluster.add(QStringLiteral("start"), {}, false, QStringLiteral("no such replica"));
+        console.mirror(read(devcluster.toJson()));
+        QCOMPARE(console.toJson(), devcluster.toJson());
+        QVERIFY(finished.isEmpty());
+
+        devcluster.finish(kill, FaultEventLog::EffectState::Observed, QStringLiteral("down, as asked"));
+        QSignalSpy inserted(&console, &QAbstractItemModel::rowsInserted);
+        QSignalSpy reset(&console, &QAbstractItemModel::modelReset);
+        for (int i = 0; i < FaultEventLog::kMaxEvents; ++i) // the first two rows dropped
+            devcluster.add(QStringLiteral("poison"), {}, true, QString::number(i));
+        console.mirror(read(devcluster.toJson()));
+        QCOMPARE(console.toJson(), devcluster.toJson());
+        QCOMPARE(console.rowCount(), FaultEventLog::kMaxEvents);
+        QCOMPARE(reset.size(), 0); // followed, not rebuilt
+        QCOMPARE(inserted.size(), 1);
+
+        QVERIFY(!FaultEventLog::eventFromJson({ { QStringLiteral("id"), 1 } })); // no time, no action
+        FaultEventLog other; // another devcluster: its rows replace these
+        other.add(QStringLiteral("drain"), {}, true, QStringLiteral("SIGTERM sent"));
+        console.mirror(read(other.toJson()));
+        QCOMPARE(console.toJson(), other.toJson());
+    }
 };
 
 QTEST_MAIN(TestFaultEventLog)
