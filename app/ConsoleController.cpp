@@ -2,6 +2,7 @@
 
 #include "app/ConsoleAlerts.h"
 #include "app/ConsoleDemoScript.h"
+#include "app/ConsoleDevClusterFaults.h"
 #include "app/ConsoleRememberedReplicas.h"
 #include "app/ConsoleReplicaFanOut.h"
 #include "app/ConsoleSnapshotSchedule.h"
@@ -65,6 +66,7 @@ ConsoleController::ConsoleController(const ConsoleOptions &options, QObject *par
 ConsoleController::~ConsoleController()
 {
     // Demo clients and views first (their workers read the cluster), then the cluster's children.
+    m_clusterFaults.reset(); // drops its requests in flight: no answer reaches the panel after this
     m_demoScript.reset(); // the faults act on the population and the cluster: they go first
     m_faults.reset();
     m_demoPopulation.reset();
@@ -256,6 +258,8 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
 
 void ConsoleController::injectFault(const QString &action, const QJsonObject &args)
 {
+    if (m_clusterFaults)
+        return m_clusterFaults->request(action, args);
     QString error;
     const auto request = protocol::FaultRequest::parse(action, args, &error);
     if (!request || !m_faults)
@@ -341,10 +345,9 @@ void ConsoleController::attach(const models::Profile &loaded)
 {
     const models::Profile *profile = &loaded;
     // Leaving the demo (or the previous profile): its clients, views and cluster go first.
+    m_clusterFaults.reset(); // the previous profile's devcluster: its late answers go nowhere
     m_demoScript.reset();
     m_faults.reset();
-    m_faultsPanel->setAvailable(
-        false, QStringLiteral("Faults act on the embedded demo cluster only (not on a profile)."));
     m_demoPopulation.reset();
     m_trafficArea.reset();
     m_kafkaArea.reset();
@@ -399,6 +402,8 @@ void ConsoleController::attach(const models::Profile &loaded)
         &ConsoleSnapshotSchedule::replicasPolled);
     if (!problems.isEmpty())
         m_attachment.setHealth(Service::Replicas, { State::Degraded, problems.join(QStringLiteral("; ")) });
+    m_clusterFaults = std::make_unique<ConsoleDevClusterFaults>(
+        *profile, m_faultsPanel, m_faultLog.get(), m_replicasArea.get()); // the panel's, or its reason
 
     QStringList kafkaProblems;
     const inspect::KafkaInspectorConfig kafkaConfig

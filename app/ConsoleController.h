@@ -30,6 +30,7 @@ class DemoLoadControl;
 class DemoPopulation;
 class DemoUsersFile;
 class ConsoleDemoScript;
+class ConsoleDevClusterFaults;
 class ConsoleSnapshotSchedule;
 struct ConsoleSnapshotSettling;
 class DevCluster;
@@ -100,6 +101,7 @@ private:
     std::unique_ptr<FaultEventLog> m_faultLog; // every fault injected from this console
     std::unique_ptr<FaultActions> m_faults; // on the demo cluster (null when attached to a profile)
     std::unique_ptr<ConsoleDemoScript> m_demoScript;
+    std::unique_ptr<ConsoleDevClusterFaults> m_clusterFaults; // a profile's devcluster (its control URL)
     ui::FaultsPanel *m_faultsPanel = nullptr; // owned by the window
     QList<DemoUser> m_demoUsers; // the demo population's accounts, as in its users file
     std::unique_ptr<DemoUsersFile> m_demoUsersFile;

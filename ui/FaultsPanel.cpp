@@ -126,6 +126,16 @@ FaultsPanel::FaultsPanel(QAbstractItemModel *events, QWidget *parent)
     m_outcome = new QLabel(this);
     m_outcome->setWordWrap(false);
     m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_endpoint = new QLabel(this);
+    m_endpoint->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_endpoint->hide(); // until there is an endpoint to speak of
+    // A long reason or error is clipped (the tooltip has it whole) rather than widening the
+    // dock past a 1280-pixel window.
+    m_outcome->setMinimumWidth(120);
+    m_endpoint->setMinimumWidth(120);
+    auto *outcomeRow = new QHBoxLayout;
+    outcomeRow->addWidget(m_outcome, 1);
+    outcomeRow->addWidget(m_endpoint);
     m_table = new QTableView(this);
     m_table->setModel(events);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -137,7 +147,7 @@ FaultsPanel::FaultsPanel(QAbstractItemModel *events, QWidget *parent)
 
     layout->addLayout(replicaRow);
     layout->addLayout(clusterRow);
-    layout->addWidget(m_outcome);
+    layout->addLayout(outcomeRow);
     layout->addWidget(m_table, 1);
     setAvailable(false, QStringLiteral("Faults act on the demo cluster; it is starting."));
 }
@@ -183,6 +193,30 @@ void FaultsPanel::showOutcome(bool ok, const QString &message)
 {
     m_outcome->setText((ok ? QString() : QStringLiteral("Refused: ")) + message);
     m_outcome->setToolTip(message);
+}
+
+void FaultsPanel::showFailure(const QString &message)
+{
+    m_outcome->setText(QStringLiteral("Not done: ") + message);
+    m_outcome->setToolTip(message);
+}
+
+void FaultsPanel::setEndpointState(const QString &state, bool healthy)
+{
+    m_endpoint->setText(state);
+    m_endpoint->setToolTip(state);
+    m_endpoint->setStyleSheet(healthy ? QString() : QStringLiteral("color: #c62828"));
+    m_endpoint->setVisible(!state.isEmpty());
+}
+
+QString FaultsPanel::outcome() const
+{
+    return m_outcome->text();
+}
+
+QString FaultsPanel::endpointState() const
+{
+    return m_endpoint->text();
 }
 
 } // namespace sb::ui

@@ -30,6 +30,14 @@ public:
     // Off, with the reason in the panel, where no cluster can take faults (a profile).
     void setAvailable(bool available, const QString &why);
     void showOutcome(bool ok, const QString &message);
+    // Neither done nor refused: the request got no answer that says (an unreachable endpoint).
+    void showFailure(const QString &message);
+    // Where faults go and whether it answers (an attached devcluster's control endpoint:
+    // "devcluster at http://127.0.0.1:PORT", "control endpoint unreachable: …"); empty: nothing
+    // to say (the demo). Beside the outcome, so the two never overwrite each other.
+    void setEndpointState(const QString &state, bool healthy);
+    QString outcome() const;
+    QString endpointState() const;
 
     QTableView *table() const { return m_table; }
     QList<QAction *> faultActions() const { return m_actions; }
@@ -47,6 +55,7 @@ private:
     QLineEdit *m_user = nullptr;
     QComboBox *m_bus = nullptr;
     QLabel *m_outcome = nullptr;
+    QLabel *m_endpoint = nullptr;
     QTableView *m_table = nullptr;
     QList<QAction *> m_actions;
     QList<QAction *> m_replicaActions;
