@@ -14,7 +14,7 @@ Q_LOGGING_CATEGORY(lcConsoleFaults, "sb.console.faults")
 
 namespace sb::app {
 
-using Kind = FaultControlAnswer::Kind;
+using AnswerKind = FaultControlAnswer::Kind;
 
 ConsoleDevClusterFaults::ConsoleDevClusterFaults(const models::Profile &profile, ui::FaultsPanel *panel,
     FaultEventLog *log, ReplicasAreaAssembly *replicas, QObject *parent)
@@ -86,19 +86,19 @@ void ConsoleDevClusterFaults::onFault(const FaultControlAnswer &answer)
         return;
     qCInfo(lcConsoleFaults).noquote() << answer.action << "answered" << answer.httpStatus << answer.message;
     switch (answer.kind) {
-    case Kind::Done:
+    case AnswerKind::Done:
         m_panel->showOutcome(
             true, QStringLiteral("%1: %2 (event %3)").arg(answer.action, answer.message).arg(answer.eventId));
         break;
-    case Kind::Refused:
-    case Kind::Busy:
+    case AnswerKind::Refused:
+    case AnswerKind::Busy:
         m_panel->showOutcome(false, QStringLiteral("%1: %2").arg(answer.action, answer.message));
         break;
-    case Kind::Unreachable:
+    case AnswerKind::Unreachable:
         m_panel->showFailure(
             QStringLiteral("%1: control endpoint unreachable: %2").arg(answer.action, answer.message));
         break;
-    case Kind::BadAnswer:
+    case AnswerKind::BadAnswer:
         m_panel->showFailure(
             QStringLiteral("%1: the control endpoint answered badly: %2").arg(answer.action, answer.message));
         break;
@@ -134,7 +134,7 @@ void ConsoleDevClusterFaults::onEvents(const FaultControlAnswer &answer)
     if (!m_panel)
         return;
     const QString where = m_control.toDisplayString();
-    if (answer.kind == Kind::Done) {
+    if (answer.kind == AnswerKind::Done) {
         m_backoffMs = kPollIntervalMs;
         m_panel->setEndpointState(QStringLiteral("devcluster at %1").arg(where), true);
         if (answer.events != m_lastEvents) {
@@ -147,15 +147,16 @@ void ConsoleDevClusterFaults::onEvents(const FaultControlAnswer &answer)
         }
         return pollAgainIn(kPollIntervalMs);
     }
-    if (answer.kind == Kind::Busy) {
+    if (answer.kind == AnswerKind::Busy) {
         m_panel->setEndpointState(QStringLiteral("control endpoint busy: %1").arg(answer.message), false);
         return pollAgainIn(answer.retryAfterSeconds * 1000);
     }
     // Unreachable (not started yet, stopped, restarting) or not the endpoint: ask less and
     // less often, up to kMaxPollIntervalMs, and say so; the log keeps what it last read.
     m_backoffMs = qMin(m_backoffMs * 2, kMaxPollIntervalMs);
-    const QString what = answer.kind == Kind::Unreachable ? QStringLiteral("control endpoint unreachable")
-                                                          : QStringLiteral("control endpoint answered badly");
+    const QString what = answer.kind == AnswerKind::Unreachable
+        ? QStringLiteral("control endpoint unreachable")
+        : QStringLiteral("control endpoint answered badly");
     m_panel->setEndpointState(
         QStringLiteral("%1: %2 (%3; again in %4 s)").arg(what, answer.message, where).arg(m_backoffMs / 1000),
         false);
