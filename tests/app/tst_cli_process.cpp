@@ -68,6 +68,13 @@ private slots:
         QTest::newRow("node idle timeout not a number") << QStringList { QStringLiteral("node"),
             QStringLiteral("--limit-http-idle-timeout-ms"), QStringLiteral("forever") }
                                                         << QStringLiteral("--limit-http-idle-timeout-ms");
+        // The bridge is the bus other than --bus, during a switch (docs/operations.md).
+        QTest::newRow("node bus bridge to the same bus") << QStringList { QStringLiteral("node"),
+            QStringLiteral("--bus"), QStringLiteral("redis"), QStringLiteral("--bus-bridge"),
+            QStringLiteral("redis") } << QStringLiteral("--bus-bridge: expected the bus other than --bus");
+        QTest::newRow("node bus bridge to no bus") << QStringList { QStringLiteral("node"),
+            QStringLiteral("--bus-bridge"), QStringLiteral("rabbit") }
+                                                   << QStringLiteral("got 'rabbit'");
         QTest::newRow("devcluster bad replicas") << QStringList { QStringLiteral("devcluster"),
             QStringLiteral("--replicas"), QStringLiteral("many") }
                                                  << QStringLiteral("--replicas");
