@@ -97,6 +97,12 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         // Both rows of buttons in the window's width, and the log beneath has room for rows.
         QTRY_VERIFY(panel->width() > 0);
+        // A devcluster's long outcome and endpoint state are clipped (their tooltips have them
+        // whole), never widening the dock past the window.
+        const QString longText = QStringLiteral("control endpoint unreachable: ").repeated(12);
+        panel->showOutcome(false, longText);
+        panel->setEndpointState(longText, false);
+        QVERIFY(panel->endpointState() == longText);
         QVERIFY2(panel->minimumSizeHint().width() <= 1280,
             qPrintable(QString::number(panel->minimumSizeHint().width())));
         QVERIFY2(panel->table()->height() >= 40, qPrintable(QString::number(panel->table()->height())));
