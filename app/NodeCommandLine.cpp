@@ -114,6 +114,9 @@ QList<OptionSpec> optionSpecs()
         { QStringLiteral("limit-outbound-bytes"), QStringLiteral("BYTES"),
             QStringLiteral("Outbound queue per connection before 'slow consumer'."),
             n(l.maxOutboundQueueBytes) },
+        { QStringLiteral("limit-outbound-age-ms"), QStringLiteral("MS"),
+            QStringLiteral("How long the oldest unsent byte may wait before 'slow consumer' (0: no limit)."),
+            n(l.maxOutboundAgeMs) },
         { QStringLiteral("limit-http-header-bytes"), QStringLiteral("BYTES"),
             QStringLiteral("Max HTTP header section."), n(l.maxHttpHeaderBytes) },
         { QStringLiteral("limit-http-header-timeout-ms"), QStringLiteral("MS"),
@@ -339,6 +342,7 @@ CommandLineOutcome NodeCommandLine::parse(
         && integer(QStringLiteral("limit-listen-backlog"), 1, 65535, &l.listenBacklog)
         && integer(QStringLiteral("limit-sse-per-user"), 1, 1000, &l.maxSseStreamsPerUser)
         && integer(QStringLiteral("limit-outbound-bytes"), 1024, maxInt, &l.maxOutboundQueueBytes)
+        && integer(QStringLiteral("limit-outbound-age-ms"), 0, 3600000, &l.maxOutboundAgeMs)
         && integer(QStringLiteral("limit-http-header-bytes"), 1024, 1024 * 1024, &l.maxHttpHeaderBytes)
         && integer(QStringLiteral("limit-http-header-timeout-ms"), 100, 600000, &l.httpHeaderTimeoutMs)
         && integer(QStringLiteral("limit-http-idle-timeout-ms"), 100, 3600000, &l.httpIdleTimeoutMs)

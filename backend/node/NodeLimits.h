@@ -17,6 +17,10 @@ struct NodeLimits
     bool exemptLoopbackFromAddressLimit = false; // devcluster, demo and benchmarks set it
     int maxSseStreamsPerUser = 5;
     qint64 maxOutboundQueueBytes = 1024 * 1024; // per connection; beyond it: slow consumer
+    // The oldest byte a connection has queued and the kernel has not taken may wait this long;
+    // a client further behind is a slow consumer (0: no such limit). Unlike the byte limit it
+    // trips when every connection lags a little (OutboundBacklog).
+    int maxOutboundAgeMs = 10000;
     qsizetype maxHttpHeaderBytes = 16 * 1024;
     qint64 maxHttpBodyBytes = 64 * 1024;
     int httpHeaderTimeoutMs = 10000; // slowloris: the request head must arrive in time

@@ -65,6 +65,18 @@ void NodeMetrics::dropped(const QByteArray &reason, qint64 count)
     m_dropped[reason] += count;
 }
 
+void NodeMetrics::slowConsumer(const QByteArray &limit)
+{
+    QMutexLocker lock(&m_labelledMutex);
+    m_slowConsumers[limit] += 1;
+}
+
+qint64 NodeMetrics::slowConsumerCount(const QByteArray &limit) const
+{
+    QMutexLocker lock(&m_labelledMutex);
+    return m_slowConsumers.value(limit);
+}
+
 void NodeMetrics::authFailure(const QByteArray &reason)
 {
     QMutexLocker lock(&m_labelledMutex);
@@ -135,12 +147,19 @@ QByteArray NodeMetrics::prometheusText(const QByteArray &nodeId, bool ready, boo
         help("sb_dropped_total", "counter", "Frames, connections or requests refused or dropped, by reason.");
         for (auto it = m_dropped.cbegin(); it != m_dropped.cend(); ++it)
             out += "sb_dropped_total{reason=\"" + it.key() + "\"} " + QByteArray::number(it.value()) + '\n';
+        help("sb_slow_consumers_total", "counter",
+            "Connections dropped as slow consumers, by the limit that dropped them.");
+        for (auto it = m_slowConsumers.cbegin(); it != m_slowConsumers.cend(); ++it)
+            out += "sb_slow_consumers_total{limit=\"" + it.key() + "\"} " + QByteArray::number(it.value())
+                + '\n';
         help("sb_auth_failures_total", "counter",
             "Rejected credentials, tokens and authorisations, by reason.");
         for (auto it = m_authFailures.cbegin(); it != m_authFailures.cend(); ++it)
             out += "sb_auth_failures_total{reason=\"" + it.key() + "\"} " + QByteArray::number(it.value())
                 + '\n';
     }
+    help("sb_outbound_queued_bytes", "gauge", "Bytes queued to clients that the kernel has not taken yet.");
+    out += "sb_outbound_queued_bytes " + QByteArray::number(outboundQueuedBytes()) + '\n';
     help("sb_delivery_latency_seconds", "histogram",
         "From message creation to its write to a local subscriber.");
     qint64 cumulative = 0;
@@ -167,10 +186,13 @@ QJsonObject NodeMetrics::toJson() const
         connectionsJson.insert(QLatin1String(transportName(Transport(t))), connections(Transport(t)));
     QJsonObject dropped;
     QJsonObject auth;
+    QJsonObject slow;
     {
         QMutexLocker lock(&m_labelledMutex);
         for (auto it = m_dropped.cbegin(); it != m_dropped.cend(); ++it)
             dropped.insert(QString::fromLatin1(it.key()), it.value());
+        for (auto it = m_slowConsumers.cbegin(); it != m_slowConsumers.cend(); ++it)
+            slow.insert(QString::fromLatin1(it.key()), it.value());
         for (auto it = m_authFailures.cbegin(); it != m_authFailures.cend(); ++it)
             auth.insert(QString::fromLatin1(it.key()), it.value());
     }
@@ -179,6 +201,8 @@ QJsonObject NodeMetrics::toJson() const
         { QStringLiteral("messagesIn"), messagesAll(Direction::In) },
         { QStringLiteral("messagesOut"), messagesAll(Direction::Out) },
         { QStringLiteral("heartBeatTimeouts"), heartBeatTimeouts() }, { QStringLiteral("dropped"), dropped },
+        { QStringLiteral("slowConsumers"), slow },
+        { QStringLiteral("outboundQueuedBytes"), outboundQueuedBytes() },
         { QStringLiteral("authFailures"), auth }, { QStringLiteral("authFailOpen"), authFailOpenCount() },
         { QStringLiteral("deliveries"), m_latencyCount.load() } };
 }

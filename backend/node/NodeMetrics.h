@@ -43,6 +43,15 @@ public:
     qint64 authFailOpenCount() const { return m_authFailOpen.load(std::memory_order_relaxed); }
 
     void dropped(const QByteArray &reason, qint64 count = 1);
+    // Which limit dropped a slow consumer (outbound_bytes, outbound_age, replay_held):
+    // sb_slow_consumers_total{limit}. The drop itself is counted as every drop is, in
+    // sb_dropped_total{reason="slow_consumer"} (the total the console and alerts read).
+    void slowConsumer(const QByteArray &limit);
+    qint64 slowConsumerCount(const QByteArray &limit) const;
+    // Bytes the connections have queued and the kernel has not taken (OutboundBacklog):
+    // sb_outbound_queued_bytes, and what MemoryTrimmer watches fall.
+    void outboundQueued(qint64 delta) { m_outboundQueued.fetch_add(delta, std::memory_order_relaxed); }
+    qint64 outboundQueuedBytes() const { return m_outboundQueued.load(std::memory_order_relaxed); }
     void authFailure(const QByteArray &reason);
     qint64 droppedCount(const QByteArray &reason) const;
     qint64 authFailureCount(const QByteArray &reason) const;
@@ -67,6 +76,7 @@ private:
         m_messages {};
     std::atomic<qint64> m_heartBeatTimeouts { 0 };
     std::atomic<qint64> m_authFailOpen { 0 };
+    std::atomic<qint64> m_outboundQueued { 0 };
     std::array<std::atomic<qint64>, kLatencyBuckets.size() + 1> m_latencyBuckets {};
     std::atomic<qint64> m_latencyCount { 0 };
     std::atomic<qint64> m_latencySumMicros { 0 };
@@ -74,6 +84,7 @@ private:
     mutable QMutex m_labelledMutex;
     QMap<QByteArray, qint64> m_dropped;
     QMap<QByteArray, qint64> m_authFailures;
+    QMap<QByteArray, qint64> m_slowConsumers; // by limit
 };
 
 } // namespace sb::node

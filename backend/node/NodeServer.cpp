@@ -176,8 +176,8 @@ bool NodeServer::listen(QString *error)
     m_announcer->start();
     m_presenceLease = new PresenceLease(m_adapters.presence, m_services->messages.get(), this);
     m_presenceLease->start();
-    m_memoryTrimmer
-        = new MemoryTrimmer(&m_services->metrics, this); // gives memory back after mass disconnects
+    // Gives memory back after mass disconnects and after overload's queues are gone.
+    m_memoryTrimmer = new MemoryTrimmer(&m_services->metrics, this);
     m_memoryTrimmer->start();
     return true;
 }
@@ -250,6 +250,7 @@ WorkerDeps NodeServer::workerDeps() const
     sse.commentSeconds = m_config.sseCommentSeconds;
     sse.retryMs = m_config.sseRetryMs;
     sse.maxOutboundQueueBytes = limits.maxOutboundQueueBytes;
+    sse.maxOutboundAgeMs = limits.maxOutboundAgeMs;
     return deps;
 }
 

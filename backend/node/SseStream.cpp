@@ -35,6 +35,7 @@ SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QS
     , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
     , m_presence(deps.records.presence, deps.records.presenceEvents)
+    , m_queue(socket, deps.metrics)
 {
     socket->setParent(this);
     deps.metrics->connectionOpened(NodeMetrics::Transport::Sse);
@@ -127,10 +128,8 @@ void SseStream::deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs)
         if (m_seam->isDone())
             m_seam.reset();
         if (verdict == ReplaySeam::Live::Overflow) {
-            m_deps.metrics->dropped(QByteArrayLiteral("slow_consumer"));
-            finish(QStringLiteral(
-                       "slow consumer: too many events held while replaying; reconnect with Last-Event-ID"),
-                QByteArrayLiteral("slow_consumer"));
+            dropSlowConsumer(
+                QStringLiteral("too many events held while replaying"), QByteArrayLiteral("replay_held"));
             return;
         }
         if (verdict != ReplaySeam::Live::Deliver)
@@ -155,19 +154,31 @@ bool SseStream::write(const QByteArray &bytes)
 {
     if (m_closed || m_closing || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return false;
-    if (m_socket->bytesToWrite() + bytes.size() > m_deps.maxOutboundQueueBytes)
+    if (m_queue.pending() + bytes.size() > m_deps.maxOutboundQueueBytes)
         m_socket->flush(); // what the kernel takes now is not backlog (non-blocking)
-    if (m_socket->bytesToWrite() + bytes.size() > m_deps.maxOutboundQueueBytes) {
-        // A slow consumer: close rather than queue without bound; it resumes with Last-Event-ID.
-        // The reason still goes out (a few bytes past the limit), then the lingering close.
-        m_deps.metrics->dropped(QByteArrayLiteral("slow_consumer"));
-        finish(QStringLiteral("slow consumer: more than %1 bytes queued; reconnect with Last-Event-ID")
-                   .arg(m_deps.maxOutboundQueueBytes),
-            QByteArrayLiteral("slow_consumer"));
+    // A slow consumer: close rather than queue without bound (or without end); it resumes with
+    // Last-Event-ID. The reason still goes out (a few bytes past the limit), then the lingering close.
+    if (m_queue.pending() + bytes.size() > m_deps.maxOutboundQueueBytes) {
+        dropSlowConsumer(QStringLiteral("more than %1 bytes queued").arg(m_deps.maxOutboundQueueBytes),
+            QByteArrayLiteral("outbound_bytes"));
         return false;
     }
-    m_socket->write(bytes);
+    if (m_deps.maxOutboundAgeMs > 0 && m_queue.ageMs() > m_deps.maxOutboundAgeMs) {
+        dropSlowConsumer(
+            QStringLiteral("an event waited more than %1 ms unsent").arg(m_deps.maxOutboundAgeMs),
+            QByteArrayLiteral("outbound_age"));
+        return false;
+    }
+    m_queue.write(bytes);
     return true;
+}
+
+void SseStream::dropSlowConsumer(const QString &what, const QByteArray &limit)
+{
+    m_deps.metrics->dropped(QByteArrayLiteral("slow_consumer"));
+    m_deps.metrics->slowConsumer(limit);
+    m_queue.dropWaiting(); // so the reason follows what the socket holds, not the whole backlog
+    finish(u"slow consumer: " + what + u"; reconnect with Last-Event-ID", QByteArrayLiteral("slow_consumer"));
 }
 
 void SseStream::tap(const cluster::ReplayEvent &event, qint64 bytes)
@@ -235,6 +246,7 @@ void SseStream::finish(const QString &reason, const QByteArray &why)
     // Why, as a comment (invisible to EventSource, read by curl, proxies' logs and our probe),
     // then when to come back; written past the outbound limit, since they are the last bytes.
     const QString comment = u"closing (" + QString::fromLatin1(why) + u"): " + reason;
+    m_queue.handAllToSocket();
     m_socket->write(
         protocol::SseEncoder::encodeComment(comment) + protocol::SseEncoder::encodeRetry(m_deps.retryMs));
     // A lingering close (LingeringSocket): what is queued is written, then FIN; never a reset

@@ -3,6 +3,7 @@
 #include "cluster/ReplayEvent.h"
 #include "node/AuthenticatedUser.h"
 #include "node/ConnectionPresence.h"
+#include "node/OutboundQueue.h"
 #include "node/ReplaySeam.h"
 #include "node/SseStreamDeps.h"
 #include "node/SseSubscriber.h"
@@ -63,6 +64,8 @@ private:
     void tap(const cluster::ReplayEvent &event, qint64 bytes);
     // OPEN, CLOSE, STATE: frames the node makes about the stream (no direction).
     TapEvent lifecycleEvent(const QByteArray &command) const;
+    // Counted by the limit that dropped it (NodeMetrics::slowConsumer), then finish().
+    void dropSlowConsumer(const QString &what, const QByteArray &limit);
     // {"channels":[…]}: every channel the user is a member of reaches this stream.
     QByteArray channelsJson() const;
     // Ends the stream: a comment with `why` (the machine word of the tap's CLOSE frame:
@@ -89,6 +92,7 @@ private:
     bool m_closed = false;
     bool m_closing = false; // finish() ran: nothing more is written
     ConnectionPresence m_presence; // counted once authenticated (STOMP) or opened (SSE)
+    OutboundQueue m_queue; // what goes to the socket, and what waits for it
 };
 
 } // namespace sb::node

@@ -27,6 +27,7 @@ struct SseStreamDeps
     int commentSeconds = 15; // idle comment lines that keep proxies from timing out
     int retryMs = 3000;
     qint64 maxOutboundQueueBytes = 1024 * 1024; // beyond it: slow consumer
+    int maxOutboundAgeMs = 10000; // the oldest unsent byte's wait; beyond it: slow consumer (0: none)
 };
 
 } // namespace sb::node

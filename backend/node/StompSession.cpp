@@ -48,7 +48,7 @@ StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, WriteBatch
     , m_deps(deps)
     , m_socket(socket)
     , m_transport(transport)
-    , m_writer(socket, transport, batch)
+    , m_writer(socket, transport, batch, deps.metrics)
     , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
     , m_subscriptions(this, subscriptions, policy, deps.metrics, deps.limits.maxSubscriptionsPerSession)
@@ -413,6 +413,15 @@ void StompSession::protocolError(
         dropReason == "unauthenticated" ? QByteArrayLiteral("auth") : dropReason);
 }
 
+void StompSession::dropSlowConsumer(const QString &message, const QByteArray &limit)
+{
+    if (m_state == State::Closing)
+        return;
+    m_deps.metrics->slowConsumer(limit);
+    m_writer.dropUnsent(); // so the ERROR follows what the socket holds, not the whole backlog
+    protocolError(message, QByteArrayLiteral("slow_consumer"));
+}
+
 void StompSession::retryLater(const QString &message, int retryAfterSeconds, const QByteArray &dropReason,
     const StompFrame &frame, bool counted)
 {
@@ -441,16 +450,22 @@ bool StompSession::sendEncoded(const QByteArray &bytes, bool hasNul, bool isErro
 {
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return false;
-    qint64 queued = (m_transport ? m_transport->bytesToWrite() : 0) + m_writer.held();
+    qint64 queued = m_writer.queued();
     if (m_transport && queued + bytes.size() > m_deps.limits.maxOutboundQueueBytes) {
         m_writer.flush(); // what the kernel takes is no backlog
         m_transport->flush();
-        queued = m_transport->bytesToWrite();
+        queued = m_writer.queued();
     }
     if (queued + bytes.size() > m_deps.limits.maxOutboundQueueBytes && !isError) {
-        protocolError(QStringLiteral("slow consumer: more than %1 bytes queued")
-                          .arg(m_deps.limits.maxOutboundQueueBytes),
-            QByteArrayLiteral("slow_consumer"));
+        dropSlowConsumer(QStringLiteral("slow consumer: more than %1 bytes queued")
+                             .arg(m_deps.limits.maxOutboundQueueBytes),
+            QByteArrayLiteral("outbound_bytes"));
+        return false;
+    }
+    const int maxAgeMs = m_deps.limits.maxOutboundAgeMs;
+    if (maxAgeMs > 0 && !isError && m_writer.backlogAgeMs() > maxAgeMs) {
+        dropSlowConsumer(QStringLiteral("slow consumer: a frame waited more than %1 ms unsent").arg(maxAgeMs),
+            QByteArrayLiteral("outbound_age"));
         return false;
     }
     // Text messages when the bytes are UTF-8 (every frame we make is), which all clients read.
@@ -468,9 +483,10 @@ void StompSession::deliver(
     const ReplaySeam::Live verdict
         = m_subscriptions.offer(subscription, message.messageId(), message.body(), publishedAtUs);
     if (verdict == ReplaySeam::Live::Overflow)
-        return protocolError(QStringLiteral("subscription %1 fell too far behind while its history was read")
-                                 .arg(QString::fromUtf8(subscription.id)),
-            QByteArrayLiteral("slow_consumer"));
+        return dropSlowConsumer(
+            QStringLiteral("subscription %1 fell too far behind while its history was read")
+                .arg(QString::fromUtf8(subscription.id)),
+            QByteArrayLiteral("replay_held"));
     if (verdict != ReplaySeam::Live::Deliver)
         return; // held until the history is in, or a late copy of a replayed message
     sendMessage(subscription, message, publishedAtUs);
@@ -562,7 +578,7 @@ void StompSession::close(int code, const QString &reason, const QByteArray &why)
     }
     m_state = State::Closing;
     m_heartBeats.stop();
-    m_writer.flush(); // the frames held for the batch (an ERROR) go before QWebSocket's close
+    m_writer.flushAll(); // the frames held or queued (an ERROR) go before QWebSocket's close
     if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
         m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
 }

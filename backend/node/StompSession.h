@@ -96,6 +96,8 @@ private:
         const QString &message, const protocol::StompFrame *frame, const QString &details = {});
     void protocolError(const QString &message, const QByteArray &dropReason,
         const protocol::StompFrame *frame = nullptr, const QString &details = {});
+    // protocolError for a slow consumer, counted by the limit that dropped it (NodeMetrics).
+    void dropSlowConsumer(const QString &message, const QByteArray &limit);
     // Not the client's fault (a dependency is down): ERROR with a retry-after header, close 1013.
     // `counted`: whoever refused already counted dropReason (the publish paths).
     void retryLater(const QString &message, int retryAfterSeconds, const QByteArray &dropReason,

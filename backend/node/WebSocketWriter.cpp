@@ -1,24 +1,16 @@
 #include "node/WebSocketWriter.h"
 
-#include "node/LingeringSocket.h"
-
 #include <QTcpSocket>
 #include <QWebSocket>
 
-#ifdef Q_OS_UNIX
-#include <sys/socket.h>
-#endif
-#if defined(Q_OS_UNIX) && defined(MSG_NOSIGNAL)
-#define SB_DIRECT_SEND 1 // Linux: send(2) without SIGPIPE; elsewhere QTcpSocket writes all
-#endif
-
 namespace sb::node {
 
-WebSocketWriter::WebSocketWriter(QWebSocket *socket, QTcpSocket *transport, WriteBatch *batch)
+WebSocketWriter::WebSocketWriter(
+    QWebSocket *socket, QTcpSocket *transport, WriteBatch *batch, NodeMetrics *metrics)
     : m_socket(socket)
     , m_transport(transport)
-    , m_lingering(qobject_cast<LingeringSocket *>(transport))
     , m_batch(batch)
+    , m_queue(transport, metrics)
 { }
 
 WebSocketWriter::~WebSocketWriter()
@@ -56,7 +48,7 @@ bool WebSocketWriter::send(const QByteArray &message, Kind kind)
     const bool sameBytes = kind == Kind::Binary || message.isValidUtf8();
     if (m_transport && oneFrame && sameBytes) {
         if (!m_batch) {
-            write(frame(message, kind));
+            m_queue.write(frame(message, kind));
             return true;
         }
         if (m_held.isEmpty())
@@ -64,7 +56,7 @@ bool WebSocketWriter::send(const QByteArray &message, Kind kind)
         m_held.append(frame(message, kind));
         return true;
     }
-    flush(); // what QWebSocket writes goes after what was held
+    flushAll(); // what QWebSocket writes goes after what was held
     if (kind == Kind::Binary)
         m_socket->sendBinaryMessage(message);
     else
@@ -78,29 +70,21 @@ void WebSocketWriter::flush()
         return;
     if (m_batch)
         m_batch->forget(this);
-    write(std::exchange(m_held, {}));
+    m_queue.write(std::exchange(m_held, {}));
 }
 
-void WebSocketWriter::write(const QByteArray &bytes)
+void WebSocketWriter::flushAll()
 {
-    if (!m_transport)
-        return;
-    qsizetype sent = 0;
-#ifdef SB_DIRECT_SEND
-    // Straight to the kernel only while nothing waits in QTcpSocket's buffer (the order of
-    // the bytes), and never after a lingering close began (nothing may follow it there).
-    // What the kernel does not take now, and any error, is left to QTcpSocket, which queues
-    // the rest and finds the error itself.
-    if (m_transport->bytesToWrite() == 0 && m_transport->state() == QAbstractSocket::ConnectedState
-        && !(m_lingering && m_lingering->isLingering())) {
-        const auto n = ::send(int(m_transport->socketDescriptor()), bytes.constData(), size_t(bytes.size()),
-            MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n > 0)
-            sent = qsizetype(n);
-    }
-#endif
-    if (sent < bytes.size())
-        m_transport->write(bytes.constData() + sent, bytes.size() - sent);
+    flush();
+    m_queue.handAllToSocket();
+}
+
+void WebSocketWriter::dropUnsent()
+{
+    if (m_batch && !m_held.isEmpty())
+        m_batch->forget(this);
+    m_held.clear();
+    m_queue.dropWaiting();
 }
 
 } // namespace sb::node

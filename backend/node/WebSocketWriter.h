@@ -1,5 +1,6 @@
 #pragma once
 
+#include "node/OutboundQueue.h"
 #include "node/WriteBatch.h"
 
 #include <QByteArray>
@@ -11,7 +12,7 @@ class QWebSocket;
 
 namespace sb::node {
 
-class LingeringSocket;
+class NodeMetrics;
 
 // Sends a session's WebSocket messages: each one framed here (RFC 6455 §5.2, a server's
 // frame: FIN, no mask) and written to the TCP socket under the QWebSocket.
@@ -21,9 +22,10 @@ class LingeringSocket;
 //   split into several frames (over its outgoingFrameSize()), or a text message that is not
 //   valid UTF-8 (which QString turned into U+FFFD), still goes through QWebSocket.
 // - With a WriteBatch, frames are held until the events already queued on the worker have
-//   run, then written with one send(2) straight to the kernel while the socket has nothing
-//   queued: QTcpSocket's buffer (and its write notifier, armed per write and disarmed per
-//   flush) is used only for what the kernel did not take.
+//   run, then written through the connection's OutboundQueue: one send(2) straight to the
+//   kernel while the socket has nothing queued; QTcpSocket's buffer (and its write notifier,
+//   armed per write and disarmed per flush) only for what the kernel did not take, and
+//   beyond 64 KiB there, whole frames wait in the queue (a slow consumer's are dropped).
 // Control frames (close, pong) stay QWebSocket's: the session flushes before it closes, and
 // QWebSocket writes to the same TCP socket, so the order of what is written is kept.
 // docs/benchmarks.md, "Tuning the hot path".
@@ -33,8 +35,9 @@ public:
     enum class Kind { Text, Binary };
 
     // batch: the worker's (outlives the writer's session); none: every message is written
-    // to the TCP socket at once.
-    WebSocketWriter(QWebSocket *socket, QTcpSocket *transport, WriteBatch *batch = nullptr);
+    // to the TCP socket at once. metrics: where the backlog's bytes are added up (or none).
+    WebSocketWriter(QWebSocket *socket, QTcpSocket *transport, WriteBatch *batch = nullptr,
+        NodeMetrics *metrics = nullptr);
     ~WebSocketWriter();
     WebSocketWriter(const WebSocketWriter &) = delete;
     WebSocketWriter &operator=(const WebSocketWriter &) = delete;
@@ -43,20 +46,26 @@ public:
     bool send(const QByteArray &message, Kind kind);
     // What is held now goes to the socket.
     void flush() override;
+    // Before QWebSocket writes (a close frame): everything held or waiting goes to the socket.
+    void flushAll();
     // Bytes held for the batch's flush, not yet given to the socket.
     qsizetype held() const { return m_held.size(); }
+    // Bytes held for the batch's flush or queued, not yet taken by the kernel.
+    qint64 queued() const { return m_held.size() + m_queue.pending(); }
+    // How long the oldest queued byte has waited (OutboundQueue::ageMs).
+    qint64 backlogAgeMs() { return m_queue.ageMs(); }
+    // A slow consumer: the frames held or waiting go unsent (OutboundQueue::dropWaiting).
+    void dropUnsent();
 
     // The whole frame: header, then payload.
     static QByteArray frame(QByteArrayView payload, Kind kind);
 
 private:
-    void write(const QByteArray &bytes);
-
     QPointer<QWebSocket> m_socket;
     QPointer<QTcpSocket> m_transport;
-    LingeringSocket *m_lingering; // m_transport, when it is one (the node's always are)
     QPointer<WriteBatch> m_batch;
     QByteArray m_held;
+    OutboundQueue m_queue;
 };
 
 } // namespace sb::node

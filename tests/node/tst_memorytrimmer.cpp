@@ -15,6 +15,7 @@ class TestMemoryTrimmer : public QObject
     Q_OBJECT
 private slots:
     void trimsOnceAfterAMassDisconnect();
+    void trimsOnceAfterOutboundQueuesDrain();
 };
 
 namespace {
@@ -58,6 +59,30 @@ void TestMemoryTrimmer::trimsOnceAfterAMassDisconnect()
     trimmer.check();
     trimmer.check();
     QCOMPARE(trimmer.trims(), 1); // churn is not a mass disconnect
+}
+
+void TestMemoryTrimmer::trimsOnceAfterOutboundQueuesDrain()
+{
+    // Overload (issue 15): queues grow on every connection, then drain or their slow consumers
+    // are dropped; no 1,000 connections need close for the memory to go back.
+    constexpr qint64 MiB = 1024 * 1024;
+    NodeMetrics metrics;
+    MemoryTrimmer trimmer(&metrics);
+    trimmer.start();
+    metrics.outboundQueued(200 * MiB);
+    trimmer.check();
+    metrics.outboundQueued(-100 * MiB);
+    trimmer.check(); // still falling
+    QCOMPARE(trimmer.trims(), 0);
+    trimmer.check(); // settled, 100 MiB below the peak
+    QCOMPARE(trimmer.trims(), 1);
+    trimmer.check();
+    QCOMPARE(trimmer.trims(), 1); // once per fall
+
+    metrics.outboundQueued(-(MemoryTrimmer::kMinOutboundShedBytes - MiB));
+    trimmer.check();
+    trimmer.check();
+    QCOMPARE(trimmer.trims(), 1); // less than kMinOutboundShedBytes since the last trim
 }
 
 QTEST_GUILESS_MAIN(TestMemoryTrimmer)

@@ -1,0 +1,59 @@
+#include "node/OutboundBacklog.h"
+
+#include "node/NodeMetrics.h"
+
+#include <chrono>
+
+namespace sb::node {
+
+OutboundBacklog::~OutboundBacklog()
+{
+    setPending(0);
+}
+
+qint64 OutboundBacklog::nowMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+void OutboundBacklog::queued(qint64 bytes, qint64 nowMs)
+{
+    if (bytes <= 0)
+        return;
+    m_queuedTotal += bytes;
+    if (!m_marks.empty() && nowMs - m_marks.back().atMs < kMarkMs)
+        m_marks.back().end = m_queuedTotal;
+    else
+        m_marks.push_back({ m_queuedTotal, nowMs });
+    setPending(m_pending + bytes);
+}
+
+void OutboundBacklog::observe(qint64 pendingNow)
+{
+    pendingNow = qMax<qint64>(0, pendingNow);
+    if (pendingNow > m_pending) // another writer's bytes (a control frame): queued as of now
+        m_queuedTotal += pendingNow - m_pending;
+    const qint64 written = m_queuedTotal - pendingNow;
+    while (!m_marks.empty() && m_marks.front().end <= written)
+        m_marks.pop_front();
+    setPending(pendingNow);
+}
+
+qint64 OutboundBacklog::ageMs(qint64 nowMs) const
+{
+    if (m_pending == 0 || m_marks.empty())
+        return 0;
+    return qMax<qint64>(0, nowMs - m_marks.front().atMs);
+}
+
+void OutboundBacklog::setPending(qint64 pending)
+{
+    if (pending == m_pending)
+        return;
+    if (m_metrics)
+        m_metrics->outboundQueued(pending - m_pending);
+    m_pending = pending;
+}
+
+} // namespace sb::node

@@ -1,0 +1,106 @@
+#include "node/OutboundQueue.h"
+
+#include "node/LingeringSocket.h"
+
+#include <QTcpSocket>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+#if defined(Q_OS_UNIX) && defined(MSG_NOSIGNAL)
+#define SB_DIRECT_SEND 1 // Linux: send(2) without SIGPIPE; elsewhere QTcpSocket writes all
+#endif
+
+namespace sb::node {
+
+OutboundQueue::OutboundQueue(QTcpSocket *socket, NodeMetrics *metrics)
+    : m_socket(socket)
+    , m_lingering(qobject_cast<LingeringSocket *>(socket))
+    , m_backlog(metrics)
+{
+    if (socket)
+        m_drained = QObject::connect(socket, &QIODevice::bytesWritten, socket, [this] { refill(); });
+}
+
+OutboundQueue::~OutboundQueue()
+{
+    QObject::disconnect(m_drained);
+    handAllToSocket(); // the socket may outlive its writer: nothing queued is lost with it
+}
+
+qint64 OutboundQueue::pending() const
+{
+    return (m_socket ? m_socket->bytesToWrite() : 0) + m_waitingBytes;
+}
+
+qint64 OutboundQueue::ageMs()
+{
+    const qint64 now = pending();
+    if (now == 0 && m_backlog.pending() == 0)
+        return 0;
+    m_backlog.observe(now);
+    return m_backlog.ageMs(OutboundBacklog::nowMs());
+}
+
+void OutboundQueue::write(const QByteArray &units)
+{
+    if (!m_socket || units.isEmpty())
+        return;
+    const qint64 before = pending();
+    m_backlog.observe(before);
+    if (m_waitingBytes > 0 || m_socket->bytesToWrite() >= kSocketShare) {
+        m_waiting.push_back(units);
+        m_waitingBytes += units.size();
+        m_backlog.queued(units.size(), OutboundBacklog::nowMs());
+        return;
+    }
+    qsizetype sent = 0;
+#ifdef SB_DIRECT_SEND
+    // Straight to the kernel only while nothing waits in QTcpSocket's buffer (the order of
+    // the bytes), and never after a lingering close began (nothing may follow it there).
+    // What the kernel does not take now, and any error, is left to QTcpSocket, which queues
+    // the rest (a unit begun is finished there) and finds the error itself.
+    if (before == 0 && m_socket->state() == QAbstractSocket::ConnectedState
+        && !(m_lingering && m_lingering->isLingering())) {
+        const auto n = ::send(int(m_socket->socketDescriptor()), units.constData(), size_t(units.size()),
+            MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0)
+            sent = qsizetype(n);
+    }
+#endif
+    if (sent == units.size())
+        return;
+    m_socket->write(units.constData() + sent, units.size() - sent);
+    m_backlog.queued(units.size() - sent, OutboundBacklog::nowMs());
+}
+
+void OutboundQueue::refill()
+{
+    while (m_socket && !m_waiting.empty() && m_socket->bytesToWrite() < kSocketShare) {
+        const QByteArray units = std::move(m_waiting.front());
+        m_waiting.pop_front();
+        m_waitingBytes -= units.size();
+        m_socket->write(units);
+    }
+    m_backlog.observe(pending());
+}
+
+void OutboundQueue::handAllToSocket()
+{
+    while (m_socket && !m_waiting.empty()) {
+        m_socket->write(m_waiting.front());
+        m_waitingBytes -= m_waiting.front().size();
+        m_waiting.pop_front();
+    }
+}
+
+qint64 OutboundQueue::dropWaiting()
+{
+    const qint64 dropped = m_waitingBytes;
+    m_waiting.clear();
+    m_waitingBytes = 0;
+    m_backlog.observe(pending());
+    return dropped;
+}
+
+} // namespace sb::node
