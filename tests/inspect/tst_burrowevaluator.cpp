@@ -1,5 +1,6 @@
 #include "inspect/BurrowEvaluator.h"
 #include "inspect/LagTracker.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -187,5 +188,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestBurrowEvaluator)
+SB_TEST_GUILESS_MAIN(TestBurrowEvaluator)
 #include "tst_burrowevaluator.moc"

@@ -3,6 +3,7 @@
 #include "cluster/KafkaProducer.h"
 #include "inspect/KafkaDeadLetterReader.h"
 #include "inspect/KafkaDeadLetterWorker.h"
+#include "support/TestMain.h"
 
 #include <QMutex>
 #include <QTest>
@@ -248,5 +249,5 @@ private:
     KafkaDeadLetterWorker *m_readOnlyWorker = nullptr;
 };
 
-QTEST_GUILESS_MAIN(TestKafkaDeadLetter)
+SB_TEST_GUILESS_MAIN(TestKafkaDeadLetter)
 #include "tst_kafkadeadletter.moc"

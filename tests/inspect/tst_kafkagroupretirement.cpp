@@ -3,6 +3,7 @@
 // is DOWN until its session can have timed out, then RETIRED, saying why; groups with a
 // live owner, or shared by several replicas, keep Burrow's verdict.
 #include "inspect/KafkaGroupRetirement.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -131,5 +132,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestKafkaGroupRetirement)
+SB_TEST_GUILESS_MAIN(TestKafkaGroupRetirement)
 #include "tst_kafkagroupretirement.moc"

@@ -1,6 +1,7 @@
 #include "cluster/KafkaHandles.h"
 #include "cluster/KafkaMockCluster.h"
 #include "inspect/KafkaInspector.h"
+#include "support/TestMain.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
@@ -336,5 +337,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestKafkaInspector)
+SB_TEST_GUILESS_MAIN(TestKafkaInspector)
 #include "tst_kafkainspector.moc"

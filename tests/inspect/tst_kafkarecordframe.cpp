@@ -1,4 +1,5 @@
 #include "inspect/KafkaRecordFrame.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -84,5 +85,5 @@ private slots:
     }
 };
 
-QTEST_APPLESS_MAIN(TestKafkaRecordFrame)
+SB_TEST_APPLESS_MAIN(TestKafkaRecordFrame)
 #include "tst_kafkarecordframe.moc"

@@ -12,6 +12,7 @@
 #include "inspect/KafkaInspector.h"
 #include "models/KafkaFigures.h"
 #include "models/KafkaGroupModel.h"
+#include "support/TestMain.h"
 
 #include <QDeadlineTimer>
 #include <QSignalSpy>
@@ -26,7 +27,7 @@ namespace {
 
 const QByteArray kTopic = QByteArrayLiteral("switchboard.SseBroadcast");
 
-const KafkaGroupInfo *groupIn(const KafkaClusterSnapshot &s, const QString &id)
+const KafkaGroupInfo *retiredGroupIn(const KafkaClusterSnapshot &s, const QString &id)
 {
     for (const auto &g : s.groups) {
         if (g.id == id)
@@ -165,10 +166,10 @@ private Q_SLOTS:
             QDateTime::currentDateTimeUtc() } });
         inspector.start();
         const KafkaClusterSnapshot snapshot = pollUntil(inspector, [&](const KafkaClusterSnapshot &s) {
-            const KafkaGroupInfo *g = groupIn(s, QString::fromUtf8(group));
+            const KafkaGroupInfo *g = retiredGroupIn(s, QString::fromUtf8(group));
             return g && g->verdict.status == BurrowStatus::Retired;
         });
-        const KafkaGroupInfo *row = groupIn(snapshot, QString::fromUtf8(group));
+        const KafkaGroupInfo *row = retiredGroupIn(snapshot, QString::fromUtf8(group));
         QVERIFY2(row, qPrintable(snapshot.error));
         QCOMPARE(burrowStatusName(row->verdict.status), QStringLiteral("RETIRED"));
         if (!deleted) {
@@ -211,18 +212,18 @@ private Q_SLOTS:
         inspector.start();
 
         const KafkaClusterSnapshot down = pollUntil(inspector,
-            [&](const KafkaClusterSnapshot &s) { return groupIn(s, QString::fromUtf8(group)) != nullptr; });
-        const KafkaGroupInfo *row = groupIn(down, QString::fromUtf8(group));
+            [&](const KafkaClusterSnapshot &s) { return retiredGroupIn(s, QString::fromUtf8(group)) != nullptr; });
+        const KafkaGroupInfo *row = retiredGroupIn(down, QString::fromUtf8(group));
         QVERIFY2(row, qPrintable(down.error));
         QCOMPARE(row->verdict.status, BurrowStatus::Down);
         QVERIFY2(row->verdict.reason.contains(u"node-3 is down"), qPrintable(row->verdict.reason));
         QVERIFY(sb::models::KafkaFigures::from(down).isDegraded());
 
         const KafkaClusterSnapshot retired = pollUntil(inspector, [&](const KafkaClusterSnapshot &s) {
-            const KafkaGroupInfo *g = groupIn(s, QString::fromUtf8(group));
+            const KafkaGroupInfo *g = retiredGroupIn(s, QString::fromUtf8(group));
             return g && g->verdict.status == BurrowStatus::Retired;
         });
-        row = groupIn(retired, QString::fromUtf8(group));
+        row = retiredGroupIn(retired, QString::fromUtf8(group));
         QVERIFY(row);
         QCOMPARE(row->verdict.status, BurrowStatus::Retired);
         QVERIFY2(row->verdict.reason.contains(u"session timed out"), qPrintable(row->verdict.reason));
@@ -236,5 +237,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestKafkaRetiredGroups)
+SB_TEST_GUILESS_MAIN(TestKafkaRetiredGroups)
 #include "tst_kafkaretiredgroups.moc"

@@ -1,5 +1,6 @@
 #include "RedisInspectorSeed.h"
 #include "cluster/RedisTestHelpers.h"
+#include "support/TestMain.h"
 
 #include "cluster/RedisConnection.h"
 #include "inspect/RedisKeyActions.h"
@@ -437,5 +438,5 @@ private:
     RedisScanProgress m_progress;
 };
 
-QTEST_GUILESS_MAIN(TestRedisInspector)
+SB_TEST_GUILESS_MAIN(TestRedisInspector)
 #include "tst_redisinspector.moc"

@@ -1,6 +1,7 @@
 #include "cluster/RedisConnection.h"
 #include "inspect/RedisLatencyProbe.h"
 #include "support/RedisServerProcess.h"
+#include "support/TestMain.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -90,5 +91,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRedisLatencyProbe)
+SB_TEST_GUILESS_MAIN(TestRedisLatencyProbe)
 #include "tst_redislatencyprobe.moc"

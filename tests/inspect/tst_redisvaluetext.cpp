@@ -1,4 +1,5 @@
 #include "inspect/RedisValueText.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -33,5 +34,5 @@ private slots:
     }
 };
 
-QTEST_APPLESS_MAIN(TestRedisValueText)
+SB_TEST_APPLESS_MAIN(TestRedisValueText)
 #include "tst_redisvaluetext.moc"

@@ -1,5 +1,6 @@
 #include "inspect/CounterRate.h"
 #include "inspect/ReplicaDecoder.h"
+#include "support/TestMain.h"
 
 #include <QJsonDocument>
 #include <QTest>
@@ -276,5 +277,5 @@ private slots:
     }
 };
 
-QTEST_APPLESS_MAIN(TestReplicaDecoder)
+SB_TEST_APPLESS_MAIN(TestReplicaDecoder)
 #include "tst_replicadecoder.moc"

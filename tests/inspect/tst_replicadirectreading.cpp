@@ -2,6 +2,7 @@
 // registry cannot speak for it: alive but not ready (and why), ready, draining, down, or
 // "its address answers as someone else".
 #include "inspect/ReplicaDirectReading.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -176,5 +177,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestReplicaDirectReading)
+SB_TEST_GUILESS_MAIN(TestReplicaDirectReading)
 #include "tst_replicadirectreading.moc"

@@ -3,6 +3,7 @@
 // first), that a failing one waits its back-off, and what it forgets. Replicas here listen
 // nowhere (connection refused), so no server is needed.
 #include "inspect/ReplicaFallbackProbes.h"
+#include "support/TestMain.h"
 
 #include <QNetworkAccessManager>
 #include <QSet>
@@ -113,5 +114,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestReplicaFallbackProbes)
+SB_TEST_GUILESS_MAIN(TestReplicaFallbackProbes)
 #include "tst_replicafallbackprobes.moc"

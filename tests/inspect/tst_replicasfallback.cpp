@@ -11,6 +11,7 @@
 #include "models/ReplicaModel.h"
 #include "models/SeriesHistory.h"
 #include "support/RedisServerProcess.h"
+#include "support/TestMain.h"
 #include "ui/AreaView.h"
 #include "ui/ReplicasView.h"
 
@@ -399,5 +400,5 @@ private:
     std::unique_ptr<cluster::RedisHashWriter> m_writer;
 };
 
-QTEST_MAIN(TestReplicasFallback)
+SB_TEST_MAIN(TestReplicasFallback)
 #include "tst_replicasfallback.moc"

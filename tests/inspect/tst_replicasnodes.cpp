@@ -6,6 +6,7 @@
 #include "models/ReplicaModel.h"
 #include "models/SeriesHistory.h"
 #include "support/NodeClients.h"
+#include "support/TestMain.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonDocument>
@@ -210,5 +211,5 @@ private:
     testing::NodeClients m_clients;
 };
 
-QTEST_MAIN(TestReplicasNodes)
+SB_TEST_GUI_MAIN(TestReplicasNodes)
 #include "tst_replicasnodes.moc"

@@ -8,6 +8,7 @@
 #include "models/ReplicaModel.h"
 #include "models/SeriesHistory.h"
 #include "support/RedisServerProcess.h"
+#include "support/TestMain.h"
 #include "ui/AreaView.h"
 #include "ui/ReplicasView.h"
 
@@ -60,7 +61,7 @@ private slots:
         ui::AreaView area(u"replicas"_s, ui::EmptyState { u"Replicas"_s, u"replicas"_s, u"attach"_s });
         models::AttachmentState attachment;
         inspect::ReplicaDiscoveryConfig config;
-        config.redis = m_server.url();
+        config.redis.emplace(m_server.url());
         config.pollIntervalMs = 200;
         app::ReplicasAreaAssembly assembly(&area, config, &attachment);
         QAbstractItemModelTester tester(
@@ -132,7 +133,7 @@ private slots:
         ui::AreaView area(u"replicas"_s, ui::EmptyState { u"Replicas"_s, u"replicas"_s, u"attach"_s });
         models::AttachmentState attachment;
         inspect::ReplicaDiscoveryConfig config;
-        config.redis = m_server.url();
+        config.redis.emplace(m_server.url());
         config.pollIntervalMs = 200;
         auto assembly = std::make_unique<app::ReplicasAreaAssembly>(&area, config, &attachment);
         area.show();
@@ -254,5 +255,5 @@ private:
     std::unique_ptr<cluster::RedisHashWriter> m_writer;
 };
 
-QTEST_MAIN(TestReplicasRedis)
+SB_TEST_MAIN(TestReplicasRedis)
 #include "tst_replicasredis.moc"

@@ -8,6 +8,9 @@
 // which the group defines when it links Widgets / Gui), initMain, the source path for
 // QFINDTESTDATA. Outside a group they are the QTEST_* macros, so a file moves freely between
 // the two.
+// SB_TEST_GUI_MAIN(TestClass) is QTEST_MAIN for a test that links Qt GUI but not Widgets (a
+// QGuiApplication) and stays so in a group that links Widgets, where QTEST_MAIN's object
+// would be a QApplication.
 
 #include <QTest>
 
@@ -31,12 +34,14 @@
     }
 
 #define SB_TEST_MAIN(TestObject) SB_TEST_REGISTER_(TestObject, QTEST_MAIN_SETUP())
+#define SB_TEST_GUI_MAIN(TestObject) SB_TEST_REGISTER_(TestObject, QTEST_QAPP_SETUP(QGuiApplication))
 #define SB_TEST_GUILESS_MAIN(TestObject) SB_TEST_REGISTER_(TestObject, QTEST_QAPP_SETUP(QCoreApplication))
 #define SB_TEST_APPLESS_MAIN(TestObject) SB_TEST_REGISTER_(TestObject)
 
 #else
 
 #define SB_TEST_MAIN(TestObject) QTEST_MAIN(TestObject)
+#define SB_TEST_GUI_MAIN(TestObject) QTEST_MAIN_WRAPPER(TestObject, QTEST_QAPP_SETUP(QGuiApplication))
 #define SB_TEST_GUILESS_MAIN(TestObject) QTEST_GUILESS_MAIN(TestObject)
 #define SB_TEST_APPLESS_MAIN(TestObject) QTEST_APPLESS_MAIN(TestObject)
 
