@@ -32,6 +32,7 @@
 #include "ui/ProfilePasswordDialog.h"
 #include "ui/ProfilesDialog.h"
 #include "ui/ReplayWindow.h"
+#include "ui/ReplicasView.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -518,8 +519,14 @@ ConsoleSnapshotSettling ConsoleController::settlingNow() const
     settling.attached = m_replicasArea != nullptr;
     if (m_replicasArea) {
         const models::ReplicaModel *replicas = m_replicasArea->model();
-        for (int row = 0; row < replicas->rowCount(); ++row)
-            settling.replicas.append({ replicas->replica(row).id, replicas->replica(row).state });
+        for (int row = 0; row < replicas->rowCount(); ++row) {
+            const inspect::ReplicaInfo &replica = replicas->replica(row);
+            settling.replicas.append({ replica.id, replica.state });
+            if (replica.state == inspect::ReplicaInfo::State::Unready && replica.stateSince.isValid()
+                && replica.lastSeen.isValid())
+                settling.unreadyHeldMs.insert(replica.id, replica.stateSince.msecsTo(replica.lastSeen));
+        }
+        settling.discoveryDegraded = m_replicasArea->view()->discoveryDegradedShown();
     }
     if (m_demo) {
         QSet<QString> running;

@@ -11,6 +11,10 @@ QStringList ConsoleSnapshotSettling::unsettled() const
     if (replicas.isEmpty())
         why << QStringLiteral("no replica seen yet");
     for (const auto &[id, state] : replicas) {
+        const bool heldUnreadyInOutage = discoveryDegraded && state == inspect::ReplicaInfo::State::Unready
+            && unreadyHeldMs.value(id, 0) >= kUnreadyHeldMs;
+        if (heldUnreadyInOutage)
+            continue;
         if (state != inspect::ReplicaInfo::State::Ready && state != inspect::ReplicaInfo::State::Down)
             why << QStringLiteral("%1 %2").arg(id, inspect::ReplicaInfo::stateKey(state));
         else if (runningReplicas

@@ -3,6 +3,7 @@
 #include "app/DemoPopulationStats.h"
 #include "inspect/ReplicaInfo.h"
 
+#include <QHash>
 #include <QList>
 #include <QPair>
 #include <QSet>
@@ -18,12 +19,20 @@ namespace sb::app {
 // replica the Replicas area lists is Ready or Down (not Up with readiness unknown, Unready or
 // Draining); every simulated user is connected or deliberately away; every step of a
 // --demo-script has run and its effect watch has ended; Kafka has been read and every
-// consumer group the replicas announce has committed offsets. Pure, so each rule is
-// unit-tested.
+// consumer group the replicas announce has committed offsets. One exception: while the
+// registry is unreachable (the Replicas area's discovery degraded, Redis down), a replica
+// shown alive but not ready cannot become ready before Redis returns, so one that has held
+// that state through kUnreadyHeldMs of direct probes is settled: a snapshot during a Redis
+// outage need not wait for a fixed time. Pure, so each rule is unit-tested.
 struct ConsoleSnapshotSettling
 {
     bool attached = false; // the areas read a cluster (the demo is up, or a profile is attached)
     QList<QPair<QString, inspect::ReplicaInfo::State>> replicas; // as the Replicas area shows them
+    bool discoveryDegraded = false; // the registry unreachable; replicas probed directly
+    // Per replica shown Unready: how long it has been shown so while its probes answered
+    // (its last answer minus when it entered the state).
+    QHash<QString, qint64> unreadyHeldMs;
+    static constexpr qint64 kUnreadyHeldMs = 3000; // three of the Replicas area's 1 s polls
     std::optional<DemoPopulationStats> population; // the demo's users; none outside the demo
     // The demo's replicas whose process runs (the devcluster knows); none outside the demo.
     // A replica shown down while its process runs (restarted, not yet re-read), or shown

@@ -79,6 +79,32 @@ private Q_SLOTS:
                 QStringLiteral("node-3 shown ready, its process is gone") }));
     }
 
+    // Redis down: the replicas cannot be ready again before it returns; one that has stayed
+    // alive-but-unready through three polls is as settled as it gets. Not otherwise.
+    void anUnreadyReplicaHeldWhileDiscoveryIsDegradedIsSettled_data()
+    {
+        QTest::addColumn<bool>("degraded");
+        QTest::addColumn<qint64>("heldMs");
+        QTest::addColumn<QStringList>("expected");
+        const QStringList moving { QStringLiteral("node-3 unready") };
+        QTest::newRow("held in an outage") << true << qint64(3000) << QStringList();
+        QTest::newRow("just turned unready in an outage") << true << qint64(2999) << moving;
+        QTest::newRow("held, registry readable") << false << qint64(60000) << moving;
+    }
+    void anUnreadyReplicaHeldWhileDiscoveryIsDegradedIsSettled()
+    {
+        QFETCH(bool, degraded);
+        QFETCH(qint64, heldMs);
+        QFETCH(QStringList, expected);
+        app::ConsoleSnapshotSettling settling = settledDemo();
+        settling.replicas[2].second = State::Unready;
+        settling.discoveryDegraded = degraded;
+        settling.unreadyHeldMs.insert(QStringLiteral("node-3"), heldMs);
+        QCOMPARE(settling.unsettled(), expected);
+        settling.replicas[2].second = State::Draining; // only "not ready" is waited out
+        QCOMPARE(settling.unsettled(), QStringList { QStringLiteral("node-3 draining") });
+    }
+
     void noReplicaSeenIsNotSettled()
     {
         app::ConsoleSnapshotSettling settling = settledDemo();
