@@ -187,6 +187,7 @@ bool NodeAssembly::start(node::NodeServer *server, QString *error)
                 updateReadiness();
             });
         connect(m_kafkaBus, &cluster::KafkaEventBus::assignmentChanged, this, &NodeAssembly::updateReadiness);
+        connect(m_kafkaBus, &cluster::KafkaEventBus::broadcastCaughtUp, this, &NodeAssembly::updateReadiness);
         if (!m_kafkaBus->start(error))
             return false;
     }

@@ -33,11 +33,12 @@ KafkaBroadcastCatchUp::~KafkaBroadcastCatchUp()
     stop();
 }
 
-void KafkaBroadcastCatchUp::start(std::function<void()> floorKnown)
+void KafkaBroadcastCatchUp::start(std::function<void()> floorKnown, std::function<void()> firstCaughtUp)
 {
     if (m_thread)
         return;
     m_floorKnown = std::move(floorKnown);
+    m_firstCaughtUp = std::move(firstCaughtUp);
     m_stopping = false;
     m_thread = QThread::create([this] { run(); });
     m_thread->setObjectName(QStringLiteral("bus-catch-up"));
@@ -99,6 +100,8 @@ void KafkaBroadcastCatchUp::run()
         m_inRound = false;
         if (done) {
             retryMs = kRetryMinMs;
+            if (!m_caughtUpOnce.exchange(true) && m_firstCaughtUp)
+                m_firstCaughtUp();
             continue;
         }
         // Kafka unreachable, or held messages had to be dropped: another round, after a pause

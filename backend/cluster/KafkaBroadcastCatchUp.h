@@ -41,14 +41,20 @@ public:
         BroadcastSequencer *sequencer);
     ~KafkaBroadcastCatchUp();
 
-    // Starts the thread; `floorKnown` runs on it once the starting offsets are read.
-    void start(std::function<void()> floorKnown);
+    // Starts the thread; `floorKnown` runs on it once the starting offsets are read, and
+    // `firstCaughtUp` once the first round completed (see hasCaughtUp()).
+    void start(std::function<void()> floorKnown, std::function<void()> firstCaughtUp = {});
     // Thread-safe: the channel confirmed a subscription; a round follows.
     void request();
     void stop();
 
     quint64 rounds() const { return m_rounds.load(); }
     bool isRunningRound() const { return m_inRound.load(); }
+    // A round completed since start: what stage 1 held when the channel first subscribed is
+    // delivered. Until then this replica may still hand its clients records relayed before
+    // it listened (read from the group's commits, which lag during rebalances), so it is
+    // not ready: a client that moved here with `since` would get them again.
+    bool hasCaughtUp() const { return m_caughtUpOnce.load(); }
 
 private:
     void run();
@@ -60,6 +66,7 @@ private:
     BroadcastSequencer *m_sequencer;
     std::unique_ptr<KafkaStage1Reader> m_reader;
     std::function<void()> m_floorKnown;
+    std::function<void()> m_firstCaughtUp;
     QList<qint64> m_floor; // per partition
     QThread *m_thread = nullptr;
     QMutex m_mutex;
@@ -67,6 +74,7 @@ private:
     int m_requests = 0;
     std::atomic<bool> m_stopping { false };
     std::atomic<bool> m_inRound { false };
+    std::atomic<bool> m_caughtUpOnce { false };
     std::atomic<quint64> m_rounds { 0 };
 };
 

@@ -115,10 +115,14 @@ bool KafkaEventBus::start(QString *error)
     if (m_catchUp) {
         // The channel subscribes once the catch-up knows where stage 1 stood (see
         // KafkaBroadcastCatchUp): only then does this replica report stage 2 ready.
-        m_catchUp->start([channel = m_options.broadcastChannel] {
-            QString ignored; // RedisBroadcastChannel::start() cannot fail: it retries by itself
-            channel->start(&ignored);
-        });
+        m_catchUp->start(
+            [channel = m_options.broadcastChannel] {
+                QString ignored; // RedisBroadcastChannel::start() cannot fail: it retries by itself
+                channel->start(&ignored);
+            },
+            [this] {
+                QMetaObject::invokeMethod(this, &KafkaEventBus::broadcastCaughtUp, Qt::QueuedConnection);
+            });
     }
     qCInfo(lcKafka, "event bus on %s: publish %s, persist group %s, broadcast group %s",
         m_options.settings.bootstrapServers().constData(), messageCreatedTopic().constData(),
@@ -365,8 +369,10 @@ bool KafkaEventBus::hasJoinedPersistGroup() const
 
 bool KafkaEventBus::isBroadcastReady() const
 {
-    // Bridged: both, since a replica still on either bus alone relays on that one only.
-    const bool channelReady = !m_options.broadcastChannel || m_options.broadcastChannel->isReady();
+    // Bridged: both, since a replica still on either bus alone relays on that one only. The
+    // channel once its first catch-up is done (KafkaBroadcastCatchUp::hasCaughtUp).
+    const bool channelReady = !m_options.broadcastChannel
+        || (m_options.broadcastChannel->isReady() && m_catchUp && m_catchUp->hasCaughtUp());
     return channelReady && (!listensToTopic() || broadcastPartitions() > 0);
 }
 

@@ -161,6 +161,9 @@ Q_SIGNALS:
     void healthChanged(bool healthy, const QString &reason);
     // Either stage's assignment changed (see persistPartitions/broadcastPartitions).
     void assignmentChanged();
+    // With a broadcastChannel: the first catch-up round completed (isBroadcastReady may
+    // have turned true).
+    void broadcastCaughtUp();
 
 private:
     bool handleBroadcast(const QList<KafkaRecord> &batch);

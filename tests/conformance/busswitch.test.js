@@ -19,6 +19,7 @@ test('bus switch: no acknowledged message is lost or duplicated while stage 2 mo
     bus: 'kafka', replicas: 2, channels: 6, stompClients: 30, sseClients: 12, rate, seconds: 4,
     faults: [{ atS: 1, action: 'bus', args: { bus: 'redis' }, name: 'switch bus to redis' }],
     publishThroughFaults: true, settleMs: 20000, tailSeconds: 1,
+    clusterLog: process.env.SB_BUSSWITCH_CLUSTER_LOG, // the replicas' own lines, to trace a failure
     log: (line) => t.diagnostic(line),
   });
   for (const line of format(result).split('\n')) t.diagnostic(line);
@@ -28,7 +29,8 @@ test('bus switch: no acknowledged message is lost or duplicated while stage 2 mo
   assert.ok(acknowledged >= result.publishedFor * rate * 0.5, `only ${acknowledged} messages acknowledged in ${result.publishedFor} s`);
   for (const [kind, k] of Object.entries(result.kinds)) {
     assert.deepEqual({ gaps: k.gaps, duplicates: k.duplicates, reordered: k.reordered, foreign: k.foreign },
-      { gaps: 0, duplicates: 0, reordered: 0, foreign: 0 }, `${kind} clients; first gaps: ${result.missing.join('; ') || 'none'}`);
+      { gaps: 0, duplicates: 0, reordered: 0, foreign: 0 },
+      `${kind} clients; first gaps: ${result.missing.join('; ') || 'none'}; first repeats: ${result.repeated.join('; ') || 'none'}`);
   }
   assert.deepEqual(result.replicasReady, ['node-1', 'node-2']);
   assert.ok(result.metrics.gaugesSettled, 'the replicas\' connection and subscription gauges never came to the clients\' counts');

@@ -22,6 +22,8 @@ function judgeClients(receivers, ledgers) {
   const byChannel = new Map(ledgers.map((l) => [l.channel, l]));
   const kinds = {};
   const missing = []; // a few examples, for the failure message
+  const repeated = []; // likewise for second copies: when each came, and on which replica
+  const replicaAt = (r, at) => r.opens.filter((o) => o.at <= at).pop()?.replica ?? 'nothing';
   for (const r of receivers) {
     const k = (kinds[r.kind] ??= { clients: 0, expected: 0, received: 0, gaps: 0, duplicates: 0, duplicatesAny: 0, reordered: 0, extras: 0, resets: 0, foreign: 0, reconnects: 0 });
     const ledger = byChannel.get(r.channel);
@@ -33,11 +35,13 @@ function judgeClients(receivers, ledgers) {
     k.reconnects += Math.max(0, r.opens.length - 1);
     const seen = new Set();
     let highest = 0;
-    for (const seq of r.seqs) {
+    for (const [i, seq] of r.seqs.entries()) {
       const acked = ledger.acked.has(seq);
       if (seen.has(seq)) {
         k.duplicatesAny += 1;
         if (acked) k.duplicates += 1;
+        const first = r.times[r.seqs.indexOf(seq)];
+        if (repeated.length < 10) repeated.push(`${r.kind} client ${r.index} (${r.channel}) got seq ${seq} at ${first} on ${replicaAt(r, first)}, again at ${r.times[i]} on ${replicaAt(r, r.times[i])} (opens: ${r.opens.map((o) => `${o.at} ${o.replica}`).join(', ')})`);
         continue;
       }
       seen.add(seq);
@@ -51,7 +55,7 @@ function judgeClients(receivers, ledgers) {
       if (missing.length < 10) missing.push(`${r.kind} client ${r.index} (${r.channel}, now on ${r.replica ?? 'nothing'}) missed seq ${seq}`);
     }
   }
-  return { kinds, missing };
+  return { kinds, missing, repeated };
 }
 
 // faults: [{ name, at, effect: { effectState, doneAt } }]
