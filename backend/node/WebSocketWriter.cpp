@@ -54,6 +54,8 @@ bool WebSocketWriter::send(const QByteArray &message, Kind kind)
         if (m_held.isEmpty())
             m_batch->hold(this);
         m_held.append(frame(message, kind));
+        if (m_held.size() >= kMaxHeldBytes)
+            flush();
         return true;
     }
     flushAll(); // what QWebSocket writes goes after what was held

@@ -33,6 +33,12 @@ class WebSocketWriter final : public WriteBatch::Holder
 {
 public:
     enum class Kind { Text, Binary };
+    // A batch holds at most this per session: past it the frames go at once. The batch's
+    // flush runs after the events queued before it, and with the worker behind under
+    // overload those were thousands of broadcasts: every session held all of them, ~1 GB
+    // at 1,000 subscribers, out of the kernel's reach and out of every limit's sight
+    // (docs/benchmarks.md, "Overload: shedding and memory").
+    static constexpr qsizetype kMaxHeldBytes = 64 * 1024;
 
     // batch: the worker's (outlives the writer's session); none: every message is written
     // to the TCP socket at once. metrics: where the backlog's bytes are added up (or none).

@@ -167,6 +167,22 @@ private slots:
         QCOMPARE(batch.waiting(), 0);
     }
 
+    // A batch never holds more than kMaxHeldBytes for one session (issue 15, overload): with
+    // the worker behind, the flush came only after thousands of broadcasts.
+    void aBatchHoldsABoundedAmount()
+    {
+        Connection connection;
+        QVERIFY(connection.open());
+        sb::node::WriteBatch batch;
+        WebSocketWriter writer(connection.socket, connection.transport, &batch);
+        const QByteArray message(1000, 'h');
+        for (int i = 0; i < 200; ++i) // 200 KB before the batch's flush could run
+            QVERIFY(writer.send(message, WebSocketWriter::Kind::Text));
+        QVERIFY(writer.held() < WebSocketWriter::kMaxHeldBytes);
+        const QByteArray one = WebSocketWriter::frame(message, WebSocketWriter::Kind::Text);
+        QCOMPARE(connection.take(one.size() * 200).size(), one.size() * 200); // all of it, in order
+    }
+
     // A frame QWebSocket writes itself (fragmented) goes after what the writer held.
     void heldFramesGoBeforeQWebSocketsOwn()
     {
