@@ -5,6 +5,7 @@
 
 #include "node/ChannelPolicy.h"
 #include "node/UserDirectory.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -224,5 +225,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestChannelPolicy)
+SB_TEST_GUILESS_MAIN(TestChannelPolicy)
 #include "tst_channelpolicy.moc"

@@ -5,6 +5,7 @@
 
 #include "node/MemoryTrimmer.h"
 #include "node/NodeMetrics.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -85,5 +86,5 @@ void TestMemoryTrimmer::trimsOnceAfterOutboundQueuesDrain()
     QCOMPARE(trimmer.trims(), 1); // less than kMinOutboundShedBytes since the last trim
 }
 
-QTEST_GUILESS_MAIN(TestMemoryTrimmer)
+SB_TEST_GUILESS_MAIN(TestMemoryTrimmer)
 #include "tst_memorytrimmer.moc"

@@ -2,6 +2,7 @@
 // ROLE_ADMIN; the tap streams one JSON object per frame with secrets masked.
 
 #include "NodeTestSupport.h"
+#include "support/TestMain.h"
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
@@ -224,5 +225,5 @@ void TestNodeAdmin::stage1PauseNeedsAdminAndKafka()
                  .contains(QStringLiteral("stage1Paused")));
 }
 
-QTEST_GUILESS_MAIN(TestNodeAdmin)
+SB_TEST_GUILESS_MAIN(TestNodeAdmin)
 #include "tst_nodeadmin.moc"

@@ -6,6 +6,7 @@
 
 #include "NodeClusterFixture.h"
 #include "NodeTestSupport.h"
+#include "support/TestMain.h"
 
 #include <QDeadlineTimer>
 #include <QTest>
@@ -51,5 +52,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestNodeCatchUpMetrics)
+SB_TEST_GUILESS_MAIN(TestNodeCatchUpMetrics)
 #include "tst_nodecatchupmetrics.moc"

@@ -6,6 +6,7 @@
 // refused off loopback. Every child is the real binary ($SB_BINARY), killed by pid.
 
 #include "NodeTestSupport.h"
+#include "support/TestMain.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
@@ -516,5 +517,5 @@ void TestNodeCli::demoUsersRefusedOffLoopback()
     QVERIFY2(node.stdErr().contains("--demo-users"), qPrintable(node.describe()));
 }
 
-QTEST_GUILESS_MAIN(TestNodeCli)
+SB_TEST_GUILESS_MAIN(TestNodeCli)
 #include "tst_nodecli.moc"

@@ -6,6 +6,7 @@
 // heart-beat timeout a close frame with no ERROR.
 
 #include "NodeTestSupport.h"
+#include "support/TestMain.h"
 
 #include <QDeadlineTimer>
 #include <QTest>
@@ -101,5 +102,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestNodeCloseReasons)
+SB_TEST_GUILESS_MAIN(TestNodeCloseReasons)
 #include "tst_nodeclosereasons.moc"

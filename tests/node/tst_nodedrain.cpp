@@ -10,6 +10,7 @@
 #include "inspect/ReplicaDiscovery.h"
 #include "models/ReplicaModel.h"
 #include "support/RedisSeeder.h"
+#include "support/TestMain.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -30,7 +31,7 @@ QByteArray registryField(quint16 redisPort, const QString &id, const QString &fi
     return RedisSeeder::cli(redisPort, { QStringLiteral("HGET"), QStringLiteral("sb:node:") + id, field });
 }
 
-bool waitReady(quint16 port, int timeoutMs)
+bool waitDrainReady(quint16 port, int timeoutMs)
 {
     const QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
@@ -63,7 +64,7 @@ void TestNodeDrain::idleReplicaStaysDrainingForTheMinimumPeriod()
                      QStringLiteral("--grace-seconds"), QStringLiteral("20") }),
         qPrintable(node.errorString()));
     const quint16 port = node.port();
-    QVERIFY2(waitReady(port, 60000), "the node never became ready");
+    QVERIFY2(waitDrainReady(port, 60000), "the node never became ready");
     const QByteArray admin = login(port, QStringLiteral("admin"));
     QVERIFY(!admin.isEmpty());
     const QString bootId = QJsonDocument::fromJson(httpGet(port, "/admin/stats", admin).body)
@@ -196,5 +197,5 @@ void TestNodeDrain::secondSignalEndsTheDrainAtOnce()
     QVERIFY2(node.standardError().contains("second stop request"), node.standardError().constData());
 }
 
-QTEST_GUILESS_MAIN(TestNodeDrain)
+SB_TEST_GUILESS_MAIN(TestNodeDrain)
 #include "tst_nodedrain.moc"

@@ -2,6 +2,7 @@
 // error, counted in sb_dropped_total{reason}, and leaves every other session unaffected.
 
 #include "NodeTestSupport.h"
+#include "support/TestMain.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -627,5 +628,5 @@ void TestNodeLimits::slowSseClientIsClosed()
     QCOMPARE(open, 0.0);
 }
 
-QTEST_GUILESS_MAIN(TestNodeLimits)
+SB_TEST_GUILESS_MAIN(TestNodeLimits)
 #include "tst_nodelimits.moc"

@@ -4,6 +4,7 @@
 // (1 MiB by default) is nowhere near; a client that reads is not.
 
 #include "NodeTestSupport.h"
+#include "support/TestMain.h"
 
 #include <QDeadlineTimer>
 #include <QJsonDocument>

@@ -7,6 +7,7 @@
 #include "NodeClusterFixture.h"
 #include "NodeTestSupport.h"
 #include "support/RedisSeeder.h"
+#include "support/TestMain.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -120,5 +121,5 @@ void TestNodePresence::killedReplicasUsersGoOffline()
     QVERIFY(survivor.isRunning());
 }
 
-QTEST_GUILESS_MAIN(TestNodePresence)
+SB_TEST_GUILESS_MAIN(TestNodePresence)
 #include "tst_nodepresence.moc"

@@ -8,6 +8,7 @@
 // queued, full queue included.
 
 #include "NodeTestSupport.h"
+#include "support/TestMain.h"
 
 #include "cluster/KafkaEventBus.h"
 #include "cluster/KafkaMockCluster.h"
@@ -29,14 +30,14 @@ constexpr int kMessageTimeoutMs = 3000; // the node's message.timeout.ms: how lo
 constexpr int kSlowBrokerMs = 1500; // a broker this slow to answer holds every acknowledgement back
 const QByteArray kStage1Topic = QByteArrayLiteral("switchboard.MessageCreatedEvent");
 
-QByteArray dropped(const char *reason)
+QByteArray publishDropped(const char *reason)
 {
     return QByteArrayLiteral("sb_dropped_total{reason=\"") + reason + QByteArrayLiteral("\"}");
 }
 
 const QByteArray kStompIn = QByteArrayLiteral("sb_messages_total{transport=\"stomp\",direction=\"in\"}");
 
-bool waitReady(quint16 port, int timeoutMs)
+bool waitPublishReady(quint16 port, int timeoutMs)
 {
     const QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
@@ -160,8 +161,8 @@ void TestNodePublishAck::initTestCase()
                  + QStringList { QStringLiteral("--kafka-property"),
                      QStringLiteral("queue.buffering.max.messages=1") }),
         qPrintable(m_smallQueue.errorString()));
-    QVERIFY2(waitReady(m_node.port(), 60000), "ack-1 never became ready");
-    QVERIFY2(waitReady(m_smallQueue.port(), 60000), "ack-2 never became ready");
+    QVERIFY2(waitPublishReady(m_node.port(), 60000), "ack-1 never became ready");
+    QVERIFY2(waitPublishReady(m_smallQueue.port(), 60000), "ack-2 never became ready");
 }
 
 void TestNodePublishAck::cleanup()
@@ -212,7 +213,7 @@ void TestNodePublishAck::fullProducerQueueIsRefusedAtOnce()
     QCOMPARE(refused.status, 503);
     QCOMPARE(errorOf(refused), QStringLiteral("publish queue full, retry"));
     QVERIFY(refused.headers.value("retry-after").toInt() >= 1);
-    QCOMPARE(metricValue(metricsText(port), dropped("publish_queue_full")), 1.0);
+    QCOMPARE(metricValue(metricsText(port), publishDropped("publish_queue_full")), 1.0);
     // The other is not answered while Kafka has not taken it...
     QTcpSocket &queued = publishers[1 - refusedIndex];
     queued.waitForReadyRead(10);
@@ -235,7 +236,7 @@ void TestNodePublishAck::fullProducerQueueIsRefusedAtOnce()
 void TestNodePublishAck::receiptComesOnceStage1HoldsTheMessage()
 {
     const quint16 port = m_node.port();
-    QVERIFY(waitReady(port, 30000));
+    QVERIFY(waitPublishReady(port, 30000));
     RawWebSocket ws;
     QCOMPARE(ws.open(port), 101);
     QVERIFY(stompConnect(ws, login(port, QStringLiteral("alice"))).startsWith("CONNECTED"));
@@ -269,12 +270,12 @@ void TestNodePublishAck::receiptComesOnceStage1HoldsTheMessage()
 void TestNodePublishAck::messageKafkaNeverTakesIsAnsweredRetryLater()
 {
     const quint16 port = m_node.port();
-    QVERIFY(waitReady(port, 30000)); // login needs its dependencies
+    QVERIFY(waitPublishReady(port, 30000)); // login needs its dependencies
     const QByteArray token = login(port, QStringLiteral("bob"));
     RawWebSocket ws;
     QCOMPARE(ws.open(port), 101);
     QVERIFY(stompConnect(ws, token).startsWith("CONNECTED"));
-    const double failedBefore = metricValue(metricsText(port), dropped("publish_failed"));
+    const double failedBefore = metricValue(metricsText(port), publishDropped("publish_failed"));
 
     QVERIFY(m_kafka.setBrokersDown());
     QVERIFY(ws.sendText(stompFrame("SEND",
@@ -294,8 +295,8 @@ void TestNodePublishAck::messageKafkaNeverTakesIsAnsweredRetryLater()
     QVERIFY(stompHeader(error.payload, "message").startsWith("message not stored ("));
     QVERIFY(stompHeader(error.payload, "retry-after").toInt() >= 1);
     QCOMPARE(ws.waitForClose(5000), 1013);
-    QCOMPARE(waitForMetric(port, dropped("publish_failed"), failedBefore + 2), failedBefore + 2);
+    QCOMPARE(waitForMetric(port, publishDropped("publish_failed"), failedBefore + 2), failedBefore + 2);
 }
 
-QTEST_GUILESS_MAIN(TestNodePublishAck)
+SB_TEST_GUILESS_MAIN(TestNodePublishAck)
 #include "tst_nodepublishack.moc"

@@ -6,6 +6,7 @@
 // recovers by itself (ready again, the same tokens accepted) without a restart.
 
 #include "NodeTestSupport.h"
+#include "support/TestMain.h"
 
 #include "app/NodeAssembly.h"
 #include "cluster/KafkaEventBus.h"
@@ -23,7 +24,7 @@ namespace {
 
 constexpr int kReadyMs = 60000;
 
-QByteArray authFailures(const char *reason)
+QByteArray outageAuthFailures(const char *reason)
 {
     return QByteArrayLiteral("sb_auth_failures_total{reason=\"") + reason + QByteArrayLiteral("\"}");
 }
@@ -51,7 +52,7 @@ QJsonObject loginPair(quint16 port, const QString &user)
     return QJsonDocument::fromJson(httpPost(port, "/api/auth/login", body).body).object();
 }
 
-QByteArray field(const QJsonObject &object, const char *name)
+QByteArray outageField(const QJsonObject &object, const char *name)
 {
     return object.value(QLatin1String(name)).toString().toUtf8();
 }
@@ -62,13 +63,13 @@ QByteArray refreshBody(const QByteArray &refreshToken)
         .toJson(QJsonDocument::Compact);
 }
 
-QByteArray textBody(const QString &text)
+QByteArray outageTextBody(const QString &text)
 {
     return QJsonDocument(QJsonObject { { QStringLiteral("text"), text } }).toJson(QJsonDocument::Compact);
 }
 
 // "503 <reason>" for failure messages.
-QByteArray describe(const HttpResult &result)
+QByteArray outageDescribe(const HttpResult &result)
 {
     return QByteArray::number(result.status) + ' ' + result.body;
 }
@@ -133,8 +134,8 @@ void TestNodeRegistryOutage::validTokensAreNotCalledRevokedWhileRedisIsDown()
     QVERIFY2(startCluster(redis, node, {}), "the node did not become ready");
     const quint16 port = node.port();
     const QJsonObject alice = loginPair(port, QStringLiteral("alice"));
-    const QByteArray access = field(alice, "accessToken");
-    const QByteArray refresh = field(alice, "refreshToken");
+    const QByteArray access = outageField(alice, "accessToken");
+    const QByteArray refresh = outageField(alice, "refreshToken");
     const QByteArray admin = login(port, QStringLiteral("admin"));
     QVERIFY(!access.isEmpty() && !refresh.isEmpty() && !admin.isEmpty());
 
@@ -147,14 +148,14 @@ void TestNodeRegistryOutage::validTokensAreNotCalledRevokedWhileRedisIsDown()
     QCOMPARE(waitForStatus(port, "/healthz/ready", 503, 15000), 503);
 
     const HttpResult published
-        = httpPost(port, "/api/channels/general/messages", textBody(QStringLiteral("hi")), access);
-    QVERIFY2(isRetryLater(published), describe(published).constData());
+        = httpPost(port, "/api/channels/general/messages", outageTextBody(QStringLiteral("hi")), access);
+    QVERIFY2(isRetryLater(published), outageDescribe(published).constData());
     const HttpResult refreshed = httpPost(port, "/api/auth/refresh", refreshBody(refresh));
-    QVERIFY2(isRetryLater(refreshed), describe(refreshed).constData());
+    QVERIFY2(isRetryLater(refreshed), outageDescribe(refreshed).constData());
     const HttpResult stats = httpGet(port, "/admin/stats", admin);
-    QVERIFY2(isRetryLater(stats), describe(stats).constData());
+    QVERIFY2(isRetryLater(stats), outageDescribe(stats).constData());
     const HttpResult sse = httpGet(port, "/api/sse", access);
-    QVERIFY2(isRetryLater(sse), describe(sse).constData());
+    QVERIFY2(isRetryLater(sse), outageDescribe(sse).constData());
 
     RawWebSocket refused;
     QCOMPARE(refused.open(port), 101);
@@ -165,8 +166,8 @@ void TestNodeRegistryOutage::validTokensAreNotCalledRevokedWhileRedisIsDown()
     QCOMPARE(refused.waitForClose(), 1013);
 
     const QByteArray metrics = metricsText(port);
-    QVERIFY2(metricValue(metrics, authFailures("registry_unavailable")) >= 5, metrics.constData());
-    QCOMPARE(metricValue(metrics, authFailures("revoked")), 0.0);
+    QVERIFY2(metricValue(metrics, outageAuthFailures("registry_unavailable")) >= 5, metrics.constData());
+    QCOMPARE(metricValue(metrics, outageAuthFailures("revoked")), 0.0);
 
     // The session verified before the outage is still served (a receipt is local work).
     verified.sendText(stompFrame(
@@ -179,8 +180,8 @@ void TestNodeRegistryOutage::validTokensAreNotCalledRevokedWhileRedisIsDown()
     QVERIFY2(redis.start(redis.port()), qPrintable(redis.errorString()));
     QCOMPARE(waitForStatus(port, "/healthz/ready", 200, kReadyMs), 200);
     const HttpResult again
-        = httpPost(port, "/api/channels/general/messages", textBody(QStringLiteral("back")), access);
-    QVERIFY2(again.status == 201, describe(again).constData());
+        = httpPost(port, "/api/channels/general/messages", outageTextBody(QStringLiteral("back")), access);
+    QVERIFY2(again.status == 201, outageDescribe(again).constData());
     QCOMPARE(httpGet(port, "/admin/stats", admin).status, 200);
     QVERIFY(verified.isConnected());
 }
@@ -194,7 +195,7 @@ void TestNodeRegistryOutage::youngAccessTokensFailOpenWhenConfigured()
         "the node did not become ready");
     const quint16 port = node.port();
     const QJsonObject alice = loginPair(port, QStringLiteral("alice"));
-    const QByteArray access = field(alice, "accessToken");
+    const QByteArray access = outageField(alice, "accessToken");
     QVERIFY(!access.isEmpty());
 
     redis.stop();
@@ -207,10 +208,10 @@ void TestNodeRegistryOutage::youngAccessTokensFailOpenWhenConfigured()
     QVERIFY(waitForMetric(port, "sb_auth_fail_open_total", 1) >= 1);
     // Never a refresh token: rotating one writes the registry, which is down.
     const HttpResult refreshed
-        = httpPost(port, "/api/auth/refresh", refreshBody(field(alice, "refreshToken")));
-    QVERIFY2(isRetryLater(refreshed), describe(refreshed).constData());
-    QCOMPARE(metricValue(metricsText(port), authFailures("revoked")), 0.0);
+        = httpPost(port, "/api/auth/refresh", refreshBody(outageField(alice, "refreshToken")));
+    QVERIFY2(isRetryLater(refreshed), outageDescribe(refreshed).constData());
+    QCOMPARE(metricValue(metricsText(port), outageAuthFailures("revoked")), 0.0);
 }
 
-QTEST_GUILESS_MAIN(TestNodeRegistryOutage)
+SB_TEST_GUILESS_MAIN(TestNodeRegistryOutage)
 #include "tst_noderegistryoutage.moc"

@@ -5,6 +5,7 @@
 // is left alone). docs/operations.md, docs/benchmarks.md "Tuning the hot path".
 
 #include "NodeTestSupport.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -38,5 +39,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestNodeRuntime)
+SB_TEST_GUILESS_MAIN(TestNodeRuntime)
 #include "tst_noderuntime.moc"

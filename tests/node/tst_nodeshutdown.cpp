@@ -4,6 +4,7 @@
 // within the grace period.
 
 #include "NodeTestSupport.h"
+#include "support/TestMain.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -113,5 +114,5 @@ void TestNodeShutdown::sigintDrainsAnIdleNode()
     QCOMPARE(node.exitCode(), 0);
 }
 
-QTEST_GUILESS_MAIN(TestNodeShutdown)
+SB_TEST_GUILESS_MAIN(TestNodeShutdown)
 #include "tst_nodeshutdown.moc"

@@ -4,6 +4,7 @@
 // per session that already exists, on every worker thread.
 
 #include "NodeTestSupport.h"
+#include "support/TestMain.h"
 
 #include "protocol/TapFrameCodec.h"
 
@@ -430,5 +431,5 @@ void TestNodeTap::lateReaderGetsTheStateOfEverySession()
     QCOMPARE(aliceStates, 1);
 }
 
-QTEST_GUILESS_MAIN(TestNodeTap)
+SB_TEST_GUILESS_MAIN(TestNodeTap)
 #include "tst_nodetap.moc"

@@ -16,6 +16,7 @@
 #include "node/StompTransactions.h"
 #include "node/TapEvent.h"
 #include "protocol/NodeApi.h"
+#include "support/TestMain.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -658,5 +659,5 @@ void TestNodeUnits::tapEventJsonAppendsToWhatIsThere()
         QJsonDocument::fromJson(lines.at(2)).object().value(QStringLiteral("body")).toString().size(), 512);
 }
 
-QTEST_GUILESS_MAIN(TestNodeUnits)
+SB_TEST_GUILESS_MAIN(TestNodeUnits)
 #include "tst_nodeunits.moc"

@@ -4,6 +4,7 @@
 
 #include "node/NodeMetrics.h"
 #include "node/OutboundBacklog.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -100,5 +101,5 @@ void TestOutboundBacklog::nodeTotalFollowsEveryConnection()
     QCOMPARE(metrics.outboundQueuedBytes(), qint64(0));
 }
 
-QTEST_GUILESS_MAIN(TestOutboundBacklog)
+SB_TEST_GUILESS_MAIN(TestOutboundBacklog)
 #include "tst_outboundbacklog.moc"

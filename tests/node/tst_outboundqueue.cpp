@@ -5,6 +5,7 @@
 
 #include "node/NodeMetrics.h"
 #include "node/OutboundQueue.h"
+#include "support/TestMain.h"
 
 #include <QDeadlineTimer>
 #include <QTcpServer>
@@ -133,5 +134,5 @@ void TestOutboundQueue::droppedBacklogLeavesWholeUnitsAndTheLastWords()
     QCOMPARE(m_metrics.outboundQueuedBytes(), qint64(0));
 }
 
-QTEST_GUILESS_MAIN(TestOutboundQueue)
+SB_TEST_GUILESS_MAIN(TestOutboundQueue)
 #include "tst_outboundqueue.moc"

@@ -5,6 +5,7 @@
 
 #include "node/PublishAcknowledgements.h"
 #include "node/StompOwedReceipts.h"
+#include "support/TestMain.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -166,5 +167,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestPublishAcks)
+SB_TEST_GUILESS_MAIN(TestPublishAcks)
 #include "tst_publishacks.moc"

@@ -6,6 +6,7 @@
 #include "node/SharedMessageFrame.h"
 #include "node/StompServerFrames.h"
 #include "protocol/StompEncoder.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -102,5 +103,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSharedMessageFrame)
+SB_TEST_GUILESS_MAIN(TestSharedMessageFrame)
 #include "tst_sharedmessageframe.moc"

@@ -6,6 +6,7 @@
 #include "node/SseSubscriber.h"
 #include "node/StompSubscriber.h"
 #include "node/SubscriptionTable.h"
+#include "support/TestMain.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -184,5 +185,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSubscriptionTable)
+SB_TEST_GUILESS_MAIN(TestSubscriptionTable)
 #include "tst_subscriptiontable.moc"

@@ -6,6 +6,7 @@
 #include "node/NodeMetrics.h"
 #include "node/TokenService.h"
 #include "protocol/JwtCodec.h"
+#include "support/TestMain.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -137,5 +138,5 @@ void TestTokenService::verdicts()
     QCOMPARE(metrics.authFailOpenCount(), qint64(failedOpen));
 }
 
-QTEST_GUILESS_MAIN(TestTokenService)
+SB_TEST_GUILESS_MAIN(TestTokenService)
 #include "tst_tokenservice.moc"

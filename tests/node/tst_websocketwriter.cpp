@@ -6,6 +6,7 @@
 
 #include "node/WebSocketWriter.h"
 #include "node/WriteBatch.h"
+#include "support/TestMain.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -210,5 +211,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestWebSocketWriter)
+SB_TEST_GUILESS_MAIN(TestWebSocketWriter)
 #include "tst_websocketwriter.moc"
