@@ -33,8 +33,9 @@ void RegistryWriter::publish()
     auto *rng = QRandomGenerator::global();
     for (int i = 0; i < m_replicas; ++i) {
         m_writer->publish(QStringLiteral("bench-%1").arg(i, 3, 10, QLatin1Char('0')),
-            { { "address", "10.0.0." + QByteArray::number(i) + ":8080" }, { "started", now },
-                { "ready", "1" }, { "draining", "0" }, { "ws", QByteArray::number(900 + rng->bounded(200)) },
+            { { "address", m_addresses.value(i, "10.0.0." + QByteArray::number(i) + ":8080") },
+                { "started", now }, { "ready", "1" }, { "draining", "0" },
+                { "ws", QByteArray::number(900 + rng->bounded(200)) },
                 { "sse", QByteArray::number(100 + rng->bounded(50)) },
                 { "subscriptions", QByteArray::number(2000 + rng->bounded(500)) },
                 { "msgsInPerSec", QByteArray::number(rng->bounded(500.0), 'f', 1) },

@@ -2,6 +2,7 @@
 
 #include "cluster/RedisUrl.h"
 
+#include <QList>
 #include <QObject>
 
 #include <memory>
@@ -20,6 +21,9 @@ class RegistryWriter : public QObject
 public:
     RegistryWriter(sb::cluster::RedisUrl url, int replicas);
     ~RegistryWriter() override;
+    // Before start(): replica i announces addresses[i] (host:port of a tap server standing
+    // in for it) instead of the unreachable 10.0.0.i:8080.
+    void setAddresses(QList<QByteArray> addresses) { m_addresses = std::move(addresses); }
     void start();
 
 private:
@@ -27,6 +31,7 @@ private:
 
     sb::cluster::RedisUrl m_url;
     int m_replicas;
+    QList<QByteArray> m_addresses;
     sb::cluster::RedisConnection *m_connection = nullptr;
     std::unique_ptr<sb::cluster::RedisHashWriter> m_writer;
 };

@@ -5,6 +5,8 @@
 
 #include <QDateTime>
 #include <QHostAddress>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -31,11 +33,47 @@ SyntheticTapServer::~SyntheticTapServer() = default;
 
 quint16 SyntheticTapServer::listen()
 {
+    // The WebSocket server is handed each upgrade by the TCP server in front of it (as the
+    // node's WebSocketUpgrade is), which answers the admin login itself.
     m_server = new QWebSocketServer(m_node, QWebSocketServer::NonSecureMode, this);
     connect(m_server, &QWebSocketServer::newConnection, this, [this] { onNewConnection(); });
-    if (!m_server->listen(QHostAddress::LocalHost, 0))
+    m_tcp = new QTcpServer(this);
+    connect(m_tcp, &QTcpServer::newConnection, this, [this] {
+        while (QTcpSocket *socket = m_tcp->nextPendingConnection())
+            connect(socket, &QTcpSocket::readyRead, this, [this, socket] { routeRequest(socket); });
+    });
+    if (!m_tcp->listen(QHostAddress::LocalHost, 0))
         return 0;
-    return m_server->serverPort();
+    return m_tcp->serverPort();
+}
+
+void SyntheticTapServer::routeRequest(QTcpSocket *socket)
+{
+    // Peeked, not read: an upgrade's handshake stays in the socket for the WebSocket server.
+    const QByteArray head = socket->peek(socket->bytesAvailable());
+    const qsizetype headEnd = head.indexOf("\r\n\r\n");
+    if (headEnd < 0)
+        return;
+    if (!head.startsWith("POST ")) {
+        socket->disconnect(this);
+        m_server->handleConnection(socket);
+        return;
+    }
+    // A console logging in as admin (TapCredentials with a user): any user is let in, and
+    // the token is not checked on the upgrade; authentication is not what is measured.
+    qsizetype bodyLength = 0;
+    for (const QByteArray &line : head.left(headEnd).split('\n'))
+        if (line.toLower().startsWith("content-length:"))
+            bodyLength = line.mid(15).trimmed().toLongLong();
+    if (head.size() < headEnd + 4 + bodyLength)
+        return;
+    socket->disconnect(this);
+    socket->readAll();
+    const QByteArray body = QByteArrayLiteral("{\"accessToken\":\"bench-token\"}");
+    socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
+        + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    socket->disconnectFromHost();
 }
 
 void SyntheticTapServer::onNewConnection()

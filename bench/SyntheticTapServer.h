@@ -11,6 +11,8 @@
 #include <functional>
 #include <memory>
 
+class QTcpServer;
+class QTcpSocket;
 class QWebSocketServer;
 
 namespace sb::node {
@@ -21,9 +23,9 @@ class TapReader;
 // One replica's /admin/tap, standing in for a node: a QWebSocketServer on a loopback
 // ephemeral port that accepts the upgrade on /admin/tap (a bearer token is not checked:
 // the console under test sends one, and the node's own authentication is not what is
-// measured) and hands the socket to the node's own node::TapReader, so what a slow reader
-// costs is the node's real policy (10,000 frames queued, 1 MiB unsent; beyond that frames
-// are dropped, counted and announced in a {"type":"dropped"} notice). Once started it
+// measured; a POST, a console's admin login, is answered with a token) and hands the socket to the node's own
+// node::TapReader, so what a slow reader costs is the node's real policy (10,000 frames queued, 1 MiB unsent;
+// beyond that frames are dropped, counted and announced in a {"type":"dropped"} notice). Once started it
 // writes SyntheticTapFrames at `framesPerSecond`, paced every 2 ms in small bursts against
 // the clock (a late tick sends what fell due, up to 100 ms' worth), numbered 1, 2, … so a
 // reader can count exactly what it lost. Lives on a thread of its own; the counters are
@@ -49,12 +51,14 @@ public:
     qint64 generatedBytes() const { return m_bytes.load(); }
 
 private:
+    void routeRequest(QTcpSocket *socket); // an admin login answered here, an upgrade handed on
     void onNewConnection();
     void tick();
 
     QString m_node;
     double m_rate;
     SyntheticTapFrames m_frames;
+    QTcpServer *m_tcp = nullptr;
     QWebSocketServer *m_server = nullptr;
     std::unique_ptr<sb::node::NodeMetrics> m_metrics;
     QPointer<sb::node::TapReader> m_reader;

@@ -12,14 +12,25 @@
 // applied, the full scan's time. The per-area benches (replicas_bench, kafka_lag_bench,
 // redis_scan_bench) measure each load alone.
 //
+// With --tap-rate, every replica announces a SyntheticTapServer's address, the profile names
+// an admin user, and the Traffic area taps them all (at that many frames a second in all).
+// With --recording-samples, the session recording is taken at --recording-interval-ms
+// instead of the console's 5 s (ScaleRecording) from the start of the measure, saved plain
+// and compressed to --recording-file.sbrec.json[.gz] at the end, and its sizes printed.
+//
 //   console_scale_bench [--replicas 50] [--partitions 2000] [--groups 3] [--keys 1000000] [--seconds 30]
+//       [--tap-rate 0] [--recording-samples 0] [--recording-interval-ms 5000]
+//       [--recording-file console_scale_recording]
 //
 // Exits 1 if the stall p99 is >= 16 ms or the lag refresh p99 is >= 500 ms.
 #include "KafkaLagTraffic.h"
+#include "LoadAverage.h"
 #include "LoopStallMeter.h"
 #include "RedisSeed.h"
 #include "RegistryWriter.h"
 #include "ResidentMemory.h"
+#include "ScaleRecording.h"
+#include "SyntheticTapServer.h"
 #include "app/ConsoleController.h"
 #include "app/ConsoleOptions.h"
 #include "app/KafkaAreaAssembly.h"
@@ -48,6 +59,7 @@
 #include <QThread>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 
 using namespace sb;
@@ -76,12 +88,106 @@ private:
     QThread m_thread;
 };
 
+// Every replica's /admin/tap (a SyntheticTapServer each), all on one thread of their own.
+class TapServers
+{
+public:
+    TapServers(int replicas, double framesPerSecond)
+    {
+        m_thread.setObjectName(QStringLiteral("taps"));
+        for (int i = 0; i < replicas; ++i) {
+            auto *server = new SyntheticTapServer(
+                QStringLiteral("bench-%1").arg(i, 3, 10, QLatin1Char('0')), i, framesPerSecond / replicas);
+            server->moveToThread(&m_thread);
+            QObject::connect(&m_thread, &QThread::finished, server, &QObject::deleteLater);
+            m_servers.push_back(server);
+        }
+        m_thread.start();
+    }
+    ~TapServers()
+    {
+        m_thread.quit();
+        m_thread.wait(10000);
+    }
+    // Each server's host:port, listening and sending once a reader attaches; empty if one cannot listen.
+    QList<QByteArray> listen()
+    {
+        QList<QByteArray> addresses;
+        for (SyntheticTapServer *server : m_servers) {
+            quint16 port = 0;
+            QMetaObject::invokeMethod(
+                server,
+                [server, &port] {
+                    port = server->listen();
+                    server->startSending();
+                },
+                Qt::BlockingQueuedConnection);
+            if (port == 0)
+                return {};
+            addresses.append("127.0.0.1:" + QByteArray::number(port));
+        }
+        m_sending.start();
+        return addresses;
+    }
+    bool allAttached() const
+    {
+        return std::all_of(m_servers.begin(), m_servers.end(),
+            [](const SyntheticTapServer *server) { return server->readerAttached(); });
+    }
+    qint64 generated() const
+    {
+        qint64 total = 0;
+        for (const SyntheticTapServer *server : m_servers)
+            total += server->generated();
+        return total;
+    }
+    // Frames a second since the servers began (each paces itself from then on, and catches
+    // up at 100 ms' worth a tick once its reader is attached).
+    double rate() const
+    {
+        return m_sending.isValid()
+            ? double(generated()) * 1000.0 / double(qMax<qint64>(1, m_sending.elapsed()))
+            : 0;
+    }
+
+private:
+    QThread m_thread;
+    std::vector<SyntheticTapServer *> m_servers;
+    QElapsedTimer m_sending;
+};
+
 int partitionRowsShown(const models::KafkaGroupModel *groups)
 {
     int rows = 0;
     for (int row = 0; row < groups->rowCount(); ++row)
         rows += int(groups->group(row).partitions.size());
     return rows;
+}
+
+// Saves the recording plain and compressed, and prints what it holds and costs.
+bool printRecording(const ScaleRecording &recording, const QString &file, const TapServers *taps)
+{
+    ScaleRecording::Saved saved;
+    QString error;
+    if (!recording.save(file, &saved, &error)) {
+        std::fprintf(stderr, "console_scale_bench: saving the recording: %s\n", qPrintable(error));
+        return false;
+    }
+    const int samples = recording.sampleCount();
+    std::printf("recording: samples=%d span_s=%.1f sample_ms_avg=%.1f sample_ms_max=%.1f "
+                "tap_frames_generated=%lld (%.0f/s) frames_kept=%lld frames_omitted=%lld\n",
+        samples, recording.spanSeconds(), recording.sampleMsAverage(), recording.sampleMsMax(),
+        taps ? taps->generated() : 0LL, taps ? taps->rate() : 0.0, saved.framesKept, saved.framesOmitted);
+    std::printf("recording: plain_bytes=%lld gz_bytes=%lld (%.1fx) samples_plain_bytes=%lld "
+                "samples_gz_bytes=%lld plain_bytes_per_sample=%.0f gz_bytes_per_sample=%.0f\n",
+        saved.plainBytes, saved.gzipBytes,
+        saved.gzipBytes ? double(saved.plainBytes) / double(saved.gzipBytes) : 0.0, saved.samplesPlainBytes,
+        saved.samplesGzipBytes, double(saved.samplesPlainBytes) / qMax(1, samples),
+        double(saved.samplesGzipBytes) / qMax(1, samples));
+    std::printf(
+        "recording: traffic_section_ms=%lld plain_save_ms=%lld gz_save_ms=%lld files=%s.sbrec.json[.gz]\n",
+        saved.sectionMs, saved.plainSaveMs, saved.gzipSaveMs, qPrintable(file));
+    return true;
 }
 
 } // namespace
@@ -109,12 +215,30 @@ int main(int argc, char **argv)
         QStringLiteral("1000000") });
     parser.addOption({ QStringLiteral("seconds"), QStringLiteral("Least measured seconds."),
         QStringLiteral("S"), QStringLiteral("30") });
+    parser.addOption({ QStringLiteral("tap-rate"),
+        QStringLiteral("Frames per second from all replicas' taps together (0: no Traffic area)."),
+        QStringLiteral("N"), QStringLiteral("0") });
+    parser.addOption({ QStringLiteral("recording-samples"),
+        QStringLiteral("Recording samples to take and save (0: none)."), QStringLiteral("N"),
+        QStringLiteral("0") });
+    parser.addOption({ QStringLiteral("recording-interval-ms"),
+        QStringLiteral("Between recording samples (the console's own: 5000)."), QStringLiteral("MS"),
+        QStringLiteral("5000") });
+    parser.addOption({ QStringLiteral("recording-file"),
+        QStringLiteral("Where the recording goes (.sbrec.json and .sbrec.json.gz appended)."),
+        QStringLiteral("PATH"), QStringLiteral("console_scale_recording") });
     parser.process(app);
     const int replicas = qBound(1, parser.value(QStringLiteral("replicas")).toInt(), 1000);
     const int partitions = qBound(1, parser.value(QStringLiteral("partitions")).toInt(), 100000);
     const int groups = qBound(1, parser.value(QStringLiteral("groups")).toInt(), 100);
     const int keys = qBound(0, parser.value(QStringLiteral("keys")).toInt(), 50000000);
     const int seconds = qMax(1, parser.value(QStringLiteral("seconds")).toInt());
+    const double tapRate = qBound(0.0, parser.value(QStringLiteral("tap-rate")).toDouble(), 1e6);
+    const int recordingSamples = qBound(0, parser.value(QStringLiteral("recording-samples")).toInt(), 100000);
+    const int recordingIntervalMs
+        = qBound(10, parser.value(QStringLiteral("recording-interval-ms")).toInt(), 3600000);
+    const QString recordingFile = parser.value(QStringLiteral("recording-file"));
+    const QByteArray loadAtStart = loadAverage();
 
     // The loads, started before the console and never on this thread.
     QString error;
@@ -137,7 +261,18 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "console_scale_bench: mock Kafka: %s\n", qPrintable(error));
         return 2;
     }
-    LoadThread<RegistryWriter> registry(new RegistryWriter(redis.url(), replicas));
+    std::unique_ptr<TapServers> taps;
+    auto *registryWriter = new RegistryWriter(redis.url(), replicas);
+    if (tapRate > 0) {
+        taps = std::make_unique<TapServers>(replicas, tapRate);
+        const QList<QByteArray> addresses = taps->listen();
+        if (addresses.isEmpty()) {
+            std::fprintf(stderr, "console_scale_bench: a tap server cannot listen\n");
+            return 2;
+        }
+        registryWriter->setAddresses(addresses);
+    }
+    LoadThread<RegistryWriter> registry(registryWriter);
     LoadThread<KafkaLagTraffic> traffic(
         new KafkaLagTraffic(kafka.bootstrapServers(), "bench.orders", partitions, groups));
 
@@ -149,6 +284,11 @@ int main(int argc, char **argv)
     for (int g = 0; g < groups; ++g)
         profile.kafkaGroups.append(KafkaLagTraffic::groupName(g));
     profile.useRegistry = true;
+    if (taps) { // the Traffic area logs in to each replica as admin (answered by its tap server)
+        profile.adminUser = QStringLiteral("bench");
+        profile.adminPassword = QStringLiteral("bench");
+        profile.rememberPassword = true;
+    }
     models::ProfileStore profiles;
     if (!profiles.save(profile, &error)) {
         std::fprintf(stderr, "console_scale_bench: profile: %s\n", qPrintable(error));
@@ -183,8 +323,11 @@ int main(int argc, char **argv)
     qint64 fullScanMs = -1;
     int replicaPolls = 0;
     std::vector<double> refreshMs;
+    std::unique_ptr<ScaleRecording> recording;
+    if (recordingSamples > 0)
+        recording = std::make_unique<ScaleRecording>(console.get(), recordingSamples, recordingIntervalMs);
     auto finishIfDone = [&] {
-        if (fullScanMs >= 0 && measured.elapsed() >= seconds * 1000LL)
+        if (fullScanMs >= 0 && measured.elapsed() >= seconds * 1000LL && (!recording || recording->done()))
             app.quit();
     };
     QObject::connect(replicasArea, &app::ReplicasAreaAssembly::snapshotApplied, &app, [&] {
@@ -206,7 +349,8 @@ int main(int argc, char **argv)
     QTimer ready; // until every area shows its whole load
     QObject::connect(&ready, &QTimer::timeout, &app, [&] {
         if (replicasArea->model()->rowCount() < replicas
-            || partitionRowsShown(kafkaArea->groups()) < partitions * groups || !scanAll->isEnabled())
+            || partitionRowsShown(kafkaArea->groups()) < partitions * groups || !scanAll->isEnabled()
+            || (taps && !taps->allAttached()))
             return;
         ready.stop();
         std::printf("every area shows its load %lld ms after the console started; pressing Scan all\n",
@@ -214,15 +358,18 @@ int main(int argc, char **argv)
         stalls.setMeasuring(true);
         measured.start();
         scanAll->click();
+        if (recording)
+            recording->start(finishIfDone);
     });
     ready.start(200);
-    QTimer::singleShot((seconds + 600) * 1000, &app, [&] {
-        std::fprintf(stderr,
-            "console_scale_bench: timed out (replicas %d, partition rows %d, keys listed %d)\n",
-            replicasArea->model()->rowCount(), partitionRowsShown(kafkaArea->groups()),
-            redisArea->keyModel()->rowCount());
-        app.exit(2);
-    });
+    QTimer::singleShot(
+        int((seconds + 600) * 1000LL + qint64(recordingSamples) * recordingIntervalMs), &app, [&] {
+            std::fprintf(stderr,
+                "console_scale_bench: timed out (replicas %d, partition rows %d, keys listed %d)\n",
+                replicasArea->model()->rowCount(), partitionRowsShown(kafkaArea->groups()),
+                redisArea->keyModel()->rowCount());
+            app.exit(2);
+        });
     const int loop = app.exec();
     stalls.setMeasuring(false);
 
@@ -243,6 +390,8 @@ int main(int argc, char **argv)
     // samples, much alike, compress better together.
     const qsizetype sampleGzipBytes = protocol::Gzip::compress(sample).size();
     constexpr int kSamplesPerHour = 3600 / 5;
+    if (recording && loop == 0 && !printRecording(*recording, recordingFile, taps.get()))
+        return 2;
     console.reset(); // the areas stop their workers before the loads and servers go
     if (loop != 0)
         return loop;
@@ -260,5 +409,7 @@ int main(int argc, char **argv)
         stalls.percentile(0.50), stalls.percentile(0.99), stalls.worst(), stalls.sampleCount(), rss,
         double(sample.size()) / 1024.0, double(sample.size()) * kSamplesPerHour / 1e6, sampleMs,
         double(sampleGzipBytes) / 1024.0, double(sampleGzipBytes) * kSamplesPerHour / 1e6);
+    std::printf("load_average_start=\"%s\" load_average_end=\"%s\" peak_rss_mib=%lld\n",
+        loadAtStart.constData(), loadAverage().constData(), peakResidentMiB());
     return stalls.percentile(0.99) < 16.0 && refreshP99 < 500.0 ? 0 : 1;
 }

@@ -28,6 +28,7 @@
 // Exits 1 if the stall p99 is >= 16 ms, any frame is lost uncounted (or duplicated, or out
 // of order), or the RSS per held frame is above the 1 KiB per frame the console states
 // ("Buffer size…": "about 1 KiB each"); 2 when it cannot run.
+#include "LoadAverage.h"
 #include "LoopStallMeter.h"
 #include "ResidentMemory.h"
 #include "SyntheticTapServer.h"
@@ -193,12 +194,6 @@ std::map<std::string, ThreadTimes> threadTimes()
         t.waitSeconds += stat.value(1).toDouble() / 1e9;
     }
     return times;
-}
-
-QByteArray loadAverage()
-{
-    QFile file(QStringLiteral("/proc/loadavg"));
-    return file.open(QIODevice::ReadOnly) ? file.readAll().split(' ').mid(0, 3).join(' ') : QByteArray("?");
 }
 
 } // namespace
