@@ -211,8 +211,9 @@ private Q_SLOTS:
         inspector.setGroupOwners({ { QString::fromUtf8(group), QStringLiteral("node-3"), true, lastSeen } });
         inspector.start();
 
-        const KafkaClusterSnapshot down = pollUntil(inspector,
-            [&](const KafkaClusterSnapshot &s) { return retiredGroupIn(s, QString::fromUtf8(group)) != nullptr; });
+        const KafkaClusterSnapshot down = pollUntil(inspector, [&](const KafkaClusterSnapshot &s) {
+            return retiredGroupIn(s, QString::fromUtf8(group)) != nullptr;
+        });
         const KafkaGroupInfo *row = retiredGroupIn(down, QString::fromUtf8(group));
         QVERIFY2(row, qPrintable(down.error));
         QCOMPARE(row->verdict.status, BurrowStatus::Down);

@@ -207,8 +207,8 @@ void TestNodeBadInput::invalidUtf8TextMessage()
     QVERIFY(stompConnect(ws, m_alice).startsWith("CONNECTED"));
     ws.sendText("SEND\ndestination:/app/channels.general\n\n{\"text\":\"\xc3\x28\"}" + QByteArray(1, '\0'));
     QCOMPARE(ws.waitForClose(), 1007);
-    QCOMPARE(
-        waitForMetric(m_node->port(), badInputDropped("bad_utf8"), before + 1), before + 1); // counted, not silent
+    QCOMPARE(waitForMetric(m_node->port(), badInputDropped("bad_utf8"), before + 1),
+        before + 1); // counted, not silent
 }
 
 void TestNodeBadInput::badJsonBody()

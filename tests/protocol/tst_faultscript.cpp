@@ -25,8 +25,8 @@ private Q_SLOTS:
         QString error;
         const auto steps
             = FaultScript::parse(scriptJson("[{'at': 6, 'action': 'poison', 'args': {'count': 2}},"
-                                      " {'at': 1.5, 'action': 'kill', 'args': {'replica': 'node-2'}},"
-                                      " {'at': 6, 'action': 'restart-redis'}]"),
+                                            " {'at': 1.5, 'action': 'kill', 'args': {'replica': 'node-2'}},"
+                                            " {'at': 6, 'action': 'restart-redis'}]"),
                 &error);
         QVERIFY2(steps, qPrintable(error));
         QCOMPARE(steps->size(), 3);
@@ -54,8 +54,10 @@ private Q_SLOTS:
         QTest::newRow("empty") << QByteArray() << QStringLiteral("not JSON");
         QTest::newRow("truncated") << scriptJson("[{'at': 3, 'action': 'kill', 'args': {'repl")
                                    << QStringLiteral("not JSON");
-        QTest::newRow("an object") << scriptJson("{'at': 3}") << QStringLiteral("expected a JSON list of steps");
-        QTest::newRow("a step not an object") << scriptJson("[3]") << QStringLiteral("step 1: expected an object");
+        QTest::newRow("an object") << scriptJson("{'at': 3}")
+                                   << QStringLiteral("expected a JSON list of steps");
+        QTest::newRow("a step not an object")
+            << scriptJson("[3]") << QStringLiteral("step 1: expected an object");
         QTest::newRow("no at") << scriptJson("[{'action': 'restart-redis'}]")
                                << QStringLiteral("step 1: \"at\": expected seconds");
         QTest::newRow("negative at") << scriptJson("[{'at': -1, 'action': 'restart-redis'}]")
