@@ -32,22 +32,24 @@ void CachedNodeRegistry::remove(const QString &nodeId)
 
 void CachedNodeRegistry::list(QObject *context, ListHandler handler)
 {
-    // On the caller's thread, so the answer lives there and dies with the delivery.
+    QMutexLocker lock(&m_mutex);
+    if (!m_fresh.hasExpired()) { // before the first reading too: a default deadline has passed
+        // Posted to the context from here, where its caller keeps it alive: Qt drops the call
+        // if the context goes before it is delivered, so a hit needs no relay object.
+        const bool ok = m_ok;
+        const QList<Announced> nodes = m_nodes;
+        lock.unlock();
+        QMetaObject::invokeMethod(
+            context, [handler = std::move(handler), ok, nodes] { handler(ok, nodes); }, Qt::QueuedConnection);
+        return;
+    }
+    // Answered later from the reading's thread, when nothing keeps the context alive there: a
+    // relay on the caller's thread whose queued signal Qt drops if the context goes first.
     auto *answer = new NodeListAnswer;
     answer->moveToThread(context->thread());
     QObject::connect(
         answer, &NodeListAnswer::ready, context,
         [answer, handler = std::move(handler)] { handler(answer->ok, answer->nodes); }, Qt::QueuedConnection);
-
-    QMutexLocker lock(&m_mutex);
-    if (m_haveReading && !m_fresh.hasExpired()) {
-        answer->ok = m_ok;
-        answer->nodes = m_nodes;
-        lock.unlock();
-        emit answer->ready();
-        answer->deleteLater();
-        return;
-    }
     m_waiting.append(answer);
     if (m_readingInFlight)
         return;
@@ -72,7 +74,6 @@ void CachedNodeRegistry::finishReading(bool ok, const QList<Announced> &nodes)
 {
     QMutexLocker lock(&m_mutex);
     ++m_readings;
-    m_haveReading = true;
     m_readingInFlight = false;
     m_fresh.setRemainingTime(m_maxAgeMs);
     m_ok = ok;

@@ -20,9 +20,9 @@ class NodeListAnswer;
 // outage is not hammered either. publish() and remove() go straight through.
 //
 // Thread-safe. Handlers run on their context's thread, never from inside list(), and are
-// dropped if the context goes first (each waiter's answer is a queued signal to it). The
-// reading itself is taken on the thread this object was created on, which must run an event
-// loop (the node's main thread).
+// dropped if the context goes first (a fresh reading is a queued call to the context, each
+// waiter's answer a queued signal to it). The reading itself is taken on the thread this
+// object was created on, which must run an event loop (the node's main thread).
 class CachedNodeRegistry : public NodeRegistry
 {
 public:
@@ -44,9 +44,8 @@ private:
     const int m_maxAgeMs;
     std::unique_ptr<QObject> m_home; // the inner list()'s context
     mutable QMutex m_mutex;
-    bool m_haveReading = false;
     bool m_readingInFlight = false;
-    QDeadlineTimer m_fresh; // until when the reading below may be served
+    QDeadlineTimer m_fresh; // until when the reading below may be served (expired at first)
     bool m_ok = false;
     QList<Announced> m_nodes;
     QList<NodeListAnswer *> m_waiting; // each lives on its caller's thread

@@ -99,10 +99,7 @@ private slots:
         CachedNodeRegistry cache(m_inner.get(), 60000);
         QObject context;
         auto seen = std::make_shared<Seen>();
-        cache.list(&context, recordInto(seen));
-        QTRY_COMPARE(m_inner->asked, 1);
-        m_inner->answer();
-        QTRY_COMPARE(seen->answers, 1);
+        QVERIFY(readFirst(cache, &context, seen));
         m_inner->publish(QStringLiteral("node-2"), {}, 5); // not seen until the reading is old
         for (int i = 0; i < 50; ++i)
             cache.list(&context, recordInto(seen));
@@ -116,10 +113,7 @@ private slots:
         CachedNodeRegistry cache(m_inner.get(), 50);
         QObject context;
         auto seen = std::make_shared<Seen>();
-        cache.list(&context, recordInto(seen));
-        QTRY_COMPARE(m_inner->asked, 1);
-        m_inner->answer();
-        QTRY_COMPARE(seen->answers, 1);
+        QVERIFY(readFirst(cache, &context, seen));
         m_inner->publish(QStringLiteral("node-2"), {}, 5);
         QElapsedTimer sinceReading;
         sinceReading.start();
@@ -137,14 +131,32 @@ private slots:
         CachedNodeRegistry cache(m_inner.get(), 60000);
         QObject context;
         auto seen = std::make_shared<Seen>();
-        cache.list(&context, recordInto(seen));
-        QTRY_COMPARE(m_inner->asked, 1);
-        m_inner->answer(false);
-        QTRY_COMPARE(seen->answers, 1);
+        QVERIFY(readFirst(cache, &context, seen, false));
         QVERIFY(!seen->ok);
         cache.list(&context, recordInto(seen));
         QTRY_COMPARE(seen->answers, 2);
         QVERIFY(!seen->ok);
+        QCOMPARE(m_inner->asked, 1);
+    }
+
+    // A fresh reading is answered like any other: later, on the caller's thread, and not to a
+    // caller already gone.
+    void aFreshReadingIsAnsweredLaterAndNotToAGoneCaller()
+    {
+        CachedNodeRegistry cache(m_inner.get(), 60000);
+        QObject context;
+        auto seen = std::make_shared<Seen>();
+        QVERIFY(readFirst(cache, &context, seen));
+        auto gone = std::make_shared<Seen>();
+        {
+            QObject leaving;
+            cache.list(&leaving, recordInto(gone));
+            cache.list(&context, recordInto(seen));
+            QCOMPARE(seen->answers, 1); // not from inside list()
+        }
+        QTRY_COMPARE(seen->answers, 2);
+        QCoreApplication::processEvents();
+        QCOMPARE(gone->answers, 0);
         QCOMPARE(m_inner->asked, 1);
     }
 
@@ -185,6 +197,11 @@ private slots:
         QTRY_COMPARE(seen->answers, 1);
         QCOMPARE(seen->thread, workerThread.load());
         QVERIFY(seen->thread != QThread::currentThreadId());
+        seen->thread = nullptr;
+        QMetaObject::invokeMethod(context, [&, context] { cache.list(context, recordInto(seen)); });
+        QTRY_COMPARE(seen->answers, 2); // from the fresh reading, on the worker's thread too
+        QCOMPARE(seen->thread, workerThread.load());
+        QCOMPARE(m_inner->asked, 1);
         QMetaObject::invokeMethod(context, &QObject::deleteLater);
         worker.quit();
         QVERIFY(worker.wait(5000));
@@ -200,6 +217,18 @@ private slots:
     }
 
 private:
+    // The first list() of a cache, its reading taken and answered: where the tests of a held
+    // reading start.
+    bool readFirst(
+        CachedNodeRegistry &cache, QObject *context, const std::shared_ptr<Seen> &seen, bool ok = true)
+    {
+        cache.list(context, recordInto(seen));
+        if (!QTest::qWaitFor([&] { return m_inner->asked == 1; }))
+            return false;
+        m_inner->answer(ok);
+        return QTest::qWaitFor([&] { return seen->answers == 1; });
+    }
+
     std::unique_ptr<HeldNodeRegistry> m_inner;
 };
 
