@@ -13,23 +13,21 @@
 //
 //   kafka_close_rebalance [--rounds N] [--replicas R] [--session-timeout-ms MS]
 
+#include "EventLoopWait.h"
 #include "cluster/KafkaEventBus.h"
 #include "cluster/KafkaMockCluster.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QRandomGenerator>
-#include <QThread>
 #include <QTimer>
 #include <QUuid>
 
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
-#include <functional>
 #include <memory>
 #include <vector>
 
@@ -105,18 +103,6 @@ QString lastLines(QProcess *process, int count)
     return QString::fromUtf8(lines.mid(std::max<qsizetype>(0, lines.size() - count)).join("\n    "));
 }
 
-bool waitUntil(const std::function<bool()> &condition, int timeoutMs)
-{
-    const QDeadlineTimer deadline(timeoutMs);
-    while (!condition()) {
-        if (deadline.hasExpired())
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        QThread::msleep(10);
-    }
-    return true;
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -161,7 +147,7 @@ int main(int argc, char **argv)
                 QString::number(sessionTimeoutMs) });
             m.process->start();
         }
-        const bool allReady = waitUntil(
+        const bool allReady = sb::bench::waitUntil(
             [&] {
                 for (Member &m : members) {
                     if (!m.ready && m.process->canReadLine())
@@ -178,7 +164,7 @@ int main(int argc, char **argv)
             QProcess *closing = members[1].process.get();
             ::kill(pid_t(killed->processId()), SIGKILL);
             const int delayMs = int(QRandomGenerator::global()->bounded(quint32(sessionTimeoutMs + 1000)));
-            waitUntil([] { return false; }, delayMs);
+            sb::bench::runEventsFor(delayMs);
             QElapsedTimer closeTime;
             closeTime.start();
             ::kill(pid_t(closing->processId()), SIGTERM);

@@ -9,11 +9,11 @@
 //                     [--idle-seconds 15]
 // The node must let one address hold that many (--limit-connections-exempt-loopback);
 // bench/run_node_memory.sh starts one so.
+#include "EventLoopWait.h"
 #include "protocol/NodeApi.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
@@ -21,7 +21,6 @@
 #include <QNetworkReply>
 #include <QRandomGenerator>
 #include <QTcpSocket>
-#include <QTimer>
 #include <QUrl>
 
 #include <cstdio>
@@ -44,13 +43,6 @@ qint64 residentKiB(qint64 pid)
 QString mib(qint64 kib)
 {
     return QString::number(double(kib) / 1024.0, 'f', 1) + QStringLiteral(" MiB");
-}
-
-void spin(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
 }
 
 QByteArray get(QNetworkAccessManager &network, const QUrl &url)
@@ -190,11 +182,12 @@ int main(int argc, char **argv)
                 ++opened;
             }
         };
-        const QDeadlineTimer deadline(180000);
-        while (subscribed + failed < count && !deadline.hasExpired()) {
-            openMore();
-            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-        }
+        sb::bench::waitUntil(
+            [&] {
+                openMore();
+                return subscribed + failed >= count;
+            },
+            180000, 5); // often enough to keep kInFlight connects going
         const qint64 open = residentKiB(pid);
         std::printf("round %d: %d sessions subscribed (%d failed) in %.1f s; node %s\n", round, subscribed,
             failed, double(clock.elapsed()) / 1000.0, qPrintable(mib(open)));
@@ -205,19 +198,20 @@ int main(int argc, char **argv)
         for (auto &socket : sockets)
             socket->disconnectFromHost();
         sockets.clear();
-        const QDeadlineTimer closing(60000);
-        qint64 left = nodeConnections(network, base);
-        while (left > 1 && !closing.hasExpired()) { // 1: the /metrics request itself
-            spin(200);
-            left = nodeConnections(network, base);
-        }
+        qint64 left = -1;
+        sb::bench::waitUntil(
+            [&] {
+                left = nodeConnections(network, base);
+                return left <= 1; // 1: the /metrics request itself
+            },
+            60000, 200);
         QElapsedTimer idle;
         idle.start();
         QString samples;
         for (int second : { 0, 1, 5, idleSeconds }) {
             if (second > idleSeconds)
                 continue;
-            spin(int(qMax<qint64>(0, second * 1000 - idle.elapsed())));
+            sb::bench::runEventsFor(int(qMax<qint64>(0, second * 1000 - idle.elapsed())));
             samples += QStringLiteral(" +%1 s %2;").arg(second).arg(mib(residentKiB(pid)));
         }
         std::printf("round %d: all closed (node counts %lld open); node after:%s\n", round, left,
