@@ -1,43 +1,10 @@
-#include "BusTestWorld.h"
-#include "RedisTestHelpers.h"
+#include "RedisBusFixture.h"
 #include "support/TestMain.h"
 
-#include "cluster/KafkaEventBus.h"
-#include "cluster/KafkaMockCluster.h"
-#include "cluster/RedisBroadcastChannel.h"
-#include "cluster/RedisConnection.h"
-#include "support/RedisServerProcess.h"
-
 #include <QTest>
-#include <QUuid>
-
-#include <memory>
 
 using namespace sb::cluster;
 using namespace sb::testing;
-
-namespace {
-
-const QByteArray BridgePrefix = QByteArrayLiteral("sbbridge");
-
-enum class Stage2 { Kafka, Redis, Bridged };
-
-// One replica's bus; the bus goes first, then the channel and the connection it uses.
-struct BridgeReplica
-{
-    std::unique_ptr<RedisConnection> redis;
-    std::unique_ptr<RedisBroadcastChannel> channel;
-    std::unique_ptr<KafkaEventBus> bus;
-
-    void stop()
-    {
-        bus.reset();
-        channel.reset();
-        redis.reset();
-    }
-};
-
-} // namespace
 
 // A rolling switch of the stage-2 bus (issue 12): while some replicas are on one bus alone
 // and others bridged (`--bus-bridge`: sending on and hearing both), every message reaches
@@ -47,15 +14,14 @@ struct BridgeReplica
 class TestBusBridge : public QObject
 {
     Q_OBJECT
+    using BridgeReplica = RedisBusFixture::Replica;
+    using Stage2 = RedisBusFixture::Stage2;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QString error;
-        QVERIFY2(m_cluster.start(3, &error), qPrintable(error));
-        for (const QByteArray &topic : KafkaEventBus::topics(BridgePrefix))
-            QVERIFY2(m_cluster.createTopic(topic, 3, &error), qPrintable(error));
-        QVERIFY2(m_server.start(), startFailure(m_server).constData());
+        const QByteArray failure = m_buses.start();
+        QVERIFY2(failure.isEmpty(), failure.constData());
     }
 
     void cleanupTestCase()
@@ -66,8 +32,8 @@ private Q_SLOTS:
 
     void kafkaReplicaAndBridgedReplicaHearEachOther()
     {
-        m_kafka = makeReplica("k", Stage2::Kafka);
-        m_bridged = makeReplica("b", Stage2::Bridged);
+        m_kafka = m_buses.startReplica("k", m_world, Stage2::Kafka);
+        m_bridged = m_buses.startReplica("b", m_world, Stage2::Bridged);
         waitUntilSharing(m_kafka, m_bridged);
         publishAndCheck("one-", m_kafka, m_bridged, { "k", "b" });
         if (QTest::currentTestFailed())
@@ -83,7 +49,7 @@ private Q_SLOTS:
     void bridgedReplicaAndRedisReplicaHearEachOther()
     {
         m_kafka.stop(); // the last Kafka-only replica goes; a Redis-only one comes
-        m_redis = makeReplica("r", Stage2::Redis);
+        m_redis = m_buses.startReplica("r", m_world, Stage2::Redis);
         waitUntilSharing(m_bridged, m_redis);
         const quint64 redisRelayedBefore = m_redis.bus->persisted();
         const quint64 bridgedRelayedBefore = m_bridged.bus->persisted();
@@ -124,36 +90,7 @@ private:
         QTRY_VERIFY_WITH_TIMEOUT(a.bus->isBroadcastReady() && b.bus->isBroadcastReady(), 15000);
     }
 
-    BridgeReplica makeReplica(const QByteArray &name, Stage2 stage2)
-    {
-        BridgeReplica replica;
-        KafkaEventBusOptions options;
-        options.settings = KafkaSettings(m_cluster.bootstrapServers());
-        options.topicPrefix = BridgePrefix;
-        options.nodeId = name;
-        options.bootId = QUuid::createUuid().toByteArray(QUuid::Id128).left(12);
-        options.sessionTimeoutMs = 6000;
-        options.heartbeatIntervalMs = 300;
-        options.producer.flushTimeoutMs = 3000;
-        options.broadcastRetryMaxMs = 500;
-        if (stage2 != Stage2::Kafka) {
-            replica.redis = std::make_unique<RedisConnection>(m_server.url(), RedisConnectionOptions());
-            replica.channel = std::make_unique<RedisBroadcastChannel>(replica.redis.get(), m_server.url());
-            options.broadcastChannel = replica.channel.get();
-            options.bridgeBuses = stage2 == Stage2::Bridged;
-            replica.redis->open();
-        }
-        replica.bus = std::make_unique<KafkaEventBus>(options);
-        replica.bus->setPersistHandler(m_world.persistHandler());
-        replica.bus->setHandler(m_world.deliveryHandler(name));
-        QString error;
-        if (!replica.bus->start(&error))
-            qFatal("bus %s did not start: %s", name.constData(), qPrintable(error));
-        return replica;
-    }
-
-    KafkaMockCluster m_cluster;
-    RedisServerProcess m_server;
+    RedisBusFixture m_buses { QByteArrayLiteral("sbbridge") };
     BusTestWorld m_world;
     BridgeReplica m_kafka;
     BridgeReplica m_bridged;

@@ -1,16 +1,9 @@
-#include "BusTestWorld.h"
-#include "RedisTestHelpers.h"
+#include "RedisBusFixture.h"
 #include "support/TestMain.h"
 
 #include "cluster/KafkaConsumer.h"
-#include "cluster/KafkaEventBus.h"
-#include "cluster/KafkaMockCluster.h"
-#include "cluster/RedisBroadcastChannel.h"
-#include "cluster/RedisConnection.h"
-#include "support/RedisServerProcess.h"
 
 #include <QTest>
-#include <QUuid>
 
 #include <algorithm>
 #include <memory>
@@ -23,15 +16,6 @@ namespace {
 const QByteArray RedisBusPrefix = QByteArrayLiteral("sbredisbus");
 const QByteArray Poison = QByteArrayLiteral("this is {not json");
 
-// One replica's stage 2 over Redis pub/sub. Destroyed bus first, then the channel, then
-// the connection they use (members go in reverse order).
-struct Replica
-{
-    std::unique_ptr<RedisConnection> redis;
-    std::unique_ptr<RedisBroadcastChannel> channel;
-    std::unique_ptr<KafkaEventBus> bus;
-};
-
 } // namespace
 
 // issue 12, items 2 and 6, with `--bus redis`: stage 1 on librdkafka's mock cluster, stage
@@ -41,15 +25,13 @@ struct Replica
 class TestRedisBus : public QObject
 {
     Q_OBJECT
+    using Replica = RedisBusFixture::Replica;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QString error;
-        QVERIFY2(m_cluster.start(3, &error), qPrintable(error));
-        for (const QByteArray &topic : KafkaEventBus::topics(RedisBusPrefix))
-            QVERIFY2(m_cluster.createTopic(topic, 3, &error), qPrintable(error));
-        QVERIFY2(m_server.start(), startFailure(m_server).constData());
+        const QByteArray failure = m_buses.start();
+        QVERIFY2(failure.isEmpty(), failure.constData());
 
         m_deadLetters = std::make_shared<DeadLetters>();
         KafkaConsumerOptions dlt;
@@ -57,12 +39,13 @@ private Q_SLOTS:
         dlt.topics = { KafkaEventBus::deadLetterTopic(RedisBusPrefix + ".MessageCreatedEvent") };
         dlt.sessionTimeoutMs = 6000;
         dlt.heartbeatIntervalMs = 300;
-        m_dltReader = std::make_unique<KafkaConsumer>(settings(), dlt);
+        m_dltReader = std::make_unique<KafkaConsumer>(m_buses.settings(), dlt);
         m_dltReader->setBatchHandler([letters = m_deadLetters](const QList<KafkaRecord> &batch) {
             const QMutexLocker lock(&letters->mutex);
             letters->records.append(batch);
             return true;
         });
+        QString error;
         QVERIFY(m_dltReader->start(&error));
 
         m_a = makeReplica("a");
@@ -80,11 +63,8 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         m_dltReader.reset();
-        for (Replica *replica : { &m_a, &m_b }) {
-            replica->bus.reset(); // stops using the channel and the connection first
-            replica->channel.reset();
-            replica->redis.reset();
-        }
+        for (Replica *replica : { &m_a, &m_b })
+            replica->stop();
     }
 
     void acknowledgedMessageSurvivesRedisDyingRightAfter()
@@ -204,40 +184,19 @@ private:
         return false;
     }
 
-    KafkaSettings settings() const { return KafkaSettings(m_cluster.bootstrapServers()); }
     quint64 deadLettered() const { return m_a.bus->deadLettered() + m_b.bus->deadLettered(); }
 
     Replica makeReplica(const QByteArray &name)
     {
-        Replica replica;
         RedisConnectionOptions redis;
         // Long enough that a relay publishes before a dropped subscriber is back.
         redis.reconnectMin = std::chrono::milliseconds(3000);
         redis.reconnectMax = std::chrono::milliseconds(3000);
-        replica.redis = std::make_unique<RedisConnection>(m_server.url(), redis);
-        replica.channel = std::make_unique<RedisBroadcastChannel>(replica.redis.get(), m_server.url());
-        KafkaEventBusOptions options;
-        options.settings = settings();
-        options.topicPrefix = RedisBusPrefix;
-        options.nodeId = name;
-        options.bootId = QUuid::createUuid().toByteArray(QUuid::Id128).left(12);
-        options.sessionTimeoutMs = 6000;
-        options.heartbeatIntervalMs = 300;
-        options.producer.flushTimeoutMs = 3000;
-        options.broadcastRetryMaxMs = 500;
-        options.broadcastChannel = replica.channel.get();
-        replica.bus = std::make_unique<KafkaEventBus>(options);
-        replica.bus->setPersistHandler(m_world.persistHandler());
-        replica.bus->setHandler(m_world.deliveryHandler(name));
-        replica.redis->open();
-        QString error;
-        if (!replica.bus->start(&error))
-            qFatal("bus %s did not start: %s", name.constData(), qPrintable(error));
-        return replica;
+        return m_buses.startReplica(name, m_world, RedisBusFixture::Stage2::Redis, redis);
     }
 
-    KafkaMockCluster m_cluster;
-    RedisServerProcess m_server;
+    RedisBusFixture m_buses { RedisBusPrefix };
+    RedisServerProcess &m_server = m_buses.redisServer();
     BusTestWorld m_world;
     Replica m_a;
     Replica m_b;
