@@ -1,4 +1,6 @@
 // Runs the real switchboard binary the way a user would, and checks what it says and returns.
+#include "support/TestMain.h"
+
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -137,5 +139,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliProcess)
+SB_TEST_GUILESS_MAIN(TestCliProcess)
 #include "tst_cli_process.moc"

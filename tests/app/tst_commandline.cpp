@@ -1,5 +1,6 @@
 #include "app/ConsoleCommandLine.h"
 #include "app/DevClusterCommandLine.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -200,5 +201,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCommandLine)
+SB_TEST_GUILESS_MAIN(TestCommandLine)
 #include "tst_commandline.moc"

@@ -2,6 +2,7 @@
 // directly when the registry cannot be read at start (issue 11).
 #include "app/ConsoleRememberedReplicas.h"
 #include "models/ReplicaModel.h"
+#include "support/TestMain.h"
 
 #include <QCoreApplication>
 #include <QSettings>
@@ -98,5 +99,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestConsoleRememberedReplicas)
+SB_TEST_GUILESS_MAIN(TestConsoleRememberedReplicas)
 #include "tst_consolerememberedreplicas.moc"

@@ -4,17 +4,18 @@
 // every replica with an address as a tap endpoint, a down one too, a bare host:port as HTTP.
 #include "app/ConsoleReplicaFanOut.h"
 #include "models/ReplicaModel.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
 using namespace sb;
 using sb::app::ConsoleReplicaFanOut;
-using State = inspect::ReplicaInfo::State;
+using ReplicaState = inspect::ReplicaInfo::State;
 using namespace Qt::StringLiterals;
 
 namespace {
 
-inspect::ReplicaInfo replica(const QString &id, const QString &address, State state)
+inspect::ReplicaInfo replicaInfo(const QString &id, const QString &address, ReplicaState state)
 {
     inspect::ReplicaInfo info;
     info.id = id;
@@ -43,12 +44,13 @@ class TestConsoleReplicaFanOut : public QObject
 private slots:
     void groupOwnersOnePerGroupAndReplicaInOrder()
     {
-        inspect::ReplicaInfo n2 = replica(u"n2"_s, u"10.0.0.2:8080"_s, State::Ready);
+        inspect::ReplicaInfo n2 = replicaInfo(u"n2"_s, u"10.0.0.2:8080"_s, ReplicaState::Ready);
         n2.kafkaGroups = { u"stage1"_s, u"persist"_s };
         n2.kafkaGroupsFromStart = { u"stage1"_s };
-        inspect::ReplicaInfo n1 = replica(u"n1"_s, u"10.0.0.1:8080"_s, State::Down);
+        inspect::ReplicaInfo n1 = replicaInfo(u"n1"_s, u"10.0.0.1:8080"_s, ReplicaState::Down);
         n1.kafkaGroups = { u"stage1"_s };
-        inspect::ReplicaInfo n3 = replica(u"n3"_s, u"10.0.0.3:8080"_s, State::Ready); // announces none
+        inspect::ReplicaInfo n3
+            = replicaInfo(u"n3"_s, u"10.0.0.3:8080"_s, ReplicaState::Ready); // announces none
         models::ReplicaModel model;
         apply(&model, { n2, n1, n3 });
 
@@ -67,11 +69,12 @@ private slots:
     {
         models::ReplicaModel model;
         apply(&model,
-            { replica(u"n1"_s, u"10.0.0.1:8080"_s, State::Ready),
-                replica(u"n2"_s, u"https://replica-2.example:8443"_s, State::Ready),
-                replica(u"n3"_s, u"10.0.0.3:8080"_s, State::Down), // tapped too: its client says down
-                replica(u"n4"_s, QString(), State::Down), // never announced where it is
-                replica(u"n5"_s, u"http://"_s, State::Ready) }); // no host
+            { replicaInfo(u"n1"_s, u"10.0.0.1:8080"_s, ReplicaState::Ready),
+                replicaInfo(u"n2"_s, u"https://replica-2.example:8443"_s, ReplicaState::Ready),
+                replicaInfo(
+                    u"n3"_s, u"10.0.0.3:8080"_s, ReplicaState::Down), // tapped too: its client says down
+                replicaInfo(u"n4"_s, QString(), ReplicaState::Down), // never announced where it is
+                replicaInfo(u"n5"_s, u"http://"_s, ReplicaState::Ready) }); // no host
         const QList<inspect::TapEndpoint> endpoints = ConsoleReplicaFanOut::tapEndpoints(model);
         QCOMPARE(endpoints.size(), 3);
         QCOMPARE(endpoints.at(0), (inspect::TapEndpoint { u"n1"_s, QUrl(u"http://10.0.0.1:8080"_s) }));
@@ -81,5 +84,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestConsoleReplicaFanOut)
+SB_TEST_GUILESS_MAIN(TestConsoleReplicaFanOut)
 #include "tst_consolereplicafanout.moc"

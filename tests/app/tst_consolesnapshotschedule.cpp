@@ -3,6 +3,7 @@
 // and not twice; at the latest time whatever the state; a failed write is exit code 1 and
 // stops what follows; a replay (no settling) is written at the time asked.
 #include "app/ConsoleSnapshotSchedule.h"
+#include "support/TestMain.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -170,5 +171,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestConsoleSnapshotSchedule)
+SB_TEST_GUILESS_MAIN(TestConsoleSnapshotSchedule)
 #include "tst_consolesnapshotschedule.moc"

@@ -3,6 +3,7 @@
 // away, a script step not run, a fault effect still watched, the cluster not attached,
 // Kafka not read, an announced consumer group with nothing committed.
 #include "app/ConsoleSnapshotSettling.h"
+#include "support/TestMain.h"
 
 #include <QTest>
 
@@ -146,5 +147,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestConsoleSnapshotSettling)
+SB_TEST_APPLESS_MAIN(TestConsoleSnapshotSettling)
 #include "tst_consolesnapshotsettling.moc"

@@ -5,6 +5,7 @@
 #include "app/MessageSchedule.h"
 #include "app/ReplicaSpread.h"
 #include "node/UserDirectory.h"
+#include "support/TestMain.h"
 
 #include <QFile>
 #include <QSet>
@@ -179,5 +180,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDemoPopulationPlan)
+SB_TEST_GUILESS_MAIN(TestDemoPopulationPlan)
 #include "tst_demopopulationplan.moc"

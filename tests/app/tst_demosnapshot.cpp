@@ -2,6 +2,8 @@
 // offscreen as a process; once it has settled (--snapshot-settled) state.json shows the
 // simulated users connected, spread over the three replicas, as the Replicas area read them
 // from the replicas, at 15 s after launch at the latest.
+#include "support/TestMain.h"
+
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -96,5 +98,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDemoSnapshot)
+SB_TEST_GUILESS_MAIN(TestDemoSnapshot)
 #include "tst_demosnapshot.moc"

@@ -2,6 +2,7 @@
 // hold a STOMP session and an SSE stream, post to `general`, and every posted message
 // reaches both, as the node's own /metrics counts it.
 #include "app/DemoTraffic.h"
+#include "support/TestMain.h"
 
 #include "NodeTestSupport.h"
 
@@ -49,5 +50,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDemoTraffic)
+SB_TEST_GUILESS_MAIN(TestDemoTraffic)
 #include "tst_demotraffic.moc"

@@ -1,5 +1,6 @@
 #include "support/DevClusterProcess.h"
 #include "support/NodeClients.h"
+#include "support/TestMain.h"
 
 #include <QDeadlineTimer>
 #include <QEventLoop>
@@ -178,5 +179,5 @@ private:
     QNetworkAccessManager m_network;
 };
 
-QTEST_GUILESS_MAIN(TestDevClusterRedisBusOutage)
+SB_TEST_GUILESS_MAIN(TestDevClusterRedisBusOutage)
 #include "tst_devcluster_redisbusoutage.moc"

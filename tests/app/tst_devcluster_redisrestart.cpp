@@ -1,5 +1,6 @@
 #include "protocol/NodeApi.h"
 #include "support/DevClusterProcess.h"
+#include "support/TestMain.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
@@ -131,5 +132,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDevClusterRedisRestart)
+SB_TEST_GUILESS_MAIN(TestDevClusterRedisRestart)
 #include "tst_devcluster_redisrestart.moc"

@@ -4,6 +4,7 @@
 // (SIGKILL, /healthz/live refused, ready again on its port) and poison records that reach
 // the stage-1 DLT.
 #include "support/DevClusterProcess.h"
+#include "support/TestMain.h"
 
 #include <QDeadlineTimer>
 #include <QEventLoop>
@@ -177,5 +178,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestFaultCommand)
+SB_TEST_GUILESS_MAIN(TestFaultCommand)
 #include "tst_faultcommand.moc"

@@ -6,6 +6,7 @@
 #include "app/FaultActions.h"
 #include "app/FaultControlServer.h"
 #include "app/FaultEventLog.h"
+#include "support/TestMain.h"
 
 #include <QDeadlineTimer>
 #include <QJsonDocument>
@@ -53,7 +54,7 @@ QByteArray answerOf(QTcpSocket &socket)
     return socket.state() == QAbstractSocket::UnconnectedState ? answer + socket.readAll() : QByteArray();
 }
 
-int statusOf(const QByteArray &answer)
+int answerStatusOf(const QByteArray &answer)
 {
     return answer.startsWith("HTTP/1.1 ") ? answer.mid(9, 3).toInt() : -1;
 }
@@ -68,7 +69,7 @@ QJsonObject limitsOf(const FaultControlServer &server)
     auto socket = connectTo(server);
     socket->write("GET /limits HTTP/1.1\r\nHost: x\r\n\r\n");
     const QByteArray answer = answerOf(*socket);
-    return statusOf(answer) == 200 ? bodyOf(answer) : QJsonObject();
+    return answerStatusOf(answer) == 200 ? bodyOf(answer) : QJsonObject();
 }
 
 } // namespace
@@ -89,7 +90,7 @@ private Q_SLOTS:
         QTRY_COMPARE(holder->state(), QAbstractSocket::ConnectedState);
         auto refused = connectTo(endpoint.server);
         const QByteArray answer = answerOf(*refused);
-        QCOMPARE(statusOf(answer), 503);
+        QCOMPARE(answerStatusOf(answer), 503);
         QVERIFY2(answer.contains("Retry-After: 1"), answer.constData());
         QCOMPARE(bodyOf(answer).value(QStringLiteral("error")).toString(),
             QStringLiteral("too many control connections (limit 1); retry"));
@@ -118,7 +119,7 @@ private Q_SLOTS:
         auto slow = connectTo(endpoint.server);
         slow->write("GET /ev");
         const QByteArray answer = answerOf(*slow);
-        QCOMPARE(statusOf(answer), 408);
+        QCOMPARE(answerStatusOf(answer), 408);
         QCOMPARE(bodyOf(answer).value(QStringLiteral("error")).toString(),
             QStringLiteral("request not complete within 300 ms"));
         QCOMPARE(endpoint.server.idleTimeouts(), quint64(1));
@@ -141,7 +142,7 @@ private Q_SLOTS:
         auto big = connectTo(endpoint.server);
         big->write("POST /faults HTTP/1.1\r\nHost: x\r\nContent-Length: 65\r\n\r\n" + QByteArray(65, '{'));
         const QByteArray answer = answerOf(*big);
-        QCOMPARE(statusOf(answer), 413);
+        QCOMPARE(answerStatusOf(answer), 413);
         QVERIFY2(!bodyOf(answer).value(QStringLiteral("error")).toString().isEmpty(), answer.constData());
         QCOMPARE(endpoint.server.badRequests(), quint64(1));
 
@@ -149,7 +150,7 @@ private Q_SLOTS:
         auto atBound = connectTo(endpoint.server);
         atBound->write(
             "POST /faults HTTP/1.1\r\nHost: x\r\nContent-Length: 64\r\n\r\n" + QByteArray(64, ' '));
-        QCOMPARE(statusOf(answerOf(*atBound)), 400);
+        QCOMPARE(answerStatusOf(answerOf(*atBound)), 400);
 
         const QJsonObject shown = limitsOf(endpoint.server);
         QCOMPARE(
@@ -160,5 +161,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestFaultControlServer)
+SB_TEST_GUILESS_MAIN(TestFaultControlServer)
 #include "tst_faultcontrolserver.moc"

@@ -1,6 +1,7 @@
 // The fault event log: rows as actions come, effects appended with their time, the watch's
 // end recorded once, bounded (the oldest dropped), the JSON that state.json and GET /events carry.
 #include "app/FaultEventLog.h"
+#include "support/TestMain.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>
@@ -136,5 +137,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestFaultEventLog)
+SB_TEST_GUILESS_MAIN(TestFaultEventLog)
 #include "tst_faulteventlog.moc"

@@ -1,6 +1,7 @@
 // FaultFanIn: the answers to requests sent at once are handed over together, once, when
 // the last one comes, in whatever order they come; none expected is an answer at once.
 #include "app/FaultFanIn.h"
+#include "support/TestMain.h"
 
 #include <QHash>
 #include <QString>
@@ -62,5 +63,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestFaultFanIn)
+SB_TEST_GUILESS_MAIN(TestFaultFanIn)
 #include "tst_faultfanin.moc"

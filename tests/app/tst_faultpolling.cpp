@@ -3,6 +3,7 @@
 // either way nothing of it is kept. The answers here come from timers with the watch as
 // context, as a fault watch's requests do.
 #include "app/FaultPolling.h"
+#include "support/TestMain.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -116,5 +117,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestFaultPolling)
+SB_TEST_GUILESS_MAIN(TestFaultPolling)
 #include "tst_faultpolling.moc"

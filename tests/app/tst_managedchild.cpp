@@ -2,6 +2,7 @@
 // never of the run started again after it exited (the demo's drain-and-restart had its new
 // replica killed ~10 s after it was ready again, and the console rightly showed it down).
 #include "app/ManagedChild.h"
+#include "support/TestMain.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -76,5 +77,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestManagedChild)
+SB_TEST_GUILESS_MAIN(TestManagedChild)
 #include "tst_managedchild.moc"

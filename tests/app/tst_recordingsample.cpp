@@ -7,6 +7,7 @@
 #include "models/SeriesHistory.h"
 #include "models/TrafficBuffer.h"
 #include "models/TrafficModel.h"
+#include "support/TestMain.h"
 #include "ui/AreaView.h"
 #include "ui/MainWindow.h"
 #include "ui/TrafficView.h"
@@ -104,5 +105,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestRecordingSample)
+SB_TEST_MAIN(TestRecordingSample)
 #include "tst_recordingsample.moc"
