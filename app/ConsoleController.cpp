@@ -81,9 +81,13 @@ ConsoleController::~ConsoleController()
 bool ConsoleController::start(QString *error)
 {
     m_window = std::make_unique<ui::MainWindow>(&m_attachment, &m_recording);
-    m_window->setRecordingExtras([this](const QDateTime &from, const QDateTime &to) {
-        return m_trafficArea ? m_trafficArea->recordingSection(from, to) : QJsonObject();
-    });
+    m_window->setRecordingExtras(
+        [this](const QDateTime &from, const QDateTime &to) -> models::RecordingSaveJob::ExtrasBuilder {
+            if (!m_trafficArea)
+                return {};
+            // The frames copied here (shared, milliseconds), their JSON built where the save runs.
+            return [frames = m_trafficArea->recordingFrames(from, to)] { return frames.toJson(); };
+        });
     connect(m_window.get(), &ui::MainWindow::profilesRequested, this, &ConsoleController::showProfiles);
     m_faultLog = std::make_unique<FaultEventLog>();
     m_window->setSnapshotExtras([this] {

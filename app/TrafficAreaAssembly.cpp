@@ -9,14 +9,11 @@
 #include "models/TrafficBuffer.h"
 #include "models/TrafficModel.h"
 #include "models/TrafficRates.h"
-#include "protocol/TapFrameCodec.h"
 #include "ui/AreaView.h"
 #include "ui/TrafficView.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QLocale>
 #include <QThread>
 
@@ -333,11 +330,13 @@ void TrafficAreaAssembly::saveCapture(const QString &path, bool shownOnly)
     writer->start();
 }
 
-QJsonObject TrafficAreaAssembly::recordingSection(const QDateTime &from, const QDateTime &to) const
+ConsoleTrafficRecording TrafficAreaAssembly::recordingFrames(const QDateTime &from, const QDateTime &to) const
 {
-    const qint64 fromMs = from.isValid() ? from.toMSecsSinceEpoch() : 0;
+    ConsoleTrafficRecording recording;
+    recording.origin = m_origin;
+    recording.fromMs = from.isValid() ? from.toMSecsSinceEpoch() : 0;
     // The last sample is up to one interval old: frames since then belong to the recording too.
-    const qint64 toMs = qMax(to.isValid() ? to.toMSecsSinceEpoch() : 0, QDateTime::currentMSecsSinceEpoch());
+    recording.toMs = qMax(to.isValid() ? to.toMSecsSinceEpoch() : 0, QDateTime::currentMSecsSinceEpoch());
     // The ring is in arrival order and a source's clock may run behind another's (a Kafka
     // record carries its produce time): scan back a minute past `from` before stopping.
     constexpr qint64 kArrivalSkewMs = 60000;
@@ -345,22 +344,24 @@ QJsonObject TrafficAreaAssembly::recordingSection(const QDateTime &from, const Q
     qint64 inWindow = 0;
     for (qsizetype i = m_buffer->size() - 1; i >= 0; --i) {
         const qint64 ts = m_buffer->at(i).tsMs;
-        if (ts < fromMs - kArrivalSkewMs)
+        if (ts < recording.fromMs - kArrivalSkewMs)
             break;
-        if (ts < fromMs || ts > toMs)
+        if (ts < recording.fromMs || ts > recording.toMs)
             continue;
         ++inWindow;
         if (qsizetype(newestFirst.size()) < kMaxRecordedFrames)
             newestFirst.push_back(i);
     }
-    QJsonArray frames;
+    recording.frames.reserve(qsizetype(newestFirst.size()));
     for (auto it = newestFirst.rbegin(); it != newestFirst.rend(); ++it)
-        frames.append(QJsonDocument::fromJson(protocol::TapFrameCodec::encode(m_buffer->at(*it))).object());
-    return QJsonObject { { QStringLiteral("traffic"),
-        QJsonObject { { QStringLiteral("format"), QString(inspect::TrafficRecording::kFormat) },
-            { QStringLiteral("origin"), m_origin }, { QStringLiteral("from"), fromMs },
-            { QStringLiteral("to"), toMs }, { QStringLiteral("frames"), frames },
-            { QStringLiteral("omitted"), inWindow - qint64(newestFirst.size()) } } } };
+        recording.frames.append(m_buffer->at(*it));
+    recording.omitted = inWindow - qint64(newestFirst.size());
+    return recording;
+}
+
+QJsonObject TrafficAreaAssembly::recordingSection(const QDateTime &from, const QDateTime &to) const
+{
+    return recordingFrames(from, to).toJson();
 }
 
 void TrafficAreaAssembly::backToLive()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/ConsoleTrafficRecording.h"
 #include "app/ConsoleWorkerThread.h"
 #include "cluster/KafkaSettings.h"
 #include "cluster/RedisUrl.h"
@@ -67,6 +68,9 @@ public:
     // session recording (File → Save Recording).
     static constexpr qsizetype kMaxRecordedFrames = 50000;
     QJsonObject recordingSection(const QDateTime &from, const QDateTime &to) const;
+    // The same frames, copied cheaply on this (GUI) thread, their JSON left to be built
+    // (ConsoleTrafficRecording::toJson) on the thread that saves the recording.
+    ConsoleTrafficRecording recordingFrames(const QDateTime &from, const QDateTime &to) const;
 
     models::TrafficModel *model() const { return m_model.get(); }
     ui::TrafficView *view() const;

@@ -11,9 +11,15 @@
 namespace sb::models {
 
 namespace {
-// An hour of a 2,000-partition cluster with its traffic is ~70 MB of JSON (docs/benchmarks.md,
-// "Recording size"); anything far larger, as a file or once decompressed, is not ours.
+// An hour of a 50-replica, 2,000-partition cluster with its traffic is ~82 MB of JSON, 8.6 MB
+// gzipped (docs/benchmarks.md, "Recording size"); anything far larger, as a file or once
+// decompressed, is not ours.
 constexpr qint64 kMaxRecordingBytes = 256LL * 1024 * 1024;
+
+QString recordingMegabytes(qint64 bytes)
+{
+    return QStringLiteral("%1 MB").arg(double(bytes) / (1024 * 1024), 0, 'f', 1);
+}
 } // namespace
 
 RecordingStore::RecordingStore(int capacity)
@@ -37,14 +43,23 @@ QJsonObject RecordingStore::toJson() const
         { QStringLiteral("capacity"), m_capacity }, { QStringLiteral("samples"), samples } };
 }
 
-bool RecordingStore::save(const QString &path, QString *error, const QJsonObject &extra) const
+bool RecordingStore::save(
+    const QString &path, QString *error, const QJsonObject &extra, const SaveProgress &progress) const
 {
+    const auto step = [&progress](const QString &what) {
+        if (progress)
+            progress(what);
+    };
+    step(QStringLiteral("encoding %1 samples").arg(m_samples.size()));
     QJsonObject json = toJson();
     for (auto it = extra.begin(); it != extra.end(); ++it)
         json.insert(it.key(), it.value());
     QByteArray bytes = QJsonDocument(json).toJson(QJsonDocument::Compact);
-    if (path.endsWith(QLatin1String(kCompressedSuffix)))
+    if (path.endsWith(QLatin1String(kCompressedSuffix))) {
+        step(QStringLiteral("compressing %1").arg(recordingMegabytes(bytes.size())));
         bytes = protocol::Gzip::compress(bytes);
+    }
+    step(QStringLiteral("writing %1").arg(recordingMegabytes(bytes.size())));
     QSaveFile file(path);
     if (bytes.isEmpty() || !file.open(QIODevice::WriteOnly) || file.write(bytes) < 0 || !file.commit()) {
         *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());

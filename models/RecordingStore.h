@@ -4,6 +4,7 @@
 #include <QJsonObject>
 #include <QList>
 
+#include <functional>
 #include <optional>
 
 namespace sb::models {
@@ -21,7 +22,7 @@ public:
 
     static constexpr const char *kFormat = "switchboard-recording/1";
     static constexpr const char *kExtension = ".sbrec.json";
-    // Saved to a path ending so, the JSON is gzip-compressed (about 20x smaller); load()
+    // Saved to a path ending so, the JSON is gzip-compressed (about 10x smaller); load()
     // reads either, whatever the name.
     static constexpr const char *kCompressedSuffix = ".gz";
 
@@ -37,8 +38,13 @@ public:
     int capacity() const { return m_capacity; }
 
     QJsonObject toJson() const;
+    // Each step of a save as it starts ("writing 8.6 MB"), on the thread that saves.
+    using SaveProgress = std::function<void(const QString &step)>;
     // `extra` adds sections beside the samples (e.g. "traffic": the frames captured meanwhile).
-    bool save(const QString &path, QString *error, const QJsonObject &extra = {}) const;
+    // Seconds for an hour of a large cluster (docs/benchmarks.md): the console saves a copy
+    // of the store on a pool thread (RecordingSaveJob), never on the GUI thread.
+    bool save(const QString &path, QString *error, const QJsonObject &extra = {},
+        const SaveProgress &progress = {}) const;
     // When the samples begin and end (invalid when there are none).
     QDateTime firstAt() const { return m_samples.isEmpty() ? QDateTime() : m_samples.first().at; }
     QDateTime lastAt() const { return m_samples.isEmpty() ? QDateTime() : m_samples.last().at; }

@@ -272,6 +272,11 @@ bool MainWindow::writeSnapshot(const QString &directory, QString *error)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // A save still running is not lost: its pool task holds all it writes and finishes the
+    // file, and the application waits for the global pool before it exits.
+    if (isSavingRecording())
+        qInfo("closing while the recording is saved to %s: the save finishes first",
+            qPrintable(m_saveJob->path()));
     saveLayout();
     event->accept();
 }
@@ -311,22 +316,48 @@ void MainWindow::chooseSnapshotDirectory()
 
 void MainWindow::saveRecording()
 {
-    // Compressed by default: an hour of a large cluster is ~70 MB of JSON, ~20x less gzipped.
+    // Compressed by default: an hour of a 50-replica, 2,000-partition cluster is ~82 MB of
+    // JSON, 8.6 MB gzipped (docs/benchmarks.md, "Recording size").
     const QString compressed = QStringLiteral("Compressed recording (*.sbrec.json.gz)");
     QString filter = compressed;
     const QString chosen = QFileDialog::getSaveFileName(this, QStringLiteral("Save recording"), QString(),
         compressed + QStringLiteral(";;Switchboard recording (*.sbrec.json)"), &filter);
     const QString path = models::RecordingStore::pathWithExtension(chosen, filter == compressed);
-    if (path.isEmpty())
-        return;
-    QString error;
-    const QJsonObject extras = m_recordingExtras
+    if (!path.isEmpty())
+        saveRecordingTo(path);
+}
+
+bool MainWindow::saveRecordingTo(const QString &path)
+{
+    if (isSavingRecording()) {
+        QMessageBox::information(this, QStringLiteral("Save recording"),
+            QStringLiteral("The recording is still being saved to %1; save again once it is done.")
+                .arg(m_saveJob->path()));
+        return false;
+    }
+    // Taken now, on this thread, in milliseconds; encoded and written on a pool thread, which
+    // takes seconds for an hour's recording and must not hold the GUI thread.
+    models::RecordingSaveJob::ExtrasBuilder extras = m_recordingExtras
         ? m_recordingExtras(m_recording->firstAt(), m_recording->lastAt())
-        : QJsonObject();
-    if (m_recording->save(path, &error, extras))
-        statusBar()->showMessage(QStringLiteral("Recording saved to %1").arg(path), 5000);
-    else
-        QMessageBox::warning(this, QStringLiteral("Save failed"), error);
+        : models::RecordingSaveJob::ExtrasBuilder();
+    m_saveJob = new models::RecordingSaveJob(*m_recording, std::move(extras), path, this);
+    const QString saving = QStringLiteral("Saving recording to %1…").arg(path);
+    statusBar()->showMessage(saving);
+    connect(m_saveJob, &models::RecordingSaveJob::progress, this,
+        [this, saving](const QString &step) { statusBar()->showMessage(saving + u' ' + step); });
+    connect(m_saveJob, &models::RecordingSaveJob::finished, this,
+        [this, job = m_saveJob.data()](bool ok, const QString &error) {
+            job->deleteLater();
+            emit recordingSaved(ok, job->path(), error);
+            if (ok) {
+                statusBar()->showMessage(QStringLiteral("Recording saved to %1").arg(job->path()), 5000);
+                return;
+            }
+            statusBar()->clearMessage();
+            QMessageBox::warning(this, QStringLiteral("Save failed"), error);
+        });
+    m_saveJob->start();
+    return true;
 }
 
 void MainWindow::openRecording()

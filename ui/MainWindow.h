@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/RecordingSaveJob.h"
 #include "models/RecordingStore.h"
 #include "ui/SnapshotSource.h"
 
@@ -7,6 +8,7 @@
 #include <QJsonObject>
 #include <QMainWindow>
 #include <QMap>
+#include <QPointer>
 
 #include <functional>
 #include <optional>
@@ -40,8 +42,11 @@ public:
     QJsonObject snapshotState(
         int maxTableRows = kSnapshotTableRows, SnapshotPurpose purpose = SnapshotPurpose::Snapshot) const;
     // Sections a saved recording carries beside its samples, for the window of time they
-    // cover (the Traffic area's frames); set by whoever owns that data.
-    using RecordingExtras = std::function<QJsonObject(const QDateTime &from, const QDateTime &to)>;
+    // cover (the Traffic area's frames); set by whoever owns that data. Called on the GUI
+    // thread, it takes what it needs cheaply (shared copies) and returns the builder the
+    // save runs on a pool thread (models::RecordingSaveJob).
+    using RecordingExtras
+        = std::function<models::RecordingSaveJob::ExtrasBuilder(const QDateTime &from, const QDateTime &to)>;
     void setRecordingExtras(RecordingExtras extras) { m_recordingExtras = std::move(extras); }
     // Top-level sections of state.json from outside the areas (the fault event log's "events").
     using SnapshotExtras = std::function<QJsonObject()>;
@@ -59,6 +64,12 @@ public:
     FaultsPanel *setFaults(QAbstractItemModel *events);
     QDockWidget *faultsDock() const { return m_faultsDock; }
 
+    // File → Save Recording once a path is chosen: the session's recording is saved on a pool
+    // thread (the status bar says each step, a failure is shown); false, with a message, when
+    // a save is still running.
+    bool saveRecordingTo(const QString &path);
+    bool isSavingRecording() const { return m_saveJob && m_saveJob->isRunning(); }
+
     // A loaded recording in a ReplayWindow of its own (File → Open Recording does this once
     // the file is read on a pool thread); `error` is shown when there is none.
     void showRecording(
@@ -67,6 +78,7 @@ public:
 signals:
     void profilesRequested();
     void recordingOpened(ReplayWindow *replay); // for tests
+    void recordingSaved(bool ok, const QString &path, const QString &error); // for tests
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -94,6 +106,7 @@ private:
     QDockWidget *m_alertsDock = nullptr;
     QDockWidget *m_faultsDock = nullptr;
     QMenu *m_viewMenu = nullptr;
+    QPointer<models::RecordingSaveJob> m_saveJob; // the save running, if any
 };
 
 } // namespace sb::ui

@@ -1,0 +1,50 @@
+#include "models/RecordingSaveJob.h"
+
+#include <QCoreApplication>
+#include <QPointer>
+#include <QThreadPool>
+
+namespace sb::models {
+
+RecordingSaveJob::RecordingSaveJob(
+    RecordingStore recording, ExtrasBuilder extras, QString path, QObject *parent)
+    : QObject(parent)
+    , m_recording(std::move(recording))
+    , m_extras(std::move(extras))
+    , m_path(std::move(path))
+{ }
+
+void RecordingSaveJob::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    QPointer<RecordingSaveJob> self(this);
+    // Queued to the application object, not to the job: the job may be gone by then.
+    const auto toGuiThread = [self](auto &&deliver) {
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, deliver = std::move(deliver)] {
+                if (self)
+                    deliver(self.data());
+            },
+            Qt::QueuedConnection);
+    };
+    QThreadPool::globalInstance()->start(
+        [toGuiThread, recording = m_recording, extras = m_extras, path = m_path] {
+            const auto report = [&toGuiThread](const QString &step) {
+                toGuiThread([step](RecordingSaveJob *job) { emit job->progress(step); });
+            };
+            if (extras)
+                report(QStringLiteral("encoding the Traffic frames"));
+            const QJsonObject extra = extras ? extras() : QJsonObject();
+            QString error;
+            const bool ok = recording.save(path, &error, extra, report);
+            toGuiThread([ok, error](RecordingSaveJob *job) {
+                job->m_running = false;
+                emit job->finished(ok, error);
+            });
+        });
+}
+
+} // namespace sb::models
