@@ -55,6 +55,14 @@ void ConsoleAlerts::restart(const QString &profileName, const models::AlertThres
     m_model.clear();
 }
 
+void ConsoleAlerts::stopForReplay()
+{
+    m_replaying = true;
+    m_timer.stop();
+    m_engine = models::AlertEngine(m_engine.thresholds());
+    m_model.clear();
+}
+
 void ConsoleAlerts::attachPanel(ui::AlertsPanel *panel)
 {
     // Off by default; on again next time only where a tray exists to show it.
@@ -122,6 +130,8 @@ models::AlertObservations ConsoleAlerts::observe() const
 
 void ConsoleAlerts::evaluateNow()
 {
+    if (m_replaying)
+        return;
     const QList<models::AlertTransition> transitions
         = m_engine.evaluate(observe(), QDateTime::currentDateTimeUtc());
     for (const models::AlertTransition &t : transitions) {

@@ -47,6 +47,11 @@ public:
     // The panel's notification switch and thresholds button.
     void attachPanel(ui::AlertsPanel *panel);
     void start() { m_timer.start(); }
+    // A recording is replayed (--open-recording): nothing live is attached, so no rule is
+    // evaluated from here on — the absent sources would read as down ("redis-unreachable")
+    // — and no alert is held. The replay shows the alerts the recording carries instead.
+    void stopForReplay();
+    bool isReplaying() const { return m_replaying; }
 
     // The demo's thresholds: as last edited, else the defaults.
     static models::AlertThresholds demoThresholds();
@@ -74,6 +79,7 @@ private:
     models::AlertModel m_model;
     ui::AlertNotifier *m_notifier = nullptr;
     QTimer m_timer;
+    bool m_replaying = false;
 };
 
 } // namespace sb::app

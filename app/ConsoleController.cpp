@@ -150,6 +150,8 @@ bool ConsoleController::openRecording(QString *error)
         *error = QStringLiteral("--open-recording: %1 holds no samples").arg(m_options.recordingPath);
         return false;
     }
+    // Before the services read as down below: no live rule may raise an alert on them.
+    m_alerts->stopForReplay();
     m_attachment.setTarget(QStringLiteral("nothing (replaying %1)").arg(m_options.recordingPath), true);
     for (Service service : models::AttachmentState::services())
         m_attachment.setHealth(
