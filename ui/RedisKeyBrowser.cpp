@@ -360,11 +360,10 @@ QPair<int, int> RedisKeyBrowser::visibleRows() const
     return { first, last };
 }
 
-QJsonArray RedisKeyBrowser::visibleRowsJson(int maxRows) const
+QJsonArray RedisKeyBrowser::rowsJson(int maxRows) const
 {
     QJsonArray rows;
-    const auto [first, last] = visibleRows();
-    for (int row = first; row >= 0 && row <= last && row - first < maxRows; ++row) {
+    for (int row = 0; row < m_model->rowCount() && row < maxRows; ++row) {
         QJsonObject object;
         for (int column = 0; column < models::RedisKeyModel::ColumnCount; ++column) {
             const QString name = m_model->headerData(column, Qt::Horizontal).toString().toLower();

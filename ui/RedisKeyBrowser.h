@@ -54,7 +54,9 @@ public:
     RedisValueView *valueView() const { return m_valueView; }
     // Rows in the viewport as displayed: [first, last], or (-1, -1) when none.
     QPair<int, int> visibleRows() const;
-    QJsonArray visibleRowsJson(int maxRows = kSnapshotTableRows) const;
+    // Every row the user can scroll to, as displayed, the first `maxRows` (state.json's and a
+    // recording sample's cap), not only the ones on screen.
+    QJsonArray rowsJson(int maxRows = kSnapshotTableRows) const;
 
     void startScan();
     void requestDelete();

@@ -96,7 +96,10 @@ QJsonObject RedisView::snapshotState(int maxTableRows, SnapshotPurpose) const
 
     QJsonObject state;
     state.insert(QStringLiteral("message"), m_connection->text());
-    state.insert(QStringLiteral("rows"), m_browser->visibleRowsJson(maxTableRows));
+    state.insert(QStringLiteral("rows"), m_browser->rowsJson(maxTableRows));
+    const auto [firstShown, lastShown] = m_browser->visibleRows();
+    state.insert(QStringLiteral("visibleRows"),
+        QJsonObject { { QStringLiteral("first"), firstShown }, { QStringLiteral("last"), lastShown } });
     state.insert(QStringLiteral("figures"), figures);
     state.insert(QStringLiteral("scan"), scan);
     state.insert(QStringLiteral("notifications"), m_browser->notificationState().text);
