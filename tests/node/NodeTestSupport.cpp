@@ -206,6 +206,16 @@ double metricValue(const QByteArray &text, const QByteArray &sample)
     return 0;
 }
 
+QByteArray droppedTotal(const char *reason)
+{
+    return QByteArrayLiteral("sb_dropped_total{reason=\"") + reason + QByteArrayLiteral("\"}");
+}
+
+QByteArray slowConsumersTotal(const char *limit)
+{
+    return QByteArrayLiteral("sb_slow_consumers_total{limit=\"") + limit + QByteArrayLiteral("\"}");
+}
+
 namespace {
 template<typename Done> double pollMetric(quint16 port, const QByteArray &sample, int timeoutMs, Done done)
 {
@@ -423,6 +433,29 @@ QByteArray stompConnect(RawWebSocket &ws, const QByteArray &token, const QByteAr
         if (message.payload.trimmed().isEmpty())
             continue; // heart-beat
         return message.payload;
+    }
+}
+
+bool subscribeToGeneral(RawWebSocket &ws, quint16 port, const QString &user, const QByteArray &id)
+{
+    if (ws.open(port) != 101 || !stompConnect(ws, login(port, user)).startsWith("CONNECTED"))
+        return false;
+    ws.sendText(stompFrame(
+        "SUBSCRIBE", { { "id", id }, { "destination", "/topic/channels.general" }, { "receipt", "r" } }));
+    return ws.read().payload.startsWith("RECEIPT");
+}
+
+SentBeforeClose readUntilClose(RawWebSocket &ws, int silenceMs)
+{
+    SentBeforeClose sent;
+    for (;;) {
+        const RawWebSocket::Message m = ws.read(silenceMs);
+        if (m.opcode != 1 && m.opcode != 2)
+            return sent;
+        if (!m.payload.trimmed().isEmpty())
+            sent.lastData = m.payload;
+        if (m.payload.startsWith("MESSAGE"))
+            ++sent.messages;
     }
 }
 

@@ -65,6 +65,11 @@ QByteArray login(quint16 port, const QString &user);
 QByteArray metricsText(quint16 port);
 // One Prometheus sample value, e.g. metricValue(text, "sb_dropped_total{reason=\"x\"}"); 0 if absent.
 double metricValue(const QByteArray &text, const QByteArray &sample);
+// The samples a drop is counted in: sb_dropped_total{reason="<reason>"}, and for a slow
+// consumer also sb_slow_consumers_total{limit="<limit>"}, the limit that cut it off
+// ("outbound_bytes", "outbound_age").
+QByteArray droppedTotal(const char *reason);
+QByteArray slowConsumersTotal(const char *limit);
 // Polls /metrics until sample >= atLeast or timeout; returns the last value.
 double waitForMetric(quint16 port, const QByteArray &sample, double atLeast, int timeoutMs = 5000);
 // Polls /metrics until sample <= atMost or timeout; returns the first value that met it, or
@@ -113,6 +118,18 @@ private:
 // STOMP over a RawWebSocket: CONNECT with a bearer token; returns the CONNECTED (or ERROR) frame text.
 QByteArray stompConnect(
     RawWebSocket &ws, const QByteArray &token, const QByteArray &heartBeat = QByteArrayLiteral("0,0"));
+// Opens ws as `user` (password = name), CONNECTs and subscribes to the general channel with
+// subscription `id` and a receipt; true once the RECEIPT is in.
+bool subscribeToGeneral(RawWebSocket &ws, quint16 port, const QString &user, const QByteArray &id);
+// What a client was sent before its close, read to the end: its last data frame that is not
+// a heart-beat, and how many were MESSAGEs. Stops at the close frame, EOF or silenceMs of
+// nothing.
+struct SentBeforeClose
+{
+    QByteArray lastData;
+    int messages = 0;
+};
+SentBeforeClose readUntilClose(RawWebSocket &ws, int silenceMs = 3000);
 // The value of a header in a STOMP frame's text (first occurrence), or empty.
 QByteArray stompHeader(const QByteArray &frame, const QByteArray &name);
 QByteArray stompFrame(const QByteArray &command, const QList<QPair<QByteArray, QByteArray>> &headers,

@@ -21,9 +21,9 @@ namespace {
 constexpr int kAgeLimitMs = 1000;
 // Once the node queues, at most this many ~3 KB messages: far below the default byte limit.
 constexpr int kMaxMessages = 250;
-const QByteArray kAgeDrops = QByteArrayLiteral("sb_slow_consumers_total{limit=\"outbound_age\"}");
-const QByteArray kByteDrops = QByteArrayLiteral("sb_slow_consumers_total{limit=\"outbound_bytes\"}");
-const QByteArray kSlowConsumers = QByteArrayLiteral("sb_dropped_total{reason=\"slow_consumer\"}");
+const QByteArray kAgeDrops = slowConsumersTotal("outbound_age");
+const QByteArray kByteDrops = slowConsumersTotal("outbound_bytes");
+const QByteArray kSlowConsumers = droppedTotal("slow_consumer");
 
 QByteArray messageJson(int chars, char16_t filler = u'z')
 {
@@ -68,18 +68,10 @@ void TestNodeOutboundAge::stompClientTooFarBehindIsDropped()
     // bob subscribes, then never reads again; his receive window is tiny.
     RawWebSocket slow(4096);
     slow.socket().setReadBufferSize(4096); // not even this process's event loop reads it for him
-    QCOMPARE(slow.open(port), 101);
-    QVERIFY(stompConnect(slow, login(port, QStringLiteral("bob"))).startsWith("CONNECTED"));
-    slow.sendText(stompFrame(
-        "SUBSCRIBE", { { "id", "s" }, { "destination", "/topic/channels.general" }, { "receipt", "r" } }));
-    QVERIFY(slow.read().payload.startsWith("RECEIPT"));
+    QVERIFY(subscribeToGeneral(slow, port, QStringLiteral("bob"), "s"));
     // carol reads everything as it comes.
     RawWebSocket reader;
-    QCOMPARE(reader.open(port), 101);
-    QVERIFY(stompConnect(reader, login(port, QStringLiteral("carol"))).startsWith("CONNECTED"));
-    reader.sendText(stompFrame(
-        "SUBSCRIBE", { { "id", "c" }, { "destination", "/topic/channels.general" }, { "receipt", "r" } }));
-    QVERIFY(reader.read().payload.startsWith("RECEIPT"));
+    QVERIFY(subscribeToGeneral(reader, port, QStringLiteral("carol"), "c"));
 
     const QByteArray token = login(port, QStringLiteral("alice"));
     int carolGot = 0;
@@ -114,14 +106,7 @@ void TestNodeOutboundAge::stompClientTooFarBehindIsDropped()
     // of it, before the lingering close's 2 s are up (the kernel's part of the
     // backlog, megabytes here, is the node's to send; what waited in the node was dropped).
     slow.socket().setReadBufferSize(0);
-    QByteArray lastData;
-    for (;;) {
-        const RawWebSocket::Message m = slow.read(3000);
-        if (m.opcode != 1 && m.opcode != 2)
-            break;
-        if (!m.payload.trimmed().isEmpty())
-            lastData = m.payload;
-    }
+    const QByteArray lastData = readUntilClose(slow).lastData;
     QVERIFY2(lastData.startsWith("ERROR"), lastData.left(200).constData());
     const QByteArray message = stompHeader(lastData, "message");
     QVERIFY2(message.startsWith("slow consumer") && message.contains("ms unsent"), message.constData());
