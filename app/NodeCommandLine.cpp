@@ -13,6 +13,8 @@
 namespace sb::app {
 
 namespace {
+constexpr int kMinSocketSendBufferBytes = 4096;
+
 struct OptionSpec
 {
     QString name;
@@ -117,6 +119,10 @@ QList<OptionSpec> optionSpecs()
         { QStringLiteral("limit-outbound-age-ms"), QStringLiteral("MS"),
             QStringLiteral("How long the oldest unsent byte may wait before 'slow consumer' (0: no limit)."),
             n(l.maxOutboundAgeMs) },
+        { QStringLiteral("limit-socket-send-buffer-bytes"), QStringLiteral("BYTES"),
+            QStringLiteral("The kernel's send buffer (SO_SNDBUF) of each connection; Linux doubles it and "
+                           "stops autotuning it (0: autotuned, up to net.ipv4.tcp_wmem's maximum)."),
+            n(l.socketSendBufferBytes) },
         { QStringLiteral("limit-http-header-bytes"), QStringLiteral("BYTES"),
             QStringLiteral("Max HTTP header section."), n(l.maxHttpHeaderBytes) },
         { QStringLiteral("limit-http-header-timeout-ms"), QStringLiteral("MS"),
@@ -249,6 +255,21 @@ CommandLineOutcome NodeCommandLine::parse(
         return true;
     };
 
+    // 0 leaves the kernel's autotuning; Linux raises anything under ~4.5 KiB to its minimum.
+    auto socketSendBuffer = [&](int *target) {
+        const QString name = QStringLiteral("limit-socket-send-buffer-bytes");
+        if (!integer(name, 0, 64 * 1024 * 1024, target))
+            return false;
+        if (*target == 0 || *target >= kMinSocketSendBufferBytes)
+            return true;
+        error = QStringLiteral("--%1: expected 0 (the kernel's autotuning) or from %2 to %3, got '%4'")
+                    .arg(name)
+                    .arg(kMinSocketSendBufferBytes)
+                    .arg(64 * 1024 * 1024)
+                    .arg(value(name));
+        return false;
+    };
+
     node::NodeConfig &c = m_config;
     c.id = value(QStringLiteral("id"));
     if (c.id.isEmpty())
@@ -343,6 +364,7 @@ CommandLineOutcome NodeCommandLine::parse(
         && integer(QStringLiteral("limit-sse-per-user"), 1, 1000, &l.maxSseStreamsPerUser)
         && integer(QStringLiteral("limit-outbound-bytes"), 1024, maxInt, &l.maxOutboundQueueBytes)
         && integer(QStringLiteral("limit-outbound-age-ms"), 0, 3600000, &l.maxOutboundAgeMs)
+        && socketSendBuffer(&l.socketSendBufferBytes)
         && integer(QStringLiteral("limit-http-header-bytes"), 1024, 1024 * 1024, &l.maxHttpHeaderBytes)
         && integer(QStringLiteral("limit-http-header-timeout-ms"), 100, 600000, &l.httpHeaderTimeoutMs)
         && integer(QStringLiteral("limit-http-idle-timeout-ms"), 100, 3600000, &l.httpIdleTimeoutMs)

@@ -21,6 +21,9 @@ struct NodeLimits
     // a client further behind is a slow consumer (0: no such limit). Unlike the byte limit it
     // trips when every connection lags a little (OutboundBacklog).
     int maxOutboundAgeMs = 10000;
+    // SO_SNDBUF of each accepted socket (0: the kernel's autotuning, up to tcp_wmem's 4 MiB
+    // per stalled client). Linux doubles it (SocketSendBuffer).
+    int socketSendBufferBytes = 0;
     qsizetype maxHttpHeaderBytes = 16 * 1024;
     qint64 maxHttpBodyBytes = 64 * 1024;
     int httpHeaderTimeoutMs = 10000; // slowloris: the request head must arrive in time

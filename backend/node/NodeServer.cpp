@@ -165,12 +165,18 @@ bool NodeServer::listen(QString *error)
         return false;
     }
     // The backlog and the event loop's dispatcher (QT_NO_GLIB) decide how the node copes with
-    // many connections at once: said at start (docs/operations.md).
+    // many connections at once, the send buffer how much a stalled client holds in the
+    // kernel: said at start (docs/operations.md).
     const QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance();
+    const int sendBufferBytes = m_config.limits.socketSendBufferBytes;
+    const QByteArray sendBuffer = sendBufferBytes > 0
+        ? QByteArray::number(sendBufferBytes) + " bytes (SO_SNDBUF)"
+        : QByteArrayLiteral("autotuned by the kernel");
     qCInfo(lcNode).nospace() << "node " << m_config.id << " listening on " << address() << " with " << count
                              << " workers, listen backlog " << m_listener->listenBacklogSize()
                              << ", event dispatcher "
-                             << (dispatcher ? dispatcher->metaObject()->className() : "none");
+                             << (dispatcher ? dispatcher->metaObject()->className() : "none")
+                             << ", socket send buffer " << sendBuffer.constData();
     m_announcer = new RegistryAnnouncer(m_identity, address(), &m_services->metrics, &m_services->readiness,
         m_adapters.registry, m_adapters.bus, this);
     m_announcer->start();

@@ -5,6 +5,7 @@
 #include "node/LingeringSocket.h"
 #include "node/NodeMetrics.h"
 #include "node/PublishAcknowledgements.h"
+#include "node/SocketSendBuffer.h"
 #include "node/SseStream.h"
 #include "node/StompSession.h"
 #include "node/TapHub.h"
@@ -57,6 +58,12 @@ int Worker::connectionCount() const
 void Worker::adoptSocket(qintptr descriptor)
 {
     const NodeLimits &limits = m_deps.limits;
+    // Before the node writes its first byte: the kernel's share of a stalled client's backlog
+    // stays small, and the node's outbound limits see the rest.
+    QString sendBufferError;
+    if (limits.socketSendBufferBytes > 0
+        && !SocketSendBuffer::bound(descriptor, limits.socketSendBufferBytes, &sendBufferError))
+        qCWarning(lcWorker) << "--limit-socket-send-buffer-bytes:" << sendBufferError;
     auto *socket = new LingeringSocket(limits.closeLingerMs, this);
     if (!socket->setSocketDescriptor(descriptor)) {
         qCWarning(lcWorker) << "cannot adopt a socket:" << socket->errorString();
