@@ -3,6 +3,7 @@
 #include "node/NodeMetrics.h"
 
 #include <chrono>
+#include <ctime>
 
 namespace sb::node {
 
@@ -13,6 +14,13 @@ OutboundBacklog::~OutboundBacklog()
 
 qint64 OutboundBacklog::nowMs()
 {
+#ifdef CLOCK_MONOTONIC_COARSE
+    // The coarse clock (the kernel's last tick, 4 ms here): ~40 ns a read on this VM against
+    // ~250 ns for steady_clock, and read for every frame given to a lagging connection.
+    timespec now {};
+    if (clock_gettime(CLOCK_MONOTONIC_COARSE, &now) == 0)
+        return qint64(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+#endif
     using namespace std::chrono;
     return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }

@@ -45,7 +45,8 @@ public:
     // Marks held (a test's view of the bound on them).
     qsizetype marks() const { return qsizetype(m_marks.size()); }
 
-    // Milliseconds of a monotonic clock, for nowMs.
+    // Milliseconds of a monotonic clock, for nowMs: a coarse one where there is one (a tick
+    // late at most, against marks of kMarkMs and limits of seconds).
     static qint64 nowMs();
 
 private:

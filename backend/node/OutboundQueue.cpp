@@ -28,27 +28,35 @@ OutboundQueue::~OutboundQueue()
     handAllToSocket(); // the socket may outlive its writer: nothing queued is lost with it
 }
 
-qint64 OutboundQueue::pending() const
+void OutboundQueue::recount()
 {
-    return (m_socket ? m_socket->bytesToWrite() : 0) + m_waitingBytes;
+    m_inSocket = m_socket ? m_socket->bytesToWrite() : 0;
+    m_backlog.observe(pending());
 }
 
-qint64 OutboundQueue::ageMs()
+qint64 OutboundQueue::ageMs() const
 {
-    const qint64 now = pending();
-    if (now == 0 && m_backlog.pending() == 0)
+    if (m_backlog.pending() == 0)
         return 0;
-    m_backlog.observe(now);
     return m_backlog.ageMs(OutboundBacklog::nowMs());
+}
+
+bool OutboundQueue::waitedLongerThan(qint64 ms)
+{
+    if (ageMs() <= ms)
+        return false;
+    recount();
+    return ageMs() > ms;
 }
 
 void OutboundQueue::write(const QByteArray &units)
 {
     if (!m_socket || units.isEmpty())
         return;
-    const qint64 before = pending();
-    m_backlog.observe(before);
-    if (m_waitingBytes > 0 || m_socket->bytesToWrite() >= kSocketShare) {
+    const qint64 before = m_socket->bytesToWrite();
+    m_inSocket = before;
+    m_backlog.observe(pending());
+    if (m_waitingBytes > 0 || before >= kSocketShare) {
         m_waiting.push_back(units);
         m_waitingBytes += units.size();
         m_backlog.queued(units.size(), OutboundBacklog::nowMs());
@@ -71,7 +79,8 @@ void OutboundQueue::write(const QByteArray &units)
     if (sent == units.size())
         return;
     m_socket->write(units.constData() + sent, units.size() - sent);
-    m_backlog.queued(units.size() - sent, OutboundBacklog::nowMs());
+    m_inSocket = m_socket->bytesToWrite(); // a lingering socket takes nothing more
+    m_backlog.queued(m_inSocket - before, OutboundBacklog::nowMs());
 }
 
 void OutboundQueue::refill()
@@ -82,7 +91,7 @@ void OutboundQueue::refill()
         m_waitingBytes -= units.size();
         m_socket->write(units);
     }
-    m_backlog.observe(pending());
+    recount();
 }
 
 void OutboundQueue::handAllToSocket()
@@ -92,6 +101,7 @@ void OutboundQueue::handAllToSocket()
         m_waitingBytes -= m_waiting.front().size();
         m_waiting.pop_front();
     }
+    recount();
 }
 
 qint64 OutboundQueue::dropWaiting()
@@ -99,7 +109,7 @@ qint64 OutboundQueue::dropWaiting()
     const qint64 dropped = m_waitingBytes;
     m_waiting.clear();
     m_waitingBytes = 0;
-    m_backlog.observe(pending());
+    recount();
     return dropped;
 }
 

@@ -25,6 +25,13 @@ class NodeMetrics;
 // client had read all of it, and the lingering close (2 s) would reset the connection first.
 // Everything queued, here and in the socket, is the connection's OutboundBacklog (its age,
 // the node-wide total). Touched only from the socket's thread.
+//
+// The limits ask pending() and waitedLongerThan() for every frame a connection is given, so
+// those read only counts kept here: the socket's buffer is counted exactly at every write and
+// every drain (bytesWritten), where the socket is touched anyway, and a bit written around
+// the queue (QWebSocket's pong or close) counts from the next of them. Asking QTcpSocket per
+// frame cost a cold cache line per subscriber, and the clock read per frame ~250 ns on this
+// VM (docs/benchmarks.md, "CPU per delivery: the queue's bookkeeping").
 class OutboundQueue
 {
 public:
@@ -38,10 +45,15 @@ public:
 
     // Whole units, in order after everything written before.
     void write(const QByteArray &units);
-    // Bytes queued: in the socket and waiting here.
-    qint64 pending() const;
+    // Bytes queued: in the socket and waiting here, as counted at the last write or drain.
+    qint64 pending() const { return m_inSocket + m_waitingBytes; }
     // How long the oldest of them has waited (0 when none); the clock is read only then.
-    qint64 ageMs();
+    qint64 ageMs() const;
+    // Whether the oldest has waited longer than `ms`: the limit's question per frame. A yes
+    // is confirmed against the socket's own count first (a drain the counts missed).
+    bool waitedLongerThan(qint64 ms);
+    // Counts the socket's buffer again (after a flush of the socket by someone else).
+    void recount();
     // A slow consumer: what waits here goes unsent (what the socket holds is the end of what
     // the client gets). Returns the bytes dropped.
     qint64 dropWaiting();
@@ -56,6 +68,7 @@ private:
     LingeringSocket *m_lingering; // m_socket, when it is one (the node's always are)
     std::deque<QByteArray> m_waiting;
     qint64 m_waitingBytes = 0;
+    qint64 m_inSocket = 0; // QTcpSocket::bytesToWrite() when last asked
     OutboundBacklog m_backlog;
     QMetaObject::Connection m_drained;
 };

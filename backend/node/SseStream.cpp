@@ -154,8 +154,10 @@ bool SseStream::write(const QByteArray &bytes)
 {
     if (m_closed || m_closing || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return false;
-    if (m_queue.pending() + bytes.size() > m_deps.maxOutboundQueueBytes)
+    if (m_queue.pending() + bytes.size() > m_deps.maxOutboundQueueBytes) {
         m_socket->flush(); // what the kernel takes now is not backlog (non-blocking)
+        m_queue.recount();
+    }
     // A slow consumer: close rather than queue without bound (or without end); it resumes with
     // Last-Event-ID. The reason still goes out (a few bytes past the limit), then the lingering close.
     if (m_queue.pending() + bytes.size() > m_deps.maxOutboundQueueBytes) {
@@ -163,7 +165,7 @@ bool SseStream::write(const QByteArray &bytes)
             QByteArrayLiteral("outbound_bytes"));
         return false;
     }
-    if (m_deps.maxOutboundAgeMs > 0 && m_queue.ageMs() > m_deps.maxOutboundAgeMs) {
+    if (m_deps.maxOutboundAgeMs > 0 && m_queue.waitedLongerThan(m_deps.maxOutboundAgeMs)) {
         dropSlowConsumer(
             QStringLiteral("an event waited more than %1 ms unsent").arg(m_deps.maxOutboundAgeMs),
             QByteArrayLiteral("outbound_age"));

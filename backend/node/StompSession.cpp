@@ -451,9 +451,10 @@ bool StompSession::sendEncoded(const QByteArray &bytes, bool hasNul, bool isErro
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return false;
     qint64 queued = m_writer.queued();
-    if (m_transport && queued + bytes.size() > m_deps.limits.maxOutboundQueueBytes) {
+    if (queued + bytes.size() > m_deps.limits.maxOutboundQueueBytes && m_transport) {
         m_writer.flush(); // what the kernel takes is no backlog
         m_transport->flush();
+        m_writer.recountQueued();
         queued = m_writer.queued();
     }
     if (queued + bytes.size() > m_deps.limits.maxOutboundQueueBytes && !isError) {
@@ -463,7 +464,7 @@ bool StompSession::sendEncoded(const QByteArray &bytes, bool hasNul, bool isErro
         return false;
     }
     const int maxAgeMs = m_deps.limits.maxOutboundAgeMs;
-    if (maxAgeMs > 0 && !isError && m_writer.backlogAgeMs() > maxAgeMs) {
+    if (maxAgeMs > 0 && !isError && m_writer.backlogOlderThan(maxAgeMs)) {
         dropSlowConsumer(QStringLiteral("slow consumer: a frame waited more than %1 ms unsent").arg(maxAgeMs),
             QByteArrayLiteral("outbound_age"));
         return false;

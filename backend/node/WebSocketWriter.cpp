@@ -21,9 +21,15 @@ WebSocketWriter::~WebSocketWriter()
 
 QByteArray WebSocketWriter::frame(QByteArrayView payload, Kind kind)
 {
-    const quint64 size = quint64(payload.size());
     QByteArray out;
     out.reserve(10 + payload.size());
+    appendFrame(out, payload, kind);
+    return out;
+}
+
+void WebSocketWriter::appendFrame(QByteArray &out, QByteArrayView payload, Kind kind)
+{
+    const quint64 size = quint64(payload.size());
     out.append(char(0x80 | (kind == Kind::Text ? 0x1 : 0x2))); // FIN + opcode
     if (size < 126) {
         out.append(char(size));
@@ -37,7 +43,6 @@ QByteArray WebSocketWriter::frame(QByteArrayView payload, Kind kind)
             out.append(char((size >> shift) & 0xFF));
     }
     out.append(payload);
-    return out;
 }
 
 bool WebSocketWriter::send(const QByteArray &message, Kind kind)
@@ -53,7 +58,7 @@ bool WebSocketWriter::send(const QByteArray &message, Kind kind)
         }
         if (m_held.isEmpty())
             m_batch->hold(this);
-        m_held.append(frame(message, kind));
+        appendFrame(m_held, message, kind); // framed in place: no frame of its own per delivery
         if (m_held.size() >= kMaxHeldBytes)
             flush();
         return true;

@@ -56,15 +56,20 @@ public:
     void flushAll();
     // Bytes held for the batch's flush, not yet given to the socket.
     qsizetype held() const { return m_held.size(); }
-    // Bytes held for the batch's flush or queued, not yet taken by the kernel.
+    // Bytes held for the batch's flush or queued, not yet taken by the kernel (as counted at
+    // the queue's last write or drain: no call into the socket, asked per frame).
     qint64 queued() const { return m_held.size() + m_queue.pending(); }
-    // How long the oldest queued byte has waited (OutboundQueue::ageMs).
-    qint64 backlogAgeMs() { return m_queue.ageMs(); }
+    // After the TCP socket was flushed directly: its buffer counted again.
+    void recountQueued() { m_queue.recount(); }
+    // Whether the oldest queued byte has waited longer than `ms` (OutboundQueue).
+    bool backlogOlderThan(qint64 ms) { return m_queue.waitedLongerThan(ms); }
     // A slow consumer: the frames held or waiting go unsent (OutboundQueue::dropWaiting).
     void dropUnsent();
 
     // The whole frame: header, then payload.
     static QByteArray frame(QByteArrayView payload, Kind kind);
+    // The same frame appended to `out`.
+    static void appendFrame(QByteArray &out, QByteArrayView payload, Kind kind);
 
 private:
     QPointer<QWebSocket> m_socket;

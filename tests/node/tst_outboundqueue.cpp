@@ -1,7 +1,8 @@
 // OutboundQueue (issue 15, overload): what a connection sends reaches its peer whole and in
 // order; beyond what the socket is given, whole units wait in the queue, so a slow
 // consumer's backlog can be dropped and its last words still arrive right after the little
-// the socket held.
+// the socket held. The limits' questions, asked for every frame, are answered from the
+// queue's own counts, without a call into the socket.
 
 #include "node/NodeMetrics.h"
 #include "node/OutboundQueue.h"
@@ -16,6 +17,34 @@
 
 using namespace sb::node;
 
+namespace {
+
+// The node's side of the connection, counting how often the queue asks its buffer's size.
+class CountingSocket : public QTcpSocket
+{
+public:
+    qint64 bytesToWrite() const override
+    {
+        ++asked;
+        return QTcpSocket::bytesToWrite();
+    }
+    mutable int asked = 0;
+};
+
+class CountingServer : public QTcpServer
+{
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *socket = new CountingSocket;
+        socket->setParent(this);
+        socket->setSocketDescriptor(descriptor);
+        addPendingConnection(socket);
+    }
+};
+
+} // namespace
+
 class TestOutboundQueue : public QObject
 {
     Q_OBJECT
@@ -25,13 +54,15 @@ private slots:
     void everyUnitArrivesInOrder();
     void aSlowPeersBacklogWaitsInTheQueue();
     void droppedBacklogLeavesWholeUnitsAndTheLastWords();
+    void theLimitsQuestionsLeaveTheSocketAlone();
+    void bytesWrittenAroundTheQueueCountFromItsNextLook();
 
 private:
     // Reads from the peer until `bytes` arrived or 10 s passed.
     QByteArray readFromPeer(qsizetype bytes);
     QByteArray unit(int index) const;
 
-    QTcpServer m_server;
+    CountingServer m_server;
     std::unique_ptr<QTcpSocket> m_peer; // the client, which reads when the test says
     QTcpSocket *m_node = nullptr; // the node's side, owned by m_server
     NodeMetrics m_metrics;
@@ -132,6 +163,48 @@ void TestOutboundQueue::droppedBacklogLeavesWholeUnitsAndTheLastWords()
     QVERIFY(lines.last().isEmpty()); // nothing cut inside a unit
     QTRY_COMPARE(queue.pending(), qint64(0));
     QCOMPARE(m_metrics.outboundQueuedBytes(), qint64(0));
+}
+
+void TestOutboundQueue::theLimitsQuestionsLeaveTheSocketAlone()
+{
+    m_peer->setReadBufferSize(4096); // while events run below, the peer's socket reads no more
+    OutboundQueue queue(m_node, &m_metrics);
+    for (int i = 0; i < 500; ++i) // 500 KB to a peer that reads nothing
+        queue.write(unit(i));
+    auto *counting = dynamic_cast<CountingSocket *>(m_node);
+    QVERIFY(counting);
+    counting->asked = 0;
+    for (int i = 0; i < 1000; ++i) { // the byte and the age limit's questions, 1,000 frames' worth
+        QVERIFY(queue.pending() > 300'000);
+        QVERIFY(!queue.waitedLongerThan(60'000));
+    }
+    QCOMPARE(counting->asked, 0);
+    // The counts still follow the socket: the age grows while nothing drains, and once the peer
+    // reads everything the queue is empty, in the node-wide total too.
+    QTRY_VERIFY(queue.waitedLongerThan(20));
+    QCOMPARE(m_metrics.outboundQueuedBytes(), queue.pending());
+    QCOMPARE(readFromPeer(500 * 1000).size(), 500 * 1000);
+    QTRY_COMPARE(queue.pending(), qint64(0));
+    QVERIFY(!queue.waitedLongerThan(0));
+    QCOMPARE(m_metrics.outboundQueuedBytes(), qint64(0));
+}
+
+void TestOutboundQueue::bytesWrittenAroundTheQueueCountFromItsNextLook()
+{
+    OutboundQueue queue(m_node, &m_metrics);
+    for (int i = 0; i < 200; ++i) // more than kSocketShare: units wait in the queue too
+        queue.write(unit(i));
+    const qint64 before = queue.pending();
+    // A control frame written straight to the socket (QWebSocket's pong): not seen yet ...
+    m_node->write(QByteArray(100, 'p'));
+    QCOMPARE(queue.pending(), before);
+    // ... but counted at the next write (here, no event loop ran: nothing drained meanwhile).
+    queue.write(unit(200));
+    QCOMPARE(queue.pending(), before + 100 + 1000);
+    m_node->write(QByteArray(10, 'p'));
+    queue.recount();
+    QCOMPARE(queue.pending(), before + 110 + 1000);
+    QCOMPARE(m_metrics.outboundQueuedBytes(), queue.pending());
 }
 
 SB_TEST_GUILESS_MAIN(TestOutboundQueue)
