@@ -1,5 +1,6 @@
 #include "node/NodeListener.h"
 
+#include "node/QueuedCall.h"
 #include "node/Worker.h"
 
 namespace sb::node {
@@ -13,8 +14,7 @@ void NodeListener::incomingConnection(qintptr descriptor)
 {
     Worker *worker = m_workers.at(m_next);
     m_next = (m_next + 1) % int(m_workers.size());
-    QMetaObject::invokeMethod(
-        worker, [worker, descriptor] { worker->adoptSocket(descriptor); }, Qt::QueuedConnection);
+    postQueued(worker, [worker, descriptor] { worker->adoptSocket(descriptor); });
 }
 
 } // namespace sb::node

@@ -9,6 +9,7 @@
 #include "node/NodeReadiness.h"
 #include "node/PerUserQuota.h"
 #include "node/PresenceLease.h"
+#include "node/QueuedCall.h"
 #include "node/RateLimiter.h"
 #include "node/RegistryAnnouncer.h"
 #include "node/Router.h"
@@ -150,8 +151,7 @@ bool NodeServer::listen(QString *error)
             worker, &Worker::tapReaderAttached, worker,
             [workers = m_workers](TapReader *reader) {
                 for (Worker *each : workers)
-                    QMetaObject::invokeMethod(
-                        each, [each, reader] { each->tapBaseline(reader); }, Qt::QueuedConnection);
+                    postQueued(each, [each, reader] { each->tapBaseline(reader); });
             },
             Qt::DirectConnection);
     m_listener = new NodeListener(m_workers);
@@ -282,7 +282,7 @@ void NodeServer::drain()
     // 503 (a refused connection says nothing about readiness). New connections only get
     // the probes, /metrics and /admin/stats; everything else is refused with 503 (HttpApi).
     for (Worker *worker : std::as_const(m_workers))
-        QMetaObject::invokeMethod(worker, &Worker::drain, Qt::QueuedConnection);
+        postQueued(worker, [worker] { worker->drain(); });
     if (m_announcer)
         m_announcer->announce(); // the console sees "draining" now, not within a second
     m_drainClock.start();

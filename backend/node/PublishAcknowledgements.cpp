@@ -1,5 +1,6 @@
 #include "node/PublishAcknowledgements.h"
 
+#include "node/QueuedCall.h"
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcPublishAcks, "sb.node.publish")
@@ -28,8 +29,7 @@ PublishAcknowledgements::Ticket PublishAcknowledgements::issue()
         // The lock keeps the receiver from being destroyed between the check and the post.
         const QMutexLocker lock(&mailbox->mutex);
         if (PublishAcknowledgements *receiver = mailbox->receiver)
-            QMetaObject::invokeMethod(
-                receiver, [receiver, id, error] { receiver->settle(id, error); }, Qt::QueuedConnection);
+            postQueued(receiver, [receiver, id, error] { receiver->settle(id, error); });
     };
     return { id, std::move(acknowledgement) };
 }

@@ -1,6 +1,7 @@
 #include "node/RoleUpdateHandler.h"
 
 #include "cluster/TokenRegistry.h"
+#include "node/QueuedCall.h"
 #include "node/Router.h"
 #include "node/Worker.h"
 
@@ -25,8 +26,7 @@ bool RoleUpdateHandler::handle(const QByteArray &payload, QString *error)
     m_tokens->revokeUser(user);
     const QString reason = QStringLiteral("your roles changed: log in again");
     for (Worker *worker : m_router->workers())
-        QMetaObject::invokeMethod(
-            worker, [worker, user, reason] { worker->closeSessionsOf(user, reason); }, Qt::QueuedConnection);
+        postQueued(worker, [worker, user, reason] { worker->closeSessionsOf(user, reason); });
     return true;
 }
 

@@ -1,5 +1,6 @@
 #include "node/Router.h"
 
+#include "node/QueuedCall.h"
 #include "node/Worker.h"
 
 namespace sb::node {
@@ -7,8 +8,7 @@ namespace sb::node {
 void Router::broadcast(const EnvelopePtr &envelope) const
 {
     for (Worker *worker : m_workers)
-        QMetaObject::invokeMethod(
-            worker, [worker, envelope] { worker->deliver(envelope); }, Qt::QueuedConnection);
+        postQueued(worker, [worker, envelope] { worker->deliver(envelope); });
 }
 
 } // namespace sb::node
