@@ -1,6 +1,9 @@
 # Build options shared by every target.
 option(SB_WERROR "Treat compiler warnings as errors (on in CI)" OFF)
 option(SB_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+# ThreadSanitizer for the node's worker threads: CI builds only switchboard-node in this tree
+# and runs the `tsan` tests against it (tests/conformance; docs/reliability.md).
+option(SB_TSAN "Build with ThreadSanitizer (needs clang; CI builds only switchboard-node)" OFF)
 option(SB_BENCH "Build the benchmarks in bench/ (CI builds them in a second step; CTest never runs them)" ON)
 option(SB_FUZZ_ONLY "Build only the protocol layer and its libFuzzer targets (needs clang)" OFF)
 option(SB_UNITY_BUILD "Compile each layer's .cpp files in batches (see sb_unity_build)" ON)
@@ -42,6 +45,14 @@ if(SB_SANITIZE)
     add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
                         -fno-sanitize-recover=undefined)
     add_link_options(-fsanitize=address,undefined)
+endif()
+
+if(SB_TSAN)
+    if(SB_SANITIZE OR NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+        message(FATAL_ERROR "SB_TSAN needs clang (CXX=clang++) and excludes SB_SANITIZE")
+    endif()
+    add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+    add_link_options(-fsanitize=thread)
 endif()
 
 if(SB_FUZZ_ONLY)

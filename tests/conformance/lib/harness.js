@@ -34,7 +34,14 @@ async function startNode(t, extraArgs = []) {
       try { process.kill(child.pid, 'SIGKILL'); } catch { /* already gone */ }
     }
     started.delete(child);
+    // A ThreadSanitizer build (SB_TSAN) reports a race on stderr and exits 66: whatever the
+    // clients saw, the test fails on it.
+    if (stderr.includes('WARNING: ThreadSanitizer')) throw new Error(`ThreadSanitizer report:\n${stderr}`);
   };
+  // The clients then fail on the closed sockets, which says nothing about why: show the report.
+  child.on('exit', () => {
+    if (stderr.includes('WARNING: ThreadSanitizer')) process.stderr.write(`node ${child.pid}:\n${stderr}\n`);
+  });
   t.after(stop);
   const address = await new Promise((resolve, reject) => {
     let stdout = '';
