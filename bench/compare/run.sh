@@ -15,10 +15,13 @@
 #
 # Servers: node, nchan, rabbit, and baseline: a second node binary to compare the node with
 #   in the same run (SB_BASELINE_NODE, its environment SB_BASELINE_ENV; the node's is
-#   SB_NODE_ENV; servers.sh), reported beside the others with its ratio to the node.
+#   SB_NODE_ENV; servers.sh), reported beside the others with its ratio to the node;
+#   previous: a third one (SB_PREVIOUS_NODE, SB_PREVIOUS_ENV).
 # Options: --servers "node nchan rabbit" --subscribers "200 1000" --rates-200 LIST
 #   --rates-1000 LIST --repeats 3 --step-seconds 5 --idle-connections 5000 --idle-seconds 60
-#   --rate R (overload) --out DIR (results; default a new temporary directory, kept)
+#   --rate R (overload) --settle-seconds S (overload: how long after it the memory is read,
+#   default 60; 0 when only the CPU per delivery is wanted) --out DIR (results; default a new
+#   temporary directory, kept)
 #   --transport stomp|sse (fanout): what the subscribers use; sse is for node, baseline and
 #   nchan (EventSource), against the trivial server's SSE ceiling
 #   --priority N: the servers and the generator run under nice -n N (default -10, as root;
@@ -46,6 +49,7 @@ step_seconds=5
 idle_connections=5000
 idle_seconds=60
 overload_rate=100
+settle_seconds=60
 out=""
 priority=-10
 transport=stomp
@@ -60,6 +64,7 @@ while [ $# -gt 0 ]; do
         --idle-connections) idle_connections="$2"; shift 2 ;;
         --idle-seconds) idle_seconds="$2"; shift 2 ;;
         --rate) overload_rate="$2"; shift 2 ;;
+        --settle-seconds) settle_seconds="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
         --priority) priority="$2"; shift 2 ;;
         --transport) transport="$2"; shift 2 ;;
@@ -90,14 +95,15 @@ source "$here/servers.sh"
 loadavg() { cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/'; }
 target_of() { # server transport -> sb_loadgen --target
     case "$1:$2" in
-        node:stomp | baseline:stomp) echo node-stomp ;; node:sse | baseline:sse) echo node-sse ;;
+        node:stomp | baseline:stomp | previous:stomp) echo node-stomp ;;
+        node:sse | baseline:sse | previous:sse) echo node-sse ;;
         nchan:stomp) echo nchan-ws ;; nchan:sse) echo nchan-sse ;;
         rabbit:stomp) echo rabbit-stomp ;;
         trivial:stomp) echo trivial-stomp ;; trivial:ws) echo trivial-ws ;; trivial:sse) echo trivial-sse ;;
     esac
 }
-url_of() { case "$1" in node) echo "$node_url" ;; baseline) echo "$baseline_url" ;; nchan) echo "$nchan_url" ;; rabbit) echo "$rabbit_url" ;; trivial) echo "$trivial_url" ;; esac; }
-pid_of() { case "$1" in node) echo "$node_pid" ;; baseline) echo "$baseline_pid" ;; nchan) echo "$nchan_pid" ;; rabbit) echo "$rabbit_pid" ;; trivial) echo "$trivial_pid" ;; esac; }
+url_of() { case "$1" in node) echo "$node_url" ;; baseline) echo "$baseline_url" ;; previous) echo "$previous_url" ;; nchan) echo "$nchan_url" ;; rabbit) echo "$rabbit_url" ;; trivial) echo "$trivial_url" ;; esac; }
+pid_of() { case "$1" in node) echo "$node_pid" ;; baseline) echo "$baseline_pid" ;; previous) echo "$previous_pid" ;; nchan) echo "$nchan_pid" ;; rabbit) echo "$rabbit_pid" ;; trivial) echo "$trivial_pid" ;; esac; }
 
 # run_loadgen SERVER TARGET LABEL [sb_loadgen options...]: one generator run, its output
 # appended to $results after a header line naming the run.
@@ -172,7 +178,7 @@ overload)
     for server in $servers; do
         run_loadgen "$server" "$(target_of "$server" stomp)" "overload-$server" --subscribers 1000 \
             --rates "$overload_rate,$((overload_rate * 2)),$overload_rate" --step-seconds 30 --drain-seconds 10 \
-            --settle-seconds 60
+            --settle-seconds "$settle_seconds"
     done
     ;;
 *) echo "unknown scenario $scenario" >&2; exit 2 ;;

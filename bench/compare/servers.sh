@@ -60,6 +60,15 @@ start_baseline() {
     baseline_pid=$launched_pid baseline_url=$launched_url
 }
 
+# A third node binary, for a change measured against two older ones in one run (the
+# release before a regression and the one with it): SB_PREVIOUS_NODE, SB_PREVIOUS_ENV.
+start_previous() {
+    # shellcheck disable=SC2086
+    launch_node "${SB_PREVIOUS_NODE:?set SB_PREVIOUS_NODE to the node binary to compare with}" previous \
+        ${SB_PREVIOUS_ENV:-}
+    previous_pid=$launched_pid previous_url=$launched_url
+}
+
 # nginx + Nchan: one process (no master), in the foreground; WebSocket and EventSource
 # subscribers on /sub/bench, HTTP POST publisher on /pub/bench, one channel.
 start_nchan() {
