@@ -30,8 +30,9 @@ class NodeMetrics;
 // those read only counts kept here: the socket's buffer is counted exactly at every write and
 // every drain (bytesWritten), where the socket is touched anyway, and a bit written around
 // the queue (QWebSocket's pong or close) counts from the next of them. Asking QTcpSocket per
-// frame cost a cold cache line per subscriber, and the clock read per frame ~250 ns on this
-// VM (docs/benchmarks.md, "CPU per delivery: the queue's bookkeeping").
+// frame touched its private data for every subscriber, and a steady_clock read cost ~250 ns
+// on this VM; neither moved the node's CPU per delivery measurably, whose cost is the
+// subscribers' cold memory (docs/benchmarks.md, "CPU per delivery: the queue's bookkeeping").
 class OutboundQueue
 {
 public:
