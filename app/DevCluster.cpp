@@ -26,6 +26,12 @@ constexpr int kDemoSessionTimeoutMs = 4000;
 constexpr int kNodeGraceSeconds = 5;
 // Every client of a laptop cluster logs in from 127.0.0.1 (see nodeArguments).
 constexpr int kLaptopLoginsPerAddressPerMinute = 1000;
+// SO_SNDBUF of each replica's connections (Linux doubles it): a client that stops reading
+// holds at most ~32 KiB in the kernel, so the replica's own outbound limits drop it in
+// seconds at the demo's rates (see nodeArguments). With 64 KiB the demo's slow consumer
+// still took 48 s after a 4 s burst (tst_demoscript). A loopback round trip takes tens of
+// microseconds, so 16 KiB per round trip still carries hundreds of MB/s to a client that reads.
+constexpr int kLaptopSocketSendBufferBytes = 16 * 1024;
 // A drained replica that has not ended after its grace (plus its drain's minimum stay) is killed.
 constexpr int kNodeDrainKillMs = (kNodeGraceSeconds + 10) * 1000;
 constexpr int kHurryStopMs = 300; // whole-cluster stop: the second SIGTERM that ends a node's drain
@@ -211,6 +217,9 @@ QStringList DevCluster::nodeArguments(const QString &id, const QString &listen) 
         // 127.0.0.1) logs in again, and 30 a minute per address locked most of them out
         // for a minute. Per-user limits still hold.
         QStringLiteral("--limit-logins-per-address"), QString::number(kLaptopLoginsPerAddressPerMinute),
+        // On loopback the kernel grows a stalled client's send buffer to megabytes before
+        // the node queues a byte: the demo's slow consumer went undropped for minutes.
+        QStringLiteral("--limit-socket-send-buffer-bytes"), QString::number(kLaptopSocketSendBufferBytes),
         QStringLiteral("--jwt-secret-file"), m_dir.filePath(QStringLiteral("jwt-secret")),
         QStringLiteral("--redis"), m_redisUrl, QStringLiteral("--kafka"), m_kafkaBootstrap,
         QStringLiteral("--bus"), m_options.bus, QStringLiteral("--topic-prefix"), m_options.topicPrefix,

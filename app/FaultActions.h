@@ -44,8 +44,11 @@ public:
     static constexpr int kRedisEffectMs = 60000;
     static constexpr int kDeadLetterEffectMs = 30000;
     static constexpr int kPollMs = 250;
-    // A client that stops reading fills its replica's outbound queue (1 MiB) in minutes at
-    // the demo's rate, tens of seconds with a burst.
+    // A client that stops reading fills its replica's kernel send buffer (32 KiB: the
+    // devcluster's --limit-socket-send-buffer-bytes, doubled) in seconds with a burst, longer
+    // at the demo's rate; the replica then drops it once a queued frame has waited
+    // --limit-outbound-age-ms (10 s), or at --limit-outbound-bytes (1 MiB) if that comes first.
+    // A replica that runs without the send-buffer bound may take minutes: the margin is for it.
     static constexpr int kSlowConsumerEffectMs = 300000;
     static constexpr int kStage1EffectMs = 30000;
 

@@ -11,9 +11,13 @@ namespace sb::app {
 
 // The "slow consumer" fault: a WebSocket client, written by hand over a QTcpSocket, that
 // opens a STOMP session, subscribes to `channels` and /topic/presence, and then never reads
-// again (a tiny receive buffer, nothing taken from it), so the node's outbound queue for it
-// grows until `--limit-outbound-bytes` drops it (docs/protocol.md, "Limits"). QWebSocket
-// cannot be made to stop reading, hence the raw socket.
+// again (a tiny receive buffer, nothing taken from it). Once the replica's kernel send
+// buffer for it is full (a devcluster's replicas bound it, --limit-socket-send-buffer-bytes
+// 16 KiB, which Linux doubles; autotuned it grows to megabytes on loopback), the node queues
+// its frames, and drops it as a slow consumer when the oldest has waited
+// `--limit-outbound-age-ms` (10 s) or the queue passes `--limit-outbound-bytes` (1 MiB),
+// whichever comes first: an ERROR frame, then the close (docs/protocol.md, "Limits").
+// QWebSocket cannot be made to stop reading, hence the raw socket.
 class SlowConsumer : public QObject
 {
     Q_OBJECT

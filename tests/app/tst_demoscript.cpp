@@ -207,9 +207,34 @@ private Q_SLOTS:
             qPrintable(effectOf(eventFor(events, QStringLiteral("revoke")))));
     }
 
+    // A client on node-2 that stops reading: the demo's replicas bound each connection's
+    // kernel send buffer (--limit-socket-send-buffer-bytes 16 KiB), so node-2's own outbound
+    // limits see its backlog and drop it within seconds of a short burst; autotuned, the
+    // kernel took megabytes for it first and it went undropped for minutes.
+    void slowConsumerShowsInTheSnapshot()
+    {
+        QJsonObject state;
+        runSettled(R"([
+            {"at": 2, "action": "slow-consumer", "args": {"replica": "node-2"}},
+            {"at": 3, "action": "burst", "args": {"factor": 10, "seconds": 4}}
+        ])",
+            2, &state, { QStringLiteral("burst") }); // its rise is startBurstAndRevoke's to check
+        if (QTest::currentTestFailed())
+            return;
+        const QString slow = effectOf(
+            eventFor(state.value(QStringLiteral("events")).toArray(), QStringLiteral("slow-consumer")));
+        const QRegularExpressionMatch dropped
+            = QRegularExpression(QStringLiteral("node-2 dropped a slow consumer after (\\d+) s")).match(slow);
+        // 21 s here on the 2-core machine (the burst fills node-2's 32 KiB, then the 10 s
+        // age limit); 48 s with the demo's replicas at 64 KiB, unsettled after 90 s unbounded.
+        QVERIFY2(dropped.hasMatch() && dropped.captured(1).toInt() <= 45, qPrintable(slow));
+        QVERIFY2(
+            slow.contains(QStringLiteral("sb_dropped_total{reason=\"slow_consumer\"}")), qPrintable(slow));
+    }
+
     // The stage-2 bus switched to Redis pub/sub: a rolling restart, one replica at a time,
     // every replica ready on the new bus at the end. (The slow consumer's drop itself is
-    // checked on a devcluster, tst_alerts_devcluster.)
+    // slowConsumerShowsInTheSnapshot's.)
     void busSwitchShowsInTheSnapshot()
     {
         QJsonObject state;
