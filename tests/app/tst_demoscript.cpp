@@ -1,9 +1,10 @@
 // `switchboard --demo-script FILE --snapshot DIR` offscreen (issue 13): the faults of the
 // script run on the embedded demo through the same actions as `switchboard fault`, and
 // state.json shows their effects — node-2 killed and down, node-1 drained and ready again,
-// Redis restarted with every running replica ready, poison records in the DLT — and each
-// step in `events` with the effect it watched for, once it has all settled
-// (--snapshot-settled). A bad script is a one-line usage error.
+// Redis restarted with every running replica ready, poison records in the DLT, a client
+// that stops reading dropped by its replica — and each step in `events` with the effect it
+// watched for, once it has all settled (--snapshot-settled). A bad script is a one-line
+// usage error.
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
