@@ -17,6 +17,7 @@ chmod 700 "$XDG_RUNTIME_DIR" 2>/dev/null || true
 mkdir -p "$here/build"
 ci="$here/build/ci"
 asan="$here/build/asan"
+tsan="$here/build/tsan"
 
 passed=0; failed=0
 # Each section's header says when it began (seconds since the start), to see where the
@@ -38,7 +39,10 @@ test_suite() { # name build-dir jobs ctest-options...
     local name="$1" dir="$2" jobs="$3"; shift 3
     say "$name: ctest (-j$jobs)"
     (cd "$dir" && ctest --output-on-failure --timeout 300 -j"$jobs" "$@") | tee "$dir.ctest.log"
-    local summary; summary="$(grep -E 'tests passed, [0-9]+ tests failed out of' "$dir.ctest.log" | tail -1)"
+    count_ctest "$dir.ctest.log"
+}
+count_ctest() { # ctest-log: adds its passes and failures to the totals
+    local summary; summary="$(grep -E 'tests passed, [0-9]+ tests failed out of' "$1" | tail -1)"
     local total fails
     total="$(sed -nE 's/.*out of ([0-9]+).*/\1/p' <<<"$summary")"
     fails="$(sed -nE 's/.*passed, ([0-9]+) tests failed.*/\1/p' <<<"$summary")"
@@ -81,6 +85,23 @@ say "fuzzers: build and run (at low priority, alongside the sanitizer suite's te
 # scripts/fuzz.sh 600 and up (docs/benchmarks.md).
 in_background "$here/build/fuzz.log" "$here/scripts/fuzz.sh" 2
 fuzz_run=$!
+# The node's worker threads under ThreadSanitizer: a clang tree of switchboard-node alone
+# (-DSB_TSAN=ON; -O0 -g1: 108 CPU-s where -O1 took 168, and the tests, which wait on timers
+# and clients, passed as fast), built at low priority beside the sanitizer suite, then its
+# `tsan` tests (the stomp, sse and heartbeat conformance tests against `--workers 2`, 3-7
+# CPU-s each) at normal priority, so a starved node cannot time a test out.
+# docs/reliability.md, "Threads under ThreadSanitizer".
+say "TSan build: switchboard-node with clang, then its tests (in the background, beside the sanitizer suite)"
+rm -f "$tsan.ctest.log"
+(
+    nice -n 19 env CC=clang CXX=clang++ cmake -S "$here" -B "$tsan" "${build_args[@]}" -DSB_BENCH=OFF -DSB_TSAN=ON \
+        -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1" >"$tsan.configure.log" 2>&1 \
+        || { cat "$tsan.configure.log"; echo "== TSan build: CONFIGURE FAILED"; exit 1; }
+    nice -n 19 cmake --build "$tsan" --parallel "$(nproc)" --target switchboard-node >"$tsan.make.log" 2>&1 \
+        || { grep -Ev '^\[ *[0-9]+%\]|^(gmake|make)\[' "$tsan.make.log"; echo "== TSan build: BUILD FAILED"; exit 1; }
+    cd "$tsan" && ctest --output-on-failure --timeout 300 -j3 -L tsan >"$tsan.ctest.log" 2>&1
+) >"$tsan.build.log" 2>&1 &
+tsan_run=$!
 # The package, the header-fence probes and the deploy/ files' checks check the build and
 # the configuration, not the code's behaviour: the checked suite runs them; the sanitizers
 # have nothing to find in them. The 30 s chaos run (label chaos, 50 s under ASan) runs in
@@ -115,6 +136,11 @@ passed=$((passed + fuzz_ok)); failed=$((failed + fuzz_failed))
 if [ "$fuzz_status" -ne 0 ] && [ "$fuzz_failed" -eq 0 ]; then
     echo "== fuzzers: FAILED (exit $fuzz_status) before any target ran"; failed=$((failed + 1))
 fi
+
+say "TSan build: its tests"
+wait "$tsan_run"
+cat "$tsan.build.log" "$tsan.ctest.log" 2>/dev/null
+if [ -f "$tsan.ctest.log" ]; then count_ctest "$tsan.ctest.log"; else failed=$((failed + 1)); fi
 
 echo
 echo "the run took ${SECONDS} s"
