@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, then build and run every test:
 # once with warnings as errors (the benchmarks built too, not run), once under
-# AddressSanitizer + UBSan, then every fuzzer on its seed corpus. No display needed
+# AddressSanitizer + UBSan, then every fuzzer on its seed corpus, and the node's multi-worker
+# tests against switchboard-node built with ThreadSanitizer. No display needed
 # (QT_QPA_PLATFORM=offscreen).
 #
 # The sanitizer build compiles, and the fuzzers build and run, at the lowest CPU priority
