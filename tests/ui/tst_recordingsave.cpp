@@ -209,6 +209,35 @@ private Q_SLOTS:
         QVERIFY(!window.isSavingRecording());
     }
 
+    void aSecondSaveWaitsForTheFirst()
+    {
+        QTemporaryDir dir;
+        models::AttachmentState attachment;
+        models::RecordingStore recording = largeSavedRecording();
+        ui::MainWindow window(&attachment, &recording);
+        window.setRecordingExtras([](const QDateTime &, const QDateTime &) { return largeTrafficSection; });
+        window.show();
+        QSignalSpy saved(&window, &ui::MainWindow::recordingSaved);
+        QString shown;
+        QTimer closer; // the message is modal: read and close it from within its event loop
+        closer.setInterval(20);
+        connect(&closer, &QTimer::timeout, this, [&shown] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                shown = box->text();
+                box->close();
+            }
+        });
+        closer.start();
+        const QString first = dir.filePath(QStringLiteral("first.sbrec.json.gz"));
+        QVERIFY(window.saveRecordingTo(first));
+        QVERIFY(!window.saveRecordingTo(dir.filePath(QStringLiteral("second.sbrec.json.gz"))));
+        QVERIFY2(shown.contains(QStringLiteral("still being saved to %1").arg(first)), qPrintable(shown));
+        QTRY_COMPARE_WITH_TIMEOUT(saved.size(), 1, 120000);
+        QCOMPARE(saved.first().at(1).toString(), first);
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("second.sbrec.json.gz"))));
+        checkCompleteRecording(first);
+    }
+
     void closingTheWindowWhileSavingStillFinishesTheFile()
     {
         QTemporaryDir dir;
