@@ -103,12 +103,24 @@ private Q_SLOTS:
             QCOMPARE(shown.value(QStringLiteral("type")).toString(),
                 table->model()->index(row, 1).data().toString());
             // The TTL counts down at display time: if a second ticked between the snapshot
-            // and this read, take both again, back to back.
+            // and this read, take both again, back to back (the rows from here on too); if
+            // one ticked during that (3,000 rows take a while under a sanitizer), the rows up
+            // to this one only, so that this one is written last.
             QString shownTtl = shown.value(QStringLiteral("ttl")).toString();
             QString tableTtl = table->model()->index(row, 2).data().toString();
-            if (shownTtl != tableTtl) { // a second ticked: the rows from here on, taken again
+            if (shownTtl != tableTtl) {
                 rows = f.area.snapshotState().value(QStringLiteral("rows")).toArray();
                 shownTtl = rows.at(row).toObject().value(QStringLiteral("ttl")).toString();
+                tableTtl = table->model()->index(row, 2).data().toString();
+            }
+            for (int retake = 0; retake < 3 && shownTtl != tableTtl; ++retake) {
+                shownTtl = f.area.snapshotState(row + 1)
+                               .value(QStringLiteral("rows"))
+                               .toArray()
+                               .at(row)
+                               .toObject()
+                               .value(QStringLiteral("ttl"))
+                               .toString();
                 tableTtl = table->model()->index(row, 2).data().toString();
             }
             QCOMPARE(shownTtl, tableTtl);
