@@ -211,13 +211,14 @@ private Q_SLOTS:
     // A client on node-2 that stops reading: the demo's replicas bound each connection's
     // kernel send buffer (--limit-socket-send-buffer-bytes 16 KiB), so node-2's own outbound
     // limits see its backlog and drop it within seconds of a short burst; autotuned, the
-    // kernel took megabytes for it first and it went undropped for minutes.
+    // kernel took megabytes for it first and it went undropped for minutes. At 6 s: under
+    // ASan no simulated user was connected at 2 s to lend the client a token.
     void slowConsumerShowsInTheSnapshot()
     {
         QJsonObject state;
         runSettled(R"([
-            {"at": 2, "action": "slow-consumer", "args": {"replica": "node-2"}},
-            {"at": 3, "action": "burst", "args": {"factor": 10, "seconds": 4}}
+            {"at": 6, "action": "slow-consumer", "args": {"replica": "node-2"}},
+            {"at": 7, "action": "burst", "args": {"factor": 10, "seconds": 4}}
         ])",
             2, &state, { QStringLiteral("burst") }); // its rise is startBurstAndRevoke's to check
         if (QTest::currentTestFailed())
