@@ -233,7 +233,8 @@ private slots:
 
         // Messages of the node's longest text (ChatMessage::kMaxTextChars, 4000), 50 at a time,
         // until the replica drops it: its queue (1 MiB) plus what the kernel holds for a reader
-        // with a 4 KiB window is a few MB.
+        // with a 4 KiB window, bounded by the devcluster's 16 KiB send buffer (the kernel keeps
+        // twice that), or by the age limit first.
         QNetworkAccessManager http;
         const QString text(4000, u'x');
         auto dropped = [&clients, &node] {
