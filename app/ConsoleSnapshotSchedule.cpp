@@ -22,7 +22,7 @@ void ConsoleSnapshotSchedule::start(Writers writers)
         return;
     m_started = true;
     m_writers = std::move(writers);
-    QTimer::singleShot(m_afterSeconds * 1000, this, &ConsoleSnapshotSchedule::take);
+    QTimer::singleShot(m_afterSeconds * 1000, this, &ConsoleSnapshotSchedule::takeAtTheLatest);
 }
 
 void ConsoleSnapshotSchedule::replicasPolled()
@@ -32,28 +32,39 @@ void ConsoleSnapshotSchedule::replicasPolled()
     // settled cluster, not of a moment before the last user connected.
     if (!m_whenSettled || !m_started || m_taken)
         return;
-    m_settledPolls = m_settling().unsettled().isEmpty() ? m_settledPolls + 1 : 0;
+    QStringList unsettled = m_settling().unsettled();
+    m_settledPolls = unsettled.isEmpty() ? m_settledPolls + 1 : 0;
     if (settled())
-        take();
+        take(std::move(unsettled));
 }
 
 QJsonObject ConsoleSnapshotSchedule::settledJson() const
 {
     if (!m_whenSettled)
         return {};
-    const QStringList unsettled = m_settling().unsettled();
-    return { { QStringLiteral("settled"), unsettled.isEmpty() && settled() },
+    // Once taken, what the snapshot was taken on: a simulated user churning between that
+    // judgement and the write must not make a settled snapshot say it was not.
+    const bool taken = m_taken;
+    const QStringList unsettled = taken ? m_unsettledWhenTaken : m_settling().unsettled();
+    return { { QStringLiteral("settled"), unsettled.isEmpty() && (taken ? m_settledWhenTaken : settled()) },
         { QStringLiteral("unsettled"), QJsonArray::fromStringList(unsettled) } };
 }
 
-void ConsoleSnapshotSchedule::take()
+void ConsoleSnapshotSchedule::takeAtTheLatest()
+{
+    take(m_whenSettled ? m_settling().unsettled() : QStringList());
+}
+
+void ConsoleSnapshotSchedule::take(QStringList unsettled)
 {
     if (m_taken)
         return;
     m_taken = true;
-    if (m_whenSettled && !settled()) {
+    m_settledWhenTaken = settled() && unsettled.isEmpty();
+    m_unsettledWhenTaken = std::move(unsettled);
+    if (m_whenSettled && !m_settledWhenTaken) {
         std::fprintf(stderr, "switchboard: not settled after %d s, snapshot taken anyway: %s\n",
-            m_afterSeconds, qPrintable(m_settling().unsettled().join(QStringLiteral("; "))));
+            m_afterSeconds, qPrintable(m_unsettledWhenTaken.join(QStringLiteral("; "))));
     }
     QString error;
     if (!m_writers.snapshot(m_directory, &error)) {

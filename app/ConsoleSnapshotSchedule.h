@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 
@@ -32,12 +33,14 @@ public:
     void start(Writers writers);
     // After each Replicas poll: with --snapshot-settled, counts the settled ones in a row.
     void replicasPolled();
-    // For state.json, with --snapshot-settled: {"settled": bool, "unsettled": [...]}.
+    // For state.json, with --snapshot-settled: {"settled": bool, "unsettled": [...]}, as judged
+    // when the snapshot was taken (once it is).
     QJsonObject settledJson() const;
 
 private:
     bool settled() const { return m_settledPolls >= 2; }
-    void take();
+    void takeAtTheLatest();
+    void take(QStringList unsettled);
 
     QString m_directory;
     int m_afterSeconds;
@@ -47,6 +50,8 @@ private:
     bool m_started = false;
     bool m_taken = false;
     int m_settledPolls = 0; // Replicas polls in a row that found the console settled
+    bool m_settledWhenTaken = false;
+    QStringList m_unsettledWhenTaken;
 
 signals:
     void finished(int exitCode);

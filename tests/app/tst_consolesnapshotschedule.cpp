@@ -89,6 +89,28 @@ private Q_SLOTS:
         QCOMPARE(console.snapshots, 1); // once
     }
 
+    void stateSaysWhatTheSnapshotWasTakenOn()
+    {
+        // A simulated user churning between the settled poll and the write (seen in the
+        // sanitizer suite: "1 of 60 simulated users connecting" in a snapshot taken settled).
+        Console console;
+        ConsoleSnapshotSchedule schedule(
+            QStringLiteral("/tmp/unused"), 600, true, [&] { return console.settling(); });
+        QJsonObject written;
+        ConsoleSnapshotSchedule::Writers writers;
+        writers.snapshot = [&](const QString &, QString *) {
+            console.moving = true;
+            written = schedule.settledJson();
+            return true;
+        };
+        schedule.start(writers);
+        schedule.replicasPolled();
+        schedule.replicasPolled();
+        QCOMPARE(written.value(QStringLiteral("settled")).toBool(), true);
+        QVERIFY(written.value(QStringLiteral("unsettled")).toArray().isEmpty());
+        QCOMPARE(schedule.settledJson(), written); // and it stays what it was
+    }
+
     void writtenAtTheLatestTimeWhenNeverSettled()
     {
         Console console;
