@@ -12,6 +12,7 @@
 #include "inspect/KafkaInspectorConfig.h"
 #include "inspect/ReplicaDiscoveryConfig.h"
 #include "models/AttachmentState.h"
+#include "support/EventLoopGapMeter.h"
 #include "support/TestMain.h"
 
 #include <QElapsedTimer>
@@ -45,26 +46,6 @@ public:
 
 private:
     QList<QTcpSocket *> m_held;
-};
-
-// The longest gap between ticks of a 5 ms timer on the GUI thread.
-class EventLoopGapMeter : public QObject
-{
-public:
-    EventLoopGapMeter()
-    {
-        m_timer.setInterval(5);
-        connect(&m_timer, &QTimer::timeout, this,
-            [this] { m_longestGapMs = qMax(m_longestGapMs, m_sinceTick.restart()); });
-        m_sinceTick.start();
-        m_timer.start();
-    }
-    qint64 longestGapMs() const { return m_longestGapMs; }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_sinceTick;
-    qint64 m_longestGapMs = 0;
 };
 
 } // namespace
@@ -104,7 +85,7 @@ void TestProfileSwitchHung::switchingProfileDoesNotWaitForAHungPoll()
     QTRY_VERIFY_WITH_TIMEOUT(redis.accepted() >= 2, 10000); // the inspector's and the registry's
     QCOMPARE(app::ConsoleWorkerThread::finishingCount(), 0);
 
-    EventLoopGapMeter gaps;
+    sb::test::EventLoopGapMeter gaps;
     QElapsedTimer switching;
     switching.start();
     // What ConsoleController::attach() does with the areas of the profile it leaves.

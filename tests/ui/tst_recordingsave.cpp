@@ -7,6 +7,7 @@
 #include "models/AttachmentState.h"
 #include "models/RecordingStore.h"
 #include "protocol/Gzip.h"
+#include "support/EventLoopGapMeter.h"
 #include "support/TestMain.h"
 #include "ui/MainWindow.h"
 
@@ -78,26 +79,6 @@ models::RecordingStore largeSavedRecording()
     return store;
 }
 
-// The longest gap between ticks of a 5 ms timer on the GUI thread.
-class SaveStallMeter : public QObject
-{
-public:
-    SaveStallMeter()
-    {
-        m_timer.setInterval(5);
-        connect(&m_timer, &QTimer::timeout, this,
-            [this] { m_longestGapMs = qMax(m_longestGapMs, m_sinceTick.restart()); });
-        m_sinceTick.start();
-        m_timer.start();
-    }
-    qint64 longestGapMs() const { return m_longestGapMs; }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_sinceTick;
-    qint64 m_longestGapMs = 0;
-};
-
 void checkCompleteRecording(const QString &path)
 {
     QString error;
@@ -138,7 +119,7 @@ private Q_SLOTS:
         });
 
         const QString path = dir.filePath(QStringLiteral("hour.sbrec.json.gz"));
-        SaveStallMeter meter;
+        sb::test::EventLoopGapMeter meter;
         QElapsedTimer saving;
         saving.start();
         QVERIFY(window.saveRecordingTo(path));
