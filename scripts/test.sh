@@ -27,7 +27,8 @@ say() { echo "== $* (at ${SECONDS} s)"; }
 build_args=(-DSB_WERROR=ON)
 in_background() { # log-file command...: runs it niced; `wait $!` gives its status
     local log="$1"; shift
-    nice -n 19 "$@" >"$log" 2>&1 &
+    # The log's last line says when it ended: whether the phase that waits for it waited.
+    (nice -n 19 "$@"; status=$?; echo "== ended at ${SECONDS} s (status $status)"; exit "$status") >"$log" 2>&1 &
 }
 finish_background() { # name pid log-file: waits, then shows what it printed
     local name="$1" pid="$2" log="$3" status=0
