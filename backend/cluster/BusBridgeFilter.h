@@ -3,11 +3,15 @@
 #include "cluster/BroadcastOrigin.h"
 #include "cluster/EventBus.h"
 
+#include <QHash>
 #include <QMutex>
 #include <QSet>
+#include <QWaitCondition>
 
 #include <atomic>
 #include <deque>
+#include <map>
+#include <thread>
 #include <utility>
 
 namespace sb::cluster {
@@ -23,27 +27,84 @@ namespace sb::cluster {
 // (not relayed by a replica of this version) is delivered; the node's own repeat filter
 // (node::RecentIds, by message id) is behind this one.
 //
-// Thread-safe: both buses' threads call deliver(); the check and the delivery run under
-// one lock, so a copy let through is handed on before its twin is looked at, and one
-// source's order is kept.
+// Order. Each bus brings a partition's records in offset order, but not every record comes
+// on both: one an old replica relayed on Kafka alone, then a later one of its partition a
+// bridged replica relayed on both after a rebalance, arrive here the later first when the
+// Kafka fetch lags (its Redis copy is faster). So a record whose offset is ahead of the next
+// one expected of its partition (the last delivered + 1) waits, up to `orderWaitMs`, for
+// those before it, and the partition's records go out in offset order. When the wait runs
+// out (the record before was never relayed — a poison record the relay dead-lettered — or
+// comes later still) what waited is delivered in order and the expiry counted; a record
+// that comes after a later one of its partition went out is delivered at once, counted as
+// late. At most `capacity` records wait in all; beyond that a partition's go out at once.
+// orderWaitMs 0: no waiting (first copy wins, in arrival order).
+//
+// Thread-safe: both buses' threads call deliver(), and a timer thread delivers what waited
+// too long; the check and the delivery run under one lock, so a copy let through is handed
+// on before its twin is looked at, and one source's order is kept.
 class BusBridgeFilter
 {
 public:
-    BusBridgeFilter(EventBus::Handler deliver, int capacity = 50000);
+    static constexpr int kDefaultCapacity = 50000;
+    static constexpr int kDefaultOrderWaitMs = 1000;
+
+    BusBridgeFilter(
+        EventBus::Handler deliver, int capacity = kDefaultCapacity, int orderWaitMs = kDefaultOrderWaitMs);
+    ~BusBridgeFilter();
+    BusBridgeFilter(const BusBridgeFilter &) = delete;
+    BusBridgeFilter &operator=(const BusBridgeFilter &) = delete;
 
     void deliver(const QByteArray &payload, const BusHop &hop, BroadcastOrigin origin);
 
+    // Counters (monotonic).
     quint64 delivered() const { return m_delivered.load(); }
     quint64 repeats() const { return m_repeats.load(); } // second copies dropped
+    quint64 orderWaits() const { return m_orderWaits.load(); } // records that waited for an earlier one
+    quint64 orderWaitsExpired() const { return m_orderWaitsExpired.load(); } // waits given up on
+    quint64 lateDeliveries() const { return m_late.load(); } // delivered after a later one of its partition
+    int orderWaitMs() const { return m_orderWaitMs; }
 
 private:
+    struct Waiting
+    {
+        QByteArray payload;
+        QByteArray topic;
+        QByteArray key;
+        int hopPartition; // where the bus had it (the topic's partition and offset; -1 on Redis)
+        qint64 hopOffset;
+        BusHop::Medium medium;
+        qint64 deadline; // ms on nowMs()'s clock: when it stops waiting
+    };
+    struct Partition
+    {
+        qint64 next = -1; // offset expected next; -1 before the first delivery
+        std::map<qint64, Waiting> waiting; // by stage-1 offset
+    };
+    // Lock held.
+    bool isRepeat(BroadcastOrigin origin);
+    void handOn(const QByteArray &payload, const BusHop &hop);
+    void deliverWaiting(Partition &partition, bool all);
+    void expire();
+    static qint64 earliestDeadline(const Partition &partition); // -1: nothing waits
+    void runTimer();
+    static qint64 nowMs();
+
     const EventBus::Handler m_deliver;
     const int m_capacity;
+    const int m_orderWaitMs;
     QMutex m_mutex;
+    QWaitCondition m_wake;
+    bool m_stopping = false;
     QSet<std::pair<int, qint64>> m_seen;
     std::deque<std::pair<int, qint64>> m_order;
+    QHash<int, Partition> m_partitions;
+    int m_waitingCount = 0;
+    std::thread m_timer;
     std::atomic<quint64> m_delivered { 0 };
     std::atomic<quint64> m_repeats { 0 };
+    std::atomic<quint64> m_orderWaits { 0 };
+    std::atomic<quint64> m_orderWaitsExpired { 0 };
+    std::atomic<quint64> m_late { 0 };
 };
 
 } // namespace sb::cluster

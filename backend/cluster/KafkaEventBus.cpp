@@ -64,7 +64,8 @@ bool KafkaEventBus::start(QString *error)
 
     if (m_options.broadcastChannel && m_options.bridgeBuses)
         m_bridge = std::make_unique<BusBridgeFilter>(
-            [this](const QByteArray &payload, const BusHop &hop) { deliver(payload, hop); });
+            [this](const QByteArray &payload, const BusHop &hop) { deliver(payload, hop); },
+            BusBridgeFilter::kDefaultCapacity, m_options.bridgeOrderWaitMs);
     if (BroadcastChannel *channel = m_options.broadcastChannel) {
         m_sequencer = std::make_unique<BroadcastSequencer>(
             [this](const QByteArray &payload, const BusHop &hop, BroadcastOrigin origin) {
@@ -267,6 +268,18 @@ quint64 KafkaEventBus::bridgeRepeatsDropped() const
 {
     return m_bridge ? m_bridge->repeats() : 0;
 }
+quint64 KafkaEventBus::bridgeOrderWaits() const
+{
+    return m_bridge ? m_bridge->orderWaits() : 0;
+}
+quint64 KafkaEventBus::bridgeOrderWaitsExpired() const
+{
+    return m_bridge ? m_bridge->orderWaitsExpired() : 0;
+}
+quint64 KafkaEventBus::bridgeLateDeliveries() const
+{
+    return m_bridge ? m_bridge->lateDeliveries() : 0;
+}
 
 bool KafkaEventBus::setStage1Paused(bool paused)
 {
@@ -329,7 +342,16 @@ QList<BusCounter> KafkaEventBus::counters() const
     if (m_bridge)
         all << counter("sb_bus_bridge_repeats_dropped_total",
             "Bridged stage 2 (--bus-bridge): second copies of a broadcast, heard on both buses, dropped.",
-            bridgeRepeatsDropped());
+            bridgeRepeatsDropped())
+            << counter("sb_bus_bridge_order_waits_total",
+                   "Bridged stage 2: broadcasts that waited for an earlier one of their stage-1 partition.",
+                   bridgeOrderWaits())
+            << counter("sb_bus_bridge_order_waits_expired_total",
+                   "Bridged stage 2: waits for an earlier broadcast given up on (the bound ran out).",
+                   bridgeOrderWaitsExpired())
+            << counter("sb_bus_bridge_late_total",
+                   "Bridged stage 2: broadcasts delivered after a later one of their stage-1 partition.",
+                   bridgeLateDeliveries());
     return all;
 }
 

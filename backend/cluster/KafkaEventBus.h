@@ -129,6 +129,11 @@ public:
     quint64 catchUpCeilingHits() const; // times catchUpMaxHeld was reached
     // With bridgeBuses: second copies of a record (the other bus had it first) dropped.
     quint64 bridgeRepeatsDropped() const;
+    // With bridgeBuses: records that waited for an earlier one of their partition; waits that
+    // ran out (bridgeOrderWaitMs); records delivered after a later one of their partition.
+    quint64 bridgeOrderWaits() const;
+    quint64 bridgeOrderWaitsExpired() const;
+    quint64 bridgeLateDeliveries() const;
     // Every counter above, named for /metrics (the catch-up's only with a broadcastChannel).
     QList<BusCounter> counters() const override;
     bool setStage1Paused(bool paused) override;

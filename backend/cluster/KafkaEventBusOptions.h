@@ -47,6 +47,11 @@ struct KafkaEventBusOptions
     // replica still on either one bus alone hears what this one relays, and this one hears
     // what it relays; see docs/operations.md, "Switching the stage-2 bus".
     bool bridgeBuses = false;
+    // With bridgeBuses: how long a record heard ahead of the next one expected of its
+    // stage-1 partition waits for the earlier ones (which may come on the other, slower
+    // bus) before it is delivered without them; 0 delivers at once, in arrival order. See
+    // BusBridgeFilter and docs/reliability.md, "Order".
+    int bridgeOrderWaitMs = 1000;
 };
 
 } // namespace sb::cluster

@@ -1,0 +1,277 @@
+#include "RedisBusFixture.h"
+#include "support/TestMain.h"
+
+#include "cluster/BusBridgeFilter.h"
+#include "cluster/KafkaProducer.h"
+
+#include <QElapsedTimer>
+#include <QMutex>
+#include <QTest>
+
+#include <memory>
+#include <optional>
+
+using namespace sb::cluster;
+using namespace sb::testing;
+
+namespace {
+
+// Waits long enough for the Kafka copy sent right after the Redis one, under a loaded CI
+// machine too; the filter's own tests below take the bound itself.
+constexpr int kBridgedReplicaOrderWaitMs = 5000;
+
+BusHop bridgeTestHop()
+{
+    return BusHop { .medium = BusHop::Medium::Kafka, .topic = "t", .partition = 0, .offset = 0, .key = "k" };
+}
+
+// What a filter handed on, from whichever thread (its timer thread too).
+class BridgeOutput
+{
+public:
+    EventBus::Handler handler()
+    {
+        return [this](const QByteArray &payload, const BusHop &) {
+            const QMutexLocker lock(&m_mutex);
+            m_payloads.append(payload);
+        };
+    }
+    QList<QByteArray> list()
+    {
+        const QMutexLocker lock(&m_mutex);
+        return m_payloads;
+    }
+
+private:
+    QMutex m_mutex;
+    QList<QByteArray> m_payloads;
+};
+
+} // namespace
+
+// issue 12 item 6, the order case of a rolling bus switch (docs/reliability.md, "Order"):
+// during the first pass of a switch to Redis, a record relayed on Kafka alone by an old
+// replica, then a later record of the same stage-1 partition relayed on both buses by a
+// bridged replica after a rebalance. A bridged replica whose Kafka fetch lags hears the
+// later one first, on Redis. The test plays the two relays itself, sending each copy as
+// KafkaStage1Relay does (the topic with its origin header, the Redis channel framed), and
+// makes the Kafka side lag by sending its copy only once the replica heard the Redis one:
+// deterministic, no sleeps. The replica is a real bridged bus (BusBridgeFilter behind a
+// Kafka consumer and the Redis channel's BroadcastSequencer). Before BusBridgeFilter waited
+// for a partition's earlier records, the replica delivered a-10, a-12, a-11.
+class TestBusBridgeOrder : public QObject
+{
+    Q_OBJECT
+    using Replica = RedisBusFixture::Replica;
+    using Stage2 = RedisBusFixture::Stage2;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QByteArray failure = m_buses.start();
+        QVERIFY2(failure.isEmpty(), failure.constData());
+        m_replica = startBridgedReplica("x", kBridgedReplicaOrderWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_replica.bus->isBroadcastReady(), 20000);
+
+        m_kafka = std::make_unique<KafkaProducer>(m_buses.settings());
+        QString error;
+        QVERIFY2(m_kafka->start(&error), qPrintable(error));
+        m_redis = std::make_unique<RedisConnection>(m_buses.redisServer().url());
+        m_redisChannel = std::make_unique<RedisBroadcastChannel>(m_redis.get(), m_buses.redisServer().url());
+        m_redis->open();
+        QTRY_VERIFY_WITH_TIMEOUT(m_redisChannel->isWritable(), 10000);
+        // The replica's broadcast consumer starts at the topic's end once assigned: a warm-up
+        // record on the topic alone, delivered, shows it listens there (sent again every
+        // half second until one is: one sent before the assignment is never fetched).
+        qint64 warmUps = 0;
+        QElapsedTimer sinceSent;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                if (!m_world.deliveredWithPrefix("x", "warm-").isEmpty())
+                    return true;
+                if (!sinceSent.isValid() || sinceSent.elapsed() > 500) {
+                    sinceSent.start();
+                    sendOnKafka("warm-up", "warm-" + QByteArray::number(warmUps), { 2, warmUps });
+                    ++warmUps;
+                }
+                return false;
+            }(),
+            20000);
+    }
+
+    void cleanupTestCase()
+    {
+        m_redisChannel.reset();
+        m_redis.reset();
+        if (m_kafka)
+            m_kafka->close();
+        m_replica.stop();
+    }
+
+    // Stage-1 partition 0: 10 relayed on both (a bridged relay), 11 on Kafka alone (the old
+    // replica, before the rebalance), 12 on both (the bridged relay that took the partition
+    // over). The replica hears 12 on Redis before 11 and 12 on Kafka.
+    void recordRelayedOnKafkaAloneBeforeARebalanceKeepsItsPlace()
+    {
+        const QByteArray channel = "order-a";
+        QVERIFY(sendOnBoth(channel, "a-10", { .partition = 0, .offset = 10 }));
+        QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredCount("x", "a-10"), 1, 10000);
+
+        const quint64 repeatsBefore = m_replica.bus->bridgeRepeatsDropped();
+        const quint64 waitsBefore = m_replica.bus->bridgeOrderWaits();
+        QVERIFY(sendOnRedis(channel, "a-12", { .partition = 0, .offset = 12 }));
+        // The Kafka copies only once the Redis one reached the replica (delivered, or waiting
+        // for a-11): its fetch lags.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_world.deliveredCount("x", "a-12") == 1 || m_replica.bus->bridgeOrderWaits() > waitsBefore,
+            10000);
+        QVERIFY(sendOnKafka(channel, "a-11", { .partition = 0, .offset = 11 }));
+        QVERIFY(sendOnKafka(channel, "a-12", { .partition = 0, .offset = 12 }));
+        QTRY_COMPARE_WITH_TIMEOUT(m_world.deliveredCount("x", "a-11"), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_replica.bus->bridgeRepeatsDropped(), repeatsBefore + 2, 10000);
+
+        // Each once (a-10's Kafka copy and a-12's dropped as second copies), in stage-1 order.
+        QCOMPARE(m_world.deliveredWithPrefix("x", "a-"), (QList<QByteArray> { "a-10", "a-11", "a-12" }));
+        QCOMPARE(m_replica.bus->bridgeOrderWaits(), waitsBefore + 1); // a-12, for a-11
+        QCOMPARE(m_replica.bus->bridgeOrderWaitsExpired(), quint64(0));
+        QCOMPARE(m_replica.bus->bridgeLateDeliveries(), quint64(0));
+        QCOMPARE(counterValue("sb_bus_bridge_order_waits_total"), double(waitsBefore + 1));
+        QCOMPARE(counterValue("sb_bus_bridge_order_waits_expired_total"), 0.0);
+        QCOMPARE(counterValue("sb_bus_bridge_late_total"), 0.0);
+    }
+
+    // The filter alone: a record ahead of its partition's next offset waits for the ones
+    // before it, whichever bus brings them; other partitions flow meanwhile.
+    void filterDeliversEachPartitionInOffsetOrder()
+    {
+        BridgeOutput seen;
+        BusBridgeFilter filter(seen.handler(), 100, 60000);
+        filter.deliver("p0-1", bridgeTestHop(), { .partition = 0, .offset = 1 });
+        filter.deliver("p0-3", bridgeTestHop(), { .partition = 0, .offset = 3 }); // waits for 2
+        filter.deliver("p1-7", bridgeTestHop(), { .partition = 1, .offset = 7 });
+        filter.deliver("p0-4", bridgeTestHop(), { .partition = 0, .offset = 4 }); // waits for 2
+        QCOMPARE(seen.list(), (QList<QByteArray> { "p0-1", "p1-7" }));
+        filter.deliver("p0-2", bridgeTestHop(), { .partition = 0, .offset = 2 });
+        filter.deliver("p0-3 again", bridgeTestHop(), { .partition = 0, .offset = 3 });
+        QCOMPARE(seen.list(), (QList<QByteArray> { "p0-1", "p1-7", "p0-2", "p0-3", "p0-4" }));
+        QCOMPARE(filter.orderWaits(), quint64(2));
+        QCOMPARE(filter.repeats(), quint64(1));
+        QCOMPARE(filter.orderWaitsExpired(), quint64(0));
+        QCOMPARE(filter.lateDeliveries(), quint64(0));
+    }
+
+    // An offset that never comes (a poison record the relay dead-lettered): what waits for it
+    // goes out, in order, once the bound ran out, and the expiry is counted; the missing one,
+    // if it comes after all, is delivered (late, counted): nothing lost.
+    void filterWaitsNoLongerThanItsBound()
+    {
+        BridgeOutput seen;
+        BusBridgeFilter filter(seen.handler(), 100, 150);
+        QElapsedTimer waited;
+        filter.deliver("p0-1", bridgeTestHop(), { .partition = 0, .offset = 1 });
+        waited.start();
+        filter.deliver("p0-4", bridgeTestHop(), { .partition = 0, .offset = 4 });
+        filter.deliver("p0-3", bridgeTestHop(), { .partition = 0, .offset = 3 });
+        QCOMPARE(seen.list(), (QList<QByteArray> { "p0-1" }));
+        QTRY_COMPARE_WITH_TIMEOUT(seen.list().size(), 3, 5000);
+        QVERIFY2(waited.elapsed() >= 140, QByteArray::number(waited.elapsed()).constData());
+        QCOMPARE(seen.list(), (QList<QByteArray> { "p0-1", "p0-3", "p0-4" }));
+        QCOMPARE(filter.orderWaitsExpired(), quint64(1));
+        filter.deliver("p0-2", bridgeTestHop(), { .partition = 0, .offset = 2 });
+        filter.deliver("p0-5", bridgeTestHop(), { .partition = 0, .offset = 5 }); // next after 4: at once
+        QCOMPARE(seen.list(), (QList<QByteArray> { "p0-1", "p0-3", "p0-4", "p0-2", "p0-5" }));
+        QCOMPARE(filter.lateDeliveries(), quint64(1));
+        QCOMPARE(filter.orderWaits(), quint64(2));
+    }
+
+    // Memory stays bounded: past `capacity` waiting records, the partition's go out at once.
+    void filterWaitsForAtMostCapacityRecords()
+    {
+        BridgeOutput seen;
+        BusBridgeFilter filter(seen.handler(), 2, 60000);
+        filter.deliver("p0-1", bridgeTestHop(), { .partition = 0, .offset = 1 });
+        filter.deliver("p0-3", bridgeTestHop(), { .partition = 0, .offset = 3 });
+        filter.deliver("p0-4", bridgeTestHop(), { .partition = 0, .offset = 4 });
+        QCOMPARE(seen.list().size(), 1);
+        filter.deliver("p0-5", bridgeTestHop(), { .partition = 0, .offset = 5 });
+        QCOMPARE(seen.list(), (QList<QByteArray> { "p0-1", "p0-3", "p0-4", "p0-5" }));
+        QCOMPARE(filter.orderWaitsExpired(), quint64(1));
+    }
+
+private:
+    // As RedisBusFixture::startReplica(Stage2::Bridged), with the order wait given.
+    Replica startBridgedReplica(const QByteArray &name, int orderWaitMs)
+    {
+        Replica replica;
+        KafkaEventBusOptions options;
+        options.settings = m_buses.settings();
+        options.topicPrefix = m_buses.topicPrefix();
+        options.nodeId = name;
+        options.bootId = "boot-" + name;
+        options.sessionTimeoutMs = 6000;
+        options.heartbeatIntervalMs = 300;
+        options.producer.flushTimeoutMs = 3000;
+        options.broadcastRetryMaxMs = 500;
+        options.bridgeBuses = true;
+        options.bridgeOrderWaitMs = orderWaitMs;
+        replica.redis = std::make_unique<RedisConnection>(m_buses.redisServer().url());
+        replica.channel
+            = std::make_unique<RedisBroadcastChannel>(replica.redis.get(), m_buses.redisServer().url());
+        options.broadcastChannel = replica.channel.get();
+        replica.redis->open();
+        replica.bus = std::make_unique<KafkaEventBus>(options);
+        replica.bus->setPersistHandler(m_world.persistHandler());
+        replica.bus->setHandler(m_world.deliveryHandler(name));
+        QString error;
+        if (!replica.bus->start(&error))
+            qFatal("bus %s did not start: %s", name.constData(), qPrintable(error));
+        return replica;
+    }
+
+    double counterValue(const QByteArray &name) const
+    {
+        for (const BusCounter &counter : m_replica.bus->counters())
+            if (counter.name == name)
+                return counter.value;
+        return -1;
+    }
+
+    bool sendOnBoth(const QByteArray &channel, const QByteArray &id, BroadcastOrigin origin)
+    {
+        return sendOnRedis(channel, id, origin) && sendOnKafka(channel, id, origin);
+    }
+
+    // As a bridged or Redis relay sends it: framed with its origin; true once Redis took it.
+    bool sendOnRedis(const QByteArray &channel, const QByteArray &id, BroadcastOrigin origin)
+    {
+        auto result = std::make_shared<std::optional<QString>>();
+        m_redisChannel->send(
+            { { messagePayload(id, channel), origin } }, [result](const QString &error) { *result = error; });
+        if (!QTest::qWaitFor([&] { return result->has_value(); }, 10000))
+            return false;
+        return (*result)->isEmpty();
+    }
+
+    // As a Kafka or bridged relay sends it: on the broadcast topic, keyed by the channel,
+    // the origin in its header; true once the broker took it.
+    bool sendOnKafka(const QByteArray &channel, const QByteArray &id, BroadcastOrigin origin)
+    {
+        auto result = std::make_shared<std::atomic<int>>(0); // 0 waiting, 1 taken, 2 failed
+        const KafkaHeaders headers { { BroadcastOrigin::kKafkaHeader.toByteArray(), origin.headerValue() } };
+        m_kafka->produce(m_replica.bus->broadcastTopic(), channel, messagePayload(id, channel), headers,
+            [result](const QString &error) { result->store(error.isEmpty() ? 1 : 2); });
+        if (!QTest::qWaitFor([&] { return result->load() != 0; }, 10000))
+            return false;
+        return result->load() == 1;
+    }
+
+    RedisBusFixture m_buses { QByteArrayLiteral("sbbridgeorder") };
+    BusTestWorld m_world;
+    Replica m_replica;
+    std::unique_ptr<KafkaProducer> m_kafka;
+    std::unique_ptr<RedisConnection> m_redis;
+    std::unique_ptr<RedisBroadcastChannel> m_redisChannel;
+};
+
+SB_TEST_GUILESS_MAIN(TestBusBridgeOrder)
+#include "tst_busbridgeorder.moc"
