@@ -19,6 +19,11 @@ BusBridgeFilter::BusBridgeFilter(EventBus::Handler deliver, int capacity, int or
 
 BusBridgeFilter::~BusBridgeFilter()
 {
+    stop();
+}
+
+void BusBridgeFilter::stop()
+{
     {
         const QMutexLocker lock(&m_mutex);
         m_stopping = true;

@@ -55,6 +55,9 @@ public:
     BusBridgeFilter &operator=(const BusBridgeFilter &) = delete;
 
     void deliver(const QByteArray &payload, const BusHop &hop, BroadcastOrigin origin);
+    // Ends the timer thread; what still waits is never delivered (the replica is stopping:
+    // its clients resume elsewhere with `since` / Last-Event-ID). Idempotent.
+    void stop();
 
     // Counters (monotonic).
     quint64 delivered() const { return m_delivered.load(); }

@@ -147,6 +147,8 @@ void KafkaEventBus::stop()
         m_catchUp->stop();
     if (m_options.broadcastChannel)
         m_options.broadcastChannel->stop();
+    if (m_bridge)
+        m_bridge->stop(); // both buses are quiet now: its timer delivers nothing more
     // The objects stay until the destructor: publish() may still race with stop() on
     // another thread, and a closed producer refuses (and counts) safely.
     if (m_producer)
