@@ -255,6 +255,15 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
     m_demoPopulation = std::make_unique<DemoPopulation>(DemoPopulationOptions {}, m_demoUsers);
     m_demoPopulation->start(DemoPopulation::replicasFrom(endpoints));
     m_faults->setLoadControl(demoLoad());
+    // pause-stage1/resume-stage1 also watch what the Kafka area says of the group (Burrow).
+    m_faults->setGroupStatusSource([this](const QByteArray &group) -> FaultStage1Action::GroupStatus {
+        const models::KafkaGroupModel *groups = m_kafkaArea ? m_kafkaArea->groups() : nullptr;
+        for (int row = 0; groups && row < groups->rowCount(); ++row)
+            if (groups->group(row).id == QString::fromUtf8(group))
+                return { inspect::burrowStatusName(groups->group(row).verdict.status),
+                    groups->group(row).verdict.reason };
+        return {};
+    });
     if (m_demoScript)
         m_demoScript->start(); // its times count from here: the cluster is ready
     m_faultsPanel->setReplicas(m_demo->nodeIds());

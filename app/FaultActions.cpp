@@ -50,6 +50,11 @@ FaultActions::~FaultActions()
         m_producer->close();
 }
 
+void FaultActions::setGroupStatusSource(FaultStage1Action::GroupStatusSource source)
+{
+    m_stage1->setGroupStatusSource(std::move(source));
+}
+
 FaultActions::Outcome FaultActions::perform(const protocol::FaultRequest &request)
 {
     switch (request.action) {
@@ -499,8 +504,11 @@ FaultActions::Outcome FaultActions::stage1(const Request &request)
         QStringLiteral("POST /admin/stage1/%1 to %2")
             .arg(pause ? QStringLiteral("pause") : QStringLiteral("resume"), ids.join(QStringLiteral(", "))));
     QObject *watch = startWatch(outcome.eventId, kStage1EffectMs,
-        pause ? QStringLiteral("the stage-1 group's lag growing")
-              : QStringLiteral("the stage-1 group's lag back down"));
+        QStringLiteral("the stage-1 group's lag %1%2")
+            .arg(pause ? QStringLiteral("growing") : QStringLiteral("back down"),
+                !m_stage1->watchesGroupStatus() ? QString()
+                    : pause                     ? QStringLiteral(" and its Burrow status leaving OK")
+                                                : QStringLiteral(" and its Burrow status OK")));
     const QString prefix = m_cluster->endpoints().value(QStringLiteral("topicPrefix")).toString();
     const QByteArray group = prefix.toUtf8() + "-notifications"; // KafkaEventBus::persistGroup()
     m_stage1->apply(outcome.eventId, watch, replicas, pause, stage1Topic(prefix), group, offsets());

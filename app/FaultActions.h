@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/FaultStage1Action.h"
 #include "protocol/FaultRequest.h"
 
 #include <QHash>
@@ -20,7 +21,6 @@ class DevCluster;
 class FaultEventLog;
 class FaultLoadWatch;
 class FaultOffsetReader;
-class FaultStage1Action;
 
 // The one set of fault actions on a DevCluster, reached from the Faults panel, the
 // devcluster's control endpoint and a --demo-script. perform() takes the action at once
@@ -57,6 +57,9 @@ public:
 
     // The demo's simulated users, for burst and slow-consumer; null: "no demo population".
     void setLoadControl(DemoLoadControl *control) { m_load = control; }
+    // The console's reading of a consumer group's Burrow status, for pause-stage1 and
+    // resume-stage1 to watch too (FaultStage1Action); none in the devcluster process.
+    void setGroupStatusSource(FaultStage1Action::GroupStatusSource source);
     Outcome perform(const protocol::FaultRequest &request);
 
 private:

@@ -49,30 +49,61 @@ void FaultStage1Action::apply(int eventId, QObject *watch, const QHash<QString, 
 void FaultStage1Action::followLag(int eventId, QObject *watch, bool pause, const QByteArray &topic,
     const QByteArray &group, FaultOffsetReader *offsets)
 {
-    QPointer<QObject> guard = watch;
+    // The lag's own context in the watch: it ends once the lag is seen, and the status is
+    // followed (or the watch ends).
+    QPointer<QObject> lagPoll = new QObject(watch);
     auto first = std::make_shared<qint64>(-1);
     auto since = std::make_shared<QElapsedTimer>();
     since->start();
-    pollEvery(watch, kLagPollMs, [this, guard, offsets, eventId, pause, topic, group, first, since] {
-        offsets->readLag(topic, group, guard,
-            [this, guard, eventId, pause, first, since](qint64 lag, const QString &error) {
-                if (lag < 0) {
-                    m_log->observe(eventId, QStringLiteral("cannot read the lag: ") + error);
-                    return;
-                }
-                if (*first < 0)
-                    *first = lag;
-                const bool seen = pause ? lag >= kPausedLagSeen && lag > *first : lag <= kResumedLag;
-                if (!seen)
-                    return;
-                m_log->finish(eventId, FaultEventLog::EffectState::Observed,
-                    QStringLiteral("the stage-1 group's lag %1 %2 (from %3) after %4 s")
-                        .arg(pause ? QStringLiteral("grew to") : QStringLiteral("back to"))
-                        .arg(lag)
-                        .arg(*first)
-                        .arg(double(since->elapsed()) / 1000.0, 0, 'f', 1));
-                guard->deleteLater();
-            });
+    pollEvery(
+        lagPoll, kLagPollMs, [this, watch, lagPoll, offsets, eventId, pause, topic, group, first, since] {
+            offsets->readLag(topic, group, lagPoll,
+                [this, watch, lagPoll, eventId, pause, group, first, since](
+                    qint64 lag, const QString &error) {
+                    if (lag < 0) {
+                        m_log->observe(eventId, QStringLiteral("cannot read the lag: ") + error);
+                        return;
+                    }
+                    if (*first < 0)
+                        *first = lag;
+                    const bool seen = pause ? lag >= kPausedLagSeen && lag > *first : lag <= kResumedLag;
+                    if (!seen || !lagPoll)
+                        return;
+                    const QString what
+                        = QStringLiteral("the stage-1 group's lag %1 %2 (from %3) after %4 s")
+                              .arg(pause ? QStringLiteral("grew to") : QStringLiteral("back to"))
+                              .arg(lag)
+                              .arg(*first)
+                              .arg(double(since->elapsed()) / 1000.0, 0, 'f', 1);
+                    delete lagPoll.data(); // its timer and pending reads end with it
+                    if (!m_groupStatus) {
+                        m_log->finish(eventId, FaultEventLog::EffectState::Observed, what);
+                        return watch->deleteLater();
+                    }
+                    m_log->observe(eventId, what);
+                    followGroupStatus(eventId, watch, pause, group);
+                });
+        });
+}
+
+void FaultStage1Action::followGroupStatus(int eventId, QObject *watch, bool pause, const QByteArray &group)
+{
+    QPointer<QObject> guard = watch;
+    auto since = std::make_shared<QElapsedTimer>();
+    since->start();
+    pollEvery(watch, kLagPollMs, [this, guard, eventId, pause, group, since] {
+        if (!guard)
+            return;
+        const GroupStatus now = m_groupStatus(group);
+        const bool ok = now.status == u"OK";
+        if (now.status.isEmpty() || (pause ? ok || now.status == u"NOTFOUND" : !ok))
+            return;
+        m_log->finish(eventId, FaultEventLog::EffectState::Observed,
+            QStringLiteral("Burrow status of %1 in the Kafka area %2 %3 (%4) %5 s later")
+                .arg(QString::fromUtf8(group), pause ? QStringLiteral("left OK:") : QStringLiteral("back to"),
+                    now.status, now.reason)
+                .arg(double(since->elapsed()) / 1000.0, 0, 'f', 1));
+        guard->deleteLater();
     });
 }
 

@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
+
 namespace sb::app {
 
 class FaultEventLog;
@@ -16,10 +18,24 @@ class FaultStage1Control;
 // lag (log end − committed) grown past kPausedLagSeen and above its first reading, or back
 // to kResumedLag or less. What it saw goes to the FaultEventLog; the watch ends with its
 // `watch` object (FaultActions::startWatch).
+//
+// Burrow's status of the group is the console's to judge (its Kafka area keeps the windows
+// of commits the rules need; the devcluster process has none): where a console runs the
+// actions (the demo, --demo-script) it passes its reading as a GroupStatusSource, and the
+// watch then also waits for that status to leave OK on a pause (STOP once the commits have
+// been quiet longer than the window spans) and to be OK again on a resume. Without one
+// (`switchboard devcluster`) the lag alone is watched.
 class FaultStage1Action : public QObject
 {
     Q_OBJECT
 public:
+    struct GroupStatus
+    {
+        QString status; // Burrow's name: OK, WARN, ERR, …; empty while the group is not read yet
+        QString reason;
+    };
+    using GroupStatusSource = std::function<GroupStatus(const QByteArray &group)>;
+
     static constexpr int kLagPollMs = 1000;
     static constexpr qint64 kPausedLagSeen
         = 10; // two seconds of the demo's 20 msg/s, half a second of a burst
@@ -32,12 +48,18 @@ public:
     // its consumer group, whose lag `offsets` reads.
     void apply(int eventId, QObject *watch, const QHash<QString, QString> &replicas, bool pause,
         const QByteArray &topic, const QByteArray &group, FaultOffsetReader *offsets);
+    void setGroupStatusSource(GroupStatusSource source) { m_groupStatus = std::move(source); }
+    bool watchesGroupStatus() const { return bool(m_groupStatus); }
 
 private:
     void followLag(int eventId, QObject *watch, bool pause, const QByteArray &topic, const QByteArray &group,
         FaultOffsetReader *offsets);
+    // After the lag: the status the console shows for `group`, polled until it changed as
+    // the action should make it (left OK on a pause, OK on a resume).
+    void followGroupStatus(int eventId, QObject *watch, bool pause, const QByteArray &group);
 
     FaultEventLog *m_log;
+    GroupStatusSource m_groupStatus;
     FaultStage1Control *m_control; // a child
 };
 

@@ -51,6 +51,62 @@ QString replicaState(const QJsonObject &state, const QString &id)
             return replica.toObject().value(QStringLiteral("state")).toString();
     return {};
 }
+// The alerts of state.json's `alerts` section for `rule` whose subject starts with
+// `subject`: the active ones first, then the cleared ones (`recent`), each with `clearedAt`.
+QList<QJsonObject> alertsFor(const QJsonObject &state, const QString &rule, const QString &subject)
+{
+    QList<QJsonObject> found;
+    const QJsonObject alerts = state.value(QStringLiteral("alerts")).toObject();
+    for (const char *list : { "active", "recent" })
+        for (const QJsonValue &alert : alerts.value(QLatin1String(list)).toArray())
+            if (alert.toObject().value(QStringLiteral("rule")).toString() == rule
+                && alert.toObject().value(QStringLiteral("subject")).toString().startsWith(subject))
+                found << alert.toObject();
+    return found;
+}
+
+QString alertsText(const QJsonObject &state)
+{
+    return QString::fromUtf8(
+        QJsonDocument(state.value(QStringLiteral("alerts")).toObject()).toJson(QJsonDocument::Compact));
+}
+
+// The Kafka area's row for consumer group `group` in state.json.
+QJsonObject kafkaGroupRow(const QJsonObject &state, const QString &group)
+{
+    for (const QJsonValue &row :
+        state.value(QStringLiteral("kafka")).toObject().value(QStringLiteral("rows")).toArray())
+        if (row.toObject().value(QStringLiteral("Group")).toString() == group)
+            return row.toObject();
+    return {};
+}
+
+// The killed replica's users back on the others: the Replicas area's total connections
+// within 10 % of the simulated users who are not logged out (every one was connected before
+// the fault: the population counts them), none on `down`.
+void verifyUsersBackElsewhere(const QJsonObject &state, const QString &down)
+{
+    const QJsonObject population = state.value(QStringLiteral("population")).toObject();
+    const int expected = population.value(QStringLiteral("users")).toInt()
+        - population.value(QStringLiteral("loggedOut")).toInt();
+    const int total = state.value(QStringLiteral("replicas"))
+                          .toObject()
+                          .value(QStringLiteral("figures"))
+                          .toObject()
+                          .value(QStringLiteral("totalConnections"))
+                          .toInt();
+    const QString figures = QString::fromUtf8(QJsonDocument(
+        state.value(QStringLiteral("replicas")).toObject().value(QStringLiteral("figures")).toObject())
+                                                  .toJson(QJsonDocument::Compact));
+    QVERIFY2(expected >= 50 && total >= expected * 9 / 10 && total <= expected * 11 / 10,
+        qPrintable(QStringLiteral("%1 connections for %2 users: %3").arg(total).arg(expected).arg(figures)));
+    const QJsonArray replicas
+        = state.value(QStringLiteral("replicas")).toObject().value(QStringLiteral("replicaStates")).toArray();
+    for (const QJsonValue &replica : replicas)
+        if (replica.toObject().value(QStringLiteral("id")).toString() == down)
+            QCOMPARE(replica.toObject().value(QStringLiteral("connections")).toInt(), 0);
+}
+
 // Runs the console's demo offscreen with `script` (a --demo-script) and a snapshot once it
 // has settled, 90 s at the latest; `state` gets its state.json, which must say settled and
 // hold `events` events, each observed (those of the actions in `mayGoUnobserved`: each
@@ -134,6 +190,17 @@ private Q_SLOTS:
         QVERIFY2(
             effectOf(kill).contains(QStringLiteral("/healthz/live refused")), qPrintable(effectOf(kill)));
         QCOMPARE(replicaState(state, QStringLiteral("node-2")), QStringLiteral("down"));
+        verifyUsersBackElsewhere(state, QStringLiteral("node-2"));
+        // Raised 5 s into the fault (raiseAfterSeconds), still active: node-2 stays down.
+        const QList<QJsonObject> node2Down
+            = alertsFor(state, QStringLiteral("replica-down"), QStringLiteral("node-2"));
+        QVERIFY2(node2Down.size() == 1 && !node2Down.first().contains(QStringLiteral("clearedAt"))
+                && node2Down.first().value(QStringLiteral("severity")).toString() == u"critical",
+            qPrintable(alertsText(state)));
+        // node-1 drained and left on purpose: down for seconds, and no alert for it.
+        QVERIFY2(alertsFor(state, QStringLiteral("replica-down"), QStringLiteral("node-1")).isEmpty()
+                && alertsFor(state, QStringLiteral("replica-down"), QStringLiteral("node-3")).isEmpty(),
+            qPrintable(alertsText(state)));
 
         const QJsonObject drain = eventFor(events, QStringLiteral("drain"));
         QVERIFY2(effectOf(drain).contains(QStringLiteral("/healthz/ready 503: draining")),
@@ -153,11 +220,27 @@ private Q_SLOTS:
         const QRegularExpressionMatch grew
             = QRegularExpression(QStringLiteral("the DLT grew by (\\d+)")).match(effectOf(poison));
         QVERIFY2(grew.hasMatch() && grew.captured(1).toInt() >= 2, qPrintable(effectOf(poison)));
+        // The DLT's growth raises dead-letters, which holds for the 60 s counter window.
+        const QList<QJsonObject> deadLetters = alertsFor(
+            state, QStringLiteral("dead-letters"), QStringLiteral("switchboard.MessageCreatedEvent.DLT"));
+        const QRegularExpressionMatch added
+            = QRegularExpression(QStringLiteral("^\\+(\\d+) dead-lettered"))
+                  .match(deadLetters.value(0).value(QStringLiteral("figure")).toString());
+        QVERIFY2(deadLetters.size() == 1 && added.hasMatch() && added.captured(1).toInt() >= 2,
+            qPrintable(alertsText(state)));
+        // node-2's per-boot broadcast group: nobody consumes it once node-2 is killed (DOWN,
+        // critical) until its session has timed out (RETIRED, which clears it).
+        QVERIFY2(!alertsFor(
+                     state, QStringLiteral("consumer-group"), QStringLiteral("switchboard-broadcast-node-2-"))
+                      .isEmpty(),
+            qPrintable(alertsText(state)));
     }
 
     // The other actions a demo script takes: a replica kept down then started, a burst whose
     // rise and fall the replicas' own counters show, a revocation delivered, the stage-1
-    // group paused (on the two replicas running then) and resumed.
+    // group paused (on the two replicas running then) and resumed. The pause lasts 14 s:
+    // Burrow's STOP shows in the Kafka area 3-7 s in (once the commits have been quiet
+    // longer than its window spans, read every 2 s), and must hold 5 s to raise the alert.
     void startBurstAndRevokeShowInTheSnapshot()
     {
         QJsonObject state;
@@ -166,7 +249,7 @@ private Q_SLOTS:
             {"at": 1, "action": "revoke", "args": {"user": "ada"}},
             {"at": 9, "action": "burst", "args": {"factor": 10, "seconds": 3}},
             {"at": 1, "action": "pause-stage1"},
-            {"at": 3, "action": "resume-stage1"},
+            {"at": 15, "action": "resume-stage1"},
             {"at": 4, "action": "start", "args": {"replica": "node-3"}}
         ])",
             6, &state);
@@ -186,6 +269,36 @@ private Q_SLOTS:
         QVERIFY2(
             resumed.contains(QStringLiteral("resumed")) && resumed.contains(QStringLiteral("lag back to")),
             qPrintable(resumed));
+        // Burrow's status of the group, as the Kafka area judges it: no commit on the paused
+        // replicas' partitions for longer than the window spans is STOP (the group ERR), or
+        // WARN on a partition node-3 consumes too slowly; held long enough to raise the
+        // consumer-group alert; OK again once resumed.
+        const QString burrow
+            = QStringLiteral("Burrow status of switchboard-notifications in the Kafka area ");
+        QVERIFY2(
+            QRegularExpression(QRegularExpression::escape(burrow) + QStringLiteral("left OK: (WARN|ERR) "))
+                .match(paused)
+                .hasMatch(),
+            qPrintable(paused));
+        QVERIFY2(resumed.contains(burrow + QStringLiteral("back to OK")), qPrintable(resumed));
+        const QList<QJsonObject> groupAlerts
+            = alertsFor(state, QStringLiteral("consumer-group"), QStringLiteral("switchboard-notifications"));
+        // The figure names the worst partition's status: "STOP, lag 503" (critical) where the
+        // paused replicas held their partitions; "WARN, lag 272" (warning) where node-3,
+        // started unpaused at 4 s, took one over and consumed slower than the burst came.
+        QVERIFY2(!groupAlerts.isEmpty()
+                && QRegularExpression(QStringLiteral("^(WARN|STOP|STALL), lag \\d+$"))
+                       .match(groupAlerts.first().value(QStringLiteral("figure")).toString())
+                       .hasMatch(),
+            qPrintable(alertsText(state)));
+        // The paused group's lag and status in the Kafka area at the snapshot: caught up, OK.
+        QVERIFY2(kafkaGroupRow(state, QStringLiteral("switchboard-notifications"))
+                     .value(QStringLiteral("Status"))
+                     .toString()
+                     .startsWith(u"OK"),
+            QJsonDocument(kafkaGroupRow(state, QStringLiteral("switchboard-notifications")))
+                .toJson(QJsonDocument::Compact)
+                .constData());
 
         QVERIFY2(
             effectOf(eventFor(events, QStringLiteral("kill"))).contains(QStringLiteral("down, as asked")),
