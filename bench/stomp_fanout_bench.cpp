@@ -6,7 +6,11 @@
 // as the difference from a run without them.
 //
 //   stomp_fanout_bench --url http://127.0.0.1:PORT [--subscribers 200] [--messages 2000] [--rate 1000]
-//                      [--tap-readers 0]
+//                      [--tap-readers 0] [--hold-ms 0]
+//
+// --hold-ms N waits N ms between "subscribers ready" and the first message, and between
+// "all delivered" and the exit (lines flushed at once), so a profiler can be switched on and
+// off around the deliveries alone (bench/callgrind_fanout.sh).
 #include "StompBenchClient.h"
 
 #include "protocol/NodeApi.h"
@@ -120,6 +124,9 @@ int main(int argc, char **argv)
     parser.addOption({ QStringLiteral("tap-readers"),
         QStringLiteral("Admin /admin/tap readers attached to the subscribers' node during the run."),
         QStringLiteral("N"), QStringLiteral("0") });
+    parser.addOption({ QStringLiteral("hold-ms"),
+        QStringLiteral("Wait this long after the subscribers are ready and after the last delivery."),
+        QStringLiteral("MS"), QStringLiteral("0") });
     parser.process(app);
     const QUrl base(parser.value(QStringLiteral("url")));
     const QUrl publishBase(parser.isSet(QStringLiteral("publish-url"))
@@ -129,10 +136,11 @@ int main(int argc, char **argv)
     const int messages = parser.value(QStringLiteral("messages")).toInt();
     const int rate = qMax(1, parser.value(QStringLiteral("rate")).toInt());
     const int tapReaders = parser.value(QStringLiteral("tap-readers")).toInt();
+    const int holdMs = qMax(0, parser.value(QStringLiteral("hold-ms")).toInt());
     if (!base.isValid() || !publishBase.isValid() || subscribers <= 0 || messages <= 0 || tapReaders < 0) {
         std::fprintf(stderr,
             "usage: stomp_fanout_bench --url http://127.0.0.1:PORT [--publish-url URL] [--subscribers N] "
-            "[--messages N] [--rate N] [--tap-readers N]\n");
+            "[--messages N] [--rate N] [--tap-readers N] [--hold-ms MS]\n");
         return 2;
     }
 
@@ -179,6 +187,7 @@ int main(int argc, char **argv)
     int ready = 0;
     qint64 received = 0;
     QElapsedTimer clock;
+    double seconds = 0; // publishing start to last delivery (or to the give-up)
     QList<StompBenchClient *> clients;
     const qint64 expected = qint64(subscribers) * messages;
     auto *publisher = new StompBenchClient(webSocketUrl(publishBase), tokens[0], &app);
@@ -203,8 +212,10 @@ int main(int argc, char **argv)
                 timer->stop();
         });
         timer->start();
-        QTimer::singleShot(
-            qMax(30000, messages * 1000 / rate + 20000), &app, [] { QCoreApplication::exit(3); });
+        QTimer::singleShot(qMax(30000, messages * 1000 / rate + 20000), &app, [&] {
+            seconds = double(clock.elapsed()) / 1000.0;
+            QCoreApplication::exit(3);
+        });
     };
 
     for (int i = 0; i < subscribers; ++i) {
@@ -213,8 +224,13 @@ int main(int argc, char **argv)
         QObject::connect(client, &StompBenchClient::connected, client,
             [client] { client->subscribe("/topic/channels.general"); });
         QObject::connect(client, &StompBenchClient::subscribed, client, [&] {
-            if (++ready == subscribers)
-                startPublishing();
+            if (++ready != subscribers)
+                return;
+            if (holdMs == 0)
+                return startPublishing();
+            std::printf("subscribers ready; holding %d ms\n", holdMs);
+            std::fflush(stdout);
+            QTimer::singleShot(holdMs, &app, startPublishing);
         });
         QObject::connect(client, &StompBenchClient::failed,
             [](const QString &why) { std::fprintf(stderr, "subscriber failed: %s\n", qPrintable(why)); });
@@ -225,13 +241,18 @@ int main(int argc, char **argv)
                                       .toString()
                                       .toLongLong();
             latencies.push_back(nowMicros() - sentAt);
-            if (++received == expected)
-                QCoreApplication::exit(0);
+            if (++received != expected)
+                return;
+            seconds = double(clock.elapsed()) / 1000.0;
+            std::printf("all delivered; holding %d ms\n", holdMs);
+            std::fflush(stdout);
+            QTimer::singleShot(holdMs, &app, [] { QCoreApplication::exit(0); });
         };
     }
 
     const int code = app.exec();
-    const double seconds = double(clock.elapsed()) / 1000.0;
+    if (seconds == 0 && clock.isValid())
+        seconds = double(clock.elapsed()) / 1000.0;
     std::printf("delivered %lld of %lld in %.2f s: %.0f deliveries/s\n", received, expected, seconds,
         seconds > 0 ? double(received) / seconds : 0.0);
     std::printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", percentile(latencies, 0.50),
