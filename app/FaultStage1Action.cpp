@@ -22,6 +22,16 @@ FaultStage1Action::FaultStage1Action(
 void FaultStage1Action::apply(int eventId, QObject *watch, const QHash<QString, QString> &replicas,
     bool pause, const QByteArray &topic, const QByteArray &group, FaultOffsetReader *offsets)
 {
+    if (!pause && m_pauseWaitingForStatus) {
+        // The lag grew, but the pause ends before Burrow's rules could call it (a pause
+        // shorter than the commits' window): that is what the pause showed.
+        const GroupStatus now = m_groupStatus ? m_groupStatus(group) : GroupStatus {};
+        m_log->finish(m_pauseEventId, FaultEventLog::EffectState::Observed,
+            QStringLiteral("resumed while the Burrow status of %1 in the Kafka area was still %2 (%3)")
+                .arg(QString::fromUtf8(group), now.status.isEmpty() ? QStringLiteral("unread") : now.status,
+                    now.reason));
+        m_pauseWaitingForStatus->deleteLater();
+    }
     QPointer<QObject> guard = watch;
     QPointer<FaultOffsetReader> offsetsGuard = offsets;
     const qsizetype count = replicas.size();
@@ -89,6 +99,10 @@ void FaultStage1Action::followLag(int eventId, QObject *watch, bool pause, const
 void FaultStage1Action::followGroupStatus(int eventId, QObject *watch, bool pause, const QByteArray &group)
 {
     QPointer<QObject> guard = watch;
+    if (pause) {
+        m_pauseWaitingForStatus = watch;
+        m_pauseEventId = eventId;
+    }
     auto since = std::make_shared<QElapsedTimer>();
     since->start();
     pollEvery(watch, kLagPollMs, [this, guard, eventId, pause, group, since] {

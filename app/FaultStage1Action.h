@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 
 #include <functional>
@@ -23,7 +24,8 @@ class FaultStage1Control;
 // of commits the rules need; the devcluster process has none): where a console runs the
 // actions (the demo, --demo-script) it passes its reading as a GroupStatusSource, and the
 // watch then also waits for that status to leave OK on a pause (STOP once the commits have
-// been quiet longer than the window spans) and to be OK again on a resume. Without one
+// been quiet longer than the window spans) and to be OK again on a resume; a resume that
+// comes first ends the pause's watch, observed, with the status it still had. Without one
 // (`switchboard devcluster`) the lag alone is watched.
 class FaultStage1Action : public QObject
 {
@@ -60,6 +62,9 @@ private:
 
     FaultEventLog *m_log;
     GroupStatusSource m_groupStatus;
+    // A pause whose lag grew, still waiting for the status: a resume ends it (observed).
+    QPointer<QObject> m_pauseWaitingForStatus;
+    int m_pauseEventId = 0;
     FaultStage1Control *m_control; // a child
 };
 
