@@ -1,28 +1,35 @@
 #include "app/RedisAreaAssembly.h"
 #include "inspect/RedisKeyRecord.h"
 #include "models/AttachmentState.h"
+#include "models/RecordingStore.h"
 #include "models/RedisKeyModel.h"
 #include "models/SessionModel.h"
 #include "support/RedisSeeder.h"
 #include "support/RedisServerProcess.h"
 #include "support/TestMain.h"
 #include "ui/AreaView.h"
+#include "ui/MainWindow.h"
 #include "ui/RedisKeyBrowser.h"
 #include "ui/RedisSessionsPane.h"
 #include "ui/RedisValueView.h"
 #include "ui/RedisView.h"
 
 #include <QAbstractButton>
+#include <QChartView>
+#include <QGraphicsTextItem>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace sb;
 using Phase = inspect::RedisScanProgress::Phase;
@@ -204,6 +211,63 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(pane->chartPointCount() >= 1, 10000);
         f.view()->tabs()->setCurrentIndex(0);
         QTRY_VERIFY_WITH_TIMEOUT(!pane->chartTimerActive(), 2000);
+    }
+
+    // "Readable at 1280x800": in the Redis area of a default 1280x800 window, the Sessions
+    // chart's axis labels are whole (not elided), inside the chart and clear of each other
+    // (they were all "…" there once).
+    void sessionsChartLabelsAreReadableAt1280x800()
+    {
+        models::RecordingStore recording;
+        models::AttachmentState windowAttachment;
+        ui::MainWindow window(&windowAttachment, &recording);
+        window.useDefaultLayoutAt(QSize(1280, 800));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QSize areaSize = window.area(QStringLiteral("redis"))->size();
+        QVERIFY2(areaSize.width() < 700 && areaSize.height() < 500,
+            qPrintable(QStringLiteral("%1x%2").arg(areaSize.width()).arg(areaSize.height())));
+
+        Fixture f(m_server, false);
+        f.area.resize(areaSize);
+        ui::RedisSessionsPane *pane = f.view()->sessionsPane();
+        f.view()->tabs()->setCurrentWidget(pane);
+        QTRY_VERIFY_WITH_TIMEOUT(pane->chartPointCount() >= 2, 10000);
+        auto *chartView = pane->findChild<QChartView *>(QStringLiteral("sessionsChart"));
+        QVERIFY(chartView && chartView->isVisible());
+        static const QRegularExpression time(QStringLiteral("^\\d\\d:\\d\\d:\\d\\d$"));
+        QList<QRectF> timeLabels;
+        int countLabels = 0;
+        QStringList seen;
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            [&] {
+                timeLabels.clear();
+                countLabels = 0;
+                seen.clear();
+                const QRectF view = chartView->sceneRect();
+                for (QGraphicsItem *item : chartView->scene()->items()) {
+                    auto *label = dynamic_cast<QGraphicsTextItem *>(item);
+                    if (!label || !label->isVisible() || label->toPlainText().isEmpty())
+                        continue;
+                    const QString text = label->toPlainText();
+                    seen << text;
+                    const QRectF at = label->sceneBoundingRect();
+                    if (text == chartView->chart()->title() || text == u"sessions" || text == u"tokens")
+                        continue; // the title and the legend
+                    if (time.match(text).hasMatch() && view.contains(at))
+                        timeLabels << at;
+                    else if (text.toInt() >= 0 && text == QString::number(text.toInt()) && view.contains(at))
+                        ++countLabels;
+                    else
+                        return false; // elided ("…"), cut or outside the chart
+                }
+                return timeLabels.size() >= 2 && countLabels >= 2;
+            }(),
+            qPrintable(seen.join(QStringLiteral(" | "))), 5000);
+        std::sort(timeLabels.begin(), timeLabels.end(),
+            [](const QRectF &a, const QRectF &b) { return a.left() < b.left(); });
+        for (qsizetype i = 1; i < timeLabels.size(); ++i)
+            QVERIFY2(timeLabels.at(i - 1).right() <= timeLabels.at(i).left(), qPrintable(seen.join(u' ')));
     }
 
     // Keys written after a finished scan (no keyspace notifications on this server): the
