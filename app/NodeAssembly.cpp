@@ -144,6 +144,7 @@ bool NodeAssembly::assemble(QString *error)
             &NodeAssembly::updateReadiness);
         kafka.broadcastChannel = channel.get();
         kafka.bridgeBuses = !m_options.busBridge.isEmpty();
+        kafka.bridgeOrderWaitMs = m_options.busBridgeOrderWaitMs;
         m_broadcastChannel = std::move(channel);
     }
     m_roleUpdates

@@ -59,6 +59,10 @@ QList<OptionSpec> optionSpecs()
             QStringLiteral("While switching the bus: also send every broadcast on, and listen to, this "
                            "other bus (docs/operations.md)."),
             {} },
+        { QStringLiteral("bus-bridge-order-wait-ms"), QStringLiteral("MS"),
+            QStringLiteral("With --bus-bridge: how long a broadcast ahead of its stage-1 partition's next "
+                           "offset waits for the ones before it (0: no waiting; docs/reliability.md)."),
+            n(NodeClusterOptions().busBridgeOrderWaitMs) },
         { QStringLiteral("kafka-session-timeout-ms"), QStringLiteral("MS"),
             QStringLiteral("Stage-1 consumer group session timeout: failover and late-join rebalance delay."),
             n(NodeClusterOptions().kafkaSessionTimeoutMs) },
@@ -324,7 +328,8 @@ CommandLineOutcome NodeCommandLine::parse(
     else if (const QString property = value(QStringLiteral("kafka-property")); !property.isEmpty())
         m_cluster.kafkaProperties = { property };
     if (!integer(QStringLiteral("kafka-session-timeout-ms"), 3000, 300000, &m_cluster.kafkaSessionTimeoutMs)
-        || !integer(QStringLiteral("catch-up-max-held"), 1, 100000000, &m_cluster.catchUpMaxHeld))
+        || !integer(QStringLiteral("catch-up-max-held"), 1, 100000000, &m_cluster.catchUpMaxHeld)
+        || !integer(QStringLiteral("bus-bridge-order-wait-ms"), 0, 60000, &m_cluster.busBridgeOrderWaitMs))
         return CommandLineOutcome::usageError(error);
     m_cluster.bus = value(QStringLiteral("bus"));
     if (m_cluster.bus != u"kafka" && m_cluster.bus != u"redis")
