@@ -1,8 +1,10 @@
 #include "models/RecordingReplay.h"
 
 #include "models/SeriesHistory.h"
+#include "protocol/TapFrameCodec.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -97,6 +99,71 @@ void RecordingReplay::fillGroupLag(SeriesHistory *history) const
         if (any)
             history->appendTotal(atMs, total);
     }
+}
+
+void RecordingReplay::fillSessionCounts(SeriesHistory *history) const
+{
+    for (const RecordingStore::Sample &sample : m_recording.samples()) {
+        const QJsonObject figures = sample.state.value(QStringLiteral("redis"))
+                                        .toObject()
+                                        .value(QStringLiteral("figures"))
+                                        .toObject();
+        const qint64 atMs = sample.at.toMSecsSinceEpoch();
+        for (const QString &series : { QStringLiteral("sessions"), QStringLiteral("tokens") }) {
+            if (const auto count = displayedNumber(figures.value(series)))
+                history->append(series, atMs, *count);
+        }
+    }
+}
+
+void RecordingReplay::fillFrameRates(SeriesHistory *history) const
+{
+    for (const RecordingStore::Sample &sample : m_recording.samples()) {
+        const QJsonObject rates = sample.state.value(QStringLiteral("traffic"))
+                                      .toObject()
+                                      .value(QStringLiteral("framesPerSecond"))
+                                      .toObject();
+        const qint64 atMs = sample.at.toMSecsSinceEpoch();
+        for (auto it = rates.begin(); it != rates.end(); ++it) {
+            if (it.key() == u"total")
+                history->appendTotal(atMs, it.value().toDouble());
+            else
+                history->append(it.key(), atMs, it.value().toDouble());
+        }
+    }
+}
+
+QJsonObject RecordingReplay::trafficSection() const
+{
+    return m_recording.sections().value(QStringLiteral("traffic")).toObject();
+}
+
+bool RecordingReplay::hasRecordedTraffic() const
+{
+    return trafficSection().value(QStringLiteral("frames")).isArray();
+}
+
+qint64 RecordingReplay::omittedFrames() const
+{
+    return trafficSection().value(QStringLiteral("omitted")).toInteger();
+}
+
+QList<protocol::TrafficFrame> RecordingReplay::recordedFrames() const
+{
+    const QJsonArray encoded = trafficSection().value(QStringLiteral("frames")).toArray();
+    QList<protocol::TrafficFrame> frames;
+    frames.reserve(encoded.size());
+    protocol::TapFrameCodec codec;
+    QString error;
+    for (const QJsonValue &value : encoded) {
+        // The tap format ConsoleTrafficRecording wrote; a frame that does not read is skipped.
+        if (auto frame = codec.decode(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact), &error))
+            frames.append(std::move(*frame));
+    }
+    // Saved in capture order, which replicas' clocks may interleave: replay cuts by time.
+    std::stable_sort(frames.begin(), frames.end(),
+        [](const protocol::TrafficFrame &a, const protocol::TrafficFrame &b) { return a.tsMs < b.tsMs; });
+    return frames;
 }
 
 std::optional<QDateTime> RecordingReplay::parseAt(const QString &text, QString *error) const

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "models/RecordingStore.h"
+#include "protocol/TrafficFrame.h"
 
 #include <QDateTime>
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 
 #include <optional>
@@ -40,6 +42,20 @@ public:
     void fillReplicaConnections(SeriesHistory *history) const;
     // The Kafka chart: lag per consumer group, one point per sample (kafka.groups' "Lag").
     void fillGroupLag(SeriesHistory *history) const;
+    // The Redis Sessions chart: "sessions" and "tokens", one point each per sample that
+    // counted them (redis.figures).
+    void fillSessionCounts(SeriesHistory *history) const;
+    // The Traffic area's Rates chart: frames per second per replica and transport and in
+    // total, one point each per sample (traffic.framesPerSecond, as the live chart's latest).
+    void fillFrameRates(SeriesHistory *history) const;
+
+    // The frames the file's traffic section holds (ConsoleTrafficRecording: the Traffic
+    // area's frames over the recording's window), in time order; empty when it has none
+    // (a recording saved before it had one, or nothing captured). Decoded at each call.
+    QList<protocol::TrafficFrame> recordedFrames() const;
+    bool hasRecordedTraffic() const;
+    // Frames of the window the save left out (beyond the newest it kept).
+    qint64 omittedFrames() const;
 
     // --at TIME: an ISO 8601 date-time ("2026-12-05T23:07:12Z"; no zone: local time), a
     // time of day on the recording's first day ("23:07:12", local time), or seconds from
@@ -47,6 +63,8 @@ public:
     std::optional<QDateTime> parseAt(const QString &text, QString *error) const;
 
 private:
+    QJsonObject trafficSection() const;
+
     RecordingStore m_recording;
 };
 

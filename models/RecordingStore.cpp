@@ -87,6 +87,10 @@ std::optional<RecordingStore> RecordingStore::fromJson(const QJsonObject &json, 
         }
         store.append(at, sample.value(QStringLiteral("state")).toObject());
     }
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        if (it.key() != u"format" && it.key() != u"capacity" && it.key() != u"samples")
+            store.m_sections.insert(it.key(), it.value());
+    }
     return store;
 }
 

@@ -48,12 +48,16 @@ public:
     // When the samples begin and end (invalid when there are none).
     QDateTime firstAt() const { return m_samples.isEmpty() ? QDateTime() : m_samples.first().at; }
     QDateTime lastAt() const { return m_samples.isEmpty() ? QDateTime() : m_samples.last().at; }
+    // The sections a saved file holds beside the samples ("traffic": the frames captured
+    // meanwhile, ConsoleTrafficRecording), as loaded; empty for a store that records.
+    const QJsonObject &sections() const { return m_sections; }
     static std::optional<RecordingStore> fromJson(const QJsonObject &json, QString *error);
     static std::optional<RecordingStore> load(const QString &path, QString *error);
 
 private:
     int m_capacity;
     QList<Sample> m_samples;
+    QJsonObject m_sections;
 };
 
 } // namespace sb::models

@@ -67,6 +67,11 @@ ReplayAreaPane::ReplayAreaPane(
     }
 }
 
+void ReplayAreaPane::addBody(QWidget *body)
+{
+    static_cast<QVBoxLayout *>(layout())->addWidget(body, 1);
+}
+
 QString ReplayAreaPane::figuresLine(const QJsonObject &areaState)
 {
     if (areaState.isEmpty())

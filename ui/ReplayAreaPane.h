@@ -40,11 +40,11 @@ public:
         QWidget *parent = nullptr);
 
     // The area's state in the sample shown (empty: the sample has no such area).
-    void showState(const QJsonObject &areaState, const QDateTime &at);
+    virtual void showState(const QJsonObject &areaState, const QDateTime &at);
     // The chart's window ends here (the replay position, between samples while playing).
-    void setPosition(const QDateTime &at);
+    virtual void setPosition(const QDateTime &at);
     // Draws the chart now rather than at its next tick (a snapshot right after a move).
-    void refreshChart();
+    virtual void refreshChart();
 
     // As the pane shows it: the recorded area state with each table's rows read back from
     // the replay's own tables (what the user sees), for --open-recording --snapshot.
@@ -54,6 +54,10 @@ public:
     const RecordedTableModel *tableModel(int index) const { return m_models.at(index); }
     const HistoryChart *chart() const { return m_chart; }
     QString figuresText() const;
+
+protected:
+    // What a pane with no tables and no chart of its own shows under its figures.
+    void addBody(QWidget *body);
 
 private:
     static QString figuresLine(const QJsonObject &areaState);

@@ -3,6 +3,7 @@
 #include "models/SeriesHistory.h"
 #include "ui/ReplayAreaPane.h"
 #include "ui/ReplayControls.h"
+#include "ui/ReplayTrafficPane.h"
 #include "ui/SnapshotWriter.h"
 
 #include <QDockWidget>
@@ -39,6 +40,8 @@ ReplayWindow::ReplayWindow(models::RecordingReplay replay, const QString &path, 
     , m_path(path)
     , m_connections(std::make_unique<models::SeriesHistory>(kHistoryCapacity))
     , m_lag(std::make_unique<models::SeriesHistory>(kHistoryCapacity))
+    , m_sessions(std::make_unique<models::SeriesHistory>(kHistoryCapacity))
+    , m_frameRates(std::make_unique<models::SeriesHistory>(kHistoryCapacity))
 {
     setObjectName(QStringLiteral("replayWindow"));
     setAttribute(Qt::WA_DeleteOnClose, false);
@@ -47,6 +50,8 @@ ReplayWindow::ReplayWindow(models::RecordingReplay replay, const QString &path, 
     setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks);
     m_replay.fillReplicaConnections(m_connections.get());
     m_replay.fillGroupLag(m_lag.get());
+    m_replay.fillSessionCounts(m_sessions.get());
+    m_replay.fillFrameRates(m_frameRates.get());
 
     m_banner = new QLabel(bannerText(), this);
     m_banner->setObjectName(QStringLiteral("replayBanner"));
@@ -82,11 +87,16 @@ ReplayWindow::ReplayWindow(models::RecordingReplay replay, const QString &path, 
     addArea(QStringLiteral("redis"), QStringLiteral("Redis"),
         new ReplayAreaPane(
             { { QStringLiteral("Keys"), QStringLiteral("rows"), QStringLiteral("columns"), kKeyColumns } },
-            nullptr, QString(), this));
+            m_sessions.get(), QStringLiteral("sessions and tokens"), this));
+    // The recorded frames when the file has its traffic section; a recording saved before
+    // it had one shows the sample's rows, as recorded.
     addArea(QStringLiteral("traffic"), QStringLiteral("Traffic"),
-        new ReplayAreaPane({ { QStringLiteral("Frames"), QStringLiteral("rows"), QStringLiteral("columns"),
-                               kFrameColumns } },
-            nullptr, QString(), this));
+        m_replay.hasRecordedTraffic()
+            ? new ReplayTrafficPane(
+                m_replay.recordedFrames(), m_replay.omittedFrames(), m_frameRates.get(), this)
+            : new ReplayAreaPane({ { QStringLiteral("Frames"), QStringLiteral("rows"),
+                                     QStringLiteral("columns"), kFrameColumns } },
+                m_frameRates.get(), QStringLiteral("frames/s"), this));
     addArea(QStringLiteral("alerts"), QStringLiteral("Alerts"),
         new ReplayAreaPane(
             { { QStringLiteral("Active"), QStringLiteral("active"), QString(), kAlertColumns },

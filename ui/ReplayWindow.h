@@ -22,8 +22,10 @@ class ReplayControls;
 // A saved recording in replay (File → Open Recording, `--open-recording`): its own window,
 // nothing live attached. A banner says what it is ("RECORDING of <target> from … to …");
 // the four areas are laid out as in the console, each showing the tables and figures of the
-// sample at the replay position and the Replicas and Kafka charts up to it; Alerts lists
-// the alerts active then. ReplayControls moves the position (slider, play at 1×–60×).
+// sample at the replay position and its chart up to it (Replicas' connections, Kafka's lag,
+// Redis' sessions and tokens, Traffic's frame rates); Traffic shows the recorded frames up
+// to the position in the live area's own view (ReplayTrafficPane); Alerts lists the alerts
+// active then. ReplayControls moves the position (slider, play at 1×–60×).
 class ReplayWindow : public QMainWindow
 {
     Q_OBJECT
@@ -49,6 +51,8 @@ private:
     QString m_path;
     std::unique_ptr<models::SeriesHistory> m_connections;
     std::unique_ptr<models::SeriesHistory> m_lag;
+    std::unique_ptr<models::SeriesHistory> m_sessions;
+    std::unique_ptr<models::SeriesHistory> m_frameRates;
     ReplayControls *m_controls = nullptr;
     QLabel *m_banner = nullptr;
     QMap<QString, ReplayAreaPane *> m_panes;

@@ -102,6 +102,7 @@ TrafficView::TrafficView(TrafficModel *model, const models::SeriesHistory *rates
     more->setPopupMode(QToolButton::InstantPopup);
     more->setMenu(m_captureMenu->menu());
     bar->addWidget(more);
+    m_captureButton = more;
 
     m_banner = new QLabel(this);
     m_banner->setObjectName(QStringLiteral("trafficBanner"));
@@ -466,7 +467,14 @@ void TrafficView::setBanner(const QString &text, bool offline)
     m_offline = offline;
     m_banner->setText(text);
     m_banner->setVisible(!text.isEmpty());
-    m_backToLive->setVisible(offline);
+    m_backToLive->setVisible(offline && !m_replayOnly);
+}
+
+void TrafficView::setReplayOnly()
+{
+    m_replayOnly = true;
+    m_captureButton->hide();
+    m_backToLive->hide();
 }
 
 QString TrafficView::bannerText() const

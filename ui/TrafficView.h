@@ -50,6 +50,9 @@ public:
     // A banner over the table, e.g. "RECORDING traffic.jsonl: 12,000 frames from … to …"; empty hides it.
     void setBanner(const QString &text, bool offline);
     QString bannerText() const;
+    // A recording in replay (ReplayTrafficPane): no Capture menu and no "Back to live", since
+    // nothing live is attached to it.
+    void setReplayOnly();
     // What the Capture menu offers to tail and monitor (set by the assembly from the cluster).
     void setSourceSuggestions(const QStringList &kafkaTopics, const QString &redisPattern);
 
@@ -69,6 +72,7 @@ public:
     QLabel *countsLabel() const { return m_counts; }
     TrafficSourcesLabel *sourcesLabel() const { return m_sourcesLabel; }
     TrafficDetailPane *detail() const { return m_detail; }
+    HistoryChart *ratesChart() const { return m_rates; }
     TracePane *tracePane() const { return m_trace; }
     SequenceDiagram *sequence() const { return m_sequence; }
     QAction *pauseAction() const { return m_pause; }
@@ -115,6 +119,8 @@ private:
     QLabel *m_findStatus = nullptr;
     QLabel *m_banner = nullptr;
     QToolButton *m_backToLive = nullptr;
+    QToolButton *m_captureButton = nullptr;
+    bool m_replayOnly = false;
     TrafficSourcesLabel *m_sourcesLabel = nullptr;
     QLabel *m_counts = nullptr;
     QTabWidget *m_tabs = nullptr;

@@ -1,11 +1,13 @@
 // RecordingReplay (issue 11): which sample holds at a moment, --at's forms and its refusals,
 // and the chart series read back from the samples (a down replica is 0, an uncounted one is
-// no point, a displayed "1,250" lag is 1250).
+// no point, a displayed "1,250" lag is 1250; sessions, tokens and frame rates per sample),
+// and the traffic section's frames, kept through a save and a load, in time order.
 #include "RecordingFixture.h"
 #include "models/RecordingReplay.h"
 #include "models/SeriesHistory.h"
 #include "support/TestMain.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace sb;
@@ -102,6 +104,56 @@ private Q_SLOTS:
         QCOMPARE(points.size(), 3);
         QCOMPARE(points.at(1).y(), 10.0);
         QCOMPARE(points.at(2).y(), 1250.0);
+    }
+
+    void sessionCountsAndFrameRatesPerSample()
+    {
+        const models::RecordingReplay replay(test::threeSampleRecording());
+        const qint64 from = test::kRecordingStart.toMSecsSinceEpoch();
+        QList<QPointF> points;
+        models::SeriesHistory sessions(100);
+        replay.fillSessionCounts(&sessions);
+        sessions.points(QStringLiteral("sessions"), from, from + 10000, 100, &points);
+        QCOMPARE(points,
+            (QList<QPointF> {
+                { double(from), 10 }, { double(from + 5000), 11 }, { double(from + 10000), 12 } }));
+        sessions.points(QStringLiteral("tokens"), from, from + 10000, 100, &points);
+        QCOMPARE(points.size(), 3);
+        QCOMPARE(points.at(2).y(), 7.0);
+        models::SeriesHistory rates(100);
+        replay.fillFrameRates(&rates);
+        QCOMPARE(rates.seriesIds(), QStringList { QStringLiteral("node-1 stomp") });
+        rates.points(QStringLiteral("node-1 stomp"), from, from + 10000, 100, &points);
+        QCOMPARE(points.size(), 3);
+        QCOMPARE(points.at(1).y(), 3.0);
+        rates.totalPoints(from, from + 10000, 100, &points);
+        QCOMPARE(points.size(), 3);
+        QCOMPARE(points.at(2).y(), 7.0);
+    }
+
+    void trafficSectionSurvivesSaveAndLoadInTimeOrder()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("r.sbrec.json"));
+        QString error;
+        QVERIFY2(test::threeSampleRecording().save(path, &error, test::recordedTrafficSection()),
+            qPrintable(error));
+        auto loaded = models::RecordingStore::load(path, &error);
+        QVERIFY2(loaded, qPrintable(error));
+        const models::RecordingReplay replay(std::move(*loaded));
+        QVERIFY(replay.hasRecordedTraffic());
+        QCOMPARE(replay.omittedFrames(), 0);
+        const QList<protocol::TrafficFrame> frames = replay.recordedFrames();
+        QCOMPARE(frames.size(), 4);
+        QStringList order;
+        for (const protocol::TrafficFrame &frame : frames)
+            order << frame.command + u' ' + frame.user;
+        QCOMPARE(order,
+            (QStringList { QStringLiteral("SEND alice"), QStringLiteral("MESSAGE alice"),
+                QStringLiteral("SEND bob"), QStringLiteral("MESSAGE bob") }));
+        QCOMPARE(frames.at(2).tsMs, test::kRecordingStart.addSecs(6).toMSecsSinceEpoch());
+        QCOMPARE(frames.at(0).body, QByteArrayLiteral("{\"text\":\"hi\"}"));
+        QVERIFY(!models::RecordingReplay(test::threeSampleRecording()).hasRecordedTraffic());
     }
 };
 

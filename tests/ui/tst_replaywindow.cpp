@@ -1,7 +1,9 @@
 // Recordings replay into the views (issue 11): a recording opened in a ReplayWindow shows,
 // at each position, the tables of the sample then (rows as recorded, columns in the
 // recorded order), the charts up to that moment, a banner saying it is a recording, and
-// plays at 1×–60×; state.json reads the rows back from the replay's own tables. File →
+// plays at 1×–60×; state.json reads the rows back from the replay's own tables. Redis draws
+// the recorded sessions and tokens, Traffic its recorded frame rates and, from the file's
+// traffic section, the frames up to the position in the live area's view (filter, detail). File →
 // Open Recording's path (MainWindow::showRecording) opens one beside the live window.
 #include "RecordingFixture.h"
 #include "models/AttachmentState.h"
@@ -12,12 +14,19 @@
 #include "ui/RecordedTableModel.h"
 #include "ui/ReplayAreaPane.h"
 #include "ui/ReplayControls.h"
+#include "ui/ReplayTrafficPane.h"
 #include "ui/ReplayWindow.h"
+#include "ui/TrafficDetailPane.h"
+#include "ui/TrafficTable.h"
+#include "ui/TrafficView.h"
+
+#include "models/TrafficModel.h"
 
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -73,6 +82,59 @@ private Q_SLOTS:
         QCOMPARE(chart->pointCount(QStringLiteral("node-1")), 3);
         QCOMPARE(columnValues(window.pane(QStringLiteral("kafka"))->tableModel(0), 2),
             QStringList { QStringLiteral("1,250") });
+    }
+
+    void redisAndTrafficShowTheRecordedSeriesAndFramesAtThePosition()
+    {
+        ui::ReplayWindow window(
+            models::RecordingReplay(test::recordingWithTraffic()), QStringLiteral("t.sbrec.json"));
+        window.show();
+        window.showAt(test::kRecordingStart.addSecs(5));
+        const ui::HistoryChart *sessions = window.pane(QStringLiteral("redis"))->chart();
+        QVERIFY(sessions);
+        auto *traffic = qobject_cast<ui::ReplayTrafficPane *>(window.pane(QStringLiteral("traffic")));
+        QVERIFY(traffic);
+        ui::HistoryChart *rates = traffic->view()->ratesChart();
+        window.pane(QStringLiteral("redis"))->refreshChart();
+        traffic->refreshChart();
+        QCOMPARE(sessions->points(QStringLiteral("sessions")),
+            (QList<QPointF> { { double(test::kRecordingStart.toMSecsSinceEpoch()), 10 },
+                { double(test::kRecordingStart.addSecs(5).toMSecsSinceEpoch()), 11 } }));
+        QCOMPARE(sessions->pointCount(QStringLiteral("tokens")), 2);
+        QCOMPARE(rates->points(QStringLiteral("node-1 stomp")).size(), 2);
+        QCOMPARE(rates->points(QStringLiteral("node-1 stomp")).last().y(), 3.0);
+        QCOMPARE(rates->points(QString()).last().y(), 4.0); // the total
+        // Frames up to +5 s: alice's SEND (+1 s) and MESSAGE (+4 s).
+        const models::TrafficModel *frames = traffic->model();
+        QCOMPARE(frames->rowCount(), 2);
+        QCOMPARE(frames->frameAt(1)->command, QStringLiteral("MESSAGE"));
+        QVERIFY2(traffic->view()->bannerText().contains(QStringLiteral("2 of 4 recorded frames")),
+            qPrintable(traffic->view()->bannerText()));
+
+        window.showAt(test::kRecordingStart.addSecs(10)); // forward: all four, in time order
+        QCOMPARE(frames->rowCount(), 4);
+        QCOMPARE(frames->frameAt(2)->user, QStringLiteral("bob"));
+        QCOMPARE(frames->frameAt(2)->command, QStringLiteral("SEND"));
+        window.pane(QStringLiteral("redis"))->refreshChart();
+        QCOMPARE(sessions->pointCount(QStringLiteral("sessions")), 3);
+        window.showAt(test::kRecordingStart.addSecs(2)); // back: alice's SEND alone
+        QCOMPARE(frames->rowCount(), 1);
+
+        // The live area's filter and detail pane, on the recorded frames; the filter holds as
+        // the position moves on.
+        traffic->view()->filterEdit()->setText(QStringLiteral("user=bob"));
+        QVERIFY(traffic->view()->applyFilterNow());
+        QCOMPARE(frames->rowCount(), 0);
+        window.showAt(test::kRecordingStart.addSecs(7));
+        QCOMPARE(frames->rowCount(), 1);
+        traffic->view()->table()->selectRow(0);
+        QVERIFY(traffic->view()->detail()->hasFrame());
+        QVERIFY2(traffic->view()->detail()->summaryText().contains(QStringLiteral("SEND")),
+            qPrintable(traffic->view()->detail()->summaryText()));
+        const QJsonObject state = window.snapshotState().value(QStringLiteral("traffic")).toObject();
+        QCOMPARE(state.value(QStringLiteral("rows")).toArray().size(), 1);
+        QCOMPARE(state.value(QStringLiteral("recordedFramesShown")).toInt(), 3);
+        QCOMPARE(state.value(QStringLiteral("filter")).toString(), QStringLiteral("user=bob"));
     }
 
     void keysStepAndPlayAtSixtyTimesStopsAtTheEnd()
