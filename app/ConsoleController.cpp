@@ -122,7 +122,9 @@ bool ConsoleController::start(QString *error)
     writers.snapshot
         = [this](const QString &directory, QString *why) { return m_window->writeSnapshot(directory, why); };
     if (!m_options.saveRecordingPath.isEmpty())
-        writers.recording = [this](QString *why) { return saveRecording(why); };
+        writers.recording = [this](ConsoleSnapshotSchedule::Writers::RecordingDone done) {
+            saveRecording(std::move(done));
+        };
     m_snapshot->start(std::move(writers));
     return true;
 }
@@ -577,16 +579,21 @@ ConsoleSnapshotSettling ConsoleController::settlingNow() const
     return settling;
 }
 
-bool ConsoleController::saveRecording(QString *error)
+void ConsoleController::saveRecording(models::RecordingSaveJob::Done done)
 {
     // The recording ends with the moment of the snapshot: its last sample is what
     // state.json shows (at the recording's table cap).
     recordSample();
-    const QJsonObject extras = m_trafficArea
-        ? m_trafficArea->recordingSection(m_recording.firstAt(), m_recording.lastAt())
-        : QJsonObject();
-    return m_recording.save(
-        models::RecordingStore::pathWithExtension(m_options.saveRecordingPath), error, extras);
+    // As File → Save Recording: copies taken here (cheap), the JSON made and written on a
+    // pool thread while the event loop turns; the console exits once `done` says so.
+    models::RecordingSaveJob::ExtrasBuilder extras;
+    if (m_trafficArea) {
+        extras = [frames = m_trafficArea->recordingFrames(m_recording.firstAt(), m_recording.lastAt())] {
+            return frames.toJson();
+        };
+    }
+    models::RecordingSaveJob::startSave(m_recording, std::move(extras),
+        models::RecordingStore::pathWithExtension(m_options.saveRecordingPath), this, std::move(done));
 }
 
 } // namespace sb::app

@@ -4,6 +4,7 @@
 #include "app/DemoUser.h"
 #include "models/AttachmentState.h"
 #include "models/ProfileStore.h"
+#include "models/RecordingSaveJob.h"
 #include "models/RecordingStore.h"
 
 #include <QJsonObject>
@@ -87,7 +88,7 @@ private:
     void attachKafka(const inspect::KafkaInspectorConfig &config);
     void showProfiles();
     void recordSample();
-    bool saveRecording(QString *error); // --save-recording, after the snapshot
+    void saveRecording(models::RecordingSaveJob::Done done); // --save-recording, after the snapshot
     bool openRecording(QString *error); // --open-recording: the replay, nothing live
     ConsoleSnapshotSettling settlingNow() const;
 

@@ -1,6 +1,7 @@
 #include "app/ConsoleSnapshotSchedule.h"
 
 #include <QJsonArray>
+#include <QPointer>
 #include <QTimer>
 
 #include <cstdio>
@@ -72,12 +73,17 @@ void ConsoleSnapshotSchedule::take(QStringList unsettled)
         emit finished(1);
         return;
     }
-    if (m_writers.recording && !m_writers.recording(&error)) {
-        std::fprintf(stderr, "switchboard: recording not saved: %s\n", qPrintable(error));
-        emit finished(1);
+    if (!m_writers.recording) {
+        emit finished(0);
         return;
     }
-    emit finished(0);
+    m_writers.recording([self = QPointer<ConsoleSnapshotSchedule>(this)](bool ok, const QString &why) {
+        if (!self)
+            return;
+        if (!ok)
+            std::fprintf(stderr, "switchboard: recording not saved: %s\n", qPrintable(why));
+        emit self->finished(ok ? 0 : 1);
+    });
 }
 
 } // namespace sb::app

@@ -14,7 +14,8 @@ namespace sb::app {
 // When `--snapshot DIR` is written, and what goes with it. At `--snapshot-after` seconds;
 // with `--snapshot-settled` as soon as the console has settled (ConsoleSnapshotSettling) at
 // two Replicas polls in a row, that time being the latest. Then the `--save-recording`
-// file. finished() carries the exit code: 0, or 1 when a write failed (said on stderr).
+// file, saved off the GUI thread (the event loop keeps turning): finished() comes once it is
+// written. finished() carries the exit code: 0, or 1 when a write failed (said on stderr).
 class ConsoleSnapshotSchedule : public QObject
 {
     Q_OBJECT
@@ -22,7 +23,10 @@ public:
     struct Writers
     {
         std::function<bool(const QString &directory, QString *error)> snapshot;
-        std::function<bool(QString *error)> recording; // empty: no --save-recording
+        // Starts the save and returns; calls `done` (on this thread) once the file is written
+        // or has failed. Empty: no --save-recording.
+        using RecordingDone = std::function<void(bool ok, const QString &error)>;
+        std::function<void(RecordingDone done)> recording;
     };
 
     // `settling`: what still moves now; empty for a replay, which never moves.

@@ -14,6 +14,20 @@ RecordingSaveJob::RecordingSaveJob(
     , m_path(std::move(path))
 { }
 
+RecordingSaveJob *RecordingSaveJob::startSave(
+    RecordingStore recording, ExtrasBuilder extras, QString path, QObject *parent, Done done)
+{
+    auto *job = new RecordingSaveJob(std::move(recording), std::move(extras), std::move(path), parent);
+    connect(
+        job, &RecordingSaveJob::finished, job, [job, done = std::move(done)](bool ok, const QString &error) {
+            job->deleteLater();
+            if (done)
+                done(ok, error);
+        });
+    job->start();
+    return job;
+}
+
 void RecordingSaveJob::start()
 {
     if (m_running)

@@ -25,6 +25,12 @@ public:
     using ExtrasBuilder = std::function<QJsonObject()>;
 
     RecordingSaveJob(RecordingStore recording, ExtrasBuilder extras, QString path, QObject *parent = nullptr);
+    // A job that starts at once, calls `done` on the GUI thread once the file is written or
+    // has failed, then deletes itself: the headless `--save-recording` (ConsoleController),
+    // which has no window to report to. `done` is not called if `parent` is destroyed first.
+    using Done = std::function<void(bool ok, const QString &error)>;
+    static RecordingSaveJob *startSave(
+        RecordingStore recording, ExtrasBuilder extras, QString path, QObject *parent, Done done);
 
     void start();
     const QString &path() const { return m_path; }

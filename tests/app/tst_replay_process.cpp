@@ -85,6 +85,18 @@ private Q_SLOTS:
             liveRows);
         QCOMPARE(replayed.value(QStringLiteral("kafka")).toObject().value(QStringLiteral("groups")).toArray(),
             shown.value(QStringLiteral("kafka")).toObject().value(QStringLiteral("groups")).toArray());
+        // The headless save (off the GUI thread) wrote the traffic section too, and the replay's
+        // Traffic area shows those frames up to the position: at the last sample, every one.
+        const qsizetype savedFrames = saved.value(QStringLiteral("traffic"))
+                                          .toObject()
+                                          .value(QStringLiteral("frames"))
+                                          .toArray()
+                                          .size();
+        QVERIFY2(savedFrames > 0, "the recording's traffic section holds no frames");
+        const QJsonObject traffic = replayed.value(QStringLiteral("traffic")).toObject();
+        QCOMPARE(traffic.value(QStringLiteral("recordedFrames")).toInteger(), savedFrames);
+        QCOMPARE(traffic.value(QStringLiteral("recordedFramesShown")).toInteger(), savedFrames);
+        QVERIFY(!traffic.value(QStringLiteral("rows")).toArray().isEmpty());
     }
 
     void badRecordingOrTimeIsAUsageError_data()

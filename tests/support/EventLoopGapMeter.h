@@ -19,7 +19,9 @@ public:
         m_sinceTick.start();
         m_timer.start();
     }
-    qint64 longestGapMs() const { return m_longestGapMs; }
+    // Counting the gap still open: a stall read from inside it (a slot the stalled loop
+    // finally ran, or a check right after it) has not been ticked past yet.
+    qint64 longestGapMs() const { return qMax(m_longestGapMs, m_sinceTick.elapsed()); }
 
 private:
     QTimer m_timer;
