@@ -8,6 +8,7 @@
 #include "models/RecordingStore.h"
 #include "protocol/Gzip.h"
 #include "support/EventLoopGapMeter.h"
+#include "support/LargeRecording.h"
 #include "support/TestMain.h"
 #include "ui/MainWindow.h"
 
@@ -32,62 +33,33 @@ namespace {
 // The GUI thread may not stall longer than this while a save runs, or a quarter of the save
 // on a slow runner (a save on the GUI thread stalled it for the whole save: seconds).
 constexpr qint64 kMaxSaveStallMs = 250;
-constexpr int kSavedSamples = 240;
-constexpr int kSavedFrames = 30000;
+constexpr int kSavedFrames = sb::test::kLargeRecordingFrames;
+using sb::test::checkCompleteRecording;
+using sb::test::largeSavedRecording;
+using sb::test::largeTrafficSection;
 
-// A sample as large as a big cluster's (100 rows a table, ~60 KB of JSON), the same rows
-// shared by every sample (implicitly) and a figure that differs.
-QJsonObject largeSavedSample(int i)
+// The save's modal message (a failure, a second save refused), read and closed from within
+// its own event loop every 20 ms while the closer lives.
+class SaveMessageCloser
 {
-    static const QJsonArray rows = [] {
-        QJsonArray made;
-        for (int row = 0; row < 100; ++row) {
-            QJsonObject cells;
-            for (int column = 0; column < 10; ++column)
-                cells.insert(QStringLiteral("column %1").arg(column),
-                    QStringLiteral("partition %1 of topic %2, lag %3")
-                        .arg(row)
-                        .arg(column)
-                        .arg(row * column));
-            made.append(cells);
-        }
-        return made;
-    }();
-    return QJsonObject { { QStringLiteral("kafka"),
-        QJsonObject { { QStringLiteral("partitions"), rows }, { QStringLiteral("figure"), i } } } };
-}
+public:
+    SaveMessageCloser()
+    {
+        m_timer.setInterval(20);
+        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                m_shown = box->text();
+                box->close();
+            }
+        });
+        m_timer.start();
+    }
+    const QString &shown() const { return m_shown; }
 
-// What the Traffic area's extras do at a recording's size: heavy JSON built on the saving thread.
-QJsonObject largeTrafficSection()
-{
-    QJsonArray frames;
-    for (int i = 0; i < kSavedFrames; ++i)
-        frames.append(QJsonObject { { QStringLiteral("seq"), i },
-            { QStringLiteral("source"), QStringLiteral("node-1") },
-            { QStringLiteral("command"), QStringLiteral("MESSAGE") },
-            { QStringLiteral("destination"), QStringLiteral("/topic/notifications.%1").arg(i % 50) } });
-    return QJsonObject { { QStringLiteral("traffic"),
-        QJsonObject { { QStringLiteral("frames"), frames } } } };
-}
-
-models::RecordingStore largeSavedRecording()
-{
-    models::RecordingStore store(kSavedSamples);
-    const QDateTime start = QDateTime::fromSecsSinceEpoch(1764975600, Qt::UTC);
-    for (int i = 0; i < kSavedSamples; ++i)
-        store.append(start.addSecs(5 * i), largeSavedSample(i));
-    return store;
-}
-
-void checkCompleteRecording(const QString &path)
-{
-    QString error;
-    const auto loaded = models::RecordingStore::load(path, &error);
-    QVERIFY2(loaded, qPrintable(error));
-    QCOMPARE(loaded->samples().size(), kSavedSamples);
-    QCOMPARE(loaded->samples().last().state.value(QStringLiteral("kafka"))[QStringLiteral("figure")].toInt(),
-        kSavedSamples - 1);
-}
+private:
+    QTimer m_timer;
+    QString m_shown;
+};
 
 } // namespace
 
@@ -173,21 +145,13 @@ private Q_SLOTS:
         ui::MainWindow window(&attachment, &recording);
         window.show();
         QSignalSpy saved(&window, &ui::MainWindow::recordingSaved);
-        QString shown;
-        QTimer closer; // the warning is modal: read and close it from within its event loop
-        closer.setInterval(20);
-        connect(&closer, &QTimer::timeout, this, [&shown] {
-            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
-                shown = box->text();
-                box->close();
-            }
-        });
-        closer.start();
+        const SaveMessageCloser closer;
         const QString path = dir.filePath(QStringLiteral("no-such-folder/r.sbrec.json"));
         QVERIFY(window.saveRecordingTo(path));
         QTRY_COMPARE_WITH_TIMEOUT(saved.size(), 1, 60000);
         QCOMPARE(saved.first().at(0).toBool(), false);
-        QTRY_VERIFY2(shown.contains(QStringLiteral("cannot write %1").arg(path)), qPrintable(shown));
+        QTRY_VERIFY2(
+            closer.shown().contains(QStringLiteral("cannot write %1").arg(path)), qPrintable(closer.shown()));
         QVERIFY(!window.isSavingRecording());
     }
 
@@ -200,20 +164,12 @@ private Q_SLOTS:
         window.setRecordingExtras([](const QDateTime &, const QDateTime &) { return largeTrafficSection; });
         window.show();
         QSignalSpy saved(&window, &ui::MainWindow::recordingSaved);
-        QString shown;
-        QTimer closer; // the message is modal: read and close it from within its event loop
-        closer.setInterval(20);
-        connect(&closer, &QTimer::timeout, this, [&shown] {
-            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
-                shown = box->text();
-                box->close();
-            }
-        });
-        closer.start();
+        const SaveMessageCloser closer;
         const QString first = dir.filePath(QStringLiteral("first.sbrec.json.gz"));
         QVERIFY(window.saveRecordingTo(first));
         QVERIFY(!window.saveRecordingTo(dir.filePath(QStringLiteral("second.sbrec.json.gz"))));
-        QVERIFY2(shown.contains(QStringLiteral("still being saved to %1").arg(first)), qPrintable(shown));
+        QVERIFY2(closer.shown().contains(QStringLiteral("still being saved to %1").arg(first)),
+            qPrintable(closer.shown()));
         QTRY_COMPARE_WITH_TIMEOUT(saved.size(), 1, 120000);
         QCOMPARE(saved.first().at(1).toString(), first);
         QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("second.sbrec.json.gz"))));
