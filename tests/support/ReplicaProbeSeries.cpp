@@ -3,6 +3,7 @@
 #include <QDeadlineTimer>
 #include <QProcess>
 
+#include <algorithm>
 #include <utility>
 
 namespace sb::testing {
@@ -20,6 +21,15 @@ void ReplicaProbeSeries::readUntilFinished(QProcess *process, int timeoutMs)
         process->waitForFinished(200);
     }
     read();
+}
+
+void ReplicaProbeSeries::readFor(QProcess *process, int durationMs)
+{
+    const QDeadlineTimer deadline(durationMs);
+    while (process->state() != QProcess::NotRunning && !deadline.hasExpired()) {
+        read();
+        process->waitForFinished(int(std::min<qint64>(deadline.remainingTime(), 200)));
+    }
 }
 
 const ReplicaProbeSeries::Reading *ReplicaProbeSeries::nearestTo(const QDateTime &at) const

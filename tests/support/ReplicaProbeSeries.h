@@ -28,6 +28,9 @@ public:
     // Reads every replica until `process` (a console taking its snapshot) has ended, or
     // `timeoutMs` passed, and once more after.
     void readUntilFinished(QProcess *process, int timeoutMs);
+    // Reads every replica for `durationMs` (or until `process` has ended): the readings
+    // before a fault the test injects while the console still runs.
+    void readFor(QProcess *process, int durationMs);
     // The reading taken nearest to `at`; null when there is none.
     const Reading *nearestTo(const QDateTime &at) const;
 

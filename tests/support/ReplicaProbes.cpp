@@ -42,8 +42,9 @@ ReplicaProbes ReplicaProbes::read(QNetworkAccessManager *network, const QUrl &no
     probes.live = blockingGet(network, node.resolved(QUrl(QStringLiteral("/healthz/live")))).first;
     const auto ready = blockingGet(network, node.resolved(QUrl(QStringLiteral("/healthz/ready"))));
     probes.ready = ready.first;
-    probes.dependencies
-        = QJsonDocument::fromJson(ready.second).object().value(QStringLiteral("dependencies")).toString();
+    const QJsonObject readiness = QJsonDocument::fromJson(ready.second).object();
+    probes.dependencies = readiness.value(QStringLiteral("dependencies")).toString();
+    probes.draining = readiness.value(QStringLiteral("draining")).toBool();
     const auto metrics = blockingGet(network, node.resolved(QUrl(QStringLiteral("/metrics"))));
     if (metrics.first == 200) {
         probes.stomp = metricSample(metrics.second, R"(sb_connections{transport="stomp"})");

@@ -15,6 +15,7 @@ struct ReplicaProbes
     int live = 0; // HTTP status, 0 when unreachable
     int ready = 0;
     QString dependencies; // /healthz/ready's "dependencies"
+    bool draining = false; // /healthz/ready's "draining"
     qint64 stomp = -1; // /metrics sb_connections, -1 when unknown
     qint64 sse = -1;
 
