@@ -177,6 +177,29 @@ HttpResult httpPost(quint16 port, const QByteArray &path, const QByteArray &json
     return rawHttp(port, request + "\r\n" + json);
 }
 
+std::unique_ptr<QTcpSocket> openSseStream(
+    quint16 port, const QByteArray &token, const QByteArray &lastEventId, int *status)
+{
+    auto socket = std::make_unique<QTcpSocket>();
+    socket->connectToHost(QStringLiteral("127.0.0.1"), port);
+    *status = 0;
+    if (!socket->waitForConnected(5000))
+        return socket;
+    QByteArray request
+        = "GET /api/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n";
+    if (!lastEventId.isEmpty())
+        request += "Last-Event-ID: " + lastEventId + "\r\n";
+    socket->write(request + "\r\n");
+    QByteArray head;
+    const QDeadlineTimer deadline(5000);
+    while (!head.contains("\r\n\r\n") && !deadline.hasExpired()) {
+        socket->waitForReadyRead(50);
+        head += socket->readAll();
+    }
+    *status = head.split(' ').value(1).toInt();
+    return socket;
+}
+
 QByteArray login(quint16 port, const QString &user)
 {
     const QByteArray body = QJsonDocument(

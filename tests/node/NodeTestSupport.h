@@ -60,6 +60,11 @@ HttpResult httpPost(
 // Parses one response from the start of raw; status 0 when incomplete.
 HttpResult parseHttpResponse(const QByteArray &raw, qsizetype *consumed = nullptr);
 
+// GET /api/sse with the bearer token (and Last-Event-ID when given); returns the socket once
+// the response head is read, its status in *status (0: none within 5 s).
+std::unique_ptr<QTcpSocket> openSseStream(
+    quint16 port, const QByteArray &token, const QByteArray &lastEventId, int *status);
+
 // POST /api/auth/login with password = name; the access token or empty.
 QByteArray login(quint16 port, const QString &user);
 QByteArray metricsText(quint16 port);

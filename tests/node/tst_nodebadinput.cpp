@@ -22,10 +22,6 @@ using namespace sb::testing;
 namespace {
 const QByteArray kBadInputSecret = QByteArrayLiteral("conformance-test-secret-0123456789abcdef");
 
-QByteArray badInputDropped(const char *reason)
-{
-    return QByteArrayLiteral("sb_dropped_total{reason=\"") + reason + QByteArrayLiteral("\"}");
-}
 QByteArray authFailures(const char *reason)
 {
     return QByteArrayLiteral("sb_auth_failures_total{reason=\"") + reason + QByteArrayLiteral("\"}");
@@ -132,13 +128,13 @@ QByteArray TestNodeBadInput::stompError(const QByteArray &frameBytes, bool binar
 
 void TestNodeBadInput::garbageBeforeConnect()
 {
-    const double before = metricValue(metricsText(m_node->port()), badInputDropped("bad_frame"));
+    const double before = metricValue(metricsText(m_node->port()), droppedTotal("bad_frame"));
     int close = 0;
     const QByteArray error = stompError(QByteArray("\x01\x02\xff garbage \x7f\n\n", 15) + '\0', true, &close);
     QVERIFY2(error.startsWith("ERROR"), error.constData());
     QVERIFY(!stompHeader(error, "message").isEmpty());
     QCOMPARE(close, 1002);
-    QCOMPARE(metricValue(metricsText(m_node->port()), badInputDropped("bad_frame")), before + 1);
+    QCOMPARE(metricValue(metricsText(m_node->port()), droppedTotal("bad_frame")), before + 1);
 }
 
 void TestNodeBadInput::unknownCommand()
@@ -201,13 +197,13 @@ void TestNodeBadInput::invalidUtf8InHeader()
 void TestNodeBadInput::invalidUtf8TextMessage()
 {
     // A text WebSocket message must be UTF-8 (RFC 6455 §8.1): closed with 1007.
-    const double before = metricValue(metricsText(m_node->port()), badInputDropped("bad_utf8"));
+    const double before = metricValue(metricsText(m_node->port()), droppedTotal("bad_utf8"));
     RawWebSocket ws;
     QCOMPARE(ws.open(m_node->port()), 101);
     QVERIFY(stompConnect(ws, m_alice).startsWith("CONNECTED"));
     ws.sendText("SEND\ndestination:/app/channels.general\n\n{\"text\":\"\xc3\x28\"}" + QByteArray(1, '\0'));
     QCOMPARE(ws.waitForClose(), 1007);
-    QCOMPARE(waitForMetric(m_node->port(), badInputDropped("bad_utf8"), before + 1),
+    QCOMPARE(waitForMetric(m_node->port(), droppedTotal("bad_utf8"), before + 1),
         before + 1); // counted, not silent
 }
 
@@ -217,7 +213,7 @@ void TestNodeBadInput::badJsonBody()
         = stompError(stompFrame("SEND", { { "destination", "/app/channels.general" } }, "{\"text\": "));
     QVERIFY2(error.startsWith("ERROR"), error.constData());
     QVERIFY2(stompHeader(error, "message").contains("JSON"), error.constData());
-    QVERIFY(metricValue(metricsText(m_node->port()), badInputDropped("bad_body")) >= 1);
+    QVERIFY(metricValue(metricsText(m_node->port()), droppedTotal("bad_body")) >= 1);
 }
 
 void TestNodeBadInput::unsupportedVersion()
@@ -294,14 +290,14 @@ void TestNodeBadInput::overlongHttpText()
     const auto body = [](const QString &text) {
         return QJsonDocument(QJsonObject { { QStringLiteral("text"), text } }).toJson(QJsonDocument::Compact);
     };
-    const double before = metricValue(metricsText(m_node->port()), badInputDropped("bad_body"));
+    const double before = metricValue(metricsText(m_node->port()), droppedTotal("bad_body"));
     // Characters, not bytes: 4001 two-byte characters are 8 KB of UTF-8, well inside the body limit.
     const HttpResult tooLong
         = httpPost(m_node->port(), "/api/channels/general/messages", body(QString(limit + 1, u'é')), m_alice);
     QCOMPARE(tooLong.status, 413);
     QVERIFY2(tooLong.body.contains("\"error\"") && tooLong.body.contains("longer than 4000 characters"),
         tooLong.body.constData());
-    QCOMPARE(metricValue(metricsText(m_node->port()), badInputDropped("bad_body")), before + 1);
+    QCOMPARE(metricValue(metricsText(m_node->port()), droppedTotal("bad_body")), before + 1);
 
     // The longest text is taken and delivered whole (the witness gets it, and no other).
     const QString longest(limit, u'é');
@@ -312,7 +308,7 @@ void TestNodeBadInput::overlongHttpText()
     } while (message.opcode == 1 && message.payload.trimmed().isEmpty());
     QVERIFY2(message.payload.startsWith("MESSAGE"), message.payload.left(200).constData());
     QVERIFY(message.payload.contains(longest.toUtf8()));
-    QCOMPARE(metricValue(metricsText(m_node->port()), badInputDropped("bad_body")), before + 1);
+    QCOMPARE(metricValue(metricsText(m_node->port()), droppedTotal("bad_body")), before + 1);
 }
 
 void TestNodeBadInput::halfOpenHttp()

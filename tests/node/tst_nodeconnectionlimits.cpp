@@ -14,30 +14,6 @@
 
 using namespace sb::testing;
 
-namespace {
-
-// Opens an SSE stream with the bearer token; returns the socket once the response head is
-// read (status in *status).
-std::unique_ptr<QTcpSocket> openSse(quint16 port, const QByteArray &token, int *status)
-{
-    auto socket = std::make_unique<QTcpSocket>();
-    socket->connectToHost(QStringLiteral("127.0.0.1"), port);
-    *status = 0;
-    if (!socket->waitForConnected(5000))
-        return socket;
-    socket->write("GET /api/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n\r\n");
-    QByteArray head;
-    const QDeadlineTimer deadline(5000);
-    while (!head.contains("\r\n\r\n") && !deadline.hasExpired()) {
-        socket->waitForReadyRead(50);
-        head += socket->readAll();
-    }
-    *status = head.split(' ').value(1).toInt();
-    return socket;
-}
-
-} // namespace
-
 class TestNodeConnectionLimits : public QObject
 {
     Q_OBJECT
@@ -177,22 +153,22 @@ void TestNodeConnectionLimits::tooManySseStreamsGets429()
     const QByteArray bob = login(node.port(), QStringLiteral("bob"));
     const QByteArray alice = login(node.port(), QStringLiteral("alice"));
     int status = 0;
-    auto first = openSse(node.port(), bob, &status);
+    auto first = openSseStream(node.port(), bob, {}, &status);
     QCOMPARE(status, 200);
-    auto second = openSse(node.port(), bob, &status);
+    auto second = openSseStream(node.port(), bob, {}, &status);
     QCOMPARE(status, 200);
     const HttpResult third = httpGet(node.port(), "/api/sse", bob);
     QCOMPARE(third.status, 429);
     QVERIFY2(third.body.contains("too many SSE streams for bob (limit 2)"), third.body.constData());
     // Another user has a quota of their own.
-    auto other = openSse(node.port(), alice, &status);
+    auto other = openSseStream(node.port(), alice, {}, &status);
     QCOMPARE(status, 200);
     QCOMPARE(metricValue(metricsText(node.port()), droppedTotal("too_many_sse_streams")), 1.0);
     // Closing one stream returns its slot.
     first->abort();
     QTRY_COMPARE_WITH_TIMEOUT(
         metricValue(metricsText(node.port()), "sb_connections{transport=\"sse\"}"), 2.0, 5000);
-    auto again = openSse(node.port(), bob, &status);
+    auto again = openSseStream(node.port(), bob, {}, &status);
     QCOMPARE(status, 200);
 }
 

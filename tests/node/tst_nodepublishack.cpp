@@ -30,11 +30,6 @@ constexpr int kMessageTimeoutMs = 3000; // the node's message.timeout.ms: how lo
 constexpr int kSlowBrokerMs = 1500; // a broker this slow to answer holds every acknowledgement back
 const QByteArray kStage1Topic = QByteArrayLiteral("switchboard.MessageCreatedEvent");
 
-QByteArray publishDropped(const char *reason)
-{
-    return QByteArrayLiteral("sb_dropped_total{reason=\"") + reason + QByteArrayLiteral("\"}");
-}
-
 const QByteArray kStompIn = QByteArrayLiteral("sb_messages_total{transport=\"stomp\",direction=\"in\"}");
 
 bool waitPublishReady(quint16 port, int timeoutMs)
@@ -213,7 +208,7 @@ void TestNodePublishAck::fullProducerQueueIsRefusedAtOnce()
     QCOMPARE(refused.status, 503);
     QCOMPARE(errorOf(refused), QStringLiteral("publish queue full, retry"));
     QVERIFY(refused.headers.value("retry-after").toInt() >= 1);
-    QCOMPARE(metricValue(metricsText(port), publishDropped("publish_queue_full")), 1.0);
+    QCOMPARE(metricValue(metricsText(port), droppedTotal("publish_queue_full")), 1.0);
     // The other is not answered while Kafka has not taken it...
     QTcpSocket &queued = publishers[1 - refusedIndex];
     queued.waitForReadyRead(10);
@@ -275,7 +270,7 @@ void TestNodePublishAck::messageKafkaNeverTakesIsAnsweredRetryLater()
     RawWebSocket ws;
     QCOMPARE(ws.open(port), 101);
     QVERIFY(stompConnect(ws, token).startsWith("CONNECTED"));
-    const double failedBefore = metricValue(metricsText(port), publishDropped("publish_failed"));
+    const double failedBefore = metricValue(metricsText(port), droppedTotal("publish_failed"));
 
     QVERIFY(m_kafka.setBrokersDown());
     QVERIFY(ws.sendText(stompFrame("SEND",
@@ -295,7 +290,7 @@ void TestNodePublishAck::messageKafkaNeverTakesIsAnsweredRetryLater()
     QVERIFY(stompHeader(error.payload, "message").startsWith("message not stored ("));
     QVERIFY(stompHeader(error.payload, "retry-after").toInt() >= 1);
     QCOMPARE(ws.waitForClose(5000), 1013);
-    QCOMPARE(waitForMetric(port, publishDropped("publish_failed"), failedBefore + 2), failedBefore + 2);
+    QCOMPARE(waitForMetric(port, droppedTotal("publish_failed"), failedBefore + 2), failedBefore + 2);
 }
 
 SB_TEST_GUILESS_MAIN(TestNodePublishAck)

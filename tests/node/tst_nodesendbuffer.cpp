@@ -27,7 +27,6 @@ constexpr int kBoundedAgeLimitMs = 2000;
 constexpr int kBoundedMessageChars = 2000;
 constexpr int kBoundedPublishIntervalMs = 40;
 constexpr int kBoundedDropWithinMs = 20000;
-const QByteArray kBoundedSlowConsumerDrops = QByteArrayLiteral("sb_dropped_total{reason=\"slow_consumer\"}");
 
 QByteArray sendBufferMessage()
 {
@@ -80,11 +79,7 @@ void TestNodeSendBuffer::stalledClientIsDroppedWithinSeconds()
     // bob subscribes, then never reads again; his receive window is tiny.
     RawWebSocket slow(4096);
     slow.socket().setReadBufferSize(4096); // not even this process's event loop reads it for him
-    QCOMPARE(slow.open(port), 101);
-    QVERIFY(stompConnect(slow, login(port, QStringLiteral("bob"))).startsWith("CONNECTED"));
-    slow.sendText(stompFrame(
-        "SUBSCRIBE", { { "id", "s" }, { "destination", "/topic/channels.general" }, { "receipt", "r" } }));
-    QVERIFY(slow.read().payload.startsWith("RECEIPT"));
+    QVERIFY(subscribeToGeneral(slow, port, QStringLiteral("bob"), "s"));
 
     const QByteArray token = login(port, QStringLiteral("alice"));
     const QByteArray message = sendBufferMessage();
@@ -96,7 +91,7 @@ void TestNodeSendBuffer::stalledClientIsDroppedWithinSeconds()
         QCOMPARE(httpPost(port, "/api/channels/general/messages", message, token).status, 201);
         ++published;
         QTest::qWait(kBoundedPublishIntervalMs);
-        drops = metricValue(metricsText(port), kBoundedSlowConsumerDrops);
+        drops = metricValue(metricsText(port), droppedTotal("slow_consumer"));
     }
     QVERIFY2(drops == 1,
         qPrintable(QStringLiteral("not dropped after %1 messages of %2 bytes in %3 ms")
@@ -109,14 +104,7 @@ void TestNodeSendBuffer::stalledClientIsDroppedWithinSeconds()
     // What bob was sent ends with ERROR "slow consumer" before the close: he reads it all
     // now, before the lingering close's 2 s are up.
     slow.socket().setReadBufferSize(0);
-    QByteArray lastData;
-    for (;;) {
-        const RawWebSocket::Message m = slow.read(3000);
-        if (m.opcode != 1 && m.opcode != 2)
-            break;
-        if (!m.payload.trimmed().isEmpty())
-            lastData = m.payload;
-    }
+    const QByteArray lastData = readUntilClose(slow, 3000).lastData;
     QVERIFY2(lastData.startsWith("ERROR"), lastData.left(200).constData());
     QVERIFY2(stompHeader(lastData, "message").startsWith("slow consumer"), lastData.left(200).constData());
     QCOMPARE(waitForMetricAtMost(port, "sb_connections{transport=\"stomp\"}", 0, 10000), 0.0);

@@ -133,30 +133,6 @@ auto lifecycle(const char *command, const QString &session)
     };
 }
 
-// Reads an SSE response head; returns the socket once it is in (status in *status).
-std::unique_ptr<QTcpSocket> openSseStream(
-    quint16 port, const QByteArray &token, const QByteArray &lastEventId, int *status)
-{
-    auto socket = std::make_unique<QTcpSocket>();
-    socket->connectToHost(QStringLiteral("127.0.0.1"), port);
-    *status = 0;
-    if (!socket->waitForConnected(5000))
-        return socket;
-    QByteArray request
-        = "GET /api/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n";
-    if (!lastEventId.isEmpty())
-        request += "Last-Event-ID: " + lastEventId + "\r\n";
-    socket->write(request + "\r\n");
-    QByteArray head;
-    const QDeadlineTimer deadline(5000);
-    while (!head.contains("\r\n\r\n") && !deadline.hasExpired()) {
-        socket->waitForReadyRead(50);
-        head += socket->readAll();
-    }
-    *status = head.split(' ').value(1).toInt();
-    return socket;
-}
-
 QJsonObject bodyOf(const QJsonObject &frame)
 {
     return QJsonDocument::fromJson(text(frame, "body").toUtf8()).object();
