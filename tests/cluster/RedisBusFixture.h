@@ -2,14 +2,13 @@
 
 #include "BusTestWorld.h"
 #include "RedisTestHelpers.h"
+#include "TestReplicaBus.h"
 
 #include "cluster/KafkaEventBus.h"
 #include "cluster/KafkaMockCluster.h"
 #include "cluster/RedisBroadcastChannel.h"
 #include "cluster/RedisConnection.h"
 #include "support/RedisServerProcess.h"
-
-#include <QUuid>
 
 #include <memory>
 
@@ -64,14 +63,7 @@ public:
         const sb::cluster::RedisConnectionOptions &redisOptions = {})
     {
         Replica replica;
-        sb::cluster::KafkaEventBusOptions options;
-        options.settings = settings();
-        options.topicPrefix = m_topicPrefix;
-        options.nodeId = name;
-        options.bootId = QUuid::createUuid().toByteArray(QUuid::Id128).left(12);
-        options.sessionTimeoutMs = 6000;
-        options.heartbeatIntervalMs = 300;
-        options.producer.flushTimeoutMs = 3000;
+        sb::cluster::KafkaEventBusOptions options = testReplicaBusOptions(settings(), m_topicPrefix, name);
         options.broadcastRetryMaxMs = 500;
         if (stage2 != Stage2::Kafka) {
             replica.redis = std::make_unique<sb::cluster::RedisConnection>(m_redisServer.url(), redisOptions);
@@ -81,9 +73,7 @@ public:
             options.bridgeBuses = stage2 == Stage2::Bridged;
             replica.redis->open();
         }
-        replica.bus = std::make_unique<sb::cluster::KafkaEventBus>(options);
-        replica.bus->setPersistHandler(world.persistHandler());
-        replica.bus->setHandler(world.deliveryHandler(name));
+        replica.bus = makeTestReplicaBus(options, world);
         QString error;
         if (!replica.bus->start(&error))
             qFatal("bus %s did not start: %s", name.constData(), qPrintable(error));

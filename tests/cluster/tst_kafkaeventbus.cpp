@@ -1,4 +1,5 @@
 #include "BusTestWorld.h"
+#include "TestReplicaBus.h"
 #include "support/TestMain.h"
 
 #include "cluster/KafkaConsumer.h"
@@ -11,7 +12,6 @@
 #include <QMutex>
 #include <QSignalSpy>
 #include <QTest>
-#include <QUuid>
 
 #include <memory>
 
@@ -238,18 +238,7 @@ private:
 
     std::unique_ptr<KafkaEventBus> makeReplica(const QByteArray &name)
     {
-        KafkaEventBusOptions options;
-        options.settings = settings();
-        options.topicPrefix = EventBusPrefix;
-        options.nodeId = name;
-        options.bootId = QUuid::createUuid().toByteArray(QUuid::Id128).left(12);
-        options.sessionTimeoutMs = 6000;
-        options.heartbeatIntervalMs = 300;
-        options.producer.flushTimeoutMs = 3000;
-        auto bus = std::make_unique<KafkaEventBus>(options);
-        bus->setPersistHandler(m_world.persistHandler());
-        bus->setHandler(m_world.deliveryHandler(name));
-        return bus;
+        return makeTestReplicaBus(testReplicaBusOptions(settings(), EventBusPrefix, name), m_world);
     }
 
     KafkaMockCluster m_cluster;
