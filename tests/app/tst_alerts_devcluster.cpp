@@ -2,11 +2,15 @@
 // Kafka, a redis-server child, two `switchboard node` children) started once for all of
 // them: each scenario assembles the area its alert reads as the console does, evaluates
 // the console's alerts over it with short holds, causes the fault, and checks the alert is
-// raised after its hold with its figure, then cleared once the fault is gone. The scenarios
-// run in the order below, each leaving the cluster as it found it; Redis killed comes last.
+// raised after its hold with its figure, then cleared once the fault is gone: one scenario
+// per alert rule. They run in the order below, each leaving the cluster as it found it;
+// the two that kill Redis come last.
 #include "AlertDevClusterFixture.h"
+#include "AlertScenarioClients.h"
 #include "DemoTrafficThread.h"
 #include "app/ConsoleAlerts.h"
+#include "app/FaultActions.h"
+#include "app/FaultEventLog.h"
 #include "app/RedisAreaAssembly.h"
 #include "app/ReplicasAreaAssembly.h"
 #include "app/SlowConsumer.h"
@@ -14,6 +18,8 @@
 #include "cluster/RedisConnection.h"
 #include "cluster/RedisUrl.h"
 #include "models/AlertRules.h"
+#include "models/KafkaGroupModel.h"
+#include "models/KafkaTopicModel.h"
 #include "models/ReplicaModel.h"
 #include "support/NodeClients.h"
 #include "ui/AreaView.h"
@@ -30,6 +36,7 @@
 #include <QStandardPaths>
 #include <QTest>
 #include <QThread>
+#include <QWebSocket>
 
 #include <algorithm>
 
@@ -45,74 +52,18 @@ using models::Alert;
 using models::AlertRules;
 using testing::AlertDevClusterFixture;
 using testing::findAlert;
-
-namespace {
-
-// `count` messages of `text` to the `general` channel through the node's HTTP API, sent at
-// once (the manager keeps up to 6 connections busy): empty when every one was answered 201,
-// else what came back for the first that was not, for a failure's message.
-QString postMessages(
-    QNetworkAccessManager *http, const QUrl &node, const QByteArray &token, const QString &text, int count)
-{
-    QUrl url = node;
-    url.setPath(u"/api/channels/general/messages"_s);
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json"_ba);
-    request.setRawHeader("Authorization", "Bearer " + token);
-    const QByteArray body = QJsonDocument(QJsonObject { { u"text"_s, text } }).toJson(QJsonDocument::Compact);
-    std::vector<std::unique_ptr<QNetworkReply>> replies;
-    for (int i = 0; i < count; ++i)
-        replies.emplace_back(http->post(request, body));
-    const bool answered = QTest::qWaitFor(
-        [&replies] {
-            return std::all_of(replies.begin(), replies.end(), [](const auto &r) { return r->isFinished(); });
-        },
-        30000);
-    if (!answered)
-        return u"not all answered within 30 s"_s;
-    for (const auto &reply : replies) {
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status != 201)
-            return u"HTTP %1 (%2): %3"_s.arg(status).arg(
-                reply->errorString(), QString::fromUtf8(reply->readAll().left(200)));
-    }
-    return {};
-}
-
-// The Replicas area on the cluster's registry, assembled as the console does, and the
-// console's alerts over it alone, evaluating with short holds from the start.
-struct ReplicasUnderAlerts
-{
-    ReplicasUnderAlerts(const cluster::RedisUrl &registry, models::ProfileStore *profiles)
-        : replicas(&area, discoveryFrom(registry), &attachment)
-        , alerts(&attachment, profiles)
-    {
-        replicas.start();
-        alerts.restart({}, thresholds);
-        alerts.watch(&replicas, nullptr, nullptr);
-        alerts.start();
-    }
-
-    static inspect::ReplicaDiscoveryConfig discoveryFrom(const cluster::RedisUrl &registry)
-    {
-        inspect::ReplicaDiscoveryConfig discovery;
-        discovery.redis = registry;
-        return discovery;
-    }
-
-    const models::AlertThresholds thresholds = AlertDevClusterFixture::shortHolds();
-    ui::AreaView area { u"replicas"_s, { u"Replicas"_s, {}, {} } };
-    models::AttachmentState attachment;
-    app::ReplicasAreaAssembly replicas;
-    app::ConsoleAlerts alerts;
-};
-
-} // namespace
+using testing::postMessages;
+using testing::ReplicasUnderAlerts;
 
 class TestAlertsDevCluster : public QObject
 {
     Q_OBJECT
     AlertDevClusterFixture m_fixture;
+    // The heart-beat scenario's session and watch, from the cluster's start (see there).
+    std::unique_ptr<ReplicasUnderAlerts> m_heartbeatWatch;
+    testing::NodeClients m_heartbeatClients;
+    std::unique_ptr<QWebSocket> m_silentSession;
+    QDateTime m_silentSince;
 
     QUrl nodeUrl(const QString &id) const { return QUrl(m_fixture.cluster()->nodeUrl(id)); }
     cluster::RedisUrl redisUrl() const
@@ -133,9 +84,28 @@ private slots:
         options.redisRestartAfterMs = 5000; // Redis killed stays down longer than the raise hold
         QString error;
         QVERIFY2(m_fixture.start(options, &error), qPrintable(error));
+        // The node takes 30 s to time out a silent session: the wait runs under the scenarios
+        // before the heart-beat one, watched from before the session opens.
+        m_heartbeatWatch = std::make_unique<ReplicasUnderAlerts>(redisUrl(), m_fixture.profiles());
+        const QUrl node = nodeUrl(u"node-1"_s);
+        const QByteArray token = m_heartbeatClients.login(node, u"bob"_s);
+        QVERIFY2(!token.isEmpty(), qPrintable(m_heartbeatClients.lastError()));
+        const models::ReplicaModel *model = m_heartbeatWatch->replicas.model();
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(u"node-1"_s) >= 0
+                && model->replica(model->rowOf(u"node-1"_s)).heartbeatTimeouts == std::optional<qint64>(0),
+            20000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_heartbeatWatch->alerts.engine().evaluatedAt() >= model->lastPoll(), 5000);
+        m_silentSince = QDateTime::currentDateTimeUtc();
+        m_silentSession.reset(testing::openSilentStompSession(node, token, &error));
+        QVERIFY2(m_silentSession, qPrintable(error));
     }
 
-    void cleanupTestCase() { QVERIFY2(m_fixture.stop(), "the devcluster's children outlived it"); }
+    void cleanupTestCase()
+    {
+        m_silentSession.reset();
+        m_heartbeatWatch.reset();
+        QVERIFY2(m_fixture.stop(), "the devcluster's children outlived it");
+    }
 
     // The "tap frames dropped" alert for the console's own drops: the demo's traffic posted
     // to node-1 from a thread of its own (so it goes on whatever this thread does), the
@@ -272,6 +242,274 @@ private slots:
         QVERIFY(findAlert(alerts.model()->recent(), AlertRules::SlowConsumerDrops, u"node-1"_s));
     }
 
+    // The "heart-beat timeouts" alert: a STOMP session on node-1 that negotiated heart-beats
+    // and never sent one, opened when the cluster was ready, with the Replicas area and its
+    // alerts watching from then on (the node waits 3 of its 10 s intervals, so those 30 s
+    // pass during the scenarios before this one). node-1 closes it and counts it; the
+    // registry carries the count, the alert is raised with the growth and cleared once the
+    // count stopped growing for the window.
+    void silentStompSessionRaisesHeartbeatTimeoutsThenClears()
+    {
+        QVERIFY(m_heartbeatWatch && m_silentSession);
+        const models::ReplicaModel *model = m_heartbeatWatch->replicas.model();
+        app::ConsoleAlerts &alerts = m_heartbeatWatch->alerts;
+        const models::AlertThresholds &thresholds = m_heartbeatWatch->thresholds;
+        auto timeouts = [model] {
+            const int row = model->rowOf(u"node-1"_s);
+            return row < 0 ? std::nullopt : model->replica(row).heartbeatTimeouts;
+        };
+        // 3 intervals of 10 s from the CONNECT, and the node's check after that.
+        const int untilTimedOut = int(45000 - m_silentSince.msecsTo(QDateTime::currentDateTimeUtc()));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_silentSession->state(), QAbstractSocket::UnconnectedState, std::max(1000, untilTimedOut));
+        QCOMPARE(m_silentSession->closeReason(), u"heart-beat timeout"_s);
+        QVERIFY2(m_silentSince.secsTo(QDateTime::currentDateTimeUtc()) >= 29, "closed before 3 intervals");
+        QTRY_COMPARE_WITH_TIMEOUT(timeouts(), std::optional<qint64>(1), 10000);
+
+        // Raised with the growth, then cleared: by now it may be in the recent list already.
+        auto raised = [&alerts] {
+            const Alert *a = findAlert(alerts.model()->active(), AlertRules::HeartbeatTimeouts, u"node-1"_s);
+            return a ? a : findAlert(alerts.model()->recent(), AlertRules::HeartbeatTimeouts, u"node-1"_s);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(raised(), 10000);
+        const Alert timedOut = *raised();
+        QCOMPARE(timedOut.severity, Alert::Severity::Warning);
+        QVERIFY2(timedOut.figure.startsWith(u"+1 heart-beat timeouts in 5 s (1 in all)"_s),
+            qPrintable(timedOut.figure));
+        QVERIFY(timedOut.since.secsTo(timedOut.raisedAt) >= thresholds.raiseAfterSeconds);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !findAlert(alerts.model()->active(), AlertRules::HeartbeatTimeouts, u"node-1"_s), 20000);
+        const Alert *cleared
+            = findAlert(alerts.model()->recent(), AlertRules::HeartbeatTimeouts, u"node-1"_s);
+        QVERIFY(cleared && cleared->clearedAt.isValid());
+        QVERIFY(cleared->raisedAt.secsTo(cleared->clearedAt) >= thresholds.clearAfterSeconds);
+        m_heartbeatWatch.reset();
+    }
+
+    // The "connection imbalance" alert: the Replicas area's connection counts (the registry's).
+    // 8 STOMP sessions on node-1 and none on node-2: max/mean 2 over the 1.5 threshold; as
+    // many on node-2 again: balanced, cleared. The minimum of 20 connections in all (so a
+    // quiet cluster's few sessions are not an imbalance) is a threshold: 6 here.
+    void skewedSessionsRaiseConnectionImbalanceThenClear()
+    {
+        models::AlertThresholds thresholds = AlertDevClusterFixture::shortHolds();
+        thresholds.imbalanceMinConnections = 6;
+        ReplicasUnderAlerts watched(redisUrl(), m_fixture.profiles(), thresholds);
+        const models::ReplicaModel *model = watched.replicas.model();
+        app::ConsoleAlerts &alerts = watched.alerts;
+        auto connections = [model](const QString &id) {
+            const int row = model->rowOf(id);
+            return row < 0 ? std::nullopt : model->replica(row).totalConnections();
+        };
+        // Both counted, few enough not to judge yet.
+        QTRY_VERIFY_WITH_TIMEOUT(connections(u"node-1"_s) && connections(u"node-2"_s), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt() >= model->lastPoll(), 5000);
+        QVERIFY(!findAlert(alerts.model()->active(), AlertRules::ConnectionImbalance, u"cluster"_s));
+
+        testing::NodeClients onNode1;
+        QString error;
+        QVERIFY2(onNode1.openStomp(nodeUrl(u"node-1"_s), 8, &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            findAlert(alerts.model()->active(), AlertRules::ConnectionImbalance, u"cluster"_s), 15000);
+        const Alert skewed
+            = *findAlert(alerts.model()->active(), AlertRules::ConnectionImbalance, u"cluster"_s);
+        QCOMPARE(skewed.severity, Alert::Severity::Warning);
+        const double ratio = skewed.figure.section(u' ', 1, 1).toDouble();
+        QVERIFY2(skewed.figure.startsWith(u"imbalance "_s) && ratio > thresholds.imbalanceRaise
+                && skewed.figure.endsWith(u"over 2 replicas)"_s),
+            qPrintable(skewed.figure));
+        QVERIFY(skewed.since.secsTo(skewed.raisedAt) >= thresholds.raiseAfterSeconds);
+
+        testing::NodeClients onNode2;
+        QVERIFY2(onNode2.openStomp(nodeUrl(u"node-2"_s), 8, &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !findAlert(alerts.model()->active(), AlertRules::ConnectionImbalance, u"cluster"_s), 15000);
+        const Alert *cleared
+            = findAlert(alerts.model()->recent(), AlertRules::ConnectionImbalance, u"cluster"_s);
+        QVERIFY(cleared && cleared->clearedAt.isValid());
+        QVERIFY2(qAbs(*connections(u"node-1"_s) - *connections(u"node-2"_s)) <= 2,
+            qPrintable(u"%1 vs %2"_s.arg(*connections(u"node-1"_s)).arg(*connections(u"node-2"_s))));
+    }
+
+    // The "tap frames dropped" alert for a replica's drops: the Traffic area tapping node-1,
+    // whose capture thread is stopped (a signal to that thread whose handler waits) while 3
+    // subscribers' deliveries of posted messages pass through the tap. node-1 queues what the
+    // socket cannot take up to its 1 MiB bound, then drops frames for that reader and says
+    // so once it reads again; the alert's subject is node-1, not the console.
+    void stalledTapReaderRaisesReplicaTapDropsThenClears()
+    {
+        const QUrl node = nodeUrl(u"node-1"_s);
+        models::AttachmentState attachment;
+        ui::AreaView area(u"traffic"_s, ui::EmptyState { u"Traffic"_s, {}, {} });
+        app::TrafficAreaAssembly traffic(&area, { {}, u"admin"_s, u"admin"_s }, u"test"_s, &attachment);
+        traffic.start();
+        traffic.setEndpoints({ { u"node-1"_s, node } });
+        app::ConsoleAlerts alerts(&attachment, m_fixture.profiles());
+        const models::AlertThresholds thresholds = AlertDevClusterFixture::shortHolds();
+        alerts.restart({}, thresholds);
+        alerts.watch(nullptr, nullptr, &traffic);
+        alerts.start();
+        auto tapSource = [&traffic] {
+            for (const auto &source : traffic.view()->sources())
+                if (source.kind == u"tap" && source.id == u"node-1")
+                    return std::optional(source);
+            return std::optional<inspect::TapSourceStatus>();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(
+            tapSource() && tapSource()->state == inspect::TapSourceStatus::State::Live, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt().isValid(), 5000);
+        QVERIFY(!findAlert(alerts.model()->active(), AlertRules::TapDrops, u"node-1"_s));
+
+        testing::NodeClients clients;
+        // Subscribers, so that each message passes the tap once more per delivery (one login
+        // each: the node limits logins per user).
+        for (const QString &user : { u"alice"_s, u"bob"_s, u"admin"_s }) {
+            QString error;
+            QVERIFY2(
+                clients.openStompSession(node, user, "/topic/channels.general", &error), qPrintable(error));
+        }
+        const QByteArray token = clients.login(node, u"carol"_s);
+        QVERIFY2(!token.isEmpty(), qPrintable(clients.lastError()));
+        auto tapDropped = [&clients, &node] {
+            return clients.adminStats(node)
+                .value(u"dropped"_s)
+                .toObject()
+                .value(u"tap_overflow"_s)
+                .toInteger();
+        };
+        const qint64 before = tapDropped();
+
+        QString error;
+        QVERIFY2(testing::stallThreadNamed("traffic-capture", 20000, &error), qPrintable(error));
+        QNetworkAccessManager http;
+        const QString text(4000, u'x');
+        int sent = 0;
+        while (sent < 2000 && tapDropped() == before) {
+            const QString refused = postMessages(&http, node, token, text, 50);
+            if (!refused.isEmpty())
+                testing::releaseStalledThread();
+            QVERIFY2(refused.isEmpty(), qPrintable(u"after %1 messages: %2"_s.arg(sent).arg(refused)));
+            sent += 50;
+        }
+        testing::releaseStalledThread();
+        QVERIFY2(tapDropped() > before, qPrintable(u"no tap frame dropped after %1 messages"_s.arg(sent)));
+
+        QTRY_VERIFY_WITH_TIMEOUT(tapSource() && tapSource()->droppedBySource > 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            findAlert(alerts.model()->active(), AlertRules::TapDrops, u"node-1"_s), 10000);
+        const Alert raised = *findAlert(alerts.model()->active(), AlertRules::TapDrops, u"node-1"_s);
+        QCOMPARE(raised.severity, Alert::Severity::Info);
+        QVERIFY2(
+            raised.figure.startsWith(u'+') && raised.figure.contains(u"tap frames dropped by the replica"_s),
+            qPrintable(raised.figure));
+        QVERIFY(raised.since.secsTo(raised.raisedAt) >= thresholds.raiseAfterSeconds);
+        QVERIFY(!findAlert(alerts.model()->active(), AlertRules::TapDrops, u"console"_s));
+
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !findAlert(alerts.model()->active(), AlertRules::TapDrops, u"node-1"_s), 20000);
+        QVERIFY(findAlert(alerts.model()->recent(), AlertRules::TapDrops, u"node-1"_s));
+    }
+
+    // The "consumer group" alert: the Kafka area (polled every 500 ms) on the stage-1 group
+    // the replicas announce, judged by Burrow's rules. The pause-stage1 fault (FaultActions,
+    // as the Faults panel and `switchboard fault` take it) stops every replica's stage-1
+    // consumer while messages are posted: no commit, lag growing, the group goes STOP/ERR
+    // with its reason; resumed, it catches up (lag 0, OK) and the alert clears.
+    void pausedStage1RaisesConsumerGroupThenClearsWhenResumed()
+    {
+        testing::KafkaUnderAlerts under(
+            redisUrl(), m_fixture.endpoints().value(u"kafka"_s).toString(), 500, m_fixture.profiles());
+        app::ConsoleAlerts &alerts = under.watched.alerts;
+        const QString group = m_fixture.endpoints().value(u"topicPrefix"_s).toString() + u"-notifications"_s;
+        auto status = [&under, &group] {
+            const models::KafkaGroupModel *groups = under.kafka.groups();
+            for (int row = 0; row < groups->rowCount(); ++row)
+                if (groups->group(row).id == group)
+                    return std::optional(groups->group(row).verdict.status);
+            return std::optional<inspect::BurrowStatus>();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(status(), std::optional(inspect::BurrowStatus::Ok), 20000);
+        QVERIFY(!findAlert(alerts.model()->active(), AlertRules::ConsumerGroup, group));
+
+        app::FaultEventLog log;
+        app::FaultActions faults(m_fixture.cluster(), &log);
+        QString error;
+        auto perform = [&faults, &error](const QString &action) {
+            const auto request = protocol::FaultRequest::parse(action, {}, &error);
+            if (!request)
+                return false;
+            const app::FaultActions::Outcome outcome = faults.perform(*request);
+            error = outcome.message;
+            return outcome.ok;
+        };
+        QVERIFY2(perform(u"pause-stage1"_s), qPrintable(error));
+        testing::NodeClients clients;
+        const QUrl node = nodeUrl(u"node-1"_s);
+        const QByteArray token = clients.login(node, u"carol"_s);
+        QVERIFY2(!token.isEmpty(), qPrintable(clients.lastError()));
+        QNetworkAccessManager http;
+        QTRY_VERIFY_WITH_TIMEOUT(postMessages(&http, node, token, u"while paused"_s, 20).isEmpty()
+                && findAlert(alerts.model()->active(), AlertRules::ConsumerGroup, group),
+            20000);
+        const Alert stopped = *findAlert(alerts.model()->active(), AlertRules::ConsumerGroup, group);
+        QCOMPARE(stopped.severity, Alert::Severity::Critical);
+        QVERIFY2(stopped.figure.contains(u", lag "_s) && !stopped.figure.endsWith(u", lag 0"_s),
+            qPrintable(stopped.figure));
+        QVERIFY2(!stopped.detail.isEmpty(), "Burrow's reason");
+        QVERIFY(stopped.since.secsTo(stopped.raisedAt) >= under.watched.thresholds.raiseAfterSeconds);
+
+        QVERIFY2(perform(u"resume-stage1"_s), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !findAlert(alerts.model()->active(), AlertRules::ConsumerGroup, group), 20000);
+        QVERIFY(findAlert(alerts.model()->recent(), AlertRules::ConsumerGroup, group));
+        QCOMPARE(status(), std::optional(inspect::BurrowStatus::Ok));
+    }
+
+    // The "dead letters" alert: the Kafka area's topics, where the stage-1 topic's *.DLT is
+    // listed with its end offset. The poison fault (FaultActions) produces 3 undecodable
+    // records to the stage-1 topic; the relay dead-letters them, the DLT grows by 3, the
+    // alert is raised with that growth and cleared once it stopped growing for the window.
+    void poisonRecordsRaiseDeadLettersThenClear()
+    {
+        testing::KafkaUnderAlerts under(
+            redisUrl(), m_fixture.endpoints().value(u"kafka"_s).toString(), 500, m_fixture.profiles());
+        app::ConsoleAlerts &alerts = under.watched.alerts;
+        const QString deadLetters
+            = m_fixture.endpoints().value(u"topicPrefix"_s).toString() + u".MessageCreatedEvent.DLT"_s;
+        auto records = [&under, &deadLetters] {
+            const models::KafkaTopicModel *topics = under.kafka.topics();
+            for (int row = 0; row < topics->rowCount(); ++row)
+                if (topics->topic(row).name == deadLetters && topics->topic(row).deadLetter)
+                    return std::optional(topics->topic(row).endOffsets);
+            return std::optional<qint64>();
+        };
+        QSignalSpy polled(&under.kafka, &app::KafkaAreaAssembly::snapshotApplied);
+        QTRY_VERIFY_WITH_TIMEOUT(polled.size() >= 2, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt().isValid(), 5000);
+        const qint64 before = records().value_or(0);
+        QVERIFY(!findAlert(alerts.model()->active(), AlertRules::DeadLetters, deadLetters));
+
+        app::FaultEventLog log;
+        app::FaultActions faults(m_fixture.cluster(), &log);
+        QString error;
+        const auto poison = protocol::FaultRequest::parse(u"poison"_s, { { u"count"_s, 3 } }, &error);
+        QVERIFY2(poison, qPrintable(error));
+        const app::FaultActions::Outcome outcome = faults.perform(*poison);
+        QVERIFY2(outcome.ok, qPrintable(outcome.message));
+        QTRY_COMPARE_WITH_TIMEOUT(records(), std::optional<qint64>(before + 3), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            findAlert(alerts.model()->active(), AlertRules::DeadLetters, deadLetters), 10000);
+        const Alert grown = *findAlert(alerts.model()->active(), AlertRules::DeadLetters, deadLetters);
+        QCOMPARE(grown.severity, Alert::Severity::Warning);
+        QVERIFY2(grown.figure.startsWith(u"+3 dead-lettered records in 5 s (%1 in all)"_s.arg(before + 3)),
+            qPrintable(grown.figure));
+        QVERIFY(grown.since.secsTo(grown.raisedAt) >= under.watched.thresholds.raiseAfterSeconds);
+
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !findAlert(alerts.model()->active(), AlertRules::DeadLetters, deadLetters), 20000);
+        QVERIFY(findAlert(alerts.model()->recent(), AlertRules::DeadLetters, deadLetters));
+    }
+
     // The "replica down" alert: the Replicas area and node-2 killed by pid with SIGKILL. The
     // alert is raised once it has been down for the hold time, in the JSON state.json
     // carries; started again, the alert clears after the clear hold and is listed as recent.
@@ -324,6 +562,59 @@ private slots:
         QVERIFY(cleared);
         QVERIFY(cleared->clearedAt.isValid());
         QVERIFY(cleared->raisedAt.secsTo(cleared->clearedAt) >= thresholds.clearAfterSeconds);
+    }
+
+    // The "drain overdue" alert: node-2 drained (SIGTERM, DevCluster::drainNode). With no
+    // connection left it still stays draining for its minimum stay (--drain-min-seconds, 3 s,
+    // there for observers like this one), so the console's grace threshold is 0 s and its
+    // raise hold 0 s here: raised once it has drained for over a second. node-2 then leaves:
+    // the alert clears after the clear hold, and a replica that drained and left is not
+    // "down". Started again for the scenarios after this one.
+    void overdueDrainRaisesDrainOverdueThenClearsWhenItLeaves()
+    {
+        app::DevCluster &cluster = *m_fixture.cluster();
+        models::AlertThresholds thresholds = AlertDevClusterFixture::shortHolds();
+        thresholds.drainGraceSeconds = 0;
+        thresholds.raiseAfterSeconds = 0;
+        ReplicasUnderAlerts watched(redisUrl(), m_fixture.profiles(), thresholds);
+        const models::ReplicaModel *model = watched.replicas.model();
+        app::ConsoleAlerts &alerts = watched.alerts;
+        auto state = [model] {
+            const int row = model->rowOf(u"node-2"_s);
+            return row < 0 ? std::nullopt : std::optional(model->replica(row).state);
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(state(), std::optional(inspect::ReplicaInfo::State::Ready), 20000);
+
+        // What the Replicas area saw of node-2 from here on, for a failure's message.
+        QStringList seen;
+        connect(&watched.replicas, &app::ReplicasAreaAssembly::snapshotApplied, this, [model, &seen] {
+            const int row = model->rowOf(u"node-2"_s);
+            if (row >= 0)
+                seen << model->replica(row).stateText() + u" since "_s
+                        + model->replica(row).stateSince.toString(u"HH:mm:ss.zzz"_s);
+        });
+        QString why;
+        QVERIFY2(cluster.drainNode(u"node-2"_s, &why), qPrintable(why));
+        QTRY_VERIFY2_WITH_TIMEOUT(findAlert(alerts.model()->active(), AlertRules::DrainOverdue, u"node-2"_s),
+            qPrintable(seen.join(u", "_s)), 10000);
+        const Alert overdue = *findAlert(alerts.model()->active(), AlertRules::DrainOverdue, u"node-2"_s);
+        QCOMPARE(overdue.severity, Alert::Severity::Warning);
+        QVERIFY2(
+            overdue.figure.startsWith(u"draining for "_s) && overdue.figure.endsWith(u" s (grace 0 s)"_s),
+            qPrintable(overdue.figure));
+        QVERIFY(overdue.since.secsTo(overdue.raisedAt) >= thresholds.raiseAfterSeconds);
+
+        // The grace runs out: node-2 closes what is left and exits.
+        QTRY_VERIFY_WITH_TIMEOUT(!cluster.isNodeRunning(u"node-2"_s), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !findAlert(alerts.model()->active(), AlertRules::DrainOverdue, u"node-2"_s), 15000);
+        const Alert *cleared = findAlert(alerts.model()->recent(), AlertRules::DrainOverdue, u"node-2"_s);
+        QVERIFY(cleared && cleared->clearedAt.isValid());
+        QVERIFY(cleared->raisedAt.secsTo(cleared->clearedAt) >= thresholds.clearAfterSeconds);
+        QVERIFY(!findAlert(alerts.model()->active(), AlertRules::ReplicaDown, u"node-2"_s));
+
+        QVERIFY2(cluster.startNode(u"node-2"_s, &why), qPrintable(why));
+        QTRY_COMPARE_WITH_TIMEOUT(state(), std::optional(inspect::ReplicaInfo::State::Ready), 30000);
     }
 
     // The "Redis latency" alert: the Redis area (its PING timed every 500 ms). Another
@@ -430,6 +721,48 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(
             !findAlert(alerts.model()->active(), AlertRules::RedisUnreachable, u"redis"_s), 40000);
         QVERIFY(findAlert(alerts.model()->recent(), AlertRules::RedisUnreachable, u"redis"_s));
+    }
+
+    // The "replica not ready" alert, last: Redis killed again (DevCluster::killRedis) while
+    // both replicas run. They stay alive but their /healthz/ready answers 503 (a dependency
+    // down), which the Replicas area reads from them directly while the registry cannot be
+    // read: raised for each with the reason; cleared once Redis is back (the devcluster
+    // starts it again, after 10 s this time: it died within 30 s of its last start) and the
+    // replicas are ready again.
+    void redisOutageRaisesReplicaUnreadyThenClears()
+    {
+        ReplicasUnderAlerts watched(redisUrl(), m_fixture.profiles());
+        const models::ReplicaModel *model = watched.replicas.model();
+        app::ConsoleAlerts &alerts = watched.alerts;
+        auto state = [model](const QString &id) {
+            const int row = model->rowOf(id);
+            return row < 0 ? std::nullopt : std::optional(model->replica(row).state);
+        };
+        const std::optional ready(inspect::ReplicaInfo::State::Ready);
+        QTRY_VERIFY_WITH_TIMEOUT(state(u"node-1"_s) == ready && state(u"node-2"_s) == ready, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt() >= model->lastPoll(), 5000);
+        QVERIFY(!findAlert(alerts.model()->active(), AlertRules::ReplicaUnready, u"node-1"_s));
+
+        QString why;
+        QVERIFY2(m_fixture.cluster()->killRedis(&why), qPrintable(why));
+        QTRY_VERIFY_WITH_TIMEOUT(findAlert(alerts.model()->active(), AlertRules::ReplicaUnready, u"node-1"_s)
+                && findAlert(alerts.model()->active(), AlertRules::ReplicaUnready, u"node-2"_s),
+            10000);
+        const Alert unready = *findAlert(alerts.model()->active(), AlertRules::ReplicaUnready, u"node-1"_s);
+        QCOMPARE(unready.severity, Alert::Severity::Warning);
+        QCOMPARE(unready.figure, u"alive, not ready"_s);
+        QVERIFY2(!unready.detail.isEmpty(), "the replica's own reason");
+        QVERIFY(unready.since.secsTo(unready.raisedAt) >= watched.thresholds.raiseAfterSeconds);
+        // Alive: not down, and its drain is not what this is.
+        QVERIFY(!findAlert(alerts.model()->active(), AlertRules::ReplicaDown, u"node-1"_s));
+        QVERIFY(!findAlert(alerts.model()->active(), AlertRules::DrainOverdue, u"node-1"_s));
+
+        QTRY_VERIFY_WITH_TIMEOUT(!findAlert(alerts.model()->active(), AlertRules::ReplicaUnready, u"node-1"_s)
+                && !findAlert(alerts.model()->active(), AlertRules::ReplicaUnready, u"node-2"_s),
+            40000);
+        const Alert *cleared = findAlert(alerts.model()->recent(), AlertRules::ReplicaUnready, u"node-1"_s);
+        QVERIFY(cleared && cleared->clearedAt.isValid());
+        QCOMPARE(state(u"node-1"_s), ready);
     }
 };
 
