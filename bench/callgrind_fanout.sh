@@ -67,7 +67,7 @@ per_delivery() { # $1: callgrind_annotate's options; $2: lines shown; $3: the na
         | awk -v n="$deliveries" -v shown="$2" -v keep="$3" '/^ *[0-9,]+ / && !/PROGRAM TOTALS/ {
             ir = $1; gsub(",", "", ir); name = $0; sub(/^ *[0-9,]+ +(\([^)]*\) +)?/, "", name);
             sub(/^[^:]*:/, "", name); sub(/ \[[^]]*\]$/, "", name)
-            if (name ~ keep && shown-- > 0) printf "%9.0f  %s\n", ir / n, substr(name, 1, 140) }'
+            if (name ~ keep && !seen[name]++ && shown-- > 0) printf "%9.0f  %s\n", ir / n, substr(name, 1, 140) }'
 }
 echo "inclusive Ir per delivery (callgrind_annotate --inclusive=yes):"
 per_delivery --inclusive=yes 30 'sb::|QWebSocket::|QAbstractSocket|QTcpSocket|QIODevice::write|isValidUtf8|QElapsedTimer|QPointer|QWeakPointer|^send'

@@ -60,6 +60,7 @@ const SharedMessageFrame::Parts &SharedMessageFrame::parts(StompVersion version)
     p.tail.append('\n');
     p.tail.append(m_body);
     p.tail.append('\0');
+    p.validUtf8 = p.middle.isValidUtf8() && p.ackLine.isValidUtf8() && p.tail.isValidUtf8();
     p.built = true;
     return p;
 }
@@ -85,6 +86,12 @@ QByteArray SharedMessageFrame::encode(const StompSubscription &subscription, Sto
         out.append(p.ackLine);
     out.append(p.tail);
     return out;
+}
+
+bool SharedMessageFrame::encodesValidUtf8(const StompSubscription &subscription, StompVersion version) const
+{
+    return subscription.destination == m_destination && parts(version).validUtf8
+        && subscription.id.isValidUtf8();
 }
 
 } // namespace sb::node

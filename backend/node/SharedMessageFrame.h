@@ -34,12 +34,18 @@ public:
     // than this frame's gets the frame built and encoded whole (never expected: the
     // worker's table groups subscriptions by destination).
     QByteArray encode(const StompSubscription &subscription, protocol::StompVersion version) const;
+    // Whether encode()'s bytes for `subscription` are valid UTF-8 (a text WebSocket message
+    // as they are), known without reading them again: the shared parts are checked once per
+    // version, the subscription's id (a few bytes; escaping only swaps ASCII) here. False
+    // when not known: a subscription to another destination.
+    bool encodesValidUtf8(const StompSubscription &subscription, protocol::StompVersion version) const;
 
 private:
     // What follows the `subscription` header, for one version.
     struct Parts
     {
         bool built = false;
+        bool validUtf8 = false; // middle, ackLine and tail: each whole lines, so any concatenation
         QByteArray middle; // message-id, destination, content-type lines
         QByteArray ackLine; // "ack:<message id>\n"
         QByteArray tail; // [recovered], content-length, blank line, body, NUL

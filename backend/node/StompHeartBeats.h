@@ -12,6 +12,11 @@ namespace sb::node {
 // (protocol::negotiateStompHeartBeat): beatDue() when nothing went to the client for 3/4 of
 // the outgoing interval, peerSilent() when nothing came from it for 3 incoming intervals.
 // The session tells it when bytes go either way and acts on the two signals.
+// What is sent is marked, not timed: sent() runs for every frame (every delivery), and a
+// clock read there was a measurable share of a delivery's instructions (docs/benchmarks.md,
+// "Instructions per delivery"); the send timer, four ticks an interval, counts the ticks
+// that saw nothing sent and beats at the third, 3/4 to 4/4 of an interval after the last
+// frame, as the clock's "3/4 of the interval passed" did at the same ticks.
 class StompHeartBeats : public QObject
 {
     Q_OBJECT
@@ -21,7 +26,7 @@ public:
     void start(const protocol::StompHeartBeatIntervals &intervals);
     void stop();
     void received() { m_lastReceived.restart(); }
-    void sent() { m_lastSent.restart(); }
+    void sent() { m_sentSinceTick = true; }
     qint64 silentForMs() const { return m_lastReceived.elapsed(); }
     qint64 incomingMs() const { return m_intervals.incomingMs; }
 
@@ -34,7 +39,8 @@ private:
     QTimer m_sendTimer;
     QTimer m_checkTimer;
     QElapsedTimer m_lastReceived;
-    QElapsedTimer m_lastSent;
+    bool m_sentSinceTick = false;
+    int m_silentTicks = 0; // send-timer ticks in a row with nothing sent
 };
 
 } // namespace sb::node

@@ -108,7 +108,7 @@ private:
     bool sendFrame(const protocol::StompFrame &frame, const QString &messageId = {});
     // An encoded frame to the client, unless the outbound queue is over its limit: then the
     // session ends as a slow consumer (an ERROR frame always goes). False if nothing was sent.
-    bool sendEncoded(const QByteArray &bytes, bool hasNul, bool isError);
+    bool sendEncoded(const QByteArray &bytes, WebSocketWriter::Kind kind, bool isError);
     void sendHeartBeat();
     void closeSilentPeer(); // nothing came for 3 heart-beat intervals
     void tap(const QByteArray &direction, const protocol::StompFrame &frame, qint64 bytes,

@@ -84,22 +84,28 @@ void StompSession::retryLater(const QString &message, int retryAfterSeconds, con
 bool StompSession::sendFrame(const StompFrame &frame, const QString &messageId)
 {
     const QByteArray bytes = protocol::StompEncoder::encode(frame, m_version);
-    if (!sendEncoded(bytes, frame.body().contains('\0'), frame.command() == "ERROR"))
+    // Text messages when the bytes are UTF-8 (every frame we make is), which all clients read.
+    const auto kind
+        = frame.body().contains('\0') ? WebSocketWriter::Kind::Binary : WebSocketWriter::Kind::Text;
+    if (!sendEncoded(bytes, kind, frame.command() == "ERROR"))
         return false;
     tap(QByteArrayLiteral("out"), frame, bytes.size(), messageId);
     return true;
 }
 
-bool StompSession::sendEncoded(const QByteArray &bytes, bool hasNul, bool isError)
+bool StompSession::sendEncoded(const QByteArray &bytes, WebSocketWriter::Kind kind, bool isError)
 {
-    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+    // The one check of the socket per frame (the writer's sendOpen, below, does not repeat it).
+    if (!m_writer.isOpen())
         return false;
     qint64 queued = m_writer.queued();
+    bool flushed = false;
     if (queued + bytes.size() > m_deps.limits.maxOutboundQueueBytes && m_transport) {
         m_writer.flush(); // what the kernel takes is no backlog
         m_transport->flush();
         m_writer.recountQueued();
         queued = m_writer.queued();
+        flushed = true; // a write's error may have closed the socket meanwhile
     }
     if (queued + bytes.size() > m_deps.limits.maxOutboundQueueBytes && !isError) {
         dropSlowConsumer(QStringLiteral("slow consumer: more than %1 bytes queued")
@@ -113,8 +119,10 @@ bool StompSession::sendEncoded(const QByteArray &bytes, bool hasNul, bool isErro
             QByteArrayLiteral("outbound_age"));
         return false;
     }
-    // Text messages when the bytes are UTF-8 (every frame we make is), which all clients read.
-    m_writer.send(bytes, hasNul ? WebSocketWriter::Kind::Binary : WebSocketWriter::Kind::Text);
+    if (flushed)
+        m_writer.send(bytes, kind);
+    else
+        m_writer.sendOpen(bytes, kind);
     m_heartBeats.sent();
     m_deps.metrics->message(NodeMetrics::Transport::Stomp, NodeMetrics::Direction::Out);
     return true;
@@ -142,7 +150,11 @@ void StompSession::sendMessage(
 {
     // Only the subscription's own headers are encoded here; the rest is the frame's, shared.
     const QByteArray bytes = message.encode(subscription, m_version);
-    if (!sendEncoded(bytes, message.bodyHasNul(), false))
+    // The shared bytes were checked for UTF-8 once for all subscribers, not per frame.
+    const auto kind = message.bodyHasNul()                  ? WebSocketWriter::Kind::Binary
+        : message.encodesValidUtf8(subscription, m_version) ? WebSocketWriter::Kind::ValidText
+                                                            : WebSocketWriter::Kind::Text;
+    if (!sendEncoded(bytes, kind, false))
         return;
     if (m_deps.tap->wants())
         tap(QByteArrayLiteral("out"),

@@ -32,7 +32,9 @@ class NodeMetrics;
 class WebSocketWriter final : public WriteBatch::Holder
 {
 public:
-    enum class Kind { Text, Binary };
+    // ValidText: a text message its sender knows is valid UTF-8 (SharedMessageFrame checks
+    // its shared bytes once per broadcast), not read again here per subscriber.
+    enum class Kind { Text, ValidText, Binary };
     // A batch holds at most this per session: past it the frames go at once. The batch's
     // flush runs after the events queued before it, and with the worker behind under
     // overload those were thousands of broadcasts: every session held all of them, ~1 GB
@@ -49,7 +51,11 @@ public:
     WebSocketWriter &operator=(const WebSocketWriter &) = delete;
 
     // False when the WebSocket is no longer open (nothing written).
-    bool send(const QByteArray &message, Kind kind);
+    bool send(const QByteArray &message, Kind kind) { return isOpen() && sendOpen(message, kind); }
+    bool isOpen() const;
+    // send() for a caller that has just seen isOpen(): one check of the socket per frame
+    // (its QPointer and QWebSocket::state() touch two cold cache lines per subscriber).
+    bool sendOpen(const QByteArray &message, Kind kind);
     // What is held now goes to the socket.
     void flush() override;
     // Before QWebSocket writes (a close frame): everything held or waiting goes to the socket.

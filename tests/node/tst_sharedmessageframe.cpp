@@ -48,6 +48,8 @@ private slots:
                                     << false;
         QTest::newRow("nul in body") << QStringLiteral("/topic/channel.bin") << QStringLiteral("m-3")
                                      << QByteArray("a\0b", 3) << false;
+        QTest::newRow("body not utf-8") << QStringLiteral("/topic/channel.raw") << QStringLiteral("m-4")
+                                        << QByteArrayLiteral("{\"text\":\"\xc3(\"}") << false;
         // Every character STOMP 1.1/1.2 escapes (and 1.0 drops), in the shared headers.
         QTest::newRow("escapes") << QStringLiteral("/topic/a:b\\c\nd\re") << QStringLiteral("id:1\\2\n3\r4")
                                  << QByteArrayLiteral("body:with\nnewline\\") << true;
@@ -62,12 +64,11 @@ private slots:
 
         const SharedMessageFrame frame(destination, messageId, body, replayed);
         const QList<StompSubscription> subscriptions {
-            { "sub-0", destination, "auto" },
-            { "sub-1", destination, "client" },
+            { "sub-0", destination, "auto" }, { "sub-1", destination, "client" },
             { "sub-2", destination, "client-individual" },
             { "s:1\\x\ny\rz", destination, "auto" }, // a subscription id needing escapes
-            { "s:2", destination, "client" },
-            { "", destination, "auto" },
+            { "s:2", destination, "client" }, { "", destination, "auto" },
+            { "s-\xff", destination, "client" }, // an id that is not UTF-8
         };
         // Several subscribers and versions in turn: the parts built for one are reused.
         for (int round = 0; round < 2; ++round) {
@@ -77,6 +78,8 @@ private slots:
                     const QByteArray expected
                         = perSubscriber(subscription, messageId, body, replayed, version);
                     QCOMPARE(frame.encode(subscription, version), expected);
+                    // Known once per frame (and per id) what a per-frame check would find.
+                    QCOMPARE(frame.encodesValidUtf8(subscription, version), expected.isValidUtf8());
                 }
             }
         }
@@ -100,6 +103,7 @@ private slots:
         const StompSubscription other { "s", QStringLiteral("/topic/b"), "client" };
         QCOMPARE(frame.encode(other, StompVersion::V1_2),
             perSubscriber(other, QStringLiteral("m"), QByteArrayLiteral("{}"), false, StompVersion::V1_2));
+        QVERIFY(!frame.encodesValidUtf8(other, StompVersion::V1_2)); // not known: checked per frame
     }
 };
 

@@ -201,13 +201,30 @@ private slots:
             quint8(connection.take(1).at(0)), quint8(0x01)); // then QWebSocket's first fragment: text, no FIN
     }
 
+    // A text message its sender vouches for (Kind::ValidText: SharedMessageFrame checked the
+    // shared bytes once per broadcast) is framed as it is, not read again for UTF-8 per frame:
+    // so bytes that are not UTF-8, sent as ValidText, go out unchanged (as Text they go through
+    // QWebSocket, which turns them into U+FFFD), with the text opcode.
+    void validTextIsNotCheckedAgain()
+    {
+        Connection connection;
+        QVERIFY(connection.open());
+        const QByteArray notUtf8 = QByteArrayLiteral("MESSAGE\n\nbad \xff byte");
+        QVERIFY(WebSocketWriter(connection.socket, connection.transport)
+                    .send(notUtf8, WebSocketWriter::Kind::ValidText));
+        const QByteArray expected = WebSocketWriter::frame(notUtf8, WebSocketWriter::Kind::Text);
+        QCOMPARE(quint8(expected.at(0)), quint8(0x81)); // FIN + text
+        QCOMPARE(connection.take(expected.size()).toHex(), expected.toHex());
+    }
+
     void nothingOnceTheWebSocketIsClosed()
     {
         Connection connection;
         QVERIFY(connection.open());
         connection.socket->close();
-        QVERIFY(!WebSocketWriter(connection.socket, connection.transport)
-                     .send(QByteArrayLiteral("late"), WebSocketWriter::Kind::Text));
+        WebSocketWriter writer(connection.socket, connection.transport);
+        QVERIFY(!writer.isOpen());
+        QVERIFY(!writer.send(QByteArrayLiteral("late"), WebSocketWriter::Kind::Text));
     }
 };
 
