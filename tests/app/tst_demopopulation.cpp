@@ -1,14 +1,21 @@
 // The demo population against three real replicas (a real redis-server, the mock Kafka):
 // the users log in through the replicas' users file, connect where the skew puts them, chat
 // and see presence; churned users leave and come back; when a replica is killed -9 its users
-// reconnect to the others. Figures are checked against the replicas' own /metrics.
+// reconnect to the others, resuming where they were: `since` on their SUBSCRIBEs and
+// Last-Event-ID on their streams, as the replica they come to taps them. Figures are checked
+// against the replicas' own /metrics.
 #include "app/DemoPopulation.h"
 #include "app/DemoUsers.h"
+#include "node/PasswordHasher.h"
 
 #include "NodeClusterFixture.h"
 #include "NodeTestSupport.h"
 
+#include <QDeadlineTimer>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 #include <csignal>
@@ -28,12 +35,55 @@ using sb::app::DemoUsers;
 namespace {
 constexpr int kReplicas = 3;
 constexpr int kUsers = 60;
+const QString kTapAdmin = QStringLiteral("tap-admin"); // password = name, as login() sends it
 
 double connectionsOn(quint16 port)
 {
     const QByteArray text = metricsText(port);
     return metricValue(text, "sb_connections{transport=\"stomp\"}")
         + metricValue(text, "sb_connections{transport=\"sse\"}");
+}
+
+// The demo's users file with an admin beside them, who may read the replicas' tap.
+QByteArray usersFileWithTapAdmin(const QList<DemoUser> &users)
+{
+    QJsonObject file = QJsonDocument::fromJson(DemoUsers::usersFileJson(users, 1000)).object();
+    QJsonArray entries = file.value(QStringLiteral("users")).toArray();
+    entries.append(QJsonObject { { QStringLiteral("name"), kTapAdmin },
+        { QStringLiteral("passwordHash"), sb::node::PasswordHasher::hash(kTapAdmin, 1000) },
+        { QStringLiteral("roles"), QJsonArray { QStringLiteral("ROLE_ADMIN") } } });
+    file.insert(QStringLiteral("users"), entries);
+    return QJsonDocument(file).toJson(QJsonDocument::Compact);
+}
+
+// What a replica's tap (docs/protocol.md, "Tap frames") shows of clients resuming on it: a
+// STOMP SUBSCRIBE that came in with `since`, an SSE stream opened with Last-Event-ID.
+struct ResumesSeen
+{
+    int subscribesWithSince = 0;
+    int streamsWithLastEventId = 0;
+};
+
+ResumesSeen readResumes(RawWebSocket &tap, int timeoutMs)
+{
+    ResumesSeen seen;
+    const QDeadlineTimer deadline(timeoutMs);
+    while ((seen.subscribesWithSince == 0 || seen.streamsWithLastEventId == 0) && !deadline.hasExpired()) {
+        const RawWebSocket::Message message = tap.read(200);
+        if (message.opcode != 1)
+            continue;
+        for (const QByteArray &line : message.payload.split('\n')) {
+            const QJsonObject frame = QJsonDocument::fromJson(line).object();
+            const QJsonObject headers = frame.value(QStringLiteral("headers")).toObject();
+            const QString command = frame.value(QStringLiteral("command")).toString();
+            if (command == u"SUBSCRIBE" && !headers.value(QStringLiteral("since")).toString().isEmpty())
+                ++seen.subscribesWithSince;
+            if (command == u"OPEN" && frame.value(QStringLiteral("transport")).toString() == u"sse"
+                && !headers.value(QStringLiteral("last-event-id")).toString().isEmpty())
+                ++seen.streamsWithLastEventId;
+        }
+    }
+    return seen;
 }
 } // namespace
 
@@ -51,7 +101,7 @@ private slots:
         m_users = DemoUsers::generate(options);
         QFile file(m_dir.filePath(QStringLiteral("users.json")));
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(DemoUsers::usersFileJson(m_users, 1000));
+        file.write(usersFileWithTapAdmin(m_users));
         file.close();
         for (int i = 0; i < kReplicas; ++i) {
             const QString id = QStringLiteral("node-%1").arg(i + 1);
@@ -122,10 +172,30 @@ private slots:
         population.start(m_replicas);
         QTRY_COMPARE_WITH_TIMEOUT(population.stats().connected, kUsers, 30000);
         QCOMPARE(population.stats().connectedByReplica.value(QStringLiteral("node-2")), kUsers / kReplicas);
+        // Something seen on every channel (all are in general), so each has a place to resume from.
+        const qint64 receivedConnected = population.stats().messagesReceived;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            population.stats().messagesReceived >= receivedConnected + 2 * kUsers, 10000);
+        // node-2's users come to node-3 first (the next replica): its tap shows how they ask.
+        const quint16 node3 = m_nodes[2]->port();
+        const QByteArray admin = login(node3, kTapAdmin);
+        QVERIFY(!admin.isEmpty());
+        RawWebSocket tap;
+        QCOMPARE(tap.open(node3, "/admin/tap", {}, "Authorization: Bearer " + admin + "\r\n"), 101);
+        QTRY_COMPARE_WITH_TIMEOUT(QJsonDocument::fromJson(httpGet(node3, "/admin/stats", admin).body)
+                                      .object()
+                                      .value(QStringLiteral("tapReaders"))
+                                      .toInt(),
+            1, 5000);
         const qint64 receivedBefore = population.stats().messagesReceived;
 
         ::kill(pid_t(m_nodes[1]->pid()), SIGKILL);
         QVERIFY(m_nodes[1]->waitForExit(5000));
+        // They resume where they were, not from now (nothing else connects meanwhile).
+        const ResumesSeen resumes = readResumes(tap, 15000);
+        QVERIFY2(resumes.subscribesWithSince > 0, "no SUBSCRIBE with `since` on node-3");
+        QVERIFY2(resumes.streamsWithLastEventId > 0, "no SSE stream opened with Last-Event-ID on node-3");
+        tap.socket().abort();
         // Within 10 % of everyone, on the two replicas left, as those replicas count them.
         QTRY_VERIFY_WITH_TIMEOUT(population.stats().connected >= kUsers * 9 / 10
                 && population.stats().connectedByReplica.value(QStringLiteral("node-2")) == 0,
