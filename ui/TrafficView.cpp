@@ -475,6 +475,9 @@ void TrafficView::setReplayOnly()
     m_replayOnly = true;
     m_captureButton->hide();
     m_backToLive->hide();
+    // End is the replay's "to the last sample" there, which follows the newest frame anyway:
+    // two actions on one key would make it do nothing.
+    m_follow->setShortcut({});
 }
 
 QString TrafficView::bannerText() const

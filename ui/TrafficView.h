@@ -51,7 +51,7 @@ public:
     void setBanner(const QString &text, bool offline);
     QString bannerText() const;
     // A recording in replay (ReplayTrafficPane): no Capture menu and no "Back to live", since
-    // nothing live is attached to it.
+    // nothing live is attached to it, and End left to the replay's controls.
     void setReplayOnly();
     // What the Capture menu offers to tail and monitor (set by the assembly from the cluster).
     void setSourceSuggestions(const QStringList &kafkaTopics, const QString &redisPattern);

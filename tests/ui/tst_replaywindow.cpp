@@ -135,6 +135,15 @@ private Q_SLOTS:
         QCOMPARE(state.value(QStringLiteral("rows")).toArray().size(), 1);
         QCOMPARE(state.value(QStringLiteral("recordedFramesShown")).toInt(), 3);
         QCOMPARE(state.value(QStringLiteral("filter")).toString(), QStringLiteral("user=bob"));
+
+        // The replay's keys work from inside the Traffic area too: End is the last sample
+        // there, not also the area's "follow newest" (one key, two actions: neither runs).
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        traffic->view()->table()->setFocus();
+        QTRY_VERIFY(traffic->view()->table()->hasFocus());
+        QTest::keyClick(traffic->view()->table(), Qt::Key_End);
+        QCOMPARE(window.shownSample(), 2);
+        QCOMPARE(frames->rowCount(), 2); // bob's two frames, the filter still on
     }
 
     void keysStepAndPlayAtSixtyTimesStopsAtTheEnd()
