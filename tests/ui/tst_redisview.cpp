@@ -235,7 +235,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(pane->chartPointCount() >= 2, 10000);
         auto *chartView = pane->findChild<QChartView *>(QStringLiteral("sessionsChart"));
         QVERIFY(chartView && chartView->isVisible());
-        static const QRegularExpression time(QStringLiteral("^\\d\\d:\\d\\d:\\d\\d$"));
+        static const QRegularExpression clockLabel(QStringLiteral("^\\d\\d:\\d\\d:\\d\\d$"));
         QList<QRectF> timeLabels;
         int countLabels = 0;
         QStringList seen;
@@ -254,7 +254,7 @@ private Q_SLOTS:
                     const QRectF at = label->sceneBoundingRect();
                     if (text == chartView->chart()->title() || text == u"sessions" || text == u"tokens")
                         continue; // the title and the legend
-                    if (time.match(text).hasMatch() && view.contains(at))
+                    if (clockLabel.match(text).hasMatch() && view.contains(at))
                         timeLabels << at;
                     else if (text.toInt() >= 0 && text == QString::number(text.toInt()) && view.contains(at))
                         ++countLabels;
