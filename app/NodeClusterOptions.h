@@ -18,7 +18,7 @@ struct NodeClusterOptions
     QString busBridge;
     // With busBridge: how long a broadcast ahead of its stage-1 partition's next offset waits
     // for the earlier ones, so the partition goes out in order (KafkaEventBusOptions::bridgeOrderWaitMs).
-    int busBridgeOrderWaitMs = 1000;
+    int busBridgeOrderWaitMs = 0; // off: see BusBridgeFilter::kDefaultOrderWaitMs
     // The stage-1 group's session timeout: a crashed replica's partitions move after it,
     // and a coordinator may hold a rebalance for nearly as long when a replica joins late.
     int kafkaSessionTimeoutMs = 10000;

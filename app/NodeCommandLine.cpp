@@ -60,8 +60,9 @@ QList<OptionSpec> optionSpecs()
                            "other bus (docs/operations.md)."),
             {} },
         { QStringLiteral("bus-bridge-order-wait-ms"), QStringLiteral("MS"),
-            QStringLiteral("With --bus-bridge: how long a broadcast ahead of its stage-1 partition's next "
-                           "offset waits for the ones before it (0: no waiting; docs/reliability.md)."),
+            QStringLiteral(
+                "With --bus-bridge: how long a broadcast ahead of its stage-1 partition's next "
+                "offset waits for the ones before it (0, the default: no waiting; docs/reliability.md)."),
             n(NodeClusterOptions().busBridgeOrderWaitMs) },
         { QStringLiteral("kafka-session-timeout-ms"), QStringLiteral("MS"),
             QStringLiteral("Stage-1 consumer group session timeout: failover and late-join rebalance delay."),

@@ -51,7 +51,7 @@ struct KafkaEventBusOptions
     // stage-1 partition waits for the earlier ones (which may come on the other, slower
     // bus) before it is delivered without them; 0 delivers at once, in arrival order. See
     // BusBridgeFilter and docs/reliability.md, "Order".
-    int bridgeOrderWaitMs = 1000;
+    int bridgeOrderWaitMs = 0;
 };
 
 } // namespace sb::cluster

@@ -412,7 +412,7 @@ void TestNodeCli::helpListsOptionsEnvNamesAndDefaults()
         { QStringLiteral("sse-comment-seconds"), QStringLiteral("15") },
         { QStringLiteral("kafka-session-timeout-ms"), QStringLiteral("10000") },
         { QStringLiteral("catch-up-max-held"), QStringLiteral("100000") },
-        { QStringLiteral("bus-bridge-order-wait-ms"), QStringLiteral("1000") },
+        { QStringLiteral("bus-bridge-order-wait-ms"), QStringLiteral("0") },
         { QStringLiteral("limit-frame-bytes"), QStringLiteral("65536") },
         { QStringLiteral("limit-headers"), QStringLiteral("64") },
         { QStringLiteral("limit-subscriptions"), QStringLiteral("100") },
