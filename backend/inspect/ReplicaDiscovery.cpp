@@ -335,6 +335,14 @@ void ReplicaDiscovery::publish()
             info.state = ReplicaInfo::State::Down;
             info.stateReason.clear();
             info.stateSince = now;
+            // Its last counts would read as live: a replica no source reports holds no
+            // connection anyone knows of (a killed one showed 7 in the demo's snapshot).
+            info.wsConnections.reset();
+            info.sseConnections.reset();
+            info.otherConnections.reset();
+            info.subscriptions.reset();
+            info.messagesInPerSecond.reset();
+            info.messagesOutPerSecond.reset();
         }
         info.detail = missing.value(it.key(), QStringLiteral("no longer reported by any source"));
         if (info.stateSince.secsTo(now) < m_config.forgetDownAfterSeconds)

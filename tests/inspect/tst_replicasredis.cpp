@@ -119,6 +119,8 @@ private slots:
         QCOMPARE(shown, u"down since "_s + b.stateSince.toLocalTime().toString(u"HH:mm:ss"_s));
         QCOMPARE(model->figures().replicasDown, 1);
         QCOMPARE(model->figures().totalConnections, 12); // the down replica no longer counts
+        QCOMPARE(b.totalConnections(), std::nullopt); // nor shows its last count as if live
+        QCOMPARE(b.subscriptions, std::nullopt);
         QTRY_COMPARE(attachment.health(models::AttachmentState::Service::Replicas).state,
             models::ConnectionHealth::State::Degraded);
 
