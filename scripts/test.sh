@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, then build and run every test:
-# once with warnings as errors (the benchmarks built too, not run), once under
-# AddressSanitizer + UBSan, then every fuzzer on its seed corpus, and the node's multi-worker
+# once with warnings as errors, once under AddressSanitizer + UBSan (the benchmarks built
+# there too, not run), then every fuzzer on its seed corpus, and the node's multi-worker
 # tests against switchboard-node built with ThreadSanitizer. No display needed
 # (QT_QPA_PLATFORM=offscreen).
 #
@@ -54,11 +54,9 @@ count_ctest() { # ctest-log: adds its passes and failures to the totals
 
 # Debug keeps Q_ASSERT on; -O1 without full debug info compiles about twice as fast as
 # RelWithDebInfo and still lets GCC's flow-based warnings (-Wmaybe-uninitialized) run.
-# CI never runs the benchmarks (bench/), but they must keep building, with warnings as
-# errors: this tree builds them too. (Built afterwards in a second pass, they cost ~45 s of
-# CPU more: the reconfigure made make re-run every target's AUTOMOC check.)
-say "checked build: build (the benchmarks too, never run)"
-checked_args=("${build_args[@]}" -DSB_BENCH=ON -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O1)
+# The benchmarks (bench/) build in the sanitizer tree, not here: see below.
+say "checked build: build"
+checked_args=("${build_args[@]}" -DSB_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O1)
 "$here/scripts/build.sh" "$ci" "${checked_args[@]}"
 checked_built=$?
 [ "$checked_built" -eq 0 ] || echo "== checked build: BUILD FAILED"
@@ -67,9 +65,13 @@ checked_built=$?
 # warnings (errors here too) catch what GCC's do not. -O0 compiles a third faster than -O1;
 # line tables keep the reports readable. (Started alongside the checked build instead, it
 # made both slower: 15.2 min.)
-say "ASan+UBSan build: build with clang (at low priority, alongside the checked suite's tests)"
+# CI never runs the benchmarks (bench/), but they must keep building, with warnings as
+# errors: this tree builds them. In the checked tree they took ~85 s of the critical path
+# (121 CPU-s); here, at low priority beside the checked suite, they fill idle time: in the
+# fresh-clone run of c3ec72e this build ended 167 s before the checked suite did.
+say "ASan+UBSan build: build with clang, the benchmarks too (at low priority, alongside the checked suite's tests)"
 in_background "$here/build/asan.build.log" env CC=clang CXX=clang++ "$here/scripts/build.sh" "$asan" \
-    "${build_args[@]}" -DSB_BENCH=OFF -DSB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1"
+    "${build_args[@]}" -DSB_BENCH=ON -DSB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1"
 asan_build=$!
 # One test per core while the sanitizer build compiles beside them: two per core cut the
 # checked suite from 152 to 95 s, but under that build a test's 5 s wait then timed out
@@ -117,8 +119,9 @@ tsan_run=$!
 # One more test than cores: most of these tests wait on child processes, group joins and
 # timers (in 636313f's quiet run the suite's summed test time was exactly twice its length,
 # bound by its two slots). In ddbdd2c's run, with the benchmarks' build beside it, three
-# slots gained only 5 s: the phase was bound by the CPU then, which is why the benchmarks now
-# build with the checked tree and the fuzzers (niced, beside it) run 2 s each. The few tests
+# slots gained only 5 s: the phase was bound by the CPU then, which is why the benchmarks
+# build with the sanitizer tree, before this phase, and the fuzzers (niced, beside it) run
+# 2 s each. The few tests
 # that keep a core busy under the sanitizers count as two (SB_SANITIZER_CPU_HEAVY_TESTS,
 # cmake/SwitchboardTesting.cmake).
 if [ "$asan_built" -eq 0 ]; then
