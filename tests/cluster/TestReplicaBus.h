@@ -13,9 +13,10 @@ namespace sb::testing {
 
 // A replica's bus as a node assembles it, on group timings short enough for a test
 // (tst_kafkaeventbus, RedisBusFixture): the options, then the bus with `world` recording
-// what it persists and delivers. Not started.
-inline sb::cluster::KafkaEventBusOptions testReplicaBusOptions(
-    const sb::cluster::KafkaSettings &settings, const QByteArray &topicPrefix, const QByteArray &name)
+// what it persists and delivers. Not started. `bridgeOrderWaitMs` only counts on a bridged
+// replica (tst_busbridgeorder turns the off-by-default order wait on).
+inline sb::cluster::KafkaEventBusOptions testReplicaBusOptions(const sb::cluster::KafkaSettings &settings,
+    const QByteArray &topicPrefix, const QByteArray &name, int bridgeOrderWaitMs = 0)
 {
     sb::cluster::KafkaEventBusOptions options;
     options.settings = settings;
@@ -25,6 +26,7 @@ inline sb::cluster::KafkaEventBusOptions testReplicaBusOptions(
     options.sessionTimeoutMs = 6000;
     options.heartbeatIntervalMs = 300;
     options.producer.flushTimeoutMs = 3000;
+    options.bridgeOrderWaitMs = bridgeOrderWaitMs;
     return options;
 }
 

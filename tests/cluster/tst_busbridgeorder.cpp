@@ -205,25 +205,16 @@ private:
     Replica startBridgedReplica(const QByteArray &name, int orderWaitMs)
     {
         Replica replica;
-        KafkaEventBusOptions options;
-        options.settings = m_buses.settings();
-        options.topicPrefix = m_buses.topicPrefix();
-        options.nodeId = name;
-        options.bootId = "boot-" + name;
-        options.sessionTimeoutMs = 6000;
-        options.heartbeatIntervalMs = 300;
-        options.producer.flushTimeoutMs = 3000;
+        KafkaEventBusOptions options
+            = testReplicaBusOptions(m_buses.settings(), m_buses.topicPrefix(), name, orderWaitMs);
         options.broadcastRetryMaxMs = 500;
         options.bridgeBuses = true;
-        options.bridgeOrderWaitMs = orderWaitMs;
         replica.redis = std::make_unique<RedisConnection>(m_buses.redisServer().url());
         replica.channel
             = std::make_unique<RedisBroadcastChannel>(replica.redis.get(), m_buses.redisServer().url());
         options.broadcastChannel = replica.channel.get();
         replica.redis->open();
-        replica.bus = std::make_unique<KafkaEventBus>(options);
-        replica.bus->setPersistHandler(m_world.persistHandler());
-        replica.bus->setHandler(m_world.deliveryHandler(name));
+        replica.bus = makeTestReplicaBus(options, m_world);
         QString error;
         if (!replica.bus->start(&error))
             qFatal("bus %s did not start: %s", name.constData(), qPrintable(error));
