@@ -54,11 +54,21 @@ void BusBridgeFilter::deliver(const QByteArray &payload, const BusHop &hop, Broa
         handOn(payload, hop);
         return;
     }
+    const qint64 deadline = nowMs() + m_orderWaitMs;
+    const bool added = partition.waiting
+                           .try_emplace(origin.offset,
+                               Waiting { payload, hop.topic.toByteArray(), hop.key.toByteArray(),
+                                   hop.partition, hop.offset, hop.medium, deadline, m_arrivals })
+                           .second;
+    if (!added) {
+        // Its first copy still waits (its origin left the repeat window, which holds
+        // `capacity` origins, before its wait ran out): a second copy all the same.
+        ++m_repeats;
+        return;
+    }
     ++m_orderWaits;
-    partition.waiting.emplace(origin.offset,
-        Waiting { payload, hop.topic.toByteArray(), hop.key.toByteArray(), hop.partition, hop.offset,
-            hop.medium, nowMs() + m_orderWaitMs });
-    if (++m_waitingCount > m_capacity) {
+    m_deadlines.emplace(std::pair { deadline, m_arrivals++ }, origin.partition);
+    if (int(m_deadlines.size()) > m_capacity) {
         ++m_orderWaitsExpired; // memory stays bounded: this partition's go out now
         deliverWaiting(partition, true);
     }
@@ -88,8 +98,8 @@ void BusBridgeFilter::handOn(const QByteArray &payload, const BusHop &hop)
         m_deliver(payload, hop);
 }
 
-// Hands on the partition's waiting records from its next expected offset on, while they
-// follow one another; with `all`, every one of them, over the gaps.
+// Hands on the partition's waiting records from its next expected offset on,
+// while they follow one another; with `all`, every one of them, over the gaps.
 void BusBridgeFilter::deliverWaiting(Partition &partition, bool all)
 {
     while (!partition.waiting.empty()) {
@@ -99,7 +109,7 @@ void BusBridgeFilter::deliverWaiting(Partition &partition, bool all)
         const qint64 offset = first->first;
         const Waiting waiting = std::move(first->second);
         partition.waiting.erase(first);
-        --m_waitingCount;
+        m_deadlines.erase({ waiting.deadline, waiting.arrival });
         partition.next = offset + 1;
         handOn(waiting.payload,
             BusHop { .medium = waiting.medium,
@@ -110,19 +120,20 @@ void BusBridgeFilter::deliverWaiting(Partition &partition, bool all)
     }
 }
 
+// Each partition whose earliest waiting record is due: all it holds goes out
+// (which takes that record out of m_deadlines), earliest deadline first.
 void BusBridgeFilter::expire()
 {
     const qint64 now = nowMs();
-    for (auto it = m_partitions.begin(); it != m_partitions.end(); ++it) {
-        Partition &partition = it.value();
-        const qint64 deadline = earliestDeadline(partition);
-        if (deadline < 0 || deadline > now)
-            continue;
+    while (!m_deadlines.empty() && m_deadlines.begin()->first.first <= now) {
+        const int id = m_deadlines.begin()->second;
+        Partition &partition = m_partitions[id];
         ++m_orderWaitsExpired;
         qCInfo(lcKafka,
-            "bridged stage 2: stage-1 partition %d offset %lld not heard within %d ms; %lld later "
+            "bridged stage 2: stage-1 partition %d offset %lld not heard within "
+            "%d ms; %lld later "
             "record(s) delivered without it",
-            it.key(), static_cast<long long>(partition.next), m_orderWaitMs,
+            id, static_cast<long long>(partition.next), m_orderWaitMs,
             static_cast<long long>(partition.waiting.size()));
         deliverWaiting(partition, true);
     }
@@ -133,26 +144,12 @@ void BusBridgeFilter::runTimer()
     const QMutexLocker lock(&m_mutex);
     while (!m_stopping) {
         expire();
-        qint64 earliest = -1;
-        for (const Partition &partition : std::as_const(m_partitions)) {
-            const qint64 deadline = earliestDeadline(partition);
-            if (deadline >= 0 && (earliest < 0 || deadline < earliest))
-                earliest = deadline;
-        }
-        if (earliest < 0)
+        if (m_deadlines.empty())
             m_wake.wait(&m_mutex);
         else
-            m_wake.wait(&m_mutex, QDeadlineTimer(std::max<qint64>(0, earliest - nowMs())));
+            m_wake.wait(
+                &m_mutex, QDeadlineTimer(std::max<qint64>(0, m_deadlines.begin()->first.first - nowMs())));
     }
-}
-
-qint64 BusBridgeFilter::earliestDeadline(const Partition &partition)
-{
-    qint64 earliest = -1;
-    for (const auto &entry : partition.waiting)
-        if (earliest < 0 || entry.second.deadline < earliest)
-            earliest = entry.second.deadline;
-    return earliest;
 }
 
 qint64 BusBridgeFilter::nowMs()

@@ -79,6 +79,7 @@ private:
         qint64 hopOffset;
         BusHop::Medium medium;
         qint64 deadline; // ms on nowMs()'s clock: when it stops waiting
+        quint64 arrival; // its number among the records that waited: its key in m_deadlines
     };
     struct Partition
     {
@@ -90,7 +91,6 @@ private:
     void handOn(const QByteArray &payload, const BusHop &hop);
     void deliverWaiting(Partition &partition, bool all);
     void expire();
-    static qint64 earliestDeadline(const Partition &partition); // -1: nothing waits
     void runTimer();
     static qint64 nowMs();
 
@@ -103,7 +103,12 @@ private:
     QSet<std::pair<int, qint64>> m_seen;
     std::deque<std::pair<int, qint64>> m_order;
     QHash<int, Partition> m_partitions;
-    int m_waitingCount = 0;
+    // Every waiting record's (deadline, arrival number) → its stage-1 partition, the earliest
+    // deadline first: the timer's next wake without a walk over what waits (the records wait
+    // in arrival order, each for the same bound, so new ones go at the end). Its size is the
+    // number of records waiting.
+    std::map<std::pair<qint64, quint64>, int> m_deadlines;
+    quint64 m_arrivals = 0;
     std::thread m_timer;
     std::atomic<quint64> m_delivered { 0 };
     std::atomic<quint64> m_repeats { 0 };

@@ -8,6 +8,7 @@
 #include <QMutex>
 #include <QTest>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -25,7 +26,15 @@ BusHop bridgeTestHop()
     return BusHop { .medium = BusHop::Medium::Kafka, .topic = "t", .partition = 0, .offset = 0, .key = "k" };
 }
 
-// What a filter handed on, from whichever thread (its timer thread too).
+qint64 steadyMicros()
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// What a filter handed on, and when (steadyMicros()), from whichever thread (its timer
+// thread too).
 class BridgeOutput
 {
 public:
@@ -34,6 +43,7 @@ public:
         return [this](const QByteArray &payload, const BusHop &) {
             const QMutexLocker lock(&m_mutex);
             m_payloads.append(payload);
+            m_handedOnAt.insert(payload, steadyMicros());
         };
     }
     QList<QByteArray> list()
@@ -41,10 +51,16 @@ public:
         const QMutexLocker lock(&m_mutex);
         return m_payloads;
     }
+    qint64 handedOnAt(const QByteArray &payload)
+    {
+        const QMutexLocker lock(&m_mutex);
+        return m_handedOnAt.value(payload, -1);
+    }
 
 private:
     QMutex m_mutex;
     QList<QByteArray> m_payloads;
+    QHash<QByteArray, qint64> m_handedOnAt;
 };
 
 } // namespace
@@ -184,6 +200,79 @@ private Q_SLOTS:
         QCOMPARE(seen.list(), (QList<QByteArray> { "p0-1", "p0-3", "p0-4", "p0-2", "p0-5" }));
         QCOMPARE(filter.lateDeliveries(), quint64(1));
         QCOMPARE(filter.orderWaits(), quint64(2));
+    }
+
+    // Records of many partitions waiting at once, each for an offset that never comes (but
+    // for one, whose missing offset comes right after it: it stops waiting early), in two
+    // batches 600 ms apart, each record waiting 800 ms: each batch is released at its own
+    // deadline (the timer wakes for the earliest one), not before, in the order the records
+    // came, each expiry counted once. A timer that woke for a later deadline than the
+    // earliest (the newest record's, say) released the first batch with the second, 600 ms
+    // late; the gap is how late the first batch may come on a loaded machine and still be
+    // told apart from the second.
+    void filterReleasesWaitingRecordsAtTheirOwnDeadlinesInOrder()
+    {
+        constexpr int kWaitMs = 800;
+        constexpr int kBatchGapMs = 600;
+        BridgeOutput seen;
+        BusBridgeFilter filter(seen.handler(), 1000, kWaitMs);
+        QList<QByteArray> expiring; // in arrival order
+        QByteArray filled;
+        QHash<QByteArray, qint64> arrivedAt; // steadyMicros() before the record was handed in
+        int partitions = 0;
+        auto arrive = [&](int count) {
+            for (int i = 0; i < count; ++i) {
+                const int partition = partitions++;
+                const QByteArray name = "p" + QByteArray::number(partition) + "-";
+                filter.deliver(name + "1", bridgeTestHop(), { .partition = partition, .offset = 1 });
+                arrivedAt.insert(name + "3", steadyMicros());
+                // Waits for 2.
+                filter.deliver(name + "3", bridgeTestHop(), { .partition = partition, .offset = 3 });
+                if (partition == 2) {
+                    filter.deliver(name + "2", bridgeTestHop(), { .partition = partition, .offset = 2 });
+                    filled = name + "3";
+                } else {
+                    expiring << name + "3";
+                }
+            }
+        };
+        auto expiredSoFar = [&] {
+            QList<QByteArray> out;
+            for (const QByteArray &payload : seen.list())
+                if (expiring.contains(payload))
+                    out << payload;
+            return out;
+        };
+        arrive(5);
+        const qsizetype firstBatch = expiring.size();
+        // Not a wait for something: the second batch's deadlines come this much later.
+        QTest::qWait(kBatchGapMs);
+        arrive(5);
+        // No earlier than the second batch's first deadline (nowMs() counts whole ms).
+        const qint64 secondBatchDueUs = arrivedAt.value(expiring.at(firstBatch)) + (kWaitMs - 1) * 1000;
+        QTRY_COMPARE_WITH_TIMEOUT(expiredSoFar().size(), expiring.size(), 10000);
+
+        QCOMPARE(expiredSoFar(), expiring);
+        for (qsizetype i = 0; i < expiring.size(); ++i) {
+            const QByteArray &payload = expiring.at(i);
+            const qint64 handedOnAt = seen.handedOnAt(payload);
+            const qint64 waitedUs = handedOnAt - arrivedAt.value(payload);
+            QVERIFY2(waitedUs >= (kWaitMs - 1) * 1000,
+                QByteArray(payload + " waited only " + QByteArray::number(waitedUs) + " us").constData());
+            if (i < firstBatch)
+                QVERIFY2(handedOnAt < secondBatchDueUs,
+                    QByteArray(payload + " released with the second batch, "
+                        + QByteArray::number(handedOnAt - secondBatchDueUs) + " us after it was due")
+                        .constData());
+        }
+        const QList<QByteArray> all = seen.list();
+        QCOMPARE(all.count(filled), 1);
+        QCOMPARE(all.indexOf(filled), all.indexOf(filled.chopped(1) + "2") + 1); // at once after its gap
+        QCOMPARE(all.size(), partitions * 2 + 1);
+        QCOMPARE(filter.orderWaits(), quint64(partitions));
+        QCOMPARE(filter.orderWaitsExpired(), quint64(expiring.size()));
+        QCOMPARE(filter.lateDeliveries(), quint64(0));
+        QCOMPARE(filter.repeats(), quint64(0));
     }
 
     // Memory stays bounded: past `capacity` waiting records, the partition's go out at once.
