@@ -75,6 +75,40 @@ inline QJsonObject rowWith(const QJsonArray &rows, const QString &column, const 
     return {};
 }
 
+// The replicas' own reading nearest to the moment a picture is of (its `asOf`), when it is
+// within one refresh interval (1 s) of it; null otherwise, with why.
+inline const sb::testing::ReplicaProbeSeries::Reading *readingAsOf(
+    const sb::testing::ReplicaProbeSeries &series, const QJsonObject &area, QString *why)
+{
+    const QDateTime asOf = QDateTime::fromString(area.value(u"asOf"_s).toString(), Qt::ISODateWithMs);
+    if (!asOf.isValid()) {
+        *why = u"the picture has no valid asOf"_s;
+        return nullptr;
+    }
+    const sb::testing::ReplicaProbeSeries::Reading *nearest = series.nearestTo(asOf);
+    if (!nearest || qAbs(nearest->at.msecsTo(asOf)) > 1000) {
+        *why = u"no measurement within 1 s of the snapshot's asOf (%1 ms away)"_s.arg(
+            nearest ? nearest->at.msecsTo(asOf) : -1);
+        return nullptr;
+    }
+    return nearest;
+}
+
+// The Replicas table's WebSocket and SSE figures for `id` are the connections the replica
+// counts itself; false otherwise, with why.
+inline bool rowCountsAsProbed(
+    const QJsonArray &rows, const QString &id, const sb::testing::ReplicaProbes &probes, QString *why)
+{
+    const QJsonObject row = rowWith(rows, u"Replica"_s, id);
+    const QString webSocket = row.value(u"WebSocket"_s).toString();
+    const QString sse = row.value(u"SSE"_s).toString();
+    if (webSocket == QString::number(probes.stomp) && sse == QString::number(probes.sse))
+        return true;
+    *why = u"%1's row shows %2 WebSocket and %3 SSE connections; it counts %4 and %5"_s.arg(
+        id, webSocket, sse, QString::number(probes.stomp), QString::number(probes.sse));
+    return false;
+}
+
 } // namespace sb::testing::truth
 
 class TestSnapshotTruth : public QObject

@@ -300,12 +300,9 @@ void TestSnapshotTruth::redisKilledReplicasAreShownAsTheirOwnProbesSay()
     QVERIFY2(!replicas.value(u"stale"_s).toBool(), "the replicas answered: the picture is live, not stale");
 
     // The measurement nearest to the moment the picture is of, within one refresh interval.
-    const QDateTime asOf = QDateTime::fromString(replicas.value(u"asOf"_s).toString(), Qt::ISODateWithMs);
-    QVERIFY(asOf.isValid());
-    const ReplicaProbeSeries::Reading *nearest = measurements.nearestTo(asOf);
-    QVERIFY2(nearest && qAbs(nearest->at.msecsTo(asOf)) <= 1000,
-        qPrintable(u"no measurement within 1 s of the snapshot's asOf (%1 ms away)"_s.arg(
-            nearest ? nearest->at.msecsTo(asOf) : -1)));
+    QString why;
+    const ReplicaProbeSeries::Reading *nearest = readingAsOf(measurements, replicas, &why);
+    QVERIFY2(nearest, qPrintable(why));
 
     const QJsonArray states = replicas.value(u"replicaStates"_s).toArray();
     const QJsonArray rows = replicas.value(u"rows"_s).toArray();
@@ -333,10 +330,7 @@ void TestSnapshotTruth::redisKilledReplicasAreShownAsTheirOwnProbesSay()
                     .startsWith(u"alive, not ready: Redis unreachable since "_s));
         // Its connections as it counts them.
         QVERIFY(probes.stomp >= 0 && probes.sse >= 0);
-        QCOMPARE(rowWith(rows, u"Replica"_s, ids.at(i)).value(u"WebSocket"_s).toString(),
-            QString::number(probes.stomp));
-        QCOMPARE(
-            rowWith(rows, u"Replica"_s, ids.at(i)).value(u"SSE"_s).toString(), QString::number(probes.sse));
+        QVERIFY2(rowCountsAsProbed(rows, ids.at(i), probes, &why), qPrintable(why));
         QCOMPARE(shown.value(u"connections"_s).toInteger(), probes.stomp + probes.sse);
         connections += probes.stomp + probes.sse;
         down += probes.live == 200 ? 0 : 1;
@@ -391,12 +385,9 @@ void TestSnapshotTruth::consoleStartedDuringTheOutageAsksTheReplicasItSawBefore(
         "the Replicas area does not say discovery is degraded");
     QVERIFY2(replicas.value(u"discoveryDegradedReason"_s).toString().contains(u"earlier session"_s),
         qPrintable(replicas.value(u"discoveryDegradedReason"_s).toString()));
-    const QDateTime asOf = QDateTime::fromString(replicas.value(u"asOf"_s).toString(), Qt::ISODateWithMs);
-    QVERIFY(asOf.isValid());
-    const ReplicaProbeSeries::Reading *nearest = measurements.nearestTo(asOf);
-    QVERIFY2(nearest && qAbs(nearest->at.msecsTo(asOf)) <= 1000,
-        qPrintable(u"no measurement within 1 s of the snapshot's asOf (%1 ms away)"_s.arg(
-            nearest ? nearest->at.msecsTo(asOf) : -1)));
+    QString why;
+    const ReplicaProbeSeries::Reading *nearest = readingAsOf(measurements, replicas, &why);
+    QVERIFY2(nearest, qPrintable(why));
 
     const QJsonArray states = replicas.value(u"replicaStates"_s).toArray();
     const QJsonArray rows = replicas.value(u"rows"_s).toArray();
@@ -418,10 +409,7 @@ void TestSnapshotTruth::consoleStartedDuringTheOutageAsksTheReplicasItSawBefore(
         QVERIFY2(probes.live == 200 && probes.ready == 503, qPrintable(what));
         QVERIFY2(shown.value(u"state"_s).toString() == u"unready", qPrintable(what));
         QCOMPARE(shown.value(u"stateText"_s).toString(), u"alive, not ready: Redis unreachable"_s);
-        QCOMPARE(rowWith(rows, u"Replica"_s, ids.at(i)).value(u"WebSocket"_s).toString(),
-            QString::number(probes.stomp));
-        QCOMPARE(
-            rowWith(rows, u"Replica"_s, ids.at(i)).value(u"SSE"_s).toString(), QString::number(probes.sse));
+        QVERIFY2(rowCountsAsProbed(rows, ids.at(i), probes, &why), qPrintable(why));
         connections += probes.stomp + probes.sse;
     }
     QVERIFY(connections >= 1);
