@@ -6,18 +6,43 @@
 
 namespace sb::node {
 
+QByteArray Envelope::notificationBytes() const
+{
+    // QJsonObject keeps its keys sorted and "type" sorts after the message's last key, "ts":
+    // the notification is the message's JSON with one member appended.
+    static constexpr QByteArrayView kType = ",\"type\":\"message\"}";
+    const QByteArray json = messageBytes();
+    QByteArray out;
+    out.reserve(json.size() - 1 + kType.size());
+    out.append(QByteArrayView(json).chopped(1));
+    out.append(kType);
+    return out;
+}
+
 QByteArray Envelope::toJson() const
 {
-    QJsonObject json { { QStringLiteral("publishedAtUs"), publishedAtUs } };
     if (type == Type::Message) {
-        json.insert(QStringLiteral("type"), QStringLiteral("message"));
-        json.insert(QStringLiteral("message"), message.toJson());
-        json.insert(QStringLiteral("recipients"), QJsonArray::fromStringList(recipients));
-    } else {
-        json.insert(QStringLiteral("type"), QStringLiteral("presence"));
-        json.insert(QStringLiteral("user"), presenceUser);
-        json.insert(QStringLiteral("online"), online);
+        // What QJsonDocument wrote for {message, publishedAtUs, recipients, type} (compact, the
+        // keys sorted), with the message's JSON as made once instead of made again here.
+        const QByteArray json = messageBytes();
+        const QByteArray recipientsJson
+            = QJsonDocument(QJsonArray::fromStringList(recipients)).toJson(QJsonDocument::Compact);
+        const QByteArray publishedAt = QByteArray::number(publishedAtUs);
+        static constexpr QByteArrayView kMessage = "{\"message\":";
+        static constexpr QByteArrayView kPublishedAt = ",\"publishedAtUs\":";
+        static constexpr QByteArrayView kRecipients = ",\"recipients\":";
+        static constexpr QByteArrayView kType = ",\"type\":\"message\"}";
+        QByteArray out;
+        out.reserve(kMessage.size() + json.size() + kPublishedAt.size() + publishedAt.size()
+            + kRecipients.size() + recipientsJson.size() + kType.size());
+        out.append(kMessage).append(json).append(kPublishedAt).append(publishedAt);
+        out.append(kRecipients).append(recipientsJson).append(kType);
+        return out;
     }
+    QJsonObject json { { QStringLiteral("publishedAtUs"), publishedAtUs } };
+    json.insert(QStringLiteral("type"), QStringLiteral("presence"));
+    json.insert(QStringLiteral("user"), presenceUser);
+    json.insert(QStringLiteral("online"), online);
     return QJsonDocument(json).toJson(QJsonDocument::Compact);
 }
 
@@ -46,6 +71,7 @@ std::optional<Envelope> Envelope::fromJson(const QByteArray &bytes, QString *err
             *error = QStringLiteral("message envelope without id or channel");
             return std::nullopt;
         }
+        envelope.messageJson = envelope.message.toJsonBytes(); // once, for every use on this replica
         return envelope;
     }
     if (type == u"presence") {

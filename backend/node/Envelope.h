@@ -22,7 +22,17 @@ struct Envelope
     QString presenceUser; // Type::Presence
     bool online = false; // Type::Presence
     qint64 publishedAtUs = 0; // wall clock, for sb_delivery_latency_seconds across replicas
+    // Type::Message: message.toJsonBytes(), made once where the envelope is created or
+    // decoded and then shared (the bus record, the channel's history entry, every worker's
+    // MESSAGE body, the notification): a message was serialised three times or more, ~a
+    // third of a publish's instructions (docs/benchmarks.md, "Instructions per delivery").
+    // Empty: not made yet, and messageBytes() makes it.
+    QByteArray messageJson;
 
+    QByteArray messageBytes() const { return messageJson.isEmpty() ? message.toJsonBytes() : messageJson; }
+    // What other members get on their queue and SSE stream: the message's JSON with
+    // "type":"message", as QJsonDocument writes ChatMessage::notificationJson().
+    QByteArray notificationBytes() const;
     QByteArray toJson() const;
     static std::optional<Envelope> fromJson(const QByteArray &json, QString *error);
     QByteArray presenceBody() const;

@@ -10,7 +10,6 @@
 #include "node/WallClock.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 
@@ -19,6 +18,46 @@
 Q_LOGGING_CATEGORY(lcMessages, "sb.node.messages")
 
 namespace sb::node {
+
+namespace {
+// The record this thread is publishing, while the bus's publish call runs. A bus that hands
+// the record back within that call (LocalEventBus: stage 1, then stage 2) gets the envelope
+// it came from instead of decoding the bytes twice (two JSON parses and a serialisation a
+// message: docs/benchmarks.md, "Instructions per delivery"). The bytes are matched by
+// address: while they are held here their buffer cannot be freed and reused, so the same
+// address is the same bytes; any other bus hands over bytes of its own, and decodes them.
+struct PublishedRecord
+{
+    QByteArray payload;
+    EnvelopePtr envelope;
+};
+thread_local const PublishedRecord *t_publishing = nullptr;
+
+class PublishingOnThisThread
+{
+public:
+    explicit PublishingOnThisThread(const PublishedRecord *record)
+        : m_outer(t_publishing)
+    {
+        t_publishing = record;
+    }
+    ~PublishingOnThisThread() { t_publishing = m_outer; }
+    PublishingOnThisThread(const PublishingOnThisThread &) = delete;
+    PublishingOnThisThread &operator=(const PublishingOnThisThread &) = delete;
+
+private:
+    const PublishedRecord *m_outer;
+};
+
+EnvelopePtr envelopeOf(const QByteArray &payload, QString *error)
+{
+    if (t_publishing && t_publishing->payload.constData() == payload.constData()
+        && t_publishing->payload.size() == payload.size())
+        return t_publishing->envelope;
+    auto decoded = Envelope::fromJson(payload, error);
+    return decoded ? std::make_shared<const Envelope>(std::move(*decoded)) : nullptr;
+}
+} // namespace
 
 MessageService::MessageService(const UserDirectory *users, cluster::EventBus *bus,
     cluster::ReplayStore *replay, NodeMetrics *metrics, TapHub *tap, LocalDelivery deliverLocally)
@@ -59,7 +98,8 @@ QString MessageService::newMessageId()
 MessageService::Creation MessageService::create(const QString &sender, const QString &channel,
     const QString &text, cluster::EventBus::Acknowledgement acknowledged)
 {
-    Envelope envelope;
+    auto created = std::make_shared<Envelope>();
+    Envelope &envelope = *created; // not changed once published: the workers share it
     envelope.type = Envelope::Type::Message;
     envelope.message.id = newMessageId();
     envelope.message.channel = channel;
@@ -69,6 +109,7 @@ MessageService::Creation MessageService::create(const QString &sender, const QSt
     for (const QString &member : m_users->membersOf(channel))
         if (member != sender)
             envelope.recipients << member;
+    envelope.messageJson = envelope.message.toJsonBytes(); // the one serialisation of the message
 
     envelope.publishedAtUs = wallClockMicros();
     NodeMetrics *metrics = m_metrics; // lives as long as the node's services
@@ -82,7 +123,11 @@ MessageService::Creation MessageService::create(const QString &sender, const QSt
                   verdict(error);
           };
     Creation creation { envelope.message, cluster::PublishAdmission::Refused };
-    creation.admission = m_bus->publishAcknowledged(channel.toUtf8(), envelope.toJson(), std::move(counted));
+    const PublishedRecord record { envelope.toJson(), std::move(created) };
+    {
+        const PublishingOnThisThread publishing(&record);
+        creation.admission = m_bus->publishAcknowledged(channel.toUtf8(), record.payload, std::move(counted));
+    }
     if (creation.admission == cluster::PublishAdmission::QueueFull) {
         qCWarning(lcMessages) << "the bus queue is full: message" << envelope.message.id
                               << "refused (Kafka unreachable?)";
@@ -107,7 +152,7 @@ void MessageService::announcePresence(const QString &user, bool online)
 
 bool MessageService::persistFromBus(const QByteArray &payload, const cluster::BusHop &hop, QString *error)
 {
-    auto envelope = Envelope::fromJson(payload, error);
+    const EnvelopePtr envelope = envelopeOf(payload, error);
     if (!envelope)
         return false;
     if (hop.medium != cluster::BusHop::Medium::Local && m_tap->wants())
@@ -118,8 +163,8 @@ bool MessageService::persistFromBus(const QByteArray &payload, const cluster::Bu
     cluster::PersistRequest request;
     request.messageId = message.id;
     request.channel = message.channel;
-    request.channelEvent = { message.id, QByteArrayLiteral("message"), message.toJsonBytes() };
-    const QByteArray notification = QJsonDocument(message.notificationJson()).toJson(QJsonDocument::Compact);
+    request.channelEvent = { message.id, QByteArrayLiteral("message"), envelope->messageBytes() };
+    const QByteArray notification = envelope->notificationBytes();
     for (const QString &recipient : std::as_const(envelope->recipients))
         request.userEvents.append(
             { recipient, { message.id, QByteArrayLiteral("notification"), notification } });
@@ -129,7 +174,7 @@ bool MessageService::persistFromBus(const QByteArray &payload, const cluster::Bu
 void MessageService::deliverFromBus(const QByteArray &payload, const cluster::BusHop &hop)
 {
     QString error;
-    auto envelope = Envelope::fromJson(payload, &error);
+    const EnvelopePtr envelope = envelopeOf(payload, &error);
     if (!envelope) {
         qCWarning(lcMessages) << "dropping an undecodable envelope:" << error;
         m_metrics->dropped(QByteArrayLiteral("bad_envelope"));
@@ -145,7 +190,7 @@ void MessageService::deliverFromBus(const QByteArray &payload, const cluster::Bu
         m_metrics->dropped(QByteArrayLiteral("duplicate_broadcast"));
         return; // a redelivered broadcast: already sent to this replica's clients
     }
-    m_deliverLocally(std::make_shared<const Envelope>(std::move(*envelope)));
+    m_deliverLocally(envelope);
 }
 
 void MessageService::tapHop(const QByteArray &command, const cluster::BusHop &hop, const Envelope &envelope,

@@ -5,8 +5,6 @@
 #include "node/SseSubscriber.h"
 #include "node/StompSubscriber.h"
 
-#include <QJsonDocument>
-
 namespace sb::node {
 
 void SubscriptionTable::subscribe(
@@ -71,14 +69,14 @@ void SubscriptionTable::deliverMessage(const Envelope &envelope) const
     if (topic == m_subscribers.cend() && m_userQueues.isEmpty() && m_streams.isEmpty())
         return; // nobody here: not even the body is built
     if (topic != m_subscribers.cend()) {
-        const SharedMessageFrame frame(topic.key(), message.id, message.toJsonBytes());
+        const SharedMessageFrame frame(topic.key(), message.id, envelope.messageBytes());
         const QList<Entry> entries = *topic; // a delivery may close a session
         for (const Entry &e : entries)
             e.subscriber->deliver(e.subscription, frame, envelope.publishedAtUs);
     }
     if (m_userQueues.isEmpty() && m_streams.isEmpty())
         return;
-    const QByteArray notification = QJsonDocument(message.notificationJson()).toJson(QJsonDocument::Compact);
+    const QByteArray notification = envelope.notificationBytes();
     const SharedMessageFrame notificationFrame(Destination::userNotifications(), message.id, notification);
     for (const QString &recipient : envelope.recipients) {
         const QList<Entry> queues = m_userQueues.values(recipient);

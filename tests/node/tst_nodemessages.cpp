@@ -2,13 +2,19 @@
 // in creation order, recovery's seam between history and live messages, and the window
 // that drops repeats.
 
+#include "cluster/LocalEventBus.h"
+#include "cluster/ReplayStore.h"
 #include "node/Envelope.h"
 #include "node/MessageService.h"
+#include "node/NodeMetrics.h"
 #include "node/RecentIds.h"
 #include "node/ReplaySeam.h"
+#include "node/TapHub.h"
+#include "node/UserDirectory.h"
 #include "support/TestMain.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
@@ -22,6 +28,9 @@ class TestNodeMessages : public QObject
 private slots:
     void envelopeRoundTrip();
     void envelopeRejectsGarbage();
+    void envelopeBytesAreQJsonDocuments_data();
+    void envelopeBytesAreQJsonDocuments();
+    void aPublishedMessageIsSerialisedOnce();
     void messageIdsSortInCreationOrder();
     void recoveryReplaysHistoryThenUnseenLive();
     void recoveryIsBounded();
@@ -71,6 +80,156 @@ void TestNodeMessages::envelopeRejectsGarbage()
     QVERIFY(!error.isEmpty());
     QVERIFY(!Envelope::fromJson(QByteArrayLiteral("[]"), &error));
     QVERIFY(!Envelope::fromJson(QByteArrayLiteral("{\"type\":\"martian\"}"), &error));
+}
+
+namespace {
+// The bus record as QJsonDocument wrote it before the message's JSON was made once and
+// spliced in: the bytes other replicas (of any version) read.
+QByteArray referenceEnvelopeJson(const Envelope &envelope)
+{
+    QJsonObject json { { QStringLiteral("publishedAtUs"), envelope.publishedAtUs } };
+    json.insert(QStringLiteral("type"), QStringLiteral("message"));
+    json.insert(QStringLiteral("message"), envelope.message.toJson());
+    json.insert(QStringLiteral("recipients"), QJsonArray::fromStringList(envelope.recipients));
+    return QJsonDocument(json).toJson(QJsonDocument::Compact);
+}
+
+QByteArray referenceMessageJson(const ChatMessage &message)
+{
+    return QJsonDocument(message.toJson()).toJson(QJsonDocument::Compact);
+}
+
+QByteArray referenceNotificationJson(const ChatMessage &message)
+{
+    return QJsonDocument(message.notificationJson()).toJson(QJsonDocument::Compact);
+}
+
+// Keeps what stage 1 was asked to store; reads nothing back.
+class RecordingReplayStore : public sb::cluster::ReplayStore
+{
+public:
+    void append(const QString &, const sb::cluster::ReplayEvent &) override { }
+    void readAfter(const QString &, const QString &, QObject *,
+        std::function<void(const sb::cluster::ReplayResult &)>) override
+    { }
+    void readChannelAfter(const QString &, const QString &, QObject *,
+        std::function<void(const sb::cluster::ReplayResult &)>) override
+    { }
+    bool persistOnce(const sb::cluster::PersistRequest &request, QString *) override
+    {
+        requests.append(request);
+        return true;
+    }
+
+    QList<sb::cluster::PersistRequest> requests;
+};
+} // namespace
+
+void TestNodeMessages::envelopeBytesAreQJsonDocuments_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QStringList>("recipients");
+    QTest::addColumn<qint64>("publishedAtUs");
+
+    QTest::newRow("plain") << QStringLiteral("hello") << QStringList { QStringLiteral("bob") }
+                           << qint64(1795312504145123);
+    QTest::newRow("escapes") << QStringLiteral("q\"b\\s/\x01\x1f\b\f\n\r\t\x7f</script>")
+                             << QStringList { QStringLiteral("bo\"b"), QStringLiteral("c\\d") } << qint64(0);
+    QTest::newRow("unicode") << QStringLiteral("h\u00e9llo \u2713 \U0001F600")
+                             << QStringList { QStringLiteral("j\u00fcrgen"), QStringLiteral("\u674e") }
+                             << qint64(-1);
+    QTest::newRow("lone surrogate") << QString(QString(QChar(0xd800)) + QStringLiteral("x") + QChar(0xdc00))
+                                    << QStringList {} << qint64(4102444800000000);
+    QTest::newRow("utf-8 lengths") << QStringLiteral(
+        "\u0080\u07ff\u0800\ud7ff\ue000\ufffe\uffff\U00010000\U0010FFFF")
+                                   << QStringList { QStringLiteral("\u00ff") } << qint64(7);
+    QTest::newRow("surrogates out of order")
+        << QString(QString(QChar(0xdc00)) + QChar(0xd800) + QChar(0xd800) + QChar(0xdfff) + QChar(0xdbff))
+        << QStringList { QString(QChar(0xdfff)) } << qint64(8);
+    QTest::newRow("empty text") << QString() << QStringList { QString() } << qint64(42);
+}
+
+void TestNodeMessages::envelopeBytesAreQJsonDocuments()
+{
+    QFETCH(QString, text);
+    QFETCH(QStringList, recipients);
+    QFETCH(qint64, publishedAtUs);
+    Envelope envelope;
+    envelope.message.id = QStringLiteral("1795312504145-85f838c91156");
+    envelope.message.channel = QStringLiteral("g\u00e9n\"eral");
+    envelope.message.sender = QStringLiteral("alice");
+    envelope.message.text = text;
+    envelope.message.timestampMs = 1795312504145;
+    envelope.recipients = recipients;
+    envelope.publishedAtUs = publishedAtUs;
+
+    // Written directly, the bytes QJsonDocument wrote; made on demand or made once.
+    QCOMPARE(envelope.message.toJsonBytes(), referenceMessageJson(envelope.message));
+    QCOMPARE(envelope.messageBytes(), referenceMessageJson(envelope.message));
+    QCOMPARE(envelope.toJson(), referenceEnvelopeJson(envelope));
+    QCOMPARE(envelope.notificationBytes(), referenceNotificationJson(envelope.message));
+    envelope.messageJson = envelope.message.toJsonBytes();
+    QCOMPARE(envelope.toJson(), referenceEnvelopeJson(envelope));
+    QCOMPARE(envelope.notificationBytes(), referenceNotificationJson(envelope.message));
+
+    // Decoded, the envelope carries its message's JSON made once, as its creator's.
+    QString error;
+    const auto decoded = Envelope::fromJson(referenceEnvelopeJson(envelope), &error);
+    QVERIFY2(decoded, qPrintable(error));
+    QCOMPARE(decoded->messageJson, envelope.messageJson);
+    QCOMPARE(decoded->toJson(), referenceEnvelopeJson(envelope));
+}
+
+// One node on LocalEventBus: the message's JSON made when it is created is the bytes stage 1
+// stores and the envelope the workers get (no decoding of the node's own record), and the
+// notification is what QJsonDocument made of it.
+void TestNodeMessages::aPublishedMessageIsSerialisedOnce()
+{
+    UserDirectory users;
+    users.addDemoUsers();
+    sb::cluster::LocalEventBus bus;
+    RecordingReplayStore store;
+    NodeMetrics metrics;
+    TapHub tap(QStringLiteral("node-1"), 1024);
+    QList<EnvelopePtr> delivered;
+    MessageService service(&users, &bus, &store, &metrics, &tap,
+        [&delivered](const EnvelopePtr &envelope) { delivered.append(envelope); });
+    bus.setPersistHandler([&service](const QByteArray &payload, const sb::cluster::BusHop &hop,
+                              QString *error) { return service.persistFromBus(payload, hop, error); });
+    bus.setHandler([&service](const QByteArray &payload, const sb::cluster::BusHop &hop) {
+        service.deliverFromBus(payload, hop);
+    });
+
+    const MessageService::Creation creation = service.create(
+        QStringLiteral("alice"), QStringLiteral("general"), QStringLiteral("h\u00e9 \"1\""), {});
+    QCOMPARE(int(creation.admission), int(sb::cluster::PublishAdmission::Accepted));
+    QCOMPARE(delivered.size(), 1);
+    QCOMPARE(store.requests.size(), 1);
+    const Envelope &envelope = *delivered.first();
+    const sb::cluster::PersistRequest &stored = store.requests.first();
+    QCOMPARE(envelope.message.id, creation.message.id);
+    QCOMPARE(envelope.messageJson, creation.message.toJsonBytes());
+    QCOMPARE(stored.channelEvent.data, envelope.messageJson);
+    // The same bytes, not equal ones: serialised once, neither decoded nor made again.
+    // (As pointers: QCOMPARE compares two const char * as C strings.)
+    QCOMPARE(static_cast<const void *>(stored.channelEvent.data.constData()),
+        static_cast<const void *>(envelope.messageJson.constData()));
+    QVERIFY(!stored.userEvents.isEmpty());
+    for (const auto &[recipient, event] : stored.userEvents) {
+        QVERIFY(recipient != QStringLiteral("alice"));
+        QCOMPARE(event.data, referenceNotificationJson(creation.message));
+    }
+
+    // A record from another replica (new bytes) is decoded, to the same envelope.
+    bus.publish("general", referenceEnvelopeJson(envelope));
+    QCOMPARE(delivered.size(), 1); // the same message id: stage 2 drops the repeat
+    Envelope other = envelope;
+    other.message.id = QStringLiteral("1795312504146-85f838c91157");
+    other.messageJson.clear();
+    bus.publish("general", referenceEnvelopeJson(other));
+    QCOMPARE(delivered.size(), 2);
+    QCOMPARE(delivered.last()->messageJson, other.message.toJsonBytes());
+    QCOMPARE(store.requests.last().channelEvent.data, other.message.toJsonBytes());
 }
 
 void TestNodeMessages::messageIdsSortInCreationOrder()
