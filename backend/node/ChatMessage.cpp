@@ -1,6 +1,6 @@
 #include "node/ChatMessage.h"
 
-#include <QJsonDocument>
+#include "node/CompactJson.h"
 
 namespace sb::node {
 
@@ -18,7 +18,22 @@ QJsonObject ChatMessage::toJson() const
 
 QByteArray ChatMessage::toJsonBytes() const
 {
-    return QJsonDocument(toJson()).toJson(QJsonDocument::Compact);
+    // QJsonDocument(toJson()).toJson(Compact), written directly: toJson()'s members in
+    // QJsonObject's order (its keys sorted), with no object built (CompactJson).
+    QByteArray out;
+    out.reserve(48 + id.size() + channel.size() + sender.size() + text.size());
+    out.append("{\"channel\":");
+    CompactJson::appendString(out, channel);
+    out.append(",\"id\":");
+    CompactJson::appendString(out, id);
+    out.append(",\"sender\":");
+    CompactJson::appendString(out, sender);
+    out.append(",\"text\":");
+    CompactJson::appendString(out, text);
+    out.append(",\"ts\":");
+    out.append(QByteArray::number(timestampMs));
+    out.append('}');
+    return out;
 }
 
 QJsonObject ChatMessage::notificationJson() const

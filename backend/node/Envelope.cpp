@@ -1,5 +1,7 @@
 #include "node/Envelope.h"
 
+#include "node/CompactJson.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -25,8 +27,13 @@ QByteArray Envelope::toJson() const
         // What QJsonDocument wrote for {message, publishedAtUs, recipients, type} (compact, the
         // keys sorted), with the message's JSON as made once instead of made again here.
         const QByteArray json = messageBytes();
-        const QByteArray recipientsJson
-            = QJsonDocument(QJsonArray::fromStringList(recipients)).toJson(QJsonDocument::Compact);
+        QByteArray recipientsJson("[");
+        for (const QString &recipient : recipients) {
+            if (recipientsJson.size() > 1)
+                recipientsJson.append(',');
+            CompactJson::appendString(recipientsJson, recipient);
+        }
+        recipientsJson.append(']');
         const QByteArray publishedAt = QByteArray::number(publishedAtUs);
         static constexpr QByteArrayView kMessage = "{\"message\":";
         static constexpr QByteArrayView kPublishedAt = ",\"publishedAtUs\":";
