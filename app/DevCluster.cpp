@@ -420,7 +420,7 @@ bool DevCluster::startNode(const QString &id, QString *why)
     return true;
 }
 
-bool DevCluster::killRedis(QString *why)
+bool DevCluster::canKillRedis(QString *why) const
 {
     if (!m_redis) {
         *why = QStringLiteral("Redis is not a child of this cluster (it was given as --redis URL)");
@@ -430,6 +430,13 @@ bool DevCluster::killRedis(QString *why)
         *why = QStringLiteral("redis-server is not running");
         return false;
     }
+    return true;
+}
+
+bool DevCluster::killRedis(QString *why)
+{
+    if (!canKillRedis(why))
+        return false;
     m_redis->killNow();
     return true;
 }

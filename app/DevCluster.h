@@ -58,6 +58,7 @@ public:
     bool drainNode(const QString &id, QString *why); // SIGTERM: a graceful drain
     bool startNode(const QString &id, QString *why); // a replica that is down, on its old port
     bool killRedis(QString *why); // SIGKILL the redis-server child
+    bool canKillRedis(QString *why) const; // whether killRedis() would, now
     // Stage 2 of the replicas started from now on (a rolling restart applies it to all);
     // bridge: the other bus too, during a switch (`node --bus-bridge`), or empty.
     void setBus(const QString &bus, const QString &bridge = {});

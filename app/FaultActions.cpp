@@ -7,6 +7,7 @@
 #include "app/FaultOffsetReader.h"
 #include "app/FaultPolling.h"
 #include "app/FaultStage1Action.h"
+#include "app/FaultStage2Watch.h"
 #include "app/NodeAssembly.h"
 #include "cluster/KafkaEventBus.h"
 #include "cluster/KafkaProducer.h"
@@ -42,6 +43,7 @@ FaultActions::FaultActions(DevCluster *cluster, FaultEventLog *log, QObject *par
           log, [cluster] { return cluster->runningNodeUrls(); }, this))
     , m_stage1(new FaultStage1Action(log, QString::fromLatin1(DevCluster::kAdminUser),
           QString::fromLatin1(DevCluster::kAdminPassword), this))
+    , m_stage2(new FaultStage2Watch(log, this))
 { }
 
 FaultActions::~FaultActions()
@@ -230,52 +232,75 @@ FaultActions::Outcome FaultActions::restartRedis(const Request &request)
 {
     const qint64 pid = m_cluster->endpoints().value(QStringLiteral("redisPid")).toInteger();
     QString why;
-    if (!m_cluster->killRedis(&why))
+    if (!m_cluster->canKillRedis(&why))
         return refuse(request, why);
+    const QHash<QString, QString> replicas = m_cluster->runningNodeUrls();
     const Outcome outcome = accept(request,
-        QStringLiteral("SIGKILL sent to redis-server (pid %1); the cluster starts it again on its port")
+        QStringLiteral("SIGKILL to redis-server (pid %1) once each running replica's stage-2 counters are "
+                       "read; the cluster starts it again on its port")
             .arg(pid));
     const int id = outcome.eventId;
-    QObject *watch
-        = startWatch(id, kRedisEffectMs, QStringLiteral("Redis back and every running replica ready"));
+    QObject *watch = startWatch(id, kRedisEffectMs,
+        QStringLiteral("Redis back, every running replica ready and its stage 2 caught up"));
     connect(m_cluster, &DevCluster::redisExited, watch,
         [this, id](const QString &how) { m_log->observe(id, QStringLiteral("redis-server ") + how); });
-    connect(m_cluster, &DevCluster::redisReady, watch, [this, id, watch] {
-        m_log->observe(id,
-            QStringLiteral("redis-server back (pid %1)")
-                .arg(m_cluster->endpoints().value(QStringLiteral("redisPid")).toInteger()));
-        // The replicas reconnect on their own back-off: poll until each running one is ready.
-        pollAfterEachAnswer(watch, kPollMs, [this, id, watch](const std::function<void(bool)> &answered) {
-            auto pending = std::make_shared<int>(0);
-            auto allReady = std::make_shared<bool>(true);
-            const QStringList ids = m_cluster->nodeIds();
-            for (const QString &node : ids)
-                if (m_cluster->isNodeRunning(node))
-                    ++*pending;
-            if (*pending == 0) {
+    // The counters before the outage first (a /metrics read, at most
+    // FaultMetricsReader::kTimeoutMs): what each replica missed is told from them.
+    m_stage2->read(replicas, watch, [this, id, watch, replicas](const FaultStage2Watch::Readings &before) {
+        QString notKilled;
+        if (!m_cluster->killRedis(&notKilled)) {
+            m_log->finish(id, EffectState::NotObserved, QStringLiteral("not killed: ") + notKilled);
+            return watch->deleteLater();
+        }
+        connect(
+            m_cluster, &DevCluster::redisReady, watch,
+            [this, id, watch, replicas, before] {
+                m_log->observe(id,
+                    QStringLiteral("redis-server back (pid %1)")
+                        .arg(m_cluster->endpoints().value(QStringLiteral("redisPid")).toInteger()));
+                waitForReplicasAfterRedis(id, watch, replicas, before);
+            },
+            Qt::SingleShotConnection);
+    });
+    return outcome;
+}
+
+void FaultActions::waitForReplicasAfterRedis(
+    int id, QObject *watch, const QHash<QString, QString> &replicas, const FaultStage2Watch::Readings &before)
+{
+    // The replicas reconnect on their own back-off: poll until each running one is ready,
+    // then until each one's stage 2 has caught up, and say what each missed.
+    pollAfterEachAnswer(
+        watch, kPollMs, [this, id, watch, replicas, before](const std::function<void(bool)> &answered) {
+            QHash<QString, QString> running;
+            for (auto it = replicas.cbegin(); it != replicas.cend(); ++it)
+                if (m_cluster->isNodeRunning(it.key()))
+                    running.insert(it.key(), it.value());
+            if (running.isEmpty()) {
                 m_log->finish(id, EffectState::Observed, QStringLiteral("Redis back; no replica running"));
                 watch->deleteLater();
                 return answered(true);
             }
-            for (const QString &node : ids) {
-                if (!m_cluster->isNodeRunning(node))
-                    continue;
-                get(m_cluster->nodeUrl(node) + QStringLiteral("/healthz/ready"), watch,
-                    [this, id, watch, pending, allReady, answered](int status) {
+            auto pending = std::make_shared<int>(int(running.size()));
+            auto allReady = std::make_shared<bool>(true);
+            for (auto it = running.cbegin(); it != running.cend(); ++it) {
+                get(it.value() + QStringLiteral("/healthz/ready"), watch,
+                    [this, id, watch, running, before, pending, allReady, answered](int status) {
                         *allReady = *allReady && status == 200;
                         if (--*pending > 0)
                             return;
-                        if (*allReady) {
-                            m_log->finish(id, EffectState::Observed,
-                                QStringLiteral("every running replica ready again"));
-                            watch->deleteLater();
-                        }
                         answered(*allReady);
+                        if (!*allReady)
+                            return;
+                        m_log->observe(id, QStringLiteral("every running replica ready again"));
+                        m_stage2->report(id, watch, running, before, [this, id, watch] {
+                            m_log->finish(id, EffectState::Observed,
+                                QStringLiteral("every running replica ready and its stage 2 caught up"));
+                            watch->deleteLater();
+                        });
                     });
             }
         });
-    });
-    return outcome;
 }
 
 bool FaultActions::ensureProducer(QString *why)
@@ -418,9 +443,18 @@ FaultActions::Outcome FaultActions::switchBus(const Request &request)
         [this, id, watch, running, bus = request.bus, next = qsizetype(0)](
             const std::function<void(bool)> &answered) mutable {
             if (next >= 2 * running.size()) {
-                m_log->finish(
-                    id, EffectState::Observed, QStringLiteral("every replica restarted on %1").arg(bus));
-                watch->deleteLater();
+                // What each replica's stage 2 now is and missed since it started on it: on
+                // Redis a catch-up from the stage-1 commits, on Kafka a new group from the
+                // latest offsets (its clients, moved away while it was down, resume by replay).
+                m_log->observe(id, QStringLiteral("every replica restarted on %1").arg(bus));
+                QHash<QString, QString> urls;
+                for (const QString &replica : std::as_const(running))
+                    urls.insert(replica, m_cluster->nodeUrl(replica));
+                m_stage2->report(id, watch, urls, {}, [this, id, watch, bus] {
+                    m_log->finish(id, EffectState::Observed,
+                        QStringLiteral("every replica restarted on %1 and its stage 2 caught up").arg(bus));
+                    watch->deleteLater();
+                });
                 return answered(true);
             }
             const qsizetype index = next++;
@@ -511,7 +545,10 @@ FaultActions::Outcome FaultActions::stage1(const Request &request)
                                                 : QStringLiteral(" and its Burrow status OK")));
     const QString prefix = m_cluster->endpoints().value(QStringLiteral("topicPrefix")).toString();
     const QByteArray group = prefix.toUtf8() + "-notifications"; // KafkaEventBus::persistGroup()
-    m_stage1->apply(outcome.eventId, watch, replicas, pause, stage1Topic(prefix), group, offsets());
+    m_stage1->apply(outcome.eventId, watch, replicas, pause, group,
+        [this, topic = stage1Topic(prefix), group](QObject *context, FaultStage1Action::LagAnswer done) {
+            offsets()->readLag(topic, group, context, std::move(done));
+        });
     return outcome;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/FaultStage1Action.h"
+#include "app/FaultStage2Watch.h"
 #include "protocol/FaultRequest.h"
 
 #include <QHash>
@@ -69,6 +70,10 @@ private:
     Outcome killOrDrain(const Request &request);
     Outcome start(const Request &request);
     Outcome restartRedis(const Request &request);
+    // After Redis is back: each running replica of `replicas` ready, then what its stage 2
+    // missed (FaultStage2Watch, against the readings `before` the kill).
+    void waitForReplicasAfterRedis(int id, QObject *watch, const QHash<QString, QString> &replicas,
+        const FaultStage2Watch::Readings &before);
     Outcome poison(const Request &request);
     Outcome revoke(const Request &request);
     Outcome switchBus(const Request &request);
@@ -95,6 +100,7 @@ private:
     QNetworkAccessManager m_http;
     FaultLoadWatch *m_loadWatch; // a child
     FaultStage1Action *m_stage1; // a child
+    FaultStage2Watch *m_stage2; // a child
     FaultOffsetReader *m_offsets = nullptr; // a child, made at first use
     std::unique_ptr<cluster::KafkaProducer> m_producer;
     bool m_busSwitching = false;

@@ -1,7 +1,6 @@
 #include "app/FaultStage1Action.h"
 
 #include "app/FaultEventLog.h"
-#include "app/FaultOffsetReader.h"
 #include "app/FaultPolling.h"
 #include "app/FaultStage1Control.h"
 
@@ -19,8 +18,19 @@ FaultStage1Action::FaultStage1Action(
     , m_control(new FaultStage1Control(std::move(adminUser), std::move(adminPassword), this))
 { }
 
+// The readings of one pause or resume: the first is the baseline growth is measured from.
+struct FaultStage1Action::LagWatch
+{
+    bool pause = false;
+    QByteArray group;
+    LagRead read;
+    QPointer<QObject> poll; // the readings' context inside the watch: gone once the lag is seen
+    qint64 first = -1; // read as the requests went out (or, if that failed, the first after)
+    QElapsedTimer since; // from the moment the action was taken
+};
+
 void FaultStage1Action::apply(int eventId, QObject *watch, const QHash<QString, QString> &replicas,
-    bool pause, const QByteArray &topic, const QByteArray &group, FaultOffsetReader *offsets)
+    bool pause, const QByteArray &group, LagRead readLag)
 {
     if (!pause && m_pauseWaitingForStatus) {
         // The lag grew, but the pause ends before Burrow's rules could call it (a pause
@@ -32,68 +42,72 @@ void FaultStage1Action::apply(int eventId, QObject *watch, const QHash<QString, 
                     now.reason));
         m_pauseWaitingForStatus->deleteLater();
     }
+    auto lag = std::make_shared<LagWatch>();
+    lag->pause = pause;
+    lag->group = group;
+    lag->read = std::move(readLag);
+    lag->poll = new QObject(watch);
+    lag->since.start();
+    // The baseline now, beside the requests: the probe answers in the order asked, so it
+    // comes before any reading taken once they answered.
+    lag->read(lag->poll, [lag](qint64 value, const QString &) {
+        if (value >= 0 && lag->first < 0)
+            lag->first = value;
+    });
     QPointer<QObject> guard = watch;
-    QPointer<FaultOffsetReader> offsetsGuard = offsets;
     const qsizetype count = replicas.size();
-    m_control->apply(replicas, pause, watch,
-        [this, guard, offsetsGuard, eventId, pause, topic, group, count](
-            const QHash<QString, QString> &failures) {
-            if (!guard || !offsetsGuard)
-                return;
-            for (auto it = failures.cbegin(); it != failures.cend(); ++it)
-                m_log->observe(eventId, QStringLiteral("%1 refused: %2").arg(it.key(), it.value()));
-            if (failures.size() == count) {
-                m_log->finish(
-                    eventId, FaultEventLog::EffectState::NotObserved, QStringLiteral("no replica took it"));
-                return guard->deleteLater();
-            }
-            m_log->observe(eventId,
-                QStringLiteral("%1 of %2 replica(s) %3")
-                    .arg(count - failures.size())
-                    .arg(count)
-                    .arg(pause ? QStringLiteral("paused") : QStringLiteral("resumed")));
-            followLag(eventId, guard, pause, topic, group, offsetsGuard);
-        });
+    auto answered = [this, guard, eventId, pause, count, lag](const Failures &failures) {
+        if (!guard || !lag->poll)
+            return;
+        for (auto it = failures.cbegin(); it != failures.cend(); ++it)
+            m_log->observe(eventId, QStringLiteral("%1 refused: %2").arg(it.key(), it.value()));
+        if (failures.size() == count) {
+            m_log->finish(
+                eventId, FaultEventLog::EffectState::NotObserved, QStringLiteral("no replica took it"));
+            return guard->deleteLater();
+        }
+        m_log->observe(eventId,
+            QStringLiteral("%1 of %2 replica(s) %3")
+                .arg(count - failures.size())
+                .arg(count)
+                .arg(pause ? QStringLiteral("paused") : QStringLiteral("resumed")));
+        followLag(eventId, guard, lag);
+    };
+    if (m_lever)
+        m_lever(replicas, pause, watch, std::move(answered));
+    else
+        m_control->apply(replicas, pause, watch, std::move(answered));
 }
 
-void FaultStage1Action::followLag(int eventId, QObject *watch, bool pause, const QByteArray &topic,
-    const QByteArray &group, FaultOffsetReader *offsets)
+void FaultStage1Action::followLag(int eventId, QObject *watch, const std::shared_ptr<LagWatch> &lag)
 {
-    // The lag's own context in the watch: it ends once the lag is seen, and the status is
-    // followed (or the watch ends).
-    QPointer<QObject> lagPoll = new QObject(watch);
-    auto first = std::make_shared<qint64>(-1);
-    auto since = std::make_shared<QElapsedTimer>();
-    since->start();
-    pollEvery(
-        lagPoll, kLagPollMs, [this, watch, lagPoll, offsets, eventId, pause, topic, group, first, since] {
-            offsets->readLag(topic, group, lagPoll,
-                [this, watch, lagPoll, eventId, pause, group, first, since](
-                    qint64 lag, const QString &error) {
-                    if (lag < 0) {
-                        m_log->observe(eventId, QStringLiteral("cannot read the lag: ") + error);
-                        return;
-                    }
-                    if (*first < 0)
-                        *first = lag;
-                    const bool seen = pause ? lag >= kPausedLagSeen && lag > *first : lag <= kResumedLag;
-                    if (!seen || !lagPoll)
-                        return;
-                    const QString what
-                        = QStringLiteral("the stage-1 group's lag %1 %2 (from %3) after %4 s")
-                              .arg(pause ? QStringLiteral("grew to") : QStringLiteral("back to"))
-                              .arg(lag)
-                              .arg(*first)
-                              .arg(double(since->elapsed()) / 1000.0, 0, 'f', 1);
-                    delete lagPoll.data(); // its timer and pending reads end with it
-                    if (!m_groupStatus) {
-                        m_log->finish(eventId, FaultEventLog::EffectState::Observed, what);
-                        return watch->deleteLater();
-                    }
-                    m_log->observe(eventId, what);
-                    followGroupStatus(eventId, watch, pause, group);
-                });
+    pollEvery(lag->poll, kLagPollMs, [this, watch, eventId, lag] {
+        lag->read(lag->poll, [this, watch, eventId, lag](qint64 value, const QString &error) {
+            if (value < 0) {
+                m_log->observe(eventId, QStringLiteral("cannot read the lag: ") + error);
+                return;
+            }
+            if (lag->first < 0)
+                lag->first = value;
+            const bool seen
+                = lag->pause ? value >= kPausedLagSeen && value > lag->first : value <= kResumedLag;
+            if (!seen || !lag->poll)
+                return;
+            const QString what = QStringLiteral("the stage-1 group's lag %1 %2 (from %3) %4 s after the %5")
+                                     .arg(lag->pause ? QStringLiteral("grew to") : QStringLiteral("back to"))
+                                     .arg(value)
+                                     .arg(lag->first)
+                                     .arg(double(lag->since.elapsed()) / 1000.0, 0, 'f', 1)
+                                     .arg(lag->pause ? QStringLiteral("pause") : QStringLiteral("resume"));
+            delete lag->poll.data(); // its timer and pending reads end with it
+            if (!m_groupStatus) {
+                m_log->finish(eventId, FaultEventLog::EffectState::Observed, what);
+                return watch->deleteLater();
+            }
+            m_log->observe(eventId, what);
+            followGroupStatus(eventId, watch, lag->pause, lag->group);
         });
+    });
 }
 
 void FaultStage1Action::followGroupStatus(int eventId, QObject *watch, bool pause, const QByteArray &group)

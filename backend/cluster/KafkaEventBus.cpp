@@ -337,6 +337,9 @@ QList<BusCounter> KafkaEventBus::counters() const
                    catchUpHeldDropped())
             << counter("sb_bus_catchup_ceiling_hits_total",
                    "Times the held-message ceiling (--catch-up-max-held) was reached.", catchUpCeilingHits())
+            << BusCounter { "sb_bus_catchup_running", Kind::Gauge,
+                   "1 while a catch-up round reads stage 1 (it has not delivered all it will yet), else 0.",
+                   m_catchUp && m_catchUp->isRunningRound() ? 1.0 : 0.0 }
             << BusCounter { "sb_bus_catchup_max_held", Kind::Gauge,
                    "Live messages a catch-up may hold back (--catch-up-max-held).",
                    double(m_sequencer->maxHeld()) };

@@ -1,12 +1,14 @@
 // `switchboard fault` against a real devcluster's control endpoint: the exit codes (2 bad
 // action or args, 1 no such replica or endpoint unreachable, 0 done), each with one line,
-// and two actions whose effect the event log must record as observed: a replica killed
-// (SIGKILL, /healthz/live refused, ready again on its port) and poison records that reach
-// the stage-1 DLT.
+// and three actions whose effect the event log must record as observed: a replica killed
+// (SIGKILL, /healthz/live refused, ready again on its port), poison records that reach
+// the stage-1 DLT, and Redis restarted, which on the Kafka bus each replica says cost its
+// stage 2 nothing.
 #include "support/DevClusterProcess.h"
 #include "support/TestMain.h"
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -175,6 +177,33 @@ private Q_SLOTS:
         const QRegularExpressionMatch grew
             = QRegularExpression(QStringLiteral("the DLT grew by (\\d+)")).match(poisonEffect);
         QVERIFY2(grew.hasMatch() && grew.captured(1).toInt() >= 3, qPrintable(poisonEffect));
+
+        // Redis restarted on the Kafka bus: each replica's stage 2 is a Kafka consumer that reads
+        // on from its committed offsets, so each says, from its own /metrics, it missed nothing.
+        QElapsedTimer redisSection;
+        redisSection.start();
+        const Run redis = fault({ QStringLiteral("restart-redis"), QStringLiteral("--control"), control });
+        QCOMPARE(redis.exitCode, 0);
+        const int redisId = eventIdOf(redis.out);
+        QVERIFY(redisId > poisonId);
+        QJsonObject restart;
+        QTRY_VERIFY_WITH_TIMEOUT((restart = eventWithId(events(network, control), redisId))
+                                     .value(QStringLiteral("effectState"))
+                                     .toString()
+                != u"watching",
+            70000);
+        const QString redisEffect
+            = restart.value(QStringLiteral("effect")).toVariant().toStringList().join(u'|');
+        qInfo().noquote() << "restart-redis, observed in" << redisSection.elapsed() << "ms:" << redisEffect;
+        QCOMPARE(restart.value(QStringLiteral("effectState")).toString(), QStringLiteral("observed"));
+        QVERIFY2(redisEffect.contains(QStringLiteral("redis-server was killed by signal 9")),
+            qPrintable(redisEffect));
+        for (const QString &node : { QStringLiteral("node-1"), QStringLiteral("node-2") })
+            QVERIFY2(redisEffect.contains(node
+                         + QStringLiteral(
+                             " (kafka bus): missed 0, its stage-2 consumer reads on from its committed "
+                             "offsets (no catch-up)")),
+                qPrintable(redisEffect));
     }
 };
 

@@ -1,8 +1,9 @@
 // The Redis bus's catch-up in /metrics (issue 12): a replica with `--bus redis` reports
 // what its catch-up from stage 1 did (rounds, messages delivered from stage 1, repeats
 // dropped, live messages dropped past the ceiling and how often the ceiling was hit) and
-// the ceiling itself, --catch-up-max-held, as configured. Its first subscription to the
-// channel starts a round, so a ready replica has done at least one.
+// the ceiling itself, --catch-up-max-held, as configured, and whether a round is reading
+// stage 1 now. Its first subscription to the channel starts a round, so a ready replica has
+// done at least one.
 
 #include "NodeClusterFixture.h"
 #include "NodeTestSupport.h"
@@ -35,6 +36,9 @@ private slots:
         const QByteArray text = metricsText(node.port());
         QCOMPARE(metricValue(text, "sb_bus_catchup_max_held"), 7.0);
         QVERIFY2(text.contains("# TYPE sb_bus_catchup_max_held gauge"), text.constData());
+        // Ready once its first round completed; none runs until the channel re-subscribes.
+        QVERIFY2(text.contains("# TYPE sb_bus_catchup_running gauge\nsb_bus_catchup_running 0\n"),
+            text.constData());
         QVERIFY2(waitForMetric(node.port(), "sb_bus_catchup_rounds_total", 1, 20000) >= 1, text.constData());
         for (const char *counter : { "sb_bus_catchup_delivered_total", "sb_bus_catchup_repeats_dropped_total",
                  "sb_bus_catchup_held_dropped_total", "sb_bus_catchup_ceiling_hits_total" }) {
