@@ -32,13 +32,13 @@ public:
 
     // The frame for `subscription` in `version`. A subscription to another destination
     // than this frame's gets the frame built and encoded whole (never expected: the
-    // worker's table groups subscriptions by destination).
-    QByteArray encode(const StompSubscription &subscription, protocol::StompVersion version) const;
-    // Whether encode()'s bytes for `subscription` are valid UTF-8 (a text WebSocket message
-    // as they are), known without reading them again: the shared parts are checked once per
-    // version, the subscription's id (a few bytes; escaping only swaps ASCII) here. False
-    // when not known: a subscription to another destination.
-    bool encodesValidUtf8(const StompSubscription &subscription, protocol::StompVersion version) const;
+    // worker's table groups subscriptions by destination). `validUtf8`, when given, is set
+    // to whether the bytes are valid UTF-8 (a text WebSocket message as they are), known as
+    // they are put together, not by reading them again: the shared parts are checked once
+    // per version, the subscription's id (a few bytes; escaping only swaps ASCII) here.
+    // False when not known: a subscription to another destination.
+    QByteArray encode(const StompSubscription &subscription, protocol::StompVersion version,
+        bool *validUtf8 = nullptr) const;
 
 private:
     // What follows the `subscription` header, for one version.

@@ -149,11 +149,12 @@ void StompSession::sendMessage(
     const Subscription &subscription, const SharedMessageFrame &message, qint64 publishedAtUs)
 {
     // Only the subscription's own headers are encoded here; the rest is the frame's, shared.
-    const QByteArray bytes = message.encode(subscription, m_version);
+    bool validUtf8 = false;
+    const QByteArray bytes = message.encode(subscription, m_version, &validUtf8);
     // The shared bytes were checked for UTF-8 once for all subscribers, not per frame.
-    const auto kind = message.bodyHasNul()                  ? WebSocketWriter::Kind::Binary
-        : message.encodesValidUtf8(subscription, m_version) ? WebSocketWriter::Kind::ValidText
-                                                            : WebSocketWriter::Kind::Text;
+    const auto kind = message.bodyHasNul() ? WebSocketWriter::Kind::Binary
+        : validUtf8                        ? WebSocketWriter::Kind::ValidText
+                                           : WebSocketWriter::Kind::Text;
     if (!sendEncoded(bytes, kind, false))
         return;
     if (m_deps.tap->wants())
