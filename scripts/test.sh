@@ -147,6 +147,19 @@ wait "$tsan_run"
 cat "$tsan.build.log" "$tsan.ctest.log" 2>/dev/null
 if [ -f "$tsan.ctest.log" ]; then count_ctest "$tsan.ctest.log"; else failed=$((failed + 1)); fi
 
+# Why each failed test failed, at the end where a CI summary that keeps only the log's head
+# and tail still shows it: its failure lines (QTest's FAIL!/Loc, a timeout, a sanitizer's or
+# glibc's report, a child's abort), not its whole output above.
+if [ "$failed" -ne 0 ]; then
+    echo "== why the failed tests failed"
+    for log in "$ci.ctest.log" "$asan.ctest.log" "$tsan.ctest.log"; do
+        [ -f "$log" ] || continue
+        grep -E -e '\*\*\*(Failed|Timeout|Exception)|Subprocess aborted|FAIL!  :|^ +Loc: ' \
+            -e 'ERROR: (AddressSanitizer|LeakSanitizer|ThreadSanitizer)|runtime error:|malloc[_a-z]*\(\)|double free|SIG(ABRT|SEGV|BUS)' \
+            "$log" | sed "s|^|$(basename "$log" .ctest.log): |" | cut -c1-400 | head -60
+    done
+fi
+
 echo
 echo "the run took ${SECONDS} s"
 echo "total: $passed passed, $failed failed"
