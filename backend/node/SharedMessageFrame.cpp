@@ -24,8 +24,11 @@ int versionIndex(StompVersion version)
 }
 
 // A header line as StompEncoder writes one in a MESSAGE frame: the value escaped for the
-// version (1.0: CR and LF dropped), the name one of ours and needing none.
-void appendHeader(QByteArray &out, QByteArrayView name, QByteArrayView value, StompVersion version)
+// version (1.0: CR and LF dropped), the name one of ours and needing none. The value as a
+// QByteArray, so that escape() only scans one that needs nothing (every id and destination
+// we make) and hands it back shared: copied a byte at a time it cost ~2,700 instructions a
+// header, ~11,000 a message per worker (docs/benchmarks.md, "Instructions per delivery").
+void appendHeader(QByteArray &out, QByteArrayView name, const QByteArray &value, StompVersion version)
 {
     out.append(name);
     out.append(':');
@@ -50,10 +53,10 @@ const SharedMessageFrame::Parts &SharedMessageFrame::parts(StompVersion version)
     const QByteArray id = m_messageId.toUtf8();
     appendHeader(p.middle, "message-id", id, version);
     appendHeader(p.middle, "destination", m_destination.toUtf8(), version);
-    appendHeader(p.middle, "content-type", "application/json", version);
+    appendHeader(p.middle, "content-type", QByteArrayLiteral("application/json"), version);
     appendHeader(p.ackLine, "ack", id, version);
     if (m_replayed)
-        appendHeader(p.tail, "recovered", "true", version);
+        appendHeader(p.tail, "recovered", QByteArrayLiteral("true"), version);
     if (!m_body.isEmpty()) { // StompEncoder adds content-length for every non-empty body
         p.tail.append("content-length:");
         p.tail.append(QByteArray::number(m_body.size()));
