@@ -36,7 +36,7 @@ QList<inspect::KafkaGroupOwner> ConsoleReplicaFanOut::groupOwners(const models::
     for (int row = 0; row < replicas.rowCount(); ++row) {
         const inspect::ReplicaInfo &replica = replicas.replica(row);
         for (const QString &group : replica.kafkaGroups)
-            owners.append({ group, replica.id, replica.isDown(), replica.lastSeen,
+            owners.append({ group, replica.id, replica.isGone(), replica.lastSeen,
                 replica.kafkaGroupsFromStart.contains(group) });
     }
     // In a stable order, so an unchanged registry is an unchanged list for the inspector.

@@ -15,10 +15,12 @@ QStringList ConsoleSnapshotSettling::unsettled() const
             && unreadyHeldMs.value(id, 0) >= kUnreadyHeldMs;
         if (heldUnreadyInOutage)
             continue;
-        if (state != inspect::ReplicaInfo::State::Ready && state != inspect::ReplicaInfo::State::Down)
+        // Gone (down, or drained and left) is as settled as ready.
+        const bool gone
+            = state == inspect::ReplicaInfo::State::Down || state == inspect::ReplicaInfo::State::Left;
+        if (state != inspect::ReplicaInfo::State::Ready && !gone)
             why << QStringLiteral("%1 %2").arg(id, inspect::ReplicaInfo::stateKey(state));
-        else if (runningReplicas
-            && (state == inspect::ReplicaInfo::State::Down) == runningReplicas->contains(id))
+        else if (runningReplicas && gone == runningReplicas->contains(id))
             why << QStringLiteral("%1 shown %2, its process %3")
                        .arg(id, inspect::ReplicaInfo::stateKey(state),
                            runningReplicas->contains(id) ? QStringLiteral("runs")

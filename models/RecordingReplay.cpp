@@ -64,7 +64,8 @@ void RecordingReplay::fillReplicaConnections(SeriesHistory *history) const
         double total = 0;
         for (const QJsonValue &value : replicas) {
             const QJsonObject replica = value.toObject();
-            const bool down = replica.value(QStringLiteral("state")).toString() == u"down";
+            const QString state = replica.value(QStringLiteral("state")).toString();
+            const bool down = state == u"down" || state == u"left"; // gone: no connection
             const QJsonValue connections = replica.value(QStringLiteral("connections"));
             if (!down && connections.isNull())
                 continue; // no source counted them: no point, as live

@@ -13,6 +13,10 @@ ReplicaFigures ReplicaFigures::from(const QList<sb::inspect::ReplicaInfo> &repli
             ++f.replicasDown;
             continue;
         }
+        if (replica.state == sb::inspect::ReplicaInfo::State::Left) {
+            ++f.replicasLeft;
+            continue;
+        }
         ++f.replicasUp;
         f.replicasNotReady += replica.state == sb::inspect::ReplicaInfo::State::Unready ? 1 : 0;
         const auto connections = replica.totalConnections();
@@ -34,7 +38,7 @@ QJsonObject ReplicaFigures::toJson() const
 {
     QJsonObject json { { QStringLiteral("replicasUp"), replicasUp },
         { QStringLiteral("replicasNotReady"), replicasNotReady },
-        { QStringLiteral("replicasDown"), replicasDown },
+        { QStringLiteral("replicasDown"), replicasDown }, { QStringLiteral("replicasLeft"), replicasLeft },
         { QStringLiteral("totalConnections"), totalConnections },
         { QStringLiteral("imbalance"),
             imbalance ? QJsonValue(std::round(*imbalance * 100) / 100) : QJsonValue(QJsonValue::Null) },

@@ -20,6 +20,7 @@ struct ReplicaFigures
     int replicasUp = 0; // up, alive but not ready, ready or draining
     int replicasNotReady = 0; // of those, alive but not ready (e.g. Redis unreachable)
     int replicasDown = 0;
+    int replicasLeft = 0; // drained and gone, on purpose: neither up nor down
     qint64 totalConnections = 0; // over replicas not down
     qint64 maxConnections = 0;
     double meanConnections = 0;

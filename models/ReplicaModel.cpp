@@ -40,6 +40,8 @@ QColor stateColour(ReplicaInfo::State state)
         return QColor(0xff, 0xe0, 0xb2); // amber
     case ReplicaInfo::State::Down:
         return QColor(0xff, 0xcd, 0xd2); // red
+    case ReplicaInfo::State::Left:
+        return QColor(0xe0, 0xe0, 0xe0); // grey: gone on purpose, not an error
     }
     return {};
 }
@@ -124,7 +126,7 @@ QVariant ReplicaModel::data(const QModelIndex &index, int role) const
         return column == State ? QVariant(QBrush(stateColour(r.state))) : QVariant();
     case Qt::ForegroundRole:
         // Down rows keep their last known figures, greyed, so nobody reads them as live.
-        return r.isDown() ? QVariant(QBrush(QColor(0x75, 0x75, 0x75))) : QVariant();
+        return r.isGone() ? QVariant(QBrush(QColor(0x75, 0x75, 0x75))) : QVariant();
     default:
         return {};
     }
@@ -140,7 +142,7 @@ QVariant ReplicaModel::display(const ReplicaInfo &r, int column) const
     case State:
         return QString(r.stateText() + QStringLiteral(" since ") + clock(r.stateSince));
     case Uptime:
-        if (r.isDown() || !r.started.isValid())
+        if (r.isGone() || !r.started.isValid())
             return QStringLiteral("—");
         return formatDuration(qMax<qint64>(0, r.started.secsTo(m_at)));
     case WsConnections:
@@ -175,7 +177,7 @@ QVariant ReplicaModel::sortValue(const ReplicaInfo &r, int column) const
     case State:
         return int(r.state);
     case Uptime:
-        return r.started.isValid() && !r.isDown() ? QVariant(double(r.started.secsTo(m_at))) : QVariant(-1.0);
+        return r.started.isValid() && !r.isGone() ? QVariant(double(r.started.secsTo(m_at))) : QVariant(-1.0);
     case WsConnections:
         return number(r.wsConnections);
     case SseConnections:
@@ -223,6 +225,9 @@ QString ReplicaModel::toolTip(const ReplicaInfo &r, int column) const
     }
     if (r.isDown())
         tip += QStringLiteral("\nDown: ") + r.detail + QStringLiteral("\nFigures are the last known values.");
+    else if (r.state == ReplicaInfo::State::Left)
+        tip += QStringLiteral("\nLeft: ") + r.detail
+            + QStringLiteral("\nNot an error: it drained before it went.");
     else if (!r.detail.isEmpty())
         tip += QStringLiteral("\n") + r.detail;
     return tip;
@@ -310,7 +315,7 @@ void ReplicaModel::apply(const ReplicaSnapshot &snapshot)
         int right = -1;
         if (next) {
             for (int column = 0; column < ColumnCount; ++column) {
-                const bool changed = column == Uptime ? (uptimeMoves && !current.isDown())
+                const bool changed = column == Uptime ? (uptimeMoves && !current.isGone())
                                                       : !sameColumn(current, *next, column);
                 if (changed) {
                     left = qMin(left, column);

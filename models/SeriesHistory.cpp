@@ -58,7 +58,7 @@ void SeriesHistory::appendReplicaConnections(const sb::inspect::ReplicaSnapshot 
     qint64 total = 0;
     for (const auto &replica : snapshot.replicas) {
         const auto connections = replica.totalConnections();
-        if (replica.isDown()) {
+        if (replica.isGone()) {
             append(replica.id, at, 0);
         } else if (connections) {
             append(replica.id, at, double(*connections));

@@ -130,9 +130,11 @@ void ReplicasView::updateFigures()
     const QString up = f.replicasNotReady > 0
         ? QStringLiteral("%1 up (%2 not ready)").arg(f.replicasUp).arg(f.replicasNotReady)
         : QStringLiteral("%1 up").arg(f.replicasUp);
+    // Drained and gone replicas are neither up nor down: said only while there are some.
+    const QString left = f.replicasLeft > 0 ? QStringLiteral(" · %1 left").arg(f.replicasLeft) : QString();
     m_figures->setText(
-        QStringLiteral("%1 · %2 down · %3 connections · imbalance (max/mean) %4")
-            .arg(up, QString::number(f.replicasDown), QString::number(f.totalConnections), imbalance));
+        QStringLiteral("%1 · %2 down%3 · %4 connections · imbalance (max/mean) %5")
+            .arg(up, QString::number(f.replicasDown), left, QString::number(f.totalConnections), imbalance));
     m_warning->setVisible(f.imbalanced());
     if (f.imbalanced()) {
         m_warning->setText(
@@ -204,7 +206,7 @@ QJsonObject ReplicasView::snapshotState(int maxTableRows, SnapshotPurpose) const
         states.append(QJsonObject { { QStringLiteral("id"), r.id },
             { QStringLiteral("state"), sb::inspect::ReplicaInfo::stateKey(r.state) },
             { QStringLiteral("stateText"), r.stateText() },
-            { QStringLiteral("reason"), r.isDown() ? r.detail : r.stateReason },
+            { QStringLiteral("reason"), r.isGone() ? r.detail : r.stateReason },
             { QStringLiteral("connections"),
                 connections ? QJsonValue(*connections) : QJsonValue(QJsonValue::Null) },
             { QStringLiteral("source"), r.source } });

@@ -4,8 +4,10 @@
 #include "inspect/ReplicaDecoder.h"
 #include "inspect/ReplicaDirectReading.h"
 #include "inspect/ReplicaFallbackProbes.h"
+#include "inspect/ReplicaLivenessChecks.h"
 
 #include <QNetworkAccessManager>
+#include <QSet>
 #include <QTimer>
 
 #include <algorithm>
@@ -93,6 +95,7 @@ void ReplicaDiscovery::start()
     connect(m_timer, &QTimer::timeout, this, &ReplicaDiscovery::tick);
     m_network = new QNetworkAccessManager(this);
     m_fallback = std::make_unique<ReplicaFallbackProbes>(m_config, m_network, this);
+    m_liveness = std::make_unique<ReplicaLivenessChecks>(m_config, m_network, this);
     if (m_config.redis) {
         m_registry = new RegistryScanner(*m_config.redis, m_config.keyPrefix, this);
         connect(m_registry, &RegistryScanner::connected, this, &ReplicaDiscovery::pollNow);
@@ -142,8 +145,12 @@ void ReplicaDiscovery::tick()
                 m_known.remove(id); // an earlier session's replica the registry does not list
             // Whom the registry does not list (everyone, if it failed) is asked directly, in
             // this poll: the first poll of an outage already shows who is alive.
-            if (cycle == m_cycle && m_cycleOpen)
+            if (cycle == m_cycle && m_cycleOpen) {
                 probeUnlisted(cycle);
+                // Whom it lists is asked whether it is still there: a killed replica's key
+                // outlives it by up to its TTL.
+                m_pending += m_liveness->checkListed(result, [this, cycle] { sourceDone(cycle); });
+            }
             sourceDone(cycle);
         });
     } else if (m_registry && m_registry->busy()) {
@@ -258,15 +265,27 @@ void ReplicaDiscovery::collectUnlisted(QHash<QString, ReplicaInfo> *seen,
     }
 }
 
+void ReplicaDiscovery::collectListed(
+    QHash<QString, ReplicaInfo> *seen, QHash<QString, QString> *missingReasons) const
+{
+    if (!m_registryResult.ok)
+        return;
+    for (auto it = m_registryResult.nodes.cbegin(); it != m_registryResult.nodes.cend(); ++it) {
+        // Listed, but its address stopped answering: gone, whatever its key still says.
+        if (const QString failure = m_liveness ? m_liveness->failure(it.key()) : QString();
+            !failure.isEmpty())
+            missingReasons->insert(it.key(), failure);
+        else
+            seen->insert(it.key(), ReplicaDecoder::fromRegistryHash(it.key(), it.value()));
+    }
+}
+
 QHash<QString, ReplicaInfo> ReplicaDiscovery::collect(
     QHash<QString, QString> *missingReasons, QHash<QString, ReplicaInfo> *carried) const
 {
     QHash<QString, ReplicaInfo> seen;
     if (m_registry) {
-        if (m_registryResult.ok) {
-            for (auto it = m_registryResult.nodes.cbegin(); it != m_registryResult.nodes.cend(); ++it)
-                seen.insert(it.key(), ReplicaDecoder::fromRegistryHash(it.key(), it.value()));
-        }
+        collectListed(&seen, missingReasons);
         collectUnlisted(&seen, missingReasons, carried);
     }
     // Metrics before admin stats, so /admin/stats' figures win where both report.
@@ -326,13 +345,16 @@ void ReplicaDiscovery::publish()
         if (!next.contains(it.key()))
             next.insert(it.key(), it.value());
     }
-    // Gone since the last poll: kept as Down, with when and why.
+    // Gone since the last poll: kept as Down, with when and why — or as Left when it was
+    // draining as it went: it left on purpose, and is retired sooner.
+    QSet<QString> retired; // kept long enough: not brought back below as a new Down row
     for (auto it = m_known.cbegin(); it != m_known.cend(); ++it) {
         if (next.contains(it.key()))
             continue;
         ReplicaInfo info = it.value();
-        if (info.state != ReplicaInfo::State::Down) {
-            info.state = ReplicaInfo::State::Down;
+        if (!info.isGone()) {
+            info.state = info.state == ReplicaInfo::State::Draining ? ReplicaInfo::State::Left
+                                                                    : ReplicaInfo::State::Down;
             info.stateReason.clear();
             info.stateSince = now;
             // Its last counts would read as live: a replica no source reports holds no
@@ -345,13 +367,19 @@ void ReplicaDiscovery::publish()
             info.messagesOutPerSecond.reset();
         }
         info.detail = missing.value(it.key(), QStringLiteral("no longer reported by any source"));
-        if (info.stateSince.secsTo(now) < m_config.forgetDownAfterSeconds)
+        if (info.state == ReplicaInfo::State::Left)
+            info.detail = QStringLiteral("drained and left: ") + info.detail;
+        const int keptFor = info.state == ReplicaInfo::State::Left ? m_config.forgetLeftAfterSeconds
+                                                                   : m_config.forgetDownAfterSeconds;
+        if (info.stateSince.secsTo(now) < keptFor)
             next.insert(info.id, std::move(info));
+        else
+            retired.insert(info.id);
     }
     // Endpoints that never answered still get a row: a configured replica that is down
     // from the start is news, not an empty table.
     for (auto it = missing.cbegin(); it != missing.cend(); ++it) {
-        if (next.contains(it.key()))
+        if (next.contains(it.key()) || retired.contains(it.key()))
             continue;
         ReplicaInfo info;
         info.id = it.key();

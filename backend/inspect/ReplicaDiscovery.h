@@ -18,6 +18,7 @@ namespace sb::inspect {
 
 class HttpReplicaProbe;
 class ReplicaFallbackProbes;
+class ReplicaLivenessChecks;
 
 // Finds the replicas of a cluster and polls them every pollIntervalMs, on the thread it
 // lives on (a worker: create it, moveToThread(), then call start() through a queued
@@ -30,6 +31,9 @@ class ReplicaFallbackProbes;
 // address (ReplicaFallbackProbes): alive there, it stays, with the state its probes give
 // ("alive, not ready: Redis unreachable"); it is Down only when those probes fail too.
 // While the registry cannot be read the snapshot says discovery is degraded, and why.
+//
+// A replica the registry still lists is asked too, once per poll (ReplicaLivenessChecks): a
+// replica killed -9 is down at the first poll after its death, not when its key expires.
 //
 // One snapshotReady per poll carries every replica: a replica that stops being reported
 // (registry key gone and its own probes failing, an endpoint failing) stays in it as Down
@@ -62,6 +66,7 @@ private:
     void sourceDone(quint64 cycle);
     void publish();
     void probeUnlisted(quint64 cycle);
+    void collectListed(QHash<QString, ReplicaInfo> *seen, QHash<QString, QString> *missingReasons) const;
     bool registryUnreadable() const { return m_registry && m_registryAnswered && !m_registryResult.ok; }
     QString registryWhy(const QString &id) const;
     QString degradedReason() const;
@@ -78,6 +83,7 @@ private:
     QList<HttpReplicaProbe *> m_probes;
 
     std::unique_ptr<ReplicaFallbackProbes> m_fallback;
+    std::unique_ptr<ReplicaLivenessChecks> m_liveness;
 
     RegistryScanner::Result m_registryResult;
     bool m_registryAnswered = false;

@@ -38,10 +38,17 @@ struct ReplicaDiscoveryConfig
     int httpTimeoutMs = 2000; // per request (transfer timeout)
     int maxBackoffMs = 30000; // a failing endpoint is retried after 1, 2, 4 ... s up to this
     int forgetDownAfterSeconds = 3600; // a down replica leaves the table after this
+    // A replica that was draining when it went left on purpose: shown "left" for this long,
+    // then retired from the table (a rolling restart does not leave a row per old replica).
+    int forgetLeftAfterSeconds = 60;
     // Replicas asked directly (3 requests each) per poll while the registry cannot speak for
     // them, the longest-unasked first: a Redis outage in a 2,000-replica cluster costs 192
     // requests a second, not 6,000; the others keep what they said last.
     int maxDirectProbesPerPoll = 64;
+    // Replicas the registry lists asked "alive?" per poll (one GET /healthz/ready each,
+    // ReplicaLivenessChecks), the longest-unasked first: up to this many replicas a killed one
+    // is down within one poll, beyond it within ceil(n / this) polls (at most its key's TTL).
+    int maxLivenessChecksPerPoll = 256;
 
     // Replicas an earlier session saw (id -> host:port), so a console started while the
     // registry cannot be read still has replicas to ask directly instead of an empty list.

@@ -5,6 +5,7 @@
 #include "app/ReplicasAreaAssembly.h"
 #include "cluster/RedisConnection.h"
 #include "cluster/RedisHashWriter.h"
+#include "inspect/ReplicaDiscovery.h"
 #include "models/ReplicaModel.h"
 #include "models/SeriesHistory.h"
 #include "support/RedisServerProcess.h"
@@ -242,6 +243,56 @@ private slots:
         QCOMPARE(attachment.health(models::AttachmentState::Service::Replicas).state,
             models::ConnectionHealth::State::NotConfigured);
         QVERIFY(area.snapshotState().value(u"detail"_s).toString().contains(u"No replica source"_s));
+    }
+
+    // A replica whose key vanishes while it was draining left on purpose (a SIGTERM drain, a
+    // rolling restart): "left", neither down nor counted, and retired from the table after
+    // forgetLeftAfterSeconds; one that vanishes without draining stays down (issue 11).
+    void aDrainedReplicaLeavesAndAKilledOneStaysDown()
+    {
+        auto draining = nodeFields(9, 0, 0, false);
+        draining.insert("draining", "1");
+        m_writer->publish(u"leaving-1"_s, draining, 60);
+        m_writer->publish(u"dying-1"_s, nodeFields(9, 1, 0), 60); // port 9: nobody answers there
+
+        inspect::ReplicaDiscoveryConfig config;
+        config.redis.emplace(m_server.url());
+        config.pollIntervalMs = 200;
+        config.forgetLeftAfterSeconds = 1;
+        inspect::ReplicaDiscovery discovery(config);
+        models::ReplicaModel model;
+        connect(&discovery, &inspect::ReplicaDiscovery::snapshotReady, &model, &models::ReplicaModel::apply);
+        discovery.start();
+        auto shown = [&](const QString &id) {
+            const int row = model.rowOf(id);
+            return row < 0 ? ReplicaInfo {} : model.replica(row);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(shown(u"leaving-1"_s).state == ReplicaInfo::State::Draining
+                && shown(u"dying-1"_s).state == ReplicaInfo::State::Ready,
+            5000);
+
+        m_writer->remove(u"leaving-1"_s);
+        m_writer->remove(u"dying-1"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(shown(u"leaving-1"_s).state == ReplicaInfo::State::Left
+                && shown(u"dying-1"_s).state == ReplicaInfo::State::Down,
+            5000);
+        const ReplicaInfo left = shown(u"leaving-1"_s);
+        QVERIFY2(left.detail.startsWith(u"drained and left: "_s), qPrintable(left.detail));
+        QVERIFY(!left.isDown());
+        QVERIFY(left.isGone());
+        QCOMPARE(left.totalConnections(), std::nullopt);
+        QVERIFY(model.index(model.rowOf(u"leaving-1"_s), models::ReplicaModel::State)
+                    .data()
+                    .toString()
+                    .startsWith(u"left since "_s));
+        QCOMPARE(model.figures().replicasDown, 1);
+        QCOMPARE(model.figures().replicasLeft, 1);
+        QCOMPARE(model.figures().replicasUp, model.rowCount() - 2); // the earlier tests' replicas
+
+        // Retired after its second; the one that died is kept, down.
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowOf(u"leaving-1"_s), -1, 10000);
+        QCOMPARE(shown(u"dying-1"_s).state, ReplicaInfo::State::Down);
+        discovery.stop();
     }
 
     void cleanupTestCase()

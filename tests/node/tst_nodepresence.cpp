@@ -3,9 +3,15 @@
 // they expire: the user's count in sb:presence drops within the lease and a renewal, and
 // the surviving replica publishes "offline", which a contact subscribed to /topic/presence
 // there receives. Before, the count stayed for ever and no "offline" came.
+//
+// The same kill, as the console sees it (issue 11): its Replicas discovery shows the killed
+// replica down at the next refresh, while the registry still lists it (its key outlives it
+// by up to 5 s), and the survivor still ready.
 
 #include "NodeClusterFixture.h"
 #include "NodeTestSupport.h"
+#include "inspect/ReplicaDiscovery.h"
+#include "models/ReplicaModel.h"
 #include "support/RedisSeeder.h"
 #include "support/TestMain.h"
 
@@ -13,6 +19,7 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <csignal>
@@ -22,6 +29,7 @@ using namespace sb::testing;
 namespace {
 
 constexpr int kLeaseSeconds = 3;
+constexpr int kRefreshMs = 1000; // the console's default refresh of the Replicas area
 
 bool waitReady(quint16 port, int timeoutMs)
 {
@@ -97,10 +105,46 @@ void TestNodePresence::killedReplicasUsersGoOffline()
     QCOMPARE(presenceOf(QStringLiteral("alice")), QByteArray("1"));
     QCOMPARE(presenceOf(QStringLiteral("bob")), QByteArray("1"));
 
+    // The console's Replicas discovery, through the registry, into its model.
+    sb::inspect::ReplicaDiscoveryConfig config;
+    config.redis = sb::cluster::RedisUrl::parse(QStringLiteral("redis://127.0.0.1:%1/0").arg(redis));
+    config.pollIntervalMs = kRefreshMs;
+    sb::inspect::ReplicaDiscovery discovery(config);
+    sb::models::ReplicaModel replicas;
+    connect(&discovery, &sb::inspect::ReplicaDiscovery::snapshotReady, &replicas,
+        &sb::models::ReplicaModel::apply);
+    discovery.start();
+    auto shown = [&](const QString &id) {
+        const int row = replicas.rowOf(id);
+        return row < 0 ? sb::inspect::ReplicaInfo {} : replicas.replica(row);
+    };
+    using State = sb::inspect::ReplicaInfo::State;
+    QTRY_VERIFY_WITH_TIMEOUT(shown(QStringLiteral("node-a")).state == State::Ready
+            && shown(QStringLiteral("node-b")).state == State::Ready,
+        15000);
+    // Two more polls: each asked both replicas at their own addresses (a poll is published
+    // once its checks answered), so the console knows node-a's address answers.
+    QSignalSpy before(&discovery, &sb::inspect::ReplicaDiscovery::snapshotReady);
+    QTRY_VERIFY_WITH_TIMEOUT(before.size() >= 2, 15000);
+
+    QSignalSpy after(&discovery, &sb::inspect::ReplicaDiscovery::snapshotReady);
     QElapsedTimer clock;
     clock.start();
     ::kill(pid_t(doomed.pid()), SIGKILL);
     QVERIFY(doomed.waitForExit(5000));
+
+    // Down at the next refresh (the poll in flight at the kill may have asked before it; the
+    // one after must see it), while the registry still lists it: not when its key expires.
+    QTRY_COMPARE_WITH_TIMEOUT(shown(QStringLiteral("node-a")).state, State::Down, 15000);
+    const sb::inspect::ReplicaInfo killed = shown(QStringLiteral("node-a"));
+    qInfo("the console showed node-a down %lld ms after the kill, in poll %lld after it (refresh %d ms)",
+        clock.elapsed(), qint64(after.size()), kRefreshMs);
+    QVERIFY2(after.size() <= 2, qPrintable(QString::number(after.size())));
+    QVERIFY2(killed.detail.contains(u"the registry still lists it"), qPrintable(killed.detail));
+    QVERIFY2(killed.detail.contains(u"connection refused"), qPrintable(killed.detail));
+    QCOMPARE(killed.totalConnections(), std::nullopt);
+    QCOMPARE(shown(QStringLiteral("node-b")).state, State::Ready); // no false down beside it
+    discovery.stop();
 
     // Her count goes within the lease, a renewal and a margin for a loaded machine...
     const int boundMs = (kLeaseSeconds + 1) * 1000 + 3000;

@@ -18,8 +18,10 @@ struct ReplicaInfo
     // but its /healthz/ready says it takes no traffic, and why (stateReason), e.g. while Redis
     // is unreachable: not down, it still holds its connections. Ready: accepts traffic.
     // Draining: shutting down. Down: no source sees it and its own probes fail (kept, with
-    // the time).
-    enum class State { Up, Unready, Ready, Draining, Down };
+    // the time). Left: it was draining when it went — it left on purpose (a SIGTERM drain,
+    // a rolling restart): not an error, not counted down, kept a short while
+    // (ReplicaDiscoveryConfig::forgetLeftAfterSeconds) so the operator sees where it went.
+    enum class State { Up, Unready, Ready, Draining, Down, Left };
 
     QString id;
     QString address;
@@ -47,13 +49,15 @@ struct ReplicaInfo
     QStringList kafkaGroupsFromStart;
 
     bool isDown() const { return state == State::Down; }
+    // Not running any more, whether it died (Down) or left (Left): no figure of it is live.
+    bool isGone() const { return state == State::Down || state == State::Left; }
     // "alive, not ready: Redis unreachable", "ready", "down"...
     QString stateText() const
     {
         return stateReason.isEmpty() ? stateName(state)
                                      : stateName(state) + QStringLiteral(": ") + stateReason;
     }
-    // A stable key for state.json and scripts: up, unready, ready, draining, down.
+    // A stable key for state.json and scripts: up, unready, ready, draining, down, left.
     static QString stateKey(State state)
     {
         return state == State::Unready ? QStringLiteral("unready") : stateName(state);
@@ -79,6 +83,8 @@ struct ReplicaInfo
             return QStringLiteral("draining");
         case State::Down:
             return QStringLiteral("down");
+        case State::Left:
+            return QStringLiteral("left");
         }
         return {};
     }
