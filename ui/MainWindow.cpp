@@ -22,7 +22,6 @@
 #include <QPointer>
 #include <QSettings>
 #include <QStatusBar>
-#include <QThreadPool>
 
 namespace sb::ui {
 
@@ -364,22 +363,36 @@ void MainWindow::openRecording()
 {
     const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open recording"), QString(),
         QStringLiteral("Switchboard recording (*.sbrec.json *.sbrec.json.gz);;All files (*)"));
-    if (path.isEmpty())
+    if (!path.isEmpty())
+        openRecordingFile(path);
+}
+
+void MainWindow::openRecordingFile(const QString &path)
+{
+    if (m_openJob && m_openJob->isRunning()) {
+        statusBar()->showMessage(QStringLiteral("Still opening %1").arg(m_openJob->path()), 5000);
         return;
-    // Read and parsed on a pool thread: a long recording is tens of MB of JSON.
+    }
+    // Read, parsed and decoded on a pool thread: an hour's recording is tens of MB of JSON
+    // and tens of thousands of frames.
     statusBar()->showMessage(QStringLiteral("Opening %1…").arg(path));
-    QPointer<MainWindow> window(this);
-    QThreadPool::globalInstance()->start([window, path] {
-        QString error;
-        auto loaded = models::RecordingStore::load(path, &error);
-        QMetaObject::invokeMethod(
-            qApp,
-            [window, path, error, loaded = std::move(loaded)]() mutable {
-                if (window)
-                    window->showRecording(std::move(loaded), path, error);
-            },
-            Qt::QueuedConnection);
+    auto *job = new models::RecordingOpenJob(path, this);
+    m_openJob = job;
+    connect(job, &models::RecordingOpenJob::progress, this, [this, path](const QString &step) {
+        statusBar()->showMessage(QStringLiteral("Opening %1: %2…").arg(path, step));
     });
+    connect(job, &models::RecordingOpenJob::finished, this,
+        [this, job, path](
+            const std::shared_ptr<models::RecordingOpenJob::Opened> &opened, const QString &error) {
+            job->deleteLater();
+            statusBar()->clearMessage();
+            if (!opened) {
+                QMessageBox::warning(this, QStringLiteral("Cannot open recording"), error);
+                return;
+            }
+            showOpened(new ReplayWindow(opened, path, this));
+        });
+    job->start();
 }
 
 void MainWindow::showRecording(
@@ -390,8 +403,12 @@ void MainWindow::showRecording(
         QMessageBox::warning(this, QStringLiteral("Cannot open recording"), error);
         return;
     }
+    showOpened(new ReplayWindow(models::RecordingReplay(std::move(*loaded)), path, this));
+}
+
+void MainWindow::showOpened(ReplayWindow *replay)
+{
     // Its own window: the live views stay attached here, the replay shows nothing live.
-    auto *replay = new ReplayWindow(models::RecordingReplay(std::move(*loaded)), path, this);
     replay->setWindowFlag(Qt::Window);
     replay->setAttribute(Qt::WA_DeleteOnClose);
     replay->show();

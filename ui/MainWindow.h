@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/RecordingOpenJob.h"
 #include "models/RecordingSaveJob.h"
 #include "models/RecordingStore.h"
 #include "ui/SnapshotSource.h"
@@ -70,8 +71,12 @@ public:
     bool saveRecordingTo(const QString &path);
     bool isSavingRecording() const { return m_saveJob && m_saveJob->isRunning(); }
 
-    // A loaded recording in a ReplayWindow of its own (File → Open Recording does this once
-    // the file is read on a pool thread); `error` is shown when there is none.
+    // File → Open Recording once a file is chosen: it is read, its frames decoded and its
+    // charts filled on a pool thread (models::RecordingOpenJob; the status bar says each
+    // step), then shown in a ReplayWindow of its own; a failure is shown.
+    void openRecordingFile(const QString &path);
+    // A loaded recording in a ReplayWindow of its own, prepared here; `error` is shown when
+    // there is none.
     void showRecording(
         std::optional<models::RecordingStore> loaded, const QString &path, const QString &error = {});
 
@@ -94,6 +99,7 @@ private:
     void saveRecording();
     void openRecording();
     void showAbout();
+    void showOpened(ReplayWindow *replay);
 
     models::AttachmentState *m_attachment = nullptr;
     models::RecordingStore *m_recording = nullptr;
@@ -107,6 +113,7 @@ private:
     QDockWidget *m_faultsDock = nullptr;
     QMenu *m_viewMenu = nullptr;
     QPointer<models::RecordingSaveJob> m_saveJob; // the save running, if any
+    QPointer<models::RecordingOpenJob> m_openJob; // the open running, if any
 };
 
 } // namespace sb::ui

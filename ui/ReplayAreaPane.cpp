@@ -128,6 +128,12 @@ void ReplayAreaPane::refreshChart()
         m_chart->refresh();
 }
 
+void ReplayAreaPane::setFiguresText(const QString &text)
+{
+    m_figures->setText(text);
+    m_figures->setToolTip(text);
+}
+
 QString ReplayAreaPane::figuresText() const
 {
     return m_figures->text();

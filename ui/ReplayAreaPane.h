@@ -58,6 +58,8 @@ public:
 protected:
     // What a pane with no tables and no chart of its own shows under its figures.
     void addBody(QWidget *body);
+    // Replaces the figures line the sample gave (a pane that computes its own at the position).
+    void setFiguresText(const QString &text);
 
 private:
     static QString figuresLine(const QJsonObject &areaState);

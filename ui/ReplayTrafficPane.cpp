@@ -6,6 +6,7 @@
 #include "ui/TrafficView.h"
 
 #include <QLocale>
+#include <QMap>
 
 #include <algorithm>
 
@@ -45,6 +46,32 @@ QString ReplayTrafficPane::bannerText(const QDateTime &at) const
     return text;
 }
 
+QString ReplayTrafficPane::figuresAt(qint64 atMs) const
+{
+    const QLocale locale;
+    if (m_frames.isEmpty())
+        return tr("No recorded frames");
+    // The frames in (at - window, at]: those shown, newest first, back to the window's start.
+    QMap<QString, int> perReplica;
+    int inWindow = 0;
+    for (int i = m_framesShown - 1; i >= 0 && m_frames.at(i).tsMs > atMs - kRateWindowMs; --i) {
+        ++perReplica[m_frames.at(i).source];
+        ++inWindow;
+    }
+    const double seconds = double(kRateWindowMs) / 1000;
+    QString line
+        = tr("%1 frames up to %2 · %3 frames/s over the last %4 s")
+              .arg(locale.toString(m_framesShown),
+                  QDateTime::fromMSecsSinceEpoch(atMs).toLocalTime().toString(QStringLiteral("HH:mm:ss")),
+                  locale.toString(inWindow / seconds, 'f', 1), locale.toString(int(seconds)));
+    QStringList replicas;
+    for (auto it = perReplica.cbegin(); it != perReplica.cend(); ++it)
+        replicas << QStringLiteral("%1 %2").arg(it.key(), locale.toString(it.value() / seconds, 'f', 1));
+    if (!replicas.isEmpty())
+        line += QStringLiteral(" (") + replicas.join(QStringLiteral(", ")) + QLatin1Char(')');
+    return line;
+}
+
 void ReplayTrafficPane::setPosition(const QDateTime &at)
 {
     if (!at.isValid())
@@ -58,6 +85,7 @@ void ReplayTrafficPane::setPosition(const QDateTime &at)
     else if (upTo < m_framesShown)
         m_model->replaceAll(m_frames.first(upTo));
     m_framesShown = upTo;
+    setFiguresText(figuresAt(atMs));
     m_view->setBanner(bannerText(at), true);
     m_view->ratesChart()->setEndMs(atMs);
 }

@@ -20,6 +20,8 @@ class TrafficView;
 // showing the frames the recording's traffic section holds up to the replay position, and
 // the Rates chart's window ending there. Moving forward appends the frames passed; moving
 // back rebuilds the table from the first frame. Nothing live is attached: no Capture menu.
+// Its figures line (which the recorded samples leave empty for Traffic) is computed from
+// the recorded frames at the position.
 class ReplayTrafficPane : public ReplayAreaPane
 {
     Q_OBJECT
@@ -44,6 +46,11 @@ public:
 
 private:
     QString bannerText(const QDateTime &at) const;
+    // The figures line at `at`, from the recorded frames: how many up to it, and the frames
+    // per second over the kRateWindowMs before it, in all and per replica.
+    QString figuresAt(qint64 atMs) const;
+
+    static constexpr qint64 kRateWindowMs = 5000;
 
     QList<protocol::TrafficFrame> m_frames;
     qint64 m_omitted = 0;

@@ -31,28 +31,27 @@ const QStringList kFrameColumns { QStringLiteral("time"), QStringLiteral("replic
     QStringLiteral("messageId"), QStringLiteral("bytes") };
 const QStringList kAlertColumns { QStringLiteral("severity"), QStringLiteral("rule"),
     QStringLiteral("subject"), QStringLiteral("since"), QStringLiteral("figure") };
-constexpr int kHistoryCapacity = 24 * 3600;
 } // namespace
 
 ReplayWindow::ReplayWindow(models::RecordingReplay replay, const QString &path, QWidget *parent)
+    : ReplayWindow(models::RecordingOpenJob::prepare(std::move(replay)), path, parent)
+{ }
+
+ReplayWindow::ReplayWindow(
+    std::shared_ptr<models::RecordingOpenJob::Opened> opened, const QString &path, QWidget *parent)
     : QMainWindow(parent)
-    , m_replay(std::move(replay))
+    , m_replay(std::move(opened->replay))
     , m_path(path)
-    , m_connections(std::make_unique<models::SeriesHistory>(kHistoryCapacity))
-    , m_lag(std::make_unique<models::SeriesHistory>(kHistoryCapacity))
-    , m_sessions(std::make_unique<models::SeriesHistory>(kHistoryCapacity))
-    , m_frameRates(std::make_unique<models::SeriesHistory>(kHistoryCapacity))
+    , m_connections(std::move(opened->connections))
+    , m_lag(std::move(opened->lag))
+    , m_sessions(std::move(opened->sessions))
+    , m_frameRates(std::move(opened->frameRates))
 {
     setObjectName(QStringLiteral("replayWindow"));
     setAttribute(Qt::WA_DeleteOnClose, false);
     setWindowTitle(QStringLiteral("Switchboard — recording %1").arg(QFileInfo(path).fileName()));
     setWindowIcon(QIcon(QStringLiteral(":/icons/switchboard.svg")));
     setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks);
-    m_replay.fillReplicaConnections(m_connections.get());
-    m_replay.fillGroupLag(m_lag.get());
-    m_replay.fillSessionCounts(m_sessions.get());
-    m_replay.fillFrameRates(m_frameRates.get());
-
     m_banner = new QLabel(bannerText(), this);
     m_banner->setObjectName(QStringLiteral("replayBanner"));
     m_banner->setStyleSheet(QStringLiteral(
@@ -93,7 +92,7 @@ ReplayWindow::ReplayWindow(models::RecordingReplay replay, const QString &path, 
     addArea(QStringLiteral("traffic"), QStringLiteral("Traffic"),
         m_replay.hasRecordedTraffic()
             ? new ReplayTrafficPane(
-                m_replay.recordedFrames(), m_replay.omittedFrames(), m_frameRates.get(), this)
+                std::move(opened->frames), m_replay.omittedFrames(), m_frameRates.get(), this)
             : new ReplayAreaPane({ { QStringLiteral("Frames"), QStringLiteral("rows"),
                                      QStringLiteral("columns"), kFrameColumns } },
                 m_frameRates.get(), QStringLiteral("frames/s"), this));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/RecordingOpenJob.h"
 #include "models/RecordingReplay.h"
 
 #include <QJsonObject>
@@ -25,12 +26,19 @@ class ReplayControls;
 // sample at the replay position and its chart up to it (Replicas' connections, Kafka's lag,
 // Redis' sessions and tokens, Traffic's frame rates); Traffic shows the recorded frames up
 // to the position in the live area's own view (ReplayTrafficPane); Alerts lists the alerts
-// active then. ReplayControls moves the position (slider, play at 1×–60×).
+// active then. ReplayControls moves the position (slider, play at 1×–60×). Opening a large
+// recording decodes tens of thousands of frames: File → Open Recording does it off the GUI
+// thread (models::RecordingOpenJob) and builds the window from what it prepared.
 class ReplayWindow : public QMainWindow
 {
     Q_OBJECT
 public:
+    // Decodes the recording's frames and fills its charts here, on the GUI thread: for
+    // --open-recording, which shows nothing before the replay, and tests.
     ReplayWindow(models::RecordingReplay replay, const QString &path, QWidget *parent = nullptr);
+    // A recording models::RecordingOpenJob prepared off the GUI thread (File → Open Recording).
+    ReplayWindow(std::shared_ptr<models::RecordingOpenJob::Opened> opened, const QString &path,
+        QWidget *parent = nullptr);
     ~ReplayWindow() override;
 
     ReplayControls *controls() const { return m_controls; }
