@@ -64,7 +64,7 @@ void TestAlertsDevCluster::initTestCase()
     QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(u"node-1"_s) >= 0
             && model->replica(model->rowOf(u"node-1"_s)).heartbeatTimeouts == std::optional<qint64>(0),
         20000);
-    QTRY_VERIFY_WITH_TIMEOUT(m_heartbeatWatch->alerts.engine().evaluatedAt() >= model->lastPoll(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_heartbeatWatch->alerts.engine().evaluatedAt() >= model->lastPoll(), 20000);
     m_silentSince = QDateTime::currentDateTimeUtc();
     m_silentSession.reset(testing::openSilentStompSession(node, token, &error));
     QVERIFY2(m_silentSession, qPrintable(error));
@@ -104,13 +104,13 @@ void TestAlertsDevCluster::busyGuiThreadRaisesConsoleTapDropsThenClears()
     QTRY_VERIFY_WITH_TIMEOUT(applied.size() >= 5, 10000);
     QCOMPARE(traffic.droppedByConsole(), std::optional<qint64>(0));
     const QDateTime seenZero = QDateTime::currentDateTimeUtc();
-    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt() > seenZero, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt() > seenZero, 20000);
     QVERIFY(!findAlert(alerts.model()->active(), AlertRules::TapDrops, u"console"_s));
 
     // The GUI thread busy (a stall, not a wait for something): the capture thread goes on.
     QThread::msleep(6000);
 
-    QTRY_VERIFY_WITH_TIMEOUT(traffic.droppedByConsole().value_or(0) > 0, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(traffic.droppedByConsole().value_or(0) > 0, 20000);
     const qint64 dropped = *traffic.droppedByConsole();
     QTRY_VERIFY_WITH_TIMEOUT(findAlert(alerts.model()->active(), AlertRules::TapDrops, u"console"_s), 10000);
     const Alert raised = *findAlert(alerts.model()->active(), AlertRules::TapDrops, u"console"_s);
@@ -146,7 +146,7 @@ void TestAlertsDevCluster::droppedSlowConsumerRaisesSlowConsumerDropsThenClears(
         return row < 0 ? std::nullopt : model->replica(row).slowConsumerDrops;
     };
     QTRY_COMPARE_WITH_TIMEOUT(drops(), std::optional<qint64>(0), 20000);
-    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt() >= model->lastPoll(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt() >= model->lastPoll(), 20000);
 
     testing::NodeClients clients;
     const QByteArray aliceToken = clients.login(node, u"alice"_s);
@@ -259,7 +259,7 @@ void TestAlertsDevCluster::skewedSessionsRaiseConnectionImbalanceThenClear()
     };
     // Both counted, few enough not to judge yet.
     QTRY_VERIFY_WITH_TIMEOUT(connections(u"node-1"_s) && connections(u"node-2"_s), 20000);
-    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt() >= model->lastPoll(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt() >= model->lastPoll(), 20000);
     QVERIFY(!findAlert(alerts.model()->active(), AlertRules::ConnectionImbalance, u"cluster"_s));
 
     testing::NodeClients onNode1;
@@ -305,7 +305,7 @@ void TestAlertsDevCluster::stalledTapReaderRaisesReplicaTapDropsThenClears()
     };
     QTRY_VERIFY_WITH_TIMEOUT(
         tapSource() && tapSource()->state == inspect::TapSourceStatus::State::Live, 20000);
-    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt().isValid(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt().isValid(), 20000);
     QVERIFY(!findAlert(alerts.model()->active(), AlertRules::TapDrops, u"node-1"_s));
 
     testing::NodeClients clients;
@@ -363,7 +363,7 @@ void TestAlertsDevCluster::killedReplicaRaisesReplicaDownThenClearsWhenBack()
 
     // Both replicas seen, no alert.
     QTRY_COMPARE_WITH_TIMEOUT(replicas.model()->rowCount(), 2, 20000);
-    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt() >= replicas.model()->lastPoll(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt() >= replicas.model()->lastPoll(), 20000);
     QVERIFY(alerts.model()->active().isEmpty());
 
     qint64 pid = 0;
@@ -478,12 +478,12 @@ void TestAlertsDevCluster::pausedRedisRaisesRedisLatencyThenClears()
         = [&attachment] { return attachment.health(models::AttachmentState::Service::Redis).latencyMs; };
     QTRY_VERIFY_WITH_TIMEOUT(latency().has_value(), 15000);
     QVERIFY2(*latency() < thresholds.redisLatencyClearMs, qPrintable(QString::number(*latency())));
-    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt().isValid(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt().isValid(), 20000);
     QVERIFY(!findAlert(alerts.model()->active(), AlertRules::RedisLatency, u"redis"_s));
     // The Redis area's connection line shows the figure too.
     const QLabel *line = redis.view()->findChild<QLabel *>(u"redisConnection"_s);
     QVERIFY(line);
-    QTRY_VERIFY_WITH_TIMEOUT(line->text().contains(u"; PING "_s), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(line->text().contains(u"; PING "_s), 20000);
     // And state.json's Redis figures (a snapshot, a recording's samples).
     const QJsonValue pingMs = redis.view()->snapshotState().value(u"figures"_s).toObject().value(u"pingMs"_s);
     QVERIFY2(pingMs.isDouble() && pingMs.toInteger() < thresholds.redisLatencyClearMs,
@@ -577,7 +577,7 @@ void TestAlertsDevCluster::redisOutageRaisesReplicaUnreadyThenClears()
     };
     const std::optional ready(inspect::ReplicaInfo::State::Ready);
     QTRY_VERIFY_WITH_TIMEOUT(state(u"node-1"_s) == ready && state(u"node-2"_s) == ready, 30000);
-    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt() >= model->lastPoll(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt() >= model->lastPoll(), 20000);
     QVERIFY(!findAlert(alerts.model()->active(), AlertRules::ReplicaUnready, u"node-1"_s));
 
     QString why;

@@ -95,7 +95,7 @@ void TestAlertsDevCluster::poisonRecordsRaiseDeadLettersThenClear()
     };
     QSignalSpy polled(&under.kafka, &app::KafkaAreaAssembly::snapshotApplied);
     QTRY_VERIFY_WITH_TIMEOUT(polled.size() >= 2, 20000);
-    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt().isValid(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt().isValid(), 20000);
     const qint64 before = records().value_or(0);
     QVERIFY(!findAlert(alerts.model()->active(), AlertRules::DeadLetters, deadLetters));
 
