@@ -1,5 +1,6 @@
 #include "app/NodeMain.h"
 
+#include "app/FatalSignalReport.h"
 #include "app/ModeDispatcher.h"
 #include "app/NodeAssembly.h"
 #include "app/NodeCommandLine.h"
@@ -53,6 +54,7 @@ CommandLineOutcome NodeMain::run(int argc, char **argv, const QStringList &argum
         return parsed;
     if (commandLine.hashPasswordRequested())
         return hashPassword();
+    FatalSignalReport::install("switchboard node");
 
     // Qt's Unix event dispatcher, not glib's, for this headless process and its worker
     // threads (read when the application and each thread make their dispatcher). Every write

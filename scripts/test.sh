@@ -157,6 +157,8 @@ if [ "$failed" -ne 0 ]; then
         grep -E -e '\*\*\*(Failed|Timeout|Exception)|Subprocess aborted|FAIL!  :|^ +Loc: ' \
             -e 'ERROR: (AddressSanitizer|LeakSanitizer|ThreadSanitizer)|runtime error:|malloc[_a-z]*\(\)|double free|SIG(ABRT|SEGV|BUS)' \
             "$log" | sed "s|^|$(basename "$log" .ctest.log): |" | cut -c1-400 | head -60
+        # A replica's fatal-signal report (app/FatalSignalReport.cpp): its stack, whole.
+        grep -A 40 -E 'fatal signal [0-9]+ \(SIG' "$log" | cut -c1-300 | head -90
     done
 fi
 

@@ -21,7 +21,9 @@
 
 #include <csignal>
 #include <memory>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 using namespace sb::testing;
 
@@ -104,6 +106,7 @@ public:
         return done;
     }
     void sigterm() { ::kill(pid_t(m_process.processId()), SIGTERM); }
+    qint64 processId() const { return m_process.processId(); }
     bool normalExit() const { return m_process.exitStatus() == QProcess::NormalExit; }
     int exitCode() const { return m_process.exitCode(); }
     QByteArray stdOut()
@@ -249,6 +252,7 @@ private slots:
     void helpListsOptionsEnvNamesAndDefaults();
     void hashPasswordMakesAUsableUsersFile();
     void demoUsersRefusedOffLoopback();
+    void aFatalSignalIsReportedWithItsStack();
 };
 
 void TestNodeCli::printsOnlyTheListeningLineAndSigtermExitsZero()
@@ -519,4 +523,28 @@ void TestNodeCli::demoUsersRefusedOffLoopback()
 }
 
 SB_TEST_GUILESS_MAIN(TestNodeCli)
+
+// A replica that dies of SIGABRT (what glibc's heap check raises on a corrupt chunk) first
+// says which signal, in which thread, and its stack with function names, then dies of that
+// signal: the parent sees the crash, and a CI log shows where it happened.
+void TestNodeCli::aFatalSignalIsReportedWithItsStack()
+{
+    CliChild node;
+    QVERIFY2(node.start({ QStringLiteral("node"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                 QStringLiteral("--demo-users") }),
+        qPrintable(node.errorString()));
+    QVERIFY2(node.waitForListening() != 0, qPrintable(node.errorString()));
+    // To the main thread itself (its thread id is the process id), whose stack is known.
+    const pid_t pid = pid_t(node.processId());
+    QCOMPARE(::syscall(SYS_tgkill, pid, pid, SIGABRT), 0L);
+    QVERIFY2(node.waitForExit(15000), qPrintable(node.describe()));
+    QVERIFY2(!node.normalExit(), qPrintable(node.describe()));
+    const QString report = QString::fromUtf8(node.stdErr());
+    static const QRegularExpression header(QStringLiteral(
+        "switchboard node: fatal signal 6 \\(SIGABRT\\) in thread \\d+ \"[^\"]*\"; its stack:\n"));
+    QVERIFY2(header.match(report).hasMatch(), qPrintable(node.describe()));
+    // The main thread waits in its event loop, under NodeMain::run: named, not only an offset.
+    QVERIFY2(report.contains(QStringLiteral("NodeMain3run")), qPrintable(report));
+}
+
 #include "tst_nodecli.moc"
