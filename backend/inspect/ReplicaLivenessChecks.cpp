@@ -121,9 +121,11 @@ void ReplicaLivenessChecks::start(const QString &id, Replica &replica, const std
             it->answered = true;
             it->error.clear();
             it->failures = 0;
+            it->refused = false;
             it->nextAttempt = {};
         } else {
             it->error = checkError(reply);
+            it->refused = reply->error() == QNetworkReply::ConnectionRefusedError;
             ++it->failures;
             // One that answered before is asked every poll (it is down while this fails); one
             // that never did backs off, as an unreachable endpoint does.
@@ -141,6 +143,8 @@ QString ReplicaLivenessChecks::failure(const QString &id) const
     const auto it = m_replicas.constFind(id);
     if (it == m_replicas.cend() || !it->answered || it->error.isEmpty())
         return {};
+    if (!it->refused && it->failures < kFailuresBeforeDown)
+        return {}; // one missed deadline is not down
     return QStringLiteral("the registry still lists it (until its key expires), but %1 stopped answering: %2")
         .arg(readinessUrl(it->address).toDisplayString(QUrl::RemoveUserInfo), it->error);
 }

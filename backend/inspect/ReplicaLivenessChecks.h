@@ -20,7 +20,10 @@ namespace sb::inspect {
 // after its last announcement), so a replica killed -9 would read "ready" for that long.
 // Each poll asks every listed replica one question at its own address — GET /healthz/ready,
 // any HTTP status meaning "alive" — and a replica whose address has answered before and
-// now refuses or times out is down at once, while the registry still lists it. One that has
+// now refuses is down at once, while the registry still lists it; one that stops answering
+// otherwise (a timeout, a closed connection) is down after kFailuresBeforeDown such checks in
+// a row, as a replica or console on a loaded host can miss one answer's deadline and is not
+// down for that (issue 11: no false "down"). One that has
 // never answered keeps the registry's word (the console may have no route to replicas'
 // addresses: a NAT, a pod network), and is asked again on HttpReplicaProbe's back-off.
 // One request per replica per poll on the discovery's QNetworkAccessManager, whose
@@ -42,6 +45,7 @@ public:
     // Why a listed replica counts as gone although the registry still lists it: its address
     // answered before and its last check failed. Empty when it is alive, or unknown.
     QString failure(const QString &id) const;
+    static constexpr int kFailuresBeforeDown = 2;
 
 private:
     struct Replica
@@ -50,7 +54,8 @@ private:
         QPointer<QNetworkReply> reply; // the check in flight
         bool answered = false; // its address answered a check, ever (this address)
         QString error; // the last check's failure; empty when it answered
-        int failures = 0;
+        int failures = 0; // checks failed in a row
+        bool refused = false; // the last one was refused: nothing listens at the address
         QDateTime nextAttempt;
         QDateTime lastAsked;
     };
