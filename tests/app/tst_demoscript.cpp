@@ -372,6 +372,14 @@ private Q_SLOTS:
             const qsizetype ready = bus.indexOf(QLatin1String(replica) + QStringLiteral(" ready at"));
             QVERIFY2(exited > last && ready > exited, qPrintable(bus));
             last = ready;
+            // Then what its stage 2 missed on the new bus, from its own /metrics: on Redis
+            // pub/sub, what its catch-up from stage 1 delivered.
+            QVERIFY2(QRegularExpression(QLatin1String(replica)
+                         + QStringLiteral(" \\(redis bus\\): missed \\d+ live broadcast\\(s\\) while its "
+                                          "subscription was down, caught up \\d+ from stage 1"))
+                         .match(bus)
+                         .hasMatch(),
+                qPrintable(bus));
             QCOMPARE(replicaState(state, QLatin1String(replica)), QStringLiteral("ready"));
         }
         // On Redis pub/sub a replica announces its stage-1 group only: no per-boot Kafka
