@@ -1,6 +1,7 @@
 #include "node/TapReader.h"
 
 #include "node/NodeMetrics.h"
+#include "node/TapHub.h"
 
 #include <QDateTime>
 #include <QMutexLocker>
@@ -24,7 +25,16 @@ TapReader::TapReader(
     connect(socket, &QWebSocket::disconnected, this, [this] { emit closed(this); });
 }
 
-TapReader::~TapReader() = default;
+TapReader::~TapReader()
+{
+    // Out of the hub before any member goes: publishers on other workers reach a listed
+    // reader only under the hub's lock, so once this returns none is inside enqueue() and
+    // none will find it. A worker's end deletes its readers as QObject children, without
+    // the closed() path's removeReader; they stayed listed while their mutex and queue were
+    // destroyed, with other workers still publishing (a drain's session closes).
+    if (m_hub)
+        m_hub->removeReader(this);
+}
 
 void TapReader::enqueue(QByteArrayView json)
 {
@@ -90,8 +100,10 @@ void TapReader::setSaturated(bool saturated)
         m_saturatedCount->fetch_add(saturated ? 1 : -1, std::memory_order_relaxed);
 }
 
-void TapReader::attachToHub(std::atomic<int> *saturatedCount, const std::atomic<qint64> *droppedForAll)
+void TapReader::attachToHub(
+    TapHub *hub, std::atomic<int> *saturatedCount, const std::atomic<qint64> *droppedForAll)
 {
+    m_hub = hub;
     m_saturatedCount = saturatedCount;
     m_hubDropped = droppedForAll;
     m_hubDroppedSeen = droppedForAll->load();
@@ -103,6 +115,7 @@ void TapReader::detachFromHub()
     setSaturated(false);
     m_saturatedCount = nullptr;
     m_hubDropped = nullptr;
+    m_hub = nullptr;
 }
 
 void TapReader::onBytesWritten(qint64 written)

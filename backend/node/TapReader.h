@@ -13,6 +13,7 @@
 namespace sb::node {
 
 class NodeMetrics;
+class TapHub;
 
 // One /admin/tap WebSocket reader. Any worker thread may enqueue(); the frames are sent
 // from the reader's own thread in batches: one WebSocket text message carries the frames
@@ -46,7 +47,7 @@ public:
     // TapHub's count of saturated readers, which this one keeps up to date while attached,
     // and its count of frames not built because every reader was saturated, which are this
     // reader's drops too (set and cleared under TapHub's lock, from the reader's thread).
-    void attachToHub(std::atomic<int> *saturatedCount, const std::atomic<qint64> *droppedForAll);
+    void attachToHub(TapHub *hub, std::atomic<int> *saturatedCount, const std::atomic<qint64> *droppedForAll);
     void detachFromHub();
 
     // How often drops counted on the workers reach the metrics and the reader's notice.
@@ -96,6 +97,8 @@ private:
     QTimer m_syncTimer;
     std::atomic<bool> m_saturated { false };
     std::atomic<int> *m_saturatedCount = nullptr;
+    // The hub this reader is listed in (reader's thread only): its destructor leaves it.
+    TapHub *m_hub = nullptr;
     const std::atomic<qint64> *m_hubDropped = nullptr;
     qint64 m_hubDroppedSeen = 0; // reader's thread only
     qint64 m_reported = 0; // the dropped total the reader was last told (reader's thread only)
