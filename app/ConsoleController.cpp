@@ -90,6 +90,10 @@ bool ConsoleController::start(QString *error)
         });
     connect(m_window.get(), &ui::MainWindow::profilesRequested, this, &ConsoleController::showProfiles);
     m_faultLog = std::make_unique<FaultEventLog>();
+    connect(m_faultLog.get(), &FaultEventLog::finished, this, [this] {
+        m_lastEffectEndedAt = QDateTime::currentDateTimeUtc();
+        m_aftermathReadAt = {};
+    });
     m_window->setSnapshotExtras([this] {
         QJsonObject extras { { QStringLiteral("events"), m_faultLog->toJson() } };
         if (m_demoPopulation)
@@ -562,8 +566,16 @@ ConsoleSnapshotSettling ConsoleController::settlingNow() const
     settling.scriptStepsRun = m_demoScript ? m_demoScript->stepsRun() : 0;
     for (const FaultEventLog::Event &event : m_faultLog->events())
         settling.effectsWatching += event.effectState == FaultEventLog::EffectState::Watching ? 1 : 0;
+    settling.lastEffectEndedAt = m_lastEffectEndedAt;
+    if (m_replicasArea)
+        settling.replicasReadAt = m_replicasArea->model()->lastPoll();
+    if (m_alerts) {
+        settling.alertsEvaluatedAt = m_alerts->engine().evaluatedAt();
+        settling.alertsRaising = m_alerts->engine().pendingRaises();
+    }
     if (m_kafkaArea) {
         settling.kafkaReachable = m_kafkaArea->figures().reachable;
+        settling.kafkaReadAt = m_kafkaArea->figures().at;
         const models::KafkaGroupModel *groups = m_kafkaArea->groups();
         for (int row = 0; row < groups->rowCount(); ++row) {
             const inspect::KafkaGroupInfo &group = groups->group(row);
@@ -576,6 +588,16 @@ ConsoleSnapshotSettling ConsoleController::settlingNow() const
                 settling.groupsWithoutOffsets << group.id;
         }
     }
+    // The first moment every area was seen read after the last effect ended, kept (a later
+    // reading would move it on, and the rules, evaluated on a 1 s timer in step with the
+    // polls, might never be seen after the latest one).
+    const bool aftermathRead = m_lastEffectEndedAt.isValid() && settling.replicasReadAt > m_lastEffectEndedAt
+        && (!settling.kafkaReachable || settling.kafkaReadAt > m_lastEffectEndedAt);
+    if (!aftermathRead)
+        m_aftermathReadAt = {};
+    else if (!m_aftermathReadAt.isValid())
+        m_aftermathReadAt = std::max(settling.replicasReadAt, settling.kafkaReadAt);
+    settling.aftermathReadAt = m_aftermathReadAt;
     return settling;
 }
 

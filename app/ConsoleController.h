@@ -7,6 +7,7 @@
 #include "models/RecordingSaveJob.h"
 #include "models/RecordingStore.h"
 
+#include <QDateTime>
 #include <QJsonObject>
 #include <QObject>
 #include <QTimer>
@@ -100,6 +101,8 @@ private:
     QTimer m_recordTimer;
     std::unique_ptr<DevCluster> m_demo;
     std::unique_ptr<FaultEventLog> m_faultLog; // every fault injected from this console
+    QDateTime m_lastEffectEndedAt; // when a fault's effect watch last ended (snapshot settling)
+    mutable QDateTime m_aftermathReadAt; // settlingNow()'s: when the areas first read after it
     std::unique_ptr<FaultActions> m_faults; // on the demo cluster (null when attached to a profile)
     std::unique_ptr<ConsoleDemoScript> m_demoScript;
     std::unique_ptr<ConsoleDevClusterFaults> m_clusterFaults; // a profile's devcluster (its control URL)

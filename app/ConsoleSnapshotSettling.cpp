@@ -43,6 +43,18 @@ QStringList ConsoleSnapshotSettling::unsettled() const
         why << QStringLiteral("Kafka not read yet");
     for (const QString &group : groupsWithoutOffsets)
         why << QStringLiteral("group %1 has committed no offsets yet").arg(group);
+    if (lastEffectEndedAt.isValid()) {
+        if (!replicasReadAt.isValid() || replicasReadAt <= lastEffectEndedAt)
+            why << QStringLiteral("Replicas not read since the last fault's effect");
+        if (kafkaReachable && (!kafkaReadAt.isValid() || kafkaReadAt <= lastEffectEndedAt))
+            why << QStringLiteral("Kafka not read since the last fault's effect");
+    }
+    if (alertsEvaluatedAt.isValid()) {
+        if (aftermathReadAt.isValid() && alertsEvaluatedAt <= aftermathReadAt)
+            why << QStringLiteral("alerts not evaluated since the areas read the last fault's effect");
+        for (const QString &raising : alertsRaising)
+            why << QStringLiteral("alert %1").arg(raising);
+    }
     return why;
 }
 

@@ -3,6 +3,7 @@
 #include "app/DemoPopulationStats.h"
 #include "inspect/ReplicaInfo.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QPair>
@@ -43,6 +44,18 @@ struct ConsoleSnapshotSettling
     int effectsWatching = 0; // fault events whose effect watch has not ended
     std::optional<bool> kafkaReachable; // the Kafka area's last poll; none when no Kafka is watched
     QStringList groupsWithoutOffsets; // groups the replicas announce that have committed nothing yet
+    // The alerts' view of a fault's aftermath: once a fault's effect watch has ended, the
+    // areas must have read again (the watch saw the effect with its own reader; the areas
+    // see it on their next poll), the rules have evaluated those readings, and no alert be
+    // half-way to raising (AlertEngine::pendingRaises). Else the snapshot misses what the
+    // next seconds raise: the DLT's growth the poison's watch saw becoming dead-letters.
+    QDateTime lastEffectEndedAt; // invalid: no effect watch has ended
+    QDateTime replicasReadAt; // the Replicas area's last poll
+    QDateTime kafkaReadAt; // the Kafka area's last poll; invalid when no Kafka is watched
+    // When every area had first read after lastEffectEndedAt; invalid until then.
+    QDateTime aftermathReadAt;
+    QDateTime alertsEvaluatedAt; // invalid: no alert engine (nothing to wait for)
+    QStringList alertsRaising;
 
     // What still moves, one short phrase each ("node-1 draining", "3 of 60 simulated users
     // connecting"); empty when settled.

@@ -125,4 +125,14 @@ QJsonObject AlertEngine::toJson() const
     return json;
 }
 
+QStringList AlertEngine::pendingRaises() const
+{
+    QStringList pending;
+    for (const Track &track : m_tracks)
+        if (!track.raised && track.firingSince.isValid())
+            pending << track.alert.rule + u' ' + track.alert.subject + QStringLiteral(" raising");
+    pending.sort();
+    return pending;
+}
+
 } // namespace sb::models

@@ -36,6 +36,11 @@ public:
     // Cleared alerts, the most recently cleared first, at most kRecentLimit.
     const QList<Alert> &recent() const { return m_recent; }
     QDateTime evaluatedAt() const { return m_evaluatedAt; }
+    // The raises under way: a condition that holds but not yet long enough to raise
+    // ("dead-letters <topic> raising"). A settled snapshot waits for them
+    // (ConsoleSnapshotSettling), bounded by raiseAfterSeconds; not for clears, which wait
+    // out a counter's window and restart with each burst of a living demo.
+    QStringList pendingRaises() const;
     // {"active": [...], "recent": [...], "evaluatedAt", "thresholds"}: state.json's "alerts".
     QJsonObject toJson() const;
 

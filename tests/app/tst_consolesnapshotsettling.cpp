@@ -42,6 +42,33 @@ private Q_SLOTS:
         QCOMPARE(profile.unsettled(), QStringList());
     }
 
+    // After a fault's effect watch ended: the areas read again, the rules evaluated after
+    // that, no alert half-way to raising (a DLT's growth seen by the poison's own watch
+    // reaches the Kafka area, then dead-letters, seconds later).
+    void aFaultsAftermathWaitsForTheAreasTheRulesAndRaisingAlerts()
+    {
+        app::ConsoleSnapshotSettling settling = settledDemo();
+        const QDateTime ended = QDateTime::fromString(QStringLiteral("2026-12-06T12:00:00Z"), Qt::ISODate);
+        settling.lastEffectEndedAt = ended;
+        settling.replicasReadAt = ended.addMSecs(-500);
+        settling.kafkaReadAt = ended.addMSecs(-500);
+        settling.alertsEvaluatedAt = ended.addMSecs(-400);
+        QCOMPARE(settling.unsettled(),
+            (QStringList { QStringLiteral("Replicas not read since the last fault's effect"),
+                QStringLiteral("Kafka not read since the last fault's effect") }));
+        settling.replicasReadAt = ended.addMSecs(300);
+        settling.kafkaReadAt = ended.addMSecs(900);
+        settling.aftermathReadAt = ended.addMSecs(900);
+        QCOMPARE(settling.unsettled(),
+            QStringList {
+                QStringLiteral("alerts not evaluated since the areas read the last fault's effect") });
+        settling.alertsEvaluatedAt = ended.addMSecs(1000);
+        settling.alertsRaising = QStringList { QStringLiteral("dead-letters t.DLT raising") };
+        QCOMPARE(settling.unsettled(), QStringList { QStringLiteral("alert dead-letters t.DLT raising") });
+        settling.alertsRaising.clear();
+        QCOMPARE(settling.unsettled(), QStringList());
+    }
+
     void notAttachedIsOnlyThat()
     {
         app::ConsoleSnapshotSettling settling = settledDemo();

@@ -140,6 +140,24 @@ private slots:
         QVERIFY(engine.recent().first().clearedAt.isValid());
     }
 
+    // What a settled snapshot waits for (ConsoleSnapshotSettling): a raise under way.
+    void pendingRaisesNameWhatIsHalfWayToRaising()
+    {
+        AlertEngine engine;
+        Clock clock(&engine);
+        clock.run(threeReady(), 2);
+        QCOMPARE(engine.pendingRaises(), QStringList());
+        AlertObservations down = threeReady();
+        down.replicas[1].state = State::Down;
+        clock.run(down);
+        QCOMPARE(engine.pendingRaises(), QStringList { u"replica-down node-2 raising"_s });
+        clock.run(down, engine.thresholds().raiseAfterSeconds);
+        QVERIFY(isActive(engine, AlertRules::ReplicaDown, u"node-2"_s));
+        QCOMPARE(engine.pendingRaises(), QStringList()); // raised, its condition still holds
+        clock.run(threeReady()); // clearing: not a raise
+        QCOMPARE(engine.pendingRaises(), QStringList());
+    }
+
     void aReplicaFlappingFasterThanTheHoldNeverRaises()
     {
         AlertEngine engine;
