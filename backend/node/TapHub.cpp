@@ -51,7 +51,8 @@ void TapHub::publishTo(TapReader *reader, const TapEvent &event)
 void TapHub::addReader(TapReader *reader)
 {
     QMutexLocker lock(&m_mutex);
-    reader->attachToHub(this, &m_saturated, &m_droppedForAll);
+    reader->attachToHub(
+        [this](TapReader *leaving) { removeReader(leaving); }, &m_saturated, &m_droppedForAll);
     m_list.append(reader);
     m_readers.store(int(m_list.size()));
 }

@@ -1,10 +1,11 @@
 #include "node/TapReader.h"
 
 #include "node/NodeMetrics.h"
-#include "node/TapHub.h"
 
 #include <QDateTime>
 #include <QMutexLocker>
+
+#include <utility>
 
 namespace sb::node {
 
@@ -32,8 +33,8 @@ TapReader::~TapReader()
     // none will find it. A worker's end deletes its readers as QObject children, without
     // the closed() path's removeReader; they stayed listed while their mutex and queue were
     // destroyed, with other workers still publishing (a drain's session closes).
-    if (m_hub)
-        m_hub->removeReader(this);
+    if (auto leave = std::exchange(m_leaveHub, {}))
+        leave(this);
 }
 
 void TapReader::enqueue(QByteArrayView json)
@@ -100,10 +101,10 @@ void TapReader::setSaturated(bool saturated)
         m_saturatedCount->fetch_add(saturated ? 1 : -1, std::memory_order_relaxed);
 }
 
-void TapReader::attachToHub(
-    TapHub *hub, std::atomic<int> *saturatedCount, const std::atomic<qint64> *droppedForAll)
+void TapReader::attachToHub(std::function<void(TapReader *)> leave, std::atomic<int> *saturatedCount,
+    const std::atomic<qint64> *droppedForAll)
 {
-    m_hub = hub;
+    m_leaveHub = std::move(leave);
     m_saturatedCount = saturatedCount;
     m_hubDropped = droppedForAll;
     m_hubDroppedSeen = droppedForAll->load();
@@ -115,7 +116,7 @@ void TapReader::detachFromHub()
     setSaturated(false);
     m_saturatedCount = nullptr;
     m_hubDropped = nullptr;
-    m_hub = nullptr;
+    m_leaveHub = {};
 }
 
 void TapReader::onBytesWritten(qint64 written)

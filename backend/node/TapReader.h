@@ -9,11 +9,11 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 
 namespace sb::node {
 
 class NodeMetrics;
-class TapHub;
 
 // One /admin/tap WebSocket reader. Any worker thread may enqueue(); the frames are sent
 // from the reader's own thread in batches: one WebSocket text message carries the frames
@@ -47,7 +47,10 @@ public:
     // TapHub's count of saturated readers, which this one keeps up to date while attached,
     // and its count of frames not built because every reader was saturated, which are this
     // reader's drops too (set and cleared under TapHub's lock, from the reader's thread).
-    void attachToHub(TapHub *hub, std::atomic<int> *saturatedCount, const std::atomic<qint64> *droppedForAll);
+    // `leave` takes this reader out of the hub (TapHub::removeReader): its destructor calls
+    // it if nobody did before.
+    void attachToHub(std::function<void(TapReader *)> leave, std::atomic<int> *saturatedCount,
+        const std::atomic<qint64> *droppedForAll);
     void detachFromHub();
 
     // How often drops counted on the workers reach the metrics and the reader's notice.
@@ -97,8 +100,8 @@ private:
     QTimer m_syncTimer;
     std::atomic<bool> m_saturated { false };
     std::atomic<int> *m_saturatedCount = nullptr;
-    // The hub this reader is listed in (reader's thread only): its destructor leaves it.
-    TapHub *m_hub = nullptr;
+    // How to leave the hub this reader is listed in (reader's thread only); empty once out.
+    std::function<void(TapReader *)> m_leaveHub;
     const std::atomic<qint64> *m_hubDropped = nullptr;
     qint64 m_hubDroppedSeen = 0; // reader's thread only
     qint64 m_reported = 0; // the dropped total the reader was last told (reader's thread only)
