@@ -1,8 +1,8 @@
 #include "models/RecordingOpenJob.h"
 
-#include <QCoreApplication>
+#include "models/GuiThreadHandOff.h"
+
 #include <QLocale>
-#include <QPointer>
 #include <QThreadPool>
 
 namespace sb::models {
@@ -42,17 +42,7 @@ void RecordingOpenJob::start()
     if (m_running)
         return;
     m_running = true;
-    QPointer<RecordingOpenJob> self(this);
-    // Queued to the application object, not to the job: the job may be gone by then.
-    const auto toGuiThread = [self](auto &&deliver) {
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [self, deliver = std::move(deliver)] {
-                if (self)
-                    deliver(self.data());
-            },
-            Qt::QueuedConnection);
-    };
+    const auto toGuiThread = guiThreadHandOff(this);
     QThreadPool::globalInstance()->start([toGuiThread, path = m_path] {
         const auto report = [&toGuiThread](const QString &step) {
             toGuiThread([step](RecordingOpenJob *job) { emit job->progress(step); });

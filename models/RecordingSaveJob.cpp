@@ -1,7 +1,7 @@
 #include "models/RecordingSaveJob.h"
 
-#include <QCoreApplication>
-#include <QPointer>
+#include "models/GuiThreadHandOff.h"
+
 #include <QThreadPool>
 
 namespace sb::models {
@@ -33,17 +33,7 @@ void RecordingSaveJob::start()
     if (m_running)
         return;
     m_running = true;
-    QPointer<RecordingSaveJob> self(this);
-    // Queued to the application object, not to the job: the job may be gone by then.
-    const auto toGuiThread = [self](auto &&deliver) {
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [self, deliver = std::move(deliver)] {
-                if (self)
-                    deliver(self.data());
-            },
-            Qt::QueuedConnection);
-    };
+    const auto toGuiThread = guiThreadHandOff(this);
     QThreadPool::globalInstance()->start(
         [toGuiThread, recording = m_recording, extras = m_extras, path = m_path] {
             const auto report = [&toGuiThread](const QString &step) {
