@@ -191,15 +191,35 @@ void TestSnapshotTruth::redisBackTheFiguresAreTheTruthAgain()
     const QDateTime redisAsOf
         = QDateTime::fromString(redisArea.value(u"asOf"_s).toString(), Qt::ISODateWithMs);
     QVERIFY2(redisAsOf.isValid(), "the Redis area has no asOf");
-    const RedisReading *truth = nullptr;
+    // "Beyond one refresh interval" (the words): each figure must be what redis-cli
+    // counted at some moment within one refresh (1 s) of the area's asOf. Not only the nearest
+    // reading: a session key of the killed replica can go between the console's read and the
+    // nearest redis-cli one (a fresh-clone run of 0c913fa saw 5 shown, 4 in the nearest).
+    QList<RedisReading> window;
     for (const RedisReading &reading : std::as_const(redisReadings))
-        if (!truth || qAbs(reading.at.msecsTo(redisAsOf)) < qAbs(truth->at.msecsTo(redisAsOf)))
-            truth = &reading;
-    QVERIFY2(truth && qAbs(truth->at.msecsTo(redisAsOf)) <= 1000,
-        qPrintable(u"no redis-cli reading within 1 s of the Redis area's asOf (%1 ms away)"_s.arg(
-            truth ? truth->at.msecsTo(redisAsOf) : -1)));
+        if (qAbs(reading.at.msecsTo(redisAsOf)) <= 1000)
+            window.append(reading);
+    QVERIFY2(!window.isEmpty(), "no redis-cli reading within 1 s of the Redis area's asOf");
     const QJsonObject redis = redisArea.value(u"figures"_s).toObject();
-    QCOMPARE(redis.value(u"dbsize"_s).toInteger(), truth->dbsize);
-    QCOMPARE(redis.value(u"sessions"_s).toInt(), truth->sessions);
-    QCOMPARE(redis.value(u"tokens"_s).toInt(), truth->tokens);
+    const auto seenInWindow = [&window, &redisAsOf](qint64 shown, auto figure, const char *name) {
+        QStringList counted;
+        for (const RedisReading &reading : std::as_const(window)) {
+            if (figure(reading) == shown)
+                return QString();
+            counted.append(u"%1 at %2 ms"_s.arg(figure(reading)).arg(redisAsOf.msecsTo(reading.at)));
+        }
+        return u"the Redis area shows %1 %2; redis-cli counted %3 within 1 s of its asOf"_s.arg(
+            QString::number(shown), QLatin1StringView(name), counted.join(u", "_s));
+    };
+    why = seenInWindow(
+        redis.value(u"dbsize"_s).toInteger(), [](const RedisReading &r) { return r.dbsize; }, "keys");
+    QVERIFY2(why.isEmpty(), qPrintable(why));
+    why = seenInWindow(
+        redis.value(u"sessions"_s).toInt(), [](const RedisReading &r) { return qint64(r.sessions); },
+        "session keys");
+    QVERIFY2(why.isEmpty(), qPrintable(why));
+    why = seenInWindow(
+        redis.value(u"tokens"_s).toInt(), [](const RedisReading &r) { return qint64(r.tokens); },
+        "token keys");
+    QVERIFY2(why.isEmpty(), qPrintable(why));
 }
