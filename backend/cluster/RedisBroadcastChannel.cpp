@@ -19,7 +19,8 @@ RedisBroadcastChannel::RedisBroadcastChannel(
     const QByteArray channel = m_keys.broadcastChannel();
     connect(m_subscriber, &RedisSubscriber::message, this,
         [this, channel](const QByteArray &from, const QByteArray &message) {
-            if (from != channel || !m_handler)
+            const std::lock_guard lock(m_handlerMutex);
+            if (from != channel || !m_handler || m_stopped)
                 return;
             QByteArray payload;
             const BroadcastOrigin origin = BroadcastOrigin::unframe(message, &payload);
@@ -36,7 +37,8 @@ RedisBroadcastChannel::RedisBroadcastChannel(
             return;
         if (!m_subscribed.exchange(true))
             emit readyChanged(true);
-        if (m_onSubscribed)
+        const std::lock_guard lock(m_handlerMutex);
+        if (m_onSubscribed && !m_stopped)
             m_onSubscribed();
     });
     connect(m_subscriber->connection(), &RedisConnection::disconnected, this, [this] {
@@ -49,6 +51,10 @@ RedisBroadcastChannel::~RedisBroadcastChannel() = default;
 
 bool RedisBroadcastChannel::start(QString *)
 {
+    {
+        const std::lock_guard lock(m_handlerMutex);
+        m_stopped = false;
+    }
     m_subscriber->subscribe(m_keys.broadcastChannel());
     m_subscriber->open();
     return true;
@@ -56,6 +62,12 @@ bool RedisBroadcastChannel::start(QString *)
 
 void RedisBroadcastChannel::stop()
 {
+    {
+        // Waits for a handler running on the channel's thread: after this, none runs
+        // (a message already read may still arrive there; it is dropped).
+        const std::lock_guard lock(m_handlerMutex);
+        m_stopped = true;
+    }
     if (m_subscriber)
         m_subscriber->close();
     m_subscribed.store(false);

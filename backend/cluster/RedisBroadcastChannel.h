@@ -7,6 +7,7 @@
 #include <QObject>
 
 #include <atomic>
+#include <mutex>
 
 namespace sb::cluster {
 
@@ -28,6 +29,9 @@ public:
     void setHandler(Handler handler) override { m_handler = std::move(handler); }
     void setSubscribedHandler(SubscribedHandler handler) override { m_onSubscribed = std::move(handler); }
     bool start(QString *error) override;
+    // From any thread. Once it returns, no handler runs or will run (one that was running
+    // on the channel's thread has returned): the bus that owns the handlers may go. The
+    // subscriber's close itself is asynchronous (it runs on the channel's thread).
     void stop() override;
     // One command for all of them (PUBLISH, or a script that PUBLISHes each in turn), so a
     // connection lost and found again in between can never let a later message through
@@ -50,6 +54,10 @@ private:
     Handler m_handler;
     SubscribedHandler m_onSubscribed;
     std::atomic<bool> m_subscribed { false };
+    // Held while a handler runs and by stop(); recursive so that a handler that stops the
+    // channel does not wait for itself.
+    std::recursive_mutex m_handlerMutex;
+    bool m_stopped = false; // under m_handlerMutex
 };
 
 } // namespace sb::cluster

@@ -3,10 +3,15 @@
 
 #include "cluster/KafkaConsumer.h"
 
+#include <QScopeGuard>
+#include <QSemaphore>
 #include <QTest>
+#include <QThread>
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
+#include <thread>
 
 using namespace sb::cluster;
 using namespace sb::testing;
@@ -164,6 +169,81 @@ private Q_SLOTS:
         QCOMPARE(m_world.deliveredWithPrefix("b", "rord-"), m_world.deliveredWithPrefix("a", "rord-"));
         for (const QByteArray replica : { "a", "b" })
             QVERIFY(deliveredOnceInStage1Order(replica, "rord-", ids));
+    }
+
+    // NodeAssembly runs the channel on its Redis thread, stops the bus from the main thread,
+    // then deletes the bus whose handler the channel calls. So stop() must not return while
+    // a handler runs, and no handler may run after it (a message already read is dropped):
+    // docs/reliability.md, "The drain-time abort". On a channel of its own (its own keys).
+    void channelStopWaitsForARunningHandlerAndNoneRunsAfter()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(m_server.isRunning(), 10000);
+        RedisConnection publisher(m_server.url());
+        publisher.open();
+        QTRY_VERIFY_WITH_TIMEOUT(publisher.isConnected(), 10000);
+
+        QThread thread;
+        auto *redis = new RedisConnection(m_server.url());
+        auto *channel = new RedisBroadcastChannel(redis, m_server.url(), RedisKeys("sbstoptest:"));
+        const QByteArray name = RedisKeys("sbstoptest:").broadcastChannel();
+        QSemaphore entered;
+        QSemaphore release;
+        std::atomic<int> handled { 0 };
+        std::atomic<bool> stopReturned { false };
+        std::atomic<bool> ranAfterStop { false };
+        channel->setHandler([&](const QByteArray &, const BusHop &, BroadcastOrigin) {
+            if (stopReturned.load())
+                ranAfterStop = true;
+            if (handled.fetch_add(1) == 0) {
+                entered.release();
+                release.acquire(); // the first message's handler is still running while stop() is called
+            }
+        });
+        redis->moveToThread(&thread);
+        channel->moveToThread(&thread);
+        thread.start();
+        const auto teardown = qScopeGuard([&] {
+            release.release(); // a failed check must not leave the handler waiting
+            QMetaObject::invokeMethod(
+                channel,
+                [channel, redis] {
+                    delete channel;
+                    redis->close();
+                    delete redis;
+                },
+                Qt::BlockingQueuedConnection);
+            thread.quit();
+            thread.wait();
+        });
+        QMetaObject::invokeMethod(
+            channel,
+            [channel, redis] {
+                redis->open();
+                QString error;
+                channel->start(&error);
+            },
+            Qt::BlockingQueuedConnection);
+        QTRY_VERIFY_WITH_TIMEOUT(channel->isReady(), 10000);
+
+        QVERIFY(call(publisher, { "PUBLISH", name, "one" }, this).has_value());
+        QVERIFY2(entered.tryAcquire(1, 10000), "the handler never ran");
+        // Read after "one"'s handler returns: handled before stop() takes effect, or dropped.
+        QVERIFY(call(publisher, { "PUBLISH", name, "two" }, this).has_value());
+        std::thread stopper([&] {
+            channel->stop();
+            stopReturned = true;
+        });
+        QTest::qWait(300); // what must not happen: stop() returning while the handler runs
+        const bool returnedEarly = stopReturned.load();
+        release.release();
+        stopper.join();
+        QVERIFY2(!returnedEarly, "stop() returned while a handler was running on the channel's thread");
+        QVERIFY(call(publisher, { "PUBLISH", name, "three" }, this).has_value());
+        // Everything the subscriber reads from here on has been offered to the channel first.
+        QMetaObject::invokeMethod(
+            channel, [] {}, Qt::BlockingQueuedConnection);
+        QVERIFY2(!ranAfterStop.load(), "a handler ran after stop() returned");
+        QVERIFY(handled.load() <= 2);
     }
 
 private:
