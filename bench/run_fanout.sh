@@ -6,7 +6,11 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$here/build/release}"; shift || true
 out="$(mktemp)"
-"$build/app/switchboard" node --listen 127.0.0.1:0 --demo-users --limit-logins-per-address 1000 \
+# `switchboard node` and `switchboard-node node` run the same node: the headless one is enough
+# (a tree built for the node alone has no console).
+node_binary="$build/app/switchboard"
+[ -x "$node_binary" ] || node_binary="$build/app/switchboard-node"
+"$node_binary" node --listen 127.0.0.1:0 --demo-users --limit-logins-per-address 1000 \
     --limit-connections-exempt-loopback >"$out" 2>/dev/null &
 node_pid=$!
 trap 'kill $node_pid 2>/dev/null; wait $node_pid 2>/dev/null; rm -f "$out"' EXIT

@@ -108,4 +108,12 @@ QByteArray SharedMessageFrame::encode(
     return out;
 }
 
+const TapMessageFrame &SharedMessageFrame::tapFrame(QByteArrayView nodeUtf8, int bodyLimit) const
+{
+    if (!m_tap)
+        m_tap = std::make_shared<const TapMessageFrame>(
+            nodeUtf8, bodyLimit, m_destination, m_messageId, m_body, m_replayed);
+    return *m_tap;
+}
+
 } // namespace sb::node

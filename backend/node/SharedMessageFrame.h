@@ -1,12 +1,14 @@
 #pragma once
 
 #include "node/StompSubscription.h"
+#include "node/TapMessageFrame.h"
 #include "protocol/StompVersion.h"
 
 #include <QByteArray>
 #include <QString>
 
 #include <array>
+#include <memory>
 
 namespace sb::node {
 
@@ -40,6 +42,11 @@ public:
     QByteArray encode(const StompSubscription &subscription, protocol::StompVersion version,
         bool *validUtf8 = nullptr) const;
 
+    // The tap frame of this message's deliveries to subscriptions of its destination, made
+    // on the first tapped one and shared by the rest (TapMessageFrame). nodeUtf8 and
+    // bodyLimit: the tap hub's, the same for every call.
+    const TapMessageFrame &tapFrame(QByteArrayView nodeUtf8, int bodyLimit) const;
+
 private:
     // What follows the `subscription` header, for one version.
     struct Parts
@@ -58,6 +65,7 @@ private:
     bool m_replayed;
     bool m_bodyHasNul;
     mutable std::array<Parts, 3> m_parts; // 1.0, 1.1, 1.2
+    mutable std::shared_ptr<const TapMessageFrame> m_tap; // while tapped
 };
 
 } // namespace sb::node

@@ -157,11 +157,19 @@ void StompSession::sendMessage(
                                            : WebSocketWriter::Kind::Text;
     if (!sendEncoded(bytes, kind, false))
         return;
-    if (m_deps.tap->wants())
-        tap(QByteArrayLiteral("out"),
-            StompServerFrames::message(
-                subscription, message.messageId(), message.body(), message.isReplayed()),
-            bytes.size(), message.messageId());
+    if (m_deps.tap->wants()) {
+        TapHub &hub = *m_deps.tap;
+        // The message's tap frame is escaped once for all its deliveries on this worker;
+        // only the session's and subscription's fields are written here (TapMessageFrame).
+        if (subscription.destination == message.destination())
+            hub.publishDelivery(message.tapFrame(hub.nodeIdUtf8(), hub.bodyLimit()), m_sessionId, m_user.name,
+                subscription.id, subscription.ack != "auto", bytes.size());
+        else
+            tap(QByteArrayLiteral("out"),
+                StompServerFrames::message(
+                    subscription, message.messageId(), message.body(), message.isReplayed()),
+                bytes.size(), message.messageId());
+    }
     if (publishedAtUs > 0)
         m_deps.metrics->observeDeliveryLatency(double(wallClockMicros() - publishedAtUs) / 1e6);
 }

@@ -2,6 +2,7 @@
 
 #include "node/TapReader.h"
 
+#include <QDateTime>
 #include <QMutexLocker>
 
 namespace sb::node {
@@ -11,14 +12,22 @@ TapHub::TapHub(QString nodeId, int bodyLimit)
     , m_bodyLimit(bodyLimit)
 { }
 
-QByteArrayView TapHub::serialise(const TapEvent &event) const
+namespace {
+// One buffer per worker thread, its capacity kept from frame to frame: the frame is copied
+// into each reader's batch, so building it allocates nothing once warm. (A QByteArray per
+// frame, made on a worker and freed on the reader's thread, put malloc's arena locks high in
+// the tap's profile: docs/benchmarks.md, "Tap overhead".)
+QByteArray &tapScratch()
 {
-    // One buffer per worker thread, its capacity kept from frame to frame: the frame is
-    // copied into each reader's batch, so building it allocates nothing once warm. (A
-    // QByteArray per frame, made on a worker and freed on the reader's thread, put malloc's
-    // arena locks high in the tap's profile: docs/benchmarks.md, "Tap overhead".)
     thread_local QByteArray scratch;
     scratch.resize(0);
+    return scratch;
+}
+} // namespace
+
+QByteArrayView TapHub::serialise(const TapEvent &event) const
+{
+    QByteArray &scratch = tapScratch();
     event.appendJson(scratch, m_nodeId, m_bodyLimit);
     return scratch;
 }
@@ -27,7 +36,22 @@ void TapHub::publish(const TapEvent &event)
 {
     if (!isActive())
         return;
-    const QByteArrayView json = serialise(event);
+    publishJson(serialise(event));
+}
+
+void TapHub::publishDelivery(const TapMessageFrame &message, QStringView session, QStringView user,
+    QByteArrayView subscriptionId, bool withAck, qint64 bytes)
+{
+    if (!isActive())
+        return;
+    QByteArray &scratch = tapScratch();
+    message.appendDelivery(
+        scratch, session, user, subscriptionId, withAck, bytes, QDateTime::currentMSecsSinceEpoch());
+    publishJson(scratch);
+}
+
+void TapHub::publishJson(QByteArrayView json)
+{
     QMutexLocker lock(&m_mutex);
     for (const QPointer<TapReader> &reader : std::as_const(m_list))
         if (reader)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "node/TapEvent.h"
+#include "node/TapMessageFrame.h"
 
 #include <QList>
 #include <QMutex>
@@ -35,6 +36,12 @@ public:
         return false;
     }
     void publish(const TapEvent &event);
+    // One MESSAGE delivery, its frame written from the message's shared part
+    // (SharedMessageFrame::tapFrame): the bytes publish(TapEvent::fromStompFrame(...)) sends.
+    void publishDelivery(const TapMessageFrame &message, QStringView session, QStringView user,
+        QByteArrayView subscriptionId, bool withAck, qint64 bytes);
+    QByteArrayView nodeIdUtf8() const { return m_nodeId; }
+    int bodyLimit() const { return m_bodyLimit; }
     // To one reader only, if it is still attached: the STATE baseline a new reader gets.
     void publishTo(TapReader *reader, const TapEvent &event);
     void addReader(TapReader *reader);
@@ -44,6 +51,8 @@ public:
 private:
     // The frame's JSON in this thread's reusable buffer, valid until its next call.
     QByteArrayView serialise(const TapEvent &event) const;
+    // To every reader.
+    void publishJson(QByteArrayView json);
 
     QByteArray m_nodeId; // UTF-8
     int m_bodyLimit;

@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 using namespace sb::testing;
 
@@ -149,6 +150,7 @@ private slots:
     void stompSessionsOpenAndCloseWithAReason();
     void sseStreamOpensWithItsChannelsAndCloses();
     void lateReaderGetsTheStateOfEverySession();
+    void oneMessageToManySubscribersTapsEveryDelivery();
 
 private:
     std::unique_ptr<NodeProcess> m_node;
@@ -405,6 +407,79 @@ void TestNodeTap::lateReaderGetsTheStateOfEverySession()
     for (const QJsonObject &f : tap.frames())
         aliceStates += lifecycle("STATE", aliceSession)(f) ? 1 : 0;
     QCOMPARE(aliceStates, 1);
+}
+
+void TestNodeTap::oneMessageToManySubscribersTapsEveryDelivery()
+{
+    // A fan-out's tap frames share the message's escaped part (TapMessageFrame): each
+    // delivery must still come out as a frame of its own, with its session, user,
+    // subscription (and ack header for a client-ack one), bytes, and the body cut at
+    // --tap-body-bytes, once per delivery, from every worker.
+    const quint16 port = m_node->port();
+    TapStream tap;
+    QCOMPARE(tap.open(port, login(port, QStringLiteral("admin"))), 101);
+    struct Subscriber
+    {
+        QString user;
+        QByteArray id;
+        QByteArray ack;
+        QString session;
+        QByteArray delivered;
+    };
+    QList<Subscriber> subscribers { { QStringLiteral("alice"), "fan-a", "auto", {}, {} },
+        { QStringLiteral("bob"), "fan \"b\"", "client", {}, {} },
+        { QStringLiteral("alice"), "fan-c", "auto", {}, {} },
+        { QStringLiteral("bob"), "fan-d", "client-individual", {}, {} } };
+    std::vector<std::unique_ptr<RawWebSocket>> sockets;
+    for (Subscriber &s : subscribers) {
+        auto &ws = sockets.emplace_back(std::make_unique<RawWebSocket>());
+        QCOMPARE(ws->open(port), 101);
+        s.session = QString::fromUtf8(stompHeader(stompConnect(*ws, login(port, s.user)), "session"));
+        QVERIFY(!s.session.isEmpty());
+        ws->sendText(stompFrame("SUBSCRIBE",
+            { { "id", s.id }, { "destination", "/topic/channels.general" }, { "ack", s.ack },
+                { "receipt", "r" } }));
+        QVERIFY(ws->read().payload.startsWith("RECEIPT"));
+    }
+    QCOMPARE(httpPost(port, "/api/channels/general/messages", "{\"text\":\"one message, four deliveries\"}",
+                 login(port, QStringLiteral("alice")))
+                 .status,
+        201);
+    QByteArray messageId;
+    for (std::size_t i = 0; i < sockets.size(); ++i) {
+        subscribers[qsizetype(i)].delivered = sockets[i]->read().payload;
+        QVERIFY(subscribers[qsizetype(i)].delivered.startsWith("MESSAGE"));
+        messageId = stompHeader(subscribers[qsizetype(i)].delivered, "message-id");
+    }
+    for (const Subscriber &s : std::as_const(subscribers)) {
+        const auto isDelivery = [&](const QJsonObject &f) {
+            return text(f, "command") == u"MESSAGE" && text(f, "session") == s.session
+                && text(f, "messageId").toUtf8() == messageId;
+        };
+        const QJsonObject f = tap.waitFor(isDelivery);
+        QVERIFY2(!f.isEmpty(), tap.everything().constData());
+        QCOMPARE(text(f, "user"), s.user);
+        QCOMPARE(text(f, "transport"), QStringLiteral("stomp"));
+        QCOMPARE(text(f, "dir"), QStringLiteral("out"));
+        QCOMPARE(text(f, "destination"), QStringLiteral("/topic/channels.general"));
+        QCOMPARE(header(f, "subscription").toUtf8(), s.id);
+        QCOMPARE(header(f, "ack").toUtf8(), s.ack == "auto" ? QByteArray() : messageId);
+        QCOMPARE(header(f, "message-id").toUtf8(), messageId);
+        QCOMPARE(header(f, "destination"), QStringLiteral("/topic/channels.general"));
+        QCOMPARE(f.value(QStringLiteral("bytes")).toInteger(), s.delivered.size());
+        const QByteArray body = s.delivered.mid(s.delivered.indexOf("\n\n") + 2).chopped(1); // NUL
+        QCOMPARE(text(f, "body"), QString::fromUtf8(body.first(16))); // --tap-body-bytes 16
+        QCOMPARE(f.value(QStringLiteral("truncated")).toBool(), true);
+    }
+    // Once per delivery, not once per worker or per subscriber of the worker. (Only these
+    // sessions counted: an earlier test's sessions may still be closing.)
+    tap.readFor(300);
+    QStringList tapped;
+    for (const QJsonObject &frame : tap.frames())
+        if (text(frame, "command") == u"MESSAGE" && text(frame, "messageId").toUtf8() == messageId)
+            tapped << text(frame, "session");
+    for (const Subscriber &s : std::as_const(subscribers))
+        QCOMPARE(tapped.count(s.session), 1);
 }
 
 SB_TEST_GUILESS_MAIN(TestNodeTap)
