@@ -121,6 +121,18 @@ ReplicaInfo ReplicaDecoder::fromRegistryHash(const QString &id, const QMap<QByte
     const QByteArray fromStart = fields.value("kafkaGroupsFromStart");
     if (!fromStart.isEmpty())
         info.kafkaGroupsFromStart = QString::fromUtf8(fromStart).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (parseBool(fields.value("left")).value_or(false)) {
+        // Its drain finished and it went (RegistryAnnouncer::markLeft): no figure of it is
+        // live; its Kafka groups stay named, so their owner reads as gone.
+        info.state = ReplicaInfo::State::Left;
+        info.stateReason.clear();
+        info.detail = QStringLiteral("drained and left: its registry entry says its drain finished");
+        info.wsConnections.reset();
+        info.sseConnections.reset();
+        info.subscriptions.reset();
+        info.messagesInPerSecond.reset();
+        info.messagesOutPerSecond.reset();
+    }
     return info;
 }
 

@@ -23,8 +23,9 @@ public:
         std::optional<double> messagesOut;
     };
 
-    // sb:node:{id}: address, started, ready, draining, ws, sse, subscriptions,
-    // msgsInPerSec, msgsOutPerSec, heartbeatTimeouts, slowConsumerDrops, version.
+    // sb:node:{id}: address, started, ready, draining, left, ws, sse, subscriptions,
+    // msgsInPerSec, msgsOutPerSec, heartbeatTimeouts, slowConsumerDrops, version. left=1 (a
+    // finished drain's last entry) is State::Left, with no live figure.
     static ReplicaInfo fromRegistryHash(const QString &id, const QMap<QByteArray, QByteArray> &fields);
 
     // GET /admin/stats (docs/protocol.md). `fallbackId` when the JSON names no node.

@@ -16,6 +16,9 @@ namespace sb::inspect {
 
 namespace {
 
+// A down replica's detail when it was draining as it went without its drain's "left" mark.
+const QString kGoneMidDrain = QStringLiteral("gone in the middle of its drain (no \"left\" mark): ");
+
 // Overlays the figures `from` knows onto `into` (a later source wins where both know).
 void overlay(ReplicaInfo &into, const ReplicaInfo &from)
 {
@@ -345,16 +348,19 @@ void ReplicaDiscovery::publish()
         if (!next.contains(it.key()))
             next.insert(it.key(), it.value());
     }
-    // Gone since the last poll: kept as Down, with when and why — or as Left when it was
-    // draining as it went: it left on purpose, and is retired sooner.
+    // Gone since the last poll: kept as Down, with when and why. Left is only ever what the
+    // registry said (a finished drain's mark, seen above), kept once its entry expires: a
+    // replica that was draining and went without the mark was killed mid-drain (or the
+    // mark could not be read), and is down like any other.
     QSet<QString> retired; // kept long enough: not brought back below as a new Down row
     for (auto it = m_known.cbegin(); it != m_known.cend(); ++it) {
         if (next.contains(it.key()))
             continue;
         ReplicaInfo info = it.value();
+        bool midDrain = info.detail.startsWith(kGoneMidDrain);
         if (!info.isGone()) {
-            info.state = info.state == ReplicaInfo::State::Draining ? ReplicaInfo::State::Left
-                                                                    : ReplicaInfo::State::Down;
+            midDrain = info.state == ReplicaInfo::State::Draining;
+            info.state = ReplicaInfo::State::Down;
             info.stateReason.clear();
             info.stateSince = now;
             // Its last counts would read as live: a replica no source reports holds no
@@ -369,6 +375,8 @@ void ReplicaDiscovery::publish()
         info.detail = missing.value(it.key(), QStringLiteral("no longer reported by any source"));
         if (info.state == ReplicaInfo::State::Left)
             info.detail = QStringLiteral("drained and left: ") + info.detail;
+        else if (midDrain && !info.detail.startsWith(kGoneMidDrain))
+            info.detail = kGoneMidDrain + info.detail;
         const int keptFor = info.state == ReplicaInfo::State::Left ? m_config.forgetLeftAfterSeconds
                                                                    : m_config.forgetDownAfterSeconds;
         if (info.stateSince.secsTo(now) < keptFor)

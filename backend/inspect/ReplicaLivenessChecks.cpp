@@ -1,5 +1,7 @@
 #include "inspect/ReplicaLivenessChecks.h"
 
+#include "inspect/ReplicaDecoder.h"
+
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -14,6 +16,11 @@ QUrl readinessUrl(const QString &address)
     QUrl url(address.contains(u"://") ? address : QStringLiteral("http://") + address);
     url.setPath(QStringLiteral("/healthz/ready"));
     return url;
+}
+
+bool flagSet(const QMap<QByteArray, QByteArray> &fields, const char *name)
+{
+    return ReplicaDecoder::parseBool(fields.value(name)).value_or(false);
 }
 
 QString checkError(QNetworkReply *reply)
@@ -63,18 +70,21 @@ int ReplicaLivenessChecks::checkListed(
     if (!registry.ok)
         return 0; // unreadable: the fallback probes ask everyone
     for (auto it = m_replicas.begin(); it != m_replicas.end();) {
-        if (registry.nodes.contains(it.key())) {
+        const auto listed = registry.nodes.constFind(it.key());
+        if (listed != registry.nodes.cend() && !flagSet(*listed, "left")) {
             ++it;
             continue;
         }
-        abort(*it); // no longer listed: ReplicaFallbackProbes asks it from now on
+        // No longer listed (ReplicaFallbackProbes asks it from now on), or its drain finished:
+        // its address is expected to refuse.
+        abort(*it);
         it = m_replicas.erase(it);
     }
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QList<QString> due;
     for (auto it = registry.nodes.cbegin(); it != registry.nodes.cend(); ++it) {
         const QString address = QString::fromUtf8(it.value().value("address")).trimmed();
-        if (address.isEmpty())
+        if (address.isEmpty() || flagSet(it.value(), "left"))
             continue;
         Replica &replica = m_replicas[it.key()];
         if (replica.address != address) {
@@ -82,6 +92,7 @@ int ReplicaLivenessChecks::checkListed(
             replica = Replica {};
             replica.address = address;
         }
+        replica.draining = flagSet(it.value(), "draining");
         if (!replica.reply && (!replica.nextAttempt.isValid() || now >= replica.nextAttempt))
             due.append(it.key());
     }
@@ -143,10 +154,16 @@ QString ReplicaLivenessChecks::failure(const QString &id) const
     const auto it = m_replicas.constFind(id);
     if (it == m_replicas.cend() || !it->answered || it->error.isEmpty())
         return {};
-    if (!it->refused && it->failures < kFailuresBeforeDown)
-        return {}; // one missed deadline is not down
+    // One missed deadline is not down; nor is one refusal at the end of a drain.
+    if ((!it->refused || it->draining) && it->failures < kFailuresBeforeDown)
+        return {};
+    const QString url = readinessUrl(it->address).toDisplayString(QUrl::RemoveUserInfo);
+    if (it->draining)
+        return QStringLiteral(
+            "the registry still lists it draining (until its key expires), but %1 stopped answering: %2")
+            .arg(url, it->error);
     return QStringLiteral("the registry still lists it (until its key expires), but %1 stopped answering: %2")
-        .arg(readinessUrl(it->address).toDisplayString(QUrl::RemoveUserInfo), it->error);
+        .arg(url, it->error);
 }
 
 } // namespace sb::inspect

@@ -23,7 +23,12 @@ namespace sb::inspect {
 // now refuses is down at once, while the registry still lists it; one that stops answering
 // otherwise (a timeout, a closed connection) is down after kFailuresBeforeDown such checks in
 // a row, as a replica or console on a loaded host can miss one answer's deadline and is not
-// down for that (issue 11: no false "down"). One that has
+// down for that (issue 11: no false "down"). One whose entry says draining is down only after
+// kFailuresBeforeDown failures of any kind: a finished drain closes its address just as its
+// last entry (left=1, RegistryAnnouncer::markLeft) reaches Redis, so one refusal read beside
+// the entry before the mark is the end of a drain as often as a kill; the next poll tells
+// (the mark, or still draining and refusing: killed mid-drain, down). One marked left is not
+// asked at all. One that has
 // never answered keeps the registry's word (the console may have no route to replicas'
 // addresses: a NAT, a pod network), and is asked again on HttpReplicaProbe's back-off.
 // One request per replica per poll on the discovery's QNetworkAccessManager, whose
@@ -56,6 +61,7 @@ private:
         QString error; // the last check's failure; empty when it answered
         int failures = 0; // checks failed in a row
         bool refused = false; // the last one was refused: nothing listens at the address
+        bool draining = false; // its registry entry says draining
         QDateTime nextAttempt;
         QDateTime lastAsked;
     };

@@ -325,12 +325,14 @@ void NodeServer::finishDrain()
 {
     m_drainPoll.stop();
     m_graceTimer.stop();
+    // Marked "left" in the registry now, not gone when the key's TTL runs out: the console
+    // shows it left at once and nobody routes to it; and a replica whose entry expires
+    // without the mark (killed, even mid-drain) is down. Before the listener closes, so the
+    // mark is on its way before the address refuses.
+    if (m_announcer)
+        m_announcer->markLeft();
     if (m_listener)
         m_listener->close();
-    // Leave the registry now rather than when the key's TTL runs out, so the console
-    // shows the replica gone at once and nobody routes to it.
-    if (m_announcer)
-        m_announcer->withdraw();
     emit drained();
 }
 

@@ -40,6 +40,11 @@ void RegistryAnnouncer::start()
 
 void RegistryAnnouncer::announce()
 {
+    publish(false, kTtlSeconds);
+}
+
+void RegistryAnnouncer::publish(bool left, int ttlSeconds)
+{
     const NodeMetrics &metrics = *m_metrics;
     const qint64 in = metrics.messagesAll(NodeMetrics::Direction::In);
     const qint64 out = metrics.messagesAll(NodeMetrics::Direction::Out);
@@ -50,6 +55,9 @@ void RegistryAnnouncer::announce()
             { "started", QByteArray::number(m_identity.startedAtMs) },
             { "ready", m_readiness->isReady() ? "1" : "0" },
             { "draining", m_readiness->isDraining() ? "1" : "0" },
+            // Written every time: a replica started again under the same id clears its
+            // predecessor's mark (HSET keeps the fields it is not given).
+            { "left", left ? "1" : "0" },
             { "ws", QByteArray::number(metrics.connections(NodeMetrics::Transport::Stomp)) },
             { "sse", QByteArray::number(metrics.connections(NodeMetrics::Transport::Sse)) },
             { "subscriptions", QByteArray::number(metrics.subscriptions()) },
@@ -61,15 +69,15 @@ void RegistryAnnouncer::announce()
                 QByteArray::number(metrics.droppedCount(QByteArrayLiteral("slow_consumer"))) },
             { "kafkaGroups", m_bus ? m_bus->consumerGroups().join(',') : QByteArray() },
             { "kafkaGroupsFromStart", m_bus ? m_bus->consumerGroupsFromStart().join(',') : QByteArray() } },
-        kTtlSeconds);
+        ttlSeconds);
     m_lastIn = in;
     m_lastOut = out;
 }
 
-void RegistryAnnouncer::withdraw()
+void RegistryAnnouncer::markLeft()
 {
     m_timer.stop();
-    m_registry->remove(m_identity.id);
+    publish(true, kLeftMarkTtlSeconds);
 }
 
 } // namespace sb::node

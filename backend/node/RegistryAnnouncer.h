@@ -20,14 +20,17 @@ class NodeReadiness;
 // Announces this replica in the cluster's NodeRegistry (sb:node:{id}) every second with a
 // TTL of 5 s: address, version, started, ready, draining, connections, subscriptions,
 // message rates, heart-beat timeouts and the Kafka consumer groups it consumes with. This is how the console
-// discovers replicas, and why a crashed one vanishes within 5 s. withdraw() removes the entry at a clean
-// stop.
+// discovers replicas, and why a crashed one vanishes within 5 s. markLeft() ends it at the end of a
+// finished drain: one last entry with left=1, kept kLeftMarkTtlSeconds, so a reader can tell a replica
+// that left on purpose from one whose entry merely expired (killed, even in the middle of its drain).
 class RegistryAnnouncer : public QObject
 {
     Q_OBJECT
 public:
     static constexpr int kIntervalMs = 1000;
     static constexpr int kTtlSeconds = 5;
+    // Long enough for a console polling every few seconds to read the mark at least once.
+    static constexpr int kLeftMarkTtlSeconds = 30;
 
     // metrics, readiness, registry, bus: the replica's, which outlive the announcer; the bus
     // names the Kafka consumer groups.
@@ -36,10 +39,14 @@ public:
         QObject *parent = nullptr);
 
     void start();
-    void withdraw();
+    // The drain finished: announces no more and leaves the mark "left" (not a deletion: an
+    // entry that vanished says nothing of why). Call it before the listener closes.
+    void markLeft();
     void announce();
 
 private:
+    void publish(bool left, int ttlSeconds);
+
     const NodeIdentity m_identity;
     const QString m_address;
     const NodeMetrics *m_metrics;

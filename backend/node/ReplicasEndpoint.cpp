@@ -41,6 +41,8 @@ void ReplicasEndpoint::respond(
             }
             QJsonArray replicas;
             for (const cluster::NodeRegistry::Announced &node : nodes) {
+                if (node.fields.value("left") == "1")
+                    continue; // drained and gone: its mark outlives it (RegistryAnnouncer)
                 replicas.append(QJsonObject { { QStringLiteral("id"), node.id },
                     { QStringLiteral("url"), replicaUrl(node.fields.value("address")) },
                     { QStringLiteral("ready"), node.fields.value("ready") == "1" },

@@ -1,7 +1,9 @@
 // ReplicaLivenessChecks (issue 11): a listed replica whose address answered before is down
 // at once when it is refused (nothing listens there: killed), but only after
 // kFailuresBeforeDown checks in a row when it merely misses the deadline (a loaded replica
-// or console is not down for one late answer); an answer clears it.
+// or console is not down for one late answer); an answer clears it. One whose entry says
+// draining is down only at the second refusal (the first can be a finished drain's address
+// closing just before its "left" mark lands); one marked left is not asked.
 #include "inspect/ReplicaDiscoveryConfig.h"
 #include "inspect/ReplicaLivenessChecks.h"
 #include "support/TestMain.h"
@@ -118,6 +120,33 @@ private slots:
 
         replica.answering = true;
         QVERIFY(checkOnce(checks, registry));
+        QCOMPARE(checks.failure(QStringLiteral("node-1")), QString());
+    }
+
+    void aDrainingReplicaIsDownAtItsSecondRefusalAndALeftOneIsNotAsked()
+    {
+        ToggledHttpServer replica;
+        QVERIFY(replica.listen(QHostAddress::LocalHost, 0));
+        RegistryScanner::Result registry = listing(QStringLiteral("node-1"), replica.serverPort());
+        registry.nodes[QStringLiteral("node-1")]["draining"] = "1";
+        QNetworkAccessManager network;
+        QObject owner;
+        ReplicaLivenessChecks checks(ReplicaDiscoveryConfig {}, &network, &owner);
+        QVERIFY(checkOnce(checks, registry));
+        QCOMPARE(checks.failure(QStringLiteral("node-1")), QString());
+
+        replica.die();
+        QVERIFY(checkOnce(checks, registry));
+        QCOMPARE(checks.failure(QStringLiteral("node-1")), QString()); // perhaps the end of its drain
+        QVERIFY(checkOnce(checks, registry));
+        const QString failure = checks.failure(QStringLiteral("node-1"));
+        QVERIFY2(failure.contains(QStringLiteral("still lists it draining"))
+                && failure.contains(QStringLiteral("connection refused")),
+            qPrintable(failure));
+
+        // Its drain's mark: it left, nothing is asked and nothing has failed.
+        registry.nodes[QStringLiteral("node-1")]["left"] = "1";
+        QCOMPARE(checks.checkListed(registry, [] {}), 0);
         QCOMPARE(checks.failure(QStringLiteral("node-1")), QString());
     }
 };

@@ -245,14 +245,16 @@ private slots:
         QVERIFY(area.snapshotState().value(u"detail"_s).toString().contains(u"No replica source"_s));
     }
 
-    // A replica whose key vanishes while it was draining left on purpose (a SIGTERM drain, a
-    // rolling restart): "left", neither down nor counted, and retired from the table after
-    // forgetLeftAfterSeconds; one that vanishes without draining stays down (issue 11).
+    // A replica whose drain finished leaves its entry marked left=1 (RegistryAnnouncer::markLeft):
+    // "left", neither down nor counted, kept once the mark expires and retired from the table
+    // after forgetLeftAfterSeconds. One whose entry expires while it says draining, without
+    // the mark (killed mid-drain), is down, as is one that vanishes without draining (issue 11).
     void aDrainedReplicaLeavesAndAKilledOneStaysDown()
     {
         auto draining = nodeFields(9, 0, 0, false);
         draining.insert("draining", "1");
         m_writer->publish(u"leaving-1"_s, draining, 60);
+        m_writer->publish(u"vanishing-1"_s, draining, 60);
         m_writer->publish(u"dying-1"_s, nodeFields(9, 1, 0), 60); // port 9: nobody answers there
 
         inspect::ReplicaDiscoveryConfig config;
@@ -268,12 +270,15 @@ private slots:
             return row < 0 ? ReplicaInfo {} : model.replica(row);
         };
         QTRY_VERIFY_WITH_TIMEOUT(shown(u"leaving-1"_s).state == ReplicaInfo::State::Draining
+                && shown(u"vanishing-1"_s).state == ReplicaInfo::State::Draining
                 && shown(u"dying-1"_s).state == ReplicaInfo::State::Ready,
             5000);
 
-        m_writer->remove(u"leaving-1"_s);
+        m_writer->publish(u"leaving-1"_s, { { "left", "1" } }, 60); // its drain's last word
+        m_writerConnection->command({ "EXPIRE", "sb:node:vanishing-1", "1" }); // its key runs out
         m_writer->remove(u"dying-1"_s);
         QTRY_VERIFY_WITH_TIMEOUT(shown(u"leaving-1"_s).state == ReplicaInfo::State::Left
+                && shown(u"vanishing-1"_s).state == ReplicaInfo::State::Down
                 && shown(u"dying-1"_s).state == ReplicaInfo::State::Down,
             5000);
         const ReplicaInfo left = shown(u"leaving-1"_s);
@@ -285,12 +290,19 @@ private slots:
                     .data()
                     .toString()
                     .startsWith(u"left since "_s));
-        QCOMPARE(model.figures().replicasDown, 1);
+        const ReplicaInfo vanished = shown(u"vanishing-1"_s);
+        QVERIFY2(
+            vanished.detail.startsWith(u"gone in the middle of its drain"_s), qPrintable(vanished.detail));
+        QCOMPARE(model.figures().replicasDown, 2);
         QCOMPARE(model.figures().replicasLeft, 1);
-        QCOMPARE(model.figures().replicasUp, model.rowCount() - 2); // the earlier tests' replicas
+        QCOMPARE(model.figures().replicasUp, model.rowCount() - 3); // the earlier tests' replicas
 
-        // Retired after its second; the one that died is kept, down.
+        // Its mark gone, it is retired forgetLeftAfterSeconds after it left; the others are kept, down.
+        m_writer->remove(u"leaving-1"_s);
         QTRY_COMPARE_WITH_TIMEOUT(model.rowOf(u"leaving-1"_s), -1, 10000);
+        QCOMPARE(shown(u"vanishing-1"_s).state, ReplicaInfo::State::Down);
+        QVERIFY2(shown(u"vanishing-1"_s).detail.startsWith(u"gone in the middle of its drain"_s),
+            qPrintable(shown(u"vanishing-1"_s).detail));
         QCOMPARE(shown(u"dying-1"_s).state, ReplicaInfo::State::Down);
         discovery.stop();
     }

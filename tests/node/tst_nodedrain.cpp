@@ -3,6 +3,9 @@
 // says draining=1 at once, /healthz/ready answers 503 {"draining":true}, /admin/stats says
 // draining, and the console's Replicas discovery shows it "draining" — then it leaves the
 // registry and exits 0. Before, it was gone within a fraction of a second and nobody saw it.
+// It leaves its registry entry marked left=1, and the console shows it "left"; a replica
+// killed -9 in the middle of its drain (beside it, on the same cluster) is shown down, never
+// left: only a finished drain writes the mark.
 
 #include "NodeClusterFixture.h"
 #include "NodeTestSupport.h"
@@ -14,13 +17,16 @@
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QTest>
 
 #include <csignal>
 
 using namespace sb::testing;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -29,6 +35,16 @@ constexpr int kDrainMinSeconds = 3;
 QByteArray registryField(quint16 redisPort, const QString &id, const QString &field)
 {
     return RedisSeeder::cli(redisPort, { QStringLiteral("HGET"), QStringLiteral("sb:node:") + id, field });
+}
+
+// The console's discovery through the registry, polling five times a second. (Built here, not
+// in the test: inlined there, GCC's -Wmaybe-uninitialized misreads the optional's move.)
+sb::inspect::ReplicaDiscoveryConfig consoleDiscovery(quint16 redisPort)
+{
+    sb::inspect::ReplicaDiscoveryConfig config;
+    config.redis = sb::cluster::RedisUrl::parse(QStringLiteral("redis://127.0.0.1:%1/0").arg(redisPort));
+    config.pollIntervalMs = 200;
+    return config;
 }
 
 bool waitDrainReady(quint16 port, int timeoutMs)
@@ -58,13 +74,16 @@ void TestNodeDrain::idleReplicaStaysDrainingForTheMinimumPeriod()
     QString error;
     QVERIFY2(cluster.start(&error), qPrintable(error));
     const QString id = QStringLiteral("node-drain");
+    const QString killedId = QStringLiteral("node-killed-mid-drain");
+    const QStringList drainOptions { QStringLiteral("--drain-min-seconds"), QString::number(kDrainMinSeconds),
+        QStringLiteral("--grace-seconds"), QStringLiteral("20") };
     NodeProcess node;
-    QVERIFY2(node.start(cluster.args(id)
-                 + QStringList { QStringLiteral("--drain-min-seconds"), QString::number(kDrainMinSeconds),
-                     QStringLiteral("--grace-seconds"), QStringLiteral("20") }),
-        qPrintable(node.errorString()));
+    QVERIFY2(node.start(cluster.args(id) + drainOptions), qPrintable(node.errorString()));
+    NodeProcess killed;
+    QVERIFY2(killed.start(cluster.args(killedId) + drainOptions), qPrintable(killed.errorString()));
     const quint16 port = node.port();
     QVERIFY2(waitDrainReady(port, 60000), "the node never became ready");
+    QVERIFY2(waitDrainReady(killed.port(), 60000), "the second node never became ready");
     const QByteArray admin = login(port, QStringLiteral("admin"));
     QVERIFY(!admin.isEmpty());
     const QString bootId = QJsonDocument::fromJson(httpGet(port, "/admin/stats", admin).body)
@@ -74,23 +93,27 @@ void TestNodeDrain::idleReplicaStaysDrainingForTheMinimumPeriod()
     QVERIFY(!bootId.isEmpty());
 
     // The console's own view of the replicas: discovery through the registry, into the model.
-    sb::inspect::ReplicaDiscoveryConfig config;
-    config.redis
-        = sb::cluster::RedisUrl::parse(QStringLiteral("redis://127.0.0.1:%1/0").arg(cluster.redisPort()));
-    config.pollIntervalMs = 200;
-    sb::inspect::ReplicaDiscovery discovery(config);
+    sb::inspect::ReplicaDiscovery discovery(consoleDiscovery(cluster.redisPort()));
     sb::models::ReplicaModel replicas;
     connect(&discovery, &sb::inspect::ReplicaDiscovery::snapshotReady, &replicas,
         &sb::models::ReplicaModel::apply);
+    // Every state each replica was shown in, poll by poll.
+    QHash<QString, QSet<QString>> statesShown; // id -> state keys
+    connect(&discovery, &sb::inspect::ReplicaDiscovery::snapshotReady, this,
+        [&statesShown](const sb::inspect::ReplicaSnapshot &snapshot) {
+            for (const sb::inspect::ReplicaInfo &replica : snapshot.replicas)
+                statesShown[replica.id].insert(sb::inspect::ReplicaInfo::stateKey(replica.state));
+        });
     discovery.start();
-    auto shownState = [&]() -> QString {
+    auto shownState = [&](const QString &which) -> QString {
         for (int row = 0; row < replicas.rowCount(); ++row) {
-            if (replicas.replica(row).id == id)
+            if (replicas.replica(row).id == which)
                 return replicas.index(row, sb::models::ReplicaModel::State).data().toString();
         }
         return {};
     };
-    QTRY_VERIFY_WITH_TIMEOUT(shownState().startsWith(u"ready"), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        shownState(id).startsWith(u"ready") && shownState(killedId).startsWith(u"ready"), 10000);
 
     // Idle clients: a STOMP session and an SSE stream that say nothing.
     RawWebSocket stomp;
@@ -107,10 +130,18 @@ void TestNodeDrain::idleReplicaStaysDrainingForTheMinimumPeriod()
     QElapsedTimer clock;
     clock.start();
     node.terminate();
+    killed.terminate();
 
     // The registry says so at once (not at the next second's announcement).
     QTRY_COMPARE_WITH_TIMEOUT(
         registryField(cluster.redisPort(), id, QStringLiteral("draining")), QByteArray("1"), 1500);
+    // The other is killed in the middle of its drain: its entry still says draining (until
+    // its key expires), its address refuses, it never finished: down, not left.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        registryField(cluster.redisPort(), killedId, QStringLiteral("draining")), QByteArray("1"), 1500);
+    QTRY_VERIFY_WITH_TIMEOUT(shownState(killedId).startsWith(u"draining"), 2000); // as the console saw it
+    QCOMPARE(::kill(pid_t(killed.pid()), SIGKILL), 0);
+    QVERIFY(killed.waitForExit(5000));
     // The clients are told to move and go.
     QCOMPARE(stomp.waitForClose(5000), 1001);
     QTRY_COMPARE_WITH_TIMEOUT(sse.state(), QAbstractSocket::UnconnectedState, 5000);
@@ -135,25 +166,31 @@ void TestNodeDrain::idleReplicaStaysDrainingForTheMinimumPeriod()
         QCOMPARE(
             QJsonDocument::fromJson(stats.body).object().value(QStringLiteral("draining")).toBool(), true);
         QCOMPARE(registryField(cluster.redisPort(), id, QStringLiteral("draining")), QByteArray("1"));
-        consoleSawDraining = consoleSawDraining || shownState().startsWith(u"draining");
+        consoleSawDraining = consoleSawDraining || shownState(id).startsWith(u"draining");
         ++samples;
         QTest::qWait(150); // sampling a state over a period, not waiting for one
     }
     QVERIFY2(samples >= 5, QByteArray::number(samples).constData());
-    QVERIFY2(consoleSawDraining, qPrintable(shownState()));
+    QVERIFY2(consoleSawDraining, qPrintable(shownState(id)));
+    // Meanwhile the killed one went down, as soon as its refusal could not be a drain's end.
+    QTRY_VERIFY_WITH_TIMEOUT(shownState(killedId).startsWith(u"down"), 5000);
+    const sb::inspect::ReplicaInfo killedRow = replicas.replica(replicas.rowOf(killedId));
+    QVERIFY2(killedRow.detail.contains(u"gone in the middle of its drain")
+            && killedRow.detail.contains(u"connection refused"),
+        qPrintable(killedRow.detail));
 
     // Then it leaves: exit 0 after the minimum, well within the grace period, and its
-    // registry entry is gone at once (the console shows it gone, not draining for 5 s more).
+    // registry entry says so at once (the console shows it left, not draining for 5 s more).
     QVERIFY2(node.waitForExit(15000), "the node did not exit within the grace period");
     QCOMPARE(node.exitCode(), 0);
     QVERIFY2(clock.elapsed() >= kDrainMinSeconds * 1000, QByteArray::number(clock.elapsed()).constData());
-    QCOMPARE(
-        RedisSeeder::cli(cluster.redisPort(), { QStringLiteral("EXISTS"), QStringLiteral("sb:node:") + id }),
-        QByteArray("0"));
-    // It left on purpose: "left", neither down nor an error (issue 11).
-    QTRY_VERIFY_WITH_TIMEOUT(shownState().startsWith(u"left"), 5000);
-    QCOMPARE(replicas.figures().replicasDown, 0);
+    QCOMPARE(registryField(cluster.redisPort(), id, QStringLiteral("left")), QByteArray("1"));
+    // It left on purpose: "left", neither down nor an error (issue 11); never down on the way.
+    QTRY_VERIFY_WITH_TIMEOUT(shownState(id).startsWith(u"left"), 5000);
+    QCOMPARE(replicas.figures().replicasDown, 1); // the killed one
     QCOMPARE(replicas.figures().replicasLeft, 1);
+    QVERIFY(!statesShown.value(id).contains(u"down"_s));
+    QVERIFY(!statesShown.value(killedId).contains(u"left"_s));
     const QByteArray log = node.standardError();
     QVERIFY2(log.contains("minimum drain period"), log.constData());
 
@@ -171,6 +208,14 @@ void TestNodeDrain::idleReplicaStaysDrainingForTheMinimumPeriod()
     QVERIFY2(offsets.retired.has_value() || log.contains("deleted its group"), log.constData());
     if (offsets.retired)
         QCOMPARE(offsets.retired->by, QStringLiteral("switchboard-") + id);
+
+    // The killed one's entry expires still saying draining: an expired key is not a leave.
+    QTRY_COMPARE_WITH_TIMEOUT(RedisSeeder::cli(cluster.redisPort(),
+                                  { QStringLiteral("EXISTS"), QStringLiteral("sb:node:") + killedId }),
+        QByteArray("0"), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(replicas.replica(replicas.rowOf(killedId)).detail.contains(u"is gone"), 5000);
+    QVERIFY2(shownState(killedId).startsWith(u"down"), qPrintable(shownState(killedId)));
+    QVERIFY(!statesShown.value(killedId).contains(u"left"_s));
 }
 
 void TestNodeDrain::secondSignalEndsTheDrainAtOnce()

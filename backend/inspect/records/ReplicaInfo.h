@@ -18,9 +18,11 @@ struct ReplicaInfo
     // but its /healthz/ready says it takes no traffic, and why (stateReason), e.g. while Redis
     // is unreachable: not down, it still holds its connections. Ready: accepts traffic.
     // Draining: shutting down. Down: no source sees it and its own probes fail (kept, with
-    // the time). Left: it was draining when it went — it left on purpose (a SIGTERM drain,
-    // a rolling restart): not an error, not counted down, kept a short while
-    // (ReplicaDiscoveryConfig::forgetLeftAfterSeconds) so the operator sees where it went.
+    // the time), including one killed in the middle of its drain. Left: its drain finished
+    // and it went on purpose (a SIGTERM drain, a rolling restart), as its registry entry's
+    // last word says (left=1, RegistryAnnouncer::markLeft): not an error, not counted down,
+    // kept a short while (ReplicaDiscoveryConfig::forgetLeftAfterSeconds) so the operator sees
+    // where it went.
     enum class State { Up, Unready, Ready, Draining, Down, Left };
 
     QString id;
