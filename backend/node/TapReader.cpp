@@ -1,6 +1,7 @@
 #include "node/TapReader.h"
 
 #include "node/NodeMetrics.h"
+#include "node/WebSocketWriter.h"
 
 #include <QDateTime>
 #include <QMutexLocker>
@@ -9,10 +10,11 @@
 
 namespace sb::node {
 
-TapReader::TapReader(
-    QWebSocket *socket, int maxQueuedFrames, qint64 maxUnsentBytes, NodeMetrics *metrics, QObject *parent)
+TapReader::TapReader(QWebSocket *socket, int maxQueuedFrames, qint64 maxUnsentBytes, NodeMetrics *metrics,
+    QObject *parent, QTcpSocket *transport)
     : QObject(parent)
     , m_socket(socket)
+    , m_transport(transport)
     , m_maxQueued(maxQueuedFrames)
     , m_maxUnsent(maxUnsentBytes)
     , m_metrics(metrics)
@@ -22,7 +24,12 @@ TapReader::TapReader(
     m_syncTimer.setInterval(kDropSyncMs);
     connect(&m_syncTimer, &QTimer::timeout, this, &TapReader::syncDropped);
     m_syncTimer.start();
-    connect(socket, &QWebSocket::bytesWritten, this, &TapReader::onBytesWritten);
+    // What the TCP socket wrote, when the reader writes to it: QWebSocket's count would miss
+    // the frames written around it.
+    if (transport)
+        connect(transport, &QTcpSocket::bytesWritten, this, &TapReader::onBytesWritten);
+    else
+        connect(socket, &QWebSocket::bytesWritten, this, &TapReader::onBytesWritten);
     connect(socket, &QWebSocket::disconnected, this, [this] { emit closed(this); });
 }
 
@@ -151,7 +158,7 @@ void TapReader::flush()
             dropped += batch.frames;
             continue;
         }
-        m_unsent.fetch_add(m_socket->sendTextMessage(QString::fromUtf8(batch.lines)));
+        m_unsent.fetch_add(sendText(batch.lines));
     }
     if (dropped > 0) {
         m_dropped.fetch_add(dropped);
@@ -160,6 +167,18 @@ void TapReader::flush()
     } else if (m_unsent <= m_maxUnsent / 2) {
         setSaturated(false); // the queue was full, and everything in it went out
     }
+}
+
+qint64 TapReader::sendText(QByteArrayView utf8)
+{
+    // In one frame, as QWebSocket would send it (larger messages, which it splits, are left
+    // to it). Written on the socket's thread, as QWebSocket's own frames (pong, close): the
+    // frames cannot interleave.
+    if (!m_transport || quint64(utf8.size()) > m_socket->outgoingFrameSize())
+        return m_socket->sendTextMessage(QString::fromUtf8(utf8));
+    m_frame.resize(0);
+    WebSocketWriter::appendFrame(m_frame, utf8, WebSocketWriter::Kind::ValidText);
+    return qMax<qint64>(0, m_transport->write(m_frame));
 }
 
 bool TapReader::reportDropped()
@@ -174,7 +193,7 @@ bool TapReader::reportDropped()
         + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '}';
     if (m_unsent.load() + notice.size() > m_maxUnsent)
         return false;
-    m_unsent.fetch_add(m_socket->sendTextMessage(QString::fromLatin1(notice)));
+    m_unsent.fetch_add(sendText(notice));
     m_reported = dropped;
     return true;
 }

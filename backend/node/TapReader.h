@@ -4,6 +4,7 @@
 #include <QMutex>
 #include <QObject>
 #include <QPointer>
+#include <QTcpSocket>
 #include <QTimer>
 #include <QWebSocket>
 
@@ -34,8 +35,12 @@ class TapReader : public QObject
 public:
     // maxUnsentBytes bounds what the socket may hold unsent: a reader that stops reading
     // loses frames (counted as tap_overflow) instead of growing the node's memory.
+    // transport: the WebSocket's TCP socket, when known. The batches are then framed here as
+    // text messages straight from their UTF-8 bytes and written to it: sendTextMessage()
+    // took a QString, so every batch went UTF-8 -> UTF-16 -> UTF-8 (~1,100 instructions a
+    // tapped delivery; docs/benchmarks.md, "Tap overhead"). The bytes on the wire are the same.
     TapReader(QWebSocket *socket, int maxQueuedFrames, qint64 maxUnsentBytes, NodeMetrics *metrics,
-        QObject *parent = nullptr);
+        QObject *parent = nullptr, QTcpSocket *transport = nullptr);
     ~TapReader() override;
 
     void enqueue(QByteArrayView json); // thread-safe; counts the frame dropped when saturated
@@ -76,8 +81,12 @@ private:
     void syncDropped();
     void setSaturated(bool saturated);
     void onBytesWritten(qint64 written);
+    // One text message (valid UTF-8); the bytes handed to the socket.
+    qint64 sendText(QByteArrayView utf8);
 
     QPointer<QWebSocket> m_socket;
+    QPointer<QTcpSocket> m_transport;
+    QByteArray m_frame; // the message framed, its capacity kept (reader's thread)
     int m_maxQueued;
     qint64 m_maxUnsent;
     // Handed to the socket, not yet written to the kernel. Written on the reader's thread;

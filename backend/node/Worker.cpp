@@ -125,7 +125,7 @@ void Worker::openWebSocket(QWebSocket *webSocket, QTcpSocket *transport, WebSock
     webSocket->setMaxAllowedIncomingFrameSize(quint64(limits.maxFrameBytes) + 1024);
     if (endpoint == WebSocketEndpoint::Tap) {
         auto *reader = new TapReader(
-            webSocket, limits.tapQueueFrames, limits.maxOutboundQueueBytes, m_deps.metrics, this);
+            webSocket, limits.tapQueueFrames, limits.maxOutboundQueueBytes, m_deps.metrics, this, transport);
         m_tapReaders.insert(reader);
         m_deps.tap->addReader(reader);
         // Every worker sends its sessions' STATE to this reader, through its own event
