@@ -7,12 +7,14 @@ using namespace sb::testing::truth;
 using sb::testing::ReplicaProbes;
 using sb::testing::ReplicaProbeSeries;
 
-// Redis up, a replica killed -9 and another drained while the console runs: the killed
-// one is down once its registry key has expired (RegistryAnnouncer::kTtlSeconds, 5 s)
-// and one poll has passed, the draining one is shown draining (it answers
-// /healthz/ready 503 "draining" for --drain-min-seconds, 3 s, at least), the third is
-// ready, and each one's connections are the ones it counts itself, in the same second.
-// Both are started again afterwards for the Redis fault below.
+// Redis up, a replica killed -9 and another drained while the console runs, a few refresh
+// intervals (1 s) before its snapshot: the killed one is down — not ready, as its
+// registry entry still says (held past the snapshot here, so only the console's own
+// question to the replica can tell) — because its address refuses, as its probes say; the
+// draining one is shown draining (it answers /healthz/ready 503 "draining" for
+// --drain-min-seconds, 3 s, at least), the third is ready, and each one's connections are
+// the ones it counts itself, in the same second. Both are started again afterwards for the
+// Redis fault below.
 void TestSnapshotTruth::killedAndDrainingReplicasAreShownAsTheirOwnProbesSay()
 {
     const QList<QUrl> nodes = m_cluster.nodeUrls();
@@ -23,6 +25,13 @@ void TestSnapshotTruth::killedAndDrainingReplicasAreShownAsTheirOwnProbesSay()
     QVERIFY2(pidOf(0) > 0 && pidOf(1) > 0, "the devcluster does not report its replicas' pids");
     QString error;
     QVERIFY2(saveProfile(&error), qPrintable(error));
+    // The replica to be killed holds no client: a session key it cannot delete would expire
+    // 40-60 s later (SessionLease::kTtlSeconds), in the middle of redisBack's Redis figures,
+    // which a console reads every 5 s. The SSE stream moves to the third replica meanwhile.
+    m_clients.closeAll();
+    QVERIFY2(m_clients.openStomp(nodes.at(0), 2, &error), qPrintable(error));
+    QVERIFY2(m_clients.openSse(nodes.at(2), &error), qPrintable(error));
+    QVERIFY(pollUntil([this] { return m_redis->count(u"sb:session:*"_s) == 3; }, 10000, 200));
 
     constexpr int kSnapshotAfterSeconds = 9;
     QTemporaryDir out;
@@ -36,12 +45,24 @@ void TestSnapshotTruth::killedAndDrainingReplicasAreShownAsTheirOwnProbesSay()
     QVERIFY2(hasRead(), "the console has not read the registry before its snapshot");
     // The console's snapshot clock started with its discovery, just before this read.
     const qint64 readAtMs = running.elapsed();
-    QCOMPARE(::kill(pid_t(pidOf(1)), SIGKILL), 0);
     QNetworkAccessManager network;
     ReplicaProbeSeries measurements(&network, nodes);
-    // The drain 2 s before the snapshot is due: it lasts 3 s at least, so the last poll
-    // before the snapshot falls inside it.
-    measurements.readFor(&console, int(readAtMs + kSnapshotAfterSeconds * 1000 - 2000 - running.elapsed()));
+    // The kill 4 s before the snapshot is due by this test's clock, which runs up to a second
+    // or more behind the console's (it notices the console's first read late): the snapshot
+    // comes 2 to 4 s after the kill, more than one refresh interval (1 s) however the two
+    // clocks stand, yet before the key would expire on a quiet machine.
+    const qint64 dueAtMs = readAtMs + kSnapshotAfterSeconds * 1000;
+    measurements.readFor(&console, int(dueAtMs - 4000 - running.elapsed()));
+    const QString killedKey = u"sb:node:"_s + ids.at(1);
+    const QDateTime killedAt = QDateTime::currentDateTimeUtc();
+    QCOMPARE(::kill(pid_t(pidOf(1)), SIGKILL), 0);
+    // Its key would expire 5 s after its last announcement (RegistryAnnouncer::kTtlSeconds);
+    // held for a minute, the registry lists it "ready" throughout, so only the console's own
+    // question to the replica (ReplicaLivenessChecks) can say down.
+    QCOMPARE(m_redis->run({ u"EXPIRE"_s, killedKey, u"60"_s }), u"1"_s);
+    // The drain 2 s before: it lasts 3 s at least, so the last poll before the snapshot falls
+    // inside it.
+    measurements.readFor(&console, int(dueAtMs - 2000 - running.elapsed()));
     QCOMPARE(::kill(pid_t(pidOf(0)), SIGTERM), 0);
     measurements.readUntilFinished(&console, 60000);
     QVERIFY(console.state() == QProcess::NotRunning);
@@ -57,6 +78,11 @@ void TestSnapshotTruth::killedAndDrainingReplicasAreShownAsTheirOwnProbesSay()
     QString why;
     const ReplicaProbeSeries::Reading *nearest = readingAsOf(measurements, replicas, &why);
     QVERIFY2(nearest, qPrintable(why));
+    // The registry still listed the killed replica, as ready, when the picture was taken.
+    QCOMPARE(m_redis->run({ u"HGET"_s, killedKey, u"ready"_s }), u"1"_s);
+    const qint64 killToPictureMs
+        = killedAt.msecsTo(QDateTime::fromString(replicas.value(u"asOf"_s).toString(), Qt::ISODateWithMs));
+    qInfo("the Replicas picture is of %lld ms after the kill", killToPictureMs);
 
     const QJsonArray states = replicas.value(u"replicaStates"_s).toArray();
     const QJsonArray rows = replicas.value(u"rows"_s).toArray();
@@ -66,10 +92,10 @@ void TestSnapshotTruth::killedAndDrainingReplicasAreShownAsTheirOwnProbesSay()
         const ReplicaProbes &probes = nearest->replicas.at(i);
         const QJsonObject shown = rowWith(states, u"id"_s, ids.at(i));
         const QString what
-            = u"%1 shown '%2' (%3) while its /healthz/live answers %4, /healthz/ready %5%6"_s.arg(ids.at(i),
-                shown.value(u"stateText"_s).toString(), shown.value(u"reason"_s).toString(),
-                QString::number(probes.live), QString::number(probes.ready),
-                probes.draining ? u" (draining)"_s : QString());
+            = u"%1 shown '%2' (%3) while its /healthz/live answers %4, /healthz/ready %5%6; picture %7 ms after the kill"_s
+                  .arg(ids.at(i), shown.value(u"stateText"_s).toString(), shown.value(u"reason"_s).toString(),
+                      QString::number(probes.live), QString::number(probes.ready),
+                      probes.draining ? u" (draining)"_s : QString(), QString::number(killToPictureMs));
         QVERIFY2(!shown.isEmpty(), qPrintable(ids.at(i) + u" is not in the picture"_s));
         // The fault as the replica itself says it at that moment, then the console.
         const QString truth = probes.live == 0 ? u"down"_s
@@ -79,14 +105,21 @@ void TestSnapshotTruth::killedAndDrainingReplicasAreShownAsTheirOwnProbesSay()
         QVERIFY2(
             truth == expected.at(i), qPrintable(u"the fault was not in place at the snapshot: "_s + what));
         QVERIFY2(shown.value(u"state"_s).toString() == truth, qPrintable(what));
-        if (truth == u"down")
+        if (truth == u"down") {
+            // Down by its own address's answer (ReplicaLivenessChecks), not its key's expiry.
+            const QString reason = shown.value(u"reason"_s).toString();
+            QVERIFY2(
+                reason.contains(u"the registry still lists it"_s) && reason.contains(u"connection refused"_s),
+                qPrintable(what));
             continue;
+        }
         QVERIFY2(rowCountsAsProbed(rows, ids.at(i), probes, &why), qPrintable(why));
         connections += probes.stomp + probes.sse;
     }
     const QJsonObject figures = replicas.value(u"figures"_s).toObject();
     QCOMPARE(figures.value(u"totalConnections"_s).toInteger(), connections);
     QCOMPARE(figures.value(u"replicasDown"_s).toInt(), 1);
+    QCOMPARE(figures.value(u"replicasLeft"_s).toInt(), 0);
 
     // Both back, on their old ports, for the Redis fault (the drained one once it left).
     QTRY_VERIFY_WITH_TIMEOUT(::kill(pid_t(pidOf(0)), 0) != 0, 15000); // exited, and reaped
@@ -97,6 +130,7 @@ void TestSnapshotTruth::killedAndDrainingReplicasAreShownAsTheirOwnProbesSay()
     for (const QUrl &node : { nodes.at(0), nodes.at(1) })
         QTRY_COMPARE_WITH_TIMEOUT(ReplicaProbes::read(&network, node).ready, 200, 20000);
     // Their clients went with them: the same ones again, for the cases below to count on.
+    m_clients.closeAll();
     QVERIFY2(m_clients.openStomp(nodes.at(0), 2, &error), qPrintable(error));
     QVERIFY2(m_clients.openSse(nodes.at(1), &error), qPrintable(error));
 }
