@@ -103,6 +103,7 @@ private:
     std::unique_ptr<FaultEventLog> m_faultLog; // every fault injected from this console
     QDateTime m_lastEffectEndedAt; // when a fault's effect watch last ended (snapshot settling)
     mutable QDateTime m_aftermathReadAt; // settlingNow()'s: when the areas first read after it
+    mutable QDateTime m_settledButForClearsSince; // settlingNow()'s: clears are waited for from then
     std::unique_ptr<FaultActions> m_faults; // on the demo cluster (null when attached to a profile)
     std::unique_ptr<ConsoleDemoScript> m_demoScript;
     std::unique_ptr<ConsoleDevClusterFaults> m_clusterFaults; // a profile's devcluster (its control URL)

@@ -56,6 +56,9 @@ ConsoleSnapshotSettling ConsoleController::settlingNow() const
     if (m_alerts) {
         settling.alertsEvaluatedAt = m_alerts->engine().evaluatedAt();
         settling.alertsRaising = m_alerts->engine().pendingRaises();
+        settling.alertsClearing = m_alerts->engine().pendingClears();
+        settling.clearsWaitLimitMs = qint64(m_alerts->engine().thresholds().clearAfterSeconds) * 1000
+            + ConsoleSnapshotSettling::kClearsWaitMarginMs;
     }
     if (m_kafkaArea) {
         settling.kafkaReachable = m_kafkaArea->figures().reachable;
@@ -82,6 +85,15 @@ ConsoleSnapshotSettling ConsoleController::settlingNow() const
     else if (!m_aftermathReadAt.isValid())
         m_aftermathReadAt = std::max(settling.replicasReadAt, settling.kafkaReadAt);
     settling.aftermathReadAt = m_aftermathReadAt;
+    // The first moment all but the alerts' clears under way was seen settled, kept while it
+    // stays so: the clears are waited for from then, clearsWaitLimitMs at most.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (!settling.unsettledButForClears().isEmpty())
+        m_settledButForClearsSince = {};
+    else if (!m_settledButForClearsSince.isValid())
+        m_settledButForClearsSince = now;
+    settling.clearsWaitedMs
+        = m_settledButForClearsSince.isValid() ? m_settledButForClearsSince.msecsTo(now) : 0;
     return settling;
 }
 

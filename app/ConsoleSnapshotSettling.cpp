@@ -4,6 +4,15 @@ namespace sb::app {
 
 QStringList ConsoleSnapshotSettling::unsettled() const
 {
+    QStringList why = unsettledButForClears();
+    if (alertsEvaluatedAt.isValid() && clearsWaitedMs < clearsWaitLimitMs)
+        for (const QString &clearing : alertsClearing)
+            why << QStringLiteral("alert %1").arg(clearing);
+    return why;
+}
+
+QStringList ConsoleSnapshotSettling::unsettledButForClears() const
+{
     // No local alias for the state type: in a unity batch it would shadow ConsoleController's.
     QStringList why;
     if (!attached)

@@ -56,10 +56,22 @@ struct ConsoleSnapshotSettling
     QDateTime aftermathReadAt;
     QDateTime alertsEvaluatedAt; // invalid: no alert engine (nothing to wait for)
     QStringList alertsRaising;
+    // The clears under way (AlertEngine::pendingClears): an alert whose condition ended is
+    // cleared clearAfterSeconds later, and a snapshot taken in between shows it active (the
+    // consumer-group alert of a paused group just resumed). Waited for from the moment all
+    // else has settled (clearsWaitedMs since then), clearsWaitLimitMs at most: a clear is
+    // done within clearAfterSeconds unless its condition returns, and one flapping at its
+    // threshold must not hold the snapshot until --snapshot-after.
+    QStringList alertsClearing;
+    qint64 clearsWaitedMs = 0;
+    qint64 clearsWaitLimitMs = 0;
+    static constexpr qint64 kClearsWaitMarginMs = 5000; // past clearAfterSeconds: polls, timers
 
     // What still moves, one short phrase each ("node-1 draining", "3 of 60 simulated users
     // connecting"); empty when settled.
     QStringList unsettled() const;
+    // The same but for the clears under way: from when this is empty, they are waited for.
+    QStringList unsettledButForClears() const;
 };
 
 } // namespace sb::app

@@ -135,4 +135,14 @@ QStringList AlertEngine::pendingRaises() const
     return pending;
 }
 
+QStringList AlertEngine::pendingClears() const
+{
+    QStringList pending;
+    for (const Track &track : m_tracks)
+        if (track.raised && track.clearingSince.isValid())
+            pending << track.alert.rule + u' ' + track.alert.subject + QStringLiteral(" clearing");
+    pending.sort();
+    return pending;
+}
+
 } // namespace sb::models

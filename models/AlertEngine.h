@@ -38,9 +38,14 @@ public:
     QDateTime evaluatedAt() const { return m_evaluatedAt; }
     // The raises under way: a condition that holds but not yet long enough to raise
     // ("dead-letters <topic> raising"). A settled snapshot waits for them
-    // (ConsoleSnapshotSettling), bounded by raiseAfterSeconds; not for clears, which wait
-    // out a counter's window and restart with each burst of a living demo.
+    // (ConsoleSnapshotSettling), bounded by raiseAfterSeconds.
     QStringList pendingRaises() const;
+    // The clears under way: a raised alert whose clear condition holds but not yet for
+    // clearAfterSeconds ("consumer-group <group> clearing"). A settled snapshot waits for them
+    // too (bounded there), so it does not show an alert active a moment before it clears. A
+    // counter's alert is not among them until its window has passed without growth: its clear
+    // condition does not hold before.
+    QStringList pendingClears() const;
     // {"active": [...], "recent": [...], "evaluatedAt", "thresholds"}: state.json's "alerts".
     QJsonObject toJson() const;
 

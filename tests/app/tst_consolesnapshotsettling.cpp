@@ -69,6 +69,27 @@ private Q_SLOTS:
         QCOMPARE(settling.unsettled(), QStringList());
     }
 
+    // An alert clearing (its condition ended, the clear hold not yet met) is waited for once
+    // all else has settled, for clearsWaitLimitMs at most: a snapshot then shows it cleared,
+    // not active a moment before it clears; one flapping at its threshold cannot hold it.
+    void aClearUnderWayIsWaitedForWithABound()
+    {
+        app::ConsoleSnapshotSettling settling = settledDemo();
+        settling.alertsEvaluatedAt
+            = QDateTime::fromString(QStringLiteral("2026-12-06T12:00:00Z"), Qt::ISODate);
+        settling.alertsClearing = QStringList { QStringLiteral("consumer-group g clearing") };
+        settling.clearsWaitLimitMs = 15000;
+        QCOMPARE(settling.unsettled(), QStringList { QStringLiteral("alert consumer-group g clearing") });
+        QCOMPARE(settling.unsettledButForClears(), QStringList());
+        settling.clearsWaitedMs = 14999;
+        QCOMPARE(settling.unsettled(), QStringList { QStringLiteral("alert consumer-group g clearing") });
+        settling.clearsWaitedMs = 15000;
+        QCOMPARE(settling.unsettled(), QStringList());
+        settling.clearsWaitedMs = 0;
+        settling.alertsClearing.clear();
+        QCOMPARE(settling.unsettled(), QStringList());
+    }
+
     void notAttachedIsOnlyThat()
     {
         app::ConsoleSnapshotSettling settling = settledDemo();

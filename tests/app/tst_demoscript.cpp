@@ -65,6 +65,13 @@ QList<QJsonObject> alertsFor(const QJsonObject &state, const QString &rule, cons
     return found;
 }
 
+// An ISO time of state.json (an alert's since/raisedAt/clearedAt, an event's time) in ms.
+qint64 msOf(const QJsonObject &object, const QString &key)
+{
+    const QDateTime at = QDateTime::fromString(object.value(key).toString(), Qt::ISODateWithMs);
+    return at.isValid() ? at.toMSecsSinceEpoch() : -1;
+}
+
 QString alertsText(const QJsonObject &state)
 {
     return QString::fromUtf8(
@@ -228,6 +235,20 @@ private Q_SLOTS:
                   .match(deadLetters.value(0).value(QStringLiteral("figure")).toString());
         QVERIFY2(deadLetters.size() == 1 && added.hasMatch() && added.captured(1).toInt() >= 2,
             qPrintable(alertsText(state)));
+        // The DLT's count in the Kafka area's topics: the poison records at least, and no fewer
+        // than the alert's figure counted in all.
+        const QRegularExpressionMatch inAll
+            = QRegularExpression(QStringLiteral("\\((\\d+) in all\\)$"))
+                  .match(deadLetters.value(0).value(QStringLiteral("figure")).toString());
+        int inTopic = -1;
+        for (const QJsonValue &row :
+            state.value(QStringLiteral("kafka")).toObject().value(QStringLiteral("topics")).toArray())
+            if (row.toObject().value(QStringLiteral("Topic")).toString()
+                == u"switchboard.MessageCreatedEvent.DLT")
+                inTopic = row.toObject().value(QStringLiteral("Messages")).toString().toInt();
+        QVERIFY2(
+            inAll.hasMatch() && inTopic >= grew.captured(1).toInt() && inTopic >= inAll.captured(1).toInt(),
+            qPrintable(QStringLiteral("%1 in the DLT's row; %2").arg(inTopic).arg(alertsText(state))));
         // node-2's per-boot broadcast group: nobody consumes it once node-2 is killed (DOWN,
         // critical) until its session has timed out (RETIRED, which clears it).
         QVERIFY2(!alertsFor(
@@ -291,6 +312,36 @@ private Q_SLOTS:
                        .match(groupAlerts.first().value(QStringLiteral("figure")).toString())
                        .hasMatch(),
             qPrintable(alertsText(state)));
+        // Raised and cleared, with its figure and times: raised once STOP/WARN had held for
+        // raiseAfterSeconds after the pause, cleared once OK had held for clearAfterSeconds
+        // after the resume. The settled snapshot waits for that clear (AlertEngine's
+        // pendingClears): without it the snapshot came as the group read OK, the alert active.
+        const QJsonObject thresholds
+            = state.value(QStringLiteral("alerts")).toObject().value(QStringLiteral("thresholds")).toObject();
+        const qint64 raiseHoldMs = thresholds.value(QStringLiteral("raiseAfterSeconds")).toInt() * 1000;
+        const qint64 clearHoldMs = thresholds.value(QStringLiteral("clearAfterSeconds")).toInt() * 1000;
+        QJsonObject cleared; // the latest cleared: the active come first, then the cleared, newest first
+        for (const QJsonObject &alert : groupAlerts)
+            if (cleared.isEmpty() && alert.contains(QStringLiteral("clearedAt")))
+                cleared = alert;
+        const qint64 pausedAt
+            = msOf(eventFor(events, QStringLiteral("pause-stage1")), QStringLiteral("time"));
+        const qint64 resumedAt
+            = msOf(eventFor(events, QStringLiteral("resume-stage1")), QStringLiteral("time"));
+        const qint64 since = msOf(cleared, QStringLiteral("since"));
+        const qint64 raisedAt = msOf(cleared, QStringLiteral("raisedAt"));
+        const qint64 clearedAt = msOf(cleared, QStringLiteral("clearedAt"));
+        QVERIFY2(raiseHoldMs >= 1000 && clearHoldMs >= 1000 && pausedAt > 0 && resumedAt > pausedAt,
+            qPrintable(alertsText(state)));
+        QVERIFY2(clearedAt > 0 && since >= pausedAt && raisedAt - since >= raiseHoldMs
+                && clearedAt - raisedAt >= clearHoldMs && clearedAt - resumedAt >= clearHoldMs,
+            qPrintable(alertsText(state)));
+        QVERIFY2(groupAlerts.constFirst().contains(QStringLiteral("clearedAt")),
+            qPrintable(alertsText(state))); // none left active
+        QCOMPARE(cleared.value(QStringLiteral("severity")).toString(),
+            cleared.value(QStringLiteral("figure")).toString().startsWith(u"WARN")
+                ? QStringLiteral("warning")
+                : QStringLiteral("critical"));
         // The paused group's lag and status in the Kafka area at the snapshot: caught up, OK.
         QVERIFY2(kafkaGroupRow(state, QStringLiteral("switchboard-notifications"))
                      .value(QStringLiteral("Status"))

@@ -158,6 +158,42 @@ private slots:
         QCOMPARE(engine.pendingRaises(), QStringList());
     }
 
+    // And a clear under way: raised, its condition ended, not yet for the clear hold time; a
+    // condition that returns ends it. A counter's alert is not clearing while its window
+    // still holds growth.
+    void pendingClearsNameWhatIsHalfWayToClearing()
+    {
+        AlertEngine engine;
+        Clock clock(&engine);
+        AlertObservations down = threeReady();
+        down.replicas[1].state = State::Down;
+        clock.run(down, engine.thresholds().raiseAfterSeconds + 1);
+        QVERIFY(isActive(engine, AlertRules::ReplicaDown, u"node-2"_s));
+        QCOMPARE(engine.pendingClears(), QStringList());
+        clock.run(threeReady());
+        QCOMPARE(engine.pendingClears(), QStringList { u"replica-down node-2 clearing"_s });
+        clock.run(down); // down again before the hold: no longer clearing, still active
+        QCOMPARE(engine.pendingClears(), QStringList());
+        QVERIFY(isActive(engine, AlertRules::ReplicaDown, u"node-2"_s));
+        clock.run(threeReady(), engine.thresholds().clearAfterSeconds);
+        QCOMPARE(engine.pendingClears(), QStringList { u"replica-down node-2 clearing"_s });
+        clock.run(threeReady());
+        QVERIFY(!isActive(engine, AlertRules::ReplicaDown, u"node-2"_s));
+        QCOMPARE(engine.pendingClears(), QStringList());
+
+        AlertObservations letters;
+        letters.deadLetterTopics.append({ u"t.DLT"_s, 0 });
+        clock.run(letters);
+        letters.deadLetterTopics[0].records = 3;
+        clock.run(letters, engine.thresholds().raiseAfterSeconds + 1);
+        QVERIFY(isActive(engine, AlertRules::DeadLetters, u"t.DLT"_s));
+        clock.run(
+            letters, engine.thresholds().counterWindowSeconds - engine.thresholds().raiseAfterSeconds - 2);
+        QCOMPARE(engine.pendingClears(), QStringList()); // the growth is still in the window
+        clock.run(letters, 3);
+        QCOMPARE(engine.pendingClears(), QStringList { u"dead-letters t.DLT clearing"_s });
+    }
+
     void aReplicaFlappingFasterThanTheHoldNeverRaises()
     {
         AlertEngine engine;
