@@ -70,8 +70,10 @@ QString FaultStage2Reading::describe(
             .arg(delivered)
             .arg(counted);
     const qint64 caughtUp = qint64(after.caughtUp - base.caughtUp);
-    return QStringLiteral("%1 (%2): missed %3 live broadcast(s) while its subscription was down, caught up "
-                          "%3 from stage 1 in %4 catch-up round(s); %5 broadcast(s) delivered%6")
+    // What its catch-up delivered is what it had not had live: counted, not guessed, so the
+    // line says "caught up N", not "missed N".
+    return QStringLiteral("%1 (%2): subscribed again, caught up %3 from stage 1 in %4 catch-up round(s) "
+                          "(what pub/sub had not brought it live); %5 broadcast(s) delivered%6")
         .arg(replica, after.busName())
         .arg(caughtUp)
         .arg(qint64(after.rounds - base.rounds))

@@ -31,8 +31,8 @@ struct FaultStage2Reading
     // between or `before` was not read): a replica on the Redis bus has re-subscribed (a
     // catch-up round started) and no round is still reading; one on Kafka has nothing to wait for.
     static bool settled(const FaultStage2Reading &before, const FaultStage2Reading &after);
-    // One line for the event log, e.g. "node-2 (redis bus): missed 37 live broadcast(s)
-    // while its subscription was down, caught up 37 from stage 1 in 1 catch-up round(s)".
+    // One line for the event log, e.g. "node-2 (redis bus): subscribed again, caught up 37
+    // from stage 1 in 1 catch-up round(s) (what pub/sub had not brought it live); …".
     static QString describe(
         const QString &replica, const FaultStage2Reading &before, const FaultStage2Reading &after);
 };

@@ -58,8 +58,8 @@ private Q_SLOTS:
         const FaultStage2Reading after = reading(redisBus(2, 39, 0, 47));
         QVERIFY(FaultStage2Reading::settled(before, after));
         QCOMPARE(FaultStage2Reading::describe(QStringLiteral("node-2"), before, after),
-            QStringLiteral("node-2 (redis bus): missed 37 live broadcast(s) while its subscription was down, "
-                           "caught up 37 from stage 1 in 1 catch-up round(s); 37 broadcast(s) delivered"));
+            QStringLiteral("node-2 (redis bus): subscribed again, caught up 37 from stage 1 in 1 catch-up "
+                           "round(s) (what pub/sub had not brought it live); 37 broadcast(s) delivered"));
     }
 
     void restartedReplicaCountedFromItsStart()
@@ -69,9 +69,8 @@ private Q_SLOTS:
         QVERIFY(FaultStage2Reading::settled(before, after));
         QCOMPARE(FaultStage2Reading::describe(QStringLiteral("node-3"), before, after),
             QStringLiteral(
-                "node-3 (redis bus): missed 5 live broadcast(s) while its subscription was down, "
-                "caught up 5 from stage 1 in 1 catch-up round(s); 6 broadcast(s) delivered since its "
-                "restart"));
+                "node-3 (redis bus): subscribed again, caught up 5 from stage 1 in 1 catch-up round(s) "
+                "(what pub/sub had not brought it live); 6 broadcast(s) delivered since its restart"));
         QVERIFY(
             FaultStage2Reading::describe(QStringLiteral("node-3"), {}, after).endsWith(u" since its start"));
         QCOMPARE(FaultStage2Reading::describe(QStringLiteral("node-3"), before, {}),
