@@ -69,6 +69,7 @@ class TestAlertsDevCluster : public QObject
 private slots:
     void initTestCase();
     void cleanupTestCase();
+    void editedThresholdsAreKeptWithTheProfileOrForTheDemo(); // tst_alerts_thresholds.cpp
     void busyGuiThreadRaisesConsoleTapDropsThenClears();
     void droppedSlowConsumerRaisesSlowConsumerDropsThenClears();
     void silentStompSessionRaisesHeartbeatTimeoutsThenClears();
