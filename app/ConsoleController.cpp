@@ -1,5 +1,6 @@
 #include "app/ConsoleController.h"
 
+#include "app/CommandLineOutcome.h"
 #include "app/ConsoleAlerts.h"
 #include "app/ConsoleDemoScript.h"
 #include "app/ConsoleDevClusterFaults.h"
@@ -108,8 +109,10 @@ bool ConsoleController::start(QString *error)
     m_alerts = std::make_unique<ConsoleAlerts>(&m_attachment, &m_profiles);
     m_alerts->attachPanel(m_window->setAlerts(m_alerts->model()));
     m_alerts->start();
-    if (!m_options.recordingPath.isEmpty())
-        return openRecording(error);
+    if (!m_options.recordingPath.isEmpty()) {
+        openRecording();
+        return true;
+    }
     m_snapshot = std::make_unique<ConsoleSnapshotSchedule>(m_options.snapshotDirectory,
         m_options.snapshotAfterSeconds, m_options.snapshotWhenSettled, [this] { return settlingNow(); });
     connect(m_snapshot.get(), &ConsoleSnapshotSchedule::finished, this, &ConsoleController::finished);
@@ -133,36 +136,41 @@ bool ConsoleController::start(QString *error)
     return true;
 }
 
-bool ConsoleController::openRecording(QString *error)
+void ConsoleController::openRecording()
 {
-    // Loaded here, before any window shows: with --snapshot the replay is all there is to
-    // draw, and a bad file or --at is a usage error (exit 2) rather than a dialog.
-    QString why;
-    auto loaded = models::RecordingStore::load(m_options.recordingPath, &why);
-    if (!loaded) {
-        *error = QStringLiteral("--open-recording: %1").arg(why);
-        return false;
-    }
-    models::RecordingReplay replay(std::move(*loaded));
-    QDateTime at = replay.firstAt();
-    if (!m_options.recordingAt.isEmpty()) {
-        const auto parsed = replay.parseAt(m_options.recordingAt, &why);
-        if (!parsed) {
-            *error = QStringLiteral("--at: %1").arg(why);
-            return false;
-        }
-        at = *parsed;
-    } else if (replay.sampleCount() == 0) {
-        *error = QStringLiteral("--open-recording: %1 holds no samples").arg(m_options.recordingPath);
-        return false;
-    }
-    // Before the services read as down below: no live rule may raise an alert on them.
+    // Nothing live, from now: before the services read as down below, no live rule may raise
+    // an alert on them.
     m_alerts->stopForReplay();
     m_attachment.setTarget(QStringLiteral("nothing (replaying %1)").arg(m_options.recordingPath), true);
     for (Service service : models::AttachmentState::services())
         m_attachment.setHealth(
             service, { State::Down, QStringLiteral("a recording is replayed: nothing live attached") });
-    m_replay = std::make_unique<ui::ReplayWindow>(std::move(replay), m_options.recordingPath);
+    // Read, parsed and decoded on a pool thread, as File → Open Recording does (one path): an
+    // hour's recording is seconds of work the event loop keeps turning through.
+    m_openJob = std::make_unique<models::RecordingOpenJob>(m_options.recordingPath);
+    connect(m_openJob.get(), &models::RecordingOpenJob::finished, this, &ConsoleController::showRecording);
+    m_openJob->start();
+}
+
+void ConsoleController::showRecording(
+    const std::shared_ptr<models::RecordingOpenJob::Opened> &opened, const QString &error)
+{
+    // With --snapshot the replay is all there is to draw: a bad file or --at ends the run as a
+    // usage error (exit 2, one line), not a dialog.
+    if (!opened)
+        return endWithUsageError(QStringLiteral("--open-recording: %1").arg(error));
+    QDateTime at = opened->replay.firstAt();
+    if (!m_options.recordingAt.isEmpty()) {
+        QString why;
+        const auto parsed = opened->replay.parseAt(m_options.recordingAt, &why);
+        if (!parsed)
+            return endWithUsageError(QStringLiteral("--at: %1").arg(why));
+        at = *parsed;
+    } else if (opened->replay.sampleCount() == 0) {
+        return endWithUsageError(
+            QStringLiteral("--open-recording: %1 holds no samples").arg(m_options.recordingPath));
+    }
+    m_replay = std::make_unique<ui::ReplayWindow>(opened, m_options.recordingPath);
     m_replay->showAt(at);
     if (m_options.windowSize.isValid())
         m_replay->resize(m_options.windowSize);
@@ -175,7 +183,11 @@ bool ConsoleController::openRecording(QString *error)
                            return m_replay->writeSnapshot(directory, failure);
                        },
         {} });
-    return true;
+}
+
+void ConsoleController::endWithUsageError(const QString &message)
+{
+    emit finished(CommandLineOutcome::usageError(message).finish());
 }
 
 void ConsoleController::attachDemoCluster()

@@ -4,6 +4,7 @@
 #include "app/DemoUser.h"
 #include "models/AttachmentState.h"
 #include "models/ProfileStore.h"
+#include "models/RecordingOpenJob.h"
 #include "models/RecordingSaveJob.h"
 #include "models/RecordingStore.h"
 
@@ -64,6 +65,8 @@ public:
     // The demo's simulated users, for the fault actions; null outside the demo or before it is up.
     DemoLoadControl *demoLoad() const;
     ConsoleAlerts *alerts() const { return m_alerts.get(); }
+    // --open-recording's replay, once the recording is read (null until then).
+    ui::ReplayWindow *replayWindow() const { return m_replay.get(); }
 
     // Fills the passwords a profile lacks from SB_REDIS_PASSWORD and SB_ADMIN_PASSWORD.
     static void takePasswordsFromEnvironment(models::Profile *profile);
@@ -90,7 +93,9 @@ private:
     void showProfiles();
     void recordSample();
     void saveRecording(models::RecordingSaveJob::Done done); // --save-recording, after the snapshot
-    bool openRecording(QString *error); // --open-recording: the replay, nothing live
+    void openRecording(); // --open-recording: the replay, nothing live
+    void showRecording(const std::shared_ptr<models::RecordingOpenJob::Opened> &opened, const QString &error);
+    void endWithUsageError(const QString &message); // says it on stderr, then finished(2)
     ConsoleSnapshotSettling settlingNow() const;
 
     ConsoleOptions m_options;
@@ -116,6 +121,7 @@ private:
     std::unique_ptr<KafkaAreaAssembly> m_kafkaArea;
     std::unique_ptr<TrafficAreaAssembly> m_trafficArea;
     std::unique_ptr<ConsoleAlerts> m_alerts; // the rules over the areas above, every second
+    std::unique_ptr<models::RecordingOpenJob> m_openJob; // --open-recording, read off the GUI thread
     std::unique_ptr<ui::ReplayWindow> m_replay; // --open-recording
     std::unique_ptr<ConsoleSnapshotSchedule> m_snapshot; // --snapshot: when, and what with it
 };

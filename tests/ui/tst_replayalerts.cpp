@@ -1,7 +1,9 @@
 // Alerts in a replay (issue 11): `switchboard --open-recording FILE` attaches nothing live, and
 // the services then read as down; the live alert rules must not run on them (opening a
 // recording raised "critical redis-unreachable"). The replay's alerts are the recording's:
-// the ones active at the replay position.
+// the ones active at the replay position. The recording is read on a pool thread
+// (models::RecordingOpenJob, as File → Open Recording does): start() returns before it is,
+// and the event loop turns until the replay window is there.
 #include "RecordingFixture.h"
 #include "app/ConsoleAlerts.h"
 #include "app/ConsoleController.h"
@@ -49,6 +51,8 @@ private Q_SLOTS:
         options.recordingAt = QStringLiteral("+5"); // the second sample: node-2 down
         app::ConsoleController console(options);
         QVERIFY2(console.start(&error), qPrintable(error));
+        QVERIFY2(
+            !console.replayWindow(), "the recording was read on the GUI thread, before start() returned");
 
         // Every service reads as down (nothing live attached), yet no rule judges them.
         console.alerts()->evaluateNow();
@@ -61,11 +65,9 @@ private Q_SLOTS:
         QVERIFY(console.alerts()->isReplaying());
 
         // The recording's own alert, as it was at that moment, in the replay's Alerts.
-        ui::ReplayWindow *replay = nullptr;
-        for (QWidget *widget : QApplication::topLevelWidgets())
-            if (auto *found = qobject_cast<ui::ReplayWindow *>(widget))
-                replay = found;
-        QVERIFY(replay);
+        QTRY_VERIFY_WITH_TIMEOUT(console.replayWindow(), 10000);
+        const ui::ReplayWindow *replay = console.replayWindow();
+        QCOMPARE(replay->shownSample(), 1);
         const ui::RecordedTableModel *active = replay->pane(QStringLiteral("alerts"))->tableModel(0);
         QCOMPARE(active->rowCount(), 1);
         QCOMPARE(active->index(0, 0).data().toString(), QStringLiteral("critical"));
