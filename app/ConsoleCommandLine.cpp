@@ -6,6 +6,8 @@
 #include <QFile>
 #include <QRegularExpression>
 
+#include <cmath>
+
 namespace sb::app {
 
 namespace {
@@ -56,6 +58,18 @@ CommandLineOutcome ConsoleCommandLine::parse(const QStringList &arguments)
         QStringLiteral("With --snapshot: save the session's recording (a sample every 5 s, and one at the "
                        "snapshot) to FILE (.sbrec.json added when it has no extension)."),
         QStringLiteral("FILE") });
+    parser.addOption({ QStringLiteral("demo-population"),
+        QStringLiteral("The demo's simulated users (default 60, 1-1000)."), QStringLiteral("N") });
+    parser.addOption({ QStringLiteral("demo-rate"),
+        QStringLiteral("Messages a second the demo's users send in all (default 20, 0-2000)."),
+        QStringLiteral("PER_SECOND") });
+    parser.addOption({ QStringLiteral("demo-skew"),
+        QStringLiteral("Share of the demo's users on node-1, to show an imbalance (default 0: spread "
+                       "evenly; 0.5: half of them on node-1)."),
+        QStringLiteral("SHARE") });
+    parser.addOption({ QStringLiteral("demo-stomp-share"),
+        QStringLiteral("Share of the demo's users on STOMP; the rest hold an SSE stream (default 0.6)."),
+        QStringLiteral("SHARE") });
     parser.addOption({ QStringLiteral("demo-script"),
         QStringLiteral(
             "Run the faults of FILE on the demo cluster: a JSON list of {\"at\": SECONDS after the "
@@ -136,6 +150,16 @@ CommandLineOutcome ConsoleCommandLine::parse(const QStringList &arguments)
         m_options.demoScript = *steps;
     }
 
+    if (const QString why = demoPopulationFrom(parser, &m_options.demoPopulation); !why.isEmpty())
+        return CommandLineOutcome::usageError(why);
+    const bool populationSet = parser.isSet(QStringLiteral("demo-population"))
+        || parser.isSet(QStringLiteral("demo-rate")) || parser.isSet(QStringLiteral("demo-skew"))
+        || parser.isSet(QStringLiteral("demo-stomp-share"));
+    if (populationSet && (!m_options.profile.isEmpty() || !m_options.recordingPath.isEmpty()))
+        return CommandLineOutcome::usageError(QStringLiteral(
+            "--demo-population, --demo-rate, --demo-skew, --demo-stomp-share: for the demo cluster only (not "
+            "with --profile or --open-recording)"));
+
     if (parser.isSet(QStringLiteral("window-size"))) {
         static const QRegularExpression size(QStringLiteral("^(\\d{3,5})x(\\d{3,5})$"));
         const QRegularExpressionMatch match
@@ -149,6 +173,37 @@ CommandLineOutcome ConsoleCommandLine::parse(const QStringList &arguments)
         m_options.windowSize = QSize(width, height);
     }
     return CommandLineOutcome::proceed();
+}
+
+QString ConsoleCommandLine::demoPopulationFrom(
+    const QCommandLineParser &parser, DemoPopulationOptions *population)
+{
+    if (parser.isSet(QStringLiteral("demo-population"))) {
+        QString error;
+        const auto users
+            = CommandLineSupport::integerOption(parser, QStringLiteral("demo-population"), 1, 1000, &error);
+        if (!users)
+            return error;
+        population->users = *users;
+    }
+    // A decimal in [minimum, maximum], or why not.
+    const auto share = [&parser](const QString &name, double minimum, double maximum, double *value) {
+        if (!parser.isSet(name))
+            return QString();
+        bool ok = false;
+        const double parsed = parser.value(name).trimmed().toDouble(&ok);
+        if (!ok || !std::isfinite(parsed) || parsed < minimum || parsed > maximum)
+            return QStringLiteral("--%1: expected a number from %2 to %3, got '%4'")
+                .arg(name, QString::number(minimum), QString::number(maximum), parser.value(name));
+        *value = parsed;
+        return QString();
+    };
+    QString why = share(QStringLiteral("demo-rate"), 0, 2000, &population->messagesPerSecond);
+    if (why.isEmpty())
+        why = share(QStringLiteral("demo-skew"), 0, 1, &population->skew);
+    if (why.isEmpty())
+        why = share(QStringLiteral("demo-stomp-share"), 0, 1, &population->stompShare);
+    return why;
 }
 
 } // namespace sb::app

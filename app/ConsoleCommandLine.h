@@ -5,6 +5,8 @@
 
 #include <QStringList>
 
+class QCommandLineParser;
+
 namespace sb::app {
 
 // `switchboard [--profile NAME] [--snapshot DIR [--snapshot-after SECONDS]]`
@@ -15,6 +17,9 @@ public:
     const ConsoleOptions &options() const { return m_options; }
 
 private:
+    // --demo-population, --demo-rate, --demo-skew, --demo-stomp-share into `population`; empty, or why not.
+    static QString demoPopulationFrom(const QCommandLineParser &parser, DemoPopulationOptions *population);
+
     ConsoleOptions m_options;
 };
 

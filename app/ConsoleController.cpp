@@ -201,7 +201,7 @@ void ConsoleController::attachDemoCluster()
 
     // The simulated users' accounts first, in a users file the replicas read as in production
     // (hashing them takes most of a second: DemoUsersFile does it on a pool thread).
-    m_demoUsers = DemoUsers::generate(DemoPopulationOptions {});
+    m_demoUsers = DemoUsers::generate(m_options.demoPopulation);
     m_demoUsersFile = std::make_unique<DemoUsersFile>();
     connect(m_demoUsersFile.get(), &DemoUsersFile::written, this, &ConsoleController::startDemoCluster);
     connect(m_demoUsersFile.get(), &DemoUsersFile::failed, this, [this](const QString &why) {
@@ -270,7 +270,7 @@ void ConsoleController::attachDemoViews(const QJsonObject &endpoints)
     new ConsoleReplicaFanOut(
         m_replicasArea.get(), m_kafkaArea.get(), m_trafficArea.get()); // the Replicas area owns it
     // Simulated users on their own thread, so the demo shows a cluster at work, not an idle one.
-    m_demoPopulation = std::make_unique<DemoPopulation>(DemoPopulationOptions {}, m_demoUsers);
+    m_demoPopulation = std::make_unique<DemoPopulation>(m_options.demoPopulation, m_demoUsers);
     m_demoPopulation->start(DemoPopulation::replicasFrom(endpoints));
     m_faults->setLoadControl(demoLoad());
     // pause-stage1/resume-stage1 also watch what the Kafka area says of the group (Burrow).

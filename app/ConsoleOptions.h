@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/DemoPopulationOptions.h"
 #include "protocol/FaultScript.h"
 
 #include <QList>
@@ -20,6 +21,7 @@ struct ConsoleOptions
     QString recordingPath; // --open-recording: replay this file, nothing live attached
     QString recordingAt; // --at: where the replay starts (RecordingReplay::parseAt); empty: the start
     QString saveRecordingPath; // --save-recording: after the snapshot, the session's recording here
+    DemoPopulationOptions demoPopulation; // --demo-population, --demo-rate, --demo-skew, --demo-stomp-share
 };
 
 } // namespace sb::app

@@ -37,6 +37,24 @@ private slots:
             QStringLiteral("320x200") } << QStringLiteral("640x480");
         QTest::newRow("window-size not numbers") << QStringList { QStringLiteral("--window-size"),
             QStringLiteral("widexhigh") } << QStringLiteral("--window-size");
+        QTest::newRow("demo-population zero") << QStringList { QStringLiteral("--demo-population"),
+            QStringLiteral("0") } << QStringLiteral("--demo-population");
+        QTest::newRow("demo-population too many") << QStringList { QStringLiteral("--demo-population"),
+            QStringLiteral("100000") } << QStringLiteral("1 to 1000");
+        QTest::newRow("demo-rate not a number") << QStringList { QStringLiteral("--demo-rate"),
+            QStringLiteral("fast") } << QStringLiteral("--demo-rate");
+        QTest::newRow("demo-rate negative") << QStringList { QStringLiteral("--demo-rate"),
+            QStringLiteral("-5") } << QStringLiteral("--demo-rate");
+        QTest::newRow("demo-skew over 1") << QStringList { QStringLiteral("--demo-skew"),
+            QStringLiteral("1.5") } << QStringLiteral("0 to 1");
+        QTest::newRow("demo-stomp-share not finite") << QStringList { QStringLiteral("--demo-stomp-share"),
+            QStringLiteral("nan") } << QStringLiteral("--demo-stomp-share");
+        QTest::newRow("demo population with a profile") << QStringList { QStringLiteral("--profile"),
+            QStringLiteral("prod"), QStringLiteral("--demo-population"), QStringLiteral("10") }
+                                                        << QStringLiteral("demo cluster only");
+        QTest::newRow("demo population on a replay") << QStringList { QStringLiteral("--open-recording"),
+            QStringLiteral("x.sbrec.json"), QStringLiteral("--demo-rate"), QStringLiteral("5") }
+                                                     << QStringLiteral("demo cluster only");
     }
     void consoleRejects()
     {
@@ -62,6 +80,28 @@ private slots:
         QCOMPARE(commandLine.options().snapshotDirectory, QStringLiteral("/tmp/snap"));
         QCOMPARE(commandLine.options().snapshotAfterSeconds, 0);
         QVERIFY(!commandLine.options().windowSize.isValid());
+    }
+
+    // The demo's population (issue 13: "a configurable population"): the defaults unless given.
+    void demoPopulation()
+    {
+        ConsoleCommandLine defaults;
+        QVERIFY(defaults.parse({ QStringLiteral("switchboard") }).run);
+        QCOMPARE(defaults.options().demoPopulation.users, 60);
+        QCOMPARE(defaults.options().demoPopulation.messagesPerSecond, 20.0);
+        QCOMPARE(defaults.options().demoPopulation.skew, 0.0);
+        QCOMPARE(defaults.options().demoPopulation.stompShare, 0.6);
+        ConsoleCommandLine given;
+        QVERIFY(given
+                    .parse({ QStringLiteral("switchboard"), QStringLiteral("--demo-population"),
+                        QStringLiteral("12"), QStringLiteral("--demo-rate"), QStringLiteral("2.5"),
+                        QStringLiteral("--demo-skew"), QStringLiteral("0.5"),
+                        QStringLiteral("--demo-stomp-share"), QStringLiteral("1") })
+                    .run);
+        QCOMPARE(given.options().demoPopulation.users, 12);
+        QCOMPARE(given.options().demoPopulation.messagesPerSecond, 2.5);
+        QCOMPARE(given.options().demoPopulation.skew, 0.5);
+        QCOMPARE(given.options().demoPopulation.stompShare, 1.0);
     }
 
     void windowSize()

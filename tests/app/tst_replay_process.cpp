@@ -50,10 +50,22 @@ private Q_SLOTS:
         live.start(qEnvironmentVariable("SB_BINARY"),
             { QStringLiteral("--snapshot"), dir.filePath(QStringLiteral("live")),
                 QStringLiteral("--snapshot-settled"), QStringLiteral("--snapshot-after"),
-                QStringLiteral("90"), QStringLiteral("--save-recording"), recording });
+                QStringLiteral("90"), QStringLiteral("--save-recording"), recording,
+                // A small, skewed population (issue 13: "configurable"; the default one is
+                // demosnapshot's): 12 users, 6 of them on node-1.
+                QStringLiteral("--demo-population"), QStringLiteral("12"), QStringLiteral("--demo-skew"),
+                QStringLiteral("0.5"), QStringLiteral("--demo-rate"), QStringLiteral("5") });
         QVERIFY(live.waitForFinished(120000));
         QCOMPARE(live.exitCode(), 0);
         const QJsonObject shown = readJson(dir.filePath(QStringLiteral("live/state.json")));
+        const QJsonObject population = shown.value(QStringLiteral("population")).toObject();
+        QCOMPARE(population.value(QStringLiteral("users")).toInt(), 12);
+        const QJsonObject byReplica = population.value(QStringLiteral("connectedByReplica")).toObject();
+        const int onFirst = byReplica.value(QStringLiteral("node-1")).toInt();
+        // 6, 3 and 3; one may be away (logged out) at the snapshot.
+        QVERIFY2(onFirst >= 5 && onFirst > byReplica.value(QStringLiteral("node-2")).toInt()
+                && onFirst > byReplica.value(QStringLiteral("node-3")).toInt(),
+            QJsonDocument(byReplica).toJson(QJsonDocument::Compact).constData());
         const QJsonObject saved = readJson(recording + QStringLiteral(".sbrec.json"));
         const QJsonArray samples = saved.value(QStringLiteral("samples")).toArray();
         QVERIFY2(!samples.isEmpty(), "the recording holds no samples");
