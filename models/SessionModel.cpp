@@ -36,6 +36,7 @@ void SessionModel::applyRows(const SessionRows &incoming)
     m_perReplica.setCounts(incoming.perReplica);
     m_perUser.setCounts(incoming.perUser);
     const qint64 when = incoming.wallClockMs ? incoming.wallClockMs : QDateTime::currentMSecsSinceEpoch();
+    m_readAtMs = when;
     m_sessionHistory.append(when, m_sessionCount);
     m_tokenHistory.append(when, tokenCount());
     emit snapshotApplied();

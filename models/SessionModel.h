@@ -41,6 +41,10 @@ public:
     int tokenCount() const { return int(m_rows.size()) - m_sessionCount; }
     bool hasSnapshot() const { return m_hasSnapshot; }
     QString lastError() const { return m_lastError; }
+    // When the pass behind the shown rows finished (ms since the epoch; 0: none yet). The
+    // sessions are read every few seconds, not with the area's other figures, so their age
+    // is their own (state.json: figures.sessionsAsOf).
+    qint64 readAtMs() const { return m_readAtMs; }
     QMap<QString, int> sessionsPerReplica() const { return m_perReplica.counts(); }
     QMap<QString, int> sessionsPerUser() const { return m_perUser.counts(); }
     SessionCountModel *perReplicaModel() { return &m_perReplica; }
@@ -70,6 +74,7 @@ private:
     QList<SessionRow> m_rows; // sessions first, then tokens
     int m_sessionCount = 0;
     bool m_hasSnapshot = false;
+    qint64 m_readAtMs = 0;
     QString m_lastError;
     SessionCountModel m_perReplica;
     SessionCountModel m_perUser;

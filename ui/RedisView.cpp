@@ -6,6 +6,7 @@
 #include "ui/RedisSessionsPane.h"
 #include "ui/StaleBanner.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
@@ -84,6 +85,10 @@ QJsonObject RedisView::snapshotState(int maxTableRows, SnapshotPurpose) const
     figures.insert(QStringLiteral("keysListed"), m_keys->rowCount());
     figures.insert(QStringLiteral("sessions"), m_sessions->sessionCount());
     figures.insert(QStringLiteral("tokens"), m_sessions->tokenCount());
+    // Sessions and tokens come from their own pass, every few seconds: their own age.
+    if (m_sessions->readAtMs() > 0)
+        figures.insert(QStringLiteral("sessionsAsOf"),
+            QDateTime::fromMSecsSinceEpoch(m_sessions->readAtMs(), Qt::UTC).toString(Qt::ISODateWithMs));
     figures.insert(QStringLiteral("sessionsPerReplica"), perReplica);
     figures.insert(
         QStringLiteral("pingMs"), m_latencyMs ? QJsonValue(*m_latencyMs) : QJsonValue(QJsonValue::Null));

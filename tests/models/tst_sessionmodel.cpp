@@ -111,9 +111,14 @@ private Q_SLOTS:
         model.applySnapshot(snapshot(3, 0, 1000));
         inspect::RedisSessionSnapshot failed;
         failed.error = QStringLiteral("connection lost");
+        QCOMPARE(model.readAtMs(), 1000);
         model.applySnapshot(failed);
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(model.lastError(), QStringLiteral("connection lost"));
+        // The picture kept is as old as the pass that made it (state.json: sessionsAsOf).
+        QCOMPARE(model.readAtMs(), 1000);
+        model.applySnapshot(snapshot(2, 1, 6000));
+        QCOMPARE(model.readAtMs(), 6000);
     }
 
     void historyIsAFixedRing()
