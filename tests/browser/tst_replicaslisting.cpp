@@ -126,6 +126,29 @@ void TestReplicasListing::listsTheRegistryAndForgetsTheDead()
     QTRY_COMPARE_WITH_TIMEOUT(listed(survivor.port()), QStringList { QStringLiteral("node-a ready") }, 10000);
     QCOMPARE(members(), QByteArrayList({ "node-a" }));
 
+    // A replica that drained and left keeps its entry a while, marked left=1 (the console
+    // shows it "left"): the chat page must not fail over to it. Node-a's entry copied as
+    // "node-c", listed while its mark says 0, then left out once it says 1.
+    QStringList entry { QStringLiteral("HSET"), QStringLiteral("sb:node:node-c") };
+    const QByteArrayList fields = RedisSeeder::cli(
+        cluster.redisPort(), { QStringLiteral("HGETALL"), QStringLiteral("sb:node:node-a") })
+                                      .split('\n');
+    for (qsizetype i = 0; i + 1 < fields.size(); i += 2)
+        entry << QString::fromUtf8(fields.at(i))
+              << (fields.at(i) == "id" ? QStringLiteral("node-c") : QString::fromUtf8(fields.at(i + 1)));
+    entry << QStringLiteral("left") << QStringLiteral("0");
+    RedisSeeder::cli(cluster.redisPort(), entry);
+    RedisSeeder::cli(cluster.redisPort(),
+        { QStringLiteral("EXPIRE"), QStringLiteral("sb:node:node-c"), QStringLiteral("60") });
+    RedisSeeder::cli(cluster.redisPort(),
+        { QStringLiteral("SADD"), QStringLiteral("sb:nodes"), QStringLiteral("node-c") });
+    QTRY_COMPARE_WITH_TIMEOUT(listed(survivor.port()),
+        QStringList({ QStringLiteral("node-a ready"), QStringLiteral("node-c ready") }), 5000);
+    RedisSeeder::cli(cluster.redisPort(),
+        { QStringLiteral("HSET"), QStringLiteral("sb:node:node-c"), QStringLiteral("left"),
+            QStringLiteral("1") });
+    QTRY_COMPARE_WITH_TIMEOUT(listed(survivor.port()), QStringList { QStringLiteral("node-a ready") }, 5000);
+
     // The registry unreachable: 503 with Retry-After, not "no replicas".
     RedisSeeder::cli(cluster.redisPort(), { QStringLiteral("SHUTDOWN"), QStringLiteral("NOSAVE") });
     QTRY_COMPARE_WITH_TIMEOUT(listed(survivor.port()), QStringList { QStringLiteral("<503>") }, 10000);
