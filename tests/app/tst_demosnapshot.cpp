@@ -74,9 +74,12 @@ private slots:
         // give or take the one user churn may have moved between the two readings.
         const QJsonObject population = state.value(QStringLiteral("population")).toObject();
         QCOMPARE(population.value(QStringLiteral("users")).toInt(), kDefaultUsers);
-        QCOMPARE(population.value(QStringLiteral("connected")).toInt()
-                + population.value(QStringLiteral("loggedOut")).toInt(),
-            kDefaultUsers);
+        // Connected or logged out, but for a user churn has in between (logging in again, or
+        // its session just lost): 59 of 60 in the ASan suite of de2fb23's fresh-clone run.
+        const int accounted = population.value(QStringLiteral("connected")).toInt()
+            + population.value(QStringLiteral("loggedOut")).toInt();
+        QVERIFY2(accounted >= kDefaultUsers - 2 && accounted <= kDefaultUsers,
+            QJsonDocument(population).toJson().constData());
         QVERIFY2(qAbs(population.value(QStringLiteral("connected")).toInt()
                      - replicas.value(QStringLiteral("figures"))
                            .toObject()
