@@ -1,12 +1,30 @@
 #include "cluster/KafkaMockCluster.h"
 
 #include "cluster/KafkaLog.h"
+#include "cluster/KafkaMockCommandNudge.h"
 
 #include <librdkafka/rdkafka_mock.h>
 
 #include <algorithm>
 
 namespace sb::cluster {
+
+namespace {
+// "127.0.0.1:port,127.0.0.1:port,…" → the first port (0 if there is none).
+quint16 firstPortOf(const QByteArray &bootstraps)
+{
+    const QByteArray first = bootstraps.left(bootstraps.indexOf(','));
+    return first.mid(first.lastIndexOf(':') + 1).toUShort();
+}
+} // namespace
+
+template<typename Command> auto KafkaMockCluster::nudged(Command command)
+{
+    KafkaMockCommandNudge nudge(m_firstBrokerPort);
+    const auto result = command();
+    m_wakeUpNudges += nudge.finish();
+    return result;
+}
 
 KafkaMockCluster::~KafkaMockCluster()
 {
@@ -45,6 +63,7 @@ bool KafkaMockCluster::start(int brokers, QString *error)
         return false;
     }
     m_brokers = brokers;
+    m_firstBrokerPort = firstPortOf(bootstrapServers());
     qCInfo(lcKafka, "mock Kafka cluster: %d brokers at %s (no ListGroups/DescribeGroups)", brokers,
         rd_kafka_mock_cluster_bootstraps(m_cluster));
     return true;
@@ -63,8 +82,8 @@ bool KafkaMockCluster::createTopic(const QByteArray &topic, int partitions, QStr
         return false;
     }
     const int replication = std::clamp(m_brokers, 1, 3);
-    const rd_kafka_resp_err_t err
-        = rd_kafka_mock_topic_create(m_cluster, topic.constData(), partitions, replication);
+    const rd_kafka_resp_err_t err = nudged(
+        [&] { return rd_kafka_mock_topic_create(m_cluster, topic.constData(), partitions, replication); });
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         if (error)
             *error = u"cannot create topic " + QString::fromUtf8(topic) + u": "
@@ -76,12 +95,18 @@ bool KafkaMockCluster::createTopic(const QByteArray &topic, int partitions, QStr
 
 bool KafkaMockCluster::setBrokersDown()
 {
-    return m_cluster && rd_kafka_mock_broker_set_down(m_cluster, -1) == RD_KAFKA_RESP_ERR_NO_ERROR;
+    return m_cluster && nudged([this] {
+        return rd_kafka_mock_broker_set_down(m_cluster, -1);
+    }) == RD_KAFKA_RESP_ERR_NO_ERROR;
 }
 
 bool KafkaMockCluster::setBrokersUp()
 {
-    return m_cluster && rd_kafka_mock_broker_set_up(m_cluster, -1) == RD_KAFKA_RESP_ERR_NO_ERROR;
+    // Every broker is down here, so no listening socket is polled: a lost wake-up still
+    // waits out the mock's poll timeout (KafkaMockCommandNudge).
+    return m_cluster && nudged([this] {
+        return rd_kafka_mock_broker_set_up(m_cluster, -1);
+    }) == RD_KAFKA_RESP_ERR_NO_ERROR;
 }
 
 void KafkaMockCluster::pushRequestErrors(int apiKey, const QList<rd_kafka_resp_err_t> &errors)

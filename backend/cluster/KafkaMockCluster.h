@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+#include <atomic>
+
 typedef struct rd_kafka_mock_cluster_s rd_kafka_mock_cluster_t;
 
 namespace sb::cluster {
@@ -53,10 +55,19 @@ public:
 
     rd_kafka_mock_cluster_t *handle() const { return m_cluster; }
 
+    // How many times a command of ours (createTopic, setBrokersDown/Up) had to wake the mock
+    // cluster's thread itself because librdkafka lost the wake-up (KafkaMockCommandNudge).
+    int wakeUpNudges() const { return m_wakeUpNudges.load(); }
+
 private:
+    // Runs one mock command with a KafkaMockCommandNudge beside it.
+    template<typename Command> auto nudged(Command command);
+
     KafkaHandle m_owner; // the mock cluster needs an rd_kafka_t to live in
     rd_kafka_mock_cluster_t *m_cluster = nullptr;
     int m_brokers = 0;
+    quint16 m_firstBrokerPort = 0; // what KafkaMockCommandNudge connects to
+    std::atomic<int> m_wakeUpNudges { 0 };
 };
 
 } // namespace sb::cluster
