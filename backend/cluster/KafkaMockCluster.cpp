@@ -28,9 +28,13 @@ template<typename Command> auto KafkaMockCluster::nudged(Command command)
 
 KafkaMockCluster::~KafkaMockCluster()
 {
-    // The cluster must go before the handle it lives in.
+    // The cluster must go before the handle it lives in. Its end is a command too (a
+    // TERMINATE op), whose wake-up can be lost like any other's.
     if (m_cluster)
-        rd_kafka_mock_cluster_destroy(m_cluster);
+        nudged([this] {
+            rd_kafka_mock_cluster_destroy(m_cluster);
+            return true;
+        });
     m_cluster = nullptr;
 }
 
