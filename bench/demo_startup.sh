@@ -12,6 +12,10 @@
 #   comes after the screen is populated, so each figure is an upper bound.
 # STEPS=1 bench/demo_startup.sh [path/to/switchboard]
 #   the older measure: --snapshot-after N for N = 3..10 s, one launch each, the first N populated.
+# TIMELINE=1 bench/demo_startup.sh [path/to/switchboard]
+#   where the time goes: a headless `switchboard devcluster --child-logs` (the demo's cluster
+#   without the console and its users), each line it and its children write timed from launch
+#   (milliseconds), until its `ready` line; then it is stopped.
 set -eu
 BIN=${1:-build/release/app/switchboard}
 RUNS=${2:-5}
@@ -41,6 +45,27 @@ PY
 }
 
 load() { cut -d' ' -f1 /proc/loadavg; }
+
+if [ "${TIMELINE:-0}" = 1 ]; then
+    python3 - "$BIN" <<'PY'
+import os, signal, subprocess, sys, time
+launched = time.monotonic()
+child = subprocess.Popen([sys.argv[1], "devcluster", "--child-logs"], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, start_new_session=True)
+try:
+    for line in child.stdout:
+        print(f"{(time.monotonic() - launched) * 1000:8.0f} ms  {line.rstrip()[:200]}", flush=True)
+        if line.startswith("ready "):
+            break
+finally:
+    child.send_signal(signal.SIGTERM)
+    try:
+        child.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        child.kill()
+PY
+    exit 0
+fi
 
 if [ "${STEPS:-0}" = 1 ]; then
     for after in 3 4 5 6 7 8 9 10; do
