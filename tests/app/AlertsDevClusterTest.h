@@ -3,7 +3,8 @@
 // The devcluster alert scenarios' test class (tst_alerts_devcluster.cpp has the whole
 // story): one devcluster started once for every scenario, and what several of them
 // assemble. The scenarios are in tst_alerts_devcluster.cpp and, for the Kafka area's alerts
-// (consumer group, dead letters), tst_alerts_devcluster_kafka.cpp: one executable, one
+// (consumer group, dead letters), tst_alerts_devcluster_kafka.cpp, for Redis's (latency,
+// unreachable, replicas unready), tst_alerts_devcluster_redis.cpp: one executable, one
 // cluster start-up; declaration order is run order.
 #include "AlertDevClusterFixture.h"
 #include "AlertScenarioClients.h"
@@ -81,6 +82,7 @@ private slots:
     // tst_alerts_devcluster.cpp again
     void killedReplicaRaisesReplicaDownThenClearsWhenBack();
     void overdueDrainRaisesDrainOverdueThenClearsWhenItLeaves();
+    // tst_alerts_devcluster_redis.cpp
     void pausedRedisRaisesRedisLatencyThenClears();
     void redisKilledRaisesRedisUnreachableThenClearsWhenBack();
     void redisOutageRaisesReplicaUnreadyThenClears();
