@@ -6,6 +6,8 @@
 #include "app/FaultLoadWatch.h"
 #include "app/FaultOffsetReader.h"
 #include "app/FaultPolling.h"
+#include "app/FaultRevokeWatch.h"
+#include "app/FaultSessionReader.h"
 #include "app/FaultStage1Action.h"
 #include "app/FaultStage2Watch.h"
 #include "app/NodeAssembly.h"
@@ -16,7 +18,7 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QNetworkReply>
-#include <QPointer>
+#include <QSet>
 #include <QTimer>
 
 Q_LOGGING_CATEGORY(lcFaults, "sb.faults")
@@ -44,6 +46,16 @@ FaultActions::FaultActions(DevCluster *cluster, FaultEventLog *log, QObject *par
     , m_stage1(new FaultStage1Action(log, QString::fromLatin1(DevCluster::kAdminUser),
           QString::fromLatin1(DevCluster::kAdminPassword), this))
     , m_stage2(new FaultStage2Watch(log, this))
+    , m_sessions(new FaultSessionReader([cluster] { return cluster->redisUrl(); }, this))
+    , m_revoke(new FaultRevokeWatch(
+          log,
+          [cluster] {
+              const QList<QString> running = cluster->runningNodeUrls().keys();
+              return QSet<QString>(running.cbegin(), running.cend());
+          },
+          [sessions = m_sessions](const QString &user, const QStringList &tokens, QObject *context,
+              FaultSessionReader::Done done) { sessions->read(user, tokens, context, std::move(done)); },
+          this))
 { }
 
 FaultActions::~FaultActions()
@@ -382,31 +394,25 @@ FaultActions::Outcome FaultActions::revoke(const Request &request)
     const QByteArray topic = NodeAssembly::roleUpdatedTopic(prefix);
     // The node's cluster-wide revocation: a RoleUpdatedEvent makes every replica revoke the
     // user's tokens in the shared registry and close their live sessions (RoleUpdateHandler).
+    // Sent once the user's sessions and tokens are read, which the watch then sees go.
     const Outcome outcome = accept(request,
-        QStringLiteral("RoleUpdatedEvent for %1 sent to %2").arg(request.user, QString::fromUtf8(topic)));
+        QStringLiteral("RoleUpdatedEvent for %1 to %2, once its live sessions and tokens are read")
+            .arg(request.user, QString::fromUtf8(topic)));
     const int id = outcome.eventId;
-    QObject *watch = startWatch(id, kDeadLetterEffectMs, QStringLiteral("the event's delivery"));
-    QPointer<QObject> guard = watch;
+    // FaultRevokeWatch ends the event itself at kRevokeEffectMs, saying what is still open.
+    QObject *watch = startWatch(id, kRevokeEffectMs + 2 * FaultRevokeWatch::kPollMs,
+        QStringLiteral("the user's sessions closed and tokens revoked"));
     const QByteArray value = QJsonDocument(
         QJsonObject { { QStringLiteral("user"), request.user }, { QStringLiteral("roles"), QJsonArray {} } })
                                  .toJson(QJsonDocument::Compact);
-    m_producer->produce(topic, request.user.toUtf8(), value, {}, [this, guard, id](const QString &error) {
-        // On the producer's poll thread: back to ours.
-        QMetaObject::invokeMethod(
-            this,
-            [this, guard, id, error] {
-                if (!guard)
-                    return;
-                if (error.isEmpty())
-                    m_log->finish(id, EffectState::Observed,
-                        QStringLiteral("delivered; each replica revokes the tokens and closes the sessions "
-                                       "as it reads it"));
-                else
-                    m_log->finish(id, EffectState::NotObserved, QStringLiteral("not delivered: ") + error);
-                guard->deleteLater();
-            },
-            Qt::QueuedConnection);
-    });
+    m_revoke->revoke(id, watch, kRevokeEffectMs, request.user,
+        [this, topic, key = request.user.toUtf8(), value](const FaultRevokeWatch::Delivered &delivered) {
+            m_producer->produce(topic, key, value, {}, [this, delivered](const QString &error) {
+                // On the producer's poll thread: back to ours.
+                QMetaObject::invokeMethod(
+                    this, [delivered, error] { delivered(error); }, Qt::QueuedConnection);
+            });
+        });
     return outcome;
 }
 

@@ -22,6 +22,8 @@ class DevCluster;
 class FaultEventLog;
 class FaultLoadWatch;
 class FaultOffsetReader;
+class FaultRevokeWatch;
+class FaultSessionReader;
 
 // The one set of fault actions on a DevCluster, reached from the Faults panel, the
 // devcluster's control endpoint and a --demo-script. perform() takes the action at once
@@ -52,6 +54,9 @@ public:
     // A replica that runs without the send-buffer bound may take minutes: the margin is for it.
     static constexpr int kSlowConsumerEffectMs = 300000;
     static constexpr int kStage1EffectMs = 30000;
+    // Every replica reads the RoleUpdatedEvent within a second or two, and closes the user's
+    // sessions at once; the margin is for a loaded machine.
+    static constexpr int kRevokeEffectMs = 30000;
 
     FaultActions(DevCluster *cluster, FaultEventLog *log, QObject *parent = nullptr);
     ~FaultActions() override;
@@ -101,6 +106,8 @@ private:
     FaultLoadWatch *m_loadWatch; // a child
     FaultStage1Action *m_stage1; // a child
     FaultStage2Watch *m_stage2; // a child
+    FaultSessionReader *m_sessions; // a child: the revoke watch's reads of Redis
+    FaultRevokeWatch *m_revoke; // a child
     FaultOffsetReader *m_offsets = nullptr; // a child, made at first use
     std::unique_ptr<cluster::KafkaProducer> m_producer;
     bool m_busSwitching = false;
