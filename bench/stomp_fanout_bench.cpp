@@ -22,6 +22,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSet>
 #include <QThread>
 #include <QTimer>
 #include <QWebSocket>
@@ -190,8 +191,15 @@ int main(int argc, char **argv)
     double seconds = 0; // publishing start to last delivery (or to the give-up)
     QList<StompBenchClient *> clients;
     const qint64 expected = qint64(subscribers) * messages;
+    // Once every message is delivered (or the run gave up), a closed connection is no failure:
+    // the clients it closed are counted (one may report an ERROR frame and then the close) and
+    // reported in one line; the clients' own teardown is not reported at all.
+    bool runOver = false;
+    QSet<const StompBenchClient *> closedAfterRun;
     auto *publisher = new StompBenchClient(webSocketUrl(publishBase), tokens[0], &app);
-    QObject::connect(publisher, &StompBenchClient::failed, [](const QString &why) {
+    QObject::connect(publisher, &StompBenchClient::failed, [&, publisher](const QString &why) {
+        if (runOver)
+            return void(closedAfterRun.insert(publisher));
         std::fprintf(stderr, "publisher failed: %s\n", qPrintable(why));
         QCoreApplication::exit(1);
     });
@@ -214,6 +222,7 @@ int main(int argc, char **argv)
         timer->start();
         QTimer::singleShot(qMax(30000, messages * 1000 / rate + 20000), &app, [&] {
             seconds = double(clock.elapsed()) / 1000.0;
+            runOver = true;
             QCoreApplication::exit(3);
         });
     };
@@ -232,8 +241,11 @@ int main(int argc, char **argv)
             std::fflush(stdout);
             QTimer::singleShot(holdMs, &app, startPublishing);
         });
-        QObject::connect(client, &StompBenchClient::failed,
-            [](const QString &why) { std::fprintf(stderr, "subscriber failed: %s\n", qPrintable(why)); });
+        QObject::connect(client, &StompBenchClient::failed, [&, client](const QString &why) {
+            if (runOver)
+                return void(closedAfterRun.insert(client));
+            std::fprintf(stderr, "subscriber failed: %s\n", qPrintable(why));
+        });
         client->onMessage = [&](const QByteArray &body) {
             const qint64 sentAt = QJsonDocument::fromJson(body)
                                       .object()
@@ -244,6 +256,7 @@ int main(int argc, char **argv)
             if (++received != expected)
                 return;
             seconds = double(clock.elapsed()) / 1000.0;
+            runOver = true;
             std::printf("all delivered; holding %d ms\n", holdMs);
             std::fflush(stdout);
             QTimer::singleShot(holdMs, &app, [] { QCoreApplication::exit(0); });
@@ -251,12 +264,19 @@ int main(int argc, char **argv)
     }
 
     const int code = app.exec();
+    runOver = true;
+    // The clients close as `app` deletes them: that is this program's teardown, not the node's.
+    for (StompBenchClient *client : std::as_const(clients))
+        QObject::disconnect(client, &StompBenchClient::failed, nullptr, nullptr);
+    QObject::disconnect(publisher, &StompBenchClient::failed, nullptr, nullptr);
     if (seconds == 0 && clock.isValid())
         seconds = double(clock.elapsed()) / 1000.0;
     std::printf("delivered %lld of %lld in %.2f s: %.0f deliveries/s\n", received, expected, seconds,
         seconds > 0 ? double(received) / seconds : 0.0);
     std::printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", percentile(latencies, 0.50),
         percentile(latencies, 0.90), percentile(latencies, 0.99), percentile(latencies, 1.0));
+    if (!closedAfterRun.isEmpty())
+        std::printf("%lld connections closed by the node after the run\n", qint64(closedAfterRun.size()));
     if (tapReaders > 0) {
         std::printf(
             "tap: %d readers received %lld messages (%.1f MB) by the end of the run; the node reported %lld "
