@@ -82,6 +82,7 @@ signals:
     void redisReady();
 
 private:
+    void reportProgress(const QString &step); // progress(), and a timed debug line
     void startKafka();
     void startRedis();
     void startNodes();
@@ -110,6 +111,7 @@ private:
     int m_redisRestarts = 0;
     QElapsedTimer m_redisUpSince;
     QTimer m_redisRestartTimer { this };
+    QElapsedTimer m_sinceStart; // for the timed debug lines of the start-up steps
     bool m_stopping = false;
     QList<ManagedChild *> m_nodes;
     QString m_redisUrl;
