@@ -1,5 +1,7 @@
 #include "app/CommandLineSupport.h"
 
+#include <cmath>
+
 namespace sb::app {
 
 std::optional<CommandLineOutcome> CommandLineSupport::parse(QCommandLineParser &parser,
@@ -41,6 +43,20 @@ std::optional<int> CommandLineSupport::integerOption(
                      .arg(minimum)
                      .arg(maximum)
                      .arg(text);
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<double> CommandLineSupport::decimalOption(
+    const QCommandLineParser &parser, const QString &name, double minimum, double maximum, QString *error)
+{
+    const QString text = parser.value(name);
+    bool ok = false;
+    const double value = text.toDouble(&ok); // ignores surrounding blanks; accepts "nan" and "inf"
+    if (!ok || !std::isfinite(value) || value < minimum || value > maximum) {
+        *error = QStringLiteral("--%1: expected a number from %2 to %3, got '%4'")
+                     .arg(name, QString::number(minimum), QString::number(maximum), text);
         return std::nullopt;
     }
     return value;

@@ -21,6 +21,10 @@ public:
         const QString &helpHeader, const QString &program = QStringLiteral("switchboard"));
     static std::optional<int> integerOption(
         const QCommandLineParser &parser, const QString &name, int minimum, int maximum, QString *error);
+    // A finite decimal in [minimum, maximum] (no NaN, no infinity), or nullopt with
+    // "--NAME: expected a number from MIN to MAX, got 'TEXT'" in *error.
+    static std::optional<double> decimalOption(const QCommandLineParser &parser, const QString &name,
+        double minimum, double maximum, QString *error);
     static QString versionText();
 };
 

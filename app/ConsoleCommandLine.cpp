@@ -6,8 +6,6 @@
 #include <QFile>
 #include <QRegularExpression>
 
-#include <cmath>
-
 namespace sb::app {
 
 namespace {
@@ -190,13 +188,11 @@ QString ConsoleCommandLine::demoPopulationFrom(
     const auto share = [&parser](const QString &name, double minimum, double maximum, double *value) {
         if (!parser.isSet(name))
             return QString();
-        bool ok = false;
-        const double parsed = parser.value(name).trimmed().toDouble(&ok);
-        if (!ok || !std::isfinite(parsed) || parsed < minimum || parsed > maximum)
-            return QStringLiteral("--%1: expected a number from %2 to %3, got '%4'")
-                .arg(name, QString::number(minimum), QString::number(maximum), parser.value(name));
-        *value = parsed;
-        return QString();
+        QString error;
+        const auto parsed = CommandLineSupport::decimalOption(parser, name, minimum, maximum, &error);
+        if (parsed)
+            *value = *parsed;
+        return error;
     };
     QString why = share(QStringLiteral("demo-rate"), 0, 2000, &population->messagesPerSecond);
     if (why.isEmpty())

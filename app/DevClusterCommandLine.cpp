@@ -102,13 +102,11 @@ CommandLineOutcome DevClusterCommandLine::parse(const QStringList &arguments)
     m_options.redisUrl = parser.value(QStringLiteral("redis"));
     m_options.topicPrefix = parser.value(QStringLiteral("topic-prefix"));
     m_options.usersFile = parser.value(QStringLiteral("users"));
-    bool ok = false;
-    const double rate = parser.value(QStringLiteral("demo-traffic")).toDouble(&ok);
-    if (!ok || rate < 0 || rate > 100)
-        return CommandLineOutcome::usageError(
-            QStringLiteral("--demo-traffic: expected messages per second from 0 to 100, got '%1'")
-                .arg(parser.value(QStringLiteral("demo-traffic"))));
-    m_options.demoTrafficPerSecond = rate;
+    const auto rate
+        = CommandLineSupport::decimalOption(parser, QStringLiteral("demo-traffic"), 0, 100, &error);
+    if (!rate)
+        return CommandLineOutcome::usageError(error);
+    m_options.demoTrafficPerSecond = *rate;
     m_options.childLogs = parser.isSet(QStringLiteral("child-logs"));
     return CommandLineOutcome::proceed();
 }

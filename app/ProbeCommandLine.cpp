@@ -11,6 +11,7 @@ namespace sb::app {
 namespace {
 
 const QString kProbeSendOption = QStringLiteral("send");
+constexpr double kProbeMaxTimeoutSeconds = 7 * 24 * 3600; // a week
 
 // "Name:Value" → the pair (the value's leading blanks dropped, as in HTTP); nullopt when
 // there is no ':' or no name.
@@ -176,13 +177,12 @@ CommandLineOutcome ProbeCommandLine::parse(const QStringList &original)
         m_options.count = *count;
     }
     if (parser.isSet(QStringLiteral("timeout"))) {
-        bool ok = false;
-        const double seconds = parser.value(QStringLiteral("timeout")).toDouble(&ok);
-        if (!ok || !(seconds > 0) || seconds > 86400 * 7)
-            return CommandLineOutcome::usageError(
-                QStringLiteral("--timeout: expected seconds greater than 0, got '%1'")
-                    .arg(parser.value(QStringLiteral("timeout"))));
-        m_options.timeoutSeconds = seconds;
+        // 0 would mean "no timeout", which is the option's absence: the least is a millisecond.
+        const auto seconds = CommandLineSupport::decimalOption(
+            parser, QStringLiteral("timeout"), 0.001, kProbeMaxTimeoutSeconds, &error);
+        if (!seconds)
+            return CommandLineOutcome::usageError(error);
+        m_options.timeoutSeconds = *seconds;
     }
     m_options.printSent = parser.isSet(QStringLiteral("sent"));
     const QString source = parser.value(QStringLiteral("source"));

@@ -1,5 +1,6 @@
 #include "app/ConsoleCommandLine.h"
 #include "app/DevClusterCommandLine.h"
+#include "app/ProbeCommandLine.h"
 #include "support/TestMain.h"
 
 #include <QTest>
@@ -238,6 +239,61 @@ private slots:
         QCOMPARE(set.options().controlLimits.maxConnections, 2);
         QCOMPARE(set.options().controlLimits.idleTimeoutMs, 500);
         QCOMPARE(set.options().controlLimits.maxBodyBytes, qsizetype(1024));
+    }
+    // The console's demo shares, devcluster's --demo-traffic and probe's --timeout are read by
+    // one CommandLineSupport::decimalOption: the same checks (finite, in range) and one wording.
+    void decimalOptionsShareOneWording_data()
+    {
+        QTest::addColumn<QStringList>("arguments"); // the program first: it picks the parser
+        QTest::addColumn<QString>("error");
+        QTest::newRow("console share not a number") << QStringList {
+            QStringLiteral("switchboard"), QStringLiteral("--demo-stomp-share"), QStringLiteral("half")
+        } << QStringLiteral("--demo-stomp-share: expected a number from 0 to 1, got 'half'");
+        QTest::newRow("console rate infinite") << QStringList {
+            QStringLiteral("switchboard"), QStringLiteral("--demo-rate"), QStringLiteral("inf")
+        } << QStringLiteral("--demo-rate: expected a number from 0 to 2000, got 'inf'");
+        QTest::newRow("devcluster traffic too high")
+            << QStringList { QStringLiteral("switchboard devcluster"), QStringLiteral("--demo-traffic"),
+                   QStringLiteral("100.5") }
+            << QStringLiteral("--demo-traffic: expected a number from 0 to 100, got '100.5'");
+        // Once accepted: NaN compares false with both bounds.
+        QTest::newRow("devcluster traffic not finite") << QStringList {
+            QStringLiteral("switchboard devcluster"), QStringLiteral("--demo-traffic"), QStringLiteral("nan")
+        } << QStringLiteral("--demo-traffic: expected a number from 0 to 100, got 'nan'");
+        QTest::newRow("probe timeout zero")
+            << QStringList { QStringLiteral("switchboard probe"), QStringLiteral("sse"),
+                   QStringLiteral("http://h/s"), QStringLiteral("--timeout"), QStringLiteral("0") }
+            << QStringLiteral("--timeout: expected a number from 0.001 to 604800, got '0'");
+    }
+    void decimalOptionsShareOneWording()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, error);
+        CommandLineOutcome outcome;
+        if (arguments.first() == u"switchboard devcluster")
+            outcome = DevClusterCommandLine().parse(arguments);
+        else if (arguments.first() == u"switchboard probe")
+            outcome = ProbeCommandLine().parse(arguments);
+        else
+            outcome = ConsoleCommandLine().parse(arguments);
+        QVERIFY(!outcome.run);
+        QCOMPARE(outcome.exitCode, 2);
+        QCOMPARE(outcome.standardError, QStringLiteral("switchboard: ") + error + u'\n');
+    }
+    void decimalOptionsAcceptInRange()
+    {
+        DevClusterCommandLine devCluster;
+        QVERIFY(devCluster
+                    .parse({ QStringLiteral("switchboard devcluster"), QStringLiteral("--demo-traffic"),
+                        QStringLiteral(" 2.5 ") })
+                    .run);
+        QCOMPARE(devCluster.options().demoTrafficPerSecond, 2.5);
+        ProbeCommandLine probe;
+        QVERIFY(probe
+                    .parse({ QStringLiteral("switchboard probe"), QStringLiteral("sse"),
+                        QStringLiteral("http://h/s"), QStringLiteral("--timeout"), QStringLiteral("0.001") })
+                    .run);
+        QCOMPARE(probe.options().timeoutSeconds, 0.001);
     }
 };
 

@@ -220,7 +220,7 @@ void TestProbeMode::badOptions_data()
     QTest::newRow("count zero") << QStringList { u"sse"_s, u"http://h/s"_s, u"--count"_s, u"0"_s }
                                 << u"switchboard: --count:"_s;
     QTest::newRow("timeout not a number") << QStringList { u"sse"_s, u"http://h/s"_s, u"--timeout"_s,
-        u"soon"_s } << u"switchboard: --timeout: expected seconds"_s;
+        u"soon"_s } << u"switchboard: --timeout: expected a number from 0.001 to 604800, got 'soon'"_s;
     QTest::newRow("send without body") << QStringList { u"stomp"_s, u"ws://h/ws"_s, u"--send"_s, u"/x"_s }
                                        << u"switchboard: --send: expected a destination and a body"_s;
     QTest::newRow("sockjs for sse") << QStringList { u"sse"_s, u"http://h/s"_s, u"--sockjs"_s }
