@@ -210,9 +210,12 @@ StompDecoder::LineResult StompDecoder::readLine(QByteArrayView *line, qsizetype 
         ++i;
     m_scan = i;
 
-    // +1: a CR of a CRLF may already be here while its LF has not arrived yet.
+    // +1: a CR of a CRLF may already be here while its LF has not arrived yet. A line
+    // still arriving fails early once it is longer than the limit, unless its one byte
+    // over is that CR: then only its LF can tell (fed whole, the same line would pass).
     const qsizetype pending = i - m_pos;
-    if (pending > maxLineBytes + 1 || (i == size && pending > maxLineBytes)) {
+    const bool crAwaitingLf = i == size && pending == maxLineBytes + 1 && data[i - 1] == '\r';
+    if (pending > maxLineBytes + 1 || (i == size && pending > maxLineBytes && !crAwaitingLf)) {
         const bool isCommand = m_state == State::Command;
         if (isCommand)
             fail(QStringLiteral("Unknown command ") % printableQuote(QByteArrayView(data + m_pos, pending)));

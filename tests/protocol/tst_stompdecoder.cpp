@@ -81,6 +81,7 @@ private slots:
     void oversizedBodyDetectedEarly();
     void hugeContentLengthRejectedBeforeBody();
     void endlessHeaderLineDetectedEarly();
+    void lineAtTheLimitSplitAfterItsCr();
     void failedDecoderStaysFailed();
     void resetRecovers();
     void bigFrameByteByByte();
@@ -356,6 +357,41 @@ void TestStompDecoder::endlessHeaderLineDetectedEarly()
     StompDecoder exact(StompDecoder::Accept::ClientFrames, limits);
     exact.feed(QByteArray("SEND\nx:" + QByteArray(98, 'a') + "\r\n\r\n\0"_ba));
     QCOMPARE(exact.next(), StompDecoder::Status::Frame);
+}
+
+// Found by fuzz_stomp_decoder (the hour-per-target run, issue 12): a command or header line
+// of exactly the limit whose CRLF is split between two reads, the CR in the first. Waiting
+// for the LF must not count the CR against the limit: fed whole the line passes, so it
+// must pass however it is cut.
+void TestStompDecoder::lineAtTheLimitSplitAfterItsCr()
+{
+    StompLimits limits;
+    limits.maxHeaderLineBytes = 40;
+    const QByteArray header = "x:" + QByteArray(38, 'a'); // 40 bytes
+    const QByteArray input = "SEND\r\n" + header + "\r\n\r\n\0"_ba;
+    const qsizetype afterCr = input.indexOf("\r\n\r\n") + 1;
+    StompDecoder split(StompDecoder::Accept::ClientFrames, limits);
+    split.feed(QByteArrayView(input).first(afterCr));
+    QCOMPARE(split.next(), StompDecoder::Status::NeedMoreData);
+    split.feed(QByteArrayView(input).sliced(afterCr));
+    QCOMPARE(split.next(), StompDecoder::Status::Frame);
+    QCOMPARE(split.takeFrame(), frame("SEND", { { "x", QByteArray(38, 'a') } }));
+
+    // One byte over is still an error, however it is cut.
+    const QByteArray over = "SEND\r\nx:" + QByteArray(39, 'a') + "\r\n\r\n\0"_ba;
+    for (qsizetype chunk : { 0, 1, 2, 3, 5, 7, 44, 45, 46 }) {
+        const Decoded decoded
+            = decode(over, chunk, StompDecoder::Accept::ClientFrames, StompVersion::V1_2, limits);
+        QVERIFY2(decoded.error && decoded.errorString.contains(u"Header line longer than 40 bytes"_s),
+            qPrintable(u"chunk %1: %2"_s.arg(chunk).arg(decoded.errorString)));
+    }
+    // And the line at the limit passes for every chunk size.
+    for (qsizetype chunk = 1; chunk <= input.size(); ++chunk) {
+        const Decoded decoded
+            = decode(input, chunk, StompDecoder::Accept::ClientFrames, StompVersion::V1_2, limits);
+        QVERIFY2(!decoded.error && decoded.frames.size() == 1,
+            qPrintable(u"chunk %1: %2"_s.arg(chunk).arg(decoded.errorString)));
+    }
 }
 
 void TestStompDecoder::failedDecoderStaysFailed()
