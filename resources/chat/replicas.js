@@ -22,15 +22,22 @@ export class ReplicaDirectory {
     return answer;
   }
 
-  // The other replicas that said they were ready, in random order so that the pages of a
-  // dead replica spread over the survivors instead of all landing on the first.
+  // The other replicas to try, those that said they were ready first, each group in random
+  // order so that the pages of a dead replica spread over the survivors instead of all
+  // landing on the first. The list is this page's last look: once its own replica is dead
+  // it cannot look again (the API is same-origin only), so a replica that was starting or
+  // had lost Redis then is still tried, last (accepts() asks it; its own page recovers from
+  // there if it is not ready). Only a replica seen draining is left out: it is going away.
   candidates() {
-    const others = this.replicas.filter((r) => r.id !== this.self && r.url && r.ready && !r.draining);
-    for (let i = others.length - 1; i > 0; i--) {
-      const j = Math.floor(Math.random() * (i + 1));
-      [others[i], others[j]] = [others[j], others[i]];
-    }
-    return others;
+    const others = this.replicas.filter((r) => r.id !== this.self && r.url && !r.draining);
+    const shuffled = (list) => {
+      for (let i = list.length - 1; i > 0; i--) {
+        const j = Math.floor(Math.random() * (i + 1));
+        [list[i], list[j]] = [list[j], list[i]];
+      }
+      return list;
+    };
+    return [...shuffled(others.filter((r) => r.ready)), ...shuffled(others.filter((r) => !r.ready))];
   }
 
   // Does this replica take STOMP sessions now? A WebSocket may cross origins where fetch
