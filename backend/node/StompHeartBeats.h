@@ -1,10 +1,11 @@
 #pragma once
 
+#include "node/PeriodicTimers.h"
 #include "protocol/StompHeartBeat.h"
 
 #include <QElapsedTimer>
 #include <QObject>
-#include <QTimer>
+#include <QPointer>
 
 namespace sb::node {
 
@@ -17,11 +18,17 @@ namespace sb::node {
 // "Instructions per delivery"); the send timer, four ticks an interval, counts the ticks
 // that saw nothing sent and beats at the third, 3/4 to 4/4 of an interval after the last
 // frame, as the clock's "3/4 of the interval passed" did at the same ticks.
+// Both ticks are the worker's PeriodicTimers (one QTimer for all its sessions), not a QTimer
+// each: Qt's per-thread timer list costs a walk of all timers per re-arm.
 class StompHeartBeats : public QObject
 {
     Q_OBJECT
 public:
-    explicit StompHeartBeats(QObject *parent = nullptr);
+    // timers: the worker's; may go first (the worker's end), then nothing ticks.
+    explicit StompHeartBeats(PeriodicTimers *timers, QObject *parent = nullptr);
+    ~StompHeartBeats() override;
+    StompHeartBeats(const StompHeartBeats &) = delete;
+    StompHeartBeats &operator=(const StompHeartBeats &) = delete;
 
     void start(const protocol::StompHeartBeatIntervals &intervals);
     void stop();
@@ -35,9 +42,13 @@ signals:
     void peerSilent();
 
 private:
+    void sendTick();
+    void checkTick();
+
+    QPointer<PeriodicTimers> m_timers;
+    PeriodicTimers::Id m_sendTick = 0; // four times the outgoing interval
+    PeriodicTimers::Id m_checkTick = 0; // twice the incoming interval
     protocol::StompHeartBeatIntervals m_intervals;
-    QTimer m_sendTimer;
-    QTimer m_checkTimer;
     QElapsedTimer m_lastReceived;
     bool m_sentSinceTick = false;
     int m_silentTicks = 0; // send-timer ticks in a row with nothing sent

@@ -42,8 +42,8 @@ constexpr int kConnectTimeoutMs = 10000;
 } // namespace
 
 StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, WriteBatch *batch,
-    SubscriptionTable *subscriptions, PublishAcknowledgements *acks, const ChannelPolicy *policy,
-    const StompSessionDeps &deps, QObject *parent)
+    PeriodicTimers *heartBeatTimers, SubscriptionTable *subscriptions, PublishAcknowledgements *acks,
+    const ChannelPolicy *policy, const StompSessionDeps &deps, QObject *parent)
     : QObject(parent)
     , m_acks(acks)
     , m_policy(policy)
@@ -54,6 +54,7 @@ StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, WriteBatch
     , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
     , m_subscriptions(this, subscriptions, policy, deps.metrics, deps.limits.maxSubscriptionsPerSession)
+    , m_heartBeats(heartBeatTimers)
     , m_presence(deps.records.presence, deps.records.presenceEvents)
 {
     socket->setParent(this);

@@ -43,12 +43,12 @@ class StompSession : public QObject, public StompSubscriber
 public:
     using Subscription = StompSubscription;
 
-    // batch, subscriptions, acks, policy: the worker's, which outlive the session (as does
-    // `parent`, the worker: the context of the session's last presence answer); deps: what
-    // it uses of the replica.
+    // batch, heartBeatTimers, subscriptions, acks, policy: the worker's, which outlive the
+    // session (as does `parent`, the worker: the context of the session's last presence
+    // answer); deps: what it uses of the replica.
     StompSession(QWebSocket *socket, QTcpSocket *transport, WriteBatch *batch,
-        SubscriptionTable *subscriptions, PublishAcknowledgements *acks, const ChannelPolicy *policy,
-        const StompSessionDeps &deps, QObject *parent);
+        PeriodicTimers *heartBeatTimers, SubscriptionTable *subscriptions, PublishAcknowledgements *acks,
+        const ChannelPolicy *policy, const StompSessionDeps &deps, QObject *parent);
     ~StompSession() override;
 
     QString sessionId() const { return m_sessionId; }

@@ -4,6 +4,7 @@
 #include "node/HttpConnection.h"
 #include "node/LingeringSocket.h"
 #include "node/NodeMetrics.h"
+#include "node/PeriodicTimers.h"
 #include "node/PublishAcknowledgements.h"
 #include "node/SocketSendBuffer.h"
 #include "node/SseStream.h"
@@ -29,6 +30,7 @@ Worker::Worker(const WorkerDeps *deps, QObject *parent)
     , m_deps(*deps)
     , m_publishAcks(new PublishAcknowledgements(this))
     , m_writeBatch(new WriteBatch(this))
+    , m_heartBeatTimers(new PeriodicTimers(this))
     , m_policy(m_deps.users)
 { }
 
@@ -139,8 +141,8 @@ void Worker::openWebSocket(QWebSocket *webSocket, QTcpSocket *transport, WebSock
         });
         return;
     }
-    auto *session = new StompSession(
-        webSocket, transport, m_writeBatch, &m_subscriptions, m_publishAcks, &m_policy, m_deps.stomp, this);
+    auto *session = new StompSession(webSocket, transport, m_writeBatch, m_heartBeatTimers, &m_subscriptions,
+        m_publishAcks, &m_policy, m_deps.stomp, this);
     m_sessions.insert(session);
     connect(session, &StompSession::finished, this, [this](StompSession *s) {
         m_sessions.remove(s);

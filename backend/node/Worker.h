@@ -16,6 +16,7 @@ namespace sb::node {
 
 struct AuthenticatedUser;
 class HttpConnection;
+class PeriodicTimers;
 class PublishAcknowledgements;
 class SseStream;
 class StompSession;
@@ -61,6 +62,7 @@ private:
     const WorkerDeps &m_deps;
     PublishAcknowledgements *m_publishAcks;
     WriteBatch *m_writeBatch; // the STOMP sessions' frames, written once per batch of events
+    PeriodicTimers *m_heartBeatTimers; // every STOMP session's heart-beat ticks: one QTimer
     ChannelPolicy m_policy;
     SubscriptionTable m_subscriptions;
     QSet<HttpConnection *> m_http;

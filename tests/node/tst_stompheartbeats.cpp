@@ -3,6 +3,7 @@
 // an interval count the silence: sent() only marks a frame, it reads no clock, since it runs
 // for every delivery), then one every 3/4 interval while the silence lasts.
 
+#include "node/PeriodicTimers.h"
 #include "node/StompHeartBeats.h"
 #include "support/TestMain.h"
 
@@ -10,11 +11,15 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <memory>
+
+using sb::node::PeriodicTimers;
 using sb::node::StompHeartBeats;
 
 namespace {
 constexpr qint64 kIntervalMs = 400; // ticks every 100 ms: a false beat needs a 200 ms stall
-// A coarse timer fires up to 5 % early, each tick: three ticks may come ~30 ms short.
+// A tick may run up to 1/16 of its period early (PeriodicTimers::slackMs): three ticks may
+// come ~19 ms short.
 constexpr qint64 kTimerSlackMs = kIntervalMs / 10;
 } // namespace
 
@@ -24,7 +29,8 @@ class TestStompHeartBeats : public QObject
 private slots:
     void beatsOnlyAfterThreeQuartersOfSilence()
     {
-        StompHeartBeats beats;
+        PeriodicTimers timers;
+        StompHeartBeats beats(&timers);
         QElapsedTimer sinceLastFrame;
         QList<qint64> beatGapsMs; // from the last frame or beat, each beat
         connect(&beats, &StompHeartBeats::beatDue, this, [&] {
@@ -47,6 +53,34 @@ private slots:
         if (beatGapsMs.first() > kIntervalMs + 50)
             qWarning("first beat %lld ms after the last frame: a stalled event loop?", beatGapsMs.first());
         beats.stop();
+        QCOMPARE(timers.size(), 0);
+    }
+
+    void aSilentPeerIsNoticedAfterThreeIncomingIntervals()
+    {
+        PeriodicTimers timers;
+        StompHeartBeats beats(&timers);
+        bool silent = false;
+        connect(&beats, &StompHeartBeats::peerSilent, this, [&] { silent = true; });
+        QElapsedTimer sinceReceived;
+        beats.start({ 0, kIntervalMs / 4 });
+        beats.received();
+        sinceReceived.start();
+        QTRY_VERIFY_WITH_TIMEOUT(silent, 5000);
+        QVERIFY2(sinceReceived.elapsed() > 3 * kIntervalMs / 4,
+            qPrintable(QString::number(sinceReceived.elapsed())));
+    }
+
+    void theWorkersTimersMayEndFirst()
+    {
+        // The worker's end: its PeriodicTimers go before sessions waiting for deleteLater.
+        auto timers = std::make_unique<PeriodicTimers>();
+        StompHeartBeats beats(timers.get());
+        beats.start({ kIntervalMs, kIntervalMs });
+        QCOMPARE(timers->size(), 2);
+        timers.reset();
+        beats.stop(); // and the destructor's stop: nothing to reach, nothing done
+        beats.start({ kIntervalMs, kIntervalMs }); // no clock left: no ticks, no crash
     }
 };
 
