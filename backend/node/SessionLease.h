@@ -1,9 +1,11 @@
 #pragma once
 
+#include "node/PeriodicTimers.h"
+
 #include <QByteArray>
 #include <QObject>
+#include <QPointer>
 #include <QString>
-#include <QTimer>
 
 namespace sb::cluster {
 class SessionStore;
@@ -21,15 +23,18 @@ class SessionLease : public QObject
 public:
     static constexpr int kTtlSeconds = 60;
 
-    // store: the cluster's SessionStore, which outlives the lease; nodeId: this replica's id.
-    SessionLease(cluster::SessionStore *store, const QString &nodeId, const QString &sessionId,
-        const QString &user, const QByteArray &transport, const QString &remote, QObject *parent);
+    // store: the cluster's SessionStore, which outlives the lease; timers: the worker's, for
+    // the refresh (may go first, at the worker's end); nodeId: this replica's id.
+    SessionLease(cluster::SessionStore *store, PeriodicTimers *timers, const QString &nodeId,
+        const QString &sessionId, const QString &user, const QByteArray &transport, const QString &remote,
+        QObject *parent);
     ~SessionLease() override;
 
 private:
     cluster::SessionStore *m_store;
     QString m_sessionId;
-    QTimer m_refresh;
+    QPointer<PeriodicTimers> m_timers;
+    PeriodicTimers::Id m_refresh = 0;
 };
 
 } // namespace sb::node

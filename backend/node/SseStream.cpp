@@ -19,11 +19,13 @@
 #include <QTcpSocket>
 #include <QUuid>
 
+#include <utility>
+
 namespace sb::node {
 
 SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId,
-    bool http10, SubscriptionTable *subscriptions, const ChannelPolicy *policy, const SseStreamDeps &deps,
-    QObject *parent)
+    bool http10, PeriodicTimers *periodicTimers, SubscriptionTable *subscriptions,
+    const ChannelPolicy *policy, const SseStreamDeps &deps, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_user(user)
@@ -34,6 +36,7 @@ SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QS
     , m_deps(deps)
     , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
+    , m_periodicTimers(periodicTimers)
     , m_presence(deps.records.presence, deps.records.presenceEvents)
     , m_queue(socket, deps.metrics)
 {
@@ -42,8 +45,6 @@ SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QS
     connect(socket, &QTcpSocket::disconnected, this, &SseStream::onDisconnected);
     // A client sends nothing on an SSE stream; whatever arrives is discarded, never buffered.
     connect(socket, &QTcpSocket::readyRead, this, [this] { m_socket->readAll(); });
-    connect(&m_commentTimer, &QTimer::timeout, this,
-        [this] { write(protocol::SseEncoder::encodeComment(u"keep-alive")); });
     m_lifetimeTimer.setSingleShot(true);
     connect(&m_lifetimeTimer, &QTimer::timeout, this, [this] {
         finish(QStringLiteral("stream lifetime of %1 s reached; reconnect (Last-Event-ID resumes)")
@@ -86,9 +87,11 @@ void SseStream::start()
         open.wholeBody = true;
         m_deps.tap->publish(open);
     }
-    m_lease = std::make_unique<SessionLease>(m_deps.records.sessions, m_deps.records.nodeId, m_sessionId,
-        m_user.name, QByteArrayLiteral("sse"), m_socket->peerAddress().toString(), nullptr);
-    m_commentTimer.start(m_deps.commentSeconds * 1000);
+    m_lease = std::make_unique<SessionLease>(m_deps.records.sessions, m_periodicTimers, m_deps.records.nodeId,
+        m_sessionId, m_user.name, QByteArrayLiteral("sse"), m_socket->peerAddress().toString(), nullptr);
+    if (m_periodicTimers)
+        m_commentTick = m_periodicTimers->start(m_deps.commentSeconds * 1000,
+            [this] { write(protocol::SseEncoder::encodeComment(u"keep-alive")); });
     m_lifetimeTimer.start(m_deps.lifetimeSeconds * 1000);
     m_presence.open(m_user.name, this);
     if (!m_lastEventId.isEmpty()) {
@@ -261,7 +264,8 @@ void SseStream::onDisconnected()
     if (m_closed)
         return;
     m_closed = true;
-    m_commentTimer.stop();
+    if (m_periodicTimers)
+        m_periodicTimers->stop(std::exchange(m_commentTick, 0));
     m_lifetimeTimer.stop();
     if (m_opened)
         m_subscriptions->removeStream(m_user.name, this);

@@ -4,6 +4,7 @@
 #include "node/AuthenticatedUser.h"
 #include "node/ConnectionPresence.h"
 #include "node/OutboundQueue.h"
+#include "node/PeriodicTimers.h"
 #include "node/ReplaySeam.h"
 #include "node/SseStreamDeps.h"
 #include "node/SseSubscriber.h"
@@ -35,12 +36,12 @@ class SseStream : public QObject, public SseSubscriber
 {
     Q_OBJECT
 public:
-    // subscriptions, policy, deps: the worker's, which outlive the stream (as does `parent`,
-    // the worker: the context of the stream's last presence answer); deps is what the
-    // stream uses of the replica.
+    // periodicTimers, subscriptions, policy, deps: the worker's, which outlive the stream (as
+    // does `parent`, the worker: the context of the stream's last presence answer; the timers
+    // may go first at the worker's end); deps is what the stream uses of the replica.
     SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId, bool http10,
-        SubscriptionTable *subscriptions, const ChannelPolicy *policy, const SseStreamDeps &deps,
-        QObject *parent);
+        PeriodicTimers *periodicTimers, SubscriptionTable *subscriptions, const ChannelPolicy *policy,
+        const SseStreamDeps &deps, QObject *parent);
     ~SseStream() override;
 
     const AuthenticatedUser &user() const { return m_user; }
@@ -87,8 +88,9 @@ private:
     QByteArray m_closeWhy; // set when the node ends the stream; empty: the client left
     bool m_opened = false; // the head went out and the tap was told OPEN
     std::optional<ReplaySeam> m_seam; // while a Last-Event-ID replay meets the live stream
-    QTimer m_commentTimer;
-    QTimer m_lifetimeTimer;
+    QPointer<PeriodicTimers> m_periodicTimers; // the keep-alive comment and the lease's refresh
+    PeriodicTimers::Id m_commentTick = 0;
+    QTimer m_lifetimeTimer; // single shot, all of one length: Qt appends it to its list
     bool m_closed = false;
     bool m_closing = false; // finish() ran: nothing more is written
     ConnectionPresence m_presence; // counted once authenticated (STOMP) or opened (SSE)

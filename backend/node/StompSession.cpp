@@ -42,7 +42,7 @@ constexpr int kConnectTimeoutMs = 10000;
 } // namespace
 
 StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, WriteBatch *batch,
-    PeriodicTimers *heartBeatTimers, SubscriptionTable *subscriptions, PublishAcknowledgements *acks,
+    PeriodicTimers *periodicTimers, SubscriptionTable *subscriptions, PublishAcknowledgements *acks,
     const ChannelPolicy *policy, const StompSessionDeps &deps, QObject *parent)
     : QObject(parent)
     , m_acks(acks)
@@ -54,7 +54,8 @@ StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, WriteBatch
     , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
     , m_subscriptions(this, subscriptions, policy, deps.metrics, deps.limits.maxSubscriptionsPerSession)
-    , m_heartBeats(heartBeatTimers)
+    , m_periodicTimers(periodicTimers)
+    , m_heartBeats(periodicTimers)
     , m_presence(deps.records.presence, deps.records.presenceEvents)
 {
     socket->setParent(this);
@@ -211,8 +212,8 @@ void StompSession::handleConnect(const StompFrame &frame)
             m_heartBeats.start(protocol::negotiateStompHeartBeat({ offer, offer }, beat));
 
             sendFrame(StompServerFrames::connected(m_version, { offer, offer }, m_sessionId, m_user.name));
-            m_lease = std::make_unique<SessionLease>(m_deps.records.sessions, m_deps.records.nodeId,
-                m_sessionId, m_user.name, QByteArrayLiteral("stomp"),
+            m_lease = std::make_unique<SessionLease>(m_deps.records.sessions, m_periodicTimers,
+                m_deps.records.nodeId, m_sessionId, m_user.name, QByteArrayLiteral("stomp"),
                 m_transport ? m_transport->peerAddress().toString() : QString(), nullptr);
             m_presence.open(m_user.name, this);
             for (const StompFrame &early : std::exchange(m_earlyFrames, {}))

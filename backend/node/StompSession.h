@@ -43,12 +43,12 @@ class StompSession : public QObject, public StompSubscriber
 public:
     using Subscription = StompSubscription;
 
-    // batch, heartBeatTimers, subscriptions, acks, policy: the worker's, which outlive the
+    // batch, periodicTimers, subscriptions, acks, policy: the worker's, which outlive the
     // session (as does `parent`, the worker: the context of the session's last presence
     // answer); deps: what it uses of the replica.
-    StompSession(QWebSocket *socket, QTcpSocket *transport, WriteBatch *batch,
-        PeriodicTimers *heartBeatTimers, SubscriptionTable *subscriptions, PublishAcknowledgements *acks,
-        const ChannelPolicy *policy, const StompSessionDeps &deps, QObject *parent);
+    StompSession(QWebSocket *socket, QTcpSocket *transport, WriteBatch *batch, PeriodicTimers *periodicTimers,
+        SubscriptionTable *subscriptions, PublishAcknowledgements *acks, const ChannelPolicy *policy,
+        const StompSessionDeps &deps, QObject *parent);
     ~StompSession() override;
 
     QString sessionId() const { return m_sessionId; }
@@ -139,6 +139,7 @@ private:
     QList<protocol::StompFrame> m_earlyFrames; // sent between CONNECT and CONNECTED
     StompTransactions m_transactions;
     StompOwedReceipts m_owedReceipts;
+    PeriodicTimers *m_periodicTimers; // heart-beat ticks and the lease's refresh
     StompHeartBeats m_heartBeats;
     ConnectionPresence m_presence; // counted once authenticated (STOMP) or opened (SSE)
     bool m_finished = false;

@@ -30,7 +30,7 @@ Worker::Worker(const WorkerDeps *deps, QObject *parent)
     , m_deps(*deps)
     , m_publishAcks(new PublishAcknowledgements(this))
     , m_writeBatch(new WriteBatch(this))
-    , m_heartBeatTimers(new PeriodicTimers(this))
+    , m_periodicTimers(new PeriodicTimers(this))
     , m_policy(m_deps.users)
 { }
 
@@ -105,8 +105,8 @@ void Worker::adoptSocket(qintptr descriptor)
 void Worker::startSse(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId)
 {
     const bool http10 = false;
-    auto *stream
-        = new SseStream(socket, user, lastEventId, http10, &m_subscriptions, &m_policy, m_deps.sse, this);
+    auto *stream = new SseStream(
+        socket, user, lastEventId, http10, m_periodicTimers, &m_subscriptions, &m_policy, m_deps.sse, this);
     m_sseStreams.insert(stream);
     connect(stream, &SseStream::finished, this, [this](SseStream *s) { m_sseStreams.remove(s); });
     stream->start();
@@ -141,7 +141,7 @@ void Worker::openWebSocket(QWebSocket *webSocket, QTcpSocket *transport, WebSock
         });
         return;
     }
-    auto *session = new StompSession(webSocket, transport, m_writeBatch, m_heartBeatTimers, &m_subscriptions,
+    auto *session = new StompSession(webSocket, transport, m_writeBatch, m_periodicTimers, &m_subscriptions,
         m_publishAcks, &m_policy, m_deps.stomp, this);
     m_sessions.insert(session);
     connect(session, &StompSession::finished, this, [this](StompSession *s) {

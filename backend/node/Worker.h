@@ -62,7 +62,9 @@ private:
     const WorkerDeps &m_deps;
     PublishAcknowledgements *m_publishAcks;
     WriteBatch *m_writeBatch; // the STOMP sessions' frames, written once per batch of events
-    PeriodicTimers *m_heartBeatTimers; // every STOMP session's heart-beat ticks: one QTimer
+    // Every connection's periodic ticks (heart-beats, lease refreshes, SSE keep-alive
+    // comments) on one QTimer: Qt walks its timer list to re-arm each QTimer.
+    PeriodicTimers *m_periodicTimers;
     ChannelPolicy m_policy;
     SubscriptionTable m_subscriptions;
     QSet<HttpConnection *> m_http;
