@@ -202,6 +202,8 @@ QString HttpReplicaProbe::describe(QNetworkReply *reply)
         return QStringLiteral("connection refused");
     case QNetworkReply::HostNotFoundError:
         return QStringLiteral("host not found");
+    case QNetworkReply::RemoteHostClosedError:
+        return QStringLiteral("connection closed");
     default:
         break;
     }

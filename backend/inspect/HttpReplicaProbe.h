@@ -60,6 +60,9 @@ public:
     static qint64 retryDelayMs(int failures, int intervalMs, int maxBackoffMs);
     const Outcome &lastOutcome() const { return m_last; }
     bool hasOutcome() const { return m_hasOutcome; }
+    // Why a request to a replica failed, in the words the Replicas area shows (a timeout,
+    // refused, closed, an HTTP status); ReplicaLivenessChecks says it the same way.
+    static QString describe(QNetworkReply *reply);
 
 private:
     QNetworkRequest request(const QUrl &url) const;
@@ -70,7 +73,6 @@ private:
     void succeed(ReplicaInfo info);
     void fail(const QString &error);
     void finish();
-    static QString describe(QNetworkReply *reply);
 
     const Kind m_kind;
     const QUrl m_url;

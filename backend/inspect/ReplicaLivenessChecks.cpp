@@ -23,19 +23,6 @@ bool flagSet(const QMap<QByteArray, QByteArray> &fields, const char *name)
     return ReplicaDecoder::parseBool(fields.value(name)).value_or(false);
 }
 
-QString checkError(QNetworkReply *reply)
-{
-    switch (reply->error()) {
-    case QNetworkReply::OperationCanceledError:
-        return QStringLiteral("no answer in time (timeout)");
-    case QNetworkReply::ConnectionRefusedError:
-        return QStringLiteral("connection refused");
-    case QNetworkReply::RemoteHostClosedError:
-        return QStringLiteral("connection closed");
-    default:
-        return reply->errorString();
-    }
-}
 } // namespace
 
 ReplicaLivenessChecks::ReplicaLivenessChecks(
@@ -135,7 +122,7 @@ void ReplicaLivenessChecks::start(const QString &id, Replica &replica, const std
             it->refused = false;
             it->nextAttempt = {};
         } else {
-            it->error = checkError(reply);
+            it->error = HttpReplicaProbe::describe(reply);
             it->refused = reply->error() == QNetworkReply::ConnectionRefusedError;
             ++it->failures;
             // One that answered before is asked every poll (it is down while this fails); one

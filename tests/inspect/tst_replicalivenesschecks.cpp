@@ -8,13 +8,14 @@
 #include "inspect/ReplicaLivenessChecks.h"
 #include "support/TestMain.h"
 
-#include <QDeadlineTimer>
 #include <QList>
 #include <QNetworkAccessManager>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+
+#include <memory>
 
 using namespace sb::inspect;
 
@@ -51,13 +52,38 @@ private:
     QList<QPointer<QTcpSocket>> m_sockets;
 };
 
-RegistryScanner::Result listing(const QString &id, quint16 port)
+// node-1 listed at a replica that answers, its checks made with `config`.
+struct LivenessUnderTest
 {
+    explicit LivenessUnderTest(const ReplicaDiscoveryConfig &config = {})
+        : checks(config, &network, &owner)
+    { }
+
+    // The replica listening and listed, one check answered, so that it has answered before.
+    bool startAnswered()
+    {
+        if (!replica.listen(QHostAddress::LocalHost, 0))
+            return false;
+        registry.ok = true;
+        registry.nodes[QStringLiteral("node-1")]["address"]
+            = "127.0.0.1:" + QByteArray::number(replica.serverPort());
+        return checkOnce() && failure().isEmpty();
+    }
+    // One poll's checks, waited for.
+    bool checkOnce()
+    {
+        auto pending = std::make_shared<int>(0); // a check that answers after the wait finds it
+        *pending = checks.checkListed(registry, [pending] { --*pending; });
+        return *pending > 0 && QTest::qWaitFor([pending] { return *pending == 0; }, 10000);
+    }
+    QString failure() const { return checks.failure(QStringLiteral("node-1")); }
+
+    ToggledHttpServer replica;
     RegistryScanner::Result registry;
-    registry.ok = true;
-    registry.nodes[id]["address"] = "127.0.0.1:" + QByteArray::number(port);
-    return registry;
-}
+    QNetworkAccessManager network;
+    QObject owner;
+    ReplicaLivenessChecks checks;
+};
 
 } // namespace
 
@@ -65,89 +91,55 @@ class TestReplicaLivenessChecks : public QObject
 {
     Q_OBJECT
 
-private:
-    // One poll's checks, waited for.
-    static bool checkOnce(ReplicaLivenessChecks &checks, const RegistryScanner::Result &registry)
-    {
-        int pending = 0;
-        pending = checks.checkListed(registry, [&pending] { --pending; });
-        if (pending == 0)
-            return false;
-        const QDeadlineTimer deadline(10000);
-        while (pending > 0 && !deadline.hasExpired())
-            QTest::qWait(10);
-        return pending == 0;
-    }
-
 private slots:
     void aRefusedReplicaIsDownAtOnce()
     {
-        ToggledHttpServer replica;
-        QVERIFY(replica.listen(QHostAddress::LocalHost, 0));
-        const RegistryScanner::Result registry = listing(QStringLiteral("node-1"), replica.serverPort());
-        QNetworkAccessManager network;
-        QObject owner;
-        ReplicaLivenessChecks checks(ReplicaDiscoveryConfig {}, &network, &owner);
-        QVERIFY(checkOnce(checks, registry));
-        QCOMPARE(checks.failure(QStringLiteral("node-1")), QString());
+        LivenessUnderTest t;
+        QVERIFY(t.startAnswered());
 
-        replica.die();
-        QVERIFY(checkOnce(checks, registry));
-        const QString failure = checks.failure(QStringLiteral("node-1"));
-        QVERIFY2(failure.contains(QStringLiteral("the registry still lists it")), qPrintable(failure));
+        t.replica.die();
+        QVERIFY(t.checkOnce());
+        QVERIFY2(
+            t.failure().contains(QStringLiteral("the registry still lists it")), qPrintable(t.failure()));
     }
 
     void aSilentReplicaIsDownOnlyAfterTwoMissedChecks()
     {
-        ToggledHttpServer replica;
-        QVERIFY(replica.listen(QHostAddress::LocalHost, 0));
-        const RegistryScanner::Result registry = listing(QStringLiteral("node-1"), replica.serverPort());
         ReplicaDiscoveryConfig config;
         config.httpTimeoutMs = 300;
-        QNetworkAccessManager network;
-        QObject owner;
-        ReplicaLivenessChecks checks(config, &network, &owner);
-        QVERIFY(checkOnce(checks, registry));
-        QCOMPARE(checks.failure(QStringLiteral("node-1")), QString());
+        LivenessUnderTest t(config);
+        QVERIFY(t.startAnswered());
 
-        replica.answering = false;
-        QVERIFY(checkOnce(checks, registry));
-        QCOMPARE(checks.failure(QStringLiteral("node-1")), QString()); // one late answer
-        QVERIFY(checkOnce(checks, registry));
+        t.replica.answering = false;
+        QVERIFY(t.checkOnce());
+        QCOMPARE(t.failure(), QString()); // one late answer
+        QVERIFY(t.checkOnce());
         QCOMPARE(ReplicaLivenessChecks::kFailuresBeforeDown, 2);
-        const QString failure = checks.failure(QStringLiteral("node-1"));
-        QVERIFY2(failure.contains(QStringLiteral("timeout")), qPrintable(failure));
+        QVERIFY2(t.failure().contains(QStringLiteral("timeout")), qPrintable(t.failure()));
 
-        replica.answering = true;
-        QVERIFY(checkOnce(checks, registry));
-        QCOMPARE(checks.failure(QStringLiteral("node-1")), QString());
+        t.replica.answering = true;
+        QVERIFY(t.checkOnce());
+        QCOMPARE(t.failure(), QString());
     }
 
     void aDrainingReplicaIsDownAtItsSecondRefusalAndALeftOneIsNotAsked()
     {
-        ToggledHttpServer replica;
-        QVERIFY(replica.listen(QHostAddress::LocalHost, 0));
-        RegistryScanner::Result registry = listing(QStringLiteral("node-1"), replica.serverPort());
-        registry.nodes[QStringLiteral("node-1")]["draining"] = "1";
-        QNetworkAccessManager network;
-        QObject owner;
-        ReplicaLivenessChecks checks(ReplicaDiscoveryConfig {}, &network, &owner);
-        QVERIFY(checkOnce(checks, registry));
-        QCOMPARE(checks.failure(QStringLiteral("node-1")), QString());
+        LivenessUnderTest t;
+        t.registry.nodes[QStringLiteral("node-1")]["draining"] = "1";
+        QVERIFY(t.startAnswered());
 
-        replica.die();
-        QVERIFY(checkOnce(checks, registry));
-        QCOMPARE(checks.failure(QStringLiteral("node-1")), QString()); // perhaps the end of its drain
-        QVERIFY(checkOnce(checks, registry));
-        const QString failure = checks.failure(QStringLiteral("node-1"));
-        QVERIFY2(failure.contains(QStringLiteral("still lists it draining"))
-                && failure.contains(QStringLiteral("connection refused")),
-            qPrintable(failure));
+        t.replica.die();
+        QVERIFY(t.checkOnce());
+        QCOMPARE(t.failure(), QString()); // perhaps the end of its drain
+        QVERIFY(t.checkOnce());
+        QVERIFY2(t.failure().contains(QStringLiteral("still lists it draining"))
+                && t.failure().contains(QStringLiteral("connection refused")),
+            qPrintable(t.failure()));
 
         // Its drain's mark: it left, nothing is asked and nothing has failed.
-        registry.nodes[QStringLiteral("node-1")]["left"] = "1";
-        QCOMPARE(checks.checkListed(registry, [] {}), 0);
-        QCOMPARE(checks.failure(QStringLiteral("node-1")), QString());
+        t.registry.nodes[QStringLiteral("node-1")]["left"] = "1";
+        QCOMPARE(t.checks.checkListed(t.registry, [] {}), 0);
+        QCOMPARE(t.failure(), QString());
     }
 };
 
