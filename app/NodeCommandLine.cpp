@@ -84,6 +84,10 @@ QList<OptionSpec> optionSpecs()
             n(d.presenceLeaseSeconds) },
         { QStringLiteral("workers"), QStringLiteral("N"), QStringLiteral("Worker threads (0: one per core)."),
             n(d.workerThreads) },
+        { QStringLiteral("worker-event-loop"), QStringLiteral("LOOP"),
+            QStringLiteral("The worker threads' event loop: epoll, or qt (Qt's own: poll over every socket, "
+                           "or glib's)."),
+            QStringLiteral("epoll") },
         { QStringLiteral("heartbeat-ms"), QStringLiteral("MS"),
             QStringLiteral("STOMP heart-beat offered in both directions."), n(d.heartBeatMs) },
         { QStringLiteral("sse-lifetime-seconds"), QStringLiteral("S"),
@@ -343,6 +347,11 @@ CommandLineOutcome NodeCommandLine::parse(
         return CommandLineOutcome::usageError(
             QStringLiteral("--bus-bridge: expected the bus other than --bus ('kafka' or 'redis'), got '%1'")
                 .arg(m_cluster.busBridge));
+    const QString workerLoop = value(QStringLiteral("worker-event-loop"));
+    if (workerLoop != u"epoll" && workerLoop != u"qt")
+        return CommandLineOutcome::usageError(
+            QStringLiteral("--worker-event-loop: expected 'epoll' or 'qt', got '%1'").arg(workerLoop));
+    c.workersOnEpoll = workerLoop == u"epoll";
     c.topicPrefix = value(QStringLiteral("topic-prefix"));
     if (c.topicPrefix.isEmpty() || !validId(c.topicPrefix))
         return CommandLineOutcome::usageError(

@@ -20,6 +20,8 @@ struct NodeConfig
     QString usersFile;
     bool demoUsers = false;
     int workerThreads = 0; // 0: one per core
+    // Worker threads' event loops on epoll (EpollEventDispatcher); false: Qt's (poll or glib).
+    bool workersOnEpoll = true;
     int graceSeconds = 30;
     // A drain lasts at least this long, even when the last connection closed sooner, so that
     // load balancers' health checks, the registry's readers and the console see it.

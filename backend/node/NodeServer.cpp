@@ -2,6 +2,7 @@
 
 #include "cluster/EventBus.h"
 #include "node/AddressConnectionLimit.h"
+#include "node/EpollEventDispatcher.h"
 #include "node/MemoryTrimmer.h"
 #include "node/MessageService.h"
 #include "node/NodeListener.h"
@@ -133,9 +134,19 @@ bool NodeServer::listen(QString *error)
     // What /admin/stats reports: the count, resolved, before any worker is given the identity.
     m_identity.workerThreads = count;
     m_workerDeps = workerDeps();
+    bool workersOnEpoll = m_config.workersOnEpoll;
     for (int i = 0; i < count; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("sb-worker-%1").arg(i));
+        if (m_config.workersOnEpoll) {
+            auto *dispatcher = new EpollEventDispatcher;
+            if (dispatcher->isValid()) {
+                thread->setEventDispatcher(dispatcher); // the thread's from now on
+            } else {
+                delete dispatcher; // said in its warning; Qt's own then
+                workersOnEpoll = false;
+            }
+        }
         auto *worker = new Worker(&m_workerDeps);
         worker->moveToThread(thread);
         connect(thread, &QThread::finished, worker, &QObject::deleteLater);
@@ -176,7 +187,8 @@ bool NodeServer::listen(QString *error)
                              << " workers, listen backlog " << m_listener->listenBacklogSize()
                              << ", event dispatcher "
                              << (dispatcher ? dispatcher->metaObject()->className() : "none")
-                             << ", socket send buffer " << sendBuffer.constData();
+                             << (workersOnEpoll ? " (workers: epoll)" : "") << ", socket send buffer "
+                             << sendBuffer.constData();
     m_announcer = new RegistryAnnouncer(m_identity, address(), &m_services->metrics, &m_services->readiness,
         m_adapters.registry, m_adapters.bus, this);
     m_announcer->start();
