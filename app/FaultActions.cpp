@@ -53,8 +53,9 @@ FaultActions::FaultActions(DevCluster *cluster, FaultEventLog *log, QObject *par
               const QList<QString> running = cluster->runningNodeUrls().keys();
               return QSet<QString>(running.cbegin(), running.cend());
           },
-          [sessions = m_sessions](const QString &user, const QStringList &tokens, QObject *context,
-              FaultSessionReader::Done done) { sessions->read(user, tokens, context, std::move(done)); },
+          [sessions = m_sessions](const QString &user, QObject *context, FaultSessionReader::Done done) {
+              sessions->read(user, context, std::move(done));
+          },
           this))
 { }
 

@@ -67,8 +67,8 @@ void FaultRevokeWatch::revoke(int eventId, QObject *watch, int deadlineMs, const
                        .arg(open.size())
                        .arg(state->before.sessions.size())
                        .arg(state->user, sessions.join(QStringLiteral(", ")))
-                       .arg(state->last.liveTokens.size())
-                       .arg(state->before.indexedTokens.size());
+                       .arg(stillValid(*state))
+                       .arg(state->before.tokens.size());
         }
         m_log->finish(state->eventId, FaultEventLog::EffectState::NotObserved, what);
         state->watch->deleteLater();
@@ -77,7 +77,7 @@ void FaultRevokeWatch::revoke(int eventId, QObject *watch, int deadlineMs, const
     // made yet; after kBeforeReadTries the event goes anyway, and the watch says why it
     // cannot judge it.
     pollAfterEachAnswer(watch, m_pollMs, [this, state, send](const std::function<void(bool)> &answered) {
-        m_read(state->user, {}, state->watch, [this, state, send, answered](const Reading &reading) {
+        m_read(state->user, state->watch, [this, state, send, answered](const Reading &reading) {
             if (!reading.ok && ++state->beforeTries < kBeforeReadTries)
                 return answered(false);
             answered(true);
@@ -92,7 +92,7 @@ void FaultRevokeWatch::revoke(int eventId, QObject *watch, int deadlineMs, const
                         .arg(state->user,
                             nodes.isEmpty() ? QString()
                                             : QStringLiteral(" (%1)").arg(revokedPerReplica(nodes)))
-                        .arg(reading.indexedTokens.size()));
+                        .arg(reading.tokens.size()));
             } else {
                 m_log->observe(state->eventId,
                     QStringLiteral("%1's sessions not read before: %2").arg(state->user, reading.error));
@@ -143,34 +143,43 @@ QHash<QString, QString> FaultRevokeWatch::stillOpen(const Revocation &state) con
     return open;
 }
 
+qsizetype FaultRevokeWatch::stillValid(const Revocation &state)
+{
+    if (!state.last.ok)
+        return state.before.tokens.size(); // nothing read since the event
+    qsizetype valid = 0;
+    for (const QString &jti : state.before.tokens)
+        valid += state.last.tokens.contains(jti) ? 1 : 0;
+    return valid;
+}
+
 void FaultRevokeWatch::follow(const std::shared_ptr<Revocation> &state)
 {
     pollAfterEachAnswer(state->watch, m_pollMs, [this, state](const std::function<void(bool)> &answered) {
-        m_read(state->user, state->before.indexedTokens, state->watch,
-            [this, state, answered](const Reading &reading) {
-                if (!reading.ok)
-                    return answered(false);
-                state->last = reading;
-                if (!stillOpen(*state).isEmpty() || !reading.liveTokens.isEmpty())
-                    return answered(false);
-                answered(true);
-                QHash<QString, QString> closed;
-                for (auto it = state->before.sessions.cbegin(); it != state->before.sessions.cend(); ++it)
-                    closed.insert(it.key(), it.value().node);
-                int since = 0; // sessions of a new login, after the event
-                for (auto it = reading.sessions.cbegin(); it != reading.sessions.cend(); ++it)
-                    since += state->before.sessions.contains(it.key()) ? 0 : 1;
-                QString what = closed.isEmpty()
-                    ? QStringLiteral("no live session of %1 to close").arg(state->user)
-                    : QStringLiteral("%1 session(s) of %2 closed (%3)")
-                          .arg(closed.size())
-                          .arg(state->user, revokedPerReplica(closed));
-                what += QStringLiteral("; %1 token(s) revoked").arg(state->before.indexedTokens.size());
-                if (since > 0)
-                    what += QStringLiteral("; %1 new session(s) since (logged in again)").arg(since);
-                m_log->finish(state->eventId, FaultEventLog::EffectState::Observed, what);
-                state->watch->deleteLater();
-            });
+        m_read(state->user, state->watch, [this, state, answered](const Reading &reading) {
+            if (!reading.ok)
+                return answered(false);
+            state->last = reading;
+            if (!stillOpen(*state).isEmpty() || stillValid(*state) > 0)
+                return answered(false);
+            answered(true);
+            QHash<QString, QString> closed;
+            for (auto it = state->before.sessions.cbegin(); it != state->before.sessions.cend(); ++it)
+                closed.insert(it.key(), it.value().node);
+            int since = 0; // sessions of a new login, after the event
+            for (auto it = reading.sessions.cbegin(); it != reading.sessions.cend(); ++it)
+                since += state->before.sessions.contains(it.key()) ? 0 : 1;
+            QString what = closed.isEmpty()
+                ? QStringLiteral("no live session of %1 to close").arg(state->user)
+                : QStringLiteral("%1 session(s) of %2 closed (%3)")
+                      .arg(closed.size())
+                      .arg(state->user, revokedPerReplica(closed));
+            what += QStringLiteral("; %1 token(s) revoked").arg(state->before.tokens.size());
+            if (since > 0)
+                what += QStringLiteral("; %1 new session(s) since (logged in again)").arg(since);
+            m_log->finish(state->eventId, FaultEventLog::EffectState::Observed, what);
+            state->watch->deleteLater();
+        });
     });
 }
 

@@ -15,10 +15,11 @@ class FaultEventLog;
 // The revoke action's effect: the user's sessions closed on every replica and its tokens
 // revoked, as the replicas' own records in Redis say (FaultSessionReader), not merely the
 // RoleUpdatedEvent delivered. The sessions and tokens the user has are read first, then the
-// event is sent, then the same records are read every pollMs until none of those sessions
-// is held any more (its key deleted: the replica closed it; or its replica stopped, or it
-// was left by an earlier run of it) and none of those tokens exists. New sessions of a
-// user who logs in again (the demo's simulated users do) are counted, not waited for.
+// event is sent, then the same records are read pollMs after each answer until none of
+// those sessions is held any more (its key deleted: the replica closed it; or its replica
+// stopped, or it was left by an earlier run of it) and none of those tokens exists. What a
+// user who logs in again (the demo's simulated users do) gets is not waited for: its new
+// sessions are counted, its new tokens ignored.
 // What it saw goes to the FaultEventLog: "2 session(s) of ada closed on node-1, node-2
 // (…); 2 token(s) revoked", or at the deadline what is still open.
 class FaultRevokeWatch : public QObject
@@ -26,10 +27,10 @@ class FaultRevokeWatch : public QObject
     Q_OBJECT
 public:
     using Reading = FaultSessionReader::Reading;
-    // One read of `user`'s records, and whether each of `tokens` still exists: a
-    // FaultSessionReader in the cluster, a stand-in in the unit test.
-    using SessionRead = std::function<void(
-        const QString &user, const QStringList &tokens, QObject *context, FaultSessionReader::Done done)>;
+    // One read of `user`'s records: a FaultSessionReader in the cluster, a stand-in in the
+    // unit test.
+    using SessionRead
+        = std::function<void(const QString &user, QObject *context, FaultSessionReader::Done done)>;
     // Sends the event; `delivered` (empty error: delivered) must be called on this thread.
     using Delivered = std::function<void(const QString &error)>;
     using Send = std::function<void(Delivered delivered)>;
@@ -53,6 +54,8 @@ private:
     void follow(const std::shared_ptr<Revocation> &state);
     // The sessions read before that are still held now (id → node).
     QHash<QString, QString> stillOpen(const Revocation &state) const;
+    // How many of the tokens read before are still in the registry now.
+    static qsizetype stillValid(const Revocation &state);
 
     FaultEventLog *m_log;
     std::function<QSet<QString>()> m_runningReplicas;

@@ -4,33 +4,35 @@
 #include "cluster/RedisConnection.h"
 #include "cluster/RedisKeys.h"
 #include "cluster/RedisUrl.h"
+#include "inspect/RedisSessionReader.h"
 
-#include <QPointer>
 #include <QSet>
 
 namespace sb::app {
 
 namespace {
-constexpr int kSessionScanCount = 1000;
 const cluster::RedisKeys kSessionKeys; // the replicas' default prefix, as the devcluster runs them
-} // namespace
 
-struct FaultSessionReader::Pass
+// The user's sessions and tokens in `pass`, without their replicas' starts.
+FaultSessionReader::Reading userReading(const inspect::RedisSessionSnapshot &pass, const QString &user)
 {
-    QString user;
-    QStringList tokens;
-    QPointer<QObject> context;
-    Done done;
-    QList<QByteArray> sessionKeys;
-    Reading reading;
-
-    void fail(const QString &why)
-    {
-        reading.ok = false;
-        reading.error = why;
-        done(reading);
-    }
-};
+    FaultSessionReader::Reading reading;
+    reading.ok = pass.error.isEmpty();
+    reading.error = pass.error;
+    if (!reading.ok)
+        return reading;
+    const qsizetype sessionPrefix = kSessionKeys.session(QString()).size();
+    for (const inspect::RedisSessionRecord &session : pass.sessions)
+        if (session.user == user)
+            reading.sessions.insert(QString::fromUtf8(session.key.mid(sessionPrefix)),
+                { session.node, session.since.toLongLong() });
+    const qsizetype tokenPrefix = kSessionKeys.token(QString()).size();
+    for (const inspect::RedisTokenRecord &token : pass.tokens)
+        if (token.user == user)
+            reading.tokens.append(QString::fromUtf8(token.key.mid(tokenPrefix)));
+    return reading;
+}
+} // namespace
 
 FaultSessionReader::FaultSessionReader(std::function<QString()> redisUrl, QObject *parent)
     : QObject(parent)
@@ -41,16 +43,16 @@ FaultSessionReader::FaultSessionReader(std::function<QString()> redisUrl, QObjec
 
 FaultSessionReader::~FaultSessionReader()
 {
-    // The connection is deleted on its own thread as it ends (QThread::finished).
+    // The connection and its reader are deleted on their own thread as it ends (QThread::finished).
     if (m_thread.isRunning()) {
         m_thread.quit();
         m_thread.wait();
     }
 }
 
-bool FaultSessionReader::ensureConnection(QString *why)
+bool FaultSessionReader::ensureReader(QString *why)
 {
-    if (m_redis)
+    if (m_sessions)
         return true;
     const cluster::RedisUrl url = cluster::RedisUrl::parse(m_redisUrl());
     if (!url.isValid()) {
@@ -60,112 +62,63 @@ bool FaultSessionReader::ensureConnection(QString *why)
     cluster::RedisConnectionOptions options;
     options.name = QStringLiteral("switchboard-faults");
     m_redis = new cluster::RedisConnection(url, options);
-    m_redis->moveToThread(&m_thread);
+    m_sessions = new inspect::RedisSessionReader(m_redis, kSessionKeys.prefix(), m_redis);
+    m_redis->moveToThread(&m_thread); // with its child, the reader
     connect(&m_thread, &QThread::finished, m_redis, &QObject::deleteLater);
     m_thread.start();
-    m_redis->open(); // the first reads fail fast (not connected) until it is: the watch asks again
+    // Until it is connected a pass asked for fails at once (RedisSessionReader::refreshNow):
+    // the watch asks again.
+    m_redis->open();
     return true;
 }
 
-void FaultSessionReader::read(const QString &user, const QStringList &tokens, QObject *context, Done done)
+void FaultSessionReader::read(const QString &user, QObject *context, Done done)
 {
-    auto pass = std::make_shared<Pass>();
-    pass->user = user;
-    pass->tokens = tokens;
-    pass->context = context;
-    pass->done = std::move(done);
     QString why;
-    if (!ensureConnection(&why))
-        return pass->fail(why);
-    scan(pass, QByteArrayLiteral("0"));
+    if (!ensureReader(&why)) {
+        Reading failed;
+        failed.error = why;
+        return done(failed);
+    }
+    // A pass under way when asked answers too: a key it did not find was deleted at some
+    // moment of it, and a session or token is never written again under the same id, so it
+    // never shows one of them gone that is still there.
+    connect(
+        m_sessions, &inspect::RedisSessionReader::snapshotReady, context,
+        [this, user, context, done = std::move(done)](const inspect::RedisSessionSnapshot &pass) {
+            const Reading reading = userReading(pass, user);
+            if (!reading.ok)
+                return done(reading);
+            readStarts(reading, context, done);
+        },
+        Qt::SingleShotConnection);
+    m_sessions->refreshNow();
 }
 
-void FaultSessionReader::scan(const std::shared_ptr<Pass> &pass, const QByteArray &cursor)
+void FaultSessionReader::readStarts(const Reading &reading, QObject *context, const Done &done)
 {
-    if (!pass->context)
-        return;
-    m_redis->command({ "SCAN", cursor, "MATCH", kSessionKeys.session(QStringLiteral("*")), "COUNT",
-                         QByteArray::number(kSessionScanCount) },
-        pass->context, [this, pass](const cluster::RedisReply &reply) {
-            if (!reply.isArray() || reply.size() != 2)
-                return pass->fail(QStringLiteral("SCAN: ") + reply.errorMessage());
-            for (const cluster::RedisReply &key : reply.elements().at(1).elements())
-                pass->sessionKeys.append(key.bytes());
-            const QByteArray next = reply.elements().at(0).bytes();
-            if (next == "0")
-                return readKeys(pass);
-            scan(pass, next);
-        });
-}
-
-void FaultSessionReader::readKeys(const std::shared_ptr<Pass> &pass)
-{
-    // Each session's user, node and since; the user's token index; whether each token asked
-    // about still exists; pipelined, answered together.
-    const int expected = int(pass->sessionKeys.size() + pass->tokens.size()) + 1;
-    const auto answers = FaultFanIn<Reading>::expect(expected, [this, pass](const Reading &reading) {
-        pass->reading = reading;
-        if (!reading.error.isEmpty())
-            return pass->fail(reading.error);
-        QSet<QString> nodes;
-        for (const Session &session : reading.sessions)
-            nodes.insert(session.node);
-        // Then when each of their replicas' current run started.
-        const auto started
-            = FaultFanIn<Reading>::expect(int(nodes.size()), [pass](const Reading &withStarts) {
-                  if (!withStarts.error.isEmpty())
-                      return pass->fail(withStarts.error);
-                  pass->reading.nodeStartedMs = withStarts.nodeStartedMs;
-                  pass->reading.ok = true;
-                  pass->done(pass->reading);
-              });
-        for (const QString &node : std::as_const(nodes))
-            m_redis->command({ "HGET", kSessionKeys.node(node), "started" }, pass->context,
-                [started, node](const cluster::RedisReply &reply) {
-                    started->arrive([&](Reading &answer) {
-                        if (reply.isString())
-                            answer.nodeStartedMs.insert(node, reply.bytes().toLongLong());
-                        else if (!reply.isNil())
-                            answer.error = QStringLiteral("HGET started: ") + reply.errorMessage();
-                    });
-                });
-    });
-    const auto failed = [](Reading &answer, const char *command, const cluster::RedisReply &reply) {
-        if (answer.error.isEmpty())
-            answer.error = QLatin1String(command) + QStringLiteral(": ") + reply.errorMessage();
-    };
-    const qsizetype prefix = kSessionKeys.session(QString()).size();
-    for (const QByteArray &key : std::as_const(pass->sessionKeys))
-        m_redis->command({ "HMGET", key, "user", "node", "since" }, pass->context,
-            [answers, failed, pass, id = QString::fromUtf8(key.mid(prefix))](
-                const cluster::RedisReply &reply) {
-                answers->arrive([&](Reading &answer) {
-                    if (!reply.isArray() || reply.size() != 3)
-                        return failed(answer, "HMGET", reply);
-                    // A key gone since the SCAN answers nils: a session that ended meanwhile.
-                    if (QString::fromUtf8(reply.elements().at(0).bytes()) == pass->user)
-                        answer.sessions.insert(id,
-                            { QString::fromUtf8(reply.elements().at(1).bytes()),
-                                reply.elements().at(2).bytes().toLongLong() });
-                });
-            });
-    m_redis->command({ "SMEMBERS", kSessionKeys.userTokens(pass->user) }, pass->context,
-        [answers, failed](const cluster::RedisReply &reply) {
-            answers->arrive([&](Reading &answer) {
-                if (!reply.isArray())
-                    return failed(answer, "SMEMBERS", reply);
-                for (const cluster::RedisReply &jti : reply.elements())
-                    answer.indexedTokens.append(QString::fromUtf8(jti.bytes()));
-            });
-        });
-    for (const QString &jti : std::as_const(pass->tokens))
-        m_redis->command({ "EXISTS", kSessionKeys.token(jti) }, pass->context,
-            [answers, failed, jti](const cluster::RedisReply &reply) {
-                answers->arrive([&](Reading &answer) {
-                    if (!reply.isInteger())
-                        return failed(answer, "EXISTS", reply);
-                    if (reply.toInteger() == 1)
-                        answer.liveTokens.append(jti);
+    QSet<QString> nodes;
+    for (const Session &session : reading.sessions)
+        nodes.insert(session.node);
+    const auto started
+        = FaultFanIn<Reading>::expect(int(nodes.size()), [reading, done](const Reading &starts) {
+              if (!starts.error.isEmpty()) {
+                  Reading failed;
+                  failed.error = starts.error;
+                  return done(failed);
+              }
+              Reading whole = reading;
+              whole.nodeStartedMs = starts.nodeStartedMs;
+              done(whole);
+          });
+    for (const QString &node : std::as_const(nodes))
+        m_redis->command({ "HGET", kSessionKeys.node(node), "started" }, context,
+            [started, node](const cluster::RedisReply &reply) {
+                started->arrive([&](Reading &answer) {
+                    if (reply.isString())
+                        answer.nodeStartedMs.insert(node, reply.bytes().toLongLong());
+                    else if (!reply.isNil() && answer.error.isEmpty())
+                        answer.error = QStringLiteral("HGET started: ") + reply.errorMessage();
                 });
             });
 }

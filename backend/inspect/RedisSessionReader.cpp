@@ -91,8 +91,18 @@ void RedisSessionReader::refreshNow()
     QMetaObject::invokeMethod(
         this,
         [this] {
-            if (!m_pass)
-                beginPass();
+            if (m_pass)
+                return; // the pass under way answers
+            if (!m_connection->isConnected()) {
+                // Asked for now, answered now: not when the connection is back, maybe never.
+                RedisSessionSnapshot failed;
+                failed.error = QStringLiteral("not connected to Redis");
+                if (!m_connection->lastError().isEmpty())
+                    failed.error += QStringLiteral(": ") + m_connection->lastError();
+                emit snapshotReady(failed);
+                return;
+            }
+            beginPass();
         },
         Qt::QueuedConnection);
 }
@@ -149,6 +159,7 @@ void RedisSessionReader::readKeys(const std::shared_ptr<Pass> &pass, const QList
             pass->pendingReplies += 2;
             m_connection->command({ "HMGET", key, "user", "node", "transport", "since", "remote" }, this,
                 [this, pass, index](const RedisReply &reply) {
+                    failOnError(pass, "HMGET", reply);
                     RedisSessionRecord &s = pass->snapshot.sessions[index];
                     s.user = QString::fromUtf8(reply.at(0).bytes());
                     s.node = QString::fromUtf8(reply.at(1).bytes());
@@ -168,6 +179,7 @@ void RedisSessionReader::readKeys(const std::shared_ptr<Pass> &pass, const QList
             pass->snapshot.tokens.append(RedisTokenRecord { key, {}, -1 });
             pass->pendingReplies += 2;
             m_connection->command({ "GET", key }, this, [this, pass, index](const RedisReply &reply) {
+                failOnError(pass, "GET", reply);
                 if (reply.isString())
                     pass->snapshot.tokens[index].user = QString::fromUtf8(reply.bytes());
                 --pass->pendingReplies;
@@ -180,6 +192,14 @@ void RedisSessionReader::readKeys(const std::shared_ptr<Pass> &pass, const QList
             });
         }
     }
+}
+
+void RedisSessionReader::failOnError(
+    const std::shared_ptr<Pass> &pass, const char *command, const RedisReply &reply)
+{
+    // A session or token whose fields were not read is not one without a user: the pass failed.
+    if (reply.isError() && pass->snapshot.error.isEmpty())
+        pass->snapshot.error = QLatin1String(command) + QStringLiteral(": ") + reply.errorMessage();
 }
 
 void RedisSessionReader::maybeFinish(const std::shared_ptr<Pass> &pass)

@@ -19,9 +19,10 @@ namespace sb::inspect {
 // The Sessions lens' reader: one pass over the keyspace with SCAN (MATCH narrowed to the
 // session and token prefixes, COUNT bounded) that reads each sb:session:* hash (HMGET
 // user node transport since remote + PTTL) and each sb:token:* (GET + PTTL), then emits
-// the whole picture as one snapshotReady(). Passes repeat every intervalMs, or every
-// 4× the last pass's duration if longer, so a keyspace of millions costs the server a
-// bounded share of its time.
+// the whole picture as one snapshotReady(), with an error if the SCAN or a read failed (a
+// session whose fields went unread is not one without a user). Passes repeat every
+// intervalMs, or every 4× the last pass's duration if longer, so a keyspace of millions
+// costs the server a bounded share of its time.
 //
 // Lives on the connection's thread; start()/stop()/refreshNow() are thread-safe.
 class RedisSessionReader : public QObject
@@ -35,6 +36,9 @@ public:
 
     void start(int intervalMs = 5000);
     void stop();
+    // A pass now, unless one is under way (its snapshot answers); while not connected, an
+    // empty snapshot whose error says so, at once (a caller waiting for a pass is not left
+    // waiting for the connection).
     void refreshNow();
 
     // The MATCH pattern that selects <prefix>session:* and <prefix>token:* in one pass
@@ -51,6 +55,8 @@ private:
     void scanNext();
     void onScan(const std::shared_ptr<Pass> &pass, const sb::cluster::RedisReply &reply);
     void readKeys(const std::shared_ptr<Pass> &pass, const QList<QByteArray> &keys);
+    static void failOnError(
+        const std::shared_ptr<Pass> &pass, const char *command, const sb::cluster::RedisReply &reply);
     void maybeFinish(const std::shared_ptr<Pass> &pass);
     void scheduleNext();
 
