@@ -101,7 +101,7 @@ public:
     }
 
     // Commits `offset` (the next record to read) for `partition`, as the group's member; waits
-    // for the coordinator's answer.
+    // for the coordinator's answer. False while the group rebalances (try again).
     bool commit(int partition, qint64 offset)
     {
         sb::cluster::KafkaPartitionList offsets(rd_kafka_topic_partition_list_new(1));
