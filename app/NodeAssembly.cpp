@@ -200,6 +200,9 @@ bool NodeAssembly::start(node::NodeServer *server, QString *error)
             if (!handler->handle(value, &why))
                 qCWarning(lcAssembly).noquote() << "ignoring a RoleUpdatedEvent:" << why;
         });
+        // Before the server listens: the feed reads here where the topic ends, and applies
+        // every event from there (its group assigns it seconds later), so a role change sent
+        // once this replica may take sessions reaches the sessions it took.
         if (!m_roleUpdates->start(error))
             return false;
     }

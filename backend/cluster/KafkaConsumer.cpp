@@ -1,6 +1,7 @@
 #include "cluster/KafkaConsumer.h"
 
 #include "cluster/KafkaLog.h"
+#include "cluster/KafkaTopicEnds.h"
 #include "cluster/RetiredGroupMark.h"
 
 #include <QDateTime>
@@ -20,6 +21,8 @@ constexpr int PollWaitMs = 100; // also how quickly close() is noticed while idl
 constexpr int BlockingCallTimeoutMs = 5000;
 constexpr int RedeliveryPauseMs = 200; // after a "not handled" batch, before seeking back
 constexpr int CloseTimeoutMs = 10000; // leaving the group; beyond it we abandon the membership
+// latestAsOfStart: how long start() may wait to learn where its topics end.
+constexpr int EndsAtStartTimeoutMs = 2000;
 
 using PartitionKey = std::pair<QByteArray, int>;
 
@@ -117,6 +120,8 @@ bool KafkaConsumer::start(QString *error)
     m_rk.reset(rk);
     // Errors, rebalances and commit results are all served by rd_kafka_consumer_poll().
     rd_kafka_poll_set_consumer(rk);
+    if (m_options.latestAsOfStart && m_options.autoOffsetReset == "latest")
+        readEndsAtStart();
 
     KafkaPartitionList topics(rd_kafka_topic_partition_list_new(static_cast<int>(m_options.topics.size())));
     for (const QByteArray &topic : m_options.topics)
@@ -470,11 +475,37 @@ void KafkaConsumer::resolveLatest(rd_kafka_topic_partition_list_t *partitions)
         rd_kafka_topic_partition_t &partition = partitions->elems[i];
         if (partition.offset >= 0)
             continue;
+        // Where it ended when start() ran, the first time it is assigned (latestAsOfStart).
+        if (const auto atStart = m_endsAtStart.constFind(PartitionKey(partition.topic, partition.partition));
+            atStart != m_endsAtStart.cend()) {
+            partition.offset = *atStart;
+            m_endsAtStart.erase(atStart);
+            continue;
+        }
         int64_t low = 0;
         int64_t high = 0;
         const rd_kafka_resp_err_t queried = rd_kafka_query_watermark_offsets(
             rk, partition.topic, partition.partition, &low, &high, BlockingCallTimeoutMs);
         partition.offset = queried == RD_KAFKA_RESP_ERR_NO_ERROR ? high : RD_KAFKA_OFFSET_END;
+    }
+}
+
+void KafkaConsumer::readEndsAtStart()
+{
+    const QDeadlineTimer deadline(EndsAtStartTimeoutMs);
+    for (const QByteArray &topic : m_options.topics) {
+        QString error;
+        const auto ends
+            = readTopicEnds(m_rk.get(), topic, int(std::max<qint64>(1, deadline.remainingTime())), &error);
+        if (!ends) {
+            qCWarning(lcKafka,
+                "consumer %s: cannot read where %s ends (%s): it starts at the end when the group "
+                "assigns it, and misses what comes before",
+                rd_kafka_name(m_rk.get()), topic.constData(), qPrintable(error));
+            continue;
+        }
+        for (auto it = ends->cbegin(); it != ends->cend(); ++it)
+            m_endsAtStart.insert(PartitionKey(topic, it.key()), it.value());
     }
 }
 

@@ -6,12 +6,14 @@
 #include "cluster/KafkaRecord.h"
 #include "cluster/KafkaSettings.h"
 
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QString>
 
 #include <atomic>
 #include <functional>
+#include <utility>
 
 class QThread;
 
@@ -105,6 +107,7 @@ private:
     void storeAndCommit(const QList<KafkaRecord> &batch);
     void seekBack(const QList<KafkaRecord> &batch);
     void resolveLatest(rd_kafka_topic_partition_list_t *partitions);
+    void readEndsAtStart(); // latestAsOfStart
     void contact();
     bool leaveGroup();
     void markRetired();
@@ -129,6 +132,9 @@ private:
     std::atomic<bool> m_pauseApplied { false }; // written by the consumer thread only
     QString m_retireOutcome; // written by the consumer thread before close() joins it
     KafkaBrokerHealth m_health;
+    // latestAsOfStart: (topic, partition) -> its end when start() ran. Written by start()
+    // before the thread starts; then the consumer thread's, each taken at its first assignment.
+    QHash<std::pair<QByteArray, int>, qint64> m_endsAtStart;
 };
 
 } // namespace sb::cluster

@@ -17,6 +17,13 @@ struct KafkaConsumerOptions
     // never replays old broadcasts). "latest" is resolved eagerly at assignment, see
     // KafkaConsumer.
     QByteArray autoOffsetReset = QByteArrayLiteral("earliest");
+    // With "latest": where a partition with no committed offset starts. false: its end when
+    // the group assigns it (a per-boot broadcast group: readiness waits for that). true: its
+    // end when start() was called, read there before it returns (at most a few seconds when
+    // the cluster does not answer; then as with false). For a control feed whose events must
+    // reach whatever its owner took on after starting it, though the group assigns seconds
+    // later (KafkaTopicFeed).
+    bool latestAsOfStart = false;
     // A batch closes at whichever comes first.
     // How long a fetch may wait for data. A real broker answers as soon as data arrives,
     // so this bounds only idle polling; librdkafka's mock cluster waits it out, so the

@@ -12,7 +12,11 @@ KafkaTopicFeed::KafkaTopicFeed(
     options.groupId = std::move(groupId);
     options.topics = { std::move(topic) };
     options.clientId = std::move(clientId);
-    options.autoOffsetReset = "latest"; // a new boot acts on what happens from now on
+    // A new boot acts on what happens from now on, "now" being start(): the group assigns its
+    // partitions seconds later, and an event sent in between concerns whatever the replica
+    // took on meanwhile (a role change for a session it accepted: the session must end).
+    options.autoOffsetReset = "latest";
+    options.latestAsOfStart = true;
     options.retireGroupOnClose = true; // per boot: nothing consumes it again once stopped
     m_consumer = std::make_unique<KafkaConsumer>(std::move(settings), options);
     m_consumer->setBatchHandler([this](const QList<KafkaRecord> &batch) {
@@ -31,6 +35,11 @@ KafkaTopicFeed::~KafkaTopicFeed()
 bool KafkaTopicFeed::start(QString *error)
 {
     return m_consumer->start(error);
+}
+
+bool KafkaTopicFeed::hasJoined() const
+{
+    return m_consumer->hasJoinedGroup();
 }
 
 void KafkaTopicFeed::stop()

@@ -13,8 +13,10 @@ namespace sb::cluster {
 class KafkaConsumer;
 
 // Every record of one topic, to every replica: a consumer group of its own per replica
-// boot, from the latest offset (like the broadcast stage). For control events such as
-// {prefix}.RoleUpdatedEvent. The handler runs on the consumer's thread, in batches.
+// boot, from where the topic ended when start() ran (read there, before it returns: not
+// when the group assigns the partitions, seconds later). For control events such as
+// {prefix}.RoleUpdatedEvent: one sent once the replica may take sessions reaches it. The
+// handler runs on the consumer's thread, in batches.
 class KafkaTopicFeed : public QObject
 {
     Q_OBJECT
@@ -26,7 +28,11 @@ public:
     ~KafkaTopicFeed() override;
 
     void setHandler(Handler handler) { m_handler = std::move(handler); }
+    // Blocks until it knows where the topic ends (at most a few seconds when Kafka does not
+    // answer; the feed then starts at the end when its group assigns it).
     bool start(QString *error);
+    // The group assigned its partitions: from now on its records reach the handler.
+    bool hasJoined() const;
     void stop();
 
 private:

@@ -2,6 +2,7 @@
 #include "cluster/KafkaMockCluster.h"
 #include "cluster/KafkaProducer.h"
 #include "cluster/KafkaSettings.h"
+#include "cluster/KafkaTopicFeed.h"
 #include "support/TestMain.h"
 
 #include <QMutex>
@@ -73,6 +74,24 @@ private Q_SLOTS:
         QVERIFY2(m_cluster.createTopic("redeliver", 1, &error), qPrintable(error));
         QVERIFY2(m_cluster.createTopic("one-partition", 1, &error), qPrintable(error));
         QVERIFY2(m_cluster.createTopic("pause", 3, &error), qPrintable(error));
+        QVERIFY2(m_cluster.createTopic("control", 2, &error), qPrintable(error));
+        // The control feed's case (controlFeedTakesWhatCameAfterItsStart…) starts here, so that its
+        // group's first assignment (~3 s) comes while the tests before it run.
+        KafkaProducer producer(settings());
+        QVERIFY2(producer.start(&error), qPrintable(error));
+        QVERIFY(sendControl(producer, "before"));
+        m_feed
+            = std::make_unique<KafkaTopicFeed>(settings(), "control", "control-boot-1", "switchboard-test");
+        m_feed->setHandler([received = m_feedReceived](const QByteArray &, const QByteArray &value) {
+            KafkaRecord record;
+            record.value = value;
+            const QMutexLocker lock(&received->mutex);
+            received->records.append(record);
+        });
+        QVERIFY2(m_feed->start(&error), qPrintable(error));
+        QVERIFY(sendControl(producer, "between"));
+        m_feedJoinedBeforeBetween = m_feed->hasJoined();
+        producer.close();
     }
 
     void settingsPassThroughIsValidated()
@@ -232,6 +251,29 @@ private Q_SLOTS:
         QVERIFY(first.hasJoinedGroup()); // a rebalance does not undo it
     }
 
+    // A control feed (KafkaTopicFeed: a replica's RoleUpdatedEvents) acts on what was sent
+    // after its start(), also before its new per-boot group assigned it the partitions (the
+    // mock's first assignment of a group comes ~3 s after the join, as a broker's
+    // group.initial.rebalance.delay.ms makes it), and not on what was sent before. It used to
+    // start at the end as of the assignment: "between" never reached it.
+    void controlFeedTakesWhatCameAfterItsStartBeforeItsGroupAssignedIt()
+    {
+        if (m_feedJoinedBeforeBetween)
+            qInfo("the group assigned the feed before 'between' was taken: this run shows no gap");
+        QTRY_VERIFY_WITH_TIMEOUT(m_feed->hasJoined(), 15000);
+        KafkaProducer producer(settings());
+        QString error;
+        QVERIFY2(producer.start(&error), qPrintable(error));
+        QVERIFY(sendControl(producer, "after"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_feedReceived->count(), 2, 10000);
+        QList<QByteArray> values;
+        for (const KafkaRecord &record : m_feedReceived->snapshot())
+            values << record.value;
+        QCOMPARE(values, (QList<QByteArray> { "between", "after" }));
+        m_feed->stop();
+        producer.close();
+    }
+
     void kcatConsumesWhatWeProduce()
     {
         const QString kcat = kcatPath();
@@ -337,8 +379,20 @@ private Q_SLOTS:
 
 private:
     KafkaSettings settings() const { return KafkaSettings(m_cluster.bootstrapServers()); }
+    // `value` on the control topic, keyed so that all of them share one partition (the feed
+    // sees them in this order); true once the broker took it.
+    static bool sendControl(KafkaProducer &producer, const QByteArray &value)
+    {
+        auto taken = std::make_shared<std::atomic<int>>(0); // 0 waiting, 1 taken, 2 failed
+        producer.produce(
+            "control", "user-a", value, {}, [taken](const QString &e) { taken->store(e.isEmpty() ? 1 : 2); });
+        return QTest::qWaitFor([&] { return taken->load() != 0; }, 10000) && taken->load() == 1;
+    }
 
     KafkaMockCluster m_cluster;
+    std::unique_ptr<KafkaTopicFeed> m_feed; // controlFeedTakesWhatCameAfterItsStart…
+    std::shared_ptr<Received> m_feedReceived = std::make_shared<Received>();
+    bool m_feedJoinedBeforeBetween = false;
 };
 
 SB_TEST_GUILESS_MAIN(TestKafkaClients)
