@@ -3,10 +3,12 @@
 // and one SUBSCRIBE with a receipt in one write), then closes them all, and samples the
 // node's resident set (VmRSS of --pid) before, with every session open, and for
 // --idle-seconds once the node reports them closed. --rounds repeats it, to tell memory that
-// is kept for reuse from memory that grows.
+// is kept for reuse from memory that grows. What one open session costs is the growth over
+// them (--heart-beat-ms 10000 --hold-seconds 30: sessions as the idle scenario has
+// them, heart-beats both ways, held a while before they close).
 //
 //   node_memory_bench --url http://127.0.0.1:PORT --pid PID [--connections 10000] [--rounds 3]
-//                     [--idle-seconds 15]
+//                     [--idle-seconds 15] [--heart-beat-ms 0] [--hold-seconds 0]
 // The node must let one address hold that many (--limit-connections-exempt-loopback);
 // bench/run_node_memory.sh starts one so.
 #include "EventLoopWait.h"
@@ -21,6 +23,7 @@
 #include <QNetworkReply>
 #include <QRandomGenerator>
 #include <QTcpSocket>
+#include <QTimer>
 #include <QUrl>
 
 #include <cstdio>
@@ -114,13 +117,22 @@ int main(int argc, char **argv)
         QStringLiteral("rounds"), QStringLiteral("Rounds."), QStringLiteral("N"), QStringLiteral("3"));
     const QCommandLineOption idleOption(QStringLiteral("idle-seconds"),
         QStringLiteral("Sampled after each round."), QStringLiteral("S"), QStringLiteral("15"));
-    parser.addOptions({ urlOption, pidOption, countOption, roundsOption, idleOption });
+    const QCommandLineOption heartBeatOption(QStringLiteral("heart-beat-ms"),
+        QStringLiteral("CONNECT's heart-beat both ways (0: none); the bench beats every 4/5 of it."),
+        QStringLiteral("MS"), QStringLiteral("0"));
+    const QCommandLineOption holdOption(QStringLiteral("hold-seconds"),
+        QStringLiteral("How long the open sessions are held (heart-beating) before they close."),
+        QStringLiteral("S"), QStringLiteral("0"));
+    parser.addOptions(
+        { urlOption, pidOption, countOption, roundsOption, idleOption, heartBeatOption, holdOption });
     parser.process(app);
     const QUrl base(parser.value(urlOption));
     const qint64 pid = parser.value(pidOption).toLongLong();
     const int count = parser.value(countOption).toInt();
     const int rounds = parser.value(roundsOption).toInt();
     const int idleSeconds = parser.value(idleOption).toInt();
+    const int heartBeatMs = parser.value(heartBeatOption).toInt();
+    const int holdSeconds = parser.value(holdOption).toInt();
     if (!base.isValid() || pid <= 0 || count <= 0 || residentKiB(pid) < 0) {
         std::fprintf(stderr, "node_memory_bench: give --url and the --pid of a running node\n");
         return 2;
@@ -137,14 +149,18 @@ int main(int argc, char **argv)
           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
           "Sec-WebSocket-Protocol: v12.stomp\r\n\r\n";
     // Sent once the 101 is in, as a browser would: the session reads only what follows it.
-    const QByteArray frames = textFrame("CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer "
-                                  + token + "\n\n" + '\0')
+    const QByteArray beat = QByteArray::number(heartBeatMs);
+    const QByteArray frames = textFrame("CONNECT\naccept-version:1.2\nheart-beat:" + beat + ',' + beat
+                                  + "\nAuthorization:Bearer " + token + "\n\n" + '\0')
         + textFrame(QByteArray("SUBSCRIBE\nid:0\ndestination:/topic/channels.general\nreceipt:r\n\n") + '\0');
 
-    std::printf("node pid %lld, %d sessions per round: before the first round %s\n", pid, count,
-        qPrintable(mib(residentKiB(pid))));
+    const qint64 startKiB = residentKiB(pid);
+    std::printf(
+        "node pid %lld, %d sessions per round (heart-beat %d ms, held %d s): before the first round %s\n",
+        pid, count, heartBeatMs, holdSeconds, qPrintable(mib(startKiB)));
     int status = 0;
     for (int round = 1; round <= rounds; ++round) {
+        const qint64 roundKiB = residentKiB(pid);
         std::vector<std::unique_ptr<QTcpSocket>> sockets;
         sockets.reserve(std::size_t(count));
         int subscribed = 0;
@@ -163,6 +179,10 @@ int main(int argc, char **argv)
                 QObject::connect(raw, &QTcpSocket::readyRead, raw, [raw, seen, &frames, &subscribed] {
                     const bool upgraded = seen->contains("\r\n\r\n");
                     const bool done = seen->contains("RECEIPT");
+                    if (done) { // the node's heart-beats, from now on
+                        raw->readAll();
+                        return;
+                    }
                     *seen += raw->readAll();
                     if (!upgraded && seen->contains("\r\n\r\n"))
                         raw->write(frames);
@@ -189,8 +209,34 @@ int main(int argc, char **argv)
             },
             180000, 5); // often enough to keep kInFlight connects going
         const qint64 open = residentKiB(pid);
-        std::printf("round %d: %d sessions subscribed (%d failed) in %.1f s; node %s\n", round, subscribed,
-            failed, double(clock.elapsed()) / 1000.0, qPrintable(mib(open)));
+        std::printf(
+            "round %d: %d sessions subscribed (%d failed) in %.1f s; node %s (%.1f KiB per session)\n", round,
+            subscribed, failed, double(clock.elapsed()) / 1000.0, qPrintable(mib(open)),
+            double(open - roundKiB) / qMax(1, subscribed));
+        if (holdSeconds > 0) {
+            // The client's half of the heart-beats (an empty line, RFC 6455 text frame), a bit
+            // more often than promised, as stomp.js does; the node's half is read and dropped.
+            QTimer beats;
+            const QByteArray newline = textFrame("\n");
+            if (heartBeatMs > 0) {
+                QObject::connect(&beats, &QTimer::timeout, &beats, [&sockets, &newline] {
+                    for (auto &socket : sockets)
+                        if (socket->state() == QAbstractSocket::ConnectedState)
+                            socket->write(newline);
+                });
+                beats.start(heartBeatMs * 4 / 5);
+            }
+            sb::bench::runEventsFor(holdSeconds * 1000);
+            beats.stop();
+            int connected = 0;
+            for (auto &socket : sockets)
+                connected += socket->state() == QAbstractSocket::ConnectedState ? 1 : 0;
+            const qint64 held = residentKiB(pid);
+            std::printf("round %d: held %d s, %d still connected; node %s (%.1f KiB per session)\n", round,
+                holdSeconds, connected, qPrintable(mib(held)), double(held - roundKiB) / qMax(1, subscribed));
+            if (connected < subscribed)
+                status = 1;
+        }
         if (subscribed < count) {
             std::printf("round %d: first failure: %s\n", round, qPrintable(firstFailure));
             status = 1;
