@@ -1,7 +1,14 @@
 #include "node/LingeringSocket.h"
 
+#include <QTimerEvent>
+
+#include <utility>
+
 #ifdef Q_OS_UNIX
 #include <sys/socket.h>
+#endif
+#if defined(Q_OS_UNIX) && defined(MSG_NOSIGNAL)
+#define SB_LINGERING_DIRECT_SEND 1 // Linux: send(2) without SIGPIPE; elsewhere QTcpSocket buffers all
 #endif
 
 namespace sb::node {
@@ -9,14 +16,17 @@ namespace sb::node {
 LingeringSocket::LingeringSocket(int lingerMs, QObject *parent)
     : QTcpSocket(parent)
     , m_lingerMs(lingerMs)
-    , m_deadline(this)
+{ }
+
+void LingeringSocket::timerEvent(QTimerEvent *event)
 {
-    m_deadline.setSingleShot(true);
-    connect(&m_deadline, &QTimer::timeout, this, [this] {
-        emit lingerExpired();
-        abort();
-    });
-    connect(this, &QAbstractSocket::disconnected, &m_deadline, &QTimer::stop);
+    if (event->timerId() != m_deadline.timerId()) {
+        QTcpSocket::timerEvent(event);
+        return;
+    }
+    m_deadline.stop();
+    emit lingerExpired();
+    abort();
 }
 
 void LingeringSocket::close()
@@ -36,7 +46,8 @@ void LingeringSocket::close()
     disconnect(this, &QIODevice::readyRead, nullptr, nullptr);
     connect(this, &QIODevice::readyRead, this, &LingeringSocket::discardInput);
     connect(this, &QIODevice::bytesWritten, this, &LingeringSocket::shutdownWriteWhenFlushed);
-    m_deadline.start(m_lingerMs);
+    connect(this, &QAbstractSocket::disconnected, this, [this] { m_deadline.stop(); });
+    m_deadline.start(m_lingerMs, this);
     flush();
     shutdownWriteWhenFlushed();
     discardInput();
@@ -47,7 +58,41 @@ qint64 LingeringSocket::writeData(const char *data, qint64 length)
 {
     if (m_lingering)
         return length; // after close(): nothing may follow what was queued before it
-    return QTcpSocket::writeData(data, length);
+    qint64 sent = 0;
+#ifdef SB_LINGERING_DIRECT_SEND
+    // Only while nothing waits in QTcpSocket's buffer (the order of the bytes). What the
+    // kernel does not take now, and any error, is left to QTcpSocket, which buffers the rest
+    // and finds the error itself, as it did with everything before.
+    if (length > 0 && bytesToWrite() == 0 && state() == QAbstractSocket::ConnectedState) {
+        const auto n = ::send(int(socketDescriptor()), data, size_t(length), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0)
+            sent = qint64(n);
+    }
+#endif
+    if (sent > 0)
+        noteSentDirectly(sent);
+    if (sent == length)
+        return length;
+    const qint64 buffered = QTcpSocket::writeData(data + sent, length - sent);
+    if (buffered < 0)
+        return sent > 0 ? sent : buffered;
+    return sent + buffered;
+}
+
+void LingeringSocket::noteSentDirectly(qint64 bytes)
+{
+    // Not emitted here: a caller that counts its unsent bytes by bytesWritten() adds what
+    // write() returned only after write() returns (TapReader).
+    const bool reportPending = m_sentUnreported > 0;
+    m_sentUnreported += bytes;
+    if (!reportPending)
+        QMetaObject::invokeMethod(this, &LingeringSocket::reportSentDirectly, Qt::QueuedConnection);
+}
+
+void LingeringSocket::reportSentDirectly()
+{
+    if (const qint64 bytes = std::exchange(m_sentUnreported, 0); bytes > 0)
+        emit bytesWritten(bytes);
 }
 
 void LingeringSocket::shutdownWriteWhenFlushed()
