@@ -57,7 +57,7 @@ void OutboundQueue::write(const QByteArray &units)
     m_inSocket = before;
     m_backlog.observe(pending());
     if (m_waitingBytes > 0 || before >= kSocketShare) {
-        m_waiting.push_back(units);
+        m_waiting.append(units);
         m_waitingBytes += units.size();
         m_backlog.queued(units.size(), OutboundBacklog::nowMs());
         return;
@@ -85,29 +85,32 @@ void OutboundQueue::write(const QByteArray &units)
 
 void OutboundQueue::refill()
 {
-    while (m_socket && !m_waiting.empty() && m_socket->bytesToWrite() < kSocketShare) {
-        const QByteArray units = std::move(m_waiting.front());
-        m_waiting.pop_front();
+    while (m_socket && !m_waiting.isEmpty() && m_socket->bytesToWrite() < kSocketShare) {
+        const QByteArray units = m_waiting.takeFirst();
         m_waitingBytes -= units.size();
         m_socket->write(units);
     }
+    if (m_waiting.isEmpty())
+        m_waiting = {}; // a burst's list, given back (QList keeps its capacity when emptied)
     recount();
 }
 
 void OutboundQueue::handAllToSocket()
 {
-    while (m_socket && !m_waiting.empty()) {
-        m_socket->write(m_waiting.front());
-        m_waitingBytes -= m_waiting.front().size();
-        m_waiting.pop_front();
+    while (m_socket && !m_waiting.isEmpty()) {
+        const QByteArray units = m_waiting.takeFirst();
+        m_waitingBytes -= units.size();
+        m_socket->write(units);
     }
+    if (m_waiting.isEmpty())
+        m_waiting = {};
     recount();
 }
 
 qint64 OutboundQueue::dropWaiting()
 {
     const qint64 dropped = m_waitingBytes;
-    m_waiting.clear();
+    m_waiting = {};
     m_waitingBytes = 0;
     recount();
     return dropped;

@@ -3,10 +3,9 @@
 #include "node/OutboundBacklog.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QMetaObject>
 #include <QPointer>
-
-#include <deque>
 
 class QTcpSocket;
 
@@ -67,7 +66,9 @@ private:
 
     QPointer<QTcpSocket> m_socket;
     LingeringSocket *m_lingering; // m_socket, when it is one (the node's always are)
-    std::deque<QByteArray> m_waiting;
+    // A QList: empty, it allocates nothing (libstdc++'s std::deque allocated ~600 bytes as it
+    // was made, for every connection, most of which never queue a byte here).
+    QList<QByteArray> m_waiting;
     qint64 m_waitingBytes = 0;
     qint64 m_inSocket = 0; // QTcpSocket::bytesToWrite() when last asked
     OutboundBacklog m_backlog;

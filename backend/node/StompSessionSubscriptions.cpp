@@ -28,7 +28,7 @@ std::optional<StompSessionSubscriptions::Refusal> StompSessionSubscriptions::sub
     if (ack != "auto" && ack != "client" && ack != "client-individual")
         return Refusal { QStringLiteral("ack must be auto, client or client-individual"),
             QByteArrayLiteral("bad_frame") };
-    if (m_subscriptions.contains(id))
+    if (indexOf(id) >= 0)
         return Refusal { QStringLiteral("subscription id '%1' is already in use").arg(QString::fromUtf8(id)),
             QByteArrayLiteral("bad_frame") };
     if (m_subscriptions.size() >= m_maxPerSession)
@@ -48,7 +48,7 @@ std::optional<StompSessionSubscriptions::Refusal> StompSessionSubscriptions::sub
         m_recovering.insert(id, ReplaySeam());
         *recovery = Recovery { id, destination.channel, QString::fromUtf8(since) };
     }
-    m_subscriptions.insert(id, subscription);
+    m_subscriptions.append(subscription);
     m_table->subscribe(m_subscriber, user.name, subscription);
     m_metrics->subscriptionsChanged(+1);
     return std::nullopt;
@@ -58,13 +58,13 @@ std::optional<StompSessionSubscriptions::Refusal> StompSessionSubscriptions::uns
     const protocol::StompFrame &frame)
 {
     const QByteArray id = frame.header("id");
-    const auto it = m_subscriptions.find(id);
-    if (id.isEmpty() || it == m_subscriptions.end())
+    const qsizetype index = id.isEmpty() ? -1 : indexOf(id);
+    if (index < 0)
         return Refusal { QStringLiteral("UNSUBSCRIBE needs the 'id' of an active subscription"),
             QByteArrayLiteral("bad_frame") };
-    m_table->unsubscribe(m_subscriber, *it);
+    m_table->unsubscribe(m_subscriber, m_subscriptions.at(index));
     m_recovering.remove(id);
-    m_subscriptions.erase(it);
+    m_subscriptions.removeAt(index);
     m_metrics->subscriptionsChanged(-1);
     return std::nullopt;
 }
@@ -90,15 +90,31 @@ const StompSubscription *StompSessionSubscriptions::recovered(
     *items = seam->finish(history);
     if (seam->isDone())
         m_recovering.erase(seam);
-    const auto subscription = m_subscriptions.constFind(subscriptionId);
-    return subscription == m_subscriptions.cend() ? nullptr : &*subscription;
+    const qsizetype index = indexOf(subscriptionId);
+    return index < 0 ? nullptr : &m_subscriptions.at(index);
+}
+
+qsizetype StompSessionSubscriptions::indexOf(const QByteArray &id) const
+{
+    for (qsizetype i = 0; i < m_subscriptions.size(); ++i)
+        if (m_subscriptions.at(i).id == id)
+            return i;
+    return -1;
+}
+
+QHash<QByteArray, StompSubscription> StompSessionSubscriptions::all() const
+{
+    QHash<QByteArray, StompSubscription> byId;
+    for (const StompSubscription &subscription : m_subscriptions)
+        byId.insert(subscription.id, subscription);
+    return byId;
 }
 
 void StompSessionSubscriptions::clear()
 {
     m_metrics->subscriptionsChanged(-int(m_subscriptions.size()));
     m_table->forget(m_subscriber);
-    m_subscriptions.clear();
+    m_subscriptions = {};
     m_recovering.clear();
 }
 

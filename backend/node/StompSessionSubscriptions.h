@@ -62,7 +62,8 @@ public:
     const StompSubscription *recovered(const QByteArray &subscriptionId, const cluster::ReplayResult &history,
         QList<ReplaySeam::Item> *items);
 
-    const QHash<QByteArray, StompSubscription> &all() const { return m_subscriptions; }
+    // By id (the tap's STATE frame: made only when a tap reader attaches).
+    QHash<QByteArray, StompSubscription> all() const;
     // The session ended: out of the table and the gauge.
     void clear();
 
@@ -72,8 +73,14 @@ private:
     const ChannelPolicy *m_policy;
     NodeMetrics *m_metrics;
     int m_maxPerSession;
-    QHash<QByteArray, StompSubscription> m_subscriptions;
-    QHash<QByteArray, ReplaySeam> m_recovering; // subscriptions with `since`, at their seam
+    // A list, searched by id: a session has a few (at most maxPerSession). A QHash allocated
+    // storage for 48 entries (~4.5 KiB) at its first insert, for the one subscription an idle
+    // session typically has (docs/benchmarks.md, "Idle connections: where the bytes go").
+    QList<StompSubscription> m_subscriptions;
+    QHash<QByteArray, ReplaySeam>
+        m_recovering; // subscriptions with `since`, at their seam (empty: no allocation)
+
+    qsizetype indexOf(const QByteArray &id) const;
 };
 
 } // namespace sb::node
