@@ -94,9 +94,14 @@ void TestAlertsDevCluster::poisonRecordsRaiseDeadLettersThenClear()
         return std::optional<qint64>();
     };
     QSignalSpy polled(&under.kafka, &app::KafkaAreaAssembly::snapshotApplied);
-    QTRY_VERIFY_WITH_TIMEOUT(polled.size() >= 2, 20000);
-    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt().isValid(), 20000);
-    const qint64 before = records().value_or(0);
+    QTRY_VERIFY_WITH_TIMEOUT(polled.size() >= 2 && records(), 20000);
+    // The alerts count the DLT's growth from the first size they see (AlertCounterTrend): an
+    // evaluation must have seen it listed before the poison, or the first to see it could see
+    // the grown size, which then is no growth. (The alerts evaluate from before the Kafka
+    // area's first poll: that there was an evaluation says nothing.)
+    const QDateTime listed = QDateTime::currentDateTimeUtc();
+    QTRY_VERIFY_WITH_TIMEOUT(alerts.engine().evaluatedAt() > listed, 20000);
+    const qint64 before = *records();
     QVERIFY(!findAlert(alerts.model()->active(), AlertRules::DeadLetters, deadLetters));
 
     app::FaultEventLog log;
