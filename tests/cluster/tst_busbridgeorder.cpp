@@ -12,6 +12,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <thread>
 
 using namespace sb::cluster;
 using namespace sb::testing;
@@ -142,8 +143,15 @@ private Q_SLOTS:
 
     void cleanupTestCase()
     {
+        // The three stage-1 members leave at once: one leaving alone starts a rebalance, which
+        // the mock cluster holds ~5 s, and a member closing meanwhile waits for it (cleanup took
+        // 10-14 s so). Nothing else uses the two buses now; each stop() runs on one thread.
+        std::thread xStops([this] { m_replica.bus->stop(); });
+        std::thread yStops([this] { m_noWait.bus->stop(); });
         if (m_stage1)
-            m_stage1->stop(); // leaves the group first: the replicas' leaving then waits for no one
+            m_stage1->stop();
+        xStops.join();
+        yStops.join();
         m_redisChannel.reset();
         m_redis.reset();
         if (m_kafka)
