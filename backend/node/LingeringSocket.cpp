@@ -25,6 +25,11 @@ void LingeringSocket::timerEvent(QTimerEvent *event)
         return;
     }
     m_deadline.stop();
+    // The peer closed first: the linger ended as it should. (Checked here rather than by a
+    // connection to disconnected(): ~QAbstractSocket aborts a connected socket and emits
+    // disconnected() when this class's part is already gone.)
+    if (state() == QAbstractSocket::UnconnectedState)
+        return;
     emit lingerExpired();
     abort();
 }
@@ -46,7 +51,6 @@ void LingeringSocket::close()
     disconnect(this, &QIODevice::readyRead, nullptr, nullptr);
     connect(this, &QIODevice::readyRead, this, &LingeringSocket::discardInput);
     connect(this, &QIODevice::bytesWritten, this, &LingeringSocket::shutdownWriteWhenFlushed);
-    connect(this, &QAbstractSocket::disconnected, this, [this] { m_deadline.stop(); });
     m_deadline.start(m_lingerMs, this);
     flush();
     shutdownWriteWhenFlushed();
