@@ -492,21 +492,13 @@ void KafkaConsumer::resolveLatest(rd_kafka_topic_partition_list_t *partitions)
 
 void KafkaConsumer::readEndsAtStart()
 {
-    const QDeadlineTimer deadline(EndsAtStartTimeoutMs);
-    for (const QByteArray &topic : m_options.topics) {
-        QString error;
-        const auto ends
-            = readTopicEnds(m_rk.get(), topic, int(std::max<qint64>(1, deadline.remainingTime())), &error);
-        if (!ends) {
-            qCWarning(lcKafka,
-                "consumer %s: cannot read where %s ends (%s): it starts at the end when the group "
-                "assigns it, and misses what comes before",
-                rd_kafka_name(m_rk.get()), topic.constData(), qPrintable(error));
-            continue;
-        }
-        for (auto it = ends->cbegin(); it != ends->cend(); ++it)
-            m_endsAtStart.insert(PartitionKey(topic, it.key()), it.value());
-    }
+    QStringList errors;
+    m_endsAtStart = readTopicsEnds(m_rk.get(), m_options.topics, EndsAtStartTimeoutMs, &errors);
+    for (const QString &error : std::as_const(errors))
+        qCWarning(lcKafka,
+            "consumer %s: cannot read where a topic ends (%s): it starts at the end when the group "
+            "assigns it, and misses what comes before",
+            rd_kafka_name(m_rk.get()), qPrintable(error));
 }
 
 void KafkaConsumer::onRebalance(

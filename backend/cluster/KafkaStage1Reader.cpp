@@ -1,6 +1,7 @@
 #include "cluster/KafkaStage1Reader.h"
 
 #include "cluster/KafkaLog.h"
+#include "cluster/KafkaTopicEnds.h"
 
 #include <QDeadlineTimer>
 
@@ -54,20 +55,7 @@ bool KafkaStage1Reader::open(QString *error)
 
 std::optional<int> KafkaStage1Reader::partitions(QString *error)
 {
-    rd_kafka_topic_t *topic = rd_kafka_topic_new(m_rk.get(), m_topic.constData(), nullptr);
-    const rd_kafka_metadata_t *raw = nullptr;
-    const rd_kafka_resp_err_t err = rd_kafka_metadata(m_rk.get(), 0, topic, &raw, kRequestTimeoutMs);
-    rd_kafka_topic_destroy(topic);
-    const KafkaMetadata metadata(raw);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR || !metadata || metadata->topic_cnt < 1
-        || metadata->topics[0].err) {
-        *error = u"metadata of " + QString::fromUtf8(m_topic) + u": "
-            + QString::fromUtf8(rd_kafka_err2str(err != RD_KAFKA_RESP_ERR_NO_ERROR ? err
-                    : metadata && metadata->topic_cnt > 0                          ? metadata->topics[0].err
-                                                          : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC));
-        return std::nullopt;
-    }
-    return metadata->topics[0].partition_cnt;
+    return readPartitionCount(m_rk.get(), m_topic, kRequestTimeoutMs, error);
 }
 
 std::optional<QList<qint64>> KafkaStage1Reader::watermarks(int partitions, bool high, QString *error)
