@@ -72,8 +72,6 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
             qCWarning(lcEpoll, "epoll_wait: %s", std::strerror(errno));
         ready = 0;
     }
-    if (timeoutMs != 0 && mayWait)
-        emit awake();
 
     int activated = 0;
     for (int i = 0; i < ready; ++i) {
