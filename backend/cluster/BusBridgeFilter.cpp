@@ -43,15 +43,16 @@ void BusBridgeFilter::deliver(const QByteArray &payload, const BusHop &hop, Broa
     if (isRepeat(origin))
         return;
     Partition &partition = m_partitions[origin.partition];
+    if (partition.next >= 0 && origin.offset < partition.next) {
+        // A later one of its partition went out already (no wait, or its wait ran out).
+        ++m_late;
+        handOn(payload, hop);
+        return;
+    }
     if (m_orderWaitMs == 0 || partition.next < 0 || origin.offset == partition.next) {
         handOn(payload, hop);
         partition.next = origin.offset + 1;
         deliverWaiting(partition, false);
-        return;
-    }
-    if (origin.offset < partition.next) {
-        ++m_late; // a later one went out already: its wait for this one ran out
-        handOn(payload, hop);
         return;
     }
     const qint64 deadline = nowMs() + m_orderWaitMs;

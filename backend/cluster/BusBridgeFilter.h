@@ -37,7 +37,8 @@ namespace sb::cluster {
 // comes later still) what waited is delivered in order and the expiry counted; a record
 // that comes after a later one of its partition went out is delivered at once, counted as
 // late. At most `capacity` records wait in all; beyond that a partition's go out at once.
-// orderWaitMs 0: no waiting (first copy wins, in arrival order).
+// orderWaitMs 0: no waiting (first copy wins, in arrival order); one that comes after a later
+// one of its partition is still counted late, so the count shows what the wait would mend.
 //
 // Thread-safe: both buses' threads call deliver(), and a timer thread delivers what waited
 // too long; the check and the delivery run under one lock, so a copy let through is handed
