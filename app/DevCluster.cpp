@@ -241,6 +241,8 @@ QStringList DevCluster::nodeArguments(const QString &id, const QString &listen) 
         QStringLiteral("--kafka-session-timeout-ms"), QString::number(kDemoSessionTimeoutMs) };
     if (!m_busBridge.isEmpty())
         arguments << QStringLiteral("--bus-bridge") << m_busBridge;
+    for (const QString &property : m_options.kafkaProperties)
+        arguments << QStringLiteral("--kafka-property") << property;
     return arguments;
 }
 

@@ -43,6 +43,8 @@ public:
     QString redisUrl() const { return m_redisUrl; }
     QString kafkaBootstrap() const { return m_kafkaBootstrap; }
     QList<qint64> childPids() const;
+    // The arguments a replica starts with (`switchboard node …`).
+    QStringList nodeArguments(const QString &id, const QString &listen) const;
 
     // Replica control for fault injection (FaultActions). Each returns at once: false with
     // *why when it cannot (no such replica, already down, still running); the effect follows
@@ -93,7 +95,6 @@ private:
     void pollReadiness(ManagedChild *node, int attemptsLeft);
     void onNodeReady(ManagedChild *node);
     ManagedChild *findNode(const QString &id) const;
-    QStringList nodeArguments(const QString &id, const QString &listen) const;
     void describeEndpoints();
     void fail(const QString &part, const QString &reason);
 

@@ -20,6 +20,10 @@ CommandLineOutcome DevClusterCommandLine::parse(const QStringList &arguments)
         QStringLiteral("HOST:PORT,...") });
     parser.addOption({ QStringLiteral("redis"),
         QStringLiteral("Use this Redis instead of a redis-server child."), QStringLiteral("URL") });
+    parser.addOption({ QStringLiteral("kafka-property"),
+        QStringLiteral("A librdkafka property every replica's Kafka clients get (as 'switchboard node "
+                       "--kafka-property'; repeatable), e.g. fetch.wait.max.ms=5."),
+        QStringLiteral("KEY=VALUE") });
     parser.addOption({ QStringLiteral("users"),
         QStringLiteral("A users file every replica also reads (as 'switchboard node --users'), "
                        "besides the demo users: e.g. a load test's accounts and channels."),
@@ -101,6 +105,14 @@ CommandLineOutcome DevClusterCommandLine::parse(const QStringList &arguments)
     m_options.kafkaBootstrap = parser.value(QStringLiteral("kafka"));
     m_options.redisUrl = parser.value(QStringLiteral("redis"));
     m_options.topicPrefix = parser.value(QStringLiteral("topic-prefix"));
+    m_options.kafkaProperties = parser.values(QStringLiteral("kafka-property"));
+    for (const QString &property : std::as_const(m_options.kafkaProperties)) {
+        // The replica checks the key and value (librdkafka's own error, at start); an entry
+        // without a key is refused here, before anything starts.
+        if (property.indexOf(QLatin1Char('=')) < 1)
+            return CommandLineOutcome::usageError(
+                QStringLiteral("--kafka-property: expected KEY=VALUE, got '%1'").arg(property));
+    }
     m_options.usersFile = parser.value(QStringLiteral("users"));
     const auto rate
         = CommandLineSupport::decimalOption(parser, QStringLiteral("demo-traffic"), 0, 100, &error);

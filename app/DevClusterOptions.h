@@ -3,6 +3,7 @@
 #include "app/FaultControlLimits.h"
 
 #include <QString>
+#include <QStringList>
 
 namespace sb::app {
 
@@ -14,6 +15,10 @@ struct DevClusterOptions
     QString kafkaBootstrap; // empty: librdkafka's mock cluster
     QString redisUrl; // empty: a redis-server child on a free port
     QString topicPrefix = QStringLiteral("switchboard");
+    // librdkafka properties (KEY=VALUE) handed to every replica as --kafka-property, e.g.
+    // fetch.wait.max.ms: the mock cluster holds a fetch that finds no data for all of it
+    // (docs/benchmarks.md, "Scenario 6").
+    QStringList kafkaProperties;
     QString usersFile; // non-empty: every node also reads it (--users), e.g. the demo population's
     double demoTrafficPerSecond = 0; // > 0: demo clients and messages (DemoTraffic) once ready
     bool childLogs = false; // the children's own log lines on stderr, "node-1 | …"

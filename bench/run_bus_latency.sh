@@ -4,12 +4,16 @@
 # subscribers listen on replica 2, so every message goes stage 1 (Kafka) -> stage 2
 # (Kafka broadcast topic, or Redis pub/sub) -> replica 2.
 # Usage: bench/run_bus_latency.sh [BUILD_DIR] [bench options...]
+# SB_DEVCLUSTER_ARGS: more devcluster options, e.g. "--kafka-property fetch.wait.max.ms=5"
+# (the mock cluster holds a fetch that finds no data for all of fetch.wait.max.ms:
+# docs/benchmarks.md, "Scenario 6").
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$here/build/release}"; shift || true
 for bus in kafka redis; do
     out="$(mktemp)"
-    "$build/app/switchboard" devcluster --replicas 2 --bus "$bus" >"$out" 2>/dev/null &
+    # shellcheck disable=SC2086
+    "$build/app/switchboard" devcluster --replicas 2 --bus "$bus" ${SB_DEVCLUSTER_ARGS:-} >"$out" 2>/dev/null &
     pid=$!
     trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$out"' EXIT
     for _ in $(seq 600); do grep -q '^ready ' "$out" && break; sleep 0.1; done

@@ -1,4 +1,5 @@
 #include "app/ConsoleCommandLine.h"
+#include "app/DevCluster.h"
 #include "app/DevClusterCommandLine.h"
 #include "app/ProbeCommandLine.h"
 #include "support/TestMain.h"
@@ -223,6 +224,41 @@ private slots:
                         QStringLiteral("--redis-restart-after-ms"), QStringLiteral("0") })
                     .run);
         QCOMPARE(never.options().redisRestartAfterMs, 0);
+    }
+    // --kafka-property reaches every replica's command line, in order; one without a key is
+    // refused before anything starts.
+    void devClusterKafkaProperties()
+    {
+        DevClusterCommandLine set;
+        QVERIFY(set.parse({ QStringLiteral("switchboard devcluster"), QStringLiteral("--kafka-property"),
+                              QStringLiteral("fetch.wait.max.ms=5"), QStringLiteral("--kafka-property"),
+                              QStringLiteral("linger.ms=1") })
+                    .run);
+        const QStringList expected { QStringLiteral("fetch.wait.max.ms=5"), QStringLiteral("linger.ms=1") };
+        QCOMPARE(set.options().kafkaProperties, expected);
+        const sb::app::DevCluster cluster(set.options(), QStringLiteral("switchboard"));
+        const QStringList arguments
+            = cluster.nodeArguments(QStringLiteral("node-1"), QStringLiteral("127.0.0.1:0"));
+        const qsizetype first = arguments.indexOf(QStringLiteral("fetch.wait.max.ms=5"));
+        QVERIFY2(first > 0, qPrintable(arguments.join(u' ')));
+        QCOMPARE(arguments.at(first - 1), QStringLiteral("--kafka-property"));
+        QCOMPARE(arguments.value(first + 1), QStringLiteral("--kafka-property"));
+        QCOMPARE(arguments.value(first + 2), QStringLiteral("linger.ms=1"));
+
+        DevClusterCommandLine none;
+        QVERIFY(none.parse({ QStringLiteral("switchboard devcluster") }).run);
+        QVERIFY(!sb::app::DevCluster(none.options(), QStringLiteral("switchboard"))
+                     .nodeArguments(QStringLiteral("node-1"), QStringLiteral("127.0.0.1:0"))
+                     .contains(QStringLiteral("--kafka-property")));
+
+        for (const QString &bad : { QStringLiteral("fetch.wait.max.ms"), QStringLiteral("=5") }) {
+            const auto outcome = DevClusterCommandLine().parse(
+                { QStringLiteral("switchboard devcluster"), QStringLiteral("--kafka-property"), bad });
+            QVERIFY(!outcome.run);
+            QCOMPARE(outcome.exitCode, 2);
+            QVERIFY2(outcome.standardError.contains(QStringLiteral("KEY=VALUE")),
+                qPrintable(outcome.standardError));
+        }
     }
     void devClusterControlLimits()
     {
