@@ -3,7 +3,7 @@
 # Nchan, RabbitMQ Web-STOMP"): the node, nginx + Nchan and RabbitMQ Web-STOMP on loopback,
 # each pinned to core 0, the load generator (sb_loadgen) pinned to core 1.
 #
-#   bench/compare/run.sh BUILD_DIR [fanout|idle|overload] [options]
+#   bench/compare/run.sh BUILD_DIR [fanout|idle|overload|channels] [options]
 #
 # fanout (scenario 2): first the generator's own ceiling against its trivial broadcast
 #   server, then for each subscriber count, 3 repeats, the servers in rotating order, each
@@ -12,6 +12,11 @@
 #   connection, idle CPU, connections the server closed.
 # overload (scenario 3): --rate R for a step, 2R for 30 s, R again, then the server's memory
 #   a minute later.
+# channels (scenario 4): --channel-subscribers N (5,000) spread round-robin over --channels C
+#   (500), the messages too, at --rates-channels LIST total msg/s (500,1000,2000); the
+#   generator's ceiling first, against the trivial server with the same spread; one repeat
+#   per server unless --repeats; STOMP subscribers (plain WebSocket for Nchan). The node gets
+#   a users file whose four users are members of c0 ... c<C-1> (servers.sh).
 #
 # Servers: node, nchan, rabbit, and baseline: a second node binary to compare the node with
 #   in the same run (SB_BASELINE_NODE, its environment SB_BASELINE_ENV; the node's is
@@ -38,13 +43,16 @@ if [ -z "${SB_COMPARE_SESSION:-}" ] && [ "$(cat /proc/sys/kernel/sched_autogroup
     SB_COMPARE_SESSION=1 exec setsid --wait "$0" "$@"
 fi
 here="$(cd "$(dirname "$0")" && pwd)"
-build="$(cd "${1:?usage: run.sh BUILD_DIR [fanout|idle|overload] [options]}" && pwd)"; shift
+build="$(cd "${1:?usage: run.sh BUILD_DIR [fanout|idle|overload|channels] [options]}" && pwd)"; shift
 scenario="${1:-fanout}"; [ $# -gt 0 ] && shift
 servers="node nchan rabbit"
 subscriber_counts="200 1000"
 rates_200="50,100,200,400,800"
 rates_1000="20,50,100,200,400"
-repeats=3
+repeats=""
+channel_subscribers=5000
+channel_count=500
+rates_channels="500,1000,2000"
 step_seconds=5
 idle_connections=5000
 idle_seconds=60
@@ -60,6 +68,9 @@ while [ $# -gt 0 ]; do
         --rates-200) rates_200="$2"; shift 2 ;;
         --rates-1000) rates_1000="$2"; shift 2 ;;
         --repeats) repeats="$2"; shift 2 ;;
+        --channel-subscribers) channel_subscribers="$2"; shift 2 ;;
+        --channels) channel_count="$2"; shift 2 ;;
+        --rates-channels) rates_channels="$2"; shift 2 ;;
         --step-seconds) step_seconds="$2"; shift 2 ;;
         --idle-connections) idle_connections="$2"; shift 2 ;;
         --idle-seconds) idle_seconds="$2"; shift 2 ;;
@@ -71,6 +82,8 @@ while [ $# -gt 0 ]; do
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
+# Each point 3 times in the fan-out; scenario 4's larger runs once per server.
+[ -z "$repeats" ] && { [ "$scenario" = channels ] && repeats=1 || repeats=3; }
 if [ -n "${SB_COMPARE_SESSION:-}" ]; then echo "$priority" >/proc/self/autogroup || true; fi
 pin0="nice -n $priority taskset -c 0"
 pin1="nice -n $priority taskset -c 1"
@@ -125,6 +138,11 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "results in $out"
 echo "machine nproc=$(nproc) load=$(loadavg) scenario=$scenario" >"$results"
 
+if [ "$scenario" = channels ]; then
+    # The node lets only a channel's members use it: users who are members of all of them.
+    node_users_file="$work/channel-users.json"
+    write_channel_users "${SB_NODE_BINARY:-$build/app/switchboard-node}" "$node_users_file" "$channel_count"
+fi
 for server in $servers; do "start_$server"; done
 echo "servers: $(for s in $servers; do printf '%s=%s (pid %s) ' "$s" "$(url_of "$s")" "$(pid_of "$s")"; done)"
 
@@ -180,6 +198,34 @@ overload)
             --rates "$overload_rate,$((overload_rate * 2)),$overload_rate" --step-seconds 30 --drain-seconds 10 \
             --settle-seconds "$settle_seconds"
     done
+    ;;
+channels)
+    start_trivial
+    subs="$channel_subscribers"
+    # The generator's ceiling with the same spread: the trivial server at doubling rates from
+    # 50,000 to 800,000 deliveries/s (each message reaches subscribers/channels of them).
+    per_message=$((subs / channel_count > 0 ? subs / channel_count : 1))
+    ceiling_rates="$((50000 / per_message)),$((100000 / per_message)),$((200000 / per_message)),$((400000 / per_message)),$((800000 / per_message))"
+    for kind in stomp ws; do
+        run_loadgen trivial "trivial-$kind" "ceiling-channels-$kind-$subs" --subscribers "$subs" \
+            --channels "$channel_count" --rates "$ceiling_rates" --step-seconds 3 --drain-seconds 2 --stop-after-loss
+    done
+    best() { grep -h '^step' "$out/ceiling-channels-$1-$subs.txt" | sed "s/.*$2=\([0-9.]*\).*/\1/" | sort -n | tail -1; }
+    ceiling_stomp="$(best stomp deliveries_per_s)" ceiling_ws="$(best ws deliveries_per_s)"
+    cpu_stomp="$(best stomp generator_cpu_pct)" cpu_ws="$(best ws generator_cpu_pct)"
+    echo "ceiling subscribers=$subs channels=$channel_count stomp=$ceiling_stomp ws=$ceiling_ws generator_cpu_stomp=$cpu_stomp generator_cpu_ws=$cpu_ws" | tee -a "$results"
+    for repeat in $(seq "$repeats"); do
+        set -- $servers
+        for _ in $(seq $(((repeat - 1) % $#))); do set -- "${@:2}" "$1"; done
+        for server in "$@"; do
+            ceiling="$ceiling_stomp" ceiling_cpu="$cpu_stomp"
+            [ "$server" = nchan ] && ceiling="$ceiling_ws" ceiling_cpu="$cpu_ws"
+            run_loadgen "$server" "$(target_of "$server" stomp)" "channels-$server-$subs-$repeat" \
+                --subscribers "$subs" --channels "$channel_count" --rates "$rates_channels" \
+                --step-seconds "$step_seconds" --ceiling "${ceiling:-0}" --ceiling-cpu "${ceiling_cpu:-0}"
+        done
+    done
+    python3 "$here/summarise.py" "$results" | tee "$out/table.md"
     ;;
 *) echo "unknown scenario $scenario" >&2; exit 2 ;;
 esac

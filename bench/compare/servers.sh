@@ -27,15 +27,38 @@ wait_listening() {
     return 1
 }
 
-# The node: one worker (one core), the demo users, and the per-address and per-user limits
-# raised, since every client comes from one loopback address and logs in as one of four
-# users. Outbound queues keep their default (1 MiB per connection).
+# The users of a run over many channels (scenario 4): the demo users' names, roles and
+# passwords (each equal to the name, as sb_loadgen logs in), each a member of general, ops and
+# c0 ... c<N-1>, since the node lets only a channel's members subscribe and send to it.
+# write_channel_users BINARY FILE N: hashes from BINARY's 'node hash-password'.
+write_channel_users() {
+    local binary=$1 file=$2 channels=$3 user hashes=()
+    for user in alice bob carol admin; do
+        hashes+=("$(printf '%s\n' "$user" | "$binary" node hash-password)")
+    done
+    python3 - "$file" "$channels" "${hashes[@]}" <<'PY'
+import json, sys
+path, channels, hashes = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+names = ['alice', 'bob', 'carol', 'admin']
+member = ['general', 'ops'] + ['c%d' % i for i in range(channels)]
+users = [{'name': name, 'passwordHash': hash_, 'channels': member,
+          'roles': ['ROLE_ADMIN', 'ROLE_USER'] if name == 'admin' else ['ROLE_USER']}
+         for name, hash_ in zip(names, hashes)]
+json.dump({'users': users}, open(path, 'w'))
+PY
+}
+
+# The node: one worker (one core), the demo users (or, when $node_users_file is set, the
+# users of write_channel_users), and the per-address and per-user limits raised, since
+# every client comes from one loopback address and logs in as one of four users. Outbound
+# queues keep their default (1 MiB per connection).
 # launch_node BINARY NAME [VAR=value...]: one such node, in the environment given; sets
 # launched_pid and launched_url.
 launch_node() {
     local binary=$1 name=$2; shift 2
-    local out="$work/$name.out"
-    env "$@" $pin0 "$binary" node --listen 127.0.0.1:0 --demo-users --workers "${node_workers:-1}" \
+    local out="$work/$name.out" users=(--demo-users)
+    [ -n "${node_users_file:-}" ] && users=(--users "$node_users_file")
+    env "$@" $pin0 "$binary" node --listen 127.0.0.1:0 "${users[@]}" --workers "${node_workers:-1}" \
         --limit-connections-exempt-loopback --limit-connections 100000 --limit-logins-per-address 100000 \
         --limit-logins-per-user 100000 --limit-sse-per-user 1000 ${SB_NODE_ARGS:-} >"$out" 2>"$work/$name.err" &
     launched_pid=$!
@@ -70,7 +93,8 @@ start_previous() {
 }
 
 # nginx + Nchan: one process (no master), in the foreground; WebSocket and EventSource
-# subscribers on /sub/bench, HTTP POST publisher on /pub/bench, one channel.
+# subscribers on /sub/<channel>, HTTP POST publisher on /pub/<channel>: the channel id is
+# the path's last segment (bench for the fan-out, c0 ... c<N-1> for scenario 4).
 start_nchan() {
     local dir="$work/nginx" port
     port="$(free_port)"
@@ -95,15 +119,15 @@ http {
     scgi_temp_path $dir/scgi;
     server {
         listen 127.0.0.1:$port backlog=4096;
-        location = /sub/bench {
+        location ~ ^/sub/([A-Za-z0-9_-]+)\$ {
             nchan_subscriber websocket eventsource;
-            nchan_channel_id bench;
+            nchan_channel_id \$1;
             # A new subscriber gets what is published from then on, not an earlier run's messages.
             nchan_subscriber_first_message newest;
         }
-        location = /pub/bench {
+        location ~ ^/pub/([A-Za-z0-9_-]+)\$ {
             nchan_publisher http;
-            nchan_channel_id bench;
+            nchan_channel_id \$1;
         }
     }
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Reads bench/compare/run.sh's results.txt and prints the side-by-side tables (markdown):
-per subscriber count and rate, each server's medians over its repeats and the ratios to
-the node measured in the same run; then each server's best rate at p99 < 50 ms with no
-loss (median over repeats). Only figures sb_loadgen printed; nothing is filled in."""
+"""Reads bench/compare/run.sh's results.txt (fanout or channels) and prints the side-by-side
+tables (markdown): per subscriber count and rate, each server's medians over its repeats and
+the ratios to the node measured in the same run; then each server's best rate at p99 < 50 ms
+with no loss, duplicate or misrouted delivery (median over repeats). Only figures sb_loadgen
+printed; nothing is filled in."""
 import re
 import statistics
 import sys
@@ -15,6 +16,12 @@ def pairs(line):
     return dict(re.findall(r'(\w+)=("[^"]*"|\S+)', line))
 
 
+def within_bound(step):
+    """p99 under the bound, nothing lost, duplicated or misrouted, and a valid figure."""
+    return (float(step['p99_ms']) < P99_LIMIT_MS and int(step['loss']) == 0 and int(step['dup']) == 0
+            and int(step.get('misrouted', 0)) == 0 and step['valid'] == 'yes')
+
+
 def main(path):
     runs = []  # (server, subscribers, repeat, [steps], load)
     current = None
@@ -22,7 +29,7 @@ def main(path):
         if line.startswith('run '):
             fields = pairs(line)
             label = fields['label']
-            if not label.startswith('fanout-'):
+            if not label.startswith(('fanout-', 'channels-')):  # scenario 2 or 4: one per results.txt
                 current = None
                 continue
             _, server, subs, repeat = label.split('-')
@@ -74,9 +81,7 @@ def main(path):
             for run in runs:
                 if run['subs'] != subs or run['server'] != server:
                     continue
-                ok = [float(s['rate']) for s in run['steps']
-                      if float(s['p99_ms']) < P99_LIMIT_MS and int(s['loss']) == 0 and int(s['dup']) == 0
-                      and s['valid'] == 'yes']
+                ok = [float(s['rate']) for s in run['steps'] if within_bound(s)]
                 per_repeat.append(max(ok) if ok else 0.0)
             if per_repeat:
                 best[(subs, server)] = statistics.median(per_repeat)
@@ -85,9 +90,7 @@ def main(path):
                 continue
             node_best = best.get((subs, 'node'))
             ratio = '—' if server == 'node' or not node_best else '%.2f' % (best[(subs, server)] / node_best)
-            per_repeat = [str(int(max([float(s['rate']) for s in r['steps'] if float(s['p99_ms']) < P99_LIMIT_MS
-                                         and int(s['loss']) == 0 and int(s['dup']) == 0 and s['valid'] == 'yes']
-                                        or [0])))
+            per_repeat = [str(int(max([float(s['rate']) for s in r['steps'] if within_bound(s)] or [0])))
                           for r in runs if r['subs'] == subs and r['server'] == server]
             print('| %d | %s | %s | %.0f | %s |' % (subs, server, ', '.join(per_repeat), best[(subs, server)], ratio))
 

@@ -5,6 +5,8 @@
 #include <QByteArray>
 #include <QCryptographicHash>
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdlib>
@@ -21,6 +23,7 @@ struct BroadcastServer::Peer
     int fd = -1;
     Mode mode = Mode::Http;
     bool subscribed = false;
+    std::string channel; // when subscribed; "" for every channel
     bool wantWrite = false;
     bool queued = false; // in m_queued
     std::string in;
@@ -65,6 +68,25 @@ std::string_view headerValue(std::string_view head, std::string_view name)
         }
     }
     return {};
+}
+
+// The channel a request path names: its second segment (/ws/c3: c3), none for /ws.
+std::string_view pathChannel(std::string_view head)
+{
+    const std::size_t start = head.find(' ');
+    const std::size_t end = head.find_first_of(" ?", start + 1);
+    if (start == std::string_view::npos || end == std::string_view::npos)
+        return {};
+    const std::string_view path = head.substr(start + 1, end - start - 1);
+    const std::size_t second = path.find('/', 1);
+    return second == std::string_view::npos ? std::string_view() : path.substr(second + 1);
+}
+
+// The channel a STOMP destination names: what follows /topic/ (none otherwise).
+std::string_view destinationChannel(std::string_view destination)
+{
+    constexpr std::string_view topic = "/topic/";
+    return destination.rfind(topic, 0) == 0 ? destination.substr(topic.size()) : std::string_view();
 }
 } // namespace
 
@@ -180,9 +202,10 @@ void BroadcastServer::onHttp(Peer &peer)
             if (headerValue(head, "Sec-WebSocket-Protocol").find("v12.stomp") != std::string_view::npos)
                 answer += "Sec-WebSocket-Protocol: v12.stomp\r\n";
             answer += "\r\n";
+            // A plain WebSocket subscribes by connecting; STOMP by SUBSCRIBE (onStomp).
+            subscribe(peer, pathChannel(head));
             peer.in.erase(0, headEnd + 4);
             peer.mode = Peer::Mode::WebSocket;
-            peer.subscribed = true; // a plain WebSocket subscribes by connecting; STOMP by SUBSCRIBE
             send(peer, answer);
             if (!peer.in.empty())
                 onWebSocket(peer);
@@ -193,14 +216,14 @@ void BroadcastServer::onHttp(Peer &peer)
                 = std::size_t(std::atoll(std::string(headerValue(head, "Content-Length")).c_str()));
             if (peer.in.size() < headEnd + 4 + length)
                 return;
-            broadcast(std::string_view(peer.in).substr(headEnd + 4, length));
+            broadcast(pathChannel(head), std::string_view(peer.in).substr(headEnd + 4, length));
             peer.in.erase(0, headEnd + 4 + length);
             send(peer, "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n");
             continue;
         }
+        subscribe(peer, pathChannel(head));
         peer.in.clear();
         peer.mode = Peer::Mode::Sse;
-        peer.subscribed = true;
         send(peer, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n");
         return;
     }
@@ -248,7 +271,7 @@ void BroadcastServer::onStomp(Peer &peer, std::string_view payload)
         if (payload.rfind("CONNECT", 0) != 0 && payload.rfind("STOMP", 0) != 0)
             return; // a plain WebSocket subscriber's message: ignored
         peer.mode = Peer::Mode::Stomp;
-        peer.subscribed = false;
+        unsubscribe(peer);
     }
     peer.stomp.feed(payload);
     StompFrameReader::Frame frame;
@@ -258,33 +281,67 @@ void BroadcastServer::onStomp(Peer &peer, std::string_view payload)
             static constexpr char kConnected[] = "CONNECTED\nversion:1.2\nheart-beat:0,0\n\n";
             send(peer, serverFrame(0x1, std::string_view(kConnected, sizeof kConnected)));
         } else if (frame.command == "SUBSCRIBE") {
-            peer.subscribed = true;
+            unsubscribe(peer); // one subscription per peer: the last one
+            subscribe(peer, destinationChannel(frame.header("destination")));
             const std::string_view receipt = frame.header("receipt");
             if (!receipt.empty())
                 send(peer, serverFrame(0x1, "RECEIPT\nreceipt-id:" + std::string(receipt) + "\n\n" + '\0'));
         } else if (frame.command == "SEND") {
-            broadcast(std::string(frame.body));
+            broadcast(destinationChannel(frame.header("destination")), frame.body);
         }
     }
 }
 
-void BroadcastServer::broadcast(std::string_view body)
+void BroadcastServer::subscribe(Peer &peer, std::string_view channel)
+{
+    peer.subscribed = true;
+    peer.channel = std::string(channel);
+    m_subscribers[peer.channel].push_back(peer.fd);
+}
+
+void BroadcastServer::unsubscribe(Peer &peer)
+{
+    if (!peer.subscribed)
+        return;
+    peer.subscribed = false;
+    std::vector<int> &fds = m_subscribers[peer.channel];
+    fds.erase(std::remove(fds.begin(), fds.end(), peer.fd), fds.end());
+}
+
+void BroadcastServer::broadcast(std::string_view channel, std::string_view body)
 {
     const std::string id = std::to_string(++m_messageId);
     const std::string plain = serverFrame(0x1, body);
+    const std::string destination = "/topic/" + std::string(channel.empty() ? "bench" : channel);
     const std::string stomp = serverFrame(0x1,
-        "MESSAGE\nsubscription:0\ndestination:/topic/bench\nmessage-id:" + id
+        "MESSAGE\nsubscription:0\ndestination:" + destination + "\nmessage-id:" + id
             + "\ncontent-length:" + std::to_string(body.size()) + "\n\n" + std::string(body) + '\0');
     const std::string sse = "id: " + id + "\ndata: " + std::string(body) + "\n\n";
-    for (const auto &[fd, peer] : m_peers) {
-        if (!peer->subscribed)
+    if (channel.empty()) { // every subscriber of every channel
+        for (const auto &[name, fds] : m_subscribers)
+            deliver(fds, plain, stomp, sse);
+        return;
+    }
+    if (const auto it = m_subscribers.find(std::string(channel)); it != m_subscribers.end())
+        deliver(it->second, plain, stomp, sse);
+    if (const auto it = m_subscribers.find(std::string()); it != m_subscribers.end())
+        deliver(it->second, plain, stomp, sse);
+}
+
+void BroadcastServer::deliver(
+    const std::vector<int> &fds, const std::string &plain, const std::string &stomp, const std::string &sse)
+{
+    for (const int fd : fds) {
+        const auto it = m_peers.find(fd);
+        if (it == m_peers.end())
             continue;
-        if (peer->mode == Peer::Mode::WebSocket)
-            send(*peer, plain);
-        else if (peer->mode == Peer::Mode::Stomp)
-            send(*peer, stomp);
-        else if (peer->mode == Peer::Mode::Sse)
-            send(*peer, sse);
+        Peer &peer = *it->second;
+        if (peer.mode == Peer::Mode::WebSocket)
+            send(peer, plain);
+        else if (peer.mode == Peer::Mode::Stomp)
+            send(peer, stomp);
+        else if (peer.mode == Peer::Mode::Sse)
+            send(peer, sse);
     }
 }
 
@@ -335,6 +392,8 @@ void BroadcastServer::flush(Peer &peer)
 
 void BroadcastServer::drop(int fd)
 {
+    if (const auto it = m_peers.find(fd); it != m_peers.end())
+        unsubscribe(*it->second);
     ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
     ::close(fd);
     m_peers.erase(fd);

@@ -44,7 +44,7 @@ ClientConnection::ClientConnection(const ConnectionSetup &setup, Role role, Deli
     , m_epoll(epoll)
 {
     if (m_ledger)
-        m_subscriber = m_ledger->addSubscriber();
+        m_subscriber = m_ledger->addSubscriber(m_setup.channel);
 }
 
 ClientConnection::~ClientConnection()
@@ -85,7 +85,7 @@ bool ClientConnection::start()
     if (httpPublisher)
         return true; // ready once connected
     if (m_role == Role::Subscriber && subscriberTransport(m_setup.kind) == SubscriberTransport::Sse) {
-        m_out = "GET " + std::string(subscribePath(m_setup.kind)) + " HTTP/1.1\r\n" + host
+        m_out = "GET " + subscribePath(m_setup.kind, nameOfChannel(m_setup.channel)) + " HTTP/1.1\r\n" + host
             + "Accept: text/event-stream\r\n";
         if (!m_setup.bearerToken.empty())
             m_out += "Authorization: Bearer " + m_setup.bearerToken + "\r\n";
@@ -94,9 +94,9 @@ bool ClientConnection::start()
     }
     // A WebSocket: the publisher of a STOMP target (at /ws on both the node and RabbitMQ, also
     // when the node's subscribers are SSE streams), or any WebSocket subscriber.
-    const std::string_view path
-        = m_role == Role::Publisher ? std::string_view("/ws") : subscribePath(m_setup.kind);
-    m_out = "GET " + std::string(path) + " HTTP/1.1\r\n" + host
+    const std::string path
+        = m_role == Role::Publisher ? "/ws" : subscribePath(m_setup.kind, nameOfChannel(m_setup.channel));
+    m_out = "GET " + path + " HTTP/1.1\r\n" + host
         + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: c2JiZW5jaGxvYWRnZW4xMg==\r\n"
           "Sec-WebSocket-Version: 13\r\n";
     if (speaksStomp(m_setup, m_role))
@@ -243,7 +243,8 @@ void ClientConnection::onStompFrame(const StompFrameReader::Frame &frame)
         if (m_role == Role::Publisher)
             becomeReady();
         else
-            sendWebSocketText(StompClientFrames::subscribe(stompSubscribeDestination(m_setup.kind)));
+            sendWebSocketText(StompClientFrames::subscribe(
+                stompSubscribeDestination(m_setup.kind, nameOfChannel(m_setup.channel))));
     } else if (frame.command == "RECEIPT") {
         if (m_state == State::Handshaking)
             becomeReady();
@@ -311,26 +312,31 @@ void ClientConnection::becomeReady()
     m_connectMicros = monotonicMicros() - m_startMicros;
 }
 
-void ClientConnection::publish(std::string_view body)
+void ClientConnection::publish(std::string_view body, int channel)
 {
     if (m_state != State::Ready)
         return;
+    const std::string name = nameOfChannel(channel);
     if (publisherTransport(m_setup.kind) == PublisherTransport::StompWebSocket) {
         if (isNode(m_setup.kind)) {
             // The node takes a chat message's JSON; the marker is plain ASCII, no escaping needed.
-            sendWebSocketText(StompClientFrames::send(stompSendDestination(m_setup.kind),
+            sendWebSocketText(StompClientFrames::send(stompSendDestination(m_setup.kind, name),
                 "{\"text\":\"" + std::string(body) + "\"}", "application/json"));
         } else {
             sendWebSocketText(
-                StompClientFrames::send(stompSendDestination(m_setup.kind), body, "text/plain"));
+                StompClientFrames::send(stompSendDestination(m_setup.kind, name), body, "text/plain"));
         }
         return;
     }
-    std::string request = "POST " + std::string(publishPath(m_setup.kind))
-        + " HTTP/1.1\r\nHost: " + m_setup.host
+    std::string request = "POST " + publishPath(m_setup.kind, name) + " HTTP/1.1\r\nHost: " + m_setup.host
         + "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
     request += body;
     write(request);
+}
+
+std::string ClientConnection::nameOfChannel(int channel) const
+{
+    return channelName(m_setup.kind, channel, m_setup.channels);
 }
 
 void ClientConnection::sendHeartBeat()

@@ -19,6 +19,8 @@ struct ConnectionSetup
     int port = 0;
     std::string bearerToken; // the node's JWT; empty for the others
     int heartBeatMs = 0; // STOMP heart-beats offered both ways (0: off)
+    int channels = 1; // how many channels the run spreads over (ChannelSpread)
+    int channel = 0; // a subscriber's, of those
     // Self-check: subscribers drop this sequence number as if the server had lost it, so a
     // run shows that the accounting reports a loss (tests/bench). -1: none.
     int64_t discardSequence = -1;
@@ -50,8 +52,8 @@ public:
     int64_t connectMicros() const { return m_connectMicros; }
     const std::string &closeReason() const { return m_closeReason; }
 
-    // Publisher: one message with `body`.
-    void publish(std::string_view body);
+    // Publisher: one message with `body` on channel `channel` (of ConnectionSetup::channels).
+    void publish(std::string_view body, int channel);
     // STOMP: one heart-beat EOL (sent by the loop every heart-beat interval).
     void sendHeartBeat();
     // HTTP publisher: answers received with a 2xx status, and with any other.
@@ -72,6 +74,7 @@ private:
     void flush();
     void close(std::string reason);
     void sendWebSocketText(std::string_view payload);
+    std::string nameOfChannel(int channel) const;
 
     ConnectionSetup m_setup;
     Role m_role;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ChannelSpread.h"
 #include "DeliveryMarker.h"
 #include "StepTally.h"
 
@@ -9,13 +10,17 @@
 
 // One loop's account of its subscribers' deliveries: which sequence numbers each
 // subscriber has received (a bit each, so a duplicate is known exactly, not guessed from
-// counts), and the current step's tally. Used on the loop's thread only, but for
-// deliveries(), which the main thread polls to see a step drain.
+// counts), and the current step's tally. A delivery of a message published on another
+// channel than the subscriber's (ChannelSpread) counts as misrouted, not as received. Used
+// on the loop's thread only, but for deliveries(), which the main thread polls to see a
+// step drain.
 class DeliveryLedger
 {
 public:
-    // A new subscriber's index.
-    int addSubscriber();
+    explicit DeliveryLedger(ChannelSpread spread = ChannelSpread());
+
+    // A new subscriber's index; it listens on `channel` of the spread.
+    int addSubscriber(int channel = 0);
     void delivered(int subscriber, const DeliveryMarker &marker, int64_t nowMicros);
 
     // Starts counting the messages [first, end) as the current step.
@@ -26,7 +31,10 @@ public:
     uint64_t deliveries() const { return m_deliveries.load(std::memory_order_relaxed); }
 
 private:
-    std::vector<std::vector<uint64_t>> m_seen; // per subscriber, bit per sequence number
+    ChannelSpread m_spread;
+    // Per subscriber, a bit per sequence number of its channel (sequence / channels).
+    std::vector<std::vector<uint64_t>> m_seen;
+    std::vector<int> m_channelOf; // per subscriber
     uint64_t m_first = 0;
     uint64_t m_end = 0;
     StepTally m_step;

@@ -1,5 +1,6 @@
 #include "LoadRun.h"
 
+#include "ChannelSpread.h"
 #include "MonotonicClock.h"
 #include "NodeSession.h"
 #include "ProcessStats.h"
@@ -39,6 +40,9 @@ SubscriberLoop::Counts LoadRun::counts()
         total.ready += mine.ready;
         total.closed += mine.closed;
         total.pending += mine.pending;
+        total.readyPerChannel.resize(mine.readyPerChannel.size(), 0);
+        for (std::size_t channel = 0; channel < mine.readyPerChannel.size(); ++channel)
+            total.readyPerChannel[channel] += mine.readyPerChannel[channel];
         total.connectMicros.insert(
             total.connectMicros.end(), mine.connectMicros.begin(), mine.connectMicros.end());
         if (!mine.lastCloseReason.empty())
@@ -63,11 +67,14 @@ bool LoadRun::open()
     setup.port = m_options.port;
     setup.heartBeatMs = m_options.heartBeatMs;
     setup.discardSequence = m_options.discardSequence;
+    setup.channels = m_options.channels;
     std::vector<std::string> tokens { std::string() };
     if (isNode(m_options.kind)) {
         tokens = NodeSession::demoTokens(m_options.host, m_options.port);
         if (tokens.empty()) {
-            std::fprintf(stderr, "login failed: is the node running with --demo-users?\n");
+            std::fprintf(stderr,
+                "login failed: is the node running with --demo-users, or (--channels) a users file "
+                "with alice, bob, carol and admin (bench/compare/servers.sh)?\n");
             return false;
         }
     }
@@ -76,13 +83,15 @@ bool LoadRun::open()
     // bench/compare raises --limit-sse-per-user), the publisher as the last one (admin).
     const int threads = std::min(m_options.threads, m_options.subscribers);
     const int64_t started = monotonicMicros();
+    int firstIndex = 0;
     for (int i = 0; i < threads; ++i) {
         ConnectionSetup mine = setup;
         // Not the publisher's user: the node sends a user's SSE stream no notification of its own messages.
         mine.bearerToken = tokens[std::size_t(i) % std::max<std::size_t>(1, tokens.size() - 1)];
         const int share = m_options.subscribers / threads + (i < m_options.subscribers % threads ? 1 : 0);
-        m_subscribers.push_back(std::make_unique<SubscriberLoop>(mine, share));
+        m_subscribers.push_back(std::make_unique<SubscriberLoop>(mine, share, firstIndex));
         m_subscribers.back()->start();
+        firstIndex += share;
     }
     setup.bearerToken = tokens.back();
     setup.heartBeatMs = 0;
@@ -125,7 +134,9 @@ StepResult LoadRun::runStep(double rate)
     const auto count = uint64_t(rate * m_options.stepSeconds);
     const uint64_t first = m_nextSequence;
     m_nextSequence += count;
-    result.expected = count * uint64_t(before.ready);
+    // What each channel's ready subscribers are owed of its share of the messages.
+    result.expected
+        = ChannelSpread(m_options.channels).expectedDeliveries(first, count, before.readyPerChannel);
     for (const auto &loop : m_subscribers)
         loop->beginStep(first, first + count);
     std::optional<double> dropsBefore;
@@ -209,9 +220,9 @@ int LoadRun::holdIdle()
 
 int LoadRun::run()
 {
-    std::printf("target=%s subscribers=%d threads=%d body_bytes=%zu ncpu=%ld\n",
-        std::string(targetKindName(m_options.kind)).c_str(), m_options.subscribers, m_options.threads,
-        m_options.bodyBytes, sysconf(_SC_NPROCESSORS_ONLN));
+    std::printf("target=%s subscribers=%d channels=%d threads=%d body_bytes=%zu ncpu=%ld\n",
+        std::string(targetKindName(m_options.kind)).c_str(), m_options.subscribers, m_options.channels,
+        m_options.threads, m_options.bodyBytes, sysconf(_SC_NPROCESSORS_ONLN));
     std::fflush(stdout);
     if (!open())
         return 1;
@@ -222,7 +233,8 @@ int LoadRun::run()
         const StepResult result = runStep(rate);
         std::printf("%s\n", result.line().c_str());
         std::fflush(stdout);
-        lossOrDuplicate = lossOrDuplicate || result.losses() > 0 || result.tally.duplicates > 0;
+        lossOrDuplicate = lossOrDuplicate || result.losses() > 0 || result.tally.duplicates > 0
+            || result.tally.misrouted > 0;
         if (m_options.stopAfterLoss && result.losses() > 0)
             break; // higher rates would only lose more, and the backlog would blur them
     }

@@ -13,15 +13,19 @@ std::optional<LoadgenOptions> parseLoadgenCommandLine(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        u"A neutral load generator: N subscribers of one kind, one publisher at stepped rates; per "
-        "step deliveries/s, latency, losses and duplicates, the server's CPU and memory "
-        "(docs/benchmarks.md, \"Side by side\")."_s);
+        u"A neutral load generator: N subscribers of one kind, one publisher at stepped rates, on one "
+        "channel or spread over several; per step deliveries/s, latency, losses and duplicates, the "
+        "server's CPU and memory (docs/benchmarks.md, \"Side by side\")."_s);
     parser.addHelpOption();
     parser.addOption({ u"target"_s,
         u"node-stomp, node-sse, rabbit-stomp, nchan-ws, nchan-sse, trivial-stomp, trivial-ws or trivial-sse."_s,
         u"KIND"_s });
     parser.addOption({ u"url"_s, u"The server's base URL, http://127.0.0.1:PORT."_s, u"URL"_s });
     parser.addOption({ u"subscribers"_s, u"Subscribers."_s, u"N"_s, u"200"_s });
+    parser.addOption({ u"channels"_s,
+        u"Spread the subscribers round-robin over N channels (c0, c1, ...) and the messages too, at the "
+        "total rate (scenario 4; 1: each server's usual channel)."_s,
+        u"N"_s, u"1"_s });
     parser.addOption(
         { u"rates"_s, u"Messages per second, one step each (comma-separated)."_s, u"LIST"_s, u"100"_s });
     parser.addOption({ u"step-seconds"_s, u"Seconds of publishing per step."_s, u"S"_s, u"10"_s });
@@ -66,6 +70,7 @@ std::optional<LoadgenOptions> parseLoadgenCommandLine(int argc, char **argv)
     options.host = url.host().toStdString();
     options.port = url.port();
     options.subscribers = parser.value(u"subscribers"_s).toInt();
+    options.channels = parser.value(u"channels"_s).toInt();
     options.rates.clear();
     for (const QString &rate : parser.value(u"rates"_s).split(u',', Qt::SkipEmptyParts))
         options.rates.push_back(rate.toDouble());
@@ -85,6 +90,12 @@ std::optional<LoadgenOptions> parseLoadgenCommandLine(int argc, char **argv)
     if (options.subscribers <= 0 || (options.idleSeconds <= 0 && options.rates.empty())
         || options.stepSeconds <= 0) {
         std::fprintf(stderr, "sb_loadgen: --subscribers, --rates and --step-seconds must be positive\n");
+        return std::nullopt;
+    }
+    if (options.channels <= 0 || (options.channels > 1 && !canSpreadOverChannels(options.kind))) {
+        std::fprintf(stderr,
+            "sb_loadgen: --channels must be positive, and 1 for node-sse (a user's stream carries "
+            "every channel the user is a member of)\n");
         return std::nullopt;
     }
     return options;

@@ -13,6 +13,7 @@ struct LoadgenOptions
     std::string host = "127.0.0.1";
     int port = 0;
     int subscribers = 200;
+    int channels = 1; // scenario 4: subscribers and messages spread over this many (ChannelSpread)
     std::vector<double> rates { 100 }; // messages per second, one step each
     double stepSeconds = 10;
     std::size_t bodyBytes = 64;

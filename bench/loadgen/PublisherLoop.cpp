@@ -8,6 +8,7 @@
 PublisherLoop::PublisherLoop(const ConnectionSetup &setup, std::size_t bodyBytes)
     : m_connection(
         std::make_unique<ClientConnection>(setup, ClientConnection::Role::Publisher, nullptr, m_loop.epoll()))
+    , m_spread(setup.channels)
     , m_bodyBytes(bodyBytes)
 {
     m_loop.setTick(1000, [this] { tick(); });
@@ -66,7 +67,9 @@ void PublisherLoop::tick()
     const double elapsed = double(monotonicMicros() - m_stepStart) / 1e6;
     const auto due = std::min<uint64_t>(m_count, uint64_t(elapsed * m_perSecond) + 1);
     for (uint64_t next = m_sent; next < due; ++next) {
-        m_connection->publish(DeliveryMarker::text(m_first + next, monotonicMicros(), m_bodyBytes));
+        const uint64_t sequence = m_first + next;
+        m_connection->publish(DeliveryMarker::text(sequence, monotonicMicros(), m_bodyBytes),
+            m_spread.channelOfMessage(sequence));
         m_sent = next + 1;
     }
     if (m_sent >= m_count)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ChannelSpread.h"
 #include "ClientConnection.h"
 #include "EpollLoop.h"
 
@@ -10,7 +11,9 @@
 // The one publisher, on a loop of its own: every millisecond it sends the messages due by
 // then at the step's rate, each stamped with its sequence number and the time it is
 // written (so the latency measured is the server's and the subscribers', not the
-// publisher's own lag; a publisher that falls behind shows as a lower sent rate).
+// publisher's own lag; a publisher that falls behind shows as a lower sent rate). Over
+// several channels (ConnectionSetup::channels) message s goes to channel s mod N, so the
+// step's rate is the total over all of them.
 class PublisherLoop
 {
 public:
@@ -32,6 +35,7 @@ private:
 
     EpollLoop m_loop;
     std::unique_ptr<ClientConnection> m_connection;
+    ChannelSpread m_spread;
     std::size_t m_bodyBytes;
     uint64_t m_first = 0;
     uint64_t m_count = 0;

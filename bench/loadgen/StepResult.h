@@ -12,7 +12,7 @@ struct StepResult
     double rate = 0; // offered, messages/s
     uint64_t sent = 0;
     int subscribers = 0; // ready when the step began
-    uint64_t expected = 0; // sent × subscribers
+    uint64_t expected = 0; // per channel, its messages × its subscribers (ChannelSpread), summed
     StepTally tally;
     double windowSeconds = 0; // step start to its last delivery
     double serverCpuSeconds = 0; // over the window

@@ -9,9 +9,12 @@ namespace {
 constexpr int kPendingOpens = 64;
 } // namespace
 
-SubscriberLoop::SubscriberLoop(const ConnectionSetup &setup, int subscribers)
+SubscriberLoop::SubscriberLoop(const ConnectionSetup &setup, int subscribers, int firstIndex)
     : m_setup(setup)
     , m_target(subscribers)
+    , m_firstIndex(firstIndex)
+    , m_spread(setup.channels)
+    , m_ledger(m_spread)
 {
     m_loop.setTick(1000, [this] { tick(); });
 }
@@ -34,8 +37,10 @@ void SubscriberLoop::tick()
             && connection->state() != ClientConnection::State::Closed)
             ++pending;
     while (int(m_connections.size()) < m_target && pending < kPendingOpens) {
+        ConnectionSetup setup = m_setup;
+        setup.channel = m_spread.channelOfSubscriber(m_firstIndex + int(m_connections.size()));
         m_connections.push_back(std::make_unique<ClientConnection>(
-            m_setup, ClientConnection::Role::Subscriber, &m_ledger, m_loop.epoll()));
+            setup, ClientConnection::Role::Subscriber, &m_ledger, m_loop.epoll()));
         m_connections.back()->start();
         ++pending;
     }
@@ -51,11 +56,14 @@ void SubscriberLoop::tick()
 SubscriberLoop::Counts SubscriberLoop::counts()
 {
     Counts total;
+    total.readyPerChannel.assign(std::size_t(m_spread.channels()), 0);
     m_loop.runAndWait([&] {
-        for (const auto &connection : m_connections) {
+        for (std::size_t i = 0; i < m_connections.size(); ++i) {
+            const ClientConnection *connection = m_connections[i].get();
             switch (connection->state()) {
             case ClientConnection::State::Ready:
                 ++total.ready;
+                ++total.readyPerChannel[std::size_t(m_spread.channelOfSubscriber(m_firstIndex + int(i)))];
                 total.connectMicros.push_back(connection->connectMicros());
                 break;
             case ClientConnection::State::Closed:

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ChannelSpread.h"
 #include "ClientConnection.h"
 #include "DeliveryLedger.h"
 #include "EpollLoop.h"
@@ -10,7 +11,9 @@
 
 // A share of the subscribers on one loop thread: opens them a few at a time (so the
 // server's listen backlog never overflows into SYN retransmits, which would be counted as
-// connect time), sends their STOMP heart-beats, and accounts their deliveries.
+// connect time), sends their STOMP heart-beats, and accounts their deliveries. Its
+// subscribers are the run's numbers [firstIndex, firstIndex + subscribers), each on the
+// channel ChannelSpread gives that number.
 class SubscriberLoop
 {
 public:
@@ -20,10 +23,11 @@ public:
         int closed = 0;
         int pending = 0; // connecting or handshaking
         std::vector<int64_t> connectMicros; // of the ready ones
+        std::vector<int> readyPerChannel; // ConnectionSetup::channels entries
         std::string lastCloseReason;
     };
 
-    SubscriberLoop(const ConnectionSetup &setup, int subscribers);
+    SubscriberLoop(const ConnectionSetup &setup, int subscribers, int firstIndex = 0);
     ~SubscriberLoop();
 
     void start();
@@ -37,6 +41,8 @@ private:
 
     ConnectionSetup m_setup;
     int m_target;
+    int m_firstIndex;
+    ChannelSpread m_spread;
     EpollLoop m_loop;
     DeliveryLedger m_ledger;
     std::vector<std::unique_ptr<ClientConnection>> m_connections;

@@ -1,6 +1,7 @@
 #include "TargetKind.h"
 
 #include <array>
+#include <string>
 #include <utility>
 
 namespace {
@@ -67,7 +68,19 @@ bool isNode(TargetKind kind)
     return kind == TargetKind::NodeStomp || kind == TargetKind::NodeSse;
 }
 
-std::string_view subscribePath(TargetKind kind)
+std::string channelName(TargetKind kind, int channel, int channels)
+{
+    if (channels <= 1)
+        return isNode(kind) ? "general" : "bench";
+    return "c" + std::to_string(channel);
+}
+
+bool canSpreadOverChannels(TargetKind kind)
+{
+    return kind != TargetKind::NodeSse;
+}
+
+std::string subscribePath(TargetKind kind, std::string_view channel)
 {
     switch (kind) {
     case TargetKind::NodeStomp:
@@ -77,28 +90,30 @@ std::string_view subscribePath(TargetKind kind)
         return "/api/sse";
     case TargetKind::NchanWebSocket:
     case TargetKind::NchanSse:
-        return "/sub/bench";
+        return "/sub/" + std::string(channel);
     case TargetKind::TrivialStomp:
-    case TargetKind::TrivialWebSocket:
         return "/ws";
+    case TargetKind::TrivialWebSocket:
+        return "/ws/" + std::string(channel);
     case TargetKind::TrivialSse:
-        return "/sse";
+        return "/sse/" + std::string(channel);
     }
     return "/";
 }
 
-std::string_view stompSubscribeDestination(TargetKind kind)
+std::string stompSubscribeDestination(TargetKind kind, std::string_view channel)
 {
-    return isNode(kind) ? "/topic/channels.general" : "/topic/bench";
+    return (isNode(kind) ? "/topic/channels." : "/topic/") + std::string(channel);
 }
 
-std::string_view stompSendDestination(TargetKind kind)
+std::string stompSendDestination(TargetKind kind, std::string_view channel)
 {
     // The node takes client messages on /app/… and fans them out on /topic/… (docs/protocol.md).
-    return isNode(kind) ? "/app/channels.general" : "/topic/bench";
+    return (isNode(kind) ? "/app/channels." : "/topic/") + std::string(channel);
 }
 
-std::string_view publishPath(TargetKind kind)
+std::string publishPath(TargetKind /*kind*/, std::string_view channel)
 {
-    return (kind == TargetKind::NchanWebSocket || kind == TargetKind::NchanSse) ? "/pub/bench" : "/pub";
+    // Nchan's channel id is the path's last segment; the trivial server reads it the same way.
+    return "/pub/" + std::string(channel);
 }

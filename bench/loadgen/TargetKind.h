@@ -9,9 +9,9 @@
 enum class TargetKind {
     NodeStomp, // switchboard node: STOMP over WebSocket at /ws, JWT from its login API
     NodeSse, // switchboard node: SSE at /api/sse (Bearer), published by STOMP SEND
-    RabbitStomp, // RabbitMQ Web-STOMP at /ws, guest/guest, /topic/bench
-    NchanWebSocket, // nginx + Nchan: WebSocket subscriber at /sub/bench, POST /pub/bench
-    NchanSse, // nginx + Nchan: EventSource subscriber at /sub/bench, POST /pub/bench
+    RabbitStomp, // RabbitMQ Web-STOMP at /ws, guest/guest, /topic/bench (or /topic/c<i>)
+    NchanWebSocket, // nginx + Nchan: WebSocket subscriber at /sub/bench, POST /pub/bench (or c<i>)
+    NchanSse, // nginx + Nchan: EventSource subscriber at /sub/bench, POST /pub/bench (or c<i>)
     TrivialStomp, // bench/loadgen's broadcast server, STOMP over WebSocket (the generator's ceiling)
     TrivialWebSocket, // the broadcast server, plain WebSocket
     TrivialSse, // the broadcast server, SSE
@@ -26,10 +26,16 @@ std::string_view targetKindName(TargetKind kind);
 SubscriberTransport subscriberTransport(TargetKind kind);
 PublisherTransport publisherTransport(TargetKind kind);
 bool isNode(TargetKind kind);
-// The request path a subscriber opens (WebSocket upgrade or SSE GET).
-std::string_view subscribePath(TargetKind kind);
-// The STOMP destination subscribed to / sent to (STOMP kinds only).
-std::string_view stompSubscribeDestination(TargetKind kind);
-std::string_view stompSendDestination(TargetKind kind);
-// Where an HTTP publisher POSTs (HttpPost publishers only).
-std::string_view publishPath(TargetKind kind);
+// The name of channel `channel` of a run spread over `channels` (scenario 4): "c<i>"; with
+// one channel, each server's usual one ("general" on the node, "bench" elsewhere).
+std::string channelName(TargetKind kind, int channel, int channels);
+// Whether a subscriber can listen on one channel of several: not the node's SSE stream,
+// which carries every channel its user is a member of.
+bool canSpreadOverChannels(TargetKind kind);
+// The request path a subscriber of `channel` opens (WebSocket upgrade or SSE GET).
+std::string subscribePath(TargetKind kind, std::string_view channel);
+// The STOMP destination subscribed to / sent to for `channel` (STOMP kinds only).
+std::string stompSubscribeDestination(TargetKind kind, std::string_view channel);
+std::string stompSendDestination(TargetKind kind, std::string_view channel);
+// Where an HTTP publisher POSTs a message for `channel` (HttpPost publishers only).
+std::string publishPath(TargetKind kind, std::string_view channel);

@@ -2,9 +2,14 @@
 // node, briefly: 50 subscribers, a few hundred messages, by STOMP and by SSE. Fails on any
 // loss or duplicate the generator counts, never on speed (the figures belong in
 // bench/compare). A run that discards one message on purpose must report it lost, so a
-// generator whose accounting stopped seeing losses fails here too.
+// generator whose accounting stopped seeing losses fails here too. Scenario 4's spread over
+// several channels: what each channel is owed and what the ledger counts (no server), then
+// a short run through the trivial broadcast server, which routes by channel.
+#include "ChannelSpread.h"
+#include "DeliveryLedger.h"
 #include "NodeTestSupport.h"
 
+#include <QDeadlineTimer>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTest>
@@ -59,6 +64,9 @@ private slots:
     void everyMessageOnceToEverySubscriber_data();
     void everyMessageOnceToEverySubscriber();
     void aDiscardedMessageIsReportedLost();
+    void eachChannelIsOwedItsMessagesTimesItsSubscribers();
+    void theLedgerCountsOnlyASubscribersOwnChannel();
+    void subscribersSpreadOverChannelsGetTheirChannelOnly();
 
 private:
     sb::testing::NodeProcess m_node;
@@ -97,6 +105,69 @@ void TestLoadgenSmoke::aDiscardedMessageIsReportedLost()
     QVERIFY2(run.exitCode == 1, qPrintable(run.output));
     QCOMPARE(run.value(u"loss"_s), kSubscribers); // message 7, at every subscriber
     QCOMPARE(run.value(u"dup"_s), 0);
+}
+
+void TestLoadgenSmoke::eachChannelIsOwedItsMessagesTimesItsSubscribers()
+{
+    const ChannelSpread three(3);
+    QCOMPARE(three.channelOfSubscriber(4), 1);
+    // Sequences 4..8 go to channels 1, 2, 0, 1, 2.
+    QCOMPARE(three.messagesOn(0, 4, 5), 1u);
+    QCOMPARE(three.messagesOn(1, 4, 5), 2u);
+    QCOMPARE(three.messagesOn(2, 4, 5), 2u);
+    QCOMPARE(three.expectedDeliveries(4, 5, { 10, 0, 3 }), 10u * 1 + 3u * 2);
+    // One channel: every ready subscriber is owed every message, as before channels.
+    QCOMPARE(ChannelSpread(1).expectedDeliveries(7, 300, { 50 }), 300u * 50);
+}
+
+void TestLoadgenSmoke::theLedgerCountsOnlyASubscribersOwnChannel()
+{
+    DeliveryLedger ledger(ChannelSpread(5));
+    const int onTwo = ledger.addSubscriber(2);
+    const int onZero = ledger.addSubscriber(0);
+    ledger.beginStep(0, 20);
+    for (const uint64_t sequence : { 2u, 7u, 12u, 17u, 7u }) // 7 twice
+        ledger.delivered(onTwo, DeliveryMarker { sequence, 0 }, 1);
+    ledger.delivered(onTwo, DeliveryMarker { 3, 0 }, 1); // channel 3's
+    ledger.delivered(onZero, DeliveryMarker { 5, 0 }, 1);
+    ledger.delivered(onTwo, DeliveryMarker { 22, 0 }, 1); // its channel, after the step
+    const StepTally tally = ledger.takeStep();
+    QCOMPARE(tally.unique, 5u);
+    QCOMPARE(tally.duplicates, 1u);
+    QCOMPARE(tally.misrouted, 1u);
+    QCOMPARE(tally.outsideStep, 1u);
+}
+
+void TestLoadgenSmoke::subscribersSpreadOverChannelsGetTheirChannelOnly()
+{
+    // The trivial server sends a message only to its channel's subscribers. Over 7 channels
+    // neither the 300 messages nor the 50 subscribers divide evenly: channels 0-5 get 43
+    // messages and channel 6 42; channel 0 has 8 subscribers, the others 7. So the step owes
+    // 8 × 43 + 5 × 7 × 43 + 7 × 42 = 2,143 deliveries, and a generator that put subscribers on
+    // other channels than it accounts for would receive another number; a delivery on the
+    // wrong channel would be counted as misrouted.
+    QProcess server;
+    server.start(QStringLiteral(SB_BROADCAST_SERVER), {});
+    QVERIFY2(server.waitForStarted(10000), qPrintable(server.errorString()));
+    const QDeadlineTimer deadline(10000);
+    QByteArray listening;
+    while (!listening.contains('\n') && server.waitForReadyRead(int(deadline.remainingTime())))
+        listening += server.readAllStandardOutput();
+    const auto port
+        = QRegularExpression(u"listening http://127.0.0.1:(\\d+)"_s).match(QString::fromUtf8(listening));
+    QVERIFY2(port.hasMatch(), listening.constData());
+    constexpr int channels = 7;
+    const LoadgenRun run = runLoadgen(u"trivial-stomp"_s, quint16(port.captured(1).toUInt()),
+        server.processId(), { u"--channels"_s, QString::number(channels) });
+    server.kill();
+    server.waitForFinished(5000);
+    QVERIFY2(run.exitCode == 0, qPrintable(run.output));
+    QCOMPARE(run.value(u"sent"_s), kMessages);
+    QCOMPARE(run.value(u"expected"_s), 2143);
+    QCOMPARE(run.value(u"received"_s), 2143);
+    QCOMPARE(run.value(u"loss"_s), 0);
+    QCOMPARE(run.value(u"dup"_s), 0);
+    QCOMPARE(run.value(u"misrouted"_s), 0);
 }
 
 QTEST_GUILESS_MAIN(TestLoadgenSmoke)
