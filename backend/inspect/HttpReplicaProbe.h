@@ -61,7 +61,8 @@ public:
     const Outcome &lastOutcome() const { return m_last; }
     bool hasOutcome() const { return m_hasOutcome; }
     // Why a request to a replica failed, in the words the Replicas area shows (a timeout,
-    // refused, closed, an HTTP status); ReplicaLivenessChecks says it the same way.
+    // refused, closed, an HTTP status); ReplicaLivenessChecks and ReplicaDirectProbe say it
+    // through this too.
     static QString describe(QNetworkReply *reply);
 
 private:

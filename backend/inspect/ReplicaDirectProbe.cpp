@@ -11,22 +11,6 @@ QUrl directBase(const QString &address)
 {
     return QUrl(address.contains(u"://") ? address : QStringLiteral("http://") + address);
 }
-
-QString transportError(QNetworkReply *reply)
-{
-    switch (reply->error()) {
-    case QNetworkReply::OperationCanceledError:
-        return QStringLiteral("no answer in time (timeout) or body over the size limit");
-    case QNetworkReply::ConnectionRefusedError:
-        return QStringLiteral("connection refused");
-    case QNetworkReply::HostNotFoundError:
-        return QStringLiteral("host not found");
-    case QNetworkReply::RemoteHostClosedError:
-        return QStringLiteral("connection closed");
-    default:
-        return reply->errorString();
-    }
-}
 } // namespace
 
 ReplicaDirectProbe::ReplicaDirectProbe(QString id, const QString &address,
@@ -100,8 +84,8 @@ void ReplicaDirectProbe::get(const QString &path, ReplicaDirectReading::Answer *
         into->status = status.toInt();
         if (into->reached)
             into->body = reply->readAll();
-        else
-            into->error = transportError(reply);
+        else // in the words of the registry's endpoints and the liveness checks
+            into->error = HttpReplicaProbe::describe(reply);
         answered();
     });
 }
