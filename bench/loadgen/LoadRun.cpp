@@ -95,6 +95,8 @@ bool LoadRun::open()
     }
     setup.bearerToken = tokens.back();
     setup.heartBeatMs = 0;
+    if (m_options.publishPort > 0)
+        setup.port = m_options.publishPort;
     m_publisher = std::make_unique<PublisherLoop>(setup, m_options.bodyBytes);
     m_publisher->start();
 
@@ -106,7 +108,8 @@ bool LoadRun::open()
             break;
         sleepMs(20);
     }
-    while (!m_publisher->ready() && monotonicMicros() < deadline)
+    // A publisher whose connection closed (refused, a failed login) will not become ready.
+    while (!m_publisher->ready() && m_publisher->closeReason().empty() && monotonicMicros() < deadline)
         sleepMs(20);
     const double seconds = double(monotonicMicros() - started) / 1e6;
     std::printf(

@@ -21,6 +21,10 @@ std::optional<LoadgenOptions> parseLoadgenCommandLine(int argc, char **argv)
         u"node-stomp, node-sse, rabbit-stomp, nchan-ws, nchan-sse, trivial-stomp, trivial-ws or trivial-sse."_s,
         u"KIND"_s });
     parser.addOption({ u"url"_s, u"The server's base URL, http://127.0.0.1:PORT."_s, u"URL"_s });
+    parser.addOption({ u"publish-url"_s,
+        u"Publish on this server instead (scenario 6: another replica of the same cluster, on "
+        "127.0.0.1), so each message crosses the cluster's bus to reach the subscribers."_s,
+        u"URL"_s });
     parser.addOption({ u"subscribers"_s, u"Subscribers."_s, u"N"_s, u"200"_s });
     parser.addOption({ u"channels"_s,
         u"Spread the subscribers round-robin over N channels (c0, c1, ...) and the messages too, at the "
@@ -69,6 +73,15 @@ std::optional<LoadgenOptions> parseLoadgenCommandLine(int argc, char **argv)
     options.kind = *kind;
     options.host = url.host().toStdString();
     options.port = url.port();
+    if (parser.isSet(u"publish-url"_s)) {
+        const QUrl publishUrl(parser.value(u"publish-url"_s));
+        if (!publishUrl.isValid() || publishUrl.port() <= 0 || publishUrl.host() != url.host()) {
+            std::fprintf(
+                stderr, "sb_loadgen: --publish-url must be http://%s:PORT\n", qPrintable(url.host()));
+            return std::nullopt;
+        }
+        options.publishPort = publishUrl.port();
+    }
     options.subscribers = parser.value(u"subscribers"_s).toInt();
     options.channels = parser.value(u"channels"_s).toInt();
     options.rates.clear();

@@ -12,6 +12,9 @@ struct LoadgenOptions
     TargetKind kind = TargetKind::NodeStomp;
     std::string host = "127.0.0.1";
     int port = 0;
+    // Scenario 6: the publisher on another replica of the same cluster (its tokens are the
+    // subscribers' node's: a cluster's replicas share the JWT secret); 0: the same server.
+    int publishPort = 0;
     int subscribers = 200;
     int channels = 1; // scenario 4: subscribers and messages spread over this many (ChannelSpread)
     std::vector<double> rates { 100 }; // messages per second, one step each

@@ -10,8 +10,11 @@
 #include "NodeTestSupport.h"
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QHostAddress>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -64,6 +67,7 @@ private slots:
     void everyMessageOnceToEverySubscriber_data();
     void everyMessageOnceToEverySubscriber();
     void aDiscardedMessageIsReportedLost();
+    void thePublisherPublishesWherePublishUrlSays();
     void eachChannelIsOwedItsMessagesTimesItsSubscribers();
     void theLedgerCountsOnlyASubscribersOwnChannel();
     void subscribersSpreadOverChannelsGetTheirChannelOnly();
@@ -105,6 +109,29 @@ void TestLoadgenSmoke::aDiscardedMessageIsReportedLost()
     QVERIFY2(run.exitCode == 1, qPrintable(run.output));
     QCOMPARE(run.value(u"loss"_s), kSubscribers); // message 7, at every subscriber
     QCOMPARE(run.value(u"dup"_s), 0);
+}
+
+// Scenario 6 publishes on one replica and subscribes on another (--publish-url): with the
+// publisher sent to a port nobody listens on, the run fails at once, the subscribers ready.
+void TestLoadgenSmoke::thePublisherPublishesWherePublishUrlSays()
+{
+    QTcpServer closed;
+    QVERIFY(closed.listen(QHostAddress::LocalHost));
+    const quint16 nobody = closed.serverPort();
+    closed.close();
+    QElapsedTimer took;
+    took.start();
+    const LoadgenRun run = runLoadgen(u"node-stomp"_s, m_node.port(), m_node.pid(),
+        { u"--publish-url"_s, u"http://127.0.0.1:%1"_s.arg(nobody) });
+    QVERIFY2(run.exitCode != 0, qPrintable(run.output));
+    QVERIFY2(run.output.contains(u"ready=%1"_s.arg(kSubscribers)), qPrintable(run.output));
+    QVERIFY2(!run.output.contains(u"publisher=ready"_s), qPrintable(run.output));
+    QVERIFY2(took.elapsed() < 20000, qPrintable(run.output)); // not the 30 s readiness deadline
+
+    const LoadgenRun same = runLoadgen(u"node-stomp"_s, m_node.port(), m_node.pid(),
+        { u"--publish-url"_s, u"http://127.0.0.1:%1"_s.arg(m_node.port()) });
+    QVERIFY2(same.exitCode == 0, qPrintable(same.output));
+    QCOMPARE(same.value(u"loss"_s), 0);
 }
 
 void TestLoadgenSmoke::eachChannelIsOwedItsMessagesTimesItsSubscribers()
