@@ -70,6 +70,9 @@ public:
     const QString &errorString() const { return m_error; }
     // Bytes fed but not decoded yet, and those of a fragmented message still being joined.
     qsizetype bufferedBytes() const { return m_buffer.size() - m_pos + m_message.size(); }
+    // Bytes of a frame begun and not complete yet (0 between frames, also between the
+    // fragments of a message): what a server times out when the rest never comes.
+    qsizetype partialFrameBytes() const { return m_buffer.size() - m_pos; }
 
     // Whether a client may send `code` in a close frame (RFC 6455 §7.4; 1012 to 2999, not yet
     // registered when it was written, are refused, as Qt's QWebSocket refuses them).

@@ -62,6 +62,7 @@ private slots:
     void theLimitIsCheckedFromTheHeader();
     void anErrorIsFinal();
     void anIdleDecoderHoldsNoMemory();
+    void aPartialFrameIsNotAPartialMessage();
     void manyTinyFragmentsDoNotRecurse();
 };
 
@@ -260,6 +261,26 @@ void TestWebSocketFrameDecoder::anIdleDecoderHoldsNoMemory()
     QCOMPARE(decoder.takePayload().size(), 5000);
     QCOMPARE(decoder.next(), Status::NeedMoreData);
     QCOMPARE(decoder.bufferedBytes(), 0);
+}
+
+void TestWebSocketFrameDecoder::aPartialFrameIsNotAPartialMessage()
+{
+    // What a server times out (QWebSocket's 5 s: StompSession) is a frame begun and not
+    // finished, not a message whose next fragment has not come yet.
+    WebSocketFrameDecoder decoder;
+    decoder.feed(clientFrame(0x1, "first ", false));
+    QCOMPARE(decoder.next(), Status::NeedMoreData);
+    QCOMPARE(decoder.partialFrameBytes(), 0);
+    QCOMPARE(decoder.bufferedBytes(), 6); // the fragment, joined so far
+    const QByteArray last = clientFrame(0x0, "and last");
+    decoder.feed(last.left(5));
+    QCOMPARE(decoder.next(), Status::NeedMoreData);
+    QCOMPARE(decoder.partialFrameBytes(), 5);
+    decoder.feed(last.mid(5));
+    QCOMPARE(decoder.next(), Status::Message);
+    QCOMPARE(decoder.takePayload(), QByteArray("first and last"));
+    QCOMPARE(decoder.next(), Status::NeedMoreData);
+    QCOMPARE(decoder.partialFrameBytes(), 0);
 }
 
 void TestWebSocketFrameDecoder::manyTinyFragmentsDoNotRecurse()
