@@ -208,11 +208,19 @@ void HttpConnection::upgradeToWebSocket(WebSocketEndpoint endpoint)
     if (!m_socket)
         return;
     QTcpSocket *socket = m_socket;
+    if (endpoint == WebSocketEndpoint::Stomp) {
+        // Its head read (all the socket holds, as a rule: then its buffer's block is handed
+        // over, not kept), the frames the client sent right behind it left for the session.
+        const qint64 head = m_peeked - m_parser.bufferedBytes();
+        if (head > 0)
+            socket->read(head);
+    }
+    const protocol::HttpRequest handshake = m_parser.request();
     detachSocket();
     // The owner's, from now on: this connection goes, the socket lives on under the WebSocket.
     socket->setParent(parent());
     m_socket = nullptr;
-    emit webSocketRequested(socket, endpoint);
+    emit webSocketRequested(socket, endpoint, handshake);
     deleteLater();
 }
 

@@ -21,10 +21,11 @@ class PublishAcknowledgements;
 // request that has begun: sent to an idle connection, it would race the client's next
 // request on it and be read as that request's answer, where a silent close lets the client
 // retry (RFC 9112 §9.3.1). Until a request head is complete its bytes are only
-// peeked, so a WebSocket upgrade can be handed to QWebSocketServer with the handshake
-// still unread; plain requests then consume their bytes. An upgrade leaves with its
-// socket through a signal: whoever owns the connection (the worker) makes the stream or
-// completes the handshake; the connection knows nothing of either.
+// peeked, so a WebSocket upgrade to the tap can be handed to QWebSocketServer with the
+// handshake still unread; plain requests, and a STOMP upgrade (whose handshake the node
+// answers itself), then consume their bytes. An upgrade leaves with its socket through a
+// signal: whoever owns the connection (the worker) makes the stream or completes the
+// handshake; the connection knows nothing of either.
 class HttpConnection : public HttpExchange
 {
     Q_OBJECT
@@ -52,8 +53,11 @@ signals:
     // (reparents it); unreceived, it goes with the connection. Emitted on the owner's thread.
     void sseRequested(
         QTcpSocket *socket, const sb::node::AuthenticatedUser &user, const QString &lastEventId);
-    // The upgrade's handshake is still unread in the socket, for QWebSocketServer to read.
-    void webSocketRequested(QTcpSocket *socket, sb::node::WebSocketEndpoint endpoint);
+    // handshake: the upgrade's request. For the tap its bytes are still unread in the socket,
+    // for QWebSocketServer to read; for STOMP they were read, and whatever the client sent
+    // behind them (its first frames) is what the socket holds.
+    void webSocketRequested(
+        QTcpSocket *socket, sb::node::WebSocketEndpoint endpoint, const sb::protocol::HttpRequest &handshake);
 
 private:
     void onReadyRead();

@@ -26,12 +26,13 @@ class NodeMetrics;
 // the node-wide total). Touched only from the socket's thread.
 //
 // The limits ask pending() and waitedLongerThan() for every frame a connection is given, so
-// those read only counts kept here: the socket's buffer is counted exactly at every write and
-// every drain (bytesWritten), where the socket is touched anyway, and a bit written around
-// the queue (QWebSocket's pong or close) counts from the next of them. Asking QTcpSocket per
-// frame touched its private data for every subscriber, and a steady_clock read cost ~250 ns
-// on this VM; neither moved the node's CPU per delivery measurably, whose cost is the
-// subscribers' cold memory (docs/benchmarks.md, "CPU per delivery: the queue's bookkeeping").
+// those read only counts kept here: the socket's buffer is counted exactly at every write
+// and every drain (bytesWritten), where the socket is touched anyway, and a bit written
+// around the queue (a close frame, the tap's QWebSocket's own frames) counts from the next
+// of them. Asking QTcpSocket per frame touched its private data for every subscriber, and a
+// steady_clock read cost ~250 ns on this VM; neither moved the node's CPU per delivery
+// measurably, whose cost is the subscribers' cold memory (docs/benchmarks.md, "CPU per
+// delivery: the queue's bookkeeping").
 class OutboundQueue
 {
 public:
@@ -57,7 +58,7 @@ public:
     // A slow consumer: what waits here goes unsent (what the socket holds is the end of what
     // the client gets). Returns the bytes dropped.
     qint64 dropWaiting();
-    // Before a close or a write that bypasses the queue (QWebSocket's): what waits here goes
+    // Before a close or a write that bypasses the queue (a close frame): what waits here goes
     // to the socket now, so nothing overtakes it.
     void handAllToSocket();
 

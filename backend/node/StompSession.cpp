@@ -1,6 +1,7 @@
-// StompSession: the session's lifecycle (the WebSocket's bytes into frames, CONNECT, heart-beats,
-// the close) and its tap events. The client's other frames are in StompSessionClientFrames.cpp,
-// what the session writes in StompSessionOutput.cpp.
+// StompSession: the session's lifecycle (the socket's bytes into WebSocket messages and
+// those into STOMP frames, CONNECT, heart-beats, the close) and its tap events. The client's
+// other frames are in StompSessionClientFrames.cpp, what the session writes in
+// StompSessionOutput.cpp.
 
 #include "node/StompSession.h"
 
@@ -25,8 +26,8 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QTcpSocket>
+#include <QTimerEvent>
 #include <QUuid>
-#include <QWebSocket>
 
 #include <algorithm>
 
@@ -39,18 +40,24 @@ using protocol::StompFrame;
 namespace {
 // The whole session must authenticate within this, or it only holds a socket for nothing.
 constexpr int kConnectTimeoutMs = 10000;
+// A frame begun must go on arriving: QWebSocket's data processor closed with 1001 after this
+// long without a byte of it.
+constexpr int kIncompleteFrameTimeoutMs = 5000;
+// QWebSocket took a message up to this much over the STOMP frame limit, so that a frame just
+// over it still reaches the STOMP decoder, which names the limit (`frame larger than …`).
+constexpr qint64 kWebSocketMessageSlack = 1024;
 } // namespace
 
-StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, WriteBatch *batch,
+StompSession::StompSession(QTcpSocket *transport, const QByteArray &subprotocol, WriteBatch *batch,
     PeriodicTimers *periodicTimers, SubscriptionTable *subscriptions, PublishAcknowledgements *acks,
     const ChannelPolicy *policy, const StompSessionDeps &deps, QObject *parent)
     : QObject(parent)
     , m_acks(acks)
     , m_policy(policy)
     , m_deps(deps)
-    , m_socket(socket)
     , m_transport(transport)
-    , m_writer(socket, transport, batch, deps.metrics)
+    , m_writer(transport, batch, deps.metrics)
+    , m_frames(qint64(deps.limits.maxFrameBytes) + kWebSocketMessageSlack)
     , m_sessionId(QUuid::createUuid().toString(QUuid::Id128).left(16))
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
     , m_subscriptions(this, subscriptions, policy, deps.metrics, deps.limits.maxSubscriptionsPerSession)
@@ -58,29 +65,26 @@ StompSession::StompSession(QWebSocket *socket, QTcpSocket *transport, WriteBatch
     , m_heartBeats(periodicTimers)
     , m_presence(deps.records.presence, deps.records.presenceEvents)
 {
-    socket->setParent(this);
     protocol::StompLimits limits;
     limits.maxFrameBytes = deps.limits.maxFrameBytes;
     limits.maxHeaders = deps.limits.maxHeadersPerFrame;
     m_decoder.setLimits(limits);
     deps.metrics->connectionOpened(NodeMetrics::Transport::Stomp);
 
-    connect(socket, &QWebSocket::textMessageReceived, this,
-        [this](const QString &text) { onBytes(text.toUtf8()); });
-    connect(socket, &QWebSocket::binaryMessageReceived, this, &StompSession::onBytes);
-    connect(socket, &QWebSocket::disconnected, this, &StompSession::onDisconnected);
+    connect(transport, &QIODevice::readyRead, this, &StompSession::onReadyRead);
+    connect(transport, &QAbstractSocket::disconnected, this, &StompSession::onDisconnected);
+    // What the client sent right behind its handshake is already in the socket: no readyRead
+    // will come for it.
+    if (transport->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &StompSession::onReadyRead, Qt::QueuedConnection);
     connect(&m_heartBeats, &StompHeartBeats::beatDue, this, &StompSession::sendHeartBeat);
     connect(&m_heartBeats, &StompHeartBeats::peerSilent, this, &StompSession::closeSilentPeer);
-    QTimer::singleShot(kConnectTimeoutMs, this, [this] {
-        if (m_state == State::AwaitingConnect || m_state == State::Authenticating)
-            protocolError(QStringLiteral("no CONNECT frame within %1 s").arg(kConnectTimeoutMs / 1000),
-                QByteArrayLiteral("connect_timeout"));
-    });
+    m_connectDeadline.start(kConnectTimeoutMs, this);
     if (m_deps.tap->wants()) {
         const QByteArray remote = m_transport ? m_transport->peerAddress().toString().toUtf8() + ':'
                 + QByteArray::number(m_transport->peerPort())
                                               : QByteArray();
-        m_deps.tap->publish(StompTapEvents::open(m_sessionId, remote, socket->subprotocol()));
+        m_deps.tap->publish(StompTapEvents::open(m_sessionId, remote, QString::fromLatin1(subprotocol)));
     }
 }
 
@@ -93,11 +97,106 @@ StompSession::~StompSession()
     }
 }
 
+void StompSession::onReadyRead()
+{
+    if (!m_transport || m_state == State::Closing)
+        return;
+    // All of it at once: when that is one block of the socket's buffer, QIODevice hands the
+    // block over instead of copying it, and the socket keeps no 16 KiB block between reads.
+    const QByteArray bytes = m_transport->read(m_transport->bytesAvailable());
+    if (bytes.isEmpty())
+        return;
+    m_heartBeats.received(); // any byte, a ping or a frame's part too, is a sign of life
+    m_frames.feed(bytes);
+    readFrames();
+}
+
+void StompSession::readFrames()
+{
+    using Status = protocol::WebSocketFrameDecoder::Status;
+    while (m_state != State::Closing) {
+        switch (m_frames.next()) {
+        case Status::NeedMoreData:
+            if (m_frames.partialFrameBytes() > 0)
+                m_frameDeadline.start(kIncompleteFrameTimeoutMs, this); // again: bytes came
+            else
+                m_frameDeadline.stop();
+            return;
+        case Status::Message:
+            onBytes(m_frames.takePayload()); // text is UTF-8 already: the decoder checked it
+            break;
+        case Status::Ping:
+            m_writer.sendPong(m_frames.takePayload());
+            break;
+        case Status::Pong:
+            m_frames.takePayload();
+            break;
+        case Status::Close:
+            onPeerClose(m_frames.closeCode(), m_frames.closeReason());
+            return;
+        case Status::Error:
+            if (m_frames.errorCode() == protocol::WebSocketFrameDecoder::kCloseTooBig)
+                webSocketError(m_frames.errorCode(),
+                    QStringLiteral("WebSocket message over the frame limit (%1 bytes)")
+                        .arg(m_deps.limits.maxFrameBytes),
+                    QByteArrayLiteral("frame_too_large"));
+            else if (m_frames.errorCode() == protocol::WebSocketFrameDecoder::kCloseBadData)
+                webSocketError(m_frames.errorCode(), QStringLiteral("WebSocket: ") + m_frames.errorString(),
+                    QByteArrayLiteral("bad_utf8"));
+            else
+                webSocketError(m_frames.errorCode(),
+                    QStringLiteral("WebSocket protocol error: ") + m_frames.errorString(),
+                    QByteArrayLiteral("bad_frame"));
+            return;
+        }
+    }
+}
+
+void StompSession::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() == m_connectDeadline.timerId()) {
+        m_connectDeadline.stop();
+        if (m_state == State::AwaitingConnect || m_state == State::Authenticating)
+            protocolError(QStringLiteral("no CONNECT frame within %1 s").arg(kConnectTimeoutMs / 1000),
+                QByteArrayLiteral("connect_timeout"));
+        return;
+    }
+    if (event->timerId() != m_frameDeadline.timerId()) {
+        QObject::timerEvent(event);
+        return;
+    }
+    m_frameDeadline.stop();
+    webSocketError(1001,
+        QStringLiteral("a WebSocket frame left incomplete for %1 s").arg(kIncompleteFrameTimeoutMs / 1000),
+        QByteArrayLiteral("frame_timeout"));
+}
+
+void StompSession::onPeerClose(quint16 code, const QByteArray &reason)
+{
+    // Echoed, as QWebSocket did: the peer's own code (1000 for a close frame without one).
+    m_peerCloseCode = code == protocol::WebSocketFrameDecoder::kCloseNoStatus ? 1000 : int(code);
+    m_state = State::Closing;
+    m_heartBeats.stop();
+    m_frameDeadline.stop();
+    m_writer.sendClose(quint16(m_peerCloseCode), reason);
+    if (m_transport)
+        m_transport->close(); // lingering (LingeringSocket): the client's FIN ends it
+}
+
+void StompSession::webSocketError(quint16 code, const QString &message, const QByteArray &why)
+{
+    if (m_state == State::Closing)
+        return;
+    m_deps.metrics->dropped(why);
+    sendFrame(errorFrame(message, nullptr));
+    qCInfo(lcStomp) << "session" << m_sessionId << "error:" << message;
+    close(code, message.left(100), why);
+}
+
 void StompSession::onBytes(const QByteArray &bytes)
 {
     if (m_state == State::Closing)
         return;
-    m_heartBeats.received();
     m_decoder.feed(bytes);
     while (m_state != State::Closing) {
         switch (m_decoder.next()) {
@@ -208,6 +307,7 @@ void StompSession::handleConnect(const StompFrame &frame)
             }
             m_user = outcome.user;
             m_state = State::Connected;
+            m_connectDeadline.stop();
             const qint64 offer = m_deps.heartBeatMs;
             m_heartBeats.start(protocol::negotiateStompHeartBeat({ offer, offer }, beat));
 
@@ -278,7 +378,7 @@ void StompSession::tapClose()
     if (why.isEmpty()) { // the client closed, or Qt did on its behalf (see onDisconnected)
         // An int at once: a peer's code such as 4000 is no CloseCode enumerator, and holding it
         // in an enum variable is undefined behaviour (UBSan stops the node on it).
-        code = m_socket ? int(m_socket->closeCode()) : int(QWebSocketProtocol::CloseCodeNormal);
+        code = m_peerCloseCode;
         why = StompTapEvents::peerCloseReason(code);
     }
     m_deps.tap->publish(StompTapEvents::close(m_sessionId, m_user.name, why, code, m_closeMessage));
@@ -292,9 +392,10 @@ void StompSession::close(int code, const QString &reason, const QByteArray &why)
     }
     m_state = State::Closing;
     m_heartBeats.stop();
-    m_writer.flushAll(); // the frames held or queued (an ERROR) go before QWebSocket's close
-    if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
-        m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    m_frameDeadline.stop();
+    m_writer.sendClose(quint16(code), reason.toUtf8()); // after the frames held or queued (an ERROR)
+    if (m_transport)
+        m_transport->close(); // lingering (LingeringSocket): nothing sent is lost to a reset
 }
 
 void StompSession::onDisconnected()
@@ -302,21 +403,10 @@ void StompSession::onDisconnected()
     if (m_finished)
         return;
     m_finished = true;
-    // A WebSocket message over the frame limit never reaches the STOMP decoder: Qt closes
-    // with 1009 before buffering it, so no ERROR frame can precede the close. Count it
-    // here, or the limit would be hit without a trace.
-    if (m_socket && m_socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData
-        && m_state != State::Closing) {
-        m_deps.metrics->dropped(QByteArrayLiteral("frame_too_large"));
-        qCInfo(lcStomp) << "session" << m_sessionId << "sent a WebSocket message over"
-                        << m_deps.limits.maxFrameBytes << "bytes; closed with 1009";
-    }
-    if (m_socket && m_socket->closeCode() == QWebSocketProtocol::CloseCodeWrongDatatype
-        && m_state != State::Closing)
-        m_deps.metrics->dropped(
-            QByteArrayLiteral("bad_utf8")); // a text message that was not UTF-8: Qt closed 1007
     m_state = State::Closing;
     m_heartBeats.stop();
+    m_frameDeadline.stop();
+    m_connectDeadline.stop();
     m_subscriptions.clear();
     m_deps.metrics->connectionClosed(NodeMetrics::Transport::Stomp);
     m_lease.reset();

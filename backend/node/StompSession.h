@@ -15,7 +15,9 @@
 #include "node/WebSocketWriter.h"
 #include "protocol/StompDecoder.h"
 #include "protocol/StompFrame.h"
+#include "protocol/WebSocketFrameDecoder.h"
 
+#include <QBasicTimer>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -24,7 +26,6 @@
 #include <memory>
 
 class QTcpSocket;
-class QWebSocket;
 
 namespace sb::node {
 
@@ -37,6 +38,12 @@ class WriteBatch;
 // authorised SUBSCRIBE and SEND, receipts, transactions, and delivery of MESSAGE frames
 // from the worker's SubscriptionTable, where its subscriptions are registered. Errors end
 // in an ERROR frame, then the close.
+// The WebSocket is the session's own: once the worker has answered the handshake, the
+// session reads its TCP socket through a protocol::WebSocketFrameDecoder and answers what
+// QWebSocket used to (a ping with a pong, the peer's close by echoing its code, a frame
+// left incomplete for 5 s with 1001, a protocol error with 1002, 1007 or 1009), with an
+// ERROR before each close it starts. A QWebSocket and its data processor per session cost
+// ~3 KiB and ~20 connections (docs/benchmarks.md, "Idle connections: where the bytes go").
 class StompSession : public QObject, public StompSubscriber
 {
     Q_OBJECT
@@ -46,9 +53,11 @@ public:
     // batch, periodicTimers, subscriptions, acks, policy: the worker's, which outlive the
     // session (as does `parent`, the worker: the context of the session's last presence
     // answer); deps: what it uses of the replica.
-    StompSession(QWebSocket *socket, QTcpSocket *transport, WriteBatch *batch, PeriodicTimers *periodicTimers,
-        SubscriptionTable *subscriptions, PublishAcknowledgements *acks, const ChannelPolicy *policy,
-        const StompSessionDeps &deps, QObject *parent);
+    // transport: the upgraded TCP socket, its handshake answered; subprotocol: the one the
+    // answer chose (the tap's OPEN says it).
+    StompSession(QTcpSocket *transport, const QByteArray &subprotocol, WriteBatch *batch,
+        PeriodicTimers *periodicTimers, SubscriptionTable *subscriptions, PublishAcknowledgements *acks,
+        const ChannelPolicy *policy, const StompSessionDeps &deps, QObject *parent);
     ~StompSession() override;
 
     QString sessionId() const { return m_sessionId; }
@@ -67,10 +76,19 @@ public:
 signals:
     void finished(sb::node::StompSession *session);
 
+protected:
+    void timerEvent(QTimerEvent *event) override; // the CONNECT's deadline, a frame's
+
 private:
     enum class State { AwaitingConnect, Authenticating, Connected, Closing };
 
-    void onBytes(const QByteArray &bytes);
+    void onReadyRead();
+    void readFrames(); // what the WebSocket decoder has: messages, control frames, its error
+    void onPeerClose(quint16 code, const QByteArray &reason);
+    // A WebSocket the client broke (the decoder's error), or a frame it left incomplete:
+    // counted as `why`, ERROR `message`, close `code`.
+    void webSocketError(quint16 code, const QString &message, const QByteArray &why);
+    void onBytes(const QByteArray &bytes); // one WebSocket message: STOMP frames
     void handleFrame(protocol::StompFrame frame);
     void dispatch(const protocol::StompFrame &frame); // a frame of a connected session
     void handleConnect(const protocol::StompFrame &frame);
@@ -121,9 +139,13 @@ private:
     PublishAcknowledgements *m_acks;
     const ChannelPolicy *m_policy;
     const StompSessionDeps &m_deps; // the worker's, which outlives the session
-    QPointer<QWebSocket> m_socket;
-    QPointer<QTcpSocket> m_transport; // for the bytes still queued to this client
+    QPointer<QTcpSocket> m_transport;
     WebSocketWriter m_writer;
+    protocol::WebSocketFrameDecoder m_frames;
+    // Started while a frame is incomplete, again with each read: QWebSocket's 5 s. It and the
+    // CONNECT's deadline are timer ids, not a QTimer object (and its connection) per session.
+    QBasicTimer m_frameDeadline;
+    QBasicTimer m_connectDeadline;
     protocol::StompDecoder m_decoder;
     protocol::StompVersion m_version = protocol::StompVersion::V1_2;
     State m_state = State::AwaitingConnect;
@@ -131,6 +153,7 @@ private:
     qint64 m_startedAtMs; // the WebSocket was accepted
     QByteArray m_closeWhy; // set when the node ends the session; empty: the client did
     int m_closeCode = 0; // the WebSocket close code the node sent
+    int m_peerCloseCode = 1000; // the client's close code, as echoed (1000: none, or no close frame)
     QString m_closeMessage; // the ERROR message that preceded the close, if any
     AuthenticatedUser m_user;
     std::unique_ptr<SessionLease> m_lease; // while authenticated

@@ -21,7 +21,6 @@
 #include "protocol/StompEncoder.h"
 
 #include <QTcpSocket>
-#include <QWebSocket>
 
 #include <algorithm>
 

@@ -22,7 +22,6 @@
 
 #include <QLoggingCategory>
 #include <QTcpSocket>
-#include <QWebSocket>
 
 #include <algorithm>
 
@@ -33,7 +32,7 @@ namespace sb::node {
 using protocol::StompFrame;
 
 namespace {
-// Not among QWebSocketProtocol::CloseCode's enumerators, but within the enum's range of values.
+// 1013 Try Again Later (IANA WebSocket close code registry).
 constexpr int kCloseTryAgainLater = 1013;
 } // namespace
 

@@ -12,13 +12,15 @@ class QWebSocketServer;
 
 namespace sb::node {
 
-// One WebSocket upgrade HttpApi accepted, carried with its socket until Qt completes the
-// handshake: the socket, the endpoint it was accepted for and the WebSocket Qt makes of it
-// stay together, so nothing has to be matched back afterwards. (The worker used to hand
-// every upgrade to one QWebSocketServer and find which socket a new QWebSocket came from
-// by comparing peer addresses and ports.) Its own QWebSocketServer reads the handshake,
-// still unread in the socket, and answers it; then opened() hands the WebSocket on and the
-// upgrade deletes itself, as it does when the socket goes first (a failed handshake).
+// One WebSocket upgrade to the tap (/admin/tap) HttpApi accepted, carried with its socket
+// until Qt completes the handshake (a STOMP session's handshake the worker answers itself,
+// without a QWebSocket: Worker::startStompSession): the socket, the endpoint it was
+// accepted for and the WebSocket Qt makes of it stay together, so nothing has to be matched
+// back afterwards. (The worker used to hand every upgrade to one QWebSocketServer and find
+// which socket a new QWebSocket came from by comparing peer addresses and ports.) Its own
+// QWebSocketServer reads the handshake, still unread in the socket, and answers it; then
+// opened() hands the WebSocket on and the upgrade deletes itself, as it does when the
+// socket goes first (a failed handshake).
 class WebSocketUpgrade : public QObject
 {
     Q_OBJECT

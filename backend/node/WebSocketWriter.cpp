@@ -1,16 +1,23 @@
 #include "node/WebSocketWriter.h"
 
+#include <QString>
 #include <QTcpSocket>
-#include <QWebSocket>
 
 #include <cstring>
 
 namespace sb::node {
 
-WebSocketWriter::WebSocketWriter(
-    QWebSocket *socket, QTcpSocket *transport, WriteBatch *batch, NodeMetrics *metrics)
-    : m_socket(socket)
-    , m_transport(transport)
+namespace {
+constexpr int kOpContinuation = 0x0;
+constexpr int kOpText = 0x1;
+constexpr int kOpBinary = 0x2;
+constexpr int kOpClose = 0x8;
+constexpr int kOpPong = 0xA;
+constexpr qsizetype kMaxCloseReason = 123; // a control frame's 125 bytes, less the code's two
+} // namespace
+
+WebSocketWriter::WebSocketWriter(QTcpSocket *transport, WriteBatch *batch, NodeMetrics *metrics)
+    : m_transport(transport)
     , m_batch(batch)
     , m_queue(transport, metrics)
 { }
@@ -24,17 +31,31 @@ WebSocketWriter::~WebSocketWriter()
 QByteArray WebSocketWriter::frame(QByteArrayView payload, Kind kind)
 {
     QByteArray out;
-    out.reserve(10 + payload.size());
+    out.reserve(payload.size() + 10 * (1 + payload.size() / kMaxFramePayload)); // a header per fragment
     appendFrame(out, payload, kind);
     return out;
 }
 
 void WebSocketWriter::appendFrame(QByteArray &out, QByteArrayView payload, Kind kind)
 {
+    const int opcode = kind == Kind::Binary ? kOpBinary : kOpText;
+    if (payload.size() <= kMaxFramePayload) {
+        appendOneFrame(out, payload, opcode, true);
+        return;
+    }
+    // As QWebSocket split it: full fragments, the rest in the last one.
+    for (qsizetype at = 0; at < payload.size(); at += kMaxFramePayload) {
+        const QByteArrayView part = payload.sliced(at, qMin(kMaxFramePayload, payload.size() - at));
+        appendOneFrame(out, part, at == 0 ? opcode : kOpContinuation, at + part.size() == payload.size());
+    }
+}
+
+void WebSocketWriter::appendOneFrame(QByteArray &out, QByteArrayView payload, int opcode, bool fin)
+{
     const quint64 size = quint64(payload.size());
     char header[10];
     qsizetype length = 0;
-    header[length++] = char(0x80 | (kind == Kind::Binary ? 0x2 : 0x1)); // FIN + opcode
+    header[length++] = char((fin ? 0x80 : 0) | opcode);
     if (size < 126) {
         header[length++] = char(size);
     } else if (size <= 0xFFFF) {
@@ -64,30 +85,27 @@ void WebSocketWriter::appendFrame(QByteArray &out, QByteArrayView payload, Kind 
 
 bool WebSocketWriter::isOpen() const
 {
-    return m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
+    return !m_closeSent && m_transport && m_transport->state() == QAbstractSocket::ConnectedState;
 }
 
 bool WebSocketWriter::sendOpen(const QByteArray &message, Kind kind)
 {
-    const bool oneFrame = quint64(message.size()) <= m_socket->outgoingFrameSize();
-    const bool sameBytes = kind != Kind::Text || message.isValidUtf8();
-    if (m_transport && oneFrame && sameBytes) {
-        if (!m_batch) {
-            m_queue.write(frame(message, kind));
-            return true;
-        }
-        if (m_held.isEmpty())
-            m_batch->hold(this);
-        appendFrame(m_held, message, kind); // framed in place: no frame of its own per delivery
-        if (m_held.size() >= kMaxHeldBytes)
-            flush();
+    if (!m_transport)
+        return false;
+    if (kind == Kind::Text && !message.isValidUtf8()) {
+        // What QWebSocket sent for it (through a QString): U+FFFD for each bad sequence.
+        const QByteArray replaced = QString::fromUtf8(message).toUtf8();
+        return sendOpen(replaced, Kind::ValidText);
+    }
+    if (!m_batch) {
+        m_queue.write(frame(message, kind));
         return true;
     }
-    flushAll(); // what QWebSocket writes goes after what was held
-    if (kind == Kind::Binary)
-        m_socket->sendBinaryMessage(message);
-    else
-        m_socket->sendTextMessage(QString::fromUtf8(message));
+    if (m_held.isEmpty())
+        m_batch->hold(this);
+    appendFrame(m_held, message, kind); // framed in place: no frame of its own per delivery
+    if (m_held.size() >= kMaxHeldBytes)
+        flush();
     return true;
 }
 
@@ -104,6 +122,39 @@ void WebSocketWriter::flushAll()
 {
     flush();
     m_queue.handAllToSocket();
+}
+
+void WebSocketWriter::sendControl(int opcode, QByteArrayView payload)
+{
+    QByteArray bytes;
+    bytes.reserve(2 + payload.size());
+    appendOneFrame(bytes, payload, opcode, true);
+    flush(); // what was held goes first
+    m_queue.write(bytes);
+}
+
+void WebSocketWriter::sendPong(QByteArrayView payload)
+{
+    if (isOpen())
+        sendControl(kOpPong, payload);
+}
+
+void WebSocketWriter::sendClose(quint16 code, QByteArrayView reason)
+{
+    if (!isOpen())
+        return;
+    m_closeSent = true;
+    QByteArray payload;
+    payload.reserve(2 + kMaxCloseReason);
+    payload.append(char(code >> 8)).append(char(code & 0xFF));
+    payload.append(reason.first(qMin(reason.size(), kMaxCloseReason)));
+    QByteArray bytes;
+    appendOneFrame(bytes, payload, kOpClose, true);
+    // Straight into the socket after everything queued: the close that follows lingers, and
+    // a lingering socket takes nothing more, so nothing may wait in the queue behind it.
+    flushAll();
+    m_transport->write(bytes);
+    m_queue.recount();
 }
 
 void WebSocketWriter::dropUnsent()

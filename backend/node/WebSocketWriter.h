@@ -8,26 +8,27 @@
 #include <QPointer>
 
 class QTcpSocket;
-class QWebSocket;
 
 namespace sb::node {
 
 class NodeMetrics;
 
-// Sends a session's WebSocket messages: each one framed here (RFC 6455 §5.2, a server's
-// frame: FIN, no mask) and written to the TCP socket under the QWebSocket.
-// - QWebSocket::sendTextMessage took a QString (every STOMP frame went UTF-8 → UTF-16 →
-//   UTF-8), copied it again and wrote header and payload as two writes. The bytes on the
-//   wire are QWebSocket's (tst_websocketwriter compares them); a message QWebSocket would
-//   split into several frames (over its outgoingFrameSize()), or a text message that is not
-//   valid UTF-8 (which QString turned into U+FFFD), still goes through QWebSocket.
-// - With a WriteBatch, frames are held until the events already queued on the worker have
+// Sends a session's WebSocket messages and control frames: each one framed here (RFC 6455
+// §5.2, a server's frame: FIN, no mask) and written to the session's TCP socket. There is no
+// QWebSocket on the STOMP path any more (docs/benchmarks.md, "Idle connections: where the
+// bytes go"), so what QWebSocket did for the writer is done here, to the same bytes
+// (tst_websocketwriter compares them with QWebSocket's):
+// - a message over kMaxFramePayload (QWebSocket's outgoing frame size, 512 KiB) goes as
+//   that many fragments: the first with the message's opcode, then continuations, FIN on
+//   the last;
+// - a text message that is not valid UTF-8 goes with each bad sequence replaced by U+FFFD
+//   (QWebSocket took a QString, which did that), so a client never gets text it must fail;
+// - the pong that answers a ping, and the close frame, after everything sent before them.
+// With a WriteBatch, frames are held until the events already queued on the worker have
 //   run, then written through the connection's OutboundQueue: one send(2) straight to the
 //   kernel while the socket has nothing queued; QTcpSocket's buffer (and its write notifier,
 //   armed per write and disarmed per flush) only for what the kernel did not take, and
 //   beyond 64 KiB there, whole frames wait in the queue (a slow consumer's are dropped).
-// Control frames (close, pong) stay QWebSocket's: the session flushes before it closes, and
-// QWebSocket writes to the same TCP socket, so the order of what is written is kept.
 // docs/benchmarks.md, "Tuning the hot path".
 class WebSocketWriter final : public WriteBatch::Holder
 {
@@ -42,24 +43,33 @@ public:
     // (docs/benchmarks.md, "Overload: shedding and memory").
     static constexpr qsizetype kMaxHeldBytes = 64 * 1024;
 
-    // batch: the worker's (outlives the writer's session); none: every message is written
-    // to the TCP socket at once. metrics: where the backlog's bytes are added up (or none).
-    WebSocketWriter(QWebSocket *socket, QTcpSocket *transport, WriteBatch *batch = nullptr,
-        NodeMetrics *metrics = nullptr);
+    // QWebSocket's default outgoing frame size: a longer message is sent in fragments.
+    static constexpr qsizetype kMaxFramePayload = 512 * 1024;
+
+    // transport: the session's TCP socket (it may go first). batch: the worker's (outlives
+    // the writer's session); none: every message is written to the TCP socket at once.
+    // metrics: where the backlog's bytes are added up (or none).
+    explicit WebSocketWriter(
+        QTcpSocket *transport, WriteBatch *batch = nullptr, NodeMetrics *metrics = nullptr);
     ~WebSocketWriter();
     WebSocketWriter(const WebSocketWriter &) = delete;
     WebSocketWriter &operator=(const WebSocketWriter &) = delete;
 
-    // False when the WebSocket is no longer open (nothing written).
+    // False when the WebSocket is no longer open (closed, or its close sent: nothing written).
     bool send(const QByteArray &message, Kind kind) { return isOpen() && sendOpen(message, kind); }
     bool isOpen() const;
     // send() for a caller that has just seen isOpen(): one check of the socket per frame
-    // (its QPointer and QWebSocket::state() touch two cold cache lines per subscriber).
+    // (its QPointer and the socket's state touch cold cache lines per subscriber).
     bool sendOpen(const QByteArray &message, Kind kind);
     // What is held now goes to the socket.
     void flush() override;
-    // Before QWebSocket writes (a close frame): everything held or waiting goes to the socket.
+    // Everything held or waiting goes to the socket (before the close, or a flush of the socket).
     void flushAll();
+    // The answer to a ping (its payload, at most 125 bytes), after what was sent before it.
+    void sendPong(QByteArrayView payload);
+    // The close frame (code, and the reason cut to the 123 bytes a control frame leaves it),
+    // after everything held or waiting; from then on the writer is closed.
+    void sendClose(quint16 code, QByteArrayView reason);
     // Bytes held for the batch's flush, not yet given to the socket.
     qsizetype held() const { return m_held.size(); }
     // Bytes held for the batch's flush or queued, not yet taken by the kernel (as counted at
@@ -72,14 +82,19 @@ public:
     // A slow consumer: the frames held or waiting go unsent (OutboundQueue::dropWaiting).
     void dropUnsent();
 
-    // The whole frame: header, then payload.
+    // The whole message: header, then payload; fragments when it is over kMaxFramePayload.
     static QByteArray frame(QByteArrayView payload, Kind kind);
-    // The same frame appended to `out`.
+    // The same appended to `out`.
     static void appendFrame(QByteArray &out, QByteArrayView payload, Kind kind);
 
 private:
-    QPointer<QWebSocket> m_socket;
+    // One frame (FIN or not) with this opcode appended to `out`.
+    static void appendOneFrame(QByteArray &out, QByteArrayView payload, int opcode, bool fin);
+    // Control frames go after everything before them (held, waiting), at once.
+    void sendControl(int opcode, QByteArrayView payload);
+
     QPointer<QTcpSocket> m_transport;
+    bool m_closeSent = false;
     QPointer<WriteBatch> m_batch;
     QByteArray m_held;
     OutboundQueue m_queue;

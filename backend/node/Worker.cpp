@@ -13,7 +13,9 @@
 #include "node/TapReader.h"
 #include "node/WebSocketUpgrade.h"
 #include "node/WriteBatch.h"
+#include "protocol/HttpRequest.h"
 #include "protocol/NodeApi.h"
+#include "protocol/WebSocketHandshake.h"
 
 #include <QLoggingCategory>
 #include <QTcpSocket>
@@ -112,41 +114,63 @@ void Worker::startSse(QTcpSocket *socket, const AuthenticatedUser &user, const Q
     stream->start();
 }
 
-void Worker::upgradeWebSocket(QTcpSocket *socket, WebSocketEndpoint endpoint)
+void Worker::upgradeWebSocket(
+    QTcpSocket *socket, WebSocketEndpoint endpoint, const protocol::HttpRequest &handshake)
 {
+    if (endpoint == WebSocketEndpoint::Stomp) {
+        startStompSession(socket, handshake);
+        return;
+    }
+    // The tap (one per admin, not the thousands of sessions) stays on QWebSocket, offered
+    // the same subprotocols as before.
     const QStringList subprotocols { QString(protocol::nodeapi::StompSubprotocol),
         QStringLiteral("v11.stomp"), QStringLiteral("v10.stomp") };
     auto *upgrade = new WebSocketUpgrade(socket, endpoint, subprotocols, this);
-    connect(upgrade, &WebSocketUpgrade::opened, this, &Worker::openWebSocket);
+    connect(upgrade, &WebSocketUpgrade::opened, this,
+        [this](QWebSocket *webSocket, QTcpSocket *transport, WebSocketEndpoint) {
+            openTapReader(webSocket, transport);
+        });
 }
 
-void Worker::openWebSocket(QWebSocket *webSocket, QTcpSocket *transport, WebSocketEndpoint endpoint)
+void Worker::startStompSession(QTcpSocket *socket, const protocol::HttpRequest &handshake)
 {
-    const NodeLimits &limits = m_deps.limits;
-    webSocket->setMaxAllowedIncomingMessageSize(quint64(limits.maxFrameBytes) + 1024);
-    webSocket->setMaxAllowedIncomingFrameSize(quint64(limits.maxFrameBytes) + 1024);
-    if (endpoint == WebSocketEndpoint::Tap) {
-        auto *reader = new TapReader(
-            webSocket, limits.tapQueueFrames, limits.maxOutboundQueueBytes, m_deps.metrics, this, transport);
-        m_tapReaders.insert(reader);
-        m_deps.tap->addReader(reader);
-        // Every worker sends its sessions' STATE to this reader, through its own event
-        // loop (never a lock on another thread's sessions, never a wait). Live frames
-        // may come in between: the reader is already attached, so nothing falls between.
-        emit tapReaderAttached(reader);
-        connect(reader, &TapReader::closed, this, [this](TapReader *r) {
-            m_deps.tap->removeReader(r);
-            m_tapReaders.remove(r);
-            r->deleteLater();
-        });
-        return;
-    }
-    auto *session = new StompSession(webSocket, transport, m_writeBatch, m_periodicTimers, &m_subscriptions,
-        m_publishAcks, &m_policy, m_deps.stomp, this);
+    // Answered here, as QWebSocketServer answered it (protocol::WebSocketHandshake): a
+    // QWebSocket per session cost ~3 KiB and ~20 connections (docs/benchmarks.md, "Idle
+    // connections: where the bytes go").
+    static const QList<QByteArray> subprotocols { QByteArray(protocol::nodeapi::StompSubprotocol.data(),
+                                                      protocol::nodeapi::StompSubprotocol.size()),
+        QByteArrayLiteral("v11.stomp"), QByteArrayLiteral("v10.stomp") };
+    const protocol::WebSocketHandshake answer
+        = protocol::WebSocketHandshake::accept(handshake, subprotocols, "switchboard");
+    socket->write(answer.response());
+    // The socket ends the connection: its session finishes (and is deleted) on disconnected().
+    connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+    auto *session = new StompSession(socket, answer.subprotocol(), m_writeBatch, m_periodicTimers,
+        &m_subscriptions, m_publishAcks, &m_policy, m_deps.stomp, this);
     m_sessions.insert(session);
     connect(session, &StompSession::finished, this, [this](StompSession *s) {
         m_sessions.remove(s);
         s->deleteLater();
+    });
+}
+
+void Worker::openTapReader(QWebSocket *webSocket, QTcpSocket *transport)
+{
+    const NodeLimits &limits = m_deps.limits;
+    webSocket->setMaxAllowedIncomingMessageSize(quint64(limits.maxFrameBytes) + 1024);
+    webSocket->setMaxAllowedIncomingFrameSize(quint64(limits.maxFrameBytes) + 1024);
+    auto *reader = new TapReader(
+        webSocket, limits.tapQueueFrames, limits.maxOutboundQueueBytes, m_deps.metrics, this, transport);
+    m_tapReaders.insert(reader);
+    m_deps.tap->addReader(reader);
+    // Every worker sends its sessions' STATE to this reader, through its own event
+    // loop (never a lock on another thread's sessions, never a wait). Live frames
+    // may come in between: the reader is already attached, so nothing falls between.
+    emit tapReaderAttached(reader);
+    connect(reader, &TapReader::closed, this, [this](TapReader *r) {
+        m_deps.tap->removeReader(r);
+        m_tapReaders.remove(r);
+        r->deleteLater();
     });
 }
 

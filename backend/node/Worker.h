@@ -12,6 +12,10 @@
 class QTcpSocket;
 class QWebSocket;
 
+namespace sb::protocol {
+class HttpRequest;
+}
+
 namespace sb::node {
 
 struct AuthenticatedUser;
@@ -26,10 +30,10 @@ class WriteBatch;
 // One event-loop thread's share of the replica: the connections accepted onto it, and the
 // table of its local subscribers, which its sessions and streams register in. Connections
 // come in as HTTP and leave it through HttpConnection's signals: an SSE stream is made
-// here, a WebSocket upgrade completed here (WebSocketUpgrade) and its WebSocket made a STOMP
-// session or a tap reader. Everything here is touched only from its own thread; other
-// threads reach it with queued calls (adoptSocket, deliver, drain, closeSessionsOf,
-// tapBaseline).
+// here; a WebSocket upgrade to /ws is answered here and its socket made a STOMP session,
+// one to the tap completed by Qt (WebSocketUpgrade) and made a tap reader. Everything here
+// is touched only from its own thread; other threads reach it with queued calls
+// (adoptSocket, deliver, drain, closeSessionsOf, tapBaseline).
 class Worker : public QObject
 {
     Q_OBJECT
@@ -56,8 +60,10 @@ signals:
 
 private:
     void startSse(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId);
-    void upgradeWebSocket(QTcpSocket *socket, WebSocketEndpoint endpoint);
-    void openWebSocket(QWebSocket *webSocket, QTcpSocket *transport, WebSocketEndpoint endpoint);
+    void upgradeWebSocket(
+        QTcpSocket *socket, WebSocketEndpoint endpoint, const protocol::HttpRequest &handshake);
+    void startStompSession(QTcpSocket *socket, const protocol::HttpRequest &handshake);
+    void openTapReader(QWebSocket *webSocket, QTcpSocket *transport);
 
     const WorkerDeps &m_deps;
     PublishAcknowledgements *m_publishAcks;

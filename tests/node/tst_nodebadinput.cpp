@@ -9,6 +9,7 @@
 
 #include <QDateTime>
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryFile>
@@ -57,6 +58,10 @@ private slots:
     void halfOpenHttp();
     void halfOpenStomp();
     void jwtRejectionsAreCountedByReason();
+    void webSocketControlFrames();
+    void webSocketProtocolErrors_data();
+    void webSocketProtocolErrors();
+    void incompleteWebSocketFrame();
 
 private:
     QByteArray stompError(const QByteArray &frameBytes, bool binary = false, int *closeCode = nullptr);
@@ -202,6 +207,9 @@ void TestNodeBadInput::invalidUtf8TextMessage()
     QCOMPARE(ws.open(m_node->port()), 101);
     QVERIFY(stompConnect(ws, m_alice).startsWith("CONNECTED"));
     ws.sendText("SEND\ndestination:/app/channels.general\n\n{\"text\":\"\xc3\x28\"}" + QByteArray(1, '\0'));
+    const RawWebSocket::Message error = ws.read(); // said before the close, as every limit is
+    QVERIFY2(error.payload.startsWith("ERROR"), error.payload.constData());
+    QVERIFY2(stompHeader(error.payload, "message").contains("UTF-8"), error.payload.constData());
     QCOMPARE(ws.waitForClose(), 1007);
     QCOMPARE(waitForMetric(m_node->port(), droppedTotal("bad_utf8"), before + 1),
         before + 1); // counted, not silent
@@ -432,6 +440,92 @@ void TestNodeBadInput::jwtRejectionsAreCountedByReason()
     QVERIFY(!log.contains(m_alice));
     QVERIFY(!log.contains(kBadInputSecret));
     QVERIFY(!log.contains(refresh));
+}
+
+void TestNodeBadInput::webSocketControlFrames()
+{
+    // The node reads its sessions' WebSocket itself (no QWebSocket): it answers as QWebSocket
+    // did, a ping with a pong carrying the ping's payload, nothing else...
+    RawWebSocket ws;
+    QCOMPARE(ws.open(m_node->port()), 101);
+    QVERIFY(stompConnect(ws, m_alice).startsWith("CONNECTED"));
+    QVERIFY(ws.sendFrame(9, "are you there?"));
+    const QByteArray pong = QByteArray::fromHex("8a0e") + "are you there?";
+    QByteArray raw;
+    const bool ponged = QTest::qWaitFor(
+        [&] {
+            ws.socket().waitForReadyRead(50);
+            raw += ws.socket().readAll();
+            return raw.size() >= pong.size();
+        },
+        5000);
+    QVERIFY2(ponged, raw.toHex().constData());
+    QCOMPARE(raw.toHex(), pong.toHex());
+
+    // ...the client's close by echoing its code and reason, then the end of the connection...
+    QVERIFY(ws.sendFrame(8, QByteArray::fromHex("0fa1") + "bye"));
+    const RawWebSocket::Message echo = ws.read();
+    QCOMPARE(echo.opcode, 8);
+    QCOMPARE(echo.payload.toHex(), QByteArray(QByteArray::fromHex("0fa1") + "bye").toHex());
+    QCOMPARE(ws.waitForClose(), 0); // EOF: the node closed its side
+
+    // ...and a close frame without a code with 1000, before any STOMP frame too.
+    RawWebSocket quiet;
+    QCOMPARE(quiet.open(m_node->port()), 101);
+    QVERIFY(quiet.sendFrame(8, {}));
+    const RawWebSocket::Message normal = quiet.read();
+    QCOMPARE(normal.opcode, 8);
+    QCOMPARE(normal.closeCode(), 1000);
+}
+
+void TestNodeBadInput::webSocketProtocolErrors_data()
+{
+    QTest::addColumn<QByteArray>("frame"); // sent raw after CONNECTED (masking key 0: payload as is)
+    QTest::addColumn<QByteArray>("words"); // in the ERROR's message
+    QTest::newRow("unmasked") << QByteArray(QByteArray::fromHex("8105") + "hello") << QByteArray("masked");
+    QTest::newRow("reserved opcode") << QByteArray(QByteArray::fromHex("838100000000") + "x")
+                                     << QByteArray("reserved opcode 3");
+    QTest::newRow("continuation of nothing")
+        << QByteArray(QByteArray::fromHex("808100000000") + "x") << QByteArray("nothing to continue");
+}
+
+void TestNodeBadInput::webSocketProtocolErrors()
+{
+    // RFC 6455 §5: what a server must refuse, refused with 1002 after an ERROR that says why,
+    // and counted (bad_frame).
+    QFETCH(QByteArray, frame);
+    QFETCH(QByteArray, words);
+    const double before = metricValue(metricsText(m_node->port()), droppedTotal("bad_frame"));
+    RawWebSocket ws;
+    QCOMPARE(ws.open(m_node->port()), 101);
+    QVERIFY(stompConnect(ws, m_alice).startsWith("CONNECTED"));
+    ws.socket().write(frame);
+    ws.socket().flush();
+    const RawWebSocket::Message error = ws.read();
+    QVERIFY2(error.payload.startsWith("ERROR"), error.payload.constData());
+    QVERIFY2(stompHeader(error.payload, "message").contains(words), error.payload.constData());
+    QCOMPARE(ws.waitForClose(), 1002);
+    QCOMPARE(waitForMetric(m_node->port(), droppedTotal("bad_frame"), before + 1), before + 1);
+}
+
+void TestNodeBadInput::incompleteWebSocketFrame()
+{
+    // A frame begun and never finished: after 5 s without a byte of it (QWebSocket's rule)
+    // the node says so and closes with 1001. The one test here that waits that long.
+    const double before = metricValue(metricsText(m_node->port()), droppedTotal("frame_timeout"));
+    RawWebSocket ws;
+    QCOMPARE(ws.open(m_node->port()), 101);
+    QVERIFY(stompConnect(ws, m_alice).startsWith("CONNECTED"));
+    QElapsedTimer sent;
+    sent.start();
+    ws.socket().write(QByteArray(QByteArray::fromHex("818a00000000") + "SEND")); // 10 bytes promised, 4 sent
+    ws.socket().flush();
+    const RawWebSocket::Message error = ws.read(20000);
+    QVERIFY2(error.payload.startsWith("ERROR"), error.payload.constData());
+    QVERIFY2(stompHeader(error.payload, "message").contains("incomplete"), error.payload.constData());
+    QVERIFY2(sent.elapsed() >= 4000, QByteArray::number(sent.elapsed()).constData()); // not before its time
+    QCOMPARE(ws.waitForClose(), 1001);
+    QCOMPARE(waitForMetric(m_node->port(), droppedTotal("frame_timeout"), before + 1), before + 1);
 }
 
 SB_TEST_GUILESS_MAIN(TestNodeBadInput)
