@@ -123,12 +123,15 @@ void TestNodeConnectionLimits::refusedWebSocketHandshakesGiveTheirPlacesBack()
     // that is an IPv6 address without brackets: Qt 6.4 cannot make a URL of it and closes
     // without an answer). Its socket, and with it its place under the per-address limit,
     // must still be freed: with a limit of 2, a leak would answer 429 from the third
-    // attempt on, for good.
+    // attempt on, for good. Qt answers the tap's handshakes (/admin/tap); a STOMP session's
+    // the node answers itself, which takes such a Host as it is.
     NodeProcess node;
     QVERIFY2(node.start({ QStringLiteral("--limit-connections-per-address"), QStringLiteral("2") }),
         qPrintable(node.errorString()));
-    const QByteArray request
-        = "GET /ws HTTP/1.1\r\nHost: ::1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    const QByteArray admin = login(node.port(), QStringLiteral("admin"));
+    QVERIFY(!admin.isEmpty());
+    const QByteArray request = "GET /admin/tap HTTP/1.1\r\nHost: ::1\r\nAuthorization: Bearer " + admin
+        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
     for (int attempt = 0; attempt < 5; ++attempt) {
         // The previous attempt's place is given back as its socket goes, a moment after the
