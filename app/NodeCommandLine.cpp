@@ -136,6 +136,10 @@ QList<OptionSpec> optionSpecs()
             QStringLiteral("Max HTTP header section."), n(l.maxHttpHeaderBytes) },
         { QStringLiteral("limit-http-header-timeout-ms"), QStringLiteral("MS"),
             QStringLiteral("Deadline for a request head (slowloris)."), n(l.httpHeaderTimeoutMs) },
+        { QStringLiteral("limit-ws-frame-timeout-ms"), QStringLiteral("MS"),
+            QStringLiteral("A WebSocket frame begun and not finished is given up (close 1001) after this "
+                           "long without a byte of it."),
+            n(l.webSocketFrameTimeoutMs) },
         { QStringLiteral("limit-http-idle-timeout-ms"), QStringLiteral("MS"),
             QStringLiteral("Idle keep-alive connections are closed after this."), n(l.httpIdleTimeoutMs) },
         { QStringLiteral("limit-logins-per-user"), QStringLiteral("N"),
@@ -383,6 +387,7 @@ CommandLineOutcome NodeCommandLine::parse(
         && integer(QStringLiteral("limit-http-header-bytes"), 1024, 1024 * 1024, &l.maxHttpHeaderBytes)
         && integer(QStringLiteral("limit-http-header-timeout-ms"), 100, 600000, &l.httpHeaderTimeoutMs)
         && integer(QStringLiteral("limit-http-idle-timeout-ms"), 100, 3600000, &l.httpIdleTimeoutMs)
+        && integer(QStringLiteral("limit-ws-frame-timeout-ms"), 100, 600000, &l.webSocketFrameTimeoutMs)
         && integer(QStringLiteral("limit-logins-per-user"), 1, 100000, &l.loginAttemptsPerMinutePerUser)
         && integer(QStringLiteral("limit-logins-per-address"), 1, 100000, &l.loginAttemptsPerMinutePerAddress)
         && integer(QStringLiteral("tap-body-bytes"), 0, 1024 * 1024, &l.tapBodyBytes);

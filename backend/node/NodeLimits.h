@@ -27,6 +27,9 @@ struct NodeLimits
     qsizetype maxHttpHeaderBytes = 16 * 1024;
     qint64 maxHttpBodyBytes = 64 * 1024;
     int httpHeaderTimeoutMs = 10000; // slowloris: the request head must arrive in time
+    // A WebSocket frame begun and not finished is given up (1001) after this long without a
+    // byte of it: QWebSocket's 5 s, kept when the node took over reading the frames.
+    int webSocketFrameTimeoutMs = 5000;
     int httpIdleTimeoutMs = 60000; // keep-alive connections with nothing to say
     int closeLingerMs = 2000; // a closed connection drains the peer's bytes this long
     int loginAttemptsPerMinutePerUser = 10;

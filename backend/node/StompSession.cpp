@@ -40,9 +40,6 @@ using protocol::StompFrame;
 namespace {
 // The whole session must authenticate within this, or it only holds a socket for nothing.
 constexpr int kConnectTimeoutMs = 10000;
-// A frame begun must go on arriving: QWebSocket's data processor closed with 1001 after this
-// long without a byte of it.
-constexpr int kIncompleteFrameTimeoutMs = 5000;
 // QWebSocket took a message up to this much over the STOMP frame limit, so that a frame just
 // over it still reaches the STOMP decoder, which names the limit (`frame larger than …`).
 constexpr qint64 kWebSocketMessageSlack = 1024;
@@ -118,7 +115,7 @@ void StompSession::readFrames()
         switch (m_frames.next()) {
         case Status::NeedMoreData:
             if (m_frames.partialFrameBytes() > 0)
-                m_frameDeadline.start(kIncompleteFrameTimeoutMs, this); // again: bytes came
+                m_frameDeadline.start(m_deps.limits.webSocketFrameTimeoutMs, this); // again: bytes came
             else
                 m_frameDeadline.stop();
             return;
@@ -167,7 +164,8 @@ void StompSession::timerEvent(QTimerEvent *event)
     }
     m_frameDeadline.stop();
     webSocketError(1001,
-        QStringLiteral("a WebSocket frame left incomplete for %1 s").arg(kIncompleteFrameTimeoutMs / 1000),
+        QStringLiteral("a WebSocket frame left incomplete for %1 ms")
+            .arg(m_deps.limits.webSocketFrameTimeoutMs),
         QByteArrayLiteral("frame_timeout"));
 }
 

@@ -41,9 +41,10 @@ class WriteBatch;
 // The WebSocket is the session's own: once the worker has answered the handshake, the
 // session reads its TCP socket through a protocol::WebSocketFrameDecoder and answers what
 // QWebSocket used to (a ping with a pong, the peer's close by echoing its code, a frame
-// left incomplete for 5 s with 1001, a protocol error with 1002, 1007 or 1009), with an
-// ERROR before each close it starts. A QWebSocket and its data processor per session cost
-// ~3 KiB and ~20 connections (docs/benchmarks.md, "Idle connections: where the bytes go").
+// left incomplete for --limit-ws-frame-timeout-ms (5 s) with 1001, a protocol error with
+// 1002, 1007 or 1009), with an ERROR before each close it starts. A QWebSocket and its data
+// processor per session cost ~3 KiB and ~20 connections (docs/benchmarks.md, "Idle
+// connections: where the bytes go").
 class StompSession : public QObject, public StompSubscriber
 {
     Q_OBJECT
@@ -142,8 +143,9 @@ private:
     QPointer<QTcpSocket> m_transport;
     WebSocketWriter m_writer;
     protocol::WebSocketFrameDecoder m_frames;
-    // Started while a frame is incomplete, again with each read: QWebSocket's 5 s. It and the
-    // CONNECT's deadline are timer ids, not a QTimer object (and its connection) per session.
+    // Started while a frame is incomplete, again with each read (webSocketFrameTimeoutMs). It
+    // and the CONNECT's deadline are timer ids, not a QTimer object (and its connection) per
+    // session.
     QBasicTimer m_frameDeadline;
     QBasicTimer m_connectDeadline;
     protocol::StompDecoder m_decoder;

@@ -431,6 +431,7 @@ void TestNodeCli::helpListsOptionsEnvNamesAndDefaults()
         { QStringLiteral("limit-http-header-bytes"), QStringLiteral("16384") },
         { QStringLiteral("limit-http-header-timeout-ms"), QStringLiteral("10000") },
         { QStringLiteral("limit-http-idle-timeout-ms"), QStringLiteral("60000") },
+        { QStringLiteral("limit-ws-frame-timeout-ms"), QStringLiteral("5000") },
         { QStringLiteral("limit-logins-per-user"), QStringLiteral("10") },
         { QStringLiteral("limit-logins-per-address"), QStringLiteral("30") },
         { QStringLiteral("tap-body-bytes"), QStringLiteral("512") },
