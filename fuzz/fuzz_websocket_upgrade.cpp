@@ -5,10 +5,18 @@
 //  3. a key is accepted exactly when an independent reading says so: one Sec-WebSocket-Key
 //     field whose trimmed value is 24 characters of base64 decoding to 16 bytes, and a
 //     Sec-WebSocket-Version of 13 — and the accepted key is that value, so the accept hash
-//     the node writes is computed from exactly what the client sent.
+//     the node writes is computed from exactly what the client sent;
+//  4. for an accepted key, the 101 the node writes (WebSocketHandshake) is one head: a
+//     101 status line, lines without CR, LF or NUL of their own, one empty line at the
+//     end; its Sec-WebSocket-Accept is SHA-1 of the key and RFC 6455's GUID in base64; the
+//     subprotocol chosen is one the node supports that the client offered (or none, when
+//     they share none).
 #include "protocol/HttpRequestParser.h"
+#include "protocol/WebSocketHandshake.h"
 
 #include <QByteArray>
+#include <QCryptographicHash>
+#include <QList>
 
 #include <cstdint>
 #include <cstdio>
@@ -54,6 +62,59 @@ bool looksLikeKey(const QByteArray &key)
     return true;
 }
 
+// Every token the client offers in its Sec-WebSocket-Protocol fields, read without
+// HttpHeaders::splitList: split at commas, spaces and tabs trimmed, empty ones dropped.
+QList<QByteArray> offeredSubprotocols(const HttpRequest &request)
+{
+    QList<QByteArray> offered;
+    for (const auto &field : request.headers().fields()) {
+        if (field.name.compare("Sec-WebSocket-Protocol", Qt::CaseInsensitive) != 0)
+            continue;
+        for (const QByteArray &token : field.value.split(',')) {
+            const QByteArray name = trimmedOws(token);
+            if (!name.isEmpty())
+                offered.append(name);
+        }
+    }
+    return offered;
+}
+
+void checkHandshake(const HttpRequest &request, const QByteArray &key)
+{
+    static const QList<QByteArray> supported { "v12.stomp", "v11.stomp", "v10.stomp" };
+    const WebSocketHandshake handshake = WebSocketHandshake::accept(request, supported, "fuzz");
+    const QByteArray &head = handshake.response();
+    check(head.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), "a 101 status line");
+    check(head.endsWith("\r\n\r\n") && head.indexOf("\r\n\r\n") == head.size() - 4,
+        "one empty line, at the end");
+    const QList<QByteArray> lines = head.left(head.size() - 4).split('\n');
+    for (const QByteArray &line : lines) {
+        const QByteArray content = line.endsWith('\r') ? line.chopped(1) : line;
+        check(!content.contains('\r') && !content.contains('\0') && !content.isEmpty(),
+            "a field line without CR or NUL of its own");
+    }
+    const QByteArray accept = QCryptographicHash::hash(
+        QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"), QCryptographicHash::Sha1)
+                                  .toBase64();
+    check(head.contains(QByteArray("\r\nSec-WebSocket-Accept: " + accept + "\r\n")),
+        "the accept hash of the key");
+    const QByteArray chosen = handshake.subprotocol();
+    const QList<QByteArray> offered = offeredSubprotocols(request);
+    if (chosen.isEmpty()) {
+        for (const QByteArray &name : offered)
+            check(!supported.contains(name), "a supported subprotocol offered and none chosen");
+    } else {
+        check(supported.contains(chosen) && offered.contains(chosen), "the chosen subprotocol was offered");
+        qsizetype firstSupported = -1;
+        for (qsizetype i = 0; i < offered.size() && firstSupported < 0; ++i)
+            if (supported.contains(offered.at(i)))
+                firstSupported = i;
+        check(offered.indexOf(chosen) == firstSupported, "the first supported one the client lists");
+        check(head.contains(QByteArray("\r\nSec-WebSocket-Protocol: " + chosen + "\r\n")),
+            "the chosen subprotocol answered");
+    }
+}
+
 void checkUpgrade(const HttpRequest &request)
 {
     const bool upgrade = request.isWebSocketUpgrade();
@@ -82,6 +143,7 @@ void checkUpgrade(const HttpRequest &request)
     if (!key.isEmpty()) {
         check(acceptable, "a key accepted that RFC 6455 refuses");
         check(key == expected, "the accepted key is the client's value, trimmed");
+        checkHandshake(request, key);
     } else {
         check(!acceptable, "a valid key refused");
     }
