@@ -1,5 +1,7 @@
 #include "node/WebSocketWriter.h"
 
+#include "protocol/WebSocketOpcode.h"
+
 #include <QString>
 #include <QTcpSocket>
 
@@ -8,11 +10,6 @@
 namespace sb::node {
 
 namespace {
-constexpr int kOpContinuation = 0x0;
-constexpr int kOpText = 0x1;
-constexpr int kOpBinary = 0x2;
-constexpr int kOpClose = 0x8;
-constexpr int kOpPong = 0xA;
 constexpr qsizetype kMaxCloseReason = 123; // a control frame's 125 bytes, less the code's two
 } // namespace
 
@@ -38,7 +35,8 @@ QByteArray WebSocketWriter::frame(QByteArrayView payload, Kind kind)
 
 void WebSocketWriter::appendFrame(QByteArray &out, QByteArrayView payload, Kind kind)
 {
-    const int opcode = kind == Kind::Binary ? kOpBinary : kOpText;
+    const int opcode
+        = kind == Kind::Binary ? protocol::WebSocketOpcode::Binary : protocol::WebSocketOpcode::Text;
     if (payload.size() <= kMaxFramePayload) {
         appendOneFrame(out, payload, opcode, true);
         return;
@@ -46,7 +44,8 @@ void WebSocketWriter::appendFrame(QByteArray &out, QByteArrayView payload, Kind 
     // As QWebSocket split it: full fragments, the rest in the last one.
     for (qsizetype at = 0; at < payload.size(); at += kMaxFramePayload) {
         const QByteArrayView part = payload.sliced(at, qMin(kMaxFramePayload, payload.size() - at));
-        appendOneFrame(out, part, at == 0 ? opcode : kOpContinuation, at + part.size() == payload.size());
+        appendOneFrame(out, part, at == 0 ? opcode : protocol::WebSocketOpcode::Continuation,
+            at + part.size() == payload.size());
     }
 }
 
@@ -136,7 +135,7 @@ void WebSocketWriter::sendControl(int opcode, QByteArrayView payload)
 void WebSocketWriter::sendPong(QByteArrayView payload)
 {
     if (isOpen())
-        sendControl(kOpPong, payload);
+        sendControl(protocol::WebSocketOpcode::Pong, payload);
 }
 
 void WebSocketWriter::sendClose(quint16 code, QByteArrayView reason)
@@ -149,7 +148,7 @@ void WebSocketWriter::sendClose(quint16 code, QByteArrayView reason)
     payload.append(char(code >> 8)).append(char(code & 0xFF));
     payload.append(reason.first(qMin(reason.size(), kMaxCloseReason)));
     QByteArray bytes;
-    appendOneFrame(bytes, payload, kOpClose, true);
+    appendOneFrame(bytes, payload, protocol::WebSocketOpcode::Close, true);
     // Straight into the socket after everything queued: the close that follows lingers, and
     // a lingering socket takes nothing more, so nothing may wait in the queue behind it.
     flushAll();

@@ -1,16 +1,12 @@
 #include "protocol/WebSocketFrameDecoder.h"
 
+#include "protocol/WebSocketOpcode.h"
+
 #include <QtEndian>
 
 namespace sb::protocol {
 
 namespace {
-constexpr int kOpContinuation = 0x0;
-constexpr int kOpText = 0x1;
-constexpr int kOpBinary = 0x2;
-constexpr int kOpClose = 0x8;
-constexpr int kOpPing = 0x9;
-constexpr int kOpPong = 0xA;
 constexpr qsizetype kMaxControlPayload = 125;
 } // namespace
 
@@ -99,8 +95,8 @@ WebSocketFrameDecoder::Read WebSocketFrameDecoder::readFrame(FrameHead *head)
         return failRead(
             kCloseProtocolError, QStringLiteral("reserved bits set (no extension was negotiated)"));
     const int op = head->opcode;
-    if (op != kOpContinuation && op != kOpText && op != kOpBinary && op != kOpClose && op != kOpPing
-        && op != kOpPong)
+    if (op != WebSocketOpcode::Continuation && op != WebSocketOpcode::Text && op != WebSocketOpcode::Binary
+        && op != WebSocketOpcode::Close && op != WebSocketOpcode::Ping && op != WebSocketOpcode::Pong)
         return failRead(kCloseProtocolError, QStringLiteral("reserved opcode %1").arg(op));
     if (!masked)
         return failRead(kCloseProtocolError, QStringLiteral("a client's frame must be masked"));
@@ -110,9 +106,9 @@ WebSocketFrameDecoder::Read WebSocketFrameDecoder::readFrame(FrameHead *head)
     if (control && length7 > kMaxControlPayload)
         return failRead(
             kCloseProtocolError, QStringLiteral("a control frame's payload must be 125 bytes or less"));
-    if (!control && op == kOpContinuation && !m_fragmented)
+    if (!control && op == WebSocketOpcode::Continuation && !m_fragmented)
         return failRead(kCloseProtocolError, QStringLiteral("a continuation frame with nothing to continue"));
-    if (!control && op != kOpContinuation && m_fragmented)
+    if (!control && op != WebSocketOpcode::Continuation && m_fragmented)
         return failRead(kCloseProtocolError,
             QStringLiteral("a new message began before the fragmented one ended (expected a continuation)"));
 
@@ -154,8 +150,8 @@ WebSocketFrameDecoder::Read WebSocketFrameDecoder::readFrame(FrameHead *head)
 
 WebSocketFrameDecoder::Status WebSocketFrameDecoder::dataFrame(const FrameHead &head, bool *more)
 {
-    if (head.opcode != kOpContinuation) {
-        m_fragmentedIsText = head.opcode == kOpText;
+    if (head.opcode != WebSocketOpcode::Continuation) {
+        m_fragmentedIsText = head.opcode == WebSocketOpcode::Text;
         m_utf8.reset();
     }
     const bool text = m_fragmentedIsText;
@@ -182,9 +178,9 @@ WebSocketFrameDecoder::Status WebSocketFrameDecoder::dataFrame(const FrameHead &
 
 WebSocketFrameDecoder::Status WebSocketFrameDecoder::controlFrame(int opcode)
 {
-    if (opcode == kOpPing)
+    if (opcode == WebSocketOpcode::Ping)
         return Status::Ping;
-    if (opcode == kOpPong)
+    if (opcode == WebSocketOpcode::Pong)
         return Status::Pong;
     const QByteArray payload = std::exchange(m_payload, {});
     if (payload.isEmpty()) {
