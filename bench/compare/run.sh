@@ -106,6 +106,16 @@ trap 'exit 130' INT TERM
 source "$here/servers.sh"
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/'; }
+# servers_of_repeat N: the servers in repeat N's order, rotated each repeat so that no server
+# always runs first or last.
+servers_of_repeat() {
+    local turns=$(($1 - 1))
+    # shellcheck disable=SC2086
+    set -- $servers
+    for _ in $(seq $((turns % $#))); do set -- "${@:2}" "$1"; done
+    echo "$@"
+}
+
 target_of() { # server transport -> sb_loadgen --target
     case "$1:$2" in
         node:stomp | baseline:stomp | previous:stomp) echo node-stomp ;;
@@ -171,10 +181,7 @@ fanout)
         echo "ceiling subscribers=$subs stomp=$ceiling_stomp ws=$ceiling_ws generator_cpu_stomp=$cpu_stomp generator_cpu_ws=$cpu_ws" | tee -a "$results"
         rates_var="rates_$subs"; rates="${!rates_var:-$rates_200}"
         for repeat in $(seq "$repeats"); do
-            # Rotate the order each repeat, so no server always runs first or last.
-            set -- $servers
-            for _ in $(seq $(((repeat - 1) % $#))); do set -- "${@:2}" "$1"; done
-            for server in "$@"; do
+            for server in $(servers_of_repeat "$repeat"); do
                 ceiling="$ceiling_stomp" ceiling_cpu="$cpu_stomp"
                 [ "$server" = nchan ] && ceiling="$ceiling_ws" ceiling_cpu="$cpu_ws"
                 run_loadgen "$server" "$(target_of "$server" "$transport")" "fanout-$server-$subs-$repeat" \
@@ -215,9 +222,7 @@ channels)
     cpu_stomp="$(best stomp generator_cpu_pct)" cpu_ws="$(best ws generator_cpu_pct)"
     echo "ceiling subscribers=$subs channels=$channel_count stomp=$ceiling_stomp ws=$ceiling_ws generator_cpu_stomp=$cpu_stomp generator_cpu_ws=$cpu_ws" | tee -a "$results"
     for repeat in $(seq "$repeats"); do
-        set -- $servers
-        for _ in $(seq $(((repeat - 1) % $#))); do set -- "${@:2}" "$1"; done
-        for server in "$@"; do
+        for server in $(servers_of_repeat "$repeat"); do
             ceiling="$ceiling_stomp" ceiling_cpu="$cpu_stomp"
             [ "$server" = nchan ] && ceiling="$ceiling_ws" ceiling_cpu="$cpu_ws"
             run_loadgen "$server" "$(target_of "$server" stomp)" "channels-$server-$subs-$repeat" \
