@@ -7,10 +7,8 @@
 namespace sb::node {
 
 SessionLease::SessionLease(cluster::SessionStore *store, PeriodicTimers *timers, const QString &nodeId,
-    const QString &sessionId, const QString &user, const QByteArray &transport, const QString &remote,
-    QObject *parent)
-    : QObject(parent)
-    , m_store(store)
+    const QString &sessionId, const QString &user, const QByteArray &transport, const QString &remote)
+    : m_store(store)
     , m_sessionId(sessionId)
     , m_timers(timers)
 {

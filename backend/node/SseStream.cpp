@@ -88,7 +88,7 @@ void SseStream::start()
         m_deps.tap->publish(open);
     }
     m_lease = std::make_unique<SessionLease>(m_deps.records.sessions, m_periodicTimers, m_deps.records.nodeId,
-        m_sessionId, m_user.name, QByteArrayLiteral("sse"), m_socket->peerAddress().toString(), nullptr);
+        m_sessionId, m_user.name, QByteArrayLiteral("sse"), m_socket->peerAddress().toString());
     if (m_periodicTimers)
         m_commentTick = m_periodicTimers->start(m_deps.commentSeconds * 1000,
             [this] { write(protocol::SseEncoder::encodeComment(u"keep-alive")); });

@@ -9,9 +9,11 @@ namespace {
 constexpr int kSilentTicksBeforeBeat = 3;
 } // namespace
 
-StompHeartBeats::StompHeartBeats(PeriodicTimers *timers, QObject *parent)
-    : QObject(parent)
-    , m_timers(timers)
+StompHeartBeats::StompHeartBeats(
+    PeriodicTimers *timers, std::function<void()> beatDue, std::function<void()> peerSilent)
+    : m_timers(timers)
+    , m_beatDue(std::move(beatDue))
+    , m_peerSilent(std::move(peerSilent))
 {
     m_lastReceived.start();
 }
@@ -28,7 +30,7 @@ void StompHeartBeats::sendTick()
         return;
     }
     if (++m_silentTicks >= kSilentTicksBeforeBeat) {
-        emit beatDue();
+        m_beatDue();
         // The beat went at this tick: the next is due three silent ticks on, 3/4 of an
         // interval (sent() during beatDue() would count it only from the next tick).
         m_sentSinceTick = false;
@@ -39,7 +41,7 @@ void StompHeartBeats::sendTick()
 void StompHeartBeats::checkTick()
 {
     if (m_intervals.incomingMs > 0 && m_lastReceived.elapsed() > 3 * m_intervals.incomingMs)
-        emit peerSilent();
+        m_peerSilent();
 }
 
 void StompHeartBeats::start(const protocol::StompHeartBeatIntervals &intervals)

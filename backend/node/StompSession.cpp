@@ -59,7 +59,7 @@ StompSession::StompSession(QTcpSocket *transport, const QByteArray &subprotocol,
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
     , m_subscriptions(this, subscriptions, policy, deps.metrics, deps.limits.maxSubscriptionsPerSession)
     , m_periodicTimers(periodicTimers)
-    , m_heartBeats(periodicTimers)
+    , m_heartBeats(periodicTimers, [this] { sendHeartBeat(); }, [this] { closeSilentPeer(); })
     , m_presence(deps.records.presence, deps.records.presenceEvents)
 {
     protocol::StompLimits limits;
@@ -74,8 +74,6 @@ StompSession::StompSession(QTcpSocket *transport, const QByteArray &subprotocol,
     // will come for it.
     if (transport->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &StompSession::onReadyRead, Qt::QueuedConnection);
-    connect(&m_heartBeats, &StompHeartBeats::beatDue, this, &StompSession::sendHeartBeat);
-    connect(&m_heartBeats, &StompHeartBeats::peerSilent, this, &StompSession::closeSilentPeer);
     m_connectDeadline.start(kConnectTimeoutMs, this);
     if (m_deps.tap->wants()) {
         const QByteArray remote = m_transport ? m_transport->peerAddress().toString().toUtf8() + ':'
@@ -312,7 +310,7 @@ void StompSession::handleConnect(const StompFrame &frame)
             sendFrame(StompServerFrames::connected(m_version, { offer, offer }, m_sessionId, m_user.name));
             m_lease = std::make_unique<SessionLease>(m_deps.records.sessions, m_periodicTimers,
                 m_deps.records.nodeId, m_sessionId, m_user.name, QByteArrayLiteral("stomp"),
-                m_transport ? m_transport->peerAddress().toString() : QString(), nullptr);
+                m_transport ? m_transport->peerAddress().toString() : QString());
             m_presence.open(m_user.name, this);
             for (const StompFrame &early : std::exchange(m_earlyFrames, {}))
                 if (m_state == State::Connected)

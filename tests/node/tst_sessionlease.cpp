@@ -44,7 +44,7 @@ private slots:
         PeriodicTimers timers;
         {
             SessionLease lease(&store, &timers, QStringLiteral("node-1"), QStringLiteral("s1"),
-                QStringLiteral("alice"), QByteArrayLiteral("stomp"), QStringLiteral("127.0.0.1"), nullptr);
+                QStringLiteral("alice"), QByteArrayLiteral("stomp"), QStringLiteral("127.0.0.1"));
             QCOMPARE(store.calls, QStringList { QStringLiteral("open s1 alice node-1 ttl=60") });
             QCOMPARE(timers.size(), 1); // its refresh: one tick on the worker's timers
         }
@@ -57,7 +57,7 @@ private slots:
         RecordingStore store;
         auto timers = std::make_unique<PeriodicTimers>();
         auto lease = std::make_unique<SessionLease>(&store, timers.get(), QStringLiteral("node-1"),
-            QStringLiteral("s2"), QStringLiteral("bob"), QByteArrayLiteral("sse"), QString(), nullptr);
+            QStringLiteral("s2"), QStringLiteral("bob"), QByteArrayLiteral("sse"), QString());
         timers.reset();
         lease.reset(); // its refresh's stop reaches nothing; the entry is still closed
         QCOMPARE(store.calls.last(), QStringLiteral("close s2"));

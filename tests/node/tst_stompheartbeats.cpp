@@ -30,13 +30,17 @@ private slots:
     void beatsOnlyAfterThreeQuartersOfSilence()
     {
         PeriodicTimers timers;
-        StompHeartBeats beats(&timers);
         QElapsedTimer sinceLastFrame;
         QList<qint64> beatGapsMs; // from the last frame or beat, each beat
-        connect(&beats, &StompHeartBeats::beatDue, this, [&] {
-            beatGapsMs << sinceLastFrame.restart();
-            beats.sent(); // as the session does once its beat went
-        });
+        StompHeartBeats *beating = nullptr;
+        StompHeartBeats beats(
+            &timers,
+            [&] {
+                beatGapsMs << sinceLastFrame.restart();
+                beating->sent(); // as the session does once its beat went
+            },
+            [] { QFAIL("no incoming interval was negotiated"); });
+        beating = &beats;
         beats.start({ kIntervalMs, 0 });
         QElapsedTimer sending;
         sending.start();
@@ -59,9 +63,9 @@ private slots:
     void aSilentPeerIsNoticedAfterThreeIncomingIntervals()
     {
         PeriodicTimers timers;
-        StompHeartBeats beats(&timers);
         bool silent = false;
-        connect(&beats, &StompHeartBeats::peerSilent, this, [&] { silent = true; });
+        int beatsDue = 0;
+        StompHeartBeats beats(&timers, [&] { ++beatsDue; }, [&] { silent = true; });
         QElapsedTimer sinceReceived;
         beats.start({ 0, kIntervalMs / 4 });
         beats.received();
@@ -69,13 +73,14 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(silent, 5000);
         QVERIFY2(sinceReceived.elapsed() > 3 * kIntervalMs / 4,
             qPrintable(QString::number(sinceReceived.elapsed())));
+        QCOMPARE(beatsDue, 0); // no outgoing interval was negotiated
     }
 
     void theWorkersTimersMayEndFirst()
     {
         // The worker's end: its PeriodicTimers go before sessions waiting for deleteLater.
         auto timers = std::make_unique<PeriodicTimers>();
-        StompHeartBeats beats(timers.get());
+        StompHeartBeats beats(timers.get(), [] {}, [] {});
         beats.start({ kIntervalMs, kIntervalMs });
         QCOMPARE(timers->size(), 2);
         timers.reset();
