@@ -30,10 +30,10 @@ void OutboundBacklog::queued(qint64 bytes, qint64 nowMs)
     if (bytes <= 0)
         return;
     m_queuedTotal += bytes;
-    if (!m_marks.empty() && nowMs - m_marks.back().atMs < kMarkMs)
-        m_marks.back().end = m_queuedTotal;
+    if (!m_marks.isEmpty() && nowMs - m_marks.constLast().atMs < kMarkMs)
+        m_marks.last().end = m_queuedTotal;
     else
-        m_marks.push_back({ m_queuedTotal, nowMs });
+        m_marks.append({ m_queuedTotal, nowMs });
     setPending(m_pending + bytes);
 }
 
@@ -43,16 +43,18 @@ void OutboundBacklog::observe(qint64 pendingNow)
     if (pendingNow > m_pending) // another writer's bytes (a control frame): queued as of now
         m_queuedTotal += pendingNow - m_pending;
     const qint64 written = m_queuedTotal - pendingNow;
-    while (!m_marks.empty() && m_marks.front().end <= written)
-        m_marks.pop_front();
+    while (!m_marks.isEmpty() && m_marks.constFirst().end <= written)
+        m_marks.removeFirst();
+    if (m_marks.isEmpty() && m_marks.capacity() > kMarksKeptWhenDrained)
+        m_marks = {}; // a long lag's marks, given back (an emptied QList keeps its capacity)
     setPending(pendingNow);
 }
 
 qint64 OutboundBacklog::ageMs(qint64 nowMs) const
 {
-    if (m_pending == 0 || m_marks.empty())
+    if (m_pending == 0 || m_marks.isEmpty())
         return 0;
-    return qMax<qint64>(0, nowMs - m_marks.front().atMs);
+    return qMax<qint64>(0, nowMs - m_marks.constFirst().atMs);
 }
 
 void OutboundBacklog::setPending(qint64 pending)
