@@ -59,7 +59,8 @@ StompSession::StompSession(QTcpSocket *transport, const QByteArray &subprotocol,
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
     , m_subscriptions(this, subscriptions, policy, deps.metrics, deps.limits.maxSubscriptionsPerSession)
     , m_periodicTimers(periodicTimers)
-    , m_heartBeats(periodicTimers, [this] { sendHeartBeat(); }, [this] { closeSilentPeer(); })
+    , m_heartBeats(
+          periodicTimers, [this] { sendHeartBeat(); }, [this] { closeSilentPeer(); })
     , m_presence(deps.records.presence, deps.records.presenceEvents)
 {
     protocol::StompLimits limits;

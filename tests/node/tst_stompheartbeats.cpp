@@ -65,7 +65,8 @@ private slots:
         PeriodicTimers timers;
         bool silent = false;
         int beatsDue = 0;
-        StompHeartBeats beats(&timers, [&] { ++beatsDue; }, [&] { silent = true; });
+        StompHeartBeats beats(
+            &timers, [&] { ++beatsDue; }, [&] { silent = true; });
         QElapsedTimer sinceReceived;
         beats.start({ 0, kIntervalMs / 4 });
         beats.received();
@@ -80,7 +81,8 @@ private slots:
     {
         // The worker's end: its PeriodicTimers go before sessions waiting for deleteLater.
         auto timers = std::make_unique<PeriodicTimers>();
-        StompHeartBeats beats(timers.get(), [] {}, [] {});
+        StompHeartBeats beats(
+            timers.get(), [] {}, [] {});
         beats.start({ kIntervalMs, kIntervalMs });
         QCOMPARE(timers->size(), 2);
         timers.reset();
