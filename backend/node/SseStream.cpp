@@ -6,6 +6,7 @@
 #include "node/NodeMetrics.h"
 #include "node/PerUserQuota.h"
 #include "node/SessionLease.h"
+#include "node/SharedSseEvent.h"
 #include "node/SubscriptionTable.h"
 #include "node/TapHub.h"
 #include "node/WallClock.h"
@@ -24,7 +25,7 @@
 namespace sb::node {
 
 SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId,
-    bool http10, PeriodicTimers *periodicTimers, SubscriptionTable *subscriptions,
+    bool http10, WriteBatch *batch, PeriodicTimers *periodicTimers, SubscriptionTable *subscriptions,
     const ChannelPolicy *policy, const SseStreamDeps &deps, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
@@ -38,6 +39,7 @@ SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QS
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
     , m_periodicTimers(periodicTimers)
     , m_presence(deps.records.presence, deps.records.presenceEvents)
+    , m_batch(batch)
     , m_queue(socket, deps.metrics)
 {
     socket->setParent(this);
@@ -117,17 +119,17 @@ void SseStream::onReplay(const cluster::ReplayResult &result)
             { QString(), QStringLiteral("reset"), QString::fromUtf8(data), -1 }));
     }
     for (const ReplaySeam::Item &item : m_seam->finish(result))
-        writeEvent(item.event, item.publishedAtUs);
+        writeEvent(item.event, SharedSseEvent(item.event).bytes(), item.publishedAtUs);
     if (m_seam->isDone())
         m_seam.reset();
 }
 
-void SseStream::deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs)
+void SseStream::deliver(const SharedSseEvent &event, qint64 publishedAtUs)
 {
     if (m_closed)
         return;
     if (m_seam) {
-        const ReplaySeam::Live verdict = m_seam->offer(event, publishedAtUs);
+        const ReplaySeam::Live verdict = m_seam->offer(event.event(), publishedAtUs);
         if (m_seam->isDone())
             m_seam.reset();
         if (verdict == ReplaySeam::Live::Overflow) {
@@ -138,13 +140,11 @@ void SseStream::deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs)
         if (verdict != ReplaySeam::Live::Deliver)
             return;
     }
-    writeEvent(event, publishedAtUs);
+    writeEvent(event.event(), event.bytes(), publishedAtUs);
 }
 
-void SseStream::writeEvent(const cluster::ReplayEvent &event, qint64 publishedAtUs)
+void SseStream::writeEvent(const cluster::ReplayEvent &event, const QByteArray &bytes, qint64 publishedAtUs)
 {
-    const QByteArray bytes = protocol::SseEncoder::encode(
-        { event.id, QString::fromUtf8(event.type), QString::fromUtf8(event.data), -1 });
     if (!write(bytes))
         return;
     m_deps.metrics->message(NodeMetrics::Transport::Sse, NodeMetrics::Direction::Out);
@@ -157,7 +157,8 @@ bool SseStream::write(const QByteArray &bytes)
 {
     if (m_closed || m_closing || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return false;
-    if (m_queue.pending() + bytes.size() > m_deps.maxOutboundQueueBytes) {
+    if (m_held.size() + m_queue.pending() + bytes.size() > m_deps.maxOutboundQueueBytes) {
+        flush();
         m_socket->flush(); // what the kernel takes now is not backlog (non-blocking)
         m_queue.recount();
     }
@@ -174,15 +175,42 @@ bool SseStream::write(const QByteArray &bytes)
             QByteArrayLiteral("outbound_age"));
         return false;
     }
-    m_queue.write(bytes);
+    if (!m_batch) {
+        m_queue.write(bytes);
+        return true;
+    }
+    if (m_held.isEmpty())
+        m_batch->hold(this);
+    m_held.append(bytes);
+    if (m_held.size() >= WriteBatch::kMaxHeldBytes)
+        flush();
     return true;
+}
+
+void SseStream::flush()
+{
+    if (m_held.isEmpty())
+        return;
+    if (m_batch)
+        m_batch->forget(this);
+    m_queue.write(std::exchange(m_held, {}));
+}
+
+void SseStream::dropHeld()
+{
+    if (m_held.isEmpty())
+        return;
+    if (m_batch)
+        m_batch->forget(this);
+    m_held.clear();
 }
 
 void SseStream::dropSlowConsumer(const QString &what, const QByteArray &limit)
 {
     m_deps.metrics->dropped(QByteArrayLiteral("slow_consumer"));
     m_deps.metrics->slowConsumer(limit);
-    m_queue.dropWaiting(); // so the reason follows what the socket holds, not the whole backlog
+    dropHeld(); // so the reason follows what the socket holds, not the whole backlog
+    m_queue.dropWaiting();
     finish(u"slow consumer: " + what + u"; reconnect with Last-Event-ID", QByteArrayLiteral("slow_consumer"));
 }
 
@@ -251,6 +279,7 @@ void SseStream::finish(const QString &reason, const QByteArray &why)
     // Why, as a comment (invisible to EventSource, read by curl, proxies' logs and our probe),
     // then when to come back; written past the outbound limit, since they are the last bytes.
     const QString comment = u"closing (" + QString::fromLatin1(why) + u"): " + reason;
+    flush();
     m_queue.handAllToSocket();
     m_socket->write(
         protocol::SseEncoder::encodeComment(comment) + protocol::SseEncoder::encodeRetry(m_deps.retryMs));
@@ -264,6 +293,7 @@ void SseStream::onDisconnected()
     if (m_closed)
         return;
     m_closed = true;
+    dropHeld(); // the client is gone: nobody reads them
     if (m_periodicTimers)
         m_periodicTimers->stop(std::exchange(m_commentTick, 0));
     m_lifetimeTimer.stop();

@@ -9,6 +9,7 @@
 #include "node/SseStreamDeps.h"
 #include "node/SseSubscriber.h"
 #include "node/TapEvent.h"
+#include "node/WriteBatch.h"
 
 #include <QObject>
 #include <QPointer>
@@ -24,6 +25,7 @@ namespace sb::node {
 
 class ChannelPolicy;
 class SessionLease;
+class SharedSseEvent;
 class SubscriptionTable;
 
 // One Server-Sent Events stream. On a Last-Event-ID it first replays what the user missed
@@ -32,21 +34,26 @@ class SubscriptionTable;
 // proxies from timing out; after its lifetime the stream sends `retry:` and closes so the
 // client reconnects (anywhere) and dead clients never pin memory. Its user's notifications
 // reach it through the worker's SubscriptionTable, where it registers once its head is out.
-class SseStream : public QObject, public SseSubscriber
+// What it writes is held for the worker's WriteBatch, as a STOMP session's frames are: the
+// events of a burst of broadcasts go out with one send(2).
+class SseStream : public QObject, public SseSubscriber, public WriteBatch::Holder
 {
     Q_OBJECT
 public:
-    // periodicTimers, subscriptions, policy, deps: the worker's, which outlive the stream (as
-    // does `parent`, the worker: the context of the stream's last presence answer; the timers
-    // may go first at the worker's end); deps is what the stream uses of the replica.
+    // batch, periodicTimers, subscriptions, policy, deps: the worker's, which outlive the
+    // stream (as does `parent`, the worker: the context of the stream's last presence answer;
+    // the timers may go first at the worker's end); deps is what the stream uses of the
+    // replica. No batch: every write goes to the socket at once.
     SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId, bool http10,
-        PeriodicTimers *periodicTimers, SubscriptionTable *subscriptions, const ChannelPolicy *policy,
-        const SseStreamDeps &deps, QObject *parent);
+        WriteBatch *batch, PeriodicTimers *periodicTimers, SubscriptionTable *subscriptions,
+        const ChannelPolicy *policy, const SseStreamDeps &deps, QObject *parent);
     ~SseStream() override;
 
     const AuthenticatedUser &user() const { return m_user; }
     void start();
-    void deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs) override;
+    void deliver(const SharedSseEvent &event, qint64 publishedAtUs) override;
+    // What is held for the batch goes to the socket.
+    void flush() override;
     // Drain: a final retry, so the client reconnects elsewhere.
     void goAway();
     // The user's roles changed: a final retry; the next connection must authenticate again.
@@ -60,8 +67,12 @@ signals:
 
 private:
     void onReplay(const cluster::ReplayResult &result);
+    // Whole events or comments, held for the batch (at most WriteBatch::kMaxHeldBytes), after
+    // the outbound limits: false when the stream is closing or was dropped as slow.
     bool write(const QByteArray &bytes);
-    void writeEvent(const cluster::ReplayEvent &event, qint64 publishedAtUs);
+    void writeEvent(const cluster::ReplayEvent &event, const QByteArray &bytes, qint64 publishedAtUs);
+    // The held bytes go unsent (a slow consumer) or the stream ended.
+    void dropHeld();
     void tap(const cluster::ReplayEvent &event, qint64 bytes);
     // OPEN, CLOSE, STATE: frames the node makes about the stream (no direction).
     TapEvent lifecycleEvent(const QByteArray &command) const;
@@ -94,6 +105,8 @@ private:
     bool m_closed = false;
     bool m_closing = false; // finish() ran: nothing more is written
     ConnectionPresence m_presence; // counted once authenticated (STOMP) or opened (SSE)
+    QPointer<WriteBatch> m_batch;
+    QByteArray m_held; // written since the batch's last flush
     OutboundQueue m_queue; // what goes to the socket, and what waits for it
 };
 

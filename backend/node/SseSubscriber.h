@@ -1,15 +1,17 @@
 #pragma once
 
-#include "cluster/ReplayEvent.h"
+#include <QtGlobal>
 
 namespace sb::node {
+
+class SharedSseEvent;
 
 // What a worker's SubscriptionTable delivers to for an SSE stream: its user's
 // notifications, seen only as the one call a delivery needs.
 class SseSubscriber
 {
 public:
-    virtual void deliver(const cluster::ReplayEvent &event, qint64 publishedAtUs) = 0;
+    virtual void deliver(const SharedSseEvent &event, qint64 publishedAtUs) = 0;
 
 protected:
     ~SseSubscriber() = default;

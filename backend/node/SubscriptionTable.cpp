@@ -2,6 +2,7 @@
 
 #include "node/Destination.h"
 #include "node/SharedMessageFrame.h"
+#include "node/SharedSseEvent.h"
 #include "node/SseSubscriber.h"
 #include "node/StompSubscriber.h"
 
@@ -78,14 +79,14 @@ void SubscriptionTable::deliverMessage(const Envelope &envelope) const
         return;
     const QByteArray notification = envelope.notificationBytes();
     const SharedMessageFrame notificationFrame(Destination::userNotifications(), message.id, notification);
+    const SharedSseEvent event({ message.id, QByteArrayLiteral("notification"), notification });
     for (const QString &recipient : envelope.recipients) {
         const QList<Entry> queues = m_userQueues.values(recipient);
         for (const Entry &e : queues)
             e.subscriber->deliver(e.subscription, notificationFrame, envelope.publishedAtUs);
         const QList<SseSubscriber *> streams = m_streams.values(recipient);
         for (SseSubscriber *stream : streams)
-            stream->deliver(
-                { message.id, QByteArrayLiteral("notification"), notification }, envelope.publishedAtUs);
+            stream->deliver(event, envelope.publishedAtUs);
     }
 }
 

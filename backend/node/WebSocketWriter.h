@@ -36,12 +36,8 @@ public:
     // ValidText: a text message its sender knows is valid UTF-8 (SharedMessageFrame checks
     // its shared bytes once per broadcast), not read again here per subscriber.
     enum class Kind { Text, ValidText, Binary };
-    // A batch holds at most this per session: past it the frames go at once. The batch's
-    // flush runs after the events queued before it, and with the worker behind under
-    // overload those were thousands of broadcasts: every session held all of them, ~1 GB
-    // at 1,000 subscribers, out of the kernel's reach and out of every limit's sight
-    // (docs/benchmarks.md, "Overload: shedding and memory").
-    static constexpr qsizetype kMaxHeldBytes = 64 * 1024;
+    // A batch holds at most this per session: past it the frames go at once.
+    static constexpr qsizetype kMaxHeldBytes = WriteBatch::kMaxHeldBytes;
 
     // QWebSocket's default outgoing frame size: a longer message is sent in fragments.
     static constexpr qsizetype kMaxFramePayload = 512 * 1024;

@@ -107,8 +107,8 @@ void Worker::adoptSocket(qintptr descriptor)
 void Worker::startSse(QTcpSocket *socket, const AuthenticatedUser &user, const QString &lastEventId)
 {
     const bool http10 = false;
-    auto *stream = new SseStream(
-        socket, user, lastEventId, http10, m_periodicTimers, &m_subscriptions, &m_policy, m_deps.sse, this);
+    auto *stream = new SseStream(socket, user, lastEventId, http10, m_writeBatch, m_periodicTimers,
+        &m_subscriptions, &m_policy, m_deps.sse, this);
     m_sseStreams.insert(stream);
     connect(stream, &SseStream::finished, this, [this](SseStream *s) { m_sseStreams.remove(s); });
     stream->start();

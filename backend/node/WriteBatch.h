@@ -13,7 +13,7 @@ class WriteBatch : public QObject
 {
     Q_OBJECT
 public:
-    // What holds bytes for the batch (a session's WebSocketWriter).
+    // What holds bytes for the batch (a session's WebSocketWriter, an SSE stream).
     class Holder
     {
     public:
@@ -22,6 +22,13 @@ public:
     protected:
         ~Holder() = default;
     };
+
+    // A batch holds at most this per holder: past it the bytes go at once. The batch's flush
+    // runs after the events queued before it, and with the worker behind under overload those
+    // were thousands of broadcasts: every session held all of them, ~1 GB at 1,000
+    // subscribers, out of the kernel's reach and out of every limit's sight
+    // (docs/benchmarks.md, "Overload: shedding and memory").
+    static constexpr qsizetype kMaxHeldBytes = 64 * 1024;
 
     explicit WriteBatch(QObject *parent = nullptr)
         : QObject(parent)

@@ -3,6 +3,7 @@
 // neither loses the others their copy nor gets one after it left.
 
 #include "node/SharedMessageFrame.h"
+#include "node/SharedSseEvent.h"
 #include "node/SseSubscriber.h"
 #include "node/StompSubscriber.h"
 #include "node/SubscriptionTable.h"
@@ -46,7 +47,7 @@ public:
 class FakeStream final : public SseSubscriber
 {
 public:
-    void deliver(const sb::cluster::ReplayEvent &event, qint64) override { got.append(event); }
+    void deliver(const sb::node::SharedSseEvent &event, qint64) override { got.append(event.event()); }
     QList<sb::cluster::ReplayEvent> got;
 };
 
