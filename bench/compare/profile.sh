@@ -7,7 +7,8 @@
 #
 #   bench/compare/profile.sh BUILD_DIR node|baseline|nchan|rabbit SUBS RATE [OUT_DIR]
 # (baseline: the node binary SB_BASELINE_NODE, as in run.sh; SB_NODE_ENV / SB_BASELINE_ENV
-# give either its environment.)
+# give either its environment; SB_PROFILE_TRANSPORT=sse: EventSource subscribers, node and
+# nchan only.)
 set -euo pipefail
 # Not in a session of its own as run.sh is: a profile is about where the server's own time
 # goes, not its latency, and inside such a session (autogroup at nice -10) perf recorded no
@@ -34,11 +35,15 @@ trap 'exit 130' INT TERM
 # shellcheck source=servers.sh
 source "$here/servers.sh"
 "start_$server"
-case "$server" in
-    node) url="$node_url" pid="$node_pid" target=node-stomp ;;
-    baseline) url="$baseline_url" pid="$baseline_pid" target=node-stomp ;;
-    nchan) url="$nchan_url" pid="$nchan_pid" target=nchan-ws ;;
-    rabbit) url="$rabbit_url" pid="$rabbit_pid" target=rabbit-stomp ;;
+case "$server:${SB_PROFILE_TRANSPORT:-stomp}" in
+    node:stomp) url="$node_url" pid="$node_pid" target=node-stomp ;;
+    node:sse) url="$node_url" pid="$node_pid" target=node-sse ;;
+    baseline:stomp) url="$baseline_url" pid="$baseline_pid" target=node-stomp ;;
+    baseline:sse) url="$baseline_url" pid="$baseline_pid" target=node-sse ;;
+    nchan:stomp) url="$nchan_url" pid="$nchan_pid" target=nchan-ws ;;
+    nchan:sse) url="$nchan_url" pid="$nchan_pid" target=nchan-sse ;;
+    rabbit:stomp) url="$rabbit_url" pid="$rabbit_pid" target=rabbit-stomp ;;
+    *) echo "profile.sh: no $server with SB_PROFILE_TRANSPORT=${SB_PROFILE_TRANSPORT}" >&2; exit 2 ;;
 esac
 echo "$server at $url (pid $pid), $subs subscribers, $rate msg/s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 $pin1 "$loadgen_dir/sb_loadgen" --target "$target" --url "$url" --server-pid "$pid" --subscribers "$subs" \
