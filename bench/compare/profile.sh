@@ -8,7 +8,8 @@
 #   bench/compare/profile.sh BUILD_DIR node|baseline|nchan|rabbit SUBS RATE [OUT_DIR]
 # (baseline: the node binary SB_BASELINE_NODE, as in run.sh; SB_NODE_ENV / SB_BASELINE_ENV
 # give either its environment; SB_PROFILE_TRANSPORT=sse: EventSource subscribers, node and
-# nchan only.)
+# nchan only; SB_PROFILE_CHANNELS=C: the subscribers and messages spread over C channels as
+# in run.sh's scenario 4, RATE then the total published.)
 set -euo pipefail
 # Not in a session of its own as run.sh is: a profile is about where the server's own time
 # goes, not its latency, and inside such a session (autogroup at nice -10) perf recorded no
@@ -34,6 +35,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 # shellcheck source=servers.sh
 source "$here/servers.sh"
+channels="${SB_PROFILE_CHANNELS:-1}"
+if [ "$channels" -gt 1 ] && [ "$server" != nchan ] && [ "$server" != rabbit ]; then
+    # The node lets only a channel's members use it (run.sh does the same for scenario 4).
+    node_users_file="$work/channel-users.json"
+    write_channel_users "${SB_NODE_BINARY:-$build/app/switchboard-node}" "$node_users_file" "$channels"
+fi
 "start_$server"
 case "$server:${SB_PROFILE_TRANSPORT:-stomp}" in
     node:stomp) url="$node_url" pid="$node_pid" target=node-stomp ;;
@@ -47,7 +54,7 @@ case "$server:${SB_PROFILE_TRANSPORT:-stomp}" in
 esac
 echo "$server at $url (pid $pid), $subs subscribers, $rate msg/s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 $pin1 "$loadgen_dir/sb_loadgen" --target "$target" --url "$url" --server-pid "$pid" --subscribers "$subs" \
-    --rates "$rate" --step-seconds 20 --threads 2 >"$out/loadgen.txt" 2>&1 &
+    --channels "$channels" --rates "$rate" --step-seconds 20 --threads 2 >"$out/loadgen.txt" 2>&1 &
 loadgen_pid=$!
 pids+=("$loadgen_pid")
 # Connected and a few seconds into the step.
