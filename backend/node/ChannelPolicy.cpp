@@ -33,7 +33,7 @@ QString ChannelPolicy::notChannelIdMessage(const QString &channel)
 
 bool ChannelPolicy::isMember(const QString &user, const QString &channel) const
 {
-    return m_users->find(user).value_or(User {}).isMember(channel);
+    return m_users->isMember(user, channel);
 }
 
 QStringList ChannelPolicy::channelsOf(const QString &user) const

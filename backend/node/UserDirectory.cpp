@@ -8,6 +8,8 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 
+#include <algorithm>
+
 namespace sb::node {
 
 namespace {
@@ -41,8 +43,34 @@ bool UserDirectory::addUser(const User &user, QString *error)
         *error = QStringLiteral("user '%1' is defined twice").arg(user.name);
         return false;
     }
-    m_users.insert(user.name, user);
+    store(user);
     return true;
+}
+
+void UserDirectory::store(const User &user)
+{
+    const auto previous = m_users.constFind(user.name);
+    if (previous != m_users.cend()) {
+        for (const QString &channel : previous->channels) {
+            QStringList &members = m_members[channel];
+            members.removeOne(user.name);
+            if (members.isEmpty())
+                m_members.remove(channel);
+        }
+    }
+    m_users.insert(user.name, user);
+    for (const QString &channel : user.channels) {
+        QStringList &members = m_members[channel];
+        const auto at = std::lower_bound(members.begin(), members.end(), user.name);
+        if (at == members.end() || *at != user.name)
+            members.insert(at, user.name);
+    }
+}
+
+bool UserDirectory::isMember(const QString &user, const QString &channel) const
+{
+    const auto members = m_members.constFind(channel);
+    return members != m_members.cend() && std::binary_search(members->cbegin(), members->cend(), user);
 }
 
 bool UserDirectory::loadFile(const QString &path, QString *error)
@@ -97,7 +125,7 @@ void UserDirectory::addDemoUsers()
     };
     for (User user : demo) {
         user.passwordHash = PasswordHasher::hash(user.name, kDemoIterations);
-        m_users.insert(user.name, user);
+        store(user);
     }
 }
 
@@ -121,16 +149,6 @@ std::optional<User> UserDirectory::authenticate(const QString &name, const QStri
     if (!PasswordHasher::verify(password, it->passwordHash))
         return std::nullopt;
     return *it;
-}
-
-QStringList UserDirectory::membersOf(const QString &channel) const
-{
-    QStringList members;
-    for (const User &user : m_users)
-        if (user.isMember(channel))
-            members << user.name;
-    members.sort();
-    return members;
 }
 
 } // namespace sb::node

@@ -4,6 +4,7 @@
 // letters and digits, control characters, ids one character too long.
 
 #include "node/ChannelPolicy.h"
+#include "node/PasswordHasher.h"
 #include "node/UserDirectory.h"
 #include "support/TestMain.h"
 
@@ -222,6 +223,45 @@ private slots:
         QVERIFY(policy.channelsOf(QStringLiteral("mallory")).isEmpty());
         QVERIFY(policy.isMember(QStringLiteral("alice"), QStringLiteral("ops")));
         QVERIFY(!policy.isMember(QStringLiteral("carol"), QStringLiteral("ops")));
+    }
+
+    // A channel's members come from the directory's index, sorted, each once: a channel
+    // listed twice for a user, a user stored again (the demo users after a users file that
+    // named them) and a user replaced with other channels all leave it as the users say.
+    void membersOfAChannelAreItsUsersSorted()
+    {
+        UserDirectory users;
+        QString error;
+        const QString hash = sb::node::PasswordHasher::hash(QStringLiteral("pw"), 1000);
+        QVERIFY2(users.addUser(
+                     { QStringLiteral("zoe"), hash, { QStringLiteral("ROLE_USER") },
+                         { QStringLiteral("general"), QStringLiteral("zed"), QStringLiteral("general") } },
+                     &error),
+            qPrintable(error));
+        QVERIFY2(users.addUser({ QStringLiteral("alice"), hash, { QStringLiteral("ROLE_USER") },
+                                   { QStringLiteral("zed") } },
+                     &error),
+            qPrintable(error));
+        QCOMPARE(users.membersOf(QStringLiteral("general")), QStringList { QStringLiteral("zoe") });
+        QCOMPARE(users.membersOf(QStringLiteral("zed")),
+            (QStringList { QStringLiteral("alice"), QStringLiteral("zoe") }));
+        QVERIFY(users.isMember(QStringLiteral("alice"), QStringLiteral("zed")));
+        QVERIFY(!users.isMember(QStringLiteral("alice"), QStringLiteral("general")));
+        QVERIFY(!users.isMember(QStringLiteral("mallory"), QStringLiteral("general")));
+        QVERIFY(users.membersOf(QStringLiteral("nobody's")).isEmpty());
+        QVERIFY(!users.addUser({ QStringLiteral("zoe"), hash, {}, {} }, &error)); // defined twice
+        QCOMPARE(users.membersOf(QStringLiteral("general")), QStringList { QStringLiteral("zoe") });
+
+        // The demo users replace this alice (general and ops, not zed), and come twice.
+        users.addDemoUsers();
+        users.addDemoUsers();
+        QCOMPARE(users.membersOf(QStringLiteral("general")),
+            (QStringList { QStringLiteral("admin"), QStringLiteral("alice"), QStringLiteral("bob"),
+                QStringLiteral("carol"), QStringLiteral("zoe") }));
+        QCOMPARE(users.membersOf(QStringLiteral("zed")), QStringList { QStringLiteral("zoe") });
+        QCOMPARE(users.membersOf(QStringLiteral("ops")),
+            (QStringList { QStringLiteral("admin"), QStringLiteral("alice"), QStringLiteral("bob") }));
+        QVERIFY(!users.isMember(QStringLiteral("alice"), QStringLiteral("zed")));
     }
 };
 
