@@ -112,7 +112,8 @@ SharedSseEvent notification(int i, qsizetype bodyBytes = 20)
 {
     QByteArray data = "{\"n\":" + QByteArray::number(i) + ",\"x\":\"";
     data.append(QByteArray(qMax<qsizetype>(0, bodyBytes - data.size() - 2), 'x')).append("\"}");
-    return SharedSseEvent(ReplayEvent { QStringLiteral("m-%1").arg(i), QByteArrayLiteral("notification"), data });
+    return SharedSseEvent(
+        ReplayEvent { QStringLiteral("m-%1").arg(i), QByteArrayLiteral("notification"), data });
 }
 
 } // namespace
@@ -126,15 +127,16 @@ private slots:
     {
         const SharedSseEvent event(
             ReplayEvent { QStringLiteral("m-1"), QByteArrayLiteral("notification"), "{\"a\":\"b\nc\"}" });
-        const QByteArray expected = sb::protocol::SseEncoder::encode(
-            { QStringLiteral("m-1"), QStringLiteral("notification"), QStringLiteral("{\"a\":\"b\nc\"}"), -1 });
+        const QByteArray expected = sb::protocol::SseEncoder::encode({ QStringLiteral("m-1"),
+            QStringLiteral("notification"), QStringLiteral("{\"a\":\"b\nc\"}"), -1 });
         QCOMPARE(event.bytes(), expected);
         QCOMPARE(event.bytes().constData(), event.bytes().constData());
         const QByteArray copy = event.bytes();
         QVERIFY(copy.isSharedWith(event.bytes())); // what each stream appends: the same bytes
         // Empty data still makes an event (one empty data line), so the cache never mistakes
         // an encoded event for one not yet encoded.
-        const SharedSseEvent empty(ReplayEvent { QStringLiteral("m-2"), QByteArrayLiteral("notification"), {} });
+        const SharedSseEvent empty(
+            ReplayEvent { QStringLiteral("m-2"), QByteArrayLiteral("notification"), {} });
         QCOMPARE(empty.bytes(), QByteArray("id: m-2\nevent: notification\ndata:\n\n"));
     }
 
@@ -154,8 +156,8 @@ private slots:
         QVERIFY(!under.anythingArrived()); // held: not one send(2) yet
         QCOMPARE(under.take(expected.size()), expected);
         QCOMPARE(under.batch.waiting(), 0);
-        QCOMPARE(under.metrics.messages(sb::node::NodeMetrics::Transport::Sse,
-                     sb::node::NodeMetrics::Direction::Out),
+        QCOMPARE(under.metrics.messages(
+                     sb::node::NodeMetrics::Transport::Sse, sb::node::NodeMetrics::Direction::Out),
             5);
     }
 
@@ -195,8 +197,9 @@ private slots:
         const SharedSseEvent event = notification(7);
         under.stream->deliver(event, 0);
         under.stream->goAway();
-        const QByteArray closing = sb::protocol::SseEncoder::encodeComment(
-                                       u"closing (draining): server shutting down; reconnect to another replica")
+        const QByteArray closing
+            = sb::protocol::SseEncoder::encodeComment(
+                  u"closing (draining): server shutting down; reconnect to another replica")
             + sb::protocol::SseEncoder::encodeRetry(3000);
         QCOMPARE(under.take(event.bytes().size() + closing.size()), event.bytes() + closing);
         QCOMPARE(under.batch.waiting(), 0);
