@@ -39,7 +39,7 @@ SseStream::SseStream(QTcpSocket *socket, const AuthenticatedUser &user, const QS
     , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
     , m_periodicTimers(periodicTimers)
     , m_presence(deps.records.presence, deps.records.presenceEvents)
-    , m_batch(batch)
+    , m_held(batch, this)
     , m_queue(socket, deps.metrics)
 {
     socket->setParent(this);
@@ -175,13 +175,11 @@ bool SseStream::write(const QByteArray &bytes)
             QByteArrayLiteral("outbound_age"));
         return false;
     }
-    if (!m_batch) {
+    if (!m_held.hasBatch()) {
         m_queue.write(bytes);
         return true;
     }
-    if (m_held.isEmpty())
-        m_batch->hold(this);
-    m_held.append(bytes);
+    m_held.toAppend().append(bytes);
     if (m_held.size() >= WriteBatch::kMaxHeldBytes)
         flush();
     return true;
@@ -189,27 +187,15 @@ bool SseStream::write(const QByteArray &bytes)
 
 void SseStream::flush()
 {
-    if (m_held.isEmpty())
-        return;
-    if (m_batch)
-        m_batch->forget(this);
-    m_queue.write(std::exchange(m_held, {}));
-}
-
-void SseStream::dropHeld()
-{
-    if (m_held.isEmpty())
-        return;
-    if (m_batch)
-        m_batch->forget(this);
-    m_held.clear();
+    if (!m_held.isEmpty())
+        m_queue.write(m_held.take());
 }
 
 void SseStream::dropSlowConsumer(const QString &what, const QByteArray &limit)
 {
     m_deps.metrics->dropped(QByteArrayLiteral("slow_consumer"));
     m_deps.metrics->slowConsumer(limit);
-    dropHeld(); // so the reason follows what the socket holds, not the whole backlog
+    m_held.drop(); // so the reason follows what the socket holds, not the whole backlog
     m_queue.dropWaiting();
     finish(u"slow consumer: " + what + u"; reconnect with Last-Event-ID", QByteArrayLiteral("slow_consumer"));
 }
@@ -293,7 +279,7 @@ void SseStream::onDisconnected()
     if (m_closed)
         return;
     m_closed = true;
-    dropHeld(); // the client is gone: nobody reads them
+    m_held.drop(); // the client is gone: nobody reads them
     if (m_periodicTimers)
         m_periodicTimers->stop(std::exchange(m_commentTick, 0));
     m_lifetimeTimer.stop();

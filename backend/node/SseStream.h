@@ -3,6 +3,7 @@
 #include "cluster/ReplayEvent.h"
 #include "node/AuthenticatedUser.h"
 #include "node/ConnectionPresence.h"
+#include "node/HeldWrites.h"
 #include "node/OutboundQueue.h"
 #include "node/PeriodicTimers.h"
 #include "node/ReplaySeam.h"
@@ -71,8 +72,6 @@ private:
     // the outbound limits: false when the stream is closing or was dropped as slow.
     bool write(const QByteArray &bytes);
     void writeEvent(const cluster::ReplayEvent &event, const QByteArray &bytes, qint64 publishedAtUs);
-    // The held bytes go unsent (a slow consumer) or the stream ended.
-    void dropHeld();
     void tap(const cluster::ReplayEvent &event, qint64 bytes);
     // OPEN, CLOSE, STATE: frames the node makes about the stream (no direction).
     TapEvent lifecycleEvent(const QByteArray &command) const;
@@ -105,8 +104,7 @@ private:
     bool m_closed = false;
     bool m_closing = false; // finish() ran: nothing more is written
     ConnectionPresence m_presence; // counted once authenticated (STOMP) or opened (SSE)
-    QPointer<WriteBatch> m_batch;
-    QByteArray m_held; // written since the batch's last flush
+    HeldWrites m_held; // written since the batch's last flush
     OutboundQueue m_queue; // what goes to the socket, and what waits for it
 };
 

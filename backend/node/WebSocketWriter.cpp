@@ -15,15 +15,11 @@ constexpr qsizetype kMaxCloseReason = 123; // a control frame's 125 bytes, less 
 
 WebSocketWriter::WebSocketWriter(QTcpSocket *transport, WriteBatch *batch, NodeMetrics *metrics)
     : m_transport(transport)
-    , m_batch(batch)
+    , m_held(batch, this)
     , m_queue(transport, metrics)
 { }
 
-WebSocketWriter::~WebSocketWriter()
-{
-    if (m_batch && !m_held.isEmpty())
-        m_batch->forget(this);
-}
+WebSocketWriter::~WebSocketWriter() = default;
 
 QByteArray WebSocketWriter::frame(QByteArrayView payload, Kind kind)
 {
@@ -96,13 +92,11 @@ bool WebSocketWriter::sendOpen(const QByteArray &message, Kind kind)
         const QByteArray replaced = QString::fromUtf8(message).toUtf8();
         return sendOpen(replaced, Kind::ValidText);
     }
-    if (!m_batch) {
+    if (!m_held.hasBatch()) {
         m_queue.write(frame(message, kind));
         return true;
     }
-    if (m_held.isEmpty())
-        m_batch->hold(this);
-    appendFrame(m_held, message, kind); // framed in place: no frame of its own per delivery
+    appendFrame(m_held.toAppend(), message, kind); // framed in place: no frame of its own per delivery
     if (m_held.size() >= kMaxHeldBytes)
         flush();
     return true;
@@ -110,11 +104,8 @@ bool WebSocketWriter::sendOpen(const QByteArray &message, Kind kind)
 
 void WebSocketWriter::flush()
 {
-    if (m_held.isEmpty())
-        return;
-    if (m_batch)
-        m_batch->forget(this);
-    m_queue.write(std::exchange(m_held, {}));
+    if (!m_held.isEmpty())
+        m_queue.write(m_held.take());
 }
 
 void WebSocketWriter::flushAll()
@@ -158,9 +149,7 @@ void WebSocketWriter::sendClose(quint16 code, QByteArrayView reason)
 
 void WebSocketWriter::dropUnsent()
 {
-    if (m_batch && !m_held.isEmpty())
-        m_batch->forget(this);
-    m_held.clear();
+    m_held.drop();
     m_queue.dropWaiting();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "node/HeldWrites.h"
 #include "node/OutboundQueue.h"
 #include "node/WriteBatch.h"
 
@@ -91,8 +92,7 @@ private:
 
     QPointer<QTcpSocket> m_transport;
     bool m_closeSent = false;
-    QPointer<WriteBatch> m_batch;
-    QByteArray m_held;
+    HeldWrites m_held;
     OutboundQueue m_queue;
 };
 
