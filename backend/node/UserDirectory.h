@@ -16,7 +16,6 @@ struct User
     QStringList channels;
 
     bool isAdmin() const { return roles.contains(QStringLiteral("ROLE_ADMIN")); }
-    bool isMember(const QString &channel) const { return channels.contains(channel); }
 };
 
 // The accounts a replica accepts: a users file and/or the demo users. Filled before the
