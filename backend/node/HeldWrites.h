@@ -30,6 +30,8 @@ public:
     bool hasBatch() const { return !m_batch.isNull(); }
     qsizetype size() const { return m_held.size(); }
     bool isEmpty() const { return m_held.isEmpty(); }
+    // At WriteBatch::kMaxHeldBytes: the owner writes what it holds now, not at the flush.
+    bool isFull() const { return m_held.size() >= WriteBatch::kMaxHeldBytes; }
     // What to append to (with a batch): the owner joins the batch's list if nothing was held.
     QByteArray &toAppend()
     {

@@ -180,7 +180,7 @@ bool SseStream::write(const QByteArray &bytes)
         return true;
     }
     m_held.toAppend().append(bytes);
-    if (m_held.size() >= WriteBatch::kMaxHeldBytes)
+    if (m_held.isFull())
         flush();
     return true;
 }

@@ -97,7 +97,7 @@ bool WebSocketWriter::sendOpen(const QByteArray &message, Kind kind)
         return true;
     }
     appendFrame(m_held.toAppend(), message, kind); // framed in place: no frame of its own per delivery
-    if (m_held.size() >= kMaxHeldBytes)
+    if (m_held.isFull())
         flush();
     return true;
 }
