@@ -29,6 +29,9 @@
 #   temporary directory, kept)
 #   --transport stomp|sse (fanout): what the subscribers use; sse is for node, baseline and
 #   nchan (EventSource), against the trivial server's SSE ceiling
+#   --delayed-acks: the generator's subscribers delay their ACKs (sb_loadgen --delayed-acks), for
+#   every server and the ceiling alike: at 1,000 subscribers the generator's own ACKs otherwise
+#   bound what it can measure on 2 cores (docs/benchmarks.md, "The generator's ACKs")
 #   --priority N: the servers and the generator run under nice -n N (default -10, as root;
 #   0 to leave them at the default). The machine is shared: pinned to one core, a server at
 #   the default priority gets only its share of that core beside other work, and every
@@ -61,6 +64,7 @@ settle_seconds=60
 out=""
 priority=-10
 transport=stomp
+acks=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --servers) servers="$2"; shift 2 ;;
@@ -79,6 +83,7 @@ while [ $# -gt 0 ]; do
         --out) out="$2"; shift 2 ;;
         --priority) priority="$2"; shift 2 ;;
         --transport) transport="$2"; shift 2 ;;
+        --delayed-acks) acks=(--delayed-acks); shift ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -135,7 +140,7 @@ run_loadgen() {
     local before; before="$(loadavg)"
     local log="$out/$label.txt"
     $pin1 "$loadgen" --target "$target" --url "$(url_of "$server")" --server-pid "$(pid_of "$server")" \
-        --threads 2 "$@" >"$log" 2>&1 || true
+        --threads 2 ${acks[@]+"${acks[@]}"} "$@" >"$log" 2>&1 || true
     {
         echo "run label=$label server=$server target=$target load_before=$before load_after=$(loadavg)"
         cat "$log"
@@ -146,7 +151,7 @@ run_loadgen() {
 echo "priority: servers and generator under nice -n $priority; autogroup: $(cat /proc/self/autogroup 2>/dev/null || echo none)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(loadavg), ulimit -n $(ulimit -n)"
 echo "results in $out"
-echo "machine nproc=$(nproc) load=$(loadavg) scenario=$scenario" >"$results"
+echo "machine nproc=$(nproc) load=$(loadavg) scenario=$scenario acks=${acks[*]:-default}" >"$results"
 
 if [ "$scenario" = channels ]; then
     # The node lets only a channel's members use it: users who are members of all of them.

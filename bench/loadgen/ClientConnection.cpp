@@ -158,6 +158,10 @@ void ClientConnection::onReadable(std::string &readBuffer)
             continue;
         }
         onStream(bytes);
+        if (m_setup.delayedAcks && m_role == Role::Subscriber && m_state != State::Closed) {
+            const int off = 0;
+            ::setsockopt(m_fd, IPPROTO_TCP, TCP_QUICKACK, &off, sizeof off);
+        }
         if (std::size_t(n) < readBuffer.size())
             return;
     }

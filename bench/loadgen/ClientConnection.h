@@ -19,6 +19,12 @@ struct ConnectionSetup
     int port = 0;
     std::string bearerToken; // the node's JWT; empty for the others
     int heartBeatMs = 0; // STOMP heart-beats offered both ways (0: off)
+    // A subscriber turns TCP_QUICKACK off after each read (Linux clears it again whenever its
+    // delayed-ACK timer fires): by default the kernel ACKs every small pushed segment as soon
+    // as it is read, and on loopback each ACK's processing into the server's socket runs in
+    // the reader's context, so at 1,000 subscribers the generator spent ~30 % of its core on
+    // ACKs (docs/benchmarks.md, "The generator's ACKs").
+    bool delayedAcks = false;
     int channels = 1; // how many channels the run spreads over (ChannelSpread)
     int channel = 0; // a subscriber's, of those
     // Self-check: subscribers drop this sequence number as if the server had lost it, so a

@@ -66,6 +66,7 @@ bool LoadRun::open()
     setup.host = m_options.host;
     setup.port = m_options.port;
     setup.heartBeatMs = m_options.heartBeatMs;
+    setup.delayedAcks = m_options.delayedAcks;
     setup.discardSequence = m_options.discardSequence;
     setup.channels = m_options.channels;
     std::vector<std::string> tokens { std::string() };
@@ -223,9 +224,10 @@ int LoadRun::holdIdle()
 
 int LoadRun::run()
 {
-    std::printf("target=%s subscribers=%d channels=%d threads=%d body_bytes=%zu ncpu=%ld\n",
+    std::printf("target=%s subscribers=%d channels=%d threads=%d body_bytes=%zu ncpu=%ld acks=%s\n",
         std::string(targetKindName(m_options.kind)).c_str(), m_options.subscribers, m_options.channels,
-        m_options.threads, m_options.bodyBytes, sysconf(_SC_NPROCESSORS_ONLN));
+        m_options.threads, m_options.bodyBytes, sysconf(_SC_NPROCESSORS_ONLN),
+        m_options.delayedAcks ? "delayed" : "default");
     std::fflush(stdout);
     if (!open())
         return 1;

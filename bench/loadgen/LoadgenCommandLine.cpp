@@ -39,6 +39,10 @@ std::optional<LoadgenOptions> parseLoadgenCommandLine(int argc, char **argv)
         { u"server-pid"_s, u"The server process whose CPU and memory are reported."_s, u"PID"_s, u"0"_s });
     parser.addOption(
         { u"heartbeat-ms"_s, u"STOMP heart-beats offered both ways (0: off)."_s, u"MS"_s, u"0"_s });
+    parser.addOption({ u"delayed-acks"_s,
+        u"Subscribers turn TCP_QUICKACK off after each read, so the kernel ACKs every second small "
+        "segment rather than each one (the same for every server; off by default: a client's usual "
+        "ACKs)."_s });
     parser.addOption({ u"ceiling"_s,
         u"The generator's own deliveries/s against the trivial server for this transport: a step at 90 % "
         "of it or more is marked invalid."_s,
@@ -92,6 +96,7 @@ std::optional<LoadgenOptions> parseLoadgenCommandLine(int argc, char **argv)
     options.threads = qMax(1, parser.value(u"threads"_s).toInt());
     options.serverPid = pid_t(parser.value(u"server-pid"_s).toInt());
     options.heartBeatMs = parser.value(u"heartbeat-ms"_s).toInt();
+    options.delayedAcks = parser.isSet(u"delayed-acks"_s);
     options.ceiling = parser.value(u"ceiling"_s).toDouble();
     options.ceilingCpu = parser.value(u"ceiling-cpu"_s).toDouble();
     options.drainSeconds = parser.value(u"drain-seconds"_s).toDouble();

@@ -23,6 +23,9 @@ struct LoadgenOptions
     int threads = 2; // subscriber loops (plus one for the publisher)
     pid_t serverPid = 0; // whose CPU and memory to report; 0: none
     int heartBeatMs = 0;
+    // Subscribers ask their kernel to delay ACKs (TCP_QUICKACK off after each read): see
+    // ConnectionSetup::delayedAcks. Off: the kernel's default, as any client gets.
+    bool delayedAcks = false;
     double ceiling = 0; // the generator's own deliveries/s ceiling for this kind (0: unknown)
     // The generator's CPU % at that ceiling: on a shared core, the most it gets (0: unknown).
     double ceilingCpu = 0;
