@@ -88,6 +88,11 @@ QList<OptionSpec> optionSpecs()
             QStringLiteral("The worker threads' event loop: epoll, or qt (Qt's own: poll over every socket, "
                            "or glib's)."),
             QStringLiteral("epoll") },
+        { QStringLiteral("tcp-nagle"), {},
+            QStringLiteral("Let the kernel hold a small write while one is unacknowledged (Nagle's "
+                           "algorithm): fewer packets, but up to a client's ACK delay more latency "
+                           "(off: TCP_NODELAY on every connection)."),
+            {} },
         { QStringLiteral("heartbeat-ms"), QStringLiteral("MS"),
             QStringLiteral("STOMP heart-beat offered in both directions."), n(d.heartBeatMs) },
         { QStringLiteral("sse-lifetime-seconds"), QStringLiteral("S"),
@@ -356,6 +361,7 @@ CommandLineOutcome NodeCommandLine::parse(
         return CommandLineOutcome::usageError(
             QStringLiteral("--worker-event-loop: expected 'epoll' or 'qt', got '%1'").arg(workerLoop));
     c.workersOnEpoll = workerLoop == u"epoll";
+    c.tcpNagle = flag(QStringLiteral("tcp-nagle"));
     c.topicPrefix = value(QStringLiteral("topic-prefix"));
     if (c.topicPrefix.isEmpty() || !validId(c.topicPrefix))
         return CommandLineOutcome::usageError(

@@ -22,6 +22,9 @@ struct NodeConfig
     int workerThreads = 0; // 0: one per core
     // Worker threads' event loops on epoll (EpollEventDispatcher); false: Qt's (poll or glib).
     bool workersOnEpoll = true;
+    // Nagle's algorithm on the connections the node accepts (--tcp-nagle); off: TCP_NODELAY,
+    // each write sent at once (Worker::adoptSocket).
+    bool tcpNagle = false;
     int graceSeconds = 30;
     // A drain lasts at least this long, even when the last connection closed sooner, so that
     // load balancers' health checks, the registry's readers and the console see it.

@@ -188,7 +188,9 @@ bool NodeServer::listen(QString *error)
                              << ", event dispatcher "
                              << (dispatcher ? dispatcher->metaObject()->className() : "none")
                              << (workersOnEpoll ? " (workers: epoll)" : "") << ", socket send buffer "
-                             << sendBuffer.constData();
+                             << sendBuffer.constData()
+                             << (m_config.tcpNagle ? ", Nagle on (--tcp-nagle)"
+                                                   : ", Nagle off (TCP_NODELAY)");
     m_announcer = new RegistryAnnouncer(m_identity, address(), &m_services->metrics, &m_services->readiness,
         m_adapters.registry, m_adapters.bus, this);
     m_announcer->start();
@@ -224,6 +226,7 @@ WorkerDeps NodeServer::workerDeps() const
 
     WorkerDeps deps;
     deps.limits = limits;
+    deps.tcpNagle = m_config.tcpNagle;
     deps.connectionsPerAddress = &s.connectionsPerAddress;
     deps.users = &s.users;
     deps.metrics = &s.metrics;

@@ -74,6 +74,14 @@ void Worker::adoptSocket(qintptr descriptor)
         delete socket;
         return;
     }
+    // Nagle off unless asked for: a message goes out when it is written, not when the client's
+    // ACK of the one before it comes back. With a client that delays its ACKs (~40 ms on Linux
+    // once it has sent something itself, up to 200 ms on Windows) Nagle held every message
+    // that followed another within that delay (docs/benchmarks.md, "Nagle and the clients'
+    // ACKs"); the worker's WriteBatch already gathers what it writes into one send per
+    // connection and pass.
+    if (!m_deps.tcpNagle)
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(socket, &LingeringSocket::lingerExpired, this,
         [this] { m_deps.metrics->dropped(QByteArrayLiteral("linger_timeout")); });
     if (m_deps.metrics->totalConnections() >= limits.maxConnections) {

@@ -17,6 +17,7 @@ class UserDirectory;
 struct WorkerDeps
 {
     NodeLimits limits; // admission, WebSocket message sizes, tap queues, the close's linger
+    bool tcpNagle = false; // NodeConfig::tcpNagle
     AddressConnectionLimit *connectionsPerAddress = nullptr;
     const UserDirectory *users = nullptr; // the worker's ChannelPolicy reads memberships here
     NodeMetrics *metrics = nullptr;

@@ -407,6 +407,7 @@ void TestNodeCli::helpListsOptionsEnvNamesAndDefaults()
         { QStringLiteral("listen"), QStringLiteral("127.0.0.1:8080") },
         { QStringLiteral("users"), {} },
         { QStringLiteral("demo-users"), {} },
+        { QStringLiteral("tcp-nagle"), {} },
         { QStringLiteral("jwt-secret-file"), {} },
         { QStringLiteral("grace-seconds"), QStringLiteral("30") },
         { QStringLiteral("drain-min-seconds"), QStringLiteral("3") },
