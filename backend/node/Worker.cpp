@@ -77,9 +77,9 @@ void Worker::adoptSocket(qintptr descriptor)
     // Nagle off unless asked for: a message goes out when it is written, not when the client's
     // ACK of the one before it comes back. With a client that delays its ACKs (~40 ms on Linux
     // once it has sent something itself, up to 200 ms on Windows) Nagle held every message
-    // that followed another within that delay (docs/benchmarks.md, "Nagle and the clients'
-    // ACKs"); the worker's WriteBatch already gathers what it writes into one send per
-    // connection and pass.
+    // that followed another within that delay (docs/benchmarks.md, "The generator's ACKs, and
+    // Nagle on the node's connections"); the worker's WriteBatch already gathers what it
+    // writes into one send per connection and pass.
     if (!m_deps.tcpNagle)
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(socket, &LingeringSocket::lingerExpired, this,
