@@ -1,5 +1,7 @@
 #include "protocol/TrafficFrame.h"
 
+#include <QStringDecoder>
+
 namespace sb::protocol {
 
 namespace {
@@ -53,7 +55,9 @@ QString unescaped(QByteArrayView escaped)
             break; // "\\\\" and anything else: the character itself
         }
     }
-    return QString::fromUtf8(out);
+    // Not QString::fromUtf8, which drops a U+FEFF that begins the text as a byte-order mark.
+    QStringDecoder fromUtf8(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom);
+    return fromUtf8.decode(out);
 }
 
 } // namespace
