@@ -8,7 +8,6 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 #include <QJsonValue>
-#include <QStringDecoder>
 #include <QUtf8StringView>
 
 namespace sb::protocol {
@@ -269,9 +268,6 @@ std::optional<TrafficFrame> TapFrameCodec::decodeDocument(
 
 QByteArray TapFrameCodec::encode(const TrafficFrame &frame)
 {
-    // A body may begin with U+FEFF, which QString::fromUtf8 would drop as a byte-order mark.
-    QStringDecoder fromUtf8(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom);
-    const QString body = fromUtf8.decode(frame.body);
     QJsonObject headers;
     for (const auto &[name, value] : frame.headers()) {
         if (!headers.contains(name)) // the first wins, as in STOMP
@@ -283,15 +279,9 @@ QByteArray TapFrameCodec::encode(const TrafficFrame &frame)
         { QStringLiteral("dir"), TrafficFrame::directionName(frame.direction) },
         { QStringLiteral("command"), frame.command }, { QStringLiteral("destination"), frame.destination },
         { QStringLiteral("messageId"), frame.messageId }, { QStringLiteral("bytes"), frame.bytes },
-        { QStringLiteral("headers"), headers }, { QStringLiteral("body"), body },
+        { QStringLiteral("headers"), headers }, { QStringLiteral("body"), QString::fromUtf8(frame.body) },
         { QStringLiteral("truncated"), frame.truncated } };
-    QByteArray json = QJsonDocument(object).toJson(QJsonDocument::Compact);
-    // QJsonDocument writes U+FEFF as it is and, reading, drops one that begins a string (it
-    // takes it for a byte-order mark): escaped, every reader keeps it. In valid UTF-8 these
-    // three bytes are that character and nothing else.
-    if (json.contains("\xEF\xBB\xBF"))
-        json.replace("\xEF\xBB\xBF", "\\uFEFF");
-    return json;
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 std::optional<qint64> TapFrameCodec::droppedNotice(QByteArrayView json)

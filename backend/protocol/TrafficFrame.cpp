@@ -1,7 +1,5 @@
 #include "protocol/TrafficFrame.h"
 
-#include <QStringDecoder>
-
 namespace sb::protocol {
 
 namespace {
@@ -55,9 +53,7 @@ QString unescaped(QByteArrayView escaped)
             break; // "\\\\" and anything else: the character itself
         }
     }
-    // Not QString::fromUtf8, which drops a U+FEFF that begins the text as a byte-order mark.
-    QStringDecoder fromUtf8(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom);
-    return fromUtf8.decode(out);
+    return QString::fromUtf8(out);
 }
 
 } // namespace
